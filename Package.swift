@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "eksodus",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "eksodus", targets: ["eksodus"]),
+        .library(name: "EksodusCore", targets: ["EksodusCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // libyaml's event parser, from the system (Debian: libyaml-dev).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // Turns migrations/, Templates/ and samples/ into Swift source so the binary is self-contained.
+        .executableTarget(name: "EmbedResources"),
+        .plugin(
+            name: "EmbedResourcesPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedResources"]
+        ),
+        .target(
+            name: "EksodusCore",
+            dependencies: [
+                "CYAML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
+        .executableTarget(
+            name: "eksodus",
+            dependencies: [
+                "EksodusCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EksodusCoreTests",
+            dependencies: ["EksodusCore"]
+        ),
+    ]
+)

@@ -1,0 +1,15 @@
+/// The few lines `eksodus import` prints when it is done.
+public enum ImportReport {
+    public static func text(_ summary: ImportSummary) -> String {
+        let megabytes = Double(summary.bytes) / 1_048_576
+        var lines = [
+            "Imported \(summary.objectsRead) objects (\(summary.objectsStored) distinct) from \(summary.files) file(s), "
+                + "\(String(format: "%.1f", megabytes)) MB, into cluster \(summary.cluster) (import #\(summary.importID)).",
+            "Workloads: \(summary.workloads)   Digest: \(summary.digest)",
+        ]
+        let kinds = summary.kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)=\($0.value)" }
+        if !kinds.isEmpty { lines.append("Kinds: " + kinds.joined(separator: " ")) }
+        if !summary.notices.isEmpty { lines.append("Skipped \(summary.notices.count) document(s) that are not Kubernetes objects.") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,165 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// What to import, and where to.
+public struct ImportRequest: Sendable {
+    public var paths: [String]
+    public var cluster: String
+    public var environment: String?
+    public var kubernetesVersion: String?
+    /// The namespace of namespaced objects that name none, as kubectl's `--namespace`.
+    public var defaultNamespace: String
+    public var now: Date
+
+    public init(paths: [String], cluster: String, environment: String? = nil, kubernetesVersion: String? = nil,
+                defaultNamespace: String = "default", now: Date = Date()) {
+        self.paths = paths
+        self.cluster = cluster
+        self.environment = environment
+        self.kubernetesVersion = kubernetesVersion
+        self.defaultNamespace = defaultNamespace
+        self.now = now
+    }
+}
+
+/// How far an import has got, for a progress line.
+public struct ImportProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var objects: Int
+    public var bytes: Int
+}
+
+/// A document that was read but is not a Kubernetes object, and so was left out.
+public struct ImportNotice: Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+public struct ImportSummary: Sendable {
+    public var importID: Int64
+    public var cluster: String
+    public var files: Int
+    public var bytes: Int
+    public var documents: Int
+    public var objectsRead: Int
+    public var objectsStored: Int
+    public var kinds: [String: Int]
+    public var workloads: Int
+    public var digest: String
+    public var notices: [ImportNotice]
+}
+
+public enum ImportError: Error, CustomStringConvertible {
+    case invalidEnvironment(String)
+    case invalidClusterName(String)
+
+    public var description: String {
+        switch self {
+        case .invalidEnvironment(let value): return "--environment must be dev, staging, prod or other, not '\(value)'"
+        case .invalidClusterName(let value): return "--cluster '\(value)' is not a usable name: use letters, digits, '-', '_' or '.'"
+        }
+    }
+}
+
+/// Reads cluster exports into the inventory. One import is one transaction: an input that cannot be read
+/// stops it with the file, line and column, and the database is left exactly as it was.
+public struct Importer {
+    public let database: AppDatabase
+    public var progress: (@Sendable (ImportProgress) -> Void)?
+
+    public init(database: AppDatabase, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+        self.database = database
+        self.progress = progress
+    }
+
+    public static let environments = ["dev", "staging", "prod", "other"]
+
+    public func run(_ request: ImportRequest) throws -> ImportSummary {
+        if let environment = request.environment, !Self.environments.contains(environment) {
+            throw ImportError.invalidEnvironment(environment)
+        }
+        guard !request.cluster.isEmpty, request.cluster.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw ImportError.invalidClusterName(request.cluster)
+        }
+        let files = try ManifestSources.expand(request.paths)
+        let extractor = ObjectExtractor(defaultNamespace: request.defaultNamespace)
+        let startedAt = Timestamp.string(request.now)
+        let progress = self.progress
+
+        return try database.writer.write { db -> ImportSummary in
+            let clusterID = try Self.upsertCluster(db, request: request, at: startedAt)
+            try db.execute(sql: """
+                INSERT INTO import (cluster_id, started_at, finished_at, sources, digest, files, bytes, documents, objects_read, objects_stored, kinds)
+                VALUES (?, ?, ?, ?, '', 0, 0, 0, 0, 0, '{}')
+                """, arguments: [clusterID, startedAt, startedAt, JSONWriter.string(request.paths)])
+            let importID = db.lastInsertedRowID
+            var writer = try InventoryWriter(db: db, clusterID: clusterID, importID: importID)
+            var hasher = SHA256()
+            var totals = (bytes: 0, documents: 0, objects: 0)
+            var kinds: [String: Int] = [:]
+            var notices: [ImportNotice] = []
+            var lastReport = Date.distantPast
+
+            for (index, file) in files.enumerated() {
+                let source = file == ManifestSources.standardInput
+                    ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: hasher)
+                    : try ByteSource.open(path: file, hasher: hasher)
+                let displayName = file == ManifestSources.standardInput ? "<stdin>" : file
+                let stream = ManifestStreamReader(reader: YAMLEventReader(file: displayName, source: source))
+                try stream.read { object in
+                    totals.objects += 1
+                    switch extractor.extract(object.node, line: object.line) {
+                    case .object(let extracted):
+                        kinds[extracted.kind, default: 0] += 1
+                        try writer.write(extracted, file: displayName)
+                    case .notAnObject(let reason):
+                        totals.objects -= 1
+                        notices.append(ImportNotice(file: displayName, line: object.line, message: "not a Kubernetes object (\(reason)); skipped"))
+                    }
+                    if let progress, totals.objects % 2000 == 0, Date().timeIntervalSince(lastReport) > 0.2 {
+                        lastReport = Date()
+                        progress(ImportProgress(filesDone: index, filesTotal: files.count, objects: totals.objects, bytes: totals.bytes + source.bytesRead))
+                    }
+                }
+                for skipped in stream.counts.nonObjectDocuments {
+                    notices.append(ImportNotice(file: displayName, line: skipped.line, message: "\(skipped.what); skipped"))
+                }
+                hasher = source.hasher ?? hasher
+                totals.bytes += source.bytesRead
+                totals.documents += stream.counts.documents
+                progress?(ImportProgress(filesDone: index + 1, filesTotal: files.count, objects: totals.objects, bytes: totals.bytes))
+            }
+
+            let workloads = try WorkloadFolder.rebuild(db, clusterID: clusterID)
+            let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM resource WHERE import_id = ?", arguments: [importID]) ?? 0
+            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            try db.execute(sql: """
+                UPDATE import SET finished_at = ?, digest = ?, files = ?, bytes = ?, documents = ?, objects_read = ?, objects_stored = ?, kinds = ?
+                WHERE id = ?
+                """, arguments: [Timestamp.string(request.now), "sha256:" + digest, files.count, totals.bytes, totals.documents,
+                                 totals.objects, stored, JSONWriter.string(counts: kinds), importID])
+            return ImportSummary(importID: importID, cluster: request.cluster, files: files.count, bytes: totals.bytes,
+                                 documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
+                                 workloads: workloads, digest: "sha256:" + digest, notices: notices)
+        }
+    }
+
+    private static func upsertCluster(_ db: Database, request: ImportRequest, at time: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM cluster WHERE name = ?", arguments: [request.cluster]) {
+            if let environment = request.environment {
+                try db.execute(sql: "UPDATE cluster SET environment = ? WHERE id = ?", arguments: [environment, id])
+            }
+            if let version = request.kubernetesVersion {
+                try db.execute(sql: "UPDATE cluster SET kubernetes_version = ? WHERE id = ?", arguments: [version, id])
+            }
+            return id
+        }
+        try db.execute(sql: "INSERT INTO cluster (name, environment, kubernetes_version, created_at) VALUES (?, ?, ?, ?)",
+                       arguments: [request.cluster, request.environment ?? "other", request.kubernetesVersion, time])
+        return db.lastInsertedRowID
+    }
+}

@@ -1,0 +1,63 @@
+/// A container image reference split the way Docker's distribution/reference normalises it:
+/// `nginx` → `docker.io/library/nginx:latest`, `quay.io/org/app@sha256:…` keeps its digest.
+public struct ImageReference: Equatable, Sendable {
+    public var original: String
+    public var registry: String
+    public var repository: String
+    /// The tag as written; nil when only a digest, or nothing, was written.
+    public var tag: String?
+    public var digest: String?
+
+    public init(_ reference: String) {
+        original = reference
+        var remainder = reference.trimmingWhitespace()
+        if let at = remainder.firstIndex(of: "@") {
+            digest = String(remainder[remainder.index(after: at)...])
+            remainder = String(remainder[..<at])
+        }
+        // A tag follows the last ':' that comes after the last '/' (a ':' before it is a registry port).
+        let lastSlash = remainder.lastIndex(of: "/")
+        if let colon = remainder.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
+            tag = String(remainder[remainder.index(after: colon)...])
+            remainder = String(remainder[..<colon])
+        }
+        let parts = remainder.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count == 2, Self.isRegistryHost(parts[0]) {
+            registry = String(parts[0])
+            repository = String(parts[1])
+        } else {
+            registry = "docker.io"
+            repository = remainder
+        }
+        if registry == "index.docker.io" || registry == "registry-1.docker.io" { registry = "docker.io" }
+        if registry == "docker.io", !repository.contains("/") { repository = "library/" + repository }
+    }
+
+    /// distribution/reference: the first component is a host when it is `localhost` or holds `.`, `:` or an uppercase letter.
+    static func isRegistryHost(_ component: Substring) -> Bool {
+        component == "localhost" || component.contains(".") || component.contains(":")
+            || component.contains(where: { $0.isUppercase })
+    }
+
+    public var isDockerHub: Bool { registry == "docker.io" }
+
+    /// The fully qualified reference: registry/repository, then `:tag` (latest when neither tag nor digest) and `@digest`.
+    public var normalized: String {
+        var text = registry + "/" + repository
+        if let tag { text += ":" + tag } else if digest == nil { text += ":latest" }
+        if let digest { text += "@" + digest }
+        return text
+    }
+
+    /// The tag a pull resolves to when no digest pins it: the written tag, or `latest`.
+    public var effectiveTag: String? { tag ?? (digest == nil ? "latest" : nil) }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,316 @@
+/// Turns one parsed Kubernetes object into what the inventory keeps of it.
+/// Secret values go no further than this type: Secret `data`/`stringData` leave as key names only,
+/// and literal credentials in environment variables and URLs are replaced by a marker.
+struct ObjectExtractor {
+    enum Outcome {
+        case object(ExtractedObject)
+        /// A document that is not a Kubernetes object (a values file, a Kustomization); the reason says which.
+        case notAnObject(String)
+    }
+
+    /// The namespace of namespaced objects that name none (kubectl's `--namespace`).
+    var defaultNamespace = "default"
+
+    func extract(_ input: ManifestNode, line: Int) -> Outcome {
+        guard let kind = input["kind"]?.string, !kind.isEmpty else { return .notAnObject("no kind") }
+        guard let apiVersion = input["apiVersion"]?.string, !apiVersion.isEmpty else { return .notAnObject("\(kind) without apiVersion") }
+        if KubernetesKinds.toolConfiguration.contains(kind), !apiVersion.hasPrefix("v1") { return .notAnObject("\(kind) is build-tool configuration") }
+        let metadata = input["metadata"] ?? .mapping([])
+        guard let name = metadata["name"]?.string, !name.isEmpty else { return .notAnObject("\(kind) without metadata.name") }
+        let namespace = KubernetesKinds.clusterScoped.contains(kind) ? "" : (metadata["namespace"]?.string ?? defaultNamespace)
+
+        var node = Self.redactCredentials(in: input) ?? input
+        var configKeys: [String] = []
+        switch kind {
+        case "Secret":
+            configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["stringData"]?.entries.map(\.key) ?? [])
+            node = node.replacing("data", with: nil).replacing("stringData", with: nil)
+        case "ConfigMap":
+            configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["binaryData"]?.entries.map(\.key) ?? [])
+        default:
+            break
+        }
+        node = node.replacing("metadata", with: metadata.replacing("resourceVersion", with: nil).replacing("selfLink", with: nil))
+
+        var object = ExtractedObject(
+            apiVersion: apiVersion,
+            group: KubernetesKinds.group(ofAPIVersion: apiVersion),
+            kind: kind,
+            namespace: namespace,
+            name: name,
+            uid: metadata["uid"]?.string,
+            labels: JSONWriter.string(metadata["labels"]?.stringMap ?? [:]),
+            annotations: JSONWriter.string(metadata["annotations"]?.stringMap ?? [:]),
+            owner: Self.controllingOwner(metadata["ownerReferences"]),
+            body: JSONWriter.string(node),
+            line: line
+        )
+        object.configKeys = Array(Set(configKeys)).sorted()
+
+        if let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
+            object.podSpec = Self.podSpec(template.spec, metadata: template.metadata, object: node, kind: kind)
+            object.containers = Self.containers(of: template.spec)
+            object.podVolumes = Self.podVolumes(of: template.spec)
+        }
+        switch kind {
+        case "PersistentVolumeClaim":
+            object.volumes = [Self.claim(node["spec"] ?? .null, metadata: metadata, source: "pvc", namespace: namespace, name: name)]
+        case "StatefulSet":
+            object.volumes = (node["spec", "volumeClaimTemplates"]?.items ?? []).compactMap { template in
+                guard let templateName = template["metadata", "name"]?.string else { return nil }
+                return Self.claim(template["spec"] ?? .null, metadata: template["metadata"], source: "template", namespace: namespace, name: templateName)
+            }
+        case "PersistentVolume":
+            object.volumes = [Self.persistentVolume(node["spec"] ?? .null, name: name)]
+        case "StorageClass":
+            object.storageClass = Self.storageClass(node, name: name, metadata: metadata)
+        case "Service":
+            object.service = Self.service(node["spec"] ?? .null)
+        case "Ingress":
+            object.ingress = Self.ingress(node, metadata: metadata)
+        default:
+            break
+        }
+        return .object(object)
+    }
+
+    static func controllingOwner(_ references: ManifestNode?) -> ExtractedObject.Owner? {
+        let all = references?.items ?? []
+        guard let chosen = all.first(where: { $0["controller"]?.bool == true }) ?? all.first,
+              let kind = chosen["kind"]?.string, let name = chosen["name"]?.string else { return nil }
+        return .init(kind: kind, name: name, uid: chosen["uid"]?.string)
+    }
+
+    // MARK: Secrets
+
+    /// A copy of `node` with credential-looking literals replaced, or nil when nothing needed it.
+    static func redactCredentials(in node: ManifestNode) -> ManifestNode? {
+        switch node {
+        case .scalar:
+            return nil
+        case .sequence(let items):
+            var changed: [ManifestNode]?
+            for (index, item) in items.enumerated() {
+                if let redacted = redactCredentials(in: item) {
+                    if changed == nil { changed = items }
+                    changed![index] = redacted
+                }
+            }
+            return changed.map { .sequence($0) }
+        case .mapping(let entries):
+            var changed: [(key: String, value: ManifestNode)]?
+            let sensitive = (entries.first { $0.key == "name" }?.value.string).map(SecretRedaction.isSensitiveName) ?? false
+            for (index, entry) in entries.enumerated() {
+                var replacement: ManifestNode?
+                if entry.key == "value", case .scalar(let text, _) = entry.value, !entry.value.isNull {
+                    if sensitive {
+                        replacement = .scalar(SecretRedaction.marker, plain: false)
+                    } else {
+                        let masked = SecretRedaction.redactURLPasswords(text)
+                        if masked != text { replacement = .scalar(masked, plain: false) }
+                    }
+                } else {
+                    replacement = redactCredentials(in: entry.value)
+                }
+                if let replacement {
+                    if changed == nil { changed = entries }
+                    changed![index].value = replacement
+                }
+            }
+            return changed.map { .mapping($0) }
+        }
+    }
+
+    // MARK: Pods
+
+    static func podSpec(_ spec: ManifestNode, metadata: ManifestNode?, object: ManifestNode, kind: String) -> ExtractedObject.PodSpec {
+        var facts = ExtractedObject.PodSpec()
+        let objectSpec = object["spec"]
+        switch kind {
+        case "Deployment", "ReplicaSet", "StatefulSet", "ReplicationController", "DeploymentConfig":
+            facts.replicas = objectSpec?["replicas"]?.int ?? 1
+        case "Job":
+            facts.replicas = objectSpec?["parallelism"]?.int ?? 1
+        case "CronJob":
+            facts.replicas = objectSpec?["jobTemplate", "spec", "parallelism"]?.int ?? 1
+        case "Pod":
+            facts.replicas = 1
+        default:
+            break
+        }
+        facts.updateStrategy = objectSpec?["strategy", "type"]?.string ?? objectSpec?["updateStrategy", "type"]?.string
+        facts.serviceAccount = spec["serviceAccountName"]?.string ?? spec["serviceAccount"]?.string
+        facts.automountToken = spec["automountServiceAccountToken"]?.bool
+        facts.hostNetwork = spec["hostNetwork"]?.bool ?? false
+        facts.hostPID = spec["hostPID"]?.bool ?? false
+        facts.hostIPC = spec["hostIPC"]?.bool ?? false
+        facts.nodeSelector = JSONWriter.string(spec["nodeSelector"]?.stringMap ?? [:])
+        facts.affinity = spec["affinity"].flatMap { $0.isNull ? nil : JSONWriter.string($0) }
+        facts.tolerations = spec["tolerations"].map(JSONWriter.string) ?? "[]"
+        facts.topologySpread = spec["topologySpreadConstraints"].map(JSONWriter.string) ?? "[]"
+        facts.imagePullSecrets = JSONWriter.string((spec["imagePullSecrets"]?.items ?? []).compactMap { $0["name"]?.string })
+        facts.terminationGrace = spec["terminationGracePeriodSeconds"]?.int
+        facts.securityContext = spec["securityContext"].flatMap { $0.entries.isEmpty ? nil : JSONWriter.string($0) }
+        facts.templateLabels = JSONWriter.string(metadata?["labels"]?.stringMap ?? [:])
+        facts.templateAnnotations = JSONWriter.string(metadata?["annotations"]?.stringMap ?? [:])
+        return facts
+    }
+
+    static func containers(of spec: ManifestNode) -> [ExtractedObject.Container] {
+        var result: [ExtractedObject.Container] = []
+        for (key, role) in [("initContainers", "init"), ("containers", "app"), ("ephemeralContainers", "ephemeral")] {
+            for (position, node) in (spec[key]?.items ?? []).enumerated() {
+                result.append(container(node, role: role, position: position))
+            }
+        }
+        return result
+    }
+
+    static func container(_ node: ManifestNode, role: String, position: Int) -> ExtractedObject.Container {
+        var facts = ExtractedObject.Container(role: role, position: position, name: node["name"]?.string ?? "container-\(position)")
+        facts.image = node["image"]?.string
+        let requests = node["resources", "requests"]
+        let limits = node["resources", "limits"]
+        facts.cpuRequest = requests?["cpu"]?.string.flatMap(Quantity.millicores)
+        facts.cpuLimit = limits?["cpu"]?.string.flatMap(Quantity.millicores)
+        facts.memoryRequest = requests?["memory"]?.string.flatMap(Quantity.bytes)
+        facts.memoryLimit = limits?["memory"]?.string.flatMap(Quantity.bytes)
+        facts.ephemeralRequest = requests?["ephemeral-storage"]?.string.flatMap(Quantity.bytes)
+        facts.gpuLimit = limits?.entries.first(where: { $0.key.hasSuffix("/gpu") })?.value.int
+        facts.livenessProbe = node["livenessProbe"].map(JSONWriter.string)
+        facts.readinessProbe = node["readinessProbe"].map(JSONWriter.string)
+        facts.startupProbe = node["startupProbe"].map(JSONWriter.string)
+        facts.ports = node["ports"].map(JSONWriter.string) ?? "[]"
+        let security = node["securityContext"]
+        facts.privileged = security?["privileged"]?.bool ?? false
+        facts.capabilitiesAdd = JSONWriter.string((security?["capabilities", "add"]?.items ?? []).compactMap(\.string))
+        facts.runAsUser = security?["runAsUser"]?.int
+        facts.runAsNonRoot = security?["runAsNonRoot"]?.bool
+        facts.env = node["env"].map(JSONWriter.string) ?? "[]"
+        facts.envFrom = node["envFrom"].map(JSONWriter.string) ?? "[]"
+        facts.volumeMounts = node["volumeMounts"].map(JSONWriter.string) ?? "[]"
+        facts.command = node["command"].map(JSONWriter.string)
+        facts.args = node["args"].map(JSONWriter.string)
+        return facts
+    }
+
+    static func podVolumes(of spec: ManifestNode) -> [ExtractedObject.PodVolume] {
+        (spec["volumes"]?.items ?? []).compactMap { volume in
+            guard let name = volume["name"]?.string else { return nil }
+            guard let source = volume.entries.first(where: { $0.key != "name" }) else {
+                return .init(name: name, type: "emptyDir", reference: nil, detail: "{}")
+            }
+            let value = source.value
+            let reference: String?
+            switch source.key {
+            case "persistentVolumeClaim": reference = value["claimName"]?.string
+            case "configMap": reference = value["name"]?.string
+            case "secret": reference = value["secretName"]?.string
+            case "hostPath", "local": reference = value["path"]?.string
+            case "nfs": reference = [value["server"]?.string, value["path"]?.string].compactMap { $0 }.joined(separator: ":")
+            case "csi": reference = value["driver"]?.string
+            default: reference = nil
+            }
+            return .init(name: name, type: source.key, reference: reference, detail: JSONWriter.string(value))
+        }
+    }
+
+    // MARK: Storage
+
+    static func claim(_ spec: ManifestNode, metadata: ManifestNode?, source: String, namespace: String, name: String) -> ExtractedObject.Volume {
+        var volume = ExtractedObject.Volume(source: source, namespace: namespace, name: name)
+        volume.storageClass = spec["storageClassName"]?.string
+            ?? metadata?["annotations", "volume.beta.kubernetes.io/storage-class"]?.string
+        volume.accessModes = JSONWriter.string((spec["accessModes"]?.items ?? []).compactMap(\.string))
+        volume.sizeBytes = spec["resources", "requests", "storage"]?.string.flatMap(Quantity.bytes)
+        volume.volumeMode = spec["volumeMode"]?.string
+        volume.volumeName = spec["volumeName"]?.string
+        return volume
+    }
+
+    static let persistentVolumeCommonKeys: Set<String> = [
+        "capacity", "accessModes", "storageClassName", "persistentVolumeReclaimPolicy", "claimRef", "volumeMode",
+        "mountOptions", "nodeAffinity", "volumeAttributesClassName",
+    ]
+
+    static func persistentVolume(_ spec: ManifestNode, name: String) -> ExtractedObject.Volume {
+        var volume = ExtractedObject.Volume(source: "pv", namespace: "", name: name)
+        volume.storageClass = spec["storageClassName"]?.string
+        volume.accessModes = JSONWriter.string((spec["accessModes"]?.items ?? []).compactMap(\.string))
+        volume.sizeBytes = spec["capacity", "storage"]?.string.flatMap(Quantity.bytes)
+        volume.volumeMode = spec["volumeMode"]?.string
+        volume.reclaimPolicy = spec["persistentVolumeReclaimPolicy"]?.string
+        if let type = spec.entries.first(where: { !persistentVolumeCommonKeys.contains($0.key) }) {
+            volume.volumeType = type.key == "csi" ? "csi:" + (type.value["driver"]?.string ?? "") : type.key
+        }
+        if let claim = spec["claimRef"], let claimName = claim["name"]?.string {
+            volume.volumeName = (claim["namespace"]?.string.map { $0 + "/" } ?? "") + claimName
+        }
+        return volume
+    }
+
+    static func storageClass(_ node: ManifestNode, name: String, metadata: ManifestNode) -> ExtractedObject.StorageClass {
+        let annotations = metadata["annotations"]
+        let isDefault = annotations?["storageclass.kubernetes.io/is-default-class"]?.string == "true"
+            || annotations?["storageclass.beta.kubernetes.io/is-default-class"]?.string == "true"
+        return .init(
+            name: name,
+            provisioner: node["provisioner"]?.string ?? "",
+            reclaimPolicy: node["reclaimPolicy"]?.string,
+            bindingMode: node["volumeBindingMode"]?.string,
+            allowExpansion: node["allowVolumeExpansion"]?.bool,
+            isDefault: isDefault,
+            parameters: JSONWriter.string(node["parameters"]?.stringMap ?? [:])
+        )
+    }
+
+    // MARK: Network
+
+    static func service(_ spec: ManifestNode) -> ExtractedObject.Service {
+        .init(
+            type: spec["type"]?.string ?? "ClusterIP",
+            clusterIP: spec["clusterIP"]?.string,
+            externalName: spec["externalName"]?.string,
+            loadBalancerClass: spec["loadBalancerClass"]?.string,
+            ports: spec["ports"].map(JSONWriter.string) ?? "[]",
+            selector: JSONWriter.string(spec["selector"]?.stringMap ?? [:])
+        )
+    }
+
+    static func ingress(_ node: ManifestNode, metadata: ManifestNode) -> ExtractedObject.Ingress {
+        let spec = node["spec"] ?? .null
+        var rules: [ExtractedObject.IngressRule] = []
+        for rule in spec["rules"]?.items ?? [] {
+            let host = rule["host"]?.string
+            let paths = rule["http", "paths"]?.items ?? []
+            if paths.isEmpty { rules.append(.init(host: host)) }
+            for path in paths {
+                let backend = backendTarget(path["backend"])
+                rules.append(.init(host: host, path: path["path"]?.string, pathType: path["pathType"]?.string,
+                                   serviceName: backend.service, servicePort: backend.port))
+            }
+        }
+        let defaultBackend = backendTarget(spec["defaultBackend"] ?? spec["backend"])
+        return .init(
+            className: spec["ingressClassName"]?.string ?? metadata["annotations", "kubernetes.io/ingress.class"]?.string,
+            tlsHosts: JSONWriter.string((spec["tls"]?.items ?? []).flatMap { ($0["hosts"]?.items ?? []).compactMap(\.string) }),
+            defaultBackend: defaultBackend.service.map { name in defaultBackend.port.map { "\(name):\($0)" } ?? name },
+            rules: rules
+        )
+    }
+
+    /// networking.k8s.io/v1 (`service.name`, `service.port.number|name`) and v1beta1 (`serviceName`, `servicePort`) backends.
+    static func backendTarget(_ backend: ManifestNode?) -> (service: String?, port: String?) {
+        guard let backend else { return (nil, nil) }
+        if let service = backend["service"] {
+            return (service["name"]?.string, service["port", "number"]?.string ?? service["port", "name"]?.string)
+        }
+        return (backend["serviceName"]?.string, backend["servicePort"]?.string)
+    }
+}
+
+extension ExtractedObject.IngressRule {
+    init(host: String?) {
+        self.init(host: host, path: nil, pathType: nil, serviceName: nil, servicePort: nil)
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+
+/// Reads a file descriptor in large chunks for the YAML parser, hashing and counting every byte on the way,
+/// so an import reads each file once.
+final class ByteSource {
+    let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private(set) var bytesRead = 0
+    private(set) var lastError: Int32 = 0
+    var hasher: SHA256?
+
+    init(descriptor: Int32, ownsDescriptor: Bool, hasher: SHA256?) {
+        self.descriptor = descriptor
+        self.ownsDescriptor = ownsDescriptor
+        self.hasher = hasher
+    }
+
+    /// Opens a file for reading; throws with the system's reason when it cannot.
+    static func open(path: String, hasher: SHA256?) throws -> ByteSource {
+        let fd = Glibc.open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ManifestSyntaxError(file: path, line: 0, column: 0, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        return ByteSource(descriptor: fd, ownsDescriptor: true, hasher: hasher)
+    }
+
+    /// Fills `buffer` with up to `size` bytes; returns the count (0 at the end) or -1 on error.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer, size)
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { lastError = errno; return -1 }
+            if count > 0 {
+                bytesRead += count
+                hasher?.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: count))
+            }
+            return count
+        }
+    }
+
+    deinit {
+        if ownsDescriptor { _ = close(descriptor) }
+    }
+}

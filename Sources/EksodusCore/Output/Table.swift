@@ -1,0 +1,98 @@
+/// Rows ready to print: every listing builds one and hands it to a renderer (table, JSON or CSV).
+public struct Table: Sendable, Equatable {
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case integer(Int)
+        case null
+
+        var display: String {
+            switch self {
+            case .text(let text): return text
+            case .integer(let value): return String(value)
+            case .null: return ""
+            }
+        }
+    }
+
+    public var columns: [String]
+    public var rows: [[Cell]]
+
+    public init(columns: [String], rows: [[Cell]] = []) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The cells of one column, by name.
+    public func column(_ name: String) -> [Cell] {
+        guard let index = columns.firstIndex(of: name) else { return [] }
+        return rows.map { $0[index] }
+    }
+}
+
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, csv
+}
+
+public enum TableRenderer {
+    public static func render(_ table: Table, as format: OutputFormat) -> String {
+        switch format {
+        case .table: return text(table)
+        case .json: return json(table)
+        case .csv: return csv(table)
+        }
+    }
+
+    /// Aligned columns with upper-case headers, as kubectl prints them.
+    public static func text(_ table: Table) -> String {
+        let headers = table.columns.map { $0.uppercased() }
+        var widths = headers.map(\.count)
+        for row in table.rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.display.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                if index == cells.count - 1 {
+                    text += cell
+                } else {
+                    text += cell + String(repeating: " ", count: widths[index] - cell.count + 3)
+                }
+            }
+            return text
+        }
+        var lines = [line(headers)]
+        for row in table.rows { lines.append(line(row.map(\.display))) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// An array of objects, one per row, keyed by column name.
+    public static func json(_ table: Table) -> String {
+        var out = "[\n"
+        for (rowIndex, row) in table.rows.enumerated() {
+            out += "  {"
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out += ", " }
+                JSONWriter.writeString(table.columns[index], to: &out)
+                out += ": "
+                switch cell {
+                case .text(let text): JSONWriter.writeString(text, to: &out)
+                case .integer(let value): out += String(value)
+                case .null: out += "null"
+                }
+            }
+            out += rowIndex == table.rows.count - 1 ? "}\n" : "},\n"
+        }
+        return out + "]\n"
+    }
+
+    /// RFC 4180 CSV with a header row.
+    public static func csv(_ table: Table) -> String {
+        func field(_ text: String) -> String {
+            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        var lines = [table.columns.map(field).joined(separator: ",")]
+        for row in table.rows { lines.append(row.map { field($0.display) }.joined(separator: ",")) }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+import EksodusCore
+
+struct EksodusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eksodus",
+        abstract: "Plan and track the move of Kubernetes clusters to Amazon EKS, offline, from what they export.",
+        subcommands: [ImportCommand.self, InventoryCommand.self]
+    )
+}

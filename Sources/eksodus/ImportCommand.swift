@@ -1,0 +1,55 @@
+import ArgumentParser
+import EksodusCore
+import Foundation
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Read cluster exports into the inventory.",
+        discussion: """
+        PATH is a file, a folder (searched recursively for .yaml, .yml and .json), or - for standard input.
+        Accepts multi-document YAML, JSON, `kind: List` and typed lists as written by `kubectl get -A -o yaml|json`,
+        `helm template` output and Crane export folders. One import is one transaction: on any error the inventory is unchanged.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "path"))
+    var paths: [String]
+
+    @Option(help: "The cluster these objects come from.")
+    var cluster: String
+
+    @Option(help: "dev, staging, prod or other.")
+    var environment: String?
+
+    @Option(name: .customLong("kubernetes-version"), help: "The source cluster's Kubernetes version, e.g. 1.24.")
+    var kubernetesVersion: String?
+
+    @Option(name: [.short, .customLong("namespace")], help: "The namespace of namespaced objects that name none.")
+    var defaultNamespace = "default"
+
+    @Flag(name: [.short, .long], help: "No progress on standard error.")
+    var quiet = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Sendable static func showProgress(_ progress: ImportProgress) {
+        let megabytes = Double(progress.bytes) / 1_048_576
+        let line = "\r  files \(progress.filesDone)/\(progress.filesTotal)  objects \(progress.objects)  " + String(format: "%.1f MB", megabytes)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func run() throws {
+        let db = try database.open()
+        let showProgress = !quiet && isatty(2) == 1
+        let importer = Importer(database: db, progress: showProgress ? Self.showProgress : nil)
+        let request = ImportRequest(paths: paths, cluster: cluster, environment: environment,
+                                    kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace)
+        let summary = try importer.run(request)
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if !quiet {
+            for notice in summary.notices { printError("warning: \(notice)") }
+        }
+        print(ImportReport.text(summary))
+    }
+}

@@ -1,0 +1,3 @@
+import EksodusCore
+
+EksodusCommand.main()
