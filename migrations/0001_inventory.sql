@@ -16,7 +16,7 @@ CREATE TABLE import (
     started_at          TEXT NOT NULL,
     finished_at         TEXT NOT NULL,
     sources             TEXT NOT NULL,          -- JSON array of the paths given
-    digest              TEXT NOT NULL,          -- sha256 over every byte read, in read order
+    digest              TEXT NOT NULL,          -- sha256 over the sha256 of each file read, in order
     files               INTEGER NOT NULL,
     bytes               INTEGER NOT NULL,
     documents           INTEGER NOT NULL,
@@ -46,6 +46,7 @@ CREATE TABLE resource (
     source_file         TEXT NOT NULL,
     source_line         INTEGER NOT NULL,
     import_id           INTEGER NOT NULL REFERENCES import(id),
+    read_order          INTEGER NOT NULL,       -- position in the import (file, then object): the later reading wins
     UNIQUE (cluster_id, api_group, kind, namespace, name)
 );
 CREATE INDEX resource_kind ON resource(cluster_id, kind);

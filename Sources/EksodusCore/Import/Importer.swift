@@ -70,9 +70,12 @@ public enum ImportError: Error, CustomStringConvertible {
 public struct Importer {
     public let database: AppDatabase
     public var progress: (@Sendable (ImportProgress) -> Void)?
+    /// Threads that parse files at once; the writer is one more.
+    public var workers: Int
 
-    public init(database: AppDatabase, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
+    public init(database: AppDatabase, workers: Int = 0, progress: (@Sendable (ImportProgress) -> Void)? = nil) {
         self.database = database
+        self.workers = workers > 0 ? workers : ParallelFileParser.defaultWorkers
         self.progress = progress
     }
 
@@ -89,6 +92,7 @@ public struct Importer {
         let extractor = ObjectExtractor(defaultNamespace: request.defaultNamespace)
         let startedAt = Timestamp.string(request.now)
         let progress = self.progress
+        let workers = self.workers
 
         return try database.writer.write { db -> ImportSummary in
             let clusterID = try Self.upsertCluster(db, request: request, at: startedAt)
@@ -98,41 +102,43 @@ public struct Importer {
                 """, arguments: [clusterID, startedAt, startedAt, JSONWriter.string(request.paths)])
             let importID = db.lastInsertedRowID
             var writer = try InventoryWriter(db: db, clusterID: clusterID, importID: importID)
-            var hasher = SHA256()
-            var totals = (bytes: 0, documents: 0, objects: 0)
+            let parser = ParallelFileParser(files: files, extractor: extractor, workers: workers)
+            parser.start()
+            var readings: [FileReading] = []
+            var objectsRead = 0
             var kinds: [String: Int] = [:]
-            var notices: [ImportNotice] = []
             var lastReport = Date.distantPast
-
-            for (index, file) in files.enumerated() {
-                let source = file == ManifestSources.standardInput
-                    ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: hasher)
-                    : try ByteSource.open(path: file, hasher: hasher)
-                let displayName = file == ManifestSources.standardInput ? "<stdin>" : file
-                let stream = ManifestStreamReader(reader: YAMLEventReader(file: displayName, source: source))
-                try stream.read { object in
-                    totals.objects += 1
-                    switch extractor.extract(object.node, line: object.line) {
-                    case .object(let extracted):
-                        kinds[extracted.kind, default: 0] += 1
-                        try writer.write(extracted, file: displayName)
-                    case .notAnObject(let reason):
-                        totals.objects -= 1
-                        notices.append(ImportNotice(file: displayName, line: object.line, message: "not a Kubernetes object (\(reason)); skipped"))
+            do {
+                while let message = parser.channel.take() {
+                    switch message {
+                    case .objects(let batch):
+                        for parsed in batch {
+                            objectsRead += 1
+                            kinds[parsed.object.kind, default: 0] += 1
+                            try writer.write(parsed.object, file: parsed.file, order: parsed.order)
+                        }
+                    case .fileDone(let reading):
+                        readings.append(reading)
+                    case .failed(let error):
+                        throw error
                     }
-                    if let progress, totals.objects % 2000 == 0, Date().timeIntervalSince(lastReport) > 0.2 {
+                    if let progress, Date().timeIntervalSince(lastReport) > 0.2 {
                         lastReport = Date()
-                        progress(ImportProgress(filesDone: index, filesTotal: files.count, objects: totals.objects, bytes: totals.bytes + source.bytesRead))
+                        progress(ImportProgress(filesDone: readings.count, filesTotal: files.count, objects: objectsRead,
+                                                bytes: readings.reduce(0) { $0 + $1.bytes }))
                     }
                 }
-                for skipped in stream.counts.nonObjectDocuments {
-                    notices.append(ImportNotice(file: displayName, line: skipped.line, message: "\(skipped.what); skipped"))
-                }
-                hasher = source.hasher ?? hasher
-                totals.bytes += source.bytesRead
-                totals.documents += stream.counts.documents
-                progress?(ImportProgress(filesDone: index + 1, filesTotal: files.count, objects: totals.objects, bytes: totals.bytes))
+            } catch {
+                // Stop the parsers and let them finish before the transaction rolls back.
+                parser.channel.cancel()
+                while parser.channel.take() != nil {}
+                throw error
             }
+            readings.sort { $0.index < $1.index }
+            var hasher = SHA256()
+            for reading in readings { hasher.update(data: reading.digest) }
+            let totals = (bytes: readings.reduce(0) { $0 + $1.bytes }, documents: readings.reduce(0) { $0 + $1.documents }, objects: objectsRead)
+            let notices = readings.flatMap(\.notices)
 
             let workloads = try WorkloadFolder.rebuild(db, clusterID: clusterID)
             let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM resource WHERE import_id = ?", arguments: [importID]) ?? 0

@@ -21,8 +21,9 @@ struct InventoryWriter {
         }
     }
 
-    mutating func write(_ object: ExtractedObject, file: String) throws {
-        let resourceID = try upsertResource(object, file: file)
+    /// Writes one object, unless this import already holds a later reading of the same key.
+    mutating func write(_ object: ExtractedObject, file: String, order: Int64) throws {
+        guard let resourceID = try upsertResource(object, file: file, order: order) else { return }
         if let spec = object.podSpec {
             try db.cachedStatement(sql: """
                 INSERT INTO pod_spec (resource_id, replicas, update_strategy, service_account, automount_token, host_network,
@@ -97,13 +98,15 @@ struct InventoryWriter {
         }
     }
 
-    private func upsertResource(_ object: ExtractedObject, file: String) throws -> Int64 {
-        let existing = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM resource WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?
+    private func upsertResource(_ object: ExtractedObject, file: String, order: Int64) throws -> Int64? {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, import_id, read_order FROM resource WHERE cluster_id = ? AND api_group = ? AND kind = ? AND namespace = ? AND name = ?
             """), arguments: [clusterID, object.group, object.kind, object.namespace, object.name])
+        let existing: Int64? = row?["id"]
+        if let row, row["import_id"] == importID, (row["read_order"] as Int64) > order { return nil }
         let values: StatementArguments = [
             object.apiVersion, object.uid, object.labels, object.annotations, object.owner?.kind, object.owner?.name,
-            object.owner?.uid, object.body, file, object.line, importID,
+            object.owner?.uid, object.body, file, object.line, importID, order,
         ]
         if let existing {
             for table in Self.factTables {
@@ -111,14 +114,14 @@ struct InventoryWriter {
             }
             try db.cachedStatement(sql: """
                 UPDATE resource SET api_version = ?, uid = ?, labels = ?, annotations = ?, owner_kind = ?, owner_name = ?,
-                  owner_uid = ?, body = ?, source_file = ?, source_line = ?, import_id = ? WHERE id = ?
+                  owner_uid = ?, body = ?, source_file = ?, source_line = ?, import_id = ?, read_order = ? WHERE id = ?
                 """).execute(arguments: values + [existing])
             return existing
         }
         try db.cachedStatement(sql: """
             INSERT INTO resource (api_version, uid, labels, annotations, owner_kind, owner_name, owner_uid, body, source_file,
-              source_line, import_id, cluster_id, api_group, kind, namespace, name)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              source_line, import_id, read_order, cluster_id, api_group, kind, namespace, name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: values + [clusterID, object.group, object.kind, object.namespace, object.name])
         return db.lastInsertedRowID
     }

@@ -32,6 +32,7 @@ struct ObjectExtractor {
         }
         node = node.replacing("metadata", with: metadata.replacing("resourceVersion", with: nil).replacing("selfLink", with: nil))
 
+        let owner = Self.controllingOwner(metadata["ownerReferences"])
         var object = ExtractedObject(
             apiVersion: apiVersion,
             group: KubernetesKinds.group(ofAPIVersion: apiVersion),
@@ -41,8 +42,8 @@ struct ObjectExtractor {
             uid: metadata["uid"]?.string,
             labels: JSONWriter.string(metadata["labels"]?.stringMap ?? [:]),
             annotations: JSONWriter.string(metadata["annotations"]?.stringMap ?? [:]),
-            owner: Self.controllingOwner(metadata["ownerReferences"]),
-            body: JSONWriter.string(node),
+            owner: owner,
+            body: JSONWriter.string(Self.isControlled(kind: kind, by: owner) ? Self.headerOnly(node) : node),
             line: line
         )
         object.configKeys = Array(Set(configKeys)).sorted()
@@ -74,6 +75,17 @@ struct ObjectExtractor {
         return .object(object)
     }
 
+    /// Pods, ReplicaSets and Jobs that a controller made repeat its template: their facts are kept in the
+    /// pod spec tables, and their body keeps only apiVersion, kind and metadata.
+    static func isControlled(kind: String, by owner: ExtractedObject.Owner?) -> Bool {
+        guard let owner, owner.kind != "Node" else { return false }
+        return KubernetesKinds.workloads.contains(kind) && kind != "Deployment" && kind != "DeploymentConfig"
+    }
+
+    static func headerOnly(_ node: ManifestNode) -> ManifestNode {
+        .mapping(node.entries.filter { $0.key == "apiVersion" || $0.key == "kind" || $0.key == "metadata" })
+    }
+
     static func controllingOwner(_ references: ManifestNode?) -> ExtractedObject.Owner? {
         let all = references?.items ?? []
         guard let chosen = all.first(where: { $0["controller"]?.bool == true }) ?? all.first,
@@ -99,11 +111,12 @@ struct ObjectExtractor {
             return changed.map { .sequence($0) }
         case .mapping(let entries):
             var changed: [(key: String, value: ManifestNode)]?
-            let sensitive = (entries.first { $0.key == "name" }?.value.string).map(SecretRedaction.isSensitiveName) ?? false
             for (index, entry) in entries.enumerated() {
                 var replacement: ManifestNode?
                 if entry.key == "value", case .scalar(let text, _) = entry.value, !entry.value.isNull {
-                    if sensitive {
+                    // An env var entry: {name: DB_PASSWORD, value: ...}.
+                    let name = entries.first { $0.key == "name" }?.value.string
+                    if let name, SecretRedaction.isSensitiveName(name) {
                         replacement = .scalar(SecretRedaction.marker, plain: false)
                     } else {
                         let masked = SecretRedaction.redactURLPasswords(text)

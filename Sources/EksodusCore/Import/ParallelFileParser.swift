@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+
+/// One object read, with where it came from and its place in the import's reading order
+/// (file index, then position in the file), which decides which reading wins when an object repeats.
+struct ParsedObject {
+    var object: ExtractedObject
+    var file: String
+    var order: Int64
+}
+
+/// What was read of one file.
+struct FileReading {
+    var index: Int
+    var bytes: Int
+    var documents: Int
+    var digest: [UInt8]
+    var notices: [ImportNotice]
+}
+
+enum ParseMessage {
+    case objects([ParsedObject])
+    case fileDone(FileReading)
+    case failed(Error)
+}
+
+/// Parses and extracts files on worker threads, one file per worker at a time, and hands the objects to
+/// the inventory writer through a bounded channel. Files are independent, so an estate exported as several
+/// files uses every core; a single huge file still overlaps parsing with writing.
+final class ParallelFileParser: @unchecked Sendable {
+    private struct Cancelled: Error {}
+
+    static let batchSize = 128
+
+    let files: [String]
+    let extractor: ObjectExtractor
+    let channel: ObjectChannel<ParseMessage>
+    let workers: Int
+    private let lock = NSLock()
+    private var nextIndex = 0
+
+    init(files: [String], extractor: ObjectExtractor, workers: Int) {
+        self.files = files
+        self.extractor = extractor
+        self.workers = max(1, min(workers, files.count))
+        channel = ObjectChannel(capacity: 8 * self.workers, producers: self.workers)
+    }
+
+    static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    func start() {
+        for _ in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20  // deep manifests recurse in the node builder
+            thread.start()
+        }
+    }
+
+    private func claim() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < files.count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    private func work() {
+        defer { channel.producerFinished() }
+        while let index = claim() {
+            do {
+                try parse(index)
+            } catch is Cancelled {
+                return
+            } catch {
+                channel.put(.failed(error))
+                return
+            }
+        }
+    }
+
+    private func parse(_ index: Int) throws {
+        let file = files[index]
+        let isStandardInput = file == ManifestSources.standardInput
+        let name = isStandardInput ? "<stdin>" : file
+        let source = isStandardInput
+            ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: SHA256())
+            : try ByteSource.open(path: file, hasher: SHA256())
+        let stream = ManifestStreamReader(reader: YAMLEventReader(file: name, source: source))
+        var batch: [ParsedObject] = []
+        batch.reserveCapacity(Self.batchSize)
+        var position: Int64 = 0
+        var notices: [ImportNotice] = []
+        try stream.read { object in
+            position += 1
+            switch extractor.extract(object.node, line: object.line) {
+            case .object(let extracted):
+                batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | position))
+                if batch.count == Self.batchSize {
+                    guard channel.put(.objects(batch)) else { throw Cancelled() }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            case .notAnObject(let reason):
+                notices.append(ImportNotice(file: name, line: object.line, message: "not a Kubernetes object (\(reason)); skipped"))
+            }
+        }
+        if !batch.isEmpty, !channel.put(.objects(batch)) { throw Cancelled() }
+        for skipped in stream.counts.nonObjectDocuments {
+            notices.append(ImportNotice(file: name, line: skipped.line, message: "\(skipped.what); skipped"))
+        }
+        let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
+        let reading = FileReading(index: index, bytes: source.bytesRead, documents: stream.counts.documents, digest: digest, notices: notices)
+        guard channel.put(.fileDone(reading)) else { throw Cancelled() }
+    }
+}
