@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import EksodusCore
+
+/// The shared fixtures folder (`../shared/fixtures` beside the repository, or $EKSODUS_FIXTURES), or nil when absent.
+func fixturesFolder() -> URL? {
+    if let override = ProcessInfo.processInfo.environment["EKSODUS_FIXTURES"] {
+        return URL(fileURLWithPath: override)
+    }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let folder = root.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    return FileManager.default.fileExists(atPath: folder.appendingPathComponent("EXPECTED.json").path) ? folder : nil
+}
+
+func requireFixtures() throws -> URL {
+    guard let folder = fixturesFolder() else { throw XCTSkip("../shared/fixtures is not beside this checkout") }
+    return folder
+}
+
+/// A fresh temporary folder, removed when the test ends.
+func temporaryFolder(_ test: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// Writes `files` (relative path → text) under a new temporary folder and returns it.
+func writeManifests(_ files: [String: String], test: XCTestCase) throws -> URL {
+    let folder = try temporaryFolder(test)
+    for (path, text) in files {
+        let url = folder.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return folder
+}
+
+/// Parses YAML text into objects the way the importer does.
+func parseObjects(_ text: String, file: String = "test.yaml") throws -> [ManifestNode] {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-parse-\(UUID().uuidString).yaml")
+    try text.write(to: folder, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let source = try ByteSource.open(path: folder.path, hasher: nil)
+    let reader = ManifestStreamReader(reader: YAMLEventReader(file: file, source: source))
+    var objects: [ManifestNode] = []
+    try reader.read { objects.append($0.node) }
+    return objects
+}
+
+/// Every row of every inventory table, as text: two equal dumps mean two equal databases.
+func dump(_ database: AppDatabase) throws -> String {
+    try database.writer.read { db in
+        var out = ""
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        for table in tables {
+            out += "## \(table)\n"
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY 1") { out += row.description + "\n" }
+        }
+        return out
+    }
+}
+
+func count(_ database: AppDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+    try database.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+}
+
+func strings(_ database: AppDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> [String] {
+    try database.writer.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+}
+
+let fixedNow = Date(timeIntervalSince1970: 1_790_000_000)
+
+@discardableResult
+func importPaths(_ paths: [String], cluster: String, into database: AppDatabase, namespace: String = "default") throws -> ImportSummary {
+    try Importer(database: database, workers: 2).run(ImportRequest(paths: paths, cluster: cluster, defaultNamespace: namespace, now: fixedNow))
+}

@@ -1,0 +1,70 @@
+import XCTest
+@testable import EksodusCore
+
+final class ValueParsingTests: XCTestCase {
+    func testImageReferenceNormalisation() {
+        let cases: [(String, String, String, String?, String?, String)] = [
+            ("nginx", "docker.io", "library/nginx", nil, nil, "docker.io/library/nginx:latest"),
+            ("nginx:1.25", "docker.io", "library/nginx", "1.25", nil, "docker.io/library/nginx:1.25"),
+            ("bitnami/redis:7.2", "docker.io", "bitnami/redis", "7.2", nil, "docker.io/bitnami/redis:7.2"),
+            ("index.docker.io/library/busybox", "docker.io", "library/busybox", nil, nil, "docker.io/library/busybox:latest"),
+            ("quay.io/prometheus/node-exporter:v1.8.0", "quay.io", "prometheus/node-exporter", "v1.8.0", nil, "quay.io/prometheus/node-exporter:v1.8.0"),
+            ("harbor.corp.local:5000/team/api", "harbor.corp.local:5000", "team/api", nil, nil, "harbor.corp.local:5000/team/api:latest"),
+            ("localhost/dev/app:1", "localhost", "dev/app", "1", nil, "localhost/dev/app:1"),
+            ("busybox:1.38.0@sha256:fd8d9aa63ba2f0982b5304e1ee8d3b90a210bc1ffb5314d980eb6962f1a9715d", "docker.io", "library/busybox", "1.38.0",
+             "sha256:fd8d9aa63ba2f0982b5304e1ee8d3b90a210bc1ffb5314d980eb6962f1a9715d",
+             "docker.io/library/busybox:1.38.0@sha256:fd8d9aa63ba2f0982b5304e1ee8d3b90a210bc1ffb5314d980eb6962f1a9715d"),
+            ("ghcr.io/acme/api@sha256:abc", "ghcr.io", "acme/api", nil, "sha256:abc", "ghcr.io/acme/api@sha256:abc"),
+            ("172.30.17.139:5000/test/app:73214f", "172.30.17.139:5000", "test/app", "73214f", nil, "172.30.17.139:5000/test/app:73214f"),
+        ]
+        for (text, registry, repository, tag, digest, normalized) in cases {
+            let image = ImageReference(text)
+            XCTAssertEqual(image.registry, registry, text)
+            XCTAssertEqual(image.repository, repository, text)
+            XCTAssertEqual(image.tag, tag, text)
+            XCTAssertEqual(image.digest, digest, text)
+            XCTAssertEqual(image.normalized, normalized, text)
+        }
+        XCTAssertEqual(ImageReference("busybox").normalized, ImageReference("busybox:latest").normalized)
+    }
+
+    func testQuantities() {
+        XCTAssertEqual(Quantity.millicores("250m"), 250)
+        XCTAssertEqual(Quantity.millicores("1"), 1000)
+        XCTAssertEqual(Quantity.millicores("0.5"), 500)
+        XCTAssertEqual(Quantity.bytes("512Mi"), 536_870_912)
+        XCTAssertEqual(Quantity.bytes("1G"), 1_000_000_000)
+        XCTAssertEqual(Quantity.bytes("2e3"), 2000)
+        XCTAssertEqual(Quantity.bytes("10Gi"), 10_737_418_240)
+        XCTAssertNil(Quantity.bytes("lots"))
+        XCTAssertEqual(Quantity.formatBytes(10_737_418_240), "10Gi")
+        XCTAssertEqual(Quantity.formatBytes(1_610_612_736), "1.5Gi")
+    }
+
+    func testSensitiveEnvironmentNames() {
+        for name in ["AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "db-password", "GITHUB_TOKEN", "STRIPE_API_KEY", "MYSQL_ROOT_PASSWORD", "SENTRY_DSN"] {
+            XCTAssertTrue(SecretRedaction.isSensitiveName(name), name)
+        }
+        for name in ["DB_HOST", "LOG_LEVEL", "PORT", "SPRING_PROFILES_ACTIVE", "KEYCLOAK_URL"] {
+            XCTAssertFalse(SecretRedaction.isSensitiveName(name), name)
+        }
+    }
+
+    func testURLPasswordsAreMasked() {
+        XCTAssertEqual(SecretRedaction.redactURLPasswords("postgres://app:hunter2@db.shop.svc:5432/orders"),
+                       "postgres://app:\(SecretRedaction.marker)@db.shop.svc:5432/orders")
+        XCTAssertEqual(SecretRedaction.redactURLPasswords("http://catalogue:80/health"), "http://catalogue:80/health")
+        XCTAssertEqual(SecretRedaction.redactURLPasswords("a=amqp://u:p@mq:5672 b=redis://:pw@cache:6379"),
+                       "a=amqp://u:\(SecretRedaction.marker)@mq:5672 b=redis://:\(SecretRedaction.marker)@cache:6379")
+    }
+
+    func testJSONWriterReadsPlainScalarsAsKubernetesDoes() throws {
+        let node = try XCTUnwrap(try parseObjects("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: x}
+            data: {a: 1, b: "1", c: true, d: ~, e: 1.5, f: 0x1F, g: "quote\\"d", h: 010}
+            """).first)
+        XCTAssertEqual(JSONWriter.string(node["data"]!), #"{"a":1,"b":"1","c":true,"d":null,"e":1.5,"f":"0x1F","g":"quote\"d","h":10}"#)
+    }
+}
