@@ -25,7 +25,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("kubernetes-version"), help: "The source cluster's Kubernetes version, e.g. 1.24.")
     var kubernetesVersion: String?
 
-    @Option(name: [.short, .customLong("namespace")], help: "The namespace of namespaced objects that name none.")
+    @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace of namespaced objects that name none.")
     var defaultNamespace = "default"
 
     @Flag(name: [.short, .long], help: "No progress on standard error.")

@@ -27,6 +27,12 @@ struct ObjectExtractor {
             node = node.replacing("data", with: nil).replacing("stringData", with: nil)
         case "ConfigMap":
             configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["binaryData"]?.entries.map(\.key) ?? [])
+            if let data = node["data"] {
+                node = node.replacing("data", with: .mapping(data.entries.map { entry in
+                    guard case .scalar(let text, let plain) = entry.value else { return entry }
+                    return (entry.key, .scalar(SecretRedaction.redactURLPasswords(text), plain: plain))
+                }))
+            }
         default:
             break
         }

@@ -1,0 +1,45 @@
+import Foundation
+
+/// `eksodus demo`: the whole job on the bundled sample, into a fresh inventory in `folder`.
+public struct Demo {
+    public struct Result: Sendable {
+        public var folder: URL
+        public var databasePath: String
+        public var imports: [ImportSummary]
+        public var summary: String
+    }
+
+    public var folder: URL
+    public var now: Date
+
+    public init(folder: URL, now: Date = Date()) {
+        self.folder = folder
+        self.now = now
+    }
+
+    public func run() throws -> Result {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let samples = try SampleEstate.write(to: folder)
+        let databasePath = folder.appendingPathComponent("eksodus.db").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
+        let database = try AppDatabase.open(path: databasePath)
+        var imports: [ImportSummary] = []
+        for cluster in SampleEstate.clusters {
+            let request = ImportRequest(
+                paths: [samples.appendingPathComponent(cluster.folder).path], cluster: cluster.name,
+                environment: cluster.environment, kubernetesVersion: cluster.kubernetesVersion,
+                defaultNamespace: cluster.defaultNamespace, now: now
+            )
+            imports.append(try Importer(database: database).run(request))
+        }
+        var text = "eksodus demo: the Acme Shop sample estate (\(SampleEstate.clusters.count) clusters)\n\n"
+        text += "1. Inventory\n"
+        for summary in imports {
+            text += "   \(summary.cluster): \(summary.objectsRead) objects from \(summary.files) file(s), \(summary.workloads) workloads\n"
+        }
+        text += "\n" + TableRenderer.text(try InventoryQuery().table(.clusters, in: database))
+        text += "\nInventory: \(databasePath)\n"
+        text += "Try: eksodus inventory workloads --db \(databasePath)\n"
+        return Result(folder: folder, databasePath: databasePath, imports: imports, summary: text)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+final class DemoTests: XCTestCase {
+    func testDemoImportsBothSampleClusters() throws {
+        let folder = try temporaryFolder(self)
+        let result = try Demo(folder: folder, now: fixedNow).run()
+        XCTAssertEqual(result.imports.map(\.cluster), ["prod", "staging"])
+        let workloads = result.imports.reduce(0) { $0 + $1.workloads }
+        XCTAssertTrue((35...45).contains(workloads), "about 40 workloads, got \(workloads)")
+        XCTAssertTrue(result.imports.allSatisfy { $0.notices.isEmpty }, "the sample is all Kubernetes objects")
+        XCTAssertTrue(result.summary.contains("prod"))
+
+        let database = try AppDatabase.open(path: result.databasePath)
+        // What the sample is there to show: stateful sets on local, Ceph and NFS storage, legacy APIs, three kinds of registry.
+        let classes = try strings(database, "SELECT DISTINCT provisioner FROM storage_class ORDER BY 1")
+        XCTAssertEqual(classes, ["cluster.local/nfs-subdir-external-provisioner", "kubernetes.io/no-provisioner", "nfs.csi.k8s.io",
+                                 "rancher.io/local-path", "rook-ceph.rbd.csi.ceph.com"])
+        let registries = Set(try strings(database, "SELECT DISTINCT registry FROM image"))
+        XCTAssertTrue(registries.isSuperset(of: ["harbor.acme.internal", "docker.io", "quay.io"]), "\(registries)")
+        XCTAssertGreaterThan(try count(database, "SELECT count(*) FROM resource WHERE api_version IN ('extensions/v1beta1', 'batch/v1beta1', 'policy/v1beta1')"), 2)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM workload WHERE kind = 'StatefulSet'"), 8)
+        // The folded storefront: Deployment + ReplicaSet + 3 Pods, one workload.
+        XCTAssertEqual(try count(database, """
+            SELECT pods_observed FROM workload w JOIN cluster c ON c.id = w.cluster_id WHERE c.name = 'prod' AND w.name = 'storefront'
+            """), 3)
+        // The static AWS key in checkout's env is a marker in the inventory, not the key.
+        let env = try strings(database, "SELECT env FROM container WHERE name = 'checkout'").joined()
+        XCTAssertFalse(env.contains("acmeDemoStaticSecretKeyNotReal"))
+        XCTAssertTrue(env.contains(SecretRedaction.marker))
+        let bodies = try strings(database, "SELECT body FROM resource").joined()
+        for value in ["QWNtZURlbW9EYlBhc3N3b3JkMjAyNA==", "acme-demo-orders-db-password", "acme-demo-staging-smtp", "not-a-real-one", "acme-demo-grafana-pw"] {
+            XCTAssertFalse(bodies.contains(value), value)
+        }
+    }
+}
