@@ -28,6 +28,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace of namespaced objects that name none.")
     var defaultNamespace = "default"
 
+    @Option(name: [.short, .long], help: "Files parsed at once (default: one per core).")
+    var jobs: Int = 0
+
     @Flag(name: [.short, .long], help: "No progress on standard error.")
     var quiet = false
 
@@ -42,7 +45,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let db = try database.open()
         let showProgress = !quiet && isatty(2) == 1
-        let importer = Importer(database: db, progress: showProgress ? Self.showProgress : nil)
+        let importer = Importer(database: db, workers: jobs, progress: showProgress ? Self.showProgress : nil)
         let request = ImportRequest(paths: paths, cluster: cluster, environment: environment,
                                     kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace)
         let summary = try importer.run(request)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Import benchmark: eksodus against what a user would write instead (PyYAML + sqlite3) and the libyaml
+# event-scan floor, on the same generated estate, in one run. Prints wall time, objects/s, peak RSS and ratios.
+#
+# usage: bench/run.sh [--clusters 5 --namespaces 100 --apps 20] [--json]
+# Needs: ../shared/bench (beside this checkout), python3 with PyYAML, gcc, libyaml-dev, GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${EKSODUS_SHARED:-../shared}/bench
+out=bench/out
+clusters=5 namespaces=100 apps=20 format=yaml
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clusters) clusters=$2; shift 2 ;;
+    --namespaces) namespaces=$2; shift 2 ;;
+    --apps) apps=$2; shift 2 ;;
+    --json) format=json; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+
+estate=$out/estate-$clusters-$namespaces-$apps-$format
+mkdir -p "$out"
+if [ ! -f "$estate/expected.json" ]; then
+  echo "Generating the estate in $estate (once)..." >&2
+  mkdir -p "$estate"
+  flag=""; [ "$format" = json ] && flag=--json
+  python3 "$shared/gen_estate.py" "$estate" --clusters "$clusters" --namespaces "$namespaces" --apps "$apps" $flag 2>"$estate/expected.json"
+fi
+files=("$estate"/*."$format")
+
+echo "Building..." >&2
+swift build -c release --product eksodus >/dev/null
+gcc -O2 -o "$out/yaml_floor" "$shared/yaml_floor.c" -lyaml
+
+# measure NAME COMMAND...: runs once, records wall seconds and peak RSS (KiB) from GNU time.
+declare -A wall rss
+measure() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err"
+  read -r wall[$name] rss[$name] <"$out/$name.time"
+}
+
+rm -f "$out"/bench-eksodus.db* "$out"/bench-baseline.db
+if [ "$format" = yaml ]; then measure floor "$out/yaml_floor" "${files[@]}"; fi
+measure eksodus .build/release/eksodus import "${files[@]}" --cluster estate --db "$out/bench-eksodus.db" --quiet
+measure baseline python3 "$shared/baseline_import.py" "$out/bench-baseline.db" "${files[@]}"
+
+python3 - "$estate/expected.json" "$out" "${wall[floor]:-}" "${rss[floor]:-}" "${wall[eksodus]}" "${rss[eksodus]}" "${wall[baseline]}" "${rss[baseline]}" <<'PY'
+import json, re, sys
+expected = json.load(open(sys.argv[1]))
+out = sys.argv[2]
+floor_s, floor_kb, eks_s, eks_kb, base_s, base_kb = sys.argv[3:9]
+objects = expected["objects"]
+mb = expected["bytes"] / 1e6
+summary = open(f"{out}/eksodus.out").read()
+read = int(re.search(r"Imported (\d+) objects", summary).group(1))
+print(f"estate: {len(expected['files'])} files, {mb:.0f} MB, {objects} objects (eksodus read {read})")
+print(f"{'':10} {'seconds':>8} {'objects/s':>10} {'MB/s':>7} {'peak RSS':>10}")
+rows = [("eksodus", eks_s, eks_kb), ("baseline", base_s, base_kb)]
+if floor_s:
+    rows.append(("yaml_floor", floor_s, floor_kb))
+for name, s, kb in rows:
+    s = float(s)
+    print(f"{name:10} {s:8.2f} {objects / s:10.0f} {mb / s:7.1f} {int(kb) / 1024:8.0f} MB")
+print(f"eksodus vs baseline: {float(base_s) / float(eks_s):.2f}x faster")
+if floor_s:
+    print(f"eksodus vs libyaml floor: {float(eks_s) / float(floor_s):.2f}x the floor's time (target: within 2x)")
+PY
