@@ -1,6 +1,6 @@
 /// A YAML/JSON value as read from a manifest. Scalars keep their text; whether a plain scalar
 /// means null, a boolean or a number is decided where the value is used (see `ManifestNode+Values`).
-public indirect enum ManifestNode: Sendable, Equatable {
+public enum ManifestNode: Sendable, Equatable {
     case scalar(String, plain: Bool)
     case sequence([ManifestNode])
     case mapping([(key: String, value: ManifestNode)])
