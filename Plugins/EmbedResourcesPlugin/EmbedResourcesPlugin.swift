@@ -1,11 +1,11 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the top-level `migrations/`, `Templates/` and `samples/` folders into the core library,
+/// Embeds the top-level `migrations/`, `Templates/`, `samples/` and `data/` folders into the core library,
 /// so that an installed `eksodus` binary needs no resource bundle beside it.
 @main
 struct EmbedResourcesPlugin: BuildToolPlugin {
-    static let folders = ["migrations", "Templates", "samples"]
+    static let folders = ["migrations", "Templates", "samples", "data"]
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL

@@ -13,11 +13,21 @@ final class ByteSource {
     private(set) var bytesRead = 0
     private(set) var lastError: Int32 = 0
     var hasher: SHA256?
+    /// Text already in memory (a JSON column, an embedded data table) instead of a descriptor.
+    private let memory: [UInt8]?
 
     init(descriptor: Int32, ownsDescriptor: Bool, hasher: SHA256?) {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
         self.hasher = hasher
+        memory = nil
+    }
+
+    init(text: String) {
+        descriptor = -1
+        ownsDescriptor = false
+        hasher = nil
+        memory = Array(text.utf8)
     }
 
     /// Opens a file for reading; throws with the system's reason when it cannot.
@@ -31,6 +41,14 @@ final class ByteSource {
 
     /// Fills `buffer` with up to `size` bytes; returns the count (0 at the end) or -1 on error.
     func read(into buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
+        if let memory {
+            let count = min(size, memory.count - bytesRead)
+            memory.withUnsafeBufferPointer { source in
+                if count > 0, let base = source.baseAddress { buffer.update(from: base + bytesRead, count: count) }
+            }
+            bytesRead += count
+            return count
+        }
         while true {
             let count = Glibc.read(descriptor, buffer, size)
             if count < 0 && errno == EINTR { continue }

@@ -1,0 +1,162 @@
+/// `eksodus assess` output: a terminal summary, every finding as JSON, or SARIF 2.1.0 for code-scanning tools.
+public enum AssessmentOutput {
+    public enum Format: String, CaseIterable, Sendable { case table, json, sarif }
+
+    public static func render(_ result: AssessmentResult, as format: Format) -> String {
+        switch format {
+        case .table: return summary(result)
+        case .json: return json(result)
+        case .sarif: return sarif(result)
+        }
+    }
+
+    /// Per cluster: readiness, counts by severity and category, per namespace, the worst workloads; system namespaces apart.
+    public static func summary(_ result: AssessmentResult, worst: Int = 10) -> String {
+        var text = "Assessment #\(result.assessmentID): target Kubernetes \(result.targetVersion) on EKS, \(result.date)\n"
+        for cluster in result.clusters {
+            let apps = cluster.findings.filter { !$0.system }
+            let system = cluster.findings.filter(\.system)
+            text += "\nCluster \(cluster.cluster.name) (\(cluster.cluster.environment)): readiness \(cluster.readiness)/100, "
+            text += "\(cluster.count(.blocker)) blockers, \(cluster.count(.warning)) warnings, \(cluster.count(.info)) info"
+            text += cluster.ignored > 0 ? " (\(cluster.ignored) ignored)\n" : "\n"
+
+            var byCategory = Table(columns: ["category", "blocker", "warning", "info"])
+            for category in CheckCategory.allCases {
+                let found = apps.filter { $0.category == category }
+                guard !found.isEmpty else { continue }
+                byCategory.rows.append([.text(category.rawValue)] + Severity.allCases.map { severity in .integer(found.filter { $0.severity == severity }.count) })
+            }
+            if !byCategory.rows.isEmpty { text += "\n" + TableRenderer.text(byCategory) }
+
+            var byNamespace = Table(columns: ["namespace", "blocker", "warning", "info"])
+            for namespace in Set(apps.map(\.namespace)).sorted() {
+                let found = apps.filter { $0.namespace == namespace }
+                byNamespace.rows.append([.text(namespace.isEmpty ? "(cluster)" : namespace)] + Severity.allCases.map { severity in
+                    .integer(found.filter { $0.severity == severity }.count)
+                })
+            }
+            if !byNamespace.rows.isEmpty { text += "\n" + TableRenderer.text(byNamespace) }
+
+            let ranked = cluster.workloads.filter { !cluster.systemWorkloads.contains($0.id) }
+                .compactMap { workload in cluster.profiles[workload.id].map { (workload, $0) } }
+                .sorted { ($1.1.complexityScore, $0.0.label) < ($0.1.complexityScore, $1.0.label) }
+                .prefix(worst)
+            if !ranked.isEmpty {
+                var table = Table(columns: ["workload", "complexity", "score", "stateful", "fargate", "blockers"])
+                for (workload, profile) in ranked {
+                    let blockers = cluster.findings.filter { $0.workloadID == workload.id && $0.severity == .blocker }.count
+                    table.rows.append([.text(workload.label), .text(profile.complexity), .integer(profile.complexityScore),
+                                       .text(profile.stateful ? "yes" : "no"), .text(profile.fargateEligible ? (profile.fargateSize ?? "yes") : "no"),
+                                       .integer(blockers)])
+                }
+                text += "\nHardest workloads to move:\n" + TableRenderer.text(table)
+            }
+            let blockers = apps.filter { $0.severity == .blocker }
+            if !blockers.isEmpty {
+                text += "\nBlockers:\n"
+                for finding in blockers { text += "  \(finding.checkID)  \(objectLabel(finding))  \(finding.message)\n" }
+            }
+            if !system.isEmpty {
+                text += "\nSystem namespaces (reported apart): \(system.filter { $0.severity == .blocker }.count) blockers, "
+                text += "\(system.filter { $0.severity == .warning }.count) warnings, \(system.filter { $0.severity == .info }.count) info in "
+                text += Set(system.map(\.namespace)).sorted().joined(separator: ", ") + "\n"
+            }
+        }
+        text += "\nDetails: eksodus assess -o json; a check's reasoning: eksodus explain ID\n"
+        return text
+    }
+
+    static func objectLabel(_ finding: Finding) -> String {
+        finding.namespace.isEmpty ? "\(finding.kind)/\(finding.name)" : "\(finding.kind)/\(finding.namespace)/\(finding.name)"
+    }
+
+    public static func json(_ result: AssessmentResult) -> String {
+        var out = "{\n  \"assessment\": \(result.assessmentID),\n  \"targetVersion\": \"\(result.targetVersion)\",\n  \"date\": \"\(result.date)\",\n  \"clusters\": ["
+        for (index, cluster) in result.clusters.enumerated() {
+            out += index == 0 ? "\n" : ",\n"
+            out += "    {\"name\": "
+            JSONWriter.writeString(cluster.cluster.name, to: &out)
+            out += ", \"readiness\": \(cluster.readiness), \"blockers\": \(cluster.count(.blocker)), \"warnings\": \(cluster.count(.warning)), \"info\": \(cluster.count(.info)),\n"
+            out += "     \"workloads\": ["
+            let workloads = cluster.workloads.compactMap { workload in cluster.profiles[workload.id].map { (workload, $0) } }
+            for (position, (workload, profile)) in workloads.enumerated() {
+                out += position == 0 ? "\n" : ",\n"
+                out += "       {\"kind\": \"\(workload.kind)\", \"namespace\": "
+                JSONWriter.writeString(workload.namespace, to: &out)
+                out += ", \"name\": "
+                JSONWriter.writeString(workload.name, to: &out)
+                out += ", \"stateful\": \(profile.stateful), \"statefulReason\": "
+                if let reason = profile.statefulReason { JSONWriter.writeString(reason, to: &out) } else { out += "null" }
+                out += ", \"fargateEligible\": \(profile.fargateEligible), \"fargateReasons\": \(JSONWriter.string(profile.fargateReasons)), \"fargateSize\": "
+                if let size = profile.fargateSize { JSONWriter.writeString(size, to: &out) } else { out += "null" }
+                out += ", \"complexity\": \"\(profile.complexity)\", \"complexityScore\": \(profile.complexityScore)}"
+            }
+            out += "],\n     \"findings\": ["
+            for (position, finding) in cluster.findings.enumerated() {
+                out += position == 0 ? "\n" : ",\n"
+                out += "       " + findingJSON(finding)
+            }
+            out += "]}"
+        }
+        return out + "\n  ]\n}\n"
+    }
+
+    static func findingJSON(_ finding: Finding) -> String {
+        var out = "{\"check\": \"\(finding.checkID)\", \"severity\": \"\(finding.severity.rawValue)\", \"category\": \"\(finding.category.rawValue)\", \"namespace\": "
+        JSONWriter.writeString(finding.namespace, to: &out)
+        out += ", \"kind\": "
+        JSONWriter.writeString(finding.kind, to: &out)
+        out += ", \"name\": "
+        JSONWriter.writeString(finding.name, to: &out)
+        out += ", \"field\": "
+        JSONWriter.writeString(finding.field, to: &out)
+        out += ", \"message\": "
+        JSONWriter.writeString(finding.message, to: &out)
+        out += ", \"system\": \(finding.system), \"file\": "
+        if let file = finding.sourceFile { JSONWriter.writeString(file, to: &out) } else { out += "null" }
+        out += ", \"line\": \(finding.sourceLine.map(String.init) ?? "null")}"
+        return out
+    }
+
+    /// SARIF 2.1.0: one run, the catalogue as rules, each finding a result located at its manifest's file and line.
+    public static func sarif(_ result: AssessmentResult) -> String {
+        let used = Set(result.allFindings.map(\.checkID))
+        let rules = CheckCatalog.all.filter { used.contains($0.info.id) }
+        var out = "{\n  \"version\": \"2.1.0\",\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [{\n"
+        out += "    \"tool\": {\"driver\": {\"name\": \"eksodus\", \"rules\": ["
+        for (index, check) in rules.enumerated() {
+            out += index == 0 ? "\n" : ",\n"
+            out += "      {\"id\": \"\(check.info.id)\", \"name\": "
+            JSONWriter.writeString(check.info.title, to: &out)
+            out += ", \"shortDescription\": {\"text\": "
+            JSONWriter.writeString(check.info.title, to: &out)
+            out += "}, \"fullDescription\": {\"text\": "
+            JSONWriter.writeString(check.info.rationale, to: &out)
+            out += "}, \"help\": {\"text\": "
+            JSONWriter.writeString(check.info.remediation, to: &out)
+            out += "}, \"defaultConfiguration\": {\"level\": \"\(level(check.info.severity))\"}}"
+        }
+        out += "]}},\n    \"results\": ["
+        for (index, finding) in result.allFindings.enumerated() {
+            out += index == 0 ? "\n" : ",\n"
+            out += "      {\"ruleId\": \"\(finding.checkID)\", \"level\": \"\(level(finding.severity))\", \"message\": {\"text\": "
+            JSONWriter.writeString("\(objectLabel(finding)) \(finding.field): \(finding.message)", to: &out)
+            out += "}"
+            if let file = finding.sourceFile, !file.isEmpty {
+                out += ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
+                JSONWriter.writeString(file, to: &out)
+                out += "}, \"region\": {\"startLine\": \(max(1, finding.sourceLine ?? 1))}}}]"
+            }
+            out += "}"
+        }
+        return out + "\n    ]\n  }]\n}\n"
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .blocker: return "error"
+        case .warning: return "warning"
+        case .info: return "note"
+        }
+    }
+}

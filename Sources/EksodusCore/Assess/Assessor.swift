@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+/// One assessment run's results, per cluster.
+public struct AssessmentResult: Sendable {
+    public struct ClusterResult: Sendable {
+        public var cluster: Estate.Cluster
+        public var findings: [Finding]
+        public var profiles: [Int64: WorkloadProfile]
+        public var workloads: [Estate.Workload]
+        public var readiness: Int
+        public var ignored: Int
+        /// Workloads in system namespaces (kube-system and the like), reported apart.
+        public var systemWorkloads: Set<Int64>
+
+        public func count(_ severity: Severity, system: Bool = false) -> Int {
+            findings.filter { $0.severity == severity && $0.system == system }.count
+        }
+    }
+
+    public var assessmentID: Int64
+    public var targetVersion: KubernetesVersion
+    public var date: String
+    public var clusters: [ClusterResult]
+
+    public var allFindings: [Finding] { clusters.flatMap(\.findings) }
+}
+
+/// Runs the check catalogue over the inventory, stores the run and returns it.
+public struct Assessor {
+    public var database: AppDatabase
+    public var reference: ReferenceData
+    public var settings: AssessmentSettings
+    public var checks: [any Check]
+
+    public init(database: AppDatabase, reference: ReferenceData, settings: AssessmentSettings = AssessmentSettings(), checks: [any Check] = CheckCatalog.all) {
+        self.database = database
+        self.reference = reference
+        self.settings = settings
+        self.checks = checks
+    }
+
+    public enum AssessError: Error, CustomStringConvertible {
+        case noSuchCluster(String)
+        case emptyInventory
+
+        public var description: String {
+            switch self {
+            case .noSuchCluster(let name): return "no cluster named \(name) in the inventory (see eksodus inventory clusters)"
+            case .emptyInventory: return "the inventory is empty: run eksodus import first"
+            }
+        }
+    }
+
+    public func run(target: KubernetesVersion, cluster: String? = nil, now: Date = Date()) throws -> AssessmentResult {
+        let date = String(Timestamp.string(now).prefix(10))
+        let context = CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas)
+        return try database.writer.write { db in
+            let estates = try Estate.load(db, cluster: cluster)
+            if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
+            let results = estates.map { evaluate($0, context: context) }
+            try db.execute(sql: "INSERT INTO assessment (created_at, target_version, scope, settings) VALUES (?, ?, ?, ?)",
+                           arguments: [Timestamp.string(now), target.description, cluster, settings.json])
+            let id = db.lastInsertedRowID
+            try Self.store(results, assessmentID: id, db: db)
+            return AssessmentResult(assessmentID: id, targetVersion: target, date: date, clusters: results)
+        }
+    }
+
+    /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.
+    public func evaluate(_ estate: Estate, context: CheckContext) -> AssessmentResult.ClusterResult {
+        let workloadsByID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var findings: [Finding] = []
+        var ignored = 0
+        for check in checks {
+            for var finding in check.run(estate, context) {
+                let annotations = finding.workloadID.flatMap { workloadsByID[$0]?.annotations } ?? estate.resource(id: finding.resourceID)?.annotations ?? [:]
+                let silenced = (annotations["eksodus.io/ignore"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+                if silenced.contains(finding.checkID) || silenced.contains("ALL") || settings.ignores(finding, cluster: estate.cluster.name) {
+                    ignored += 1
+                    continue
+                }
+                finding.system = settings.isSystem(finding.namespace)
+                findings.append(finding)
+            }
+        }
+        findings.sort { $0.order < $1.order }
+        var profiles: [Int64: WorkloadProfile] = [:]
+        let byWorkload = Dictionary(grouping: findings.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
+        for workload in estate.workloads {
+            profiles[workload.id] = WorkloadProfile.make(workload, estate: estate, findings: byWorkload[workload.id] ?? [], context: context)
+        }
+        let applications = estate.workloads.filter { !settings.isSystem($0.namespace) }
+        let penalty = applications.isEmpty ? 0 : applications.reduce(0.0) { sum, workload in
+            sum + min(1, Double(profiles[workload.id]?.complexityScore ?? 0) / 30)
+        } / Double(applications.count)
+        let clusterBlockers = findings.filter { $0.workloadID == nil && $0.severity == .blocker && !$0.system }.count
+        let readiness = max(0, min(100, Int((100 * (1 - penalty)).rounded()) - 5 * clusterBlockers))
+        let system = Set(estate.workloads.filter { settings.isSystem($0.namespace) }.map(\.id))
+        return .init(cluster: estate.cluster, findings: findings, profiles: profiles, workloads: estate.workloads, readiness: readiness,
+                     ignored: ignored, systemWorkloads: system)
+    }
+
+    static func store(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {
+        for result in results {
+            for f in result.findings {
+                try db.execute(sql: """
+                    INSERT INTO finding (assessment_id, check_id, severity, category, cluster_id, namespace, kind, name, resource_id, workload_id,
+                      field, message, system, source_file, source_line)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [assessmentID, f.checkID, f.severity.rawValue, f.category.rawValue, f.clusterID, f.namespace, f.kind, f.name,
+                                     f.resourceID, f.workloadID, f.field, f.message, f.system, f.sourceFile, f.sourceLine])
+            }
+            for profile in result.profiles.values.sorted(by: { $0.workloadID < $1.workloadID }) {
+                try db.execute(sql: """
+                    INSERT INTO workload_assessment (assessment_id, workload_id, stateful, stateful_reason, fargate_eligible, fargate_reasons,
+                      fargate_size, complexity_score, complexity)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [assessmentID, profile.workloadID, profile.stateful, profile.statefulReason, profile.fargateEligible,
+                                     JSONWriter.string(profile.fargateReasons), profile.fargateSize, profile.complexityScore, profile.complexity])
+            }
+            try db.execute(sql: """
+                INSERT INTO cluster_assessment (assessment_id, cluster_id, readiness_score, blockers, warnings, infos) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [assessmentID, result.cluster.id, result.readiness, result.count(.blocker), result.count(.warning), result.count(.info)])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// PodDisruptionBudgets that allow no eviction at all.
+struct BlockingPodDisruptionBudgetCheck: Check {
+    let info = CheckInfo(
+        id: "AVL006", title: "PodDisruptionBudget blocks eviction", severity: .warning, category: .availability,
+        rationale: "A budget of maxUnavailable 0, or minAvailable equal to the replicas, blocks every drain: managed node group updates stall and force-terminate after 15 minutes.",
+        remediation: "Allow at least one disruption (maxUnavailable: 1) and run enough replicas to absorb it.",
+        triggering: [CheckSupport.deployment(replicas: 2, pod: CheckSupport.goodContainer) + """
+
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: web, namespace: shop}
+            spec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}
+            """],
+        nonTriggering: [CheckSupport.deployment(replicas: 3, pod: CheckSupport.goodContainer) + """
+
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: web, namespace: shop}
+            spec: {minAvailable: 2, selector: {matchLabels: {app: web}}}
+            """]
+    )
+
+    func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
+        let budgets = PodDisruptionBudgets.all(in: estate)
+        var findings: [Finding] = []
+        for budget in budgets {
+            let covered = estate.workloads.filter { !PodDisruptionBudgets.covering($0, in: [budget]).isEmpty }
+            let replicas = covered.compactMap(\.replicas).min()
+            var blocks = false
+            if let max = budget.maxUnavailable, max == "0" || max == "0%" { blocks = true }
+            if let min = budget.minAvailable {
+                if min == "100%" { blocks = true }
+                if let count = Int(min), let replicas, count >= replicas { blocks = true }
+            }
+            guard blocks else { continue }
+            let names = covered.map(\.label).joined(separator: ", ")
+            findings.append(finding(budget.resource, field: budget.maxUnavailable != nil ? "spec.maxUnavailable" : "spec.minAvailable",
+                                    "PodDisruptionBudget \(budget.resource.name) allows no eviction\(names.isEmpty ? "" : " of \(names)"): node drains will stall"))
+        }
+        return findings
+    }
+}

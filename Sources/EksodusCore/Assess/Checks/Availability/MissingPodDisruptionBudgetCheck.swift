@@ -1,0 +1,25 @@
+/// Replicated serving workloads that no PodDisruptionBudget protects.
+struct MissingPodDisruptionBudgetCheck: Check {
+    let info = CheckInfo(
+        id: "AVL005", title: "No PodDisruptionBudget", severity: .info, category: .availability,
+        rationale: "Node upgrades and consolidation may evict every replica at once when no budget says how many must stay.",
+        remediation: "Add a PodDisruptionBudget (policy/v1) with maxUnavailable: 1.",
+        triggering: [CheckSupport.deployment(replicas: 3, pod: CheckSupport.goodContainer)],
+        nonTriggering: [CheckSupport.deployment(replicas: 3, pod: CheckSupport.goodContainer) + """
+
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: web, namespace: shop}
+            spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}
+            """]
+    )
+
+    func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
+        let budgets = PodDisruptionBudgets.all(in: estate)
+        return estate.workloads.compactMap { workload in
+            guard workload.isService, (workload.replicas ?? 1) >= 2, PodDisruptionBudgets.covering(workload, in: budgets).isEmpty else { return nil }
+            return finding(workload, field: "metadata", "\(workload.label) has \(workload.replicas ?? 0) replicas and no PodDisruptionBudget")
+        }
+    }
+}

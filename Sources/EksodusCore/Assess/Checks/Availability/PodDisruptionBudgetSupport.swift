@@ -1,0 +1,24 @@
+/// Which PodDisruptionBudgets cover which workloads.
+enum PodDisruptionBudgets {
+    struct Budget {
+        var resource: Estate.Resource
+        var selector: [String: String]
+        var minAvailable: String?
+        var maxUnavailable: String?
+    }
+
+    static func all(in estate: Estate) -> [Budget] {
+        estate.resources(kind: "PodDisruptionBudget").map { resource in
+            let spec = resource.body["spec"]
+            return Budget(resource: resource, selector: spec?["selector", "matchLabels"]?.stringMap ?? [:],
+                          minAvailable: spec?["minAvailable"]?.string, maxUnavailable: spec?["maxUnavailable"]?.string)
+        }
+    }
+
+    static func covering(_ workload: Estate.Workload, in budgets: [Budget]) -> [Budget] {
+        budgets.filter { budget in
+            budget.resource.namespace == workload.namespace && !budget.selector.isEmpty
+                && budget.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
+        }
+    }
+}

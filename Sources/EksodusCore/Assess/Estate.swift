@@ -1,0 +1,286 @@
+import GRDB
+
+/// One cluster's inventory, loaded once and shaped for the checks, which read it and nothing else.
+public struct Estate: Sendable {
+    public struct Cluster: Sendable {
+        public var id: Int64
+        public var name: String
+        public var environment: String
+        public var kubernetesVersion: String?
+    }
+
+    public struct Resource: Sendable {
+        public var id: Int64
+        public var clusterID: Int64
+        public var apiVersion: String
+        public var group: String
+        public var kind: String
+        public var namespace: String
+        public var name: String
+        public var labels: [String: String]
+        public var annotations: [String: String]
+        public var bodyText: String
+        public var sourceFile: String
+        public var sourceLine: Int
+        public var ownerKind: String?
+
+        /// The stored object (without status, managedFields or Secret values).
+        public var body: ManifestNode { ManifestText.value(bodyText) ?? .mapping([]) }
+    }
+
+    public struct Container: Sendable {
+        public var role: String
+        public var name: String
+        public var image: String?
+        public var cpuRequest: Int?
+        public var cpuLimit: Int?
+        public var memoryRequest: Int?
+        public var memoryLimit: Int?
+        public var gpuLimit: Int?
+        public var livenessProbe: String?
+        public var readinessProbe: String?
+        public var startupProbe: String?
+        public var ports: ManifestNode
+        public var privileged: Bool
+        public var capabilitiesAdd: [String]
+        public var env: ManifestNode
+        public var volumeMounts: ManifestNode
+    }
+
+    public struct PodVolume: Sendable {
+        public var name: String
+        public var type: String
+        public var reference: String?
+        public var detail: ManifestNode
+    }
+
+    public struct Volume: Sendable {
+        public var resourceID: Int64
+        public var clusterID: Int64
+        /// pvc, template or pv.
+        public var source: String
+        public var namespace: String
+        public var name: String
+        public var ownerKind: String
+        public var ownerName: String
+        public var storageClass: String?
+        public var accessModes: [String]
+        public var sizeBytes: Int?
+        public var volumeType: String?
+        public var volumeName: String?
+        public var sourceFile: String
+        public var sourceLine: Int
+    }
+
+    public struct Workload: Sendable {
+        public var id: Int64
+        public var clusterID: Int64
+        public var resourceID: Int64?
+        public var kind: String
+        public var namespace: String
+        public var name: String
+        public var replicas: Int?
+        public var serviceAccount: String?
+        public var automountToken: Bool?
+        public var hostNetwork: Bool
+        public var hostPID: Bool
+        public var hostIPC: Bool
+        public var nodeSelector: [String: String]
+        public var affinity: String?
+        public var topologySpread: String
+        public var imagePullSecrets: [String]
+        public var terminationGrace: Int?
+        public var templateLabels: [String: String]
+        public var templateAnnotations: [String: String]
+        public var containers: [Container]
+        public var volumes: [PodVolume]
+        public var claimTemplates: [Volume]
+        public var sourceFile: String?
+        public var sourceLine: Int?
+        /// The workload's own annotations and its template's: where `eksodus.io/ignore` may be.
+        public var annotations: [String: String]
+
+        public var appContainers: [Container] { containers.filter { $0.role == "app" } }
+        /// Long-running kinds that serve traffic, where probes, replicas and disruption budgets matter.
+        public var isService: Bool { ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"].contains(kind) }
+        public var label: String { "\(kind)/\(namespace.isEmpty ? "" : namespace + "/")\(name)" }
+    }
+
+    public struct StorageClass: Sendable {
+        public var resource: Resource
+        public var provisioner: String
+        public var bindingMode: String?
+        public var isDefault: Bool
+    }
+
+    public struct Service: Sendable {
+        public var resource: Resource
+        public var type: String
+        public var clusterIP: String?
+        public var loadBalancerClass: String?
+        public var ports: ManifestNode
+        public var selector: [String: String]
+    }
+
+    public struct IngressRule: Sendable {
+        public var host: String?
+        public var path: String?
+        public var serviceName: String?
+        public var servicePort: String?
+    }
+
+    public struct Ingress: Sendable {
+        public var resource: Resource
+        public var className: String?
+        public var rules: [IngressRule]
+    }
+
+    public var cluster: Cluster
+    public var resources: [Resource]
+    public var workloads: [Workload]
+    public var volumes: [Volume]
+    public var storageClasses: [StorageClass]
+    public var services: [Service]
+    public var ingresses: [Ingress]
+    /// Secret and ConfigMap key names, by resource id.
+    public var configKeys: [Int64: [String]]
+
+    public func resources(kind: String) -> [Resource] { resources.filter { $0.kind == kind } }
+
+    public func resource(id: Int64?) -> Resource? {
+        guard let id else { return nil }
+        return resourcesByID[id]
+    }
+
+    private var resourcesByID: [Int64: Resource] = [:]
+
+    init(cluster: Cluster, resources: [Resource], workloads: [Workload], volumes: [Volume], storageClasses: [StorageClass],
+         services: [Service], ingresses: [Ingress], configKeys: [Int64: [String]]) {
+        self.cluster = cluster
+        self.resources = resources
+        self.workloads = workloads
+        self.volumes = volumes
+        self.storageClasses = storageClasses
+        self.services = services
+        self.ingresses = ingresses
+        self.configKeys = configKeys
+        resourcesByID = Dictionary(resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension Estate {
+    static func json(_ text: String?) -> ManifestNode {
+        text.flatMap(ManifestText.value) ?? .mapping([])
+    }
+
+    static func stringMap(_ text: String?) -> [String: String] { json(text).stringMap }
+
+    static func strings(_ text: String?) -> [String] { json(text).items.compactMap(\.string) }
+
+    /// Loads every cluster (or the named one) from the inventory.
+    public static func load(_ db: Database, cluster name: String? = nil) throws -> [Estate] {
+        var clusters: [Cluster] = []
+        for row in try Row.fetchAll(db, sql: "SELECT id, name, environment, kubernetes_version FROM cluster WHERE ?1 IS NULL OR name = ?1 ORDER BY name", arguments: [name]) {
+            clusters.append(Cluster(id: row[0], name: row[1], environment: row[2], kubernetesVersion: row[3]))
+        }
+        return try clusters.map { try load(db, cluster: $0) }
+    }
+
+    static func load(_ db: Database, cluster: Cluster) throws -> Estate {
+        let resources = try Row.fetchAll(db, sql: """
+            SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, body, source_file, source_line, owner_kind
+            FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name
+            """, arguments: [cluster.id]).map { row in
+            Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
+                     labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8], sourceFile: row[9], sourceLine: row[10],
+                     ownerKind: row[11])
+        }
+        let byID = Dictionary(resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var containers: [Int64: [Container]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT c.resource_id, c.role, c.name, i.reference, c.cpu_request_m, c.cpu_limit_m, c.memory_request, c.memory_limit, c.gpu_limit,
+              c.liveness_probe, c.readiness_probe, c.startup_probe, c.ports, c.privileged, c.capabilities_add, c.env, c.volume_mounts
+            FROM container c JOIN workload w ON w.spec_resource_id = c.resource_id LEFT JOIN image i ON i.id = c.image_id
+            WHERE w.cluster_id = ? ORDER BY c.resource_id, c.role, c.position
+            """, arguments: [cluster.id]) {
+            containers[row[0], default: []].append(Container(
+                role: row[1], name: row[2], image: row[3], cpuRequest: row[4], cpuLimit: row[5], memoryRequest: row[6], memoryLimit: row[7],
+                gpuLimit: row[8], livenessProbe: row[9], readinessProbe: row[10], startupProbe: row[11], ports: json(row[12]),
+                privileged: row[13], capabilitiesAdd: strings(row[14]), env: json(row[15]), volumeMounts: json(row[16])))
+        }
+        var podVolumes: [Int64: [PodVolume]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT v.resource_id, v.name, v.type, v.reference, v.detail FROM pod_volume v JOIN workload w ON w.spec_resource_id = v.resource_id
+            WHERE w.cluster_id = ? ORDER BY v.id
+            """, arguments: [cluster.id]) {
+            podVolumes[row[0], default: []].append(PodVolume(name: row[1], type: row[2], reference: row[3], detail: json(row[4])))
+        }
+        let volumes = try Row.fetchAll(db, sql: """
+            SELECT v.resource_id, v.source, v.namespace, v.name, r.kind, r.name, v.storage_class, v.access_modes, v.size_bytes,
+              v.volume_type, v.volume_name, r.source_file, r.source_line
+            FROM volume v JOIN resource r ON r.id = v.resource_id WHERE r.cluster_id = ? ORDER BY v.namespace, v.name, v.id
+            """, arguments: [cluster.id]).map { row in
+            Volume(resourceID: row[0], clusterID: cluster.id, source: row[1], namespace: row[2], name: row[3], ownerKind: row[4], ownerName: row[5],
+                   storageClass: row[6], accessModes: strings(row[7]), sizeBytes: row[8], volumeType: row[9], volumeName: row[10],
+                   sourceFile: row[11], sourceLine: row[12])
+        }
+        let templates = Dictionary(grouping: volumes.filter { $0.source == "template" }, by: \.resourceID)
+
+        let workloads = try Row.fetchAll(db, sql: """
+            SELECT w.id, w.resource_id, w.kind, w.namespace, w.name, w.spec_resource_id, p.replicas, p.service_account, p.automount_token,
+              p.host_network, p.host_pid, p.host_ipc, p.node_selector, p.affinity, p.topology_spread, p.image_pull_secrets,
+              p.termination_grace, p.template_labels, p.template_annotations
+            FROM workload w LEFT JOIN pod_spec p ON p.resource_id = w.spec_resource_id
+            WHERE w.cluster_id = ? ORDER BY w.namespace, w.kind, w.name
+            """, arguments: [cluster.id]).map { row -> Workload in
+            let resourceID: Int64? = row[1]
+            let specID: Int64 = row[5]
+            let top = resourceID.flatMap { byID[$0] } ?? byID[specID]
+            let templateAnnotations = stringMap(row[18])
+            return Workload(
+                id: row[0], clusterID: cluster.id, resourceID: resourceID, kind: row[2], namespace: row[3], name: row[4], replicas: row[6],
+                serviceAccount: row[7], automountToken: row[8], hostNetwork: row[9] ?? false, hostPID: row[10] ?? false, hostIPC: row[11] ?? false,
+                nodeSelector: stringMap(row[12]), affinity: row[13], topologySpread: row[14] ?? "[]", imagePullSecrets: strings(row[15]),
+                terminationGrace: row[16], templateLabels: stringMap(row[17]), templateAnnotations: templateAnnotations,
+                containers: containers[specID] ?? [], volumes: podVolumes[specID] ?? [], claimTemplates: templates[specID] ?? [],
+                sourceFile: top?.sourceFile, sourceLine: top?.sourceLine,
+                annotations: (top?.annotations ?? [:]).merging(templateAnnotations) { first, _ in first })
+        }
+        let storageClasses = try Row.fetchAll(db, sql: """
+            SELECT s.resource_id, s.provisioner, s.binding_mode, s.is_default FROM storage_class s JOIN resource r ON r.id = s.resource_id
+            WHERE r.cluster_id = ? ORDER BY s.name
+            """, arguments: [cluster.id]).compactMap { row -> StorageClass? in
+            guard let resource = byID[row[0]] else { return nil }
+            return StorageClass(resource: resource, provisioner: row[1], bindingMode: row[2], isDefault: row[3])
+        }
+        let services = try Row.fetchAll(db, sql: """
+            SELECT s.resource_id, s.type, s.cluster_ip, s.load_balancer_class, s.ports, s.selector FROM service s JOIN resource r ON r.id = s.resource_id
+            WHERE r.cluster_id = ? ORDER BY r.namespace, r.name
+            """, arguments: [cluster.id]).compactMap { row -> Service? in
+            guard let resource = byID[row[0]] else { return nil }
+            return Service(resource: resource, type: row[1], clusterIP: row[2], loadBalancerClass: row[3], ports: json(row[4]), selector: stringMap(row[5]))
+        }
+        var rules: [Int64: [IngressRule]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT ir.resource_id, ir.host, ir.path, ir.service_name, ir.service_port FROM ingress_rule ir JOIN resource r ON r.id = ir.resource_id
+            WHERE r.cluster_id = ? ORDER BY ir.id
+            """, arguments: [cluster.id]) {
+            rules[row[0], default: []].append(IngressRule(host: row[1], path: row[2], serviceName: row[3], servicePort: row[4]))
+        }
+        let ingresses = try Row.fetchAll(db, sql: """
+            SELECT i.resource_id, i.class FROM ingress i JOIN resource r ON r.id = i.resource_id WHERE r.cluster_id = ? ORDER BY r.namespace, r.name
+            """, arguments: [cluster.id]).compactMap { row -> Ingress? in
+            guard let resource = byID[row[0]] else { return nil }
+            return Ingress(resource: resource, className: row[1], rules: rules[resource.id] ?? [])
+        }
+        var configKeys: [Int64: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT k.resource_id, k.key FROM config_key k JOIN resource r ON r.id = k.resource_id WHERE r.cluster_id = ? ORDER BY k.key
+            """, arguments: [cluster.id]) {
+            configKeys[row[0], default: []].append(row[1])
+        }
+        return Estate(cluster: cluster, resources: resources, workloads: workloads, volumes: volumes, storageClasses: storageClasses,
+                      services: services, ingresses: ingresses, configKeys: configKeys)
+    }
+}

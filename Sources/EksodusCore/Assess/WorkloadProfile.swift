@@ -1,0 +1,85 @@
+/// What the assessment concludes about one workload: stateful or not, whether Fargate can run it, how hard it is to move.
+public struct WorkloadProfile: Sendable {
+    public var workloadID: Int64
+    public var stateful: Bool
+    public var statefulReason: String?
+    public var fargateReasons: [String]
+    public var fargateSize: String?
+    public var complexityScore: Int
+    public var complexity: String
+
+    public var fargateEligible: Bool { fargateReasons.isEmpty }
+
+    /// Points a finding adds to a workload's complexity.
+    static func weight(_ severity: Severity) -> Int {
+        switch severity {
+        case .blocker: return 10
+        case .warning: return 3
+        case .info: return 1
+        }
+    }
+
+    static func complexityBand(_ score: Int) -> String {
+        score < 8 ? "low" : score < 20 ? "medium" : "high"
+    }
+
+    static let databaseImages = ["postgres", "mysql", "mariadb", "mongo", "redis", "elasticsearch", "opensearch", "rabbitmq", "kafka",
+                                 "zookeeper", "cassandra", "etcd", "minio", "influxdb", "clickhouse", "neo4j", "memcached", "nats"]
+
+    static func make(_ workload: Estate.Workload, estate: Estate, findings: [Finding], context: CheckContext) -> WorkloadProfile {
+        let (stateful, reason) = statefulness(workload)
+        var score = findings.reduce(0) { $0 + weight($1.severity) } + (stateful ? 5 : 0)
+        if workload.kind == "DaemonSet" { score += 2 }
+        let fargate = fargateFit(workload, estate: estate, context: context)
+        return WorkloadProfile(workloadID: workload.id, stateful: stateful, statefulReason: reason, fargateReasons: fargate.reasons,
+                               fargateSize: fargate.size, complexityScore: score, complexity: complexityBand(score))
+    }
+
+    static func statefulness(_ workload: Estate.Workload) -> (Bool, String?) {
+        if !workload.claimTemplates.isEmpty {
+            return (true, "volumeClaimTemplates " + workload.claimTemplates.map(\.name).joined(separator: ", "))
+        }
+        let claims = workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap(\.reference)
+        if !claims.isEmpty { return (true, "claims " + claims.joined(separator: ", ")) }
+        let dataPaths = workload.volumes.filter { $0.type == "hostPath" || $0.type == "local" }.compactMap(\.reference)
+            .filter { !DockerSocketCheck.socketPaths.contains($0) && !$0.hasPrefix("/var/log") && $0 != "/" && !$0.hasPrefix("/proc") && !$0.hasPrefix("/sys") }
+        if !dataPaths.isEmpty, workload.kind != "DaemonSet" { return (true, "node-local data at " + dataPaths.joined(separator: ", ")) }
+        let networkVolumes = workload.volumes.filter { ["nfs", "cephfs", "glusterfs", "rbd", "iscsi", "csi"].contains($0.type) }
+        if !networkVolumes.isEmpty { return (true, "\(networkVolumes[0].type) volume \(networkVolumes[0].name)") }
+        if workload.kind == "StatefulSet" { return (true, "StatefulSet (stable identity, no claims)") }
+        return (false, nil)
+    }
+
+    static func fargateFit(_ workload: Estate.Workload, estate: Estate, context: CheckContext) -> (reasons: [String], size: String?) {
+        var reasons: [String] = []
+        if workload.kind == "DaemonSet" { reasons.append("DaemonSets do not run on Fargate (run it as a sidecar)") }
+        if workload.containers.contains(where: \.privileged) { reasons.append("privileged container") }
+        if workload.hostNetwork { reasons.append("hostNetwork") }
+        if workload.containers.contains(where: { !$0.ports.items.compactMap { $0["hostPort"] }.isEmpty }) { reasons.append("hostPort") }
+        if workload.hostPID || workload.hostIPC { reasons.append("hostPID/hostIPC") }
+        if workload.volumes.contains(where: { $0.type == "hostPath" }) { reasons.append("hostPath volume") }
+        if workload.containers.contains(where: { ($0.gpuLimit ?? 0) > 0 }) { reasons.append("GPU") }
+        let classes = Dictionary(estate.storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
+        let claimClasses = workload.claimTemplates.map(\.storageClass) + workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map { volume in
+            estate.volumes.first { $0.source == "pvc" && $0.name == volume.reference && $0.namespace == workload.namespace }?.storageClass
+        }
+        if claimClasses.contains(where: { className in className.flatMap { classes[$0] } != "efs.csi.aws.com" }) {
+            reasons.append("block storage claims (Fargate mounts only EFS)")
+        }
+        let app = workload.appContainers
+        let init_ = workload.containers.filter { $0.role == "init" }
+        let cpu = max(app.reduce(0) { $0 + ($1.cpuRequest ?? 0) }, init_.map { $0.cpuRequest ?? 0 }.max() ?? 0)
+        let memory = max(app.reduce(0) { $0 + ($1.memoryRequest ?? 0) }, init_.map { $0.memoryRequest ?? 0 }.max() ?? 0)
+        var size: String?
+        if let fit = context.reference.fargateSize(cpuMillicores: cpu, memoryBytes: memory) {
+            size = "\(format(fit.vcpu)) vCPU / \(format(fit.memoryGB)) GB"
+        } else {
+            reasons.append("requests above Fargate's largest size (16 vCPU / 120 GB)")
+        }
+        return (reasons, size)
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,16 @@
+/// Parses YAML or JSON text held in memory: stored object bodies, embedded data tables, check examples.
+public enum ManifestText {
+    /// The objects of `text`, lists expanded, as an import reads them (without status and managedFields).
+    public static func objects(_ text: String, name: String = "<text>") throws -> [ManifestNode] {
+        let reader = ManifestStreamReader(reader: YAMLEventReader(file: name, source: ByteSource(text: text)))
+        var result: [ManifestNode] = []
+        try reader.read { result.append($0.node) }
+        return result
+    }
+
+    /// The value of a JSON text (a stored body or column); nil when it does not parse.
+    /// The text is wrapped in a one-key mapping so that arrays and scalars come back whole, not expanded as objects.
+    public static func value(_ text: String) -> ManifestNode? {
+        (try? objects("{\"value\": " + text + "}"))?.first?["value"]
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// The domain tables eksodus judges by, read from the top-level `data/` folder (embedded in the binary).
+/// Each file names its source; the code holds no table of its own.
+public struct ReferenceData: Sendable {
+    public struct APIVersionStatus: Sendable {
+        public var apiVersion: String
+        public var kind: String
+        public var deprecatedIn: KubernetesVersion?
+        public var removedIn: KubernetesVersion?
+        public var replacement: String
+    }
+
+    public struct EKSVersion: Sendable {
+        public var version: KubernetesVersion
+        public var released: String
+        public var endOfStandard: String
+        public var endOfExtended: String
+    }
+
+    public struct FargateSize: Sendable {
+        public var vcpu: Double
+        public var memoryGB: [Double]
+    }
+
+    public struct StorageTarget: Sendable {
+        public var name: String
+        /// in-tree, node-local, network, block or aws.
+        public var kind: String
+        public var removedIn: KubernetesVersion?
+        public var target: String
+        public var copy: String?
+    }
+
+    public struct NginxAnnotation: Sendable {
+        public var nginx: String
+        /// full, partial or none.
+        public var support: String
+        public var alb: String
+    }
+
+    public struct PullThroughUpstream: Sendable {
+        public var registry: String
+        public var upstreamURL: String
+        public var prefix: String
+        public var credentials: Bool
+    }
+
+    public var apiVersions: [APIVersionStatus]
+    public var eksVersions: [EKSVersion]
+    public var fargateOverheadMiB: Int
+    public var fargateSizes: [FargateSize]
+    public var provisioners: [StorageTarget]
+    public var volumeTypes: [StorageTarget]
+    public var nginxAnnotations: [NginxAnnotation]
+    public var pullThroughUpstreams: [PullThroughUpstream]
+
+    public struct DataError: Error, CustomStringConvertible {
+        public var file: String
+        public var message: String
+        public var description: String { "data/\(file): \(message)" }
+    }
+
+    /// The tables embedded in this binary.
+    public static func embedded() throws -> ReferenceData {
+        func table(_ file: String, _ key: String) throws -> [ManifestNode] {
+            guard let text = EmbeddedResources.files["data/" + file] else { throw DataError(file: file, message: "missing") }
+            guard let root = try ManifestText.objects(text, name: "data/" + file).first, let rows = root[key]?.items else {
+                throw DataError(file: file, message: "has no `\(key)` list")
+            }
+            return rows
+        }
+        func version(_ node: ManifestNode?) -> KubernetesVersion? { node?.string.flatMap(KubernetesVersion.init) }
+        func storage(_ row: ManifestNode) -> StorageTarget {
+            StorageTarget(name: row["name"]?.string ?? "", kind: row["kind"]?.string ?? "", removedIn: version(row["removedIn"]),
+                          target: row["target"]?.string ?? "", copy: row["copy"]?.string)
+        }
+        let fargate = try ManifestText.objects(EmbeddedResources.files["data/fargate.yaml"] ?? "", name: "data/fargate.yaml").first
+        return ReferenceData(
+            apiVersions: try table("kubernetes-api-removals.yaml", "apis").map { row in
+                APIVersionStatus(apiVersion: row["apiVersion"]?.string ?? "", kind: row["kind"]?.string ?? "",
+                                 deprecatedIn: version(row["deprecatedIn"]), removedIn: version(row["removedIn"]),
+                                 replacement: row["replacement"]?.string ?? "")
+            },
+            eksVersions: try table("eks-versions.yaml", "versions").compactMap { row in
+                guard let v = version(row["version"]) else { return nil }
+                return EKSVersion(version: v, released: row["released"]?.string ?? "", endOfStandard: row["endOfStandard"]?.string ?? "",
+                                  endOfExtended: row["endOfExtended"]?.string ?? "")
+            },
+            fargateOverheadMiB: fargate?["overheadMemoryMiB"]?.int ?? 256,
+            fargateSizes: try table("fargate.yaml", "sizes").map { row in
+                FargateSize(vcpu: row["vcpu"]?.string.flatMap(Double.init) ?? 0, memoryGB: (row["memoryGB"]?.items ?? []).compactMap { $0.string.flatMap(Double.init) })
+            },
+            provisioners: try table("storage-provisioners.yaml", "provisioners").map(storage),
+            volumeTypes: try table("storage-provisioners.yaml", "volumeTypes").map(storage),
+            nginxAnnotations: try table("ingress-nginx-alb.yaml", "annotations").map { row in
+                NginxAnnotation(nginx: row["nginx"]?.string ?? "", support: row["support"]?.string ?? "none", alb: row["alb"]?.string ?? "")
+            },
+            pullThroughUpstreams: try table("ecr-pull-through-cache.yaml", "upstreams").map { row in
+                PullThroughUpstream(registry: row["registry"]?.string ?? "", upstreamURL: row["upstreamURL"]?.string ?? "",
+                                    prefix: row["prefix"]?.string ?? "", credentials: row["credentials"]?.bool ?? false)
+            }
+        )
+    }
+
+    /// What the API table says of `apiVersion`/`kind` at `target`: nil when the pair is current.
+    public func apiStatus(apiVersion: String, kind: String, target: KubernetesVersion) -> (status: APIVersionStatus, removed: Bool)? {
+        guard let row = apiVersions.first(where: { $0.apiVersion == apiVersion && $0.kind == kind }) else { return nil }
+        if let removed = row.removedIn, target >= removed { return (row, true) }
+        if let deprecated = row.deprecatedIn, target >= deprecated { return (row, false) }
+        return nil
+    }
+
+    public func eksVersion(_ version: KubernetesVersion) -> EKSVersion? {
+        eksVersions.first { $0.version == version }
+    }
+
+    public func provisioner(_ name: String) -> StorageTarget? {
+        provisioners.first { $0.name == name }
+    }
+
+    public func volumeType(_ name: String) -> StorageTarget? {
+        volumeTypes.first { $0.name == name }
+    }
+
+    /// The registry's pull-through-cache upstream, if ECR supports one.
+    public func pullThroughUpstream(for registry: String) -> PullThroughUpstream? {
+        pullThroughUpstreams.first { upstream in
+            upstream.registry.hasPrefix("*.") ? registry.hasSuffix(String(upstream.registry.dropFirst())) : upstream.registry == registry
+        }
+    }
+
+    /// The smallest Fargate size that fits `cpu` millicores and `memory` bytes (plus Fargate's overhead), or nil when none does.
+    public func fargateSize(cpuMillicores: Int, memoryBytes: Int) -> (vcpu: Double, memoryGB: Double)? {
+        let cpu = Double(cpuMillicores) / 1000
+        let memoryGB = (Double(memoryBytes) + Double(fargateOverheadMiB) * 1_048_576) / 1_073_741_824
+        for size in fargateSizes.sorted(by: { $0.vcpu < $1.vcpu }) where size.vcpu >= cpu {
+            if let memory = size.memoryGB.sorted().first(where: { $0 >= memoryGB - 1e-9 }) { return (size.vcpu, memory) }
+        }
+        return nil
+    }
+}
