@@ -49,11 +49,8 @@ struct AssessCommand: ParsableCommand {
         let assessor = Assessor(database: try database.open(), reference: try ReferenceData.embedded(), settings: settings)
         let result = try assessor.run(target: target, cluster: cluster, now: date)
         print(AssessmentOutput.render(result, as: output), terminator: "")
-        if let failOn {
-            let findings = result.allFindings.filter { !$0.system }
-            if findings.contains(where: { $0.severity == .blocker }) { throw ExitCode(3) }
-            if failOn == .warning, findings.contains(where: { $0.severity == .warning }) { throw ExitCode(2) }
-        }
+        let code = result.exitCode(failOn: failOn)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 

@@ -11,6 +11,12 @@ final class DemoTests: XCTestCase {
         XCTAssertTrue((35...45).contains(workloads), "about 40 workloads, got \(workloads)")
         XCTAssertTrue(result.imports.allSatisfy { $0.notices.isEmpty }, "the sample is all Kubernetes objects")
         XCTAssertTrue(result.summary.contains("prod"))
+        // Phase one ran on the sample: the legacy APIs, the docker socket and the static key are blockers in prod.
+        let prod = try XCTUnwrap(result.assessment.clusters.first { $0.cluster.name == "prod" })
+        let blockers = Set(prod.findings.filter { $0.severity == .blocker && !$0.system }.map(\.checkID))
+        XCTAssertEqual(blockers, ["API001", "API003", "SEC004", "SEC006"])
+        XCTAssertTrue((1...99).contains(prod.readiness))
+        XCTAssertTrue(result.summary.contains("2. Assessment & diagnosis"))
 
         let database = try AppDatabase.open(path: result.databasePath)
         // What the sample is there to show: stateful sets on local, Ceph and NFS storage, legacy APIs, three kinds of registry.

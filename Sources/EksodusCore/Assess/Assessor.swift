@@ -24,6 +24,16 @@ public struct AssessmentResult: Sendable {
     public var clusters: [ClusterResult]
 
     public var allFindings: [Finding] { clusters.flatMap(\.findings) }
+
+    /// The documented exit code for `--fail-on`: 3 when application findings include a blocker, 2 when (failing on warnings)
+    /// they include a warning, else 0. Findings in system namespaces do not count.
+    public func exitCode(failOn: Severity?) -> Int32 {
+        guard let failOn else { return 0 }
+        let findings = allFindings.filter { !$0.system }
+        if findings.contains(where: { $0.severity == .blocker }) { return 3 }
+        if failOn >= .warning, findings.contains(where: { $0.severity == .warning }) { return 2 }
+        return 0
+    }
 }
 
 /// Runs the check catalogue over the inventory, stores the run and returns it.

@@ -6,11 +6,14 @@ public struct Demo {
         public var folder: URL
         public var databasePath: String
         public var imports: [ImportSummary]
+        public var assessment: AssessmentResult
         public var summary: String
     }
 
     public var folder: URL
     public var now: Date
+    /// The EKS version the sample is assessed and planned for.
+    public var targetVersion = KubernetesVersion(major: 1, minor: 33)
 
     public init(folder: URL, now: Date = Date()) {
         self.folder = folder
@@ -38,8 +41,11 @@ public struct Demo {
             text += "   \(summary.cluster): \(summary.objectsRead) objects from \(summary.files) file(s), \(summary.workloads) workloads\n"
         }
         text += "\n" + TableRenderer.text(try InventoryQuery().table(.clusters, in: database))
+
+        let assessment = try Assessor(database: database, reference: try ReferenceData.embedded()).run(target: targetVersion, now: now)
+        text += "\n2. Assessment & diagnosis\n\n" + AssessmentOutput.summary(assessment, worst: 5)
         text += "\nInventory: \(databasePath)\n"
         text += "Try: eksodus inventory workloads --db \(databasePath)\n"
-        return Result(folder: folder, databasePath: databasePath, imports: imports, summary: text)
+        return Result(folder: folder, databasePath: databasePath, imports: imports, assessment: assessment, summary: text)
     }
 }

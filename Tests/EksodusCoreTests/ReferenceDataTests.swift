@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+final class ReferenceDataTests: XCTestCase {
+    func testEmbeddedTablesParse() throws {
+        let data = try ReferenceData.embedded()
+        XCTAssertGreaterThan(data.apiVersions.count, 80)
+        XCTAssertEqual(data.eksVersion(KubernetesVersion(major: 1, minor: 33))?.endOfStandard, "2026-07-29")
+        XCTAssertEqual(data.provisioner("kubernetes.io/gce-pd")?.kind, "in-tree")
+        XCTAssertEqual(data.pullThroughUpstream(for: "quay.io")?.prefix, "quay")
+        XCTAssertEqual(data.pullThroughUpstream(for: "acme.azurecr.io")?.prefix, "azure")
+        XCTAssertNil(data.pullThroughUpstream(for: "gcr.io"), "gcr.io is not a supported upstream")
+    }
+
+    /// Every Kubernetes row of pluto's versions.yaml is in eksodus's API table, with pluto's removal version
+    /// unless the table documents a correction (EKS-FACTS.md §1).
+    func testEveryPlutoKubernetesRowIsInTheAPITable() throws {
+        let fixtures = try requireFixtures()
+        let pluto = fixtures.deletingLastPathComponent().appendingPathComponent("reference/pluto/versions.yaml")
+        let root = try XCTUnwrap(try ManifestText.objects(String(contentsOf: pluto, encoding: .utf8)).first)
+        let rows = (root["deprecated-versions"]?.items ?? []).filter { $0["component"]?.string == "k8s" }
+        XCTAssertEqual(rows.count, 86)
+        let data = try ReferenceData.embedded()
+        let corrected = ["flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema", "flowcontrol.apiserver.k8s.io/v1beta1 PriorityLevelConfiguration"]
+        for row in rows {
+            let apiVersion = try XCTUnwrap(row["version"]?.string), kind = try XCTUnwrap(row["kind"]?.string)
+            guard let entry = data.apiVersions.first(where: { $0.apiVersion == apiVersion && $0.kind == kind }) else {
+                XCTFail("\(apiVersion) \(kind) is missing from data/kubernetes-api-removals.yaml")
+                continue
+            }
+            let plutoRemoved = row["removed-in"]?.string.flatMap(KubernetesVersion.init)
+            if corrected.contains("\(apiVersion) \(kind)") {
+                XCTAssertEqual(entry.removedIn, KubernetesVersion(major: 1, minor: 26), "\(apiVersion) \(kind)")
+            } else {
+                XCTAssertEqual(entry.removedIn, plutoRemoved, "\(apiVersion) \(kind)")
+            }
+            XCTAssertEqual(entry.deprecatedIn, row["deprecated-in"]?.string.flatMap(KubernetesVersion.init), "\(apiVersion) \(kind)")
+        }
+    }
+
+    func testFargateSizesRoundUpWithOverhead() throws {
+        let data = try ReferenceData.embedded()
+        // EKS docs' example: 1 vCPU / 8 GB requested becomes 2 vCPU / 9 GB once Fargate adds its 256 MB.
+        let size = try XCTUnwrap(data.fargateSize(cpuMillicores: 1000, memoryBytes: 8 * 1_073_741_824))
+        XCTAssertEqual(size.vcpu, 2)
+        XCTAssertEqual(size.memoryGB, 9)
+        let smallest = try XCTUnwrap(data.fargateSize(cpuMillicores: 0, memoryBytes: 0))
+        XCTAssertEqual(smallest.vcpu, 0.25)
+        XCTAssertEqual(smallest.memoryGB, 0.5)
+        XCTAssertNil(data.fargateSize(cpuMillicores: 32000, memoryBytes: 0))
+    }
+
+    func testKubernetesVersionParsing() {
+        XCTAssertEqual(KubernetesVersion("v1.16.0"), KubernetesVersion(major: 1, minor: 16))
+        XCTAssertEqual(KubernetesVersion("1.33"), KubernetesVersion(major: 1, minor: 33))
+        XCTAssertNil(KubernetesVersion("latest"))
+        XCTAssertLessThan(KubernetesVersion(major: 1, minor: 9), KubernetesVersion(major: 1, minor: 16))
+    }
+}
