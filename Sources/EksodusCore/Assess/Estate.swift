@@ -45,6 +45,9 @@ public struct Estate: Sendable {
         public var capabilitiesAdd: [String]
         public var env: ManifestNode
         public var volumeMounts: ManifestNode
+        public var envFrom: ManifestNode
+        public var command: ManifestNode
+        public var args: ManifestNode
     }
 
     public struct PodVolume: Sendable {
@@ -170,7 +173,7 @@ public struct Estate: Sendable {
 
 extension Estate {
     static func json(_ text: String?) -> ManifestNode {
-        text.flatMap(ManifestText.value) ?? .mapping([])
+        text.flatMap(ManifestText.value) ?? .null
     }
 
     static func stringMap(_ text: String?) -> [String: String] { json(text).stringMap }
@@ -200,14 +203,16 @@ extension Estate {
         var containers: [Int64: [Container]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT c.resource_id, c.role, c.name, i.reference, c.cpu_request_m, c.cpu_limit_m, c.memory_request, c.memory_limit, c.gpu_limit,
-              c.liveness_probe, c.readiness_probe, c.startup_probe, c.ports, c.privileged, c.capabilities_add, c.env, c.volume_mounts
+              c.liveness_probe, c.readiness_probe, c.startup_probe, c.ports, c.privileged, c.capabilities_add, c.env, c.volume_mounts,
+              c.env_from, c.command, c.args
             FROM container c JOIN workload w ON w.spec_resource_id = c.resource_id LEFT JOIN image i ON i.id = c.image_id
             WHERE w.cluster_id = ? ORDER BY c.resource_id, c.role, c.position
             """, arguments: [cluster.id]) {
             containers[row[0], default: []].append(Container(
                 role: row[1], name: row[2], image: row[3], cpuRequest: row[4], cpuLimit: row[5], memoryRequest: row[6], memoryLimit: row[7],
                 gpuLimit: row[8], livenessProbe: row[9], readinessProbe: row[10], startupProbe: row[11], ports: json(row[12]),
-                privileged: row[13], capabilitiesAdd: strings(row[14]), env: json(row[15]), volumeMounts: json(row[16])))
+                privileged: row[13], capabilitiesAdd: strings(row[14]), env: json(row[15]), volumeMounts: json(row[16]),
+                envFrom: json(row[17]), command: json(row[18]), args: json(row[19])))
         }
         var podVolumes: [Int64: [PodVolume]] = [:]
         for row in try Row.fetchAll(db, sql: """

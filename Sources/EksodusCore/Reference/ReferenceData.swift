@@ -46,7 +46,21 @@ public struct ReferenceData: Sendable {
         public var credentials: Bool
     }
 
+    public struct InstanceType: Sendable {
+        public var type: String
+        public var vcpu: Int
+        public var memoryGiB: Int
+        public var enis: Int
+        public var ipsPerENI: Int
+
+        /// VPC CNI secondary-IP mode: ENIs × (IPs per ENI − 1) + 2, capped at 110 (≤ 30 vCPU) or 250.
+        public var maxPods: Int { min(enis * (ipsPerENI - 1) + 2, vcpu <= 30 ? 110 : 250) }
+        /// With prefix delegation: ENIs × ((IPs per ENI − 1) × 16) + 2, same caps.
+        public var maxPodsWithPrefixDelegation: Int { min(enis * ((ipsPerENI - 1) * 16) + 2, vcpu <= 30 ? 110 : 250) }
+    }
+
     public var apiVersions: [APIVersionStatus]
+    public var instanceTypes: [InstanceType]
     public var eksVersions: [EKSVersion]
     public var fargateOverheadMiB: Int
     public var fargateSizes: [FargateSize]
@@ -82,6 +96,10 @@ public struct ReferenceData: Sendable {
                                  deprecatedIn: version(row["deprecatedIn"]), removedIn: version(row["removedIn"]),
                                  replacement: row["replacement"]?.string ?? "")
             },
+            instanceTypes: try table("instance-types.yaml", "instances").map { row in
+                InstanceType(type: row["type"]?.string ?? "", vcpu: row["vcpu"]?.int ?? 0, memoryGiB: row["memoryGiB"]?.int ?? 0,
+                             enis: row["enis"]?.int ?? 0, ipsPerENI: row["ipsPerEni"]?.int ?? 0)
+            },
             eksVersions: try table("eks-versions.yaml", "versions").compactMap { row in
                 guard let v = version(row["version"]) else { return nil }
                 return EKSVersion(version: v, released: row["released"]?.string ?? "", endOfStandard: row["endOfStandard"]?.string ?? "",
@@ -109,6 +127,10 @@ public struct ReferenceData: Sendable {
         if let removed = row.removedIn, target >= removed { return (row, true) }
         if let deprecated = row.deprecatedIn, target >= deprecated { return (row, false) }
         return nil
+    }
+
+    public func instanceType(_ name: String) -> InstanceType? {
+        instanceTypes.first { $0.type == name }
     }
 
     public func eksVersion(_ version: KubernetesVersion) -> EKSVersion? {

@@ -1,0 +1,150 @@
+/// Builds the checklist items of all three phases for a plan, in plan order.
+struct Checklist {
+    struct ClusterInput {
+        var estate: Estate
+        var assessment: AssessmentResult.ClusterResult
+        var placements: [WavePlanner.Placement]
+        var waveOffset: Int
+        var graph: DependencyGraph
+        var compute: ComputePlan
+        var storage: [StoragePlan.Entry]
+        var identity: [IdentityPlan.Entry]
+        var lastImport: String?
+    }
+
+    static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion) -> [PlanItem] {
+        var items: [PlanItem] = []
+        func add(_ key: String, _ phase: PlanItem.Phase, _ step: String, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
+                 workload: Int64? = nil, after: [String] = [], evidence: String = "", rollback: String = "") {
+            items.append(PlanItem(key: key, phase: phase, step: step, title: title, clusterID: cluster, wave: wave, workloadID: workload,
+                                  prerequisites: after, evidence: evidence, rollback: rollback))
+        }
+
+        // Phase 1: assessment & diagnosis.
+        for input in clusters {
+            let c = input.estate.cluster
+            add("assess:import:\(c.name)", .assessment, "import", "Export cluster \(c.name) and import it into the inventory", cluster: c.id,
+                evidence: "\(input.estate.resources.count) objects, \(input.estate.workloads.count) workloads" + (input.lastImport.map { ", imported \($0)" } ?? ""))
+            add("assess:review:\(c.name)", .assessment, "review", "Review the assessment of \(c.name) with the application teams", cluster: c.id,
+                after: ["assess:import:\(c.name)"],
+                evidence: "readiness \(input.assessment.readiness)/100: \(input.assessment.count(.blocker)) blockers, \(input.assessment.count(.warning)) warnings")
+            let stateful = input.estate.workloads.filter { input.assessment.profiles[$0.id]?.stateful == true && !input.assessment.systemWorkloads.contains($0.id) }
+            if !stateful.isEmpty {
+                add("assess:replication:\(c.name)", .assessment, "replication", "Agree the data replication method for \(stateful.count) stateful workloads of \(c.name)",
+                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: stateful.map(\.label).joined(separator: ", "))
+            }
+            if !input.identity.isEmpty {
+                add("assess:identity:\(c.name)", .assessment, "identity", "List the AWS permissions \(input.identity.count) workloads of \(c.name) use today",
+                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: input.identity.map { "\($0.workload): \($0.evidence)" }.joined(separator: "; "))
+            }
+        }
+
+        // Phase 2: landing zone, clusters, platform.
+        let reviews = clusters.map { "assess:review:\($0.estate.cluster.name)" }
+        let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
+        add("plan:landing-zone", .plan, "landing-zone", "Create the VPC: private /\(biggestSubnet) subnets in 3 zones, NAT gateways, VPC endpoints (ECR api/dkr, S3, STS)",
+            after: reviews, evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
+            rollback: "Delete the VPC stack; nothing runs in it yet")
+        add("plan:ecr", .plan, "ecr", "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: ["plan:landing-zone"],
+            evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache",
+            rollback: "Delete the created repositories and rules")
+        for input in clusters {
+            let c = input.estate.cluster
+            let name = input.compute.eksClusterName
+            add("plan:cluster:\(c.name)", .plan, "cluster", "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
+                after: ["plan:landing-zone"], evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
+                rollback: "eksctl delete cluster -f \(name).yaml")
+            add("plan:addons:\(c.name)", .plan, "addons", "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
+                cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "")
+            var platformAfter = ["plan:addons:\(c.name)"]
+            if !input.storage.isEmpty {
+                add("plan:storage:\(c.name)", .plan, "storage", "Create StorageClasses gp3\(input.storage.contains { $0.targetClass == StoragePlan.efs } ? " and efs (with an EFS file system)" : "") on \(name)",
+                    cluster: c.id, after: ["plan:addons:\(c.name)"], evidence: "\(input.storage.count) volumes to recreate")
+            }
+            if !input.identity.isEmpty {
+                add("plan:identity:\(c.name)", .plan, "identity", "Create IAM roles for \(input.identity.count) ServiceAccounts on \(name)", cluster: c.id,
+                    after: ["plan:cluster:\(c.name)", "assess:identity:\(c.name)"], evidence: input.identity.map { "\($0.roleName) (\($0.mechanism))" }.joined(separator: ", "))
+                platformAfter.append("plan:identity:\(c.name)")
+            }
+            let namespaces = Set(input.estate.workloads.map(\.namespace)).filter { !$0.isEmpty }.count
+            let crds = input.estate.resources(kind: "CustomResourceDefinition").count
+            add("plan:platform:\(c.name)", .plan, "platform", "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
+                after: platformAfter, evidence: "\(namespaces) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads")
+        }
+
+        // Phase 3: cutover, wave by wave, workload by workload.
+        let allWaves = Set(clusters.flatMap { input in input.placements.map { $0.wave + input.waveOffset } }).sorted()
+        for wave in allWaves {
+            let members = clusters.flatMap { input in input.placements.filter { $0.wave + input.waveOffset == wave }.compactMap { placement in
+                input.estate.workloads.first { $0.id == placement.workload }
+            } }
+            let images = Set(members.flatMap { $0.containers.compactMap(\.image) }).count
+            add("images:wave-\(wave)", .cutover, "images", "Copy the \(images) images of wave \(wave) to ECR", wave: wave, after: ["plan:ecr"],
+                evidence: members.map(\.label).joined(separator: ", "), rollback: "Nothing to undo: the source registry is untouched")
+        }
+        for input in clusters {
+            let c = input.estate.cluster
+            let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let handles = Self.handles(input.estate.workloads, cluster: c.name)
+            var scaledown: [String] = []
+            for placement in input.placements.sorted(by: { ($0.wave, handles[$0.workload] ?? "") < ($1.wave, handles[$1.workload] ?? "") }) {
+                guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
+                let wave = placement.wave + input.waveOffset
+                let profile = input.assessment.profiles[workload.id]
+                var deployAfter = ["images:wave-\(wave)", "plan:platform:\(c.name)"]
+                if profile?.stateful == true {
+                    let volumes = input.storage.filter { $0.workloadID == workload.id }
+                    let method = volumes.first?.copyMethod ?? "Velero file-system backup (kopia)"
+                    add("data:\(handle)", .cutover, "data", "Replicate the data of \(workload.label): \(method)", cluster: c.id, wave: wave, workload: workload.id,
+                        after: input.storage.isEmpty ? ["plan:addons:\(c.name)"] : ["plan:storage:\(c.name)"],
+                        evidence: profile?.statefulReason ?? "stateful",
+                        rollback: "Stop replication and delete the EKS copy; the source data was never changed")
+                    deployAfter.append("data:\(handle)")
+                }
+                if input.identity.contains(where: { $0.workload == workload.label }) { deployAfter.append("plan:identity:\(c.name)") }
+                let providers = input.graph.edges.filter { $0.consumer == workload.id }
+                for provider in Set(providers.map(\.provider)).sorted() {
+                    if let providerHandle = handles[provider] { deployAfter.append("deploy:\(providerHandle)") }
+                }
+                add("deploy:\(handle)", .cutover, "deploy", "Deploy \(workload.label) to \(input.compute.eksClusterName) (images from ECR, manifests converted)",
+                    cluster: c.id, wave: wave, workload: workload.id, after: deployAfter,
+                    evidence: ([placement.reason] + providers.map(\.evidence)).joined(separator: "; "),
+                    rollback: "Delete the workload from EKS; the source keeps serving")
+                add("smoke:\(handle)", .cutover, "smoke", "Smoke test \(workload.label) on EKS", cluster: c.id, wave: wave, workload: workload.id,
+                    after: ["deploy:\(handle)"], rollback: "Nothing to undo")
+                let exposed = input.estate.services.filter { service in
+                    service.resource.namespace == workload.namespace && !service.selector.isEmpty
+                        && service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
+                }.map { $0.resource.name }
+                add("traffic:\(handle)", .cutover, "traffic",
+                    exposed.isEmpty ? "Switch \(workload.label)'s work to EKS (stop the source's schedule or consumers)" : "Switch traffic for \(exposed.joined(separator: ", ")) to EKS (DNS or load balancer)",
+                    cluster: c.id, wave: wave, workload: workload.id, after: ["smoke:\(handle)"] + (profile?.stateful == true ? ["data:\(handle)"] : []),
+                    rollback: profile?.stateful == true ? "Point DNS back to the source and reverse replication before writes resume there"
+                                                        : "Point DNS or the load balancer back to the source cluster")
+                add("scaledown:\(handle)", .cutover, "scaledown", "Scale \(workload.label) down to zero on the source cluster", cluster: c.id, wave: wave,
+                    workload: workload.id, after: ["traffic:\(handle)"], rollback: "kubectl scale back to \(workload.replicas ?? 1) replicas on the source")
+                scaledown.append("scaledown:\(handle)")
+            }
+            guard !scaledown.isEmpty else { continue }
+            let spot = input.compute.nodeGroups.filter(\.spot).count
+            add("optimize:\(c.name):rightsize", .cutover, "optimize", "Right-size requests of \(c.name)'s workloads from observed use (VPA recommendations)",
+                cluster: c.id, after: scaledown, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits")
+            add("optimize:\(c.name):autoscaling", .cutover, "optimize", "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
+                after: ["optimize:\(c.name):rightsize"])
+            add("optimize:\(c.name):spot", .cutover, "optimize", "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
+                after: ["optimize:\(c.name):autoscaling"], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet")
+        }
+        return items
+    }
+
+    /// `cluster/namespace/name` for each workload, with the kind added where two workloads would share it.
+    static func handles(_ workloads: [Estate.Workload], cluster: String) -> [Int64: String] {
+        let counts = Dictionary(grouping: workloads, by: { "\($0.namespace)/\($0.name)" }).mapValues(\.count)
+        var result: [Int64: String] = [:]
+        for workload in workloads {
+            let base = "\(workload.namespace)/\(workload.name)"
+            result[workload.id] = "\(cluster)/" + ((counts[base] ?? 0) > 1 ? "\(workload.namespace)/\(workload.kind.lowercased())-\(workload.name)" : base)
+        }
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+/// Which workloads depend on which, from what the manifests say: a consumer names a Service (in env values,
+/// command and args, or the ConfigMaps it loads) whose selector picks the provider's pods.
+struct DependencyGraph {
+    struct Edge: Hashable {
+        var consumer: Int64
+        var provider: Int64
+        var evidence: String
+    }
+
+    var edges: [Edge]
+
+    func providers(of workload: Int64) -> Set<Int64> {
+        Set(edges.filter { $0.consumer == workload }.map(\.provider))
+    }
+
+    static func build(_ estate: Estate, workloads: [Estate.Workload]) -> DependencyGraph {
+        // Service (namespace/name) → the workloads its selector picks.
+        var selected: [String: [Int64]] = [:]
+        for service in estate.services where !service.selector.isEmpty {
+            let picked = workloads.filter { workload in
+                workload.namespace == service.resource.namespace
+                    && service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
+            }.map(\.id)
+            selected["\(service.resource.namespace)/\(service.resource.name)"] = picked
+        }
+        let configMaps = Dictionary(estate.resources(kind: "ConfigMap").map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
+
+        var edges: Set<Edge> = []
+        for workload in workloads {
+            var texts: [(String, String)] = []  // (where, text)
+            var loadedMaps: Set<String> = []
+            for container in workload.containers {
+                for variable in container.env.items {
+                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env \(name)", value)) }
+                    if let map = variable["valueFrom", "configMapKeyRef", "name"]?.string { loadedMaps.insert(map) }
+                }
+                for source in container.envFrom.items {
+                    if let map = source["configMapRef", "name"]?.string { loadedMaps.insert(map) }
+                }
+                for (label, list) in [("command", container.command), ("args", container.args)] {
+                    for argument in list.items.compactMap(\.string) { texts.append((label, argument)) }
+                }
+            }
+            for volume in workload.volumes where volume.type == "configMap" {
+                if let map = volume.reference { loadedMaps.insert(map) }
+            }
+            for map in loadedMaps.sorted() {
+                guard let resource = configMaps["\(workload.namespace)/\(map)"] else { continue }
+                for (key, value) in resource.body["data"]?.entries ?? [] {
+                    if let text = value.string { texts.append(("ConfigMap \(map) \(key)", text)) }
+                }
+            }
+            for (place, text) in texts {
+                let references = ServiceReferences.find(in: text, namespace: workload.namespace) { namespace, name in
+                    selected["\(namespace)/\(name)"] != nil
+                }
+                for reference in references {
+                    for provider in selected["\(reference.namespace)/\(reference.name)"] ?? [] where provider != workload.id {
+                        edges.insert(Edge(consumer: workload.id, provider: provider,
+                                          evidence: "\(place)=\(reference.token) → Service \(reference.namespace)/\(reference.name)"))
+                    }
+                }
+            }
+        }
+        return DependencyGraph(edges: edges.sorted { ($0.consumer, $0.provider, $0.evidence) < ($1.consumer, $1.provider, $1.evidence) })
+    }
+}

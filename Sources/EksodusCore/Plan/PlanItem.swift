@@ -1,0 +1,16 @@
+/// One checklist item of the migration: a step of a phase, with what must be done before it and how to undo it.
+public struct PlanItem: Sendable {
+    public enum Phase: String, CaseIterable, Sendable { case assessment, plan, cutover }
+
+    /// Stable handle, e.g. `deploy:prod/shop/checkout` or `images:wave-2`.
+    public var key: String
+    public var phase: Phase
+    public var step: String
+    public var title: String
+    public var clusterID: Int64?
+    public var wave: Int?
+    public var workloadID: Int64?
+    public var prerequisites: [String]
+    public var evidence: String
+    public var rollback: String
+}

@@ -1,0 +1,46 @@
+/// The outline `eksodus plan` prints: waves, dependencies, and a line or a table per plan section.
+public enum PlanOutline {
+    public static func text(_ plan: TransitionPlan) -> String {
+        let request = plan.request
+        var text = "Plan \(request.name) (#\(plan.planID)): EKS \(request.target) in \(request.region), account \(request.accountID)\n"
+        text += "Checklist: \(plan.items.count) items (\(plan.added) new, \(plan.kept) kept, \(plan.obsoleted) now obsolete); "
+        text += PlanItem.Phase.allCases.map { phase in "\(phase.rawValue) \(plan.items.filter { $0.phase == phase }.count)" }.joined(separator: ", ") + "\n"
+
+        text += "\nWaves (wave 0 is the platform of each cluster; lower environments first)\n"
+        for wave in plan.waves {
+            text += "  wave \(wave.number) [\(wave.cluster)]: " + wave.workloads.map(\.label).joined(separator: ", ") + "\n"
+        }
+        if !plan.cycles.isEmpty {
+            text += "  dependency cycles kept in one wave: " + plan.cycles.map { $0.joined(separator: " ↔ ") }.joined(separator: "; ") + "\n"
+        }
+        text += "\nDependencies found: \(plan.dependencies.count)\n"
+        for dependency in plan.dependencies.prefix(12) {
+            text += "  [\(dependency.cluster)] \(dependency.consumer) → \(dependency.provider)  (\(dependency.evidence))\n"
+        }
+        if plan.dependencies.count > 12 { text += "  … \(plan.dependencies.count - 12) more\n" }
+
+        let copies = plan.images.entries.filter { $0.method == .copy }.count
+        let cached = plan.images.entries.filter { $0.method == .pullThroughCache }.count
+        text += "\nImages: \(plan.images.entries.count) distinct, \(copies) to copy into ECR, \(cached) through pull-through cache rules "
+        text += "(eksodus images; eksodus images --script)\n"
+
+        text += "\nStorage: \(plan.storage.entries.count) volumes\n"
+        for total in plan.storage.totals {
+            text += "  \(total.targetClass): \(total.volumes) volumes, \(Quantity.formatBytes(total.bytes))\n"
+        }
+        text += "\nNetwork: \(plan.network.entries.count) services and ingresses to put behind the AWS Load Balancer Controller; "
+        text += "\(plan.network.entries.filter { !$0.manual.isEmpty }.count) need manual work\n"
+        text += "Identity: \(plan.identity.entries.count) IAM roles for ServiceAccounts\n"
+        text += "\nCompute\n" + TableRenderer.text(Table(columns: ["cluster", "node_group", "instances", "capacity", "desired", "max_pods"],
+                                                          rows: plan.compute.flatMap { compute in compute.nodeGroups.map { group in
+            [.text(compute.cluster), .text(group.name), .text(group.instanceTypes.joined(separator: ",")), .text(group.spot ? "spot" : "on-demand"),
+             .integer(group.desired), .integer(group.maxPods)]
+        } }))
+        for compute in plan.compute where !compute.fargateProfiles.isEmpty {
+            text += "  Fargate [\(compute.cluster)]: " + compute.fargateProfiles.map { "\($0.name) (\($0.namespaces.joined(separator: ", ")))" }.joined(separator: "; ") + "\n"
+        }
+        for compute in plan.compute { text += "  [\(compute.cluster)] " + (compute.notes.first ?? "") + "\n" }
+        text += "\neksctl configs: eksodus plan --eksctl DIR\n"
+        return text
+    }
+}

@@ -1,0 +1,60 @@
+/// Finds Kubernetes Service DNS names in free text (env values, args, ConfigMap data):
+/// `svc`, `svc:port`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`, bare or inside URLs.
+/// A bare one-label name counts only when it is the whole value or carries a port or a scheme, so that ordinary
+/// words in a config file are not mistaken for services.
+enum ServiceReferences {
+    struct Reference: Hashable {
+        var namespace: String
+        var name: String
+        var token: String
+    }
+
+    private static let separators: Set<Character> = [" ", "\t", "\n", "\r", ",", ";", "\"", "'", "=", "(", ")", "[", "]", "{", "}", "<", ">"]
+
+    static func find(in text: String, namespace: String, exists: (String, String) -> Bool) -> [Reference] {
+        var found: [Reference] = []
+        let whole = text.trimmingWhitespace()
+        for token in text.split(whereSeparator: { separators.contains($0) }) {
+            var rest = Substring(token)
+            var hasScheme = false
+            if let scheme = rest.range(of: "://") {
+                rest = rest[scheme.upperBound...]
+                hasScheme = true
+            }
+            if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<slash] }
+            if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+            var host = rest
+            var hasPort = false
+            if let colon = rest.lastIndex(of: ":") {
+                let port = rest[rest.index(after: colon)...]
+                guard !port.isEmpty, port.allSatisfy(\.isNumber) else { continue }
+                host = rest[..<colon]
+                hasPort = true
+            }
+            let labels = host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard let name = labels.first, isDNSLabel(name) else { continue }
+            var targetNamespace = namespace
+            switch labels.count {
+            case 1:
+                guard hasPort || hasScheme || String(token) == whole else { continue }
+            case 2:
+                targetNamespace = labels[1]
+            case 3 where labels[2] == "svc":
+                targetNamespace = labels[1]
+            case 5 where labels[2] == "svc" && labels[3] == "cluster" && labels[4] == "local":
+                targetNamespace = labels[1]
+            default:
+                continue
+            }
+            guard isDNSLabel(targetNamespace), exists(targetNamespace, name) else { continue }
+            found.append(Reference(namespace: targetNamespace, name: name, token: String(token)))
+        }
+        return found
+    }
+
+    static func isDNSLabel(_ text: String) -> Bool {
+        guard let first = text.first, let last = text.last, text.count <= 63 else { return false }
+        return (first.isLetter || first.isNumber) && (last.isLetter || last.isNumber)
+            && text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+}

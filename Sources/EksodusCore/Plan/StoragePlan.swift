@@ -1,0 +1,122 @@
+/// Where every claim, claim template and PersistentVolume goes on EKS, and how its data moves.
+public struct StoragePlan: Sendable {
+    public struct Entry: Sendable {
+        public var cluster: String
+        public var namespace: String
+        public var name: String
+        public var source: String
+        public var owner: String
+        public var sizeBytes: Int?
+        public var sourceClass: String?
+        public var targetClass: String
+        public var reason: String
+        public var copyMethod: String
+        public var workloadID: Int64?
+    }
+
+    public var entries: [Entry]
+
+    /// Totals per target class: (class, volumes, bytes).
+    public var totals: [(targetClass: String, volumes: Int, bytes: Int)] {
+        Dictionary(grouping: entries, by: \.targetClass).map { ($0.key, $0.value.count, $0.value.reduce(0) { $0 + ($1.sizeBytes ?? 0) }) }
+            .sorted { $0.targetClass < $1.targetClass }
+    }
+
+    /// Application-level replication, preferred over a file copy for the databases it recognises by image name.
+    static let replication: [(String, String)] = [
+        ("postgres", "PostgreSQL streaming replication (pg_basebackup a replica on EKS, promote at cutover)"),
+        ("mysql", "MySQL replication (a replica on EKS, promote at cutover)"),
+        ("mariadb", "MariaDB replication (a replica on EKS, promote at cutover)"),
+        ("mongo", "MongoDB replica set: add EKS members, then step down the old primary"),
+        ("redis", "Redis replica (REPLICAOF) on EKS, promote at cutover"),
+        ("elasticsearch", "snapshot to S3 and restore, then a final incremental snapshot"),
+        ("opensearch", "snapshot to S3 and restore, then a final incremental snapshot"),
+        ("rabbitmq", "Shovel or federation from the old cluster's queues"),
+        ("cassandra", "add an EKS datacenter, nodetool rebuild, then decommission the old one"),
+        ("kafka", "MirrorMaker 2 to the EKS brokers"),
+        ("zookeeper", "add EKS ensemble members, then remove the old ones"),
+        ("etcd", "add EKS members (etcdctl member add), then remove the old ones"),
+        ("minio", "mc mirror to S3 or to MinIO on EKS"),
+    ]
+
+    public static let gp3 = "gp3 (EBS CSI, encrypted, WaitForFirstConsumer)"
+    public static let efs = "efs (EFS CSI, provisioningMode efs-ap)"
+
+    static func build(estates: [Estate], reference: ReferenceData) -> StoragePlan {
+        var entries: [Entry] = []
+        for estate in estates {
+            let classes = Dictionary(estate.storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
+            let defaultClass = estate.storageClasses.first(where: \.isDefault)?.resource.name
+            for volume in estate.volumes {
+                // The workload that uses the volume decides the copy method.
+                let user = estate.workloads.first { workload in
+                    (volume.source == "template" && workload.resourceID == volume.resourceID)
+                        || (volume.source == "pvc" && workload.namespace == volume.namespace
+                            && workload.volumes.contains { $0.type == "persistentVolumeClaim" && $0.reference == volume.name })
+                        || (volume.source == "template" && workload.claimTemplates.contains { $0.resourceID == volume.resourceID })
+                }
+                let className = volume.storageClass ?? (volume.source == "pv" ? nil : defaultClass)
+                let provisioner = className.flatMap { classes[$0] }
+                let shared = volume.accessModes.contains("ReadWriteMany") || volume.accessModes.contains("ReadOnlyMany")
+                let target = shared ? efs : gp3
+                var reason = shared ? "\(volume.accessModes.joined(separator: ", ")): EBS attaches to one node, so EFS" : "ReadWriteOnce block storage: EBS gp3"
+                if let provisioner, let mapping = reference.provisioner(provisioner) { reason += "; source \(provisioner) → \(mapping.target)" }
+                if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
+                let image = user?.appContainers.compactMap(\.image).map { ImageReference($0).repository.lowercased() } ?? []
+                var method = "Velero file-system backup (kopia) and restore, with a final backup at cutover"
+                if provisioner == "ebs.csi.aws.com" || provisioner == "kubernetes.io/aws-ebs" || volume.volumeType == "awsElasticBlockStore"
+                    || (volume.volumeType ?? "").hasPrefix("csi:ebs") {
+                    method = "EBS snapshot (the data is already on AWS), restored in the target zone"
+                } else if let match = replication.first(where: { name in image.contains { $0.split(separator: "/").last.map(String.init)?.hasPrefix(name.0) == true } }) {
+                    method = match.1
+                } else if shared {
+                    method = "AWS DataSync to EFS, with a final incremental sync at cutover"
+                }
+                if volume.source == "pv" && volume.volumeName != nil && estate.volumes.contains(where: { $0.source == "pvc" && "\($0.namespace)/\($0.name)" == volume.volumeName }) {
+                    continue  // a bound PV moves with its claim
+                }
+                entries.append(Entry(cluster: estate.cluster.name, namespace: volume.namespace, name: volume.name, source: volume.source,
+                                     owner: "\(volume.ownerKind)/\(volume.ownerName)", sizeBytes: volume.sizeBytes, sourceClass: className,
+                                     targetClass: target, reason: reason, copyMethod: method, workloadID: user?.id))
+            }
+        }
+        return StoragePlan(entries: entries)
+    }
+
+    public var table: Table {
+        Table(columns: ["cluster", "namespace", "volume", "source", "size", "from", "to", "copy"], rows: entries.map { entry in
+            [.text(entry.cluster), .text(entry.namespace), .text(entry.name), .text(entry.source), .text(entry.sizeBytes.map(Quantity.formatBytes) ?? ""),
+             .text(entry.sourceClass ?? "-"), .text(entry.targetClass), .text(entry.copyMethod)]
+        })
+    }
+
+    /// StorageClass manifests for the target cluster.
+    public static let storageClassManifests = """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: gp3
+          annotations:
+            storageclass.kubernetes.io/is-default-class: "true"
+        provisioner: ebs.csi.aws.com
+        volumeBindingMode: WaitForFirstConsumer
+        allowVolumeExpansion: true
+        reclaimPolicy: Retain
+        parameters:
+          type: gp3
+          encrypted: "true"
+          csi.storage.k8s.io/fstype: ext4
+        ---
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: efs
+        provisioner: efs.csi.aws.com
+        reclaimPolicy: Retain
+        parameters:
+          provisioningMode: efs-ap
+          fileSystemId: fs-REPLACE-ME
+          directoryPerms: "700"
+
+        """
+}

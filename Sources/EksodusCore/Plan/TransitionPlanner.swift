@@ -1,0 +1,216 @@
+import Foundation
+import GRDB
+
+/// What `eksodus plan` is asked for.
+public struct PlanRequest: Sendable {
+    public var name: String
+    public var target: KubernetesVersion
+    public var region: String
+    public var accountID: String
+    public var cluster: String?
+    public var maxWaveSize: Int?
+    public var repositoryPrefix: String
+    public var now: Date
+
+    public init(name: String = "default", target: KubernetesVersion, region: String, accountID: String, cluster: String? = nil,
+                maxWaveSize: Int? = nil, repositoryPrefix: String = "migrated/", now: Date = Date()) {
+        self.name = name
+        self.target = target
+        self.region = region
+        self.accountID = accountID
+        self.cluster = cluster
+        self.maxWaveSize = maxWaveSize
+        self.repositoryPrefix = repositoryPrefix
+        self.now = now
+    }
+}
+
+/// Phase two's result: the plan as stored, and every section computed for it.
+public struct TransitionPlan: Sendable {
+    public struct Wave: Sendable {
+        public var number: Int
+        public var cluster: String
+        public var workloads: [(label: String, reason: String)]
+    }
+
+    public struct Dependency: Sendable {
+        public var cluster: String
+        public var consumer: String
+        public var provider: String
+        public var evidence: String
+    }
+
+    public var planID: Int64
+    public var request: PlanRequest
+    public var assessment: AssessmentResult
+    public var waves: [Wave]
+    public var dependencies: [Dependency]
+    public var cycles: [[String]]
+    public var images: ImageMigration
+    public var storage: StoragePlan
+    public var network: NetworkPlan
+    public var identity: IdentityPlan
+    public var compute: [ComputePlan]
+    public var items: [PlanItem]
+    /// Items added, kept and marked obsolete by this (re-)plan.
+    public var added: Int
+    public var kept: Int
+    public var obsoleted: Int
+
+    /// The eksctl ClusterConfig of each planned cluster, by source cluster name.
+    public var eksctlConfigs: [(cluster: String, file: String, yaml: String)] {
+        compute.map { plan in
+            (plan.cluster, plan.eksClusterName + ".yaml",
+             EksctlConfig.yaml(plan, identity: identity.entries.filter { $0.cluster == plan.cluster }, version: request.target,
+                               region: request.region, accountID: request.accountID))
+        }
+    }
+}
+
+/// Builds the transition plan from the inventory and a fresh assessment, and stores it: waves, dependencies and
+/// checklist items, keeping every item (and its state) whose key survives a re-plan.
+public struct TransitionPlanner {
+    public var database: AppDatabase
+    public var reference: ReferenceData
+    public var settings: AssessmentSettings
+
+    public init(database: AppDatabase, reference: ReferenceData, settings: AssessmentSettings = AssessmentSettings()) {
+        self.database = database
+        self.reference = reference
+        self.settings = settings
+    }
+
+    public enum PlanError: Error, CustomStringConvertible {
+        case invalidAccount(String)
+        case invalidRegion(String)
+        case invalidWaveSize
+
+        public var description: String {
+            switch self {
+            case .invalidAccount(let value): return "--account-id must be 12 digits, not '\(value)'"
+            case .invalidRegion(let value): return "--region must look like eu-west-1, not '\(value)'"
+            case .invalidWaveSize: return "--max-wave-size must be at least 1"
+            }
+        }
+    }
+
+    public func run(_ request: PlanRequest) throws -> TransitionPlan {
+        guard request.accountID.count == 12, request.accountID.allSatisfy(\.isNumber) else { throw PlanError.invalidAccount(request.accountID) }
+        guard request.region.split(separator: "-").count >= 3 else { throw PlanError.invalidRegion(request.region) }
+        if let size = request.maxWaveSize, size < 1 { throw PlanError.invalidWaveSize }
+        let assessment = try Assessor(database: database, reference: reference, settings: settings)
+            .run(target: request.target, cluster: request.cluster, now: request.now)
+        return try database.writer.write { db in
+            let estates = try Estate.load(db, cluster: request.cluster)
+            return try build(db, request: request, estates: estates, assessment: assessment)
+        }
+    }
+
+    static let environmentOrder = ["dev": 0, "staging": 1, "other": 2, "prod": 3]
+
+    private func build(_ db: Database, request: PlanRequest, estates unordered: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
+        // Lower environments move first: their waves are the rehearsal for production's.
+        let estates = unordered.sorted { (Self.environmentOrder[$0.cluster.environment] ?? 2, $0.cluster.name) < (Self.environmentOrder[$1.cluster.environment] ?? 2, $1.cluster.name) }
+        let results = Dictionary(assessment.clusters.map { ($0.cluster.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var profiles: [Int64: WorkloadProfile] = [:]
+        for result in assessment.clusters { profiles.merge(result.profiles) { first, _ in first } }
+
+        let storage = StoragePlan.build(estates: estates, reference: reference)
+        let network = NetworkPlan.build(estates: estates, reference: reference)
+        let identity = IdentityPlan.build(estates: estates, profiles: profiles, accountID: request.accountID)
+        var uses: [(image: String, workload: String, cluster: String)] = []
+        for estate in estates {
+            for workload in estate.workloads {
+                for image in workload.containers.compactMap(\.image) { uses.append((image, workload.label, estate.cluster.name)) }
+            }
+        }
+        let images = ImageMigration.build(uses: uses, reference: reference, region: request.region, accountID: request.accountID, prefix: request.repositoryPrefix)
+
+        var waves: [TransitionPlan.Wave] = []
+        var dependencies: [TransitionPlan.Dependency] = []
+        var cycles: [[String]] = []
+        var inputs: [Checklist.ClusterInput] = []
+        var computePlans: [ComputePlan] = []
+        var offset = 0
+        var placementsByWorkload: [Int64: WavePlanner.Placement] = [:]
+        var graphs: [DependencyGraph] = []
+        for estate in estates {
+            guard let result = results[estate.cluster.id] else { continue }
+            let apps = estate.workloads.filter { !result.systemWorkloads.contains($0.id) }
+            let labels = Dictionary(estate.workloads.map { ($0.id, $0.label) }, uniquingKeysWith: { first, _ in first })
+            let graph = DependencyGraph.build(estate, workloads: apps)
+            graphs.append(graph)
+            let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
+            let planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.map { workload in
+                WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
+                                  complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
+            }, graph: graph)
+            for placement in planned.placements { placementsByWorkload[placement.workload] = placement }
+            for number in Set(planned.placements.map(\.wave)).sorted() {
+                waves.append(TransitionPlan.Wave(number: number + offset, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
+                    .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
+            }
+            dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
+            cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
+            let compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, settings: settings, reference: reference, region: request.region)
+            computePlans.append(compute)
+            let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
+            inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, waveOffset: offset, graph: graph,
+                                                 compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
+                                                 identity: identity.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
+            offset += planned.placements.map(\.wave).max() ?? 0
+        }
+        let items = Checklist.build(inputs, images: images, target: request.target)
+
+        // Store: the plan row (kept by name), waves and dependencies anew, items by key.
+        let now = Timestamp.string(request.now)
+        let settingsJSON = "{\"maxWaveSize\":\(request.maxWaveSize.map(String.init) ?? "null"),\"repositoryPrefix\":" + JSONWriter.string([request.repositoryPrefix]).dropFirst().dropLast() + "}"
+        var planID = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE name = ?", arguments: [request.name])
+        if let id = planID {
+            try db.execute(sql: """
+                UPDATE plan SET target_version = ?, region = ?, account_id = ?, scope = ?, settings = ?, assessment_id = ?, updated_at = ? WHERE id = ?
+                """, arguments: [request.target.description, request.region, request.accountID, request.cluster, settingsJSON, assessment.assessmentID, now, id])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO plan (name, target_version, region, account_id, scope, settings, assessment_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [request.name, request.target.description, request.region, request.accountID, request.cluster, settingsJSON, assessment.assessmentID, now, now])
+            planID = db.lastInsertedRowID
+        }
+        guard let planID else { throw DatabaseError(message: "plan \(request.name) was not stored") }
+        try db.execute(sql: "DELETE FROM plan_workload WHERE plan_id = ?", arguments: [planID])
+        try db.execute(sql: "DELETE FROM plan_dependency WHERE plan_id = ?", arguments: [planID])
+        for input in inputs {
+            for placement in input.placements {
+                try db.execute(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [planID, placement.workload, placement.wave + input.waveOffset, placement.reason, placement.cycle])
+            }
+        }
+        for graph in graphs {
+            for edge in graph.edges {
+                try db.execute(sql: "INSERT OR IGNORE INTO plan_dependency (plan_id, consumer_id, provider_id, evidence) VALUES (?, ?, ?, ?)",
+                               arguments: [planID, edge.consumer, edge.provider, edge.evidence])
+            }
+        }
+        let existing = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]))
+        let previous = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ?", arguments: [planID]))
+        for (position, item) in items.enumerated() {
+            try db.execute(sql: """
+                INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, position, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (plan_id, key) DO UPDATE SET phase = excluded.phase, step = excluded.step, title = excluded.title,
+                  cluster_id = excluded.cluster_id, wave = excluded.wave, workload_id = excluded.workload_id, prerequisites = excluded.prerequisites,
+                  evidence = excluded.evidence, rollback = excluded.rollback, position = excluded.position, obsolete = 0
+                """, arguments: [planID, item.key, item.phase.rawValue, item.step, item.title, item.clusterID, item.wave, item.workloadID,
+                                 JSONWriter.string(item.prerequisites), item.evidence, item.rollback, position, now])
+        }
+        let current = Set(items.map(\.key))
+        let vanished = previous.subtracting(current)
+        for key in vanished.sorted() {
+            try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
+        }
+        return TransitionPlan(planID: planID, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
+                              images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,
+                              added: current.subtracting(previous).count, kept: current.intersection(previous).count,
+                              obsoleted: existing.subtracting(current).count)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import EksodusCore
+import Foundation
+
+/// The options `plan` and `images` share.
+struct PlanOptions: ParsableArguments {
+    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.33.")
+    var targetVersion: String
+
+    @Option(help: "The AWS region of the target clusters.")
+    var region: String
+
+    @Option(name: .customLong("account-id"), help: "The AWS account of the target clusters and ECR.")
+    var accountID: String
+
+    @Option(help: "Only this cluster.")
+    var cluster: String?
+
+    @Option(help: "The plan's name; re-planning under the same name keeps its items and their states.")
+    var name = "default"
+
+    @Option(name: .customLong("max-wave-size"), help: "At most this many workloads per wave.")
+    var maxWaveSize: Int?
+
+    @Option(name: .customLong("repository-prefix"), help: "Prefix of the ECR repositories images are copied into.")
+    var repositoryPrefix = "migrated/"
+
+    @Option(help: "Settings file (default: .eksodus.yaml in the current folder, if present).")
+    var config: String?
+
+    @Option(help: ArgumentHelp("The time to record (ISO 8601), for reproducible output.", valueName: "time"))
+    var now: String?
+
+    func request() throws -> PlanRequest {
+        guard let target = KubernetesVersion(targetVersion) else { throw ValidationError("--target-version must look like 1.33") }
+        let date = try now.map { text in
+            guard let date = Timestamp.parse(text) else { throw ValidationError("--now must be an ISO 8601 date or time") }
+            return date
+        } ?? Date()
+        return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
+                           repositoryPrefix: repositoryPrefix, now: date)
+    }
+
+    func settings() throws -> AssessmentSettings {
+        let path = config ?? (FileManager.default.fileExists(atPath: ".eksodus.yaml") ? ".eksodus.yaml" : nil)
+        return try path.map(AssessmentSettings.load) ?? AssessmentSettings()
+    }
+}
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Phase two: build (or refresh) the transition plan and print its outline.",
+        discussion: "Waves, the image migration list, storage, network, identity and compute plans, and the checklist of all three phases."
+    )
+
+    @OptionGroup var options: PlanOptions
+
+    @Option(help: ArgumentHelp("Also write an eksctl ClusterConfig per cluster into this folder.", valueName: "dir"))
+    var eksctl: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let planner = TransitionPlanner(database: try database.open(), reference: try ReferenceData.embedded(), settings: try options.settings())
+        let plan = try planner.run(try options.request())
+        print(PlanOutline.text(plan), terminator: "")
+        if let eksctl {
+            try FileManager.default.createDirectory(atPath: eksctl, withIntermediateDirectories: true)
+            for config in plan.eksctlConfigs {
+                let path = URL(fileURLWithPath: eksctl).appendingPathComponent(config.file).path
+                try config.yaml.write(toFile: path, atomically: true, encoding: .utf8)
+                printError("wrote \(path)")
+            }
+        }
+    }
+}
+
+extension ImageMigration.CopyTool: ExpressibleByArgument {}
+
+struct ImagesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "images",
+        abstract: "The image migration list (registries → Amazon ECR), or the script that carries it out."
+    )
+
+    @OptionGroup var options: PlanOptions
+
+    @Option(name: [.short, .customLong("output")], help: "table, json or csv.")
+    var output: OutputFormat = .table
+
+    @Flag(help: "Print an idempotent bash script instead: ECR repositories, pull-through cache rules, multi-arch copies.")
+    var script = false
+
+    @Option(help: "The copy tool the script uses: skopeo or crane.")
+    var tool: ImageMigration.CopyTool = .skopeo
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let request = try options.request()
+        let planner = TransitionPlanner(database: try database.open(), reference: try ReferenceData.embedded(), settings: try options.settings())
+        let plan = try planner.run(request)
+        if script {
+            print(plan.images.script(tool: tool, generatedAt: Timestamp.string(request.now)), terminator: "")
+        } else {
+            print(TableRenderer.render(plan.images.table, as: output), terminator: "")
+        }
+    }
+}
