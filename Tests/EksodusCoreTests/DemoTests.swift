@@ -17,6 +17,13 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(blockers, ["API001", "API003", "SEC004", "SEC006"])
         XCTAssertTrue((1...99).contains(prod.readiness))
         XCTAssertTrue(result.summary.contains("2. Assessment & diagnosis"))
+        // Phase two: staging's waves come before prod's, and the plan's files are written.
+        let stagingWaves = result.plan.waves.filter { $0.cluster == "staging" }.map(\.number)
+        let prodWaves = result.plan.waves.filter { $0.cluster == "prod" }.map(\.number)
+        XCTAssertLessThan(try XCTUnwrap(stagingWaves.max()), try XCTUnwrap(prodWaves.min()))
+        for file in ["plan/prod-eks.yaml", "plan/staging-eks.yaml", "plan/migrate-images.sh", "plan/storageclasses.yaml"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
+        }
 
         let database = try AppDatabase.open(path: result.databasePath)
         // What the sample is there to show: stateful sets on local, Ceph and NFS storage, legacy APIs, three kinds of registry.

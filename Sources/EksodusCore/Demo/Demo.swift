@@ -7,6 +7,7 @@ public struct Demo {
         public var databasePath: String
         public var imports: [ImportSummary]
         public var assessment: AssessmentResult
+        public var plan: TransitionPlan
         public var summary: String
     }
 
@@ -44,8 +45,20 @@ public struct Demo {
 
         let assessment = try Assessor(database: database, reference: try ReferenceData.embedded()).run(target: targetVersion, now: now)
         text += "\n2. Assessment & diagnosis\n\n" + AssessmentOutput.summary(assessment, worst: 5)
+
+        let request = PlanRequest(name: "demo", target: targetVersion, region: "ap-northeast-2", accountID: "123456789012", now: now)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let planFolder = folder.appendingPathComponent("plan")
+        try FileManager.default.createDirectory(at: planFolder, withIntermediateDirectories: true)
+        for config in plan.eksctlConfigs {
+            try Data(config.yaml.utf8).write(to: planFolder.appendingPathComponent(config.file))
+        }
+        try Data(plan.images.script(generatedAt: Timestamp.string(now)).utf8).write(to: planFolder.appendingPathComponent("migrate-images.sh"))
+        try Data(StoragePlan.storageClassManifests.utf8).write(to: planFolder.appendingPathComponent("storageclasses.yaml"))
+        text += "\n3. Transition plan\n\n" + PlanOutline.text(plan)
+        text += "Written: \(planFolder.path)/ (eksctl configs, migrate-images.sh, storageclasses.yaml)\n"
         text += "\nInventory: \(databasePath)\n"
         text += "Try: eksodus inventory workloads --db \(databasePath)\n"
-        return Result(folder: folder, databasePath: databasePath, imports: imports, assessment: assessment, summary: text)
+        return Result(folder: folder, databasePath: databasePath, imports: imports, assessment: assessment, plan: plan, summary: text)
     }
 }
