@@ -21,6 +21,12 @@ final class DemoTests: XCTestCase {
         let stagingWaves = result.plan.waves.filter { $0.cluster == "staging" }.map(\.number)
         let prodWaves = result.plan.waves.filter { $0.cluster == "prod" }.map(\.number)
         XCTAssertLessThan(try XCTUnwrap(stagingWaves.max()), try XCTUnwrap(prodWaves.min()))
+        // Phase three: a few items of the first wave are under way, and prod's cluster is blocked with its reason.
+        XCTAssertTrue(result.summary.contains("4. Cutover & optimization"))
+        XCTAssertTrue(result.summary.contains("plan:cluster:prod  waiting for the network team"))
+        let database2 = try AppDatabase.open(path: result.databasePath)
+        XCTAssertEqual(try count(database2, "SELECT count(*) FROM plan_item WHERE state = 'in_progress' AND wave = 1"), 3)
+        XCTAssertGreaterThan(try count(database2, "SELECT count(*) FROM event"), 10)
         for file in ["plan/prod-eks.yaml", "plan/staging-eks.yaml", "plan/migrate-images.sh", "plan/storageclasses.yaml"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
         }

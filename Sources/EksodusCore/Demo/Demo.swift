@@ -57,6 +57,20 @@ public struct Demo {
         try Data(StoragePlan.storageClassManifests.utf8).write(to: planFolder.appendingPathComponent("storageclasses.yaml"))
         text += "\n3. Transition plan\n\n" + PlanOutline.text(plan)
         text += "Written: \(planFolder.path)/ (eksctl configs, migrate-images.sh, storageclasses.yaml)\n"
+
+        // Phase three: what two engineers tick off first, in plan order: staging's platform, then wave 1 begins.
+        let tracker = CutoverTracker(database: database)
+        let first = plan.waves.first?.number ?? 1
+        let keys = Set(plan.items.map(\.key))
+        let staging = ["assess:import:staging", "assess:import:prod", "assess:review:staging", "assess:review:prod", "assess:identity:staging",
+                       "plan:landing-zone", "plan:ecr", "plan:cluster:staging", "plan:addons:staging", "plan:storage:staging",
+                       "plan:identity:staging", "plan:platform:staging", "images:wave-\(first)"].filter(keys.contains)
+        try tracker.apply(.done, to: staging, plan: plan.request.name, by: "alice", now: now)
+        let ready = try CutoverStatus.load(database, plan: plan.request.name).next.filter { $0.wave == first }.prefix(3).map(\.key)
+        try tracker.apply(.start, to: Array(ready), plan: plan.request.name, by: "bob", now: now)
+        try tracker.apply(.block, to: ["plan:cluster:prod"].filter(keys.contains), plan: plan.request.name,
+                          note: "waiting for the network team's Direct Connect to the new VPC", by: "bob", now: now)
+        text += "\n4. Cutover & optimization\n\n" + (try CutoverStatus.load(database, plan: plan.request.name, filter: .init(phase: nil))).text
         text += "\nInventory: \(databasePath)\n"
         text += "Try: eksodus inventory workloads --db \(databasePath)\n"
         return Result(folder: folder, databasePath: databasePath, imports: imports, assessment: assessment, plan: plan, summary: text)

@@ -1,0 +1,24 @@
+import GRDB
+
+/// The append-only record of every state change: who, when, from → to, the note, and whether it was forced.
+public enum AuditLog {
+    public static func table(_ database: AppDatabase, plan: String? = nil, since: String? = nil, item: String? = nil) throws -> Table {
+        try database.writer.read { db in
+            let planID = try CutoverTracker.planID(db, name: plan)
+            var itemID: Int64?
+            if let item {
+                itemID = try CutoverTracker.resolve(item, in: try CutoverTracker.items(db, planID: planID)).id
+            }
+            var table = Table(columns: ["id", "at", "actor", "item", "action", "from", "to", "forced", "note"])
+            for row in try Row.fetchAll(db, sql: """
+                SELECT e.id, e.at, e.actor, i.key, e.action, e.from_state, e.to_state, e.forced, e.note
+                FROM event e JOIN plan_item i ON i.id = e.item_id
+                WHERE e.plan_id = ? AND (?2 IS NULL OR e.at >= ?2) AND (?3 IS NULL OR e.item_id = ?3) ORDER BY e.id
+                """, arguments: [planID, since, itemID]) {
+                table.rows.append([.integer(row[0]), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4]), .text(row[5]), .text(row[6]),
+                                   .text((row[7] as Bool) ? "yes" : "no"), (row[8] as String?).map { .text($0) } ?? .null])
+            }
+            return table
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GRDB
+
+/// Phase three: moves checklist items between states, one short write transaction per change, and writes the audit trail.
+/// Each change reads the item's state inside its own transaction, so two people (or scripts) working the same
+/// database never apply a change to a stale copy; SQLite's WAL mode and busy timeout serialise the writes.
+public struct CutoverTracker {
+    public var database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    public struct Item: Sendable {
+        public var id: Int64
+        public var key: String
+        public var phase: String
+        public var step: String
+        public var title: String
+        public var cluster: String?
+        public var wave: Int?
+        public var workloadID: Int64?
+        public var prerequisites: [String]
+        public var state: ItemState
+        public var note: String?
+        public var rollback: String
+        public var position: Int
+    }
+
+    public struct Change: Sendable {
+        public var item: String
+        public var from: ItemState
+        public var to: ItemState
+        public var forced: Bool
+    }
+
+    public enum CutoverError: Error, CustomStringConvertible, Equatable {
+        case noPlan
+        case noSuchPlan(String)
+        case noSuchItem(String)
+        case ambiguous(String, [String])
+        case invalidTransition(item: String, from: ItemState, action: CutoverAction)
+        case prerequisitesNotDone(item: String, pending: [String])
+        case reasonRequired(CutoverAction)
+
+        public var description: String {
+            switch self {
+            case .noPlan: return "no plan yet: run eksodus plan first"
+            case .noSuchPlan(let name): return "no plan named \(name)"
+            case .noSuchItem(let handle): return "no item \(handle) in the plan (see eksodus cutover status)"
+            case .ambiguous(let handle, let keys): return "\(handle) matches several items: \(keys.joined(separator: ", "))"
+            case .invalidTransition(let item, let from, let action):
+                let verb = ["start": "started", "done": "marked done", "block": "blocked", "skip": "skipped", "reopen": "reopened"][action.rawValue] ?? action.rawValue
+                return "\(item) is \(from.rawValue): it cannot be \(verb) from there" + (from == .done || from == .skipped ? " (reopen it first)" : "")
+            case .prerequisitesNotDone(let item, let pending):
+                return "\(item) waits for \(pending.joined(separator: ", ")); finish those first, or use --force"
+            case .reasonRequired(let action): return "\(action.rawValue) needs a reason: --note TEXT"
+            }
+        }
+    }
+
+    /// The plan to work on: the named one, or the most recently planned.
+    public static func planID(_ db: Database, name: String?) throws -> Int64 {
+        if let name {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE name = ?", arguments: [name]) else { throw CutoverError.noSuchPlan(name) }
+            return id
+        }
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM plan ORDER BY updated_at DESC, id DESC LIMIT 1") else { throw CutoverError.noPlan }
+        return id
+    }
+
+    static func items(_ db: Database, planID: Int64) throws -> [Item] {
+        try Row.fetchAll(db, sql: """
+            SELECT i.id, i.key, i.phase, i.step, i.title, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note, i.rollback, i.position
+            FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 ORDER BY i.position
+            """, arguments: [planID]).map { row in
+            Item(id: row[0], key: row[1], phase: row[2], step: row[3], title: row[4], cluster: row[5], wave: row[6], workloadID: row[7],
+                 prerequisites: Estate.strings(row[8]), state: ItemState(rawValue: row[9]) ?? .pending, note: row[10], rollback: row[11], position: row[12])
+        }
+    }
+
+    /// Finds an item by id, by key, or by a key without its cluster (`deploy:shop/checkout`) when that is unambiguous.
+    static func resolve(_ handle: String, in items: [Item]) throws -> Item {
+        if let id = Int64(handle), let item = items.first(where: { $0.id == id }) { return item }
+        if let item = items.first(where: { $0.key == handle }) { return item }
+        if let colon = handle.firstIndex(of: ":") {
+            let step = handle[..<colon], rest = handle[handle.index(after: colon)...]
+            let matches = items.filter { item in
+                guard item.key.hasPrefix(step + ":") else { return false }
+                let tail = item.key.dropFirst(step.count + 1)
+                return tail.hasSuffix("/" + rest) && tail.split(separator: "/").count == rest.split(separator: "/").count + 1
+            }
+            if matches.count == 1 { return matches[0] }
+            if matches.count > 1 { throw CutoverError.ambiguous(handle, matches.map(\.key)) }
+        }
+        throw CutoverError.noSuchItem(handle)
+    }
+
+    /// Applies `action` to each item, each in its own transaction; stops at the first refusal (earlier changes stay made).
+    @discardableResult
+    public func apply(_ action: CutoverAction, to handles: [String], plan: String? = nil, note: String? = nil, by actor: String,
+                      force: Bool = false, now: Date = Date()) throws -> [Change] {
+        if action.needsReason && (note ?? "").trimmingWhitespace().isEmpty { throw CutoverError.reasonRequired(action) }
+        var changes: [Change] = []
+        for handle in handles {
+            let change = try database.writer.write { db -> Change in
+                let planID = try Self.planID(db, name: plan)
+                let items = try Self.items(db, planID: planID)
+                let item = try Self.resolve(handle, in: items)
+                guard action.allowedFrom.contains(item.state) else {
+                    throw CutoverError.invalidTransition(item: item.key, from: item.state, action: action)
+                }
+                var forced = false
+                if action.needsPrerequisites {
+                    let states = Dictionary(items.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+                    let waiting = item.prerequisites.filter { !(states[$0]?.satisfiesDependents ?? true) }
+                    if !waiting.isEmpty {
+                        guard force else { throw CutoverError.prerequisitesNotDone(item: item.key, pending: waiting) }
+                        forced = true
+                    }
+                }
+                let time = Timestamp.string(now)
+                try db.execute(sql: "UPDATE plan_item SET state = ?, state_note = ?, updated_at = ? WHERE id = ?",
+                               arguments: [action.target.rawValue, note, time, item.id])
+                try db.execute(sql: """
+                    INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [planID, item.id, time, actor, action.rawValue, item.state.rawValue, action.target.rawValue, note, forced])
+                return Change(item: item.key, from: item.state, to: action.target, forced: forced)
+            }
+            changes.append(change)
+        }
+        return changes
+    }
+
+    /// The login name of whoever runs eksodus, for `--by`'s default.
+    public static var defaultActor: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["EKSODUS_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+    }
+}
