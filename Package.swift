@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
         // libyaml's event parser, from the system (Debian: libyaml-dev).
@@ -34,6 +35,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             plugins: ["EmbedResourcesPlugin"]
         ),
@@ -46,7 +48,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EksodusCoreTests",
-            dependencies: ["EksodusCore"]
+            dependencies: ["EksodusCore"],
+            exclude: ["Snapshots"]
         ),
     ]
 )

@@ -63,18 +63,23 @@ public struct Assessor {
     }
 
     public func run(target: KubernetesVersion, cluster: String? = nil, now: Date = Date()) throws -> AssessmentResult {
-        let date = String(Timestamp.string(now).prefix(10))
-        let context = CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas)
-        return try database.writer.write { db in
-            let estates = try Estate.load(db, cluster: cluster)
-            if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
-            let results = estates.map { evaluate($0, context: context) }
+        try database.writer.write { db in
+            var result = try evaluate(db, target: target, cluster: cluster, now: now)
             try db.execute(sql: "INSERT INTO assessment (created_at, target_version, scope, settings) VALUES (?, ?, ?, ?)",
                            arguments: [Timestamp.string(now), target.description, cluster, settings.json])
-            let id = db.lastInsertedRowID
-            try Self.store(results, assessmentID: id, db: db)
-            return AssessmentResult(assessmentID: id, targetVersion: target, date: date, clusters: results)
+            result.assessmentID = db.lastInsertedRowID
+            try Self.store(result.clusters, assessmentID: result.assessmentID, db: db)
+            return result
         }
+    }
+
+    /// The same assessment without storing it (reports read, they do not write); its id is 0.
+    func evaluate(_ db: Database, target: KubernetesVersion, cluster: String?, now: Date) throws -> AssessmentResult {
+        let date = String(Timestamp.string(now).prefix(10))
+        let context = CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas)
+        let estates = try Estate.load(db, cluster: cluster)
+        if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
+        return AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: estates.map { evaluate($0, context: context) })
     }
 
     /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.

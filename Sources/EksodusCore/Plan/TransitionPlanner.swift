@@ -56,6 +56,9 @@ public struct TransitionPlan: Sendable {
     public var added: Int
     public var kept: Int
     public var obsoleted: Int
+    /// Each workload's placement, with its cluster's wave offset.
+    var placements: [(WavePlanner.Placement, Int)]
+    var graphs: [DependencyGraph]
 
     /// The eksctl ClusterConfig of each planned cluster, by source cluster name.
     public var eksctlConfigs: [(cluster: String, file: String, yaml: String)] {
@@ -108,7 +111,29 @@ public struct TransitionPlanner {
 
     static let environmentOrder = ["dev": 0, "staging": 1, "other": 2, "prod": 3]
 
-    private func build(_ db: Database, request: PlanRequest, estates unordered: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
+    /// The stored plan `name` (or the latest), computed again from the inventory as it is now, without writing anything.
+    public func preview(name: String? = nil, now: Date) throws -> TransitionPlan {
+        try database.writer.read { db in
+            let planID = try CutoverTracker.planID(db, name: name)
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, target_version, region, account_id, scope, settings FROM plan WHERE id = ?", arguments: [planID]),
+                  let target = KubernetesVersion(row[1]) else { throw CutoverTracker.CutoverError.noPlan }
+            let settingsNode = Estate.json(row[5])
+            let request = PlanRequest(name: row[0], target: target, region: row[2], accountID: row[3], cluster: row[4],
+                                      maxWaveSize: settingsNode["maxWaveSize"]?.int, repositoryPrefix: settingsNode["repositoryPrefix"]?.string ?? "migrated/", now: now)
+            let assessment = try Assessor(database: database, reference: reference, settings: settings).evaluate(db, target: target, cluster: request.cluster, now: now)
+            var plan = try compute(db, request: request, estates: try Estate.load(db, cluster: request.cluster), assessment: assessment)
+            plan.planID = planID
+            return plan
+        }
+    }
+
+    private func build(_ db: Database, request: PlanRequest, estates: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
+        var plan = try compute(db, request: request, estates: estates, assessment: assessment)
+        try store(&plan, db: db)
+        return plan
+    }
+
+    private func compute(_ db: Database, request: PlanRequest, estates unordered: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
         // Lower environments move first: their waves are the rehearsal for production's.
         let estates = unordered.sorted { (Self.environmentOrder[$0.cluster.environment] ?? 2, $0.cluster.name) < (Self.environmentOrder[$1.cluster.environment] ?? 2, $1.cluster.name) }
         let results = Dictionary(assessment.clusters.map { ($0.cluster.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -132,7 +157,6 @@ public struct TransitionPlanner {
         var inputs: [Checklist.ClusterInput] = []
         var computePlans: [ComputePlan] = []
         var offset = 0
-        var placementsByWorkload: [Int64: WavePlanner.Placement] = [:]
         var graphs: [DependencyGraph] = []
         for estate in estates {
             guard let result = results[estate.cluster.id] else { continue }
@@ -145,7 +169,6 @@ public struct TransitionPlanner {
                 WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
                                   complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
-            for placement in planned.placements { placementsByWorkload[placement.workload] = placement }
             for number in Set(planned.placements.map(\.wave)).sorted() {
                 waves.append(TransitionPlan.Wave(number: number + offset, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
                     .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
@@ -162,30 +185,37 @@ public struct TransitionPlanner {
         }
         let items = Checklist.build(inputs, images: images, target: request.target)
 
-        // Store: the plan row (kept by name), waves and dependencies anew, items by key.
+        return TransitionPlan(planID: 0, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
+                              images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,
+                              added: 0, kept: 0, obsoleted: 0, placements: inputs.flatMap { input in input.placements.map { ($0, input.waveOffset) } },
+                              graphs: graphs)
+    }
+
+    /// Writes the plan row (kept by name), its waves and dependencies anew, and its items by key.
+    private func store(_ plan: inout TransitionPlan, db: Database) throws {
+        let request = plan.request
+        let items = plan.items
         let now = Timestamp.string(request.now)
         let settingsJSON = "{\"maxWaveSize\":\(request.maxWaveSize.map(String.init) ?? "null"),\"repositoryPrefix\":" + JSONWriter.string([request.repositoryPrefix]).dropFirst().dropLast() + "}"
         var planID = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE name = ?", arguments: [request.name])
         if let id = planID {
             try db.execute(sql: """
                 UPDATE plan SET target_version = ?, region = ?, account_id = ?, scope = ?, settings = ?, assessment_id = ?, updated_at = ? WHERE id = ?
-                """, arguments: [request.target.description, request.region, request.accountID, request.cluster, settingsJSON, assessment.assessmentID, now, id])
+                """, arguments: [request.target.description, request.region, request.accountID, request.cluster, settingsJSON, plan.assessment.assessmentID, now, id])
         } else {
             try db.execute(sql: """
                 INSERT INTO plan (name, target_version, region, account_id, scope, settings, assessment_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [request.name, request.target.description, request.region, request.accountID, request.cluster, settingsJSON, assessment.assessmentID, now, now])
+                """, arguments: [request.name, request.target.description, request.region, request.accountID, request.cluster, settingsJSON, plan.assessment.assessmentID, now, now])
             planID = db.lastInsertedRowID
         }
         guard let planID else { throw DatabaseError(message: "plan \(request.name) was not stored") }
         try db.execute(sql: "DELETE FROM plan_workload WHERE plan_id = ?", arguments: [planID])
         try db.execute(sql: "DELETE FROM plan_dependency WHERE plan_id = ?", arguments: [planID])
-        for input in inputs {
-            for placement in input.placements {
-                try db.execute(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [planID, placement.workload, placement.wave + input.waveOffset, placement.reason, placement.cycle])
-            }
+        for (placement, offset) in plan.placements {
+            try db.execute(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [planID, placement.workload, placement.wave + offset, placement.reason, placement.cycle])
         }
-        for graph in graphs {
+        for graph in plan.graphs {
             for edge in graph.edges {
                 try db.execute(sql: "INSERT OR IGNORE INTO plan_dependency (plan_id, consumer_id, provider_id, evidence) VALUES (?, ?, ?, ?)",
                                arguments: [planID, edge.consumer, edge.provider, edge.evidence])
@@ -204,13 +234,12 @@ public struct TransitionPlanner {
                                  JSONWriter.string(item.prerequisites), item.evidence, item.rollback, position, now])
         }
         let current = Set(items.map(\.key))
-        let vanished = previous.subtracting(current)
-        for key in vanished.sorted() {
+        for key in previous.subtracting(current).sorted() {
             try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
         }
-        return TransitionPlan(planID: planID, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
-                              images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,
-                              added: current.subtracting(previous).count, kept: current.intersection(previous).count,
-                              obsoleted: existing.subtracting(current).count)
+        plan.planID = planID
+        plan.added = current.subtracting(previous).count
+        plan.kept = current.intersection(previous).count
+        plan.obsoleted = existing.subtracting(current).count
     }
 }
