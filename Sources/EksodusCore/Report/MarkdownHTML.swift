@@ -1,0 +1,182 @@
+/// Turns the Markdown the report templates produce (headings, paragraphs, lists and task lists, tables, fenced code)
+/// into HTML, with heading anchors and a table of contents. Mermaid blocks stay readable source: the page loads nothing.
+enum MarkdownHTML {
+    struct Page {
+        var title: String
+        var body: String
+        var toc: String
+    }
+
+    static func convert(_ markdown: String) -> Page {
+        var html: [String] = []
+        var toc: [(level: Int, id: String, text: String)] = []
+        var title = ""
+        var paragraph: [String] = []
+        var list: [String] = []
+        var table: [[String]] = []
+        var code: [String]?
+        var codeLanguage = ""
+        var usedIDs: [String: Int] = [:]
+
+        func flushParagraph() {
+            if !paragraph.isEmpty { html.append("<p>" + inline(paragraph.joined(separator: " ")) + "</p>") }
+            paragraph = []
+        }
+        func flushList() {
+            if !list.isEmpty { html.append("<ul>\n" + list.joined(separator: "\n") + "\n</ul>") }
+            list = []
+        }
+        func flushTable() {
+            guard table.count >= 2 else {
+                paragraph += table.map { $0.joined(separator: " | ") }
+                table = []
+                return
+            }
+            var out = "<table>\n<thead><tr>" + table[0].map { "<th>\(inline($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            for row in table.dropFirst(2) { out += "<tr>" + row.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n" }
+            html.append(out + "</tbody>\n</table>")
+            table = []
+        }
+        func flushAll() {
+            flushParagraph()
+            flushList()
+            flushTable()
+        }
+
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if var block = code {
+                if line.hasPrefix("```") {
+                    let body = escape(block.joined(separator: "\n"))
+                    if codeLanguage == "mermaid" {
+                        html.append("<p class=\"diagram-note\">Mermaid diagram (source shown; paste it into any Mermaid viewer to draw it):</p>\n<pre class=\"mermaid-source\"><code>\(body)</code></pre>")
+                    } else {
+                        html.append("<pre><code>\(body)</code></pre>")
+                    }
+                    code = nil
+                } else {
+                    block.append(line)
+                    code = block
+                }
+                continue
+            }
+            if line.hasPrefix("```") {
+                flushAll()
+                codeLanguage = String(line.dropFirst(3)).trimmingWhitespace()
+                code = []
+                continue
+            }
+            let trimmed = line.trimmingWhitespace()
+            if trimmed.isEmpty {
+                flushAll()
+                continue
+            }
+            if let hashes = trimmed.firstIndex(where: { $0 != "#" }), trimmed.hasPrefix("#"), trimmed[hashes] == " " {
+                flushAll()
+                let level = trimmed.distance(from: trimmed.startIndex, to: hashes)
+                let text = String(trimmed[trimmed.index(after: hashes)...])
+                var id = slug(text)
+                if let seen = usedIDs[id] { usedIDs[id] = seen + 1; id += "-\(seen + 1)" } else { usedIDs[id] = 1 }
+                if level == 1 && title.isEmpty { title = plain(text) }
+                if level == 2 || level == 3 { toc.append((level, id, plain(text))) }
+                html.append("<h\(level) id=\"\(id)\">\(inline(text))</h\(level)>")
+                continue
+            }
+            if trimmed.hasPrefix("|") {
+                flushParagraph()
+                flushList()
+                var cells = trimmed.dropFirst().split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+                if cells.last == "" { cells.removeLast() }
+                // "\|" inside a cell is an escaped bar: join the pieces back.
+                var merged: [String] = []
+                for cell in cells {
+                    if let last = merged.last, last.hasSuffix("\\") { merged[merged.count - 1] = String(last.dropLast()) + "|" + cell } else { merged.append(cell) }
+                }
+                table.append(merged)
+                continue
+            }
+            if trimmed.hasPrefix("- ") {
+                flushParagraph()
+                flushTable()
+                var item = String(trimmed.dropFirst(2))
+                if item.hasPrefix("[ ] ") || item.hasPrefix("[x] ") {
+                    let checked = item.hasPrefix("[x]")
+                    item = String(item.dropFirst(4))
+                    list.append("<li class=\"task\"><input type=\"checkbox\" disabled\(checked ? " checked" : "")> \(inline(item))</li>")
+                } else {
+                    list.append("<li>\(inline(item))</li>")
+                }
+                continue
+            }
+            flushList()
+            flushTable()
+            paragraph.append(trimmed)
+        }
+        flushAll()
+        var tocHTML = "<ul>\n"
+        for entry in toc {
+            tocHTML += "<li\(entry.level == 3 ? " style=\"margin-left: 0.8rem\"" : "")><a href=\"#\(entry.id)\">\(escape(entry.text))</a></li>\n"
+        }
+        tocHTML += "</ul>"
+        return Page(title: title, body: html.joined(separator: "\n"), toc: tocHTML)
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `code`, **bold** and _emphasis_, on escaped text.
+    static func inline(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let tick = rest.firstIndex(of: "`") {
+            out += styled(String(rest[..<tick]))
+            let after = rest[rest.index(after: tick)...]
+            guard let close = after.firstIndex(of: "`") else {
+                rest = rest[tick...]
+                break
+            }
+            out += "<code>" + escape(String(after[..<close])) + "</code>"
+            rest = after[after.index(after: close)...]
+        }
+        if !rest.isEmpty { out += styled(String(rest.replacingOccurrences(of: "`", with: ""))) }
+        return out
+    }
+
+    private static func styled(_ text: String) -> String {
+        var out = escape(text)
+        out = replacePairs(out, marker: "**", open: "<strong>", close: "</strong>")
+        if out.hasPrefix("_") && out.hasSuffix("_") && out.count > 2 { out = "<em>" + out.dropFirst().dropLast() + "</em>" }
+        return out
+    }
+
+    private static func replacePairs(_ text: String, marker: String, open: String, close: String) -> String {
+        let parts = text.components(separatedBy: marker)
+        guard parts.count >= 3, (parts.count - 1) % 2 == 0 else { return text }
+        var out = parts[0]
+        for (index, part) in parts.dropFirst().enumerated() { out += (index % 2 == 0 ? open : close) + part }
+        return out
+    }
+
+    static func slug(_ text: String) -> String {
+        var out = ""
+        for character in plain(text).lowercased() {
+            if character.isLetter || character.isNumber { out.append(character) } else if !out.hasSuffix("-") { out.append("-") }
+        }
+        return out.trimmingCharacters(in: ["-"])
+    }
+
+    /// Heading text without Markdown marks.
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "`", with: "").replacingOccurrences(of: "**", with: "")
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import EksodusCore
+import Foundation
+
+extension ReportRenderer.Kind: ExpressibleByArgument {}
+extension ReportRenderer.Format: ExpressibleByArgument {}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the assessment, plan, cutover and images reports (Markdown or self-contained HTML).",
+        discussion: "Templates are Mustache files; --templates DIR uses a team's own copies and falls back to the bundled ones for the rest."
+    )
+
+    @Argument(help: "assessment, plan, cutover, images or all.")
+    var kind: ReportRenderer.Kind
+
+    @Option(help: ArgumentHelp("Folder to write into.", valueName: "dir"))
+    var out = "reports"
+
+    @Option(help: ArgumentHelp("A folder of the team's own templates.", valueName: "dir"))
+    var templates: String?
+
+    @Option(help: "markdown or html.")
+    var format: ReportRenderer.Format = .markdown
+
+    @Option(help: "Only this cluster.")
+    var cluster: String?
+
+    @Option(help: "The plan (default: the most recently planned).")
+    var plan: String?
+
+    @Option(help: ArgumentHelp("The time the reports say they were made (ISO 8601), for byte-for-byte comparable output.", valueName: "time"))
+    var now: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let date = try now.map { text in
+            guard let date = Timestamp.parse(text) else { throw ValidationError("--now must be an ISO 8601 date or time") }
+            return date
+        } ?? Date()
+        let renderer = ReportRenderer(database: try database.open(), templates: templates, plan: plan, cluster: cluster, now: date)
+        for path in try renderer.write(kind, format: format, to: URL(fileURLWithPath: out)) { print(path) }
+    }
+}
