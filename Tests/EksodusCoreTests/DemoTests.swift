@@ -27,6 +27,11 @@ final class DemoTests: XCTestCase {
         let database2 = try AppDatabase.open(path: result.databasePath)
         XCTAssertEqual(try count(database2, "SELECT count(*) FROM plan_item WHERE state = 'in_progress' AND wave = 1"), 3)
         XCTAssertGreaterThan(try count(database2, "SELECT count(*) FROM event"), 10)
+        for report in ["assessment", "plan", "cutover", "images"] {
+            for suffix in ["md", "html"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("reports/\(report).\(suffix)").path), "\(report).\(suffix)")
+            }
+        }
         for file in ["plan/prod-eks.yaml", "plan/staging-eks.yaml", "plan/migrate-images.sh", "plan/storageclasses.yaml"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
         }

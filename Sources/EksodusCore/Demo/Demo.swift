@@ -76,6 +76,12 @@ public struct Demo {
         try tracker.apply(.block, to: ["plan:cluster:prod"].filter(keys.contains), plan: plan.request.name,
                           note: "waiting for the network team's Direct Connect to the new VPC", by: "bob", now: now)
         text += "\n4. Cutover & optimization\n\n" + (try CutoverStatus.load(database, plan: plan.request.name, filter: .init(phase: nil))).text
+
+        let reports = folder.appendingPathComponent("reports")
+        let renderer = ReportRenderer(database: database, plan: plan.request.name, now: now)
+        var written: [String] = []
+        for format in ReportRenderer.Format.allCases { written += try renderer.write(.all, format: format, to: reports) }
+        text += "\n5. Reports\n\n" + written.map { "   " + $0 }.joined(separator: "\n") + "\n"
         text += "\nInventory: \(databasePath)\n"
         text += "Try: eksodus inventory workloads --db \(databasePath)\n"
         return Result(folder: folder, databasePath: databasePath, imports: imports, assessment: assessment, plan: plan, summary: text)

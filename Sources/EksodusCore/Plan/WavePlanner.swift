@@ -53,7 +53,12 @@ struct WavePlanner {
             var level: [Int: (Int, String)] = [:]
             for component in components.indices {
                 var (value, reason) = base(component, blockedBase: blockedBase)
-                for provider in componentProviders[component] ?? [] {
+                // In a fixed order, so the reason named is the same on every run.
+                let providers = (componentProviders[component] ?? []).sorted {
+                    (level[$1]?.0 ?? 0, components[$0].compactMap { byID[$0]?.label }.min() ?? "")
+                        < (level[$0]?.0 ?? 0, components[$1].compactMap { byID[$0]?.label }.min() ?? "")
+                }
+                for provider in providers {
                     if let providerLevel = level[provider]?.0, providerLevel + 1 > value {
                         value = providerLevel + 1
                         let names = components[provider].compactMap { byID[$0]?.label }.joined(separator: ", ")

@@ -209,7 +209,7 @@ struct ReportContext {
             })
             let only = ImageMigration(region: plan.images.region, accountID: plan.images.accountID, prefix: plan.images.prefix, entries: entries)
             let commands = only.script(generatedAt: generatedAt).split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { $0.hasPrefix("ensure_") || $0.hasPrefix("copy_image") }.joined(separator: "\n")
+                .filter { ($0.hasPrefix("ensure_") || $0.hasPrefix("copy_image")) && !$0.hasSuffix("{") }.joined(separator: "\n")
             return ["registry": registry, "class": entries.first?.sourceClass ?? "", "count": entries.count, "table": MarkdownTable.render(table),
                     "commands": commands]
         }
