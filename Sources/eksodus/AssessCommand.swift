@@ -40,12 +40,8 @@ struct AssessCommand: ParsableCommand {
         guard let target = KubernetesVersion(targetVersion) else {
             throw ValidationError("--target-version must look like 1.33, not '\(targetVersion)'")
         }
-        let date = try now.map { text in
-            guard let date = Timestamp.parse(text) else { throw ValidationError("--now must be an ISO 8601 date or time, not '\(text)'") }
-            return date
-        } ?? Date()
-        let settingsPath = config ?? (FileManager.default.fileExists(atPath: ".eksodus.yaml") ? ".eksodus.yaml" : nil)
-        let settings = try settingsPath.map(AssessmentSettings.load) ?? AssessmentSettings()
+        let date = try parseTime(now)
+        let settings = try loadSettings(config)
         let assessor = Assessor(database: try database.open(), reference: try ReferenceData.embedded(), settings: settings)
         let result = try assessor.run(target: target, cluster: cluster, now: date)
         print(AssessmentOutput.render(result, as: output), terminator: "")

@@ -71,10 +71,7 @@ struct CutoverLogCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let normalized = try since.map { text -> String in
-            guard let date = Timestamp.parse(text) else { throw ValidationError("--since must be an ISO 8601 date or time") }
-            return Timestamp.string(date)
-        }
+        let normalized = try since.map { Timestamp.string(try parseTime($0, option: "--since")) }
         print(TableRenderer.render(try AuditLog.table(try database.open(), plan: selection.plan, since: normalized, item: item), as: output), terminator: "")
     }
 }
@@ -91,10 +88,7 @@ enum CutoverChange {
         @OptionGroup var database: DatabaseOptions
 
         func apply(_ action: CutoverAction) throws {
-            let date = try now.map { text in
-                guard let date = Timestamp.parse(text) else { throw ValidationError("--now must be an ISO 8601 date or time") }
-                return date
-            } ?? Date()
+            let date = try parseTime(now)
             let tracker = CutoverTracker(database: try database.open())
             let changes = try tracker.apply(action, to: items, plan: selection.plan, note: note, by: by ?? CutoverTracker.defaultActor, force: force, now: date)
             for change in changes {

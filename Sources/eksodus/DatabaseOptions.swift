@@ -22,3 +22,16 @@ extension OutputFormat: ExpressibleByArgument {}
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Parses an ISO 8601 date or time given to `option`, or returns now when none was given.
+func parseTime(_ text: String?, option: String = "--now") throws -> Date {
+    guard let text else { return Date() }
+    guard let date = Timestamp.parse(text) else { throw ValidationError("\(option) must be an ISO 8601 date or time, not '\(text)'") }
+    return date
+}
+
+/// `--config PATH`, else `.eksodus.yaml` in the current folder if there is one, else the defaults.
+func loadSettings(_ path: String?) throws -> AssessmentSettings {
+    let chosen = path ?? (FileManager.default.fileExists(atPath: ".eksodus.yaml") ? ".eksodus.yaml" : nil)
+    return try chosen.map(AssessmentSettings.load) ?? AssessmentSettings()
+}

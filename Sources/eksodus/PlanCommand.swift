@@ -33,17 +33,13 @@ struct PlanOptions: ParsableArguments {
 
     func request() throws -> PlanRequest {
         guard let target = KubernetesVersion(targetVersion) else { throw ValidationError("--target-version must look like 1.33") }
-        let date = try now.map { text in
-            guard let date = Timestamp.parse(text) else { throw ValidationError("--now must be an ISO 8601 date or time") }
-            return date
-        } ?? Date()
+        let date = try parseTime(now)
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
                            repositoryPrefix: repositoryPrefix, now: date)
     }
 
     func settings() throws -> AssessmentSettings {
-        let path = config ?? (FileManager.default.fileExists(atPath: ".eksodus.yaml") ? ".eksodus.yaml" : nil)
-        return try path.map(AssessmentSettings.load) ?? AssessmentSettings()
+        try loadSettings(config)
     }
 }
 

@@ -36,10 +36,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let date = try now.map { text in
-            guard let date = Timestamp.parse(text) else { throw ValidationError("--now must be an ISO 8601 date or time") }
-            return date
-        } ?? Date()
+        let date = try parseTime(now)
         let renderer = ReportRenderer(database: try database.open(), templates: templates, plan: plan, cluster: cluster, now: date)
         for path in try renderer.write(kind, format: format, to: URL(fileURLWithPath: out)) { print(path) }
     }
