@@ -46,8 +46,8 @@ struct ObjectExtractor {
             namespace: namespace,
             name: name,
             uid: metadata["uid"]?.string,
-            labels: JSONWriter.string(metadata["labels"]?.stringMap ?? [:]),
-            annotations: JSONWriter.string(metadata["annotations"]?.stringMap ?? [:]),
+            labels: JSONWriter.stringMap(metadata["labels"]),
+            annotations: JSONWriter.stringMap(metadata["annotations"]),
             owner: owner,
             body: JSONWriter.string(Self.isControlled(kind: kind, by: owner) ? Self.headerOnly(node) : node),
             line: line
@@ -163,15 +163,15 @@ struct ObjectExtractor {
         facts.hostNetwork = spec["hostNetwork"]?.bool ?? false
         facts.hostPID = spec["hostPID"]?.bool ?? false
         facts.hostIPC = spec["hostIPC"]?.bool ?? false
-        facts.nodeSelector = JSONWriter.string(spec["nodeSelector"]?.stringMap ?? [:])
+        facts.nodeSelector = JSONWriter.stringMap(spec["nodeSelector"])
         facts.affinity = spec["affinity"].flatMap { $0.isNull ? nil : JSONWriter.string($0) }
         facts.tolerations = spec["tolerations"].map(JSONWriter.string) ?? "[]"
         facts.topologySpread = spec["topologySpreadConstraints"].map(JSONWriter.string) ?? "[]"
         facts.imagePullSecrets = JSONWriter.string((spec["imagePullSecrets"]?.items ?? []).compactMap { $0["name"]?.string })
         facts.terminationGrace = spec["terminationGracePeriodSeconds"]?.int
         facts.securityContext = spec["securityContext"].flatMap { $0.entries.isEmpty ? nil : JSONWriter.string($0) }
-        facts.templateLabels = JSONWriter.string(metadata?["labels"]?.stringMap ?? [:])
-        facts.templateAnnotations = JSONWriter.string(metadata?["annotations"]?.stringMap ?? [:])
+        facts.templateLabels = JSONWriter.stringMap(metadata?["labels"])
+        facts.templateAnnotations = JSONWriter.stringMap(metadata?["annotations"])
         return facts
     }
 
@@ -279,7 +279,7 @@ struct ObjectExtractor {
             bindingMode: node["volumeBindingMode"]?.string,
             allowExpansion: node["allowVolumeExpansion"]?.bool,
             isDefault: isDefault,
-            parameters: JSONWriter.string(node["parameters"]?.stringMap ?? [:])
+            parameters: JSONWriter.stringMap(node["parameters"])
         )
     }
 
@@ -292,7 +292,7 @@ struct ObjectExtractor {
             externalName: spec["externalName"]?.string,
             loadBalancerClass: spec["loadBalancerClass"]?.string,
             ports: spec["ports"].map(JSONWriter.string) ?? "[]",
-            selector: JSONWriter.string(spec["selector"]?.stringMap ?? [:])
+            selector: JSONWriter.stringMap(spec["selector"])
         )
     }
 

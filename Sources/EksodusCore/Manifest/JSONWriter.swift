@@ -98,6 +98,23 @@ public enum JSONWriter {
         return out + "}"
     }
 
+    /// A mapping's scalar entries as a JSON object of strings, in source order (labels, annotations, selectors):
+    /// what `stringMap` holds, without building a dictionary on the import's hot path.
+    public static func stringMap(_ node: ManifestNode?) -> String {
+        guard let node else { return "{}" }
+        var out = "{"
+        var first = true
+        for (key, value) in node.entries {
+            guard case .scalar(let text, _) = value else { continue }
+            if !first { out += "," }
+            first = false
+            writeString(key, to: &out)
+            out += ":"
+            writeString(value.isNull ? "" : text, to: &out)
+        }
+        return out + "}"
+    }
+
     public static func string(counts: [String: Int]) -> String {
         var out = "{"
         for (index, key) in counts.keys.sorted().enumerated() {
