@@ -196,7 +196,9 @@ public struct TransitionPlanner {
         let request = plan.request
         let items = plan.items
         let now = Timestamp.string(request.now)
-        let settingsJSON = "{\"maxWaveSize\":\(request.maxWaveSize.map(String.init) ?? "null"),\"repositoryPrefix\":" + JSONWriter.string([request.repositoryPrefix]).dropFirst().dropLast() + "}"
+        var settingsJSON = "{\"maxWaveSize\":\(request.maxWaveSize.map(String.init) ?? "null"),\"repositoryPrefix\":"
+        JSONWriter.writeString(request.repositoryPrefix, to: &settingsJSON)
+        settingsJSON += "}"
         var planID = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE name = ?", arguments: [request.name])
         if let id = planID {
             try db.execute(sql: """
