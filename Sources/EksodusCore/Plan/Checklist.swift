@@ -73,11 +73,15 @@ struct Checklist {
         }
 
         // Phase 3: cutover, wave by wave, workload by workload.
-        let allWaves = Set(clusters.flatMap { input in input.placements.map { $0.wave + input.waveOffset } }).sorted()
-        for wave in allWaves {
-            let members = clusters.flatMap { input in input.placements.filter { $0.wave + input.waveOffset == wave }.compactMap { placement in
-                input.estate.workloads.first { $0.id == placement.workload }
-            } }
+        var membersByWave: [Int: [Estate.Workload]] = [:]
+        for input in clusters {
+            let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for placement in input.placements {
+                if let workload = byID[placement.workload] { membersByWave[placement.wave + input.waveOffset, default: []].append(workload) }
+            }
+        }
+        for wave in membersByWave.keys.sorted() {
+            let members = membersByWave[wave] ?? []
             let images = Set(members.flatMap { $0.containers.compactMap(\.image) }).count
             add("images:wave-\(wave)", .cutover, "images", "Copy the \(images) images of wave \(wave) to ECR", wave: wave, after: ["plan:ecr"],
                 evidence: members.map(\.label).joined(separator: ", "), rollback: "Nothing to undo: the source registry is untouched")
@@ -86,6 +90,10 @@ struct Checklist {
             let c = input.estate.cluster
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let handles = Self.handles(input.estate.workloads, cluster: c.name)
+            let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
+            let withIdentity = Set(input.identity.map(\.workload))
+            let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
+            let servicesByNamespace = Dictionary(grouping: input.estate.services.filter { !$0.selector.isEmpty }, by: \.resource.namespace)
             var scaledown: [String] = []
             for placement in input.placements.sorted(by: { ($0.wave, handles[$0.workload] ?? "") < ($1.wave, handles[$1.workload] ?? "") }) {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
@@ -93,7 +101,7 @@ struct Checklist {
                 let profile = input.assessment.profiles[workload.id]
                 var deployAfter = ["images:wave-\(wave)", "plan:platform:\(c.name)"]
                 if profile?.stateful == true {
-                    let volumes = input.storage.filter { $0.workloadID == workload.id }
+                    let volumes = storageByWorkload[workload.id] ?? []
                     let method = volumes.first?.copyMethod ?? "Velero file-system backup (kopia)"
                     add("data:\(handle)", .cutover, "data", "Replicate the data of \(workload.label): \(method)", cluster: c.id, wave: wave, workload: workload.id,
                         after: input.storage.isEmpty ? ["plan:addons:\(c.name)"] : ["plan:storage:\(c.name)"],
@@ -101,8 +109,8 @@ struct Checklist {
                         rollback: "Stop replication and delete the EKS copy; the source data was never changed")
                     deployAfter.append("data:\(handle)")
                 }
-                if input.identity.contains(where: { $0.workload == workload.label }) { deployAfter.append("plan:identity:\(c.name)") }
-                let providers = input.graph.edges.filter { $0.consumer == workload.id }
+                if withIdentity.contains(workload.label) { deployAfter.append("plan:identity:\(c.name)") }
+                let providers = edgesByConsumer[workload.id] ?? []
                 for provider in Set(providers.map(\.provider)).sorted() {
                     if let providerHandle = handles[provider] { deployAfter.append("deploy:\(providerHandle)") }
                 }
@@ -112,9 +120,8 @@ struct Checklist {
                     rollback: "Delete the workload from EKS; the source keeps serving")
                 add("smoke:\(handle)", .cutover, "smoke", "Smoke test \(workload.label) on EKS", cluster: c.id, wave: wave, workload: workload.id,
                     after: ["deploy:\(handle)"], rollback: "Nothing to undo")
-                let exposed = input.estate.services.filter { service in
-                    service.resource.namespace == workload.namespace && !service.selector.isEmpty
-                        && service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
+                let exposed = (servicesByNamespace[workload.namespace] ?? []).filter { service in
+                    service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
                 }.map { $0.resource.name }
                 add("traffic:\(handle)", .cutover, "traffic",
                     exposed.isEmpty ? "Switch \(workload.label)'s work to EKS (stop the source's schedule or consumers)" : "Switch traffic for \(exposed.joined(separator: ", ")) to EKS (DNS or load balancer)",

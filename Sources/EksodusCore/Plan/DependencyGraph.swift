@@ -16,10 +16,10 @@ struct DependencyGraph {
     static func build(_ estate: Estate, workloads: [Estate.Workload]) -> DependencyGraph {
         // Service (namespace/name) → the workloads its selector picks.
         var selected: [String: [Int64]] = [:]
+        let byNamespace = Dictionary(grouping: workloads, by: \.namespace)
         for service in estate.services where !service.selector.isEmpty {
-            let picked = workloads.filter { workload in
-                workload.namespace == service.resource.namespace
-                    && service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
+            let picked = (byNamespace[service.resource.namespace] ?? []).filter { workload in
+                service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
             }.map(\.id)
             selected["\(service.resource.namespace)/\(service.resource.name)"] = picked
         }

@@ -47,14 +47,19 @@ public struct StoragePlan: Sendable {
         for estate in estates {
             let classes = Dictionary(estate.storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
             let defaultClass = estate.storageClasses.first(where: \.isDefault)?.resource.name
-            for volume in estate.volumes {
-                // The workload that uses the volume decides the copy method.
-                let user = estate.workloads.first { workload in
-                    (volume.source == "template" && workload.resourceID == volume.resourceID)
-                        || (volume.source == "pvc" && workload.namespace == volume.namespace
-                            && workload.volumes.contains { $0.type == "persistentVolumeClaim" && $0.reference == volume.name })
-                        || (volume.source == "template" && workload.claimTemplates.contains { $0.resourceID == volume.resourceID })
+            // The workload that uses a volume decides its copy method.
+            var byClaim: [String: Estate.Workload] = [:], byTemplateOwner: [Int64: Estate.Workload] = [:]
+            for workload in estate.workloads {
+                for volume in workload.volumes where volume.type == "persistentVolumeClaim" {
+                    if let claim = volume.reference, byClaim["\(workload.namespace)/\(claim)"] == nil { byClaim["\(workload.namespace)/\(claim)"] = workload }
                 }
+                for template in workload.claimTemplates where byTemplateOwner[template.resourceID] == nil { byTemplateOwner[template.resourceID] = workload }
+                if let id = workload.resourceID, byTemplateOwner[id] == nil, !workload.claimTemplates.isEmpty { byTemplateOwner[id] = workload }
+            }
+            let claims = Set(estate.volumes.filter { $0.source == "pvc" }.map { "\($0.namespace)/\($0.name)" })
+            for volume in estate.volumes {
+                let user = volume.source == "template" ? byTemplateOwner[volume.resourceID]
+                    : volume.source == "pvc" ? byClaim["\(volume.namespace)/\(volume.name)"] : nil
                 let className = volume.storageClass ?? (volume.source == "pv" ? nil : defaultClass)
                 let provisioner = className.flatMap { classes[$0] }
                 let shared = volume.accessModes.contains("ReadWriteMany") || volume.accessModes.contains("ReadOnlyMany")
@@ -72,7 +77,7 @@ public struct StoragePlan: Sendable {
                 } else if shared {
                     method = "AWS DataSync to EFS, with a final incremental sync at cutover"
                 }
-                if volume.source == "pv" && volume.volumeName != nil && estate.volumes.contains(where: { $0.source == "pvc" && "\($0.namespace)/\($0.name)" == volume.volumeName }) {
+                if volume.source == "pv", let claim = volume.volumeName, claims.contains(claim) {
                     continue  // a bound PV moves with its claim
                 }
                 entries.append(Entry(cluster: estate.cluster.name, namespace: volume.namespace, name: volume.name, source: volume.source,

@@ -24,9 +24,10 @@ struct BlockingPodDisruptionBudgetCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         let budgets = PodDisruptionBudgets.all(in: estate)
+        let byNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
         var findings: [Finding] = []
         for budget in budgets {
-            let covered = estate.workloads.filter { !PodDisruptionBudgets.covering($0, in: [budget]).isEmpty }
+            let covered = (byNamespace[budget.resource.namespace] ?? []).map { estate.workloads[$0] }.filter { PodDisruptionBudgets.covers(budget, $0) }
             let replicas = covered.compactMap(\.replicas).min()
             var blocks = false
             if let max = budget.maxUnavailable, max == "0" || max == "0%" { blocks = true }

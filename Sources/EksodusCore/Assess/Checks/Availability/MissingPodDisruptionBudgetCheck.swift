@@ -16,9 +16,10 @@ struct MissingPodDisruptionBudgetCheck: Check {
     )
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
-        let budgets = PodDisruptionBudgets.all(in: estate)
+        let budgets = Dictionary(grouping: PodDisruptionBudgets.all(in: estate), by: \.resource.namespace)
         return estate.workloads.compactMap { workload in
-            guard workload.isService, (workload.replicas ?? 1) >= 2, PodDisruptionBudgets.covering(workload, in: budgets).isEmpty else { return nil }
+            guard workload.isService, (workload.replicas ?? 1) >= 2,
+                  PodDisruptionBudgets.covering(workload, in: budgets[workload.namespace] ?? []).isEmpty else { return nil }
             return finding(workload, field: "metadata", "\(workload.label) has \(workload.replicas ?? 0) replicas and no PodDisruptionBudget")
         }
     }

@@ -16,9 +16,11 @@ enum PodDisruptionBudgets {
     }
 
     static func covering(_ workload: Estate.Workload, in budgets: [Budget]) -> [Budget] {
-        budgets.filter { budget in
-            budget.resource.namespace == workload.namespace && !budget.selector.isEmpty
-                && budget.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
-        }
+        budgets.filter { covers($0, workload) }
+    }
+
+    static func covers(_ budget: Budget, _ workload: Estate.Workload) -> Bool {
+        budget.resource.namespace == workload.namespace && !budget.selector.isEmpty
+            && budget.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
     }
 }
