@@ -90,9 +90,13 @@ final class ParallelFileParser: @unchecked Sendable {
         batch.reserveCapacity(Self.batchSize)
         var position: Int64 = 0
         var notices: [ImportNotice] = []
+        // The first Pod of each controller keeps its facts (for an owner missing from the export); its replicas need not.
+        var replicaOwners: Set<String> = []
         try stream.read { object in
             position += 1
-            switch extractor.extract(object.node, line: object.line) {
+            var podFacts = true
+            if let owner = ObjectExtractor.replicaOwnerKey(object.node) { podFacts = replicaOwners.insert(owner).inserted }
+            switch extractor.extract(object.node, line: object.line, podFacts: podFacts) {
             case .object(let extracted):
                 batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | position))
                 if batch.count == Self.batchSize {

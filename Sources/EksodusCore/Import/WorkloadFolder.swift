@@ -60,7 +60,8 @@ enum WorkloadFolder {
         }
 
         var groups: [Key: Group] = [:]
-        for object in objects.values.sorted(by: { $0.id < $1.id }) where object.hasSpec {
+        // Every pod-bearing object folds into its top owner; replicas without facts of their own count as members.
+        for object in objects.values.sorted(by: { $0.id < $1.id }) where object.hasSpec || object.key.kind == "Pod" {
             var chain = [object]
             var top = object.key
             var topID: Int64? = object.id
@@ -73,10 +74,10 @@ enum WorkloadFolder {
                 if let ownerObject = objects[owner] { chain.append(ownerObject) } else { break }
             }
             // The spec closest to the top describes the workload: the Deployment's template, not a Pod's.
-            let specIndex = chain.lastIndex(where: \.hasSpec) ?? 0
-            let distance = chain.count - 1 - specIndex
-            var group = groups[top] ?? Group(top: top, topID: topID, specID: chain[specIndex].id, specDistance: Int.max, members: [], pods: 0)
-            if distance < group.specDistance {
+            let specIndex = chain.lastIndex(where: \.hasSpec)
+            let distance = specIndex.map { chain.count - 1 - $0 } ?? Int.max
+            var group = groups[top] ?? Group(top: top, topID: topID, specID: 0, specDistance: Int.max, members: [], pods: 0)
+            if let specIndex, distance < group.specDistance {
                 group.specID = chain[specIndex].id
                 group.specDistance = distance
             }
@@ -89,7 +90,8 @@ enum WorkloadFolder {
 
         var kept: [Int64] = []
         try db.execute(sql: "DELETE FROM workload_member WHERE workload_id IN (SELECT id FROM workload WHERE cluster_id = ?)", arguments: [clusterID])
-        for group in groups.values.sorted(by: { ($0.top.namespace, $0.top.kind, $0.top.name) < ($1.top.namespace, $1.top.kind, $1.top.name) }) {
+        for group in groups.values.sorted(by: { ($0.top.namespace, $0.top.kind, $0.top.name) < ($1.top.namespace, $1.top.kind, $1.top.name) })
+            where group.specDistance < Int.max {
             let id = try Int64.fetchOne(db, sql: """
                 INSERT INTO workload (cluster_id, resource_id, kind, namespace, name, spec_resource_id, pods_observed)
                 VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -11,7 +11,8 @@ struct ObjectExtractor {
     /// The namespace of namespaced objects that name none (kubectl's `--namespace`).
     var defaultNamespace = "default"
 
-    func extract(_ input: ManifestNode, line: Int) -> Outcome {
+    /// `podFacts: false` leaves out the pod template facts (a replica whose sibling Pod already gave them).
+    func extract(_ input: ManifestNode, line: Int, podFacts: Bool = true) -> Outcome {
         guard let kind = input["kind"]?.string, !kind.isEmpty else { return .notAnObject("no kind") }
         guard let apiVersion = input["apiVersion"]?.string, !apiVersion.isEmpty else { return .notAnObject("\(kind) without apiVersion") }
         if KubernetesKinds.toolConfiguration.contains(kind), !apiVersion.hasPrefix("v1") { return .notAnObject("\(kind) is build-tool configuration") }
@@ -54,7 +55,7 @@ struct ObjectExtractor {
         )
         object.configKeys = Array(Set(configKeys)).sorted()
 
-        if let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
+        if podFacts, let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
             object.podSpec = Self.podSpec(template.spec, metadata: template.metadata, object: node, kind: kind)
             object.containers = Self.containers(of: template.spec)
             object.podVolumes = Self.podVolumes(of: template.spec)
@@ -90,6 +91,13 @@ struct ObjectExtractor {
 
     static func headerOnly(_ node: ManifestNode) -> ManifestNode {
         .mapping(node.entries.filter { $0.key == "apiVersion" || $0.key == "kind" || $0.key == "metadata" })
+    }
+
+    /// For a Pod made by a controller, `namespace/OwnerKind/owner`: replicas of one owner share its template.
+    static func replicaOwnerKey(_ node: ManifestNode) -> String? {
+        guard node["kind"]?.string == "Pod", let metadata = node["metadata"], let owner = controllingOwner(metadata["ownerReferences"]),
+              ["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"].contains(owner.kind) else { return nil }
+        return "\(metadata["namespace"]?.string ?? "")/\(owner.kind)/\(owner.name)"
     }
 
     static func controllingOwner(_ references: ManifestNode?) -> ExtractedObject.Owner? {
