@@ -18,7 +18,7 @@ struct InventoryCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Only this namespace.")
     var namespace: String?
 
-    @Option(name: [.short, .customLong("output")], help: "table, json or csv.")
+    @Option(name: [.short, .customLong("output")], help: "table, json, yaml or csv.")
     var output: OutputFormat = .table
 
     @OptionGroup var database: DatabaseOptions

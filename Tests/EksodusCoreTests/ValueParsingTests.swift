@@ -68,3 +68,22 @@ final class ValueParsingTests: XCTestCase {
         XCTAssertEqual(JSONWriter.string(node["data"]!), #"{"a":1,"b":"1","c":true,"d":null,"e":1.5,"f":"0x1F","g":"quote\"d","h":10}"#)
     }
 }
+
+final class TableRendererTests: XCTestCase {
+    let table = Table(columns: ["name", "replicas", "image"], rows: [
+        [.text("web"), .integer(3), .text("nginx:1.27, \"quoted\"")],
+        [.text("db"), .null, .text("postgres:16")],
+    ])
+
+    func testEveryFormatCarriesTheSameRows() throws {
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(TableRenderer.json(table).utf8)) as? [[String: Any]])
+        XCTAssertEqual(json.count, 2)
+        XCTAssertEqual(json[0]["replicas"] as? Int, 3)
+        XCTAssertTrue(json[1]["replicas"] is NSNull)
+        let parsed = try XCTUnwrap(try ManifestText.objects("rows:\n" + TableRenderer.yaml(table).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")).first)
+        XCTAssertEqual(parsed["rows"]?.items.map { $0["name"]?.string }, ["web", "db"])
+        XCTAssertEqual(parsed["rows"]?.items.first?["image"]?.string, "nginx:1.27, \"quoted\"")
+        XCTAssertEqual(TableRenderer.csv(table), "name,replicas,image\r\nweb,3,\"nginx:1.27, \"\"quoted\"\"\"\r\ndb,,postgres:16\r\n")
+        XCTAssertTrue(TableRenderer.text(table).hasPrefix("NAME   REPLICAS   IMAGE\n"))
+    }
+}

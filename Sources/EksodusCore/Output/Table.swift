@@ -30,7 +30,7 @@ public struct Table: Sendable, Equatable {
 }
 
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, json, csv
+    case table, json, yaml, csv
 }
 
 public enum TableRenderer {
@@ -38,6 +38,7 @@ public enum TableRenderer {
         switch format {
         case .table: return text(table)
         case .json: return json(table)
+        case .yaml: return yaml(table)
         case .csv: return csv(table)
         }
     }
@@ -83,6 +84,25 @@ public enum TableRenderer {
             out += rowIndex == table.rows.count - 1 ? "}\n" : "},\n"
         }
         return out + "]\n"
+    }
+
+    /// A YAML sequence of mappings, one per row; strings are JSON-quoted, which YAML reads as the same strings.
+    public static func yaml(_ table: Table) -> String {
+        guard !table.rows.isEmpty else { return "[]\n" }
+        var out = ""
+        for row in table.rows {
+            for (index, cell) in row.enumerated() {
+                out += index == 0 ? "- " : "  "
+                out += table.columns[index] + ": "
+                switch cell {
+                case .text(let text): JSONWriter.writeString(text, to: &out)
+                case .integer(let value): out += String(value)
+                case .null: out += "null"
+                }
+                out += "\n"
+            }
+        }
+        return out
     }
 
     /// RFC 4180 CSV with a header row.
