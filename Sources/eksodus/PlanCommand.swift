@@ -77,12 +77,26 @@ extension ImageMigration.CopyTool: ExpressibleByArgument {}
 struct ImagesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images",
-        abstract: "The image migration list (registries → Amazon ECR), or the script that carries it out."
+        abstract: "The image migration list (registries → Amazon ECR), or the script that carries it out.",
+        discussion: """
+        Reads the stored plan (--plan NAME, else the latest) without changing it. With no plan yet, give --target-version,
+        --region and --account-id: a plan named `default` is made first.
+        """
     )
 
-    @OptionGroup var options: PlanOptions
+    @Option(help: "The plan to read (default: the most recently planned).")
+    var plan: String?
 
-    @Option(name: [.short, .customLong("output")], help: "table, json or csv.")
+    @Option(name: .customLong("target-version"), help: "With no plan yet: the EKS Kubernetes version.")
+    var targetVersion: String?
+
+    @Option(help: "With no plan yet: the AWS region.")
+    var region: String?
+
+    @Option(name: .customLong("account-id"), help: "With no plan yet: the AWS account.")
+    var accountID: String?
+
+    @Option(name: [.short, .customLong("output")], help: "table, json, yaml or csv.")
     var output: OutputFormat = .table
 
     @Flag(help: "Print an idempotent bash script instead: ECR repositories, pull-through cache rules, multi-arch copies.")
@@ -91,16 +105,28 @@ struct ImagesCommand: ParsableCommand {
     @Option(help: "The copy tool the script uses: skopeo or crane.")
     var tool: ImageMigration.CopyTool = .skopeo
 
+    @Option(help: ArgumentHelp("The time to record (ISO 8601).", valueName: "time"))
+    var now: String?
+
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let request = try options.request()
-        let planner = TransitionPlanner(database: try database.open(), reference: try ReferenceData.embedded(), settings: try options.settings())
-        let plan = try planner.run(request)
+        let date = try parseTime(now)
+        let db = try database.open()
+        let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try loadSettings(nil))
+        let images: ImageMigration
+        do {
+            images = try planner.preview(name: plan, now: date).images
+        } catch CutoverTracker.CutoverError.noPlan {
+            guard let targetVersion, let target = KubernetesVersion(targetVersion), let region, let accountID else {
+                throw ValidationError("no plan yet: run eksodus plan, or give --target-version, --region and --account-id")
+            }
+            images = try planner.run(PlanRequest(target: target, region: region, accountID: accountID, now: date)).images
+        }
         if script {
-            print(plan.images.script(tool: tool, generatedAt: Timestamp.string(request.now)), terminator: "")
+            print(images.script(tool: tool, generatedAt: Timestamp.string(date)), terminator: "")
         } else {
-            print(TableRenderer.render(plan.images.table, as: output), terminator: "")
+            print(TableRenderer.render(images.table, as: output), terminator: "")
         }
     }
 }

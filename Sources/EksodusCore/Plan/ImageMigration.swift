@@ -103,7 +103,7 @@ public struct ImageMigration: Sendable {
     public var table: Table {
         Table(columns: ["image", "source", "method", "ecr_repository", "target", "workloads", "clusters", "warnings"], rows: entries.map { entry in
             [.text(entry.image.original), .text(entry.sourceClass), .text(entry.method.rawValue), .text(entry.repository), .text(entry.targetReference),
-             .integer(entry.workloads.count), .text(entry.clusters.joined(separator: " ")), .text(entry.warnings.joined(separator: "; "))]
+             .text(entry.workloads.joined(separator: " ")), .text(entry.clusters.joined(separator: " ")), .text(entry.warnings.joined(separator: "; "))]
         })
     }
 
