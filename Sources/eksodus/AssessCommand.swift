@@ -38,7 +38,7 @@ struct AssessCommand: ParsableCommand {
 
     func run() throws {
         guard let target = KubernetesVersion(targetVersion) else {
-            throw ValidationError("--target-version must look like 1.33, not '\(targetVersion)'")
+            throw CommandError("--target-version must look like 1.33, not '\(targetVersion)'")
         }
         let date = try parseTime(now)
         let settings = try loadSettings(config)
@@ -69,7 +69,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         guard let check = CheckCatalog.check(id: id) else {
-            throw ValidationError("no check \(id): see eksodus checks")
+            throw CommandError("no check \(id): see eksodus checks")
         }
         print(CheckCatalog.explanation(check), terminator: "")
     }

@@ -26,7 +26,7 @@ func printError(_ text: String) {
 /// Parses an ISO 8601 date or time given to `option`, or returns now when none was given.
 func parseTime(_ text: String?, option: String = "--now") throws -> Date {
     guard let text else { return Date() }
-    guard let date = Timestamp.parse(text) else { throw ValidationError("\(option) must be an ISO 8601 date or time, not '\(text)'") }
+    guard let date = Timestamp.parse(text) else { throw CommandError("\(option) must be an ISO 8601 date or time, not '\(text)'") }
     return date
 }
 
@@ -34,4 +34,11 @@ func parseTime(_ text: String?, option: String = "--now") throws -> Date {
 func loadSettings(_ path: String?) throws -> AssessmentSettings {
     let chosen = path ?? (FileManager.default.fileExists(atPath: ".eksodus.yaml") ? ".eksodus.yaml" : nil)
     return try chosen.map(AssessmentSettings.load) ?? AssessmentSettings()
+}
+
+/// A bad value found while running a command: printed as `Error: …`, without the usage text that a
+/// ValidationError from inside `run()` would print for the root command.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

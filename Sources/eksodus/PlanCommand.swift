@@ -32,7 +32,7 @@ struct PlanOptions: ParsableArguments {
     var now: String?
 
     func request() throws -> PlanRequest {
-        guard let target = KubernetesVersion(targetVersion) else { throw ValidationError("--target-version must look like 1.33") }
+        guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.33") }
         let date = try parseTime(now)
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
                            repositoryPrefix: repositoryPrefix, now: date)
@@ -119,7 +119,7 @@ struct ImagesCommand: ParsableCommand {
             images = try planner.preview(name: plan, now: date).images
         } catch CutoverTracker.CutoverError.noPlan {
             guard let targetVersion, let target = KubernetesVersion(targetVersion), let region, let accountID else {
-                throw ValidationError("no plan yet: run eksodus plan, or give --target-version, --region and --account-id")
+                throw CommandError("no plan yet: run eksodus plan, or give --target-version, --region and --account-id")
             }
             images = try planner.run(PlanRequest(target: target, region: region, accountID: accountID, now: date)).images
         }
