@@ -43,7 +43,7 @@ public enum Quantity {
     public static func formatBytes(_ bytes: Int) -> String {
         let units = ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"]
         for unit in units {
-            let factor = binary[unit]!
+            guard let factor = binary[unit] else { continue }
             if Double(bytes) >= factor {
                 let value = Double(bytes) / factor
                 return value == value.rounded() ? "\(Int(value))\(unit)" : "\(String(format1(value)))\(unit)"
