@@ -38,6 +38,46 @@ final class TransitionPlanTests: XCTestCase {
         XCTAssertTrue(plan.items.first { $0.key == "deploy:src/default/cassandra" }?.prerequisites.contains(data.key) == true)
     }
 
+    func testSharedFileSystemsGoToEFSOrFSxWhereTheyFit() throws {
+        let folder = try writeManifests(["storage.yaml": """
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata: {name: smb}
+            provisioner: smb.csi.k8s.io
+            ---
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata: {name: scratch}
+            provisioner: lustre.csi.hpe.com
+            ---
+            apiVersion: storage.k8s.io/v1
+            kind: StorageClass
+            metadata: {name: nfs}
+            provisioner: nfs.csi.k8s.io
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: shares, namespace: office}
+            spec: {accessModes: [ReadWriteMany], storageClassName: smb, resources: {requests: {storage: 1Ti}}}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: results, namespace: hpc}
+            spec: {accessModes: [ReadWriteMany], storageClassName: scratch, resources: {requests: {storage: 10Ti}}}
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: media, namespace: web}
+            spec: {accessModes: [ReadWriteMany], storageClassName: nfs, resources: {requests: {storage: 100Gi}}}
+            """], test: self)
+        let (plan, _) = try plan([folder.path])
+        let targets = Dictionary(uniqueKeysWithValues: plan.storage.entries.map { ($0.name, $0.targetClass) })
+        XCTAssertEqual(targets["shares"], StoragePlan.fsxONTAP)
+        XCTAssertEqual(targets["results"], StoragePlan.fsxLustre)
+        XCTAssertEqual(targets["media"], StoragePlan.efs)
+        XCTAssertTrue(plan.storage.entries.first { $0.name == "shares" }?.copyMethod.contains("DataSync") == true)
+    }
+
     func testBoutiqueImageScriptNamesARepositoryForEveryImageAndPassesShellChecks() throws {
         let fixtures = try requireFixtures()
         let (plan, _) = try plan([fixtures.appendingPathComponent("01-gcp-online-boutique").path])

@@ -58,7 +58,9 @@ struct Checklist {
                 cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "")
             var platformAfter = ["plan:addons:\(c.name)"]
             if !input.storage.isEmpty {
-                add("plan:storage:\(c.name)", .plan, "storage", "Create StorageClasses gp3\(input.storage.contains { $0.targetClass == StoragePlan.efs } ? " and efs (with an EFS file system)" : "") on \(name)",
+                let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
+                let fileSystems = classes.contains { $0 != "gp3" } ? " with their EFS/FSx file systems" : ""
+                add("plan:storage:\(c.name)", .plan, "storage", "Create StorageClasses \(classes.joined(separator: ", ")) on \(name)\(fileSystems)",
                     cluster: c.id, after: ["plan:addons:\(c.name)"], evidence: "\(input.storage.count) volumes to recreate")
             }
             if !input.identity.isEmpty {

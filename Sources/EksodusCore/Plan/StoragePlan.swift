@@ -41,6 +41,8 @@ public struct StoragePlan: Sendable {
 
     public static let gp3 = "gp3 (EBS CSI, encrypted, WaitForFirstConsumer)"
     public static let efs = "efs (EFS CSI, provisioningMode efs-ap)"
+    public static let fsxLustre = "fsx-lustre (FSx for Lustre CSI, fsx.csi.aws.com)"
+    public static let fsxONTAP = "fsx-ontap (FSx for NetApp ONTAP via Trident)"
 
     static func build(estates: [Estate], reference: ReferenceData) -> StoragePlan {
         var entries: [Entry] = []
@@ -63,9 +65,18 @@ public struct StoragePlan: Sendable {
                 let className = volume.storageClass ?? (volume.source == "pv" ? nil : defaultClass)
                 let provisioner = className.flatMap { classes[$0] }
                 let shared = volume.accessModes.contains("ReadWriteMany") || volume.accessModes.contains("ReadOnlyMany")
-                let target = shared ? efs : gp3
+                let mapping = provisioner.flatMap(reference.provisioner)
+                var target = shared ? efs : gp3
                 var reason = shared ? "\(volume.accessModes.joined(separator: ", ")): EBS attaches to one node, so EFS" : "ReadWriteOnce block storage: EBS gp3"
-                if let provisioner, let mapping = reference.provisioner(provisioner) { reason += "; source \(provisioner) → \(mapping.target)" }
+                // FSx where it fits: HPC file systems to FSx for Lustre, SMB shares to FSx for NetApp ONTAP.
+                if let mapping, mapping.target.hasPrefix("FSx for Lustre") {
+                    target = fsxLustre
+                    reason = "high-throughput shared file system: FSx for Lustre"
+                } else if let mapping, mapping.target.hasPrefix("FSx for NetApp ONTAP") {
+                    target = fsxONTAP
+                    reason = "SMB share: FSx for NetApp ONTAP"
+                }
+                if let provisioner, let mapping { reason += "; source \(provisioner) → \(mapping.target)" }
                 if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
                 let image = user?.appContainers.compactMap(\.image).map { ImageReference($0).repository.lowercased() } ?? []
                 var method = "Velero file-system backup (kopia) and restore, with a final backup at cutover"
@@ -74,6 +85,8 @@ public struct StoragePlan: Sendable {
                     method = "EBS snapshot (the data is already on AWS), restored in the target zone"
                 } else if let match = replication.first(where: { name in image.contains { $0.split(separator: "/").last.map(String.init)?.hasPrefix(name.0) == true } }) {
                     method = match.1
+                } else if target == fsxLustre || target == fsxONTAP {
+                    method = (mapping?.copy ?? "AWS DataSync") + ", with a final incremental sync at cutover"
                 } else if shared {
                     method = "AWS DataSync to EFS, with a final incremental sync at cutover"
                 }
