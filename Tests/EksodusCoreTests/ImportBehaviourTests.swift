@@ -125,6 +125,19 @@ final class ImportBehaviourTests: XCTestCase {
         XCTAssertEqual(try dump(database), before)
     }
 
+    func testAFileThatIsNotUTF8NamesTheLineOfTheBadByte() throws {
+        let folder = try temporaryFolder(self)
+        let file = folder.appendingPathComponent("latin1.yaml")
+        try (Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  city: Z".utf8) + Data([0xFC]) + Data("rich\n".utf8)).write(to: file)
+        let database = try AppDatabase.inMemory()
+        XCTAssertThrowsError(try importPaths([file.path], cluster: "c", into: database)) { error in
+            let syntax = error as? ManifestSyntaxError
+            XCTAssertEqual(syntax?.line, 6, "\(error)")
+            XCTAssertEqual(syntax?.column, 10, "\(error)")
+            XCTAssertTrue("\(error)".contains("UTF-8"), "\(error)")
+        }
+    }
+
     func testAMissingPathIsRefusedBeforeAnythingIsWritten() throws {
         let database = try AppDatabase.inMemory()
         XCTAssertThrowsError(try importPaths(["/nonexistent/export.yaml"], cluster: "prod", into: database)) { error in

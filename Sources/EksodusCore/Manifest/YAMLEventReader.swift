@@ -113,12 +113,30 @@ final class YAMLEventReader {
         }
     }
 
+    /// 1-based line and column of a byte offset in a file (1:1 when the file cannot be read again, as standard input cannot).
+    static func position(ofByte offset: Int, in path: String) -> (Int, Int) {
+        guard let handle = fopen(path, "rb") else { return (1, 1) }
+        defer { fclose(handle) }
+        var line = 1, column = 1
+        for _ in 0..<offset {
+            let byte = fgetc(handle)
+            if byte == EOF { break }
+            if byte == 10 { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+
     private func syntaxError() -> ManifestSyntaxError {
         let p = parser.pointee
         if source.lastError != 0 {
             return ManifestSyntaxError(file: file, line: 0, column: 0, message: "read error: \(String(cString: strerror(source.lastError)))")
         }
         var message = p.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if p.error == YAML_READER_ERROR {
+            // Encoding errors carry a byte offset, not a line: find the line by reading up to it.
+            let (line, column) = Self.position(ofByte: Int(p.problem_offset), in: file)
+            return ManifestSyntaxError(file: file, line: line, column: column, message: message + " (the file must be UTF-8 or UTF-16)")
+        }
         if let context = p.context {
             message = "\(message) (\(String(cString: context)) at line \(p.context_mark.line + 1))"
         }
