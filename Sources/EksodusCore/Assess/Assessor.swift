@@ -64,20 +64,24 @@ public struct Assessor {
 
     public func run(target: KubernetesVersion, cluster: String? = nil, now: Date = Date()) throws -> AssessmentResult {
         try database.writer.write { db in
-            var result = try evaluate(db, target: target, cluster: cluster, now: now)
-            try db.execute(sql: "INSERT INTO assessment (created_at, target_version, scope, settings) VALUES (?, ?, ?, ?)",
-                           arguments: [Timestamp.string(now), target.description, cluster, settings.json])
-            result.assessmentID = db.lastInsertedRowID
-            try Self.store(result.clusters, assessmentID: result.assessmentID, db: db)
-            return result
+            try record(evaluate(try Estate.load(db, cluster: cluster), target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
         }
     }
 
-    /// The same assessment without storing it (reports read, they do not write); its id is 0.
-    func evaluate(_ db: Database, target: KubernetesVersion, cluster: String?, now: Date) throws -> AssessmentResult {
+    /// Stores an assessment run and its results; returns it with its id.
+    func record(_ result: AssessmentResult, scope cluster: String?, now: Date, db: Database) throws -> AssessmentResult {
+        var result = result
+        try db.execute(sql: "INSERT INTO assessment (created_at, target_version, scope, settings) VALUES (?, ?, ?, ?)",
+                       arguments: [Timestamp.string(now), result.targetVersion.description, cluster, settings.json])
+        result.assessmentID = db.lastInsertedRowID
+        try Self.store(result.clusters, assessmentID: result.assessmentID, db: db)
+        return result
+    }
+
+    /// The assessment of already loaded estates, not stored (reports read, they do not write); its id is 0.
+    func evaluate(_ estates: [Estate], target: KubernetesVersion, cluster: String?, now: Date) throws -> AssessmentResult {
         let date = String(Timestamp.string(now).prefix(10))
         let context = CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas)
-        let estates = try Estate.load(db, cluster: cluster)
         if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
         return AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: estates.map { evaluate($0, context: context) })
     }

@@ -101,10 +101,12 @@ public struct TransitionPlanner {
         guard request.accountID.count == 12, request.accountID.allSatisfy(\.isNumber) else { throw PlanError.invalidAccount(request.accountID) }
         guard request.region.split(separator: "-").count >= 3 else { throw PlanError.invalidRegion(request.region) }
         if let size = request.maxWaveSize, size < 1 { throw PlanError.invalidWaveSize }
-        let assessment = try Assessor(database: database, reference: reference, settings: settings)
-            .run(target: request.target, cluster: request.cluster, now: request.now)
+        let assessor = Assessor(database: database, reference: reference, settings: settings)
         return try database.writer.write { db in
+            // One reading of the inventory serves the assessment and the plan.
             let estates = try Estate.load(db, cluster: request.cluster)
+            let assessment = try assessor.record(try assessor.evaluate(estates, target: request.target, cluster: request.cluster, now: request.now),
+                                                 scope: request.cluster, now: request.now, db: db)
             return try build(db, request: request, estates: estates, assessment: assessment)
         }
     }
@@ -120,8 +122,9 @@ public struct TransitionPlanner {
             let settingsNode = Estate.json(row[5])
             let request = PlanRequest(name: row[0], target: target, region: row[2], accountID: row[3], cluster: row[4],
                                       maxWaveSize: settingsNode["maxWaveSize"]?.int, repositoryPrefix: settingsNode["repositoryPrefix"]?.string ?? "migrated/", now: now)
-            let assessment = try Assessor(database: database, reference: reference, settings: settings).evaluate(db, target: target, cluster: request.cluster, now: now)
-            var plan = try compute(db, request: request, estates: try Estate.load(db, cluster: request.cluster), assessment: assessment)
+            let estates = try Estate.load(db, cluster: request.cluster)
+            let assessment = try Assessor(database: database, reference: reference, settings: settings).evaluate(estates, target: target, cluster: request.cluster, now: now)
+            var plan = try compute(db, request: request, estates: estates, assessment: assessment)
             plan.planID = planID
             return plan
         }
