@@ -23,6 +23,8 @@ public struct Estate: Sendable {
         public var sourceFile: String
         public var sourceLine: Int
         public var ownerKind: String?
+        /// Set when the object came from a live cluster (an export), unset for a manifest written by hand.
+        public var uid: String?
 
         /// The stored object (without status, managedFields or Secret values).
         public var body: ManifestNode { ManifestText.value(bodyText) ?? .mapping([]) }
@@ -104,6 +106,11 @@ public struct Estate: Sendable {
         public var annotations: [String: String]
 
         public var appContainers: [Container] { containers.filter { $0.role == "app" } }
+
+        /// Whether a label selector (a Service's, a PodDisruptionBudget's) picks this workload's pods.
+        public func matches(_ selector: [String: String]) -> Bool {
+            !selector.isEmpty && selector.allSatisfy { templateLabels[$0.key] == $0.value }
+        }
         /// Long-running kinds that serve traffic, where probes, replicas and disruption budgets matter.
         public var isService: Bool { ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"].contains(kind) }
         public var label: String { "\(kind)/\(namespace.isEmpty ? "" : namespace + "/")\(name)" }
@@ -150,6 +157,9 @@ public struct Estate: Sendable {
 
     public func resources(kind: String) -> [Resource] { resources.filter { $0.kind == kind } }
 
+    /// StorageClass name → provisioner.
+    public private(set) var provisioners: [String: String] = [:]
+
     public func resource(id: Int64?) -> Resource? {
         guard let id else { return nil }
         return resourcesByID[id]
@@ -168,6 +178,7 @@ public struct Estate: Sendable {
         self.ingresses = ingresses
         self.configKeys = configKeys
         resourcesByID = Dictionary(resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        provisioners = Dictionary(storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -191,12 +202,12 @@ extension Estate {
 
     static func load(_ db: Database, cluster: Cluster) throws -> Estate {
         let resources = try Row.fetchAll(db, sql: """
-            SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, body, source_file, source_line, owner_kind
+            SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, body, source_file, source_line, owner_kind, uid
             FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name
             """, arguments: [cluster.id]).map { row in
             Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
                      labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8], sourceFile: row[9], sourceLine: row[10],
-                     ownerKind: row[11])
+                     ownerKind: row[11], uid: row[12])
         }
         let byID = Dictionary(resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 

@@ -7,7 +7,7 @@ public enum AuditLog {
             let planID = try CutoverTracker.planID(db, name: plan)
             var itemID: Int64?
             if let item {
-                itemID = try CutoverTracker.resolve(item, in: try CutoverTracker.items(db, planID: planID)).id
+                itemID = try CutoverTracker.find(item, db, planID: planID).id
             }
             var table = Table(columns: ["id", "at", "actor", "item", "action", "from", "to", "forced", "note"])
             for row in try Row.fetchAll(db, sql: """

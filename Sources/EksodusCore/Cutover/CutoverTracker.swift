@@ -69,14 +69,24 @@ public struct CutoverTracker {
         return id
     }
 
-    static func items(_ db: Database, planID: Int64) throws -> [Item] {
+    static func items(_ db: Database, planID: Int64, where condition: String = "1 = 1", arguments: StatementArguments = []) throws -> [Item] {
         try Row.fetchAll(db, sql: """
             SELECT i.id, i.key, i.phase, i.step, i.title, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note, i.rollback, i.position
-            FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 ORDER BY i.position
-            """, arguments: [planID]).map { row in
+            FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 AND (\(condition)) ORDER BY i.position
+            """, arguments: [planID] + arguments).map { row in
             Item(id: row[0], key: row[1], phase: row[2], step: row[3], title: row[4], cluster: row[5], wave: row[6], workloadID: row[7],
                  prerequisites: Estate.strings(row[8]), state: ItemState(rawValue: row[9]) ?? .pending, note: row[10], rollback: row[11], position: row[12])
         }
+    }
+
+    /// The item a handle names, reading only the rows that can match it (a plan may hold tens of thousands of items).
+    static func find(_ handle: String, _ db: Database, planID: Int64) throws -> Item {
+        var candidates = try items(db, planID: planID, where: "i.key = ? OR i.id = ?", arguments: [handle, Int64(handle)])
+        if candidates.isEmpty, let colon = handle.firstIndex(of: ":") {
+            candidates = try items(db, planID: planID, where: "i.key LIKE ? ESCAPE '\\'",
+                                   arguments: [handle[...colon].replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
+        }
+        return try resolve(handle, in: candidates)
     }
 
     /// Finds an item by id, by key, or by a key without its cluster (`deploy:shop/checkout`) when that is unambiguous.
@@ -105,14 +115,16 @@ public struct CutoverTracker {
         for handle in handles {
             let change = try database.writer.write { db -> Change in
                 let planID = try Self.planID(db, name: plan)
-                let items = try Self.items(db, planID: planID)
-                let item = try Self.resolve(handle, in: items)
+                let item = try Self.find(handle, db, planID: planID)
                 guard action.allowedFrom.contains(item.state) else {
                     throw CutoverError.invalidTransition(item: item.key, from: item.state, action: action)
                 }
                 var forced = false
                 if action.needsPrerequisites {
-                    let states = Dictionary(items.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+                    let placeholders = item.prerequisites.map { _ in "?" }.joined(separator: ", ")
+                    let prerequisites = item.prerequisites.isEmpty ? [] : try Self.items(db, planID: planID, where: "i.key IN (\(placeholders))",
+                                                                                       arguments: StatementArguments(item.prerequisites))
+                    let states = Dictionary(prerequisites.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
                     let waiting = item.prerequisites.filter { !(states[$0]?.satisfiesDependents ?? true) }
                     if !waiting.isEmpty {
                         guard force else { throw CutoverError.prerequisitesNotDone(item: item.key, pending: waiting) }

@@ -122,9 +122,7 @@ struct Checklist {
                     rollback: "Delete the workload from EKS; the source keeps serving")
                 add("smoke:\(handle)", .cutover, "smoke", "Smoke test \(workload.label) on EKS", cluster: c.id, wave: wave, workload: workload.id,
                     after: ["deploy:\(handle)"], rollback: "Nothing to undo")
-                let exposed = (servicesByNamespace[workload.namespace] ?? []).filter { service in
-                    service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
-                }.map { $0.resource.name }
+                let exposed = (servicesByNamespace[workload.namespace] ?? []).filter { workload.matches($0.selector) }.map { $0.resource.name }
                 add("traffic:\(handle)", .cutover, "traffic",
                     exposed.isEmpty ? "Switch \(workload.label)'s work to EKS (stop the source's schedule or consumers)" : "Switch traffic for \(exposed.joined(separator: ", ")) to EKS (DNS or load balancer)",
                     cluster: c.id, wave: wave, workload: workload.id, after: ["smoke:\(handle)"] + (profile?.stateful == true ? ["data:\(handle)"] : []),

@@ -99,7 +99,9 @@ public struct ComputePlan: Sendable {
         }
         if !stateful.isEmpty {
             let heavy = demand(stateful)
-            let instance = Double(heavy.memory) / Double(max(heavy.cpu, 1)) > 6 * 1_073_741.824 ? "r6i.xlarge" : "m6i.xlarge"
+            // More than 6 GiB requested per vCPU: memory-optimised instances.
+            let gibPerCPU = Double(heavy.memory) / 1_073_741_824 / (Double(max(heavy.cpu, 1)) / 1000)
+            let instance = gibPerCPU > 6 ? "r6i.xlarge" : "m6i.xlarge"
             let s = size(stateful, instance: instance, minimum: 1, zones: zones.count)
             for zone in zones {
                 groups.append(NodeGroup(name: "stateful-\(zone)", instanceTypes: [instance], spot: false, zones: [region + zone],

@@ -18,9 +18,7 @@ struct DependencyGraph {
         var selected: [String: [Int64]] = [:]
         let byNamespace = Dictionary(grouping: workloads, by: \.namespace)
         for service in estate.services where !service.selector.isEmpty {
-            let picked = (byNamespace[service.resource.namespace] ?? []).filter { workload in
-                service.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
-            }.map(\.id)
+            let picked = (byNamespace[service.resource.namespace] ?? []).filter { $0.matches(service.selector) }.map(\.id)
             selected["\(service.resource.namespace)/\(service.resource.name)"] = picked
         }
         let configMaps = Dictionary(estate.resources(kind: "ConfigMap").map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })

@@ -47,7 +47,7 @@ public struct StoragePlan: Sendable {
     static func build(estates: [Estate], reference: ReferenceData) -> StoragePlan {
         var entries: [Entry] = []
         for estate in estates {
-            let classes = Dictionary(estate.storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
+            let classes = estate.provisioners
             let defaultClass = estate.storageClasses.first(where: \.isDefault)?.resource.name
             // The workload that uses a volume decides its copy method.
             var byClaim: [String: Estate.Workload] = [:], byTemplateOwner: [Int64: Estate.Workload] = [:]

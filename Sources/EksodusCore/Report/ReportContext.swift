@@ -159,7 +159,7 @@ struct ReportContext {
                     "fargate": compute.fargateProfiles.map { ["name": $0.name, "namespaces": $0.namespaces.joined(separator: ", ")] },
                     "notes": compute.notes.map { ["text": $0] }, "eksctl": config?.yaml ?? ""]
         }
-        let states = Dictionary(status.phases.isEmpty ? [] : itemsByKey.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let states = itemsByKey
         context["phases"] = PlanItem.Phase.allCases.map { phase -> [String: Any] in
             ["name": phase.rawValue, "items": plan.items.filter { $0.phase == phase }.map { item -> [String: Any] in
                 let state = states[item.key] ?? .pending

@@ -20,7 +20,6 @@ enum PodDisruptionBudgets {
     }
 
     static func covers(_ budget: Budget, _ workload: Estate.Workload) -> Bool {
-        budget.resource.namespace == workload.namespace && !budget.selector.isEmpty
-            && budget.selector.allSatisfy { workload.templateLabels[$0.key] == $0.value }
+        budget.resource.namespace == workload.namespace && workload.matches(budget.selector)
     }
 }

@@ -21,7 +21,7 @@ struct PinnedClusterIPCheck: Check {
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.services.compactMap { service in
             // In a live export every Service shows the IP the cluster gave it; only a manifest (no uid) pins one.
-            guard let ip = service.clusterIP, !ip.isEmpty, ip != "None", service.resource.body["metadata", "uid"] == nil,
+            guard let ip = service.clusterIP, !ip.isEmpty, ip != "None", service.resource.uid == nil,
                   !(service.resource.namespace == "default" && service.resource.name == "kubernetes") else { return nil }
             return finding(service.resource, field: "spec.clusterIP", "Service \(service.resource.name) pins clusterIP \(ip): drop it or pick one inside the EKS service CIDR")
         }

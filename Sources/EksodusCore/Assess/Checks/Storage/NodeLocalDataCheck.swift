@@ -34,7 +34,7 @@ struct NodeLocalDataCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         var findings: [Finding] = []
-        let classes = Dictionary(estate.storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
+        let classes = estate.provisioners
         for volume in estate.volumes {
             guard let owner = estate.resource(id: volume.resourceID) else { continue }
             if volume.source == "pv" {
