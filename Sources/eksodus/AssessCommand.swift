@@ -19,7 +19,7 @@ struct AssessCommand: ParsableCommand {
     @Option(help: "Only this cluster.")
     var cluster: String?
 
-    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.33.")
+    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.35.")
     var targetVersion: String
 
     @Option(name: .customLong("fail-on"), help: "Exit non-zero when findings of this severity (or worse) exist: blocker or warning.")
@@ -38,7 +38,7 @@ struct AssessCommand: ParsableCommand {
 
     func run() throws {
         guard let target = KubernetesVersion(targetVersion) else {
-            throw CommandError("--target-version must look like 1.33, not '\(targetVersion)'")
+            throw CommandError("--target-version must look like 1.35, not '\(targetVersion)'")
         }
         let date = try parseTime(now)
         let settings = try loadSettings(config)

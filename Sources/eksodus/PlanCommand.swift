@@ -4,7 +4,7 @@ import Foundation
 
 /// The options `plan` and `images` share.
 struct PlanOptions: ParsableArguments {
-    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.33.")
+    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.35.")
     var targetVersion: String
 
     @Option(help: "The AWS region of the target clusters.")
@@ -32,7 +32,7 @@ struct PlanOptions: ParsableArguments {
     var now: String?
 
     func request() throws -> PlanRequest {
-        guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.33") }
+        guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.35") }
         let date = try parseTime(now)
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
                            repositoryPrefix: repositoryPrefix, now: date)

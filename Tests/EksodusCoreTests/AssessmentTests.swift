@@ -148,7 +148,7 @@ final class AssessmentTests: XCTestCase {
             metadata: {name: fast}
             driverName: ebs.csi.aws.com
             """], test: self)
-        let warningsOnly = try assess([deprecatedOnly.path], target: "1.34")
+        let warningsOnly = try assess([deprecatedOnly.path], target: "1.35")
         XCTAssertEqual(warningsOnly.allFindings.map(\.checkID), ["API002"])
         XCTAssertEqual(warningsOnly.exitCode(failOn: .blocker), 0)
         XCTAssertEqual(warningsOnly.exitCode(failOn: .warning), 2)

@@ -13,14 +13,17 @@ public struct Demo {
 
     public var folder: URL
     public var now: Date
-    /// The EKS version the sample is assessed and planned for.
-    public var targetVersion = KubernetesVersion(major: 1, minor: 33)
+    /// The EKS version the sample is assessed and planned for: by default the one eksodus recommends on `now`.
+    public var targetVersion: KubernetesVersion
     /// Whether the demo ticks off the first checklist items (phase three); tests of the tracker start from a clean plan.
     public var tracksProgress = true
 
     public init(folder: URL, now: Date = Date()) {
         self.folder = folder
         self.now = now
+        let today = CalendarDay(Timestamp.string(now))
+        let recommended = try? today.flatMap { try ReferenceData.embedded().recommendedEKSVersion(on: $0) }
+        targetVersion = recommended?.version ?? KubernetesVersion(major: 1, minor: 35)
     }
 
     public func run() throws -> Result {

@@ -9,6 +9,8 @@ public struct ReferenceData: Sendable {
         public var deprecatedIn: KubernetesVersion?
         public var removedIn: KubernetesVersion?
         public var replacement: String
+        /// Advice where no API version replaces this one (PodSecurityPolicy → Pod Security Admission).
+        public var instead: String
     }
 
     public struct EKSVersion: Sendable {
@@ -94,7 +96,7 @@ public struct ReferenceData: Sendable {
             apiVersions: try table("kubernetes-api-removals.yaml", "apis").map { row in
                 APIVersionStatus(apiVersion: row["apiVersion"]?.string ?? "", kind: row["kind"]?.string ?? "",
                                  deprecatedIn: version(row["deprecatedIn"]), removedIn: version(row["removedIn"]),
-                                 replacement: row["replacement"]?.string ?? "")
+                                 replacement: row["replacement"]?.string ?? "", instead: row["instead"]?.string ?? "")
             },
             instanceTypes: try table("instance-types.yaml", "instances").map { row in
                 InstanceType(type: row["type"]?.string ?? "", vcpu: row["vcpu"]?.int ?? 0, memoryGiB: row["memoryGiB"]?.int ?? 0,
@@ -127,6 +129,34 @@ public struct ReferenceData: Sendable {
         if let removed = row.removedIn, target >= removed { return (row, true) }
         if let deprecated = row.deprecatedIn, target >= deprecated { return (row, false) }
         return nil
+    }
+
+    /// What to write instead of `apiVersion`/`kind` for `target`: the replacement chain is followed past every version the target
+    /// no longer serves or already deprecates, so the advice never names a removed version (flowcontrol v1beta1 → v1 on 1.33,
+    /// not v1beta3). Ends in the table's `instead` advice when no API version replaces the kind.
+    public func replacement(apiVersion: String, kind: String, target: KubernetesVersion) -> Replacement {
+        var current = apiVersion
+        var seen: Set<String> = [apiVersion]
+        while let row = apiVersions.first(where: { $0.apiVersion == current && $0.kind == kind }) {
+            let outdated = row.removedIn.map { target >= $0 } ?? false || row.deprecatedIn.map { target >= $0 } ?? false
+            guard outdated else { break }
+            guard !row.replacement.isEmpty else { return .none(advice: row.instead) }
+            guard seen.insert(row.replacement).inserted else { break }
+            current = row.replacement
+        }
+        return current == apiVersion ? .none(advice: "") : .apiVersion(current)
+    }
+
+    public enum Replacement: Equatable, Sendable, CustomStringConvertible {
+        case apiVersion(String)
+        case none(advice: String)
+
+        public var description: String {
+            switch self {
+            case .apiVersion(let version): return version
+            case .none(let advice): return advice.isEmpty ? "none" : advice
+            }
+        }
     }
 
     public func instanceType(_ name: String) -> InstanceType? {

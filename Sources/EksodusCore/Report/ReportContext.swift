@@ -36,6 +36,28 @@ struct ReportContext {
         return "\((file as NSString).lastPathComponent):\(finding.sourceLine ?? 0)"
     }
 
+    /// The target's place in the EKS calendar on `date`, and the version eksodus recommends then.
+    func versionCalendar(on date: String) -> [String: Any]? {
+        guard let day = CalendarDay(date) else { return nil }
+        var calendar: [String: Any] = ["minimumDays": ReferenceData.minimumStandardSupportDays]
+        if let version = reference.eksVersion(plan.request.target) {
+            let status: String
+            switch version.support(on: day) {
+            case .notYetReleased: status = "not yet released"
+            case .standard(let left): status = "in standard support (\(left) days left)"
+            case .extended(let left): status = "in extended support ($0.60 per cluster-hour instead of $0.10; \(left) days left)"
+            case .ended: status = "past extended support"
+            }
+            calendar["target"] = ["version": version.version.description, "released": version.released, "endOfStandard": version.endOfStandard,
+                                  "endOfExtended": version.endOfExtended, "status": status]
+        }
+        if let recommended = reference.recommendedEKSVersion(on: day) {
+            calendar["recommended"] = ["version": recommended.version.description, "endOfStandard": recommended.endOfStandard,
+                                       "isTarget": recommended.version == plan.request.target]
+        }
+        return calendar
+    }
+
     // MARK: Assessment
 
     var assessment: [String: Any] {
@@ -46,14 +68,7 @@ struct ReportContext {
         let stateful = appWorkloads.filter { profiles[$0.id]?.stateful == true }
         let findings = result.allFindings.filter { !$0.system }
         var context = header
-        if let version = reference.eksVersion(plan.request.target) {
-            var status = "in standard support"
-            if result.date > version.endOfStandard { status = "in extended support" }
-            if result.date > version.endOfExtended { status = "past extended support" }
-            let calendar: [String: Any] = ["version": version.version.description, "released": version.released, "endOfStandard": version.endOfStandard,
-                                           "endOfExtended": version.endOfExtended, "status": status]
-            context["calendar"] = calendar
-        }
+        if let calendar = versionCalendar(on: result.date) { context["calendar"] = calendar }
         let namespaces: Int = Set(workloads.map { "\($0.clusterID)/\($0.namespace)" }).count
         let statefulPercent: Int = appWorkloads.isEmpty ? 0 : Int((Double(stateful.count) / Double(appWorkloads.count) * 100).rounded())
         var summary: [String: Any] = ["clusters": result.clusters.count, "namespaces": namespaces, "workloads": appWorkloads.count]
@@ -121,7 +136,7 @@ struct ReportContext {
             let count = estates.flatMap(\.resources).filter { $0.apiVersion == row.apiVersion && $0.kind == row.kind }.count
             guard count > 0 else { continue }
             api.rows.append([.text(row.apiVersion), .text(row.kind), .text(row.deprecatedIn?.description ?? ""), .text(row.removedIn?.description ?? "-"),
-                             .text(row.replacement.isEmpty ? "none" : row.replacement), .integer(count)])
+                             .text(reference.replacement(apiVersion: row.apiVersion, kind: row.kind, target: plan.request.target).description), .integer(count)])
         }
         context["apiTable"] = MarkdownTable.render(api)
         return context
@@ -131,6 +146,7 @@ struct ReportContext {
 
     var planReport: [String: Any] {
         var context = header
+        if let calendar = versionCalendar(on: plan.assessment.date) { context["calendar"] = calendar }
         context["wavesMermaid"] = MermaidDiagram.waves(plan)
         context["waves"] = plan.waves.map { wave -> [String: Any] in
             var table = Table(columns: ["workload", "why this wave"])

@@ -31,7 +31,11 @@ struct DeprecatedAPIVersionCheck: Check {
             guard let status = context.reference.apiStatus(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target),
                   !status.removed else { return nil }
             let removal = status.status.removedIn.map { ", removed in \($0)" } ?? ""
-            let replacement = status.status.replacement.isEmpty ? "" : ": use \(status.status.replacement)"
+            let replacement: String
+            switch context.reference.replacement(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target) {
+            case .apiVersion(let version): replacement = ": use \(version)"
+            case .none(let advice): replacement = advice.isEmpty ? "" : ": use \(advice)"
+            }
             return finding(resource, field: "apiVersion",
                            "\(resource.apiVersion) \(resource.kind) is deprecated since Kubernetes \(status.status.deprecatedIn.map(\.description) ?? "?")\(removal)\(replacement)")
         }

@@ -28,7 +28,11 @@ struct RemovedAPIVersionCheck: Check {
         estate.resources.compactMap { resource in
             guard let status = context.reference.apiStatus(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target),
                   status.removed, let removedIn = status.status.removedIn else { return nil }
-            let replacement = status.status.replacement.isEmpty ? "no replacement: remove it" : "use \(status.status.replacement)"
+            let replacement: String
+            switch context.reference.replacement(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target) {
+            case .apiVersion(let version): replacement = "use \(version)"
+            case .none(let advice): replacement = advice.isEmpty ? "no replacement: remove it" : "no API version replaces it: use \(advice)"
+            }
             return finding(resource, field: "apiVersion",
                            "\(resource.apiVersion) \(resource.kind) was removed in Kubernetes \(removedIn) (target \(context.target)): \(replacement)")
         }
