@@ -111,8 +111,19 @@ final class AssessmentTests: XCTestCase {
         XCTAssertThrowsError(try AssessmentSettings.load(path: settingsFile.path))
     }
 
-    func testSystemNamespacesAreReportedApartAndDoNotFailTheRun() throws {
+    /// kube-system holds what EKS replaces (set apart) and what the team installed (migrated, so it counts).
+    func testOnlyWhatEKSReplacesIsSetApartInKubeSystem() throws {
         let folder = try writeManifests(["system.yaml": """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: kube-proxy, namespace: kube-system}
+            spec:
+              selector: {matchLabels: {k8s-app: kube-proxy}}
+              template:
+                metadata: {labels: {k8s-app: kube-proxy}}
+                spec:
+                  containers: [{name: kube-proxy, image: 'registry.k8s.io/kube-proxy:v1.24.17', securityContext: {privileged: true}}]
+            ---
             apiVersion: apps/v1
             kind: DaemonSet
             metadata: {name: agent, namespace: kube-system}
@@ -124,12 +135,18 @@ final class AssessmentTests: XCTestCase {
                   containers: [{name: agent, image: 'registry.k8s.io/agent:1.0', securityContext: {privileged: true}}]
                   volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]
             """], test: self)
-        let result = try assess([folder.path], target: "1.33")
+        let result = try assess([folder.path], target: "1.35")
         let blockers = result.allFindings.filter { $0.severity == .blocker }
-        XCTAssertFalse(blockers.isEmpty)
-        XCTAssertTrue(blockers.allSatisfy(\.system))
-        XCTAssertEqual(result.exitCode(failOn: .blocker), 0)
-        XCTAssertTrue(AssessmentOutput.summary(result).contains("System namespaces (reported apart)"))
+        let proxy = result.allFindings.filter { $0.name == "kube-proxy" }
+        XCTAssertTrue(proxy.contains { $0.checkID == "SEC001" }, "privileged: \(proxy.map(\.checkID))")
+        XCTAssertTrue(proxy.allSatisfy(\.system), "kube-proxy is EKS's own: its findings are set apart")
+        XCTAssertEqual(Set(blockers.map(\.name)), ["agent"])
+        XCTAssertTrue(blockers.allSatisfy { !$0.system }, "a team's agent in kube-system is migrated: it counts")
+        XCTAssertEqual(result.exitCode(failOn: .blocker), 3)
+        XCTAssertTrue(AssessmentOutput.summary(result).contains("Replaced by EKS or in system namespaces (reported apart)"))
+        let replaced = result.allFindings.filter { $0.checkID == "PLT002" }
+        XCTAssertEqual(replaced.map(\.name), ["kube-proxy"])
+        XCTAssertTrue(replaced.first?.message.contains("EKS kube-proxy add-on") ?? false)
     }
 
     func testExitCodesFollowFailOn() throws {

@@ -57,7 +57,7 @@ public enum AssessmentOutput {
                 for finding in blockers { text += "  \(finding.checkID)  \(objectLabel(finding))  \(finding.message)\n" }
             }
             if !system.isEmpty {
-                text += "\nSystem namespaces (reported apart): \(system.filter { $0.severity == .blocker }.count) blockers, "
+                text += "\nReplaced by EKS or in system namespaces (reported apart): \(system.filter { $0.severity == .blocker }.count) blockers, "
                 text += "\(system.filter { $0.severity == .warning }.count) warnings, \(system.filter { $0.severity == .info }.count) info in "
                 text += Set(system.map(\.namespace)).sorted().joined(separator: ", ") + "\n"
             }

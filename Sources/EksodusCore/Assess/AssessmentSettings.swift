@@ -4,7 +4,7 @@ import Foundation
 ///
 /// ```yaml
 /// minimumReplicas: 2
-/// systemNamespaces: [kube-system, kube-public, kube-node-lease, monitoring-system]
+/// systemNamespaces: [kube-public, kube-node-lease, monitoring-system]   # set apart whole; the default is the first two
 /// ignore:
 ///   - check: AVL004              # required
 ///     cluster: staging           # optional: the rest narrow it down
@@ -19,8 +19,9 @@ public struct AssessmentSettings: Sendable {
         public var name: String?
     }
 
-    public static let defaultSystemNamespaces = ["kube-system", "kube-public", "kube-node-lease", "kube-flannel", "calico-system",
-                                                 "tigera-operator", "metallb-system", "local-path-storage", "cattle-system", "gatekeeper-system"]
+    /// Namespaces set apart whole. `kube-system` is not one: EKS replaces only part of what runs there (see `SetApart`),
+    /// and the add-ons a team installed there are migrated like any workload.
+    public static let defaultSystemNamespaces = ["kube-public", "kube-node-lease"]
 
     public var minimumReplicas = 2
     public var systemNamespaces = Set(defaultSystemNamespaces)

@@ -89,6 +89,7 @@ public struct Assessor {
     /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.
     public func evaluate(_ estate: Estate, context: CheckContext) -> AssessmentResult.ClusterResult {
         let workloadsByID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let setApart = SetApart(estate, settings: settings, reference: context.reference)
         var findings: [Finding] = []
         var ignored = 0
         for check in checks {
@@ -99,7 +100,7 @@ public struct Assessor {
                     ignored += 1
                     continue
                 }
-                finding.system = settings.isSystem(finding.namespace)
+                finding.system = setApart.contains(finding)
                 findings.append(finding)
             }
         }
@@ -109,15 +110,14 @@ public struct Assessor {
         for workload in estate.workloads {
             profiles[workload.id] = WorkloadProfile.make(workload, estate: estate, findings: byWorkload[workload.id] ?? [], context: context)
         }
-        let applications = estate.workloads.filter { !settings.isSystem($0.namespace) }
+        let applications = estate.workloads.filter { !setApart.workloads.contains($0.id) }
         let penalty = applications.isEmpty ? 0 : applications.reduce(0.0) { sum, workload in
             sum + min(1, Double(profiles[workload.id]?.complexityScore ?? 0) / 30)
         } / Double(applications.count)
         let clusterBlockers = findings.filter { $0.workloadID == nil && $0.severity == .blocker && !$0.system }.count
         let readiness = max(0, min(100, Int((100 * (1 - penalty)).rounded()) - 5 * clusterBlockers))
-        let system = Set(estate.workloads.filter { settings.isSystem($0.namespace) }.map(\.id))
         return .init(cluster: estate.cluster, findings: findings, profiles: profiles, workloads: estate.workloads, readiness: readiness,
-                     ignored: ignored, systemWorkloads: system)
+                     ignored: ignored, systemWorkloads: setApart.workloads)
     }
 
     static func store(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {

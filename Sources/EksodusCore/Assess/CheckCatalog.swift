@@ -13,7 +13,7 @@ public enum CheckCatalog {
         OnPremisesNodePlacementCheck(), ZeroGracePeriodCheck(),
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
         StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(),
-        EKSVersionSupportCheck(),
+        EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(),
     ]
 
     public static func check(id: String) -> (any Check)? {

@@ -28,7 +28,8 @@ public struct WorkloadProfile: Sendable {
 
     static func make(_ workload: Estate.Workload, estate: Estate, findings: [Finding], context: CheckContext) -> WorkloadProfile {
         let (stateful, reason) = statefulness(workload)
-        var score = findings.reduce(0) { $0 + weight($1.severity) } + (stateful ? 5 : 0)
+        // Platform findings say what replaces a component, not how hard it is to move.
+        var score = findings.filter { $0.category != .platform }.reduce(0) { $0 + weight($1.severity) } + (stateful ? 5 : 0)
         if workload.kind == "DaemonSet" { score += 2 }
         let fargate = fargateFit(workload, estate: estate, context: context)
         return WorkloadProfile(workloadID: workload.id, stateful: stateful, statefulReason: reason, fargateReasons: fargate.reasons,

@@ -33,7 +33,7 @@ public struct ComputePlan: Sendable {
     /// Requests assumed for a container that declares none.
     static let defaultCPU = 100, defaultMemory = 128 * 1_048_576
 
-    static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, settings: AssessmentSettings,
+    static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
                       reference: ReferenceData, region: String) -> ComputePlan {
         struct Demand { var cpu = 0, memory = 0, pods = 0 }
         func demand(_ workloads: [Estate.Workload]) -> Demand {
@@ -50,8 +50,8 @@ public struct ComputePlan: Sendable {
         }
         let daemonSets = estate.workloads.filter { $0.kind == "DaemonSet" }
         let perNode = demand(daemonSets)
-        let apps = estate.workloads.filter { !["DaemonSet", "Job", "CronJob"].contains($0.kind) && !settings.isSystem($0.namespace) }
-        let batch = estate.workloads.filter { ["Job", "CronJob"].contains($0.kind) && !settings.isSystem($0.namespace) }
+        let apps = estate.workloads.filter { !["DaemonSet", "Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
+        let batch = estate.workloads.filter { ["Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
 
         // Namespaces whose every workload Fargate can run, stateless, become Fargate profiles.
         var fargateNamespaces: [String] = []
@@ -111,7 +111,7 @@ public struct ComputePlan: Sendable {
             }
         }
         let nodes = groups.reduce(0) { $0 + $1.desired }
-        let pods = demand(apps + batch).pods + perNode.pods * nodes + estate.workloads.filter { settings.isSystem($0.namespace) }.count * 2
+        let pods = demand(apps + batch).pods + perNode.pods * nodes + setApart.count * 2
         // Room for a rolling update of everything at once, plus node and ENI primary addresses.
         let addresses = pods * 2 + nodes * 4
         var prefix = 24

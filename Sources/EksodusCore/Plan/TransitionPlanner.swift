@@ -148,7 +148,8 @@ public struct TransitionPlanner {
         let identity = IdentityPlan.build(estates: estates, profiles: profiles, accountID: request.accountID)
         var uses: [(image: String, workload: String, cluster: String)] = []
         for estate in estates {
-            for workload in estate.workloads {
+            let setApart = results[estate.cluster.id]?.systemWorkloads ?? []
+            for workload in estate.workloads where !setApart.contains(workload.id) {
                 for image in workload.containers.compactMap(\.image) { uses.append((image, workload.label, estate.cluster.name)) }
             }
         }
@@ -178,7 +179,7 @@ public struct TransitionPlanner {
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
             cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
-            let compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, settings: settings, reference: reference, region: request.region)
+            let compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference, region: request.region)
             computePlans.append(compute)
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
             inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, waveOffset: offset, graph: graph,

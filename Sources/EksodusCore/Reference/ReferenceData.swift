@@ -70,6 +70,7 @@ public struct ReferenceData: Sendable {
     public var volumeTypes: [StorageTarget]
     public var nginxAnnotations: [NginxAnnotation]
     public var pullThroughUpstreams: [PullThroughUpstream]
+    public var components: [EKSComponent]
 
     public struct DataError: Error, CustomStringConvertible {
         public var file: String
@@ -119,7 +120,8 @@ public struct ReferenceData: Sendable {
             pullThroughUpstreams: try table("ecr-pull-through-cache.yaml", "upstreams").map { row in
                 PullThroughUpstream(registry: row["registry"]?.string ?? "", upstreamURL: row["upstreamURL"]?.string ?? "",
                                     prefix: row["prefix"]?.string ?? "", credentials: row["credentials"]?.bool ?? false)
-            }
+            },
+            components: components(try table("eks-components.yaml", "components"))
         )
     }
 

@@ -131,6 +131,14 @@ struct ReportContext {
         }
         context["fargateTable"] = MarkdownTable.render(fargate)
         context["statefulTable"] = MarkdownTable.render(statefulTable)
+        var replaced = Table(columns: ["cluster", "workload", "component", "replaced on EKS by"])
+        for cluster in result.clusters {
+            for workload in cluster.workloads where cluster.systemWorkloads.contains(workload.id) {
+                guard let component = reference.component(of: workload), component.role == .replaced else { continue }
+                replaced.rows.append([.text(cluster.cluster.name), .text(workload.label), .text(component.name), .text(component.replacedBy)])
+            }
+        }
+        if !replaced.rows.isEmpty { context["replacedTable"] = MarkdownTable.render(replaced) }
         var api = Table(columns: ["api version", "kind", "deprecated in", "removed in", "replacement", "objects"])
         for row in reference.apiVersions where row.removedIn.map({ $0 <= plan.request.target }) ?? false || row.deprecatedIn.map({ $0 <= plan.request.target }) ?? false {
             let count = estates.flatMap(\.resources).filter { $0.apiVersion == row.apiVersion && $0.kind == row.kind }.count
