@@ -9,6 +9,7 @@ struct Checklist {
         var compute: ComputePlan
         var storage: [StoragePlan.Entry]
         var identity: [IdentityPlan.Entry]
+        var network: [NetworkPlan.Entry]
         var lastImport: String?
     }
 
@@ -68,6 +69,9 @@ struct Checklist {
                     after: ["plan:cluster:\(c.name)", "assess:identity:\(c.name)"], evidence: input.identity.map { "\($0.roleName) (\($0.mechanism))" }.joined(separator: ", "))
                 platformAfter.append("plan:identity:\(c.name)")
             }
+            let network = networkDecisions(input)
+            items += network
+            platformAfter += network.map(\.key)
             let namespaces = Set(input.estate.workloads.map(\.namespace)).filter { !$0.isEmpty }.count
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
             add("plan:platform:\(c.name)", .plan, "platform", "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
@@ -140,6 +144,30 @@ struct Checklist {
                 after: ["optimize:\(c.name):rightsize"])
             add("optimize:\(c.name):spot", .cutover, "optimize", "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
                 after: ["optimize:\(c.name):autoscaling"], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet")
+        }
+        return items
+    }
+
+    /// The exposure decisions and TLS certificates a cluster's load balancers need before its platform wave.
+    private static func networkDecisions(_ input: ClusterInput) -> [PlanItem] {
+        let c = input.estate.cluster
+        var items: [PlanItem] = []
+        let undecided = input.network.filter(\.exposure.needsDecision)
+        if !undecided.isEmpty {
+            items.append(PlanItem(key: "plan:exposure:\(c.name)", phase: .plan, step: "exposure",
+                                  title: "Decide internal or internet-facing for \(undecided.count) load balancers of \(c.name) (planned internal until decided)",
+                                  clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["assess:review:\(c.name)"],
+                                  evidence: undecided.map { "\($0.object): \($0.exposure.evidence)" }.joined(separator: "; "),
+                                  rollback: "Nothing to undo: a decision"))
+        }
+        let needCertificates = input.network.filter { $0.annotations["alb.ingress.kubernetes.io/certificate-arn"] == NetworkPlan.certificatePlaceholder }
+        if !needCertificates.isEmpty {
+            let hosts = Set(needCertificates.flatMap(\.tlsHosts)).sorted()
+            items.append(PlanItem(key: "plan:certificates:\(c.name)", phase: .plan, step: "certificates",
+                                  title: "Request or import ACM certificates\(hosts.isEmpty ? "" : " for " + hosts.joined(separator: ", ")) and set their ARNs on \(needCertificates.count) Ingresses of \(c.name)",
+                                  clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:landing-zone"],
+                                  evidence: needCertificates.map(\.object).joined(separator: ", "),
+                                  rollback: "Delete the requested certificates; nothing uses them until the switch"))
         }
         return items
     }

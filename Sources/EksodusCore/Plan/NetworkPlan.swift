@@ -1,4 +1,5 @@
-/// How each exposed Service and Ingress is reached on EKS, through the AWS Load Balancer Controller.
+/// How each exposed Service and Ingress is reached on EKS, through the AWS Load Balancer Controller: with the exposure it has
+/// today (internal stays internal), on an ALB shared only by Ingresses with the same scheme, allow-list and TLS policy.
 public struct NetworkPlan: Sendable {
     public struct Entry: Sendable {
         public var cluster: String
@@ -6,72 +7,130 @@ public struct NetworkPlan: Sendable {
         public var name: String
         public var kind: String
         public var today: String
+        public var exposure: LoadBalancerExposure
         public var target: String
+        /// The IngressGroup (one ALB) it joins; nil for Services, which get an NLB each.
+        public var group: String?
         public var annotations: [String: String]
         public var manual: [String]
+        /// TLS hosts that need an ACM certificate on the ALB.
+        public var tlsHosts: [String]
+
+        public var object: String { "\(kind)/\(namespace)/\(name)" }
     }
 
     public var entries: [Entry]
+
+    /// Entries whose exposure the manifests do not give: planned internal until the team decides.
+    public var decisions: [Entry] { entries.filter(\.exposure.needsDecision) }
+
+    static let certificatePlaceholder = "arn:aws:acm:REGION:ACCOUNT:certificate/REPLACE-ME"
 
     static func build(estates: [Estate], reference: ReferenceData) -> NetworkPlan {
         var entries: [Entry] = []
         for estate in estates {
             for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
-                let internetFacing = service.resource.annotations.keys.contains { $0.hasPrefix("metallb.") } || service.type == "LoadBalancer"
-                let annotations = [
+                let exposure = LoadBalancerExposure.of(service, reference: reference)
+                var annotations = [
                     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
                     "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                    "service.beta.kubernetes.io/aws-load-balancer-scheme": internetFacing ? "internet-facing" : "internal",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": exposure.target.rawValue,
                 ]
-                let dropped = service.resource.annotations.keys.filter { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }.sorted()
+                if !exposure.allowList.isEmpty {
+                    annotations[LoadBalancerExposure.serviceAllowListAnnotation] = exposure.allowList.joined(separator: ",")
+                }
+                var manual = service.resource.annotations.keys.filter { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }
+                    .sorted().map { "drop \($0)" }
+                if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
                 entries.append(Entry(cluster: estate.cluster.name, namespace: service.resource.namespace, name: service.resource.name, kind: "Service",
-                                     today: service.type, target: service.type == "NodePort" ? "LoadBalancer (NLB, ip targets), or an ALB Ingress for HTTP" : "LoadBalancer (NLB, ip targets)",
-                                     annotations: annotations, manual: dropped.map { "drop \($0)" }))
+                                     today: service.type, exposure: exposure,
+                                     target: service.type == "NodePort" ? "LoadBalancer (NLB, ip targets), or an ALB Ingress for HTTP" : "LoadBalancer (NLB, ip targets)",
+                                     group: nil, annotations: annotations, manual: manual, tlsHosts: []))
             }
+            let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
             for ingress in estate.ingresses {
-                var annotations = [
-                    "alb.ingress.kubernetes.io/scheme": "internet-facing",
-                    "alb.ingress.kubernetes.io/target-type": "ip",
-                    "alb.ingress.kubernetes.io/group.name": ImageMigration.ecrRepositoryName("\(estate.cluster.name)-\(ingress.resource.namespace)").replacingOccurrences(of: "/", with: "-"),
-                ]
-                var manual: [String] = []
-                for key in ingress.resource.annotations.keys.sorted() where key.hasPrefix(NginxAnnotationWithoutALBEquivalentCheck.prefix) {
-                    let name = String(key.dropFirst(NginxAnnotationWithoutALBEquivalentCheck.prefix.count))
-                    guard let mapping = reference.nginxAnnotations.first(where: { $0.nginx == name }) else {
-                        manual.append("\(key): no known ALB equivalent")
-                        continue
-                    }
-                    switch (name, mapping.support) {
-                    case ("ssl-redirect", _), ("force-ssl-redirect", _):
-                        annotations["alb.ingress.kubernetes.io/listen-ports"] = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
-                        annotations["alb.ingress.kubernetes.io/ssl-redirect"] = "443"
-                    case ("backend-protocol", _):
-                        annotations["alb.ingress.kubernetes.io/backend-protocol"] = ingress.resource.annotations[key] ?? "HTTP"
-                    case ("affinity", _):
-                        annotations["alb.ingress.kubernetes.io/target-group-attributes"] = "stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=86400"
-                    case ("whitelist-source-range", _):
-                        annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = ingress.resource.annotations[key] ?? ""
-                    case (_, "full"), (_, "partial"):
-                        manual.append("\(key) → \(mapping.alb)")
-                    default:
-                        manual.append("\(key): \(mapping.alb)")
-                    }
-                }
-                if !ingress.resource.annotations.keys.contains(where: { $0.hasPrefix("alb.ingress.kubernetes.io/certificate-arn") }),
-                   annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil || ingress.resource.body["spec", "tls"] != nil {
-                    annotations["alb.ingress.kubernetes.io/certificate-arn"] = "arn:aws:acm:REGION:ACCOUNT:certificate/REPLACE-ME"
-                }
-                entries.append(Entry(cluster: estate.cluster.name, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
-                                     today: "Ingress (\(ingress.className ?? "default class"))", target: "Ingress, ingressClassName: alb",
-                                     annotations: annotations, manual: manual))
+                entries.append(ingressEntry(ingress, cluster: estate.cluster.name, reference: reference, controller: controller))
             }
         }
         return NetworkPlan(entries: entries)
     }
 
+    private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData,
+                                     controller: (service: String, exposure: LoadBalancerExposure)?) -> Entry {
+        let source = ingress.resource.annotations
+        let exposure = LoadBalancerExposure.of(ingress, reference: reference, controller: controller)
+        var annotations = ["alb.ingress.kubernetes.io/scheme": exposure.target.rawValue, "alb.ingress.kubernetes.io/target-type": "ip"]
+        if !exposure.allowList.isEmpty { annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = exposure.allowList.joined(separator: ",") }
+        var manual: [String] = []
+        for key in source.keys.sorted() where key.hasPrefix(NginxAnnotationWithoutALBEquivalentCheck.prefix) {
+            let name = String(key.dropFirst(NginxAnnotationWithoutALBEquivalentCheck.prefix.count))
+            guard let mapping = reference.nginxAnnotations.first(where: { $0.nginx == name }) else {
+                manual.append("\(key): no known ALB equivalent")
+                continue
+            }
+            switch (name, mapping.support) {
+            case ("ssl-redirect", _), ("force-ssl-redirect", _):
+                annotations["alb.ingress.kubernetes.io/listen-ports"] = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
+                annotations["alb.ingress.kubernetes.io/ssl-redirect"] = "443"
+            case ("backend-protocol", _):
+                let protocolName = (source[key] ?? "HTTP").uppercased()
+                annotations["alb.ingress.kubernetes.io/backend-protocol"] = ["HTTP", "HTTPS"].contains(protocolName) ? protocolName : "HTTP"
+                if !["HTTP", "HTTPS"].contains(protocolName) { manual.append("\(key)=\(protocolName): ALB targets speak HTTP or HTTPS (GRPC through backend-protocol-version)") }
+            case ("affinity", _):
+                annotations["alb.ingress.kubernetes.io/target-group-attributes"] = "stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=86400"
+            case ("whitelist-source-range", _), ("allowlist-source-range", _):
+                break  // carried in inbound-cidrs above
+            case (_, "full"), (_, "partial"):
+                manual.append("\(key) → \(mapping.alb)")
+            default:
+                manual.append("\(key): \(mapping.alb)")
+            }
+        }
+        let tls = ingress.resource.body["spec", "tls"]?.items ?? []
+        let tlsHosts = tls.flatMap { ($0["hosts"]?.items ?? []).compactMap(\.string) }
+        let sslPolicy = source["alb.ingress.kubernetes.io/ssl-policy"]
+        if let sslPolicy { annotations["alb.ingress.kubernetes.io/ssl-policy"] = sslPolicy }
+        if let arn = source["alb.ingress.kubernetes.io/certificate-arn"] {
+            annotations["alb.ingress.kubernetes.io/certificate-arn"] = arn
+        } else if !tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil {
+            annotations["alb.ingress.kubernetes.io/certificate-arn"] = certificatePlaceholder
+            let issuer = source["cert-manager.io/cluster-issuer"].map { "cert-manager ClusterIssuer \($0)" } ?? source["cert-manager.io/issuer"].map { "cert-manager Issuer \($0)" }
+            manual.append("ACM certificate for \(tlsHosts.isEmpty ? "its hosts" : tlsHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
+        }
+        if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
+        let group = groupName(cluster: cluster, namespace: ingress.resource.namespace, scheme: exposure.target,
+                              allowList: exposure.allowList, sslPolicy: sslPolicy)
+        annotations["alb.ingress.kubernetes.io/group.name"] = group
+        return Entry(cluster: cluster, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
+                     today: "Ingress (\(ingress.className ?? "default class"))", exposure: exposure, target: "Ingress, ingressClassName: alb",
+                     group: group, annotations: annotations, manual: manual, tlsHosts: tlsHosts)
+    }
+
+    /// One ALB per (cluster, namespace, scheme, allow-list, TLS policy): inbound-cidrs and the SSL policy apply to the whole ALB
+    /// of an IngressGroup, so Ingresses that differ in them must not share one. A valid group name: lowercase letters, digits,
+    /// `-` and `.`, at most 63 characters, with a short hash of what sets the group apart.
+    static func groupName(cluster: String, namespace: String, scheme: LoadBalancerExposure.Scheme, allowList: [String], sslPolicy: String?) -> String {
+        let base = ImageMigration.ecrRepositoryName("\(cluster)-\(namespace)").replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-")
+        let distinction = allowList.sorted().joined(separator: ",") + "|" + (sslPolicy ?? "")
+        let suffix = (scheme == .internal ? "-int" : "-pub") + (distinction == "|" ? "" : "-" + fnv1a(distinction))
+        var head = String(base.prefix(63 - suffix.count))
+        while let last = head.last, last == "-" || last == "." { head.removeLast() }
+        return head + suffix
+    }
+
+    /// 32-bit FNV-1a, as 8 hex digits: stable across runs and platforms (Swift's Hasher is seeded per process).
+    static func fnv1a(_ text: String) -> String {
+        var hash: UInt32 = 0x811C_9DC5
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
     public var table: Table {
-        Table(columns: ["cluster", "object", "today", "on_eks", "manual_work"], rows: entries.map { entry in
-            [.text(entry.cluster), .text("\(entry.kind)/\(entry.namespace)/\(entry.name)"), .text(entry.today), .text(entry.target),
+        Table(columns: ["cluster", "object", "today", "source_exposure", "on_eks", "scheme", "alb_group", "annotations", "manual_work"], rows: entries.map { entry in
+            [.text(entry.cluster), .text(entry.object), .text(entry.today), .text(entry.exposure.summary), .text(entry.target),
+             .text(entry.exposure.target.rawValue + (entry.exposure.needsDecision ? " (decision needed)" : "")), .text(entry.group ?? ""),
+             .text(entry.annotations.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")),
              .text(entry.manual.joined(separator: "; "))]
         })
     }

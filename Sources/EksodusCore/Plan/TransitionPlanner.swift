@@ -184,7 +184,8 @@ public struct TransitionPlanner {
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
             inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, waveOffset: offset, graph: graph,
                                                  compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
-                                                 identity: identity.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
+                                                 identity: identity.entries.filter { $0.cluster == estate.cluster.name },
+                                                 network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
             offset += planned.placements.map(\.wave).max() ?? 0
         }
         let items = Checklist.build(inputs, images: images, target: request.target)

@@ -71,6 +71,9 @@ public struct ReferenceData: Sendable {
     public var nginxAnnotations: [NginxAnnotation]
     public var pullThroughUpstreams: [PullThroughUpstream]
     public var components: [EKSComponent]
+    public var serviceExposureRules: [ExposureRule]
+    public var ingressExposureRules: [ExposureRule]
+    public var ingressControllerImages: [String]
 
     public struct DataError: Error, CustomStringConvertible {
         public var file: String
@@ -121,7 +124,10 @@ public struct ReferenceData: Sendable {
                 PullThroughUpstream(registry: row["registry"]?.string ?? "", upstreamURL: row["upstreamURL"]?.string ?? "",
                                     prefix: row["prefix"]?.string ?? "", credentials: row["credentials"]?.bool ?? false)
             },
-            components: components(try table("eks-components.yaml", "components"))
+            components: components(try table("eks-components.yaml", "components")),
+            serviceExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "services")),
+            ingressExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "ingresses")),
+            ingressControllerImages: try table("load-balancer-exposure.yaml", "ingressControllerImages").compactMap(\.string)
         )
     }
 

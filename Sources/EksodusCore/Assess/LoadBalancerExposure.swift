@@ -1,0 +1,141 @@
+/// Whether the source platform exposes a Service or Ingress to the internet or only inside its network, and from whom.
+/// The plan keeps that exposure on EKS; where the manifests do not say, it is unknown and becomes a decision, never a guess.
+public struct LoadBalancerExposure: Sendable, Equatable {
+    public enum Scheme: String, Sendable {
+        case `internal`
+        case internetFacing = "internet-facing"
+    }
+
+    /// What the source says; nil when nothing in the manifests does.
+    public var source: Scheme?
+    /// What decided it (the annotation, the address), or why nothing could.
+    public var evidence: String
+    /// CIDRs allowed to reach it today (loadBalancerSourceRanges, allow-list annotations), in source order.
+    public var allowList: [String]
+
+    /// The scheme on EKS: the source's, or internal (the AWS Load Balancer Controller's default) until the team decides.
+    public var target: Scheme { source ?? .internal }
+    public var needsDecision: Bool { source == nil }
+
+    public var summary: String {
+        let scheme = source?.rawValue ?? "unknown"
+        let allowed = allowList.isEmpty ? "" : ", from \(allowList.joined(separator: " "))"
+        return "\(scheme) (\(evidence))\(allowed)"
+    }
+}
+
+extension LoadBalancerExposure {
+    static let serviceAllowListAnnotation = "service.beta.kubernetes.io/load-balancer-source-ranges"
+    static let ingressAllowListAnnotations = ["alb.ingress.kubernetes.io/inbound-cidrs", "nginx.ingress.kubernetes.io/whitelist-source-range",
+                                              "nginx.ingress.kubernetes.io/allowlist-source-range"]
+    /// Annotations by which in-cluster load balancers (MetalLB, kube-vip) pin the address they announce.
+    static let addressAnnotations = ["metallb.universe.tf/loadBalancerIPs", "metallb.io/loadBalancerIPs", "kube-vip.io/loadbalancerIPs"]
+
+    /// The exposure of a Service of type LoadBalancer or NodePort.
+    public static func of(_ service: Estate.Service, reference: ReferenceData) -> LoadBalancerExposure {
+        let annotations = service.resource.annotations
+        let body = service.resource.body
+        var allowList = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string)
+        if allowList.isEmpty, let ranges = annotations[serviceAllowListAnnotation] { allowList = cidrs(ranges) }
+        if let (scheme, evidence) = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil) {
+            return LoadBalancerExposure(source: scheme, evidence: evidence, allowList: allowList)
+        }
+        let pinned = [body["spec", "loadBalancerIP"]?.string].compactMap { $0 } + addressAnnotations.compactMap { annotations[$0] }.flatMap(cidrs)
+        if let address = pinned.first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
+            return LoadBalancerExposure(source: range.isPrivate ? .internal : .internetFacing,
+                                        evidence: "its address \(address) is \(range.isPrivate ? "private" : "public")", allowList: allowList)
+        }
+        if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
+        let why = service.type == "NodePort" ? "a NodePort is reached on the nodes' own addresses, which the manifests do not give"
+                                             : "no annotation or address in the manifests says internal or internet-facing"
+        return LoadBalancerExposure(source: nil, evidence: why, allowList: allowList)
+    }
+
+    /// The exposure of an Ingress's load balancer.
+    public static func of(_ ingress: Estate.Ingress, reference: ReferenceData,
+                          controller: (service: String, exposure: LoadBalancerExposure)? = nil) -> LoadBalancerExposure {
+        let annotations = ingress.resource.annotations
+        let allowList = ingressAllowListAnnotations.compactMap { annotations[$0] }.flatMap(cidrs)
+        if let (scheme, evidence) = fromRules(reference.ingressExposureRules, annotations: annotations, className: ingress.className) {
+            return LoadBalancerExposure(source: scheme, evidence: evidence, allowList: allowList)
+        }
+        if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
+        if let controller, let scheme = controller.exposure.source {
+            return LoadBalancerExposure(source: scheme, evidence: "served by ingress controller Service \(controller.service), \(controller.exposure.summary)",
+                                        allowList: allowList)
+        }
+        return LoadBalancerExposure(source: nil, evidence: "its ingress controller's Service decides, and nothing in the Ingress says which", allowList: allowList)
+    }
+
+    /// An allow-list decides when it is all private (internal clients only) or admits a public range (internet clients).
+    private static func fromAllowList(_ allowList: [String]) -> LoadBalancerExposure? {
+        let ranges = allowList.compactMap(IPv4Range.init)
+        guard !ranges.isEmpty, ranges.count == allowList.count else { return nil }
+        if let open = zip(allowList, ranges).first(where: { !$0.1.isPrivate }) {
+            return LoadBalancerExposure(source: .internetFacing, evidence: "its allow-list admits the public range \(open.0)", allowList: allowList)
+        }
+        return LoadBalancerExposure(source: .internal, evidence: "its allow-list admits only private ranges", allowList: allowList)
+    }
+
+    /// The exposure shared by every ingress controller Service of a cluster (ingress-nginx, Traefik…), or nil when they
+    /// disagree, say nothing, or there is none: what an Ingress that says nothing itself inherits.
+    public static func ingressController(of estate: Estate, reference: ReferenceData) -> (service: String, exposure: LoadBalancerExposure)? {
+        let controllers = estate.services.filter { $0.type == "LoadBalancer" || $0.type == "NodePort" }.filter { service in
+            estate.workloads.contains { workload in
+                workload.namespace == service.resource.namespace && workload.matches(service.selector) && workload.containers.contains { container in
+                    let repository = container.image.map { ImageReference($0).repository } ?? ""
+                    return reference.ingressControllerImages.contains { repository == $0 || repository.hasSuffix("/" + $0) }
+                }
+            }
+        }
+        let exposures = controllers.map { ("\($0.resource.namespace)/\($0.resource.name)", of($0, reference: reference)) }
+        guard let first = exposures.first, first.1.source != nil, exposures.allSatisfy({ $0.1.source == first.1.source }) else { return nil }
+        return first
+    }
+
+    private static func fromRules(_ rules: [ReferenceData.ExposureRule], annotations: [String: String], className: String?) -> (Scheme, String)? {
+        for rule in rules {
+            // The ingress-class rule also reads spec.ingressClassName, which replaced the annotation.
+            let value = annotations[rule.annotation] ?? (rule.annotation == "kubernetes.io/ingress.class" ? className : nil)
+            if let value, let scheme = rule.scheme(for: value) {
+                return (scheme, "\(rule.platform): \(rule.annotation)=\(value)")
+            }
+        }
+        return nil
+    }
+
+    static func cidrs(_ text: String) -> [String] {
+        text.split { $0 == "," || $0 == " " || $0 == "\n" }.map(String.init).filter { !$0.isEmpty }
+    }
+}
+
+/// An IPv4 address or CIDR block, enough to tell private address space (RFC 1918, shared 100.64/10, loopback) from public.
+struct IPv4Range: Equatable {
+    let address: UInt32
+    let prefix: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return nil }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for octet in octets {
+            guard octet.count <= 3, let byte = UInt8(octet) else { return nil }
+            value = value << 8 | UInt32(byte)
+        }
+        let prefix = parts.count == 2 ? Int(parts[1]) : 32
+        guard let prefix, (0...32).contains(prefix) else { return nil }
+        self.address = value
+        self.prefix = prefix
+    }
+
+    private static let privateBlocks: [(UInt32, Int)] = [(0x0A00_0000, 8), (0xAC10_0000, 12), (0xC0A8_0000, 16), (0x6440_0000, 10), (0x7F00_0000, 8)]
+
+    /// Whether the whole range lies in private address space.
+    var isPrivate: Bool {
+        Self.privateBlocks.contains { block, blockPrefix in
+            prefix >= blockPrefix && (address >> UInt32(32 - blockPrefix)) == (block >> UInt32(32 - blockPrefix))
+        }
+    }
+}
