@@ -99,6 +99,7 @@ final class InjectionTests: XCTestCase {
             let script = plan.images.script(tool: tool, generatedAt: "2026-11-22T00:00:00Z")
             for hostile in Self.hostileImages { XCTAssertFalse(script.contains(hostile), "\(tool) script carries \(hostile.debugDescription)") }
             XCTAssertFalse(script.contains("PWNED"), "\(tool)")
+            XCTAssertTrue(script.contains("# Left out: \(Self.hostileImages.count) image reference(s) that do not parse"), "\(tool)")
             let file = work.appendingPathComponent("migrate.sh")
             try script.write(to: file, atomically: true, encoding: .utf8)
             XCTAssertEqual(try run("/bin/bash", ["-n", file.path], in: work).status, 0, "bash -n (\(tool))")

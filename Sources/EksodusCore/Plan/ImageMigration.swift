@@ -194,6 +194,10 @@ public struct ImageMigration: Sendable {
                 lines.append("copy_image \(quote(source)) \"${REGISTRY}\"\(quote(target))")
             }
         }
+        let rejected = entries.filter { $0.method == .rejected }.count
+        if rejected > 0 {
+            lines += ["", "# Left out: \(rejected) image reference(s) that do not parse (method rejected in eksodus images)."]
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
