@@ -361,6 +361,23 @@ final class InjectionTests: XCTestCase {
             .compactMap { $0["name"]?.string }, hostile + Self.hostileNames)
     }
 
+    func testInventoryListingsOfHostileNamesRoundTripThroughCSVAndStayOneRowPerWorkload() throws {
+        var files: [String: String] = [:]
+        for (index, name) in Self.hostileNames.enumerated() { files["w\(index).json"] = deployment(name + ",x", images: ["nginx:1.25"]) }
+        let (_, database) = try plan(files)
+        let listing = try InventoryQuery().table(.workloads, in: database)
+        XCTAssertEqual(listing.rows.count, Self.hostileNames.count)
+        let names = listing.column("name").map(\.display)
+        XCTAssertEqual(Set(names), Set(Self.hostileNames.map { $0 + ",x" }))
+        let records = parseCSV(TableRenderer.csv(listing))
+        XCTAssertEqual(records.count, listing.rows.count + 1)
+        let nameColumn = try XCTUnwrap(listing.columns.firstIndex(of: "name"))
+        XCTAssertEqual(records.dropFirst().map { $0[nameColumn] }, names)
+        XCTAssertEqual(TableRenderer.text(listing).split(separator: "\n", omittingEmptySubsequences: false).count, listing.rows.count + 2)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(TableRenderer.json(listing).utf8)) as? [[String: Any]])
+        XCTAssertEqual(json.compactMap { $0["name"] as? String }, names)
+    }
+
     /// RFC 4180, by scalar.
     func parseCSV(_ text: String) -> [[String]] {
         var records: [[String]] = [], record: [String] = [], field = ""

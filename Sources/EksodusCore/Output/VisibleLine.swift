@@ -31,4 +31,6 @@ extension Unicode.Scalar {
         default: return false
         }
     }
+
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

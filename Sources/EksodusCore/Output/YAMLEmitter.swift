@@ -109,7 +109,3 @@ enum YAMLEmitter {
         }
     }
 }
-
-extension Unicode.Scalar {
-    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
-}
