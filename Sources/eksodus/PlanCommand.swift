@@ -63,7 +63,7 @@ struct PlanCommand: ParsableCommand {
         print(PlanOutline.text(plan), terminator: "")
         if let eksctl {
             try FileManager.default.createDirectory(atPath: eksctl, withIntermediateDirectories: true)
-            for config in plan.eksctlConfigs {
+            for config in try plan.eksctlConfigs() {
                 let path = URL(fileURLWithPath: eksctl).appendingPathComponent(config.file).path
                 try config.yaml.write(toFile: path, atomically: true, encoding: .utf8)
                 printError("wrote \(path)")

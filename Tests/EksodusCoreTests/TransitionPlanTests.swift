@@ -122,8 +122,8 @@ final class TransitionPlanTests: XCTestCase {
         let folder = try temporaryFolder(self)
         let demo = try Demo(folder: folder, now: fixedNow).run()
         let (plan, _) = try plan([], database: try AppDatabase.open(path: demo.databasePath), name: "eksctl-test")
-        XCTAssertEqual(plan.eksctlConfigs.count, 2)
-        for (cluster, _, yaml) in plan.eksctlConfigs {
+        XCTAssertEqual(try plan.eksctlConfigs().count, 2)
+        for (cluster, _, yaml) in try plan.eksctlConfigs() {
             let config = try XCTUnwrap(try ManifestText.objects(yaml).first)
             XCTAssertEqual(config["apiVersion"]?.string, "eksctl.io/v1alpha5")
             XCTAssertEqual(config["kind"]?.string, "ClusterConfig")

@@ -55,7 +55,7 @@ public struct Demo {
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let planFolder = folder.appendingPathComponent("plan")
         try FileManager.default.createDirectory(at: planFolder, withIntermediateDirectories: true)
-        for config in plan.eksctlConfigs {
+        for config in try plan.eksctlConfigs() {
             try Data(config.yaml.utf8).write(to: planFolder.appendingPathComponent(config.file))
         }
         try Data(plan.images.script(generatedAt: Timestamp.string(now)).utf8).write(to: planFolder.appendingPathComponent("migrate-images.sh"))

@@ -41,6 +41,35 @@ public struct ImageReference: Equatable, Sendable {
 
     public var isDockerHub: Bool { registry == "docker.io" }
 
+    /// Why `reference` is not an image reference by the distribution/reference grammar
+    /// (`[domain[:port]/]path[:tag][@algorithm:hex]`, lower-case path, tag `[\w][\w.-]{0,127}`, name under 256 characters), or nil when it is one.
+    public static func problem(with reference: String) -> String? {
+        if reference.isEmpty { return "empty image" }
+        if reference.utf8.count > 1024 { return "longer than any image reference" }
+        if reference.unicodeScalars.contains(where: { $0.isInvisible || $0 == " " }) { return "contains spaces or control characters" }
+        guard reference.range(of: grammar, options: .regularExpression) != nil else {
+            return "not a valid image reference ([registry/]path[:tag][@algorithm:hex], lower-case path)"
+        }
+        let parsed = ImageReference(reference)
+        let written = reference.count - (parsed.tag.map { $0.count + 1 } ?? 0) - (parsed.digest.map { $0.count + 1 } ?? 0)
+        if written > 255 { return "name longer than 255 characters" }
+        return nil
+    }
+
+    /// The reference grammar of github.com/distribution/reference (ASCII `\w`), anchored at both ends.
+    static let grammar: String = {
+        let alphaNumeric = "[a-z0-9]+"
+        let separator = "(?:[._]|__|[-]+)"
+        let pathComponent = "\(alphaNumeric)(?:\(separator)\(alphaNumeric))*"
+        let domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+        let host = "(?:\(domainComponent)(?:\\.\(domainComponent))*|\\[[a-fA-F0-9:]+\\])"
+        let domain = "\(host)(?::[0-9]+)?"
+        let name = "(?:\(domain)/)?\(pathComponent)(?:/\(pathComponent))*"
+        let tag = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+        let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+        return "\\A\(name)(?::\(tag))?(?:@\(digest))?\\z"
+    }()
+
     /// The fully qualified reference: registry/repository, then `:tag` (latest when neither tag nor digest) and `@digest`.
     public var normalized: String {
         var text = registry + "/" + repository

@@ -60,7 +60,8 @@ public enum JSONWriter {
     public static func writeString(_ text: String, to out: inout String) {
         out += "\""
         var needsEscape = false
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029 and the BOM are escaped, as libyaml (which reads this JSON back) refuses or folds them raw.
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
             needsEscape = true
             break
         }
@@ -75,7 +76,7 @@ public enum JSONWriter {
                 case "\r": out += "\\r"
                 case "\t": out += "\\t"
                 default:
-                    if scalar.value < 0x20 {
+                    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF {
                         let hex = String(scalar.value, radix: 16)
                         out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                     } else {

@@ -43,12 +43,14 @@ public enum TableRenderer {
         }
     }
 
-    /// Aligned columns with upper-case headers, as kubectl prints them.
+    /// Aligned columns with upper-case headers, as kubectl prints them; a line break or control character in a cell
+    /// is shown escaped (`\n`), so one row stays one line.
     public static func text(_ table: Table) -> String {
-        let headers = table.columns.map { $0.uppercased() }
+        let headers = table.columns.map { $0.uppercased().visibleLine }
+        let cells = table.rows.map { $0.map(\.display.visibleLine) }
         var widths = headers.map(\.count)
-        for row in table.rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.display.count) }
+        for row in cells {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
         func line(_ cells: [String]) -> String {
             var text = ""
@@ -62,7 +64,7 @@ public enum TableRenderer {
             return text
         }
         var lines = [line(headers)]
-        for row in table.rows { lines.append(line(row.map(\.display))) }
+        for row in cells { lines.append(line(row)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -86,29 +88,31 @@ public enum TableRenderer {
         return out + "]\n"
     }
 
-    /// A YAML sequence of mappings, one per row; strings are JSON-quoted, which YAML reads as the same strings.
+    /// A YAML sequence of mappings, one per row, written by libyaml with every string double-quoted.
     public static func yaml(_ table: Table) -> String {
         guard !table.rows.isEmpty else { return "[]\n" }
-        var out = ""
-        for row in table.rows {
-            for (index, cell) in row.enumerated() {
-                out += index == 0 ? "- " : "  "
-                out += table.columns[index] + ": "
+        let value = YAMLValue.sequence(table.rows.map { row in
+            .mapping(zip(table.columns, row).map { column, cell in
                 switch cell {
-                case .text(let text): JSONWriter.writeString(text, to: &out)
-                case .integer(let value): out += String(value)
-                case .null: out += "null"
+                case .text(let text): return (column, .string(text))
+                case .integer(let number): return (column, .int(number))
+                case .null: return (column, .null)
                 }
-                out += "\n"
-            }
+            })
+        })
+        do {
+            return try YAMLEmitter.emit(value)
+        } catch {
+            // Only a libyaml failure (out of memory) gets here; JSON is YAML too.
+            return json(table)
         }
-        return out
     }
 
     /// RFC 4180 CSV with a header row.
     public static func csv(_ table: Table) -> String {
         func field(_ text: String) -> String {
-            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         var lines = [table.columns.map(field).joined(separator: ",")]

@@ -126,7 +126,7 @@ public struct ComputePlan: Sendable {
             "Private cluster: add VPC endpoints for ECR (api, dkr), S3 (gateway), STS, EC2, ELB and CloudWatch Logs; the Cluster Autoscaler then needs a static instance list (no EC2 DescribeInstanceTypes across regions).",
             "Install the AWS Load Balancer Controller (Helm) with an IAM role before wave 1.",
         ] + (networkPolicy ? ["NetworkPolicies found: enable the VPC CNI network policy agent (vpc-cni configuration enableNetworkPolicy: \"true\")."] : [])
-        let name = ImageMigration.ecrRepositoryName("\(estate.cluster.name)-eks").replacingOccurrences(of: "/", with: "-")
+        let name = EKSClusterName.make(estate.cluster.name)
         return ComputePlan(cluster: estate.cluster.name, eksClusterName: name, nodeGroups: groups,
                            fargateProfiles: fargateNamespaces.isEmpty ? [] : [FargateProfile(name: "apps", namespaces: Array(fargateNamespaces.prefix(5)))]
                                + stride(from: 5, to: fargateNamespaces.count, by: 5).map { start in

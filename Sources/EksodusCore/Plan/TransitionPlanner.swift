@@ -25,6 +25,15 @@ public struct PlanRequest: Sendable {
     }
 }
 
+extension PlanRequest {
+    /// Refuses a region, account or wave size that is not what AWS and the planner accept: none reaches the inventory or a script.
+    public func validate() throws {
+        guard AWSIdentifiers.isAccountID(accountID) else { throw TransitionPlanner.PlanError.invalidAccount(accountID) }
+        guard AWSIdentifiers.isRegion(region) else { throw TransitionPlanner.PlanError.invalidRegion(region) }
+        if let maxWaveSize, maxWaveSize < 1 { throw TransitionPlanner.PlanError.invalidWaveSize }
+    }
+}
+
 /// Phase two's result: the plan as stored, and every section computed for it.
 public struct TransitionPlan: Sendable {
     public struct Wave: Sendable {
@@ -60,12 +69,18 @@ public struct TransitionPlan: Sendable {
     var placements: [(WavePlanner.Placement, Int)]
     var graphs: [DependencyGraph]
 
-    /// The eksctl ClusterConfig of each planned cluster, by source cluster name.
-    public var eksctlConfigs: [(cluster: String, file: String, yaml: String)] {
-        compute.map { plan in
-            (plan.cluster, plan.eksClusterName + ".yaml",
-             EksctlConfig.yaml(plan, identity: identity.entries.filter { $0.cluster == plan.cluster }, version: request.target,
-                               region: request.region, accountID: request.accountID))
+    /// The eksctl ClusterConfig of each planned cluster, by source cluster name; refuses two clusters that would share a file.
+    public func eksctlConfigs() throws -> [(cluster: String, file: String, yaml: String)] {
+        var owners: [String: String] = [:]
+        return try compute.map { plan in
+            let file = plan.eksClusterName + ".yaml"
+            if let other = owners[file.lowercased()] {
+                throw TransitionPlanner.PlanError.clusterNameCollision(file: file, clusters: [other, plan.cluster])
+            }
+            owners[file.lowercased()] = plan.cluster
+            return (plan.cluster, file,
+                    try EksctlConfig.yaml(plan, identity: identity.entries.filter { $0.cluster == plan.cluster }, version: request.target,
+                                          region: request.region, accountID: request.accountID))
         }
     }
 }
@@ -87,20 +102,21 @@ public struct TransitionPlanner {
         case invalidAccount(String)
         case invalidRegion(String)
         case invalidWaveSize
+        case clusterNameCollision(file: String, clusters: [String])
 
         public var description: String {
             switch self {
-            case .invalidAccount(let value): return "--account-id must be 12 digits, not '\(value)'"
-            case .invalidRegion(let value): return "--region must look like eu-west-1, not '\(value)'"
+            case .invalidAccount(let value): return "--account-id must be 12 digits, not '\(value.visibleLine)'"
+            case .invalidRegion(let value): return "--region must be an AWS region in lower case, such as eu-west-1 or us-gov-west-1, not '\(value.visibleLine)'"
             case .invalidWaveSize: return "--max-wave-size must be at least 1"
+            case .clusterNameCollision(let file, let clusters):
+                return "clusters \(clusters.map { "'\($0.visibleLine)'" }.joined(separator: " and ")) would both be written to \(file)"
             }
         }
     }
 
     public func run(_ request: PlanRequest) throws -> TransitionPlan {
-        guard request.accountID.count == 12, request.accountID.allSatisfy(\.isNumber) else { throw PlanError.invalidAccount(request.accountID) }
-        guard request.region.split(separator: "-").count >= 3 else { throw PlanError.invalidRegion(request.region) }
-        if let size = request.maxWaveSize, size < 1 { throw PlanError.invalidWaveSize }
+        try request.validate()
         let assessor = Assessor(database: database, reference: reference, settings: settings)
         return try database.writer.write { db in
             // One reading of the inventory serves the assessment and the plan.

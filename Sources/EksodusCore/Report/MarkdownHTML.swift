@@ -16,6 +16,7 @@ enum MarkdownHTML {
         var table: [[String]] = []
         var code: [String]?
         var codeLanguage = ""
+        var fenceLength = 0
         var usedIDs: [String: Int] = [:]
 
         func flushParagraph() {
@@ -45,7 +46,8 @@ enum MarkdownHTML {
 
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if var block = code {
-                if line.hasPrefix("```") {
+                let trimmedLine = line.trimmingWhitespace()
+                if trimmedLine.count >= fenceLength && trimmedLine.allSatisfy({ $0 == "`" }) {
                     let body = escape(block.joined(separator: "\n"))
                     if codeLanguage == "mermaid" {
                         html.append("<p class=\"diagram-note\">Mermaid diagram (source shown; paste it into any Mermaid viewer to draw it):</p>\n<pre class=\"mermaid-source\"><code>\(body)</code></pre>")
@@ -61,7 +63,8 @@ enum MarkdownHTML {
             }
             if line.hasPrefix("```") {
                 flushAll()
-                codeLanguage = String(line.dropFirst(3)).trimmingWhitespace()
+                fenceLength = line.prefix { $0 == "`" }.count
+                codeLanguage = String(line.dropFirst(fenceLength)).trimmingWhitespace()
                 code = []
                 continue
             }
@@ -84,14 +87,9 @@ enum MarkdownHTML {
             if trimmed.hasPrefix("|") {
                 flushParagraph()
                 flushList()
-                var cells = trimmed.dropFirst().split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+                var cells = tableCells(String(trimmed.dropFirst()))
                 if cells.last == "" { cells.removeLast() }
-                // "\|" inside a cell is an escaped bar: join the pieces back.
-                var merged: [String] = []
-                for cell in cells {
-                    if let last = merged.last, last.hasSuffix("\\") { merged[merged.count - 1] = String(last.dropLast()) + "|" + cell } else { merged.append(cell) }
-                }
-                table.append(merged)
+                table.append(cells)
                 continue
             }
             if trimmed.hasPrefix("- ") {
@@ -120,6 +118,29 @@ enum MarkdownHTML {
         return Page(title: title, body: html.joined(separator: "\n"), toc: tocHTML)
     }
 
+    /// Splits a table row at its unescaped bars; escapes stay for `inline` to resolve.
+    static func tableCells(_ row: String) -> [String] {
+        var cells: [String] = []
+        var cell = ""
+        var escaped = false
+        for character in row {
+            if escaped {
+                cell.append(character)
+                escaped = false
+            } else if character == "\\" {
+                cell.append(character)
+                escaped = true
+            } else if character == "|" {
+                cells.append(cell.trimmingWhitespace())
+                cell = ""
+            } else {
+                cell.append(character)
+            }
+        }
+        cells.append(cell.trimmingWhitespace())
+        return cells
+    }
+
     static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
@@ -134,28 +155,81 @@ enum MarkdownHTML {
         return out
     }
 
-    /// `code`, **bold** and _emphasis_, on escaped text.
+    /// `code` (delimited by runs of any length), backslash escapes, **bold** and _emphasis_; everything HTML-escaped.
     static func inline(_ text: String) -> String {
         var out = ""
-        var rest = Substring(text)
-        while let tick = rest.firstIndex(of: "`") {
-            out += styled(String(rest[..<tick]))
-            let after = rest[rest.index(after: tick)...]
-            guard let close = after.firstIndex(of: "`") else {
-                rest = rest[tick...]
-                break
+        var plainRun = ""
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\", index + 1 < characters.count, let scalar = characters[index + 1].unicodeScalars.first,
+               characters[index + 1].unicodeScalars.count == 1, isASCIIPunctuation(scalar) {
+                // An escaped character is literal: kept out of the markup until the run is styled.
+                plainRun.unicodeScalars.append(Unicode.Scalar(escapedBase + scalar.value) ?? scalar)
+                index += 2
+                continue
             }
-            out += "<code>" + escape(String(after[..<close])) + "</code>"
-            rest = after[after.index(after: close)...]
+            if character == "`" {
+                var run = 0
+                while index + run < characters.count && characters[index + run] == "`" { run += 1 }
+                if let close = closingRun(characters, from: index + run, length: run) {
+                    var content = String(characters[(index + run)..<close])
+                    if content.count >= 2, content.hasPrefix(" "), content.hasSuffix(" "), content.contains(where: { $0 != " " }) {
+                        content = String(content.dropFirst().dropLast())
+                    }
+                    out += styled(plainRun) + "<code>" + escape(content) + "</code>"
+                    plainRun = ""
+                    index = close + run
+                    continue
+                }
+                // No closing run: the stray backticks are dropped.
+                index += run
+                continue
+            }
+            plainRun.append(character)
+            index += 1
         }
-        if !rest.isEmpty { out += styled(String(rest.replacingOccurrences(of: "`", with: ""))) }
-        return out
+        return out + styled(plainRun)
+    }
+
+    static func isASCIIPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value > 0x20 && scalar.value < 0x7F && !scalar.isASCIILetter && !("0"..."9").contains(scalar)
+    }
+
+    /// Escaped ASCII punctuation is carried through styling as a private-use scalar at this offset.
+    private static let escapedBase: UInt32 = 0x10_0000
+
+    private static func closingRun(_ characters: [Character], from start: Int, length: Int) -> Int? {
+        var index = start
+        while index < characters.count {
+            guard characters[index] == "`" else { index += 1; continue }
+            var run = 0
+            while index + run < characters.count && characters[index + run] == "`" { run += 1 }
+            if run == length { return index }
+            index += run
+        }
+        return nil
     }
 
     private static func styled(_ text: String) -> String {
         var out = escape(text)
         out = replacePairs(out, marker: "**", open: "<strong>", close: "</strong>")
         if out.hasPrefix("_") && out.hasSuffix("_") && out.count > 2 { out = "<em>" + out.dropFirst().dropLast() + "</em>" }
+        return unescapeLiterals(out)
+    }
+
+    /// Turns the placeholders of escaped characters back into (HTML-escaped) characters.
+    private static func unescapeLiterals(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value >= escapedBase && $0.value < escapedBase + 0x80 }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value >= escapedBase && scalar.value < escapedBase + 0x80, let literal = Unicode.Scalar(scalar.value - escapedBase) {
+                out += escape(String(literal))
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
         return out
     }
 
@@ -175,8 +249,20 @@ enum MarkdownHTML {
         return out.trimmingCharacters(in: ["-"])
     }
 
-    /// Heading text without Markdown marks.
+    /// Heading text without Markdown marks or escapes.
     static func plain(_ text: String) -> String {
-        text.replacingOccurrences(of: "`", with: "").replacingOccurrences(of: "**", with: "")
+        var out = ""
+        var escaped = false
+        for character in text.replacingOccurrences(of: "**", with: "") {
+            if escaped {
+                out.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character != "`" {
+                out.append(character)
+            }
+        }
+        return out
     }
 }

@@ -2,9 +2,7 @@
 enum MarkdownTable {
     static func render(_ table: Table) -> String {
         guard !table.rows.isEmpty else { return "_None._\n" }
-        func cell(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        }
+        func cell(_ text: String) -> String { MarkdownText.escape(text) }
         var lines = ["| " + table.columns.map { cell($0.replacingOccurrences(of: "_", with: " ")) }.joined(separator: " | ") + " |",
                      "|" + table.columns.map { _ in " --- |" }.joined()]
         for row in table.rows {

@@ -5,8 +5,19 @@ enum MermaidDiagram {
         "n_" + String(text.map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 
+    /// A quoted label on one line; `#`, `"`, `<` and `>` as Mermaid entity codes, so a name can neither end the label nor carry HTML.
     static func label(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "'") + "\""
+        var out = "\""
+        for character in text.visibleLine {
+            switch character {
+            case "#": out += "#35;"
+            case "\"": out += "#quot;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            default: out.append(character)
+            }
+        }
+        return out + "\""
     }
 
     /// One subgraph per wave; an edge from each provider to its consumers.

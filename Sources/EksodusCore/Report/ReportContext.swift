@@ -26,10 +26,14 @@ struct ReportContext {
         generatedAt = Timestamp.string(now)
     }
 
+    /// Values from the inventory and flags reach the templates escaped (`MarkdownText`); `…Code` and `…Block` keys are
+    /// finished code spans and fenced blocks.
     private var header: [String: Any] {
-        ["generatedAt": generatedAt, "planName": plan.request.name, "target": plan.request.target.description,
-         "region": plan.request.region, "accountID": plan.request.accountID]
+        ["generatedAt": generatedAt, "planName": md(plan.request.name), "planNameCode": MarkdownText.code(plan.request.name),
+         "target": plan.request.target.description, "region": md(plan.request.region), "accountID": md(plan.request.accountID)]
     }
+
+    private func md(_ text: String) -> String { MarkdownText.escape(text) }
 
     static func where_(_ finding: Finding) -> String {
         guard let file = finding.sourceFile, !file.isEmpty else { return "" }
@@ -92,7 +96,7 @@ struct ReportContext {
                 hardest.rows.append([.text(workload.label), .text(profile.complexity), .integer(profile.complexityScore), .text(profile.stateful ? "yes" : "no"),
                                      .integer(cluster.findings.filter { $0.workloadID == workload.id && $0.severity == .blocker }.count)])
             }
-            return ["name": cluster.cluster.name, "environment": cluster.cluster.environment, "version": cluster.cluster.kubernetesVersion ?? "unknown",
+            return ["name": md(cluster.cluster.name), "environment": md(cluster.cluster.environment), "version": md(cluster.cluster.kubernetesVersion ?? "unknown"),
                     "readiness": cluster.readiness, "blockers": cluster.count(.blocker), "warnings": cluster.count(.warning), "infos": cluster.count(.info),
                     "objects": estate?.resources.count ?? 0, "workloads": cluster.workloads.count - cluster.systemWorkloads.count,
                     "systemWorkloads": cluster.systemWorkloads.count, "inventoryTable": MarkdownTable.render(inventory),
@@ -152,16 +156,17 @@ struct ReportContext {
 
     // MARK: Plan
 
-    var planReport: [String: Any] {
+    func planReport() throws -> [String: Any] {
         var context = header
         if let calendar = versionCalendar(on: plan.assessment.date) { context["calendar"] = calendar }
         context["wavesMermaid"] = MermaidDiagram.waves(plan)
         context["waves"] = plan.waves.map { wave -> [String: Any] in
             var table = Table(columns: ["workload", "why this wave"])
             for workload in wave.workloads { table.rows.append([.text(workload.label), .text(workload.reason)]) }
-            return ["number": wave.number, "cluster": wave.cluster, "table": MarkdownTable.render(table)]
+            return ["number": wave.number, "cluster": md(wave.cluster), "table": MarkdownTable.render(table)]
         }
-        context["cycles"] = plan.cycles.map { ["members": $0.joined(separator: " ↔ ")] }
+        context["wavesMermaidBlock"] = MarkdownText.fence(MermaidDiagram.waves(plan), language: "mermaid")
+        context["cycles"] = plan.cycles.map { ["members": md($0.joined(separator: " ↔ "))] }
         var dependencies = Table(columns: ["cluster", "consumer", "provider", "evidence"])
         for dependency in plan.dependencies {
             dependencies.rows.append([.text(dependency.cluster), .text(dependency.consumer), .text(dependency.provider), .text(dependency.evidence)])
@@ -177,11 +182,12 @@ struct ReportContext {
         context["storageClasses"] = StoragePlan.storageClassManifests
         context["networkTable"] = MarkdownTable.render(plan.network.table)
         context["identityTable"] = MarkdownTable.render(plan.identity.table)
+        let configs = try plan.eksctlConfigs()
         context["compute"] = plan.compute.map { compute -> [String: Any] in
-            let config = plan.eksctlConfigs.first { $0.cluster == compute.cluster }
-            return ["cluster": compute.cluster, "eksName": compute.eksClusterName, "table": MarkdownTable.render(compute.table),
-                    "fargate": compute.fargateProfiles.map { ["name": $0.name, "namespaces": $0.namespaces.joined(separator: ", ")] },
-                    "notes": compute.notes.map { ["text": $0] }, "eksctl": config?.yaml ?? ""]
+            let yaml = configs.first { $0.cluster == compute.cluster }?.yaml ?? ""
+            return ["cluster": md(compute.cluster), "eksName": md(compute.eksClusterName), "table": MarkdownTable.render(compute.table),
+                    "fargate": compute.fargateProfiles.map { ["name": md($0.name), "nameCode": MarkdownText.code($0.name), "namespaces": md($0.namespaces.joined(separator: ", "))] },
+                    "notes": compute.notes.map { ["text": md($0)] }, "eksctl": yaml, "eksctlBlock": MarkdownText.fence(yaml, language: "yaml")]
         }
         let states = itemsByKey
         context["phases"] = PlanItem.Phase.allCases.map { phase -> [String: Any] in
@@ -189,7 +195,8 @@ struct ReportContext {
                 let state = states[item.key] ?? .pending
                 let mark = state == .done || state == .skipped ? "x" : " "
                 let suffix = state == .pending || state == .done ? "" : " _(\(state.rawValue.replacingOccurrences(of: "_", with: " ")))_"
-                return ["mark": mark, "key": item.key, "title": item.title, "suffix": suffix, "wave": item.wave.map { "wave \($0) · " } ?? ""]
+                return ["mark": mark, "key": md(item.key), "keyCode": MarkdownText.code(item.key), "title": md(item.title), "suffix": suffix,
+                        "wave": item.wave.map { "wave \($0) · " } ?? ""]
             }]
         }
         return context
@@ -206,6 +213,7 @@ struct ReportContext {
         var context = header
         context["percent"] = status.overall.percent
         context["progressMermaid"] = MermaidDiagram.progress(status)
+        context["progressMermaidBlock"] = MarkdownText.fence(MermaidDiagram.progress(status), language: "mermaid")
         context["phaseTable"] = MarkdownTable.render(CutoverStatus.table("phase", status.phases))
         context["waveTable"] = MarkdownTable.render(CutoverStatus.table("wave", status.waves))
         context["blockedTable"] = MarkdownTable.render(Table(columns: ["item", "title", "reason"], rows: status.blocked.map { item in
@@ -222,9 +230,10 @@ struct ReportContext {
 
     var images: [String: Any] {
         var context = header
-        context["registry"] = plan.images.registryHost
+        context["registry"] = md(plan.images.registryHost)
+        context["registryCode"] = MarkdownText.code(plan.images.registryHost)
         context["count"] = plan.images.entries.count
-        let groups = Dictionary(grouping: plan.images.entries, by: { $0.image.registry })
+        let groups = Dictionary(grouping: plan.images.entries, by: { $0.method == .rejected ? "invalid image references" : $0.image.registry })
         context["groups"] = groups.keys.sorted().map { registry -> [String: Any] in
             let entries = groups[registry] ?? []
             let table = Table(columns: ["image", "method", "ecr repository", "target", "workloads", "warnings"], rows: entries.map { entry in
@@ -234,8 +243,8 @@ struct ReportContext {
             let only = ImageMigration(region: plan.images.region, accountID: plan.images.accountID, prefix: plan.images.prefix, entries: entries)
             let commands = only.script(generatedAt: generatedAt).split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { ($0.hasPrefix("ensure_") || $0.hasPrefix("copy_image")) && !$0.hasSuffix("{") }.joined(separator: "\n")
-            return ["registry": registry, "class": entries.first?.sourceClass ?? "", "count": entries.count, "table": MarkdownTable.render(table),
-                    "commands": commands]
+            return ["registry": md(registry), "class": md(entries.first?.sourceClass ?? ""), "count": entries.count, "table": MarkdownTable.render(table),
+                    "commands": commands, "commandsBlock": MarkdownText.fence(commands, language: "sh")]
         }
         return context
     }

@@ -49,7 +49,7 @@ public struct ReportRenderer {
             let values: [String: Any]
             switch report {
             case .assessment: values = context.assessment
-            case .plan: values = context.planReport
+            case .plan: values = try context.planReport()
             case .cutover: values = context.cutover
             default: values = context.images
             }
