@@ -138,3 +138,41 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertNil(IPv4Range("10.0.0.0/33"))
     }
 }
+
+/// On-premises dependencies: private names and addresses are found, cluster-local and public names are not.
+final class OnPremisesDependencyTests: XCTestCase {
+    func testRealAppsCallingOnlyClusterServicesHaveNoOnPremisesFindings() throws {
+        let fixtures = try requireFixtures()
+        func onPremises(_ entry: String) throws -> [String] {
+            let database = try AppDatabase.inMemory()
+            try importPaths([fixtures.appendingPathComponent(entry).path], cluster: "src", into: database)
+            let result = try Assessor(database: database, reference: try ReferenceData.embedded()).run(target: KubernetesVersion(major: 1, minor: 35), now: fixedNow)
+            return result.allFindings.filter { $0.checkID == "NET009" }.map(\.message)
+        }
+        for entry in ["01-gcp-online-boutique", "02-sock-shop", "03-istio-bookinfo", "04-k8s-examples-mysql-wordpress-pd"] {
+            XCTAssertEqual(try onPremises(entry), [], entry)
+        }
+        // The Crane export's WordPress is served under a .local name: a real private name, but its admin e-mail is no call.
+        XCTAssertEqual(try onPremises("13-crane-export-wordpress"),
+                       ["Job/default/wordpress-install calls the source's private network: env WORDPRESS_SITE_URL → wordpress-k8s.example.local (private DNS name)"])
+    }
+
+    func testTheSamplesSMTPRelayBecomesAConnectivityItem() throws {
+        let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let finding = try XCTUnwrap(demo.assessment.allFindings.first { $0.checkID == "NET009" })
+        XCTAssertTrue(finding.message.contains("smtp.acme.internal"), finding.message)
+        let item = try XCTUnwrap(demo.plan.items.first { $0.key == "plan:connectivity:prod" })
+        XCTAssertTrue(item.evidence.contains("smtp.acme.internal"))
+        XCTAssertTrue(item.title.contains("Route 53 Resolver"))
+        XCTAssertTrue(try XCTUnwrap(demo.plan.items.first { $0.key == "plan:platform:prod" }).prerequisites.contains(item.key))
+    }
+
+    func testEndpointsInFreeText() throws {
+        let finder = OnPremisesEndpoints(reference: try ReferenceData.embedded())
+        XCTAssertEqual(finder.endpoints(in: "jdbc:postgresql://db01.acme.corp:5432/shop?ssl=true").map(\.description), ["db01.acme.corp (private DNS name)"])
+        XCTAssertEqual(finder.endpoints(in: "10.20.3.7:6379,192.168.1.10").map(\.description), ["10.20.3.7 (private address)", "192.168.1.10 (private address)"])
+        XCTAssertEqual(finder.endpoints(in: "http://cart.shop.svc.cluster.local:8080 redis.default.svc 127.0.0.1 0.0.0.0 api.stripe.com localhost").count, 0)
+        XCTAssertEqual(finder.endpoints(in: "ops@acme.corp").count, 0, "a mailbox is not a host")
+        XCTAssertEqual(finder.endpoints(in: "ldap://bind@dc1.acme.corp").map(\.description), ["dc1.acme.corp (private DNS name)"])
+    }
+}

@@ -13,7 +13,7 @@ public enum CheckCatalog {
         OnPremisesNodePlacementCheck(), ZeroGracePeriodCheck(),
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
         StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(),
-        EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(),
+        EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), OnPremisesDependencyCheck(),
     ]
 
     public static func check(id: String) -> (any Check)? {

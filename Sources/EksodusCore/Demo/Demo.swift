@@ -72,7 +72,7 @@ public struct Demo {
         let keys = Set(plan.items.map(\.key))
         let staging = ["assess:import:staging", "assess:import:prod", "assess:review:staging", "assess:review:prod", "assess:identity:staging",
                        "plan:landing-zone", "plan:ecr", "plan:cluster:staging", "plan:addons:staging", "plan:storage:staging",
-                       "plan:identity:staging", "plan:exposure:staging", "plan:certificates:staging", "plan:platform:staging",
+                       "plan:identity:staging", "plan:exposure:staging", "plan:certificates:staging", "plan:connectivity:staging", "plan:platform:staging",
                        "images:wave-\(first)"].filter(keys.contains)
         try tracker.apply(.done, to: staging, plan: plan.request.name, by: "alice", now: now)
         let ready = try CutoverStatus.load(database, plan: plan.request.name).next.filter { $0.wave == first }.prefix(3).map(\.key)

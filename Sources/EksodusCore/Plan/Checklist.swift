@@ -148,7 +148,7 @@ struct Checklist {
         return items
     }
 
-    /// The exposure decisions and TLS certificates a cluster's load balancers need before its platform wave.
+    /// The exposure decisions, TLS certificates and on-premises connectivity a cluster needs before its platform wave.
     private static func networkDecisions(_ input: ClusterInput) -> [PlanItem] {
         let c = input.estate.cluster
         var items: [PlanItem] = []
@@ -159,6 +159,14 @@ struct Checklist {
                                   clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["assess:review:\(c.name)"],
                                   evidence: undecided.map { "\($0.object): \($0.exposure.evidence)" }.joined(separator: "; "),
                                   rollback: "Nothing to undo: a decision"))
+        }
+        let onPremises = input.assessment.findings.filter { $0.checkID == "NET009" && !$0.system }
+        if !onPremises.isEmpty {
+            items.append(PlanItem(key: "plan:connectivity:\(c.name)", phase: .plan, step: "connectivity",
+                                  title: "Connect \(input.compute.eksClusterName)'s VPC to the on-premises endpoints \(onPremises.count) objects of \(c.name) call: Site-to-Site VPN or Direct Connect, Route 53 Resolver outbound rules for their private domains",
+                                  clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:landing-zone"],
+                                  evidence: onPremises.map(\.message).joined(separator: "; "),
+                                  rollback: "Remove the Resolver rules and the VPN or Direct Connect attachment; nothing on EKS serves traffic yet"))
         }
         let needCertificates = input.network.filter { $0.annotations["alb.ingress.kubernetes.io/certificate-arn"] == NetworkPlan.certificatePlaceholder }
         if !needCertificates.isEmpty {

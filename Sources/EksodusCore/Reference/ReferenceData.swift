@@ -74,6 +74,7 @@ public struct ReferenceData: Sendable {
     public var serviceExposureRules: [ExposureRule]
     public var ingressExposureRules: [ExposureRule]
     public var ingressControllerImages: [String]
+    public var privateDNSSuffixes: [String]
 
     public struct DataError: Error, CustomStringConvertible {
         public var file: String
@@ -127,7 +128,8 @@ public struct ReferenceData: Sendable {
             components: components(try table("eks-components.yaml", "components")),
             serviceExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "services")),
             ingressExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "ingresses")),
-            ingressControllerImages: try table("load-balancer-exposure.yaml", "ingressControllerImages").compactMap(\.string)
+            ingressControllerImages: try table("load-balancer-exposure.yaml", "ingressControllerImages").compactMap(\.string),
+            privateDNSSuffixes: try table("private-dns-suffixes.yaml", "suffixes").compactMap(\.string)
         )
     }
 
