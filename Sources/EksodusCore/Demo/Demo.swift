@@ -81,6 +81,11 @@ public struct Demo {
                           note: "waiting for the network team's Direct Connect to the new VPC", by: "bob", now: now)
         text += "\n4. Cutover & optimization\n\n" + (try CutoverStatus.load(database, plan: plan.request.name, filter: .init(phase: nil))).text
 
+        let estates = try database.writer.read { try Estate.load($0) }
+        let converted = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded())
+            .write(estates: estates, to: folder.appendingPathComponent("converted"))
+        text += "\nConverted manifests: \(converted.count) wave folders in \(folder.appendingPathComponent("converted").path)/ (kubectl apply -k CLUSTER/wave-N)\n"
+
         let reports = folder.appendingPathComponent("reports")
         let renderer = ReportRenderer(database: database, plan: plan.request.name, now: now)
         var written: [String] = []

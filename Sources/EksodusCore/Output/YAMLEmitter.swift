@@ -1,3 +1,4 @@
+import Foundation
 import CYAML
 
 /// A value to write as YAML. Strings are always written double-quoted (libyaml escapes line breaks, control
@@ -5,6 +6,8 @@ import CYAML
 indirect enum YAMLValue: Sendable {
     case string(String)
     case int(Int)
+    /// A number as written in a manifest (`0.5`, `1e3`); written bare only when it is one, quoted otherwise.
+    case number(String)
     case bool(Bool)
     case null
     case sequence([YAMLValue], flow: Bool = false)
@@ -81,6 +84,9 @@ enum YAMLEmitter {
             switch value {
             case .string(let text): try scalar(text, style: YAML_DOUBLE_QUOTED_SCALAR_STYLE, plainImplicit: false)
             case .int(let number): try scalar(String(number), style: YAML_PLAIN_SCALAR_STYLE, plainImplicit: true)
+            case .number(let text):
+                let isNumber = text.range(of: "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$", options: .regularExpression) != nil
+                try scalar(text, style: isNumber ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE, plainImplicit: isNumber)
             case .bool(let flag): try scalar(flag ? "true" : "false", style: YAML_PLAIN_SCALAR_STYLE, plainImplicit: true)
             case .null: try scalar("null", style: YAML_PLAIN_SCALAR_STYLE, plainImplicit: true)
             case .sequence(let items, let flow):

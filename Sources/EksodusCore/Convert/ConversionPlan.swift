@@ -1,0 +1,43 @@
+/// What `convert` applies to one cluster's objects: the decisions of the stored plan, by the names the manifests use.
+public struct ConversionPlan: Sendable {
+    public var cluster: String
+    public var target: KubernetesVersion
+    public var accountID: String
+    /// Normalised source image → the reference to run on EKS.
+    public var images: [String: String]
+    /// `namespace/claim` (claims) and `namespace/owner/template` (claim templates) → StorageClass on EKS.
+    public var storageClasses: [String: String]
+    /// `Kind/namespace/name` of each Service and Ingress → its plan entry.
+    public var network: [String: NetworkPlan.Entry]
+    /// `namespace/serviceAccount` → the IAM role it gets.
+    public var identity: [String: IdentityPlan.Entry]
+    /// `Kind/namespace/name` of each planned workload → its wave; workloads absent here are not moved.
+    public var waves: [String: Int]
+    /// Workloads the plan sets apart (EKS replaces them): never written.
+    public var setApart: Set<String>
+
+    public init(_ plan: TransitionPlan, cluster: String) {
+        self.cluster = cluster
+        target = plan.request.target
+        accountID = plan.request.accountID
+        images = Dictionary(plan.images.entries.filter { $0.clusters.contains(cluster) && $0.method != .rejected }
+            .map { ($0.image.normalized, $0.targetReference) }, uniquingKeysWith: { first, _ in first })
+        var classes: [String: String] = [:]
+        for entry in plan.storage.entries where entry.cluster == cluster {
+            let className = String(entry.targetClass.prefix { $0 != " " })
+            let ownerName = entry.owner.split(separator: "/").last.map(String.init) ?? ""
+            classes[entry.source == "template" ? "\(entry.namespace)/\(ownerName)/\(entry.name)" : "\(entry.namespace)/\(entry.name)"] = className
+        }
+        storageClasses = classes
+        network = Dictionary(plan.network.entries.filter { $0.cluster == cluster }.map { ($0.object, $0) }, uniquingKeysWith: { first, _ in first })
+        identity = Dictionary(plan.identity.entries.filter { $0.cluster == cluster }.map { ("\($0.namespace)/\($0.serviceAccount)", $0) },
+                              uniquingKeysWith: { first, _ in first })
+        var waves: [String: Int] = [:]
+        for wave in plan.waves where wave.cluster == cluster {
+            for workload in wave.workloads { waves[workload.label] = wave.number }
+        }
+        self.waves = waves
+        let result = plan.assessment.clusters.first { $0.cluster.name == cluster }
+        setApart = Set((result?.workloads ?? []).filter { result?.systemWorkloads.contains($0.id) == true }.map(\.label))
+    }
+}

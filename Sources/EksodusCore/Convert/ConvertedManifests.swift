@@ -1,0 +1,150 @@
+import Foundation
+
+/// `eksodus convert`: per cluster and wave, the objects to apply on EKS (`DIR/<cluster>/wave-N/*.yaml` and a
+/// `kustomization.yaml`, so `kubectl apply -k DIR/<cluster>/wave-N` deploys a wave) and a `CHANGES.md` saying what changed
+/// and why, from the plan's decisions. Wave 0 is the platform: namespaces, CRDs, cluster-wide RBAC, StorageClasses.
+public struct ConvertedManifests {
+    public struct Written: Sendable {
+        public var cluster: String
+        public var wave: Int
+        public var folder: String
+        public var files: [String]
+    }
+
+    public var plan: TransitionPlan
+    public var reference: ReferenceData
+
+    public init(plan: TransitionPlan, reference: ReferenceData) {
+        self.plan = plan
+        self.reference = reference
+    }
+
+    /// Writes the folders under `root` for the estates (one per cluster), limited to `wave` when given.
+    public func write(estates: [Estate], to root: URL, wave only: Int? = nil) throws -> [Written] {
+        var written: [Written] = []
+        for estate in estates {
+            let conversion = ConversionPlan(plan, cluster: estate.cluster.name)
+            let converter = ManifestConverter(plan: conversion, reference: reference)
+            var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
+            var notes: [Int: (changes: [String], todos: [String])] = [:]
+            let placement = WavePlacement(estate, plan: conversion)
+            for resource in estate.resources where resource.ownerKind == nil {
+                let label = "\(resource.kind)/\(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)"
+                if conversion.setApart.contains(label) { continue }
+                guard let wave = placement.wave(of: resource), only == nil || only == wave else { continue }
+                let result = converter.convert(resource.body, kind: resource.kind, namespace: resource.namespace, name: resource.name,
+                                               keys: estate.configKeys[resource.id] ?? [])
+                notes[wave, default: ([], [])].changes += result.changes.map { "`\(MarkdownText.escape(label))` \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
+                notes[wave, default: ([], [])].todos += result.todos.map(MarkdownText.escape)
+                if !result.objects.isEmpty { byWave[wave, default: []].append((label, result.objects, result.changes.map { "\($0.field): \($0.why)" })) }
+            }
+            // Every namespace an object lands in exists from the platform wave on, exported or not.
+            let exported = Set(estate.resources(kind: "Namespace").map(\.name))
+            let used = Set(byWave.values.flatMap { $0 }.flatMap(\.nodes).compactMap { $0["metadata", "namespace"]?.string })
+                .subtracting(exported).subtracting(["default", "kube-system", "kube-public", "kube-node-lease"])
+            if only == nil || only == 0 {
+                for namespace in used.sorted() {
+                    byWave[0, default: []].append(("Namespace/\(namespace)", [.mapping([("apiVersion", .string("v1")), ("kind", .string("Namespace")),
+                                                                                      ("metadata", .mapping([("name", .string(namespace))]))])],
+                                                   ["added: the namespace of converted objects, not in the export"]))
+                }
+                byWave[0, default: []].append(("StorageClass/eks", try ManifestText.objects(StoragePlan.storageClassManifests), ["the storage plan's classes"]))
+                notes[0, default: ([], [])].changes.append("`StorageClass` gp3 and efs: the storage plan's classes (set the EFS fileSystemId)")
+                let replaced = estate.storageClasses.map(\.resource.name).sorted()
+                if !replaced.isEmpty {
+                    notes[0, default: ([], [])].changes.append("Source StorageClasses not carried over (claims now name the plan's classes): \(replaced.map(MarkdownText.escape).joined(separator: ", "))")
+                }
+            }
+            let clusterFolder = root.appendingPathComponent(Self.folderName(estate.cluster.name), isDirectory: true)
+            for wave in Set(byWave.keys).union(notes.keys).sorted() {
+                let folder = clusterFolder.appendingPathComponent("wave-\(wave)", isDirectory: true)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                var files: [String] = []
+                var used: Set<String> = []
+                for (object, nodes, comments) in (byWave[wave] ?? []).sorted(by: { Self.order($0.object) < Self.order($1.object) }) {
+                    let file = Self.uniqueFileName(for: object, used: &used)
+                    // The first document carries why each field changed (one line each: comments never carry raw line breaks).
+                    let documents = try nodes.enumerated().map { index, node in try YAMLEmitter.emit(node.yamlValue, comments: index == 0 ? comments : []) }
+                    try Data(("# Converted by eksodus for EKS \(plan.request.target) (see CHANGES.md)\n" + documents.joined(separator: "---\n")).utf8)
+                        .write(to: folder.appendingPathComponent(file))
+                    files.append(file)
+                }
+                let kustomization = YAMLValue.mapping([("apiVersion", .string("kustomize.config.k8s.io/v1beta1")), ("kind", .string("Kustomization")),
+                                                       ("resources", .sequence(files.map { .string($0) }))])
+                try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
+                try Data(changes(cluster: estate.cluster.name, wave: wave, notes: notes[wave] ?? ([], []), keys: secretKeys(estate, wave: wave, placement: placement)).utf8)
+                    .write(to: folder.appendingPathComponent("CHANGES.md"))
+                written.append(Written(cluster: estate.cluster.name, wave: wave, folder: folder.path, files: files + ["kustomization.yaml", "CHANGES.md"]))
+            }
+        }
+        return written
+    }
+
+    /// The Secrets a wave turns into ExternalSecrets, with their key names (never values).
+    private func secretKeys(_ estate: Estate, wave: Int, placement: WavePlacement) -> [(name: String, keys: [String])] {
+        estate.resources(kind: "Secret").filter { $0.ownerKind == nil && placement.wave(of: $0) == wave }.compactMap { secret in
+            let type = secret.body["type"]?.string ?? "Opaque"
+            guard type != "kubernetes.io/service-account-token", !type.hasPrefix("helm.sh/release") else { return nil }
+            return ("\(estate.cluster.name)/\(secret.namespace)/\(secret.name)", estate.configKeys[secret.id] ?? [])
+        }
+    }
+
+    private func changes(cluster: String, wave: Int, notes: (changes: [String], todos: [String]), keys: [(name: String, keys: [String])]) -> String {
+        var text = "# \(MarkdownText.escape(cluster)), wave \(wave): what eksodus changed for EKS \(plan.request.target)\n\n"
+        text += "Apply with `kubectl apply -k .` (after the wave's images are in ECR). Every change follows a decision of plan `\(MarkdownText.escape(plan.request.name))`.\n\n"
+        text += "## Changes\n\n" + (notes.changes.isEmpty ? "None.\n" : notes.changes.map { "- " + $0 }.joined(separator: "\n") + "\n")
+        text += "\n## To do by hand\n\n" + (notes.todos.isEmpty ? "Nothing.\n" : notes.todos.map { "- [ ] " + $0 }.joined(separator: "\n") + "\n")
+        if !keys.isEmpty {
+            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Set the variables, then run:\n\n"
+            var commands: [String] = []
+            for secret in keys {
+                var arguments = ""
+                var program: [String] = []
+                for (index, key) in secret.keys.enumerated() {
+                    let variable = Self.variableName(key)
+                    arguments += " --arg n\(index) \(ImageMigration.shellQuote(key)) --arg v\(index) \"${\(variable):?set \(variable)}\""
+                    program.append("($n\(index)): $v\(index)")
+                }
+                commands.append("aws secretsmanager create-secret --name \(ImageMigration.shellQuote(secret.name)) --secret-string \"$(jq -n\(arguments) '{\(program.joined(separator: ", "))}')\"")
+            }
+            text += MarkdownText.fence(commands.joined(separator: "\n"), language: "sh") + "\n"
+        }
+        return text
+    }
+
+    /// An environment variable name for a Secret key: upper case letters, digits and `_`, not starting with a digit.
+    static func variableName(_ key: String) -> String {
+        var name = String(key.uppercased().unicodeScalars.map { ($0.properties.isASCIIHexDigit || ("A"..."Z").contains($0)) && $0.isASCII ? Character($0) : "_" })
+        if name.first?.isNumber ?? true { name = "K_" + name }
+        return name
+    }
+
+    /// A folder name for a cluster: its name when that is safe, else a readable part and a hash (`a.b` and `a..b` differ).
+    static func folderName(_ cluster: String) -> String {
+        let safe = cluster.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+        if safe && !cluster.hasPrefix(".") { return cluster }
+        let readable = String(cluster.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) }.map(Character.init).prefix(40))
+        return (readable.isEmpty ? "cluster" : readable) + "-" + NetworkPlan.fnv1a(cluster)
+    }
+
+    /// `kind-namespace-name.yaml`, lowercase and filesystem-safe; a hash keeps names that clean up alike apart.
+    static func uniqueFileName(for object: String, used: inout Set<String>) -> String {
+        let cleaned = object.lowercased().unicodeScalars.map { $0.isASCII && CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
+        var base = String(String(cleaned).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-").prefix(80))
+        if base.isEmpty { base = "object" }
+        var name = base + ".yaml"
+        if !used.insert(name.lowercased()).inserted {
+            name = base + "-" + NetworkPlan.fnv1a(object) + ".yaml"
+            used.insert(name.lowercased())
+        }
+        return name
+    }
+
+    /// Apply order inside a wave: namespaces, then definitions and configuration, then workloads and their endpoints.
+    static func order(_ object: String) -> (Int, String) {
+        let kind = String(object.prefix { $0 != "/" })
+        let rank = ["Namespace": 0, "CustomResourceDefinition": 1, "StorageClass": 2, "ServiceAccount": 3, "ClusterRole": 3, "Role": 3,
+                    "ClusterRoleBinding": 4, "RoleBinding": 4, "ConfigMap": 5, "Secret": 5, "ExternalSecret": 5, "PersistentVolumeClaim": 6]
+        return (rank[kind] ?? (ManifestConverter.workloadKinds.contains(kind) ? 8 : 7), object)
+    }
+}

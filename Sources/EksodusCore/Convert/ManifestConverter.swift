@@ -1,0 +1,340 @@
+/// Turns one stored object of the source cluster into what to apply on EKS, following the plan: API versions the target
+/// serves, images from ECR, EKS storage classes, AWS load balancers, IAM roles, portable placement, no cluster-specific fields.
+/// Every change is recorded with the plan decision behind it; what cannot be converted safely is a TODO, never a guess.
+struct ManifestConverter {
+    struct Change: Sendable {
+        var field: String
+        var why: String
+    }
+
+    struct Result {
+        /// The objects to write (a Secret becomes an ExternalSecret; an in-tree volume adds a claim); empty when nothing is written.
+        var objects: [ManifestNode] = []
+        var changes: [Change] = []
+        var todos: [String] = []
+    }
+
+    let plan: ConversionPlan
+    let reference: ReferenceData
+
+    /// Kinds that are cluster state, not configuration: the target makes its own.
+    static let clusterState: Set<String> = ["Event", "Endpoints", "EndpointSlice", "Node", "ControllerRevision", "Lease", "ComponentStatus",
+                                            "PersistentVolume", "CertificateSigningRequest", "TokenReview", "SubjectAccessReview", "Binding"]
+    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"]
+    static let controllerAnnotations = ["deployment.kubernetes.io/", "pv.kubernetes.io/", "volume.beta.kubernetes.io/", "volume.kubernetes.io/",
+                                        "control-plane.alpha.kubernetes.io/", "kubectl.kubernetes.io/last-applied-configuration",
+                                        "autoscaling.alpha.kubernetes.io/", "endpoints.kubernetes.io/", "batch.kubernetes.io/job-tracking"]
+    static let metadataFields = ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "ownerReferences",
+                                 "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers"]
+
+    func convert(_ object: ManifestNode, kind: String, namespace: String, name: String, keys: [String]) -> Result {
+        var result = Result()
+        if Self.clusterState.contains(kind) { return result }
+        if kind == "PodSecurityPolicy" {
+            result.todos.append("PodSecurityPolicy \(name) is not carried over (removed in Kubernetes 1.25): label the namespaces it covered with Pod Security Admission levels (pod-security.kubernetes.io/enforce: baseline or restricted), or write its rules for Kyverno or OPA Gatekeeper")
+            return result
+        }
+        if let group = object["apiVersion"]?.string?.split(separator: "/").first, group.hasSuffix(".openshift.io") {
+            let equivalent = OpenShiftAPICheck.replacements[kind] ?? "a Kubernetes equivalent"
+            result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) is an OpenShift object: rewrite it as \(equivalent); not written")
+            return result
+        }
+        if kind == "ServiceAccount" && name == "default" && keys.isEmpty { return result }
+        if kind == "ConfigMap" && name == "kube-root-ca.crt" { return result }
+        if kind == "Secret" {
+            return secret(object, namespace: namespace, name: name, keys: keys)
+        }
+        var node = stripped(object, kind: kind, result: &result)
+        guard let upgraded = upgradeAPI(node, kind: kind, name: name, result: &result) else { return result }
+        node = upgraded
+        if Self.workloadKinds.contains(kind) { node = workload(node, kind: kind, namespace: namespace, name: name, result: &result) }
+        switch kind {
+        case "PersistentVolumeClaim": node = claim(node, namespace: namespace, name: name, result: &result)
+        case "Service": node = service(node, namespace: namespace, name: name, result: &result)
+        case "Ingress": node = ingress(node, namespace: namespace, name: name, result: &result)
+        case "ServiceAccount": node = serviceAccount(node, namespace: namespace, name: name, result: &result)
+        default: break
+        }
+        result.objects.insert(node, at: 0)
+        return result
+    }
+
+    // MARK: Cluster-specific fields
+
+    private func stripped(_ object: ManifestNode, kind: String, result: inout Result) -> ManifestNode {
+        var node = object.replacing("status", with: nil)
+        var metadata = node["metadata"] ?? .mapping([])
+        for field in Self.metadataFields where metadata[field] != nil { metadata = metadata.replacing(field, with: nil) }
+        if let annotations = metadata["annotations"] {
+            let kept = annotations.entries.filter { entry in !Self.controllerAnnotations.contains { entry.key.hasPrefix($0) } }
+            metadata = metadata.replacing("annotations", with: kept.isEmpty ? nil : .mapping(kept))
+        }
+        node = node.replacing("metadata", with: metadata)
+        switch kind {
+        case "Service":
+            // The cluster assigns new ClusterIPs; headless Services keep "None".
+            if node["spec", "clusterIP"]?.string != "None" {
+                node = node.updating(["spec", "clusterIP"]) { _ in nil }.updating(["spec", "clusterIPs"]) { _ in nil }
+            }
+        case "PersistentVolumeClaim":
+            node = node.updating(["spec", "volumeName"]) { _ in nil }
+        case "Pod":
+            node = node.updating(["spec", "nodeName"]) { _ in nil }
+        case "Job":
+            // The Job controller writes its own selector and controller-uid labels.
+            if node["spec", "manualSelector"]?.bool != true {
+                node = node.updating(["spec", "selector"]) { _ in nil }
+                for label in ["controller-uid", "batch.kubernetes.io/controller-uid", "job-name", "batch.kubernetes.io/job-name"] {
+                    node = node.updating(["spec", "template", "metadata", "labels", label]) { _ in nil }
+                }
+            }
+        default: break
+        }
+        return node
+    }
+
+    // MARK: API versions
+
+    private func upgradeAPI(_ node: ManifestNode, kind: String, name: String, result: inout Result) -> ManifestNode? {
+        guard let apiVersion = node["apiVersion"]?.string else { return node }
+        guard reference.apiStatus(apiVersion: apiVersion, kind: kind, target: plan.target) != nil else { return node }
+        switch reference.replacement(apiVersion: apiVersion, kind: kind, target: plan.target) {
+        case .none(let advice):
+            result.todos.append("\(kind) \(name): \(apiVersion) has no replacement on Kubernetes \(plan.target)\(advice.isEmpty ? "" : ": \(advice)")")
+            return nil
+        case .apiVersion(let replacement):
+            if kind == "CustomResourceDefinition" {
+                result.todos.append("CustomResourceDefinition \(name): \(apiVersion) → \(replacement) needs a structural schema per version; install the operator's current CRDs instead")
+                return nil
+            }
+            var converted = node.replacing("apiVersion", with: .string(replacement))
+            result.changes.append(Change(field: "apiVersion", why: "\(apiVersion) is not served by Kubernetes \(plan.target): \(replacement)"))
+            switch kind {
+            case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
+                if converted["spec", "selector"] == nil, let labels = converted["spec", "template", "metadata", "labels"], labels.isMapping {
+                    converted = converted.updating(["spec", "selector"]) { _ in .mapping([("matchLabels", labels)]) }
+                    result.changes.append(Change(field: "spec.selector", why: "apps/v1 requires a selector: the pod template's labels"))
+                }
+            case "Ingress":
+                converted = ingressV1(converted, result: &result)
+            case "HorizontalPodAutoscaler" where apiVersion == "autoscaling/v2beta1":
+                converted = hpaV2(converted, result: &result)
+            case "PodDisruptionBudget":
+                if converted["spec", "selector"].map({ $0.entries.isEmpty }) ?? false {
+                    result.todos.append("PodDisruptionBudget \(name): an empty selector selects every pod of the namespace in policy/v1 (none in v1beta1): check it")
+                }
+            default: break
+            }
+            return converted
+        }
+    }
+
+    /// networking.k8s.io/v1: `serviceName`/`servicePort` become `service.name`/`service.port`, every path gets a pathType,
+    /// and `spec.backend` becomes `spec.defaultBackend`.
+    private func ingressV1(_ node: ManifestNode, result: inout Result) -> ManifestNode {
+        func backend(_ old: ManifestNode) -> ManifestNode {
+            guard let service = old["serviceName"]?.string else { return old }
+            let port = old["servicePort"]
+            let portNode: ManifestNode = port?.int.map { .mapping([("number", .scalar(String($0), plain: true))]) }
+                ?? .mapping([("name", .string(port?.string ?? "http"))])
+            return .mapping([("service", .mapping([("name", .string(service)), ("port", portNode)]))])
+        }
+        var node = node
+        if let old = node["spec", "backend"] {
+            node = node.updating(["spec", "backend"]) { _ in nil }.updating(["spec", "defaultBackend"]) { _ in backend(old) }
+        }
+        let rules = (node["spec", "rules"]?.items ?? []).map { rule -> ManifestNode in
+            guard let paths = rule["http", "paths"]?.items else { return rule }
+            let converted = paths.map { path -> ManifestNode in
+                var path = path
+                if let old = path["backend"] { path = path.replacing("backend", with: backend(old)) }
+                if path["pathType"] == nil { path = path.replacing("pathType", with: .string("ImplementationSpecific")) }
+                return path
+            }
+            return rule.updating(["http", "paths"]) { _ in .sequence(converted) }
+        }
+        if node["spec", "rules"] != nil { node = node.updating(["spec", "rules"]) { _ in .sequence(rules) } }
+        result.changes.append(Change(field: "spec.rules[].http.paths[]", why: "networking.k8s.io/v1 backend shape (service.name, service.port) and pathType"))
+        return node
+    }
+
+    /// autoscaling/v2: resource metrics' `targetAverageUtilization`/`targetAverageValue` move under `target`.
+    private func hpaV2(_ node: ManifestNode, result: inout Result) -> ManifestNode {
+        let metrics = (node["spec", "metrics"]?.items ?? []).map { metric -> ManifestNode in
+            guard let resource = metric["resource"], let name = resource["name"] else { return metric }
+            var target: [(key: String, value: ManifestNode)] = []
+            if let utilization = resource["targetAverageUtilization"] {
+                target = [("type", .string("Utilization")), ("averageUtilization", utilization)]
+            } else if let value = resource["targetAverageValue"] {
+                target = [("type", .string("AverageValue")), ("averageValue", value)]
+            }
+            return metric.replacing("resource", with: .mapping([("name", name), ("target", .mapping(target))]))
+        }
+        guard node["spec", "metrics"] != nil else { return node }
+        result.changes.append(Change(field: "spec.metrics[].resource.target", why: "autoscaling/v2 metric target shape"))
+        return node.updating(["spec", "metrics"]) { _ in .sequence(metrics) }
+    }
+
+    // MARK: Workloads
+
+    private func podSpecPath(_ kind: String) -> [String] {
+        CheckSupport.podPath(kind).split(separator: ".").map(String.init)
+    }
+
+    private func workload(_ node: ManifestNode, kind: String, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        let path = podSpecPath(kind)
+        var node = node
+        guard var pod = node[path[0]].flatMap({ path.dropFirst().reduce($0 as ManifestNode?) { $0?[$1] } }) else { return node }
+        for list in ["initContainers", "containers"] {
+            guard let containers = pod[list]?.items else { continue }
+            let converted = containers.map { container -> ManifestNode in
+                var container = container
+                let containerName = container["name"]?.string ?? "?"
+                if let image = container["image"]?.string, !image.isEmpty, let target = plan.images[ImageReference(image).normalized], target != image {
+                    container = container.replacing("image", with: .string(target))
+                    result.changes.append(Change(field: "\(list)[\(containerName)].image", why: "image from Amazon ECR: \(target)"))
+                }
+                if let env = container["env"]?.items {
+                    let kept = env.filter { variable in
+                        guard let variableName = variable["name"]?.string, StaticCloudCredentialsCheck.awsVariables.contains(variableName) else { return true }
+                        result.changes.append(Change(field: "\(list)[\(containerName)].env[\(variableName)]",
+                                                     why: "static AWS credentials removed: the ServiceAccount's IAM role (IRSA or Pod Identity) replaces them"))
+                        return false
+                    }
+                    container = container.replacing("env", with: kept.isEmpty ? nil : .sequence(kept))
+                }
+                return container
+            }
+            pod = pod.replacing(list, with: .sequence(converted))
+        }
+        if let selector = pod["nodeSelector"] {
+            let kept = selector.entries.filter { CheckSupport.isPortableNodeLabel($0.key) }
+            if kept.count != selector.entries.count {
+                let dropped = selector.entries.filter { !CheckSupport.isPortableNodeLabel($0.key) }.map(\.key)
+                result.changes.append(Change(field: "nodeSelector", why: "source-only node labels removed (\(dropped.joined(separator: ", "))): EKS node groups do not carry them"))
+                pod = pod.replacing("nodeSelector", with: kept.isEmpty ? nil : .mapping(kept))
+            }
+        }
+        if let volumes = pod["volumes"]?.items {
+            pod = pod.replacing("volumes", with: .sequence(volumes.map { inTreeVolume($0, namespace: namespace, workload: name, result: &result) }))
+        }
+        node = node.updating(path) { _ in pod }
+        // Pod annotations of kube2iam/kiam mean nothing on EKS.
+        let templateAnnotations = Array(path.dropLast()) + ["metadata", "annotations"]
+        if kind != "Pod", node[templateAnnotations[0]].flatMap({ templateAnnotations.dropFirst().reduce($0 as ManifestNode?) { $0?[$1] } })?["iam.amazonaws.com/role"] != nil {
+            node = node.updating(templateAnnotations + ["iam.amazonaws.com/role"]) { _ in nil }
+            result.changes.append(Change(field: "template annotation iam.amazonaws.com/role", why: "kube2iam/kiam role replaced by the ServiceAccount's IAM role"))
+        }
+        if kind == "StatefulSet", let templates = node["spec", "volumeClaimTemplates"]?.items {
+            let converted = templates.map { template -> ManifestNode in
+                let templateName = template["metadata", "name"]?.string ?? ""
+                guard let target = plan.storageClasses["\(namespace)/\(name)/\(templateName)"] else { return template }
+                result.changes.append(Change(field: "spec.volumeClaimTemplates[\(templateName)].spec.storageClassName", why: "storage plan: \(target)"))
+                return template.updating(["spec", "storageClassName"]) { _ in .string(target) }.replacing("status", with: nil)
+            }
+            node = node.updating(["spec", "volumeClaimTemplates"]) { _ in .sequence(converted) }
+        }
+        return node
+    }
+
+    /// In-tree and node-specific volume sources become a claim on an EKS StorageClass (the data moves per the storage plan).
+    private func inTreeVolume(_ volume: ManifestNode, namespace: String, workload: String, result: inout Result) -> ManifestNode {
+        let inTree = ["gcePersistentDisk", "awsElasticBlockStore", "azureDisk", "azureFile", "cinder", "vsphereVolume", "portworxVolume",
+                      "rbd", "glusterfs", "cephfs", "flocker", "quobyte", "scaleIO", "storageos", "photonPersistentDisk", "iscsi", "fc", "nfs"]
+        guard let volumeName = volume["name"]?.string, let type = inTree.first(where: { volume[$0] != nil }) else { return volume }
+        let shared = ["azureFile", "glusterfs", "cephfs", "nfs", "quobyte"].contains(type)
+        let claimName = ImageMigration.ecrRepositoryName("\(workload)-\(volumeName)").replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-")
+        let storageClass = shared ? "efs" : "gp3"
+        result.objects.append(.mapping([
+            ("apiVersion", .string("v1")), ("kind", .string("PersistentVolumeClaim")),
+            ("metadata", .mapping([("name", .string(claimName)), ("namespace", .string(namespace))])),
+            ("spec", .mapping([("accessModes", .sequence([.string(shared ? "ReadWriteMany" : "ReadWriteOnce")])),
+                               ("storageClassName", .string(storageClass)),
+                               ("resources", .mapping([("requests", .mapping([("storage", .string("10Gi"))]))]))])),
+        ]))
+        result.changes.append(Change(field: "volumes[\(volumeName)]", why: "in-tree \(type) volume replaced by claim \(claimName) on \(storageClass)"))
+        result.todos.append("Claim \(namespace)/\(claimName) (was \(type) volume \(volumeName) of \(workload)): set its size (10Gi written) and move the data per the storage plan")
+        return .mapping([("name", .string(volumeName)), ("persistentVolumeClaim", .mapping([("claimName", .string(claimName))]))])
+    }
+
+    // MARK: Storage, network, identity
+
+    private func claim(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        guard let target = plan.storageClasses["\(namespace)/\(name)"] else { return node }
+        result.changes.append(Change(field: "spec.storageClassName", why: "storage plan: \(target) (access modes kept)"))
+        return node.updating(["spec", "storageClassName"]) { _ in .string(target) }
+    }
+
+    private func service(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        guard node["spec", "type"]?.string == "LoadBalancer", let entry = plan.network["Service/\(namespace)/\(name)"] else {
+            if node["spec", "type"]?.string == "NodePort" {
+                result.todos.append("Service \(namespace)/\(name) is a NodePort: the network plan puts it behind an NLB or an ALB Ingress; nodes' ports are not reachable from outside the VPC")
+            }
+            return node
+        }
+        var node = node
+        var annotations = (node["metadata", "annotations"]?.entries ?? []).filter { entry in
+            !ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { entry.key.hasPrefix($0) } && !entry.key.hasPrefix("service.beta.kubernetes.io/aws-load-balancer-")
+        }
+        for (key, value) in entry.annotations.sorted(by: { $0.key < $1.key }) { annotations.append((key, .string(value))) }
+        node = node.updating(["metadata", "annotations"]) { _ in .mapping(annotations) }
+        node = node.updating(["spec", "loadBalancerIP"]) { _ in nil }
+        result.changes.append(Change(field: "metadata.annotations", why: "network plan: NLB through the AWS Load Balancer Controller, \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
+        if entry.exposure.needsDecision { result.todos.append("Service \(namespace)/\(name): decide internal or internet-facing (written internal)") }
+        return node
+    }
+
+    private func ingress(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        guard let entry = plan.network["Ingress/\(namespace)/\(name)"] else { return node }
+        var node = node
+        let annotations = (node["metadata", "annotations"]?.entries ?? []).filter { entry in
+            !entry.key.hasPrefix("nginx.ingress.kubernetes.io/") && entry.key != "kubernetes.io/ingress.class" && !entry.key.hasPrefix("alb.ingress.kubernetes.io/")
+        } + entry.annotations.sorted(by: { $0.key < $1.key }).map { ($0.key, ManifestNode.string($0.value)) }
+        node = node.updating(["metadata", "annotations"]) { _ in .mapping(annotations) }
+        node = node.updating(["spec", "ingressClassName"]) { _ in .string("alb") }
+        result.changes.append(Change(field: "spec.ingressClassName, metadata.annotations",
+                                     why: "network plan: ALB group \(entry.group ?? "-"), \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
+        result.todos += entry.manual.map { "Ingress \(namespace)/\(name): \($0)" }
+        return node
+    }
+
+    private func serviceAccount(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        guard let entry = plan.identity["\(namespace)/\(name)"] else { return node }
+        guard entry.mechanism == "IRSA" else {
+            result.changes.append(Change(field: "(none)", why: "EKS Pod Identity: the association for \(entry.roleName) is in the eksctl config"))
+            return node
+        }
+        let arn = "arn:aws:iam::\(plan.accountID):role/\(entry.roleName)"
+        result.changes.append(Change(field: "metadata.annotations[eks.amazonaws.com/role-arn]", why: "IRSA role \(entry.roleName)"))
+        return node.updating(["metadata", "annotations", "eks.amazonaws.com/role-arn"]) { _ in .string(arn) }
+    }
+
+    // MARK: Secrets
+
+    /// A Secret's values never reach the inventory, so it becomes an ExternalSecret (External Secrets Operator, AWS Secrets
+    /// Manager store) with the same keys, read from a Secrets Manager secret the team creates.
+    private func secret(_ object: ManifestNode, namespace: String, name: String, keys: [String]) -> Result {
+        var result = Result()
+        let type = object["type"]?.string ?? "Opaque"
+        if type == "kubernetes.io/service-account-token" || type.hasPrefix("helm.sh/release") { return result }
+        let remote = "\(plan.cluster)/\(namespace)/\(name)"
+        var template: [(key: String, value: ManifestNode)] = [("type", .string(type))]
+        if let labels = object["metadata", "labels"] { template.append(("metadata", .mapping([("labels", labels)]))) }
+        let data = keys.map { key -> ManifestNode in
+            .mapping([("secretKey", .string(key)), ("remoteRef", .mapping([("key", .string(remote)), ("property", .string(key))]))])
+        }
+        var spec: [(key: String, value: ManifestNode)] = [
+            ("refreshInterval", .string("1h")),
+            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string("aws-secrets-manager"))])),
+            ("target", .mapping([("name", .string(name)), ("creationPolicy", .string("Owner")), ("template", .mapping(template))])),
+        ]
+        if !data.isEmpty { spec.append(("data", .sequence(data))) }
+        result.objects = [.mapping([
+            ("apiVersion", .string("external-secrets.io/v1")), ("kind", .string("ExternalSecret")),
+            ("metadata", .mapping([("name", .string(name)), ("namespace", .string(namespace))])), ("spec", .mapping(spec)),
+        ])]
+        result.changes.append(Change(field: "kind", why: "Secret values are never exported: ExternalSecret reading Secrets Manager secret \(remote)"))
+        result.todos.append("Create Secrets Manager secret \(remote) with keys \(keys.isEmpty ? "(none recorded)" : keys.joined(separator: ", ")) — values from the source, never from eksodus")
+        return result
+    }
+}
