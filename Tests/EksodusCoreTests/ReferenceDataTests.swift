@@ -9,7 +9,7 @@ final class ReferenceDataTests: XCTestCase {
         XCTAssertEqual(data.eksVersion(KubernetesVersion(major: 1, minor: 33))?.endOfStandard, "2026-07-29")
         XCTAssertEqual(data.provisioner("kubernetes.io/gce-pd")?.kind, "in-tree")
         XCTAssertEqual(data.pullThroughUpstream(for: "quay.io")?.prefix, "quay")
-        XCTAssertEqual(data.pullThroughUpstream(for: "acme.azurecr.io")?.prefix, "azure")
+        XCTAssertEqual(data.pullThroughUpstream(for: "acme.azurecr.io")?.prefix, "azure-acme")
         XCTAssertNil(data.pullThroughUpstream(for: "gcr.io"), "gcr.io is not a supported upstream")
     }
 
