@@ -101,7 +101,7 @@ public struct StoragePlan: Sendable {
                     method = "EBS snapshot (the data is already on AWS), restored in the target zone"
                 } else if let database = user.flatMap({ WorkloadProfile.dataStore($0, reference: reference)?.0 }) {
                     method = database.replication
-                } else if volume.source == "pv", volume.volumeType == "hostPath" {
+                } else if volume.source == "pv" ? volume.volumeType == "hostPath" : mapping?.hostPathVolumes == true {
                     method = nodeCopy
                 } else if volume.source == "pv", volume.volumeName == nil {
                     method = unboundVolume

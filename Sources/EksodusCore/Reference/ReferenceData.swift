@@ -32,6 +32,8 @@ public struct ReferenceData: Sendable {
         public var removedIn: KubernetesVersion?
         public var target: String
         public var copy: String?
+        /// The provisioner's volumes are hostPath PVs, which Velero's file-system backup cannot read.
+        public var hostPathVolumes = false
     }
 
     public struct NginxAnnotation: Sendable {
@@ -117,7 +119,7 @@ public struct ReferenceData: Sendable {
         func version(_ node: ManifestNode?) -> KubernetesVersion? { node?.string.flatMap(KubernetesVersion.init) }
         func storage(_ row: ManifestNode) -> StorageTarget {
             StorageTarget(name: row["name"]?.string ?? "", kind: row["kind"]?.string ?? "", removedIn: version(row["removedIn"]),
-                          target: row["target"]?.string ?? "", copy: row["copy"]?.string)
+                          target: row["target"]?.string ?? "", copy: row["copy"]?.string, hostPathVolumes: row["hostPathVolumes"]?.bool ?? false)
         }
         let fargate = try ManifestText.objects(EmbeddedResources.files["data/fargate.yaml"] ?? "", name: "data/fargate.yaml").first
         return ReferenceData(
