@@ -74,7 +74,10 @@ final class InjectionTests: XCTestCase {
         let folder = try temporaryFolder(self)
         let stubs = folder.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: stubs, withIntermediateDirectories: true)
-        // Each stub logs its argv, one argument per field; `describe`, `inspect` and `manifest` fail, so everything is created and copied.
+        // Each stub logs its argv, one argument per field; `describe`s fail, so everything is created; a source's digest resolves
+        // to `resolved`, a target's does not exist, so everything is copied, by digest. create-secret keeps its stdin.
+        let resolved = "sha256:" + String(repeating: "cd", count: 32)
+        let secretARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf"
         for tool in ["aws", "skopeo", "crane"] {
             let stub = stubs.appendingPathComponent(tool)
             try """
@@ -83,9 +86,12 @@ final class InjectionTests: XCTestCase {
                 for argument in "$@"; do line+=$'\\037'"$argument"; done
                 printf '%s\\n' "$line" >> "$STUB_LOG"
                 case "$*" in *--password-stdin*) cat > /dev/null ;; esac
+                case "$*" in *123456789012.dkr.ecr.*) case "$1" in inspect|digest) exit 1 ;; esac ;; esac
                 case "$1 $2" in
                   "ecr get-login-password") echo token ;;
-                  "ecr describe-repositories"|"ecr describe-pull-through-cache-rules"|"inspect --raw"|"manifest "*) exit 1 ;;
+                  "ecr describe-repositories"|"ecr describe-pull-through-cache-rules"|"secretsmanager describe-secret") exit 1 ;;
+                  "secretsmanager create-secret") cat > "$STUB_LOG.secret"; echo '\(secretARN)' ;;
+                  "inspect --format"|"digest "*) echo '\(resolved)' ;;
                 esac
                 exit 0
 
@@ -107,28 +113,41 @@ final class InjectionTests: XCTestCase {
                 XCTAssertEqual(try run(shellcheck, [file.path], in: work).status, 0, "shellcheck (\(tool))")
             }
             let log = work.appendingPathComponent("calls.log")
+            let token = "dckr_pat_Sup3rS3cret"
             let result = try run("/bin/bash", [file.path], in: work,
-                                 environment: ["PATH": stubs.path + ":/usr/bin:/bin", "STUB_LOG": log.path, "HOME": work.path])
+                                 environment: ["PATH": stubs.path + ":/usr/bin:/bin", "STUB_LOG": log.path, "HOME": work.path,
+                                               "ECR_PTC_DOCKER_HUB_USERNAME": "acme", "ECR_PTC_DOCKER_HUB_TOKEN": token])
             XCTAssertEqual(result.status, 0, "\(tool) script failed: \(result.output)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent(Self.canary).path), "\(tool): the canary was created")
             let calls = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
             let registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
             var expectedCopies: Set<[String]> = []
             for entry in copies {
-                let source = entry.image.registry + "/" + entry.image.repository + (entry.image.digest.map { "@" + $0 } ?? ":" + (entry.image.tag ?? "latest"))
+                // By digest: the manifest's, or the one the source resolves the tag to.
+                let source = entry.image.registry + "/" + entry.image.repository + "@" + (entry.image.digest ?? resolved)
                 let target = registry + "/" + entry.repository + ":" + (entry.image.tag ?? "migrated")
-                expectedCopies.insert(tool == .skopeo ? ["skopeo", "copy", "--all", "docker://" + source, "docker://" + target] : ["crane", "copy", source, target])
+                expectedCopies.insert(tool == .skopeo ? ["skopeo", "copy", "--all", "--preserve-digests", "docker://" + source, "docker://" + target]
+                                                      : ["crane", "copy", source, target])
             }
             XCTAssertEqual(Set(calls.filter { $0.count > 1 && $0[1] == "copy" }), expectedCopies, "\(tool)")
+            // The Docker Hub rule uses the secret the script created from the environment; the token is in no argument and not in the script.
+            let rule = try XCTUnwrap(calls.first { $0.starts(with: ["aws", "ecr", "create-pull-through-cache-rule"]) })
+            XCTAssertEqual(rule.firstIndex(of: "--credential-arn").map { rule[$0 + 1] }, secretARN)
+            XCTAssertTrue(calls.contains { $0.starts(with: ["aws", "secretsmanager", "create-secret"]) && $0.contains("ecr-pullthroughcache/docker-hub") })
+            XCTAssertFalse(calls.contains { $0.joined(separator: " ").contains(token) })
+            XCTAssertFalse(script.contains(token))
+            let stored = try String(contentsOf: URL(fileURLWithPath: log.path + ".secret"), encoding: .utf8)
+            XCTAssertEqual(ManifestText.value(stored)?["accessToken"]?.string, token, stored)
+            XCTAssertEqual(ManifestText.value(stored)?["username"]?.string, "acme", stored)
             let created = calls.filter { $0.starts(with: ["aws", "ecr", "create-repository"]) }.compactMap { call in call.firstIndex(of: "--repository-name").map { call[$0 + 1] } }
             XCTAssertEqual(Set(created), Set(copies.map(\.repository)))
-            let allowed: Set<String> = ["aws", "skopeo", "crane"]
+            let allowed: Set<String> = ["aws", "skopeo", "crane"]  // jq runs for real, off the log
             for call in calls {
                 XCTAssertTrue(allowed.contains(call[0]), "\(call)")
                 XCTAssertFalse(call.joined(separator: " ").contains("PWNED"), "\(call)")
                 if call[0] == "aws" {
                     XCTAssertTrue(["get-login-password", "describe-repositories", "create-repository", "describe-pull-through-cache-rules",
-                                   "create-pull-through-cache-rule"].contains(call[2]), "\(call)")
+                                   "create-pull-through-cache-rule", "describe-secret", "create-secret"].contains(call[2]), "\(call)")
                 }
             }
         }

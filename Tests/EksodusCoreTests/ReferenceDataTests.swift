@@ -9,8 +9,30 @@ final class ReferenceDataTests: XCTestCase {
         XCTAssertEqual(data.eksVersion(KubernetesVersion(major: 1, minor: 33))?.endOfStandard, "2026-07-29")
         XCTAssertEqual(data.provisioner("kubernetes.io/gce-pd")?.kind, "in-tree")
         XCTAssertEqual(data.pullThroughUpstream(for: "quay.io")?.prefix, "quay")
-        XCTAssertEqual(data.pullThroughUpstream(for: "acme.azurecr.io")?.prefix, "azure")
+        XCTAssertEqual(data.pullThroughUpstream(for: "acme.azurecr.io")?.prefix, "azure-acme")
         XCTAssertNil(data.pullThroughUpstream(for: "gcr.io"), "gcr.io is not a supported upstream")
+    }
+
+    /// Data stores by image name (not by prefix: an exporter is no database), node system paths by location.
+    func testDataStoresAndNodeSystemPathsComeFromTheirTables() throws {
+        let data = try ReferenceData.embedded()
+        XCTAssertEqual(data.database(image: "bitnami/postgresql:16.4.0")?.name, "postgres")
+        XCTAssertEqual(data.database(image: "public.ecr.aws/docker/library/redis:8.10.1-alpine")?.name, "redis")
+        XCTAssertEqual(data.database(image: "confluentinc/cp-kafka:7.6.1")?.name, "kafka")
+        XCTAssertNil(data.database(image: "quay.io/prometheuscommunity/postgres-exporter:v0.15.0"))
+        XCTAssertNil(data.database(image: "mongo-express:1.0"))
+        XCTAssertNil(data.database(image: "memcached:1.6"), "memcached keeps nothing on disk")
+        for path in ["/etc/ssl/certs", "/etc/pki/tls", "/tmp", "/var/run/secrets.sock", "/var/lib/kubelet/pods", "/var/log/", "/"] {
+            XCTAssertTrue(data.isNodeSystemPath(path), path)
+        }
+        for path in ["/srv/data", "/data", "/var/lib/mysql", "/mnt/disks/ssd1", "/etc/sslx", "/tmpdata"] {
+            XCTAssertFalse(data.isNodeSystemPath(path), path)
+        }
+        let ecr = try XCTUnwrap(data.pullThroughUpstream(for: "210987654321.dkr.ecr.ap-northeast-2.amazonaws.com"))
+        XCTAssertEqual(ecr.prefix, "ecr-210987654321-apne2")
+        XCTAssertEqual(ecr.upstreamURL, "210987654321.dkr.ecr.ap-northeast-2.amazonaws.com")
+        XCTAssertEqual(ecr.auth, .role)
+        XCTAssertNil(data.pullThroughUpstream(for: "dkr.ecr.amazonaws.com"))
     }
 
     /// Every Kubernetes row of pluto's versions.yaml is in eksodus's API table, with pluto's removal version

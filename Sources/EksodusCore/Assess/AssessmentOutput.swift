@@ -62,7 +62,9 @@ public enum AssessmentOutput {
                 text += Set(system.map(\.namespace)).sorted().joined(separator: ", ") + "\n"
             }
         }
-        text += "\nDetails: eksodus assess -o json; a check's reasoning: eksodus explain ID\n"
+        text += "\nReadiness: 50–100 without blockers, 0–49 with them (2 less for each further blocker), placed by the workloads' mean complexity; "
+        text += "the assessment report states the formula.\n"
+        text += "Details: eksodus assess -o json; a check's reasoning: eksodus explain ID\n"
         return text
     }
 

@@ -89,11 +89,17 @@ public struct Assessor {
     /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.
     public func evaluate(_ estate: Estate, context: CheckContext) -> AssessmentResult.ClusterResult {
         let workloadsByID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // A finding on the object a workload is (its removed API version, say) is that workload's finding.
+        let workloadByResource = Dictionary(estate.workloads.compactMap { workload in workload.resourceID.map { ($0, workload.id) } },
+                                            uniquingKeysWith: { first, _ in first })
         let setApart = SetApart(estate, settings: settings, reference: context.reference)
         var findings: [Finding] = []
         var ignored = 0
         for check in checks {
             for var finding in check.run(estate, context) {
+                if finding.workloadID == nil, let resource = finding.resourceID, let workload = workloadByResource[resource] {
+                    finding.workloadID = workload
+                }
                 let annotations = finding.workloadID.flatMap { workloadsByID[$0]?.annotations } ?? estate.resource(id: finding.resourceID)?.annotations ?? [:]
                 let silenced = (annotations["eksodus.io/ignore"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
                 if silenced.contains(finding.checkID) || silenced.contains("ALL") || settings.ignores(finding, cluster: estate.cluster.name) {
@@ -111,14 +117,28 @@ public struct Assessor {
             profiles[workload.id] = WorkloadProfile.make(workload, estate: estate, findings: byWorkload[workload.id] ?? [], context: context)
         }
         let applications = estate.workloads.filter { !setApart.workloads.contains($0.id) }
-        let penalty = applications.isEmpty ? 0 : applications.reduce(0.0) { sum, workload in
+        let complexity = applications.isEmpty ? 0 : applications.reduce(0.0) { sum, workload in
             sum + min(1, Double(profiles[workload.id]?.complexityScore ?? 0) / 30)
         } / Double(applications.count)
-        let clusterBlockers = findings.filter { $0.workloadID == nil && $0.severity == .blocker && !$0.system }.count
-        let readiness = max(0, min(100, Int((100 * (1 - penalty)).rounded()) - 5 * clusterBlockers))
+        let blockers = findings.filter { $0.severity == .blocker && !$0.system }.count
+        let readiness = Self.readiness(complexity: complexity, blockers: blockers)
         return .init(cluster: estate.cluster, findings: findings, profiles: profiles, workloads: estate.workloads, readiness: readiness,
                      ignored: ignored, systemWorkloads: setApart.workloads)
     }
+
+    /// The readiness formula, as the assessment report states it (`readinessFormula`): blockers decide the band, the
+    /// application workloads' mean complexity (each capped at 30 points) the place in it. A cluster with no blockers
+    /// scores 50 to 100, one with blockers 0 to 49, 2 lower with each further blocker: a blocked cluster never ranks above a clear one.
+    static func readiness(complexity: Double, blockers: Int) -> Int {
+        let ease = 50 * (1 - max(0, min(1, complexity)))
+        if blockers == 0 { return Int((50 + ease).rounded()) }
+        return max(0, min(49, Int(ease.rounded(.down)) - 2 * (blockers - 1)))
+    }
+
+    public static let readinessFormula = "readiness = 50 + 50 × (1 − c) with no blockers, else max(0, min(49, ⌊50 × (1 − c)⌋ − 2 × (blockers − 1))), "
+        + "where c is the mean over application workloads of min(1, complexity ÷ 30) and a workload's complexity adds 10 per blocker, 3 per warning, "
+        + "1 per informational finding (platform findings aside), 5 when stateful and 2 for a DaemonSet. "
+        + "Blockers decide the band: a cluster with blockers (0–49) never scores above one without (50–100)."
 
     static func store(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {
         for result in results {

@@ -23,11 +23,8 @@ public struct WorkloadProfile: Sendable {
         score < 8 ? "low" : score < 20 ? "medium" : "high"
     }
 
-    static let databaseImages = ["postgres", "mysql", "mariadb", "mongo", "redis", "elasticsearch", "opensearch", "rabbitmq", "kafka",
-                                 "zookeeper", "cassandra", "etcd", "minio", "influxdb", "clickhouse", "neo4j", "memcached", "nats"]
-
     static func make(_ workload: Estate.Workload, estate: Estate, findings: [Finding], context: CheckContext) -> WorkloadProfile {
-        let (stateful, reason) = statefulness(workload)
+        let (stateful, reason) = statefulness(workload, reference: context.reference)
         // Platform findings say what replaces a component, not how hard it is to move.
         var score = findings.filter { $0.category != .platform }.reduce(0) { $0 + weight($1.severity) } + (stateful ? 5 : 0)
         if workload.kind == "DaemonSet" { score += 2 }
@@ -36,19 +33,51 @@ public struct WorkloadProfile: Sendable {
                                fargateSize: fargate.size, complexityScore: score, complexity: complexityBand(score))
     }
 
-    static func statefulness(_ workload: Estate.Workload) -> (Bool, String?) {
+    /// Stateful means data that must move with the workload: claims, node-local data, network volumes, or a data store's
+    /// image (whose data, without a claim, is on an emptyDir or in the container). The kind alone decides nothing: a
+    /// StatefulSet without data is stateless, and a DaemonSet's host mounts are judged like any other workload's.
+    static func statefulness(_ workload: Estate.Workload, reference: ReferenceData) -> (Bool, String?) {
         if !workload.claimTemplates.isEmpty {
             return (true, "volumeClaimTemplates " + workload.claimTemplates.map(\.name).joined(separator: ", "))
         }
         let claims = workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap(\.reference)
         if !claims.isEmpty { return (true, "claims " + claims.joined(separator: ", ")) }
-        let dataPaths = workload.volumes.filter { $0.type == "hostPath" || $0.type == "local" }.compactMap(\.reference)
-            .filter { !DockerSocketCheck.socketPaths.contains($0) && !$0.hasPrefix("/var/log") && $0 != "/" && !$0.hasPrefix("/proc") && !$0.hasPrefix("/sys") }
-        if !dataPaths.isEmpty, workload.kind != "DaemonSet" { return (true, "node-local data at " + dataPaths.joined(separator: ", ")) }
+        let dataPaths = nodeLocalData(workload, reference: reference).compactMap(\.reference)
+        if !dataPaths.isEmpty { return (true, "node-local data at " + dataPaths.joined(separator: ", ")) }
         let networkVolumes = workload.volumes.filter { ["nfs", "cephfs", "glusterfs", "rbd", "iscsi", "csi"].contains($0.type) }
         if !networkVolumes.isEmpty { return (true, "\(networkVolumes[0].type) volume \(networkVolumes[0].name)") }
-        if workload.kind == "StatefulSet" { return (true, "StatefulSet (stable identity, no claims)") }
+        if let (database, container) = dataStore(workload, reference: reference) {
+            let scratch = ephemeralData(container, in: workload)
+            return (true, "\(database.name) image \(container.image ?? "") without a claim: its data is "
+                        + (scratch.isEmpty ? "in the container's writable layer" : "on emptyDir " + scratch.map(\.name).joined(separator: ", ")))
+        }
         return (false, nil)
+    }
+
+    /// The first application container running a data store's image, and that data store.
+    static func dataStore(_ workload: Estate.Workload, reference: ReferenceData) -> (ReferenceData.Database, Estate.Container)? {
+        for container in workload.appContainers {
+            if let image = container.image, let database = reference.database(image: image) { return (database, container) }
+        }
+        return nil
+    }
+
+    /// The emptyDir volumes a container writes to: where a data store without a claim keeps its data.
+    static func ephemeralData(_ container: Estate.Container, in workload: Estate.Workload) -> [Estate.PodVolume] {
+        let mounted = Set(container.volumeMounts.items.filter { $0["readOnly"]?.bool != true }.compactMap { $0["name"]?.string })
+        return workload.volumes.filter { $0.type == "emptyDir" && mounted.contains($0.name) }
+    }
+
+    /// The hostPath (and local) volumes that hold data: mounted writable by some container, not a socket or device, not a
+    /// node system path (`data/node-paths.yaml`: CA bundles, logs, runtime state, scratch space, kubelet and runtime files).
+    static func nodeLocalData(_ workload: Estate.Workload, reference: ReferenceData) -> [Estate.PodVolume] {
+        let writable = Set(workload.containers.flatMap(\.volumeMounts.items).filter { $0["readOnly"]?.bool != true }.compactMap { $0["name"]?.string })
+        return workload.volumes.filter { volume in
+            guard volume.type == "hostPath" || volume.type == "local", let path = volume.reference else { return false }
+            let type = volume.detail["type"]?.string ?? ""
+            return writable.contains(volume.name) && !["Socket", "CharDevice", "BlockDevice"].contains(type)
+                && !DockerSocketCheck.socketPaths.contains(path) && !reference.isNodeSystemPath(path)
+        }
     }
 
     static func fargateFit(_ workload: Estate.Workload, estate: Estate, context: CheckContext) -> (reasons: [String], size: String?) {

@@ -95,7 +95,7 @@ struct InventoryWriter {
         }
         for c in object.containers {
             var imageID: Int64?
-            if let image = c.image { imageID = try self.imageID(image) }
+            if let image = c.image, !image.isEmpty { imageID = try self.imageID(image) }
             let s = insertContainer
             s.bind(1, id); s.bind(2, c.role); s.bind(3, c.position); s.bind(4, c.name); s.bind(5, imageID)
             s.bind(6, c.cpuRequest); s.bind(7, c.cpuLimit); s.bind(8, c.memoryRequest); s.bind(9, c.memoryLimit)

@@ -47,7 +47,8 @@ struct Checklist {
             after: reviews, evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
             rollback: "Delete the VPC stack; nothing runs in it yet")
         add("plan:ecr", .plan, "ecr", "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: ["plan:landing-zone"],
-            evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache",
+            evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
+                + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : ""),
             rollback: "Delete the created repositories and rules")
         for input in clusters {
             let c = input.estate.cluster
@@ -106,9 +107,18 @@ struct Checklist {
                 let wave = placement.wave + input.waveOffset
                 let profile = input.assessment.profiles[workload.id]
                 var deployAfter = ["images:wave-\(wave)", "plan:platform:\(c.name)"]
-                if profile?.stateful == true {
+                // A workload whose every claim another workload owns (a Job on a Deployment's claim) waits for that one's data.
+                let claimOwners = Set(workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap { volume in
+                    input.storage.first { $0.source == "pvc" && $0.namespace == workload.namespace && $0.name == volume.reference }?.workloadID
+                })
+                let dataOwner = storageByWorkload[workload.id] == nil && claimOwners.count == 1 ? claimOwners.first.flatMap { handles[$0] } : nil
+                if let dataOwner, profile?.stateful == true {
+                    deployAfter.append("data:\(dataOwner)")
+                } else if profile?.stateful == true {
                     let volumes = storageByWorkload[workload.id] ?? []
-                    let method = volumes.first?.copyMethod ?? "Velero file-system backup (kopia)"
+                    let methods = volumes.map(\.copyMethod).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                    let method = methods.count > 1 ? volumes.map { "\($0.name): \($0.copyMethod)" }.joined(separator: "; ")
+                        : methods.first ?? StoragePlan.veleroFileSystemBackup
                     add("data:\(handle)", .cutover, "data", "Replicate the data of \(workload.label): \(method)", cluster: c.id, wave: wave, workload: workload.id,
                         after: input.storage.isEmpty ? ["plan:addons:\(c.name)"] : ["plan:storage:\(c.name)"],
                         evidence: profile?.statefulReason ?? "stateful",
@@ -129,7 +139,7 @@ struct Checklist {
                 let exposed = (servicesByNamespace[workload.namespace] ?? []).filter { workload.matches($0.selector) }.map { $0.resource.name }
                 add("traffic:\(handle)", .cutover, "traffic",
                     exposed.isEmpty ? "Switch \(workload.label)'s work to EKS (stop the source's schedule or consumers)" : "Switch traffic for \(exposed.joined(separator: ", ")) to EKS (DNS or load balancer)",
-                    cluster: c.id, wave: wave, workload: workload.id, after: ["smoke:\(handle)"] + (profile?.stateful == true ? ["data:\(handle)"] : []),
+                    cluster: c.id, wave: wave, workload: workload.id, after: ["smoke:\(handle)"] + (profile?.stateful == true && dataOwner == nil ? ["data:\(handle)"] : []),
                     rollback: profile?.stateful == true ? "Point DNS back to the source and reverse replication before writes resume there"
                                                         : "Point DNS or the load balancer back to the source cluster")
                 add("scaledown:\(handle)", .cutover, "scaledown", "Scale \(workload.label) down to zero on the source cluster", cluster: c.id, wave: wave,

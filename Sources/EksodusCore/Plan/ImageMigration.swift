@@ -18,10 +18,28 @@ public struct ImageMigration: Sendable {
         public var pullThroughPrefix: String?
         public var upstreamURL: String?
         public var needsCredentials: Bool
+        /// The upstream is an ECR registry of another account: ECR assumes an IAM role to pull from it.
+        public var needsRole = false
         public var workloads: [String]
         public var clusters: [String]
         public var warnings: [String]
+
+        /// The digest the move pins: the manifest's, else the one resolved when the image is copied or first pulled.
+        public var digestNote: String {
+            if let digest = image.digest { return digest }
+            switch method {
+            case .copy: return "resolved at copy time"
+            case .pullThroughCache: return "resolved at the first pull through the cache"
+            case .none: return "not pinned (already in this registry)"
+            case .rejected: return ""
+            }
+        }
     }
+
+    /// What the role that first pulls an image through the cache (the EKS node role, or the puller's IRSA or Pod Identity
+    /// role) needs, besides pulling: ECR imports the image and creates its repository on that first pull (ECR User Guide,
+    /// "IAM permissions required to sync an upstream registry").
+    public static let firstPullPermissions = "the role that first pulls through the cache (the EKS node role) needs ecr:BatchImportUpstreamImage and ecr:CreateRepository on the cached repositories"
 
     public var region: String
     public var accountID: String
@@ -51,7 +69,7 @@ public struct ImageMigration: Sendable {
             guard let (image, workloads, clusters) = byNormalized[key] else { return nil }
             if let problem = problems[image.original] ?? nil {
                 return Entry(image: image, sourceClass: "invalid", method: .rejected, repository: "", targetReference: "", pullThroughPrefix: nil,
-                             upstreamURL: nil, needsCredentials: false, workloads: workloads.sorted(), clusters: clusters.sorted(),
+                             upstreamURL: nil, needsCredentials: false, needsRole: false, workloads: workloads.sorted(), clusters: clusters.sorted(),
                              warnings: ["not migrated: \(problem)"])
             }
             var warnings: [String] = []
@@ -62,14 +80,21 @@ public struct ImageMigration: Sendable {
             let sourceClass: String
             let method: Method
             var repository: String
-            if ImageRegistry.isECR(image.registry) {
+            var needsRole = false
+            if image.registry == host {
                 sourceClass = "ecr"
                 method = .none
                 repository = image.repository
             } else if let upstream {
-                sourceClass = image.isDockerHub ? "dockerhub" : "public-cached"
+                // Another account's or Region's ECR is a pull-through upstream too; another account's needs a role.
+                sourceClass = ImageRegistry.isECR(image.registry) ? "ecr-other" : image.isDockerHub ? "dockerhub" : "public-cached"
                 method = .pullThroughCache
                 repository = upstream.prefix + "/" + image.repository
+                needsRole = upstream.auth == .role && image.registry.split(separator: ".").first.map(String.init) != accountID
+            } else if ImageRegistry.isECR(image.registry) {
+                sourceClass = "ecr"
+                method = .none
+                repository = image.repository
             } else {
                 sourceClass = ImageRegistry.isPublic(image.registry) ? "other-public" : "private"
                 method = .copy
@@ -81,7 +106,7 @@ public struct ImageMigration: Sendable {
             let target = method == .none ? image.normalized : host + "/" + repository + (image.digest != nil ? tagged + suffix : suffix)
             return Entry(image: image, sourceClass: sourceClass, method: method, repository: repository, targetReference: target,
                          pullThroughPrefix: method == .pullThroughCache ? upstream?.prefix : nil, upstreamURL: upstream?.upstreamURL,
-                         needsCredentials: method == .pullThroughCache && (upstream?.credentials ?? false),
+                         needsCredentials: method == .pullThroughCache && (upstream?.credentials ?? false), needsRole: needsRole,
                          workloads: workloads.sorted(), clusters: clusters.sorted(), warnings: warnings)
         }
         return ImageMigration(region: region, accountID: accountID, prefix: prefix, entries: entries)
@@ -121,16 +146,31 @@ public struct ImageMigration: Sendable {
 
     public enum CopyTool: String, CaseIterable, Sendable { case skopeo, crane }
 
-    /// An idempotent bash script: pull-through cache rules for the upstreams that can use one, then for every other image
-    /// the ECR repository (created where missing) and a multi-architecture copy, by digest where known, skipped when present.
+    /// An idempotent bash script: pull-through cache rules (with the Secrets Manager secrets or IAM role they need) for the
+    /// upstreams that can use one, then for every other image its ECR repository (created where missing) and a
+    /// multi-architecture copy by digest — resolved on the source when the manifest names only a tag — so that what runs on
+    /// EKS is what ran before. Images already there under that tag and digest are skipped.
     public func script(tool: CopyTool = .skopeo, generatedAt: String) -> String {
-        // Every value is single-quoted where it is written, and comments carry only visible single lines.
+        // Every value is single-quoted where it is written, and comments carry only eksodus's own words, never input.
         let quote = Self.shellQuote
+        let rules = Dictionary(grouping: entries.filter { $0.method == .pullThroughCache }, by: { $0.pullThroughPrefix ?? "" })
+        let secrets = rules.values.contains { $0.contains(where: \.needsCredentials) }
         var lines = [
             "#!/usr/bin/env bash",
             "# Image migration to Amazon ECR, generated by eksodus on \(generatedAt.visibleLine).",
-            "# Safe to run again: existing rules, repositories and images are left as they are.",
-            "# Needs: aws CLI v2 with credentials for account \(accountID.visibleLine), and \(tool == .skopeo ? "skopeo" : "crane"); logged in to the source registries.",
+            "# Safe to run again: existing secrets, rules, repositories and images are left as they are.",
+            "# Needs: aws CLI v2 with credentials for account \(accountID.visibleLine), and \(tool == .skopeo ? "skopeo" : "crane")"
+                + (secrets ? ", jq" : "") + "; logged in to the source registries.",
+            "# Images are copied by digest: a tag is resolved on the source at copy time, and the digest is what lands in ECR.",
+        ]
+        if !rules.isEmpty {
+            lines += [
+                "# Pull-through cache: \(Self.firstPullPermissions).",
+                "# Credentials for an upstream are read from environment variables (named at each rule), never written here;",
+                "# ECR requires their Secrets Manager secret to be named ecr-pullthroughcache/… in this account and Region.",
+            ]
+        }
+        lines += [
             "set -euo pipefail",
             "",
             "DEFAULT_REGION=\(quote(region))",
@@ -150,48 +190,101 @@ public struct ImageMigration: Sendable {
             "    || aws ecr create-repository --region \"$REGION\" --repository-name \"$1\" --image-scanning-configuration scanOnPush=true >/dev/null",
             "}",
             "",
-            "ensure_pull_through_rule() {",
-            "  local prefix=$1 upstream=$2 secret=${3:-}",
-            "  if aws ecr describe-pull-through-cache-rules --region \"$REGION\" --ecr-repository-prefixes \"$prefix\" >/dev/null 2>&1; then return; fi",
-            "  if [ -n \"$secret\" ]; then",
-            "    aws ecr create-pull-through-cache-rule --region \"$REGION\" --ecr-repository-prefix \"$prefix\" --upstream-registry-url \"$upstream\" \\",
-            "      --credential-arn \"arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:${secret}\" >/dev/null",
-            "  else",
-            "    aws ecr create-pull-through-cache-rule --region \"$REGION\" --ecr-repository-prefix \"$prefix\" --upstream-registry-url \"$upstream\" >/dev/null",
-            "  fi",
-            "}",
-            "",
+        ]
+        if secrets {
+            lines += [
+                "# Prints the ARN of Secrets Manager secret $1, created from environment variables $2 (user name) and $3 (access token).",
+                "ensure_secret() {",
+                "  local name=$1 user_var=$2 token_var=$3 arn",
+                "  arn=$(aws secretsmanager describe-secret --region \"$REGION\" --secret-id \"$name\" --query ARN --output text 2>/dev/null || true)",
+                "  if [ -n \"$arn\" ]; then echo \"$arn\"; return; fi",
+                "  if [ -z \"${!user_var:-}\" ] || [ -z \"${!token_var:-}\" ]; then",
+                "    echo \"export ${user_var} and ${token_var} (the upstream registry's user name and access token) to create ${name}\" >&2",
+                "    return 1",
+                "  fi",
+                "  arn=$(jq -n \"{username: env.${user_var}, accessToken: env.${token_var}}\" \\",
+                "    | aws secretsmanager create-secret --region \"$REGION\" --name \"$name\" --secret-string file:///dev/stdin --query ARN --output text)",
+                "  if [ -z \"$arn\" ]; then echo \"no ARN returned for ${name}\" >&2; return 1; fi",
+                "  echo \"$arn\"",
+                "}",
+                "",
+            ]
+        }
+        if !rules.isEmpty {
+            lines += [
+                "# ensure_pull_through_rule PREFIX UPSTREAM [SECRET USER_VAR TOKEN_VAR] [ROLE_VAR]",
+                "ensure_pull_through_rule() {",
+                "  local prefix=$1 upstream=$2 secret=${3:-} user_var=${4:-} token_var=${5:-} role_var=${6:-} arn",
+                "  if aws ecr describe-pull-through-cache-rules --region \"$REGION\" --ecr-repository-prefixes \"$prefix\" >/dev/null 2>&1; then return; fi",
+                "  local extra=()",
+                "  if [ -n \"$secret\" ]; then",
+                "    arn=$(ensure_secret \"$secret\" \"$user_var\" \"$token_var\")",
+                "    extra+=(--credential-arn \"$arn\")",
+                "  fi",
+                "  if [ -n \"$role_var\" ]; then",
+                "    if [ -z \"${!role_var:-}\" ]; then echo \"export ${role_var}: the IAM role ECR assumes to pull from ${upstream}\" >&2; return 1; fi",
+                "    extra+=(--custom-role-arn \"${!role_var}\")",
+                "  fi",
+                "  aws ecr create-pull-through-cache-rule --region \"$REGION\" --ecr-repository-prefix \"$prefix\" --upstream-registry-url \"$upstream\" \\",
+                "    ${extra[@]+\"${extra[@]}\"} >/dev/null",
+                "}",
+                "",
+            ]
+        }
+        lines += [
+            "# copy_image SOURCE TAG_OR_DIGEST TARGET TARGET_TAG: copies SOURCE@digest, the digest resolved from the tag when not given.",
             "copy_image() {",
-            "  local source=$1 target=$2",
+            "  local source=$1 reference=$2 target=$3 tag=$4 digest present",
+            "  if [[ $reference == *:* ]]; then",
+            "    digest=$reference",
+            "  else",
         ]
         lines += tool == .skopeo ? [
-            "  if skopeo inspect --raw \"docker://${target}\" >/dev/null 2>&1; then echo \"present  ${target}\"; return; fi",
-            "  skopeo copy --all \"docker://${source}\" \"docker://${target}\"",
+            "    digest=$(skopeo inspect --format '{{.Digest}}' \"docker://${source}:${reference}\")",
+            "  fi",
+            "  if [[ $digest != sha256:* ]]; then echo \"no digest for ${source}:${reference}\" >&2; return 1; fi",
+            "  present=$(skopeo inspect --format '{{.Digest}}' \"docker://${target}:${tag}\" 2>/dev/null || true)",
+            "  if [ \"$present\" = \"$digest\" ]; then echo \"present  ${target}:${tag}@${digest}\"; return; fi",
+            "  skopeo copy --all --preserve-digests \"docker://${source}@${digest}\" \"docker://${target}:${tag}\"",
         ] : [
-            "  if crane manifest \"${target}\" >/dev/null 2>&1; then echo \"present  ${target}\"; return; fi",
-            "  crane copy \"${source}\" \"${target}\"",
+            "    digest=$(crane digest \"${source}:${reference}\")",
+            "  fi",
+            "  if [[ $digest != sha256:* ]]; then echo \"no digest for ${source}:${reference}\" >&2; return 1; fi",
+            "  present=$(crane digest \"${target}:${tag}\" 2>/dev/null || true)",
+            "  if [ \"$present\" = \"$digest\" ]; then echo \"present  ${target}:${tag}@${digest}\"; return; fi",
+            "  crane copy \"${source}@${digest}\" \"${target}:${tag}\"",
         ]
-        lines += ["  echo \"copied   ${target}\"", "}", ""]
-        let rules = Dictionary(grouping: entries.filter { $0.method == .pullThroughCache }, by: { $0.pullThroughPrefix ?? "" })
+        lines += ["  echo \"copied   ${target}:${tag}@${digest}\"", "}", ""]
         if !rules.isEmpty {
             lines.append("# Pull-through cache rules: EKS pulls these images through ECR, nothing to copy.")
             for prefix in rules.keys.sorted() {
-                guard let first = rules[prefix]?.first, let upstream = first.upstreamURL else { continue }
-                let secret = first.needsCredentials ? " \(quote("ecr-pullthroughcache/\(prefix)"))" : ""
-                let count = rules[prefix]?.count ?? 0
-                lines.append("ensure_pull_through_rule \(quote(prefix)) \(quote(upstream))\(secret)  # \(count) image(s)")
+                guard let members = rules[prefix], let first = members.first, let upstream = first.upstreamURL else { continue }
+                var arguments = [quote(prefix), quote(upstream)]
+                let variable = "ECR_PTC_" + prefix.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+                if members.contains(where: \.needsCredentials) {
+                    arguments += [quote("ecr-pullthroughcache/\(prefix)"), quote(variable + "_USERNAME"), quote(variable + "_TOKEN")]
+                    lines.append("# \(members.count) image(s); credentials from $\(variable)_USERNAME and $\(variable)_TOKEN.")
+                } else if members.contains(where: \.needsRole) {
+                    arguments += ["''", "''", "''", quote(variable + "_ROLE_ARN")]
+                    lines.append("# \(members.count) image(s) from another account's ECR: $\(variable)_ROLE_ARN names the role ECR assumes (that registry's policy must allow it).")
+                } else {
+                    lines.append("# \(members.count) image(s).")
+                }
+                lines.append("ensure_pull_through_rule " + arguments.joined(separator: " "))
             }
             lines.append("")
         }
         let copies = entries.filter { $0.method == .copy }
         if !copies.isEmpty {
-            lines.append("# Images copied into ECR repositories.")
+            lines.append("# Images copied into ECR repositories, by digest.")
             for entry in copies {
-                let source = entry.image.registry + "/" + entry.image.repository + (entry.image.digest.map { "@" + $0 } ?? ":" + (entry.image.effectiveTag ?? "latest"))
-                let target = "/" + entry.repository + (entry.image.digest.map { _ in ":" + (entry.image.tag ?? "migrated") } ?? ":" + (entry.image.effectiveTag ?? "latest"))
-                if !entry.warnings.isEmpty { lines.append("# \(entry.image.normalized.visibleLine): \(entry.warnings.joined(separator: ", ").visibleLine)") }
+                let source = entry.image.registry + "/" + entry.image.repository
+                let reference = entry.image.digest ?? entry.image.effectiveTag ?? "latest"
+                let tag = entry.image.tag ?? (entry.image.digest == nil ? "latest" : "migrated")
+                let notes = entry.warnings.filter { $0 != "no digest" }  // the copy pins the digest
+                if !notes.isEmpty { lines.append("# \(notes.joined(separator: ", ").visibleLine)") }
                 lines.append("ensure_repository \(quote(entry.repository))")
-                lines.append("copy_image \(quote(source)) \"${REGISTRY}\"\(quote(target))")
+                lines.append("copy_image \(quote(source)) \(quote(reference)) \"${REGISTRY}\"\(quote("/" + entry.repository)) \(quote(tag))")
             }
         }
         let rejected = entries.filter { $0.method == .rejected }.count

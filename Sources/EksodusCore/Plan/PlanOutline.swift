@@ -24,9 +24,10 @@ public enum PlanOutline {
         text += "\nImages: \(plan.images.entries.count) distinct, \(copies) to copy into ECR, \(cached) through pull-through cache rules "
         text += "(eksodus images; eksodus images --script)\n"
 
-        text += "\nStorage: \(plan.storage.entries.count) volumes\n"
+        text += "\nStorage: \(plan.storage.totals.reduce(0) { $0 + $1.volumes }) volumes\n"
         for total in plan.storage.totals {
-            text += "  \(total.targetClass): \(total.volumes) volumes, \(Quantity.formatBytes(total.bytes))\n"
+            text += "  \(total.cluster) \(total.targetClass): \(total.volumes) volumes, \(StoragePlan.gibibytes(total.bytes))"
+            text += total.unsized > 0 ? " (\(total.unsized) without a size)\n" : "\n"
         }
         text += "\nNetwork: \(plan.network.entries.count) services and ingresses to put behind the AWS Load Balancer Controller; "
         text += "\(plan.network.entries.filter { !$0.manual.isEmpty }.count) need manual work\n"

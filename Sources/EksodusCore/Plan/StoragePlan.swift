@@ -1,65 +1,82 @@
-/// Where every claim, claim template and PersistentVolume goes on EKS, and how its data moves.
+/// Where every claim, claim template, PersistentVolume and node-local or ephemeral data store goes on EKS, and how its data moves.
 public struct StoragePlan: Sendable {
     public struct Entry: Sendable {
         public var cluster: String
         public var namespace: String
         public var name: String
+        /// pvc, template, pv; hostPath (node-local data of a pod), emptyDir or container (a data store without a claim).
         public var source: String
         public var owner: String
+        /// Size of one volume.
         public var sizeBytes: Int?
         public var sourceClass: String?
         public var targetClass: String
         public var reason: String
         public var copyMethod: String
         public var workloadID: Int64?
+        /// Volumes this entry stands for: a claim template's replicas, else 1.
+        public var copies: Int = 1
+
+        public var totalBytes: Int? { sizeBytes.map { $0 * copies } }
     }
 
     public var entries: [Entry]
 
-    /// Totals per target class: (class, volumes, bytes).
-    public var totals: [(targetClass: String, volumes: Int, bytes: Int)] {
-        Dictionary(grouping: entries, by: \.targetClass).map { ($0.key, $0.value.count, $0.value.reduce(0) { $0 + ($1.sizeBytes ?? 0) }) }
-            .sorted { $0.targetClass < $1.targetClass }
+    /// Totals per cluster and target class: volumes (claim templates count once per replica), known bytes, and how many
+    /// volumes have no size in the manifests.
+    public var totals: [(cluster: String, targetClass: String, volumes: Int, bytes: Int, unsized: Int)] {
+        Dictionary(grouping: entries, by: { $0.cluster + "\u{0}" + $0.targetClass }).map { _, members in
+            (members[0].cluster, members[0].targetClass, members.reduce(0) { $0 + $1.copies }, members.reduce(0) { $0 + ($1.totalBytes ?? 0) },
+             members.filter { $0.sizeBytes == nil }.reduce(0) { $0 + $1.copies })
+        }.sorted { ($0.cluster, $0.targetClass) < ($1.cluster, $1.targetClass) }
     }
 
-    /// Application-level replication, preferred over a file copy for the databases it recognises by image name.
-    static let replication: [(String, String)] = [
-        ("postgres", "PostgreSQL streaming replication (pg_basebackup a replica on EKS, promote at cutover)"),
-        ("mysql", "MySQL replication (a replica on EKS, promote at cutover)"),
-        ("mariadb", "MariaDB replication (a replica on EKS, promote at cutover)"),
-        ("mongo", "MongoDB replica set: add EKS members, then step down the old primary"),
-        ("redis", "Redis replica (REPLICAOF) on EKS, promote at cutover"),
-        ("elasticsearch", "snapshot to S3 and restore, then a final incremental snapshot"),
-        ("opensearch", "snapshot to S3 and restore, then a final incremental snapshot"),
-        ("rabbitmq", "Shovel or federation from the old cluster's queues"),
-        ("cassandra", "add an EKS datacenter, nodetool rebuild, then decommission the old one"),
-        ("kafka", "MirrorMaker 2 to the EKS brokers"),
-        ("zookeeper", "add EKS ensemble members, then remove the old ones"),
-        ("etcd", "add EKS members (etcdctl member add), then remove the old ones"),
-        ("minio", "mc mirror to S3 or to MinIO on EKS"),
-    ]
+    /// Velero's file-system backup reads volumes through the pod, but not hostPath volumes (Velero docs, File System Backup,
+    /// Limitations): node-local data is copied from the node.
+    public static let nodeCopy = "copy from the node (rsync or tar of the host path into the new EBS volume, final sync at cutover): Velero's file-system backup does not support hostPath"
+    public static let unboundVolume = "not bound to any claim, so no pod mounts it and no backup reads it: decide whether its data is still needed, then copy it from its node or storage system"
+    public static let veleroFileSystemBackup = "Velero file-system backup (kopia) and restore, with a final backup at cutover"
 
     public static let gp3 = "gp3 (EBS CSI, encrypted, WaitForFirstConsumer)"
     public static let efs = "efs (EFS CSI, provisioningMode efs-ap)"
     public static let fsxLustre = "fsx-lustre (FSx for Lustre CSI, fsx.csi.aws.com)"
     public static let fsxONTAP = "fsx-ontap (FSx for NetApp ONTAP via Trident)"
 
+    /// Batch kinds run against data a long-running workload owns: they never decide a volume's copy method.
+    static func ownershipRank(_ workload: Estate.Workload) -> Int {
+        ["Job", "CronJob", "Pod"].contains(workload.kind) ? 1 : 0
+    }
+
     static func build(estates: [Estate], reference: ReferenceData) -> StoragePlan {
         var entries: [Entry] = []
         for estate in estates {
             let classes = estate.provisioners
             let defaultClass = estate.storageClasses.first(where: \.isDefault)?.resource.name
-            // The workload that uses a volume decides its copy method.
+            // The workload that uses a volume decides its copy method: a long-running one before a Job that shares the claim.
             var byClaim: [String: Estate.Workload] = [:], byTemplateOwner: [Int64: Estate.Workload] = [:]
-            for workload in estate.workloads {
+            for workload in estate.workloads.sorted(by: { ownershipRank($0) < ownershipRank($1) }) {
                 for volume in workload.volumes where volume.type == "persistentVolumeClaim" {
                     if let claim = volume.reference, byClaim["\(workload.namespace)/\(claim)"] == nil { byClaim["\(workload.namespace)/\(claim)"] = workload }
                 }
                 for template in workload.claimTemplates where byTemplateOwner[template.resourceID] == nil { byTemplateOwner[template.resourceID] = workload }
                 if let id = workload.resourceID, byTemplateOwner[id] == nil, !workload.claimTemplates.isEmpty { byTemplateOwner[id] = workload }
             }
-            let claims = Set(estate.volumes.filter { $0.source == "pvc" }.map { "\($0.namespace)/\($0.name)" })
+            // The claims a StatefulSet's templates make (`data-orders-db-0`) are counted by the template, once per replica.
+            var templateInstances: [String: Estate.Workload] = [:]
+            for workload in estate.workloads {
+                for template in workload.claimTemplates {
+                    for ordinal in 0..<max(1, workload.replicas ?? 1) {
+                        templateInstances["\(workload.namespace)/\(template.name)-\(workload.name)-\(ordinal)"] = workload
+                    }
+                }
+            }
+            let claimVolumes = estate.volumes.filter { $0.source == "pvc" }
+            let claims = Set(claimVolumes.map { "\($0.namespace)/\($0.name)" }).union(templateInstances.keys)
+            // A PV bound to a listed claim moves with it: bound by its claimRef, or named by the claim's volumeName.
+            let boundVolumes = Set(claimVolumes.compactMap(\.volumeName))
             for volume in estate.volumes {
+                if volume.source == "pv", volume.volumeName.map(claims.contains) == true || boundVolumes.contains(volume.name) { continue }
+                if volume.source == "pvc", templateInstances["\(volume.namespace)/\(volume.name)"] != nil { continue }
                 let user = volume.source == "template" ? byTemplateOwner[volume.resourceID]
                     : volume.source == "pvc" ? byClaim["\(volume.namespace)/\(volume.name)"] : nil
                 let className = volume.storageClass ?? (volume.source == "pv" ? nil : defaultClass)
@@ -78,32 +95,70 @@ public struct StoragePlan: Sendable {
                 }
                 if let provisioner, let mapping { reason += "; source \(provisioner) → \(mapping.target)" }
                 if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
-                let image = user?.appContainers.compactMap(\.image).map { ImageReference($0).repository.lowercased() } ?? []
-                var method = "Velero file-system backup (kopia) and restore, with a final backup at cutover"
+                var method = veleroFileSystemBackup
                 if provisioner == "ebs.csi.aws.com" || provisioner == "kubernetes.io/aws-ebs" || volume.volumeType == "awsElasticBlockStore"
                     || (volume.volumeType ?? "").hasPrefix("csi:ebs") {
                     method = "EBS snapshot (the data is already on AWS), restored in the target zone"
-                } else if let match = replication.first(where: { name in image.contains { $0.split(separator: "/").last.map(String.init)?.hasPrefix(name.0) == true } }) {
-                    method = match.1
+                } else if let database = user.flatMap({ WorkloadProfile.dataStore($0, reference: reference)?.0 }) {
+                    method = database.replication
+                } else if volume.source == "pv" ? volume.volumeType == "hostPath" : mapping?.hostPathVolumes == true {
+                    method = nodeCopy
+                } else if volume.source == "pv", volume.volumeName == nil {
+                    method = unboundVolume
                 } else if target == fsxLustre || target == fsxONTAP {
                     method = (mapping?.copy ?? "AWS DataSync") + ", with a final incremental sync at cutover"
                 } else if shared {
                     method = "AWS DataSync to EFS, with a final incremental sync at cutover"
                 }
-                if volume.source == "pv", let claim = volume.volumeName, claims.contains(claim) {
-                    continue  // a bound PV moves with its claim
-                }
+                let copies = volume.source == "template" ? max(1, user?.replicas ?? 1) : 1
                 entries.append(Entry(cluster: estate.cluster.name, namespace: volume.namespace, name: volume.name, source: volume.source,
                                      owner: "\(volume.ownerKind)/\(volume.ownerName)", sizeBytes: volume.sizeBytes, sourceClass: className,
-                                     targetClass: target, reason: reason, copyMethod: method, workloadID: user?.id))
+                                     targetClass: target, reason: reason, copyMethod: method, workloadID: user?.id, copies: copies))
             }
+            entries += podData(estate, reference: reference)
         }
         return StoragePlan(entries: entries)
     }
 
+    /// Data that no claim holds: a pod's node-local hostPath data, and a data store's emptyDir or container layer. Each gets
+    /// a gp3 volume on EKS (one per replica) and its own copy method.
+    static func podData(_ estate: Estate, reference: ReferenceData) -> [Entry] {
+        var entries: [Entry] = []
+        for workload in estate.workloads {
+            let owner = "\(workload.kind)/\(workload.name)"
+            let replicas = workload.kind == "DaemonSet" ? 1 : max(1, workload.replicas ?? 1)
+            let database = WorkloadProfile.dataStore(workload, reference: reference)
+            for volume in WorkloadProfile.nodeLocalData(workload, reference: reference) {
+                entries.append(Entry(cluster: estate.cluster.name, namespace: workload.namespace, name: volume.name, source: volume.type,
+                                     owner: owner, sizeBytes: nil, sourceClass: nil, targetClass: gp3,
+                                     reason: "node-local data at \(volume.reference ?? "?"): a gp3 volume per replica on EKS",
+                                     copyMethod: database?.0.replication ?? nodeCopy, workloadID: workload.id, copies: replicas))
+            }
+            let claimed = !workload.claimTemplates.isEmpty || workload.volumes.contains { $0.type == "persistentVolumeClaim" }
+            guard !claimed, entries.last?.workloadID != workload.id, let (store, container) = database else { continue }
+            let scratch = WorkloadProfile.ephemeralData(container, in: workload)
+            for volume in scratch.isEmpty ? [nil] : scratch.map(Optional.some) {
+                let size = volume.flatMap { $0.detail["sizeLimit"]?.string }.flatMap(Quantity.bytes)
+                entries.append(Entry(cluster: estate.cluster.name, namespace: workload.namespace, name: volume?.name ?? container.name,
+                                     source: volume == nil ? "container" : "emptyDir", owner: owner, sizeBytes: size, sourceClass: nil, targetClass: gp3,
+                                     reason: "\(store.name) data without a claim: give it a gp3 claim on EKS", copyMethod: store.replication,
+                                     workloadID: workload.id, copies: replicas))
+            }
+        }
+        return entries
+    }
+
+    /// `330 GiB`, `1.5 GiB`: capacity in the unit EBS and EFS are sized and billed in.
+    public static func gibibytes(_ bytes: Int) -> String {
+        let value = Double(bytes) / 1_073_741_824
+        let rounded = (value * 10).rounded() / 10
+        return (rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)) + " GiB"
+    }
+
     public var table: Table {
-        Table(columns: ["cluster", "namespace", "volume", "source", "size", "from", "to", "copy"], rows: entries.map { entry in
+        Table(columns: ["cluster", "namespace", "volume", "source", "size", "volumes", "from", "to", "copy"], rows: entries.map { entry in
             [.text(entry.cluster), .text(entry.namespace), .text(entry.name), .text(entry.source), .text(entry.sizeBytes.map(Quantity.formatBytes) ?? ""),
+             .integer(entry.copies),
              .text(entry.sourceClass ?? "-"), .text(entry.targetClass), .text(entry.copyMethod)]
         })
     }

@@ -32,6 +32,8 @@ public struct ReferenceData: Sendable {
         public var removedIn: KubernetesVersion?
         public var target: String
         public var copy: String?
+        /// The provisioner's volumes are hostPath PVs, which Velero's file-system backup cannot read.
+        public var hostPathVolumes = false
     }
 
     public struct NginxAnnotation: Sendable {
@@ -42,10 +44,31 @@ public struct ReferenceData: Sendable {
     }
 
     public struct PullThroughUpstream: Sendable {
+        /// How ECR authenticates to the upstream.
+        public enum Auth: String, Sendable {
+            case none
+            /// A Secrets Manager secret named `ecr-pullthroughcache/…`, in the rule's account and Region.
+            case secret
+            /// An IAM role ECR assumes (`--custom-role-arn`), when the upstream ECR registry is in another account.
+            case role
+        }
+
+        /// The registry, or a pattern with `*` (`*.azurecr.io`).
         public var registry: String
         public var upstreamURL: String
         public var prefix: String
-        public var credentials: Bool
+        public var auth: Auth
+        /// Each registry of the pattern is its own upstream: its own URL and rule (Azure registries, other ECR registries).
+        public var perRegistry: Bool
+
+        public var credentials: Bool { auth == .secret }
+    }
+
+    /// A data store recognised by image name, and how its data moves (`data/databases.yaml`).
+    public struct Database: Sendable {
+        public var name: String
+        public var images: [String]
+        public var replication: String
     }
 
     public struct InstanceType: Sendable {
@@ -70,6 +93,9 @@ public struct ReferenceData: Sendable {
     public var volumeTypes: [StorageTarget]
     public var nginxAnnotations: [NginxAnnotation]
     public var pullThroughUpstreams: [PullThroughUpstream]
+    public var databases: [Database]
+    /// hostPath locations that hold no application data (`data/node-paths.yaml`).
+    public var nodeSystemPaths: [String]
     public var components: [EKSComponent]
     public var serviceExposureRules: [ExposureRule]
     public var ingressExposureRules: [ExposureRule]
@@ -94,7 +120,7 @@ public struct ReferenceData: Sendable {
         func version(_ node: ManifestNode?) -> KubernetesVersion? { node?.string.flatMap(KubernetesVersion.init) }
         func storage(_ row: ManifestNode) -> StorageTarget {
             StorageTarget(name: row["name"]?.string ?? "", kind: row["kind"]?.string ?? "", removedIn: version(row["removedIn"]),
-                          target: row["target"]?.string ?? "", copy: row["copy"]?.string)
+                          target: row["target"]?.string ?? "", copy: row["copy"]?.string, hostPathVolumes: row["hostPathVolumes"]?.bool ?? false)
         }
         let fargate = try ManifestText.objects(EmbeddedResources.files["data/fargate.yaml"] ?? "", name: "data/fargate.yaml").first
         return ReferenceData(
@@ -123,8 +149,14 @@ public struct ReferenceData: Sendable {
             },
             pullThroughUpstreams: try table("ecr-pull-through-cache.yaml", "upstreams").map { row in
                 PullThroughUpstream(registry: row["registry"]?.string ?? "", upstreamURL: row["upstreamURL"]?.string ?? "",
-                                    prefix: row["prefix"]?.string ?? "", credentials: row["credentials"]?.bool ?? false)
+                                    prefix: row["prefix"]?.string ?? "", auth: PullThroughUpstream.Auth(rawValue: row["auth"]?.string ?? "") ?? .none,
+                                    perRegistry: row["perRegistry"]?.bool ?? false)
             },
+            databases: try table("databases.yaml", "databases").map { row in
+                Database(name: row["name"]?.string ?? "", images: (row["images"]?.items ?? []).compactMap(\.string),
+                         replication: row["replication"]?.string ?? "")
+            },
+            nodeSystemPaths: try table("node-paths.yaml", "paths").compactMap(\.string),
             components: components(try table("eks-components.yaml", "components")),
             serviceExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "services")),
             ingressExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "ingresses")),
@@ -185,11 +217,53 @@ public struct ReferenceData: Sendable {
         volumeTypes.first { $0.name == name }
     }
 
-    /// The registry's pull-through-cache upstream, if ECR supports one.
+    /// The registry's pull-through-cache upstream, if ECR supports one. A per-registry upstream comes back with the
+    /// registry's own URL and a prefix of its own (`acme.azurecr.io` → `azure-acme`; an ECR registry → `ecr-ACCOUNT-REGION`).
     public func pullThroughUpstream(for registry: String) -> PullThroughUpstream? {
-        pullThroughUpstreams.first { upstream in
-            upstream.registry.hasPrefix("*.") ? registry.hasSuffix(String(upstream.registry.dropFirst())) : upstream.registry == registry
+        guard var upstream = pullThroughUpstreams.first(where: { Self.glob($0.registry, matches: registry) }) else { return nil }
+        if upstream.perRegistry {
+            upstream.upstreamURL = registry
+            let labels = registry.split(separator: ".").map(String.init)
+            // 123456789012.dkr.ecr.eu-west-1.amazonaws.com: account and Region; acme.azurecr.io: the registry name.
+            let qualifier = labels.count >= 4 && labels[1] == "dkr" && labels[2] == "ecr"
+                ? labels[0] + "-" + Self.regionCode(labels[3]) : labels.first ?? registry
+            upstream.prefix = String(ImageMigration.ecrRepositoryName(upstream.prefix + "-" + qualifier).prefix(30))
         }
+        return upstream
+    }
+
+    /// `ap-northeast-2` → `apne2`: a Region short enough for a 30-character ECR prefix.
+    static func regionCode(_ region: String) -> String {
+        let words = ["northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw", "north": "n", "south": "s", "east": "e",
+                     "west": "w", "central": "c"]
+        return region.split(separator: "-").map { words[String($0)] ?? String($0) }.joined()
+    }
+
+    /// Whether `text` matches `pattern`, where each `*` stands for one or more characters other than `/`.
+    static func glob(_ pattern: String, matches text: String) -> Bool {
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > 1 else { return pattern == text }
+        guard text.hasPrefix(parts[0]), let last = parts.last, text.hasSuffix(last) else { return false }
+        var rest = Substring(text.dropFirst(parts[0].count).dropLast(last.count))
+        for middle in parts.dropFirst().dropLast() {
+            guard let range = rest.range(of: middle), range.lowerBound > rest.startIndex else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return !rest.isEmpty && !rest.contains("/")
+    }
+
+    /// The data store an image runs, by the last component of its repository (`bitnami/postgresql` → postgres).
+    public func database(image: String) -> Database? {
+        guard let name = ImageReference(image).repository.lowercased().split(separator: "/").last.map(String.init) else { return nil }
+        return databases.first { $0.images.contains(name) }
+    }
+
+    /// Whether a hostPath location holds no application data: node system files, runtime state, logs, CA bundles, scratch.
+    public func isNodeSystemPath(_ path: String) -> Bool {
+        var trimmed = path
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if trimmed.hasSuffix(".sock") { return true }
+        return nodeSystemPaths.contains { entry in entry == "/" ? trimmed == "/" : trimmed == entry || trimmed.hasPrefix(entry + "/") }
     }
 
     /// The smallest Fargate size that fits `cpu` millicores and `memory` bytes (plus Fargate's overhead), or nil when none does.

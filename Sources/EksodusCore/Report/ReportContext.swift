@@ -82,6 +82,7 @@ struct ReportContext {
         summary["warnings"] = findings.filter { $0.severity == .warning }.count
         summary["infos"] = findings.filter { $0.severity == .info }.count
         context["summary"] = summary
+        context["readinessFormula"] = md(Assessor.readinessFormula)
         context["clusters"] = result.clusters.map { cluster -> [String: Any] in
             let estate = estates.first { $0.cluster.id == cluster.cluster.id }
             var inventory = Table(columns: ["kind", "objects"])
@@ -128,8 +129,11 @@ struct ReportContext {
                 if profile.stateful {
                     let volumes = plan.storage.entries.filter { $0.workloadID == workload.id }
                     statefulTable.rows.append([.text(cluster.cluster.name), .text(workload.label), .text(profile.statefulReason ?? ""),
-                                               .text(volumes.map { "\($0.name) \($0.sizeBytes.map(Quantity.formatBytes) ?? "")" }.joined(separator: ", ")),
-                                               .text(volumes.first?.copyMethod ?? "")])
+                                               .text(volumes.map { volume in
+                                                   [volume.name, volume.sizeBytes.map(Quantity.formatBytes), volume.copies > 1 ? "× \(volume.copies)" : nil]
+                                                       .compactMap { $0 }.joined(separator: " ")
+                                               }.joined(separator: ", ")),
+                                               .text(volumes.map(\.copyMethod).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: "; "))])
                 }
             }
         }
@@ -175,9 +179,12 @@ struct ReportContext {
         context["imagesTable"] = MarkdownTable.render(Table(columns: ["image", "source", "method", "ecr repository", "warnings"], rows: plan.images.entries.map { entry in
             [.text(entry.image.original), .text(entry.sourceClass), .text(entry.method.rawValue), .text(entry.repository), .text(entry.warnings.joined(separator: "; "))]
         }))
+        if plan.images.entries.contains(where: { $0.method == .pullThroughCache }) {
+            context["pullThroughPermissions"] = md(ImageMigration.firstPullPermissions)
+        }
         context["storageTable"] = MarkdownTable.render(plan.storage.table)
-        context["storageTotalsTable"] = MarkdownTable.render(Table(columns: ["target", "volumes", "capacity"], rows: plan.storage.totals.map { total in
-            [.text(total.targetClass), .integer(total.volumes), .text(Quantity.formatBytes(total.bytes))]
+        context["storageTotalsTable"] = MarkdownTable.render(Table(columns: ["cluster", "target", "volumes", "GiB", "without a size"], rows: plan.storage.totals.map { total in
+            [.text(total.cluster), .text(total.targetClass), .integer(total.volumes), .text(StoragePlan.gibibytes(total.bytes)), .integer(total.unsized)]
         }))
         context["storageClasses"] = StoragePlan.storageClassManifests
         context["networkTable"] = MarkdownTable.render(plan.network.table)
@@ -233,11 +240,15 @@ struct ReportContext {
         context["registry"] = md(plan.images.registryHost)
         context["registryCode"] = MarkdownText.code(plan.images.registryHost)
         context["count"] = plan.images.entries.count
+        if plan.images.entries.contains(where: { $0.method == .pullThroughCache }) {
+            context["pullThrough"] = ["permissions": md(ImageMigration.firstPullPermissions)]
+        }
         let groups = Dictionary(grouping: plan.images.entries, by: { $0.method == .rejected ? "invalid image references" : $0.image.registry })
         context["groups"] = groups.keys.sorted().map { registry -> [String: Any] in
             let entries = groups[registry] ?? []
-            let table = Table(columns: ["image", "method", "ecr repository", "target", "workloads", "warnings"], rows: entries.map { entry in
+            let table = Table(columns: ["image", "method", "ecr repository", "target", "tag", "digest", "workloads", "warnings"], rows: entries.map { entry in
                 [.text(entry.image.original), .text(entry.method.rawValue), .text(entry.repository), .text(entry.targetReference),
+                 .text(entry.image.tag ?? (entry.image.digest == nil ? "latest" : "")), .text(entry.digestNote),
                  .text(entry.workloads.joined(separator: ", ")), .text(entry.warnings.joined(separator: "; "))]
             })
             let only = ImageMigration(region: plan.images.region, accountID: plan.images.accountID, prefix: plan.images.prefix, entries: entries)
