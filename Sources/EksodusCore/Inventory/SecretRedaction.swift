@@ -1,85 +1,336 @@
-/// Decides which literal values are secrets that must never be stored: values of environment variables
-/// whose names say they hold credentials, and passwords inside URLs. Runs on every object an import reads,
-/// so it compares bytes rather than going through Foundation's string search.
+/// Decides which literal values are credentials that must never be stored, and masks them inside text.
+/// Runs on every name and scalar an import reads, so it works on bytes, allocates only when it changes
+/// something, and uses no Foundation string search.
 public enum SecretRedaction {
     public static let marker = "<redacted by eksodus>"
+    static let markerBytes = Array(marker.utf8)
 
+    // MARK: Names
+
+    /// Words that mark a credential anywhere in a name (DB_PASSWORD, PGPASSWORD, dbPassword, AWS_SECRET_ACCESS_KEY).
+    /// `_` stands for an optional separator: API_KEY matches API_KEY, api-key and apiKey.
     private static let sensitiveWords: [[UInt8]] = [
-        "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "API_KEY", "ACCESS_KEY", "ACCESSKEY",
-        "PRIVATE_KEY", "PRIVATEKEY", "CREDENTIAL", "SESSION_KEY", "AUTH_KEY", "CLIENT_KEY", "SIGNING_KEY",
-        "ENCRYPTION_KEY", "CONNECTION_STRING", "DSN",
+        "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATE", "AUTHORIZATION", "BEARER",
+        "API_KEY", "ACCESS_KEY", "SESSION_KEY", "AUTH_KEY", "CLIENT_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY",
+        "LICENSE_KEY", "CONNECTION_STRING", "DSN",
     ].map { Array($0.utf8) }
 
-    /// Whether an environment variable of this name holds a credential (AWS_SECRET_ACCESS_KEY, DB_PASSWORD...).
+    /// Words that mark a credential only as a whole segment of a name: DB_PASS and dbPass, but not PASSIVE_MODE.
+    private static let sensitiveSegments: [[UInt8]] = ["PASS", "PWD", "PW", "AUTH", "CREDS"].map { Array($0.utf8) }
+
+    /// Last segments that make a name a reference to a credential rather than one (secretName, DB_PASSWORD_FILE).
+    private static let referenceSuffixes: [[UInt8]] = ["NAME", "NAMESPACE", "REF", "PATH", "FILE", "SECONDS", "MODE", "TYPE"]
+        .map { Array($0.utf8) }
+
+    /// Whether a variable, key or flag of this name holds a credential (AWS_SECRET_ACCESS_KEY, DB_PASS, db.password,
+    /// --client-secret, STRIPE_KEY...). Leading dashes of a flag are ignored.
     public static func isSensitiveName(_ name: String) -> Bool {
-        let upper: [UInt8] = name.utf8.map { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): return byte - 32
-            case UInt8(ascii: "-"), UInt8(ascii: "."): return UInt8(ascii: "_")
-            default: return byte
-            }
-        }
-        if upper.ends(with: Array("_PWD".utf8)) { return true }
-        return sensitiveWords.contains { upper.containsSubsequence($0) }
+        var name = name
+        return name.withUTF8 { isSensitiveName(UnsafeBufferPointer(rebasing: $0[...]), keySuffix: true) }
     }
+
+    /// Whether a key of a free-form map (annotations, ConfigMap data) names a credential: a sensitive name
+    /// that is not a reference to one (`DB_PASSWORD_FILE`, `auth-secret-name`).
+    static func isSensitiveKey(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { bytes in
+            let all = UnsafeBufferPointer(rebasing: bytes[...])
+            return isSensitiveName(all, keySuffix: true) && !isReference(all)
+        }
+    }
+
+    /// Whether a field of an object's spec holds a credential (`password: …` in a custom resource). Stricter than a
+    /// free-form key: a field ending in `Key` is structure (`topologyKey`), and references (`secretName`) are not values.
+    static func isSensitiveField(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { bytes in
+            let all = UnsafeBufferPointer(rebasing: bytes[...])
+            return isSensitiveName(all, keySuffix: false) && !isReference(all)
+        }
+    }
+
+    private static func isReference(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = name.count
+        while start > 0, isLetter(name[start - 1]) {
+            start -= 1
+            if startsSegment(name, at: start) { break }
+        }
+        return referenceSuffixes.contains { word in
+            name.count - start == word.count && matchesWord(word, in: name, at: start) == name.count
+        }
+    }
+
+    /// `keySuffix`: whether a last segment KEY after another one counts (STRIPE_KEY, tls.key, sshKey; never `key` itself).
+    static func isSensitiveName(_ name: UnsafeBufferPointer<UInt8>, keySuffix: Bool = true) -> Bool {
+        let count = name.count
+        var index = 0
+        while index < count {
+            let byte = upper(name[index])
+            // Only a few letters start a sensitive word: skip the rest at once.
+            switch byte {
+            case UInt8(ascii: "P"), UInt8(ascii: "S"), UInt8(ascii: "T"), UInt8(ascii: "C"), UInt8(ascii: "A"), UInt8(ascii: "B"),
+                 UInt8(ascii: "D"), UInt8(ascii: "E"), UInt8(ascii: "M"), UInt8(ascii: "L"):
+                for word in sensitiveWords where word[0] == byte && matchesWord(word, in: name, at: index) != nil { return true }
+                if startsSegment(name, at: index) {
+                    for word in sensitiveSegments where word[0] == byte {
+                        if let end = matchesWord(word, in: name, at: index), endsSegment(name, at: end) { return true }
+                    }
+                }
+            case UInt8(ascii: "K"):
+                if keySuffix, index > 0, startsSegment(name, at: index), let end = matchesWord(keyWord, in: name, at: index),
+                   end == count || (end == count - 1 && upper(name[end]) == UInt8(ascii: "S")) { return true }
+            default:
+                break
+            }
+            index += 1
+        }
+        return false
+    }
+
+    private static let keyWord = Array("KEY".utf8)
+
+    /// The index just past `word` matched case-insensitively at `start`, or nil; `_` in the word matches one separator or none.
+    private static func matchesWord(_ word: [UInt8], in name: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        var position = start
+        for letter in word {
+            if letter == UInt8(ascii: "_") {
+                if position < name.count, isSeparator(name[position]) { position += 1 }
+                continue
+            }
+            guard position < name.count, upper(name[position]) == letter else { return nil }
+            position += 1
+        }
+        return position
+    }
+
+    private static func upper(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+    }
+
+    private static func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+    private static func isUpperLetter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+    }
+
+    /// A segment starts after a non-letter or at a lower-to-upper case change (camelCase).
+    private static func startsSegment(_ name: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index > 0 else { return true }
+        let previous = name[index - 1]
+        return !isLetter(previous) || (isLower(previous) && isUpperLetter(name[index]))
+    }
+
+    private static func endsSegment(_ name: UnsafeBufferPointer<UInt8>, at end: Int) -> Bool {
+        guard end < name.count else { return true }
+        let next = name[end]
+        return !isLetter(next) || (isLower(name[end - 1]) && isUpperLetter(next))
+    }
+
+    // MARK: Text
 
     /// The text with any `scheme://user:password@` password replaced by the marker.
     public static func redactURLPasswords(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.containsSubsequence(Array("://".utf8)), bytes.contains(UInt8(ascii: "@")) else { return text }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            guard let schemeEnd = bytes.firstRange(of: Array("://".utf8), from: index) else { break }
-            result += bytes[index..<schemeEnd]
-            var authorityEnd = schemeEnd
-            while authorityEnd < bytes.count, !Self.endsAuthority(bytes[authorityEnd]) { authorityEnd += 1 }
-            let authority = bytes[schemeEnd..<authorityEnd]
-            if let at = authority.lastIndex(of: UInt8(ascii: "@")),
-               let colon = authority[..<at].firstIndex(of: UInt8(ascii: ":")) {
-                result += bytes[schemeEnd...colon]
-                result += Array(marker.utf8)
-                result += bytes[at..<authorityEnd]
-            } else {
-                result += authority
-            }
-            index = authorityEnd
-        }
-        if index < bytes.count { result += bytes[index...] }
-        return String(decoding: result, as: UTF8.self)
+        redactText(text)
     }
 
-    private static func endsAuthority(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "/") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "?")
+    /// The text with every credential-looking literal replaced by the marker: URL passwords, PEM private key blocks,
+    /// the value of `name=value`, `name: value`, `"name": "value"` and `--name value` when the name is sensitive
+    /// (`PGPASSWORD=…` in a shell line, `db.password=…` in a .properties file, `password: …` in YAML, `--token …`).
+    public static func redactText(_ text: String) -> String {
+        var text = text
+        let redacted: [UInt8]? = text.withUTF8 { bytes in
+            var scanner = TextScanner(bytes: UnsafeBufferPointer(rebasing: bytes[...]))
+            return scanner.redacted()
+        }
+        guard let redacted else { return text }
+        return String(decoding: redacted, as: UTF8.self)
     }
 }
 
-extension Array where Element == UInt8 {
-    func containsSubsequence(_ needle: [UInt8]) -> Bool {
-        firstRange(of: needle, from: 0) != nil
+/// One pass over the bytes of a text, copying them out only once something must be masked.
+private struct TextScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var out: [UInt8]?
+    private var copied = 0
+    /// Multi-line text is a file (.properties, .env, YAML): a `name=value` at the start of a line runs to its end.
+    private let isFile: Bool
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        isFile = bytes.contains(UInt8(ascii: "\n"))
     }
 
-    /// The index just past the first occurrence of `needle` at or after `start`.
-    func firstRange(of needle: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, count >= needle.count else { return nil }
-        var index = start
-        while index <= count - needle.count {
-            if self[index] == needle[0] {
-                var matched = true
-                for offset in 1..<needle.count where self[index + offset] != needle[offset] {
-                    matched = false
-                    break
+    mutating func redacted() -> [UInt8]? {
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            switch bytes[index] {
+            case UInt8(ascii: "="):
+                if let end = redactValue(after: index) { index = end; continue }
+            case UInt8(ascii: ":"):
+                let next = index + 1 < count ? bytes[index + 1] : UInt8(ascii: " ")
+                if next == UInt8(ascii: "/"), index + 2 < count, bytes[index + 2] == UInt8(ascii: "/") {
+                    index = redactURL(schemeEnd: index + 3)
+                    continue
                 }
-                if matched { return index + needle.count }
+                if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "'"),
+                   let end = redactValue(after: index) { index = end; continue }
+            case UInt8(ascii: "-"):
+                if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) { index = end; continue }
+            default:
+                break
             }
+            index += 1
+        }
+        guard var out else { return nil }
+        out += bytes[copied...]
+        return out
+    }
+
+    /// Replaces `start..<end` by the marker.
+    private mutating func mask(_ start: Int, _ end: Int) {
+        if out == nil {
+            out = []
+            out!.reserveCapacity(bytes.count + 16)
+        }
+        out! += bytes[copied..<start]
+        out! += SecretRedaction.markerBytes
+        copied = end
+    }
+
+    private func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    private func isLineEnd(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") }
+
+    private func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: ".")
+    }
+
+    /// Where a shell word ends.
+    private func endsWord(_ byte: UInt8) -> Bool {
+        isSpace(byte) || isLineEnd(byte) || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "|")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: ")")
+    }
+
+    /// For a separator (`=` or `:`) at `separator`, masks the value after it when the name before it is sensitive;
+    /// returns where scanning goes on.
+    private mutating func redactValue(after separator: Int) -> Int? {
+        var nameEnd = separator
+        while nameEnd > 0, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
+        if nameEnd > 0, bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'") { nameEnd -= 1 }
+        var nameStart = nameEnd
+        while nameStart > 0, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
+        guard nameStart < nameEnd, SecretRedaction.isSensitiveName(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
+
+        let count = bytes.count
+        var start = separator + 1
+        while start < count, isSpace(bytes[start]) { start += 1 }
+        guard start < count, !isLineEnd(bytes[start]) else { return nil }
+        let first = bytes[start]
+        if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
+            var end = start + 1
+            while end < count, bytes[end] != first, !isLineEnd(bytes[end]) {
+                end += first == UInt8(ascii: "\"") && bytes[end] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            end = min(end, count)
+            if end > start + 1 { mask(start + 1, end) }
+            return end
+        }
+        // A JSON or flow value that is a mapping or list: its own keys are looked at in turn.
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return nil }
+        var end = start
+        let wholeLine = bytes[separator] == UInt8(ascii: ":") || (isFile && startsLine(nameStart))
+        while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
+        mask(start, end)
+        return end
+    }
+
+    /// Whether only spaces come before `index` on its line.
+    private func startsLine(_ index: Int) -> Bool {
+        var position = index
+        while position > 0, isSpace(bytes[position - 1]) { position -= 1 }
+        return position == 0 || isLineEnd(bytes[position - 1])
+    }
+
+    /// `scheme://user:password@host`: masks the password; returns the end of the authority.
+    private mutating func redactURL(schemeEnd: Int) -> Int {
+        var end = schemeEnd
+        while end < bytes.count, !endsAuthority(bytes[end]) { end += 1 }
+        var at = end
+        while at > schemeEnd, bytes[at - 1] != UInt8(ascii: "@") { at -= 1 }
+        guard at > schemeEnd else { return end }
+        var colon = schemeEnd
+        while colon < at - 1, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+        if colon < at - 1 { mask(colon + 1, at - 1) }
+        return end
+    }
+
+    private func endsAuthority(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || isSpace(byte) || isLineEnd(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+            || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+    }
+
+    private func hasPrefix(_ prefix: StaticString, at index: Int) -> Bool {
+        let length = prefix.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        let start = prefix.utf8Start
+        for offset in 0..<length where bytes[index + offset] != start[offset] { return false }
+        return true
+    }
+
+    private func find(_ needle: StaticString, from start: Int, before limit: Int? = nil) -> Int? {
+        let end = limit ?? bytes.count
+        var index = start
+        while index < end {
+            if bytes[index] == UInt8(ascii: "-"), hasPrefix(needle, at: index) { return index }
             index += 1
         }
         return nil
     }
 
-    func ends(with suffix: [UInt8]) -> Bool {
-        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    /// `-----BEGIN … PRIVATE KEY-----` … `-----END …`: masks what is between; returns where scanning goes on.
+    private mutating func redactPrivateKey(at index: Int) -> Int? {
+        guard hasPrefix("-----BEGIN ", at: index) else { return nil }
+        let labelStart = index + 11
+        var labelEnd = labelStart
+        while labelEnd < bytes.count, bytes[labelEnd] != UInt8(ascii: "-"), !isLineEnd(bytes[labelEnd]) { labelEnd += 1 }
+        guard hasPrefix("-----", at: labelEnd),
+              SecretRedaction.isSensitiveName(UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd])) else { return nil }
+        let bodyStart = labelEnd + 5
+        let bodyEnd = find("-----END", from: bodyStart) ?? bytes.count
+        mask(bodyStart, bodyEnd)
+        return bodyEnd == bytes.count ? bodyEnd : bodyEnd + 8
+    }
+
+    /// `--password value` (and `-token value`) inside a command line: masks the word after a sensitive flag.
+    private mutating func redactFlagValue(at index: Int) -> Int? {
+        guard index == 0 || endsWord(bytes[index - 1]) else { return nil }
+        var nameStart = index
+        while nameStart < bytes.count, bytes[nameStart] == UInt8(ascii: "-") { nameStart += 1 }
+        var nameEnd = nameStart
+        while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+        guard nameEnd > nameStart, nameEnd < bytes.count, isSpace(bytes[nameEnd]),
+              SecretRedaction.isSensitiveName(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
+        var start = nameEnd
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count, !hasPrefix("--", at: start) else { return nameEnd }
+        let quote = bytes[start]
+        if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+            var end = start + 1
+            while end < bytes.count, bytes[end] != quote { end += 1 }
+            if end > start + 1 { mask(start + 1, end) }
+            return end
+        }
+        guard !endsWord(quote) else { return nameEnd }
+        var end = start
+        while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
+        mask(start, end)
+        return end
     }
 }
