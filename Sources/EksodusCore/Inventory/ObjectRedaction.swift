@@ -82,6 +82,12 @@ enum ObjectRedaction {
         return SecretRedaction.isSensitiveName(text)
     }
 
+    /// Whether a scalar could be a credential: not null, not a boolean, not already the marker.
+    private static func holdsValue(_ value: ManifestNode) -> Bool {
+        guard case .scalar(let text, _) = value, !value.isNull else { return false }
+        return text != SecretRedaction.marker && !SecretRedaction.isBoolean(text)
+    }
+
     private static let labelMaps: Set<String> = ["labels", "matchLabels", "selector", "nodeSelector"]
 
     private static func redacted(_ entries: [(key: String, value: ManifestNode)], _ context: Context) -> ManifestNode? {
@@ -94,18 +100,18 @@ enum ObjectRedaction {
             }
             var replacement: ManifestNode?
             switch entry.value {
-            case .scalar(let text, let plain):
+            case .scalar:
                 switch context {
                 case .labels:
                     replacement = redacted(entry.value, .labels)
                 case .freeForm:
-                    replacement = SecretRedaction.isSensitiveKey(entry.key) && !entry.value.isNull ? masked : redacted(entry.value, .freeForm)
+                    replacement = SecretRedaction.isSensitiveKey(entry.key) && holdsValue(entry.value) ? masked : redacted(entry.value, .freeForm)
                 case .fields:
                     if entry.key == "value", let name = entries.first(where: { $0.key == "name" })?.value.string,
-                       SecretRedaction.isSensitiveName(name), !entry.value.isNull {
+                       SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {
                         replacement = masked
-                    } else if !(plain && (entry.value.isNull || entry.value.bool != nil)), SecretRedaction.isSensitiveField(entry.key) {
-                        replacement = text == SecretRedaction.marker ? nil : masked
+                    } else if holdsValue(entry.value), SecretRedaction.isSensitiveField(entry.key) {
+                        replacement = masked
                     } else {
                         replacement = redacted(entry.value, .fields)
                     }

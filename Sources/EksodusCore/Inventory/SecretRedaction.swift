@@ -33,11 +33,26 @@ public enum SecretRedaction {
     /// that is not a reference to one (`DB_PASSWORD_FILE`, `auth-secret-name`).
     static func isSensitiveKey(_ key: String) -> Bool {
         var key = key
-        return key.withUTF8 { bytes in
-            let all = UnsafeBufferPointer(rebasing: bytes[...])
-            return isSensitiveName(all, keySuffix: true) && !isReference(all)
-        }
+        return key.withUTF8 { isSensitiveKey(UnsafeBufferPointer(rebasing: $0[...])) }
     }
+
+    static func isSensitiveKey(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        isSensitiveName(name, keySuffix: true) && !isReference(name)
+    }
+
+    /// `true` and `false` say whether something is on (GF_AUTH_BASIC_ENABLED=true), never what a secret is.
+    static func isBoolean(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { isBoolean(UnsafeBufferPointer(rebasing: $0[...])) }
+    }
+
+    static func isBoolean(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value.count == 4 || value.count == 5 else { return false }
+        return matchesWord(trueWord, in: value, at: 0) == value.count || matchesWord(falseWord, in: value, at: 0) == value.count
+    }
+
+    private static let trueWord = Array("TRUE".utf8)
+    private static let falseWord = Array("FALSE".utf8)
 
     /// Whether a field of an object's spec holds a credential (`password: …` in a custom resource). Stricter than a
     /// free-form key: a field ending in `Key` is structure (`topologyKey`), and references (`secretName`) are not values.
@@ -226,7 +241,7 @@ private struct TextScanner {
         if nameEnd > 0, bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'") { nameEnd -= 1 }
         var nameStart = nameEnd
         while nameStart > 0, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
-        guard nameStart < nameEnd, SecretRedaction.isSensitiveName(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
+        guard nameStart < nameEnd, SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
 
         let count = bytes.count
         var start = separator + 1
@@ -247,6 +262,9 @@ private struct TextScanner {
         var end = start
         let wholeLine = bytes[separator] == UInt8(ascii: ":") || (isFile && startsLine(nameStart))
         while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
+        var valueEnd = end
+        while valueEnd > start, isSpace(bytes[valueEnd - 1]) || bytes[valueEnd - 1] == UInt8(ascii: ",") { valueEnd -= 1 }
+        if SecretRedaction.isBoolean(UnsafeBufferPointer(rebasing: bytes[start..<valueEnd])) { return end }
         mask(start, end)
         return end
     }
@@ -316,7 +334,7 @@ private struct TextScanner {
         var nameEnd = nameStart
         while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
         guard nameEnd > nameStart, nameEnd < bytes.count, isSpace(bytes[nameEnd]),
-              SecretRedaction.isSensitiveName(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
+              SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
         var start = nameEnd
         while start < bytes.count, isSpace(bytes[start]) { start += 1 }
         guard start < bytes.count, !hasPrefix("--", at: start) else { return nameEnd }
