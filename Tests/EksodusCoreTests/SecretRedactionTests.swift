@@ -42,6 +42,9 @@ final class SecretRedactionTests: XCTestCase {
             ("postgres://app:pw@user-db:5432/orders", "postgres://app:\(m)@user-db:5432/orders"),
             ("a\n-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\nb",
              "a\n-----BEGIN EC PRIVATE KEY-----\(m)-----END EC PRIVATE KEY-----\nb"),
+            ("db:\n  password: |\n    line one\n    line two\n  host: db\n", "db:\n  password: |\n    \(m)\n  host: db\n"),
+            ("<server><id>repo</id><password>s3cret</password></server>", "<server><id>repo</id><password>\(m)</password></server>"),
+            ("<Resource name=\"jdbc/db\" password=\"s3cret\"/>", "<Resource name=\"jdbc/db\" password=\"\(m)\"/>"),
         ]
         for (input, expected) in cases {
             XCTAssertEqual(SecretRedaction.redactText(input), expected, input)
@@ -97,6 +100,27 @@ final class SecretRedactionTests: XCTestCase {
         XCTAssertEqual(container["args"]?.items.compactMap(\.string), ["--password", m, "--port", "8080", "--token", "--verbose"])
         XCTAssertEqual(container["env"]?.items.compactMap { $0["value"]?.string }, [m, "true", "user-db:27017"])
         XCTAssertEqual(container["env"]?.items.last, object["spec", "template", "spec", "containers"]?.items.first?["env"]?.items.last)
+    }
+
+    func testSecretsInsideOtherObjectsKeepNoValues() throws {
+        let template = try XCTUnwrap(try parseObjects("""
+            apiVersion: template.openshift.io/v1
+            kind: Template
+            metadata: {name: app}
+            objects:
+            - apiVersion: v1
+              kind: Secret
+              metadata: {name: app}
+              stringData: {connection: hunter2}
+            - apiVersion: v1
+              kind: ConfigMap
+              metadata: {name: app}
+              data: {connection: "db:5432"}
+            """).first)
+        let objects = ObjectRedaction.redact(template)["objects"]?.items ?? []
+        XCTAssertEqual(objects.count, 2)
+        XCTAssertNil(objects.first?["stringData"])
+        XCTAssertEqual(objects.last?["data", "connection"]?.string, "db:5432")
     }
 
     func testSecretsHelmReleasesAndBinaryDataKeepOnlyTheirKeys() throws {

@@ -2,8 +2,8 @@
 /// replaced by the marker, and everything stored of the object (body, labels and annotations, pod facts, env kept
 /// for dependency detection) is read from what it returns.
 ///
-/// - Secret `data`/`stringData`, ConfigMap `binaryData` and Helm 2 release ConfigMaps (label `OWNER=TILLER`)
-///   lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
+/// - Secrets (also inside other objects) lose `data`/`stringData`; ConfigMap `binaryData` and Helm 2 release
+///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
 /// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; any other is scanned as text.
 /// - Environment-style `{name, value}` entries: masked whole when the name is sensitive.
 /// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked.
@@ -18,8 +18,6 @@ enum ObjectRedaction {
     static func redact(_ object: ManifestNode) -> ManifestNode {
         var node = object
         switch object["kind"]?.string {
-        case "Secret":
-            node = node.replacing("data", with: nil).replacing("stringData", with: nil)
         case "ConfigMap":
             let labels = object["metadata", "labels"]?.entries ?? []
             let isHelmRelease = labels.contains { $0.key.uppercased() == "OWNER" && $0.value.string?.uppercased() == "TILLER" }
@@ -93,8 +91,10 @@ enum ObjectRedaction {
     private static func redacted(_ entries: [(key: String, value: ManifestNode)], _ context: Context) -> ManifestNode? {
         var changed: [(key: String, value: ManifestNode)]?
         var removed = false
+        // A Secret, at the top or inside another object (an OpenShift Template, a List in a field), keeps no values.
+        let isSecret = context == .fields && entries.contains { $0.key == "kind" && $0.value.string == "Secret" }
         for (index, entry) in entries.enumerated() {
-            if entry.key == lastAppliedConfiguration {
+            if entry.key == lastAppliedConfiguration || (isSecret && (entry.key == "data" || entry.key == "stringData")) {
                 removed = true
                 continue
             }
@@ -129,6 +129,8 @@ enum ObjectRedaction {
             }
         }
         guard removed else { return changed.map { .mapping($0) } }
-        return .mapping((changed ?? entries).filter { $0.key != lastAppliedConfiguration })
+        return .mapping((changed ?? entries).filter {
+            $0.key != lastAppliedConfiguration && !(isSecret && ($0.key == "data" || $0.key == "stringData"))
+        })
     }
 }

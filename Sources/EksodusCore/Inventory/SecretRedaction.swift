@@ -197,6 +197,8 @@ private struct TextScanner {
                    let end = redactValue(after: index) { index = end; continue }
             case UInt8(ascii: "-"):
                 if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) { index = end; continue }
+            case UInt8(ascii: ">"):
+                if let end = redactElement(endingAt: index) { index = end; continue }
             default:
                 break
             }
@@ -259,6 +261,9 @@ private struct TextScanner {
         }
         // A JSON or flow value that is a mapping or list: its own keys are looked at in turn.
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return nil }
+        if bytes[separator] == UInt8(ascii: ":"), first == UInt8(ascii: "|") || first == UInt8(ascii: ">") {
+            return redactBlockScalar(header: start, keyLine: nameStart)
+        }
         var end = start
         let wholeLine = bytes[separator] == UInt8(ascii: ":") || (isFile && startsLine(nameStart))
         while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
@@ -266,6 +271,44 @@ private struct TextScanner {
         while valueEnd > start, isSpace(bytes[valueEnd - 1]) || bytes[valueEnd - 1] == UInt8(ascii: ",") { valueEnd -= 1 }
         if SecretRedaction.isBoolean(UnsafeBufferPointer(rebasing: bytes[start..<valueEnd])) { return end }
         mask(start, end)
+        return end
+    }
+
+    /// `password: |` in YAML: masks the lines below that are indented deeper than the key's line.
+    private mutating func redactBlockScalar(header: Int, keyLine: Int) -> Int {
+        var lineStart = keyLine
+        while lineStart > 0, !isLineEnd(bytes[lineStart - 1]) { lineStart -= 1 }
+        var keyIndent = 0
+        while lineStart + keyIndent < bytes.count, bytes[lineStart + keyIndent] == UInt8(ascii: " ") { keyIndent += 1 }
+        var position = header
+        while position < bytes.count, !isLineEnd(bytes[position]) { position += 1 }
+        let headerEnd = position
+        var content: Range<Int>?
+        while position < bytes.count {
+            while position < bytes.count, isLineEnd(bytes[position]) { position += 1 }
+            var indent = 0
+            while position + indent < bytes.count, bytes[position + indent] == UInt8(ascii: " ") { indent += 1 }
+            let text = position + indent
+            var lineEnd = text
+            while lineEnd < bytes.count, !isLineEnd(bytes[lineEnd]) { lineEnd += 1 }
+            guard indent > keyIndent || lineEnd == text else { break }
+            if lineEnd > text { content = (content?.lowerBound ?? text)..<lineEnd }
+            position = lineEnd
+        }
+        guard let content else { return headerEnd }
+        mask(content.lowerBound, content.upperBound)
+        return content.upperBound
+    }
+
+    /// `<password>…</password>` in XML (Maven settings, Tomcat contexts): masks the element's text.
+    private mutating func redactElement(endingAt close: Int) -> Int? {
+        var nameStart = close
+        while nameStart > 0, isNameByte(bytes[nameStart - 1]) || bytes[nameStart - 1] == UInt8(ascii: ":") { nameStart -= 1 }
+        guard nameStart < close, nameStart > 0, bytes[nameStart - 1] == UInt8(ascii: "<"),
+              SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<close])) else { return nil }
+        var end = close + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "<") { end += 1 }
+        if end > close + 1 { mask(close + 1, end) }
         return end
     }
 
