@@ -26,14 +26,14 @@ public enum SecretRedaction {
     /// --client-secret, STRIPE_KEY...). Leading dashes of a flag are ignored.
     public static func isSensitiveName(_ name: String) -> Bool {
         var name = name
-        return name.withUTF8 { isSensitiveName(UnsafeBufferPointer(rebasing: $0[...]), keySuffix: true) }
+        return name.withUTF8 { isSensitiveName($0, keySuffix: true) }
     }
 
     /// Whether a key of a free-form map (annotations, ConfigMap data) names a credential: a sensitive name
     /// that is not a reference to one (`DB_PASSWORD_FILE`, `auth-secret-name`).
     static func isSensitiveKey(_ key: String) -> Bool {
         var key = key
-        return key.withUTF8 { isSensitiveKey(UnsafeBufferPointer(rebasing: $0[...])) }
+        return key.withUTF8 { isSensitiveKey($0) }
     }
 
     static func isSensitiveKey(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -43,7 +43,7 @@ public enum SecretRedaction {
     /// `true` and `false` say whether something is on (GF_AUTH_BASIC_ENABLED=true), never what a secret is.
     static func isBoolean(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { isBoolean(UnsafeBufferPointer(rebasing: $0[...])) }
+        return text.withUTF8 { isBoolean($0) }
     }
 
     static func isBoolean(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -58,10 +58,7 @@ public enum SecretRedaction {
     /// free-form key: a field ending in `Key` is structure (`topologyKey`), and references (`secretName`) are not values.
     static func isSensitiveField(_ key: String) -> Bool {
         var key = key
-        return key.withUTF8 { bytes in
-            let all = UnsafeBufferPointer(rebasing: bytes[...])
-            return isSensitiveName(all, keySuffix: false) && !isReference(all)
-        }
+        return key.withUTF8 { isSensitiveName($0, keySuffix: false) && !isReference($0) }
     }
 
     private static func isReference(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -159,7 +156,7 @@ public enum SecretRedaction {
     public static func redactText(_ text: String) -> String {
         var text = text
         let redacted: [UInt8]? = text.withUTF8 { bytes in
-            var scanner = TextScanner(bytes: UnsafeBufferPointer(rebasing: bytes[...]))
+            var scanner = TextScanner(bytes: bytes)
             return scanner.redacted()
         }
         guard let redacted else { return text }
@@ -172,13 +169,12 @@ private struct TextScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     private var out: [UInt8]?
     private var copied = 0
-    /// Multi-line text is a file (.properties, .env, YAML): a `name=value` at the start of a line runs to its end.
-    private let isFile: Bool
-
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        isFile = bytes.contains(UInt8(ascii: "\n"))
     }
+
+    /// Multi-line text is a file (.properties, .env, YAML): a `name=value` at the start of a line runs to its end.
+    private var isFile: Bool { bytes.contains(UInt8(ascii: "\n")) }
 
     mutating func redacted() -> [UInt8]? {
         let count = bytes.count
