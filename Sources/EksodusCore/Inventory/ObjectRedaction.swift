@@ -40,8 +40,7 @@ enum ObjectRedaction {
     private static func redacted(_ node: ManifestNode, _ context: Context) -> ManifestNode? {
         switch node {
         case .scalar(let text, let plain):
-            let masked = SecretRedaction.redactText(text)
-            return masked == text ? nil : .scalar(masked, plain: plain)
+            return SecretRedaction.maskedText(text).map { .scalar($0, plain: plain) }
         case .sequence(let items):
             return redacted(items)
         case .mapping(let entries):
@@ -110,7 +109,7 @@ enum ObjectRedaction {
                     if entry.key == "value", let name = entries.first(where: { $0.key == "name" })?.value.string,
                        SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {
                         replacement = masked
-                    } else if holdsValue(entry.value), SecretRedaction.isSensitiveField(entry.key) {
+                    } else if SecretRedaction.isSensitiveField(entry.key), holdsValue(entry.value) {
                         replacement = masked
                     } else {
                         replacement = redacted(entry.value, .fields)

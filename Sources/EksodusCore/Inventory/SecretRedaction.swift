@@ -77,27 +77,28 @@ public enum SecretRedaction {
         let count = name.count
         var index = 0
         while index < count {
-            let byte = upper(name[index])
-            // Only a few letters start a sensitive word: skip the rest at once.
-            switch byte {
-            case UInt8(ascii: "P"), UInt8(ascii: "S"), UInt8(ascii: "T"), UInt8(ascii: "C"), UInt8(ascii: "A"), UInt8(ascii: "B"),
-                 UInt8(ascii: "D"), UInt8(ascii: "E"), UInt8(ascii: "M"), UInt8(ascii: "L"):
-                for word in sensitiveWords where word[0] == byte && matchesWord(word, in: name, at: index) != nil { return true }
-                if startsSegment(name, at: index) {
-                    for word in sensitiveSegments where word[0] == byte {
-                        if let end = matchesWord(word, in: name, at: index), endsSegment(name, at: end) { return true }
-                    }
+            let letter = Int(upper(name[index])) - Int(UInt8(ascii: "A"))
+            if letter >= 0, letter < 26 {
+                for (word, wholeSegment) in wordsByInitial[letter] {
+                    guard let end = matchesWord(word, in: name, at: index) else { continue }
+                    if !wholeSegment || (startsSegment(name, at: index) && endsSegment(name, at: end)) { return true }
                 }
-            case UInt8(ascii: "K"):
-                if keySuffix, index > 0, startsSegment(name, at: index), let end = matchesWord(keyWord, in: name, at: index),
+                if keySuffix, letter == Int(UInt8(ascii: "K") - UInt8(ascii: "A")), index > 0, startsSegment(name, at: index),
+                   let end = matchesWord(keyWord, in: name, at: index),
                    end == count || (end == count - 1 && upper(name[end]) == UInt8(ascii: "S")) { return true }
-            default:
-                break
             }
             index += 1
         }
         return false
     }
+
+    /// The sensitive words by their first letter (A = 0), so that each position of a name tries only a few.
+    private static let wordsByInitial: [[(word: [UInt8], wholeSegment: Bool)]] = {
+        var table = [[(word: [UInt8], wholeSegment: Bool)]](repeating: [], count: 26)
+        for word in sensitiveWords { table[Int(word[0] - UInt8(ascii: "A"))].append((word, false)) }
+        for word in sensitiveSegments { table[Int(word[0] - UInt8(ascii: "A"))].append((word, true)) }
+        return table
+    }()
 
     private static let keyWord = Array("KEY".utf8)
 
@@ -154,13 +155,17 @@ public enum SecretRedaction {
     /// the value of `name=value`, `name: value`, `"name": "value"` and `--name value` when the name is sensitive
     /// (`PGPASSWORD=…` in a shell line, `db.password=…` in a .properties file, `password: …` in YAML, `--token …`).
     public static func redactText(_ text: String) -> String {
+        maskedText(text) ?? text
+    }
+
+    /// The text with its credentials masked, or nil when it holds none.
+    static func maskedText(_ text: String) -> String? {
         var text = text
         let redacted: [UInt8]? = text.withUTF8 { bytes in
             var scanner = TextScanner(bytes: bytes)
             return scanner.redacted()
         }
-        guard let redacted else { return text }
-        return String(decoding: redacted, as: UTF8.self)
+        return redacted.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
