@@ -263,6 +263,13 @@ final class SecretCanaryTests: XCTestCase {
         for result in runs where result.status != 0 && !result.command.hasPrefix("eksodus assess") {
             XCTFail("\(result.command) exited \(result.status): \(String(decoding: result.output, as: UTF8.self).prefix(400))")
         }
+        // Every object arrived (three forms in prod, the JSON List again in dev), its credentials masked, Secret keys kept.
+        let database = try AppDatabase.open(path: db)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), 4 * 6)
+        XCTAssertEqual(try strings(database, "SELECT DISTINCT kind FROM resource WHERE body LIKE '%' || ? || '%' ORDER BY 1",
+                                   [SecretRedaction.marker]), ["ConfigMap", "Deployment"])
+        XCTAssertEqual(try strings(database, "SELECT DISTINCT key FROM config_key JOIN resource r ON r.id = resource_id WHERE r.kind = 'Secret' ORDER BY 1"),
+                       ["api-token", "password"])
         // Redaction keeps what the planner needs: the non-secret env value still links orders to user-db.
         let plan = runs.first { $0.command.hasPrefix("eksodus plan") }.map { String(decoding: $0.output, as: UTF8.self) } ?? ""
         XCTAssertTrue(plan.contains("env USER_DB_HOST=user-db:27017 → Service docs/user-db"), plan)

@@ -146,7 +146,8 @@ public enum SecretRedaction {
 
     // MARK: Text
 
-    /// The text with any `scheme://user:password@` password replaced by the marker.
+    /// The text with any `scheme://user:password@` password replaced by the marker (and, as `redactText`, every other
+    /// credential it holds: there is one text pass).
     public static func redactURLPasswords(_ text: String) -> String {
         redactText(text)
     }
