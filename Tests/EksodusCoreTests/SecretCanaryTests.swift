@@ -195,15 +195,90 @@ final class SecretCanaryTests: XCTestCase {
         return Run(command: "eksodus " + arguments.joined(separator: " "), output: data, status: process.terminationStatus)
     }
 
-    /// Every file under `folder` (the database and its companions, plans, reports), but not the corpus itself.
-    private func writtenFiles(under folder: URL, excluding input: URL) -> [URL] {
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-        var files: [URL] = []
-        while let url = enumerator?.nextObject() as? URL {
-            if url.path.hasPrefix(input.path + "/") { continue }
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(url) }
+    /// Looks for every canary in what the tool printed and in every file it wrote under `folder` (the database with
+    /// its WAL and shared-memory files, plans, reports), the corpus in `input` aside.
+    private final class Search {
+        let canaries: Canaries
+        let folder: URL
+        let input: URL
+        private(set) var sightings: [String] = []
+
+        init(_ canaries: Canaries, folder: URL, input: URL) {
+            self.canaries = canaries
+            self.folder = folder
+            self.input = input
         }
-        return files.sorted { $0.path < $1.path }
+
+        func look(in bytes: Data, _ place: String) {
+            for needle in canaries.needles where bytes.range(of: needle.bytes) != nil { sightings.append("\(needle.label) → \(place)") }
+        }
+
+        func lookInFiles(_ moment: String) throws {
+            let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+            while let url = enumerator?.nextObject() as? URL {
+                guard !url.path.hasPrefix(input.path + "/"),
+                      (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+                look(in: try Data(contentsOf: url), "\(url.path.dropFirst(folder.path.count + 1)) (\(moment))")
+            }
+        }
+
+        func assertNothingFound(file: StaticString = #filePath, line: UInt = #line) {
+            let leaked = Set(sightings.map { $0.components(separatedBy: " → ")[0] })
+            XCTAssertTrue(sightings.isEmpty, "\(leaked.count) of \(canaries.planted.count) canaries leaked, \(sightings.count) sightings:\n"
+                          + sightings.joined(separator: "\n"), file: file, line: line)
+        }
+    }
+
+    /// The inventory holds every object, masked, with its Secret keys: three forms in prod, and the JSON List again in `dev`.
+    private func assertInventoryComplete(_ database: AppDatabase, clusters: Int) throws {
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), (clusters == 2 ? 4 : 3) * 6)
+        XCTAssertEqual(try strings(database, "SELECT DISTINCT kind FROM resource WHERE body LIKE '%' || ? || '%' ORDER BY 1",
+                                   [SecretRedaction.marker]), ["ConfigMap", "Deployment"])
+        XCTAssertEqual(try strings(database, "SELECT DISTINCT key FROM config_key JOIN resource r ON r.id = resource_id WHERE r.kind = 'Secret' ORDER BY 1"),
+                       ["api-token", "password"])
+    }
+
+    /// Redaction keeps what the planner needs: the non-secret env value still links orders to user-db.
+    private static let dependencyEvidence = "env USER_DB_HOST=user-db:27017 → Service docs/user-db"
+
+    /// The same run through the library calls the commands make, so that it holds even where the binary is not built.
+    func testNoPlantedCanaryReachesTheInventoryOrWhatTheLibraryRenders() throws {
+        let folder = try temporaryFolder(self)
+        let input = folder.appendingPathComponent("input")
+        let canaries = Canaries()
+        try writeCorpus(in: input, canaries)
+        let search = Search(canaries, folder: folder, input: input)
+        func look(_ text: String, _ place: String) { search.look(in: Data(text.utf8), place) }
+
+        try withExtendedLifetime(try AppDatabase.open(path: folder.appendingPathComponent("inventory.db").path)) { database in
+            let summary = try importPaths([input.path], cluster: "prod", into: database)
+            look(ImportReport.text(summary) + summary.notices.map(\.description).joined(separator: "\n"), "import summary")
+            try search.lookInFiles("after import, WAL not checkpointed")
+            let reference = try ReferenceData.embedded()
+            let target = try XCTUnwrap(KubernetesVersion("1.33"))
+            let assessment = try Assessor(database: database, reference: reference).run(target: target, now: fixedNow)
+            for format in AssessmentOutput.Format.allCases { look(AssessmentOutput.render(assessment, as: format), "assessment as \(format)") }
+            let plan = try TransitionPlanner(database: database, reference: reference)
+                .run(PlanRequest(target: target, region: "ap-northeast-2", accountID: "123456789012", now: fixedNow))
+            let outline = PlanOutline.text(plan)
+            look(outline, "plan outline")
+            XCTAssertTrue(outline.contains(Self.dependencyEvidence), outline)
+            for config in plan.eksctlConfigs { look(config.yaml, "eksctl \(config.file)") }
+            for tool in ImageMigration.CopyTool.allCases { look(plan.images.script(tool: tool, generatedAt: "2026-11-22T00:00:00Z"), "\(tool) script") }
+            for format in OutputFormat.allCases {
+                look(TableRenderer.render(plan.images.table, as: format), "images as \(format)")
+                for listing in InventoryQuery.Listing.allCases {
+                    look(TableRenderer.render(try InventoryQuery().table(listing, in: database), as: format), "inventory \(listing) as \(format)")
+                }
+            }
+            for format in ReportRenderer.Format.allCases {
+                _ = try ReportRenderer(database: database, now: fixedNow).write(.all, format: format, to: folder.appendingPathComponent("reports-\(format)"))
+            }
+            try search.lookInFiles("all done, WAL not checkpointed")
+            try assertInventoryComplete(database, clusters: 1)
+        }
+        try search.lookInFiles("after the last connection closed")
+        search.assertNothingFound()
     }
 
     func testNoPlantedCanaryIsWrittenOrPrinted() throws {
@@ -215,20 +290,12 @@ final class SecretCanaryTests: XCTestCase {
         let db = folder.appendingPathComponent("inventory.db").path
         let out = folder.appendingPathComponent("out")
 
-        var leaks: [String] = []
-        func search(_ bytes: Data, in place: String) {
-            for needle in canaries.needles where bytes.range(of: needle.bytes) != nil { leaks.append("\(needle.label) → \(place)") }
-        }
-        func searchFiles(_ moment: String) throws {
-            for file in writtenFiles(under: folder, excluding: input) {
-                search(try Data(contentsOf: file), in: "\(file.path.dropFirst(folder.path.count + 1)) (\(moment))")
-            }
-        }
+        let search = Search(canaries, folder: folder, input: input)
         var runs: [Run] = []
         func eksodus(_ arguments: String..., stdin: URL? = nil) throws {
             let result = try run(binary, arguments + ["--db", db], in: folder, stdin: stdin)
             runs.append(result)
-            search(result.output, in: "output of \(result.command)")
+            search.look(in: result.output, "output of \(result.command)")
         }
 
         // An open connection keeps the WAL from being checkpointed away between commands.
@@ -236,7 +303,7 @@ final class SecretCanaryTests: XCTestCase {
             try eksodus("import", input.path, "--cluster", "prod", "--environment", "prod", "--kubernetes-version", "1.24")
             try eksodus("import", "-", "--cluster", "dev", "--environment", "dev", stdin: input.appendingPathComponent("list.json"))
             XCTAssertTrue(FileManager.default.fileExists(atPath: db + "-wal"), "the WAL should exist while a connection is open")
-            try searchFiles("after import, WAL not checkpointed")
+            try search.lookInFiles("after import, WAL not checkpointed")
             for format in AssessmentOutput.Format.allCases {
                 try eksodus("assess", "--target-version", "1.33", "-o", format.rawValue, "--now", "2026-11-22")
             }
@@ -256,25 +323,16 @@ final class SecretCanaryTests: XCTestCase {
                 try eksodus("report", "all", "--format", format.rawValue, "--out", out.appendingPathComponent("reports-\(format.rawValue)").path,
                             "--now", "2026-11-22")
             }
-            try searchFiles("all commands run, WAL not checkpointed")
+            try search.lookInFiles("all commands run, WAL not checkpointed")
         }
-        try searchFiles("after the last connection closed")
+        try search.lookInFiles("after the last connection closed")
 
         for result in runs where result.status != 0 && !result.command.hasPrefix("eksodus assess") {
             XCTFail("\(result.command) exited \(result.status): \(String(decoding: result.output, as: UTF8.self).prefix(400))")
         }
-        // Every object arrived (three forms in prod, the JSON List again in dev), its credentials masked, Secret keys kept.
-        let database = try AppDatabase.open(path: db)
-        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), 4 * 6)
-        XCTAssertEqual(try strings(database, "SELECT DISTINCT kind FROM resource WHERE body LIKE '%' || ? || '%' ORDER BY 1",
-                                   [SecretRedaction.marker]), ["ConfigMap", "Deployment"])
-        XCTAssertEqual(try strings(database, "SELECT DISTINCT key FROM config_key JOIN resource r ON r.id = resource_id WHERE r.kind = 'Secret' ORDER BY 1"),
-                       ["api-token", "password"])
-        // Redaction keeps what the planner needs: the non-secret env value still links orders to user-db.
+        try assertInventoryComplete(try AppDatabase.open(path: db), clusters: 2)
         let plan = runs.first { $0.command.hasPrefix("eksodus plan") }.map { String(decoding: $0.output, as: UTF8.self) } ?? ""
-        XCTAssertTrue(plan.contains("env USER_DB_HOST=user-db:27017 → Service docs/user-db"), plan)
-        let leaked = Set(leaks.map { $0.components(separatedBy: " → ")[0] })
-        XCTAssertTrue(leaks.isEmpty, "\(leaked.count) of \(canaries.planted.count) canaries leaked, \(leaks.count) sightings:\n"
-                      + leaks.joined(separator: "\n"))
+        XCTAssertTrue(plan.contains(Self.dependencyEvidence), plan)
+        search.assertNothingFound()
     }
 }
