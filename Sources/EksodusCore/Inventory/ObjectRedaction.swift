@@ -31,7 +31,7 @@ enum ObjectRedaction {
 
     /// Every scalar value of a mapping replaced by the marker; the keys stay.
     private static func maskedValues(_ node: ManifestNode) -> ManifestNode {
-        .mapping(node.entries.map { ($0.key, $0.value.isNull ? $0.value : .scalar(SecretRedaction.marker, plain: false)) })
+        .mapping(node.entries.map { ($0.key, $0.value.isNull ? $0.value : masked) })
     }
 
     private static let masked = ManifestNode.scalar(SecretRedaction.marker, plain: false)
