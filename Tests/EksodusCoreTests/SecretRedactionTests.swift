@@ -56,6 +56,25 @@ final class SecretRedactionTests: XCTestCase {
         }
     }
 
+    /// Random text around a planted `password=` never crashes the pass, and the planted value never survives it.
+    func testTextPassSurvivesHostileText() {
+        let pieces = ["-", "--", "=", ":", ": ", " ", "\"", "'", "\\", "\n", "\r", "/", "://", "@", "|", ">", "<", "x", "é", "{", "[",
+                      "pass", "word", "token", "-----BEGIN ", "PRIVATE KEY", "-----", "-----END", "<password>", "$(", ";", "&"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        func noise() -> String { (0..<next(12)).map { _ in pieces[next(pieces.count)] }.joined() }
+        for round in 0..<5_000 {
+            let planted = "Planted\(round)Value"
+            let text = noise() + " password=" + planted + " " + noise()
+            let masked = SecretRedaction.redactText(text)
+            XCTAssertFalse(masked.contains(planted), text)
+            _ = SecretRedaction.redactText(noise())
+        }
+    }
+
     func testObjectPassKeepsWhatThePlannerReads() throws {
         let object = try XCTUnwrap(try parseObjects("""
             apiVersion: apps/v1

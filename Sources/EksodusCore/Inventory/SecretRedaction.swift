@@ -263,7 +263,7 @@ private struct TextScanner {
         }
         // A JSON or flow value that is a mapping or list: its own keys are looked at in turn.
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return nil }
-        if bytes[separator] == UInt8(ascii: ":"), first == UInt8(ascii: "|") || first == UInt8(ascii: ">") {
+        if bytes[separator] == UInt8(ascii: ":"), isBlockScalarHeader(start) {
             return redactBlockScalar(header: start, keyLine: nameStart)
         }
         var end = start
@@ -274,6 +274,19 @@ private struct TextScanner {
         if SecretRedaction.isBoolean(UnsafeBufferPointer(rebasing: bytes[start..<valueEnd])) { return end }
         mask(start, end)
         return end
+    }
+
+    /// `|`, `>-`, `|+2`... and nothing else up to the end of the line.
+    private func isBlockScalarHeader(_ start: Int) -> Bool {
+        guard bytes[start] == UInt8(ascii: "|") || bytes[start] == UInt8(ascii: ">") else { return false }
+        var position = start + 1
+        while position < bytes.count, !isLineEnd(bytes[position]) {
+            let byte = bytes[position]
+            guard byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || isSpace(byte)
+                    || (byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9")) else { return false }
+            position += 1
+        }
+        return true
     }
 
     /// `password: |` in YAML: masks the lines below that are indented deeper than the key's line.
@@ -362,7 +375,9 @@ private struct TextScanner {
         guard hasPrefix("-----BEGIN ", at: index) else { return nil }
         let labelStart = index + 11
         var labelEnd = labelStart
-        while labelEnd < bytes.count, bytes[labelEnd] != UInt8(ascii: "-"), !isLineEnd(bytes[labelEnd]) { labelEnd += 1 }
+        // A PEM label is upper-case words: RSA PRIVATE KEY, ENCRYPTED PRIVATE KEY, PGP PRIVATE KEY BLOCK.
+        while labelEnd < bytes.count, (bytes[labelEnd] >= UInt8(ascii: "A") && bytes[labelEnd] <= UInt8(ascii: "Z"))
+                || bytes[labelEnd] == UInt8(ascii: " ") { labelEnd += 1 }
         guard hasPrefix("-----", at: labelEnd),
               SecretRedaction.isSensitiveName(UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd])) else { return nil }
         let bodyStart = labelEnd + 5
