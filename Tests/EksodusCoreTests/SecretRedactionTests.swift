@@ -56,7 +56,7 @@ final class SecretRedactionTests: XCTestCase {
         }
     }
 
-    /// Random text around a planted `password=` never crashes the pass, and the planted value never survives it.
+    /// Random text around a planted credential never crashes the pass, and the planted value never survives it.
     func testTextPassSurvivesHostileText() {
         let pieces = ["-", "--", "=", ":", ": ", " ", "\"", "'", "\\", "\n", "\r", "/", "://", "@", "|", ">", "<", "x", "é", "{", "[",
                       "pass", "word", "token", "-----BEGIN ", "PRIVATE KEY", "-----", "-----END", "<password>", "$(", ";", "&"]
@@ -68,7 +68,9 @@ final class SecretRedactionTests: XCTestCase {
         func noise() -> String { (0..<next(12)).map { _ in pieces[next(pieces.count)] }.joined() }
         for round in 0..<5_000 {
             let planted = "Planted\(round)Value"
-            let text = noise() + " password=" + planted + " " + noise()
+            let forms = [" password=\(planted) ", " --password \(planted) ", "\npassword: \(planted)\n", " \"password\": \"\(planted)\" ",
+                         " postgres://u:\(planted)@h/db ", " <password>\(planted)</password> "]
+            let text = noise() + forms[round % forms.count] + noise()
             let masked = SecretRedaction.redactText(text)
             XCTAssertFalse(masked.contains(planted), text)
             _ = SecretRedaction.redactText(noise())

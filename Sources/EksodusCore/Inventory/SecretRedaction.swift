@@ -249,8 +249,11 @@ private struct TextScanner {
 
         let count = bytes.count
         var start = separator + 1
-        while start < count, isSpace(bytes[start]) { start += 1 }
-        guard start < count, !isLineEnd(bytes[start]) else { return nil }
+        // `name: value` and `name = value` (.ini) space their values; in a shell, `NAME= next` sets nothing.
+        if bytes[separator] == UInt8(ascii: ":") || isSpace(bytes[separator - 1]) {
+            while start < count, isSpace(bytes[start]) { start += 1 }
+        }
+        guard start < count, !isLineEnd(bytes[start]), !isSpace(bytes[start]) else { return nil }
         let first = bytes[start]
         if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") {
             var end = start + 1
@@ -266,8 +269,10 @@ private struct TextScanner {
         if bytes[separator] == UInt8(ascii: ":"), isBlockScalarHeader(start) {
             return redactBlockScalar(header: start, keyLine: nameStart)
         }
-        var end = start
         let wholeLine = bytes[separator] == UInt8(ascii: ":") || (isFile && startsLine(nameStart))
+        // `TOKEN = --password x`: the next word is a flag, looked at in turn.
+        if !wholeLine, hasPrefix("--", at: start) { return nil }
+        var end = start
         while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
         var valueEnd = end
         while valueEnd > start, isSpace(bytes[valueEnd - 1]) || bytes[valueEnd - 1] == UInt8(ascii: ",") { valueEnd -= 1 }
