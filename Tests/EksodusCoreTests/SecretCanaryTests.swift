@@ -64,6 +64,7 @@ final class SecretCanaryTests: XCTestCase {
                                 ["name": "USER_DB_HOST", "value": "user-db:27017"],
                             ],
                             "envFrom": [["configMapRef": ["name": "orders-config"]]],
+                            "readinessProbe": ["exec": ["command": ["mysqladmin", "ping", "-uroot", "-p\(c("mysqladmin -pVALUE in a probe"))"]]],
                         ]],
                     ],
                 ],
@@ -92,6 +93,8 @@ final class SecretCanaryTests: XCTestCase {
                 "config.yaml": "database:\n  host: user-db\n  password: \(c("YAML config password:"))\n",
                 "config.json": #"{"database": {"host": "user-db", "password": "\#(c("JSON config password"))"}}"#,
                 "tls.key": pem,
+                "app.env": "DB_HOST=user-db\nDB_PASS=\(c(".env DB_PASS="))\n",
+                "settings.xml": "<settings><servers><server><id>repo</id><password>\(c("XML <password>"))</password></server></servers></settings>",
             ],
         ]
         let secret: [String: Any] = [

@@ -43,6 +43,8 @@ final class SecretRedactionTests: XCTestCase {
             ("a\n-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\nb",
              "a\n-----BEGIN EC PRIVATE KEY-----\(m)-----END EC PRIVATE KEY-----\nb"),
             ("db:\n  password: |\n    line one\n    line two\n  host: db\n", "db:\n  password: |\n    \(m)\n  host: db\n"),
+            ("mysqladmin ping -uroot -ps3cret -h db", "mysqladmin ping -uroot -p\(m) -h db"),
+            ("mariadb -u app -p\"s3 cret\" shop", "mariadb -u app -p\"\(m)\" shop"),
             ("<server><id>repo</id><password>s3cret</password></server>", "<server><id>repo</id><password>\(m)</password></server>"),
             ("<Resource name=\"jdbc/db\" password=\"s3cret\"/>", "<Resource name=\"jdbc/db\" password=\"\(m)\"/>"),
         ]
@@ -51,7 +53,7 @@ final class SecretRedactionTests: XCTestCase {
         }
         for unchanged in ["user-db:27017", "http://catalogue:80/health", "nginx:1.25", "GF_AUTH_BASIC_ENABLED=true", "--port 8080",
                           "\"basicAuth\": false", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "time: 12:30",
-                          "DB_PASSWORD_FILE=/run/secrets/db", "--password --verbose"] {
+                          "DB_PASSWORD_FILE=/run/secrets/db", "--password --verbose", "redis-server -p6379", "mysql -p shop"] {
             XCTAssertEqual(SecretRedaction.redactText(unchanged), unchanged)
         }
     }
@@ -103,6 +105,12 @@ final class SecretRedactionTests: XCTestCase {
                     - {name: GF_AUTH_BASIC_ENABLED, value: "true"}
                     - {name: USER_DB_HOST, value: "user-db:27017"}
                     - {name: API_KEY, valueFrom: {secretKeyRef: {name: web-credentials, key: API_KEY}}}
+                  - name: backup
+                    image: mysql:8
+                    command: [mysqldump, -uroot, -phunter2, --all-databases]
+                  - name: cache
+                    image: redis:7
+                    args: [-p6379]
             """).first)
         let redacted = ObjectRedaction.redact(object)
         XCTAssertEqual(redacted["metadata", "annotations"], .mapping([
@@ -121,6 +129,9 @@ final class SecretRedactionTests: XCTestCase {
         XCTAssertEqual(container["args"]?.items.compactMap(\.string), ["--password", m, "--port", "8080", "--token", "--verbose"])
         XCTAssertEqual(container["env"]?.items.compactMap { $0["value"]?.string }, [m, "true", "user-db:27017"])
         XCTAssertEqual(container["env"]?.items.last, object["spec", "template", "spec", "containers"]?.items.first?["env"]?.items.last)
+        let others = spec["containers"]?.items.dropFirst() ?? []
+        XCTAssertEqual(others.first?["command"]?.items.compactMap(\.string), ["mysqldump", "-uroot", "-p" + m, "--all-databases"])
+        XCTAssertEqual(others.last?["args"]?.items.compactMap(\.string), ["-p6379"])
     }
 
     func testSecretsInsideOtherObjectsKeepNoValues() throws {

@@ -6,7 +6,7 @@
 ///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
 /// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; any other is scanned as text.
 /// - Environment-style `{name, value}` entries: masked whole when the name is sensitive.
-/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked.
+/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, and `-pX` next to a MySQL client.
 /// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
 /// Labels and selectors are matched against each other, so only their values' text is scanned.
@@ -51,11 +51,21 @@ enum ObjectRedaction {
     private static func redacted(_ items: [ManifestNode]) -> ManifestNode? {
         var changed: [ManifestNode]?
         var afterSensitiveFlag = false
+        var namesMySQLClient: Bool?
+        func mentionsMySQLClient() -> Bool {
+            if let known = namesMySQLClient { return known }
+            let found = items.contains { $0.string.map(SecretRedaction.namesMySQLClient) ?? false }
+            namesMySQLClient = found
+            return found
+        }
         for (index, item) in items.enumerated() {
             var replacement: ManifestNode?
             if case .scalar(let text, _) = item {
                 if afterSensitiveFlag, !text.hasPrefix("--") {
                     replacement = masked
+                } else if text.hasPrefix("-p"), text.utf8.count > 2, mentionsMySQLClient() {
+                    // [mysql, -uroot, -pSECRET]
+                    replacement = .scalar("-p" + SecretRedaction.marker, plain: false)
                 } else {
                     replacement = redacted(item, .fields)
                 }

@@ -51,6 +51,27 @@ public enum SecretRedaction {
         return matchesWord(trueWord, in: value, at: 0) == value.count || matchesWord(falseWord, in: value, at: 0) == value.count
     }
 
+    /// Whether the text names the MySQL or MariaDB client (`mysql`, `mysqldump`, `mariadb-admin`...), whose `-pSECRET`
+    /// carries a password.
+    static func namesMySQLClient(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index + 5 <= text.count {
+            if text[index] == UInt8(ascii: "m"), matchesWord(mysqlWord, in: text, at: index) != nil || matchesWord(mariadbWord, in: text, at: index) != nil {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+
+    static func namesMySQLClient(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { namesMySQLClient($0) }
+    }
+
+    private static let mysqlWord = Array("MYSQL".utf8)
+    private static let mariadbWord = Array("MARIADB".utf8)
+
     private static let trueWord = Array("TRUE".utf8)
     private static let falseWord = Array("FALSE".utf8)
 
@@ -198,7 +219,10 @@ private struct TextScanner {
                 if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "'"),
                    let end = redactValue(after: index) { index = end; continue }
             case UInt8(ascii: "-"):
-                if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) { index = end; continue }
+                if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) ?? redactMySQLPassword(at: index) {
+                    index = end
+                    continue
+                }
             case UInt8(ascii: ">"):
                 if let end = redactElement(endingAt: index) { index = end; continue }
             default:
@@ -389,6 +413,30 @@ private struct TextScanner {
         let bodyEnd = find("-----END", from: bodyStart) ?? bytes.count
         mask(bodyStart, bodyEnd)
         return bodyEnd == bytes.count ? bodyEnd : bodyEnd + 8
+    }
+
+    /// `mysql -uroot -pSECRET` (the MySQL and MariaDB clients' attached password): masks what follows `-p`.
+    /// Only in text that names one of those clients, since `-p` means a port or a path to most tools.
+    private mutating func redactMySQLPassword(at index: Int) -> Int? {
+        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "p"), index == 0 || endsWord(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "\""),
+              !endsWord(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "\"") || bytes[index + 2] == UInt8(ascii: "'"),
+              SecretRedaction.namesMySQLClient(bytes) else { return nil }
+        return maskAttachedValue(from: index + 2)
+    }
+
+    /// Masks a value written right after its flag: `"quoted"`, `'quoted'` or a bare word.
+    private mutating func maskAttachedValue(from start: Int) -> Int {
+        let quote = bytes[start]
+        var end = start
+        if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+            end += 1
+            while end < bytes.count, bytes[end] != quote { end += 1 }
+            if end > start + 1 { mask(start + 1, end) }
+            return end
+        }
+        while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
+        mask(start, end)
+        return end
     }
 
     /// `--password value` (and `-token value`) inside a command line: masks the word after a sensitive flag.
