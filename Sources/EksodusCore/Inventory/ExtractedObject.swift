@@ -1,4 +1,5 @@
 /// What the importer keeps of one Kubernetes object, ready to be written to the inventory.
+/// Every text here is read from the object as `ObjectRedaction` returns it: none can hold a credential.
 struct ExtractedObject {
     struct Owner {
         var kind: String

@@ -1,6 +1,6 @@
 /// Turns one parsed Kubernetes object into what the inventory keeps of it.
-/// Secret values go no further than this type: Secret `data`/`stringData` leave as key names only,
-/// and literal credentials in environment variables and URLs are replaced by a marker.
+/// Secret values go no further than this type: every fact is read from the object as `ObjectRedaction` returns it,
+/// so Secret `data`/`stringData` leave as key names only and literal credentials as a marker.
 struct ObjectExtractor {
     enum Outcome {
         case object(ExtractedObject)
@@ -16,24 +16,18 @@ struct ObjectExtractor {
         guard let kind = input["kind"]?.string, !kind.isEmpty else { return .notAnObject("no kind") }
         guard let apiVersion = input["apiVersion"]?.string, !apiVersion.isEmpty else { return .notAnObject("\(kind) without apiVersion") }
         if KubernetesKinds.toolConfiguration.contains(kind), !apiVersion.hasPrefix("v1") { return .notAnObject("\(kind) is build-tool configuration") }
-        let metadata = input["metadata"] ?? .mapping([])
+        // Everything kept below is read from the redacted object, never from the input.
+        var node = ObjectRedaction.redact(input)
+        let metadata = node["metadata"] ?? .mapping([])
         guard let name = metadata["name"]?.string, !name.isEmpty else { return .notAnObject("\(kind) without metadata.name") }
         let namespace = KubernetesKinds.clusterScoped.contains(kind) ? "" : (metadata["namespace"]?.string ?? defaultNamespace)
 
-        var node = Self.redactCredentials(in: input) ?? input
         var configKeys: [String] = []
         switch kind {
         case "Secret":
             configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["stringData"]?.entries.map(\.key) ?? [])
-            node = node.replacing("data", with: nil).replacing("stringData", with: nil)
         case "ConfigMap":
             configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["binaryData"]?.entries.map(\.key) ?? [])
-            if let data = node["data"] {
-                node = node.replacing("data", with: .mapping(data.entries.map { entry in
-                    guard case .scalar(let text, let plain) = entry.value else { return entry }
-                    return (entry.key, .scalar(SecretRedaction.redactURLPasswords(text), plain: plain))
-                }))
-            }
         default:
             break
         }
@@ -105,47 +99,6 @@ struct ObjectExtractor {
         guard let chosen = all.first(where: { $0["controller"]?.bool == true }) ?? all.first,
               let kind = chosen["kind"]?.string, let name = chosen["name"]?.string else { return nil }
         return .init(kind: kind, name: name, uid: chosen["uid"]?.string)
-    }
-
-    // MARK: Secrets
-
-    /// A copy of `node` with credential-looking literals replaced, or nil when nothing needed it.
-    static func redactCredentials(in node: ManifestNode) -> ManifestNode? {
-        switch node {
-        case .scalar:
-            return nil
-        case .sequence(let items):
-            var changed: [ManifestNode]?
-            for (index, item) in items.enumerated() {
-                if let redacted = redactCredentials(in: item) {
-                    if changed == nil { changed = items }
-                    changed![index] = redacted
-                }
-            }
-            return changed.map { .sequence($0) }
-        case .mapping(let entries):
-            var changed: [(key: String, value: ManifestNode)]?
-            for (index, entry) in entries.enumerated() {
-                var replacement: ManifestNode?
-                if entry.key == "value", case .scalar(let text, _) = entry.value, !entry.value.isNull {
-                    // An env var entry: {name: DB_PASSWORD, value: ...}.
-                    let name = entries.first { $0.key == "name" }?.value.string
-                    if let name, SecretRedaction.isSensitiveName(name) {
-                        replacement = .scalar(SecretRedaction.marker, plain: false)
-                    } else {
-                        let masked = SecretRedaction.redactURLPasswords(text)
-                        if masked != text { replacement = .scalar(masked, plain: false) }
-                    }
-                } else {
-                    replacement = redactCredentials(in: entry.value)
-                }
-                if let replacement {
-                    if changed == nil { changed = entries }
-                    changed![index].value = replacement
-                }
-            }
-            return changed.map { .mapping($0) }
-        }
     }
 
     // MARK: Pods

@@ -1,0 +1,145 @@
+/// The one pass that every value the inventory keeps goes through: it returns the object with its credentials
+/// replaced by the marker, and everything stored of the object (body, labels and annotations, pod facts, env kept
+/// for dependency detection) is read from what it returns.
+///
+/// - Secrets (also inside other objects) lose `data`/`stringData`; ConfigMap `binaryData` and Helm 2 release
+///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
+/// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; any other is scanned as text.
+/// - Environment-style `{name, value}` entries: masked whole when the name is sensitive.
+/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, and `-pX` next to a MySQL client.
+/// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
+///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
+/// Labels and selectors are matched against each other, so only their values' text is scanned.
+enum ObjectRedaction {
+    static let lastAppliedConfiguration = "kubectl.kubernetes.io/last-applied-configuration"
+
+    private enum Context { case fields, freeForm, labels }
+
+    static func redact(_ object: ManifestNode) -> ManifestNode {
+        var node = object
+        switch object["kind"]?.string {
+        case "ConfigMap":
+            let labels = object["metadata", "labels"]?.entries ?? []
+            let isHelmRelease = labels.contains { $0.key.uppercased() == "OWNER" && $0.value.string?.uppercased() == "TILLER" }
+            if isHelmRelease, let data = node["data"] { node = node.replacing("data", with: maskedValues(data)) }
+            if let binary = node["binaryData"] { node = node.replacing("binaryData", with: maskedValues(binary)) }
+        default:
+            break
+        }
+        return redacted(node, .fields) ?? node
+    }
+
+    /// Every scalar value of a mapping replaced by the marker; the keys stay.
+    private static func maskedValues(_ node: ManifestNode) -> ManifestNode {
+        .mapping(node.entries.map { ($0.key, $0.value.isNull ? $0.value : masked) })
+    }
+
+    private static let masked = ManifestNode.scalar(SecretRedaction.marker, plain: false)
+
+    /// A copy of `node` with credentials masked, or nil when nothing needed it.
+    private static func redacted(_ node: ManifestNode, _ context: Context) -> ManifestNode? {
+        switch node {
+        case .scalar(let text, let plain):
+            return SecretRedaction.maskedText(text).map { .scalar($0, plain: plain) }
+        case .sequence(let items):
+            return redacted(items)
+        case .mapping(let entries):
+            return redacted(entries, context)
+        }
+    }
+
+    private static func redacted(_ items: [ManifestNode]) -> ManifestNode? {
+        var changed: [ManifestNode]?
+        var afterSensitiveFlag = false
+        var namesMySQLClient: Bool?
+        func mentionsMySQLClient() -> Bool {
+            if let known = namesMySQLClient { return known }
+            let found = items.contains { $0.string.map(SecretRedaction.namesMySQLClient) ?? false }
+            namesMySQLClient = found
+            return found
+        }
+        for (index, item) in items.enumerated() {
+            var replacement: ManifestNode?
+            if case .scalar(let text, _) = item {
+                if afterSensitiveFlag, !text.hasPrefix("--") {
+                    replacement = masked
+                } else if text.hasPrefix("-p"), text.utf8.count > 2, mentionsMySQLClient() {
+                    // [mysql, -uroot, -pSECRET]
+                    replacement = .scalar("-p" + SecretRedaction.marker, plain: false)
+                } else {
+                    replacement = redacted(item, .fields)
+                }
+                afterSensitiveFlag = isSensitiveFlag(text)
+            } else {
+                replacement = redacted(item, .fields)
+                afterSensitiveFlag = false
+            }
+            if let replacement {
+                if changed == nil { changed = items }
+                changed![index] = replacement
+            }
+        }
+        return changed.map { .sequence($0) }
+    }
+
+    /// `--password`, `-token`, `--admin-password`: a flag whose value is the next argument.
+    private static func isSensitiveFlag(_ text: String) -> Bool {
+        guard text.utf8.first == UInt8(ascii: "-"), text.utf8.count < 64,
+              !text.utf8.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: " ") }) else { return false }
+        return SecretRedaction.isSensitiveName(text)
+    }
+
+    /// Whether a scalar could be a credential: not null, not a boolean, not already the marker.
+    private static func holdsValue(_ value: ManifestNode) -> Bool {
+        guard case .scalar(let text, _) = value, !value.isNull else { return false }
+        return text != SecretRedaction.marker && !SecretRedaction.isBoolean(text)
+    }
+
+    private static let labelMaps: Set<String> = ["labels", "matchLabels", "selector", "nodeSelector"]
+
+    private static func redacted(_ entries: [(key: String, value: ManifestNode)], _ context: Context) -> ManifestNode? {
+        var changed: [(key: String, value: ManifestNode)]?
+        var removed = false
+        // A Secret, at the top or inside another object (an OpenShift Template, a List in a field), keeps no values.
+        let isSecret = context == .fields && entries.contains { $0.key == "kind" && $0.value.string == "Secret" }
+        for (index, entry) in entries.enumerated() {
+            if entry.key == lastAppliedConfiguration || (isSecret && (entry.key == "data" || entry.key == "stringData")) {
+                removed = true
+                continue
+            }
+            var replacement: ManifestNode?
+            switch entry.value {
+            case .scalar:
+                switch context {
+                case .labels:
+                    replacement = redacted(entry.value, .labels)
+                case .freeForm:
+                    replacement = SecretRedaction.isSensitiveKey(entry.key) && holdsValue(entry.value) ? masked : redacted(entry.value, .freeForm)
+                case .fields:
+                    if entry.key == "value", let name = entries.first(where: { $0.key == "name" })?.value.string,
+                       SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {
+                        replacement = masked
+                    } else if SecretRedaction.isSensitiveField(entry.key), holdsValue(entry.value) {
+                        replacement = masked
+                    } else {
+                        replacement = redacted(entry.value, .fields)
+                    }
+                }
+            case .mapping:
+                let child: Context = entry.key == "annotations" || entry.key == "data" ? .freeForm
+                    : labelMaps.contains(entry.key) ? .labels : .fields
+                replacement = redacted(entry.value, child)
+            case .sequence:
+                replacement = redacted(entry.value, .fields)
+            }
+            if let replacement {
+                if changed == nil { changed = entries }
+                changed![index].value = replacement
+            }
+        }
+        guard removed else { return changed.map { .mapping($0) } }
+        return .mapping((changed ?? entries).filter {
+            $0.key != lastAppliedConfiguration && !(isSecret && ($0.key == "data" || $0.key == "stringData"))
+        })
+    }
+}
