@@ -266,7 +266,7 @@ final class SecretCanaryTests: XCTestCase {
             let outline = PlanOutline.text(plan)
             look(outline, "plan outline")
             XCTAssertTrue(outline.contains(Self.dependencyEvidence), outline)
-            for config in plan.eksctlConfigs { look(config.yaml, "eksctl \(config.file)") }
+            for config in try plan.eksctlConfigs() { look(config.yaml, "eksctl \(config.file)") }
             for tool in ImageMigration.CopyTool.allCases { look(plan.images.script(tool: tool, generatedAt: "2026-11-22T00:00:00Z"), "\(tool) script") }
             for format in OutputFormat.allCases {
                 look(TableRenderer.render(plan.images.table, as: format), "images as \(format)")
