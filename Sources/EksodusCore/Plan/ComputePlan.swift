@@ -198,7 +198,7 @@ public struct ComputePlan: Sendable {
                                     maxPods: sizing.maxPods, architecture: architecture))
         }
         add("system", size([], families: ["m6i"], from: "large", minimum: 2, role: "system"), labels: ["role": "system"], taints: [systemTaint],
-            purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers), tainted \(systemTaint.text)")
+            purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers)")
         if !general.isEmpty {
             add("general", size(general, families: ["m6i"], from: "xlarge", minimum: 2, role: "general"), labels: ["role": "general"],
                 purpose: "\(general.count) on-demand workloads (single replica, batch, slow to stop, or blocked)")
@@ -247,18 +247,20 @@ public struct ComputePlan: Sendable {
             placements.append(Placement(workload: daemonSet.label, target: "every node", toleration: "{operator: Exists}"))
         }
 
-        // Pod IPs at the groups' maximum sizes. With prefix delegation and WARM_PREFIX_TARGET=1 a node holds its pods' /28
-        // prefixes plus one spare /28 and one primary address per ENI; Fargate pods take one address each, twice for rolling updates.
-        var addresses = 0
+        // Pod IPs with every group at its maximum size. With prefix delegation and WARM_PREFIX_TARGET=1 each node holds one
+        // spare /28, a partly used /28 and its ENIs' primary addresses besides its pods'; the DaemonSets' pods are on every node;
+        // every other pod counts twice (a rolling update runs old and new side by side), on EC2 and on Fargate alike.
+        var reserved = 0, nodeCapacity = 0
         for group in groups {
             guard let instance = reference.instanceType(group.instanceTypes[0]) else { continue }
-            let prefixes = (group.maxPods + 15) / 16 + 1
-            let enis = min(instance.enis, (prefixes + instance.ipsPerENI - 2) / max(instance.ipsPerENI - 1, 1))
-            addresses += group.maxSize * (prefixes * 16 + enis)
+            let enis = min(instance.enis, ((group.maxPods + 15) / 16 + 2 + instance.ipsPerENI - 2) / max(instance.ipsPerENI - 1, 1))
+            reserved += group.maxSize * (2 * 16 + enis + perNode.pods)
+            nodeCapacity += group.maxSize * group.maxPods
         }
         let fargatePods = demand((apps + batch).filter { onFargate.contains($0.namespace) }).pods
+        let ec2Pods = min(demand(ec2).pods * 2, nodeCapacity)
         // Control-plane ENIs, load balancers and interface endpoints: a few dozen per zone.
-        addresses += fargatePods * 2 + 32 * zoneCount
+        let addresses = reserved + ec2Pods + fargatePods * 2 + 32 * zoneCount
         let perZone = (addresses + zoneCount - 1) / zoneCount
         // A quarter spare: /28 prefixes need contiguous free blocks (EKS User Guide, cni-increase-ip-addresses-procedure).
         var prefix = 28
@@ -273,14 +275,15 @@ public struct ComputePlan: Sendable {
 
         func names(_ list: [String]) -> String { list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more" }
         var notes = [
-            "Pod IPs: up to \(addresses) addresses at the node groups' maximum sizes (prefix delegation: each node's /28 prefixes, one warm /28 and its ENIs' primary addresses; \(fargatePods) Fargate pods twice over): a private /\(prefix) subnet per zone over \(zoneCount) zones"
+            "Pod IPs: up to \(addresses) addresses with every node group at its maximum size (\(reserved) for the nodes' warm and partly used /28 prefixes, ENI addresses and DaemonSet pods, \(ec2Pods + fargatePods * 2) for the pods twice over during rolling updates): a private /\(prefix) subnet per zone over \(zoneCount) zones"
                 + (landingZone.zones.isEmpty ? " (none given: sized for two)." : "."),
-            "VPC CNI: prefix delegation on (ENABLE_PREFIX_DELEGATION, WARM_PREFIX_TARGET=1): \(Set(groups.map(\.maxPods)).sorted().map(String.init).joined(separator: "/")) pods per node instead of \(groups.compactMap { reference.instanceType($0.instanceTypes[0]).map { "\($0.type) \($0.maxPods)" } }.joined(separator: ", ")) with secondary IPs; without it the default WARM_ENI_TARGET=1 keeps a spare ENI of addresses on every node.",
+            "VPC CNI: prefix delegation on (ENABLE_PREFIX_DELEGATION, WARM_PREFIX_TARGET=1): \(Set(groups.map(\.maxPods)).sorted().map(String.init).joined(separator: "/")) pods per node instead of \(Array(Set(groups.compactMap { reference.instanceType($0.instanceTypes[0]).map { "\($0.type) \($0.maxPods)" } })).sorted().joined(separator: ", ")) with secondary IPs; without it the default WARM_ENI_TARGET=1 keeps a spare ENI of addresses on every node.",
             "Autoscaling: Cluster Autoscaler over these managed node groups (auto-discovery by the k8s.io/cluster-autoscaler tags, --balance-similar-node-groups for the per-zone stateful groups), chosen because EBS-backed workloads need zonal groups and the sizes above are per group; its IAM role is in the eksctl config. Karpenter is the alternative: it would replace every group but system.",
             "Taints: the system group has \(systemTaint.text) (CoreDNS and the EKS add-ons tolerate it; install the Load Balancer Controller and Cluster Autoscaler charts with that toleration and nodeSelector role=system)"
                 + (spot.isEmpty ? "." : "; the spot group has \(spotTaint.text), and only these \(spot.count) workloads get the toleration \(spotTaint.toleration): \(names(spot.map(\.label))).")
                 + (daemonSets.isEmpty ? "" : " DaemonSets (\(names(daemonSets.map(\.label)))) need tolerations: [{operator: Exists}] to run on the tainted groups."),
         ]
+        notes.append("Install the AWS Load Balancer Controller and the Cluster Autoscaler (Helm) before wave 1; the eksctl config creates their IAM roles (well-known policies).")
         if !arm.isEmpty { notes.append("Graviton: \(names(arm.map(\.label))) select kubernetes.io/arch: arm64 and get the arm64 group; their images must have arm64 variants.") }
         if !keptOffFargate.isEmpty {
             notes.append("Kept off Fargate: " + keptOffFargate.map { "\($0.namespace) (\($0.reason))" }.joined(separator: "; ") + ".")
@@ -310,7 +313,7 @@ public struct ComputePlan: Sendable {
     mutating func adopt(_ choice: IdentityPlan.Choice) {
         identityMechanism = choice.mechanism
         if choice.mechanism == IdentityPlan.podIdentity && !addons.contains("eks-pod-identity-agent") { addons.append("eks-pod-identity-agent") }
-        notes.insert("Identity: \(choice.mechanism) for the whole cluster: \(choice.reason).", at: min(4, notes.count))
+        notes.insert("Identity: \(choice.mechanism) for the whole cluster, as \(choice.reason).", at: min(4, notes.count))
     }
 
     public var table: Table {

@@ -50,11 +50,11 @@ public struct IdentityPlan: Sendable {
         if !onFargate.isEmpty {
             let names = onFargate.prefix(3).map(\.label).joined(separator: ", ") + (onFargate.count > 3 ? " and \(onFargate.count - 3) more" : "")
             return Choice(cluster: estate.cluster.name, mechanism: irsa,
-                          reason: "\(names) use AWS and run on Fargate, where EKS Pod Identity does not run; IRSA works on Fargate and EC2 alike")
+                          reason: "\(names) use AWS and run on Fargate, where EKS Pod Identity does not run, and IRSA works on Fargate and EC2 alike")
         }
-        let why = fargate.isEmpty ? "no Fargate profiles" : "no workload on Fargate uses AWS"
+        let why = fargate.isEmpty ? "there are no Fargate profiles" : "no workload on Fargate uses AWS"
         return Choice(cluster: estate.cluster.name, mechanism: podIdentity,
-                      reason: "\(why): EKS Pod Identity needs no OIDC provider and no trust-policy edit per cluster")
+                      reason: "\(why), and on EC2 nodes EKS Pod Identity needs no OIDC provider and no trust-policy edit per cluster")
     }
 
     static func build(estate: Estate, choice: Choice, accountID: String, partition: AWSPartition) -> IdentityPlan {
