@@ -74,6 +74,7 @@ struct PlanCommand: ParsableCommand {
         let planner = TransitionPlanner(database: try database.open(), reference: try ReferenceData.embedded(), settings: try options.settings())
         let plan = try planner.run(try options.request())
         print(PlanOutline.text(plan), terminator: "")
+        let refusals = plan.eksctlRefusals
         if let eksctl {
             try FileManager.default.createDirectory(atPath: eksctl, withIntermediateDirectories: true)
             for config in try plan.eksctlConfigs() {
@@ -81,9 +82,10 @@ struct PlanCommand: ParsableCommand {
                 try config.yaml.write(toFile: path, atomically: true, encoding: .utf8)
                 printError("wrote \(path)")
             }
-            let refusals = plan.eksctlRefusals
             for refusal in refusals { printError(refusal) }
             if !refusals.isEmpty { throw CommandError("\(refusals.count) cluster(s) got no eksctl config (see above)") }
+        } else {
+            for refusal in refusals { printError("warning: " + refusal) }
         }
     }
 }

@@ -323,6 +323,37 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(AWSPartition.of(region: "eu-west-1"), AWSPartition(name: "aws", dnsSuffix: "amazonaws.com"))
     }
 
+    func testPlanCommandWritesOnlyApplicableConfigsAndTakesEndpointOptions() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("eksodus")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("the eksodus binary is not built beside the tests (swift build first)") }
+        let folder = try temporaryFolder(self)
+        let path = folder.appendingPathComponent("eksodus.db").path
+        let store = try AppDatabase.open(path: path)
+        try importPaths([try writeManifests(["a.yaml": database("orders-db") + deployment("web")], test: self).path], cluster: "fine", into: store)
+        try importPaths([try writeManifests(["a.yaml": daemonSet("greedy", cpu: "200", memory: "1Gi") + deployment("api", namespace: "agents")], test: self).path],
+                        cluster: "greedy", into: store)
+        let out = folder.appendingPathComponent("eksctl")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["plan", "--db", path, "--target-version", "1.33", "--region", "eu-west-1", "--account-id", "123456789012",
+                             "--public-access-cidrs", "203.0.113.0/24,198.51.100.0/24", "--zones", "eu-west-1a", "eu-west-1b", "--eksctl", out.path]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0, "a refused cluster fails the command")
+        XCTAssertTrue(stderr.contains("no eksctl config for cluster 'greedy': system node group: DaemonSets request"), stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["fine-eks.yaml"])
+        let root = try XCTUnwrap(try ManifestText.objects(try String(contentsOf: out.appendingPathComponent("fine-eks.yaml"), encoding: .utf8)).first)
+        XCTAssertEqual(root["vpc", "publicAccessCIDRs"]?.items.compactMap(\.string), ["203.0.113.0/24", "198.51.100.0/24"])
+        XCTAssertEqual(root["availabilityZones"]?.items.compactMap(\.string), ["eu-west-1a", "eu-west-1b"])
+        // The stored plan keeps the options: the report's config is the written one.
+        let preview = try TransitionPlanner(database: store, reference: try ReferenceData.embedded()).preview(now: fixedNow)
+        XCTAssertEqual(preview.request.landingZone, LandingZoneOptions(publicAccessCIDRs: ["203.0.113.0/24", "198.51.100.0/24"], zones: ["eu-west-1a", "eu-west-1b"]))
+    }
+
     // MARK: Every config against eksctl's schema
 
     func testDemoAndEveryFixtureConfigMatchEksctlsSchema() throws {
