@@ -196,10 +196,19 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertTrue(try plan.eksctlConfigs().isEmpty)
         XCTAssertEqual(plan.eksctlRefusals.count, 2)
         XCTAssertTrue(plan.eksctlRefusals.allSatisfy { $0.contains("DaemonSets request 200150m CPU") }, "\(plan.eksctlRefusals)")
+        let reference = try ReferenceData.embedded()
         for compute in plan.compute {
             XCTAssertTrue(compute.nodeGroups.allSatisfy { $0.desired <= $0.maxSize && $0.maxSize <= 450 })
+            XCTAssertTrue(compute.nodeGroups.allSatisfy { reference.instanceType($0.instanceTypes[0]) != nil }, "\(compute.nodeGroups.map(\.instanceTypes))")
             XCTAssertTrue(compute.notes.contains { $0.hasPrefix("Not writable as an eksctl config") })
         }
+    }
+
+    func testADeploymentBeyondTheNodeGroupQuotaIsRefused() throws {
+        let plan = try plan(["a.yaml": deployment("render-farm", replicas: 100_000, cpu: "4", memory: "8Gi") + database("orders-db")])
+        XCTAssertTrue(try plan.eksctlConfigs().isEmpty)
+        XCTAssertTrue(plan.eksctlRefusals.first?.contains("spot node group: needs") == true, "\(plan.eksctlRefusals)")
+        XCTAssertTrue(plan.compute[0].nodeGroups.allSatisfy { $0.desired <= 450 && $0.maxSize <= 450 })
     }
 
     // MARK: Identity

@@ -156,9 +156,11 @@ public struct ComputePlan: Sendable {
             let need = demand(workloads)
             let largest = workloads.map(perPod).reduce(Demand()) { Demand(cpu: max($0.cpu, $1.cpu), memory: max($0.memory, $1.memory), pods: 1) }
             var fallback: Sizing?
+            var largestTried = families[0] + "." + smallest
             var reason = "no \(families[0]) instance type in data/instance-types.yaml"
             for name in sizes.drop(while: { $0 != smallest }) {
                 guard let instance = reference.instanceType("\(families[0]).\(name)") else { continue }
+                largestTried = instance.type
                 let types = families.map { "\($0).\(name)" }.filter { reference.instanceType($0) != nil }
                 // Allocatable: about 80% of the instance after kube-reserved, system-reserved and eviction thresholds.
                 let allocatableCPU = Double(instance.vcpu * 1000) * 0.8, allocatableMemory = Double(instance.memoryGiB) * gib * 0.8
@@ -182,8 +184,8 @@ public struct ComputePlan: Sendable {
                 fallback = sizing
                 reason = "needs \(desired) nodes of \(instance.type), more than half the \(nodesPerGroup)-node quota of a managed node group"
             }
-            var refused = fallback ?? Sizing(instanceTypes: [families[0] + "." + (sizes.last ?? "xlarge")], minSize: minimum, desired: minimum,
-                                             maxSize: minimum + 2, maxPods: 250)
+            var refused = fallback ?? Sizing(instanceTypes: [largestTried], minSize: minimum, desired: minimum, maxSize: minimum + 2,
+                                             maxPods: reference.instanceType(largestTried)?.maxPodsWithPrefixDelegation ?? 110)
             refused.problem = "\(role) node group: \(reason); lower the requests or split the cluster"
             return refused
         }
