@@ -353,7 +353,7 @@ final class EksctlAdviceTests: XCTestCase {
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertNotEqual(process.terminationStatus, 0, "a refused cluster fails the command")
-        XCTAssertTrue(stderr.contains("no eksctl config for cluster 'greedy': system node group: DaemonSets request"), stderr)
+        XCTAssertTrue(stderr.contains("no eksctl config for cluster 'greedy': DaemonSets request 200150m CPU"), stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["fine-eks.yaml"])
         let root = try XCTUnwrap(try ManifestText.objects(try String(contentsOf: out.appendingPathComponent("fine-eks.yaml"), encoding: .utf8)).first)
         XCTAssertEqual(root["vpc", "publicAccessCIDRs"]?.items.compactMap(\.string), ["203.0.113.0/24", "198.51.100.0/24"])

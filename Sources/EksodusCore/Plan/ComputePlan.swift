@@ -157,7 +157,7 @@ public struct ComputePlan: Sendable {
             let largest = workloads.map(perPod).reduce(Demand()) { Demand(cpu: max($0.cpu, $1.cpu), memory: max($0.memory, $1.memory), pods: 1) }
             var fallback: Sizing?
             var largestTried = families[0] + "." + smallest
-            var reason = "no \(families[0]) instance type in data/instance-types.yaml"
+            var reason = "\(role) node group: no \(families[0]) instance type in data/instance-types.yaml"
             for name in sizes.drop(while: { $0 != smallest }) {
                 guard let instance = reference.instanceType("\(families[0]).\(name)") else { continue }
                 largestTried = instance.type
@@ -168,11 +168,12 @@ public struct ComputePlan: Sendable {
                 let usableCPU = allocatableCPU - Double(perNode.cpu), usableMemory = allocatableMemory - Double(perNode.memory)
                 let usablePods = maxPods - perNode.pods
                 guard usableCPU >= allocatableCPU / 2, usableMemory >= allocatableMemory / 2, usablePods >= maxPods / 2 else {
-                    reason = "DaemonSets request \(perNode.cpu)m CPU, \(perNode.memory / 1_048_576) MiB and \(perNode.pods) pods on every node, more than half of a \(instance.type)"
+                    // The same for every group: one problem for the cluster.
+                    reason = "DaemonSets request \(perNode.cpu)m CPU, \(perNode.memory / 1_048_576) MiB and \(perNode.pods) pods on every node, more than half of the largest instance sizes planned; lower their requests, run fewer node agents"
                     continue
                 }
                 guard Double(largest.cpu) <= usableCPU, Double(largest.memory) <= usableMemory else {
-                    reason = "a pod requests \(largest.cpu)m CPU and \(largest.memory / 1_048_576) MiB, more than a \(instance.type) has left beside the DaemonSets"
+                    reason = "\(role) node group: a pod requests \(largest.cpu)m CPU and \(largest.memory / 1_048_576) MiB, more than a \(instance.type) has left beside the DaemonSets; lower the requests"
                     continue
                 }
                 let nodes = [Double(need.cpu) / usableCPU, Double(need.memory) / usableMemory, Double(need.pods) / Double(usablePods)]
@@ -182,11 +183,11 @@ public struct ComputePlan: Sendable {
                                     maxSize: min(max(desired * 2, minimum + 2), nodesPerGroup), maxPods: maxPods)
                 if desired <= nodesPerGroup / 2 { return sizing }
                 fallback = sizing
-                reason = "needs \(desired) nodes of \(instance.type), more than half the \(nodesPerGroup)-node quota of a managed node group"
+                reason = "\(role) node group: needs \(desired) nodes of \(instance.type), more than half the \(nodesPerGroup)-node quota of a managed node group; lower the requests"
             }
             var refused = fallback ?? Sizing(instanceTypes: [largestTried], minSize: minimum, desired: minimum, maxSize: minimum + 2,
                                              maxPods: reference.instanceType(largestTried)?.maxPodsWithPrefixDelegation ?? 110)
-            refused.problem = "\(role) node group: \(reason); lower the requests or split the cluster"
+            refused.problem = reason + " or split the cluster"
             return refused
         }
 
