@@ -99,6 +99,15 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(compute.placements.first { $0.workload == "Deployment/guarded/guarded-api" }?.target, "spot")
     }
 
+    func testFargateProfilesStayWithinTheirQuotas() throws {
+        let plan = try plan(["a.yaml": (0..<53).map { deployment("api", namespace: String(format: "team-%02d", $0)) }.joined()])
+        let compute = try XCTUnwrap(plan.compute.first)
+        XCTAssertEqual(compute.fargateProfiles.count, 10)
+        XCTAssertTrue(compute.fargateProfiles.allSatisfy { $0.namespaces.count <= 5 })
+        XCTAssertEqual(compute.keptOffFargate.map(\.namespace), ["team-50", "team-51", "team-52"])
+        XCTAssertEqual(compute.placements.first { $0.workload == "Deployment/team-52/api" }?.target, "spot")
+    }
+
     func testSockShopWithItsNetworkPoliciesStaysOnEC2() throws {
         let fixtures = try requireFixtures().appendingPathComponent("08-sock-shop-2018-old-apis")
         let database = try AppDatabase.inMemory()
@@ -283,6 +292,7 @@ final class EksctlAdviceTests: XCTestCase {
                                    (LandingZoneOptions(publicAccessCIDRs: ["10.0.0.1/24"]), "--public-access-cidrs takes IPv4"),
                                    (LandingZoneOptions(publicAccessCIDRs: ["010.0.0.0/8"]), "--public-access-cidrs takes IPv4"),
                                    (LandingZoneOptions(privateEndpoint: true, publicAccessCIDRs: ["10.0.0.0/8"]), "--public-access-cidrs restricts"),
+                                   (LandingZoneOptions(publicAccessCIDRs: (0..<41).map { "10.\($0).0.0/16" }), "--public-access-cidrs takes at most 40"),
                                    (LandingZoneOptions(zones: ["us-east-1a", "us-east-1b"]), "--zones must be"),
                                    (LandingZoneOptions(zones: ["eu-west-1a"]), "--zones needs 2 to 6"),
                                    (LandingZoneOptions(zones: ["eu-west-1a", "eu-west-1a"]), "--zones needs 2 to 6")] {

@@ -65,6 +65,8 @@ public struct ComputePlan: Sendable {
     public static let systemTaint = Taint(key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule")
     /// EKS service quota "Nodes per managed node group" (EKS User Guide, service-quotas).
     static let nodesPerGroup = 450
+    /// EKS service quotas "Fargate profiles per cluster" and "Selectors per Fargate profile" (EKS User Guide, service-quotas).
+    static let fargateProfileQuota = 10, fargateSelectorQuota = 5
     /// Spot gives two minutes' notice: a pod that needs longer to stop is not interruption-tolerant.
     static let spotGraceSeconds = 120
     /// eksctl's own VPC: 192.168.0.0/16 in /19 subnets (eksctl User Guide, "VPC Configuration").
@@ -134,6 +136,8 @@ public struct ComputePlan: Sendable {
             guard eligible && !hasDaemonSet && !members.isEmpty else { continue }
             if policyNamespaces.contains(namespace) {
                 keptOffFargate.append((namespace, "NetworkPolicies select its pods, and VPC CNI network policies are not enforced on Fargate"))
+            } else if fargateNamespaces.count == fargateProfileQuota * fargateSelectorQuota {
+                keptOffFargate.append((namespace, "the cluster's Fargate profiles are full (\(fargateProfileQuota) profiles of \(fargateSelectorQuota) namespace selectors)"))
             } else {
                 fargateNamespaces.append(namespace)
             }
@@ -302,10 +306,9 @@ public struct ComputePlan: Sendable {
         notes += problems.map { "Not writable as an eksctl config: \($0)." }
         let name = EKSClusterName.make(estate.cluster.name)
         return ComputePlan(cluster: estate.cluster.name, eksClusterName: name, nodeGroups: groups,
-                           fargateProfiles: stride(from: 0, to: fargateNamespaces.count, by: 5).map { start in
-                               // A Fargate profile takes at most five selectors.
-                               FargateProfile(name: start == 0 ? "apps" : "apps-\(start / 5 + 1)",
-                                              namespaces: Array(fargateNamespaces[start..<min(start + 5, fargateNamespaces.count)]))
+                           fargateProfiles: stride(from: 0, to: fargateNamespaces.count, by: fargateSelectorQuota).map { start in
+                               FargateProfile(name: start == 0 ? "apps" : "apps-\(start / fargateSelectorQuota + 1)",
+                                              namespaces: Array(fargateNamespaces[start..<min(start + fargateSelectorQuota, fargateNamespaces.count)]))
                            },
                            keptOffFargate: keptOffFargate, placements: placements, addons: addons, networkPolicy: networkPolicy,
                            podIPs: addresses, subnetPrefix: prefix, zones: landingZone.zones, landingZone: landingZone,

@@ -14,14 +14,19 @@ public struct LandingZoneOptions: Sendable, Equatable {
     }
 
     public enum Problem: Error, CustomStringConvertible, Equatable {
+        /// EKS service quota "Public endpoint access CIDR ranges per cluster" (EKS User Guide, service-quotas).
+        static let cidrQuota = 40
+
         case invalidCIDR(String)
         case cidrsWithPrivateEndpoint
+        case tooManyCIDRs(Int)
         case invalidZone(String, region: String)
         case zoneCount(Int)
 
         public var description: String {
             switch self {
             case .invalidCIDR(let value): return "--public-access-cidrs takes IPv4 networks such as 203.0.113.0/24, not '\(value.visibleLine)'"
+            case .tooManyCIDRs(let count): return "--public-access-cidrs takes at most \(Self.cidrQuota) networks (EKS quota, not adjustable), not \(count)"
             case .cidrsWithPrivateEndpoint: return "--public-access-cidrs restricts the public endpoint, which --private-endpoint turns off: give one of them"
             case .invalidZone(let value, let region):
                 return "--zones must be availability zones of \(region.visibleLine) such as \(region.visibleLine)a, not '\(value.visibleLine)'"
@@ -33,6 +38,7 @@ public struct LandingZoneOptions: Sendable, Equatable {
     public func validate(region: String) throws {
         if privateEndpoint && !publicAccessCIDRs.isEmpty { throw Problem.cidrsWithPrivateEndpoint }
         for cidr in publicAccessCIDRs where !Self.isIPv4Network(cidr) { throw Problem.invalidCIDR(cidr) }
+        if publicAccessCIDRs.count > Problem.cidrQuota { throw Problem.tooManyCIDRs(publicAccessCIDRs.count) }
         guard !zones.isEmpty else { return }
         for zone in zones {
             guard zone.hasPrefix(region), zone.utf8.count == region.utf8.count + 1,
