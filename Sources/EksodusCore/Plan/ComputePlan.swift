@@ -116,7 +116,7 @@ public struct ComputePlan: Sendable {
     }
 
     static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
-                      reference: ReferenceData, region: String, landingZone: LandingZoneOptions = LandingZoneOptions()) -> ComputePlan {
+                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions()) -> ComputePlan {
         let daemonSets = estate.workloads.filter { $0.kind == "DaemonSet" && !setApart.contains($0.id) }
         var perNode = demand(daemonSets)
         perNode.cpu += eksDaemonSets.cpu

@@ -210,7 +210,7 @@ public struct TransitionPlanner {
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
             cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
             var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
-                                            region: request.region, landingZone: request.landingZone)
+                                            landingZone: request.landingZone)
             // One identity mechanism per cluster, from where its workloads actually run.
             let choice = IdentityPlan.choose(estate, compute: compute)
             compute.adopt(choice)
