@@ -25,6 +25,17 @@ struct PlanOptions: ParsableArguments {
     @Option(name: .customLong("repository-prefix"), help: "Prefix of the ECR repositories images are copied into.")
     var repositoryPrefix = "migrated/"
 
+    @Option(name: .customLong("public-access-cidrs"), parsing: .upToNextOption,
+            help: ArgumentHelp("Only these IPv4 networks may reach the public API endpoint (comma- or space-separated).", valueName: "cidr"))
+    var publicAccessCIDRs: [String] = []
+
+    @Flag(name: .customLong("private-endpoint"), help: "A fully private cluster: private API endpoint only, no internet egress, VPC endpoints.")
+    var privateEndpoint = false
+
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("The availability zones of the target account to use, e.g. eu-west-1a,eu-west-1b (default: eksctl picks).", valueName: "zone"))
+    var zones: [String] = []
+
     @Option(help: "Settings file (default: .eksodus.yaml in the current folder, if present).")
     var config: String?
 
@@ -34,8 +45,10 @@ struct PlanOptions: ParsableArguments {
     func request() throws -> PlanRequest {
         guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.35") }
         let date = try parseTime(now)
+        func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0) } } }
+        let landingZone = LandingZoneOptions(privateEndpoint: privateEndpoint, publicAccessCIDRs: list(publicAccessCIDRs), zones: list(zones))
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
-                           repositoryPrefix: repositoryPrefix, now: date)
+                           repositoryPrefix: repositoryPrefix, landingZone: landingZone, now: date)
     }
 
     func settings() throws -> AssessmentSettings {
@@ -61,6 +74,7 @@ struct PlanCommand: ParsableCommand {
         let planner = TransitionPlanner(database: try database.open(), reference: try ReferenceData.embedded(), settings: try options.settings())
         let plan = try planner.run(try options.request())
         print(PlanOutline.text(plan), terminator: "")
+        let refusals = plan.eksctlRefusals
         if let eksctl {
             try FileManager.default.createDirectory(atPath: eksctl, withIntermediateDirectories: true)
             for config in try plan.eksctlConfigs() {
@@ -68,6 +82,10 @@ struct PlanCommand: ParsableCommand {
                 try config.yaml.write(toFile: path, atomically: true, encoding: .utf8)
                 printError("wrote \(path)")
             }
+            for refusal in refusals { printError(refusal) }
+            if !refusals.isEmpty { throw CommandError("\(refusals.count) cluster(s) got no eksctl config (see above)") }
+        } else {
+            for refusal in refusals { printError("warning: " + refusal) }
         }
     }
 }

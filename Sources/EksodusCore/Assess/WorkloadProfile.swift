@@ -89,6 +89,7 @@ public struct WorkloadProfile: Sendable {
         if workload.hostPID || workload.hostIPC { reasons.append("hostPID/hostIPC") }
         if workload.volumes.contains(where: { $0.type == "hostPath" }) { reasons.append("hostPath volume") }
         if workload.containers.contains(where: { ($0.gpuLimit ?? 0) > 0 }) { reasons.append("GPU") }
+        if let architecture = workload.requiredArchitecture, architecture != "amd64" { reasons.append("\(architecture) nodeSelector (Fargate runs x86_64 only)") }
         let classes = estate.provisioners
         let claimClasses = workload.claimTemplates.map(\.storageClass) + workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map { volume in
             estate.volumes.first { $0.source == "pvc" && $0.name == volume.reference && $0.namespace == workload.namespace }?.storageClass

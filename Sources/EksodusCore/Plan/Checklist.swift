@@ -43,9 +43,9 @@ struct Checklist {
         // Phase 2: landing zone, clusters, platform.
         let reviews = clusters.map { "assess:review:\($0.estate.cluster.name)" }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
-        add("plan:landing-zone", .plan, "landing-zone", "Create the VPC: private /\(biggestSubnet) subnets in 3 zones, NAT gateways, VPC endpoints (ECR api/dkr, S3, STS)",
+        add("plan:landing-zone", .plan, "landing-zone", "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); choose each vpc.cidr so it overlaps no source network and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
             after: reviews, evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
-            rollback: "Delete the VPC stack; nothing runs in it yet")
+            rollback: "Withdraw the prepared links; the VPCs go with eksctl delete cluster")
         add("plan:ecr", .plan, "ecr", "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: ["plan:landing-zone"],
             evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
                 + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : ""),

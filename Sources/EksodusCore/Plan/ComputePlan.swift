@@ -1,5 +1,15 @@
 /// Node groups, Fargate profiles, pod IP needs and autoscaling for one target EKS cluster, from the workloads' requests.
 public struct ComputePlan: Sendable {
+    public struct Taint: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public var effect: String
+
+        public var text: String { "\(key)=\(value):\(effect)" }
+        /// The toleration a pod spec needs to run on nodes with this taint.
+        public var toleration: String { "{key: \(key), operator: Equal, value: \"\(value)\", effect: \(effect)}" }
+    }
+
     public struct NodeGroup: Sendable {
         public var name: String
         public var instanceTypes: [String]
@@ -9,8 +19,11 @@ public struct ComputePlan: Sendable {
         public var desired: Int
         public var maxSize: Int
         public var labels: [String: String]
+        public var taints: [Taint]
         public var purpose: String
+        /// With prefix delegation (the plan turns it on): 110, or 250 above 30 vCPU.
         public var maxPods: Int
+        public var architecture: String
     }
 
     public struct FargateProfile: Sendable {
@@ -18,127 +31,304 @@ public struct ComputePlan: Sendable {
         public var namespaces: [String]
     }
 
+    /// Where one workload runs, and the toleration its pod template must get to run there.
+    public struct Placement: Sendable {
+        public var workload: String
+        public var target: String
+        public var toleration: String?
+    }
+
     public var cluster: String
     public var eksClusterName: String
     public var nodeGroups: [NodeGroup]
     public var fargateProfiles: [FargateProfile]
+    /// Namespaces Fargate could run that stay on EC2 nodes, and why.
+    public var keptOffFargate: [(namespace: String, reason: String)]
+    public var placements: [Placement]
     public var addons: [String]
     public var networkPolicy: Bool
+    /// Addresses the pods, nodes and warm pools can take at the node groups' maximum sizes.
     public var podIPs: Int
     public var subnetPrefix: Int
+    /// Zones the plan pins groups to (given with --zones); empty: eksctl picks them.
+    public var zones: [String]
+    public var landingZone: LandingZoneOptions
     public var autoscaler: String
+    /// "IRSA" or "EKS Pod Identity", one for the whole cluster (`IdentityPlan.choose`).
+    public var identityMechanism: String = "EKS Pod Identity"
     public var notes: [String]
+    /// Why no eksctl config can be written for this cluster; empty when one can.
+    public var problems: [String]
 
-    public static let zones = ["a", "b", "c"]
+    public static let spotTaint = Taint(key: "spot", value: "true", effect: "NoSchedule")
+    /// The usual taint of a system node group: CoreDNS and the EKS add-ons' controllers tolerate it.
+    public static let systemTaint = Taint(key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule")
+    /// EKS service quota "Nodes per managed node group" (EKS User Guide, service-quotas).
+    static let nodesPerGroup = 450
+    /// EKS service quotas "Fargate profiles per cluster" and "Selectors per Fargate profile" (EKS User Guide, service-quotas).
+    static let fargateProfileQuota = 10, fargateSelectorQuota = 5
+    /// Spot gives two minutes' notice: a pod that needs longer to stop is not interruption-tolerant.
+    static let spotGraceSeconds = 120
+    /// eksctl's own VPC: 192.168.0.0/16 in /19 subnets (eksctl User Guide, "VPC Configuration").
+    static let eksctlSubnetPrefix = 19
+    /// Zones assumed for sizing when none are given: eksctl uses two in some regions, and fewer zones mean bigger subnets.
+    static let assumedZones = 2
     /// Requests assumed for a container that declares none.
     static let defaultCPU = 100, defaultMemory = 128 * 1_048_576
+    /// What the EKS DaemonSets take on every node: aws-node, kube-proxy, eks-pod-identity-agent, ebs-csi-node.
+    static let eksDaemonSets = Demand(cpu: 150, memory: 200 * 1_048_576, pods: 4)
+    static let sizes = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"]
+    static let gib = 1_073_741_824.0
+
+    struct Demand: Sendable { var cpu = 0, memory = 0, pods = 0 }
+
+    static func perPod(_ workload: Estate.Workload) -> Demand {
+        Demand(cpu: workload.appContainers.reduce(0) { $0 + ($1.cpuRequest ?? defaultCPU) },
+               memory: workload.appContainers.reduce(0) { $0 + ($1.memoryRequest ?? defaultMemory) }, pods: 1)
+    }
+
+    static func demand(_ workloads: [Estate.Workload]) -> Demand {
+        var total = Demand()
+        for workload in workloads {
+            let replicas = max(1, workload.replicas ?? 1), pod = perPod(workload)
+            total.cpu += pod.cpu * replicas
+            total.memory += pod.memory * replicas
+            total.pods += replicas
+        }
+        return total
+    }
+
+    /// Why a workload may not run on Spot, or nil when it is stateless, replicated and interruption-tolerant.
+    static func spotRefusal(_ workload: Estate.Workload, stateful: Bool, blocked: Bool) -> String? {
+        if stateful { return "stateful" }
+        if !workload.isService { return "not a long-running replicated service" }
+        if (workload.replicas ?? 1) < 2 { return "single replica" }
+        if blocked { return "has blockers" }
+        if let grace = workload.terminationGrace, grace > spotGraceSeconds { return "needs \(grace)s to stop, Spot gives 120s" }
+        return nil
+    }
+
+    struct Sizing {
+        var instanceTypes: [String]
+        var minSize: Int, desired: Int, maxSize: Int
+        var maxPods: Int
+        var problem: String?
+    }
 
     static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
-                      reference: ReferenceData, region: String) -> ComputePlan {
-        struct Demand { var cpu = 0, memory = 0, pods = 0 }
-        func demand(_ workloads: [Estate.Workload]) -> Demand {
-            var total = Demand()
-            for workload in workloads {
-                let replicas = max(1, workload.replicas ?? 1)
-                let cpu = workload.appContainers.reduce(0) { $0 + ($1.cpuRequest ?? defaultCPU) }
-                let memory = workload.appContainers.reduce(0) { $0 + ($1.memoryRequest ?? defaultMemory) }
-                total.cpu += cpu * replicas
-                total.memory += memory * replicas
-                total.pods += replicas
-            }
-            return total
-        }
-        let daemonSets = estate.workloads.filter { $0.kind == "DaemonSet" }
-        let perNode = demand(daemonSets)
+                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions()) -> ComputePlan {
+        let daemonSets = estate.workloads.filter { $0.kind == "DaemonSet" && !setApart.contains($0.id) }
+        var perNode = demand(daemonSets)
+        perNode.cpu += eksDaemonSets.cpu
+        perNode.memory += eksDaemonSets.memory
+        perNode.pods += eksDaemonSets.pods
         let apps = estate.workloads.filter { !["DaemonSet", "Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
         let batch = estate.workloads.filter { ["Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
+        let policyNamespaces = Set(estate.resources(kind: "NetworkPolicy").map(\.namespace))
 
-        // Namespaces whose every workload Fargate can run, stateless, become Fargate profiles.
+        // Namespaces whose every workload Fargate can run, stateless, become Fargate profiles, unless NetworkPolicies
+        // guard them: the VPC CNI enforces policies on EC2 Linux nodes only, not on Fargate (EKS User Guide, cni-network-policy).
         var fargateNamespaces: [String] = []
+        var keptOffFargate: [(namespace: String, reason: String)] = []
         for (namespace, members) in Dictionary(grouping: apps + batch, by: \.namespace).sorted(by: { $0.key < $1.key }) {
             let eligible = members.allSatisfy { profiles[$0.id]?.fargateEligible == true && profiles[$0.id]?.stateful == false }
             let hasDaemonSet = daemonSets.contains { $0.namespace == namespace }
-            if eligible && !hasDaemonSet && !members.isEmpty { fargateNamespaces.append(namespace) }
+            guard eligible && !hasDaemonSet && !members.isEmpty else { continue }
+            if policyNamespaces.contains(namespace) {
+                keptOffFargate.append((namespace, "NetworkPolicies select its pods, and VPC CNI network policies are not enforced on Fargate"))
+            } else if fargateNamespaces.count == fargateProfileQuota * fargateSelectorQuota {
+                keptOffFargate.append((namespace, "the cluster's Fargate profiles are full (\(fargateProfileQuota) profiles of \(fargateSelectorQuota) namespace selectors)"))
+            } else {
+                fargateNamespaces.append(namespace)
+            }
         }
         let onFargate = Set(fargateNamespaces)
         let ec2 = (apps + batch).filter { !onFargate.contains($0.namespace) }
-        let stateful = ec2.filter { profiles[$0.id]?.stateful == true }
-        let spot = ec2.filter { workload in
-            profiles[workload.id]?.stateful == false && (workload.replicas ?? 1) >= 2 && !blocked.contains(workload.id) && workload.isService
-        }
+        let arm = ec2.filter { $0.requiredArchitecture == "arm64" }
+        let armIDs = Set(arm.map(\.id))
+        let x86 = ec2.filter { !armIDs.contains($0.id) }
+        let stateful = x86.filter { profiles[$0.id]?.stateful == true }
+        let spot = x86.filter { spotRefusal($0, stateful: profiles[$0.id]?.stateful ?? true, blocked: blocked.contains($0.id)) == nil }
         let spotIDs = Set(spot.map(\.id)), statefulIDs = Set(stateful.map(\.id))
-        let general = ec2.filter { !spotIDs.contains($0.id) && !statefulIDs.contains($0.id) }
+        let general = x86.filter { !spotIDs.contains($0.id) && !statefulIDs.contains($0.id) }
+        let zoneCount = landingZone.zones.isEmpty ? assumedZones : landingZone.zones.count
 
-        func size(_ workloads: [Estate.Workload], instance name: String, minimum: Int, zones: Int = 1) -> (Int, Int, Int) {
-            guard let instance = reference.instanceType(name) else { return (minimum, minimum, minimum * 2) }
+        /// The smallest instance size of `families` (the first is the group's own; the others, same size, diversify Spot)
+        /// on which the DaemonSets take at most half a node, the largest pod fits, and the group stays within half the
+        /// managed node group quota; else the largest that was tried, with the reason as a problem.
+        func size(_ workloads: [Estate.Workload], families: [String], from smallest: String, minimum: Int, zones: Int = 1, role: String) -> Sizing {
             let need = demand(workloads)
-            let usableCPU = Double(instance.vcpu * 1000) * 0.8 - Double(perNode.cpu)
-            let usableMemory = Double(instance.memoryGiB) * 1_073_741_824 * 0.8 - Double(perNode.memory)
-            let usablePods = Double(instance.maxPods - perNode.pods - 2)
-            let nodes = [Double(need.cpu) / max(usableCPU, 1), Double(need.memory) / max(usableMemory, 1), Double(need.pods) / max(usablePods, 1)]
-                .map { Int($0.rounded(.up)) }.max() ?? 1
-            let desired = max(minimum, Int((Double(nodes) / Double(zones)).rounded(.up)))
-            return (minimum, desired, max(desired * 2, minimum + 2))
+            let largest = workloads.map(perPod).reduce(Demand()) { Demand(cpu: max($0.cpu, $1.cpu), memory: max($0.memory, $1.memory), pods: 1) }
+            var fallback: Sizing?
+            var largestTried = families[0] + "." + smallest
+            var reason = "\(role) node group: no \(families[0]) instance type in data/instance-types.yaml"
+            for name in sizes.drop(while: { $0 != smallest }) {
+                guard let instance = reference.instanceType("\(families[0]).\(name)") else { continue }
+                largestTried = instance.type
+                let types = families.map { "\($0).\(name)" }.filter { reference.instanceType($0) != nil }
+                // Allocatable: about 80% of the instance after kube-reserved, system-reserved and eviction thresholds.
+                let allocatableCPU = Double(instance.vcpu * 1000) * 0.8, allocatableMemory = Double(instance.memoryGiB) * gib * 0.8
+                let maxPods = instance.maxPodsWithPrefixDelegation
+                let usableCPU = allocatableCPU - Double(perNode.cpu), usableMemory = allocatableMemory - Double(perNode.memory)
+                let usablePods = maxPods - perNode.pods
+                guard usableCPU >= allocatableCPU / 2, usableMemory >= allocatableMemory / 2, usablePods >= maxPods / 2 else {
+                    // The same for every group: one problem for the cluster.
+                    reason = "DaemonSets request \(perNode.cpu)m CPU, \(perNode.memory / 1_048_576) MiB and \(perNode.pods) pods on every node, more than half of the largest instance sizes planned; lower their requests, run fewer node agents"
+                    continue
+                }
+                guard Double(largest.cpu) <= usableCPU, Double(largest.memory) <= usableMemory else {
+                    reason = "\(role) node group: a pod requests \(largest.cpu)m CPU and \(largest.memory / 1_048_576) MiB, more than a \(instance.type) has left beside the DaemonSets; lower the requests"
+                    continue
+                }
+                let nodes = [Double(need.cpu) / usableCPU, Double(need.memory) / usableMemory, Double(need.pods) / Double(usablePods)]
+                    .map { Int($0.rounded(.up)) }.max() ?? 0
+                let desired = max(minimum, Int((Double(nodes) / Double(zones)).rounded(.up)))
+                let sizing = Sizing(instanceTypes: types, minSize: minimum, desired: min(desired, nodesPerGroup),
+                                    maxSize: min(max(desired * 2, minimum + 2), nodesPerGroup), maxPods: maxPods)
+                if desired <= nodesPerGroup / 2 { return sizing }
+                fallback = sizing
+                reason = "\(role) node group: needs \(desired) nodes of \(instance.type), more than half the \(nodesPerGroup)-node quota of a managed node group; lower the requests"
+            }
+            var refused = fallback ?? Sizing(instanceTypes: [largestTried], minSize: minimum, desired: minimum, maxSize: minimum + 2,
+                                             maxPods: reference.instanceType(largestTried)?.maxPodsWithPrefixDelegation ?? 110)
+            refused.problem = reason + " or split the cluster"
+            return refused
         }
-        func maxPods(_ name: String) -> Int { reference.instanceType(name)?.maxPods ?? 110 }
 
         var groups: [NodeGroup] = []
-        let system = size([], instance: "m6i.large", minimum: 2)
-        groups.append(NodeGroup(name: "system", instanceTypes: ["m6i.large"], spot: false, zones: [], minSize: system.0, desired: system.1, maxSize: system.2,
-                                labels: ["role": "system"], purpose: "add-ons and system namespaces (CoreDNS, controllers, agents)", maxPods: maxPods("m6i.large")))
+        var problems: [String] = []
+        func add(_ name: String, _ sizing: Sizing, spot: Bool = false, zones: [String] = [], labels: [String: String], taints: [Taint] = [],
+                 purpose: String, architecture: String = "x86_64") {
+            if let problem = sizing.problem, !problems.contains(problem) { problems.append(problem) }
+            groups.append(NodeGroup(name: name, instanceTypes: sizing.instanceTypes, spot: spot, zones: zones, minSize: sizing.minSize,
+                                    desired: sizing.desired, maxSize: sizing.maxSize, labels: labels, taints: taints, purpose: purpose,
+                                    maxPods: sizing.maxPods, architecture: architecture))
+        }
+        add("system", size([], families: ["m6i"], from: "large", minimum: 2, role: "system"), labels: ["role": "system"], taints: [systemTaint],
+            purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers)")
         if !general.isEmpty {
-            let s = size(general, instance: "m6i.xlarge", minimum: 2)
-            groups.append(NodeGroup(name: "general", instanceTypes: ["m6i.xlarge"], spot: false, zones: [], minSize: s.0, desired: s.1, maxSize: s.2,
-                                    labels: ["role": "general"], purpose: "\(general.count) on-demand workloads (single replica, batch, or blocked)", maxPods: maxPods("m6i.xlarge")))
+            add("general", size(general, families: ["m6i"], from: "xlarge", minimum: 2, role: "general"), labels: ["role": "general"],
+                purpose: "\(general.count) on-demand workloads (single replica, batch, slow to stop, or blocked)")
         }
         if !spot.isEmpty {
-            let s = size(spot, instance: "m6i.xlarge", minimum: 2)
-            groups.append(NodeGroup(name: "spot", instanceTypes: ["m6i.xlarge", "m6a.xlarge", "m5.xlarge", "m7i.xlarge"], spot: true, zones: [],
-                                    minSize: s.0, desired: s.1, maxSize: s.2, labels: ["role": "spot-tolerant"],
-                                    purpose: "\(spot.count) replicated stateless workloads (2-minute interruption notice is fine)", maxPods: maxPods("m6i.xlarge")))
+            add("spot", size(spot, families: ["m6i", "m6a", "m5", "m7i"], from: "xlarge", minimum: 2, role: "spot"), spot: true,
+                labels: ["role": "spot-tolerant"], taints: [spotTaint],
+                purpose: "\(spot.count) replicated stateless workloads that tolerate \(spotTaint.text) (2-minute interruption notice)")
         }
         if !stateful.isEmpty {
             let heavy = demand(stateful)
             // More than 6 GiB requested per vCPU: memory-optimised instances.
-            let gibPerCPU = Double(heavy.memory) / 1_073_741_824 / (Double(max(heavy.cpu, 1)) / 1000)
-            let instance = gibPerCPU > 6 ? "r6i.xlarge" : "m6i.xlarge"
-            let s = size(stateful, instance: instance, minimum: 1, zones: zones.count)
-            for zone in zones {
-                groups.append(NodeGroup(name: "stateful-\(zone)", instanceTypes: [instance], spot: false, zones: [region + zone],
-                                        minSize: s.0, desired: s.1, maxSize: s.2, labels: ["role": "stateful"],
-                                        purpose: "\(stateful.count) stateful workloads on EBS, one group per zone (balance-similar-node-groups)",
-                                        maxPods: maxPods(instance)))
+            let family = Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r6i" : "m6i"
+            let purpose = "\(stateful.count) stateful workloads on EBS"
+            if landingZone.zones.isEmpty {
+                add("stateful", size(stateful, families: [family], from: "xlarge", minimum: 1, role: "stateful"), labels: ["role": "stateful"],
+                    purpose: purpose + " (one group over all zones: give --zones for one group per zone)")
+            } else {
+                let sizing = size(stateful, families: [family], from: "xlarge", minimum: 1, zones: landingZone.zones.count, role: "stateful")
+                for zone in landingZone.zones {
+                    add("stateful-\(zone.suffix(1))", sizing, zones: [zone], labels: ["role": "stateful"],
+                        purpose: purpose + ", one group per zone (balance-similar-node-groups)")
+                }
             }
         }
-        let nodes = groups.reduce(0) { $0 + $1.desired }
-        let pods = demand(apps + batch).pods + perNode.pods * nodes + setApart.count * 2
-        // Room for a rolling update of everything at once, plus node and ENI primary addresses.
-        let addresses = pods * 2 + nodes * 4
-        var prefix = 24
-        while prefix > 16 && (1 << (32 - prefix)) - 5 < (addresses + zones.count - 1) / zones.count * 3 / 2 { prefix -= 1 }
-        let networkPolicy = !estate.resources(kind: "NetworkPolicy").isEmpty
-        var addons = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"]
-        if estate.volumes.contains(where: { $0.accessModes.contains("ReadWriteMany") }) { addons.insert("aws-efs-csi-driver", at: 4) }
-        let notes = [
-            "Pod IPs: about \(addresses) addresses (2× the \(pods) pods for rolling updates, plus nodes): one private /\(prefix) subnet per zone in \(zones.count) zones.",
-            "Max pods per node from the VPC CNI formula: \(groups.map { "\($0.instanceTypes[0]) \($0.maxPods)" }.joined(separator: ", ")); prefix delegation (ENABLE_PREFIX_DELEGATION) raises it to 110 on Nitro instances.",
-            "Autoscaling: Karpenter (NodePools per role above) for right-sizing and Spot; Cluster Autoscaler works with these managed node groups (one per zone for EBS, --balance-similar-node-groups).",
-            "Private cluster: add VPC endpoints for ECR (api, dkr), S3 (gateway), STS, EC2, ELB and CloudWatch Logs; the Cluster Autoscaler then needs a static instance list (no EC2 DescribeInstanceTypes across regions).",
-            "Install the AWS Load Balancer Controller (Helm) with an IAM role before wave 1.",
-        ] + (networkPolicy ? ["NetworkPolicies found: enable the VPC CNI network policy agent (vpc-cni configuration enableNetworkPolicy: \"true\")."] : [])
+        if !arm.isEmpty {
+            let heavy = demand(arm)
+            let family = Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r7g" : "m7g"
+            add("arm64", size(arm, families: [family], from: "xlarge", minimum: 1, role: "arm64"), labels: ["role": "arm64"],
+                purpose: "\(arm.count) workloads that select kubernetes.io/arch: arm64 (Graviton)", architecture: "arm64")
+        }
+
+        var placements: [Placement] = []
+        for workload in (apps + batch).sorted(by: { $0.label < $1.label }) {
+            if onFargate.contains(workload.namespace) {
+                placements.append(Placement(workload: workload.label, target: "Fargate", toleration: nil))
+            } else if spotIDs.contains(workload.id) {
+                placements.append(Placement(workload: workload.label, target: "spot", toleration: spotTaint.toleration))
+            } else {
+                let group = armIDs.contains(workload.id) ? "arm64" : statefulIDs.contains(workload.id) ? "stateful" : "general"
+                placements.append(Placement(workload: workload.label, target: group, toleration: nil))
+            }
+        }
+        // A node agent must run on the tainted groups too.
+        for daemonSet in daemonSets.sorted(by: { $0.label < $1.label }) {
+            placements.append(Placement(workload: daemonSet.label, target: "every node", toleration: "{operator: Exists}"))
+        }
+
+        // Pod IPs with every group at its maximum size. With prefix delegation and WARM_PREFIX_TARGET=1 each node holds one
+        // spare /28, a partly used /28 and its ENIs' primary addresses besides its pods'; the DaemonSets' pods are on every node;
+        // every other pod counts twice (a rolling update runs old and new side by side), on EC2 and on Fargate alike.
+        var reserved = 0, nodeCapacity = 0
+        for group in groups {
+            guard let instance = reference.instanceType(group.instanceTypes[0]) else { continue }
+            let enis = min(instance.enis, ((group.maxPods + 15) / 16 + 2 + instance.ipsPerENI - 2) / max(instance.ipsPerENI - 1, 1))
+            reserved += group.maxSize * (2 * 16 + enis + perNode.pods)
+            nodeCapacity += group.maxSize * group.maxPods
+        }
+        let fargatePods = demand((apps + batch).filter { onFargate.contains($0.namespace) }).pods
+        let ec2Pods = min(demand(ec2).pods * 2, nodeCapacity)
+        // Control-plane ENIs, load balancers and interface endpoints: a few dozen per zone.
+        let addresses = reserved + ec2Pods + fargatePods * 2 + 32 * zoneCount
+        let perZone = (addresses + zoneCount - 1) / zoneCount
+        // A quarter spare: /28 prefixes need contiguous free blocks (EKS User Guide, cni-increase-ip-addresses-procedure).
+        var prefix = 28
+        while prefix > 16 && (1 << (32 - prefix)) - 5 < perZone + perZone / 4 { prefix -= 1 }
+        if prefix < eksctlSubnetPrefix {
+            problems.append("pod IPs need a /\(prefix) subnet per zone, more than the /\(eksctlSubnetPrefix) subnets of eksctl's VPC: create the VPC in the landing zone (a secondary CIDR from 100.64.0.0/10 with VPC CNI custom networking) and give the config vpc.id and vpc.subnets")
+        }
+
+        let networkPolicy = !policyNamespaces.isEmpty
+        var addons = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"]
+        if estate.volumes.contains(where: { $0.accessModes.contains("ReadWriteMany") }) { addons.append("aws-efs-csi-driver") }
+
+        func names(_ list: [String]) -> String { list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more" }
+        var notes = [
+            "Pod IPs: up to \(addresses) addresses with every node group at its maximum size (\(reserved) for the nodes' warm and partly used /28 prefixes, ENI addresses and DaemonSet pods, \(ec2Pods + fargatePods * 2) for the pods twice over during rolling updates): a private /\(prefix) subnet per zone over \(zoneCount) zones"
+                + (landingZone.zones.isEmpty ? " (none given: sized for two)." : "."),
+            "VPC CNI: prefix delegation on (ENABLE_PREFIX_DELEGATION, WARM_PREFIX_TARGET=1): \(Set(groups.map(\.maxPods)).sorted().map(String.init).joined(separator: "/")) pods per node instead of \(Array(Set(groups.compactMap { reference.instanceType($0.instanceTypes[0]).map { "\($0.type) \($0.maxPods)" } })).sorted().joined(separator: ", ")) with secondary IPs; without it the default WARM_ENI_TARGET=1 keeps a spare ENI of addresses on every node.",
+            "Autoscaling: Cluster Autoscaler over these managed node groups (auto-discovery by the k8s.io/cluster-autoscaler tags"
+                + (landingZone.zones.isEmpty ? "" : ", --balance-similar-node-groups for the per-zone stateful groups")
+                + "), chosen because EBS-backed workloads need zonal groups and the sizes above are per group; its IAM role is in the eksctl config. Karpenter is the alternative: it would replace every group but system.",
+            "Taints: the system group has \(systemTaint.text) (CoreDNS and the EKS add-ons tolerate it; install the Load Balancer Controller and Cluster Autoscaler charts with that toleration and nodeSelector role=system)"
+                + (spot.isEmpty ? "." : "; the spot group has \(spotTaint.text), and only these \(spot.count) workloads get the toleration \(spotTaint.toleration): \(names(spot.map(\.label))).")
+                + (daemonSets.isEmpty ? "" : " DaemonSets (\(names(daemonSets.map(\.label)))) need tolerations: [{operator: Exists}] to run on the tainted groups."),
+        ]
+        notes.append("Install the AWS Load Balancer Controller and the Cluster Autoscaler (Helm) before wave 1; the eksctl config creates their IAM roles (well-known policies).")
+        if !arm.isEmpty { notes.append("Graviton: \(names(arm.map(\.label))) select kubernetes.io/arch: arm64 and get the arm64 group; their images must have arm64 variants.") }
+        if !keptOffFargate.isEmpty {
+            notes.append("Kept off Fargate: " + keptOffFargate.map { "\($0.namespace) (\($0.reason))" }.joined(separator: "; ") + ".")
+        }
+        if networkPolicy { notes.append("NetworkPolicies found: the VPC CNI network policy agent is enabled (vpc-cni configurationValues enableNetworkPolicy).") }
+        if landingZone.privateEndpoint {
+            notes.append("Private endpoint: eksctl builds a fully private cluster (no NAT, no public subnets) with endpoints for ec2, ecr.api, ecr.dkr, s3, sts, autoscaling, cloudformation and logs; add interface endpoints for eks-auth (EKS Pod Identity), eks and elasticloadbalancing (Load Balancer Controller) yourself, and run eksctl and kubectl from inside the VPC or over VPN / Direct Connect.")
+        } else {
+            notes.append("API endpoint: public and private" + (landingZone.publicAccessCIDRs.isEmpty
+                ? ", the public one open to 0.0.0.0/0: restrict it with --public-access-cidrs or use --private-endpoint."
+                : ", the public one reachable from \(landingZone.publicAccessCIDRs.joined(separator: ", ")) only."))
+        }
+        notes += problems.map { "Not writable as an eksctl config: \($0)." }
         let name = EKSClusterName.make(estate.cluster.name)
         return ComputePlan(cluster: estate.cluster.name, eksClusterName: name, nodeGroups: groups,
-                           fargateProfiles: fargateNamespaces.isEmpty ? [] : [FargateProfile(name: "apps", namespaces: Array(fargateNamespaces.prefix(5)))]
-                               + stride(from: 5, to: fargateNamespaces.count, by: 5).map { start in
-                                   FargateProfile(name: "apps-\(start / 5 + 1)", namespaces: Array(fargateNamespaces[start..<min(start + 5, fargateNamespaces.count)]))
-                               },
-                           addons: addons, networkPolicy: networkPolicy, podIPs: addresses, subnetPrefix: prefix, autoscaler: "Karpenter", notes: notes)
+                           fargateProfiles: stride(from: 0, to: fargateNamespaces.count, by: fargateSelectorQuota).map { start in
+                               FargateProfile(name: start == 0 ? "apps" : "apps-\(start / fargateSelectorQuota + 1)",
+                                              namespaces: Array(fargateNamespaces[start..<min(start + fargateSelectorQuota, fargateNamespaces.count)]))
+                           },
+                           keptOffFargate: keptOffFargate, placements: placements, addons: addons, networkPolicy: networkPolicy,
+                           podIPs: addresses, subnetPrefix: prefix, zones: landingZone.zones, landingZone: landingZone,
+                           autoscaler: "Cluster Autoscaler", notes: notes, problems: problems)
+    }
+
+    /// Takes the cluster's identity mechanism: Pod Identity needs its agent add-on.
+    mutating func adopt(_ choice: IdentityPlan.Choice) {
+        identityMechanism = choice.mechanism
+        if choice.mechanism == IdentityPlan.podIdentity && !addons.contains("eks-pod-identity-agent") { addons.append("eks-pod-identity-agent") }
+        notes.insert("Identity: \(choice.mechanism) for the whole cluster, as \(choice.reason).", at: min(4, notes.count))
     }
 
     public var table: Table {
-        Table(columns: ["cluster", "node_group", "instances", "capacity", "min", "desired", "max", "max_pods", "purpose"], rows: nodeGroups.map { group in
+        Table(columns: ["cluster", "node_group", "instances", "capacity", "min", "desired", "max", "max_pods", "taints", "purpose"], rows: nodeGroups.map { group in
             [.text(cluster), .text(group.name), .text(group.instanceTypes.joined(separator: ",")), .text(group.spot ? "spot" : "on-demand"),
-             .integer(group.minSize), .integer(group.desired), .integer(group.maxSize), .integer(group.maxPods), .text(group.purpose)]
+             .integer(group.minSize), .integer(group.desired), .integer(group.maxSize), .integer(group.maxPods),
+             .text(group.taints.map(\.text).joined(separator: ",")), .text(group.purpose)]
         })
     }
 }

@@ -1,30 +1,56 @@
 /// The eksctl ClusterConfig (eksctl.io/v1alpha5) for one planned cluster: node groups, Fargate profiles, add-ons,
-/// IAM roles for service accounts and Pod Identity associations, endpoint access.
+/// IAM for the workloads and the controllers (one mechanism per cluster), endpoint access, control-plane logging.
 /// Built as a value tree and written by `YAMLEmitter`: names and annotations from the manifests stay plain strings.
 enum EksctlConfig {
-    static func yaml(_ compute: ComputePlan, identity: [IdentityPlan.Entry], version: KubernetesVersion, region: String, accountID: String) throws -> String {
-        func strings(_ values: [String]) -> YAMLValue { .sequence(values.map(YAMLValue.string), flow: true) }
-        func policy(_ role: String) -> YAMLValue { strings(["arn:aws:iam::\(accountID):policy/\(role)"]) }
+    struct Refused: Error, CustomStringConvertible {
+        var cluster: String
+        var problems: [String]
+        var description: String { "no eksctl config for cluster '\(cluster.visibleLine)': " + problems.joined(separator: "; ") }
+    }
 
-        var iam: [(key: String, value: YAMLValue)] = [("withOIDC", .bool(true))]
-        let irsa = identity.filter { $0.mechanism == "IRSA" }
-        let podIdentity = identity.filter { $0.mechanism != "IRSA" }
-        if !irsa.isEmpty {
-            iam.append(("serviceAccounts", .sequence(irsa.map { entry in
+    /// The controllers eksodus plans for every cluster, with the eksctl well-known policy each needs.
+    static let controllers: [(namespace: String, serviceAccount: String, policy: String)] = [
+        ("kube-system", "aws-load-balancer-controller", "awsLoadBalancerController"),
+        ("kube-system", "cluster-autoscaler", "autoScaler"),
+    ]
+
+    static func yaml(_ compute: ComputePlan, identity: [IdentityPlan.Entry], version: KubernetesVersion, region: String, accountID: String) throws -> String {
+        guard compute.problems.isEmpty else { throw Refused(cluster: compute.cluster, problems: compute.problems) }
+        let partition = AWSPartition.of(region: region)
+        let irsa = compute.identityMechanism == IdentityPlan.irsa
+        func strings(_ values: [String]) -> YAMLValue { .sequence(values.map(YAMLValue.string), flow: true) }
+        func policy(_ role: String) -> YAMLValue { strings([partition.iamARN(account: accountID, "policy/\(role)")]) }
+        func wellKnown(_ name: String) -> YAMLValue { .mapping([(name, .bool(true))]) }
+
+        var iam: [(key: String, value: YAMLValue)] = [("withOIDC", .bool(irsa))]
+        if irsa {
+            iam.append(("serviceAccounts", .sequence(identity.map { entry in
                 .mapping([("metadata", .mapping([("name", .string(entry.serviceAccount)), ("namespace", .string(entry.namespace))])),
                           ("roleName", .string(entry.roleName)), ("attachPolicyARNs", policy(entry.roleName))])
+            } + controllers.map { controller in
+                .mapping([("metadata", .mapping([("name", .string(controller.serviceAccount)), ("namespace", .string(controller.namespace))])),
+                          ("wellKnownPolicies", wellKnown(controller.policy))])
             })))
-        }
-        if !podIdentity.isEmpty {
-            iam.append(("podIdentityAssociations", .sequence(podIdentity.map { entry in
+        } else {
+            iam.append(("podIdentityAssociations", .sequence(identity.map { entry in
                 .mapping([("namespace", .string(entry.namespace)), ("serviceAccountName", .string(entry.serviceAccount)),
                           ("roleName", .string(entry.roleName)), ("permissionPolicyARNs", policy(entry.roleName))])
+            } + controllers.map { controller in
+                .mapping([("namespace", .string(controller.namespace)), ("serviceAccountName", .string(controller.serviceAccount)),
+                          ("wellKnownPolicies", wellKnown(controller.policy))])
             })))
         }
+        // Constant text, no input: the vpc-cni add-on's configuration schema (env, enableNetworkPolicy).
+        let cniConfiguration = "{\"env\": {\"ENABLE_PREFIX_DELEGATION\": \"true\", \"WARM_PREFIX_TARGET\": \"1\"}"
+            + (compute.networkPolicy ? ", \"enableNetworkPolicy\": \"true\"}" : "}")
         let addons: [YAMLValue] = compute.addons.map { addon in
             var fields: [(key: String, value: YAMLValue)] = [("name", .string(addon))]
-            if addon == "vpc-cni" && compute.networkPolicy { fields.append(("configurationValues", .string("{\"enableNetworkPolicy\": \"true\"}"))) }
-            if addon == "aws-ebs-csi-driver" || addon == "aws-efs-csi-driver" { fields.append(("useDefaultPodIdentityAssociations", .bool(true))) }
+            switch addon {
+            case "vpc-cni": fields.append(("configurationValues", .string(cniConfiguration)))
+            case "aws-ebs-csi-driver": fields.append(irsa ? ("wellKnownPolicies", wellKnown("ebsCSIController")) : ("useDefaultPodIdentityAssociations", .bool(true)))
+            case "aws-efs-csi-driver": fields.append(irsa ? ("wellKnownPolicies", wellKnown("efsCSIController")) : ("useDefaultPodIdentityAssociations", .bool(true)))
+            default: break
+            }
             return .mapping(fields)
         }
         let nodeGroups: [YAMLValue] = compute.nodeGroups.map { group in
@@ -37,8 +63,18 @@ enum EksctlConfig {
             if !group.zones.isEmpty { fields.append(("availabilityZones", strings(group.zones))) }
             fields += [
                 ("minSize", .int(group.minSize)), ("desiredCapacity", .int(group.desired)), ("maxSize", .int(group.maxSize)),
+                ("maxPodsPerNode", .int(group.maxPods)),
                 ("amiFamily", .string("AmazonLinux2023")), ("privateNetworking", .bool(true)), ("volumeSize", .int(80)), ("volumeEncrypted", .bool(true)),
                 ("labels", .mapping(group.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ]
+            if !group.taints.isEmpty {
+                fields.append(("taints", .sequence(group.taints.map { taint in
+                    .mapping([("key", .string(taint.key)), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
+                })))
+            }
+            fields += [
+                // Labels and taints as ASG tags, so the Cluster Autoscaler can scale a group up from zero.
+                ("propagateASGTags", .bool(true)),
                 ("tags", .mapping([("k8s.io/cluster-autoscaler/enabled", .string("true")), ("k8s.io/cluster-autoscaler/\(compute.eksClusterName)", .string("owned"))])),
             ]
             return .mapping(fields)
@@ -48,9 +84,20 @@ enum EksctlConfig {
             ("kind", .string("ClusterConfig")),
             ("metadata", .mapping([("name", .string(compute.eksClusterName)), ("region", .string(region)), ("version", .string(version.description)),
                                    ("tags", .mapping([("migrated-from", .string(compute.cluster))]))])),
-            ("availabilityZones", strings(ComputePlan.zones.map { region + $0 })),
-            ("vpc", .mapping([("clusterEndpoints", .mapping([("privateAccess", .bool(true)), ("publicAccess", .bool(true))])),
-                              ("nat", .mapping([("gateway", .string("HighlyAvailable"))]))])),
+        ]
+        if !compute.zones.isEmpty { config.append(("availabilityZones", strings(compute.zones))) }
+        let landingZone = compute.landingZone
+        if landingZone.privateEndpoint {
+            // A fully private cluster: eksctl refuses clusterEndpoints here (private only) and creates no NAT.
+            config.append(("privateCluster", .mapping([("enabled", .bool(true)),
+                                                       ("additionalEndpointServices", strings(["autoscaling", "cloudformation", "logs"]))])))
+        } else {
+            var vpc: [(key: String, value: YAMLValue)] = [("clusterEndpoints", .mapping([("privateAccess", .bool(true)), ("publicAccess", .bool(true))]))]
+            if !landingZone.publicAccessCIDRs.isEmpty { vpc.append(("publicAccessCIDRs", strings(landingZone.publicAccessCIDRs))) }
+            vpc.append(("nat", .mapping([("gateway", .string("HighlyAvailable"))])))
+            config.append(("vpc", .mapping(vpc)))
+        }
+        config += [
             ("iam", .mapping(iam)),
             ("addons", .sequence(addons)),
             ("managedNodeGroups", .sequence(nodeGroups)),
@@ -60,7 +107,19 @@ enum EksctlConfig {
                 .mapping([("name", .string(profile.name)), ("selectors", .sequence(profile.namespaces.map { .mapping([("namespace", .string($0))]) }))])
             })))
         }
-        var comments = ["eksctl create cluster -f \(compute.eksClusterName).yaml — generated by eksodus from cluster \(compute.cluster)."]
+        config.append(("cloudWatch", .mapping([("clusterLogging", .mapping([("enableTypes", strings(["api", "audit", "authenticator"])),
+                                                                            ("logRetentionInDays", .int(90))]))])))
+        var comments = [
+            "eksctl create cluster -f \(compute.eksClusterName).yaml — generated by eksodus from cluster \(compute.cluster).",
+            "VPC: eksctl creates this cluster's own VPC (192.168.0.0/16 in /19 subnets unless vpc.cidr is set: pick a range that does not overlap the source networks); pods need a /\(compute.subnetPrefix) per zone.",
+            compute.zones.isEmpty ? "Zones: eksctl picks them (zone names differ per account; give eksodus plan --zones to pin them and get one stateful group per zone)."
+                                  : "Zones: \(compute.zones.joined(separator: ", ")), as given to eksodus plan --zones.",
+            "Autoscaling: Cluster Autoscaler (Helm chart cluster-autoscaler, autoDiscovery.clusterName=\(compute.eksClusterName), --balance-similar-node-groups, toleration CriticalAddonsOnly); its IAM is below.",
+            "Identity: \(compute.identityMechanism) for every workload and controller of this cluster.",
+        ]
+        if landingZone.privateEndpoint {
+            comments.append("Fully private: add interface endpoints eks-auth (Pod Identity), eks and elasticloadbalancing; run eksctl from inside the VPC.")
+        }
         if !identity.isEmpty {
             comments.append("Replace each attachPolicyARNs / permissionPolicyARNs entry with the policy its workload needs (the identity plan lists what it uses today).")
         }

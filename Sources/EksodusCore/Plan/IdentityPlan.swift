@@ -1,4 +1,4 @@
-/// IAM roles for the workloads that use AWS today through static keys or kube2iam/kiam.
+/// IAM roles for the workloads that use AWS today through static keys or kube2iam/kiam, with one mechanism per cluster.
 public struct IdentityPlan: Sendable {
     public struct Entry: Sendable {
         public var cluster: String
@@ -7,45 +7,72 @@ public struct IdentityPlan: Sendable {
         public var serviceAccount: String
         public var roleName: String
         public var mechanism: String
-        public var why: String
+        /// Why the cluster uses this mechanism.
+        public var reason: String
         public var evidence: String
         public var annotation: String?
     }
 
-    public var entries: [Entry]
+    /// The mechanism of one cluster, for its workloads and its controllers alike.
+    public struct Choice: Sendable {
+        public var cluster: String
+        public var mechanism: String
+        public var reason: String
+    }
 
-    static func build(estates: [Estate], profiles: [Int64: WorkloadProfile], accountID: String) -> IdentityPlan {
-        var entries: [Entry] = []
-        for estate in estates {
-            for workload in estate.workloads {
-                var evidence: [String] = []
-                for container in workload.containers {
-                    for variable in container.env.items {
-                        if let name = variable["name"]?.string, StaticCloudCredentialsCheck.awsVariables.contains(name) || name == "AWS_PROFILE" {
-                            evidence.append("env \(name) in \(container.name)")
-                        }
+    public static let irsa = "IRSA"
+    public static let podIdentity = "EKS Pod Identity"
+
+    public var entries: [Entry]
+    public var choices: [Choice] = []
+
+    /// The workloads of `estate` that use AWS, each with what shows it.
+    static func evidence(_ estate: Estate) -> [(workload: Estate.Workload, evidence: [String])] {
+        estate.workloads.compactMap { workload in
+            var evidence: [String] = []
+            for container in workload.containers {
+                for variable in container.env.items {
+                    if let name = variable["name"]?.string, StaticCloudCredentialsCheck.awsVariables.contains(name) || name == "AWS_PROFILE" {
+                        evidence.append("env \(name) in \(container.name)")
                     }
                 }
-                if let role = workload.templateAnnotations["iam.amazonaws.com/role"] { evidence.append("kube2iam/kiam role \(role)") }
-                guard !evidence.isEmpty else { continue }
-                let account = workload.serviceAccount.flatMap { $0 == "default" ? nil : $0 } ?? workload.name
-                let role = ImageMigration.ecrRepositoryName("\(estate.cluster.name)-\(workload.namespace)-\(account)").replacingOccurrences(of: "/", with: "-")
-                let fargate = profiles[workload.id]?.fargateEligible ?? false
-                let mechanism = fargate ? "IRSA" : "EKS Pod Identity"
-                let why = fargate ? "Fargate-eligible: Pod Identity does not run on Fargate, IRSA does"
-                                  : "runs on EC2 nodes: Pod Identity needs no OIDC provider per cluster and no trust-policy edits per cluster"
-                let annotation = fargate ? "eks.amazonaws.com/role-arn: arn:aws:iam::\(accountID):role/\(role)" : nil
-                entries.append(Entry(cluster: estate.cluster.name, namespace: workload.namespace, workload: workload.label,
-                                     serviceAccount: account, roleName: role, mechanism: mechanism, why: why,
-                                     evidence: evidence.joined(separator: "; "), annotation: annotation))
             }
+            if let role = workload.templateAnnotations["iam.amazonaws.com/role"] { evidence.append("kube2iam/kiam role \(role)") }
+            return evidence.isEmpty ? nil : (workload, evidence)
         }
-        return IdentityPlan(entries: entries)
+    }
+
+    /// One mechanism for the cluster, from where its workloads are placed: EKS Pod Identity does not run on Fargate
+    /// (EKS User Guide, pod-identities), so a cluster whose Fargate pods use AWS takes IRSA throughout.
+    static func choose(_ estate: Estate, compute: ComputePlan) -> Choice {
+        let fargate = Set(compute.fargateProfiles.flatMap(\.namespaces))
+        let onFargate = evidence(estate).map(\.workload).filter { fargate.contains($0.namespace) }
+        if !onFargate.isEmpty {
+            let names = onFargate.prefix(3).map(\.label).joined(separator: ", ") + (onFargate.count > 3 ? " and \(onFargate.count - 3) more" : "")
+            return Choice(cluster: estate.cluster.name, mechanism: irsa,
+                          reason: "\(names) use AWS and run on Fargate, where EKS Pod Identity does not run, and IRSA works on Fargate and EC2 alike")
+        }
+        let why = fargate.isEmpty ? "there are no Fargate profiles" : "no workload on Fargate uses AWS"
+        return Choice(cluster: estate.cluster.name, mechanism: podIdentity,
+                      reason: "\(why), and on EC2 nodes EKS Pod Identity needs no OIDC provider and no trust-policy edit per cluster")
+    }
+
+    static func build(estate: Estate, choice: Choice, accountID: String, partition: AWSPartition) -> IdentityPlan {
+        let entries = evidence(estate).map { workload, evidence in
+            let account = workload.serviceAccount.flatMap { $0 == "default" ? nil : $0 } ?? workload.name
+            let role = ImageMigration.ecrRepositoryName("\(estate.cluster.name)-\(workload.namespace)-\(account)").replacingOccurrences(of: "/", with: "-")
+            let annotation = choice.mechanism == irsa ? "eks.amazonaws.com/role-arn: \(partition.iamARN(account: accountID, "role/\(role)"))" : nil
+            return Entry(cluster: estate.cluster.name, namespace: workload.namespace, workload: workload.label, serviceAccount: account,
+                         roleName: role, mechanism: choice.mechanism, reason: choice.reason, evidence: evidence.joined(separator: "; "),
+                         annotation: annotation)
+        }
+        return IdentityPlan(entries: entries, choices: [choice])
     }
 
     public var table: Table {
-        Table(columns: ["cluster", "workload", "service_account", "iam_role", "mechanism", "evidence"], rows: entries.map { entry in
-            [.text(entry.cluster), .text(entry.workload), .text(entry.serviceAccount), .text(entry.roleName), .text(entry.mechanism), .text(entry.evidence)]
+        Table(columns: ["cluster", "workload", "service_account", "iam_role", "mechanism", "why", "evidence"], rows: entries.map { entry in
+            [.text(entry.cluster), .text(entry.workload), .text(entry.serviceAccount), .text(entry.roleName), .text(entry.mechanism),
+             .text(entry.reason), .text(entry.evidence)]
         })
     }
 }

@@ -10,10 +10,11 @@ public struct PlanRequest: Sendable {
     public var cluster: String?
     public var maxWaveSize: Int?
     public var repositoryPrefix: String
+    public var landingZone: LandingZoneOptions
     public var now: Date
 
     public init(name: String = "default", target: KubernetesVersion, region: String, accountID: String, cluster: String? = nil,
-                maxWaveSize: Int? = nil, repositoryPrefix: String = "migrated/", now: Date = Date()) {
+                maxWaveSize: Int? = nil, repositoryPrefix: String = "migrated/", landingZone: LandingZoneOptions = LandingZoneOptions(), now: Date = Date()) {
         self.name = name
         self.target = target
         self.region = region
@@ -21,6 +22,7 @@ public struct PlanRequest: Sendable {
         self.cluster = cluster
         self.maxWaveSize = maxWaveSize
         self.repositoryPrefix = repositoryPrefix
+        self.landingZone = landingZone
         self.now = now
     }
 }
@@ -31,6 +33,7 @@ extension PlanRequest {
         guard AWSIdentifiers.isAccountID(accountID) else { throw TransitionPlanner.PlanError.invalidAccount(accountID) }
         guard AWSIdentifiers.isRegion(region) else { throw TransitionPlanner.PlanError.invalidRegion(region) }
         if let maxWaveSize, maxWaveSize < 1 { throw TransitionPlanner.PlanError.invalidWaveSize }
+        try landingZone.validate(region: region)
     }
 }
 
@@ -69,10 +72,16 @@ public struct TransitionPlan: Sendable {
     var placements: [(WavePlanner.Placement, Int)]
     var graphs: [DependencyGraph]
 
-    /// The eksctl ClusterConfig of each planned cluster, by source cluster name; refuses two clusters that would share a file.
+    /// Clusters no eksctl config is written for, and why (node groups that cannot be sized, subnets eksctl cannot make).
+    public var eksctlRefusals: [String] {
+        compute.filter { !$0.problems.isEmpty }.map { EksctlConfig.Refused(cluster: $0.cluster, problems: $0.problems).description }
+    }
+
+    /// The eksctl ClusterConfig of each planned cluster that can have one (see `eksctlRefusals`), by source cluster name;
+    /// refuses two clusters that would share a file.
     public func eksctlConfigs() throws -> [(cluster: String, file: String, yaml: String)] {
         var owners: [String: String] = [:]
-        return try compute.map { plan in
+        return try compute.filter(\.problems.isEmpty).map { plan in
             let file = plan.eksClusterName + ".yaml"
             if let other = owners[file.lowercased()] {
                 throw TransitionPlanner.PlanError.clusterNameCollision(file: file, clusters: [other, plan.cluster])
@@ -136,8 +145,12 @@ public struct TransitionPlanner {
             guard let row = try Row.fetchOne(db, sql: "SELECT name, target_version, region, account_id, scope, settings FROM plan WHERE id = ?", arguments: [planID]),
                   let target = KubernetesVersion(row[1]) else { throw CutoverTracker.CutoverError.noPlan }
             let settingsNode = Estate.json(row[5])
+            let landingZone = LandingZoneOptions(privateEndpoint: settingsNode["privateEndpoint"]?.bool ?? false,
+                                                 publicAccessCIDRs: (settingsNode["publicAccessCIDRs"]?.items ?? []).compactMap(\.string),
+                                                 zones: (settingsNode["zones"]?.items ?? []).compactMap(\.string))
             let request = PlanRequest(name: row[0], target: target, region: row[2], accountID: row[3], cluster: row[4],
-                                      maxWaveSize: settingsNode["maxWaveSize"]?.int, repositoryPrefix: settingsNode["repositoryPrefix"]?.string ?? "migrated/", now: now)
+                                      maxWaveSize: settingsNode["maxWaveSize"]?.int, repositoryPrefix: settingsNode["repositoryPrefix"]?.string ?? "migrated/",
+                                      landingZone: landingZone, now: now)
             let estates = try Estate.load(db, cluster: request.cluster)
             let assessment = try Assessor(database: database, reference: reference, settings: settings).evaluate(estates, target: target, cluster: request.cluster, now: now)
             var plan = try compute(db, request: request, estates: estates, assessment: assessment)
@@ -161,7 +174,8 @@ public struct TransitionPlanner {
 
         let storage = StoragePlan.build(estates: estates, reference: reference)
         let network = NetworkPlan.build(estates: estates, reference: reference)
-        let identity = IdentityPlan.build(estates: estates, profiles: profiles, accountID: request.accountID)
+        var identity = IdentityPlan(entries: [])
+        let partition = AWSPartition.of(region: request.region)
         var uses: [(image: String, workload: String, cluster: String)] = []
         for estate in estates {
             let setApart = results[estate.cluster.id]?.systemWorkloads ?? []
@@ -195,12 +209,19 @@ public struct TransitionPlanner {
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
             cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
-            let compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference, region: request.region)
+            var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
+                                            landingZone: request.landingZone)
+            // One identity mechanism per cluster, from where its workloads actually run.
+            let choice = IdentityPlan.choose(estate, compute: compute)
+            compute.adopt(choice)
+            let clusterIdentity = IdentityPlan.build(estate: estate, choice: choice, accountID: request.accountID, partition: partition)
+            identity.entries += clusterIdentity.entries
+            identity.choices += clusterIdentity.choices
             computePlans.append(compute)
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
             inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, waveOffset: offset, graph: graph,
                                                  compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
-                                                 identity: identity.entries.filter { $0.cluster == estate.cluster.name },
+                                                 identity: clusterIdentity.entries,
                                                  network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
             offset += planned.placements.map(\.wave).max() ?? 0
         }
@@ -219,6 +240,10 @@ public struct TransitionPlanner {
         let now = Timestamp.string(request.now)
         var settingsJSON = "{\"maxWaveSize\":\(request.maxWaveSize.map(String.init) ?? "null"),\"repositoryPrefix\":"
         JSONWriter.writeString(request.repositoryPrefix, to: &settingsJSON)
+        settingsJSON += ",\"privateEndpoint\":\(request.landingZone.privateEndpoint),\"publicAccessCIDRs\":"
+        settingsJSON += JSONWriter.string(request.landingZone.publicAccessCIDRs)
+        settingsJSON += ",\"zones\":"
+        settingsJSON += JSONWriter.string(request.landingZone.zones)
         settingsJSON += "}"
         var planID = try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE name = ?", arguments: [request.name])
         if let id = planID {

@@ -77,6 +77,8 @@ public struct ReferenceData: Sendable {
         public var memoryGiB: Int
         public var enis: Int
         public var ipsPerENI: Int
+        /// `x86_64`, or `arm64` for Graviton.
+        public var architecture: String = "x86_64"
 
         /// VPC CNI secondary-IP mode: ENIs × (IPs per ENI − 1) + 2, capped at 110 (≤ 30 vCPU) or 250.
         public var maxPods: Int { min(enis * (ipsPerENI - 1) + 2, vcpu <= 30 ? 110 : 250) }
@@ -131,7 +133,7 @@ public struct ReferenceData: Sendable {
             },
             instanceTypes: try table("instance-types.yaml", "instances").map { row in
                 InstanceType(type: row["type"]?.string ?? "", vcpu: row["vcpu"]?.int ?? 0, memoryGiB: row["memoryGiB"]?.int ?? 0,
-                             enis: row["enis"]?.int ?? 0, ipsPerENI: row["ipsPerEni"]?.int ?? 0)
+                             enis: row["enis"]?.int ?? 0, ipsPerENI: row["ipsPerEni"]?.int ?? 0, architecture: row["arch"]?.string ?? "x86_64")
             },
             eksVersions: try table("eks-versions.yaml", "versions").compactMap { row in
                 guard let v = version(row["version"]) else { return nil }
