@@ -11,8 +11,14 @@ struct DatabaseOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["EKSODUS_DB"] ?? "eksodus.db"
     }
 
+    /// For commands that write: creates and migrates the inventory as needed.
     func open() throws -> AppDatabase {
         try AppDatabase.open(path: path)
+    }
+
+    /// For commands that only read: never creates, migrates or writes the file, so archived (read-only) inventories work.
+    func openReadOnly() throws -> AppDatabase {
+        try AppDatabase.openReadOnly(path: path)
     }
 }
 

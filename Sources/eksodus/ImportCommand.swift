@@ -52,6 +52,7 @@ struct ImportCommand: ParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if !quiet {
             for notice in summary.notices { printError("warning: \(notice)") }
+            for warning in summary.warnings { printError("warning: \(warning)") }
         }
         print(ImportReport.text(summary))
     }
