@@ -25,7 +25,7 @@ enum WorkloadFolder {
     /// One row per object that runs pods. Of two objects with the same kind, namespace and name (two API groups),
     /// the later one stands for both. A mirror Pod, owned by its Node, and an object naming itself as owner, own themselves.
     private static func collectObjects(_ db: Database, clusterID: Int64) throws {
-        let ownsItself = """
+        let ownerlessOrSelfOwned = """
             r.owner_kind IS NULL OR r.owner_name IS NULL OR r.owner_kind = 'Node' OR (r.owner_kind = r.kind AND r.owner_name = r.name)
             """
         try db.execute(sql: """
@@ -50,8 +50,8 @@ enum WorkloadFolder {
             );
             INSERT OR REPLACE INTO fold_object (id, kind, namespace, name, owner_kind, owner_name, has_spec, starts)
             SELECT r.id, r.kind, r.namespace, r.name,
-              CASE WHEN \(ownsItself) THEN NULL ELSE r.owner_kind END,
-              CASE WHEN \(ownsItself) THEN NULL ELSE r.owner_name END,
+              CASE WHEN \(ownerlessOrSelfOwned) THEN NULL ELSE r.owner_kind END,
+              CASE WHEN \(ownerlessOrSelfOwned) THEN NULL ELSE r.owner_name END,
               p.resource_id IS NOT NULL, p.resource_id IS NOT NULL OR r.kind = 'Pod'
             FROM resource r LEFT JOIN pod_spec p ON p.resource_id = r.id
             WHERE r.cluster_id = :cluster AND r.kind IN (\(workloadKinds))
