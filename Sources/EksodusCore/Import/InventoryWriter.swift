@@ -169,9 +169,9 @@ struct InventoryWriter {
         findResource.bind(4, object.namespace); findResource.bind(5, object.name)
         guard let row = try findResource.firstRow(columns: 3), let existing = row[0] else { return nil }
         if row[1] == importID {
-            let keepsEarlier = row[2].map { $0 > order } ?? false
-            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsEarlier)
-            if keepsEarlier { return nil }
+            let keepsStored = row[2].map { $0 > order } ?? false
+            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsStored)
+            if keepsStored { return nil }
         }
         for statement in clearFacts {
             statement.bind(1, existing)
