@@ -100,6 +100,29 @@ final class ImportRobustnessTests: XCTestCase {
         XCTAssertEqual(try importPaths([b], cluster: "c", into: database).warnings, [])
     }
 
+    func testAnOwnershipCycleFoldsIntoOneWorkload() throws {
+        func replicaSet(_ name: String, owner: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata: {name: \(name), namespace: shop, ownerReferences: [{kind: ReplicaSet, name: \(owner), controller: true}]}
+            spec: {template: {spec: {containers: [{name: app, image: nginx}]}}}
+
+            """
+        }
+        let pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: a-1, namespace: shop, ownerReferences: [{kind: ReplicaSet, name: a, controller: true}]}
+            spec: {containers: [{name: app, image: nginx}]}
+            """
+        let folder = try writeManifests(["cycle.yaml": [replicaSet("a", owner: "b"), replicaSet("b", owner: "a"), pod].joined(separator: "---\n")], test: self)
+        let database = try AppDatabase.inMemory()
+        try Importer(database: database, workers: 1).run(ImportRequest(paths: [folder.path], cluster: "c", now: fixedNow))
+        XCTAssertEqual(try strings(database, "SELECT kind || '/' || name || ' pods=' || pods_observed FROM workload"), ["ReplicaSet/a pods=1"])
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM workload_member"), 3)
+    }
+
     func testManyDuplicatesAreListedUpToALimitAndCounted() throws {
         let count = InventoryWriter.maxListedDuplicates + 5
         let text = (0..<count).map { Self.deployment("web-\($0)", image: "nginx") }.joined(separator: "---\n")

@@ -88,8 +88,8 @@ enum WorkloadFolder {
             """, arguments: ["cluster": clusterID])
     }
 
-    /// Hands each level's top and nearest spec down to the level below. Objects in an ownership cycle are
-    /// never reached from a top: each is then taken as its own top.
+    /// Hands each level's top and nearest spec down to the level below. Objects in an ownership cycle are never
+    /// reached from a top: the cycle is cut where an object names an owner read after it, which then tops the rest.
     private static func walkDown(_ db: Database) throws {
         let step = try db.makeStatement(sql: """
             UPDATE fold_object SET depth = p.depth + 1, top_kind = p.top_kind, top_namespace = p.top_namespace,
@@ -99,17 +99,21 @@ enum WorkloadFolder {
             FROM fold_object p
             WHERE fold_object.parent_id = p.id AND p.depth = ? AND fold_object.depth IS NULL
             """)
-        var level = 0
-        while true {
-            try step.execute(arguments: [level])
-            if db.changesCount == 0 { break }
-            level += 1
-        }
-        try db.execute(sql: """
+        let topOfItself = """
             UPDATE fold_object SET depth = 0, top_kind = kind, top_namespace = namespace, top_name = name, top_id = id,
               spec_id = CASE WHEN has_spec THEN id END, spec_depth = CASE WHEN has_spec THEN 0 END
             WHERE depth IS NULL
-            """)
+            """
+        for cut in ["AND parent_id > id", ""] {
+            var level = 0
+            while true {
+                try step.execute(arguments: [level])
+                if db.changesCount == 0 { break }
+                level += 1
+            }
+            try db.execute(sql: topOfItself + " " + cut)
+            if db.changesCount == 0 { break }
+        }
     }
 
     /// Members are the objects that fold (pod specs and Pods) and every owner above them.
