@@ -43,18 +43,18 @@ if [ -z "$binary" ]; then
 fi
 $only || gcc -O2 -o "$out/yaml_floor" "$shared/yaml_floor.c" -lyaml
 
-# measure RUNS NAME COMMAND...: keeps the fastest of RUNS runs (wall seconds) and the largest peak RSS (KiB),
-# so a busy machine skews the ratios less. `before` runs ahead of each run (a fresh database).
-declare -A wall rss
+# measure RUNS NAME COMMAND...: keeps the fastest of RUNS runs (wall seconds, with that run's CPU seconds, user + system)
+# and the largest peak RSS (KiB), so a busy machine skews the ratios less. `before` runs ahead of each run (a fresh database).
+declare -A wall rss cpu
 before=true
 measure() {
   local runs=$1 name=$2; shift 2
-  local best="" peak=0 w m
+  local best="" peak=0 w m u s
   for _ in $(seq "$runs"); do
     $before
-    /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err"
-    read -r w m <"$out/$name.time"
-    if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; fi
+    /usr/bin/time -f "%e %M %U %S" -o "$out/$name.time" "$@" >"$out/$name.out" 2>"$out/$name.err"
+    read -r w m u s <"$out/$name.time"
+    if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; cpu[$name]=$(awk "BEGIN{print $u + $s}"); fi
     [ "$m" -gt "$peak" ] && peak=$m
   done
   wall[$name]=$best rss[$name]=$peak
@@ -67,11 +67,11 @@ if [ "$format" = yaml ] && ! $only; then before=true measure "$runs" floor "$out
 before=fresh_eksodus measure "$runs" eksodus "$binary" import "${files[@]}" --cluster estate --db "$out/bench-eksodus.db" --quiet
 $only || before=fresh_baseline measure 1 baseline python3 "$shared/baseline_import.py" "$out/bench-baseline.db" "${files[@]}"
 
-python3 - "$estate/expected.json" "$out" "${wall[floor]:-}" "${rss[floor]:-}" "${wall[eksodus]}" "${rss[eksodus]}" "${wall[baseline]:-}" "${rss[baseline]:-}" <<'PY'
+python3 - "$estate/expected.json" "$out" "${wall[floor]:-}" "${rss[floor]:-}" "${wall[eksodus]}" "${rss[eksodus]}" "${wall[baseline]:-}" "${rss[baseline]:-}" "${cpu[eksodus]}" <<'PY'
 import json, re, sys
 expected = json.load(open(sys.argv[1]))
 out = sys.argv[2]
-floor_s, floor_kb, eks_s, eks_kb, base_s, base_kb = sys.argv[3:9]
+floor_s, floor_kb, eks_s, eks_kb, base_s, base_kb, eks_cpu = sys.argv[3:10]
 objects = expected["objects"]
 mb = expected["bytes"] / 1e6
 summary = open(f"{out}/eksodus.out").read()
@@ -87,6 +87,7 @@ if floor_s:
 for name, s, kb in rows:
     s = float(s)
     print(f"{name:10} {s:8.2f} {objects / s:10.0f} {mb / s:7.1f} {int(kb) / 1024:8.0f} MB")
+print(f"eksodus CPU: {float(eks_cpu):.2f} s (user + system; steadier than wall time on a shared machine)")
 if base_s:
     print(f"eksodus vs baseline: {float(base_s) / float(eks_s):.2f}x faster")
 if floor_s:
