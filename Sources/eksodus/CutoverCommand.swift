@@ -40,7 +40,7 @@ struct CutoverStatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let status = try CutoverStatus.load(try database.open(), plan: selection.plan, filter: .init(wave: wave, cluster: cluster, phase: phase))
+        let status = try CutoverStatus.load(try database.openReadOnly(), plan: selection.plan, filter: .init(wave: wave, cluster: cluster, phase: phase))
         print(output.isJSON ? status.json : status.text, terminator: "")
     }
 }
@@ -53,7 +53,7 @@ struct CutoverNextCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let status = try CutoverStatus.load(try database.open(), plan: selection.plan)
+        let status = try CutoverStatus.load(try database.openReadOnly(), plan: selection.plan)
         let table = Table(columns: ["id", "key", "phase", "wave", "title"], rows: status.next.map { item in
             [.integer(Int(item.id)), .text(item.key), .text(item.phase), item.wave.map { .integer($0) } ?? .null, .text(item.title)]
         })
@@ -72,7 +72,7 @@ struct CutoverLogCommand: ParsableCommand {
 
     func run() throws {
         let normalized = try since.map { Timestamp.string(try parseTime($0, option: "--since")) }
-        print(TableRenderer.render(try AuditLog.table(try database.open(), plan: selection.plan, since: normalized, item: item), as: output), terminator: "")
+        print(TableRenderer.render(try AuditLog.table(try database.openReadOnly(), plan: selection.plan, since: normalized, item: item), as: output), terminator: "")
     }
 }
 

@@ -11,8 +11,23 @@ struct DatabaseOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["EKSODUS_DB"] ?? "eksodus.db"
     }
 
+    /// How long a write waits for another process's (an import's) write: `$EKSODUS_LOCK_WAIT` seconds, else 10 minutes.
+    var sharing: AppDatabase.SharingOptions {
+        var options = AppDatabase.SharingOptions()
+        if let text = ProcessInfo.processInfo.environment["EKSODUS_LOCK_WAIT"], let seconds = TimeInterval(text), seconds >= 0 {
+            options.busyLimit = seconds
+        }
+        return options
+    }
+
+    /// For commands that write: creates and migrates the inventory as needed.
     func open() throws -> AppDatabase {
-        try AppDatabase.open(path: path)
+        try AppDatabase.open(path: path, sharing: sharing)
+    }
+
+    /// For commands that only read: never creates, migrates or writes the file, so archived (read-only) inventories work.
+    func openReadOnly() throws -> AppDatabase {
+        try AppDatabase.openReadOnly(path: path, sharing: sharing)
     }
 }
 

@@ -8,6 +8,8 @@ struct ImportCommand: ParsableCommand {
         abstract: "Read cluster exports into the inventory.",
         discussion: """
         PATH is a file, a folder (searched recursively for .yaml, .yml and .json), or - for standard input.
+        Links are followed, but each folder and file is read once; FIFOs, sockets and devices inside folders are skipped with a warning.
+        An object read twice (same kind, namespace and name) is kept as last read, with a warning naming both places.
         Accepts multi-document YAML, JSON, `kind: List` and typed lists as written by `kubectl get -A -o yaml|json`,
         `helm template` output and Crane export folders. One import is one transaction: on any error the inventory is unchanged.
         """
@@ -52,6 +54,7 @@ struct ImportCommand: ParsableCommand {
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if !quiet {
             for notice in summary.notices { printError("warning: \(notice)") }
+            for warning in summary.warnings { printError("warning: \(warning)") }
         }
         print(ImportReport.text(summary))
     }

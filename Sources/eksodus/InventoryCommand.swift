@@ -24,7 +24,7 @@ struct InventoryCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let db = try database.open()
+        let db = try database.openReadOnly()
         let table = try InventoryQuery(cluster: cluster, namespace: namespace).table(listing, in: db)
         print(TableRenderer.render(table, as: output), terminator: "")
     }

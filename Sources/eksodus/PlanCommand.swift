@@ -130,7 +130,9 @@ struct ImagesCommand: ParsableCommand {
 
     func run() throws {
         let date = try parseTime(now)
-        let db = try database.open()
+        // Only making a first plan writes; reading the stored one works on a read-only inventory.
+        let makesPlan = targetVersion != nil || region != nil || accountID != nil
+        let db = try makesPlan ? database.open() : database.openReadOnly()
         let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try loadSettings(nil))
         let images: ImageMigration
         do {

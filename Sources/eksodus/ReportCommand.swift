@@ -37,7 +37,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let date = try parseTime(now)
-        let renderer = ReportRenderer(database: try database.open(), templates: templates, plan: plan, cluster: cluster, now: date)
+        let renderer = ReportRenderer(database: try database.openReadOnly(), templates: templates, plan: plan, cluster: cluster, now: date)
         for path in try renderer.write(kind, format: format, to: URL(fileURLWithPath: out)) { print(path) }
     }
 }

@@ -4,28 +4,55 @@ import GRDB
 /// The inventory database: one value wrapping GRDB's writer, migrated on open.
 ///
 /// The schema is the numbered SQL files of the top-level `migrations/` folder, embedded in the binary and
-/// applied in order. A database that a newer eksodus has migrated further is refused rather than misread.
+/// applied in order, all in one exclusive transaction, so that several processes opening a new file at once
+/// agree on who creates the schema. A database that a newer eksodus has migrated further is refused rather than misread.
+///
+/// Several processes may share a database: a write that finds another one under way (an import is one long
+/// transaction) waits for it, says so once on standard error, and gives up only after `SharingOptions.busyLimit`.
 public final class AppDatabase: Sendable {
     public let writer: any DatabaseWriter
 
     public enum OpenError: Error, CustomStringConvertible {
         case newerSchema(path: String, unknown: [String])
+        case olderSchema(path: String, missing: [String])
+        case missing(path: String)
         case cannotOpen(path: String, reason: String)
 
         public var description: String {
             switch self {
             case .newerSchema(let path, let unknown):
                 return "\(path) was written by a newer eksodus (schema migrations \(unknown.joined(separator: ", ")) are unknown to this one); upgrade eksodus or use another --db"
+            case .olderSchema(let path, let missing):
+                return "\(path) was written by an older eksodus and needs schema migrations \(missing.joined(separator: ", ")), which a read-only command does not make; run eksodus import or assess on it (it must be writable) first"
+            case .missing(let path):
+                return "no inventory at \(path); run eksodus import first (or give --db PATH)"
             case .cannotOpen(let path, let reason):
                 return "cannot open the inventory \(path): \(reason)"
             }
         }
     }
 
+    /// How a process behaves while another one holds the database's write lock.
+    public struct SharingOptions: Sendable {
+        /// How long a write waits for another process's write before giving up.
+        public var busyLimit: TimeInterval
+        /// Waits shorter than this are not worth a message.
+        public var quietWait: TimeInterval
+        /// Where the one "waiting" message of each wait goes.
+        public var report: @Sendable (String) -> Void
+
+        public init(busyLimit: TimeInterval = 600, quietWait: TimeInterval = 1,
+                    report: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+            self.busyLimit = busyLimit
+            self.quietWait = quietWait
+            self.report = report
+        }
+    }
+
     /// Opens (creating if needed) the database file at `path`, in WAL mode so several processes can share it.
-    public static func open(path: String) throws -> AppDatabase {
+    public static func open(path: String, sharing: SharingOptions = SharingOptions()) throws -> AppDatabase {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .callback(BusyWait(path: path, options: sharing).callback)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
@@ -42,6 +69,39 @@ public final class AppDatabase: Sendable {
         return try AppDatabase(pool, path: path)
     }
 
+    /// Opens an existing database for reading only: nothing is created, migrated or written, so an archived
+    /// inventory (a read-only file or folder) can be listed. A missing file is an error, not a new inventory.
+    public static func openReadOnly(path: String, sharing: SharingOptions = SharingOptions()) throws -> AppDatabase {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw OpenError.missing(path: path)
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .callback(BusyWait(path: path, options: sharing).callback)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return try AppDatabase(readOnly: queue, path: path)
+        } catch let error as OpenError {
+            throw error
+        } catch {
+            // A WAL database in a folder we cannot write needs its -shm file, which SQLite cannot create there.
+            // With no -wal file left over, every committed page is in the main file: read it as immutable.
+            let wal = path + "-wal"
+            let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            guard walSize == 0 else { throw OpenError.cannotOpen(path: path, reason: "\(error)") }
+            do {
+                let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
+                return try AppDatabase(readOnly: queue, path: path)
+            } catch let error as OpenError {
+                throw error
+            } catch let retryError {
+                throw OpenError.cannotOpen(path: path, reason: "\(retryError)")
+            }
+        }
+    }
+
     /// A private in-memory database, for tests.
     public static func inMemory() throws -> AppDatabase {
         try AppDatabase(try DatabaseQueue(), path: ":memory:")
@@ -49,15 +109,54 @@ public final class AppDatabase: Sendable {
 
     init(_ writer: any DatabaseWriter, path: String) throws {
         self.writer = writer
-        let migrator = Self.migrator
-        let unknown = try writer.read { db -> [String] in
-            guard try db.tableExists("grdb_migrations") else { return [] }
-            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            let known = Set(Self.migrationFiles.map(\.identifier))
-            return applied.filter { !known.contains($0) }.sorted()
+        let current = try writer.read { db in try Self.appliedMigrations(db) == Set(Self.migrationFiles.map(\.identifier)) }
+        if current { return }
+        try writer.writeWithoutTransaction { db in
+            try db.inTransaction(.exclusive) {
+                try Self.migrate(db, path: path)
+                return .commit
+            }
         }
+    }
+
+    private init(readOnly reader: DatabaseQueue, path: String) throws {
+        writer = reader
+        let missing = try reader.read { db -> [String] in
+            let applied = try Self.appliedMigrations(db)
+            let known = Self.migrationFiles.map(\.identifier)
+            let unknown = applied.subtracting(known).sorted()
+            if !unknown.isEmpty { throw OpenError.newerSchema(path: path, unknown: unknown) }
+            return known.filter { !applied.contains($0) }
+        }
+        if !missing.isEmpty { throw OpenError.olderSchema(path: path, missing: missing) }
+    }
+
+    /// Applies the embedded migrations the database lacks, in order, recording each in GRDB's `grdb_migrations`
+    /// table (so databases migrated by GRDB's migrator before stay compatible). Runs inside the caller's transaction.
+    private static func migrate(_ db: Database, path: String) throws {
+        let applied = try appliedMigrations(db)
+        let files = migrationFiles
+        let unknown = applied.subtracting(files.map(\.identifier)).sorted()
         if !unknown.isEmpty { throw OpenError.newerSchema(path: path, unknown: unknown) }
-        try migrator.migrate(writer)
+        let pending = files.filter { !applied.contains($0.identifier) }
+        guard !pending.isEmpty else { return }
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        for file in pending {
+            try db.execute(sql: file.sql)
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [file.identifier])
+        }
+        try db.checkForeignKeys()
+    }
+
+    private static func appliedMigrations(_ db: Database) throws -> Set<String> {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+    }
+
+    private static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     /// The embedded `migrations/NNNN_name.sql` files, in order.
@@ -67,14 +166,44 @@ public final class AppDatabase: Sendable {
             .map { (String($0.key.dropFirst("migrations/".count).dropLast(4)), $0.value) }
             .sorted { $0.identifier < $1.identifier }
     }
+}
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for file in migrationFiles {
-            migrator.registerMigration(file.identifier) { db in
-                try db.execute(sql: file.sql)
-            }
+/// SQLite's busy handler for one connection: keeps waiting while another process holds the lock, tells the user
+/// once per wait (after a quiet moment), and gives up with a clear message at the limit.
+private final class BusyWait: @unchecked Sendable {
+    private let path: String
+    private let options: AppDatabase.SharingOptions
+    private let lock = NSLock()
+    private var started = Date()
+    private var reported = false
+
+    init(path: String, options: AppDatabase.SharingOptions) {
+        self.path = path
+        self.options = options
+    }
+
+    var callback: Database.BusyCallback {
+        { [self] tries in keepWaiting(tries) }
+    }
+
+    private func keepWaiting(_ tries: Int) -> Bool {
+        lock.lock()
+        if tries == 0 {
+            started = Date()
+            reported = false
         }
-        return migrator
+        let waited = Date().timeIntervalSince(started)
+        let announce = !reported && waited >= options.quietWait
+        if announce { reported = true }
+        lock.unlock()
+        if waited >= options.busyLimit {
+            options.report("eksodus: gave up after waiting \(Int(waited)) s for another eksodus process (an import?) to finish writing \(path); try again when it is done")
+            return false
+        }
+        if announce {
+            options.report("eksodus: waiting for another eksodus process (an import?) to finish writing \(path)…")
+        }
+        usleep(tries < 20 ? 5_000 : 50_000)
+        return true
     }
 }

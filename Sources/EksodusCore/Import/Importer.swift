@@ -51,6 +51,8 @@ public struct ImportSummary: Sendable {
     public var workloads: Int
     public var digest: String
     public var notices: [ImportNotice]
+    /// What the import left out or resolved on its own: skipped special files, objects read twice.
+    public var warnings: [String] = []
 }
 
 public enum ImportError: Error, CustomStringConvertible {
@@ -88,7 +90,8 @@ public struct Importer {
         guard !request.cluster.isEmpty, request.cluster.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw ImportError.invalidClusterName(request.cluster)
         }
-        let files = try ManifestSources.expand(request.paths)
+        let sources = try ManifestSources.expandWithWarnings(request.paths)
+        let files = sources.files
         let extractor = ObjectExtractor(defaultNamespace: request.defaultNamespace)
         let startedAt = Timestamp.string(request.now)
         let progress = self.progress
@@ -148,9 +151,13 @@ public struct Importer {
                 WHERE id = ?
                 """, arguments: [Timestamp.string(request.now), "sha256:" + digest, files.count, totals.bytes, totals.documents,
                                  totals.objects, stored, JSONWriter.string(counts: kinds), importID])
+            var warnings = sources.warnings + writer.duplicates
+            if writer.duplicateCount > writer.duplicates.count {
+                warnings.append("\(writer.duplicateCount - writer.duplicates.count) more object(s) are defined twice; the later reading of each is kept")
+            }
             return ImportSummary(importID: importID, cluster: request.cluster, files: files.count, bytes: totals.bytes,
                                  documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
-                                 workloads: workloads, digest: "sha256:" + digest, notices: notices)
+                                 workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
         }
     }
 

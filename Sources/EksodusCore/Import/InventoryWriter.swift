@@ -8,6 +8,10 @@ struct InventoryWriter {
     let clusterID: Int64
     let importID: Int64
     private var imageIDs: [String: Int64] = [:]
+    /// Objects this import read more than once, described (the first `maxListedDuplicates` of them), and how many there were.
+    private(set) var duplicates: [String] = []
+    private(set) var duplicateCount = 0
+    static let maxListedDuplicates = 100
 
     private let insertResource: FastStatement
     private let findResource: FastStatement
@@ -153,7 +157,7 @@ struct InventoryWriter {
         s.bind(9, file); s.bind(10, object.line); s.bind(11, importID); s.bind(12, order)
     }
 
-    private func upsertResource(_ object: ExtractedObject, file: String, order: Int64) throws -> Int64? {
+    private mutating func upsertResource(_ object: ExtractedObject, file: String, order: Int64) throws -> Int64? {
         // Most objects are new: try the insert first, and look the key up only when it is taken.
         bindResource(insertResource, object, file: file, order: order)
         insertResource.bind(13, clusterID); insertResource.bind(14, object.group); insertResource.bind(15, object.kind)
@@ -164,7 +168,11 @@ struct InventoryWriter {
         findResource.bind(1, clusterID); findResource.bind(2, object.group); findResource.bind(3, object.kind)
         findResource.bind(4, object.namespace); findResource.bind(5, object.name)
         guard let row = try findResource.firstRow(columns: 3), let existing = row[0] else { return nil }
-        if row[1] == importID, let readOrder = row[2], readOrder > order { return nil }
+        if row[1] == importID {
+            let keepsStored = row[2].map { $0 > order } ?? false
+            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsStored)
+            if keepsStored { return nil }
+        }
         for statement in clearFacts {
             statement.bind(1, existing)
             try statement.run()
@@ -173,6 +181,18 @@ struct InventoryWriter {
         updateResource.bind(13, existing)
         try updateResource.run()
         return existing
+    }
+
+    /// Records an object read twice in this import, naming both places and the reading that wins (the later one).
+    private mutating func noteDuplicate(_ object: ExtractedObject, file: String, existing: Int64, keepsExisting: Bool) throws {
+        duplicateCount += 1
+        guard duplicates.count < Self.maxListedDuplicates else { return }
+        let previous = try Row.fetchOne(db, sql: "SELECT source_file, source_line FROM resource WHERE id = ?", arguments: [existing])
+        let stored = previous.map { "\($0[0] as String):\($0[1] as Int)" } ?? "?"
+        let here = "\(file):\(object.line)"
+        let name = object.namespace.isEmpty ? object.name : "\(object.namespace)/\(object.name)"
+        let (first, second) = keepsExisting ? (here, stored) : (stored, here)
+        duplicates.append("\(object.kind) \(name) is defined twice, at \(first) and at \(second); keeping \(second), read later")
     }
 
     private mutating func imageID(_ reference: String) throws -> Int64 {

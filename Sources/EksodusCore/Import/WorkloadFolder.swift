@@ -5,108 +5,158 @@ import GRDB
 /// ReplicationController → DeploymentConfig). Owners that were not exported still name the workload:
 /// three Pods of an absent ReplicaSet make one ReplicaSet workload, described by the Pods' spec.
 /// Workload ids survive a rebuild, so later phases can refer to them.
+///
+/// The folding runs in SQL over a temporary table, level by level from the top owners down, so memory stays
+/// flat however many objects the cluster holds (SQLite spills temporary tables to disk).
 enum WorkloadFolder {
-    private struct Key: Hashable {
-        var kind: String
-        var namespace: String
-        var name: String
-    }
-
-    private struct Object {
-        var id: Int64
-        var key: Key
-        var owner: Key?
-        var hasSpec: Bool
-    }
-
-    private struct Group {
-        var top: Key
-        var topID: Int64?
-        var specID: Int64
-        var specDistance: Int
-        var members: [Int64]
-        var pods: Int
-    }
+    private static let workloadKinds = KubernetesKinds.workloads.sorted().map { "'\($0)'" }.joined(separator: ",")
 
     /// Rebuilds the workloads of one cluster from its resources; returns how many there are.
     @discardableResult
     static func rebuild(_ db: Database, clusterID: Int64) throws -> Int {
-        let workloadKinds = KubernetesKinds.workloads.sorted().map { "'\($0)'" }.joined(separator: ",")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT r.id, r.kind, r.namespace, r.name, r.owner_kind, r.owner_name, p.resource_id IS NOT NULL AS has_spec
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.fold_object; DROP TABLE IF EXISTS temp.fold_owner; DROP TABLE IF EXISTS temp.fold_group") }
+        try collectObjects(db, clusterID: clusterID)
+        try linkOwners(db, clusterID: clusterID)
+        try walkDown(db)
+        try markMembers(db)
+        return try writeWorkloads(db, clusterID: clusterID)
+    }
+
+    /// One row per object that runs pods. Of two objects with the same kind, namespace and name (two API groups),
+    /// the later one stands for both. A mirror Pod, owned by its Node, and an object naming itself as owner, own themselves.
+    private static func collectObjects(_ db: Database, clusterID: Int64) throws {
+        let ownerlessOrSelfOwned = """
+            r.owner_kind IS NULL OR r.owner_name IS NULL OR r.owner_kind = 'Node' OR (r.owner_kind = r.kind AND r.owner_name = r.name)
+            """
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.fold_object;
+            DROP TABLE IF EXISTS temp.fold_owner;
+            CREATE TEMP TABLE fold_object (
+                id          INTEGER PRIMARY KEY,
+                kind        TEXT NOT NULL,
+                namespace   TEXT NOT NULL,
+                name        TEXT NOT NULL,
+                owner_kind  TEXT,
+                owner_name  TEXT,
+                has_spec    INTEGER NOT NULL,
+                starts      INTEGER NOT NULL,   -- describes or counts as a pod: folds into its top owner
+                parent_id   INTEGER,            -- the owner, when it is an object of this table
+                depth       INTEGER,            -- below the topmost object present; NULL until reached
+                top_kind    TEXT, top_namespace TEXT, top_name TEXT, top_id INTEGER,
+                spec_id     INTEGER,            -- the object with a pod spec nearest the top on the way here
+                spec_depth  INTEGER,
+                member      INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (namespace, kind, name)
+            );
+            INSERT OR REPLACE INTO fold_object (id, kind, namespace, name, owner_kind, owner_name, has_spec, starts)
+            SELECT r.id, r.kind, r.namespace, r.name,
+              CASE WHEN \(ownerlessOrSelfOwned) THEN NULL ELSE r.owner_kind END,
+              CASE WHEN \(ownerlessOrSelfOwned) THEN NULL ELSE r.owner_name END,
+              p.resource_id IS NOT NULL, p.resource_id IS NOT NULL OR r.kind = 'Pod'
             FROM resource r LEFT JOIN pod_spec p ON p.resource_id = r.id
-            WHERE r.cluster_id = ? AND r.kind IN (\(workloadKinds))
-            """, arguments: [clusterID])
-        var objects: [Key: Object] = [:]
-        for row in rows {
-            let key = Key(kind: row["kind"], namespace: row["namespace"], name: row["name"])
-            let ownerKind: String? = row["owner_kind"]
-            let ownerName: String? = row["owner_name"]
-            var owner: Key?
-            // A mirror Pod is owned by its Node; it is still its own workload.
-            if let ownerKind, let ownerName, ownerKind != "Node" {
-                owner = Key(kind: ownerKind, namespace: key.namespace, name: ownerName)
-            }
-            objects[key] = Object(id: row["id"], key: key, owner: owner, hasSpec: row["has_spec"])
-        }
-        var presentOwners: [Key: Int64?] = [:]
-        func lookup(_ key: Key) throws -> Int64? {
-            if let object = objects[key] { return object.id }
-            if let cached = presentOwners[key] { return cached }
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM resource WHERE cluster_id = ? AND kind = ? AND namespace = ? AND name = ?",
-                                        arguments: [clusterID, key.kind, key.namespace, key.name])
-            presentOwners[key] = id
-            return id
-        }
+            WHERE r.cluster_id = :cluster AND r.kind IN (\(workloadKinds))
+            ORDER BY r.id;
+            """, arguments: ["cluster": clusterID])
+    }
 
-        var groups: [Key: Group] = [:]
-        // Every pod-bearing object folds into its top owner; replicas without facts of their own count as members.
-        for object in objects.values.sorted(by: { $0.id < $1.id }) where object.hasSpec || object.key.kind == "Pod" {
-            var chain = [object]
-            var top = object.key
-            var topID: Int64? = object.id
-            var seen: Set<Key> = [object.key]
-            while let owner = chain.last?.owner, !seen.contains(owner) {
-                seen.insert(owner)
-                top = owner
-                topID = try lookup(owner)
-                guard topID != nil else { break }
-                if let ownerObject = objects[owner] { chain.append(ownerObject) } else { break }
-            }
-            // The spec closest to the top describes the workload: the Deployment's template, not a Pod's.
-            let specIndex = chain.lastIndex(where: \.hasSpec)
-            let distance = specIndex.map { chain.count - 1 - $0 } ?? Int.max
-            var group = groups[top] ?? Group(top: top, topID: topID, specID: 0, specDistance: Int.max, members: [], pods: 0)
-            if let specIndex, distance < group.specDistance {
-                group.specID = chain[specIndex].id
-                group.specDistance = distance
-            }
-            for member in chain where !group.members.contains(member.id) {
-                group.members.append(member.id)
-                if member.key.kind == "Pod" { group.pods += 1 }
-            }
-            groups[top] = group
-        }
+    /// Points each object at its owner when the owner is one of them; the others are tops: of themselves when
+    /// they have no owner, else of their owner's name (with the owner's id when it was exported as another kind).
+    private static func linkOwners(_ db: Database, clusterID: Int64) throws {
+        try db.execute(sql: """
+            UPDATE fold_object SET parent_id = o.id FROM fold_object o
+            WHERE o.namespace = fold_object.namespace AND o.kind = fold_object.owner_kind AND o.name = fold_object.owner_name;
+            CREATE INDEX temp.fold_object_parent ON fold_object(parent_id);
+            UPDATE fold_object SET depth = 0, top_kind = kind, top_namespace = namespace, top_name = name, top_id = id
+            WHERE owner_kind IS NULL;
+            UPDATE fold_object SET depth = 0, top_kind = owner_kind, top_namespace = namespace, top_name = owner_name
+            WHERE owner_kind IS NOT NULL AND parent_id IS NULL;
+            CREATE TEMP TABLE fold_owner (kind TEXT, namespace TEXT, name TEXT, id INTEGER, PRIMARY KEY (kind, namespace, name));
+            INSERT OR IGNORE INTO fold_owner (kind, namespace, name)
+            SELECT owner_kind, namespace, owner_name FROM fold_object
+            WHERE owner_kind IS NOT NULL AND parent_id IS NULL AND owner_kind NOT IN (\(workloadKinds));
+            UPDATE fold_owner SET id = found.id FROM (
+                SELECT o.kind, o.namespace, o.name, min(r.id) AS id
+                FROM resource r CROSS JOIN fold_owner o
+                WHERE r.cluster_id = :cluster AND r.kind IN (SELECT DISTINCT kind FROM fold_owner)
+                  AND o.kind = r.kind AND o.namespace = r.namespace AND o.name = r.name
+                GROUP BY o.kind, o.namespace, o.name) found
+            WHERE found.kind = fold_owner.kind AND found.namespace = fold_owner.namespace AND found.name = fold_owner.name;
+            UPDATE fold_object SET top_id = o.id FROM fold_owner o
+            WHERE fold_object.owner_kind = o.kind AND fold_object.namespace = o.namespace AND fold_object.owner_name = o.name
+              AND fold_object.parent_id IS NULL;
+            UPDATE fold_object SET spec_id = id, spec_depth = 0 WHERE depth = 0 AND has_spec;
+            """, arguments: ["cluster": clusterID])
+    }
 
-        var kept: [Int64] = []
-        try db.execute(sql: "DELETE FROM workload_member WHERE workload_id IN (SELECT id FROM workload WHERE cluster_id = ?)", arguments: [clusterID])
-        for group in groups.values.sorted(by: { ($0.top.namespace, $0.top.kind, $0.top.name) < ($1.top.namespace, $1.top.kind, $1.top.name) })
-            where group.specDistance < Int.max {
-            let id = try Int64.fetchOne(db, sql: """
-                INSERT INTO workload (cluster_id, resource_id, kind, namespace, name, spec_resource_id, pods_observed)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (cluster_id, kind, namespace, name) DO UPDATE SET
-                  resource_id = excluded.resource_id, spec_resource_id = excluded.spec_resource_id, pods_observed = excluded.pods_observed
-                RETURNING id
-                """, arguments: [clusterID, group.topID, group.top.kind, group.top.namespace, group.top.name, group.specID, group.pods])
-            guard let id else { continue }
-            kept.append(id)
-            for member in group.members {
-                try db.execute(sql: "INSERT OR REPLACE INTO workload_member (resource_id, workload_id) VALUES (?, ?)", arguments: [member, id])
+    /// Hands each level's top and nearest spec down to the level below. Objects in an ownership cycle are never
+    /// reached from a top: the cycle is cut where an object names an owner read after it, which then tops the rest.
+    private static func walkDown(_ db: Database) throws {
+        let step = try db.makeStatement(sql: """
+            UPDATE fold_object SET depth = p.depth + 1, top_kind = p.top_kind, top_namespace = p.top_namespace,
+              top_name = p.top_name, top_id = p.top_id,
+              spec_id = CASE WHEN p.spec_id IS NOT NULL THEN p.spec_id WHEN fold_object.has_spec THEN fold_object.id END,
+              spec_depth = CASE WHEN p.spec_id IS NOT NULL THEN p.spec_depth WHEN fold_object.has_spec THEN p.depth + 1 END
+            FROM fold_object p
+            WHERE fold_object.parent_id = p.id AND p.depth = ? AND fold_object.depth IS NULL
+            """)
+        let topOfItself = """
+            UPDATE fold_object SET depth = 0, top_kind = kind, top_namespace = namespace, top_name = name, top_id = id,
+              spec_id = CASE WHEN has_spec THEN id END, spec_depth = CASE WHEN has_spec THEN 0 END
+            WHERE depth IS NULL
+            """
+        for cut in ["AND parent_id > id", ""] {
+            var level = 0
+            while true {
+                try step.execute(arguments: [level])
+                if db.changesCount == 0 { break }
+                level += 1
             }
+            try db.execute(sql: topOfItself + " " + cut)
+            if db.changesCount == 0 { break }
         }
-        let keptList = kept.map(String.init).joined(separator: ",")
-        try db.execute(sql: "DELETE FROM workload WHERE cluster_id = ? AND id NOT IN (\(keptList.isEmpty ? "NULL" : keptList))", arguments: [clusterID])
-        return kept.count
+    }
+
+    /// Members are the objects that fold (pod specs and Pods) and every owner above them.
+    private static func markMembers(_ db: Database) throws {
+        try db.execute(sql: "UPDATE fold_object SET member = 1 WHERE starts")
+        let climb = try db.makeStatement(sql: """
+            UPDATE fold_object SET member = 1
+            WHERE member = 0 AND EXISTS (SELECT 1 FROM fold_object c WHERE c.parent_id = fold_object.id AND c.member = 1 AND c.depth > 0)
+            """)
+        repeat { try climb.execute() } while db.changesCount > 0
+    }
+
+    /// A workload per top with a pod spec among its members: the spec nearest the top describes it (the Deployment's
+    /// template, not a Pod's; of two at the same height, the one reached first in reading order).
+    private static func writeWorkloads(_ db: Database, clusterID: Int64) throws -> Int {
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.fold_group;
+            CREATE TEMP TABLE fold_group (
+                kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, top_id INTEGER, spec_id INTEGER NOT NULL,
+                pods INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (namespace, kind, name)
+            );
+            INSERT INTO fold_group (kind, namespace, name, top_id, spec_id)
+            SELECT top_kind, top_namespace, top_name, top_id, spec_id FROM (
+                SELECT top_kind, top_namespace, top_name, top_id, spec_id, min((spec_depth << 40) + id)
+                FROM fold_object WHERE starts AND spec_id IS NOT NULL
+                GROUP BY top_namespace, top_kind, top_name);
+            UPDATE fold_group SET pods = c.pods FROM (
+                SELECT top_namespace, top_kind, top_name, count(*) AS pods FROM fold_object WHERE member AND kind = 'Pod'
+                GROUP BY top_namespace, top_kind, top_name) c
+            WHERE c.top_namespace = fold_group.namespace AND c.top_kind = fold_group.kind AND c.top_name = fold_group.name;
+            DELETE FROM workload_member WHERE workload_id IN (SELECT id FROM workload WHERE cluster_id = :cluster);
+            INSERT INTO workload (cluster_id, resource_id, kind, namespace, name, spec_resource_id, pods_observed)
+            SELECT :cluster, top_id, kind, namespace, name, spec_id, pods FROM fold_group WHERE true ORDER BY namespace, kind, name
+            ON CONFLICT (cluster_id, kind, namespace, name) DO UPDATE SET
+              resource_id = excluded.resource_id, spec_resource_id = excluded.spec_resource_id, pods_observed = excluded.pods_observed;
+            DELETE FROM workload WHERE cluster_id = :cluster AND NOT EXISTS (
+                SELECT 1 FROM fold_group g WHERE g.namespace = workload.namespace AND g.kind = workload.kind AND g.name = workload.name);
+            INSERT OR REPLACE INTO workload_member (resource_id, workload_id)
+            SELECT f.id, w.id FROM fold_object f
+            JOIN workload w ON w.cluster_id = :cluster AND w.kind = f.top_kind AND w.namespace = f.top_namespace AND w.name = f.top_name
+            WHERE f.member;
+            """, arguments: ["cluster": clusterID])
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM fold_group") ?? 0
     }
 }
