@@ -33,7 +33,7 @@ final class StatefulnessTests: XCTestCase {
         XCTAssertEqual(finding.field, "spec.template.spec.volumes[redis-data].emptyDir")
         let compute = try XCTUnwrap(plan.compute.first)
         XCTAssertFalse(compute.fargateProfiles.contains { $0.namespaces.contains("default") }, "\(compute.fargateProfiles.map(\.namespaces))")
-        XCTAssertTrue(compute.nodeGroups.contains { $0.name.hasPrefix("stateful-") }, "\(compute.nodeGroups.map(\.name))")
+        XCTAssertTrue(compute.nodeGroups.contains { $0.name == "stateful" || $0.name.hasPrefix("stateful-") }, "\(compute.nodeGroups.map(\.name))")
         // Its data gets a gp3 claim on EKS and Redis replication, not a file copy.
         let data = try XCTUnwrap(plan.storage.entries.first { $0.owner == "Deployment/redis-cart" })
         XCTAssertEqual(data.source, "emptyDir")
