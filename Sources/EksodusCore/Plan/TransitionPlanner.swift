@@ -56,7 +56,7 @@ public struct TransitionPlan: Sendable {
     public var added: Int
     public var kept: Int
     public var obsoleted: Int
-    /// Each workload's placement, with its cluster's wave offset.
+    /// Each workload's placement, with its cluster's wave offset (0: waves are numbered per cluster).
     var placements: [(WavePlanner.Placement, Int)]
     var graphs: [DependencyGraph]
 
@@ -160,7 +160,6 @@ public struct TransitionPlanner {
         var cycles: [[String]] = []
         var inputs: [Checklist.ClusterInput] = []
         var computePlans: [ComputePlan] = []
-        var offset = 0
         var graphs: [DependencyGraph] = []
         for estate in estates {
             guard let result = results[estate.cluster.id] else { continue }
@@ -174,7 +173,7 @@ public struct TransitionPlanner {
                                   complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
             for number in Set(planned.placements.map(\.wave)).sorted() {
-                waves.append(TransitionPlan.Wave(number: number + offset, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
+                waves.append(TransitionPlan.Wave(number: number, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
                     .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
@@ -182,16 +181,16 @@ public struct TransitionPlanner {
             let compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference, region: request.region)
             computePlans.append(compute)
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
-            inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, waveOffset: offset, graph: graph,
+            inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, graph: graph,
                                                  compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
                                                  identity: identity.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
-            offset += planned.placements.map(\.wave).max() ?? 0
         }
-        let items = Checklist.build(inputs, images: images, target: request.target)
+        // Waves are numbered per cluster: the clusters' waves may run side by side.
+        let items = Checklist.build(inputs, images: images, target: request.target, region: request.region, assessedOn: assessment.date)
 
         return TransitionPlan(planID: 0, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
                               images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,
-                              added: 0, kept: 0, obsoleted: 0, placements: inputs.flatMap { input in input.placements.map { ($0, input.waveOffset) } },
+                              added: 0, kept: 0, obsoleted: 0, placements: inputs.flatMap { input in input.placements.map { ($0, 0) } },
                               graphs: graphs)
     }
 
@@ -229,15 +228,30 @@ public struct TransitionPlanner {
         }
         let existing = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]))
         let previous = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ?", arguments: [planID]))
+        // Items the inventory proves start done, once: a later reopen by someone (an event) is never overridden.
+        let untouched = Set(try String.fetchAll(db, sql: """
+            SELECT key FROM plan_item i WHERE plan_id = ? AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM event e WHERE e.item_id = i.id)
+            """, arguments: [planID]))
         for (position, item) in items.enumerated() {
             try db.execute(sql: """
-                INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, position, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, commands,
+                                       rollback_commands, position, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (plan_id, key) DO UPDATE SET phase = excluded.phase, step = excluded.step, title = excluded.title,
                   cluster_id = excluded.cluster_id, wave = excluded.wave, workload_id = excluded.workload_id, prerequisites = excluded.prerequisites,
-                  evidence = excluded.evidence, rollback = excluded.rollback, position = excluded.position, obsolete = 0
+                  evidence = excluded.evidence, rollback = excluded.rollback, commands = excluded.commands, rollback_commands = excluded.rollback_commands,
+                  position = excluded.position, obsolete = 0
                 """, arguments: [planID, item.key, item.phase.rawValue, item.step, item.title, item.clusterID, item.wave, item.workloadID,
-                                 JSONWriter.string(item.prerequisites), item.evidence, item.rollback, position, now])
+                                 JSONWriter.string(item.prerequisites), item.evidence, item.rollback, JSONWriter.string(item.commands),
+                                 JSONWriter.string(item.rollbackCommands), position, now])
+            guard item.provenDone, !previous.contains(item.key) || untouched.contains(item.key) else { continue }
+            let note = "proven by the inventory: \(item.evidence)"
+            try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
+                           arguments: [note, now, planID, item.key])
+            try db.execute(sql: """
+                INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
+                SELECT ?, id, ?, 'eksodus', 'done', 'pending', 'done', ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
+                """, arguments: [planID, now, note, planID, item.key])
         }
         let current = Set(items.map(\.key))
         for key in previous.subtracting(current).sorted() {

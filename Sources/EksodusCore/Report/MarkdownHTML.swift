@@ -16,6 +16,7 @@ enum MarkdownHTML {
         var table: [[String]] = []
         var code: [String]?
         var codeLanguage = ""
+        var fence = "```"
         var usedIDs: [String: Int] = [:]
 
         func flushParagraph() {
@@ -45,7 +46,7 @@ enum MarkdownHTML {
 
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if var block = code {
-                if line.hasPrefix("```") {
+                if CodeFence.closes(line, fence: fence) {
                     let body = escape(block.joined(separator: "\n"))
                     if codeLanguage == "mermaid" {
                         html.append("<p class=\"diagram-note\">Mermaid diagram (source shown; paste it into any Mermaid viewer to draw it):</p>\n<pre class=\"mermaid-source\"><code>\(body)</code></pre>")
@@ -59,9 +60,10 @@ enum MarkdownHTML {
                 }
                 continue
             }
-            if line.hasPrefix("```") {
+            if let opening = CodeFence.opening(line) {
                 flushAll()
-                codeLanguage = String(line.dropFirst(3)).trimmingWhitespace()
+                fence = opening
+                codeLanguage = String(line.dropFirst(opening.count)).trimmingWhitespace()
                 code = []
                 continue
             }

@@ -192,7 +192,15 @@ struct ReportContext {
                 return ["mark": mark, "key": item.key, "title": item.title, "suffix": suffix, "wave": item.wave.map { "wave \($0) · " } ?? ""]
             }]
         }
+        context["runbook"] = runbook(states)
         return context
+    }
+
+    /// The plan's items (of the report's clusters) as runbook sections, with their tracked states.
+    private func runbook(_ states: [String: ItemState]) -> [[String: Any]] {
+        let clusterNames = Dictionary(estates.map { ($0.cluster.id, $0.cluster.name) }, uniquingKeysWith: { first, _ in first })
+        let items = plan.items.filter { item in item.clusterID.map { clusterNames[$0] != nil } ?? true }
+        return RunbookSections.build(items, states: states, clusterNames: clusterNames)
     }
 
     private var itemsByKey: [String: ItemState] {
@@ -215,6 +223,7 @@ struct ReportContext {
         var log = (try? AuditLog.table(database, plan: plan.request.name)) ?? Table(columns: [])
         log.rows = Array(log.rows.suffix(25))
         context["logTable"] = MarkdownTable.render(log)
+        context["runbook"] = runbook(itemsByKey)
         return context
     }
 
