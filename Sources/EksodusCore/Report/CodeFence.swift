@@ -8,7 +8,7 @@ enum CodeFence {
             longest = max(longest, run)
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
-        return "\(fence)\(language)\n\(body)\n\(fence)\n"
+        return "\(fence)\(language)\n\(body)\n\(fence)"
     }
 
     /// The fence a line opens (its leading backticks, at least three), or nil.

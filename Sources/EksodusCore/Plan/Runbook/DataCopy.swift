@@ -13,12 +13,21 @@ struct DataCopy {
     var engine: String?
     var order: Order
 
-    init(method: String, workload: Estate.Workload) {
-        self.method = method
+    /// The engine whose own commands freeze writes (restore or replication alike).
+    var freezeEngine: String?
+
+    /// `method` is the storage plan's copy method; nil when the workload has no volume in it (the engine's replication, or Velero).
+    init(method: String?, workload: Estate.Workload) {
         let names = workload.containers.compactMap(\.image).map { String($0.split(separator: "/").last ?? "").lowercased() }
-        engine = WorkloadProfile.databaseImages.first { database in names.contains { $0.hasPrefix(database) } }
-        let lower = method.lowercased()
+        let recognised = WorkloadProfile.databaseImages.first { database in names.contains { $0.hasPrefix(database) } }
+        let chosen = method ?? recognised.flatMap { engine in StoragePlan.replication.first { $0.0 == engine }?.1 }
+            ?? "Velero file-system backup (kopia) and restore, with a final backup at cutover"
+        self.method = chosen
+        let lower = chosen.lowercased()
         order = lower.contains("velero") || lower.contains("ebs snapshot") ? .freezeThenRestore : .replicateThenFreeze
+        freezeEngine = recognised
+        // A restore copies files: the engine's replication commands do not apply.
+        engine = order == .replicateThenFreeze ? recognised : nil
     }
 
     /// `kubectl exec` into the workload on one side, running `script` under `sh -c` (so the pod's own variables expand there).
@@ -61,6 +70,11 @@ struct DataCopy {
             return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
                     Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore\"")]
         default:
+            if method.lowercased().contains("ebs snapshot") {
+                return ["aws ec2 create-snapshot --volume-id \"$SOURCE_VOLUME_ID\" --description " + backup,
+                        "aws ec2 create-volume --snapshot-id \"$SNAPSHOT_ID\" --availability-zone \"$TARGET_ZONE\" --volume-type gp3",
+                        "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
+            }
             if order == .freezeThenRestore {
                 let selector = workload.templateLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
                 return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) --include-namespaces \(ShellQuote.word(workload.namespace))"
@@ -110,7 +124,7 @@ struct DataCopy {
 
     /// Stops writes on the source; the second list lifts the freeze.
     func freeze(_ workload: Estate.Workload) -> (commands: [String], rollback: [String]) {
-        switch engine {
+        switch freezeEngine {
         case "postgres": return ([Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'")],
                                  [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
         case "mysql", "mariadb": return ([Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = ON'")],

@@ -164,7 +164,7 @@ struct WorkloadSteps {
             retire = Self.key("scaledown", context)
         } else {
             let backup = Self.file(context, ".source.json")
-            let what = ["DaemonSet": "Remove DaemonSet", "CronJob": "Delete CronJob", "Job": "Delete the finished Job", "Pod": "Delete bare Pod"][workload.kind] ?? "Delete"
+            let what = workload.kind == "DaemonSet" ? "Remove" : workload.kind == "Job" ? "Delete the finished" : "Delete"
             add("retire", "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
                 evidence: "source copy kept until its replacement on EKS is proven" + consumers,
                 commands: [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
@@ -191,7 +191,7 @@ struct WorkloadSteps {
 
     private mutating func dataBeforeDeploy(_ context: Context) -> [String] {
         guard context.stateful, !context.workload.isService else { return [] }
-        let copy = DataCopy(method: context.copyMethod ?? "Velero file-system backup (kopia) and restore", workload: context.workload)
+        let copy = DataCopy(method: context.copyMethod, workload: context.workload)
         add("data", "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
             commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
             rollbackCommands: copy.stopReplication(context.workload))
@@ -223,7 +223,7 @@ struct WorkloadSteps {
 
     private mutating func stateful(_ context: Context) {
         let workload = context.workload
-        let copy = DataCopy(method: context.copyMethod ?? "Velero file-system backup (kopia) and restore", workload: workload)
+        let copy = DataCopy(method: context.copyMethod, workload: workload)
         let paths = mountPaths(context)
         let freeze = copy.freeze(workload)
         let freezeTitle = "Write freeze on the source: stop writes to \(workload.label)"
