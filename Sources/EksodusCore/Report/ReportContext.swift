@@ -184,12 +184,13 @@ struct ReportContext {
                     "notes": compute.notes.map { ["text": $0] }, "eksctl": config?.yaml ?? ""]
         }
         let states = itemsByKey
+        let clusterNames = Dictionary(estates.map { ($0.cluster.id, $0.cluster.name) }, uniquingKeysWith: { first, _ in first })
         context["phases"] = PlanItem.Phase.allCases.map { phase -> [String: Any] in
             ["name": phase.rawValue, "items": plan.items.filter { $0.phase == phase }.map { item -> [String: Any] in
                 let state = states[item.key] ?? .pending
                 let mark = state == .done || state == .skipped ? "x" : " "
                 let suffix = state == .pending || state == .done ? "" : " _(\(state.rawValue.replacingOccurrences(of: "_", with: " ")))_"
-                return ["mark": mark, "key": item.key, "title": item.title, "suffix": suffix, "wave": item.wave.map { "wave \($0) · " } ?? ""]
+                return ["mark": mark, "key": item.key, "title": item.title, "suffix": suffix, "wave": item.wave.map { wave in (item.clusterID.flatMap { clusterNames[$0] }.map { $0 + " " } ?? "") + "wave \(wave) · " } ?? ""]
             }]
         }
         context["runbook"] = runbook(states)
