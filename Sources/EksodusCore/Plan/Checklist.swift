@@ -170,7 +170,7 @@ struct Checklist {
                 var deployAfter: [String] = []
                 var switchAfter: [String] = []
                 for provider in Set(input.graph.edges.filter { $0.consumer == placement.workload }.map(\.provider)).sorted() {
-                    guard let theirs = steps[provider] else { continue }
+                    guard let theirs = steps[provider], (waveOf[provider] ?? 0) <= placement.wave else { continue }
                     if let cycle = cycleOf[placement.workload], cycleOf[provider] == cycle { continue }
                     deployAfter.append(theirs.deploy)
                     if let primary = theirs.primary { switchAfter.append(primary) }
@@ -181,7 +181,7 @@ struct Checklist {
                 }
                 var retireAfter: [String] = []
                 for consumer in Set(input.graph.edges.filter { $0.provider == placement.workload }.map(\.consumer)).sorted() {
-                    if let theirs = steps[consumer] { retireAfter += theirs.switches }
+                    if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
                 let gate = "gate:\(c.name):wave-\(placement.wave)"
                 for index in own.items.indices {
@@ -201,6 +201,7 @@ struct Checklist {
 
             // Waves: images, a go/no-go gate, the workloads' steps, a rollback rehearsal after the first, a closing item.
             let waves = Set(input.placements.map(\.wave)).sorted()
+            let firstApplicationWave = waves.first { $0 > 0 }
             var clusterCloses: [String] = []
             for wave in waves {
                 let members = placed.filter { $0.wave == wave }
@@ -213,10 +214,11 @@ struct Checklist {
                         + copies.map { "skopeo copy --all --preserve-digests \(q("docker://" + $0.image.original)) \(q("docker://" + $0.targetReference))" }
                         + (waveImages.count > copies.count ? ["# \(waveImages.count - copies.count) images come through the pull-through cache on first pull"] : []),
                     rollback: "Nothing to undo: the source registry is untouched")
-                var gateAfter = ["plan:platform:\(c.name)", "plan:observability:\(c.name)", "plan:cicd:\(c.name)", "plan:secrets:\(c.name)"]
+                // Wave 0 (platform agents) may bring the observability stack itself; application waves need it running.
+                var gateAfter = ["plan:platform:\(c.name)", "plan:secrets:\(c.name)"] + (wave > 0 ? ["plan:observability:\(c.name)", "plan:cicd:\(c.name)"] : [])
                 if let previous = waves.last(where: { $0 < wave }) {
                     gateAfter += placed.filter { $0.wave == previous }.flatMap { steps[$0.workload]?.switches ?? [] }
-                    if previous == waves.first { gateAfter.append("rehearsal:\(c.name)") }
+                    if previous == firstApplicationWave { gateAfter.append("rehearsal:\(c.name)") }
                 }
                 add("gate:\(c.name):wave-\(wave)", .cutover, "gate", "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
                     cluster: c.id, wave: wave, after: gateAfter, evidence: workloads.map(\.label).joined(separator: ", "),
@@ -224,7 +226,7 @@ struct Checklist {
                     rollback: "No-go: nothing of this wave has started; record why in the note")
                 for member in members { items += steps[member.workload]?.items ?? [] }
                 let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
-                if wave == waves.first {
+                if wave == firstApplicationWave {
                     add("rehearsal:\(c.name)", .cutover, "rehearsal", "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
                         cluster: c.id, wave: wave, after: switches, evidence: "before any later wave depends on the rollback working",
                         commands: ["eksodus cutover show " + q(switches.first ?? "gate:\(c.name):wave-\(wave)") + "  # follow its rollback, then its commands again"],
@@ -232,7 +234,7 @@ struct Checklist {
                 }
                 let retires = members.compactMap { steps[$0.workload]?.retire }
                 add("close:\(c.name):wave-\(wave)", .cutover, "close", "Close \(c.name) wave \(wave): every source copy of the wave retired, its rollback window over",
-                    cluster: c.id, wave: wave, after: retires + (wave == waves.first ? ["rehearsal:\(c.name)"] : []),
+                    cluster: c.id, wave: wave, after: retires + (wave == firstApplicationWave ? ["rehearsal:\(c.name)"] : []),
                     evidence: "source copies are retired only after their consumers in later waves switched",
                     commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)"],
                     rollback: "Reopen the wave's retire steps and scale the source copies back up")

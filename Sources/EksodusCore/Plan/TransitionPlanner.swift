@@ -168,10 +168,15 @@ public struct TransitionPlanner {
             let graph = DependencyGraph.build(estate, workloads: apps)
             graphs.append(graph)
             let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
-            let planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.map { workload in
+            // Platform agents move in wave 0 with the platform; the applications are ordered into waves 1….
+            let agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, $0) } }
+            let agentIDs = Set(agents.map(\.0.id))
+            var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.filter { !agentIDs.contains($0.id) }.map { workload in
                 WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
                                   complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
+            planned.placements = agents.map { WavePlanner.Placement(workload: $0.0.id, wave: 0, reason: "platform agent (\($0.1)): moves with the platform", cycle: nil) }
+                + planned.placements
             for number in Set(planned.placements.map(\.wave)).sorted() {
                 waves.append(TransitionPlan.Wave(number: number, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
                     .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
