@@ -214,6 +214,18 @@ final class RunbookTests: XCTestCase {
             kind: Service
             metadata: {name: "front\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", namespace: "ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"}
             spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: web, namespace: "ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"}
+            spec:
+              rules:
+              - host: "shop.example.com\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"
+                http:
+                  paths:
+                  - path: /
+                    pathType: Prefix
+                    backend: {service: {name: "front\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", port: {number: 80}}}
             """], test: self)
         let (plan, _) = try plan([folder.path], cluster: "c")
         let steps = plan.items.filter { $0.workloadID != nil }
@@ -236,6 +248,8 @@ final class RunbookTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: canary), "a name ran a command")
         XCTAssertTrue(printed.contains("<ns\(hostile)>"), "the namespace arrives as one word")
         XCTAssertTrue(printed.contains("<deployment/web\(hostile)>"))
+        XCTAssertTrue(steps.contains { $0.step == "traffic" && $0.commands.contains { $0.contains("route53") } }, "the Ingress host gets a DNS switch")
+        XCTAssertTrue(printed.contains("shop.example.com"), "the Route 53 change batch ran through the stub")
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: work.path).allSatisfy { !$0.contains("/") && !$0.contains("'") })
     }
 
@@ -275,5 +289,15 @@ final class RunbookTests: XCTestCase {
         let prodGate = ancestors(of: "gate:prod:wave-1", in: plan)
         XCTAssertFalse(prodGate.contains { $0.hasPrefix("gate:dev:") || $0.hasPrefix("close:dev:") }, "prod's first wave does not wait for dev's waves")
         XCTAssertTrue(plan.items.last?.key == "decommission:sources")
+    }
+
+    func testCodeBlocksCannotBeClosedByTheirContent() {
+        let block = CodeFence.block(["echo 'a ``` b'", "```", "echo ````"])
+        XCTAssertTrue(block.hasPrefix("`````sh\n"), block)
+        XCTAssertTrue(block.hasSuffix("\n`````"), block)
+        let html = MarkdownHTML.convert("# t\n\n" + block + "\n\nafter\n").body
+        XCTAssertEqual(html.components(separatedBy: "<pre><code>").count, 2, html)
+        XCTAssertTrue(html.contains("echo ````\n</code></pre>") || html.contains("echo ````</code></pre>"), html)
+        XCTAssertTrue(html.contains("<p>after</p>"), html)
     }
 }

@@ -143,13 +143,16 @@ struct Checklist {
             let withIdentity = Set(input.identity.map(\.workload))
             let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
             let order = Self.cycleOrder(input.placements, workloads: byID)
+            let exposureIndex = Exposure.Index(input.estate)
+            let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
+            let edgesByProvider = Dictionary(grouping: input.graph.edges, by: \.provider)
             let placed = input.placements.sorted { ($0.wave, order[$0.workload] ?? 0, handles[$0.workload] ?? "") < ($1.wave, order[$1.workload] ?? 0, handles[$1.workload] ?? "") }
             var steps: [Int64: WorkloadSteps] = [:]
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
-                let providerEdges = input.graph.edges.filter { $0.consumer == workload.id }
-                let consumers = Set(input.graph.edges.filter { $0.provider == workload.id && waveOf[$0.consumer] != nil }.map(\.consumer))
+                let providerEdges = edgesByConsumer[workload.id] ?? []
+                let consumers = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
                     .compactMap { byID[$0]?.label }.sorted()
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
                     guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized], entry.method != .none else { return nil }
@@ -157,7 +160,7 @@ struct Checklist {
                 }
                 let context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, estate: input.estate), stateful: profile?.stateful == true, statefulReason: profile?.statefulReason,
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true, statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "))
                 steps[workload.id] = WorkloadSteps.build(context)
@@ -169,7 +172,7 @@ struct Checklist {
                 guard var own = steps[placement.workload] else { continue }
                 var deployAfter: [String] = []
                 var switchAfter: [String] = []
-                for provider in Set(input.graph.edges.filter { $0.consumer == placement.workload }.map(\.provider)).sorted() {
+                for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
                     guard let theirs = steps[provider], (waveOf[provider] ?? 0) <= placement.wave else { continue }
                     if let cycle = cycleOf[placement.workload], cycleOf[provider] == cycle { continue }
                     deployAfter.append(theirs.deploy)
@@ -180,7 +183,7 @@ struct Checklist {
                     previousInCycle[cycle] = placement.workload
                 }
                 var retireAfter: [String] = []
-                for consumer in Set(input.graph.edges.filter { $0.provider == placement.workload }.map(\.consumer)).sorted() {
+                for consumer in Set((edgesByProvider[placement.workload] ?? []).map(\.consumer)).sorted() {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
                 let gate = "gate:\(c.name):wave-\(placement.wave)"
@@ -203,8 +206,9 @@ struct Checklist {
             let waves = Set(input.placements.map(\.wave)).sorted()
             let firstApplicationWave = waves.first { $0 > 0 }
             var clusterCloses: [String] = []
+            let membersByWave = Dictionary(grouping: placed, by: \.wave)
             for wave in waves {
-                let members = placed.filter { $0.wave == wave }
+                let members = membersByWave[wave] ?? []
                 let workloads = members.compactMap { byID[$0.workload] }
                 let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map { ImageReference($0).normalized }).sorted()
                 let copies = waveImages.compactMap { imageEntries[$0] }.filter { $0.method == .copy }
@@ -217,7 +221,7 @@ struct Checklist {
                 // Wave 0 (platform agents) may bring the observability stack itself; application waves need it running.
                 var gateAfter = ["plan:platform:\(c.name)", "plan:secrets:\(c.name)"] + (wave > 0 ? ["plan:observability:\(c.name)", "plan:cicd:\(c.name)"] : [])
                 if let previous = waves.last(where: { $0 < wave }) {
-                    gateAfter += placed.filter { $0.wave == previous }.flatMap { steps[$0.workload]?.switches ?? [] }
+                    gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }
                     if previous == firstApplicationWave { gateAfter.append("rehearsal:\(c.name)") }
                 }
                 add("gate:\(c.name):wave-\(wave)", .cutover, "gate", "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",

@@ -14,15 +14,28 @@ struct Exposure {
 
     var isExternal: Bool { !reasons.isEmpty }
 
-    static func of(_ workload: Estate.Workload, estate: Estate) -> Exposure {
-        let services = estate.services.filter { !$0.selector.isEmpty && $0.resource.namespace == workload.namespace && workload.matches($0.selector) }
+    /// One cluster's Services, Ingresses and ExternalName aliases by namespace, read once for all its workloads.
+    struct Index {
+        var services: [String: [Estate.Service]]
+        var ingresses: [String: [Estate.Ingress]]
+        var aliases: [Estate.Service]
+
+        init(_ estate: Estate) {
+            services = Dictionary(grouping: estate.services.filter { !$0.selector.isEmpty }, by: \.resource.namespace)
+            ingresses = Dictionary(grouping: estate.ingresses, by: \.resource.namespace)
+            aliases = estate.services.filter { $0.type == "ExternalName" }
+        }
+    }
+
+    static func of(_ workload: Estate.Workload, index: Index) -> Exposure {
+        let services = (index.services[workload.namespace] ?? []).filter { workload.matches($0.selector) }
         var reasons: [String] = [], hosts: Set<String> = [], frontends: [(String, String, String)] = [], nodePorts: [String] = []
         let names = Set(services.map(\.resource.name))
         for service in services where service.type == "LoadBalancer" || service.type == "NodePort" {
             reasons.append("Service \(service.resource.namespace)/\(service.resource.name) (\(service.type))")
             frontends.append(("service", service.resource.namespace, service.resource.name))
         }
-        for ingress in estate.ingresses where ingress.resource.namespace == workload.namespace {
+        for ingress in index.ingresses[workload.namespace] ?? [] {
             let rules = ingress.rules.filter { $0.serviceName.map(names.contains) ?? false }
             guard !rules.isEmpty else { continue }
             let ruleHosts = rules.compactMap(\.host).filter { !$0.isEmpty }
@@ -30,7 +43,7 @@ struct Exposure {
             hosts.formUnion(ruleHosts)
             frontends.append(("ingress", ingress.resource.namespace, ingress.resource.name))
         }
-        for alias in estate.services where alias.type == "ExternalName" {
+        for alias in index.aliases where !names.isEmpty {
             guard let target = alias.resource.body["spec", "externalName"]?.string else { continue }
             let aliased = ServiceReferences.find(in: target, key: "host", namespace: alias.resource.namespace) { namespace, name in
                 namespace == workload.namespace && names.contains(name)

@@ -55,11 +55,22 @@ struct WorkloadSteps {
         ShellQuote.fileName([context.clusterName, context.workload.namespace, context.workload.kind.lowercased(), context.workload.name], suffix: suffix)
     }
 
+    /// What a new cluster refuses or must set itself: a Job's generated selector and labels, a Pod's node.
+    static func kindStrip(_ kind: String) -> String {
+        switch kind {
+        case "Job": return " | del(.spec.selector, .spec.template.metadata.labels[\"controller-uid\"], .spec.template.metadata.labels[\"batch.kubernetes.io/controller-uid\"], .spec.template.metadata.labels[\"job-name\"], .spec.template.metadata.labels[\"batch.kubernetes.io/job-name\"])"
+        case "Pod": return " | del(.spec.nodeName)"
+        default: return ""
+        }
+    }
+
     /// Exports the source object without its server-set fields into `file`.
     static func export(_ context: Context, to file: String) -> String {
         let workload = context.workload
+        let filter = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)"
+            + kindStrip(workload.kind)
         return Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("get \(Kubectl.ref(workload, on: .source)) -o json")
-            + " | jq \(jqStrip) > \(ShellQuote.word(file))"
+            + " | jq \(ShellQuote.word(filter)) > \(ShellQuote.word(file))"
     }
 
     static func deployCommands(_ context: Context, suspended: Bool = false) -> [String] {
@@ -124,7 +135,7 @@ struct WorkloadSteps {
             let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
             add("redirect", "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
-                commands: [eks("expose \(Kubectl.ref(workload, on: .eks)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
+                commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
                             + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
                            "EKS_ENDPOINT=$(" + eks("get service \(ShellQuote.word(crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
                            source("get service \(ShellQuote.word(name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",

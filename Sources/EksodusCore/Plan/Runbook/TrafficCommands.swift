@@ -33,7 +33,8 @@ enum TrafficCommands {
 
     static func switchCommands(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
-        if let frontend = exposure.frontends.first {
+        // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer or NodePort Service an NLB.
+        if let frontend = exposure.frontends.first(where: { $0.kind == "ingress" }) ?? exposure.frontends.first {
             commands.append(frontendAddress(frontend))
             for host in hosts(exposure) {
                 commands.append(upsert(host: host, ttl: 60, to: "EKS_LB"))
