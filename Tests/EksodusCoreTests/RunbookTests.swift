@@ -189,7 +189,7 @@ final class RunbookTests: XCTestCase {
             spec: {selector: {app: store}, ports: [{port: 5432}]}
             """], test: self)
         let (plan, _) = try plan([folder.path])
-        XCTAssertEqual(plan.cycles.count, 1)
+        XCTAssertEqual(plan.cycles, [["Deployment/shop/store", "Deployment/shop/api"]], "the plan states the order: the database first")
         assertAcyclic(plan, "cycle")
         let api = try item("deploy:src/shop/api", in: plan), store = try item("deploy:src/shop/store", in: plan)
         XCTAssertTrue(api.prerequisites.contains(store.key), "the database moves first: \(api.prerequisites)")

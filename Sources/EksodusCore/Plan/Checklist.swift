@@ -276,10 +276,15 @@ struct Checklist {
         var order: [Int64: Int] = [:]
         for placement in placements where placement.cycle != nil {
             guard let workload = workloads[placement.workload] else { continue }
-            let names = workload.containers.compactMap(\.image).map { String($0.split(separator: "/").last ?? "").lowercased() }
-            order[placement.workload] = names.contains { name in WorkloadProfile.databaseImages.contains { name.hasPrefix($0) } } ? 0 : 1
+            order[placement.workload] = isDatabase(workload) ? 0 : 1
         }
         return order
+    }
+
+    /// Whether one of the workload's images is a database (`WorkloadProfile.databaseImages`).
+    static func isDatabase(_ workload: Estate.Workload) -> Bool {
+        let names = workload.containers.compactMap(\.image).map { String($0.split(separator: "/").last ?? "").lowercased() }
+        return names.contains { name in WorkloadProfile.databaseImages.contains { name.hasPrefix($0) } }
     }
 
     static func unique(_ keys: [String]) -> [String] {

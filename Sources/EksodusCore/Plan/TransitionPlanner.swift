@@ -182,7 +182,11 @@ public struct TransitionPlanner {
                     .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
-            cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
+            // A cycle's members move together in the order the runbook follows: databases first, then by name.
+            let byID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            cycles += planned.cycles.map { members in
+                members.compactMap { byID[$0] }.sorted { (Checklist.isDatabase($0) ? 0 : 1, $0.label) < (Checklist.isDatabase($1) ? 0 : 1, $1.label) }.map(\.label)
+            }
             let compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference, region: request.region)
             computePlans.append(compute)
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])

@@ -161,7 +161,7 @@ struct ReportContext {
             for workload in wave.workloads { table.rows.append([.text(workload.label), .text(workload.reason)]) }
             return ["number": wave.number, "cluster": wave.cluster, "table": MarkdownTable.render(table)]
         }
-        context["cycles"] = plan.cycles.map { ["members": $0.joined(separator: " ↔ ")] }
+        context["cycles"] = plan.cycles.map { ["members": $0.joined(separator: ", then ")] }
         var dependencies = Table(columns: ["cluster", "consumer", "provider", "evidence"])
         for dependency in plan.dependencies {
             dependencies.rows.append([.text(dependency.cluster), .text(dependency.consumer), .text(dependency.provider), .text(dependency.evidence)])

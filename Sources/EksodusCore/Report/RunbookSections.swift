@@ -10,8 +10,10 @@ enum RunbookSections {
                 title = "Before the waves: \(item.phase == .assessment ? "assessment" : "landing zone, clusters and platform")"
             } else if let wave = item.wave, let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
                 title = "\(cluster) · wave \(wave)"
+            } else if let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
+                title = "\(cluster) · after its waves"
             } else {
-                title = "After the waves"
+                title = "After every cluster's waves"
             }
             if let position = index[title] { sections[position].items.append(item) } else {
                 index[title] = sections.count

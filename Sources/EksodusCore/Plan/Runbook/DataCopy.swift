@@ -66,6 +66,13 @@ struct DataCopy {
         case "kafka":
             return ["# run MirrorMaker 2 from the source brokers ($SOURCE_BOOTSTRAP) to the EKS ones",
                     Self.exec(workload, on: .eks, "connect-mirror-maker.sh /etc/kafka/mm2.properties")]
+        case "etcd":
+            return [Self.execDirect(workload, on: .source, "etcdctl member add eks-0 --peer-urls=\"$EKS_PEER_URL\"")]
+        case "zookeeper":
+            return ["# start the EKS servers with the source ensemble in their server list, then add them (dynamic reconfiguration):",
+                    Self.execDirect(workload, on: .source, "zkCli.sh reconfig -add \"$EKS_SERVER_SPEC\"")]
+        case "minio":
+            return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local")]
         case "elasticsearch", "opensearch":
             return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
                     Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore\"")]
@@ -154,6 +161,11 @@ struct DataCopy {
         case "elasticsearch", "opensearch":
             return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
                     Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore\"")]
+        case "kafka": return ["# once MirrorMaker 2 shows no lag, stop it; consumers resume from the translated offsets on EKS",
+                              Self.execDirect(workload, on: .eks, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups")]
+        case "etcd": return [Self.execDirect(workload, on: .source, "etcdctl member remove \"$SOURCE_MEMBER_ID\"") + "  # each source member, one by one"]
+        case "zookeeper": return [Self.execDirect(workload, on: .eks, "zkCli.sh reconfig -remove \"$SOURCE_SERVER_IDS\"")]
+        case "minio": return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local") + "  # the final pass, writes stopped"]
         default: return ["aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  # the final incremental pass, writes stopped"]
         }
     }

@@ -170,7 +170,8 @@ struct WorkloadSteps {
             add("scaledown", "Scale \(workload.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
                 commands: ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
-                rollback: "Scale it back up on the source (and switch back)",
+                rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
+                                           : "Scale it back up on the source (and switch back)",
                 rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
             retire = Self.key("scaledown", context)
         } else {
