@@ -300,4 +300,28 @@ final class RunbookTests: XCTestCase {
         XCTAssertTrue(html.contains("echo ````\n</code></pre>") || html.contains("echo ````</code></pre>"), html)
         XCTAssertTrue(html.contains("<p>after</p>"), html)
     }
+
+    func testTheCutoverReportReadsAsARunbookWithEveryStepsCommandsAndRollback() throws {
+        let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let database = try AppDatabase.open(path: demo.databasePath)
+        let report = try XCTUnwrap(try ReportRenderer(database: database, now: fixedNow).render(.cutover, format: .markdown).first).text
+        let keys = try strings(database, "SELECT key FROM plan_item WHERE obsolete = 0 ORDER BY position")
+        let headings = report.split(separator: "\n").filter { $0.hasPrefix("#### ") }
+        XCTAssertEqual(headings.count, keys.count, "one step per item")
+        XCTAssertEqual(report.components(separatedBy: "\nRollback: ").count - 1, keys.count, "a rollback per step")
+        XCTAssertGreaterThanOrEqual(report.components(separatedBy: "```sh\n").count - 1, keys.count, "commands per step")
+        // Per cluster and wave: its section, its gate first, then its steps in an order that respects their prerequisites.
+        for wave in demo.plan.waves {
+            let section = try XCTUnwrap(report.range(of: "### \(wave.cluster) · wave \(wave.number)\n"), "\(wave.cluster) wave \(wave.number)")
+            let gate = try XCTUnwrap(report.range(of: "**Go/no-go gate:** `gate:\(wave.cluster):wave-\(wave.number)`", range: section.upperBound..<report.endIndex))
+            XCTAssertLessThan(report.distance(from: section.upperBound, to: gate.lowerBound), 200)
+        }
+        var seen: Set<String> = []
+        let prerequisites = Dictionary(demo.plan.items.map { ($0.key, $0.prerequisites) }, uniquingKeysWith: { first, _ in first })
+        for heading in headings {
+            let key = heading.split(separator: "`").dropFirst().first.map(String.init) ?? ""
+            for prerequisite in prerequisites[key] ?? [] { XCTAssertTrue(seen.contains(prerequisite), "\(key) is listed before \(prerequisite)") }
+            seen.insert(key)
+        }
+    }
 }

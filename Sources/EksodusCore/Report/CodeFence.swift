@@ -11,6 +11,18 @@ enum CodeFence {
         return "\(fence)\(language)\n\(body)\n\(fence)"
     }
 
+    /// `text` as inline code, delimited by more backticks than any run inside it (padded when it starts or ends with one).
+    static func inline(_ text: String) -> String {
+        var longest = 0, run = 0
+        for character in text {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let ticks = String(repeating: "`", count: longest + 1)
+        let padding = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return ticks + padding + text + padding + ticks
+    }
+
     /// The fence a line opens (its leading backticks, at least three), or nil.
     static func opening(_ line: String) -> String? {
         let ticks = line.prefix { $0 == "`" }

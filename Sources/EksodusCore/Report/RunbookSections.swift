@@ -4,34 +4,45 @@ enum RunbookSections {
     static func build(_ items: [PlanItem], states: [String: ItemState], clusterNames: [Int64: String]) -> [[String: Any]] {
         var sections: [(title: String, items: [PlanItem])] = []
         var index: [String: Int] = [:]
-        for item in items {
-            let title: String
+        func naturalTitle(_ item: PlanItem) -> String {
             if item.phase != .cutover {
-                title = "Before the waves: \(item.phase == .assessment ? "assessment" : "landing zone, clusters and platform")"
+                return "Before the waves: \(item.phase == .assessment ? "assessment" : "landing zone, clusters and platform")"
             } else if let wave = item.wave, let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
-                title = "\(cluster) · wave \(wave)"
+                return "\(cluster) · wave \(wave)"
             } else if let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
-                title = "\(cluster) · after its waves"
-            } else {
-                title = "After every cluster's waves"
+                return "\(cluster) · after its waves"
             }
-            if let position = index[title] { sections[position].items.append(item) } else {
-                index[title] = sections.count
-                sections.append((title, [item]))
-            }
+            return "After every cluster's waves"
         }
+        for item in items where index[naturalTitle(item)] == nil {
+            index[naturalTitle(item)] = sections.count
+            sections.append((naturalTitle(item), []))
+        }
+        // Read top to bottom, the runbook must be executable: a step is listed in the latest section its prerequisites reach
+        // (a provider's scale-down waits in the section of its last consumer's switch). Items come in topological order.
+        var placedIn: [String: Int] = [:]
+        var movedFrom: [String: String] = [:]
+        for item in items {
+            let natural = index[naturalTitle(item)] ?? 0
+            let section = item.prerequisites.compactMap { placedIn[$0] }.reduce(natural, max)
+            placedIn[item.key] = section
+            if section != natural { movedFrom[item.key] = sections[natural].title }
+            sections[section].items.append(item)
+        }
+        sections = sections.filter { !$0.items.isEmpty }
         return sections.map { section -> [String: Any] in
             var context: [String: Any] = ["title": section.title]
             if let gate = section.items.first(where: { $0.step == "gate" }) {
-                context["gate"] = ["key": gate.key, "title": gate.title, "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
+                context["gate"] = ["key": CodeFence.inline(gate.key), "title": gate.title, "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
             }
             context["steps"] = section.items.enumerated().map { number, item -> [String: Any] in
                 let state = states[item.key] ?? .pending
-                var step: [String: Any] = ["number": number + 1, "key": item.key, "title": item.title,
+                var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.key), "title": item.title,
                                            "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
                                            "rollback": item.rollback]
-                if !item.prerequisites.isEmpty { step["waitsFor"] = item.prerequisites.map { "`\($0)`" }.joined(separator: ", ") }
+                if !item.prerequisites.isEmpty { step["waitsFor"] = item.prerequisites.map(CodeFence.inline).joined(separator: ", ") }
                 if !item.evidence.isEmpty { step["evidence"] = item.evidence }
+                if let from = movedFrom[item.key] { step["from"] = from }
                 if !item.commands.isEmpty { step["commands"] = CodeFence.block(item.commands) }
                 if !item.rollbackCommands.isEmpty { step["rollbackCommands"] = CodeFence.block(item.rollbackCommands) }
                 return step
