@@ -324,4 +324,51 @@ final class RunbookTests: XCTestCase {
             seen.insert(key)
         }
     }
+
+    func testPlatformAgentsAndWhatTheyCallMoveInWaveZeroBeforeTheApplications() throws {
+        let folder = try writeManifests(["logging.yaml": """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: shipper, namespace: logging}
+            spec:
+              selector: {matchLabels: {app: shipper}}
+              template:
+                metadata: {labels: {app: shipper}}
+                spec:
+                  containers:
+                  - name: fluent-bit
+                    image: fluent/fluent-bit:3.0
+                    env: [{name: FLUENT_ELASTICSEARCH_HOST, value: logs.logging}]
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: logs, namespace: logging}
+            spec:
+              selector: {matchLabels: {app: logs}}
+              template:
+                metadata: {labels: {app: logs}}
+                spec: {containers: [{name: es, image: "docker.elastic.co/elasticsearch/elasticsearch:8.13.0"}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: logs, namespace: logging}
+            spec: {selector: {app: logs}, ports: [{port: 9200}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: shop, namespace: shop}
+            spec:
+              selector: {matchLabels: {app: shop}}
+              template:
+                metadata: {labels: {app: shop}}
+                spec: {containers: [{name: shop, image: "shop/web:1"}]}
+            """], test: self)
+        let (plan, _) = try plan([folder.path])
+        let wave0 = try XCTUnwrap(plan.waves.first { $0.number == 0 }).workloads.map(\.label)
+        XCTAssertEqual(wave0.sorted(), ["DaemonSet/logging/shipper", "StatefulSet/logging/logs"])
+        XCTAssertEqual(plan.waves.first { $0.workloads.contains { $0.label == "Deployment/shop/shop" } }?.number, 1)
+        XCTAssertTrue(ancestors(of: "gate:src:wave-1", in: plan).contains("verify:src/logging/shipper"), "applications wait for the platform agents")
+        XCTAssertTrue(try item("deploy:src/logging/shipper", in: plan).prerequisites.contains("deploy:src/logging/logs"))
+        assertAcyclic(plan, "platform agents")
+    }
 }

@@ -169,8 +169,19 @@ public struct TransitionPlanner {
             graphs.append(graph)
             let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
             // Platform agents move in wave 0 with the platform; the applications are ordered into waves 1….
-            let agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, $0) } }
-            let agentIDs = Set(agents.map(\.0.id))
+            var agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, $0) } }
+            var agentIDs = Set(agents.map(\.0.id))
+            // What an agent calls (the log store a shipper writes to) must be there before it: it joins the platform too.
+            let appsByID = Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var queue = agents.map(\.0)
+            while let agent = queue.popLast() {
+                for provider in graph.providers(of: agent.id).sorted() where !agentIDs.contains(provider) {
+                    guard let workload = appsByID[provider] else { continue }
+                    agentIDs.insert(provider)
+                    agents.append((workload, "called by the platform agent \(agent.label)"))
+                    queue.append(workload)
+                }
+            }
             var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.filter { !agentIDs.contains($0.id) }.map { workload in
                 WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
                                   complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
