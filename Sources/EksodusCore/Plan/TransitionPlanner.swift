@@ -169,7 +169,7 @@ public struct TransitionPlanner {
             graphs.append(graph)
             let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
             // Platform agents move in wave 0 with the platform; the applications are ordered into waves 1….
-            var agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, $0) } }
+            var agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, "platform agent (\($0))") } }
             var agentIDs = Set(agents.map(\.0.id))
             // What an agent calls (the log store a shipper writes to) must be there before it: it joins the platform too.
             let appsByID = Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -186,7 +186,7 @@ public struct TransitionPlanner {
                 WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
                                   complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
-            planned.placements = agents.map { WavePlanner.Placement(workload: $0.0.id, wave: 0, reason: "platform agent (\($0.1)): moves with the platform", cycle: nil) }
+            planned.placements = agents.map { WavePlanner.Placement(workload: $0.0.id, wave: 0, reason: "\($0.1): moves with the platform", cycle: nil) }
                 + planned.placements
             for number in Set(planned.placements.map(\.wave)).sorted() {
                 waves.append(TransitionPlan.Wave(number: number, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
