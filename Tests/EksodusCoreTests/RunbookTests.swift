@@ -49,6 +49,17 @@ final class RunbookTests: XCTestCase {
         }
     }
 
+    /// Whether bash reads the lines without a syntax error (`bash -n`: nothing runs).
+    func bashParses(_ lines: [String]) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-n", "-c", lines.joined(separator: "\n")]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
     func testSockShopUserDBIsScaledDownOnlyAfterUserSwitched() throws {
         let (plan, _) = try plan([try fixture("02-sock-shop")])
         let scaledown = try item("scaledown:src/sock-shop/user-db", in: plan)
@@ -147,6 +158,11 @@ final class RunbookTests: XCTestCase {
                 XCTAssertFalse(item.commands.isEmpty, "\(name): \(item.key) has no command")
                 XCTAssertFalse(item.rollback.isEmpty, "\(name): \(item.key) has no rollback")
             }
+            // One bash for the whole plan; on a syntax error, name the item.
+            if !(try bashParses(plan.items.flatMap { $0.commands + $0.rollbackCommands })) {
+                let broken = try plan.items.first { try !bashParses($0.commands + $0.rollbackCommands) }
+                XCTFail("\(name): \(broken?.key ?? "?") does not parse: \(broken?.commands ?? [])")
+            }
         }
     }
 
@@ -226,14 +242,27 @@ final class RunbookTests: XCTestCase {
                   - path: /
                     pathType: Prefix
                     backend: {service: {name: "front\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", port: {number: 80}}}
-            """], test: self)
+            """, "kinds.yaml": ["StatefulSet", "CronJob", "DaemonSet", "Job", "Pod"].map { kind in
+                let name = "\(kind.lowercased())\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"
+                let container = "{name: \"\(name)\", image: \"\(kind == "StatefulSet" ? "postgres:16" : "registry.example.com/job:1")\", volumeMounts: [{name: data, mountPath: \"/data\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"}], ports: [{containerPort: 9100, hostPort: 9100}]}"
+                let pod = "{containers: [\(container)], restartPolicy: \(kind == "Job" || kind == "CronJob" ? "Never" : "Always"), volumes: [{name: data, persistentVolumeClaim: {claimName: \"claim\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"}}]}"
+                let metadata = "metadata: {name: \"\(name)\", namespace: \"ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"}"
+                switch kind {
+                case "Pod": return "apiVersion: v1\nkind: Pod\n\(metadata)\nspec: \(pod)\n"
+                case "CronJob": return "apiVersion: batch/v1\nkind: CronJob\n\(metadata)\nspec: {schedule: \"0 1 * * *\", jobTemplate: {spec: {template: {spec: \(pod)}}}}\n"
+                case "Job": return "apiVersion: batch/v1\nkind: Job\n\(metadata)\nspec: {template: {spec: \(pod)}}\n"
+                default: return "apiVersion: apps/v1\nkind: \(kind)\n\(metadata)\nspec: {selector: {matchLabels: {app: \(kind.lowercased())}}, template: {metadata: {labels: {app: \(kind.lowercased())}}, spec: \(pod)}}\n"
+                }
+            }.joined(separator: "---\n")], test: self)
         let (plan, _) = try plan([folder.path], cluster: "c")
         let steps = plan.items.filter { $0.workloadID != nil }
-        XCTAssertGreaterThan(steps.count, 4)
+        XCTAssertEqual(Set(steps.compactMap { step in ["StatefulSet", "CronJob", "DaemonSet", "Job", "Pod", "Deployment"].first { step.title.contains($0 + "/") } }).count, 6,
+                       "every kind's template is exercised")
+        XCTAssertTrue(steps.contains { $0.step == "promote" } && steps.contains { $0.step == "enable" } && steps.contains { $0.step == "decide" })
         // Every command runs in bash against stubs that print their arguments: the names arrive whole and nothing else runs.
         let stubs = ["kubectl", "oc", "jq", "aws", "velero", "skopeo", "mv", "eksodus", "helm", "eksctl", "argocd"]
             .map { "\($0)() { printf '<%s>\\n' \"$@\"; }" }.joined(separator: "\n")
-        let script = stubs + "\nSOURCE_CONTEXT=src EKS_CONTEXT=eks\n" + steps.flatMap { $0.commands + $0.rollbackCommands }.joined(separator: "\n") + "\n"
+        let script = stubs + "\nSOURCE_CONTEXT=src EKS_CONTEXT=eks\n" + steps.flatMap { $0.commands + $0.rollbackCommands }.joined(separator: "\n") + "\necho eksodus-end\n"
         let work = try temporaryFolder(self)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -245,6 +274,7 @@ final class RunbookTests: XCTestCase {
         try process.run()
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        XCTAssertTrue(printed.hasSuffix("eksodus-end\n"), "every line parsed and ran: \(printed.suffix(300))")
         XCTAssertFalse(FileManager.default.fileExists(atPath: canary), "a name ran a command")
         XCTAssertTrue(printed.contains("<ns\(hostile)>"), "the namespace arrives as one word")
         XCTAssertTrue(printed.contains("<deployment/web\(hostile)>"))
