@@ -28,7 +28,7 @@ extension OutputFormat {
 struct CutoverStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Progress per phase, wave and workload; blocked items; what can start now.")
 
-    @Option(help: "Only this wave.") var wave: Int?
+    @Option(help: "Only this wave (waves are numbered per cluster: combine with --cluster).") var wave: Int?
     @Option(help: "Only this cluster.") var cluster: String?
     @Option(help: "Only this phase: assessment, plan or cutover.") var phase: String?
     @Option(name: [.short, .customLong("output")], help: "table or json.") var output: OutputFormat = .table
