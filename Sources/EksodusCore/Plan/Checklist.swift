@@ -128,7 +128,7 @@ struct Checklist {
             add("plan:platform:\(c.name)", .plan, "platform", "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
                 after: platformAfter + ["plan:secrets:\(c.name)"], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
                 commands: namespaces.prefix(25).map { eks("create namespace \(q($0))") }
-                    + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(WorkloadSteps.jqStrip.replacingOccurrences(of: "del(", with: ".items[] |= del(")) | " + eks("apply -f -")],
+                    + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
                 rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.prefix(25).map { eks("delete namespace \(q($0))") })
         }
 

@@ -31,7 +31,9 @@ struct WorkloadSteps {
 
     static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
     static let suspendFalse = ShellQuote.word("{\"spec\":{\"suspend\":false}}")
-    static let jqStrip = ShellQuote.word("del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)")
+    /// The jq filter that drops what the source's API server set on an exported object.
+    static let serverFields = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)"
+    static let jqStrip = ShellQuote.word(serverFields)
 
     static func build(_ context: Context) -> WorkloadSteps {
         var steps = WorkloadSteps()
@@ -67,8 +69,7 @@ struct WorkloadSteps {
     /// Exports the source object without its server-set fields into `file`.
     static func export(_ context: Context, to file: String) -> String {
         let workload = context.workload
-        let filter = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)"
-            + kindStrip(workload.kind)
+        let filter = serverFields + kindStrip(workload.kind)
         return Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("get \(Kubectl.ref(workload, on: .source)) -o json")
             + " | jq \(ShellQuote.word(filter)) > \(ShellQuote.word(file))"
     }
@@ -314,7 +315,6 @@ struct WorkloadSteps {
             evidence: context.deployEvidence,
             commands: [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.status.succeeded} {.status.completionTime}{\"\\n\"}'")],
             rollback: "Nothing to undo: a decision (record it in the note)")
-        entry = Self.key("decide", context)
         let before = dataBeforeDeploy(context)
         entry = Self.key("decide", context)
         add("deploy", "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: ["decide"] + before,
