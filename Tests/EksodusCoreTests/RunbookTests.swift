@@ -214,39 +214,41 @@ final class RunbookTests: XCTestCase {
 
     func testHostileNamesCannotBreakOutOfTheCommands() throws {
         let canary = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-canary-\(UUID().uuidString)").path
-        let hostile = "x'$(touch \(canary))`touch \(canary)`\"; touch \(canary); '"
+        let hostile = "x'$(touch \(canary))`touch \(canary)`\"; touch \(canary); '\ntouch \(canary)\n"
+        let yaml = hostile.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        XCTAssertEqual(ShellQuote.comment("copy\ntouch \(canary)\r"), "# copy touch \(canary) ", "a comment cannot end early")
         let folder = try writeManifests(["hostile.yaml": """
             apiVersion: apps/v1
             kind: Deployment
-            metadata: {name: "web\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", namespace: "ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"}
+            metadata: {name: "web\(yaml)", namespace: "ns\(yaml)"}
             spec:
               selector: {matchLabels: {app: web}}
               template:
                 metadata: {labels: {app: web}}
                 spec:
-                  containers: [{name: "c\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", image: "registry.example.com/web:1"}]
+                  containers: [{name: "c\(yaml)", image: "registry.example.com/web:1"}]
             ---
             apiVersion: v1
             kind: Service
-            metadata: {name: "front\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", namespace: "ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"}
+            metadata: {name: "front\(yaml)", namespace: "ns\(yaml)"}
             spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
             ---
             apiVersion: networking.k8s.io/v1
             kind: Ingress
-            metadata: {name: web, namespace: "ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"}
+            metadata: {name: web, namespace: "ns\(yaml)"}
             spec:
               rules:
-              - host: "shop.example.com\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"
+              - host: "shop.example.com\(yaml)"
                 http:
                   paths:
                   - path: /
                     pathType: Prefix
-                    backend: {service: {name: "front\(hostile.replacingOccurrences(of: "\"", with: "\\\""))", port: {number: 80}}}
+                    backend: {service: {name: "front\(yaml)", port: {number: 80}}}
             """, "kinds.yaml": ["StatefulSet", "CronJob", "DaemonSet", "Job", "Pod"].map { kind in
-                let name = "\(kind.lowercased())\(hostile.replacingOccurrences(of: "\"", with: "\\\""))"
-                let container = "{name: \"\(name)\", image: \"\(kind == "StatefulSet" ? "postgres:16" : "registry.example.com/job:1")\", volumeMounts: [{name: data, mountPath: \"/data\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"}], ports: [{containerPort: 9100, hostPort: 9100}]}"
-                let pod = "{containers: [\(container)], restartPolicy: \(kind == "Job" || kind == "CronJob" ? "Never" : "Always"), volumes: [{name: data, persistentVolumeClaim: {claimName: \"claim\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"}}]}"
-                let metadata = "metadata: {name: \"\(name)\", namespace: \"ns\(hostile.replacingOccurrences(of: "\"", with: "\\\""))\"}"
+                let name = "\(kind.lowercased())\(yaml)"
+                let container = "{name: \"\(name)\", image: \"\(kind == "StatefulSet" ? "postgres:16" : "registry.example.com/job:1")\", volumeMounts: [{name: data, mountPath: \"/data\(yaml)\"}], ports: [{containerPort: 9100, hostPort: 9100}]}"
+                let pod = "{containers: [\(container)], restartPolicy: \(kind == "Job" || kind == "CronJob" ? "Never" : "Always"), volumes: [{name: data, persistentVolumeClaim: {claimName: \"claim\(yaml)\"}}]}"
+                let metadata = "metadata: {name: \"\(name)\", namespace: \"ns\(yaml)\"}"
                 switch kind {
                 case "Pod": return "apiVersion: v1\nkind: Pod\n\(metadata)\nspec: \(pod)\n"
                 case "CronJob": return "apiVersion: batch/v1\nkind: CronJob\n\(metadata)\nspec: {schedule: \"0 1 * * *\", jobTemplate: {spec: {template: {spec: \(pod)}}}}\n"

@@ -263,7 +263,7 @@ struct Checklist {
                 after: closes, evidence: "every wave of every cluster closed",
                 commands: clusters.flatMap { input -> [String] in
                     let name = input.estate.cluster.name
-                    return ["kubectl --context \"$SOURCE_CONTEXT\" get deploy,sts,ds,cronjob -A  # on \(q(name)): nothing may still serve",
+                    return ["kubectl --context \"$SOURCE_CONTEXT\" get deploy,sts,ds,cronjob -A  " + ShellQuote.comment("on \(name): nothing may still serve"),
                             "velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(q(ShellQuote.fileName(["final", name], suffix: ""))) --wait"]
                 },
                 rollback: "None once the machines are gone: keep the final backups until the retention period ends")

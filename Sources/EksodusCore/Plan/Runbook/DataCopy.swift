@@ -88,8 +88,8 @@ struct DataCopy {
                             + (selector.isEmpty ? "" : " --selector \(ShellQuote.word(selector))") + " --default-volumes-to-fs-backup --wait",
                         "velero --kubecontext \"$EKS_CONTEXT\" restore create --from-backup \(backup) --wait"]
             }
-            return ["# \(method)"] + mountPaths.map { path in
-                "aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  # " + ShellQuote.word(path)
+            return [ShellQuote.comment(method)] + mountPaths.map { path in
+                "aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  " + ShellQuote.comment("for " + path)
             }
         }
     }
@@ -144,7 +144,7 @@ struct DataCopy {
                          source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                         [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
             }
-            return (["# announce the maintenance window and stop the application's writes to " + ShellQuote.word(workload.label)],
+            return ([ShellQuote.comment("announce the maintenance window and stop the application's writes to " + workload.label)],
                     ["# lift the maintenance window on the source"])
         }
     }

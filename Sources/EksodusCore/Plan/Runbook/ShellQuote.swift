@@ -6,6 +6,11 @@ enum ShellQuote {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// A `#` comment; line breaks become spaces, so nothing after them can run as a command.
+    static func comment(_ text: String) -> String {
+        "# " + String(text.map { $0.isNewline ? " " : $0 })
+    }
+
     /// A file name made from manifest names: only ASCII letters, digits, `-` and `_` survive, so it never leaves the folder.
     static func fileName(_ parts: [String], suffix: String = ".yaml") -> String {
         let name = String(parts.joined(separator: "-").map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
