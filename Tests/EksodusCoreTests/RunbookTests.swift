@@ -403,4 +403,20 @@ final class RunbookTests: XCTestCase {
         XCTAssertTrue(try item("deploy:src/logging/shipper", in: plan).prerequisites.contains("deploy:src/logging/logs"))
         assertAcyclic(plan, "platform agents")
     }
+
+    func testAnOldGlobalImageItemHandsItsStateToThePerClusterOne() throws {
+        let (_, database) = try plan([try fixture("02-sock-shop")])
+        // As an older eksodus stored it: one global images:wave-N item per wave, ticked off.
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE plan_item SET key = 'images:wave-' || wave, state = 'done', state_note = 'copied with skopeo' WHERE key LIKE 'images:src:wave-%'")
+        }
+        let (replanned, _) = try plan([], database: database)
+        XCTAssertGreaterThan(replanned.added, 0)
+        let waves = try strings(database, "SELECT key FROM plan_item WHERE key LIKE 'images:src:wave-%'")
+        XCTAssertFalse(waves.isEmpty)
+        XCTAssertEqual(Set(try strings(database, "SELECT state FROM plan_item WHERE key LIKE 'images:src:wave-%'")), ["done"])
+        XCTAssertEqual(try strings(database, "SELECT state_note FROM plan_item WHERE key = 'images:src:wave-1'"), ["carried over from images:wave-1: copied with skopeo"])
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM event WHERE note LIKE 'carried over from images:wave-%'"), waves.count)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM plan_item WHERE key LIKE 'images:wave-%' AND obsolete = 1"), waves.count)
+    }
 }

@@ -234,6 +234,7 @@ public struct TransitionPlanner {
             planID = db.lastInsertedRowID
         }
         guard let planID else { throw DatabaseError(message: "plan \(request.name) was not stored") }
+        let previousWaves = try RenamedImageItems.previousWaves(db, planID: planID)
         try db.execute(sql: "DELETE FROM plan_workload WHERE plan_id = ?", arguments: [planID])
         try db.execute(sql: "DELETE FROM plan_dependency WHERE plan_id = ?", arguments: [planID])
         for (placement, offset) in plan.placements {
@@ -274,6 +275,7 @@ public struct TransitionPlanner {
                 """, arguments: [planID, now, note, planID, item.key])
         }
         let current = Set(items.map(\.key))
+        try RenamedImageItems.carryOver(db, planID: planID, items: items, added: current.subtracting(previous), previousWaves: previousWaves, now: now)
         for key in previous.subtracting(current).sorted() {
             try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
         }
