@@ -66,6 +66,11 @@ final class RunbookTests: XCTestCase {
         let userSwitch = plan.items.filter { $0.key.hasSuffix(":src/sock-shop/user") && ["traffic", "verify", "redirect"].contains($0.step) }.map(\.key)
         XCTAssertFalse(userSwitch.isEmpty)
         for key in userSwitch { XCTAssertTrue(scaledown.prerequisites.contains(key), "\(scaledown.prerequisites) lacks \(key)") }
+        // user-db's wave cannot close while user, a later wave, still reads from the source copy.
+        let wave = try XCTUnwrap(scaledown.wave)
+        XCTAssertLessThan(wave, try XCTUnwrap(item("deploy:src/sock-shop/user", in: plan).wave))
+        let closing = ancestors(of: "close:src:wave-\(wave)", in: plan)
+        for key in userSwitch { XCTAssertTrue(closing.contains(key), "close:src:wave-\(wave) does not wait for \(key)") }
     }
 
     func demoPlan() throws -> TransitionPlan {
@@ -418,5 +423,24 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(try strings(database, "SELECT state_note FROM plan_item WHERE key = 'images:src:wave-1'"), ["carried over from images:wave-1: copied with skopeo"])
         XCTAssertEqual(try count(database, "SELECT count(*) FROM event WHERE note LIKE 'carried over from images:wave-%'"), waves.count)
         XCTAssertEqual(try count(database, "SELECT count(*) FROM plan_item WHERE key LIKE 'images:wave-%' AND obsolete = 1"), waves.count)
+    }
+
+    func testTheDemoRunbookPassesShellcheck() throws {
+        guard let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("shellcheck is not installed (.ci/run installs it)")
+        }
+        let plan = try demoPlan()
+        let file = try temporaryFolder(self).appendingPathComponent("runbook.sh")
+        let lines = ["#!/usr/bin/env bash"] + plan.items.flatMap { $0.commands + $0.rollbackCommands }
+        try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: shellcheck)
+        process.arguments = [file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, report)
     }
 }
