@@ -7,10 +7,10 @@ struct CutoverCommand: ParsableCommand {
         commandName: "cutover",
         abstract: "Phase three: track the plan's checklist item by item, with an audit trail.",
         discussion: """
-        Items are addressed by id, by key (deploy:prod/shop/checkout, images:wave-2), or by a key without its cluster
+        Items are addressed by id, by key (deploy:prod/shop/checkout, images:prod:wave-2), or by a key without its cluster
         (deploy:shop/checkout) when that is unambiguous. Several people may work the same inventory at once.
         """,
-        subcommands: [CutoverStatusCommand.self, CutoverNextCommand.self, CutoverLogCommand.self,
+        subcommands: [CutoverStatusCommand.self, CutoverNextCommand.self, CutoverShowCommand.self, CutoverLogCommand.self,
                       CutoverChange.Start.self, CutoverChange.Done.self, CutoverChange.Block.self, CutoverChange.Skip.self, CutoverChange.Reopen.self]
     )
 }
@@ -28,7 +28,7 @@ extension OutputFormat {
 struct CutoverStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Progress per phase, wave and workload; blocked items; what can start now.")
 
-    @Option(help: "Only this wave.") var wave: Int?
+    @Option(help: "Only this wave (waves are numbered per cluster: combine with --cluster).") var wave: Int?
     @Option(help: "Only this cluster.") var cluster: String?
     @Option(help: "Only this phase: assessment, plan or cutover.") var phase: String?
     @Option(name: [.short, .customLong("output")], help: "table or json.") var output: OutputFormat = .table
@@ -58,6 +58,19 @@ struct CutoverNextCommand: ParsableCommand {
             [.integer(Int(item.id)), .text(item.key), .text(item.phase), item.wave.map { .integer($0) } ?? .null, .text(item.title)]
         })
         print(TableRenderer.render(table, as: output), terminator: "")
+    }
+}
+
+struct CutoverShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show",
+                                                    abstract: "One item: evidence, what it waits for, its commands, its rollback and its history.")
+
+    @Argument(help: "An item id or key.") var item: String
+    @OptionGroup var selection: PlanSelection
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        print(try ItemDetail.load(try database.open(), handle: item, plan: selection.plan).text, terminator: "")
     }
 }
 

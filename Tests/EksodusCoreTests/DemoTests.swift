@@ -17,15 +17,23 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(blockers, ["API001", "API003", "SEC004", "SEC006"])
         XCTAssertTrue((1...99).contains(prod.readiness))
         XCTAssertTrue(result.summary.contains("2. Assessment & diagnosis"))
-        // Phase two: staging's waves come before prod's, and the plan's files are written.
-        let stagingWaves = result.plan.waves.filter { $0.cluster == "staging" }.map(\.number)
-        let prodWaves = result.plan.waves.filter { $0.cluster == "prod" }.map(\.number)
-        XCTAssertLessThan(try XCTUnwrap(stagingWaves.max()), try XCTUnwrap(prodWaves.min()))
+        // Phase two: staging's waves are listed before prod's; each cluster numbers its own (they may run side by side).
+        XCTAssertEqual(result.plan.waves.first?.cluster, "staging")
+        XCTAssertEqual(result.plan.waves.last?.cluster, "prod")
+        for cluster in ["staging", "prod"] {
+            let waves = result.plan.waves.filter { $0.cluster == cluster }
+            XCTAssertEqual(waves.map(\.number).filter { $0 > 0 }.min(), 1, cluster)
+            // Platform agents (the log shipper, the ingress controller) move with the platform in wave 0.
+            let platform = try XCTUnwrap(waves.first { $0.number == 0 }, cluster).workloads.map(\.label)
+            XCTAssertTrue(platform.contains { $0.hasPrefix("DaemonSet/") && $0.hasSuffix("/fluent-bit") }, "\(platform)")
+            XCTAssertTrue(platform.contains { $0.hasSuffix("/ingress-nginx-controller") }, "\(platform)")
+            XCTAssertFalse(platform.contains { $0.hasSuffix("/grafana") }, "a dashboard is an application")
+        }
         // Phase three: a few items of the first wave are under way, and prod's cluster is blocked with its reason.
         XCTAssertTrue(result.summary.contains("4. Cutover & optimization"))
         XCTAssertTrue(result.summary.contains("plan:cluster:prod  waiting for the network team"))
         let database2 = try AppDatabase.open(path: result.databasePath)
-        XCTAssertTrue((1...3).contains(try count(database2, "SELECT count(*) FROM plan_item WHERE state = 'in_progress' AND wave = 1")))
+        XCTAssertTrue((1...3).contains(try count(database2, "SELECT count(*) FROM plan_item WHERE state = 'in_progress' AND wave = ?", [result.plan.waves.first?.number])))
         XCTAssertGreaterThan(try count(database2, "SELECT count(*) FROM event"), 10)
         for report in ["assessment", "plan", "cutover", "images"] {
             for suffix in ["md", "html"] {

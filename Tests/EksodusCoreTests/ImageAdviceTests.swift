@@ -86,6 +86,6 @@ final class ImageAdviceTests: XCTestCase {
         XCTAssertEqual(finding.severity, .blocker)
         XCTAssertEqual(finding.field, "spec.template.spec.containers[sidecar].image")
         XCTAssertEqual(plan.images.entries.map(\.image.original), ["quay.io/acme/web:1.0.0"])
-        XCTAssertTrue(plan.items.contains { $0.key.hasPrefix("images:wave-") && $0.title.contains("the 1 images") }, "\(plan.items.map(\.title))")
+        XCTAssertTrue(plan.items.contains { $0.key.hasPrefix("images:src:wave-") && $0.title.contains("the 1 images") }, "\(plan.items.map(\.title))")
     }
 }

@@ -35,7 +35,8 @@ final class TransitionPlanTests: XCTestCase {
         XCTAssertTrue(volume.copyMethod.lowercased().contains("cassandra") || volume.copyMethod.contains("datacenter"), volume.copyMethod)
         let data = try XCTUnwrap(plan.items.first { $0.key == "data:src/default/cassandra" })
         XCTAssertEqual(data.phase, .cutover)
-        XCTAssertTrue(plan.items.first { $0.key == "deploy:src/default/cassandra" }?.prerequisites.contains(data.key) == true)
+        // Replication needs the target running first: the empty EKS copy is deployed, then it joins and streams the data.
+        XCTAssertTrue(data.prerequisites.contains("deploy:src/default/cassandra"), "\(data.prerequisites)")
     }
 
     func testSharedFileSystemsGoToEFSOrFSxWhereTheyFit() throws {
@@ -139,12 +140,12 @@ final class TransitionPlanTests: XCTestCase {
         let fixtures = try requireFixtures()
         let (first, database) = try plan([fixtures.appendingPathComponent("02-sock-shop").path])
         let ids = try strings(database, "SELECT key || '=' || id FROM plan_item ORDER BY key")
-        try database.writer.write { try $0.execute(sql: "UPDATE plan_item SET state = 'done' WHERE key = 'images:wave-1'") }
+        try database.writer.write { try $0.execute(sql: "UPDATE plan_item SET state = 'done' WHERE key = 'images:src:wave-1'") }
         let (second, _) = try plan([], database: database)
         XCTAssertEqual(second.planID, first.planID)
         XCTAssertEqual(try strings(database, "SELECT key || '=' || id FROM plan_item ORDER BY key"), ids)
         XCTAssertEqual(second.added, 0)
-        XCTAssertEqual(try strings(database, "SELECT state FROM plan_item WHERE key = 'images:wave-1'"), ["done"])
+        XCTAssertEqual(try strings(database, "SELECT state FROM plan_item WHERE key = 'images:src:wave-1'"), ["done"])
         // A workload disappears from the next export: its items stay, marked obsolete.
         try database.writer.write { db in
             try db.execute(sql: "DELETE FROM resource WHERE kind = 'Deployment' AND name = 'queue-master'")
@@ -152,7 +153,7 @@ final class TransitionPlanTests: XCTestCase {
         }
         let (third, _) = try plan([], database: database)
         XCTAssertGreaterThan(third.obsoleted, 0)
-        XCTAssertEqual(try count(database, "SELECT count(*) FROM plan_item WHERE key LIKE '%/queue-master' AND obsolete = 1"), 4, "deploy, smoke, traffic, scaledown")
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM plan_item WHERE key LIKE '%/queue-master' AND obsolete = 1"), 4, "deploy, smoke, verify, scaledown")
     }
 
     func testMaxWaveSizeSplitsWavesWithoutBreakingOrder() throws {
@@ -171,7 +172,14 @@ final class TransitionPlanTests: XCTestCase {
         func refs(_ text: String) -> [String] {
             ServiceReferences.find(in: text, namespace: "shop") { services.contains("\($0)/\($1)") }.map { "\($0.namespace)/\($0.name)" }
         }
-        XCTAssertEqual(refs("cart"), ["shop/cart"])
+        func refs(_ text: String, key: String) -> [String] {
+            ServiceReferences.find(in: text, key: key, namespace: "shop") { services.contains("\($0)/\($1)") }.map { "\($0.namespace)/\($0.name)" }
+        }
+        // A plain word is a reference only as the whole value of a host-like key.
+        XCTAssertEqual(refs("cart", key: "CART_HOST"), ["shop/cart"])
+        XCTAssertEqual(refs("cart", key: "cart.endpoint"), ["shop/cart"])
+        XCTAssertEqual(refs("cart", key: "CART_DATABASE"), [], "MYSQL_DATABASE=wordpress names a database")
+        XCTAssertEqual(refs("cart"), [], "an argument that is just a word")
         XCTAssertEqual(refs("cart:8080"), ["shop/cart"])
         XCTAssertEqual(refs("http://catalog.shop.svc.cluster.local:8080/api"), ["shop/catalog"])
         XCTAssertEqual(refs("postgres://u:p@orders-db.data.svc:5432/x"), ["data/orders-db"])

@@ -52,7 +52,15 @@ public struct CutoverStatus: Sendable {
                 let members = items.filter { $0.phase == phase.rawValue }
                 return members.isEmpty ? nil : progress(phase.rawValue, members)
             }
-            let waves = Set(items.compactMap(\.wave)).sorted().map { wave in progress("wave \(wave)", items.filter { $0.wave == wave }) }
+            // Waves are numbered per cluster; each cluster's waves in plan order (of their first item).
+            var waveGroups: [String: [CutoverTracker.Item]] = [:], waveOrder: [String] = []
+            for item in items {
+                guard let wave = item.wave else { continue }
+                let group = (item.cluster.map { $0 + " " } ?? "") + "wave \(wave)"
+                if waveGroups[group] == nil { waveOrder.append(group) }
+                waveGroups[group, default: []].append(item)
+            }
+            let waves = waveOrder.map { progress($0, waveGroups[$0] ?? []) }
             var workloads: [Progress] = []
             for (workload, members) in Dictionary(grouping: items.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 }) {
                 let cluster = members.first?.cluster.map { $0 + ": " } ?? ""

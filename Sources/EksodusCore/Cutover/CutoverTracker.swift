@@ -25,6 +25,9 @@ public struct CutoverTracker {
         public var note: String?
         public var rollback: String
         public var position: Int
+        public var evidence: String
+        public var commands: [String]
+        public var rollbackCommands: [String]
     }
 
     public struct Change: Sendable {
@@ -71,11 +74,13 @@ public struct CutoverTracker {
 
     static func items(_ db: Database, planID: Int64, where condition: String = "1 = 1", arguments: StatementArguments = []) throws -> [Item] {
         try Row.fetchAll(db, sql: """
-            SELECT i.id, i.key, i.phase, i.step, i.title, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note, i.rollback, i.position
+            SELECT i.id, i.key, i.phase, i.step, i.title, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note, i.rollback, i.position,
+                   i.evidence, i.commands, i.rollback_commands
             FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 AND (\(condition)) ORDER BY i.position
             """, arguments: [planID] + arguments).map { row in
             Item(id: row[0], key: row[1], phase: row[2], step: row[3], title: row[4], cluster: row[5], wave: row[6], workloadID: row[7],
-                 prerequisites: Estate.strings(row[8]), state: ItemState(rawValue: row[9]) ?? .pending, note: row[10], rollback: row[11], position: row[12])
+                 prerequisites: Estate.strings(row[8]), state: ItemState(rawValue: row[9]) ?? .pending, note: row[10], rollback: row[11], position: row[12],
+                 evidence: row[13], commands: Estate.strings(row[14]), rollbackCommands: Estate.strings(row[15]))
         }
     }
 

@@ -70,10 +70,12 @@ public struct Demo {
         let tracker = CutoverTracker(database: database)
         let first = plan.waves.first?.number ?? 1
         let keys = Set(plan.items.map(\.key))
-        let staging = ["assess:import:staging", "assess:import:prod", "assess:review:staging", "assess:review:prod", "assess:identity:staging",
-                       "plan:landing-zone", "plan:ecr", "plan:cluster:staging", "plan:addons:staging", "plan:storage:staging",
-                       "plan:identity:staging", "plan:exposure:staging", "plan:certificates:staging", "plan:connectivity:staging", "plan:platform:staging",
-                       "images:wave-\(first)"].filter(keys.contains)
+        // The imports and the assessment are proven by the inventory: they start done.
+        let staging = ["assess:review:staging", "assess:review:prod", "assess:identity:staging", "plan:landing-zone", "plan:ecr", "plan:endpoint:staging",
+                       "plan:cluster:staging", "plan:addons:staging", "plan:storage:staging", "plan:identity:staging", "plan:exposure:staging", "plan:certificates:staging",
+                       "plan:connectivity:staging", "plan:secrets:staging",
+                       "plan:observability:staging", "plan:cicd:staging", "plan:platform:staging", "images:staging:wave-\(first)",
+                       "gate:staging:wave-\(first)"].filter(keys.contains)
         try tracker.apply(.done, to: staging, plan: plan.request.name, by: "alice", now: now)
         let ready = try CutoverStatus.load(database, plan: plan.request.name).next.filter { $0.wave == first }.prefix(3).map(\.key)
         try tracker.apply(.start, to: Array(ready), plan: plan.request.name, by: "bob", now: now)

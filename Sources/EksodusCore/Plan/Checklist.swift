@@ -1,10 +1,11 @@
-/// Builds the checklist items of all three phases for a plan, in plan order.
+/// Builds the checklist items of all three phases for a plan, in an order where every item comes after its prerequisites.
+/// Phase three is a runbook: per cluster and wave a go/no-go gate, each workload's steps from `WorkloadSteps`, linked by
+/// the dependency graph (a provider's source copy goes only after every consumer has switched), and a closing item.
 struct Checklist {
     struct ClusterInput {
         var estate: Estate
         var assessment: AssessmentResult.ClusterResult
         var placements: [WavePlanner.Placement]
-        var waveOffset: Int
         var graph: DependencyGraph
         var compute: ComputePlan
         var storage: [StoragePlan.Entry]
@@ -13,154 +14,319 @@ struct Checklist {
         var lastImport: String?
     }
 
-    static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion) -> [PlanItem] {
+    static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
         var items: [PlanItem] = []
         func add(_ key: String, _ phase: PlanItem.Phase, _ step: String, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
-                 workload: Int64? = nil, after: [String] = [], evidence: String = "", rollback: String = "") {
-            items.append(PlanItem(key: key, phase: phase, step: step, title: title, clusterID: cluster, wave: wave, workloadID: workload,
-                                  prerequisites: after, evidence: evidence, rollback: rollback))
+                 after: [String] = [], evidence: String = "", commands: [String], rollback: String, rollbackCommands: [String] = [], proven: Bool = false) {
+            items.append(PlanItem(key: key, phase: phase, step: step, title: title, clusterID: cluster, wave: wave, workloadID: nil,
+                                  prerequisites: after, evidence: evidence, rollback: rollback, commands: commands, rollbackCommands: rollbackCommands,
+                                  provenDone: proven))
         }
+        let q = ShellQuote.word
 
-        // Phase 1: assessment & diagnosis.
+        // Phase 1: assessment & diagnosis. What eksodus itself did starts done.
         for input in clusters {
             let c = input.estate.cluster
             add("assess:import:\(c.name)", .assessment, "import", "Export cluster \(c.name) and import it into the inventory", cluster: c.id,
-                evidence: "\(input.estate.resources.count) objects, \(input.estate.workloads.count) workloads" + (input.lastImport.map { ", imported \($0)" } ?? ""))
+                evidence: "\(input.estate.resources.count) objects, \(input.estate.workloads.count) workloads" + (input.lastImport.map { ", imported \($0)" } ?? ""),
+                commands: ["kubectl --context \"$SOURCE_CONTEXT\" get all,cm,secret,pvc,pv,sc,ing,sa,hpa,pdb,netpol,crd -A -o yaml > \(q(ShellQuote.fileName([c.name])))",
+                           "eksodus import \(q(ShellQuote.fileName([c.name]))) --cluster \(q(c.name)) --environment \(q(c.environment))"],
+                rollback: "Nothing to undo: the export only reads the cluster", proven: input.lastImport != nil)
+            add("assess:run:\(c.name)", .assessment, "assess", "Run the assessment of \(c.name) against EKS \(target)", cluster: c.id,
+                after: ["assess:import:\(c.name)"], evidence: "assessed \(assessedOn): \(input.assessment.findings.count) findings",
+                commands: ["eksodus assess --cluster \(q(c.name)) --target-version \(target)"], rollback: "Nothing to undo: the assessment only reads the inventory",
+                proven: true)
             add("assess:review:\(c.name)", .assessment, "review", "Review the assessment of \(c.name) with the application teams", cluster: c.id,
-                after: ["assess:import:\(c.name)"],
-                evidence: "readiness \(input.assessment.readiness)/100: \(input.assessment.count(.blocker)) blockers, \(input.assessment.count(.warning)) warnings")
+                after: ["assess:run:\(c.name)"],
+                evidence: "readiness \(input.assessment.readiness)/100: \(input.assessment.count(.blocker)) blockers, \(input.assessment.count(.warning)) warnings",
+                commands: ["eksodus report assessment --cluster \(q(c.name)) --out reports/"], rollback: "Nothing to undo: a review")
             let stateful = input.estate.workloads.filter { input.assessment.profiles[$0.id]?.stateful == true && !input.assessment.systemWorkloads.contains($0.id) }
             if !stateful.isEmpty {
                 add("assess:replication:\(c.name)", .assessment, "replication", "Agree the data replication method for \(stateful.count) stateful workloads of \(c.name)",
-                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: stateful.map(\.label).joined(separator: ", "))
+                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: stateful.map(\.label).joined(separator: ", "),
+                    commands: ["eksodus report plan --cluster \(q(c.name)) --out reports/  # its storage and data plan"], rollback: "Nothing to undo: a decision")
             }
             if !input.identity.isEmpty {
                 add("assess:identity:\(c.name)", .assessment, "identity", "List the AWS permissions \(input.identity.count) workloads of \(c.name) use today",
-                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: input.identity.map { "\($0.workload): \($0.evidence)" }.joined(separator: "; "))
+                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: input.identity.map { "\($0.workload): \($0.evidence)" }.joined(separator: "; "),
+                    commands: ["aws iam list-attached-user-policies --user-name \"$APP_IAM_USER\"  # for each static key or node role listed"],
+                    rollback: "Nothing to undo: an inventory of permissions")
             }
         }
 
-        // Phase 2: landing zone, clusters, platform.
-        let reviews = clusters.map { "assess:review:\($0.estate.cluster.name)" }
+        // Phase 2: landing zone, clusters, platform. The pilot (the lowest environment) does not wait for production's review.
+        let lowest = clusters.map { TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2 }.min() ?? 0
+        let pilots = clusters.filter { (TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2) == lowest }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
         add("plan:landing-zone", .plan, "landing-zone", "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); choose each vpc.cidr so it overlaps no source network and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
-            after: reviews, evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
+            after: pilots.map { "assess:review:\($0.estate.cluster.name)" },
+            evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
+            commands: ["aws ec2 describe-vpcs --region \(q(region)) --query 'Vpcs[].CidrBlock'  # choose vpc.cidr values clear of these and of the source networks",
+                       "aws ec2 describe-vpn-connections --region \(q(region))  # or the Direct Connect / Transit Gateway attachment to use"],
             rollback: "Withdraw the prepared links; the VPCs go with eksctl delete cluster")
         add("plan:ecr", .plan, "ecr", "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: ["plan:landing-zone"],
             evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
                 + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : ""),
-            rollback: "Delete the created repositories and rules")
+            commands: ["eksodus images --script > migrate-images.sh", "bash migrate-images.sh"],
+            rollback: "Delete the created repositories and rules",
+            rollbackCommands: images.entries.filter { $0.method == .copy }.prefix(20).map { "aws ecr delete-repository --region \(q(region)) --repository-name \(q($0.repository)) --force" })
         for input in clusters {
             let c = input.estate.cluster
             let name = input.compute.eksClusterName
+            let eks = Kubectl.eks(nil)
+            add("plan:endpoint:\(c.name)", .plan, "endpoint", "Decide the API endpoint access of \(name): private only (VPC endpoints, VPN or bastion) or public with a CIDR allow-list",
+                cluster: c.id, after: ["assess:review:\(c.name)"], evidence: "decided by the network and security teams, not by default",
+                commands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPrivateAccess=true,endpointPublicAccess=false"],
+                rollback: "Open the public endpoint again (with an allow-list)",
+                rollbackCommands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=\"$ADMIN_CIDR\""])
             add("plan:cluster:\(c.name)", .plan, "cluster", "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
-                after: ["plan:landing-zone"], evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
-                rollback: "eksctl delete cluster -f \(name).yaml")
+                after: ["plan:landing-zone", "assess:review:\(c.name)", "plan:endpoint:\(c.name)"],
+                evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
+                commands: ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
+                rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
             add("plan:addons:\(c.name)", .plan, "addons", "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
-                cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "")
+                cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
+                commands: input.compute.addons.map { "aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0))" }
+                    + ["helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name))"],
+                rollback: "Delete the add-ons", rollbackCommands: input.compute.addons.map { "aws eks delete-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0))" })
             var platformAfter = ["plan:addons:\(c.name)"]
             if !input.storage.isEmpty {
                 let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
                 let fileSystems = classes.contains { $0 != "gp3" } ? " with their EFS/FSx file systems" : ""
                 add("plan:storage:\(c.name)", .plan, "storage", "Create StorageClasses \(classes.joined(separator: ", ")) on \(name)\(fileSystems)",
-                    cluster: c.id, after: ["plan:addons:\(c.name)"], evidence: "\(input.storage.count) volumes to recreate")
+                    cluster: c.id, after: ["plan:addons:\(c.name)"], evidence: "\(input.storage.count) volumes to recreate",
+                    commands: [eks("apply -f storageclasses.yaml"), eks("get storageclass")], rollback: "Delete the StorageClasses; no claim uses them yet",
+                    rollbackCommands: [eks("delete -f storageclasses.yaml")])
+                platformAfter.append("plan:storage:\(c.name)")
             }
             if !input.identity.isEmpty {
                 add("plan:identity:\(c.name)", .plan, "identity", "Create IAM roles for \(input.identity.count) ServiceAccounts on \(name)", cluster: c.id,
-                    after: ["plan:cluster:\(c.name)", "assess:identity:\(c.name)"], evidence: input.identity.map { "\($0.roleName) (\($0.mechanism))" }.joined(separator: ", "))
+                    after: ["plan:cluster:\(c.name)", "assess:identity:\(c.name)"], evidence: input.identity.map { "\($0.roleName) (\($0.mechanism))" }.joined(separator: ", "),
+                    commands: input.identity.map { "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(name)) --namespace \(q($0.namespace)) --service-account \(q($0.serviceAccount)) --role-arn \"arn:aws:iam::$AWS_ACCOUNT_ID:role/\"\(q($0.roleName))" },
+                    rollback: "Delete the associations and roles; nothing uses them yet",
+                    rollbackCommands: ["aws eks list-pod-identity-associations --region \(q(region)) --cluster-name \(q(name))  # then delete-pod-identity-association --association-id …"])
                 platformAfter.append("plan:identity:\(c.name)")
             }
-            let network = networkDecisions(input)
+            let network = networkDecisions(input, region: region)
             items += network
             platformAfter += network.map(\.key)
-            let namespaces = Set(input.estate.workloads.map(\.namespace)).filter { !$0.isEmpty }.count
+            let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
+            add("plan:secrets:\(c.name)", .plan, "secrets", "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
+                cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: "\(secrets.count) Secrets (key names only in the inventory)",
+                commands: ["helm upgrade --install external-secrets external-secrets/external-secrets --kube-context \"$EKS_CONTEXT\" -n external-secrets --create-namespace"]
+                    + secrets.prefix(25).map { "aws secretsmanager create-secret --region \(q(region)) --name \(q("\(c.name)/\($0.namespace)/\($0.name)")) --secret-string file://secret.json  # values from your vault" }
+                    + (secrets.count > 25 ? ["# … and \(secrets.count - 25) more Secrets (eksodus inventory lists them)"] : []),
+                rollback: "Delete the created secrets (after the recovery window) and the operator",
+                rollbackCommands: ["helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n external-secrets"])
+            add("plan:observability:\(c.name)", .plan, "observability", "Run logging, metrics and tracing on \(name) before its first application wave", cluster: c.id,
+                after: ["plan:addons:\(c.name)"], evidence: "dashboards and alerts must show the EKS copies before any traffic moves",
+                commands: ["aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability",
+                           eks("get pods -n amazon-cloudwatch")],
+                rollback: "Remove the observability add-on", rollbackCommands: ["aws eks delete-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability"])
+            add("plan:cicd:\(c.name)", .plan, "cicd", "Point the CI/CD pipelines (or GitOps) of \(c.name)'s applications at \(name)", cluster: c.id,
+                after: ["plan:cluster:\(c.name)"], evidence: "deployments after the move must land on EKS, not on the source",
+                commands: ["aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\"", "argocd cluster add \"$EKS_CONTEXT\"  # or your pipeline's kubeconfig secret"],
+                rollback: "Point the pipelines back at the source cluster", rollbackCommands: ["argocd cluster rm \"$EKS_CONTEXT\""])
+            let namespaces = Set(input.estate.workloads.map(\.namespace)).filter { !$0.isEmpty }.sorted()
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
             add("plan:platform:\(c.name)", .plan, "platform", "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
-                after: platformAfter, evidence: "\(namespaces) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads")
+                after: platformAfter + ["plan:secrets:\(c.name)"], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
+                commands: namespaces.prefix(25).map { eks("create namespace \(q($0))") }
+                    + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
+                rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.prefix(25).map { eks("delete namespace \(q($0))") })
         }
 
-        // Phase 3: cutover, wave by wave, workload by workload.
-        var membersByWave: [Int: [Estate.Workload]] = [:]
-        for input in clusters {
-            let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            for placement in input.placements {
-                if let workload = byID[placement.workload] { membersByWave[placement.wave + input.waveOffset, default: []].append(workload) }
-            }
-        }
-        for wave in membersByWave.keys.sorted() {
-            let members = membersByWave[wave] ?? []
-            let images = Set(members.flatMap { $0.containers.compactMap(\.image) }).count
-            add("images:wave-\(wave)", .cutover, "images", "Copy the \(images) images of wave \(wave) to ECR", wave: wave, after: ["plan:ecr"],
-                evidence: members.map(\.label).joined(separator: ", "), rollback: "Nothing to undo: the source registry is untouched")
-        }
+        // Phase 3: per cluster, wave by wave, workload by workload.
+        let imageEntries = Dictionary(images.entries.map { ($0.image.normalized, $0) }, uniquingKeysWith: { first, _ in first })
+        var closes: [String] = []
         for input in clusters {
             let c = input.estate.cluster
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let handles = Self.handles(input.estate.workloads, cluster: c.name)
             let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
             let withIdentity = Set(input.identity.map(\.workload))
+            let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
+            let order = Self.cycleOrder(input.placements, workloads: byID)
+            let exposureIndex = Exposure.Index(input.estate)
             let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
-            let servicesByNamespace = Dictionary(grouping: input.estate.services.filter { !$0.selector.isEmpty }, by: \.resource.namespace)
-            var scaledown: [String] = []
-            for placement in input.placements.sorted(by: { ($0.wave, handles[$0.workload] ?? "") < ($1.wave, handles[$1.workload] ?? "") }) {
+            let edgesByProvider = Dictionary(grouping: input.graph.edges, by: \.provider)
+            let placed = input.placements.sorted { ($0.wave, order[$0.workload] ?? 0, handles[$0.workload] ?? "") < ($1.wave, order[$1.workload] ?? 0, handles[$1.workload] ?? "") }
+            var steps: [Int64: WorkloadSteps] = [:]
+            var dataOwners: [Int64: Int64] = [:]
+            for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
-                let wave = placement.wave + input.waveOffset
                 let profile = input.assessment.profiles[workload.id]
-                var deployAfter = ["images:wave-\(wave)", "plan:platform:\(c.name)"]
-                // A workload whose every claim another workload owns (a Job on a Deployment's claim) waits for that one's data.
+                let providerEdges = edgesByConsumer[workload.id] ?? []
+                let consumers = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
+                    .compactMap { byID[$0]?.label }.sorted()
+                let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
+                    guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized], entry.method != .none else { return nil }
+                    return (container.name, entry.targetReference)
+                }
+                // A workload whose every claim another workload owns (a Job on a Deployment's claim) moves no data of its own:
+                // it waits for that one's copy.
                 let claimOwners = Set(workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap { volume in
                     input.storage.first { $0.source == "pvc" && $0.namespace == workload.namespace && $0.name == volume.reference }?.workloadID
                 })
-                let dataOwner = storageByWorkload[workload.id] == nil && claimOwners.count == 1 ? claimOwners.first.flatMap { handles[$0] } : nil
-                if let dataOwner, profile?.stateful == true {
-                    deployAfter.append("data:\(dataOwner)")
-                } else if profile?.stateful == true {
-                    let volumes = storageByWorkload[workload.id] ?? []
-                    let methods = volumes.map(\.copyMethod).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-                    let method = methods.count > 1 ? volumes.map { "\($0.name): \($0.copyMethod)" }.joined(separator: "; ")
-                        : methods.first ?? StoragePlan.veleroFileSystemBackup
-                    add("data:\(handle)", .cutover, "data", "Replicate the data of \(workload.label): \(method)", cluster: c.id, wave: wave, workload: workload.id,
-                        after: input.storage.isEmpty ? ["plan:addons:\(c.name)"] : ["plan:storage:\(c.name)"],
-                        evidence: profile?.statefulReason ?? "stateful",
-                        rollback: "Stop replication and delete the EKS copy; the source data was never changed")
-                    deployAfter.append("data:\(handle)")
-                }
-                if withIdentity.contains(workload.label) { deployAfter.append("plan:identity:\(c.name)") }
-                let providers = edgesByConsumer[workload.id] ?? []
-                for provider in Set(providers.map(\.provider)).sorted() {
-                    if let providerHandle = handles[provider] { deployAfter.append("deploy:\(providerHandle)") }
-                }
-                add("deploy:\(handle)", .cutover, "deploy", "Deploy \(workload.label) to \(input.compute.eksClusterName) (images from ECR, manifests converted)",
-                    cluster: c.id, wave: wave, workload: workload.id, after: deployAfter,
-                    evidence: ([placement.reason] + providers.map(\.evidence)).joined(separator: "; "),
-                    rollback: "Delete the workload from EKS; the source keeps serving")
-                add("smoke:\(handle)", .cutover, "smoke", "Smoke test \(workload.label) on EKS", cluster: c.id, wave: wave, workload: workload.id,
-                    after: ["deploy:\(handle)"], rollback: "Nothing to undo")
-                let exposed = (servicesByNamespace[workload.namespace] ?? []).filter { workload.matches($0.selector) }.map { $0.resource.name }
-                add("traffic:\(handle)", .cutover, "traffic",
-                    exposed.isEmpty ? "Switch \(workload.label)'s work to EKS (stop the source's schedule or consumers)" : "Switch traffic for \(exposed.joined(separator: ", ")) to EKS (DNS or load balancer)",
-                    cluster: c.id, wave: wave, workload: workload.id, after: ["smoke:\(handle)"] + (profile?.stateful == true && dataOwner == nil ? ["data:\(handle)"] : []),
-                    rollback: profile?.stateful == true ? "Point DNS back to the source and reverse replication before writes resume there"
-                                                        : "Point DNS or the load balancer back to the source cluster")
-                add("scaledown:\(handle)", .cutover, "scaledown", "Scale \(workload.label) down to zero on the source cluster", cluster: c.id, wave: wave,
-                    workload: workload.id, after: ["traffic:\(handle)"], rollback: "kubectl scale back to \(workload.replicas ?? 1) replicas on the source")
-                scaledown.append("scaledown:\(handle)")
+                if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
+                let context = WorkloadSteps.Context(
+                    workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true && dataOwners[workload.id] == nil,
+                    statefulReason: profile?.statefulReason,
+                    copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers,
+                    deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "))
+                steps[workload.id] = WorkloadSteps.build(context)
             }
-            guard !scaledown.isEmpty else { continue }
+            // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
+            let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
+            var previousInCycle: [Int: Int64] = [:]
+            for placement in placed {
+                guard var own = steps[placement.workload] else { continue }
+                var deployAfter: [String] = []
+                if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append("data:\(ownerHandle)") }
+                var switchAfter: [String] = []
+                for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
+                    guard let theirs = steps[provider], (waveOf[provider] ?? 0) <= placement.wave else { continue }
+                    if let cycle = cycleOf[placement.workload], cycleOf[provider] == cycle { continue }
+                    deployAfter.append(theirs.deploy)
+                    if let primary = theirs.primary { switchAfter.append(primary) }
+                }
+                if let cycle = cycleOf[placement.workload] {
+                    if let previous = previousInCycle[cycle], let theirs = steps[previous] { deployAfter.append(theirs.deploy) }
+                    previousInCycle[cycle] = placement.workload
+                }
+                var retireAfter: [String] = []
+                for consumer in Set((edgesByProvider[placement.workload] ?? []).map(\.consumer)).sorted() {
+                    if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
+                }
+                let gate = "gate:\(c.name):wave-\(placement.wave)"
+                for index in own.items.indices {
+                    var item = own.items[index]
+                    if item.key == own.entry || item.prerequisites.isEmpty {
+                        item.prerequisites = [gate, "images:\(c.name):wave-\(placement.wave)", "plan:platform:\(c.name)"] + item.prerequisites
+                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append("plan:identity:\(c.name)") }
+                    }
+                    if item.key == own.deploy { item.prerequisites += deployAfter }
+                    if own.switches.contains(item.key) { item.prerequisites += switchAfter }
+                    if item.key == own.retire { item.prerequisites += retireAfter }
+                    item.prerequisites = Self.unique(item.prerequisites)
+                    own.items[index] = item
+                }
+                steps[placement.workload] = own
+            }
+
+            // Waves: images, a go/no-go gate, the workloads' steps, a rollback rehearsal after the first, a closing item.
+            let waves = Set(input.placements.map(\.wave)).sorted()
+            let firstApplicationWave = waves.first { $0 > 0 }
+            var clusterCloses: [String] = []
+            let membersByWave = Dictionary(grouping: placed, by: \.wave)
+            for wave in waves {
+                let members = membersByWave[wave] ?? []
+                let workloads = members.compactMap { byID[$0.workload] }
+                let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map { ImageReference($0).normalized }).sorted()
+                let copies = waveImages.compactMap { imageEntries[$0] }.filter { $0.method == .copy }
+                add("images:\(c.name):wave-\(wave)", .cutover, "images", "Copy the \(waveImages.count) images of \(c.name) wave \(wave) to ECR", cluster: c.id, wave: wave,
+                    after: ["plan:ecr"], evidence: workloads.map(\.label).joined(separator: ", "),
+                    commands: ["aws ecr get-login-password --region \(q(region)) | skopeo login --username AWS --password-stdin \(q(images.registryHost))"]
+                        + copies.map { "skopeo copy --all --preserve-digests \(q("docker://" + $0.image.original)) \(q("docker://" + $0.targetReference))" }
+                        + (waveImages.count > copies.count ? ["# \(waveImages.count - copies.count) images come through the pull-through cache on first pull"] : []),
+                    rollback: "Nothing to undo: the source registry is untouched")
+                // Wave 0 (platform agents) may bring the observability stack itself; application waves need it running.
+                var gateAfter = ["plan:platform:\(c.name)", "plan:secrets:\(c.name)"] + (wave > 0 ? ["plan:observability:\(c.name)", "plan:cicd:\(c.name)"] : [])
+                if let previous = waves.last(where: { $0 < wave }) {
+                    gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }
+                    if previous == firstApplicationWave { gateAfter.append("rehearsal:\(c.name)") }
+                }
+                add("gate:\(c.name):wave-\(wave)", .cutover, "gate", "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
+                    cluster: c.id, wave: wave, after: gateAfter, evidence: workloads.map(\.label).joined(separator: ", "),
+                    commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)", "eksodus report cutover --cluster \(q(c.name)) --out reports/"],
+                    rollback: "No-go: nothing of this wave has started; record why in the note")
+                for member in members { items += steps[member.workload]?.items ?? [] }
+                let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
+                if wave == firstApplicationWave {
+                    add("rehearsal:\(c.name)", .cutover, "rehearsal", "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
+                        cluster: c.id, wave: wave, after: switches, evidence: "before any later wave depends on the rollback working",
+                        commands: ["eksodus cutover show " + q(switches.first ?? "gate:\(c.name):wave-\(wave)") + "  # follow its rollback, then its commands again"],
+                        rollback: "Nothing to undo: the rehearsal ends switched forward")
+                }
+                let retires = members.compactMap { steps[$0.workload]?.retire }
+                add("close:\(c.name):wave-\(wave)", .cutover, "close", "Close \(c.name) wave \(wave): every source copy of the wave retired, its rollback window over",
+                    cluster: c.id, wave: wave, after: retires + (wave == firstApplicationWave ? ["rehearsal:\(c.name)"] : []),
+                    evidence: "source copies are retired only after their consumers in later waves switched",
+                    commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)"],
+                    rollback: "Reopen the wave's retire steps and scale the source copies back up")
+                clusterCloses.append("close:\(c.name):wave-\(wave)")
+            }
+            closes += clusterCloses
+            guard !clusterCloses.isEmpty else { continue }
             let spot = input.compute.nodeGroups.filter(\.spot).count
+            let eks = Kubectl.eks(nil)
             add("optimize:\(c.name):rightsize", .cutover, "optimize", "Right-size requests of \(c.name)'s workloads from observed use (VPA recommendations)",
-                cluster: c.id, after: scaledown, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits")
+                cluster: c.id, after: clusterCloses, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits",
+                commands: [eks("get vpa -A"), eks("top pods -A")], rollback: "Re-apply the previous requests (kubectl rollout undo)")
             add("optimize:\(c.name):autoscaling", .cutover, "optimize", "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
-                after: ["optimize:\(c.name):rightsize"])
+                after: ["optimize:\(c.name):rightsize"], commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
+                rollback: "Disable the autoscaler and pin the node group size")
             add("optimize:\(c.name):spot", .cutover, "optimize", "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
-                after: ["optimize:\(c.name):autoscaling"], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet")
+                after: ["optimize:\(c.name):autoscaling"], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
+                commands: ["eksctl get nodegroup --cluster \(q(input.compute.eksClusterName))"], rollback: "Move them back to on-demand nodes")
         }
-        return items
+        if !closes.isEmpty {
+            add("decommission:sources", .cutover, "decommission", "Decommission the source cluster(s) \(clusters.map(\.estate.cluster.name).joined(separator: ", ")) after a final backup",
+                after: closes, evidence: "every wave of every cluster closed",
+                commands: clusters.flatMap { input -> [String] in
+                    let name = input.estate.cluster.name
+                    return ["kubectl --context \"$SOURCE_CONTEXT\" get deploy,sts,ds,cronjob -A  " + ShellQuote.comment("on \(name): nothing may still serve"),
+                            "velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(q(ShellQuote.fileName(["final", name], suffix: ""))) --wait"]
+                },
+                rollback: "None once the machines are gone: keep the final backups until the retention period ends")
+        }
+        return Self.ordered(items)
+    }
+
+    /// Members of a dependency cycle move in one wave in a stated order: databases first, then by name.
+    static func cycleOrder(_ placements: [WavePlanner.Placement], workloads: [Int64: Estate.Workload]) -> [Int64: Int] {
+        var order: [Int64: Int] = [:]
+        for placement in placements where placement.cycle != nil {
+            guard let workload = workloads[placement.workload] else { continue }
+            order[placement.workload] = isDatabase(workload) ? 0 : 1
+        }
+        return order
+    }
+
+    /// Whether one of the workload's images is a database (`WorkloadProfile.databaseImages`).
+    static func isDatabase(_ workload: Estate.Workload) -> Bool {
+        DataCopy.database(of: workload) != nil
+    }
+
+    static func unique(_ keys: [String]) -> [String] {
+        var seen: Set<String> = []
+        return keys.filter { seen.insert($0).inserted }
+    }
+
+    /// Items in a stable topological order: each after its prerequisites, otherwise as built.
+    static func ordered(_ items: [PlanItem]) -> [PlanItem] {
+        let index = Dictionary(items.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var placed = Array(repeating: false, count: items.count)
+        var visiting = Array(repeating: false, count: items.count)
+        var result: [PlanItem] = []
+        result.reserveCapacity(items.count)
+        func visit(_ position: Int) {
+            guard !placed[position], !visiting[position] else { return }
+            visiting[position] = true
+            for key in items[position].prerequisites { if let other = index[key] { visit(other) } }
+            visiting[position] = false
+            placed[position] = true
+            result.append(items[position])
+        }
+        for position in items.indices { visit(position) }
+        return result
     }
 
     /// The exposure decisions, TLS certificates and on-premises connectivity a cluster needs before its platform wave.
-    private static func networkDecisions(_ input: ClusterInput) -> [PlanItem] {
+    private static func networkDecisions(_ input: ClusterInput, region: String) -> [PlanItem] {
         let c = input.estate.cluster
+        let q = ShellQuote.word
         var items: [PlanItem] = []
         let undecided = input.network.filter(\.exposure.needsDecision)
         if !undecided.isEmpty {
@@ -168,7 +334,9 @@ struct Checklist {
                                   title: "Decide internal or internet-facing for \(undecided.count) load balancers of \(c.name) (planned internal until decided)",
                                   clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["assess:review:\(c.name)"],
                                   evidence: undecided.map { "\($0.object): \($0.exposure.evidence)" }.joined(separator: "; "),
-                                  rollback: "Nothing to undo: a decision"))
+                                  rollback: "Nothing to undo: a decision",
+                                  commands: ["eksodus report plan --cluster \(q(c.name)) --out reports/  # the network table: source exposure, scheme, ALB group",
+                                             "eksodus plan ...  # after setting service.beta.kubernetes.io/aws-load-balancer-scheme or alb.ingress.kubernetes.io/scheme on the sources"]))
         }
         let onPremises = input.assessment.findings.filter { $0.checkID == "NET009" && !$0.system }
         if !onPremises.isEmpty {
@@ -176,7 +344,10 @@ struct Checklist {
                                   title: "Connect \(input.compute.eksClusterName)'s VPC to the on-premises endpoints \(onPremises.count) objects of \(c.name) call: Site-to-Site VPN or Direct Connect, Route 53 Resolver outbound rules for their private domains",
                                   clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:landing-zone"],
                                   evidence: onPremises.map(\.message).joined(separator: "; "),
-                                  rollback: "Remove the Resolver rules and the VPN or Direct Connect attachment; nothing on EKS serves traffic yet"))
+                                  rollback: "Remove the Resolver rules and the VPN or Direct Connect attachment; nothing on EKS serves traffic yet",
+                                  commands: ["aws ec2 describe-vpn-connections --region \(q(region))  # or your Direct Connect gateway: the link to the on-premises network",
+                                             "aws route53resolver list-resolver-rules --region \(q(region))  # FORWARD rules for the private domains in the evidence, associated with the VPC"],
+                                  rollbackCommands: ["aws route53resolver list-resolver-rule-associations --region \(q(region))  # disassociate the rules created for this cluster"]))
         }
         let needCertificates = input.network.filter { $0.annotations["alb.ingress.kubernetes.io/certificate-arn"] == NetworkPlan.certificatePlaceholder }
         if !needCertificates.isEmpty {
@@ -185,7 +356,9 @@ struct Checklist {
                                   title: "Request or import ACM certificates\(hosts.isEmpty ? "" : " for " + hosts.joined(separator: ", ")) and set their ARNs on \(needCertificates.count) Ingresses of \(c.name)",
                                   clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:landing-zone"],
                                   evidence: needCertificates.map(\.object).joined(separator: ", "),
-                                  rollback: "Delete the requested certificates; nothing uses them until the switch"))
+                                  rollback: "Delete the requested certificates; nothing uses them until the switch",
+                                  commands: hosts.isEmpty ? ["aws acm list-certificates --region \(q(region))  # import or request one per Ingress host"]
+                                      : hosts.map { "aws acm request-certificate --region \(q(region)) --domain-name \(q($0)) --validation-method DNS" }))
         }
         return items
     }

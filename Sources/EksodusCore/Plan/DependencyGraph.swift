@@ -25,18 +25,18 @@ struct DependencyGraph {
 
         var edges: Set<Edge> = []
         for workload in workloads {
-            var texts: [(String, String)] = []  // (where, text)
+            var texts: [(String, String?, String)] = []  // (where, key, text)
             var loadedMaps: Set<String> = []
             for container in workload.containers {
                 for variable in container.env.items {
-                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env \(name)", value)) }
+                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env \(name)", name, value)) }
                     if let map = variable["valueFrom", "configMapKeyRef", "name"]?.string { loadedMaps.insert(map) }
                 }
                 for source in container.envFrom.items {
                     if let map = source["configMapRef", "name"]?.string { loadedMaps.insert(map) }
                 }
                 for (label, list) in [("command", container.command), ("args", container.args)] {
-                    for argument in list.items.compactMap(\.string) { texts.append((label, argument)) }
+                    for argument in list.items.compactMap(\.string) { texts.append((label, nil, argument)) }
                 }
             }
             for volume in workload.volumes where volume.type == "configMap" {
@@ -45,11 +45,11 @@ struct DependencyGraph {
             for map in loadedMaps.sorted() {
                 guard let resource = configMaps["\(workload.namespace)/\(map)"] else { continue }
                 for (key, value) in resource.body["data"]?.entries ?? [] {
-                    if let text = value.string { texts.append(("ConfigMap \(map) \(key)", text)) }
+                    if let text = value.string { texts.append(("ConfigMap \(map) \(key)", key, text)) }
                 }
             }
-            for (place, text) in texts {
-                let references = ServiceReferences.find(in: text, namespace: workload.namespace) { namespace, name in
+            for (place, key, text) in texts {
+                let references = ServiceReferences.find(in: text, key: key, namespace: workload.namespace) { namespace, name in
                     selected["\(namespace)/\(name)"] != nil
                 }
                 for reference in references {

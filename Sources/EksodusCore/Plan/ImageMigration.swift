@@ -295,7 +295,5 @@ public struct ImageMigration: Sendable {
     }
 
     /// Single-quotes a word for bash: nothing inside single quotes expands, and a `'` is closed, escaped and reopened.
-    static func shellQuote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    static func shellQuote(_ text: String) -> String { ShellQuote.word(text) }
 }

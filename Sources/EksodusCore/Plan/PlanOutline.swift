@@ -6,12 +6,12 @@ public enum PlanOutline {
         text += "Checklist: \(plan.items.count) items (\(plan.added) new, \(plan.kept) kept, \(plan.obsoleted) now obsolete); "
         text += PlanItem.Phase.allCases.map { phase in "\(phase.rawValue) \(plan.items.filter { $0.phase == phase }.count)" }.joined(separator: ", ") + "\n"
 
-        text += "\nWaves (wave 0 is the platform of each cluster; lower environments first)\n"
+        text += "\nWaves, numbered per cluster (wave 0: the platform and its agents; clusters may run their waves side by side, lower environments first)\n"
         for wave in plan.waves {
             text += "  wave \(wave.number) [\(wave.cluster)]: " + wave.workloads.map(\.label).joined(separator: ", ") + "\n"
         }
         if !plan.cycles.isEmpty {
-            text += "  dependency cycles kept in one wave: " + plan.cycles.map { $0.joined(separator: " ↔ ") }.joined(separator: "; ") + "\n"
+            text += "  dependency cycles kept in one wave, moving in this order: " + plan.cycles.map { $0.joined(separator: ", then ") }.joined(separator: "; ") + "\n"
         }
         text += "\nDependencies found: \(plan.dependencies.count)\n"
         for dependency in plan.dependencies.prefix(12) {

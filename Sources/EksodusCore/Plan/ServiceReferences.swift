@@ -1,7 +1,7 @@
 /// Finds Kubernetes Service DNS names in free text (env values, args, ConfigMap data):
 /// `svc`, `svc:port`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`, bare or inside URLs.
-/// A bare one-label name counts only when it is the whole value or carries a port or a scheme, so that ordinary
-/// words in a config file are not mistaken for services.
+/// A bare one-label name counts only when it carries a port or a scheme, or is the whole value of a host-like key
+/// (`DB_HOST`, `CART_URL`, `queue.endpoint`): `MYSQL_DATABASE=wordpress` names a database, not the Service `wordpress`.
 enum ServiceReferences {
     struct Reference: Hashable {
         var namespace: String
@@ -11,9 +11,19 @@ enum ServiceReferences {
 
     private static let separators: Set<Character> = [" ", "\t", "\n", "\r", ",", ";", "\"", "'", "=", "(", ")", "[", "]", "{", "}", "<", ">"]
 
-    static func find(in text: String, namespace: String, exists: (String, String) -> Bool) -> [Reference] {
+    /// Endings of keys whose value is an address.
+    static let hostLikeKeyEndings = ["host", "hostname", "hosts", "addr", "address", "url", "uri", "service", "server", "servers",
+                                     "endpoint", "endpoints", "dsn", "broker", "brokers", "upstream", "backend"]
+
+    static func isHostLike(key: String?) -> Bool {
+        guard let key = key?.lowercased() else { return false }
+        return hostLikeKeyEndings.contains { key.hasSuffix($0) }
+    }
+
+    /// `key` is the environment variable or ConfigMap key the text is the value of (nil for command and args).
+    static func find(in text: String, key: String? = nil, namespace: String, exists: (String, String) -> Bool) -> [Reference] {
         var found: [Reference] = []
-        let whole = text.trimmingWhitespace()
+        let whole = isHostLike(key: key) ? text.trimmingWhitespace() : nil
         for token in text.split(whereSeparator: { separators.contains($0) }) {
             var rest = Substring(token)
             var hasScheme = false

@@ -68,7 +68,7 @@ public struct TransitionPlan: Sendable {
     public var added: Int
     public var kept: Int
     public var obsoleted: Int
-    /// Each workload's placement, with its cluster's wave offset.
+    /// Each workload's placement, with its cluster's wave offset (0: waves are numbered per cluster).
     var placements: [(WavePlanner.Placement, Int)]
     var graphs: [DependencyGraph]
 
@@ -190,7 +190,6 @@ public struct TransitionPlanner {
         var cycles: [[String]] = []
         var inputs: [Checklist.ClusterInput] = []
         var computePlans: [ComputePlan] = []
-        var offset = 0
         var graphs: [DependencyGraph] = []
         for estate in estates {
             guard let result = results[estate.cluster.id] else { continue }
@@ -199,16 +198,36 @@ public struct TransitionPlanner {
             let graph = DependencyGraph.build(estate, workloads: apps)
             graphs.append(graph)
             let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
-            let planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.map { workload in
+            // Platform agents move in wave 0 with the platform; the applications are ordered into waves 1….
+            var agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, "platform agent (\($0))") } }
+            var agentIDs = Set(agents.map(\.0.id))
+            // What an agent calls (the log store a shipper writes to) must be there before it: it joins the platform too.
+            let appsByID = Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var queue = agents.map(\.0)
+            while let agent = queue.popLast() {
+                for provider in graph.providers(of: agent.id).sorted() where !agentIDs.contains(provider) {
+                    guard let workload = appsByID[provider] else { continue }
+                    agentIDs.insert(provider)
+                    agents.append((workload, "called by the platform agent \(agent.label)"))
+                    queue.append(workload)
+                }
+            }
+            var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.filter { !agentIDs.contains($0.id) }.map { workload in
                 WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
                                   complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
+            planned.placements = agents.map { WavePlanner.Placement(workload: $0.0.id, wave: 0, reason: "\($0.1): moves with the platform", cycle: nil) }
+                + planned.placements
             for number in Set(planned.placements.map(\.wave)).sorted() {
-                waves.append(TransitionPlan.Wave(number: number + offset, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
+                waves.append(TransitionPlan.Wave(number: number, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
                     .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
-            cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
+            // A cycle's members move together in the order the runbook follows: databases first, then by name.
+            let byID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            cycles += planned.cycles.map { members in
+                members.compactMap { byID[$0] }.sorted { (Checklist.isDatabase($0) ? 0 : 1, $0.label) < (Checklist.isDatabase($1) ? 0 : 1, $1.label) }.map(\.label)
+            }
             var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
                                             landingZone: request.landingZone)
             // One identity mechanism per cluster, from where its workloads actually run.
@@ -219,17 +238,17 @@ public struct TransitionPlanner {
             identity.choices += clusterIdentity.choices
             computePlans.append(compute)
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
-            inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, waveOffset: offset, graph: graph,
+            inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, graph: graph,
                                                  compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
                                                  identity: clusterIdentity.entries,
                                                  network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
-            offset += planned.placements.map(\.wave).max() ?? 0
         }
-        let items = Checklist.build(inputs, images: images, target: request.target)
+        // Waves are numbered per cluster: the clusters' waves may run side by side.
+        let items = Checklist.build(inputs, images: images, target: request.target, region: request.region, assessedOn: assessment.date)
 
         return TransitionPlan(planID: 0, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
                               images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,
-                              added: 0, kept: 0, obsoleted: 0, placements: inputs.flatMap { input in input.placements.map { ($0, input.waveOffset) } },
+                              added: 0, kept: 0, obsoleted: 0, placements: inputs.flatMap { input in input.placements.map { ($0, 0) } },
                               graphs: graphs)
     }
 
@@ -257,6 +276,7 @@ public struct TransitionPlanner {
             planID = db.lastInsertedRowID
         }
         guard let planID else { throw DatabaseError(message: "plan \(request.name) was not stored") }
+        let previousWaves = try RenamedImageItems.previousWaves(db, planID: planID)
         try db.execute(sql: "DELETE FROM plan_workload WHERE plan_id = ?", arguments: [planID])
         try db.execute(sql: "DELETE FROM plan_dependency WHERE plan_id = ?", arguments: [planID])
         for (placement, offset) in plan.placements {
@@ -271,17 +291,33 @@ public struct TransitionPlanner {
         }
         let existing = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]))
         let previous = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ?", arguments: [planID]))
+        // Items the inventory proves start done, once: a later reopen by someone (an event) is never overridden.
+        let untouched = Set(try String.fetchAll(db, sql: """
+            SELECT key FROM plan_item i WHERE plan_id = ? AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM event e WHERE e.item_id = i.id)
+            """, arguments: [planID]))
         for (position, item) in items.enumerated() {
             try db.execute(sql: """
-                INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, position, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, commands,
+                                       rollback_commands, position, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (plan_id, key) DO UPDATE SET phase = excluded.phase, step = excluded.step, title = excluded.title,
                   cluster_id = excluded.cluster_id, wave = excluded.wave, workload_id = excluded.workload_id, prerequisites = excluded.prerequisites,
-                  evidence = excluded.evidence, rollback = excluded.rollback, position = excluded.position, obsolete = 0
+                  evidence = excluded.evidence, rollback = excluded.rollback, commands = excluded.commands, rollback_commands = excluded.rollback_commands,
+                  position = excluded.position, obsolete = 0
                 """, arguments: [planID, item.key, item.phase.rawValue, item.step, item.title, item.clusterID, item.wave, item.workloadID,
-                                 JSONWriter.string(item.prerequisites), item.evidence, item.rollback, position, now])
+                                 JSONWriter.string(item.prerequisites), item.evidence, item.rollback, JSONWriter.string(item.commands),
+                                 JSONWriter.string(item.rollbackCommands), position, now])
+            guard item.provenDone, !previous.contains(item.key) || untouched.contains(item.key) else { continue }
+            let note = "proven by the inventory: \(item.evidence)"
+            try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
+                           arguments: [note, now, planID, item.key])
+            try db.execute(sql: """
+                INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
+                SELECT ?, id, ?, 'eksodus', 'done', 'pending', 'done', ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
+                """, arguments: [planID, now, note, planID, item.key])
         }
         let current = Set(items.map(\.key))
+        try RenamedImageItems.carryOver(db, planID: planID, items: items, added: current.subtracting(previous), previousWaves: previousWaves, now: now)
         for key in previous.subtracting(current).sorted() {
             try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
         }

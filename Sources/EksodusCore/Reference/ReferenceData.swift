@@ -110,6 +110,9 @@ public struct ReferenceData: Sendable {
         public var description: String { "data/\(file): \(message)" }
     }
 
+    /// The embedded tables parsed once per process, for code that has no ReferenceData at hand (runbook step templates).
+    static let bundled: ReferenceData? = try? ReferenceData.embedded()
+
     /// The tables embedded in this binary.
     public static func embedded() throws -> ReferenceData {
         func table(_ file: String, _ key: String) throws -> [ManifestNode] {

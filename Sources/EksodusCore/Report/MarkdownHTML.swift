@@ -16,7 +16,7 @@ enum MarkdownHTML {
         var table: [[String]] = []
         var code: [String]?
         var codeLanguage = ""
-        var fenceLength = 0
+        var fence = "```"
         var usedIDs: [String: Int] = [:]
 
         func flushParagraph() {
@@ -46,8 +46,7 @@ enum MarkdownHTML {
 
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
             if var block = code {
-                let trimmedLine = line.trimmingWhitespace()
-                if trimmedLine.count >= fenceLength && trimmedLine.allSatisfy({ $0 == "`" }) {
+                if CodeFence.closes(line, fence: fence) {
                     let body = escape(block.joined(separator: "\n"))
                     if codeLanguage == "mermaid" {
                         html.append("<p class=\"diagram-note\">Mermaid diagram (source shown; paste it into any Mermaid viewer to draw it):</p>\n<pre class=\"mermaid-source\"><code>\(body)</code></pre>")
@@ -61,10 +60,10 @@ enum MarkdownHTML {
                 }
                 continue
             }
-            if line.hasPrefix("```") {
+            if let opening = CodeFence.opening(line) {
                 flushAll()
-                fenceLength = line.prefix { $0 == "`" }.count
-                codeLanguage = String(line.dropFirst(fenceLength)).trimmingWhitespace()
+                fence = opening
+                codeLanguage = String(line.dropFirst(opening.count)).trimmingWhitespace()
                 code = []
                 continue
             }

@@ -170,7 +170,7 @@ struct ReportContext {
             return ["number": wave.number, "cluster": md(wave.cluster), "table": MarkdownTable.render(table)]
         }
         context["wavesMermaidBlock"] = MarkdownText.fence(MermaidDiagram.waves(plan), language: "mermaid")
-        context["cycles"] = plan.cycles.map { ["members": md($0.joined(separator: " ↔ "))] }
+        context["cycles"] = plan.cycles.map { ["members": md($0.joined(separator: ", then "))] }
         var dependencies = Table(columns: ["cluster", "consumer", "provider", "evidence"])
         for dependency in plan.dependencies {
             dependencies.rows.append([.text(dependency.cluster), .text(dependency.consumer), .text(dependency.provider), .text(dependency.evidence)])
@@ -197,16 +197,25 @@ struct ReportContext {
                     "notes": compute.notes.map { ["text": md($0)] }, "eksctl": yaml, "eksctlBlock": MarkdownText.fence(yaml, language: "yaml")]
         }
         let states = itemsByKey
+        let clusterNames = Dictionary(estates.map { ($0.cluster.id, $0.cluster.name) }, uniquingKeysWith: { first, _ in first })
         context["phases"] = PlanItem.Phase.allCases.map { phase -> [String: Any] in
             ["name": phase.rawValue, "items": plan.items.filter { $0.phase == phase }.map { item -> [String: Any] in
                 let state = states[item.key] ?? .pending
                 let mark = state == .done || state == .skipped ? "x" : " "
                 let suffix = state == .pending || state == .done ? "" : " _(\(state.rawValue.replacingOccurrences(of: "_", with: " ")))_"
                 return ["mark": mark, "key": md(item.key), "keyCode": MarkdownText.code(item.key), "title": md(item.title), "suffix": suffix,
-                        "wave": item.wave.map { "wave \($0) · " } ?? ""]
+                        "wave": item.wave.map { wave in (item.clusterID.flatMap { clusterNames[$0] }.map { md($0) + " " } ?? "") + "wave \(wave) · " } ?? ""]
             }]
         }
+        context["runbook"] = runbook(states)
         return context
+    }
+
+    /// The plan's items (of the report's clusters) as runbook sections, with their tracked states.
+    private func runbook(_ states: [String: ItemState]) -> [[String: Any]] {
+        let clusterNames = Dictionary(estates.map { ($0.cluster.id, $0.cluster.name) }, uniquingKeysWith: { first, _ in first })
+        let items = plan.items.filter { item in item.clusterID.map { clusterNames[$0] != nil } ?? true }
+        return RunbookSections.build(items, states: states, clusterNames: clusterNames)
     }
 
     private var itemsByKey: [String: ItemState] {
@@ -230,6 +239,7 @@ struct ReportContext {
         var log = (try? AuditLog.table(database, plan: plan.request.name)) ?? Table(columns: [])
         log.rows = Array(log.rows.suffix(25))
         context["logTable"] = MarkdownTable.render(log)
+        context["runbook"] = runbook(itemsByKey)
         return context
     }
 

@@ -1,0 +1,177 @@
+/// How a stateful workload's data reaches EKS, as runbook commands: the copy method the storage plan chose, the
+/// order it imposes, and the replicate / verify / freeze / promote commands of the recognised engines.
+struct DataCopy {
+    enum Order {
+        /// An application replica or a live first copy on EKS catches up while the source serves; the freeze comes just before promotion.
+        case replicateThenFreeze
+        /// A backup taken after the writes stop is restored on EKS (Velero, EBS snapshots): the freeze comes first.
+        case freezeThenRestore
+    }
+
+    var method: String
+    /// The recognised engine (`data/databases.yaml`), or nil.
+    var engine: String?
+    var order: Order
+
+    /// The engine whose own commands freeze writes (restore or replication alike).
+    var freezeEngine: String?
+
+    /// `method` is the storage plan's copy method; nil when the workload has no volume in it (the engine's replication, or Velero).
+    init(method: String?, workload: Estate.Workload) {
+        let database = Self.database(of: workload)
+        // The runbook's engine names; data/databases.yaml calls MongoDB `mongodb`.
+        let recognised = database.map { $0.name == "mongodb" ? "mongo" : $0.name }
+        let chosen = method ?? database?.replication ?? "Velero file-system backup (kopia) and restore, with a final backup at cutover"
+        self.method = chosen
+        let lower = chosen.lowercased()
+        order = lower.contains("velero") || lower.contains("ebs snapshot") ? .freezeThenRestore : .replicateThenFreeze
+        freezeEngine = recognised
+        // A restore copies files: the engine's replication commands do not apply.
+        engine = order == .replicateThenFreeze ? recognised : nil
+    }
+
+    /// The data store a workload's containers run, by `data/databases.yaml`.
+    static func database(of workload: Estate.Workload) -> ReferenceData.Database? {
+        workload.containers.compactMap(\.image).lazy.compactMap { ReferenceData.bundled?.database(image: $0) }.first
+    }
+
+    /// `kubectl exec` into the workload on one side, running `script` under `sh -c` (so the pod's own variables expand there).
+    static func exec(_ workload: Estate.Workload, on side: Kubectl.Side, _ script: String, stdin: Bool = false) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        return kubectl("exec \(stdin ? "-i " : "")\(Kubectl.ref(workload, on: side)) -- sh -c \(ShellQuote.word(script))")
+    }
+
+    /// `kubectl exec` running `arguments` directly, so `$VARIABLES` in them expand on the engineer's machine.
+    static func execDirect(_ workload: Estate.Workload, on side: Kubectl.Side, _ arguments: String) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        return kubectl("exec \(Kubectl.ref(workload, on: side)) -- \(arguments)")
+    }
+
+    func replicate(_ workload: Estate.Workload, mountPaths: [String]) -> [String] {
+        let backup = ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ""))
+        switch engine {
+        case "postgres":
+            return ["# on the EKS copy, with its server stopped: a streaming replica of the source primary ($SOURCE_DB_HOST reachable from EKS)",
+                    Self.execDirect(workload, on: .eks, "pg_basebackup -h \"$SOURCE_DB_HOST\" -U replicator -D /var/lib/postgresql/data -R -X stream -P")]
+        case "mysql", "mariadb":
+            return [Self.exec(workload, on: .source, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --source-data=1")
+                        + " | " + Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\"", stdin: true),
+                    Kubectl.eks(workload.namespace)("exec \(Kubectl.ref(workload, on: .eks)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e \"CHANGE REPLICATION SOURCE TO SOURCE_HOST='")
+                        + "\"$SOURCE_DB_HOST\"" + ShellQuote.word("', SOURCE_USER='replicator', SOURCE_PASSWORD='") + "\"$REPLICATION_PASSWORD\"" + ShellQuote.word("'; START REPLICA;\""))]
+        case "redis":
+            return [Self.execDirect(workload, on: .eks, "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379")]
+        case "mongo":
+            return ["# on the source primary: add the EKS members to the replica set",
+                    Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
+        case "rabbitmq":
+            return [Self.execDirect(workload, on: .eks, "rabbitmqctl set_parameter shovel eksodus-migrate '{\"src-uri\": \"'\"$SOURCE_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'")]
+        case "cassandra":
+            return ["# the EKS pods join the ring as a new datacenter (CASSANDRA_DC=eks), then stream the data from the source one",
+                    Self.execDirect(workload, on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
+        case "kafka":
+            return ["# run MirrorMaker 2 from the source brokers ($SOURCE_BOOTSTRAP) to the EKS ones",
+                    Self.exec(workload, on: .eks, "connect-mirror-maker.sh /etc/kafka/mm2.properties")]
+        case "etcd":
+            return [Self.execDirect(workload, on: .source, "etcdctl member add eks-0 --peer-urls=\"$EKS_PEER_URL\"")]
+        case "zookeeper":
+            return ["# start the EKS servers with the source ensemble in their server list, then add them (dynamic reconfiguration):",
+                    Self.execDirect(workload, on: .source, "zkCli.sh reconfig -add \"$EKS_SERVER_SPEC\"")]
+        case "minio":
+            return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local")]
+        case "elasticsearch", "opensearch":
+            return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
+                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore\"")]
+        default:
+            if method.lowercased().contains("ebs snapshot") {
+                return ["aws ec2 create-snapshot --volume-id \"$SOURCE_VOLUME_ID\" --description " + backup,
+                        "aws ec2 create-volume --snapshot-id \"$SNAPSHOT_ID\" --availability-zone \"$TARGET_ZONE\" --volume-type gp3",
+                        "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
+            }
+            if order == .freezeThenRestore {
+                let selector = workload.templateLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) --include-namespaces \(ShellQuote.word(workload.namespace))"
+                            + (selector.isEmpty ? "" : " --selector \(ShellQuote.word(selector))") + " --default-volumes-to-fs-backup --wait",
+                        "velero --kubecontext \"$EKS_CONTEXT\" restore create --from-backup \(backup) --wait"]
+            }
+            return [ShellQuote.comment(method)] + mountPaths.map { path in
+                "aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  " + ShellQuote.comment("for " + path)
+            }
+        }
+    }
+
+    func stopReplication(_ workload: Estate.Workload) -> [String] {
+        switch engine {
+        case "postgres": return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # the replica; the source primary is untouched"]
+        case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
+        case "redis": return [Self.exec(workload, on: .eks, "redis-cli REPLICAOF NO ONE")]
+        case "rabbitmq": return [Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
+        case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
+        default:
+            if order == .freezeThenRestore {
+                return ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "")) + " --confirm",
+                        Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
+            }
+            return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
+        }
+    }
+
+    func verify(_ workload: Estate.Workload, mountPaths: [String]) -> [String] {
+        switch engine {
+        case "postgres": return [Self.exec(workload, on: .eks, "psql -U postgres -Atc 'SELECT now() - pg_last_xact_replay_timestamp() AS lag, pg_is_in_recovery()'")]
+        case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW REPLICA STATUS\\G' | grep -E 'Running|Seconds_Behind'")]
+        case "redis": return [Self.exec(workload, on: .eks, "redis-cli INFO replication | grep -E 'master_link_status|master_repl_offset'"),
+                              Self.exec(workload, on: .source, "redis-cli INFO replication | grep master_repl_offset")]
+        case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
+        case "rabbitmq": return [Self.exec(workload, on: .source, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages")]
+        case "cassandra": return [Self.exec(workload, on: .eks, "nodetool status")]
+        case "elasticsearch", "opensearch": return [Self.exec(workload, on: .source, "curl -fsS localhost:9200/_cat/indices?v"), Self.exec(workload, on: .eks, "curl -fsS localhost:9200/_cat/indices?v")]
+        default:
+            let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
+            return paths.flatMap { path in
+                [Self.exec(workload, on: .source, "du -s " + ShellQuote.word(path) + " && find " + ShellQuote.word(path) + " -type f | wc -l"),
+                 Self.exec(workload, on: .eks, "du -s " + ShellQuote.word(path) + " && find " + ShellQuote.word(path) + " -type f | wc -l")]
+            }
+        }
+    }
+
+    /// Stops writes on the source; the second list lifts the freeze.
+    func freeze(_ workload: Estate.Workload) -> (commands: [String], rollback: [String]) {
+        switch freezeEngine {
+        case "postgres": return ([Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'")],
+                                 [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
+        case "mysql", "mariadb": return ([Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = ON'")],
+                                         [Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF'")])
+        case "redis": return ([Self.exec(workload, on: .source, "redis-cli CLIENT PAUSE 600000 WRITE")], [Self.exec(workload, on: .source, "redis-cli CLIENT UNPAUSE")])
+        default:
+            let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+            if workload.isService {
+                return (["# stop the writers first (its consumers), then the workload itself, so the last backup is consistent",
+                         source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
+                        [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
+            }
+            return ([ShellQuote.comment("announce the maintenance window and stop the application's writes to " + workload.label)],
+                    ["# lift the maintenance window on the source"])
+        }
+    }
+
+    func promote(_ workload: Estate.Workload) -> [String] {
+        switch engine {
+        case "postgres": return [Self.exec(workload, on: .eks, "psql -U postgres -c 'SELECT pg_promote()'")]
+        case "mysql", "mariadb": return stopReplication(workload) + [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL read_only = OFF'")]
+        case "redis": return [Self.exec(workload, on: .eks, "redis-cli REPLICAOF NO ONE")]
+        case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
+        case "rabbitmq": return [Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
+        case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
+                                  Self.exec(workload, on: .source, "nodetool decommission")]
+        case "elasticsearch", "opensearch":
+            return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
+                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore\"")]
+        case "kafka": return ["# once MirrorMaker 2 shows no lag, stop it; consumers resume from the translated offsets on EKS",
+                              Self.execDirect(workload, on: .eks, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups")]
+        case "etcd": return [Self.execDirect(workload, on: .source, "etcdctl member remove \"$SOURCE_MEMBER_ID\"") + "  # each source member, one by one"]
+        case "zookeeper": return [Self.execDirect(workload, on: .eks, "zkCli.sh reconfig -remove \"$SOURCE_SERVER_IDS\"")]
+        case "minio": return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local") + "  # the final pass, writes stopped"]
+        default: return ["aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  # the final incremental pass, writes stopped"]
+        }
+    }
+}

@@ -1,0 +1,327 @@
+/// The runbook steps of one workload, chosen by its kind and, for stateful ones, by its copy method's order.
+/// Steps reference each other by key; `Checklist` adds what links them to other workloads and to the waves.
+struct WorkloadSteps {
+    struct Context {
+        var workload: Estate.Workload
+        var handle: String
+        var clusterID: Int64
+        var clusterName: String
+        var wave: Int
+        var exposure: Exposure
+        var stateful: Bool
+        var statefulReason: String?
+        var copyMethod: String?
+        /// (container, ECR reference) for each container whose image moves.
+        var images: [(container: String, target: String)]
+        var consumers: [String]
+        var deployEvidence: String
+    }
+
+    var items: [PlanItem] = []
+    /// The first step: it waits for the wave's gate, images and platform.
+    var entry = ""
+    /// The step consumers' deploys wait for.
+    var deploy = ""
+    /// From this step on the EKS copy is the one that takes writes: consumers switch only after it.
+    var primary: String?
+    /// The steps after which nothing calls the source copy from outside or from the source's consumers.
+    var switches: [String] = []
+    /// The step that removes (or scales down) the source copy; it waits for every consumer's switch.
+    var retire = ""
+
+    static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
+    static let suspendFalse = ShellQuote.word("{\"spec\":{\"suspend\":false}}")
+    /// The jq filter that drops what the source's API server set on an exported object.
+    static let serverFields = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)"
+    static let jqStrip = ShellQuote.word(serverFields)
+
+    static func build(_ context: Context) -> WorkloadSteps {
+        var steps = WorkloadSteps()
+        steps.make(context)
+        return steps
+    }
+
+    private mutating func add(_ step: String, _ title: String, _ context: Context, after: [String], evidence: String = "",
+                              commands: [String], rollback: String, rollbackCommands: [String] = []) {
+        let key = "\(step):\(context.handle)"
+        items.append(PlanItem(key: key, phase: .cutover, step: step, title: title, clusterID: context.clusterID, wave: context.wave,
+                              workloadID: context.workload.id, prerequisites: after.map { "\($0):\(context.handle)" }, evidence: evidence,
+                              rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
+    }
+
+    private static func key(_ step: String, _ context: Context) -> String { "\(step):\(context.handle)" }
+
+    // MARK: Commands shared by the kinds
+
+    static func file(_ context: Context, _ suffix: String) -> String {
+        ShellQuote.fileName([context.clusterName, context.workload.namespace, context.workload.kind.lowercased(), context.workload.name], suffix: suffix)
+    }
+
+    /// What a new cluster refuses or must set itself: a Job's generated selector and labels, a Pod's node.
+    static func kindStrip(_ kind: String) -> String {
+        switch kind {
+        case "Job": return " | del(.spec.selector, .spec.template.metadata.labels[\"controller-uid\"], .spec.template.metadata.labels[\"batch.kubernetes.io/controller-uid\"], .spec.template.metadata.labels[\"job-name\"], .spec.template.metadata.labels[\"batch.kubernetes.io/job-name\"])"
+        case "Pod": return " | del(.spec.nodeName)"
+        default: return ""
+        }
+    }
+
+    /// Exports the source object without its server-set fields into `file`.
+    static func export(_ context: Context, to file: String) -> String {
+        let workload = context.workload
+        let filter = serverFields + kindStrip(workload.kind)
+        return Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("get \(Kubectl.ref(workload, on: .source)) -o json")
+            + " | jq \(ShellQuote.word(filter)) > \(ShellQuote.word(file))"
+    }
+
+    static func deployCommands(_ context: Context, suspended: Bool = false) -> [String] {
+        let workload = context.workload, file = Self.file(context, ".eks.json")
+        let eks = Kubectl.eks(workload.namespace)
+        var commands = [export(context, to: file)]
+        if workload.kind == "DeploymentConfig" {
+            commands.append("# a DeploymentConfig: rewrite it as an apps/v1 Deployment (its triggers and strategy by hand) before applying")
+        }
+        for image in context.images {
+            commands.append(eks("set image --local -f \(ShellQuote.word(file)) \(ShellQuote.word(image.container + "=" + image.target)) -o json")
+                            + " > \(ShellQuote.word(file + ".tmp")) && mv \(ShellQuote.word(file + ".tmp")) \(ShellQuote.word(file))")
+        }
+        if suspended {
+            commands.append(eks("patch --local -f \(ShellQuote.word(file)) --type=merge -p \(suspendTrue) -o json")
+                            + " > \(ShellQuote.word(file + ".tmp")) && mv \(ShellQuote.word(file + ".tmp")) \(ShellQuote.word(file))")
+        }
+        commands.append(eks("apply -f \(ShellQuote.word(file))"))
+        if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
+            commands.append(eks("rollout status \(Kubectl.ref(workload, on: .eks)) --timeout=10m"))
+        }
+        return commands
+    }
+
+    static func deleteOnEKS(_ context: Context) -> [String] {
+        [Kubectl.eks(context.workload.namespace)("delete \(Kubectl.ref(context.workload, on: .eks))")]
+    }
+
+    static func smokeCommands(_ context: Context) -> [String] {
+        let workload = context.workload, eks = Kubectl.eks(workload.namespace)
+        var commands = [eks("get \(Kubectl.ref(workload, on: .eks)) -o wide"), eks("logs \(Kubectl.ref(workload, on: .eks)) --since=10m")]
+        for service in context.exposure.services.prefix(3) {
+            let port = service.ports.items.compactMap { $0["port"]?.int }.first ?? 80
+            let url = "http://\(service.resource.name).\(service.resource.namespace).svc.cluster.local:\(port)/"
+            commands.append(eks("get endpoints \(ShellQuote.word(service.resource.name))"))
+            commands.append(eks("run eksodus-smoke --rm -i --restart=Never --image=public.ecr.aws/docker/library/busybox:stable -- wget -qO- -T 5 \(ShellQuote.word(url))"))
+        }
+        return commands
+    }
+
+    /// The traffic steps: a DNS/LB switch where something outside the cluster reaches the workload, a redirect of the
+    /// source's consumers for stateful providers, a verification otherwise.
+    private mutating func addSwitches(_ context: Context, after: String) {
+        let workload = context.workload
+        if context.exposure.isExternal {
+            let ttl = TrafficCommands.lowerTTL(context.exposure)
+            add("dns-ttl", "Lower the DNS TTL in front of \(workload.label) to 60 s, one old TTL before its switch", context, after: [],
+                evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
+                rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
+            let traffic = TrafficCommands.switchCommands(context.exposure)
+            add("traffic", "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS", context, after: [after, "dns-ttl"],
+                evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
+                rollback: context.stateful ? "Point DNS back to the source and reverse the replication before writes resume there"
+                                           : "Point DNS or the load balancer back to the source cluster (its copy still runs)",
+                rollbackCommands: traffic.rollback)
+            switches.append(Self.key("traffic", context))
+        }
+        if context.stateful && !context.consumers.isEmpty, let service = context.exposure.services.first {
+            let name = service.resource.name, crossName = String((name + "-eksodus").prefix(63))
+            let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
+            let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
+            let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
+            add("redirect", "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
+                context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
+                commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
+                            + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
+                           "EKS_ENDPOINT=$(" + eks("get service \(ShellQuote.word(crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
+                           source("get service \(ShellQuote.word(name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
+                           source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
+                rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
+                rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
+            switches.append(Self.key("redirect", context))
+        }
+        if switches.isEmpty {
+            let title: String
+            if context.consumers.isEmpty {
+                title = "Verify \(workload.label) does its work on EKS (nothing outside the cluster reaches it, no caller known)"
+            } else {
+                title = "Verify \(workload.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
+            }
+            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get endpoints \(ShellQuote.word($0.resource.name))") }
+            commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
+            commands.append("# the source copy should see no new work once its consumers have moved:")
+            commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
+            add("verify", title, context, after: [after], evidence: context.consumers.isEmpty ? "no Service caller found in the manifests" : "consumers: " + context.consumers.joined(separator: ", "),
+                commands: commands, rollback: "Nothing to undo: in-cluster calls follow their consumers; roll back the consumers' switch instead")
+            switches.append(Self.key("verify", context))
+        }
+    }
+
+    private mutating func addRetire(_ context: Context) {
+        let workload = context.workload
+        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        let consumers = context.consumers.isEmpty ? "" : "; waits for its consumers \(context.consumers.joined(separator: ", "))"
+        let after = switches.map { String($0.prefix { $0 != ":" }) }
+        if workload.isService {
+            add("scaledown", "Scale \(workload.label) down to zero on the source cluster", context, after: after,
+                evidence: "source copy kept until nothing calls it" + consumers,
+                commands: ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
+                rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
+                                           : "Scale it back up on the source (and switch back)",
+                rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
+            retire = Self.key("scaledown", context)
+        } else {
+            let backup = Self.file(context, ".source.json")
+            let what = workload.kind == "DaemonSet" ? "Remove" : workload.kind == "Job" ? "Delete the finished" : "Delete"
+            add("retire", "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
+                evidence: "source copy kept until its replacement on EKS is proven" + consumers,
+                commands: [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
+                rollback: "Re-create it on the source from the saved copy" + (workload.kind == "CronJob" ? " (it comes back suspended: unsuspend it only after suspending the EKS one)" : ""),
+                rollbackCommands: [source("apply -f \(ShellQuote.word(backup))")])
+            retire = Self.key("retire", context)
+        }
+    }
+
+    // MARK: Kinds
+
+    private mutating func make(_ context: Context) {
+        switch context.workload.kind {
+        case "CronJob": cronJob(context)
+        case "Job": job(context)
+        case "DaemonSet", "Pod":
+            deployStateless(context, title: context.workload.kind == "Pod"
+                ? "Recreate the bare \(context.workload.label) on \(context.clusterName)'s EKS cluster (no controller: consider a Deployment)"
+                : "Deploy \(context.workload.label) on EKS (a pod on every matching node)")
+        default:
+            if context.stateful { stateful(context) } else { deployStateless(context, title: nil) }
+        }
+    }
+
+    private mutating func dataBeforeDeploy(_ context: Context) -> [String] {
+        guard context.stateful, !context.workload.isService else { return [] }
+        let copy = DataCopy(method: context.copyMethod, workload: context.workload)
+        add("data", "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
+            commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
+            rollbackCommands: copy.stopReplication(context.workload))
+        entry = Self.key("data", context)
+        return ["data"]
+    }
+
+    private mutating func deployStateless(_ context: Context, title: String?) {
+        let before = dataBeforeDeploy(context)
+        add("deploy", title ?? "Deploy \(context.workload.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
+            commands: Self.deployCommands(context), rollback: "Delete it from EKS; the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
+        deploy = Self.key("deploy", context)
+        if entry.isEmpty { entry = deploy }
+        add("smoke", "Smoke test \(context.workload.label) on EKS", context, after: ["deploy"], commands: Self.smokeCommands(context),
+            rollback: "Nothing to undo: a test; on failure roll back the deploy")
+        addSwitches(context, after: "smoke")
+        addRetire(context)
+    }
+
+    private func mountPaths(_ context: Context) -> [String] {
+        let claimNames = Set(context.workload.claimTemplates.map(\.name) + context.workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map(\.name))
+        return Array(Set(context.workload.containers.flatMap { container in
+            container.volumeMounts.items.compactMap { mount -> String? in
+                guard let name = mount["name"]?.string, claimNames.contains(name) else { return nil }
+                return mount["mountPath"]?.string
+            }
+        })).sorted()
+    }
+
+    private mutating func stateful(_ context: Context) {
+        let workload = context.workload
+        let copy = DataCopy(method: context.copyMethod, workload: workload)
+        let paths = mountPaths(context)
+        let freeze = copy.freeze(workload)
+        let freezeTitle = "Write freeze on the source: stop writes to \(workload.label)"
+        let dataRollback = "Stop the copy and delete the EKS copy; the source data was never changed"
+        switch copy.order {
+        case .replicateThenFreeze:
+            add("deploy", "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet)", context, after: [],
+                evidence: context.deployEvidence, commands: Self.deployCommands(context),
+                rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
+            add("data", "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: ["deploy"],
+                evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
+                rollbackCommands: copy.stopReplication(workload))
+            add("data-verify", "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: ["data"],
+                commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; keep replicating until it passes")
+            add("smoke", "Smoke test \(workload.label) on EKS (read-only: it is still a replica)", context, after: ["data-verify"],
+                commands: Self.smokeCommands(context), rollback: "Nothing to undo: a test")
+            add("freeze", freezeTitle + " (promote and switch right after)", context, after: ["smoke"], commands: freeze.commands,
+                rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
+            add("promote", "Promote the EKS copy of \(workload.label): it takes the writes from now on", context, after: ["freeze"],
+                commands: copy.promote(workload), rollback: "Make the source primary again: replicate back from EKS before lifting the freeze",
+                rollbackCommands: freeze.rollback)
+            entry = Self.key("deploy", context)
+            primary = Self.key("promote", context)
+            addSwitches(context, after: "promote")
+        case .freezeThenRestore:
+            add("freeze", freezeTitle + " (the copy is taken after it)", context, after: [], evidence: context.statefulReason ?? "stateful",
+                commands: freeze.commands, rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
+            add("data", "Copy the data of \(workload.label) to EKS after the freeze: \(copy.method)", context, after: ["freeze"],
+                evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
+                rollbackCommands: copy.stopReplication(workload))
+            add("deploy", "Deploy \(workload.label) on EKS over its restored volumes (images from ECR)", context, after: ["data"],
+                evidence: context.deployEvidence, commands: Self.deployCommands(context),
+                rollback: "Delete it from EKS and lift the freeze on the source", rollbackCommands: Self.deleteOnEKS(context) + freeze.rollback)
+            add("data-verify", "Verify the restored data of \(workload.label) on EKS (sizes, file counts)", context, after: ["deploy"],
+                commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; restore again until it passes")
+            add("smoke", "Smoke test \(workload.label) on EKS", context, after: ["data-verify"], commands: Self.smokeCommands(context),
+                rollback: "Nothing to undo: a test; on failure lift the freeze on the source")
+            entry = Self.key("freeze", context)
+            primary = Self.key("smoke", context)
+            addSwitches(context, after: "smoke")
+        }
+        deploy = Self.key("deploy", context)
+        addRetire(context)
+    }
+
+    private mutating func cronJob(_ context: Context) {
+        let workload = context.workload
+        let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
+        let ref = Kubectl.ref(workload, on: .eks)
+        let before = dataBeforeDeploy(context)
+        add("deploy", "Deploy \(workload.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
+            evidence: context.deployEvidence, commands: Self.deployCommands(context, suspended: true),
+            rollback: "Delete it from EKS; the source keeps running it", rollbackCommands: Self.deleteOnEKS(context))
+        deploy = Self.key("deploy", context)
+        if entry.isEmpty { entry = deploy }
+        let smokeJob = ShellQuote.word(String(("eksodus-check-" + workload.name).prefix(52)))
+        add("smoke", "Check the suspended \(workload.label) on EKS: schedule, and a server-side dry run of one Job", context, after: ["deploy"],
+            commands: [eks("get \(ref) -o jsonpath='{.spec.suspend} {.spec.schedule}{\"\\n\"}'"),
+                       eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
+            rollback: "Nothing to undo: a check")
+        add("suspend-source", "Suspend \(workload.label) on the source and let its running Job finish", context, after: ["smoke"],
+            commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
+            rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
+        add("enable", "Unsuspend \(workload.label) on EKS: from now on only EKS runs it", context, after: ["suspend-source"],
+            commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
+            rollback: "Suspend it on EKS first, then unsuspend it on the source",
+            rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
+        switches = [Self.key("enable", context)]
+        addRetire(context)
+    }
+
+    private mutating func job(_ context: Context) {
+        let workload = context.workload
+        let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
+        add("decide", "Decide whether \(workload.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
+            evidence: context.deployEvidence,
+            commands: [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.status.succeeded} {.status.completionTime}{\"\\n\"}'")],
+            rollback: "Nothing to undo: a decision (record it in the note)")
+        let before = dataBeforeDeploy(context)
+        entry = Self.key("decide", context)
+        add("deploy", "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: ["decide"] + before,
+            commands: Self.deployCommands(context) + [eks("wait --for=condition=complete \(Kubectl.ref(workload, on: .eks)) --timeout=30m")],
+            rollback: "Delete the Job from EKS (what it wrote stays: undo that by hand)", rollbackCommands: Self.deleteOnEKS(context))
+        deploy = Self.key("deploy", context)
+        switches = [deploy]
+        addRetire(context)
+    }
+}
