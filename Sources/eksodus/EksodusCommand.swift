@@ -1,5 +1,11 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc  // stdout: read once, at exit
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import ArgumentParser
 import EksodusCore
+import Foundation
 
 struct EksodusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,6 +22,10 @@ extension EksodusCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            // Output redirected to a full disk fails when stdio flushes it; say so instead of exiting 0 with a cut file.
+            // Only the last flush's errno is known: an earlier failed write leaves just the stream's error flag.
+            if fflush(stdout) != 0 { throw CommandError("cannot write standard output: " + String(cString: strerror(errno))) }
+            if ferror(stdout) != 0 { throw CommandError("cannot write standard output: a write failed") }
         } catch {
             exit(withError: OneLineError.message(error).map(CommandError.init) ?? error)
         }
