@@ -1,6 +1,7 @@
-/// A mapping's entries as they are read, one per key. A repeated key keeps its first place and takes the
-/// last value, as kubectl reads it (sigs.k8s.io/yaml goes through a Go map, where the last value wins).
-/// Large mappings index their keys, so a hostile mapping of a million keys stays linear.
+/// A mapping's entries as they are read, one per key. A repeated key keeps its first place and takes the last
+/// value, which is what the API server stores (kubernetes/kubernetes#89303); kubectl 1.21 and later refuse such a
+/// file outright ("mapping key already defined"), so the reader also warns. Large mappings index their keys, so a
+/// hostile mapping of a million keys stays linear.
 struct MappingEntries {
     private(set) var entries: [(key: String, value: ManifestNode)] = []
     private var index: [String: Int]?
