@@ -1,10 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// `fuzz/run.sh` sets EKSODUS_FUZZ=1 to add the libFuzzer target and build the reader with coverage and
-/// AddressSanitizer; an ordinary `swift build` or `swift test` never sees either.
-let fuzzing = Context.environment["EKSODUS_FUZZ"] == "1"
-let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+/// `fuzz/run.sh` sets EKSODUS_FUZZ to libFuzzer's main-less archive, which adds the fuzz target and builds the
+/// reader with coverage and AddressSanitizer; an ordinary `swift build` or `swift test` never sees either.
+let fuzzLibrary = Context.environment["EKSODUS_FUZZ"]
+let fuzzFlags: [SwiftSetting] = fuzzLibrary == nil ? [] : [.unsafeFlags(["-sanitize=fuzzer,address"])]
 
 let package = Package(
     name: "eksodus",
@@ -60,12 +60,12 @@ let package = Package(
     ]
 )
 
-if fuzzing {
+if let fuzzLibrary {
     package.targets.append(.executableTarget(
         name: "ManifestFuzzer",
         dependencies: ["EksodusCore"],
         path: "fuzz/ManifestFuzzer",
-        swiftSettings: fuzzFlags + [.unsafeFlags(["-parse-as-library"])],
-        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
+        swiftSettings: fuzzFlags,
+        linkerSettings: [.unsafeFlags(["-sanitize=address", fuzzLibrary, "-lstdc++"])]
     ))
 }

@@ -12,7 +12,9 @@ build=.build/fuzz
 corpus=$build/corpus
 findings=$build/findings
 
-if ! EKSODUS_FUZZ=1 swift build -c release --build-path "$build" --product ManifestFuzzer; then
+# libFuzzer without its main (SwiftPM gives the executable one), from the toolchain's clang runtime.
+library=$(find "$(dirname "$(readlink -f "$(command -v swiftc)")")/../lib/clang" -name "libclang_rt.fuzzer_no_main-$(uname -m).a" 2>/dev/null | head -1)
+if [ -z "$library" ] || ! EKSODUS_FUZZ="$library" swift build -c release --build-path "$build" --product ManifestFuzzer; then
   echo "fuzz: cannot build the libFuzzer target with this toolchain; not fuzzing" >&2
   exit 3
 fi
@@ -28,6 +30,7 @@ if [ -d ../shared/fixtures ]; then
 fi
 
 # -rss_limit_mb catches an alias bomb that gets past the reader's budget; -timeout one that only burns time.
-"$build/release/ManifestFuzzer" "$corpus" \
+# Swift's own crash backtracer would hold the terminal; libFuzzer reports the crash and saves the input.
+SWIFT_BACKTRACE=enable=no "$build/release/ManifestFuzzer" "$corpus" \
   -max_total_time="$seconds" -max_len=262144 -timeout=20 -rss_limit_mb=1536 \
   -artifact_prefix="$findings/" -print_final_stats=1 -close_fd_mask=1
