@@ -13,7 +13,7 @@ corpus=$build/corpus
 findings=$build/findings
 
 # libFuzzer without its main (SwiftPM gives the executable one), from the toolchain's clang runtime.
-library=$(find "$(dirname "$(readlink -f "$(command -v swiftc)")")/../lib/clang" -name "libclang_rt.fuzzer_no_main-$(uname -m).a" 2>/dev/null | head -1)
+library=$(find "$(dirname "$(readlink -f "$(command -v swiftc)")")/../lib/clang" -name "libclang_rt.fuzzer_no_main-$(uname -m).a" 2>/dev/null | head -1 || true)
 if [ -z "$library" ] || ! EKSODUS_FUZZ="$library" swift build -c release --build-path "$build" --product ManifestFuzzer; then
   echo "fuzz: cannot build the libFuzzer target with this toolchain; not fuzzing" >&2
   exit 3
