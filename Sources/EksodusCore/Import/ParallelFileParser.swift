@@ -109,8 +109,8 @@ final class ParallelFileParser: @unchecked Sendable {
         }
         if !batch.isEmpty, !channel.put(.objects(batch)) { throw Cancelled() }
         skipped.merge(stream.counts.nonObjectDocuments)
-        let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", suffix: "; skipped", counted: true)
-            + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", suffix: "", counted: false)
+        let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
+            + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
         let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
         let reading = FileReading(index: index, bytes: source.bytesRead, documents: stream.counts.documents, digest: digest, notices: notices)
         guard channel.put(.fileDone(reading)) else { throw Cancelled() }
