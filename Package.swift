@@ -1,6 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// `fuzz/run.sh` sets EKSODUS_FUZZ to libFuzzer's main-less archive, which adds the fuzz target and builds the
+/// reader with coverage and AddressSanitizer; an ordinary `swift build` or `swift test` never sees either.
+let fuzzLibrary = Context.environment["EKSODUS_FUZZ"]
+let fuzzFlags: [SwiftSetting] = fuzzLibrary == nil ? [] : [.unsafeFlags(["-sanitize=fuzzer,address"])]
+
 let package = Package(
     name: "eksodus",
     platforms: [.macOS(.v13)],
@@ -37,6 +42,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            swiftSettings: fuzzFlags,
             plugins: ["EmbedResourcesPlugin"]
         ),
         .executableTarget(
@@ -49,7 +55,17 @@ let package = Package(
         .testTarget(
             name: "EksodusCoreTests",
             dependencies: ["EksodusCore"],
-            exclude: ["Snapshots"]
+            exclude: ["Snapshots", "FuzzRegressions"]
         ),
     ]
 )
+
+if let fuzzLibrary {
+    package.targets.append(.executableTarget(
+        name: "ManifestFuzzer",
+        dependencies: ["EksodusCore"],
+        path: "fuzz/ManifestFuzzer",
+        swiftSettings: fuzzFlags,
+        linkerSettings: [.unsafeFlags(["-sanitize=address", fuzzLibrary, "-lstdc++"])]
+    ))
+}

@@ -1,3 +1,3 @@
 import EksodusCore
 
-EksodusCommand.main()
+EksodusCommand.mainPrintingOneLineErrors()

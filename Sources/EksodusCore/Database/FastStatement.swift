@@ -4,11 +4,18 @@ import GRDBSQLite
 /// A prepared statement bound and stepped through SQLite's C API, for the importer's hot path, where
 /// building GRDB `StatementArguments` for every row costs more than SQLite's own work. Values are bound
 /// one by one by position; `run()` executes and resets. GRDB still owns the statement's lifetime.
+/// A value SQLite refuses to bind (too long, out of memory) is kept and thrown by the next `run()` or
+/// `firstRow`, so that a row is never stored with a column silently left NULL.
 struct FastStatement {
     private let statement: Statement
     private let handle: OpaquePointer
     private let db: Database
+    private let bindFailure = BindFailure()
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private final class BindFailure {
+        var error: DatabaseError?
+    }
 
     init(_ db: Database, _ sql: String) throws {
         self.db = db
@@ -17,35 +24,57 @@ struct FastStatement {
     }
 
     func bind(_ index: Int32, _ value: String?) {
-        guard var value else { sqlite3_bind_null(handle, index); return }
+        guard var value else { check(sqlite3_bind_null(handle, index), index); return }
         value.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
+                guard let length = Int32(exactly: chars.count) else {
+                    fail(SQLITE_TOOBIG, "a value of \(chars.count) bytes is too long to store (column \(index))")
+                    return
+                }
                 if let base = chars.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), Self.transient)
+                    check(sqlite3_bind_text(handle, index, base, length, Self.transient), index)
                 } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, nil)  // empty, not NULL
+                    check(sqlite3_bind_text(handle, index, "", 0, nil), index)  // empty, not NULL
                 }
             }
         }
     }
 
     func bind(_ index: Int32, _ value: Int?) {
-        guard let value else { sqlite3_bind_null(handle, index); return }
-        sqlite3_bind_int64(handle, index, Int64(value))
+        bind(index, value.map { Int64($0) })
     }
 
     func bind(_ index: Int32, _ value: Int64?) {
-        guard let value else { sqlite3_bind_null(handle, index); return }
-        sqlite3_bind_int64(handle, index, value)
+        guard let value else { check(sqlite3_bind_null(handle, index), index); return }
+        check(sqlite3_bind_int64(handle, index, value), index)
     }
 
     func bind(_ index: Int32, _ value: Bool?) {
-        guard let value else { sqlite3_bind_null(handle, index); return }
-        sqlite3_bind_int64(handle, index, value ? 1 : 0)
+        bind(index, value.map { Int64($0 ? 1 : 0) })
+    }
+
+    private func check(_ code: Int32, _ index: Int32) {
+        guard code != SQLITE_OK else { return }
+        fail(code, "cannot bind column \(index): " + String(cString: sqlite3_errstr(code)))
+    }
+
+    private func fail(_ code: Int32, _ message: String) {
+        guard bindFailure.error == nil else { return }
+        bindFailure.error = DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: String(cString: sqlite3_sql(handle)))
+    }
+
+    /// Throws (once) a value that could not be bound since the last execution.
+    private func throwBindFailure() throws {
+        guard let error = bindFailure.error else { return }
+        bindFailure.error = nil
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        throw error
     }
 
     /// Executes a statement that returns no rows.
     func run() throws {
+        try throwBindFailure()
         let code = sqlite3_step(handle)
         defer { sqlite3_reset(handle) }
         guard code == SQLITE_DONE || code == SQLITE_ROW else { throw error(code) }
@@ -53,6 +82,7 @@ struct FastStatement {
 
     /// Executes a query and returns the first row's integer columns, or nil when there is no row.
     func firstRow(columns: Int32) throws -> [Int64?]? {
+        try throwBindFailure()
         let code = sqlite3_step(handle)
         defer { sqlite3_reset(handle) }
         if code == SQLITE_DONE { return nil }

@@ -9,7 +9,8 @@ public enum ImportReport {
         ]
         let kinds = summary.kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)=\($0.value)" }
         if !kinds.isEmpty { lines.append("Kinds: " + kinds.joined(separator: " ")) }
-        if !summary.notices.isEmpty { lines.append("Skipped \(summary.notices.count) document(s) that are not Kubernetes objects.") }
+        let skipped = summary.notices.reduce(0) { $0 + $1.skipped }
+        if skipped > 0 { lines.append("Skipped \(skipped) document(s) that are not Kubernetes objects.") }
         return lines.joined(separator: "\n")
     }
 }

@@ -36,7 +36,9 @@ public struct ImportNotice: Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var message: String
-    public var description: String { "\(file):\(line): \(message)" }
+    /// How many skipped documents this notice stands for (0 for a warning about a document that was kept).
+    public var skipped = 1
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : message }
 }
 
 public struct ImportSummary: Sendable {

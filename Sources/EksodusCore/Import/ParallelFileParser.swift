@@ -89,7 +89,7 @@ final class ParallelFileParser: @unchecked Sendable {
         var batch: [ParsedObject] = []
         batch.reserveCapacity(Self.batchSize)
         var position: Int64 = 0
-        var notices: [ImportNotice] = []
+        var skipped = SampledNotices()
         // The first Pod of each controller keeps its facts (for an owner missing from the export); its replicas need not.
         var replicaOwners: Set<String> = []
         try stream.read { object in
@@ -104,13 +104,13 @@ final class ParallelFileParser: @unchecked Sendable {
                     batch.removeAll(keepingCapacity: true)
                 }
             case .notAnObject(let reason):
-                notices.append(ImportNotice(file: name, line: object.line, message: "not a Kubernetes object (\(reason)); skipped"))
+                skipped.add(line: object.line, "not a Kubernetes object (\(reason))")
             }
         }
         if !batch.isEmpty, !channel.put(.objects(batch)) { throw Cancelled() }
-        for skipped in stream.counts.nonObjectDocuments {
-            notices.append(ImportNotice(file: name, line: skipped.line, message: "\(skipped.what); skipped"))
-        }
+        skipped.merge(stream.counts.nonObjectDocuments)
+        let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
+            + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
         let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
         let reading = FileReading(index: index, bytes: source.bytesRead, documents: stream.counts.documents, digest: digest, notices: notices)
         guard channel.put(.fileDone(reading)) else { throw Cancelled() }

@@ -23,11 +23,15 @@ final class ByteSource {
         memory = nil
     }
 
-    init(text: String) {
+    convenience init(text: String) {
+        self.init(bytes: Array(text.utf8))
+    }
+
+    init(bytes: [UInt8]) {
         descriptor = -1
         ownsDescriptor = false
         hasher = nil
-        memory = Array(text.utf8)
+        memory = bytes
     }
 
     /// Opens a file for reading; throws with the system's reason when it cannot.

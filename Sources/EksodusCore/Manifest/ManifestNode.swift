@@ -42,6 +42,13 @@ public enum ManifestNode: Sendable, Equatable {
         return text
     }
 
+    /// Whether this is a scalar that Kubernetes' YAML decoder reads as a string: quoted, or plain and neither null,
+    /// a boolean nor a number (`kind: 5` is a number, which the API server refuses where a string is expected).
+    public var isString: Bool {
+        guard case .scalar(let text, let plain) = self else { return false }
+        return !plain || (!isNull && JSONWriter.plainLiteral(text) == nil)
+    }
+
     public var bool: Bool? {
         guard case .scalar(let text, _) = self else { return nil }
         switch text {

@@ -5,7 +5,13 @@
 /// `kubectl get -A -o yaml` export of hundreds of megabytes is read in the memory of its largest item.
 /// What the inventory never keeps (`status`, `metadata.managedFields`, the last-applied-configuration
 /// annotation, which can carry a Secret in plain text) is skipped by the parser without being built.
+///
+/// Hostile input is refused with its place, never followed: nesting deeper than `maxDepth`, and aliases that
+/// expand a document far beyond its own size (see `AliasBudget`).
 final class ManifestStreamReader {
+    /// Far beyond any Kubernetes object (a CRD's schema nests a few dozen levels), far below what the stack holds.
+    static let maxDepth = 512
+
     struct Object {
         var node: ManifestNode
         var line: Int
@@ -15,13 +21,18 @@ final class ManifestStreamReader {
     struct Counts {
         var documents = 0
         var emptyDocuments = 0
-        var nonObjectDocuments: [(line: Int, what: String)] = []
+        var nonObjectDocuments = SampledNotices()
+        var duplicateKeys = SampledNotices()
     }
 
     private enum Context { case objectRoot, metadata, annotations, other }
 
     private let reader: YAMLEventReader
-    private var anchors: [String: ManifestNode] = [:]
+    private var anchors: [String: (node: ManifestNode, weight: AliasBudget.Weight)] = [:]
+    private var budget = AliasBudget()
+    /// Collections open around the current event, and the deepest reached (through aliases too) in the current anchored node.
+    private var depth = 0
+    private var deepest = 0
     private(set) var counts = Counts()
 
     init(reader: YAMLEventReader) {
@@ -38,6 +49,9 @@ final class ManifestStreamReader {
             case .streamEnd: return
             case .documentStart:
                 anchors.removeAll(keepingCapacity: true)
+                budget = AliasBudget()
+                depth = 0
+                deepest = 0
                 counts.documents += 1
                 try readDocument(emit)
             default: throw error("expected a document")
@@ -50,26 +64,29 @@ final class ManifestStreamReader {
         let line = reader.line, column = reader.column
         switch first {
         case .mappingStart:
+            try open()
             try readTopMapping(line: line, column: column, emit)
         case .sequenceStart:
             // A bare JSON array of objects, as some dump tools write.
+            try open()
             while true {
                 let event = try reader.next()
                 if event == .sequenceEnd { break }
                 let itemLine = reader.line, itemColumn = reader.column
                 let node = try build(event, .objectRoot)
                 if node.isMapping {
-                    try emit(Object(node: node, line: itemLine, column: itemColumn))
+                    try emitObject(Object(node: node, line: itemLine, column: itemColumn), emit)
                 } else {
-                    counts.nonObjectDocuments.append((itemLine, "an array element that is not a mapping"))
+                    counts.nonObjectDocuments.add(line: itemLine, "an array element that is not a mapping")
                 }
             }
+            depth -= 1
         case .scalar, .alias:
             let node = try build(first, .other)
             if node.isNull {
                 counts.emptyDocuments += 1
             } else {
-                counts.nonObjectDocuments.append((line, "a document that is a scalar, not a mapping"))
+                counts.nonObjectDocuments.add(line: line, "a document that is a scalar, not a mapping")
             }
         default:
             throw error("expected a value")
@@ -77,36 +94,48 @@ final class ManifestStreamReader {
         guard try reader.next() == .documentEnd else { throw error("expected the end of the document") }
     }
 
+    /// Emits an object whose identifying fields are well-typed; notes the others as skipped.
+    private func emitObject(_ object: Object, _ emit: (Object) throws -> Void) throws {
+        if let problem = ObjectHeaderCheck.problem(object.node) {
+            counts.nonObjectDocuments.add(line: object.line, problem)
+        } else {
+            try emit(object)
+        }
+    }
+
     /// The top-level mapping: one object, or a list whose `items` are streamed. kubectl writes keys in
     /// alphabetical order, so a list's `kind` usually comes after its items: items that carry their own
     /// kind go out at once, only kind-less items of a typed list wait for the list's kind.
     private func readTopMapping(line: Int, column: Int, _ emit: (Object) throws -> Void) throws {
-        var entries: [(key: String, value: ManifestNode)] = []
+        var entries = MappingEntries()
         var streamedItems = false
         var waiting: [Object] = []
         while true {
             let keyEvent = try reader.next()
             if keyEvent == .mappingEnd { break }
+            let keyLine = reader.line
             let key = try readKey(keyEvent)
             let valueEvent = try reader.next()
-            let kindSoFar = entries.last(where: { $0.key == "kind" })?.value.string
-            if key == "items", valueEvent == .sequenceStart, kindSoFar.map({ $0.hasSuffix("List") }) ?? true {
+            let kindSoFar = entries["kind"]?.string
+            if key == "items", valueEvent == .sequenceStart, !streamedItems, kindSoFar.map({ $0.hasSuffix("List") }) ?? true {
                 streamedItems = true
-                let apiVersionSoFar = entries.last(where: { $0.key == "apiVersion" })?.value.string
+                let apiVersionSoFar = entries["apiVersion"]?.string
+                try open()
+                defer { depth -= 1 }
                 while true {
                     let itemEvent = try reader.next()
                     if itemEvent == .sequenceEnd { break }
                     let itemLine = reader.line, itemColumn = reader.column
                     let item = try build(itemEvent, .objectRoot)
                     guard item.isMapping else {
-                        counts.nonObjectDocuments.append((itemLine, "a list item that is not a mapping"))
+                        counts.nonObjectDocuments.add(line: itemLine, "a list item that is not a mapping")
                         continue
                     }
                     let object = Object(node: item, line: itemLine, column: itemColumn)
                     if item["kind"]?.string != nil, item["apiVersion"]?.string != nil {
-                        try emit(object)
+                        try emitObject(object, emit)
                     } else if let kindSoFar, kindSoFar != "List" {
-                        try emit(Object(node: Self.inherit(item, listKind: kindSoFar, listAPIVersion: apiVersionSoFar), line: itemLine, column: itemColumn))
+                        try emitObject(Object(node: Self.inherit(item, listKind: kindSoFar, listAPIVersion: apiVersionSoFar), line: itemLine, column: itemColumn), emit)
                     } else {
                         waiting.append(object)
                     }
@@ -117,11 +146,12 @@ final class ManifestStreamReader {
                 try reader.skipNode(valueEvent)
                 continue
             }
-            entries.append((key, try build(valueEvent, child(of: .objectRoot, key: key))))
+            if !entries.set(key, try build(valueEvent, child(of: .objectRoot, key: key))) { noteDuplicate(key, line: keyLine) }
         }
-        let top = ManifestNode.mapping(entries)
+        depth -= 1
+        let top = ManifestNode.mapping(entries.entries)
         guard streamedItems else {
-            try emit(Object(node: top, line: line, column: column))
+            try emitObject(Object(node: top, line: line, column: column), emit)
             return
         }
         let listKind = top["kind"]?.string
@@ -130,8 +160,8 @@ final class ManifestStreamReader {
                                       message: "top-level `items` in an object of kind \(listKind), which is not a list")
         }
         for object in waiting {
-            try emit(Object(node: Self.inherit(object.node, listKind: listKind, listAPIVersion: top["apiVersion"]?.string),
-                            line: object.line, column: object.column))
+            try emitObject(Object(node: Self.inherit(object.node, listKind: listKind, listAPIVersion: top["apiVersion"]?.string),
+                                  line: object.line, column: object.column), emit)
         }
     }
 
@@ -165,9 +195,25 @@ final class ManifestStreamReader {
         }
     }
 
+    private func noteDuplicate(_ key: String, line: Int) {
+        let shown = key.count > 60 ? String(key.prefix(60)) + "…" : key
+        counts.duplicateKeys.add(line: line, "duplicate key \"\(shown)\"; the last value is kept")
+    }
+
+    /// Enters a collection, refusing one nested deeper than `maxDepth`.
+    private func open() throws {
+        depth += 1
+        deepest = max(deepest, depth)
+        budget.countLiteral(bytes: 0)
+        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
+    }
+
     private func readKey(_ event: YAMLEventReader.Event) throws -> String {
         switch event {
-        case .scalar: return reader.scalarText
+        case .scalar:
+            let text = reader.scalarText
+            budget.countLiteral(bytes: text.utf8.count)
+            return text
         default:
             // Complex and aliased keys are rare in manifests; they are kept as their JSON text.
             let node = try build(event, .other)
@@ -179,56 +225,78 @@ final class ManifestStreamReader {
     private func build(_ first: YAMLEventReader.Event, _ context: Context) throws -> ManifestNode {
         switch first {
         case .scalar:
-            let node = ManifestNode.scalar(reader.scalarText, plain: reader.scalarIsPlain)
-            if let anchor = reader.anchor { anchors[anchor] = node }
+            let text = reader.scalarText
+            let node = ManifestNode.scalar(text, plain: reader.scalarIsPlain)
+            budget.countLiteral(bytes: text.utf8.count)
+            if let anchor = reader.anchor { anchors[anchor] = (node, .init(nodes: 1, bytes: text.utf8.count, height: 0)) }
             return node
         case .alias:
-            guard let name = reader.anchor, let node = anchors[name] else {
+            guard let name = reader.anchor, let target = anchors[name] else {
                 throw error("alias *\(reader.anchor ?? "") names no anchor defined before it")
             }
-            return node
-        case .sequenceStart:
+            if depth + target.weight.height > Self.maxDepth {
+                throw error("nesting deeper than \(Self.maxDepth) levels (through alias *\(name))")
+            }
+            deepest = max(deepest, depth + target.weight.height)
+            if let excess = budget.countAlias(target.weight) {
+                throw error("too many aliases: \(excess)")
+            }
+            return target.node
+        case .sequenceStart, .mappingStart:
             let anchor = reader.anchor
-            var items: [ManifestNode] = []
-            while true {
-                let event = try reader.next()
-                if event == .sequenceEnd { break }
-                items.append(try build(event, .other))
+            let before = (budget: budget, depth: depth, deepest: deepest)
+            deepest = depth
+            try open()
+            let node = first == .sequenceStart ? try buildSequence() : try buildMapping(context)
+            depth -= 1
+            if let anchor {
+                let weight = AliasBudget.Weight(nodes: budget.nodes - before.budget.nodes, bytes: budget.bytes - before.budget.bytes,
+                                                height: deepest - before.depth)
+                anchors[anchor] = (node, weight)
             }
-            let node = ManifestNode.sequence(items)
-            if let anchor { anchors[anchor] = node }
-            return node
-        case .mappingStart:
-            let anchor = reader.anchor
-            var entries: [(key: String, value: ManifestNode)] = []
-            var merged: [(key: String, value: ManifestNode)] = []
-            while true {
-                let keyEvent = try reader.next()
-                if keyEvent == .mappingEnd { break }
-                let keyIsPlain = keyEvent == .scalar && reader.scalarIsPlain
-                let key = try readKey(keyEvent)
-                let valueEvent = try reader.next()
-                if skips(context, key) {
-                    try reader.skipNode(valueEvent)
-                    continue
-                }
-                let value = try build(valueEvent, child(of: context, key: key))
-                if key == "<<", keyIsPlain {
-                    // YAML merge key: the merged mappings' entries, unless the mapping sets them itself.
-                    for source in value.isMapping ? [value] : value.items { merged.append(contentsOf: source.entries) }
-                } else {
-                    entries.append((key, value))
-                }
-            }
-            for entry in merged where !entries.contains(where: { $0.key == entry.key }) {
-                entries.append(entry)
-            }
-            let node = ManifestNode.mapping(entries)
-            if let anchor { anchors[anchor] = node }
+            deepest = max(deepest, before.deepest)
             return node
         default:
             throw error("unexpected \(first)")
         }
+    }
+
+    private func buildSequence() throws -> ManifestNode {
+        var items: [ManifestNode] = []
+        while true {
+            let event = try reader.next()
+            if event == .sequenceEnd { break }
+            items.append(try build(event, .other))
+        }
+        return .sequence(items)
+    }
+
+    private func buildMapping(_ context: Context) throws -> ManifestNode {
+        var entries = MappingEntries()
+        var merged = MappingEntries()
+        while true {
+            let keyEvent = try reader.next()
+            if keyEvent == .mappingEnd { break }
+            let keyIsPlain = keyEvent == .scalar && reader.scalarIsPlain
+            let keyLine = reader.line
+            let key = try readKey(keyEvent)
+            let valueEvent = try reader.next()
+            if skips(context, key) {
+                try reader.skipNode(valueEvent)
+                continue
+            }
+            let value = try build(valueEvent, child(of: context, key: key))
+            if key == "<<", keyIsPlain {
+                // YAML merge key: the merged mappings' entries, unless the mapping sets them itself.
+                for source in value.isMapping ? [value] : value.items {
+                    for entry in source.entries { merged.setIfAbsent(entry.key, entry.value) }
+                }
+            } else if !entries.set(key, value) {
+                noteDuplicate(key, line: keyLine)
+            }
+        }
+        for entry in merged.entries { entries.setIfAbsent(entry.key, entry.value) }
+        return .mapping(entries.entries)
     }
 
     private func error(_ message: String) -> ManifestSyntaxError {

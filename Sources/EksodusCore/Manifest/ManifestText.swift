@@ -2,7 +2,12 @@
 public enum ManifestText {
     /// The objects of `text`, lists expanded, as an import reads them (without status and managedFields).
     public static func objects(_ text: String, name: String = "<text>") throws -> [ManifestNode] {
-        let reader = ManifestStreamReader(reader: YAMLEventReader(file: name, source: ByteSource(text: text)))
+        try objects(bytes: Array(text.utf8), name: name)
+    }
+
+    /// The objects of raw bytes, which need not be valid UTF-8 (what a fuzzer feeds the reader).
+    public static func objects(bytes: [UInt8], name: String = "<bytes>") throws -> [ManifestNode] {
+        let reader = ManifestStreamReader(reader: YAMLEventReader(file: name, source: ByteSource(bytes: bytes)))
         var result: [ManifestNode] = []
         try reader.read { result.append($0.node) }
         return result

@@ -31,21 +31,52 @@ public struct ReportRenderer {
         public var description: String { message }
     }
 
-    /// The template text for `name` (e.g. `plan.md`): the team's copy if it has one, else the bundled one.
-    func template(_ name: String) throws -> String {
+    /// The template text for `name` (e.g. `plan.md`) and where it comes from: the team's copy if it has one, else the bundled one.
+    private func templateSource(_ name: String) throws -> (text: String, path: String) {
         if let templates {
             let path = URL(fileURLWithPath: templates).appendingPathComponent(name + ".mustache").path
-            if FileManager.default.fileExists(atPath: path) { return try String(contentsOfFile: path, encoding: .utf8) }
+            if FileManager.default.fileExists(atPath: path) {
+                guard let data = FileManager.default.contents(atPath: path) else { throw ReportError(message: "\(path): cannot read the template") }
+                guard let text = String(data: data, encoding: .utf8) else { throw ReportError(message: "\(path): the template is not UTF-8") }
+                return (text, path)
+            }
         }
         guard let text = EmbeddedResources.files["Templates/\(name).mustache"] else { throw ReportError(message: "no template \(name).mustache") }
-        return text
+        return (text, "Templates/\(name).mustache")
+    }
+
+    /// The compiled template for `name`; a syntax error names the template file, line and column.
+    func compiledTemplate(_ name: String) throws -> MustacheTemplate {
+        let source = try templateSource(name)
+        do {
+            return try MustacheTemplate(string: source.text)
+        } catch let error as MustacheTemplate.ParserError {
+            throw ReportError(message: "\(source.path):\(error.context.lineNumber):\(error.context.columnNumber): \(Self.describe(error.error))")
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect: return "the closing tag does not match the open section's name"
+        case .unfinishedName: return "unfinished tag"
+        case .expectedSectionEnd: return "a section is never closed"
+        case .invalidSetDelimiter: return "invalid set-delimiter tag"
+        case .transformAppliedToInheritanceSection: return "a transform cannot apply to an inherited section"
+        case .illegalTokenInsideInheritSection: return "this tag is not allowed inside an inherited section"
+        case .textInsideInheritSection: return "text is not allowed inside an inherited section"
+        case .invalidConfigVariableSyntax: return "invalid configuration variable"
+        case .unrecognisedConfigVariable: return "unknown configuration variable"
+        case nil: return "template syntax error (\(error))"
+        }
     }
 
     /// Renders the reports as (file name, contents), in a stable order.
     public func render(_ kind: Kind, format: Format) throws -> [(file: String, text: String)] {
+        // Templates first: a team's broken template is reported before any work on the inventory.
+        let page = try compiledTemplate("page.html")
+        let markdownTemplates = try kind.reports.map { (report: $0, template: try compiledTemplate("\($0.rawValue).md")) }
         let context = try ReportContext(database: database, reference: try ReferenceData.embedded(), planName: plan, cluster: cluster, now: now)
-        let page = try MustacheTemplate(string: try template("page.html"))
-        return try kind.reports.map { report in
+        return markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
             case .assessment: values = context.assessment
@@ -53,7 +84,7 @@ public struct ReportRenderer {
             case .cutover: values = context.cutover
             default: values = context.images
             }
-            let markdown = try MustacheTemplate(string: try template("\(report.rawValue).md")).render(values)
+            let markdown = template.render(values)
             guard format == .html else { return ("\(report.rawValue).md", markdown) }
             let converted = MarkdownHTML.convert(markdown)
             return ("\(report.rawValue).html", page.render(["title": converted.title, "toc": converted.toc, "body": converted.body]))
