@@ -48,8 +48,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EksodusCoreTests",
-            dependencies: ["EksodusCore"],
-            exclude: ["Snapshots"]
+            dependencies: ["EksodusCore", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Snapshots", "EndToEnd"]
         ),
     ]
 )

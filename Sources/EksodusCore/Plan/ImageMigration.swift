@@ -137,12 +137,20 @@ public struct ImageMigration: Sendable {
             "DEFAULT_ACCOUNT_ID=\(quote(accountID))",
             "REGION=\"${REGION:-$DEFAULT_REGION}\"",
             "ACCOUNT_ID=\"${ACCOUNT_ID:-$DEFAULT_ACCOUNT_ID}\"",
-            "REGISTRY=\"${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com\"",
+            "# EKSODUS_REGISTRY names another target registry (a mirror, or a local one in a test).",
+            "REGISTRY=\"${EKSODUS_REGISTRY:-${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com}\"",
+            "",
+            "# EKSODUS_INSECURE_REGISTRIES=1 turns TLS verification off, for plain-HTTP or self-signed registries only (a local test registry).",
+            "tls_flags=() copy_tls_flags=()",
+            "if [ \"${EKSODUS_INSECURE_REGISTRIES:-}\" = 1 ]; then",
+            tool == .skopeo ? "  tls_flags=(--tls-verify=false) copy_tls_flags=(--src-tls-verify=false --dest-tls-verify=false)"
+                            : "  tls_flags=(--insecure) copy_tls_flags=(--insecure)",
+            "fi",
             "",
         ]
         lines += tool == .skopeo
-            ? ["aws ecr get-login-password --region \"$REGION\" | skopeo login --username AWS --password-stdin \"$REGISTRY\""]
-            : ["aws ecr get-login-password --region \"$REGION\" | crane auth login \"$REGISTRY\" --username AWS --password-stdin"]
+            ? ["aws ecr get-login-password --region \"$REGION\" | skopeo login \"${tls_flags[@]}\" --username AWS --password-stdin \"$REGISTRY\""]
+            : ["aws ecr get-login-password --region \"$REGION\" | crane auth login \"${tls_flags[@]}\" \"$REGISTRY\" --username AWS --password-stdin"]
         lines += [
             "",
             "ensure_repository() {",
@@ -165,11 +173,11 @@ public struct ImageMigration: Sendable {
             "  local source=$1 target=$2",
         ]
         lines += tool == .skopeo ? [
-            "  if skopeo inspect --raw \"docker://${target}\" >/dev/null 2>&1; then echo \"present  ${target}\"; return; fi",
-            "  skopeo copy --all \"docker://${source}\" \"docker://${target}\"",
+            "  if skopeo inspect --raw \"${tls_flags[@]}\" \"docker://${target}\" >/dev/null 2>&1; then echo \"present  ${target}\"; return; fi",
+            "  skopeo copy --all \"${copy_tls_flags[@]}\" \"docker://${source}\" \"docker://${target}\"",
         ] : [
-            "  if crane manifest \"${target}\" >/dev/null 2>&1; then echo \"present  ${target}\"; return; fi",
-            "  crane copy \"${source}\" \"${target}\"",
+            "  if crane manifest \"${tls_flags[@]}\" \"${target}\" >/dev/null 2>&1; then echo \"present  ${target}\"; return; fi",
+            "  crane copy \"${copy_tls_flags[@]}\" \"${source}\" \"${target}\"",
         ]
         lines += ["  echo \"copied   ${target}\"", "}", ""]
         let rules = Dictionary(grouping: entries.filter { $0.method == .pullThroughCache }, by: { $0.pullThroughPrefix ?? "" })
