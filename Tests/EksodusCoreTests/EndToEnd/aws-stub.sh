@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stands in for `aws` in the image script's end-to-end test (ImageScriptEndToEndTests), first on PATH:
 # logs every call, answers the ECR pull-through cache rule calls that moto does not implement from a state folder,
-# and hands every other call to the real CLI (which the test points at a local moto server).
-# Needs AWS_STUB_LOG (one line per call, arguments separated by \x1f), AWS_STUB_STATE (a folder), AWS_STUB_REAL (the real aws).
+# and hands every other call to the real CLI, pointed at AWS_ENDPOINT_URL (a local moto server) even where the CLI predates that variable.
+# Needs AWS_STUB_LOG (one line per call, arguments separated by \x1f), AWS_STUB_STATE (a folder), AWS_STUB_REAL (the real aws)
+# and AWS_ENDPOINT_URL.
 set -euo pipefail
 line=aws
 for argument in "$@"; do line+=$'\x1f'"$argument"; done
@@ -44,5 +45,5 @@ case "${1:-} ${2:-}" in
       "$(json_string "$prefix")" "$(json_string "$upstream")" "$(json_string "$credential")" > "$rule"
     cat "$rule"; echo
     ;;
-  *) exec "$AWS_STUB_REAL" "$@" ;;
+  *) exec "$AWS_STUB_REAL" --endpoint-url "$AWS_ENDPOINT_URL" "$@" ;;
 esac
