@@ -50,13 +50,13 @@ final class LoopbackServers {
     init(lifetimeSeconds: Int = 300) { self.lifetimeSeconds = lifetimeSeconds }
 
     /// Starts `arguments` under `timeout` with its output in `log`, then waits until `readiness` answers any HTTP status.
-    func start(_ arguments: [String], log: URL, readiness: URL, environment: [String: String]? = nil) throws {
+    func start(_ arguments: [String], log: URL, readiness: URL) throws {
+        guard Thread.isMainThread else { throw LoopbackError("start loopback servers from a synchronous test (signal masks, see LoopbackServers)") }
         guard let timeout = executablePath("timeout") else { throw XCTSkip("timeout (coreutils) is not installed") }
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: timeout)
         process.arguments = ["-k", "5", String(lifetimeSeconds)] + arguments
-        if let environment { process.environment = environment }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
