@@ -54,8 +54,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EksodusCoreTests",
-            dependencies: ["EksodusCore"],
-            exclude: ["Snapshots", "FuzzRegressions"]
+            dependencies: ["EksodusCore", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Snapshots", "FuzzRegressions", "EndToEnd"]
         ),
     ]
 )

@@ -177,12 +177,20 @@ public struct ImageMigration: Sendable {
             "DEFAULT_ACCOUNT_ID=\(quote(accountID))",
             "REGION=\"${REGION:-$DEFAULT_REGION}\"",
             "ACCOUNT_ID=\"${ACCOUNT_ID:-$DEFAULT_ACCOUNT_ID}\"",
-            "REGISTRY=\"${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com\"",
+            "# EKSODUS_REGISTRY names another target registry (a mirror, or a local one in a test).",
+            "REGISTRY=\"${EKSODUS_REGISTRY:-${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com}\"",
+            "",
+            "# EKSODUS_INSECURE_REGISTRIES=1 turns TLS verification off, for plain-HTTP or self-signed registries only (a local test registry).",
+            "tls_flags=() copy_tls_flags=()",
+            "if [ \"${EKSODUS_INSECURE_REGISTRIES:-}\" = 1 ]; then",
+            tool == .skopeo ? "  tls_flags=(--tls-verify=false) copy_tls_flags=(--src-tls-verify=false --dest-tls-verify=false)"
+                            : "  tls_flags=(--insecure) copy_tls_flags=(--insecure)",
+            "fi",
             "",
         ]
         lines += tool == .skopeo
-            ? ["aws ecr get-login-password --region \"$REGION\" | skopeo login --username AWS --password-stdin \"$REGISTRY\""]
-            : ["aws ecr get-login-password --region \"$REGION\" | crane auth login \"$REGISTRY\" --username AWS --password-stdin"]
+            ? ["aws ecr get-login-password --region \"$REGION\" | skopeo login \"${tls_flags[@]}\" --username AWS --password-stdin \"$REGISTRY\""]
+            : ["aws ecr get-login-password --region \"$REGION\" | crane auth login \"${tls_flags[@]}\" \"$REGISTRY\" --username AWS --password-stdin"]
         lines += [
             "",
             "ensure_repository() {",
@@ -240,19 +248,19 @@ public struct ImageMigration: Sendable {
             "  else",
         ]
         lines += tool == .skopeo ? [
-            "    digest=$(skopeo inspect --format '{{.Digest}}' \"docker://${source}:${reference}\")",
+            "    digest=$(skopeo inspect \"${tls_flags[@]}\" --format '{{.Digest}}' \"docker://${source}:${reference}\")",
             "  fi",
             "  if [[ $digest != sha256:* ]]; then echo \"no digest for ${source}:${reference}\" >&2; return 1; fi",
-            "  present=$(skopeo inspect --format '{{.Digest}}' \"docker://${target}:${tag}\" 2>/dev/null || true)",
+            "  present=$(skopeo inspect \"${tls_flags[@]}\" --format '{{.Digest}}' \"docker://${target}:${tag}\" 2>/dev/null || true)",
             "  if [ \"$present\" = \"$digest\" ]; then echo \"present  ${target}:${tag}@${digest}\"; return; fi",
-            "  skopeo copy --all --preserve-digests \"docker://${source}@${digest}\" \"docker://${target}:${tag}\"",
+            "  skopeo copy --all --preserve-digests \"${copy_tls_flags[@]}\" \"docker://${source}@${digest}\" \"docker://${target}:${tag}\"",
         ] : [
-            "    digest=$(crane digest \"${source}:${reference}\")",
+            "    digest=$(crane digest \"${tls_flags[@]}\" \"${source}:${reference}\")",
             "  fi",
             "  if [[ $digest != sha256:* ]]; then echo \"no digest for ${source}:${reference}\" >&2; return 1; fi",
-            "  present=$(crane digest \"${target}:${tag}\" 2>/dev/null || true)",
+            "  present=$(crane digest \"${tls_flags[@]}\" \"${target}:${tag}\" 2>/dev/null || true)",
             "  if [ \"$present\" = \"$digest\" ]; then echo \"present  ${target}:${tag}@${digest}\"; return; fi",
-            "  crane copy \"${source}@${digest}\" \"${target}:${tag}\"",
+            "  crane copy \"${copy_tls_flags[@]}\" \"${source}@${digest}\" \"${target}:${tag}\"",
         ]
         lines += ["  echo \"copied   ${target}:${tag}@${digest}\"", "}", ""]
         if !rules.isEmpty {

@@ -76,7 +76,7 @@ public struct ReportRenderer {
         let page = try compiledTemplate("page.html")
         let markdownTemplates = try kind.reports.map { (report: $0, template: try compiledTemplate("\($0.rawValue).md")) }
         let context = try ReportContext(database: database, reference: try ReferenceData.embedded(), planName: plan, cluster: cluster, now: now)
-        return markdownTemplates.map { report, template in
+        return try markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
             case .assessment: values = context.assessment
