@@ -152,13 +152,49 @@ final class ConvertTests: XCTestCase {
     func testEveryWaveFolderBuildsWithKustomize() throws {
         guard let kubectl = Self.which("kubectl") else { throw XCTSkip("kubectl is not installed (Debian: kubernetes-client)") }
         let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
-        let root = demo.folder.appendingPathComponent("converted")
-        let waves = (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("kustomization.yaml") }
-        XCTAssertGreaterThan(waves.count, 3)
-        for wave in waves {
-            let (status, output) = try Self.run(kubectl, ["kustomize", root.appendingPathComponent(wave).deletingLastPathComponent().path])
-            XCTAssertEqual(status, 0, "\(wave): \(output)")
+        var roots = [demo.folder.appendingPathComponent("converted")]
+        if let fixtures = fixturesFolder() {
+            for entry in try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter({ $0.first?.isNumber == true }).sorted() {
+                roots.append(try convert([fixtures.appendingPathComponent(entry).path]).1)
+            }
         }
+        var built = 0
+        for root in roots {
+            let waves = (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("kustomization.yaml") }
+            XCTAssertFalse(waves.isEmpty, root.path)
+            for wave in waves {
+                let (status, output) = try Self.run(kubectl, ["kustomize", root.appendingPathComponent(wave).deletingLastPathComponent().path])
+                XCTAssertEqual(status, 0, "\(wave): \(output)")
+                built += 1
+            }
+        }
+        XCTAssertGreaterThan(built, 10)
+    }
+
+    func testSpotWorkloadsAndNodeAgentsGetTheTolerationsThePlanImplies() throws {
+        let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let root = demo.folder.appendingPathComponent("converted")
+        let compute = demo.plan.compute.flatMap { plan in plan.placements.map { (plan.cluster, $0) } }
+        var checked = 0
+        for (cluster, placement) in compute where placement.target == "spot" || placement.target == "stateful" || placement.target == "every node" {
+            let parts = placement.workload.split(separator: "/").map(String.init)
+            guard parts.count == 3 else { continue }
+            var unused: Set<String> = []
+            let name = ConvertedManifests.uniqueFileName(for: placement.workload, used: &unused)
+            let files = (FileManager.default.enumerator(atPath: root.appendingPathComponent(cluster).path)?.allObjects as? [String] ?? [])
+                .filter { $0.hasSuffix("/" + name) }
+            guard let file = files.first else { continue }
+            let object = try XCTUnwrap(try ManifestText.objects(String(contentsOf: root.appendingPathComponent(cluster).appendingPathComponent(file), encoding: .utf8)).first)
+            let pod = parts[0] == "CronJob" ? object["spec", "jobTemplate", "spec", "template", "spec"] : object["spec", "template", "spec"]
+            let tolerations = pod?["tolerations"]?.items ?? []
+            switch placement.target {
+            case "spot": XCTAssertTrue(tolerations.contains { $0["key"]?.string == "spot" }, placement.workload)
+            case "every node": XCTAssertTrue(tolerations.contains { $0["operator"]?.string == "Exists" }, placement.workload)
+            default: XCTAssertFalse(tolerations.contains { $0["key"]?.string == "spot" }, "\(placement.workload) holds data: never on Spot")
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 3)
     }
 
     static func which(_ tool: String) -> String? {

@@ -15,6 +15,8 @@ public struct ConversionPlan: Sendable {
     public var waves: [String: Int]
     /// Workloads the plan sets apart (EKS replaces them): never written.
     public var setApart: Set<String>
+    /// `Kind/namespace/name` → where the compute plan runs it (`spot`, `general`, `stateful`, `arm64`, `Fargate`, `every node`).
+    public var placements: [String: String]
 
     public init(_ plan: TransitionPlan, cluster: String) {
         self.cluster = cluster
@@ -39,5 +41,7 @@ public struct ConversionPlan: Sendable {
         self.waves = waves
         let result = plan.assessment.clusters.first { $0.cluster.name == cluster }
         setApart = Set((result?.workloads ?? []).filter { result?.systemWorkloads.contains($0.id) == true }.map(\.label))
+        placements = Dictionary((plan.compute.first { $0.cluster == cluster }?.placements ?? []).map { ($0.workload, $0.target) },
+                                uniquingKeysWith: { first, _ in first })
     }
 }

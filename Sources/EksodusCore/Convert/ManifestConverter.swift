@@ -215,6 +215,24 @@ struct ManifestConverter {
                 pod = pod.replacing("nodeSelector", with: kept.isEmpty ? nil : .mapping(kept))
             }
         }
+        // Tolerations for the tainted node groups the compute plan puts the workload on.
+        let label = "\(kind)/\(namespace.isEmpty ? "" : namespace + "/")\(name)"
+        let toleration: ManifestNode?
+        switch plan.placements[label] {
+        case "spot":
+            let taint = ComputePlan.spotTaint
+            toleration = .mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
+        case "every node":
+            toleration = .mapping([("operator", .string("Exists"))])
+        default:
+            toleration = nil
+        }
+        if let toleration, !(pod["tolerations"]?.items ?? []).contains(toleration) {
+            pod = pod.replacing("tolerations", with: .sequence((pod["tolerations"]?.items ?? []) + [toleration]))
+            result.changes.append(Change(field: "tolerations", why: plan.placements[label] == "spot"
+                ? "compute plan: interruption-tolerant, may run on the Spot group (\(ComputePlan.spotTaint.text))"
+                : "compute plan: a node agent runs on every group, the tainted system and Spot groups included"))
+        }
         if let volumes = pod["volumes"]?.items {
             pod = pod.replacing("volumes", with: .sequence(volumes.map { inTreeVolume($0, namespace: namespace, workload: name, result: &result) }))
         }
