@@ -64,7 +64,7 @@ public final class AppDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw OpenError.cannotOpen(path: path, reason: "\(error)")
+            throw OpenError.cannotOpen(path: path, reason: OneLineError.message(error) ?? "\(error)")
         }
         return try AppDatabase(pool, path: path)
     }
@@ -90,14 +90,14 @@ public final class AppDatabase: Sendable {
             // With no -wal file left over, every committed page is in the main file: read it as immutable.
             let wal = path + "-wal"
             let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
-            guard walSize == 0 else { throw OpenError.cannotOpen(path: path, reason: "\(error)") }
+            guard walSize == 0 else { throw OpenError.cannotOpen(path: path, reason: OneLineError.message(error) ?? "\(error)") }
             do {
                 let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
                 return try AppDatabase(readOnly: queue, path: path)
             } catch let error as OpenError {
                 throw error
             } catch let retryError {
-                throw OpenError.cannotOpen(path: path, reason: "\(retryError)")
+                throw OpenError.cannotOpen(path: path, reason: OneLineError.message(retryError) ?? "\(retryError)")
             }
         }
     }
