@@ -89,3 +89,17 @@ final class ImageAdviceTests: XCTestCase {
         XCTAssertTrue(plan.items.contains { $0.key.hasPrefix("images:src:wave-") && $0.title.contains("the 1 images") }, "\(plan.items.map(\.title))")
     }
 }
+
+final class ImagePartitionTests: XCTestCase {
+    func testChinaRegionsPushToTheirOwnRegistryHost() throws {
+        let reference = try ReferenceData.embedded()
+        let china = ImageMigration.build(uses: [("harbor.acme.internal/shop/web:1.0", "Deployment/shop/web", "prod")], reference: reference,
+                                         region: "cn-north-1", accountID: "123456789012", prefix: "migrated/")
+        XCTAssertEqual(china.registryHost, "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn")
+        XCTAssertTrue(china.entries.allSatisfy { $0.targetReference.hasPrefix("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/") })
+        XCTAssertTrue(china.script(generatedAt: "2026-12-01T00:00:00Z").contains("DNS_SUFFIX='amazonaws.com.cn'"))
+        let ireland = ImageMigration.build(uses: [("nginx:1.27", "Deployment/shop/web", "prod")], reference: reference,
+                                           region: "eu-west-1", accountID: "123456789012", prefix: "migrated/")
+        XCTAssertEqual(ireland.registryHost, "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+    }
+}

@@ -46,12 +46,13 @@ public struct ImageMigration: Sendable {
     public var prefix: String
     public var entries: [Entry]
 
-    public var registryHost: String { "\(accountID).dkr.ecr.\(region).amazonaws.com" }
+    /// The private registry's host; China regions use `amazonaws.com.cn`.
+    public var registryHost: String { "\(accountID).dkr.ecr.\(region).\(AWSPartition.of(region: region).dnsSuffix)" }
 
     /// Builds the list from (image reference, workload label, cluster) uses.
     public static func build(uses: [(image: String, workload: String, cluster: String)], reference: ReferenceData,
                              region: String, accountID: String, prefix: String) -> ImageMigration {
-        let host = "\(accountID).dkr.ecr.\(region).amazonaws.com"
+        let host = "\(accountID).dkr.ecr.\(region).\(AWSPartition.of(region: region).dnsSuffix)"
         var byNormalized: [String: (ImageReference, Set<String>, Set<String>)] = [:]
         var problems: [String: String] = [:]
         for use in uses where !use.image.trimmingWhitespace().isEmpty {
@@ -178,7 +179,8 @@ public struct ImageMigration: Sendable {
             "REGION=\"${REGION:-$DEFAULT_REGION}\"",
             "ACCOUNT_ID=\"${ACCOUNT_ID:-$DEFAULT_ACCOUNT_ID}\"",
             "# EKSODUS_REGISTRY names another target registry (a mirror, or a local one in a test).",
-            "REGISTRY=\"${EKSODUS_REGISTRY:-${ACCOUNT_ID}.dkr.ecr.${REGION}.amazonaws.com}\"",
+            "DNS_SUFFIX=\(quote(AWSPartition.of(region: region).dnsSuffix))",
+            "REGISTRY=\"${EKSODUS_REGISTRY:-${ACCOUNT_ID}.dkr.ecr.${REGION}.${DNS_SUFFIX}}\"",
             "",
             "# EKSODUS_INSECURE_REGISTRIES=1 turns TLS verification off, for plain-HTTP or self-signed registries only (a local test registry).",
             "tls_flags=() copy_tls_flags=()",
