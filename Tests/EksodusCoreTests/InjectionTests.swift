@@ -212,7 +212,7 @@ final class InjectionTests: XCTestCase {
     static let hostileNames = [
         "line\nattachPolicy:\n  Statement:\n  - Effect: Allow\n    Action: \"*\"",
         "key: value", "# comment", "{flow: map}", "\"double\" 'single'", "del\u{7F}", "nel\u{85}next: 1", "ls\u{2028}sep: 2",
-        "cr\rreturn: 3", "tab\there", "\u{FEFF}bom", "- item", "&anchor *alias !tag", "```", "<script>alert(1)</script>", "a|b",
+        "cr\rreturn: 3", "tab\there", "\u{FEFF}bom", "a\n- item: x", "&anchor *alias !tag", "```", "<script>alert(1)</script>", "a|b",
     ]
 
     func testHostileNamesAndRoleAnnotationsStayPlainStringsInEksctlConfigs() throws {

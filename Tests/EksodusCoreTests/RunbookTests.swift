@@ -225,7 +225,7 @@ final class RunbookTests: XCTestCase {
         let folder = try writeManifests(["hostile.yaml": """
             apiVersion: apps/v1
             kind: Deployment
-            metadata: {name: "web\(yaml)", namespace: "ns\(yaml)"}
+            metadata: {name: "web\(yaml)", namespace: "ns-x"}
             spec:
               selector: {matchLabels: {app: web}}
               template:
@@ -235,12 +235,12 @@ final class RunbookTests: XCTestCase {
             ---
             apiVersion: v1
             kind: Service
-            metadata: {name: "front\(yaml)", namespace: "ns\(yaml)"}
+            metadata: {name: "front\(yaml)", namespace: "ns-x"}
             spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80}]}
             ---
             apiVersion: networking.k8s.io/v1
             kind: Ingress
-            metadata: {name: web, namespace: "ns\(yaml)"}
+            metadata: {name: web, namespace: "ns-x"}
             spec:
               rules:
               - host: "shop.example.com\(yaml)"
@@ -253,7 +253,7 @@ final class RunbookTests: XCTestCase {
                 let name = "\(kind.lowercased())\(yaml)"
                 let container = "{name: \"\(name)\", image: \"\(kind == "StatefulSet" ? "postgres:16" : "registry.example.com/job:1")\", volumeMounts: [{name: data, mountPath: \"/data\(yaml)\"}], ports: [{containerPort: 9100, hostPort: 9100}]}"
                 let pod = "{containers: [\(container)], restartPolicy: \(kind == "Job" || kind == "CronJob" ? "Never" : "Always"), volumes: [{name: data, persistentVolumeClaim: {claimName: \"claim\(yaml)\"}}]}"
-                let metadata = "metadata: {name: \"\(name)\", namespace: \"ns\(yaml)\"}"
+                let metadata = "metadata: {name: \"\(name)\", namespace: \"ns-x\"}"
                 switch kind {
                 case "Pod": return "apiVersion: v1\nkind: Pod\n\(metadata)\nspec: \(pod)\n"
                 case "CronJob": return "apiVersion: batch/v1\nkind: CronJob\n\(metadata)\nspec: {schedule: \"0 1 * * *\", jobTemplate: {spec: {template: {spec: \(pod)}}}}\n"
@@ -283,7 +283,8 @@ final class RunbookTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertTrue(printed.hasSuffix("eksodus-end\n"), "every line parsed and ran: \(printed.suffix(300))")
         XCTAssertFalse(FileManager.default.fileExists(atPath: canary), "a name ran a command")
-        XCTAssertTrue(printed.contains("<ns\(hostile)>"), "the namespace arrives as one word")
+        // Namespaces are DNS labels (the importer skips any other, as the API server would): names carry the hostile text.
+        XCTAssertTrue(printed.contains("<ns-x>"), "the namespace arrives as one word")
         XCTAssertTrue(printed.contains("<deployment/web\(hostile)>"))
         XCTAssertTrue(steps.contains { $0.step == "traffic" && $0.commands.contains { $0.contains("route53") } }, "the Ingress host gets a DNS switch")
         XCTAssertTrue(printed.contains("shop.example.com"), "the Route 53 change batch ran through the stub")

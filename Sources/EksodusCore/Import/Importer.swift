@@ -64,7 +64,7 @@ public enum ImportError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidEnvironment(let value): return "--environment must be dev, staging, prod or other, not '\(value)'"
-        case .invalidClusterName(let value): return "--cluster '\(value)' is not a usable name: use letters, digits, '-', '_' or '.'"
+        case .invalidClusterName(let value): return "--cluster '\(value.visibleLine)' is not a usable name: start with a letter or digit, then letters, digits, '-', '_' or '.'"
         }
     }
 }
@@ -89,7 +89,8 @@ public struct Importer {
         if let environment = request.environment, !Self.environments.contains(environment) {
             throw ImportError.invalidEnvironment(environment)
         }
-        guard !request.cluster.isEmpty, request.cluster.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+        guard let first = request.cluster.first, first.isASCII && (first.isLetter || first.isNumber),
+              request.cluster.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw ImportError.invalidClusterName(request.cluster)
         }
         let sources = try ManifestSources.expandWithWarnings(request.paths)

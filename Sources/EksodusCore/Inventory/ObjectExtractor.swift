@@ -23,7 +23,7 @@ struct ObjectExtractor {
         let namespace = KubernetesKinds.clusterScoped.contains(kind) ? "" : (metadata["namespace"]?.string ?? defaultNamespace)
 
         var configKeys: [String] = []
-        switch kind {
+        switch kind.lowercased() == "secret" ? "Secret" : kind {
         case "Secret":
             configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["stringData"]?.entries.map(\.key) ?? [])
         case "ConfigMap":

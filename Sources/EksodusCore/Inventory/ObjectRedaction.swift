@@ -101,14 +101,19 @@ enum ObjectRedaction {
         var changed: [(key: String, value: ManifestNode)]?
         var removed = false
         // A Secret, at the top or inside another object (an OpenShift Template, a List in a field), keeps no values.
-        let isSecret = context == .fields && entries.contains { $0.key == "kind" && $0.value.string == "Secret" }
+        // Kinds compare without case (a hand-edited `kind: secret` still holds secrets), and a Secret keeps only what names it.
+        let isSecret = context == .fields && entries.contains { $0.key == "kind" && $0.value.string?.lowercased() == "secret" }
         for (index, entry) in entries.enumerated() {
-            if entry.key == lastAppliedConfiguration || (isSecret && (entry.key == "data" || entry.key == "stringData")) {
+            if entry.key == lastAppliedConfiguration || (isSecret && !Self.secretFieldsKept.contains(entry.key)) {
                 removed = true
                 continue
             }
             var replacement: ManifestNode?
             switch entry.value {
+            case .mapping where context != .labels && SecretRedaction.isSensitiveKey(entry.key) && !isReference(entry.key),
+                 .sequence where context != .labels && SecretRedaction.isSensitiveKey(entry.key) && !isReference(entry.key):
+                // Everything under a sensitive key (`passwords: [..]`, `secretData: {..}`) is a credential.
+                replacement = maskedTree(entry.value)
             case .scalar:
                 switch context {
                 case .labels:
@@ -139,7 +144,28 @@ enum ObjectRedaction {
         }
         guard removed else { return changed.map { .mapping($0) } }
         return .mapping((changed ?? entries).filter {
-            $0.key != lastAppliedConfiguration && !(isSecret && ($0.key == "data" || $0.key == "stringData"))
+            $0.key != lastAppliedConfiguration && !(isSecret && !Self.secretFieldsKept.contains($0.key))
         })
+    }
+
+    /// Keys that name Secrets rather than hold them: `secret` volumes, `secretKeyRef`, `imagePullSecrets`, `secrets` of a ServiceAccount,
+    /// `existingSecret`, `tlsSecretName`.
+    private static func isReference(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        // `secret:` is the volume source naming a Secret (`secret: {secretName: …}`), also inside `projected` sources.
+        return lower == "secret" || lower.hasSuffix("ref") || lower.hasSuffix("refs") || lower.hasSuffix("secrets") || lower.hasSuffix("name")
+            || lower.hasSuffix("names") || lower.hasPrefix("existing")
+    }
+
+    /// What a Secret keeps: its identity and type; its key names are kept apart, never its values.
+    static let secretFieldsKept: Set<String> = ["apiVersion", "kind", "metadata", "type", "immutable"]
+
+    /// Every scalar of a tree replaced by the marker (nulls and booleans stay: they hold no secret).
+    private static func maskedTree(_ node: ManifestNode) -> ManifestNode {
+        switch node {
+        case .scalar: return holdsValue(node) ? masked : node
+        case .sequence(let items): return .sequence(items.map(maskedTree))
+        case .mapping(let entries): return .mapping(entries.map { ($0.key, maskedTree($0.value)) })
+        }
     }
 }

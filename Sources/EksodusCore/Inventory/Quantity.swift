@@ -31,12 +31,18 @@ public enum Quantity {
 
     /// CPU in millicores, rounded up.
     public static func millicores(_ text: String) -> Int? {
-        parse(text).map { Int(($0 * 1000).rounded(.up)) }
+        parse(text).flatMap { integer(($0 * 1000).rounded(.up)) }
     }
 
     /// Memory or storage in bytes, rounded up.
     public static func bytes(_ text: String) -> Int? {
-        parse(text).map { Int($0.rounded(.up)) }
+        parse(text).flatMap { integer($0.rounded(.up)) }
+    }
+
+    /// A whole number that fits an Int, or nil (infinite, NaN, negative or too large: not a usable quantity).
+    private static func integer(_ value: Double) -> Int? {
+        guard value.isFinite, value >= 0, value < 9.2e18 else { return nil }
+        return Int(value)
     }
 
     /// A compact human form of a byte count: 512Mi, 10Gi, 1.5Ti.

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// Names the API server would refuse never reach a command; values that are not quantities never crash an import.
+final class HostileNamesImportTests: XCTestCase {
+    func testNamesThatWouldReadAsOptionsAreSkippedWithAWarning() throws {
+        let folder = try writeManifests(["all.yaml": """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: "--all"}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: "--all"}
+            spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: 'nginx:1.27'}]}}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: "-f", namespace: shop}
+            spec: {selector: {matchLabels: {app: f}}, template: {metadata: {labels: {app: f}}, spec: {containers: [{name: f, image: 'nginx:1.27'}]}}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: ok, namespace: shop}
+            spec: {selector: {matchLabels: {app: ok}}, template: {metadata: {labels: {app: ok}}, spec: {containers: [{name: ok, image: 'nginx:1.27'}]}}}
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        let summary = try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try strings(database, "SELECT namespace || '/' || name FROM workload ORDER BY 1"), ["shop/ok"])
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource WHERE name LIKE '-%' OR namespace LIKE '-%'"), 0)
+        let warnings = summary.notices.map(\.message).joined(separator: "\n")
+        XCTAssertTrue(warnings.contains("not a DNS label"), warnings)
+        XCTAssertTrue(warnings.contains("starts with '-'"), warnings)
+    }
+
+    func testAClusterNameMustStartWithALetterOrDigit() throws {
+        let folder = try writeManifests(["a.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"], test: self)
+        for name in ["--all", "-f", ".hidden", "ünï"] {
+            XCTAssertThrowsError(try importPaths([folder.path], cluster: name, into: try AppDatabase.inMemory()), name)
+        }
+    }
+
+    func testQuantitiesBeyondAnIntAreNotUsableAndDoNotCrash() throws {
+        for text in ["1e308", "99999999999999999999", "9223372036854775807", "9999999999999999999999Ei", "1e400", "-1"] {
+            XCTAssertNil(Quantity.millicores(text), text)
+            XCTAssertNil(Quantity.bytes(text + (text.hasSuffix("Ei") ? "" : "")), text)
+        }
+        XCTAssertEqual(Quantity.millicores("250m"), 250)
+        XCTAssertEqual(Quantity.bytes("1Gi"), 1_073_741_824)
+        let folder = try writeManifests(["big.yaml": CheckSupport.deployment(pod: """
+                  containers: [{name: app, image: 'nginx:1.27', resources: {requests: {cpu: "1e308", memory: "9999999999999999999999Ei"}}}]
+            """)], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM workload"), 1)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// Everything under a sensitive key is masked; references to Secrets stay readable; a Secret of any case keeps no value.
+final class RedactionTreeTests: XCTestCase {
+    func testReferencesToSecretsAreNotMasked() throws {
+        for key in ["secretKeyRef", "secretRef", "imagePullSecrets", "secrets", "secretName", "passwordSecretRef", "tokenSecretRef", "existingSecret"] {
+            let object = ManifestNode.mapping([("kind", .string("Thing")), ("spec", .mapping([(key, .mapping([("name", .string("db-credentials"))]))]))])
+            let redacted = ObjectRedaction.redact(object)
+            XCTAssertEqual(redacted["spec", key, "name"]?.string, "db-credentials", key)
+        }
+    }
+
+    func testEverythingUnderASensitiveKeyIsMasked() throws {
+        let object = try XCTUnwrap(try ManifestText.objects("""
+            kind: Thing
+            spec: {passwords: [CANARY1], password: {value: CANARY2}, secretData: {x: CANARY3}}
+            """).first)
+        let text = JSONWriter.string(ObjectRedaction.redact(object))
+        for canary in ["CANARY1", "CANARY2", "CANARY3"] { XCTAssertFalse(text.contains(canary), text) }
+    }
+
+    func testASecretOfAnyCaseKeepsOnlyWhatNamesIt() throws {
+        let object = try XCTUnwrap(try ManifestText.objects("""
+            apiVersion: v1
+            kind: secret
+            metadata: {name: lower}
+            type: Opaque
+            data: {k: Q0FOQVJZ}
+            stringData: {k2: CANARYLOWERKIND}
+            Data: {k3: CANARYCAPDATA}
+            """).first)
+        let redacted = ObjectRedaction.redact(object)
+        XCTAssertEqual(redacted.entries.map(\.key), ["apiVersion", "kind", "metadata", "type"])
+    }
+}
