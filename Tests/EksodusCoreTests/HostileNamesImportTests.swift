@@ -56,3 +56,23 @@ final class HostileNamesImportTests: XCTestCase {
         XCTAssertEqual(try count(database, "SELECT count(*) FROM workload"), 1)
     }
 }
+
+final class HostileOutputTests: XCTestCase {
+    func testCSVCellsNeverStartAFormula() {
+        let csv = TableRenderer.csv(Table(columns: ["name"], rows: [[.text("@SUM(1+1)*cmd|' /C calc'!A0")], [.text("=1+1")], [.text("-5")], [.text("web")]]))
+        let lines = csv.split(separator: "\r\n").map(String.init)
+        XCTAssertEqual(lines, ["name", "'@SUM(1+1)*cmd|' /C calc'!A0", "'=1+1", "-5", "web"])
+    }
+
+    func testAllowListsKeepOnlyNetworks() {
+        XCTAssertEqual(LoadBalancerExposure.cidrs("10.0.0.0/8, 1.2.3.4/32\nalb.ingress.kubernetes.io/scheme: internet-facing"), ["10.0.0.0/8", "1.2.3.4/32"])
+        XCTAssertEqual(LoadBalancerExposure.cidrs("0.0.0.0/0\n- 1.2.3.4/32,evil: 1,2001:db8::/32"), ["0.0.0.0/0", "1.2.3.4/32", "2001:db8::/32"])
+    }
+
+    func testRunbookFileNamesAreNeverOptionsNorTooLong() {
+        let long = ShellQuote.fileName(["c", "default", "deployment", String(repeating: "L", count: 300)], suffix: ".eks.json")
+        XCTAssertLessThanOrEqual(long.utf8.count, 120)
+        XCTAssertNotEqual(long, ShellQuote.fileName(["c", "default", "deployment", String(repeating: "L", count: 299)], suffix: ".eks.json"))
+        XCTAssertFalse(ShellQuote.fileName(["-f", "x"]).hasPrefix("-"))
+    }
+}

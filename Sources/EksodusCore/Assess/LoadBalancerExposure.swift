@@ -35,7 +35,7 @@ extension LoadBalancerExposure {
     public static func of(_ service: Estate.Service, reference: ReferenceData) -> LoadBalancerExposure {
         let annotations = service.resource.annotations
         let body = service.resource.body
-        var allowList = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string)
+        var allowList = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string).flatMap(cidrs)
         if allowList.isEmpty, let ranges = annotations[serviceAllowListAnnotation] { allowList = cidrs(ranges) }
         if let (scheme, evidence) = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil) {
             return LoadBalancerExposure(source: scheme, evidence: evidence, allowList: allowList)
@@ -104,8 +104,19 @@ extension LoadBalancerExposure {
         return nil
     }
 
+    /// The IPv4 or IPv6 networks in a list; anything else (a stray word, a line that smuggles an annotation) is left out,
+    /// since the AWS Load Balancer Controller refuses an allow-list with it.
     static func cidrs(_ text: String) -> [String] {
-        text.split { $0 == "," || $0 == " " || $0 == "\n" }.map(String.init).filter { !$0.isEmpty }
+        text.split { $0 == "," || $0.isWhitespace }.map(String.init).filter(isNetwork)
+    }
+
+    static func isNetwork(_ text: String) -> Bool {
+        if IPv4Range(text) != nil { return true }
+        // IPv6: hex groups and colons, an optional /prefix up to 128.
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts[0].contains(":"), parts[0].count <= 39,
+              parts[0].allSatisfy({ $0.isHexDigit || $0 == ":" }) else { return false }
+        return parts.count == 1 || Int(parts[1]).map { (0...128).contains($0) } ?? false
     }
 }
 

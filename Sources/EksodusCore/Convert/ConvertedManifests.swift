@@ -34,7 +34,7 @@ public struct ConvertedManifests {
                 guard let wave = placement.wave(of: resource), only == nil || only == wave else { continue }
                 let result = converter.convert(resource.body, kind: resource.kind, namespace: resource.namespace, name: resource.name,
                                                keys: estate.configKeys[resource.id] ?? [])
-                notes[wave, default: ([], [])].changes += result.changes.map { "`\(MarkdownText.escape(label))` \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
+                notes[wave, default: ([], [])].changes += result.changes.map { "\(MarkdownText.code(label)) \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
                 notes[wave, default: ([], [])].todos += result.todos.map(MarkdownText.escape)
                 if !result.objects.isEmpty { byWave[wave, default: []].append((label, result.objects, result.changes.map { "\($0.field): \($0.why)" })) }
             }

@@ -21,18 +21,20 @@ public struct ItemDetail: Sendable {
     }
 
     public var text: String {
-        var out = "\(item.key)  [\(item.state.rawValue)]\(item.note.map { ": " + $0 } ?? "")\n\(item.title)\n"
-        out += "phase \(item.phase) · step \(item.step)" + (item.cluster.map { " · cluster \($0)" } ?? "") + (item.wave.map { " · wave \($0)" } ?? "") + "\n"
-        if !item.evidence.isEmpty { out += "\nEvidence: \(item.evidence)\n" }
+        // Names come from manifests: every line is shown visibly (escape sequences never reach the terminal raw).
+        var out = "\(item.key.visibleLine)  [\(item.state.rawValue)]\(item.note.map { ": " + $0.visibleLine } ?? "")\n\(item.title.visibleLine)\n"
+        out += "phase \(item.phase) · step \(item.step)" + (item.cluster.map { " · cluster \($0.visibleLine)" } ?? "") + (item.wave.map { " · wave \($0)" } ?? "") + "\n"
+        if !item.evidence.isEmpty { out += "\nEvidence: \(item.evidence.visibleLine)\n" }
         out += "\nWaits for:\n"
-        out += prerequisites.isEmpty ? "  (nothing)\n" : prerequisites.map { "  [\($0.state?.rawValue ?? "gone")] \($0.key)\n" }.joined()
+        out += prerequisites.isEmpty ? "  (nothing)\n" : prerequisites.map { "  [\($0.state?.rawValue ?? "gone")] \($0.key.visibleLine)\n" }.joined()
         out += "\nCommands:\n" + Self.block(item.commands)
-        out += "\nRollback: \(item.rollback)\n" + (item.rollbackCommands.isEmpty ? "" : Self.block(item.rollbackCommands))
+        out += "\nRollback: \(item.rollback.visibleLine)\n" + (item.rollbackCommands.isEmpty ? "" : Self.block(item.rollbackCommands))
         out += "\nHistory:\n" + (history.rows.isEmpty ? "  (no changes yet)\n" : TableRenderer.text(history))
         return out
     }
 
     static func block(_ lines: [String]) -> String {
-        lines.isEmpty ? "  (none)\n" : lines.map { "  \($0)\n" }.joined()
+        // Commands are one line each (ShellQuote writes control characters as $'\\x..'); visibleLine guards the rest.
+        lines.isEmpty ? "  (none)\n" : lines.map { "  \($0.visibleLine)\n" }.joined()
     }
 }

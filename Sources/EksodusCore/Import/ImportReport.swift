@@ -7,7 +7,7 @@ public enum ImportReport {
                 + "\(String(format: "%.1f", megabytes)) MB, into cluster \(summary.cluster) (import #\(summary.importID)).",
             "Workloads: \(summary.workloads)   Digest: \(summary.digest)",
         ]
-        let kinds = summary.kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)=\($0.value)" }
+        let kinds = summary.kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key.visibleLine)=\($0.value)" }
         if !kinds.isEmpty { lines.append("Kinds: " + kinds.joined(separator: " ")) }
         let skipped = summary.notices.reduce(0) { $0 + $1.skipped }
         if skipped > 0 { lines.append("Skipped \(skipped) document(s) that are not Kubernetes objects.") }

@@ -192,7 +192,7 @@ struct InventoryWriter {
         let here = "\(file):\(object.line)"
         let name = object.namespace.isEmpty ? object.name : "\(object.namespace)/\(object.name)"
         let (first, second) = keepsExisting ? (here, stored) : (stored, here)
-        duplicates.append("\(object.kind) \(name) is defined twice, at \(first) and at \(second); keeping \(second), read later")
+        duplicates.append("\(object.kind.visibleLine) \(name.visibleLine) is defined twice, at \(first.visibleLine) and at \(second.visibleLine); keeping \(second.visibleLine), read later")
     }
 
     private mutating func imageID(_ reference: String) throws -> Int64 {

@@ -110,7 +110,11 @@ public enum TableRenderer {
 
     /// RFC 4180 CSV with a header row.
     public static func csv(_ table: Table) -> String {
-        func field(_ text: String) -> String {
+        func field(_ raw: String) -> String {
+            // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
+            // "CSV injection"); numbers such as -5 stay as they are.
+            let formula = raw.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+            let text = formula && Double(raw) == nil ? "'" + raw : raw
             // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
             guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -160,7 +160,8 @@ struct Checklist {
                 let consumers = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
                     .compactMap { byID[$0]?.label }.sorted()
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
-                    guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized], entry.method != .none else { return nil }
+                    guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized],
+                          entry.method != .none, entry.method != .rejected else { return nil }
                     return (container.name, entry.targetReference)
                 }
                 // A workload whose every claim another workload owns (a Job on a Deployment's claim) moves no data of its own:

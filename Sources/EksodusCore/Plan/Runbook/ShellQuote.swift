@@ -36,7 +36,11 @@ enum ShellQuote {
 
     /// A file name made from manifest names: only ASCII letters, digits, `-` and `_` survive, so it never leaves the folder.
     static func fileName(_ parts: [String], suffix: String = ".yaml") -> String {
-        let name = String(parts.joined(separator: "-").map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+        let joined = parts.joined(separator: "-")
+        var name = String(joined.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+        // Never an option (`-f…`), never past a file system's name limit: long names keep 80 characters and a hash of the whole.
+        if name.hasPrefix("-") { name = "_" + name }
+        if name.utf8.count > 100 { name = String(name.prefix(80)) + "-" + NetworkPlan.fnv1a(joined) }
         return (name.isEmpty ? "object" : name) + suffix
     }
 }
