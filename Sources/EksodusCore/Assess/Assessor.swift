@@ -75,6 +75,7 @@ public struct Assessor {
                        arguments: [Timestamp.string(now), result.targetVersion.description, cluster, settings.json])
         result.assessmentID = db.lastInsertedRowID
         try Self.store(result.clusters, assessmentID: result.assessmentID, db: db)
+        try AssessmentStore.recordSetApart(result.clusters, assessmentID: result.assessmentID, reference: reference, db: db)
         return result
     }
 

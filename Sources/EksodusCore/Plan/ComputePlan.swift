@@ -1,6 +1,6 @@
 /// Node groups, Fargate profiles, pod IP needs and autoscaling for one target EKS cluster, from the workloads' requests.
-public struct ComputePlan: Sendable {
-    public struct NodeGroup: Sendable {
+public struct ComputePlan: Sendable, Codable {
+    public struct NodeGroup: Sendable, Codable {
         public var name: String
         public var instanceTypes: [String]
         public var spot: Bool
@@ -13,7 +13,7 @@ public struct ComputePlan: Sendable {
         public var maxPods: Int
     }
 
-    public struct FargateProfile: Sendable {
+    public struct FargateProfile: Sendable, Codable {
         public var name: String
         public var namespaces: [String]
     }

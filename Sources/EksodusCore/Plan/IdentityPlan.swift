@@ -1,6 +1,6 @@
 /// IAM roles for the workloads that use AWS today through static keys or kube2iam/kiam.
-public struct IdentityPlan: Sendable {
-    public struct Entry: Sendable {
+public struct IdentityPlan: Sendable, Codable {
+    public struct Entry: Sendable, Codable {
         public var cluster: String
         public var namespace: String
         public var workload: String

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// What `eksodus plan` is asked for.
-public struct PlanRequest: Sendable {
+public struct PlanRequest: Sendable, Codable {
     public var name: String
     public var target: KubernetesVersion
     public var region: String
@@ -36,13 +36,18 @@ extension PlanRequest {
 
 /// Phase two's result: the plan as stored, and every section computed for it.
 public struct TransitionPlan: Sendable {
-    public struct Wave: Sendable {
+    public struct Wave: Sendable, Codable {
+        public struct Member: Sendable, Codable {
+            public var label: String
+            public var reason: String
+        }
+
         public var number: Int
         public var cluster: String
-        public var workloads: [(label: String, reason: String)]
+        public var workloads: [Member]
     }
 
-    public struct Dependency: Sendable {
+    public struct Dependency: Sendable, Codable {
         public var cluster: String
         public var consumer: String
         public var provider: String
@@ -51,6 +56,7 @@ public struct TransitionPlan: Sendable {
 
     public var planID: Int64
     public var request: PlanRequest
+    /// The assessment the plan was made from; a plan loaded by `PlanStore` carries only its id, target and date.
     public var assessment: AssessmentResult
     public var waves: [Wave]
     public var dependencies: [Dependency]
@@ -129,23 +135,6 @@ public struct TransitionPlanner {
 
     static let environmentOrder = ["dev": 0, "staging": 1, "other": 2, "prod": 3]
 
-    /// The stored plan `name` (or the latest), computed again from the inventory as it is now, without writing anything.
-    public func preview(name: String? = nil, now: Date) throws -> TransitionPlan {
-        try database.writer.read { db in
-            let planID = try CutoverTracker.planID(db, name: name)
-            guard let row = try Row.fetchOne(db, sql: "SELECT name, target_version, region, account_id, scope, settings FROM plan WHERE id = ?", arguments: [planID]),
-                  let target = KubernetesVersion(row[1]) else { throw CutoverTracker.CutoverError.noPlan }
-            let settingsNode = Estate.json(row[5])
-            let request = PlanRequest(name: row[0], target: target, region: row[2], accountID: row[3], cluster: row[4],
-                                      maxWaveSize: settingsNode["maxWaveSize"]?.int, repositoryPrefix: settingsNode["repositoryPrefix"]?.string ?? "migrated/", now: now)
-            let estates = try Estate.load(db, cluster: request.cluster)
-            let assessment = try Assessor(database: database, reference: reference, settings: settings).evaluate(estates, target: target, cluster: request.cluster, now: now)
-            var plan = try compute(db, request: request, estates: estates, assessment: assessment)
-            plan.planID = planID
-            return plan
-        }
-    }
-
     private func build(_ db: Database, request: PlanRequest, estates: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
         var plan = try compute(db, request: request, estates: estates, assessment: assessment)
         try store(&plan, db: db)
@@ -191,7 +180,7 @@ public struct TransitionPlanner {
             }, graph: graph)
             for number in Set(planned.placements.map(\.wave)).sorted() {
                 waves.append(TransitionPlan.Wave(number: number + offset, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
-                    .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
+                    .map { TransitionPlan.Wave.Member(label: labels[$0.workload] ?? "?", reason: $0.reason) }.sorted { $0.label < $1.label }))
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
             cycles += planned.cycles.map { $0.map { labels[$0] ?? "?" } }
@@ -260,6 +249,7 @@ public struct TransitionPlanner {
         for key in previous.subtracting(current).sorted() {
             try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
         }
+        try PlanStore.saveSections(plan, planID: planID, db: db)
         plan.planID = planID
         plan.added = current.subtracting(previous).count
         plan.kept = current.intersection(previous).count
