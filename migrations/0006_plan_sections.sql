@@ -14,5 +14,6 @@ CREATE TABLE plan_section (
 ALTER TABLE workload_assessment ADD COLUMN set_apart INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE workload_assessment ADD COLUMN component TEXT;
 
--- Findings silenced by annotations and .eksodus.yaml in that run.
-ALTER TABLE cluster_assessment ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;
+-- Findings silenced by annotations and .eksodus.yaml in that run; NULL for runs stored before these columns existed
+-- (their set_apart is unknown too, so `plan` assesses again rather than reuse them).
+ALTER TABLE cluster_assessment ADD COLUMN ignored INTEGER;

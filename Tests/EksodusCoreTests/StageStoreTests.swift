@@ -164,4 +164,39 @@ final class StageStoreTests: XCTestCase {
         let html = try XCTUnwrap(try renderer.render(.assessment, format: .html).first).text
         XCTAssertTrue(html.contains("<a href=\"findings.csv\">findings.csv</a>"))
     }
+    func testPlanReusesTheStoredAssessmentOnlyWhileItIsCurrent() throws {
+        let folder = try writeManifests(["estate.yaml": deployments(6)], test: self)
+        let file = folder.appendingPathComponent("estate.yaml").path
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("eksodus.db").path)
+        try importPaths([file], cluster: "src", into: database)
+        let reference = try ReferenceData.embedded()
+        let ignoring = try settings("ignore:\n  - check: SEC001\n")
+        let minuteLater = fixedNow.addingTimeInterval(60)
+        let request = PlanRequest(target: target, region: "eu-west-1", accountID: "123456789012", now: minuteLater)
+        let assessed = try Assessor(database: database, reference: reference, settings: ignoring).run(target: target, now: minuteLater)
+
+        let plan = try TransitionPlanner(database: database, reference: reference, settings: ignoring).run(request)
+        XCTAssertEqual(plan.assessment.assessmentID, assessed.assessmentID, "same target, settings, day and inventory: assess's findings are used")
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM assessment"), 1)
+        XCTAssertFalse(plan.assessment.allFindings.contains { $0.checkID == "SEC001" })
+        XCTAssertEqual(plan.assessment.clusters.map(\.readiness), assessed.clusters.map(\.readiness))
+        XCTAssertEqual(plan.assessment.clusters.map(\.systemWorkloads), assessed.clusters.map(\.systemWorkloads))
+        let fresh = try TransitionPlanner(database: try inventory(deployments(6)), reference: reference, settings: ignoring).run(request)
+        XCTAssertEqual(plan.items.map(\.key), fresh.items.map(\.key))
+        XCTAssertEqual(plan.items.map(\.evidence), fresh.items.map(\.evidence))
+
+        let other = try TransitionPlanner(database: database, reference: reference).run(request)
+        XCTAssertNotEqual(other.assessment.assessmentID, assessed.assessmentID, "other settings: assessed again")
+        XCTAssertTrue(other.assessment.allFindings.contains { $0.checkID == "SEC001" })
+        XCTAssertEqual(try TransitionPlanner(database: database, reference: reference).run(request).assessment.assessmentID, other.assessment.assessmentID)
+
+        let nextDay = PlanRequest(target: target, region: "eu-west-1", accountID: "123456789012", now: fixedNow.addingTimeInterval(86_400))
+        XCTAssertNotEqual(try TransitionPlanner(database: database, reference: reference).run(nextDay).assessment.assessmentID, other.assessment.assessmentID,
+                          "another day: assessed again")
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM assessment"), 3)
+        try Importer(database: database, workers: 2).run(ImportRequest(paths: [file], cluster: "src", defaultNamespace: "default",
+                                                                       now: fixedNow.addingTimeInterval(86_400)))
+        _ = try TransitionPlanner(database: database, reference: reference).run(nextDay)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM assessment"), 4, "an import in the same second: assessed again")
+    }
 }

@@ -72,7 +72,7 @@ public enum AssessmentStore {
         var environment: String
         var kubernetesVersion: String?
         var readiness: Int
-        var ignored: Int
+        var ignored: Int?
 
         enum CodingKeys: String, CodingKey {
             case clusterID = "cluster_id", name, environment, kubernetesVersion = "kubernetes_version", readiness = "readiness_score", ignored
@@ -154,10 +154,39 @@ public enum AssessmentStore {
             """, arguments: [row.id, cluster]).map { cluster in
             StoredAssessment.Cluster(cluster: Estate.Cluster(id: cluster.clusterID, name: cluster.name, environment: cluster.environment,
                                                              kubernetesVersion: cluster.kubernetesVersion),
-                                     readiness: cluster.readiness, ignored: cluster.ignored, findings: findings[cluster.clusterID] ?? [],
+                                     readiness: cluster.readiness, ignored: cluster.ignored ?? 0, findings: findings[cluster.clusterID] ?? [],
                                      workloads: workloads[cluster.clusterID] ?? [])
         }
         return StoredAssessment(id: row.id, targetVersion: target, date: String(row.createdAt.prefix(10)), settings: row.settings, clusters: clusters)
+    }
+
+    /// The latest stored assessment as the planner uses it, when it is still what `assess` would find now: the same target,
+    /// scope, settings and day, made after (not in the same second as) the last import, and covering exactly the workloads of `estates`. nil otherwise.
+    static func reusable(_ db: Database, estates: [Estate], target: KubernetesVersion, scope: String?, settings: String, date: String) throws -> AssessmentResult? {
+        guard !estates.isEmpty,
+              let row = try Row.fetchOne(db, sql: "SELECT id, created_at, target_version, scope, settings FROM assessment ORDER BY id DESC LIMIT 1")
+        else { return nil }
+        let id: Int64 = row["id"], createdAt: String = row["created_at"]
+        guard row["target_version"] == target.description, row["scope"] == scope, row["settings"] == settings, createdAt.prefix(10) == date
+        else { return nil }
+        let ids = estates.map(\.cluster.id)
+        let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
+        let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id IN (\(placeholders))", arguments: StatementArguments(ids))
+        let unrecorded = try Int.fetchOne(db, sql: "SELECT count(*) FROM cluster_assessment WHERE assessment_id = ? AND ignored IS NULL", arguments: [id]) ?? 0
+        // Strictly later: an import in the same second (times have second precision) may have come after it.
+        guard unrecorded == 0, (lastImport ?? "") < createdAt else { return nil }
+        let stored = try load(db, id: id)
+        let byID = Dictionary(stored.clusters.map { ($0.cluster.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var clusters: [AssessmentResult.ClusterResult] = []
+        for estate in estates {
+            guard let cluster = byID[estate.cluster.id], Set(cluster.workloads.map(\.id)) == Set(estate.workloads.map(\.id)) else { return nil }
+            clusters.append(AssessmentResult.ClusterResult(
+                cluster: estate.cluster, findings: cluster.findings,
+                profiles: Dictionary(cluster.workloads.map { ($0.id, $0.profile) }, uniquingKeysWith: { first, _ in first }),
+                workloads: estate.workloads, readiness: cluster.readiness, ignored: cluster.ignored,
+                systemWorkloads: Set(cluster.workloads.filter(\.setApart).map(\.id))))
+        }
+        return AssessmentResult(assessmentID: id, targetVersion: target, date: date, clusters: clusters)
     }
 
     /// `load` in a read transaction of its own.

@@ -91,7 +91,7 @@ public struct TransitionPlan: Sendable {
     }
 }
 
-/// Builds the transition plan from the inventory and a fresh assessment, and stores it: waves, dependencies and
+/// Builds the transition plan from the inventory and its assessment (the stored one while current, else a fresh one), and stores it: waves, dependencies and
 /// checklist items, keeping every item (and its state) whose key survives a re-plan.
 public struct TransitionPlanner {
     public var database: AppDatabase
@@ -125,10 +125,12 @@ public struct TransitionPlanner {
         try request.validate()
         let assessor = Assessor(database: database, reference: reference, settings: settings)
         return try database.writer.write { db in
-            // One reading of the inventory serves the assessment and the plan.
+            // One reading of the inventory serves the assessment and the plan; the stored assessment is reused while it is current.
             let estates = try Estate.load(db, cluster: request.cluster)
-            let assessment = try assessor.record(try assessor.evaluate(estates, target: request.target, cluster: request.cluster, now: request.now),
-                                                 scope: request.cluster, now: request.now, db: db)
+            let assessment = try AssessmentStore.reusable(db, estates: estates, target: request.target, scope: request.cluster, settings: settings.json,
+                                                          date: String(Timestamp.string(request.now).prefix(10)))
+                ?? assessor.record(try assessor.evaluate(estates, target: request.target, cluster: request.cluster, now: request.now),
+                                   scope: request.cluster, now: request.now, db: db)
             return try build(db, request: request, estates: estates, assessment: assessment)
         }
     }
