@@ -225,26 +225,28 @@ public struct TransitionPlanner {
         guard let planID else { throw DatabaseError(message: "plan \(request.name) was not stored") }
         try db.execute(sql: "DELETE FROM plan_workload WHERE plan_id = ?", arguments: [planID])
         try db.execute(sql: "DELETE FROM plan_dependency WHERE plan_id = ?", arguments: [planID])
+        // Statements compiled once for the thousands of rows a large estate has.
+        let insertPlacement = try db.cachedStatement(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)")
         for (placement, offset) in plan.placements {
-            try db.execute(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [planID, placement.workload, placement.wave + offset, placement.reason, placement.cycle])
+            try insertPlacement.execute(arguments: [planID, placement.workload, placement.wave + offset, placement.reason, placement.cycle])
         }
+        let insertDependency = try db.cachedStatement(sql: "INSERT OR IGNORE INTO plan_dependency (plan_id, consumer_id, provider_id, evidence) VALUES (?, ?, ?, ?)")
         for graph in plan.graphs {
             for edge in graph.edges {
-                try db.execute(sql: "INSERT OR IGNORE INTO plan_dependency (plan_id, consumer_id, provider_id, evidence) VALUES (?, ?, ?, ?)",
-                               arguments: [planID, edge.consumer, edge.provider, edge.evidence])
+                try insertDependency.execute(arguments: [planID, edge.consumer, edge.provider, edge.evidence])
             }
         }
         let existing = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]))
         let previous = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ?", arguments: [planID]))
-        for (position, item) in items.enumerated() {
-            try db.execute(sql: """
+        let upsertItem = try db.cachedStatement(sql: """
                 INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, position, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (plan_id, key) DO UPDATE SET phase = excluded.phase, step = excluded.step, title = excluded.title,
                   cluster_id = excluded.cluster_id, wave = excluded.wave, workload_id = excluded.workload_id, prerequisites = excluded.prerequisites,
                   evidence = excluded.evidence, rollback = excluded.rollback, position = excluded.position, obsolete = 0
-                """, arguments: [planID, item.key, item.phase.rawValue, item.step, item.title, item.clusterID, item.wave, item.workloadID,
+                """)
+        for (position, item) in items.enumerated() {
+            try upsertItem.execute(arguments: [planID, item.key, item.phase.rawValue, item.step, item.title, item.clusterID, item.wave, item.workloadID,
                                  JSONWriter.string(item.prerequisites), item.evidence, item.rollback, position, now])
         }
         let current = Set(items.map(\.key))

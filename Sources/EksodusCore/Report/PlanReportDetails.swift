@@ -12,7 +12,6 @@ extension ReportContext {
         storage.columns.append("reason")
         for (index, entry) in plan.storage.entries.enumerated() { storage.rows[index].append(.text(entry.reason)) }
         let evidence = Dictionary(plan.items.map { ($0.key, $0.evidence) }, uniquingKeysWith: { first, _ in first })
-        let tracked = (try? database.writer.read { db in try CutoverTracker.items(db, planID: plan.planID) }) ?? []
         let checklist = Table(columns: ["key", "phase", "step", "cluster", "wave", "title", "state", "note", "prerequisites", "evidence", "rollback"],
                               rows: tracked.map { item in
             [.text(item.key), .text(item.phase), .text(item.step), .text(item.cluster ?? ""), item.wave.map { .integer($0) } ?? .null,

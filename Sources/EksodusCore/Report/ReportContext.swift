@@ -8,6 +8,8 @@ struct ReportContext {
     /// The stored plan, as `plan` decided it (narrowed to one cluster when asked).
     let plan: TransitionPlan
     let status: CutoverStatus
+    /// The plan's items with their tracked state, read once for the checklist and its CSV.
+    let tracked: [CutoverTracker.Item]
     let generatedAt: String
 
     init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, cluster: String?, now: Date) throws {
@@ -21,6 +23,7 @@ struct ReportContext {
         }
         self.plan = plan
         status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster))
+        tracked = try database.writer.read { db in try CutoverTracker.items(db, planID: stored.planID) }
         generatedAt = Timestamp.string(now)
     }
 
@@ -123,8 +126,7 @@ struct ReportContext {
                networkFile = "network.csv", identityFile = "identity.csv", checklistFile = "checklist.csv"
 
     private var itemsByKey: [String: ItemState] {
-        let items = (try? database.writer.read { db in try CutoverTracker.items(db, planID: plan.planID) }) ?? []
-        return Dictionary(items.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(tracked.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: Cutover
