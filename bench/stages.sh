@@ -31,7 +31,7 @@ fi
 files=("$estate"/*.yaml)
 
 echo "Building (release, .build-release)..." >&2
-swift build -c release --product eksodus --scratch-path .build-release >/dev/null
+swift build -c release --product eksodus --scratch-path .build-release >"$out/build.log" 2>&1 || { tail -20 "$out/build.log" >&2; exit 1; }
 eksodus=.build-release/release/eksodus
 gcc -O2 -o "$out/yaml_floor" "$shared/yaml_floor.c" -lyaml
 

@@ -200,3 +200,19 @@ final class StageStoreTests: XCTestCase {
         XCTAssertEqual(try count(database, "SELECT count(*) FROM assessment"), 4, "an import in the same second: assessed again")
     }
 }
+
+/// The fast reading of stored labels and annotations gives what the general JSON reading gives.
+final class StoredLabelReadingTests: XCTestCase {
+    func testLabelsReadFastAgreeWithTheGeneralReading() {
+        let texts = [
+            "{}", #"{"app":"web"}"#, #"{"a":"x\"y","b":"line\nbreak","c":"\u00e9t\u00e9 ✓","d":""}"#, #"{"quoted":"null","n":null}"#,
+            #"{"port":8080,"flag":true}"#, #"{"nested":{"k":"v"},"s":"t"}"#, #"{"k":"v","k":"w"}"#, "not json", "[]",
+        ]
+        for text in texts {
+            XCTAssertEqual(Estate.stringMap(text), Estate.json(text).stringMap, text)
+        }
+        XCTAssertEqual(Estate.stringMap(nil), [:])
+        XCTAssertEqual(Estate.json("{}"), ManifestText.value("{}"))
+        XCTAssertEqual(Estate.json("[]"), ManifestText.value("[]"))
+    }
+}
