@@ -175,7 +175,7 @@ struct AssessmentReportContext {
                 if finding.severity == .blocker, let id = finding.workloadID { blockers[id, default: 0] += 1 }
                 findings.rows.append([.text(cluster.cluster.name), .text(finding.severity.rawValue), .text(finding.checkID), .text(finding.category.rawValue),
                                       .text(finding.namespace), .text(finding.kind), .text(finding.name), .text(finding.field), .text(finding.message),
-                                      .text(finding.system ? "yes" : "no"), .text(ReportContext.where_(finding).isEmpty ? "" : ((finding.sourceFile ?? "") as NSString).lastPathComponent),
+                                      .text(finding.system ? "yes" : "no"), .text(((finding.sourceFile ?? "") as NSString).lastPathComponent),
                                       finding.sourceLine.map { .integer($0) } ?? .null])
             }
             for workload in cluster.workloads {
