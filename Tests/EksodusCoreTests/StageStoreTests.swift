@@ -121,6 +121,11 @@ final class StageStoreTests: XCTestCase {
         XCTAssertThrowsError(try PlanStore.load(database)) { error in
             XCTAssertEqual(error as? PlanStore.PlanStoreError, .outdated(plan: "demo", section: "storage"))
         }
+        let assessment = try XCTUnwrap(try ReportRenderer(database: database, now: fixedNow).render(.assessment, format: .markdown).first).text
+        XCTAssertTrue(assessment.contains("from assessment #"), "the assessment report needs no readable plan")
+        XCTAssertThrowsError(try ReportRenderer(database: database, now: fixedNow).render(.images, format: .markdown)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("run eksodus plan again"), "\(error)")
+        }
         XCTAssertThrowsError(try PlanStore.load(database, name: "other")) { error in
             XCTAssertEqual(error as? PlanStore.PlanStoreError, .noSuchPlan("other"))
         }

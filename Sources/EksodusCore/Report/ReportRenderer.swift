@@ -55,7 +55,8 @@ public struct ReportRenderer {
         if needsPlan || self.plan != nil {
             stored = try PlanStore.load(database, name: self.plan)
         } else {
-            do { stored = try PlanStore.load(database) } catch PlanStore.PlanStoreError.noPlan { stored = nil }
+            // The assessment report shows the plan's copy methods when a readable plan exists, and needs none.
+            do { stored = try PlanStore.load(database) } catch is PlanStore.PlanStoreError { stored = nil }
         }
         let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0, cluster: cluster, now: now) }
         let assessment = kind.reports.contains(.assessment)
