@@ -33,12 +33,15 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let db = try database.open()
+        // The stored plan and the assessment it was made from, as decided; the inventory gives the objects themselves.
+        let db = try database.openReadOnly()
         let reference = try ReferenceData.embedded()
-        let stored = try TransitionPlanner(database: db, reference: reference, settings: try loadSettings(nil)).preview(name: plan, now: Date())
+        let stored = try PlanStore.load(db, name: plan)
+        let assessment = try AssessmentStore.load(db, id: stored.assessment.assessmentID)
         let estates = try db.writer.read { try Estate.load($0, cluster: cluster) }
         if let cluster, estates.isEmpty { throw CommandError("no cluster named '\(cluster)' in the inventory") }
-        let written = try ConvertedManifests(plan: stored, reference: reference).write(estates: estates, to: URL(fileURLWithPath: out), wave: wave)
+        let written = try ConvertedManifests(plan: stored, reference: reference, assessment: assessment)
+            .write(estates: estates, to: URL(fileURLWithPath: out), wave: wave)
         for folder in written {
             print("\(folder.folder)/  \(folder.files.count - 2) manifests, kustomization.yaml, CHANGES.md")
         }

@@ -97,7 +97,7 @@ struct ImagesCommand: ParsableCommand {
         commandName: "images",
         abstract: "The image migration list (registries → Amazon ECR), or the script that carries it out.",
         discussion: """
-        Reads the stored plan (--plan NAME, else the latest) without changing it. With no plan yet, give --target-version,
+        Reads the stored plan (--plan NAME, else the latest) as it was decided, without the inventory. With no plan yet, give --target-version,
         --region and --account-id: a plan named `default` is made first.
         """
     )
@@ -133,14 +133,14 @@ struct ImagesCommand: ParsableCommand {
         // Only making a first plan writes; reading the stored one works on a read-only inventory.
         let makesPlan = targetVersion != nil || region != nil || accountID != nil
         let db = try makesPlan ? database.open() : database.openReadOnly()
-        let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try loadSettings(nil))
         let images: ImageMigration
         do {
-            images = try planner.preview(name: plan, now: date).images
-        } catch CutoverTracker.CutoverError.noPlan {
+            images = try PlanStore.load(db, name: plan).images
+        } catch PlanStore.PlanStoreError.noPlan {
             guard let targetVersion, let target = KubernetesVersion(targetVersion), let region, let accountID else {
                 throw CommandError("no plan yet: run eksodus plan, or give --target-version, --region and --account-id")
             }
+            let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try loadSettings(nil))
             images = try planner.run(PlanRequest(target: target, region: region, accountID: accountID, now: date)).images
         }
         if script {

@@ -75,6 +75,7 @@ public struct Assessor {
                        arguments: [Timestamp.string(now), result.targetVersion.description, cluster, settings.json])
         result.assessmentID = db.lastInsertedRowID
         try Self.store(result.clusters, assessmentID: result.assessmentID, db: db)
+        try AssessmentStore.recordSetApart(result.clusters, assessmentID: result.assessmentID, reference: reference, db: db)
         return result
     }
 
@@ -141,21 +142,24 @@ public struct Assessor {
         + "Blockers decide the band: a cluster with blockers (0–49) never scores above one without (50–100)."
 
     static func store(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {
-        for result in results {
-            for f in result.findings {
-                try db.execute(sql: """
+        // Statements compiled once: a large estate has tens of thousands of findings.
+        let insertFinding = try db.cachedStatement(sql: """
                     INSERT INTO finding (assessment_id, check_id, severity, category, cluster_id, namespace, kind, name, resource_id, workload_id,
                       field, message, system, source_file, source_line)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [assessmentID, f.checkID, f.severity.rawValue, f.category.rawValue, f.clusterID, f.namespace, f.kind, f.name,
-                                     f.resourceID, f.workloadID, f.field, f.message, f.system, f.sourceFile, f.sourceLine])
-            }
-            for profile in result.profiles.values.sorted(by: { $0.workloadID < $1.workloadID }) {
-                try db.execute(sql: """
+                    """)
+        let insertProfile = try db.cachedStatement(sql: """
                     INSERT INTO workload_assessment (assessment_id, workload_id, stateful, stateful_reason, fargate_eligible, fargate_reasons,
                       fargate_size, complexity_score, complexity)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [assessmentID, profile.workloadID, profile.stateful, profile.statefulReason, profile.fargateEligible,
+                    """)
+        for result in results {
+            for f in result.findings {
+                try insertFinding.execute(arguments: [assessmentID, f.checkID, f.severity.rawValue, f.category.rawValue, f.clusterID, f.namespace, f.kind, f.name,
+                                     f.resourceID, f.workloadID, f.field, f.message, f.system, f.sourceFile, f.sourceLine])
+            }
+            for profile in result.profiles.values.sorted(by: { $0.workloadID < $1.workloadID }) {
+                try insertProfile.execute(arguments: [assessmentID, profile.workloadID, profile.stateful, profile.statefulReason, profile.fargateEligible,
                                      JSONWriter.string(profile.fargateReasons), profile.fargateSize, profile.complexityScore, profile.complexity])
             }
             try db.execute(sql: """

@@ -18,7 +18,8 @@ public struct ConversionPlan: Sendable {
     /// `Kind/namespace/name` → where the compute plan runs it (`spot`, `general`, `stateful`, `arm64`, `Fargate`, `every node`).
     public var placements: [String: String]
 
-    public init(_ plan: TransitionPlan, cluster: String) {
+    /// `setApart`: the labels the stored assessment set apart, for a plan read back from the store (which carries no findings).
+    public init(_ plan: TransitionPlan, cluster: String, setApart stored: Set<String>? = nil) {
         self.cluster = cluster
         target = plan.request.target
         accountID = plan.request.accountID
@@ -40,7 +41,7 @@ public struct ConversionPlan: Sendable {
         }
         self.waves = waves
         let result = plan.assessment.clusters.first { $0.cluster.name == cluster }
-        setApart = Set((result?.workloads ?? []).filter { result?.systemWorkloads.contains($0.id) == true }.map(\.label))
+        setApart = stored ?? Set((result?.workloads ?? []).filter { result?.systemWorkloads.contains($0.id) == true }.map(\.label))
         placements = Dictionary((plan.compute.first { $0.cluster == cluster }?.placements ?? []).map { ($0.workload, $0.target) },
                                 uniquingKeysWith: { first, _ in first })
     }

@@ -13,17 +13,22 @@ public struct ConvertedManifests {
 
     public var plan: TransitionPlan
     public var reference: ReferenceData
+    /// Per cluster, the workloads the stored assessment set apart (for a plan read back from the store); nil: the plan's own.
+    public var setApart: [String: Set<String>]?
 
-    public init(plan: TransitionPlan, reference: ReferenceData) {
+    public init(plan: TransitionPlan, reference: ReferenceData, assessment: StoredAssessment? = nil) {
         self.plan = plan
         self.reference = reference
+        setApart = assessment.map { stored in
+            Dictionary(stored.clusters.map { ($0.cluster.name, Set($0.workloads.filter(\.setApart).map(\.label))) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// Writes the folders under `root` for the estates (one per cluster), limited to `wave` when given.
     public func write(estates: [Estate], to root: URL, wave only: Int? = nil) throws -> [Written] {
         var written: [Written] = []
         for estate in estates {
-            let conversion = ConversionPlan(plan, cluster: estate.cluster.name)
+            let conversion = ConversionPlan(plan, cluster: estate.cluster.name, setApart: setApart.map { $0[estate.cluster.name] ?? [] })
             let converter = ManifestConverter(plan: conversion, reference: reference)
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]

@@ -1,6 +1,6 @@
 /// A container image reference split the way Docker's distribution/reference normalises it:
 /// `nginx` → `docker.io/library/nginx:latest`, `quay.io/org/app@sha256:…` keeps its digest.
-public struct ImageReference: Equatable, Sendable {
+public struct ImageReference: Equatable, Sendable, Codable {
     public var original: String
     public var registry: String
     public var repository: String

@@ -1,6 +1,6 @@
 /// Node groups, Fargate profiles, pod IP needs and autoscaling for one target EKS cluster, from the workloads' requests.
-public struct ComputePlan: Sendable {
-    public struct Taint: Sendable, Equatable {
+public struct ComputePlan: Sendable, Codable {
+    public struct Taint: Sendable, Equatable, Codable {
         public var key: String
         public var value: String
         public var effect: String
@@ -10,7 +10,7 @@ public struct ComputePlan: Sendable {
         public var toleration: String { "{key: \(key), operator: Equal, value: \"\(value)\", effect: \(effect)}" }
     }
 
-    public struct NodeGroup: Sendable {
+    public struct NodeGroup: Sendable, Codable {
         public var name: String
         public var instanceTypes: [String]
         public var spot: Bool
@@ -26,13 +26,13 @@ public struct ComputePlan: Sendable {
         public var architecture: String
     }
 
-    public struct FargateProfile: Sendable {
+    public struct FargateProfile: Sendable, Codable {
         public var name: String
         public var namespaces: [String]
     }
 
     /// Where one workload runs, and the toleration its pod template must get to run there.
-    public struct Placement: Sendable {
+    public struct Placement: Sendable, Codable {
         public var workload: String
         public var target: String
         public var toleration: String?
@@ -42,8 +42,13 @@ public struct ComputePlan: Sendable {
     public var eksClusterName: String
     public var nodeGroups: [NodeGroup]
     public var fargateProfiles: [FargateProfile]
-    /// Namespaces Fargate could run that stay on EC2 nodes, and why.
-    public var keptOffFargate: [(namespace: String, reason: String)]
+    /// A namespace Fargate could run that stays on EC2 nodes, and why.
+    public struct KeptOffFargate: Sendable, Codable {
+        public var namespace: String
+        public var reason: String
+    }
+
+    public var keptOffFargate: [KeptOffFargate]
     public var placements: [Placement]
     public var addons: [String]
     public var networkPolicy: Bool
@@ -129,15 +134,15 @@ public struct ComputePlan: Sendable {
         // Namespaces whose every workload Fargate can run, stateless, become Fargate profiles, unless NetworkPolicies
         // guard them: the VPC CNI enforces policies on EC2 Linux nodes only, not on Fargate (EKS User Guide, cni-network-policy).
         var fargateNamespaces: [String] = []
-        var keptOffFargate: [(namespace: String, reason: String)] = []
+        var keptOffFargate: [KeptOffFargate] = []
         for (namespace, members) in Dictionary(grouping: apps + batch, by: \.namespace).sorted(by: { $0.key < $1.key }) {
             let eligible = members.allSatisfy { profiles[$0.id]?.fargateEligible == true && profiles[$0.id]?.stateful == false }
             let hasDaemonSet = daemonSets.contains { $0.namespace == namespace }
             guard eligible && !hasDaemonSet && !members.isEmpty else { continue }
             if policyNamespaces.contains(namespace) {
-                keptOffFargate.append((namespace, "NetworkPolicies select its pods, and VPC CNI network policies are not enforced on Fargate"))
+                keptOffFargate.append(KeptOffFargate(namespace: namespace, reason: "NetworkPolicies select its pods, and VPC CNI network policies are not enforced on Fargate"))
             } else if fargateNamespaces.count == fargateProfileQuota * fargateSelectorQuota {
-                keptOffFargate.append((namespace, "the cluster's Fargate profiles are full (\(fargateProfileQuota) profiles of \(fargateSelectorQuota) namespace selectors)"))
+                keptOffFargate.append(KeptOffFargate(namespace: namespace, reason: "the cluster's Fargate profiles are full (\(fargateProfileQuota) profiles of \(fargateSelectorQuota) namespace selectors)"))
             } else {
                 fargateNamespaces.append(namespace)
             }

@@ -1,6 +1,6 @@
 /// IAM roles for the workloads that use AWS today through static keys or kube2iam/kiam, with one mechanism per cluster.
-public struct IdentityPlan: Sendable {
-    public struct Entry: Sendable {
+public struct IdentityPlan: Sendable, Codable {
+    public struct Entry: Sendable, Codable {
         public var cluster: String
         public var namespace: String
         public var workload: String
@@ -14,7 +14,7 @@ public struct IdentityPlan: Sendable {
     }
 
     /// The mechanism of one cluster, for its workloads and its controllers alike.
-    public struct Choice: Sendable {
+    public struct Choice: Sendable, Codable {
         public var cluster: String
         public var mechanism: String
         public var reason: String

@@ -1,6 +1,6 @@
 /// The image migration list: every distinct image the plan's workloads run, where it goes in Amazon ECR and how.
-public struct ImageMigration: Sendable {
-    public enum Method: String, Sendable {
+public struct ImageMigration: Sendable, Codable {
+    public enum Method: String, Sendable, Codable {
         case pullThroughCache = "pull-through-cache"
         case copy
         case none = "none"
@@ -8,7 +8,7 @@ public struct ImageMigration: Sendable {
         case rejected
     }
 
-    public struct Entry: Sendable {
+    public struct Entry: Sendable, Codable {
         public var image: ImageReference
         /// dockerhub, public-cached (an upstream ECR can cache), other-public, private, ecr.
         public var sourceClass: String

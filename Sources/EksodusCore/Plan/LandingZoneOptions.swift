@@ -1,5 +1,5 @@
 /// How the target clusters are reached and where they run: API endpoint access and availability zones.
-public struct LandingZoneOptions: Sendable, Equatable {
+public struct LandingZoneOptions: Sendable, Equatable, Codable {
     /// A fully private cluster (eksctl `privateCluster`): private endpoint only, no internet egress, VPC endpoints.
     public var privateEndpoint: Bool
     /// Who may reach the public API endpoint (eksctl `vpc.publicAccessCIDRs`); empty: anyone (EKS's default 0.0.0.0/0).

@@ -1,7 +1,7 @@
 /// How each exposed Service and Ingress is reached on EKS, through the AWS Load Balancer Controller: with the exposure it has
 /// today (internal stays internal), on an ALB shared only by Ingresses with the same scheme, allow-list and TLS policy.
-public struct NetworkPlan: Sendable {
-    public struct Entry: Sendable {
+public struct NetworkPlan: Sendable, Codable {
+    public struct Entry: Sendable, Codable {
         public var cluster: String
         public var namespace: String
         public var name: String

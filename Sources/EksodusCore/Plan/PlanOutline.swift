@@ -8,7 +8,10 @@ public enum PlanOutline {
 
         text += "\nWaves, numbered per cluster (wave 0: the platform and its agents; clusters may run their waves side by side, lower environments first)\n"
         for wave in plan.waves {
-            text += "  wave \(wave.number) [\(wave.cluster)]: " + wave.workloads.map(\.label).joined(separator: ", ") + "\n"
+            // A wave of a large estate holds thousands: the outline names the first few, the plan report's waves.csv all of them.
+            let shown = wave.workloads.prefix(12).map(\.label).joined(separator: ", ")
+            text += "  wave \(wave.number) [\(wave.cluster)]: " + shown
+                + (wave.workloads.count > 12 ? " … and \(wave.workloads.count - 12) more (eksodus report plan: waves.csv)" : "") + "\n"
         }
         if !plan.cycles.isEmpty {
             text += "  dependency cycles kept in one wave, moving in this order: " + plan.cycles.map { $0.joined(separator: ", then ") }.joined(separator: "; ") + "\n"

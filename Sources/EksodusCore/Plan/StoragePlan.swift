@@ -1,6 +1,6 @@
 /// Where every claim, claim template, PersistentVolume and node-local or ephemeral data store goes on EKS, and how its data moves.
-public struct StoragePlan: Sendable {
-    public struct Entry: Sendable {
+public struct StoragePlan: Sendable, Codable {
+    public struct Entry: Sendable, Codable {
         public var cluster: String
         public var namespace: String
         public var name: String

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// What `eksodus plan` is asked for.
-public struct PlanRequest: Sendable {
+public struct PlanRequest: Sendable, Codable {
     public var name: String
     public var target: KubernetesVersion
     public var region: String
@@ -39,13 +39,18 @@ extension PlanRequest {
 
 /// Phase two's result: the plan as stored, and every section computed for it.
 public struct TransitionPlan: Sendable {
-    public struct Wave: Sendable {
+    public struct Wave: Sendable, Codable {
+        public struct Member: Sendable, Codable {
+            public var label: String
+            public var reason: String
+        }
+
         public var number: Int
         public var cluster: String
-        public var workloads: [(label: String, reason: String)]
+        public var workloads: [Member]
     }
 
-    public struct Dependency: Sendable {
+    public struct Dependency: Sendable, Codable {
         public var cluster: String
         public var consumer: String
         public var provider: String
@@ -54,6 +59,7 @@ public struct TransitionPlan: Sendable {
 
     public var planID: Int64
     public var request: PlanRequest
+    /// The assessment the plan was made from; a plan loaded by `PlanStore` carries only its id, target and date.
     public var assessment: AssessmentResult
     public var waves: [Wave]
     public var dependencies: [Dependency]
@@ -94,7 +100,7 @@ public struct TransitionPlan: Sendable {
     }
 }
 
-/// Builds the transition plan from the inventory and a fresh assessment, and stores it: waves, dependencies and
+/// Builds the transition plan from the inventory and its assessment (the stored one while current, else a fresh one), and stores it: waves, dependencies and
 /// checklist items, keeping every item (and its state) whose key survives a re-plan.
 public struct TransitionPlanner {
     public var database: AppDatabase
@@ -128,36 +134,17 @@ public struct TransitionPlanner {
         try request.validate()
         let assessor = Assessor(database: database, reference: reference, settings: settings)
         return try database.writer.write { db in
-            // One reading of the inventory serves the assessment and the plan.
+            // One reading of the inventory serves the assessment and the plan; the stored assessment is reused while it is current.
             let estates = try Estate.load(db, cluster: request.cluster)
-            let assessment = try assessor.record(try assessor.evaluate(estates, target: request.target, cluster: request.cluster, now: request.now),
-                                                 scope: request.cluster, now: request.now, db: db)
+            let assessment = try AssessmentStore.reusable(db, estates: estates, target: request.target, scope: request.cluster, settings: settings.json,
+                                                          date: String(Timestamp.string(request.now).prefix(10)))
+                ?? assessor.record(try assessor.evaluate(estates, target: request.target, cluster: request.cluster, now: request.now),
+                                   scope: request.cluster, now: request.now, db: db)
             return try build(db, request: request, estates: estates, assessment: assessment)
         }
     }
 
     static let environmentOrder = ["dev": 0, "staging": 1, "other": 2, "prod": 3]
-
-    /// The stored plan `name` (or the latest), computed again from the inventory as it is now, without writing anything.
-    public func preview(name: String? = nil, now: Date) throws -> TransitionPlan {
-        try database.writer.read { db in
-            let planID = try CutoverTracker.planID(db, name: name)
-            guard let row = try Row.fetchOne(db, sql: "SELECT name, target_version, region, account_id, scope, settings FROM plan WHERE id = ?", arguments: [planID]),
-                  let target = KubernetesVersion(row[1]) else { throw CutoverTracker.CutoverError.noPlan }
-            let settingsNode = Estate.json(row[5])
-            let landingZone = LandingZoneOptions(privateEndpoint: settingsNode["privateEndpoint"]?.bool ?? false,
-                                                 publicAccessCIDRs: (settingsNode["publicAccessCIDRs"]?.items ?? []).compactMap(\.string),
-                                                 zones: (settingsNode["zones"]?.items ?? []).compactMap(\.string))
-            let request = PlanRequest(name: row[0], target: target, region: row[2], accountID: row[3], cluster: row[4],
-                                      maxWaveSize: settingsNode["maxWaveSize"]?.int, repositoryPrefix: settingsNode["repositoryPrefix"]?.string ?? "migrated/",
-                                      landingZone: landingZone, now: now)
-            let estates = try Estate.load(db, cluster: request.cluster)
-            let assessment = try Assessor(database: database, reference: reference, settings: settings).evaluate(estates, target: target, cluster: request.cluster, now: now)
-            var plan = try compute(db, request: request, estates: estates, assessment: assessment)
-            plan.planID = planID
-            return plan
-        }
-    }
 
     private func build(_ db: Database, request: PlanRequest, estates: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
         var plan = try compute(db, request: request, estates: estates, assessment: assessment)
@@ -220,7 +207,7 @@ public struct TransitionPlanner {
                 + planned.placements
             for number in Set(planned.placements.map(\.wave)).sorted() {
                 waves.append(TransitionPlan.Wave(number: number, cluster: estate.cluster.name, workloads: planned.placements.filter { $0.wave == number }
-                    .map { (labels[$0.workload] ?? "?", $0.reason) }.sorted { $0.label < $1.label }))
+                    .map { TransitionPlan.Wave.Member(label: labels[$0.workload] ?? "?", reason: $0.reason) }.sorted { $0.label < $1.label }))
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
             // A cycle's members move together in the order the runbook follows: databases first, then by name.
@@ -279,14 +266,15 @@ public struct TransitionPlanner {
         let previousWaves = try RenamedImageItems.previousWaves(db, planID: planID)
         try db.execute(sql: "DELETE FROM plan_workload WHERE plan_id = ?", arguments: [planID])
         try db.execute(sql: "DELETE FROM plan_dependency WHERE plan_id = ?", arguments: [planID])
+        // Statements compiled once for the thousands of rows a large estate has.
+        let insertPlacement = try db.cachedStatement(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)")
         for (placement, offset) in plan.placements {
-            try db.execute(sql: "INSERT INTO plan_workload (plan_id, workload_id, wave, reason, cycle) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [planID, placement.workload, placement.wave + offset, placement.reason, placement.cycle])
+            try insertPlacement.execute(arguments: [planID, placement.workload, placement.wave + offset, placement.reason, placement.cycle])
         }
+        let insertDependency = try db.cachedStatement(sql: "INSERT OR IGNORE INTO plan_dependency (plan_id, consumer_id, provider_id, evidence) VALUES (?, ?, ?, ?)")
         for graph in plan.graphs {
             for edge in graph.edges {
-                try db.execute(sql: "INSERT OR IGNORE INTO plan_dependency (plan_id, consumer_id, provider_id, evidence) VALUES (?, ?, ?, ?)",
-                               arguments: [planID, edge.consumer, edge.provider, edge.evidence])
+                try insertDependency.execute(arguments: [planID, edge.consumer, edge.provider, edge.evidence])
             }
         }
         let existing = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]))
@@ -321,6 +309,7 @@ public struct TransitionPlanner {
         for key in previous.subtracting(current).sorted() {
             try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
         }
+        try PlanStore.saveSections(plan, planID: planID, db: db)
         plan.planID = planID
         plan.added = current.subtracting(previous).count
         plan.kept = current.intersection(previous).count

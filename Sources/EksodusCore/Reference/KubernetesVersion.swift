@@ -1,5 +1,5 @@
 /// A Kubernetes minor version (`1.33`); parses `1.33`, `v1.33.0` and `1.33.2`.
-public struct KubernetesVersion: Comparable, Hashable, Sendable, CustomStringConvertible {
+public struct KubernetesVersion: Comparable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var major: Int
     public var minor: Int
 

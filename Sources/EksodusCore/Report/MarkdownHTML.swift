@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns the Markdown the report templates produce (headings, paragraphs, lists and task lists, tables, fenced code)
 /// into HTML, with heading anchors and a table of contents. Mermaid blocks stay readable source: the page loads nothing.
 enum MarkdownHTML {
@@ -213,6 +215,11 @@ enum MarkdownHTML {
 
     private static func styled(_ text: String) -> String {
         var out = escape(text)
+        // Links to the detail files beside a report, `[findings.csv](findings.csv)`: text from the inventory cannot
+        // form one (MarkdownText escapes `]` before `(`), and only a plain file name is accepted.
+        if out.contains("](") {
+            out = out.replacingOccurrences(of: #"\[([A-Za-z0-9_-]+\.(?:csv|json))\]\(\1\)"#, with: "<a href=\"$1\">$1</a>", options: .regularExpression)
+        }
         out = replacePairs(out, marker: "**", open: "<strong>", close: "</strong>")
         if out.hasPrefix("_") && out.hasSuffix("_") && out.count > 2 { out = "<em>" + out.dropFirst().dropLast() + "</em>" }
         return unescapeLiterals(out)

@@ -20,8 +20,12 @@ enum MermaidDiagram {
         return out + "\""
     }
 
+    /// Workloads a diagram draws one by one; above that it draws one node per wave.
+    static let workloadNodeLimit = 150
+
     /// One subgraph per wave; an edge from each provider to its consumers.
     static func waves(_ plan: TransitionPlan) -> String {
+        if plan.waves.reduce(0, { $0 + $1.workloads.count }) > workloadNodeLimit { return waveSummary(plan) }
         var lines = ["flowchart LR"]
         var declared: Set<String> = []
         for wave in plan.waves {
@@ -37,6 +41,24 @@ enum MermaidDiagram {
         for dependency in plan.dependencies {
             let provider = nodeID(dependency.cluster + " " + dependency.provider), consumer = nodeID(dependency.cluster + " " + dependency.consumer)
             guard declared.contains(provider), declared.contains(consumer) else { continue }
+            edges.insert("  \(provider) --> \(consumer)")
+        }
+        return (lines + edges.sorted()).joined(separator: "\n")
+    }
+
+    /// One node per wave with its number of workloads; an edge from a wave to a later one that calls into it.
+    static func waveSummary(_ plan: TransitionPlan) -> String {
+        var lines = ["flowchart LR"]
+        var waveOf: [String: String] = [:]
+        for wave in plan.waves {
+            let id = nodeID("wave \(wave.number) \(wave.cluster)")
+            lines.append("  \(id)[\(label("Wave \(wave.number) · \(wave.cluster) · \(wave.workloads.count) workloads"))]")
+            for workload in wave.workloads { waveOf[wave.cluster + " " + workload.label] = id }
+        }
+        var edges: Set<String> = []
+        for dependency in plan.dependencies {
+            guard let provider = waveOf[dependency.cluster + " " + dependency.provider], let consumer = waveOf[dependency.cluster + " " + dependency.consumer],
+                  provider != consumer else { continue }
             edges.insert("  \(provider) --> \(consumer)")
         }
         return (lines + edges.sorted()).joined(separator: "\n")

@@ -72,32 +72,63 @@ public struct ReportRenderer {
 
     /// Renders the reports as (file name, contents), in a stable order.
     public func render(_ kind: Kind, format: Format) throws -> [(file: String, text: String)] {
+        try build(kind, format: format, details: false).reports
+    }
+
+    /// The reports and the CSV files beside them that hold every row the reports summarise. They read what `assess` and `plan`
+    /// stored: the assessment report needs no plan; the others need one.
+    func build(_ kind: Kind, format: Format, details: Bool) throws -> (reports: [(file: String, text: String)], details: [(file: String, text: String)]) {
         // Templates first: a team's broken template is reported before any work on the inventory.
         let page = try compiledTemplate("page.html")
         let markdownTemplates = try kind.reports.map { (report: $0, template: try compiledTemplate("\($0.rawValue).md")) }
-        let context = try ReportContext(database: database, reference: try ReferenceData.embedded(), planName: plan, cluster: cluster, now: now)
-        return try markdownTemplates.map { report, template in
+        let reference = try ReferenceData.embedded()
+        let needsPlan = kind.reports.contains { $0 != .assessment }
+        let stored: TransitionPlan?
+        if needsPlan || self.plan != nil {
+            stored = try PlanStore.load(database, name: self.plan)
+        } else {
+            // The assessment report shows the plan's copy methods when a readable plan exists, and needs none.
+            do { stored = try PlanStore.load(database) } catch is PlanStore.PlanStoreError { stored = nil }
+        }
+        let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0, cluster: cluster, now: now) }
+        let assessment = kind.reports.contains(.assessment)
+            ? try AssessmentReportContext(database: database, reference: reference, plan: stored, cluster: cluster, now: now) : nil
+        var extra: [(file: String, text: String)] = []
+        let reports = try markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
-            case .assessment: values = context.assessment
-            case .plan: values = try context.planReport()
-            case .cutover: values = context.cutover
-            default: values = context.images
+            case .assessment:
+                guard let assessment else { throw ReportError(message: "no assessment to report") }
+                values = assessment.values
+                if details { extra += assessment.details }
+            case .plan:
+                guard let context else { throw PlanStore.PlanStoreError.noPlan }
+                values = try context.planReport()
+                if details { extra += context.planDetails }
+            case .cutover:
+                guard let context else { throw PlanStore.PlanStoreError.noPlan }
+                values = context.cutover
+            default:
+                guard let context else { throw PlanStore.PlanStoreError.noPlan }
+                values = context.images
+                if details, kind != .all { extra += context.imageDetails }
             }
             let markdown = template.render(values)
             guard format == .html else { return ("\(report.rawValue).md", markdown) }
             let converted = MarkdownHTML.convert(markdown)
             return ("\(report.rawValue).html", page.render(["title": converted.title, "toc": converted.toc, "body": converted.body]))
         }
+        return (reports, extra)
     }
 
     /// Writes the reports into `folder`; returns the paths written.
     @discardableResult
     public func write(_ kind: Kind, format: Format, to folder: URL) throws -> [String] {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try render(kind, format: format).map { report in
+        let built = try build(kind, format: format, details: true)
+        return try (built.reports + built.details).map { report in
             let url = folder.appendingPathComponent(report.file)
-            try Data(report.text.utf8).write(to: url)
+            try Data(report.text.utf8).write(to: url, options: .atomic)
             return url.path
         }
     }

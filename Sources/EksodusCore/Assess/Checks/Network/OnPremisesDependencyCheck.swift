@@ -46,7 +46,9 @@ struct OnPremisesDependencyCheck: Check {
                     uses += finder.endpoints(in: value).map { "env \(name) → \($0)" }
                 }
             }
-            let pod = CheckSupport.podPath(workload.kind).split(separator: ".").reduce(estate.resource(id: workload.resourceID)?.body) { node, key in node?[String(key)] }
+            // Parsing a stored body is costly: only the few that name these fields are read.
+            let stored = estate.resource(id: workload.resourceID).flatMap { $0.bodyText.contains("\"hostAliases\"") || $0.bodyText.contains("\"dnsConfig\"") ? $0 : nil }
+            let pod = CheckSupport.podPath(workload.kind).split(separator: ".").reduce(stored?.body) { node, key in node?[String(key)] }
             for alias in pod?["hostAliases"]?.items ?? [] {
                 let hosts = (alias["hostnames"]?.items ?? []).compactMap(\.string).joined(separator: ", ")
                 uses.append("hostAliases \(hosts) → \(alias["ip"]?.string ?? "?")")
@@ -58,6 +60,8 @@ struct OnPremisesDependencyCheck: Check {
                                     "\(workload.label) calls the source's private network: \(uses.joined(separator: "; "))"))
         }
         for service in estate.services {
+            let text = service.resource.bodyText
+            guard text.contains("\"externalName\"") || text.contains("\"loadBalancerIP\"") else { continue }
             let spec = service.resource.body["spec"]
             if service.type == "ExternalName", let target = spec?["externalName"]?.string, !finder.endpoints(in: target).isEmpty {
                 findings.append(finding(service.resource, field: "spec.externalName",
