@@ -197,6 +197,32 @@ final class ConvertTests: XCTestCase {
         XCTAssertGreaterThan(checked, 3)
     }
 
+    /// An expert's review: applied with its wave, a CronJob would run beside the source's; an ImplementationSpecific path
+    /// matches literally on an ALB; a placeholder certificate ARN breaks the whole IngressGroup.
+    func testConvertedCronJobsAreSuspendedAndALBPathsArePrefixes() throws {
+        let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let root = demo.folder.appendingPathComponent("converted")
+        var objects: [ManifestNode] = []
+        for file in (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []) where file.hasSuffix(".yaml") && !file.hasSuffix("kustomization.yaml") {
+            objects += try ManifestText.objects(String(contentsOf: root.appendingPathComponent(file), encoding: .utf8))
+        }
+        let cronJobs = objects.filter { $0["kind"]?.string == "CronJob" }
+        XCTAssertFalse(cronJobs.isEmpty)
+        XCTAssertTrue(cronJobs.allSatisfy { $0["spec", "suspend"]?.bool == true })
+        let ingresses = objects.filter { $0["kind"]?.string == "Ingress" }
+        XCTAssertFalse(ingresses.isEmpty)
+        for ingress in ingresses {
+            XCTAssertNil(ingress["metadata", "annotations", "alb.ingress.kubernetes.io/certificate-arn"])
+            for rule in ingress["spec", "rules"]?.items ?? [] {
+                for path in rule["http", "paths"]?.items ?? [] where !(path["path"]?.string ?? "").contains("(") {
+                    XCTAssertEqual(path["pathType"]?.string, "Prefix", path["path"]?.string ?? "")
+                }
+            }
+        }
+        XCTAssertFalse(objects.contains { $0["kind"]?.string == "Deployment" && $0["metadata", "name"]?.string == "ingress-nginx-controller" },
+                       "the AWS Load Balancer Controller replaces ingress-nginx")
+    }
+
     static func which(_ tool: String) -> String? {
         (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(tool)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -23,10 +23,12 @@ final class DemoTests: XCTestCase {
         for cluster in ["staging", "prod"] {
             let waves = result.plan.waves.filter { $0.cluster == cluster }
             XCTAssertEqual(waves.map(\.number).filter { $0 > 0 }.min(), 1, cluster)
-            // Platform agents (the log shipper, the ingress controller) move with the platform in wave 0.
+            // Platform agents (the log shipper) move with the platform in wave 0; ingress-nginx does not move at all: every
+            // Ingress becomes an ALB Ingress, so the AWS Load Balancer Controller replaces it.
             let platform = try XCTUnwrap(waves.first { $0.number == 0 }, cluster).workloads.map(\.label)
             XCTAssertTrue(platform.contains { $0.hasPrefix("DaemonSet/") && $0.hasSuffix("/fluent-bit") }, "\(platform)")
-            XCTAssertTrue(platform.contains { $0.hasSuffix("/ingress-nginx-controller") }, "\(platform)")
+            XCTAssertFalse(result.plan.waves.flatMap(\.workloads).contains { $0.label.hasSuffix("/ingress-nginx-controller") })
+            XCTAssertFalse(result.plan.network.entries.contains { $0.kind == "Service" && $0.name == "ingress-nginx-controller" }, "no NLB for it")
             XCTAssertFalse(platform.contains { $0.hasSuffix("/grafana") }, "a dashboard is an application")
         }
         // Phase three: a few items of the first wave are under way, and prod's cluster is blocked with its reason.

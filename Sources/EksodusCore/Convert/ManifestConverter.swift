@@ -243,6 +243,14 @@ struct ManifestConverter {
             node = node.updating(templateAnnotations + ["iam.amazonaws.com/role"]) { _ in nil }
             result.changes.append(Change(field: "template annotation iam.amazonaws.com/role", why: "kube2iam/kiam role replaced by the ServiceAccount's IAM role"))
         }
+        if kind == "CronJob", node["spec", "suspend"]?.bool != true {
+            // Applied with its wave, it must not run beside the source's: the runbook unsuspends it after suspending the source.
+            node = node.updating(["spec", "suspend"]) { _ in .scalar("true", plain: true) }
+            result.changes.append(Change(field: "spec.suspend", why: "deployed suspended so it never runs twice: unsuspend it with the runbook's enable step, after the source's is suspended"))
+        }
+        for volume in pod["volumes"]?.items ?? [] where (volume["hostPath", "path"]?.string ?? "").hasSuffix("docker.sock") {
+            result.todos.append("\(label): mounts the Docker socket (\(volume["name"]?.string ?? "?")); EKS nodes run containerd only: drop the mount and read container logs through the CRI")
+        }
         if kind == "StatefulSet", let templates = node["spec", "volumeClaimTemplates"]?.items {
             let converted = templates.map { template -> ManifestNode in
                 let templateName = template["metadata", "name"]?.string ?? ""
@@ -310,10 +318,35 @@ struct ManifestConverter {
         } + entry.annotations.sorted(by: { $0.key < $1.key }).map { ($0.key, ManifestNode.string($0.value)) }
         node = node.updating(["metadata", "annotations"]) { _ in .mapping(annotations) }
         node = node.updating(["spec", "ingressClassName"]) { _ in .string("alb") }
+        node = albPaths(node, namespace: namespace, name: name, result: &result)
         result.changes.append(Change(field: "spec.ingressClassName, metadata.annotations",
                                      why: "network plan: ALB group \(entry.group ?? "-"), \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
         result.todos += entry.manual.map { "Ingress \(namespace)/\(name): \($0)" }
         return node
+    }
+
+    /// The AWS Load Balancer Controller passes an ImplementationSpecific path to the ALB as it is (`/` then matches only `/`):
+    /// plain paths become Prefix; regular expressions (ingress-nginx's), which ALB path patterns cannot express, are a TODO.
+    private func albPaths(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        guard let rules = node["spec", "rules"]?.items else { return node }
+        let regex = Set("()|*$^?[]+{}\\")
+        var changed = false
+        let converted = rules.map { rule -> ManifestNode in
+            guard let paths = rule["http", "paths"]?.items else { return rule }
+            return rule.updating(["http", "paths"]) { _ in .sequence(paths.map { path in
+                guard path["pathType"]?.string == "ImplementationSpecific" || path["pathType"] == nil else { return path }
+                let text = path["path"]?.string ?? "/"
+                if text.contains(where: regex.contains) {
+                    result.todos.append("Ingress \(namespace)/\(name): path \(text.visibleLine) is an ingress-nginx regular expression; ALB path patterns take no regex: rewrite it as a Prefix (and a transforms annotation for rewrites)")
+                    return path
+                }
+                changed = true
+                return path.replacing("pathType", with: .string("Prefix"))
+            }) }
+        }
+        guard changed else { return node }
+        result.changes.append(Change(field: "spec.rules[].http.paths[].pathType", why: "Prefix: the ALB matches an ImplementationSpecific path literally"))
+        return node.updating(["spec", "rules"]) { _ in .sequence(converted) }
     }
 
     private func serviceAccount(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {

@@ -350,7 +350,7 @@ struct Checklist {
                                              "aws route53resolver list-resolver-rules --region \(q(region))  # FORWARD rules for the private domains in the evidence, associated with the VPC"],
                                   rollbackCommands: ["aws route53resolver list-resolver-rule-associations --region \(q(region))  # disassociate the rules created for this cluster"]))
         }
-        let needCertificates = input.network.filter { $0.annotations["alb.ingress.kubernetes.io/certificate-arn"] == NetworkPlan.certificatePlaceholder }
+        let needCertificates = input.network.filter(\.needsCertificate)
         if !needCertificates.isEmpty {
             let hosts = Set(needCertificates.flatMap(\.tlsHosts)).sorted()
             items.append(PlanItem(key: "plan:certificates:\(c.name)", phase: .plan, step: "certificates",
@@ -359,7 +359,9 @@ struct Checklist {
                                   evidence: needCertificates.map(\.object).joined(separator: ", "),
                                   rollback: "Delete the requested certificates; nothing uses them until the switch",
                                   commands: hosts.isEmpty ? ["aws acm list-certificates --region \(q(region))  # import or request one per Ingress host"]
-                                      : hosts.map { "aws acm request-certificate --region \(q(region)) --domain-name \(q($0)) --validation-method DNS" }))
+                                      : hosts.map { "aws acm request-certificate --region \(q(region)) --domain-name \(q($0)) --validation-method DNS" }
+                                        + ["# create each certificate's DNS validation record, then wait until it is issued (the controller discovers it by host):",
+                                           "aws acm wait certificate-validated --region \(q(region)) --certificate-arn \"$CERTIFICATE_ARN\""]))
         }
         return items
     }

@@ -15,6 +15,9 @@ public struct NetworkPlan: Sendable, Codable {
         public var manual: [String]
         /// TLS hosts that need an ACM certificate on the ALB.
         public var tlsHosts: [String]
+        /// No certificate ARN is known: the AWS Load Balancer Controller discovers the ACM certificate of `tlsHosts`, which
+        /// must exist (issued) before the Ingress is applied.
+        public var needsCertificate: Bool
 
         public var object: String { "\(kind)/\(namespace)/\(name)" }
     }
@@ -24,12 +27,16 @@ public struct NetworkPlan: Sendable, Codable {
     /// Entries whose exposure the manifests do not give: planned internal until the team decides.
     public var decisions: [Entry] { entries.filter(\.exposure.needsDecision) }
 
-    static let certificatePlaceholder = "arn:aws:acm:REGION:ACCOUNT:certificate/REPLACE-ME"
 
-    static func build(estates: [Estate], reference: ReferenceData) -> NetworkPlan {
+    /// `setApart`: the workloads EKS replaces, by cluster id; a Service in front of nothing else (ingress-nginx's own, say)
+    /// gets no load balancer.
+    static func build(estates: [Estate], reference: ReferenceData, setApart: [Int64: Set<Int64>] = [:]) -> NetworkPlan {
         var entries: [Entry] = []
         for estate in estates {
+            let replaced = setApart[estate.cluster.id] ?? []
             for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
+                let selected = estate.workloads.filter { $0.namespace == service.resource.namespace && $0.matches(service.selector) }
+                if !selected.isEmpty && selected.allSatisfy({ replaced.contains($0.id) }) { continue }
                 let exposure = LoadBalancerExposure.of(service, reference: reference)
                 var annotations = [
                     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -45,7 +52,7 @@ public struct NetworkPlan: Sendable, Codable {
                 entries.append(Entry(cluster: estate.cluster.name, namespace: service.resource.namespace, name: service.resource.name, kind: "Service",
                                      today: service.type, exposure: exposure,
                                      target: service.type == "NodePort" ? "LoadBalancer (NLB, ip targets), or an ALB Ingress for HTTP" : "LoadBalancer (NLB, ip targets)",
-                                     group: nil, annotations: annotations, manual: manual, tlsHosts: []))
+                                     group: nil, annotations: annotations, manual: manual, tlsHosts: [], needsCertificate: false))
             }
             let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
             for ingress in estate.ingresses {
@@ -90,10 +97,14 @@ public struct NetworkPlan: Sendable, Codable {
         let tlsHosts = tls.flatMap { ($0["hosts"]?.items ?? []).compactMap(\.string) }
         let sslPolicy = source["alb.ingress.kubernetes.io/ssl-policy"]
         if let sslPolicy { annotations["alb.ingress.kubernetes.io/ssl-policy"] = sslPolicy }
+        var needsCertificate = false
         if let arn = source["alb.ingress.kubernetes.io/certificate-arn"] {
             annotations["alb.ingress.kubernetes.io/certificate-arn"] = arn
         } else if !tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil {
-            annotations["alb.ingress.kubernetes.io/certificate-arn"] = certificatePlaceholder
+            // No placeholder ARN (an invalid one fails the whole IngressGroup): the controller's certificate discovery finds the
+            // issued ACM certificate of the Ingress's TLS hosts (AWS Load Balancer Controller, "Certificate Discovery").
+            needsCertificate = true
+            annotations["alb.ingress.kubernetes.io/listen-ports"] = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
             let issuer = source["cert-manager.io/cluster-issuer"].map { "cert-manager ClusterIssuer \($0)" } ?? source["cert-manager.io/issuer"].map { "cert-manager Issuer \($0)" }
             manual.append("ACM certificate for \(tlsHosts.isEmpty ? "its hosts" : tlsHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
         }
@@ -103,7 +114,7 @@ public struct NetworkPlan: Sendable, Codable {
         annotations["alb.ingress.kubernetes.io/group.name"] = group
         return Entry(cluster: cluster, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
                      today: "Ingress (\(ingress.className ?? "default class"))", exposure: exposure, target: "Ingress, ingressClassName: alb",
-                     group: group, annotations: annotations, manual: manual, tlsHosts: tlsHosts)
+                     group: group, annotations: annotations, manual: manual, tlsHosts: tlsHosts, needsCertificate: needsCertificate)
     }
 
     /// One ALB per (cluster, namespace, scheme, allow-list, TLS policy): inbound-cidrs and the SSL policy apply to the whole ALB

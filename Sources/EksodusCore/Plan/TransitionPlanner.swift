@@ -160,7 +160,7 @@ public struct TransitionPlanner {
         for result in assessment.clusters { profiles.merge(result.profiles) { first, _ in first } }
 
         let storage = StoragePlan.build(estates: estates, reference: reference)
-        let network = NetworkPlan.build(estates: estates, reference: reference)
+        let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads))
         var identity = IdentityPlan(entries: [])
         let partition = AWSPartition.of(region: request.region)
         var uses: [(image: String, workload: String, cluster: String)] = []
