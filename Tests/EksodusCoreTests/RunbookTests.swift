@@ -118,7 +118,8 @@ final class RunbookTests: XCTestCase {
         let cron = steps(of: "nightly-report", in: plan).filter { $0.key.contains(":staging/") }
         XCTAssertEqual(cron.map(\.step), ["deploy", "smoke", "suspend-source", "enable", "retire"])
         let deploy = try XCTUnwrap(cron.first { $0.step == "deploy" })
-        XCTAssertTrue(deploy.commands.contains { $0.contains("patch --local") && $0.contains("\"suspend\":true") }, "deployed suspended: \(deploy.commands)")
+        // It applies the converted file, where spec.suspend is true (ConvertTests checks the file itself).
+        XCTAssertTrue(deploy.commands.contains { $0.contains("apply -f 'converted/") && $0.contains("suspended") }, "deployed suspended: \(deploy.commands)")
         let enable = try XCTUnwrap(cron.first { $0.step == "enable" })
         XCTAssertTrue(ancestors(of: enable.key, in: plan).contains("suspend-source:staging/shop-staging/nightly-report"))
         XCTAssertTrue(enable.commands.contains { $0.contains("EKS_CONTEXT") && $0.contains("\"suspend\":false") })

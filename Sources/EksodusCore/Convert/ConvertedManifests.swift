@@ -63,20 +63,32 @@ public struct ConvertedManifests {
             let clusterFolder = root.appendingPathComponent(Self.folderName(estate.cluster.name), isDirectory: true)
             for wave in Set(byWave.keys).union(notes.keys).sorted() {
                 let folder = clusterFolder.appendingPathComponent("wave-\(wave)", isDirectory: true)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                // support/: what the wave's workloads use (configuration, claims, Services, RBAC), applied first; workloads/: one
+                // file per workload, each applied by its runbook step. The wave's kustomization takes both.
                 var files: [String] = []
-                var used: Set<String> = []
-                for (object, nodes, comments) in (byWave[wave] ?? []).sorted(by: { Self.order($0.object) < Self.order($1.object) }) {
-                    let file = Self.uniqueFileName(for: object, used: &used)
-                    // The first document carries why each field changed (one line each: comments never carry raw line breaks).
-                    let documents = try nodes.enumerated().map { index, node in try YAMLEmitter.emit(node.yamlValue, comments: index == 0 ? comments : []) }
-                    try Data(("# Converted by eksodus for EKS \(plan.request.target) (see CHANGES.md)\n" + documents.joined(separator: "---\n")).utf8)
-                        .write(to: folder.appendingPathComponent(file))
-                    files.append(file)
+                var parts: [String] = []
+                for part in [Self.supportFolder, Self.workloadsFolder] {
+                    let members = (byWave[wave] ?? []).filter { (part == Self.workloadsFolder) == Self.isWorkload($0.object) }
+                        .sorted(by: { Self.order($0.object) < Self.order($1.object) })
+                    guard !members.isEmpty else { continue }
+                    let partFolder = folder.appendingPathComponent(part, isDirectory: true)
+                    try FileManager.default.createDirectory(at: partFolder, withIntermediateDirectories: true)
+                    var used: Set<String> = []
+                    var partFiles: [String] = []
+                    for (object, nodes, comments) in members {
+                        let file = Self.uniqueFileName(for: object, used: &used)
+                        // The first document carries why each field changed (one line each: comments never carry raw line breaks).
+                        let documents = try nodes.enumerated().map { index, node in try YAMLEmitter.emit(node.yamlValue, comments: index == 0 ? comments : []) }
+                        try Data(("# Converted by eksodus for EKS \(plan.request.target) (see ../CHANGES.md)\n" + documents.joined(separator: "---\n")).utf8)
+                            .write(to: partFolder.appendingPathComponent(file))
+                        partFiles.append(file)
+                    }
+                    try Self.writeKustomization(partFiles, in: partFolder)
+                    files += partFiles.map { part + "/" + $0 }
+                    parts.append(part)
                 }
-                let kustomization = YAMLValue.mapping([("apiVersion", .string("kustomize.config.k8s.io/v1beta1")), ("kind", .string("Kustomization")),
-                                                       ("resources", .sequence(files.map { .string($0) }))])
-                try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try Self.writeKustomization(parts, in: folder)
                 try Data(changes(cluster: estate.cluster.name, wave: wave, notes: notes[wave] ?? ([], []), keys: secretKeys(estate, wave: wave, placement: placement)).utf8)
                     .write(to: folder.appendingPathComponent("CHANGES.md"))
                 written.append(Written(cluster: estate.cluster.name, wave: wave, folder: folder.path, files: files + ["kustomization.yaml", "CHANGES.md"]))
@@ -96,7 +108,7 @@ public struct ConvertedManifests {
 
     private func changes(cluster: String, wave: Int, notes: (changes: [String], todos: [String]), keys: [(name: String, keys: [String])]) -> String {
         var text = "# \(MarkdownText.escape(cluster)), wave \(wave): what eksodus changed for EKS \(plan.request.target)\n\n"
-        text += "Apply with `kubectl apply -k .` (after the wave's images are in ECR). Every change follows a decision of plan `\(MarkdownText.escape(plan.request.name))`.\n\n"
+        text += "Apply with the runbook: `support/` first (`kubectl apply -k support`), then each workload's file from `workloads/` in its step (CronJobs arrive suspended). Every change follows a decision of plan `\(MarkdownText.escape(plan.request.name))`.\n\n"
         text += "## Changes\n\n" + (notes.changes.isEmpty ? "None.\n" : notes.changes.map { "- " + $0 }.joined(separator: "\n") + "\n")
         text += "\n## To do by hand\n\n" + (notes.todos.isEmpty ? "Nothing.\n" : notes.todos.map { "- [ ] " + $0 }.joined(separator: "\n") + "\n")
         if !keys.isEmpty {
@@ -115,6 +127,25 @@ public struct ConvertedManifests {
             text += MarkdownText.fence(commands.joined(separator: "\n"), language: "sh") + "\n"
         }
         return text
+    }
+
+    public static let supportFolder = "support", workloadsFolder = "workloads"
+
+    static func isWorkload(_ object: String) -> Bool {
+        ManifestConverter.workloadKinds.contains(String(object.prefix { $0 != "/" })) || object.hasPrefix("DeploymentConfig/")
+    }
+
+    /// Where `convert` writes a workload: `CLUSTER/wave-N/workloads/FILE` (names as `uniqueFileName` makes them; a name that
+    /// cleans up like another's gets a hash suffix, which this first-come path does not know).
+    public static func workloadPath(cluster: String, wave: Int, label: String) -> String {
+        var unused: Set<String> = []
+        return "\(folderName(cluster))/wave-\(wave)/\(workloadsFolder)/" + uniqueFileName(for: label, used: &unused)
+    }
+
+    static func writeKustomization(_ resources: [String], in folder: URL) throws {
+        let kustomization = YAMLValue.mapping([("apiVersion", .string("kustomize.config.k8s.io/v1beta1")), ("kind", .string("Kustomization")),
+                                               ("resources", .sequence(resources.map { .string($0) }))])
+        try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
     }
 
     /// An environment variable name for a Secret key: upper case letters, digits and `_`, not starting with a digit.

@@ -86,9 +86,12 @@ struct Checklist {
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
             add("plan:addons:\(c.name)", .plan, "addons", "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
                 cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
-                commands: input.compute.addons.map { "aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0))" }
-                    + ["helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name))"],
-                rollback: "Delete the add-ons", rollbackCommands: input.compute.addons.map { "aws eks delete-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0))" })
+                // eksctl creates the config's add-ons with the cluster: check them; the controller comes by Helm, on the system group.
+                commands: input.compute.addons.map { "aws eks describe-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0)) --query addon.status" }
+                    + ["helm repo add eks https://aws.github.io/eks-charts && helm repo update eks",
+                       "helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name)) --set region=\(q(region)) --set vpcId=\"$VPC_ID\" --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller"],
+                rollback: "Uninstall the controller; never delete vpc-cni, coredns or kube-proxy (pod networking, DNS and Services would stop)",
+                rollbackCommands: ["helm uninstall aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system"])
             var platformAfter = ["plan:addons:\(c.name)"]
             if !input.storage.isEmpty {
                 let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
@@ -131,9 +134,9 @@ struct Checklist {
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
             add("plan:platform:\(c.name)", .plan, "platform", "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
                 after: platformAfter + ["plan:secrets:\(c.name)"], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
-                commands: namespaces.prefix(25).map { eks("create namespace \(q($0))") }
+                commands: namespaces.filter { !WavePlacement.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
                     + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
-                rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.prefix(25).map { eks("delete namespace \(q($0))") })
+                rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !WavePlacement.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
         }
 
         // Phase 3: per cluster, wave by wave, workload by workload.
@@ -204,7 +207,8 @@ struct Checklist {
                 for index in own.items.indices {
                     var item = own.items[index]
                     if item.key == own.entry || item.prerequisites.isEmpty {
-                        item.prerequisites = [gate, "images:\(c.name):wave-\(placement.wave)", "plan:platform:\(c.name)"] + item.prerequisites
+                        item.prerequisites = [gate, "images:\(c.name):wave-\(placement.wave)", "apply:\(c.name):wave-\(placement.wave)",
+                                              "plan:platform:\(c.name)"] + item.prerequisites
                         if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append("plan:identity:\(c.name)") }
                     }
                     if item.key == own.deploy { item.prerequisites += deployAfter }
@@ -242,6 +246,15 @@ struct Checklist {
                     cluster: c.id, wave: wave, after: gateAfter, evidence: workloads.map(\.label).joined(separator: ", "),
                     commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)", "eksodus report cutover --cluster \(q(c.name)) --out reports/"],
                     rollback: "No-go: nothing of this wave has started; record why in the note")
+                // What the wave's workloads use, from `eksodus convert`, before the first of them deploys.
+                let support = "converted/\(ConvertedManifests.folderName(c.name))/wave-\(wave)/\(ConvertedManifests.supportFolder)"
+                add("apply:\(c.name):wave-\(wave)", .cutover, "apply",
+                    "Apply what \(c.name) wave \(wave)'s workloads use on EKS: configuration, ExternalSecrets, claims, Services, RBAC (eksodus convert)",
+                    cluster: c.id, wave: wave, after: ["gate:\(c.name):wave-\(wave)"], evidence: "the wave's support/ folder of eksodus convert",
+                    commands: ["eksodus convert --cluster \(q(c.name)) --wave \(wave) --out converted",
+                               "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
+                    rollback: "Delete what it applied; no workload of the wave uses it yet",
+                    rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
                 for member in members { items += steps[member.workload]?.items ?? [] }
                 let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
                 if wave == firstApplicationWave {

@@ -74,22 +74,18 @@ struct WorkloadSteps {
             + " | jq \(ShellQuote.word(filter)) > \(ShellQuote.word(file))"
     }
 
+    /// Applies the workload's file of `eksodus convert` (ECR images, EKS storage classes, IAM, tolerations, API versions the
+    /// target serves; a CronJob arrives suspended), never the live source object.
     static func deployCommands(_ context: Context, suspended: Bool = false) -> [String] {
-        let workload = context.workload, file = Self.file(context, ".eks.json")
+        let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
-        var commands = [export(context, to: file)]
+        let path = "converted/" + ConvertedManifests.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
+        var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
-            commands.append("# a DeploymentConfig: rewrite it as an apps/v1 Deployment (its triggers and strategy by hand) before applying")
+            commands.append("# a DeploymentConfig: convert lists it as a TODO; write it as an apps/v1 Deployment (its triggers and strategy by hand) at this path")
         }
-        for image in context.images {
-            commands.append(eks("set image --local -f \(ShellQuote.word(file)) \(ShellQuote.word(image.container + "=" + image.target)) -o json")
-                            + " > \(ShellQuote.word(file + ".tmp")) && mv \(ShellQuote.word(file + ".tmp")) \(ShellQuote.word(file))")
-        }
-        if suspended {
-            commands.append(eks("patch --local -f \(ShellQuote.word(file)) --type=merge -p \(suspendTrue) -o json")
-                            + " > \(ShellQuote.word(file + ".tmp")) && mv \(ShellQuote.word(file + ".tmp")) \(ShellQuote.word(file))")
-        }
-        commands.append(eks("apply -f \(ShellQuote.word(file))"))
+        commands.append("test -f \(ShellQuote.word(path)) || eksodus convert --cluster \(ShellQuote.word(context.clusterName)) --wave \(context.wave) --out converted")
+        commands.append("kubectl --context \"$EKS_CONTEXT\" apply -f \(ShellQuote.word(path))" + (suspended ? "  # suspended: spec.suspend is true in the converted file" : ""))
         if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
             commands.append(eks("rollout status \(Kubectl.ref(workload, on: .eks)) --timeout=10m"))
         }
