@@ -103,3 +103,21 @@ final class ImagePartitionTests: XCTestCase {
         XCTAssertEqual(ireland.registryHost, "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
     }
 }
+
+final class PullThroughNodeRoleTests: XCTestCase {
+    /// The first pull through a cache rule creates the repository and imports the image with the node's role.
+    func testNodeGroupsMayCreateAndImportPullThroughRepositories() throws {
+        let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let prefixes = Set(demo.plan.images.entries.filter { $0.method == .pullThroughCache }.compactMap(\.pullThroughPrefix))
+        XCTAssertFalse(prefixes.isEmpty)
+        for config in try demo.plan.eksctlConfigs() {
+            let root = try XCTUnwrap(try ManifestText.objects(config.yaml).first)
+            for group in root["managedNodeGroups"]?.items ?? [] {
+                let statement = try XCTUnwrap(group["iam", "attachPolicy", "Statement"]?.items.first, config.file)
+                XCTAssertEqual(Set((statement["Action"]?.items ?? []).compactMap(\.string)), ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"])
+                let resources = (statement["Resource"]?.items ?? []).compactMap(\.string)
+                XCTAssertTrue(resources.allSatisfy { $0.hasPrefix("arn:aws:ecr:ap-northeast-2:123456789012:repository/") && $0.hasSuffix("/*") }, "\(resources)")
+            }
+        }
+    }
+}

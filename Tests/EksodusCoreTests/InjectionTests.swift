@@ -227,7 +227,7 @@ final class InjectionTests: XCTestCase {
         XCTAssertEqual(Set(configs.map(\.file)).count, 4, "\(configs.map(\.file))")
         let fixedKeys: Set<String> = [
             "apiVersion", "kind", "metadata", "name", "region", "version", "tags", "migrated-from", "availabilityZones", "vpc", "clusterEndpoints",
-            "privateAccess", "publicAccess", "nat", "gateway", "iam", "withOIDC", "serviceAccounts", "namespace", "roleName", "attachPolicyARNs",
+            "privateAccess", "publicAccess", "nat", "gateway", "iam", "withOIDC", "attachPolicy", "Version", "Statement", "Effect", "Action", "Resource", "serviceAccounts", "namespace", "roleName", "attachPolicyARNs",
             "podIdentityAssociations", "serviceAccountName", "permissionPolicyARNs", "addons", "configurationValues", "useDefaultPodIdentityAssociations",
             "managedNodeGroups", "instanceType", "instanceTypes", "spot", "minSize", "desiredCapacity", "maxSize", "amiFamily", "privateNetworking",
             "volumeSize", "volumeEncrypted", "labels", "role", "k8s.io/cluster-autoscaler/enabled", "fargateProfiles", "selectors",

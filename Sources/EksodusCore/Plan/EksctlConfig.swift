@@ -14,7 +14,10 @@ enum EksctlConfig {
         ("kube-system", "cluster-autoscaler", "autoScaler"),
     ]
 
-    static func yaml(_ compute: ComputePlan, identity: [IdentityPlan.Entry], version: KubernetesVersion, region: String, accountID: String) throws -> String {
+    /// `pullThroughPrefixes`: the ECR pull-through cache prefixes the cluster's images come through; the nodes' first pull
+    /// through a rule creates the repository and imports the image, so the node role gets those two actions on them.
+    static func yaml(_ compute: ComputePlan, identity: [IdentityPlan.Entry], version: KubernetesVersion, region: String, accountID: String,
+                     pullThroughPrefixes: [String] = []) throws -> String {
         guard compute.problems.isEmpty else { throw Refused(cluster: compute.cluster, problems: compute.problems) }
         let partition = AWSPartition.of(region: region)
         let irsa = compute.identityMechanism == IdentityPlan.irsa
@@ -71,6 +74,16 @@ enum EksctlConfig {
                 fields.append(("taints", .sequence(group.taints.map { taint in
                     .mapping([("key", .string(taint.key)), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
                 })))
+            }
+            if !pullThroughPrefixes.isEmpty {
+                let partition = AWSPartition.of(region: region).name
+                let repositories = pullThroughPrefixes.sorted().map { YAMLValue.string("arn:\(partition):ecr:\(region):\(accountID):repository/\($0)/*") }
+                fields.append(("iam", .mapping([("attachPolicy", .mapping([
+                    ("Version", .string("2012-10-17")),
+                    ("Statement", .sequence([.mapping([("Effect", .string("Allow")),
+                                                       ("Action", .sequence([.string("ecr:BatchImportUpstreamImage"), .string("ecr:CreateRepository")])),
+                                                       ("Resource", .sequence(repositories))])])),
+                ]))])))
             }
             fields += [
                 // Labels and taints as ASG tags, so the Cluster Autoscaler can scale a group up from zero.

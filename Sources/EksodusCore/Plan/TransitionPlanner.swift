@@ -95,7 +95,9 @@ public struct TransitionPlan: Sendable {
             owners[file.lowercased()] = plan.cluster
             return (plan.cluster, file,
                     try EksctlConfig.yaml(plan, identity: identity.entries.filter { $0.cluster == plan.cluster }, version: request.target,
-                                          region: request.region, accountID: request.accountID))
+                                          region: request.region, accountID: request.accountID,
+                                          pullThroughPrefixes: Array(Set(images.entries.filter { $0.method == .pullThroughCache && $0.clusters.contains(plan.cluster) }
+                                              .compactMap(\.pullThroughPrefix)))))
         }
     }
 }
