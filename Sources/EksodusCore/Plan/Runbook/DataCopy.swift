@@ -79,8 +79,12 @@ struct DataCopy {
         case "minio":
             return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local")]
         case "elasticsearch", "opensearch":
-            return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
-                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore\"")]
+            // Both sides register the same S3 repository (the repository-s3 plugin on Elasticsearch 7; built in from 8).
+            // $SNAPSHOT_BUCKET expands on the engineer's machine (execDirect), not in the pod.
+            let register = "curl -fsS -XPUT localhost:9200/_snapshot/eksodus -H 'Content-Type: application/json' -d \"{\\\"type\\\":\\\"s3\\\",\\\"settings\\\":{\\\"bucket\\\":\\\"$SNAPSHOT_BUCKET\\\"}}\""
+            return [Self.execDirect(workload, on: .source, register), Self.execDirect(workload, on: .eks, register),
+                    Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
+                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\"")]
         default:
             if method.lowercased().contains("ebs snapshot") {
                 return ["aws ec2 create-snapshot --volume-id \"$SOURCE_VOLUME_ID\" --description " + backup,
@@ -141,7 +145,16 @@ struct DataCopy {
                                  [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
         case "mysql", "mariadb": return ([Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = ON'")],
                                          [Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF'")])
-        case "redis": return ([Self.exec(workload, on: .source, "redis-cli CLIENT PAUSE 600000 WRITE")], [Self.exec(workload, on: .source, "redis-cli CLIENT UNPAUSE")])
+        // A day, not minutes: a pause that expires lets pooled source clients write again after the promotion.
+        case "redis": return ([Self.exec(workload, on: .source, "redis-cli CLIENT PAUSE 86400000 WRITE")], [Self.exec(workload, on: .source, "redis-cli CLIENT UNPAUSE")])
+        case "elasticsearch", "opensearch":
+            return ([Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
+                    [Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+        case "rabbitmq":
+            // Stopping the broker would strand what is still queued: the publishers stop, the shovel drains the source.
+            return (["# stop the publishers (point them at EKS), then wait until every source queue shows 0 messages:",
+                     Self.exec(workload, on: .source, "rabbitmqctl list_queues name messages")],
+                    ["# point the publishers back at the source broker"])
         default:
             let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             if workload.isService {
@@ -164,8 +177,12 @@ struct DataCopy {
         case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
                                   Self.exec(workload, on: .source, "nodetool decommission")]
         case "elasticsearch", "opensearch":
+            // The source is write-blocked, not stopped: its final snapshot holds every write; the EKS copies are closed before
+            // the restore replaces them.
             return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
-                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore\"")]
+                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_all/_close\""),
+                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore?wait_for_completion=true\""),
+                    Self.exec(workload, on: .eks, "curl -fsS \"localhost:9200/_cat/count?v\"") + "  # compare with the source's count"]
         case "kafka": return ["# once MirrorMaker 2 shows no lag, stop it; consumers resume from the translated offsets on EKS",
                               Self.execDirect(workload, on: .eks, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups")]
         case "etcd": return [Self.execDirect(workload, on: .source, "etcdctl member remove \"$SOURCE_MEMBER_ID\"") + "  # each source member, one by one"]
