@@ -446,3 +446,23 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, report)
     }
 }
+
+/// An expert's review: a host is switched once, when every backend behind it runs on EKS.
+final class IngressHostSwitchTests: XCTestCase {
+    func testAnIngressHostsBackendsMoveInOneWaveAndSwitchOnlyWhenAllAnswerOnEKS() throws {
+        let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let backends = ["Deployment/shop/storefront", "Deployment/shop/cart", "Deployment/shop/checkout"]
+        let waves = demo.plan.waves.filter { $0.cluster == "prod" }
+        let waveOf = Dictionary(waves.flatMap { wave in wave.workloads.map { ($0.label, wave.number) } }, uniquingKeysWith: { first, _ in first })
+        XCTAssertEqual(Set(backends.compactMap { waveOf[$0] }).count, 1, "one wave for the host's backends: \(backends.map { waveOf[$0] ?? -1 })")
+        for backend in backends {
+            let handle = "prod/" + backend.split(separator: "/").dropFirst().joined(separator: "/")
+            guard let traffic = demo.plan.items.first(where: { $0.key == "traffic:\(handle)" }) else { continue }
+            for other in backends where other != backend {
+                let otherHandle = "prod/" + other.split(separator: "/").dropFirst().joined(separator: "/")
+                XCTAssertTrue(traffic.prerequisites.contains("smoke:\(otherHandle)"), "\(traffic.key) waits for smoke:\(otherHandle): \(traffic.prerequisites)")
+            }
+        }
+        XCTAssertTrue(demo.plan.items.contains { $0.key.hasPrefix("traffic:prod/shop/") }, "the host is switched")
+    }
+}

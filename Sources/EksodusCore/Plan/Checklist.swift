@@ -199,6 +199,12 @@ struct Checklist {
                     if let previous = previousInCycle[cycle], let theirs = steps[previous] { deployAfter.append(theirs.deploy) }
                     previousInCycle[cycle] = placement.workload
                 }
+                // One Ingress host switches only once every backend behind it answers on EKS.
+                for group in input.graph.ingressGroups where group.contains(placement.workload) {
+                    for other in group where other != placement.workload {
+                        switchAfter += (steps[other]?.items ?? []).filter { $0.step == "smoke" }.map(\.key)
+                    }
+                }
                 var retireAfter: [String] = []
                 for consumer in Set((edgesByProvider[placement.workload] ?? []).map(\.consumer)).sorted() {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }

@@ -8,6 +8,8 @@ struct DependencyGraph {
     }
 
     var edges: [Edge]
+    /// The backends of each Ingress with more than one: one host, one DNS record, so they move in one wave and switch together.
+    var ingressGroups: [[Int64]] = []
 
     func providers(of workload: Int64) -> Set<Int64> {
         Set(edges.filter { $0.consumer == workload }.map(\.provider))
@@ -60,6 +62,21 @@ struct DependencyGraph {
                 }
             }
         }
-        return DependencyGraph(edges: edges.sorted { ($0.consumer, $0.provider, $0.evidence) < ($1.consumer, $1.provider, $1.evidence) })
+        // An Ingress's backends are reached through one host: switching that host while some of them still run only on the
+        // source breaks the paths they serve. A ring of edges makes them one strongly connected group the wave planner keeps
+        // together; the runbook then switches the host once all of them answer on EKS.
+        var groups: [[Int64]] = []
+        for ingress in estate.ingresses {
+            let backends = Set(ingress.rules.compactMap(\.serviceName).flatMap { selected["\(ingress.resource.namespace)/\($0)"] ?? [] }).sorted()
+            guard backends.count > 1 else { continue }
+            groups.append(backends)
+            for (consumer, provider) in zip(backends, Array(backends.dropFirst()) + [backends[0]]) {
+                edges.insert(Edge(consumer: consumer, provider: provider,
+                                  evidence: "Ingress \(ingress.resource.namespace)/\(ingress.resource.name) routes one host to both: they switch together"))
+            }
+        }
+        var graph = DependencyGraph(edges: edges.sorted { ($0.consumer, $0.provider, $0.evidence) < ($1.consumer, $1.provider, $1.evidence) })
+        graph.ingressGroups = groups
+        return graph
     }
 }
