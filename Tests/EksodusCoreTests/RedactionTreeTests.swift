@@ -35,3 +35,16 @@ final class RedactionTreeTests: XCTestCase {
         XCTAssertEqual(redacted.entries.map(\.key), ["apiVersion", "kind", "metadata", "type"])
     }
 }
+
+final class BearerTokenTests: XCTestCase {
+    func testTokensWithoutANameAreMasked() throws {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUllKV1QifQ.c2lnbmF0dXJlQ0FOQVJZ"
+        let masked = try XCTUnwrap(SecretRedaction.maskedText("Authorization header: " + jwt))
+        XCTAssertFalse(masked.contains(jwt), masked)
+        let hook = try XCTUnwrap(SecretRedaction.maskedText("https://hooks.slack.com/services/T000/B000/CANARYSLACK"))
+        XCTAssertEqual(hook, "https://hooks.slack.com/services/" + SecretRedaction.marker)
+        XCTAssertNil(SecretRedaction.maskedText("an ordinary value with eyJ in it"))
+        for name in ["GITHUB_PAT", "PIN", "STRIPE_SK"] { XCTAssertTrue(SecretRedaction.isSensitiveName(name), name) }
+        for name in ["PATH", "DISK_SIZE", "SPINNER", "SKU"] { XCTAssertFalse(SecretRedaction.isSensitiveName(name), name) }
+    }
+}

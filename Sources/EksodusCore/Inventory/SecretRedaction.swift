@@ -16,7 +16,8 @@ public enum SecretRedaction {
     ].map { Array($0.utf8) }
 
     /// Words that mark a credential only as a whole segment of a name: DB_PASS and dbPass, but not PASSIVE_MODE.
-    private static let sensitiveSegments: [[UInt8]] = ["PASS", "PWD", "PW", "AUTH", "CREDS"].map { Array($0.utf8) }
+    /// (PAT: a personal access token, GITHUB_PAT; PIN; SK: a secret key, STRIPE_SK.)
+    private static let sensitiveSegments: [[UInt8]] = ["PASS", "PWD", "PW", "AUTH", "CREDS", "PAT", "PIN", "SK"].map { Array($0.utf8) }
 
     /// Last segments that make a name a reference to a credential rather than one (secretName, DB_PASSWORD_FILE).
     private static let referenceSuffixes: [[UInt8]] = ["NAME", "NAMESPACE", "REF", "PATH", "FILE", "SECONDS", "MODE", "TYPE"]
@@ -187,6 +188,7 @@ public enum SecretRedaction {
             var scanner = SecretTextScanner(bytes: bytes)
             return scanner.redacted()
         }
-        return redacted.map { String(decoding: $0, as: UTF8.self) }
+        let scanned = redacted.map { String(decoding: $0, as: UTF8.self) }
+        return BearerTokens.masked(scanned ?? text) ?? scanned
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Credentials that are whole tokens rather than `name=value`: JSON Web Tokens (`eyJ…` header.payload.signature) and
+/// Slack incoming-webhook URLs, whose path is the secret. Only text that holds one of the markers pays for the pattern.
+enum BearerTokens {
+    private static let jwt = try! NSRegularExpression(pattern: "eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}")
+    private static let slackHook = try! NSRegularExpression(pattern: "(hooks\\.slack\\.com/services/)[A-Za-z0-9/_-]+")
+
+    /// The text with such tokens replaced by the marker, or nil when it holds none.
+    static func masked(_ text: String) -> String? {
+        let hasJWT = contains(text, "eyJ")
+        let hasHook = contains(text, "hooks.slack.com/services/")
+        guard hasJWT || hasHook else { return nil }
+        var out = text
+        if hasJWT {
+            out = jwt.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: SecretRedaction.marker)
+        }
+        if hasHook {
+            out = slackHook.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1" + SecretRedaction.marker)
+        }
+        return out == text ? nil : out
+    }
+
+    /// A byte search, cheap enough for every value an import keeps.
+    private static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = pattern.first else { return true }
+            guard bytes.count >= pattern.count else { return false }
+            for start in 0...(bytes.count - pattern.count) where bytes[start] == first {
+                if (1..<pattern.count).allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+            }
+            return false
+        }
+        // Native strings are contiguous UTF-8: no copy.
+        return text.utf8.withContiguousStorageIfAvailable(search) ?? Array(text.utf8).withUnsafeBufferPointer(search)
+    }
+}
