@@ -48,3 +48,15 @@ final class BearerTokenTests: XCTestCase {
         for name in ["PATH", "DISK_SIZE", "SPINNER", "SKU"] { XCTAssertFalse(SecretRedaction.isSensitiveName(name), name) }
     }
 }
+
+final class ImageCredentialTests: XCTestCase {
+    func testAPasswordWrittenIntoAnImageReferenceIsMasked() throws {
+        let object = try XCTUnwrap(try ManifestText.objects("""
+            kind: Pod
+            spec: {containers: [{name: a, image: "u:CANARYIMGPASS@evil.io/d:1"}, {name: b, image: "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}
+            """).first)
+        let containers = ObjectRedaction.redact(object)["spec", "containers"]?.items ?? []
+        XCTAssertEqual(containers.first?["image"]?.string, "u:\(SecretRedaction.marker)@evil.io/d:1")
+        XCTAssertEqual(containers.last?["image"]?.string, "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+    }
+}

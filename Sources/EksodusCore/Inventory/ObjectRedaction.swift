@@ -126,6 +126,8 @@ enum ObjectRedaction {
                         replacement = masked
                     } else if SecretRedaction.isSensitiveField(entry.key), holdsValue(entry.value) {
                         replacement = masked
+                    } else if entry.key == "image", let text = entry.value.string, let withoutPassword = imageWithoutPassword(text) {
+                        replacement = .scalar(withoutPassword, plain: false)
                     } else {
                         replacement = redacted(entry.value, .fields)
                     }
@@ -155,6 +157,14 @@ enum ObjectRedaction {
         // `secret:` is the volume source naming a Secret (`secret: {secretName: …}`), also inside `projected` sources.
         return lower == "secret" || lower.hasSuffix("ref") || lower.hasSuffix("refs") || lower.hasSuffix("secrets") || lower.hasSuffix("name")
             || lower.hasSuffix("names") || lower.hasPrefix("existing")
+    }
+
+    /// `user:password@registry/repo:tag` (no scheme, so the URL rule misses it; no valid reference either) with the password masked.
+    private static func imageWithoutPassword(_ text: String) -> String? {
+        // `name:tag@sha256:…` is a pinned image: a digest has no `/`, a registry host and path after credentials do.
+        guard let at = text.firstIndex(of: "@"), let colon = text[..<at].firstIndex(of: ":"), !text[..<at].contains("/"),
+              text[text.index(after: at)...].contains("/") else { return nil }
+        return String(text[...colon]) + SecretRedaction.marker + String(text[at...])
     }
 
     /// What a Secret keeps: its identity and type; its key names are kept apart, never its values.
