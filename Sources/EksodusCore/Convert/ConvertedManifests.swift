@@ -160,7 +160,7 @@ public struct ConvertedManifests {
         let safe = cluster.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
         if safe && !cluster.hasPrefix(".") { return cluster }
         let readable = String(cluster.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) }.map(Character.init).prefix(40))
-        return (readable.isEmpty ? "cluster" : readable) + "-" + NetworkPlan.fnv1a(cluster)
+        return (readable.isEmpty ? "cluster" : readable) + "-" + ShortHash.hex(cluster)
     }
 
     /// `kind-namespace-name.yaml`, lowercase and filesystem-safe; a hash keeps names that clean up alike apart.
@@ -170,7 +170,7 @@ public struct ConvertedManifests {
         if base.isEmpty { base = "object" }
         var name = base + ".yaml"
         if !used.insert(name.lowercased()).inserted {
-            name = base + "-" + NetworkPlan.fnv1a(object) + ".yaml"
+            name = base + "-" + ShortHash.hex(object) + ".yaml"
             used.insert(name.lowercased())
         }
         return name

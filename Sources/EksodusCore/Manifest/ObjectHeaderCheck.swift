@@ -13,24 +13,16 @@ enum ObjectHeaderCheck {
         }
         // The API server accepts no namespace that is not a DNS label, and no object name that starts with `-`; such a name
         // would read as an option where eksodus writes it into a command.
-        if let namespace = metadata["namespace"]?.string, !namespace.isEmpty, !isDNSLabel(namespace) {
+        if let namespace = metadata["namespace"]?.string, !namespace.isEmpty, !DNSLabel.isValid(namespace) {
             return "an object whose metadata.namespace '\(namespace.visibleLine)' is not a DNS label (lower-case letters, digits and '-', at most 63)"
         }
         if let name = metadata["name"]?.string, name.hasPrefix("-") {
             return "an object whose metadata.name '\(name.visibleLine)' starts with '-'"
         }
-        if object["kind"]?.string == "Namespace", let name = metadata["name"]?.string, !isDNSLabel(name) {
+        if object["kind"]?.string == "Namespace", let name = metadata["name"]?.string, !DNSLabel.isValid(name) {
             return "a Namespace whose name '\(name.visibleLine)' is not a DNS label (lower-case letters, digits and '-', at most 63)"
         }
         return nil
-    }
-
-    /// RFC 1123 label, as Kubernetes validates namespace names.
-    static func isDNSLabel(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        guard (1...63).contains(scalars.count) else { return false }
-        func alnum(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("0"..."9").contains(s) }
-        return alnum(scalars[0]) && alnum(scalars[scalars.count - 1]) && scalars.allSatisfy { alnum($0) || $0 == "-" }
     }
 
     private static func notString(_ value: ManifestNode?, named name: String) -> String? {

@@ -123,18 +123,10 @@ public struct NetworkPlan: Sendable, Codable {
     static func groupName(cluster: String, namespace: String, scheme: LoadBalancerExposure.Scheme, allowList: [String], sslPolicy: String?) -> String {
         let base = ImageMigration.ecrRepositoryName("\(cluster)-\(namespace)").replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-")
         let distinction = allowList.sorted().joined(separator: ",") + "|" + (sslPolicy ?? "")
-        let suffix = (scheme == .internal ? "-int" : "-pub") + (distinction == "|" ? "" : "-" + fnv1a(distinction))
+        let suffix = (scheme == .internal ? "-int" : "-pub") + (distinction == "|" ? "" : "-" + ShortHash.hex(distinction))
         var head = String(base.prefix(63 - suffix.count))
         while let last = head.last, last == "-" || last == "." { head.removeLast() }
         return head + suffix
-    }
-
-    /// 32-bit FNV-1a, as 8 hex digits: stable across runs and platforms (Swift's Hasher is seeded per process).
-    static func fnv1a(_ text: String) -> String {
-        var hash: UInt32 = 0x811C_9DC5
-        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     public var table: Table {

@@ -42,7 +42,7 @@ enum ServiceReferences {
                 hasPort = true
             }
             let labels = host.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard let name = labels.first, isDNSLabel(name) else { continue }
+            guard let name = labels.first, DNSLabel.isValid(name) else { continue }
             var targetNamespace = namespace
             switch labels.count {
             case 1:
@@ -56,15 +56,9 @@ enum ServiceReferences {
             default:
                 continue
             }
-            guard isDNSLabel(targetNamespace), exists(targetNamespace, name) else { continue }
+            guard DNSLabel.isValid(targetNamespace), exists(targetNamespace, name) else { continue }
             found.append(Reference(namespace: targetNamespace, name: name, token: String(token)))
         }
         return found
-    }
-
-    static func isDNSLabel(_ text: String) -> Bool {
-        guard let first = text.first, let last = text.last, text.count <= 63 else { return false }
-        return (first.isLetter || first.isNumber) && (last.isLetter || last.isNumber)
-            && text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
     }
 }

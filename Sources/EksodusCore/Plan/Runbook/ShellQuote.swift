@@ -40,7 +40,7 @@ enum ShellQuote {
         var name = String(joined.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
         // Never an option (`-f…`), never past a file system's name limit: long names keep 80 characters and a hash of the whole.
         if name.hasPrefix("-") { name = "_" + name }
-        if name.utf8.count > 100 { name = String(name.prefix(80)) + "-" + NetworkPlan.fnv1a(joined) }
+        if name.utf8.count > 100 { name = String(name.prefix(80)) + "-" + ShortHash.hex(joined) }
         return (name.isEmpty ? "object" : name) + suffix
     }
 }
