@@ -155,6 +155,8 @@ public struct Estate: Sendable {
     public var ingresses: [Ingress]
     /// Secret and ConfigMap key names, by resource id.
     public var configKeys: [Int64: [String]]
+    /// The latest revision of each Helm release the cluster's exports stored.
+    public var helmReleases: [HelmReleaseRecord] = []
 
     public func resources(kind: String) -> [Resource] { resources.filter { $0.kind == kind } }
 
@@ -313,7 +315,9 @@ extension Estate {
             """, arguments: [cluster.id]).forEach { row in
             configKeys[row[0], default: []].append(row[1])
         }
-        return Estate(cluster: cluster, resources: resources, workloads: workloads, volumes: volumes, storageClasses: storageClasses,
-                      services: services, ingresses: ingresses, configKeys: configKeys)
+        var estate = Estate(cluster: cluster, resources: resources, workloads: workloads, volumes: volumes, storageClasses: storageClasses,
+                          services: services, ingresses: ingresses, configKeys: configKeys)
+        estate.helmReleases = try HelmReleaseRecord.load(db, clusterID: cluster.id)
+        return estate
     }
 }

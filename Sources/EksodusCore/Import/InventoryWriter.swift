@@ -27,6 +27,7 @@ struct InventoryWriter {
     private let insertIngressRule: FastStatement
     private let insertConfigKey: FastStatement
     private let insertImage: FastStatement
+    private let helmReleases: HelmReleaseWriter
 
     /// Facts tables keyed by resource, cleared before an object is written again.
     private static let factTables = ["pod_spec", "container", "pod_volume", "volume", "storage_class", "service", "ingress", "config_key"]
@@ -82,11 +83,13 @@ struct InventoryWriter {
             INSERT INTO ingress_rule (resource_id, host, path, path_type, service_name, service_port) VALUES (?, ?, ?, ?, ?, ?)
             """)
         insertConfigKey = try FastStatement(db, "INSERT INTO config_key (resource_id, key) VALUES (?, ?)")
+        helmReleases = try HelmReleaseWriter(db: db, clusterID: clusterID, importID: importID)
         insertImage = try FastStatement(db, "INSERT INTO image (reference, registry, repository, tag, digest, normalized) VALUES (?, ?, ?, ?, ?, ?)")
     }
 
     /// Writes one object, unless this import already holds a later reading of the same key.
     mutating func write(_ object: ExtractedObject, file: String, order: Int64) throws {
+        if let release = object.helmRelease { try helmReleases.write(release, file: file, line: object.line) }
         guard let id = try upsertResource(object, file: file, order: order) else { return }
         if let spec = object.podSpec {
             let s = insertPodSpec

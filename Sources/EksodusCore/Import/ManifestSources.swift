@@ -6,6 +6,8 @@ import Foundation
 /// Symbolic links are followed, but each folder is entered once and each file read once (by device and inode),
 /// so a link loop cannot repeat or hang the walk, and a file named twice is read once. Only regular files are read:
 /// FIFOs, sockets and devices inside a folder are skipped with a warning (opening a FIFO would wait for a writer).
+/// A `.tar`, `.tar.gz` or `.tgz` named explicitly is read as an archive of manifests (see `ArchiveManifests`).
+/// A folder in Velero's layout has each object read once (see `VeleroLayout`).
 public enum ManifestSources {
     public static let extensions: Set<String> = ["yaml", "yml", "json"]
     public static let standardInput = "-"
@@ -56,6 +58,11 @@ public enum ManifestSources {
                     throw SourceError.notRegular(path, what)
                 }
             }
+        }
+        let selection = VeleroLayout.select(walker.expansion.files)
+        walker.expansion.files = selection.paths
+        if selection.leftOut > 0 {
+            walker.expansion.warnings.append("\(selection.leftOut) copies of Velero objects stored under another API group or version were left out (the preferred copy is read)")
         }
         return walker.expansion
     }

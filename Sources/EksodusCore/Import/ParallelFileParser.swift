@@ -78,41 +78,73 @@ final class ParallelFileParser: @unchecked Sendable {
         }
     }
 
+    /// What one worker carries from stream to stream of a file (an archive holds many).
+    private struct StreamState {
+        var batch: [ParsedObject] = []
+        var position: Int64 = 0
+        // The first Pod of each controller keeps its facts (for an owner missing from the export); its replicas need not.
+        var replicaOwners: Set<String> = []
+    }
+
     private func parse(_ index: Int) throws {
         let file = files[index]
+        if ArchiveManifests.isArchive(file) { return try parseArchive(index) }
         let isStandardInput = file == ManifestSources.standardInput
         let name = isStandardInput ? "<stdin>" : file
         let source = isStandardInput
             ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: SHA256())
             : try ByteSource.open(path: file, hasher: SHA256())
+        var state = StreamState()
+        let (documents, notices) = try read(source, name: name, index: index, state: &state)
+        if !state.batch.isEmpty, !channel.put(.objects(state.batch)) { throw Cancelled() }
+        let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
+        let reading = FileReading(index: index, bytes: source.bytesRead, documents: documents, digest: digest, notices: notices)
+        guard channel.put(.fileDone(reading)) else { throw Cancelled() }
+    }
+
+    /// Each manifest member of an archive, streamed; its objects are named `archive:member`.
+    private func parseArchive(_ index: Int) throws {
+        let file = files[index]
+        let listing = try ArchiveManifests.list(file)
+        var state = StreamState()
+        var documents = 0
+        var notices: [ImportNotice] = []
+        let reading = try ArchiveManifests.read(file, members: listing.members) { member, source in
+            let counts = try read(source, name: "\(file):\(member)", index: index, state: &state)
+            documents += counts.documents
+            notices += counts.notices
+        }
+        if !state.batch.isEmpty, !channel.put(.objects(state.batch)) { throw Cancelled() }
+        if listing.leftOut > 0 {
+            notices.append(ImportNotice(file: file, line: 0, message: "\(file): \(listing.leftOut) copies of Velero objects stored under another API group or version were left out (the preferred copy is read)", skipped: 0))
+        }
+        guard channel.put(.fileDone(FileReading(index: index, bytes: reading.bytes, documents: documents, digest: reading.digest,
+                                                notices: notices))) else { throw Cancelled() }
+    }
+
+    /// Reads one manifest stream, sending its objects in batches; returns its document count and notices.
+    private func read(_ source: ByteSource, name: String, index: Int, state: inout StreamState) throws -> (documents: Int, notices: [ImportNotice]) {
         let stream = ManifestStreamReader(reader: YAMLEventReader(file: name, source: source))
-        var batch: [ParsedObject] = []
-        batch.reserveCapacity(Self.batchSize)
-        var position: Int64 = 0
+        state.batch.reserveCapacity(Self.batchSize)
         var skipped = SampledNotices()
-        // The first Pod of each controller keeps its facts (for an owner missing from the export); its replicas need not.
-        var replicaOwners: Set<String> = []
         try stream.read { object in
-            position += 1
+            state.position += 1
             var podFacts = true
-            if let owner = ObjectExtractor.replicaOwnerKey(object.node) { podFacts = replicaOwners.insert(owner).inserted }
+            if let owner = ObjectExtractor.replicaOwnerKey(object.node) { podFacts = state.replicaOwners.insert(owner).inserted }
             switch extractor.extract(object.node, line: object.line, podFacts: podFacts) {
             case .object(let extracted):
-                batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | position))
-                if batch.count == Self.batchSize {
-                    guard channel.put(.objects(batch)) else { throw Cancelled() }
-                    batch.removeAll(keepingCapacity: true)
+                state.batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | state.position))
+                if state.batch.count == Self.batchSize {
+                    guard channel.put(.objects(state.batch)) else { throw Cancelled() }
+                    state.batch.removeAll(keepingCapacity: true)
                 }
             case .notAnObject(let reason):
                 skipped.add(line: object.line, "not a Kubernetes object (\(reason))")
             }
         }
-        if !batch.isEmpty, !channel.put(.objects(batch)) { throw Cancelled() }
         skipped.merge(stream.counts.nonObjectDocuments)
         let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
             + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
-        let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
-        let reading = FileReading(index: index, bytes: source.bytesRead, documents: stream.counts.documents, digest: digest, notices: notices)
-        guard channel.put(.fileDone(reading)) else { throw Cancelled() }
+        return (stream.counts.documents, notices)
     }
 }

@@ -126,4 +126,6 @@ struct ExtractedObject {
     var service: Service?
     var ingress: Ingress?
     var configKeys: [String] = []
+    /// The Helm release a release Secret or Tiller ConfigMap stores, decoded before redaction (see `HelmReleaseDecoder`).
+    var helmRelease: HelmRelease?
 }

@@ -48,6 +48,7 @@ struct ObjectExtractor {
             line: line
         )
         object.configKeys = Array(Set(configKeys)).sorted()
+        object.helmRelease = HelmReleaseDecoder.decode(input, kind: kind, namespace: namespace)
 
         if podFacts, let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
             object.podSpec = Self.podSpec(template.spec, metadata: template.metadata, object: node, kind: kind)
