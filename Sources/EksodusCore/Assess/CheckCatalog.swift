@@ -3,6 +3,7 @@ public enum CheckCatalog {
     public static let all: [any Check] = [
         RemovedAPIVersionCheck(), DeprecatedAPIVersionCheck(), PodSecurityPolicyCheck(), MissingCustomResourceDefinitionCheck(),
         DefaultNamespaceCheck(), OpenShiftAPICheck(),
+        HelmReleaseAPICheck(),
         InTreeProvisionerCheck(), UnmappedStorageClassCheck(), ReadWriteManyClaimCheck(), NodeLocalDataCheck(), NetworkStorageCopyCheck(),
         EBSWithoutWaitForFirstConsumerCheck(), InTreeVolumeTypeCheck(), DatabaseWithoutClaimCheck(),
         NodePortServiceCheck(), ForeignLoadBalancerAnnotationCheck(), LoadBalancerWithoutAWSControllerCheck(), PinnedClusterIPCheck(),
