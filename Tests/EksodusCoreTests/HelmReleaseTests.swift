@@ -141,4 +141,28 @@ final class HelmReleaseTests: XCTestCase {
             """), ["web legacy 2 legacy 0.9.1 3.1 deployed 7"])
         XCTAssertEqual(try assess(database, target: "1.22").map { "\($0.kind) \($0.name)" }, ["Ingress legacy/legacy-web"])
     }
+
+    /// The plan re-installs each release on EKS with the values read from the source: at its chart version when the
+    /// manifest is current, at a chart version to choose when it renders a removed API version. Names are shell-quoted.
+    func testThePlanReinstallsEachReleaseWithItsSourceValues() throws {
+        let current = oldManifest.replacingOccurrences(of: "extensions/v1beta1", with: "apps/v1")
+        let folder = try writeManifests([
+            "old.yaml": try releaseSecret(name: "shop", namespace: "shop", revision: 2, manifest: oldManifest),
+            "new.yaml": try releaseSecret(name: "it's", namespace: "web", revision: 5, manifest: current, chartVersion: "3.0.1"),
+        ], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let request = PlanRequest(name: "default", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let items = plan.items.filter { $0.step == "helm-release" }
+        XCTAssertEqual(items.map(\.key), ["plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
+        let old = try XCTUnwrap(items.first)
+        XCTAssertEqual(old.commands.first, "helm get values 'shop' -n 'shop' --kube-context \"$SOURCE_CONTEXT\" -o yaml > 'values-src-shop-shop.yaml'")
+        XCTAssertTrue(old.commands.last?.contains("--version \"$CHART_VERSION\"") == true, "\(old.commands)")
+        XCTAssertTrue(old.evidence.contains("renders removed API versions (Deployment shop-api)"), old.evidence)
+        XCTAssertTrue(old.prerequisites.contains("plan:platform:src"))
+        let new = try XCTUnwrap(items.last)
+        XCTAssertEqual(new.commands.last, "helm upgrade --install 'it'\\''s' 'shop-api' --repo \"$CHART_REPO\" --version '3.0.1' -n 'web' --create-namespace --kube-context \"$EKS_CONTEXT\" -f 'values-src-web-it_s.yaml'")
+        XCTAssertEqual(new.rollbackCommands, ["helm uninstall 'it'\\''s' -n 'web' --kube-context \"$EKS_CONTEXT\""])
+    }
 }
