@@ -95,7 +95,7 @@ final class ParallelFileParser: @unchecked Sendable {
             ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: SHA256())
             : try ByteSource.open(path: file, hasher: SHA256())
         var state = StreamState()
-        let (documents, notices) = try read(source, name: name, index: index, state: &state)
+        let (documents, notices) = try read(source, name: name, layoutPath: file, index: index, state: &state)
         if !state.batch.isEmpty, !channel.put(.objects(state.batch)) { throw Cancelled() }
         let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
         let reading = FileReading(index: index, bytes: source.bytesRead, documents: documents, digest: digest, notices: notices)
@@ -110,7 +110,7 @@ final class ParallelFileParser: @unchecked Sendable {
         var documents = 0
         var notices: [ImportNotice] = []
         let reading = try ArchiveManifests.read(file, members: listing.members) { member, source in
-            let counts = try read(source, name: "\(file):\(member)", index: index, state: &state)
+            let counts = try read(source, name: "\(file):\(member)", layoutPath: member, index: index, state: &state)
             documents += counts.documents
             notices += counts.notices
         }
@@ -118,13 +118,19 @@ final class ParallelFileParser: @unchecked Sendable {
         if listing.leftOut > 0 {
             notices.append(ImportNotice(file: file, line: 0, message: "\(file): \(listing.leftOut) copies of Velero objects stored under another API group or version were left out (the preferred copy is read)", skipped: 0))
         }
+        if listing.dumpLeftOut > 0 {
+            notices.append(ImportNotice(file: file, line: 0, message: "\(file): \(listing.dumpLeftOut) files of a diagnostic dump that hold no objects or hold them twice (logs, errors, events, per-Pod copies) were left out", skipped: 0))
+        }
         guard channel.put(.fileDone(FileReading(index: index, bytes: reading.bytes, documents: documents, digest: reading.digest,
                                                 notices: notices))) else { throw Cancelled() }
     }
 
     /// Reads one manifest stream, sending its objects in batches; returns its document count and notices.
-    private func read(_ source: ByteSource, name: String, index: Int, state: inout StreamState) throws -> (documents: Int, notices: [ImportNotice]) {
+    /// `layoutPath` is where the stream sits in its folder or archive, which may say the kind of kind-less objects.
+    private func read(_ source: ByteSource, name: String, layoutPath: String, index: Int,
+                      state: inout StreamState) throws -> (documents: Int, notices: [ImportNotice]) {
         let stream = ManifestStreamReader(reader: YAMLEventReader(file: name, source: source))
+        stream.impliedType = DumpLayouts.impliedType(layoutPath)
         state.batch.reserveCapacity(Self.batchSize)
         var skipped = SampledNotices()
         try stream.read { object in

@@ -34,6 +34,8 @@ final class ManifestStreamReader {
     private var depth = 0
     private var deepest = 0
     private(set) var counts = Counts()
+    /// The kind and API version of objects that name no kind, when the file's place in a dump says (see `DumpLayouts`).
+    var impliedType: (kind: String, apiVersion: String)?
 
     init(reader: YAMLEventReader) {
         self.reader = reader
@@ -96,6 +98,11 @@ final class ManifestStreamReader {
 
     /// Emits an object whose identifying fields are well-typed; notes the others as skipped.
     private func emitObject(_ object: Object, _ emit: (Object) throws -> Void) throws {
+        var object = object
+        if let impliedType, object.node.isMapping, object.node["kind"] == nil {
+            object.node = object.node.replacing("kind", with: .scalar(impliedType.kind, plain: false))
+            if object.node["apiVersion"] == nil { object.node = object.node.replacing("apiVersion", with: .scalar(impliedType.apiVersion, plain: false)) }
+        }
         if let problem = ObjectHeaderCheck.problem(object.node) {
             counts.nonObjectDocuments.add(line: object.line, problem)
         } else {

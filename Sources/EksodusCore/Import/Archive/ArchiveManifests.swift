@@ -14,10 +14,12 @@ enum ArchiveManifests {
         return suffixes.contains { lowered.hasSuffix($0) }
     }
 
-    /// What the first pass found: the members to read, and how many Velero copies it left out.
+    /// What the first pass found: the members to read, how many Velero copies it left out, and how many files of a
+    /// diagnostic dump that hold no objects.
     struct Listing {
         var members: Set<String>
         var leftOut: Int
+        var dumpLeftOut: Int
     }
 
     static func list(_ archive: String, limits: ArchiveLimits = .standard) throws -> Listing {
@@ -28,7 +30,8 @@ enum ArchiveManifests {
             if isManifest(member.path) { paths.append(member.path) }
         }
         let selection = VeleroLayout.select(paths)
-        return Listing(members: Set(selection.paths), leftOut: selection.leftOut)
+        let dump = DumpLayouts.select(selection.paths)
+        return Listing(members: Set(dump.paths), leftOut: selection.leftOut, dumpLeftOut: dump.leftOut)
     }
 
     /// What the second pass read of the archive file itself.
