@@ -12,6 +12,11 @@ struct ImportCommand: ParsableCommand {
         An object read twice (same kind, namespace and name) is kept as last read, with a warning naming both places.
         Accepts multi-document YAML, JSON, `kind: List` and typed lists as written by `kubectl get -A -o yaml|json`,
         `helm template` output and Crane export folders. One import is one transaction: on any error the inventory is unchanged.
+        A .tar, .tar.gz or .tgz (a Velero backup, a support bundle) is read straight from the archive, never extracted.
+        Velero layouts (resources/<resource>.<group>/[<version>/]namespaces|cluster/...) read each object once, from its
+        preferred group and version; Sonobuoy, troubleshoot and must-gather dumps are read for their objects only.
+        Helm release Secrets and Tiller ConfigMaps are decoded in memory: chart, versions, status and the API versions of
+        the rendered manifest are kept, never the values nor the manifest.
         """
     )
 

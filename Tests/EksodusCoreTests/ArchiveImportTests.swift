@@ -177,6 +177,8 @@ final class ArchiveImportTests: XCTestCase {
             ("shortmember.tar", Array(tar { $0.add("resources/configmaps/namespaces/shop/b.json", Array(good.utf8)) }.dropLast(1024 + 500)),
              ["shortmember.tar:resources/configmaps/namespaces/shop/b.json", "ends inside"]),
             ("garbage.tar.gz", [0x1f, 0x8b] + [UInt8](repeating: 0x55, count: 600), ["garbage.tar.gz", "not valid gzip"]),
+            ("badjson.tar", tar { $0.add("resources/configmaps/namespaces/shop/b.json", Array(#"{"kind": ["#.utf8)) },
+             ["badjson.tar:resources/configmaps/namespaces/shop/b.json:2:1:", "expected node content"]),
             ("checksum.tar", Array(repeating: UInt8(ascii: "x"), count: 1024), ["checksum.tar", "checksum"]),
         ]
         // 64 MiB of zeros in one member compresses about a thousand times: far beyond what an export expands to.
