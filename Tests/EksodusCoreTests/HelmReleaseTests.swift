@@ -149,14 +149,30 @@ final class HelmReleaseTests: XCTestCase {
         let folder = try writeManifests([
             "old.yaml": try releaseSecret(name: "shop", namespace: "shop", revision: 2, manifest: oldManifest),
             "new.yaml": try releaseSecret(name: "it's", namespace: "web", revision: 5, manifest: current, chartVersion: "3.0.1"),
+            "dns.yaml": try releaseSecret(name: "coredns", namespace: "kube-system", revision: 1, manifest: current),
+            "live.yaml": """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: coredns, namespace: kube-system, annotations: {meta.helm.sh/release-name: coredns}}
+                spec: {selector: {matchLabels: {k8s-app: kube-dns}}, template: {metadata: {labels: {k8s-app: kube-dns}}, spec: {containers: [{name: coredns, image: coredns/coredns:1.11.1}]}}}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: shop-api, namespace: shop}
+                spec: {selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api, app.kubernetes.io/instance: shop}}, spec: {containers: [{name: api, image: api:2}]}}}
+                """,
         ], test: self)
         let database = try AppDatabase.inMemory()
         try importPaths([folder.path], cluster: "src", into: database)
         let request = PlanRequest(name: "default", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let items = plan.items.filter { $0.step == "helm-release" }
-        XCTAssertEqual(items.map(\.key), ["plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
-        let old = try XCTUnwrap(items.first)
+        XCTAssertEqual(items.map(\.key), ["plan:helm:src/kube-system/coredns", "plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
+        let dns = try XCTUnwrap(items.first)
+        XCTAssertTrue(dns.title.hasPrefix("Leave Helm release kube-system/coredns"), dns.title)
+        XCTAssertEqual(dns.commands, [], "EKS provides CoreDNS: nothing to re-install")
+        let old = items[1]
+        XCTAssertTrue(old.evidence.hasPrefix("runs Deployment/shop/shop-api; "), old.evidence)
         XCTAssertEqual(old.commands.first, "helm get values 'shop' -n 'shop' --kube-context \"$SOURCE_CONTEXT\" -o yaml > 'values-src-shop-shop.yaml'")
         XCTAssertTrue(old.commands.last?.contains("--version \"$CHART_VERSION\"") == true, "\(old.commands)")
         XCTAssertTrue(old.evidence.contains("renders removed API versions (Deployment shop-api)"), old.evidence)
