@@ -201,4 +201,49 @@ final class ArchiveImportTests: XCTestCase {
             XCTAssertEqual(try dump(database), before, "\(hostile.name) left the inventory as it was")
         }
     }
+
+    /// Archives with bytes flipped in their headers and pax records are read or refused, never a crash or a hang.
+    func testMutatedArchivesAreReadOrRefused() throws {
+        let json = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"shop"}}"#
+        var tar = TarBuilder()
+        tar.add("PaxHeaders/a.json", Array("35 path=resources/x/cluster/a.json\n".utf8), type: UInt8(ascii: "x"))
+        tar.add("a.json", Array(json.utf8))
+        tar.add("././@LongLink", Array("resources/configmaps/namespaces/shop/b.json\0".utf8), type: UInt8(ascii: "L"))
+        tar.add("b.json", Array(json.replacingOccurrences(of: #""name":"a""#, with: #""name":"b""#).utf8))
+        tar.finish()
+        let folder = try temporaryFolder(self)
+        let intact = folder.appendingPathComponent("intact.tar")
+        try Data(tar.bytes).write(to: intact)
+        let names = try AppDatabase.inMemory()
+        try importPaths([intact.path], cluster: "c", into: names)
+        XCTAssertEqual(try strings(names, "SELECT source_file FROM resource ORDER BY 1"),
+                       [intact.path + ":resources/configmaps/namespaces/shop/b.json", intact.path + ":resources/x/cluster/a.json"],
+                       "the pax path and the GNU long name name the members")
+        var seed: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> Int {  // a fixed sequence, so a failure repeats
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+            return Int(truncatingIfNeeded: seed & 0x7fff_ffff)
+        }
+        var read = 0, refused = 0
+        for round in 0..<300 {
+            var bytes = tar.bytes
+            for _ in 0..<(1 + next() % 4) {
+                // Mostly header blocks (0, 1024, 2048, 3072) and the pax record, where parsing decides.
+                let block = [0, 512, 1024, 1536, 2048, 2560][next() % 6]
+                bytes[block + next() % 512] = UInt8(next() % 256)
+            }
+            let path = folder.appendingPathComponent("m\(round).tar")
+            try Data(bytes).write(to: path)
+            let database = try AppDatabase.inMemory()
+            do {
+                try importPaths([path.path], cluster: "c", into: database)
+                read += 1
+            } catch {
+                XCTAssertTrue("\(error)".contains("m\(round).tar"), "\(error)")
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(read, 0)
+        XCTAssertGreaterThan(refused, 0)
+    }
 }

@@ -172,7 +172,7 @@ final class TarReader {
         while index < record.count {
             guard let space = record[index...].firstIndex(of: UInt8(ascii: " ")),
                   let length = Int(String(decoding: record[index..<space], as: UTF8.self)), length > 0,
-                  index + length <= record.count else { return found }
+                  index + length <= record.count, space + 1 <= index + length - 1 else { return found }
             let body = record[(space + 1)..<(index + length - 1)]  // without the trailing newline
             if let equals = body.firstIndex(of: UInt8(ascii: "=")), String(decoding: body[body.startIndex..<equals], as: UTF8.self) == "path" {
                 found = String(decoding: body[(equals + 1)...], as: UTF8.self)
@@ -192,7 +192,7 @@ final class TarReader {
         var digits = 0
         for byte in bytes {
             if byte == 0 || byte == UInt8(ascii: " ") { if digits > 0 { break } else { continue } }
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "7"), digits < 21 else { return nil }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "7"), digits < 20 else { return nil }
             value = value * 8 + Int64(byte - UInt8(ascii: "0"))
             digits += 1
         }
