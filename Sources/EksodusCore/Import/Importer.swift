@@ -108,6 +108,7 @@ public struct Importer {
                 """, arguments: [clusterID, startedAt, startedAt, JSONWriter.string(request.paths)])
             let importID = db.lastInsertedRowID
             var writer = try InventoryWriter(db: db, clusterID: clusterID, importID: importID)
+            var facts = try ClusterFactsWriter(db: db, clusterID: clusterID, importID: importID)
             let parser = ParallelFileParser(files: files, extractor: extractor, workers: workers)
             parser.start()
             var readings: [FileReading] = []
@@ -121,8 +122,12 @@ public struct Importer {
                         for parsed in batch {
                             objectsRead += 1
                             kinds[parsed.object.kind, default: 0] += 1
-                            try writer.write(parsed.object, file: parsed.file, order: parsed.order)
+                            if let id = try writer.write(parsed.object, file: parsed.file, order: parsed.order) {
+                                try facts.write(parsed.object, resourceID: id)
+                            }
                         }
+                    case .clusterFacts(let reading):
+                        try facts.write(reading)
                     case .fileDone(let reading):
                         readings.append(reading)
                     case .failed(let error):
@@ -154,7 +159,7 @@ public struct Importer {
                 WHERE id = ?
                 """, arguments: [Timestamp.string(request.now), "sha256:" + digest, files.count, totals.bytes, totals.documents,
                                  totals.objects, stored, JSONWriter.string(counts: kinds), importID])
-            var warnings = sources.warnings + writer.duplicates
+            var warnings = sources.warnings + writer.duplicates + (try facts.applyServerVersion(given: request.kubernetesVersion))
             if writer.duplicateCount > writer.duplicates.count {
                 warnings.append("\(writer.duplicateCount - writer.duplicates.count) more object(s) are defined twice; the later reading of each is kept")
             }
