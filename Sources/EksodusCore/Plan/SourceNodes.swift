@@ -39,7 +39,9 @@ struct SourceNodes {
         var line = parts.joined(separator: " ")
         if allocatableCPU > 0 {
             line += String(format: ", %.1f vCPU and %.0f GiB allocatable", Double(allocatableCPU) / 1000, Double(allocatableMemory) / gib)
-            line += String(format: "; the planned groups at their maximum size allocate about %.1f vCPU and %.0f GiB", Double(plannedCPU) / 1000, Double(plannedMemory) / gib)
+            if plannedCPU > 0 {
+                line += String(format: "; the planned worker groups at their maximum size allocate about %.1f vCPU and %.0f GiB", Double(plannedCPU) / 1000, Double(plannedMemory) / gib)
+            }
         }
         return line + "."
     }

@@ -9,10 +9,12 @@ struct KubeletVersionSkewCheck: Check {
         triggering: ["""
             {"clientVersion": {"major": "1", "minor": "28", "gitVersion": "v1.28.2"}, "serverVersion": {"major": "1", "minor": "28", "gitVersion": "v1.28.9"}}
             ---
+
             """ + NodeFactsSupport.node("old-1", info: "architecture: amd64, operatingSystem: linux, kubeletVersion: v1.25.16, containerRuntimeVersion: containerd://1.6.28")],
         nonTriggering: ["""
             {"serverVersion": {"major": "1", "minor": "28", "gitVersion": "v1.28.9"}}
             ---
+
             """ + NodeFactsSupport.node("new-1", info: "architecture: amd64, operatingSystem: linux, kubeletVersion: v1.28.9, containerRuntimeVersion: containerd://1.7.11"),
             NodeFactsSupport.node("unknown-control-plane", info: "architecture: amd64, operatingSystem: linux, kubeletVersion: v1.25.16, containerRuntimeVersion: containerd://1.6.28")]
     )
