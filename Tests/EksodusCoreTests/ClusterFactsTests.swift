@@ -124,7 +124,9 @@ final class ClusterFactsTests: XCTestCase {
             + [node("cp-1", arch: "arm64", zone: "eu-west-1a", type: "m6g.large", role: "control-plane")])
         let database = try AppDatabase.inMemory()
         let folder = try writeManifests(["nodes.json": arm, "web.yaml": deployment("web")], test: self)
-        try importPaths([folder.path], cluster: "src", into: database)
+        let summary = try importPaths([folder.path], cluster: "src", into: database)
+        XCTAssertEqual(summary.nodes, 4)
+        XCTAssertTrue(ImportReport.text(summary).contains("Cluster facts: 4 node(s)."), ImportReport.text(summary))
 
         let rows = try database.writer.read { db in
             try Row.fetchAll(db, sql: """
@@ -238,6 +240,7 @@ final class ClusterFactsTests: XCTestCase {
         XCTAssertEqual(summary.objectsStored, 1)
         func stored(_ db: AppDatabase) throws -> String? { try db.writer.read { try String.fetchOne($0, sql: "SELECT kubernetes_version FROM cluster") } }
         XCTAssertEqual(try stored(database), "1.27.16")
+        XCTAssertTrue(ImportReport.text(summary).contains("server version 1.27.16 (kubectl version)"), ImportReport.text(summary))
 
         let given = try AppDatabase.inMemory()
         let result = try Importer(database: given, workers: 1).run(ImportRequest(paths: [folder.path], cluster: "src", kubernetesVersion: "1.26", now: fixedNow))
@@ -259,6 +262,7 @@ final class ClusterFactsTests: XCTestCase {
         let database = try AppDatabase.inMemory()
         let summary = try importPaths([folder.path, folder.appendingPathComponent("top.txt").path], cluster: "src", into: database)
         XCTAssertEqual(summary.files, 2)
+        XCTAssertEqual(summary.podsMeasured, 4)
         let rows = try database.writer.read { try Row.fetchAll($0, sql: "SELECT namespace, pod, cpu_m, memory_bytes, source, source_line FROM pod_usage ORDER BY namespace, pod") }
         XCTAssertEqual(rows.map { "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)m/\($0[3] as Int)" }, [
             "kube-system/coredns-5d78c9869d-abcde=3m/\(14 * 1_048_576)",

@@ -12,6 +12,8 @@ struct ClusterFactsWriter {
     private let upsertUsage: FastStatement
     /// The server versions read, in reading order: the last one is the cluster's.
     private(set) var serverVersions: [(version: String, place: String)] = []
+    private(set) var nodes = 0
+    private(set) var podsMeasured = 0
 
     init(db: Database, clusterID: Int64, importID: Int64) throws {
         self.db = db
@@ -34,7 +36,7 @@ struct ClusterFactsWriter {
     }
 
     /// The facts of an object the inventory writer has just written as `resourceID`.
-    func write(_ object: ExtractedObject, resourceID id: Int64) throws {
+    mutating func write(_ object: ExtractedObject, resourceID id: Int64) throws {
         if let applied = object.appliedAPIVersion {
             insertApplied.bind(1, id); insertApplied.bind(2, applied)
             try insertApplied.run()
@@ -47,6 +49,7 @@ struct ClusterFactsWriter {
             s.bind(14, n.memoryCapacity); s.bind(15, n.podsCapacity); s.bind(16, n.cpuAllocatable); s.bind(17, n.memoryAllocatable)
             s.bind(18, n.podsAllocatable); s.bind(19, n.taints)
             try s.run()
+            nodes += 1
         }
     }
 
@@ -60,6 +63,7 @@ struct ClusterFactsWriter {
             s.bind(5, usage.memoryBytes); s.bind(6, usage.source); s.bind(7, usage.observedAt); s.bind(8, importID)
             s.bind(9, reading.file); s.bind(10, usage.line)
             try s.run()
+            podsMeasured += 1
         }
     }
 

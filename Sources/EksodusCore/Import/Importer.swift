@@ -55,6 +55,10 @@ public struct ImportSummary: Sendable {
     public var notices: [ImportNotice]
     /// What the import left out or resolved on its own: skipped special files, objects read twice.
     public var warnings: [String] = []
+    /// Cluster facts read: Nodes, pods with measured usage, and the server version of `kubectl version` output.
+    public var nodes = 0
+    public var podsMeasured = 0
+    public var serverVersion: String?
 }
 
 public enum ImportError: Error, CustomStringConvertible {
@@ -163,9 +167,11 @@ public struct Importer {
             if writer.duplicateCount > writer.duplicates.count {
                 warnings.append("\(writer.duplicateCount - writer.duplicates.count) more object(s) are defined twice; the later reading of each is kept")
             }
-            return ImportSummary(importID: importID, cluster: request.cluster, files: files.count, bytes: totals.bytes,
-                                 documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
-                                 workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
+            var summary = ImportSummary(importID: importID, cluster: request.cluster, files: files.count, bytes: totals.bytes,
+                                        documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
+                                        workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
+            (summary.nodes, summary.podsMeasured, summary.serverVersion) = (facts.nodes, facts.podsMeasured, facts.serverVersions.last?.version)
+            return summary
         }
     }
 

@@ -332,6 +332,10 @@ public struct ComputePlan: Sendable, Codable {
         if !measured.isEmpty {
             notes.append("Measured usage (kubectl top pods / PodMetrics) of \(measured.count) workload(s): each is sized by the larger of its requests and its busiest measured pod.")
         }
+        let windows = estate.workerNodes.filter(\.isWindows)
+        if !windows.isEmpty {
+            notes.append("Windows: \(windows.count) source node(s) run Windows; the groups above are Linux: add a Windows managed node group for their workloads (see PLT005).")
+        }
         if source.allArm64 {
             notes.append("Graviton: every source worker node is arm64, so every group takes Graviton instances (m7g, r7g) with the arm64 EKS AMI.")
         }
