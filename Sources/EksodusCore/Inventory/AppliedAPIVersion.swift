@@ -22,7 +22,8 @@ enum AppliedAPIVersion {
                 return isPlausible(version) ? String(version) : nil
             }
         }
-        guard annotation.first == "{",
+        // Otherwise parse it, unless it cannot name one (the parse costs more than the scan).
+        guard annotation.first == "{", annotation.contains("\"apiVersion\""),
               let object = (try? JSONSerialization.jsonObject(with: Data(annotation.utf8))) as? [String: Any],
               let version = object["apiVersion"] as? String, isPlausible(Substring(version)) else { return nil }
         return version
