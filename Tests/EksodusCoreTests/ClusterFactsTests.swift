@@ -151,6 +151,9 @@ final class ClusterFactsTests: XCTestCase {
         XCTAssertEqual(first[12] as String, "")
         XCTAssertEqual(try XCTUnwrap(rows.first { $0[0] == "cp-1" })[12] as String, "control-plane")
         XCTAssertTrue((first[14] as String).contains(#""team":"payments""#))
+        let listing = try InventoryQuery(cluster: "src").table(.nodes, in: database)
+        XCTAssertEqual(listing.rows.count, 4)
+        XCTAssertEqual(listing.rows.first?.last, .text("dedicated=payments:NoSchedule"))
         // The body keeps no status: addresses, images and machine IDs are nowhere.
         let text = try dump(database)
         for absent in ["10.0.1.17", "sizeBytes", "machineID", "bootID", "\"status\""] { XCTAssertFalse(text.contains(absent), absent) }
@@ -281,6 +284,9 @@ final class ClusterFactsTests: XCTestCase {
 
         // Headers are skipped; a line that is not a row stops the import with its place, and the inventory is unchanged.
         XCTAssertEqual(try TopPodsText.parse("NAMESPACE NAME CPU(cores) MEMORY(bytes)\nshop web-1 5m 10Mi\n", file: "t", defaultNamespace: "default").count, 1)
+        // Without -A the pods are in the import's namespace; a name no pod can have is not a row.
+        XCTAssertEqual(try TopPodsText.parse("web-1 5m 10Mi", file: "t", defaultNamespace: "team-a").first?.namespace, "team-a")
+        XCTAssertThrowsError(try TopPodsText.parse("shop web-1 5m 10Mi\nshop $(reboot) 5m 10Mi", file: "t", defaultNamespace: "default"))
         let bad = try writeManifests(["top.txt": "shop web-1 5m 10Mi\nshop web-2 lots 10Mi\n"], test: self)
         let before = try dump(database)
         XCTAssertThrowsError(try importPaths([bad.appendingPathComponent("top.txt").path], cluster: "src", into: database)) { error in
