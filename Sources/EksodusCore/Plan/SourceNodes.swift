@@ -21,7 +21,8 @@ struct SourceNodes {
     var arm64Count: Int { workers.filter { $0.architecture == "arm64" }.count }
 
     /// Zones to plan for when --zones is not given: as many as the source nodes span, at least the two EKS needs
-    /// (EKS User Guide, network-reqs: subnets in at least two Availability Zones) and at most the six --zones takes.
+    /// (EKS User Guide, network-reqs: "at least two subnets that are in different Availability Zones") and at most the six
+    /// --zones takes. eksctl, given no zones, picks its own (three in most regions), so the plan's note asks for --zones.
     var plannedZoneCount: Int? { zones.isEmpty ? nil : min(max(zones.count, 2), 6) }
 
     /// The Graviton family for an x86 family the plan would choose (data/instance-types.yaml has m7g and r7g).
