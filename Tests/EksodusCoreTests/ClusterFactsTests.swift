@@ -107,6 +107,26 @@ final class ClusterFactsTests: XCTestCase {
         }
     }
 
+    func testASecretsLastAppliedGivesItsVersionAndNothingElse() throws {
+        let canary = "hunter2-canary-\(UUID().uuidString)"
+        let secret = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: db
+              namespace: shop
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: |
+                  {"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"shop"},"stringData":{"password":"\(canary)"}}
+            type: Opaque
+            data: {password: \(Data(canary.utf8).base64EncodedString())}
+            """
+        let database = try AppDatabase.inMemory()
+        try importPaths([try writeManifests(["secret.yaml": secret], test: self).path], cluster: "src", into: database)
+        XCTAssertEqual(try database.writer.read { try String.fetchOne($0, sql: "SELECT api_version FROM applied_api_version") }, "v1")
+        XCTAssertFalse(try dump(database).contains(canary))
+    }
+
     func testAppliedVersionIsReadFromTheAnnotationsTopLevelOnly() {
         XCTAssertEqual(AppliedAPIVersion.read(#"{"apiVersion":"extensions/v1beta1","kind":"Ingress"}"#), "extensions/v1beta1")
         // Keys out of kubectl's order: the nested apiVersion (an ownerReference's) is not the object's.
