@@ -20,6 +20,7 @@ struct FileReading {
 
 enum ParseMessage {
     case objects([ParsedObject])
+    case clusterFacts(ClusterFactsReading)
     case fileDone(FileReading)
     case failed(Error)
 }
@@ -91,6 +92,7 @@ final class ParallelFileParser: @unchecked Sendable {
         if ArchiveManifests.isArchive(file) { return try parseArchive(index) }
         let isStandardInput = file == ManifestSources.standardInput
         let name = isStandardInput ? "<stdin>" : file
+        if !isStandardInput, !ManifestSources.hasManifestExtension(file), try parseTopOutput(index, file: file) { return }
         let source = isStandardInput
             ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: SHA256())
             : try ByteSource.open(path: file, hasher: SHA256())
@@ -133,8 +135,10 @@ final class ParallelFileParser: @unchecked Sendable {
         stream.impliedType = DumpLayouts.impliedType(layoutPath)
         state.batch.reserveCapacity(Self.batchSize)
         var skipped = SampledNotices()
+        var facts = ClusterFactsReading(file: name)
         try stream.read { object in
             state.position += 1
+            if readsClusterFact(object, into: &facts) { return }
             var podFacts = true
             if let owner = ObjectExtractor.replicaOwnerKey(object.node) { podFacts = state.replicaOwners.insert(owner).inserted }
             switch extractor.extract(object.node, line: object.line, podFacts: podFacts) {
@@ -148,9 +152,38 @@ final class ParallelFileParser: @unchecked Sendable {
                 skipped.add(line: object.line, "not a Kubernetes object (\(reason))")
             }
         }
+        if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }
         skipped.merge(stream.counts.nonObjectDocuments)
         let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
             + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
         return (stream.counts.documents, notices)
+    }
+
+    /// A document that is kubectl's version output or a PodMetrics object goes to `facts` instead of the inventory.
+    private func readsClusterFact(_ object: ManifestStreamReader.Object, into facts: inout ClusterFactsReading) -> Bool {
+        if let version = KubectlVersionOutput.serverVersion(object.node) {
+            facts.serverVersion = (version, object.line)
+            return true
+        }
+        if let usage = PodUsage.podMetrics(object.node, line: object.line, defaultNamespace: extractor.defaultNamespace) {
+            facts.usage.append(usage)
+            return true
+        }
+        return false
+    }
+
+    /// A file named on the command line without a manifest extension (`top.txt`) may be `kubectl top pods` output.
+    /// Only a regular file is looked into: the first bytes of a FIFO, once read, would be lost to the YAML reader.
+    private func parseTopOutput(_ index: Int, file: String) throws -> Bool {
+        guard FileIdentity(path: file)?.type == .regular,
+              let top = try TopPodsText.read(path: file, file: file, defaultNamespace: extractor.defaultNamespace) else { return false }
+        var facts = ClusterFactsReading(file: file)
+        facts.usage = top.usage
+        var hasher = SHA256()
+        hasher.update(data: top.bytes)
+        if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }
+        let reading = FileReading(index: index, bytes: top.bytes.count, documents: 1, digest: Array(hasher.finalize()), notices: [])
+        guard channel.put(.fileDone(reading)) else { throw Cancelled() }
+        return true
     }
 }
