@@ -7,10 +7,11 @@ final class HelmReleaseTests: XCTestCase {
     static let manifestCanary = "manifest-canary-91bd"
 
     /// A Helm 3 release Secret as Helm writes it: data.release is the Secret's base64 of Helm's base64 of gzipped JSON.
-    func releaseSecret(name: String, namespace: String, revision: Int, manifest: String, chartVersion: String = "1.2.0") throws -> String {
+    func releaseSecret(name: String, namespace: String, revision: Int, manifest: String, chartVersion: String = "1.2.0",
+                       status: String = "deployed") throws -> String {
         let release: [String: Any] = [
             "name": name, "namespace": namespace, "version": revision,
-            "info": ["status": "deployed", "notes": "see \(Self.manifestCanary)"],
+            "info": ["status": status, "notes": "see \(Self.manifestCanary)"],
             "chart": ["metadata": ["name": "shop-api", "version": chartVersion, "appVersion": "2.4"], "values": ["image": "api:2"]],
             "config": ["database": ["password": Self.valuesCanary]],
             "manifest": manifest,
@@ -150,6 +151,7 @@ final class HelmReleaseTests: XCTestCase {
             "old.yaml": try releaseSecret(name: "shop", namespace: "shop", revision: 2, manifest: oldManifest),
             "new.yaml": try releaseSecret(name: "it's", namespace: "web", revision: 5, manifest: current, chartVersion: "3.0.1"),
             "dns.yaml": try releaseSecret(name: "coredns", namespace: "kube-system", revision: 1, manifest: current),
+            "gone.yaml": try releaseSecret(name: "gone", namespace: "shop", revision: 4, manifest: oldManifest, status: "uninstalled"),
             "live.yaml": """
                 apiVersion: apps/v1
                 kind: Deployment
@@ -167,11 +169,16 @@ final class HelmReleaseTests: XCTestCase {
         let request = PlanRequest(name: "default", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let items = plan.items.filter { $0.step == "helm-release" }
-        XCTAssertEqual(items.map(\.key), ["plan:helm:src/kube-system/coredns", "plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
+        XCTAssertEqual(items.map(\.key), ["plan:helm:src/kube-system/coredns", "plan:helm:src/shop/gone", "plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
+        let gone = items[1]
+        XCTAssertTrue(gone.title.contains("it is uninstalled on the source"), gone.title)
+        XCTAssertEqual(gone.commands, [])
+        XCTAssertEqual(try assess(database, target: "1.33").map(\.name), ["shop/shop-api"], "an uninstalled release's manifest is not assessed")
+        XCTAssertEqual(plan.items.filter { $0.key.hasPrefix("plan:helm:") }.count, 4)
         let dns = try XCTUnwrap(items.first)
         XCTAssertTrue(dns.title.hasPrefix("Leave Helm release kube-system/coredns"), dns.title)
         XCTAssertEqual(dns.commands, [], "EKS provides CoreDNS: nothing to re-install")
-        let old = items[1]
+        let old = items[2]
         XCTAssertTrue(old.evidence.hasPrefix("runs Deployment/shop/shop-api; "), old.evidence)
         XCTAssertEqual(old.commands.first, "helm get values 'shop' -n 'shop' --kube-context \"$SOURCE_CONTEXT\" -o yaml > 'values-src-shop-shop.yaml'")
         XCTAssertTrue(old.commands.last?.contains("--version \"$CHART_VERSION\"") == true, "\(old.commands)")

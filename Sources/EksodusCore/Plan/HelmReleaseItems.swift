@@ -2,7 +2,7 @@
 /// read from the source by `helm get values` (the inventory never holds them), at the release's chart version, or at
 /// a newer one when its stored manifest renders an API version the target removed (finding API008). A release whose
 /// every workload the assessment set apart (EKS provides it: CoreDNS, a CNI, an ingress controller the ALB replaces)
-/// is not re-installed: its item says so and runs nothing.
+/// is not re-installed, nor is one uninstalled on the source: its item says so and runs nothing.
 enum HelmReleaseItems {
     /// The workloads a release made: Helm 3.2+ annotates its objects with the release name, and charts following the
     /// Kubernetes recommended labels put it in `app.kubernetes.io/instance`.
@@ -19,6 +19,14 @@ enum HelmReleaseItems {
         let removals = input.assessment.findings.filter { $0.checkID == "API008" && $0.severity == .blocker }
         return input.estate.helmReleases.map { release in
             let made = workloads(of: release, in: input.estate)
+            if release.isUninstalled {
+                return PlanItem(
+                    key: "plan:helm:\(c.name)/\(release.namespace)/\(release.name)", phase: .plan, step: "helm-release",
+                    title: "Leave Helm release \(release.namespace)/\(release.name) (\(release.chartLabel)) off \(eksName): it is \(release.status ?? "uninstalled") on the source",
+                    clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:platform:\(c.name)"],
+                    evidence: "revision \(release.revision) is \(release.status ?? "uninstalled"); only its history is kept",
+                    rollback: "Nothing to undo: nothing is installed", commands: [], rollbackCommands: [])
+            }
             if !made.isEmpty, made.allSatisfy({ input.assessment.systemWorkloads.contains($0.id) }) {
                 return PlanItem(
                     key: "plan:helm:\(c.name)/\(release.namespace)/\(release.name)", phase: .plan, step: "helm-release",

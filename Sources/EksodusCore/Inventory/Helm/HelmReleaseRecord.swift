@@ -23,6 +23,9 @@ public struct HelmReleaseRecord: Sendable, Equatable {
     public var sourceFile: String
     public var sourceLine: Int
 
+    /// Uninstalled with `--keep-history` (Helm 3) or deleted without purge (Helm 2): nothing of it runs on the source.
+    public var isUninstalled: Bool { ["uninstalled", "uninstalling", "deleted", "deleting"].contains(status ?? "") }
+
     /// `chart-1.2.3`, as `helm list` shows it, or what is known of it.
     public var chartLabel: String {
         guard let chart else { return "an unknown chart" }

@@ -32,7 +32,8 @@ struct HelmReleaseAPICheck: Check {
     )
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
-        estate.helmReleases.flatMap { release in
+        // An uninstalled release's history is no upgrade waiting to fail.
+        estate.helmReleases.filter { !$0.isUninstalled }.flatMap { release in
             release.manifestObjects.compactMap { object -> Finding? in
                 guard let status = context.reference.apiStatus(apiVersion: object.apiVersion, kind: object.kind, target: context.target) else { return nil }
                 let replacement: String
