@@ -104,6 +104,12 @@ final class HelmReleaseTests: XCTestCase {
         let database = try AppDatabase.inMemory()
         try importPaths([assets.path], cluster: "c", into: database)
         XCTAssertEqual(try count(database, "SELECT count(*) FROM helm_release"), 3)
+        let listing = try InventoryQuery(cluster: "c").table(.helm, in: database)
+        XCTAssertEqual(listing.rows.map { $0.prefix(9).map(\.display).joined(separator: " ") }, [
+            "c default test 3 helm3chart 0.1.0 1.16.0 deployed 2",
+            "c demo2 demo2 3 basic-demo 0.3.3 1.0 deployed 1",
+            "c demo2 test 3 helm3chart 0.1.0 1.16.0 deployed 1",
+        ])
 
         let removed = try assess(database, target: "1.16")
         XCTAssertEqual(Set(removed.map { "\($0.namespace) \($0.name) \($0.kind) \($0.severity)" }),

@@ -4,6 +4,7 @@ import GRDB
 public struct InventoryQuery {
     public enum Listing: String, CaseIterable, Sendable {
         case clusters, workloads, images, volumes, services, ingresses, nodes
+        case helm
     }
 
     public var cluster: String?
@@ -24,6 +25,7 @@ public struct InventoryQuery {
             case .services: return try services(db)
             case .ingresses: return try ingresses(db)
             case .nodes: return try nodes(db)
+            case .helm: return try helmReleases(db)
             }
         }
     }
@@ -143,6 +145,18 @@ public struct InventoryQuery {
             FROM ingress i JOIN resource r ON r.id = i.resource_id JOIN cluster c ON c.id = r.cluster_id
               LEFT JOIN ingress_rule ir ON ir.resource_id = i.resource_id
             WHERE 1 = 1\(where_.sql) ORDER BY c.name, r.namespace, r.name, ir.host, ir.path
+            """, arguments: where_.arguments)
+    }
+
+    /// Helm releases at their latest revision; `objects` counts what the rendered manifest holds (its text is never kept).
+    func helmReleases(_ db: Database) throws -> Table {
+        let where_ = filter(namespaceColumn: "h.namespace")
+        return try run(db, columns: ["cluster", "namespace", "release", "helm", "chart", "chart_version", "app_version", "status", "revision",
+                                     "objects", "note"], sql: """
+            SELECT c.name, h.namespace, h.name, h.helm_major, h.chart, h.chart_version, h.app_version, h.status, h.revision,
+              json_array_length(h.manifest_objects), h.note
+            FROM helm_release h JOIN cluster c ON c.id = h.cluster_id
+            WHERE 1 = 1\(where_.sql) ORDER BY c.name, h.namespace, h.name
             """, arguments: where_.arguments)
     }
 }
