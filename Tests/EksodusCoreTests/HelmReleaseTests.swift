@@ -102,8 +102,10 @@ final class HelmReleaseTests: XCTestCase {
         let assets = fixtures.deletingLastPathComponent().appendingPathComponent("reference/pluto/e2e/tests/assets/helm3")
         guard FileManager.default.fileExists(atPath: assets.path) else { throw XCTSkip("pluto's e2e assets are not beside the fixtures") }
         let database = try AppDatabase.inMemory()
-        try importPaths([assets.path], cluster: "c", into: database)
+        let summary = try importPaths([assets.path], cluster: "c", into: database)
         XCTAssertEqual(try count(database, "SELECT count(*) FROM helm_release"), 3)
+        XCTAssertEqual(summary.helmReleases, 3)
+        XCTAssertTrue(ImportReport.text(summary).contains("Helm releases: 3"), ImportReport.text(summary))
         let listing = try InventoryQuery(cluster: "c").table(.helm, in: database)
         XCTAssertEqual(listing.rows.map { $0.prefix(9).map(\.display).joined(separator: " ") }, [
             "c default test 3 helm3chart 0.1.0 1.16.0 deployed 2",

@@ -14,6 +14,9 @@ public enum ImportReport {
         if summary.podsMeasured > 0 { facts.append("usage of \(summary.podsMeasured) pod(s)") }
         if let version = summary.serverVersion { facts.append("server version \(version) (kubectl version)") }
         if !facts.isEmpty { lines.append("Cluster facts: " + facts.joined(separator: ", ") + ".") }
+        if summary.helmReleases > 0 {
+            lines.append("Helm releases: \(summary.helmReleases) (chart and rendered API versions kept, never values: eksodus inventory helm).")
+        }
         let skipped = summary.notices.reduce(0) { $0 + $1.skipped }
         if skipped > 0 { lines.append("Skipped \(skipped) document(s) that are not Kubernetes objects.") }
         return lines.joined(separator: "\n")

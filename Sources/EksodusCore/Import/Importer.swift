@@ -59,6 +59,8 @@ public struct ImportSummary: Sendable {
     public var nodes = 0
     public var podsMeasured = 0
     public var serverVersion: String?
+    /// Helm releases this import recorded (their latest revisions).
+    public var helmReleases = 0
 }
 
 public enum ImportError: Error, CustomStringConvertible {
@@ -171,6 +173,7 @@ public struct Importer {
                                         documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
                                         workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
             (summary.nodes, summary.podsMeasured, summary.serverVersion) = (facts.nodes, facts.podsMeasured, facts.serverVersions.last?.version)
+            summary.helmReleases = try Int.fetchOne(db, sql: "SELECT count(*) FROM helm_release WHERE import_id = ?", arguments: [importID]) ?? 0
             return summary
         }
     }
