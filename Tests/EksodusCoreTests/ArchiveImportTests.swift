@@ -172,6 +172,7 @@ final class ArchiveImportTests: XCTestCase {
         var cases: [(name: String, bytes: [UInt8], expected: [String])] = [
             ("climbing.tar", tar { $0.add("resources/../../etc/x.json", Array(good.utf8)) }, ["climbing.tar:resources/../../etc/x.json", "'..'"]),
             ("absolute.tar", tar { $0.add("/etc/x.json", Array(good.utf8)) }, ["absolute.tar:/etc/x.json", "absolute path"]),
+            ("escape.tar", tar { $0.add("resources/a\u{1B}[2J.json", Array(good.utf8)) }, ["escape.tar:resources/a\\u{1B}", "control characters"]),
             ("huge.tar", tar { $0.add("resources/x.json", [], declaredSize: 1 << 50) }, ["huge.tar:resources/x.json", "declares"]),
             ("cut.tar.gz", Array(complete.prefix(complete.count / 2)), ["cut.tar.gz", "truncated"]),
             ("shortmember.tar", Array(tar { $0.add("resources/configmaps/namespaces/shop/b.json", Array(good.utf8)) }.dropLast(1024 + 500)),

@@ -1,7 +1,7 @@
 /// Reads a tar stream one member at a time, in the memory of one block: ustar headers (with their prefix),
 /// GNU long names (`L`) and pax `path` records (`x`). Only regular files are handed out; directories, links
-/// and devices are skipped, so nothing can point the import outside the archive. A path that is absolute or
-/// climbs with `..` is refused: no export tool writes one, and a hostile archive would.
+/// and devices are skipped, so nothing can point the import outside the archive. A path that is absolute, climbs
+/// with `..` or holds control characters is refused: no export tool writes one, and a hostile archive would.
 final class TarReader {
     struct Member {
         /// The member's path inside the archive, without a leading `./`.
@@ -156,6 +156,10 @@ final class TarReader {
     static func cleaned(_ path: String, archive: String) throws -> String {
         if path.hasPrefix("/") {
             throw ArchiveError(archive: archive, member: path, message: "an absolute path in the archive; refusing it")
+        }
+        // A member name is printed in notices and stored as the objects' source: no terminal escapes, no line breaks.
+        if path.unicodeScalars.contains(where: ShellQuote.isInvisible) {
+            throw ArchiveError(archive: archive, member: path, message: "a path with control characters; refusing it")
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
         if parts.contains("..") {
