@@ -196,4 +196,19 @@ final class HelmReleaseTests: XCTestCase {
         XCTAssertEqual(new.commands.last, "helm upgrade --install 'it'\\''s' 'shop-api' --repo \"$CHART_REPO\" --version '3.0.1' -n 'web' --create-namespace --kube-context \"$EKS_CONTEXT\" -f 'values-src-web-it_s.yaml'")
         XCTAssertEqual(new.rollbackCommands, ["helm uninstall 'it'\\''s' -n 'web' --kube-context \"$EKS_CONTEXT\""])
     }
+
+    /// A Secret that claims to be a Helm release but names it with terminal escapes is not one; rendered objects
+    /// with such names are left out of what is kept.
+    func testReleaseAndObjectNamesThatAreNotPrintableAreDropped() throws {
+        let manifest = oldManifest + "\n---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: \"web\\e[31m\"}\n"
+        let folder = try writeManifests([
+            "bad.yaml": try releaseSecret(name: "bad", namespace: "shop", revision: 1, manifest: manifest),
+            "worse.json": #"{"apiVersion": "v1", "kind": "Secret", "type": "helm.sh/release.v1", "metadata": {"name": "x", "namespace": "shop", "labels": {"name": "shop\u001b[2J"}}, "data": {"release": "bm9wZQ=="}}"#,
+        ], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try strings(database, "SELECT name FROM helm_release"), ["bad"])
+        XCTAssertEqual(try strings(database, "SELECT manifest_objects FROM helm_release"),
+                       [#"[{"apiVersion":"extensions/v1beta1","kind":"Deployment","namespace":"shop","name":"shop-api"},{"apiVersion":"v1","kind":"Service","namespace":"shop","name":"shop-api"}]"#])
+    }
 }

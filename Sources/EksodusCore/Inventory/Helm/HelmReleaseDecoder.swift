@@ -43,7 +43,7 @@ enum HelmReleaseDecoder {
               let release = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else {
             guard !labelName.isEmpty else { return nil }
             fallback.note = "the release data could not be decoded; name, revision and status are from the Secret's labels"
-            return fallback
+            return plausible(fallback)
         }
         let chart = (release["chart"] as? [String: Any])?["metadata"] as? [String: Any]
         let info = release["info"] as? [String: Any]
@@ -51,10 +51,10 @@ enum HelmReleaseDecoder {
             helmMajor: 3, namespace: namespace, name: release["name"] as? String ?? labelName,
             chart: chart?["name"] as? String, chartVersion: chart?["version"] as? String, appVersion: chart?["appVersion"] as? String,
             status: info?["status"] as? String ?? fallback.status, revision: (release["version"] as? Int) ?? labelRevision)
-        guard !result.name.isEmpty else { return nil }
+        guard var decoded = plausible(result) else { return nil }
         let releaseNamespace = release["namespace"] as? String ?? namespace
-        (result.manifestObjects, result.note) = objects(in: release["manifest"] as? String ?? "", namespace: releaseNamespace)
-        return result
+        (decoded.manifestObjects, decoded.note) = objects(in: release["manifest"] as? String ?? "", namespace: releaseNamespace)
+        return decoded
     }
 
     private static func helm2(_ object: ManifestNode, namespace: String, labels: [(key: String, value: ManifestNode)]) -> HelmRelease? {
@@ -66,7 +66,7 @@ enum HelmReleaseDecoder {
               let bytes = try? unpack(Array(packed), what: "release") else {
             guard !result.name.isEmpty else { return nil }
             result.note = "the release data could not be decoded; name, revision and status are from the ConfigMap's labels"
-            return result
+            return plausible(result)
         }
         let release = ProtobufFields(bytes[...])
         if let name = release.string(1), !name.isEmpty { result.name = name }
@@ -78,8 +78,21 @@ enum HelmReleaseDecoder {
         }
         if let revision = release.integer(7) { result.revision = revision }
         if let releaseNamespace = release.string(8), DNSLabel.isValid(releaseNamespace) { result.namespace = releaseNamespace }
-        guard !result.name.isEmpty else { return nil }
-        (result.manifestObjects, result.note) = objects(in: release.string(5) ?? "", namespace: result.namespace)
+        guard var decoded = plausible(result) else { return nil }
+        (decoded.manifestObjects, decoded.note) = objects(in: release.string(5) ?? "", namespace: decoded.namespace)
+        return decoded
+    }
+
+    /// Helm names releases as DNS names (at most 53 characters) and charts and versions in plain words: a release whose
+    /// name is not one is not Helm's; a chart field with control characters or of a page's length is dropped, since
+    /// each is printed in plans and reports.
+    static func plausible(_ release: HelmRelease) -> HelmRelease? {
+        guard clean(release.name) != nil, release.name.count <= 253 else { return nil }
+        var result = release
+        result.chart = clean(release.chart)
+        result.chartVersion = clean(release.chartVersion)
+        result.appVersion = clean(release.appVersion)
+        result.status = clean(release.status)
         return result
     }
 
@@ -100,17 +113,23 @@ enum HelmReleaseDecoder {
         }
     }
 
-    /// What identifies each object of a rendered manifest; the text itself is dropped here.
+    private static func clean(_ text: String?) -> String? {
+        guard let text, !text.isEmpty, text.count <= 253, !text.unicodeScalars.contains(where: ShellQuote.isInvisible) else { return nil }
+        return text
+    }
+
+    /// What identifies each object of a rendered manifest (objects whose names are not printable are left out); the
+    /// text itself is dropped here.
     static func objects(in manifest: String, namespace: String) -> ([HelmRelease.ManifestObject], String?) {
         guard !manifest.isEmpty else { return ([], nil) }
         let stream = ManifestStreamReader(reader: YAMLEventReader(file: "release manifest", source: ByteSource(text: manifest)))
         var objects: [HelmRelease.ManifestObject] = []
         do {
             try stream.read { object in
-                guard let apiVersion = object.node["apiVersion"]?.string, let kind = object.node["kind"]?.string else { return }
-                objects.append(HelmRelease.ManifestObject(apiVersion: apiVersion, kind: kind,
-                                                          namespace: object.node["metadata", "namespace"]?.string ?? namespace,
-                                                          name: object.node["metadata", "name"]?.string ?? ""))
+                guard let apiVersion = clean(object.node["apiVersion"]?.string), let kind = clean(object.node["kind"]?.string),
+                      let name = clean(object.node["metadata", "name"]?.string) else { return }
+                let objectNamespace = object.node["metadata", "namespace"]?.string.flatMap { DNSLabel.isValid($0) ? $0 : nil } ?? namespace
+                objects.append(HelmRelease.ManifestObject(apiVersion: apiVersion, kind: kind, namespace: objectNamespace, name: name))
             }
         } catch {
             return (objects, "the rendered manifest is not valid YAML after \(objects.count) object(s); the rest was not assessed")
