@@ -57,3 +57,8 @@ struct CommandError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The `-o` values of commands that print one document (a plan, an item, a status) rather than rows.
+enum DocumentFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json, yaml
+}
