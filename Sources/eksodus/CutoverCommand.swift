@@ -32,7 +32,14 @@ extension ItemState: ExpressibleByArgument {}
 extension PlanItem.Phase: ExpressibleByArgument {}
 
 struct CutoverStatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Progress per phase, wave and workload; blocked items; what can start now.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Progress per phase, wave and workload; blocked items; what can start now.",
+        discussion: """
+        Examples:
+          eksodus cutover status
+          eksodus cutover status --cluster prod --wave 2 -o json
+        """
+    )
 
     @Option(help: "Only this wave (waves are numbered per cluster: combine with --cluster).") var wave: Int?
     @Option(help: "Only this cluster.") var cluster: String?
@@ -84,7 +91,14 @@ struct CutoverListCommand: ParsableCommand {
 }
 
 struct CutoverNextCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "next", abstract: "The items whose prerequisites are all done, in plan order.")
+    static let configuration = CommandConfiguration(
+        commandName: "next", abstract: "The items whose prerequisites are all done, in plan order.",
+        discussion: """
+        Examples:
+          eksodus cutover next
+          eksodus cutover next -o json | jq -r '.[].key'
+        """
+    )
 
     @Option(name: [.short, .customLong("output")], help: "How to print it.") var output: OutputFormat = .table
     @OptionGroup var selection: PlanSelection
@@ -100,8 +114,17 @@ struct CutoverNextCommand: ParsableCommand {
 }
 
 struct CutoverShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show",
-                                                    abstract: "One item: evidence, what it waits for, its commands, its rollback and its history.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One item: evidence, what it waits for, its commands, its rollback and its history.",
+        discussion: """
+        JSON and YAML keys: id, key, state, note, title, phase, step, cluster, wave, evidence, prerequisites (key, state),
+        commands, rollback, rollbackCommands, history (at, actor, action, from, to, forced, note).
+
+        Examples:
+          eksodus cutover show deploy:shop/checkout
+          eksodus cutover show 42 -o json
+        """
+    )
 
     @Argument(help: "An item id or key.") var item: String
     @Option(name: [.short, .customLong("output")], help: "How to print it.") var output: DocumentFormat = .table
@@ -119,7 +142,14 @@ struct CutoverShowCommand: ParsableCommand {
 }
 
 struct CutoverLogCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "log", abstract: "The append-only audit trail of item changes.")
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "The append-only audit trail of item changes.",
+        discussion: """
+        Examples:
+          eksodus cutover log --since 2026-12-01
+          eksodus cutover log --item plan:ecr -o csv
+        """
+    )
 
     @Option(help: "Only changes at or after this time (ISO 8601).") var since: String?
     @Option(help: "Only this item.") var item: String?
@@ -135,6 +165,15 @@ struct CutoverLogCommand: ParsableCommand {
 
 /// The state-changing subcommands share their options; each names its action.
 enum CutoverChange {
+    static let discussion = """
+        Changes are recorded under --by, else $EKSODUS_ACTOR, else the login name ($USER, $LOGNAME, then the OS user).
+
+        Examples:
+          eksodus cutover start deploy:shop/checkout
+          eksodus cutover done plan:landing-zone plan:ecr --by alice
+          eksodus cutover block plan:cluster:prod --note "waiting for Direct Connect"
+        """
+
     struct Options: ParsableArguments {
         @Argument(help: "Item ids or keys.") var items: [String]
         @Option(help: "Why (required for block and skip).") var note: String?
@@ -155,31 +194,31 @@ enum CutoverChange {
     }
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "start", abstract: "Mark items in progress.")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Mark items in progress.", discussion: CutoverChange.discussion)
         @OptionGroup var options: Options
         func run() throws { try options.apply(.start) }
     }
 
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark items done (their prerequisites must be done).")
+        static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark items done (their prerequisites must be done).", discussion: CutoverChange.discussion)
         @OptionGroup var options: Options
         func run() throws { try options.apply(.done) }
     }
 
     struct Block: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "block", abstract: "Mark items blocked, with a reason.")
+        static let configuration = CommandConfiguration(commandName: "block", abstract: "Mark items blocked, with a reason.", discussion: CutoverChange.discussion)
         @OptionGroup var options: Options
         func run() throws { try options.apply(.block) }
     }
 
     struct Skip: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "skip", abstract: "Skip items, with a reason.")
+        static let configuration = CommandConfiguration(commandName: "skip", abstract: "Skip items, with a reason.", discussion: CutoverChange.discussion)
         @OptionGroup var options: Options
         func run() throws { try options.apply(.skip) }
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Put items back to pending.")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Put items back to pending.", discussion: CutoverChange.discussion)
         @OptionGroup var options: Options
         func run() throws { try options.apply(.reopen) }
     }

@@ -12,6 +12,12 @@ struct ImportCommand: ParsableCommand {
         An object read twice (same kind, namespace and name) is kept as last read, with a warning naming both places.
         Accepts multi-document YAML, JSON, `kind: List` and typed lists as written by `kubectl get -A -o yaml|json`,
         `helm template` output and Crane export folders. One import is one transaction: on any error the inventory is unchanged.
+        On a terminal, a progress line on standard error shows the file being read (MB read of its size), files done of all,
+        objects per second and the time left; nothing is drawn when standard error is piped, or with --quiet.
+
+        Examples:
+          eksodus import exports/prod/ --cluster prod --environment prod --kubernetes-version 1.24
+          kubectl get deploy,sts,svc,ing,pvc,cm -A -o yaml | eksodus import - --cluster staging
         """
     )
 

@@ -152,6 +152,11 @@ struct ImagesCommand: ParsableCommand {
         discussion: """
         Reads the stored plan (--plan NAME, else the latest) as it was decided, without the inventory. With no plan yet, give --target-version,
         --region and --account-id: a plan named `default` is made first.
+
+        Examples:
+          eksodus images
+          eksodus images -o csv > images.csv
+          eksodus images --script --tool crane > migrate-images.sh
         """
     )
 
