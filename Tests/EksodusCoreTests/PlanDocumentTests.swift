@@ -45,7 +45,8 @@ final class PlanDocumentTests: XCTestCase {
         XCTAssertEqual(decoded.items.map(\.state), rows.map { $0[1] as String })
         XCTAssertEqual(decoded.items.map(\.prerequisites), rows.map { Estate.strings($0[2]) })
         XCTAssertEqual(decoded.items.map(\.commands), rows.map { Estate.strings($0[3]) })
-        XCTAssertEqual(decoded.items.filter { $0.state == "in_progress" }.count, 3, "the demo starts three items")
+        XCTAssertEqual(decoded.items.filter { $0.state == "in_progress" }.count, rows.filter { ($0[1] as String) == "in_progress" }.count)
+        XCTAssertGreaterThan(decoded.items.filter { $0.state == "in_progress" }.count, 0, "the demo starts items")
         // Encoding what was decoded gives the same text: nothing is lost or made up on the way.
         XCTAssertEqual(try StructuredOutput.json(decoded), json)
     }
@@ -68,7 +69,9 @@ final class PlanDocumentTests: XCTestCase {
         let database = try demo()
         let document = try PlanDocument.load(database)
         let yaml = try StructuredOutput.yaml(document)
-        let parsed = try XCTUnwrap(try ManifestText.objects(yaml).first)
+        // Read under a wrapper key: the manifest reader would expand a top-level `items` as a Kubernetes List.
+        let wrapped = "plan:\n" + yaml.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+        let parsed = try XCTUnwrap(try ManifestText.objects(wrapped).first?["plan"])
         XCTAssertEqual(parsed["items"]?.items.compactMap { $0["key"]?.string }, document.items.map(\.key))
         XCTAssertEqual(parsed["format"]?.int, 1)
         // Types survive: numbers and booleans plain, strings quoted (a name like "true" stays a string).
@@ -87,7 +90,8 @@ final class PlanDocumentTests: XCTestCase {
         XCTAssertTrue(json.allSatisfy { $0["prerequisites"] is [String] }, "prerequisites are arrays")
         XCTAssertTrue(json.allSatisfy { $0["id"] is Int })
         let started = json.filter { ($0["state"] as? String) == "in_progress" }
-        XCTAssertEqual(started.compactMap { $0["owner"] as? String }, ["bob", "bob", "bob"], "the owner is who changed it last")
+        XCTAssertFalse(started.isEmpty)
+        XCTAssertEqual(started.compactMap { $0["owner"] as? String }, started.map { _ in "bob" }, "the owner is who changed it last")
         XCTAssertTrue(json.contains { $0["owner"] is NSNull && $0["changed"] is NSNull }, "an untouched item has no owner yet")
 
         let blocked = try CutoverListing.load(database, filter: .init(state: .blocked))

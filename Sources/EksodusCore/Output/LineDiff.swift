@@ -16,10 +16,11 @@ public enum LineDiff {
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
                 out.append(" " + a[i]); i += 1; j += 1
-            } else if j < b.count, i == a.count || lengths[i][j + 1] >= lengths[i + 1][j] {
-                out.append("+" + b[j]); j += 1
-            } else {
+            } else if i < a.count, j == b.count || lengths[i + 1][j] >= lengths[i][j + 1] {
+                // Removals before additions, as diff -u prints a changed line.
                 out.append("-" + a[i]); i += 1
+            } else {
+                out.append("+" + b[j]); j += 1
             }
         }
         // A trailing empty line on both sides (texts ending in a newline) is no difference worth a line.
