@@ -101,6 +101,9 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         if options.plans, plan != nil { throw ValidationError("--plan selects a stored plan to show; to plan, name it with --name") }
+        if options.plans, options.targetVersion == nil || options.region == nil || options.accountID == nil {
+            throw ValidationError("to plan, give --target-version, --region and --account-id (without them, eksodus plan shows the stored plan)")
+        }
         if !options.plans, eksctl != nil { throw ValidationError("--eksctl needs a plan made now: give --target-version, --region and --account-id") }
     }
 

@@ -25,7 +25,8 @@ final class CommandLineTests: XCTestCase {
         process.executableURL = try binary()
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        if let environment { process.environment = environment }
+        // The caller's $EKSODUS_DB would point every run at another inventory.
+        process.environment = environment ?? ProcessInfo.processInfo.environment.filter { $0.key != "EKSODUS_DB" && $0.key != "EKSODUS_ACTOR" }
         let out = folder.appendingPathComponent(".stdout-\(UUID().uuidString)"), err = folder.appendingPathComponent(".stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)

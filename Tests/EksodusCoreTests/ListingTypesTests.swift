@@ -35,6 +35,9 @@ final class ListingTypesTests: XCTestCase {
         XCTAssertEqual(TableRenderer.csv(table).split(separator: "\r\n").dropFirst().first.map(String.init),
                        "data-0,true,10737418240,ReadWriteOnce ReadOnlyMany,sha256:abc")
         XCTAssertEqual(TableRenderer.json(Table(columns: ["a"])), "[]\n")
+        // Invisible separators are escaped, as JSONWriter does (libyaml reads eksodus's JSON back).
+        XCTAssertEqual(TableRenderer.json(Table(columns: ["a"], rows: [[.text("x\u{2028}y\u{FEFF}\u{85}")]])), "[\n  {\"a\": \"x\\u2028y\\ufeff\\u0085\"}\n]\n")
+        XCTAssertTrue(try StructuredOutput.json(["k": "a\u{2029}b"]).contains("a\\u2029b"))
     }
 
     func testInventoryListingsOfTheSampleUseKubernetesForms() throws {

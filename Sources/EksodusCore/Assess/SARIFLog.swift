@@ -153,6 +153,6 @@ public struct SARIFLog: Encodable {
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return ((try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}") + "\n"
+        return ((try? JSONInvisibles.escaped(String(decoding: encoder.encode(self), as: UTF8.self))) ?? "{}") + "\n"
     }
 }

@@ -21,7 +21,7 @@ public enum StructuredOutput {
     }
 
     public static func json<Value: Encodable>(_ value: Value) throws -> String {
-        String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
+        JSONInvisibles.escaped(String(decoding: try encoder().encode(value), as: UTF8.self)) + "\n"
     }
 
     public static func yaml<Value: Encodable>(_ value: Value) throws -> String {

@@ -112,7 +112,7 @@ public enum TableRenderer {
 
     private static func encoded<Value: Encodable>(_ value: Value, _ encoder: JSONEncoder) -> String {
         // Strings, numbers and arrays of strings always encode.
-        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+        (try? JSONInvisibles.escaped(String(decoding: encoder.encode(value), as: UTF8.self))) ?? "null"
     }
 
     private struct JSONCell: Encodable {
