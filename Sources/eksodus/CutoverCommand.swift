@@ -55,7 +55,7 @@ struct CutoverStatusCommand: ParsableCommand {
         switch output {
         case .table: print(status.text, terminator: "")
         case .json: print(status.json, terminator: "")
-        case .yaml: print(try StructuredOutput.yaml(json: status.json), terminator: "")
+        case .yaml: print(try StructuredOutput.yaml(status.document), terminator: "")
         }
     }
 }

@@ -110,6 +110,20 @@ final class PlanDocumentTests: XCTestCase {
         XCTAssertTrue(TableRenderer.text(listing.table, wide: true).contains("TITLE"))
     }
 
+    func testCutoverStatusJSONCountsEveryStateOfEveryGroup() throws {
+        let database = try demo()
+        let status = try CutoverStatus.load(database)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(status.json.utf8)) as? [String: Any])
+        XCTAssertEqual(object["plan"] as? String, "demo")
+        let phases = try XCTUnwrap(object["phases"] as? [[String: Any]])
+        XCTAssertEqual(phases.compactMap { $0["group"] as? String }, ["assessment", "plan", "cutover"])
+        let total = phases.reduce(0) { sum, phase in sum + ItemState.allCases.reduce(0) { $0 + ((phase[$1.rawValue] as? Int) ?? 0) } }
+        XCTAssertEqual(total, try count(database, "SELECT count(*) FROM plan_item WHERE obsolete = 0"))
+        let blocked = try XCTUnwrap(object["blocked"] as? [[String: Any]])
+        XCTAssertEqual(blocked.compactMap { $0["key"] as? String }, ["plan:cluster:prod"])
+        XCTAssertTrue((object["next"] as? [[String: Any]])?.allSatisfy { $0["note"] is NSNull || $0["note"] is String } ?? false)
+    }
+
     func testCutoverShowJSONHasTheItemItsPrerequisitesAndHistory() throws {
         let database = try demo()
         let detail = try ItemDetail.load(database, handle: "plan:cluster:prod")

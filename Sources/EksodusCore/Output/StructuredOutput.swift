@@ -29,11 +29,6 @@ public enum StructuredOutput {
         return try YAMLEmitter.emit(tree.yaml)
     }
 
-    /// YAML of a JSON text some older code wrote by hand (`cutover status`).
-    public static func yaml(json text: String) throws -> String {
-        try YAMLEmitter.emit(try decoder().decode(JSONValue.self, from: Data(text.utf8)).yaml)
-    }
-
     public static func render<Value: Encodable>(_ value: Value, as format: Format) throws -> String {
         switch format {
         case .json: return try json(value)
