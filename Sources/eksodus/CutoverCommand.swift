@@ -95,17 +95,22 @@ struct CutoverNextCommand: ParsableCommand {
         commandName: "next", abstract: "The items whose prerequisites are all done, in plan order.",
         discussion: """
         Examples:
-          eksodus cutover next
+          eksodus cutover next --cluster staging --wave 1
           eksodus cutover next -o json | jq -r '.[].key'
         """
     )
 
+    @Option(help: "Only this wave (waves are numbered per cluster: combine with --cluster).") var wave: Int?
+    @Option(help: "Only this cluster.") var cluster: String?
+    @Option(help: "Only this phase.") var phase: PlanItem.Phase?
     @Option(name: [.short, .customLong("output")], help: "How to print it.") var output: OutputFormat = .table
     @OptionGroup var selection: PlanSelection
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let status = try CutoverStatus.load(try database.openReadOnly(), plan: selection.plan)
+        let db = try database.openReadOnly()
+        try ClusterScope.require(cluster, in: db)
+        let status = try CutoverStatus.load(db, plan: selection.plan, filter: .init(wave: wave, cluster: cluster, phase: phase?.rawValue))
         let table = Table(columns: ["id", "key", "phase", "wave", "title"], rows: status.next.map { item in
             [.integer(Int(item.id)), .text(item.key), .text(item.phase), item.wave.map { .integer($0) } ?? .null, .text(item.title)]
         })

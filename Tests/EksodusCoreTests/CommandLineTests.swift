@@ -80,7 +80,7 @@ final class CommandLineTests: XCTestCase {
     func testAnUnknownClusterOrPlanIsAnErrorEverywhere() throws {
         let folder = try demoFolder()
         let commands: [[String]] = [
-            ["inventory", "workloads", "--cluster", "prdo"], ["cutover", "status", "--cluster", "prdo"], ["cutover", "list", "--cluster", "prdo"],
+            ["inventory", "workloads", "--cluster", "prdo"], ["cutover", "status", "--cluster", "prdo"], ["cutover", "list", "--cluster", "prdo"], ["cutover", "next", "--cluster", "prdo"],
             ["report", "plan", "--cluster", "prdo", "--out", "r1"], ["assess", "--target-version", "1.33", "--cluster", "prdo"],
             ["convert", "--cluster", "prdo", "--out", "c1"], ["plan", "--cluster", "prdo", "--target-version", "1.33", "--region", "eu-west-1", "--account-id", "123456789012"],
             ["cutover", "list", "--plan", "nope"], ["cutover", "status", "--plan", "nope"], ["cutover", "next", "--plan", "nope"], ["plan", "--plan", "nope", "-o", "json"],
