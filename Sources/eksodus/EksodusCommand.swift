@@ -12,33 +12,42 @@ struct EksodusCommand: ParsableCommand {
         commandName: "eksodus",
         abstract: "Plan and track the move of Kubernetes clusters to Amazon EKS, offline, from what they export.",
         discussion: """
-        Phase one: import, inventory, assess (checks, explain). Phase two: plan, images, convert, report. Phase three: cutover.
-        Every listing takes -o table|wide|json|yaml|csv; documents (plan, cutover show, cutover status) take -o table|json|yaml.
-        Data goes to standard output; errors, warnings and progress to standard error. Progress is drawn only on a terminal
-        and never with --quiet.
+        Phase one: import, inventory, assess (checks, explain). Phase two: plan,
+        images, convert, report. Phase three: cutover.
+        Listings take -o table|wide|json|yaml|csv; documents (plan, cutover show,
+        cutover status) take -o table|json|yaml. Data goes to standard output;
+        errors, warnings and progress to standard error. Progress is drawn only
+        on a terminal, and never with --quiet.
 
         Exit codes:
           0   success
-          1   an error: bad input (file:line), unknown --cluster or --plan, a refused cutover change, a failed write
-          2   assess --fail-on warning: warnings (and no blocker) outside the system namespaces
-          3   assess --fail-on blocker|warning: blockers outside the system namespaces
-          64  usage: unknown command or option, a missing or invalid value (the message names it)
+          1   an error: bad input (file:line), unknown --cluster or --plan,
+              a refused cutover change, a failed write
+          2   assess --fail-on warning: warnings (no blocker) outside the
+              system namespaces
+          3   assess --fail-on blocker|warning: blockers outside the system
+              namespaces
+          64  usage: unknown command or option, a missing or invalid value
 
         Environment:
-          EKSODUS_DB          the inventory file when --db is not given (default ./eksodus.db; read-only commands never create it)
-          EKSODUS_ACTOR       who cutover changes are recorded as when --by is not given (default: $USER, $LOGNAME, the OS user)
-          EKSODUS_LOCK_WAIT   seconds a write waits for another process's write (default 600)
+          EKSODUS_DB         the inventory when --db is not given (default
+                             ./eksodus.db; read-only commands never create it)
+          EKSODUS_ACTOR      who cutover changes are recorded as when --by is
+                             not given (default: $USER, $LOGNAME, the OS user)
+          EKSODUS_LOCK_WAIT  seconds a write waits for another's (default 600)
 
         Shell completion:
-          eksodus --generate-completion-script bash > /etc/bash_completion.d/eksodus
+          eksodus --generate-completion-script bash > ~/.eksodus.bash
           eksodus --generate-completion-script zsh > "${fpath[1]}/_eksodus"
-          eksodus --generate-completion-script fish > ~/.config/fish/completions/eksodus.fish
+          eksodus --generate-completion-script fish \
+            > ~/.config/fish/completions/eksodus.fish
 
         Examples:
           eksodus demo
-          eksodus import exports/prod --cluster prod --environment prod --kubernetes-version 1.24
+          eksodus import exports/prod/ --cluster prod --environment prod
           eksodus assess --target-version 1.35 --fail-on blocker
-          eksodus plan --target-version 1.35 --region eu-west-1 --account-id 123456789012
+          eksodus plan --target-version 1.35 --region eu-west-1 \
+            --account-id 123456789012
           eksodus cutover list --state pending -o json
         """,
         version: "0.1.0",

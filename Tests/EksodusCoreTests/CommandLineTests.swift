@@ -154,7 +154,7 @@ final class CommandLineTests: XCTestCase {
     func testHelpListsAcceptedValuesExitCodesAndExamples() throws {
         let folder = try temporaryFolder(self)
         let root = try eksodus(["--help"], in: folder)
-        for text in ["Exit codes:", "64  usage", "EKSODUS_ACTOR", "EKSODUS_DB", "--generate-completion-script bash"] {
+        for text in ["Exit codes:", "64  usage", "EKSODUS_ACTOR", "EKSODUS_DB", "EKSODUS_LOCK_WAIT", "--generate-completion-script bash"] {
             XCTAssertTrue(root.stdout.contains(text), text)
         }
         // Help wraps its lines: compare with the whitespace folded.
