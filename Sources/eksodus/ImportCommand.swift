@@ -17,6 +17,12 @@ struct ImportCommand: ParsableCommand {
         `kubectl top pods -A --no-headers` saved to a file named on the command line (e.g. top.txt), and metrics.k8s.io PodMetrics
         lists, record measured pod usage for sizing. Of the kubectl.kubernetes.io/last-applied-configuration annotation only its
         apiVersion (the version the team's manifests are written in) is kept.
+        On a terminal, a progress line on standard error shows the file being read (MB read of its size), files done of all,
+        objects per second and the time left; nothing is drawn when standard error is piped, or with --quiet.
+
+        Examples:
+          eksodus import exports/prod/ --cluster prod --environment prod --kubernetes-version 1.24
+          kubectl get deploy,sts,svc,ing,pvc,cm -A -o yaml | eksodus import - --cluster staging
         """
     )
 
@@ -38,25 +44,29 @@ struct ImportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Files parsed at once (default: one per core).")
     var jobs: Int = 0
 
-    @Flag(name: [.short, .long], help: "No progress on standard error.")
+    @Flag(name: [.short, .long], help: "No progress line and no warnings on standard error (progress is drawn only on a terminal).")
     var quiet = false
 
     @OptionGroup var database: DatabaseOptions
 
-    @Sendable static func showProgress(_ progress: ImportProgress) {
-        let megabytes = Double(progress.bytes) / 1_048_576
-        let line = "\r  files \(progress.filesDone)/\(progress.filesTotal)  objects \(progress.objects)  " + String(format: "%.1f MB", megabytes)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
     func run() throws {
         let db = try database.open()
-        let showProgress = !quiet && isatty(2) == 1
-        let importer = Importer(database: db, workers: jobs, progress: showProgress ? Self.showProgress : nil)
+        let terminal = TerminalProgress.onTerminal(quiet: quiet)
+        var report: (@Sendable (ImportProgress) -> Void)?
+        if let terminal {
+            report = { progress in terminal.draw { TerminalProgress.line(progress) } }
+        }
+        let importer = Importer(database: db, workers: jobs, progress: report)
         let request = ImportRequest(paths: paths, cluster: cluster, environment: environment,
                                     kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace)
-        let summary = try importer.run(request)
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let summary: ImportSummary
+        do {
+            summary = try importer.run(request)
+        } catch {
+            terminal?.finish()
+            throw error
+        }
+        terminal?.finish()
         if !quiet {
             for notice in summary.notices { printError("warning: \(notice)") }
             for warning in summary.warnings { printError("warning: \(warning)") }

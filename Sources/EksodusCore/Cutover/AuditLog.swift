@@ -16,7 +16,7 @@ public enum AuditLog {
                 WHERE e.plan_id = ? AND (?2 IS NULL OR e.at >= ?2) AND (?3 IS NULL OR e.item_id = ?3) ORDER BY e.id
                 """, arguments: [planID, since, itemID]) {
                 table.rows.append([.integer(row[0]), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4]), .text(row[5]), .text(row[6]),
-                                   .text((row[7] as Bool) ? "yes" : "no"), (row[8] as String?).map { .text($0) } ?? .null])
+                                   .bool(row[7]), (row[8] as String?).map { .text($0) } ?? .null])
             }
             return table
         }

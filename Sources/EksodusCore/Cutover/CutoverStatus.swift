@@ -99,30 +99,55 @@ public struct CutoverStatus: Sendable {
         return text
     }
 
+    /// `cutover status -o json|yaml`: `plan`, `percent`, `phases`, `waves` and `workloads` (each `group`, a count per state —
+    /// `pending`, `in_progress`, `done`, `blocked`, `skipped` — and `percent`), `blocked` and `next` (each `id`, `key`,
+    /// `title`, `state`, `note`).
+    public struct Document: Encodable, Sendable {
+        struct Group: Encodable {
+            var progress: Progress
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: DynamicKey.self)
+                try container.encode(progress.group, forKey: DynamicKey("group"))
+                for state in ItemState.allCases { try container.encode(progress.counts[state] ?? 0, forKey: DynamicKey(state.rawValue)) }
+                try container.encode(progress.percent, forKey: DynamicKey("percent"))
+            }
+        }
+
+        struct Entry: Encodable {
+            var item: CutoverTracker.Item
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: DynamicKey.self)
+                try container.encode(item.id, forKey: DynamicKey("id"))
+                try container.encode(item.key, forKey: DynamicKey("key"))
+                try container.encode(item.title, forKey: DynamicKey("title"))
+                try container.encode(item.state.rawValue, forKey: DynamicKey("state"))
+                try container.encode(item.note, forKey: DynamicKey("note"))
+            }
+        }
+
+        struct DynamicKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ string: String) { stringValue = string }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        var plan: String
+        var percent: Int
+        var phases: [Group]
+        var waves: [Group]
+        var workloads: [Group]
+        var blocked: [Entry]
+        var next: [Entry]
+    }
+
+    public var document: Document {
+        Document(plan: plan, percent: overall.percent, phases: phases.map(Document.Group.init), waves: waves.map(Document.Group.init),
+                 workloads: workloads.map(Document.Group.init), blocked: blocked.map(Document.Entry.init), next: next.map(Document.Entry.init))
+    }
+
     public var json: String {
-        func progressJSON(_ rows: [Progress]) -> String {
-            "[" + rows.map { row in
-                var out = "{\"group\": "
-                JSONWriter.writeString(row.group, to: &out)
-                out += ItemState.allCases.map { ", \"\($0.rawValue)\": \(row.counts[$0] ?? 0)" }.joined() + ", \"percent\": \(row.percent)}"
-                return out
-            }.joined(separator: ", ") + "]"
-        }
-        func itemsJSON(_ items: [CutoverTracker.Item]) -> String {
-            "[" + items.map { item in
-                var out = "{\"id\": \(item.id), \"key\": "
-                JSONWriter.writeString(item.key, to: &out)
-                out += ", \"title\": "
-                JSONWriter.writeString(item.title, to: &out)
-                out += ", \"state\": \"\(item.state.rawValue)\", \"note\": "
-                if let note = item.note { JSONWriter.writeString(note, to: &out) } else { out += "null" }
-                return out + "}"
-            }.joined(separator: ", ") + "]"
-        }
-        var out = "{\"plan\": "
-        JSONWriter.writeString(plan, to: &out)
-        out += ", \"percent\": \(overall.percent), \"phases\": \(progressJSON(phases)), \"waves\": \(progressJSON(waves)),"
-        out += " \"workloads\": \(progressJSON(workloads)), \"blocked\": \(itemsJSON(blocked)), \"next\": \(itemsJSON(next))}\n"
-        return out
+        (try? StructuredOutput.json(document)) ?? "{}\n"
     }
 }

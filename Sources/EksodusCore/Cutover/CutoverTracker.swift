@@ -149,9 +149,16 @@ public struct CutoverTracker {
         return changes
     }
 
-    /// The login name of whoever runs eksodus, for `--by`'s default.
+    /// Who is recorded when `--by` is not given: `$EKSODUS_ACTOR`, else the login name (`$USER`, `$LOGNAME`, then the
+    /// operating system's name for the user), else `unknown`. Empty values count as unset.
     public static var defaultActor: String {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["EKSODUS_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        actor(environment: ProcessInfo.processInfo.environment)
+    }
+
+    static func actor(environment: [String: String]) -> String {
+        for name in ["EKSODUS_ACTOR", "USER", "LOGNAME"] {
+            if let value = environment[name]?.trimmingWhitespace(), !value.isEmpty { return value }
+        }
+        return OSUser.name ?? "unknown"
     }
 }

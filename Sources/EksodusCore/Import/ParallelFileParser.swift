@@ -19,7 +19,8 @@ struct FileReading {
 }
 
 enum ParseMessage {
-    case objects([ParsedObject])
+    /// A batch of objects, and how far into its file (`index`) the reader had got.
+    case objects([ParsedObject], file: Int, bytesRead: Int)
     case clusterFacts(ClusterFactsReading)
     case fileDone(FileReading)
     case failed(Error)
@@ -104,14 +105,14 @@ final class ParallelFileParser: @unchecked Sendable {
             case .object(let extracted):
                 batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | position))
                 if batch.count == Self.batchSize {
-                    guard channel.put(.objects(batch)) else { throw Cancelled() }
+                    guard channel.put(.objects(batch, file: index, bytesRead: source.bytesRead)) else { throw Cancelled() }
                     batch.removeAll(keepingCapacity: true)
                 }
             case .notAnObject(let reason):
                 skipped.add(line: object.line, "not a Kubernetes object (\(reason))")
             }
         }
-        if !batch.isEmpty, !channel.put(.objects(batch)) { throw Cancelled() }
+        if !batch.isEmpty, !channel.put(.objects(batch, file: index, bytesRead: source.bytesRead)) { throw Cancelled() }
         if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }
         skipped.merge(stream.counts.nonObjectDocuments)
         let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
