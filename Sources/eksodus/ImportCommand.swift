@@ -12,6 +12,15 @@ struct ImportCommand: ParsableCommand {
         An object read twice (same kind, namespace and name) is kept as last read, with a warning naming both places.
         Accepts multi-document YAML, JSON, `kind: List` and typed lists as written by `kubectl get -A -o yaml|json`,
         `helm template` output and Crane export folders. One import is one transaction: on any error the inventory is unchanged.
+
+        Importing a cluster again merges: objects read now are added or replace their earlier reading (same kind, namespace
+        and name), and nothing is removed, so objects deleted from the cluster since stay in the inventory. With --replace the
+        cluster's inventory becomes exactly this export: objects it does not hold are removed with their workloads, volumes
+        and unused images, in the same transaction, and checklist items of workloads that are gone become obsolete (the
+        cutover commands skip them, `cutover status` counts them apart, `cutover log` keeps their history).
+        Objects without ownerReferences (older exports, OpenShift lists) fold into the controller their labels and
+        annotations name (created-by, pod-template-hash, StatefulSet pod names, job-name, deployment-config.name) when that
+        controller is in the same namespace; OpenShift deployer and build pods are not workloads.
         """
     )
 
@@ -29,6 +38,9 @@ struct ImportCommand: ParsableCommand {
 
     @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace of namespaced objects that name none.")
     var defaultNamespace = "default"
+
+    @Flag(help: "Make the cluster's inventory exactly this export: remove what it no longer holds, mark vanished workloads' checklist items obsolete.")
+    var replace = false
 
     @Option(name: [.short, .long], help: "Files parsed at once (default: one per core).")
     var jobs: Int = 0
@@ -49,7 +61,7 @@ struct ImportCommand: ParsableCommand {
         let showProgress = !quiet && isatty(2) == 1
         let importer = Importer(database: db, workers: jobs, progress: showProgress ? Self.showProgress : nil)
         let request = ImportRequest(paths: paths, cluster: cluster, environment: environment,
-                                    kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace)
+                                    kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace, replace: replace)
         let summary = try importer.run(request)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if !quiet {
