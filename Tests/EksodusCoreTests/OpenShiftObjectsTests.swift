@@ -105,7 +105,8 @@ final class OpenShiftObjectsTests: XCTestCase {
         // Read before and after the template: the live object is kept either way.
         for files in [["a-live.yaml": live, "b-template.yaml": Self.template], ["a-template.yaml": Self.template, "b-live.yaml": live]] {
             let database = try AppDatabase.inMemory()
-            try importPaths([try writeManifests(files, test: self).path], cluster: "ocp", into: database)
+            let summary = try importPaths([try writeManifests(files, test: self).path], cluster: "ocp", into: database)
+            XCTAssertTrue(summary.warnings.contains { $0.contains("Deployment apps/web is defined twice") && $0.hasSuffix("not the Template's copy") }, "\(summary.warnings)")
             XCTAssertEqual(try count(database, "SELECT replicas FROM pod_spec p JOIN resource r ON r.id = p.resource_id WHERE r.name = 'web'"), 7, "\(files.keys.sorted())")
         }
     }

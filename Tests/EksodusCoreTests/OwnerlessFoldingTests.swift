@@ -115,6 +115,8 @@ final class OwnerlessFoldingTests: XCTestCase {
         XCTAssertEqual(owners("Pod", "migrate-abcde", labels: ["job-name": "migrate", "controller-uid": "1"]), ["Job/migrate"])
         XCTAssertEqual(owners("Pod", "db-12", labels: ["statefulset.kubernetes.io/pod-name": "db-12", "controller-revision-hash": "db-1"]), ["StatefulSet/db"])
         XCTAssertEqual(owners("Pod", "db-x", labels: ["statefulset.kubernetes.io/pod-name": "db-x", "controller-revision-hash": "db-1"]), [])
+        XCTAssertEqual(owners("Job", "backup-29012345", annotations: ["batch.kubernetes.io/cronjob-scheduled-timestamp": "2026-12-01T03:00:00Z"]), ["CronJob/backup"])
+        XCTAssertEqual(owners("Job", "backup-29012345"), [], "a name alone is no mark")
         XCTAssertEqual(owners("ReplicationController", "api-3", annotations: ["openshift.io/deployment-config.name": "api"]), ["DeploymentConfig/api"])
         XCTAssertEqual(owners("Pod", "api-3-deploy", annotations: ["openshift.io/deployer-pod-for.name": "api-3"]), ["machinery"])
         XCTAssertEqual(owners("Pod", "app-1-build", annotations: ["openshift.io/build.name": "app-1"]), ["machinery"])

@@ -49,6 +49,12 @@ enum OwnerHints {
             if let hash = labels["pod-template-hash"], !hash.isEmpty, name.hasSuffix("-\(hash)") {
                 candidates.append(Candidate(kind: "Deployment", name: String(name.dropLast(hash.count + 1))))
             }
+        case "Job":
+            // The CronJob controller names its Jobs `<cronjob>-<scheduled minute>` and, since Kubernetes 1.28, stamps the schedule
+            // on them (KEP-4026, batch.kubernetes.io/cronjob-scheduled-timestamp).
+            if annotations["batch.kubernetes.io/cronjob-scheduled-timestamp"] != nil, let cronJob = strippingOrdinal(name) {
+                candidates.append(Candidate(kind: "CronJob", name: cronJob))
+            }
         case "ReplicationController":
             if let config = annotations["openshift.io/deployment-config.name"] ?? labels["openshift.io/deployment-config.name"] {
                 candidates.append(Candidate(kind: "DeploymentConfig", name: config))
@@ -59,7 +65,7 @@ enum OwnerHints {
         return .owners(candidates.filter { !$0.name.isEmpty && !($0.kind == kind && $0.name == name) })
     }
 
-    /// `mysql-2` → `mysql`: a StatefulSet's Pods are its name, a dash and an ordinal.
+    /// `mysql-2` → `mysql`: a StatefulSet's Pods are its name, a dash and an ordinal (a CronJob's Jobs, a dash and a number).
     static func strippingOrdinal(_ name: String) -> String? {
         guard let dash = name.lastIndex(of: "-"), dash != name.startIndex else { return nil }
         let ordinal = name[name.index(after: dash)...]

@@ -75,7 +75,7 @@ enum WorkloadFolder {
         var machinery: [Int64] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT f.id, f.kind, f.name, f.namespace, r.labels, r.annotations FROM fold_object f JOIN resource r ON r.id = f.id
-            WHERE f.owner_kind IS NULL AND (f.kind IN ('Pod', 'ReplicaSet', 'ReplicationController') OR instr(r.annotations, 'kubernetes.io/created-by') > 0)
+            WHERE f.owner_kind IS NULL AND (f.kind IN ('Pod', 'ReplicaSet', 'ReplicationController', 'Job') OR instr(r.annotations, 'kubernetes.io/created-by') > 0)
             """)
         while let row = try rows.next() {
             let id: Int64 = row[0], namespace: String = row[3]
