@@ -12,6 +12,11 @@ struct ImportCommand: ParsableCommand {
         An object read twice (same kind, namespace and name) is kept as last read, with a warning naming both places.
         Accepts multi-document YAML, JSON, `kind: List` and typed lists as written by `kubectl get -A -o yaml|json`,
         `helm template` output and Crane export folders. One import is one transaction: on any error the inventory is unchanged.
+        Cluster facts: Nodes (`kubectl get nodes -o json`) keep their instance type, zone, capacity, architecture, OS, kubelet and
+        runtime versions; `kubectl version -o json` output sets the cluster's version unless --kubernetes-version is given;
+        `kubectl top pods -A --no-headers` saved to a file named on the command line (e.g. top.txt), and metrics.k8s.io PodMetrics
+        lists, record measured pod usage for sizing. Of the kubectl.kubernetes.io/last-applied-configuration annotation only its
+        apiVersion (the version the team's manifests are written in) is kept.
 
         Importing a cluster again merges: objects read now are added or replace their earlier reading (same kind, namespace
         and name), and nothing is removed, so objects deleted from the cluster since stay in the inventory. With --replace the
@@ -33,7 +38,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "dev, staging, prod or other.")
     var environment: String?
 
-    @Option(name: .customLong("kubernetes-version"), help: "The source cluster's Kubernetes version, e.g. 1.24.")
+    @Option(name: .customLong("kubernetes-version"), help: "The source cluster's Kubernetes version, e.g. 1.24 (default: from kubectl version -o json output among the paths).")
     var kubernetesVersion: String?
 
     @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace of namespaced objects that name none.")

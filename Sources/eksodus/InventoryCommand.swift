@@ -6,7 +6,7 @@ extension InventoryQuery.Listing: ExpressibleByArgument {}
 struct InventoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
-        abstract: "List what the inventory holds: clusters, workloads, images, volumes, services or ingresses."
+        abstract: "List what the inventory holds: clusters, workloads, images, volumes, services, ingresses or nodes."
     )
 
     @Argument(help: ArgumentHelp("What to list.", valueName: InventoryQuery.Listing.allCases.map(\.rawValue).joined(separator: "|")))

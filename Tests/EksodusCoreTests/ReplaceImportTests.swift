@@ -85,6 +85,15 @@ final class ReplaceImportTests: XCTestCase {
         XCTAssertEqual(try strings(database, "SELECT id || ' ' || kind || '/' || name FROM workload ORDER BY id"), before, "workload ids survive")
     }
 
+    func testReplaceDropsMeasuredUsageOfEarlierImports() throws {
+        let (database, reduced) = try plannedSockShop()
+        let top = try writeManifests(["top.txt": "sock-shop queue-master-6d8c5f9b7-abcde 5m 300Mi\n"], test: self)
+        try importPaths([top.appendingPathComponent("top.txt").path], cluster: "src", into: database)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM pod_usage"), 1)
+        _ = try replace(reduced, into: database)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM pod_usage"), 0)
+    }
+
     func testAFailedReplaceLeavesTheInventoryAsItWas() throws {
         let (database, reduced) = try plannedSockShop()
         try "kind: Deployment\nmetadata: {name: [unclosed\n".write(to: reduced.appendingPathComponent("zz-broken.yaml"), atomically: true, encoding: .utf8)

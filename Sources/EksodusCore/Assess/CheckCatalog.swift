@@ -2,7 +2,7 @@
 public enum CheckCatalog {
     public static let all: [any Check] = [
         RemovedAPIVersionCheck(), DeprecatedAPIVersionCheck(), PodSecurityPolicyCheck(), MissingCustomResourceDefinitionCheck(),
-        DefaultNamespaceCheck(), OpenShiftAPICheck(),
+        DefaultNamespaceCheck(), OpenShiftAPICheck(), AppliedAPIVersionCheck(),
         InTreeProvisionerCheck(), UnmappedStorageClassCheck(), ReadWriteManyClaimCheck(), NodeLocalDataCheck(), NetworkStorageCopyCheck(),
         EBSWithoutWaitForFirstConsumerCheck(), InTreeVolumeTypeCheck(), DatabaseWithoutClaimCheck(),
         NodePortServiceCheck(), ForeignLoadBalancerAnnotationCheck(), LoadBalancerWithoutAWSControllerCheck(), PinnedClusterIPCheck(),
@@ -14,6 +14,7 @@ public enum CheckCatalog {
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
         StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(),
         EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), OnPremisesDependencyCheck(),
+        DockershimRuntimeCheck(), WindowsNodeCheck(), KubeletVersionSkewCheck(),
     ]
 
     public static func check(id: String) -> (any Check)? {

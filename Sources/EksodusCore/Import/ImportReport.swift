@@ -9,6 +9,11 @@ public enum ImportReport {
         ]
         let kinds = summary.kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key.visibleLine)=\($0.value)" }
         if !kinds.isEmpty { lines.append("Kinds: " + kinds.joined(separator: " ")) }
+        var facts: [String] = []
+        if summary.nodes > 0 { facts.append("\(summary.nodes) node(s)") }
+        if summary.podsMeasured > 0 { facts.append("usage of \(summary.podsMeasured) pod(s)") }
+        if let version = summary.serverVersion { facts.append("server version \(version) (kubectl version)") }
+        if !facts.isEmpty { lines.append("Cluster facts: " + facts.joined(separator: ", ") + ".") }
         let skipped = summary.notices.reduce(0) { $0 + $1.skipped }
         if skipped > 0 { lines.append("Skipped \(skipped) document(s) that are not Kubernetes objects.") }
         if let replaced = summary.replacement {

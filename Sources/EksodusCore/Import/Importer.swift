@@ -58,6 +58,10 @@ public struct ImportSummary: Sendable {
     public var notices: [ImportNotice]
     /// What the import left out or resolved on its own: skipped special files, objects read twice.
     public var warnings: [String] = []
+    /// Cluster facts read: Nodes, pods with measured usage, and the server version of `kubectl version` output.
+    public var nodes = 0
+    public var podsMeasured = 0
+    public var serverVersion: String?
     /// What `--replace` removed and retired; nil for a merging import.
     public var replacement: InventoryReplacement.Outcome?
 }
@@ -113,6 +117,7 @@ public struct Importer {
                 """, arguments: [clusterID, startedAt, startedAt, JSONWriter.string(request.paths)])
             let importID = db.lastInsertedRowID
             var writer = try InventoryWriter(db: db, clusterID: clusterID, importID: importID)
+            var facts = try ClusterFactsWriter(db: db, clusterID: clusterID, importID: importID)
             let parser = ParallelFileParser(files: files, extractor: extractor, workers: workers)
             parser.start()
             var readings: [FileReading] = []
@@ -126,8 +131,12 @@ public struct Importer {
                         for parsed in batch {
                             objectsRead += 1
                             kinds[parsed.object.kind, default: 0] += 1
-                            try writer.write(parsed.object, file: parsed.file, order: parsed.order)
+                            if let id = try writer.write(parsed.object, file: parsed.file, order: parsed.order) {
+                                try facts.write(parsed.object, resourceID: id)
+                            }
                         }
+                    case .clusterFacts(let reading):
+                        try facts.write(reading)
                     case .fileDone(let reading):
                         readings.append(reading)
                     case .failed(let error):
@@ -170,14 +179,16 @@ public struct Importer {
                 WHERE id = ?
                 """, arguments: [Timestamp.string(request.now), "sha256:" + digest, files.count, totals.bytes, totals.documents,
                                  totals.objects, stored, JSONWriter.string(counts: kinds), importID])
-            var warnings = sources.warnings + writer.duplicates
+            var warnings = sources.warnings + writer.duplicates + (try facts.applyServerVersion(given: request.kubernetesVersion))
             if writer.duplicateCount > writer.duplicates.count {
                 warnings.append("\(writer.duplicateCount - writer.duplicates.count) more object(s) are defined twice; the later reading of each is kept")
             }
-            return ImportSummary(importID: importID, cluster: request.cluster, files: files.count, bytes: totals.bytes,
-                                 documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
-                                 workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings,
-                                 replacement: replacement)
+            var summary = ImportSummary(importID: importID, cluster: request.cluster, files: files.count, bytes: totals.bytes,
+                                        documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
+                                        workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
+            (summary.nodes, summary.podsMeasured, summary.serverVersion) = (facts.nodes, facts.podsMeasured, facts.serverVersions.last?.version)
+            summary.replacement = replacement
+            return summary
         }
     }
 

@@ -1,7 +1,8 @@
 import GRDB
 
 /// `eksodus import --replace`: the cluster's inventory becomes exactly this export. Objects the export no longer holds are
-/// removed (their facts, volumes and folded workloads with them, and images no cluster runs any more), in the import's
+/// removed (their facts, volumes, node facts and folded workloads with them, earlier pod usage readings, and images no
+/// cluster runs any more), in the import's
 /// transaction; checklist items of workloads that vanished are marked obsolete, with an event in the audit trail, so the
 /// cutover commands leave them alone while their history stays. A workload that comes back is revived by the next plan.
 ///
@@ -45,6 +46,8 @@ public struct InventoryReplacement {
     func removeStale(_ db: Database, importID: Int64, outcome: inout Outcome) throws {
         try db.execute(sql: "DELETE FROM resource WHERE cluster_id = ? AND import_id <> ?", arguments: [clusterID, importID])
         outcome.removedObjects = db.changesCount
+        // Measured pod usage (kubectl top, PodMetrics) is part of the export too: an earlier reading does not outlive it.
+        try db.execute(sql: "DELETE FROM pod_usage WHERE cluster_id = ? AND import_id <> ?", arguments: [clusterID, importID])
         try db.execute(sql: "DELETE FROM image WHERE NOT EXISTS (SELECT 1 FROM container c WHERE c.image_id = image.id)")
         outcome.removedImages = db.changesCount
     }

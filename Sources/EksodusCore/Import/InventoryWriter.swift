@@ -29,7 +29,8 @@ struct InventoryWriter {
     private let insertImage: FastStatement
 
     /// Facts tables keyed by resource, cleared before an object is written again.
-    private static let factTables = ["pod_spec", "container", "pod_volume", "volume", "storage_class", "service", "ingress", "config_key"]
+    private static let factTables = ["pod_spec", "container", "pod_volume", "volume", "storage_class", "service", "ingress", "config_key",
+                                     "applied_api_version", "node"]
 
     init(db: Database, clusterID: Int64, importID: Int64) throws {
         self.db = db
@@ -85,9 +86,10 @@ struct InventoryWriter {
         insertImage = try FastStatement(db, "INSERT INTO image (reference, registry, repository, tag, digest, normalized) VALUES (?, ?, ?, ?, ?, ?)")
     }
 
-    /// Writes one object, unless this import already holds a later reading of the same key.
-    mutating func write(_ object: ExtractedObject, file: String, order: Int64) throws {
-        guard let id = try upsertResource(object, file: file, order: order) else { return }
+    /// Writes one object, unless this import already holds a later reading of the same key; returns its id when written.
+    @discardableResult
+    mutating func write(_ object: ExtractedObject, file: String, order: Int64) throws -> Int64? {
+        guard let id = try upsertResource(object, file: file, order: order) else { return nil }
         if let spec = object.podSpec {
             let s = insertPodSpec
             s.bind(1, id); s.bind(2, spec.replicas); s.bind(3, spec.updateStrategy); s.bind(4, spec.serviceAccount)
@@ -148,6 +150,7 @@ struct InventoryWriter {
             insertConfigKey.bind(1, id); insertConfigKey.bind(2, key)
             try insertConfigKey.run()
         }
+        return id
     }
 
     /// Binds the columns shared by insert and update, in `resourceColumns` order.

@@ -60,6 +60,12 @@ public enum ManifestSources {
         return walker.expansion
     }
 
+    /// Whether a file name ends in .yaml, .yml or .json (any case).
+    static func hasManifestExtension(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return false }
+        return extensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
     private struct Walker {
         var expansion = Expansion()
         var visitedFolders: Set<FileIdentity.ID> = []
@@ -98,10 +104,6 @@ public enum ManifestSources {
             return manifests
         }
 
-        private func hasManifestExtension(_ name: String) -> Bool {
-            guard let dot = name.lastIndex(of: ".") else { return false }
-            return extensions.contains(name[name.index(after: dot)...].lowercased())
-        }
     }
 }
 

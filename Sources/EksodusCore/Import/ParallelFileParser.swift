@@ -20,6 +20,7 @@ struct FileReading {
 
 enum ParseMessage {
     case objects([ParsedObject])
+    case clusterFacts(ClusterFactsReading)
     case fileDone(FileReading)
     case failed(Error)
 }
@@ -85,6 +86,7 @@ final class ParallelFileParser: @unchecked Sendable {
         let file = files[index]
         let isStandardInput = file == ManifestSources.standardInput
         let name = isStandardInput ? "<stdin>" : file
+        if !isStandardInput, !ManifestSources.hasManifestExtension(file), try parseTopOutput(index, file: file) { return }
         let source = isStandardInput
             ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: SHA256())
             : try ByteSource.open(path: file, hasher: SHA256())
@@ -96,6 +98,7 @@ final class ParallelFileParser: @unchecked Sendable {
         // The first Pod of each controller keeps its facts (for an owner missing from the export); its replicas need not.
         var replicaOwners: Set<String> = []
         var templateNotes = SampledNotices()
+        var facts = ClusterFactsReading(file: name)
         func take(_ node: ManifestNode, line: Int, order: Int64) throws {
             var podFacts = true
             if let owner = ObjectExtractor.replicaOwnerKey(node) { podFacts = replicaOwners.insert(owner).inserted }
@@ -112,6 +115,7 @@ final class ParallelFileParser: @unchecked Sendable {
         }
         try stream.read { object in
             position += 1
+            if readsClusterFact(object, into: &facts) { return }
             try take(object.node, line: object.line, order: Int64(index) << 32 | position)
             guard TemplateExpansion.isTemplate(object.node) else { return }
             let expansion = TemplateExpansion.expand(object.node, defaultNamespace: extractor.defaultNamespace)
@@ -123,6 +127,7 @@ final class ParallelFileParser: @unchecked Sendable {
             }
         }
         if !batch.isEmpty, !channel.put(.objects(batch)) { throw Cancelled() }
+        if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }
         skipped.merge(stream.counts.nonObjectDocuments)
         let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
             + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
@@ -130,5 +135,33 @@ final class ParallelFileParser: @unchecked Sendable {
         let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
         let reading = FileReading(index: index, bytes: source.bytesRead, documents: stream.counts.documents, digest: digest, notices: notices)
         guard channel.put(.fileDone(reading)) else { throw Cancelled() }
+    }
+
+    /// A document that is kubectl's version output or a PodMetrics object goes to `facts` instead of the inventory.
+    private func readsClusterFact(_ object: ManifestStreamReader.Object, into facts: inout ClusterFactsReading) -> Bool {
+        if let version = KubectlVersionOutput.serverVersion(object.node) {
+            facts.serverVersion = (version, object.line)
+            return true
+        }
+        if let usage = PodUsage.podMetrics(object.node, line: object.line, defaultNamespace: extractor.defaultNamespace) {
+            facts.usage.append(usage)
+            return true
+        }
+        return false
+    }
+
+    /// A file named on the command line without a manifest extension (`top.txt`) may be `kubectl top pods` output.
+    /// Only a regular file is looked into: the first bytes of a FIFO, once read, would be lost to the YAML reader.
+    private func parseTopOutput(_ index: Int, file: String) throws -> Bool {
+        guard FileIdentity(path: file)?.type == .regular,
+              let top = try TopPodsText.read(path: file, file: file, defaultNamespace: extractor.defaultNamespace) else { return false }
+        var facts = ClusterFactsReading(file: file)
+        facts.usage = top.usage
+        var hasher = SHA256()
+        hasher.update(data: top.bytes)
+        if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }
+        let reading = FileReading(index: index, bytes: top.bytes.count, documents: 1, digest: Array(hasher.finalize()), notices: [])
+        guard channel.put(.fileDone(reading)) else { throw Cancelled() }
+        return true
     }
 }

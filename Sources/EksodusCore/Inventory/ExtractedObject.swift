@@ -126,4 +126,7 @@ struct ExtractedObject {
     var service: Service?
     var ingress: Ingress?
     var configKeys: [String] = []
+    /// The `apiVersion` of the last-applied-configuration annotation (the team's manifest), when it has one.
+    var appliedAPIVersion: String?
+    var node: Node?
 }

@@ -3,7 +3,7 @@ import GRDB
 /// The `eksodus inventory` listings, each a sorted table filtered by cluster and namespace.
 public struct InventoryQuery {
     public enum Listing: String, CaseIterable, Sendable {
-        case clusters, workloads, images, volumes, services, ingresses, templates
+        case clusters, workloads, images, volumes, services, ingresses, nodes, templates
     }
 
     public var cluster: String?
@@ -23,13 +23,14 @@ public struct InventoryQuery {
             case .volumes: return try volumes(db)
             case .services: return try services(db)
             case .ingresses: return try ingresses(db)
+            case .nodes: return try nodes(db)
             case .templates: return try templates(db)
             }
         }
     }
 
     /// `AND` clauses for the cluster and namespace filters, on tables aliased `c` (cluster) and `nsTable`.
-    private func filter(namespaceColumn: String?) -> (sql: String, arguments: StatementArguments) {
+    func filter(namespaceColumn: String?) -> (sql: String, arguments: StatementArguments) {
         var sql = ""
         var arguments: StatementArguments = []
         if let cluster {
@@ -43,7 +44,7 @@ public struct InventoryQuery {
         return (sql, arguments)
     }
 
-    private func run(_ db: Database, columns: [String], sql: String, arguments: StatementArguments) throws -> Table {
+    func run(_ db: Database, columns: [String], sql: String, arguments: StatementArguments) throws -> Table {
         var table = Table(columns: columns)
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             table.rows.append((0..<columns.count).map { index in
