@@ -111,6 +111,24 @@ final class OpenShiftObjectsTests: XCTestCase {
         }
     }
 
+    func testAParameterReferencedThousandsOfTimesCannotBlowUpTheImport() throws {
+        let value = String(repeating: "x", count: 64 << 10)
+        let references = Array(repeating: "\"${BIG}\"", count: 1_000).joined(separator: ", ")
+        let template = """
+            apiVersion: template.openshift.io/v1
+            kind: Template
+            metadata: {name: bomb, namespace: apps}
+            parameters: [{name: BIG, value: \(value)}]
+            objects:
+            - {apiVersion: v1, kind: ConfigMap, metadata: {name: small}, data: {a: "${BIG}"}}
+            - {apiVersion: v1, kind: ConfigMap, metadata: {name: huge}, data: {list: [\(references)]}}
+            """
+        let database = try AppDatabase.inMemory()
+        let summary = try importPaths([try writeManifests(["bomb.yaml": template], test: self).path], cluster: "ocp", into: database)
+        XCTAssertEqual(try strings(database, "SELECT name FROM resource WHERE kind = 'ConfigMap'"), ["small"])
+        XCTAssertTrue(summary.notices.contains { $0.message.contains("more than \(TemplateExpansion.maxAddedBytes >> 20) MiB") }, "\(summary.notices)")
+    }
+
     func testSubstitutionIsOnePassAndKeepsTypes() {
         let values = ["A": "${B}", "B": "b", "N": "42"]
         XCTAssertEqual(TemplateExpansion.replacingReferences(in: "x-${A}-${B}-${{N}}-${C}", values), "x-${B}-b-42-${C}")

@@ -9,6 +9,9 @@
 /// namespace and `labels:` where it names none.
 enum TemplateExpansion {
     static let annotation = "eksodus.io/from-template"
+    /// What substitution may add to one template: a long value referenced many times would otherwise turn a small file
+    /// into gigabytes (as YAML aliases would, see `AliasBudget`).
+    static let maxAddedBytes = 32 << 20
 
     struct Expansion {
         var objects: [ManifestNode] = []
@@ -44,6 +47,7 @@ enum TemplateExpansion {
             }
         }
         let labels = template["labels"]?.entries ?? []
+        var budget = maxAddedBytes
         for object in template["objects"]?.items ?? [] where object.isMapping {
             var metadata = object["metadata"] ?? .mapping([])
             if metadata["namespace"] == nil { metadata = metadata.replacing("namespace", with: .scalar(namespace, plain: false)) }
@@ -53,23 +57,32 @@ enum TemplateExpansion {
             let marks = (metadata["annotations"]?.entries ?? []).filter { $0.key != annotation }
                 + [(annotation, ManifestNode.scalar("\(namespace)/\(name)", plain: false))]
             metadata = metadata.replacing("annotations", with: .mapping(marks))
-            expansion.objects.append(substituted(object, values).replacing("metadata", with: substituted(metadata, values)))
+            let expanded = substituted(object, values, budget: &budget).replacing("metadata", with: substituted(metadata, values, budget: &budget))
+            guard budget >= 0 else {
+                expansion.notes.append("Template \(name.visibleLine): expanding its parameters would add more than \(maxAddedBytes >> 20) MiB; its objects from number \(expansion.objects.count + 1) on are not imported")
+                break
+            }
+            expansion.objects.append(expanded)
         }
         return expansion
     }
 
-    private static func substituted(_ node: ManifestNode, _ values: [String: String]) -> ManifestNode {
+    private static func substituted(_ node: ManifestNode, _ values: [String: String], budget: inout Int) -> ManifestNode {
+        guard budget >= 0 else { return node }
         switch node {
-        case .scalar(let text, let plain):
+        case .scalar(let text, _):
             guard text.contains("${") else { return node }
             if text.hasPrefix("${{"), text.hasSuffix("}}"), let value = values[String(text.dropFirst(3).dropLast(2))] {
+                budget -= value.utf8.count
                 return .scalar(value, plain: isPlainLiteral(value))
             }
-            return .scalar(replacingReferences(in: text, values), plain: plain && !text.contains("${"))
+            let replaced = replacingReferences(in: text, values)
+            budget -= max(0, replaced.utf8.count - text.utf8.count)
+            return .scalar(replaced, plain: false)
         case .sequence(let items):
-            return .sequence(items.map { substituted($0, values) })
+            return .sequence(items.map { substituted($0, values, budget: &budget) })
         case .mapping(let entries):
-            return .mapping(entries.map { ($0.key, substituted($0.value, values)) })
+            return .mapping(entries.map { ($0.key, substituted($0.value, values, budget: &budget)) })
         }
     }
 
