@@ -135,6 +135,71 @@ final class OpenShiftObjectsTests: XCTestCase {
         XCTAssertEqual(TemplateExpansion.replacingReferences(in: "${unclosed", values), "${unclosed")
     }
 
+    // MARK: DeploymentConfigs
+
+    /// Imports, plans and converts `paths`; returns every converted object by file name, and the CHANGES.md texts joined.
+    func converted(_ paths: [String]) throws -> (objects: [String: ManifestNode], changes: String) {
+        let database = try AppDatabase.inMemory()
+        try importPaths(paths, cluster: "ocp", into: database)
+        let plan = try TransitionPlanner(database: database, reference: reference)
+            .run(PlanRequest(name: "p", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        let estates = try database.writer.read { try Estate.load($0) }
+        let out = try temporaryFolder(self)
+        _ = try ConvertedManifests(plan: plan, reference: reference).write(estates: estates, to: out)
+        var objects: [String: ManifestNode] = [:], changes = ""
+        for case let url as URL in FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)! where ["yaml", "md"].contains(url.pathExtension) {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            if url.lastPathComponent == "CHANGES.md" { changes += text }
+            if url.pathExtension == "yaml", !url.lastPathComponent.hasPrefix("kustomization") {
+                objects[url.lastPathComponent] = try ManifestText.objects(text, name: url.path).first
+            }
+        }
+        return (objects, changes)
+    }
+
+    func testDeploymentConfigsAreWrittenAsDeploymentsWithTheirTriggersAsTodos() throws {
+        let fixtures = try requireFixtures()
+        let (objects, changes) = try converted([fixtures.appendingPathComponent("11-openshift-oc-list-exports").path])
+        // The path the runbook applies for each DeploymentConfig workload.
+        let frontend = try XCTUnwrap(objects["deploymentconfig-example-frontend.yaml"], "\(objects.keys.sorted())")
+        XCTAssertEqual(frontend["apiVersion"]?.string, "apps/v1")
+        XCTAssertEqual(frontend["kind"]?.string, "Deployment")
+        let selector = try XCTUnwrap(frontend["spec", "selector", "matchLabels"]?.stringMap)
+        let labels = frontend["spec", "template", "metadata", "labels"]?.stringMap ?? [:]
+        XCTAssertFalse(selector.isEmpty)
+        XCTAssertTrue(selector.allSatisfy { labels[$0.key] == $0.value }, "the selector picks the template")
+        XCTAssertEqual(frontend["spec", "strategy", "type"]?.string, "Recreate")
+        XCTAssertNil(frontend["spec", "triggers"])
+        XCTAssertTrue(frontend["spec", "template", "spec", "containers"]?.items.first?["image"]?.string?.contains(".dkr.ecr.") == true)
+        XCTAssertTrue(changes.contains("DeploymentConfig example/frontend: ImageChange trigger on origin-ruby-sample:latest"), changes)
+        XCTAssertFalse(objects.values.contains { $0["kind"]?.string == "DeploymentConfig" })
+
+        let rolling = """
+            apiVersion: apps.openshift.io/v1
+            kind: DeploymentConfig
+            metadata: {name: api, namespace: shop}
+            spec:
+              replicas: 4
+              selector: {app: api}
+              strategy:
+                type: Rolling
+                rollingParams: {maxSurge: 2, maxUnavailable: 0, pre: {failurePolicy: Abort, execNewPod: {command: [migrate], containerName: api}}}
+              triggers: [{type: ConfigChange}]
+              template:
+                metadata: {labels: {app: api, tier: web}}
+                spec: {containers: [{name: api, image: quay.io/shop/api:1.2}]}
+            """
+        let (synthetic, syntheticChanges) = try converted([try writeManifests(["dc.yaml": rolling], test: self).path])
+        let api = try XCTUnwrap(synthetic["deploymentconfig-shop-api.yaml"], "\(synthetic.keys.sorted())")
+        XCTAssertEqual(api["spec", "replicas"]?.int, 4)
+        XCTAssertEqual(api["spec", "selector", "matchLabels"]?.stringMap, ["app": "api"])
+        XCTAssertEqual(api["spec", "strategy", "type"]?.string, "RollingUpdate")
+        XCTAssertEqual(api["spec", "strategy", "rollingUpdate", "maxSurge"]?.int, 2)
+        XCTAssertEqual(api["spec", "strategy", "rollingUpdate", "maxUnavailable"]?.int, 0)
+        XCTAssertTrue(syntheticChanges.contains("the pre lifecycle hook is not carried over"), syntheticChanges)
+        XCTAssertFalse(syntheticChanges.contains("ImageChange"), "a ConfigChange trigger needs nothing")
+    }
+
     // MARK: Routes
 
     func testFixtureRoutesBecomeALBIngressesForTheirServicePort() throws {

@@ -38,6 +38,12 @@ struct ManifestConverter {
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
             return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
         }
+        if kind == "DeploymentConfig", ["apps.openshift.io", ""].contains(KubernetesKinds.group(ofAPIVersion: object["apiVersion"]?.string ?? "")) {
+            let deployment = deployment(fromConfig: object, namespace: namespace, name: name, result: &result)
+            // The plan knows it as the DeploymentConfig (images, placement); the object written is the Deployment.
+            result.objects.insert(workload(stripped(deployment, kind: "Deployment", result: &result), kind: kind, namespace: namespace, name: name, result: &result), at: 0)
+            return result
+        }
         if let group = object["apiVersion"]?.string?.split(separator: "/").first, group.hasSuffix(".openshift.io") {
             let equivalent = OpenShiftAPICheck.replacements[kind] ?? "a Kubernetes equivalent"
             result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) is an OpenShift object: rewrite it as \(equivalent); not written")
