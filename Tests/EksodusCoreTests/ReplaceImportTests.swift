@@ -75,6 +75,21 @@ final class ReplaceImportTests: XCTestCase {
         XCTAssertTrue(status.json.contains("\"obsolete\": \(obsolete.count)"))
     }
 
+    func testAWorkloadThatComesBackRevivesItsItemsOnTheNextPlan() throws {
+        let fixtures = try requireFixtures()
+        let (database, reduced) = try plannedSockShop()
+        let deploy = "deploy:src/sock-shop/queue-master"
+        try CutoverTracker(database: database).apply(.start, to: [deploy], by: "erin", force: true)
+        _ = try replace(reduced, into: database)
+        _ = try replace(fixtures.appendingPathComponent("02-sock-shop"), into: database)
+        let request = PlanRequest(name: "default", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        XCTAssertEqual(plan.added, 0, "the items are the old ones")
+        XCTAssertEqual(try strings(database, "SELECT state || ' ' || obsolete FROM plan_item WHERE key = ?", [deploy]), ["in_progress 0"])
+        let actions = try AuditLog.table(database).rows.filter { $0[3] == .text(deploy) }.map { $0[4] }
+        XCTAssertEqual(actions, [.text("start"), .text("obsolete"), .text("revived")])
+    }
+
     func testReplacingWithTheSameExportChangesNoWorkloadAndRetiresNothing() throws {
         let fixtures = try requireFixtures()
         let (database, _) = try plannedSockShop()
