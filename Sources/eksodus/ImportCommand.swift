@@ -17,6 +17,16 @@ struct ImportCommand: ParsableCommand {
         `kubectl top pods -A --no-headers` saved to a file named on the command line (e.g. top.txt), and metrics.k8s.io PodMetrics
         lists, record measured pod usage for sizing. Of the kubectl.kubernetes.io/last-applied-configuration annotation only its
         apiVersion (the version the team's manifests are written in) is kept.
+
+        Importing a cluster again merges: objects read now are added or replace their earlier reading (same kind, namespace
+        and name), and nothing is removed, so objects deleted from the cluster since stay in the inventory. With --replace the
+        cluster's inventory becomes exactly this export: objects it does not hold are removed with their workloads, volumes
+        and unused images, in the same transaction, and checklist items of workloads that are gone become obsolete (the
+        cutover commands skip them, `cutover status` counts them apart, `cutover log` keeps their history).
+        Objects without ownerReferences (older exports, OpenShift lists) fold into the controller their labels and
+        annotations name (created-by, pod-template-hash, StatefulSet pod names, job-name, deployment-config.name) when that
+        controller is in the same namespace; OpenShift deployer and build pods are not workloads.
+
         On a terminal, a progress line on standard error shows the file being read (MB read of its size), files done of all,
         objects per second and the time left; nothing is drawn when standard error is piped, or with --quiet.
 
@@ -41,6 +51,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace of namespaced objects that name none.")
     var defaultNamespace = "default"
 
+    @Flag(help: "Make the cluster's inventory exactly this export: remove what it no longer holds, mark vanished workloads' checklist items obsolete.")
+    var replace = false
+
     @Option(name: [.short, .long], help: "Files parsed at once (default: one per core).")
     var jobs: Int = 0
 
@@ -58,7 +71,7 @@ struct ImportCommand: ParsableCommand {
         }
         let importer = Importer(database: db, workers: jobs, progress: report)
         let request = ImportRequest(paths: paths, cluster: cluster, environment: environment,
-                                    kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace)
+                                    kubernetesVersion: kubernetesVersion, defaultNamespace: defaultNamespace, replace: replace)
         let summary: ImportSummary
         do {
             summary = try importer.run(request)

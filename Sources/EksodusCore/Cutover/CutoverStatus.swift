@@ -20,6 +20,8 @@ public struct CutoverStatus: Sendable {
     public var blocked: [CutoverTracker.Item]
     public var next: [CutoverTracker.Item]
     public var overall: Progress
+    /// Items whose workload left the inventory (`import --replace`, or a re-plan without it): counted apart, never in progress.
+    public var obsolete: Int
 
     public struct Filter: Sendable {
         public var wave: Int?
@@ -67,11 +69,15 @@ public struct CutoverStatus: Sendable {
                 workloads.append(progress(cluster + (workloadLabels[workload] ?? "workload \(workload)"), members.sorted { $0.position < $1.position }))
             }
             workloads.sort { $0.group < $1.group }
+            let obsolete = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id
+                WHERE i.plan_id = ?1 AND i.obsolete = 1 AND (?2 IS NULL OR i.wave = ?2) AND (?3 IS NULL OR c.name = ?3) AND (?4 IS NULL OR i.phase = ?4)
+                """, arguments: [planID, filter.wave, filter.cluster, filter.phase]) ?? 0
             let next = items.filter { item in
                 item.state == .pending && item.prerequisites.allSatisfy { states[$0]?.satisfiesDependents ?? true }
             }
             return CutoverStatus(plan: name, phases: phases, waves: waves, workloads: workloads, blocked: items.filter { $0.state == .blocked },
-                                 next: next, overall: progress("all", items))
+                                 next: next, overall: progress("all", items), obsolete: obsolete)
         }
     }
 
@@ -85,6 +91,9 @@ public struct CutoverStatus: Sendable {
     public var text: String {
         var text = "Plan \(plan): \(overall.percent)% done (\(overall.counts[.done] ?? 0) done, \(overall.counts[.skipped] ?? 0) skipped, "
         text += "\(overall.counts[.inProgress] ?? 0) in progress, \(overall.counts[.blocked] ?? 0) blocked, \(overall.counts[.pending] ?? 0) pending of \(overall.total))\n"
+        if obsolete > 0 {
+            text += "\(obsolete) obsolete item(s) not counted: their workloads are no longer in the inventory (history: eksodus cutover log)\n"
+        }
         text += "\n" + TableRenderer.text(Self.table("phase", phases))
         if !waves.isEmpty { text += "\n" + TableRenderer.text(Self.table("wave", waves)) }
         let started = workloads.filter { row in (row.counts[.pending] ?? 0) < row.total }
@@ -135,6 +144,7 @@ public struct CutoverStatus: Sendable {
 
         var plan: String
         var percent: Int
+        var obsolete: Int
         var phases: [Group]
         var waves: [Group]
         var workloads: [Group]
@@ -143,7 +153,7 @@ public struct CutoverStatus: Sendable {
     }
 
     public var document: Document {
-        Document(plan: plan, percent: overall.percent, phases: phases.map(Document.Group.init), waves: waves.map(Document.Group.init),
+        Document(plan: plan, percent: overall.percent, obsolete: obsolete, phases: phases.map(Document.Group.init), waves: waves.map(Document.Group.init),
                  workloads: workloads.map(Document.Group.init), blocked: blocked.map(Document.Entry.init), next: next.map(Document.Entry.init))
     }
 

@@ -10,15 +10,18 @@ public struct ImportRequest: Sendable {
     public var kubernetesVersion: String?
     /// The namespace of namespaced objects that name none, as kubectl's `--namespace`.
     public var defaultNamespace: String
+    /// The cluster's inventory becomes exactly this export (`InventoryReplacement`); otherwise the export is merged in.
+    public var replace: Bool
     public var now: Date
 
     public init(paths: [String], cluster: String, environment: String? = nil, kubernetesVersion: String? = nil,
-                defaultNamespace: String = "default", now: Date = Date()) {
+                defaultNamespace: String = "default", replace: Bool = false, now: Date = Date()) {
         self.paths = paths
         self.cluster = cluster
         self.environment = environment
         self.kubernetesVersion = kubernetesVersion
         self.defaultNamespace = defaultNamespace
+        self.replace = replace
         self.now = now
     }
 }
@@ -77,6 +80,8 @@ public struct ImportSummary: Sendable {
     public var nodes = 0
     public var podsMeasured = 0
     public var serverVersion: String?
+    /// What `--replace` removed and retired; nil for a merging import.
+    public var replacement: InventoryReplacement.Outcome?
 }
 
 public enum ImportError: Error, CustomStringConvertible {
@@ -190,7 +195,18 @@ public struct Importer {
             let totals = (bytes: readings.reduce(0) { $0 + $1.bytes }, documents: readings.reduce(0) { $0 + $1.documents }, objects: objectsRead)
             let notices = readings.flatMap(\.notices)
 
+            var replacement: InventoryReplacement.Outcome?
+            let replacer = request.replace ? try InventoryReplacement(db, clusterID: clusterID) : nil
+            if let replacer {
+                var outcome = InventoryReplacement.Outcome()
+                try replacer.removeStale(db, importID: importID, outcome: &outcome)
+                replacement = outcome
+            }
             let workloads = try WorkloadFolder.rebuild(db, clusterID: clusterID)
+            if let replacer, var outcome = replacement {
+                try replacer.settleItems(db, importID: importID, at: startedAt, outcome: &outcome)
+                replacement = outcome
+            }
             let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM resource WHERE import_id = ?", arguments: [importID]) ?? 0
             let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             try db.execute(sql: """
@@ -206,6 +222,7 @@ public struct Importer {
                                         documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
                                         workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
             (summary.nodes, summary.podsMeasured, summary.serverVersion) = (facts.nodes, facts.podsMeasured, facts.serverVersions.last?.version)
+            summary.replacement = replacement
             return summary
         }
     }

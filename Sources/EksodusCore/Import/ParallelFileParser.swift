@@ -80,6 +80,9 @@ final class ParallelFileParser: @unchecked Sendable {
         }
     }
 
+    /// Objects expanded from a Template are ordered below every object read as itself (see `TemplateExpansion`).
+    static let templateOrderOffset: Int64 = 1 << 62
+
     private func parse(_ index: Int) throws {
         let file = files[index]
         let isStandardInput = file == ManifestSources.standardInput
@@ -95,21 +98,33 @@ final class ParallelFileParser: @unchecked Sendable {
         var skipped = SampledNotices()
         // The first Pod of each controller keeps its facts (for an owner missing from the export); its replicas need not.
         var replicaOwners: Set<String> = []
+        var templateNotes = SampledNotices()
         var facts = ClusterFactsReading(file: name)
-        try stream.read { object in
-            position += 1
-            if readsClusterFact(object, into: &facts) { return }
+        func take(_ node: ManifestNode, line: Int, order: Int64) throws {
             var podFacts = true
-            if let owner = ObjectExtractor.replicaOwnerKey(object.node) { podFacts = replicaOwners.insert(owner).inserted }
-            switch extractor.extract(object.node, line: object.line, podFacts: podFacts) {
+            if let owner = ObjectExtractor.replicaOwnerKey(node) { podFacts = replicaOwners.insert(owner).inserted }
+            switch extractor.extract(node, line: line, podFacts: podFacts) {
             case .object(let extracted):
-                batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | position))
+                batch.append(ParsedObject(object: extracted, file: name, order: order))
                 if batch.count == Self.batchSize {
                     guard channel.put(.objects(batch, file: index, bytesRead: source.bytesRead)) else { throw Cancelled() }
                     batch.removeAll(keepingCapacity: true)
                 }
             case .notAnObject(let reason):
-                skipped.add(line: object.line, "not a Kubernetes object (\(reason))")
+                skipped.add(line: line, "not a Kubernetes object (\(reason))")
+            }
+        }
+        try stream.read { object in
+            position += 1
+            if readsClusterFact(object, into: &facts) { return }
+            try take(object.node, line: object.line, order: Int64(index) << 32 | position)
+            guard TemplateExpansion.isTemplate(object.node) else { return }
+            let expansion = TemplateExpansion.expand(object.node, defaultNamespace: extractor.defaultNamespace)
+            for note in expansion.notes { templateNotes.add(line: object.line, note) }
+            for expanded in expansion.objects {
+                position += 1
+                // Below every object read as itself: a live object the template made wins over the template's version.
+                try take(expanded, line: object.line, order: (Int64(index) << 32 | position) - Self.templateOrderOffset)
             }
         }
         if !batch.isEmpty, !channel.put(.objects(batch, file: index, bytesRead: source.bytesRead)) { throw Cancelled() }
@@ -117,6 +132,7 @@ final class ParallelFileParser: @unchecked Sendable {
         skipped.merge(stream.counts.nonObjectDocuments)
         let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
             + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
+            + ImportNotice.sample(templateNotes, file: name, what: "template parameter notes", skipped: false)
         let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
         let reading = FileReading(index: index, bytes: source.bytesRead, documents: stream.counts.documents, digest: digest, notices: notices)
         guard channel.put(.fileDone(reading)) else { throw Cancelled() }

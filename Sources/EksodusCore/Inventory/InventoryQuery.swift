@@ -3,7 +3,7 @@ import GRDB
 /// The `eksodus inventory` listings, each a sorted table filtered by cluster and namespace.
 public struct InventoryQuery {
     public enum Listing: String, CaseIterable, Sendable {
-        case clusters, workloads, images, volumes, services, ingresses, nodes
+        case clusters, workloads, images, volumes, services, ingresses, nodes, templates
     }
 
     public var cluster: String?
@@ -24,6 +24,7 @@ public struct InventoryQuery {
             case .services: return try services(db)
             case .ingresses: return try ingresses(db)
             case .nodes: return try nodes(db)
+            case .templates: return try templates(db)
             }
         }
     }
@@ -180,6 +181,25 @@ public struct InventoryQuery {
             FROM ingress i JOIN resource r ON r.id = i.resource_id JOIN cluster c ON c.id = r.cluster_id
               LEFT JOIN ingress_rule ir ON ir.resource_id = i.resource_id
             WHERE 1 = 1\(where_.sql) ORDER BY c.name, r.namespace, r.name, ir.host, ir.path
+            """, arguments: where_.arguments)
+    }
+
+    /// OpenShift Templates, and the objects the import expanded from each (marked `TemplateExpansion.annotation`).
+    func templates(_ db: Database) throws -> Table {
+        let where_ = filter(namespaceColumn: "r.namespace")
+        let expanded = """
+            FROM resource o WHERE o.cluster_id = r.cluster_id AND instr(o.annotations, '\(TemplateExpansion.annotation)') > 0
+              AND json_extract(o.annotations, '$."\(TemplateExpansion.annotation)"') = r.namespace || '/' || r.name
+            """
+        return try run(db, columns: ["cluster", "namespace", "name", "parameters", "generated", "objects", "kinds"], sql: """
+            SELECT c.name, r.namespace, r.name,
+              (SELECT count(*) FROM json_each(r.body, '$.parameters')),
+              (SELECT count(*) FROM json_each(r.body, '$.parameters') p
+                 WHERE json_extract(p.value, '$.generate') IS NOT NULL AND json_extract(p.value, '$.value') IS NULL),
+              (SELECT count(*) \(expanded)),
+              (SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT o.kind AS kind \(expanded) ORDER BY o.kind))
+            FROM resource r JOIN cluster c ON c.id = r.cluster_id
+            WHERE r.kind = 'Template' AND r.api_group IN ('template.openshift.io', '')\(where_.sql) ORDER BY c.name, r.namespace, r.name
             """, arguments: where_.arguments)
     }
 }
