@@ -1,0 +1,115 @@
+/// The plan report's pictures, drawn from the stored plan alone: the waves with the dependencies between them, and
+/// each wave's own dependency graph. Above `nodeLimit` boxes a picture summarises and says so.
+enum PlanDiagrams {
+    static let nodeLimit = 60
+
+    struct WaveKey: Hashable {
+        var cluster: String
+        var number: Int
+    }
+
+    /// Which wave each workload moves in, by cluster and label (labels are unique within a cluster).
+    static func waveOfWorkload(_ plan: TransitionPlan) -> [String: WaveKey] {
+        var out: [String: WaveKey] = [:]
+        for wave in plan.waves {
+            for workload in wave.workloads { out[wave.cluster + "\u{0}" + workload.label] = WaveKey(cluster: wave.cluster, number: wave.number) }
+        }
+        return out
+    }
+
+    /// Pairs of distinct waves (provider's, consumer's) with how many dependencies join them.
+    static func waveEdges(_ plan: TransitionPlan) -> [(provider: WaveKey, consumer: WaveKey, count: Int)] {
+        let waveOf = waveOfWorkload(plan)
+        var counts: [[WaveKey]: Int] = [:]
+        for pair in Set(plan.dependencies.map { [$0.cluster, $0.provider, $0.consumer] }) {
+            guard let provider = waveOf[pair[0] + "\u{0}" + pair[1]], let consumer = waveOf[pair[0] + "\u{0}" + pair[2]], provider != consumer else { continue }
+            counts[[provider, consumer], default: 0] += 1
+        }
+        return counts.map { ($0.key[0], $0.key[1], $0.value) }
+            .sorted { ($0.provider.cluster, $0.provider.number, $0.consumer.number) < ($1.provider.cluster, $1.provider.number, $1.consumer.number) }
+    }
+
+    /// One box per wave (the first `nodeLimit`), an edge from a wave to each wave whose workloads call into it.
+    static func waves(_ plan: TransitionPlan) -> ReportDiagram {
+        let drawn = Array(plan.waves.prefix(nodeLimit))
+        var index: [WaveKey: Int] = [:]
+        for (position, wave) in drawn.enumerated() { index[WaveKey(cluster: wave.cluster, number: wave.number)] = position }
+        let nodes = drawn.map { wave in
+            SVGGraph.Node(label: "Wave \(wave.number) · \(wave.cluster)", detail: "\(wave.workloads.count) workload\(wave.workloads.count == 1 ? "" : "s")", style: "wave")
+        }
+        let edges = waveEdges(plan).compactMap { edge -> SVGGraph.Edge? in
+            guard let from = index[edge.provider], let to = index[edge.consumer] else { return nil }
+            return SVGGraph.Edge(from: from, to: to, title: "wave \(edge.provider.number) → wave \(edge.consumer.number) · \(edge.provider.cluster): "
+                                 + "\(edge.count) dependenc\(edge.count == 1 ? "y" : "ies")")
+        }
+        // A cluster's waves run one after another: each is drawn right of the one before.
+        var ordering: [(from: Int, to: Int)] = []
+        for (position, wave) in drawn.enumerated() {
+            if let next = drawn[(position + 1)...].firstIndex(where: { $0.cluster == wave.cluster }) { ordering.append((position, next)) }
+        }
+        let note = plan.waves.count > drawn.count
+            ? "The first \(drawn.count) of \(plan.waves.count) waves are drawn; every wave is listed below." : nil
+        let graph = SVGGraph(title: "Waves and the dependencies between them", nodes: nodes, edges: edges, orderingEdges: ordering, note: note)
+        return ReportDiagram(mermaid: MermaidDiagram.waves(plan), svg: graph.render())
+    }
+
+    /// The workloads of one wave and the dependencies among them; above `nodeLimit` workloads, one box per namespace.
+    static func wave(_ wave: TransitionPlan.Wave, plan: TransitionPlan) -> ReportDiagram? {
+        guard !wave.workloads.isEmpty else { return nil }
+        let members = Set(wave.workloads.map(\.label))
+        let pairs = Set(plan.dependencies.filter { $0.cluster == wave.cluster && members.contains($0.consumer) }.map { [$0.provider, $0.consumer] })
+        let inside = pairs.filter { members.contains($0[0]) }.sorted { $0.lexicographicallyPrecedes($1) }
+        let outside = pairs.count - inside.count
+        let title = "Dependencies within wave \(wave.number) · \(wave.cluster)"
+        var notes: [String] = []
+        let graph: SVGGraph
+        if wave.workloads.count <= nodeLimit {
+            var index: [String: Int] = [:]
+            for (position, workload) in wave.workloads.enumerated() { index[workload.label] = position }
+            let nodes = wave.workloads.map { SVGGraph.Node(label: $0.label, detail: nil, style: "workload") }
+            let edges = inside.compactMap { pair -> SVGGraph.Edge? in
+                guard let from = index[pair[0]], let to = index[pair[1]] else { return nil }
+                return SVGGraph.Edge(from: from, to: to, title: "\(pair[1]) calls \(pair[0])")
+            }
+            graph = SVGGraph(title: title, nodes: nodes, edges: edges)
+        } else {
+            var groups: [String: Int] = [:]
+            for workload in wave.workloads { groups[namespace(workload.label), default: 0] += 1 }
+            var ranked = groups.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key)
+            var others: Set<String> = []
+            if ranked.count > nodeLimit {
+                others = Set(ranked[(nodeLimit - 1)...])
+                ranked = Array(ranked.prefix(nodeLimit - 1))
+            }
+            var index: [String: Int] = [:]
+            for (position, name) in ranked.enumerated() { index[name] = position }
+            var nodes = ranked.map { name in
+                SVGGraph.Node(label: name, detail: "\(groups[name] ?? 0) workloads", style: "summary")
+            }
+            if !others.isEmpty {
+                index.merge(others.map { ($0, nodes.count) }, uniquingKeysWith: { first, _ in first })
+                nodes.append(SVGGraph.Node(label: "\(others.count) other namespaces", detail: "\(others.reduce(0) { $0 + (groups[$1] ?? 0) }) workloads", style: "summary"))
+            }
+            var counts: [[Int]: Int] = [:]
+            for pair in inside {
+                guard let from = index[namespace(pair[0])], let to = index[namespace(pair[1])], from != to else { continue }
+                counts[[from, to], default: 0] += 1
+            }
+            let edges = counts.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, count in
+                SVGGraph.Edge(from: key[0], to: key[1], title: "\(nodes[key[1]].label) calls \(nodes[key[0]].label): \(count) dependenc\(count == 1 ? "y" : "ies")")
+            }
+            notes.append("\(wave.workloads.count) workloads (more than \(nodeLimit)) are drawn as \(nodes.count) namespace groups.")
+            graph = SVGGraph(title: title, nodes: nodes, edges: edges)
+        }
+        if outside > 0 { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves not drawn.") }
+        var drawn = graph
+        drawn.note = notes.isEmpty ? nil : notes.joined(separator: " ")
+        return ReportDiagram(mermaid: nil, svg: drawn.render())
+    }
+
+    /// The namespace in a workload label (`kind/namespace/name`); cluster-scoped labels have none.
+    static func namespace(_ label: String) -> String {
+        let parts = label.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 3 ? String(parts[1]) : "(cluster)"
+    }
+}
