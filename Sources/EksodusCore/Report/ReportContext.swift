@@ -89,7 +89,7 @@ struct ReportContext {
             var table = Table(columns: ["workload", "why this wave"])
             for workload in wave.workloads { table.rows.append([.text(workload.label), .text(workload.reason)]) }
             var values: [String: Any] = ["number": wave.number, "cluster": md(wave.cluster), "table": ReportDetail.table(table, detail: Self.wavesFile)]
-            if let diagram = PlanDiagrams.wave(wave, plan: plan) { values["diagram"] = diagram }
+            if let diagram = PlanDiagrams.wave(wave, plan: plan) { values["graphDiagram"] = diagram }
             return values
         }
         context["wavesMermaidBlock"] = MarkdownText.fence(MermaidDiagram.waves(plan), language: "mermaid")

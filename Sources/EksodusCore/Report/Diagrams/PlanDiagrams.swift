@@ -49,7 +49,8 @@ enum PlanDiagrams {
         }
         let note = plan.waves.count > drawn.count
             ? "The first \(drawn.count) of \(plan.waves.count) waves are drawn; every wave is listed below." : nil
-        let graph = SVGGraph(title: "Waves and the dependencies between them", nodes: nodes, edges: edges, orderingEdges: ordering, note: note)
+        let graph = SVGGraph(title: "Waves and the dependencies between them", nodes: nodes, edges: edges, orderingEdges: ordering, note: note,
+                             nodeWidth: 150, columnGap: 40)
         return ReportDiagram(mermaid: MermaidDiagram.waves(plan), svg: graph.render())
     }
 
@@ -66,7 +67,12 @@ enum PlanDiagrams {
         if wave.workloads.count <= nodeLimit {
             var index: [String: Int] = [:]
             for (position, workload) in wave.workloads.enumerated() { index[workload.label] = position }
-            let nodes = wave.workloads.map { SVGGraph.Node(label: $0.label, detail: nil, style: "workload") }
+            let nodes = wave.workloads.map { workload in
+                let parts = workload.label.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+                // `Kind/namespace/name`: the name stands out, kind and namespace under it.
+                return parts.count == 3 ? SVGGraph.Node(label: parts[2], detail: parts[0] + " · " + parts[1], style: "workload", title: workload.label)
+                    : SVGGraph.Node(label: workload.label, detail: nil, style: "workload")
+            }
             let edges = inside.compactMap { pair -> SVGGraph.Edge? in
                 guard let from = index[pair[0]], let to = index[pair[1]] else { return nil }
                 return SVGGraph.Edge(from: from, to: to, title: "\(pair[1]) calls \(pair[0])")
@@ -101,7 +107,7 @@ enum PlanDiagrams {
             notes.append("\(wave.workloads.count) workloads (more than \(nodeLimit)) are drawn as \(nodes.count) namespace groups.")
             graph = SVGGraph(title: title, nodes: nodes, edges: edges)
         }
-        if outside > 0 { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves not drawn.") }
+        if outside > 0 { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
         var drawn = graph
         drawn.note = notes.isEmpty ? nil : notes.joined(separator: " ")
         return ReportDiagram(mermaid: nil, svg: drawn.render())

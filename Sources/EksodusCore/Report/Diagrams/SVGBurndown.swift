@@ -20,9 +20,13 @@ struct SVGBurndown {
         var out = SVGDocument.open(width: Self.width, height: Self.height, title: title)
         let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
         let start = points.first?.at ?? Date(timeIntervalSince1970: 0), end = points.last?.at ?? start
+        // Changes made within the same second (a scripted run, the demo) are spread out in the order they were made.
+        let inOrder = points.count > 1 && end.timeIntervalSince(start) < 1
         let span = max(end.timeIntervalSince(start), 1)
         let most = Double(max(total, 1))
-        func x(_ date: Date) -> Double { Self.left + date.timeIntervalSince(start) / span * plotWidth }
+        func x(_ index: Int) -> Double {
+            inOrder ? Self.left + Double(index) / Double(points.count - 1) * plotWidth : Self.left + points[index].at.timeIntervalSince(start) / span * plotWidth
+        }
         func y(_ remaining: Int) -> Double { Self.top + (1 - Double(remaining) / most) * plotHeight }
         for tick in [0, total / 2, total] {
             out += "<line class=\"gridline\" x1=\"\(n(Self.left))\" y1=\"\(n(y(tick)))\" x2=\"\(n(Self.width - Self.right))\" y2=\"\(n(y(tick)))\"/>"
@@ -30,20 +34,23 @@ struct SVGBurndown {
         }
         var coordinates: [String] = []
         var previous: Int?
-        for point in points {
-            if let previous { coordinates.append("\(n(x(point.at))),\(n(y(previous)))") }
-            coordinates.append("\(n(x(point.at))),\(n(y(point.remaining)))")
+        for (index, point) in points.enumerated() {
+            if let previous { coordinates.append("\(n(x(index))),\(n(y(previous)))") }
+            coordinates.append("\(n(x(index))),\(n(y(point.remaining)))")
             previous = point.remaining
         }
         if coordinates.count == 1 { coordinates.append("\(n(Self.width - Self.right)),\(n(y(points[0].remaining)))") }
         out += "<polyline class=\"burndown\" points=\"\(coordinates.joined(separator: " "))\"/>\n"
         if let last = points.last {
-            out += "<text class=\"value\" x=\"\(n(min(x(last.at), Self.width - Self.right)))\" y=\"\(n(y(last.remaining) - 6))\" text-anchor=\"end\">\(last.remaining) open</text>\n"
+            let lastX = coordinates.count == 2 && points.count == 1 ? Self.width - Self.right : x(points.count - 1)
+            let anchor = lastX > Self.left + plotWidth / 2 ? "end" : "start"
+            out += "<text class=\"value\" x=\"\(n(lastX + (anchor == "end" ? 0 : 6)))\" y=\"\(n(y(last.remaining) - 6))\" text-anchor=\"\(anchor)\">\(last.remaining) open</text>\n"
         }
         let baseline = Self.height - Self.bottom
         out += "<text class=\"axis\" x=\"\(n(Self.left))\" y=\"\(n(baseline + 16))\">\(SVGText.escape(Timestamp.string(start)))</text>"
         out += "<text class=\"axis\" x=\"\(n(Self.width - Self.right))\" y=\"\(n(baseline + 16))\" text-anchor=\"end\">\(SVGText.escape(Timestamp.string(end)))</text>\n"
-        if let note { out += "<text class=\"note\" x=\"\(n(Self.left))\" y=\"\(n(Self.height - 6))\">\(SVGText.escape(note))</text>\n" }
+        let said = [inOrder ? "Every change was made within one second; they are drawn in order." : nil, note].compactMap { $0 }.joined(separator: " ")
+        if !said.isEmpty { out += "<text class=\"note\" x=\"\(n(Self.left))\" y=\"\(n(Self.height - 6))\">\(SVGText.escape(said))</text>\n" }
         return out + SVGDocument.close
     }
 }

@@ -7,6 +7,8 @@ struct SVGGraph {
         var detail: String?
         /// A CSS class: `wave`, `workload` or `summary` (a group standing for several).
         var style: String
+        /// The tooltip: the full name when the label is only part of it.
+        var title: String? = nil
     }
 
     struct Edge {
@@ -23,40 +25,74 @@ struct SVGGraph {
     /// Said under the picture: what was summarised or left out.
     var note: String?
 
-    static let nodeWidth = 210.0, nodeHeight = 42.0, columnGap = 64.0, rowGap = 12.0, margin = 12.0, labelCharacters = 30
+    /// Wide enough for a typical `Deployment/namespace/name`; wave boxes need less.
+    var nodeWidth = 220.0
+    var columnGap = 56.0
+
+    static let nodeHeight = 42.0, rowGap = 12.0, margin = 12.0, backEdgeDrop = 26.0
 
     func render() -> String {
-        let layout = LayeredLayout(nodes: nodes.count, edges: edges.map { ($0.from, $0.to) } + orderingEdges)
+        // Boxes joined to nothing are packed in rows under the layered part, rather than piled into its first column.
+        var joined = Set(edges.flatMap { [$0.from, $0.to] } + orderingEdges.flatMap { [$0.from, $0.to] })
+        joined.formIntersection(0..<nodes.count)
+        let connected = (0..<nodes.count).filter(joined.contains), loose = (0..<nodes.count).filter { !joined.contains($0) }
+        var local: [Int: Int] = [:]
+        for (position, node) in connected.enumerated() { local[node] = position }
+        let layout = LayeredLayout(nodes: connected.count, edges: (edges.map { ($0.from, $0.to) } + orderingEdges).compactMap { edge in
+            local[edge.from].flatMap { from in local[edge.to].map { (from, $0) } }
+        })
         let tallest = layout.columns.map(\.count).max() ?? 0
-        let columns = Double(layout.columns.count), rows = Double(tallest)
-        let width = Self.margin * 2 + max(1, columns) * Self.nodeWidth + max(0, columns - 1) * Self.columnGap
+        let perRow = max(layout.columns.count, min(4, loose.count))
+        let looseRows = loose.isEmpty ? 0 : (loose.count + perRow - 1) / perRow
+        let columns = Double(max(layout.columns.count, perRow)), rows = Double(tallest)
+        let width = Self.margin * 2 + max(1, columns) * nodeWidth + max(0, columns - 1) * columnGap
         let graphHeight = rows * Self.nodeHeight + max(0, rows - 1) * Self.rowGap
+        let backEdges = edges.contains { edge in local[edge.from].flatMap { from in local[edge.to].map { layout.layer[$0] <= layout.layer[from] } } ?? false }
+        let graphBottom = Self.margin + graphHeight + (backEdges ? Self.backEdgeDrop : 0)
+        let looseTop = graphBottom + (tallest > 0 && looseRows > 0 ? Self.rowGap * 2 : 0)
+        let looseHeight = Double(looseRows) * Self.nodeHeight + Double(max(0, looseRows - 1)) * Self.rowGap
         let noteHeight = note == nil ? 0.0 : 22.0
-        let height = Self.margin * 2 + max(graphHeight, 20) + noteHeight
-        func origin(_ node: Int) -> (x: Double, y: Double) {
-            let column = layout.layer[node]
+        let height = looseTop + looseHeight + Self.margin + noteHeight
+        var origins: [(x: Double, y: Double)] = Array(repeating: (0, 0), count: nodes.count)
+        for (position, node) in connected.enumerated() {
+            let column = layout.layer[position]
             let offset = (rows - Double(layout.columns[column].count)) * (Self.nodeHeight + Self.rowGap) / 2
-            return (Self.margin + Double(column) * (Self.nodeWidth + Self.columnGap),
-                    Self.margin + offset + Double(layout.position[node]) * (Self.nodeHeight + Self.rowGap))
+            origins[node] = (Self.margin + Double(column) * (nodeWidth + columnGap),
+                             Self.margin + offset + Double(layout.position[position]) * (Self.nodeHeight + Self.rowGap))
         }
+        for (position, node) in loose.enumerated() {
+            origins[node] = (Self.margin + Double(position % perRow) * (nodeWidth + columnGap),
+                             looseTop + Double(position / perRow) * (Self.nodeHeight + Self.rowGap))
+        }
+        func origin(_ node: Int) -> (x: Double, y: Double) { origins[node] }
         let n = SVGText.number
+        // About 6.6 pixels a character at 12px.
+        let labelCharacters = Int((nodeWidth - 14) / 6.6)
         var out = SVGDocument.open(width: width, height: height, title: title)
         for edge in edges {
             let from = origin(edge.from), to = origin(edge.to)
-            let x1 = from.x + Self.nodeWidth, y1 = from.y + Self.nodeHeight / 2, x2 = to.x, y2 = to.y + Self.nodeHeight / 2
-            let bend = max(30, abs(x2 - x1) / 2)
             out += "<g class=\"edge\"><title>\(SVGText.escape(edge.title))</title>"
-            out += "<path d=\"M\(n(x1)),\(n(y1)) C\(n(x1 + bend)),\(n(y1)) \(n(x2 - bend)),\(n(y2)) \(n(x2 - 7)),\(n(y2))\"/>"
-            out += "<polygon points=\"\(n(x2)),\(n(y2)) \(n(x2 - 8)),\(n(y2 - 4)) \(n(x2 - 8)),\(n(y2 + 4))\"/></g>\n"
+            if to.x > from.x {
+                let x1 = from.x + nodeWidth, y1 = from.y + Self.nodeHeight / 2, x2 = to.x, y2 = to.y + Self.nodeHeight / 2
+                let bend = max(30, abs(x2 - x1) / 2)
+                out += "<path d=\"M\(n(x1)),\(n(y1)) C\(n(x1 + bend)),\(n(y1)) \(n(x2 - bend)),\(n(y2)) \(n(x2 - 7)),\(n(y2))\"/>"
+                out += "<polygon points=\"\(n(x2)),\(n(y2)) \(n(x2 - 8)),\(n(y2 - 4)) \(n(x2 - 8)),\(n(y2 + 4))\"/></g>\n"
+            } else {
+                // An edge that closes a cycle runs back under the boxes, bottom to bottom, so it never hides a forward edge.
+                let x1 = from.x + nodeWidth / 2, y1 = from.y + Self.nodeHeight, x2 = to.x + nodeWidth / 2 + 12, y2 = to.y + Self.nodeHeight
+                let below = max(y1, y2) + Self.backEdgeDrop
+                out += "<path d=\"M\(n(x1)),\(n(y1)) C\(n(x1)),\(n(below)) \(n(x2)),\(n(below)) \(n(x2)),\(n(y2 + 7))\"/>"
+                out += "<polygon points=\"\(n(x2)),\(n(y2)) \(n(x2 - 4)),\(n(y2 + 8)) \(n(x2 + 4)),\(n(y2 + 8))\"/></g>\n"
+            }
         }
         for (index, node) in nodes.enumerated() {
             let at = origin(index)
-            out += "<g class=\"node \(node.style)\"><title>\(SVGText.escape(node.label + (node.detail.map { " · " + $0 } ?? "")))</title>"
-            out += "<rect x=\"\(n(at.x))\" y=\"\(n(at.y))\" width=\"\(n(Self.nodeWidth))\" height=\"\(n(Self.nodeHeight))\" rx=\"5\"/>"
+            out += "<g class=\"node \(node.style)\"><title>\(SVGText.escape(node.title ?? node.label + (node.detail.map { " · " + $0 } ?? "")))</title>"
+            out += "<rect x=\"\(n(at.x))\" y=\"\(n(at.y))\" width=\"\(n(nodeWidth))\" height=\"\(n(Self.nodeHeight))\" rx=\"5\"/>"
             let labelY = node.detail == nil ? at.y + Self.nodeHeight / 2 + 4 : at.y + 17
-            out += "<text x=\"\(n(at.x + 8))\" y=\"\(n(labelY))\">\(SVGText.escape(SVGText.shortened(node.label, to: Self.labelCharacters)))</text>"
+            out += "<text x=\"\(n(at.x + 8))\" y=\"\(n(labelY))\">\(SVGText.escape(SVGText.shortened(node.label, to: labelCharacters)))</text>"
             if let detail = node.detail {
-                out += "<text class=\"detail\" x=\"\(n(at.x + 8))\" y=\"\(n(at.y + 33))\">\(SVGText.escape(SVGText.shortened(detail, to: Self.labelCharacters + 4)))</text>"
+                out += "<text class=\"detail\" x=\"\(n(at.x + 8))\" y=\"\(n(at.y + 33))\">\(SVGText.escape(SVGText.shortened(detail, to: labelCharacters + 4)))</text>"
             }
             out += "</g>\n"
         }
