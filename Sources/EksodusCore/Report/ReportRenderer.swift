@@ -114,7 +114,7 @@ public struct ReportRenderer {
                 if details, kind != .all { extra += context.imageDetails }
             }
             var placeholders: ReportDiagram.Placeholders? = format == .html ? ReportDiagram.Placeholders() : nil
-            let resolved = ReportDiagram.resolve(values, placeholders: &placeholders)
+            let resolved = ReportDiagram.resolve(values, placeholders: &placeholders) ?? values
             let markdown = template.render(resolved)
             guard format == .html else { return ("\(report.rawValue).md", markdown) }
             let converted = MarkdownHTML.convert(markdown, diagrams: placeholders)

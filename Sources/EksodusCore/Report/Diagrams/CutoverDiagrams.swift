@@ -46,6 +46,7 @@ enum CutoverDiagrams {
         let changed = points.count - 1
         let note = changed == 0 ? "No item has been done or skipped yet." : "\(changed) change\(changed == 1 ? "" : "s") of state replayed from the audit log."
         let chart = SVGBurndown(title: "Open checklist items over time", total: items.count, points: points, note: note)
-        return ReportDiagram(mermaid: nil, svg: chart.render())
+        let summary = "\(items.count) items were open when the plan was made; \(open) are open now, after \(changed) change\(changed == 1 ? "" : "s") of state."
+        return ReportDiagram(mermaid: nil, svg: chart.render(), markdownText: summary)
     }
 }

@@ -6,6 +6,11 @@ struct ReportDiagram {
     /// The Mermaid diagram for Markdown; nil when the Markdown already says it in a table.
     var mermaid: String?
     var svg: String
+    /// What Markdown shows instead when there is no Mermaid diagram (a sentence); nil for nothing.
+    var markdownText: String? = nil
+
+    /// What the Markdown report shows; nil for nothing.
+    var markdown: String? { mermaid.map { MarkdownText.fence($0, language: "mermaid") } ?? markdownText }
 
     /// Where the SVGs go in the HTML: the Markdown carries a placeholder line per diagram, which `MarkdownHTML` swaps for
     /// the picture. Each rendering draws a fresh random token, so no text from the inventory or a template can forge one.
@@ -27,19 +32,20 @@ struct ReportDiagram {
         }
     }
 
-    /// Template values with every diagram replaced: by its Mermaid block (Markdown; nothing when it has none), or by a
-    /// placeholder line (HTML, when `placeholders` is given).
-    static func resolve(_ value: Any, placeholders: inout Placeholders?) -> Any {
+    /// Template values with every diagram replaced: by its Markdown (the Mermaid block or sentence), or by a placeholder line
+    /// (HTML, when `placeholders` is given). A diagram Markdown has nothing for is left out, so a template's
+    /// `{{#key}}…{{/key}}` section around it falls away.
+    static func resolve(_ value: Any, placeholders: inout Placeholders?) -> Any? {
         switch value {
         case let diagram as ReportDiagram:
             if placeholders != nil { return placeholders!.add(diagram.svg) }
-            return diagram.mermaid.map { MarkdownText.fence($0, language: "mermaid") } ?? ""
+            return diagram.markdown
         case let values as [String: Any]:
-            return values.mapValues { resolve($0, placeholders: &placeholders) }
+            return values.compactMapValues { resolve($0, placeholders: &placeholders) }
         case let values as [[String: Any]]:
-            return values.map { $0.mapValues { resolve($0, placeholders: &placeholders) } }
+            return values.map { $0.compactMapValues { resolve($0, placeholders: &placeholders) } }
         case let values as [Any]:
-            return values.map { resolve($0, placeholders: &placeholders) }
+            return values.compactMap { resolve($0, placeholders: &placeholders) }
         default:
             return value
         }
