@@ -47,13 +47,17 @@ final class DiagramTests: XCTestCase {
         var drawnEdges = 0
         for wave in plan.waves where !wave.workloads.isEmpty {
             let graph = try XCTUnwrap(svgs.first { $0.title == "Dependencies within wave \(wave.number) · \(wave.cluster)" }, "wave \(wave.number) \(wave.cluster)")
-            XCTAssertEqual(graph.titles("g", class: "node").sorted(), wave.workloads.map(\.label).sorted())
+            // Its workloads, and (dashed) the providers they call in other waves.
             let members = Set(wave.workloads.map(\.label))
-            let inside = Set(plan.dependencies.filter { $0.cluster == wave.cluster && members.contains($0.consumer) && members.contains($0.provider) }
-                .map { "\($0.consumer) calls \($0.provider)" })
-            XCTAssertEqual(Set(graph.titles("g", class: "edge")), inside, "wave \(wave.number) \(wave.cluster)")
-            XCTAssertEqual(graph.indices("g", class: "edge").count, inside.count)
-            drawnEdges += inside.count
+            let calls = plan.dependencies.filter { $0.cluster == wave.cluster && members.contains($0.consumer) && $0.provider != $0.consumer }
+            let elsewhere = Set(calls.map(\.provider)).subtracting(members)
+            XCTAssertEqual(graph.titles("g", class: "workload").sorted(), members.sorted())
+            XCTAssertEqual(graph.titles("g", class: "external").sorted(), elsewhere.sorted())
+            XCTAssertEqual(graph.indices("g", class: "node").count, members.count + elsewhere.count)
+            let edges = Set(calls.map { "\($0.consumer) calls \($0.provider)" })
+            XCTAssertEqual(Set(graph.titles("g", class: "edge")), edges, "wave \(wave.number) \(wave.cluster)")
+            XCTAssertEqual(graph.indices("g", class: "edge").count, edges.count)
+            drawnEdges += calls.filter { members.contains($0.provider) }.count
         }
         XCTAssertGreaterThan(drawnEdges, 0, "the demo has dependencies inside a wave")
         XCTAssertEqual(svgs.count, 1 + plan.waves.filter { !$0.workloads.isEmpty }.count)

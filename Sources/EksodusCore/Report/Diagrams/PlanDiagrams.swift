@@ -58,25 +58,34 @@ enum PlanDiagrams {
     static func wave(_ wave: TransitionPlan.Wave, plan: TransitionPlan) -> ReportDiagram? {
         guard !wave.workloads.isEmpty else { return nil }
         let members = Set(wave.workloads.map(\.label))
-        let pairs = Set(plan.dependencies.filter { $0.cluster == wave.cluster && members.contains($0.consumer) }.map { [$0.provider, $0.consumer] })
+        // A workload that calls itself (its own Service) is no edge.
+        let pairs = Set(plan.dependencies.filter { $0.cluster == wave.cluster && members.contains($0.consumer) && $0.provider != $0.consumer }
+            .map { [$0.provider, $0.consumer] })
         let inside = pairs.filter { members.contains($0[0]) }.sorted { $0.lexicographicallyPrecedes($1) }
         let outside = pairs.count - inside.count
         let title = "Dependencies within wave \(wave.number) · \(wave.cluster)"
         var notes: [String] = []
         let graph: SVGGraph
         if wave.workloads.count <= nodeLimit {
+            // The providers this wave calls in other waves are drawn too, dashed, so every edge into the wave shows.
+            let waveOf = waveOfWorkload(plan)
+            let external = Set(pairs.map { $0[0] }).subtracting(members).sorted()
             var index: [String: Int] = [:]
-            for (position, workload) in wave.workloads.enumerated() { index[workload.label] = position }
-            let nodes = wave.workloads.map { workload in
-                let parts = workload.label.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            var nodes: [SVGGraph.Node] = []
+            for (label, style) in wave.workloads.map({ ($0.label, "workload") }) + external.prefix(nodeLimit).map({ ($0, "external") }) {
+                index[label] = nodes.count
+                let parts = label.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+                let elsewhere = style == "external" ? waveOf[wave.cluster + "\u{0}" + label].map { " · wave \($0.number)" } ?? "" : ""
                 // `Kind/namespace/name`: the name stands out, kind and namespace under it.
-                return parts.count == 3 ? SVGGraph.Node(label: parts[2], detail: parts[0] + " · " + parts[1], style: "workload", title: workload.label)
-                    : SVGGraph.Node(label: workload.label, detail: nil, style: "workload")
+                nodes.append(parts.count == 3 ? SVGGraph.Node(label: parts[2], detail: parts[0] + " · " + parts[1] + elsewhere, style: style, title: label)
+                             : SVGGraph.Node(label: label, detail: elsewhere.isEmpty ? nil : String(elsewhere.dropFirst(3)), style: style, title: label))
             }
-            let edges = inside.compactMap { pair -> SVGGraph.Edge? in
+            let edges = pairs.sorted { $0.lexicographicallyPrecedes($1) }.compactMap { pair -> SVGGraph.Edge? in
                 guard let from = index[pair[0]], let to = index[pair[1]] else { return nil }
                 return SVGGraph.Edge(from: from, to: to, title: "\(pair[1]) calls \(pair[0])")
             }
+            if !external.isEmpty { notes.append("Dashed boxes move in other waves.") }
+            if external.count > nodeLimit { notes.append("\(external.count - nodeLimit) more providers in other waves are not drawn.") }
             graph = SVGGraph(title: title, nodes: nodes, edges: edges)
         } else {
             var groups: [String: Int] = [:]
@@ -107,7 +116,7 @@ enum PlanDiagrams {
             notes.append("\(wave.workloads.count) workloads (more than \(nodeLimit)) are drawn as \(nodes.count) namespace groups.")
             graph = SVGGraph(title: title, nodes: nodes, edges: edges)
         }
-        if outside > 0 { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
+        if outside > 0 && wave.workloads.count > nodeLimit { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
         var drawn = graph
         drawn.note = notes.isEmpty ? nil : notes.joined(separator: " ")
         return ReportDiagram(mermaid: nil, svg: drawn.render())

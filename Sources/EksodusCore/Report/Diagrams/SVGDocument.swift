@@ -16,6 +16,7 @@ enum SVGDocument {
     static let style = """
         .node rect { fill: #ffffff; stroke: #57606a; } .node.wave rect { fill: #ddf4ff; stroke: #0969da; } \
         .node.workload rect { fill: #fff8c5; stroke: #9a6700; } .node.summary rect { fill: #f6f8fa; stroke: #57606a; stroke-dasharray: 4 3; } \
+        .node.external rect { fill: #ffffff; stroke: #8c959f; stroke-dasharray: 4 3; } \
         .node text { fill: #1f2328; } .node text.detail, text.axis, text.note { fill: #59636e; font-size: 11px; } \
         .edge path { fill: none; stroke: #8c959f; stroke-width: 1.3; } .edge polygon { fill: #8c959f; } \
         .gridline { stroke: #d0d7de; } .burndown { fill: none; stroke: #cf222e; stroke-width: 2; } text.value { fill: #1f2328; } \

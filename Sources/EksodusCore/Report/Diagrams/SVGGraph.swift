@@ -11,6 +11,7 @@ struct SVGGraph {
         var title: String? = nil
     }
 
+    /// From provider to consumer; an edge from a box to itself is not drawn.
     struct Edge {
         var from: Int
         var to: Int
@@ -29,7 +30,7 @@ struct SVGGraph {
     var nodeWidth = 220.0
     var columnGap = 56.0
 
-    static let nodeHeight = 42.0, rowGap = 12.0, margin = 12.0, backEdgeDrop = 26.0
+    static let nodeHeight = 42.0, rowGap = 12.0, margin = 12.0
 
     func render() -> String {
         // Boxes joined to nothing are packed in rows under the layered part, rather than piled into its first column.
@@ -47,8 +48,7 @@ struct SVGGraph {
         let columns = Double(max(layout.columns.count, perRow)), rows = Double(tallest)
         let width = Self.margin * 2 + max(1, columns) * nodeWidth + max(0, columns - 1) * columnGap
         let graphHeight = rows * Self.nodeHeight + max(0, rows - 1) * Self.rowGap
-        let backEdges = edges.contains { edge in local[edge.from].flatMap { from in local[edge.to].map { layout.layer[$0] <= layout.layer[from] } } ?? false }
-        let graphBottom = Self.margin + graphHeight + (backEdges ? Self.backEdgeDrop : 0)
+        let graphBottom = Self.margin + graphHeight
         let looseTop = graphBottom + (tallest > 0 && looseRows > 0 ? Self.rowGap * 2 : 0)
         let looseHeight = Double(looseRows) * Self.nodeHeight + Double(max(0, looseRows - 1)) * Self.rowGap
         let noteHeight = note == nil ? 0.0 : 22.0
@@ -69,7 +69,7 @@ struct SVGGraph {
         // About 6.6 pixels a character at 12px.
         let labelCharacters = Int((nodeWidth - 14) / 6.6)
         var out = SVGDocument.open(width: width, height: height, title: title)
-        for edge in edges {
+        for edge in edges where edge.from != edge.to {
             let from = origin(edge.from), to = origin(edge.to)
             out += "<g class=\"edge\"><title>\(SVGText.escape(edge.title))</title>"
             if to.x > from.x {
@@ -78,11 +78,12 @@ struct SVGGraph {
                 out += "<path d=\"M\(n(x1)),\(n(y1)) C\(n(x1 + bend)),\(n(y1)) \(n(x2 - bend)),\(n(y2)) \(n(x2 - 7)),\(n(y2))\"/>"
                 out += "<polygon points=\"\(n(x2)),\(n(y2)) \(n(x2 - 8)),\(n(y2 - 4)) \(n(x2 - 8)),\(n(y2 + 4))\"/></g>\n"
             } else {
-                // An edge that closes a cycle runs back under the boxes, bottom to bottom, so it never hides a forward edge.
-                let x1 = from.x + nodeWidth / 2, y1 = from.y + Self.nodeHeight, x2 = to.x + nodeWidth / 2 + 12, y2 = to.y + Self.nodeHeight
-                let below = max(y1, y2) + Self.backEdgeDrop
-                out += "<path d=\"M\(n(x1)),\(n(y1)) C\(n(x1)),\(n(below)) \(n(x2)),\(n(below)) \(n(x2)),\(n(y2 + 7))\"/>"
-                out += "<polygon points=\"\(n(x2)),\(n(y2)) \(n(x2 - 4)),\(n(y2 + 8)) \(n(x2 + 4)),\(n(y2 + 8))\"/></g>\n"
+                // An edge that closes a cycle runs back from the consumer's left side to the provider's right side, a little
+                // lower than the forward edges so the two directions stay apart.
+                let x1 = from.x, y1 = from.y + Self.nodeHeight / 2 + 8, x2 = to.x + nodeWidth, y2 = to.y + Self.nodeHeight / 2 + 8
+                let bend = max(30, abs(x2 - x1) / 2)
+                out += "<path d=\"M\(n(x1)),\(n(y1)) C\(n(x1 - bend)),\(n(y1)) \(n(x2 + bend)),\(n(y2)) \(n(x2 + 7)),\(n(y2))\"/>"
+                out += "<polygon points=\"\(n(x2)),\(n(y2)) \(n(x2 + 8)),\(n(y2 - 4)) \(n(x2 + 8)),\(n(y2 + 4))\"/></g>\n"
             }
         }
         for (index, node) in nodes.enumerated() {
