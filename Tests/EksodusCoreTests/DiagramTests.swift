@@ -111,7 +111,7 @@ final class DiagramTests: XCTestCase {
                       .init(number: 2, cluster: Self.hostile, workloads: [.init(label: "Deployment/ns/late", reason: "")])]
         plan.dependencies = [.init(cluster: Self.hostile, consumer: consumer, provider: provider, evidence: Self.hostile),
                              .init(cluster: Self.hostile, consumer: "Deployment/ns/late", provider: consumer, evidence: "")]
-        let svgs = [PlanDiagrams.waves(plan).svg, try XCTUnwrap(PlanDiagrams.wave(plan.waves[0], plan: plan)).svg,
+        let svgs = [PlanDiagrams(plan).waves().svg, try XCTUnwrap(PlanDiagrams(plan).wave(plan.waves[0])).svg,
                     SVGCharts.bars(title: Self.hostile, [.init(label: Self.hostile, value: 3, color: "#000")], note: Self.hostile)]
         for svg in svgs {
             XCTAssertFalse(svg.contains("]]>"), svg)
@@ -149,7 +149,7 @@ final class DiagramTests: XCTestCase {
         let labels = (0..<10_000).map { "Deployment/ns-\($0 % 70)/w-\($0)" }
         plan.waves = [.init(number: 1, cluster: "big", workloads: labels.map { .init(label: $0, reason: "") })]
         plan.dependencies = (0..<9_999).map { .init(cluster: "big", consumer: labels[$0], provider: labels[$0 + 1], evidence: "") }
-        let svg = try XCTUnwrap(PlanDiagrams.wave(plan.waves[0], plan: plan)).svg
+        let svg = try XCTUnwrap(PlanDiagrams(plan).wave(plan.waves[0])).svg
         let graph = try ParsedSVG.parse(svg)
         XCTAssertEqual(graph.indices("g", class: "node").count, PlanDiagrams.nodeLimit)
         XCTAssertEqual(graph.indices("g", class: "summary").count, PlanDiagrams.nodeLimit)
@@ -160,7 +160,7 @@ final class DiagramTests: XCTestCase {
 
         plan.waves = (1...200).map { .init(number: $0, cluster: "many", workloads: [.init(label: "Deployment/ns/w-\($0)", reason: "")]) }
         plan.dependencies = (1..<200).map { .init(cluster: "many", consumer: "Deployment/ns/w-\($0 + 1)", provider: "Deployment/ns/w-\($0)", evidence: "") }
-        let waves = try ParsedSVG.parse(PlanDiagrams.waves(plan).svg)
+        let waves = try ParsedSVG.parse(PlanDiagrams(plan).waves().svg)
         XCTAssertEqual(waves.indices("g", class: "node").count, PlanDiagrams.nodeLimit)
         XCTAssertEqual(waves.indices("g", class: "edge").count, PlanDiagrams.nodeLimit - 1)
         XCTAssertTrue(waves.texts.contains { $0.contains("first \(PlanDiagrams.nodeLimit) of 200 waves") })

@@ -84,12 +84,13 @@ struct ReportContext {
         var context = header
         if let calendar = versionCalendar(on: plan.assessment.date) { context["calendar"] = calendar }
         context["wavesMermaid"] = MermaidDiagram.waves(plan)
-        context["wavesDiagram"] = PlanDiagrams.waves(plan)
+        let diagrams = PlanDiagrams(plan)
+        context["wavesDiagram"] = diagrams.waves()
         context["waves"] = plan.waves.map { wave -> [String: Any] in
             var table = Table(columns: ["workload", "why this wave"])
             for workload in wave.workloads { table.rows.append([.text(workload.label), .text(workload.reason)]) }
             var values: [String: Any] = ["number": wave.number, "cluster": md(wave.cluster), "table": ReportDetail.table(table, detail: Self.wavesFile)]
-            if let diagram = PlanDiagrams.wave(wave, plan: plan) { values["graphDiagram"] = diagram }
+            if let diagram = diagrams.wave(wave) { values["graphDiagram"] = diagram }
             return values
         }
         context["wavesMermaidBlock"] = MarkdownText.fence(MermaidDiagram.waves(plan), language: "mermaid")

@@ -1,6 +1,6 @@
 /// The plan report's pictures, drawn from the stored plan alone: the waves with the dependencies between them, and
 /// each wave's own dependency graph. Above `nodeLimit` boxes a picture summarises and says so.
-enum PlanDiagrams {
+struct PlanDiagrams {
     static let nodeLimit = 60
 
     struct WaveKey: Hashable {
@@ -8,36 +8,49 @@ enum PlanDiagrams {
         var number: Int
     }
 
+    let plan: TransitionPlan
     /// Which wave each workload moves in, by cluster and label (labels are unique within a cluster).
-    static func waveOfWorkload(_ plan: TransitionPlan) -> [String: WaveKey] {
-        var out: [String: WaveKey] = [:]
+    let waveOf: [String: WaveKey]
+    /// The providers each workload calls (never itself), by cluster and label: read once for every wave's picture.
+    let providers: [String: Set<String>]
+
+    init(_ plan: TransitionPlan) {
+        self.plan = plan
+        var waveOf: [String: WaveKey] = [:]
         for wave in plan.waves {
-            for workload in wave.workloads { out[wave.cluster + "\u{0}" + workload.label] = WaveKey(cluster: wave.cluster, number: wave.number) }
+            for workload in wave.workloads { waveOf[wave.cluster + "\u{0}" + workload.label] = WaveKey(cluster: wave.cluster, number: wave.number) }
         }
-        return out
+        self.waveOf = waveOf
+        var providers: [String: Set<String>] = [:]
+        for dependency in plan.dependencies where dependency.provider != dependency.consumer {
+            providers[dependency.cluster + "\u{0}" + dependency.consumer, default: []].insert(dependency.provider)
+        }
+        self.providers = providers
     }
 
     /// Pairs of distinct waves (provider's, consumer's) with how many dependencies join them.
-    static func waveEdges(_ plan: TransitionPlan) -> [(provider: WaveKey, consumer: WaveKey, count: Int)] {
-        let waveOf = waveOfWorkload(plan)
+    func waveEdges() -> [(provider: WaveKey, consumer: WaveKey, count: Int)] {
         var counts: [[WaveKey]: Int] = [:]
-        for pair in Set(plan.dependencies.map { [$0.cluster, $0.provider, $0.consumer] }) {
-            guard let provider = waveOf[pair[0] + "\u{0}" + pair[1]], let consumer = waveOf[pair[0] + "\u{0}" + pair[2]], provider != consumer else { continue }
-            counts[[provider, consumer], default: 0] += 1
+        for (consumerKey, called) in providers {
+            guard let consumer = waveOf[consumerKey] else { continue }
+            for provider in called {
+                guard let wave = waveOf[consumer.cluster + "\u{0}" + provider], wave != consumer else { continue }
+                counts[[wave, consumer], default: 0] += 1
+            }
         }
         return counts.map { ($0.key[0], $0.key[1], $0.value) }
             .sorted { ($0.provider.cluster, $0.provider.number, $0.consumer.number) < ($1.provider.cluster, $1.provider.number, $1.consumer.number) }
     }
 
     /// One box per wave (the first `nodeLimit`), an edge from a wave to each wave whose workloads call into it.
-    static func waves(_ plan: TransitionPlan) -> ReportDiagram {
-        let drawn = Array(plan.waves.prefix(nodeLimit))
+    func waves() -> ReportDiagram {
+        let drawn = Array(plan.waves.prefix(Self.nodeLimit))
         var index: [WaveKey: Int] = [:]
         for (position, wave) in drawn.enumerated() { index[WaveKey(cluster: wave.cluster, number: wave.number)] = position }
         let nodes = drawn.map { wave in
             SVGGraph.Node(label: "Wave \(wave.number) · \(wave.cluster)", detail: "\(wave.workloads.count) workload\(wave.workloads.count == 1 ? "" : "s")", style: "wave")
         }
-        let edges = waveEdges(plan).compactMap { edge -> SVGGraph.Edge? in
+        let edges = waveEdges().compactMap { edge -> SVGGraph.Edge? in
             guard let from = index[edge.provider], let to = index[edge.consumer] else { return nil }
             return SVGGraph.Edge(from: from, to: to, title: "wave \(edge.provider.number) → wave \(edge.consumer.number) · \(edge.provider.cluster): "
                                  + "\(edge.count) dependenc\(edge.count == 1 ? "y" : "ies")")
@@ -55,24 +68,23 @@ enum PlanDiagrams {
     }
 
     /// The workloads of one wave and the dependencies among them; above `nodeLimit` workloads, one box per namespace.
-    static func wave(_ wave: TransitionPlan.Wave, plan: TransitionPlan) -> ReportDiagram? {
+    func wave(_ wave: TransitionPlan.Wave) -> ReportDiagram? {
         guard !wave.workloads.isEmpty else { return nil }
         let members = Set(wave.workloads.map(\.label))
-        // A workload that calls itself (its own Service) is no edge.
-        let pairs = Set(plan.dependencies.filter { $0.cluster == wave.cluster && members.contains($0.consumer) && $0.provider != $0.consumer }
-            .map { [$0.provider, $0.consumer] })
+        let pairs = Set(wave.workloads.flatMap { workload in
+            (providers[wave.cluster + "\u{0}" + workload.label] ?? []).map { [$0, workload.label] }
+        })
         let inside = pairs.filter { members.contains($0[0]) }.sorted { $0.lexicographicallyPrecedes($1) }
         let outside = pairs.count - inside.count
         let title = "Dependencies within wave \(wave.number) · \(wave.cluster)"
         var notes: [String] = []
         let graph: SVGGraph
-        if wave.workloads.count <= nodeLimit {
+        if wave.workloads.count <= Self.nodeLimit {
             // The providers this wave calls in other waves are drawn too, dashed, so every edge into the wave shows.
-            let waveOf = waveOfWorkload(plan)
             let external = Set(pairs.map { $0[0] }).subtracting(members).sorted()
             var index: [String: Int] = [:]
             var nodes: [SVGGraph.Node] = []
-            for (label, style) in wave.workloads.map({ ($0.label, "workload") }) + external.prefix(nodeLimit).map({ ($0, "external") }) {
+            for (label, style) in wave.workloads.map({ ($0.label, "workload") }) + external.prefix(Self.nodeLimit).map({ ($0, "external") }) {
                 index[label] = nodes.count
                 let parts = label.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
                 let elsewhere = style == "external" ? waveOf[wave.cluster + "\u{0}" + label].map { " · wave \($0.number)" } ?? "" : ""
@@ -85,16 +97,16 @@ enum PlanDiagrams {
                 return SVGGraph.Edge(from: from, to: to, title: "\(pair[1]) calls \(pair[0])")
             }
             if !external.isEmpty { notes.append("Dashed boxes move in other waves.") }
-            if external.count > nodeLimit { notes.append("\(external.count - nodeLimit) more providers in other waves are not drawn.") }
+            if external.count > Self.nodeLimit { notes.append("\(external.count - Self.nodeLimit) more providers in other waves are not drawn.") }
             graph = SVGGraph(title: title, nodes: nodes, edges: edges)
         } else {
             var groups: [String: Int] = [:]
-            for workload in wave.workloads { groups[namespace(workload.label), default: 0] += 1 }
+            for workload in wave.workloads { groups[Self.namespace(workload.label), default: 0] += 1 }
             var ranked = groups.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key)
             var others: Set<String> = []
-            if ranked.count > nodeLimit {
-                others = Set(ranked[(nodeLimit - 1)...])
-                ranked = Array(ranked.prefix(nodeLimit - 1))
+            if ranked.count > Self.nodeLimit {
+                others = Set(ranked[(Self.nodeLimit - 1)...])
+                ranked = Array(ranked.prefix(Self.nodeLimit - 1))
             }
             var index: [String: Int] = [:]
             for (position, name) in ranked.enumerated() { index[name] = position }
@@ -107,16 +119,16 @@ enum PlanDiagrams {
             }
             var counts: [[Int]: Int] = [:]
             for pair in inside {
-                guard let from = index[namespace(pair[0])], let to = index[namespace(pair[1])], from != to else { continue }
+                guard let from = index[Self.namespace(pair[0])], let to = index[Self.namespace(pair[1])], from != to else { continue }
                 counts[[from, to], default: 0] += 1
             }
             let edges = counts.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, count in
                 SVGGraph.Edge(from: key[0], to: key[1], title: "\(nodes[key[1]].label) calls \(nodes[key[0]].label): \(count) dependenc\(count == 1 ? "y" : "ies")")
             }
-            notes.append("\(wave.workloads.count) workloads (more than \(nodeLimit)) are drawn as \(nodes.count) namespace groups.")
+            notes.append("\(wave.workloads.count) workloads (more than \(Self.nodeLimit)) are drawn as \(nodes.count) namespace groups.")
             graph = SVGGraph(title: title, nodes: nodes, edges: edges)
         }
-        if outside > 0 && wave.workloads.count > nodeLimit { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
+        if outside > 0 && wave.workloads.count > Self.nodeLimit { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
         var drawn = graph
         drawn.note = notes.isEmpty ? nil : notes.joined(separator: " ")
         return ReportDiagram(mermaid: nil, svg: drawn.render())
