@@ -53,4 +53,30 @@ final class CheckCatalogTests: XCTestCase {
         XCTAssertTrue(text.contains("containerd"))
         XCTAssertTrue(text.contains("/var/run/docker.sock"))
     }
+
+    func testExplainShowsEachOtherExampleAsTheLinesItChanges() throws {
+        let check = try XCTUnwrap(CheckCatalog.check(id: "IMG001"))
+        let text = CheckCatalog.explanation(check)
+        let first = try XCTUnwrap(check.info.triggering.first), passing = try XCTUnwrap(check.info.nonTriggering.first)
+        XCTAssertTrue(text.contains("Not found in (- the first example, + this one):"))
+        let changed = first.split(separator: "\n").filter { !passing.split(separator: "\n").contains($0) }
+        for line in changed { XCTAssertTrue(text.contains("    - " + line), "the line that makes the difference is marked: \(line)") }
+        // The first example's unchanged opening lines are not repeated in the diffs.
+        XCTAssertEqual(text.components(separatedBy: "    apiVersion: apps/v1").count - 1, 1, text)
+    }
+
+    func testLineDiffKeepsBothSidesInOrder() {
+        let old = "a\nb\nc\nd\ne\nf\ng", new = "a\nb\nC\nd\ne\nf\ng\nh"
+        XCTAssertEqual(LineDiff.lines(from: old, to: new, context: 1), ["  …", "  b", "- c", "+ C", "  d", "  …", "  g", "+ h"])
+        XCTAssertEqual(LineDiff.lines(from: "x", to: "x"), ["  …"])
+        // Every check's examples: the shared and removed lines rebuild the first, the shared and added lines the other.
+        for check in CheckCatalog.all {
+            guard let first = check.info.triggering.first else { continue }
+            for other in check.info.triggering.dropFirst() + check.info.nonTriggering {
+                let diff = LineDiff.lines(from: first, to: other, context: 1_000)
+                XCTAssertEqual(diff.filter { !$0.hasPrefix("+") }.map { String($0.dropFirst(2)) }.joined(separator: "\n"), first, check.info.id)
+                XCTAssertEqual(diff.filter { !$0.hasPrefix("-") }.map { String($0.dropFirst(2)) }.joined(separator: "\n"), other, check.info.id)
+            }
+        }
+    }
 }

@@ -32,10 +32,17 @@ public enum CheckCatalog {
         var text = "\(info.id): \(info.title)\n"
         text += "Severity: \(info.severity.rawValue)   Category: \(info.category.rawValue)\n\n"
         text += "Why it matters\n  \(info.rationale)\n\nWhat to do\n  \(info.remediation)\n"
-        for (title, examples) in [("Found in", info.triggering), ("Not found in", info.nonTriggering)] {
-            for example in examples {
-                text += "\n\(title):\n" + example.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
+        func indented(_ lines: [Substring]) -> String { lines.map { "    " + $0 }.joined(separator: "\n") + "\n" }
+        // The first example in full; every other one as the lines it changes, so what makes the difference stands out.
+        if let first = info.triggering.first {
+            text += "\nFound in:\n" + indented(first.split(separator: "\n", omittingEmptySubsequences: false))
+            for (title, examples) in [("Also found in", info.triggering.dropFirst()), ("Not found in", info.nonTriggering[...])] {
+                for example in examples {
+                    text += "\n\(title) (- the first example, + this one):\n" + indented(LineDiff.lines(from: first, to: example).map { $0[...] })
+                }
             }
+        } else {
+            for example in info.nonTriggering { text += "\nNot found in:\n" + indented(example.split(separator: "\n", omittingEmptySubsequences: false)) }
         }
         text += "\nSilence it on an object with the annotation eksodus.io/ignore: \(info.id), or in .eksodus.yaml.\n"
         return text
