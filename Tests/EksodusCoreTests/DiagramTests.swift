@@ -196,4 +196,19 @@ final class DiagramTests: XCTestCase {
             XCTAssertFalse(report.text.contains("\n<table>"), "\(report.file): every table sits in a scrolling box")
         }
     }
+
+    func testTheBurndownReplaysClosingsAndReopenings() throws {
+        func change(_ at: String, _ item: String, _ from: ItemState, _ to: ItemState) -> AuditLog.Change { .init(at: at, item: item, from: from, to: to) }
+        let changes = [change("2026-05-01T10:00:00Z", "a", .pending, .done), change("2026-05-02T10:00:00Z", "b", .pending, .inProgress),
+                       change("2026-05-03T10:00:00Z", "b", .inProgress, .done), change("2026-05-04T10:00:00Z", "a", .done, .pending),
+                       change("2026-05-05T10:00:00Z", "other-cluster", .pending, .done), change("2026-05-06T10:00:00Z", "c", .blocked, .skipped)]
+        let diagram = CutoverDiagrams.burndown(items: ["a", "b", "c"], changes: changes, createdAt: "2026-04-30T10:00:00Z", now: fixedNow)
+        let svg = try ParsedSVG.parse(diagram.svg)
+        XCTAssertTrue(svg.texts.contains("1 open"), svg.texts.joined(separator: " | "))
+        XCTAssertTrue(svg.texts.contains("From the audit log: 3 done or skipped, 1 reopened."))
+        // A step line: start, then a drop and a rise per closing or reopening, each drawn as two corners.
+        let points = try XCTUnwrap(diagram.svg.range(of: #"points="[^"]*""#, options: .regularExpression).map { diagram.svg[$0] })
+        XCTAssertEqual(points.split(separator: " ").count, 1 + 4 * 2)
+        XCTAssertEqual(diagram.markdown, "3 items were open when the plan was made; 1 is open now (3 done or skipped, 1 reopened).")
+    }
 }

@@ -33,20 +33,21 @@ enum CutoverDiagrams {
     /// Open items (neither done nor skipped) from the plan's creation through every change in the audit log. `items` are the
     /// keys the report covers (the plan's, or one cluster's).
     static func burndown(items: Set<String>, changes: [AuditLog.Change], createdAt: String, now: Date) -> ReportDiagram {
-        var open = items.count
+        var open = items.count, closings = 0, reopenings = 0
         let start = Timestamp.parse(createdAt) ?? now
         var points = [SVGBurndown.Point(at: start, remaining: open)]
         let closed: Set<ItemState> = [.done, .skipped]
         for change in changes where items.contains(change.item) {
             let was = closed.contains(change.from), isClosed = closed.contains(change.to)
             guard was != isClosed, let at = Timestamp.parse(change.at) else { continue }
+            if isClosed { closings += 1 } else { reopenings += 1 }
             open += isClosed ? -1 : 1
             points.append(SVGBurndown.Point(at: max(at, points[points.count - 1].at), remaining: open))
         }
-        let changed = points.count - 1
-        let note = changed == 0 ? "No item has been done or skipped yet." : "\(changed) change\(changed == 1 ? "" : "s") of state replayed from the audit log."
+        let replayed = "\(closings) done or skipped, \(reopenings) reopened"
+        let note = closings + reopenings == 0 ? "No item has been done or skipped yet." : "From the audit log: \(replayed)."
         let chart = SVGBurndown(title: "Open checklist items over time", total: items.count, points: points, note: note)
-        let summary = "\(items.count) items were open when the plan was made; \(open) are open now, after \(changed) change\(changed == 1 ? "" : "s") of state."
+        let summary = "\(items.count) items were open when the plan was made; \(open) \(open == 1 ? "is" : "are") open now (\(replayed))."
         return ReportDiagram(mermaid: nil, svg: chart.render(), markdownText: summary)
     }
 }
