@@ -67,7 +67,8 @@ struct PlanDiagrams {
         return ReportDiagram(mermaid: MermaidDiagram.waves(plan), svg: graph.render())
     }
 
-    /// The workloads of one wave and the dependencies among them; above `nodeLimit` workloads, one box per namespace.
+    /// The workloads of one wave, the providers they call (those of other waves dashed) and the calls; above `nodeLimit`
+    /// workloads, one box per namespace and the calls between namespaces of the wave.
     func wave(_ wave: TransitionPlan.Wave) -> ReportDiagram? {
         guard !wave.workloads.isEmpty else { return nil }
         let members = Set(wave.workloads.map(\.label))
@@ -78,7 +79,7 @@ struct PlanDiagrams {
         let outside = pairs.count - inside.count
         let title = "Dependencies within wave \(wave.number) · \(wave.cluster)"
         var notes: [String] = []
-        let graph: SVGGraph
+        var graph: SVGGraph
         if wave.workloads.count <= Self.nodeLimit {
             // The providers this wave calls in other waves are drawn too, dashed, so every edge into the wave shows.
             let external = Set(pairs.map { $0[0] }).subtracting(members).sorted()
@@ -126,12 +127,11 @@ struct PlanDiagrams {
                 SVGGraph.Edge(from: key[0], to: key[1], title: "\(nodes[key[1]].label) calls \(nodes[key[0]].label): \(count) dependenc\(count == 1 ? "y" : "ies")")
             }
             notes.append("\(wave.workloads.count) workloads (more than \(Self.nodeLimit)) are drawn as \(nodes.count) namespace groups.")
+            if outside > 0 { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
             graph = SVGGraph(title: title, nodes: nodes, edges: edges)
         }
-        if outside > 0 && wave.workloads.count > Self.nodeLimit { notes.append("\(outside) call\(outside == 1 ? "" : "s") to workloads of other waves \(outside == 1 ? "is" : "are") not drawn.") }
-        var drawn = graph
-        drawn.note = notes.isEmpty ? nil : notes.joined(separator: " ")
-        return ReportDiagram(mermaid: nil, svg: drawn.render())
+        graph.note = notes.isEmpty ? nil : notes.joined(separator: " ")
+        return ReportDiagram(mermaid: nil, svg: graph.render())
     }
 
     /// The namespace in a workload label (`kind/namespace/name`); cluster-scoped labels have none.
