@@ -117,6 +117,10 @@ final class DiagramTests: XCTestCase {
             XCTAssertFalse(svg.contains("]]>"), svg)
             XCTAssertFalse(svg.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "a control character reached the SVG")
         }
+        // The parser is strict: what escaping prevents would fail here.
+        XCTAssertThrowsError(try ParsedSVG.parse("<svg><text>\u{1}</text></svg>"))
+        XCTAssertThrowsError(try ParsedSVG.parse("<svg><text>a<b</text></svg>"))
+        XCTAssertThrowsError(try ParsedSVG.parse("<svg><text>a&b</text></svg>"))
         let waves = try ParsedSVG.parse(svgs[0]), graph = try ParsedSVG.parse(svgs[1]), bars = try ParsedSVG.parse(svgs[2])
         XCTAssertEqual(waves.indices("g", class: "edge").count, 1)
         XCTAssertEqual(waves.titles("g", class: "node").first, "Wave 1 · \(Self.hostileAsText) · 2 workloads")

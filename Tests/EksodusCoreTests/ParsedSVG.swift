@@ -24,10 +24,17 @@ final class ParsedSVG: NSObject, XMLParserDelegate {
         let parsed = ParsedSVG()
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = parsed
-        guard parser.parse() else {
-            throw ParseError(description: "line \(parser.lineNumber), column \(parser.columnNumber): \(parser.parserError.map { "\($0)" } ?? "not XML")")
+        // Foundation on Linux can report an error to the delegate and still return true: either one fails the parse.
+        guard parser.parse(), parsed.firstError == nil else {
+            throw ParseError(description: parsed.firstError ?? "line \(parser.lineNumber), column \(parser.columnNumber): \(parser.parserError.map { "\($0)" } ?? "not XML")")
         }
         return parsed
+    }
+
+    private var firstError: String?
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if firstError == nil { firstError = "line \(parser.lineNumber), column \(parser.columnNumber): \(parseError)" }
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
