@@ -21,4 +21,21 @@ public enum AuditLog {
             return table
         }
     }
+
+    /// One state change, oldest first: what the cutover burn-down is drawn from.
+    struct Change {
+        var at: String
+        var item: String
+        var from: ItemState
+        var to: ItemState
+    }
+
+    static func changes(_ db: Database, planID: Int64) throws -> [Change] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.at, i.key, e.from_state, e.to_state FROM event e JOIN plan_item i ON i.id = e.item_id WHERE e.plan_id = ? ORDER BY e.id
+            """, arguments: [planID]).compactMap { row in
+            guard let from = ItemState(rawValue: row[2]), let to = ItemState(rawValue: row[3]) else { return nil }
+            return Change(at: row[0], item: row[1], from: from, to: to)
+        }
+    }
 }

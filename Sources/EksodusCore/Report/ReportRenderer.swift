@@ -142,9 +142,11 @@ public struct ReportRenderer {
                 values = context.images
                 if details, kind != .all { extra += context.imageDetails }
             }
-            let markdown = template.render(values)
+            var placeholders: ReportDiagram.Placeholders? = format == .html ? ReportDiagram.Placeholders() : nil
+            let resolved = ReportDiagram.resolve(values, placeholders: &placeholders) ?? values
+            let markdown = template.render(resolved)
             guard format == .html else { return ("\(report.rawValue).md", markdown) }
-            let converted = MarkdownHTML.convert(markdown)
+            let converted = MarkdownHTML.convert(markdown, diagrams: placeholders)
             return ("\(report.rawValue).html", page.render(["title": converted.title, "toc": converted.toc, "body": converted.body]))
         }
         return (reports, extra)
