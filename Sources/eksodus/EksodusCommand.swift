@@ -39,14 +39,14 @@ struct EksodusCommand: ParsableCommand {
         Shell completion:
           eksodus --generate-completion-script bash > ~/.eksodus.bash
           eksodus --generate-completion-script zsh > "${fpath[1]}/_eksodus"
-          eksodus --generate-completion-script fish \
+          eksodus --generate-completion-script fish \\
             > ~/.config/fish/completions/eksodus.fish
 
         Examples:
           eksodus demo
           eksodus import exports/prod/ --cluster prod --environment prod
           eksodus assess --target-version 1.35 --fail-on blocker
-          eksodus plan --target-version 1.35 --region eu-west-1 \
+          eksodus plan --target-version 1.35 --region eu-west-1 \\
             --account-id 123456789012
           eksodus cutover list --state pending -o json
         """,
