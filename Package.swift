@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "EksodusCoreTests",
             dependencies: ["EksodusCore", .product(name: "Crypto", package: "swift-crypto")],
-            exclude: ["Snapshots", "FuzzRegressions", "EndToEnd"]
+            exclude: ["Snapshots", "FuzzRegressions", "EndToEnd", "Schemas"]
         ),
     ]
 )

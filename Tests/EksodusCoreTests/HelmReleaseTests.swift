@@ -211,4 +211,20 @@ final class HelmReleaseTests: XCTestCase {
         XCTAssertEqual(try strings(database, "SELECT manifest_objects FROM helm_release"),
                        [#"[{"apiVersion":"extensions/v1beta1","kind":"Deployment","namespace":"shop","name":"shop-api"},{"apiVersion":"v1","kind":"Service","namespace":"shop","name":"shop-api"}]"#])
     }
+
+    /// A merging import keeps releases it did not read again; `--replace` keeps only this export's.
+    func testReplaceKeepsOnlyTheReleasesOfThisExport() throws {
+        let current = oldManifest.replacingOccurrences(of: "extensions/v1beta1", with: "apps/v1")
+        let both = try writeManifests([
+            "a.yaml": try releaseSecret(name: "a", namespace: "shop", revision: 1, manifest: current),
+            "b.yaml": try releaseSecret(name: "b", namespace: "shop", revision: 1, manifest: current),
+        ], test: self)
+        let one = try writeManifests(["a.yaml": try releaseSecret(name: "a", namespace: "shop", revision: 2, manifest: current)], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([both.path], cluster: "c", into: database)
+        try importPaths([one.path], cluster: "c", into: database)
+        XCTAssertEqual(try strings(database, "SELECT name || ' ' || revision FROM helm_release ORDER BY name"), ["a 2", "b 1"])
+        try Importer(database: database, workers: 2).run(ImportRequest(paths: [one.path], cluster: "c", replace: true, now: fixedNow))
+        XCTAssertEqual(try strings(database, "SELECT name || ' ' || revision FROM helm_release ORDER BY name"), ["a 2"])
+    }
 }

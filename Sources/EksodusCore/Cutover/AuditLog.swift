@@ -16,9 +16,26 @@ public enum AuditLog {
                 WHERE e.plan_id = ? AND (?2 IS NULL OR e.at >= ?2) AND (?3 IS NULL OR e.item_id = ?3) ORDER BY e.id
                 """, arguments: [planID, since, itemID]) {
                 table.rows.append([.integer(row[0]), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4]), .text(row[5]), .text(row[6]),
-                                   .text((row[7] as Bool) ? "yes" : "no"), (row[8] as String?).map { .text($0) } ?? .null])
+                                   .bool(row[7]), (row[8] as String?).map { .text($0) } ?? .null])
             }
             return table
+        }
+    }
+
+    /// One state change, oldest first: what the cutover burn-down is drawn from.
+    struct Change {
+        var at: String
+        var item: String
+        var from: ItemState
+        var to: ItemState
+    }
+
+    static func changes(_ db: Database, planID: Int64) throws -> [Change] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.at, i.key, e.from_state, e.to_state FROM event e JOIN plan_item i ON i.id = e.item_id WHERE e.plan_id = ? ORDER BY e.id
+            """, arguments: [planID]).compactMap { row in
+            guard let from = ItemState(rawValue: row[2]), let to = ItemState(rawValue: row[3]) else { return nil }
+            return Change(at: row[0], item: row[1], from: from, to: to)
         }
     }
 }

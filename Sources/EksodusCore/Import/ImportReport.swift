@@ -19,6 +19,15 @@ public enum ImportReport {
         }
         let skipped = summary.notices.reduce(0) { $0 + $1.skipped }
         if skipped > 0 { lines.append("Skipped \(skipped) document(s) that are not Kubernetes objects.") }
+        if let replaced = summary.replacement {
+            var line = "Replaced: removed \(replaced.removedObjects) object(s) and \(replaced.removedImages) image(s) this export no longer holds"
+            if !replaced.vanishedWorkloads.isEmpty {
+                let shown = replaced.vanishedWorkloads.prefix(10).map(\.visibleLine).joined(separator: ", ")
+                line += "; \(replaced.vanishedWorkloads.count) workload(s) gone (\(shown)\(replaced.vanishedWorkloads.count > 10 ? ", …" : ""))"
+                line += ", \(replaced.obsoleteItems) checklist item(s) now obsolete"
+            }
+            lines.append(line + ".")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -10,15 +10,18 @@ public struct ImportRequest: Sendable {
     public var kubernetesVersion: String?
     /// The namespace of namespaced objects that name none, as kubectl's `--namespace`.
     public var defaultNamespace: String
+    /// The cluster's inventory becomes exactly this export (`InventoryReplacement`); otherwise the export is merged in.
+    public var replace: Bool
     public var now: Date
 
     public init(paths: [String], cluster: String, environment: String? = nil, kubernetesVersion: String? = nil,
-                defaultNamespace: String = "default", now: Date = Date()) {
+                defaultNamespace: String = "default", replace: Bool = false, now: Date = Date()) {
         self.paths = paths
         self.cluster = cluster
         self.environment = environment
         self.kubernetesVersion = kubernetesVersion
         self.defaultNamespace = defaultNamespace
+        self.replace = replace
         self.now = now
     }
 }
@@ -28,7 +31,25 @@ public struct ImportProgress: Sendable {
     public var filesDone: Int
     public var filesTotal: Int
     public var objects: Int
+    /// Bytes read so far, of every file (finished or under way).
     public var bytes: Int
+    /// The size of every file, as found before reading; nil when one cannot be known (standard input, a pipe).
+    public var bytesTotal: Int?
+    /// The file read most recently, how far into it, and its size when known.
+    public var currentFile: String?
+    public var currentBytes: Int
+    public var currentSize: Int?
+    /// Seconds since the import began.
+    public var elapsed: TimeInterval
+
+    /// Objects per second so far.
+    public var objectsPerSecond: Double { elapsed > 0 ? Double(objects) / elapsed : 0 }
+
+    /// Seconds left at the rate so far, when the total size is known.
+    public var secondsLeft: TimeInterval? {
+        guard let bytesTotal, bytes > 0, elapsed > 0 else { return nil }
+        return Double(max(0, bytesTotal - bytes)) / (Double(bytes) / elapsed)
+    }
 }
 
 /// A document that was read but is not a Kubernetes object, and so was left out.
@@ -59,6 +80,8 @@ public struct ImportSummary: Sendable {
     public var nodes = 0
     public var podsMeasured = 0
     public var serverVersion: String?
+    /// What `--replace` removed and retired; nil for a merging import.
+    public var replacement: InventoryReplacement.Outcome?
     /// Helm releases this import recorded (their latest revisions).
     public var helmReleases = 0
 }
@@ -121,10 +144,21 @@ public struct Importer {
             var objectsRead = 0
             var kinds: [String: Int] = [:]
             var lastReport = Date.distantPast
+            let began = Date()
+            // Sizes up front, for the time left; a file whose size cannot be read (standard input) leaves the total unknown.
+            let sizes: [Int?] = progress == nil ? [] : files.map { file in
+                file == ManifestSources.standardInput ? nil : (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+            }
+            let bytesTotal: Int? = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
+            var doneBytes = 0
+            var partial: [Int: Int] = [:]
+            var current: (index: Int, bytes: Int)?
             do {
                 while let message = parser.channel.take() {
                     switch message {
-                    case .objects(let batch):
+                    case .objects(let batch, let index, let bytesRead):
+                        partial[index] = bytesRead
+                        current = (index, bytesRead)
                         for parsed in batch {
                             objectsRead += 1
                             kinds[parsed.object.kind, default: 0] += 1
@@ -136,13 +170,19 @@ public struct Importer {
                         try facts.write(reading)
                     case .fileDone(let reading):
                         readings.append(reading)
+                        partial[reading.index] = nil
+                        doneBytes += reading.bytes
                     case .failed(let error):
                         throw error
                     }
-                    if let progress, Date().timeIntervalSince(lastReport) > 0.2 {
+                    // At most ten lines a second: a terminal redrawn faster only slows the import down.
+                    if let progress, Date().timeIntervalSince(lastReport) >= 0.1 {
                         lastReport = Date()
                         progress(ImportProgress(filesDone: readings.count, filesTotal: files.count, objects: objectsRead,
-                                                bytes: readings.reduce(0) { $0 + $1.bytes }))
+                                                bytes: doneBytes + partial.values.reduce(0, +), bytesTotal: bytesTotal,
+                                                currentFile: current.map { files[$0.index] }, currentBytes: current?.bytes ?? 0,
+                                                currentSize: current.flatMap { sizes.indices.contains($0.index) ? sizes[$0.index] : nil },
+                                                elapsed: lastReport.timeIntervalSince(began)))
                     }
                 }
             } catch {
@@ -157,7 +197,18 @@ public struct Importer {
             let totals = (bytes: readings.reduce(0) { $0 + $1.bytes }, documents: readings.reduce(0) { $0 + $1.documents }, objects: objectsRead)
             let notices = readings.flatMap(\.notices)
 
+            var replacement: InventoryReplacement.Outcome?
+            let replacer = request.replace ? try InventoryReplacement(db, clusterID: clusterID) : nil
+            if let replacer {
+                var outcome = InventoryReplacement.Outcome()
+                try replacer.removeStale(db, importID: importID, outcome: &outcome)
+                replacement = outcome
+            }
             let workloads = try WorkloadFolder.rebuild(db, clusterID: clusterID)
+            if let replacer, var outcome = replacement {
+                try replacer.settleItems(db, importID: importID, at: startedAt, outcome: &outcome)
+                replacement = outcome
+            }
             let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM resource WHERE import_id = ?", arguments: [importID]) ?? 0
             let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             try db.execute(sql: """
@@ -173,6 +224,7 @@ public struct Importer {
                                         documents: totals.documents, objectsRead: totals.objects, objectsStored: stored, kinds: kinds,
                                         workloads: workloads, digest: "sha256:" + digest, notices: notices, warnings: warnings)
             (summary.nodes, summary.podsMeasured, summary.serverVersion) = (facts.nodes, facts.podsMeasured, facts.serverVersions.last?.version)
+            summary.replacement = replacement
             summary.helmReleases = try Int.fetchOne(db, sql: "SELECT count(*) FROM helm_release WHERE import_id = ?", arguments: [importID]) ?? 0
             return summary
         }

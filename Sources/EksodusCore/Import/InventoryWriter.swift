@@ -176,7 +176,9 @@ struct InventoryWriter {
         guard let row = try findResource.firstRow(columns: 3), let existing = row[0] else { return nil }
         if row[1] == importID {
             let keepsStored = row[2].map { $0 > order } ?? false
-            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsStored)
+            // Objects expanded from a Template carry negative orders (see `ParallelFileParser.templateOrderOffset`).
+            let templateCopy = (order < 0) != ((row[2] ?? 0) < 0)
+            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsStored, templateCopy: templateCopy)
             if keepsStored { return nil }
         }
         for statement in clearFacts {
@@ -190,7 +192,7 @@ struct InventoryWriter {
     }
 
     /// Records an object read twice in this import, naming both places and the reading that wins (the later one).
-    private mutating func noteDuplicate(_ object: ExtractedObject, file: String, existing: Int64, keepsExisting: Bool) throws {
+    private mutating func noteDuplicate(_ object: ExtractedObject, file: String, existing: Int64, keepsExisting: Bool, templateCopy: Bool = false) throws {
         duplicateCount += 1
         guard duplicates.count < Self.maxListedDuplicates else { return }
         let previous = try Row.fetchOne(db, sql: "SELECT source_file, source_line FROM resource WHERE id = ?", arguments: [existing])
@@ -198,7 +200,7 @@ struct InventoryWriter {
         let here = "\(file):\(object.line)"
         let name = object.namespace.isEmpty ? object.name : "\(object.namespace)/\(object.name)"
         let (first, second) = keepsExisting ? (here, stored) : (stored, here)
-        duplicates.append("\(object.kind.visibleLine) \(name.visibleLine) is defined twice, at \(first.visibleLine) and at \(second.visibleLine); keeping \(second.visibleLine), read later")
+        duplicates.append("\(object.kind.visibleLine) \(name.visibleLine) is defined twice, at \(first.visibleLine) and at \(second.visibleLine); keeping \(second.visibleLine), \(templateCopy ? "not the Template's copy" : "read later")")
     }
 
     private mutating func imageID(_ reference: String) throws -> Int64 {

@@ -19,7 +19,8 @@ struct FileReading {
 }
 
 enum ParseMessage {
-    case objects([ParsedObject])
+    /// A batch of objects, and how far into its file (`index`) the reader had got.
+    case objects([ParsedObject], file: Int, bytesRead: Int)
     case clusterFacts(ClusterFactsReading)
     case fileDone(FileReading)
     case failed(Error)
@@ -79,6 +80,9 @@ final class ParallelFileParser: @unchecked Sendable {
         }
     }
 
+    /// Objects expanded from a Template are ordered below every object read as itself (see `TemplateExpansion`).
+    static let templateOrderOffset: Int64 = 1 << 62
+
     /// What one worker carries from stream to stream of a file (an archive holds many).
     private struct StreamState {
         var batch: [ParsedObject] = []
@@ -97,8 +101,8 @@ final class ParallelFileParser: @unchecked Sendable {
             ? ByteSource(descriptor: 0, ownsDescriptor: false, hasher: SHA256())
             : try ByteSource.open(path: file, hasher: SHA256())
         var state = StreamState()
-        let (documents, notices) = try read(source, name: name, layoutPath: file, index: index, state: &state)
-        if !state.batch.isEmpty, !channel.put(.objects(state.batch)) { throw Cancelled() }
+        let (documents, notices) = try read(source, name: name, layoutPath: file, index: index, progress: source, state: &state)
+        if !state.batch.isEmpty, !channel.put(.objects(state.batch, file: index, bytesRead: source.bytesRead)) { throw Cancelled() }
         let digest = Array(source.hasher?.finalize() ?? SHA256().finalize())
         let reading = FileReading(index: index, bytes: source.bytesRead, documents: documents, digest: digest, notices: notices)
         guard channel.put(.fileDone(reading)) else { throw Cancelled() }
@@ -111,12 +115,14 @@ final class ParallelFileParser: @unchecked Sendable {
         var state = StreamState()
         var documents = 0
         var notices: [ImportNotice] = []
-        let reading = try ArchiveManifests.read(file, members: listing.members) { member, source in
-            let counts = try read(source, name: "\(file):\(member)", layoutPath: member, index: index, state: &state)
+        var archiveBytes = 0
+        let reading = try ArchiveManifests.read(file, members: listing.members) { member, source, archive in
+            let counts = try read(source, name: "\(file):\(member)", layoutPath: member, index: index, progress: archive, state: &state)
             documents += counts.documents
             notices += counts.notices
+            archiveBytes = archive.bytesRead
         }
-        if !state.batch.isEmpty, !channel.put(.objects(state.batch)) { throw Cancelled() }
+        if !state.batch.isEmpty, !channel.put(.objects(state.batch, file: index, bytesRead: archiveBytes)) { throw Cancelled() }
         if listing.leftOut > 0 {
             notices.append(ImportNotice(file: file, line: 0, message: "\(file): \(listing.leftOut) copies of Velero objects stored under another API group or version were left out (the preferred copy is read)", skipped: 0))
         }
@@ -128,34 +134,48 @@ final class ParallelFileParser: @unchecked Sendable {
     }
 
     /// Reads one manifest stream, sending its objects in batches; returns its document count and notices.
-    /// `layoutPath` is where the stream sits in its folder or archive, which may say the kind of kind-less objects.
-    private func read(_ source: ByteSource, name: String, layoutPath: String, index: Int,
+    /// `layoutPath` is where the stream sits in its folder or archive, which may say the kind of kind-less objects;
+    /// `progress` is the file whose bytes read the progress line shows (the archive, for a member).
+    private func read(_ source: ByteSource, name: String, layoutPath: String, index: Int, progress: ByteSource,
                       state: inout StreamState) throws -> (documents: Int, notices: [ImportNotice]) {
         let stream = ManifestStreamReader(reader: YAMLEventReader(file: name, source: source))
         stream.impliedType = DumpLayouts.impliedType(layoutPath)
         state.batch.reserveCapacity(Self.batchSize)
         var skipped = SampledNotices()
+        var templateNotes = SampledNotices()
         var facts = ClusterFactsReading(file: name)
-        try stream.read { object in
-            state.position += 1
-            if readsClusterFact(object, into: &facts) { return }
+        func take(_ node: ManifestNode, line: Int, order: Int64) throws {
             var podFacts = true
-            if let owner = ObjectExtractor.replicaOwnerKey(object.node) { podFacts = state.replicaOwners.insert(owner).inserted }
-            switch extractor.extract(object.node, line: object.line, podFacts: podFacts) {
+            if let owner = ObjectExtractor.replicaOwnerKey(node) { podFacts = state.replicaOwners.insert(owner).inserted }
+            switch extractor.extract(node, line: line, podFacts: podFacts) {
             case .object(let extracted):
-                state.batch.append(ParsedObject(object: extracted, file: name, order: Int64(index) << 32 | state.position))
+                state.batch.append(ParsedObject(object: extracted, file: name, order: order))
                 if state.batch.count == Self.batchSize {
-                    guard channel.put(.objects(state.batch)) else { throw Cancelled() }
+                    guard channel.put(.objects(state.batch, file: index, bytesRead: progress.bytesRead)) else { throw Cancelled() }
                     state.batch.removeAll(keepingCapacity: true)
                 }
             case .notAnObject(let reason):
-                skipped.add(line: object.line, "not a Kubernetes object (\(reason))")
+                skipped.add(line: line, "not a Kubernetes object (\(reason))")
+            }
+        }
+        try stream.read { object in
+            state.position += 1
+            if readsClusterFact(object, into: &facts) { return }
+            try take(object.node, line: object.line, order: Int64(index) << 32 | state.position)
+            guard TemplateExpansion.isTemplate(object.node) else { return }
+            let expansion = TemplateExpansion.expand(object.node, defaultNamespace: extractor.defaultNamespace)
+            for note in expansion.notes { templateNotes.add(line: object.line, note) }
+            for expanded in expansion.objects {
+                state.position += 1
+                // Below every object read as itself: a live object the template made wins over the template's version.
+                try take(expanded, line: object.line, order: (Int64(index) << 32 | state.position) - Self.templateOrderOffset)
             }
         }
         if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }
         skipped.merge(stream.counts.nonObjectDocuments)
         let notices = ImportNotice.sample(skipped, file: name, what: "documents that are not Kubernetes objects", skipped: true)
             + ImportNotice.sample(stream.counts.duplicateKeys, file: name, what: "duplicate keys", skipped: false)
+            + ImportNotice.sample(templateNotes, file: name, what: "template parameter notes", skipped: false)
         return (stream.counts.documents, notices)
     }
 

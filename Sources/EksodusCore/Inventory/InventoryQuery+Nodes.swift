@@ -5,7 +5,8 @@ extension InventoryQuery {
     func nodes(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: nil)
         return try run(db, columns: ["cluster", "name", "role", "instance_type", "zone", "arch", "os", "kubelet", "runtime",
-                                     "cpu_allocatable_m", "memory_allocatable", "pods_allocatable", "taints"], sql: """
+                                     "cpu_allocatable_m", "memory_allocatable", "pods_allocatable", "taints"],
+                       shapes: ["memory_allocatable": .bytes], wide: ["kubelet", "runtime", "taints"], sql: """
             SELECT c.name, r.name, n.role, n.instance_type, n.zone, n.architecture, n.operating_system, n.kubelet_version, n.container_runtime,
               n.cpu_allocatable_m, n.memory_allocatable, n.pods_allocatable,
               (SELECT group_concat(json_extract(t.value, '$.key') || '=' || json_extract(t.value, '$.value') || ':' || json_extract(t.value, '$.effect'), ',')

@@ -40,10 +40,11 @@ enum ArchiveManifests {
         var digest: [UInt8]
     }
 
-    /// Streams each listed member to `body`, in archive order. An error inside the archive (truncated data,
-    /// a refused path) is thrown as such, even when the manifest reader saw only a failed read.
+    /// Streams each listed member to `body`, in archive order, with the archive file itself (for its bytes read so far).
+    /// An error inside the archive (truncated data, a refused path) is thrown as such, even when the manifest reader saw
+    /// only a failed read.
     static func read(_ archive: String, members: Set<String>, limits: ArchiveLimits = .standard,
-                     body: (_ member: String, _ source: ByteSource) throws -> Void) throws -> Reading {
+                     body: (_ member: String, _ source: ByteSource, _ archive: ByteSource) throws -> Void) throws -> Reading {
         let file = try ByteSource.open(path: archive, hasher: SHA256())
         let tar = TarReader(input: GzipStream(input: file, archive: archive, limits: limits), archive: archive, limits: limits)
         while let member = try tar.next() {
@@ -53,7 +54,7 @@ enum ArchiveManifests {
                 do { return try tar.read(into: buffer, size: size) } catch { failure = error; return -1 }
             })
             do {
-                try body(member.path, source)
+                try body(member.path, source, file)
             } catch {
                 throw failure ?? error
             }
