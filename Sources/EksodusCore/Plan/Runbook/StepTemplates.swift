@@ -3,7 +3,7 @@
 struct WorkloadSteps {
     struct Context {
         var workload: Estate.Workload
-        var handle: String
+        var handle: PlanItemKey.Workload
         var clusterID: Int64
         var clusterName: String
         var wave: Int
@@ -19,15 +19,15 @@ struct WorkloadSteps {
 
     var items: [PlanItem] = []
     /// The first step: it waits for the wave's gate, images and platform.
-    var entry = ""
+    var entry: PlanItemKey?
     /// The step consumers' deploys wait for.
-    var deploy = ""
+    var deploy: PlanItemKey?
     /// From this step on the EKS copy is the one that takes writes: consumers switch only after it.
-    var primary: String?
+    var primary: PlanItemKey?
     /// The steps after which nothing calls the source copy from outside or from the source's consumers.
-    var switches: [String] = []
+    var switches: [PlanItemKey] = []
     /// The step that removes (or scales down) the source copy; it waits for every consumer's switch.
-    var retire = ""
+    var retire: PlanItemKey?
 
     static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
     static let suspendFalse = ShellQuote.word("{\"spec\":{\"suspend\":false}}")
@@ -41,15 +41,14 @@ struct WorkloadSteps {
         return steps
     }
 
-    private mutating func add(_ step: String, _ title: String, _ context: Context, after: [String], evidence: String = "",
+    private mutating func add(_ step: PlanItemKey.Step, _ title: String, _ context: Context, after: [PlanItemKey.Step], evidence: String = "",
                               commands: [String], rollback: String, rollbackCommands: [String] = []) {
-        let key = "\(step):\(context.handle)"
-        items.append(PlanItem(key: key, phase: .cutover, step: step, title: title, clusterID: context.clusterID, wave: context.wave,
-                              workloadID: context.workload.id, prerequisites: after.map { "\($0):\(context.handle)" }, evidence: evidence,
+        items.append(PlanItem(key: Self.key(step, context), title: title, clusterID: context.clusterID, wave: context.wave,
+                              workloadID: context.workload.id, prerequisites: after.map { Self.key($0, context) }, evidence: evidence,
                               rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
     }
 
-    private static func key(_ step: String, _ context: Context) -> String { "\(step):\(context.handle)" }
+    private static func key(_ step: PlanItemKey.Step, _ context: Context) -> PlanItemKey { .workload(step, context.handle) }
 
     // MARK: Commands shared by the kinds
 
@@ -110,27 +109,27 @@ struct WorkloadSteps {
 
     /// The traffic steps: a DNS/LB switch where something outside the cluster reaches the workload, a redirect of the
     /// source's consumers for stateful providers, a verification otherwise.
-    private mutating func addSwitches(_ context: Context, after: String) {
+    private mutating func addSwitches(_ context: Context, after: PlanItemKey.Step) {
         let workload = context.workload
         if context.exposure.isExternal {
             let ttl = TrafficCommands.lowerTTL(context.exposure)
-            add("dns-ttl", "Lower the DNS TTL in front of \(workload.label) to 60 s, one old TTL before its switch", context, after: [],
+            add(.dnsTTL, "Lower the DNS TTL in front of \(workload.label) to 60 s, one old TTL before its switch", context, after: [],
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
                 rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
             let traffic = TrafficCommands.switchCommands(context.exposure)
-            add("traffic", "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS", context, after: [after, "dns-ttl"],
+            add(.traffic, "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS", context, after: [after, .dnsTTL],
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
                 rollback: context.stateful ? "Point DNS back to the source and reverse the replication before writes resume there"
                                            : "Point DNS or the load balancer back to the source cluster (its copy still runs)",
                 rollbackCommands: traffic.rollback)
-            switches.append(Self.key("traffic", context))
+            switches.append(Self.key(.traffic, context))
         }
         if context.stateful && !context.consumers.isEmpty, let service = context.exposure.services.first {
             let name = service.resource.name, crossName = String((name + "-eksodus").prefix(63))
             let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
             let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
             let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
-            add("redirect", "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
+            add(.redirect, "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
                             + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
@@ -139,7 +138,7 @@ struct WorkloadSteps {
                            source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
                 rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                 rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
-            switches.append(Self.key("redirect", context))
+            switches.append(Self.key(.redirect, context))
         }
         if switches.isEmpty {
             let title: String
@@ -152,9 +151,9 @@ struct WorkloadSteps {
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
             commands.append("# the source copy should see no new work once its consumers have moved:")
             commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
-            add("verify", title, context, after: [after], evidence: context.consumers.isEmpty ? "no Service caller found in the manifests" : "consumers: " + context.consumers.joined(separator: ", "),
+            add(.verify, title, context, after: [after], evidence: context.consumers.isEmpty ? "no Service caller found in the manifests" : "consumers: " + context.consumers.joined(separator: ", "),
                 commands: commands, rollback: "Nothing to undo: in-cluster calls follow their consumers; roll back the consumers' switch instead")
-            switches.append(Self.key("verify", context))
+            switches.append(Self.key(.verify, context))
         }
     }
 
@@ -162,24 +161,24 @@ struct WorkloadSteps {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let consumers = context.consumers.isEmpty ? "" : "; waits for its consumers \(context.consumers.joined(separator: ", "))"
-        let after = switches.map { String($0.prefix { $0 != ":" }) }
+        let after = switches.map(\.step)
         if workload.isService {
-            add("scaledown", "Scale \(workload.label) down to zero on the source cluster", context, after: after,
+            add(.scaledown, "Scale \(workload.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
                 commands: ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                 rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                            : "Scale it back up on the source (and switch back)",
                 rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
-            retire = Self.key("scaledown", context)
+            retire = Self.key(.scaledown, context)
         } else {
             let backup = Self.file(context, ".source.json")
             let what = workload.kind == "DaemonSet" ? "Remove" : workload.kind == "Job" ? "Delete the finished" : "Delete"
-            add("retire", "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
+            add(.retire, "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
                 evidence: "source copy kept until its replacement on EKS is proven" + consumers,
                 commands: [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
                 rollback: "Re-create it on the source from the saved copy" + (workload.kind == "CronJob" ? " (it comes back suspended: unsuspend it only after suspending the EKS one)" : ""),
                 rollbackCommands: [source("apply -f \(ShellQuote.word(backup))")])
-            retire = Self.key("retire", context)
+            retire = Self.key(.retire, context)
         }
     }
 
@@ -198,25 +197,25 @@ struct WorkloadSteps {
         }
     }
 
-    private mutating func dataBeforeDeploy(_ context: Context) -> [String] {
+    private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
         guard context.stateful, !context.workload.isService else { return [] }
         let copy = DataCopy(method: context.copyMethod, workload: context.workload)
-        add("data", "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
+        add(.data, "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
             commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
             rollbackCommands: copy.stopReplication(context.workload))
-        entry = Self.key("data", context)
-        return ["data"]
+        entry = Self.key(.data, context)
+        return [.data]
     }
 
     private mutating func deployStateless(_ context: Context, title: String?) {
         let before = dataBeforeDeploy(context)
-        add("deploy", title ?? "Deploy \(context.workload.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
+        add(.deploy, title ?? "Deploy \(context.workload.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
             commands: Self.deployCommands(context), rollback: "Delete it from EKS; the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
-        deploy = Self.key("deploy", context)
-        if entry.isEmpty { entry = deploy }
-        add("smoke", "Smoke test \(context.workload.label) on EKS", context, after: ["deploy"], commands: Self.smokeCommands(context),
+        deploy = Self.key(.deploy, context)
+        if entry == nil { entry = deploy }
+        add(.smoke, "Smoke test \(context.workload.label) on EKS", context, after: [.deploy], commands: Self.smokeCommands(context),
             rollback: "Nothing to undo: a test; on failure roll back the deploy")
-        addSwitches(context, after: "smoke")
+        addSwitches(context, after: .smoke)
         addRetire(context)
     }
 
@@ -239,42 +238,42 @@ struct WorkloadSteps {
         let dataRollback = "Stop the copy and delete the EKS copy; the source data was never changed"
         switch copy.order {
         case .replicateThenFreeze:
-            add("deploy", "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet)", context, after: [],
+            add(.deploy, "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet)", context, after: [],
                 evidence: context.deployEvidence, commands: Self.deployCommands(context),
                 rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
-            add("data", "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: ["deploy"],
+            add(.data, "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: [.deploy],
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
-            add("data-verify", "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: ["data"],
+            add(.dataVerify, "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: [.data],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; keep replicating until it passes")
-            add("smoke", "Smoke test \(workload.label) on EKS (read-only: it is still a replica)", context, after: ["data-verify"],
+            add(.smoke, "Smoke test \(workload.label) on EKS (read-only: it is still a replica)", context, after: [.dataVerify],
                 commands: Self.smokeCommands(context), rollback: "Nothing to undo: a test")
-            add("freeze", freezeTitle + " (promote and switch right after)", context, after: ["smoke"], commands: freeze.commands,
+            add(.freeze, freezeTitle + " (promote and switch right after)", context, after: [.smoke], commands: freeze.commands,
                 rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
-            add("promote", "Promote the EKS copy of \(workload.label): it takes the writes from now on", context, after: ["freeze"],
+            add(.promote, "Promote the EKS copy of \(workload.label): it takes the writes from now on", context, after: [.freeze],
                 commands: copy.promote(workload), rollback: "Make the source primary again: replicate back from EKS before lifting the freeze",
                 rollbackCommands: freeze.rollback)
-            entry = Self.key("deploy", context)
-            primary = Self.key("promote", context)
-            addSwitches(context, after: "promote")
+            entry = Self.key(.deploy, context)
+            primary = Self.key(.promote, context)
+            addSwitches(context, after: .promote)
         case .freezeThenRestore:
-            add("freeze", freezeTitle + " (the copy is taken after it)", context, after: [], evidence: context.statefulReason ?? "stateful",
+            add(.freeze, freezeTitle + " (the copy is taken after it)", context, after: [], evidence: context.statefulReason ?? "stateful",
                 commands: freeze.commands, rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
-            add("data", "Copy the data of \(workload.label) to EKS after the freeze: \(copy.method)", context, after: ["freeze"],
+            add(.data, "Copy the data of \(workload.label) to EKS after the freeze: \(copy.method)", context, after: [.freeze],
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
-            add("deploy", "Deploy \(workload.label) on EKS over its restored volumes (images from ECR)", context, after: ["data"],
+            add(.deploy, "Deploy \(workload.label) on EKS over its restored volumes (images from ECR)", context, after: [.data],
                 evidence: context.deployEvidence, commands: Self.deployCommands(context),
                 rollback: "Delete it from EKS and lift the freeze on the source", rollbackCommands: Self.deleteOnEKS(context) + freeze.rollback)
-            add("data-verify", "Verify the restored data of \(workload.label) on EKS (sizes, file counts)", context, after: ["deploy"],
+            add(.dataVerify, "Verify the restored data of \(workload.label) on EKS (sizes, file counts)", context, after: [.deploy],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; restore again until it passes")
-            add("smoke", "Smoke test \(workload.label) on EKS", context, after: ["data-verify"], commands: Self.smokeCommands(context),
+            add(.smoke, "Smoke test \(workload.label) on EKS", context, after: [.dataVerify], commands: Self.smokeCommands(context),
                 rollback: "Nothing to undo: a test; on failure lift the freeze on the source")
-            entry = Self.key("freeze", context)
-            primary = Self.key("smoke", context)
-            addSwitches(context, after: "smoke")
+            entry = Self.key(.freeze, context)
+            primary = Self.key(.smoke, context)
+            addSwitches(context, after: .smoke)
         }
-        deploy = Self.key("deploy", context)
+        deploy = Self.key(.deploy, context)
         addRetire(context)
     }
 
@@ -283,41 +282,41 @@ struct WorkloadSteps {
         let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
         let ref = Kubectl.ref(workload, on: .eks)
         let before = dataBeforeDeploy(context)
-        add("deploy", "Deploy \(workload.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
+        add(.deploy, "Deploy \(workload.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
             evidence: context.deployEvidence, commands: Self.deployCommands(context, suspended: true),
             rollback: "Delete it from EKS; the source keeps running it", rollbackCommands: Self.deleteOnEKS(context))
-        deploy = Self.key("deploy", context)
-        if entry.isEmpty { entry = deploy }
+        deploy = Self.key(.deploy, context)
+        if entry == nil { entry = deploy }
         let smokeJob = ShellQuote.word(String(("eksodus-check-" + workload.name).prefix(52)))
-        add("smoke", "Check the suspended \(workload.label) on EKS: schedule, and a server-side dry run of one Job", context, after: ["deploy"],
+        add(.smoke, "Check the suspended \(workload.label) on EKS: schedule, and a server-side dry run of one Job", context, after: [.deploy],
             commands: [eks("get \(ref) -o jsonpath='{.spec.suspend} {.spec.schedule}{\"\\n\"}'"),
                        eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
             rollback: "Nothing to undo: a check")
-        add("suspend-source", "Suspend \(workload.label) on the source and let its running Job finish", context, after: ["smoke"],
+        add(.suspendSource, "Suspend \(workload.label) on the source and let its running Job finish", context, after: [.smoke],
             commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
-        add("enable", "Unsuspend \(workload.label) on EKS: from now on only EKS runs it", context, after: ["suspend-source"],
+        add(.enable, "Unsuspend \(workload.label) on EKS: from now on only EKS runs it", context, after: [.suspendSource],
             commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
             rollback: "Suspend it on EKS first, then unsuspend it on the source",
             rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
-        switches = [Self.key("enable", context)]
+        switches = [Self.key(.enable, context)]
         addRetire(context)
     }
 
     private mutating func job(_ context: Context) {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
-        add("decide", "Decide whether \(workload.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
+        add(.decide, "Decide whether \(workload.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
             evidence: context.deployEvidence,
             commands: [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.status.succeeded} {.status.completionTime}{\"\\n\"}'")],
             rollback: "Nothing to undo: a decision (record it in the note)")
         let before = dataBeforeDeploy(context)
-        entry = Self.key("decide", context)
-        add("deploy", "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: ["decide"] + before,
+        entry = Self.key(.decide, context)
+        add(.deploy, "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: [.decide] + before,
             commands: Self.deployCommands(context) + [eks("wait --for=condition=complete \(Kubectl.ref(workload, on: .eks)) --timeout=30m")],
             rollback: "Delete the Job from EKS (what it wrote stays: undo that by hand)", rollbackCommands: Self.deleteOnEKS(context))
-        deploy = Self.key("deploy", context)
-        switches = [deploy]
+        deploy = Self.key(.deploy, context)
+        switches = [Self.key(.deploy, context)]
         addRetire(context)
     }
 }
