@@ -79,7 +79,8 @@ struct Checklist {
                 rollback: "Open the public endpoint again (with an allow-list)",
                 rollbackCommands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=\"$ADMIN_CIDR\""])
             add(.plan(.cluster, cluster: c.name), "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
-                after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name)],
+                after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name)]
+                    + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
                 commands: ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
@@ -102,16 +103,20 @@ struct Checklist {
                 platformAfter.append(.plan(.storage, cluster: c.name))
             }
             if !input.identity.isEmpty {
-                add(.plan(.identity, cluster: c.name), "Create IAM roles for \(input.identity.count) ServiceAccounts on \(name)", cluster: c.id,
-                    after: [.plan(.cluster, cluster: c.name), .assessment(.identity, cluster: c.name)], evidence: input.identity.map { "\($0.roleName) (\($0.mechanism))" }.joined(separator: ", "),
-                    commands: input.identity.map { "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(name)) --namespace \(q($0.namespace)) --service-account \(q($0.serviceAccount)) --role-arn \"arn:aws:iam::$AWS_ACCOUNT_ID:role/\"\(q($0.roleName))" },
-                    rollback: "Delete the associations and roles; nothing uses them yet",
-                    rollbackCommands: ["aws eks list-pod-identity-associations --region \(q(region)) --cluster-name \(q(name))  # then delete-pod-identity-association --association-id …"])
+                let identity = IdentityCommands.commands(input.identity, region: region)
+                add(.plan(.identity, cluster: c.name), "Create the IAM policies of \(input.identity.count) ServiceAccounts' roles on \(name) before the cluster (eksctl creates the roles with it)", cluster: c.id,
+                    after: [.plan(.landingZone), .assessment(.identity, cluster: c.name)],
+                    evidence: input.identity.map { entry in
+                        "\(entry.roleName) (\(entry.mechanism)) for \(entry.namespace)/\(entry.serviceAccount)"
+                            + (entry.sourceRole.map { ", with the permissions of kube2iam/kiam role \($0)" } ?? "")
+                            + (entry.dedicatedServiceAccount == true ? ", a new ServiceAccount: \(entry.workload) ran as default" : "")
+                    }.joined(separator: "; "),
+                    commands: identity.commands, rollback: "Delete the policies; nothing uses them yet", rollbackCommands: identity.rollback)
                 platformAfter.append(.plan(.identity, cluster: c.name))
             }
             let network = networkDecisions(input, region: region)
             items += network
-            platformAfter += network.map(\.key)
+            platformAfter += network.filter { $0.step != .disruption }.map(\.key)
             let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
             add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
                 cluster: c.id, after: [.plan(.cluster, cluster: c.name)], evidence: "\(secrets.count) Secrets (key names only in the inventory)",
@@ -160,8 +165,9 @@ struct Checklist {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
                 let providerEdges = edgesByConsumer[workload.id] ?? []
-                let consumers = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
-                    .compactMap { byID[$0]?.label }.sorted()
+                let consumerWorkloads = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
+                    .compactMap { byID[$0] }.sorted { $0.label < $1.label }
+                let consumers = consumerWorkloads.map(\.label)
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
                     guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized],
                           entry.method != .none, entry.method != .rejected else { return nil }
@@ -175,10 +181,11 @@ struct Checklist {
                 if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
                 let context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true && dataOwners[workload.id] == nil,
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true && dataOwners[workload.id] == nil && !PlatformAgents.isMonitoringStore(workload),
                     statefulReason: profile?.statefulReason,
-                    copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers,
-                    deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "))
+                    copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
+                    deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
+                    freshMonitoring: PlatformAgents.isMonitoringStore(workload))
                 steps[workload.id] = WorkloadSteps.build(context)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
@@ -212,7 +219,9 @@ struct Checklist {
                 let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
                 for index in own.items.indices {
                     var item = own.items[index]
-                    if item.key == own.entry || item.prerequisites.isEmpty {
+                    if own.ahead.contains(item.key) {
+                        item.prerequisites = [.plan(.cluster, cluster: c.name)] + item.prerequisites
+                    } else if item.key == own.entry || item.prerequisites.isEmpty {
                         item.prerequisites = [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
                                               .plan(.platform, cluster: c.name)] + item.prerequisites
                         if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append(.plan(.identity, cluster: c.name)) }
@@ -245,6 +254,8 @@ struct Checklist {
                 // Wave 0 (platform agents) may bring the observability stack itself; application waves need it running.
                 var gateAfter: [PlanItemKey] = [.plan(.platform, cluster: c.name), .plan(.secrets, cluster: c.name)]
                 if wave > 0 { gateAfter += [.plan(.observability, cluster: c.name), .plan(.cicd, cluster: c.name)] }
+                // The DNS TTLs of the wave's switches were lowered days ahead; the switches themselves check the old TTL expired.
+                gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] }
                 if let previous = waves.last(where: { $0 < wave }) {
                     gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }
                     if previous == firstApplicationWave { gateAfter.append(.cutover(.rehearsal, cluster: c.name)) }
@@ -286,7 +297,7 @@ struct Checklist {
                 cluster: c.id, after: clusterCloses, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits",
                 commands: [eks("get vpa -A"), eks("top pods -A")], rollback: "Re-apply the previous requests (kubectl rollout undo)")
             add(.optimize(.autoscaling, cluster: c.name), "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
-                after: [.optimize(.rightsize, cluster: c.name)], commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
+                after: [.optimize(.rightsize, cluster: c.name)] + items.filter { $0.key == .plan(.disruption, cluster: c.name) }.map(\.key), commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
                 rollback: "Disable the autoscaler and pin the node group size")
             add(.optimize(.spot, cluster: c.name), "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
                 after: [.optimize(.autoscaling, cluster: c.name)], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
@@ -344,7 +355,7 @@ struct Checklist {
         return result
     }
 
-    /// The exposure decisions, TLS certificates and on-premises connectivity a cluster needs before its platform wave.
+    /// The exposure decisions, TLS certificates, on-premises connectivity and disruption budgets a cluster needs settled.
     private static func networkDecisions(_ input: ClusterInput, region: String) -> [PlanItem] {
         let c = input.estate.cluster
         let q = ShellQuote.word
@@ -369,6 +380,18 @@ struct Checklist {
                                   commands: ["aws ec2 describe-vpn-connections --region \(q(region))  # or your Direct Connect gateway: the link to the on-premises network",
                                              "aws route53resolver list-resolver-rules --region \(q(region))  # FORWARD rules for the private domains in the evidence, associated with the VPC"],
                                   rollbackCommands: ["aws route53resolver list-resolver-rule-associations --region \(q(region))  # disassociate the rules created for this cluster"]))
+        }
+        // A budget that allows no eviction stalls every node drain on EKS: managed node group updates, Karpenter consolidation.
+        let blocking = input.assessment.findings.filter { $0.checkID == "AVL006" && !$0.system }
+        if !blocking.isEmpty {
+            let patch = ShellQuote.word("{\"spec\":{\"maxUnavailable\":1,\"minAvailable\":null}}")
+            items.append(PlanItem(key: .plan(.disruption, cluster: c.name),
+                                  title: "Let \(blocking.count) PodDisruptionBudgets of \(c.name) allow one eviction: as they are, they block the node drains of EKS node group upgrades and consolidation",
+                                  clusterID: c.id, prerequisites: [.assessment(.review, cluster: c.name)],
+                                  evidence: blocking.map(\.message).joined(separator: "; "),
+                                  rollback: "Put the budgets back as they were (and accept that node upgrades need them lifted by hand)",
+                                  commands: ["# with the owners: set maxUnavailable: 1 in the converted files before their wave applies them, or patch them on EKS:"]
+                                    + blocking.prefix(25).map { Kubectl.eks($0.namespace)("patch pdb \(q($0.name)) --type=merge -p \(patch)") }))
         }
         let needCertificates = input.network.filter(\.needsCertificate)
         if !needCertificates.isEmpty {

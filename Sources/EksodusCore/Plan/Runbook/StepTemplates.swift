@@ -14,7 +14,11 @@ struct WorkloadSteps {
         /// (container, ECR reference) for each container whose image moves.
         var images: [(container: String, target: String)]
         var consumers: [String]
+        /// The consumers themselves, for restarting their source copies after a redirect.
+        var consumerWorkloads: [Estate.Workload] = []
         var deployEvidence: String
+        /// A monitoring store (Prometheus, Alertmanager…): run fresh on EKS, its history left on the source.
+        var freshMonitoring = false
     }
 
     var items: [PlanItem] = []
@@ -28,6 +32,8 @@ struct WorkloadSteps {
     var switches: [PlanItemKey] = []
     /// The step that removes (or scales down) the source copy; it waits for every consumer's switch.
     var retire: PlanItemKey?
+    /// Steps done days ahead of the wave (the DNS TTL): they wait for the EKS cluster, not for the wave's gate.
+    var ahead: [PlanItemKey] = []
 
     static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
     static let suspendFalse = ShellQuote.word("{\"spec\":{\"suspend\":false}}")
@@ -75,7 +81,7 @@ struct WorkloadSteps {
 
     /// Applies the workload's file of `eksodus convert` (ECR images, EKS storage classes, IAM, tolerations, API versions the
     /// target serves; a CronJob arrives suspended), never the live source object.
-    static func deployCommands(_ context: Context, suspended: Bool = false) -> [String] {
+    static func deployCommands(_ context: Context, suspended: Bool = false, stopped: Bool = false) -> [String] {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
         let path = "converted/" + ConvertedManifests.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
@@ -84,6 +90,10 @@ struct WorkloadSteps {
             commands.append("# a DeploymentConfig: convert lists it as a TODO; write it as an apps/v1 Deployment (its triggers and strategy by hand) at this path")
         }
         commands.append("test -f \(ShellQuote.word(path)) || eksodus convert --cluster \(ShellQuote.word(context.clusterName)) --wave \(context.wave) --out converted")
+        if stopped {
+            commands.append(PostgresStandby.deployStopped(path, namespace: workload.namespace))
+            return commands
+        }
         commands.append("kubectl --context \"$EKS_CONTEXT\" apply -f \(ShellQuote.word(path))" + (suspended ? "  # suspended: spec.suspend is true in the converted file" : ""))
         if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
             commands.append(eks("rollout status \(Kubectl.ref(workload, on: .eks)) --timeout=10m"))
@@ -97,14 +107,7 @@ struct WorkloadSteps {
 
     static func smokeCommands(_ context: Context) -> [String] {
         let workload = context.workload, eks = Kubectl.eks(workload.namespace)
-        var commands = [eks("get \(Kubectl.ref(workload, on: .eks)) -o wide"), eks("logs \(Kubectl.ref(workload, on: .eks)) --since=10m")]
-        for service in context.exposure.services.prefix(3) {
-            let port = service.ports.items.compactMap { $0["port"]?.int }.first ?? 80
-            let url = "http://\(service.resource.name).\(service.resource.namespace).svc.cluster.local:\(port)/"
-            commands.append(eks("get endpoints \(ShellQuote.word(service.resource.name))"))
-            commands.append(eks("run eksodus-smoke --rm -i --restart=Never --image=public.ecr.aws/docker/library/busybox:stable -- wget -qO- -T 5 \(ShellQuote.word(url))"))
-        }
-        return commands
+        return [eks("get \(Kubectl.ref(workload, on: .eks)) -o wide"), eks("logs \(Kubectl.ref(workload, on: .eks)) --since=10m")] + SmokeProbe.commands(context)
     }
 
     /// The traffic steps: a DNS/LB switch where something outside the cluster reaches the workload, a redirect of the
@@ -112,15 +115,21 @@ struct WorkloadSteps {
     private mutating func addSwitches(_ context: Context, after: PlanItemKey.Step) {
         let workload = context.workload
         if context.exposure.isExternal {
-            let ttl = TrafficCommands.lowerTTL(context.exposure)
-            add(.dnsTTL, "Lower the DNS TTL in front of \(workload.label) to 60 s, one old TTL before its switch", context, after: [],
-                evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
-                rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
+            var trafficAfter = [after]
+            if context.exposure.switchesDNS {
+                let ttl = TrafficCommands.lowerTTL(context.exposure)
+                add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(workload.label) to \(TrafficCommands.lowTTL) s", context, after: [],
+                    evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
+                    rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
+                ahead.append(Self.key(.dnsTTL, context))
+                trafficAfter.append(.dnsTTL)
+            }
             let traffic = TrafficCommands.switchCommands(context.exposure)
-            add(.traffic, "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS", context, after: [after, .dnsTTL],
+            let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
+            add(.traffic, "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
-                rollback: context.stateful ? "Point DNS back to the source and reverse the replication before writes resume there"
-                                           : "Point DNS or the load balancer back to the source cluster (its copy still runs)",
+                rollback: context.stateful ? "Weights (or targets) back to the source, and reverse the replication before writes resume there"
+                                           : "Weights (or targets) back to the source cluster: its copy still runs",
                 rollbackCommands: traffic.rollback)
             switches.append(Self.key(.traffic, context))
         }
@@ -139,6 +148,19 @@ struct WorkloadSteps {
                 rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                 rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
             switches.append(Self.key(.redirect, context))
+            // Pooled connections opened before the redirect still reach the source copy: the consumers reconnect.
+            let restartable = context.consumerWorkloads.filter { ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains($0.kind) }
+            let restarts = restartable.map { consumer in
+                Kubectl.source(consumer.namespace, tool: Kubectl.tool(for: consumer))("rollout restart \(Kubectl.ref(consumer, on: .source))")
+                    + " && " + Kubectl.source(consumer.namespace, tool: Kubectl.tool(for: consumer))("rollout status \(Kubectl.ref(consumer, on: .source)) --timeout=10m")
+            }
+            let others = context.consumerWorkloads.count - restartable.count
+            add(.reconnect, "Restart the source copies of \(workload.label)'s consumers so their pooled connections reopen through the alias", context,
+                after: [.redirect], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
+                commands: restarts + (others > 0 ? ["# \(others) Jobs or CronJobs among them open new connections on their next run"] : [])
+                    + ["# the source copy should see no client connections from the consumers any more:", Self.connectionCheck(context)],
+                rollback: "After the redirect's rollback, restart them again so they reconnect to the source copy", rollbackCommands: restarts)
+            switches.append(Self.key(.reconnect, context))
         }
         if switches.isEmpty {
             let title: String
@@ -182,6 +204,18 @@ struct WorkloadSteps {
         }
     }
 
+    /// How many clients the source copy still serves, in the engine's own terms where it has them.
+    static func connectionCheck(_ context: Context) -> String {
+        let workload = context.workload
+        switch DataCopy.database(of: workload)?.name {
+        case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        case "mysql", "mariadb": return DataCopy.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW PROCESSLIST'")
+        case "redis": return DataCopy.exec(workload, on: .source, "redis-cli CLIENT LIST")
+        case "rabbitmq": return DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections name peer_host")
+        default: return Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=10m")
+        }
+    }
+
     // MARK: Kinds
 
     private mutating func make(_ context: Context) {
@@ -193,8 +227,31 @@ struct WorkloadSteps {
                 ? "Recreate the bare \(context.workload.label) on \(context.clusterName)'s EKS cluster (no controller: consider a Deployment)"
                 : "Deploy \(context.workload.label) on EKS (a pod on every matching node)")
         default:
-            if context.stateful { stateful(context) } else { deployStateless(context, title: nil) }
+            if context.freshMonitoring { monitoring(context) } else if context.stateful { stateful(context) } else { deployStateless(context, title: nil) }
         }
+    }
+
+    /// A monitoring store starts empty on EKS and the source's copy keeps its history, read-only, instead of being frozen,
+    /// copied and scaled down like an application's database.
+    private mutating func monitoring(_ context: Context) {
+        let workload = context.workload
+        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        let ref = Kubectl.ref(workload, on: .source)
+        add(.deploy, "Run \(workload.label) fresh on EKS with empty storage (its history stays on the source; no TSDB copy)", context, after: [],
+            evidence: context.deployEvidence, commands: Self.deployCommands(context),
+            rollback: "Delete it from EKS; the source copy keeps monitoring", rollbackCommands: Self.deleteOnEKS(context))
+        deploy = Self.key(.deploy, context)
+        entry = deploy
+        add(.smoke, "Check \(workload.label) on EKS collects from the EKS cluster (targets up, rules and alerts loaded)", context, after: [.deploy],
+            commands: Self.smokeCommands(context), rollback: "Nothing to undo: a check")
+        addSwitches(context, after: .smoke)
+        add(.retire, "Keep the source's \(workload.label) read-only for its history: silence its alerts, delete it when its retention ends", context,
+            after: switches.map(\.step), evidence: "monitoring history is not migrated: dashboards query the source copy for the time before the move",
+            commands: [source("get \(ref) -o jsonpath='{.spec.template.spec.containers[*].args}'") + "  # --storage.tsdb.retention.time: how long the history stays useful",
+                       "# silence the source copy's notifications (an Alertmanager silence or a null receiver): alerts now come from EKS only",
+                       "# once the retention has passed: " + source("delete \(ref)")],
+            rollback: "Lift the silence on the source copy: it never stopped collecting")
+        retire = Self.key(.retire, context)
     }
 
     private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
@@ -231,17 +288,29 @@ struct WorkloadSteps {
 
     private mutating func stateful(_ context: Context) {
         let workload = context.workload
-        let copy = DataCopy(method: context.copyMethod, workload: workload)
+        var copy = DataCopy(method: context.copyMethod, workload: workload)
+        // The database container's image on ECR (sidecars may move too).
+        let engineContainer = workload.containers.first { container in container.image.flatMap { ReferenceData.bundled?.database(image: $0) } != nil }?.name
+        copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
+        copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
         let paths = mountPaths(context)
         let freeze = copy.freeze(workload)
         let freezeTitle = "Write freeze on the source: stop writes to \(workload.label)"
         let dataRollback = "Stop the copy and delete the EKS copy; the source data was never changed"
         switch copy.order {
         case .replicateThenFreeze:
-            add(.deploy, "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet)", context, after: [],
-                evidence: context.deployEvidence, commands: Self.deployCommands(context),
+            add(.deploy, "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet"
+                    + (copy.deploysStopped ? ", no replica running" : "") + ")", context, after: [],
+                evidence: context.deployEvidence, commands: Self.deployCommands(context, stopped: copy.deploysStopped),
                 rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
-            add(.data, "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: [.deploy],
+            var dataAfter: [PlanItemKey.Step] = [.deploy]
+            if let definitions = copy.definitions(workload) {
+                add(.definitions, "Copy the definitions of \(workload.label) to its EKS copy (users, vhosts, queues, exchanges, bindings, policies) before the shovel",
+                    context, after: [.deploy], commands: definitions.commands, rollback: "Delete what the import created on EKS; the source is untouched",
+                    rollbackCommands: definitions.rollback)
+                dataAfter = [.definitions]
+            }
+            add(.data, "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: dataAfter,
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
             add(.dataVerify, "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: [.data],
