@@ -187,11 +187,11 @@ final class RunbookSafetyTests: XCTestCase {
         let text = data.commands.joined(separator: "\n")
         XCTAssertFalse(text.contains("'statefulset/cart-cache' -- redis-cli REPLICAOF"), "one ordinal only: \(text)")
         XCTAssertTrue(text.contains("'pod/cart-cache-0' -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\""), text)
-        for ordinal in 1..<3 { XCTAssertTrue(text.contains("'pod/cart-cache-\(ordinal)'"), "ordinal \(ordinal): \(text)") }
+        XCTAssertTrue(text.contains("for i in $(seq 1 2); do kubectl --context \"$EKS_CONTEXT\" -n 'data' exec 'pod/cart-cache-'\"$i\" -- redis-cli REPLICAOF"), "ordinals 1 and 2: \(text)")
         // The others follow the first pod by its stable name under the headless Service.
         XCTAssertTrue(text.contains("REPLICAOF 'cart-cache-0."), text)
         let verify = try item("data-verify:\(handle)", in: plan).commands.joined(separator: "\n")
-        for ordinal in 0..<3 { XCTAssertTrue(verify.contains("'pod/cart-cache-\(ordinal)'"), verify) }
+        XCTAssertTrue(verify.contains("for i in $(seq 0 2); do"), verify)
         XCTAssertTrue(try item("promote:\(handle)", in: plan).commands.contains { $0.contains("'pod/cart-cache-0' -- redis-cli REPLICAOF NO ONE") })
         XCTAssertTrue(try bashParses(data.commands))
     }

@@ -15,14 +15,14 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         // A wave's and a cluster's cutover items
         case images, gate, apply, rehearsal, close, optimize, decommission
         // One workload's steps
-        case deploy, data, dataVerify = "data-verify", smoke, freeze, promote, trafficWeights = "traffic-weights", traffic,
+        case deploy, data, dataVerify = "data-verify", smoke, freeze, promote, traffic,
              dnsTTL = "dns-ttl", redirect, reconnect, verify, scaledown, retire, suspendSource = "suspend-source", enable, decide,
              definitions
 
         /// The steps whose items belong to one workload (`step:cluster/namespace/name`).
         public var isWorkloadStep: Bool {
             switch self {
-            case .deploy, .data, .dataVerify, .smoke, .freeze, .promote, .trafficWeights, .traffic, .dnsTTL, .redirect, .reconnect, .verify,
+            case .deploy, .data, .dataVerify, .smoke, .freeze, .promote, .traffic, .dnsTTL, .redirect, .reconnect, .verify,
                  .scaledown, .retire, .suspendSource, .enable, .decide, .definitions: return true
             default: return false
             }

@@ -5,7 +5,9 @@ enum RunbookSections {
         var sections: [(title: String, items: [PlanItem])] = []
         var index: [String: Int] = [:]
         func naturalTitle(_ item: PlanItem) -> String {
-            if item.phase != .cutover {
+            if item.step == .dnsTTL {
+                return "Days ahead of the waves: DNS TTLs"
+            } else if item.phase != .cutover {
                 return "Before the waves: \(item.phase == .assessment ? "assessment" : "landing zone, clusters and platform")"
             } else if let wave = item.wave, let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
                 return "\(cluster) · wave \(wave)"

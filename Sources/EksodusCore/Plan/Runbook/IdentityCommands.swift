@@ -10,9 +10,6 @@ enum IdentityCommands {
         let q = ShellQuote.word
         var commands: [String] = [], rollback: [String] = []
         for entry in entries {
-            if entry.dedicatedServiceAccount == true {
-                commands.append(ShellQuote.comment("\(entry.workload) ran as the default ServiceAccount: it gets ServiceAccount \(entry.serviceAccount) of its own (eksodus convert writes it beside the workload and sets serviceAccountName)"))
-            }
             let document = q(ShellQuote.fileName([entry.roleName], suffix: ".policy.json"))
             if let source = entry.sourceRole {
                 let name = q(IdentityPlan.roleName(source))

@@ -50,7 +50,7 @@ enum PostgresStandby {
         let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
         let directory = dataDirectory(workload, mountPaths: mountPaths)
         guard let claim = claim(workload, mountPath: mountPath) else {
-            return ["# no claim found for \(ShellQuote.comment(mountPath).dropFirst(2)): give the workload one before building the standby"]
+            return ["# no claim found for the data directory: give the workload one before building the standby"]
         }
         // Run as the image's postgres user (gosu or su-exec in the official images) so the files belong to the server.
         let script = "set -e; D=\"$PGDATA\"; mkdir -p \"$D\"; if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
@@ -72,6 +72,7 @@ enum PostgresStandby {
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
             eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
+            "# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
             eks("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
             eks("wait --for=jsonpath='{.status.phase}'=Succeeded pod/\(pod) --timeout=24h") + " && " + eks("logs pod/\(pod) --tail=20"),
             eks("delete pod/\(pod) secret/\(secret)"),

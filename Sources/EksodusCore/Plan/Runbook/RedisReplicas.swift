@@ -9,12 +9,6 @@ struct RedisReplicas {
     var isStatefulSet: Bool { workload.kind == "StatefulSet" }
     var count: Int { max(workload.replicas ?? 1, 1) }
 
-    /// The pod names (`pod/x-0` …) as shell words, or a command listing them by the pods' labels.
-    var allPods: String {
-        if isStatefulSet { return (0..<count).map { ShellQuote.word("pod/\(workload.name)-\($0)") }.joined(separator: " ") }
-        return "$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + ")"
-    }
-
     var selector: String {
         workload.templateLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
@@ -42,9 +36,13 @@ struct RedisReplicas {
         Kubectl.eks(workload.namespace)("exec \(pod) -- \(arguments)")
     }
 
-    /// `command` run in every pod but the first.
-    func others(_ arguments: String) -> String {
-        "for pod in \(allPods); do [ \"$pod\" = \(firstPod) ] || " + exec("\"$pod\"", arguments) + "; done"
+    /// A loop running `arguments` in every pod (or every pod but the first): a StatefulSet's by ordinal, others' by label.
+    func eachPod(_ arguments: String, skippingFirst: Bool = false) -> String {
+        if isStatefulSet {
+            return "for i in $(seq \(skippingFirst ? 1 : 0) \(count - 1)); do " + exec(ShellQuote.word("pod/\(workload.name)-") + "\"$i\"", arguments) + "; done"
+        }
+        let list = "$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + ")"
+        return "for pod in \(list); do " + (skippingFirst ? "[ \"$pod\" = \(firstPod) ] || " : "") + exec("\"$pod\"", arguments) + "; done"
     }
 
     func replicate() -> [String] {
@@ -52,22 +50,22 @@ struct RedisReplicas {
         var commands = findFirst + [exec(firstPod, "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") + "  # the first pod follows the source primary"]
         if count > 1 || !isStatefulSet {
             commands += first.setup
-            commands.append(others("redis-cli REPLICAOF \(first.address) 6379") + "  # every other pod follows the first")
+            commands.append(eachPod("redis-cli REPLICAOF \(first.address) 6379", skippingFirst: true) + "  # every other pod follows the first")
         }
         return commands
     }
 
     func verify() -> [String] {
-        ["for pod in \(allPods); do " + exec("\"$pod\"", "redis-cli INFO replication") + " | grep -E 'role|master_host|master_link_status|master_repl_offset'; done  # every pod: link up, offsets equal",
+        [eachPod("redis-cli INFO replication | grep -E 'role|master_host|master_link_status|master_repl_offset'") + "  # every pod: link up, offsets equal",
          DataCopy.exec(workload, on: .source, "redis-cli INFO replication | grep master_repl_offset")]
     }
 
     func promote() -> [String] {
         findFirst + [exec(firstPod, "redis-cli REPLICAOF NO ONE") + "  # the first pod takes the writes; the others keep following it",
-                     "for pod in \(allPods); do " + exec("\"$pod\"", "redis-cli ROLE") + " | head -n 2; done"]
+                     eachPod("redis-cli ROLE")]
     }
 
     func stop() -> [String] {
-        ["for pod in \(allPods); do " + exec("\"$pod\"", "redis-cli REPLICAOF NO ONE") + "; done"]
+        [eachPod("redis-cli REPLICAOF NO ONE")]
     }
 }

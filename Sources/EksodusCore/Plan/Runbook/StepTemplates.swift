@@ -208,7 +208,7 @@ struct WorkloadSteps {
     static func connectionCheck(_ context: Context) -> String {
         let workload = context.workload
         switch DataCopy.database(of: workload)?.name {
-        case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
         case "mysql", "mariadb": return DataCopy.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW PROCESSLIST'")
         case "redis": return DataCopy.exec(workload, on: .source, "redis-cli CLIENT LIST")
         case "rabbitmq": return DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections name peer_host")
