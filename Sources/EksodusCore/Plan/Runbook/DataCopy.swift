@@ -132,7 +132,7 @@ struct DataCopy {
     func definitions(_ workload: Estate.Workload) -> (commands: [String], rollback: [String])? {
         guard engine == "rabbitmq" else { return nil }
         let file = ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ".definitions.json"))
-        let inPod = "/tmp/eksodus-definitions.json"
+        let inPod = "/var/lib/rabbitmq/eksodus-definitions.json"  // the broker's own writable directory
         return ([Self.exec(workload, on: .source, "rabbitmqctl export_definitions \(inPod) && cat \(inPod) && rm -f \(inPod)") + " > \(file)",
                  Self.exec(workload, on: .eks, "cat > \(inPod) && rabbitmqctl import_definitions \(inPod) && rm -f \(inPod)", stdin: true) + " < \(file)",
                  Self.exec(workload, on: .eks, "rabbitmqctl list_queues name durable") + "  # the source's queues exist, empty",
