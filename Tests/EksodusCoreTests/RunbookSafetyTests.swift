@@ -196,6 +196,35 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertTrue(try bashParses(data.commands))
     }
 
+    /// A Redis Deployment has no ordinals: its first pod is found by label, the others follow it by IP, none is left out.
+    func testARedisDeploymentCoversEveryPodByLabel() throws {
+        let plan = try plan(manifests: ["redis.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: cache, namespace: shop}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: cache}}
+              template:
+                metadata: {labels: {app: cache}}
+                spec:
+                  containers: [{name: redis, image: "redis:7.2", volumeMounts: [{name: data, mountPath: /data}]}]
+                  volumes: [{name: data, emptyDir: {}}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: cache, namespace: shop}
+            spec: {selector: {app: cache}, ports: [{port: 6379}]}
+            """])
+        let data = try item("data:src/shop/cache", in: plan).commands
+        XCTAssertTrue(data.contains { $0.hasPrefix("REDIS_FIRST=$(") && $0.contains("get pods -l 'app=cache' -o name") }, "\(data)")
+        XCTAssertTrue(data.contains { $0.contains("exec \"$REDIS_FIRST\" -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") })
+        XCTAssertTrue(data.contains { $0.hasPrefix("for pod in $(") && $0.contains("[ \"$pod\" = \"$REDIS_FIRST\" ] ||") && $0.contains("REPLICAOF \"$REDIS_FIRST_IP\" 6379") })
+        XCTAssertTrue(try bashParses(data))
+        let smoke = try item("smoke:src/shop/cache", in: plan).commands
+        XCTAssertTrue(smoke.contains { $0.contains("redis-cli -h 'cache.shop.svc.cluster.local' -p 6379 ping") }, "\(smoke)")
+    }
+
     // 5. Velero: a workload's restore brings back its pods' claims and volumes, never the rest of the namespace.
     func testVeleroBackupsAndRestoresAreScopedToTheWorkload() throws {
         var seen = 0
