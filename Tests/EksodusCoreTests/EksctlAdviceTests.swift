@@ -304,7 +304,7 @@ final class EksctlAdviceTests: XCTestCase {
 
     func testLandingZoneItemDoesNotContradictEksctlCreatingTheVPC() throws {
         let plan = try plan(["a.yaml": database("orders-db") + deployment("web")])
-        let item = try XCTUnwrap(plan.items.first { $0.key == "plan:landing-zone" })
+        let item = try XCTUnwrap(plan.items.first { $0.keyText == "plan:landing-zone" })
         XCTAssertFalse(item.title.hasPrefix("Create the VPC"), item.title)
         XCTAssertTrue(item.title.contains("eksctl creates each cluster's VPC"), item.title)
         let (yaml, root) = try config(plan)

@@ -176,13 +176,13 @@ final class HelmReleaseTests: XCTestCase {
         try importPaths([folder.path], cluster: "src", into: database)
         let request = PlanRequest(name: "default", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
-        let items = plan.items.filter { $0.step == "helm-release" }
-        XCTAssertEqual(items.map(\.key), ["plan:helm:src/kube-system/coredns", "plan:helm:src/shop/gone", "plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
+        let items = plan.items.filter { $0.step == .helm }
+        XCTAssertEqual(items.map(\.keyText), ["plan:helm:src/kube-system/coredns", "plan:helm:src/shop/gone", "plan:helm:src/shop/shop", "plan:helm:src/web/it's"])
         let gone = items[1]
         XCTAssertTrue(gone.title.contains("it is uninstalled on the source"), gone.title)
         XCTAssertEqual(gone.commands, [])
         XCTAssertEqual(try assess(database, target: "1.33").map(\.name), ["shop/shop-api"], "an uninstalled release's manifest is not assessed")
-        XCTAssertEqual(plan.items.filter { $0.key.hasPrefix("plan:helm:") }.count, 4)
+        XCTAssertEqual(plan.items.filter { $0.keyText.hasPrefix("plan:helm:") }.count, 4)
         let dns = try XCTUnwrap(items.first)
         XCTAssertTrue(dns.title.hasPrefix("Leave Helm release kube-system/coredns"), dns.title)
         XCTAssertEqual(dns.commands, [], "EKS provides CoreDNS: nothing to re-install")
@@ -191,7 +191,7 @@ final class HelmReleaseTests: XCTestCase {
         XCTAssertEqual(old.commands.first, "helm get values 'shop' -n 'shop' --kube-context \"$SOURCE_CONTEXT\" -o yaml > 'values-src-shop-shop.yaml'")
         XCTAssertTrue(old.commands.last?.contains("--version \"$CHART_VERSION\"") == true, "\(old.commands)")
         XCTAssertTrue(old.evidence.contains("renders removed API versions (Deployment shop-api)"), old.evidence)
-        XCTAssertTrue(old.prerequisites.contains("plan:platform:src"))
+        XCTAssertTrue(old.prerequisites.map(\.description).contains("plan:platform:src"))
         let new = try XCTUnwrap(items.last)
         XCTAssertEqual(new.commands.last, "helm upgrade --install 'it'\\''s' 'shop-api' --repo \"$CHART_REPO\" --version '3.0.1' -n 'web' --create-namespace --kube-context \"$EKS_CONTEXT\" -f 'values-src-web-it_s.yaml'")
         XCTAssertEqual(new.rollbackCommands, ["helm uninstall 'it'\\''s' -n 'web' --kube-context \"$EKS_CONTEXT\""])

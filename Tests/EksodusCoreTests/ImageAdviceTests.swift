@@ -63,7 +63,7 @@ final class ImageAdviceTests: XCTestCase {
         // The first pull through the cache imports the image and creates its repository: the script and the plan say so.
         for permission in ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"] {
             XCTAssertTrue(script.split(separator: "\n").contains { $0.hasPrefix("#") && $0.contains(permission) }, permission)
-            XCTAssertTrue(plan.items.first { $0.key == "plan:ecr" }?.evidence.contains(permission) == true, permission)
+            XCTAssertTrue(plan.items.first { $0.keyText == "plan:ecr" }?.evidence.contains(permission) == true, permission)
         }
         XCTAssertFalse(script.contains("<name>"))
         let file = try temporaryFolder(self).appendingPathComponent("images.sh")
@@ -86,7 +86,7 @@ final class ImageAdviceTests: XCTestCase {
         XCTAssertEqual(finding.severity, .blocker)
         XCTAssertEqual(finding.field, "spec.template.spec.containers[sidecar].image")
         XCTAssertEqual(plan.images.entries.map(\.image.original), ["quay.io/acme/web:1.0.0"])
-        XCTAssertTrue(plan.items.contains { $0.key.hasPrefix("images:src:wave-") && $0.title.contains("the 1 images") }, "\(plan.items.map(\.title))")
+        XCTAssertTrue(plan.items.contains { $0.keyText.hasPrefix("images:src:wave-") && $0.title.contains("the 1 images") }, "\(plan.items.map(\.title))")
     }
 }
 

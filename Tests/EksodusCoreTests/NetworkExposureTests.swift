@@ -34,9 +34,9 @@ final class NetworkExposureTests: XCTestCase {
         let entry = try frontend(plan)
         XCTAssertNil(entry.exposure.source)
         XCTAssertEqual(entry.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal")
-        let decision = try XCTUnwrap(plan.items.first { $0.key == "plan:exposure:src" })
+        let decision = try XCTUnwrap(plan.items.first { $0.keyText == "plan:exposure:src" })
         XCTAssertTrue(decision.evidence.contains("Service/default/frontend-external"), decision.evidence)
-        XCTAssertTrue(try XCTUnwrap(plan.items.first { $0.key == "plan:platform:src" }).prerequisites.contains(decision.key),
+        XCTAssertTrue(try XCTUnwrap(plan.items.first { $0.keyText == "plan:platform:src" }).waitsFor.contains(decision.keyText),
                       "the platform wave waits for the decision")
     }
 
@@ -54,7 +54,7 @@ final class NetworkExposureTests: XCTestCase {
             let entry = try frontend(plan)
             XCTAssertEqual(entry.exposure.source, .internal, "\(annotations)")
             XCTAssertEqual(entry.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal", "\(annotations)")
-            XCTAssertFalse(plan.items.contains { $0.key == "plan:exposure:src" }, "nothing left to decide with \(annotations)")
+            XCTAssertFalse(plan.items.contains { $0.keyText == "plan:exposure:src" }, "nothing left to decide with \(annotations)")
         }
     }
 
@@ -118,7 +118,7 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertNil(entry.annotations["alb.ingress.kubernetes.io/certificate-arn"], "no placeholder ARN: an invalid one breaks the whole IngressGroup")
         XCTAssertEqual(entry.annotations["alb.ingress.kubernetes.io/listen-ports"], "[{\"HTTP\": 80}, {\"HTTPS\": 443}]")
         XCTAssertTrue(entry.manual.contains { $0.contains("web.shop.example") && $0.contains("letsencrypt") }, "\(entry.manual)")
-        let item = try XCTUnwrap(plan.items.first { $0.key == "plan:certificates:src" })
+        let item = try XCTUnwrap(plan.items.first { $0.keyText == "plan:certificates:src" })
         XCTAssertTrue(item.title.contains("web.shop.example"), item.title)
     }
 
@@ -163,10 +163,10 @@ final class OnPremisesDependencyTests: XCTestCase {
         let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
         let finding = try XCTUnwrap(demo.assessment.allFindings.first { $0.checkID == "NET009" })
         XCTAssertTrue(finding.message.contains("smtp.acme.internal"), finding.message)
-        let item = try XCTUnwrap(demo.plan.items.first { $0.key == "plan:connectivity:prod" })
+        let item = try XCTUnwrap(demo.plan.items.first { $0.keyText == "plan:connectivity:prod" })
         XCTAssertTrue(item.evidence.contains("smtp.acme.internal"))
         XCTAssertTrue(item.title.contains("Route 53 Resolver"))
-        XCTAssertTrue(try XCTUnwrap(demo.plan.items.first { $0.key == "plan:platform:prod" }).prerequisites.contains(item.key))
+        XCTAssertTrue(try XCTUnwrap(demo.plan.items.first { $0.keyText == "plan:platform:prod" }).waitsFor.contains(item.keyText))
     }
 
     func testEndpointsInFreeText() throws {

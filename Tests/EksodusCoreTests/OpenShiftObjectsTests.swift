@@ -219,7 +219,7 @@ final class OpenShiftObjectsTests: XCTestCase {
         XCTAssertEqual(edge.tlsHosts, ["www.test.com"])
         XCTAssertNil(routes[0].annotations["alb.ingress.kubernetes.io/listen-ports"], "plain HTTP keeps the default listener")
         XCTAssertTrue(routes.allSatisfy { $0.exposure.needsDecision }, "the router's exposure is not in the Route")
-        XCTAssertTrue(plan.items.contains { $0.key == "plan:exposure:ocp" && $0.evidence.contains("Route/example/frontend") })
+        XCTAssertTrue(plan.items.contains { $0.keyText == "plan:exposure:ocp" && $0.evidence.contains("Route/example/frontend") })
     }
 
     func testRouteTerminationsMapToTheALBOrAnNLB() throws {

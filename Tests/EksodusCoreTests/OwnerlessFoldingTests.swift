@@ -40,7 +40,7 @@ final class OwnerlessFoldingTests: XCTestCase {
         try importPaths([fixtures.appendingPathComponent("11-openshift-oc-list-exports").path], cluster: "ocp", into: database)
         let request = PlanRequest(name: "ocp", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
-        let data = plan.items.filter { $0.step == "data" }.map(\.key)
+        let data = plan.items.filter { $0.step == .data }.map(\.keyText)
         // The galera StatefulSet's three Pods were three more copies of its data before they folded.
         XCTAssertEqual(data.filter { $0.contains("/example/mysql") }, ["data:ocp/example/mysql"])
         XCTAssertEqual(Set(data).count, data.count)

@@ -18,32 +18,32 @@ final class RunbookTests: XCTestCase {
     }
 
     func item(_ key: String, in plan: TransitionPlan) throws -> PlanItem {
-        try XCTUnwrap(plan.items.first { $0.key == key }, "no \(key) in \(plan.items.map(\.key).filter { $0.contains(key.split(separator: ":").last.map(String.init) ?? "") })")
+        try XCTUnwrap(plan.items.first { $0.keyText == key }, "no \(key) in \(plan.items.map(\.keyText).filter { $0.contains(key.split(separator: ":").last.map(String.init) ?? "") })")
     }
 
     func steps(of name: String, in plan: TransitionPlan) -> [PlanItem] {
-        plan.items.filter { $0.key.hasSuffix("/" + name) && $0.workloadID != nil }
+        plan.items.filter { $0.keyText.hasSuffix("/" + name) && $0.workloadID != nil }
     }
 
     /// Keys an item waits for, directly or through other items.
     func ancestors(of key: String, in plan: TransitionPlan) -> Set<String> {
-        let byKey = Dictionary(plan.items.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let byKey = Dictionary(plan.items.map { ($0.keyText, $0) }, uniquingKeysWith: { first, _ in first })
         var seen: Set<String> = [], queue = [key]
         while let next = queue.popLast() {
-            for prerequisite in byKey[next]?.prerequisites ?? [] where seen.insert(prerequisite).inserted { queue.append(prerequisite) }
+            for prerequisite in byKey[next]?.waitsFor ?? [] where seen.insert(prerequisite).inserted { queue.append(prerequisite) }
         }
         return seen
     }
 
     func assertAcyclic(_ plan: TransitionPlan, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
-        let keys = Set(plan.items.map(\.key))
+        let keys = Set(plan.items.map(\.keyText))
         var position: [String: Int] = [:]
-        for (index, item) in plan.items.enumerated() { position[item.key] = index }
+        for (index, item) in plan.items.enumerated() { position[item.keyText] = index }
         for item in plan.items {
-            for prerequisite in item.prerequisites {
+            for prerequisite in item.waitsFor {
                 XCTAssertTrue(keys.contains(prerequisite), "\(label): \(item.key) waits for a missing \(prerequisite)", file: file, line: line)
                 // Items come in a topological order: a prerequisite always comes first, which a cycle makes impossible.
-                XCTAssertLessThan(position[prerequisite] ?? Int.max, position[item.key] ?? 0,
+                XCTAssertLessThan(position[prerequisite] ?? Int.max, position[item.keyText] ?? 0,
                                   "\(label): \(item.key) waits for \(prerequisite), which comes later (a cycle?)", file: file, line: line)
             }
         }
@@ -63,9 +63,9 @@ final class RunbookTests: XCTestCase {
     func testSockShopUserDBIsScaledDownOnlyAfterUserSwitched() throws {
         let (plan, _) = try plan([try fixture("02-sock-shop")])
         let scaledown = try item("scaledown:src/sock-shop/user-db", in: plan)
-        let userSwitch = plan.items.filter { $0.key.hasSuffix(":src/sock-shop/user") && ["traffic", "verify", "redirect"].contains($0.step) }.map(\.key)
+        let userSwitch = plan.items.filter { $0.keyText.hasSuffix(":src/sock-shop/user") && ["traffic", "verify", "redirect"].contains($0.step.rawValue) }.map(\.keyText)
         XCTAssertFalse(userSwitch.isEmpty)
-        for key in userSwitch { XCTAssertTrue(scaledown.prerequisites.contains(key), "\(scaledown.prerequisites) lacks \(key)") }
+        for key in userSwitch { XCTAssertTrue(scaledown.waitsFor.contains(key), "\(scaledown.prerequisites) lacks \(key)") }
         // user-db's wave cannot close while user, a later wave, still reads from the source copy.
         let wave = try XCTUnwrap(scaledown.wave)
         XCTAssertLessThan(wave, try XCTUnwrap(item("deploy:src/sock-shop/user", in: plan).wave))
@@ -81,9 +81,9 @@ final class RunbookTests: XCTestCase {
 
     func testAStatefulProviderIsPromotedBeforeItsConsumersSwitchAndRetiredAfterThem() throws {
         let plan = try demoPlan()
-        let order = ["deploy", "data", "data-verify", "smoke", "freeze", "promote", "redirect", "scaledown"]
-        let steps = steps(of: "orders-db", in: plan).filter { $0.key.contains(":staging/") }
-        XCTAssertEqual(steps.map(\.step), order, "a replica on EKS first, the write freeze just before promotion")
+        let order = ["deploy", "data", "data-verify", "smoke", "freeze", "promote", "redirect", "reconnect", "scaledown"]
+        let steps = steps(of: "orders-db", in: plan).filter { $0.keyText.contains(":staging/") }
+        XCTAssertEqual(steps.map(\.step.rawValue), order, "a replica on EKS first, the write freeze just before promotion")
         for (earlier, later) in zip(order, order.dropFirst()) {
             XCTAssertTrue(ancestors(of: "\(later):staging/shop-staging/orders-db", in: plan).contains("\(earlier):staging/shop-staging/orders-db"), "\(later) after \(earlier)")
         }
@@ -91,11 +91,11 @@ final class RunbookTests: XCTestCase {
         XCTAssertFalse(consumers.isEmpty)
         let scaledown = try item("scaledown:staging/shop-staging/orders-db", in: plan)
         for consumer in consumers {
-            let switches = plan.items.filter { $0.key.hasSuffix(":staging/shop-staging/\(consumer)") && ["traffic", "verify", "redirect"].contains($0.step) }
+            let switches = plan.items.filter { $0.keyText.hasSuffix(":staging/shop-staging/\(consumer)") && ["traffic", "verify", "redirect"].contains($0.step.rawValue) }
             XCTAssertFalse(switches.isEmpty, consumer)
             for step in switches {
-                XCTAssertTrue(scaledown.prerequisites.contains(step.key), "\(scaledown.prerequisites) lacks \(step.key)")
-                XCTAssertTrue(ancestors(of: step.key, in: plan).contains("promote:staging/shop-staging/orders-db"), "\(step.key) before the promotion")
+                XCTAssertTrue(scaledown.waitsFor.contains(step.keyText), "\(scaledown.prerequisites) lacks \(step.key)")
+                XCTAssertTrue(ancestors(of: step.keyText, in: plan).contains("promote:staging/shop-staging/orders-db"), "\(step.key) before the promotion")
             }
         }
     }
@@ -103,28 +103,35 @@ final class RunbookTests: XCTestCase {
     func testNoTrafficSwitchForClusterIPOnlyWorkloads() throws {
         let (plan, _) = try plan([try fixture("02-sock-shop")])
         // Only front-end is reachable from outside (a NodePort Service); user, catalogue, carts… are ClusterIP only.
-        let traffic = plan.items.filter { $0.step == "traffic" }.map(\.key)
+        let traffic = plan.items.filter { $0.step.rawValue == "traffic" }.map(\.keyText)
         XCTAssertEqual(traffic, ["traffic:src/sock-shop/front-end"])
-        XCTAssertNotNil(plan.items.first { $0.key == "dns-ttl:src/sock-shop/front-end" })
         let user = steps(of: "user", in: plan)
-        XCTAssertFalse(user.contains { $0.step == "traffic" || $0.title.contains("DNS") })
-        XCTAssertTrue(user.contains { $0.step == "verify" })
-        let dnsTTL = try item("dns-ttl:src/sock-shop/front-end", in: plan)
-        XCTAssertTrue(try item("traffic:src/sock-shop/front-end", in: plan).prerequisites.contains(dnsTTL.key), "the TTL is lowered ahead of the switch")
+        XCTAssertFalse(user.contains { $0.step.rawValue == "traffic" || $0.title.contains("DNS") })
+        XCTAssertTrue(user.contains { $0.step.rawValue == "verify" })
+        // A NodePort moves behind the load balancer already in front of the nodes: no DNS record changes, so no TTL step.
+        XCTAssertNil(plan.items.first { $0.keyText == "dns-ttl:src/sock-shop/front-end" })
+        // Where a DNS name moves (the demo's Ingress hosts), its TTL is lowered ahead of the switch.
+        let demo = try demoPlan()
+        let switches = demo.items.filter { $0.step == .traffic && $0.commands.contains { $0.contains("change-resource-record-sets") } }
+        XCTAssertFalse(switches.isEmpty)
+        for traffic in switches {
+            let dnsTTL = try item(PlanItemKey.workload(.dnsTTL, try XCTUnwrap(traffic.key.workload)).description, in: demo)
+            XCTAssertTrue(traffic.waitsFor.contains(dnsTTL.keyText), "the TTL is lowered ahead of the switch")
+        }
     }
 
     func testCronJobIsSuspendedOnTheSourceBeforeItRunsOnEKSAndNeverScaled() throws {
         let plan = try demoPlan()
-        let cron = steps(of: "nightly-report", in: plan).filter { $0.key.contains(":staging/") }
-        XCTAssertEqual(cron.map(\.step), ["deploy", "smoke", "suspend-source", "enable", "retire"])
-        let deploy = try XCTUnwrap(cron.first { $0.step == "deploy" })
+        let cron = steps(of: "nightly-report", in: plan).filter { $0.keyText.contains(":staging/") }
+        XCTAssertEqual(cron.map(\.step.rawValue), ["deploy", "smoke", "suspend-source", "enable", "retire"])
+        let deploy = try XCTUnwrap(cron.first { $0.step.rawValue == "deploy" })
         // It applies the converted file, where spec.suspend is true (ConvertTests checks the file itself).
         XCTAssertTrue(deploy.commands.contains { $0.contains("apply -f 'converted/") && $0.contains("suspended") }, "deployed suspended: \(deploy.commands)")
-        let enable = try XCTUnwrap(cron.first { $0.step == "enable" })
-        XCTAssertTrue(ancestors(of: enable.key, in: plan).contains("suspend-source:staging/shop-staging/nightly-report"))
+        let enable = try XCTUnwrap(cron.first { $0.step.rawValue == "enable" })
+        XCTAssertTrue(ancestors(of: enable.keyText, in: plan).contains("suspend-source:staging/shop-staging/nightly-report"))
         XCTAssertTrue(enable.commands.contains { $0.contains("EKS_CONTEXT") && $0.contains("\"suspend\":false") })
         for step in cron {
-            XCTAssertFalse((step.commands + step.rollbackCommands).contains { $0.contains(" scale ") }, "\(step.key) scales")
+            XCTAssertFalse((step.commands + step.rollbackCommands).contains { $0.contains(" scale ") }, "\(step.keyText) scales")
             XCTAssertFalse(step.title.lowercased().contains("scale"), step.title)
         }
     }
@@ -135,9 +142,9 @@ final class RunbookTests: XCTestCase {
         XCTAssertFalse(daemonSets.isEmpty)
         for step in daemonSets {
             XCTAssertFalse((step.commands + step.rollbackCommands).contains { $0.contains(" scale ") }, "\(step.key) scales: \(step.commands)")
-            XCTAssertNotEqual(step.step, "scaledown")
+            XCTAssertNotEqual(step.step.rawValue, "scaledown")
         }
-        XCTAssertTrue(daemonSets.contains { $0.step == "retire" && $0.commands.contains { $0.contains(" delete 'daemonset/") } })
+        XCTAssertTrue(daemonSets.contains { $0.step.rawValue == "retire" && $0.commands.contains { $0.contains(" delete 'daemonset/") } })
     }
 
     func testMySQLMovesBeforeWordPressWithoutMutualPrerequisites() throws {
@@ -145,10 +152,10 @@ final class RunbookTests: XCTestCase {
             let (plan, _) = try plan([try fixture(name)])
             XCTAssertTrue(plan.cycles.isEmpty, "\(name): \(plan.cycles)")
             XCTAssertFalse(plan.dependencies.contains { $0.consumer.hasSuffix("mysql") }, "\(name): MYSQL_DATABASE=wordpress is not a reference: \(plan.dependencies.map(\.evidence))")
-            let wordpress = try XCTUnwrap(plan.items.first { $0.step == "deploy" && $0.key.hasSuffix("/wordpress") }, name)
-            let mysql = try XCTUnwrap(plan.items.first { $0.step == "deploy" && $0.key.hasSuffix("mysql") }, name)
-            XCTAssertTrue(ancestors(of: wordpress.key, in: plan).contains(mysql.key), "\(name): WordPress deploys after MySQL")
-            XCTAssertFalse(ancestors(of: mysql.key, in: plan).contains(wordpress.key), name)
+            let wordpress = try XCTUnwrap(plan.items.first { $0.step.rawValue == "deploy" && $0.keyText.hasSuffix("/wordpress") }, name)
+            let mysql = try XCTUnwrap(plan.items.first { $0.step.rawValue == "deploy" && $0.keyText.hasSuffix("mysql") }, name)
+            XCTAssertTrue(ancestors(of: wordpress.keyText, in: plan).contains(mysql.keyText), "\(name): WordPress deploys after MySQL")
+            XCTAssertFalse(ancestors(of: mysql.keyText, in: plan).contains(wordpress.keyText), name)
             assertAcyclic(plan, name)
         }
     }
@@ -167,7 +174,7 @@ final class RunbookTests: XCTestCase {
             // One bash for the whole plan; on a syntax error, name the item.
             if !(try bashParses(plan.items.flatMap { $0.commands + $0.rollbackCommands })) {
                 let broken = try plan.items.first { try !bashParses($0.commands + $0.rollbackCommands) }
-                XCTFail("\(name): \(broken?.key ?? "?") does not parse: \(broken?.commands ?? [])")
+                XCTFail("\(name): \(broken?.keyText ?? "?") does not parse: \(broken?.commands ?? [])")
             }
         }
     }
@@ -214,8 +221,8 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(plan.cycles, [["Deployment/shop/store", "Deployment/shop/api"]], "the plan states the order: the database first")
         assertAcyclic(plan, "cycle")
         let api = try item("deploy:src/shop/api", in: plan), store = try item("deploy:src/shop/store", in: plan)
-        XCTAssertTrue(api.prerequisites.contains(store.key), "the database moves first: \(api.prerequisites)")
-        XCTAssertFalse(ancestors(of: store.key, in: plan).contains(api.key))
+        XCTAssertTrue(api.waitsFor.contains(store.keyText), "the database moves first: \(api.prerequisites)")
+        XCTAssertFalse(ancestors(of: store.keyText, in: plan).contains(api.keyText))
     }
 
     func testHostileNamesCannotBreakOutOfTheCommands() throws {
@@ -266,7 +273,7 @@ final class RunbookTests: XCTestCase {
         let steps = plan.items.filter { $0.workloadID != nil }
         XCTAssertEqual(Set(steps.compactMap { step in ["StatefulSet", "CronJob", "DaemonSet", "Job", "Pod", "Deployment"].first { step.title.contains($0 + "/") } }).count, 6,
                        "every kind's template is exercised")
-        XCTAssertTrue(steps.contains { $0.step == "promote" } && steps.contains { $0.step == "enable" } && steps.contains { $0.step == "decide" })
+        XCTAssertTrue(steps.contains { $0.step.rawValue == "promote" } && steps.contains { $0.step.rawValue == "enable" } && steps.contains { $0.step.rawValue == "decide" })
         // Every command runs in bash against stubs that print their arguments: the names arrive whole and nothing else runs.
         let stubs = ["kubectl", "oc", "jq", "aws", "velero", "skopeo", "mv", "eksodus", "helm", "eksctl", "argocd"]
             .map { "\($0)() { printf '<%s>\\n' \"$@\"; }" }.joined(separator: "\n")
@@ -287,7 +294,7 @@ final class RunbookTests: XCTestCase {
         // Namespaces are DNS labels (the importer skips any other, as the API server would): names carry the hostile text.
         XCTAssertTrue(printed.contains("<ns-x>"), "the namespace arrives as one word")
         XCTAssertTrue(printed.contains("<deployment/web\(hostile)>"))
-        XCTAssertTrue(steps.contains { $0.step == "traffic" && $0.commands.contains { $0.contains("route53") } }, "the Ingress host gets a DNS switch")
+        XCTAssertTrue(steps.contains { $0.step.rawValue == "traffic" && $0.commands.contains { $0.contains("route53") } }, "the Ingress host gets a DNS switch")
         XCTAssertTrue(printed.contains("shop.example.com"), "the Route 53 change batch ran through the stub")
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: work.path).allSatisfy { !$0.contains("/") && !$0.contains("'") })
     }
@@ -322,12 +329,12 @@ final class RunbookTests: XCTestCase {
                                                                        environment: "prod", defaultNamespace: "default", now: fixedNow))
         let (plan, _) = try plan([], database: database)
         assertAcyclic(plan, "two clusters")
-        XCTAssertEqual(try item("plan:landing-zone", in: plan).prerequisites, ["assess:review:dev"])
-        XCTAssertNotNil(plan.items.first { $0.key == "images:dev:wave-1" })
-        XCTAssertNotNil(plan.items.first { $0.key == "images:prod:wave-1" })
+        XCTAssertEqual(try item("plan:landing-zone", in: plan).waitsFor, ["assess:review:dev"])
+        XCTAssertNotNil(plan.items.first { $0.keyText == "images:dev:wave-1" })
+        XCTAssertNotNil(plan.items.first { $0.keyText == "images:prod:wave-1" })
         let prodGate = ancestors(of: "gate:prod:wave-1", in: plan)
         XCTAssertFalse(prodGate.contains { $0.hasPrefix("gate:dev:") || $0.hasPrefix("close:dev:") }, "prod's first wave does not wait for dev's waves")
-        XCTAssertTrue(plan.items.last?.key == "decommission:sources")
+        XCTAssertTrue(plan.items.last?.keyText == "decommission:sources")
     }
 
     func testCodeBlocksCannotBeClosedByTheirContent() {
@@ -356,7 +363,7 @@ final class RunbookTests: XCTestCase {
             XCTAssertLessThan(report.distance(from: section.upperBound, to: gate.lowerBound), 200)
         }
         var seen: Set<String> = []
-        let prerequisites = Dictionary(demo.plan.items.map { ($0.key, $0.prerequisites) }, uniquingKeysWith: { first, _ in first })
+        let prerequisites = Dictionary(demo.plan.items.map { ($0.keyText, $0.waitsFor) }, uniquingKeysWith: { first, _ in first })
         for heading in headings {
             let key = heading.split(separator: "`").dropFirst().first.map(String.init) ?? ""
             for prerequisite in prerequisites[key] ?? [] { XCTAssertTrue(seen.contains(prerequisite), "\(key) is listed before \(prerequisite)") }
@@ -407,7 +414,7 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(wave0.sorted(), ["DaemonSet/logging/shipper", "StatefulSet/logging/logs"])
         XCTAssertEqual(plan.waves.first { $0.workloads.contains { $0.label == "Deployment/shop/shop" } }?.number, 1)
         XCTAssertTrue(ancestors(of: "gate:src:wave-1", in: plan).contains("verify:src/logging/shipper"), "applications wait for the platform agents")
-        XCTAssertTrue(try item("deploy:src/logging/shipper", in: plan).prerequisites.contains("deploy:src/logging/logs"))
+        XCTAssertTrue(try item("deploy:src/logging/shipper", in: plan).waitsFor.contains("deploy:src/logging/logs"))
         assertAcyclic(plan, "platform agents")
     }
 
@@ -457,12 +464,12 @@ final class IngressHostSwitchTests: XCTestCase {
         XCTAssertEqual(Set(backends.compactMap { waveOf[$0] }).count, 1, "one wave for the host's backends: \(backends.map { waveOf[$0] ?? -1 })")
         for backend in backends {
             let handle = "prod/" + backend.split(separator: "/").dropFirst().joined(separator: "/")
-            guard let traffic = demo.plan.items.first(where: { $0.key == "traffic:\(handle)" }) else { continue }
+            guard let traffic = demo.plan.items.first(where: { $0.keyText == "traffic:\(handle)" }) else { continue }
             for other in backends where other != backend {
                 let otherHandle = "prod/" + other.split(separator: "/").dropFirst().joined(separator: "/")
-                XCTAssertTrue(traffic.prerequisites.contains("smoke:\(otherHandle)"), "\(traffic.key) waits for smoke:\(otherHandle): \(traffic.prerequisites)")
+                XCTAssertTrue(traffic.waitsFor.contains("smoke:\(otherHandle)"), "\(traffic.key) waits for smoke:\(otherHandle): \(traffic.prerequisites)")
             }
         }
-        XCTAssertTrue(demo.plan.items.contains { $0.key.hasPrefix("traffic:prod/shop/") }, "the host is switched")
+        XCTAssertTrue(demo.plan.items.contains { $0.keyText.hasPrefix("traffic:prod/shop/") }, "the host is switched")
     }
 }

@@ -71,7 +71,7 @@ final class StatefulnessTests: XCTestCase {
         let plan = try plan([folder.path])
         XCTAssertFalse(try profile("StatefulSet/ops/controller", in: plan).stateful)
         XCTAssertFalse(try XCTUnwrap(plan.compute.first).nodeGroups.contains { $0.name.hasPrefix("stateful-") })
-        XCTAssertFalse(plan.items.contains { $0.key.hasPrefix("data:") })
+        XCTAssertFalse(plan.items.contains { $0.keyText.hasPrefix("data:") })
     }
 
     /// Sysdig's agent ships as a ReplicationController and as a DaemonSet with the same host mounts (the Docker socket,
@@ -119,7 +119,7 @@ final class StatefulnessTests: XCTestCase {
             XCTAssertTrue(profile.stateful, name)
             XCTAssertEqual(profile.statefulReason, "node-local data at /srv/spool", name)
             // Velero's file-system backup does not read hostPath volumes: the data is copied from the node.
-            let item = try XCTUnwrap(plan.items.first { $0.key == "data:src/edge/\(name.split(separator: "/").last ?? "")" }, name)
+            let item = try XCTUnwrap(plan.items.first { $0.keyText == "data:src/edge/\(name.split(separator: "/").last ?? "")" }, name)
             XCTAssertTrue(item.title.contains("copy from the node"), item.title)
             XCTAssertFalse(item.title.contains("Velero file-system backup (kopia)"), item.title)
         }
@@ -175,12 +175,12 @@ final class StatefulnessTests: XCTestCase {
                       volumes: [{name: data, persistentVolumeClaim: {claimName: reports}}]
             """], test: self)
         let plan = try plan([folder.path])
-        XCTAssertEqual(plan.items.filter { $0.key.hasPrefix("data:") }.map(\.key), ["data:src/office/reports-web"])
+        XCTAssertEqual(plan.items.filter { $0.keyText.hasPrefix("data:") }.map(\.keyText), ["data:src/office/reports-web"])
         let web = try XCTUnwrap(plan.assessment.clusters.first?.workloads.first { $0.name == "reports-web" })
         XCTAssertEqual(plan.storage.entries.filter { $0.name == "reports" }.map(\.workloadID), [web.id], "the Deployment decides the copy method")
         for batch in ["reports-rebuild", "reports-prune"] {
-            let deploy = try XCTUnwrap(plan.items.first { $0.key == "deploy:src/office/\(batch)" }, batch)
-            XCTAssertTrue(deploy.prerequisites.contains("data:src/office/reports-web"), "\(batch): \(deploy.prerequisites)")
+            let deploy = try XCTUnwrap(plan.items.first { $0.keyText == "deploy:src/office/\(batch)" }, batch)
+            XCTAssertTrue(deploy.waitsFor.contains("data:src/office/reports-web"), "\(batch): \(deploy.prerequisites)")
         }
     }
 }

@@ -76,3 +76,8 @@ let fixedNow = Date(timeIntervalSince1970: 1_790_000_000)
 func importPaths(_ paths: [String], cluster: String, into database: AppDatabase, namespace: String = "default") throws -> ImportSummary {
     try Importer(database: database, workers: 2).run(ImportRequest(paths: paths, cluster: cluster, defaultNamespace: namespace, now: fixedNow))
 }
+
+extension PlanItem {
+    /// The keys it waits for, as the database stores them.
+    var waitsFor: [String] { prerequisites.map(\.description) }
+}

@@ -23,8 +23,8 @@ final class TransitionPlanTests: XCTestCase {
         XCTAssertTrue(plan.dependencies.contains { $0.consumer.hasSuffix("/user") && $0.provider.hasSuffix("/user-db") && $0.evidence.contains("user-db:27017") },
                       "\(plan.dependencies.map(\.evidence))")
         // The deploy item of user waits for user-db's.
-        let deploy = try XCTUnwrap(plan.items.first { $0.key == "deploy:src/sock-shop/user" })
-        XCTAssertTrue(deploy.prerequisites.contains("deploy:src/sock-shop/user-db"), "\(deploy.prerequisites)")
+        let deploy = try XCTUnwrap(plan.items.first { $0.keyText == "deploy:src/sock-shop/user" })
+        XCTAssertTrue(deploy.waitsFor.contains("deploy:src/sock-shop/user-db"), "\(deploy.prerequisites)")
     }
 
     func testCassandraClaimsMapToGp3WithADataCopyStep() throws {
@@ -33,10 +33,10 @@ final class TransitionPlanTests: XCTestCase {
         let volume = try XCTUnwrap(plan.storage.entries.first { $0.name == "cassandra-data" })
         XCTAssertEqual(volume.targetClass, StoragePlan.gp3)
         XCTAssertTrue(volume.copyMethod.lowercased().contains("cassandra") || volume.copyMethod.contains("datacenter"), volume.copyMethod)
-        let data = try XCTUnwrap(plan.items.first { $0.key == "data:src/default/cassandra" })
+        let data = try XCTUnwrap(plan.items.first { $0.keyText == "data:src/default/cassandra" })
         XCTAssertEqual(data.phase, .cutover)
         // Replication needs the target running first: the empty EKS copy is deployed, then it joins and streams the data.
-        XCTAssertTrue(data.prerequisites.contains("deploy:src/default/cassandra"), "\(data.prerequisites)")
+        XCTAssertTrue(data.waitsFor.contains("deploy:src/default/cassandra"), "\(data.prerequisites)")
     }
 
     func testSharedFileSystemsGoToEFSOrFSxWhereTheyFit() throws {

@@ -11,6 +11,8 @@ public struct ConversionPlan: Sendable {
     public var network: [String: NetworkPlan.Entry]
     /// `namespace/serviceAccount` → the IAM role it gets.
     public var identity: [String: IdentityPlan.Entry]
+    /// `Kind/namespace/name` of a workload that ran as `default` → the identity entry of the ServiceAccount it gets instead.
+    public var dedicatedAccounts: [String: IdentityPlan.Entry]
     /// `Kind/namespace/name` of each planned workload → its wave; workloads absent here are not moved.
     public var waves: [String: Int]
     /// Workloads the plan sets apart (EKS replaces them): never written.
@@ -35,6 +37,8 @@ public struct ConversionPlan: Sendable {
         network = Dictionary(plan.network.entries.filter { $0.cluster == cluster }.map { ($0.object, $0) }, uniquingKeysWith: { first, _ in first })
         identity = Dictionary(plan.identity.entries.filter { $0.cluster == cluster }.map { ("\($0.namespace)/\($0.serviceAccount)", $0) },
                               uniquingKeysWith: { first, _ in first })
+        dedicatedAccounts = Dictionary(plan.identity.entries.filter { $0.cluster == cluster && $0.dedicatedServiceAccount == true }.map { ($0.workload, $0) },
+                                       uniquingKeysWith: { first, _ in first })
         var waves: [String: Int] = [:]
         for wave in plan.waves where wave.cluster == cluster {
             for workload in wave.workloads { waves[workload.label] = wave.number }

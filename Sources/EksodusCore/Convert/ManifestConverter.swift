@@ -55,6 +55,12 @@ struct ManifestConverter {
             return secret(object, namespace: namespace, name: name, keys: keys)
         }
         var node = stripped(object, kind: kind, result: &result)
+        // An export without namespaces (a Helm template) was imported into one: written down, `kubectl apply -k` puts the
+        // object where the runbook's `-n` commands look for it, not in the kubeconfig's current namespace.
+        if !namespace.isEmpty, node["metadata", "namespace"] == nil {
+            node = node.updating(["metadata", "namespace"]) { _ in .string(namespace) }
+            result.changes.append(Change(field: "metadata.namespace", why: "the export named none; imported into \(namespace)"))
+        }
         guard let upgraded = upgradeAPI(node, kind: kind, name: name, result: &result) else { return result }
         node = upgraded
         if Self.workloadKinds.contains(kind) { node = workload(node, kind: kind, namespace: namespace, name: name, result: &result) }
@@ -63,6 +69,11 @@ struct ManifestConverter {
         case "Service": node = service(node, namespace: namespace, name: name, result: &result)
         case "Ingress": node = ingress(node, namespace: namespace, name: name, result: &result)
         case "ServiceAccount": node = serviceAccount(node, namespace: namespace, name: name, result: &result)
+        case "PodDisruptionBudget":
+            let maxUnavailable = node["spec", "maxUnavailable"].map { $0.int.map(String.init) ?? $0.string ?? "" }
+            if maxUnavailable == "0" || maxUnavailable == "0%" || node["spec", "minAvailable"]?.string == "100%" {
+                result.todos.append("PodDisruptionBudget \(namespace)/\(name) allows no eviction: EKS node drains (managed node group upgrades, Karpenter consolidation) stall on it; allow one (maxUnavailable: 1) with the owners")
+            }
         default: break
         }
         result.objects.insert(node, at: 0)
@@ -245,6 +256,16 @@ struct ManifestConverter {
         }
         if let volumes = pod["volumes"]?.items {
             pod = pod.replacing("volumes", with: .sequence(volumes.map { inTreeVolume($0, namespace: namespace, workload: name, result: &result) }))
+        }
+        // A workload that ran as `default` gets a ServiceAccount of its own for its IAM role: `default` never holds it.
+        if let entry = plan.dedicatedAccounts[label] {
+            pod = pod.replacing("serviceAccountName", with: .string(entry.serviceAccount)).replacing("serviceAccount", with: nil)
+            var metadata: [(key: String, value: ManifestNode)] = [("name", .string(entry.serviceAccount)), ("namespace", .string(namespace))]
+            if entry.mechanism == IdentityPlan.irsa {
+                metadata.append(("annotations", .mapping([("eks.amazonaws.com/role-arn", .string("arn:aws:iam::\(plan.accountID):role/\(entry.roleName)"))])))
+            }
+            result.objects.append(.mapping([("apiVersion", .string("v1")), ("kind", .string("ServiceAccount")), ("metadata", .mapping(metadata))]))
+            result.changes.append(Change(field: "serviceAccountName", why: "it ran as the default ServiceAccount: ServiceAccount \(entry.serviceAccount) of its own takes IAM role \(entry.roleName) (\(entry.mechanism)), so default never holds it"))
         }
         node = node.updating(path) { _ in pod }
         // Pod annotations of kube2iam/kiam mean nothing on EKS.

@@ -109,12 +109,12 @@ public struct CutoverTracker {
     static func resolve(_ handle: String, in items: [Item]) throws -> Item {
         if let id = Int64(handle), let item = items.first(where: { $0.id == id }) { return item }
         if let item = items.first(where: { $0.key == handle }) { return item }
-        if let colon = handle.firstIndex(of: ":") {
-            let step = handle[..<colon], rest = handle[handle.index(after: colon)...]
+        // `step:namespace/name`: a workload's step named without its cluster, read as the typed key would read it.
+        if let colon = handle.firstIndex(of: ":"), let step = PlanItemKey.Step(rawValue: String(handle[..<colon])), step.isWorkloadStep {
+            let within = String(handle[handle.index(after: colon)...])
             let matches = items.filter { item in
-                guard item.key.hasPrefix(step + ":") else { return false }
-                let tail = item.key.dropFirst(step.count + 1)
-                return tail.hasSuffix("/" + rest) && tail.split(separator: "/").count == rest.split(separator: "/").count + 1
+                guard let key = PlanItemKey(parsing: item.key), key.step == step, let workload = key.workload else { return false }
+                return workload.withinCluster == within
             }
             if matches.count == 1 { return matches[0] }
             if matches.count > 1 { throw CutoverError.ambiguous(handle, matches.map(\.key)) }

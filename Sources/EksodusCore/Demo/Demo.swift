@@ -69,17 +69,17 @@ public struct Demo {
         }
         let tracker = CutoverTracker(database: database)
         let first = plan.waves.first?.number ?? 1
-        let keys = Set(plan.items.map(\.key))
+        let keys = Set(plan.items.map(\.keyText))
         // The imports and the assessment are proven by the inventory: they start done.
-        let staging = ["assess:review:staging", "assess:review:prod", "assess:identity:staging", "plan:landing-zone", "plan:ecr", "plan:endpoint:staging",
-                       "plan:cluster:staging", "plan:addons:staging", "plan:storage:staging", "plan:identity:staging", "plan:exposure:staging", "plan:certificates:staging",
-                       "plan:connectivity:staging", "plan:secrets:staging",
-                       "plan:observability:staging", "plan:cicd:staging", "plan:platform:staging", "images:staging:wave-\(first)",
-                       "gate:staging:wave-\(first)"].filter(keys.contains)
+        let platform: [PlanItemKey.Step] = [.endpoint, .identity, .cluster, .addons, .storage, .exposure, .certificates, .connectivity, .secrets,
+                                            .observability, .cicd, .platform]
+        let staging = ([PlanItemKey.assessment(.review, cluster: "staging"), .assessment(.review, cluster: "prod"), .assessment(.identity, cluster: "staging"),
+                        .plan(.landingZone), .plan(.ecr)] + platform.map { PlanItemKey.plan($0, cluster: "staging") }
+                       + [.wave(.images, cluster: "staging", first), .wave(.gate, cluster: "staging", first)]).map(\.description).filter(keys.contains)
         try tracker.apply(.done, to: staging, plan: plan.request.name, by: "alice", now: now)
         let ready = try CutoverStatus.load(database, plan: plan.request.name).next.filter { $0.wave == first }.prefix(3).map(\.key)
         try tracker.apply(.start, to: Array(ready), plan: plan.request.name, by: "bob", now: now)
-        try tracker.apply(.block, to: ["plan:cluster:prod"].filter(keys.contains), plan: plan.request.name,
+        try tracker.apply(.block, to: [PlanItemKey.plan(.cluster, cluster: "prod").description].filter(keys.contains), plan: plan.request.name,
                           note: "waiting for the network team's Direct Connect to the new VPC", by: "bob", now: now)
         text += "\n4. Cutover & optimization\n\n" + (try CutoverStatus.load(database, plan: plan.request.name, filter: .init(phase: nil))).text
 

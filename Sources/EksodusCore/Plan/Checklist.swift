@@ -16,39 +16,38 @@ struct Checklist {
 
     static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
         var items: [PlanItem] = []
-        func add(_ key: String, _ phase: PlanItem.Phase, _ step: String, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
-                 after: [String] = [], evidence: String = "", commands: [String], rollback: String, rollbackCommands: [String] = [], proven: Bool = false) {
-            items.append(PlanItem(key: key, phase: phase, step: step, title: title, clusterID: cluster, wave: wave, workloadID: nil,
-                                  prerequisites: after, evidence: evidence, rollback: rollback, commands: commands, rollbackCommands: rollbackCommands,
-                                  provenDone: proven))
+        func add(_ key: PlanItemKey, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
+                 after: [PlanItemKey] = [], evidence: String = "", commands: [String], rollback: String, rollbackCommands: [String] = [], proven: Bool = false) {
+            items.append(PlanItem(key: key, title: title, clusterID: cluster, wave: wave, prerequisites: after, evidence: evidence, rollback: rollback,
+                                  commands: commands, rollbackCommands: rollbackCommands, provenDone: proven))
         }
         let q = ShellQuote.word
 
         // Phase 1: assessment & diagnosis. What eksodus itself did starts done.
         for input in clusters {
             let c = input.estate.cluster
-            add("assess:import:\(c.name)", .assessment, "import", "Export cluster \(c.name) and import it into the inventory", cluster: c.id,
+            add(.assessment(.`import`, cluster: c.name), "Export cluster \(c.name) and import it into the inventory", cluster: c.id,
                 evidence: "\(input.estate.resources.count) objects, \(input.estate.workloads.count) workloads" + (input.lastImport.map { ", imported \($0)" } ?? ""),
                 commands: ["kubectl --context \"$SOURCE_CONTEXT\" get all,cm,secret,pvc,pv,sc,ing,sa,hpa,pdb,netpol,crd -A -o yaml > \(q(ShellQuote.fileName([c.name])))",
                            "eksodus import \(q(ShellQuote.fileName([c.name]))) --cluster \(q(c.name)) --environment \(q(c.environment))"],
                 rollback: "Nothing to undo: the export only reads the cluster", proven: input.lastImport != nil)
-            add("assess:run:\(c.name)", .assessment, "assess", "Run the assessment of \(c.name) against EKS \(target)", cluster: c.id,
-                after: ["assess:import:\(c.name)"], evidence: "assessed \(assessedOn): \(input.assessment.findings.count) findings",
+            add(.assessment(.assess, cluster: c.name), "Run the assessment of \(c.name) against EKS \(target)", cluster: c.id,
+                after: [.assessment(.`import`, cluster: c.name)], evidence: "assessed \(assessedOn): \(input.assessment.findings.count) findings",
                 commands: ["eksodus assess --cluster \(q(c.name)) --target-version \(target)"], rollback: "Nothing to undo: the assessment only reads the inventory",
                 proven: true)
-            add("assess:review:\(c.name)", .assessment, "review", "Review the assessment of \(c.name) with the application teams", cluster: c.id,
-                after: ["assess:run:\(c.name)"],
+            add(.assessment(.review, cluster: c.name), "Review the assessment of \(c.name) with the application teams", cluster: c.id,
+                after: [.assessment(.assess, cluster: c.name)],
                 evidence: "readiness \(input.assessment.readiness)/100: \(input.assessment.count(.blocker)) blockers, \(input.assessment.count(.warning)) warnings",
                 commands: ["eksodus report assessment --cluster \(q(c.name)) --out reports/"], rollback: "Nothing to undo: a review")
             let stateful = input.estate.workloads.filter { input.assessment.profiles[$0.id]?.stateful == true && !input.assessment.systemWorkloads.contains($0.id) }
             if !stateful.isEmpty {
-                add("assess:replication:\(c.name)", .assessment, "replication", "Agree the data replication method for \(stateful.count) stateful workloads of \(c.name)",
-                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: stateful.map(\.label).joined(separator: ", "),
+                add(.assessment(.replication, cluster: c.name), "Agree the data replication method for \(stateful.count) stateful workloads of \(c.name)",
+                    cluster: c.id, after: [.assessment(.`import`, cluster: c.name)], evidence: stateful.map(\.label).joined(separator: ", "),
                     commands: ["eksodus report plan --cluster \(q(c.name)) --out reports/  # its storage and data plan"], rollback: "Nothing to undo: a decision")
             }
             if !input.identity.isEmpty {
-                add("assess:identity:\(c.name)", .assessment, "identity", "List the AWS permissions \(input.identity.count) workloads of \(c.name) use today",
-                    cluster: c.id, after: ["assess:import:\(c.name)"], evidence: input.identity.map { "\($0.workload): \($0.evidence)" }.joined(separator: "; "),
+                add(.assessment(.identity, cluster: c.name), "List the AWS permissions \(input.identity.count) workloads of \(c.name) use today",
+                    cluster: c.id, after: [.assessment(.`import`, cluster: c.name)], evidence: input.identity.map { "\($0.workload): \($0.evidence)" }.joined(separator: "; "),
                     commands: ["aws iam list-attached-user-policies --user-name \"$APP_IAM_USER\"  # for each static key or node role listed"],
                     rollback: "Nothing to undo: an inventory of permissions")
             }
@@ -58,13 +57,13 @@ struct Checklist {
         let lowest = clusters.map { TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2 }.min() ?? 0
         let pilots = clusters.filter { (TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2) == lowest }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
-        add("plan:landing-zone", .plan, "landing-zone", "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); choose each vpc.cidr so it overlaps no source network and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
-            after: pilots.map { "assess:review:\($0.estate.cluster.name)" },
+        add(.plan(.landingZone), "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); choose each vpc.cidr so it overlaps no source network and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
+            after: pilots.map { .assessment(.review, cluster: $0.estate.cluster.name) },
             evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
             commands: ["aws ec2 describe-vpcs --region \(q(region)) --query 'Vpcs[].CidrBlock'  # choose vpc.cidr values clear of these and of the source networks",
                        "aws ec2 describe-vpn-connections --region \(q(region))  # or the Direct Connect / Transit Gateway attachment to use"],
             rollback: "Withdraw the prepared links; the VPCs go with eksctl delete cluster")
-        add("plan:ecr", .plan, "ecr", "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: ["plan:landing-zone"],
+        add(.plan(.ecr), "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: [.plan(.landingZone)],
             evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
                 + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : ""),
             commands: ["eksodus images --script > migrate-images.sh", "bash migrate-images.sh"],
@@ -74,66 +73,71 @@ struct Checklist {
             let c = input.estate.cluster
             let name = input.compute.eksClusterName
             let eks = Kubectl.eks(nil)
-            add("plan:endpoint:\(c.name)", .plan, "endpoint", "Decide the API endpoint access of \(name): private only (VPC endpoints, VPN or bastion) or public with a CIDR allow-list",
-                cluster: c.id, after: ["assess:review:\(c.name)"], evidence: "decided by the network and security teams, not by default",
+            add(.plan(.endpoint, cluster: c.name), "Decide the API endpoint access of \(name): private only (VPC endpoints, VPN or bastion) or public with a CIDR allow-list",
+                cluster: c.id, after: [.assessment(.review, cluster: c.name)], evidence: "decided by the network and security teams, not by default",
                 commands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPrivateAccess=true,endpointPublicAccess=false"],
                 rollback: "Open the public endpoint again (with an allow-list)",
                 rollbackCommands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=\"$ADMIN_CIDR\""])
-            add("plan:cluster:\(c.name)", .plan, "cluster", "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
-                after: ["plan:landing-zone", "assess:review:\(c.name)", "plan:endpoint:\(c.name)"],
+            add(.plan(.cluster, cluster: c.name), "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
+                after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name)]
+                    + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
                 commands: ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
-            add("plan:addons:\(c.name)", .plan, "addons", "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
-                cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
+            add(.plan(.addons, cluster: c.name), "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
+                cluster: c.id, after: [.plan(.cluster, cluster: c.name)], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
                 // eksctl creates the config's add-ons with the cluster: check them; the controller comes by Helm, on the system group.
                 commands: input.compute.addons.map { "aws eks describe-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0)) --query addon.status" }
                     + ["helm repo add eks https://aws.github.io/eks-charts && helm repo update eks",
                        "helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name)) --set region=\(q(region)) --set vpcId=\"$VPC_ID\" --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller"],
                 rollback: "Uninstall the controller; never delete vpc-cni, coredns or kube-proxy (pod networking, DNS and Services would stop)",
                 rollbackCommands: ["helm uninstall aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system"])
-            var platformAfter = ["plan:addons:\(c.name)"]
+            var platformAfter: [PlanItemKey] = [.plan(.addons, cluster: c.name)]
             if !input.storage.isEmpty {
                 let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
                 let fileSystems = classes.contains { $0 != "gp3" } ? " with their EFS/FSx file systems" : ""
-                add("plan:storage:\(c.name)", .plan, "storage", "Create StorageClasses \(classes.joined(separator: ", ")) on \(name)\(fileSystems)",
-                    cluster: c.id, after: ["plan:addons:\(c.name)"], evidence: "\(input.storage.count) volumes to recreate",
+                add(.plan(.storage, cluster: c.name), "Create StorageClasses \(classes.joined(separator: ", ")) on \(name)\(fileSystems)",
+                    cluster: c.id, after: [.plan(.addons, cluster: c.name)], evidence: "\(input.storage.count) volumes to recreate",
                     commands: [eks("apply -f storageclasses.yaml"), eks("get storageclass")], rollback: "Delete the StorageClasses; no claim uses them yet",
                     rollbackCommands: [eks("delete -f storageclasses.yaml")])
-                platformAfter.append("plan:storage:\(c.name)")
+                platformAfter.append(.plan(.storage, cluster: c.name))
             }
             if !input.identity.isEmpty {
-                add("plan:identity:\(c.name)", .plan, "identity", "Create IAM roles for \(input.identity.count) ServiceAccounts on \(name)", cluster: c.id,
-                    after: ["plan:cluster:\(c.name)", "assess:identity:\(c.name)"], evidence: input.identity.map { "\($0.roleName) (\($0.mechanism))" }.joined(separator: ", "),
-                    commands: input.identity.map { "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(name)) --namespace \(q($0.namespace)) --service-account \(q($0.serviceAccount)) --role-arn \"arn:aws:iam::$AWS_ACCOUNT_ID:role/\"\(q($0.roleName))" },
-                    rollback: "Delete the associations and roles; nothing uses them yet",
-                    rollbackCommands: ["aws eks list-pod-identity-associations --region \(q(region)) --cluster-name \(q(name))  # then delete-pod-identity-association --association-id …"])
-                platformAfter.append("plan:identity:\(c.name)")
+                let identity = IdentityCommands.commands(input.identity, region: region)
+                add(.plan(.identity, cluster: c.name), "Create the IAM policies of \(input.identity.count) ServiceAccounts' roles on \(name) before the cluster (eksctl creates the roles with it)", cluster: c.id,
+                    after: [.plan(.landingZone), .assessment(.identity, cluster: c.name)],
+                    evidence: input.identity.map { entry in
+                        "\(entry.roleName) (\(entry.mechanism)) for \(entry.namespace)/\(entry.serviceAccount)"
+                            + (entry.sourceRole.map { ", with the permissions of kube2iam/kiam role \($0)" } ?? "")
+                            + (entry.dedicatedServiceAccount == true ? ", a new ServiceAccount: \(entry.workload) ran as default" : "")
+                    }.joined(separator: "; "),
+                    commands: identity.commands, rollback: "Delete the policies; nothing uses them yet", rollbackCommands: identity.rollback)
+                platformAfter.append(.plan(.identity, cluster: c.name))
             }
             let network = networkDecisions(input, region: region)
             items += network
-            platformAfter += network.map(\.key)
+            platformAfter += network.filter { $0.step != .disruption }.map(\.key)
             let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
-            add("plan:secrets:\(c.name)", .plan, "secrets", "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
-                cluster: c.id, after: ["plan:cluster:\(c.name)"], evidence: "\(secrets.count) Secrets (key names only in the inventory)",
+            add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
+                cluster: c.id, after: [.plan(.cluster, cluster: c.name)], evidence: "\(secrets.count) Secrets (key names only in the inventory)",
                 commands: ["helm upgrade --install external-secrets external-secrets/external-secrets --kube-context \"$EKS_CONTEXT\" -n external-secrets --create-namespace"]
                     + secrets.prefix(25).map { "aws secretsmanager create-secret --region \(q(region)) --name \(q("\(c.name)/\($0.namespace)/\($0.name)")) --secret-string file://secret.json  # values from your vault" }
                     + (secrets.count > 25 ? ["# … and \(secrets.count - 25) more Secrets (eksodus inventory lists them)"] : []),
                 rollback: "Delete the created secrets (after the recovery window) and the operator",
                 rollbackCommands: ["helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n external-secrets"])
-            add("plan:observability:\(c.name)", .plan, "observability", "Run logging, metrics and tracing on \(name) before its first application wave", cluster: c.id,
-                after: ["plan:addons:\(c.name)"], evidence: "dashboards and alerts must show the EKS copies before any traffic moves",
+            add(.plan(.observability, cluster: c.name), "Run logging, metrics and tracing on \(name) before its first application wave", cluster: c.id,
+                after: [.plan(.addons, cluster: c.name)], evidence: "dashboards and alerts must show the EKS copies before any traffic moves",
                 commands: ["aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability",
                            eks("get pods -n amazon-cloudwatch")],
                 rollback: "Remove the observability add-on", rollbackCommands: ["aws eks delete-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability"])
-            add("plan:cicd:\(c.name)", .plan, "cicd", "Point the CI/CD pipelines (or GitOps) of \(c.name)'s applications at \(name)", cluster: c.id,
-                after: ["plan:cluster:\(c.name)"], evidence: "deployments after the move must land on EKS, not on the source",
+            add(.plan(.cicd, cluster: c.name), "Point the CI/CD pipelines (or GitOps) of \(c.name)'s applications at \(name)", cluster: c.id,
+                after: [.plan(.cluster, cluster: c.name)], evidence: "deployments after the move must land on EKS, not on the source",
                 commands: ["aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\"", "argocd cluster add \"$EKS_CONTEXT\"  # or your pipeline's kubeconfig secret"],
                 rollback: "Point the pipelines back at the source cluster", rollbackCommands: ["argocd cluster rm \"$EKS_CONTEXT\""])
             let namespaces = Set(input.estate.workloads.map(\.namespace)).filter { !$0.isEmpty }.sorted()
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
-            add("plan:platform:\(c.name)", .plan, "platform", "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
-                after: platformAfter + ["plan:secrets:\(c.name)"], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
+            add(.plan(.platform, cluster: c.name), "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
+                after: platformAfter + [.plan(.secrets, cluster: c.name)], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
                 commands: namespaces.filter { !WavePlacement.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
                     + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
                 rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !WavePlacement.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
@@ -142,7 +146,7 @@ struct Checklist {
 
         // Phase 3: per cluster, wave by wave, workload by workload.
         let imageEntries = Dictionary(images.entries.map { ($0.image.normalized, $0) }, uniquingKeysWith: { first, _ in first })
-        var closes: [String] = []
+        var closes: [PlanItemKey] = []
         for input in clusters {
             let c = input.estate.cluster
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -154,15 +158,17 @@ struct Checklist {
             let exposureIndex = Exposure.Index(input.estate)
             let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
             let edgesByProvider = Dictionary(grouping: input.graph.edges, by: \.provider)
-            let placed = input.placements.sorted { ($0.wave, order[$0.workload] ?? 0, handles[$0.workload] ?? "") < ($1.wave, order[$1.workload] ?? 0, handles[$1.workload] ?? "") }
+            let sortName = handles.mapValues(\.description)
+            let placed = input.placements.sorted { ($0.wave, order[$0.workload] ?? 0, sortName[$0.workload] ?? "") < ($1.wave, order[$1.workload] ?? 0, sortName[$1.workload] ?? "") }
             var steps: [Int64: WorkloadSteps] = [:]
             var dataOwners: [Int64: Int64] = [:]
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
                 let providerEdges = edgesByConsumer[workload.id] ?? []
-                let consumers = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
-                    .compactMap { byID[$0]?.label }.sorted()
+                let consumerWorkloads = Set((edgesByProvider[workload.id] ?? []).filter { waveOf[$0.consumer] != nil }.map(\.consumer))
+                    .compactMap { byID[$0] }.sorted { $0.label < $1.label }
+                let consumers = consumerWorkloads.map(\.label)
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
                     guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized],
                           entry.method != .none, entry.method != .rejected else { return nil }
@@ -176,10 +182,11 @@ struct Checklist {
                 if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
                 let context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true && dataOwners[workload.id] == nil,
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true && dataOwners[workload.id] == nil && !PlatformAgents.isMonitoringStore(workload),
                     statefulReason: profile?.statefulReason,
-                    copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers,
-                    deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "))
+                    copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
+                    deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
+                    freshMonitoring: PlatformAgents.isMonitoringStore(workload))
                 steps[workload.id] = WorkloadSteps.build(context)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
@@ -187,36 +194,38 @@ struct Checklist {
             var previousInCycle: [Int: Int64] = [:]
             for placement in placed {
                 guard var own = steps[placement.workload] else { continue }
-                var deployAfter: [String] = []
-                if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append("data:\(ownerHandle)") }
-                var switchAfter: [String] = []
+                var deployAfter: [PlanItemKey] = []
+                if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
+                var switchAfter: [PlanItemKey] = []
                 for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
                     guard let theirs = steps[provider], (waveOf[provider] ?? 0) <= placement.wave else { continue }
                     if let cycle = cycleOf[placement.workload], cycleOf[provider] == cycle { continue }
-                    deployAfter.append(theirs.deploy)
+                    if let deploy = theirs.deploy { deployAfter.append(deploy) }
                     if let primary = theirs.primary { switchAfter.append(primary) }
                 }
                 if let cycle = cycleOf[placement.workload] {
-                    if let previous = previousInCycle[cycle], let theirs = steps[previous] { deployAfter.append(theirs.deploy) }
+                    if let previous = previousInCycle[cycle], let deploy = steps[previous]?.deploy { deployAfter.append(deploy) }
                     previousInCycle[cycle] = placement.workload
                 }
                 // One Ingress host switches only once every backend behind it answers on EKS.
                 for group in input.graph.ingressGroups where group.contains(placement.workload) {
                     for other in group where other != placement.workload {
-                        switchAfter += (steps[other]?.items ?? []).filter { $0.step == "smoke" }.map(\.key)
+                        switchAfter += (steps[other]?.items ?? []).filter { $0.step == .smoke }.map(\.key)
                     }
                 }
-                var retireAfter: [String] = []
+                var retireAfter: [PlanItemKey] = []
                 for consumer in Set((edgesByProvider[placement.workload] ?? []).map(\.consumer)).sorted() {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
-                let gate = "gate:\(c.name):wave-\(placement.wave)"
+                let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
                 for index in own.items.indices {
                     var item = own.items[index]
-                    if item.key == own.entry || item.prerequisites.isEmpty {
-                        item.prerequisites = [gate, "images:\(c.name):wave-\(placement.wave)", "apply:\(c.name):wave-\(placement.wave)",
-                                              "plan:platform:\(c.name)"] + item.prerequisites
-                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append("plan:identity:\(c.name)") }
+                    if own.ahead.contains(item.key) {
+                        item.prerequisites = [.plan(.cluster, cluster: c.name)] + item.prerequisites
+                    } else if item.key == own.entry || item.prerequisites.isEmpty {
+                        item.prerequisites = [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
+                                              .plan(.platform, cluster: c.name)] + item.prerequisites
+                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append(.plan(.identity, cluster: c.name)) }
                     }
                     if item.key == own.deploy { item.prerequisites += deployAfter }
                     if own.switches.contains(item.key) { item.prerequisites += switchAfter }
@@ -230,34 +239,37 @@ struct Checklist {
             // Waves: images, a go/no-go gate, the workloads' steps, a rollback rehearsal after the first, a closing item.
             let waves = Set(input.placements.map(\.wave)).sorted()
             let firstApplicationWave = waves.first { $0 > 0 }
-            var clusterCloses: [String] = []
+            var clusterCloses: [PlanItemKey] = []
             let membersByWave = Dictionary(grouping: placed, by: \.wave)
             for wave in waves {
                 let members = membersByWave[wave] ?? []
                 let workloads = members.compactMap { byID[$0.workload] }
                 let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map { ImageReference($0).normalized }).sorted()
                 let copies = waveImages.compactMap { imageEntries[$0] }.filter { $0.method == .copy }
-                add("images:\(c.name):wave-\(wave)", .cutover, "images", "Copy the \(waveImages.count) images of \(c.name) wave \(wave) to ECR", cluster: c.id, wave: wave,
-                    after: ["plan:ecr"], evidence: workloads.map(\.label).joined(separator: ", "),
+                add(.wave(.images, cluster: c.name, wave), "Copy the \(waveImages.count) images of \(c.name) wave \(wave) to ECR", cluster: c.id, wave: wave,
+                    after: [.plan(.ecr)], evidence: workloads.map(\.label).joined(separator: ", "),
                     commands: ["aws ecr get-login-password --region \(q(region)) | skopeo login --username AWS --password-stdin \(q(images.registryHost))"]
                         + copies.map { "skopeo copy --all --preserve-digests \(q("docker://" + $0.image.original)) \(q("docker://" + $0.targetReference))" }
                         + (waveImages.count > copies.count ? ["# \(waveImages.count - copies.count) images come through the pull-through cache on first pull"] : []),
                     rollback: "Nothing to undo: the source registry is untouched")
                 // Wave 0 (platform agents) may bring the observability stack itself; application waves need it running.
-                var gateAfter = ["plan:platform:\(c.name)", "plan:secrets:\(c.name)"] + (wave > 0 ? ["plan:observability:\(c.name)", "plan:cicd:\(c.name)"] : [])
+                var gateAfter: [PlanItemKey] = [.plan(.platform, cluster: c.name), .plan(.secrets, cluster: c.name)]
+                if wave > 0 { gateAfter += [.plan(.observability, cluster: c.name), .plan(.cicd, cluster: c.name)] }
+                // The DNS TTLs of the wave's switches were lowered days ahead; the switches themselves check the old TTL expired.
+                gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] }
                 if let previous = waves.last(where: { $0 < wave }) {
                     gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }
-                    if previous == firstApplicationWave { gateAfter.append("rehearsal:\(c.name)") }
+                    if previous == firstApplicationWave { gateAfter.append(.cutover(.rehearsal, cluster: c.name)) }
                 }
-                add("gate:\(c.name):wave-\(wave)", .cutover, "gate", "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
+                add(.wave(.gate, cluster: c.name, wave), "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
                     cluster: c.id, wave: wave, after: gateAfter, evidence: workloads.map(\.label).joined(separator: ", "),
                     commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)", "eksodus report cutover --cluster \(q(c.name)) --out reports/"],
                     rollback: "No-go: nothing of this wave has started; record why in the note")
                 // What the wave's workloads use, from `eksodus convert`, before the first of them deploys.
                 let support = "converted/\(ConvertedManifests.folderName(c.name))/wave-\(wave)/\(ConvertedManifests.supportFolder)"
-                add("apply:\(c.name):wave-\(wave)", .cutover, "apply",
+                add(.wave(.apply, cluster: c.name, wave),
                     "Apply what \(c.name) wave \(wave)'s workloads use on EKS: configuration, ExternalSecrets, claims, Services, RBAC (eksodus convert)",
-                    cluster: c.id, wave: wave, after: ["gate:\(c.name):wave-\(wave)"], evidence: "the wave's support/ folder of eksodus convert",
+                    cluster: c.id, wave: wave, after: [.wave(.gate, cluster: c.name, wave)], evidence: "the wave's support/ folder of eksodus convert",
                     commands: ["eksodus convert --cluster \(q(c.name)) --wave \(wave) --out converted",
                                "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
@@ -265,35 +277,35 @@ struct Checklist {
                 for member in members { items += steps[member.workload]?.items ?? [] }
                 let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
                 if wave == firstApplicationWave {
-                    add("rehearsal:\(c.name)", .cutover, "rehearsal", "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
+                    add(.cutover(.rehearsal, cluster: c.name), "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
                         cluster: c.id, wave: wave, after: switches, evidence: "before any later wave depends on the rollback working",
-                        commands: ["eksodus cutover show " + q(switches.first ?? "gate:\(c.name):wave-\(wave)") + "  # follow its rollback, then its commands again"],
+                        commands: ["eksodus cutover show " + q((switches.first ?? .wave(.gate, cluster: c.name, wave)).description) + "  # follow its rollback, then its commands again"],
                         rollback: "Nothing to undo: the rehearsal ends switched forward")
                 }
                 let retires = members.compactMap { steps[$0.workload]?.retire }
-                add("close:\(c.name):wave-\(wave)", .cutover, "close", "Close \(c.name) wave \(wave): every source copy of the wave retired, its rollback window over",
-                    cluster: c.id, wave: wave, after: retires + (wave == firstApplicationWave ? ["rehearsal:\(c.name)"] : []),
+                add(.wave(.close, cluster: c.name, wave), "Close \(c.name) wave \(wave): every source copy of the wave retired, its rollback window over",
+                    cluster: c.id, wave: wave, after: retires + (wave == firstApplicationWave ? [.cutover(.rehearsal, cluster: c.name)] : []),
                     evidence: "source copies are retired only after their consumers in later waves switched",
                     commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)"],
                     rollback: "Reopen the wave's retire steps and scale the source copies back up")
-                clusterCloses.append("close:\(c.name):wave-\(wave)")
+                clusterCloses.append(.wave(.close, cluster: c.name, wave))
             }
             closes += clusterCloses
             guard !clusterCloses.isEmpty else { continue }
             let spot = input.compute.nodeGroups.filter(\.spot).count
             let eks = Kubectl.eks(nil)
-            add("optimize:\(c.name):rightsize", .cutover, "optimize", "Right-size requests of \(c.name)'s workloads from observed use (VPA recommendations)",
+            add(.optimize(.rightsize, cluster: c.name), "Right-size requests of \(c.name)'s workloads from observed use (VPA recommendations)",
                 cluster: c.id, after: clusterCloses, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits",
                 commands: [eks("get vpa -A"), eks("top pods -A")], rollback: "Re-apply the previous requests (kubectl rollout undo)")
-            add("optimize:\(c.name):autoscaling", .cutover, "optimize", "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
-                after: ["optimize:\(c.name):rightsize"], commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
+            add(.optimize(.autoscaling, cluster: c.name), "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
+                after: [.optimize(.rightsize, cluster: c.name)] + items.filter { $0.key == .plan(.disruption, cluster: c.name) }.map(\.key), commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
                 rollback: "Disable the autoscaler and pin the node group size")
-            add("optimize:\(c.name):spot", .cutover, "optimize", "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
-                after: ["optimize:\(c.name):autoscaling"], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
+            add(.optimize(.spot, cluster: c.name), "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
+                after: [.optimize(.autoscaling, cluster: c.name)], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
                 commands: ["eksctl get nodegroup --cluster \(q(input.compute.eksClusterName))"], rollback: "Move them back to on-demand nodes")
         }
         if !closes.isEmpty {
-            add("decommission:sources", .cutover, "decommission", "Decommission the source cluster(s) \(clusters.map(\.estate.cluster.name).joined(separator: ", ")) after a final backup",
+            add(.decommission, "Decommission the source cluster(s) \(clusters.map(\.estate.cluster.name).joined(separator: ", ")) after a final backup",
                 after: closes, evidence: "every wave of every cluster closed",
                 commands: clusters.flatMap { input -> [String] in
                     let name = input.estate.cluster.name
@@ -320,8 +332,8 @@ struct Checklist {
         DataCopy.database(of: workload) != nil
     }
 
-    static func unique(_ keys: [String]) -> [String] {
-        var seen: Set<String> = []
+    static func unique(_ keys: [PlanItemKey]) -> [PlanItemKey] {
+        var seen: Set<PlanItemKey> = []
         return keys.filter { seen.insert($0).inserted }
     }
 
@@ -344,16 +356,16 @@ struct Checklist {
         return result
     }
 
-    /// The exposure decisions, TLS certificates and on-premises connectivity a cluster needs before its platform wave.
+    /// The exposure decisions, TLS certificates, on-premises connectivity and disruption budgets a cluster needs settled.
     private static func networkDecisions(_ input: ClusterInput, region: String) -> [PlanItem] {
         let c = input.estate.cluster
         let q = ShellQuote.word
         var items: [PlanItem] = []
         let undecided = input.network.filter(\.exposure.needsDecision)
         if !undecided.isEmpty {
-            items.append(PlanItem(key: "plan:exposure:\(c.name)", phase: .plan, step: "exposure",
+            items.append(PlanItem(key: .plan(.exposure, cluster: c.name),
                                   title: "Decide internal or internet-facing for \(undecided.count) load balancers of \(c.name) (planned internal until decided)",
-                                  clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["assess:review:\(c.name)"],
+                                  clusterID: c.id, prerequisites: [.assessment(.review, cluster: c.name)],
                                   evidence: undecided.map { "\($0.object): \($0.exposure.evidence)" }.joined(separator: "; "),
                                   rollback: "Nothing to undo: a decision",
                                   commands: ["eksodus report plan --cluster \(q(c.name)) --out reports/  # the network table: source exposure, scheme, ALB group",
@@ -361,21 +373,33 @@ struct Checklist {
         }
         let onPremises = input.assessment.findings.filter { $0.checkID == "NET009" && !$0.system }
         if !onPremises.isEmpty {
-            items.append(PlanItem(key: "plan:connectivity:\(c.name)", phase: .plan, step: "connectivity",
+            items.append(PlanItem(key: .plan(.connectivity, cluster: c.name),
                                   title: "Connect \(input.compute.eksClusterName)'s VPC to the on-premises endpoints \(onPremises.count) objects of \(c.name) call: Site-to-Site VPN or Direct Connect, Route 53 Resolver outbound rules for their private domains",
-                                  clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:landing-zone"],
+                                  clusterID: c.id, prerequisites: [.plan(.landingZone)],
                                   evidence: onPremises.map(\.message).joined(separator: "; "),
                                   rollback: "Remove the Resolver rules and the VPN or Direct Connect attachment; nothing on EKS serves traffic yet",
                                   commands: ["aws ec2 describe-vpn-connections --region \(q(region))  # or your Direct Connect gateway: the link to the on-premises network",
                                              "aws route53resolver list-resolver-rules --region \(q(region))  # FORWARD rules for the private domains in the evidence, associated with the VPC"],
                                   rollbackCommands: ["aws route53resolver list-resolver-rule-associations --region \(q(region))  # disassociate the rules created for this cluster"]))
         }
+        // A budget that allows no eviction stalls every node drain on EKS: managed node group updates, Karpenter consolidation.
+        let blocking = input.assessment.findings.filter { $0.checkID == "AVL006" && !$0.system }
+        if !blocking.isEmpty {
+            let patch = ShellQuote.word("{\"spec\":{\"maxUnavailable\":1,\"minAvailable\":null}}")
+            items.append(PlanItem(key: .plan(.disruption, cluster: c.name),
+                                  title: "Let \(blocking.count) PodDisruptionBudgets of \(c.name) allow one eviction: as they are, they block the node drains of EKS node group upgrades and consolidation",
+                                  clusterID: c.id, prerequisites: [.assessment(.review, cluster: c.name)],
+                                  evidence: blocking.map(\.message).joined(separator: "; "),
+                                  rollback: "Put the budgets back as they were (and accept that node upgrades need them lifted by hand)",
+                                  commands: ["# with the owners: set maxUnavailable: 1 in the converted files before their wave applies them, or patch them on EKS:"]
+                                    + blocking.prefix(25).map { Kubectl.eks($0.namespace)("patch pdb \(q($0.name)) --type=merge -p \(patch)") }))
+        }
         let needCertificates = input.network.filter(\.needsCertificate)
         if !needCertificates.isEmpty {
             let hosts = Set(needCertificates.flatMap(\.tlsHosts)).sorted()
-            items.append(PlanItem(key: "plan:certificates:\(c.name)", phase: .plan, step: "certificates",
+            items.append(PlanItem(key: .plan(.certificates, cluster: c.name),
                                   title: "Request or import ACM certificates\(hosts.isEmpty ? "" : " for " + hosts.joined(separator: ", ")) and set their ARNs on \(needCertificates.count) Ingresses of \(c.name)",
-                                  clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:landing-zone"],
+                                  clusterID: c.id, prerequisites: [.plan(.landingZone)],
                                   evidence: needCertificates.map(\.object).joined(separator: ", "),
                                   rollback: "Delete the requested certificates; nothing uses them until the switch",
                                   commands: hosts.isEmpty ? ["aws acm list-certificates --region \(q(region))  # import or request one per Ingress host"]
@@ -387,12 +411,13 @@ struct Checklist {
     }
 
     /// `cluster/namespace/name` for each workload, with the kind added where two workloads would share it.
-    static func handles(_ workloads: [Estate.Workload], cluster: String) -> [Int64: String] {
+    static func handles(_ workloads: [Estate.Workload], cluster: String) -> [Int64: PlanItemKey.Workload] {
         let counts = Dictionary(grouping: workloads, by: { "\($0.namespace)/\($0.name)" }).mapValues(\.count)
-        var result: [Int64: String] = [:]
+        var result: [Int64: PlanItemKey.Workload] = [:]
         for workload in workloads {
-            let base = "\(workload.namespace)/\(workload.name)"
-            result[workload.id] = "\(cluster)/" + ((counts[base] ?? 0) > 1 ? "\(workload.namespace)/\(workload.kind.lowercased())-\(workload.name)" : base)
+            let shared = (counts["\(workload.namespace)/\(workload.name)"] ?? 0) > 1
+            result[workload.id] = PlanItemKey.Workload(cluster: cluster, namespace: workload.namespace,
+                                                      name: shared ? "\(workload.kind.lowercased())-\(workload.name)" : workload.name)
         }
         return result
     }

@@ -21,17 +21,17 @@ enum HelmReleaseItems {
             let made = workloads(of: release, in: input.estate)
             if release.isUninstalled {
                 return PlanItem(
-                    key: "plan:helm:\(c.name)/\(release.namespace)/\(release.name)", phase: .plan, step: "helm-release",
+                    key: .helmRelease(cluster: c.name, namespace: release.namespace, name: release.name),
                     title: "Leave Helm release \(release.namespace)/\(release.name) (\(release.chartLabel)) off \(eksName): it is \(release.status ?? "uninstalled") on the source",
-                    clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:platform:\(c.name)"],
+                    clusterID: c.id, wave: nil, workloadID: nil, prerequisites: [.plan(.platform, cluster: c.name)],
                     evidence: "revision \(release.revision) is \(release.status ?? "uninstalled"); only its history is kept",
                     rollback: "Nothing to undo: nothing is installed", commands: [], rollbackCommands: [])
             }
             if !made.isEmpty, made.allSatisfy({ input.assessment.systemWorkloads.contains($0.id) }) {
                 return PlanItem(
-                    key: "plan:helm:\(c.name)/\(release.namespace)/\(release.name)", phase: .plan, step: "helm-release",
+                    key: .helmRelease(cluster: c.name, namespace: release.namespace, name: release.name),
                     title: "Leave Helm release \(release.namespace)/\(release.name) (\(release.chartLabel)) off \(eksName): EKS provides what it runs",
-                    clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:platform:\(c.name)"],
+                    clusterID: c.id, wave: nil, workloadID: nil, prerequisites: [.plan(.platform, cluster: c.name)],
                     evidence: "its workloads are set apart by the assessment: " + made.map(\.label).joined(separator: ", "),
                     rollback: "Nothing to undo: nothing is installed", commands: [], rollbackCommands: [])
             }
@@ -59,9 +59,9 @@ enum HelmReleaseItems {
                 ? "helm get values \(q(release.name)) --kube-context \"$SOURCE_CONTEXT\" > \(q(values))"
                 : "helm get values \(q(release.name)) -n \(q(release.namespace)) --kube-context \"$SOURCE_CONTEXT\" -o yaml > \(q(values))"
             return PlanItem(
-                key: "plan:helm:\(c.name)/\(release.namespace)/\(release.name)", phase: .plan, step: "helm-release",
+                key: .helmRelease(cluster: c.name, namespace: release.namespace, name: release.name),
                 title: "Re-install Helm release \(release.namespace)/\(release.name) (\(release.chartLabel)) on \(eksName) with its values",
-                clusterID: c.id, wave: nil, workloadID: nil, prerequisites: ["plan:platform:\(c.name)"], evidence: evidence,
+                clusterID: c.id, wave: nil, workloadID: nil, prerequisites: [.plan(.platform, cluster: c.name)], evidence: evidence,
                 rollback: "Uninstall the release from EKS; the source release is untouched",
                 commands: [getValues,
                            "helm upgrade --install \(q(release.name)) \(q(chart)) --repo \"$CHART_REPO\" \(version) -n \(q(release.namespace)) --create-namespace --kube-context \"$EKS_CONTEXT\" -f \(q(values))"],

@@ -11,6 +11,17 @@ public struct IdentityPlan: Sendable, Codable {
         public var reason: String
         public var evidence: String
         public var annotation: String?
+        /// The kube2iam/kiam role the pods assume today (`iam.amazonaws.com/role`): the new role gets its permissions.
+        public var sourceRole: String?
+        /// The workload ran as the namespace's `default` ServiceAccount: it gets one of its own, so `default` (and every
+        /// other pod using it) never holds the role. Optional: plans stored before it decode as nil.
+        public var dedicatedServiceAccount: Bool?
+    }
+
+    /// The role name in a kube2iam/kiam annotation, which holds a name, a path and name, or an ARN.
+    public static func roleName(_ annotation: String) -> String {
+        let afterRole = annotation.range(of: ":role/").map { String(annotation[$0.upperBound...]) } ?? annotation
+        return String(afterRole.split(separator: "/").last ?? Substring(afterRole))
     }
 
     /// The mechanism of one cluster, for its workloads and its controllers alike.
@@ -59,19 +70,22 @@ public struct IdentityPlan: Sendable, Codable {
 
     static func build(estate: Estate, choice: Choice, accountID: String, partition: AWSPartition) -> IdentityPlan {
         let entries = evidence(estate).map { workload, evidence in
-            let account = workload.serviceAccount.flatMap { $0 == "default" ? nil : $0 } ?? workload.name
+            let own = workload.serviceAccount.flatMap { $0 == "default" || $0.isEmpty ? nil : $0 }
+            let account = own ?? workload.name
             let role = ImageMigration.ecrRepositoryName("\(estate.cluster.name)-\(workload.namespace)-\(account)").replacingOccurrences(of: "/", with: "-")
             let annotation = choice.mechanism == irsa ? "eks.amazonaws.com/role-arn: \(partition.iamARN(account: accountID, "role/\(role)"))" : nil
             return Entry(cluster: estate.cluster.name, namespace: workload.namespace, workload: workload.label, serviceAccount: account,
                          roleName: role, mechanism: choice.mechanism, reason: choice.reason, evidence: evidence.joined(separator: "; "),
-                         annotation: annotation)
+                         annotation: annotation, sourceRole: workload.templateAnnotations["iam.amazonaws.com/role"], dedicatedServiceAccount: own == nil)
         }
         return IdentityPlan(entries: entries, choices: [choice])
     }
 
     public var table: Table {
         Table(columns: ["cluster", "workload", "service_account", "iam_role", "mechanism", "why", "evidence"], rows: entries.map { entry in
-            [.text(entry.cluster), .text(entry.workload), .text(entry.serviceAccount), .text(entry.roleName), .text(entry.mechanism),
+            [.text(entry.cluster), .text(entry.workload),
+             .text(entry.serviceAccount + (entry.dedicatedServiceAccount == true ? " (new: the workload ran as default)" : "")),
+             .text(entry.roleName + (entry.sourceRole.map { " (permissions of kube2iam/kiam role \(Self.roleName($0)))" } ?? "")), .text(entry.mechanism),
              .text(entry.reason), .text(entry.evidence)]
         })
     }

@@ -93,10 +93,10 @@ public struct PlanDocument: Codable, Sendable {
             let workloads = Dictionary(try Row.fetchAll(db, sql: "SELECT id, kind || '/' || namespace || '/' || name FROM workload")
                 .map { row -> (Int64, String) in (row[0], row[1]) }, uniquingKeysWith: { first, _ in first })
             let items = plan.items.map { item in
-                Item(key: item.key, phase: item.phase.rawValue, step: item.step, title: item.title, cluster: item.clusterID.flatMap { clusters[$0] },
-                     wave: item.wave, workload: item.workloadID.flatMap { workloads[$0] }, prerequisites: item.prerequisites, evidence: item.evidence,
+                Item(key: item.keyText, phase: item.phase.rawValue, step: item.step.rawValue, title: item.title, cluster: item.clusterID.flatMap { clusters[$0] },
+                     wave: item.wave, workload: item.workloadID.flatMap { workloads[$0] }, prerequisites: item.prerequisites.map(\.description), evidence: item.evidence,
                      rollback: item.rollback, commands: item.commands, rollbackCommands: item.rollbackCommands,
-                     state: byKey[item.key]?.state.rawValue ?? ItemState.pending.rawValue, note: byKey[item.key]?.note)
+                     state: byKey[item.keyText]?.state.rawValue ?? ItemState.pending.rawValue, note: byKey[item.keyText]?.note)
             }
             return PlanDocument(format: currentFormat, id: plan.planID, name: plan.request.name,
                                 assessmentID: plan.assessment.assessmentID == 0 ? nil : plan.assessment.assessmentID, request: plan.request,

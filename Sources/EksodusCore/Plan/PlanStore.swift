@@ -9,6 +9,8 @@ public enum PlanStore {
         case noSuchPlan(String)
         /// The plan was stored by an eksodus that did not keep (or kept differently) one of its sections.
         case outdated(plan: String, section: String)
+        /// An item key (or one it waits for) that no eksodus writes.
+        case unreadableKey(plan: String, key: String)
 
         public var description: String {
             switch self {
@@ -16,6 +18,8 @@ public enum PlanStore {
             case .noSuchPlan(let name): return "no plan named \(name.visibleLine) (see eksodus cutover status, or run eksodus plan --name \(name.visibleLine))"
             case .outdated(let plan, let section):
                 return "plan \(plan.visibleLine) was stored without a readable \(section) section (an older eksodus made it): run eksodus plan again"
+            case .unreadableKey(let plan, let key):
+                return "plan \(plan.visibleLine) holds an item key eksodus cannot read (\(key.visibleLine)): run eksodus plan again"
             }
         }
     }
@@ -65,10 +69,14 @@ public enum PlanStore {
                  rollbackCommands = "rollback_commands"
         }
 
-        var item: PlanItem {
-            PlanItem(key: key, phase: PlanItem.Phase(rawValue: phase) ?? .cutover, step: step, title: title, clusterID: clusterID, wave: wave,
-                     workloadID: workloadID, prerequisites: Estate.strings(prerequisites), evidence: evidence, rollback: rollback,
-                     commands: Estate.strings(commands), rollbackCommands: Estate.strings(rollbackCommands))
+        func item(plan: String) throws -> PlanItem {
+            func parsed(_ text: String) throws -> PlanItemKey {
+                guard let key = PlanItemKey(parsing: text) else { throw PlanStoreError.unreadableKey(plan: plan, key: text) }
+                return key
+            }
+            return PlanItem(key: try parsed(key), title: title, clusterID: clusterID, wave: wave, workloadID: workloadID,
+                            prerequisites: try Estate.strings(prerequisites).map(parsed), evidence: evidence, rollback: rollback,
+                            commands: Estate.strings(commands), rollbackCommands: Estate.strings(rollbackCommands))
         }
     }
 
@@ -125,7 +133,7 @@ public enum PlanStore {
         let items = try ItemRow.fetchAll(db, sql: """
             SELECT key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, commands, rollback_commands
             FROM plan_item WHERE plan_id = ? AND obsolete = 0 ORDER BY position
-            """, arguments: [id]).map(\.item)
+            """, arguments: [id]).map { try $0.item(plan: row.name) }
         let assessment = AssessmentResult(assessmentID: row.assessmentID ?? 0, targetVersion: request.target,
                                           date: String(Timestamp.string(request.now).prefix(10)), clusters: [])
         return TransitionPlan(planID: id, request: request, assessment: assessment, waves: try decoded(.waves, as: [TransitionPlan.Wave].self),

@@ -295,19 +295,19 @@ public struct TransitionPlanner {
                   cluster_id = excluded.cluster_id, wave = excluded.wave, workload_id = excluded.workload_id, prerequisites = excluded.prerequisites,
                   evidence = excluded.evidence, rollback = excluded.rollback, commands = excluded.commands, rollback_commands = excluded.rollback_commands,
                   position = excluded.position, obsolete = 0
-                """, arguments: [planID, item.key, item.phase.rawValue, item.step, item.title, item.clusterID, item.wave, item.workloadID,
-                                 JSONWriter.string(item.prerequisites), item.evidence, item.rollback, JSONWriter.string(item.commands),
+                """, arguments: [planID, item.keyText, item.phase.rawValue, item.step.rawValue, item.title, item.clusterID, item.wave, item.workloadID,
+                                 JSONWriter.string(item.prerequisites.map(\.description)), item.evidence, item.rollback, JSONWriter.string(item.commands),
                                  JSONWriter.string(item.rollbackCommands), position, now])
-            guard item.provenDone, !previous.contains(item.key) || untouched.contains(item.key) else { continue }
+            guard item.provenDone, !previous.contains(item.keyText) || untouched.contains(item.keyText) else { continue }
             let note = "proven by the inventory: \(item.evidence)"
             try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
-                           arguments: [note, now, planID, item.key])
+                           arguments: [note, now, planID, item.keyText])
             try db.execute(sql: """
                 INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
                 SELECT ?, id, ?, 'eksodus', 'done', 'pending', 'done', ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
-                """, arguments: [planID, now, note, planID, item.key])
+                """, arguments: [planID, now, note, planID, item.keyText])
         }
-        let current = Set(items.map(\.key))
+        let current = Set(items.map(\.keyText))
         // An obsolete item whose workload is back takes up its state again; the audit trail says so.
         for key in retired.intersection(current).sorted() {
             try db.execute(sql: """

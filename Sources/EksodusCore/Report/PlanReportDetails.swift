@@ -11,7 +11,7 @@ extension ReportContext {
         var storage = plan.storage.table
         storage.columns.append("reason")
         for (index, entry) in plan.storage.entries.enumerated() { storage.rows[index].append(.text(entry.reason)) }
-        let evidence = Dictionary(plan.items.map { ($0.key, $0.evidence) }, uniquingKeysWith: { first, _ in first })
+        let evidence = Dictionary(plan.items.map { ($0.keyText, $0.evidence) }, uniquingKeysWith: { first, _ in first })
         let checklist = Table(columns: ["key", "phase", "step", "cluster", "wave", "title", "state", "note", "prerequisites", "evidence", "rollback"],
                               rows: tracked.map { item in
             [.text(item.key), .text(item.phase), .text(item.step), .text(item.cluster ?? ""), item.wave.map { .integer($0) } ?? .null,

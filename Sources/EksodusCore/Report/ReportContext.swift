@@ -124,10 +124,10 @@ struct ReportContext {
         context["phases"] = PlanItem.Phase.allCases.map { phase -> [String: Any] in
             let inPhase = plan.items.filter { $0.phase == phase }
             var values: [String: Any] = ["name": phase.rawValue, "items": inPhase.prefix(ReportDetail.itemLimit).map { item -> [String: Any] in
-                let state = states[item.key] ?? .pending
+                let state = states[item.keyText] ?? .pending
                 let mark = state == .done || state == .skipped ? "x" : " "
                 let suffix = state == .pending || state == .done ? "" : " _(\(state.rawValue.replacingOccurrences(of: "_", with: " ")))_"
-                return ["mark": mark, "key": md(item.key), "keyCode": MarkdownText.code(item.key), "title": md(item.title), "suffix": suffix,
+                return ["mark": mark, "key": md(item.keyText), "keyCode": MarkdownText.code(item.keyText), "title": md(item.title), "suffix": suffix,
                         "wave": item.wave.map { wave in (item.clusterID.flatMap { clusterNames[$0] }.map { md($0) + " " } ?? "") + "wave \(wave) · " } ?? ""]
             }]
             if inPhase.count > ReportDetail.itemLimit {

@@ -5,7 +5,9 @@ enum RunbookSections {
         var sections: [(title: String, items: [PlanItem])] = []
         var index: [String: Int] = [:]
         func naturalTitle(_ item: PlanItem) -> String {
-            if item.phase != .cutover {
+            if item.step == .dnsTTL {
+                return "Days ahead of the waves: DNS TTLs"
+            } else if item.phase != .cutover {
                 return "Before the waves: \(item.phase == .assessment ? "assessment" : "landing zone, clusters and platform")"
             } else if let wave = item.wave, let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
                 return "\(cluster) · wave \(wave)"
@@ -20,8 +22,8 @@ enum RunbookSections {
         }
         // Read top to bottom, the runbook must be executable: a step is listed in the latest section its prerequisites reach
         // (a provider's scale-down waits in the section of its last consumer's switch). Items come in topological order.
-        var placedIn: [String: Int] = [:]
-        var movedFrom: [String: String] = [:]
+        var placedIn: [PlanItemKey: Int] = [:]
+        var movedFrom: [PlanItemKey: String] = [:]
         for item in items {
             let natural = index[naturalTitle(item)] ?? 0
             let section = item.prerequisites.compactMap { placedIn[$0] }.reduce(natural, max)
@@ -33,15 +35,15 @@ enum RunbookSections {
         return sections.map { section -> [String: Any] in
             let md = MarkdownText.escape
             var context: [String: Any] = ["title": md(section.title)]
-            if let gate = section.items.first(where: { $0.step == "gate" }) {
-                context["gate"] = ["key": CodeFence.inline(gate.key), "title": md(gate.title), "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
+            if let gate = section.items.first(where: { $0.step == .gate }) {
+                context["gate"] = ["key": CodeFence.inline(gate.keyText), "title": md(gate.title), "state": (states[gate.keyText] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
             }
             context["steps"] = section.items.enumerated().map { number, item -> [String: Any] in
-                let state = states[item.key] ?? .pending
-                var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.key), "title": md(item.title),
+                let state = states[item.keyText] ?? .pending
+                var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.keyText), "title": md(item.title),
                                            "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
                                            "rollback": md(item.rollback)]
-                if !item.prerequisites.isEmpty { step["waitsFor"] = item.prerequisites.map(CodeFence.inline).joined(separator: ", ") }
+                if !item.prerequisites.isEmpty { step["waitsFor"] = item.prerequisites.map { CodeFence.inline($0.description) }.joined(separator: ", ") }
                 if !item.evidence.isEmpty { step["evidence"] = md(item.evidence) }
                 if let from = movedFrom[item.key] { step["from"] = md(from) }
                 if !item.commands.isEmpty { step["commands"] = CodeFence.block(item.commands) }

@@ -15,6 +15,15 @@ struct DataCopy {
 
     /// The engine whose own commands freeze writes (restore or replication alike).
     var freezeEngine: String?
+    /// The image the EKS copy runs (its ECR reference), for one-off pods that work on its volumes.
+    var targetImage: String?
+    /// A headless Service of the workload: how its pods find one another by name.
+    var headlessService: String?
+
+    func redis(_ workload: Estate.Workload) -> RedisReplicas { RedisReplicas(workload: workload, headlessService: headlessService) }
+
+    /// Whether the EKS copy must be deployed with no replica running: a PostgreSQL standby is built into an empty data directory.
+    var deploysStopped: Bool { engine == "postgres" }
 
     /// `method` is the storage plan's copy method; nil when the workload has no volume in it (the engine's replication, or Velero).
     init(method: String?, workload: Estate.Workload) {
@@ -51,20 +60,21 @@ struct DataCopy {
         let backup = ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ""))
         switch engine {
         case "postgres":
-            return ["# on the EKS copy, with its server stopped: a streaming replica of the source primary ($SOURCE_DB_HOST reachable from EKS)",
-                    Self.execDirect(workload, on: .eks, "pg_basebackup -h \"$SOURCE_DB_HOST\" -U replicator -D /var/lib/postgresql/data -R -X stream -P")]
+            let image = targetImage ?? workload.containers.compactMap(\.image).first ?? "postgres"
+            return PostgresStandby.replicate(workload, image: image, mountPaths: mountPaths)
         case "mysql", "mariadb":
             return [Self.exec(workload, on: .source, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --source-data=1")
                         + " | " + Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\"", stdin: true),
                     Kubectl.eks(workload.namespace)("exec \(Kubectl.ref(workload, on: .eks)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e \"CHANGE REPLICATION SOURCE TO SOURCE_HOST='")
                         + "\"$SOURCE_DB_HOST\"" + ShellQuote.word("', SOURCE_USER='replicator', SOURCE_PASSWORD='") + "\"$REPLICATION_PASSWORD\"" + ShellQuote.word("'; START REPLICA;\""))]
         case "redis":
-            return [Self.execDirect(workload, on: .eks, "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379")]
+            return redis(workload).replicate()
         case "mongo":
             return ["# on the source primary: add the EKS members to the replica set",
                     Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
         case "rabbitmq":
-            return [Self.execDirect(workload, on: .eks, "rabbitmqctl set_parameter shovel eksodus-migrate '{\"src-uri\": \"'\"$SOURCE_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'")]
+            return ["# one shovel per source queue (rabbitmqctl list_queues on the source), each into the same queue the definitions created on EKS",
+                    Self.execDirect(workload, on: .eks, "rabbitmqctl set_parameter shovel eksodus-migrate '{\"src-uri\": \"'\"$SOURCE_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'")]
         case "cassandra":
             return ["# the EKS pods join the ring as a new datacenter (CASSANDRA_DC=eks), then stream the data from the source one",
                     Self.execDirect(workload, on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
@@ -92,10 +102,23 @@ struct DataCopy {
                         "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
             }
             if order == .freezeThenRestore {
+                // Only the workload's pods and their claims: a namespace-wide restore would revive every other object of the
+                // namespace on EKS (CronJobs running twice, Deployments beside their converted copies). File-system backups
+                // are restored into the restored pods' volumes (Velero's restore-wait init container), so the pods come
+                // back with the claims and are deleted once the data is in place; the converted workload then binds
+                // the claims by name. (Velero docs, "Resource filtering": --include-resources, --selector;
+                // https://velero.io/docs/main/resource-filtering/)
                 let selector = workload.templateLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) --include-namespaces \(ShellQuote.word(workload.namespace))"
-                            + (selector.isEmpty ? "" : " --selector \(ShellQuote.word(selector))") + " --default-volumes-to-fs-backup --wait",
-                        "velero --kubecontext \"$EKS_CONTEXT\" restore create --from-backup \(backup) --wait"]
+                let scope = "--include-namespaces \(ShellQuote.word(workload.namespace)) --include-resources \(Self.veleroResources)"
+                    + (selector.isEmpty ? "" : " --selector \(ShellQuote.word(selector))")
+                let eks = Kubectl.eks(workload.namespace)
+                return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) \(scope) --default-volumes-to-fs-backup --wait",
+                        "velero --kubecontext \"$SOURCE_CONTEXT\" backup describe \(backup) --details  # only this workload's pods, claims and volumes",
+                        "# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
+                        "velero --kubecontext \"$EKS_CONTEXT\" restore create \(backup) --from-backup \(backup) \(scope) --wait",
+                        "velero --kubecontext \"$EKS_CONTEXT\" restore describe \(backup) --details  # every pod volume restore Completed",
+                        selector.isEmpty ? "# delete the restored source pods (their claims stay): the converted workload replaces them"
+                            : eks("delete pods -l \(ShellQuote.word(selector)) --wait") + "  # the restored source pods go; their claims stay for the converted workload"]
             }
             return [ShellQuote.comment(method)] + mountPaths.map { path in
                 "aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  " + ShellQuote.comment("for " + path)
@@ -103,11 +126,29 @@ struct DataCopy {
         }
     }
 
+    /// What must exist on the EKS copy before the replication starts: RabbitMQ's definitions (users, vhosts, queues,
+    /// exchanges, bindings, policies), without which a shovel has no queue to fill (RabbitMQ docs, "Schema Definition Export
+    /// and Import", https://www.rabbitmq.com/docs/definitions). The file holds password hashes: it is deleted afterwards.
+    func definitions(_ workload: Estate.Workload) -> (commands: [String], rollback: [String])? {
+        guard engine == "rabbitmq" else { return nil }
+        let file = ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ".definitions.json"))
+        let inPod = "/var/lib/rabbitmq/eksodus-definitions.json"  // the broker's own writable directory
+        return ([Self.exec(workload, on: .source, "rabbitmqctl export_definitions \(inPod) && cat \(inPod) && rm -f \(inPod)") + " > \(file)",
+                 Self.exec(workload, on: .eks, "cat > \(inPod) && rabbitmqctl import_definitions \(inPod) && rm -f \(inPod)", stdin: true) + " < \(file)",
+                 Self.exec(workload, on: .eks, "rabbitmqctl list_queues name durable") + "  # the source's queues exist, empty",
+                 "rm -f \(file)  # it holds the users' password hashes"],
+                ["# delete the imported vhosts, users and queues on EKS (or the EKS copy itself): nothing has used them yet"])
+    }
+
+    /// What a workload's own Velero backup and restore hold.
+    static let veleroResources = "pods,persistentvolumeclaims,persistentvolumes"
+
     func stopReplication(_ workload: Estate.Workload) -> [String] {
         switch engine {
-        case "postgres": return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # the replica; the source primary is untouched"]
+        case "postgres": return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # the standby and then its claim; the source primary is untouched",
+                                 Kubectl.eks(workload.namespace)("delete pod/\(PostgresStandby.pod) secret/\(PostgresStandby.secret) --ignore-not-found")]
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
-        case "redis": return [Self.exec(workload, on: .eks, "redis-cli REPLICAOF NO ONE")]
+        case "redis": return redis(workload).stop()
         case "rabbitmq": return [Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
         default:
@@ -121,10 +162,9 @@ struct DataCopy {
 
     func verify(_ workload: Estate.Workload, mountPaths: [String]) -> [String] {
         switch engine {
-        case "postgres": return [Self.exec(workload, on: .eks, "psql -U postgres -Atc 'SELECT now() - pg_last_xact_replay_timestamp() AS lag, pg_is_in_recovery()'")]
+        case "postgres": return PostgresStandby.verify(workload)
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW REPLICA STATUS\\G' | grep -E 'Running|Seconds_Behind'")]
-        case "redis": return [Self.exec(workload, on: .eks, "redis-cli INFO replication | grep -E 'master_link_status|master_repl_offset'"),
-                              Self.exec(workload, on: .source, "redis-cli INFO replication | grep master_repl_offset")]
+        case "redis": return redis(workload).verify()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
         case "rabbitmq": return [Self.exec(workload, on: .source, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages")]
         case "cassandra": return [Self.exec(workload, on: .eks, "nodetool status")]
@@ -141,7 +181,9 @@ struct DataCopy {
     /// Stops writes on the source; the second list lifts the freeze.
     func freeze(_ workload: Estate.Workload) -> (commands: [String], rollback: [String]) {
         switch freezeEngine {
-        case "postgres": return ([Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'")],
+        // Sessions already open keep their settings: they are ended, and reconnect read-only.
+        case "postgres": return ([Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
+                                  PostgresStandby.psql(workload, on: .source, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")],
                                  [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
         case "mysql", "mariadb": return ([Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = ON'")],
                                          [Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF'")])
@@ -169,11 +211,14 @@ struct DataCopy {
 
     func promote(_ workload: Estate.Workload) -> [String] {
         switch engine {
-        case "postgres": return [Self.exec(workload, on: .eks, "psql -U postgres -c 'SELECT pg_promote()'")]
+        case "postgres": return PostgresStandby.promote(workload)
         case "mysql", "mariadb": return stopReplication(workload) + [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL read_only = OFF'")]
-        case "redis": return [Self.exec(workload, on: .eks, "redis-cli REPLICAOF NO ONE")]
+        case "redis": return redis(workload).promote()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
-        case "rabbitmq": return [Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
+        case "rabbitmq":
+            // Drained: the source holds no message any more before the shovel goes and the consumers switch.
+            return [Self.exec(workload, on: .source, "rabbitmqctl list_queues --quiet --no-table-headers messages") + " | awk '{ n += $1 } END { exit n != 0 }' || { echo 'messages remain on the source: wait for the shovel and re-run' >&2; false; }",
+                    Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
         case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
                                   Self.exec(workload, on: .source, "nodetool decommission")]
         case "elasticsearch", "opensearch":

@@ -7,12 +7,20 @@ struct Exposure {
     var reasons: [String]
     /// The DNS names clients use (Ingress hosts), sorted.
     var hosts: [String]
-    /// The Ingresses and LoadBalancer/NodePort Services in front of it, as `kind/name` with their namespace.
+    /// The Ingresses and LoadBalancer Services in front of it, as `kind/name` with their namespace: on EKS each gets an ALB or
+    /// NLB whose name DNS points at.
     var frontends: [(kind: String, namespace: String, name: String)]
+    /// NodePort Services in front of it: `eksodus convert` keeps them NodePort, so the load balancer in front of the nodes
+    /// moves to the EKS nodes' port; no EKS load balancer name exists for them.
+    var nodePortServices: [Estate.Service] = []
     /// hostPort/hostNetwork ports clients reach on the nodes.
     var nodePorts: [String]
 
     var isExternal: Bool { !reasons.isEmpty }
+
+    /// Whether clients find it by a DNS name eksodus must move: an Ingress host or LoadBalancer Service (to the new ALB or NLB),
+    /// or the nodes themselves (hostNetwork, an ExternalName alias). NodePorts and hostPorts move behind the same load balancer instead.
+    var switchesDNS: Bool { !frontends.isEmpty || (nodePorts.isEmpty && nodePortServices.isEmpty) }
 
     /// One cluster's Services, Ingresses and ExternalName aliases by namespace, read once for all its workloads.
     struct Index {
@@ -30,10 +38,15 @@ struct Exposure {
     static func of(_ workload: Estate.Workload, index: Index) -> Exposure {
         let services = (index.services[workload.namespace] ?? []).filter { workload.matches($0.selector) }
         var reasons: [String] = [], hosts: Set<String> = [], frontends: [(String, String, String)] = [], nodePorts: [String] = []
+        var nodePortServices: [Estate.Service] = []
         let names = Set(services.map(\.resource.name))
         for service in services where service.type == "LoadBalancer" || service.type == "NodePort" {
             reasons.append("Service \(service.resource.namespace)/\(service.resource.name) (\(service.type))")
-            frontends.append(("service", service.resource.namespace, service.resource.name))
+            if service.type == "LoadBalancer" {
+                frontends.append(("service", service.resource.namespace, service.resource.name))
+            } else {
+                nodePortServices.append(service)
+            }
         }
         for ingress in index.ingresses[workload.namespace] ?? [] {
             let rules = ingress.rules.filter { $0.serviceName.map(names.contains) ?? false }
@@ -58,6 +71,7 @@ struct Exposure {
             }
         }
         if !nodePorts.isEmpty { reasons.append("hostPort " + nodePorts.joined(separator: ", ")) }
-        return Exposure(services: services, reasons: reasons, hosts: hosts.sorted(), frontends: frontends, nodePorts: nodePorts)
+        return Exposure(services: services, reasons: reasons, hosts: hosts.sorted(), frontends: frontends, nodePortServices: nodePortServices,
+                        nodePorts: nodePorts)
     }
 }

@@ -29,4 +29,15 @@ enum PlatformAgents {
         }
         return nil
     }
+
+    /// Monitoring stores whose data is history, not state: they run fresh on EKS before the first application wave and the
+    /// source's copy stays, read-only, for its history until its retention ends; their TSDB is never copied like an app's data.
+    static let monitoringStores: Set<String> = ["prometheus", "alertmanager", "thanos", "loki", "mimir", "tempo", "victoria-metrics",
+                                                "victoria-metrics-single", "vmstorage"]
+
+    static func isMonitoringStore(_ workload: Estate.Workload) -> Bool {
+        workload.appContainers.compactMap(\.image).contains { image in
+            monitoringStores.contains(String(ImageReference(image).repository.lowercased().split(separator: "/").last ?? ""))
+        }
+    }
 }

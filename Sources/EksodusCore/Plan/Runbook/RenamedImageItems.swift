@@ -18,21 +18,21 @@ enum RenamedImageItems {
             guard let cluster = item.clusterID, let wave = item.wave, let workload = item.workloadID else { continue }
             members["\(cluster)/\(wave)", default: []].insert(workload)
         }
-        for item in items where item.step == "images" && added.contains(item.key) {
+        for item in items where item.step == .images && added.contains(item.keyText) {
             guard let cluster = item.clusterID, let wave = item.wave else { continue }
             let oldWaves = Set((members["\(cluster)/\(wave)"] ?? []).compactMap { previousWaves[$0] })
             guard oldWaves.count == 1, let oldWave = oldWaves.first else { continue }
-            let oldKey = "images:wave-\(oldWave)"
+            let oldKey = PlanItemKey(.cutover, .images, .legacyWave(oldWave)).description
             guard let old = try Row.fetchOne(db, sql: "SELECT state, state_note FROM plan_item WHERE plan_id = ? AND key = ?", arguments: [planID, oldKey]),
                   let state = ItemState(rawValue: old[0]), state != .pending else { continue }
             let action: CutoverAction = [.done: .done, .inProgress: .start, .blocked: .block, .skipped: .skip][state] ?? .done
             let note = "carried over from \(oldKey)" + ((old[1] as String?).map { ": " + $0 } ?? "")
             try db.execute(sql: "UPDATE plan_item SET state = ?, state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
-                           arguments: [state.rawValue, note, now, planID, item.key])
+                           arguments: [state.rawValue, note, now, planID, item.keyText])
             try db.execute(sql: """
                 INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
                 SELECT ?, id, ?, 'eksodus', ?, 'pending', ?, ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
-                """, arguments: [planID, now, action.rawValue, state.rawValue, note, planID, item.key])
+                """, arguments: [planID, now, action.rawValue, state.rawValue, note, planID, item.keyText])
         }
     }
 }

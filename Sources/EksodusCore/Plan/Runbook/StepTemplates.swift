@@ -3,7 +3,7 @@
 struct WorkloadSteps {
     struct Context {
         var workload: Estate.Workload
-        var handle: String
+        var handle: PlanItemKey.Workload
         var clusterID: Int64
         var clusterName: String
         var wave: Int
@@ -14,20 +14,26 @@ struct WorkloadSteps {
         /// (container, ECR reference) for each container whose image moves.
         var images: [(container: String, target: String)]
         var consumers: [String]
+        /// The consumers themselves, for restarting their source copies after a redirect.
+        var consumerWorkloads: [Estate.Workload] = []
         var deployEvidence: String
+        /// A monitoring store (Prometheus, Alertmanager…): run fresh on EKS, its history left on the source.
+        var freshMonitoring = false
     }
 
     var items: [PlanItem] = []
     /// The first step: it waits for the wave's gate, images and platform.
-    var entry = ""
+    var entry: PlanItemKey?
     /// The step consumers' deploys wait for.
-    var deploy = ""
+    var deploy: PlanItemKey?
     /// From this step on the EKS copy is the one that takes writes: consumers switch only after it.
-    var primary: String?
+    var primary: PlanItemKey?
     /// The steps after which nothing calls the source copy from outside or from the source's consumers.
-    var switches: [String] = []
+    var switches: [PlanItemKey] = []
     /// The step that removes (or scales down) the source copy; it waits for every consumer's switch.
-    var retire = ""
+    var retire: PlanItemKey?
+    /// Steps done days ahead of the wave (the DNS TTL): they wait for the EKS cluster, not for the wave's gate.
+    var ahead: [PlanItemKey] = []
 
     static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
     static let suspendFalse = ShellQuote.word("{\"spec\":{\"suspend\":false}}")
@@ -41,15 +47,14 @@ struct WorkloadSteps {
         return steps
     }
 
-    private mutating func add(_ step: String, _ title: String, _ context: Context, after: [String], evidence: String = "",
+    private mutating func add(_ step: PlanItemKey.Step, _ title: String, _ context: Context, after: [PlanItemKey.Step], evidence: String = "",
                               commands: [String], rollback: String, rollbackCommands: [String] = []) {
-        let key = "\(step):\(context.handle)"
-        items.append(PlanItem(key: key, phase: .cutover, step: step, title: title, clusterID: context.clusterID, wave: context.wave,
-                              workloadID: context.workload.id, prerequisites: after.map { "\($0):\(context.handle)" }, evidence: evidence,
+        items.append(PlanItem(key: Self.key(step, context), title: title, clusterID: context.clusterID, wave: context.wave,
+                              workloadID: context.workload.id, prerequisites: after.map { Self.key($0, context) }, evidence: evidence,
                               rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
     }
 
-    private static func key(_ step: String, _ context: Context) -> String { "\(step):\(context.handle)" }
+    private static func key(_ step: PlanItemKey.Step, _ context: Context) -> PlanItemKey { .workload(step, context.handle) }
 
     // MARK: Commands shared by the kinds
 
@@ -76,7 +81,7 @@ struct WorkloadSteps {
 
     /// Applies the workload's file of `eksodus convert` (ECR images, EKS storage classes, IAM, tolerations, API versions the
     /// target serves; a CronJob arrives suspended), never the live source object.
-    static func deployCommands(_ context: Context, suspended: Bool = false) -> [String] {
+    static func deployCommands(_ context: Context, suspended: Bool = false, stopped: Bool = false) -> [String] {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
         let path = "converted/" + ConvertedManifests.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
@@ -85,6 +90,10 @@ struct WorkloadSteps {
             commands.append("# a DeploymentConfig: convert writes it as an apps/v1 Deployment; its hooks and image triggers are TODOs in the wave's CHANGES.md")
         }
         commands.append("test -f \(ShellQuote.word(path)) || eksodus convert --cluster \(ShellQuote.word(context.clusterName)) --wave \(context.wave) --out converted")
+        if stopped {
+            commands.append(PostgresStandby.deployStopped(path, namespace: workload.namespace))
+            return commands
+        }
         commands.append("kubectl --context \"$EKS_CONTEXT\" apply -f \(ShellQuote.word(path))" + (suspended ? "  # suspended: spec.suspend is true in the converted file" : ""))
         if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
             commands.append(eks("rollout status \(Kubectl.ref(workload, on: .eks)) --timeout=10m"))
@@ -98,39 +107,38 @@ struct WorkloadSteps {
 
     static func smokeCommands(_ context: Context) -> [String] {
         let workload = context.workload, eks = Kubectl.eks(workload.namespace)
-        var commands = [eks("get \(Kubectl.ref(workload, on: .eks)) -o wide"), eks("logs \(Kubectl.ref(workload, on: .eks)) --since=10m")]
-        for service in context.exposure.services.prefix(3) {
-            let port = service.ports.items.compactMap { $0["port"]?.int }.first ?? 80
-            let url = "http://\(service.resource.name).\(service.resource.namespace).svc.cluster.local:\(port)/"
-            commands.append(eks("get endpoints \(ShellQuote.word(service.resource.name))"))
-            commands.append(eks("run eksodus-smoke --rm -i --restart=Never --image=public.ecr.aws/docker/library/busybox:stable -- wget -qO- -T 5 \(ShellQuote.word(url))"))
-        }
-        return commands
+        return [eks("get \(Kubectl.ref(workload, on: .eks)) -o wide"), eks("logs \(Kubectl.ref(workload, on: .eks)) --since=10m")] + SmokeProbe.commands(context)
     }
 
     /// The traffic steps: a DNS/LB switch where something outside the cluster reaches the workload, a redirect of the
     /// source's consumers for stateful providers, a verification otherwise.
-    private mutating func addSwitches(_ context: Context, after: String) {
+    private mutating func addSwitches(_ context: Context, after: PlanItemKey.Step) {
         let workload = context.workload
         if context.exposure.isExternal {
-            let ttl = TrafficCommands.lowerTTL(context.exposure)
-            add("dns-ttl", "Lower the DNS TTL in front of \(workload.label) to 60 s, one old TTL before its switch", context, after: [],
-                evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
-                rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
+            var trafficAfter = [after]
+            if context.exposure.switchesDNS {
+                let ttl = TrafficCommands.lowerTTL(context.exposure)
+                add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(workload.label) to \(TrafficCommands.lowTTL) s", context, after: [],
+                    evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
+                    rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
+                ahead.append(Self.key(.dnsTTL, context))
+                trafficAfter.append(.dnsTTL)
+            }
             let traffic = TrafficCommands.switchCommands(context.exposure)
-            add("traffic", "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS", context, after: [after, "dns-ttl"],
+            let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
+            add(.traffic, "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
-                rollback: context.stateful ? "Point DNS back to the source and reverse the replication before writes resume there"
-                                           : "Point DNS or the load balancer back to the source cluster (its copy still runs)",
+                rollback: context.stateful ? "Weights (or targets) back to the source, and reverse the replication before writes resume there"
+                                           : "Weights (or targets) back to the source cluster: its copy still runs",
                 rollbackCommands: traffic.rollback)
-            switches.append(Self.key("traffic", context))
+            switches.append(Self.key(.traffic, context))
         }
         if context.stateful && !context.consumers.isEmpty, let service = context.exposure.services.first {
             let name = service.resource.name, crossName = String((name + "-eksodus").prefix(63))
             let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
             let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
             let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
-            add("redirect", "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
+            add(.redirect, "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
                             + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
@@ -139,7 +147,20 @@ struct WorkloadSteps {
                            source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
                 rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                 rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
-            switches.append(Self.key("redirect", context))
+            switches.append(Self.key(.redirect, context))
+            // Pooled connections opened before the redirect still reach the source copy: the consumers reconnect.
+            let restartable = context.consumerWorkloads.filter { ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains($0.kind) }
+            let restarts = restartable.map { consumer in
+                Kubectl.source(consumer.namespace, tool: Kubectl.tool(for: consumer))("rollout restart \(Kubectl.ref(consumer, on: .source))")
+                    + " && " + Kubectl.source(consumer.namespace, tool: Kubectl.tool(for: consumer))("rollout status \(Kubectl.ref(consumer, on: .source)) --timeout=10m")
+            }
+            let others = context.consumerWorkloads.count - restartable.count
+            add(.reconnect, "Restart the source copies of \(workload.label)'s consumers so their pooled connections reopen through the alias", context,
+                after: [.redirect], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
+                commands: restarts + (others > 0 ? ["# \(others) Jobs or CronJobs among them open new connections on their next run"] : [])
+                    + ["# the source copy should see no client connections from the consumers any more:", Self.connectionCheck(context)],
+                rollback: "After the redirect's rollback, restart them again so they reconnect to the source copy", rollbackCommands: restarts)
+            switches.append(Self.key(.reconnect, context))
         }
         if switches.isEmpty {
             let title: String
@@ -152,9 +173,9 @@ struct WorkloadSteps {
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
             commands.append("# the source copy should see no new work once its consumers have moved:")
             commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
-            add("verify", title, context, after: [after], evidence: context.consumers.isEmpty ? "no Service caller found in the manifests" : "consumers: " + context.consumers.joined(separator: ", "),
+            add(.verify, title, context, after: [after], evidence: context.consumers.isEmpty ? "no Service caller found in the manifests" : "consumers: " + context.consumers.joined(separator: ", "),
                 commands: commands, rollback: "Nothing to undo: in-cluster calls follow their consumers; roll back the consumers' switch instead")
-            switches.append(Self.key("verify", context))
+            switches.append(Self.key(.verify, context))
         }
     }
 
@@ -162,24 +183,36 @@ struct WorkloadSteps {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let consumers = context.consumers.isEmpty ? "" : "; waits for its consumers \(context.consumers.joined(separator: ", "))"
-        let after = switches.map { String($0.prefix { $0 != ":" }) }
+        let after = switches.map(\.step)
         if workload.isService {
-            add("scaledown", "Scale \(workload.label) down to zero on the source cluster", context, after: after,
+            add(.scaledown, "Scale \(workload.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
                 commands: ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                 rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                            : "Scale it back up on the source (and switch back)",
                 rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
-            retire = Self.key("scaledown", context)
+            retire = Self.key(.scaledown, context)
         } else {
             let backup = Self.file(context, ".source.json")
             let what = workload.kind == "DaemonSet" ? "Remove" : workload.kind == "Job" ? "Delete the finished" : "Delete"
-            add("retire", "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
+            add(.retire, "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
                 evidence: "source copy kept until its replacement on EKS is proven" + consumers,
                 commands: [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
                 rollback: "Re-create it on the source from the saved copy" + (workload.kind == "CronJob" ? " (it comes back suspended: unsuspend it only after suspending the EKS one)" : ""),
                 rollbackCommands: [source("apply -f \(ShellQuote.word(backup))")])
-            retire = Self.key("retire", context)
+            retire = Self.key(.retire, context)
+        }
+    }
+
+    /// How many clients the source copy still serves, in the engine's own terms where it has them.
+    static func connectionCheck(_ context: Context) -> String {
+        let workload = context.workload
+        switch DataCopy.database(of: workload)?.name {
+        case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
+        case "mysql", "mariadb": return DataCopy.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW PROCESSLIST'")
+        case "redis": return DataCopy.exec(workload, on: .source, "redis-cli CLIENT LIST")
+        case "rabbitmq": return DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections name peer_host")
+        default: return Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=10m")
         }
     }
 
@@ -194,29 +227,52 @@ struct WorkloadSteps {
                 ? "Recreate the bare \(context.workload.label) on \(context.clusterName)'s EKS cluster (no controller: consider a Deployment)"
                 : "Deploy \(context.workload.label) on EKS (a pod on every matching node)")
         default:
-            if context.stateful { stateful(context) } else { deployStateless(context, title: nil) }
+            if context.freshMonitoring { monitoring(context) } else if context.stateful { stateful(context) } else { deployStateless(context, title: nil) }
         }
     }
 
-    private mutating func dataBeforeDeploy(_ context: Context) -> [String] {
+    /// A monitoring store starts empty on EKS and the source's copy keeps its history, read-only, instead of being frozen,
+    /// copied and scaled down like an application's database.
+    private mutating func monitoring(_ context: Context) {
+        let workload = context.workload
+        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        let ref = Kubectl.ref(workload, on: .source)
+        add(.deploy, "Run \(workload.label) fresh on EKS with empty storage (its history stays on the source; no TSDB copy)", context, after: [],
+            evidence: context.deployEvidence, commands: Self.deployCommands(context),
+            rollback: "Delete it from EKS; the source copy keeps monitoring", rollbackCommands: Self.deleteOnEKS(context))
+        deploy = Self.key(.deploy, context)
+        entry = deploy
+        add(.smoke, "Check \(workload.label) on EKS collects from the EKS cluster (targets up, rules and alerts loaded)", context, after: [.deploy],
+            commands: Self.smokeCommands(context), rollback: "Nothing to undo: a check")
+        addSwitches(context, after: .smoke)
+        add(.retire, "Keep the source's \(workload.label) read-only for its history: silence its alerts, delete it when its retention ends", context,
+            after: switches.map(\.step), evidence: "monitoring history is not migrated: dashboards query the source copy for the time before the move",
+            commands: [source("get \(ref) -o jsonpath='{.spec.template.spec.containers[*].args}'") + "  # --storage.tsdb.retention.time: how long the history stays useful",
+                       "# silence the source copy's notifications (an Alertmanager silence or a null receiver): alerts now come from EKS only",
+                       "# once the retention has passed: " + source("delete \(ref)")],
+            rollback: "Lift the silence on the source copy: it never stopped collecting")
+        retire = Self.key(.retire, context)
+    }
+
+    private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
         guard context.stateful, !context.workload.isService else { return [] }
         let copy = DataCopy(method: context.copyMethod, workload: context.workload)
-        add("data", "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
+        add(.data, "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
             commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
             rollbackCommands: copy.stopReplication(context.workload))
-        entry = Self.key("data", context)
-        return ["data"]
+        entry = Self.key(.data, context)
+        return [.data]
     }
 
     private mutating func deployStateless(_ context: Context, title: String?) {
         let before = dataBeforeDeploy(context)
-        add("deploy", title ?? "Deploy \(context.workload.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
+        add(.deploy, title ?? "Deploy \(context.workload.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
             commands: Self.deployCommands(context), rollback: "Delete it from EKS; the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
-        deploy = Self.key("deploy", context)
-        if entry.isEmpty { entry = deploy }
-        add("smoke", "Smoke test \(context.workload.label) on EKS", context, after: ["deploy"], commands: Self.smokeCommands(context),
+        deploy = Self.key(.deploy, context)
+        if entry == nil { entry = deploy }
+        add(.smoke, "Smoke test \(context.workload.label) on EKS", context, after: [.deploy], commands: Self.smokeCommands(context),
             rollback: "Nothing to undo: a test; on failure roll back the deploy")
-        addSwitches(context, after: "smoke")
+        addSwitches(context, after: .smoke)
         addRetire(context)
     }
 
@@ -232,49 +288,61 @@ struct WorkloadSteps {
 
     private mutating func stateful(_ context: Context) {
         let workload = context.workload
-        let copy = DataCopy(method: context.copyMethod, workload: workload)
+        var copy = DataCopy(method: context.copyMethod, workload: workload)
+        // The database container's image on ECR (sidecars may move too).
+        let engineContainer = workload.containers.first { container in container.image.flatMap { ReferenceData.bundled?.database(image: $0) } != nil }?.name
+        copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
+        copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
         let paths = mountPaths(context)
         let freeze = copy.freeze(workload)
         let freezeTitle = "Write freeze on the source: stop writes to \(workload.label)"
         let dataRollback = "Stop the copy and delete the EKS copy; the source data was never changed"
         switch copy.order {
         case .replicateThenFreeze:
-            add("deploy", "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet)", context, after: [],
-                evidence: context.deployEvidence, commands: Self.deployCommands(context),
+            add(.deploy, "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet"
+                    + (copy.deploysStopped ? ", no replica running" : "") + ")", context, after: [],
+                evidence: context.deployEvidence, commands: Self.deployCommands(context, stopped: copy.deploysStopped),
                 rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
-            add("data", "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: ["deploy"],
+            var dataAfter: [PlanItemKey.Step] = [.deploy]
+            if let definitions = copy.definitions(workload) {
+                add(.definitions, "Copy the definitions of \(workload.label) to its EKS copy (users, vhosts, queues, exchanges, bindings, policies) before the shovel",
+                    context, after: [.deploy], commands: definitions.commands, rollback: "Delete what the import created on EKS; the source is untouched",
+                    rollbackCommands: definitions.rollback)
+                dataAfter = [.definitions]
+            }
+            add(.data, "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: dataAfter,
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
-            add("data-verify", "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: ["data"],
+            add(.dataVerify, "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: [.data],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; keep replicating until it passes")
-            add("smoke", "Smoke test \(workload.label) on EKS (read-only: it is still a replica)", context, after: ["data-verify"],
+            add(.smoke, "Smoke test \(workload.label) on EKS (read-only: it is still a replica)", context, after: [.dataVerify],
                 commands: Self.smokeCommands(context), rollback: "Nothing to undo: a test")
-            add("freeze", freezeTitle + " (promote and switch right after)", context, after: ["smoke"], commands: freeze.commands,
+            add(.freeze, freezeTitle + " (promote and switch right after)", context, after: [.smoke], commands: freeze.commands,
                 rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
-            add("promote", "Promote the EKS copy of \(workload.label): it takes the writes from now on", context, after: ["freeze"],
+            add(.promote, "Promote the EKS copy of \(workload.label): it takes the writes from now on", context, after: [.freeze],
                 commands: copy.promote(workload), rollback: "Make the source primary again: replicate back from EKS before lifting the freeze",
                 rollbackCommands: freeze.rollback)
-            entry = Self.key("deploy", context)
-            primary = Self.key("promote", context)
-            addSwitches(context, after: "promote")
+            entry = Self.key(.deploy, context)
+            primary = Self.key(.promote, context)
+            addSwitches(context, after: .promote)
         case .freezeThenRestore:
-            add("freeze", freezeTitle + " (the copy is taken after it)", context, after: [], evidence: context.statefulReason ?? "stateful",
+            add(.freeze, freezeTitle + " (the copy is taken after it)", context, after: [], evidence: context.statefulReason ?? "stateful",
                 commands: freeze.commands, rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
-            add("data", "Copy the data of \(workload.label) to EKS after the freeze: \(copy.method)", context, after: ["freeze"],
+            add(.data, "Copy the data of \(workload.label) to EKS after the freeze: \(copy.method)", context, after: [.freeze],
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
-            add("deploy", "Deploy \(workload.label) on EKS over its restored volumes (images from ECR)", context, after: ["data"],
+            add(.deploy, "Deploy \(workload.label) on EKS over its restored volumes (images from ECR)", context, after: [.data],
                 evidence: context.deployEvidence, commands: Self.deployCommands(context),
                 rollback: "Delete it from EKS and lift the freeze on the source", rollbackCommands: Self.deleteOnEKS(context) + freeze.rollback)
-            add("data-verify", "Verify the restored data of \(workload.label) on EKS (sizes, file counts)", context, after: ["deploy"],
+            add(.dataVerify, "Verify the restored data of \(workload.label) on EKS (sizes, file counts)", context, after: [.deploy],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; restore again until it passes")
-            add("smoke", "Smoke test \(workload.label) on EKS", context, after: ["data-verify"], commands: Self.smokeCommands(context),
+            add(.smoke, "Smoke test \(workload.label) on EKS", context, after: [.dataVerify], commands: Self.smokeCommands(context),
                 rollback: "Nothing to undo: a test; on failure lift the freeze on the source")
-            entry = Self.key("freeze", context)
-            primary = Self.key("smoke", context)
-            addSwitches(context, after: "smoke")
+            entry = Self.key(.freeze, context)
+            primary = Self.key(.smoke, context)
+            addSwitches(context, after: .smoke)
         }
-        deploy = Self.key("deploy", context)
+        deploy = Self.key(.deploy, context)
         addRetire(context)
     }
 
@@ -283,41 +351,41 @@ struct WorkloadSteps {
         let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
         let ref = Kubectl.ref(workload, on: .eks)
         let before = dataBeforeDeploy(context)
-        add("deploy", "Deploy \(workload.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
+        add(.deploy, "Deploy \(workload.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
             evidence: context.deployEvidence, commands: Self.deployCommands(context, suspended: true),
             rollback: "Delete it from EKS; the source keeps running it", rollbackCommands: Self.deleteOnEKS(context))
-        deploy = Self.key("deploy", context)
-        if entry.isEmpty { entry = deploy }
+        deploy = Self.key(.deploy, context)
+        if entry == nil { entry = deploy }
         let smokeJob = ShellQuote.word(String(("eksodus-check-" + workload.name).prefix(52)))
-        add("smoke", "Check the suspended \(workload.label) on EKS: schedule, and a server-side dry run of one Job", context, after: ["deploy"],
+        add(.smoke, "Check the suspended \(workload.label) on EKS: schedule, and a server-side dry run of one Job", context, after: [.deploy],
             commands: [eks("get \(ref) -o jsonpath='{.spec.suspend} {.spec.schedule}{\"\\n\"}'"),
                        eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
             rollback: "Nothing to undo: a check")
-        add("suspend-source", "Suspend \(workload.label) on the source and let its running Job finish", context, after: ["smoke"],
+        add(.suspendSource, "Suspend \(workload.label) on the source and let its running Job finish", context, after: [.smoke],
             commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
-        add("enable", "Unsuspend \(workload.label) on EKS: from now on only EKS runs it", context, after: ["suspend-source"],
+        add(.enable, "Unsuspend \(workload.label) on EKS: from now on only EKS runs it", context, after: [.suspendSource],
             commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
             rollback: "Suspend it on EKS first, then unsuspend it on the source",
             rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
-        switches = [Self.key("enable", context)]
+        switches = [Self.key(.enable, context)]
         addRetire(context)
     }
 
     private mutating func job(_ context: Context) {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
-        add("decide", "Decide whether \(workload.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
+        add(.decide, "Decide whether \(workload.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
             evidence: context.deployEvidence,
             commands: [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.status.succeeded} {.status.completionTime}{\"\\n\"}'")],
             rollback: "Nothing to undo: a decision (record it in the note)")
         let before = dataBeforeDeploy(context)
-        entry = Self.key("decide", context)
-        add("deploy", "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: ["decide"] + before,
+        entry = Self.key(.decide, context)
+        add(.deploy, "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: [.decide] + before,
             commands: Self.deployCommands(context) + [eks("wait --for=condition=complete \(Kubectl.ref(workload, on: .eks)) --timeout=30m")],
             rollback: "Delete the Job from EKS (what it wrote stays: undo that by hand)", rollbackCommands: Self.deleteOnEKS(context))
-        deploy = Self.key("deploy", context)
-        switches = [deploy]
+        deploy = Self.key(.deploy, context)
+        switches = [Self.key(.deploy, context)]
         addRetire(context)
     }
 }

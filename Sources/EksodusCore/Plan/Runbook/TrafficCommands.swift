@@ -1,29 +1,77 @@
-/// Route 53 and load balancer commands for a traffic switch; host names go into the JSON change batch JSON-escaped, then shell-quoted.
+/// Route 53 and load balancer commands for a traffic switch. Host names go into the JSON change batch JSON-escaped, then
+/// shell-quoted; values the engineer reads at switch time (`$SOURCE_LB`, `$EKS_LB`) are spliced in as shell variables.
+///
+/// The switch is gradual and reversible: the plain record becomes a weighted pair (set identifiers `source` and `eks`, in one
+/// change batch, which Route 53 applies as a whole), then the weight moves in steps; rollback puts the weights back.
+/// Weighted records share a name and type, and weight 0 stops traffic to a record (Route 53 Developer Guide, "Weighted
+/// routing", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html).
 enum TrafficCommands {
-    /// An UPSERT of a CNAME record `host` (nil: the `$DNS_NAME` the engineer sets) to the value of `$variable`.
-    static func upsert(host: String?, ttl: Int, to variable: String) -> String {
+    /// The TTL the records carry from the lowering step on.
+    static let lowTTL = 60
+    /// The EKS share after each shift; the source keeps the rest.
+    static let shares = [10, 50, 100]
+
+    /// One record change: `weight` nil for the plain record, otherwise the weighted record of `identifier`.
+    struct Change {
+        var action: String
+        var identifier: String?
+        var weight: Int?
+        var valueVariable: String
+        var ttl: String = "\(TrafficCommands.lowTTL)"
+    }
+
+    /// `aws route53 change-resource-record-sets` applying `changes` to the CNAME `host` (nil: the `$DNS_NAME` the engineer sets).
+    static func changeBatch(host: String?, _ changes: [Change]) -> String {
         var name = ""
         if let host { JSONWriter.writeString(host, to: &name) }
-        let head = "{\"Changes\":[{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":"
-        let tail = ",\"Type\":\"CNAME\",\"TTL\":\(ttl),\"ResourceRecords\":[{\"Value\":\""
-        let nameWords = host == nil ? ShellQuote.word(head + "\"") + "\"$DNS_NAME\"" + ShellQuote.word("\"" + tail) : ShellQuote.word(head + name + tail)
-        return "aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch " + nameWords + "\"$\(variable)\"" + ShellQuote.word("\"}]}}]}")
+        var words = ""
+        var literal = ""
+        func flush() { if !literal.isEmpty { words += ShellQuote.word(literal); literal = "" } }
+        func variable(_ variable: String) { flush(); words += "\"$\(variable)\"" }
+        literal += "{\"Changes\":["
+        for (index, change) in changes.enumerated() {
+            literal += (index > 0 ? "," : "") + "{\"Action\":\"\(change.action)\",\"ResourceRecordSet\":{\"Name\":"
+            if host == nil { literal += "\""; variable("DNS_NAME"); literal += "\"" } else { literal += name }
+            literal += ",\"Type\":\"CNAME\""
+            if let identifier = change.identifier, let weight = change.weight {
+                literal += ",\"SetIdentifier\":\"\(identifier)\",\"Weight\":\(weight)"
+            }
+            literal += ",\"TTL\":"
+            if change.ttl.hasPrefix("$") { variable(String(change.ttl.dropFirst())) } else { literal += change.ttl }
+            literal += ",\"ResourceRecords\":[{\"Value\":\""
+            variable(change.valueVariable)
+            literal += "\"}]}}"
+        }
+        literal += "]}"
+        flush()
+        return "aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch " + words
     }
 
     static func hosts(_ exposure: Exposure) -> [String?] {
         exposure.hosts.isEmpty ? [nil] : exposure.hosts.map { $0 }
     }
 
+    /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
+    /// old answer for longer than a minute. Its old TTL is kept in `$OLD_TTL` for the switch's gate and the rollback.
     static func lowerTTL(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
-        var commands: [String] = ["# read each record's current value into SOURCE_LB and its TTL; wait one old TTL after this change before the switch"]
+        var commands: [String] = ["# read each record's current value into SOURCE_LB and its TTL into OLD_TTL; the switch waits OLD_TTL seconds after this change"]
         var rollback: [String] = []
         for host in hosts(exposure) {
             let start = host.map(ShellQuote.word) ?? "\"$DNS_NAME\""
             commands.append("aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(start) --max-items 1")
-            commands.append(upsert(host: host, ttl: 60, to: "SOURCE_LB"))
-            rollback.append(upsert(host: host, ttl: 300, to: "SOURCE_LB"))
+            commands.append(changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB")]))
+            rollback.append(changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB", ttl: "$OLD_TTL")]))
         }
+        commands.append("date -u +%s  # note it as TTL_LOWERED_AT: the switch may start OLD_TTL seconds later")
         return (commands, rollback)
+    }
+
+    /// The switch's own gate: one old TTL has passed since the lowering, and the name now answers with the low TTL.
+    static func ttlExpired(_ exposure: Exposure) -> [String] {
+        ["test $(( $(date -u +%s) - TTL_LOWERED_AT )) -ge \"$OLD_TTL\" || { echo 'the old TTL has not expired yet: wait' >&2; false; }"]
+            + hosts(exposure).map { host in
+                "dig +noall +answer \(host.map(ShellQuote.word) ?? "\"$DNS_NAME\"") | awk '$2 > \(lowTTL) { bad = 1 } END { exit bad }'  # every answer carries the low TTL"
+            }
     }
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
@@ -31,24 +79,55 @@ enum TrafficCommands {
             + " -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")"
     }
 
+    /// The weighted pair replacing the plain record, then the shifts towards EKS; rollback is the weights back to the source.
+    static func weightedSwitch(host: String?) -> (commands: [String], rollback: [String]) {
+        var commands = [changeBatch(host: host, [Change(action: "DELETE", valueVariable: "SOURCE_LB"),
+                                                 Change(action: "CREATE", identifier: "source", weight: 100, valueVariable: "SOURCE_LB"),
+                                                 Change(action: "CREATE", identifier: "eks", weight: 0, valueVariable: "EKS_LB")])]
+        for share in shares {
+            commands.append(changeBatch(host: host, [Change(action: "UPSERT", identifier: "source", weight: 100 - share, valueVariable: "SOURCE_LB"),
+                                                     Change(action: "UPSERT", identifier: "eks", weight: share, valueVariable: "EKS_LB")])
+                            + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
+        }
+        let back = changeBatch(host: host, [Change(action: "UPSERT", identifier: "source", weight: 100, valueVariable: "SOURCE_LB"),
+                                            Change(action: "UPSERT", identifier: "eks", weight: 0, valueVariable: "EKS_LB")])
+        return (commands, [back])
+    }
+
     static func switchCommands(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
-        // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer or NodePort Service an NLB.
-        if let frontend = exposure.frontends.first(where: { $0.kind == "ingress" }) ?? exposure.frontends.first {
-            commands.append(frontendAddress(frontend))
-            for host in hosts(exposure) {
-                commands.append(upsert(host: host, ttl: 60, to: "EKS_LB"))
-                rollback.append(upsert(host: host, ttl: 60, to: "SOURCE_LB"))
+        // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
+        if exposure.switchesDNS {
+            commands += ttlExpired(exposure)
+            if let frontend = exposure.frontends.first(where: { $0.kind == "ingress" }) ?? exposure.frontends.first {
+                commands.append(frontendAddress(frontend))
+            } else {
+                commands.append("# hostNetwork or an ExternalName alias: set EKS_LB to the name that reaches the EKS nodes or copy")
             }
+            commands.append("test -n \"$EKS_LB\" && test -n \"$SOURCE_LB\"")
+            for host in hosts(exposure) {
+                let weighted = weightedSwitch(host: host)
+                commands += weighted.commands
+                rollback += weighted.rollback
+            }
+            commands.append("# for a zone apex use weighted alias A records instead (AliasTarget: the load balancer's DNS name and canonical hosted zone)")
+        }
+        // A NodePort stays a NodePort on EKS (eksodus convert keeps it): the load balancer in front of the source nodes gets
+        // the EKS nodes on the same port, then lets the source nodes go.
+        for service in exposure.nodePortServices {
+            let name = service.resource.name, eks = Kubectl.eks(service.resource.namespace)
+            commands.append("NODE_PORT=$(" + eks("get service \(ShellQuote.word(name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ")")
+            commands.append("EKS_NODES=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.spec.providerID}{\"\\n\"}{end}' | sed 's|.*/||')")
+            commands.append("for node in $EKS_NODES; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$node\",Port=\"$NODE_PORT\"; done")
+            commands.append("aws elbv2 wait target-in-service --target-group-arn \"$TARGET_GROUP_ARN\"")
+            commands.append("aws elbv2 deregister-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\"$NODE_PORT\"  # each source node")
+            rollback.append("aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\"$NODE_PORT\"  # each source node")
+            rollback.append("for node in $EKS_NODES; do aws elbv2 deregister-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$node\",Port=\"$NODE_PORT\"; done")
         }
         for port in exposure.nodePorts {
             commands.append("aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$EKS_INSTANCE_ID\",Port=\(port)")
             commands.append("aws elbv2 deregister-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\(port)")
             rollback.append("aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\(port)")
-        }
-        if commands.isEmpty {
-            commands = ["# hostNetwork: point the clients' DNS name or load balancer at the EKS nodes", upsert(host: nil, ttl: 60, to: "EKS_LB")]
-            rollback = [upsert(host: nil, ttl: 60, to: "SOURCE_LB")]
         }
         return (commands, rollback)
     }

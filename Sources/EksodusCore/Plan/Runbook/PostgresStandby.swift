@@ -1,0 +1,105 @@
+/// A PostgreSQL streaming standby on EKS, built the way PostgreSQL requires: `pg_basebackup` writes into an empty data
+/// directory of a server that is not running (PostgreSQL docs, pg_basebackup: "-D … If the directory exists, it must be
+/// empty"; https://www.postgresql.org/docs/current/app-pgbasebackup.html), so the target is deployed with no replica
+/// running, the copy runs in a one-off pod on the target's claim, and only then does the target start, as a standby
+/// (`-R` writes `standby.signal` and `primary_conninfo`). Promotion waits until the standby has replayed everything the
+/// frozen source wrote: the source's `pg_current_wal_lsn()` equals the standby's `pg_last_wal_replay_lsn()`
+/// (PostgreSQL docs, "System Administration Functions"; `pg_stat_replication` shows the same from the source's side).
+enum PostgresStandby {
+    static let pod = "eksodus-pg-basebackup"
+    static let secret = "eksodus-pg-replication"
+
+    /// The data directory the workload's server uses: its `PGDATA`, or the official image's default under its claim.
+    static func dataDirectory(_ workload: Estate.Workload, mountPaths: [String]) -> String {
+        for container in workload.containers {
+            for variable in container.env.items where variable["name"]?.string == "PGDATA" {
+                if let value = variable["value"]?.string, !value.isEmpty { return value }
+            }
+        }
+        return mountPaths.first ?? "/var/lib/postgresql/data"
+    }
+
+    /// The claim the workload's first pod mounts at `mountPath`: `template-name-0` for a StatefulSet's claim template, the
+    /// named claim otherwise; and, for a template, the command that creates it before any pod does.
+    static func claim(_ workload: Estate.Workload, mountPath: String) -> (name: String, create: String?)? {
+        let mounted = workload.containers.flatMap { $0.volumeMounts.items }.first { $0["mountPath"]?.string == mountPath }?["name"]?.string
+        if let template = workload.claimTemplates.first(where: { $0.name == mounted }) ?? workload.claimTemplates.first {
+            let name = "\(template.name)-\(workload.name)-0"
+            let filter = ".spec.volumeClaimTemplates[] | select(.metadata.name == $template) | {apiVersion: \"v1\", kind: \"PersistentVolumeClaim\", metadata: {name: $claim, labels: .metadata.labels}, spec: .spec}"
+            let eks = Kubectl.eks(workload.namespace)
+            return (name, eks("get \(Kubectl.ref(workload, on: .eks)) -o json") + " | jq --arg template \(ShellQuote.word(template.name)) --arg claim \(ShellQuote.word(name)) "
+                        + ShellQuote.word(filter) + " | " + eks("apply -f -"))
+        }
+        if let volume = workload.volumes.first(where: { $0.type == "persistentVolumeClaim" && ($0.name == mounted || mounted == nil) }), let reference = volume.reference {
+            return (reference, nil)
+        }
+        return nil
+    }
+
+    /// Sets the workload's replicas to 0 whether the file holds it alone or beside the objects convert writes with it (a List).
+    static let zeroReplicas = "if .kind == \"List\" then .items |= map(if .spec.replicas != null then .spec.replicas = 0 else . end) else .spec.replicas = 0 end"
+
+    /// The deploy: the converted file applied with no replica running, so nothing initialises the empty volume first.
+    static func deployStopped(_ path: String, namespace: String) -> String {
+        "kubectl --context \"$EKS_CONTEXT\" apply -f \(ShellQuote.word(path)) --dry-run=client -o json | jq \(ShellQuote.word(zeroReplicas)) | "
+            + Kubectl.eks(namespace)("apply -f -") + "  # no postgres runs yet: its data directory stays empty"
+    }
+
+    static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String]) -> [String] {
+        let eks = Kubectl.eks(workload.namespace)
+        let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
+        let directory = dataDirectory(workload, mountPaths: mountPaths)
+        guard let claim = claim(workload, mountPath: mountPath) else {
+            return ["# no claim found for the data directory: give the workload one before building the standby"]
+        }
+        // Run as the image's postgres user (gosu or su-exec in the official images) so the files belong to the server.
+        let script = "set -e; D=\"$PGDATA\"; mkdir -p \"$D\"; if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
+            + "RUN=; if [ \"$(id -u)\" = 0 ]; then chown postgres \"$D\"; RUN=\"$(command -v gosu || command -v su-exec) postgres\"; fi; chmod 700 \"$D\"; "
+            + "exec $RUN pg_basebackup -D \"$D\" -R -X stream -P"
+        var overrides = "{\"spec\":{\"restartPolicy\":\"Never\",\"volumes\":[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":"
+        JSONWriter.writeString(claim.name, to: &overrides)
+        overrides += "}}],\"containers\":[{\"name\":\"\(pod)\",\"image\":"
+        JSONWriter.writeString(image, to: &overrides)
+        overrides += ",\"command\":[\"sh\",\"-c\","
+        JSONWriter.writeString(script, to: &overrides)
+        overrides += "],\"env\":[{\"name\":\"PGDATA\",\"value\":"
+        JSONWriter.writeString(directory, to: &overrides)
+        overrides += "}],\"envFrom\":[{\"secretRef\":{\"name\":\"\(secret)\"}}],\"volumeMounts\":[{\"name\":\"data\",\"mountPath\":"
+        JSONWriter.writeString(mountPath, to: &overrides)
+        overrides += "}]}]}}"
+        var commands: [String] = []
+        if let create = claim.create { commands.append(create + "  # the first pod's claim, created empty before any pod") }
+        commands += [
+            "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
+            eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
+            "# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
+            eks("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
+            eks("wait --for=jsonpath='{.status.phase}'=Succeeded pod/\(pod) --timeout=24h") + " && " + eks("logs pod/\(pod) --tail=20"),
+            eks("delete pod/\(pod) secret/\(secret)"),
+            eks("scale \(Kubectl.ref(workload, on: .eks)) --replicas=1") + "  # postgres starts on the copy as a streaming standby of the source",
+        ]
+        if (workload.replicas ?? 1) > 1 {
+            commands.append("# the source runs \(workload.replicas ?? 1) replicas: the others become standbys of the EKS primary after the promotion (or use an operator)")
+        }
+        return commands
+    }
+
+    static func psql(_ workload: Estate.Workload, on side: Kubectl.Side, _ sql: String) -> String {
+        DataCopy.exec(workload, on: side, "psql -U postgres -Atc " + ShellQuote.word(sql))
+    }
+
+    static func verify(_ workload: Estate.Workload) -> [String] {
+        [psql(workload, on: .eks, "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), now() - pg_last_xact_replay_timestamp()"),
+         psql(workload, on: .source, "SELECT application_name, client_addr, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication")]
+    }
+
+    /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
+    static func promote(_ workload: Estate.Workload) -> [String] {
+        let source = psql(workload, on: .source, "SELECT pg_current_wal_lsn()")
+        let standby = psql(workload, on: .eks, "SELECT pg_last_wal_replay_lsn()")
+        return [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
+                "test \"$(\(source))\" = \"$(\(standby))\" || { echo 'the standby has not replayed all of the source yet: re-run until the positions are equal' >&2; false; }  # lag 0 after the freeze",
+                psql(workload, on: .eks, "SELECT pg_promote()"),
+                psql(workload, on: .eks, "SELECT pg_is_in_recovery()") + "  # f: the EKS copy takes writes"]
+    }
+}
