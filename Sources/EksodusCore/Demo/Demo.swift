@@ -91,7 +91,10 @@ public struct Demo {
         let reports = folder.appendingPathComponent("reports")
         let renderer = ReportRenderer(database: database, plan: plan.request.name, now: now)
         var written: [String] = []
-        for format in ReportRenderer.Format.allCases { written += try renderer.write(.all, format: format, to: reports) }
+        for format in ReportRenderer.Format.allCases {
+            // Both formats write the same detail CSVs: list each file once.
+            for file in try renderer.write(.all, format: format, to: reports) where !written.contains(file) { written.append(file) }
+        }
         text += "\n5. Reports\n\n" + written.map { "   " + $0 }.joined(separator: "\n") + "\n"
         text += "\nInventory: \(databasePath)\n"
         text += "Try: eksodus inventory workloads --db \(databasePath)\n"
