@@ -306,6 +306,11 @@ final class RunbookSafetyTests: XCTestCase {
         let frontEnd = try item("traffic:src/sock-shop/front-end", in: sockShop)
         XCTAssertFalse(frontEnd.commands.contains { $0.contains(".status.loadBalancer") }, "front-end stays a NodePort on EKS: \(frontEnd.commands)")
         XCTAssertTrue(frontEnd.commands.contains { $0.contains("{.spec.ports[0].nodePort}") })
+        // The load balancer in front of on-premises nodes is rarely an AWS target group: the step gives the EKS nodes' addresses
+        // and checks they are reachable on the port, instead of deregistering source "instances" that do not exist in AWS.
+        XCTAssertTrue(frontEnd.commands.contains { $0.hasPrefix("EKS_NODE_IPS=$(") && $0.contains("InternalIP") }, "\(frontEnd.commands)")
+        XCTAssertTrue(frontEnd.commands.contains { $0.contains("nc -z -w 3 \"$ip\" \"$NODE_PORT\"") })
+        XCTAssertFalse((frontEnd.commands + frontEnd.rollbackCommands).contains { $0.contains("SOURCE_NODE_ID") || $0.contains("EKS_INSTANCE_ID") })
         XCTAssertNil(sockShop.items.first { $0.keyText == "dns-ttl:src/sock-shop/front-end" }, "no DNS change for a NodePort behind the same load balancer")
         // Every Service or Ingress whose load balancer name the demo's runbook reads is a LoadBalancer or an ALB Ingress once converted.
         let (plan, folder) = try demo()

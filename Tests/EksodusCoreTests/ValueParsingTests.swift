@@ -32,6 +32,11 @@ final class ValueParsingTests: XCTestCase {
         XCTAssertEqual(Quantity.millicores("250m"), 250)
         XCTAssertEqual(Quantity.millicores("1"), 1000)
         XCTAssertEqual(Quantity.millicores("0.5"), 500)
+        // Binary fractions: 3800m is 3.8000000000000003 cores, and must not become 3801 millicores.
+        for milli in [3800, 7800, 100, 1100, 2300, 4900, 15900] { XCTAssertEqual(Quantity.millicores("\(milli)m"), milli, "\(milli)m") }
+        XCTAssertEqual(Quantity.millicores("1.1"), 1100)
+        XCTAssertEqual(Quantity.millicores("0.0001"), 1, "a fraction of a millicore still rounds up")
+        XCTAssertEqual(Quantity.bytes("1.1k"), 1100)
         XCTAssertEqual(Quantity.bytes("512Mi"), 536_870_912)
         XCTAssertEqual(Quantity.bytes("1G"), 1_000_000_000)
         XCTAssertEqual(Quantity.bytes("2e3"), 2000)

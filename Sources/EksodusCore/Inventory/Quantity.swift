@@ -31,12 +31,19 @@ public enum Quantity {
 
     /// CPU in millicores, rounded up.
     public static func millicores(_ text: String) -> Int? {
-        parse(text).flatMap { integer(($0 * 1000).rounded(.up)) }
+        parse(text).flatMap { integer(up($0 * 1000)) }
     }
 
     /// Memory or storage in bytes, rounded up.
     public static func bytes(_ text: String) -> Int? {
-        parse(text).flatMap { integer($0.rounded(.up)) }
+        parse(text).flatMap { integer(up($0)) }
+    }
+
+    /// Rounded up, except that a value a binary fraction leaves just above a whole number is that number:
+    /// `3800m` is 3.8000000000000003 cores, which is 3800 millicores, not 3801.
+    private static func up(_ value: Double) -> Double {
+        let nearest = value.rounded()
+        return abs(value - nearest) <= 1e-9 * max(1, abs(value)) ? nearest : value.rounded(.up)
     }
 
     /// A whole number that fits an Int, or nil (infinite, NaN, negative or too large: not a usable quantity).

@@ -111,24 +111,28 @@ enum TrafficCommands {
                 rollback += weighted.rollback
             }
             commands.append("# for a zone apex use weighted alias A records instead (AliasTarget: the load balancer's DNS name and canonical hosted zone)")
+            commands.append("# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there, or one CNAME change after the TTL has expired")
         }
-        // A NodePort stays a NodePort on EKS (eksodus convert keeps it): the load balancer in front of the source nodes gets
-        // the EKS nodes on the same port, then lets the source nodes go.
+        // A NodePort stays a NodePort on EKS (eksodus convert keeps it), and so does the load balancer in front of the source
+        // nodes: on premises or at another cloud it is rarely an AWS target group, so the step names what to do with any load
+        // balancer (the EKS nodes' addresses on the same port into its pool, health checks passing, then the source nodes out)
+        // and gives the AWS commands for the case it is an IP target group. Targets outside the target group's VPC are
+        // registered with AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
+        let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
+        // `port` is `$NODE_PORT` or a hostPort number (an Int from the manifest): both are safe inside double quotes.
+        func pool(port: String) {
+            commands.append("for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \"\(port)\" || echo \"$ip:\(port) is not reachable from here\" >&2; done  # the load balancer must reach every EKS node (on premises: over the plan's VPN or Direct Connect)")
+            commands.append("# add $EKS_NODE_IPS on port \(port) to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it")
+            commands.append("# when that load balancer is an AWS IP target group: for ip in $EKS_NODE_IPS; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$ip\",Port=\"\(port)\"; done")
+            rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove $EKS_NODE_IPS from it")
+        }
+        if !exposure.nodePortServices.isEmpty || !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
         for service in exposure.nodePortServices {
             let name = service.resource.name, eks = Kubectl.eks(service.resource.namespace)
             commands.append("NODE_PORT=$(" + eks("get service \(ShellQuote.word(name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ")")
-            commands.append("EKS_NODES=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.spec.providerID}{\"\\n\"}{end}' | sed 's|.*/||')")
-            commands.append("for node in $EKS_NODES; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$node\",Port=\"$NODE_PORT\"; done")
-            commands.append("aws elbv2 wait target-in-service --target-group-arn \"$TARGET_GROUP_ARN\"")
-            commands.append("aws elbv2 deregister-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\"$NODE_PORT\"  # each source node")
-            rollback.append("aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\"$NODE_PORT\"  # each source node")
-            rollback.append("for node in $EKS_NODES; do aws elbv2 deregister-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$node\",Port=\"$NODE_PORT\"; done")
+            pool(port: "$NODE_PORT")
         }
-        for port in exposure.nodePorts {
-            commands.append("aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$EKS_INSTANCE_ID\",Port=\(port)")
-            commands.append("aws elbv2 deregister-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\(port)")
-            rollback.append("aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$SOURCE_NODE_ID\",Port=\(port)")
-        }
+        for port in exposure.nodePorts { pool(port: String(port)) }
         return (commands, rollback)
     }
 }
