@@ -79,7 +79,7 @@ struct WorkloadSteps {
     static func deployCommands(_ context: Context, suspended: Bool = false) -> [String] {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
-        let path = "converted/" + ConvertedManifests.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
+        let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
             commands.append("# a DeploymentConfig: convert lists it as a TODO; write it as an apps/v1 Deployment (its triggers and strategy by hand) at this path")
