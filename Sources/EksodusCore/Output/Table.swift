@@ -113,11 +113,25 @@ public enum TableRenderer {
         func field(_ raw: String) -> String {
             // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
             // "CSV injection"); numbers such as -5 stay as they are.
-            let formula = raw.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+            let formula = raw.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
             let text = formula && Double(raw) == nil ? "'" + raw : raw
-            // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
-            guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n". Detail files hold millions of cells.
+            var quoted = false, quotes = false
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): quoted = true
+                case UInt8(ascii: "\""): quoted = true; quotes = true
+                default: break
+                }
+            }
+            guard quoted else { return text }
+            guard quotes else { return "\"" + text + "\"" }
+            // Every quote scalar doubles, even one a combining mark follows: a CSV reader sees the byte.
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
+            }
+            return out + "\""
         }
         var lines = [table.columns.map(field).joined(separator: ",")]
         for row in table.rows { lines.append(row.map { field($0.display) }.joined(separator: ",")) }

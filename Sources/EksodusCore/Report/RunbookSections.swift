@@ -1,7 +1,19 @@
 /// The runbook as the plan and cutover reports lay it out: before the waves, then per cluster and wave the gate and the
-/// ordered steps with their commands and rollback, then what follows the waves.
+/// ordered steps with their commands and rollback, then what follows the waves. A report shows each section's first
+/// `ReportDetail.stepLimit` steps; `runbook.csv` beside it holds every step, in the same order, with its commands.
 enum RunbookSections {
-    static func build(_ items: [PlanItem], states: [String: ItemState], clusterNames: [Int64: String]) -> [[String: Any]] {
+    struct Section {
+        var title: String
+        var items: [PlanItem]
+        /// Steps listed in a later section than their own (they wait for steps there), by key: the section they came from.
+        var movedFrom: [String: String]
+    }
+
+    static func build(_ items: [PlanItem], states: [String: ItemState], clusterNames: [Int64: String], file: String) -> [[String: Any]] {
+        sections(items, clusterNames: clusterNames).map { section in context(section, states: states, file: file) }
+    }
+
+    static func sections(_ items: [PlanItem], clusterNames: [Int64: String]) -> [Section] {
         var sections: [(title: String, items: [PlanItem])] = []
         var index: [String: Int] = [:]
         func naturalTitle(_ item: PlanItem) -> String {
@@ -29,26 +41,60 @@ enum RunbookSections {
             if section != natural { movedFrom[item.key] = sections[natural].title }
             sections[section].items.append(item)
         }
-        sections = sections.filter { !$0.items.isEmpty }
-        return sections.map { section -> [String: Any] in
-            let md = MarkdownText.escape
-            var context: [String: Any] = ["title": md(section.title)]
-            if let gate = section.items.first(where: { $0.step == "gate" }) {
-                context["gate"] = ["key": CodeFence.inline(gate.key), "title": md(gate.title), "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
-            }
-            context["steps"] = section.items.enumerated().map { number, item -> [String: Any] in
-                let state = states[item.key] ?? .pending
-                var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.key), "title": md(item.title),
-                                           "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
-                                           "rollback": md(item.rollback)]
-                if !item.prerequisites.isEmpty { step["waitsFor"] = item.prerequisites.map(CodeFence.inline).joined(separator: ", ") }
-                if !item.evidence.isEmpty { step["evidence"] = md(item.evidence) }
-                if let from = movedFrom[item.key] { step["from"] = md(from) }
-                if !item.commands.isEmpty { step["commands"] = CodeFence.block(item.commands) }
-                if !item.rollbackCommands.isEmpty { step["rollbackCommands"] = CodeFence.block(item.rollbackCommands) }
-                return step
-            }
-            return context
+        return sections.filter { !$0.items.isEmpty }.map { section in
+            Section(title: section.title, items: section.items, movedFrom: movedFrom)
         }
+    }
+
+    private static func context(_ section: Section, states: [String: ItemState], file: String) -> [String: Any] {
+        let md = MarkdownText.escape
+        let movedFrom = section.movedFrom
+        var context: [String: Any] = ["title": md(section.title)]
+        if let gate = section.items.first(where: { $0.step == "gate" }) {
+            context["gate"] = ["key": CodeFence.inline(gate.key), "title": md(gate.title), "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
+        }
+        if section.items.count > ReportDetail.stepLimit {
+            context["more"] = ReportDetail.more(shown: ReportDetail.stepLimit, of: section.items.count, what: "steps of this section", file: file)
+        }
+        context["steps"] = section.items.prefix(ReportDetail.stepLimit).enumerated().map { number, item -> [String: Any] in
+            let state = states[item.key] ?? .pending
+            var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.key), "title": md(item.title),
+                                       "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
+                                       "rollback": md(item.rollback)]
+            if !item.prerequisites.isEmpty {
+                step["waitsFor"] = item.prerequisites.prefix(ReportDetail.listLimit).map(CodeFence.inline).joined(separator: ", ")
+                    + (item.prerequisites.count > ReportDetail.listLimit ? " … \(item.prerequisites.count - ReportDetail.listLimit) more (\(ReportDetail.link(file)))" : "")
+            }
+            if !item.evidence.isEmpty {
+                step["evidence"] = item.evidence.count > ReportDetail.textLimit
+                    ? md(String(item.evidence.prefix(ReportDetail.textLimit))) + " … (all of it: \(ReportDetail.link(file)))" : md(item.evidence)
+            }
+            if let from = movedFrom[item.key] { step["from"] = md(from) }
+            if !item.commands.isEmpty { step["commands"] = commands(item.commands, file: file) }
+            if !item.rollbackCommands.isEmpty { step["rollbackCommands"] = commands(item.rollbackCommands, file: file) }
+            return step
+        }
+        return context
+    }
+
+    /// A step's first commands as a fenced block, and where the rest are.
+    private static func commands(_ lines: [String], file: String) -> String {
+        guard lines.count > ReportDetail.listLimit else { return CodeFence.block(lines) }
+        return CodeFence.block(Array(lines.prefix(ReportDetail.listLimit))) + "\n\n"
+            + ReportDetail.more(shown: ReportDetail.listLimit, of: lines.count, what: "commands", file: file)
+    }
+
+    /// Every step of every section, in runbook order, with its commands (one per line in a cell).
+    static func table(_ sections: [Section], states: [String: ItemState]) -> Table {
+        var table = Table(columns: ["section", "number", "key", "state", "title", "waits_for", "moved_from", "evidence", "commands", "rollback",
+                                    "rollback_commands"])
+        for section in sections {
+            for (number, item) in section.items.enumerated() {
+                table.rows.append([.text(section.title), .integer(number + 1), .text(item.key), .text((states[item.key] ?? .pending).rawValue),
+                                   .text(item.title), .text(item.prerequisites.joined(separator: " ")), .text(section.movedFrom[item.key] ?? ""),
+                                   .text(item.evidence), .text(item.commands.joined(separator: "\n")), .text(item.rollback), .text(item.rollbackCommands.joined(separator: "\n"))])
+            }
+        }
+        return table
     }
 }
