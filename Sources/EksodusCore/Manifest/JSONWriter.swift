@@ -60,7 +60,8 @@ public enum JSONWriter {
     public static func writeString(_ text: String, to out: inout String) {
         out += "\""
         var needsEscape = false
-        // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029 and the BOM are escaped, as libyaml (which reads this JSON back) refuses or folds them raw.
+        // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029, the BOM and U+FFFE/U+FFFF are escaped, as libyaml (which reads
+        // this JSON back) refuses or folds them raw.
         for byte in text.utf8 where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
             needsEscape = true
             break
@@ -109,6 +110,8 @@ public enum JSONWriter {
                 escape(third == 0xA8 ? 0x2028 : 0x2029, length: 3)
             } else if byte == 0xEF && second == 0xBB && third == 0xBF {
                 escape(0xFEFF, length: 3)
+            } else if byte == 0xEF && second == 0xBF && (third == 0xBE || third == 0xBF) {
+                escape(third == 0xBE ? 0xFFFE : 0xFFFF, length: 3)  // non-characters libyaml refuses raw
             } else {
                 index += 1
             }

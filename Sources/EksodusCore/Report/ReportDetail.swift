@@ -5,6 +5,8 @@ enum ReportDetail {
     static let rowLimit = 50
     /// Checklist items a report lists per phase before it points to `checklist.csv`.
     static let itemLimit = 200
+    /// Plans up to this many items have their whole runbook in the reports; larger ones are cut as below.
+    static let fullRunbookItems = 1000
     /// Runbook steps a report shows per section (a cluster's wave) before it points to `runbook.csv`.
     static let stepLimit = 25
     /// Commands and prerequisites a runbook step shows, and the characters of its evidence, before pointing to `runbook.csv`.

@@ -1,6 +1,7 @@
 /// The runbook as the plan and cutover reports lay it out: before the waves, then per cluster and wave the gate and the
-/// ordered steps with their commands and rollback, then what follows the waves. A report shows each section's first
-/// `ReportDetail.stepLimit` steps; `runbook.csv` beside it holds every step, in the same order, with its commands.
+/// ordered steps with their commands and rollback, then what follows the waves. A plan of more than
+/// `ReportDetail.fullRunbookItems` items is cut in the reports (each section's first steps, each step's first commands);
+/// `runbook.csv` beside them holds every step, in the same order, with all its commands.
 enum RunbookSections {
     struct Section {
         var title: String
@@ -10,7 +11,8 @@ enum RunbookSections {
     }
 
     static func build(_ items: [PlanItem], states: [String: ItemState], clusterNames: [Int64: String], file: String) -> [[String: Any]] {
-        sections(items, clusterNames: clusterNames).map { section in context(section, states: states, file: file) }
+        let limits = items.count > ReportDetail.fullRunbookItems ? Limits.cut : Limits.full
+        return sections(items, clusterNames: clusterNames).map { section in context(section, states: states, file: file, limits: limits) }
     }
 
     static func sections(_ items: [PlanItem], clusterNames: [Int64: String]) -> [Section] {
@@ -46,42 +48,49 @@ enum RunbookSections {
         }
     }
 
-    private static func context(_ section: Section, states: [String: ItemState], file: String) -> [String: Any] {
+    /// How much of a section and of a step a report shows.
+    struct Limits {
+        var steps: Int, list: Int, text: Int
+
+        static let full = Limits(steps: .max, list: .max, text: .max)
+        static let cut = Limits(steps: ReportDetail.stepLimit, list: ReportDetail.listLimit, text: ReportDetail.textLimit)
+    }
+
+    private static func context(_ section: Section, states: [String: ItemState], file: String, limits: Limits) -> [String: Any] {
         let md = MarkdownText.escape
         let movedFrom = section.movedFrom
         var context: [String: Any] = ["title": md(section.title)]
         if let gate = section.items.first(where: { $0.step == "gate" }) {
             context["gate"] = ["key": CodeFence.inline(gate.key), "title": md(gate.title), "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
         }
-        if section.items.count > ReportDetail.stepLimit {
-            context["more"] = ReportDetail.more(shown: ReportDetail.stepLimit, of: section.items.count, what: "steps of this section", file: file)
+        if section.items.count > limits.steps {
+            context["more"] = ReportDetail.more(shown: limits.steps, of: section.items.count, what: "steps of this section", file: file)
         }
-        context["steps"] = section.items.prefix(ReportDetail.stepLimit).enumerated().map { number, item -> [String: Any] in
+        context["steps"] = section.items.prefix(limits.steps).enumerated().map { number, item -> [String: Any] in
             let state = states[item.key] ?? .pending
             var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.key), "title": md(item.title),
                                        "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
                                        "rollback": md(item.rollback)]
             if !item.prerequisites.isEmpty {
-                step["waitsFor"] = item.prerequisites.prefix(ReportDetail.listLimit).map(CodeFence.inline).joined(separator: ", ")
-                    + (item.prerequisites.count > ReportDetail.listLimit ? " … \(item.prerequisites.count - ReportDetail.listLimit) more (\(ReportDetail.link(file)))" : "")
+                step["waitsFor"] = item.prerequisites.prefix(limits.list).map(CodeFence.inline).joined(separator: ", ")
+                    + (item.prerequisites.count > limits.list ? " … \(item.prerequisites.count - limits.list) more (\(ReportDetail.link(file)))" : "")
             }
             if !item.evidence.isEmpty {
-                step["evidence"] = item.evidence.count > ReportDetail.textLimit
-                    ? md(String(item.evidence.prefix(ReportDetail.textLimit))) + " … (all of it: \(ReportDetail.link(file)))" : md(item.evidence)
+                step["evidence"] = item.evidence.count > limits.text
+                    ? md(String(item.evidence.prefix(limits.text))) + " … (all of it: \(ReportDetail.link(file)))" : md(item.evidence)
             }
             if let from = movedFrom[item.key] { step["from"] = md(from) }
-            if !item.commands.isEmpty { step["commands"] = commands(item.commands, file: file) }
-            if !item.rollbackCommands.isEmpty { step["rollbackCommands"] = commands(item.rollbackCommands, file: file) }
+            if !item.commands.isEmpty { step["commands"] = commands(item.commands, file: file, limit: limits.list) }
+            if !item.rollbackCommands.isEmpty { step["rollbackCommands"] = commands(item.rollbackCommands, file: file, limit: limits.list) }
             return step
         }
         return context
     }
 
     /// A step's first commands as a fenced block, and where the rest are.
-    private static func commands(_ lines: [String], file: String) -> String {
-        guard lines.count > ReportDetail.listLimit else { return CodeFence.block(lines) }
-        return CodeFence.block(Array(lines.prefix(ReportDetail.listLimit))) + "\n\n"
-            + ReportDetail.more(shown: ReportDetail.listLimit, of: lines.count, what: "commands", file: file)
+    private static func commands(_ lines: [String], file: String, limit: Int) -> String {
+        guard lines.count > limit else { return CodeFence.block(lines) }
+        return CodeFence.block(Array(lines.prefix(limit))) + "\n\n" + ReportDetail.more(shown: limit, of: lines.count, what: "commands", file: file)
     }
 
     /// Every step of every section, in runbook order, with its commands (one per line in a cell).
