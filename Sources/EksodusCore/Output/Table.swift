@@ -108,14 +108,15 @@ public enum TableRenderer {
         }
     }
 
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row, written into one string (detail files hold millions of cells).
     public static func csv(_ table: Table) -> String {
-        func field(_ raw: String) -> String {
+        var out = ""
+        func field(_ raw: String) {
             // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
             // "CSV injection"); numbers such as -5 stay as they are.
             let formula = raw.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
             let text = formula && Double(raw) == nil ? "'" + raw : raw
-            // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n". Detail files hold millions of cells.
+            // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n".
             var quoted = false, quotes = false
             for byte in text.utf8 {
                 switch byte {
@@ -124,17 +125,27 @@ public enum TableRenderer {
                 default: break
                 }
             }
-            guard quoted else { return text }
-            guard quotes else { return "\"" + text + "\"" }
-            // Every quote scalar doubles, even one a combining mark follows: a CSV reader sees the byte.
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
+            guard quoted else { out += text; return }
+            out += "\""
+            if quotes {
+                // Every quote scalar doubles, even one a combining mark follows: a CSV reader sees the byte.
+                for scalar in text.unicodeScalars {
+                    if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
+                }
+            } else {
+                out += text
             }
-            return out + "\""
+            out += "\""
         }
-        var lines = [table.columns.map(field).joined(separator: ",")]
-        for row in table.rows { lines.append(row.map { field($0.display) }.joined(separator: ",")) }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        func line(_ cells: [String]) {
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { out += "," }
+                field(cell)
+            }
+            out += "\r\n"
+        }
+        line(table.columns)
+        for row in table.rows { line(row.map(\.display)) }
+        return out
     }
 }
