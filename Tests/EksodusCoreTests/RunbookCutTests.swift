@@ -14,7 +14,7 @@ final class RunbookCutTests: XCTestCase {
 
     func testALargePlansRunbookIsCutAndTheDetailFileHoldsEveryStep() throws {
         let large = items(ReportDetail.fullRunbookItems + 200, commands: 15)
-        let built = RunbookSections.build(large, states: [:], clusterNames: [1: "c"], file: "runbook.csv")
+        let built = RunbookSections.build(RunbookSections.sections(large, clusterNames: [1: "c"]), states: [:], file: "runbook.csv")
         XCTAssertEqual(built.count, 2, "one section per wave")
         for section in built {
             let steps = try XCTUnwrap(section["steps"] as? [[String: Any]])
@@ -37,7 +37,7 @@ final class RunbookCutTests: XCTestCase {
 
     func testASmallPlansRunbookIsWhole() throws {
         let small = items(300, commands: 15)
-        let built = RunbookSections.build(small, states: [:], clusterNames: [1: "c"], file: "runbook.csv")
+        let built = RunbookSections.build(RunbookSections.sections(small, clusterNames: [1: "c"]), states: [:], file: "runbook.csv")
         XCTAssertEqual(built.compactMap { ($0["steps"] as? [[String: Any]])?.count }.reduce(0, +), small.count)
         XCTAssertNil(built.first?["more"])
         let commands = try XCTUnwrap((built.first?["steps"] as? [[String: Any]])?.first?["commands"] as? String)

@@ -13,6 +13,8 @@ struct ReportContext {
     /// The report's clusters (all, or the one asked for), by id.
     let clusterNames: [Int64: String]
     let generatedAt: String
+    /// The runbook of the report's clusters, laid out once for the plan and cutover reports and `runbook.csv`.
+    let runbookSections: [RunbookSections.Section]
 
     init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, cluster: String?, now: Date) throws {
         self.database = database
@@ -31,6 +33,8 @@ struct ReportContext {
                 .map { ($0["id"] as Int64, $0["name"] as String) }, uniquingKeysWith: { first, _ in first })
         }
         generatedAt = Timestamp.string(now)
+        let names = clusterNames
+        runbookSections = RunbookSections.sections(plan.items.filter { item in item.clusterID.map { names[$0] != nil } ?? true }, clusterNames: names)
     }
 
     /// Values from the inventory and flags reach the templates escaped (`MarkdownText`); `…Code` and `…Block` keys are
@@ -137,14 +141,12 @@ struct ReportContext {
 
     /// The plan's items (of the report's clusters) as runbook sections, with their tracked states.
     private func runbook(_ states: [String: ItemState]) -> [[String: Any]] {
-        RunbookSections.build(runbookItems, states: states, clusterNames: clusterNames, file: Self.runbookFile)
+        RunbookSections.build(runbookSections, states: states, file: Self.runbookFile)
     }
-
-    private var runbookItems: [PlanItem] { plan.items.filter { item in item.clusterID.map { clusterNames[$0] != nil } ?? true } }
 
     /// Every runbook step, with its commands, as the file the reports' runbook sections link to.
     var runbookDetails: [(file: String, text: String)] {
-        [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(RunbookSections.sections(runbookItems, clusterNames: clusterNames), states: itemsByKey)))]
+        [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(runbookSections, states: itemsByKey)))]
     }
 
     private var itemsByKey: [String: ItemState] {

@@ -10,9 +10,9 @@ enum RunbookSections {
         var movedFrom: [String: String]
     }
 
-    static func build(_ items: [PlanItem], states: [String: ItemState], clusterNames: [Int64: String], file: String) -> [[String: Any]] {
-        let limits = items.count > ReportDetail.fullRunbookItems ? Limits.cut : Limits.full
-        return sections(items, clusterNames: clusterNames).map { section in context(section, states: states, file: file, limits: limits) }
+    static func build(_ sections: [Section], states: [String: ItemState], file: String) -> [[String: Any]] {
+        let limits = sections.reduce(0) { $0 + $1.items.count } > ReportDetail.fullRunbookItems ? Limits.cut : Limits.full
+        return sections.map { section in context(section, states: states, file: file, limits: limits) }
     }
 
     static func sections(_ items: [PlanItem], clusterNames: [Int64: String]) -> [Section] {
