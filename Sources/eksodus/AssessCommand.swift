@@ -12,7 +12,17 @@ struct AssessCommand: ParsableCommand {
         discussion: """
         Exit codes: 0 when no finding reaches --fail-on (or none is given); 3 when blockers reach it; 2 when warnings do
         (with --fail-on warning and no blocker). Other errors exit 1. Findings in system namespaces do not count.
-        Settings (minimum replicas, system namespaces, ignores) come from .eksodus.yaml in the current folder, or --config.
+        Settings (minimum replicas, system namespaces, ignores) come from .eksodus.yaml in the current folder, or --config;
+        a key eksodus does not know is reported on standard error (file:line) and ignored.
+
+        -o sarif writes SARIF 2.1.0 for GitHub code scanning: every result is located at its manifest's file and line,
+        relative to --sarif-root (default: the current folder); a finding about a whole cluster (its EKS version) points at
+        --sarif-anchor FILE, else at the first file imported for that cluster.
+
+        Examples:
+          eksodus assess --target-version 1.35
+          eksodus assess --target-version 1.35 --fail-on blocker -o json > findings.json
+          eksodus assess --target-version 1.35 -o sarif --sarif-root . > eksodus.sarif
         """
     )
 
@@ -25,8 +35,17 @@ struct AssessCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit non-zero when findings of this severity (or worse) exist: blocker or warning.")
     var failOn: Severity?
 
-    @Option(name: [.short, .customLong("output")], help: "table, json or sarif.")
+    @Option(name: [.short, .customLong("output")], help: "How to print the findings.")
     var output: AssessmentOutput.Format = .table
+
+    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("SARIF artifact URIs are relative to this folder (default: the current folder).", valueName: "dir"))
+    var sarifRoot: String?
+
+    @Option(name: .customLong("sarif-anchor"), help: ArgumentHelp("SARIF: the file cluster-level findings point at (e.g. where the target version is set).", valueName: "file"))
+    var sarifAnchor: String?
+
+    @Flag(name: [.short, .long], help: "No progress line and no settings warnings on standard error.")
+    var quiet = false
 
     @Option(help: "Settings file (default: .eksodus.yaml in the current folder, if present).")
     var config: String?
@@ -41,19 +60,45 @@ struct AssessCommand: ParsableCommand {
             throw CommandError("--target-version must look like 1.35, not '\(targetVersion)'")
         }
         let date = try parseTime(now)
-        let settings = try loadSettings(config)
-        let assessor = Assessor(database: try database.open(), reference: try ReferenceData.embedded(), settings: settings)
-        let result = try assessor.run(target: target, cluster: cluster, now: date)
-        print(AssessmentOutput.render(result, as: output), terminator: "")
+        let settings = try loadSettings(config, quiet: quiet)
+        let db = try database.open()
+        let assessor = Assessor(database: db, reference: try ReferenceData.embedded(), settings: settings)
+        let progress = TerminalProgress.ticking("assessing", quiet: quiet)
+        let result: AssessmentResult
+        do {
+            result = try assessor.run(target: target, cluster: cluster, now: date)
+        } catch {
+            progress?.finish()
+            throw error
+        }
+        progress?.finish()
+        if output == .sarif {
+            let root = URL(fileURLWithPath: sarifRoot ?? FileManager.default.currentDirectoryPath)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CommandError("--sarif-root \(root.path): no such folder")
+            }
+            let options = SARIFLog.Options(root: root, anchor: sarifAnchor, clusterFiles: try SARIFLog.clusterFiles(db))
+            print(SARIFLog(result, options: options).json, terminator: "")
+        } else {
+            print(AssessmentOutput.render(result, as: output), terminator: "")
+        }
         let code = result.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
     }
 }
 
 struct ChecksCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "checks", abstract: "List the assessment checks.")
+    static let configuration = CommandConfiguration(
+        commandName: "checks", abstract: "List the assessment checks.",
+        discussion: """
+        Examples:
+          eksodus checks
+          eksodus checks -o json | jq -r '.[].id'
+        """
+    )
 
-    @Option(name: [.short, .customLong("output")], help: "table, json or csv.")
+    @Option(name: [.short, .customLong("output")], help: "How to print the list.")
     var output: OutputFormat = .table
 
     func run() throws {
@@ -62,14 +107,26 @@ struct ChecksCommand: ParsableCommand {
 }
 
 struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain one check: why it matters, what to do, examples.")
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain one check: why it matters, what to do, examples.",
+        discussion: """
+        Each example is shown as a diff: lines starting with - are in the manifest the check finds, lines starting with + in
+        the one that passes, the others in both.
+
+        Examples:
+          eksodus explain API001
+          eksodus explain sec004
+        """
+    )
 
     @Argument(help: "A check ID, e.g. API001.")
     var id: String
 
     func run() throws {
         guard let check = CheckCatalog.check(id: id) else {
-            throw CommandError("no check \(id): see eksodus checks")
+            let nearest = EditDistance.suggestion(for: id.uppercased(), among: CheckCatalog.all.map(\.info.id))
+            throw CommandError("no check \(id.visibleLine)" + (nearest.map { " (did you mean \($0)?)" } ?? "") + ": see eksodus checks")
         }
         print(CheckCatalog.explanation(check), terminator: "")
     }

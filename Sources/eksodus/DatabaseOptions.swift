@@ -46,9 +46,12 @@ func parseTime(_ text: String?, option: String = "--now") throws -> Date {
 }
 
 /// `--config PATH`, else `.eksodus.yaml` in the current folder if there is one, else the defaults.
-func loadSettings(_ path: String?) throws -> AssessmentSettings {
+/// Keys the file has that eksodus does not know are reported on standard error (unless `quiet`), never silently dropped.
+func loadSettings(_ path: String?, quiet: Bool = false) throws -> AssessmentSettings {
     let chosen = path ?? (FileManager.default.fileExists(atPath: ".eksodus.yaml") ? ".eksodus.yaml" : nil)
-    return try chosen.map(AssessmentSettings.load) ?? AssessmentSettings()
+    let settings = try chosen.map(AssessmentSettings.load) ?? AssessmentSettings()
+    if !quiet { for warning in settings.warnings { printError("warning: " + warning) } }
+    return settings
 }
 
 /// A bad value found while running a command: printed as `Error: …`, without the usage text that a
@@ -56,4 +59,9 @@ func loadSettings(_ path: String?) throws -> AssessmentSettings {
 struct CommandError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The `-o` values of commands that print one document (a plan, an item, a status) rather than rows.
+enum DocumentFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json, yaml
 }

@@ -5,7 +5,12 @@ import Foundation
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run eksodus on the bundled sample estate (two clusters) in a fresh inventory."
+        abstract: "Run eksodus on the bundled sample estate (two clusters) in a fresh inventory.",
+        discussion: """
+        Examples:
+          eksodus demo
+          eksodus demo --out acme/ && eksodus cutover list --db acme/eksodus.db
+        """
     )
 
     @Option(help: ArgumentHelp("Folder for the sample, the inventory and the reports (default: a new temporary folder).", valueName: "dir"))

@@ -4,14 +4,14 @@ import Foundation
 
 /// The options `plan` and `images` share.
 struct PlanOptions: ParsableArguments {
-    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.35.")
-    var targetVersion: String
+    @Option(name: .customLong("target-version"), help: "The EKS Kubernetes version to move to, e.g. 1.35 (to plan).")
+    var targetVersion: String?
 
-    @Option(help: "The AWS region of the target clusters.")
-    var region: String
+    @Option(help: "The AWS region of the target clusters (to plan).")
+    var region: String?
 
-    @Option(name: .customLong("account-id"), help: "The AWS account of the target clusters and ECR.")
-    var accountID: String
+    @Option(name: .customLong("account-id"), help: "The AWS account of the target clusters and ECR (to plan).")
+    var accountID: String?
 
     @Option(help: "Only this cluster.")
     var cluster: String?
@@ -42,7 +42,13 @@ struct PlanOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The time to record (ISO 8601), for reproducible output.", valueName: "time"))
     var now: String?
 
+    /// Whether any of the options that make a plan was given (else `plan` shows the stored one).
+    var plans: Bool { targetVersion != nil || region != nil || accountID != nil }
+
     func request() throws -> PlanRequest {
+        guard let targetVersion, let region, let accountID else {
+            throw CommandError("to plan, give --target-version, --region and --account-id (without them, eksodus plan shows the stored plan)")
+        }
         guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.35") }
         let date = try parseTime(now)
         func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0) } } }
@@ -59,25 +65,66 @@ struct PlanOptions: ParsableArguments {
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Phase two: build (or refresh) the transition plan and print its outline.",
-        discussion: "Waves, the image migration list, storage, network, identity and compute plans, and the checklist of all three phases."
+        abstract: "Phase two: build (or refresh) the transition plan and print its outline; without planning options, show the stored plan.",
+        discussion: """
+        Waves, the image migration list, storage, network, identity and compute plans, and the checklist of all three phases.
+        With --target-version, --region and --account-id it plans (again: items keep their states); without them it prints the
+        stored plan (--plan NAME, else the latest) as it was decided, never planning again.
+
+        -o json|yaml prints the stored plan as one document with the keys format (1), id, name, assessmentID, request, waves
+        (number, cluster, workloads[label, reason]), dependencies (cluster, consumer, provider, evidence), cycles, images, storage,
+        network, identity, compute and items (key, phase, step, title, cluster, wave, workload, prerequisites, evidence, rollback,
+        commands, rollbackCommands, state, note). Keys are sorted; the shape changes only with format.
+
+        Examples:
+          eksodus plan --target-version 1.35 --region eu-west-1 --account-id 123456789012 --eksctl plan/
+          eksodus plan -o json > plan.json
+          eksodus plan --plan demo -o yaml
+        """
     )
 
     @OptionGroup var options: PlanOptions
 
+    @Option(help: "The stored plan to show, without planning options (default: the most recently planned).")
+    var plan: String?
+
+    @Option(name: [.short, .customLong("output")], help: "How to print it: the outline (table) or the stored plan (json, yaml).")
+    var output: DocumentFormat = .table
+
     @Option(help: ArgumentHelp("Also write an eksctl ClusterConfig per cluster into this folder.", valueName: "dir"))
     var eksctl: String?
 
+    @Flag(name: [.short, .long], help: "No progress on standard error.")
+    var quiet = false
+
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        if options.plans, plan != nil { throw ValidationError("--plan selects a stored plan to show; to plan, name it with --name") }
+        if options.plans, options.targetVersion == nil || options.region == nil || options.accountID == nil {
+            throw ValidationError("to plan, give --target-version, --region and --account-id (without them, eksodus plan shows the stored plan)")
+        }
+        if !options.plans, eksctl != nil { throw ValidationError("--eksctl needs a plan made now: give --target-version, --region and --account-id") }
+    }
+
     func run() throws {
-        let planner = TransitionPlanner(database: try database.open(), reference: try ReferenceData.embedded(), settings: try options.settings())
-        let plan = try planner.run(try options.request())
-        print(PlanOutline.text(plan), terminator: "")
-        let refusals = plan.eksctlRefusals
+        guard options.plans else { return try show(try database.openReadOnly(), name: plan) }
+        let db = try database.open()
+        let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try options.settings())
+        let request = try options.request()
+        let progress = TerminalProgress.ticking("planning", quiet: quiet)
+        defer { progress?.finish() }
+        let made = try planner.run(request)
+        progress?.finish()
+        if output == .table {
+            print(PlanOutline.text(made), terminator: "")
+        } else {
+            try show(db, name: made.request.name)
+        }
+        let refusals = made.eksctlRefusals
         if let eksctl {
             try FileManager.default.createDirectory(atPath: eksctl, withIntermediateDirectories: true)
-            for config in try plan.eksctlConfigs() {
+            for config in try made.eksctlConfigs() {
                 let path = URL(fileURLWithPath: eksctl).appendingPathComponent(config.file).path
                 try config.yaml.write(toFile: path, atomically: true, encoding: .utf8)
                 printError("wrote \(path)")
@@ -86,6 +133,15 @@ struct PlanCommand: ParsableCommand {
             if !refusals.isEmpty { throw CommandError("\(refusals.count) cluster(s) got no eksctl config (see above)") }
         } else {
             for refusal in refusals { printError("warning: " + refusal) }
+        }
+    }
+
+    /// The stored plan, read back from the inventory (what `plan -o json` promises: what was decided, not a new plan).
+    private func show(_ db: AppDatabase, name: String?) throws {
+        switch output {
+        case .table: print(PlanOutline.text(try PlanStore.load(db, name: name)), terminator: "")
+        case .json: print(try StructuredOutput.json(try PlanDocument.load(db, name: name)), terminator: "")
+        case .yaml: print(try StructuredOutput.yaml(try PlanDocument.load(db, name: name)), terminator: "")
         }
     }
 }
@@ -99,6 +155,11 @@ struct ImagesCommand: ParsableCommand {
         discussion: """
         Reads the stored plan (--plan NAME, else the latest) as it was decided, without the inventory. With no plan yet, give --target-version,
         --region and --account-id: a plan named `default` is made first.
+
+        Examples:
+          eksodus images
+          eksodus images -o csv > images.csv
+          eksodus images --script --tool crane > migrate-images.sh
         """
     )
 
@@ -114,7 +175,7 @@ struct ImagesCommand: ParsableCommand {
     @Option(name: .customLong("account-id"), help: "With no plan yet: the AWS account.")
     var accountID: String?
 
-    @Option(name: [.short, .customLong("output")], help: "table, json, yaml or csv.")
+    @Option(name: [.short, .customLong("output")], help: "How to print the list.")
     var output: OutputFormat = .table
 
     @Flag(help: "Print an idempotent bash script instead: ECR repositories, pull-through cache rules, multi-arch copies.")

@@ -9,10 +9,20 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the assessment, plan, cutover and images reports (Markdown or self-contained HTML).",
-        discussion: "Templates are Mustache files; --templates DIR uses a team's own copies and falls back to the bundled ones for the rest."
+        discussion: """
+        Templates are Mustache files; --templates DIR uses a team's own copies and falls back to the bundled ones for the rest
+        (eksodus templates export DIR writes the bundled ones, with a README of the variables each receives). A folder that does
+        not exist is an error, and so is a template syntax error (printed as file:line:column: message). Nothing is written
+        unless every report can be made.
+
+        Examples:
+          eksodus report all --out reports/
+          eksodus report plan --format html --cluster prod
+          eksodus report assessment --templates team-templates/
+        """
     )
 
-    @Argument(help: "assessment, plan, cutover, images or all.")
+    @Argument(help: "Which report.")
     var kind: ReportRenderer.Kind
 
     @Option(help: ArgumentHelp("Folder to write into.", valueName: "dir"))
@@ -21,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A folder of the team's own templates.", valueName: "dir"))
     var templates: String?
 
-    @Option(help: "markdown or html.")
+    @Option(help: "The file format.")
     var format: ReportRenderer.Format = .markdown
 
     @Option(help: "Only this cluster.")

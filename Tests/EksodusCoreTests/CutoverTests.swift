@@ -66,7 +66,7 @@ final class CutoverTests: XCTestCase {
         var log = try AuditLog.table(database)
         log.rows = log.rows.filter { $0[2] != .text("eksodus") }  // what the plan proved (imports, assessments) is logged as eksodus
         XCTAssertEqual(log.rows.count, 2)
-        XCTAssertEqual(log.column("forced"), [.text("no"), .text("yes")])
+        XCTAssertEqual(log.column("forced"), [.bool(false), .bool(true)])
         XCTAssertEqual(log.column("actor"), [.text("alice"), .text("bob")])
         XCTAssertEqual(log.column("item"), [.text("plan:ecr"), .text("deploy:prod/shop/checkout")])
     }

@@ -117,7 +117,7 @@ final class ReportTests: XCTestCase {
             XCTAssertTrue(report.text.contains("<table>"), report.file)
         }
         let plan = try XCTUnwrap(try renderer.render(.plan, format: .html).first)
-        XCTAssertTrue(plan.text.contains("<pre class=\"mermaid-source\">"))
+        XCTAssertTrue(plan.text.contains("<figure class=\"diagram\">\n<svg "), "the diagrams are drawn, not shown as Mermaid source")
         XCTAssertTrue(plan.text.contains("<input type=\"checkbox\" disabled checked>"), "task lists show the tracked state")
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `eksodus assess` output: a terminal summary, every finding as JSON, or SARIF 2.1.0 for code-scanning tools.
 public enum AssessmentOutput {
     public enum Format: String, CaseIterable, Sendable { case table, json, sarif }
@@ -120,38 +122,9 @@ public enum AssessmentOutput {
         return out
     }
 
-    /// SARIF 2.1.0: one run, the catalogue as rules, each finding a result located at its manifest's file and line.
+    /// SARIF 2.1.0 (see `SARIFLog`), with URIs relative to the current folder.
     public static func sarif(_ result: AssessmentResult) -> String {
-        let used = Set(result.allFindings.map(\.checkID))
-        let rules = CheckCatalog.all.filter { used.contains($0.info.id) }
-        var out = "{\n  \"version\": \"2.1.0\",\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"runs\": [{\n"
-        out += "    \"tool\": {\"driver\": {\"name\": \"eksodus\", \"rules\": ["
-        for (index, check) in rules.enumerated() {
-            out += index == 0 ? "\n" : ",\n"
-            out += "      {\"id\": \"\(check.info.id)\", \"name\": "
-            JSONWriter.writeString(check.info.title, to: &out)
-            out += ", \"shortDescription\": {\"text\": "
-            JSONWriter.writeString(check.info.title, to: &out)
-            out += "}, \"fullDescription\": {\"text\": "
-            JSONWriter.writeString(check.info.rationale, to: &out)
-            out += "}, \"help\": {\"text\": "
-            JSONWriter.writeString(check.info.remediation, to: &out)
-            out += "}, \"defaultConfiguration\": {\"level\": \"\(level(check.info.severity))\"}}"
-        }
-        out += "]}},\n    \"results\": ["
-        for (index, finding) in result.allFindings.enumerated() {
-            out += index == 0 ? "\n" : ",\n"
-            out += "      {\"ruleId\": \"\(finding.checkID)\", \"level\": \"\(level(finding.severity))\", \"message\": {\"text\": "
-            JSONWriter.writeString("\(objectLabel(finding)) \(finding.field): \(finding.message)", to: &out)
-            out += "}"
-            if let file = finding.sourceFile, !file.isEmpty {
-                out += ", \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
-                JSONWriter.writeString(file, to: &out)
-                out += "}, \"region\": {\"startLine\": \(max(1, finding.sourceLine ?? 1))}}}]"
-            }
-            out += "}"
-        }
-        return out + "\n    ]\n  }]\n}\n"
+        SARIFLog(result, options: .init(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))).json
     }
 
     static func level(_ severity: Severity) -> String {

@@ -26,8 +26,13 @@ public struct AssessmentSettings: Sendable {
     public var minimumReplicas = 2
     public var systemNamespaces = Set(defaultSystemNamespaces)
     public var ignores: [Ignore] = []
+    /// Keys of the file that eksodus does not know (`file:line: unknown key …`): a typo would otherwise change nothing, silently.
+    public var warnings: [String] = []
 
     public init() {}
+
+    static let knownKeys = ["minimumReplicas", "systemNamespaces", "ignore"]
+    static let knownIgnoreKeys = ["check", "cluster", "namespace", "name"]
 
     public struct SettingsError: Error, CustomStringConvertible {
         public var file: String
@@ -40,6 +45,29 @@ public struct AssessmentSettings: Sendable {
         var settings = AssessmentSettings()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let root = try ManifestText.objects(text, name: path).first else { return settings }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        /// The line where `key` is written (the reader keeps no positions); 0 when it cannot be told.
+        func line(of key: String, indented: Bool) -> Int {
+            for (index, line) in lines.enumerated() {
+                let trimmed = indented ? line.drop { $0 == " " || $0 == "-" } : line[...]
+                if trimmed.hasPrefix(key + ":") || trimmed.hasPrefix("\"" + key + "\":") || trimmed.hasPrefix("'" + key + "':") { return index + 1 }
+            }
+            return 0
+        }
+        func unknown(_ key: String, indented: Bool, known: [String]) -> String {
+            let at = line(of: key, indented: indented)
+            let nearest = known.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) }
+            let hint = nearest.flatMap { EditDistance.between(key, $0) <= 3 ? " (did you mean \($0)?)" : nil } ?? " (known: \(known.joined(separator: ", ")))"
+            return "\(path)\(at > 0 ? ":\(at)" : ""): unknown key \(key.visibleLine), ignored" + hint
+        }
+        for (key, _) in root.entries where !knownKeys.contains(key) {
+            settings.warnings.append(unknown(key, indented: false, known: knownKeys))
+        }
+        for entry in root["ignore"]?.items ?? [] {
+            for (key, _) in entry.entries where !knownIgnoreKeys.contains(key) {
+                settings.warnings.append(unknown(key, indented: true, known: knownIgnoreKeys))
+            }
+        }
         if let minimum = root["minimumReplicas"] {
             guard let value = minimum.int, value >= 1 else { throw SettingsError(file: path, message: "minimumReplicas must be a whole number ≥ 1") }
             settings.minimumReplicas = value

@@ -2,7 +2,8 @@
 public enum CheckCatalog {
     public static let all: [any Check] = [
         RemovedAPIVersionCheck(), DeprecatedAPIVersionCheck(), PodSecurityPolicyCheck(), MissingCustomResourceDefinitionCheck(),
-        DefaultNamespaceCheck(), OpenShiftAPICheck(),
+        DefaultNamespaceCheck(), OpenShiftAPICheck(), AppliedAPIVersionCheck(),
+        HelmReleaseAPICheck(),
         InTreeProvisionerCheck(), UnmappedStorageClassCheck(), ReadWriteManyClaimCheck(), NodeLocalDataCheck(), NetworkStorageCopyCheck(),
         EBSWithoutWaitForFirstConsumerCheck(), InTreeVolumeTypeCheck(), DatabaseWithoutClaimCheck(),
         NodePortServiceCheck(), ForeignLoadBalancerAnnotationCheck(), LoadBalancerWithoutAWSControllerCheck(), PinnedClusterIPCheck(),
@@ -14,6 +15,7 @@ public enum CheckCatalog {
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
         StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(),
         EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), OnPremisesDependencyCheck(),
+        DockershimRuntimeCheck(), WindowsNodeCheck(), KubeletVersionSkewCheck(),
     ]
 
     public static func check(id: String) -> (any Check)? {
@@ -32,10 +34,13 @@ public enum CheckCatalog {
         var text = "\(info.id): \(info.title)\n"
         text += "Severity: \(info.severity.rawValue)   Category: \(info.category.rawValue)\n\n"
         text += "Why it matters\n  \(info.rationale)\n\nWhat to do\n  \(info.remediation)\n"
-        for (title, examples) in [("Found in", info.triggering), ("Not found in", info.nonTriggering)] {
-            for example in examples {
-                text += "\n\(title):\n" + example.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") + "\n"
-            }
+        // Each triggering example against a passing one, as a diff: `-` lines are what the check finds, `+` lines what passes.
+        let pairs = max(info.triggering.count, info.nonTriggering.count)
+        for index in 0..<pairs {
+            let found = index < info.triggering.count ? info.triggering[index] : info.triggering.last ?? ""
+            let passing = index < info.nonTriggering.count ? info.nonTriggering[index] : info.nonTriggering.last ?? ""
+            text += "\nExample \(index + 1) (- found by \(info.id), + passes):\n"
+            text += LineDiff.lines(from: found, to: passing).joined(separator: "\n") + "\n"
         }
         text += "\nSilence it on an object with the annotation eksodus.io/ignore: \(info.id), or in .eksodus.yaml.\n"
         return text

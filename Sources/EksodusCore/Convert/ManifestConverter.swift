@@ -23,7 +23,8 @@ struct ManifestConverter {
     static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"]
     static let controllerAnnotations = ["deployment.kubernetes.io/", "pv.kubernetes.io/", "volume.beta.kubernetes.io/", "volume.kubernetes.io/",
                                         "control-plane.alpha.kubernetes.io/", "kubectl.kubernetes.io/last-applied-configuration",
-                                        "autoscaling.alpha.kubernetes.io/", "endpoints.kubernetes.io/", "batch.kubernetes.io/job-tracking"]
+                                        "autoscaling.alpha.kubernetes.io/", "endpoints.kubernetes.io/", "batch.kubernetes.io/job-tracking",
+                                        TemplateExpansion.annotation]
     static let metadataFields = ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink", "ownerReferences",
                                  "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers"]
 
@@ -32,6 +33,15 @@ struct ManifestConverter {
         if Self.clusterState.contains(kind) { return result }
         if kind == "PodSecurityPolicy" {
             result.todos.append("PodSecurityPolicy \(name) is not carried over (removed in Kubernetes 1.25): label the namespaces it covered with Pod Security Admission levels (pod-security.kubernetes.io/enforce: baseline or restricted), or write its rules for Kyverno or OPA Gatekeeper")
+            return result
+        }
+        if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
+            return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
+        }
+        if kind == "DeploymentConfig", ["apps.openshift.io", ""].contains(KubernetesKinds.group(ofAPIVersion: object["apiVersion"]?.string ?? "")) {
+            let deployment = deployment(fromConfig: object, namespace: namespace, name: name, result: &result)
+            // The plan knows it as the DeploymentConfig (images, placement); the object written is the Deployment.
+            result.objects.insert(workload(stripped(deployment, kind: "Deployment", result: &result), kind: kind, namespace: namespace, name: name, result: &result), at: 0)
             return result
         }
         if let group = object["apiVersion"]?.string?.split(separator: "/").first, group.hasSuffix(".openshift.io") {

@@ -54,6 +54,12 @@ struct WavePlacement {
             let backends = ingress.rules.compactMap(\.serviceName).compactMap { waves["Service/\(ingress.resource.namespace)/\($0)"] }
             if let last = backends.max() { use("Ingress/\(ingress.resource.namespace)/\(ingress.resource.name)", last) }
         }
+        // A Route is written as an Ingress: it moves with its Service, as an Ingress does.
+        for route in estate.resources(kind: "Route") where NetworkPlan.isRoute(route) {
+            if let service = route.body["spec", "to", "name"]?.string, let wave = waves["Service/\(route.namespace)/\(service)"] {
+                use("Route/\(route.namespace)/\(route.name)", wave)
+            }
+        }
         self.waves = waves
         for workload in estate.workloads where workload.kind == "StatefulSet" {
             for template in workload.claimTemplates { templateClaimPrefixes.insert("\(workload.namespace)/\(template.name)-\(workload.name)-") }

@@ -33,9 +33,26 @@ public enum AuditLog {
                 WHERE e.plan_id = ? AND (?2 IS NULL OR e.at >= ?2) AND (?3 IS NULL OR e.item_id = ?3) ORDER BY e.id
                 """, arguments: [planID, since, itemID]) {
                 table.rows.append([.integer(Int(entry.id)), .text(entry.at), .text(entry.actor), .text(entry.key), .text(entry.action), .text(entry.fromState),
-                                   .text(entry.toState), .text(entry.forced ? "yes" : "no"), entry.note.map { .text($0) } ?? .null])
+                                   .text(entry.toState), .bool(entry.forced), entry.note.map { .text($0) } ?? .null])
             }
             return table
+        }
+    }
+
+    /// One state change, oldest first: what the cutover burn-down is drawn from.
+    struct Change {
+        var at: String
+        var item: String
+        var from: ItemState
+        var to: ItemState
+    }
+
+    static func changes(_ db: Database, planID: Int64) throws -> [Change] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.at, i.key, e.from_state, e.to_state FROM event e JOIN plan_item i ON i.id = e.item_id WHERE e.plan_id = ? ORDER BY e.id
+            """, arguments: [planID]).compactMap { row in
+            guard let from = ItemState(rawValue: row[2]), let to = ItemState(rawValue: row[3]) else { return nil }
+            return Change(at: row[0], item: row[1], from: from, to: to)
         }
     }
 }

@@ -20,6 +20,8 @@ public struct CutoverStatus: Sendable {
     public var blocked: [CutoverTracker.Item]
     public var next: [CutoverTracker.Item]
     public var overall: Progress
+    /// Items whose workload left the inventory (`import --replace`, or a re-plan without it): counted apart, never in progress.
+    public var obsolete: Int
 
     public struct Filter: Sendable {
         public var wave: Int?
@@ -69,11 +71,15 @@ public struct CutoverStatus: Sendable {
                 workloads.append(progress(cluster + (workloadLabels[workload] ?? "workload \(workload)"), members.sorted { $0.position < $1.position }))
             }
             workloads.sort { $0.group < $1.group }
+            let obsolete = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id
+                WHERE i.plan_id = ?1 AND i.obsolete = 1 AND (?2 IS NULL OR i.wave = ?2) AND (?3 IS NULL OR c.name = ?3) AND (?4 IS NULL OR i.phase = ?4)
+                """, arguments: [planID, filter.wave, filter.cluster, filter.phase]) ?? 0
             let next = items.filter { item in
                 item.state == .pending && item.prerequisites.allSatisfy { states[$0]?.satisfiesDependents ?? true }
             }
             return CutoverStatus(plan: name, phases: phases, waves: waves, workloads: workloads, blocked: items.filter { $0.state == .blocked },
-                                 next: next, overall: progress("all", items))
+                                 next: next, overall: progress("all", items), obsolete: obsolete)
         }
     }
 
@@ -87,6 +93,9 @@ public struct CutoverStatus: Sendable {
     public var text: String {
         var text = "Plan \(plan): \(overall.percent)% done (\(overall.counts[.done] ?? 0) done, \(overall.counts[.skipped] ?? 0) skipped, "
         text += "\(overall.counts[.inProgress] ?? 0) in progress, \(overall.counts[.blocked] ?? 0) blocked, \(overall.counts[.pending] ?? 0) pending of \(overall.total))\n"
+        if obsolete > 0 {
+            text += "\(obsolete) obsolete item(s) not counted: their workloads are no longer in the inventory (history: eksodus cutover log)\n"
+        }
         text += "\n" + TableRenderer.text(Self.table("phase", phases))
         if !waves.isEmpty { text += "\n" + TableRenderer.text(Self.table("wave", waves)) }
         let started = workloads.filter { row in (row.counts[.pending] ?? 0) < row.total }
@@ -101,30 +110,56 @@ public struct CutoverStatus: Sendable {
         return text
     }
 
+    /// `cutover status -o json|yaml`: `plan`, `percent`, `phases`, `waves` and `workloads` (each `group`, a count per state —
+    /// `pending`, `in_progress`, `done`, `blocked`, `skipped` — and `percent`), `blocked` and `next` (each `id`, `key`,
+    /// `title`, `state`, `note`).
+    public struct Document: Encodable, Sendable {
+        struct Group: Encodable {
+            var progress: Progress
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: DynamicKey.self)
+                try container.encode(progress.group, forKey: DynamicKey("group"))
+                for state in ItemState.allCases { try container.encode(progress.counts[state] ?? 0, forKey: DynamicKey(state.rawValue)) }
+                try container.encode(progress.percent, forKey: DynamicKey("percent"))
+            }
+        }
+
+        struct Entry: Encodable {
+            var item: CutoverTracker.Item
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.container(keyedBy: DynamicKey.self)
+                try container.encode(item.id, forKey: DynamicKey("id"))
+                try container.encode(item.key, forKey: DynamicKey("key"))
+                try container.encode(item.title, forKey: DynamicKey("title"))
+                try container.encode(item.state.rawValue, forKey: DynamicKey("state"))
+                try container.encode(item.note, forKey: DynamicKey("note"))
+            }
+        }
+
+        struct DynamicKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ string: String) { stringValue = string }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        var plan: String
+        var percent: Int
+        var obsolete: Int
+        var phases: [Group]
+        var waves: [Group]
+        var workloads: [Group]
+        var blocked: [Entry]
+        var next: [Entry]
+    }
+
+    public var document: Document {
+        Document(plan: plan, percent: overall.percent, obsolete: obsolete, phases: phases.map(Document.Group.init), waves: waves.map(Document.Group.init),
+                 workloads: workloads.map(Document.Group.init), blocked: blocked.map(Document.Entry.init), next: next.map(Document.Entry.init))
+    }
+
     public var json: String {
-        func progressJSON(_ rows: [Progress]) -> String {
-            "[" + rows.map { row in
-                var out = "{\"group\": "
-                JSONWriter.writeString(row.group, to: &out)
-                out += ItemState.allCases.map { ", \"\($0.rawValue)\": \(row.counts[$0] ?? 0)" }.joined() + ", \"percent\": \(row.percent)}"
-                return out
-            }.joined(separator: ", ") + "]"
-        }
-        func itemsJSON(_ items: [CutoverTracker.Item]) -> String {
-            "[" + items.map { item in
-                var out = "{\"id\": \(item.id), \"key\": "
-                JSONWriter.writeString(item.key, to: &out)
-                out += ", \"title\": "
-                JSONWriter.writeString(item.title, to: &out)
-                out += ", \"state\": \"\(item.state.rawValue)\", \"note\": "
-                if let note = item.note { JSONWriter.writeString(note, to: &out) } else { out += "null" }
-                return out + "}"
-            }.joined(separator: ", ") + "]"
-        }
-        var out = "{\"plan\": "
-        JSONWriter.writeString(plan, to: &out)
-        out += ", \"percent\": \(overall.percent), \"phases\": \(progressJSON(phases)), \"waves\": \(progressJSON(waves)),"
-        out += " \"workloads\": \(progressJSON(workloads)), \"blocked\": \(itemsJSON(blocked)), \"next\": \(itemsJSON(next))}\n"
-        return out
+        (try? StructuredOutput.json(document)) ?? "{}\n"
     }
 }

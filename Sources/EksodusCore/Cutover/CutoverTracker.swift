@@ -41,6 +41,7 @@ public struct CutoverTracker {
         case noPlan
         case noSuchPlan(String)
         case noSuchItem(String)
+        case obsoleteItem(String)
         case ambiguous(String, [String])
         case invalidTransition(item: String, from: ItemState, action: CutoverAction)
         case prerequisitesNotDone(item: String, pending: [String])
@@ -51,6 +52,7 @@ public struct CutoverTracker {
             case .noPlan: return "no plan yet: run eksodus plan first"
             case .noSuchPlan(let name): return "no plan named \(name)"
             case .noSuchItem(let handle): return "no item \(handle) in the plan (see eksodus cutover status)"
+            case .obsoleteItem(let key): return "\(key) is obsolete: its workload is no longer in the inventory (its history: eksodus cutover log --item \(key))"
             case .ambiguous(let handle, let keys): return "\(handle) matches several items: \(keys.joined(separator: ", "))"
             case .invalidTransition(let item, let from, let action):
                 let verb = ["start": "started", "done": "marked done", "block": "blocked", "skip": "skipped", "reopen": "reopened"][action.rawValue] ?? action.rawValue
@@ -91,7 +93,16 @@ public struct CutoverTracker {
             candidates = try items(db, planID: planID, where: "i.key LIKE ? ESCAPE '\\'",
                                    arguments: [handle[...colon].replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
         }
-        return try resolve(handle, in: candidates)
+        do {
+            return try resolve(handle, in: candidates)
+        } catch CutoverError.noSuchItem(let handle) {
+            // Obsolete items are out of the cutover's reach; say so rather than deny they exist.
+            if let key = try String.fetchOne(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 1 AND (key = ? OR id = ?)",
+                                             arguments: [planID, handle, Int64(handle)]) {
+                throw CutoverError.obsoleteItem(key)
+            }
+            throw CutoverError.noSuchItem(handle)
+        }
     }
 
     /// Finds an item by id, by key, or by a key without its cluster (`deploy:shop/checkout`) when that is unambiguous.
@@ -149,9 +160,16 @@ public struct CutoverTracker {
         return changes
     }
 
-    /// The login name of whoever runs eksodus, for `--by`'s default.
+    /// Who is recorded when `--by` is not given: `$EKSODUS_ACTOR`, else the login name (`$USER`, `$LOGNAME`, then the
+    /// operating system's name for the user), else `unknown`. Empty values count as unset.
     public static var defaultActor: String {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["EKSODUS_ACTOR"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        actor(environment: ProcessInfo.processInfo.environment)
+    }
+
+    static func actor(environment: [String: String]) -> String {
+        for name in ["EKSODUS_ACTOR", "USER", "LOGNAME"] {
+            if let value = environment[name]?.trimmingWhitespace(), !value.isEmpty { return value }
+        }
+        return OSUser.name ?? "unknown"
     }
 }

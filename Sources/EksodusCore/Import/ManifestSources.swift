@@ -6,6 +6,9 @@ import Foundation
 /// Symbolic links are followed, but each folder is entered once and each file read once (by device and inode),
 /// so a link loop cannot repeat or hang the walk, and a file named twice is read once. Only regular files are read:
 /// FIFOs, sockets and devices inside a folder are skipped with a warning (opening a FIFO would wait for a writer).
+/// A `.tar`, `.tar.gz` or `.tgz` named explicitly is read as an archive of manifests (see `ArchiveManifests`).
+/// A folder in Velero's layout has each object read once (see `VeleroLayout`); a Sonobuoy, troubleshoot or must-gather
+/// dump only its objects (see `DumpLayouts`).
 public enum ManifestSources {
     public static let extensions: Set<String> = ["yaml", "yml", "json"]
     public static let standardInput = "-"
@@ -57,7 +60,22 @@ public enum ManifestSources {
                 }
             }
         }
+        let selection = VeleroLayout.select(walker.expansion.files)
+        if selection.leftOut > 0 {
+            walker.expansion.warnings.append("\(selection.leftOut) copies of Velero objects stored under another API group or version were left out (the preferred copy is read)")
+        }
+        let dump = DumpLayouts.select(selection.paths)
+        walker.expansion.files = dump.paths
+        if dump.leftOut > 0 {
+            walker.expansion.warnings.append("\(dump.leftOut) files of a diagnostic dump that hold no objects or hold them twice (logs, errors, events, per-Pod copies) were left out")
+        }
         return walker.expansion
+    }
+
+    /// Whether a file name ends in .yaml, .yml or .json (any case).
+    static func hasManifestExtension(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return false }
+        return extensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
     private struct Walker {
@@ -98,10 +116,6 @@ public enum ManifestSources {
             return manifests
         }
 
-        private func hasManifestExtension(_ name: String) -> Bool {
-            guard let dot = name.lastIndex(of: ".") else { return false }
-            return extensions.contains(name[name.index(after: dot)...].lowercased())
-        }
     }
 }
 

@@ -4,6 +4,8 @@ import GRDB
 /// Pods is one workload (Pod → ReplicaSet → Deployment, Job → CronJob, Pod → StatefulSet/DaemonSet,
 /// ReplicationController → DeploymentConfig). Owners that were not exported still name the workload:
 /// three Pods of an absent ReplicaSet make one ReplicaSet workload, described by the Pods' spec.
+/// Objects that name no owner fold by their controller's labels and annotations (`OwnerHints`), but only into an
+/// owner exported in the same namespace; OpenShift's deployer and build pods are no workload at all.
 /// Workload ids survive a rebuild, so later phases can refer to them.
 ///
 /// The folding runs in SQL over a temporary table, level by level from the top owners down, so memory stays
@@ -14,8 +16,9 @@ enum WorkloadFolder {
     /// Rebuilds the workloads of one cluster from its resources; returns how many there are.
     @discardableResult
     static func rebuild(_ db: Database, clusterID: Int64) throws -> Int {
-        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.fold_object; DROP TABLE IF EXISTS temp.fold_owner; DROP TABLE IF EXISTS temp.fold_group") }
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.fold_object; DROP TABLE IF EXISTS temp.fold_owner; DROP TABLE IF EXISTS temp.fold_group; DROP TABLE IF EXISTS temp.fold_hint") }
         try collectObjects(db, clusterID: clusterID)
+        try applyOwnerHints(db)
         try linkOwners(db, clusterID: clusterID)
         try walkDown(db)
         try markMembers(db)
@@ -57,6 +60,43 @@ enum WorkloadFolder {
             WHERE r.cluster_id = :cluster AND r.kind IN (\(workloadKinds))
             ORDER BY r.id;
             """, arguments: ["cluster": clusterID])
+    }
+
+    /// Gives the objects that name no owner the first hinted owner that is an object of this table in the same namespace,
+    /// and leaves OpenShift's deployer and build pods out. Only kinds that controllers make, or that carry a created-by
+    /// reference, are read: top controllers of a current export cost one query, not a JSON parse each.
+    private static func applyOwnerHints(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.fold_hint;
+            CREATE TEMP TABLE fold_hint (id INTEGER NOT NULL, rank INTEGER NOT NULL, namespace TEXT NOT NULL, kind TEXT NOT NULL,
+                                         name TEXT NOT NULL, PRIMARY KEY (id, rank));
+            """)
+        let insert = try db.makeStatement(sql: "INSERT INTO fold_hint (id, rank, namespace, kind, name) VALUES (?, ?, ?, ?, ?)")
+        var machinery: [Int64] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT f.id, f.kind, f.name, f.namespace, r.labels, r.annotations FROM fold_object f JOIN resource r ON r.id = f.id
+            WHERE f.owner_kind IS NULL AND (f.kind IN ('Pod', 'ReplicaSet', 'ReplicationController', 'Job') OR instr(r.annotations, 'kubernetes.io/created-by') > 0)
+            """)
+        while let row = try rows.next() {
+            let id: Int64 = row[0], namespace: String = row[3]
+            switch OwnerHints.read(kind: row[1], name: row[2], labels: Estate.stringMap(row[4]), annotations: Estate.stringMap(row[5])) {
+            case .machinery:
+                machinery.append(id)
+            case .owners(let candidates):
+                for (rank, candidate) in candidates.enumerated() {
+                    try insert.execute(arguments: [id, rank, namespace, candidate.kind, candidate.name])
+                }
+            }
+        }
+        let drop = try db.makeStatement(sql: "DELETE FROM fold_object WHERE id = ?")
+        for id in machinery { try drop.execute(arguments: [id]) }
+        try db.execute(sql: """
+            UPDATE fold_object SET owner_kind = found.kind, owner_name = found.name FROM (
+                SELECT h.id, h.kind, h.name, min(h.rank) FROM fold_hint h
+                JOIN fold_object o ON o.namespace = h.namespace AND o.kind = h.kind AND o.name = h.name
+                GROUP BY h.id) found
+            WHERE fold_object.id = found.id
+            """)
     }
 
     /// Points each object at its owner when the owner is one of them; the others are tops: of themselves when

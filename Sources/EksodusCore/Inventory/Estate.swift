@@ -155,6 +155,14 @@ public struct Estate: Sendable {
     public var ingresses: [Ingress]
     /// Secret and ConfigMap key names, by resource id.
     public var configKeys: [Int64: [String]]
+    /// The last-applied-configuration `apiVersion` of the objects that have one, by resource id (Estate+ClusterFacts).
+    public var appliedAPIVersions: [Int64: String] = [:]
+    public var nodes: [Node] = []
+    public var podUsage: [PodUsage] = []
+    /// `namespace/pod` → workload id, for the exported Pods that folded into a workload.
+    var podWorkloads: [String: Int64] = [:]
+    /// The latest revision of each Helm release the cluster's exports stored.
+    public var helmReleases: [HelmReleaseRecord] = []
 
     public func resources(kind: String) -> [Resource] { resources.filter { $0.kind == kind } }
 
@@ -314,7 +322,10 @@ extension Estate {
             """, arguments: [cluster.id]).forEach { row in
             configKeys[row[0], default: []].append(row[1])
         }
-        return Estate(cluster: cluster, resources: resources, workloads: workloads, volumes: volumes, storageClasses: storageClasses,
-                      services: services, ingresses: ingresses, configKeys: configKeys)
+        var estate = Estate(cluster: cluster, resources: resources, workloads: workloads, volumes: volumes, storageClasses: storageClasses,
+                            services: services, ingresses: ingresses, configKeys: configKeys)
+        try estate.loadClusterFacts(db)
+        estate.helmReleases = try HelmReleaseRecord.load(db, clusterID: cluster.id)
+        return estate
     }
 }

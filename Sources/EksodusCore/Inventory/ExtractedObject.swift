@@ -126,4 +126,9 @@ struct ExtractedObject {
     var service: Service?
     var ingress: Ingress?
     var configKeys: [String] = []
+    /// The `apiVersion` of the last-applied-configuration annotation (the team's manifest), when it has one.
+    var appliedAPIVersion: String?
+    var node: Node?
+    /// The Helm release a release Secret or Tiller ConfigMap stores, decoded before redaction (see `HelmReleaseDecoder`).
+    var helmRelease: HelmRelease?
 }

@@ -3,7 +3,8 @@ import GRDB
 /// The `eksodus inventory` listings, each a sorted table filtered by cluster and namespace.
 public struct InventoryQuery {
     public enum Listing: String, CaseIterable, Sendable {
-        case clusters, workloads, images, volumes, services, ingresses
+        case clusters, workloads, images, volumes, services, ingresses, nodes, templates
+        case helm
     }
 
     public var cluster: String?
@@ -23,12 +24,15 @@ public struct InventoryQuery {
             case .volumes: return try volumes(db)
             case .services: return try services(db)
             case .ingresses: return try ingresses(db)
+            case .nodes: return try nodes(db)
+            case .templates: return try templates(db)
+            case .helm: return try helmReleases(db)
             }
         }
     }
 
     /// `AND` clauses for the cluster and namespace filters, on tables aliased `c` (cluster) and `nsTable`.
-    private func filter(namespaceColumn: String?) -> (sql: String, arguments: StatementArguments) {
+    func filter(namespaceColumn: String?) -> (sql: String, arguments: StatementArguments) {
         var sql = ""
         var arguments: StatementArguments = []
         if let cluster {
@@ -42,12 +46,31 @@ public struct InventoryQuery {
         return (sql, arguments)
     }
 
-    private func run(_ db: Database, columns: [String], sql: String, arguments: StatementArguments) throws -> Table {
-        var table = Table(columns: columns)
+    /// How a column's stored value becomes a cell, where it is not plain text or a number.
+    enum Shape {
+        /// A byte count (shown as Gi/Mi).
+        case bytes
+        /// A JSON array of access modes (shown as RWO, RWX, ROX, RWOP).
+        case accessModes
+        /// A space-separated list.
+        case list
+        /// 'yes' or 'no' (or 0/1).
+        case bool
+    }
+
+    /// Kubernetes' short forms of the PersistentVolume access modes, as `kubectl get pvc` prints them
+    /// (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes).
+    static let accessModeAbbreviations = ["ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX", "ReadWriteOncePod": "RWOP"]
+
+    func run(_ db: Database, columns: [String], shapes: [String: Shape] = [:], wide: Set<String> = [], headers: [String: String] = [:],
+                     sql: String, arguments: StatementArguments) throws -> Table {
+        var table = Table(columns: columns, wideColumns: wide, headers: headers)
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             table.rows.append((0..<columns.count).map { index in
                 switch row[index] as DatabaseValue {
                 case let value where value.isNull: return .null
+                case let value where shapes[columns[index]] != nil:
+                    return Self.cell(value, shape: shapes[columns[index]] ?? .list)
                 case let value:
                     if let integer = Int.fromDatabaseValue(value), case .int64 = value.storage { return .integer(integer) }
                     return .text(String.fromDatabaseValue(value) ?? "")
@@ -55,6 +78,18 @@ public struct InventoryQuery {
             })
         }
         return table
+    }
+
+    static func cell(_ value: DatabaseValue, shape: Shape) -> Table.Cell {
+        let text = String.fromDatabaseValue(value) ?? ""
+        switch shape {
+        case .bytes: return Int.fromDatabaseValue(value).map { .bytes($0) } ?? .text(text)
+        case .bool: return .bool(text == "yes" || text == "1" || text == "true")
+        case .list: return .list(text.split(separator: " ").map(String.init))
+        case .accessModes:
+            let modes = ManifestText.value(text)?.items.compactMap(\.string) ?? []
+            return .list(modes, shown: modes.map { accessModeAbbreviations[$0] ?? $0 }.joined(separator: ","))
+        }
     }
 
     func clusters(_ db: Database) throws -> Table {
@@ -73,7 +108,9 @@ public struct InventoryQuery {
 
     func workloads(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: "w.namespace")
-        return try run(db, columns: ["cluster", "namespace", "kind", "name", "replicas", "containers", "images", "cpu_request_m", "memory_request", "claims", "service_account", "pods_observed"], sql: """
+        return try run(db, columns: ["cluster", "namespace", "kind", "name", "replicas", "containers", "images", "cpu_request_m", "memory_request_bytes", "claims", "service_account", "pods_observed"],
+                       shapes: ["images": .list, "memory_request_bytes": .bytes], wide: ["images", "service_account", "pods_observed"],
+                       headers: ["cpu_request_m": "cpu_m", "memory_request_bytes": "memory"], sql: """
             SELECT c.name, w.namespace, w.kind, w.name, p.replicas,
               (SELECT count(*) FROM container WHERE resource_id = w.spec_resource_id AND role = 'app'),
               (SELECT group_concat(reference, ' ') FROM (SELECT DISTINCT i.reference FROM container ct JOIN image i ON i.id = ct.image_id
@@ -90,7 +127,8 @@ public struct InventoryQuery {
 
     func images(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: "w.namespace")
-        return try run(db, columns: ["reference", "registry", "repository", "tag", "digest", "normalized", "workloads", "clusters"], sql: """
+        return try run(db, columns: ["reference", "registry", "repository", "tag", "digest", "normalized", "workloads", "clusters"],
+                       wide: ["registry", "repository", "tag", "digest", "normalized"], sql: """
             SELECT i.reference, i.registry, i.repository, i.tag, i.digest, i.normalized,
               count(DISTINCT w.id), group_concat(DISTINCT c.name)
             FROM image i JOIN container ct ON ct.image_id = i.id JOIN workload w ON w.spec_resource_id = ct.resource_id
@@ -101,7 +139,9 @@ public struct InventoryQuery {
 
     func volumes(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: "v.namespace")
-        return try run(db, columns: ["cluster", "namespace", "source", "name", "owner", "storage_class", "provisioner", "access_modes", "size_bytes", "volume_type", "used_by"], sql: """
+        return try run(db, columns: ["cluster", "namespace", "source", "name", "owner", "storage_class", "provisioner", "access_modes", "size_bytes", "volume_type", "used_by"],
+                       shapes: ["access_modes": .accessModes, "size_bytes": .bytes], wide: ["owner", "provisioner", "volume_type"],
+                       headers: ["size_bytes": "size"], sql: """
             SELECT c.name, v.namespace, v.source, v.name, r.kind || '/' || r.name, v.storage_class, sc.provisioner,
               v.access_modes, v.size_bytes, v.volume_type,
               CASE v.source
@@ -119,7 +159,8 @@ public struct InventoryQuery {
 
     func services(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: "r.namespace")
-        return try run(db, columns: ["cluster", "namespace", "name", "type", "cluster_ip", "ports", "selector", "workloads"], sql: """
+        return try run(db, columns: ["cluster", "namespace", "name", "type", "cluster_ip", "ports", "selector", "workloads"],
+                       wide: ["selector"], sql: """
             SELECT c.name, r.namespace, r.name, s.type, s.cluster_ip,
               (SELECT group_concat(coalesce(json_extract(p.value, '$.port'), '') || '/' || coalesce(json_extract(p.value, '$.protocol'), 'TCP'), ' ')
                  FROM json_each(s.ports) p),
@@ -135,13 +176,44 @@ public struct InventoryQuery {
 
     func ingresses(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: "r.namespace")
-        return try run(db, columns: ["cluster", "namespace", "name", "class", "host", "path", "backend", "tls"], sql: """
+        return try run(db, columns: ["cluster", "namespace", "name", "class", "host", "path", "backend", "tls"], shapes: ["tls": .bool], sql: """
             SELECT c.name, r.namespace, r.name, i.class, ir.host, ir.path,
               CASE WHEN ir.service_name IS NULL THEN i.default_backend ELSE ir.service_name || coalesce(':' || ir.service_port, '') END,
               CASE WHEN i.tls_hosts = '[]' THEN 'no' ELSE 'yes' END
             FROM ingress i JOIN resource r ON r.id = i.resource_id JOIN cluster c ON c.id = r.cluster_id
               LEFT JOIN ingress_rule ir ON ir.resource_id = i.resource_id
             WHERE 1 = 1\(where_.sql) ORDER BY c.name, r.namespace, r.name, ir.host, ir.path
+            """, arguments: where_.arguments)
+    }
+
+    /// OpenShift Templates, and the objects the import expanded from each (marked `TemplateExpansion.annotation`).
+    func templates(_ db: Database) throws -> Table {
+        let where_ = filter(namespaceColumn: "r.namespace")
+        let expanded = """
+            FROM resource o WHERE o.cluster_id = r.cluster_id AND instr(o.annotations, '\(TemplateExpansion.annotation)') > 0
+              AND json_extract(o.annotations, '$."\(TemplateExpansion.annotation)"') = r.namespace || '/' || r.name
+            """
+        return try run(db, columns: ["cluster", "namespace", "name", "parameters", "generated", "objects", "kinds"], sql: """
+            SELECT c.name, r.namespace, r.name,
+              (SELECT count(*) FROM json_each(r.body, '$.parameters')),
+              (SELECT count(*) FROM json_each(r.body, '$.parameters') p
+                 WHERE json_extract(p.value, '$.generate') IS NOT NULL AND json_extract(p.value, '$.value') IS NULL),
+              (SELECT count(*) \(expanded)),
+              (SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT o.kind AS kind \(expanded) ORDER BY o.kind))
+            FROM resource r JOIN cluster c ON c.id = r.cluster_id
+            WHERE r.kind = 'Template' AND r.api_group IN ('template.openshift.io', '')\(where_.sql) ORDER BY c.name, r.namespace, r.name
+            """, arguments: where_.arguments)
+    }
+
+    /// Helm releases at their latest revision; `objects` counts what the rendered manifest holds (its text is never kept).
+    func helmReleases(_ db: Database) throws -> Table {
+        let where_ = filter(namespaceColumn: "h.namespace")
+        return try run(db, columns: ["cluster", "namespace", "release", "helm", "chart", "chart_version", "app_version", "status", "revision",
+                                     "objects", "note"], sql: """
+            SELECT c.name, h.namespace, h.name, h.helm_major, h.chart, h.chart_version, h.app_version, h.status, h.revision,
+              json_array_length(h.manifest_objects), h.note
+            FROM helm_release h JOIN cluster c ON c.id = h.cluster_id
+            WHERE 1 = 1\(where_.sql) ORDER BY c.name, h.namespace, h.name
             """, arguments: where_.arguments)
     }
 }

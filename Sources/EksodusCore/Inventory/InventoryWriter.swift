@@ -27,9 +27,11 @@ struct InventoryWriter {
     private let insertIngressRule: FastStatement
     private let insertConfigKey: FastStatement
     private let insertImage: FastStatement
+    private let helmReleases: HelmReleaseWriter
 
     /// Facts tables keyed by resource, cleared before an object is written again.
-    private static let factTables = ["pod_spec", "container", "pod_volume", "volume", "storage_class", "service", "ingress", "config_key"]
+    private static let factTables = ["pod_spec", "container", "pod_volume", "volume", "storage_class", "service", "ingress", "config_key",
+                                     "applied_api_version", "node"]
 
     init(db: Database, clusterID: Int64, importID: Int64) throws {
         self.db = db
@@ -82,12 +84,15 @@ struct InventoryWriter {
             INSERT INTO ingress_rule (resource_id, host, path, path_type, service_name, service_port) VALUES (?, ?, ?, ?, ?, ?)
             """)
         insertConfigKey = try FastStatement(db, "INSERT INTO config_key (resource_id, key) VALUES (?, ?)")
+        helmReleases = try HelmReleaseWriter(db: db, clusterID: clusterID, importID: importID)
         insertImage = try FastStatement(db, "INSERT INTO image (reference, registry, repository, tag, digest, normalized) VALUES (?, ?, ?, ?, ?, ?)")
     }
 
-    /// Writes one object, unless this import already holds a later reading of the same key.
-    mutating func write(_ object: ExtractedObject, file: String, order: Int64) throws {
-        guard let id = try upsertResource(object, file: file, order: order) else { return }
+    /// Writes one object, unless this import already holds a later reading of the same key; returns its id when written.
+    @discardableResult
+    mutating func write(_ object: ExtractedObject, file: String, order: Int64) throws -> Int64? {
+        if let release = object.helmRelease { try helmReleases.write(release, file: file, line: object.line) }
+        guard let id = try upsertResource(object, file: file, order: order) else { return nil }
         if let spec = object.podSpec {
             let s = insertPodSpec
             s.bind(1, id); s.bind(2, spec.replicas); s.bind(3, spec.updateStrategy); s.bind(4, spec.serviceAccount)
@@ -148,6 +153,7 @@ struct InventoryWriter {
             insertConfigKey.bind(1, id); insertConfigKey.bind(2, key)
             try insertConfigKey.run()
         }
+        return id
     }
 
     /// Binds the columns shared by insert and update, in `resourceColumns` order.
@@ -170,7 +176,9 @@ struct InventoryWriter {
         guard let row = try findResource.firstRow(columns: 3), let existing = row[0] else { return nil }
         if row[1] == importID {
             let keepsStored = row[2].map { $0 > order } ?? false
-            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsStored)
+            // Objects expanded from a Template carry negative orders (see `ParallelFileParser.templateOrderOffset`).
+            let templateCopy = (order < 0) != ((row[2] ?? 0) < 0)
+            try noteDuplicate(object, file: file, existing: existing, keepsExisting: keepsStored, templateCopy: templateCopy)
             if keepsStored { return nil }
         }
         for statement in clearFacts {
@@ -184,7 +192,7 @@ struct InventoryWriter {
     }
 
     /// Records an object read twice in this import, naming both places and the reading that wins (the later one).
-    private mutating func noteDuplicate(_ object: ExtractedObject, file: String, existing: Int64, keepsExisting: Bool) throws {
+    private mutating func noteDuplicate(_ object: ExtractedObject, file: String, existing: Int64, keepsExisting: Bool, templateCopy: Bool = false) throws {
         duplicateCount += 1
         guard duplicates.count < Self.maxListedDuplicates else { return }
         let previous = try Row.fetchOne(db, sql: "SELECT source_file, source_line FROM resource WHERE id = ?", arguments: [existing])
@@ -192,7 +200,7 @@ struct InventoryWriter {
         let here = "\(file):\(object.line)"
         let name = object.namespace.isEmpty ? object.name : "\(object.namespace)/\(object.name)"
         let (first, second) = keepsExisting ? (here, stored) : (stored, here)
-        duplicates.append("\(object.kind.visibleLine) \(name.visibleLine) is defined twice, at \(first.visibleLine) and at \(second.visibleLine); keeping \(second.visibleLine), read later")
+        duplicates.append("\(object.kind.visibleLine) \(name.visibleLine) is defined twice, at \(first.visibleLine) and at \(second.visibleLine); keeping \(second.visibleLine), \(templateCopy ? "not the Template's copy" : "read later")")
     }
 
     private mutating func imageID(_ reference: String) throws -> Int64 {

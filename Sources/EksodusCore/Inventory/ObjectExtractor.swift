@@ -32,6 +32,9 @@ struct ObjectExtractor {
             break
         }
         node = node.replacing("metadata", with: metadata.replacing("resourceVersion", with: nil).replacing("selfLink", with: nil))
+        // The manifest reader kept a Node's status for its facts only; the body keeps no status.
+        let status = kind == "Node" ? input["status"] : nil
+        if status != nil { node = node.replacing("status", with: nil) }
 
         let owner = Self.controllingOwner(metadata["ownerReferences"])
         var object = ExtractedObject(
@@ -48,6 +51,9 @@ struct ObjectExtractor {
             line: line
         )
         object.configKeys = Array(Set(configKeys)).sorted()
+        object.appliedAPIVersion = Self.appliedAPIVersion(input)
+        if kind == "Node" { object.node = NodeFacts.read(node, status: status) }
+        object.helmRelease = HelmReleaseDecoder.decode(input, kind: kind, namespace: namespace)
 
         if podFacts, let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
             object.podSpec = Self.podSpec(template.spec, metadata: template.metadata, object: node, kind: kind)
@@ -81,6 +87,11 @@ struct ObjectExtractor {
     static func isControlled(kind: String, by owner: ExtractedObject.Owner?) -> Bool {
         guard let owner, owner.kind != "Node" else { return false }
         return KubernetesKinds.workloads.contains(kind) && kind != "Deployment" && kind != "DeploymentConfig"
+    }
+
+    /// What the manifest reader left of the last-applied annotation: `{apiVersion: …}` (see `AppliedAPIVersion`).
+    static func appliedAPIVersion(_ input: ManifestNode) -> String? {
+        input["metadata", "annotations", ObjectRedaction.lastAppliedConfiguration, "apiVersion"]?.string
     }
 
     static func headerOnly(_ node: ManifestNode) -> ManifestNode {

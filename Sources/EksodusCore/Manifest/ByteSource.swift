@@ -15,12 +15,24 @@ final class ByteSource {
     var hasher: SHA256?
     /// Text already in memory (a JSON column, an embedded data table) instead of a descriptor.
     private let memory: [UInt8]?
+    /// Bytes pulled from another reader (a member of an archive) instead of a descriptor: returns the count, 0 at
+    /// the end, or -1 after an error, which the puller keeps so it can say what went wrong.
+    private let pull: ((UnsafeMutablePointer<UInt8>, Int) -> Int)?
 
     init(descriptor: Int32, ownsDescriptor: Bool, hasher: SHA256?) {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
         self.hasher = hasher
         memory = nil
+        pull = nil
+    }
+
+    init(pull: @escaping (UnsafeMutablePointer<UInt8>, Int) -> Int) {
+        descriptor = -1
+        ownsDescriptor = false
+        hasher = nil
+        memory = nil
+        self.pull = pull
     }
 
     convenience init(text: String) {
@@ -32,6 +44,7 @@ final class ByteSource {
         ownsDescriptor = false
         hasher = nil
         memory = bytes
+        pull = nil
     }
 
     /// Opens a file for reading; throws with the system's reason when it cannot.
@@ -50,6 +63,12 @@ final class ByteSource {
             memory.withUnsafeBufferPointer { source in
                 if count > 0, let base = source.baseAddress { buffer.update(from: base + bytesRead, count: count) }
             }
+            bytesRead += count
+            return count
+        }
+        if let pull {
+            let count = pull(buffer, size)
+            if count < 0 { lastError = EIO; return -1 }
             bytesRead += count
             return count
         }

@@ -4,7 +4,10 @@
 /// while the file is read: a list's items are handed over one by one and never held together, so a
 /// `kubectl get -A -o yaml` export of hundreds of megabytes is read in the memory of its largest item.
 /// What the inventory never keeps (`status`, `metadata.managedFields`, the last-applied-configuration
-/// annotation, which can carry a Secret in plain text) is skipped by the parser without being built.
+/// annotation, which can carry a Secret in plain text) is skipped by the parser without being built; of a Node's
+/// status only `nodeInfo`, `capacity` and `allocatable` are built, and of the annotation only its `apiVersion`
+/// (`AppliedAPIVersion`): the annotation's value becomes the mapping `{apiVersion: …}`, which no input can write
+/// (a mapping there is skipped like any other value).
 ///
 /// Hostile input is refused with its place, never followed: nesting deeper than `maxDepth`, and aliases that
 /// expand a document far beyond its own size (see `AliasBudget`).
@@ -25,7 +28,7 @@ final class ManifestStreamReader {
         var duplicateKeys = SampledNotices()
     }
 
-    private enum Context { case objectRoot, metadata, annotations, other }
+    private enum Context { case objectRoot, metadata, annotations, nodeStatus, other }
 
     private let reader: YAMLEventReader
     private var anchors: [String: (node: ManifestNode, weight: AliasBudget.Weight)] = [:]
@@ -34,6 +37,8 @@ final class ManifestStreamReader {
     private var depth = 0
     private var deepest = 0
     private(set) var counts = Counts()
+    /// The kind and API version of objects that name no kind, when the file's place in a dump says (see `DumpLayouts`).
+    var impliedType: (kind: String, apiVersion: String)?
 
     init(reader: YAMLEventReader) {
         self.reader = reader
@@ -96,6 +101,11 @@ final class ManifestStreamReader {
 
     /// Emits an object whose identifying fields are well-typed; notes the others as skipped.
     private func emitObject(_ object: Object, _ emit: (Object) throws -> Void) throws {
+        var object = object
+        if let impliedType, object.node.isMapping, object.node["kind"] == nil {
+            object.node = object.node.replacing("kind", with: .scalar(impliedType.kind, plain: false))
+            if object.node["apiVersion"] == nil { object.node = object.node.replacing("apiVersion", with: .scalar(impliedType.apiVersion, plain: false)) }
+        }
         if let problem = ObjectHeaderCheck.problem(object.node) {
             counts.nonObjectDocuments.add(line: object.line, problem)
         } else {
@@ -142,7 +152,7 @@ final class ManifestStreamReader {
                 }
                 continue
             }
-            if key == "status" {
+            if key == "status", !keepsStatus(entries) {
                 try reader.skipNode(valueEvent)
                 continue
             }
@@ -182,6 +192,7 @@ final class ManifestStreamReader {
         switch (context, key) {
         case (.objectRoot, "metadata"): return .metadata
         case (.metadata, "annotations"): return .annotations
+        case (.objectRoot, "status"): return .nodeStatus
         default: return .other
         }
     }
@@ -190,9 +201,23 @@ final class ManifestStreamReader {
         switch context {
         case .objectRoot: return key == "status"
         case .metadata: return key == "managedFields"
-        case .annotations: return key == "kubectl.kubernetes.io/last-applied-configuration"
+        case .annotations: return key == ObjectRedaction.lastAppliedConfiguration
+        case .nodeStatus: return !["nodeInfo", "capacity", "allocatable"].contains(key)
         case .other: return false
         }
+    }
+
+    /// A Node's status carries the cluster's facts (instance capacity, kubelet and runtime versions); kubectl writes
+    /// `kind` before `status`, so the kind is known by then.
+    private func keepsStatus(_ entries: MappingEntries) -> Bool {
+        entries["kind"]?.string == "Node"
+    }
+
+    /// The last-applied annotation reduced to its `apiVersion`, or nil when it names none (the annotation is then skipped).
+    private func appliedAPIVersion(_ context: Context, key: String, value: YAMLEventReader.Event) -> ManifestNode? {
+        guard context == .annotations, key == ObjectRedaction.lastAppliedConfiguration, value == .scalar,
+              let version = AppliedAPIVersion.read(reader.scalarText) else { return nil }
+        return .mapping([("apiVersion", .scalar(version, plain: false))])
     }
 
     private func noteDuplicate(_ key: String, line: Int) {
@@ -281,7 +306,11 @@ final class ManifestStreamReader {
             let keyLine = reader.line
             let key = try readKey(keyEvent)
             let valueEvent = try reader.next()
-            if skips(context, key) {
+            if let applied = appliedAPIVersion(context, key: key, value: valueEvent) {
+                entries.set(key, applied)
+                continue
+            }
+            if skips(context, key), !(context == .objectRoot && key == "status" && keepsStatus(entries)) {
                 try reader.skipNode(valueEvent)
                 continue
             }

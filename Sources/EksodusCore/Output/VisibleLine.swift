@@ -2,7 +2,7 @@ extension String {
     /// This text on one line with nothing invisible: line breaks, tabs, other control and format characters
     /// (DEL, C1, bidi overrides, the BOM) and the Unicode line and paragraph separators become `\n`, `\r`, `\t` or `\u{…}`.
     /// For comments, error messages and aligned tables, where raw input must not start a new line.
-    var visibleLine: String {
+    public var visibleLine: String {
         var out = ""
         out.reserveCapacity(utf8.count)
         for scalar in unicodeScalars {

@@ -137,6 +137,7 @@ struct Checklist {
                 commands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
                     + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
                 rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
+            items += HelmReleaseItems.build(input, eksName: name, target: target)
         }
 
         // Phase 3: per cluster, wave by wave, workload by workload.

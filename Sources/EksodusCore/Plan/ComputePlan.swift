@@ -1,4 +1,5 @@
-/// Node groups, Fargate profiles, pod IP needs and autoscaling for one target EKS cluster, from the workloads' requests.
+/// Node groups, Fargate profiles, pod IP needs and autoscaling for one target EKS cluster, from the workloads' requests,
+/// their measured usage (`kubectl top pods`, PodMetrics) and the source nodes (`SourceNodes`) when the export has them.
 public struct ComputePlan: Sendable, Codable {
     public struct Taint: Sendable, Equatable, Codable {
         public var key: String
@@ -87,15 +88,18 @@ public struct ComputePlan: Sendable, Codable {
 
     struct Demand: Sendable { var cpu = 0, memory = 0, pods = 0 }
 
-    static func perPod(_ workload: Estate.Workload) -> Demand {
-        Demand(cpu: workload.appContainers.reduce(0) { $0 + ($1.cpuRequest ?? defaultCPU) },
-               memory: workload.appContainers.reduce(0) { $0 + ($1.memoryRequest ?? defaultMemory) }, pods: 1)
+    /// A pod's requests, or what one of its pods was measured using when that is more: requests that undersell a
+    /// workload would pack it onto too few nodes.
+    static func perPod(_ workload: Estate.Workload, measured: Estate.MeasuredUsage? = nil) -> Demand {
+        let cpu = workload.appContainers.reduce(0) { $0 + ($1.cpuRequest ?? defaultCPU) }
+        let memory = workload.appContainers.reduce(0) { $0 + ($1.memoryRequest ?? defaultMemory) }
+        return Demand(cpu: max(cpu, measured?.cpu ?? 0), memory: max(memory, measured?.memory ?? 0), pods: 1)
     }
 
-    static func demand(_ workloads: [Estate.Workload]) -> Demand {
+    static func demand(_ workloads: [Estate.Workload], measured: [Int64: Estate.MeasuredUsage] = [:]) -> Demand {
         var total = Demand()
         for workload in workloads {
-            let replicas = max(1, workload.replicas ?? 1), pod = perPod(workload)
+            let replicas = max(1, workload.replicas ?? 1), pod = perPod(workload, measured: measured[workload.id])
             total.cpu += pod.cpu * replicas
             total.memory += pod.memory * replicas
             total.pods += replicas
@@ -122,8 +126,13 @@ public struct ComputePlan: Sendable, Codable {
 
     static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
                       reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions()) -> ComputePlan {
+        let source = SourceNodes(estate)
+        let measured = estate.measuredUsage()
+        /// Every source worker is arm64: Graviton for every group (the images already run on Arm).
+        func family(_ x86: String) -> String { source.allArm64 ? SourceNodes.graviton(x86) : x86 }
+        let groupArchitecture = source.allArm64 ? "arm64" : "x86_64"
         let daemonSets = estate.workloads.filter { $0.kind == "DaemonSet" && !setApart.contains($0.id) }
-        var perNode = demand(daemonSets)
+        var perNode = demand(daemonSets, measured: measured)
         perNode.cpu += eksDaemonSets.cpu
         perNode.memory += eksDaemonSets.memory
         perNode.pods += eksDaemonSets.pods
@@ -156,14 +165,14 @@ public struct ComputePlan: Sendable, Codable {
         let spot = x86.filter { spotRefusal($0, stateful: profiles[$0.id]?.stateful ?? true, blocked: blocked.contains($0.id)) == nil }
         let spotIDs = Set(spot.map(\.id)), statefulIDs = Set(stateful.map(\.id))
         let general = x86.filter { !spotIDs.contains($0.id) && !statefulIDs.contains($0.id) }
-        let zoneCount = landingZone.zones.isEmpty ? assumedZones : landingZone.zones.count
+        let zoneCount = landingZone.zones.isEmpty ? source.plannedZoneCount ?? assumedZones : landingZone.zones.count
 
         /// The smallest instance size of `families` (the first is the group's own; the others, same size, diversify Spot)
         /// on which the DaemonSets take at most half a node, the largest pod fits, and the group stays within half the
         /// managed node group quota; else the largest that was tried, with the reason as a problem.
         func size(_ workloads: [Estate.Workload], families: [String], from smallest: String, minimum: Int, zones: Int = 1, role: String) -> Sizing {
-            let need = demand(workloads)
-            let largest = workloads.map(perPod).reduce(Demand()) { Demand(cpu: max($0.cpu, $1.cpu), memory: max($0.memory, $1.memory), pods: 1) }
+            let need = demand(workloads, measured: measured)
+            let largest = workloads.map { perPod($0, measured: measured[$0.id]) }.reduce(Demand()) { Demand(cpu: max($0.cpu, $1.cpu), memory: max($0.memory, $1.memory), pods: 1) }
             var fallback: Sizing?
             var largestTried = families[0] + "." + smallest
             var reason = "\(role) node group: no \(families[0]) instance type in data/instance-types.yaml"
@@ -203,33 +212,33 @@ public struct ComputePlan: Sendable, Codable {
         var groups: [NodeGroup] = []
         var problems: [String] = []
         func add(_ name: String, _ sizing: Sizing, spot: Bool = false, zones: [String] = [], labels: [String: String], taints: [Taint] = [],
-                 purpose: String, architecture: String = "x86_64") {
+                 purpose: String, architecture: String? = nil) {
             if let problem = sizing.problem, !problems.contains(problem) { problems.append(problem) }
             groups.append(NodeGroup(name: name, instanceTypes: sizing.instanceTypes, spot: spot, zones: zones, minSize: sizing.minSize,
                                     desired: sizing.desired, maxSize: sizing.maxSize, labels: labels, taints: taints, purpose: purpose,
-                                    maxPods: sizing.maxPods, architecture: architecture))
+                                    maxPods: sizing.maxPods, architecture: architecture ?? groupArchitecture))
         }
-        add("system", size([], families: ["m6i"], from: "large", minimum: 2, role: "system"), labels: ["role": "system"], taints: [systemTaint],
+        add("system", size([], families: [family("m6i")], from: "large", minimum: 2, role: "system"), labels: ["role": "system"], taints: [systemTaint],
             purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers)")
         if !general.isEmpty {
-            add("general", size(general, families: ["m6i"], from: "xlarge", minimum: 2, role: "general"), labels: ["role": "general"],
+            add("general", size(general, families: [family("m6i")], from: "xlarge", minimum: 2, role: "general"), labels: ["role": "general"],
                 purpose: "\(general.count) on-demand workloads (single replica, batch, slow to stop, or blocked)")
         }
         if !spot.isEmpty {
-            add("spot", size(spot, families: ["m6i", "m6a", "m5", "m7i"], from: "xlarge", minimum: 2, role: "spot"), spot: true,
+            add("spot", size(spot, families: source.allArm64 ? ["m7g"] : ["m6i", "m6a", "m5", "m7i"], from: "xlarge", minimum: 2, role: "spot"), spot: true,
                 labels: ["role": "spot-tolerant"], taints: [spotTaint],
                 purpose: "\(spot.count) replicated stateless workloads that tolerate \(spotTaint.text) (2-minute interruption notice)")
         }
         if !stateful.isEmpty {
-            let heavy = demand(stateful)
+            let heavy = demand(stateful, measured: measured)
             // More than 6 GiB requested per vCPU: memory-optimised instances.
-            let family = Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r6i" : "m6i"
+            let statefulFamily = family(Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r6i" : "m6i")
             let purpose = "\(stateful.count) stateful workloads on EBS"
             if landingZone.zones.isEmpty {
-                add("stateful", size(stateful, families: [family], from: "xlarge", minimum: 1, role: "stateful"), labels: ["role": "stateful"],
+                add("stateful", size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, role: "stateful"), labels: ["role": "stateful"],
                     purpose: purpose + " (one group over all zones: give --zones for one group per zone)")
             } else {
-                let sizing = size(stateful, families: [family], from: "xlarge", minimum: 1, zones: landingZone.zones.count, role: "stateful")
+                let sizing = size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, zones: landingZone.zones.count, role: "stateful")
                 for zone in landingZone.zones {
                     add("stateful-\(zone.suffix(1))", sizing, zones: [zone], labels: ["role": "stateful"],
                         purpose: purpose + ", one group per zone (balance-similar-node-groups)")
@@ -237,10 +246,27 @@ public struct ComputePlan: Sendable, Codable {
             }
         }
         if !arm.isEmpty {
-            let heavy = demand(arm)
-            let family = Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r7g" : "m7g"
-            add("arm64", size(arm, families: [family], from: "xlarge", minimum: 1, role: "arm64"), labels: ["role": "arm64"],
+            let heavy = demand(arm, measured: measured)
+            let armFamily = Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r7g" : "m7g"
+            add("arm64", size(arm, families: [armFamily], from: "xlarge", minimum: 1, role: "arm64"), labels: ["role": "arm64"],
                 purpose: "\(arm.count) workloads that select kubernetes.io/arch: arm64 (Graviton)", architecture: "arm64")
+        }
+
+        // What runs today bounds the autoscaler's ceiling from below: the worker groups can grow to the source workers'
+        // allocatable CPU, which the requests may undersell (unmeasured pods, requests never set).
+        func allocatable(_ group: NodeGroup, nodes: Int) -> (cpu: Int, memory: Int) {
+            guard let instance = reference.instanceType(group.instanceTypes[0]) else { return (0, 0) }
+            return (nodes * instance.vcpu * 800, Int(Double(nodes) * Double(instance.memoryGiB) * gib * 0.8))
+        }
+        var capacityNote: String?
+        let workerGroups = groups.indices.filter { groups[$0].name != "system" }
+        let plannedCPU = workerGroups.reduce(0) { $0 + allocatable(groups[$1], nodes: groups[$1].maxSize).cpu }
+        if source.allocatableCPU > plannedCPU, let largest = workerGroups.max(by: { groups[$0].desired < groups[$1].desired }),
+           let instance = reference.instanceType(groups[largest].instanceTypes[0]) {
+            let extra = Int((Double(source.allocatableCPU - plannedCPU) / Double(instance.vcpu * 800)).rounded(.up))
+            let raised = min(groups[largest].maxSize + extra, nodesPerGroup)
+            capacityNote = "Max size of the \(groups[largest].name) group raised from \(groups[largest].maxSize) to \(raised) so the groups can grow to the source workers' allocatable CPU."
+            groups[largest].maxSize = raised
         }
 
         var placements: [Placement] = []
@@ -288,7 +314,7 @@ public struct ComputePlan: Sendable, Codable {
         func names(_ list: [String]) -> String { list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more" }
         var notes = [
             "Pod IPs: up to \(addresses) addresses with every node group at its maximum size (\(reserved) for the nodes' warm and partly used /28 prefixes, ENI addresses and DaemonSet pods, \(ec2Pods + fargatePods * 2) for the pods twice over during rolling updates): a private /\(prefix) subnet per zone over \(zoneCount) zones"
-                + (landingZone.zones.isEmpty ? " (none given: sized for two)." : "."),
+                + (!landingZone.zones.isEmpty ? "." : source.plannedZoneCount == nil ? " (none given: sized for two)." : " (none given: as many as the source nodes' zones)."),
             "VPC CNI: prefix delegation on (ENABLE_PREFIX_DELEGATION, WARM_PREFIX_TARGET=1): \(Set(groups.map(\.maxPods)).sorted().map(String.init).joined(separator: "/")) pods per node instead of \(Array(Set(groups.compactMap { reference.instanceType($0.instanceTypes[0]).map { "\($0.type) \($0.maxPods)" } })).sorted().joined(separator: ", ")) with secondary IPs; without it the default WARM_ENI_TARGET=1 keeps a spare ENI of addresses on every node.",
             "Autoscaling: Cluster Autoscaler over these managed node groups (auto-discovery by the k8s.io/cluster-autoscaler tags"
                 + (landingZone.zones.isEmpty ? "" : ", --balance-similar-node-groups for the per-zone stateful groups")
@@ -297,6 +323,25 @@ public struct ComputePlan: Sendable, Codable {
                 + (spot.isEmpty ? "." : "; the spot group has \(spotTaint.text), and only these \(spot.count) workloads get the toleration \(spotTaint.toleration): \(names(spot.map(\.label))).")
                 + (daemonSets.isEmpty ? "" : " DaemonSets (\(names(daemonSets.map(\.label)))) need tolerations: [{operator: Exists}] to run on the tainted groups."),
         ]
+        let planned = workerGroups.reduce((cpu: 0, memory: 0)) { total, index in
+            let group = allocatable(groups[index], nodes: groups[index].maxSize)
+            return (total.cpu + group.cpu, total.memory + group.memory)
+        }
+        if let today = source.note(plannedCPU: planned.cpu, plannedMemory: planned.memory) { notes.append(today) }
+        if let capacityNote { notes.append(capacityNote) }
+        if !measured.isEmpty {
+            notes.append("Measured usage (kubectl top pods / PodMetrics) of \(measured.count) workload(s): each is sized by the larger of its requests and its busiest measured pod.")
+        }
+        let windows = estate.workerNodes.filter(\.isWindows)
+        if !windows.isEmpty {
+            notes.append("Windows: \(windows.count) source node(s) run Windows; the groups above are Linux: add a Windows managed node group for their workloads (see PLT005).")
+        }
+        if source.allArm64 {
+            notes.append("Graviton: every source worker node is arm64, so every group takes Graviton instances (m7g, r7g) with the arm64 EKS AMI.")
+        }
+        if landingZone.zones.isEmpty, let count = source.plannedZoneCount {
+            notes.append("Zones: the source nodes span \(source.zones.count) zone(s), so the subnets are sized for \(count); give --zones with \(count) zones of the target region, or eksctl picks its own (two or three).")
+        }
         notes.append("Install the AWS Load Balancer Controller and the Cluster Autoscaler (Helm) before wave 1; the eksctl config creates their IAM roles (well-known policies).")
         if !arm.isEmpty { notes.append("Graviton: \(names(arm.map(\.label))) select kubernetes.io/arch: arm64 and get the arm64 group; their images must have arm64 variants.") }
         if !keptOffFargate.isEmpty {

@@ -119,8 +119,9 @@ public struct ImageMigration: Sendable, Codable {
     public var table: Table {
         Table(columns: ["image", "source", "method", "ecr_repository", "target", "workloads", "clusters", "warnings"], rows: entries.map { entry in
             [.text(entry.image.original), .text(entry.sourceClass), .text(entry.method.rawValue), .text(entry.repository), .text(entry.targetReference),
-             .text(entry.workloads.joined(separator: " ")), .text(entry.clusters.joined(separator: " ")), .text(entry.warnings.joined(separator: "; "))]
-        })
+             .list(entry.workloads, shown: entry.workloads.joined(separator: " ")), .list(entry.clusters, shown: entry.clusters.joined(separator: " ")),
+             .text(entry.warnings.joined(separator: "; "))]
+        }, wideColumns: ["ecr_repository", "workloads"])
     }
 
     public enum CopyTool: String, CaseIterable, Sendable { case skopeo, crane }

@@ -18,6 +18,8 @@ public struct NetworkPlan: Sendable, Codable {
         /// No certificate ARN is known: the AWS Load Balancer Controller discovers the ACM certificate of `tlsHosts`, which
         /// must exist (issued) before the Ingress is applied.
         public var needsCertificate: Bool
+        /// For a Route: the Ingress rule it becomes (see RouteMapping.swift).
+        public var route: RouteRule? = nil
 
         public var object: String { "\(kind)/\(namespace)/\(name)" }
     }
@@ -57,6 +59,9 @@ public struct NetworkPlan: Sendable, Codable {
             let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
             for ingress in estate.ingresses {
                 entries.append(ingressEntry(ingress, cluster: estate.cluster.name, reference: reference, controller: controller))
+            }
+            for route in estate.resources(kind: "Route") where isRoute(route) {
+                entries.append(routeEntry(route, estate: estate))
             }
         }
         return NetworkPlan(entries: entries)

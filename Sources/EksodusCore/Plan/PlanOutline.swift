@@ -3,7 +3,9 @@ public enum PlanOutline {
     public static func text(_ plan: TransitionPlan) -> String {
         let request = plan.request
         var text = "Plan \(request.name) (#\(plan.planID)): EKS \(request.target) in \(request.region), account \(request.accountID)\n"
-        text += "Checklist: \(plan.items.count) items (\(plan.added) new, \(plan.kept) kept, \(plan.obsoleted) now obsolete); "
+        // A plan read back from the store was not just made: it has no new, kept or obsoleted items to count.
+        let changes = plan.added + plan.kept + plan.obsoleted > 0 ? " (\(plan.added) new, \(plan.kept) kept, \(plan.obsoleted) now obsolete)" : ""
+        text += "Checklist: \(plan.items.count) items\(changes); "
         text += PlanItem.Phase.allCases.map { phase in "\(phase.rawValue) \(plan.items.filter { $0.phase == phase }.count)" }.joined(separator: ", ") + "\n"
 
         text += "\nWaves, numbered per cluster (wave 0: the platform and its agents; clusters may run their waves side by side, lower environments first)\n"

@@ -281,6 +281,7 @@ public struct TransitionPlanner {
         }
         let existing = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]))
         let previous = Set(try String.fetchAll(db, sql: "SELECT key FROM plan_item WHERE plan_id = ?", arguments: [planID]))
+        let retired = previous.subtracting(existing)
         // Items the inventory proves start done, once: a later reopen by someone (an event) is never overridden.
         let untouched = Set(try String.fetchAll(db, sql: """
             SELECT key FROM plan_item i WHERE plan_id = ? AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM event e WHERE e.item_id = i.id)
@@ -312,6 +313,13 @@ public struct TransitionPlanner {
                 """, arguments: [planID, now, note, planID, item.key])
         }
         let current = Set(items.map(\.key))
+        // An obsolete item whose workload is back takes up its state again; the audit trail says so.
+        for key in retired.intersection(current).sorted() {
+            try db.execute(sql: """
+                INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
+                SELECT ?, id, ?, 'eksodus', 'revived', 'obsolete', state, 'its workload is in the inventory again', 0 FROM plan_item WHERE plan_id = ? AND key = ?
+                """, arguments: [planID, now, planID, key])
+        }
         try RenamedImageItems.carryOver(db, planID: planID, items: items, added: current.subtracting(previous), previousWaves: previousWaves, now: now)
         let markObsolete = try db.cachedStatement(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?")
         for key in previous.subtracting(current).sorted() {

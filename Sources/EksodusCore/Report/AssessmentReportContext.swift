@@ -68,6 +68,8 @@ struct AssessmentReportContext {
         summary["warnings"] = findings.filter { $0.severity == .warning }.count
         summary["infos"] = findings.filter { $0.severity == .info }.count
         context["summary"] = summary
+        context["severityDiagram"] = FindingsDiagrams.bySeverity(findings)
+        if let diagram = FindingsDiagrams.byCategory(findings) { context["categoryDiagram"] = diagram }
         context["readinessFormula"] = md(Assessor.readinessFormula)
         context["clusters"] = result.clusters.map { cluster -> [String: Any] in
             let kinds = self.kinds[cluster.cluster.id] ?? []

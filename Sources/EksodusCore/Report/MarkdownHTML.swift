@@ -1,7 +1,8 @@
 import Foundation
 
 /// Turns the Markdown the report templates produce (headings, paragraphs, lists and task lists, tables, fenced code)
-/// into HTML, with heading anchors and a table of contents. Mermaid blocks stay readable source: the page loads nothing.
+/// into HTML, with heading anchors and a table of contents. The diagrams' placeholder lines become their inline SVG; Mermaid
+/// blocks (a team template's) stay readable source: the page loads nothing.
 enum MarkdownHTML {
     struct Page {
         var title: String
@@ -9,7 +10,7 @@ enum MarkdownHTML {
         var toc: String
     }
 
-    static func convert(_ markdown: String) -> Page {
+    static func convert(_ markdown: String, diagrams: ReportDiagram.Placeholders? = nil) -> Page {
         var html: [String] = []
         var toc: [(level: Int, id: String, text: String)] = []
         var title = ""
@@ -35,9 +36,10 @@ enum MarkdownHTML {
                 table = []
                 return
             }
-            var out = "<table>\n<thead><tr>" + table[0].map { "<th>\(inline($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            // A wide table scrolls inside its own box, not the page.
+            var out = "<div class=\"table-scroll\"><table>\n<thead><tr>" + table[0].map { "<th>\(inline($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for row in table.dropFirst(2) { out += "<tr>" + row.map { "<td>\(inline($0))</td>" }.joined() + "</tr>\n" }
-            html.append(out + "</tbody>\n</table>")
+            html.append(out + "</tbody>\n</table></div>")
             table = []
         }
         func flushAll() {
@@ -70,6 +72,11 @@ enum MarkdownHTML {
                 continue
             }
             let trimmed = line.trimmingWhitespace()
+            if let svg = diagrams?.svg(for: trimmed) {
+                flushAll()
+                html.append("<figure class=\"diagram\">\n\(svg)\n</figure>")
+                continue
+            }
             if trimmed.isEmpty {
                 flushAll()
                 continue
@@ -156,18 +163,19 @@ enum MarkdownHTML {
         return out
     }
 
-    /// `code` (delimited by runs of any length), backslash escapes, **bold** and _emphasis_; everything HTML-escaped.
+    /// `code` (delimited by runs of any length), backslash escapes, **bold** and _emphasis_ or *emphasis*; everything HTML-escaped.
+    /// Code spans are set aside as placeholders while the line is styled, so emphasis may enclose them.
     static func inline(_ text: String) -> String {
-        var out = ""
-        var plainRun = ""
+        var marked = ""
+        var spans: [String] = []
         let characters = Array(text)
         var index = 0
         while index < characters.count {
             let character = characters[index]
             if character == "\\", index + 1 < characters.count, let scalar = characters[index + 1].unicodeScalars.first,
                characters[index + 1].unicodeScalars.count == 1, isASCIIPunctuation(scalar) {
-                // An escaped character is literal: kept out of the markup until the run is styled.
-                plainRun.unicodeScalars.append(Unicode.Scalar(escapedBase + scalar.value) ?? scalar)
+                // An escaped character is literal: kept out of the markup until the line is styled.
+                marked.unicodeScalars.append(Unicode.Scalar(escapedBase + scalar.value) ?? scalar)
                 index += 2
                 continue
             }
@@ -179,8 +187,8 @@ enum MarkdownHTML {
                     if content.count >= 2, content.hasPrefix(" "), content.hasSuffix(" "), content.contains(where: { $0 != " " }) {
                         content = String(content.dropFirst().dropLast())
                     }
-                    out += styled(plainRun) + "<code>" + escape(content) + "</code>"
-                    plainRun = ""
+                    spans.append("<code>" + escape(content) + "</code>")
+                    marked.unicodeScalars.append(Unicode.Scalar(codeBase + UInt32(spans.count - 1)) ?? " ")
                     index = close + run
                     continue
                 }
@@ -188,10 +196,16 @@ enum MarkdownHTML {
                 index += run
                 continue
             }
-            plainRun.append(character)
+            marked.append(character)
             index += 1
         }
-        return out + styled(plainRun)
+        let styledText = styled(marked)
+        guard !spans.isEmpty else { return styledText }
+        var out = ""
+        for scalar in styledText.unicodeScalars {
+            if scalar.value >= codeBase, scalar.value - codeBase < UInt32(spans.count) { out += spans[Int(scalar.value - codeBase)] } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
     }
 
     static func isASCIIPunctuation(_ scalar: Unicode.Scalar) -> Bool {
@@ -200,6 +214,8 @@ enum MarkdownHTML {
 
     /// Escaped ASCII punctuation is carried through styling as a private-use scalar at this offset.
     private static let escapedBase: UInt32 = 0x10_0000
+    /// The code spans of a line stand in its text as private-use scalars from this one (plane 15) while it is styled.
+    private static let codeBase: UInt32 = 0xF_0000
 
     private static func closingRun(_ characters: [Character], from start: Int, length: Int) -> Int? {
         var index = start
@@ -221,7 +237,9 @@ enum MarkdownHTML {
             out = out.replacingOccurrences(of: #"\[([A-Za-z0-9_-]+\.(?:csv|json))\]\(\1\)"#, with: "<a href=\"$1\">$1</a>", options: .regularExpression)
         }
         out = replacePairs(out, marker: "**", open: "<strong>", close: "</strong>")
-        if out.hasPrefix("_") && out.hasSuffix("_") && out.count > 2 { out = "<em>" + out.dropFirst().dropLast() + "</em>" }
+        // Emphasis opens after a non-word character and closes before one, so `REDIS_ADDR` and `a_b_c` stay as they are.
+        out = out.replacingOccurrences(of: #"(?<![\p{L}\p{N}_])_(?![\s_])(.+?)(?<![\s_])_(?![\p{L}\p{N}_])"#, with: "<em>$1</em>", options: .regularExpression)
+        out = out.replacingOccurrences(of: #"(?<![\p{L}\p{N}*])\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)"#, with: "<em>$1</em>", options: .regularExpression)
         return unescapeLiterals(out)
     }
 

@@ -15,6 +15,9 @@ struct ReportContext {
     let generatedAt: String
     /// The runbook of the report's clusters, laid out once for the plan and cutover reports and `runbook.csv`.
     let runbookSections: [RunbookSections.Section]
+    let now: Date
+    /// The cluster the report is narrowed to, if any.
+    let cluster: String?
 
     init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, cluster: String?, now: Date) throws {
         self.database = database
@@ -35,6 +38,8 @@ struct ReportContext {
         generatedAt = Timestamp.string(now)
         let names = clusterNames
         runbookSections = RunbookSections.sections(plan.items.filter { item in item.clusterID.map { names[$0] != nil } ?? true }, clusterNames: names)
+        self.now = now
+        self.cluster = cluster
     }
 
     /// Values from the inventory and flags reach the templates escaped (`MarkdownText`); `…Code` and `…Block` keys are
@@ -83,10 +88,14 @@ struct ReportContext {
         var context = header
         if let calendar = versionCalendar(on: plan.assessment.date) { context["calendar"] = calendar }
         context["wavesMermaid"] = MermaidDiagram.waves(plan)
+        let diagrams = PlanDiagrams(plan)
+        context["wavesDiagram"] = diagrams.waves()
         context["waves"] = plan.waves.map { wave -> [String: Any] in
             var table = Table(columns: ["workload", "why this wave"])
             for workload in wave.workloads { table.rows.append([.text(workload.label), .text(workload.reason)]) }
-            return ["number": wave.number, "cluster": md(wave.cluster), "table": ReportDetail.table(table, detail: Self.wavesFile)]
+            var values: [String: Any] = ["number": wave.number, "cluster": md(wave.cluster), "table": ReportDetail.table(table, detail: Self.wavesFile)]
+            if let diagram = diagrams.wave(wave) { values["graphDiagram"] = diagram }
+            return values
         }
         context["wavesMermaidBlock"] = MarkdownText.fence(MermaidDiagram.waves(plan), language: "mermaid")
         context["cycles"] = plan.cycles.map { ["members": md($0.joined(separator: ", then "))] }
@@ -160,6 +169,9 @@ struct ReportContext {
         context["percent"] = status.overall.percent
         context["progressMermaid"] = MermaidDiagram.progress(status)
         context["progressMermaidBlock"] = MarkdownText.fence(MermaidDiagram.progress(status), language: "mermaid")
+        context["progressDiagram"] = CutoverDiagrams.progress(status)
+        if let diagram = CutoverDiagrams.waves(status) { context["waveProgressDiagram"] = diagram }
+        if let diagram = try? burndown() { context["burndownDiagram"] = diagram }
         context["phaseTable"] = MarkdownTable.render(CutoverStatus.table("phase", status.phases))
         context["waveTable"] = MarkdownTable.render(CutoverStatus.table("wave", status.waves))
         context["blockedTable"] = MarkdownTable.render(Table(columns: ["item", "title", "reason"], rows: status.blocked.map { item in
@@ -171,6 +183,16 @@ struct ReportContext {
         context["logTable"] = MarkdownTable.render(log)
         context["runbook"] = runbook(itemsByKey)
         return context
+    }
+
+    /// The report's items (all, or one cluster's) replayed through the audit log.
+    private func burndown() throws -> ReportDiagram {
+        let items = Set(tracked.filter { item in cluster == nil || item.cluster == cluster }.map(\.key))
+        let (changes, createdAt) = try database.writer.read { db in
+            (try AuditLog.changes(db, planID: plan.planID),
+             try String.fetchOne(db, sql: "SELECT created_at FROM plan WHERE id = ?", arguments: [plan.planID]) ?? generatedAt)
+        }
+        return CutoverDiagrams.burndown(items: items, changes: changes, createdAt: createdAt, now: now)
     }
 
     // MARK: Images

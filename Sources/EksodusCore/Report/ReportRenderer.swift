@@ -31,6 +31,28 @@ public struct ReportRenderer {
         public var description: String { message }
     }
 
+    /// The bundled templates, by file name (`plan.md.mustache`), for `eksodus templates export`.
+    public static var bundledTemplates: [(file: String, text: String)] {
+        EmbeddedResources.files.filter { $0.key.hasPrefix("Templates/") && $0.key.hasSuffix(".mustache") }
+            .map { (String($0.key.dropFirst("Templates/".count)), $0.value) }.sorted { $0.file < $1.file }
+    }
+
+    /// Writes the bundled templates and their README (the variables each receives) into `folder`; refuses to overwrite a team's copies.
+    public static func exportTemplates(to folder: URL, overwrite: Bool = false) throws -> [String] {
+        var files = bundledTemplates
+        if let readme = EmbeddedResources.files["Templates/README.md"] { files.append(("README.md", readme)) }
+        let existing = files.map { folder.appendingPathComponent($0.file) }.filter { FileManager.default.fileExists(atPath: $0.path) }
+        if !overwrite, let first = existing.first {
+            throw ReportError(message: "\(first.path.visibleLine) exists: give --force to overwrite the templates in \(folder.path.visibleLine)")
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try files.map { file in
+            let url = folder.appendingPathComponent(file.file)
+            try Data(file.text.utf8).write(to: url, options: .atomic)
+            return url.path
+        }
+    }
+
     /// The template text for `name` (e.g. `plan.md`) and where it comes from: the team's copy if it has one, else the bundled one.
     private func templateSource(_ name: String) throws -> (text: String, path: String) {
         if let templates {
@@ -78,7 +100,14 @@ public struct ReportRenderer {
     /// The reports and the CSV files beside them that hold every row the reports summarise. They read what `assess` and `plan`
     /// stored: the assessment report needs no plan; the others need one.
     func build(_ kind: Kind, format: Format, details: Bool) throws -> (reports: [(file: String, text: String)], details: [(file: String, text: String)]) {
-        // Templates first: a team's broken template is reported before any work on the inventory.
+        // Templates first: a team's missing folder or broken template is reported before any work on the inventory.
+        if let templates {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ReportError(message: "--templates \(templates.visibleLine): no such folder (eksodus templates export DIR writes the bundled ones to start from)")
+            }
+        }
+        try ClusterScope.require(cluster, in: database)
         let page = try compiledTemplate("page.html")
         let markdownTemplates = try kind.reports.map { (report: $0, template: try compiledTemplate("\($0.rawValue).md")) }
         let reference = try ReferenceData.embedded()
@@ -114,9 +143,11 @@ public struct ReportRenderer {
                 values = context.images
                 if details, kind != .all { extra += context.imageDetails }
             }
-            let markdown = template.render(values)
+            var placeholders: ReportDiagram.Placeholders? = format == .html ? ReportDiagram.Placeholders() : nil
+            let resolved = ReportDiagram.resolve(values, placeholders: &placeholders) ?? values
+            let markdown = template.render(resolved)
             guard format == .html else { return ("\(report.rawValue).md", markdown) }
-            let converted = MarkdownHTML.convert(markdown)
+            let converted = MarkdownHTML.convert(markdown, diagrams: placeholders)
             return ("\(report.rawValue).html", page.render(["title": converted.title, "toc": converted.toc, "body": converted.body]))
         }
         return (reports, extra)
@@ -125,8 +156,9 @@ public struct ReportRenderer {
     /// Writes the reports into `folder`; returns the paths written.
     @discardableResult
     public func write(_ kind: Kind, format: Format, to folder: URL) throws -> [String] {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Built first: a report that cannot be made leaves no folder and no empty file behind.
         let built = try build(kind, format: format, details: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return try (built.reports + built.details).map { report in
             let url = folder.appendingPathComponent(report.file)
             try Data(report.text.utf8).write(to: url, options: .atomic)

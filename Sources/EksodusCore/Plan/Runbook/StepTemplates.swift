@@ -82,7 +82,7 @@ struct WorkloadSteps {
         let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
-            commands.append("# a DeploymentConfig: convert lists it as a TODO; write it as an apps/v1 Deployment (its triggers and strategy by hand) at this path")
+            commands.append("# a DeploymentConfig: convert writes it as an apps/v1 Deployment; its hooks and image triggers are TODOs in the wave's CHANGES.md")
         }
         commands.append("test -f \(ShellQuote.word(path)) || eksodus convert --cluster \(ShellQuote.word(context.clusterName)) --wave \(context.wave) --out converted")
         commands.append("kubectl --context \"$EKS_CONTEXT\" apply -f \(ShellQuote.word(path))" + (suspended ? "  # suspended: spec.suspend is true in the converted file" : ""))

@@ -1,0 +1,116 @@
+/// OpenShift `Template` objects (template.openshift.io/v1, or `v1` in OpenShift 3 exports) hold the objects `oc process`
+/// creates from them. The importer expands them with the parameters' defaults, as `oc process` would without `-p`:
+/// `${NAME}` inside a string becomes the parameter's value, and a scalar that is exactly `${{NAME}}` becomes the value
+/// as a plain scalar when it is a number or boolean (a string otherwise). Substitution is one pass over string values
+/// only: a value that itself holds `${…}` stays as written, and no value is ever evaluated or parsed as YAML. A parameter
+/// with `generate:` and no value gets a placeholder and a note (eksodus never runs the generator's expression); a required
+/// one without a value is left as `${NAME}`, with a note; an optional one without a value is empty, as in `oc process`.
+/// Each expanded object is marked with `annotation` (the template's namespace/name) and takes the template's
+/// namespace and `labels:` where it names none.
+enum TemplateExpansion {
+    static let annotation = "eksodus.io/from-template"
+    /// What substitution may add to one template: a long value referenced many times would otherwise turn a small file
+    /// into gigabytes (as YAML aliases would, see `AliasBudget`).
+    static let maxAddedBytes = 32 << 20
+
+    struct Expansion {
+        var objects: [ManifestNode] = []
+        var notes: [String] = []
+    }
+
+    static func isTemplate(_ node: ManifestNode) -> Bool {
+        guard node["kind"]?.string == "Template", let apiVersion = node["apiVersion"]?.string else { return false }
+        return apiVersion == "v1" || KubernetesKinds.group(ofAPIVersion: apiVersion) == "template.openshift.io"
+    }
+
+    static func placeholder(for parameter: String) -> String {
+        "generated-" + parameter.lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+
+    static func expand(_ template: ManifestNode, defaultNamespace: String) -> Expansion {
+        var expansion = Expansion()
+        let name = template["metadata", "name"]?.string ?? ""
+        let namespace = template["metadata", "namespace"]?.string ?? defaultNamespace
+        var values: [String: String] = [:]
+        for parameter in template["parameters"]?.items ?? [] {
+            guard let key = parameter["name"]?.string, !key.isEmpty else { continue }
+            if let value = parameter["value"]?.string, !(parameter["value"]?.isNull ?? true) {
+                values[key] = value
+            } else if parameter["generate"]?.string != nil {
+                values[key] = placeholder(for: key)
+                expansion.notes.append("Template \(name.visibleLine) parameter \(key.visibleLine) is generated (generate: expression) and has no value: eksodus does not evaluate expressions, it used \(placeholder(for: key)); set the real value on EKS")
+            } else if parameter["required"]?.bool == true {
+                // `oc process` refuses a required parameter without a value: its references stay as written, for all to see.
+                expansion.notes.append("Template \(name.visibleLine) parameter \(key.visibleLine) is required and has no default: its references are left as ${\(key.visibleLine)}")
+            } else {
+                values[key] = ""
+            }
+        }
+        let labels = template["labels"]?.entries ?? []
+        var budget = maxAddedBytes
+        for object in template["objects"]?.items ?? [] where object.isMapping {
+            var metadata = object["metadata"] ?? .mapping([])
+            if metadata["namespace"] == nil { metadata = metadata.replacing("namespace", with: .scalar(namespace, plain: false)) }
+            var objectLabels = metadata["labels"]?.entries ?? []
+            for label in labels where !objectLabels.contains(where: { $0.key == label.key }) { objectLabels.append(label) }
+            if !objectLabels.isEmpty { metadata = metadata.replacing("labels", with: .mapping(objectLabels)) }
+            let marks = (metadata["annotations"]?.entries ?? []).filter { $0.key != annotation }
+                + [(annotation, ManifestNode.scalar("\(namespace)/\(name)", plain: false))]
+            metadata = metadata.replacing("annotations", with: .mapping(marks))
+            let expanded = substituted(object, values, budget: &budget).replacing("metadata", with: substituted(metadata, values, budget: &budget))
+            guard budget >= 0 else {
+                expansion.notes.append("Template \(name.visibleLine): expanding its parameters would add more than \(maxAddedBytes >> 20) MiB; its objects from number \(expansion.objects.count + 1) on are not imported")
+                break
+            }
+            expansion.objects.append(expanded)
+        }
+        return expansion
+    }
+
+    private static func substituted(_ node: ManifestNode, _ values: [String: String], budget: inout Int) -> ManifestNode {
+        guard budget >= 0 else { return node }
+        switch node {
+        case .scalar(let text, _):
+            guard text.contains("${") else { return node }
+            if text.hasPrefix("${{"), text.hasSuffix("}}"), let value = values[String(text.dropFirst(3).dropLast(2))] {
+                budget -= value.utf8.count
+                return .scalar(value, plain: isPlainLiteral(value))
+            }
+            let replaced = replacingReferences(in: text, values)
+            budget -= max(0, replaced.utf8.count - text.utf8.count)
+            return .scalar(replaced, plain: false)
+        case .sequence(let items):
+            return .sequence(items.map { substituted($0, values, budget: &budget) })
+        case .mapping(let entries):
+            return .mapping(entries.map { ($0.key, substituted($0.value, values, budget: &budget)) })
+        }
+    }
+
+    /// `${NAME}` → the value, left to right, never looking into what was put in.
+    static func replacingReferences(in text: String, _ values: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            let afterOpen = rest[start.upperBound...]
+            if afterOpen.hasPrefix("{"), let close = afterOpen.range(of: "}}"), let value = values[String(afterOpen[afterOpen.index(after: afterOpen.startIndex)..<close.lowerBound])] {
+                out += value  // `${{NAME}}` inside a longer string is text like `${NAME}`
+                rest = afterOpen[close.upperBound...]
+            } else if let close = afterOpen.firstIndex(of: "}"), let value = values[String(afterOpen[..<close])] {
+                out += value
+                rest = afterOpen[afterOpen.index(after: close)...]
+            } else {
+                out += "${"
+                rest = afterOpen
+            }
+        }
+        return out + rest
+    }
+
+    /// Numbers and booleans keep their type through `${{NAME}}`; anything else is a string.
+    private static func isPlainLiteral(_ value: String) -> Bool {
+        if ["true", "false"].contains(value) { return true }
+        guard let first = value.first, first == "-" || first.isNumber else { return false }
+        return Int(value) != nil || (Double(value) != nil && !value.lowercased().contains("n") && !value.lowercased().contains("i"))
+    }
+}
