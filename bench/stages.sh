@@ -39,15 +39,17 @@ db=$out/stages.db
 reports=$out/stages-reports
 rm -rf "$db" "$db-wal" "$db-shm" "$reports"
 
-# stage NAME COMMAND...: wall seconds and peak RSS (KiB) of one run, added to the stage's totals.
-declare -A wall rss
+# stage NAME COMMAND...: wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one run, added to the stage's
+# totals. CPU time is printed beside wall time: on a shared machine it is the steadier of the two.
+declare -A wall rss cpu
 stage() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$out/stage-$name.time" "$@" >"$out/stage-$name.out" 2>"$out/stage-$name.err" \
+  /usr/bin/time -f "%e %M %U %S" -o "$out/stage-$name.time" "$@" >"$out/stage-$name.out" 2>"$out/stage-$name.err" \
     || { echo "$name failed:" >&2; tail -5 "$out/stage-$name.err" >&2; exit 1; }
-  local w m
-  read -r w m <"$out/stage-$name.time"
+  local w m u s
+  read -r w m u s <"$out/stage-$name.time"
   wall[$name]=$(awk "BEGIN{print ${wall[$name]:-0} + $w}")
+  cpu[$name]=$(awk "BEGIN{print ${cpu[$name]:-0} + $u + $s}")
   [ "$m" -gt "${rss[$name]:-0}" ] && rss[$name]=$m
   return 0
 }
@@ -61,21 +63,25 @@ stage plan "$eksodus" plan --target-version "$target" --region eu-west-1 --accou
 stage report "$eksodus" report all --out "$reports" --db "$db"
 
 python3 - "$estate/expected.json" "$reports" \
-  "${wall[floor]}" "${rss[floor]}" "${wall[import]}" "${rss[import]}" "${wall[assess]}" "${rss[assess]}" \
-  "${wall[plan]}" "${rss[plan]}" "${wall[report]}" "${rss[report]}" <<'PY'
+  "${wall[floor]}" "${rss[floor]}" "${cpu[floor]}" "${wall[import]}" "${rss[import]}" "${cpu[import]}" \
+  "${wall[assess]}" "${rss[assess]}" "${cpu[assess]}" "${wall[plan]}" "${rss[plan]}" "${cpu[plan]}" \
+  "${wall[report]}" "${rss[report]}" "${cpu[report]}" <<'PY'
 import json, os, sys
 expected = json.load(open(sys.argv[1]))
 reports = sys.argv[2]
 values = sys.argv[3:]
-stages = {name: (float(values[2 * i]), int(values[2 * i + 1])) for i, name in enumerate(["floor", "import", "assess", "plan", "report"])}
-floor = stages["floor"][0]
+stages = {name: (float(values[3 * i]), int(values[3 * i + 1]), float(values[3 * i + 2]))
+          for i, name in enumerate(["floor", "import", "assess", "plan", "report"])}
+floor, floor_cpu = stages["floor"][0], stages["floor"][2]
 print(f"estate: {len(expected['files'])} files (one cluster each), {expected['bytes'] / 1e6:.0f} MB, {expected['objects']} objects, "
       f"{expected['workloads']} workloads; one run per stage, {os.cpu_count()} cores")
-print(f"{'':8} {'seconds':>8} {'x floor':>8} {'peak RSS':>10}")
-for name, (seconds, kb) in stages.items():
-    print(f"{name:8} {seconds:8.2f} {seconds / floor:8.2f} {kb / 1024:8.0f} MB")
+print(f"{'':8} {'seconds':>8} {'x floor':>8} {'peak RSS':>10} {'CPU s':>8} {'x floor':>8}")
+for name, (seconds, kb, cpu) in stages.items():
+    print(f"{name:8} {seconds:8.2f} {seconds / floor:8.2f} {kb / 1024:7.0f} MB {cpu:8.2f} {cpu / floor_cpu:8.2f}")
 after = sum(stages[name][0] for name in ["assess", "plan", "report"])
-print(f"assess + plan + report: {after:.2f} s = {after / floor:.2f}x the libyaml floor (target: within 2x)")
+after_cpu = sum(stages[name][2] for name in ["assess", "plan", "report"])
+print(f"assess + plan + report: {after:.2f} s = {after / floor:.2f}x the libyaml floor (target: within 2x); "
+      f"CPU {after_cpu:.2f} s = {after_cpu / floor_cpu:.2f}x the floor's CPU; load average {os.getloadavg()[0]:.1f}")
 print("reports:")
 for name in sorted(os.listdir(reports)):
     size = os.path.getsize(os.path.join(reports, name))

@@ -180,7 +180,7 @@ final class ConvertTests: XCTestCase {
             let parts = placement.workload.split(separator: "/").map(String.init)
             guard parts.count == 3 else { continue }
             var unused: Set<String> = []
-            let name = ConvertedManifests.uniqueFileName(for: placement.workload, used: &unused)
+            let name = ConvertedLayout.uniqueFileName(for: placement.workload, used: &unused)
             let files = (FileManager.default.enumerator(atPath: root.appendingPathComponent(cluster).path)?.allObjects as? [String] ?? [])
                 .filter { $0.hasSuffix("/" + name) }
             guard let file = files.first else { continue }

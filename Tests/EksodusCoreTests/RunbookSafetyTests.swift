@@ -374,7 +374,7 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertTrue(try item("plan:cluster:prod", in: plan).prerequisites.contains(identity.key), "the policies exist before eksctl attaches them")
         XCTAssertTrue(plan.identity.table.rows.contains { $0.contains(.text(backup.serviceAccount + " (new: the workload ran as default)")) })
         // The converted CronJob runs as its own ServiceAccount, written beside it.
-        let path = folder.appendingPathComponent("converted/" + ConvertedManifests.workloadPath(cluster: "prod", wave: try XCTUnwrap(backup.waveIn(plan)), label: backup.workload))
+        let path = folder.appendingPathComponent("converted/" + ConvertedLayout.workloadPath(cluster: "prod", wave: try XCTUnwrap(backup.waveIn(plan)), label: backup.workload))
         let objects = try parseObjects(try String(contentsOf: path, encoding: .utf8))
         let cron = try XCTUnwrap(objects.first { $0["kind"]?.string == "CronJob" })
         XCTAssertEqual(cron["spec", "jobTemplate", "spec", "template", "spec", "serviceAccountName"]?.string, backup.serviceAccount)

@@ -111,13 +111,13 @@ public enum AssessmentStore {
 
     /// Marks what the run set apart and how many findings it silenced, beside the rows `Assessor` stores.
     static func recordSetApart(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, reference: ReferenceData, db: Database) throws {
+        let markSetApart = try db.cachedStatement(sql: "UPDATE workload_assessment SET set_apart = 1, component = ? WHERE assessment_id = ? AND workload_id = ?")
         for result in results {
             try db.execute(sql: "UPDATE cluster_assessment SET ignored = ? WHERE assessment_id = ? AND cluster_id = ?",
                            arguments: [result.ignored, assessmentID, result.cluster.id])
             for workload in result.workloads where result.systemWorkloads.contains(workload.id) {
                 let component = reference.component(of: workload).flatMap { $0.role == .replaced ? $0.name : nil }
-                try db.execute(sql: "UPDATE workload_assessment SET set_apart = 1, component = ? WHERE assessment_id = ? AND workload_id = ?",
-                               arguments: [component, assessmentID, workload.id])
+                try markSetApart.execute(arguments: [component, assessmentID, workload.id])
             }
         }
     }

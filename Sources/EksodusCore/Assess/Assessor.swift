@@ -142,25 +142,31 @@ public struct Assessor {
         + "Blockers decide the band: a cluster with blockers (0–49) never scores above one without (50–100)."
 
     static func store(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {
-        // Statements compiled once: a large estate has tens of thousands of findings.
-        let insertFinding = try db.cachedStatement(sql: """
+        // Statements compiled once and bound through SQLite's C API: a large estate has tens of thousands of findings.
+        let insertFinding = try FastStatement(db, """
                     INSERT INTO finding (assessment_id, check_id, severity, category, cluster_id, namespace, kind, name, resource_id, workload_id,
                       field, message, system, source_file, source_line)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-        let insertProfile = try db.cachedStatement(sql: """
+        let insertProfile = try FastStatement(db, """
                     INSERT INTO workload_assessment (assessment_id, workload_id, stateful, stateful_reason, fargate_eligible, fargate_reasons,
                       fargate_size, complexity_score, complexity)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
         for result in results {
             for f in result.findings {
-                try insertFinding.execute(arguments: [assessmentID, f.checkID, f.severity.rawValue, f.category.rawValue, f.clusterID, f.namespace, f.kind, f.name,
-                                     f.resourceID, f.workloadID, f.field, f.message, f.system, f.sourceFile, f.sourceLine])
+                let s = insertFinding
+                s.bind(1, assessmentID); s.bind(2, f.checkID); s.bind(3, f.severity.rawValue); s.bind(4, f.category.rawValue); s.bind(5, f.clusterID)
+                s.bind(6, f.namespace); s.bind(7, f.kind); s.bind(8, f.name); s.bind(9, f.resourceID); s.bind(10, f.workloadID); s.bind(11, f.field)
+                s.bind(12, f.message); s.bind(13, f.system); s.bind(14, f.sourceFile); s.bind(15, f.sourceLine)
+                try s.run()
             }
             for profile in result.profiles.values.sorted(by: { $0.workloadID < $1.workloadID }) {
-                try insertProfile.execute(arguments: [assessmentID, profile.workloadID, profile.stateful, profile.statefulReason, profile.fargateEligible,
-                                     JSONWriter.string(profile.fargateReasons), profile.fargateSize, profile.complexityScore, profile.complexity])
+                let s = insertProfile
+                s.bind(1, assessmentID); s.bind(2, profile.workloadID); s.bind(3, profile.stateful); s.bind(4, profile.statefulReason)
+                s.bind(5, profile.fargateEligible); s.bind(6, JSONWriter.string(profile.fargateReasons)); s.bind(7, profile.fargateSize)
+                s.bind(8, profile.complexityScore); s.bind(9, profile.complexity)
+                try s.run()
             }
             try db.execute(sql: """
                 INSERT INTO cluster_assessment (assessment_id, cluster_id, readiness_score, blockers, warnings, infos) VALUES (?, ?, ?, ?, ?, ?)

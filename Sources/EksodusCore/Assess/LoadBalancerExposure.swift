@@ -1,10 +1,7 @@
 /// Whether the source platform exposes a Service or Ingress to the internet or only inside its network, and from whom.
 /// The plan keeps that exposure on EKS; where the manifests do not say, it is unknown and becomes a decision, never a guess.
 public struct LoadBalancerExposure: Sendable, Equatable, Codable {
-    public enum Scheme: String, Sendable, Codable {
-        case `internal`
-        case internetFacing = "internet-facing"
-    }
+    public typealias Scheme = LoadBalancerScheme
 
     /// What the source says; nil when nothing in the manifests does.
     public var source: Scheme?

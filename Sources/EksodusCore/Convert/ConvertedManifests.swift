@@ -60,15 +60,15 @@ public struct ConvertedManifests {
                     notes[0, default: ([], [])].changes.append("Source StorageClasses not carried over (claims now name the plan's classes): \(replaced.map(MarkdownText.escape).joined(separator: ", "))")
                 }
             }
-            let clusterFolder = root.appendingPathComponent(Self.folderName(estate.cluster.name), isDirectory: true)
+            let clusterFolder = root.appendingPathComponent(ConvertedLayout.folderName(estate.cluster.name), isDirectory: true)
             for wave in Set(byWave.keys).union(notes.keys).sorted() {
                 let folder = clusterFolder.appendingPathComponent("wave-\(wave)", isDirectory: true)
                 // support/: what the wave's workloads use (configuration, claims, Services, RBAC), applied first; workloads/: one
                 // file per workload, each applied by its runbook step. The wave's kustomization takes both.
                 var files: [String] = []
                 var parts: [String] = []
-                for part in [Self.supportFolder, Self.workloadsFolder] {
-                    let members = (byWave[wave] ?? []).filter { (part == Self.workloadsFolder) == Self.isWorkload($0.object) }
+                for part in [ConvertedLayout.supportFolder, ConvertedLayout.workloadsFolder] {
+                    let members = (byWave[wave] ?? []).filter { (part == ConvertedLayout.workloadsFolder) == Self.isWorkload($0.object) }
                         .sorted(by: { Self.order($0.object) < Self.order($1.object) })
                     guard !members.isEmpty else { continue }
                     let partFolder = folder.appendingPathComponent(part, isDirectory: true)
@@ -76,7 +76,7 @@ public struct ConvertedManifests {
                     var used: Set<String> = []
                     var partFiles: [String] = []
                     for (object, nodes, comments) in members {
-                        let file = Self.uniqueFileName(for: object, used: &used)
+                        let file = ConvertedLayout.uniqueFileName(for: object, used: &used)
                         // The first document carries why each field changed (one line each: comments never carry raw line breaks).
                         let documents = try nodes.enumerated().map { index, node in try YAMLEmitter.emit(node.yamlValue, comments: index == 0 ? comments : []) }
                         try Data(("# Converted by eksodus for EKS \(plan.request.target) (see ../CHANGES.md)\n" + documents.joined(separator: "---\n")).utf8)
@@ -129,17 +129,8 @@ public struct ConvertedManifests {
         return text
     }
 
-    public static let supportFolder = "support", workloadsFolder = "workloads"
-
     static func isWorkload(_ object: String) -> Bool {
         ManifestConverter.workloadKinds.contains(String(object.prefix { $0 != "/" })) || object.hasPrefix("DeploymentConfig/")
-    }
-
-    /// Where `convert` writes a workload: `CLUSTER/wave-N/workloads/FILE` (names as `uniqueFileName` makes them; a name that
-    /// cleans up like another's gets a hash suffix, which this first-come path does not know).
-    public static func workloadPath(cluster: String, wave: Int, label: String) -> String {
-        var unused: Set<String> = []
-        return "\(folderName(cluster))/wave-\(wave)/\(workloadsFolder)/" + uniqueFileName(for: label, used: &unused)
     }
 
     static func writeKustomization(_ resources: [String], in folder: URL) throws {
@@ -152,27 +143,6 @@ public struct ConvertedManifests {
     static func variableName(_ key: String) -> String {
         var name = String(key.uppercased().unicodeScalars.map { ($0.properties.isASCIIHexDigit || ("A"..."Z").contains($0)) && $0.isASCII ? Character($0) : "_" })
         if name.first?.isNumber ?? true { name = "K_" + name }
-        return name
-    }
-
-    /// A folder name for a cluster: its name when that is safe, else a readable part and a hash (`a.b` and `a..b` differ).
-    static func folderName(_ cluster: String) -> String {
-        let safe = cluster.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
-        if safe && !cluster.hasPrefix(".") { return cluster }
-        let readable = String(cluster.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) }.map(Character.init).prefix(40))
-        return (readable.isEmpty ? "cluster" : readable) + "-" + ShortHash.hex(cluster)
-    }
-
-    /// `kind-namespace-name.yaml`, lowercase and filesystem-safe; a hash keeps names that clean up alike apart.
-    static func uniqueFileName(for object: String, used: inout Set<String>) -> String {
-        let cleaned = object.lowercased().unicodeScalars.map { $0.isASCII && CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
-        var base = String(String(cleaned).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-").prefix(80))
-        if base.isEmpty { base = "object" }
-        var name = base + ".yaml"
-        if !used.insert(name.lowercased()).inserted {
-            name = base + "-" + ShortHash.hex(object) + ".yaml"
-            used.insert(name.lowercased())
-        }
         return name
     }
 

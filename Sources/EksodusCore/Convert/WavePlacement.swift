@@ -75,7 +75,7 @@ struct WavePlacement {
         }
     }
 
-    static let builtInNamespaces: Set<String> = ["kube-system", "kube-public", "kube-node-lease"]
+    static let builtInNamespaces = KubernetesKinds.builtInNamespaces
 
     func wave(of resource: Estate.Resource) -> Int? {
         let key = "\(resource.kind)/\(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)"

@@ -2,6 +2,23 @@ import GRDB
 
 /// The append-only record of every state change: who, when, from → to, the note, and whether it was forced.
 public enum AuditLog {
+    /// One event as the log lists it, by column name.
+    struct Entry: Decodable, FetchableRecord {
+        var id: Int64
+        var at: String
+        var actor: String
+        var key: String
+        var action: String
+        var fromState: String
+        var toState: String
+        var forced: Bool
+        var note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, at, actor, key, action, fromState = "from_state", toState = "to_state", forced, note
+        }
+    }
+
     public static func table(_ database: AppDatabase, plan: String? = nil, since: String? = nil, item: String? = nil) throws -> Table {
         try database.writer.read { db in
             let planID = try CutoverTracker.planID(db, name: plan)
@@ -10,13 +27,13 @@ public enum AuditLog {
                 itemID = try CutoverTracker.find(item, db, planID: planID).id
             }
             var table = Table(columns: ["id", "at", "actor", "item", "action", "from", "to", "forced", "note"])
-            for row in try Row.fetchAll(db, sql: """
+            for entry in try Entry.fetchAll(db, sql: """
                 SELECT e.id, e.at, e.actor, i.key, e.action, e.from_state, e.to_state, e.forced, e.note
                 FROM event e JOIN plan_item i ON i.id = e.item_id
                 WHERE e.plan_id = ? AND (?2 IS NULL OR e.at >= ?2) AND (?3 IS NULL OR e.item_id = ?3) ORDER BY e.id
                 """, arguments: [planID, since, itemID]) {
-                table.rows.append([.integer(row[0]), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4]), .text(row[5]), .text(row[6]),
-                                   .bool(row[7]), (row[8] as String?).map { .text($0) } ?? .null])
+                table.rows.append([.integer(Int(entry.id)), .text(entry.at), .text(entry.actor), .text(entry.key), .text(entry.action), .text(entry.fromState),
+                                   .text(entry.toState), .bool(entry.forced), entry.note.map { .text($0) } ?? .null])
             }
             return table
         }

@@ -35,14 +35,16 @@ public struct CutoverStatus: Sendable {
         }
     }
 
-    public static func load(_ database: AppDatabase, plan: String? = nil, filter: Filter = Filter()) throws -> CutoverStatus {
+    /// `items`: the plan's items when the caller has read them already (a report reads them once for everything).
+    public static func load(_ database: AppDatabase, plan: String? = nil, filter: Filter = Filter(), items loaded: [CutoverTracker.Item]? = nil) throws -> CutoverStatus {
         try database.writer.read { db in
             let planID = try CutoverTracker.planID(db, name: plan)
             let name = try String.fetchOne(db, sql: "SELECT name FROM plan WHERE id = ?", arguments: [planID]) ?? "?"
-            let all = try CutoverTracker.items(db, planID: planID)
+            let all = try loaded ?? CutoverTracker.items(db, planID: planID)
             let states = Dictionary(all.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
-            let workloadLabels = Dictionary(try Row.fetchAll(db, sql: "SELECT id, kind || '/' || namespace || '/' || name FROM workload").map { row -> (Int64, String) in (row[0], row[1]) },
-                                            uniquingKeysWith: { first, _ in first })
+            let workloadLabels = Dictionary(try Row.fetchAll(db, sql: "SELECT id, kind || '/' || namespace || '/' || name AS label FROM workload").map { row -> (Int64, String) in
+                (row["id"], row["label"])
+            }, uniquingKeysWith: { first, _ in first })
             let items = all.filter { item in
                 (filter.wave == nil || item.wave == filter.wave) && (filter.cluster == nil || item.cluster == filter.cluster)
                     && (filter.phase == nil || item.phase == filter.phase)

@@ -11,7 +11,7 @@
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
 /// Labels and selectors are matched against each other, so only their values' text is scanned.
 enum ObjectRedaction {
-    static let lastAppliedConfiguration = "kubectl.kubernetes.io/last-applied-configuration"
+    static let lastAppliedConfiguration = AppliedAPIVersion.annotation
 
     private enum Context { case fields, freeForm, labels }
 

@@ -60,7 +60,8 @@ public enum JSONWriter {
     public static func writeString(_ text: String, to out: inout String) {
         out += "\""
         var needsEscape = false
-        // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029 and the BOM are escaped, as libyaml (which reads this JSON back) refuses or folds them raw.
+        // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029, the BOM and U+FFFE/U+FFFF are escaped, as libyaml (which reads
+        // this JSON back) refuses or folds them raw.
         for byte in text.utf8 where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
             needsEscape = true
             break
@@ -68,24 +69,54 @@ public enum JSONWriter {
         if !needsEscape {
             out += text
         } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
+            var text = text
+            text.withUTF8 { writeEscaped($0, to: &out) }
         }
         out += "\""
+    }
+
+    /// The escaping pass by UTF-8 byte: runs that need nothing are copied whole (commands and evidence are long and
+    /// mostly plain); a run ends only before an ASCII byte or a lead byte, so every run is whole scalars.
+    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout String) {
+        var runStart = 0
+        var index = 0
+        func flush(upTo end: Int) {
+            if end > runStart { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
+        }
+        func escape(_ value: UInt32, length: Int) {
+            flush(upTo: index)
+            switch value {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            default:
+                let hex = String(value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+            index += length
+            runStart = index
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            let second = index + 1 < bytes.count ? bytes[index + 1] : 0
+            let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+            if byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                escape(UInt32(byte), length: 1)
+            } else if byte == 0xC2 && (0x80...0x9F).contains(second) {
+                escape(UInt32(second), length: 2)  // C1 controls, U+0080–U+009F
+            } else if byte == 0xE2 && second == 0x80 && (third == 0xA8 || third == 0xA9) {
+                escape(third == 0xA8 ? 0x2028 : 0x2029, length: 3)
+            } else if byte == 0xEF && second == 0xBB && third == 0xBF {
+                escape(0xFEFF, length: 3)
+            } else if byte == 0xEF && second == 0xBF && (third == 0xBE || third == 0xBF) {
+                escape(third == 0xBE ? 0xFFFE : 0xFFFF, length: 3)  // non-characters libyaml refuses raw
+            } else {
+                index += 1
+            }
+        }
+        flush(upTo: bytes.count)
     }
 
     public static func string(_ map: [String: String]) -> String {

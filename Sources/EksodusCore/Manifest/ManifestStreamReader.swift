@@ -201,7 +201,7 @@ final class ManifestStreamReader {
         switch context {
         case .objectRoot: return key == "status"
         case .metadata: return key == "managedFields"
-        case .annotations: return key == ObjectRedaction.lastAppliedConfiguration
+        case .annotations: return key == AppliedAPIVersion.annotation
         case .nodeStatus: return !["nodeInfo", "capacity", "allocatable"].contains(key)
         case .other: return false
         }
@@ -215,7 +215,7 @@ final class ManifestStreamReader {
 
     /// The last-applied annotation reduced to its `apiVersion`, or nil when it names none (the annotation is then skipped).
     private func appliedAPIVersion(_ context: Context, key: String, value: YAMLEventReader.Event) -> ManifestNode? {
-        guard context == .annotations, key == ObjectRedaction.lastAppliedConfiguration, value == .scalar,
+        guard context == .annotations, key == AppliedAPIVersion.annotation, value == .scalar,
               let version = AppliedAPIVersion.read(reader.scalarText) else { return nil }
         return .mapping([("apiVersion", .scalar(version, plain: false))])
     }

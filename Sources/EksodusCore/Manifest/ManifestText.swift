@@ -13,9 +13,16 @@ public enum ManifestText {
         return result
     }
 
-    /// The value of a JSON text (a stored body or column); nil when it does not parse.
-    /// The text is wrapped in a one-key mapping so that arrays and scalars come back whole, not expanded as objects.
+    /// The value of a JSON text (a stored body or column); nil when it does not parse. The inventory's own compact JSON
+    /// takes `StoredJSONReader`; anything else is wrapped in a one-key mapping for the YAML reader, so that arrays and
+    /// scalars come back whole, not expanded as objects.
     public static func value(_ text: String) -> ManifestNode? {
+        if let node = StoredJSONReader.value(text) { return node }
+        return yamlValue(text)
+    }
+
+    /// `value` as the YAML reader alone reads it (what `StoredJSONReader` must agree with).
+    static func yamlValue(_ text: String) -> ManifestNode? {
         (try? objects("{\"value\": " + text + "}"))?.first?["value"]
     }
 }

@@ -151,19 +151,44 @@ public enum TableRenderer {
         }
     }
 
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row, written into one string (detail files hold millions of cells).
     public static func csv(_ table: Table) -> String {
-        func field(_ raw: String) -> String {
+        var out = ""
+        func field(_ raw: String) {
             // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
             // "CSV injection"); numbers such as -5 stay as they are.
-            let formula = raw.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+            let formula = raw.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
             let text = formula && Double(raw) == nil ? "'" + raw : raw
-            // By scalar: "\r\n" is one Character, equal to neither "\r" nor "\n".
-            guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n".
+            var quoted = false, quotes = false
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): quoted = true
+                case UInt8(ascii: "\""): quoted = true; quotes = true
+                default: break
+                }
+            }
+            guard quoted else { out += text; return }
+            out += "\""
+            if quotes {
+                // Every quote scalar doubles, even one a combining mark follows: a CSV reader sees the byte.
+                for scalar in text.unicodeScalars {
+                    if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
+                }
+            } else {
+                out += text
+            }
+            out += "\""
         }
-        var lines = [table.columns.map(field).joined(separator: ",")]
-        for row in table.rows { lines.append(row.map { field($0.csv) }.joined(separator: ",")) }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        func line(_ cells: [String]) {
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { out += "," }
+                field(cell)
+            }
+            out += "\r\n"
+        }
+        line(table.columns)
+        for row in table.rows { line(row.map(\.csv)) }
+        return out
     }
 }

@@ -138,9 +138,9 @@ struct Checklist {
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
             add(.plan(.platform, cluster: c.name), "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
                 after: platformAfter + [.plan(.secrets, cluster: c.name)], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
-                commands: namespaces.filter { !WavePlacement.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
+                commands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
                     + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
-                rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !WavePlacement.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
+                rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
             items += HelmReleaseItems.build(input, eksName: name, target: target)
         }
 
@@ -266,7 +266,7 @@ struct Checklist {
                     commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)", "eksodus report cutover --cluster \(q(c.name)) --out reports/"],
                     rollback: "No-go: nothing of this wave has started; record why in the note")
                 // What the wave's workloads use, from `eksodus convert`, before the first of them deploys.
-                let support = "converted/\(ConvertedManifests.folderName(c.name))/wave-\(wave)/\(ConvertedManifests.supportFolder)"
+                let support = "converted/\(ConvertedLayout.folderName(c.name))/wave-\(wave)/\(ConvertedLayout.supportFolder)"
                 add(.wave(.apply, cluster: c.name, wave),
                     "Apply what \(c.name) wave \(wave)'s workloads use on EKS: configuration, ExternalSecrets, claims, Services, RBAC (eksodus convert)",
                     cluster: c.id, wave: wave, after: [.wave(.gate, cluster: c.name, wave)], evidence: "the wave's support/ folder of eksodus convert",

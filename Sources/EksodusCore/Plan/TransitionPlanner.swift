@@ -286,8 +286,8 @@ public struct TransitionPlanner {
         let untouched = Set(try String.fetchAll(db, sql: """
             SELECT key FROM plan_item i WHERE plan_id = ? AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM event e WHERE e.item_id = i.id)
             """, arguments: [planID]))
-        for (position, item) in items.enumerated() {
-            try db.execute(sql: """
+        // One statement, compiled once and bound through SQLite's C API: a large estate has tens of thousands of items.
+        let upsertItem = try FastStatement(db, """
                 INSERT INTO plan_item (plan_id, key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, commands,
                                        rollback_commands, position, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -295,9 +295,14 @@ public struct TransitionPlanner {
                   cluster_id = excluded.cluster_id, wave = excluded.wave, workload_id = excluded.workload_id, prerequisites = excluded.prerequisites,
                   evidence = excluded.evidence, rollback = excluded.rollback, commands = excluded.commands, rollback_commands = excluded.rollback_commands,
                   position = excluded.position, obsolete = 0
-                """, arguments: [planID, item.keyText, item.phase.rawValue, item.step.rawValue, item.title, item.clusterID, item.wave, item.workloadID,
-                                 JSONWriter.string(item.prerequisites.map(\.description)), item.evidence, item.rollback, JSONWriter.string(item.commands),
-                                 JSONWriter.string(item.rollbackCommands), position, now])
+                """)
+        for (position, item) in items.enumerated() {
+            upsertItem.bind(1, planID); upsertItem.bind(2, item.keyText); upsertItem.bind(3, item.phase.rawValue); upsertItem.bind(4, item.step.rawValue)
+            upsertItem.bind(5, item.title); upsertItem.bind(6, item.clusterID); upsertItem.bind(7, item.wave); upsertItem.bind(8, item.workloadID)
+            upsertItem.bind(9, JSONWriter.string(item.prerequisites.map(\.description))); upsertItem.bind(10, item.evidence); upsertItem.bind(11, item.rollback)
+            upsertItem.bind(12, JSONWriter.string(item.commands)); upsertItem.bind(13, JSONWriter.string(item.rollbackCommands))
+            upsertItem.bind(14, position); upsertItem.bind(15, now)
+            try upsertItem.run()
             guard item.provenDone, !previous.contains(item.keyText) || untouched.contains(item.keyText) else { continue }
             let note = "proven by the inventory: \(item.evidence)"
             try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
@@ -316,8 +321,9 @@ public struct TransitionPlanner {
                 """, arguments: [planID, now, planID, key])
         }
         try RenamedImageItems.carryOver(db, planID: planID, items: items, added: current.subtracting(previous), previousWaves: previousWaves, now: now)
+        let markObsolete = try db.cachedStatement(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?")
         for key in previous.subtracting(current).sorted() {
-            try db.execute(sql: "UPDATE plan_item SET obsolete = 1 WHERE plan_id = ? AND key = ?", arguments: [planID, key])
+            try markObsolete.execute(arguments: [planID, key])
         }
         try PlanStore.saveSections(plan, planID: planID, db: db)
         plan.planID = planID

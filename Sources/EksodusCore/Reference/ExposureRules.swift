@@ -7,7 +7,7 @@ extension ReferenceData {
         public var publicValues: [String]
 
         /// internal, internet-facing, or nil when the value is neither.
-        func scheme(for value: String) -> LoadBalancerExposure.Scheme? {
+        func scheme(for value: String) -> LoadBalancerScheme? {
             let value = value.lowercased()
             if internalValues.contains(where: { $0.lowercased() == value }) { return .internal }
             if publicValues.contains(where: { $0.lowercased() == value }) { return .internetFacing }

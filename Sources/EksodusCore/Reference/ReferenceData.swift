@@ -232,7 +232,7 @@ public struct ReferenceData: Sendable {
             // 123456789012.dkr.ecr.eu-west-1.amazonaws.com: account and Region; acme.azurecr.io: the registry name.
             let qualifier = labels.count >= 4 && labels[1] == "dkr" && labels[2] == "ecr"
                 ? labels[0] + "-" + Self.regionCode(labels[3]) : labels.first ?? registry
-            upstream.prefix = String(ImageMigration.ecrRepositoryName(upstream.prefix + "-" + qualifier).prefix(30))
+            upstream.prefix = String(ECRRepositoryName.make(upstream.prefix + "-" + qualifier).prefix(30))
         }
         return upstream
     }

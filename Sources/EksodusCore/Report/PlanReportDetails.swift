@@ -20,7 +20,7 @@ extension ReportContext {
         })
         return [(Self.wavesFile, ReportDetail.csv(waves)), (Self.dependenciesFile, ReportDetail.csv(dependencies)),
                 (Self.storageFile, ReportDetail.csv(storage)), (Self.networkFile, ReportDetail.csv(plan.network.table)),
-                (Self.identityFile, ReportDetail.csv(plan.identity.table)), (Self.checklistFile, ReportDetail.csv(checklist))] + imageDetails
+                (Self.identityFile, ReportDetail.csv(plan.identity.table)), (Self.checklistFile, ReportDetail.csv(checklist))] + runbookDetails + imageDetails
     }
 
     var imageDetails: [(file: String, text: String)] {

@@ -13,6 +13,8 @@ struct ReportContext {
     /// The report's clusters (all, or the one asked for), by id.
     let clusterNames: [Int64: String]
     let generatedAt: String
+    /// The runbook of the report's clusters, laid out once for the plan and cutover reports and `runbook.csv`.
+    let runbookSections: [RunbookSections.Section]
     let now: Date
     /// The cluster the report is narrowed to, if any.
     let cluster: String?
@@ -27,13 +29,15 @@ struct ReportContext {
             plan.compute = plan.compute.filter { $0.cluster == cluster }
         }
         self.plan = plan
-        status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster))
         tracked = try database.writer.read { db in try CutoverTracker.items(db, planID: stored.planID) }
+        status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster), items: tracked)
         clusterNames = try database.writer.read { db in
             Dictionary(try Row.fetchAll(db, sql: "SELECT id, name FROM cluster WHERE ?1 IS NULL OR name = ?1", arguments: [cluster])
                 .map { ($0["id"] as Int64, $0["name"] as String) }, uniquingKeysWith: { first, _ in first })
         }
         generatedAt = Timestamp.string(now)
+        let names = clusterNames
+        runbookSections = RunbookSections.sections(plan.items.filter { item in item.clusterID.map { names[$0] != nil } ?? true }, clusterNames: names)
         self.now = now
         self.cluster = cluster
     }
@@ -137,17 +141,21 @@ struct ReportContext {
         }
         context["runbook"] = runbook(states)
         context["detailLinks"] = [Self.wavesFile, Self.dependenciesFile, Self.imagesFile, Self.storageFile, Self.networkFile, Self.identityFile,
-                                  Self.checklistFile].map(ReportDetail.link).joined(separator: " · ")
+                                  Self.checklistFile, Self.runbookFile].map(ReportDetail.link).joined(separator: " · ")
         return context
     }
 
     static let wavesFile = "waves.csv", dependenciesFile = "dependencies.csv", imagesFile = "images.csv", storageFile = "storage.csv",
-               networkFile = "network.csv", identityFile = "identity.csv", checklistFile = "checklist.csv"
+               networkFile = "network.csv", identityFile = "identity.csv", checklistFile = "checklist.csv", runbookFile = "runbook.csv"
 
     /// The plan's items (of the report's clusters) as runbook sections, with their tracked states.
     private func runbook(_ states: [String: ItemState]) -> [[String: Any]] {
-        let items = plan.items.filter { item in item.clusterID.map { clusterNames[$0] != nil } ?? true }
-        return RunbookSections.build(items, states: states, clusterNames: clusterNames)
+        RunbookSections.build(runbookSections, states: states, file: Self.runbookFile)
+    }
+
+    /// Every runbook step, with its commands, as the file the reports' runbook sections link to.
+    var runbookDetails: [(file: String, text: String)] {
+        [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(runbookSections, states: itemsByKey)))]
     }
 
     private var itemsByKey: [String: ItemState] {

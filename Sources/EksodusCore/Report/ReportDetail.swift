@@ -5,6 +5,12 @@ enum ReportDetail {
     static let rowLimit = 50
     /// Checklist items a report lists per phase before it points to `checklist.csv`.
     static let itemLimit = 200
+    /// Plans up to this many items have their whole runbook in the reports; larger ones are cut as below.
+    static let fullRunbookItems = 1000
+    /// Runbook steps a report shows per section (a cluster's wave) before it points to `runbook.csv`.
+    static let stepLimit = 25
+    /// Commands and prerequisites a runbook step shows, and the characters of its evidence, before pointing to `runbook.csv`.
+    static let listLimit = 10, textLimit = 400
 
     /// The Markdown table of `table`, cut to `limit` rows with a link to `file` when it is longer.
     static func table(_ table: Table, detail file: String, limit: Int = rowLimit) -> String {

@@ -137,6 +137,7 @@ public struct ReportRenderer {
             case .cutover:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
                 values = context.cutover
+                if details, !kind.reports.contains(.plan) { extra += context.runbookDetails }
             default:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
                 values = context.images

@@ -84,7 +84,7 @@ struct WorkloadSteps {
     static func deployCommands(_ context: Context, suspended: Bool = false, stopped: Bool = false) -> [String] {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
-        let path = "converted/" + ConvertedManifests.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
+        let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
             commands.append("# a DeploymentConfig: convert writes it as an apps/v1 Deployment; its hooks and image triggers are TODOs in the wave's CHANGES.md")

@@ -47,7 +47,7 @@ struct OnPremisesDependencyCheck: Check {
                 }
             }
             // Parsing a stored body is costly: only the few that name these fields are read.
-            let stored = estate.resource(id: workload.resourceID).flatMap { $0.bodyText.contains("\"hostAliases\"") || $0.bodyText.contains("\"dnsConfig\"") ? $0 : nil }
+            let stored = estate.resource(id: workload.resourceID).flatMap { $0.bodyText.containsBytes("\"hostAliases\"") || $0.bodyText.containsBytes("\"dnsConfig\"") ? $0 : nil }
             let pod = CheckSupport.podPath(workload.kind).split(separator: ".").reduce(stored?.body) { node, key in node?[String(key)] }
             for alias in pod?["hostAliases"]?.items ?? [] {
                 let hosts = (alias["hostnames"]?.items ?? []).compactMap(\.string).joined(separator: ", ")
@@ -61,7 +61,7 @@ struct OnPremisesDependencyCheck: Check {
         }
         for service in estate.services {
             let text = service.resource.bodyText
-            guard text.contains("\"externalName\"") || text.contains("\"loadBalancerIP\"") else { continue }
+            guard text.containsBytes("\"externalName\"") || text.containsBytes("\"loadBalancerIP\"") else { continue }
             let spec = service.resource.body["spec"]
             if service.type == "ExternalName", let target = spec?["externalName"]?.string, !finder.endpoints(in: target).isEmpty {
                 findings.append(finding(service.resource, field: "spec.externalName",

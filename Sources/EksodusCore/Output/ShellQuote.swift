@@ -5,6 +5,8 @@ enum ShellQuote {
     /// or paragraph separators, ANSI-C quoted (`$'a\nb'`) so the word stays on one line of a script or a report.
     static func word(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isInvisible) else {
+            // Most names hold no quote: no replacement pass for the tens of thousands of them a large plan quotes.
+            guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
             return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
         var out = "$'"

@@ -5,6 +5,9 @@ import Foundation
 /// as extensions/v1beta1 is read back as apps/v1). Only this field is read; the annotation itself is never kept, since
 /// it repeats the whole object as applied, Secret data included.
 enum AppliedAPIVersion {
+    /// The annotation `kubectl apply` writes (the reader keeps only its apiVersion; the inventory never stores it).
+    static let annotation = "kubectl.kubernetes.io/last-applied-configuration"
+
     /// A version is `group/version` or `version`: lower-case letters, digits, '.', '-' and one '/'.
     static func isPlausible(_ text: Substring) -> Bool {
         !text.isEmpty && text.utf8.count <= 253 && text.filter { $0 == "/" }.count <= 1

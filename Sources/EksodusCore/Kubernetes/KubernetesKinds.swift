@@ -11,6 +11,9 @@ public enum KubernetesKinds {
         "ClusterServiceVersion", "StorageVersionMigration", "VolumeAttributesClass",
     ]
 
+    /// The namespaces every cluster has besides `default`, which EKS creates too.
+    public static let builtInNamespaces: Set<String> = ["kube-system", "kube-public", "kube-node-lease"]
+
     /// Kinds whose objects run pods and so can be (or fold into) a workload.
     public static let workloads: Set<String> = [
         "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod",

@@ -1,0 +1,192 @@
+/// Reads the compact JSON the inventory stores (JSONWriter's and JSONEncoder's output) straight into the `ManifestNode`
+/// the YAML reader would build from it: strings are quoted scalars, numbers, booleans and null plain ones, a repeated key
+/// keeps its first place and its last value. A large estate decodes hundreds of thousands of stored columns and bodies,
+/// and libyaml's event parser is most of that cost. Anything outside the subset this knows (whitespace, escapes libyaml
+/// reads differently or refuses, characters it folds, deep nesting) returns nil and takes the YAML reader instead, so the
+/// result never depends on which path read it.
+enum StoredJSONReader {
+    /// Nesting the fast path handles; deeper text takes the YAML reader, which enforces the real limit.
+    static let maxDepth = 64
+
+    static func value(_ text: String) -> ManifestNode? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes)
+            guard let node = parser.value(depth: 0), parser.position == bytes.count else { return nil }
+            return node
+        }
+    }
+
+    private struct Parser {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+        }
+
+        /// libyaml gives up on a key that spans more than 1024 characters before its `:` (a simple key's limit): longer
+        /// ones take the YAML reader, to fail there as they always have.
+        static let maxKeyBytes = 1000
+
+        private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+        mutating func value(depth: Int) -> ManifestNode? {
+            guard depth < StoredJSONReader.maxDepth, let byte = current else { return nil }
+            switch byte {
+            case UInt8(ascii: "{"): return mapping(depth: depth)
+            case UInt8(ascii: "["): return sequence(depth: depth)
+            case UInt8(ascii: "\""): return string().map { .scalar($0, plain: false) }
+            default: return literal().map { .scalar($0, plain: true) }
+            }
+        }
+
+        private mutating func mapping(depth: Int) -> ManifestNode? {
+            position += 1
+            var entries = MappingEntries()
+            if current == UInt8(ascii: "}") {
+                position += 1
+                return .mapping([])
+            }
+            while true {
+                let keyStart = position
+                guard current == UInt8(ascii: "\""), let key = string(), current == UInt8(ascii: ":"),
+                      position - keyStart <= Self.maxKeyBytes else { return nil }
+                position += 1
+                guard let value = value(depth: depth + 1) else { return nil }
+                entries.set(key, value)
+                switch current {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "}"): position += 1; return .mapping(entries.entries)
+                default: return nil
+                }
+            }
+        }
+
+        private mutating func sequence(depth: Int) -> ManifestNode? {
+            position += 1
+            var items: [ManifestNode] = []
+            if current == UInt8(ascii: "]") {
+                position += 1
+                return .sequence([])
+            }
+            while true {
+                guard let item = value(depth: depth + 1) else { return nil }
+                items.append(item)
+                switch current {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"): position += 1; return .sequence(items)
+                default: return nil
+                }
+            }
+        }
+
+        /// true, false, null or a number, ending where the enclosing collection goes on (or at the end of the text).
+        private mutating func literal() -> String? {
+            let start = position
+            while let byte = current, byte != UInt8(ascii: ","), byte != UInt8(ascii: "]"), byte != UInt8(ascii: "}") {
+                position += 1
+            }
+            let token = UnsafeBufferPointer(rebasing: bytes[start..<position])
+            guard let first = token.first else { return nil }
+            if first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) {
+                guard token.count > (first == UInt8(ascii: "-") ? 1 : 0), token.allSatisfy(Self.isNumberByte) else { return nil }
+            } else {
+                guard Self.matches(token, "true") || Self.matches(token, "false") || Self.matches(token, "null") else { return nil }
+            }
+            return String(decoding: token, as: UTF8.self)
+        }
+
+        private static func isNumberByte(_ byte: UInt8) -> Bool {
+            (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e")
+                || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+        }
+
+        private static func matches(_ token: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+            token.count == word.utf8CodeUnitCount && token.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        }
+
+        /// A quoted string, its escapes decoded; nil for raw characters YAML refuses or folds in a quoted scalar (controls,
+        /// C1, line and paragraph separators, the byte-order mark, non-characters) and for escapes of surrogates or NUL.
+        private mutating func string() -> String? {
+            position += 1
+            let start = position
+            var decoded: [UInt8]?
+            while true {
+                guard let byte = current else { return nil }
+                switch byte {
+                case UInt8(ascii: "\""):
+                    let text: String
+                    if let decoded {
+                        text = String(decoding: decoded, as: UTF8.self)
+                    } else {
+                        text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                    }
+                    position += 1
+                    return text
+                case UInt8(ascii: "\\"):
+                    if decoded == nil { decoded = Array(bytes[start..<position]) }
+                    guard escape(into: &decoded!) else { return nil }
+                case 0..<0x20, 0x7F:
+                    return nil
+                case 0x80...:
+                    guard Self.printable(bytes, at: position) else { return nil }
+                    decoded?.append(byte)
+                    position += 1
+                default:
+                    decoded?.append(byte)
+                    position += 1
+                }
+            }
+        }
+
+        /// Whether the non-ASCII sequence starting at `index` (the text is valid UTF-8) is one YAML reads as itself.
+        private static func printable(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+            let lead = bytes[index]
+            let second = index + 1 < bytes.count ? bytes[index + 1] : 0
+            let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+            switch lead {
+            case 0xC2: return second >= 0xA0  // U+0080–U+009F: C1 controls and NEL
+            case 0xE2: return !(second == 0x80 && (third == 0xA8 || third == 0xA9))  // U+2028, U+2029
+            case 0xEF: return !(second == 0xBB && third == 0xBF) && !(second == 0xBF && (third == 0xBE || third == 0xBF))  // U+FEFF, U+FFFE/F
+            default: return true
+            }
+        }
+
+        private mutating func escape(into out: inout [UInt8]) -> Bool {
+            position += 1
+            guard let byte = current else { return false }
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(byte)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard position + 4 <= bytes.count else { return false }
+                var value: UInt32 = 0
+                for _ in 0..<4 {
+                    guard let digit = Self.hexDigit(bytes[position]) else { return false }
+                    value = value << 4 | digit
+                    position += 1
+                }
+                guard value != 0, !(0xD800...0xDFFF).contains(value), let scalar = Unicode.Scalar(value) else { return false }
+                out.append(contentsOf: String(Character(scalar)).utf8)
+            default:
+                return false
+            }
+            return true
+        }
+
+        private static func hexDigit(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+        }
+    }
+}
