@@ -204,6 +204,7 @@ final class SecretRedactionTests: XCTestCase {
             (#"{"credentials": {"user": "u", "enabled": true, "keys": [1, null]}}"#,
              #"{"credentials": {"user": "\#(m)", "enabled": true, "keys": [\#(m), null]}}"#),
             ("apiTokens: [a, b]\nhost: db\n", "apiTokens: [\(m), \(m)]\nhost: db\n"),
+            (#"{"passwords":["a","b"],"pin":1234,"port":5432}"#, #"{"passwords":["\#(m)","\#(m)"],"pin":\#(m),"port":5432}"#),
             ("use \(ghp) now", "use ghp_\(m) now"),
             ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv", "github_pat_\(m)"),
             ("glpat-abcdefghij0123456789 x", "glpat-\(m) x"),

@@ -14,6 +14,12 @@ struct SecretTextScanner {
         self.bytes = bytes
     }
 
+    /// Text that opens with `{` or `[` is JSON.
+    private var isJSONDocument: Bool {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) && !isLineEnd($0) }) else { return false }
+        return bytes[first] == UInt8(ascii: "{") || bytes[first] == UInt8(ascii: "[")
+    }
+
     /// Multi-line text is a file (.properties, .env, YAML): a `name=value` at the start of a line runs to its end.
     private var isFile: Bool { bytes.contains(UInt8(ascii: "\n")) }
 
@@ -97,16 +103,17 @@ struct SecretTextScanner {
     private mutating func redactValue(after separator: Int) -> Int? {
         var nameEnd = separator
         while nameEnd > 0, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-        if nameEnd > 0, bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'") { nameEnd -= 1 }
+        let quotedName = nameEnd > 0 && (bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'"))
+        if quotedName { nameEnd -= 1 }
         var nameStart = nameEnd
         while nameStart > 0, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
         guard nameStart < nameEnd, SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
 
         let count = bytes.count
         var start = separator + 1
-        // `password:hunter2` (a .properties or .conf line) only where a line starts with the name: elsewhere a colon
-        // without a space is a tag, a port or a time (`vault-secret:1.2`, `host:5432`).
-        if bytes[separator] == UInt8(ascii: ":"), start < count, !isSpace(bytes[start]), bytes[start] != UInt8(ascii: "\""),
+        // `password:hunter2` (a .properties or .conf line) only where a line starts with the name, and compact JSON
+        // (`"pin":1234`, `"passwords":[…]`): elsewhere a colon without a space is a tag, a port or a time (`vault-secret:1.2`, `host:5432`).
+        if bytes[separator] == UInt8(ascii: ":"), !quotedName, start < count, !isSpace(bytes[start]), bytes[start] != UInt8(ascii: "\""),
            bytes[start] != UInt8(ascii: "'"), !(isFile && startsLine(nameStart)) || bytes[start] == UInt8(ascii: "/") { return nil }
         // `name: value` and `name = value` (.ini) space their values; in a shell, `NAME= next` sets nothing.
         if bytes[separator] == UInt8(ascii: ":") || isSpace(bytes[separator - 1]) {
@@ -132,7 +139,13 @@ struct SecretTextScanner {
         // `TOKEN = --password x`: the next word is a flag, looked at in turn.
         if !wholeLine, hasPrefix("--", at: start) { return nil }
         var end = start
-        while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
+        if quotedName, isJSONDocument {
+            // A bare JSON value (`"pin":1234,"port":5432`) ends at the next comma or bracket, not the line.
+            while end < count, !isLineEnd(bytes[end]), bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: "}"),
+                  bytes[end] != UInt8(ascii: "]") { end += 1 }
+        } else {
+            while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
+        }
         var valueEnd = end
         while valueEnd > start, isSpace(bytes[valueEnd - 1]) || bytes[valueEnd - 1] == UInt8(ascii: ",") { valueEnd -= 1 }
         if SecretRedaction.isBoolean(UnsafeBufferPointer(rebasing: bytes[start..<valueEnd])) { return end }
