@@ -233,8 +233,14 @@ public enum SecretRedaction {
 
     /// Whether a ConfigMap key names a libpq password file (`.pgpass`, `pgpass`, `app.pgpass`).
     static func namesPasswordFile(_ key: String) -> Bool {
-        key.lowercased().hasSuffix("pgpass")
+        let suffix = pgpassWord
+        var key = key
+        return key.withUTF8 { name in
+            name.count >= suffix.count && (0..<suffix.count).allSatisfy { upper(name[name.count - suffix.count + $0]) == suffix[$0] }
+        }
     }
+
+    private static let pgpassWord = Array("PGPASS".utf8)
 
     /// The text with its credentials masked, or nil when it holds none.
     static func maskedText(_ text: String) -> String? {
