@@ -4,9 +4,11 @@
 ///
 /// - Secrets (also inside other objects) lose `data`/`stringData`; ConfigMap `binaryData` and Helm 2 release
 ///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
-/// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; any other is scanned as text.
+/// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; a `.pgpass` file loses its password
+///   fields; any other value is scanned as text.
 /// - Environment-style `{name, value}` entries: masked whole when the name is sensitive.
-/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, and `-pX` next to a MySQL client.
+/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, `-pX` next to a MySQL client, and
+///   the password of `user:password` after curl's `-u`/`--user`.
 /// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
 /// Labels and selectors are matched against each other, so only their values' text is scanned.

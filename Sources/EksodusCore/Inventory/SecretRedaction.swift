@@ -196,7 +196,9 @@ public enum SecretRedaction {
 
     /// The text with every credential-looking literal replaced by the marker: URL passwords, PEM private key blocks,
     /// the value of `name=value`, `name: value`, `"name": "value"` and `--name value` when the name is sensitive
-    /// (`PGPASSWORD=…` in a shell line, `db.password=…` in a .properties file, `password: …` in YAML, `--token …`).
+    /// (`PGPASSWORD=…` in a shell line, `db.password=…` in a .properties file, `password: …` in YAML, `--token …`), every
+    /// value of a JSON or flow structure under such a name, `curl -u user:…`, `.netrc` passwords, and tokens known by
+    /// their shape (`ghp_…`, `glpat-…`, `xoxb-…`, `sk_live_…`, `AIza…`, `AKIA…` with its secret key).
     public static func redactText(_ text: String) -> String {
         maskedText(text) ?? text
     }
