@@ -17,6 +17,16 @@ final class SecretCanaryTests: XCTestCase {
             return value
         }
 
+        /// A canary in a token's alphabet (letters and digits), exactly `length` long: what follows a token's prefix
+        /// (`ghp_`, `AKIA`), so that the shape is the one a scanner looks for.
+        func token(_ label: String, length: Int, upperCase: Bool = false) -> String {
+            let letters = "Canary\(planted.count)x\(run)"
+            var value = String((letters + String(repeating: "Zq7", count: length)).prefix(length))
+            if upperCase { value = value.uppercased() }
+            planted.append((label, value))
+            return value
+        }
+
         /// Each canary with the spellings it may be stored in: as written, and base64 (Secret `data`).
         var needles: [(label: String, bytes: Data)] {
             planted.flatMap { canary in
@@ -31,6 +41,9 @@ final class SecretCanaryTests: XCTestCase {
     /// One namespace's worth of credential-bearing objects; `form` names the file they go into.
     private func objects(namespace ns: String, form: String, _ canaries: Canaries) -> [[String: Any]] {
         func c(_ what: String) -> String { canaries.make("\(form): \(what)") }
+        func t(_ what: String, _ length: Int, upperCase: Bool = false) -> String {
+            canaries.token("\(form): \(what)", length: length, upperCase: upperCase)
+        }
         let lastApplied = #"{"apiVersion":"v1","kind":"Secret","data":{"k":"\#(c("last-applied-configuration"))"}}"#
         let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\(c("PEM private key"))\nAb3dEf==\n-----END RSA PRIVATE KEY-----\n"
         let consumer: [String: Any] = [
@@ -65,6 +78,19 @@ final class SecretCanaryTests: XCTestCase {
                             ],
                             "envFrom": [["configMapRef": ["name": "orders-config"]]],
                             "readinessProbe": ["exec": ["command": ["mysqladmin", "ping", "-uroot", "-p\(c("mysqladmin -pVALUE in a probe"))"]]],
+                        ], [
+                            "name": "fetch", "image": "curlimages/curl:8.10.1",
+                            "command": ["sh", "-c", "curl -fsS -u ci:\(c("curl -u in sh -c")) https://repo.corp.local/a.tgz -o /tmp/a.tgz"
+                                        + " && curl --user 'ci:\(c("curl --user in sh -c"))' https://repo.corp.local/b"
+                                        + " && wget --password=\(c("wget --password= in sh -c")) --http-password \(c("wget --http-password in sh -c")) https://repo.corp.local/c"
+                                        + " && aws configure set aws_secret_access_key \(t("aws configure set aws_secret_access_key", 40))"],
+                            "args": ["curl", "-u", "ci:\(c("curl -u item"))", "--user", "ci:\(c("curl --user item"))",
+                                     "--proxy-user=proxy:\(c("curl --proxy-user= item"))", "https://repo.corp.local/d"],
+                            "env": [
+                                ["name": "GIT_REMOTE", "value": "https://\(t("token as the URL user", 40))@git.corp.local/shop/orders.git"],
+                                ["name": "GITHUB_REMOTE", "value": "https://ghp_\(t("ghp_ token as the URL user", 36))@github.com/shop/orders.git"],
+                                ["name": "PUSH_REMOTE", "value": "https://x-access-token:\(c("x-access-token:TOKEN@"))@github.com/shop/orders.git"],
+                            ],
                         ]],
                     ],
                 ],
@@ -110,8 +136,43 @@ final class SecretCanaryTests: XCTestCase {
                          "labels": ["NAME": "shop", "OWNER": "TILLER", "STATUS": "DEPLOYED", "VERSION": "3"]],
             "data": ["release": "H4sIAAAAAAAC/" + c("Helm 2 Tiller release")],
         ]
-        return [consumer, provider, service, configMap, secret, tiller]
+        let credentialFiles: [String: Any] = [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": "credential-files", "namespace": ns,
+                         "annotations": ["example.com/notes": "alerts go to xoxb-1234567890-\(t("Slack xoxb- in an annotation", 24))"]],
+            "data": [
+                ".pgpass": "# host:port:db:user:password\nuser-db:5432:orders:app:\(c(".pgpass password"))\n*:*:*:replica:\(c(".pgpass second line"))\n",
+                ".netrc": "machine git.corp.local\n  login ci\n  password \(c(".netrc password"))\nmachine nexus.corp.local login ci password \(c(".netrc one line"))\n",
+                ".git-credentials": "https://ci:\(c(".git-credentials password"))@git.corp.local\nhttps://\(t(".git-credentials token user", 40))@github.com\n",
+                ".dockerconfigjson.json": #"{"auths": {"registry.corp.local": {"auth": "\#(c("docker config auth"))"}, "ghcr.io": {"identitytoken": "\#(c("docker config identitytoken"))"}}}"#,
+                "app.conf": "listen:8080\nupstream:user-db:5432\npassword:\(c("password:value .conf line"))\n",
+                "lists.json": #"{"passwords": ["\#(c("JSON list under passwords 1"))", "\#(c("JSON list under passwords 2"))"], "credentials": {"user": "\#(c("JSON object under credentials"))", "secret": "\#(c("JSON object under credentials, secret"))"}}"#,
+                "flow.yaml": "apiTokens: [\(c("YAML flow list under apiTokens 1")), \(c("YAML flow list under apiTokens 2"))]\nhost: user-db\n",
+                "notes.txt": "deploy with ghp_\(t("GitHub ghp_", 36)) or gho_\(t("GitHub gho_", 36)) or github_pat_\(t("GitHub github_pat_", 82))\n"
+                    + "mirror glpat-\(t("GitLab glpat-", 20)), billing sk_live_\(t("Stripe sk_live_", 24)), maps AIza\(t("Google AIza", 35))\n"
+                    + "aws AKIA\(t("AWS access key ID", 16, upperCase: true)) \(t("AWS secret key after its key ID", 40))\n",
+                "service-account.json": #"{"type": "service_account", "pk": "-----BEGIN PRIVATE KEY-----\nMIIEv\#(c("PEM in a JSON string, escaped newlines"))\n-----END PRIVATE KEY-----\n"}"#,
+                "ordinary.yaml": Self.ordinaryText,
+            ],
+        ]
+        return [consumer, provider, service, configMap, secret, tiller, credentialFiles]
     }
+
+    /// Text that looks near a credential but holds none: it must be stored as written.
+    private static let ordinaryText = """
+        affinity:
+          topologyKey: kubernetes.io/hostname
+        passwordPolicy: strict
+        tokenTTL: 3600
+        image: harbor.corp.local/shop/orders@sha256:0b9f0c3e5d2a4b6c8e1f3a5b7c9d0e2f4a6b8c0d1e3f5a7b9c0d2e4f6a8b0c1d
+        sidecar: vault-secret:1.2.3
+        upstream: user-db:5432
+        docs: https://docs.corp.local/orders?page=2#setup
+        version: 1.4.2
+        chown: docker run -u 1000:1000 --user 1000:1000 python -u http://example.com
+        commit: 3f786850e387550fdab836ed7e6dc881de23001b
+        listen:8080
+        """
 
     /// The same objects in three forms: multi-document YAML, a YAML `kind: List`, and a JSON `kind: List`.
     private func writeCorpus(in folder: URL, _ canaries: Canaries) throws {
@@ -234,7 +295,11 @@ final class SecretCanaryTests: XCTestCase {
 
     /// The inventory holds every object, masked, with its Secret keys: three forms in prod, and the JSON List again in `dev`.
     private func assertInventoryComplete(_ database: AppDatabase, clusters: Int) throws {
-        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), (clusters == 2 ? 4 : 3) * 6)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), (clusters == 2 ? 4 : 3) * 7)
+        for body in try strings(database, "SELECT body FROM resource WHERE name = 'credential-files'") {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            XCTAssertEqual((object["data"] as? [String: Any])?["ordinary.yaml"] as? String, Self.ordinaryText, "ordinary text was masked")
+        }
         XCTAssertEqual(try strings(database, "SELECT DISTINCT kind FROM resource WHERE body LIKE '%' || ? || '%' ORDER BY 1",
                                    [SecretRedaction.marker]), ["ConfigMap", "Deployment"])
         XCTAssertEqual(try strings(database, "SELECT DISTINCT key FROM config_key JOIN resource r ON r.id = resource_id WHERE r.kind = 'Secret' ORDER BY 1"),

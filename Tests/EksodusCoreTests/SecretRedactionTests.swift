@@ -183,4 +183,91 @@ final class SecretRedactionTests: XCTestCase {
         XCTAssertEqual(redacted[2]["data", "ca.pem"], objects[2]["data", "ca.pem"])
         XCTAssertEqual(redacted[2]["binaryData", "keystore.p12"]?.string, m)
     }
+
+    /// The forms a review found the pass missing: credentials in curl/wget arguments, tokens as URL users,
+    /// credential files, `key:value` lines, structures under sensitive keys, and tokens known by their shape.
+    func testTextMasksCommandFilesAndTokenShapes() {
+        let ghp = "ghp_" + String(repeating: "aB3", count: 12)
+        let awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        let cases: [(String, String)] = [
+            ("curl -fsS -u ci:s3cret https://repo/a", "curl -fsS -u ci:\(m) https://repo/a"),
+            ("curl --user 'ci:s3 cret' https://repo/a", "curl --user 'ci:\(m)' https://repo/a"),
+            ("curl --proxy-user=p:s3cret https://repo/a", "curl --proxy-user=p:\(m) https://repo/a"),
+            ("wget --user=ci --password=s3cret --http-password s3cret https://repo/a",
+             "wget --user=ci --password=\(m) --http-password \(m) https://repo/a"),
+            ("https://\(ghp)@github.com/o/r.git", "https://\(m)@github.com/o/r.git"),
+            ("https://0123456789abcdef0123456789abcdef01234567@git.corp/r.git", "https://\(m)@git.corp/r.git"),
+            ("machine git.corp login ci password s3cret\n", "machine git.corp login ci password \(m)\n"),
+            ("machine git.corp\n  login ci\n  password s3cret\n", "machine git.corp\n  login ci\n  password \(m)\n"),
+            ("host:db\npassword:hunter2\nport:5432\n", "host:db\npassword:\(m)\nport:5432\n"),
+            (#"{"passwords": ["a", "b"], "port": 5432}"#, #"{"passwords": ["\#(m)", "\#(m)"], "port": 5432}"#),
+            (#"{"credentials": {"user": "u", "enabled": true, "keys": [1, null]}}"#,
+             #"{"credentials": {"user": "\#(m)", "enabled": true, "keys": [\#(m), null]}}"#),
+            ("apiTokens: [a, b]\nhost: db\n", "apiTokens: [\(m), \(m)]\nhost: db\n"),
+            (#"{"passwords":["a","b"],"pin":1234,"port":5432}"#, #"{"passwords":["\#(m)","\#(m)"],"pin":\#(m),"port":5432}"#),
+            ("use \(ghp) now", "use ghp_\(m) now"),
+            ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuv", "github_pat_\(m)"),
+            ("glpat-abcdefghij0123456789 x", "glpat-\(m) x"),
+            ("slack xoxb-1234567890-abcdefghijklmnop", "slack xoxb-\(m)"),
+            ("stripe sk_live_abcdefghijklmnop0123 x", "stripe sk_live_\(m) x"),
+            ("key=AIzaSyA-abcdefghijklmnopqrstuvwxyz01234", "key=AIza\(m)"),
+            ("AKIAIOSFODNN7EXAMPLE \(awsSecret)\n", "AKIA\(m) \(m)\n"),
+            ("[\"AKIAIOSFODNN7EXAMPLE\", \"\(awsSecret)\"]", "[\"AKIA\(m)\", \"\(m)\"]"),
+            ("aws configure set aws_secret_access_key \(awsSecret) && aws s3 ls", "aws configure set aws_secret_access_key \(m) && aws s3 ls"),
+            (#"{"pk": "-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n"}"#,
+             #"{"pk": "-----BEGIN PRIVATE KEY-----\#(m)-----END PRIVATE KEY-----\n"}"#),
+        ]
+        for (input, expected) in cases {
+            XCTAssertEqual(SecretRedaction.redactText(input), expected, input)
+        }
+        XCTAssertEqual(SecretRedaction.maskedPasswordFile("# host:port:db:user:password\ndb:5432:*:app:pw\nh\\:x:1:d:u:p:w\n"),
+                       "# host:port:db:user:password\ndb:5432:*:app:\(m)\nh\\:x:1:d:u:\(m)\n")
+        XCTAssertNil(SecretRedaction.maskedPasswordFile("no password here\n"))
+    }
+
+    /// Near misses of those forms: structure words, image references and digests, ports, plain URLs, versions, ids.
+    func testTextKeepsWhatOnlyLooksLikeACredential() {
+        for unchanged in ["topologyKey: kubernetes.io/hostname", "passwordPolicy: strict", "tokenTTL: 3600", "routing_key=orders",
+                          "image: harbor.corp/shop/orders:1.4", "image: nginx@sha256:0b9f0c3e5d2a4b6c8e1f3a5b7c9d0e2f4a6b8c0d1e3f5a7b9c0d2e4f6a8b0c1d",
+                          "sidecar: vault-secret:1.2.3\nhost: db", "upstream:user-db:5432\nlisten:8080\n", "https://docs.corp/x?page=2#a",
+                          "version: 1.4.2", "docker run -u 1000:1000 --user app", "python -u http://example.com/x", "curl -u ci https://repo",
+                          "https://git@github.com/o/r.git", "https://jenkins-deploy-user@git.corp/r", "ghp_short", "sk_live_x",
+                          "commit 3f786850e387550fdab836ed7e6dc881de23001b", "AKIAIOSFODNN7EXAMPLEX", "the password is in vault",
+                          "noghp_aB3aB3aB3aB3aB3aB3aB3aB3aB3aB3aB3aB3", "hostname: AKIA-gateway"] {
+            XCTAssertEqual(SecretRedaction.redactText(unchanged), unchanged)
+        }
+        XCTAssertFalse(SecretRedaction.isSensitiveKey("topologyKey"))
+        XCTAssertFalse(SecretRedaction.isSensitiveKey("passwordPolicy"))
+        XCTAssertTrue(SecretRedaction.isSensitiveKey("sshKey"))
+        XCTAssertTrue(SecretRedaction.isSensitiveKey("passwordHash"))
+    }
+
+    func testArgumentListsMaskCurlUserPasswordsOnly() throws {
+        let object = try XCTUnwrap(try parseObjects("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: fetch}
+            spec:
+              containers:
+              - name: fetch
+                image: curlimages/curl:8.10.1
+                args: [curl, -u, "ci:s3cret", --user, "1000:1000", -u, "http://x", --proxy-user, "p:pw", "https://repo/a"]
+            """).first)
+        let args = ObjectRedaction.redact(object)["spec", "containers"]?.items.first?["args"]?.items.compactMap(\.string)
+        XCTAssertEqual(args, ["curl", "-u", "ci:\(m)", "--user", "1000:1000", "-u", "http://x", "--proxy-user", "p:\(m)", "https://repo/a"])
+    }
+
+    func testPasswordFilesInConfigMapsKeepTheirHosts() throws {
+        let object = try XCTUnwrap(try parseObjects("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: pg}
+            data:
+              .pgpass: "db:5432:orders:app:s3cret\\n"
+              notes: "db:5432:orders:app:kept"
+            """).first)
+        let redacted = ObjectRedaction.redact(object)
+        XCTAssertEqual(redacted["data", ".pgpass"]?.string, "db:5432:orders:app:\(m)\n")
+        XCTAssertEqual(redacted["data", "notes"]?.string, "db:5432:orders:app:kept")
+    }
 }

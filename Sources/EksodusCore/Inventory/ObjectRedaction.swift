@@ -4,9 +4,11 @@
 ///
 /// - Secrets (also inside other objects) lose `data`/`stringData`; ConfigMap `binaryData` and Helm 2 release
 ///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
-/// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; any other is scanned as text.
+/// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; a `.pgpass` file loses its password
+///   fields; any other value is scanned as text.
 /// - Environment-style `{name, value}` entries: masked whole when the name is sensitive.
-/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, and `-pX` next to a MySQL client.
+/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, `-pX` next to a MySQL client, and
+///   the password of `user:password` after curl's `-u`/`--user`.
 /// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
 /// Labels and selectors are matched against each other, so only their values' text is scanned.
@@ -51,6 +53,7 @@ enum ObjectRedaction {
     private static func redacted(_ items: [ManifestNode]) -> ManifestNode? {
         var changed: [ManifestNode]?
         var afterSensitiveFlag = false
+        var afterUserFlag = false
         var namesMySQLClient: Bool?
         func mentionsMySQLClient() -> Bool {
             if let known = namesMySQLClient { return known }
@@ -63,6 +66,9 @@ enum ObjectRedaction {
             if case .scalar(let text, _) = item {
                 if afterSensitiveFlag, !text.hasPrefix("--") {
                     replacement = masked
+                } else if afterUserFlag, let withoutPassword = userWithoutPassword(text) {
+                    // [curl, -u, user:password, …]
+                    replacement = .scalar(withoutPassword, plain: false)
                 } else if text.hasPrefix("-p"), text.utf8.count > 2, mentionsMySQLClient() {
                     // [mysql, -uroot, -pSECRET]
                     replacement = .scalar("-p" + SecretRedaction.marker, plain: false)
@@ -70,9 +76,11 @@ enum ObjectRedaction {
                     replacement = redacted(item, .fields)
                 }
                 afterSensitiveFlag = isSensitiveFlag(text)
+                afterUserFlag = text == "-u" || text == "--user" || text == "--proxy-user"
             } else {
                 replacement = redacted(item, .fields)
                 afterSensitiveFlag = false
+                afterUserFlag = false
             }
             if let replacement {
                 if changed == nil { changed = items }
@@ -80,6 +88,14 @@ enum ObjectRedaction {
             }
         }
         return changed.map { .sequence($0) }
+    }
+
+    /// `user:password` after curl's `-u`/`--user` with the password masked; not `1000:1000` (a uid and gid) nor a URL.
+    private static func userWithoutPassword(_ text: String) -> String? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let password = text[text.index(after: colon)...]
+        guard !password.isEmpty, !password.hasPrefix("/"), !password.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return String(text[...colon]) + SecretRedaction.marker
     }
 
     /// `--password`, `-token`, `--admin-password`: a flag whose value is the next argument.
@@ -119,7 +135,15 @@ enum ObjectRedaction {
                 case .labels:
                     replacement = redacted(entry.value, .labels)
                 case .freeForm:
-                    replacement = SecretRedaction.isSensitiveKey(entry.key) && holdsValue(entry.value) ? masked : redacted(entry.value, .freeForm)
+                    if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value) {
+                        replacement = masked
+                    } else if SecretRedaction.namesPasswordFile(entry.key), let text = entry.value.string,
+                              let withoutPasswords = SecretRedaction.maskedPasswordFile(text) {
+                        // A `.pgpass` file: the password is its last field, after no name.
+                        replacement = redacted(.scalar(withoutPasswords, plain: false), .freeForm) ?? .scalar(withoutPasswords, plain: false)
+                    } else {
+                        replacement = redacted(entry.value, .freeForm)
+                    }
                 case .fields:
                     if entry.key == "value", let name = entries.first(where: { $0.key == "name" })?.value.string,
                        SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {

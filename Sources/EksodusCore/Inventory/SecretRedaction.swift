@@ -19,8 +19,15 @@ public enum SecretRedaction {
     /// (PAT: a personal access token, GITHUB_PAT; PIN; SK: a secret key, STRIPE_SK.)
     private static let sensitiveSegments: [[UInt8]] = ["PASS", "PWD", "PW", "AUTH", "CREDS", "PAT", "PIN", "SK"].map { Array($0.utf8) }
 
-    /// Last segments that make a name a reference to a credential rather than one (secretName, DB_PASSWORD_FILE).
-    private static let referenceSuffixes: [[UInt8]] = ["NAME", "NAMESPACE", "REF", "PATH", "FILE", "SECONDS", "MODE", "TYPE"]
+    /// Last segments that make a name a reference to a credential rather than one (secretName, DB_PASSWORD_FILE), or a
+    /// setting about one (passwordPolicy, TOKEN_TTL, passwordMinLength).
+    private static let referenceSuffixes: [[UInt8]] = ["NAME", "NAMESPACE", "REF", "PATH", "FILE", "SECONDS", "MODE", "TYPE",
+                                                       "POLICY", "POLICIES", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "ALGORITHM"]
+        .map { Array($0.utf8) }
+
+    /// Segments before a last `Key` that make it structure, not a credential (topologyKey, partitionKey, routingKey).
+    private static let structureKeyPrefixes: [[UInt8]] = ["TOPOLOGY", "PARTITION", "SORT", "ROUTING", "PRIMARY", "FOREIGN", "SHARD",
+                                                          "CACHE", "LABEL", "HASH", "INDEX", "LOOKUP", "GROUP", "MATCH", "METRIC"]
         .map { Array($0.utf8) }
 
     /// Whether a variable, key or flag of this name holds a credential (AWS_SECRET_ACCESS_KEY, DB_PASS, db.password,
@@ -107,7 +114,8 @@ public enum SecretRedaction {
                 }
                 if keySuffix, letter == Int(UInt8(ascii: "K") - UInt8(ascii: "A")), index > 0, startsSegment(name, at: index),
                    let end = matchesWord(keyWord, in: name, at: index),
-                   end == count || (end == count - 1 && upper(name[end]) == UInt8(ascii: "S")) { return true }
+                   end == count || (end == count - 1 && upper(name[end]) == UInt8(ascii: "S")),
+                   !isStructureKey(name, keyAt: index) { return true }
             }
             index += 1
         }
@@ -123,6 +131,18 @@ public enum SecretRedaction {
     }()
 
     private static let keyWord = Array("KEY".utf8)
+
+    /// Whether the segment before the `Key` at `keyAt` is a structure word (`topologyKey`, `routing_key`).
+    private static func isStructureKey(_ name: UnsafeBufferPointer<UInt8>, keyAt: Int) -> Bool {
+        var end = keyAt
+        if end > 0, isSeparator(name[end - 1]) { end -= 1 }
+        var start = end
+        while start > 0, isLetter(name[start - 1]) {
+            start -= 1
+            if startsSegment(name, at: start) { break }
+        }
+        return structureKeyPrefixes.contains { word in end - start == word.count && matchesWord(word, in: name, at: start) == end }
+    }
 
     /// The index just past `word` matched case-insensitively at `start`, or nil; `_` in the word matches one separator or none.
     private static func matchesWord(_ word: [UInt8], in name: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
@@ -176,10 +196,53 @@ public enum SecretRedaction {
 
     /// The text with every credential-looking literal replaced by the marker: URL passwords, PEM private key blocks,
     /// the value of `name=value`, `name: value`, `"name": "value"` and `--name value` when the name is sensitive
-    /// (`PGPASSWORD=…` in a shell line, `db.password=…` in a .properties file, `password: …` in YAML, `--token …`).
+    /// (`PGPASSWORD=…` in a shell line, `db.password=…` in a .properties file, `password: …` in YAML, `--token …`), every
+    /// value of a JSON or flow structure under such a name, `curl -u user:…`, `.netrc` passwords, and tokens known by
+    /// their shape (`ghp_…`, `glpat-…`, `xoxb-…`, `sk_live_…`, `AIza…`, `AKIA…` with its secret key).
     public static func redactText(_ text: String) -> String {
         maskedText(text) ?? text
     }
+
+    /// A libpq password file (`.pgpass`): each `host:port:database:user:password` line with its password masked
+    /// (`\:` is a colon inside a field, `#` starts a comment), or nil when it holds none.
+    static func maskedPasswordFile(_ text: String) -> String? {
+        var out: [UInt8]?
+        var text = text
+        text.withUTF8 { bytes in
+            var copied = 0
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n"), bytes[lineEnd] != UInt8(ascii: "\r") { lineEnd += 1 }
+                var colons = 0
+                var position = lineStart
+                while position < lineEnd, colons < 4, bytes[lineStart] != UInt8(ascii: "#") {
+                    if bytes[position] == UInt8(ascii: "\\") { position += 1 } else if bytes[position] == UInt8(ascii: ":") { colons += 1 }
+                    position += 1
+                }
+                if colons == 4, position < lineEnd {
+                    if out == nil { out = [] }
+                    out! += bytes[copied..<position]
+                    out! += markerBytes
+                    copied = lineEnd
+                }
+                lineStart = lineEnd + 1
+            }
+            if out != nil { out! += bytes[copied...] }
+        }
+        return out.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether a ConfigMap key names a libpq password file (`.pgpass`, `pgpass`, `app.pgpass`).
+    static func namesPasswordFile(_ key: String) -> Bool {
+        let suffix = pgpassWord
+        var key = key
+        return key.withUTF8 { name in
+            name.count >= suffix.count && (0..<suffix.count).allSatisfy { upper(name[name.count - suffix.count + $0]) == suffix[$0] }
+        }
+    }
+
+    private static let pgpassWord = Array("PGPASS".utf8)
 
     /// The text with its credentials masked, or nil when it holds none.
     static func maskedText(_ text: String) -> String? {

@@ -4,9 +4,20 @@ struct SecretTextScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     private var out: [UInt8]?
     private var copied = 0
+    /// A secret found ahead of the scan, masked when the scan reaches it (so that masks stay in order).
+    private var pendingSecret = Self.noPendingSecret
+    private static let noPendingSecret = Int.max..<Int.max
+    /// Whether the text is a `.netrc` (`machine h login u password p`), known once a `password` word asks.
+    private var namesNetrcMachine: Bool?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+    }
+
+    /// Text that opens with `{` or `[` is JSON.
+    private var isJSONDocument: Bool {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) && !isLineEnd($0) }) else { return false }
+        return bytes[first] == UInt8(ascii: "{") || bytes[first] == UInt8(ascii: "[")
     }
 
     /// Multi-line text is a file (.properties, .env, YAML): a `name=value` at the start of a line runs to its end.
@@ -16,24 +27,35 @@ struct SecretTextScanner {
         let count = bytes.count
         var index = 0
         while index < count {
+            if index >= pendingSecret.lowerBound {
+                // A secret found ahead (the AWS secret key after its key ID), unless another rule masked it already.
+                let secret = pendingSecret
+                pendingSecret = Self.noPendingSecret
+                if secret.upperBound > copied { mask(max(secret.lowerBound, copied), secret.upperBound) }
+                index = max(index, secret.upperBound)
+                continue
+            }
             switch bytes[index] {
             case UInt8(ascii: "="):
                 if let end = redactValue(after: index) { index = end; continue }
             case UInt8(ascii: ":"):
-                let next = index + 1 < count ? bytes[index + 1] : UInt8(ascii: " ")
-                if next == UInt8(ascii: "/"), index + 2 < count, bytes[index + 2] == UInt8(ascii: "/") {
+                if index + 2 < count, bytes[index + 1] == UInt8(ascii: "/"), bytes[index + 2] == UInt8(ascii: "/") {
                     index = redactURL(schemeEnd: index + 3)
                     continue
                 }
-                if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\"") || next == UInt8(ascii: "'"),
-                   let end = redactValue(after: index) { index = end; continue }
+                if let end = redactValue(after: index) { index = end; continue }
             case UInt8(ascii: "-"):
-                if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) ?? redactMySQLPassword(at: index) {
+                if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) ?? redactMySQLPassword(at: index)
+                    ?? redactUserFlag(at: index) {
                     index = end
                     continue
                 }
             case UInt8(ascii: ">"):
                 if let end = redactElement(endingAt: index) { index = end; continue }
+            case UInt8(ascii: "A"), UInt8(ascii: "a"), UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "x"):
+                if let end = redactToken(at: index) { index = end; continue }
+            case UInt8(ascii: "p"):
+                if let end = redactNetrcPassword(at: index) { index = end; continue }
             default:
                 break
             }
@@ -46,6 +68,12 @@ struct SecretTextScanner {
 
     /// Replaces `start..<end` by the marker.
     private mutating func mask(_ start: Int, _ end: Int) {
+        if pendingSecret.lowerBound < start {
+            // A rule masks past the secret found ahead: the secret goes first.
+            let secret = pendingSecret
+            pendingSecret = Self.noPendingSecret
+            if secret.upperBound > copied { mask(max(secret.lowerBound, copied), min(secret.upperBound, start)) }
+        }
         if out == nil {
             out = []
             out!.reserveCapacity(bytes.count + 16)
@@ -75,13 +103,18 @@ struct SecretTextScanner {
     private mutating func redactValue(after separator: Int) -> Int? {
         var nameEnd = separator
         while nameEnd > 0, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-        if nameEnd > 0, bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'") { nameEnd -= 1 }
+        let quotedName = nameEnd > 0 && (bytes[nameEnd - 1] == UInt8(ascii: "\"") || bytes[nameEnd - 1] == UInt8(ascii: "'"))
+        if quotedName { nameEnd -= 1 }
         var nameStart = nameEnd
         while nameStart > 0, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
         guard nameStart < nameEnd, SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
 
         let count = bytes.count
         var start = separator + 1
+        // `password:hunter2` (a .properties or .conf line) only where a line starts with the name, and compact JSON
+        // (`"pin":1234`, `"passwords":[…]`): elsewhere a colon without a space is a tag, a port or a time (`vault-secret:1.2`, `host:5432`).
+        if bytes[separator] == UInt8(ascii: ":"), !quotedName, start < count, !isSpace(bytes[start]), bytes[start] != UInt8(ascii: "\""),
+           bytes[start] != UInt8(ascii: "'"), !(isFile && startsLine(nameStart)) || bytes[start] == UInt8(ascii: "/") { return nil }
         // `name: value` and `name = value` (.ini) space their values; in a shell, `NAME= next` sets nothing.
         if bytes[separator] == UInt8(ascii: ":") || isSpace(bytes[separator - 1]) {
             while start < count, isSpace(bytes[start]) { start += 1 }
@@ -97,8 +130,8 @@ struct SecretTextScanner {
             if end > start + 1 { mask(start + 1, end) }
             return end
         }
-        // A JSON or flow value that is a mapping or list: its own keys are looked at in turn.
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return nil }
+        // A JSON or flow mapping or list under a sensitive key (`"passwords": ["a", "b"]`): all its values are credentials.
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return redactNested(from: start) }
         if bytes[separator] == UInt8(ascii: ":"), isBlockScalarHeader(start) {
             return redactBlockScalar(header: start, keyLine: nameStart)
         }
@@ -106,7 +139,13 @@ struct SecretTextScanner {
         // `TOKEN = --password x`: the next word is a flag, looked at in turn.
         if !wholeLine, hasPrefix("--", at: start) { return nil }
         var end = start
-        while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
+        if quotedName, isJSONDocument {
+            // A bare JSON value (`"pin":1234,"port":5432`) ends at the next comma or bracket, not the line.
+            while end < count, !isLineEnd(bytes[end]), bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: "}"),
+                  bytes[end] != UInt8(ascii: "]") { end += 1 }
+        } else {
+            while end < count, wholeLine ? !isLineEnd(bytes[end]) : !endsWord(bytes[end]) { end += 1 }
+        }
         var valueEnd = end
         while valueEnd > start, isSpace(bytes[valueEnd - 1]) || bytes[valueEnd - 1] == UInt8(ascii: ",") { valueEnd -= 1 }
         if SecretRedaction.isBoolean(UnsafeBufferPointer(rebasing: bytes[start..<valueEnd])) { return end }
@@ -181,9 +220,31 @@ struct SecretTextScanner {
         guard at > schemeEnd else { return end }
         var colon = schemeEnd
         while colon < at - 1, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-        if colon < at - 1 { mask(colon + 1, at - 1) }
+        if colon < at - 1 {
+            mask(colon + 1, at - 1)
+        } else if looksLikeToken(schemeEnd, at - 1) {
+            // `https://ghp_…@github.com`: a token alone is the user part (Git over HTTPS takes it so).
+            mask(schemeEnd, at - 1)
+        }
         return end
     }
+
+    /// A user name no person picks: 20 or more letters, digits, `_` or `-`, with both letters and digits.
+    private func looksLikeToken(_ start: Int, _ end: Int) -> Bool {
+        guard end - start >= 20 else { return false }
+        var letters = false, digits = false
+        for byte in bytes[start..<end] {
+            if isDigit(byte) { digits = true } else if isLetter(byte) { letters = true }
+            else if byte != UInt8(ascii: "_"), byte != UInt8(ascii: "-") { return false }
+        }
+        return letters && digits
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+    private func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+    private func isLetter(_ byte: UInt8) -> Bool { isUpper(byte) || isLower(byte) }
+    private func isAlphanumeric(_ byte: UInt8) -> Bool { isLetter(byte) || isDigit(byte) }
 
     private func endsAuthority(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "/") || isSpace(byte) || isLineEnd(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
@@ -268,6 +329,236 @@ struct SecretTextScanner {
             return end
         }
         guard !endsWord(quote) else { return nameEnd }
+        var end = start
+        while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
+        mask(start, end)
+        return end
+    }
+
+    /// `{…}` or `[…]` from `start`: masks every value in it, string or bare, and keeps keys (plain names), brackets,
+    /// booleans and nulls; returns the end of the structure. Brackets that do not close are not a structure: nil.
+    private mutating func redactNested(from start: Int) -> Int? {
+        guard structureEnd(from: start) != nil else { return nil }
+        var depth = 0
+        var position = start
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                position += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                position += 1
+                if depth == 0 { return position }
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                var end = position + 1
+                while end < bytes.count, bytes[end] != byte { end += byte == UInt8(ascii: "\"") && bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                end = min(end, bytes.count)
+                if end > position + 1, !(isKey(after: end + 1) && isPlainName(position + 1, end)) { mask(position + 1, end) }
+                position = end + 1
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
+                position += 1
+            default:
+                if isSpace(byte) || isLineEnd(byte) { position += 1; continue }
+                var end = position
+                while end < bytes.count, !endsFlowScalar(bytes[end]) { end += 1 }
+                var valueEnd = end
+                while valueEnd > position, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+                let value = UnsafeBufferPointer(rebasing: bytes[position..<valueEnd])
+                if !(isKey(after: end) && isPlainName(position, valueEnd)), !SecretRedaction.isBoolean(value), !isNull(value) {
+                    mask(position, valueEnd)
+                }
+                position = max(end, position + 1)
+            }
+        }
+        return bytes.count
+    }
+
+    /// Where the brackets opened at `start` close (quotes respected), or nil.
+    private func structureEnd(from start: Int) -> Int? {
+        var depth = 0
+        var position = start
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                depth -= 1
+                if depth == 0 { return position + 1 }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                position += 1
+                while position < bytes.count, bytes[position] != byte {
+                    position += byte == UInt8(ascii: "\"") && bytes[position] == UInt8(ascii: "\\") ? 2 : 1
+                }
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    /// A key is kept only when it is a plain name (`user`, `db.host`): anything else in key position could be a credential.
+    private func isPlainName(_ start: Int, _ end: Int) -> Bool {
+        start < end && bytes[start..<end].allSatisfy { isNameByte($0) || $0 == UInt8(ascii: "/") }
+    }
+
+    private func endsFlowScalar(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: ":") || isLineEnd(byte)
+            || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[")
+    }
+
+    /// Whether what ends before `index` is a key: a `:` comes next.
+    private func isKey(after index: Int) -> Bool {
+        var position = index
+        while position < bytes.count, isSpace(bytes[position]) { position += 1 }
+        return position < bytes.count && bytes[position] == UInt8(ascii: ":")
+    }
+
+    private func isNull(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        value.count == 4 && value[0] | 0x20 == UInt8(ascii: "n") && value[1] | 0x20 == UInt8(ascii: "u")
+            && value[2] | 0x20 == UInt8(ascii: "l") && value[3] | 0x20 == UInt8(ascii: "l")
+    }
+
+    /// `curl -u user:password`, `curl --user user:password`, `--proxy-user=user:password`: masks what follows the first colon.
+    /// Not `-u 1000:1000` (a uid and gid) nor `-u http://…`.
+    private mutating func redactUserFlag(at index: Int) -> Int? {
+        guard index == 0 || endsWord(bytes[index - 1]) else { return nil }
+        let flagEnd: Int
+        if hasPrefix("-u ", at: index) {
+            flagEnd = index + 2
+        } else if hasPrefix("--user", at: index) {
+            flagEnd = index + 6
+        } else if hasPrefix("--proxy-user", at: index) {
+            flagEnd = index + 12
+        } else {
+            return nil
+        }
+        guard flagEnd < bytes.count, isSpace(bytes[flagEnd]) || bytes[flagEnd] == UInt8(ascii: "=") else { return nil }
+        var start = flagEnd + 1
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        var quote: UInt8?
+        if start < bytes.count, bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'") {
+            quote = bytes[start]
+            start += 1
+        }
+        var end = start
+        while end < bytes.count, quote.map({ bytes[end] != $0 }) ?? !endsWord(bytes[end]) { end += 1 }
+        guard let colon = bytes[start..<end].firstIndex(of: UInt8(ascii: ":")), colon + 1 < end,
+              bytes[colon + 1] != UInt8(ascii: "/"), !bytes[(colon + 1)..<end].allSatisfy(isDigit) else { return nil }
+        mask(colon + 1, end)
+        return end
+    }
+
+    /// `machine host login user password secret` (a .netrc, also written by `echo … > ~/.netrc`): masks the word after `password`.
+    private mutating func redactNetrcPassword(at index: Int) -> Int? {
+        guard hasPrefix("password", at: index), index + 8 < bytes.count, isSpace(bytes[index + 8]),
+              index == 0 || isSpace(bytes[index - 1]) || isLineEnd(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "\"")
+                || bytes[index - 1] == UInt8(ascii: "'") else { return nil }
+        if namesNetrcMachine == nil { namesNetrcMachine = contains("machine ") }
+        guard namesNetrcMachine == true else { return nil }
+        var start = index + 8
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count, !endsWord(bytes[start]) else { return nil }
+        var end = start
+        while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
+        mask(start, end)
+        return end
+    }
+
+    private func contains(_ needle: StaticString) -> Bool {
+        let first = needle.utf8Start.pointee
+        guard bytes.count >= needle.utf8CodeUnitCount else { return false }
+        for index in 0...(bytes.count - needle.utf8CodeUnitCount) where bytes[index] == first && hasPrefix(needle, at: index) { return true }
+        return false
+    }
+
+    // MARK: Token shapes
+
+    /// Tokens known by their prefix, wherever they stand: GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`),
+    /// GitLab (`glpat-`), Slack (`xoxb-`, `xoxa-`, `xoxp-`, `xoxr-`), Stripe (`sk_live_`, `rk_live_`, `sk_test_`),
+    /// Google API keys (`AIza`), AWS access key IDs (`AKIA`, `ASIA`, with the secret key that follows them) and the value
+    /// of `aws_secret_access_key <value>` (`aws configure set`). The prefix stays, so a reader sees what was there.
+    private mutating func redactToken(at index: Int) -> Int? {
+        guard index == 0 || !isAlphanumeric(bytes[index - 1]) else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "g"):
+            if hasPrefix("ghp_", at: index) || hasPrefix("gho_", at: index) || hasPrefix("ghu_", at: index) || hasPrefix("ghs_", at: index)
+                || hasPrefix("ghr_", at: index) {
+                return maskTokenBody(from: index + 4, minimum: 30)
+            }
+            if hasPrefix("github_pat_", at: index) { return maskTokenBody(from: index + 11, minimum: 22, extra: UInt8(ascii: "_")) }
+            if hasPrefix("glpat-", at: index) { return maskTokenBody(from: index + 6, minimum: 20, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
+        case UInt8(ascii: "x"):
+            if hasPrefix("xox", at: index), index + 4 < bytes.count, bytes[index + 4] == UInt8(ascii: "-"),
+               [UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "p"), UInt8(ascii: "r")].contains(bytes[index + 3]) {
+                return maskTokenBody(from: index + 5, minimum: 10, extra: UInt8(ascii: "-"))
+            }
+        case UInt8(ascii: "s"), UInt8(ascii: "r"):
+            if hasPrefix("sk_live_", at: index) || hasPrefix("rk_live_", at: index) || hasPrefix("sk_test_", at: index) {
+                return maskTokenBody(from: index + 8, minimum: 16)
+            }
+        case UInt8(ascii: "A"):
+            if hasPrefix("AIza", at: index) { return maskTokenBody(from: index + 4, minimum: 30, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
+            if hasPrefix("AKIA", at: index) || hasPrefix("ASIA", at: index) { return redactAWSKeyID(at: index) }
+            return redactAWSSecretWord(at: index)
+        case UInt8(ascii: "a"):
+            return redactAWSSecretWord(at: index)
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Masks the letters and digits (and `extra` bytes) from `start` when there are at least `minimum` of them.
+    private mutating func maskTokenBody(from start: Int, minimum: Int, extra: UInt8...) -> Int? {
+        var end = start
+        while end < bytes.count, isAlphanumeric(bytes[end]) || extra.contains(bytes[end]) { end += 1 }
+        guard end - start >= minimum else { return nil }
+        mask(start, end)
+        return end
+    }
+
+    /// `AKIA` and 16 upper-case letters or digits: masks them, and the 40-character secret key when one follows within a few lines.
+    private mutating func redactAWSKeyID(at index: Int) -> Int? {
+        let end = index + 20
+        guard end <= bytes.count, bytes[(index + 4)..<end].allSatisfy({ isUpper($0) || isDigit($0) }),
+              end == bytes.count || !isAlphanumeric(bytes[end]) else { return nil }
+        mask(index + 4, end)
+        if pendingSecret == Self.noPendingSecret, let secret = awsSecretKey(from: end, before: min(bytes.count, end + 240)) {
+            pendingSecret = secret
+        }
+        return end
+    }
+
+    /// The first word of exactly 40 base64 characters (letters of both cases) in `start..<limit`: an AWS secret access key.
+    private func awsSecretKey(from start: Int, before limit: Int) -> Range<Int>? {
+        var position = start
+        while position < limit {
+            guard isBase64(bytes[position]) else { position += 1; continue }
+            var end = position
+            var upper = false, lower = false
+            while end < bytes.count, isBase64(bytes[end]) {
+                if isUpper(bytes[end]) { upper = true } else if isLower(bytes[end]) { lower = true }
+                end += 1
+            }
+            if end - position == 40, upper, lower { return position..<end }
+            position = end
+        }
+        return nil
+    }
+
+    private func isBase64(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "+") }
+
+    private static let awsSecretName = Array("aws_secret_access_key".utf8)
+
+    /// `aws_secret_access_key wJalr…` (the name, blanks, the value: `aws configure set`, a credentials table).
+    private mutating func redactAWSSecretWord(at index: Int) -> Int? {
+        let length = 21
+        guard index + length < bytes.count, isSpace(bytes[index + length]),
+              (0..<length).allSatisfy({ bytes[index + $0] | (isLetter(bytes[index + $0]) ? 0x20 : 0) == Self.awsSecretName[$0] }) else { return nil }
+        var start = index + length
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count, !endsWord(bytes[start]), bytes[start] != UInt8(ascii: "=") else { return nil }
         var end = start
         while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
         mask(start, end)
