@@ -452,6 +452,17 @@ final class RunbookTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, report)
     }
+
+    func testTheECRRollbackDeletesEachRepositoryOnce() throws {
+        let plan = try demoPlan()
+        let found: PlanItem? = plan.items.first { (item: PlanItem) in item.keyText == "plan:ecr" }
+        let ecr = try XCTUnwrap(found)
+        let deletions = ecr.rollbackCommands.filter { $0.contains("delete-repository") }
+        XCTAssertFalse(deletions.isEmpty)
+        XCTAssertEqual(Set(deletions).count, deletions.count, "a repository several images share is deleted once: \(deletions)")
+        let copied = Set(plan.images.entries.filter { $0.method == .copy }.map { (entry: ImageMigration.Entry) in entry.repository })
+        XCTAssertEqual(deletions.count, min(copied.count, 20))
+    }
 }
 
 /// An expert's review: a host is switched once, when every backend behind it runs on EKS.

@@ -68,7 +68,7 @@ struct Checklist {
                 + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : ""),
             commands: ["eksodus images --script > migrate-images.sh", "bash migrate-images.sh"],
             rollback: "Delete the created repositories and rules",
-            rollbackCommands: images.entries.filter { $0.method == .copy }.prefix(20).map { "aws ecr delete-repository --region \(q(region)) --repository-name \(q($0.repository)) --force" })
+            rollbackCommands: Self.repositoryDeletions(images, region: region))
         for input in clusters {
             let c = input.estate.cluster
             let name = input.compute.eksClusterName
@@ -420,5 +420,13 @@ struct Checklist {
                                                       name: shared ? "\(workload.kind.lowercased())-\(workload.name)" : workload.name)
         }
         return result
+    }
+
+    /// The rollback of `plan:ecr`: each copied-to repository once (many images share one), the first 20, then how many more.
+    static func repositoryDeletions(_ images: ImageMigration, region: String) -> [String] {
+        let repositories = Set(images.entries.filter { $0.method == .copy }.map(\.repository)).sorted()
+        var commands = repositories.prefix(20).map { "aws ecr delete-repository --region \(ShellQuote.word(region)) --repository-name \(ShellQuote.word($0)) --force" }
+        if repositories.count > 20 { commands.append("# and \(repositories.count - 20) more repositories: eksodus images -o csv lists them") }
+        return commands
     }
 }
