@@ -19,6 +19,8 @@ struct WorkloadSteps {
         var deployEvidence: String
         /// A monitoring store (Prometheus, Alertmanager…): run fresh on EKS, its history left on the source.
         var freshMonitoring = false
+        /// The Helm release that installs it: its deploy step checks the install instead of applying a file.
+        var release: HelmReleaseItems.Install?
     }
 
     var items: [PlanItem] = []
@@ -49,6 +51,8 @@ struct WorkloadSteps {
 
     private mutating func add(_ step: PlanItemKey.Step, _ title: String, _ context: Context, after: [PlanItemKey.Step], evidence: String = "",
                               commands: [String], rollback: String, rollbackCommands: [String] = []) {
+        // A release's workload is not deployed by its own step: the step checks the release's install at that point of the order.
+        let title = step == .deploy && context.release != nil ? title + ": installed by Helm release \(context.release?.label ?? ""), checked here" : title
         items.append(PlanItem(key: Self.key(step, context), title: title, clusterID: context.clusterID, wave: context.wave,
                               workloadID: context.workload.id, prerequisites: after.map { Self.key($0, context) }, evidence: evidence,
                               rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
@@ -84,6 +88,7 @@ struct WorkloadSteps {
     static func deployCommands(_ context: Context, suspended: Bool = false, stopped: Bool = false) -> [String] {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
+        if let release = context.release { return releaseCheck(context, release, stopped: stopped) }
         let path = "converted/" + ConvertedManifests.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
@@ -97,6 +102,30 @@ struct WorkloadSteps {
         commands.append("kubectl --context \"$EKS_CONTEXT\" apply -f \(ShellQuote.word(path))" + (suspended ? "  # suspended: spec.suspend is true in the converted file" : ""))
         if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
             commands.append(eks("rollout status \(Kubectl.ref(workload, on: .eks)) --timeout=10m"))
+        }
+        return commands
+    }
+
+    /// A workload a Helm release installs: its deploy step checks what the install made, never applies a second copy.
+    /// A stateful one the install left at 0 replicas (`plan:helm-data:…`) starts here, in the copy method's order.
+    static func releaseCheck(_ context: Context, _ release: HelmReleaseItems.Install, stopped: Bool) -> [String] {
+        let workload = context.workload
+        let eks = Kubectl.eks(workload.namespace)
+        let ref = Kubectl.ref(workload, on: .eks)
+        var commands = [ShellQuote.comment("installed by Helm release \(release.label), item \(release.key)")]
+        if workload.kind == "CronJob" {
+            commands.append(eks("get \(ref) -o jsonpath='{.spec.suspend}{\"\\n\"}'") + "  # must print true: the install's post-renderer suspended it")
+            return commands
+        }
+        if let decision = release.dataDecision {
+            commands.append(eks("get \(ref) -o jsonpath='{.spec.replicas}{\"\\n\"}'") + "  " + ShellQuote.comment("0 as \(decision) chose"))
+            if stopped { return commands }
+            commands.append(eks("scale \(ref) --replicas=\(max(workload.replicas ?? 1, 1))"))
+        }
+        if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
+            commands.append(eks("rollout status \(ref) --timeout=10m"))
+        } else {
+            commands.append(eks("get \(ref) -o wide"))
         }
         return commands
     }
