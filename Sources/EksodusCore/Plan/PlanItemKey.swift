@@ -147,7 +147,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
             self.init(.assessment, step, .cluster(String(inner[1])))
         case "plan":
             let inner = parts[1].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let step = Step(rawValue: String(inner[0])), !step.isWorkloadStep else { return nil }
+            guard let step = Step(rawValue: String(inner[0])), !step.isWorkloadStep, step != .helmInstall else { return nil }
             if step == .helm || step == .helmData {
                 guard inner.count == 2, let release = Workload(parsing: inner[1]) else { return nil }
                 self.init(.plan, step, .release(release))
