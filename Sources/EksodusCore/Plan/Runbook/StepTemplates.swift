@@ -131,7 +131,15 @@ struct WorkloadSteps {
     }
 
     static func deleteOnEKS(_ context: Context) -> [String] {
-        [Kubectl.eks(context.workload.namespace)("delete \(Kubectl.ref(context.workload, on: .eks))")]
+        let eks = Kubectl.eks(context.workload.namespace), ref = Kubectl.ref(context.workload, on: .eks)
+        // Helm owns a release's objects: stop it without deleting what the release would re-create or lose track of.
+        if let release = context.release {
+            let stop = context.workload.kind == "CronJob" ? eks("patch \(ref) --type=merge -p \(suspendTrue)")
+                : ["Deployment", "StatefulSet", "DeploymentConfig"].contains(context.workload.kind) ? eks("scale \(ref) --replicas=0")
+                : ShellQuote.comment("stop it with the release's own rollback (\(release.key))")
+            return [stop]
+        }
+        return [eks("delete \(ref)")]
     }
 
     static func smokeCommands(_ context: Context) -> [String] {
