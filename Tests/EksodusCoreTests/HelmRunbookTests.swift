@@ -9,7 +9,7 @@ final class HelmRunbookTests: XCTestCase {
     let helm = HelmReleaseTests(name: "helper", testClosure: { _ in })
 
     /// A chart `shop` running an API, a PostgreSQL StatefulSet, a report CronJob and their ConfigMap; a chart `legacy` whose
-    /// stored manifest renders a removed API version; a workload of no release beside them.
+    /// stored manifest renders a removed API version; a workload of no release beside them, which the API calls.
     func planned() throws -> (database: AppDatabase, plan: TransitionPlan) {
         let current = helm.oldManifest.replacingOccurrences(of: "extensions/v1beta1", with: "apps/v1")
         let owned = "annotations: {meta.helm.sh/release-name: shop, meta.helm.sh/release-namespace: shop}"
@@ -46,7 +46,7 @@ final class HelmRunbookTests: XCTestCase {
                   selector: {matchLabels: {app: api}}
                   template:
                     metadata: {labels: {app: api}}
-                    spec: {containers: [{name: api, image: api:2, env: [{name: DB_HOST, value: shop-db.shop.svc.cluster.local}], envFrom: [{configMapRef: {name: shop-config}}]}]}
+                    spec: {containers: [{name: api, image: api:2, env: [{name: DB_HOST, value: shop-db.shop.svc.cluster.local}, {name: OTHER_URL, value: "http://other.shop.svc:8080"}], envFrom: [{configMapRef: {name: shop-config}}]}]}
                 ---
                 apiVersion: batch/v1
                 kind: CronJob
@@ -64,6 +64,11 @@ final class HelmRunbookTests: XCTestCase {
                 kind: Deployment
                 metadata: {name: other, namespace: shop}
                 spec: {selector: {matchLabels: {app: other}}, template: {metadata: {labels: {app: other}}, spec: {containers: [{name: other, image: other:1}]}}}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: other, namespace: shop}
+                spec: {selector: {app: other}, ports: [{port: 8080}]}
                 """,
         ], test: self)
         let database = try AppDatabase.inMemory()
@@ -97,6 +102,10 @@ final class HelmRunbookTests: XCTestCase {
             XCTAssertFalse(deploy.commands.contains { $0.contains(" apply ") || $0.contains("converted/") }, "\(deploy.keyText): \(deploy.commands)")
         }
         XCTAssertTrue(try item("deploy:src/shop/shop-api", in: plan).commands.contains { $0.hasSuffix("rollout status 'deployment/shop-api' --timeout=10m") })
+        // What the release's workloads call outside it deploys first, as it would for their own deploys.
+        let other = try item("deploy:src/shop/other", in: plan)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(other.wave), earliest)
+        XCTAssertTrue(install.waitsFor.contains(other.keyText), "\(install.waitsFor)")
         // A workload of no release keeps its file to apply.
         XCTAssertTrue(try item("deploy:src/shop/other", in: plan).commands.contains("kubectl --context \"$EKS_CONTEXT\" apply -f 'converted/src/wave-\(try XCTUnwrap(try item("deploy:src/shop/other", in: plan).wave))/workloads/deployment-shop-other.yaml'"))
         assertPrerequisitesAcyclic(plan, "helm releases")

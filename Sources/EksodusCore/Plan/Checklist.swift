@@ -258,6 +258,24 @@ struct Checklist {
                 steps[placement.workload] = own
             }
 
+            // A release installs after the deploys of what its workloads call outside it, as their own deploys would have,
+            // unless that deploy waits for the install itself (it calls a workload of the release).
+            var prerequisitesOf = Dictionary((steps.values.flatMap(\.items) + releases.items).map { ($0.key, $0.prerequisites) }, uniquingKeysWith: { first, _ in first })
+            for index in items.indices where items[index].step == .helmInstall && items[index].clusterID == c.id {
+                let key = items[index].key
+                let members = Set(releases.installs.filter { $0.value.key == key }.map(\.key))
+                var after = items[index].prerequisites
+                for member in members.sorted() {
+                    for provider in Set((edgesByConsumer[member] ?? []).map(\.provider)).sorted() where !members.contains(provider) {
+                        guard let deploy = steps[provider]?.deploy, (waveOf[provider] ?? Int.max) <= (items[index].wave ?? 0),
+                              !Self.reaches(deploy, key, prerequisitesOf) else { continue }
+                        after.append(deploy)
+                    }
+                }
+                items[index].prerequisites = Self.unique(after)
+                prerequisitesOf[key] = items[index].prerequisites
+            }
+
             // Waves: images, a go/no-go gate, the workloads' steps, a rollback rehearsal after the first, a closing item.
             let waves = Set(input.placements.map(\.wave)).sorted()
             let firstApplicationWave = waves.first { $0 > 0 }
@@ -354,6 +372,16 @@ struct Checklist {
     /// Whether one of the workload's images is a database (`WorkloadProfile.databaseImages`).
     static func isDatabase(_ workload: Estate.Workload) -> Bool {
         DataCopy.database(of: workload) != nil
+    }
+
+    /// Whether `start` waits for `target`, directly or through other items.
+    static func reaches(_ start: PlanItemKey, _ target: PlanItemKey, _ prerequisitesOf: [PlanItemKey: [PlanItemKey]]) -> Bool {
+        var seen: Set<PlanItemKey> = [start], queue = [start]
+        while let next = queue.popLast() {
+            if next == target { return true }
+            for prerequisite in prerequisitesOf[next] ?? [] where seen.insert(prerequisite).inserted { queue.append(prerequisite) }
+        }
+        return false
     }
 
     static func unique(_ keys: [PlanItemKey]) -> [PlanItemKey] {
