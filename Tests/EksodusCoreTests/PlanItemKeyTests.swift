@@ -21,6 +21,8 @@ final class PlanItemKeyTests: XCTestCase {
             (PlanItemKey(.cutover, .images, .legacyWave(7)), "images:wave-7"),
             (.workload(.deploy, checkout), "deploy:prod/shop/checkout"),
             (.helmRelease(cluster: "prod", namespace: "shop", name: "it's/a:b"), "plan:helm:prod/shop/it's/a:b"),
+            (.helmInstall(cluster: "prod", namespace: "shop", name: "it's/a:b"), "helm-install:prod/shop/it's/a:b"),
+            (.helmData(cluster: "prod", namespace: "shop", name: "db:wave-2"), "plan:helm-data:prod/shop/db:wave-2"),
             (.workload(.dataVerify, checkout), "data-verify:prod/shop/checkout"),
             (.workload(.suspendSource, PlanItemKey.Workload(cluster: "prod", namespace: "shop", name: "cronjob-report")), "suspend-source:prod/shop/cronjob-report"),
         ]
@@ -52,7 +54,7 @@ final class PlanItemKeyTests: XCTestCase {
     func testStringsNoVersionWroteAreRefused() {
         for text in ["", "deploy", "deploy:", "deploy:prod", "deploy:prod/shop", "deploy:prod/shop/", "unknown:prod", "plan:ecr:", "assess:run",
                      "assess:assess:prod", "images:prod:wave-x", "images:prod:wave-02", "gate:prod", "decommission:prod", "optimize:prod:faster",
-                     "plan:deploy:prod", "rehearsal:"] {
+                     "plan:deploy:prod", "rehearsal:", "helm-install:prod", "helm-install:prod/shop", "plan:helm-data:prod", "plan:helm-install:prod/shop/x", "helm-data:prod/shop/x"] {
             XCTAssertNil(PlanItemKey(parsing: text), text)
         }
     }

@@ -81,3 +81,19 @@ extension PlanItem {
     /// The keys it waits for, as the database stores them.
     var waitsFor: [String] { prerequisites.map(\.description) }
 }
+
+/// Every prerequisite of a plan exists and comes before the item that waits for it (the items' order is topological,
+/// which a cycle makes impossible).
+func assertPrerequisitesAcyclic(_ plan: TransitionPlan, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+    let keys = Set(plan.items.map(\.keyText))
+    var position: [String: Int] = [:]
+    for (index, item) in plan.items.enumerated() { position[item.keyText] = index }
+    for item in plan.items {
+        for prerequisite in item.waitsFor {
+            XCTAssertTrue(keys.contains(prerequisite), "\(label): \(item.key) waits for a missing \(prerequisite)", file: file, line: line)
+            // Items come in a topological order: a prerequisite always comes first, which a cycle makes impossible.
+            XCTAssertLessThan(position[prerequisite] ?? Int.max, position[item.keyText] ?? 0,
+                              "\(label): \(item.key) waits for \(prerequisite), which comes later (a cycle?)", file: file, line: line)
+        }
+    }
+}

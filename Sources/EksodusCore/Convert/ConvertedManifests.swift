@@ -33,10 +33,17 @@ public struct ConvertedManifests {
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
+            let installedBy = Self.helmInstalled(estate, setApart: conversion.setApart)
             for resource in estate.resources where resource.ownerKind == nil {
                 let label = "\(resource.kind)/\(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)"
                 if conversion.setApart.contains(label) { continue }
                 guard let wave = placement.wave(of: resource), only == nil || only == wave else { continue }
+                // The runbook installs it with its chart: a file to apply as well would fight Helm over the same object.
+                if let release = installedBy[resource.id] {
+                    notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: installed by Helm release "
+                        + MarkdownText.escape("\(release.namespace)/\(release.name) (\(release.chart ?? "unknown chart"), \(release.chartVersion ?? "version unknown"))"))
+                    continue
+                }
                 let result = converter.convert(resource.body, kind: resource.kind, namespace: resource.namespace, name: resource.name,
                                                keys: estate.configKeys[resource.id] ?? [])
                 notes[wave, default: ([], [])].changes += result.changes.map { "\(MarkdownText.code(label)) \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
@@ -127,6 +134,18 @@ public struct ConvertedManifests {
             text += MarkdownText.fence(commands.joined(separator: "\n"), language: "sh") + "\n"
         }
         return text
+    }
+
+    /// By resource: the re-installed Helm release that makes it, its workloads and the objects carrying its name.
+    static func helmInstalled(_ estate: Estate, setApart: Set<String>) -> [Int64: HelmReleaseRecord] {
+        var result: [Int64: HelmReleaseRecord] = [:]
+        for entry in HelmReleaseItems.reinstalled(estate, isSetApart: { setApart.contains($0.label) }) {
+            for workload in entry.workloads { if let id = workload.resourceID { result[id] = result[id] ?? entry.release } }
+            for resource in estate.resources where resource.ownerKind == nil && HelmReleaseItems.owns(entry.release, resource) {
+                result[resource.id] = result[resource.id] ?? entry.release
+            }
+        }
+        return result
     }
 
     static func isWorkload(_ object: String) -> Bool {

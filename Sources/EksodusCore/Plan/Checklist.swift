@@ -141,7 +141,6 @@ struct Checklist {
                 commands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
                     + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
                 rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
-            items += HelmReleaseItems.build(input, eksName: name, target: target)
         }
 
         // Phase 3: per cluster, wave by wave, workload by workload.
@@ -163,6 +162,34 @@ struct Checklist {
             var steps: [Int64: WorkloadSteps] = [:]
             var dataOwners: [Int64: Int64] = [:]
             for placement in placed {
+                guard let workload = byID[placement.workload] else { continue }
+                // A workload whose every claim another workload owns (a Job on a Deployment's claim) moves no data of its own:
+                // it waits for that one's copy.
+                let claimOwners = Set(workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap { volume in
+                    input.storage.first { $0.source == "pvc" && $0.namespace == workload.namespace && $0.name == volume.reference }?.workloadID
+                })
+                if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
+            }
+            func isStateful(_ workload: Estate.Workload) -> Bool {
+                input.assessment.profiles[workload.id]?.stateful == true && dataOwners[workload.id] == nil && !PlatformAgents.isMonitoringStore(workload)
+            }
+            // Helm releases install their workloads in the wave of the earliest; a Job's decision to run again comes first
+            // when it is in that wave (a later wave's decision waits for its own gate, which the install precedes).
+            var releaseWave: [Int64: Int] = [:]
+            for entry in HelmReleaseItems.reinstalled(input.estate, isSetApart: { input.assessment.systemWorkloads.contains($0.id) }) {
+                guard let first = entry.workloads.compactMap({ waveOf[$0.id] }).min() else { continue }
+                for workload in entry.workloads where waveOf[workload.id] != nil { releaseWave[workload.id] = first }
+            }
+            let releases = HelmReleaseItems.build(
+                input, eksName: input.compute.eksClusterName, target: target, waveOf: waveOf,
+                stateful: Set(placed.compactMap { byID[$0.workload] }.filter(isStateful).map(\.id)),
+                installAfter: Dictionary(placed.compactMap { placement -> (Int64, [PlanItemKey])? in
+                    guard let workload = byID[placement.workload], workload.kind == "Job", releaseWave[workload.id] == placement.wave,
+                          let handle = handles[workload.id] else { return nil }
+                    return (workload.id, [.workload(.decide, handle)])
+                }, uniquingKeysWith: { first, _ in first }))
+            items += releases.items
+            for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
                 let providerEdges = edgesByConsumer[workload.id] ?? []
@@ -174,19 +201,13 @@ struct Checklist {
                           entry.method != .none, entry.method != .rejected else { return nil }
                     return (container.name, entry.targetReference)
                 }
-                // A workload whose every claim another workload owns (a Job on a Deployment's claim) moves no data of its own:
-                // it waits for that one's copy.
-                let claimOwners = Set(workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap { volume in
-                    input.storage.first { $0.source == "pvc" && $0.namespace == workload.namespace && $0.name == volume.reference }?.workloadID
-                })
-                if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
                 let context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, index: exposureIndex), stateful: profile?.stateful == true && dataOwners[workload.id] == nil && !PlatformAgents.isMonitoringStore(workload),
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload),
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
-                    freshMonitoring: PlatformAgents.isMonitoringStore(workload))
+                    freshMonitoring: PlatformAgents.isMonitoringStore(workload), release: releases.installs[workload.id])
                 steps[workload.id] = WorkloadSteps.build(context)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
@@ -196,6 +217,7 @@ struct Checklist {
                 guard var own = steps[placement.workload] else { continue }
                 var deployAfter: [PlanItemKey] = []
                 if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
+                if let release = releases.installs[placement.workload] { deployAfter.append(release.key) }
                 var switchAfter: [PlanItemKey] = []
                 for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
                     guard let theirs = steps[provider], (waveOf[provider] ?? 0) <= placement.wave else { continue }
@@ -236,6 +258,24 @@ struct Checklist {
                 steps[placement.workload] = own
             }
 
+            // A release installs after the deploys of what its workloads call outside it, as their own deploys would have,
+            // unless that deploy waits for the install itself (it calls a workload of the release).
+            var prerequisitesOf = Dictionary((steps.values.flatMap(\.items) + releases.items).map { ($0.key, $0.prerequisites) }, uniquingKeysWith: { first, _ in first })
+            for index in items.indices where items[index].step == .helmInstall && items[index].clusterID == c.id {
+                let key = items[index].key
+                let members = Set(releases.installs.filter { $0.value.key == key }.map(\.key))
+                var after = items[index].prerequisites
+                for member in members.sorted() {
+                    for provider in Set((edgesByConsumer[member] ?? []).map(\.provider)).sorted() where !members.contains(provider) {
+                        guard let deploy = steps[provider]?.deploy, (waveOf[provider] ?? Int.max) <= (items[index].wave ?? 0),
+                              !Self.reaches(deploy, key, prerequisitesOf) else { continue }
+                        after.append(deploy)
+                    }
+                }
+                items[index].prerequisites = Self.unique(after)
+                prerequisitesOf[key] = items[index].prerequisites
+            }
+
             // Waves: images, a go/no-go gate, the workloads' steps, a rollback rehearsal after the first, a closing item.
             let waves = Set(input.placements.map(\.wave)).sorted()
             let firstApplicationWave = waves.first { $0 > 0 }
@@ -257,6 +297,8 @@ struct Checklist {
                 if wave > 0 { gateAfter += [.plan(.observability, cluster: c.name), .plan(.cicd, cluster: c.name)] }
                 // The DNS TTLs of the wave's switches were lowered days ahead; the switches themselves check the old TTL expired.
                 gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] }
+                // A release of the wave whose chart version is still to choose holds the whole wave.
+                gateAfter += releases.gateWaits[wave] ?? []
                 if let previous = waves.last(where: { $0 < wave }) {
                     gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }
                     if previous == firstApplicationWave { gateAfter.append(.cutover(.rehearsal, cluster: c.name)) }
@@ -330,6 +372,16 @@ struct Checklist {
     /// Whether one of the workload's images is a database (`WorkloadProfile.databaseImages`).
     static func isDatabase(_ workload: Estate.Workload) -> Bool {
         DataCopy.database(of: workload) != nil
+    }
+
+    /// Whether `start` waits for `target`, directly or through other items.
+    static func reaches(_ start: PlanItemKey, _ target: PlanItemKey, _ prerequisitesOf: [PlanItemKey: [PlanItemKey]]) -> Bool {
+        var seen: Set<PlanItemKey> = [start], queue = [start]
+        while let next = queue.popLast() {
+            if next == target { return true }
+            for prerequisite in prerequisitesOf[next] ?? [] where seen.insert(prerequisite).inserted { queue.append(prerequisite) }
+        }
+        return false
     }
 
     static func unique(_ keys: [PlanItemKey]) -> [PlanItemKey] {

@@ -11,9 +11,9 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case `import`, assess, review, replication, identity
         // Landing zone, clusters and platform
         case landingZone = "landing-zone", ecr, endpoint, cluster, addons, storage, exposure, connectivity, certificates, secrets,
-             observability, cicd, platform, disruption, helm
+             observability, cicd, platform, disruption, helm, helmData = "helm-data"
         // A wave's and a cluster's cutover items
-        case images, gate, apply, rehearsal, close, optimize, decommission
+        case images, gate, apply, rehearsal, close, optimize, decommission, helmInstall = "helm-install"
         // One workload's steps
         case deploy, data, dataVerify = "data-verify", smoke, freeze, promote, traffic,
              dnsTTL = "dns-ttl", redirect, reconnect, verify, scaledown, retire, suspendSource = "suspend-source", enable, decide,
@@ -69,7 +69,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case legacyWave(Int)
         case optimization(cluster: String, Optimization)
         case workload(Workload)
-        /// A Helm release of a cluster, named like a workload (`plan:helm:prod/shop/payments`).
+        /// A Helm release of a cluster, named like a workload (`plan:helm:prod/shop/payments`, `helm-install:prod/shop/payments`).
         case release(Workload)
     }
 
@@ -91,6 +91,14 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
     public static func workload(_ step: Step, _ workload: Workload) -> PlanItemKey { PlanItemKey(.cutover, step, .workload(workload)) }
     public static func helmRelease(cluster: String, namespace: String, name: String) -> PlanItemKey {
         PlanItemKey(.plan, .helm, .release(Workload(cluster: cluster, namespace: namespace, name: name)))
+    }
+    /// A release's install on EKS in the wave of its earliest workload.
+    public static func helmInstall(cluster: String, namespace: String, name: String) -> PlanItemKey {
+        PlanItemKey(.cutover, .helmInstall, .release(Workload(cluster: cluster, namespace: namespace, name: name)))
+    }
+    /// The team's choice of how a release's stateful workloads reach EKS without starting their database early.
+    public static func helmData(cluster: String, namespace: String, name: String) -> PlanItemKey {
+        PlanItemKey(.plan, .helmData, .release(Workload(cluster: cluster, namespace: namespace, name: name)))
     }
     public static let decommission = PlanItemKey(.cutover, .decommission, .migration)
 
@@ -139,10 +147,10 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
             self.init(.assessment, step, .cluster(String(inner[1])))
         case "plan":
             let inner = parts[1].split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let step = Step(rawValue: String(inner[0])), !step.isWorkloadStep else { return nil }
-            if step == .helm {
+            guard let step = Step(rawValue: String(inner[0])), !step.isWorkloadStep, step != .helmInstall else { return nil }
+            if step == .helm || step == .helmData {
                 guard inner.count == 2, let release = Workload(parsing: inner[1]) else { return nil }
-                self.init(.plan, .helm, .release(release))
+                self.init(.plan, step, .release(release))
                 break
             }
             if inner.count == 1 { self.init(.plan, step, .migration) } else if !inner[1].isEmpty { self.init(.plan, step, .cluster(String(inner[1]))) } else { return nil }
@@ -160,6 +168,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         if step.isWorkloadStep { return Workload(parsing: rest).map(Scope.workload) }
         switch step {
         case .decommission: return rest == "sources" ? .migration : nil
+        case .helmInstall: return Workload(parsing: rest).map(Scope.release)
         case .rehearsal: return rest.isEmpty ? nil : .cluster(String(rest))
         case .optimize:
             guard let colon = rest.lastIndex(of: ":"), let aspect = Optimization(rawValue: String(rest[rest.index(after: colon)...])) else { return nil }

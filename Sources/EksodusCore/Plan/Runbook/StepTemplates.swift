@@ -19,6 +19,8 @@ struct WorkloadSteps {
         var deployEvidence: String
         /// A monitoring store (Prometheus, Alertmanager…): run fresh on EKS, its history left on the source.
         var freshMonitoring = false
+        /// The Helm release that installs it: its deploy step checks the install instead of applying a file.
+        var release: HelmReleaseItems.Install?
     }
 
     var items: [PlanItem] = []
@@ -49,6 +51,8 @@ struct WorkloadSteps {
 
     private mutating func add(_ step: PlanItemKey.Step, _ title: String, _ context: Context, after: [PlanItemKey.Step], evidence: String = "",
                               commands: [String], rollback: String, rollbackCommands: [String] = []) {
+        // A release's workload is not deployed by its own step: the step checks the release's install at that point of the order.
+        let title = step == .deploy && context.release != nil ? title + ": installed by Helm release \(context.release?.label ?? ""), checked here" : title
         items.append(PlanItem(key: Self.key(step, context), title: title, clusterID: context.clusterID, wave: context.wave,
                               workloadID: context.workload.id, prerequisites: after.map { Self.key($0, context) }, evidence: evidence,
                               rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
@@ -84,6 +88,7 @@ struct WorkloadSteps {
     static func deployCommands(_ context: Context, suspended: Bool = false, stopped: Bool = false) -> [String] {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
+        if let release = context.release { return releaseCheck(context, release, stopped: stopped) }
         let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
@@ -101,8 +106,40 @@ struct WorkloadSteps {
         return commands
     }
 
+    /// A workload a Helm release installs: its deploy step checks what the install made, never applies a second copy.
+    /// A stateful one the install left at 0 replicas (`plan:helm-data:…`) starts here, in the copy method's order.
+    static func releaseCheck(_ context: Context, _ release: HelmReleaseItems.Install, stopped: Bool) -> [String] {
+        let workload = context.workload
+        let eks = Kubectl.eks(workload.namespace)
+        let ref = Kubectl.ref(workload, on: .eks)
+        var commands = [ShellQuote.comment("installed by Helm release \(release.label), item \(release.key)")]
+        if workload.kind == "CronJob" {
+            commands.append(eks("get \(ref) -o jsonpath='{.spec.suspend}{\"\\n\"}'") + "  # must print true: the install's post-renderer suspended it")
+            return commands
+        }
+        if let decision = release.dataDecision {
+            commands.append(eks("get \(ref) -o jsonpath='{.spec.replicas}{\"\\n\"}'") + "  " + ShellQuote.comment("0 as \(decision) chose"))
+            if stopped { return commands }
+            commands.append(eks("scale \(ref) --replicas=\(max(workload.replicas ?? 1, 1))"))
+        }
+        if ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains(workload.kind) {
+            commands.append(eks("rollout status \(ref) --timeout=10m"))
+        } else {
+            commands.append(eks("get \(ref) -o wide"))
+        }
+        return commands
+    }
+
     static func deleteOnEKS(_ context: Context) -> [String] {
-        [Kubectl.eks(context.workload.namespace)("delete \(Kubectl.ref(context.workload, on: .eks))")]
+        let eks = Kubectl.eks(context.workload.namespace), ref = Kubectl.ref(context.workload, on: .eks)
+        // Helm owns a release's objects: stop it without deleting what the release would re-create or lose track of.
+        if let release = context.release {
+            let stop = context.workload.kind == "CronJob" ? eks("patch \(ref) --type=merge -p \(suspendTrue)")
+                : ["Deployment", "StatefulSet", "DeploymentConfig"].contains(context.workload.kind) ? eks("scale \(ref) --replicas=0")
+                : ShellQuote.comment("stop it with the release's own rollback (\(release.key))")
+            return [stop]
+        }
+        return [eks("delete \(ref)")]
     }
 
     static func smokeCommands(_ context: Context) -> [String] {
