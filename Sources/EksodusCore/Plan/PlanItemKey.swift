@@ -11,7 +11,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case `import`, assess, review, replication, identity
         // Landing zone, clusters and platform
         case landingZone = "landing-zone", ecr, endpoint, cluster, addons, storage, exposure, connectivity, certificates, secrets,
-             observability, cicd, platform, disruption, helm
+             observability, cicd, platform, disruption, helm, zones
         // A wave's and a cluster's cutover items
         case images, gate, apply, rehearsal, close, optimize, decommission
         // One workload's steps
