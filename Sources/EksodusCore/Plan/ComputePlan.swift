@@ -378,7 +378,7 @@ public struct ComputePlan: Sendable, Codable {
             notes.append("Graviton: every source worker node is arm64, so every group takes Graviton instances (m7g, r7g) with the arm64 EKS AMI.")
         }
         if !sourceZones.isEmpty {
-            notes.append("Zones: \(sourceZones.joined(separator: ", ")), where the source nodes run: they are zones of \(region), so the stateful groups are pinned one per zone (give --zones to choose others).")
+            notes.append("Zones: \(sourceZones.joined(separator: ", ")), where the source nodes run: they are zones of \(region), so the stateful groups are pinned one per zone; zone names map per account, so check the target account offers them (aws ec2 describe-availability-zones) or give --zones.")
         } else if landingZone.zones.isEmpty, let count = source.plannedZoneCount {
             notes.append("Zones: the source nodes span \(source.zones.count) zone(s), so the subnets are sized for \(count); give --zones with \(count) zones of the target region, or eksctl picks its own (two or three).")
         }
