@@ -57,9 +57,11 @@ struct Checklist {
         let lowest = clusters.map { TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2 }.min() ?? 0
         let pilots = clusters.filter { (TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2) == lowest }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
-        add(.plan(.landingZone), "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); choose each vpc.cidr so it overlaps no source network and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
+        add(.plan(.landingZone), "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); check each planned vpc.cidr and serviceIPv4CIDR against the source networks and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
             after: pilots.map { .assessment(.review, cluster: $0.estate.cluster.name) },
-            evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
+            evidence: clusters.map { input in
+                "\(input.estate.cluster.name): about \(input.compute.podIPs) pod IPs" + (input.compute.addressing.map { ", VPC \($0.vpcCIDR), Services \($0.serviceCIDR)" } ?? "")
+            }.joined(separator: "; "),
             commands: ["aws ec2 describe-vpcs --region \(q(region)) --query 'Vpcs[].CidrBlock'  # choose vpc.cidr values clear of these and of the source networks",
                        "aws ec2 describe-vpn-connections --region \(q(region))  # or the Direct Connect / Transit Gateway attachment to use"],
             rollback: "Withdraw the prepared links; the VPCs go with eksctl delete cluster")
@@ -83,7 +85,7 @@ struct Checklist {
                                                                 : "private, and public from \(access.publicAccessCIDRs.joined(separator: ", ")) only (eksodus plan --public-access-cidrs)")
                         : "Decide the API endpoint access of \(name): as planned its public endpoint is open to 0.0.0.0/0; restrict it (eksodus plan --public-access-cidrs) or make it private (--private-endpoint)",
                 cluster: c.id, after: [.assessment(.review, cluster: c.name)],
-                evidence: decided ? "given to eksodus plan; the eksctl config states clusterEndpoints and publicAccessCIDRs"
+                evidence: decided ? "given to eksodus plan; the eksctl config states it (" + (access.privateEndpoint ? "privateCluster" : "clusterEndpoints and publicAccessCIDRs") + ")"
                                   : "no --public-access-cidrs or --private-endpoint given: the eksctl config says publicAccessCIDRs [0.0.0.0/0]; decided by the network and security teams, not by default",
                 commands: decided ? ["aws eks describe-cluster --region \(q(region)) --name \(q(name)) --query cluster.resourcesVpcConfig  # after creation: the access as planned"]
                                   : ["eksodus plan ... --public-access-cidrs \"$ADMIN_CIDR\"  # or --private-endpoint; then eksodus plan --eksctl writes the decided access"],
