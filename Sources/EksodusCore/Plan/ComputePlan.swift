@@ -161,7 +161,7 @@ public struct ComputePlan: Sendable, Codable {
         for (namespace, members) in Dictionary(grouping: apps + batch, by: \.namespace).sorted(by: { $0.key < $1.key }) {
             let eligible = members.allSatisfy { profiles[$0.id]?.fargateEligible == true && profiles[$0.id]?.stateful == false }
             let hasDaemonSet = daemonSets.contains { $0.namespace == namespace }
-            // Fargate runs Linux pods only (EKS User Guide, fargate: "Windows containers aren't supported").
+            // Windows pods need Windows EC2 nodes, not Fargate (EKS User Guide, windows-support).
             guard eligible && !hasDaemonSet && !members.isEmpty && !members.contains(where: { windowsIDs.contains($0.id) }) else { continue }
             if policyNamespaces.contains(namespace) {
                 keptOffFargate.append(KeptOffFargate(namespace: namespace, reason: "NetworkPolicies select its pods, and VPC CNI network policies are not enforced on Fargate"))
@@ -278,7 +278,8 @@ public struct ComputePlan: Sendable, Codable {
         let windowsNodes = estate.workerNodes.filter(\.isWindows)
         if !windows.isEmpty || !windowsNodes.isEmpty {
             // EKS User Guide, windows-support: Windows managed node groups on the EKS-optimized Windows AMIs (x86_64 only);
-            // Linux nodes stay for CoreDNS and the other Linux-only system pods (the system group). A Windows container's
+            // Linux nodes stay for CoreDNS and the other Linux-only system pods (the system group). eksctl enables Windows IPAM
+            // in the amazon-vpc-cni ConfigMap itself when it creates a Windows group (eksctl PR #4338; no --install-vpc-controllers). A Windows container's
             // base image must match the host's Windows build: a source node labelled 10.0.17763 (Server 2019) keeps 2019.
             let builds = Set(windowsNodes.compactMap { $0.resource.labels["node.kubernetes.io/windows-build"] })
             let family = builds == ["10.0.17763"] ? "WindowsServer2019FullContainer" : "WindowsServer2022FullContainer"
@@ -399,7 +400,8 @@ public struct ComputePlan: Sendable, Codable {
         let addressing = VPCAddressing.choose(estate, reference: reference)
         notes.append("Addresses: VPC \(addressing.vpcCIDR), Services \(addressing.serviceCIDR) (vpc.cidr and kubernetesNetworkConfig.serviceIPv4CIDR): \(addressing.reason).")
         // EBS volumes are zonal: a group over several zones lets the Cluster Autoscaler add a node in a zone where the pending
-        // pod's volume is not (Cluster Autoscaler FAQ, AWS; EKS Best Practices, cas: one group per zone for zonal workloads).
+        // pod's volume is not (eksctl User Guide, autoscaling, "Zone-aware Auto Scaling": a node group per zone for zone-specific
+        // workloads; EKS Best Practices, cas, and the Cluster Autoscaler AWS README: one group per zone, --balance-similar-node-groups).
         var zoneDecision: String?
         if zones.isEmpty && !stateful.isEmpty {
             zoneDecision = "\(stateful.count) stateful workload(s) on EBS share one group over every zone (\(names(stateful.map(\.label)))): EBS volumes are zonal, and the Cluster Autoscaler cannot add a node in a volume's zone to such a group; "
