@@ -186,7 +186,8 @@ final class ClusterFactsTests: XCTestCase {
         }
         XCTAssertTrue(plan.notes.contains { $0.contains("over 3 zones") }, "\(plan.notes)")
         XCTAssertTrue(plan.notes.contains { $0.contains("Today: 3 Linux worker node(s) (m6g.2xlarge ×3) in 3 zone(s)") }, "\(plan.notes)")
-        XCTAssertTrue(plan.notes.contains { $0.hasPrefix("Zones: the source nodes span 3 zone(s)") })
+        // They are zones of the target region: the stateful groups are pinned to them.
+        XCTAssertTrue(plan.notes.contains { $0.hasPrefix("Zones: eu-west-1a, eu-west-1b, eu-west-1c, where the source nodes run") }, "\(plan.notes)")
 
         // The same estate on amd64 nodes in one zone: x86 families, sized for the two zones EKS needs at least.
         let amd = try AppDatabase.inMemory()

@@ -233,6 +233,7 @@ final class InjectionTests: XCTestCase {
             "volumeSize", "volumeEncrypted", "labels", "role", "k8s.io/cluster-autoscaler/enabled", "fargateProfiles", "selectors",
             "maxPodsPerNode", "taints", "key", "value", "effect", "propagateASGTags", "wellKnownPolicies", "awsLoadBalancerController", "autoScaler",
             "ebsCSIController", "efsCSIController", "cloudWatch", "clusterLogging", "enableTypes", "logRetentionInDays",
+            "cidr", "publicAccessCIDRs", "kubernetesNetworkConfig", "serviceIPv4CIDR",
         ]
         for config in configs {
             let parsed = try ManifestText.objects(config.yaml)

@@ -17,4 +17,7 @@ extension Estate.Workload {
         }
         return constrained && allowed.count == 1 ? allowed.first : nil
     }
+
+    /// The pod template selects Windows nodes (kubernetes.io/os or the older beta label).
+    public var selectsWindows: Bool { (nodeSelector["kubernetes.io/os"] ?? nodeSelector["beta.kubernetes.io/os"]) == "windows" }
 }

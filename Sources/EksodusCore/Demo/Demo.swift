@@ -71,7 +71,7 @@ public struct Demo {
         let first = plan.waves.first?.number ?? 1
         let keys = Set(plan.items.map(\.keyText))
         // The imports and the assessment are proven by the inventory: they start done.
-        let platform: [PlanItemKey.Step] = [.endpoint, .identity, .cluster, .addons, .storage, .exposure, .certificates, .connectivity, .secrets,
+        let platform: [PlanItemKey.Step] = [.endpoint, .zones, .identity, .cluster, .addons, .storage, .exposure, .certificates, .connectivity, .secrets,
                                             .observability, .cicd, .platform]
         let staging = ([PlanItemKey.assessment(.review, cluster: "staging"), .assessment(.review, cluster: "prod"), .assessment(.identity, cluster: "staging"),
                         .plan(.landingZone), .plan(.ecr)] + platform.map { PlanItemKey.plan($0, cluster: "staging") }

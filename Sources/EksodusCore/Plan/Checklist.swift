@@ -57,9 +57,11 @@ struct Checklist {
         let lowest = clusters.map { TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2 }.min() ?? 0
         let pilots = clusters.filter { (TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2) == lowest }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
-        add(.plan(.landingZone), "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); choose each vpc.cidr so it overlaps no source network and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
+        add(.plan(.landingZone), "Prepare the landing zone: eksctl creates each cluster's VPC with its cluster (pods need private /\(biggestSubnet) subnets per zone); check each planned vpc.cidr and serviceIPv4CIDR against the source networks and prepare the VPN, Direct Connect or Transit Gateway link to attach to it",
             after: pilots.map { .assessment(.review, cluster: $0.estate.cluster.name) },
-            evidence: clusters.map { "\($0.estate.cluster.name): about \($0.compute.podIPs) pod IPs" }.joined(separator: "; "),
+            evidence: clusters.map { input in
+                "\(input.estate.cluster.name): about \(input.compute.podIPs) pod IPs" + (input.compute.addressing.map { ", VPC \($0.vpcCIDR), Services \($0.serviceCIDR)" } ?? "")
+            }.joined(separator: "; "),
             commands: ["aws ec2 describe-vpcs --region \(q(region)) --query 'Vpcs[].CidrBlock'  # choose vpc.cidr values clear of these and of the source networks",
                        "aws ec2 describe-vpn-connections --region \(q(region))  # or the Direct Connect / Transit Gateway attachment to use"],
             rollback: "Withdraw the prepared links; the VPCs go with eksctl delete cluster")
@@ -73,13 +75,30 @@ struct Checklist {
             let c = input.estate.cluster
             let name = input.compute.eksClusterName
             let eks = Kubectl.eks(nil)
-            add(.plan(.endpoint, cluster: c.name), "Decide the API endpoint access of \(name): private only (VPC endpoints, VPN or bastion) or public with a CIDR allow-list",
-                cluster: c.id, after: [.assessment(.review, cluster: c.name)], evidence: "decided by the network and security teams, not by default",
-                commands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPrivateAccess=true,endpointPublicAccess=false"],
-                rollback: "Open the public endpoint again (with an allow-list)",
-                rollbackCommands: ["aws eks update-cluster-config --region \(q(region)) --name \(q(name)) --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=\"$ADMIN_CIDR\""])
+            // The EKS API endpoint is public to 0.0.0.0/0 unless told otherwise (EKS API Reference, VpcConfigRequest:
+            // endpointPublicAccess defaults to true, publicAccessCidrs to 0.0.0.0/0): without --public-access-cidrs or
+            // --private-endpoint that is a decision to take before the cluster exists, not a default to inherit.
+            let access = input.compute.landingZone
+            let decided = access.privateEndpoint || !access.publicAccessCIDRs.isEmpty
+            add(.plan(.endpoint, cluster: c.name),
+                decided ? "API endpoint access of \(name): " + (access.privateEndpoint ? "private only (eksodus plan --private-endpoint)"
+                                                                : "private, and public from \(access.publicAccessCIDRs.joined(separator: ", ")) only (eksodus plan --public-access-cidrs)")
+                        : "Decide the API endpoint access of \(name): as planned its public endpoint is open to 0.0.0.0/0; restrict it (eksodus plan --public-access-cidrs) or make it private (--private-endpoint)",
+                cluster: c.id, after: [.assessment(.review, cluster: c.name)],
+                evidence: decided ? "given to eksodus plan; the eksctl config states it (" + (access.privateEndpoint ? "privateCluster" : "clusterEndpoints and publicAccessCIDRs") + ")"
+                                  : "no --public-access-cidrs or --private-endpoint given: the eksctl config says publicAccessCIDRs [0.0.0.0/0]; decided by the network and security teams, not by default",
+                commands: decided ? ["aws eks describe-cluster --region \(q(region)) --name \(q(name)) --query cluster.resourcesVpcConfig  # after creation: the access as planned"]
+                                  : ["eksodus plan ... --public-access-cidrs \"$ADMIN_CIDR\"  # or --private-endpoint; then eksodus plan --eksctl writes the decided access"],
+                rollback: decided ? "Nothing to undo: the access is in the config" : "Nothing to undo: a decision", proven: decided)
+            if let decision = input.compute.zoneDecision {
+                add(.plan(.zones, cluster: c.name), "Decide the availability zones of \(name) for its stateful workloads: one node group per zone, or the Cluster Autoscaler cannot follow their EBS volumes",
+                    cluster: c.id, after: [.assessment(.review, cluster: c.name)], evidence: decision,
+                    commands: ["aws ec2 describe-availability-zones --region \(q(region)) --query 'AvailabilityZones[].ZoneName'  # then eksodus plan ... --zones <2 to 6 of them>"],
+                    rollback: "Nothing to undo: a decision")
+            }
             add(.plan(.cluster, cluster: c.name), "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
                 after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name)]
+                    + (input.compute.zoneDecision == nil ? [] : [.plan(.zones, cluster: c.name)])
                     + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
                 commands: ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],

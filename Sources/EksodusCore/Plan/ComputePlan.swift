@@ -25,6 +25,9 @@ public struct ComputePlan: Sendable, Codable {
         /// With prefix delegation (the plan turns it on): 110, or 250 above 30 vCPU.
         public var maxPods: Int
         public var architecture: String
+        /// eksctl `amiFamily` when not AmazonLinux2023 (the Windows group's).
+        public var amiFamily: String? = nil
+        public var isWindows: Bool { amiFamily?.hasPrefix("Windows") == true }
     }
 
     public struct FargateProfile: Sendable, Codable {
@@ -65,10 +68,16 @@ public struct ComputePlan: Sendable, Codable {
     public var notes: [String]
     /// Why no eksctl config can be written for this cluster; empty when one can.
     public var problems: [String]
+    /// The VPC and Service CIDRs, clear of the on-premises networks (nil in plans stored before they were chosen).
+    public var addressing: VPCAddressing? = nil
+    /// Stateful workloads on EBS but no zones to pin their groups to: what the team must decide before the cluster.
+    public var zoneDecision: String? = nil
 
     public static let spotTaint = Taint(key: "spot", value: "true", effect: "NoSchedule")
     /// The usual taint of a system node group: CoreDNS and the EKS add-ons' controllers tolerate it.
     public static let systemTaint = Taint(key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule")
+    /// Keeps Linux pods that select no OS off the Windows nodes, where they cannot start.
+    public static let windowsTaint = Taint(key: "os", value: "windows", effect: "NoSchedule")
     /// EKS service quota "Nodes per managed node group" (EKS User Guide, service-quotas).
     static let nodesPerGroup = 450
     /// EKS service quotas "Fargate profiles per cluster" and "Selectors per Fargate profile" (EKS User Guide, service-quotas).
@@ -125,8 +134,12 @@ public struct ComputePlan: Sendable, Codable {
     }
 
     static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
-                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions()) -> ComputePlan {
+                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions(), region: String = "") -> ComputePlan {
         let source = SourceNodes(estate)
+        // Without --zones, source nodes that ran in zones of the target region (kops or self-managed Kubernetes on EC2) give them.
+        let sourceZones = landingZone.zones.isEmpty && !region.isEmpty && !source.zones.isEmpty
+            && (try? LandingZoneOptions(zones: source.zones).validate(region: region)) != nil ? source.zones : []
+        let zones = landingZone.zones.isEmpty ? sourceZones : landingZone.zones
         let measured = estate.measuredUsage()
         /// Every source worker is arm64: Graviton for every group (the images already run on Arm).
         func family(_ x86: String) -> String { source.allArm64 ? SourceNodes.graviton(x86) : x86 }
@@ -139,6 +152,7 @@ public struct ComputePlan: Sendable, Codable {
         let apps = estate.workloads.filter { !["DaemonSet", "Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
         let batch = estate.workloads.filter { ["Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
         let policyNamespaces = Set(estate.resources(kind: "NetworkPolicy").map(\.namespace))
+        let windowsIDs = Set((apps + batch).filter(\.selectsWindows).map(\.id))
 
         // Namespaces whose every workload Fargate can run, stateless, become Fargate profiles, unless NetworkPolicies
         // guard them: the VPC CNI enforces policies on EC2 Linux nodes only, not on Fargate (EKS User Guide, cni-network-policy).
@@ -147,7 +161,8 @@ public struct ComputePlan: Sendable, Codable {
         for (namespace, members) in Dictionary(grouping: apps + batch, by: \.namespace).sorted(by: { $0.key < $1.key }) {
             let eligible = members.allSatisfy { profiles[$0.id]?.fargateEligible == true && profiles[$0.id]?.stateful == false }
             let hasDaemonSet = daemonSets.contains { $0.namespace == namespace }
-            guard eligible && !hasDaemonSet && !members.isEmpty else { continue }
+            // Windows pods need Windows EC2 nodes, not Fargate (EKS User Guide, windows-support).
+            guard eligible && !hasDaemonSet && !members.isEmpty && !members.contains(where: { windowsIDs.contains($0.id) }) else { continue }
             if policyNamespaces.contains(namespace) {
                 keptOffFargate.append(KeptOffFargate(namespace: namespace, reason: "NetworkPolicies select its pods, and VPC CNI network policies are not enforced on Fargate"))
             } else if fargateNamespaces.count == fargateProfileQuota * fargateSelectorQuota {
@@ -158,14 +173,19 @@ public struct ComputePlan: Sendable, Codable {
         }
         let onFargate = Set(fargateNamespaces)
         let ec2 = (apps + batch).filter { !onFargate.contains($0.namespace) }
-        let arm = ec2.filter { $0.requiredArchitecture == "arm64" }
+        let windows = ec2.filter { windowsIDs.contains($0.id) }
+        let arm = ec2.filter { $0.requiredArchitecture == "arm64" && !windowsIDs.contains($0.id) }
         let armIDs = Set(arm.map(\.id))
-        let x86 = ec2.filter { !armIDs.contains($0.id) }
+        // Graviton only for images known to run on Arm: those that select arm64, or every workload when every source node
+        // is arm64 (they run there today). One that selects amd64 keeps an x86 group even then; with no evidence, x86.
+        let amd64Pinned = source.allArm64 ? ec2.filter { $0.requiredArchitecture == "amd64" && !windowsIDs.contains($0.id) } : []
+        let amd64IDs = Set(amd64Pinned.map(\.id))
+        let x86 = ec2.filter { !armIDs.contains($0.id) && !windowsIDs.contains($0.id) && !amd64IDs.contains($0.id) }
         let stateful = x86.filter { profiles[$0.id]?.stateful == true }
         let spot = x86.filter { spotRefusal($0, stateful: profiles[$0.id]?.stateful ?? true, blocked: blocked.contains($0.id)) == nil }
         let spotIDs = Set(spot.map(\.id)), statefulIDs = Set(stateful.map(\.id))
         let general = x86.filter { !spotIDs.contains($0.id) && !statefulIDs.contains($0.id) }
-        let zoneCount = landingZone.zones.isEmpty ? source.plannedZoneCount ?? assumedZones : landingZone.zones.count
+        let zoneCount = zones.isEmpty ? source.plannedZoneCount ?? assumedZones : zones.count
 
         /// The smallest instance size of `families` (the first is the group's own; the others, same size, diversify Spot)
         /// on which the DaemonSets take at most half a node, the largest pod fits, and the group stays within half the
@@ -212,11 +232,11 @@ public struct ComputePlan: Sendable, Codable {
         var groups: [NodeGroup] = []
         var problems: [String] = []
         func add(_ name: String, _ sizing: Sizing, spot: Bool = false, zones: [String] = [], labels: [String: String], taints: [Taint] = [],
-                 purpose: String, architecture: String? = nil) {
+                 purpose: String, architecture: String? = nil, amiFamily: String? = nil) {
             if let problem = sizing.problem, !problems.contains(problem) { problems.append(problem) }
             groups.append(NodeGroup(name: name, instanceTypes: sizing.instanceTypes, spot: spot, zones: zones, minSize: sizing.minSize,
                                     desired: sizing.desired, maxSize: sizing.maxSize, labels: labels, taints: taints, purpose: purpose,
-                                    maxPods: sizing.maxPods, architecture: architecture ?? groupArchitecture))
+                                    maxPods: sizing.maxPods, architecture: architecture ?? groupArchitecture, amiFamily: amiFamily))
         }
         add("system", size([], families: [family("m6i")], from: "large", minimum: 2, role: "system"), labels: ["role": "system"], taints: [systemTaint],
             purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers)")
@@ -234,12 +254,12 @@ public struct ComputePlan: Sendable, Codable {
             // More than 6 GiB requested per vCPU: memory-optimised instances.
             let statefulFamily = family(Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r6i" : "m6i")
             let purpose = "\(stateful.count) stateful workloads on EBS"
-            if landingZone.zones.isEmpty {
+            if zones.isEmpty {
                 add("stateful", size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, role: "stateful"), labels: ["role": "stateful"],
                     purpose: purpose + " (one group over all zones: give --zones for one group per zone)")
             } else {
-                let sizing = size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, zones: landingZone.zones.count, role: "stateful")
-                for zone in landingZone.zones {
+                let sizing = size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, zones: zones.count, role: "stateful")
+                for zone in zones {
                     add("stateful-\(zone.suffix(1))", sizing, zones: [zone], labels: ["role": "stateful"],
                         purpose: purpose + ", one group per zone (balance-similar-node-groups)")
                 }
@@ -250,6 +270,24 @@ public struct ComputePlan: Sendable, Codable {
             let armFamily = Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r7g" : "m7g"
             add("arm64", size(arm, families: [armFamily], from: "xlarge", minimum: 1, role: "arm64"), labels: ["role": "arm64"],
                 purpose: "\(arm.count) workloads that select kubernetes.io/arch: arm64 (Graviton)", architecture: "arm64")
+        }
+        if !amd64Pinned.isEmpty {
+            add("amd64", size(amd64Pinned, families: ["m6i"], from: "xlarge", minimum: 1, role: "amd64"), labels: ["role": "amd64"],
+                purpose: "\(amd64Pinned.count) workloads that select kubernetes.io/arch: amd64 (x86 images) beside the Graviton groups", architecture: "x86_64")
+        }
+        let windowsNodes = estate.workerNodes.filter(\.isWindows)
+        if !windows.isEmpty || !windowsNodes.isEmpty {
+            // EKS User Guide, windows-support: Windows managed node groups on the EKS-optimized Windows AMIs (x86_64 only);
+            // Linux nodes stay for CoreDNS and the other Linux-only system pods (the system group). eksctl enables Windows IPAM
+            // in the amazon-vpc-cni ConfigMap itself when it creates a Windows group (eksctl PR #4338; no --install-vpc-controllers). A Windows container's
+            // base image must match the host's Windows build: a source node labelled 10.0.17763 (Server 2019) keeps 2019.
+            let builds = Set(windowsNodes.compactMap { $0.resource.labels["node.kubernetes.io/windows-build"] })
+            let family = builds == ["10.0.17763"] ? "WindowsServer2019FullContainer" : "WindowsServer2022FullContainer"
+            var sizing = size(windows, families: ["m6i"], from: "xlarge", minimum: 1, role: "windows")
+            // The VPC CNI gives Windows pods the secondary addresses of the primary ENI only (no prefix delegation planned).
+            sizing.maxPods = reference.instanceType(sizing.instanceTypes[0]).map { $0.ipsPerENI - 1 } ?? sizing.maxPods
+            add("windows", sizing, labels: ["role": "windows"], taints: [windowsTaint],
+                purpose: "\(windows.count) workloads that select kubernetes.io/os: windows (\(family))", architecture: "x86_64", amiFamily: family)
         }
 
         // What runs today bounds the autoscaler's ceiling from below: the worker groups can grow to the source workers'
@@ -273,10 +311,12 @@ public struct ComputePlan: Sendable, Codable {
         for workload in (apps + batch).sorted(by: { $0.label < $1.label }) {
             if onFargate.contains(workload.namespace) {
                 placements.append(Placement(workload: workload.label, target: "Fargate", toleration: nil))
+            } else if windowsIDs.contains(workload.id) {
+                placements.append(Placement(workload: workload.label, target: "windows", toleration: windowsTaint.toleration))
             } else if spotIDs.contains(workload.id) {
                 placements.append(Placement(workload: workload.label, target: "spot", toleration: spotTaint.toleration))
             } else {
-                let group = armIDs.contains(workload.id) ? "arm64" : statefulIDs.contains(workload.id) ? "stateful" : "general"
+                let group = armIDs.contains(workload.id) ? "arm64" : amd64IDs.contains(workload.id) ? "amd64" : statefulIDs.contains(workload.id) ? "stateful" : "general"
                 placements.append(Placement(workload: workload.label, target: group, toleration: nil))
             }
         }
@@ -314,10 +354,10 @@ public struct ComputePlan: Sendable, Codable {
         func names(_ list: [String]) -> String { list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more" }
         var notes = [
             "Pod IPs: up to \(addresses) addresses with every node group at its maximum size (\(reserved) for the nodes' warm and partly used /28 prefixes, ENI addresses and DaemonSet pods, \(ec2Pods + fargatePods * 2) for the pods twice over during rolling updates): a private /\(prefix) subnet per zone over \(zoneCount) zones"
-                + (!landingZone.zones.isEmpty ? "." : source.plannedZoneCount == nil ? " (none given: sized for two)." : " (none given: as many as the source nodes' zones)."),
+                + (!zones.isEmpty ? "." : source.plannedZoneCount == nil ? " (none given: sized for two)." : " (none given: as many as the source nodes' zones)."),
             "VPC CNI: prefix delegation on (ENABLE_PREFIX_DELEGATION, WARM_PREFIX_TARGET=1): \(Set(groups.map(\.maxPods)).sorted().map(String.init).joined(separator: "/")) pods per node instead of \(Array(Set(groups.compactMap { reference.instanceType($0.instanceTypes[0]).map { "\($0.type) \($0.maxPods)" } })).sorted().joined(separator: ", ")) with secondary IPs; without it the default WARM_ENI_TARGET=1 keeps a spare ENI of addresses on every node.",
             "Autoscaling: Cluster Autoscaler over these managed node groups (auto-discovery by the k8s.io/cluster-autoscaler tags"
-                + (landingZone.zones.isEmpty ? "" : ", --balance-similar-node-groups for the per-zone stateful groups")
+                + (zones.isEmpty ? "" : ", --balance-similar-node-groups for the per-zone stateful groups")
                 + "), chosen because EBS-backed workloads need zonal groups and the sizes above are per group; its IAM role is in the eksctl config. Karpenter is the alternative: it would replace every group but system.",
             "Taints: the system group has \(systemTaint.text) (CoreDNS and the EKS add-ons tolerate it; install the Load Balancer Controller and Cluster Autoscaler charts with that toleration and nodeSelector role=system)"
                 + (spot.isEmpty ? "." : "; the spot group has \(spotTaint.text), and only these \(spot.count) workloads get the toleration \(spotTaint.toleration): \(names(spot.map(\.label))).")
@@ -332,17 +372,19 @@ public struct ComputePlan: Sendable, Codable {
         if !measured.isEmpty {
             notes.append("Measured usage (kubectl top pods / PodMetrics) of \(measured.count) workload(s): each is sized by the larger of its requests and its busiest measured pod.")
         }
-        let windows = estate.workerNodes.filter(\.isWindows)
-        if !windows.isEmpty {
-            notes.append("Windows: \(windows.count) source node(s) run Windows; the groups above are Linux: add a Windows managed node group for their workloads (see PLT005).")
+        if let group = groups.first(where: \.isWindows) {
+            notes.append("Windows: \(windowsNodes.count) source node(s) run Windows and \(windows.count) workload(s) select kubernetes.io/os: windows: they get the windows group (\(group.amiFamily ?? ""), taint \(windowsTaint.text), toleration \(windowsTaint.toleration)); the Linux groups keep CoreDNS and the add-ons. eksctl turns on Windows IPAM in the VPC CNI (amazon-vpc-cni ConfigMap enable-windows-ipam) when it creates a Windows group; give DaemonSets nodeSelector kubernetes.io/os: linux, and match the images' Windows base (ltsc2019 or ltsc2022) to the AMI.")
         }
         if source.allArm64 {
             notes.append("Graviton: every source worker node is arm64, so every group takes Graviton instances (m7g, r7g) with the arm64 EKS AMI.")
         }
-        if landingZone.zones.isEmpty, let count = source.plannedZoneCount {
+        if !sourceZones.isEmpty {
+            notes.append("Zones: \(sourceZones.joined(separator: ", ")), where the source nodes run: they are zones of \(region), so the stateful groups are pinned one per zone; zone names map per account, so check the target account offers them (aws ec2 describe-availability-zones) or give --zones.")
+        } else if landingZone.zones.isEmpty, let count = source.plannedZoneCount {
             notes.append("Zones: the source nodes span \(source.zones.count) zone(s), so the subnets are sized for \(count); give --zones with \(count) zones of the target region, or eksctl picks its own (two or three).")
         }
         notes.append("Install the AWS Load Balancer Controller and the Cluster Autoscaler (Helm) before wave 1; the eksctl config creates their IAM roles (well-known policies).")
+        if !amd64Pinned.isEmpty { notes.append("amd64: \(names(amd64Pinned.map(\.label))) select kubernetes.io/arch: amd64 and keep an x86 group (amd64) beside the Graviton ones.") }
         if !arm.isEmpty { notes.append("Graviton: \(names(arm.map(\.label))) select kubernetes.io/arch: arm64 and get the arm64 group; their images must have arm64 variants.") }
         if !keptOffFargate.isEmpty {
             notes.append("Kept off Fargate: " + keptOffFargate.map { "\($0.namespace) (\($0.reason))" }.joined(separator: "; ") + ".")
@@ -355,6 +397,18 @@ public struct ComputePlan: Sendable, Codable {
                 ? ", the public one open to 0.0.0.0/0: restrict it with --public-access-cidrs or use --private-endpoint."
                 : ", the public one reachable from \(landingZone.publicAccessCIDRs.joined(separator: ", ")) only."))
         }
+        let addressing = VPCAddressing.choose(estate, reference: reference)
+        notes.append("Addresses: VPC \(addressing.vpcCIDR), Services \(addressing.serviceCIDR) (vpc.cidr and kubernetesNetworkConfig.serviceIPv4CIDR): \(addressing.reason).")
+        // EBS volumes are zonal: a group over several zones lets the Cluster Autoscaler add a node in a zone where the pending
+        // pod's volume is not (eksctl User Guide, autoscaling, "Zone-aware Auto Scaling": a node group per zone for zone-specific
+        // workloads; EKS Best Practices, cas, and the Cluster Autoscaler AWS README: one group per zone, --balance-similar-node-groups).
+        var zoneDecision: String?
+        if zones.isEmpty && !stateful.isEmpty {
+            zoneDecision = "\(stateful.count) stateful workload(s) on EBS share one group over every zone (\(names(stateful.map(\.label)))): EBS volumes are zonal, and the Cluster Autoscaler cannot add a node in a volume's zone to such a group; "
+                + (source.zones.isEmpty ? "the source nodes give no zones" : "the source nodes' zones (\(source.zones.prefix(6).map(\.visibleLine).joined(separator: ", "))) are not zones of \(region.isEmpty ? "the target region" : region)")
+                + ", so give eksodus plan --zones (one stateful group per zone)"
+            notes.append("Zones to decide: \(zoneDecision ?? "").")
+        }
         notes += problems.map { "Not writable as an eksctl config: \($0)." }
         let name = EKSClusterName.make(estate.cluster.name)
         return ComputePlan(cluster: estate.cluster.name, eksClusterName: name, nodeGroups: groups,
@@ -363,8 +417,8 @@ public struct ComputePlan: Sendable, Codable {
                                               namespaces: Array(fargateNamespaces[start..<min(start + fargateSelectorQuota, fargateNamespaces.count)]))
                            },
                            keptOffFargate: keptOffFargate, placements: placements, addons: addons, networkPolicy: networkPolicy,
-                           podIPs: addresses, subnetPrefix: prefix, zones: landingZone.zones, landingZone: landingZone,
-                           autoscaler: "Cluster Autoscaler", notes: notes, problems: problems)
+                           podIPs: addresses, subnetPrefix: prefix, zones: zones, landingZone: landingZone,
+                           autoscaler: "Cluster Autoscaler", notes: notes, problems: problems, addressing: addressing, zoneDecision: zoneDecision)
     }
 
     /// Takes the cluster's identity mechanism: Pod Identity needs its agent add-on.

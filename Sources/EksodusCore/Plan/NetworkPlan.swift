@@ -25,6 +25,8 @@ public struct NetworkPlan: Sendable, Codable {
     }
 
     public var entries: [Entry]
+    /// Per cluster, the VPC and Service CIDRs and why (clear of the on-premises networks); nil in plans stored before.
+    public var addressing: [VPCAddressing]? = nil
 
     /// Entries whose exposure the manifests do not give: planned internal until the team decides.
     public var decisions: [Entry] { entries.filter(\.exposure.needsDecision) }
@@ -64,7 +66,7 @@ public struct NetworkPlan: Sendable, Codable {
                 entries.append(routeEntry(route, estate: estate))
             }
         }
-        return NetworkPlan(entries: entries)
+        return NetworkPlan(entries: entries, addressing: estates.map { VPCAddressing.choose($0, reference: reference) })
     }
 
     private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData,

@@ -11,7 +11,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case `import`, assess, review, replication, identity
         // Landing zone, clusters and platform
         case landingZone = "landing-zone", ecr, endpoint, cluster, addons, storage, exposure, connectivity, certificates, secrets,
-             observability, cicd, platform, disruption, helm, helmData = "helm-data"
+             observability, cicd, platform, disruption, helm, helmData = "helm-data", zones
         // A wave's and a cluster's cutover items
         case images, gate, apply, rehearsal, close, optimize, decommission, helmInstall = "helm-install"
         // One workload's steps

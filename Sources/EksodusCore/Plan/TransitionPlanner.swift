@@ -218,7 +218,7 @@ public struct TransitionPlanner {
                 members.compactMap { byID[$0] }.sorted { (Checklist.isDatabase($0) ? 0 : 1, $0.label) < (Checklist.isDatabase($1) ? 0 : 1, $1.label) }.map(\.label)
             }
             var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
-                                            landingZone: request.landingZone)
+                                            landingZone: request.landingZone, region: request.region)
             // One identity mechanism per cluster, from where its workloads actually run.
             let choice = IdentityPlan.choose(estate, compute: compute)
             compute.adopt(choice)

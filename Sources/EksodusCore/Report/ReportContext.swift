@@ -116,6 +116,10 @@ struct ReportContext {
         }))
         context["storageClasses"] = StoragePlan.storageClassManifests
         context["networkTable"] = ReportDetail.table(plan.network.table, detail: Self.networkFile)
+        context["addressingTable"] = MarkdownTable.render(Table(columns: ["cluster", "vpc.cidr", "serviceIPv4CIDR", "on-premises /16s", "why"],
+                                                                rows: (plan.network.addressing ?? []).map { entry in
+            [.text(entry.cluster), .text(entry.vpcCIDR), .text(entry.serviceCIDR), .text(entry.onPremises.joined(separator: ", ")), .text(entry.reason)]
+        }))
         context["identityTable"] = ReportDetail.table(plan.identity.table, detail: Self.identityFile)
         let configs = try plan.eksctlConfigs()
         context["compute"] = plan.compute.map { compute -> [String: Any] in
