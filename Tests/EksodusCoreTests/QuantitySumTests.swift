@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// Each quantity below Int.max is usable on its own; what the import and the compute plan add up from hostile exports
+/// (containers of a pod, nodes of a cluster, pods × replicas) must never trap on overflow.
+final class QuantitySumTests: XCTestCase {
+    let reference = try! ReferenceData.embedded()
+
+    func computePlan(_ database: AppDatabase) throws -> ComputePlan {
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        return try XCTUnwrap(try TransitionPlanner(database: database, reference: reference).run(request).compute.first)
+    }
+
+    func testAPodMetricsWhoseContainersAddUpBeyondAnIntIsReadAsTheLargestUsableValue() throws {
+        let folder = try writeManifests(["metrics.yaml": """
+            apiVersion: metrics.k8s.io/v1beta1
+            kind: PodMetrics
+            metadata: {name: web-7d4b9c-abcde, namespace: shop}
+            timestamp: "2026-11-30T10:00:00Z"
+            containers:
+            - {name: a, usage: {cpu: "5000000000000000", memory: "8E"}}
+            - {name: b, usage: {cpu: "5000000000000000", memory: "8E"}}
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM pod_usage WHERE memory_bytes = ? AND cpu_m = ?", [Int.max, Int.max]), 1)
+    }
+
+    func testNodesWorkloadsAndMeasuredUsageBeyondAnIntStillMakeAComputePlan() throws {
+        let node = { (name: String) in
+            """
+            {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "\(name)", "labels": {"kubernetes.io/os": "linux"}},
+             "status": {"allocatable": {"cpu": "5000000000000000", "memory": "8E", "pods": "110"},
+                        "capacity": {"cpu": "5000000000000000", "memory": "8E", "pods": "110"}}}
+            """
+        }
+        let folder = try writeManifests([
+            "nodes.json": #"{"apiVersion": "v1", "kind": "List", "items": ["# + node("n1") + "," + node("n2") + "]}",
+            "web.yaml": CheckSupport.deployment("web", replicas: 2_000_000_000, pod: """
+                  containers:
+                  - {name: a, image: 'nginx:1.27', resources: {requests: {cpu: "5000000000000000", memory: "8E"}}}
+                  - {name: b, image: 'nginx:1.27', resources: {requests: {cpu: "5000000000000000", memory: "8E"}}}
+            """),
+            "metrics.yaml": """
+                apiVersion: metrics.k8s.io/v1beta1
+                kind: PodMetrics
+                metadata: {name: web-5d4f8b-abcde, namespace: shop}
+                containers: [{name: a, usage: {cpu: "5000000000000000", memory: "8E"}}]
+                """,
+            "batch.yaml": CheckSupport.deployment("huge", replicas: Int.max, pod: """
+                  containers: [{name: a, image: 'nginx:1.27'}]
+            """),
+        ], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM workload"), 2)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM pod_usage"), 1)
+        // replicas is int32 in the API: a larger number is read as the largest the API server would store.
+        XCTAssertEqual(try count(database, "SELECT max(replicas) FROM pod_spec"), Int(Int32.max))
+        let plan = try computePlan(database)
+        XCTAssertFalse(plan.nodeGroups.isEmpty)
+    }
+}
