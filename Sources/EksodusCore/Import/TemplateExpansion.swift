@@ -7,6 +7,7 @@
 /// one without a value is left as `${NAME}`, with a note; an optional one without a value is empty, as in `oc process`.
 /// Each expanded object is marked with `annotation` (the template's namespace/name) and takes the template's
 /// namespace and `labels:` where it names none.
+/// A parameter named as a credential (`DB_PASSWORD`, `API_TOKEN`) is substituted as the redaction marker, never its value.
 enum TemplateExpansion {
     static let annotation = "eksodus.io/from-template"
     /// What substitution may add to one template: a long value referenced many times would otherwise turn a small file
@@ -35,7 +36,9 @@ enum TemplateExpansion {
         for parameter in template["parameters"]?.items ?? [] {
             guard let key = parameter["name"]?.string, !key.isEmpty else { continue }
             if let value = parameter["value"]?.string, !(parameter["value"]?.isNull ?? true) {
-                values[key] = value
+                // A credential's value would reach the inventory through whatever field references it (an annotation, a
+                // ConfigMap, an env var with a plain name): it is substituted as the marker, as the Template's own copy is.
+                values[key] = SecretRedaction.isSensitiveKey(key) && !SecretRedaction.isBoolean(value) ? SecretRedaction.marker : value
             } else if parameter["generate"]?.string != nil {
                 values[key] = placeholder(for: key)
                 expansion.notes.append("Template \(name.visibleLine) parameter \(key.visibleLine) is generated (generate: expression) and has no value: eksodus does not evaluate expressions, it used \(placeholder(for: key)); set the real value on EKS")
