@@ -61,4 +61,14 @@ final class QuantitySumTests: XCTestCase {
         let plan = try computePlan(database)
         XCTAssertFalse(plan.nodeGroups.isEmpty)
     }
+
+    func testMillicoresAndBytesAreExactWhereTheTextIs() {
+        // Each of these is a binary fraction a Double cannot hold: × 1000 lands just above the whole number.
+        for (text, millicores) in [("700m", 700), ("300m", 300), ("0.7", 700), ("0.3", 300), ("1.1", 1100), ("2.3", 2300), ("0.0001", 1), ("250m", 250), ("1", 1000)] {
+            XCTAssertEqual(Quantity.millicores(text), millicores, text)
+        }
+        for (text, bytes) in [("1.1Gi", 1_181_116_007), ("0.3k", 300), ("1.5Mi", 1_572_864), ("100", 100), ("0.5", 1)] {
+            XCTAssertEqual(Quantity.bytes(text), bytes, text)
+        }
+    }
 }

@@ -31,12 +31,19 @@ public enum Quantity {
 
     /// CPU in millicores, rounded up.
     public static func millicores(_ text: String) -> Int? {
-        parse(text).flatMap { integer(($0 * 1000).rounded(.up)) }
+        parse(text).flatMap { integer(roundedUp($0 * 1000)) }
     }
 
     /// Memory or storage in bytes, rounded up.
     public static func bytes(_ text: String) -> Int? {
-        parse(text).flatMap { integer($0.rounded(.up)) }
+        parse(text).flatMap { integer(roundedUp($0)) }
+    }
+
+    /// Up to the next whole number, once the binary fraction's error is gone: `700m` is 0.7 cores, and 0.7 × 1000 is
+    /// 700.0000000000001 in a Double, which must stay 700 millicores, not become 701.
+    private static func roundedUp(_ value: Double) -> Double {
+        let nearest = value.rounded()
+        return abs(value - nearest) <= max(1, abs(value)) * 1e-12 ? nearest : value.rounded(.up)
     }
 
     /// A whole number that fits an Int, or nil (infinite, NaN, negative or too large: not a usable quantity).
