@@ -71,4 +71,36 @@ final class QuantitySumTests: XCTestCase {
             XCTAssertEqual(Quantity.bytes(text), bytes, text)
         }
     }
+
+    func testVolumesWhoseSizesAddUpBeyondAnIntStillMakeAStoragePlanAndReport() throws {
+        let claims = (0..<2).map { index in
+            """
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data-\(index), namespace: shop}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 8E}}}
+            """
+        }
+        let statefulSet = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db, namespace: shop}
+            spec:
+              replicas: 3
+              serviceName: db
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: 'postgres:16', volumeMounts: [{name: data, mountPath: /data}]}]}
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 8E}}}}]
+            """
+        let folder = try writeManifests(["storage.yaml": (claims + [statefulSet]).joined(separator: "\n---\n")], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "c", into: database)
+        let plan = try TransitionPlanner(database: database, reference: reference)
+            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        XCTAssertEqual(plan.storage.totals.map(\.bytes).max(), Int.max)
+        let out = try temporaryFolder(self)
+        XCTAssertNoThrow(try ReportRenderer(database: database, now: fixedNow).write(.plan, format: .html, to: out))
+    }
 }

@@ -17,7 +17,7 @@ public struct StoragePlan: Sendable, Codable {
         /// Volumes this entry stands for: a claim template's replicas, else 1.
         public var copies: Int = 1
 
-        public var totalBytes: Int? { sizeBytes.map { $0 * copies } }
+        public var totalBytes: Int? { sizeBytes.map { $0.saturatingMultiplied(by: copies) } }
     }
 
     public var entries: [Entry]
@@ -26,7 +26,7 @@ public struct StoragePlan: Sendable, Codable {
     /// volumes have no size in the manifests.
     public var totals: [(cluster: String, targetClass: String, volumes: Int, bytes: Int, unsized: Int)] {
         Dictionary(grouping: entries, by: { $0.cluster + "\u{0}" + $0.targetClass }).map { _, members in
-            (members[0].cluster, members[0].targetClass, members.reduce(0) { $0 + $1.copies }, members.reduce(0) { $0 + ($1.totalBytes ?? 0) },
+            (members[0].cluster, members[0].targetClass, members.reduce(0) { $0 + $1.copies }, members.reduce(0) { $0.saturatingAdding($1.totalBytes ?? 0) },
              members.filter { $0.sizeBytes == nil }.reduce(0) { $0 + $1.copies })
         }.sorted { ($0.cluster, $0.targetClass) < ($1.cluster, $1.targetClass) }
     }
