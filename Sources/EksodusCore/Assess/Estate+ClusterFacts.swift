@@ -74,13 +74,21 @@ extension Estate {
     /// pod's name, the longest such (`web-7d4b9c-x2x9p` → Deployment `web`, `db-0` → StatefulSet `db`).
     public func measuredUsage() -> [Int64: MeasuredUsage] {
         guard !podUsage.isEmpty else { return [:] }
-        let byNamespace = Dictionary(grouping: workloads.filter { $0.kind != "Pod" }, by: \.namespace)
-            .mapValues { $0.sorted { $0.name.utf8.count > $1.name.utf8.count } }
+        // namespace/name → workload: each prefix of a pod's name that ends before a '-' is looked up, the longest first,
+        // so matching costs a few lookups per pod, not a pass over the namespace's workloads.
+        let byName = Dictionary(workloads.filter { $0.kind != "Pod" }.map { ("\($0.namespace)/\($0.name)", $0.id) }) { first, _ in first }
+        func owner(_ usage: PodUsage) -> Int64? {
+            let pod = usage.pod.utf8
+            var end = pod.endIndex
+            while let dash = pod[..<end].lastIndex(of: UInt8(ascii: "-")) {
+                if let id = byName["\(usage.namespace)/\(usage.pod[..<dash])"] { return id }
+                end = dash
+            }
+            return nil
+        }
         var result: [Int64: MeasuredUsage] = [:]
         for usage in podUsage {
-            let id = podWorkloads["\(usage.namespace)/\(usage.pod)"]
-                ?? byNamespace[usage.namespace]?.first(where: { usage.pod.hasPrefix($0.name + "-") })?.id
-            guard let id else { continue }
+            guard let id = podWorkloads["\(usage.namespace)/\(usage.pod)"] ?? owner(usage) else { continue }
             var entry = result[id] ?? MeasuredUsage(cpu: 0, memory: 0, pods: 0)
             entry.cpu = max(entry.cpu, usage.cpu)
             entry.memory = max(entry.memory, usage.memory)

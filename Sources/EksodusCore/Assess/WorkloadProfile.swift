@@ -99,8 +99,8 @@ public struct WorkloadProfile: Sendable {
         }
         let app = workload.appContainers
         let init_ = workload.containers.filter { $0.role == "init" }
-        let cpu = max(app.reduce(0) { $0 + ($1.cpuRequest ?? 0) }, init_.map { $0.cpuRequest ?? 0 }.max() ?? 0)
-        let memory = max(app.reduce(0) { $0 + ($1.memoryRequest ?? 0) }, init_.map { $0.memoryRequest ?? 0 }.max() ?? 0)
+        let cpu = max(app.reduce(0) { $0.saturatingAdding($1.cpuRequest ?? 0) }, init_.map { $0.cpuRequest ?? 0 }.max() ?? 0)
+        let memory = max(app.reduce(0) { $0.saturatingAdding($1.memoryRequest ?? 0) }, init_.map { $0.memoryRequest ?? 0 }.max() ?? 0)
         var size: String?
         if let fit = context.reference.fargateSize(cpuMillicores: cpu, memoryBytes: memory) {
             size = "\(format(fit.vcpu)) vCPU / \(format(fit.memoryGB)) GB"

@@ -9,7 +9,16 @@ extension ManifestConverter {
         let spec = object["spec"] ?? .mapping([])
         let label = "DeploymentConfig \(namespace)/\(name)"
         var converted: [(key: String, value: ManifestNode)] = []
-        if let replicas = spec["replicas"] { converted.append(("replicas", replicas)) }
+        // Counts go in only as the API takes them (DeploymentSpec.replicas is an int32; maxSurge and maxUnavailable are
+        // an integer or a percentage, never negative): kubectl would refuse the whole file for one that is not.
+        func shown(_ node: ManifestNode) -> String { node.string.map { "'\($0.visibleLine)'" } ?? "(not a scalar)" }
+        if let replicas = spec["replicas"] {
+            if let count = replicas.int, (0...Int(Int32.max)).contains(count) {
+                converted.append(("replicas", .scalar(String(count), plain: true)))
+            } else {
+                result.todos.append("\(label): replicas \(shown(replicas)) is not a count of pods: not written; set the Deployment's replicas")
+            }
+        }
         let selector = spec["selector"].flatMap { $0.entries.isEmpty ? nil : $0 } ?? spec["template", "metadata", "labels"]
         if let selector { converted.append(("selector", .mapping([("matchLabels", selector)]))) }
         for field in ["minReadySeconds", "revisionHistoryLimit", "paused"] {
@@ -23,7 +32,14 @@ extension ManifestConverter {
         case "Rolling":
             var rolling: [(key: String, value: ManifestNode)] = []
             for field in ["maxSurge", "maxUnavailable"] {
-                if let value = strategy?["rollingParams", field] { rolling.append((field, value)) }
+                guard let value = strategy?["rollingParams", field] else { continue }
+                if let count = value.int, (0...Int(Int32.max)).contains(count) {
+                    rolling.append((field, .scalar(String(count), plain: true)))
+                } else if let text = value.string, Self.isPercentage(text) {
+                    rolling.append((field, .string(text)))
+                } else {
+                    result.todos.append("\(label): \(field) \(shown(value)) is neither a number of pods nor a percentage: not written (the Deployment's default, 25%, applies)")
+                }
             }
             converted.append(("strategy", .mapping([("type", .string("RollingUpdate"))] + (rolling.isEmpty ? [] : [("rollingUpdate", .mapping(rolling))]))))
         case let other:
@@ -56,5 +72,10 @@ extension ManifestConverter {
             ("apiVersion", .string("apps/v1")), ("kind", .string("Deployment")),
             ("metadata", object["metadata"] ?? .mapping([("name", .string(name))])), ("spec", .mapping(converted)),
         ])
+    }
+
+    /// `25%`: digits and a percent sign, as an IntOrString percentage is written.
+    static func isPercentage(_ text: String) -> Bool {
+        text.utf8.count > 1 && text.utf8.count <= 11 && text.hasSuffix("%") && text.dropLast().allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

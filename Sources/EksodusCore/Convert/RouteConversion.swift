@@ -6,6 +6,8 @@ extension ManifestConverter {
     func route(_ object: ManifestNode, entry: NetworkPlan.Entry, rule: NetworkPlan.RouteRule, namespace: String, name: String) -> Result {
         var result = Result()
         result.todos += entry.manual.map { "Route \(namespace)/\(name): \($0)" }
+        // The plan's TODO says why: the API server would refuse the Ingress, and a rule without its host would match every host.
+        if let host = rule.host, !NetworkPlan.isIngressHost(host) { return result }
         guard rule.termination != "passthrough" else {
             result.todos.append("Route \(namespace)/\(name) is TLS passthrough: not written as an Ingress; expose Service \(rule.service) as type LoadBalancer with \(entry.annotations.keys.sorted().joined(separator: ", "))")
             return result

@@ -40,6 +40,7 @@ final class ParallelFileParser: @unchecked Sendable {
     let workers: Int
     private let lock = NSLock()
     private var nextIndex = 0
+    private let templateBudget = TemplateExpansion.Budget()
 
     init(files: [String], extractor: ObjectExtractor, workers: Int) {
         self.files = files
@@ -163,7 +164,7 @@ final class ParallelFileParser: @unchecked Sendable {
             if readsClusterFact(object, into: &facts) { return }
             try take(object.node, line: object.line, order: Int64(index) << 32 | state.position)
             guard TemplateExpansion.isTemplate(object.node) else { return }
-            let expansion = TemplateExpansion.expand(object.node, defaultNamespace: extractor.defaultNamespace)
+            let expansion = templateBudget.expand(object.node, defaultNamespace: extractor.defaultNamespace)
             for note in expansion.notes { templateNotes.add(line: object.line, note) }
             for expanded in expansion.objects {
                 state.position += 1

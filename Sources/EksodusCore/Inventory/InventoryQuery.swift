@@ -187,20 +187,26 @@ public struct InventoryQuery {
     }
 
     /// OpenShift Templates, and the objects the import expanded from each (marked `TemplateExpansion.annotation`).
+    /// The marked objects are grouped once by the template they name: a count per template over every object was
+    /// quadratic (3,000 templates beside 30,000 objects took 53 s).
     func templates(_ db: Database) throws -> Table {
         let where_ = filter(namespaceColumn: "r.namespace")
-        let expanded = """
-            FROM resource o WHERE o.cluster_id = r.cluster_id AND instr(o.annotations, '\(TemplateExpansion.annotation)') > 0
-              AND json_extract(o.annotations, '$."\(TemplateExpansion.annotation)"') = r.namespace || '/' || r.name
-            """
         return try run(db, columns: ["cluster", "namespace", "name", "parameters", "generated", "objects", "kinds"], sql: """
+            WITH expanded AS MATERIALIZED (
+              SELECT o.cluster_id, json_extract(o.annotations, '$."\(TemplateExpansion.annotation)"') AS origin, o.kind
+              FROM resource o WHERE instr(o.annotations, '\(TemplateExpansion.annotation)') > 0),
+            counted AS (
+              SELECT cluster_id, origin, sum(objects) AS objects, group_concat(kind, ' ') AS kinds FROM (
+                SELECT cluster_id, origin, kind, count(*) AS objects FROM expanded WHERE origin IS NOT NULL
+                GROUP BY cluster_id, origin, kind ORDER BY cluster_id, origin, kind)
+              GROUP BY cluster_id, origin)
             SELECT c.name, r.namespace, r.name,
               (SELECT count(*) FROM json_each(r.body, '$.parameters')),
               (SELECT count(*) FROM json_each(r.body, '$.parameters') p
                  WHERE json_extract(p.value, '$.generate') IS NOT NULL AND json_extract(p.value, '$.value') IS NULL),
-              (SELECT count(*) \(expanded)),
-              (SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT o.kind AS kind \(expanded) ORDER BY o.kind))
+              coalesce(e.objects, 0), e.kinds
             FROM resource r JOIN cluster c ON c.id = r.cluster_id
+              LEFT JOIN counted e ON e.cluster_id = r.cluster_id AND e.origin = r.namespace || '/' || r.name
             WHERE r.kind = 'Template' AND r.api_group IN ('template.openshift.io', '')\(where_.sql) ORDER BY c.name, r.namespace, r.name
             """, arguments: where_.arguments)
     }

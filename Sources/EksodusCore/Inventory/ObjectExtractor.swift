@@ -117,13 +117,16 @@ struct ObjectExtractor {
     static func podSpec(_ spec: ManifestNode, metadata: ManifestNode?, object: ManifestNode, kind: String) -> ExtractedObject.PodSpec {
         var facts = ExtractedObject.PodSpec()
         let objectSpec = object["spec"]
+        // replicas and parallelism are int32 in the API (Kubernetes API reference, DeploymentSpec, JobSpec): a larger number is
+        // not one the API server stores, and taken as it is it would overflow what the compute plan multiplies it by.
+        func count(_ node: ManifestNode?) -> Int? { node?.int.map { Swift.min(Swift.max($0, 0), Int(Int32.max)) } }
         switch kind {
         case "Deployment", "ReplicaSet", "StatefulSet", "ReplicationController", "DeploymentConfig":
-            facts.replicas = objectSpec?["replicas"]?.int ?? 1
+            facts.replicas = count(objectSpec?["replicas"]) ?? 1
         case "Job":
-            facts.replicas = objectSpec?["parallelism"]?.int ?? 1
+            facts.replicas = count(objectSpec?["parallelism"]) ?? 1
         case "CronJob":
-            facts.replicas = objectSpec?["jobTemplate", "spec", "parallelism"]?.int ?? 1
+            facts.replicas = count(objectSpec?["jobTemplate", "spec", "parallelism"]) ?? 1
         case "Pod":
             facts.replicas = 1
         default:

@@ -18,8 +18,8 @@ struct PodUsage: Sendable, Equatable {
               let name = node["metadata", "name"]?.string, !name.isEmpty else { return nil }
         var cpu = 0, memory = 0
         for container in node["containers"]?.items ?? [] {
-            cpu += container["usage", "cpu"]?.string.flatMap(Quantity.millicores) ?? 0
-            memory += container["usage", "memory"]?.string.flatMap(Quantity.bytes) ?? 0
+            cpu = cpu.saturatingAdding(container["usage", "cpu"]?.string.flatMap(Quantity.millicores) ?? 0)
+            memory = memory.saturatingAdding(container["usage", "memory"]?.string.flatMap(Quantity.bytes) ?? 0)
         }
         let namespace = node["metadata", "namespace"]?.string ?? defaultNamespace
         guard DNSLabel.isValid(namespace) else { return nil }

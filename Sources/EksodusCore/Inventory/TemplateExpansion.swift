@@ -1,3 +1,5 @@
+import Foundation
+
 /// OpenShift `Template` objects (template.openshift.io/v1, or `v1` in OpenShift 3 exports) hold the objects `oc process`
 /// creates from them. The importer expands them with the parameters' defaults, as `oc process` would without `-p`:
 /// `${NAME}` inside a string becomes the parameter's value, and a scalar that is exactly `${{NAME}}` becomes the value
@@ -7,11 +9,26 @@
 /// one without a value is left as `${NAME}`, with a note; an optional one without a value is empty, as in `oc process`.
 /// Each expanded object is marked with `annotation` (the template's namespace/name) and takes the template's
 /// namespace and `labels:` where it names none.
+/// A parameter named as a credential (`DB_PASSWORD`, `API_TOKEN`) is substituted as the redaction marker, never its value.
 enum TemplateExpansion {
     static let annotation = "eksodus.io/from-template"
-    /// What substitution may add to one template: a long value referenced many times would otherwise turn a small file
-    /// into gigabytes (as YAML aliases would, see `AliasBudget`).
+    /// What substitution may add in one import: a long value referenced many times would otherwise turn a small file
+    /// into gigabytes (as YAML aliases would, see `AliasBudget`). The bound is the import's, not each template's: a
+    /// per-template one let many templates of a few kilobytes each add up to gigabytes.
     static let maxAddedBytes = 32 << 20
+
+    /// What is left of `maxAddedBytes`, shared by the workers that read an import's files.
+    final class Budget: @unchecked Sendable {
+        private let lock = NSLock()
+        private var left = TemplateExpansion.maxAddedBytes
+
+        /// Expands `template` against what is left, one template at a time (templates are few; the bound stays exact).
+        func expand(_ template: ManifestNode, defaultNamespace: String) -> Expansion {
+            lock.lock()
+            defer { lock.unlock() }
+            return TemplateExpansion.expand(template, defaultNamespace: defaultNamespace, budget: &left)
+        }
+    }
 
     struct Expansion {
         var objects: [ManifestNode] = []
@@ -27,7 +44,9 @@ enum TemplateExpansion {
         "generated-" + parameter.lowercased().replacingOccurrences(of: "_", with: "-")
     }
 
-    static func expand(_ template: ManifestNode, defaultNamespace: String) -> Expansion {
+    /// Expands `template`, taking what substitution adds from `budget`; a template that would overdraw it keeps the
+    /// objects expanded before, and says so.
+    static func expand(_ template: ManifestNode, defaultNamespace: String, budget: inout Int) -> Expansion {
         var expansion = Expansion()
         let name = template["metadata", "name"]?.string ?? ""
         let namespace = template["metadata", "namespace"]?.string ?? defaultNamespace
@@ -35,7 +54,9 @@ enum TemplateExpansion {
         for parameter in template["parameters"]?.items ?? [] {
             guard let key = parameter["name"]?.string, !key.isEmpty else { continue }
             if let value = parameter["value"]?.string, !(parameter["value"]?.isNull ?? true) {
-                values[key] = value
+                // A credential's value would reach the inventory through whatever field references it (an annotation, a
+                // ConfigMap, an env var with a plain name): it is substituted as the marker, as the Template's own copy is.
+                values[key] = SecretRedaction.isSensitiveKey(key) && !SecretRedaction.isBoolean(value) ? SecretRedaction.marker : value
             } else if parameter["generate"]?.string != nil {
                 values[key] = placeholder(for: key)
                 expansion.notes.append("Template \(name.visibleLine) parameter \(key.visibleLine) is generated (generate: expression) and has no value: eksodus does not evaluate expressions, it used \(placeholder(for: key)); set the real value on EKS")
@@ -47,7 +68,6 @@ enum TemplateExpansion {
             }
         }
         let labels = template["labels"]?.entries ?? []
-        var budget = maxAddedBytes
         for object in template["objects"]?.items ?? [] where object.isMapping {
             var metadata = object["metadata"] ?? .mapping([])
             if metadata["namespace"] == nil { metadata = metadata.replacing("namespace", with: .scalar(namespace, plain: false)) }
@@ -57,11 +77,13 @@ enum TemplateExpansion {
             let marks = (metadata["annotations"]?.entries ?? []).filter { $0.key != annotation }
                 + [(annotation, ManifestNode.scalar("\(namespace)/\(name)", plain: false))]
             metadata = metadata.replacing("annotations", with: .mapping(marks))
-            let expanded = substituted(object, values, budget: &budget).replacing("metadata", with: substituted(metadata, values, budget: &budget))
-            guard budget >= 0 else {
-                expansion.notes.append("Template \(name.visibleLine): expanding its parameters would add more than \(maxAddedBytes >> 20) MiB; its objects from number \(expansion.objects.count + 1) on are not imported")
+            var left = budget
+            let expanded = substituted(object, values, budget: &left).replacing("metadata", with: substituted(metadata, values, budget: &left))
+            guard left >= 0 else {
+                expansion.notes.append("Template \(name.visibleLine): with its parameters expanded, the import's templates would add more than \(maxAddedBytes >> 20) MiB; its objects from number \(expansion.objects.count + 1) on are not imported")
                 break
             }
+            budget = left
             expansion.objects.append(expanded)
         }
         return expansion

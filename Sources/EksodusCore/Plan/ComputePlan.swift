@@ -100,8 +100,8 @@ public struct ComputePlan: Sendable, Codable {
     /// A pod's requests, or what one of its pods was measured using when that is more: requests that undersell a
     /// workload would pack it onto too few nodes.
     static func perPod(_ workload: Estate.Workload, measured: Estate.MeasuredUsage? = nil) -> Demand {
-        let cpu = workload.appContainers.reduce(0) { $0 + ($1.cpuRequest ?? defaultCPU) }
-        let memory = workload.appContainers.reduce(0) { $0 + ($1.memoryRequest ?? defaultMemory) }
+        let cpu = workload.appContainers.reduce(0) { $0.saturatingAdding($1.cpuRequest ?? defaultCPU) }
+        let memory = workload.appContainers.reduce(0) { $0.saturatingAdding($1.memoryRequest ?? defaultMemory) }
         return Demand(cpu: max(cpu, measured?.cpu ?? 0), memory: max(memory, measured?.memory ?? 0), pods: 1)
     }
 
@@ -109,9 +109,9 @@ public struct ComputePlan: Sendable, Codable {
         var total = Demand()
         for workload in workloads {
             let replicas = max(1, workload.replicas ?? 1), pod = perPod(workload, measured: measured[workload.id])
-            total.cpu += pod.cpu * replicas
-            total.memory += pod.memory * replicas
-            total.pods += replicas
+            total.cpu = total.cpu.saturatingAdding(pod.cpu.saturatingMultiplied(by: replicas))
+            total.memory = total.memory.saturatingAdding(pod.memory.saturatingMultiplied(by: replicas))
+            total.pods = total.pods.saturatingAdding(replicas)
         }
         return total
     }
@@ -146,9 +146,9 @@ public struct ComputePlan: Sendable, Codable {
         let groupArchitecture = source.allArm64 ? "arm64" : "x86_64"
         let daemonSets = estate.workloads.filter { $0.kind == "DaemonSet" && !setApart.contains($0.id) }
         var perNode = demand(daemonSets, measured: measured)
-        perNode.cpu += eksDaemonSets.cpu
-        perNode.memory += eksDaemonSets.memory
-        perNode.pods += eksDaemonSets.pods
+        perNode.cpu = perNode.cpu.saturatingAdding(eksDaemonSets.cpu)
+        perNode.memory = perNode.memory.saturatingAdding(eksDaemonSets.memory)
+        perNode.pods = perNode.pods.saturatingAdding(eksDaemonSets.pods)
         let apps = estate.workloads.filter { !["DaemonSet", "Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
         let batch = estate.workloads.filter { ["Job", "CronJob"].contains($0.kind) && !setApart.contains($0.id) }
         let policyNamespaces = Set(estate.resources(kind: "NetworkPolicy").map(\.namespace))

@@ -44,6 +44,9 @@ extension NetworkPlan {
         } else if host == nil {
             manual.append("no host: the ALB rule matches every host")
         }
+        if let host, !isIngressHost(host) {
+            manual.append("host \(host.visibleLine) is not a name an Ingress rule takes (lower-case DNS labels, at most a leading *, no IP): not written as an Ingress; write the rule with the host it serves")
+        }
         if spec["wildcardPolicy"]?.string == "Subdomain", let host, let dot = host.firstIndex(of: ".") {
             manual.append("wildcardPolicy Subdomain: write the rule for *\(host[dot...]) (ALB host conditions take wildcards)")
         }
@@ -88,6 +91,16 @@ extension NetworkPlan {
                      today: "Route (\(termination == "none" ? "plain HTTP" : termination + " TLS"))", exposure: exposure,
                      target: "Ingress, ingressClassName: alb", group: group, annotations: annotations, manual: manual,
                      tlsHosts: tls ? [host].compactMap { $0 } : [], needsCertificate: tls, route: rule)
+    }
+
+    /// Whether an Ingress rule takes `host`: a DNS subdomain of lower-case RFC 1123 labels, at most 253 bytes, whose first
+    /// label may be `*` when more follow, and not an IP (Kubernetes API reference, IngressRule.host: "IPs are not allowed",
+    /// "The wildcard character '*' must appear by itself as the first DNS label", "You cannot have a wildcard label by itself").
+    static func isIngressHost(_ host: String) -> Bool {
+        guard host.utf8.count <= 253, IPv4Range(host) == nil else { return false }
+        var labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.first == "*" { labels.removeFirst() }
+        return !labels.isEmpty && labels.allSatisfy { DNSLabel.isValid(String($0)) }
     }
 
     /// A Route's `port.targetPort` names the Service's target port (or its port name); an Ingress backend names the Service port.

@@ -12,8 +12,8 @@ struct SourceNodes {
         workers = estate.workerNodes.filter { !$0.isWindows }
         zones = Array(Set(workers.compactMap(\.zone))).sorted()
         instanceTypes = Dictionary(workers.compactMap(\.instanceType).map { ($0, 1) }, uniquingKeysWith: +)
-        allocatableCPU = workers.reduce(0) { $0 + ($1.cpuAllocatable ?? 0) }
-        allocatableMemory = workers.reduce(0) { $0 + ($1.memoryAllocatable ?? 0) }
+        allocatableCPU = workers.reduce(0) { $0.saturatingAdding($1.cpuAllocatable ?? 0) }
+        allocatableMemory = workers.reduce(0) { $0.saturatingAdding($1.memoryAllocatable ?? 0) }
     }
 
     /// Every Linux worker is arm64: the workloads' images already run on Arm, so the plan takes Graviton families.

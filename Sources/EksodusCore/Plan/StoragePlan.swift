@@ -17,7 +17,7 @@ public struct StoragePlan: Sendable, Codable {
         /// Volumes this entry stands for: a claim template's replicas, else 1.
         public var copies: Int = 1
 
-        public var totalBytes: Int? { sizeBytes.map { $0 * copies } }
+        public var totalBytes: Int? { sizeBytes.map { $0.saturatingMultiplied(by: copies) } }
     }
 
     public var entries: [Entry]
@@ -26,7 +26,7 @@ public struct StoragePlan: Sendable, Codable {
     /// volumes have no size in the manifests.
     public var totals: [(cluster: String, targetClass: String, volumes: Int, bytes: Int, unsized: Int)] {
         Dictionary(grouping: entries, by: { $0.cluster + "\u{0}" + $0.targetClass }).map { _, members in
-            (members[0].cluster, members[0].targetClass, members.reduce(0) { $0 + $1.copies }, members.reduce(0) { $0 + ($1.totalBytes ?? 0) },
+            (members[0].cluster, members[0].targetClass, members.reduce(0) { $0 + $1.copies }, members.reduce(0) { $0.saturatingAdding($1.totalBytes ?? 0) },
              members.filter { $0.sizeBytes == nil }.reduce(0) { $0 + $1.copies })
         }.sorted { ($0.cluster, $0.targetClass) < ($1.cluster, $1.targetClass) }
     }
@@ -62,21 +62,29 @@ public struct StoragePlan: Sendable, Codable {
                 if let id = workload.resourceID, byTemplateOwner[id] == nil, !workload.claimTemplates.isEmpty { byTemplateOwner[id] = workload }
             }
             // The claims a StatefulSet's templates make (`data-orders-db-0`) are counted by the template, once per replica.
-            var templateInstances: [String: Estate.Workload] = [:]
+            // They are known by name (the template's claim prefix and an ordinal below the replicas), not listed: replicas
+            // can be in the billions.
+            var templateReplicas: [String: Int] = [:]
             for workload in estate.workloads {
                 for template in workload.claimTemplates {
-                    for ordinal in 0..<max(1, workload.replicas ?? 1) {
-                        templateInstances["\(workload.namespace)/\(template.name)-\(workload.name)-\(ordinal)"] = workload
-                    }
+                    let prefix = "\(workload.namespace)/\(template.name)-\(workload.name)"
+                    templateReplicas[prefix] = max(templateReplicas[prefix] ?? 0, max(1, workload.replicas ?? 1))
                 }
             }
+            func isTemplateInstance(_ claim: String) -> Bool {
+                guard let dash = claim.lastIndex(of: "-"), let replicas = templateReplicas[String(claim[..<dash])] else { return false }
+                let ordinal = claim[claim.index(after: dash)...]
+                guard !ordinal.isEmpty, ordinal.utf8.count < 11, ordinal.allSatisfy({ $0.isASCII && $0.isNumber }),
+                      ordinal == "0" || ordinal.first != "0", let number = Int(ordinal) else { return false }
+                return number < replicas
+            }
             let claimVolumes = estate.volumes.filter { $0.source == "pvc" }
-            let claims = Set(claimVolumes.map { "\($0.namespace)/\($0.name)" }).union(templateInstances.keys)
+            let claims = Set(claimVolumes.map { "\($0.namespace)/\($0.name)" })
             // A PV bound to a listed claim moves with it: bound by its claimRef, or named by the claim's volumeName.
             let boundVolumes = Set(claimVolumes.compactMap(\.volumeName))
             for volume in estate.volumes {
-                if volume.source == "pv", volume.volumeName.map(claims.contains) == true || boundVolumes.contains(volume.name) { continue }
-                if volume.source == "pvc", templateInstances["\(volume.namespace)/\(volume.name)"] != nil { continue }
+                if volume.source == "pv", volume.volumeName.map({ claims.contains($0) || isTemplateInstance($0) }) == true || boundVolumes.contains(volume.name) { continue }
+                if volume.source == "pvc", isTemplateInstance("\(volume.namespace)/\(volume.name)") { continue }
                 let user = volume.source == "template" ? byTemplateOwner[volume.resourceID]
                     : volume.source == "pvc" ? byClaim["\(volume.namespace)/\(volume.name)"] : nil
                 let className = volume.storageClass ?? (volume.source == "pv" ? nil : defaultClass)
