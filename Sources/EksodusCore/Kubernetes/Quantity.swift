@@ -43,7 +43,7 @@ public enum Quantity {
     /// `3800m` is 3.8000000000000003 cores, which is 3800 millicores, not 3801.
     private static func up(_ value: Double) -> Double {
         let nearest = value.rounded()
-        return abs(value - nearest) <= 1e-9 * max(1, abs(value)) ? nearest : value.rounded(.up)
+        return abs(value - nearest) <= max(1, abs(value)) * 1e-12 ? nearest : value.rounded(.up)
     }
 
     /// A whole number that fits an Int, or nil (infinite, NaN, negative or too large: not a usable quantity).
