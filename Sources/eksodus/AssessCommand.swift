@@ -62,8 +62,9 @@ struct AssessCommand: ParsableCommand {
         let date = try parseTime(now)
         let settings = try loadSettings(config, quiet: quiet)
         let db = try database.open()
-        let assessor = Assessor(database: db, reference: try ReferenceData.embedded(), settings: settings)
+        var assessor = Assessor(database: db, reference: try ReferenceData.embedded(), settings: settings)
         let progress = TerminalProgress.ticking("assessing", quiet: quiet)
+        assessor.progress = progress?.stepReporter
         let result: AssessmentResult
         do {
             result = try assessor.run(target: target, cluster: cluster, now: date)

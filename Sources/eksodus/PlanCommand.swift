@@ -110,9 +110,10 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         guard options.plans else { return try show(try database.openReadOnly(), name: plan) }
         let db = try database.open()
-        let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try options.settings())
+        var planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try options.settings())
         let request = try options.request()
         let progress = TerminalProgress.ticking("planning", quiet: quiet)
+        planner.progress = progress?.stepReporter
         defer { progress?.finish() }
         let made = try planner.run(request)
         progress?.finish()

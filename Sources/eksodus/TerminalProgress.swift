@@ -13,6 +13,10 @@ final class TerminalProgress: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var finished = false
     private let began = Date()
+    /// What the work is doing now (`prod (2/5): check 12/58 NET009`), set from the work's own thread. Its own lock: `draw`
+    /// holds `lock` while it builds the line, which reads the step.
+    private var step = ""
+    private let stepLock = NSLock()
 
     private init() {}
 
@@ -25,12 +29,30 @@ final class TerminalProgress: @unchecked Sendable {
     static func ticking(_ label: String, quiet: Bool) -> TerminalProgress? {
         guard let progress = onTerminal(quiet: quiet) else { return nil }
         let thread = Thread { [progress] in
-            while progress.draw({ "\(label)… \(TerminalProgress.duration(Date().timeIntervalSince(progress.began)))" }) {
+            while progress.draw({
+                let step = progress.currentStep
+                return "\(label)… " + (step.isEmpty ? "" : step + "  ") + TerminalProgress.duration(Date().timeIntervalSince(progress.began))
+            }) {
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
         thread.start()
         return progress
+    }
+
+    /// Sets the step a ticking line shows, as a closure the core can call without knowing about terminals.
+    var stepReporter: @Sendable (String) -> Void {
+        { [self] step in
+            stepLock.lock()
+            self.step = step
+            stepLock.unlock()
+        }
+    }
+
+    private var currentStep: String {
+        stepLock.lock()
+        defer { stepLock.unlock() }
+        return step
     }
 
     /// Redraws the line unless the last redraw was under 0.1 s ago; false once finished.

@@ -42,6 +42,8 @@ public struct Assessor {
     public var reference: ReferenceData
     public var settings: AssessmentSettings
     public var checks: [any Check]
+    /// Told what the assessment is doing (a terminal's progress line shows it); nil: nobody asks.
+    public var progress: (@Sendable (String) -> Void)?
 
     public init(database: AppDatabase, reference: ReferenceData, settings: AssessmentSettings = AssessmentSettings(), checks: [any Check] = CheckCatalog.all) {
         self.database = database
@@ -64,13 +66,15 @@ public struct Assessor {
 
     public func run(target: KubernetesVersion, cluster: String? = nil, now: Date = Date()) throws -> AssessmentResult {
         try database.writer.write { db in
-            try record(evaluate(try Estate.load(db, cluster: cluster), target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
+            progress?("reading the inventory")
+            return try record(evaluate(try Estate.load(db, cluster: cluster), target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
         }
     }
 
     /// Stores an assessment run and its results; returns it with its id.
     func record(_ result: AssessmentResult, scope cluster: String?, now: Date, db: Database) throws -> AssessmentResult {
         var result = result
+        progress?("storing \(result.clusters.reduce(0) { $0 + $1.findings.count }) findings")
         try db.execute(sql: "INSERT INTO assessment (created_at, target_version, scope, settings) VALUES (?, ?, ?, ?)",
                        arguments: [Timestamp.string(now), result.targetVersion.description, cluster, settings.json])
         result.assessmentID = db.lastInsertedRowID
@@ -84,11 +88,14 @@ public struct Assessor {
         let date = String(Timestamp.string(now).prefix(10))
         let context = CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas)
         if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
-        return AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: estates.map { evaluate($0, context: context) })
+        let clusters = estates.enumerated().map { index, estate in
+            evaluate(estate, context: context, step: estates.count > 1 ? "\(estate.cluster.name) (\(index + 1)/\(estates.count))" : estate.cluster.name)
+        }
+        return AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: clusters)
     }
 
     /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.
-    public func evaluate(_ estate: Estate, context: CheckContext) -> AssessmentResult.ClusterResult {
+    public func evaluate(_ estate: Estate, context: CheckContext, step: String? = nil) -> AssessmentResult.ClusterResult {
         let workloadsByID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         // A finding on the object a workload is (its removed API version, say) is that workload's finding.
         let workloadByResource = Dictionary(estate.workloads.compactMap { workload in workload.resourceID.map { ($0, workload.id) } },
@@ -96,7 +103,8 @@ public struct Assessor {
         let setApart = SetApart(estate, settings: settings, reference: context.reference)
         var findings: [Finding] = []
         var ignored = 0
-        for check in checks {
+        for (index, check) in checks.enumerated() {
+            if let step { progress?("\(step): check \(index + 1)/\(checks.count) \(check.info.id)") }
             for var finding in check.run(estate, context) {
                 if finding.workloadID == nil, let resource = finding.resourceID, let workload = workloadByResource[resource] {
                     finding.workloadID = workload

@@ -108,6 +108,8 @@ public struct TransitionPlanner {
     public var database: AppDatabase
     public var reference: ReferenceData
     public var settings: AssessmentSettings
+    /// Told what planning is doing (a terminal's progress line shows it); nil: nobody asks.
+    public var progress: (@Sendable (String) -> Void)?
 
     public init(database: AppDatabase, reference: ReferenceData, settings: AssessmentSettings = AssessmentSettings()) {
         self.database = database
@@ -134,8 +136,10 @@ public struct TransitionPlanner {
 
     public func run(_ request: PlanRequest) throws -> TransitionPlan {
         try request.validate()
-        let assessor = Assessor(database: database, reference: reference, settings: settings)
+        var assessor = Assessor(database: database, reference: reference, settings: settings)
+        assessor.progress = progress
         return try database.writer.write { db in
+            progress?("reading the inventory")
             // One reading of the inventory serves the assessment and the plan; the stored assessment is reused while it is current.
             let estates = try Estate.load(db, cluster: request.cluster)
             let assessment = try AssessmentStore.reusable(db, estates: estates, target: request.target, scope: request.cluster, settings: settings.json,
@@ -180,7 +184,8 @@ public struct TransitionPlanner {
         var inputs: [Checklist.ClusterInput] = []
         var computePlans: [ComputePlan] = []
         var graphs: [DependencyGraph] = []
-        for estate in estates {
+        for (index, estate) in estates.enumerated() {
+            progress?("\(estate.cluster.name) (\(index + 1)/\(estates.count)): waves, compute and runbook")
             guard let result = results[estate.cluster.id] else { continue }
             let apps = estate.workloads.filter { !result.systemWorkloads.contains($0.id) }
             let labels = Dictionary(estate.workloads.map { ($0.id, $0.label) }, uniquingKeysWith: { first, _ in first })
@@ -245,6 +250,7 @@ public struct TransitionPlanner {
     private func store(_ plan: inout TransitionPlan, db: Database) throws {
         let request = plan.request
         let items = plan.items
+        progress?("storing \(items.count) checklist items")
         let now = Timestamp.string(request.now)
         var settingsJSON = "{\"maxWaveSize\":\(request.maxWaveSize.map(String.init) ?? "null"),\"repositoryPrefix\":"
         JSONWriter.writeString(request.repositoryPrefix, to: &settingsJSON)
