@@ -114,6 +114,16 @@ final class ManifestReaderMutationTests: XCTestCase {
         }
     }
 
+    func testNestedComplexKeysAreRefusedNotDoubledUntilMemoryRunsOut() throws {
+        let data = try Data(contentsOf: Self.regressions.appendingPathComponent("nested-complex-keys.yaml"))
+        XCTAssertThrowsError(try ManifestText.objects(String(decoding: data, as: UTF8.self))) { error in
+            XCTAssertTrue("\(error)".contains("a mapping key longer than 4096 bytes"), "\(error)")
+        }
+        // A small complex key is still read, as its JSON text.
+        let objects: [ManifestNode] = try ManifestText.objects("{? {a: 1} : x}")
+        XCTAssertEqual(objects.first?[#"{"a":1}"#]?.string, "x")
+    }
+
     func testFuzzRegressionsAreReadOrRefused() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.regressions.path).filter { !$0.hasPrefix(".") && $0 != "README.md" }
         XCTAssertFalse(files.isEmpty, "the regression inputs are kept in \(Self.regressions.path)")

@@ -233,6 +233,9 @@ final class ManifestStreamReader {
         if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
     }
 
+    /// No Kubernetes object has a mapping or list as a key; one that long is an attack on the reader, not a manifest.
+    static let maxComplexKeyBytes = 4096
+
     private func readKey(_ event: YAMLEventReader.Event) throws -> String {
         switch event {
         case .scalar:
@@ -240,10 +243,17 @@ final class ManifestStreamReader {
             budget.countLiteral(bytes: text.utf8.count)
             return text
         default:
-            // Complex and aliased keys are rare in manifests; they are kept as their JSON text.
+            // Complex and aliased keys are rare in manifests; they are kept as their JSON text. Bounded: a key that is a
+            // mapping whose key is a mapping… is escaped again at every level, so its text doubles with each (the fuzzer's
+            // 2 KB of `{a: {a: …` asked for gigabytes).
             let node = try build(event, .other)
             if let text = node.string { return text }
-            return JSONWriter.string(node)
+            let text = JSONWriter.string(node)
+            if text.utf8.count > Self.maxComplexKeyBytes {
+                throw error("a mapping key longer than \(Self.maxComplexKeyBytes) bytes (a mapping or list used as a key)")
+            }
+            budget.countLiteral(bytes: text.utf8.count)
+            return text
         }
     }
 
