@@ -177,6 +177,42 @@ final class EksctlLandingZoneTests: XCTestCase {
         try validateEksctlConfigs([("windows", yaml)], test: self)
     }
 
+    func testLinuxNodeAgentsSelectLinuxWhenThePlanHasAWindowsGroup() throws {
+        let agent = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: node-probe, namespace: agents}
+            spec:
+              selector: {matchLabels: {app: node-probe}}
+              template:
+                metadata: {labels: {app: node-probe}}
+                spec: {containers: [{name: probe, image: registry.example.com/probe:1.0}]}
+
+            """
+        let files = ["nodes.json": nodes([node("linux-1", zone: "dc1"), node("win-1", zone: "dc1", os: "windows")]),
+                     "win.yaml": deployment("legacy-iis", namespace: "legacy", pod: "nodeSelector: {kubernetes.io/os: windows}, "),
+                     "agent.yaml": agent]
+        let database = try AppDatabase.inMemory()
+        try importPaths([try writeManifests(files, test: self).path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        XCTAssertTrue(try XCTUnwrap(plan.compute.first).nodeGroups.contains(where: \.isWindows))
+        let out = try temporaryFolder(self)
+        let estates = try database.writer.read { try Estate.load($0) }
+        _ = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: estates, to: out)
+        let written = try XCTUnwrap(FileManager.default.subpathsOfDirectory(atPath: out.path))
+        func object(_ suffix: String) throws -> ManifestNode {
+            let path = try XCTUnwrap(written.first { $0.hasSuffix(suffix) }, "\(suffix) in \(written)")
+            return try XCTUnwrap(try ManifestText.objects(String(contentsOf: out.appendingPathComponent(path), encoding: .utf8)).first)
+        }
+        let daemonSet = try object("daemonset-agents-node-probe.yaml")
+        XCTAssertEqual(daemonSet["spec", "template", "spec", "nodeSelector", "kubernetes.io/os"]?.string, "linux",
+                       "an agent tolerating every taint would also land on the Windows nodes")
+        XCTAssertTrue((daemonSet["spec", "template", "spec", "tolerations"]?.items ?? []).contains { $0["operator"]?.string == "Exists" })
+        let windows = try object("deployment-legacy-legacy-iis.yaml")
+        XCTAssertEqual(windows["spec", "template", "spec", "nodeSelector", "kubernetes.io/os"]?.string, "windows")
+    }
+
     // MARK: 5. architectures
 
     func testAmd64WorkloadsStayOffGravitonAndUnknownImagesStayOnX86() throws {

@@ -19,6 +19,8 @@ public struct ConversionPlan: Sendable {
     public var setApart: Set<String>
     /// `Kind/namespace/name` → where the compute plan runs it (`spot`, `general`, `stateful`, `arm64`, `Fargate`, `every node`).
     public var placements: [String: String]
+    /// The compute plan has a Windows node group: a Linux node agent that tolerates every taint must still select Linux.
+    public var hasWindowsNodes: Bool
 
     /// `setApart`: the labels the stored assessment set apart, for a plan read back from the store (which carries no findings).
     public init(_ plan: TransitionPlan, cluster: String, setApart stored: Set<String>? = nil) {
@@ -48,5 +50,6 @@ public struct ConversionPlan: Sendable {
         setApart = stored ?? Set((result?.workloads ?? []).filter { result?.systemWorkloads.contains($0.id) == true }.map(\.label))
         placements = Dictionary((plan.compute.first { $0.cluster == cluster }?.placements ?? []).map { ($0.workload, $0.target) },
                                 uniquingKeysWith: { first, _ in first })
+        hasWindowsNodes = plan.compute.first { $0.cluster == cluster }?.nodeGroups.contains(where: \.isWindows) ?? false
     }
 }

@@ -254,6 +254,12 @@ struct ManifestConverter {
                 ? "compute plan: interruption-tolerant, may run on the Spot group (\(ComputePlan.spotTaint.text))"
                 : "compute plan: a node agent runs on every group, the tainted system and Spot groups included"))
         }
+        // Tolerating every taint, a Linux agent would also be scheduled on the Windows group's nodes, where it cannot start:
+        // it selects Linux unless it names an OS itself (EKS User Guide, windows-support: select the OS of the pods).
+        if plan.placements[label] == "every node", plan.hasWindowsNodes, pod["nodeSelector", "kubernetes.io/os"] == nil {
+            pod = pod.replacing("nodeSelector", with: .mapping((pod["nodeSelector"]?.entries ?? []) + [("kubernetes.io/os", .string("linux"))]))
+            result.changes.append(Change(field: "nodeSelector", why: "kubernetes.io/os: linux: the plan has a Windows node group and this agent tolerates every taint"))
+        }
         if let volumes = pod["volumes"]?.items {
             pod = pod.replacing("volumes", with: .sequence(volumes.map { inTreeVolume($0, namespace: namespace, workload: name, result: &result) }))
         }
