@@ -216,6 +216,18 @@ final class HelmReleaseTests: XCTestCase {
                        [#"[{"apiVersion":"extensions/v1beta1","kind":"Deployment","namespace":"shop","name":"shop-api"},{"apiVersion":"v1","kind":"Service","namespace":"shop","name":"shop-api"}]"#])
     }
 
+    /// A release or chart version that starts with `-` would be read by helm as an option (`--post-renderer=/tmp/x` runs a
+    /// program): such values are not kept, so no plan command carries them.
+    func testNamesThatReadAsHelmOptionsAreDropped() throws {
+        let folder = try writeManifests([
+            "opt.yaml": try releaseSecret(name: "ok", namespace: "shop", revision: 1, manifest: oldManifest, chartVersion: "--post-renderer=/tmp/x"),
+        ], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try strings(database, "SELECT name FROM helm_release"), ["ok"])
+        XCTAssertFalse(try strings(database, "SELECT coalesce(chart_version, '') FROM helm_release").contains { $0.hasPrefix("-") })
+    }
+
     /// A merging import keeps releases it did not read again; `--replace` keeps only this export's.
     func testReplaceKeepsOnlyTheReleasesOfThisExport() throws {
         let current = oldManifest.replacingOccurrences(of: "extensions/v1beta1", with: "apps/v1")

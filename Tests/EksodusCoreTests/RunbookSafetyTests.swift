@@ -160,6 +160,8 @@ final class RunbookSafetyTests: XCTestCase {
         let wait = try XCTUnwrap(promote.commands.firstIndex { $0.hasPrefix("test ") && $0.contains("pg_current_wal_lsn()") && $0.contains("pg_last_wal_replay_lsn()") && $0.contains("|| {") })
         XCTAssertLessThan(wait, try XCTUnwrap(promote.commands.firstIndex { $0.contains("pg_promote()") }), "the lag gate comes before the promotion")
         XCTAssertTrue(promote.commands.contains { $0.contains("pg_stat_replication") })
+        // The data step's rollback removes the standby's claim too: a StatefulSet's deletion keeps it, and a retry would find it full.
+        XCTAssertTrue(data.rollbackCommands.contains { $0.contains("delete pvc/'") && $0.contains("-orders-db-0' --ignore-not-found") }, "\(data.rollbackCommands)")
     }
 
     // 3. RabbitMQ: definitions exported and imported before the shovel; queues drained before anyone switches.
@@ -171,7 +173,10 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertTrue(definitions.commands.contains { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("rabbitmqctl import_definitions") })
         XCTAssertTrue(data.prerequisites.contains(definitions.key))
         XCTAssertTrue(data.commands.contains { $0.contains("shovel") })
+        // One shovel per queue, named after it: a second `set_parameter shovel` under one name would replace the first.
+        XCTAssertTrue(data.commands.contains { $0.contains("set_parameter shovel \"eksodus-migrate-$QUEUE\"") }, "\(data.commands)")
         let promote = try item("promote:\(handle)", in: plan)
+        XCTAssertTrue(promote.commands.contains { $0.contains("list_parameters") && $0.contains("xargs -r -n1 rabbitmqctl clear_parameter shovel") }, "every shovel is cleared")
         let drain = try XCTUnwrap(promote.commands.firstIndex { $0.contains("list_queues") && $0.contains("exit n != 0") && $0.contains("|| {") })
         XCTAssertLessThan(drain, try XCTUnwrap(promote.commands.firstIndex { $0.contains("clear_parameter shovel") }))
         for step in plan.items where [.traffic, .redirect].contains(step.step) && step.key.workload?.description == handle {
@@ -385,5 +390,19 @@ final class RunbookSafetyTests: XCTestCase {
 extension IdentityPlan.Entry {
     func waveIn(_ plan: TransitionPlan) -> Int? {
         plan.waves.first { $0.cluster == cluster && $0.workloads.contains { $0.label == workload } }?.number
+    }
+}
+
+/// Label selectors in runbook commands are built only from labels that follow Kubernetes' syntax: a hostile key such as
+/// `app!` would turn `app!=x` into "every pod but x" in `kubectl delete pods -l` and a Velero restore.
+final class LabelSelectorTests: XCTestCase {
+    func testOnlyWellFormedLabelsMakeASelector() {
+        XCTAssertEqual(LabelSelector.matching(["tier": "db", "app.kubernetes.io/name": "orders"]), "app.kubernetes.io/name=orders,tier=db")
+        XCTAssertEqual(LabelSelector.matching(["app": ""]), "app=")
+        for hostile in [["app!": "x"], ["app": "a,b=c"], ["app": "x y"], ["": "x"], ["a/b/c": "x"], ["-app": "x"], ["app": String(repeating: "a", count: 64)],
+                        ["Bad_Prefix/app": "x"], ["app": "in (a)"]] {
+            XCTAssertNil(LabelSelector.matching(hostile), "\(hostile)")
+        }
+        XCTAssertNil(LabelSelector.matching([:]), "no labels: no selector (an empty one selects every pod)")
     }
 }

@@ -8,8 +8,8 @@ enum BearerTokens {
 
     /// The text with such tokens replaced by the marker, or nil when it holds none.
     static func masked(_ text: String) -> String? {
-        let hasJWT = contains(text, "eyJ")
-        let hasHook = contains(text, "hooks.slack.com/services/")
+        let hasJWT = text.containsBytes("eyJ")
+        let hasHook = text.containsBytes("hooks.slack.com/services/")
         guard hasJWT || hasHook else { return nil }
         var out = text
         if hasJWT {
@@ -19,20 +19,5 @@ enum BearerTokens {
             out = slackHook.stringByReplacingMatches(in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1" + SecretRedaction.marker)
         }
         return out == text ? nil : out
-    }
-
-    /// A byte search, cheap enough for every value an import keeps.
-    private static func contains(_ text: String, _ needle: StaticString) -> Bool {
-        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let first = pattern.first else { return true }
-            guard bytes.count >= pattern.count else { return false }
-            for start in 0...(bytes.count - pattern.count) where bytes[start] == first {
-                if (1..<pattern.count).allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
-            }
-            return false
-        }
-        // Native strings are contiguous UTF-8: no copy.
-        return text.utf8.withContiguousStorageIfAvailable(search) ?? Array(text.utf8).withUnsafeBufferPointer(search)
     }
 }

@@ -22,7 +22,7 @@ enum ObjectRedaction {
         switch object["kind"]?.string {
         case "ConfigMap":
             let labels = object["metadata", "labels"]?.entries ?? []
-            let isHelmRelease = labels.contains { $0.key.uppercased() == "OWNER" && $0.value.string?.uppercased() == "TILLER" }
+            let isHelmRelease = HelmReleaseDecoder.isTillerRelease(labels)
             if isHelmRelease, let data = node["data"] { node = node.replacing("data", with: maskedValues(data)) }
             if let binary = node["binaryData"] { node = node.replacing("binaryData", with: maskedValues(binary)) }
         default:

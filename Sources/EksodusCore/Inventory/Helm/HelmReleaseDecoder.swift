@@ -17,6 +17,15 @@ enum HelmReleaseDecoder {
         return limits
     }()
 
+    /// A ConfigMap Tiller (Helm 2) keeps a release in: labelled `OWNER=TILLER`, in any case. Compared without allocating:
+    /// it runs on every ConfigMap an import reads, in the redaction pass and here.
+    static func isTillerRelease(_ labels: [(key: String, value: ManifestNode)]) -> Bool {
+        labels.contains { label in
+            label.key.utf8.count == 5 && label.key.caseInsensitiveCompare("OWNER") == .orderedSame
+                && label.value.string.map { $0.utf8.count == 6 && $0.caseInsensitiveCompare("TILLER") == .orderedSame } == true
+        }
+    }
+
     /// The release `object` (as read, before redaction) stores, or nil when it stores none.
     static func decode(_ object: ManifestNode, kind: String, namespace: String) -> HelmRelease? {
         switch kind {
@@ -24,7 +33,7 @@ enum HelmReleaseDecoder {
             return helm3(object, namespace: namespace)
         case "ConfigMap":
             let labels = object["metadata", "labels"]?.entries ?? []
-            guard labels.contains(where: { $0.key.uppercased() == "OWNER" && $0.value.string?.uppercased() == "TILLER" }) else { return nil }
+            guard isTillerRelease(labels) else { return nil }
             return helm2(object, namespace: namespace, labels: labels)
         default:
             return nil
@@ -113,8 +122,9 @@ enum HelmReleaseDecoder {
         }
     }
 
+    /// A name, chart or version a helm command line takes: printable, and never starting with `-` (helm would read it as an option).
     private static func clean(_ text: String?) -> String? {
-        guard let text, !text.isEmpty, text.count <= 253, !text.unicodeScalars.contains(where: ShellQuote.isInvisible) else { return nil }
+        guard let text, !text.isEmpty, text.count <= 253, !text.hasPrefix("-"), !text.unicodeScalars.contains(where: ShellQuote.isInvisible) else { return nil }
         return text
     }
 

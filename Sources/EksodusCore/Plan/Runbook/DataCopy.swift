@@ -73,8 +73,9 @@ struct DataCopy {
             return ["# on the source primary: add the EKS members to the replica set",
                     Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
         case "rabbitmq":
-            return ["# one shovel per source queue (rabbitmqctl list_queues on the source), each into the same queue the definitions created on EKS",
-                    Self.execDirect(workload, on: .eks, "rabbitmqctl set_parameter shovel eksodus-migrate '{\"src-uri\": \"'\"$SOURCE_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'")]
+            // One shovel per queue, each named after it: a shovel set again under the same name replaces the previous one.
+            return ["# run once per source queue (rabbitmqctl list_queues name on the source), QUEUE set to its name; each drains into the same queue the definitions created on EKS",
+                    Self.execDirect(workload, on: .eks, "rabbitmqctl set_parameter shovel \"eksodus-migrate-$QUEUE\" '{\"src-uri\": \"'\"$SOURCE_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'")]
         case "cassandra":
             return ["# the EKS pods join the ring as a new datacenter (CASSANDRA_DC=eks), then stream the data from the source one",
                     Self.execDirect(workload, on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
@@ -108,17 +109,17 @@ struct DataCopy {
                 // back with the claims and are deleted once the data is in place; the converted workload then binds
                 // the claims by name. (Velero docs, "Resource filtering": --include-resources, --selector;
                 // https://velero.io/docs/main/resource-filtering/)
-                let selector = workload.templateLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                let selector = LabelSelector.matching(workload.templateLabels)
                 let scope = "--include-namespaces \(ShellQuote.word(workload.namespace)) --include-resources \(Self.veleroResources)"
-                    + (selector.isEmpty ? "" : " --selector \(ShellQuote.word(selector))")
+                    + (selector.map { " --selector \(ShellQuote.word($0))" } ?? "")
                 let eks = Kubectl.eks(workload.namespace)
                 return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) \(scope) --default-volumes-to-fs-backup --wait",
                         "velero --kubecontext \"$SOURCE_CONTEXT\" backup describe \(backup) --details  # only this workload's pods, claims and volumes",
                         "# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
                         "velero --kubecontext \"$EKS_CONTEXT\" restore create \(backup) --from-backup \(backup) \(scope) --wait",
                         "velero --kubecontext \"$EKS_CONTEXT\" restore describe \(backup) --details  # every pod volume restore Completed",
-                        selector.isEmpty ? "# delete the restored source pods (their claims stay): the converted workload replaces them"
-                            : eks("delete pods -l \(ShellQuote.word(selector)) --wait") + "  # the restored source pods go; their claims stay for the converted workload"]
+                        selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
+                            ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
             }
             return [ShellQuote.comment(method)] + mountPaths.map { path in
                 "aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  " + ShellQuote.comment("for " + path)
@@ -143,13 +144,20 @@ struct DataCopy {
     /// What a workload's own Velero backup and restore hold.
     static let veleroResources = "pods,persistentvolumeclaims,persistentvolumes"
 
+    /// Every migration shovel (`eksodus-migrate-QUEUE`), cleared one by one.
+    static let clearShovels = "rabbitmqctl list_parameters --quiet --no-table-headers | cut -f2 | grep '^eksodus-migrate-' | xargs -r -n1 rabbitmqctl clear_parameter shovel"
+
     func stopReplication(_ workload: Estate.Workload) -> [String] {
         switch engine {
-        case "postgres": return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # the standby and then its claim; the source primary is untouched",
-                                 Kubectl.eks(workload.namespace)("delete pod/\(PostgresStandby.pod) secret/\(PostgresStandby.secret) --ignore-not-found")]
+        case "postgres":
+            let eks = Kubectl.eks(workload.namespace)
+            // Deleting a StatefulSet keeps its claims: the standby's claim goes too, or a retry's base backup finds it not empty.
+            return [eks("delete \(Kubectl.ref(workload, on: .eks))") + "  # the standby; the source primary is untouched",
+                    eks("delete pod/\(PostgresStandby.pod) secret/\(PostgresStandby.secret) --ignore-not-found")]
+                + workload.claimTemplates.map { eks("delete pvc/" + ShellQuote.word("\($0.name)-\(workload.name)-0") + " --ignore-not-found") + "  # the standby's copy of the data" }
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
         case "redis": return redis(workload).stop()
-        case "rabbitmq": return [Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
+        case "rabbitmq": return [Self.exec(workload, on: .eks, Self.clearShovels)]
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
         default:
             if order == .freezeThenRestore {
@@ -218,7 +226,7 @@ struct DataCopy {
         case "rabbitmq":
             // Drained: the source holds no message any more before the shovel goes and the consumers switch.
             return [Self.exec(workload, on: .source, "rabbitmqctl list_queues --quiet --no-table-headers messages") + " | awk '{ n += $1 } END { exit n != 0 }' || { echo 'messages remain on the source: wait for the shovel and re-run' >&2; false; }",
-                    Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl clear_parameter shovel eksodus-migrate")]
+                    Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, Self.clearShovels)]
         case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
                                   Self.exec(workload, on: .source, "nodetool decommission")]
         case "elasticsearch", "opensearch":

@@ -9,9 +9,8 @@ struct RedisReplicas {
     var isStatefulSet: Bool { workload.kind == "StatefulSet" }
     var count: Int { max(workload.replicas ?? 1, 1) }
 
-    var selector: String {
-        workload.templateLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-    }
+    /// The pods' labels as a selector; nil when they have none or one breaks the label syntax (then no command lists pods by it).
+    var selector: String? { LabelSelector.matching(workload.templateLabels) }
 
     /// The first pod, which follows the source and is promoted.
     var firstPod: String {
@@ -20,7 +19,9 @@ struct RedisReplicas {
 
     /// Sets `$REDIS_FIRST` where the first pod has no stable name.
     var findFirst: [String] {
-        isStatefulSet ? [] : ["REDIS_FIRST=$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + " | head -n 1)"]
+        guard !isStatefulSet else { return [] }
+        guard let selector else { return ["REDIS_FIRST=  # set it to the first Redis pod (pod/NAME): its labels make no selector"] }
+        return ["REDIS_FIRST=$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + " | head -n 1)"]
     }
 
     /// How the other pods reach the first: its stable DNS name, or its pod IP read now.
@@ -41,6 +42,7 @@ struct RedisReplicas {
         if isStatefulSet {
             return "for i in $(seq \(skippingFirst ? 1 : 0) \(count - 1)); do " + exec(ShellQuote.word("pod/\(workload.name)-") + "\"$i\"", arguments) + "; done"
         }
+        guard let selector else { return ShellQuote.comment("run in each Redis pod by hand (its labels make no selector): " + arguments) }
         let list = "$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + ")"
         return "for pod in \(list); do " + (skippingFirst ? "[ \"$pod\" = \(firstPod) ] || " : "") + exec("\"$pod\"", arguments) + "; done"
     }
