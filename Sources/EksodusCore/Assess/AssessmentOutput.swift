@@ -16,52 +16,70 @@ public enum AssessmentOutput {
     public static func summary(_ result: AssessmentResult, worst: Int = 10) -> String {
         var text = "Assessment #\(result.assessmentID): target Kubernetes \(result.targetVersion) on EKS, \(result.date)\n"
         for cluster in result.clusters {
-            let apps = cluster.findings.filter { !$0.system }
-            let system = cluster.findings.filter(\.system)
+            // One pass counts everything the tables show (counts by severity, in `Severity.rank` order).
+            var appCounts = [0, 0, 0], systemCounts = [0, 0, 0]
+            var byCategoryCounts: [CheckCategory: [Int]] = [:], byNamespaceCounts: [String: [Int]] = [:]
+            var systemNamespaces: Set<String> = [], blockersByWorkload: [Int64: Int] = [:]
+            for finding in cluster.findings {
+                let rank = finding.severity.rank
+                if finding.severity == .blocker, let workload = finding.workloadID { blockersByWorkload[workload, default: 0] += 1 }
+                if finding.system {
+                    systemCounts[rank] += 1
+                    systemNamespaces.insert(finding.namespace)
+                } else {
+                    appCounts[rank] += 1
+                    byCategoryCounts[finding.category, default: [0, 0, 0]][rank] += 1
+                    byNamespaceCounts[finding.namespace, default: [0, 0, 0]][rank] += 1
+                }
+            }
+            func row(_ label: String, _ counts: [Int]) -> [Table.Cell] { [.text(label)] + Severity.allCases.map { .integer(counts[$0.rank]) } }
             text += "\nCluster \(cluster.cluster.name) (\(cluster.cluster.environment)): readiness \(cluster.readiness)/100, "
-            text += "\(cluster.count(.blocker)) blockers, \(cluster.count(.warning)) warnings, \(cluster.count(.info)) info"
+            text += "\(appCounts[Severity.blocker.rank]) blockers, \(appCounts[Severity.warning.rank]) warnings, \(appCounts[Severity.info.rank]) info"
             text += cluster.ignored > 0 ? " (\(cluster.ignored) ignored)\n" : "\n"
 
             var byCategory = Table(columns: ["category", "blocker", "warning", "info"])
             for category in CheckCategory.allCases {
-                let found = apps.filter { $0.category == category }
-                guard !found.isEmpty else { continue }
-                byCategory.rows.append([.text(category.rawValue)] + Severity.allCases.map { severity in .integer(found.filter { $0.severity == severity }.count) })
+                guard let counts = byCategoryCounts[category] else { continue }
+                byCategory.rows.append(row(category.rawValue, counts))
             }
             if !byCategory.rows.isEmpty { text += "\n" + TableRenderer.text(byCategory) }
 
             var byNamespace = Table(columns: ["namespace", "blocker", "warning", "info"])
-            for namespace in Set(apps.map(\.namespace)).sorted() {
-                let found = apps.filter { $0.namespace == namespace }
-                byNamespace.rows.append([.text(namespace.isEmpty ? "(cluster)" : namespace)] + Severity.allCases.map { severity in
-                    .integer(found.filter { $0.severity == severity }.count)
-                })
+            for namespace in byNamespaceCounts.keys.sorted() {
+                byNamespace.rows.append(row(namespace.isEmpty ? "(cluster)" : namespace, byNamespaceCounts[namespace] ?? [0, 0, 0]))
             }
             if !byNamespace.rows.isEmpty { text += "\n" + TableRenderer.text(byNamespace) }
 
-            let ranked = cluster.workloads.filter { !cluster.systemWorkloads.contains($0.id) }
-                .compactMap { workload in cluster.profiles[workload.id].map { (workload, $0) } }
-                .sorted { ($1.1.complexityScore, $0.0.label) < ($0.1.complexityScore, $1.0.label) }
-                .prefix(worst)
+            // Ranked by keys built once, workloads by position (sorting copies of whole workloads, labels rebuilt in every comparison, cost).
+            let candidates = cluster.workloads.indices.filter { index in
+                let id = cluster.workloads[index].id
+                return !cluster.systemWorkloads.contains(id) && cluster.profiles[id] != nil
+            }
+            let keys = candidates.map { (score: cluster.profiles[cluster.workloads[$0].id]?.complexityScore ?? 0, label: cluster.workloads[$0].label) }
+            var order = Array(candidates.indices)
+            order.sort { (keys[$1].score, keys[$0].label) < (keys[$0].score, keys[$1].label) }
+            let ranked = order.prefix(worst)
             if !ranked.isEmpty {
                 var table = Table(columns: ["workload", "complexity", "score", "stateful", "fargate", "blockers"])
-                for (workload, profile) in ranked {
-                    let blockers = cluster.findings.filter { $0.workloadID == workload.id && $0.severity == .blocker }.count
-                    table.rows.append([.text(workload.label), .text(profile.complexity), .integer(profile.complexityScore),
+                for position in ranked {
+                    let workload = cluster.workloads[candidates[position]]
+                    guard let profile = cluster.profiles[workload.id] else { continue }
+                    table.rows.append([.text(keys[position].label), .text(profile.complexity), .integer(profile.complexityScore),
                                        .text(profile.stateful ? "yes" : "no"), .text(profile.fargateEligible ? (profile.fargateSize ?? "yes") : "no"),
-                                       .integer(blockers)])
+                                       .integer(blockersByWorkload[workload.id] ?? 0)])
                 }
                 text += "\nHardest workloads to move:\n" + TableRenderer.text(table)
             }
-            let blockers = apps.filter { $0.severity == .blocker }
-            if !blockers.isEmpty {
+            if appCounts[Severity.blocker.rank] > 0 {
                 text += "\nBlockers:\n"
-                for finding in blockers { text += "  \(finding.checkID)  \(objectLabel(finding))  \(finding.message)\n" }
+                for finding in cluster.findings where !finding.system && finding.severity == .blocker {
+                    text += "  \(finding.checkID)  \(objectLabel(finding))  \(finding.message)\n"
+                }
             }
-            if !system.isEmpty {
-                text += "\nReplaced by EKS or in system namespaces (reported apart): \(system.filter { $0.severity == .blocker }.count) blockers, "
-                text += "\(system.filter { $0.severity == .warning }.count) warnings, \(system.filter { $0.severity == .info }.count) info in "
-                text += Set(system.map(\.namespace)).sorted().joined(separator: ", ") + "\n"
+            if !systemNamespaces.isEmpty {
+                text += "\nReplaced by EKS or in system namespaces (reported apart): \(systemCounts[Severity.blocker.rank]) blockers, "
+                text += "\(systemCounts[Severity.warning.rank]) warnings, \(systemCounts[Severity.info.rank]) info in "
+                text += systemNamespaces.sorted().joined(separator: ", ") + "\n"
             }
         }
         text += "\nReadiness: 50–100 without blockers, 0–49 with them (2 less for each further blocker), placed by the workloads' mean complexity; "

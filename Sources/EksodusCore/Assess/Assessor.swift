@@ -14,7 +14,7 @@ public struct AssessmentResult: Sendable {
         public var systemWorkloads: Set<Int64>
 
         public func count(_ severity: Severity, system: Bool = false) -> Int {
-            findings.filter { $0.severity == severity && $0.system == system }.count
+            findings.reduce(0) { $0 + ($1.severity == severity && $1.system == system ? 1 : 0) }
         }
     }
 
@@ -96,11 +96,14 @@ public struct Assessor {
 
     /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.
     public func evaluate(_ estate: Estate, context: CheckContext, step: String? = nil) -> AssessmentResult.ClusterResult {
-        let workloadsByID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let context = context.matchingComponents(of: estate)
+        // Positions, not copies: a workload read by id per finding was copied whole.
+        var workloadPositions: [Int64: Int] = [:]
+        for (index, workload) in estate.workloads.enumerated() where workloadPositions[workload.id] == nil { workloadPositions[workload.id] = index }
         // A finding on the object a workload is (its removed API version, say) is that workload's finding.
         let workloadByResource = Dictionary(estate.workloads.compactMap { workload in workload.resourceID.map { ($0, workload.id) } },
                                             uniquingKeysWith: { first, _ in first })
-        let setApart = SetApart(estate, settings: settings, reference: context.reference)
+        let setApart = SetApart(estate, settings: settings, context: context)
         var findings: [Finding] = []
         var ignored = 0
         for (index, check) in checks.enumerated() {
@@ -109,7 +112,8 @@ public struct Assessor {
                 if finding.workloadID == nil, let resource = finding.resourceID, let workload = workloadByResource[resource] {
                     finding.workloadID = workload
                 }
-                let annotations = finding.workloadID.flatMap { workloadsByID[$0]?.annotations } ?? estate.resource(id: finding.resourceID)?.annotations ?? [:]
+                let annotations = finding.workloadID.flatMap { workloadPositions[$0] }.map { estate.workloads[$0].annotations }
+                    ?? estate.resourceIndex(id: finding.resourceID).map { estate.resources[$0].annotations } ?? [:]
                 let silenced = (annotations["eksodus.io/ignore"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
                 if silenced.contains(finding.checkID) || silenced.contains("ALL") || settings.ignores(finding, cluster: estate.cluster.name) {
                     ignored += 1
@@ -119,20 +123,32 @@ public struct Assessor {
                 findings.append(finding)
             }
         }
-        findings.sort { $0.order < $1.order }
+        findings = Self.inOrder(findings)
         var profiles: [Int64: WorkloadProfile] = [:]
-        let byWorkload = Dictionary(grouping: findings.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
+        var points: [Int64: Int] = [:]
+        for finding in findings { if let workload = finding.workloadID { points[workload, default: 0] += WorkloadProfile.points(finding) } }
         for workload in estate.workloads {
-            profiles[workload.id] = WorkloadProfile.make(workload, estate: estate, findings: byWorkload[workload.id] ?? [], context: context)
+            profiles[workload.id] = WorkloadProfile.make(workload, estate: estate, findingPoints: points[workload.id] ?? 0, context: context)
         }
-        let applications = estate.workloads.filter { !setApart.workloads.contains($0.id) }
-        let complexity = applications.isEmpty ? 0 : applications.reduce(0.0) { sum, workload in
-            sum + min(1, Double(profiles[workload.id]?.complexityScore ?? 0) / 30)
-        } / Double(applications.count)
-        let blockers = findings.filter { $0.severity == .blocker && !$0.system }.count
+        var complexitySum = 0.0, applications = 0
+        for workload in estate.workloads where !setApart.workloads.contains(workload.id) {
+            complexitySum += min(1, Double(profiles[workload.id]?.complexityScore ?? 0) / 30)
+            applications += 1
+        }
+        let complexity = applications == 0 ? 0 : complexitySum / Double(applications)
+        let blockers = findings.reduce(0) { $0 + ($1.severity == .blocker && !$1.system ? 1 : 0) }
         let readiness = Self.readiness(complexity: complexity, blockers: blockers)
         return .init(cluster: estate.cluster, findings: findings, profiles: profiles, workloads: estate.workloads, readiness: readiness,
                      ignored: ignored, systemWorkloads: setApart.workloads)
+    }
+
+    /// `findings` sorted by `Finding.order`, each key built once: built inside the comparison, the keys were most of the sort's cost.
+    /// The same stable sort over the same comparisons: the same order.
+    static func inOrder(_ findings: [Finding]) -> [Finding] {
+        let keys = findings.map(\.order)
+        var positions = Array(findings.indices)
+        positions.sort { keys[$0] < keys[$1] }
+        return positions.map { findings[$0] }
     }
 
     /// The readiness formula, as the assessment report states it (`readinessFormula`): blockers decide the band, the

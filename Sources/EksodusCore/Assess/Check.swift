@@ -44,12 +44,30 @@ public struct CheckContext: Sendable {
     public var date: String
     public var reference: ReferenceData
     public var minimumReplicas: Int
+    /// Each workload's EKS component (nil: none), worked out once per estate by `Assessor`: several checks and the
+    /// set-apart rule ask for every workload. Unset, `component(of:)` asks the reference data.
+    var components: [Int64: ReferenceData.EKSComponent?]?
 
     public init(target: KubernetesVersion, date: String, reference: ReferenceData, minimumReplicas: Int = 2) {
         self.target = target
         self.date = date
         self.reference = reference
         self.minimumReplicas = minimumReplicas
+    }
+
+    /// The component `workload` is, if EKS replaces it or offers it as an add-on (`ReferenceData.component(of:)`).
+    func component(of workload: Estate.Workload) -> ReferenceData.EKSComponent? {
+        if let known = components?[workload.id] { return known }
+        return reference.component(of: workload)
+    }
+
+    /// This context with every workload's component of `estate` worked out.
+    func matchingComponents(of estate: Estate) -> CheckContext {
+        var context = self
+        var components: [Int64: ReferenceData.EKSComponent?] = [:]
+        for workload in estate.workloads where components[workload.id] == nil { components[workload.id] = reference.component(of: workload) }
+        context.components = components
+        return context
     }
 }
 

@@ -80,7 +80,7 @@ extension LoadBalancerExposure {
         let controllers = estate.services.filter { $0.type == "LoadBalancer" || $0.type == "NodePort" }.filter { service in
             estate.workloads.contains { workload in
                 workload.namespace == service.resource.namespace && workload.matches(service.selector) && workload.containers.contains { container in
-                    let repository = container.image.map { ImageReference($0).repository } ?? ""
+                    let repository = container.imageReference?.repository ?? ""
                     return reference.ingressControllerImages.contains { repository == $0 || repository.hasSuffix("/" + $0) }
                 }
             }

@@ -8,13 +8,13 @@ struct SetApart {
     private let componentNames: [String]
     private let settings: AssessmentSettings
 
-    init(_ estate: Estate, settings: AssessmentSettings, reference: ReferenceData) {
+    init(_ estate: Estate, settings: AssessmentSettings, context: CheckContext) {
         var workloads: Set<Int64> = []
         var names: Set<String> = []
         for workload in estate.workloads {
             if settings.isSystem(workload.namespace) {
                 workloads.insert(workload.id)
-            } else if let component = reference.component(of: workload), component.role == .replaced {
+            } else if let component = context.component(of: workload), component.role == .replaced {
                 workloads.insert(workload.id)
                 names.insert(component.name)
             }

@@ -23,10 +23,15 @@ public struct WorkloadProfile: Sendable {
         score < 8 ? "low" : score < 20 ? "medium" : "high"
     }
 
-    static func make(_ workload: Estate.Workload, estate: Estate, findings: [Finding], context: CheckContext) -> WorkloadProfile {
+    /// What one finding adds to its workload's complexity. Platform findings say what replaces a component, not how hard it is to move.
+    static func points(_ finding: Finding) -> Int {
+        finding.category == .platform ? 0 : weight(finding.severity)
+    }
+
+    /// `findingPoints`: the sum of `points` over the workload's findings.
+    static func make(_ workload: Estate.Workload, estate: Estate, findingPoints: Int, context: CheckContext) -> WorkloadProfile {
         let (stateful, reason) = statefulness(workload, reference: context.reference)
-        // Platform findings say what replaces a component, not how hard it is to move.
-        var score = findings.filter { $0.category != .platform }.reduce(0) { $0 + weight($1.severity) } + (stateful ? 5 : 0)
+        var score = findingPoints + (stateful ? 5 : 0)
         if workload.kind == "DaemonSet" { score += 2 }
         let fargate = fargateFit(workload, estate: estate, context: context)
         return WorkloadProfile(workloadID: workload.id, stateful: stateful, statefulReason: reason, fargateReasons: fargate.reasons,
@@ -57,7 +62,7 @@ public struct WorkloadProfile: Sendable {
     /// The first application container running a data store's image, and that data store.
     static func dataStore(_ workload: Estate.Workload, reference: ReferenceData) -> (ReferenceData.Database, Estate.Container)? {
         for container in workload.appContainers {
-            if let image = container.image, let database = reference.database(image: image) { return (database, container) }
+            if let image = container.imageReference, let database = reference.database(image) { return (database, container) }
         }
         return nil
     }

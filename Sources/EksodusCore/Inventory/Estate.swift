@@ -34,7 +34,9 @@ public struct Estate: Sendable {
     public struct Container: Sendable {
         public var role: String
         public var name: String
-        public var image: String?
+        public var image: String? { didSet { imageReference = image.map(ImageReference.init) } }
+        /// `image` parsed: the checks read registry, repository and tag of every container several times over.
+        public private(set) var imageReference: ImageReference?
         public var cpuRequest: Int?
         public var cpuLimit: Int?
         public var memoryRequest: Int?
@@ -51,6 +53,43 @@ public struct Estate: Sendable {
         public var envFrom: ManifestNode
         public var command: ManifestNode
         public var args: ManifestNode
+
+        public init(role: String, name: String, image: String?, cpuRequest: Int? = nil, cpuLimit: Int? = nil, memoryRequest: Int? = nil,
+                    memoryLimit: Int? = nil, gpuLimit: Int? = nil, livenessProbe: String? = nil, readinessProbe: String? = nil,
+                    startupProbe: String? = nil, ports: ManifestNode, privileged: Bool, capabilitiesAdd: [String], env: ManifestNode,
+                    volumeMounts: ManifestNode, envFrom: ManifestNode, command: ManifestNode, args: ManifestNode) {
+            self.init(role: role, name: name, image: image, imageReference: image.map(ImageReference.init), cpuRequest: cpuRequest, cpuLimit: cpuLimit,
+                      memoryRequest: memoryRequest, memoryLimit: memoryLimit, gpuLimit: gpuLimit, livenessProbe: livenessProbe,
+                      readinessProbe: readinessProbe, startupProbe: startupProbe, ports: ports, privileged: privileged, capabilitiesAdd: capabilitiesAdd,
+                      env: env, volumeMounts: volumeMounts, envFrom: envFrom, command: command, args: args)
+        }
+
+        /// With `image` already parsed (`imageReference` must be its parse): the loader parses each distinct image once.
+        init(role: String, name: String, image: String?, imageReference: ImageReference?, cpuRequest: Int?, cpuLimit: Int?, memoryRequest: Int?,
+             memoryLimit: Int?, gpuLimit: Int?, livenessProbe: String?, readinessProbe: String?, startupProbe: String?, ports: ManifestNode,
+             privileged: Bool, capabilitiesAdd: [String], env: ManifestNode, volumeMounts: ManifestNode, envFrom: ManifestNode,
+             command: ManifestNode, args: ManifestNode) {
+            self.role = role
+            self.name = name
+            self.image = image
+            self.imageReference = imageReference
+            self.cpuRequest = cpuRequest
+            self.cpuLimit = cpuLimit
+            self.memoryRequest = memoryRequest
+            self.memoryLimit = memoryLimit
+            self.gpuLimit = gpuLimit
+            self.livenessProbe = livenessProbe
+            self.readinessProbe = readinessProbe
+            self.startupProbe = startupProbe
+            self.ports = ports
+            self.privileged = privileged
+            self.capabilitiesAdd = capabilitiesAdd
+            self.env = env
+            self.volumeMounts = volumeMounts
+            self.envFrom = envFrom
+            self.command = command
+            self.args = args
+        }
     }
 
     public struct PodVolume: Sendable {
@@ -170,11 +209,18 @@ public struct Estate: Sendable {
     public private(set) var provisioners: [String: String] = [:]
 
     public func resource(id: Int64?) -> Resource? {
-        guard let id else { return nil }
-        return resourcesByID[id]
+        resourceIndex(id: id).map { resources[$0] }
     }
 
-    private var resourcesByID: [Int64: Resource] = [:]
+    /// Where resource `id` is in `resources`: lookups read the element in place instead of copying a second table of them.
+    func resourceIndex(id: Int64?) -> Int? {
+        guard let id, let index = resourcePositions[id] else { return nil }
+        // `resources` is public and could have been rearranged since: then the slow way.
+        if index < resources.count, resources[index].id == id { return index }
+        return resources.firstIndex { $0.id == id }
+    }
+
+    private var resourcePositions: [Int64: Int] = [:]
 
     init(cluster: Cluster, resources: [Resource], workloads: [Workload], volumes: [Volume], storageClasses: [StorageClass],
          services: [Service], ingresses: [Ingress], configKeys: [Int64: [String]]) {
@@ -186,7 +232,7 @@ public struct Estate: Sendable {
         self.services = services
         self.ingresses = ingresses
         self.configKeys = configKeys
-        resourcesByID = Dictionary(resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        resourcePositions = Self.positions(of: resources)
         provisioners = Dictionary(storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
     }
 }
@@ -217,6 +263,14 @@ extension Estate {
 
     static func strings(_ text: String?) -> [String] { json(text).items.compactMap(\.string) }
 
+    /// Resource id → its first position in `resources`.
+    static func positions(of resources: [Resource]) -> [Int64: Int] {
+        var positions: [Int64: Int] = [:]
+        positions.reserveCapacity(resources.count)
+        for (index, resource) in resources.enumerated() where positions[resource.id] == nil { positions[resource.id] = index }
+        return positions
+    }
+
     /// Loads every cluster (or the named one) from the inventory.
     public static func load(_ db: Database, cluster name: String? = nil) throws -> [Estate] {
         var clusters: [Cluster] = []
@@ -227,17 +281,28 @@ extension Estate {
     }
 
     static func load(_ db: Database, cluster: Cluster) throws -> Estate {
-        let resources = try Array(Row.fetchCursor(db, sql: """
+        // SQLite sorts the ids alone, then the rows are read in table order and put in place: sorting whole rows (bodies
+        // included, tens of megabytes) spills SQLite's sorter to disk and cost more than everything else here.
+        let order = try Int64.fetchAll(db, sql: "SELECT id FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name", arguments: [cluster.id])
+        var unordered: [Resource] = []
+        unordered.reserveCapacity(order.count)
+        try Row.fetchCursor(db, sql: """
             SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, body, source_file, source_line, owner_kind, uid
-            FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name
-            """, arguments: [cluster.id]).map { row in
-            Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
-                     labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8], sourceFile: row[9], sourceLine: row[10],
-                     ownerKind: row[11], uid: row[12])
-        })
-        let byID = Dictionary(resources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            FROM resource WHERE cluster_id = ?
+            """, arguments: [cluster.id]).forEach { row in
+            unordered.append(Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
+                                      labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8], sourceFile: row[9], sourceLine: row[10],
+                                      ownerKind: row[11], uid: row[12]))
+        }
+        let unorderedPositions = positions(of: unordered)
+        let resources = order.compactMap { unorderedPositions[$0].map { unordered[$0] } }
+        unordered = []
+        let byID = positions(of: resources)
+        func loaded(_ id: Int64?) -> Resource? { id.flatMap { byID[$0] }.map { resources[$0] } }
 
         var containers: [Int64: [Container]] = [:]
+        // Thousands of containers share a few images: each is parsed once.
+        var images: [String: ImageReference] = [:]
         try Row.fetchCursor(db, sql: """
             SELECT c.resource_id, c.role, c.name, i.reference, c.cpu_request_m, c.cpu_limit_m, c.memory_request, c.memory_limit, c.gpu_limit,
               c.liveness_probe, c.readiness_probe, c.startup_probe, c.ports, c.privileged, c.capabilities_add, c.env, c.volume_mounts,
@@ -245,8 +310,15 @@ extension Estate {
             FROM container c JOIN workload w ON w.spec_resource_id = c.resource_id LEFT JOIN image i ON i.id = c.image_id
             WHERE w.cluster_id = ? ORDER BY c.resource_id, c.role, c.position
             """, arguments: [cluster.id]).forEach { row in
+            let image: String? = row[3]
+            let reference = image.map { image in
+                if let parsed = images[image] { return parsed }
+                let parsed = ImageReference(image)
+                images[image] = parsed
+                return parsed
+            }
             containers[row[0], default: []].append(Container(
-                role: row[1], name: row[2], image: row[3], cpuRequest: row[4], cpuLimit: row[5], memoryRequest: row[6], memoryLimit: row[7],
+                role: row[1], name: row[2], image: image, imageReference: reference, cpuRequest: row[4], cpuLimit: row[5], memoryRequest: row[6], memoryLimit: row[7],
                 gpuLimit: row[8], livenessProbe: row[9], readinessProbe: row[10], startupProbe: row[11], ports: json(row[12]),
                 privileged: row[13], capabilitiesAdd: strings(row[14]), env: json(row[15]), volumeMounts: json(row[16]),
                 envFrom: json(row[17]), command: json(row[18]), args: json(row[19])))
@@ -278,7 +350,7 @@ extension Estate {
             """, arguments: [cluster.id]).map { row -> Workload in
             let resourceID: Int64? = row[1]
             let specID: Int64 = row[5]
-            let top = resourceID.flatMap { byID[$0] } ?? byID[specID]
+            let top = loaded(resourceID) ?? loaded(specID)
             let templateAnnotations = stringMap(row[18])
             return Workload(
                 id: row[0], clusterID: cluster.id, resourceID: resourceID, kind: row[2], namespace: row[3], name: row[4], replicas: row[6],
@@ -293,14 +365,14 @@ extension Estate {
             SELECT s.resource_id, s.provisioner, s.binding_mode, s.is_default FROM storage_class s JOIN resource r ON r.id = s.resource_id
             WHERE r.cluster_id = ? ORDER BY s.name
             """, arguments: [cluster.id]).compactMap { row -> StorageClass? in
-            guard let resource = byID[row[0]] else { return nil }
+            guard let resource = loaded(row[0]) else { return nil }
             return StorageClass(resource: resource, provisioner: row[1], bindingMode: row[2], isDefault: row[3])
         })
         let services = try Array(Row.fetchCursor(db, sql: """
             SELECT s.resource_id, s.type, s.cluster_ip, s.load_balancer_class, s.ports, s.selector FROM service s JOIN resource r ON r.id = s.resource_id
             WHERE r.cluster_id = ? ORDER BY r.namespace, r.name
             """, arguments: [cluster.id]).compactMap { row -> Service? in
-            guard let resource = byID[row[0]] else { return nil }
+            guard let resource = loaded(row[0]) else { return nil }
             return Service(resource: resource, type: row[1], clusterIP: row[2], loadBalancerClass: row[3], ports: json(row[4]), selector: stringMap(row[5]))
         })
         var rules: [Int64: [IngressRule]] = [:]
@@ -313,7 +385,7 @@ extension Estate {
         let ingresses = try Array(Row.fetchCursor(db, sql: """
             SELECT i.resource_id, i.class FROM ingress i JOIN resource r ON r.id = i.resource_id WHERE r.cluster_id = ? ORDER BY r.namespace, r.name
             """, arguments: [cluster.id]).compactMap { row -> Ingress? in
-            guard let resource = byID[row[0]] else { return nil }
+            guard let resource = loaded(row[0]) else { return nil }
             return Ingress(resource: resource, className: row[1], rules: rules[resource.id] ?? [])
         })
         var configKeys: [Int64: [String]] = [:]

@@ -46,7 +46,7 @@ extension ReferenceData {
 
     /// The component this workload is, if it is one EKS replaces or offers as an add-on.
     public func component(of workload: Estate.Workload) -> EKSComponent? {
-        let repositories = workload.containers.compactMap(\.image).filter { !$0.isEmpty }.map { ImageReference($0).repository }
+        let repositories = workload.containers.compactMap { $0.image?.isEmpty == false ? $0.imageReference?.repository : nil }
         return components.first {
             $0.matches(name: workload.name, namespace: workload.namespace, imageRepositories: repositories, labels: workload.templateLabels)
         }

@@ -259,7 +259,12 @@ public struct ReferenceData: Sendable {
 
     /// The data store an image runs, by the last component of its repository (`bitnami/postgresql` → postgres).
     public func database(image: String) -> Database? {
-        guard let name = ImageReference(image).repository.lowercased().split(separator: "/").last.map(String.init) else { return nil }
+        database(ImageReference(image))
+    }
+
+    /// `database(image:)` of an image already parsed.
+    public func database(_ image: ImageReference) -> Database? {
+        guard let name = image.repository.lowercased().split(separator: "/").last.map(String.init) else { return nil }
         return databases.first { $0.images.contains(name) }
     }
 

@@ -39,10 +39,11 @@ struct AppliedAPIVersionCheck: Check {
     )
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
-        estate.resources.compactMap { resource in
+        var statuses = APIStatusLookup(context.reference, target: context.target)
+        return estate.resources.compactMap { resource in
             // The same version as served: API001 already judges it.
             guard let applied = estate.appliedAPIVersions[resource.id], applied != resource.apiVersion,
-                  let status = context.reference.apiStatus(apiVersion: applied, kind: resource.kind, target: context.target),
+                  let status = statuses.status(apiVersion: applied, kind: resource.kind),
                   status.removed, let removedIn = status.status.removedIn else { return nil }
             let replacement: String
             switch context.reference.replacement(apiVersion: applied, kind: resource.kind, target: context.target) {

@@ -27,8 +27,9 @@ struct DeprecatedAPIVersionCheck: Check {
     )
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
-        estate.resources.compactMap { resource in
-            guard let status = context.reference.apiStatus(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target),
+        var statuses = APIStatusLookup(context.reference, target: context.target)
+        return estate.resources.compactMap { resource in
+            guard let status = statuses.status(apiVersion: resource.apiVersion, kind: resource.kind),
                   !status.removed else { return nil }
             let removal = status.status.removedIn.map { ", removed in \($0)" } ?? ""
             let replacement: String

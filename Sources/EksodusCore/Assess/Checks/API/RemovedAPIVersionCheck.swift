@@ -25,8 +25,9 @@ struct RemovedAPIVersionCheck: Check {
     )
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
-        estate.resources.compactMap { resource in
-            guard let status = context.reference.apiStatus(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target),
+        var statuses = APIStatusLookup(context.reference, target: context.target)
+        return estate.resources.compactMap { resource in
+            guard let status = statuses.status(apiVersion: resource.apiVersion, kind: resource.kind),
                   status.removed, let removedIn = status.status.removedIn else { return nil }
             let replacement: String
             switch context.reference.replacement(apiVersion: resource.apiVersion, kind: resource.kind, target: context.target) {

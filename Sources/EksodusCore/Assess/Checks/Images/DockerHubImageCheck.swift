@@ -11,7 +11,7 @@ struct DockerHubImageCheck: Check {
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.workloads.flatMap { workload in
             workload.containers.compactMap { container -> Finding? in
-                guard let text = container.image, ImageReference(text).isDockerHub else { return nil }
+                guard let text = container.image, container.imageReference?.isDockerHub == true else { return nil }
                 return finding(workload, field: "\(CheckSupport.containerPath(workload, container)).image",
                                "image \(text) comes from Docker Hub (pull rate limits): use an ECR pull-through cache or copy it to ECR")
             }

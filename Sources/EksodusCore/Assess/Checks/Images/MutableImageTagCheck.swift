@@ -12,8 +12,7 @@ struct MutableImageTagCheck: Check {
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.workloads.flatMap { workload in
             workload.containers.compactMap { container -> Finding? in
-                guard let text = container.image else { return nil }
-                let image = ImageReference(text)
+                guard let text = container.image, let image = container.imageReference else { return nil }
                 guard image.digest == nil, image.tag == nil || image.tag == "latest" else { return nil }
                 return finding(workload, field: "\(CheckSupport.containerPath(workload, container)).image",
                                "image \(text) \(image.tag == nil ? "has no tag (means :latest)" : "uses :latest"): pin a version before copying it to ECR")

@@ -11,7 +11,7 @@ struct OnPremisesPullSecretCheck: Check {
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.workloads.compactMap { workload in
             guard !workload.imagePullSecrets.isEmpty else { return nil }
-            let registries = Set(workload.containers.compactMap { $0.image.map { ImageReference($0).registry } }).filter(ImageRegistry.isPrivate)
+            let registries = Set(workload.containers.compactMap { $0.imageReference?.registry }).filter(ImageRegistry.isPrivate)
             guard !registries.isEmpty else { return nil }
             return finding(workload, field: "\(CheckSupport.podPath(workload.kind)).imagePullSecrets",
                            "pull secrets \(workload.imagePullSecrets.joined(separator: ", ")) serve \(registries.sorted().joined(separator: ", ")): drop them once images come from ECR")

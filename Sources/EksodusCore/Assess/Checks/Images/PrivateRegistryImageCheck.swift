@@ -11,8 +11,7 @@ struct PrivateRegistryImageCheck: Check {
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.workloads.flatMap { workload in
             workload.containers.compactMap { container -> Finding? in
-                guard let text = container.image else { return nil }
-                let image = ImageReference(text)
+                guard let text = container.image, let image = container.imageReference else { return nil }
                 guard ImageRegistry.isPrivate(image.registry) else { return nil }
                 return finding(workload, field: "\(CheckSupport.containerPath(workload, container)).image",
                                "image \(text) comes from the private registry \(image.registry): copy it to ECR")

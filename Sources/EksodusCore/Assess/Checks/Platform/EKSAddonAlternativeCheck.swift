@@ -28,7 +28,7 @@ struct EKSAddonAlternativeCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.workloads.compactMap { workload in
-            guard let component = context.reference.component(of: workload), component.role == .alternative else { return nil }
+            guard let component = context.component(of: workload), component.role == .alternative else { return nil }
             return finding(workload, field: "metadata.name",
                            "\(workload.label) is a self-managed \(component.name); \(component.replacedBy) can take its place: install it in the platform wave, or migrate this one as it is")
         }

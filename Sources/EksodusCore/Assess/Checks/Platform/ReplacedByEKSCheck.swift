@@ -43,7 +43,7 @@ struct ReplacedByEKSCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.workloads.compactMap { workload in
-            guard let component = context.reference.component(of: workload), component.role == .replaced else { return nil }
+            guard let component = context.component(of: workload), component.role == .replaced else { return nil }
             return finding(workload, field: "metadata.name",
                            "\(workload.label) is \(component.name): replaced by EKS with \(component.replacedBy); not migrated")
         }

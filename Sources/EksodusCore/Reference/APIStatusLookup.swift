@@ -1,0 +1,27 @@
+/// `ReferenceData.apiStatus` at one target, each apiVersion/kind pair looked up once: the API checks ask it of every object
+/// of an estate (tens of thousands), which share a few dozen pairs, and each question scanned the whole table.
+struct APIStatusLookup {
+    typealias Status = (status: ReferenceData.APIVersionStatus, removed: Bool)
+
+    private struct Pair: Hashable {
+        var apiVersion: String
+        var kind: String
+    }
+
+    private let reference: ReferenceData
+    private let target: KubernetesVersion
+    private var known: [Pair: Status?] = [:]
+
+    init(_ reference: ReferenceData, target: KubernetesVersion) {
+        self.reference = reference
+        self.target = target
+    }
+
+    mutating func status(apiVersion: String, kind: String) -> Status? {
+        let pair = Pair(apiVersion: apiVersion, kind: kind)
+        if let status = known[pair] { return status }
+        let status = reference.apiStatus(apiVersion: apiVersion, kind: kind, target: target)
+        known[pair] = status
+        return status
+    }
+}
