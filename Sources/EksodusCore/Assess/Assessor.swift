@@ -166,6 +166,26 @@ public struct Assessor {
         + "Blockers decide the band: a cluster with blockers (0–49) never scores above one without (50–100)."
 
     static func store(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {
+        // SQLite evaluates `severity IN ('blocker', 'warning', 'info')` (and complexity's) by building a temporary table for
+        // every row inserted: a third of the cost of storing. The values are Severity's raw values and complexityBand's, which
+        // always pass, so the finding and profile rows go in with CHECK constraints off (a flag read when a statement is
+        // compiled; setting it expires the statements compiled before), and on again for everything after.
+        try db.execute(sql: "PRAGMA ignore_check_constraints = ON")
+        do {
+            try storeFindingsAndProfiles(results, assessmentID: assessmentID, db: db)
+        } catch {
+            try? db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+            throw error
+        }
+        try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        for result in results {
+            try db.execute(sql: """
+                INSERT INTO cluster_assessment (assessment_id, cluster_id, readiness_score, blockers, warnings, infos) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [assessmentID, result.cluster.id, result.readiness, result.count(.blocker), result.count(.warning), result.count(.info)])
+        }
+    }
+
+    private static func storeFindingsAndProfiles(_ results: [AssessmentResult.ClusterResult], assessmentID: Int64, db: Database) throws {
         // Statements compiled once and bound through SQLite's C API: a large estate has tens of thousands of findings.
         let insertFinding = try FastStatement(db, """
                     INSERT INTO finding (assessment_id, check_id, severity, category, cluster_id, namespace, kind, name, resource_id, workload_id,
@@ -192,9 +212,6 @@ public struct Assessor {
                 s.bind(8, profile.complexityScore); s.bind(9, profile.complexity)
                 try s.run()
             }
-            try db.execute(sql: """
-                INSERT INTO cluster_assessment (assessment_id, cluster_id, readiness_score, blockers, warnings, infos) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [assessmentID, result.cluster.id, result.readiness, result.count(.blocker), result.count(.warning), result.count(.info)])
         }
     }
 }

@@ -10,27 +10,6 @@ public struct Estate: Sendable {
         public var kubernetesVersion: String?
     }
 
-    public struct Resource: Sendable {
-        public var id: Int64
-        public var clusterID: Int64
-        public var apiVersion: String
-        public var group: String
-        public var kind: String
-        public var namespace: String
-        public var name: String
-        public var labels: [String: String]
-        public var annotations: [String: String]
-        public var bodyText: String
-        public var sourceFile: String
-        public var sourceLine: Int
-        public var ownerKind: String?
-        /// Set when the object came from a live cluster (an export), unset for a manifest written by hand.
-        public var uid: String?
-
-        /// The stored object (without status, managedFields or Secret values).
-        public var body: ManifestNode { ManifestText.value(bodyText) ?? .mapping([]) }
-    }
-
     public struct Container: Sendable {
         public var role: String
         public var name: String
@@ -252,6 +231,7 @@ extension Estate {
     /// else by Foundation's JSON parser; anything else takes the general path.
     static func stringMap(_ text: String?) -> [String: String] {
         guard let text, text != "{}" else { return [:] }
+        if let map = StoredJSONReader.stringMap(text) { return map }
         if let node = StoredJSONReader.value(text) { return node.stringMap }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return json(text).stringMap }
         var result: [String: String] = [:]
@@ -267,7 +247,7 @@ extension Estate {
     static func positions(of resources: [Resource]) -> [Int64: Int] {
         var positions: [Int64: Int] = [:]
         positions.reserveCapacity(resources.count)
-        for (index, resource) in resources.enumerated() where positions[resource.id] == nil { positions[resource.id] = index }
+        for index in resources.indices where positions[resources[index].id] == nil { positions[resources[index].id] = index }
         return positions
     }
 
@@ -282,14 +262,16 @@ extension Estate {
 
     static func load(_ db: Database, cluster: Cluster) throws -> Estate {
         // SQLite sorts the ids alone, then the rows are read in table order and put in place: sorting whole rows (bodies
-        // included, tens of megabytes) spills SQLite's sorter to disk and cost more than everything else here.
-        let order = try Int64.fetchAll(db, sql: "SELECT id FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name", arguments: [cluster.id])
+        // included, tens of megabytes) spilled SQLite's sorter to disk and cost more than everything else here. Ties (one
+        // name in two API groups) come in id order, as the whole-row sort gave them (its sorter is stable, and read them by
+        // id). The rows are read over the cluster's id range, in table order (NOT INDEXED: no detour through an index).
+        let order = try Int64.fetchAll(db, sql: "SELECT id FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name, id", arguments: [cluster.id])
         var unordered: [Resource] = []
         unordered.reserveCapacity(order.count)
         try Row.fetchCursor(db, sql: """
             SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, body, source_file, source_line, owner_kind, uid
-            FROM resource WHERE cluster_id = ?
-            """, arguments: [cluster.id]).forEach { row in
+            FROM resource NOT INDEXED WHERE id BETWEEN ? AND ? AND cluster_id = ?
+            """, arguments: [order.min() ?? 0, order.max() ?? -1, cluster.id]).forEach { row in
             unordered.append(Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
                                       labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8], sourceFile: row[9], sourceLine: row[10],
                                       ownerKind: row[11], uid: row[12]))

@@ -24,14 +24,16 @@ extension ReferenceData {
         /// Whether a workload named `name` in `namespace`, with these image repositories and template labels, is this component.
         public func matches(name: String, namespace: String, imageRepositories: [String], labels templateLabels: [String: String]) -> Bool {
             if !namespaces.isEmpty && !namespaces.contains(namespace) { return false }
+            // Cheapest first, and no further than the first that matches: every workload is asked about every component.
             let byName = workloads.contains { pattern in
                 pattern.hasSuffix("*") ? name.hasPrefix(String(pattern.dropLast())) : name == pattern
             }
-            let byImage = imageRepositories.contains { repository in
+            if byName { return true }
+            let byLabel = Self.labelKeys.contains { key in templateLabels[key].map(labels.contains) ?? false }
+            if byLabel { return true }
+            return imageRepositories.contains { repository in
                 images.contains { repository == $0 || repository.hasSuffix("/" + $0) }
             }
-            let byLabel = Self.labelKeys.contains { key in templateLabels[key].map(labels.contains) ?? false }
-            return byName || byImage || byLabel
         }
     }
 

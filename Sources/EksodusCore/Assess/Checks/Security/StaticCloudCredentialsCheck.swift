@@ -35,11 +35,19 @@ struct StaticCloudCredentialsCheck: Check {
             }
         }
         for secret in estate.resources(kind: "Secret") {
-            let keys = (estate.configKeys[secret.id] ?? []).filter { Self.secretKeys.contains($0.lowercased().replacingOccurrences(of: "-", with: "_")) }
+            let keys = (estate.configKeys[secret.id] ?? []).filter { Self.secretKeys.contains(Self.spelledAsListed($0)) }
             guard !keys.isEmpty else { continue }
             findings.append(finding(secret, field: "data", "Secret \(secret.name) holds cloud credentials (\(keys.joined(separator: ", "))): replace them with IRSA or Pod Identity",
                                     severity: .warning))
         }
         return findings
+    }
+
+    /// A Secret key as `secretKeys` spells it: lower case, `-` read as `_`. An ASCII key (nearly all of them) has its bytes
+    /// swapped; any other takes Foundation's replacement, as every key did (tens of thousands of keys, and it was slow).
+    static func spelledAsListed(_ key: String) -> String {
+        let lowered = key.lowercased()
+        guard lowered.utf8.allSatisfy({ $0 < 0x80 }) else { return lowered.replacingOccurrences(of: "-", with: "_") }
+        return String(decoding: lowered.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
 }
