@@ -14,7 +14,10 @@ public struct AssessmentResult: Sendable {
         public var systemWorkloads: Set<Int64>
 
         public func count(_ severity: Severity, system: Bool = false) -> Int {
-            findings.reduce(0) { $0 + ($1.severity == severity && $1.system == system ? 1 : 0) }
+            // By index: the fields are read in place, where iterating copied every finding.
+            var count = 0
+            for index in findings.indices where findings[index].severity == severity && findings[index].system == system { count += 1 }
+            return count
         }
     }
 
@@ -147,7 +150,8 @@ public struct Assessor {
     static func inOrder(_ findings: [Finding]) -> [Finding] {
         let keys = findings.map(\.order)
         var positions = Array(findings.indices)
-        positions.sort { keys[$0] < keys[$1] }
+        // Through a buffer pointer the keys are compared in place: an array's subscript copied both keys' strings per comparison.
+        keys.withUnsafeBufferPointer { keys in positions.sort { keys[$0] < keys[$1] } }
         return positions.map { findings[$0] }
     }
 

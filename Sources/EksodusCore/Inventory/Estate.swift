@@ -10,67 +10,6 @@ public struct Estate: Sendable {
         public var kubernetesVersion: String?
     }
 
-    public struct Container: Sendable {
-        public var role: String
-        public var name: String
-        public var image: String? { didSet { imageReference = image.map(ImageReference.init) } }
-        /// `image` parsed: the checks read registry, repository and tag of every container several times over.
-        public private(set) var imageReference: ImageReference?
-        public var cpuRequest: Int?
-        public var cpuLimit: Int?
-        public var memoryRequest: Int?
-        public var memoryLimit: Int?
-        public var gpuLimit: Int?
-        public var livenessProbe: String?
-        public var readinessProbe: String?
-        public var startupProbe: String?
-        public var ports: ManifestNode
-        public var privileged: Bool
-        public var capabilitiesAdd: [String]
-        public var env: ManifestNode
-        public var volumeMounts: ManifestNode
-        public var envFrom: ManifestNode
-        public var command: ManifestNode
-        public var args: ManifestNode
-
-        public init(role: String, name: String, image: String?, cpuRequest: Int? = nil, cpuLimit: Int? = nil, memoryRequest: Int? = nil,
-                    memoryLimit: Int? = nil, gpuLimit: Int? = nil, livenessProbe: String? = nil, readinessProbe: String? = nil,
-                    startupProbe: String? = nil, ports: ManifestNode, privileged: Bool, capabilitiesAdd: [String], env: ManifestNode,
-                    volumeMounts: ManifestNode, envFrom: ManifestNode, command: ManifestNode, args: ManifestNode) {
-            self.init(role: role, name: name, image: image, imageReference: image.map(ImageReference.init), cpuRequest: cpuRequest, cpuLimit: cpuLimit,
-                      memoryRequest: memoryRequest, memoryLimit: memoryLimit, gpuLimit: gpuLimit, livenessProbe: livenessProbe,
-                      readinessProbe: readinessProbe, startupProbe: startupProbe, ports: ports, privileged: privileged, capabilitiesAdd: capabilitiesAdd,
-                      env: env, volumeMounts: volumeMounts, envFrom: envFrom, command: command, args: args)
-        }
-
-        /// With `image` already parsed (`imageReference` must be its parse): the loader parses each distinct image once.
-        init(role: String, name: String, image: String?, imageReference: ImageReference?, cpuRequest: Int?, cpuLimit: Int?, memoryRequest: Int?,
-             memoryLimit: Int?, gpuLimit: Int?, livenessProbe: String?, readinessProbe: String?, startupProbe: String?, ports: ManifestNode,
-             privileged: Bool, capabilitiesAdd: [String], env: ManifestNode, volumeMounts: ManifestNode, envFrom: ManifestNode,
-             command: ManifestNode, args: ManifestNode) {
-            self.role = role
-            self.name = name
-            self.image = image
-            self.imageReference = imageReference
-            self.cpuRequest = cpuRequest
-            self.cpuLimit = cpuLimit
-            self.memoryRequest = memoryRequest
-            self.memoryLimit = memoryLimit
-            self.gpuLimit = gpuLimit
-            self.livenessProbe = livenessProbe
-            self.readinessProbe = readinessProbe
-            self.startupProbe = startupProbe
-            self.ports = ports
-            self.privileged = privileged
-            self.capabilitiesAdd = capabilitiesAdd
-            self.env = env
-            self.volumeMounts = volumeMounts
-            self.envFrom = envFrom
-            self.command = command
-            self.args = args
-        }
-    }
-
     public struct PodVolume: Sendable {
         public var name: String
         public var type: String
@@ -94,45 +33,6 @@ public struct Estate: Sendable {
         public var volumeName: String?
         public var sourceFile: String
         public var sourceLine: Int
-    }
-
-    public struct Workload: Sendable {
-        public var id: Int64
-        public var clusterID: Int64
-        public var resourceID: Int64?
-        public var kind: String
-        public var namespace: String
-        public var name: String
-        public var replicas: Int?
-        public var serviceAccount: String?
-        public var automountToken: Bool?
-        public var hostNetwork: Bool
-        public var hostPID: Bool
-        public var hostIPC: Bool
-        public var nodeSelector: [String: String]
-        public var affinity: String?
-        public var topologySpread: String
-        public var imagePullSecrets: [String]
-        public var terminationGrace: Int?
-        public var templateLabels: [String: String]
-        public var templateAnnotations: [String: String]
-        public var containers: [Container]
-        public var volumes: [PodVolume]
-        public var claimTemplates: [Volume]
-        public var sourceFile: String?
-        public var sourceLine: Int?
-        /// The workload's own annotations and its template's: where `eksodus.io/ignore` may be.
-        public var annotations: [String: String]
-
-        public var appContainers: [Container] { containers.filter { $0.role == "app" } }
-
-        /// Whether a label selector (a Service's, a PodDisruptionBudget's) picks this workload's pods.
-        public func matches(_ selector: [String: String]) -> Bool {
-            !selector.isEmpty && selector.allSatisfy { templateLabels[$0.key] == $0.value }
-        }
-        /// Long-running kinds that serve traffic, where probes, replicas and disruption budgets matter.
-        public var isService: Bool { ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"].contains(kind) }
-        public var label: String { "\(kind)/\(namespace.isEmpty ? "" : namespace + "/")\(name)" }
     }
 
     public struct StorageClass: Sendable {
