@@ -70,7 +70,9 @@ public struct Assessor {
     public func run(target: KubernetesVersion, cluster: String? = nil, now: Date = Date()) throws -> AssessmentResult {
         try database.writer.write { db in
             progress?("reading the inventory")
-            return try record(evaluate(try Estate.load(db, cluster: cluster), target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
+            let bodies = checks.reduce(Estate.Bodies.none) { $0.union($1.bodies) }
+            return try record(evaluate(try Estate.load(db, cluster: cluster, bodies: bodies), target: target, cluster: cluster, now: now),
+                              scope: cluster, now: now, db: db)
         }
     }
 

@@ -34,7 +34,13 @@ public struct CheckInfo: Sendable {
 /// One kind of problem a workload or cluster can have on its way to EKS.
 public protocol Check: Sendable {
     var info: CheckInfo { get }
+    /// The stored bodies the check parses (`Resource.body`, `bodyText`): the assessment loads only those. None by default.
+    var bodies: Estate.Bodies { get }
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding]
+}
+
+extension Check {
+    public var bodies: Estate.Bodies { .none }
 }
 
 /// What checks judge by, besides the estate itself.

@@ -152,34 +152,37 @@ extension Estate {
     }
 
     /// Loads every cluster (or the named one) from the inventory.
-    public static func load(_ db: Database, cluster name: String? = nil) throws -> [Estate] {
+    public static func load(_ db: Database, cluster name: String? = nil, bodies: Bodies = .all) throws -> [Estate] {
         var clusters: [Cluster] = []
         for row in try Row.fetchAll(db, sql: "SELECT id, name, environment, kubernetes_version FROM cluster WHERE ?1 IS NULL OR name = ?1 ORDER BY name", arguments: [name]) {
             clusters.append(Cluster(id: row[0], name: row[1], environment: row[2], kubernetesVersion: row[3]))
         }
-        return try clusters.map { try load(db, cluster: $0) }
+        return try clusters.map { try load(db, cluster: $0, bodies: bodies) }
     }
 
-    static func load(_ db: Database, cluster: Cluster) throws -> Estate {
+    static func load(_ db: Database, cluster: Cluster, bodies: Bodies = .all) throws -> Estate {
         // SQLite sorts the ids alone, then the rows are read in table order and put in place: sorting whole rows (bodies
         // included, tens of megabytes) spilled SQLite's sorter to disk and cost more than everything else here. Ties (one
         // name in two API groups) come in id order, as the whole-row sort gave them (its sorter is stable, and read them by
         // id). The rows are read over the cluster's id range, in table order (NOT INDEXED: no detour through an index).
         let order = try Int64.fetchAll(db, sql: "SELECT id FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name, id", arguments: [cluster.id])
-        var unordered: [Resource] = []
-        unordered.reserveCapacity(order.count)
+        var slots: [Int64: Int] = [:]
+        slots.reserveCapacity(order.count)
+        for (index, id) in order.enumerated() { slots[id] = index }
+        var placed = [Resource?](repeating: nil, count: order.count)
+        let body = bodies.column
         try Row.fetchCursor(db, sql: """
-            SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, body, source_file, source_line, owner_kind, uid
+            SELECT id, api_version, api_group, kind, namespace, name, labels, annotations, \(body.sql), source_file, source_line, owner_kind, uid
             FROM resource NOT INDEXED WHERE id BETWEEN ? AND ? AND cluster_id = ?
-            """, arguments: [order.min() ?? 0, order.max() ?? -1, cluster.id]).forEach { row in
-            unordered.append(Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
-                                      labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8], sourceFile: row[9], sourceLine: row[10],
-                                      ownerKind: row[11], uid: row[12]))
+            """, arguments: StatementArguments(body.arguments) + [order.min() ?? 0, order.max() ?? -1, cluster.id]).forEach { row in
+            guard let slot = slots[row[0]] else { return }
+            placed[slot] = Resource(id: row[0], clusterID: cluster.id, apiVersion: row[1], group: row[2], kind: row[3], namespace: row[4], name: row[5],
+                                    labels: stringMap(row[6]), annotations: stringMap(row[7]), bodyText: row[8] ?? "{}", sourceFile: row[9],
+                                    sourceLine: row[10], ownerKind: row[11], uid: row[12])
         }
-        let unorderedPositions = positions(of: unordered)
-        let resources = order.compactMap { unorderedPositions[$0].map { unordered[$0] } }
-        unordered = []
-        let byID = positions(of: resources)
+        let resources = placed.compactMap { $0 }
+        placed = []
+        let byID = resources.count == order.count ? slots : positions(of: resources)
         func loaded(_ id: Int64?) -> Resource? { id.flatMap { byID[$0] }.map { resources[$0] } }
 
         var containers: [Int64: [Container]] = [:]

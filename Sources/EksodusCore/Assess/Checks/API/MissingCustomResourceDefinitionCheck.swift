@@ -34,6 +34,8 @@ struct MissingCustomResourceDefinitionCheck: Check {
             """]
     )
 
+    let bodies = Estate.Bodies(kinds: ["CustomResourceDefinition"])
+
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         var defined: Set<String> = []
         for crd in estate.resources(kind: "CustomResourceDefinition") {

@@ -22,6 +22,9 @@ struct BlockingPodDisruptionBudgetCheck: Check {
             """]
     )
 
+    /// PodDisruptionBudgets.all reads the budgets' bodies.
+    let bodies = Estate.Bodies(kinds: ["PodDisruptionBudget"])
+
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         let budgets = PodDisruptionBudgets.all(in: estate)
         let byNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })

@@ -23,6 +23,8 @@ struct ConflictingAutoscalerCheck: Check {
             """]
     )
 
+    let bodies = Estate.Bodies(kinds: ["HorizontalPodAutoscaler"])
+
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         let autoscalers = estate.resources(kind: "HorizontalPodAutoscaler").map { ($0, $0.body["spec"] ?? .null) }
         var findings: [Finding] = []

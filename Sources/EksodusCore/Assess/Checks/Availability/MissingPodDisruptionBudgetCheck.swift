@@ -15,6 +15,9 @@ struct MissingPodDisruptionBudgetCheck: Check {
             """]
     )
 
+    /// PodDisruptionBudgets.all reads the budgets' bodies.
+    let bodies = Estate.Bodies(kinds: ["PodDisruptionBudget"])
+
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         let budgets = Dictionary(grouping: PodDisruptionBudgets.all(in: estate), by: \.resource.namespace)
         return estate.workloads.compactMap { workload in

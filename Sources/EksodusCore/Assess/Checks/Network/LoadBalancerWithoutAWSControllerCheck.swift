@@ -24,6 +24,9 @@ struct LoadBalancerWithoutAWSControllerCheck: Check {
             """]
     )
 
+    /// LoadBalancerExposure reads the Services' bodies.
+    let bodies = Estate.Bodies(kinds: ["Service"])
+
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.services.compactMap { service in
             guard service.type == "LoadBalancer" else { return nil }

@@ -20,6 +20,8 @@ struct ClusterAdminBindingCheck: Check {
             """]
     )
 
+    let bodies = Estate.Bodies(kinds: ["ClusterRoleBinding", "RoleBinding"])
+
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         (estate.resources(kind: "ClusterRoleBinding") + estate.resources(kind: "RoleBinding")).compactMap { binding in
             let body = binding.body
