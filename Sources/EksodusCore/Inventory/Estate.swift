@@ -65,7 +65,7 @@ public struct Estate: Sendable {
     }
 
     public var cluster: Cluster
-    public var resources: [Resource]
+    public var resources: [Resource] { didSet { indexResources() } }
     public var workloads: [Workload]
     public var volumes: [Volume]
     public var storageClasses: [StorageClass]
@@ -82,7 +82,7 @@ public struct Estate: Sendable {
     /// The latest revision of each Helm release the cluster's exports stored.
     public var helmReleases: [HelmReleaseRecord] = []
 
-    public func resources(kind: String) -> [Resource] { resources.filter { $0.kind == kind } }
+    public func resources(kind: String) -> [Resource] { (kindPositions[kind] ?? []).map { resources[$0] } }
 
     /// StorageClass name → provisioner.
     public private(set) var provisioners: [String: String] = [:]
@@ -93,13 +93,19 @@ public struct Estate: Sendable {
 
     /// Where resource `id` is in `resources`: lookups read the element in place instead of copying a second table of them.
     func resourceIndex(id: Int64?) -> Int? {
-        guard let id, let index = resourcePositions[id] else { return nil }
-        // `resources` is public and could have been rearranged since: then the slow way.
-        if index < resources.count, resources[index].id == id { return index }
-        return resources.firstIndex { $0.id == id }
+        id.flatMap { resourcePositions[$0] }
     }
 
+    /// Id → position and kind → positions in `resources`, kept as it changes: checks ask by id per finding and by kind
+    /// a dozen times, which scanned all of them.
     private var resourcePositions: [Int64: Int] = [:]
+    private var kindPositions: [String: [Int]] = [:]
+
+    private mutating func indexResources() {
+        resourcePositions = Self.positions(of: resources)
+        kindPositions = [:]
+        for index in resources.indices { kindPositions[resources[index].kind, default: []].append(index) }
+    }
 
     init(cluster: Cluster, resources: [Resource], workloads: [Workload], volumes: [Volume], storageClasses: [StorageClass],
          services: [Service], ingresses: [Ingress], configKeys: [Int64: [String]]) {
@@ -111,7 +117,7 @@ public struct Estate: Sendable {
         self.services = services
         self.ingresses = ingresses
         self.configKeys = configKeys
-        resourcePositions = Self.positions(of: resources)
+        indexResources()
         provisioners = Dictionary(storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
     }
 }
