@@ -131,7 +131,9 @@ public struct Assessor {
         findings = Self.inOrder(findings)
         var profiles: [Int64: WorkloadProfile] = [:]
         var points: [Int64: Int] = [:]
-        for finding in findings { if let workload = finding.workloadID { points[workload, default: 0] += WorkloadProfile.points(finding) } }
+        for index in findings.indices {
+            if let workload = findings[index].workloadID { points[workload, default: 0] += WorkloadProfile.points(findings[index]) }
+        }
         for workload in estate.workloads {
             profiles[workload.id] = WorkloadProfile.make(workload, estate: estate, findingPoints: points[workload.id] ?? 0, context: context)
         }
@@ -150,11 +152,30 @@ public struct Assessor {
     /// `findings` sorted by `Finding.order`, each key built once: built inside the comparison, the keys were most of the sort's cost.
     /// The same stable sort over the same comparisons: the same order.
     static func inOrder(_ findings: [Finding]) -> [Finding] {
-        let keys = findings.map(\.order)
+        let keys = findings.map { OrderKey($0.order) }
         var positions = Array(findings.indices)
-        // Through a buffer pointer the keys are compared in place: an array's subscript copied both keys' strings per comparison.
-        keys.withUnsafeBufferPointer { keys in positions.sort { keys[$0] < keys[$1] } }
+        positions.sort { keys[$0].precedes(keys[$1]) }
         return positions.map { findings[$0] }
+    }
+
+    /// A finding's `order` in one object: the sort compares keys a million times, and a tuple of five strings taken out of
+    /// an array was copied (each string retained and released) in every comparison.
+    private final class OrderKey {
+        let rank: Int, checkID: String, namespace: String, kind: String, name: String, detail: String
+
+        init(_ order: (Int, String, String, String, String, String)) {
+            (rank, checkID, namespace, kind, name, detail) = order
+        }
+
+        /// `<` of the tuples: the first field that differs decides.
+        func precedes(_ other: OrderKey) -> Bool {
+            if rank != other.rank { return rank < other.rank }
+            if checkID != other.checkID { return checkID < other.checkID }
+            if namespace != other.namespace { return namespace < other.namespace }
+            if kind != other.kind { return kind < other.kind }
+            if name != other.name { return name < other.name }
+            return detail < other.detail
+        }
     }
 
     /// The readiness formula, as the assessment report states it (`readinessFormula`): blockers decide the band, the
@@ -204,12 +225,17 @@ public struct Assessor {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
         for result in results {
-            for f in result.findings {
-                let s = insertFinding
-                s.bind(1, assessmentID); s.bind(2, f.checkID); s.bind(3, f.severity.rawValue); s.bind(4, f.category.rawValue); s.bind(5, f.clusterID)
-                s.bind(6, f.namespace); s.bind(7, f.kind); s.bind(8, f.name); s.bind(9, f.resourceID); s.bind(10, f.workloadID); s.bind(11, f.field)
-                s.bind(12, f.message); s.bind(13, f.system); s.bind(14, f.sourceFile); s.bind(15, f.sourceLine)
-                try s.run()
+            // Read in place, field by field: iterating copied every finding whole.
+            try result.findings.withUnsafeBufferPointer { findings in
+                guard let first = findings.baseAddress else { return }
+                for index in findings.indices {
+                    let s = insertFinding, f = first + index
+                    s.bind(1, assessmentID); s.bind(2, f.pointee.checkID); s.bind(3, f.pointee.severity.rawValue); s.bind(4, f.pointee.category.rawValue)
+                    s.bind(5, f.pointee.clusterID); s.bind(6, f.pointee.namespace); s.bind(7, f.pointee.kind); s.bind(8, f.pointee.name)
+                    s.bind(9, f.pointee.resourceID); s.bind(10, f.pointee.workloadID); s.bind(11, f.pointee.field); s.bind(12, f.pointee.message)
+                    s.bind(13, f.pointee.system); s.bind(14, f.pointee.sourceFile); s.bind(15, f.pointee.sourceLine)
+                    try s.run()
+                }
             }
             for profile in result.profiles.values.sorted(by: { $0.workloadID < $1.workloadID }) {
                 let s = insertProfile

@@ -23,13 +23,23 @@ extension ReferenceData {
 
         /// Whether a workload named `name` in `namespace`, with these image repositories and template labels, is this component.
         public func matches(name: String, namespace: String, imageRepositories: [String], labels templateLabels: [String: String]) -> Bool {
+            matches(name: name, namespace: namespace, imageRepositories: imageRepositories, labelValues: Self.labelValues(templateLabels))
+        }
+
+        /// The values of the `labelKeys` labels a workload's template carries.
+        static func labelValues(_ templateLabels: [String: String]) -> [String] {
+            labelKeys.compactMap { templateLabels[$0] }
+        }
+
+        /// `matches` with the label values looked up once for every component.
+        func matches(name: String, namespace: String, imageRepositories: [String], labelValues: [String]) -> Bool {
             if !namespaces.isEmpty && !namespaces.contains(namespace) { return false }
             // Cheapest first, and no further than the first that matches: every workload is asked about every component.
             let byName = workloads.contains { pattern in
                 pattern.hasSuffix("*") ? name.hasPrefix(String(pattern.dropLast())) : name == pattern
             }
             if byName { return true }
-            let byLabel = Self.labelKeys.contains { key in templateLabels[key].map(labels.contains) ?? false }
+            let byLabel = labelValues.contains(where: labels.contains)
             if byLabel { return true }
             return imageRepositories.contains { repository in
                 images.contains { repository == $0 || repository.hasSuffix("/" + $0) }
@@ -49,8 +59,9 @@ extension ReferenceData {
     /// The component this workload is, if it is one EKS replaces or offers as an add-on.
     public func component(of workload: Estate.Workload) -> EKSComponent? {
         let repositories = workload.containers.compactMap { $0.image?.isEmpty == false ? $0.imageReference?.repository : nil }
+        let labelValues = EKSComponent.labelValues(workload.templateLabels)
         return components.first {
-            $0.matches(name: workload.name, namespace: workload.namespace, imageRepositories: repositories, labels: workload.templateLabels)
+            $0.matches(name: workload.name, namespace: workload.namespace, imageRepositories: repositories, labelValues: labelValues)
         }
     }
 }
