@@ -47,6 +47,11 @@ final class AssessmentSpeedupTests: XCTestCase {
             data: {mode: fast}
             ---
             apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: notes, namespace: shop}
+            data: {hostAliases: "not a workload's"}
+            ---
+            apiVersion: v1
             kind: Pod
             metadata: {name: with-alias, namespace: shop}
             spec: {hostAliases: [{ip: 10.0.0.1, hostnames: [db.corp]}], containers: [{name: app, image: 'app:1'}]}
@@ -57,7 +62,7 @@ final class AssessmentSpeedupTests: XCTestCase {
             spec: {containers: [{name: app, image: 'app:1'}]}
             """], test: self)
         try importPaths([folder.path], cluster: "c", into: database)
-        let bodies = Estate.Bodies(kinds: ["Service"], containing: ["\"hostAliases\""])
+        let bodies = Estate.Bodies(kinds: ["Service"], workloadsContaining: ["\"hostAliases\""])
         let some = try XCTUnwrap(try database.writer.read { try Estate.load($0, bodies: bodies) }.first)
         let all = try XCTUnwrap(try database.writer.read { try Estate.load($0) }.first)
         func body(_ estate: Estate, _ name: String) -> String? { estate.resources.first { $0.name == name }?.bodyText }
@@ -68,6 +73,8 @@ final class AssessmentSpeedupTests: XCTestCase {
         }
         XCTAssertEqual(body(some, "settings"), "{}")
         XCTAssertEqual(body(some, "plain"), "{}")
+        XCTAssertEqual(body(some, "notes"), "{}", "only workloads' bodies are searched")
+        XCTAssertTrue(try XCTUnwrap(body(all, "notes")).contains("\"hostAliases\""))
         XCTAssertTrue(try XCTUnwrap(body(all, "settings")).contains("fast"))
     }
 

@@ -36,7 +36,7 @@ struct OnPremisesDependencyCheck: Check {
     )
 
     /// Services, and the workloads whose pod spec names hostAliases or dnsConfig.
-    let bodies = Estate.Bodies(kinds: ["Service"], containing: ["\"hostAliases\"", "\"dnsConfig\""])
+    let bodies = Estate.Bodies(kinds: ["Service"], workloadsContaining: ["\"hostAliases\"", "\"dnsConfig\""])
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         let finder = OnPremisesEndpoints(reference: context.reference)
