@@ -26,6 +26,8 @@ struct OnPremisesEndpoints {
         let isURL = text.contains("://")
         let tokens = text.split { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-")) }
         for token in tokens {
+            // Both an address (four octets) and a host name (two labels or more) have a dot: the rest costs nothing to skip.
+            guard token.contains(".") else { continue }
             if !isURL, token.startIndex > text.startIndex, text[text.index(before: token.startIndex)] == "@" { continue }
             let word = String(token).trimmingCharacters(in: .init(charactersIn: ".-")).lowercased()
             guard !word.isEmpty else { continue }
