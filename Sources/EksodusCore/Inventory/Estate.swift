@@ -84,6 +84,11 @@ public struct Estate: Sendable {
 
     public func resources(kind: String) -> [Resource] { (kindPositions[kind] ?? []).map { resources[$0] } }
 
+    /// The resources of any of `kinds`, in `resources` order.
+    func resources(ofKinds kinds: Set<String>) -> [Resource] {
+        kinds.flatMap { kindPositions[$0] ?? [] }.sorted().map { resources[$0] }
+    }
+
     /// StorageClass name → provisioner.
     public private(set) var provisioners: [String: String] = [:]
 

@@ -11,10 +11,13 @@ struct APIStatusLookup {
     private let reference: ReferenceData
     private let target: KubernetesVersion
     private var known: [Pair: Status?] = [:]
+    /// The kinds the table names: an object of any other kind has no status.
+    let kinds: Set<String>
 
     init(_ reference: ReferenceData, target: KubernetesVersion) {
         self.reference = reference
         self.target = target
+        kinds = Set(reference.apiVersions.map(\.kind))
     }
 
     mutating func status(apiVersion: String, kind: String) -> Status? {

@@ -40,7 +40,7 @@ struct AppliedAPIVersionCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         var statuses = APIStatusLookup(context.reference, target: context.target)
-        return estate.resources.compactMap { resource in
+        return estate.resources(ofKinds: statuses.kinds).compactMap { resource in
             // The same version as served: API001 already judges it.
             guard let applied = estate.appliedAPIVersions[resource.id], applied != resource.apiVersion,
                   let status = statuses.status(apiVersion: applied, kind: resource.kind),

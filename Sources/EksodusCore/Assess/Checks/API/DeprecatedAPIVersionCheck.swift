@@ -28,7 +28,7 @@ struct DeprecatedAPIVersionCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         var statuses = APIStatusLookup(context.reference, target: context.target)
-        return estate.resources.compactMap { resource in
+        return estate.resources(ofKinds: statuses.kinds).compactMap { resource in
             guard let status = statuses.status(apiVersion: resource.apiVersion, kind: resource.kind),
                   !status.removed else { return nil }
             let removal = status.status.removedIn.map { ", removed in \($0)" } ?? ""

@@ -26,7 +26,7 @@ struct RemovedAPIVersionCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         var statuses = APIStatusLookup(context.reference, target: context.target)
-        return estate.resources.compactMap { resource in
+        return estate.resources(ofKinds: statuses.kinds).compactMap { resource in
             guard let status = statuses.status(apiVersion: resource.apiVersion, kind: resource.kind),
                   status.removed, let removedIn = status.status.removedIn else { return nil }
             let replacement: String
