@@ -174,8 +174,9 @@ extension Estate {
     static func load(_ db: Database, cluster: Cluster, bodies: Bodies = .all) throws -> Estate {
         // SQLite sorts the ids alone, then the rows are read in table order and put in place: sorting whole rows (bodies
         // included, tens of megabytes) spilled SQLite's sorter to disk and cost more than everything else here. Ties (one
-        // name in two API groups) come in id order, as the whole-row sort gave them (its sorter is stable, and read them by
-        // id). The rows are read over the cluster's id range, in table order (NOT INDEXED: no detour through an index).
+        // name in two API groups) come in id order, as the whole-row sort gave them (SQLite's sorter is stable, and its
+        // input came by kind, then id). The rows are read over the cluster's id range, in table order (NOT INDEXED: no
+        // detour through an index).
         let order = try Int64.fetchAll(db, sql: "SELECT id FROM resource WHERE cluster_id = ? ORDER BY namespace, kind, name, id", arguments: [cluster.id])
         var slots: [Int64: Int] = [:]
         slots.reserveCapacity(order.count)
