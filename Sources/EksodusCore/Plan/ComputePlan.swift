@@ -134,7 +134,8 @@ public struct ComputePlan: Sendable, Codable {
     }
 
     static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
-                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions(), region: String = "") -> ComputePlan {
+                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions(), region: String = "",
+                      addressing chosen: VPCAddressing? = nil) -> ComputePlan {
         let source = SourceNodes(estate)
         // Without --zones, source nodes that ran in zones of the target region (kops or self-managed Kubernetes on EC2) give them.
         let sourceZones = landingZone.zones.isEmpty && !region.isEmpty && !source.zones.isEmpty
@@ -397,7 +398,7 @@ public struct ComputePlan: Sendable, Codable {
                 ? ", the public one open to 0.0.0.0/0: restrict it with --public-access-cidrs or use --private-endpoint."
                 : ", the public one reachable from \(landingZone.publicAccessCIDRs.joined(separator: ", ")) only."))
         }
-        let addressing = VPCAddressing.choose(estate, reference: reference)
+        let addressing = chosen ?? VPCAddressing.choose(estate, reference: reference)
         notes.append("Addresses: VPC \(addressing.vpcCIDR), Services \(addressing.serviceCIDR) (vpc.cidr and kubernetesNetworkConfig.serviceIPv4CIDR): \(addressing.reason).")
         // EBS volumes are zonal: a group over several zones lets the Cluster Autoscaler add a node in a zone where the pending
         // pod's volume is not (eksctl User Guide, autoscaling, "Zone-aware Auto Scaling": a node group per zone for zone-specific

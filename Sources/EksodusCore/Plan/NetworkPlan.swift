@@ -33,8 +33,8 @@ public struct NetworkPlan: Sendable, Codable {
 
 
     /// `setApart`: the workloads EKS replaces, by cluster id; a Service in front of nothing else (ingress-nginx's own, say)
-    /// gets no load balancer.
-    static func build(estates: [Estate], reference: ReferenceData, setApart: [Int64: Set<Int64>] = [:]) -> NetworkPlan {
+    /// gets no load balancer. `addressing`: each estate's, when the caller has chosen them (the compute plan needs them too).
+    static func build(estates: [Estate], reference: ReferenceData, setApart: [Int64: Set<Int64>] = [:], addressing: [VPCAddressing]? = nil) -> NetworkPlan {
         var entries: [Entry] = []
         for estate in estates {
             let replaced = setApart[estate.cluster.id] ?? []
@@ -66,7 +66,7 @@ public struct NetworkPlan: Sendable, Codable {
                 entries.append(routeEntry(route, estate: estate))
             }
         }
-        return NetworkPlan(entries: entries, addressing: estates.map { VPCAddressing.choose($0, reference: reference) })
+        return NetworkPlan(entries: entries, addressing: addressing ?? estates.map { VPCAddressing.choose($0, reference: reference) })
     }
 
     private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData,

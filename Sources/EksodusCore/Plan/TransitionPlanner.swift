@@ -166,7 +166,9 @@ public struct TransitionPlanner {
         for result in assessment.clusters { profiles.merge(result.profiles) { first, _ in first } }
 
         let storage = StoragePlan.build(estates: estates, reference: reference)
-        let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads))
+        // Chosen once per cluster: the network plan lists them and each compute plan writes its own into the eksctl config.
+        let addressing = estates.map { VPCAddressing.choose($0, reference: reference) }
+        let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads), addressing: addressing)
         var identity = IdentityPlan(entries: [])
         let partition = AWSPartition.of(region: request.region)
         var uses: [(image: String, workload: String, cluster: String)] = []
@@ -223,7 +225,7 @@ public struct TransitionPlanner {
                 members.compactMap { byID[$0] }.sorted { (Checklist.isDatabase($0) ? 0 : 1, $0.label) < (Checklist.isDatabase($1) ? 0 : 1, $1.label) }.map(\.label)
             }
             var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
-                                            landingZone: request.landingZone, region: request.region)
+                                            landingZone: request.landingZone, region: request.region, addressing: addressing[index])
             // One identity mechanism per cluster, from where its workloads actually run.
             let choice = IdentityPlan.choose(estate, compute: compute)
             compute.adopt(choice)

@@ -46,8 +46,9 @@ public struct VPCAddressing: Sendable, Codable, Equatable {
             for container in workload.containers {
                 texts += container.env.items.compactMap { $0["value"]?.string }
             }
+            // Bytes, not Foundation's `contains`: that ran over every workload's body and cost more than the rest of the plan's networking.
             guard let stored = estate.resource(id: workload.resourceID),
-                  stored.bodyText.contains("\"hostAliases\"") || stored.bodyText.contains("\"dnsConfig\"") else { continue }
+                  stored.bodyText.containsBytes("\"hostAliases\"") || stored.bodyText.containsBytes("\"dnsConfig\"") else { continue }
             let pod = CheckSupport.podPath(workload.kind).split(separator: ".").reduce(Optional(stored.body)) { node, key in node?[String(key)] }
             texts += (pod?["hostAliases"]?.items ?? []).compactMap { $0["ip"]?.string }
             texts += (pod?["dnsConfig", "nameservers"]?.items ?? []).compactMap(\.string)
