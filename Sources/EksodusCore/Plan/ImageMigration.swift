@@ -54,11 +54,17 @@ public struct ImageMigration: Sendable, Codable {
                              region: String, accountID: String, prefix: String) -> ImageMigration {
         let host = "\(accountID).dkr.ecr.\(region).\(AWSPartition.of(region: region).dnsSuffix)"
         var byNormalized: [String: (ImageReference, Set<String>, Set<String>)] = [:]
-        var problems: [String: String] = [:]
-        for use in uses where !use.image.trimmingWhitespace().isEmpty {
-            let image = ImageReference(use.image)
-            let problem = problems[use.image] ?? ImageReference.problem(with: use.image)
-            problems[use.image] = problem
+        // Each distinct reference parsed and checked once: a large estate has tens of thousands of uses of a few thousand.
+        var parsed: [String: (image: ImageReference, problem: String?)] = [:]
+        for use in uses {
+            let image: ImageReference, problem: String?
+            if let known = parsed[use.image] {
+                (image, problem) = known
+            } else {
+                guard !use.image.trimmingWhitespace().isEmpty else { continue }
+                (image, problem) = (ImageReference(use.image), ImageReference.problem(with: use.image))
+                parsed[use.image] = (image, problem)
+            }
             // A reference that does not parse keeps its own entry: its lenient split could match a valid image's.
             let key = problem == nil ? image.normalized : "\u{0}" + use.image
             var entry = byNormalized[key] ?? (image, [], [])
@@ -68,7 +74,7 @@ public struct ImageMigration: Sendable, Codable {
         }
         let entries = byNormalized.keys.sorted().compactMap { key -> Entry? in
             guard let (image, workloads, clusters) = byNormalized[key] else { return nil }
-            if let problem = problems[image.original] ?? nil {
+            if let problem = parsed[image.original]?.problem {
                 return Entry(image: image, sourceClass: "invalid", method: .rejected, repository: "", targetReference: "", pullThroughPrefix: nil,
                              upstreamURL: nil, needsCredentials: false, needsRole: false, workloads: workloads.sorted(), clusters: clusters.sorted(),
                              warnings: ["not migrated: \(problem)"])

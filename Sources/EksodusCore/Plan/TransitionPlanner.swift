@@ -186,6 +186,15 @@ public struct TransitionPlanner {
         var inputs: [Checklist.ClusterInput] = []
         var computePlans: [ComputePlan] = []
         var graphs: [DependencyGraph] = []
+        // A platform agent's role follows from its app containers' images alone; workloads share image lists, so each list is read once.
+        var agentRoles: [[String]: String?] = [:]
+        func agentRole(_ workload: Estate.Workload) -> String? {
+            let images = workload.appContainers.compactMap(\.image)
+            if let known = agentRoles[images] { return known }
+            let role = PlatformAgents.role(of: workload)
+            agentRoles[images] = .some(role)
+            return role
+        }
         for (index, estate) in estates.enumerated() {
             progress?("\(estate.cluster.name) (\(index + 1)/\(estates.count)): waves, compute and runbook")
             guard let result = results[estate.cluster.id] else { continue }
@@ -195,7 +204,7 @@ public struct TransitionPlanner {
             graphs.append(graph)
             let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
             // Platform agents move in wave 0 with the platform; the applications are ordered into waves 1….
-            var agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, "platform agent (\($0))") } }
+            var agents = apps.compactMap { workload in agentRole(workload).map { (workload, "platform agent (\($0))") } }
             var agentIDs = Set(agents.map(\.0.id))
             // What an agent calls (the log store a shipper writes to) must be there before it: it joins the platform too.
             let appsByID = Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
