@@ -38,9 +38,15 @@ public struct NetworkPlan: Sendable, Codable {
         var entries: [Entry] = []
         for estate in estates {
             let replaced = setApart[estate.cluster.id] ?? []
+            // A Service selects only in its namespace: indexed once, not a scan of every workload per Service.
+            let workloadsByNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
             for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
-                let selected = estate.workloads.filter { $0.namespace == service.resource.namespace && $0.matches(service.selector) }
-                if !selected.isEmpty && selected.allSatisfy({ replaced.contains($0.id) }) { continue }
+                var selectsAny = false, selectsOnlyReplaced = true
+                for index in workloadsByNamespace[service.resource.namespace] ?? [] where estate.workloads[index].matches(service.selector) {
+                    selectsAny = true
+                    if !replaced.contains(estate.workloads[index].id) { selectsOnlyReplaced = false; break }
+                }
+                if selectsAny && selectsOnlyReplaced { continue }
                 let exposure = LoadBalancerExposure.of(service, reference: reference)
                 var annotations = [
                     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
