@@ -309,7 +309,12 @@ public struct ComputePlan: Sendable, Codable {
         }
 
         var placements: [Placement] = []
-        for workload in (apps + batch).sorted(by: { $0.label < $1.label }) {
+        // By label, made once per workload: `label` builds a String at every comparison of a sort.
+        func byLabel(_ workloads: [Estate.Workload]) -> [Estate.Workload] {
+            let labels = workloads.map(\.label)
+            return workloads.indices.sorted { labels[$0] < labels[$1] }.map { workloads[$0] }
+        }
+        for workload in byLabel(apps + batch) {
             if onFargate.contains(workload.namespace) {
                 placements.append(Placement(workload: workload.label, target: "Fargate", toleration: nil))
             } else if windowsIDs.contains(workload.id) {
@@ -322,7 +327,7 @@ public struct ComputePlan: Sendable, Codable {
             }
         }
         // A node agent must run on the tainted groups too.
-        for daemonSet in daemonSets.sorted(by: { $0.label < $1.label }) {
+        for daemonSet in byLabel(daemonSets) {
             placements.append(Placement(workload: daemonSet.label, target: "every node", toleration: "{operator: Exists}"))
         }
 
