@@ -25,6 +25,16 @@ struct DependencyGraph {
         }
         let configMaps = Dictionary(estate.resources(kind: "ConfigMap").map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
 
+        // A ConfigMap's string values, read from its body once however many workloads load it.
+        var configMapTexts: [String: [(key: String, text: String)]] = [:]
+        func configMapValues(_ key: String) -> [(key: String, text: String)]? {
+            if let known = configMapTexts[key] { return known }
+            guard let resource = configMaps[key] else { return nil }
+            let found = (resource.body["data"]?.entries ?? []).compactMap { key, value in value.string.map { (key, $0) } }
+            configMapTexts[key] = found
+            return found
+        }
+
         var edges: Set<Edge> = []
         for workload in workloads {
             var texts: [(String, String?, String)] = []  // (where, key, text)
@@ -45,10 +55,7 @@ struct DependencyGraph {
                 if let map = volume.reference { loadedMaps.insert(map) }
             }
             for map in loadedMaps.sorted() {
-                guard let resource = configMaps["\(workload.namespace)/\(map)"] else { continue }
-                for (key, value) in resource.body["data"]?.entries ?? [] {
-                    if let text = value.string { texts.append(("ConfigMap \(map) \(key)", key, text)) }
-                }
+                for (key, text) in configMapValues("\(workload.namespace)/\(map)") ?? [] { texts.append(("ConfigMap \(map) \(key)", key, text)) }
             }
             for (place, key, text) in texts {
                 let references = ServiceReferences.find(in: text, key: key, namespace: workload.namespace) { namespace, name in
