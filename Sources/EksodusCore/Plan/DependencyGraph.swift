@@ -37,11 +37,12 @@ struct DependencyGraph {
 
         var edges: Set<Edge> = []
         for workload in workloads {
-            var texts: [(String, String?, String)] = []  // (where, key, text)
+            // (where, key, text): the evidence names the place as `where key` ("env DB_HOST"), a String made only for an edge.
+            var texts: [(String, String?, String)] = []
             var loadedMaps: Set<String> = []
             for container in workload.containers {
                 for variable in container.env.items {
-                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env \(name)", name, value)) }
+                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env", name, value)) }
                     if let map = variable["valueFrom", "configMapKeyRef", "name"]?.string { loadedMaps.insert(map) }
                 }
                 for source in container.envFrom.items {
@@ -55,7 +56,8 @@ struct DependencyGraph {
                 if let map = volume.reference { loadedMaps.insert(map) }
             }
             for map in loadedMaps.sorted() {
-                for (key, text) in configMapValues("\(workload.namespace)/\(map)") ?? [] { texts.append(("ConfigMap \(map) \(key)", key, text)) }
+                let place = "ConfigMap \(map)"
+                for (key, text) in configMapValues("\(workload.namespace)/\(map)") ?? [] { texts.append((place, key, text)) }
             }
             for (place, key, text) in texts {
                 let references = ServiceReferences.find(in: text, key: key, namespace: workload.namespace) { namespace, name in
@@ -64,7 +66,7 @@ struct DependencyGraph {
                 for reference in references {
                     for provider in selected["\(reference.namespace)/\(reference.name)"] ?? [] where provider != workload.id {
                         edges.insert(Edge(consumer: workload.id, provider: provider,
-                                          evidence: "\(place)=\(reference.token) → Service \(reference.namespace)/\(reference.name)"))
+                                          evidence: "\(place)\(key.map { " " + $0 } ?? "")=\(reference.token) → Service \(reference.namespace)/\(reference.name)"))
                     }
                 }
             }
