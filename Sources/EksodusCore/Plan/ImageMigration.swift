@@ -55,22 +55,21 @@ public struct ImageMigration: Sendable, Codable {
         let host = "\(accountID).dkr.ecr.\(region).\(AWSPartition.of(region: region).dnsSuffix)"
         var byNormalized: [String: (ImageReference, Set<String>, Set<String>)] = [:]
         // Each distinct reference parsed and checked once: a large estate has tens of thousands of uses of a few thousand.
-        var parsed: [String: (image: ImageReference, problem: String?)] = [:]
+        var parsed: [String: (image: ImageReference, problem: String?, key: String)] = [:]
         for use in uses {
-            let image: ImageReference, problem: String?
-            if let known = parsed[use.image] {
-                (image, problem) = known
+            let known: (image: ImageReference, problem: String?, key: String)
+            if let found = parsed[use.image] {
+                known = found
             } else {
                 guard !use.image.trimmingWhitespace().isEmpty else { continue }
-                (image, problem) = (ImageReference(use.image), ImageReference.problem(with: use.image))
-                parsed[use.image] = (image, problem)
+                let image = ImageReference(use.image), problem = ImageReference.problem(with: use.image)
+                // A reference that does not parse keeps its own entry: its lenient split could match a valid image's.
+                known = (image, problem, problem == nil ? image.normalized : "\u{0}" + use.image)
+                parsed[use.image] = known
             }
-            // A reference that does not parse keeps its own entry: its lenient split could match a valid image's.
-            let key = problem == nil ? image.normalized : "\u{0}" + use.image
-            var entry = byNormalized[key] ?? (image, [], [])
-            entry.1.insert(use.workload)
-            entry.2.insert(use.cluster)
-            byNormalized[key] = entry
+            // In place: a copy of the entry would copy its sets at every use.
+            byNormalized[known.key, default: (known.image, [], [])].1.insert(use.workload)
+            byNormalized[known.key, default: (known.image, [], [])].2.insert(use.cluster)
         }
         let entries = byNormalized.keys.sorted().compactMap { key -> Entry? in
             guard let (image, workloads, clusters) = byNormalized[key] else { return nil }

@@ -175,7 +175,8 @@ public struct TransitionPlanner {
         for estate in estates {
             let setApart = results[estate.cluster.id]?.systemWorkloads ?? []
             for workload in estate.workloads where !setApart.contains(workload.id) {
-                for image in workload.containers.compactMap(\.image) { uses.append((image, workload.label, estate.cluster.name)) }
+                let label = workload.label
+                for image in workload.containers.compactMap(\.image) { uses.append((image, label, estate.cluster.name)) }
             }
         }
         let images = ImageMigration.build(uses: uses, reference: reference, region: request.region, accountID: request.accountID, prefix: request.repositoryPrefix)

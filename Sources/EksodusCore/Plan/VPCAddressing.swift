@@ -57,8 +57,11 @@ public struct VPCAddressing: Sendable, Codable, Equatable {
             let spec = service.resource.body["spec"]
             texts += [spec?["externalName"]?.string, spec?["loadBalancerIP"]?.string].compactMap { $0 }
         }
-        // Only a text with a digit can hold an address: most values are words, not worth tokenizing.
-        return texts.filter { $0.utf8.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }.flatMap { text in
+        // Only a text with a digit and three dots can hold an address: most values are not worth tokenizing.
+        func mayHoldAddress(_ text: String) -> Bool {
+            text.utf8.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && text.utf8.lazy.filter { $0 == UInt8(ascii: ".") }.count >= 3
+        }
+        return texts.filter(mayHoldAddress).flatMap { text in
             finder.endpoints(in: text).compactMap { endpoint -> UInt32? in
                 guard case .address(let address) = endpoint, let range = IPv4Range(address) else { return nil }
                 return range.address
