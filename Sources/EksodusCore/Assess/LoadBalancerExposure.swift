@@ -80,9 +80,8 @@ extension LoadBalancerExposure {
         // A Service selects only in its namespace: its workloads indexed once, not every workload scanned per Service.
         let workloadsByNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
         let controllers = estate.services.filter { $0.type == "LoadBalancer" || $0.type == "NodePort" }.filter { service in
-            (workloadsByNamespace[service.resource.namespace] ?? []).contains { index in
-                let workload = estate.workloads[index]
-                return workload.matches(service.selector) && workload.containers.contains { container in
+            (workloadsByNamespace[service.resource.namespace] ?? []).lazy.map { estate.workloads[$0] }.contains { workload in
+                workload.namespace == service.resource.namespace && workload.matches(service.selector) && workload.containers.contains { container in
                     let repository = container.image.map { ImageReference($0).repository } ?? ""
                     return reference.ingressControllerImages.contains { repository == $0 || repository.hasSuffix("/" + $0) }
                 }
