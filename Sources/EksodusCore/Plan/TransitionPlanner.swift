@@ -208,7 +208,7 @@ public struct TransitionPlanner {
             var agents = apps.compactMap { workload in agentRole(workload).map { (workload, "platform agent (\($0))") } }
             var agentIDs = Set(agents.map(\.0.id))
             // What an agent calls (the log store a shipper writes to) must be there before it: it joins the platform too.
-            let appsByID = Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let appsByID = agents.isEmpty ? [:] : Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var queue = agents.map(\.0)
             while let agent = queue.popLast() {
                 for provider in graph.providers(of: agent.id).sorted() where !agentIDs.contains(provider) {
@@ -218,9 +218,10 @@ public struct TransitionPlanner {
                     queue.append(workload)
                 }
             }
-            var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.filter { !agentIDs.contains($0.id) }.map { workload in
-                WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
-                                  complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
+            var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.compactMap { workload in
+                agentIDs.contains(workload.id) ? nil
+                    : WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
+                                        complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
             planned.placements = agents.map { WavePlanner.Placement(workload: $0.0.id, wave: 0, reason: "\($0.1): moves with the platform", cycle: nil) }
                 + planned.placements
@@ -239,9 +240,10 @@ public struct TransitionPlanner {
             var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
                                             landingZone: request.landingZone, region: request.region, addressing: addressing[index])
             // One identity mechanism per cluster, from where its workloads actually run.
-            let choice = IdentityPlan.choose(estate, compute: compute)
+            let awsUsers = IdentityPlan.evidence(estate)
+            let choice = IdentityPlan.choose(estate, compute: compute, users: awsUsers)
             compute.adopt(choice)
-            let clusterIdentity = IdentityPlan.build(estate: estate, choice: choice, accountID: request.accountID, partition: partition)
+            let clusterIdentity = IdentityPlan.build(estate: estate, choice: choice, accountID: request.accountID, partition: partition, users: awsUsers)
             identity.entries += clusterIdentity.entries
             identity.choices += clusterIdentity.choices
             computePlans.append(compute)
