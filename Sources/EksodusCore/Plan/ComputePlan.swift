@@ -116,6 +116,11 @@ public struct ComputePlan: Sendable, Codable {
         return total
     }
 
+    /// `demand(workloads).pods` without working out each pod's requests.
+    static func pods(_ workloads: [Estate.Workload]) -> Int {
+        workloads.reduce(0) { $0.saturatingAdding(max(1, $1.replicas ?? 1)) }
+    }
+
     /// Why a workload may not run on Spot, or nil when it is stateless, replicated and interruption-tolerant.
     static func spotRefusal(_ workload: Estate.Workload, stateful: Bool, blocked: Bool) -> String? {
         if stateful { return "stateful" }
@@ -341,8 +346,8 @@ public struct ComputePlan: Sendable, Codable {
             reserved += group.maxSize * (2 * 16 + enis + perNode.pods)
             nodeCapacity += group.maxSize * group.maxPods
         }
-        let fargatePods = demand((apps + batch).filter { onFargate.contains($0.namespace) }).pods
-        let ec2Pods = min(demand(ec2).pods * 2, nodeCapacity)
+        let fargatePods = pods((apps + batch).filter { onFargate.contains($0.namespace) })
+        let ec2Pods = min(pods(ec2) * 2, nodeCapacity)
         // Control-plane ENIs, load balancers and interface endpoints: a few dozen per zone.
         let addresses = reserved + ec2Pods + fargatePods * 2 + 32 * zoneCount
         let perZone = (addresses + zoneCount - 1) / zoneCount
