@@ -185,5 +185,25 @@ final class TransitionPlanTests: XCTestCase {
         XCTAssertEqual(refs("postgres://u:p@orders-db.data.svc:5432/x"), ["data/orders-db"])
         XCTAssertEqual(refs("--db=orders-db.data"), ["data/orders-db"])
         XCTAssertEqual(refs("the cart is empty"), [], "a bare word inside prose is not a reference")
+        // Text that is not plain ASCII takes the Character path: `\r\n` is one Character, no separator.
+        XCTAssertEqual(refs("café cart:8080"), ["shop/cart"])
+        XCTAssertEqual(refs("cart:8080\r\ncatalog:80"), [])
+        XCTAssertEqual(refs("cart:8080\ncatalog:80"), ["shop/cart", "shop/catalog"])
+    }
+
+    /// The byte path that plain ASCII text takes finds exactly what the Character path finds.
+    func testServiceReferencesByBytesMatchByCharacters() {
+        let services: Set<String> = ["shop/cart", "data/orders-db", "shop/catalog", "shop/a"]
+        let exists: (String, String) -> Bool = { services.contains("\($0)/\($1)") }
+        let texts = ["cart", "  cart\t", "CART", "Cart:80", "cart:", "cart:8o", "http://", "://cart", "a@b@cart:1", "u:p@orders-db.data.svc:5432",
+                     "orders-db.DATA.svc.cluster.local", "orders-db.data.svc.cluster", "catalog.shop.svc.cluster.local:9/x?y#z", "cart.shop.",
+                     ".cart", "cart..", "x=cart:80,catalog:81;(a:1)", "[cart:1]{catalog:2}<a:3>", "'cart:1'\"a:2\"", "cart\u{0B}", "-cart:1",
+                     "cart-:1", String(repeating: "a", count: 64) + ":1", "jdbc:postgresql://orders-db.data:5432/db", "cart:80/path:99", ""]
+        for text in texts {
+            for key in [nil, "CART_HOST", "MYSQL_DATABASE"] as [String?] {
+                XCTAssertEqual(ServiceReferences.find(in: text, key: key, namespace: "shop", exists: exists),
+                               ServiceReferences.findInCharacters(text, key: key, namespace: "shop", exists: exists), "\(text) (key \(key ?? "none"))")
+            }
+        }
     }
 }

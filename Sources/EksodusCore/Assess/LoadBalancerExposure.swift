@@ -77,8 +77,10 @@ extension LoadBalancerExposure {
     /// The exposure shared by every ingress controller Service of a cluster (ingress-nginx, Traefik…), or nil when they
     /// disagree, say nothing, or there is none: what an Ingress that says nothing itself inherits.
     public static func ingressController(of estate: Estate, reference: ReferenceData) -> (service: String, exposure: LoadBalancerExposure)? {
+        // A Service selects only in its namespace: its workloads indexed once, not every workload scanned per Service.
+        let workloadsByNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
         let controllers = estate.services.filter { $0.type == "LoadBalancer" || $0.type == "NodePort" }.filter { service in
-            estate.workloads.contains { workload in
+            (workloadsByNamespace[service.resource.namespace] ?? []).lazy.map { estate.workloads[$0] }.contains { workload in
                 workload.namespace == service.resource.namespace && workload.matches(service.selector) && workload.containers.contains { container in
                     let repository = container.imageReference?.repository ?? ""
                     return reference.ingressControllerImages.contains { repository == $0 || repository.hasSuffix("/" + $0) }

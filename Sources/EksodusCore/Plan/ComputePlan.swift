@@ -116,6 +116,11 @@ public struct ComputePlan: Sendable, Codable {
         return total
     }
 
+    /// `demand(workloads).pods` without working out each pod's requests.
+    static func pods(_ workloads: [Estate.Workload]) -> Int {
+        workloads.reduce(0) { $0.saturatingAdding(max(1, $1.replicas ?? 1)) }
+    }
+
     /// Why a workload may not run on Spot, or nil when it is stateless, replicated and interruption-tolerant.
     static func spotRefusal(_ workload: Estate.Workload, stateful: Bool, blocked: Bool) -> String? {
         if stateful { return "stateful" }
@@ -134,7 +139,8 @@ public struct ComputePlan: Sendable, Codable {
     }
 
     static func build(estate: Estate, profiles: [Int64: WorkloadProfile], blocked: Set<Int64>, setApart: Set<Int64>,
-                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions(), region: String = "") -> ComputePlan {
+                      reference: ReferenceData, landingZone: LandingZoneOptions = LandingZoneOptions(), region: String = "",
+                      addressing chosen: VPCAddressing? = nil) -> ComputePlan {
         let source = SourceNodes(estate)
         // Without --zones, source nodes that ran in zones of the target region (kops or self-managed Kubernetes on EC2) give them.
         let sourceZones = landingZone.zones.isEmpty && !region.isEmpty && !source.zones.isEmpty
@@ -308,7 +314,12 @@ public struct ComputePlan: Sendable, Codable {
         }
 
         var placements: [Placement] = []
-        for workload in (apps + batch).sorted(by: { $0.label < $1.label }) {
+        // By label, made once per workload: `label` builds a String at every comparison of a sort.
+        func byLabel(_ workloads: [Estate.Workload]) -> [Estate.Workload] {
+            let labels = workloads.map(\.label)
+            return workloads.indices.sorted { labels[$0] < labels[$1] }.map { workloads[$0] }
+        }
+        for workload in byLabel(apps + batch) {
             if onFargate.contains(workload.namespace) {
                 placements.append(Placement(workload: workload.label, target: "Fargate", toleration: nil))
             } else if windowsIDs.contains(workload.id) {
@@ -321,7 +332,7 @@ public struct ComputePlan: Sendable, Codable {
             }
         }
         // A node agent must run on the tainted groups too.
-        for daemonSet in daemonSets.sorted(by: { $0.label < $1.label }) {
+        for daemonSet in byLabel(daemonSets) {
             placements.append(Placement(workload: daemonSet.label, target: "every node", toleration: "{operator: Exists}"))
         }
 
@@ -335,8 +346,8 @@ public struct ComputePlan: Sendable, Codable {
             reserved += group.maxSize * (2 * 16 + enis + perNode.pods)
             nodeCapacity += group.maxSize * group.maxPods
         }
-        let fargatePods = demand((apps + batch).filter { onFargate.contains($0.namespace) }).pods
-        let ec2Pods = min(demand(ec2).pods * 2, nodeCapacity)
+        let fargatePods = pods((apps + batch).filter { onFargate.contains($0.namespace) })
+        let ec2Pods = min(pods(ec2) * 2, nodeCapacity)
         // Control-plane ENIs, load balancers and interface endpoints: a few dozen per zone.
         let addresses = reserved + ec2Pods + fargatePods * 2 + 32 * zoneCount
         let perZone = (addresses + zoneCount - 1) / zoneCount
@@ -397,7 +408,7 @@ public struct ComputePlan: Sendable, Codable {
                 ? ", the public one open to 0.0.0.0/0: restrict it with --public-access-cidrs or use --private-endpoint."
                 : ", the public one reachable from \(landingZone.publicAccessCIDRs.joined(separator: ", ")) only."))
         }
-        let addressing = VPCAddressing.choose(estate, reference: reference)
+        let addressing = chosen ?? VPCAddressing.choose(estate, reference: reference)
         notes.append("Addresses: VPC \(addressing.vpcCIDR), Services \(addressing.serviceCIDR) (vpc.cidr and kubernetesNetworkConfig.serviceIPv4CIDR): \(addressing.reason).")
         // EBS volumes are zonal: a group over several zones lets the Cluster Autoscaler add a node in a zone where the pending
         // pod's volume is not (eksctl User Guide, autoscaling, "Zone-aware Auto Scaling": a node group per zone for zone-specific

@@ -25,13 +25,24 @@ struct DependencyGraph {
         }
         let configMaps = Dictionary(estate.resources(kind: "ConfigMap").map { ("\($0.namespace)/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
 
+        // A ConfigMap's string values, read from its body once however many workloads load it.
+        var configMapTexts: [String: [(key: String, text: String)]] = [:]
+        func configMapValues(_ key: String) -> [(key: String, text: String)]? {
+            if let known = configMapTexts[key] { return known }
+            guard let resource = configMaps[key] else { return nil }
+            let found = (resource.body["data"]?.entries ?? []).compactMap { key, value in value.string.map { (key, $0) } }
+            configMapTexts[key] = found
+            return found
+        }
+
         var edges: Set<Edge> = []
         for workload in workloads {
-            var texts: [(String, String?, String)] = []  // (where, key, text)
+            // (where, key, text): the evidence names the place as `where key` ("env DB_HOST"), a String made only for an edge.
+            var texts: [(String, String?, String)] = []
             var loadedMaps: Set<String> = []
             for container in workload.containers {
                 for variable in container.env.items {
-                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env \(name)", name, value)) }
+                    if let name = variable["name"]?.string, let value = variable["value"]?.string { texts.append(("env", name, value)) }
                     if let map = variable["valueFrom", "configMapKeyRef", "name"]?.string { loadedMaps.insert(map) }
                 }
                 for source in container.envFrom.items {
@@ -45,10 +56,8 @@ struct DependencyGraph {
                 if let map = volume.reference { loadedMaps.insert(map) }
             }
             for map in loadedMaps.sorted() {
-                guard let resource = configMaps["\(workload.namespace)/\(map)"] else { continue }
-                for (key, value) in resource.body["data"]?.entries ?? [] {
-                    if let text = value.string { texts.append(("ConfigMap \(map) \(key)", key, text)) }
-                }
+                let place = "ConfigMap \(map)"
+                for (key, text) in configMapValues("\(workload.namespace)/\(map)") ?? [] { texts.append((place, key, text)) }
             }
             for (place, key, text) in texts {
                 let references = ServiceReferences.find(in: text, key: key, namespace: workload.namespace) { namespace, name in
@@ -57,7 +66,7 @@ struct DependencyGraph {
                 for reference in references {
                     for provider in selected["\(reference.namespace)/\(reference.name)"] ?? [] where provider != workload.id {
                         edges.insert(Edge(consumer: workload.id, provider: provider,
-                                          evidence: "\(place)=\(reference.token) → Service \(reference.namespace)/\(reference.name)"))
+                                          evidence: "\(place)\(key.map { " " + $0 } ?? "")=\(reference.token) → Service \(reference.namespace)/\(reference.name)"))
                     }
                 }
             }

@@ -55,9 +55,10 @@ public struct IdentityPlan: Sendable, Codable {
 
     /// One mechanism for the cluster, from where its workloads are placed: EKS Pod Identity does not run on Fargate
     /// (EKS User Guide, pod-identities), so a cluster whose Fargate pods use AWS takes IRSA throughout.
-    static func choose(_ estate: Estate, compute: ComputePlan) -> Choice {
+    /// `users`: `evidence(estate)`, when the caller has it already.
+    static func choose(_ estate: Estate, compute: ComputePlan, users: [(workload: Estate.Workload, evidence: [String])]? = nil) -> Choice {
         let fargate = Set(compute.fargateProfiles.flatMap(\.namespaces))
-        let onFargate = evidence(estate).map(\.workload).filter { fargate.contains($0.namespace) }
+        let onFargate = (users ?? evidence(estate)).map(\.workload).filter { fargate.contains($0.namespace) }
         if !onFargate.isEmpty {
             let names = onFargate.prefix(3).map(\.label).joined(separator: ", ") + (onFargate.count > 3 ? " and \(onFargate.count - 3) more" : "")
             return Choice(cluster: estate.cluster.name, mechanism: irsa,
@@ -68,8 +69,9 @@ public struct IdentityPlan: Sendable, Codable {
                       reason: "\(why), and on EC2 nodes EKS Pod Identity needs no OIDC provider and no trust-policy edit per cluster")
     }
 
-    static func build(estate: Estate, choice: Choice, accountID: String, partition: AWSPartition) -> IdentityPlan {
-        let entries = evidence(estate).map { workload, evidence in
+    static func build(estate: Estate, choice: Choice, accountID: String, partition: AWSPartition,
+                      users: [(workload: Estate.Workload, evidence: [String])]? = nil) -> IdentityPlan {
+        let entries = (users ?? evidence(estate)).map { workload, evidence in
             let own = workload.serviceAccount.flatMap { $0 == "default" || $0.isEmpty ? nil : $0 }
             let account = own ?? workload.name
             let role = ImageMigration.ecrRepositoryName("\(estate.cluster.name)-\(workload.namespace)-\(account)").replacingOccurrences(of: "/", with: "-")

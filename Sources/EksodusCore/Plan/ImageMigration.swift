@@ -54,21 +54,26 @@ public struct ImageMigration: Sendable, Codable {
                              region: String, accountID: String, prefix: String) -> ImageMigration {
         let host = "\(accountID).dkr.ecr.\(region).\(AWSPartition.of(region: region).dnsSuffix)"
         var byNormalized: [String: (ImageReference, Set<String>, Set<String>)] = [:]
-        var problems: [String: String] = [:]
-        for use in uses where !use.image.trimmingWhitespace().isEmpty {
-            let image = ImageReference(use.image)
-            let problem = problems[use.image] ?? ImageReference.problem(with: use.image)
-            problems[use.image] = problem
-            // A reference that does not parse keeps its own entry: its lenient split could match a valid image's.
-            let key = problem == nil ? image.normalized : "\u{0}" + use.image
-            var entry = byNormalized[key] ?? (image, [], [])
-            entry.1.insert(use.workload)
-            entry.2.insert(use.cluster)
-            byNormalized[key] = entry
+        // Each distinct reference parsed and checked once: a large estate has tens of thousands of uses of a few thousand.
+        var parsed: [String: (image: ImageReference, problem: String?, key: String)] = [:]
+        for use in uses {
+            let known: (image: ImageReference, problem: String?, key: String)
+            if let found = parsed[use.image] {
+                known = found
+            } else {
+                guard !use.image.trimmingWhitespace().isEmpty else { continue }
+                let image = ImageReference(use.image), problem = ImageReference.problem(with: use.image)
+                // A reference that does not parse keeps its own entry: its lenient split could match a valid image's.
+                known = (image, problem, problem == nil ? image.normalized : "\u{0}" + use.image)
+                parsed[use.image] = known
+            }
+            // In place: a copy of the entry would copy its sets at every use.
+            byNormalized[known.key, default: (known.image, [], [])].1.insert(use.workload)
+            byNormalized[known.key, default: (known.image, [], [])].2.insert(use.cluster)
         }
         let entries = byNormalized.keys.sorted().compactMap { key -> Entry? in
             guard let (image, workloads, clusters) = byNormalized[key] else { return nil }
-            if let problem = problems[image.original] ?? nil {
+            if let problem = parsed[image.original]?.problem {
                 return Entry(image: image, sourceClass: "invalid", method: .rejected, repository: "", targetReference: "", pullThroughPrefix: nil,
                              upstreamURL: nil, needsCredentials: false, needsRole: false, workloads: workloads.sorted(), clusters: clusters.sorted(),
                              warnings: ["not migrated: \(problem)"])

@@ -33,14 +33,20 @@ public struct NetworkPlan: Sendable, Codable {
 
 
     /// `setApart`: the workloads EKS replaces, by cluster id; a Service in front of nothing else (ingress-nginx's own, say)
-    /// gets no load balancer.
-    static func build(estates: [Estate], reference: ReferenceData, setApart: [Int64: Set<Int64>] = [:]) -> NetworkPlan {
+    /// gets no load balancer. `addressing`: each estate's, when the caller has chosen them (the compute plan needs them too).
+    static func build(estates: [Estate], reference: ReferenceData, setApart: [Int64: Set<Int64>] = [:], addressing: [VPCAddressing]? = nil) -> NetworkPlan {
         var entries: [Entry] = []
         for estate in estates {
             let replaced = setApart[estate.cluster.id] ?? []
+            // A Service selects only in its namespace: indexed once, not a scan of every workload per Service.
+            let workloadsByNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
             for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
-                let selected = estate.workloads.filter { $0.namespace == service.resource.namespace && $0.matches(service.selector) }
-                if !selected.isEmpty && selected.allSatisfy({ replaced.contains($0.id) }) { continue }
+                var selectsAny = false, selectsOnlyReplaced = true
+                for index in workloadsByNamespace[service.resource.namespace] ?? [] where estate.workloads[index].matches(service.selector) {
+                    selectsAny = true
+                    if !replaced.contains(estate.workloads[index].id) { selectsOnlyReplaced = false; break }
+                }
+                if selectsAny && selectsOnlyReplaced { continue }
                 let exposure = LoadBalancerExposure.of(service, reference: reference)
                 var annotations = [
                     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -66,7 +72,7 @@ public struct NetworkPlan: Sendable, Codable {
                 entries.append(routeEntry(route, estate: estate))
             }
         }
-        return NetworkPlan(entries: entries, addressing: estates.map { VPCAddressing.choose($0, reference: reference) })
+        return NetworkPlan(entries: entries, addressing: addressing ?? estates.map { VPCAddressing.choose($0, reference: reference) })
     }
 
     private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData,

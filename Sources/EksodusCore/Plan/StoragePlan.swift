@@ -54,7 +54,9 @@ public struct StoragePlan: Sendable, Codable {
             let defaultClass = estate.storageClasses.first(where: \.isDefault)?.resource.name
             // The workload that uses a volume decides its copy method: a long-running one before a Job that shares the claim.
             var byClaim: [String: Estate.Workload] = [:], byTemplateOwner: [Int64: Estate.Workload] = [:]
-            for workload in estate.workloads.sorted(by: { ownershipRank($0) < ownershipRank($1) }) {
+            // Indices sorted by a rank found once each: sorting the workloads themselves moved every (large) struct.
+            let ranks = estate.workloads.map(ownershipRank)
+            for workload in estate.workloads.indices.sorted(by: { ranks[$0] < ranks[$1] }).lazy.map({ estate.workloads[$0] }) {
                 for volume in workload.volumes where volume.type == "persistentVolumeClaim" {
                     if let claim = volume.reference, byClaim["\(workload.namespace)/\(claim)"] == nil { byClaim["\(workload.namespace)/\(claim)"] = workload }
                 }

@@ -166,14 +166,17 @@ public struct TransitionPlanner {
         for result in assessment.clusters { profiles.merge(result.profiles) { first, _ in first } }
 
         let storage = StoragePlan.build(estates: estates, reference: reference)
-        let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads))
+        // Chosen once per cluster: the network plan lists them and each compute plan writes its own into the eksctl config.
+        let addressing = estates.map { VPCAddressing.choose($0, reference: reference) }
+        let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads), addressing: addressing)
         var identity = IdentityPlan(entries: [])
         let partition = AWSPartition.of(region: request.region)
         var uses: [(image: String, workload: String, cluster: String)] = []
         for estate in estates {
             let setApart = results[estate.cluster.id]?.systemWorkloads ?? []
             for workload in estate.workloads where !setApart.contains(workload.id) {
-                for image in workload.containers.compactMap(\.image) { uses.append((image, workload.label, estate.cluster.name)) }
+                let label = workload.label
+                for image in workload.containers.compactMap(\.image) { uses.append((image, label, estate.cluster.name)) }
             }
         }
         let images = ImageMigration.build(uses: uses, reference: reference, region: request.region, accountID: request.accountID, prefix: request.repositoryPrefix)
@@ -184,6 +187,15 @@ public struct TransitionPlanner {
         var inputs: [Checklist.ClusterInput] = []
         var computePlans: [ComputePlan] = []
         var graphs: [DependencyGraph] = []
+        // A platform agent's role follows from its app containers' images alone; workloads share image lists, so each list is read once.
+        var agentRoles: [[String]: String?] = [:]
+        func agentRole(_ workload: Estate.Workload) -> String? {
+            let images = workload.appContainers.compactMap(\.image)
+            if let known = agentRoles[images] { return known }
+            let role = PlatformAgents.role(of: workload)
+            agentRoles[images] = .some(role)
+            return role
+        }
         for (index, estate) in estates.enumerated() {
             progress?("\(estate.cluster.name) (\(index + 1)/\(estates.count)): waves, compute and runbook")
             guard let result = results[estate.cluster.id] else { continue }
@@ -193,10 +205,10 @@ public struct TransitionPlanner {
             graphs.append(graph)
             let blocked = Set(result.findings.filter { $0.severity == .blocker && !$0.system }.compactMap(\.workloadID))
             // Platform agents move in wave 0 with the platform; the applications are ordered into waves 1….
-            var agents = apps.compactMap { workload in PlatformAgents.role(of: workload).map { (workload, "platform agent (\($0))") } }
+            var agents = apps.compactMap { workload in agentRole(workload).map { (workload, "platform agent (\($0))") } }
             var agentIDs = Set(agents.map(\.0.id))
             // What an agent calls (the log store a shipper writes to) must be there before it: it joins the platform too.
-            let appsByID = Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let appsByID = agents.isEmpty ? [:] : Dictionary(apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var queue = agents.map(\.0)
             while let agent = queue.popLast() {
                 for provider in graph.providers(of: agent.id).sorted() where !agentIDs.contains(provider) {
@@ -206,9 +218,10 @@ public struct TransitionPlanner {
                     queue.append(workload)
                 }
             }
-            var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.filter { !agentIDs.contains($0.id) }.map { workload in
-                WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
-                                  complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
+            var planned = WavePlanner(maxWaveSize: request.maxWaveSize).place(apps.compactMap { workload in
+                agentIDs.contains(workload.id) ? nil
+                    : WavePlanner.Input(workload: workload.id, label: workload.label, stateful: profiles[workload.id]?.stateful ?? false,
+                                        complexity: profiles[workload.id]?.complexity ?? "low", blocked: blocked.contains(workload.id))
             }, graph: graph)
             planned.placements = agents.map { WavePlanner.Placement(workload: $0.0.id, wave: 0, reason: "\($0.1): moves with the platform", cycle: nil) }
                 + planned.placements
@@ -218,16 +231,19 @@ public struct TransitionPlanner {
             }
             dependencies += graph.edges.map { TransitionPlan.Dependency(cluster: estate.cluster.name, consumer: labels[$0.consumer] ?? "?", provider: labels[$0.provider] ?? "?", evidence: $0.evidence) }
             // A cycle's members move together in the order the runbook follows: databases first, then by name.
-            let byID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            cycles += planned.cycles.map { members in
-                members.compactMap { byID[$0] }.sorted { (Checklist.isDatabase($0) ? 0 : 1, $0.label) < (Checklist.isDatabase($1) ? 0 : 1, $1.label) }.map(\.label)
+            if !planned.cycles.isEmpty {
+                let byID = Dictionary(estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                cycles += planned.cycles.map { members in
+                    members.compactMap { byID[$0] }.sorted { (Checklist.isDatabase($0) ? 0 : 1, $0.label) < (Checklist.isDatabase($1) ? 0 : 1, $1.label) }.map(\.label)
+                }
             }
             var compute = ComputePlan.build(estate: estate, profiles: profiles, blocked: blocked, setApart: result.systemWorkloads, reference: reference,
-                                            landingZone: request.landingZone, region: request.region)
+                                            landingZone: request.landingZone, region: request.region, addressing: addressing[index])
             // One identity mechanism per cluster, from where its workloads actually run.
-            let choice = IdentityPlan.choose(estate, compute: compute)
+            let awsUsers = IdentityPlan.evidence(estate)
+            let choice = IdentityPlan.choose(estate, compute: compute, users: awsUsers)
             compute.adopt(choice)
-            let clusterIdentity = IdentityPlan.build(estate: estate, choice: choice, accountID: request.accountID, partition: partition)
+            let clusterIdentity = IdentityPlan.build(estate: estate, choice: choice, accountID: request.accountID, partition: partition, users: awsUsers)
             identity.entries += clusterIdentity.entries
             identity.choices += clusterIdentity.choices
             computePlans.append(compute)

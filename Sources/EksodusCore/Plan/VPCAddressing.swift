@@ -46,8 +46,9 @@ public struct VPCAddressing: Sendable, Codable, Equatable {
             for container in workload.containers {
                 texts += container.env.items.compactMap { $0["value"]?.string }
             }
+            // Bytes, not Foundation's `contains`: that ran over every workload's body and cost more than the rest of the plan's networking.
             guard let stored = estate.resource(id: workload.resourceID),
-                  stored.bodyText.contains("\"hostAliases\"") || stored.bodyText.contains("\"dnsConfig\"") else { continue }
+                  stored.bodyText.containsBytes("\"hostAliases\"") || stored.bodyText.containsBytes("\"dnsConfig\"") else { continue }
             let pod = CheckSupport.podPath(workload.kind).split(separator: ".").reduce(Optional(stored.body)) { node, key in node?[String(key)] }
             texts += (pod?["hostAliases"]?.items ?? []).compactMap { $0["ip"]?.string }
             texts += (pod?["dnsConfig", "nameservers"]?.items ?? []).compactMap(\.string)
@@ -56,7 +57,11 @@ public struct VPCAddressing: Sendable, Codable, Equatable {
             let spec = service.resource.body["spec"]
             texts += [spec?["externalName"]?.string, spec?["loadBalancerIP"]?.string].compactMap { $0 }
         }
-        return texts.flatMap { text in
+        // Only a text with a digit and three dots can hold an address: most values are not worth tokenizing.
+        func mayHoldAddress(_ text: String) -> Bool {
+            text.utf8.contains { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } && text.utf8.lazy.filter { $0 == UInt8(ascii: ".") }.count >= 3
+        }
+        return texts.filter(mayHoldAddress).flatMap { text in
             finder.endpoints(in: text).compactMap { endpoint -> UInt32? in
                 guard case .address(let address) = endpoint, let range = IPv4Range(address) else { return nil }
                 return range.address

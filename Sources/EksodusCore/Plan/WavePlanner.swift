@@ -42,6 +42,8 @@ struct WavePlanner {
                 componentProviders[componentOf[consumer] ?? 0, default: []].insert(componentOf[provider] ?? 0)
             }
         }
+        // Each component's first label, for the orders below: found once, not at every comparison of a sort.
+        let firstLabels = components.map { component in component.compactMap { byID[$0]?.label }.min() ?? "" }
         func base(_ component: Int, blockedBase: Int) -> (Int, String) {
             let members = components[component].compactMap { byID[$0] }
             if members.contains(where: \.blocked) { return (blockedBase, "blocked by assessment findings: moves last") }
@@ -55,8 +57,7 @@ struct WavePlanner {
                 var (value, reason) = base(component, blockedBase: blockedBase)
                 // In a fixed order, so the reason named is the same on every run.
                 let providers = (componentProviders[component] ?? []).sorted {
-                    (level[$1]?.0 ?? 0, components[$0].compactMap { byID[$0]?.label }.min() ?? "")
-                        < (level[$0]?.0 ?? 0, components[$1].compactMap { byID[$0]?.label }.min() ?? "")
+                    (level[$1]?.0 ?? 0, firstLabels[$0]) < (level[$0]?.0 ?? 0, firstLabels[$1])
                 }
                 for provider in providers {
                     if let providerLevel = level[provider]?.0, providerLevel + 1 > value {
@@ -79,7 +80,7 @@ struct WavePlanner {
         var wave = 0
         for value in used {
             let members = components.indices.filter { level[$0]?.0 == value }
-                .sorted { (components[$0].compactMap { byID[$0]?.label }.min() ?? "") < (components[$1].compactMap { byID[$0]?.label }.min() ?? "") }
+                .sorted { firstLabels[$0] < firstLabels[$1] }
             var chunk = 0
             wave += 1
             for component in members {
