@@ -40,6 +40,23 @@ struct FastStatement {
         }
     }
 
+    /// Text already encoded as UTF-8 (JSON a writer built into a reused buffer), bound without making a String of it.
+    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                guard let length = Int32(exactly: chars.count) else {
+                    fail(SQLITE_TOOBIG, "a value of \(chars.count) bytes is too long to store (column \(index))")
+                    return
+                }
+                if let base = chars.baseAddress {
+                    check(sqlite3_bind_text(handle, index, base, length, Self.transient), index)
+                } else {
+                    check(sqlite3_bind_text(handle, index, "", 0, nil), index)  // empty, not NULL
+                }
+            }
+        }
+    }
+
     func bind(_ index: Int32, _ value: Int?) {
         bind(index, value.map { Int64($0) })
     }

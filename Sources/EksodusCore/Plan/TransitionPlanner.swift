@@ -302,23 +302,35 @@ public struct TransitionPlanner {
                   evidence = excluded.evidence, rollback = excluded.rollback, commands = excluded.commands, rollback_commands = excluded.rollback_commands,
                   position = excluded.position, obsolete = 0
                 """)
+        // Each key rendered once; the JSON columns are written into one buffer reused row after row and bound as bytes.
+        let keyTexts = items.map(\.keyText)
+        var json: [UInt8] = []
+        json.reserveCapacity(1 << 16)
         for (position, item) in items.enumerated() {
-            upsertItem.bind(1, planID); upsertItem.bind(2, item.keyText); upsertItem.bind(3, item.phase.rawValue); upsertItem.bind(4, item.step.rawValue)
+            let keyText = keyTexts[position]
+            upsertItem.bind(1, planID); upsertItem.bind(2, keyText); upsertItem.bind(3, item.phase.rawValue); upsertItem.bind(4, item.step.rawValue)
             upsertItem.bind(5, item.title); upsertItem.bind(6, item.clusterID); upsertItem.bind(7, item.wave); upsertItem.bind(8, item.workloadID)
-            upsertItem.bind(9, JSONWriter.string(item.prerequisites.map(\.description))); upsertItem.bind(10, item.evidence); upsertItem.bind(11, item.rollback)
-            upsertItem.bind(12, JSONWriter.string(item.commands)); upsertItem.bind(13, JSONWriter.string(item.rollbackCommands))
+            json.removeAll(keepingCapacity: true)
+            JSONWriter.write(item.prerequisites.map(\.description), to: &json)
+            upsertItem.bind(9, utf8: json); upsertItem.bind(10, item.evidence); upsertItem.bind(11, item.rollback)
+            json.removeAll(keepingCapacity: true)
+            JSONWriter.write(item.commands, to: &json)
+            upsertItem.bind(12, utf8: json)
+            json.removeAll(keepingCapacity: true)
+            JSONWriter.write(item.rollbackCommands, to: &json)
+            upsertItem.bind(13, utf8: json)
             upsertItem.bind(14, position); upsertItem.bind(15, now)
             try upsertItem.run()
-            guard item.provenDone, !previous.contains(item.keyText) || untouched.contains(item.keyText) else { continue }
+            guard item.provenDone, !previous.contains(keyText) || untouched.contains(keyText) else { continue }
             let note = "proven by the inventory: \(item.evidence)"
             try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
-                           arguments: [note, now, planID, item.keyText])
+                           arguments: [note, now, planID, keyText])
             try db.execute(sql: """
                 INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
                 SELECT ?, id, ?, 'eksodus', 'done', 'pending', 'done', ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
-                """, arguments: [planID, now, note, planID, item.keyText])
+                """, arguments: [planID, now, note, planID, keyText])
         }
-        let current = Set(items.map(\.keyText))
+        let current = Set(keyTexts)
         // An obsolete item whose workload is back takes up its state again; the audit trail says so.
         for key in retired.intersection(current).sorted() {
             try db.execute(sql: """
