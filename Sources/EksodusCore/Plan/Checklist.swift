@@ -15,11 +15,19 @@ struct Checklist {
     }
 
     static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
+        // Every item is made once in `items` and stays there until the final ordering moves it into place: the checklist's
+        // order as built is a list of positions in it (a workload's steps are made long before its wave is laid out).
         var items: [PlanItem] = []
+        var built: [Int] = []
         func add(_ key: PlanItemKey, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
                  after: [PlanItemKey] = [], evidence: String = "", commands: [String], rollback: String, rollbackCommands: [String] = [], proven: Bool = false) {
+            built.append(items.count)
             items.append(PlanItem(key: key, title: title, clusterID: cluster, wave: wave, prerequisites: after, evidence: evidence, rollback: rollback,
                                   commands: commands, rollbackCommands: rollbackCommands, provenDone: proven))
+        }
+        func append(_ made: [PlanItem]) {
+            built += items.count..<items.count + made.count
+            items += made
         }
         let q = ShellQuote.word
 
@@ -54,6 +62,7 @@ struct Checklist {
         }
 
         // Phase 2: landing zone, clusters, platform. The pilot (the lowest environment) does not wait for production's review.
+        var disrupting: Set<String> = []  // the clusters with a disruption-budget item, which their autoscaling waits for
         let lowest = clusters.map { TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2 }.min() ?? 0
         let pilots = clusters.filter { (TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2) == lowest }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
@@ -134,7 +143,8 @@ struct Checklist {
                 platformAfter.append(.plan(.identity, cluster: c.name))
             }
             let network = networkDecisions(input, region: region)
-            items += network
+            append(network)
+            if network.contains(where: { $0.step == .disruption }) { disrupting.insert(c.name) }
             platformAfter += network.filter { $0.step != .disruption }.map(\.key)
             let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
             add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
@@ -207,7 +217,8 @@ struct Checklist {
                           let handle = handles[workload.id] else { return nil }
                     return (workload.id, [.workload(.decide, handle)])
                 }, uniquingKeysWith: { first, _ in first }))
-            items += releases.items
+            let releaseItems = items.count..<items.count + releases.items.count
+            append(releases.items)
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
@@ -227,13 +238,17 @@ struct Checklist {
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
                     freshMonitoring: PlatformAgents.isMonitoringStore(workload), release: releases.installs[workload.id])
-                steps[workload.id] = WorkloadSteps.build(context)
+                steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
             var previousInCycle: [Int: Int64] = [:]
+            var ingressGroupsOf: [Int64: [Int]] = [:]
+            for (index, group) in input.graph.ingressGroups.enumerated() {
+                for member in Set(group) { ingressGroupsOf[member, default: []].append(index) }
+            }
             for placement in placed {
-                guard var own = steps[placement.workload] else { continue }
+                guard let own = steps[placement.workload] else { continue }
                 var deployAfter: [PlanItemKey] = []
                 if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
                 if let release = releases.installs[placement.workload] { deployAfter.append(release.key) }
@@ -249,9 +264,10 @@ struct Checklist {
                     previousInCycle[cycle] = placement.workload
                 }
                 // One Ingress host switches only once every backend behind it answers on EKS.
-                for group in input.graph.ingressGroups where group.contains(placement.workload) {
-                    for other in group where other != placement.workload {
-                        switchAfter += (steps[other]?.items ?? []).filter { $0.step == .smoke }.map(\.key)
+                for group in ingressGroupsOf[placement.workload] ?? [] {
+                    for other in input.graph.ingressGroups[group] where other != placement.workload {
+                        guard let range = steps[other]?.range else { continue }
+                        switchAfter += range.filter { items[$0].step == .smoke }.map { items[$0].key }
                     }
                 }
                 var retireAfter: [PlanItemKey] = []
@@ -259,28 +275,33 @@ struct Checklist {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
                 let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
-                for index in own.items.indices {
-                    var item = own.items[index]
-                    if own.ahead.contains(item.key) {
-                        item.prerequisites = [.plan(.cluster, cluster: c.name)] + item.prerequisites
-                    } else if item.key == own.entry || item.prerequisites.isEmpty {
-                        item.prerequisites = [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
-                                              .plan(.platform, cluster: c.name)] + item.prerequisites
-                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append(.plan(.identity, cluster: c.name)) }
+                for index in own.range {
+                    var after = items[index].prerequisites
+                    let key = items[index].key
+                    if own.ahead.contains(key) {
+                        after.insert(.plan(.cluster, cluster: c.name), at: 0)
+                    } else if key == own.entry || after.isEmpty {
+                        after.insert(contentsOf: [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
+                                                  .plan(.platform, cluster: c.name)], at: 0)
+                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { after.append(.plan(.identity, cluster: c.name)) }
                     }
-                    if item.key == own.deploy { item.prerequisites += deployAfter }
-                    if own.switches.contains(item.key) { item.prerequisites += switchAfter }
-                    if item.key == own.retire { item.prerequisites += retireAfter }
-                    item.prerequisites = Self.unique(item.prerequisites)
-                    own.items[index] = item
+                    if key == own.deploy { after += deployAfter }
+                    if own.switches.contains(key) { after += switchAfter }
+                    if key == own.retire { after += retireAfter }
+                    items[index].prerequisites = Self.unique(after)
                 }
-                steps[placement.workload] = own
             }
 
             // A release installs after the deploys of what its workloads call outside it, as their own deploys would have,
             // unless that deploy waits for the install itself (it calls a workload of the release).
-            var prerequisitesOf = Dictionary((steps.values.flatMap(\.items) + releases.items).map { ($0.key, $0.prerequisites) }, uniquingKeysWith: { first, _ in first })
-            for index in items.indices where items[index].step == .helmInstall && items[index].clusterID == c.id {
+            // Only a cluster with a release to install needs what every item waits for (the workloads' steps and the releases' items).
+            var prerequisitesOf: [PlanItemKey: [PlanItemKey]] = [:]
+            if releaseItems.contains(where: { items[$0].step == .helmInstall }) {
+                for range in steps.values.map(\.range) + [releaseItems] {
+                    for index in range where prerequisitesOf[items[index].key] == nil { prerequisitesOf[items[index].key] = items[index].prerequisites }
+                }
+            }
+            for index in releaseItems where items[index].step == .helmInstall && items[index].clusterID == c.id {
                 let key = items[index].key
                 let members = Set(releases.installs.filter { $0.value.key == key }.map(\.key))
                 var after = items[index].prerequisites
@@ -335,7 +356,7 @@ struct Checklist {
                                "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
-                for member in members { items += steps[member.workload]?.items ?? [] }
+                for member in members { built += steps[member.workload]?.range ?? 0..<0 }
                 let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
                 if wave == firstApplicationWave {
                     add(.cutover(.rehearsal, cluster: c.name), "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
@@ -359,7 +380,8 @@ struct Checklist {
                 cluster: c.id, after: clusterCloses, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits",
                 commands: [eks("get vpa -A"), eks("top pods -A")], rollback: "Re-apply the previous requests (kubectl rollout undo)")
             add(.optimize(.autoscaling, cluster: c.name), "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
-                after: [.optimize(.rightsize, cluster: c.name)] + items.filter { $0.key == .plan(.disruption, cluster: c.name) }.map(\.key), commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
+                after: [.optimize(.rightsize, cluster: c.name)] + (disrupting.contains(c.name) ? [.plan(.disruption, cluster: c.name)] : []),
+                commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
                 rollback: "Disable the autoscaler and pin the node group size")
             add(.optimize(.spot, cluster: c.name), "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
                 after: [.optimize(.autoscaling, cluster: c.name)], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
@@ -375,7 +397,8 @@ struct Checklist {
                 },
                 rollback: "None once the machines are gone: keep the final backups until the retention period ends")
         }
-        return Self.ordered(items)
+        Self.order(&items, built: built)
+        return items
     }
 
     /// Members of a dependency cycle move in one wave in a stated order: databases first, then by name.
@@ -404,27 +427,64 @@ struct Checklist {
     }
 
     static func unique(_ keys: [PlanItemKey]) -> [PlanItemKey] {
+        // An item waits for a handful of others: comparing them pairwise is cheaper than hashing each into a set.
+        if keys.count <= 16 {
+            var result: [PlanItemKey] = []
+            result.reserveCapacity(keys.count)
+            for key in keys where !result.contains(key) { result.append(key) }
+            return result
+        }
         var seen: Set<PlanItemKey> = []
         return keys.filter { seen.insert($0).inserted }
     }
 
-    /// Items in a stable topological order: each after its prerequisites, otherwise as built.
-    static func ordered(_ items: [PlanItem]) -> [PlanItem] {
-        let index = Dictionary(items.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
-        var placed = Array(repeating: false, count: items.count)
-        var visiting = Array(repeating: false, count: items.count)
-        var result: [PlanItem] = []
-        result.reserveCapacity(items.count)
+    /// Puts the items in a stable topological order: each after its prerequisites, otherwise in the order `built` lists their
+    /// positions (an item it does not list is left out).
+    static func order(_ items: inout [PlanItem], built: [Int]) {
+        let index = Dictionary(built.indices.map { (items[built[$0]].key, $0) }, uniquingKeysWith: { first, _ in first })
+        var placed = Array(repeating: false, count: built.count)
+        var visiting = Array(repeating: false, count: built.count)
+        var order: [Int] = []
+        order.reserveCapacity(built.count)
         func visit(_ position: Int) {
             guard !placed[position], !visiting[position] else { return }
             visiting[position] = true
-            for key in items[position].prerequisites { if let other = index[key] { visit(other) } }
+            for key in items[built[position]].prerequisites { if let other = index[key] { visit(other) } }
             visiting[position] = false
             placed[position] = true
-            result.append(items[position])
+            order.append(built[position])
         }
-        for position in items.indices { visit(position) }
-        return result
+        for position in built.indices { visit(position) }
+        arrange(&items, in: order)
+    }
+
+    /// `items = order.map { items[$0] }`; when `order` names every item once, by moving them into place rather than copying
+    /// them (a plan's items are tens of thousands of structs of strings and lists).
+    static func arrange(_ items: inout [PlanItem], in order: [Int]) {
+        var named = Array(repeating: false, count: items.count)
+        var permutation = order.count == items.count
+        for position in order where permutation {
+            permutation = !named[position]
+            named[position] = true
+        }
+        guard permutation else {
+            items = order.map { items[$0] }
+            return
+        }
+        var order = order
+        // Follow each cycle of the permutation: position `current` takes the item at `order[current]`, swapped in.
+        items.withUnsafeMutableBufferPointer { buffer in
+            for start in order.indices where order[start] != start {
+                var current = start
+                while order[current] != start {
+                    let next = order[current]
+                    buffer.swapAt(current, next)
+                    order[current] = current
+                    current = next
+                }
+                order[current] = current
+            }
+        }
     }
 
     /// The exposure decisions, TLS certificates, on-premises connectivity and disruption budgets a cluster needs settled.

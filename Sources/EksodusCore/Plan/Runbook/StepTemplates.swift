@@ -23,7 +23,10 @@ struct WorkloadSteps {
         var release: HelmReleaseItems.Install?
     }
 
-    var items: [PlanItem] = []
+    /// Where the steps are in the checklist's items.
+    var range: Range<Int> = 0..<0
+    /// The checklist's items while the steps are appended to them.
+    private var items: [PlanItem] = []
     /// The first step: it waits for the wave's gate, images and platform.
     var entry: PlanItemKey?
     /// The step consumers' deploys wait for.
@@ -43,9 +46,15 @@ struct WorkloadSteps {
     static let serverFields = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)"
     static let jqStrip = ShellQuote.word(serverFields)
 
-    static func build(_ context: Context) -> WorkloadSteps {
+    /// Appends the workload's steps to `items` (the checklist's own array, lent to the steps while they are made, so that no
+    /// item is copied on its way into the checklist).
+    static func build(_ context: Context, into items: inout [PlanItem]) -> WorkloadSteps {
         var steps = WorkloadSteps()
+        swap(&steps.items, &items)
+        let start = steps.items.count
         steps.make(context)
+        swap(&steps.items, &items)
+        steps.range = start..<items.count
         return steps
     }
 
