@@ -174,6 +174,21 @@ struct Checklist {
 
         // Phase 3: per cluster, wave by wave, workload by workload.
         let imageEntries = Dictionary(images.entries.map { ($0.image.normalized, $0) }, uniquingKeysWith: { first, _ in first })
+        // Thousands of workloads run the same few hundred images: each reference is parsed once.
+        var normalizedImages: [String: String] = [:]
+        func normalized(_ image: String) -> String {
+            if let known = normalizedImages[image] { return known }
+            let text = ImageReference(image).normalized
+            normalizedImages[image] = text
+            return text
+        }
+        var imageDatabases: [String: ReferenceData.Database?] = [:]
+        func database(_ image: String) -> ReferenceData.Database? {
+            if let known = imageDatabases[image] { return known }
+            let found = ReferenceData.bundled?.database(image: image)
+            imageDatabases[image] = .some(found)
+            return found
+        }
         var closes: [PlanItemKey] = []
         for input in clusters {
             let c = input.estate.cluster
@@ -190,17 +205,23 @@ struct Checklist {
             let placed = input.placements.sorted { ($0.wave, order[$0.workload] ?? 0, sortName[$0.workload] ?? "") < ($1.wave, order[$1.workload] ?? 0, sortName[$1.workload] ?? "") }
             var steps: [Int64: WorkloadSteps] = [:]
             var dataOwners: [Int64: Int64] = [:]
+            // By namespace and claim name: the first storage entry of that claim.
+            var claimEntries: [String: [String: Int]] = [:]
+            for (index, entry) in input.storage.enumerated() where entry.source == "pvc" && claimEntries[entry.namespace]?[entry.name] == nil {
+                claimEntries[entry.namespace, default: [:]][entry.name] = index
+            }
             for placement in placed {
                 guard let workload = byID[placement.workload] else { continue }
                 // A workload whose every claim another workload owns (a Job on a Deployment's claim) moves no data of its own:
                 // it waits for that one's copy.
                 let claimOwners = Set(workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap { volume in
-                    input.storage.first { $0.source == "pvc" && $0.namespace == workload.namespace && $0.name == volume.reference }?.workloadID
+                    volume.reference.flatMap { claimEntries[workload.namespace]?[$0] }.flatMap { input.storage[$0].workloadID }
                 })
                 if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
             }
+            let monitoringStores = Set(placed.compactMap { byID[$0.workload] }.filter(PlatformAgents.isMonitoringStore).map(\.id))
             func isStateful(_ workload: Estate.Workload) -> Bool {
-                input.assessment.profiles[workload.id]?.stateful == true && dataOwners[workload.id] == nil && !PlatformAgents.isMonitoringStore(workload)
+                input.assessment.profiles[workload.id]?.stateful == true && dataOwners[workload.id] == nil && !monitoringStores.contains(workload.id)
             }
             // Helm releases install their workloads in the wave of the earliest; a Job's decision to run again comes first
             // when it is in that wave (a later wave's decision waits for its own gate, which the install precedes).
@@ -227,7 +248,7 @@ struct Checklist {
                     .compactMap { byID[$0] }.sorted { $0.label < $1.label }
                 let consumers = consumerWorkloads.map(\.label)
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
-                    guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized],
+                    guard let image = container.image, let entry = imageEntries[normalized(image)],
                           entry.method != .none, entry.method != .rejected else { return nil }
                     return (container.name, entry.targetReference)
                 }
@@ -237,7 +258,7 @@ struct Checklist {
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
-                    freshMonitoring: PlatformAgents.isMonitoringStore(workload), release: releases.installs[workload.id])
+                    freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
@@ -324,7 +345,7 @@ struct Checklist {
             for wave in waves {
                 let members = membersByWave[wave] ?? []
                 let workloads = members.compactMap { byID[$0.workload] }
-                let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map { ImageReference($0).normalized }).sorted()
+                let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map(normalized)).sorted()
                 let copies = waveImages.compactMap { imageEntries[$0] }.filter { $0.method == .copy }
                 add(.wave(.images, cluster: c.name, wave), "Copy the \(waveImages.count) images of \(c.name) wave \(wave) to ECR", cluster: c.id, wave: wave,
                     after: [.plan(.ecr)], evidence: workloads.map(\.label).joined(separator: ", "),
