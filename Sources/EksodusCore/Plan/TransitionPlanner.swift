@@ -306,23 +306,25 @@ public struct TransitionPlanner {
         let keyTexts = items.map(\.keyText)
         var json: [UInt8] = []
         json.reserveCapacity(1 << 16)
-        for (position, item) in items.enumerated() {
+        // Fields are read in place (`items[position].title`): binding tens of thousands of rows copies no item.
+        for position in items.indices {
             let keyText = keyTexts[position]
-            upsertItem.bind(1, planID); upsertItem.bind(2, keyText); upsertItem.bind(3, item.phase.rawValue); upsertItem.bind(4, item.step.rawValue)
-            upsertItem.bind(5, item.title); upsertItem.bind(6, item.clusterID); upsertItem.bind(7, item.wave); upsertItem.bind(8, item.workloadID)
+            upsertItem.bind(1, planID); upsertItem.bind(2, keyText); upsertItem.bind(3, items[position].phase.rawValue)
+            upsertItem.bind(4, items[position].step.rawValue); upsertItem.bind(5, items[position].title); upsertItem.bind(6, items[position].clusterID)
+            upsertItem.bind(7, items[position].wave); upsertItem.bind(8, items[position].workloadID)
             json.removeAll(keepingCapacity: true)
-            JSONWriter.write(item.prerequisites.map(\.description), to: &json)
-            upsertItem.bind(9, utf8: json); upsertItem.bind(10, item.evidence); upsertItem.bind(11, item.rollback)
+            JSONWriter.write(items[position].prerequisites.map(\.description), to: &json)
+            upsertItem.bind(9, utf8: json); upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
             json.removeAll(keepingCapacity: true)
-            JSONWriter.write(item.commands, to: &json)
+            JSONWriter.write(items[position].commands, to: &json)
             upsertItem.bind(12, utf8: json)
             json.removeAll(keepingCapacity: true)
-            JSONWriter.write(item.rollbackCommands, to: &json)
+            JSONWriter.write(items[position].rollbackCommands, to: &json)
             upsertItem.bind(13, utf8: json)
             upsertItem.bind(14, position); upsertItem.bind(15, now)
             try upsertItem.run()
-            guard item.provenDone, !previous.contains(keyText) || untouched.contains(keyText) else { continue }
-            let note = "proven by the inventory: \(item.evidence)"
+            guard items[position].provenDone, !previous.contains(keyText) || untouched.contains(keyText) else { continue }
+            let note = "proven by the inventory: \(items[position].evidence)"
             try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
                            arguments: [note, now, planID, keyText])
             try db.execute(sql: """
