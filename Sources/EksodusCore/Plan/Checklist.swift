@@ -174,6 +174,8 @@ struct Checklist {
 
         // Phase 3: per cluster, wave by wave, workload by workload.
         let imageEntries = Dictionary(images.entries.map { ($0.image.normalized, $0) }, uniquingKeysWith: { first, _ in first })
+        // Where each image moves to on ECR, by its normalized reference (none for one that stays or is refused).
+        let movingTargets = imageEntries.compactMapValues { $0.method != .none && $0.method != .rejected ? $0.targetReference : nil }
         // Thousands of workloads run the same few hundred images: each reference is parsed once.
         var normalizedImages: [String: String] = [:]
         func normalized(_ image: String) -> String {
@@ -219,9 +221,9 @@ struct Checklist {
                 })
                 if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
             }
-            let monitoringStores = Set(placed.compactMap { byID[$0.workload] }.filter(PlatformAgents.isMonitoringStore).map(\.id))
-            func isStateful(_ workload: Estate.Workload) -> Bool {
-                input.assessment.profiles[workload.id]?.stateful == true && dataOwners[workload.id] == nil && !monitoringStores.contains(workload.id)
+            let monitoringStores = Set(input.estate.workloads.filter { waveOf[$0.id] != nil && PlatformAgents.isMonitoringStore($0) }.map(\.id))
+            func isStateful(_ workload: Int64) -> Bool {
+                input.assessment.profiles[workload]?.stateful == true && dataOwners[workload] == nil && !monitoringStores.contains(workload)
             }
             // Helm releases install their workloads in the wave of the earliest; a Job's decision to run again comes first
             // when it is in that wave (a later wave's decision waits for its own gate, which the install precedes).
@@ -232,7 +234,7 @@ struct Checklist {
             }
             let releases = HelmReleaseItems.build(
                 input, eksName: input.compute.eksClusterName, target: target, waveOf: waveOf,
-                stateful: Set(placed.compactMap { byID[$0.workload] }.filter(isStateful).map(\.id)),
+                stateful: Set(placed.map(\.workload).filter { byID.index(forKey: $0) != nil && isStateful($0) }),
                 installAfter: Dictionary(placed.compactMap { placement -> (Int64, [PlanItemKey])? in
                     guard let workload = byID[placement.workload], workload.kind == "Job", releaseWave[workload.id] == placement.wave,
                           let handle = handles[workload.id] else { return nil }
@@ -248,13 +250,12 @@ struct Checklist {
                     .compactMap { byID[$0] }.sorted { $0.label < $1.label }
                 let consumers = consumerWorkloads.map(\.label)
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
-                    guard let image = container.image, let entry = imageEntries[normalized(image)],
-                          entry.method != .none, entry.method != .rejected else { return nil }
-                    return (container.name, entry.targetReference)
+                    guard let image = container.image, let target = movingTargets[normalized(image)] else { return nil }
+                    return (container.name, target)
                 }
                 let context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload),
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload.id),
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
