@@ -177,13 +177,14 @@ struct Checklist {
         // Where each image moves to on ECR, by its normalized reference (none for one that stays or is refused).
         let movingTargets = imageEntries.compactMapValues { $0.method != .none && $0.method != .rejected ? $0.targetReference : nil }
         // Thousands of workloads run the same few hundred images: each reference is parsed once.
-        var normalizedImages: [String: String] = [:]
-        func normalized(_ image: String) -> String {
-            if let known = normalizedImages[image] { return known }
-            let text = ImageReference(image).normalized
-            normalizedImages[image] = text
-            return text
+        var parsedImages: [String: (reference: ImageReference, normalized: String)] = [:]
+        func parsed(_ image: String) -> (reference: ImageReference, normalized: String) {
+            if let known = parsedImages[image] { return known }
+            let reference = ImageReference(image)
+            parsedImages[image] = (reference, reference.normalized)
+            return (reference, reference.normalized)
         }
+        func normalized(_ image: String) -> String { parsed(image).normalized }
         var imageDatabases: [String: ReferenceData.Database?] = [:]
         func database(_ image: String) -> ReferenceData.Database? {
             if let known = imageDatabases[image] { return known }
@@ -197,7 +198,7 @@ struct Checklist {
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let handles = Self.handles(input.estate.workloads, cluster: c.name)
             let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
-            let withIdentity = Set(input.identity.map(\.workload))
+            let withIdentityLabels = Set(input.identity.map(\.workload))
             let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
             let order = Self.cycleOrder(input.placements, workloads: byID)
             let exposureIndex = Exposure.Index(input.estate)
@@ -221,7 +222,10 @@ struct Checklist {
                 })
                 if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
             }
-            let monitoringStores = Set(input.estate.workloads.filter { waveOf[$0.id] != nil && PlatformAgents.isMonitoringStore($0) }.map(\.id))
+            let monitoringStores = Set(input.estate.workloads.filter { workload in
+                waveOf[workload.id] != nil && PlatformAgents.isMonitoringStore(workload, reference: { parsed($0).reference })
+            }.map(\.id))
+            let withIdentity = Set(input.estate.workloads.filter { withIdentityLabels.contains($0.label) }.map(\.id))
             func isStateful(_ workload: Int64) -> Bool {
                 input.assessment.profiles[workload]?.stateful == true && dataOwners[workload] == nil && !monitoringStores.contains(workload)
             }
@@ -305,7 +309,7 @@ struct Checklist {
                     } else if key == own.entry || after.isEmpty {
                         after.insert(contentsOf: [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
                                                   .plan(.platform, cluster: c.name)], at: 0)
-                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { after.append(.plan(.identity, cluster: c.name)) }
+                        if withIdentity.contains(placement.workload) { after.append(.plan(.identity, cluster: c.name)) }
                     }
                     if key == own.deploy { after += deployAfter }
                     if own.switches.contains(key) { after += switchAfter }
