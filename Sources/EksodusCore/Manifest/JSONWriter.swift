@@ -60,7 +60,10 @@ public enum JSONWriter {
     public static func writeString(_ text: String, to out: inout String) {
         // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029, the BOM and U+FFFE/U+FFFF are escaped, as libyaml (which reads
         // this JSON back) refuses or folds them raw.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+        func plain<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+            !bytes.contains { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if text.utf8.withContiguousStorageIfAvailable(plain) ?? plain(text.utf8) {
             out += "\""
             out += text
             out += "\""
@@ -79,6 +82,12 @@ public enum JSONWriter {
         var text = text
         text.withUTF8 { appendEscaped($0, to: &out) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// `text` escaped as in a JSON string, without the quotes: for a string written in pieces.
+    public static func writeEscaped(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendEscaped($0, to: &out) }
     }
 
     /// The escaping pass by UTF-8 byte: runs that need nothing are copied whole (commands and evidence are long and

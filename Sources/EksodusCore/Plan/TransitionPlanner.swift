@@ -313,7 +313,13 @@ public struct TransitionPlanner {
             upsertItem.bind(4, items[position].step.rawValue); upsertItem.bind(5, items[position].title); upsertItem.bind(6, items[position].clusterID)
             upsertItem.bind(7, items[position].wave); upsertItem.bind(8, items[position].workloadID)
             json.removeAll(keepingCapacity: true)
-            JSONWriter.write(items[position].prerequisites.map(\.description), to: &json)
+            json.append(UInt8(ascii: "["))
+            for (index, prerequisite) in items[position].prerequisites.enumerated() {
+                json.append(contentsOf: index == 0 ? "\"".utf8 : ",\"".utf8)
+                prerequisite.appendParts { JSONWriter.writeEscaped($0, to: &json) }
+                json.append(UInt8(ascii: "\""))
+            }
+            json.append(UInt8(ascii: "]"))
             upsertItem.bind(9, utf8: json); upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
             json.removeAll(keepingCapacity: true)
             JSONWriter.write(items[position].commands, to: &json)
