@@ -292,8 +292,7 @@ struct Checklist {
                 // One Ingress host switches only once every backend behind it answers on EKS.
                 for group in ingressGroupsOf[placement.workload] ?? [] {
                     for other in input.graph.ingressGroups[group] where other != placement.workload {
-                        guard let range = steps[other]?.range else { continue }
-                        switchAfter += range.filter { items[$0].step == .smoke }.map { items[$0].key }
+                        switchAfter += (steps[other]?.keys ?? []).filter { $0.step == .smoke }
                     }
                 }
                 var retireAfter: [PlanItemKey] = []
@@ -301,9 +300,10 @@ struct Checklist {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
                 let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
-                for index in own.range {
-                    var after = items[index].prerequisites
-                    let key = items[index].key
+                for (index, key) in zip(own.range, own.keys) {
+                    // Taken out of the item and put back: reading it would copy the whole item, and share the list it extends.
+                    var after: [PlanItemKey] = []
+                    swap(&after, &items[index].prerequisites)
                     if own.ahead.contains(key) {
                         after.insert(.plan(.cluster, cluster: c.name), at: 0)
                     } else if key == own.entry || after.isEmpty {
@@ -322,12 +322,12 @@ struct Checklist {
             // unless that deploy waits for the install itself (it calls a workload of the release).
             // Only a cluster with a release to install needs what every item waits for (the workloads' steps and the releases' items).
             var prerequisitesOf: [PlanItemKey: [PlanItemKey]] = [:]
-            if releaseItems.contains(where: { items[$0].step == .helmInstall }) {
+            if releaseItems.contains(where: { items[$0].key.step == .helmInstall }) {
                 for range in steps.values.map(\.range) + [releaseItems] {
                     for index in range where prerequisitesOf[items[index].key] == nil { prerequisitesOf[items[index].key] = items[index].prerequisites }
                 }
             }
-            for index in releaseItems where items[index].step == .helmInstall && items[index].clusterID == c.id {
+            for index in releaseItems where items[index].key.step == .helmInstall && items[index].clusterID == c.id {
                 let key = items[index].key
                 let members = Set(releases.installs.filter { $0.value.key == key }.map(\.key))
                 var after = items[index].prerequisites

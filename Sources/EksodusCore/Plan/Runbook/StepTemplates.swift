@@ -66,6 +66,8 @@ struct WorkloadSteps {
 
     /// Where the steps are in the checklist's items.
     var range: Range<Int> = 0..<0
+    /// Their keys, in the same order: reading them from the items would copy each item.
+    var keys: [PlanItemKey] = []
     /// The checklist's items while the steps are appended to them.
     private var items: [PlanItem] = []
     /// The first step: it waits for the wave's gate, images and platform.
@@ -103,6 +105,7 @@ struct WorkloadSteps {
                               commands: [String], rollback: String, rollbackCommands: [String] = []) {
         // A release's workload is not deployed by its own step: the step checks the release's install at that point of the order.
         let title = step == .deploy && context.release != nil ? title + ": installed by Helm release \(context.release?.label ?? ""), checked here" : title
+        keys.append(Self.key(step, context))
         items.append(PlanItem(key: Self.key(step, context), title: title, clusterID: context.clusterID, wave: context.wave,
                               workloadID: context.workload.id, prerequisites: after.map { Self.key($0, context) }, evidence: evidence,
                               rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
