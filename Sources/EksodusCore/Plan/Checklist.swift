@@ -467,20 +467,24 @@ struct Checklist {
     /// Puts the items in a stable topological order: each after its prerequisites, otherwise in the order `built` lists their
     /// positions (an item it does not list is left out).
     static func order(_ items: inout [PlanItem], built: [Int]) {
-        let index = Dictionary(built.indices.map { (items[built[$0]].key, $0) }, uniquingKeysWith: { first, _ in first })
-        var placed = Array(repeating: false, count: built.count)
-        var visiting = Array(repeating: false, count: built.count)
-        var order: [Int] = []
-        order.reserveCapacity(built.count)
-        func visit(_ position: Int) {
-            guard !placed[position], !visiting[position] else { return }
-            visiting[position] = true
-            for key in items[built[position]].prerequisites { if let other = index[key] { visit(other) } }
-            visiting[position] = false
-            placed[position] = true
-            order.append(built[position])
+        // The items are read through their buffer: the array's getter copied each whole item to read its key.
+        let order = items.withUnsafeBufferPointer { items in
+            let index = Dictionary(built.indices.map { (items[built[$0]].key, $0) }, uniquingKeysWith: { first, _ in first })
+            var placed = Array(repeating: false, count: built.count)
+            var visiting = Array(repeating: false, count: built.count)
+            var order: [Int] = []
+            order.reserveCapacity(built.count)
+            func visit(_ position: Int) {
+                guard !placed[position], !visiting[position] else { return }
+                visiting[position] = true
+                for key in items[built[position]].prerequisites { if let other = index[key] { visit(other) } }
+                visiting[position] = false
+                placed[position] = true
+                order.append(built[position])
+            }
+            for position in built.indices { visit(position) }
+            return order
         }
-        for position in built.indices { visit(position) }
         arrange(&items, in: order)
     }
 
