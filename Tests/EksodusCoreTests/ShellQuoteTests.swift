@@ -6,7 +6,8 @@ import XCTest
 final class ShellQuoteTests: XCTestCase {
     func testHostileWordsRoundTripThroughBashOnOneLine() throws {
         let hostile = ["plain", "it's", "$(touch PWNED)", "`id`", "a\nb", "a\r\n# comment", "tab\there", "back\\slash\\'", "del\u{7F}c1\u{85}",
-                       "line\u{2028}sep\u{2029}", "\u{FEFF}bom", "\u{01}\u{1F}x", "ünïcødé 🚀", "", "'", "\\x41"]
+                       "line\u{2028}sep\u{2029}", "\u{FEFF}bom", "\u{01}\u{1F}x", "ünïcødé 🚀", "", "'", "\\x41",
+                       "'\u{301}; touch PWNED; echo '", "x'\u{301}\u{2028}'\u{300}y"]
         for text in hostile {
             let word = ShellQuote.word(text)
             XCTAssertFalse(word.unicodeScalars.contains { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" || $0 == "\u{85}" }, word)

@@ -24,18 +24,28 @@ struct FastStatement {
     }
 
     func bind(_ index: Int32, _ value: String?) {
-        guard var value else { check(sqlite3_bind_null(handle, index), index); return }
-        value.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                guard let length = Int32(exactly: chars.count) else {
-                    fail(SQLITE_TOOBIG, "a value of \(chars.count) bytes is too long to store (column \(index))")
-                    return
-                }
-                if let base = chars.baseAddress {
-                    check(sqlite3_bind_text(handle, index, base, length, Self.transient), index)
-                } else {
-                    check(sqlite3_bind_text(handle, index, "", 0, nil), index)  // empty, not NULL
-                }
+        guard let value else { check(sqlite3_bind_null(handle, index), index); return }
+        // A native string's bytes are read where they are; only another kind is copied into contiguous UTF-8 first.
+        if value.utf8.withContiguousStorageIfAvailable({ bind(index, utf8: $0) }) != nil { return }
+        var contiguous = value
+        contiguous.withUTF8 { bind(index, utf8: $0) }
+    }
+
+    /// Text already encoded as UTF-8 (JSON a writer built into a reused buffer), bound without making a String of it.
+    func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { bind(index, utf8: $0) }
+    }
+
+    private func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        bytes.withMemoryRebound(to: CChar.self) { chars in
+            guard let length = Int32(exactly: chars.count) else {
+                fail(SQLITE_TOOBIG, "a value of \(chars.count) bytes is too long to store (column \(index))")
+                return
+            }
+            if let base = chars.baseAddress {
+                check(sqlite3_bind_text(handle, index, base, length, Self.transient), index)
+            } else {
+                check(sqlite3_bind_text(handle, index, "", 0, nil), index)  // empty, not NULL
             }
         }
     }

@@ -58,52 +58,72 @@ public enum JSONWriter {
     }
 
     public static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        var needsEscape = false
         // Non-ASCII goes the slow way too: DEL, C1, U+2028/U+2029, the BOM and U+FFFE/U+FFFF are escaped, as libyaml (which reads
         // this JSON back) refuses or folds them raw.
-        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscape = true
-            break
+        func plain<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+            !bytes.contains { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
         }
-        if !needsEscape {
+        if text.utf8.withContiguousStorageIfAvailable(plain) ?? plain(text.utf8) {
+            out += "\""
             out += text
-        } else {
-            var text = text
-            text.withUTF8 { writeEscaped($0, to: &out) }
+            out += "\""
+            return
         }
-        out += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
+        writeString(text, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `text` as a JSON string appended to UTF-8 bytes, escaped as `writeString(_:to:)` on a String escapes it: for the plan's
+    /// item columns, written row after row into one reused buffer instead of a String per command.
+    public static func writeString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { appendEscaped($0, to: &out) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// `text` escaped as in a JSON string, without the quotes: for a string written in pieces.
+    public static func writeEscaped(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendEscaped($0, to: &out) }
     }
 
     /// The escaping pass by UTF-8 byte: runs that need nothing are copied whole (commands and evidence are long and
     /// mostly plain); a run ends only before an ASCII byte or a lead byte, so every run is whole scalars.
-    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout String) {
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = 0
         var index = 0
-        func flush(upTo end: Int) {
-            if end > runStart { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
-        }
+        let count = bytes.count
         func escape(_ value: UInt32, length: Int) {
-            flush(upTo: index)
+            if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            out.append(UInt8(ascii: "\\"))
             switch value {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
+            case 0x22: out.append(UInt8(ascii: "\""))
+            case 0x5C: out.append(UInt8(ascii: "\\"))
+            case 0x0A: out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
             default:
-                let hex = String(value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out.append(UInt8(ascii: "u"))
+                for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)]) }
             }
             index += length
             runStart = index
         }
-        while index < bytes.count {
+        while index < count {
             let byte = bytes[index]
-            let second = index + 1 < bytes.count ? bytes[index + 1] : 0
-            let third = index + 2 < bytes.count ? bytes[index + 2] : 0
-            if byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                escape(UInt32(byte), length: 1)
+            // Printable ASCII but the quote and the backslash, continuation bytes and lead bytes of nothing escaped: part of the run.
+            if (byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\"))
+                || (byte >= 0x80 && byte != 0xC2 && byte != 0xE2 && byte != 0xEF) {
+                index += 1
+                continue
+            }
+            let second = index + 1 < count ? bytes[index + 1] : 0
+            let third = index + 2 < count ? bytes[index + 2] : 0
+            if byte < 0x80 {
+                escape(UInt32(byte), length: 1)  // C0 controls, DEL, the quote and the backslash
             } else if byte == 0xC2 && (0x80...0x9F).contains(second) {
                 escape(UInt32(second), length: 2)  // C1 controls, U+0080–U+009F
             } else if byte == 0xE2 && second == 0x80 && (third == 0xA8 || third == 0xA9) {
@@ -116,8 +136,10 @@ public enum JSONWriter {
                 index += 1
             }
         }
-        flush(upTo: bytes.count)
+        if count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count])) }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func string(_ map: [String: String]) -> String {
         var out = "{"
@@ -158,11 +180,18 @@ public enum JSONWriter {
     }
 
     public static func string(_ list: [String]) -> String {
-        var out = "["
+        var out: [UInt8] = []
+        write(list, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A list of strings as a JSON array appended to UTF-8 bytes.
+    public static func write(_ list: [String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
         for (index, item) in list.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             writeString(item, to: &out)
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
     }
 }

@@ -4,11 +4,9 @@ enum ShellQuote {
     /// `text` as one bash word: single-quoted (an embedded `'` becomes `'\''`), or, when it holds control characters, line
     /// or paragraph separators, ANSI-C quoted (`$'a\nb'`) so the word stays on one line of a script or a report.
     static func word(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isInvisible) else {
-            // Most names hold no quote: no replacement pass for the tens of thousands of them a large plan quotes.
-            guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
-            return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }
+        // Printable ASCII (nearly every name and script a plan quotes) holds nothing invisible: no scalar pass for it.
+        let bytes = scan(text)
+        guard !bytes.printable && text.unicodeScalars.contains(where: isInvisible) else { return singleQuoted(text, quotes: bytes.quotes) }
         var out = "$'"
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -26,6 +24,43 @@ enum ShellQuote {
         return out + "'"
     }
 
+    /// `'text'`, each `'` in it spelled `'\''`. By byte, not by Character: a quote followed by a combining mark is still a quote
+    /// to bash (Foundation's replacingOccurrences left `'\u{301}` as it was, which ended the word).
+    private static func singleQuoted(_ text: String, quotes: Bool) -> String {
+        var out = "'"
+        out.reserveCapacity(text.utf8.count + 2)
+        guard quotes else {
+            out += text
+            out += "'"
+            return out
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "'") { bytes.append(contentsOf: "'\\''".utf8) } else { bytes.append(byte) }
+        }
+        out += String(decoding: bytes, as: UTF8.self)
+        out += "'"
+        return out
+    }
+
+    /// Whether every UTF-8 byte of `text` is printable ASCII, and whether one is a `'`: one pass over its bytes.
+    private static func scan(_ text: String) -> (printable: Bool, quotes: Bool) {
+        func scan<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> (printable: Bool, quotes: Bool) {
+            var printable = true, quotes = false
+            for byte in bytes {
+                if byte == UInt8(ascii: "'") { quotes = true } else if byte < 0x20 || byte >= 0x7F { printable = false }
+            }
+            return (printable, quotes)
+        }
+        return text.utf8.withContiguousStorageIfAvailable(scan) ?? scan(text.utf8)
+    }
+
+    /// Whether every UTF-8 byte of `text` passes `test`, read from its storage (the generic view goes byte by byte).
+    private static func every(_ text: String, _ test: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? text.utf8.allSatisfy(test)
+    }
+
     /// C0 and C1 controls, DEL, the Unicode line and paragraph separators and the BOM.
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
@@ -33,13 +68,20 @@ enum ShellQuote {
 
     /// A `#` comment; line breaks become spaces, so nothing after them can run as a command.
     static func comment(_ text: String) -> String {
-        "# " + String(text.map { $0.isNewline ? " " : $0 })
+        // ASCII without \n, \v, \f or \r holds no line break (Character.isNewline also takes U+0085, U+2028 and U+2029).
+        if every(text, { $0 < 0x80 && !(0x0A...0x0D).contains($0) }) { return "# " + text }
+        return "# " + String(text.map { $0.isNewline ? " " : $0 })
     }
 
     /// A file name made from manifest names: only ASCII letters, digits, `-` and `_` survive, so it never leaves the folder.
     static func fileName(_ parts: [String], suffix: String = ".yaml") -> String {
         let joined = parts.joined(separator: "-")
-        var name = String(joined.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+        // Names of ASCII letters, digits, '-' and '_' only (the usual ones) come through whole: no pass by Character.
+        let kept = every(joined) { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
+        var name = kept ? joined : String(joined.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
         // Never an option (`-f…`), never past a file system's name limit: long names keep 80 characters and a hash of the whole.
         if name.hasPrefix("-") { name = "_" + name }
         if name.utf8.count > 100 { name = String(name.prefix(80)) + "-" + ShortHash.hex(joined) }

@@ -15,11 +15,19 @@ struct Checklist {
     }
 
     static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
+        // Every item is made once in `items` and stays there until the final ordering moves it into place: the checklist's
+        // order as built is a list of positions in it (a workload's steps are made long before its wave is laid out).
         var items: [PlanItem] = []
+        var built: [Int] = []
         func add(_ key: PlanItemKey, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
                  after: [PlanItemKey] = [], evidence: String = "", commands: [String], rollback: String, rollbackCommands: [String] = [], proven: Bool = false) {
+            built.append(items.count)
             items.append(PlanItem(key: key, title: title, clusterID: cluster, wave: wave, prerequisites: after, evidence: evidence, rollback: rollback,
                                   commands: commands, rollbackCommands: rollbackCommands, provenDone: proven))
+        }
+        func append(_ made: [PlanItem]) {
+            built += items.count..<items.count + made.count
+            items += made
         }
         let q = ShellQuote.word
 
@@ -54,6 +62,7 @@ struct Checklist {
         }
 
         // Phase 2: landing zone, clusters, platform. The pilot (the lowest environment) does not wait for production's review.
+        var disrupting: Set<String> = []  // the clusters with a disruption-budget item, which their autoscaling waits for
         let lowest = clusters.map { TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2 }.min() ?? 0
         let pilots = clusters.filter { (TransitionPlanner.environmentOrder[$0.estate.cluster.environment] ?? 2) == lowest }
         let biggestSubnet = clusters.map(\.compute.subnetPrefix).min() ?? 24
@@ -134,7 +143,8 @@ struct Checklist {
                 platformAfter.append(.plan(.identity, cluster: c.name))
             }
             let network = networkDecisions(input, region: region)
-            items += network
+            append(network)
+            if network.contains(where: { $0.step == .disruption }) { disrupting.insert(c.name) }
             platformAfter += network.filter { $0.step != .disruption }.map(\.key)
             let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
             add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
@@ -164,13 +174,31 @@ struct Checklist {
 
         // Phase 3: per cluster, wave by wave, workload by workload.
         let imageEntries = Dictionary(images.entries.map { ($0.image.normalized, $0) }, uniquingKeysWith: { first, _ in first })
+        // Where each image moves to on ECR, by its normalized reference (none for one that stays or is refused).
+        let movingTargets = imageEntries.compactMapValues { $0.method != .none && $0.method != .rejected ? $0.targetReference : nil }
+        // Thousands of workloads run the same few hundred images: each reference is parsed once.
+        var parsedImages: [String: (reference: ImageReference, normalized: String)] = [:]
+        func parsed(_ image: String) -> (reference: ImageReference, normalized: String) {
+            if let known = parsedImages[image] { return known }
+            let reference = ImageReference(image)
+            parsedImages[image] = (reference, reference.normalized)
+            return (reference, reference.normalized)
+        }
+        func normalized(_ image: String) -> String { parsed(image).normalized }
+        var imageDatabases: [String: ReferenceData.Database?] = [:]
+        func database(_ image: String) -> ReferenceData.Database? {
+            if let known = imageDatabases[image] { return known }
+            let found = ReferenceData.bundled?.database(image: image)
+            imageDatabases[image] = .some(found)
+            return found
+        }
         var closes: [PlanItemKey] = []
         for input in clusters {
             let c = input.estate.cluster
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let handles = Self.handles(input.estate.workloads, cluster: c.name)
             let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
-            let withIdentity = Set(input.identity.map(\.workload))
+            let withIdentityLabels = Set(input.identity.map(\.workload))
             let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
             let order = Self.cycleOrder(input.placements, workloads: byID)
             let exposureIndex = Exposure.Index(input.estate)
@@ -180,17 +208,26 @@ struct Checklist {
             let placed = input.placements.sorted { ($0.wave, order[$0.workload] ?? 0, sortName[$0.workload] ?? "") < ($1.wave, order[$1.workload] ?? 0, sortName[$1.workload] ?? "") }
             var steps: [Int64: WorkloadSteps] = [:]
             var dataOwners: [Int64: Int64] = [:]
+            // By namespace and claim name: the first storage entry of that claim.
+            var claimEntries: [String: [String: Int]] = [:]
+            for (index, entry) in input.storage.enumerated() where entry.source == "pvc" && claimEntries[entry.namespace]?[entry.name] == nil {
+                claimEntries[entry.namespace, default: [:]][entry.name] = index
+            }
             for placement in placed {
                 guard let workload = byID[placement.workload] else { continue }
                 // A workload whose every claim another workload owns (a Job on a Deployment's claim) moves no data of its own:
                 // it waits for that one's copy.
                 let claimOwners = Set(workload.volumes.filter { $0.type == "persistentVolumeClaim" }.compactMap { volume in
-                    input.storage.first { $0.source == "pvc" && $0.namespace == workload.namespace && $0.name == volume.reference }?.workloadID
+                    volume.reference.flatMap { claimEntries[workload.namespace]?[$0] }.flatMap { input.storage[$0].workloadID }
                 })
                 if storageByWorkload[workload.id] == nil, claimOwners.count == 1, let owner = claimOwners.first, owner != workload.id { dataOwners[workload.id] = owner }
             }
-            func isStateful(_ workload: Estate.Workload) -> Bool {
-                input.assessment.profiles[workload.id]?.stateful == true && dataOwners[workload.id] == nil && !PlatformAgents.isMonitoringStore(workload)
+            let monitoringStores = Set(input.estate.workloads.filter { workload in
+                waveOf[workload.id] != nil && PlatformAgents.isMonitoringStore(workload, reference: { parsed($0).reference })
+            }.map(\.id))
+            let withIdentity = Set(input.estate.workloads.filter { withIdentityLabels.contains($0.label) }.map(\.id))
+            func isStateful(_ workload: Int64) -> Bool {
+                input.assessment.profiles[workload]?.stateful == true && dataOwners[workload] == nil && !monitoringStores.contains(workload)
             }
             // Helm releases install their workloads in the wave of the earliest; a Job's decision to run again comes first
             // when it is in that wave (a later wave's decision waits for its own gate, which the install precedes).
@@ -201,13 +238,14 @@ struct Checklist {
             }
             let releases = HelmReleaseItems.build(
                 input, eksName: input.compute.eksClusterName, target: target, waveOf: waveOf,
-                stateful: Set(placed.compactMap { byID[$0.workload] }.filter(isStateful).map(\.id)),
+                stateful: Set(placed.map(\.workload).filter { byID.index(forKey: $0) != nil && isStateful($0) }),
                 installAfter: Dictionary(placed.compactMap { placement -> (Int64, [PlanItemKey])? in
                     guard let workload = byID[placement.workload], workload.kind == "Job", releaseWave[workload.id] == placement.wave,
                           let handle = handles[workload.id] else { return nil }
                     return (workload.id, [.workload(.decide, handle)])
                 }, uniquingKeysWith: { first, _ in first }))
-            items += releases.items
+            let releaseItems = items.count..<items.count + releases.items.count
+            append(releases.items)
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
@@ -216,24 +254,27 @@ struct Checklist {
                     .compactMap { byID[$0] }.sorted { $0.label < $1.label }
                 let consumers = consumerWorkloads.map(\.label)
                 let targets = workload.containers.compactMap { container -> (container: String, target: String)? in
-                    guard let image = container.image, let entry = imageEntries[ImageReference(image).normalized],
-                          entry.method != .none, entry.method != .rejected else { return nil }
-                    return (container.name, entry.targetReference)
+                    guard let image = container.image, let target = movingTargets[normalized(image)] else { return nil }
+                    return (container.name, target)
                 }
                 let context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload),
+                    exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload.id),
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
-                    freshMonitoring: PlatformAgents.isMonitoringStore(workload), release: releases.installs[workload.id])
-                steps[workload.id] = WorkloadSteps.build(context)
+                    freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
+                steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
             var previousInCycle: [Int: Int64] = [:]
+            var ingressGroupsOf: [Int64: [Int]] = [:]
+            for (index, group) in input.graph.ingressGroups.enumerated() {
+                for member in Set(group) { ingressGroupsOf[member, default: []].append(index) }
+            }
             for placement in placed {
-                guard var own = steps[placement.workload] else { continue }
+                guard let own = steps[placement.workload] else { continue }
                 var deployAfter: [PlanItemKey] = []
                 if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
                 if let release = releases.installs[placement.workload] { deployAfter.append(release.key) }
@@ -249,9 +290,9 @@ struct Checklist {
                     previousInCycle[cycle] = placement.workload
                 }
                 // One Ingress host switches only once every backend behind it answers on EKS.
-                for group in input.graph.ingressGroups where group.contains(placement.workload) {
-                    for other in group where other != placement.workload {
-                        switchAfter += (steps[other]?.items ?? []).filter { $0.step == .smoke }.map(\.key)
+                for group in ingressGroupsOf[placement.workload] ?? [] {
+                    for other in input.graph.ingressGroups[group] where other != placement.workload {
+                        switchAfter += (steps[other]?.keys ?? []).filter { $0.step == .smoke }
                     }
                 }
                 var retireAfter: [PlanItemKey] = []
@@ -259,28 +300,34 @@ struct Checklist {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
                 let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
-                for index in own.items.indices {
-                    var item = own.items[index]
-                    if own.ahead.contains(item.key) {
-                        item.prerequisites = [.plan(.cluster, cluster: c.name)] + item.prerequisites
-                    } else if item.key == own.entry || item.prerequisites.isEmpty {
-                        item.prerequisites = [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
-                                              .plan(.platform, cluster: c.name)] + item.prerequisites
-                        if let workload = byID[placement.workload], withIdentity.contains(workload.label) { item.prerequisites.append(.plan(.identity, cluster: c.name)) }
+                for (index, key) in zip(own.range, own.keys) {
+                    // Taken out of the item and put back: reading it would copy the whole item, and share the list it extends.
+                    var after: [PlanItemKey] = []
+                    swap(&after, &items[index].prerequisites)
+                    if own.ahead.contains(key) {
+                        after.insert(.plan(.cluster, cluster: c.name), at: 0)
+                    } else if key == own.entry || after.isEmpty {
+                        after.insert(contentsOf: [gate, .wave(.images, cluster: c.name, placement.wave), .wave(.apply, cluster: c.name, placement.wave),
+                                                  .plan(.platform, cluster: c.name)], at: 0)
+                        if withIdentity.contains(placement.workload) { after.append(.plan(.identity, cluster: c.name)) }
                     }
-                    if item.key == own.deploy { item.prerequisites += deployAfter }
-                    if own.switches.contains(item.key) { item.prerequisites += switchAfter }
-                    if item.key == own.retire { item.prerequisites += retireAfter }
-                    item.prerequisites = Self.unique(item.prerequisites)
-                    own.items[index] = item
+                    if key == own.deploy { after += deployAfter }
+                    if own.switches.contains(key) { after += switchAfter }
+                    if key == own.retire { after += retireAfter }
+                    items[index].prerequisites = Self.unique(after)
                 }
-                steps[placement.workload] = own
             }
 
             // A release installs after the deploys of what its workloads call outside it, as their own deploys would have,
             // unless that deploy waits for the install itself (it calls a workload of the release).
-            var prerequisitesOf = Dictionary((steps.values.flatMap(\.items) + releases.items).map { ($0.key, $0.prerequisites) }, uniquingKeysWith: { first, _ in first })
-            for index in items.indices where items[index].step == .helmInstall && items[index].clusterID == c.id {
+            // Only a cluster with a release to install needs what every item waits for (the workloads' steps and the releases' items).
+            var prerequisitesOf: [PlanItemKey: [PlanItemKey]] = [:]
+            if releaseItems.contains(where: { items[$0].key.step == .helmInstall }) {
+                for range in steps.values.map(\.range) + [releaseItems] {
+                    for index in range where prerequisitesOf[items[index].key] == nil { prerequisitesOf[items[index].key] = items[index].prerequisites }
+                }
+            }
+            for index in releaseItems where items[index].key.step == .helmInstall && items[index].clusterID == c.id {
                 let key = items[index].key
                 let members = Set(releases.installs.filter { $0.value.key == key }.map(\.key))
                 var after = items[index].prerequisites
@@ -303,7 +350,7 @@ struct Checklist {
             for wave in waves {
                 let members = membersByWave[wave] ?? []
                 let workloads = members.compactMap { byID[$0.workload] }
-                let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map { ImageReference($0).normalized }).sorted()
+                let waveImages = Set(workloads.flatMap { $0.containers.compactMap(\.image) }.map(normalized)).sorted()
                 let copies = waveImages.compactMap { imageEntries[$0] }.filter { $0.method == .copy }
                 add(.wave(.images, cluster: c.name, wave), "Copy the \(waveImages.count) images of \(c.name) wave \(wave) to ECR", cluster: c.id, wave: wave,
                     after: [.plan(.ecr)], evidence: workloads.map(\.label).joined(separator: ", "),
@@ -335,7 +382,7 @@ struct Checklist {
                                "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
-                for member in members { items += steps[member.workload]?.items ?? [] }
+                for member in members { built += steps[member.workload]?.range ?? 0..<0 }
                 let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
                 if wave == firstApplicationWave {
                     add(.cutover(.rehearsal, cluster: c.name), "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
@@ -359,7 +406,8 @@ struct Checklist {
                 cluster: c.id, after: clusterCloses, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits",
                 commands: [eks("get vpa -A"), eks("top pods -A")], rollback: "Re-apply the previous requests (kubectl rollout undo)")
             add(.optimize(.autoscaling, cluster: c.name), "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
-                after: [.optimize(.rightsize, cluster: c.name)] + items.filter { $0.key == .plan(.disruption, cluster: c.name) }.map(\.key), commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
+                after: [.optimize(.rightsize, cluster: c.name)] + (disrupting.contains(c.name) ? [.plan(.disruption, cluster: c.name)] : []),
+                commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
                 rollback: "Disable the autoscaler and pin the node group size")
             add(.optimize(.spot, cluster: c.name), "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
                 after: [.optimize(.autoscaling, cluster: c.name)], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
@@ -375,7 +423,8 @@ struct Checklist {
                 },
                 rollback: "None once the machines are gone: keep the final backups until the retention period ends")
         }
-        return Self.ordered(items)
+        Self.order(&items, built: built)
+        return items
     }
 
     /// Members of a dependency cycle move in one wave in a stated order: databases first, then by name.
@@ -404,27 +453,68 @@ struct Checklist {
     }
 
     static func unique(_ keys: [PlanItemKey]) -> [PlanItemKey] {
+        // An item waits for a handful of others: comparing them pairwise is cheaper than hashing each into a set.
+        if keys.count <= 16 {
+            var result: [PlanItemKey] = []
+            result.reserveCapacity(keys.count)
+            for key in keys where !result.contains(key) { result.append(key) }
+            return result
+        }
         var seen: Set<PlanItemKey> = []
         return keys.filter { seen.insert($0).inserted }
     }
 
-    /// Items in a stable topological order: each after its prerequisites, otherwise as built.
-    static func ordered(_ items: [PlanItem]) -> [PlanItem] {
-        let index = Dictionary(items.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
-        var placed = Array(repeating: false, count: items.count)
-        var visiting = Array(repeating: false, count: items.count)
-        var result: [PlanItem] = []
-        result.reserveCapacity(items.count)
-        func visit(_ position: Int) {
-            guard !placed[position], !visiting[position] else { return }
-            visiting[position] = true
-            for key in items[position].prerequisites { if let other = index[key] { visit(other) } }
-            visiting[position] = false
-            placed[position] = true
-            result.append(items[position])
+    /// Puts the items in a stable topological order: each after its prerequisites, otherwise in the order `built` lists their
+    /// positions (an item it does not list is left out).
+    static func order(_ items: inout [PlanItem], built: [Int]) {
+        // The items are read through their buffer: the array's getter copied each whole item to read its key.
+        let order = items.withUnsafeBufferPointer { items in
+            let index = Dictionary(built.indices.map { (items[built[$0]].key, $0) }, uniquingKeysWith: { first, _ in first })
+            var placed = Array(repeating: false, count: built.count)
+            var visiting = Array(repeating: false, count: built.count)
+            var order: [Int] = []
+            order.reserveCapacity(built.count)
+            func visit(_ position: Int) {
+                guard !placed[position], !visiting[position] else { return }
+                visiting[position] = true
+                for key in items[built[position]].prerequisites { if let other = index[key] { visit(other) } }
+                visiting[position] = false
+                placed[position] = true
+                order.append(built[position])
+            }
+            for position in built.indices { visit(position) }
+            return order
         }
-        for position in items.indices { visit(position) }
-        return result
+        arrange(&items, in: order)
+    }
+
+    /// `items = order.map { items[$0] }`; when `order` names every item once, by moving them into place rather than copying
+    /// them (a plan's items are tens of thousands of structs of strings and lists).
+    static func arrange(_ items: inout [PlanItem], in order: [Int]) {
+        var named = Array(repeating: false, count: items.count)
+        var permutation = order.count == items.count
+        for position in order where permutation {
+            permutation = !named[position]
+            named[position] = true
+        }
+        guard permutation else {
+            items = order.map { items[$0] }
+            return
+        }
+        var order = order
+        // Follow each cycle of the permutation: position `current` takes the item at `order[current]`, swapped in.
+        items.withUnsafeMutableBufferPointer { buffer in
+            for start in order.indices where order[start] != start {
+                var current = start
+                while order[current] != start {
+                    let next = order[current]
+                    buffer.swapAt(current, next)
+                    order[current] = current
+                    current = next
+                }
+                order[current] = current
+            }
+        }
     }
 
     /// The exposure decisions, TLS certificates, on-premises connectivity and disruption budgets a cluster needs settled.

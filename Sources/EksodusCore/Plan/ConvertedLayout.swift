@@ -22,8 +22,26 @@ public enum ConvertedLayout {
 
     /// `kind-namespace-name.yaml`, lowercase and filesystem-safe; a hash keeps names that clean up alike apart.
     static func uniqueFileName(for object: String, used: inout Set<String>) -> String {
-        let cleaned = object.lowercased().unicodeScalars.map { $0.isASCII && CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
-        var base = String(String(cleaned).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-").prefix(80))
+        var base: String
+        if object.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (nearly every label): the same cleaning by byte, without CharacterSet (the plan makes one per workload).
+            var bytes: [UInt8] = []
+            var dash = false
+            for byte in object.utf8 {
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                guard (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9")) else {
+                    dash = true
+                    continue
+                }
+                if dash && !bytes.isEmpty { bytes.append(UInt8(ascii: "-")) }
+                dash = false
+                bytes.append(lower)
+            }
+            base = String(decoding: bytes.prefix(80), as: UTF8.self)
+        } else {
+            let cleaned = object.lowercased().unicodeScalars.map { $0.isASCII && CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" }
+            base = String(String(cleaned).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-").prefix(80))
+        }
         if base.isEmpty { base = "object" }
         var name = base + ".yaml"
         if !used.insert(name.lowercased()).inserted {

@@ -120,19 +120,29 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let head: String
+        var text = ""
+        text.reserveCapacity(48)
+        appendParts { text += $0 }
+        return text
+    }
+
+    /// The pieces `description` is made of, in order: for writers that escape as they append (the plan store's JSON of
+    /// prerequisites), so that no String is made for every key an item waits for.
+    func appendParts(_ append: (String) -> Void) {
         switch phase {
-        case .assessment: head = "assess:\(token)"
-        case .plan: head = "plan:\(token)"
-        case .cutover: head = token
+        case .assessment: append("assess:")
+        case .plan: append("plan:")
+        case .cutover: break
         }
+        append(token)
         switch scope {
-        case .migration: return phase == .cutover ? head + ":sources" : head
-        case .cluster(let name): return "\(head):\(name)"
-        case .wave(let cluster, let number): return "\(head):\(cluster):wave-\(number)"
-        case .legacyWave(let number): return "\(head):wave-\(number)"
-        case .optimization(let cluster, let aspect): return "\(head):\(cluster):\(aspect.rawValue)"
-        case .workload(let workload), .release(let workload): return "\(head):\(workload)"
+        case .migration: if phase == .cutover { append(":sources") }
+        case .cluster(let name): append(":"); append(name)
+        case .wave(let cluster, let number): append(":"); append(cluster); append(":wave-"); append(String(number))
+        case .legacyWave(let number): append(":wave-"); append(String(number))
+        case .optimization(let cluster, let aspect): append(":"); append(cluster); append(":"); append(aspect.rawValue)
+        case .workload(let workload), .release(let workload):
+            append(":"); append(workload.cluster); append("/"); append(workload.namespace); append("/"); append(workload.name)
         }
     }
 

@@ -94,7 +94,11 @@ public enum PlanStore {
     static func saveSections(_ plan: TransitionPlan, planID: Int64, db: Database) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        func encoded<Value: Encodable>(_ value: Value) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        // The same bytes as JSONEncoder's, written directly (`SectionJSONEncoder`); JSONEncoder for what that does not follow.
+        func encoded<Value: Encodable>(_ value: Value) throws -> String {
+            if let bytes = try? SectionJSONEncoder.encode(value) { return String(decoding: bytes, as: UTF8.self) }
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
         try db.execute(sql: "DELETE FROM plan_section WHERE plan_id = ?", arguments: [planID])
         for section in Section.allCases {
             let body: String

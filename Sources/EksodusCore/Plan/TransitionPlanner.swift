@@ -318,23 +318,45 @@ public struct TransitionPlanner {
                   evidence = excluded.evidence, rollback = excluded.rollback, commands = excluded.commands, rollback_commands = excluded.rollback_commands,
                   position = excluded.position, obsolete = 0
                 """)
-        for (position, item) in items.enumerated() {
-            upsertItem.bind(1, planID); upsertItem.bind(2, item.keyText); upsertItem.bind(3, item.phase.rawValue); upsertItem.bind(4, item.step.rawValue)
-            upsertItem.bind(5, item.title); upsertItem.bind(6, item.clusterID); upsertItem.bind(7, item.wave); upsertItem.bind(8, item.workloadID)
-            upsertItem.bind(9, JSONWriter.string(item.prerequisites.map(\.description))); upsertItem.bind(10, item.evidence); upsertItem.bind(11, item.rollback)
-            upsertItem.bind(12, JSONWriter.string(item.commands)); upsertItem.bind(13, JSONWriter.string(item.rollbackCommands))
-            upsertItem.bind(14, position); upsertItem.bind(15, now)
-            try upsertItem.run()
-            guard item.provenDone, !previous.contains(item.keyText) || untouched.contains(item.keyText) else { continue }
-            let note = "proven by the inventory: \(item.evidence)"
-            try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
-                           arguments: [note, now, planID, item.keyText])
-            try db.execute(sql: """
-                INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
-                SELECT ?, id, ?, 'eksodus', 'done', 'pending', 'done', ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
-                """, arguments: [planID, now, note, planID, item.keyText])
+        // Each key rendered once; the JSON columns are written into one buffer reused row after row and bound as bytes.
+        let keyTexts = items.map { $0.key.description }
+        var json: [UInt8] = []
+        json.reserveCapacity(1 << 16)
+        // Fields are read in place through the buffer (`items[position].title`): the array's getter copied each whole item.
+        try items.withUnsafeBufferPointer { items in
+            for position in items.indices {
+                let keyText = keyTexts[position]
+                upsertItem.bind(1, planID); upsertItem.bind(2, keyText); upsertItem.bind(3, items[position].key.phase.rawValue)
+                upsertItem.bind(4, items[position].key.step.rawValue); upsertItem.bind(5, items[position].title); upsertItem.bind(6, items[position].clusterID)
+                upsertItem.bind(7, items[position].wave); upsertItem.bind(8, items[position].workloadID)
+                json.removeAll(keepingCapacity: true)
+                json.append(UInt8(ascii: "["))
+                for (index, prerequisite) in items[position].prerequisites.enumerated() {
+                    json.append(contentsOf: index == 0 ? "\"".utf8 : ",\"".utf8)
+                    prerequisite.appendParts { JSONWriter.writeEscaped($0, to: &json) }
+                    json.append(UInt8(ascii: "\""))
+                }
+                json.append(UInt8(ascii: "]"))
+                upsertItem.bind(9, utf8: json); upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
+                json.removeAll(keepingCapacity: true)
+                JSONWriter.write(items[position].commands, to: &json)
+                upsertItem.bind(12, utf8: json)
+                json.removeAll(keepingCapacity: true)
+                JSONWriter.write(items[position].rollbackCommands, to: &json)
+                upsertItem.bind(13, utf8: json)
+                upsertItem.bind(14, position); upsertItem.bind(15, now)
+                try upsertItem.run()
+                guard items[position].provenDone, !previous.contains(keyText) || untouched.contains(keyText) else { continue }
+                let note = "proven by the inventory: \(items[position].evidence)"
+                try db.execute(sql: "UPDATE plan_item SET state = 'done', state_note = ?, updated_at = ? WHERE plan_id = ? AND key = ?",
+                               arguments: [note, now, planID, keyText])
+                try db.execute(sql: """
+                    INSERT INTO event (plan_id, item_id, at, actor, action, from_state, to_state, note, forced)
+                    SELECT ?, id, ?, 'eksodus', 'done', 'pending', 'done', ?, 0 FROM plan_item WHERE plan_id = ? AND key = ?
+                    """, arguments: [planID, now, note, planID, keyText])
+            }
         }
-        let current = Set(items.map(\.keyText))
+        let current = Set(keyTexts)
         // An obsolete item whose workload is back takes up its state again; the audit trail says so.
         for key in retired.intersection(current).sorted() {
             try db.execute(sql: """

@@ -26,8 +26,8 @@ struct DataCopy {
     var deploysStopped: Bool { engine == "postgres" }
 
     /// `method` is the storage plan's copy method; nil when the workload has no volume in it (the engine's replication, or Velero).
-    init(method: String?, workload: Estate.Workload) {
-        let database = Self.database(of: workload)
+    /// `database` is the workload's (`database(of:)`), looked up once by the caller for all its steps.
+    init(method: String?, database: ReferenceData.Database?) {
         // The runbook's engine names; data/databases.yaml calls MongoDB `mongodb`.
         let recognised = database.map { $0.name == "mongodb" ? "mongo" : $0.name }
         let chosen = method ?? database?.replication ?? "Velero file-system backup (kopia) and restore, with a final backup at cutover"
@@ -41,7 +41,7 @@ struct DataCopy {
 
     /// The data store a workload's containers run, by `data/databases.yaml`.
     static func database(of workload: Estate.Workload) -> ReferenceData.Database? {
-        workload.containers.compactMap(\.image).lazy.compactMap { ReferenceData.bundled?.database(image: $0) }.first
+        WorkloadSteps.Engine.of(workload)?.database
     }
 
     /// `kubectl exec` into the workload on one side, running `script` under `sh -c` (so the pod's own variables expand there).

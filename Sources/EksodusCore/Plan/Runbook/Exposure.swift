@@ -24,13 +24,23 @@ struct Exposure {
 
     /// One cluster's Services, Ingresses and ExternalName aliases by namespace, read once for all its workloads.
     struct Index {
+        /// An Ingress as exposures read it: its name and its rules' hosts and backends, without the whole object (which
+        /// every workload of its namespace would otherwise copy).
+        struct Routes {
+            var namespace: String
+            var name: String
+            var rules: [(host: String?, service: String?)]
+        }
+
         var services: [String: [Estate.Service]]
-        var ingresses: [String: [Estate.Ingress]]
+        var ingresses: [String: [Routes]]
         var aliases: [Estate.Service]
 
         init(_ estate: Estate) {
             services = Dictionary(grouping: estate.services.filter { !$0.selector.isEmpty }, by: \.resource.namespace)
-            ingresses = Dictionary(grouping: estate.ingresses, by: \.resource.namespace)
+            ingresses = Dictionary(grouping: estate.ingresses.map { ingress in
+                Routes(namespace: ingress.resource.namespace, name: ingress.resource.name, rules: ingress.rules.map { ($0.host, $0.serviceName) })
+            }, by: \.namespace)
             aliases = estate.services.filter { $0.type == "ExternalName" }
         }
     }
@@ -48,13 +58,13 @@ struct Exposure {
                 nodePortServices.append(service)
             }
         }
-        for ingress in index.ingresses[workload.namespace] ?? [] {
-            let rules = ingress.rules.filter { $0.serviceName.map(names.contains) ?? false }
+        for ingress in index.ingresses[workload.namespace] ?? [] where !names.isEmpty {
+            let rules = ingress.rules.filter { $0.service.map(names.contains) ?? false }
             guard !rules.isEmpty else { continue }
             let ruleHosts = rules.compactMap(\.host).filter { !$0.isEmpty }
-            reasons.append("Ingress \(ingress.resource.namespace)/\(ingress.resource.name)" + (ruleHosts.isEmpty ? "" : " (\(Set(ruleHosts).sorted().joined(separator: ", ")))"))
+            reasons.append("Ingress \(ingress.namespace)/\(ingress.name)" + (ruleHosts.isEmpty ? "" : " (\(Set(ruleHosts).sorted().joined(separator: ", ")))"))
             hosts.formUnion(ruleHosts)
-            frontends.append(("ingress", ingress.resource.namespace, ingress.resource.name))
+            frontends.append(("ingress", ingress.namespace, ingress.name))
         }
         for alias in index.aliases where !names.isEmpty {
             guard let target = alias.resource.body["spec", "externalName"]?.string else { continue }

@@ -14,9 +14,18 @@ struct Kubectl {
 
     /// `kubectl --context "$X" -n 'ns' <arguments>`; `arguments` must already be quoted where they carry names.
     func callAsFunction(_ arguments: String) -> String {
-        var line = "\(tool) --context \(side.context)"
-        if let namespace, !namespace.isEmpty { line += " -n \(ShellQuote.word(namespace))" }
-        return line + " " + arguments
+        var line = ""
+        line.reserveCapacity(tool.utf8.count + arguments.utf8.count + (namespace?.utf8.count ?? 0) + 40)
+        line += tool
+        line += " --context "
+        line += side.context
+        if let namespace, !namespace.isEmpty {
+            line += " -n "
+            line += ShellQuote.word(namespace)
+        }
+        line += " "
+        line += arguments
+        return line
     }
 
     /// The `kind/name` argument for a workload, quoted; DeploymentConfigs become Deployments on EKS.

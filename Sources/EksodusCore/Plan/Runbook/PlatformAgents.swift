@@ -35,9 +35,10 @@ enum PlatformAgents {
     static let monitoringStores: Set<String> = ["prometheus", "alertmanager", "thanos", "loki", "mimir", "tempo", "victoria-metrics",
                                                 "victoria-metrics-single", "vmstorage"]
 
-    static func isMonitoringStore(_ workload: Estate.Workload) -> Bool {
+    /// `reference` parses an image reference (a run's memo of `ImageReference.init` where thousands of workloads share images).
+    static func isMonitoringStore(_ workload: Estate.Workload, reference: (String) -> ImageReference = { ImageReference($0) }) -> Bool {
         workload.appContainers.compactMap(\.image).contains { image in
-            monitoringStores.contains(String(ImageReference(image).repository.lowercased().split(separator: "/").last ?? ""))
+            monitoringStores.contains(String(reference(image).repository.lowercased().split(separator: "/").last ?? ""))
         }
     }
 }

@@ -34,8 +34,8 @@ enum SmokeProbe {
 
     static func commands(_ context: WorkloadSteps.Context) -> [String] {
         let workload = context.workload, eks = Kubectl.eks(workload.namespace)
-        let database = DataCopy.database(of: workload)
-        let engineContainer = workload.containers.first { $0.image.flatMap { ReferenceData.bundled?.database(image: $0) } != nil }
+        let database = context.engine?.database
+        let engineContainer = context.engine?.container
         let engineImage = engineContainer.map { container in context.images.first { $0.container == container.name }?.target ?? container.image ?? "" }
         var commands: [String] = []
         for service in context.exposure.services.prefix(3) {

@@ -21,9 +21,55 @@ struct WorkloadSteps {
         var freshMonitoring = false
         /// The Helm release that installs it: its deploy step checks the install instead of applying a file.
         var release: HelmReleaseItems.Install?
+        /// Its container that runs a data store of `data/databases.yaml`, and that store (`Engine.of`).
+        var engine: Engine?
+        /// `workload.label`, made once for the titles of all its steps.
+        var label: String
+
+        init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
+             stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
+             consumerWorkloads: [Estate.Workload] = [], deployEvidence: String, freshMonitoring: Bool = false, release: HelmReleaseItems.Install? = nil,
+             engine: Engine?) {
+            self.workload = workload
+            self.handle = handle
+            self.clusterID = clusterID
+            self.clusterName = clusterName
+            self.wave = wave
+            self.exposure = exposure
+            self.stateful = stateful
+            self.statefulReason = statefulReason
+            self.copyMethod = copyMethod
+            self.images = images
+            self.consumers = consumers
+            self.consumerWorkloads = consumerWorkloads
+            self.deployEvidence = deployEvidence
+            self.freshMonitoring = freshMonitoring
+            self.release = release
+            self.engine = engine
+            label = workload.label
+        }
     }
 
-    var items: [PlanItem] = []
+    /// The first container of a workload whose image is a data store `data/databases.yaml` knows, and that store.
+    struct Engine {
+        var container: Estate.Container
+        var database: ReferenceData.Database
+
+        /// `database` names an image's data store (`ReferenceData.database(image:)`, or a run's memo of it).
+        static func of(_ workload: Estate.Workload, database: (String) -> ReferenceData.Database? = { ReferenceData.bundled?.database(image: $0) }) -> Engine? {
+            for container in workload.containers {
+                if let image = container.image, let database = database(image) { return Engine(container: container, database: database) }
+            }
+            return nil
+        }
+    }
+
+    /// Where the steps are in the checklist's items.
+    var range: Range<Int> = 0..<0
+    /// Their keys, in the same order: reading them from the items would copy each item.
+    var keys: [PlanItemKey] = []
+    /// The checklist's items while the steps are appended to them.
+    private var items: [PlanItem] = []
     /// The first step: it waits for the wave's gate, images and platform.
     var entry: PlanItemKey?
     /// The step consumers' deploys wait for.
@@ -43,9 +89,15 @@ struct WorkloadSteps {
     static let serverFields = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences)"
     static let jqStrip = ShellQuote.word(serverFields)
 
-    static func build(_ context: Context) -> WorkloadSteps {
+    /// Appends the workload's steps to `items` (the checklist's own array, lent to the steps while they are made, so that no
+    /// item is copied on its way into the checklist).
+    static func build(_ context: Context, into items: inout [PlanItem]) -> WorkloadSteps {
         var steps = WorkloadSteps()
+        swap(&steps.items, &items)
+        let start = steps.items.count
         steps.make(context)
+        swap(&steps.items, &items)
+        steps.range = start..<items.count
         return steps
     }
 
@@ -53,6 +105,7 @@ struct WorkloadSteps {
                               commands: [String], rollback: String, rollbackCommands: [String] = []) {
         // A release's workload is not deployed by its own step: the step checks the release's install at that point of the order.
         let title = step == .deploy && context.release != nil ? title + ": installed by Helm release \(context.release?.label ?? ""), checked here" : title
+        keys.append(Self.key(step, context))
         items.append(PlanItem(key: Self.key(step, context), title: title, clusterID: context.clusterID, wave: context.wave,
                               workloadID: context.workload.id, prerequisites: after.map { Self.key($0, context) }, evidence: evidence,
                               rollback: rollback, commands: commands, rollbackCommands: rollbackCommands))
@@ -89,7 +142,7 @@ struct WorkloadSteps {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
         if let release = context.release { return releaseCheck(context, release, stopped: stopped) }
-        let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: workload.label)
+        let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: context.label)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
             commands.append("# a DeploymentConfig: convert writes it as an apps/v1 Deployment; its hooks and image triggers are TODOs in the wave's CHANGES.md")
@@ -155,7 +208,7 @@ struct WorkloadSteps {
             var trafficAfter = [after]
             if context.exposure.switchesDNS {
                 let ttl = TrafficCommands.lowerTTL(context.exposure)
-                add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(workload.label) to \(TrafficCommands.lowTTL) s", context, after: [],
+                add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(context.label) to \(TrafficCommands.lowTTL) s", context, after: [],
                     evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
                     rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
                 ahead.append(Self.key(.dnsTTL, context))
@@ -175,7 +228,7 @@ struct WorkloadSteps {
             let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
             let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
             let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
-            add(.redirect, "Point the source cluster's consumers of \(workload.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
+            add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
                             + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
@@ -192,7 +245,7 @@ struct WorkloadSteps {
                     + " && " + Kubectl.source(consumer.namespace, tool: Kubectl.tool(for: consumer))("rollout status \(Kubectl.ref(consumer, on: .source)) --timeout=10m")
             }
             let others = context.consumerWorkloads.count - restartable.count
-            add(.reconnect, "Restart the source copies of \(workload.label)'s consumers so their pooled connections reopen through the alias", context,
+            add(.reconnect, "Restart the source copies of \(context.label)'s consumers so their pooled connections reopen through the alias", context,
                 after: [.redirect], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: restarts + (others > 0 ? ["# \(others) Jobs or CronJobs among them open new connections on their next run"] : [])
                     + ["# the source copy should see no client connections from the consumers any more:", Self.connectionCheck(context)],
@@ -202,9 +255,9 @@ struct WorkloadSteps {
         if switches.isEmpty {
             let title: String
             if context.consumers.isEmpty {
-                title = "Verify \(workload.label) does its work on EKS (nothing outside the cluster reaches it, no caller known)"
+                title = "Verify \(context.label) does its work on EKS (nothing outside the cluster reaches it, no caller known)"
             } else {
-                title = "Verify \(workload.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
+                title = "Verify \(context.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
             }
             var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get endpoints \(ShellQuote.word($0.resource.name))") }
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
@@ -222,7 +275,7 @@ struct WorkloadSteps {
         let consumers = context.consumers.isEmpty ? "" : "; waits for its consumers \(context.consumers.joined(separator: ", "))"
         let after = switches.map(\.step)
         if workload.isService {
-            add(.scaledown, "Scale \(workload.label) down to zero on the source cluster", context, after: after,
+            add(.scaledown, "Scale \(context.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
                 commands: ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                 rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
@@ -232,7 +285,7 @@ struct WorkloadSteps {
         } else {
             let backup = Self.file(context, ".source.json")
             let what = workload.kind == "DaemonSet" ? "Remove" : workload.kind == "Job" ? "Delete the finished" : "Delete"
-            add(.retire, "\(what) \(workload.label) from the source cluster (kept as \(backup))", context, after: after,
+            add(.retire, "\(what) \(context.label) from the source cluster (kept as \(backup))", context, after: after,
                 evidence: "source copy kept until its replacement on EKS is proven" + consumers,
                 commands: [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
                 rollback: "Re-create it on the source from the saved copy" + (workload.kind == "CronJob" ? " (it comes back suspended: unsuspend it only after suspending the EKS one)" : ""),
@@ -244,7 +297,7 @@ struct WorkloadSteps {
     /// How many clients the source copy still serves, in the engine's own terms where it has them.
     static func connectionCheck(_ context: Context) -> String {
         let workload = context.workload
-        switch DataCopy.database(of: workload)?.name {
+        switch context.engine?.database.name {
         case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
         case "mysql", "mariadb": return DataCopy.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW PROCESSLIST'")
         case "redis": return DataCopy.exec(workload, on: .source, "redis-cli CLIENT LIST")
@@ -261,8 +314,8 @@ struct WorkloadSteps {
         case "Job": job(context)
         case "DaemonSet", "Pod":
             deployStateless(context, title: context.workload.kind == "Pod"
-                ? "Recreate the bare \(context.workload.label) on \(context.clusterName)'s EKS cluster (no controller: consider a Deployment)"
-                : "Deploy \(context.workload.label) on EKS (a pod on every matching node)")
+                ? "Recreate the bare \(context.label) on \(context.clusterName)'s EKS cluster (no controller: consider a Deployment)"
+                : "Deploy \(context.label) on EKS (a pod on every matching node)")
         default:
             if context.freshMonitoring { monitoring(context) } else if context.stateful { stateful(context) } else { deployStateless(context, title: nil) }
         }
@@ -274,15 +327,15 @@ struct WorkloadSteps {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let ref = Kubectl.ref(workload, on: .source)
-        add(.deploy, "Run \(workload.label) fresh on EKS with empty storage (its history stays on the source; no TSDB copy)", context, after: [],
+        add(.deploy, "Run \(context.label) fresh on EKS with empty storage (its history stays on the source; no TSDB copy)", context, after: [],
             evidence: context.deployEvidence, commands: Self.deployCommands(context),
             rollback: "Delete it from EKS; the source copy keeps monitoring", rollbackCommands: Self.deleteOnEKS(context))
         deploy = Self.key(.deploy, context)
         entry = deploy
-        add(.smoke, "Check \(workload.label) on EKS collects from the EKS cluster (targets up, rules and alerts loaded)", context, after: [.deploy],
+        add(.smoke, "Check \(context.label) on EKS collects from the EKS cluster (targets up, rules and alerts loaded)", context, after: [.deploy],
             commands: Self.smokeCommands(context), rollback: "Nothing to undo: a check")
         addSwitches(context, after: .smoke)
-        add(.retire, "Keep the source's \(workload.label) read-only for its history: silence its alerts, delete it when its retention ends", context,
+        add(.retire, "Keep the source's \(context.label) read-only for its history: silence its alerts, delete it when its retention ends", context,
             after: switches.map(\.step), evidence: "monitoring history is not migrated: dashboards query the source copy for the time before the move",
             commands: [source("get \(ref) -o jsonpath='{.spec.template.spec.containers[*].args}'") + "  # --storage.tsdb.retention.time: how long the history stays useful",
                        "# silence the source copy's notifications (an Alertmanager silence or a null receiver): alerts now come from EKS only",
@@ -293,8 +346,8 @@ struct WorkloadSteps {
 
     private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
         guard context.stateful, !context.workload.isService else { return [] }
-        let copy = DataCopy(method: context.copyMethod, workload: context.workload)
-        add(.data, "Copy the data of \(context.workload.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
+        let copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
+        add(.data, "Copy the data of \(context.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
             commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
             rollbackCommands: copy.stopReplication(context.workload))
         entry = Self.key(.data, context)
@@ -303,11 +356,11 @@ struct WorkloadSteps {
 
     private mutating func deployStateless(_ context: Context, title: String?) {
         let before = dataBeforeDeploy(context)
-        add(.deploy, title ?? "Deploy \(context.workload.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
+        add(.deploy, title ?? "Deploy \(context.label) to EKS (images from ECR)", context, after: before, evidence: context.deployEvidence,
             commands: Self.deployCommands(context), rollback: "Delete it from EKS; the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
         deploy = Self.key(.deploy, context)
         if entry == nil { entry = deploy }
-        add(.smoke, "Smoke test \(context.workload.label) on EKS", context, after: [.deploy], commands: Self.smokeCommands(context),
+        add(.smoke, "Smoke test \(context.label) on EKS", context, after: [.deploy], commands: Self.smokeCommands(context),
             rollback: "Nothing to undo: a test; on failure roll back the deploy")
         addSwitches(context, after: .smoke)
         addRetire(context)
@@ -325,38 +378,38 @@ struct WorkloadSteps {
 
     private mutating func stateful(_ context: Context) {
         let workload = context.workload
-        var copy = DataCopy(method: context.copyMethod, workload: workload)
+        var copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
         // The database container's image on ECR (sidecars may move too).
-        let engineContainer = workload.containers.first { container in container.image.flatMap { ReferenceData.bundled?.database(image: $0) } != nil }?.name
+        let engineContainer = context.engine?.container.name
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
         let paths = mountPaths(context)
         let freeze = copy.freeze(workload)
-        let freezeTitle = "Write freeze on the source: stop writes to \(workload.label)"
+        let freezeTitle = "Write freeze on the source: stop writes to \(context.label)"
         let dataRollback = "Stop the copy and delete the EKS copy; the source data was never changed"
         switch copy.order {
         case .replicateThenFreeze:
-            add(.deploy, "Deploy the empty target of \(workload.label) on EKS (volumes created empty, not serving yet"
+            add(.deploy, "Deploy the empty target of \(context.label) on EKS (volumes created empty, not serving yet"
                     + (copy.deploysStopped ? ", no replica running" : "") + ")", context, after: [],
                 evidence: context.deployEvidence, commands: Self.deployCommands(context, stopped: copy.deploysStopped),
                 rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
             var dataAfter: [PlanItemKey.Step] = [.deploy]
             if let definitions = copy.definitions(workload) {
-                add(.definitions, "Copy the definitions of \(workload.label) to its EKS copy (users, vhosts, queues, exchanges, bindings, policies) before the shovel",
+                add(.definitions, "Copy the definitions of \(context.label) to its EKS copy (users, vhosts, queues, exchanges, bindings, policies) before the shovel",
                     context, after: [.deploy], commands: definitions.commands, rollback: "Delete what the import created on EKS; the source is untouched",
                     rollbackCommands: definitions.rollback)
                 dataAfter = [.definitions]
             }
-            add(.data, "Replicate the data of \(workload.label) to its EKS copy: \(copy.method)", context, after: dataAfter,
+            add(.data, "Replicate the data of \(context.label) to its EKS copy: \(copy.method)", context, after: dataAfter,
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
-            add(.dataVerify, "Verify the EKS copy of \(workload.label) has caught up (replication lag, counts)", context, after: [.data],
+            add(.dataVerify, "Verify the EKS copy of \(context.label) has caught up (replication lag, counts)", context, after: [.data],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; keep replicating until it passes")
-            add(.smoke, "Smoke test \(workload.label) on EKS (read-only: it is still a replica)", context, after: [.dataVerify],
+            add(.smoke, "Smoke test \(context.label) on EKS (read-only: it is still a replica)", context, after: [.dataVerify],
                 commands: Self.smokeCommands(context), rollback: "Nothing to undo: a test")
             add(.freeze, freezeTitle + " (promote and switch right after)", context, after: [.smoke], commands: freeze.commands,
                 rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
-            add(.promote, "Promote the EKS copy of \(workload.label): it takes the writes from now on", context, after: [.freeze],
+            add(.promote, "Promote the EKS copy of \(context.label): it takes the writes from now on", context, after: [.freeze],
                 commands: copy.promote(workload), rollback: "Make the source primary again: replicate back from EKS before lifting the freeze",
                 rollbackCommands: freeze.rollback)
             entry = Self.key(.deploy, context)
@@ -365,15 +418,15 @@ struct WorkloadSteps {
         case .freezeThenRestore:
             add(.freeze, freezeTitle + " (the copy is taken after it)", context, after: [], evidence: context.statefulReason ?? "stateful",
                 commands: freeze.commands, rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
-            add(.data, "Copy the data of \(workload.label) to EKS after the freeze: \(copy.method)", context, after: [.freeze],
+            add(.data, "Copy the data of \(context.label) to EKS after the freeze: \(copy.method)", context, after: [.freeze],
                 evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
-            add(.deploy, "Deploy \(workload.label) on EKS over its restored volumes (images from ECR)", context, after: [.data],
+            add(.deploy, "Deploy \(context.label) on EKS over its restored volumes (images from ECR)", context, after: [.data],
                 evidence: context.deployEvidence, commands: Self.deployCommands(context),
                 rollback: "Delete it from EKS and lift the freeze on the source", rollbackCommands: Self.deleteOnEKS(context) + freeze.rollback)
-            add(.dataVerify, "Verify the restored data of \(workload.label) on EKS (sizes, file counts)", context, after: [.deploy],
+            add(.dataVerify, "Verify the restored data of \(context.label) on EKS (sizes, file counts)", context, after: [.deploy],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; restore again until it passes")
-            add(.smoke, "Smoke test \(workload.label) on EKS", context, after: [.dataVerify], commands: Self.smokeCommands(context),
+            add(.smoke, "Smoke test \(context.label) on EKS", context, after: [.dataVerify], commands: Self.smokeCommands(context),
                 rollback: "Nothing to undo: a test; on failure lift the freeze on the source")
             entry = Self.key(.freeze, context)
             primary = Self.key(.smoke, context)
@@ -388,20 +441,20 @@ struct WorkloadSteps {
         let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
         let ref = Kubectl.ref(workload, on: .eks)
         let before = dataBeforeDeploy(context)
-        add(.deploy, "Deploy \(workload.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
+        add(.deploy, "Deploy \(context.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
             evidence: context.deployEvidence, commands: Self.deployCommands(context, suspended: true),
             rollback: "Delete it from EKS; the source keeps running it", rollbackCommands: Self.deleteOnEKS(context))
         deploy = Self.key(.deploy, context)
         if entry == nil { entry = deploy }
         let smokeJob = ShellQuote.word(String(("eksodus-check-" + workload.name).prefix(52)))
-        add(.smoke, "Check the suspended \(workload.label) on EKS: schedule, and a server-side dry run of one Job", context, after: [.deploy],
+        add(.smoke, "Check the suspended \(context.label) on EKS: schedule, and a server-side dry run of one Job", context, after: [.deploy],
             commands: [eks("get \(ref) -o jsonpath='{.spec.suspend} {.spec.schedule}{\"\\n\"}'"),
                        eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
             rollback: "Nothing to undo: a check")
-        add(.suspendSource, "Suspend \(workload.label) on the source and let its running Job finish", context, after: [.smoke],
+        add(.suspendSource, "Suspend \(context.label) on the source and let its running Job finish", context, after: [.smoke],
             commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
-        add(.enable, "Unsuspend \(workload.label) on EKS: from now on only EKS runs it", context, after: [.suspendSource],
+        add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: [.suspendSource],
             commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
             rollback: "Suspend it on EKS first, then unsuspend it on the source",
             rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
@@ -412,13 +465,13 @@ struct WorkloadSteps {
     private mutating func job(_ context: Context) {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
-        add(.decide, "Decide whether \(workload.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
+        add(.decide, "Decide whether \(context.label) runs again on EKS (one-off migrations and seeds usually must not)", context, after: [],
             evidence: context.deployEvidence,
             commands: [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.status.succeeded} {.status.completionTime}{\"\\n\"}'")],
             rollback: "Nothing to undo: a decision (record it in the note)")
         let before = dataBeforeDeploy(context)
         entry = Self.key(.decide, context)
-        add(.deploy, "Run \(workload.label) on EKS if it was decided (skip this item otherwise)", context, after: [.decide] + before,
+        add(.deploy, "Run \(context.label) on EKS if it was decided (skip this item otherwise)", context, after: [.decide] + before,
             commands: Self.deployCommands(context) + [eks("wait --for=condition=complete \(Kubectl.ref(workload, on: .eks)) --timeout=30m")],
             rollback: "Delete the Job from EKS (what it wrote stays: undo that by hand)", rollbackCommands: Self.deleteOnEKS(context))
         deploy = Self.key(.deploy, context)
