@@ -153,42 +153,54 @@ public enum TableRenderer {
 
     /// RFC 4180 CSV with a header row, written into one string (detail files hold millions of cells).
     public static func csv(_ table: Table) -> String {
-        var out = ""
-        func field(_ raw: String) {
-            // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
-            // "CSV injection"); numbers such as -5 stay as they are.
-            let formula = raw.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
-            let text = formula && Double(raw) == nil ? "'" + raw : raw
-            // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n".
-            var quoted = false, quotes = false
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): quoted = true
-                case UInt8(ascii: "\""): quoted = true; quotes = true
-                default: break
-                }
-            }
-            guard quoted else { out += text; return }
-            out += "\""
-            if quotes {
-                // Every quote scalar doubles, even one a combining mark follows: a CSV reader sees the byte.
-                for scalar in text.unicodeScalars {
-                    if scalar == "\"" { out += "\"\"" } else { out.unicodeScalars.append(scalar) }
-                }
-            } else {
-                out += text
-            }
-            out += "\""
+        String(decoding: csvBytes(table), as: UTF8.self)
+    }
+
+    /// `csv` as UTF-8 bytes, escaped by byte runs straight into one buffer: a report's detail files reach tens of megabytes.
+    static func csvBytes(_ table: Table) -> [UInt8] {
+        var out: [UInt8] = []
+        func field(_ index: Int, _ text: String) {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            CSVField.append(text, to: &out)
         }
-        func line(_ cells: [String]) {
-            for (index, cell) in cells.enumerated() {
-                if index > 0 { out += "," }
-                field(cell)
-            }
-            out += "\r\n"
+        for (index, column) in table.columns.enumerated() { field(index, column) }
+        out.append(contentsOf: CSVField.lineEnd)
+        for row in table.rows {
+            for (index, cell) in row.enumerated() { field(index, cell.csv) }
+            out.append(contentsOf: CSVField.lineEnd)
         }
-        line(table.columns)
-        for row in table.rows { line(row.map(\.csv)) }
         return out
+    }
+}
+
+/// One CSV field, quoted when it must be.
+enum CSVField {
+    static let lineEnd: [UInt8] = [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+
+    static func append(_ raw: String, to out: inout [UInt8]) {
+        // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
+        // "CSV injection"); numbers such as -5 stay as they are.
+        let formula = raw.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
+        let guarded = formula && Double(raw) == nil
+        var raw = raw
+        raw.withUTF8 { text in
+            // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n".
+            let quoted = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\"") }
+            if quoted { out.append(UInt8(ascii: "\"")) }
+            if guarded { out.append(UInt8(ascii: "'")) }
+            guard quoted else {
+                out.append(contentsOf: text)
+                return
+            }
+            // Every quote byte doubles, even one a combining mark follows: a CSV reader sees the byte.
+            var start = 0
+            for (index, byte) in text.enumerated() where byte == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...index]))
+                out.append(UInt8(ascii: "\""))
+                start = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+            out.append(UInt8(ascii: "\""))
+        }
     }
 }
