@@ -50,36 +50,6 @@ public enum PlanStore {
         }
     }
 
-    struct ItemRow: Decodable, FetchableRecord {
-        var key: String
-        var phase: String
-        var step: String
-        var title: String
-        var clusterID: Int64?
-        var wave: Int?
-        var workloadID: Int64?
-        var prerequisites: String
-        var evidence: String
-        var rollback: String
-        var commands: String
-        var rollbackCommands: String
-
-        enum CodingKeys: String, CodingKey {
-            case key, phase, step, title, clusterID = "cluster_id", wave, workloadID = "workload_id", prerequisites, evidence, rollback, commands,
-                 rollbackCommands = "rollback_commands"
-        }
-
-        func item(plan: String) throws -> PlanItem {
-            func parsed(_ text: String) throws -> PlanItemKey {
-                guard let key = PlanItemKey(parsing: text) else { throw PlanStoreError.unreadableKey(plan: plan, key: text) }
-                return key
-            }
-            return PlanItem(key: try parsed(key), title: title, clusterID: clusterID, wave: wave, workloadID: workloadID,
-                            prerequisites: try Estate.strings(prerequisites).map(parsed), evidence: evidence, rollback: rollback,
-                            commands: Estate.strings(commands), rollbackCommands: Estate.strings(rollbackCommands))
-        }
-    }
-
     /// The id of plan `name`, or of the most recently planned one.
     public static func planID(_ db: Database, name: String?) throws -> Int64 {
         if let name {
@@ -116,6 +86,11 @@ public enum PlanStore {
     /// The stored plan `name` (or the latest) as it was decided: its sections and current items. Nothing is computed again;
     /// the assessment it was made from is named (id and date) but not loaded (see `AssessmentStore`).
     public static func load(_ db: Database, name: String? = nil) throws -> TransitionPlan {
+        try loadTracked(db, name: name).plan
+    }
+
+    /// `load`, and the same items as the cutover tracks them (state, note, cluster name), from one read of their rows.
+    static func loadTracked(_ db: Database, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [CutoverTracker.Item]) {
         let id = try planID(db, name: name)
         guard let row = try PlanRow.fetchOne(db, sql: "SELECT id, name, assessment_id FROM plan WHERE id = ?", arguments: [id]) else {
             throw PlanStoreError.noPlan
@@ -130,22 +105,55 @@ public enum PlanStore {
             return value
         }
         let request = try decoded(.request, as: PlanRequest.self)
-        let items = try ItemRow.fetchAll(db, sql: """
-            SELECT key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, commands, rollback_commands
-            FROM plan_item WHERE plan_id = ? AND obsolete = 0 ORDER BY position
-            """, arguments: [id]).map { try $0.item(plan: row.name) }
+        let (items, tracked) = try self.items(db, planID: id, plan: row.name)
         let assessment = AssessmentResult(assessmentID: row.assessmentID ?? 0, targetVersion: request.target,
                                           date: String(Timestamp.string(request.now).prefix(10)), clusters: [])
-        return TransitionPlan(planID: id, request: request, assessment: assessment, waves: try decoded(.waves, as: [TransitionPlan.Wave].self),
-                              dependencies: try decoded(.dependencies, as: [TransitionPlan.Dependency].self),
-                              cycles: try decoded(.cycles, as: [[String]].self), images: try decoded(.images, as: ImageMigration.self),
-                              storage: try decoded(.storage, as: StoragePlan.self), network: try decoded(.network, as: NetworkPlan.self),
-                              identity: try decoded(.identity, as: IdentityPlan.self), compute: try decoded(.compute, as: [ComputePlan].self),
-                              items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
+        let plan = TransitionPlan(planID: id, request: request, assessment: assessment, waves: try decoded(.waves, as: [TransitionPlan.Wave].self),
+                                  dependencies: try decoded(.dependencies, as: [TransitionPlan.Dependency].self),
+                                  cycles: try decoded(.cycles, as: [[String]].self), images: try decoded(.images, as: ImageMigration.self),
+                                  storage: try decoded(.storage, as: StoragePlan.self), network: try decoded(.network, as: NetworkPlan.self),
+                                  identity: try decoded(.identity, as: IdentityPlan.self), compute: try decoded(.compute, as: [ComputePlan].self),
+                                  items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
+        return (plan, tracked)
+    }
+
+    /// The plan's current items in order, as the plan holds them and as the cutover tracks them; their JSON lists are parsed
+    /// once for both, and each key once (prerequisites name keys of earlier items).
+    private static func items(_ db: Database, planID: Int64, plan name: String) throws -> (items: [PlanItem], tracked: [CutoverTracker.Item]) {
+        var keys: [String: PlanItemKey] = [:]
+        func parsed(_ text: String) throws -> PlanItemKey {
+            if let key = keys[text] { return key }
+            guard let key = PlanItemKey(parsing: text) else { throw PlanStoreError.unreadableKey(plan: name, key: text) }
+            keys[text] = key
+            return key
+        }
+        var items: [PlanItem] = [], tracked: [CutoverTracker.Item] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT i.id, i.key, i.phase, i.step, i.title, i.cluster_id, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note,
+                   i.rollback, i.position, i.evidence, i.commands, i.rollback_commands
+            FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 ORDER BY i.position
+            """, arguments: [planID])
+        while let row = try rows.next() {
+            let key: String = row[1], prerequisites = Estate.strings(row[9]), commands = Estate.strings(row[15]), rollbackCommands = Estate.strings(row[16])
+            let item = PlanItem(key: try parsed(key), title: row[4], clusterID: row[5], wave: row[7], workloadID: row[8],
+                                prerequisites: try prerequisites.map(parsed), evidence: row[14], rollback: row[12], commands: commands,
+                                rollbackCommands: rollbackCommands)
+            items.append(item)
+            tracked.append(CutoverTracker.Item(id: row[0], key: key, phase: row[2], step: row[3], title: item.title, cluster: row[6], wave: item.wave,
+                                               workloadID: item.workloadID, prerequisites: prerequisites, state: ItemState(rawValue: row[10]) ?? .pending,
+                                               note: row[11], rollback: item.rollback, position: row[13], evidence: item.evidence, commands: commands,
+                                               rollbackCommands: rollbackCommands))
+        }
+        return (items, tracked)
     }
 
     /// `load` in a read transaction of its own.
     public static func load(_ database: AppDatabase, name: String? = nil) throws -> TransitionPlan {
         try database.writer.read { db in try load(db, name: name) }
+    }
+
+    /// `loadTracked` in a read transaction of its own.
+    static func loadTracked(_ database: AppDatabase, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [CutoverTracker.Item]) {
+        try database.writer.read { db in try loadTracked(db, name: name) }
     }
 }

@@ -19,7 +19,8 @@ struct ReportContext {
     /// The cluster the report is narrowed to, if any.
     let cluster: String?
 
-    init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, cluster: String?, now: Date) throws {
+    /// `tracked`: the stored plan's items as the cutover tracks them, read with the plan (`PlanStore.loadTracked`).
+    init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, tracked: [CutoverTracker.Item], cluster: String?, now: Date) throws {
         self.database = database
         self.reference = reference
         var plan = stored
@@ -29,7 +30,7 @@ struct ReportContext {
             plan.compute = plan.compute.filter { $0.cluster == cluster }
         }
         self.plan = plan
-        tracked = try database.writer.read { db in try CutoverTracker.items(db, planID: stored.planID) }
+        self.tracked = tracked
         status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster), items: tracked)
         clusterNames = try database.writer.read { db in
             Dictionary(try Row.fetchAll(db, sql: "SELECT id, name FROM cluster WHERE ?1 IS NULL OR name = ?1", arguments: [cluster])

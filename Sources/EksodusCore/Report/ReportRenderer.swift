@@ -112,16 +112,16 @@ public struct ReportRenderer {
         let markdownTemplates = try kind.reports.map { (report: $0, template: try compiledTemplate("\($0.rawValue).md")) }
         let reference = try ReferenceData.embedded()
         let needsPlan = kind.reports.contains { $0 != .assessment }
-        let stored: TransitionPlan?
+        let stored: (plan: TransitionPlan, tracked: [CutoverTracker.Item])?
         if needsPlan || self.plan != nil {
-            stored = try PlanStore.load(database, name: self.plan)
+            stored = try PlanStore.loadTracked(database, name: self.plan)
         } else {
             // The assessment report shows the plan's copy methods when a readable plan exists, and needs none.
-            do { stored = try PlanStore.load(database) } catch is PlanStore.PlanStoreError { stored = nil }
+            do { stored = try PlanStore.loadTracked(database) } catch is PlanStore.PlanStoreError { stored = nil }
         }
-        let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0, cluster: cluster, now: now) }
+        let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0.plan, tracked: $0.tracked, cluster: cluster, now: now) }
         let assessment = kind.reports.contains(.assessment)
-            ? try AssessmentReportContext(database: database, reference: reference, plan: stored, cluster: cluster, now: now) : nil
+            ? try AssessmentReportContext(database: database, reference: reference, plan: stored?.plan, cluster: cluster, now: now) : nil
         var extra: [(file: String, text: String)] = []
         let reports = try markdownTemplates.map { report, template in
             let values: [String: Any]
