@@ -17,6 +17,17 @@ enum StoredJSONReader {
         }
     }
 
+    /// A flat array of strings (a stored list column: commands, prerequisites) straight to its strings, without the nodes
+    /// `value` builds; nil for any other value, or for text `value` would not read either.
+    static func strings(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes)
+            guard let strings = parser.strings(), parser.position == bytes.count else { return nil }
+            return strings
+        }
+    }
+
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
@@ -76,6 +87,26 @@ enum StoredJSONReader {
                 switch current {
                 case UInt8(ascii: ","): position += 1
                 case UInt8(ascii: "]"): position += 1; return .sequence(items)
+                default: return nil
+                }
+            }
+        }
+
+        /// `sequence` of quoted strings only.
+        mutating func strings() -> [String]? {
+            guard current == UInt8(ascii: "[") else { return nil }
+            position += 1
+            var items: [String] = []
+            if current == UInt8(ascii: "]") {
+                position += 1
+                return items
+            }
+            while true {
+                guard current == UInt8(ascii: "\""), let item = string() else { return nil }
+                items.append(item)
+                switch current {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"): position += 1; return items
                 default: return nil
                 }
             }

@@ -89,7 +89,8 @@ public enum PlanStore {
         try loadTracked(db, name: name).plan
     }
 
-    /// `load`, and the same items as the cutover tracks them (state, note, cluster name), from one read of their rows.
+    /// `load`, and the same items as the cutover tracks them (state, note, cluster name), from one read of their rows:
+    /// `tracked[i]` is `plan.items[i]`.
     static func loadTracked(_ db: Database, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [CutoverTracker.Item]) {
         let id = try planID(db, name: name)
         guard let row = try PlanRow.fetchOne(db, sql: "SELECT id, name, assessment_id FROM plan WHERE id = ?", arguments: [id]) else {
@@ -127,6 +128,8 @@ public enum PlanStore {
             keys[text] = key
             return key
         }
+        /// A stored list column: JSON text of strings, as `Estate.strings` reads it.
+        func list(_ text: String?) -> [String] { text.flatMap(StoredJSONReader.strings) ?? Estate.strings(text) }
         var items: [PlanItem] = [], tracked: [CutoverTracker.Item] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT i.id, i.key, i.phase, i.step, i.title, i.cluster_id, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note,
@@ -134,7 +137,7 @@ public enum PlanStore {
             FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 ORDER BY i.position
             """, arguments: [planID])
         while let row = try rows.next() {
-            let key: String = row[1], prerequisites = Estate.strings(row[9]), commands = Estate.strings(row[15]), rollbackCommands = Estate.strings(row[16])
+            let key: String = row[1], prerequisites = list(row[9]), commands = list(row[15]), rollbackCommands = list(row[16])
             let item = PlanItem(key: try parsed(key), title: row[4], clusterID: row[5], wave: row[7], workloadID: row[8],
                                 prerequisites: try prerequisites.map(parsed), evidence: row[14], rollback: row[12], commands: commands,
                                 rollbackCommands: rollbackCommands)

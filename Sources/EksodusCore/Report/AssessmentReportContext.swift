@@ -171,7 +171,7 @@ struct AssessmentReportContext {
     }
 
     /// Every finding and every workload's profile, for the CSV files beside the report.
-    var details: [(file: String, text: String)] {
+    var details: [(file: String, bytes: [UInt8])] {
         var findings = Table(columns: ["cluster", "severity", "check", "category", "namespace", "kind", "name", "field", "message", "system", "file", "line"])
         var workloads = Table(columns: ["cluster", "workload", "set_apart", "replaced_by", "stateful", "stateful_reason", "fargate", "fargate_size",
                                         "fargate_reasons", "complexity", "score", "blockers"])

@@ -99,7 +99,7 @@ public struct ReportRenderer {
 
     /// The reports and the CSV files beside them that hold every row the reports summarise. They read what `assess` and `plan`
     /// stored: the assessment report needs no plan; the others need one.
-    func build(_ kind: Kind, format: Format, details: Bool) throws -> (reports: [(file: String, text: String)], details: [(file: String, text: String)]) {
+    func build(_ kind: Kind, format: Format, details: Bool) throws -> (reports: [(file: String, text: String)], details: [(file: String, bytes: [UInt8])]) {
         // Templates first: a team's missing folder or broken template is reported before any work on the inventory.
         if let templates {
             var isFolder: ObjCBool = false
@@ -122,7 +122,7 @@ public struct ReportRenderer {
         let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0.plan, tracked: $0.tracked, cluster: cluster, now: now) }
         let assessment = kind.reports.contains(.assessment)
             ? try AssessmentReportContext(database: database, reference: reference, plan: stored?.plan, cluster: cluster, now: now) : nil
-        var extra: [(file: String, text: String)] = []
+        var extra: [(file: String, bytes: [UInt8])] = []
         let reports = try markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
@@ -159,10 +159,11 @@ public struct ReportRenderer {
         // Built first: a report that cannot be made leaves no folder and no empty file behind.
         let built = try build(kind, format: format, details: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try (built.reports + built.details).map { report in
-            let url = folder.appendingPathComponent(report.file)
-            try Data(report.text.utf8).write(to: url, options: .atomic)
+        func write(_ data: Data, to file: String) throws -> String {
+            let url = folder.appendingPathComponent(file)
+            try data.write(to: url, options: .atomic)
             return url.path
         }
+        return try built.reports.map { try write(Data($0.text.utf8), to: $0.file) } + built.details.map { try write(Data($0.bytes), to: $0.file) }
     }
 }
