@@ -17,17 +17,6 @@ enum StoredJSONReader {
         }
     }
 
-    /// A flat array of strings (a stored list column: commands, prerequisites) straight to its strings, without the nodes
-    /// `value` builds; nil for any other value, or for text `value` would not read either.
-    static func strings(_ text: String) -> [String]? {
-        var text = text
-        return text.withUTF8 { bytes in
-            var parser = Parser(bytes: bytes)
-            guard let strings = parser.strings(), parser.position == bytes.count else { return nil }
-            return strings
-        }
-    }
-
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
@@ -142,13 +131,15 @@ enum StoredJSONReader {
         private mutating func string() -> String? {
             position += 1
             let start = position
-            var decoded: [UInt8]?
+            // Decoded text, once an escape is met; bytes from `copied` on are still to be copied into it (by runs, not by byte).
+            var decoded: [UInt8] = [], escaped = false, copied = start
             while true {
                 guard let byte = current else { return nil }
                 switch byte {
                 case UInt8(ascii: "\""):
                     let text: String
-                    if let decoded {
+                    if escaped {
+                        decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<position]))
                         text = String(decoding: decoded, as: UTF8.self)
                     } else {
                         text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
@@ -156,16 +147,16 @@ enum StoredJSONReader {
                     position += 1
                     return text
                 case UInt8(ascii: "\\"):
-                    if decoded == nil { decoded = Array(bytes[start..<position]) }
-                    guard escape(into: &decoded!) else { return nil }
+                    decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<position]))
+                    escaped = true
+                    guard escape(into: &decoded) else { return nil }
+                    copied = position
                 case 0..<0x20, 0x7F:
                     return nil
                 case 0x80...:
                     guard Self.printable(bytes, at: position) else { return nil }
-                    decoded?.append(byte)
                     position += 1
                 default:
-                    decoded?.append(byte)
                     position += 1
                 }
             }
@@ -218,6 +209,17 @@ enum StoredJSONReader {
             case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
             default: return nil
             }
+        }
+    }
+
+    /// A flat array of strings (a stored list column: commands, prerequisites) straight to its strings, without the nodes
+    /// `value` builds; nil for any other value, or for text `value` would not read either.
+    static func strings(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes)
+            guard let strings = parser.strings(), parser.position == bytes.count else { return nil }
+            return strings
         }
     }
 }

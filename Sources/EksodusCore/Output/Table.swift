@@ -159,6 +159,15 @@ public enum TableRenderer {
     /// `csv` as UTF-8 bytes, escaped by byte runs straight into one buffer: a report's detail files reach tens of megabytes.
     static func csvBytes(_ table: Table) -> [UInt8] {
         var out: [UInt8] = []
+        // Room for the text and separators, so that a large file is not copied as its buffer grows.
+        var size = 0
+        for row in table.rows {
+            for cell in row {
+                if case .text(let text) = cell { size += text.utf8.count + 1 } else { size += 8 }
+            }
+            size += 2
+        }
+        out.reserveCapacity(size + size / 32)
         func field(_ index: Int, _ text: String) {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             CSVField.append(text, to: &out)

@@ -131,6 +131,10 @@ public enum PlanStore {
         /// A stored list column: JSON text of strings, as `Estate.strings` reads it.
         func list(_ text: String?) -> [String] { text.flatMap(StoredJSONReader.strings) ?? Estate.strings(text) }
         var items: [PlanItem] = [], tracked: [CutoverTracker.Item] = []
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]) ?? 0
+        items.reserveCapacity(count)
+        tracked.reserveCapacity(count)
+        keys.reserveCapacity(count)
         let rows = try Row.fetchCursor(db, sql: """
             SELECT i.id, i.key, i.phase, i.step, i.title, i.cluster_id, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note,
                    i.rollback, i.position, i.evidence, i.commands, i.rollback_commands

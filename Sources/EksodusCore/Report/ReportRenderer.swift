@@ -164,6 +164,12 @@ public struct ReportRenderer {
             try data.write(to: url, options: .atomic)
             return url.path
         }
-        return try built.reports.map { try write(Data($0.text.utf8), to: $0.file) } + built.details.map { try write(Data($0.bytes), to: $0.file) }
+        return try built.reports.map { try write(Data($0.text.utf8), to: $0.file) } + built.details.map { detail in
+            // Written from the buffer itself, not a copy: detail files run to tens of megabytes. The Data lives only in the closure.
+            try detail.bytes.withUnsafeBytes { buffer in
+                guard let start = buffer.baseAddress else { return try write(Data(), to: detail.file) }
+                return try write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: buffer.count, deallocator: .none), to: detail.file)
+            }
+        }
     }
 }

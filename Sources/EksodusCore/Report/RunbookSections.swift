@@ -74,6 +74,7 @@ enum RunbookSections {
         // Read top to bottom, the runbook must be executable: a step is listed in the latest section its prerequisites reach
         // (a provider's scale-down waits in the section of its last consumer's switch). Items come in topological order.
         var placedIn: [String: Int] = [:]
+        placedIn.reserveCapacity(steps.count)
         var movedFrom: [String: String] = [:]
         for (step, section) in zip(steps, naturals) {
             let natural = index[section] ?? 0
