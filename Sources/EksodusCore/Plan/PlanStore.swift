@@ -86,12 +86,25 @@ public enum PlanStore {
     /// The stored plan `name` (or the latest) as it was decided: its sections and current items. Nothing is computed again;
     /// the assessment it was made from is named (id and date) but not loaded (see `AssessmentStore`).
     public static func load(_ db: Database, name: String? = nil) throws -> TransitionPlan {
-        try loadTracked(db, name: name).plan
+        try loadWithRows(db, name: name).plan
     }
 
-    /// `load`, and the same items as the cutover tracks them (state, note, cluster name), from one read of their rows:
-    /// `tracked[i]` is `plan.items[i]`.
-    static func loadTracked(_ db: Database, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [CutoverTracker.Item]) {
+    /// What an item's stored row holds beyond its `PlanItem`, as the cutover tracks it: read in the same pass as the item, so
+    /// that the cutover's view of a large plan costs no second read. The key and prerequisites are the stored text.
+    struct ItemRow {
+        var id: Int64
+        var key: String
+        var phase: String
+        var step: String
+        var cluster: String?
+        var prerequisites: [String]
+        var state: String
+        var note: String?
+        var position: Int
+    }
+
+    /// `load`, and each item's row beside it: `rows[i]` is the row of `plan.items[i]`.
+    static func loadWithRows(_ db: Database, name: String? = nil) throws -> (plan: TransitionPlan, rows: [ItemRow]) {
         let id = try planID(db, name: name)
         guard let row = try PlanRow.fetchOne(db, sql: "SELECT id, name, assessment_id FROM plan WHERE id = ?", arguments: [id]) else {
             throw PlanStoreError.noPlan
@@ -106,7 +119,7 @@ public enum PlanStore {
             return value
         }
         let request = try decoded(.request, as: PlanRequest.self)
-        let (items, tracked) = try self.items(db, planID: id, plan: row.name)
+        let (items, rows) = try self.items(db, planID: id, plan: row.name)
         let assessment = AssessmentResult(assessmentID: row.assessmentID ?? 0, targetVersion: request.target,
                                           date: String(Timestamp.string(request.now).prefix(10)), clusters: [])
         let plan = TransitionPlan(planID: id, request: request, assessment: assessment, waves: try decoded(.waves, as: [TransitionPlan.Wave].self),
@@ -115,12 +128,12 @@ public enum PlanStore {
                                   storage: try decoded(.storage, as: StoragePlan.self), network: try decoded(.network, as: NetworkPlan.self),
                                   identity: try decoded(.identity, as: IdentityPlan.self), compute: try decoded(.compute, as: [ComputePlan].self),
                                   items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
-        return (plan, tracked)
+        return (plan, rows)
     }
 
-    /// The plan's current items in order, as the plan holds them and as the cutover tracks them; their JSON lists are parsed
-    /// once for both, and each key once (prerequisites name keys of earlier items).
-    private static func items(_ db: Database, planID: Int64, plan name: String) throws -> (items: [PlanItem], tracked: [CutoverTracker.Item]) {
+    /// The plan's current items in order, with their rows; their JSON lists are parsed once, and each key once
+    /// (prerequisites name keys of earlier items).
+    private static func items(_ db: Database, planID: Int64, plan name: String) throws -> (items: [PlanItem], rows: [ItemRow]) {
         var keys: [String: PlanItemKey] = [:]
         func parsed(_ text: String) throws -> PlanItemKey {
             if let key = keys[text] { return key }
@@ -130,10 +143,10 @@ public enum PlanStore {
         }
         /// A stored list column: JSON text of strings, as `Estate.strings` reads it.
         func list(_ text: String?) -> [String] { text.flatMap(StoredJSONReader.strings) ?? Estate.strings(text) }
-        var items: [PlanItem] = [], tracked: [CutoverTracker.Item] = []
+        var items: [PlanItem] = [], itemRows: [ItemRow] = []
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]) ?? 0
         items.reserveCapacity(count)
-        tracked.reserveCapacity(count)
+        itemRows.reserveCapacity(count)
         keys.reserveCapacity(count)
         let rows = try Row.fetchCursor(db, sql: """
             SELECT i.id, i.key, i.phase, i.step, i.title, i.cluster_id, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note,
@@ -141,26 +154,18 @@ public enum PlanStore {
             FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 ORDER BY i.position
             """, arguments: [planID])
         while let row = try rows.next() {
-            let key: String = row[1], prerequisites = list(row[9]), commands = list(row[15]), rollbackCommands = list(row[16])
-            let item = PlanItem(key: try parsed(key), title: row[4], clusterID: row[5], wave: row[7], workloadID: row[8],
-                                prerequisites: try prerequisites.map(parsed), evidence: row[14], rollback: row[12], commands: commands,
-                                rollbackCommands: rollbackCommands)
-            items.append(item)
-            tracked.append(CutoverTracker.Item(id: row[0], key: key, phase: row[2], step: row[3], title: item.title, cluster: row[6], wave: item.wave,
-                                               workloadID: item.workloadID, prerequisites: prerequisites, state: ItemState(rawValue: row[10]) ?? .pending,
-                                               note: row[11], rollback: item.rollback, position: row[13], evidence: item.evidence, commands: commands,
-                                               rollbackCommands: rollbackCommands))
+            let key: String = row[1], prerequisites = list(row[9])
+            items.append(PlanItem(key: try parsed(key), title: row[4], clusterID: row[5], wave: row[7], workloadID: row[8],
+                                  prerequisites: try prerequisites.map(parsed), evidence: row[14], rollback: row[12], commands: list(row[15]),
+                                  rollbackCommands: list(row[16])))
+            itemRows.append(ItemRow(id: row[0], key: key, phase: row[2], step: row[3], cluster: row[6], prerequisites: prerequisites, state: row[10],
+                                    note: row[11], position: row[13]))
         }
-        return (items, tracked)
+        return (items, itemRows)
     }
 
     /// `load` in a read transaction of its own.
     public static func load(_ database: AppDatabase, name: String? = nil) throws -> TransitionPlan {
         try database.writer.read { db in try load(db, name: name) }
-    }
-
-    /// `loadTracked` in a read transaction of its own.
-    static func loadTracked(_ database: AppDatabase, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [CutoverTracker.Item]) {
-        try database.writer.read { db in try loadTracked(db, name: name) }
     }
 }

@@ -21,7 +21,7 @@ struct ReportContext {
     /// The cluster the report is narrowed to, if any.
     let cluster: String?
 
-    /// `tracked`: the stored plan's items as the cutover tracks them, read with the plan (`PlanStore.loadTracked`).
+    /// `tracked`: the stored plan's items as the cutover tracks them, read with the plan (`CutoverTracker.loadPlan`).
     init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, tracked: [CutoverTracker.Item], cluster: String?, now: Date) throws {
         self.database = database
         self.reference = reference

@@ -114,22 +114,33 @@ public struct ReportRenderer {
         let needsPlan = kind.reports.contains { $0 != .assessment }
         let stored: (plan: TransitionPlan, tracked: [CutoverTracker.Item])?
         if needsPlan || self.plan != nil {
-            stored = try PlanStore.loadTracked(database, name: self.plan)
+            stored = try CutoverTracker.loadPlan(database, name: self.plan)
         } else {
             // The assessment report shows the plan's copy methods when a readable plan exists, and needs none.
-            do { stored = try PlanStore.loadTracked(database) } catch is PlanStore.PlanStoreError { stored = nil }
+            do { stored = try CutoverTracker.loadPlan(database) } catch is PlanStore.PlanStoreError { stored = nil }
         }
-        let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0.plan, tracked: $0.tracked, cluster: cluster, now: now) }
-        let assessment = kind.reports.contains(.assessment)
-            ? try AssessmentReportContext(database: database, reference: reference, plan: stored?.plan, cluster: cluster, now: now) : nil
+        // The assessment report uses nothing of the plan's context: it is made on a second thread meanwhile.
+        let plan = stored?.plan
+        let assessmentWork = kind.reports.contains(.assessment) ? BackgroundWork {
+            let assessment = try AssessmentReportContext(database: database, reference: reference, plan: plan, cluster: cluster, now: now)
+            return (values: assessment.values, details: details ? assessment.details : [])
+        } : nil
+        let context: ReportContext?
+        do {
+            context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0.plan, tracked: $0.tracked, cluster: cluster, now: now) }
+        } catch {
+            // Its error comes first, as it did when the assessment's context was made after it; the thread is waited for.
+            _ = try? assessmentWork?.value()
+            throw error
+        }
         var extra: [(file: String, bytes: [UInt8])] = []
         let reports = try markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
             case .assessment:
-                guard let assessment else { throw ReportError(message: "no assessment to report") }
+                guard let assessment = try assessmentWork?.value() else { throw ReportError(message: "no assessment to report") }
                 values = assessment.values
-                if details { extra += assessment.details }
+                extra += assessment.details
             case .plan:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
                 values = try context.planReport()
