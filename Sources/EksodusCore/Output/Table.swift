@@ -194,16 +194,17 @@ enum CSVField {
         var raw = raw
         raw.withUTF8 { text in
             // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n".
-            let quoted = text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\"") }
+            let quoted = needsQuotes(text)
             if quoted { out.append(UInt8(ascii: "\"")) }
             if guarded { out.append(UInt8(ascii: "'")) }
-            guard quoted else {
+            guard quoted, let base = text.baseAddress else {
                 out.append(contentsOf: text)
                 return
             }
             // Every quote byte doubles, even one a combining mark follows: a CSV reader sees the byte.
             var start = 0
-            for (index, byte) in text.enumerated() where byte == UInt8(ascii: "\"") {
+            while let found = memchr(base + start, Int32(UInt8(ascii: "\"")), text.count - start) {
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...index]))
                 out.append(UInt8(ascii: "\""))
                 start = index + 1
@@ -211,5 +212,27 @@ enum CSVField {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
             out.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// Whether `text` holds a comma, quote, CR or LF, looked for eight bytes at a time: detail files run to a hundred
+    /// megabytes of cells, and a byte-by-byte search was most of their writing.
+    private static func needsQuotes(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        if let base = text.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= text.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if has(word, UInt8(ascii: ",")) || has(word, UInt8(ascii: "\"")) || has(word, UInt8(ascii: "\n")) || has(word, UInt8(ascii: "\r")) { return true }
+                index += 8
+            }
+        }
+        return text[index...].contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    }
+
+    /// Whether one of the word's eight bytes is `byte`: the exact "has a zero byte" test on the word XOR `byte` in every byte.
+    private static func has(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = word ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & (ones &* 0x80) != 0
     }
 }

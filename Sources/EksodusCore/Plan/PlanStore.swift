@@ -111,23 +111,37 @@ public enum PlanStore {
         }
         let records = try SectionRecord.fetchAll(db, sql: "SELECT plan_id, name, body FROM plan_section WHERE plan_id = ?", arguments: [id])
         let bodies = Dictionary(records.map { ($0.name, $0.body) }, uniquingKeysWith: { first, _ in first })
-        let decoder = JSONDecoder()
-        func decoded<Value: Decodable>(_ section: Section, as type: Value.Type) throws -> Value {
+        func decoded<Value: Decodable>(_ section: Section, as type: Value.Type, by decoder: JSONDecoder) throws -> Value {
             guard let body = bodies[section.rawValue], let value = try? decoder.decode(type, from: Data(body.utf8)) else {
                 throw PlanStoreError.outdated(plan: row.name, section: section.rawValue)
             }
             return value
         }
-        let request = try decoded(.request, as: PlanRequest.self)
-        let (items, rows) = try self.items(db, planID: id, plan: row.name)
+        let request = try decoded(.request, as: PlanRequest.self, by: JSONDecoder())
+        // The other sections (megabytes of JSON on a large estate) are decoded on a second thread while the items are read;
+        // an unreadable item is still reported before an unreadable section, as when they were read one after the other.
+        let sections = BackgroundWork {
+            let decoder = JSONDecoder()
+            return (waves: try decoded(.waves, as: [TransitionPlan.Wave].self, by: decoder),
+                    dependencies: try decoded(.dependencies, as: [TransitionPlan.Dependency].self, by: decoder),
+                    cycles: try decoded(.cycles, as: [[String]].self, by: decoder), images: try decoded(.images, as: ImageMigration.self, by: decoder),
+                    storage: try decoded(.storage, as: StoragePlan.self, by: decoder), network: try decoded(.network, as: NetworkPlan.self, by: decoder),
+                    identity: try decoded(.identity, as: IdentityPlan.self, by: decoder), compute: try decoded(.compute, as: [ComputePlan].self, by: decoder))
+        }
+        let items: [PlanItem], rows: [ItemRow]
+        do {
+            (items, rows) = try self.items(db, planID: id, plan: row.name)
+        } catch {
+            _ = try? sections.value()
+            throw error
+        }
+        let decodedSections = try sections.value()
         let assessment = AssessmentResult(assessmentID: row.assessmentID ?? 0, targetVersion: request.target,
                                           date: String(Timestamp.string(request.now).prefix(10)), clusters: [])
-        let plan = TransitionPlan(planID: id, request: request, assessment: assessment, waves: try decoded(.waves, as: [TransitionPlan.Wave].self),
-                                  dependencies: try decoded(.dependencies, as: [TransitionPlan.Dependency].self),
-                                  cycles: try decoded(.cycles, as: [[String]].self), images: try decoded(.images, as: ImageMigration.self),
-                                  storage: try decoded(.storage, as: StoragePlan.self), network: try decoded(.network, as: NetworkPlan.self),
-                                  identity: try decoded(.identity, as: IdentityPlan.self), compute: try decoded(.compute, as: [ComputePlan].self),
-                                  items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
+        let plan = TransitionPlan(planID: id, request: request, assessment: assessment, waves: decodedSections.waves,
+                                  dependencies: decodedSections.dependencies, cycles: decodedSections.cycles, images: decodedSections.images,
+                                  storage: decodedSections.storage, network: decodedSections.network, identity: decodedSections.identity,
+                                  compute: decodedSections.compute, items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
         return (plan, rows)
     }
 

@@ -33,7 +33,9 @@ struct ReportContext {
         }
         self.plan = plan
         self.tracked = tracked
-        let states = Dictionary(tracked.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+        var states: [String: ItemState] = [:]
+        states.reserveCapacity(tracked.count)
+        for index in tracked.indices where states[tracked[index].key] == nil { states[tracked[index].key] = tracked[index].state }
         self.states = states
         status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster), items: tracked, states: states)
         clusterNames = try database.writer.read { db in
