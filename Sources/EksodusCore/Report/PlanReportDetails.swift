@@ -1,6 +1,7 @@
 /// Every row of the plan's sections, as the CSV files the plan and images reports link to.
 extension ReportContext {
-    var planDetails: [(file: String, bytes: [UInt8])] {
+    /// The detail files of the plan's sections and of its checklist (the plan report's, before `runbookDetails` and `imageDetails`).
+    var sectionDetails: [(file: String, bytes: [UInt8])] {
         var waves = Table(columns: ["wave", "cluster", "workload", "reason"])
         for wave in plan.waves {
             for member in wave.workloads { waves.rows.append([.integer(wave.number), .text(wave.cluster), .text(member.label), .text(member.reason)]) }
@@ -19,7 +20,7 @@ extension ReportContext {
         })
         return [(Self.wavesFile, ReportDetail.csv(waves)), (Self.dependenciesFile, ReportDetail.csv(dependencies)),
                 (Self.storageFile, ReportDetail.csv(storage)), (Self.networkFile, ReportDetail.csv(plan.network.table)),
-                (Self.identityFile, ReportDetail.csv(plan.identity.table)), (Self.checklistFile, ReportDetail.csv(checklist))] + runbookDetails + imageDetails
+                (Self.identityFile, ReportDetail.csv(plan.identity.table)), (Self.checklistFile, ReportDetail.csv(checklist))]
     }
 
     var imageDetails: [(file: String, bytes: [UInt8])] {

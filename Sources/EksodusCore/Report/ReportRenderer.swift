@@ -133,7 +133,10 @@ public struct ReportRenderer {
             _ = try? assessmentWork?.value()
             throw error
         }
-        var extra: [(file: String, bytes: [UInt8])] = []
+        // The plan's detail files (tens of megabytes of CSV on a large plan) are made on two more threads while the reports are laid out.
+        let planDetails = details && kind.reports.contains(.plan)
+            ? context.map { context in [BackgroundWork { context.sectionDetails }, BackgroundWork { context.runbookDetails }] } : nil
+        var extra: [(file: String, bytes: [UInt8])] = [], planDetailsAt: Int?
         let reports = try markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
@@ -143,8 +146,13 @@ public struct ReportRenderer {
                 extra += assessment.details
             case .plan:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
-                values = try context.planReport()
-                if details { extra += context.planDetails }
+                do {
+                    values = try context.planReport()
+                } catch {
+                    planDetails?.forEach { _ = try? $0.value() }
+                    throw error
+                }
+                planDetailsAt = extra.count
             case .cutover:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
                 values = context.cutover
@@ -160,6 +168,10 @@ public struct ReportRenderer {
             guard format == .html else { return ("\(report.rawValue).md", markdown) }
             let converted = MarkdownHTML.convert(markdown, diagrams: placeholders)
             return ("\(report.rawValue).html", page.render(["title": converted.title, "toc": converted.toc, "body": converted.body]))
+        }
+        // In their place among the detail files (after the assessment's), once their threads are done.
+        if let planDetails, let planDetailsAt, let context {
+            extra.insert(contentsOf: try planDetails.flatMap { try $0.value() } + context.imageDetails, at: planDetailsAt)
         }
         return (reports, extra)
     }
