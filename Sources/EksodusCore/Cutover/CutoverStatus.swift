@@ -39,49 +39,52 @@ public struct CutoverStatus: Sendable {
     /// `states` their states by key, when it has those too.
     public static func load(_ database: AppDatabase, plan: String? = nil, filter: Filter = Filter(), items loaded: [CutoverTracker.Item]? = nil,
                             states known: [String: ItemState]? = nil) throws -> CutoverStatus {
-        try database.writer.read { db in
+        // The database is read first and let go: a report reads the assessment on another thread meanwhile.
+        let (name, all, workloadLabels, obsolete) = try database.writer.read { db in
             let planID = try CutoverTracker.planID(db, name: plan)
             let name = try String.fetchOne(db, sql: "SELECT name FROM plan WHERE id = ?", arguments: [planID]) ?? "?"
             let all = try loaded ?? CutoverTracker.items(db, planID: planID)
-            let states = known ?? Dictionary(all.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
             let workloadLabels = Dictionary(try Row.fetchAll(db, sql: "SELECT id, kind || '/' || namespace || '/' || name AS label FROM workload").map { row -> (Int64, String) in
                 (row["id"], row["label"])
             }, uniquingKeysWith: { first, _ in first })
-            // One pass that counts each item into its groups: a plan holds tens of thousands of items, too many to copy per group.
-            var overall: [ItemState: Int] = [:], byPhase: [String: [ItemState: Int]] = [:]
-            // Waves are numbered per cluster; each cluster's waves in plan order (of their first item).
-            var byWave: [WaveGroup: (group: String, counts: [ItemState: Int])] = [:], waveOrder: [WaveGroup] = []
-            var byWorkload: [Int64: (cluster: String?, counts: [ItemState: Int])] = [:]
-            var blocked: [CutoverTracker.Item] = [], next: [CutoverTracker.Item] = []
-            for item in all where (filter.wave == nil || item.wave == filter.wave) && (filter.cluster == nil || item.cluster == filter.cluster)
-                && (filter.phase == nil || item.phase == filter.phase) {
-                overall[item.state, default: 0] += 1
-                byPhase[item.phase, default: [:]][item.state, default: 0] += 1
-                if let wave = item.wave {
-                    let key = WaveGroup(cluster: item.cluster, wave: wave)
-                    if byWave[key] == nil {
-                        waveOrder.append(key)
-                        byWave[key] = ((item.cluster.map { $0 + " " } ?? "") + "wave \(wave)", [:])
-                    }
-                    byWave[key]?.counts[item.state, default: 0] += 1
-                }
-                if let workload = item.workloadID { byWorkload[workload, default: (item.cluster, [:])].counts[item.state, default: 0] += 1 }
-                if item.state == .blocked { blocked.append(item) }
-                if item.state == .pending && item.prerequisites.allSatisfy({ states[$0]?.satisfiesDependents ?? true }) { next.append(item) }
-            }
-            let phases = PlanItem.Phase.allCases.compactMap { phase in byPhase[phase.rawValue].map { Progress(group: phase.rawValue, counts: $0) } }
-            let waves = waveOrder.compactMap { byWave[$0].map { Progress(group: $0.group, counts: $0.counts) } }
-            var workloads = byWorkload.map { workload, entry in
-                Progress(group: (entry.cluster.map { $0 + ": " } ?? "") + (workloadLabels[workload] ?? "workload \(workload)"), counts: entry.counts)
-            }
-            workloads.sort { $0.group < $1.group }
             let obsolete = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id
                 WHERE i.plan_id = ?1 AND i.obsolete = 1 AND (?2 IS NULL OR i.wave = ?2) AND (?3 IS NULL OR c.name = ?3) AND (?4 IS NULL OR i.phase = ?4)
                 """, arguments: [planID, filter.wave, filter.cluster, filter.phase]) ?? 0
-            return CutoverStatus(plan: name, phases: phases, waves: waves, workloads: workloads, blocked: blocked,
-                                 next: next, overall: Progress(group: "all", counts: overall), obsolete: obsolete)
+            return (name, all, workloadLabels, obsolete)
         }
+        let states = known ?? Dictionary(all.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+        // One pass that counts each item into its groups: a plan holds tens of thousands of items, too many to copy per group.
+        var overall: [ItemState: Int] = [:], byPhase: [String: [ItemState: Int]] = [:]
+        // Waves are numbered per cluster; each cluster's waves in plan order (of their first item).
+        var byWave: [WaveGroup: (group: String, counts: [ItemState: Int])] = [:], waveOrder: [WaveGroup] = []
+        var byWorkload: [Int64: (cluster: String?, counts: [ItemState: Int])] = [:]
+        var blocked: [CutoverTracker.Item] = [], next: [CutoverTracker.Item] = []
+        for index in all.indices where (filter.wave == nil || all[index].wave == filter.wave) && (filter.cluster == nil || all[index].cluster == filter.cluster)
+            && (filter.phase == nil || all[index].phase == filter.phase) {
+            let state = all[index].state, cluster = all[index].cluster
+            overall[state, default: 0] += 1
+            byPhase[all[index].phase, default: [:]][state, default: 0] += 1
+            if let wave = all[index].wave {
+                let key = WaveGroup(cluster: cluster, wave: wave)
+                if byWave[key] == nil {
+                    waveOrder.append(key)
+                    byWave[key] = ((cluster.map { $0 + " " } ?? "") + "wave \(wave)", [:])
+                }
+                byWave[key]?.counts[state, default: 0] += 1
+            }
+            if let workload = all[index].workloadID { byWorkload[workload, default: (cluster, [:])].counts[state, default: 0] += 1 }
+            if state == .blocked { blocked.append(all[index]) }
+            if state == .pending && all[index].prerequisites.allSatisfy({ states[$0]?.satisfiesDependents ?? true }) { next.append(all[index]) }
+        }
+        let phases = PlanItem.Phase.allCases.compactMap { phase in byPhase[phase.rawValue].map { Progress(group: phase.rawValue, counts: $0) } }
+        let waves = waveOrder.compactMap { byWave[$0].map { Progress(group: $0.group, counts: $0.counts) } }
+        var workloads = byWorkload.map { workload, entry in
+            Progress(group: (entry.cluster.map { $0 + ": " } ?? "") + (workloadLabels[workload] ?? "workload \(workload)"), counts: entry.counts)
+        }
+        workloads.sort { $0.group < $1.group }
+        return CutoverStatus(plan: name, phases: phases, waves: waves, workloads: workloads, blocked: blocked,
+                             next: next, overall: Progress(group: "all", counts: overall), obsolete: obsolete)
     }
 
     /// A cluster's wave (the group `prod wave 2`); cluster names hold no spaces, so no two of these name the same group.
