@@ -35,52 +35,62 @@ public struct CutoverStatus: Sendable {
         }
     }
 
-    /// `items`: the plan's items when the caller has read them already (a report reads them once for everything).
-    public static func load(_ database: AppDatabase, plan: String? = nil, filter: Filter = Filter(), items loaded: [CutoverTracker.Item]? = nil) throws -> CutoverStatus {
-        try database.writer.read { db in
+    /// `items`: the plan's items when the caller has read them already (a report reads them once for everything), and
+    /// `states` their states by key, when it has those too.
+    public static func load(_ database: AppDatabase, plan: String? = nil, filter: Filter = Filter(), items loaded: [CutoverTracker.Item]? = nil,
+                            states known: [String: ItemState]? = nil) throws -> CutoverStatus {
+        // The database is read first and let go: a report reads the assessment on another thread meanwhile.
+        let (name, all, workloadLabels, obsolete) = try database.writer.read { db in
             let planID = try CutoverTracker.planID(db, name: plan)
             let name = try String.fetchOne(db, sql: "SELECT name FROM plan WHERE id = ?", arguments: [planID]) ?? "?"
             let all = try loaded ?? CutoverTracker.items(db, planID: planID)
-            let states = Dictionary(all.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
             let workloadLabels = Dictionary(try Row.fetchAll(db, sql: "SELECT id, kind || '/' || namespace || '/' || name AS label FROM workload").map { row -> (Int64, String) in
                 (row["id"], row["label"])
             }, uniquingKeysWith: { first, _ in first })
-            let items = all.filter { item in
-                (filter.wave == nil || item.wave == filter.wave) && (filter.cluster == nil || item.cluster == filter.cluster)
-                    && (filter.phase == nil || item.phase == filter.phase)
-            }
-            func progress(_ group: String, _ members: [CutoverTracker.Item]) -> Progress {
-                Progress(group: group, counts: Dictionary(grouping: members, by: \.state).mapValues(\.count))
-            }
-            let phases = PlanItem.Phase.allCases.compactMap { phase -> Progress? in
-                let members = items.filter { $0.phase == phase.rawValue }
-                return members.isEmpty ? nil : progress(phase.rawValue, members)
-            }
-            // Waves are numbered per cluster; each cluster's waves in plan order (of their first item).
-            var waveGroups: [String: [CutoverTracker.Item]] = [:], waveOrder: [String] = []
-            for item in items {
-                guard let wave = item.wave else { continue }
-                let group = (item.cluster.map { $0 + " " } ?? "") + "wave \(wave)"
-                if waveGroups[group] == nil { waveOrder.append(group) }
-                waveGroups[group, default: []].append(item)
-            }
-            let waves = waveOrder.map { progress($0, waveGroups[$0] ?? []) }
-            var workloads: [Progress] = []
-            for (workload, members) in Dictionary(grouping: items.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 }) {
-                let cluster = members.first?.cluster.map { $0 + ": " } ?? ""
-                workloads.append(progress(cluster + (workloadLabels[workload] ?? "workload \(workload)"), members.sorted { $0.position < $1.position }))
-            }
-            workloads.sort { $0.group < $1.group }
             let obsolete = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id
                 WHERE i.plan_id = ?1 AND i.obsolete = 1 AND (?2 IS NULL OR i.wave = ?2) AND (?3 IS NULL OR c.name = ?3) AND (?4 IS NULL OR i.phase = ?4)
                 """, arguments: [planID, filter.wave, filter.cluster, filter.phase]) ?? 0
-            let next = items.filter { item in
-                item.state == .pending && item.prerequisites.allSatisfy { states[$0]?.satisfiesDependents ?? true }
-            }
-            return CutoverStatus(plan: name, phases: phases, waves: waves, workloads: workloads, blocked: items.filter { $0.state == .blocked },
-                                 next: next, overall: progress("all", items), obsolete: obsolete)
+            return (name, all, workloadLabels, obsolete)
         }
+        let states = known ?? Dictionary(all.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+        // One pass that counts each item into its groups: a plan holds tens of thousands of items, too many to copy per group.
+        var overall: [ItemState: Int] = [:], byPhase: [String: [ItemState: Int]] = [:]
+        // Waves are numbered per cluster; each cluster's waves in plan order (of their first item).
+        var byWave: [WaveGroup: (group: String, counts: [ItemState: Int])] = [:], waveOrder: [WaveGroup] = []
+        var byWorkload: [Int64: (cluster: String?, counts: [ItemState: Int])] = [:]
+        var blocked: [CutoverTracker.Item] = [], next: [CutoverTracker.Item] = []
+        for index in all.indices where (filter.wave == nil || all[index].wave == filter.wave) && (filter.cluster == nil || all[index].cluster == filter.cluster)
+            && (filter.phase == nil || all[index].phase == filter.phase) {
+            let state = all[index].state, cluster = all[index].cluster
+            overall[state, default: 0] += 1
+            byPhase[all[index].phase, default: [:]][state, default: 0] += 1
+            if let wave = all[index].wave {
+                let key = WaveGroup(cluster: cluster, wave: wave)
+                if byWave[key] == nil {
+                    waveOrder.append(key)
+                    byWave[key] = ((cluster.map { $0 + " " } ?? "") + "wave \(wave)", [:])
+                }
+                byWave[key]?.counts[state, default: 0] += 1
+            }
+            if let workload = all[index].workloadID { byWorkload[workload, default: (cluster, [:])].counts[state, default: 0] += 1 }
+            if state == .blocked { blocked.append(all[index]) }
+            if state == .pending && all[index].prerequisites.allSatisfy({ states[$0]?.satisfiesDependents ?? true }) { next.append(all[index]) }
+        }
+        let phases = PlanItem.Phase.allCases.compactMap { phase in byPhase[phase.rawValue].map { Progress(group: phase.rawValue, counts: $0) } }
+        let waves = waveOrder.compactMap { byWave[$0].map { Progress(group: $0.group, counts: $0.counts) } }
+        var workloads = byWorkload.map { workload, entry in
+            Progress(group: (entry.cluster.map { $0 + ": " } ?? "") + (workloadLabels[workload] ?? "workload \(workload)"), counts: entry.counts)
+        }
+        workloads.sort { $0.group < $1.group }
+        return CutoverStatus(plan: name, phases: phases, waves: waves, workloads: workloads, blocked: blocked,
+                             next: next, overall: Progress(group: "all", counts: overall), obsolete: obsolete)
+    }
+
+    /// A cluster's wave (the group `prod wave 2`); cluster names hold no spaces, so no two of these name the same group.
+    private struct WaveGroup: Hashable {
+        var cluster: String?
+        var wave: Int
     }
 
     static func table(_ title: String, _ rows: [Progress]) -> Table {

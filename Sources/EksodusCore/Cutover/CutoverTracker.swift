@@ -86,6 +86,17 @@ public struct CutoverTracker {
         }
     }
 
+    /// The stored plan `name` (or the latest) and its items as the cutover tracks them, from one read of the items' rows:
+    /// `tracked[i]` is `plan.items[i]`. A report needs both.
+    static func loadPlan(_ database: AppDatabase, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [Item]) {
+        let (plan, rows) = try database.writer.read { db in try PlanStore.loadWithRows(db, name: name) }
+        return (plan, zip(plan.items, rows).map { item, row in
+            Item(id: row.id, key: row.key, phase: row.phase, step: row.step, title: item.title, cluster: row.cluster, wave: item.wave,
+                 workloadID: item.workloadID, prerequisites: row.prerequisites, state: ItemState(rawValue: row.state) ?? .pending, note: row.note,
+                 rollback: item.rollback, position: row.position, evidence: item.evidence, commands: item.commands, rollbackCommands: item.rollbackCommands)
+        })
+    }
+
     /// The item a handle names, reading only the rows that can match it (a plan may hold tens of thousands of items).
     static func find(_ handle: String, _ db: Database, planID: Int64) throws -> Item {
         var candidates = try items(db, planID: planID, where: "i.key = ? OR i.id = ?", arguments: [handle, Int64(handle)])

@@ -116,6 +116,26 @@ enum StoredJSONReader {
             }
         }
 
+        /// `sequence` of quoted strings only.
+        mutating func strings() -> [String]? {
+            guard current == UInt8(ascii: "[") else { return nil }
+            position += 1
+            var items: [String] = []
+            if current == UInt8(ascii: "]") {
+                position += 1
+                return items
+            }
+            while true {
+                guard current == UInt8(ascii: "\""), let item = string() else { return nil }
+                items.append(item)
+                switch current {
+                case UInt8(ascii: ","): position += 1
+                case UInt8(ascii: "]"): position += 1; return items
+                default: return nil
+                }
+            }
+        }
+
         /// true, false, null or a number, ending where the enclosing collection goes on (or at the end of the text).
         private mutating func literal() -> String? {
             let start = position
@@ -146,30 +166,24 @@ enum StoredJSONReader {
         private mutating func string() -> String? {
             position += 1
             let start = position
-            var decoded: [UInt8]?
+            var escaped = false
             while true {
                 guard let byte = current else { return nil }
                 switch byte {
                 case UInt8(ascii: "\""):
-                    let text: String
-                    if let decoded {
-                        text = String(decoding: decoded, as: UTF8.self)
-                    } else {
-                        text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-                    }
+                    let source = UnsafeBufferPointer(rebasing: bytes[start..<position])
                     position += 1
-                    return text
+                    return escaped ? Self.unescaped(source) : String(decoding: source, as: UTF8.self)
                 case UInt8(ascii: "\\"):
-                    if decoded == nil { decoded = Array(bytes[start..<position]) }
-                    guard escape(into: &decoded!) else { return nil }
+                    // Decoded once the string's end is known; the escaped byte (a quote, say) ends nothing.
+                    escaped = true
+                    position += 2
                 case 0..<0x20, 0x7F:
                     return nil
                 case 0x80...:
                     guard Self.printable(bytes, at: position) else { return nil }
-                    decoded?.append(byte)
                     position += 1
                 default:
-                    decoded?.append(byte)
                     position += 1
                 }
             }
@@ -188,31 +202,51 @@ enum StoredJSONReader {
             }
         }
 
-        private mutating func escape(into out: inout [UInt8]) -> Bool {
-            position += 1
-            guard let byte = current else { return false }
-            position += 1
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(byte)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                guard position + 4 <= bytes.count else { return false }
-                var value: UInt32 = 0
-                for _ in 0..<4 {
-                    guard let digit = Self.hexDigit(bytes[position]) else { return false }
-                    value = value << 4 | digit
-                    position += 1
+        /// A quoted string's bytes (between its quotes) with their escapes decoded, written straight into the string's storage
+        /// (decoded text is never longer than its source); nil for an escape JSON lacks, or one of NUL or a surrogate.
+        private static func unescaped(_ source: UnsafeBufferPointer<UInt8>) -> String? {
+            var valid = true
+            let text = String(unsafeUninitializedCapacity: source.count) { out in
+                var read = 0, written = 0
+                func put(_ byte: UInt8) {
+                    out[written] = byte
+                    written += 1
                 }
-                guard value != 0, !(0xD800...0xDFFF).contains(value), let scalar = Unicode.Scalar(value) else { return false }
-                out.append(contentsOf: String(Character(scalar)).utf8)
-            default:
-                return false
+                while read < source.count {
+                    let byte = source[read]
+                    read += 1
+                    guard byte == UInt8(ascii: "\\") else {
+                        put(byte)
+                        continue
+                    }
+                    guard read < source.count else { valid = false; return 0 }
+                    let escape = source[read]
+                    read += 1
+                    switch escape {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): put(escape)
+                    case UInt8(ascii: "b"): put(0x08)
+                    case UInt8(ascii: "f"): put(0x0C)
+                    case UInt8(ascii: "n"): put(0x0A)
+                    case UInt8(ascii: "r"): put(0x0D)
+                    case UInt8(ascii: "t"): put(0x09)
+                    case UInt8(ascii: "u"):
+                        guard read + 4 <= source.count else { valid = false; return 0 }
+                        var value: UInt32 = 0
+                        for _ in 0..<4 {
+                            guard let digit = hexDigit(source[read]) else { valid = false; return 0 }
+                            value = value << 4 | digit
+                            read += 1
+                        }
+                        guard value != 0, !(0xD800...0xDFFF).contains(value), let scalar = Unicode.Scalar(value) else { valid = false; return 0 }
+                        UTF8.encode(scalar, into: put)
+                    default:
+                        valid = false
+                        return 0
+                    }
+                }
+                return written
             }
-            return true
+            return valid ? text : nil
         }
 
         private static func hexDigit(_ byte: UInt8) -> UInt32? {
@@ -222,6 +256,17 @@ enum StoredJSONReader {
             case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
             default: return nil
             }
+        }
+    }
+
+    /// A flat array of strings (a stored list column: commands, prerequisites) straight to its strings, without the nodes
+    /// `value` builds; nil for any other value, or for text `value` would not read either.
+    static func strings(_ text: String) -> [String]? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes)
+            guard let strings = parser.strings(), parser.position == bytes.count else { return nil }
+            return strings
         }
     }
 }

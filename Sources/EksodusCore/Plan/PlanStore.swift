@@ -50,36 +50,6 @@ public enum PlanStore {
         }
     }
 
-    struct ItemRow: Decodable, FetchableRecord {
-        var key: String
-        var phase: String
-        var step: String
-        var title: String
-        var clusterID: Int64?
-        var wave: Int?
-        var workloadID: Int64?
-        var prerequisites: String
-        var evidence: String
-        var rollback: String
-        var commands: String
-        var rollbackCommands: String
-
-        enum CodingKeys: String, CodingKey {
-            case key, phase, step, title, clusterID = "cluster_id", wave, workloadID = "workload_id", prerequisites, evidence, rollback, commands,
-                 rollbackCommands = "rollback_commands"
-        }
-
-        func item(plan: String) throws -> PlanItem {
-            func parsed(_ text: String) throws -> PlanItemKey {
-                guard let key = PlanItemKey(parsing: text) else { throw PlanStoreError.unreadableKey(plan: plan, key: text) }
-                return key
-            }
-            return PlanItem(key: try parsed(key), title: title, clusterID: clusterID, wave: wave, workloadID: workloadID,
-                            prerequisites: try Estate.strings(prerequisites).map(parsed), evidence: evidence, rollback: rollback,
-                            commands: Estate.strings(commands), rollbackCommands: Estate.strings(rollbackCommands))
-        }
-    }
-
     /// The id of plan `name`, or of the most recently planned one.
     public static func planID(_ db: Database, name: String?) throws -> Int64 {
         if let name {
@@ -120,32 +90,96 @@ public enum PlanStore {
     /// The stored plan `name` (or the latest) as it was decided: its sections and current items. Nothing is computed again;
     /// the assessment it was made from is named (id and date) but not loaded (see `AssessmentStore`).
     public static func load(_ db: Database, name: String? = nil) throws -> TransitionPlan {
+        try loadWithRows(db, name: name).plan
+    }
+
+    /// What an item's stored row holds beyond its `PlanItem`, as the cutover tracks it: read in the same pass as the item, so
+    /// that the cutover's view of a large plan costs no second read. The key and prerequisites are the stored text.
+    struct ItemRow {
+        var id: Int64
+        var key: String
+        var phase: String
+        var step: String
+        var cluster: String?
+        var prerequisites: [String]
+        var state: String
+        var note: String?
+        var position: Int
+    }
+
+    /// `load`, and each item's row beside it: `rows[i]` is the row of `plan.items[i]`.
+    static func loadWithRows(_ db: Database, name: String? = nil) throws -> (plan: TransitionPlan, rows: [ItemRow]) {
         let id = try planID(db, name: name)
         guard let row = try PlanRow.fetchOne(db, sql: "SELECT id, name, assessment_id FROM plan WHERE id = ?", arguments: [id]) else {
             throw PlanStoreError.noPlan
         }
         let records = try SectionRecord.fetchAll(db, sql: "SELECT plan_id, name, body FROM plan_section WHERE plan_id = ?", arguments: [id])
         let bodies = Dictionary(records.map { ($0.name, $0.body) }, uniquingKeysWith: { first, _ in first })
-        let decoder = JSONDecoder()
-        func decoded<Value: Decodable>(_ section: Section, as type: Value.Type) throws -> Value {
+        func decoded<Value: Decodable>(_ section: Section, as type: Value.Type, by decoder: JSONDecoder) throws -> Value {
             guard let body = bodies[section.rawValue], let value = try? decoder.decode(type, from: Data(body.utf8)) else {
                 throw PlanStoreError.outdated(plan: row.name, section: section.rawValue)
             }
             return value
         }
-        let request = try decoded(.request, as: PlanRequest.self)
-        let items = try ItemRow.fetchAll(db, sql: """
-            SELECT key, phase, step, title, cluster_id, wave, workload_id, prerequisites, evidence, rollback, commands, rollback_commands
-            FROM plan_item WHERE plan_id = ? AND obsolete = 0 ORDER BY position
-            """, arguments: [id]).map { try $0.item(plan: row.name) }
+        let request = try decoded(.request, as: PlanRequest.self, by: JSONDecoder())
+        // The other sections (megabytes of JSON on a large estate) are decoded on a second thread while the items are read;
+        // an unreadable item is still reported before an unreadable section, as when they were read one after the other.
+        let sections = BackgroundWork {
+            let decoder = JSONDecoder()
+            return (waves: try decoded(.waves, as: [TransitionPlan.Wave].self, by: decoder),
+                    dependencies: try decoded(.dependencies, as: [TransitionPlan.Dependency].self, by: decoder),
+                    cycles: try decoded(.cycles, as: [[String]].self, by: decoder), images: try decoded(.images, as: ImageMigration.self, by: decoder),
+                    storage: try decoded(.storage, as: StoragePlan.self, by: decoder), network: try decoded(.network, as: NetworkPlan.self, by: decoder),
+                    identity: try decoded(.identity, as: IdentityPlan.self, by: decoder), compute: try decoded(.compute, as: [ComputePlan].self, by: decoder))
+        }
+        let items: [PlanItem], rows: [ItemRow]
+        do {
+            (items, rows) = try self.items(db, planID: id, plan: row.name)
+        } catch {
+            _ = try? sections.value()
+            throw error
+        }
+        let decodedSections = try sections.value()
         let assessment = AssessmentResult(assessmentID: row.assessmentID ?? 0, targetVersion: request.target,
                                           date: String(Timestamp.string(request.now).prefix(10)), clusters: [])
-        return TransitionPlan(planID: id, request: request, assessment: assessment, waves: try decoded(.waves, as: [TransitionPlan.Wave].self),
-                              dependencies: try decoded(.dependencies, as: [TransitionPlan.Dependency].self),
-                              cycles: try decoded(.cycles, as: [[String]].self), images: try decoded(.images, as: ImageMigration.self),
-                              storage: try decoded(.storage, as: StoragePlan.self), network: try decoded(.network, as: NetworkPlan.self),
-                              identity: try decoded(.identity, as: IdentityPlan.self), compute: try decoded(.compute, as: [ComputePlan].self),
-                              items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
+        let plan = TransitionPlan(planID: id, request: request, assessment: assessment, waves: decodedSections.waves,
+                                  dependencies: decodedSections.dependencies, cycles: decodedSections.cycles, images: decodedSections.images,
+                                  storage: decodedSections.storage, network: decodedSections.network, identity: decodedSections.identity,
+                                  compute: decodedSections.compute, items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
+        return (plan, rows)
+    }
+
+    /// The plan's current items in order, with their rows; their JSON lists are parsed once, and each key once
+    /// (prerequisites name keys of earlier items).
+    private static func items(_ db: Database, planID: Int64, plan name: String) throws -> (items: [PlanItem], rows: [ItemRow]) {
+        var keys: [String: PlanItemKey] = [:]
+        func parsed(_ text: String) throws -> PlanItemKey {
+            if let key = keys[text] { return key }
+            guard let key = PlanItemKey(parsing: text) else { throw PlanStoreError.unreadableKey(plan: name, key: text) }
+            keys[text] = key
+            return key
+        }
+        /// A stored list column: JSON text of strings, as `Estate.strings` reads it.
+        func list(_ text: String?) -> [String] { text.flatMap(StoredJSONReader.strings) ?? Estate.strings(text) }
+        var items: [PlanItem] = [], itemRows: [ItemRow] = []
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM plan_item WHERE plan_id = ? AND obsolete = 0", arguments: [planID]) ?? 0
+        items.reserveCapacity(count)
+        itemRows.reserveCapacity(count)
+        keys.reserveCapacity(count)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT i.id, i.key, i.phase, i.step, i.title, i.cluster_id, c.name, i.wave, i.workload_id, i.prerequisites, i.state, i.state_note,
+                   i.rollback, i.position, i.evidence, i.commands, i.rollback_commands
+            FROM plan_item i LEFT JOIN cluster c ON c.id = i.cluster_id WHERE i.plan_id = ? AND i.obsolete = 0 ORDER BY i.position
+            """, arguments: [planID])
+        while let row = try rows.next() {
+            let key: String = row[1], prerequisites = list(row[9])
+            items.append(PlanItem(key: try parsed(key), title: row[4], clusterID: row[5], wave: row[7], workloadID: row[8],
+                                  prerequisites: try prerequisites.map(parsed), evidence: row[14], rollback: row[12], commands: list(row[15]),
+                                  rollbackCommands: list(row[16])))
+            itemRows.append(ItemRow(id: row[0], key: key, phase: row[2], step: row[3], cluster: row[6], prerequisites: prerequisites, state: row[10],
+                                    note: row[11], position: row[13]))
+        }
+        return (items, itemRows)
     }
 
     /// `load` in a read transaction of its own.

@@ -79,7 +79,10 @@ struct AssessmentReportContext {
                 if let id = finding.workloadID { blockersByWorkload[id, default: 0] += 1 }
             }
             var hardest = Table(columns: ["workload", "complexity", "score", "stateful", "blockers"])
-            let ranked = cluster.applications.sorted { ($1.profile.complexityScore, $0.label) < ($0.profile.complexityScore, $1.label) }.prefix(10)
+            let applications = cluster.applications, labels = applications.map(\.label)
+            let ranked = applications.indices.sorted { left, right in
+                (applications[right].profile.complexityScore, labels[left]) < (applications[left].profile.complexityScore, labels[right])
+            }.prefix(10).map { applications[$0] }
             for workload in ranked {
                 let profile = workload.profile
                 hardest.rows.append([.text(workload.label), .text(profile.complexity), .integer(profile.complexityScore), .text(profile.stateful ? "yes" : "no"),
@@ -171,17 +174,26 @@ struct AssessmentReportContext {
     }
 
     /// Every finding and every workload's profile, for the CSV files beside the report.
-    var details: [(file: String, text: String)] {
+    var details: [(file: String, bytes: [UInt8])] {
         var findings = Table(columns: ["cluster", "severity", "check", "category", "namespace", "kind", "name", "field", "message", "system", "file", "line"])
         var workloads = Table(columns: ["cluster", "workload", "set_apart", "replaced_by", "stateful", "stateful_reason", "fargate", "fargate_size",
                                         "fargate_reasons", "complexity", "score", "blockers"])
+        // Findings share their source files: each file's name is worked out once.
+        var fileNames: [String: String] = [:]
+        func fileName(_ path: String?) -> String {
+            let path = path ?? ""
+            if let name = fileNames[path] { return name }
+            let name = (path as NSString).lastPathComponent
+            fileNames[path] = name
+            return name
+        }
         for cluster in assessment.clusters {
             var blockers: [Int64: Int] = [:]
             for finding in cluster.findings {
                 if finding.severity == .blocker, let id = finding.workloadID { blockers[id, default: 0] += 1 }
                 findings.rows.append([.text(cluster.cluster.name), .text(finding.severity.rawValue), .text(finding.checkID), .text(finding.category.rawValue),
                                       .text(finding.namespace), .text(finding.kind), .text(finding.name), .text(finding.field), .text(finding.message),
-                                      .text(finding.system ? "yes" : "no"), .text(((finding.sourceFile ?? "") as NSString).lastPathComponent),
+                                      .text(finding.system ? "yes" : "no"), .text(fileName(finding.sourceFile)),
                                       finding.sourceLine.map { .integer($0) } ?? .null])
             }
             for workload in cluster.workloads {

@@ -10,6 +10,8 @@ struct ReportContext {
     let status: CutoverStatus
     /// The plan's items with their tracked state, read once for the checklist and its CSV.
     let tracked: [CutoverTracker.Item]
+    /// Each item's tracked state, by key.
+    let states: [String: ItemState]
     /// The report's clusters (all, or the one asked for), by id.
     let clusterNames: [Int64: String]
     let generatedAt: String
@@ -19,7 +21,8 @@ struct ReportContext {
     /// The cluster the report is narrowed to, if any.
     let cluster: String?
 
-    init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, cluster: String?, now: Date) throws {
+    /// `tracked`: the stored plan's items as the cutover tracks them, read with the plan (`CutoverTracker.loadPlan`).
+    init(database: AppDatabase, reference: ReferenceData, plan stored: TransitionPlan, tracked: [CutoverTracker.Item], cluster: String?, now: Date) throws {
         self.database = database
         self.reference = reference
         var plan = stored
@@ -29,15 +32,23 @@ struct ReportContext {
             plan.compute = plan.compute.filter { $0.cluster == cluster }
         }
         self.plan = plan
-        tracked = try database.writer.read { db in try CutoverTracker.items(db, planID: stored.planID) }
-        status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster), items: tracked)
+        self.tracked = tracked
+        var states: [String: ItemState] = [:]
+        states.reserveCapacity(tracked.count)
+        for index in tracked.indices where states[tracked[index].key] == nil { states[tracked[index].key] = tracked[index].state }
+        self.states = states
+        status = try CutoverStatus.load(database, plan: plan.request.name, filter: .init(cluster: cluster), items: tracked, states: states)
         clusterNames = try database.writer.read { db in
             Dictionary(try Row.fetchAll(db, sql: "SELECT id, name FROM cluster WHERE ?1 IS NULL OR name = ?1", arguments: [cluster])
                 .map { ($0["id"] as Int64, $0["name"] as String) }, uniquingKeysWith: { first, _ in first })
         }
         generatedAt = Timestamp.string(now)
         let names = clusterNames
-        runbookSections = RunbookSections.sections(plan.items.filter { item in item.clusterID.map { names[$0] != nil } ?? true }, clusterNames: names)
+        // `tracked[i]` is `plan.items[i]`: their keys as stored, so that none is rendered again.
+        let steps = zip(plan.items, tracked).compactMap { item, tracked in
+            item.clusterID.map { names[$0] != nil } ?? true ? RunbookSections.Step(item, key: tracked.key, waitsFor: tracked.prerequisites) : nil
+        }
+        runbookSections = RunbookSections.sections(steps, clusterNames: names)
         self.now = now
         self.cluster = cluster
     }
@@ -128,14 +139,21 @@ struct ReportContext {
                     "fargate": compute.fargateProfiles.map { ["name": md($0.name), "nameCode": MarkdownText.code($0.name), "namespaces": md($0.namespaces.joined(separator: ", "))] },
                     "notes": compute.notes.map { ["text": md($0)] }, "eksctl": yaml, "eksctlBlock": MarkdownText.fence(yaml, language: "yaml")]
         }
-        let states = itemsByKey
+        // Each phase's first items (by index: `tracked[i]` is `plan.items[i]`, with the key as stored) and how many it has.
+        var phaseItems: [PlanItem.Phase: (shown: [Int], count: Int)] = [:]
+        for index in plan.items.indices {
+            let phase = plan.items[index].phase
+            if phaseItems[phase, default: ([], 0)].shown.count < ReportDetail.itemLimit { phaseItems[phase, default: ([], 0)].shown.append(index) }
+            phaseItems[phase, default: ([], 0)].count += 1
+        }
         context["phases"] = PlanItem.Phase.allCases.map { phase -> [String: Any] in
-            let inPhase = plan.items.filter { $0.phase == phase }
-            var values: [String: Any] = ["name": phase.rawValue, "items": inPhase.prefix(ReportDetail.itemLimit).map { item -> [String: Any] in
-                let state = states[item.keyText] ?? .pending
+            let inPhase = phaseItems[phase] ?? ([], 0)
+            var values: [String: Any] = ["name": phase.rawValue, "items": inPhase.shown.map { index -> [String: Any] in
+                let item = plan.items[index], key = tracked[index].key
+                let state = states[key] ?? .pending
                 let mark = state == .done || state == .skipped ? "x" : " "
                 let suffix = state == .pending || state == .done ? "" : " _(\(state.rawValue.replacingOccurrences(of: "_", with: " ")))_"
-                return ["mark": mark, "key": md(item.keyText), "keyCode": MarkdownText.code(item.keyText), "title": md(item.title), "suffix": suffix,
+                return ["mark": mark, "key": md(key), "keyCode": MarkdownText.code(key), "title": md(item.title), "suffix": suffix,
                         "wave": item.wave.map { wave in (item.clusterID.flatMap { clusterNames[$0] }.map { md($0) + " " } ?? "") + "wave \(wave) · " } ?? ""]
             }]
             if inPhase.count > ReportDetail.itemLimit {
@@ -158,12 +176,8 @@ struct ReportContext {
     }
 
     /// Every runbook step, with its commands, as the file the reports' runbook sections link to.
-    var runbookDetails: [(file: String, text: String)] {
-        [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(runbookSections, states: itemsByKey)))]
-    }
-
-    private var itemsByKey: [String: ItemState] {
-        Dictionary(tracked.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+    var runbookDetails: [(file: String, bytes: [UInt8])] {
+        [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(runbookSections, states: states)))]
     }
 
     // MARK: Cutover
@@ -185,7 +199,7 @@ struct ReportContext {
         var log = (try? AuditLog.table(database, plan: plan.request.name)) ?? Table(columns: [])
         log.rows = Array(log.rows.suffix(25))
         context["logTable"] = MarkdownTable.render(log)
-        context["runbook"] = runbook(itemsByKey)
+        context["runbook"] = runbook(states)
         return context
     }
 

@@ -28,6 +28,6 @@ enum ReportDetail {
     /// A link to a detail file beside the report (a plain file name, never text from the inventory).
     static func link(_ file: String) -> String { "[\(file)](\(file))" }
 
-    /// The CSV text of a detail table.
-    static func csv(_ table: Table) -> String { TableRenderer.render(table, as: .csv) }
+    /// The CSV file of a detail table, as bytes (they run to tens of megabytes).
+    static func csv(_ table: Table) -> [UInt8] { TableRenderer.csvBytes(table) }
 }

@@ -99,7 +99,7 @@ public struct ReportRenderer {
 
     /// The reports and the CSV files beside them that hold every row the reports summarise. They read what `assess` and `plan`
     /// stored: the assessment report needs no plan; the others need one.
-    func build(_ kind: Kind, format: Format, details: Bool) throws -> (reports: [(file: String, text: String)], details: [(file: String, text: String)]) {
+    func build(_ kind: Kind, format: Format, details: Bool) throws -> (reports: [(file: String, text: String)], details: [(file: String, bytes: [UInt8])]) {
         // Templates first: a team's missing folder or broken template is reported before any work on the inventory.
         if let templates {
             var isFolder: ObjCBool = false
@@ -112,28 +112,47 @@ public struct ReportRenderer {
         let markdownTemplates = try kind.reports.map { (report: $0, template: try compiledTemplate("\($0.rawValue).md")) }
         let reference = try ReferenceData.embedded()
         let needsPlan = kind.reports.contains { $0 != .assessment }
-        let stored: TransitionPlan?
+        let stored: (plan: TransitionPlan, tracked: [CutoverTracker.Item])?
         if needsPlan || self.plan != nil {
-            stored = try PlanStore.load(database, name: self.plan)
+            stored = try CutoverTracker.loadPlan(database, name: self.plan)
         } else {
             // The assessment report shows the plan's copy methods when a readable plan exists, and needs none.
-            do { stored = try PlanStore.load(database) } catch is PlanStore.PlanStoreError { stored = nil }
+            do { stored = try CutoverTracker.loadPlan(database) } catch is PlanStore.PlanStoreError { stored = nil }
         }
-        let context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0, cluster: cluster, now: now) }
-        let assessment = kind.reports.contains(.assessment)
-            ? try AssessmentReportContext(database: database, reference: reference, plan: stored, cluster: cluster, now: now) : nil
-        var extra: [(file: String, text: String)] = []
+        // The assessment report uses nothing of the plan's context: it is made on a second thread meanwhile.
+        let plan = stored?.plan
+        let assessmentWork = kind.reports.contains(.assessment) ? BackgroundWork {
+            let assessment = try AssessmentReportContext(database: database, reference: reference, plan: plan, cluster: cluster, now: now)
+            return (values: assessment.values, details: details ? assessment.details : [])
+        } : nil
+        let context: ReportContext?
+        do {
+            context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0.plan, tracked: $0.tracked, cluster: cluster, now: now) }
+        } catch {
+            // Its error comes first, as it did when the assessment's context was made after it; the thread is waited for.
+            _ = try? assessmentWork?.value()
+            throw error
+        }
+        // The plan's detail files (tens of megabytes of CSV on a large plan) are made on two more threads while the reports are laid out.
+        let planDetails = details && kind.reports.contains(.plan)
+            ? context.map { context in [BackgroundWork { context.sectionDetails }, BackgroundWork { context.runbookDetails }] } : nil
+        var extra: [(file: String, bytes: [UInt8])] = [], planDetailsAt: Int?
         let reports = try markdownTemplates.map { report, template in
             let values: [String: Any]
             switch report {
             case .assessment:
-                guard let assessment else { throw ReportError(message: "no assessment to report") }
+                guard let assessment = try assessmentWork?.value() else { throw ReportError(message: "no assessment to report") }
                 values = assessment.values
-                if details { extra += assessment.details }
+                extra += assessment.details
             case .plan:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
-                values = try context.planReport()
-                if details { extra += context.planDetails }
+                do {
+                    values = try context.planReport()
+                } catch {
+                    planDetails?.forEach { _ = try? $0.value() }
+                    throw error
+                }
+                planDetailsAt = extra.count
             case .cutover:
                 guard let context else { throw PlanStore.PlanStoreError.noPlan }
                 values = context.cutover
@@ -150,6 +169,10 @@ public struct ReportRenderer {
             let converted = MarkdownHTML.convert(markdown, diagrams: placeholders)
             return ("\(report.rawValue).html", page.render(["title": converted.title, "toc": converted.toc, "body": converted.body]))
         }
+        // In their place among the detail files (after the assessment's), once their threads are done.
+        if let planDetails, let planDetailsAt, let context {
+            extra.insert(contentsOf: try planDetails.flatMap { try $0.value() } + context.imageDetails, at: planDetailsAt)
+        }
         return (reports, extra)
     }
 
@@ -159,10 +182,35 @@ public struct ReportRenderer {
         // Built first: a report that cannot be made leaves no folder and no empty file behind.
         let built = try build(kind, format: format, details: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try (built.reports + built.details).map { report in
-            let url = folder.appendingPathComponent(report.file)
-            try Data(report.text.utf8).write(to: url, options: .atomic)
+        func write(_ data: Data, to file: String) throws -> String {
+            let url = folder.appendingPathComponent(file)
+            try data.write(to: url, options: .atomic)
             return url.path
         }
+        let files: [(size: Int, write: () throws -> String)] = built.reports.map { report in
+            (report.text.utf8.count, { try write(Data(report.text.utf8), to: report.file) })
+        } + built.details.map { detail in
+            (detail.bytes.count, {
+                // Written from the buffer itself, not a copy: detail files run to tens of megabytes. The Data lives only in the closure.
+                try detail.bytes.withUnsafeBytes { buffer in
+                    guard let start = buffer.baseAddress else { return try write(Data(), to: detail.file) }
+                    return try write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: buffer.count, deallocator: .none), to: detail.file)
+                }
+            })
+        }
+        // Two threads write, each about half of the bytes (the largest files first, each to the lighter half); the paths come
+        // back in the files' order, and a failure names the first file that failed in that order.
+        var halves: [[Int]] = [[], []], sizes = [0, 0]
+        for index in files.indices.sorted(by: { files[$0].size > files[$1].size }) {
+            let lighter = sizes[0] <= sizes[1] ? 0 : 1
+            halves[lighter].append(index)
+            sizes[lighter] += files[index].size
+        }
+        func writeAll(_ indices: [Int]) -> [Int: Result<String, Error>] {
+            Dictionary(indices.map { index in (index, Result { try files[index].write() }) }, uniquingKeysWith: { first, _ in first })
+        }
+        let other = BackgroundWork { [halves] in writeAll(halves[1]) }
+        let written = writeAll(halves[0]).merging(try other.value(), uniquingKeysWith: { first, _ in first })
+        return try files.indices.map { index in try written[index]?.get() ?? "" }
     }
 }

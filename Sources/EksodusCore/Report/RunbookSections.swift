@@ -3,50 +3,88 @@
 /// `ReportDetail.fullRunbookItems` items is cut in the reports (each section's first steps, each step's first commands);
 /// `runbook.csv` beside them holds every step, in the same order, with all its commands.
 enum RunbookSections {
+    /// A plan item with its key and the keys it waits for as text (as stored): a large plan's runbook shows them tens of
+    /// thousands of times.
+    struct Step {
+        var item: PlanItem
+        var key: String
+        var waitsFor: [String]
+
+        init(_ item: PlanItem, key: String? = nil, waitsFor: [String]? = nil) {
+            self.item = item
+            self.key = key ?? item.keyText
+            self.waitsFor = waitsFor ?? item.prerequisites.map(\.description)
+        }
+    }
+
     struct Section {
         var title: String
-        var items: [PlanItem]
+        var steps: [Step]
         /// Steps listed in a later section than their own (they wait for steps there), by key: the section they came from.
-        var movedFrom: [PlanItemKey: String]
+        var movedFrom: [String: String]
+
+        var items: [PlanItem] { steps.map(\.item) }
     }
 
     static func build(_ sections: [Section], states: [String: ItemState], file: String) -> [[String: Any]] {
-        let limits = sections.reduce(0) { $0 + $1.items.count } > ReportDetail.fullRunbookItems ? Limits.cut : Limits.full
+        let limits = sections.reduce(0) { $0 + $1.steps.count } > ReportDetail.fullRunbookItems ? Limits.cut : Limits.full
         return sections.map { section in context(section, states: states, file: file, limits: limits) }
     }
 
     static func sections(_ items: [PlanItem], clusterNames: [Int64: String]) -> [Section] {
-        var sections: [(title: String, items: [PlanItem])] = []
-        var index: [String: Int] = [:]
-        func naturalTitle(_ item: PlanItem) -> String {
-            if item.step == .dnsTTL {
-                return "Days ahead of the waves: DNS TTLs"
-            } else if item.phase != .cutover {
-                return "Before the waves: \(item.phase == .assessment ? "assessment" : "landing zone, clusters and platform")"
-            } else if let wave = item.wave, let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
-                return "\(cluster) · wave \(wave)"
-            } else if let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
-                return "\(cluster) · after its waves"
+        sections(items.map { Step($0) }, clusterNames: clusterNames)
+    }
+
+    /// The section a step belongs to by itself, before its prerequisites move it; distinct ones have distinct titles
+    /// (cluster names hold no spaces).
+    private enum NaturalSection: Hashable {
+        case dnsTTL, before(assessment: Bool), wave(cluster: String, Int), afterWaves(cluster: String), afterEveryCluster
+
+        var title: String {
+            switch self {
+            case .dnsTTL: return "Days ahead of the waves: DNS TTLs"
+            case .before(let assessment): return "Before the waves: \(assessment ? "assessment" : "landing zone, clusters and platform")"
+            case .wave(let cluster, let wave): return "\(cluster) · wave \(wave)"
+            case .afterWaves(let cluster): return "\(cluster) · after its waves"
+            case .afterEveryCluster: return "After every cluster's waves"
             }
-            return "After every cluster's waves"
         }
-        for item in items where index[naturalTitle(item)] == nil {
-            index[naturalTitle(item)] = sections.count
-            sections.append((naturalTitle(item), []))
+    }
+
+    static func sections(_ steps: [Step], clusterNames: [Int64: String]) -> [Section] {
+        func natural(_ item: PlanItem) -> NaturalSection {
+            if item.step == .dnsTTL {
+                return .dnsTTL
+            } else if item.phase != .cutover {
+                return .before(assessment: item.phase == .assessment)
+            } else if let wave = item.wave, let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
+                return .wave(cluster: cluster, wave)
+            } else if let cluster = item.clusterID.flatMap({ clusterNames[$0] }) {
+                return .afterWaves(cluster: cluster)
+            }
+            return .afterEveryCluster
+        }
+        let naturals = steps.map { natural($0.item) }
+        var sections: [(title: String, steps: [Step])] = []
+        var index: [NaturalSection: Int] = [:]
+        for section in naturals where index[section] == nil {
+            index[section] = sections.count
+            sections.append((section.title, []))
         }
         // Read top to bottom, the runbook must be executable: a step is listed in the latest section its prerequisites reach
         // (a provider's scale-down waits in the section of its last consumer's switch). Items come in topological order.
-        var placedIn: [PlanItemKey: Int] = [:]
-        var movedFrom: [PlanItemKey: String] = [:]
-        for item in items {
-            let natural = index[naturalTitle(item)] ?? 0
-            let section = item.prerequisites.compactMap { placedIn[$0] }.reduce(natural, max)
-            placedIn[item.key] = section
-            if section != natural { movedFrom[item.key] = sections[natural].title }
-            sections[section].items.append(item)
+        var placedIn: [String: Int] = [:]
+        placedIn.reserveCapacity(steps.count)
+        var movedFrom: [String: String] = [:]
+        for (step, section) in zip(steps, naturals) {
+            let natural = index[section] ?? 0
+            let placed = step.waitsFor.compactMap { placedIn[$0] }.reduce(natural, max)
+            placedIn[step.key] = placed
+            if placed != natural { movedFrom[step.key] = sections[natural].title }
+            sections[placed].steps.append(step)
         }
-        return sections.filter { !$0.items.isEmpty }.map { section in
-            Section(title: section.title, items: section.items, movedFrom: movedFrom)
+        return sections.filter { !$0.steps.isEmpty }.map { section in
+            Section(title: section.title, steps: section.steps, movedFrom: movedFrom)
         }
     }
 
@@ -62,29 +100,30 @@ enum RunbookSections {
         let md = MarkdownText.escape
         let movedFrom = section.movedFrom
         var context: [String: Any] = ["title": md(section.title)]
-        if let gate = section.items.first(where: { $0.step == .gate }) {
-            context["gate"] = ["key": CodeFence.inline(gate.keyText), "title": md(gate.title), "state": (states[gate.keyText] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
+        if let gate = section.steps.first(where: { $0.item.step == .gate }) {
+            context["gate"] = ["key": CodeFence.inline(gate.key), "title": md(gate.item.title), "state": (states[gate.key] ?? .pending).rawValue.replacingOccurrences(of: "_", with: " ")]
         }
-        if section.items.count > limits.steps {
-            context["more"] = ReportDetail.more(shown: limits.steps, of: section.items.count, what: "steps of this section", file: file)
+        if section.steps.count > limits.steps {
+            context["more"] = ReportDetail.more(shown: limits.steps, of: section.steps.count, what: "steps of this section", file: file)
         }
-        context["steps"] = section.items.prefix(limits.steps).enumerated().map { number, item -> [String: Any] in
-            let state = states[item.keyText] ?? .pending
-            var step: [String: Any] = ["number": number + 1, "key": CodeFence.inline(item.keyText), "title": md(item.title),
-                                       "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
-                                       "rollback": md(item.rollback)]
-            if !item.prerequisites.isEmpty {
-                step["waitsFor"] = item.prerequisites.prefix(limits.list).map { CodeFence.inline($0.description) }.joined(separator: ", ")
-                    + (item.prerequisites.count > limits.list ? " … \(item.prerequisites.count - limits.list) more (\(ReportDetail.link(file)))" : "")
+        context["steps"] = section.steps.prefix(limits.steps).enumerated().map { number, step -> [String: Any] in
+            let item = step.item
+            let state = states[step.key] ?? .pending
+            var values: [String: Any] = ["number": number + 1, "key": CodeFence.inline(step.key), "title": md(item.title),
+                                         "state": state.rawValue.replacingOccurrences(of: "_", with: " "), "mark": state == .done || state == .skipped ? "x" : " ",
+                                         "rollback": md(item.rollback)]
+            if !step.waitsFor.isEmpty {
+                values["waitsFor"] = step.waitsFor.prefix(limits.list).map { CodeFence.inline($0) }.joined(separator: ", ")
+                    + (step.waitsFor.count > limits.list ? " … \(step.waitsFor.count - limits.list) more (\(ReportDetail.link(file)))" : "")
             }
             if !item.evidence.isEmpty {
-                step["evidence"] = item.evidence.count > limits.text
+                values["evidence"] = item.evidence.count > limits.text
                     ? md(String(item.evidence.prefix(limits.text))) + " … (all of it: \(ReportDetail.link(file)))" : md(item.evidence)
             }
-            if let from = movedFrom[item.key] { step["from"] = md(from) }
-            if !item.commands.isEmpty { step["commands"] = commands(item.commands, file: file, limit: limits.list) }
-            if !item.rollbackCommands.isEmpty { step["rollbackCommands"] = commands(item.rollbackCommands, file: file, limit: limits.list) }
-            return step
+            if let from = movedFrom[step.key] { values["from"] = md(from) }
+            if !item.commands.isEmpty { values["commands"] = commands(item.commands, file: file, limit: limits.list) }
+            if !item.rollbackCommands.isEmpty { values["rollbackCommands"] = commands(item.rollbackCommands, file: file, limit: limits.list) }
+            return values
         }
         return context
     }
@@ -99,12 +138,13 @@ enum RunbookSections {
     static func table(_ sections: [Section], states: [String: ItemState]) -> Table {
         var table = Table(columns: ["section", "number", "key", "state", "title", "waits_for", "moved_from", "evidence", "commands", "rollback",
                                     "rollback_commands"])
+        table.rows.reserveCapacity(sections.reduce(0) { $0 + $1.steps.count })
         for section in sections {
-            for (number, item) in section.items.enumerated() {
-                let state = states[item.keyText] ?? .pending
-                let waitsFor = item.prerequisites.map(\.description).joined(separator: " ")
-                table.rows.append([.text(section.title), .integer(number + 1), .text(item.keyText), .text(state.rawValue),
-                                   .text(item.title), .text(waitsFor), .text(section.movedFrom[item.key] ?? ""),
+            for (number, step) in section.steps.enumerated() {
+                let item = step.item
+                let state = states[step.key] ?? .pending
+                table.rows.append([.text(section.title), .integer(number + 1), .text(step.key), .text(state.rawValue),
+                                   .text(item.title), .text(step.waitsFor.joined(separator: " ")), .text(section.movedFrom[step.key] ?? ""),
                                    .text(item.evidence), .text(item.commands.joined(separator: "\n")), .text(item.rollback), .text(item.rollbackCommands.joined(separator: "\n"))])
             }
         }
