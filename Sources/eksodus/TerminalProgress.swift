@@ -17,6 +17,9 @@ final class TerminalProgress: @unchecked Sendable {
     /// holds `lock` while it builds the line, which reads the step.
     private var step = ""
     private let stepLock = NSLock()
+    /// A ticking line's text, and whether a step has been drawn yet (both under `lock`).
+    private var tickingLine: (@Sendable () -> String)?
+    private var stepShown = false
 
     private init() {}
 
@@ -28,11 +31,15 @@ final class TerminalProgress: @unchecked Sendable {
     /// A line that says `label` and the time spent, redrawn twice a second until `finish()`, for work that cannot count its steps.
     static func ticking(_ label: String, quiet: Bool) -> TerminalProgress? {
         guard let progress = onTerminal(quiet: quiet) else { return nil }
+        let line: @Sendable () -> String = { [progress] in
+            let step = progress.currentStep
+            return "\(label)… " + (step.isEmpty ? "" : step + "  ") + TerminalProgress.duration(Date().timeIntervalSince(progress.began))
+        }
+        progress.lock.lock()
+        progress.tickingLine = line
+        progress.lock.unlock()
         let thread = Thread { [progress] in
-            while progress.draw({
-                let step = progress.currentStep
-                return "\(label)… " + (step.isEmpty ? "" : step + "  ") + TerminalProgress.duration(Date().timeIntervalSince(progress.began))
-            }) {
+            while progress.draw(line) {
                 Thread.sleep(forTimeInterval: 0.5)
             }
         }
@@ -46,6 +53,12 @@ final class TerminalProgress: @unchecked Sendable {
             stepLock.lock()
             self.step = step
             stepLock.unlock()
+            // The first step is drawn at once, even within the redraw limit: a run shorter than one tick still says what it
+            // was doing. Later steps wait for the next tick.
+            lock.lock()
+            let line = stepShown ? nil : tickingLine
+            lock.unlock()
+            if let line { draw(line, now: true) }
         }
     }
 
@@ -57,15 +70,16 @@ final class TerminalProgress: @unchecked Sendable {
 
     /// Redraws the line unless the last redraw was under 0.1 s ago; false once finished.
     @discardableResult
-    func draw(_ line: () -> String) -> Bool {
+    func draw(_ line: () -> String, now drawNow: Bool = false) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard !finished else { return false }
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return true }
+        guard drawNow || now.timeIntervalSince(lastDraw) >= 0.1 else { return true }
         lastDraw = now
         // Names come from the user's files: shown visibly, never as raw escape sequences.
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line().visibleLine).utf8))
+        if !currentStep.isEmpty { stepShown = true }
         return true
     }
 

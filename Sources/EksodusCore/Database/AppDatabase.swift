@@ -55,6 +55,9 @@ public final class AppDatabase: Sendable {
         configuration.busyMode = .callback(BusyWait(path: path, options: sharing).callback)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals (each upsert of a plan item or finding keeps one) and sorts stay in memory: once one statement
+            // outgrows SQLite's 64 KiB in-memory journal it becomes a temporary file for good, and plan wrote 1 GB to it.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: directory) {
