@@ -264,10 +264,13 @@ final class SecretRedactionTests: XCTestCase {
             metadata: {name: pg}
             data:
               .pgpass: "db:5432:orders:app:s3cret\\n"
-              notes: "db:5432:orders:app:kept"
+              notes: "db:5432:orders:app:s3cret"
+              hosts: "db:5432:orders:app"
             """).first)
         let redacted = ObjectRedaction.redact(object)
         XCTAssertEqual(redacted["data", ".pgpass"]?.string, "db:5432:orders:app:\(m)\n")
-        XCTAssertEqual(redacted["data", "notes"]?.string, "db:5432:orders:app:kept")
+        // The line's shape (a port in the second field) makes it a password line under any key; one field fewer is not.
+        XCTAssertEqual(redacted["data", "notes"]?.string, "db:5432:orders:app:\(m)")
+        XCTAssertEqual(redacted["data", "hosts"]?.string, "db:5432:orders:app")
     }
 }
