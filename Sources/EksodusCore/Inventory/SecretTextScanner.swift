@@ -249,7 +249,8 @@ struct SecretTextScanner {
         }
         guard start < end, !isBlockScalarHeader(start) else { return }
         let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        guard !SecretRedaction.isBoolean(value), !isNull(value) else { return }
+        // `~` is YAML's other spelling of null.
+        guard !SecretRedaction.isBoolean(value), !isNull(value), !(value.count == 1 && value[0] == UInt8(ascii: "~")) else { return }
         mask(start, end)
     }
 
@@ -572,15 +573,15 @@ struct SecretTextScanner {
         return end
     }
 
-    /// A `.netrc` `default` entry (the one for every other host): `default` and then, after blanks or lines, `login` or
-    /// `password`. Only that sequence: `default` alone is an ordinary word.
+    /// A `.netrc` `default` entry (the one for every other host): `default` and then, after blanks or lines, `login`.
+    /// Only that sequence: `default` alone, or "the default password is…", is prose.
     private func hasNetrcDefault() -> Bool {
         var index = 0
         while index + 7 < bytes.count {
             if bytes[index] == UInt8(ascii: "d"), hasPrefix("default", at: index), index == 0 || !isNameByte(bytes[index - 1]) {
                 var next = index + 7
                 while next < bytes.count, isSpace(bytes[next]) || isLineEnd(bytes[next]) { next += 1 }
-                if next > index + 7, hasPrefix("login ", at: next) || hasPrefix("password ", at: next) { return true }
+                if next > index + 7, hasPrefix("login ", at: next) { return true }
             }
             index += 1
         }
