@@ -117,7 +117,7 @@ struct SecretTextScanner {
             var lineEnd = start
             while lineEnd < count, isSpace(bytes[lineEnd]) { lineEnd += 1 }
             if lineEnd == count || isLineEnd(bytes[lineEnd]) {
-                return redactBlockCollection(keyColumn: nameStart - (quotedName ? 1 : 0), keyLineEnd: lineEnd)
+                return redactBlockCollection(keyAt: nameStart - (quotedName ? 1 : 0), keyLineEnd: lineEnd)
             }
         }
         // `password:hunter2` (a .properties or .conf line) only where a line starts with the name, and compact JSON
@@ -204,7 +204,7 @@ struct SecretTextScanner {
     /// The lines below a key that ends its line (`passwords:`), while they are indented deeper than the key, or as deep
     /// and items (`- a`): masks every value in them and keeps item dashes, plain keys (`user:`), booleans and nulls, as
     /// for a flow structure. Nil when no such line follows (the key holds nothing).
-    private mutating func redactBlockCollection(keyColumn keyStart: Int, keyLineEnd: Int) -> Int? {
+    private mutating func redactBlockCollection(keyAt keyStart: Int, keyLineEnd: Int) -> Int? {
         var lineStart = keyStart
         while lineStart > 0, !isLineEnd(bytes[lineStart - 1]) { lineStart -= 1 }
         let keyColumn = keyStart - lineStart
