@@ -153,9 +153,19 @@ final class SecretCanaryTests: XCTestCase {
                     + "aws AKIA\(t("AWS access key ID", 16, upperCase: true)) \(t("AWS secret key after its key ID", 40))\n",
                 "service-account.json": #"{"type": "service_account", "pk": "-----BEGIN PRIVATE KEY-----\nMIIEv\#(c("PEM in a JSON string, escaped newlines"))\n-----END PRIVATE KEY-----\n"}"#,
                 "ordinary.yaml": Self.ordinaryText,
+                "passfile": "user-db:5432:orders:app:\(c(".pgpass line under another key"))\n",
+                "setup.sh": "cat > ~/.pgpass <<EOF\nuser-db:5432:*:app:\(c(".pgpass line in a heredoc"))\nEOF\n"
+                    + "printf 'default login ci password \(c(".netrc default entry"))' > ~/.netrc\n"
+                    + "curl -uci:\(c("curl -uUSER:PASS attached")) https://repo.corp.local/e\n",
+                "app.yaml": "passwords:\n  - \(c("YAML block list under passwords 1"))\n  - \(c("YAML block list under passwords 2"))\nhost: user-db\n",
             ],
         ]
-        return [consumer, provider, service, configMap, secret, tiller, credentialFiles]
+        let node: [String: Any] = [
+            "apiVersion": "v1", "kind": "Node",
+            "metadata": ["name": "worker-\(ns)", "labels": ["kubernetes.io/hostname": "worker-\(ns)", "example.com/api-token": c("Node label under api-token")]],
+            "spec": ["taints": [["key": "example.com/api-token", "value": c("Node taint under api-token"), "effect": "NoSchedule"]]],
+        ]
+        return [consumer, provider, service, configMap, secret, tiller, credentialFiles, node]
     }
 
     /// Text that looks near a credential but holds none: it must be stored as written.
@@ -172,6 +182,9 @@ final class SecretCanaryTests: XCTestCase {
         chown: docker run -u 1000:1000 --user 1000:1000 python -u http://example.com
         commit: 3f786850e387550fdab836ed7e6dc881de23001b
         listen:8080
+        started: 12:30:45 on 00:11:22:33:44:55
+        users:
+          - alice
         """
 
     /// The same objects in three forms: multi-document YAML, a YAML `kind: List`, and a JSON `kind: List`.
@@ -295,13 +308,13 @@ final class SecretCanaryTests: XCTestCase {
 
     /// The inventory holds every object, masked, with its Secret keys: three forms in prod, and the JSON List again in `dev`.
     private func assertInventoryComplete(_ database: AppDatabase, clusters: Int) throws {
-        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), (clusters == 2 ? 4 : 3) * 7)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), (clusters == 2 ? 4 : 3) * 8)
         for body in try strings(database, "SELECT body FROM resource WHERE name = 'credential-files'") {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
             XCTAssertEqual((object["data"] as? [String: Any])?["ordinary.yaml"] as? String, Self.ordinaryText, "ordinary text was masked")
         }
         XCTAssertEqual(try strings(database, "SELECT DISTINCT kind FROM resource WHERE body LIKE '%' || ? || '%' ORDER BY 1",
-                                   [SecretRedaction.marker]), ["ConfigMap", "Deployment"])
+                                   [SecretRedaction.marker]), ["ConfigMap", "Deployment", "Node"])
         XCTAssertEqual(try strings(database, "SELECT DISTINCT key FROM config_key JOIN resource r ON r.id = resource_id WHERE r.kind = 'Secret' ORDER BY 1"),
                        ["api-token", "password"])
     }

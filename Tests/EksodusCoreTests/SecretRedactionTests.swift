@@ -242,6 +242,32 @@ final class SecretRedactionTests: XCTestCase {
         XCTAssertTrue(SecretRedaction.isSensitiveKey("passwordHash"))
     }
 
+    /// The second review's forms, as text, beside their near misses: `user:group`, `host:port`, times, MAC and IPv6
+    /// addresses, prose about defaults, lists under plain keys, keys that end their line with nothing indented below.
+    func testTextMasksPasswordLinesNetrcDefaultsBlockListsAndAttachedUsers() {
+        let cases: [(String, String)] = [
+            ("h:5432:db:u:pw\n", "h:5432:db:u:\(m)\n"),
+            ("echo '*:*:*:app:s3 cret' > ~/.pgpass", "echo '*:*:*:app:\(m)' > ~/.pgpass"),
+            ("default login ci password s3cret\n", "default login ci password \(m)\n"),
+            ("default\n  login ci\n  password s3cret\n", "default\n  login ci\n  password \(m)\n"),
+            ("passwords:\n  - a1\n  - \"b 2\"\nhost: db\n", "passwords:\n  - \(m)\n  - \"\(m)\"\nhost: db\n"),
+            ("tokens:\n- a1\nnext: 1\n", "tokens:\n- \(m)\nnext: 1\n"),
+            ("credentials:\n  user: app\n  enabled: true\n  key: ~\n", "credentials:\n  user: \(m)\n  enabled: true\n  key: ~\n"),
+            ("- name: x\n  secrets:\n  - s1\n  port: 80\n", "- name: x\n  secrets:\n  - \(m)\n  port: 80\n"),
+            ("curl -uci:s3cret https://repo/a", "curl -uci:\(m) https://repo/a"),
+            ("curl -u\"ci:s3 cret\" https://repo/a", "curl -u\"ci:\(m)\" https://repo/a"),
+        ]
+        for (input, expected) in cases {
+            XCTAssertEqual(SecretRedaction.redactText(input), expected, input)
+        }
+        for unchanged in ["chown -R app:app /data", "docker run -u1000:1000 x", "mysql -uroot shop", "python -uc 'print(1)'",
+                          "curl -uhttp://x", "db:5432:orders:app\n", "fe80::1:2:3:4\n", "mac 00:11:22:33:44:55\n",
+                          "at 12:30:45:00:01\n", "image: nginx:1.25:a:b:c\n", "the default password is in vault",
+                          "users:\n  - alice\nhost: db\n", "password:\nhost: db\n", "echo password:\n  ls\n"] {
+            XCTAssertEqual(SecretRedaction.redactText(unchanged), unchanged, unchanged)
+        }
+    }
+
     func testArgumentListsMaskCurlUserPasswordsOnly() throws {
         let object = try XCTUnwrap(try parseObjects("""
             apiVersion: v1
@@ -264,10 +290,13 @@ final class SecretRedactionTests: XCTestCase {
             metadata: {name: pg}
             data:
               .pgpass: "db:5432:orders:app:s3cret\\n"
-              notes: "db:5432:orders:app:kept"
+              notes: "db:5432:orders:app:s3cret"
+              hosts: "db:5432:orders:app"
             """).first)
         let redacted = ObjectRedaction.redact(object)
         XCTAssertEqual(redacted["data", ".pgpass"]?.string, "db:5432:orders:app:\(m)\n")
-        XCTAssertEqual(redacted["data", "notes"]?.string, "db:5432:orders:app:kept")
+        // The line's shape (a port in the second field) makes it a password line under any key; one field fewer is not.
+        XCTAssertEqual(redacted["data", "notes"]?.string, "db:5432:orders:app:\(m)")
+        XCTAssertEqual(redacted["data", "hosts"]?.string, "db:5432:orders:app")
     }
 }

@@ -6,12 +6,13 @@
 ///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
 /// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; a `.pgpass` file loses its password
 ///   fields; any other value is scanned as text.
-/// - Environment-style `{name, value}` entries: masked whole when the name is sensitive.
+/// - Environment-style `{name, value}` entries and `{key, value}` ones (Node taints): masked whole when the name is sensitive.
 /// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, `-pX` next to a MySQL client, and
 ///   the password of `user:password` after curl's `-u`/`--user`.
 /// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
-/// Labels and selectors are matched against each other, so only their values' text is scanned.
+/// Labels and selectors are matched against each other: a value is masked whole only under a sensitive key (on both sides
+/// alike), otherwise only its text is scanned.
 enum ObjectRedaction {
     static let lastAppliedConfiguration = AppliedAPIVersion.annotation
 
@@ -90,6 +91,11 @@ enum ObjectRedaction {
         return changed.map { .sequence($0) }
     }
 
+    /// Lower-case letters and dashes (`enabled`, `oauth-proxy`): a setting, never a generated credential.
+    private static func isPlainWord(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 == UInt8(ascii: "-") }
+    }
+
     /// `user:password` after curl's `-u`/`--user` with the password masked; not `1000:1000` (a uid and gid) nor a URL.
     private static func userWithoutPassword(_ text: String) -> String? {
         guard let colon = text.firstIndex(of: ":") else { return nil }
@@ -133,7 +139,13 @@ enum ObjectRedaction {
             case .scalar:
                 switch context {
                 case .labels:
-                    replacement = redacted(entry.value, .labels)
+                    // A label named like a credential (`example.com/api-token: 3f9a…`) loses its value, and a selector naming
+                    // it loses the same value the same way, so the two still match. A plain word (`auth: enabled`) stays.
+                    if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value), let text = entry.value.string, !isPlainWord(text) {
+                        replacement = masked
+                    } else {
+                        replacement = redacted(entry.value, .labels)
+                    }
                 case .freeForm:
                     if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value) {
                         replacement = masked
@@ -145,8 +157,9 @@ enum ObjectRedaction {
                         replacement = redacted(entry.value, .freeForm)
                     }
                 case .fields:
-                    if entry.key == "value", let name = entries.first(where: { $0.key == "name" })?.value.string,
+                    if entry.key == "value", let name = entries.first(where: { $0.key == "name" || $0.key == "key" })?.value.string,
                        SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {
+                        // `{name, value}` (env) and `{key, value}` (a Node taint, a toleration, which then still match)
                         replacement = masked
                     } else if SecretRedaction.isSensitiveField(entry.key), holdsValue(entry.value) {
                         replacement = masked

@@ -7,7 +7,8 @@ struct SecretTextScanner {
     /// A secret found ahead of the scan, masked when the scan reaches it (so that masks stay in order).
     private var pendingSecret = Self.noPendingSecret
     private static let noPendingSecret = Int.max..<Int.max
-    /// Whether the text is a `.netrc` (`machine h login u password p`), known once a `password` word asks.
+    /// Whether the text is a `.netrc` (`machine h login u password p`, `default login u password p`), known once a
+    /// `password` word asks.
     private var namesNetrcMachine: Bool?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -43,7 +44,7 @@ struct SecretTextScanner {
                     index = redactURL(schemeEnd: index + 3)
                     continue
                 }
-                if let end = redactValue(after: index) { index = end; continue }
+                if let end = redactValue(after: index) ?? redactPasswordFileLine(firstColon: index) { index = end; continue }
             case UInt8(ascii: "-"):
                 if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) ?? redactMySQLPassword(at: index)
                     ?? redactUserFlag(at: index) {
@@ -111,6 +112,14 @@ struct SecretTextScanner {
 
         let count = bytes.count
         var start = separator + 1
+        // `passwords:` ending its line in YAML: the list or mapping indented below holds the values.
+        if bytes[separator] == UInt8(ascii: ":"), isFile {
+            var lineEnd = start
+            while lineEnd < count, isSpace(bytes[lineEnd]) { lineEnd += 1 }
+            if lineEnd == count || isLineEnd(bytes[lineEnd]) {
+                return redactBlockCollection(keyAt: nameStart - (quotedName ? 1 : 0), keyLineEnd: lineEnd)
+            }
+        }
         // `password:hunter2` (a .properties or .conf line) only where a line starts with the name, and compact JSON
         // (`"pin":1234`, `"passwords":[…]`): elsewhere a colon without a space is a tag, a port or a time (`vault-secret:1.2`, `host:5432`).
         if bytes[separator] == UInt8(ascii: ":"), !quotedName, start < count, !isSpace(bytes[start]), bytes[start] != UInt8(ascii: "\""),
@@ -190,6 +199,97 @@ struct SecretTextScanner {
         guard let content else { return headerEnd }
         mask(content.lowerBound, content.upperBound)
         return content.upperBound
+    }
+
+    /// The lines below a key that ends its line (`passwords:`), while they are indented deeper than the key, or as deep
+    /// and items (`- a`): masks every value in them and keeps item dashes, plain keys (`user:`), booleans and nulls, as
+    /// for a flow structure. Nil when no such line follows (the key holds nothing).
+    private mutating func redactBlockCollection(keyAt keyStart: Int, keyLineEnd: Int) -> Int? {
+        var lineStart = keyStart
+        while lineStart > 0, !isLineEnd(bytes[lineStart - 1]) { lineStart -= 1 }
+        let keyColumn = keyStart - lineStart
+        var position = keyLineEnd
+        var end: Int?
+        while position < bytes.count {
+            while position < bytes.count, isLineEnd(bytes[position]) { position += 1 }
+            var indent = 0
+            while position + indent < bytes.count, bytes[position + indent] == UInt8(ascii: " ") { indent += 1 }
+            let text = position + indent
+            var textEnd = text
+            while textEnd < bytes.count, !isLineEnd(bytes[textEnd]) { textEnd += 1 }
+            position = textEnd
+            if textEnd == text { continue }
+            let isItem = bytes[text] == UInt8(ascii: "-") && (text + 1 == textEnd || isSpace(bytes[text + 1]))
+            guard indent > keyColumn || (indent == keyColumn && isItem) else { break }
+            maskBlockLine(text, textEnd)
+            end = textEnd
+        }
+        return end
+    }
+
+    /// One line of a block collection: `- value`, `- name: value`, `name: value` or a bare continuation.
+    private mutating func maskBlockLine(_ text: Int, _ textEnd: Int) {
+        var start = text
+        while start < textEnd, bytes[start] == UInt8(ascii: "-"), start + 1 == textEnd || isSpace(bytes[start + 1]) {
+            start += 1
+            while start < textEnd, isSpace(bytes[start]) { start += 1 }
+        }
+        guard start < textEnd, bytes[start] != UInt8(ascii: "#") else { return }
+        var colon = start
+        while colon < textEnd, isNameByte(bytes[colon]) || bytes[colon] == UInt8(ascii: "/") { colon += 1 }
+        if colon > start, colon < textEnd, bytes[colon] == UInt8(ascii: ":"), colon + 1 == textEnd || isSpace(bytes[colon + 1]) {
+            start = colon + 1
+            while start < textEnd, isSpace(bytes[start]) { start += 1 }
+        }
+        var end = textEnd
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        if end - start >= 2, bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'"), bytes[end - 1] == bytes[start] {
+            start += 1
+            end -= 1
+        }
+        guard start < end, !isBlockScalarHeader(start) else { return }
+        let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        // `~` is YAML's other spelling of null.
+        guard !SecretRedaction.isBoolean(value), !isNull(value), !(value.count == 1 && value[0] == UInt8(ascii: "~")) else { return }
+        mask(start, end)
+    }
+
+    /// A libpq password file line (`host:port:database:user:password`, written by a heredoc or an `echo` under any key):
+    /// masks the password. The shape is strict, so that `host:5432`, `user:group`, times and MAC addresses stay: a host that
+    /// starts its line, a quoted string or a word and is not all digits, a port of digits or `*`, two fields without blanks.
+    private mutating func redactPasswordFileLine(firstColon: Int) -> Int? {
+        var hostStart = firstColon
+        var hostHasNonDigit = false
+        while hostStart > 0, isNameByte(bytes[hostStart - 1]) || bytes[hostStart - 1] == UInt8(ascii: "*") {
+            hostStart -= 1
+            if !isDigit(bytes[hostStart]) { hostHasNonDigit = true }
+        }
+        guard hostStart < firstColon, hostHasNonDigit else { return nil }
+        let quote: UInt8? = hostStart > 0 && (bytes[hostStart - 1] == UInt8(ascii: "\"") || bytes[hostStart - 1] == UInt8(ascii: "'"))
+            ? bytes[hostStart - 1] : nil
+        // A file's line runs to its end; `echo h:5432:d:u:pw > ~/.pgpass` is a shell word.
+        let wholeLine = quote == nil && startsLine(hostStart)
+        guard quote != nil || wholeLine || (hostStart > 0 && isSpace(bytes[hostStart - 1])) else { return nil }
+        var position = firstColon + 1
+        let portStart = position
+        while position < bytes.count, isDigit(bytes[position]) || bytes[position] == UInt8(ascii: "*") { position += 1 }
+        guard position > portStart, position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
+        for _ in 0..<2 {
+            // The database and the user: no blanks, `\:` is a colon inside the field.
+            position += 1
+            let fieldStart = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: ":"), !isSpace(bytes[position]), !isLineEnd(bytes[position]),
+                  bytes[position] != quote {
+                position += bytes[position] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard position > fieldStart, position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
+        }
+        let passwordStart = position + 1
+        var end = passwordStart
+        while end < bytes.count, !isLineEnd(bytes[end]), bytes[end] != quote, wholeLine || quote != nil || !endsWord(bytes[end]) { end += 1 }
+        guard end > passwordStart else { return nil }
+        mask(passwordStart, end)
+        return end
     }
 
     /// `<password>…</password>` in XML (Maven settings, Tomcat contexts): masks the element's text.
@@ -419,23 +519,30 @@ struct SecretTextScanner {
             && value[2] | 0x20 == UInt8(ascii: "l") && value[3] | 0x20 == UInt8(ascii: "l")
     }
 
-    /// `curl -u user:password`, `curl --user user:password`, `--proxy-user=user:password`: masks what follows the first colon.
-    /// Not `-u 1000:1000` (a uid and gid) nor `-u http://…`.
+    /// `curl -u user:password`, `curl -uuser:password`, `curl --user user:password`, `--proxy-user=user:password`: masks
+    /// what follows the first colon. Not `-u 1000:1000` (a uid and gid) nor `-u http://…`.
     private mutating func redactUserFlag(at index: Int) -> Int? {
         guard index == 0 || endsWord(bytes[index - 1]) else { return nil }
-        let flagEnd: Int
-        if hasPrefix("-u ", at: index) {
-            flagEnd = index + 2
-        } else if hasPrefix("--user", at: index) {
-            flagEnd = index + 6
-        } else if hasPrefix("--proxy-user", at: index) {
-            flagEnd = index + 12
+        var start: Int
+        if hasPrefix("-u", at: index), index + 2 < bytes.count, !isSpace(bytes[index + 2]) {
+            // The attached form (`-uci:pw`); `-uroot` (MySQL's user) has no colon and stays below.
+            start = index + 2
+            guard !endsWord(bytes[start]) || bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'") else { return nil }
         } else {
-            return nil
+            let flagEnd: Int
+            if hasPrefix("-u ", at: index) {
+                flagEnd = index + 2
+            } else if hasPrefix("--user", at: index) {
+                flagEnd = index + 6
+            } else if hasPrefix("--proxy-user", at: index) {
+                flagEnd = index + 12
+            } else {
+                return nil
+            }
+            guard flagEnd < bytes.count, isSpace(bytes[flagEnd]) || bytes[flagEnd] == UInt8(ascii: "=") else { return nil }
+            start = flagEnd + 1
+            while start < bytes.count, isSpace(bytes[start]) { start += 1 }
         }
-        guard flagEnd < bytes.count, isSpace(bytes[flagEnd]) || bytes[flagEnd] == UInt8(ascii: "=") else { return nil }
-        var start = flagEnd + 1
-        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
         var quote: UInt8?
         if start < bytes.count, bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'") {
             quote = bytes[start]
@@ -449,12 +556,13 @@ struct SecretTextScanner {
         return end
     }
 
-    /// `machine host login user password secret` (a .netrc, also written by `echo … > ~/.netrc`): masks the word after `password`.
+    /// `machine host login user password secret` or `default login user password secret` (a .netrc, also written by
+    /// `echo … > ~/.netrc`): masks the word after `password`.
     private mutating func redactNetrcPassword(at index: Int) -> Int? {
         guard hasPrefix("password", at: index), index + 8 < bytes.count, isSpace(bytes[index + 8]),
               index == 0 || isSpace(bytes[index - 1]) || isLineEnd(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "\"")
                 || bytes[index - 1] == UInt8(ascii: "'") else { return nil }
-        if namesNetrcMachine == nil { namesNetrcMachine = contains("machine ") }
+        if namesNetrcMachine == nil { namesNetrcMachine = contains("machine ") || hasNetrcDefault() }
         guard namesNetrcMachine == true else { return nil }
         var start = index + 8
         while start < bytes.count, isSpace(bytes[start]) { start += 1 }
@@ -463,6 +571,21 @@ struct SecretTextScanner {
         while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
         mask(start, end)
         return end
+    }
+
+    /// A `.netrc` `default` entry (the one for every other host): `default` and then, after blanks or lines, `login`.
+    /// Only that sequence: `default` alone, or "the default password is…", is prose.
+    private func hasNetrcDefault() -> Bool {
+        var index = 0
+        while index + 7 < bytes.count {
+            if bytes[index] == UInt8(ascii: "d"), hasPrefix("default", at: index), index == 0 || !isNameByte(bytes[index - 1]) {
+                var next = index + 7
+                while next < bytes.count, isSpace(bytes[next]) || isLineEnd(bytes[next]) { next += 1 }
+                if next > index + 7, hasPrefix("login ", at: next) { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     private func contains(_ needle: StaticString) -> Bool {
