@@ -347,7 +347,9 @@ struct WorkloadSteps {
     private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
         guard context.stateful, !context.workload.isService else { return [] }
         let copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
-        add(.data, "Copy the data of \(context.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
+        let title = copy.fromNode ? "Decide whether the node-local data of \(context.label) moves, and copy it by hand: \(copy.method)"
+            : "Copy the data of \(context.label) to EKS: \(copy.method)"
+        add(.data, title, context, after: [], evidence: context.statefulReason ?? "stateful",
             commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
             rollbackCommands: copy.stopReplication(context.workload))
         entry = Self.key(.data, context)
