@@ -73,3 +73,43 @@ extension RunbookSafetyTests {
         XCTAssertEqual(try wordsOnNode(try remoteCommand(of: copy)), ["tar", "-C", path, "-cf", "-", "."])
     }
 }
+
+extension RunbookSafetyTests {
+    /// An Ingress host is an argument of `dig` and of the AWS CLI: one that is no DNS name (here, one `dig` would read as
+    /// its batch-file option) never reaches them; the commands use `$DNS_NAME` and say why.
+    func testAnIngressHostThatIsNoDNSNameNeverBecomesAnArgument() throws {
+        let plan = try plan(manifests: ["web.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: shop}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 80}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {app: web}, ports: [{name: http, port: 80}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: web, namespace: shop}
+            spec:
+              rules:
+              - host: "-f/etc/passwd"
+                http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+              - host: shop.example.com
+                http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+            """])
+        let lines = plan.items.flatMap { $0.commands + $0.rollbackCommands }
+        let digs = lines.filter { $0.hasPrefix("dig ") }
+        XCTAssertFalse(digs.isEmpty, "the switch checks the TTL with dig")
+        XCTAssertFalse(lines.contains { $0.contains("/etc/passwd") && !$0.hasPrefix("#") }, "\(lines.filter { $0.contains("passwd") })")
+        XCTAssertTrue(digs.contains { $0.hasPrefix("dig +noall +answer \"$DNS_NAME\" ") }, "\(digs)")
+        XCTAssertTrue(digs.contains { $0.hasPrefix("dig +noall +answer 'shop.example.com' ") }, "the valid host is still checked: \(digs)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("# TODO:") && $0.contains("not a DNS name") })
+        XCTAssertTrue(try bashParses(lines))
+    }
+}

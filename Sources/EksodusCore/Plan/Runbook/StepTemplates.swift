@@ -232,8 +232,8 @@ struct WorkloadSteps {
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
                             + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
-                           "EKS_ENDPOINT=$(" + eks("get service \(ShellQuote.word(crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
-                           source("get service \(ShellQuote.word(name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
+                           "EKS_ENDPOINT=$(" + eks("get \(ShellQuote.word("service/" + crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
+                           source("get \(ShellQuote.word("service/" + name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
                            source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
                 rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                 rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
@@ -259,7 +259,7 @@ struct WorkloadSteps {
             } else {
                 title = "Verify \(context.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
             }
-            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get endpoints \(ShellQuote.word($0.resource.name))") }
+            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get \(ShellQuote.word("endpoints/" + $0.resource.name))") }
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
             commands.append("# the source copy should see no new work once its consumers have moved:")
             commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
