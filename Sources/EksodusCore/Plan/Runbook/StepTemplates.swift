@@ -412,8 +412,8 @@ struct WorkloadSteps {
             add(.freeze, freezeTitle + " (promote and switch right after)", context, after: [.smoke], commands: freeze.commands,
                 rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
             add(.promote, "Promote the EKS copy of \(context.label): it takes the writes from now on", context, after: [.freeze],
-                commands: copy.promote(workload), rollback: "Make the source primary again: replicate back from EKS before lifting the freeze",
-                rollbackCommands: freeze.rollback)
+                commands: copy.promote(workload), rollback: "Make the source primary again: freeze writes on EKS and copy them back to the source before lifting its freeze (lifting it alone loses every write made on EKS since the promotion)",
+                rollbackCommands: copy.unpromote(workload) ?? ["# writes made on EKS since the promotion exist only there: freeze them and copy them back to the source first"] + freeze.rollback)
             entry = Self.key(.deploy, context)
             primary = Self.key(.promote, context)
             addSwitches(context, after: .promote)
