@@ -104,7 +104,7 @@ enum PostgresStandby {
                 DataCopy.exec(workload, on: .eks, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
                 psql(workload, on: .eks, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()"),
                 "# rebuild the source as a standby of the EKS primary: stop its postgres, move its data directory aside (keep it until this rollback is verified), then, as postgres with the data volume mounted, from where EKS_DB_HOST (the EKS primary's address) is reachable:",
-                "pg_basebackup -h \"$EKS_DB_HOST\" -U replicator -D \"$PGDATA\" -R -X stream -P  # the EKS primary must accept user replicator from the source network (pg_hba.conf); then start the source's postgres",
+                "pg_basebackup -h \"$EKS_DB_HOST\" -U replicator -D \"$PGDATA\" -R -X stream -P  # PGDATA: the source's data directory; the EKS primary must accept user replicator from the source network (pg_hba.conf); then start the source's postgres",
                 "test \"$(\(eks))\" = \"$(\(source))\" || { echo 'the source has not replayed all of EKS yet: re-run until the positions are equal' >&2; false; }",
                 psql(workload, on: .source, "SELECT pg_promote()"),
                 "# or, when only a few tables changed on EKS: pg_dump them there (pg_dump -t) and restore them into the source instead of the rebuild"]

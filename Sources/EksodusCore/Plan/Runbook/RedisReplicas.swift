@@ -76,7 +76,7 @@ struct RedisReplicas {
         return ["# the writes made since the promotion are on EKS only: lifting the source's pause alone would lose them",
                 "# set EKS_REDIS_HOST to an address of the EKS first pod that the source reaches (its load balancer, port 6379)"]
             + findFirst
-            + [source("redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
+            + [DataCopy.execDirect(workload, on: .source, "redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
                source("redis-cli INFO replication | grep -E 'master_link_status|master_repl_offset'") + "  # re-run until master_link_status:up",
                exec(firstPod, "redis-cli CLIENT PAUSE 86400000 WRITE") + "  # EKS takes no more writes",
                "test \"$(" + exec(firstPod, "redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\" = \"$("
