@@ -68,4 +68,20 @@ final class DemoTests: XCTestCase {
             XCTAssertFalse(bodies.contains(value), value)
         }
     }
+
+    /// The demo never ticks off an item its own output contradicts: plan:endpoint is done only where the eksctl config
+    /// it wrote keeps the public API endpoint away from 0.0.0.0/0.
+    func testDemoTicksTheEndpointOnlyWhereItsConfigClosesThePublicEndpoint() throws {
+        let result = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
+        let database = try AppDatabase.open(path: result.databasePath)
+        let done = try strings(database, "SELECT key FROM plan_item WHERE key LIKE 'plan:endpoint:%' AND state = 'done'")
+        XCTAssertFalse(done.isEmpty, "the demo ticks off staging's endpoint")
+        let configs = try result.plan.eksctlConfigs()
+        for key in done {
+            let cluster = String(key.dropFirst("plan:endpoint:".count))
+            let config = try XCTUnwrap(configs.first { $0.cluster == cluster }, key)
+            XCTAssertFalse(config.yaml.contains("0.0.0.0/0"), "\(key) is done but \(config.file) is public to everyone")
+            XCTAssertTrue(config.yaml.contains("publicAccessCIDRs"), config.yaml)
+        }
+    }
 }

@@ -26,6 +26,9 @@ public struct Demo {
         targetVersion = recommended?.version ?? KubernetesVersion(major: 1, minor: 35)
     }
 
+    /// Who reaches the demo clusters' public API endpoint.
+    static let officeNetwork = ["203.0.113.0/24"]
+
     public func run() throws -> Result {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let samples = try SampleEstate.write(to: folder)
@@ -51,7 +54,10 @@ public struct Demo {
         let assessment = try Assessor(database: database, reference: try ReferenceData.embedded()).run(target: targetVersion, now: now)
         text += "\n2. Assessment & diagnosis\n\n" + AssessmentOutput.summary(assessment, worst: 5)
 
-        let request = PlanRequest(name: "demo", target: targetVersion, region: "ap-northeast-2", accountID: "123456789012", now: now)
+        // The endpoint is decided, so the staging cluster the demo ticks off below has a decided endpoint its config agrees with:
+        // the public API endpoint answers the sample's office network only (a documentation range, RFC 5737), not 0.0.0.0/0.
+        let request = PlanRequest(name: "demo", target: targetVersion, region: "ap-northeast-2", accountID: "123456789012",
+                                  landingZone: LandingZoneOptions(publicAccessCIDRs: Self.officeNetwork), now: now)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let planFolder = folder.appendingPathComponent("plan")
         try FileManager.default.createDirectory(at: planFolder, withIntermediateDirectories: true)
@@ -71,7 +77,8 @@ public struct Demo {
         let first = plan.waves.first?.number ?? 1
         let keys = Set(plan.items.map(\.keyText))
         // The imports and the assessment are proven by the inventory: they start done.
-        let platform: [PlanItemKey.Step] = [.endpoint, .zones, .identity, .cluster, .addons, .storage, .exposure, .certificates, .connectivity, .secrets,
+        // plan:endpoint is not among them: the request's office network decided it, so the plan starts with it done.
+        let platform: [PlanItemKey.Step] = [.zones, .identity, .cluster, .addons, .storage, .exposure, .certificates, .connectivity, .secrets,
                                             .observability, .cicd, .platform]
         let staging = ([PlanItemKey.assessment(.review, cluster: "staging"), .assessment(.review, cluster: "prod"), .assessment(.identity, cluster: "staging"),
                         .plan(.landingZone), .plan(.ecr)] + platform.map { PlanItemKey.plan($0, cluster: "staging") }

@@ -9,6 +9,10 @@ struct DataCopy {
     }
 
     var method: String
+    /// Node-local data (hostPath, local): copied from the node by hand after a decision, never through Velero, whose
+    /// file-system backup skips hostPath volumes (Velero docs, File System Backup, Limitations: "hostPath volumes are not
+    /// supported"; https://velero.io/docs/main/file-system-backup/#limitations): a Velero step would copy nothing.
+    var fromNode: Bool
     /// The recognised engine (`data/databases.yaml`), or nil.
     var engine: String?
     var order: Order
@@ -33,7 +37,9 @@ struct DataCopy {
         let chosen = method ?? database?.replication ?? "Velero file-system backup (kopia) and restore, with a final backup at cutover"
         self.method = chosen
         let lower = chosen.lowercased()
-        order = lower.contains("velero") || lower.contains("ebs snapshot") ? .freezeThenRestore : .replicateThenFreeze
+        // The node copy's text names Velero only to say it cannot be used: it is a copy taken once the writes stop.
+        fromNode = chosen == StoragePlan.nodeCopy
+        order = fromNode || lower.contains("velero") || lower.contains("ebs snapshot") ? .freezeThenRestore : .replicateThenFreeze
         freezeEngine = recognised
         // A restore copies files: the engine's replication commands do not apply.
         engine = order == .replicateThenFreeze ? recognised : nil
@@ -102,6 +108,7 @@ struct DataCopy {
                         "aws ec2 create-volume --snapshot-id \"$SNAPSHOT_ID\" --availability-zone \"$TARGET_ZONE\" --volume-type gp3",
                         "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
             }
+            if fromNode { return NodeDataCopy(workload: workload).copy() }
             if order == .freezeThenRestore {
                 // Only the workload's pods and their claims: a namespace-wide restore would revive every other object of the
                 // namespace on EKS (CronJobs running twice, Deployments beside their converted copies). File-system backups
@@ -160,6 +167,7 @@ struct DataCopy {
         case "rabbitmq": return [Self.exec(workload, on: .eks, Self.clearShovels)]
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
         default:
+            if fromNode { return NodeDataCopy(workload: workload).undo() }
             if order == .freezeThenRestore {
                 return ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "")) + " --confirm",
                         Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
@@ -178,11 +186,22 @@ struct DataCopy {
         case "cassandra": return [Self.exec(workload, on: .eks, "nodetool status")]
         case "elasticsearch", "opensearch": return [Self.exec(workload, on: .source, "curl -fsS localhost:9200/_cat/indices?v"), Self.exec(workload, on: .eks, "curl -fsS localhost:9200/_cat/indices?v")]
         default:
+            if fromNode { return NodeDataCopy(workload: workload).verify() }
             let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
             return paths.flatMap { path in
                 [Self.exec(workload, on: .source, "du -s " + ShellQuote.word(path) + " && find " + ShellQuote.word(path) + " -type f | wc -l"),
                  Self.exec(workload, on: .eks, "du -s " + ShellQuote.word(path) + " && find " + ShellQuote.word(path) + " -type f | wc -l")]
             }
+        }
+    }
+
+    /// Undoing a promotion: from the promotion on, the writes land on the EKS copy, so lifting the source's freeze alone
+    /// would lose them. The engine's own replication runs back from EKS first; nil where the runbook has no such commands.
+    func unpromote(_ workload: Estate.Workload) -> [String]? {
+        switch engine {
+        case "postgres": return PostgresStandby.unpromote(workload, liftSourceFreeze: freeze(workload).rollback)
+        case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
+        default: return nil
         }
     }
 

@@ -93,6 +93,24 @@ enum PostgresStandby {
          psql(workload, on: .source, "SELECT application_name, client_addr, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication")]
     }
 
+    /// Undoing the promotion without losing what EKS took since: EKS goes read-only, the source is rebuilt as a streaming
+    /// standby of the EKS primary (pg_basebackup, as for the first copy), waits until it has replayed EKS's last WAL
+    /// position, and is promoted; only then is its freeze lifted. The base backup copies EKS's `postgresql.auto.conf`,
+    /// read-only setting included, which the lift resets.
+    static func unpromote(_ workload: Estate.Workload, liftSourceFreeze: [String]) -> [String] {
+        let eks = psql(workload, on: .eks, "SELECT pg_current_wal_lsn()")
+        let source = psql(workload, on: .source, "SELECT pg_last_wal_replay_lsn()")
+        return ["# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them",
+                DataCopy.exec(workload, on: .eks, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
+                psql(workload, on: .eks, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()"),
+                "# rebuild the source as a standby of the EKS primary: stop its postgres, move its data directory aside (keep it until this rollback is verified), then, as postgres with the data volume mounted, from where EKS_DB_HOST (the EKS primary's address) is reachable:",
+                "pg_basebackup -h \"$EKS_DB_HOST\" -U replicator -D \"$PGDATA\" -R -X stream -P  # PGDATA: the source's data directory; the EKS primary must accept user replicator from the source network (pg_hba.conf); then start the source's postgres",
+                "test \"$(\(eks))\" = \"$(\(source))\" || { echo 'the source has not replayed all of EKS yet: re-run until the positions are equal' >&2; false; }",
+                psql(workload, on: .source, "SELECT pg_promote()"),
+                "# or, when only a few tables changed on EKS: pg_dump them there (pg_dump -t) and restore them into the source instead of the rebuild"]
+            + liftSourceFreeze
+    }
+
     /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
     static func promote(_ workload: Estate.Workload) -> [String] {
         let source = psql(workload, on: .source, "SELECT pg_current_wal_lsn()")

@@ -67,6 +67,24 @@ struct RedisReplicas {
                      eachPod("redis-cli ROLE")]
     }
 
+    /// Undoing the promotion without losing what EKS took since: the source follows the EKS primary (a full resync
+    /// replaces its data with EKS's), EKS stops taking writes once the link is up, the source catches up to the same
+    /// offset and is promoted; only then is its pause lifted. A replica applies its primary's stream while its own
+    /// clients are paused, so the source's write pause can stay on until the end.
+    func unpromote(liftSourceFreeze: [String]) -> [String] {
+        let source = { (arguments: String) in DataCopy.exec(workload, on: .source, arguments) }
+        return ["# the writes made since the promotion are on EKS only: lifting the source's pause alone would lose them",
+                "# set EKS_REDIS_HOST to an address of the EKS first pod that the source reaches (its load balancer, port 6379)"]
+            + findFirst
+            + [DataCopy.execDirect(workload, on: .source, "redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
+               source("redis-cli INFO replication | grep -E 'master_link_status|master_repl_offset'") + "  # re-run until master_link_status:up",
+               exec(firstPod, "redis-cli CLIENT PAUSE 86400000 WRITE") + "  # EKS takes no more writes",
+               "test \"$(" + exec(firstPod, "redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\" = \"$("
+                   + source("redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\" || { echo 'the source has not caught up with EKS yet: re-run' >&2; false; }",
+               source("redis-cli REPLICAOF NO ONE") + "  # the source is the primary again"]
+            + liftSourceFreeze
+    }
+
     func stop() -> [String] {
         [eachPod("redis-cli REPLICAOF NO ONE")]
     }

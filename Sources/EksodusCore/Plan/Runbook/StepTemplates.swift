@@ -232,8 +232,8 @@ struct WorkloadSteps {
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
                             + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
-                           "EKS_ENDPOINT=$(" + eks("get service \(ShellQuote.word(crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
-                           source("get service \(ShellQuote.word(name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
+                           "EKS_ENDPOINT=$(" + eks("get \(ShellQuote.word("service/" + crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
+                           source("get \(ShellQuote.word("service/" + name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
                            source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
                 rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                 rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
@@ -259,7 +259,7 @@ struct WorkloadSteps {
             } else {
                 title = "Verify \(context.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
             }
-            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get endpoints \(ShellQuote.word($0.resource.name))") }
+            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get \(ShellQuote.word("endpoints/" + $0.resource.name))") }
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
             commands.append("# the source copy should see no new work once its consumers have moved:")
             commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
@@ -347,7 +347,9 @@ struct WorkloadSteps {
     private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
         guard context.stateful, !context.workload.isService else { return [] }
         let copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
-        add(.data, "Copy the data of \(context.label) to EKS: \(copy.method)", context, after: [], evidence: context.statefulReason ?? "stateful",
+        let title = copy.fromNode ? "Decide whether the node-local data of \(context.label) moves, and copy it by hand: \(copy.method)"
+            : "Copy the data of \(context.label) to EKS: \(copy.method)"
+        add(.data, title, context, after: [], evidence: context.statefulReason ?? "stateful",
             commands: copy.replicate(context.workload, mountPaths: mountPaths(context)), rollback: "Delete the EKS copy; the source data was never changed",
             rollbackCommands: copy.stopReplication(context.workload))
         entry = Self.key(.data, context)
@@ -410,8 +412,8 @@ struct WorkloadSteps {
             add(.freeze, freezeTitle + " (promote and switch right after)", context, after: [.smoke], commands: freeze.commands,
                 rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
             add(.promote, "Promote the EKS copy of \(context.label): it takes the writes from now on", context, after: [.freeze],
-                commands: copy.promote(workload), rollback: "Make the source primary again: replicate back from EKS before lifting the freeze",
-                rollbackCommands: freeze.rollback)
+                commands: copy.promote(workload), rollback: "Make the source primary again: freeze writes on EKS and copy them back to the source before lifting its freeze (lifting it alone loses every write made on EKS since the promotion)",
+                rollbackCommands: copy.unpromote(workload) ?? ["# writes made on EKS since the promotion exist only there: freeze them and copy them back to the source first"] + freeze.rollback)
             entry = Self.key(.deploy, context)
             primary = Self.key(.promote, context)
             addSwitches(context, after: .promote)

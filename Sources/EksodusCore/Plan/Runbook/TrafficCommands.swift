@@ -47,14 +47,24 @@ enum TrafficCommands {
         return "aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch " + words
     }
 
+    /// The names the commands act on: each Ingress host that is a DNS name, and nil (`$DNS_NAME`) for the rest. A host is
+    /// a positional argument of `dig` and an option value of the AWS CLI: one starting with `-` would be read as an option
+    /// (`dig -f/etc/passwd` reads a batch file), and quoting does not prevent that, so it is checked first.
     static func hosts(_ exposure: Exposure) -> [String?] {
-        exposure.hosts.isEmpty ? [nil] : exposure.hosts.map { $0 }
+        let names = exposure.hosts.filter(NetworkPlan.isIngressHost)
+        return names.isEmpty || names.count < exposure.hosts.count ? names + [nil] : names
+    }
+
+    /// Said once where a host was left out: the engineer sets `$DNS_NAME` to the name clients really use.
+    static func unusableHosts(_ exposure: Exposure) -> [String] {
+        exposure.hosts.allSatisfy(NetworkPlan.isIngressHost) ? []
+            : ["# TODO: an Ingress host of this workload is not a DNS name, so no command uses it: set DNS_NAME to the name its clients use"]
     }
 
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
     /// old answer for longer than a minute. Its old TTL is kept in `$OLD_TTL` for the switch's gate and the rollback.
     static func lowerTTL(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
-        var commands: [String] = ["# read each record's current value into SOURCE_LB and its TTL into OLD_TTL; the switch waits OLD_TTL seconds after this change"]
+        var commands: [String] = unusableHosts(exposure) + ["# read each record's current value into SOURCE_LB and its TTL into OLD_TTL; the switch waits OLD_TTL seconds after this change"]
         var rollback: [String] = []
         for host in hosts(exposure) {
             let start = host.map(ShellQuote.word) ?? "\"$DNS_NAME\""
@@ -98,7 +108,7 @@ enum TrafficCommands {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
         if exposure.switchesDNS {
-            commands += ttlExpired(exposure)
+            commands += unusableHosts(exposure) + ttlExpired(exposure)
             if let frontend = exposure.frontends.first(where: { $0.kind == "ingress" }) ?? exposure.frontends.first {
                 commands.append(frontendAddress(frontend))
             } else {
@@ -129,7 +139,7 @@ enum TrafficCommands {
         if !exposure.nodePortServices.isEmpty || !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
         for service in exposure.nodePortServices {
             let name = service.resource.name, eks = Kubectl.eks(service.resource.namespace)
-            commands.append("NODE_PORT=$(" + eks("get service \(ShellQuote.word(name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ")")
+            commands.append("NODE_PORT=$(" + eks("get \(ShellQuote.word("service/" + name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ")")
             pool(port: "$NODE_PORT")
         }
         for port in exposure.nodePorts { pool(port: String(port)) }
