@@ -156,6 +156,16 @@ final class TransitionPlanTests: XCTestCase {
         XCTAssertEqual(try count(database, "SELECT count(*) FROM plan_item WHERE key LIKE '%/queue-master' AND obsolete = 1"), 4, "deploy, smoke, verify, scaledown")
     }
 
+    /// Storing the items turns plan_item's CHECKs off for speed: they must hold again for whatever the connection writes next.
+    func testCheckConstraintsHoldAgainAfterPlanning() throws {
+        let fixtures = try requireFixtures()
+        let (_, database) = try plan([fixtures.appendingPathComponent("02-sock-shop").path])
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM plan_item WHERE phase NOT IN ('assessment', 'plan', 'cutover') OR state <> 'pending' AND state <> 'done'"), 0)
+        XCTAssertThrowsError(try database.writer.write { try $0.execute(sql: "UPDATE plan_item SET state = 'finished' WHERE key = 'images:src:wave-1'") })
+        XCTAssertThrowsError(try database.writer.write { try $0.execute(sql: "UPDATE plan_item SET phase = 'later' WHERE key = 'images:src:wave-1'") })
+        XCTAssertEqual(try strings(database, "SELECT state FROM plan_item WHERE key = 'images:src:wave-1'"), ["pending"])
+    }
+
     func testMaxWaveSizeSplitsWavesWithoutBreakingOrder() throws {
         let fixtures = try requireFixtures()
         let (plan, _) = try plan([fixtures.appendingPathComponent("02-sock-shop").path], maxWaveSize: 3)

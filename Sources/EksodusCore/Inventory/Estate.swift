@@ -106,14 +106,15 @@ public struct Estate: Sendable {
     private var resourcePositions: [Int64: Int] = [:]
     private var kindPositions: [String: [Int]] = [:]
 
-    private mutating func indexResources() {
-        resourcePositions = Self.positions(of: resources)
+    /// `positions`: the id → position table when the caller already has it (`load` places the rows by it).
+    private mutating func indexResources(positions: [Int64: Int]? = nil) {
+        resourcePositions = positions ?? Self.positions(of: resources)
         kindPositions = [:]
         for index in resources.indices { kindPositions[resources[index].kind, default: []].append(index) }
     }
 
     init(cluster: Cluster, resources: [Resource], workloads: [Workload], volumes: [Volume], storageClasses: [StorageClass],
-         services: [Service], ingresses: [Ingress], configKeys: [Int64: [String]]) {
+         services: [Service], ingresses: [Ingress], configKeys: [Int64: [String]], positions: [Int64: Int]? = nil) {
         self.cluster = cluster
         self.resources = resources
         self.workloads = workloads
@@ -122,7 +123,7 @@ public struct Estate: Sendable {
         self.services = services
         self.ingresses = ingresses
         self.configKeys = configKeys
-        indexResources()
+        indexResources(positions: positions)
         provisioners = Dictionary(storageClasses.map { ($0.resource.name, $0.provisioner) }, uniquingKeysWith: { first, _ in first })
     }
 }
@@ -292,7 +293,7 @@ extension Estate {
             configKeys[row[0], default: []].append(row[1])
         }
         var estate = Estate(cluster: cluster, resources: resources, workloads: workloads, volumes: volumes, storageClasses: storageClasses,
-                            services: services, ingresses: ingresses, configKeys: configKeys)
+                            services: services, ingresses: ingresses, configKeys: configKeys, positions: byID)
         try estate.loadClusterFacts(db)
         estate.helmReleases = try HelmReleaseRecord.load(db, clusterID: cluster.id)
         return estate
