@@ -20,82 +20,71 @@ extension Estate {
             var uid: String?
         }
 
-        private final class Box: Sendable {
-            let fields: Fields
-            init(_ fields: Fields) { self.fields = fields }
-        }
-
-        private var box: Box
+        private var box: SharedFields<Fields>
 
         init(id: Int64, clusterID: Int64, apiVersion: String, group: String, kind: String, namespace: String, name: String, labels: [String: String],
              annotations: [String: String], bodyText: String, sourceFile: String, sourceLine: Int, ownerKind: String? = nil, uid: String? = nil) {
-            box = Box(Fields(id: id, clusterID: clusterID, apiVersion: apiVersion, group: group, kind: kind, namespace: namespace, name: name,
+            box = SharedFields(Fields(id: id, clusterID: clusterID, apiVersion: apiVersion, group: group, kind: kind, namespace: namespace, name: name,
                              labels: labels, annotations: annotations, bodyText: bodyText, sourceFile: sourceFile, sourceLine: sourceLine,
                              ownerKind: ownerKind, uid: uid))
         }
 
-        private mutating func update(_ change: (inout Fields) -> Void) {
-            var fields = box.fields
-            change(&fields)
-            box = Box(fields)
-        }
-
         public var id: Int64 {
             get { box.fields.id }
-            set { update { $0.id = newValue } }
+            set { box.update { $0.id = newValue } }
         }
         public var clusterID: Int64 {
             get { box.fields.clusterID }
-            set { update { $0.clusterID = newValue } }
+            set { box.update { $0.clusterID = newValue } }
         }
         public var apiVersion: String {
             get { box.fields.apiVersion }
-            set { update { $0.apiVersion = newValue } }
+            set { box.update { $0.apiVersion = newValue } }
         }
         public var group: String {
             get { box.fields.group }
-            set { update { $0.group = newValue } }
+            set { box.update { $0.group = newValue } }
         }
         public var kind: String {
             get { box.fields.kind }
-            set { update { $0.kind = newValue } }
+            set { box.update { $0.kind = newValue } }
         }
         public var namespace: String {
             get { box.fields.namespace }
-            set { update { $0.namespace = newValue } }
+            set { box.update { $0.namespace = newValue } }
         }
         public var name: String {
             get { box.fields.name }
-            set { update { $0.name = newValue } }
+            set { box.update { $0.name = newValue } }
         }
         public var labels: [String: String] {
             get { box.fields.labels }
-            set { update { $0.labels = newValue } }
+            set { box.update { $0.labels = newValue } }
         }
         public var annotations: [String: String] {
             get { box.fields.annotations }
-            set { update { $0.annotations = newValue } }
+            set { box.update { $0.annotations = newValue } }
         }
         public var bodyText: String {
             get { box.fields.bodyText }
-            set { update { $0.bodyText = newValue } }
+            set { box.update { $0.bodyText = newValue } }
         }
         public var sourceFile: String {
             get { box.fields.sourceFile }
-            set { update { $0.sourceFile = newValue } }
+            set { box.update { $0.sourceFile = newValue } }
         }
         public var sourceLine: Int {
             get { box.fields.sourceLine }
-            set { update { $0.sourceLine = newValue } }
+            set { box.update { $0.sourceLine = newValue } }
         }
         public var ownerKind: String? {
             get { box.fields.ownerKind }
-            set { update { $0.ownerKind = newValue } }
+            set { box.update { $0.ownerKind = newValue } }
         }
         /// Set when the object came from a live cluster (an export), unset for a manifest written by hand.
         public var uid: String? {
             get { box.fields.uid }
-            set { update { $0.uid = newValue } }
+            set { box.update { $0.uid = newValue } }
         }
 
         /// The stored object (without status, managedFields or Secret values).

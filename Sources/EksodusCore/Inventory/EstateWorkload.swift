@@ -30,119 +30,108 @@ extension Estate {
             var annotations: [String: String]
         }
 
-        private final class Box: Sendable {
-            let fields: Fields
-            init(_ fields: Fields) { self.fields = fields }
-        }
-
-        private var box: Box
-
-        private mutating func update(_ change: (inout Fields) -> Void) {
-            var fields = box.fields
-            change(&fields)
-            box = Box(fields)
-        }
+        private var box: SharedFields<Fields>
 
         public var id: Int64 {
             get { box.fields.id }
-            set { update { $0.id = newValue } }
+            set { box.update { $0.id = newValue } }
         }
         public var clusterID: Int64 {
             get { box.fields.clusterID }
-            set { update { $0.clusterID = newValue } }
+            set { box.update { $0.clusterID = newValue } }
         }
         public var resourceID: Int64? {
             get { box.fields.resourceID }
-            set { update { $0.resourceID = newValue } }
+            set { box.update { $0.resourceID = newValue } }
         }
         public var kind: String {
             get { box.fields.kind }
-            set { update { $0.kind = newValue } }
+            set { box.update { $0.kind = newValue } }
         }
         public var namespace: String {
             get { box.fields.namespace }
-            set { update { $0.namespace = newValue } }
+            set { box.update { $0.namespace = newValue } }
         }
         public var name: String {
             get { box.fields.name }
-            set { update { $0.name = newValue } }
+            set { box.update { $0.name = newValue } }
         }
         public var replicas: Int? {
             get { box.fields.replicas }
-            set { update { $0.replicas = newValue } }
+            set { box.update { $0.replicas = newValue } }
         }
         public var serviceAccount: String? {
             get { box.fields.serviceAccount }
-            set { update { $0.serviceAccount = newValue } }
+            set { box.update { $0.serviceAccount = newValue } }
         }
         public var automountToken: Bool? {
             get { box.fields.automountToken }
-            set { update { $0.automountToken = newValue } }
+            set { box.update { $0.automountToken = newValue } }
         }
         public var hostNetwork: Bool {
             get { box.fields.hostNetwork }
-            set { update { $0.hostNetwork = newValue } }
+            set { box.update { $0.hostNetwork = newValue } }
         }
         public var hostPID: Bool {
             get { box.fields.hostPID }
-            set { update { $0.hostPID = newValue } }
+            set { box.update { $0.hostPID = newValue } }
         }
         public var hostIPC: Bool {
             get { box.fields.hostIPC }
-            set { update { $0.hostIPC = newValue } }
+            set { box.update { $0.hostIPC = newValue } }
         }
         public var nodeSelector: [String: String] {
             get { box.fields.nodeSelector }
-            set { update { $0.nodeSelector = newValue } }
+            set { box.update { $0.nodeSelector = newValue } }
         }
         public var affinity: String? {
             get { box.fields.affinity }
-            set { update { $0.affinity = newValue } }
+            set { box.update { $0.affinity = newValue } }
         }
         public var topologySpread: String {
             get { box.fields.topologySpread }
-            set { update { $0.topologySpread = newValue } }
+            set { box.update { $0.topologySpread = newValue } }
         }
         public var imagePullSecrets: [String] {
             get { box.fields.imagePullSecrets }
-            set { update { $0.imagePullSecrets = newValue } }
+            set { box.update { $0.imagePullSecrets = newValue } }
         }
         public var terminationGrace: Int? {
             get { box.fields.terminationGrace }
-            set { update { $0.terminationGrace = newValue } }
+            set { box.update { $0.terminationGrace = newValue } }
         }
         public var templateLabels: [String: String] {
             get { box.fields.templateLabels }
-            set { update { $0.templateLabels = newValue } }
+            set { box.update { $0.templateLabels = newValue } }
         }
         public var templateAnnotations: [String: String] {
             get { box.fields.templateAnnotations }
-            set { update { $0.templateAnnotations = newValue } }
+            set { box.update { $0.templateAnnotations = newValue } }
         }
         public var containers: [Container] {
             get { box.fields.containers }
-            set { update { $0.containers = newValue } }
+            set { box.update { $0.containers = newValue } }
         }
         public var volumes: [PodVolume] {
             get { box.fields.volumes }
-            set { update { $0.volumes = newValue } }
+            set { box.update { $0.volumes = newValue } }
         }
         public var claimTemplates: [Volume] {
             get { box.fields.claimTemplates }
-            set { update { $0.claimTemplates = newValue } }
+            set { box.update { $0.claimTemplates = newValue } }
         }
         public var sourceFile: String? {
             get { box.fields.sourceFile }
-            set { update { $0.sourceFile = newValue } }
+            set { box.update { $0.sourceFile = newValue } }
         }
         public var sourceLine: Int? {
             get { box.fields.sourceLine }
-            set { update { $0.sourceLine = newValue } }
+            set { box.update { $0.sourceLine = newValue } }
         }
         /// The workload's own annotations and its template's: where `eksodus.io/ignore` may be.
         public var annotations: [String: String] {
             get { box.fields.annotations }
-            set { update { $0.annotations = newValue } }
+            set { box.update { $0.annotations = newValue } }
         }
 
         init(id: Int64, clusterID: Int64, resourceID: Int64? = nil, kind: String, namespace: String, name: String, replicas: Int? = nil,
@@ -151,7 +140,7 @@ extension Estate {
              terminationGrace: Int? = nil, templateLabels: [String: String], templateAnnotations: [String: String], containers: [Container],
              volumes: [PodVolume], claimTemplates: [Volume], sourceFile: String? = nil, sourceLine: Int? = nil,
              annotations: [String: String]) {
-            box = Box(Fields(id: id, clusterID: clusterID, resourceID: resourceID, kind: kind, namespace: namespace, name: name,
+            box = SharedFields(Fields(id: id, clusterID: clusterID, resourceID: resourceID, kind: kind, namespace: namespace, name: name,
                              replicas: replicas, serviceAccount: serviceAccount, automountToken: automountToken, hostNetwork: hostNetwork,
                              hostPID: hostPID, hostIPC: hostIPC, nodeSelector: nodeSelector, affinity: affinity,
                              topologySpread: topologySpread, imagePullSecrets: imagePullSecrets, terminationGrace: terminationGrace,

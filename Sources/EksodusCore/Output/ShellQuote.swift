@@ -66,11 +66,15 @@ enum ShellQuote {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
     }
 
-    /// A `#` comment; line breaks become spaces, so nothing after them can run as a command.
+    /// A `#` comment; line breaks and controls become spaces, so nothing after them can run as a command.
     static func comment(_ text: String) -> String {
-        // ASCII without \n, \v, \f or \r holds no line break (Character.isNewline also takes U+0085, U+2028 and U+2029).
-        if every(text, { $0 < 0x80 && !(0x0A...0x0D).contains($0) }) { return "# " + text }
-        return "# " + String(text.map { $0.isNewline ? " " : $0 })
+        // Printable ASCII holds no line break and no control (Character.isNewline also takes U+0085, U+2028 and U+2029).
+        if every(text, { $0 >= 0x20 && $0 < 0x7F }) { return "# " + text }
+        // Invisible scalars (ESC and the other controls) become spaces too: a terminal showing the script must not
+        // be told by a manifest's name to hide or rewrite the lines around it.
+        var kept = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { kept.append(isInvisible(scalar) || Character(scalar).isNewline ? " " : scalar) }
+        return "# " + String(kept)
     }
 
     /// A file name made from manifest names: only ASCII letters, digits, `-` and `_` survive, so it never leaves the folder.

@@ -8,13 +8,19 @@
 struct NodeDataCopy {
     var workload: Estate.Workload
 
-    /// The node-local volumes the workload writes: (volume name, path on the node).
+    /// The node-local data the assessment counted (`WorkloadProfile.nodeLocalData`: volumes some container writes, never a
+    /// socket, a device or a node system path such as /etc or /var/lib/kubelet, which must not be shipped into a claim a
+    /// manifest's workload mounts): (volume name, path on the node).
     var hostPaths: [(volume: String, path: String)] {
-        let readOnly = Set(workload.containers.flatMap(\.volumeMounts.items).filter { $0["readOnly"]?.bool == true }.compactMap { $0["name"]?.string })
-        return workload.volumes.compactMap { volume in
-            guard volume.type == "hostPath" || volume.type == "local", let path = volume.reference, !readOnly.contains(volume.name) else { return nil }
-            return (volume.name, path)
-        }
+        guard let reference = ReferenceData.bundled else { return [] }
+        return WorkloadProfile.nodeLocalData(workload, reference: reference).compactMap { volume in volume.reference.map { (volume.name, $0) } }
+    }
+
+    /// A path both shells read alike and no tool takes for an option: absolute and printable ASCII, which `ShellQuote.word`
+    /// quotes with '…' alone. Anything else would get bash's `$'…'`, which the node's POSIX sh (dash) does not know: its
+    /// `\'` would end the quote there and run the rest.
+    static func isPlainPath(_ path: String) -> Bool {
+        path.hasPrefix("/") && path.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     private var eks: Kubectl { Kubectl.eks(workload.namespace) }
@@ -33,6 +39,10 @@ struct NodeDataCopy {
             Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("get pods -o wide") + "  # the NODE column: where its pods ran (a CronJob's, where its last Jobs ran)",
         ]
         for (volume, path) in hostPaths {
+            guard Self.isPlainPath(path) else {
+                commands.append(ShellQuote.comment("TODO volume " + volume + ": its host path is not a plain absolute path; look at it on the node and copy it by hand"))
+                continue
+            }
             commands.append(Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .") + " | " + eks("exec -i \"$COPY_POD\" -- tar -C /data -xf -")
                             + "  " + ShellQuote.comment("volume " + volume + ", one claim per host path"))
         }
@@ -41,7 +51,7 @@ struct NodeDataCopy {
     }
 
     func verify() -> [String] {
-        hostPaths.flatMap { _, path in
+        hostPaths.filter { Self.isPlainPath($0.path) }.flatMap { _, path in
             [Self.onNode("sudo du -s " + ShellQuote.word(path) + " && sudo find " + ShellQuote.word(path) + " -type f | wc -l"),
              eks("exec \"$COPY_POD\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
         }

@@ -78,7 +78,9 @@ enum TrafficCommands {
 
     /// The switch's own gate: one old TTL has passed since the lowering, and the name now answers with the low TTL.
     static func ttlExpired(_ exposure: Exposure) -> [String] {
-        ["test $(( $(date -u +%s) - TTL_LOWERED_AT )) -ge \"$OLD_TTL\" || { echo 'the old TTL has not expired yet: wait' >&2; false; }"]
+        // Both were noted days ago, in another shell: unset, the arithmetic would read 0 and the wait would always pass.
+        ["{ test -n \"${TTL_LOWERED_AT:-}\" && test -n \"${OLD_TTL:-}\" && test $(( $(date -u +%s) - TTL_LOWERED_AT )) -ge \"$OLD_TTL\"; }"
+         + " || { echo 'the old TTL has not expired yet (or TTL_LOWERED_AT and OLD_TTL were not noted): wait' >&2; false; }"]
             + hosts(exposure).map { host in
                 "dig +noall +answer \(host.map(ShellQuote.word) ?? "\"$DNS_NAME\"") | awk '$2 > \(lowTTL) { bad = 1 } END { exit bad }'  # every answer carries the low TTL"
             }

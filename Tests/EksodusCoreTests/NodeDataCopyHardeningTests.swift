@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// What a hostile hostPath must never do through the node copy: leave its quotes in the node's POSIX sh (bash's `$'…'` means
+/// nothing to dash), pass for an option of tar/du/find, or ship a node system path into a claim the manifest's workload mounts.
+extension RunbookSafetyTests {
+    /// A CronJob writing to each of `paths` (one volume each), planned; its data step's commands.
+    func nodeCopyCommands(_ paths: [String]) throws -> [String] {
+        let mounts = paths.indices.map { "{name: v\($0), mountPath: /m\($0)}" }.joined(separator: ", ")
+        let volumes = paths.enumerated().map { index, path in
+            "{name: v\(index), hostPath: {path: \"\(path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t"))\"}}"
+        }.joined(separator: ", ")
+        let plan = try plan(manifests: ["job.yaml": """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: dump, namespace: ops}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers: [{name: dump, image: "busybox:1.36", volumeMounts: [\(mounts)]}]
+                      volumes: [\(volumes)]
+            """])
+        let data = try item("data:src/ops/dump", in: plan)
+        return data.commands + (plan.items.first { $0.keyText == "data-verify:src/ops/dump" }?.commands ?? [])
+    }
+
+    func testAPathWithAControlByteNeverReachesTheNodeShell() throws {
+        let commands = try nodeCopyCommands(["/srv/data", "/x\t';touch /tmp/pwned;#"])
+        let onNode = commands.filter { $0.hasPrefix("ssh ") }
+        XCTAssertFalse(onNode.isEmpty, "\(commands)")
+        XCTAssertFalse(onNode.contains { $0.contains("pwned") }, "\(onNode)")
+        XCTAssertTrue(commands.contains { $0.hasPrefix("# TODO volume v1") }, "\(commands)")
+        XCTAssertEqual(try wordsOnNode(try remoteCommand(of: try XCTUnwrap(onNode.first))), ["tar", "-C", "/srv/data", "-cf", "-", "."])
+    }
+
+    func testRelativeAndOptionLikePathsAreNeverArguments() throws {
+        let commands = try nodeCopyCommands(["-L", "etc/app"])
+        XCTAssertFalse(commands.contains { $0.hasPrefix("ssh ") }, "\(commands)")
+        XCTAssertEqual(commands.filter { $0.hasPrefix("# TODO volume") }.count, 2, "\(commands)")
+    }
+
+    func testNodeSystemPathsAreNeverShippedIntoAClaim() throws {
+        let commands = try nodeCopyCommands(["/srv/data", "/etc/kubernetes", "/var/lib/kubelet"])
+        let onNode = commands.filter { $0.hasPrefix("ssh ") }.joined(separator: "\n")
+        XCTAssertTrue(onNode.contains("/srv/data"), onNode)
+        XCTAssertFalse(onNode.contains("/etc/kubernetes"), onNode)
+        XCTAssertFalse(onNode.contains("/var/lib/kubelet"), onNode)
+    }
+
+    func testACommentCarriesNoTerminalControls() {
+        let comment = ShellQuote.comment("volume \u{1B}[2K\u{1B}[1Ahidden\u{7}")
+        XCTAssertFalse(comment.unicodeScalars.contains { ShellQuote.isInvisible($0) }, comment.debugDescription)
+        XCTAssertTrue(comment.hasSuffix("hidden "), comment)
+    }
+
+    /// The switch's gate fails when the TTL change was never noted here (unset, the arithmetic read 0 and the wait passed).
+    func testTheTTLGateFailsWhenItsTimeIsUnset() throws {
+        let plan = try demo().plan
+        let traffic = try XCTUnwrap(plan.items.first { $0.keyText.hasPrefix("traffic:") && $0.commands.contains { $0.contains("TTL_LOWERED_AT") } })
+        let gate = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("TTL_LOWERED_AT") })
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "unset TTL_LOWERED_AT; OLD_TTL=300\n" + traffic.commands[gate]]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertNotEqual(process.terminationStatus, 0, "the gate passed with TTL_LOWERED_AT unset: \(traffic.commands)")
+    }
+}
