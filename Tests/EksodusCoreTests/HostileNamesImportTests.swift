@@ -34,6 +34,26 @@ final class HostileNamesImportTests: XCTestCase {
         XCTAssertTrue(warnings.contains("starts with '-'"), warnings)
     }
 
+    /// bash cuts a word at NUL (`$'web\x00x'` is `web`): such a name would make a runbook command act on another object.
+    func testANameWithANulIsSkippedWithAWarning() throws {
+        let folder = try writeManifests(["all.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: "web\\0x", namespace: shop}
+            spec: {selector: {matchLabels: {app: w}}, template: {metadata: {labels: {app: w}}, spec: {containers: [{name: w, image: 'nginx:1.27'}]}}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: shop}
+            spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: 'nginx:1.27'}]}}}
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        let summary = try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try strings(database, "SELECT namespace || '/' || name FROM workload ORDER BY 1"), ["shop/web"])
+        let warnings = summary.notices.map(\.message).joined(separator: "\n")
+        XCTAssertTrue(warnings.contains("holds a NUL"), warnings)
+    }
+
     func testAClusterNameMustStartWithALetterOrDigit() throws {
         let folder = try writeManifests(["a.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"], test: self)
         for name in ["--all", "-f", ".hidden", "ünï"] {

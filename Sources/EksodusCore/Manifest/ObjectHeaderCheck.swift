@@ -19,6 +19,10 @@ enum ObjectHeaderCheck {
         if let name = metadata["name"]?.string, name.hasPrefix("-") {
             return "an object whose metadata.name '\(name.visibleLine)' starts with '-'"
         }
+        // Nor a NUL: bash ends a word there, so `deployment/web<NUL>x` would act on `web`.
+        if let name = metadata["name"]?.string, name.utf8.contains(0) {
+            return "an object whose metadata.name '\(name.visibleLine)' holds a NUL character"
+        }
         if object["kind"]?.string == "Namespace", let name = metadata["name"]?.string, !DNSLabel.isValid(name) {
             return "a Namespace whose name '\(name.visibleLine)' is not a DNS label (lower-case letters, digits and '-', at most 63)"
         }
