@@ -227,11 +227,9 @@ struct WorkloadSteps {
             let name = service.resource.name, crossName = String((name + "-eksodus").prefix(63))
             let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
             let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
-            let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
             add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
-                commands: [eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(crossName)) --type LoadBalancer --dry-run=client -o json")
-                            + " | kubectl annotate --local -f - \(annotations) -o json | " + eks("apply -f -"),
+                commands: RedirectCommands.exposeOnEKS(name, as: crossName, namespace: workload.namespace) + [
                            "EKS_ENDPOINT=$(" + eks("get \(ShellQuote.word("service/" + crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
                            source("get \(ShellQuote.word("service/" + name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
                            source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
