@@ -197,9 +197,9 @@ struct DataCopy {
 
     /// Undoing a promotion: from the promotion on, the writes land on the EKS copy, so lifting the source's freeze alone
     /// would lose them. The engine's own replication runs back from EKS first; nil where the runbook has no such commands.
-    func unpromote(_ workload: Estate.Workload) -> [String]? {
+    func unpromote(_ workload: Estate.Workload, mountPaths: [String]) -> [String]? {
         switch engine {
-        case "postgres": return PostgresStandby.unpromote(workload, liftSourceFreeze: freeze(workload).rollback)
+        case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, liftSourceFreeze: freeze(workload).rollback)
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         default: return nil
         }

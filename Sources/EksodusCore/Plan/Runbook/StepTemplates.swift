@@ -411,7 +411,7 @@ struct WorkloadSteps {
                 rollback: "Lift the freeze: the source takes writes again", rollbackCommands: freeze.rollback)
             add(.promote, "Promote the EKS copy of \(context.label): it takes the writes from now on", context, after: [.freeze],
                 commands: copy.promote(workload), rollback: "Make the source primary again: freeze writes on EKS and copy them back to the source before lifting its freeze (lifting it alone loses every write made on EKS since the promotion)",
-                rollbackCommands: copy.unpromote(workload) ?? ["# writes made on EKS since the promotion exist only there: freeze them and copy them back to the source first"] + freeze.rollback)
+                rollbackCommands: copy.unpromote(workload, mountPaths: paths) ?? ["# writes made on EKS since the promotion exist only there: freeze them and copy them back to the source first"] + freeze.rollback)
             entry = Self.key(.deploy, context)
             primary = Self.key(.promote, context)
             addSwitches(context, after: .promote)
