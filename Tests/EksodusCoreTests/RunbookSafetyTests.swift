@@ -184,24 +184,26 @@ final class RunbookSafetyTests: XCTestCase {
         }
     }
 
-    // 4. Redis: every pod of the StatefulSet is covered, not only the one `statefulset/x` reaches.
+    // 4. Redis: every pod of the StatefulSet is covered, not only the one `statefulset/x` reaches. The sample's three pods
+    // replicate from nobody: each EKS pod follows the source pod of its ordinal, never a chain behind pod 0.
     func testEveryRedisPodReplicates() throws {
         let plan = try demo().plan
-        let handle = "prod/data/cart-cache"   // three replicas in the sample
+        let handle = "prod/data/cart-cache"   // three independent replicas in the sample
         let data = try item("data:\(handle)", in: plan)
         let text = data.commands.joined(separator: "\n")
         XCTAssertFalse(text.contains("'statefulset/cart-cache' -- redis-cli REPLICAOF"), "one ordinal only: \(text)")
-        XCTAssertTrue(text.contains("'pod/cart-cache-0' -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\""), text)
-        XCTAssertTrue(text.contains("for i in $(seq 1 2); do kubectl --context \"$EKS_CONTEXT\" -n 'data' exec 'pod/cart-cache-'\"$i\" -- redis-cli REPLICAOF"), "ordinals 1 and 2: \(text)")
-        // The others follow the first pod by its stable name under the headless Service.
-        XCTAssertTrue(text.contains("REPLICAOF 'cart-cache-0."), text)
+        for i in 0..<3 {
+            XCTAssertTrue(text.contains("exec 'pod/cart-cache-\(i)' -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\(i)\" 6379"), "pod \(i): \(text)")
+        }
+        XCTAssertFalse(text.contains("REPLICAOF 'cart-cache-0."), "no pod follows another EKS pod: \(text)")
         let verify = try item("data-verify:\(handle)", in: plan).commands.joined(separator: "\n")
-        XCTAssertTrue(verify.contains("for i in $(seq 0 2); do"), verify)
-        XCTAssertTrue(try item("promote:\(handle)", in: plan).commands.contains { $0.contains("'pod/cart-cache-0' -- redis-cli REPLICAOF NO ONE") })
+        for i in 0..<3 { XCTAssertTrue(verify.contains("exec 'pod/cart-cache-\(i)' -- redis-cli INFO replication"), verify) }
+        let promote = try item("promote:\(handle)", in: plan).commands
+        for i in 0..<3 { XCTAssertTrue(promote.contains { $0.contains("'pod/cart-cache-\(i)' -- redis-cli REPLICAOF NO ONE") }, "\(promote)") }
         XCTAssertTrue(try bashParses(data.commands))
     }
 
-    /// A Redis Deployment has no ordinals: its first pod is found by label, the others follow it by IP, none is left out.
+    /// A Redis Deployment has no ordinals: its pods on both sides are listed by label and paired by place, none left out.
     func testARedisDeploymentCoversEveryPodByLabel() throws {
         let plan = try plan(manifests: ["redis.yaml": """
             apiVersion: apps/v1
@@ -222,9 +224,12 @@ final class RunbookSafetyTests: XCTestCase {
             spec: {selector: {app: cache}, ports: [{port: 6379}]}
             """])
         let data = try item("data:src/shop/cache", in: plan).commands
-        XCTAssertTrue(data.contains { $0.hasPrefix("REDIS_FIRST=$(") && $0.contains("get pods -l 'app=cache' -o name") }, "\(data)")
-        XCTAssertTrue(data.contains { $0.contains("exec \"$REDIS_FIRST\" -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") })
-        XCTAssertTrue(data.contains { $0.hasPrefix("for pod in $(") && $0.contains("[ \"$pod\" = \"$REDIS_FIRST\" ] ||") && $0.contains("REPLICAOF \"$REDIS_FIRST_IP\" 6379") })
+        XCTAssertTrue(data.contains { $0.hasPrefix("mapfile -t EKS_REDIS_PODS < <(") && $0.contains("get pods -l 'app=cache' -o name") }, "\(data)")
+        XCTAssertTrue(data.contains { $0.hasPrefix("mapfile -t SOURCE_REDIS_PODS < <(") && $0.contains("--context \"$SOURCE_CONTEXT\"") }, "\(data)")
+        for i in 0..<2 {
+            XCTAssertTrue(data.contains { $0.contains("exec \"${EKS_REDIS_PODS[\(i)]}\" -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\(i)\" 6379") }, "\(data)")
+        }
+        XCTAssertTrue(data.contains { $0.contains("none persists its data (a cache)") }, "an emptyDir cache is named as one: \(data)")
         XCTAssertTrue(try bashParses(data))
         let smoke = try item("smoke:src/shop/cache", in: plan).commands
         XCTAssertTrue(smoke.contains { $0.contains("redis-cli -h 'cache.shop.svc.cluster.local' -p 6379 ping") }, "\(smoke)")

@@ -214,8 +214,8 @@ struct DataCopy {
                                  [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
         case "mysql", "mariadb": return ([Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = ON'")],
                                          [Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF'")])
-        // A day, not minutes: a pause that expires lets pooled source clients write again after the promotion.
-        case "redis": return ([Self.exec(workload, on: .source, "redis-cli CLIENT PAUSE 86400000 WRITE")], [Self.exec(workload, on: .source, "redis-cli CLIENT UNPAUSE")])
+        // Every pod that takes writes, bounded and checked where it matters (RedisReplicas).
+        case "redis": return redis(workload).freeze()
         case "elasticsearch", "opensearch":
             return ([Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
                     [Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])

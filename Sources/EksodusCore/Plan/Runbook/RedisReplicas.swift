@@ -1,7 +1,27 @@
-/// Redis replication that covers every pod of the EKS copy: `kubectl exec statefulset/x` reaches only one pod, so the first
-/// pod replicates from the source primary and every other pod replicates from that first one (a replica of a replica
-/// receives the same stream). Promoting the first pod then takes the others with it.
+/// Redis replication shaped by how the source's pods relate, as their manifests say (`Topology`), covering every pod of
+/// the EKS copy: `kubectl exec statefulset/x` reaches only one pod.
+///
+/// The source's writes are frozen with `CLIENT PAUSE … WRITE`, which lifts itself when its timeout ends and then runs
+/// the commands it held (Redis docs, CLIENT PAUSE: "When the specified amount of time has elapsed, all the clients are
+/// unblocked"; https://redis.io/docs/latest/commands/client-pause/). So the pause is bounded (`pauseSeconds`), its end
+/// is noted as `REDIS_PAUSED_UNTIL`, and every step that relies on it checks it still holds: re-running the freeze
+/// re-arms it.
 struct RedisReplicas {
+    /// How the source's pods relate.
+    enum Topology: Equatable {
+        /// One pod.
+        case single
+        /// A primary and replicas that follow it (`replicaof`/`slaveof`, Sentinel): the EKS copy repeats the chain, its
+        /// first pod following the source primary, the others following that first pod.
+        case primaryReplicas
+        /// Several pods and no replication between them: each holds its own data and a Service reaches any of them.
+        /// Each EKS pod follows the source pod of the same place and is promoted on its own; a chain would turn pods
+        /// 1… into read-only replicas (READONLY errors) behind the same balancing Service.
+        case independent
+        /// Redis Cluster (`cluster-enabled yes`): REPLICAOF is refused in cluster mode, the team decides how the slots move.
+        case cluster
+    }
+
     var workload: Estate.Workload
     /// A headless Service selecting the pods: a StatefulSet's first pod has a stable name under it.
     var headlessService: String?
@@ -9,8 +29,38 @@ struct RedisReplicas {
     var isStatefulSet: Bool { workload.kind == "StatefulSet" }
     var count: Int { max(workload.replicas ?? 1, 1) }
 
+    /// How long the source's write pause lasts: the promotion and the consumers' reconnection fit in it, and each checks it holds.
+    static let pauseSeconds = 3600
+
     /// The pods' labels as a selector; nil when they have none or one breaks the label syntax (then no command lists pods by it).
     var selector: String? { LabelSelector.matching(workload.templateLabels) }
+
+    var topology: Topology { Self.topology(of: workload) }
+
+    /// The topology the containers' command, arguments, environment and images declare; a ConfigMap's redis.conf is not read.
+    static func topology(of workload: Estate.Workload) -> Topology {
+        var words: [String] = []
+        for container in workload.containers {
+            words += (container.command.items + container.args.items).compactMap(\.string)
+            words += container.env.items.flatMap { [$0["name"]?.string, $0["value"]?.string].compactMap { $0 } }
+        }
+        let text = words.joined(separator: " ").lowercased()
+        let images = workload.containers.compactMap(\.image).joined(separator: " ").lowercased()
+        if text.contains("cluster-enabled yes") || images.contains("redis-cluster") { return .cluster }
+        if ["replicaof", "slaveof", "sentinel", "redis_replication_mode"].contains(where: text.contains) || images.contains("sentinel") {
+            return .primaryReplicas
+        }
+        return max(workload.replicas ?? 1, 1) > 1 ? .independent : .single
+    }
+
+    /// Whether the source keeps its data across restarts (an append-only file, RDB saves, or a claim); without, it is a cache.
+    var persists: Bool {
+        let text = workload.containers.flatMap { ($0.command.items + $0.args.items).compactMap(\.string) }.joined(separator: " ").lowercased()
+        return text.contains("appendonly yes") || text.contains("--save") || !workload.claimTemplates.isEmpty
+            || workload.volumes.contains { $0.type == "persistentVolumeClaim" }
+    }
+
+    // MARK: Pods
 
     /// The first pod, which follows the source and is promoted.
     var firstPod: String {
@@ -24,17 +74,39 @@ struct RedisReplicas {
         return ["REDIS_FIRST=$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + " | head -n 1)"]
     }
 
-    /// How the other pods reach the first: its stable DNS name, or its pod IP read now.
-    var firstAddress: (setup: [String], address: String) {
-        if isStatefulSet, let headlessService {
-            return ([], ShellQuote.word("\(workload.name)-0.\(headlessService).\(workload.namespace).svc.cluster.local"))
+    /// Pod `i` on one side: a StatefulSet's by ordinal, another workload's by its place in the listing `listPods` makes.
+    func pod(_ i: Int, on side: Kubectl.Side) -> String {
+        isStatefulSet ? ShellQuote.word("pod/\(workload.name)-\(i)") : "\"${\(side == .eks ? "EKS" : "SOURCE")_REDIS_PODS[\(i)]}\""
+    }
+
+    /// Lists the pods of `sides` into arrays, where they have no ordinals, and checks each side runs as many as planned.
+    func listPods(_ sides: [Kubectl.Side] = [.source, .eks]) -> [String] {
+        guard !isStatefulSet else { return [] }
+        guard let selector else { return ["# its labels make no selector: set SOURCE_REDIS_PODS and EKS_REDIS_PODS (arrays of pod/NAME, the same order) by hand"] }
+        return sides.flatMap { side -> [String] in
+            let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+            let array = side == .eks ? "EKS_REDIS_PODS" : "SOURCE_REDIS_PODS"
+            return ["mapfile -t \(array) < <(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ")",
+                    "test \"${#\(array)[@]}\" -eq \(count) || { echo 'expected \(count) Redis pods on the \(side == .eks ? "EKS" : "source") side' >&2; false; }"]
         }
-        return (["REDIS_FIRST_IP=$(" + Kubectl.eks(workload.namespace)("get \(firstPod) -o jsonpath='{.status.podIP}'") + ")  # re-run the followers' REPLICAOF if this pod restarts"],
-                "\"$REDIS_FIRST_IP\"")
     }
 
     func exec(_ pod: String, _ arguments: String) -> String {
         Kubectl.eks(workload.namespace)("exec \(pod) -- \(arguments)")
+    }
+
+    func sourceExec(_ pod: String, _ arguments: String) -> String {
+        Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("exec \(pod) -- \(arguments)")
+    }
+
+    /// The source pod that takes the writes: the only one, or (in a chain) the one `$SOURCE_REDIS_PRIMARY` names.
+    var sourcePrimary: String {
+        topology == .primaryReplicas ? "\"$SOURCE_REDIS_PRIMARY\"" : Kubectl.ref(workload, on: .source)
+    }
+
+    /// Every source pod that takes writes: each of an independent set, the primary otherwise.
+    var writablePods: [String] {
+        topology == .independent ? (0..<count).map { pod($0, on: .source) } : [sourcePrimary]
     }
 
     /// A loop running `arguments` in every pod (or every pod but the first): a StatefulSet's by ordinal, others' by label.
@@ -47,45 +119,145 @@ struct RedisReplicas {
         return "for pod in \(list); do " + (skippingFirst ? "[ \"$pod\" = \(firstPod) ] || " : "") + exec("\"$pod\"", arguments) + "; done"
     }
 
-    func replicate() -> [String] {
-        let first = firstAddress
-        var commands = findFirst + [exec(firstPod, "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") + "  # the first pod follows the source primary"]
-        if count > 1 || !isStatefulSet {
-            commands += first.setup
-            commands.append(eachPod("redis-cli REPLICAOF \(first.address) 6379", skippingFirst: true) + "  # every other pod follows the first")
+    /// How the other pods reach the first: its stable DNS name, or its pod IP read now.
+    var firstAddress: (setup: [String], address: String) {
+        if isStatefulSet, let headlessService {
+            return ([], ShellQuote.word("\(workload.name)-0.\(headlessService).\(workload.namespace).svc.cluster.local"))
         }
-        return commands
+        return (["REDIS_FIRST_IP=$(" + Kubectl.eks(workload.namespace)("get \(firstPod) -o jsonpath='{.status.podIP}'") + ")  # re-run the followers' REPLICAOF if this pod restarts"],
+                "\"$REDIS_FIRST_IP\"")
+    }
+
+    // MARK: Gates
+
+    /// Fails unless every variable in `names` is set.
+    static func requireSet(_ names: [String], _ message: String) -> String {
+        "{ " + names.map { "test -n \"${\($0):-}\"" }.joined(separator: " && ") + "; } || { echo " + ShellQuote.word(message) + " >&2; false; }"
+    }
+
+    /// `SOURCE_REDIS_HOST_0`…: one address per source pod, since each holds different data.
+    var sourceHosts: [String] { (0..<count).map { "SOURCE_REDIS_HOST_\($0)" } }
+    var eksHosts: [String] { (0..<count).map { "EKS_REDIS_HOST_\($0)" } }
+
+    /// Fails unless the replica's link is up and its offset equals its primary's: nothing written there is missing.
+    func offsetsEqual(replica: String, primary: String, replicaOnEKS: Bool, _ message: String) -> String {
+        let onReplica = { replicaOnEKS ? exec(replica, $0) : sourceExec(replica, $0) }
+        let onPrimary = { replicaOnEKS ? sourceExec(primary, $0) : exec(primary, $0) }
+        return "{ " + onReplica("redis-cli INFO replication") + " | grep -q '^master_link_status:up' && test \"$(" + onReplica("redis-cli INFO replication")
+            + " | grep '^master_repl_offset' | tr -d '\\r')\" = \"$(" + onPrimary("redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\"; } || { echo "
+            + ShellQuote.word(message) + " >&2; false; }"
+    }
+
+    /// Fails once the source's write pause has lifted itself (or its end was not noted).
+    static let pauseHolds = "{ test -n \"${REDIS_PAUSED_UNTIL:-}\" && test \"$(date -u +%s)\" -lt \"$REDIS_PAUSED_UNTIL\"; } || { echo 'the write pause on the source Redis has lifted itself (or REDIS_PAUSED_UNTIL was not noted): re-run the freeze step, then this one' >&2; false; }"
+
+    // MARK: Steps
+
+    static let clusterDecision = "# Redis Cluster (cluster-enabled yes): REPLICAOF is refused in cluster mode; decide with the team: an empty EKS cluster filled by redis-cli --cluster import from the source, or a cache left to warm"
+
+    func replicate() -> [String] {
+        switch topology {
+        case .cluster:
+            return [Self.clusterDecision]
+        case .independent:
+            var commands = ["# \(count) independent pods (no replication in their manifests, a Service reaching any of them): each holds its own data, so EKS pod i follows source pod i"
+                            + (persists ? "" : "; none persists its data (a cache): warming it on EKS instead of copying is a team decision"),
+                            isStatefulSet ? "# expose each source pod to EKS on its own (a Service selecting statefulset.kubernetes.io/pod-name=\(workload.name)-i)" : "# expose each source pod to EKS on its own address",
+                            Self.requireSet(sourceHosts, "set SOURCE_REDIS_HOST_0 to SOURCE_REDIS_HOST_\(count - 1): the address EKS reaches of each source pod, in order")]
+            commands += listPods()
+            commands += (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\($0)\" 6379") + "  # follows source pod \($0)" }
+            return commands
+        case .single, .primaryReplicas:
+            let first = firstAddress
+            var commands = findFirst + [exec(firstPod, "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") + "  # the first pod follows the source primary"]
+            if count > 1 || !isStatefulSet {
+                commands += first.setup
+                commands.append(eachPod("redis-cli REPLICAOF \(first.address) 6379", skippingFirst: true) + "  # every other pod follows the first")
+            }
+            return commands
+        }
     }
 
     func verify() -> [String] {
-        [eachPod("redis-cli INFO replication | grep -E 'role|master_host|master_link_status|master_repl_offset'") + "  # every pod: link up, offsets equal",
-         DataCopy.exec(workload, on: .source, "redis-cli INFO replication | grep master_repl_offset")]
+        switch topology {
+        case .cluster: return [sourceExec(Kubectl.ref(workload, on: .source), "redis-cli CLUSTER INFO")]
+        case .independent:
+            return listPods() + (0..<count).flatMap { i in
+                [exec(pod(i, on: .eks), "redis-cli INFO replication") + " | grep -E 'role|master_link_status|master_repl_offset'  # EKS pod \(i): link up",
+                 sourceExec(pod(i, on: .source), "redis-cli INFO replication") + " | grep master_repl_offset  # the same offset as source pod \(i)"]
+            }
+        case .single, .primaryReplicas:
+            return [eachPod("redis-cli INFO replication | grep -E 'role|master_link_status|master_repl_offset'") + "  # every pod: link up, offsets equal",
+                    sourceExec(sourcePrimary, "redis-cli INFO replication") + " | grep master_repl_offset"]
+        }
+    }
+
+    /// Pauses the source's writes, bounded, and notes when the pause ends; the second list lifts it on every pod it holds.
+    func freeze() -> (commands: [String], rollback: [String]) {
+        let note = "REDIS_PAUSED_UNTIL=$(( $(date -u +%s) + \(Self.pauseSeconds) )); echo \"REDIS_PAUSED_UNTIL=$REDIS_PAUSED_UNTIL\"  # note it: the pause lifts itself then (and runs the writes it held); re-run this step to re-arm it"
+        let setup = topology == .independent ? listPods([.source]) : []
+        let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod whose redis-cli ROLE says master (pod/NAME); its replicas refuse writes already"] : []
+        return (primary + setup + [note] + writablePods.map { sourceExec($0, "redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE") },
+                primary + setup + writablePods.map { sourceExec($0, "redis-cli CLIENT UNPAUSE") })
     }
 
     func promote() -> [String] {
-        findFirst + [exec(firstPod, "redis-cli REPLICAOF NO ONE") + "  # the first pod takes the writes; the others keep following it",
-                     eachPod("redis-cli ROLE")]
+        switch topology {
+        case .cluster: return [Self.clusterDecision]
+        case .independent:
+            // Every pair is checked before any pod is promoted: a failed check leaves the copy whole, still following.
+            return [Self.pauseHolds] + listPods()
+                + (0..<count).map { offsetsEqual(replica: pod($0, on: .eks), primary: pod($0, on: .source), replicaOnEKS: true, "EKS pod \($0) has not caught up with source pod \($0): re-run") }
+                + (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF NO ONE") + "  # takes the writes of source pod \($0)" }
+                + [eachPod("redis-cli ROLE")]
+        case .single, .primaryReplicas:
+            return [Self.pauseHolds] + findFirst
+                + [offsetsEqual(replica: firstPod, primary: sourcePrimary, replicaOnEKS: true, "the EKS first pod has not caught up with the source: re-run"),
+                   exec(firstPod, "redis-cli REPLICAOF NO ONE") + "  # the first pod takes the writes; the others keep following it",
+                   eachPod("redis-cli ROLE")]
+        }
     }
 
-    /// Undoing the promotion without losing what EKS took since: the source follows the EKS primary (a full resync
-    /// replaces its data with EKS's), EKS stops taking writes once the link is up, the source catches up to the same
-    /// offset and is promoted; only then is its pause lifted. A replica applies its primary's stream while its own
-    /// clients are paused, so the source's write pause can stay on until the end.
+    /// Undoing the promotion without losing what EKS took since: the source follows EKS (a full resync replaces its data
+    /// with EKS's), EKS stops taking writes once the link is up, the source catches up to the same offset and is promoted;
+    /// only then is its pause lifted, on every pod it holds. A replica applies its primary's stream while its own clients
+    /// are paused, so the source's write pause can stay on until the end. EKS's own pause is left to lapse: the EKS copy is
+    /// deleted afterwards, and its consumers went back to the source first (the redirect's rollback comes before this one).
     func unpromote(liftSourceFreeze: [String]) -> [String] {
-        let source = { (arguments: String) in DataCopy.exec(workload, on: .source, arguments) }
-        return ["# the writes made since the promotion are on EKS only: lifting the source's pause alone would lose them",
-                "# set EKS_REDIS_HOST to an address of the EKS first pod that the source reaches (its load balancer, port 6379)"]
-            + findFirst
-            + [DataCopy.execDirect(workload, on: .source, "redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
-               source("redis-cli INFO replication | grep -E 'master_link_status|master_repl_offset'") + "  # re-run until master_link_status:up",
-               exec(firstPod, "redis-cli CLIENT PAUSE 86400000 WRITE") + "  # EKS takes no more writes",
-               "test \"$(" + exec(firstPod, "redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\" = \"$("
-                   + source("redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\" || { echo 'the source has not caught up with EKS yet: re-run' >&2; false; }",
-               source("redis-cli REPLICAOF NO ONE") + "  # the source is the primary again"]
-            + liftSourceFreeze
+        let warning = "# the writes made since the promotion are on EKS only: lifting the source's pause alone would lose them"
+        let eksPause = "redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE"
+        switch topology {
+        case .cluster: return [Self.clusterDecision] + liftSourceFreeze
+        case .independent:
+            return [warning, Self.requireSet(eksHosts, "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_\(count - 1): the address the source reaches of each EKS pod, in order")]
+                + listPods()
+                + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF \"$EKS_REDIS_HOST_\($0)\" 6379") + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's" }
+                + (0..<count).map { exec(pod($0, on: .eks), eksPause) + "  # EKS pod \($0) takes no more writes" }
+                + (0..<count).map { offsetsEqual(replica: pod($0, on: .source), primary: pod($0, on: .eks), replicaOnEKS: false, "source pod \($0) has not caught up with EKS pod \($0) yet: re-run") }
+                + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF NO ONE") + "  # source pod \($0) takes writes again" }
+                + liftSourceFreeze
+        case .single, .primaryReplicas:
+            let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod that was the primary (pod/NAME)"] : []
+            return [warning, Self.requireSet(["EKS_REDIS_HOST"], "set EKS_REDIS_HOST to the address the source reaches of the EKS first pod (its load balancer, port 6379)")]
+                + primary + findFirst
+                + [sourceExec(sourcePrimary, "redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
+                   exec(firstPod, eksPause) + "  # EKS takes no more writes",
+                   offsetsEqual(replica: sourcePrimary, primary: firstPod, replicaOnEKS: false, "the source has not caught up with EKS yet: re-run"),
+                   sourceExec(sourcePrimary, "redis-cli REPLICAOF NO ONE") + "  # the source is the primary again"]
+                + liftSourceFreeze
+        }
     }
 
     func stop() -> [String] {
-        [eachPod("redis-cli REPLICAOF NO ONE")]
+        topology == .cluster ? ["# nothing replicates: the copy was the team's decision"] : [eachPod("redis-cli REPLICAOF NO ONE")]
+    }
+
+    /// After the consumers reconnected through the alias: the pause still holds, and no source pod serves a client any more.
+    func connectionChecks() -> [String] {
+        let setup = topology == .independent ? listPods([.source]) : []
+        // Only the check's own redis-cli is listed once every consumer is gone.
+        return [Self.pauseHolds] + setup + writablePods.map {
+            "test \"$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + " | wc -l)\" -le 1 || { echo 'a client still uses the source Redis: find it (CLIENT LIST) and move it before the pause lifts' >&2; false; }"
+        }
     }
 }

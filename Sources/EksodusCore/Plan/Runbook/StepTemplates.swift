@@ -246,7 +246,8 @@ struct WorkloadSteps {
             add(.reconnect, "Restart the source copies of \(context.label)'s consumers so their pooled connections reopen through the alias", context,
                 after: [.redirect], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: restarts + (others > 0 ? ["# \(others) Jobs or CronJobs among them open new connections on their next run"] : [])
-                    + ["# the source copy should see no client connections from the consumers any more:", Self.connectionCheck(context)],
+                    + ["# the source copy should see no client connections from the consumers any more:"]
+                    + (context.engine?.database.name == "redis" ? RedisReplicas(workload: workload).connectionChecks() : [Self.connectionCheck(context)]),
                 rollback: "After the redirect's rollback, restart them again so they reconnect to the source copy", rollbackCommands: restarts)
             switches.append(Self.key(.reconnect, context))
         }
