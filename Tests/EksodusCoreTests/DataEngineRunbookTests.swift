@@ -249,6 +249,50 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertNotEqual(try bash(script, environment: atRoot).status, 0, "the volume's root cannot be moved aside")
     }
 
+    // MARK: Other engines' promotion rollbacks
+
+    /// MySQL, MongoDB and RabbitMQ rollbacks run in the safe order: EKS stops taking writes, they go back, then the
+    /// source's freeze lifts, last.
+    func testPromotionRollbacksStopEKSCopyBackThenLiftTheSourceFreeze() throws {
+        let mysqlPlan = try plan(manifests: ["db.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: shop-db, namespace: shop}
+            spec:
+              serviceName: shop-db
+              selector: {matchLabels: {app: shop-db}}
+              template:
+                metadata: {labels: {app: shop-db}}
+                spec:
+                  containers: [{name: mysql, image: "mysql:8.0", volumeMounts: [{name: data, mountPath: /var/lib/mysql}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}}]
+            """])
+        let mysql = try item("promote:src/shop/shop-db", in: mysqlPlan).rollbackCommands
+        let eksFrozen = try XCTUnwrap(mysql.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("super_read_only = ON") }, "\(mysql)")
+        let importOnly = try XCTUnwrap(mysql.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("SET GLOBAL read_only = ON") })
+        let copy = try XCTUnwrap(mysql.firstIndex { $0.contains("mysqldump") && $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("| kubectl --context \"$SOURCE_CONTEXT\"") })
+        XCTAssertTrue(eksFrozen < importOnly && importOnly < copy, "\(mysql)")
+        XCTAssertTrue(mysql.last?.contains("SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF") == true, "the freeze lifts last: \(mysql)")
+
+        let sockShop = try plan(paths: [try requireFixtures().appendingPathComponent("02-sock-shop").path])
+        XCTAssertFalse(try item("freeze:src/sock-shop/carts-db", in: sockShop).commands.contains { $0.contains("--replicas=0") },
+                       "the replica set's EKS member needs the source members for its majority")
+        let mongo = try item("promote:src/sock-shop/carts-db", in: sockShop).rollbackCommands
+        let stepDown = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("rs.stepDown(") }, "\(mongo)")
+        let unelectable = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("m.priority = 0") && $0.contains("rs.reconfig(cfg)") })
+        XCTAssertLessThan(stepDown, unelectable, "a primary cannot be made unelectable: it steps down first")
+
+        let rabbit = try item("promote:prod/data/rabbitmq", in: try demo()).rollbackCommands
+        let shovel = try XCTUnwrap(rabbit.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("set_parameter shovel \"eksodus-return-$QUEUE\"") }, "\(rabbit)")
+        let drained = try XCTUnwrap(rabbit.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("exit n != 0") })
+        let cleared = try XCTUnwrap(rabbit.firstIndex { $0.contains("grep '\\''^eksodus-return-'\\''") && $0.contains("clear_parameter shovel") })
+        XCTAssertTrue(shovel < drained && drained < cleared, "\(rabbit)")
+        XCTAssertEqual(rabbit.last, "# point the publishers back at the source broker")
+        let stub = "kubectl() { printf '0\\n%s\\n' \"$LEFT\"; }\n"
+        XCTAssertEqual(try bash(stub + rabbit[drained], environment: ["LEFT": "0"]).status, 0)
+        XCTAssertNotEqual(try bash(stub + rabbit[drained], environment: ["LEFT": "3"]).status, 0, "messages still on EKS")
+    }
+
     // MARK: Redirect
 
     func testRedirectLoadBalancerAdmitsOnlyTheSourceEgressRange() throws {

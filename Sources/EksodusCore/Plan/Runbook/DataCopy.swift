@@ -201,6 +201,9 @@ struct DataCopy {
         switch engine {
         case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, liftSourceFreeze: freeze(workload).rollback)
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
+        case "mysql", "mariadb": return Self.mysqlUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
+        case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
+        case "rabbitmq": return Self.rabbitmqUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         default: return nil
         }
     }
@@ -219,6 +222,11 @@ struct DataCopy {
         case "elasticsearch", "opensearch":
             return ([Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
                     [Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+        // One replica set spans both sides: scaling the source to 0 would take the majority the EKS member needs to be
+        // elected. The promotion's step-down is the switch; the source members stay up, as secondaries.
+        case "mongo" where engine == "mongo":
+            return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
+                    ["# nothing to lift: the source members never stopped"])
         case "rabbitmq":
             // Stopping the broker would strand what is still queued: the publishers stop, the shovel drains the source.
             return (["# stop the publishers (point them at EKS), then wait until every source queue shows 0 messages:",

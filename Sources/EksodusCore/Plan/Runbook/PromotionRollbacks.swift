@@ -1,0 +1,49 @@
+/// Undoing a promotion for the engines whose writes come back through a copy rather than a rebuild (MySQL, MongoDB,
+/// RabbitMQ), always in the same safe order: EKS stops taking writes first, what it took since the promotion goes back
+/// to the source, and only then does the source's own freeze lift. Lifting the freeze alone would lose those writes.
+extension DataCopy {
+    static let writesOnEKS = "# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them"
+
+    /// MySQL: EKS goes super-read-only; the source keeps `read_only` (its applications still cannot write) while an
+    /// administrator's import, which `read_only` lets through and `super_read_only` would not, replaces its data with a
+    /// dump of EKS (MySQL docs, server system variables read_only and super_read_only;
+    /// https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_read_only).
+    static func mysqlUnpromote(_ workload: Estate.Workload, liftSourceFreeze: [String]) -> [String] {
+        let mysql = "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\""
+        let tables = "SELECT table_schema, COUNT(*) FROM information_schema.tables WHERE table_schema NOT IN ('mysql','sys','information_schema','performance_schema') GROUP BY table_schema ORDER BY 1"
+        return [writesOnEKS,
+                exec(workload, on: .eks, mysql + " -e 'SET GLOBAL super_read_only = ON'") + "  # EKS takes no more writes",
+                exec(workload, on: .source, mysql + " -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = ON'") + "  # only the import below may write to the source",
+                exec(workload, on: .eks, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --routines --events")
+                    + " | " + exec(workload, on: .source, mysql, stdin: true) + "  # the source takes EKS's data",
+                exec(workload, on: .eks, mysql + " -e " + ShellQuote.word(tables)),
+                exec(workload, on: .source, mysql + " -e " + ShellQuote.word(tables)) + "  # the same tables as EKS"]
+            + liftSourceFreeze
+    }
+
+    /// MongoDB: both sides are members of one replica set, so EKS's writes replicate back by themselves. The EKS primary
+    /// steps down, which it does only once an electable secondary has caught up, and may not stand again for the given
+    /// seconds (MongoDB docs, rs.stepDown(); https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/); the
+    /// source member elected meanwhile then makes the EKS member unelectable (priority 0). A primary cannot be made
+    /// unelectable itself, hence this order.
+    static func mongoUnpromote(_ workload: Estate.Workload, liftSourceFreeze: [String]) -> [String] {
+        [writesOnEKS + " until the replica set hands the primary back",
+         exec(workload, on: .eks, "mongosh --quiet --eval 'rs.stepDown(300)'") + "  # once a source member has caught up; EKS may not stand again for 300 s",
+         execDirect(workload, on: .source, "mongosh --quiet --eval \"cfg = rs.conf(); cfg.members.forEach(function (m) { if (m.host === '$EKS_MEMBER_HOST:27017') { m.priority = 0 } }); rs.reconfig(cfg)\"")
+            + "  # on the new source primary, within those 300 s: the EKS member is never elected again",
+         exec(workload, on: .source, "mongosh --quiet --eval 'rs.status().members.forEach(function (m) { print(m.name + \" \" + m.stateStr) })'") + "  # PRIMARY on a source member"]
+            + liftSourceFreeze
+    }
+
+    /// RabbitMQ: the publishers go back to the source first, so nothing new lands on EKS; a shovel per queue drains EKS's
+    /// queues into the source's, and the consumers return only once EKS holds no message.
+    static func rabbitmqUnpromote(_ workload: Estate.Workload, liftSourceFreeze: [String]) -> [String] {
+        let returns = "rabbitmqctl list_parameters --quiet --no-table-headers | cut -f2 | grep '^eksodus-return-' | xargs -r -n1 rabbitmqctl clear_parameter shovel"
+        return ["# messages published since the promotion sit in EKS's queues: point the publishers back at the source first",
+                "# run once per EKS queue (rabbitmqctl list_queues name on EKS), QUEUE set to its name; EKS_AMQP_URI: the EKS broker as the source reaches it",
+                execDirect(workload, on: .source, "rabbitmqctl set_parameter shovel \"eksodus-return-$QUEUE\" '{\"src-uri\": \"'\"$EKS_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'"),
+                exec(workload, on: .eks, "rabbitmqctl list_queues --quiet --no-table-headers messages") + " | awk '{ n += $1 } END { exit n != 0 }' || { echo 'messages remain on EKS: wait for the shovels and re-run' >&2; false; }",
+                exec(workload, on: .source, returns)]
+            + liftSourceFreeze
+    }
+}
