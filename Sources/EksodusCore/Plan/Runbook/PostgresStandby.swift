@@ -115,6 +115,7 @@ enum PostgresStandby {
     static func clearConnection(_ workload: Estate.Workload, on side: Kubectl.Side) -> [String] {
         [DataCopy.exec(workload, on: side, "psql -U postgres -c 'ALTER SYSTEM RESET primary_conninfo' -c 'SELECT pg_reload_conf()'")
             + "  # the replication password leaves postgresql.auto.conf",
+         "# shellcheck disable=SC2016  # $PGDATA expands in the pod",
          DataCopy.exec(workload, on: side, "! grep -q primary_conninfo \"$PGDATA/postgresql.auto.conf\"")
             + " || { echo 'primary_conninfo is still in postgresql.auto.conf' >&2; false; }"]
     }
