@@ -117,6 +117,13 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertNotEqual(try bash(RedisReplicas.pauseHolds, environment: ["REDIS_PAUSED_UNTIL": String(now - 5)]).status, 0, "the pause has lifted")
         XCTAssertEqual(try bash(RedisReplicas.pauseHolds, environment: ["REDIS_PAUSED_UNTIL": String(now + 600)]).status, 0)
 
+        // Each source pod is checked to be a primary before it is copied on its own.
+        let data = try item("data:prod/data/cart-cache", in: try demo()).commands
+        let role = try XCTUnwrap(data.first { $0.contains("'pod/cart-cache-2' -- redis-cli ROLE") }, "\(data)")
+        XCTAssertLessThan(try XCTUnwrap(data.firstIndex(of: role)), try XCTUnwrap(data.firstIndex { $0.contains("REPLICAOF") }))
+        XCTAssertEqual(try bash("kubectl() { printf 'master\\n3412\\n'; }\n" + role).status, 0)
+        XCTAssertNotEqual(try bash("kubectl() { printf 'slave\\n10.0.0.5\\n6379\\nconnected\\n'; }\n" + role).status, 0, "a replica by a ConfigMap")
+
         let reconnect = try item("reconnect:prod/data/cart-cache", in: try demo()).commands
         let clients = try XCTUnwrap(reconnect.first { $0.contains("'pod/cart-cache-0' -- redis-cli CLIENT LIST TYPE normal") })
         let stub = "kubectl() { printf 'id=1 cmd=client|list\\n'; [ -z \"${OTHER:-}\" ] || printf 'id=2 addr=10.0.0.7:5000 cmd=set\\n'; }\n"

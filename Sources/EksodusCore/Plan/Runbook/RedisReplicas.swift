@@ -165,6 +165,11 @@ struct RedisReplicas {
                             isStatefulSet ? "# expose each source pod to EKS on its own (a Service selecting statefulset.kubernetes.io/pod-name=\(workload.name)-i)" : "# expose each source pod to EKS on its own address",
                             Self.requireSet(sourceHosts, "set SOURCE_REDIS_HOST_0 to SOURCE_REDIS_HOST_\(count - 1): the address EKS reaches of each source pod, in order")]
             commands += listPods()
+            // The manifests may not say it all (a ConfigMap's redis.conf): every source pod must really be a primary.
+            commands += (0..<count).map {
+                sourceExec(pod($0, on: .source), "redis-cli ROLE") + " | head -n 1 | grep -q '^master' || { echo "
+                    + ShellQuote.word("source pod \($0) is a replica: its replication is configured outside the manifests; copy it as a chain (decide with the team)") + " >&2; false; }"
+            }
             commands += (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\($0)\" 6379") + "  # follows source pod \($0)" }
             return commands
         case .single, .primaryReplicas:
