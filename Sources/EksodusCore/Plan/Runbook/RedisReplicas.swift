@@ -226,18 +226,19 @@ struct RedisReplicas {
     /// Undoing the promotion without losing what EKS took since: the source follows EKS (a full resync replaces its data
     /// with EKS's), EKS stops taking writes once the link is up, the source catches up to the same offset and is promoted;
     /// only then is its pause lifted, on every pod it holds. A replica applies its primary's stream while its own clients
-    /// are paused, so the source's write pause can stay on until the end. EKS's own pause is left to lapse: the EKS copy is
-    /// deleted afterwards, and its consumers went back to the source first (the redirect's rollback comes before this one).
+    /// are paused, so the source's write pause can stay on until the end. EKS's own pause lasts a day and is left to lapse: the
+    /// EKS copy is deleted before, and its consumers went back to the source first (the redirect's rollback comes before this one).
     func unpromote(liftSourceFreeze: [String]) -> [String] {
         let warning = "# the writes made since the promotion are on EKS only: lifting the source's pause alone would lose them"
-        let eksPause = "redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE"
+        // A day: it lifts itself then, so the EKS copy is deleted (the data step's rollback) well before.
+        let eksPause = "redis-cli CLIENT PAUSE 86400000 WRITE"
         switch topology {
         case .cluster: return [Self.clusterDecision] + liftSourceFreeze
         case .independent:
             return [warning, Self.requireSet(eksHosts, "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_\(count - 1): the address the source reaches of each EKS pod, in order")]
                 + listPods()
                 + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF \"$EKS_REDIS_HOST_\($0)\" 6379") + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's" }
-                + (0..<count).map { exec(pod($0, on: .eks), eksPause) + "  # EKS pod \($0) takes no more writes" }
+                + (0..<count).map { exec(pod($0, on: .eks), eksPause) + "  # EKS pod \($0) takes no more writes (for a day: delete the EKS copy before)" }
                 + (0..<count).map { offsetsEqual(replica: pod($0, on: .source), primary: pod($0, on: .eks), replicaOnEKS: false, "source pod \($0) has not caught up with EKS pod \($0) yet: re-run") }
                 + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF NO ONE") + "  # source pod \($0) takes writes again" }
                 + liftSourceFreeze
@@ -246,7 +247,7 @@ struct RedisReplicas {
             return [warning, Self.requireSet(["EKS_REDIS_HOST"], "set EKS_REDIS_HOST to the address the source reaches of the EKS first pod (its load balancer, port 6379)")]
                 + primary + findFirst
                 + [sourceExec(sourcePrimary, "redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
-                   exec(firstPod, eksPause) + "  # EKS takes no more writes",
+                   exec(firstPod, eksPause) + "  # EKS takes no more writes (for a day: delete the EKS copy before)",
                    offsetsEqual(replica: sourcePrimary, primary: firstPod, replicaOnEKS: false, "the source has not caught up with EKS yet: re-run"),
                    sourceExec(sourcePrimary, "redis-cli REPLICAOF NO ONE") + "  # the source is the primary again"]
                 + liftSourceFreeze
