@@ -177,6 +177,7 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertFalse(ring.contains { $0.contains("REPLICAOF") && !$0.hasPrefix("#") }, "\(ring)")
         XCTAssertTrue(ring.contains { $0.hasPrefix("# Redis Cluster") && $0.contains("decide") }, "\(ring)")
         XCTAssertFalse(try item("promote:src/shop/ring", in: plan).commands.contains { $0.contains("REPLICAOF NO ONE") })
+        XCTAssertEqual(try item("freeze:src/shop/ring", in: plan).commands.filter { $0.contains("CLIENT PAUSE") }.count, 3, "each primary of the cluster takes writes")
     }
 
     /// A fixture's single Redis (Online Boutique's redis-cart): one pod follows the source, its offset is checked before

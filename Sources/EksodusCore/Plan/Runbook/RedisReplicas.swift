@@ -104,9 +104,12 @@ struct RedisReplicas {
         topology == .primaryReplicas ? "\"$SOURCE_REDIS_PRIMARY\"" : Kubectl.ref(workload, on: .source)
     }
 
-    /// Every source pod that takes writes: each of an independent set, the primary otherwise.
+    /// Whether every source pod takes writes of its own: an independent set, or a cluster's primaries.
+    var writesEverywhere: Bool { [.independent, .cluster].contains(topology) }
+
+    /// Every source pod that takes writes: each pod where `writesEverywhere`, the primary otherwise.
     var writablePods: [String] {
-        topology == .independent ? (0..<count).map { pod($0, on: .source) } : [sourcePrimary]
+        writesEverywhere ? (0..<count).map { pod($0, on: .source) } : [sourcePrimary]
     }
 
     /// A loop running `arguments` in every pod (or every pod but the first): a StatefulSet's by ordinal, others' by label.
@@ -200,7 +203,7 @@ struct RedisReplicas {
     /// Pauses the source's writes, bounded, and notes when the pause ends; the second list lifts it on every pod it holds.
     func freeze() -> (commands: [String], rollback: [String]) {
         let note = "REDIS_PAUSED_UNTIL=$(( $(date -u +%s) + \(Self.pauseSeconds) )); echo \"REDIS_PAUSED_UNTIL=$REDIS_PAUSED_UNTIL\"  # note it: the pause lifts itself then (and runs the writes it held); re-run this step to re-arm it"
-        let setup = topology == .independent ? listPods([.source]) : []
+        let setup = writesEverywhere ? listPods([.source]) : []
         let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod whose redis-cli ROLE says master (pod/NAME); its replicas refuse writes already"] : []
         return (primary + setup + [note] + writablePods.map { sourceExec($0, "redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE") },
                 primary + setup + writablePods.map { sourceExec($0, "redis-cli CLIENT UNPAUSE") })
@@ -260,7 +263,7 @@ struct RedisReplicas {
 
     /// After the consumers reconnected through the alias: the pause still holds, and no source pod serves a client any more.
     func connectionChecks() -> [String] {
-        let setup = topology == .independent ? listPods([.source]) : []
+        let setup = writesEverywhere ? listPods([.source]) : []
         // Only the check's own redis-cli is listed once every consumer is gone.
         return [Self.pauseHolds] + setup + writablePods.map {
             "test \"$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + " | wc -l)\" -le 1 || { echo 'a client still uses the source Redis: find it (CLIENT LIST) and move it before the pause lifts' >&2; false; }"
