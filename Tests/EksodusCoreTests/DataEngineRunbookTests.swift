@@ -295,7 +295,8 @@ final class DataEngineRunbookTests: XCTestCase {
         let drained = try XCTUnwrap(rabbit.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("exit n != 0") })
         let cleared = try XCTUnwrap(rabbit.firstIndex { $0.contains("grep '\\''^eksodus-return-'\\''") && $0.contains("clear_parameter shovel") })
         XCTAssertTrue(shovel < drained && drained < cleared, "\(rabbit)")
-        XCTAssertEqual(rabbit.last, "# point the publishers back at the source broker")
+        XCTAssertTrue(rabbit.first?.contains("point the publishers back at the source broker first") == true, "nothing new lands on EKS: \(rabbit)")
+        XCTAssertEqual(rabbit.last, "# then point the consumers back at the source broker", "the consumers return once EKS is drained")
         let stub = "kubectl() { printf '0\\n%s\\n' \"$LEFT\"; }\n"
         XCTAssertEqual(try bash(stub + rabbit[drained], environment: ["LEFT": "0"]).status, 0)
         XCTAssertNotEqual(try bash(stub + rabbit[drained], environment: ["LEFT": "3"]).status, 0, "messages still on EKS")

@@ -203,7 +203,7 @@ struct DataCopy {
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
-        case "rabbitmq": return Self.rabbitmqUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
+        case "rabbitmq": return Self.rabbitmqUnpromote(workload)
         default: return nil
         }
     }
