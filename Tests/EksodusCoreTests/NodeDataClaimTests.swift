@@ -42,6 +42,8 @@ extension RunbookSafetyTests {
             .trimmingCharacters(in: CharacterSet(charactersIn: "' "))))
         let volumes = (overrides["spec"] as? [String: Any])?["volumes"] as? [[String: Any]] ?? []
         XCTAssertEqual(volumes.compactMap { ($0["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String }, [claimName])
+        // ReadWriteOnce: the copy pod lets go of it before anything of the workload mounts it.
+        XCTAssertTrue(data.commands.last { !$0.hasPrefix("#") }?.contains("delete \"$COPY_POD\" --wait") == true, "\(data.commands)")
         XCTAssertTrue(try bashParses(data.commands + data.rollbackCommands))
     }
 
@@ -179,7 +181,65 @@ extension RunbookSafetyTests {
         let recent = try XCTUnwrap(data.commands.first { $0.contains("get pods -o json") }, "\(data.commands)")
         XCTAssertTrue(recent.contains("--arg kind 'ReplicationController'"), recent)
         XCTAssertFalse(data.commands.joined().contains("/dev'"), "\(data.commands)")
+        // Once deployed, the data is checked as the workload mounts it (the copy pod is gone by then).
+        let verify = try XCTUnwrap(plan.items.first { $0.keyText.hasPrefix("data-verify:") && $0.keyText.hasSuffix("/sysdig-agent") })
+        XCTAssertTrue(verify.commands.contains { $0.contains("-c 'sysdig-agent' -- du -s '/host/usr'") }, "\(verify.commands)")
+        XCTAssertFalse(verify.commands.contains { $0.contains("$COPY_POD") }, "\(verify.commands)")
         XCTAssertTrue(try bashParses(data.commands + data.rollbackCommands))
+    }
+
+    /// A Job's pods are its own: the nodes come from them directly, narrowed by its nodeSelector.
+    func testAJobsNodeDataGoesIntoItsClaimFromTheNodesOfItsOwnPods() throws {
+        let plan = try plan(manifests: ["job.yaml": """
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: reindex, namespace: ops}
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  nodeSelector: {disk: ssd}
+                  containers: [{name: reindex, image: "busybox:1.36", volumeMounts: [{name: index, mountPath: /index}]}]
+                  volumes: [{name: index, hostPath: {path: /srv/index}}]
+            """])
+        let data = try item("data:src/ops/reindex", in: plan)
+        let recent = try XCTUnwrap(data.commands.first { $0.contains("get pods -o json") }, "\(data.commands)")
+        XCTAssertTrue(recent.contains("--arg kind 'Job' --arg owner 'reindex'"), recent)
+        XCTAssertTrue(data.commands.contains { $0.contains("get nodes -l 'disk=ssd'") }, "\(data.commands)")
+        XCTAssertTrue(data.commands.contains { $0.contains("\"claimName\":\"reindex-index\"") }, "\(data.commands)")
+        XCTAssertNil(plan.items.first { $0.keyText == "data-verify:src/ops/reindex" }, "a finished Job has no last run to copy again")
+        let claims = NodeDataClaim.planned(plan.storage, cluster: "src")["Job/ops/reindex"] ?? []
+        XCTAssertEqual(claims.map(\.name), ["reindex-index"])
+    }
+
+    /// One Deployment pod's node data in a claim: a rolling update would start the new pod before the old one lets go of
+    /// the ReadWriteOnce volume, so CHANGES.md asks for Recreate; one that already recreates is left alone.
+    func testADeploymentsClaimAsksForRecreate() throws {
+        for (strategy, asked) in [("RollingUpdate", true), ("Recreate", false)] {
+            let database = try AppDatabase.inMemory()
+            try importPaths([try writeManifests(["web.yaml": """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: uploads, namespace: web}
+                spec:
+                  replicas: 1
+                  strategy: {type: \(strategy)}
+                  selector: {matchLabels: {app: uploads}}
+                  template:
+                    metadata: {labels: {app: uploads}}
+                    spec:
+                      containers: [{name: app, image: "nginx:1.27", volumeMounts: [{name: files, mountPath: /files}]}]
+                      volumes: [{name: files, hostPath: {path: /srv/uploads}}]
+                """], test: self).path], cluster: "src", into: database)
+            let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
+                .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+            let out = try temporaryFolder(self)
+            let written = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: try database.writer.read { try Estate.load($0) }, to: out)
+            let folder = try XCTUnwrap(written.first { $0.files.contains { $0.hasPrefix("workloads/deployment-") } }?.folder)
+            let changes = try String(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent("CHANGES.md"), encoding: .utf8)
+            XCTAssertTrue(changes.contains("claim uploads-files"), changes)
+            XCTAssertEqual(changes.contains("set strategy type: Recreate"), asked, changes)
+        }
     }
 
     private func bash(_ script: String) throws -> String {

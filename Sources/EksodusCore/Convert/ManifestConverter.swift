@@ -321,8 +321,8 @@ struct ManifestConverter {
         // EBS attaches to one node of one zone: runs that overlap on two nodes cannot both mount it.
         if kind == "CronJob", !["Forbid", "Replace"].contains(node["spec", "concurrencyPolicy"]?.string ?? "Allow") {
             result.todos.append("\(label): its node-local data is now an EBS claim (ReadWriteOnce, one Availability Zone): runs schedule in the volume's zone, and two runs at once on different nodes cannot both attach it (the second waits on a Multi-Attach error); set concurrencyPolicy: Forbid unless runs never overlap")
-        } else if kind == "Job", (node["spec", "parallelism"]?.int ?? 1) > 1 {
-            result.todos.append("\(label): its node-local data is now an EBS claim (ReadWriteOnce, one Availability Zone): parallel pods on different nodes cannot all attach it; run one pod at a time (parallelism: 1) or share the data on EFS")
+        } else if ["Deployment", "DeploymentConfig"].contains(kind), node["spec", "strategy", "type"]?.string != "Recreate" {
+            result.todos.append("\(label): its node-local data is now an EBS claim (ReadWriteOnce, one Availability Zone): a rolling update starts the new pod before the old one lets go of it, and on another node it waits on a Multi-Attach error; set strategy type: Recreate")
         }
         return pod.replacing("volumes", with: .sequence(converted))
     }

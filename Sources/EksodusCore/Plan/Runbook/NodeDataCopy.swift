@@ -66,7 +66,8 @@ struct NodeDataCopy {
         commands += startPod()
         let plain = plainCopies
         commands += plain.copies.map { copyCommand($0.path, into: $0.mount, volume: $0.claim.volume) } + plain.todos
-        commands.append("# copied again after the source's last run where it runs on a schedule (the final copy item); until then the copy pod keeps the claims")
+        commands += copyPodVerify() + [release]
+        if workload.kind == "CronJob" { commands.append("# copied again after the source's last run (the final copy item, before EKS's copy is unsuspended)") }
         return commands
     }
 
@@ -151,11 +152,26 @@ struct NodeDataCopy {
             commands.append(eks("exec \"$COPY_POD\" -- find \(copy.mount) -mindepth 1 -delete") + "  # emptied first: what the last runs deleted goes too")
             commands.append(copyCommand(copy.path, into: copy.mount, volume: copy.claim.volume))
         }
-        commands += plain.todos + verify()
-        commands.append(eks("delete \"$COPY_POD\" --wait") + "  # ReadWriteOnce: the workload's pods attach the claims only once the copy pod has let go")
+        commands += plain.todos + copyPodVerify() + [release]
         return commands
     }
 
+    /// The copy pod goes once the claims are filled: they are ReadWriteOnce, and the workload's pods attach them only then.
+    private var release: String {
+        eks("delete \"$COPY_POD\" --wait") + "  # ReadWriteOnce: the workload's pods attach the claims only once the copy pod has let go"
+    }
+
+    /// The claims as the copy pod sees them against each source node.
+    private func copyPodVerify() -> [String] {
+        plainCopies.copies.flatMap { copy in
+            ["for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -s " + ShellQuote.word(copy.path) + " && sudo find " + ShellQuote.word(copy.path) + " -type f | wc -l") + "; done",
+             eks("exec \"$COPY_POD\" -- sh -c " + ShellQuote.word("du -s \(copy.mount) && find \(copy.mount) -type f | wc -l"))
+                + "  # one node: the same size and file count; several merged: at most their sum"]
+        }
+    }
+
+    /// After the deploy: the data as the workload itself mounts it (the copy pod is gone), against each source node.
+    /// `kubectl exec` hands its words to the container as they are: the mount path is quoted for the engineer's shell only.
     func verify() -> [String] {
         let claimed = copies
         guard !claimed.isEmpty else {
@@ -164,10 +180,18 @@ struct NodeDataCopy {
                  eks("exec \"$COPY_POD\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
             }
         }
-        return plainCopies.copies.flatMap { copy in
-            ["for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -s " + ShellQuote.word(copy.path) + " && sudo find " + ShellQuote.word(copy.path) + " -type f | wc -l") + "; done",
-             eks("exec \"$COPY_POD\" -- sh -c " + ShellQuote.word("du -s \(copy.mount) && find \(copy.mount) -type f | wc -l"))
-                + "  # one node: the same size and file count; several merged: at most their sum"]
+        let ref = Kubectl.ref(workload, on: .eks)
+        return plainCopies.copies.flatMap { copy -> [String] in
+            let mounts = workload.containers.flatMap { container in
+                container.volumeMounts.items.filter { $0["name"]?.string == copy.claim.volume }.compactMap { mount in mount["mountPath"]?.string.map { (container.name, $0) } }
+            }
+            guard let (container, mountPath) = mounts.first(where: { Self.isPlainPath($0.1) && Self.isPlainPath("/" + $0.0) }) else {
+                return [ShellQuote.comment("TODO volume " + copy.claim.volume + ": compare claim " + copy.claim.name + " inside the workload with the node's copy by hand")]
+            }
+            let exec = "exec \(ref) -c \(ShellQuote.word(container)) -- "
+            return ["for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -s " + ShellQuote.word(copy.path) + " && sudo find " + ShellQuote.word(copy.path) + " -type f | wc -l") + "; done",
+                    eks(exec + "du -s " + ShellQuote.word(mountPath)) + " && " + eks(exec + "find " + ShellQuote.word(mountPath) + " -type f") + " | wc -l"
+                        + "  # claim \(copy.claim.name) as the workload mounts it: the same size and file count (several nodes merged: at most their sum)"]
         }
     }
 

@@ -491,10 +491,8 @@ struct WorkloadSteps {
             rollback: "Nothing to undo: a decision (record it in the note)")
         let before = dataBeforeDeploy(context)
         entry = Self.key(.decide, context)
-        // ReadWriteOnce: the copy pod must let go of the claims it filled before the Job's pod can attach them.
-        let release = Self.nodeCopy(context, before: before).map { $0.copies.isEmpty ? [] : [eks("delete \"$COPY_POD\" --ignore-not-found --wait")] } ?? []
         add(.deploy, "Run \(context.label) on EKS if it was decided (skip this item otherwise)", context, after: [.decide] + before,
-            commands: release + Self.deployCommands(context) + [eks("wait --for=condition=complete \(Kubectl.ref(workload, on: .eks)) --timeout=30m")],
+            commands: Self.deployCommands(context) + [eks("wait --for=condition=complete \(Kubectl.ref(workload, on: .eks)) --timeout=30m")],
             rollback: "Delete the Job from EKS (what it wrote stays: undo that by hand)", rollbackCommands: Self.deleteOnEKS(context))
         deploy = Self.key(.deploy, context)
         switches = [Self.key(.deploy, context)]
