@@ -242,6 +242,40 @@ extension RunbookSafetyTests {
         }
     }
 
+    /// A claim name is a DNS label whatever the workload and volume are called: it goes into a JSON override, a shell word
+    /// and a file name unescaped. Names that clean up alike stay apart.
+    func testClaimNamesAreDNSLabelsWhateverTheManifestSays() throws {
+        let names = [NodeDataClaim.name(workload: "Dump", volume: "out\"},{\"x"), NodeDataClaim.name(workload: "dump", volume: "out-x"),
+                     NodeDataClaim.name(workload: String(repeating: "a", count: 80), volume: "v"), NodeDataClaim.name(workload: "ünï", volume: "☃")]
+        for name in names {
+            XCTAssertTrue(name.utf8.count <= 63 && !name.hasPrefix("-") && !name.hasSuffix("-")
+                          && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }, name)
+        }
+        XCTAssertEqual(Set(names).count, names.count, "\(names)")
+        XCTAssertEqual(names[1], "dump-out-x")
+        let plan = try plan(manifests: ["job.yaml": """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: dump, namespace: ops}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers: [{name: dump, image: "busybox:1.36", volumeMounts: [{name: "Out\\"},{'x", mountPath: /out}]}]
+                      volumes: [{name: "Out\\"},{'x", hostPath: {path: /srv/out}}]
+            """])
+        let data = try item("data:src/ops/dump", in: plan)
+        let run = try XCTUnwrap(data.commands.first { $0.contains(" run eksodus-copy-") }, "\(data.commands)")
+        let overrides = try json(try XCTUnwrap(run.components(separatedBy: "--overrides=").last?.components(separatedBy: "  #").first?
+            .trimmingCharacters(in: CharacterSet(charactersIn: "' "))))
+        let claim = (((overrides["spec"] as? [String: Any])?["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String
+        XCTAssertEqual(claim, NodeDataClaim.name(workload: "dump", volume: "Out\"},{'x"))
+        XCTAssertTrue(try bashParses(data.commands + data.rollbackCommands))
+    }
+
     private func bash(_ script: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
