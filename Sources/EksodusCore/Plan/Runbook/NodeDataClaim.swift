@@ -1,7 +1,8 @@
 /// The gp3 claim that takes a workload's node-local data on EKS: where the stored storage plan copies a hostPath (or local)
 /// volume from its node (`StoragePlan.nodeCopy`) into one volume, `convert` writes this claim into the wave's `support/` and
 /// mounts it under the volume's own name (the containers' volumeMounts stay as they are), and the runbook's node copy fills
-/// it. Both name it here, so the claim the copy fills is the one the converted workload mounts.
+/// it. The plan names it here (as it lays out convert's files in `ConvertedLayout`), so the claim the copy fills is the one
+/// the converted workload mounts.
 ///
 /// One claim stands for one pod's data: a DaemonSet (a copy per node) or several replicas keep their hostPath, with a TODO.
 /// EBS is ReadWriteOnce and single-AZ: a volume attaches to one instance in its own Availability Zone (EC2 API Reference,
