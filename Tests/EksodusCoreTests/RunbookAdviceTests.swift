@@ -42,8 +42,8 @@ extension RunbookSafetyTests {
         XCTAssertTrue(data.title.hasPrefix("Decide"), data.title)
         XCTAssertTrue(data.commands.first?.contains("DECIDE") == true, "\(data.commands)")
         XCTAssertTrue(data.commands.contains { $0.contains("drop it") })
-        let copy = try XCTUnwrap(data.commands.first { $0.hasPrefix("ssh ") && $0.contains("tar -C /data -xf -") }, "\(data.commands)")
-        XCTAssertEqual(try wordsOnNode(try remoteCommand(of: copy)), ["tar", "-C", "/srv/backup-scratch", "-cf", "-", "."])
+        let copy = try XCTUnwrap(data.commands.first { $0.contains("ssh \"$SOURCE_NODE\"") && $0.contains("tar -C /data/0 -xf -") }, "\(data.commands)")
+        XCTAssertEqual(try wordsOnNode(try remoteCommand(of: "SOURCE_NODES=n1\n" + copy)), ["tar", "-C", "/srv/backup-scratch", "-cf", "-", "."])
         XCTAssertTrue(try bashParses(data.commands + data.rollbackCommands))
         // No item of the plan backs up a hostPath workload with Velero.
         for item in plan.items where item.commands.contains(where: { $0.contains("velero") && $0.contains("db-backup") }) {
@@ -69,8 +69,8 @@ extension RunbookSafetyTests {
                       volumes: [{name: out, hostPath: {path: "\(path.replacingOccurrences(of: "\\", with: "\\\\"))"}}]
             """])
         let data = try item("data:src/ops/dump", in: plan)
-        let copy = try XCTUnwrap(data.commands.first { $0.hasPrefix("ssh ") }, "\(data.commands)")
-        XCTAssertEqual(try wordsOnNode(try remoteCommand(of: copy)), ["tar", "-C", path, "-cf", "-", "."])
+        let copy = try XCTUnwrap(data.commands.first { $0.contains("ssh \"$SOURCE_NODE\"") }, "\(data.commands)")
+        XCTAssertEqual(try wordsOnNode(try remoteCommand(of: "SOURCE_NODES=n1\n" + copy)), ["tar", "-C", path, "-cf", "-", "."])
     }
 }
 

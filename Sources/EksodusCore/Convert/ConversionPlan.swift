@@ -21,6 +21,8 @@ public struct ConversionPlan: Sendable {
     public var placements: [String: String]
     /// The compute plan has a Windows node group: a Linux node agent that tolerates every taint must still select Linux.
     public var hasWindowsNodes: Bool
+    /// `Kind/namespace/name` → the claims the storage plan's node copies fill, each in place of a hostPath volume.
+    var nodeDataClaims: [String: [NodeDataClaim]]
 
     /// `setApart`: the labels the stored assessment set apart, for a plan read back from the store (which carries no findings).
     public init(_ plan: TransitionPlan, cluster: String, setApart stored: Set<String>? = nil) {
@@ -51,5 +53,6 @@ public struct ConversionPlan: Sendable {
         placements = Dictionary((plan.compute.first { $0.cluster == cluster }?.placements ?? []).map { ($0.workload, $0.target) },
                                 uniquingKeysWith: { first, _ in first })
         hasWindowsNodes = plan.compute.first { $0.cluster == cluster }?.nodeGroups.contains(where: \.isWindows) ?? false
+        nodeDataClaims = NodeDataClaim.planned(plan.storage, cluster: cluster)
     }
 }

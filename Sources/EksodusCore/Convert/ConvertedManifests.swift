@@ -49,6 +49,9 @@ public struct ConvertedManifests {
                 notes[wave, default: ([], [])].changes += result.changes.map { "\(MarkdownText.code(label)) \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
                 notes[wave, default: ([], [])].todos += result.todos.map(MarkdownText.escape)
                 if !result.objects.isEmpty { byWave[wave, default: []].append((label, result.objects, result.changes.map { "\($0.field): \($0.why)" })) }
+                for (object, node) in result.support {
+                    byWave[wave, default: []].append((object, [node], ["the node copy of \(label) fills it: mounted in place of its hostPath volume"]))
+                }
             }
             // Every namespace an object lands in exists from the platform wave on, exported or not.
             let exported = Set(estate.resources(kind: "Namespace").map(\.name))

@@ -12,6 +12,8 @@ struct ManifestConverter {
         var objects: [ManifestNode] = []
         var changes: [Change] = []
         var todos: [String] = []
+        /// Objects of their own that the wave's support/ holds, applied before the workload: the claims of node copies.
+        var support: [(object: String, node: ManifestNode)] = []
     }
 
     let plan: ConversionPlan
@@ -263,6 +265,7 @@ struct ManifestConverter {
         if let volumes = pod["volumes"]?.items {
             pod = pod.replacing("volumes", with: .sequence(volumes.map { inTreeVolume($0, namespace: namespace, workload: name, result: &result) }))
         }
+        pod = nodeDataVolumes(pod, kind: kind, namespace: namespace, label: label, node: node, result: &result)
         // A workload that ran as `default` gets a ServiceAccount of its own for its IAM role: `default` never holds it.
         if let entry = plan.dedicatedAccounts[label] {
             pod = pod.replacing("serviceAccountName", with: .string(entry.serviceAccount)).replacing("serviceAccount", with: nil)
@@ -298,6 +301,30 @@ struct ManifestConverter {
             node = node.updating(["spec", "volumeClaimTemplates"]) { _ in .sequence(converted) }
         }
         return node
+    }
+
+    /// A hostPath volume whose data the storage plan copies from the node becomes the claim the copy fills, under the same
+    /// volume name (`NodeDataClaim`; the claim itself is written to the wave's support/ by `ConvertedManifests`).
+    private func nodeDataVolumes(_ pod: ManifestNode, kind: String, namespace: String, label: String, node: ManifestNode, result: inout Result) -> ManifestNode {
+        guard let claims = plan.nodeDataClaims[label], let volumes = pod["volumes"]?.items else { return pod }
+        var replaced = false
+        let converted = volumes.map { volume -> ManifestNode in
+            guard let volumeName = volume["name"]?.string, volume["hostPath"] != nil || volume["local"] != nil,
+                  let claim = claims.first(where: { $0.volume == volumeName }) else { return volume }
+            replaced = true
+            result.support.append((claim.label(namespace: namespace), claim.manifest(namespace: namespace)))
+            result.changes.append(Change(field: "volumes[\(volumeName)]", why: "node-local data at \((volume["hostPath", "path"] ?? volume["local", "path"])?.string ?? "?"): claim \(claim.name) (gp3, ReadWriteOnce) in its place, filled by the runbook's node copy"))
+            result.todos.append("Claim \(claim.name) (was hostPath volume \(volumeName) of \(label)): set its size (\(NodeDataClaim.placeholderSize) written) from the node's du -s before the copy")
+            return .mapping([("name", .string(volumeName)), ("persistentVolumeClaim", .mapping([("claimName", .string(claim.name))]))])
+        }
+        guard replaced else { return pod }
+        // EBS attaches to one node of one zone: runs that overlap on two nodes cannot both mount it.
+        if kind == "CronJob", !["Forbid", "Replace"].contains(node["spec", "concurrencyPolicy"]?.string ?? "Allow") {
+            result.todos.append("\(label): its node-local data is now an EBS claim (ReadWriteOnce, one Availability Zone): runs schedule in the volume's zone, and two runs at once on different nodes cannot both attach it (the second waits on a Multi-Attach error); set concurrencyPolicy: Forbid unless runs never overlap")
+        } else if ["Deployment", "DeploymentConfig"].contains(kind), node["spec", "strategy", "type"]?.string != "Recreate" {
+            result.todos.append("\(label): its node-local data is now an EBS claim (ReadWriteOnce, one Availability Zone): a rolling update starts the new pod before the old one lets go of it, and on another node it waits on a Multi-Attach error; set strategy type: Recreate")
+        }
+        return pod.replacing("volumes", with: .sequence(converted))
     }
 
     /// In-tree and node-specific volume sources become a claim on an EKS StorageClass (the data moves per the storage plan).

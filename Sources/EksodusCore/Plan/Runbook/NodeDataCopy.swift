@@ -1,7 +1,7 @@
-/// Node-local data (hostPath or local volumes) as runbook commands: a decision first (what the data is, whether EKS needs it),
-/// then a copy from the source node into a claim on EKS. Velero's file-system backup does not back up hostPath volumes
-/// (Velero docs, File System Backup, Limitations, https://velero.io/docs/main/file-system-backup/#limitations), and
-/// `eksodus convert` keeps the hostPath as it is, so on EKS the workload would find an empty directory of a new node.
+/// Node-local data (hostPath or local volumes) as runbook commands: a decision first (what the data is, whether EKS needs it,
+/// and which node holds it), then a copy from the source node into the claim `eksodus convert` mounts in place of the hostPath
+/// (`NodeDataClaim`). Velero's file-system backup does not back up hostPath volumes (Velero docs, File System Backup,
+/// Limitations, https://velero.io/docs/main/file-system-backup/#limitations), so nothing else copies it.
 ///
 /// The remote half runs through `ssh`, which hands its arguments to the node's shell as one string: the command is quoted
 /// once for that shell (the path inside it) and once more for the engineer's.
@@ -16,6 +16,24 @@ struct NodeDataCopy {
         return WorkloadProfile.nodeLocalData(workload, reference: reference).compactMap { volume in volume.reference.map { (volume.name, $0) } }
     }
 
+    /// The host paths copied into claims of their own, each mounted at `/data/N` of the copy pod (N: its place here, never a
+    /// name from the manifest); empty for a DaemonSet or several replicas, whose data is not one pod's. A path that is not
+    /// plain (`isPlainPath`) still gets its claim from convert, but is copied by hand.
+    var copies: [(claim: NodeDataClaim, path: String, mount: String)] {
+        let paths = hostPaths
+        return zip(NodeDataClaim.of(workload, volumes: paths.map(\.volume)), paths).enumerated().map { index, pair in
+            (pair.0, pair.1.path, "/data/\(index)")
+        }
+    }
+
+    /// `copies` whose path goes into a command; a TODO for each of the others.
+    private var plainCopies: (copies: [(claim: NodeDataClaim, path: String, mount: String)], todos: [String]) {
+        let all = copies
+        return (all.filter { Self.isPlainPath($0.path) }, all.filter { !Self.isPlainPath($0.path) }.map { copy in
+            ShellQuote.comment("TODO volume " + copy.claim.volume + ": its host path is not a plain absolute path; look at it on the node and copy it by hand into claim " + copy.claim.name + " (" + copy.mount + " of the copy pod)")
+        })
+    }
+
     /// A path both shells read alike and no tool takes for an option: absolute and printable ASCII, which `ShellQuote.word`
     /// quotes with '…' alone. Anything else would get bash's `$'…'`, which the node's POSIX sh (dash) does not know: its
     /// `\'` would end the quote there and run the rest.
@@ -24,19 +42,193 @@ struct NodeDataCopy {
     }
 
     private var eks: Kubectl { Kubectl.eks(workload.namespace) }
+    private var source: Kubectl { Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) }
+    /// The helper pod that mounts the claims on EKS while they are filled (a DNS label: `NodeDataClaim.dnsLabel`).
+    var copyPod: String { "pod/" + NodeDataClaim.dnsLabel("eksodus-copy-" + workload.name) }
+    static let copyImage = "public.ecr.aws/docker/library/busybox:1.36"
 
     /// `ssh "$SOURCE_NODE" 'REMOTE'`: `remote` is one command line for the node's shell.
-    private static func onNode(_ remote: String) -> String {
-        "ssh \"$SOURCE_NODE\" " + ShellQuote.word(remote)
+    private static func onNode(_ remote: String, node: String = "\"$SOURCE_NODE\"") -> String {
+        "ssh " + node + " " + ShellQuote.word(remote)
     }
 
     func copy() -> [String] {
-        let nodes = workload.kind == "DaemonSet" ? "every node it runs on (one copy per node)" : "the node its pods ran on"
+        let claimed = copies
+        guard !claimed.isEmpty else { return perNodeCopy() }
+        var commands = [
+            ShellQuote.comment("DECIDE first and write the decision in this item's note: what is kept under the host path, and does EKS need it? Velero's file-system backup skips hostPath volumes, so nothing copies it unless this step does"),
+            "# drop it (a cache, scratch space, or backups kept elsewhere): copy nothing, and mark this item done with the reason",
+        ]
+        commands += locate()
+        commands.append(ShellQuote.comment("keep it: the converted " + workload.kind + " mounts "
+            + claimed.map { "claim \($0.claim.name) in place of volume \($0.claim.volume)" }.joined(separator: ", ")
+            + " (the wave's support/, applied by its apply item; gp3 binds it in the zone of the first pod that mounts it: the copy pod's, where the workload's pods then run)"))
+        commands += startPod()
+        let plain = plainCopies
+        commands += plain.copies.map { copyCommand($0.path, into: $0.mount, volume: $0.claim.volume) } + plain.todos
+        commands += copyPodVerify() + [release]
+        if workload.kind == "CronJob" { commands.append("# copied again after the source's last run (the final copy item, before EKS's copy is unsuspended)") }
+        return commands
+    }
+
+    /// Where the data is: the nodes the workload's recent pods ran on, and every node its pods can land on (its nodeSelector's,
+    /// else every node) with what each holds under the host paths; and what to do when several hold some.
+    func locate() -> [String] {
+        let plain = plainCopies.copies.map(\.path)
+        var commands = [ShellQuote.comment("WHERE is it: node-local data stays on whichever node a pod wrote it; the nodes its recent pods ran on (oldest first; a CronJob keeps only its last Jobs: successfulJobsHistoryLimit 3 and failedJobsHistoryLimit 1 unless set):"),
+                        recentNodes()]
+        let selector = workload.nodeSelector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        commands.append(ShellQuote.comment("older runs may have written elsewhere: look on every node its pods can land on ("
+            + (selector.isEmpty ? "it has no nodeSelector: every node" : "its nodeSelector's")
+            + (workload.affinity.map { !$0.isEmpty && $0 != "{}" && $0 != "null" } == true ? "; its affinity narrows them further, see its manifest" : "") + ")"))
+        commands.append("NODES=$(" + Kubectl.source(nil, tool: Kubectl.tool(for: workload))("get nodes" + (selector.isEmpty ? "" : " -l " + ShellQuote.word(selector))
+            + " -o jsonpath='{.items[*].metadata.name}'") + ")")
+        if !plain.isEmpty {
+            let remote = plain.map { path in
+                "sudo du -s " + ShellQuote.word(path) + " 2>/dev/null; sudo find " + ShellQuote.word(path) + " -type f -printf \"%T@\\n\" 2>/dev/null | sort -n | tail -n 1"
+            }.joined(separator: "; ")
+            commands.append("for node in $NODES; do echo \"== $node\"; " + Self.onNode(remote, node: "\"$node\"") + "; done  # size, then the newest file's time (seconds since 1970)")
+        }
+        commands.append("# one node holds it: SOURCE_NODES=that node. SEVERAL hold it: DECIDE which copy is the truth and write it in this item's note — each run rewrites it (scratch space, the latest export): the node with the newest file, alone; runs add to it (archives, rotated backups): every one of them, oldest first, so a file's newest copy is the one that stays (files that differ under one name: copy each node into a folder of its own instead). Then set SOURCE_NODES to those nodes, in that order (SOURCE_NODES='node-a node-b'):")
+        commands.append(": \"${SOURCE_NODES:?set SOURCE_NODES to the nodes that hold the data, oldest copy first}\"")
+        return commands
+    }
+
+    /// The nodes of the workload's current and recent pods, from their owners: a CronJob's pods belong to its Jobs, a
+    /// Deployment's to its ReplicaSets, a DeploymentConfig's to its ReplicationControllers; the rest own their pods.
+    private func recentNodes() -> String {
+        let middle: (kind: String, resource: String)? = switch workload.kind {
+        case "CronJob": ("Job", "jobs")
+        case "Deployment": ("ReplicaSet", "replicasets")
+        case "DeploymentConfig": ("ReplicationController", "replicationcontrollers")
+        default: nil
+        }
+        let pods = ".items[] | select(.kind == \"Pod\" and any(.metadata.ownerReferences[]?; .kind == $owner_kind and "
+        let show = ")) | \"\\(.metadata.creationTimestamp) \\(.spec.nodeName // \"-\")\""
+        if let middle {
+            let filter = "[.items[] | select(.kind == $middle and any(.metadata.ownerReferences[]?; .kind == $kind and .name == $owner)) | .metadata.name] as $owned | "
+                + pods.replacingOccurrences(of: "$owner_kind", with: "$middle") + "(.name | IN($owned[]))" + show
+            return source("get \(middle.resource),pods -o json") + " | jq -r --arg kind " + ShellQuote.word(workload.kind) + " --arg middle "
+                + ShellQuote.word(middle.kind) + " --arg owner " + ShellQuote.word(workload.name) + " " + ShellQuote.word(filter) + " | sort"
+        }
+        if workload.kind == "Pod" {
+            return source("get " + ShellQuote.word("pod/" + workload.name) + " -o jsonpath='{.spec.nodeName}{\"\\n\"}'")
+        }
+        let filter = pods.replacingOccurrences(of: "$owner_kind", with: "$kind") + ".name == $owner" + show
+        return source("get pods -o json") + " | jq -r --arg kind " + ShellQuote.word(workload.kind) + " --arg owner " + ShellQuote.word(workload.name)
+            + " " + ShellQuote.word(filter) + " | sort"
+    }
+
+    /// The copy pod on EKS, mounting each claim at its `/data/N` (claim names are DNS labels: nothing to escape in the JSON).
+    private func startPod(ifMissing: Bool = false) -> [String] {
+        let claimed = copies
+        let mounts = claimed.enumerated().map { "{\"name\":\"d\($0.offset)\",\"mountPath\":\"\($0.element.mount)\"}" }.joined(separator: ",")
+        let volumes = claimed.enumerated().map { "{\"name\":\"d\($0.offset)\",\"persistentVolumeClaim\":{\"claimName\":\"\($0.element.claim.name)\"}}" }.joined(separator: ",")
+        let overrides = "{\"spec\":{\"containers\":[{\"name\":\"copy\",\"image\":\"\(Self.copyImage)\",\"command\":[\"sleep\",\"86400\"],\"volumeMounts\":[\(mounts)]}],\"volumes\":[\(volumes)]}}"
+        let name = String(copyPod.dropFirst("pod/".count))
+        let run = eks("run \(name) --restart=Never --image=\(Self.copyImage) --overrides=\(ShellQuote.word(overrides))")
+        return [(ifMissing ? eks("get \(copyPod)") + " >/dev/null 2>&1 || " : "") + run + "  # or your ECR copy of busybox",
+                eks("wait --for=condition=Ready \(copyPod) --timeout=10m"),
+                "COPY_POD=\(copyPod)"]
+    }
+
+    /// Every node of SOURCE_NODES, in order, into the claim mounted at `mount`.
+    private func copyCommand(_ path: String, into mount: String, volume: String) -> String {
+        "for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .")
+            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) -xf -") + " || break; done  " + ShellQuote.comment("volume " + volume + " into " + mount)
+    }
+
+    /// The copy again once the source has stopped writing (a CronJob suspended, its last Job finished): into emptied claims,
+    /// so what the last run deleted is gone on EKS too; then the copy pod lets go of them for the workload's own pods.
+    func finalCopy() -> [String] {
+        let claimed = copies
+        guard !claimed.isEmpty else { return [] }
+        var commands = [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.spec.suspend} {.status.active}{\"\\n\"}'")
+                        + "  # must print true and no active Job: its last run has finished writing",
+                        ": \"${SOURCE_NODES:?set SOURCE_NODES to the nodes the data item decided}\""]
+        commands += startPod(ifMissing: true)
+        let plain = plainCopies
+        for copy in plain.copies {
+            commands.append(eks("exec \"$COPY_POD\" -- find \(copy.mount) -mindepth 1 -delete") + "  # emptied first: what the last runs deleted goes too")
+            commands.append(copyCommand(copy.path, into: copy.mount, volume: copy.claim.volume))
+        }
+        commands += plain.todos + copyPodVerify() + [release]
+        return commands
+    }
+
+    /// The copy pod goes once the claims are filled: they are ReadWriteOnce, and the workload's pods attach them only then.
+    private var release: String {
+        eks("delete \"$COPY_POD\" --wait") + "  # ReadWriteOnce: the workload's pods attach the claims only once the copy pod has let go"
+    }
+
+    /// The claims as the copy pod sees them against each source node.
+    private func copyPodVerify() -> [String] {
+        plainCopies.copies.flatMap { copy in
+            ["for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -s " + ShellQuote.word(copy.path) + " && sudo find " + ShellQuote.word(copy.path) + " -type f | wc -l") + "; done",
+             eks("exec \"$COPY_POD\" -- sh -c " + ShellQuote.word("du -s \(copy.mount) && find \(copy.mount) -type f | wc -l"))
+                + "  # one node: the same size and file count; several merged: at most their sum"]
+        }
+    }
+
+    /// After the deploy: the data as the workload itself mounts it (the copy pod is gone), against each source node.
+    /// `kubectl exec` hands its words to the container as they are: the mount path is quoted for the engineer's shell only.
+    func verify() -> [String] {
+        let claimed = copies
+        guard !claimed.isEmpty else {
+            return hostPaths.filter { Self.isPlainPath($0.path) }.flatMap { _, path in
+                [Self.onNode("sudo du -s " + ShellQuote.word(path) + " && sudo find " + ShellQuote.word(path) + " -type f | wc -l"),
+                 eks("exec \"$COPY_POD\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
+            }
+        }
+        let ref = Kubectl.ref(workload, on: .eks)
+        return plainCopies.copies.flatMap { copy -> [String] in
+            let mounts = workload.containers.flatMap { container in
+                container.volumeMounts.items.filter { $0["name"]?.string == copy.claim.volume }.compactMap { mount in mount["mountPath"]?.string.map { (container.name, $0) } }
+            }
+            guard let (container, mountPath) = mounts.first(where: { Self.isPlainPath($0.1) && Self.isPlainPath("/" + $0.0) }) else {
+                return [ShellQuote.comment("TODO volume " + copy.claim.volume + ": compare claim " + copy.claim.name + " inside the workload with the node's copy by hand")]
+            }
+            let exec = "exec \(ref) -c \(ShellQuote.word(container)) -- "
+            return ["for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -s " + ShellQuote.word(copy.path) + " && sudo find " + ShellQuote.word(copy.path) + " -type f | wc -l") + "; done",
+                    eks(exec + "du -s " + ShellQuote.word(mountPath)) + " && " + eks(exec + "find " + ShellQuote.word(mountPath) + " -type f") + " | wc -l"
+                        + "  # claim \(copy.claim.name) as the workload mounts it: the same size and file count (several nodes merged: at most their sum)"]
+        }
+    }
+
+    /// Undoing the copy: the copy pod goes; the claims are kept unless the move of this data is abandoned, and then the
+    /// volume behind each must go as well: the plan's gp3 class reclaims with Retain, so deleting a claim leaves its
+    /// PersistentVolume and EBS volume, still billed (Kubernetes docs, Persistent Volumes, Reclaiming: Retain; the
+    /// associated storage asset "still exists after the PV is deleted").
+    func undo() -> [String] {
+        let claimed = copies
+        var commands = ["# the data on the source node was never changed: delete the copy pod",
+                        eks("delete \"$COPY_POD\" --ignore-not-found")]
+        guard !claimed.isEmpty else {
+            return ["# delete the claim the copy filled on EKS (and the copy pod): the data on the source node was never changed",
+                    eks("delete \"$COPY_POD\" --ignore-not-found")]
+        }
+        commands.append("# KEEP the claims to copy again (the final copy empties them first). ABANDON the move (this data stays on the source): first roll back the EKS workload's deploy (it mounts them), then for each claim its PersistentVolume and EBS volume too — gp3 reclaims with Retain, so deleting only the claim leaves a Released volume that is still billed:")
+        for copy in claimed {
+            let claim = ShellQuote.word("pvc/" + copy.claim.name)
+            commands += ["PV=$(" + eks("get \(claim) -o jsonpath='{.spec.volumeName}'") + ") && VOLUME_ID=$("
+                            + Kubectl.eks(nil)("get pv \"$PV\" -o jsonpath='{.spec.csi.volumeHandle}'") + ") && echo \"$PV $VOLUME_ID\"  # none: it never bound, only the claim to delete",
+                         eks("delete \(claim) --ignore-not-found"),
+                         "[ -z \"$PV\" ] || " + Kubectl.eks(nil)("delete pv \"$PV\" --ignore-not-found"),
+                         "[ -z \"$VOLUME_ID\" ] || aws ec2 delete-volume --volume-id \"$VOLUME_ID\"  # in the cluster's region, once it shows available (detached)"]
+        }
+        return commands
+    }
+
+    /// A DaemonSet's data (a copy per node) or several replicas' (one each): no single claim takes it.
+    private func perNodeCopy() -> [String] {
+        let nodes = workload.kind == "DaemonSet" ? "every node it runs on (one copy per node)" : "the nodes its pods ran on (one copy per replica)"
         var commands = [
             ShellQuote.comment("DECIDE first and write the decision in this item's note: what is kept under the host path on \(nodes), and does EKS need it? Velero's file-system backup skips hostPath volumes, so nothing copies it unless this step does"),
             "# drop it (a cache, scratch space, or backups kept elsewhere): copy nothing, and mark this item done with the reason",
-            "# keep it: give the converted workload a gp3 PersistentVolumeClaim in place of the hostPath volume, run a pod that mounts that claim at /data, set COPY_POD to it (pod/NAME) and SOURCE_NODE to the source node, then copy:",
-            Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("get pods -o wide") + "  # the NODE column: where its pods ran (a CronJob's, where its last Jobs ran)",
+            hostPaths.isEmpty
+                ? "# keep it: give the converted workload a gp3 PersistentVolumeClaim in place of the node's volume, run a pod that mounts that claim at /data, set COPY_POD to it (pod/NAME) and SOURCE_NODE to the source node, then copy:"
+                : "# keep it: eksodus convert keeps this hostPath (one claim cannot hold a copy per pod): give each pod a gp3 claim of its own (a StatefulSet's volumeClaimTemplates), run a pod that mounts one at /data, set COPY_POD to it (pod/NAME) and SOURCE_NODE to its node, then copy:",
+            source("get pods -o wide") + "  # the NODE column: where its pods ran",
         ]
         for (volume, path) in hostPaths {
             guard Self.isPlainPath(path) else {
@@ -48,17 +240,5 @@ struct NodeDataCopy {
         }
         if hostPaths.isEmpty { commands.append("# copy each writable host path of the workload the same way (ssh to the node, tar into the claim)") }
         return commands
-    }
-
-    func verify() -> [String] {
-        hostPaths.filter { Self.isPlainPath($0.path) }.flatMap { _, path in
-            [Self.onNode("sudo du -s " + ShellQuote.word(path) + " && sudo find " + ShellQuote.word(path) + " -type f | wc -l"),
-             eks("exec \"$COPY_POD\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
-        }
-    }
-
-    func undo() -> [String] {
-        ["# delete the claim the copy filled on EKS (and the copy pod): the data on the source node was never changed",
-         eks("delete \"$COPY_POD\" --ignore-not-found")]
     }
 }

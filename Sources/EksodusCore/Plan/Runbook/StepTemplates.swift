@@ -455,12 +455,30 @@ struct WorkloadSteps {
         add(.suspendSource, "Suspend \(context.label) on the source and let its running Job finish", context, after: [.smoke],
             commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
-        add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: [.suspendSource],
+        // The first copy was taken while the source still ran it: its last runs wrote after that copy.
+        let nodeCopy = Self.nodeCopy(context, before: before)
+        var enableAfter: [PlanItemKey.Step] = [.suspendSource]
+        if let nodeCopy, !nodeCopy.copies.isEmpty {
+            add(.dataVerify, "Copy the node-local data of \(context.label) again now that its last run on the source has finished (before EKS's copy is unsuspended)",
+                context, after: [.suspendSource], evidence: context.statefulReason ?? "", commands: nodeCopy.finalCopy(),
+                rollback: "Nothing on the source changed; the claims keep this copy (the data item's rollback says how to remove them)",
+                rollbackCommands: [eks("delete \"$COPY_POD\" --ignore-not-found")])
+            enableAfter = [.dataVerify]
+        }
+        let claims = nodeCopy?.copies.map(\.claim.name) ?? []
+        add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: enableAfter,
             commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
-            rollback: "Suspend it on EKS first, then unsuspend it on the source",
+            rollback: "Suspend it on EKS first, then unsuspend it on the source"
+                + (claims.isEmpty ? "" : "; what its EKS runs wrote to claim \(claims.joined(separator: ", ")) is on EKS only: copy it back to the source node first if the source needs it"),
             rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
         switches = [Self.key(.enable, context)]
         addRetire(context)
+    }
+
+    /// The node copy of a CronJob's or Job's data, when its data step copies from the node.
+    private static func nodeCopy(_ context: Context, before: [PlanItemKey.Step]) -> NodeDataCopy? {
+        guard before == [.data], DataCopy(method: context.copyMethod, database: context.engine?.database).fromNode else { return nil }
+        return NodeDataCopy(workload: context.workload)
     }
 
     private mutating func job(_ context: Context) {
