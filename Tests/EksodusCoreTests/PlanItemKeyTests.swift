@@ -25,6 +25,8 @@ final class PlanItemKeyTests: XCTestCase {
             (.helmData(cluster: "prod", namespace: "shop", name: "db:wave-2"), "plan:helm-data:prod/shop/db:wave-2"),
             (.workload(.dataVerify, checkout), "data-verify:prod/shop/checkout"),
             (.workload(.suspendSource, PlanItemKey.Workload(cluster: "prod", namespace: "shop", name: "cronjob-report")), "suspend-source:prod/shop/cronjob-report"),
+            (.host(.traffic, cluster: "prod", "shop.acme.example"), "traffic:prod:shop.acme.example"),
+            (.host(.dnsTTL, cluster: "prod", "*.acme.example"), "dns-ttl:prod:*.acme.example"),
         ]
         for (key, text) in expected {
             XCTAssertEqual(key.description, text)
@@ -33,6 +35,11 @@ final class PlanItemKeyTests: XCTestCase {
         // The assessment phase and the plan phase both have an identity step: the prefix tells them apart.
         XCTAssertEqual(PlanItemKey(parsing: "assess:identity:prod")?.phase, .assessment)
         XCTAssertEqual(PlanItemKey(parsing: "plan:identity:prod")?.phase, .plan)
+        // A DNS name's switch belongs to its cluster and to no workload; a workload's own switch keeps its key.
+        let host = PlanItemKey(parsing: "traffic:prod:shop.acme.example")
+        XCTAssertEqual(host?.cluster, "prod")
+        XCTAssertNil(host?.workload)
+        XCTAssertEqual(PlanItemKey(parsing: "traffic:prod/shop/a:b")?.workload?.name, "a:b")
     }
 
     func testHostileWorkloadNamesRoundTrip() {
@@ -54,7 +61,8 @@ final class PlanItemKeyTests: XCTestCase {
     func testStringsNoVersionWroteAreRefused() {
         for text in ["", "deploy", "deploy:", "deploy:prod", "deploy:prod/shop", "deploy:prod/shop/", "unknown:prod", "plan:ecr:", "assess:run",
                      "assess:assess:prod", "images:prod:wave-x", "images:prod:wave-02", "gate:prod", "decommission:prod", "optimize:prod:faster",
-                     "plan:deploy:prod", "rehearsal:", "helm-install:prod", "helm-install:prod/shop", "plan:helm-data:prod", "plan:helm-install:prod/shop/x", "helm-data:prod/shop/x"] {
+                     "plan:deploy:prod", "rehearsal:", "helm-install:prod", "helm-install:prod/shop", "plan:helm-data:prod", "plan:helm-install:prod/shop/x", "helm-data:prod/shop/x",
+                     "traffic:prod:", "traffic::shop.acme.example", "deploy:prod:shop.acme.example", "smoke:prod:x"] {
             XCTAssertNil(PlanItemKey(parsing: text), text)
         }
     }

@@ -71,6 +71,9 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case workload(Workload)
         /// A Helm release of a cluster, named like a workload (`plan:helm:prod/shop/payments`, `helm-install:prod/shop/payments`).
         case release(Workload)
+        /// A DNS name clients use, switched once for every workload behind it (`traffic:prod:shop.acme.example`). Only Ingress
+        /// hosts that are DNS names (`NetworkPlan.isIngressHost`: no '/' or ':') get one, so it never reads as a workload.
+        case host(cluster: String, name: String)
     }
 
     public var phase: PlanItem.Phase
@@ -101,6 +104,8 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         PlanItemKey(.plan, .helmData, .release(Workload(cluster: cluster, namespace: namespace, name: name)))
     }
     public static let decommission = PlanItemKey(.cutover, .decommission, .migration)
+    /// The switch (`.traffic`) or the TTL lowering (`.dnsTTL`) of one DNS name of a cluster.
+    public static func host(_ step: Step, cluster: String, _ name: String) -> PlanItemKey { PlanItemKey(.cutover, step, .host(cluster: cluster, name: name)) }
 
     /// The assessment's own run is `assess:run:…` (its step column says `assess`).
     private var token: String { phase == .assessment && step == .assess ? "run" : step.rawValue }
@@ -109,7 +114,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
     public var cluster: String? {
         switch scope {
         case .migration, .legacyWave: return nil
-        case .cluster(let name), .wave(let name, _), .optimization(let name, _): return name
+        case .cluster(let name), .wave(let name, _), .optimization(let name, _), .host(let name, _): return name
         case .workload(let workload), .release(let workload): return workload.cluster
         }
     }
@@ -141,6 +146,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case .wave(let cluster, let number): append(":"); append(cluster); append(":wave-"); append(String(number))
         case .legacyWave(let number): append(":wave-"); append(String(number))
         case .optimization(let cluster, let aspect): append(":"); append(cluster); append(":"); append(aspect.rawValue)
+        case .host(let cluster, let name): append(":"); append(cluster); append(":"); append(name)
         case .workload(let workload), .release(let workload):
             append(":"); append(workload.cluster); append("/"); append(workload.namespace); append("/"); append(workload.name)
         }
@@ -175,6 +181,10 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func cutoverScope(_ step: Step, _ rest: Substring) -> Scope? {
+        if step == .traffic || step == .dnsTTL, !rest.contains("/"), let colon = rest.firstIndex(of: ":") {
+            let name = rest[rest.index(after: colon)...]
+            return colon == rest.startIndex || name.isEmpty ? nil : .host(cluster: String(rest[..<colon]), name: String(name))
+        }
         if step.isWorkloadStep { return Workload(parsing: rest).map(Scope.workload) }
         switch step {
         case .decommission: return rest == "sources" ? .migration : nil
