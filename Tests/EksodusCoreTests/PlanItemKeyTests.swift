@@ -99,5 +99,10 @@ final class PlanItemKeyTests: XCTestCase {
         XCTAssertEqual(try CutoverTracker.resolve("deploy:shop/a/b", in: items).id, 1)
         XCTAssertEqual(try CutoverTracker.resolve("deploy:shop/b", in: items).id, 2, "not the one whose name only ends in /b")
         XCTAssertThrowsError(try CutoverTracker.resolve("deploy:b", in: items))
+        // A DNS name's switch, named without its cluster; two clusters switching the same name make it ambiguous.
+        let hosts = [item("traffic:prod:shop.acme.example", id: 4), item("dns-ttl:prod:shop.acme.example", id: 5), item("traffic:staging:shop.staging.example", id: 6)]
+        XCTAssertEqual(try CutoverTracker.resolve("traffic:shop.acme.example", in: hosts).id, 4)
+        XCTAssertEqual(try CutoverTracker.resolve("dns-ttl:shop.acme.example", in: hosts).id, 5)
+        XCTAssertThrowsError(try CutoverTracker.resolve("traffic:shop.acme.example", in: hosts + [item("traffic:dr:shop.acme.example", id: 7)]))
     }
 }

@@ -60,6 +60,8 @@ struct HostSwitches {
                workloads: [Int64: Estate.Workload]) -> [PlanItem] {
         guard let name = names[host] else { return [] }
         let labels = name.backends.map { workloads[$0]?.label ?? String($0) }
+        // A name in front of hundreds of workloads: the title names a few, the evidence all.
+        let named = labels.count <= 5 ? labels.joined(separator: ", ") : labels.prefix(4).joined(separator: ", ") + " and \(labels.count - 4) more"
         let routes = (name.ingresses.count == 1 ? "Ingress " : "Ingresses ") + name.ingresses.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
             + (name.ingresses.count == 1 ? " routes" : " route")
         let evidence = "\(routes) \(host) to \(labels.joined(separator: ", "))"
@@ -73,9 +75,9 @@ struct HostSwitches {
         let stateful = name.backends.filter { steps[$0]?.primary != nil }.map { workloads[$0]?.label ?? String($0) }
         let traffic = TrafficCommands.hostSwitch(host: host, ingresses: name.ingresses)
         let switching = PlanItem(key: .host(.traffic, cluster: cluster, host),
-                                 title: "Switch \(host) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(labels.joined(separator: ", "))",
+                                 title: "Switch \(host) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(named)",
                                  clusterID: clusterID, wave: name.wave, prerequisites: after, evidence: evidence,
-                                 rollback: "Weights of \(host) back to the source: the source copies of \(labels.joined(separator: ", ")) still run"
+                                 rollback: "Weights of \(host) back to the source: the source copies of \(named) still run"
                                     + (stateful.isEmpty ? "" : "; reverse the replication of \(stateful.joined(separator: ", ")) before writes resume there"),
                                  commands: traffic.commands, rollbackCommands: traffic.rollback)
         return [lowering, switching]
