@@ -27,6 +27,8 @@ final class PlanItemKeyTests: XCTestCase {
             (.workload(.suspendSource, PlanItemKey.Workload(cluster: "prod", namespace: "shop", name: "cronjob-report")), "suspend-source:prod/shop/cronjob-report"),
             (.host(.traffic, cluster: "prod", "shop.acme.example"), "traffic:prod:shop.acme.example"),
             (.host(.dnsTTL, cluster: "prod", "*.acme.example"), "dns-ttl:prod:*.acme.example"),
+            (.frontend(.traffic, cluster: "prod", kind: "service", namespace: "shop", name: "front"), "traffic:prod:service/shop/front"),
+            (.frontend(.dnsTTL, cluster: "prod", kind: "ingress", namespace: "shop", name: "web"), "dns-ttl:prod:ingress/shop/web"),
         ]
         for (key, text) in expected {
             XCTAssertEqual(key.description, text)
@@ -62,7 +64,8 @@ final class PlanItemKeyTests: XCTestCase {
         for text in ["", "deploy", "deploy:", "deploy:prod", "deploy:prod/shop", "deploy:prod/shop/", "unknown:prod", "plan:ecr:", "assess:run",
                      "assess:assess:prod", "images:prod:wave-x", "images:prod:wave-02", "gate:prod", "decommission:prod", "optimize:prod:faster",
                      "plan:deploy:prod", "rehearsal:", "helm-install:prod", "helm-install:prod/shop", "plan:helm-data:prod", "plan:helm-install:prod/shop/x", "helm-data:prod/shop/x",
-                     "traffic:prod:", "traffic::shop.acme.example", "deploy:prod:shop.acme.example", "smoke:prod:x"] {
+                     "traffic:prod:", "traffic::shop.acme.example", "deploy:prod:shop.acme.example", "smoke:prod:x",
+                     "traffic:prod:pod/shop/x", "traffic:prod:service/shop", "traffic:prod:service//x"] {
             XCTAssertNil(PlanItemKey(parsing: text), text)
         }
     }
@@ -104,5 +107,6 @@ final class PlanItemKeyTests: XCTestCase {
         XCTAssertEqual(try CutoverTracker.resolve("traffic:shop.acme.example", in: hosts).id, 4)
         XCTAssertEqual(try CutoverTracker.resolve("dns-ttl:shop.acme.example", in: hosts).id, 5)
         XCTAssertThrowsError(try CutoverTracker.resolve("traffic:shop.acme.example", in: hosts + [item("traffic:dr:shop.acme.example", id: 7)]))
+        XCTAssertEqual(try CutoverTracker.resolve("traffic:service/shop/front", in: hosts + [item("traffic:prod:service/shop/front", id: 8)]).id, 8)
     }
 }

@@ -158,6 +158,50 @@ final class TrafficPerHostTests: XCTestCase {
         assertPrerequisitesAcyclic(plan, "two Ingresses")
     }
 
+    func testALoadBalancerServiceInFrontOfAStableAndACanaryDeploymentSwitchesOnce() throws {
+        let folder = try temporaryFolder(self)
+        func deployment(_ name: String, track: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: \(name), namespace: shop}
+            spec:
+              selector: {matchLabels: {app: front, track: \(track)}}
+              template:
+                metadata: {labels: {app: front, track: \(track)}}
+                spec:
+                  containers:
+                  - {name: app, image: "nginx:1.27", ports: [{containerPort: 8080}]}
+            """
+        }
+        let service = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: front, namespace: shop}
+            spec: {type: LoadBalancer, selector: {app: front}, ports: [{port: 80, targetPort: 8080}]}
+            """
+        let file = folder.appendingPathComponent("shop.yaml")
+        try [deployment("front", track: "stable"), deployment("front-canary", track: "canary"), service].joined(separator: "\n---\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let plan = try plan([file.path])
+        let keys = plan.items.map(\.keyText)
+        XCTAssertEqual(keys.filter { $0.hasPrefix("traffic:") || $0.hasPrefix("dns-ttl:") }.sorted(),
+                       ["dns-ttl:src:service/shop/front", "traffic:src:service/shop/front"])
+        let traffic = try item("traffic:src:service/shop/front", in: plan)
+        XCTAssertEqual(traffic.waitsFor, ["smoke:src/shop/front", "smoke:src/shop/front-canary", "dns-ttl:src:service/shop/front"])
+        XCTAssertEqual(traffic.evidence, "Service shop/front routes one name to Deployment/shop/front, Deployment/shop/front-canary")
+        XCTAssertTrue(traffic.commands.contains(TrafficCommands.frontendAddress((kind: "service", namespace: "shop", name: "front"))))
+        XCTAssertEqual(deletions(plan)["\"'\"$DNS_NAME\"'\""], ["traffic:src:service/shop/front"])
+        let ttl = try item("dns-ttl:src:service/shop/front", in: plan)
+        XCTAssertEqual(ttl.commands.first, "# set DNS_NAME to the name clients use for Service shop/front: the manifests do not say")
+        XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands + ttl.commands + ttl.rollbackCommands))
+        for name in ["front", "front-canary"] {
+            XCTAssertFalse(keys.contains("verify:src/shop/\(name)"), "\(name) is reached from outside, through the shared switch")
+            XCTAssertTrue(try item("scaledown:src/shop/\(name)", in: plan).waitsFor.contains(traffic.keyText))
+        }
+        assertPrerequisitesAcyclic(plan, "canary")
+    }
+
     /// Over every fixture: no DNS name is deleted by two steps, and no hostNetwork-only workload gets a DNS step.
     func testNoFixtureSwitchesANameTwiceOrGivesANodeAgentADNSStep() throws {
         let fixtures = try requireFixtures()

@@ -127,6 +127,7 @@ public struct CutoverTracker {
             let matches = items.filter { item in
                 guard let key = PlanItemKey(parsing: item.key), key.step == step else { return false }
                 if case .host(_, let name) = key.scope { return name == within }
+                if case .frontend(_, let kind, let namespace, let name) = key.scope { return "\(kind)/\(namespace)/\(name)" == within }
                 return key.workload?.withinCluster == within
             }
             if matches.count == 1 { return matches[0] }

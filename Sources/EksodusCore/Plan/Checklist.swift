@@ -248,7 +248,7 @@ struct Checklist {
             append(releases.items)
             let exposures = Dictionary(placed.compactMap { placement in byID[placement.workload].map { (placement.workload, Exposure.of($0, index: exposureIndex)) } },
                                        uniquingKeysWith: { first, _ in first })
-            let hosts = HostSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name)
+            let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name)
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
@@ -260,14 +260,16 @@ struct Checklist {
                     guard let image = container.image, let target = movingTargets[normalized(image)] else { return nil }
                     return (container.name, target)
                 }
+                var exposure = exposures[workload.id] ?? Exposure.of(workload, index: exposureIndex)
+                exposure.handOver(shared.frontendsHandedOver(by: workload.id))
                 var context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: exposures[workload.id] ?? Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload.id),
+                    exposure: exposure, stateful: isStateful(workload.id),
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
                     freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
-                context.hostSwitches = hosts.switches(of: workload.id)
+                context.sharedSwitches = shared.switches(of: workload.id)
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
@@ -305,14 +307,14 @@ struct Checklist {
                 for consumer in Set((edgesByProvider[placement.workload] ?? []).map(\.consumer)).sorted() {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
-                let hostSwitches = hosts.switches(of: placement.workload)
+                let sharedSwitches = shared.switches(of: placement.workload)
                 let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
                 for (index, key) in zip(own.range, own.keys) {
                     // Taken out of the item and put back: reading it would copy the whole item, and share the list it extends.
                     var after: [PlanItemKey] = []
                     swap(&after, &items[index].prerequisites)
                     // The source copy goes only once every DNS name reaching it has switched.
-                    if key == own.retire { after += hostSwitches }
+                    if key == own.retire { after += sharedSwitches }
                     if own.ahead.contains(key) {
                         after.insert(.plan(.cluster, cluster: c.name), at: 0)
                     } else if key == own.entry || after.isEmpty {
@@ -371,12 +373,12 @@ struct Checklist {
                 var gateAfter: [PlanItemKey] = [.plan(.platform, cluster: c.name), .plan(.secrets, cluster: c.name)]
                 if wave > 0 { gateAfter += [.plan(.observability, cluster: c.name), .plan(.cicd, cluster: c.name)] }
                 // The DNS TTLs of the wave's switches were lowered days ahead; the switches themselves check the old TTL expired.
-                gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] } + hosts.names(inWave: wave).map { .host(.dnsTTL, cluster: c.name, $0) }
+                gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] } + shared.lowerings(inWave: wave)
                 // A release of the wave whose chart version is still to choose holds the whole wave.
                 gateAfter += releases.gateWaits[wave] ?? []
                 if let previous = waves.last(where: { $0 < wave }) {
-                    // A DNS name switches in its last backend's wave: a name of a later wave does not hold this gate.
-                    gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }.filter { hosts.isSwitched(by: $0, inOrBefore: previous) }
+                    // A shared name switches in its last backend's wave: a name of a later wave does not hold this gate.
+                    gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: previous) }
                     if previous == firstApplicationWave { gateAfter.append(.cutover(.rehearsal, cluster: c.name)) }
                 }
                 add(.wave(.gate, cluster: c.name, wave), "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
@@ -393,8 +395,8 @@ struct Checklist {
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
                 for member in members { built += steps[member.workload]?.range ?? 0..<0 }
-                for name in hosts.names(inWave: wave) { append(hosts.items(name, clusterID: c.id, steps: steps, switchAfter: switchAfterOf, workloads: byID)) }
-                let switches = Self.unique(members.flatMap { steps[$0.workload]?.switches ?? [] }.filter { hosts.isSwitched(by: $0, inOrBefore: wave) })
+                append(shared.items(inWave: wave, clusterID: c.id, steps: steps, switchAfter: switchAfterOf, workloads: byID))
+                let switches = Self.unique(members.flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: wave) })
                 if wave == firstApplicationWave {
                     add(.cutover(.rehearsal, cluster: c.name), "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
                         cluster: c.id, wave: wave, after: switches, evidence: "before any later wave depends on the rollback working",

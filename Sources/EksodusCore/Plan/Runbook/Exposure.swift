@@ -23,6 +23,8 @@ struct Exposure {
     var ownFrontends: [(kind: String, namespace: String, name: String)] = []
     /// `reasons` without the Ingresses whose every rule here names a usable host: what the workload's own switch moves.
     var ownReasons: [String] = []
+    /// The reason each of `ownFrontends` gives, at the same position.
+    var ownFrontendReasons: [String] = []
     var hostNetwork = false
     /// Whether an ExternalName Service aliases one of its Services.
     var aliased = false
@@ -40,6 +42,20 @@ struct Exposure {
 
     /// Whether the workload needs a switch step of its own, besides the switches of the Ingress hosts in front of it.
     var needsOwnSwitch: Bool { switchesDNS || isNodeAgent || !nodePorts.isEmpty || !nodePortServices.isEmpty }
+
+    /// Leaves the frontends several workloads share (`kind/namespace/name`) to their one switch (`SharedSwitches`).
+    mutating func handOver(_ shared: Set<String>) {
+        let kept = ownFrontends.indices.filter { !shared.contains(Self.frontendID(ownFrontends[$0])) }
+        guard kept.count < ownFrontends.count else { return }
+        let gone = Set(ownFrontends.indices.filter { !kept.contains($0) }.map { ownFrontendReasons[$0] })
+        ownFrontends = kept.map { ownFrontends[$0] }
+        ownFrontendReasons = kept.map { ownFrontendReasons[$0] }
+        ownReasons.removeAll { gone.contains($0) }
+    }
+
+    static func frontendID(_ frontend: (kind: String, namespace: String, name: String)) -> String {
+        "\(frontend.kind)/\(frontend.namespace)/\(frontend.name)"
+    }
 
     /// One cluster's Services, Ingresses and ExternalName aliases by namespace, read once for all its workloads.
     struct Index {
@@ -69,13 +85,14 @@ struct Exposure {
         var reasons: [String] = [], hosts: Set<String> = [], frontends: [(String, String, String)] = [], nodePorts: [String] = []
         var nodePortServices: [Estate.Service] = []
         var hostRoutes: [(String, String, String)] = [], ownFrontends: [(String, String, String)] = [], isAliased = false
-        var hostSwitched: Set<String> = []
+        var hostSwitched: Set<String> = [], ownFrontendReasons: [String] = []
         let names = Set(services.map(\.resource.name))
         for service in services where service.type == "LoadBalancer" || service.type == "NodePort" {
             reasons.append("Service \(service.resource.namespace)/\(service.resource.name) (\(service.type))")
             if service.type == "LoadBalancer" {
                 frontends.append(("service", service.resource.namespace, service.resource.name))
                 ownFrontends.append(("service", service.resource.namespace, service.resource.name))
+                ownFrontendReasons.append(reasons[reasons.count - 1])
             } else {
                 nodePortServices.append(service)
             }
@@ -92,6 +109,7 @@ struct Exposure {
             for host in Set(ruleHosts).sorted() where NetworkPlan.isIngressHost(host) { hostRoutes.append((host, ingress.namespace, ingress.name)) }
             if rules.contains(where: { !($0.host.map(NetworkPlan.isIngressHost) ?? false) }) {
                 ownFrontends.append(("ingress", ingress.namespace, ingress.name))
+                ownFrontendReasons.append(reason)
             } else {
                 hostSwitched.insert(reason)
             }
@@ -113,6 +131,6 @@ struct Exposure {
         if !nodePorts.isEmpty { reasons.append("hostPort " + nodePorts.joined(separator: ", ")) }
         return Exposure(services: services, reasons: reasons, hosts: hosts.sorted(), frontends: frontends, nodePortServices: nodePortServices,
                         nodePorts: nodePorts, hostRoutes: hostRoutes, ownFrontends: ownFrontends,
-                        ownReasons: reasons.filter { !hostSwitched.contains($0) }, hostNetwork: workload.hostNetwork, aliased: isAliased)
+                        ownReasons: reasons.filter { !hostSwitched.contains($0) }, ownFrontendReasons: ownFrontendReasons, hostNetwork: workload.hostNetwork, aliased: isAliased)
     }
 }

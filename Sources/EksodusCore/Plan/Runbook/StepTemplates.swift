@@ -25,9 +25,9 @@ struct WorkloadSteps {
         var engine: Engine?
         /// `workload.label`, made once for the titles of all its steps.
         var label: String
-        /// The switches of the DNS names in front of it (`traffic:cluster:host`), which `Checklist` makes once per name:
-        /// they count among its switches, so it gets no switch of its own for them.
-        var hostSwitches: [PlanItemKey] = []
+        /// The switches of the names in front of it it shares (`traffic:cluster:host`, `SharedSwitches`), which `Checklist`
+        /// makes once per name: they count among its switches, so it gets no switch of its own for them.
+        var sharedSwitches: [PlanItemKey] = []
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -87,7 +87,7 @@ struct WorkloadSteps {
     var ahead: [PlanItemKey] = []
     /// The step after which the EKS copy can take outside traffic: the switch of a DNS name in front of it waits for it.
     var switchReady: PlanItemKey?
-    /// Its own switch steps, without the DNS names' switches `Checklist` makes (its retire waits for those too).
+    /// Its own switch steps, without the shared names' switches `Checklist` makes (its retire waits for those too).
     private var ownSwitches: [PlanItemKey.Step] { switches.compactMap { $0.workload == nil ? nil : $0.step } }
 
     static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
@@ -212,7 +212,7 @@ struct WorkloadSteps {
     private mutating func addSwitches(_ context: Context, after: PlanItemKey.Step) {
         let workload = context.workload
         switchReady = Self.key(after, context)
-        switches += context.hostSwitches
+        switches += context.sharedSwitches
         if context.exposure.isNodeAgent {
             let agent = TrafficCommands.nodeAgent(workload)
             add(.traffic, "Point the clients of \(context.label) (scrapers, node-local callers) at the EKS nodes: hostNetwork, no DNS name to switch", context,

@@ -93,12 +93,12 @@ enum TrafficCommands {
         "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there, or one CNAME change after the TTL has expired",
     ]
 
-    /// The one switch of a DNS name (checked by `NetworkPlan.isIngressHost`) that `ingresses` route to several workloads.
-    /// Ingresses of one namespace and scheme share an ALB on EKS (`NetworkPlan.groupName`: one IngressGroup); where the host
-    /// spans Ingresses that did not end up on one ALB, the name can point at only one of them, so the step stops.
-    static func hostSwitch(host: String, ingresses: [(namespace: String, name: String)]) -> (commands: [String], rollback: [String]) {
-        var commands = ttlExpired(host: host)
-        let frontends = ingresses.map { (kind: "ingress", namespace: $0.namespace, name: $0.name) }
+    /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
+    /// the `$DNS_NAME` of a LoadBalancer Service or hostless Ingress. Ingresses of one namespace and scheme share an ALB on
+    /// EKS (`NetworkPlan.groupName`: one IngressGroup); where a host spans Ingresses that did not end up on one ALB, the
+    /// name can point at only one of them, so the step stops.
+    static func sharedSwitch(host: String?, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = []) -> (commands: [String], rollback: [String]) {
+        var commands = notes + ttlExpired(host: host)
         if let first = frontends.first { commands.append(frontendAddress(first)) }
         for other in frontends.dropFirst() {
             commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
@@ -148,7 +148,7 @@ enum TrafficCommands {
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, or its NodePorts and
-    /// hostPorts behind the load balancer in front of the nodes. Its Ingress hosts switch in `hostSwitch`.
+    /// hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
     static func switchCommands(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
