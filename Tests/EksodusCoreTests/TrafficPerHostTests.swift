@@ -202,6 +202,45 @@ final class TrafficPerHostTests: XCTestCase {
         assertPrerequisitesAcyclic(plan, "canary")
     }
 
+    func testANameWithOnlyACronJobBehindItStillWaitsForItsWavesGoNoGo() throws {
+        let folder = try temporaryFolder(self)
+        let file = folder.appendingPathComponent("report.yaml")
+        try """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: report, namespace: batch}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    metadata: {labels: {app: report}}
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                      - {name: report, image: "busybox:1.36"}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: report, namespace: batch}
+            spec: {selector: {app: report}, ports: [{port: 80}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: report, namespace: batch}
+            spec:
+              rules:
+              - host: report.example.com
+                http:
+                  paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: report, port: {number: 80}}}}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let plan = try plan([file.path])
+        let traffic = try item("traffic:src:report.example.com", in: plan)
+        XCTAssertEqual(traffic.waitsFor, ["dns-ttl:src:report.example.com", "gate:src:wave-\(try XCTUnwrap(traffic.wave))"])
+        assertPrerequisitesAcyclic(plan, "cronjob")
+    }
+
     /// Over every fixture: no DNS name is deleted by two steps, and no hostNetwork-only workload gets a DNS step.
     func testNoFixtureSwitchesANameTwiceOrGivesANodeAgentADNSStep() throws {
         let fixtures = try requireFixtures()

@@ -313,7 +313,7 @@ struct Checklist {
                     // Taken out of the item and put back: reading it would copy the whole item, and share the list it extends.
                     var after: [PlanItemKey] = []
                     swap(&after, &items[index].prerequisites)
-                    // The source copy goes only once every DNS name reaching it has switched.
+                    // The source copy goes only once every shared name reaching it (`SharedSwitches`) has switched.
                     if key == own.retire { after += sharedSwitches }
                     if own.ahead.contains(key) {
                         after.insert(.plan(.cluster, cluster: c.name), at: 0)

@@ -103,7 +103,9 @@ struct SharedSwitches {
                                 clusterID: clusterID, wave: entry.wave, prerequisites: [.plan(.cluster, cluster: cluster)], evidence: evidence,
                                 rollback: "Put the TTL back to its old value", commands: ttl.commands, rollbackCommands: ttl.rollback)
         let ready = entry.backends.compactMap { steps[$0]?.switchReady }
-        let after = Checklist.unique(ready + [ttlKey] + entry.backends.flatMap { switchAfter[$0] ?? [] })
+        // Behind it only Jobs or CronJobs, which take no outside traffic: it still waits for its wave's go/no-go.
+        let gate: [PlanItemKey] = ready.isEmpty ? [.wave(.gate, cluster: cluster, entry.wave)] : []
+        let after = Checklist.unique(ready + [ttlKey] + entry.backends.flatMap { switchAfter[$0] ?? [] } + gate)
         let stateful = entry.backends.filter { steps[$0]?.primary != nil }.map { workloads[$0]?.label ?? String($0) }
         let traffic = TrafficCommands.sharedSwitch(host: entry.host, frontends: entry.frontends, notes: notes)
         let switching = PlanItem(key: key(.traffic, entry.scope),

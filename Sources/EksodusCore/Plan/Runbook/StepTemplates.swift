@@ -25,8 +25,8 @@ struct WorkloadSteps {
         var engine: Engine?
         /// `workload.label`, made once for the titles of all its steps.
         var label: String
-        /// The switches of the names in front of it it shares (`traffic:cluster:host`, `SharedSwitches`), which `Checklist`
-        /// makes once per name: they count among its switches, so it gets no switch of its own for them.
+        /// The switches `SharedSwitches` makes once per name in front of it (its Ingress hosts, a load balancer it shares):
+        /// they count among its switches, so it gets no switch of its own for them.
         var sharedSwitches: [PlanItemKey] = []
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
