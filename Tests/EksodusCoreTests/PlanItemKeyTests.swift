@@ -25,6 +25,10 @@ final class PlanItemKeyTests: XCTestCase {
             (.helmData(cluster: "prod", namespace: "shop", name: "db:wave-2"), "plan:helm-data:prod/shop/db:wave-2"),
             (.workload(.dataVerify, checkout), "data-verify:prod/shop/checkout"),
             (.workload(.suspendSource, PlanItemKey.Workload(cluster: "prod", namespace: "shop", name: "cronjob-report")), "suspend-source:prod/shop/cronjob-report"),
+            (.host(.traffic, cluster: "prod", "shop.acme.example"), "traffic:prod:shop.acme.example"),
+            (.host(.dnsTTL, cluster: "prod", "*.acme.example"), "dns-ttl:prod:*.acme.example"),
+            (.frontend(.traffic, cluster: "prod", kind: "service", namespace: "shop", name: "front"), "traffic:prod:service/shop/front"),
+            (.frontend(.dnsTTL, cluster: "prod", kind: "ingress", namespace: "shop", name: "web"), "dns-ttl:prod:ingress/shop/web"),
         ]
         for (key, text) in expected {
             XCTAssertEqual(key.description, text)
@@ -33,6 +37,11 @@ final class PlanItemKeyTests: XCTestCase {
         // The assessment phase and the plan phase both have an identity step: the prefix tells them apart.
         XCTAssertEqual(PlanItemKey(parsing: "assess:identity:prod")?.phase, .assessment)
         XCTAssertEqual(PlanItemKey(parsing: "plan:identity:prod")?.phase, .plan)
+        // A DNS name's switch belongs to its cluster and to no workload; a workload's own switch keeps its key.
+        let host = PlanItemKey(parsing: "traffic:prod:shop.acme.example")
+        XCTAssertEqual(host?.cluster, "prod")
+        XCTAssertNil(host?.workload)
+        XCTAssertEqual(PlanItemKey(parsing: "traffic:prod/shop/a:b")?.workload?.name, "a:b")
     }
 
     func testHostileWorkloadNamesRoundTrip() {
@@ -54,7 +63,9 @@ final class PlanItemKeyTests: XCTestCase {
     func testStringsNoVersionWroteAreRefused() {
         for text in ["", "deploy", "deploy:", "deploy:prod", "deploy:prod/shop", "deploy:prod/shop/", "unknown:prod", "plan:ecr:", "assess:run",
                      "assess:assess:prod", "images:prod:wave-x", "images:prod:wave-02", "gate:prod", "decommission:prod", "optimize:prod:faster",
-                     "plan:deploy:prod", "rehearsal:", "helm-install:prod", "helm-install:prod/shop", "plan:helm-data:prod", "plan:helm-install:prod/shop/x", "helm-data:prod/shop/x"] {
+                     "plan:deploy:prod", "rehearsal:", "helm-install:prod", "helm-install:prod/shop", "plan:helm-data:prod", "plan:helm-install:prod/shop/x", "helm-data:prod/shop/x",
+                     "traffic:prod:", "traffic::shop.acme.example", "deploy:prod:shop.acme.example", "smoke:prod:x",
+                     "traffic:prod:pod/shop/x", "traffic:prod:service/shop", "traffic:prod:service//x"] {
             XCTAssertNil(PlanItemKey(parsing: text), text)
         }
     }
@@ -91,5 +102,11 @@ final class PlanItemKeyTests: XCTestCase {
         XCTAssertEqual(try CutoverTracker.resolve("deploy:shop/a/b", in: items).id, 1)
         XCTAssertEqual(try CutoverTracker.resolve("deploy:shop/b", in: items).id, 2, "not the one whose name only ends in /b")
         XCTAssertThrowsError(try CutoverTracker.resolve("deploy:b", in: items))
+        // A DNS name's switch, named without its cluster; two clusters switching the same name make it ambiguous.
+        let hosts = [item("traffic:prod:shop.acme.example", id: 4), item("dns-ttl:prod:shop.acme.example", id: 5), item("traffic:staging:shop.staging.example", id: 6)]
+        XCTAssertEqual(try CutoverTracker.resolve("traffic:shop.acme.example", in: hosts).id, 4)
+        XCTAssertEqual(try CutoverTracker.resolve("dns-ttl:shop.acme.example", in: hosts).id, 5)
+        XCTAssertThrowsError(try CutoverTracker.resolve("traffic:shop.acme.example", in: hosts + [item("traffic:dr:shop.acme.example", id: 7)]))
+        XCTAssertEqual(try CutoverTracker.resolve("traffic:service/shop/front", in: hosts + [item("traffic:prod:service/shop/front", id: 8)]).id, 8)
     }
 }

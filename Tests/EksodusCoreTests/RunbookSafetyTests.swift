@@ -106,13 +106,14 @@ final class RunbookSafetyTests: XCTestCase {
     func testDNSSwitchesAreWeightedGradualAndReversibleAfterTheOldTTLExpired() throws {
         let plan = try demo().plan
         let traffic = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.commands.contains { $0.contains("change-resource-record-sets") } })
-        let handle = try XCTUnwrap(traffic.key.workload)
-        let ttl = try item(PlanItemKey.workload(.dnsTTL, handle).description, in: plan)
+        // A workload's own switch or a DNS name's (`traffic:prod:shop.acme.example`): its TTL step has the same scope.
+        let cluster = try XCTUnwrap(traffic.key.cluster)
+        let ttl = try item(PlanItemKey(.cutover, .dnsTTL, traffic.key.scope).description, in: plan)
         XCTAssertTrue(traffic.prerequisites.contains(ttl.key))
         let gate = try XCTUnwrap(ttl.prerequisites.first)
-        XCTAssertEqual(ttl.prerequisites, [.plan(.cluster, cluster: handle.cluster)], "the TTL is lowered days ahead: it waits for the cluster, not the wave's gate")
+        XCTAssertEqual(ttl.prerequisites, [.plan(.cluster, cluster: cluster)], "the TTL is lowered days ahead: it waits for the cluster, not the wave's gate")
         XCTAssertNotEqual(gate.step, .gate)
-        XCTAssertTrue(try item(PlanItemKey.wave(.gate, cluster: handle.cluster, try XCTUnwrap(traffic.wave)).description, in: plan).prerequisites.contains(ttl.key),
+        XCTAssertTrue(try item(PlanItemKey.wave(.gate, cluster: cluster, try XCTUnwrap(traffic.wave)).description, in: plan).prerequisites.contains(ttl.key),
                       "the wave's go/no-go needs the TTL lowered")
         // The switch checks the old TTL has passed before any record changes.
         let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })

@@ -116,7 +116,8 @@ public struct CutoverTracker {
         }
     }
 
-    /// Finds an item by id, by key, or by a key without its cluster (`deploy:shop/checkout`) when that is unambiguous.
+    /// Finds an item by id, by key, or by a key without its cluster (`deploy:shop/checkout`, `traffic:shop.acme.example`) when
+    /// that is unambiguous.
     static func resolve(_ handle: String, in items: [Item]) throws -> Item {
         if let id = Int64(handle), let item = items.first(where: { $0.id == id }) { return item }
         if let item = items.first(where: { $0.key == handle }) { return item }
@@ -124,8 +125,10 @@ public struct CutoverTracker {
         if let colon = handle.firstIndex(of: ":"), let step = PlanItemKey.Step(rawValue: String(handle[..<colon])), step.isWorkloadStep {
             let within = String(handle[handle.index(after: colon)...])
             let matches = items.filter { item in
-                guard let key = PlanItemKey(parsing: item.key), key.step == step, let workload = key.workload else { return false }
-                return workload.withinCluster == within
+                guard let key = PlanItemKey(parsing: item.key), key.step == step else { return false }
+                if case .host(_, let name) = key.scope { return name == within }
+                if case .frontend(_, let kind, let namespace, let name) = key.scope { return "\(kind)/\(namespace)/\(name)" == within }
+                return key.workload?.withinCluster == within
             }
             if matches.count == 1 { return matches[0] }
             if matches.count > 1 { throw CutoverError.ambiguous(handle, matches.map(\.key)) }

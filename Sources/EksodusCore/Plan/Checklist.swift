@@ -246,6 +246,9 @@ struct Checklist {
                 }, uniquingKeysWith: { first, _ in first }))
             let releaseItems = items.count..<items.count + releases.items.count
             append(releases.items)
+            let exposures = Dictionary(placed.compactMap { placement in byID[placement.workload].map { (placement.workload, Exposure.of($0, index: exposureIndex)) } },
+                                       uniquingKeysWith: { first, _ in first })
+            let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name)
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
@@ -257,19 +260,23 @@ struct Checklist {
                     guard let image = container.image, let target = movingTargets[normalized(image)] else { return nil }
                     return (container.name, target)
                 }
-                let context = WorkloadSteps.Context(
+                var exposure = exposures[workload.id] ?? Exposure.of(workload, index: exposureIndex)
+                exposure.handOver(shared.frontendsHandedOver(by: workload.id))
+                var context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
-                    exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload.id),
+                    exposure: exposure, stateful: isStateful(workload.id),
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
                     freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
+                context.sharedSwitches = shared.switches(of: workload.id)
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
             var previousInCycle: [Int: Int64] = [:]
             var ingressGroupsOf: [Int64: [Int]] = [:]
+            var switchAfterOf: [Int64: [PlanItemKey]] = [:]
             for (index, group) in input.graph.ingressGroups.enumerated() {
                 for member in Set(group) { ingressGroupsOf[member, default: []].append(index) }
             }
@@ -295,15 +302,19 @@ struct Checklist {
                         switchAfter += (steps[other]?.keys ?? []).filter { $0.step == .smoke }
                     }
                 }
+                switchAfterOf[placement.workload] = switchAfter
                 var retireAfter: [PlanItemKey] = []
                 for consumer in Set((edgesByProvider[placement.workload] ?? []).map(\.consumer)).sorted() {
                     if let theirs = steps[consumer], (waveOf[consumer] ?? 0) >= placement.wave { retireAfter += theirs.switches }
                 }
+                let sharedSwitches = shared.switches(of: placement.workload)
                 let gate = PlanItemKey.wave(.gate, cluster: c.name, placement.wave)
                 for (index, key) in zip(own.range, own.keys) {
                     // Taken out of the item and put back: reading it would copy the whole item, and share the list it extends.
                     var after: [PlanItemKey] = []
                     swap(&after, &items[index].prerequisites)
+                    // The source copy goes only once every shared name reaching it (`SharedSwitches`) has switched.
+                    if key == own.retire { after += sharedSwitches }
                     if own.ahead.contains(key) {
                         after.insert(.plan(.cluster, cluster: c.name), at: 0)
                     } else if key == own.entry || after.isEmpty {
@@ -362,15 +373,16 @@ struct Checklist {
                 var gateAfter: [PlanItemKey] = [.plan(.platform, cluster: c.name), .plan(.secrets, cluster: c.name)]
                 if wave > 0 { gateAfter += [.plan(.observability, cluster: c.name), .plan(.cicd, cluster: c.name)] }
                 // The DNS TTLs of the wave's switches were lowered days ahead; the switches themselves check the old TTL expired.
-                gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] }
+                gateAfter += members.flatMap { steps[$0.workload]?.ahead ?? [] } + shared.lowerings(inWave: wave)
                 // A release of the wave whose chart version is still to choose holds the whole wave.
                 gateAfter += releases.gateWaits[wave] ?? []
                 if let previous = waves.last(where: { $0 < wave }) {
-                    gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }
+                    // A shared name switches in its last backend's wave: a name of a later wave does not hold this gate.
+                    gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: previous) }
                     if previous == firstApplicationWave { gateAfter.append(.cutover(.rehearsal, cluster: c.name)) }
                 }
                 add(.wave(.gate, cluster: c.name, wave), "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
-                    cluster: c.id, wave: wave, after: gateAfter, evidence: workloads.map(\.label).joined(separator: ", "),
+                    cluster: c.id, wave: wave, after: Self.unique(gateAfter), evidence: workloads.map(\.label).joined(separator: ", "),
                     commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)", "eksodus report cutover --cluster \(q(c.name)) --out reports/"],
                     rollback: "No-go: nothing of this wave has started; record why in the note")
                 // What the wave's workloads use, from `eksodus convert`, before the first of them deploys.
@@ -383,7 +395,8 @@ struct Checklist {
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
                 for member in members { built += steps[member.workload]?.range ?? 0..<0 }
-                let switches = members.flatMap { steps[$0.workload]?.switches ?? [] }
+                append(shared.items(inWave: wave, clusterID: c.id, steps: steps, switchAfter: switchAfterOf, workloads: byID))
+                let switches = Self.unique(members.flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: wave) })
                 if wave == firstApplicationWave {
                     add(.cutover(.rehearsal, cluster: c.name), "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
                         cluster: c.id, wave: wave, after: switches, evidence: "before any later wave depends on the rollback working",

@@ -71,6 +71,13 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case workload(Workload)
         /// A Helm release of a cluster, named like a workload (`plan:helm:prod/shop/payments`, `helm-install:prod/shop/payments`).
         case release(Workload)
+        /// A DNS name clients use, switched once for every workload behind it (`traffic:prod:shop.acme.example`). Only Ingress
+        /// hosts that are DNS names (`NetworkPlan.isIngressHost`: no '/' or ':') get one, so it never reads as a workload.
+        case host(cluster: String, name: String)
+        /// A LoadBalancer Service or hostless Ingress in front of several workloads, switched once on the name clients use
+        /// (`traffic:prod:service/shop/front`, `kind` `service` or `ingress`). The ':' after the cluster, which no cluster
+        /// name holds, tells it from a workload's key.
+        case frontend(cluster: String, kind: String, namespace: String, name: String)
     }
 
     public var phase: PlanItem.Phase
@@ -101,6 +108,12 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         PlanItemKey(.plan, .helmData, .release(Workload(cluster: cluster, namespace: namespace, name: name)))
     }
     public static let decommission = PlanItemKey(.cutover, .decommission, .migration)
+    /// The switch (`.traffic`) or the TTL lowering (`.dnsTTL`) of one DNS name of a cluster.
+    public static func host(_ step: Step, cluster: String, _ name: String) -> PlanItemKey { PlanItemKey(.cutover, step, .host(cluster: cluster, name: name)) }
+    /// The switch or TTL lowering of one load balancer several workloads share.
+    public static func frontend(_ step: Step, cluster: String, kind: String, namespace: String, name: String) -> PlanItemKey {
+        PlanItemKey(.cutover, step, .frontend(cluster: cluster, kind: kind, namespace: namespace, name: name))
+    }
 
     /// The assessment's own run is `assess:run:…` (its step column says `assess`).
     private var token: String { phase == .assessment && step == .assess ? "run" : step.rawValue }
@@ -109,7 +122,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
     public var cluster: String? {
         switch scope {
         case .migration, .legacyWave: return nil
-        case .cluster(let name), .wave(let name, _), .optimization(let name, _): return name
+        case .cluster(let name), .wave(let name, _), .optimization(let name, _), .host(let name, _), .frontend(let name, _, _, _): return name
         case .workload(let workload), .release(let workload): return workload.cluster
         }
     }
@@ -141,6 +154,9 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case .wave(let cluster, let number): append(":"); append(cluster); append(":wave-"); append(String(number))
         case .legacyWave(let number): append(":wave-"); append(String(number))
         case .optimization(let cluster, let aspect): append(":"); append(cluster); append(":"); append(aspect.rawValue)
+        case .host(let cluster, let name): append(":"); append(cluster); append(":"); append(name)
+        case .frontend(let cluster, let kind, let namespace, let name):
+            append(":"); append(cluster); append(":"); append(kind); append("/"); append(namespace); append("/"); append(name)
         case .workload(let workload), .release(let workload):
             append(":"); append(workload.cluster); append("/"); append(workload.namespace); append("/"); append(workload.name)
         }
@@ -175,6 +191,14 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func cutoverScope(_ step: Step, _ rest: Substring) -> Scope? {
+        if step == .traffic || step == .dnsTTL, let colon = rest.firstIndex(of: ":"), rest[..<colon].firstIndex(of: "/") == nil {
+            let name = rest[rest.index(after: colon)...], cluster = String(rest[..<colon])
+            guard !cluster.isEmpty, !name.isEmpty else { return nil }
+            guard name.contains("/") else { return .host(cluster: cluster, name: String(name)) }
+            let parts = name.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "service" || parts[0] == "ingress", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+            return .frontend(cluster: cluster, kind: String(parts[0]), namespace: String(parts[1]), name: String(parts[2]))
+        }
         if step.isWorkloadStep { return Workload(parsing: rest).map(Scope.workload) }
         switch step {
         case .decommission: return rest == "sources" ? .migration : nil

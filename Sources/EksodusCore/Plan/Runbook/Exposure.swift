@@ -15,12 +15,47 @@ struct Exposure {
     var nodePortServices: [Estate.Service] = []
     /// hostPort/hostNetwork ports clients reach on the nodes.
     var nodePorts: [String]
+    /// The Ingress hosts that are DNS names, each with the Ingress routing it here: one switch per name moves all the
+    /// workloads behind it (`Checklist` makes it), never this workload's own step.
+    var hostRoutes: [(host: String, namespace: String, ingress: String)] = []
+    /// The frontends its own step switches, on a `$DNS_NAME` the engineer sets: LoadBalancer Services, and Ingresses with a
+    /// rule to it that names no usable host.
+    var ownFrontends: [(kind: String, namespace: String, name: String)] = []
+    /// `reasons` without the Ingresses whose every rule here names a usable host: what the workload's own switch moves.
+    var ownReasons: [String] = []
+    /// The reason each of `ownFrontends` gives, at the same position.
+    var ownFrontendReasons: [String] = []
+    var hostNetwork = false
+    /// Whether an ExternalName Service aliases one of its Services.
+    var aliased = false
 
     var isExternal: Bool { !reasons.isEmpty }
 
-    /// Whether clients find it by a DNS name eksodus must move: an Ingress host or LoadBalancer Service (to the new ALB or NLB),
-    /// or the nodes themselves (hostNetwork, an ExternalName alias). NodePorts and hostPorts move behind the same load balancer instead.
-    var switchesDNS: Bool { !frontends.isEmpty || (nodePorts.isEmpty && nodePortServices.isEmpty) }
+    /// Whether clients find it by a DNS name its own step must move: a LoadBalancer Service or a hostless Ingress (to the new
+    /// ALB or NLB), or an ExternalName alias. Ingress hosts switch in their own steps; NodePorts and hostPorts move behind the
+    /// same load balancer instead; a node agent's clients move to the EKS nodes.
+    var switchesDNS: Bool { !ownFrontends.isEmpty || (aliased && frontends.isEmpty && nodePorts.isEmpty && nodePortServices.isEmpty) }
+
+    /// A hostNetwork pod nothing else fronts (node-exporter, a node-local agent): no DNS name or load balancer leads to it,
+    /// its clients (scrapers, agents on the node) address the nodes themselves.
+    var isNodeAgent: Bool { hostNetwork && !aliased && frontends.isEmpty && nodePorts.isEmpty && nodePortServices.isEmpty }
+
+    /// Whether the workload needs a switch step of its own, besides the switches of the Ingress hosts in front of it.
+    var needsOwnSwitch: Bool { switchesDNS || isNodeAgent || !nodePorts.isEmpty || !nodePortServices.isEmpty }
+
+    /// Leaves the frontends several workloads share (`kind/namespace/name`) to their one switch (`SharedSwitches`).
+    mutating func handOver(_ shared: Set<String>) {
+        let kept = ownFrontends.indices.filter { !shared.contains(Self.frontendID(ownFrontends[$0])) }
+        guard kept.count < ownFrontends.count else { return }
+        let gone = Set(ownFrontends.indices.filter { !kept.contains($0) }.map { ownFrontendReasons[$0] })
+        ownFrontends = kept.map { ownFrontends[$0] }
+        ownFrontendReasons = kept.map { ownFrontendReasons[$0] }
+        ownReasons.removeAll { gone.contains($0) }
+    }
+
+    static func frontendID(_ frontend: (kind: String, namespace: String, name: String)) -> String {
+        "\(frontend.kind)/\(frontend.namespace)/\(frontend.name)"
+    }
 
     /// One cluster's Services, Ingresses and ExternalName aliases by namespace, read once for all its workloads.
     struct Index {
@@ -49,11 +84,15 @@ struct Exposure {
         let services = (index.services[workload.namespace] ?? []).filter { workload.matches($0.selector) }
         var reasons: [String] = [], hosts: Set<String> = [], frontends: [(String, String, String)] = [], nodePorts: [String] = []
         var nodePortServices: [Estate.Service] = []
+        var hostRoutes: [(String, String, String)] = [], ownFrontends: [(String, String, String)] = [], isAliased = false
+        var hostSwitched: Set<String> = [], ownFrontendReasons: [String] = []
         let names = Set(services.map(\.resource.name))
         for service in services where service.type == "LoadBalancer" || service.type == "NodePort" {
             reasons.append("Service \(service.resource.namespace)/\(service.resource.name) (\(service.type))")
             if service.type == "LoadBalancer" {
                 frontends.append(("service", service.resource.namespace, service.resource.name))
+                ownFrontends.append(("service", service.resource.namespace, service.resource.name))
+                ownFrontendReasons.append(reasons[reasons.count - 1])
             } else {
                 nodePortServices.append(service)
             }
@@ -62,16 +101,25 @@ struct Exposure {
             let rules = ingress.rules.filter { $0.service.map(names.contains) ?? false }
             guard !rules.isEmpty else { continue }
             let ruleHosts = rules.compactMap(\.host).filter { !$0.isEmpty }
-            reasons.append("Ingress \(ingress.namespace)/\(ingress.name)" + (ruleHosts.isEmpty ? "" : " (\(Set(ruleHosts).sorted().joined(separator: ", ")))"))
+            let reason = "Ingress \(ingress.namespace)/\(ingress.name)" + (ruleHosts.isEmpty ? "" : " (\(Set(ruleHosts).sorted().joined(separator: ", ")))")
+            reasons.append(reason)
             hosts.formUnion(ruleHosts)
             frontends.append(("ingress", ingress.namespace, ingress.name))
+            // A host must pass the DNS-name check before it reaches dig or the AWS CLI (`TrafficCommands.hosts`).
+            for host in Set(ruleHosts).sorted() where NetworkPlan.isIngressHost(host) { hostRoutes.append((host, ingress.namespace, ingress.name)) }
+            if rules.contains(where: { !($0.host.map(NetworkPlan.isIngressHost) ?? false) }) {
+                ownFrontends.append(("ingress", ingress.namespace, ingress.name))
+                ownFrontendReasons.append(reason)
+            } else {
+                hostSwitched.insert(reason)
+            }
         }
         for alias in index.aliases where !names.isEmpty {
             guard let target = alias.resource.body["spec", "externalName"]?.string else { continue }
             let aliased = ServiceReferences.find(in: target, key: "host", namespace: alias.resource.namespace) { namespace, name in
                 namespace == workload.namespace && names.contains(name)
             }
-            if !aliased.isEmpty { reasons.append("ExternalName Service \(alias.resource.namespace)/\(alias.resource.name) → \(target)") }
+            if !aliased.isEmpty { isAliased = true; reasons.append("ExternalName Service \(alias.resource.namespace)/\(alias.resource.name) → \(target)") }
         }
         if workload.hostNetwork { reasons.append("hostNetwork") }
         for container in workload.containers {
@@ -82,6 +130,7 @@ struct Exposure {
         }
         if !nodePorts.isEmpty { reasons.append("hostPort " + nodePorts.joined(separator: ", ")) }
         return Exposure(services: services, reasons: reasons, hosts: hosts.sorted(), frontends: frontends, nodePortServices: nodePortServices,
-                        nodePorts: nodePorts)
+                        nodePorts: nodePorts, hostRoutes: hostRoutes, ownFrontends: ownFrontends,
+                        ownReasons: reasons.filter { !hostSwitched.contains($0) }, ownFrontendReasons: ownFrontendReasons, hostNetwork: workload.hostNetwork, aliased: isAliased)
     }
 }

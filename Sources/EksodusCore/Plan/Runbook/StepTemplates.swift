@@ -25,6 +25,9 @@ struct WorkloadSteps {
         var engine: Engine?
         /// `workload.label`, made once for the titles of all its steps.
         var label: String
+        /// The switches `SharedSwitches` makes once per name in front of it (its Ingress hosts, a load balancer it shares):
+        /// they count among its switches, so it gets no switch of its own for them.
+        var sharedSwitches: [PlanItemKey] = []
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -82,6 +85,10 @@ struct WorkloadSteps {
     var retire: PlanItemKey?
     /// Steps done days ahead of the wave (the DNS TTL): they wait for the EKS cluster, not for the wave's gate.
     var ahead: [PlanItemKey] = []
+    /// The step after which the EKS copy can take outside traffic: the switch of a DNS name in front of it waits for it.
+    var switchReady: PlanItemKey?
+    /// Its own switch steps, without the shared names' switches `Checklist` makes (its retire waits for those too).
+    private var ownSwitches: [PlanItemKey.Step] { switches.compactMap { $0.workload == nil ? nil : $0.step } }
 
     static let suspendTrue = ShellQuote.word("{\"spec\":{\"suspend\":true}}")
     static let suspendFalse = ShellQuote.word("{\"spec\":{\"suspend\":false}}")
@@ -204,10 +211,18 @@ struct WorkloadSteps {
     /// source's consumers for stateful providers, a verification otherwise.
     private mutating func addSwitches(_ context: Context, after: PlanItemKey.Step) {
         let workload = context.workload
-        if context.exposure.isExternal {
+        switchReady = Self.key(after, context)
+        switches += context.sharedSwitches
+        if context.exposure.isNodeAgent {
+            let agent = TrafficCommands.nodeAgent(workload)
+            add(.traffic, "Point the clients of \(context.label) (scrapers, node-local callers) at the EKS nodes: hostNetwork, no DNS name to switch", context,
+                after: [after], evidence: context.exposure.reasons.joined(separator: "; "), commands: agent.commands,
+                rollback: "Its clients back to the source nodes: its source copy still runs", rollbackCommands: agent.rollback)
+            switches.append(Self.key(.traffic, context))
+        } else if context.exposure.needsOwnSwitch {
             var trafficAfter = [after]
             if context.exposure.switchesDNS {
-                let ttl = TrafficCommands.lowerTTL(context.exposure)
+                let ttl = TrafficCommands.lowerTTL(host: nil, notes: TrafficCommands.unusableHosts(context.exposure))
                 add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(context.label) to \(TrafficCommands.lowTTL) s", context, after: [],
                     evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
                     rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
@@ -216,7 +231,7 @@ struct WorkloadSteps {
             }
             let traffic = TrafficCommands.switchCommands(context.exposure)
             let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
-            add(.traffic, "Switch traffic for \(context.exposure.reasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
+            add(.traffic, "Switch traffic for \(context.exposure.ownReasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
                 rollback: context.stateful ? "Weights (or targets) back to the source, and reverse the replication before writes resume there"
                                            : "Weights (or targets) back to the source cluster: its copy still runs",
@@ -272,7 +287,7 @@ struct WorkloadSteps {
         let workload = context.workload
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let consumers = context.consumers.isEmpty ? "" : "; waits for its consumers \(context.consumers.joined(separator: ", "))"
-        let after = switches.map(\.step)
+        let after = ownSwitches
         if workload.isService {
             add(.scaledown, "Scale \(context.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
@@ -335,7 +350,7 @@ struct WorkloadSteps {
             commands: Self.smokeCommands(context), rollback: "Nothing to undo: a check")
         addSwitches(context, after: .smoke)
         add(.retire, "Keep the source's \(context.label) read-only for its history: silence its alerts, delete it when its retention ends", context,
-            after: switches.map(\.step), evidence: "monitoring history is not migrated: dashboards query the source copy for the time before the move",
+            after: ownSwitches, evidence: "monitoring history is not migrated: dashboards query the source copy for the time before the move",
             commands: [source("get \(ref) -o jsonpath='{.spec.template.spec.containers[*].args}'") + "  # --storage.tsdb.retention.time: how long the history stays useful",
                        "# silence the source copy's notifications (an Alertmanager silence or a null receiver): alerts now come from EKS only",
                        "# once the retention has passed: " + source("delete \(ref)")],

@@ -47,49 +47,90 @@ enum TrafficCommands {
         return "aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch " + words
     }
 
-    /// The names the commands act on: each Ingress host that is a DNS name, and nil (`$DNS_NAME`) for the rest. A host is
-    /// a positional argument of `dig` and an option value of the AWS CLI: one starting with `-` would be read as an option
-    /// (`dig -f/etc/passwd` reads a batch file), and quoting does not prevent that, so it is checked first.
-    static func hosts(_ exposure: Exposure) -> [String?] {
-        let names = exposure.hosts.filter(NetworkPlan.isIngressHost)
-        return names.isEmpty || names.count < exposure.hosts.count ? names + [nil] : names
-    }
-
     /// Said once where a host was left out: the engineer sets `$DNS_NAME` to the name clients really use.
     static func unusableHosts(_ exposure: Exposure) -> [String] {
         exposure.hosts.allSatisfy(NetworkPlan.isIngressHost) ? []
             : ["# TODO: an Ingress host of this workload is not a DNS name, so no command uses it: set DNS_NAME to the name its clients use"]
     }
 
+    /// A host as `dig` and the AWS CLI get it: one that passed `NetworkPlan.isIngressHost` (a host starting with `-` would be
+    /// read as an option, `dig -f/etc/passwd` reads a batch file, and quoting does not prevent that), else `$DNS_NAME`.
+    private static func argument(_ host: String?) -> String {
+        host.map(ShellQuote.word) ?? "\"$DNS_NAME\""
+    }
+
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
     /// old answer for longer than a minute. Its old TTL is kept in `$OLD_TTL` for the switch's gate and the rollback.
-    static func lowerTTL(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
-        var commands: [String] = unusableHosts(exposure) + ["# read each record's current value into SOURCE_LB and its TTL into OLD_TTL; the switch waits OLD_TTL seconds after this change"]
-        var rollback: [String] = []
-        for host in hosts(exposure) {
-            let start = host.map(ShellQuote.word) ?? "\"$DNS_NAME\""
-            commands.append("aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(start) --max-items 1")
-            commands.append(changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB")]))
-            rollback.append(changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB", ttl: "$OLD_TTL")]))
-        }
-        commands.append("date -u +%s  # note it as TTL_LOWERED_AT: the switch may start OLD_TTL seconds later")
-        return (commands, rollback)
+    /// `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name `Exposure` checked with `NetworkPlan.isIngressHost`.
+    static func lowerTTL(host: String?, notes: [String] = []) -> (commands: [String], rollback: [String]) {
+        (notes + ["# read the record's current value into SOURCE_LB and its TTL into OLD_TTL; the switch waits OLD_TTL seconds after this change",
+                  "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 1",
+                  changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB")]),
+                  "date -u +%s  # note it as TTL_LOWERED_AT: the switch may start OLD_TTL seconds later"],
+         [changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB", ttl: "$OLD_TTL")])])
     }
 
     /// The switch's own gate: one old TTL has passed since the lowering, and the name now answers with the low TTL.
-    static func ttlExpired(_ exposure: Exposure) -> [String] {
+    static func ttlExpired(host: String?) -> [String] {
         // Both were noted days ago, in another shell: unset, the arithmetic would read 0 and the wait would always pass.
         ["{ test -n \"${TTL_LOWERED_AT:-}\" && test -n \"${OLD_TTL:-}\" && test $(( $(date -u +%s) - TTL_LOWERED_AT )) -ge \"$OLD_TTL\"; }"
-         + " || { echo 'the old TTL has not expired yet (or TTL_LOWERED_AT and OLD_TTL were not noted): wait' >&2; false; }"]
-            + hosts(exposure).map { host in
-                "dig +noall +answer \(host.map(ShellQuote.word) ?? "\"$DNS_NAME\"") | awk '$2 > \(lowTTL) { bad = 1 } END { exit bad }'  # every answer carries the low TTL"
-            }
+         + " || { echo 'the old TTL has not expired yet (or TTL_LOWERED_AT and OLD_TTL were not noted): wait' >&2; false; }",
+         "dig +noall +answer \(argument(host)) | awk '$2 > \(lowTTL) { bad = 1 } END { exit bad }'  # every answer carries the low TTL"]
     }
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
-        "EKS_LB=$(" + Kubectl.eks(frontend.namespace)("get " + ShellQuote.word("\(frontend.kind)/\(frontend.name)")
-            + " -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")"
+        "EKS_LB=$(" + address(frontend) + ")"
     }
+
+    /// The DNS name of the ALB or NLB the AWS Load Balancer Controller made for an Ingress or Service on EKS.
+    static func address(_ frontend: (kind: String, namespace: String, name: String)) -> String {
+        Kubectl.eks(frontend.namespace)("get " + ShellQuote.word("\(frontend.kind)/\(frontend.name)")
+            + " -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'")
+    }
+
+    static let trafficNotes = [
+        "# for a zone apex use weighted alias A records instead (AliasTarget: the load balancer's DNS name and canonical hosted zone)",
+        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there, or one CNAME change after the TTL has expired",
+    ]
+
+    /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
+    /// the `$DNS_NAME` of a LoadBalancer Service or hostless Ingress. Ingresses of one namespace and scheme share an ALB on
+    /// EKS (`NetworkPlan.groupName`: one IngressGroup); where a host spans Ingresses that did not end up on one ALB, the
+    /// name can point at only one of them, so the step stops.
+    static func sharedSwitch(host: String?, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = []) -> (commands: [String], rollback: [String]) {
+        var commands = notes + ttlExpired(host: host)
+        if let first = frontends.first { commands.append(frontendAddress(first)) }
+        for other in frontends.dropFirst() {
+            commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
+                            + ShellQuote.word("Ingress \(other.namespace)/\(other.name) is on another ALB: put them in one IngressGroup (alb.ingress.kubernetes.io/group.name) first")
+                            + " >&2; false; }")
+        }
+        commands.append("test -n \"$EKS_LB\" && test -n \"$SOURCE_LB\"")
+        let weighted = weightedSwitch(host: host)
+        return (commands + weighted.commands + trafficNotes, weighted.rollback)
+    }
+
+    /// A hostNetwork agent has no name to switch: its clients (a Prometheus scraping every node, agents calling the node
+    /// address) must find the EKS nodes. The commands list them and check the agent answers there; the rest is the clients'.
+    static func nodeAgent(_ workload: Estate.Workload) -> (commands: [String], rollback: [String]) {
+        // With hostNetwork a containerPort is the port on the node (Kubernetes API reference, ContainerPort.hostPort: with
+        // hostNetwork it must match containerPort); both are Ints from the manifest.
+        let ports = Set(workload.containers.flatMap { container in
+            container.ports.items.compactMap { $0["containerPort"]?.int ?? $0["containerPort"]?.string.flatMap { Int($0) } }
+        }).sorted()
+        var commands = [nodeAddresses]
+        for port in ports {
+            commands.append("for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \(port) || echo \"$ip:\(port) does not answer\" >&2; done  # from where its clients run")
+        }
+        if ports.isEmpty { commands.append("# it declares no containerPort: take the port it listens on from its args or image, and check every EKS node answers on it") }
+        commands += [
+            "# its clients address the nodes, not a DNS name: add $EKS_NODE_IPS (or the node groups' EC2 discovery, ec2_sd_configs) to the scrape jobs or node lists that reach it; a Prometheus on EKS finds it with kubernetes_sd_configs role node or endpoints",
+            "# once the EKS nodes' targets are up, drop the source nodes from those lists",
+        ]
+        return (commands, ["# put the source nodes back in its clients' target lists, then drop $EKS_NODE_IPS from them: its source copy still runs"])
+    }
+
+    static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
     /// The weighted pair replacing the plain record, then the shifts towards EKS; rollback is the weights back to the source.
     static func weightedSwitch(host: String?) -> (commands: [String], rollback: [String]) {
@@ -106,31 +147,28 @@ enum TrafficCommands {
         return (commands, [back])
     }
 
+    /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, or its NodePorts and
+    /// hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
     static func switchCommands(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
         if exposure.switchesDNS {
-            commands += unusableHosts(exposure) + ttlExpired(exposure)
-            if let frontend = exposure.frontends.first(where: { $0.kind == "ingress" }) ?? exposure.frontends.first {
+            commands += unusableHosts(exposure) + ttlExpired(host: nil)
+            if let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first {
                 commands.append(frontendAddress(frontend))
             } else {
-                commands.append("# hostNetwork or an ExternalName alias: set EKS_LB to the name that reaches the EKS nodes or copy")
+                commands.append("# an ExternalName alias: set EKS_LB to the name that reaches the EKS copy")
             }
             commands.append("test -n \"$EKS_LB\" && test -n \"$SOURCE_LB\"")
-            for host in hosts(exposure) {
-                let weighted = weightedSwitch(host: host)
-                commands += weighted.commands
-                rollback += weighted.rollback
-            }
-            commands.append("# for a zone apex use weighted alias A records instead (AliasTarget: the load balancer's DNS name and canonical hosted zone)")
-            commands.append("# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there, or one CNAME change after the TTL has expired")
+            let weighted = weightedSwitch(host: nil)
+            commands += weighted.commands + trafficNotes
+            rollback += weighted.rollback
         }
         // A NodePort stays a NodePort on EKS (eksodus convert keeps it), and so does the load balancer in front of the source
         // nodes: on premises or at another cloud it is rarely an AWS target group, so the step names what to do with any load
         // balancer (the EKS nodes' addresses on the same port into its pool, health checks passing, then the source nodes out)
         // and gives the AWS commands for the case it is an IP target group. Targets outside the target group's VPC are
         // registered with AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
-        let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
         // `port` is `$NODE_PORT` or a hostPort number (an Int from the manifest): both are safe inside double quotes.
         func pool(port: String) {
             commands.append("for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \"\(port)\" || echo \"$ip:\(port) is not reachable from here\" >&2; done  # the load balancer must reach every EKS node (on premises: over the plan's VPN or Direct Connect)")

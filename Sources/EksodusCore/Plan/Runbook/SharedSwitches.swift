@@ -1,0 +1,119 @@
+/// The one switch of each name several of a cluster's workloads are reached by. An Ingress host often fronts several
+/// workloads by path (`shop.acme.example`: `/` storefront, `/api/cart` cart), and a LoadBalancer Service or hostless Ingress
+/// may select several (a stable and a canary Deployment): the record is one, so it is switched once, after every workload
+/// behind it answers on EKS, and its rollback moves that name back, whichever workload failed. A second switch of the same
+/// name would fail at its DELETE of the plain record, which the first replaced by the weighted pair.
+///
+/// Every Ingress host that is a DNS name gets its switch here (`traffic:prod:shop.acme.example`), even with one backend;
+/// a LoadBalancer Service or hostless Ingress only when more than one placed workload is behind it
+/// (`traffic:prod:service/shop/front`), otherwise its workload's own step switches it.
+struct SharedSwitches {
+    struct Shared {
+        var scope: PlanItemKey.Scope
+        /// The DNS name, when the manifests give it (an Ingress host); otherwise the engineer sets `$DNS_NAME`.
+        var host: String?
+        /// The Ingresses or the one Service in front, sorted.
+        var frontends: [(kind: String, namespace: String, name: String)]
+        /// The workloads behind it, in placement order.
+        var backends: [Int64]
+        /// The wave of its last backend: it switches when all of them are on EKS.
+        var wave: Int
+    }
+
+    let cluster: String
+    private var shared: [PlanItemKey.Scope: Shared] = [:]
+    private var byWorkload: [Int64: [PlanItemKey.Scope]] = [:]
+    private var handedOver: [Int64: Set<String>] = [:]
+
+    /// `placed`: the cluster's workloads in placement order.
+    init(placed: [Int64], exposures: [Int64: Exposure], waveOf: [Int64: Int], cluster: String) {
+        self.cluster = cluster
+        func add(_ scope: PlanItemKey.Scope, host: String?, frontend: (kind: String, namespace: String, name: String), workload: Int64, wave: Int) {
+            var entry = shared[scope] ?? Shared(scope: scope, host: host, frontends: [], backends: [], wave: wave)
+            if !entry.backends.contains(workload) {
+                entry.backends.append(workload)
+                byWorkload[workload, default: []].append(scope)
+            }
+            if !entry.frontends.contains(where: { $0 == frontend }) { entry.frontends.append(frontend) }
+            entry.wave = max(entry.wave, wave)
+            shared[scope] = entry
+        }
+        var behind: [String: [Int64]] = [:]
+        for workload in placed {
+            guard let exposure = exposures[workload], let wave = waveOf[workload] else { continue }
+            for route in exposure.hostRoutes {
+                add(.host(cluster: cluster, name: route.host), host: route.host, frontend: ("ingress", route.namespace, route.ingress), workload: workload, wave: wave)
+            }
+            for frontend in exposure.ownFrontends { behind[Exposure.frontendID(frontend), default: []].append(workload) }
+        }
+        for workload in placed {
+            guard let exposure = exposures[workload], let wave = waveOf[workload] else { continue }
+            for frontend in exposure.ownFrontends where (behind[Exposure.frontendID(frontend)]?.count ?? 0) > 1 {
+                add(.frontend(cluster: cluster, kind: frontend.kind, namespace: frontend.namespace, name: frontend.name), host: nil, frontend: frontend,
+                    workload: workload, wave: wave)
+                handedOver[workload, default: []].insert(Exposure.frontendID(frontend))
+            }
+        }
+        for scope in shared.keys { shared[scope]?.frontends.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) } }
+    }
+
+    private func key(_ step: PlanItemKey.Step, _ scope: PlanItemKey.Scope) -> PlanItemKey { PlanItemKey(.cutover, step, scope) }
+
+    /// The switches of the names in front of `workload`, in key order.
+    func switches(of workload: Int64) -> [PlanItemKey] {
+        (byWorkload[workload] ?? []).map { key(.traffic, $0) }.sorted { $0.description < $1.description }
+    }
+
+    /// The frontends (`kind/namespace/name`) of `workload` a shared switch moves instead of its own step.
+    func frontendsHandedOver(by workload: Int64) -> Set<String> { handedOver[workload] ?? [] }
+
+    /// The TTL lowerings of the names that switch in `wave`, in key order.
+    func lowerings(inWave wave: Int) -> [PlanItemKey] {
+        shared.values.filter { $0.wave == wave }.map { key(.dnsTTL, $0.scope) }.sorted { $0.description < $1.description }
+    }
+
+    /// Whether `key` is done by the end of `wave`: a shared switch waits for its last backend's wave; any other key belongs
+    /// to the wave it is listed in.
+    func isSwitched(by key: PlanItemKey, inOrBefore wave: Int) -> Bool {
+        guard let entry = shared[key.scope] else { return true }
+        return entry.wave <= wave
+    }
+
+    /// The TTL lowering (days ahead) and the switch of each name that switches in `wave`. A switch waits for each backend's
+    /// last step before it takes outside traffic (`WorkloadSteps.switchReady`) and for what that backend's own switch would
+    /// wait for (`switchAfter`: the promotion of a provider it calls).
+    func items(inWave wave: Int, clusterID: Int64, steps: [Int64: WorkloadSteps], switchAfter: [Int64: [PlanItemKey]],
+               workloads: [Int64: Estate.Workload]) -> [PlanItem] {
+        lowerings(inWave: wave).flatMap { ttl in shared[ttl.scope].map { items($0, clusterID: clusterID, steps: steps, switchAfter: switchAfter, workloads: workloads) } ?? [] }
+    }
+
+    private func items(_ entry: Shared, clusterID: Int64, steps: [Int64: WorkloadSteps], switchAfter: [Int64: [PlanItemKey]],
+                       workloads: [Int64: Estate.Workload]) -> [PlanItem] {
+        let labels = entry.backends.map { workloads[$0]?.label ?? String($0) }
+        // A name in front of hundreds of workloads: the title names a few, the evidence all.
+        let named = labels.count <= 5 ? labels.joined(separator: ", ") : labels.prefix(4).joined(separator: ", ") + " and \(labels.count - 4) more"
+        let fronts = entry.frontends.map { ($0.kind == "service" ? "Service " : "Ingress ") + "\($0.namespace)/\($0.name)" }
+        let routes = entry.frontends.count == 1 ? fronts[0] + " routes" : "Ingresses " + entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ") + " route"
+        let name = entry.host ?? "the name clients use for \(fronts.joined(separator: ", "))"
+        let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))"
+        let notes = entry.host == nil ? [ShellQuote.comment("set DNS_NAME to the name clients use for \(fronts.joined(separator: ", ")): the manifests do not say")] : []
+        let ttl = TrafficCommands.lowerTTL(host: entry.host, notes: notes)
+        let ttlKey = key(.dnsTTL, entry.scope)
+        let lowering = PlanItem(key: ttlKey, title: "Days before the switch: lower the DNS TTL of \(name) to \(TrafficCommands.lowTTL) s",
+                                clusterID: clusterID, wave: entry.wave, prerequisites: [.plan(.cluster, cluster: cluster)], evidence: evidence,
+                                rollback: "Put the TTL back to its old value", commands: ttl.commands, rollbackCommands: ttl.rollback)
+        let ready = entry.backends.compactMap { steps[$0]?.switchReady }
+        // Behind it only Jobs or CronJobs, which take no outside traffic: it still waits for its wave's go/no-go.
+        let gate: [PlanItemKey] = ready.isEmpty ? [.wave(.gate, cluster: cluster, entry.wave)] : []
+        let after = Checklist.unique(ready + [ttlKey] + entry.backends.flatMap { switchAfter[$0] ?? [] } + gate)
+        let stateful = entry.backends.filter { steps[$0]?.primary != nil }.map { workloads[$0]?.label ?? String($0) }
+        let traffic = TrafficCommands.sharedSwitch(host: entry.host, frontends: entry.frontends, notes: notes)
+        let switching = PlanItem(key: key(.traffic, entry.scope),
+                                 title: "Switch \(name) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(named)",
+                                 clusterID: clusterID, wave: entry.wave, prerequisites: after, evidence: evidence,
+                                 rollback: "Weights of \(entry.host ?? "that name") back to the source: the source copies of \(named) still run"
+                                    + (stateful.isEmpty ? "" : "; reverse the replication of \(stateful.joined(separator: ", ")) before writes resume there"),
+                                 commands: traffic.commands, rollbackCommands: traffic.rollback)
+        return [lowering, switching]
+    }
+}
