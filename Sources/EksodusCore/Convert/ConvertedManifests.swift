@@ -119,13 +119,14 @@ public struct ConvertedManifests {
         text += "## Changes\n\n" + (notes.changes.isEmpty ? "None.\n" : notes.changes.map { "- " + $0 }.joined(separator: "\n") + "\n")
         text += "\n## To do by hand\n\n" + (notes.todos.isEmpty ? "Nothing.\n" : notes.todos.map { "- [ ] " + $0 }.joined(separator: "\n") + "\n")
         if !keys.isEmpty {
-            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Set the variables, then run:\n\n"
+            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Set the variables (the comment above each command says which key each holds), then run:\n\n"
             var commands: [String] = []
             for secret in keys {
                 var arguments = ""
                 var program: [String] = []
                 for (index, key) in secret.keys.enumerated() {
-                    let variable = Self.variableName(key)
+                    let variable = Self.variableName(secret: secret.name, index: index)
+                    commands.append(ShellQuote.comment("\(variable): key \(key) of \(secret.name)"))
                     arguments += " --arg n\(index) \(ImageMigration.shellQuote(key)) --arg v\(index) \"${\(variable):?set \(variable)}\""
                     program.append("($n\(index)): $v\(index)")
                 }
@@ -158,11 +159,11 @@ public struct ConvertedManifests {
         try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
     }
 
-    /// An environment variable name for a Secret key: upper case letters, digits and `_`, not starting with a digit.
-    static func variableName(_ key: String) -> String {
-        var name = String(key.uppercased().unicodeScalars.map { ($0.properties.isASCIIHexDigit || ("A"..."Z").contains($0)) && $0.isASCII ? Character($0) : "_" })
-        if name.first?.isNumber ?? true { name = "K_" + name }
-        return name
+    /// The environment variable that holds the value of the `index`th key of `secret` (cluster/namespace/name). Never made
+    /// from the key itself: a Secret with a key AWS_SECRET_ACCESS_KEY, PATH or GITHUB_TOKEN would have the operator's own
+    /// value uploaded to Secrets Manager and synced into the workload, and `db.password` and `db_password` would share one.
+    static func variableName(secret: String, index: Int) -> String {
+        "EKSODUS_SECRET_\(ShortHash.hex(secret).uppercased())_\(index)"
     }
 
     /// Apply order inside a wave: namespaces, then definitions and configuration, then workloads and their endpoints.
