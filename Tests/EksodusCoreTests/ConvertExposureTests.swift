@@ -76,4 +76,87 @@ final class ConvertExposureTests: XCTestCase {
         XCTAssertEqual(uploaded, Dictionary(uniqueKeysWithValues: keys.map { ($0, "value of \($0)") }))
         XCTAssertFalse(json.contains("OPERATOR"), json)
     }
+
+    static let web = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: app}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers: [{name: web, image: "nginx:1.25"}]
+        ---
+
+        """
+
+    /// A LoadBalancer Service web in namespace app with the annotations and extra spec lines given.
+    static func service(_ annotations: [String: String], spec: String = "") -> String {
+        web + """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: app
+              annotations: {\(annotations.sorted { $0.key < $1.key }.map { "\($0.key): \"\($0.value)\"" }.joined(separator: ", "))}
+            spec:
+              type: LoadBalancer
+              selector: {app: web}
+              ports: [{port: 80}]
+            \(spec)
+            """
+    }
+
+    /// Planned internal, with the plan's exposure decision naming it and convert's file written internal with a to-do.
+    func assertPlannedInternalAndDecided(_ manifests: String, object: String, schemeAnnotation: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let (plan, files) = try convert(manifests)
+        let entry = try XCTUnwrap(plan.network.entries.first { $0.object == object }, file: file, line: line)
+        XCTAssertEqual(entry.exposure.target, .internal, entry.exposure.evidence, file: file, line: line)
+        XCTAssertTrue(entry.exposure.needsDecision, entry.exposure.evidence, file: file, line: line)
+        XCTAssertTrue(entry.exposure.evidence.contains("internet-facing") && entry.exposure.evidence.contains("internal"), entry.exposure.evidence, file: file, line: line)
+        XCTAssertEqual(entry.annotations[schemeAnnotation], "internal", file: file, line: line)
+        let decision = try XCTUnwrap(plan.items.first { $0.keyText == "plan:exposure:src" }, "no exposure decision", file: file, line: line)
+        XCTAssertTrue(decision.evidence.contains(object), decision.evidence, file: file, line: line)
+        let kind = String(object.prefix { $0 != "/" })
+        let written = try XCTUnwrap(try objects(files).first { $0["kind"]?.string == kind && $0["metadata", "name"]?.string == "web" }, file: file, line: line)
+        XCTAssertEqual(written["metadata", "annotations", schemeAnnotation]?.string, "internal", file: file, line: line)
+    }
+
+    func testAnAKSInternalServiceWithAnAWSInternetFacingAnnotationIsPlannedInternalAndDecided() throws {
+        try assertPlannedInternalAndDecided(Self.service(["service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+                                                          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"]),
+                                            object: "Service/app/web", schemeAnnotation: "service.beta.kubernetes.io/aws-load-balancer-scheme")
+    }
+
+    func testAPrivateLoadBalancerIPOverriddenByAnAWSInternetFacingAnnotationIsPlannedInternalAndDecided() throws {
+        try assertPlannedInternalAndDecided(Self.service(["service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"], spec: "  loadBalancerIP: 10.1.2.3"),
+                                            object: "Service/app/web", schemeAnnotation: "service.beta.kubernetes.io/aws-load-balancer-scheme")
+    }
+
+    func testAnIngressWhoseAnnotationsDisagreeIsPlannedInternalAndDecided() throws {
+        try assertPlannedInternalAndDecided(Self.web + """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: web
+              namespace: app
+              annotations: {appgw.ingress.kubernetes.io/use-private-ip: "true", alb.ingress.kubernetes.io/scheme: internet-facing}
+            spec:
+              rules:
+              - host: web.example.com
+                http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+            """, object: "Ingress/app/web", schemeAnnotation: "alb.ingress.kubernetes.io/scheme")
+    }
+
+    /// Signals that agree still decide alone: no decision item.
+    func testAgreeingSignalsNeedNoDecision() throws {
+        let (plan, _) = try convert(Self.service(["service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+                                                  "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"], spec: "  loadBalancerIP: 10.1.2.3"))
+        let entry = try XCTUnwrap(plan.network.entries.first { $0.object == "Service/app/web" })
+        XCTAssertEqual(entry.exposure.source, .internal)
+        XCTAssertFalse(entry.exposure.needsDecision, entry.exposure.evidence)
+        XCTAssertFalse(plan.items.contains { $0.keyText == "plan:exposure:src" })
+    }
+
 }
