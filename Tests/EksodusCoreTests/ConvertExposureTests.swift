@@ -159,4 +159,73 @@ final class ConvertExposureTests: XCTestCase {
         XCTAssertFalse(plan.items.contains { $0.keyText == "plan:exposure:src" })
     }
 
+    /// The repro: IngressClassParams `internet-facing` from 0.0.0.0/0 on class alb would override every Ingress's planned
+    /// internal scheme; neither it, its IngressClass nor a TargetGroupBinding is written, each is a to-do.
+    func testIngressClassesTheirParamsAndTargetGroupBindingsAreLeftOutWithATodo() throws {
+        let (plan, files) = try convert(Self.web + """
+            apiVersion: elbv2.k8s.aws/v1beta1
+            kind: IngressClassParams
+            metadata: {name: alb}
+            spec: {scheme: internet-facing, inboundCIDRs: ["0.0.0.0/0"]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: IngressClass
+            metadata: {name: alb}
+            spec:
+              controller: ingress.k8s.aws/alb
+              parameters: {apiGroup: elbv2.k8s.aws, kind: IngressClassParams, name: alb}
+            ---
+            apiVersion: elbv2.k8s.aws/v1beta1
+            kind: TargetGroupBinding
+            metadata: {name: web, namespace: app}
+            spec:
+              serviceRef: {name: web, port: 80}
+              targetGroupARN: arn:aws:elasticloadbalancing:eu-west-1:999999999999:targetgroup/open/0123456789abcdef
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: admin, namespace: app}
+            spec:
+              ingressClassName: nginx
+              rules:
+              - host: admin.corp.internal
+                http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+            """)
+        let written = try objects(files)
+        for kind in ["IngressClassParams", "IngressClass", "TargetGroupBinding"] {
+            XCTAssertFalse(written.contains { $0["kind"]?.string == kind }, "\(kind) written")
+        }
+        XCTAssertFalse(files.values.contains { $0.contains("0.0.0.0/0") || $0.contains("999999999999") })
+        let changes = files.filter { $0.key.hasSuffix("CHANGES.md") }.values.joined()
+        XCTAssertTrue(changes.contains("- [ ] IngressClassParams alb not written"), changes)
+        XCTAssertTrue(changes.contains("- [ ] IngressClass alb not written"), changes)
+        XCTAssertTrue(changes.contains("- [ ] TargetGroupBinding app/web not written"), changes)
+        let ingress = try XCTUnwrap(written.first { $0["kind"]?.string == "Ingress" })
+        XCTAssertEqual(ingress["spec", "ingressClassName"]?.string, "alb")
+        XCTAssertEqual(ingress["metadata", "annotations", "alb.ingress.kubernetes.io/scheme"]?.string, "internal")
+        XCTAssertEqual(plan.network.entries.first { $0.object == "Ingress/app/admin" }?.exposure.target, .internal)
+    }
+
+    /// An object of a kind its CRD declares cluster-scoped, exported without a namespace, is written without one.
+    func testAClusterScopedCustomKindNeverGetsTheImportsNamespace() throws {
+        let (_, files) = try convert("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Cluster
+              names: {kind: ClusterWidget, plural: widgets, singular: widget}
+              versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]
+            ---
+            apiVersion: example.com/v1
+            kind: ClusterWidget
+            metadata: {name: one}
+            spec: {size: 1}
+            """)
+        let widget = try XCTUnwrap(try objects(files).first { $0["kind"]?.string == "ClusterWidget" }, "\(files.keys.sorted())")
+        XCTAssertNil(widget["metadata", "namespace"], "\(widget)")
+        XCTAssertEqual(widget["spec", "size"]?.int, 1)
+    }
+
 }

@@ -29,7 +29,8 @@ public struct ConvertedManifests {
         var written: [Written] = []
         for estate in estates {
             let conversion = ConversionPlan(plan, cluster: estate.cluster.name, setApart: setApart.map { $0[estate.cluster.name] ?? [] })
-            let converter = ManifestConverter(plan: conversion, reference: reference)
+            var converter = ManifestConverter(plan: conversion, reference: reference)
+            converter.clusterScoped.formUnion(Self.clusterScopedCustomKinds(estate))
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
@@ -147,6 +148,13 @@ public struct ConvertedManifests {
             }
         }
         return result
+    }
+
+    /// The kinds the export's CustomResourceDefinitions declare cluster-scoped (`spec.scope: Cluster`).
+    static func clusterScopedCustomKinds(_ estate: Estate) -> [String] {
+        estate.resources(kind: "CustomResourceDefinition").compactMap { definition in
+            definition.body["spec", "scope"]?.string == "Cluster" ? definition.body["spec", "names", "kind"]?.string : nil
+        }
     }
 
     static func isWorkload(_ object: String) -> Bool {
