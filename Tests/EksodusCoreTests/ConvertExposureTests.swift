@@ -228,4 +228,41 @@ final class ConvertExposureTests: XCTestCase {
         XCTAssertEqual(widget["spec", "size"]?.int, 1)
     }
 
+    /// ingress-nginx is set apart (the ALB replaces it): its LoadBalancer Service, internet-facing with a MetalLB pool, is not
+    /// written, so no NLB fronts nothing on EKS with the source's annotations; CHANGES.md says why.
+    func testASetApartIngressControllersLoadBalancerServiceIsNotWritten() throws {
+        let (plan, files) = try convert("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+            spec:
+              selector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}
+              template:
+                metadata: {labels: {app.kubernetes.io/name: ingress-nginx}}
+                spec:
+                  containers: [{name: controller, image: "registry.k8s.io/ingress-nginx/controller:v1.9.4"}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: ingress-nginx-controller
+              namespace: ingress-nginx
+              annotations:
+                metallb.universe.tf/address-pool: private-pool
+                service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+            spec:
+              type: LoadBalancer
+              loadBalancerClass: service.k8s.aws/nlb
+              selector: {app.kubernetes.io/name: ingress-nginx}
+              ports: [{name: http, port: 80}]
+            ---
+
+            """ + Self.service(["service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"]))
+        XCTAssertNil(plan.network.entries.first { $0.name == "ingress-nginx-controller" }, "the network plan gives it no load balancer")
+        let services = try objects(files).filter { $0["kind"]?.string == "Service" }
+        XCTAssertEqual(services.compactMap { $0["metadata", "name"]?.string }, ["web"], "the Service in front of other workloads is still written")
+        XCTAssertFalse(files.values.contains { $0.contains("metallb") || $0.contains("internet-facing\n") || $0.contains("\"internet-facing\"") })
+        let changes = files.filter { $0.key.hasSuffix("CHANGES.md") }.values.joined()
+        XCTAssertTrue(changes.contains("`Service/ingress-nginx/ingress-nginx-controller` not written: it fronts only Deployment/ingress-nginx/ingress-nginx-controller"), changes)
+    }
 }

@@ -35,6 +35,7 @@ public struct ConvertedManifests {
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
             let installedBy = Self.helmInstalled(estate, setApart: conversion.setApart)
+            let setApartFronts = Self.setApartFronts(estate, setApart: conversion.setApart)
             for resource in estate.resources where resource.ownerKind == nil {
                 let label = "\(resource.kind)/\(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)"
                 if conversion.setApart.contains(label) { continue }
@@ -43,6 +44,11 @@ public struct ConvertedManifests {
                 if let release = installedBy[resource.id] {
                     notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: installed by Helm release "
                         + MarkdownText.escape("\(release.namespace)/\(release.name) (\(release.chart ?? "unknown chart"), \(release.chartVersion ?? "version unknown"))"))
+                    continue
+                }
+                // Its load balancer would front nothing on EKS, with the source's scheme and foreign annotations.
+                if let fronted = setApartFronts[resource.id] {
+                    notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: it fronts only \(MarkdownText.escape(fronted.joined(separator: ", "))), which EKS replaces (set apart); the network plan gives it no load balancer, and its Ingresses move to the ALB")
                     continue
                 }
                 let result = converter.convert(resource.body, kind: resource.kind, namespace: resource.namespace, name: resource.name,
@@ -145,6 +151,21 @@ public struct ConvertedManifests {
             for workload in entry.workloads { if let id = workload.resourceID { result[id] = result[id] ?? entry.release } }
             for resource in estate.resources where resource.ownerKind == nil && HelmReleaseItems.owns(entry.release, resource) {
                 result[resource.id] = result[resource.id] ?? entry.release
+            }
+        }
+        return result
+    }
+
+    /// By resource: the LoadBalancer and NodePort Services in front of set-apart workloads only (ingress-nginx's own), with
+    /// those workloads; the network plan gives them no load balancer (NetworkPlan.frontsOnlySetApart).
+    static func setApartFronts(_ estate: Estate, setApart: Set<String>) -> [Int64: [String]] {
+        guard !setApart.isEmpty else { return [:] }
+        let workloadsByNamespace = Dictionary(grouping: estate.workloads, by: \.namespace)
+        var result: [Int64: [String]] = [:]
+        for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
+            let candidates = workloadsByNamespace[service.resource.namespace] ?? []
+            if NetworkPlan.frontsOnlySetApart(service, workloads: candidates, isSetApart: { setApart.contains($0.label) }) {
+                result[service.resource.id] = candidates.filter { $0.matches(service.selector) }.map(\.label).sorted()
             }
         }
         return result
