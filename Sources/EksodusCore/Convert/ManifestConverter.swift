@@ -41,6 +41,10 @@ struct ManifestConverter {
             result.todos.append(todo)
             return result
         }
+        if let unsafe = UnsafeClusterAccessCheck.reason(object, kind: kind) {
+            result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it \(unsafe.why) (\(UnsafeClusterAccessCheck().info.id)); on EKS, grant the role to named subjects or run the webhook behind an in-cluster Service")
+            return result
+        }
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
             return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
         }
