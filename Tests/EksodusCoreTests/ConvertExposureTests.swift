@@ -149,6 +149,14 @@ final class ConvertExposureTests: XCTestCase {
             """, object: "Ingress/app/web", schemeAnnotation: "alb.ingress.kubernetes.io/scheme")
     }
 
+    /// A MetalLB Service with an AWS internet-facing scheme: MetalLB ignores the AWS annotation, so it says nothing of today's
+    /// exposure; internal and a decision, not a public NLB.
+    func testAnAWSInternetFacingSchemeOnAMetalLBServiceIsPlannedInternalAndDecided() throws {
+        try assertPlannedInternalAndDecided(Self.service(["metallb.universe.tf/address-pool": "private-pool",
+                                                          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"]),
+                                            object: "Service/app/web", schemeAnnotation: "service.beta.kubernetes.io/aws-load-balancer-scheme")
+    }
+
     /// Signals that agree still decide alone: no decision item.
     func testAgreeingSignalsNeedNoDecision() throws {
         let (plan, _) = try convert(Self.service(["service.beta.kubernetes.io/azure-load-balancer-internal": "true",

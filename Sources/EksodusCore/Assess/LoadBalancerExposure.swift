@@ -43,6 +43,12 @@ extension LoadBalancerExposure {
         if let address = pinned.first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
             signals.append((range.isPrivate ? .internal : .internetFacing, "its address \(address) is \(range.isPrivate ? "private" : "public")"))
         }
+        // Served today by another platform's load balancer (a MetalLB pool, an Azure or GKE annotation), which ignores AWS
+        // annotations: an AWS internet-facing scheme says nothing of today's exposure, and would open it on EKS.
+        if let foreign = annotations.keys.sorted().first(where: { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }),
+           !signals.isEmpty, signals.allSatisfy({ $0.0 == .internetFacing && $0.1.hasPrefix("AWS") }) {
+            signals.append((.internal, "\(foreign), of the load balancer serving it today, which ignores AWS annotations"))
+        }
         if let decided = decided(signals, allowList: allowList) { return decided }
         if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
         let why = service.type == "NodePort" ? "a NodePort is reached on the nodes' own addresses, which the manifests do not give"
