@@ -13,7 +13,7 @@ public enum CheckCatalog {
         BlockingPodDisruptionBudgetCheck(), NoZoneSpreadCheck(), MissingResourcesCheck(), ConflictingAutoscalerCheck(),
         OnPremisesNodePlacementCheck(), ZeroGracePeriodCheck(),
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
-        StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(),
+        StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(), UnsafeClusterAccessCheck(),
         EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), OnPremisesDependencyCheck(),
         DockershimRuntimeCheck(), WindowsNodeCheck(), KubeletVersionSkewCheck(),
     ]

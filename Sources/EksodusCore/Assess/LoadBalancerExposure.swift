@@ -10,9 +10,13 @@ public struct LoadBalancerExposure: Sendable, Equatable, Codable {
     /// CIDRs allowed to reach it today (loadBalancerSourceRanges, allow-list annotations), in source order.
     public var allowList: [String]
 
+    /// The manifests say both (an AKS internal annotation beside an AWS internet-facing one, a private address beside a
+    /// public scheme): `source` is internal until the team decides. nil when they agree (and in plans stored before).
+    public var disputed: Bool? = nil
+
     /// The scheme on EKS: the source's, or internal (the AWS Load Balancer Controller's default) until the team decides.
     public var target: Scheme { source ?? .internal }
-    public var needsDecision: Bool { source == nil }
+    public var needsDecision: Bool { source == nil || disputed == true }
 
     public var summary: String {
         let scheme = source?.rawValue ?? "unknown"
@@ -34,14 +38,18 @@ extension LoadBalancerExposure {
         let body = service.resource.body
         var allowList = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string).flatMap(cidrs)
         if allowList.isEmpty, let ranges = annotations[serviceAllowListAnnotation] { allowList = cidrs(ranges) }
-        if let (scheme, evidence) = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil) {
-            return LoadBalancerExposure(source: scheme, evidence: evidence, allowList: allowList)
-        }
+        var signals = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil)
         let pinned = [body["spec", "loadBalancerIP"]?.string].compactMap { $0 } + addressAnnotations.compactMap { annotations[$0] }.flatMap(cidrs)
         if let address = pinned.first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
-            return LoadBalancerExposure(source: range.isPrivate ? .internal : .internetFacing,
-                                        evidence: "its address \(address) is \(range.isPrivate ? "private" : "public")", allowList: allowList)
+            signals.append((range.isPrivate ? .internal : .internetFacing, "its address \(address) is \(range.isPrivate ? "private" : "public")"))
         }
+        // Served today by another platform's load balancer (a MetalLB pool, an Azure or GKE annotation), which ignores AWS
+        // annotations: an AWS internet-facing scheme says nothing of today's exposure, and would open it on EKS.
+        if let foreign = annotations.keys.sorted().first(where: { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }),
+           !signals.isEmpty, signals.allSatisfy({ $0.0 == .internetFacing && $0.1.hasPrefix("AWS") }) {
+            signals.append((.internal, "\(foreign), of the load balancer serving it today, which ignores AWS annotations"))
+        }
+        if let decided = decided(signals, allowList: allowList) { return decided }
         if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
         let why = service.type == "NodePort" ? "a NodePort is reached on the nodes' own addresses, which the manifests do not give"
                                              : "no annotation or address in the manifests says internal or internet-facing"
@@ -53,8 +61,8 @@ extension LoadBalancerExposure {
                           controller: (service: String, exposure: LoadBalancerExposure)? = nil) -> LoadBalancerExposure {
         let annotations = ingress.resource.annotations
         let allowList = ingressAllowListAnnotations.compactMap { annotations[$0] }.flatMap(cidrs)
-        if let (scheme, evidence) = fromRules(reference.ingressExposureRules, annotations: annotations, className: ingress.className) {
-            return LoadBalancerExposure(source: scheme, evidence: evidence, allowList: allowList)
+        if let decided = decided(fromRules(reference.ingressExposureRules, annotations: annotations, className: ingress.className), allowList: allowList) {
+            return decided
         }
         if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
         if let controller, let scheme = controller.exposure.source {
@@ -88,19 +96,29 @@ extension LoadBalancerExposure {
             }
         }
         let exposures = controllers.map { ("\($0.resource.namespace)/\($0.resource.name)", of($0, reference: reference)) }
-        guard let first = exposures.first, first.1.source != nil, exposures.allSatisfy({ $0.1.source == first.1.source }) else { return nil }
+        guard let first = exposures.first, first.1.source != nil, exposures.allSatisfy({ $0.1.source == first.1.source && !$0.1.needsDecision }) else { return nil }
         return first
     }
 
-    private static func fromRules(_ rules: [ReferenceData.ExposureRule], annotations: [String: String], className: String?) -> (Scheme, String)? {
-        for rule in rules {
+    /// What every rule that matches says, in the table's order: not just the first, since an export can carry annotations
+    /// its platform ignores (an AWS scheme on an AKS Service) that the AWS Load Balancer Controller would obey.
+    private static func fromRules(_ rules: [ReferenceData.ExposureRule], annotations: [String: String], className: String?) -> [(Scheme, String)] {
+        rules.compactMap { rule in
             // The ingress-class rule also reads spec.ingressClassName, which replaced the annotation.
             let value = annotations[rule.annotation] ?? (rule.annotation == "kubernetes.io/ingress.class" ? className : nil)
-            if let value, let scheme = rule.scheme(for: value) {
-                return (scheme, "\(rule.platform): \(rule.annotation)=\(value)")
-            }
+            guard let value, let scheme = rule.scheme(for: value) else { return nil }
+            return (scheme, "\(rule.platform): \(rule.annotation)=\(value)")
         }
-        return nil
+    }
+
+    /// The exposure the signals agree on; when one says internal and another internet-facing, internal (never more exposed
+    /// than any signal allows) and a decision for the team. nil when there is no signal.
+    private static func decided(_ signals: [(Scheme, String)], allowList: [String]) -> LoadBalancerExposure? {
+        guard let first = signals.first else { return nil }
+        if signals.allSatisfy({ $0.0 == first.0 }) { return LoadBalancerExposure(source: first.0, evidence: first.1, allowList: allowList) }
+        let said = signals.map { "\($0.1) says \($0.0.rawValue)" }.joined(separator: "; ")
+        return LoadBalancerExposure(source: .internal, evidence: "the manifests disagree (\(said)): planned internal until decided",
+                                    allowList: allowList, disputed: true)
     }
 
     /// The IPv4 or IPv6 networks in a list; anything else (a stray word, a line that smuggles an annotation) is left out,

@@ -29,11 +29,13 @@ public struct ConvertedManifests {
         var written: [Written] = []
         for estate in estates {
             let conversion = ConversionPlan(plan, cluster: estate.cluster.name, setApart: setApart.map { $0[estate.cluster.name] ?? [] })
-            let converter = ManifestConverter(plan: conversion, reference: reference)
+            var converter = ManifestConverter(plan: conversion, reference: reference)
+            converter.clusterScoped.formUnion(Self.clusterScopedCustomKinds(estate))
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
             let installedBy = Self.helmInstalled(estate, setApart: conversion.setApart)
+            let setApartFronts = Self.setApartFronts(estate, setApart: conversion.setApart)
             for resource in estate.resources where resource.ownerKind == nil {
                 let label = "\(resource.kind)/\(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)"
                 if conversion.setApart.contains(label) { continue }
@@ -42,6 +44,11 @@ public struct ConvertedManifests {
                 if let release = installedBy[resource.id] {
                     notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: installed by Helm release "
                         + MarkdownText.escape("\(release.namespace)/\(release.name) (\(release.chart ?? "unknown chart"), \(release.chartVersion ?? "version unknown"))"))
+                    continue
+                }
+                // Its load balancer would front nothing on EKS, with the source's scheme and foreign annotations.
+                if let fronted = setApartFronts[resource.id] {
+                    notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: it fronts only \(MarkdownText.escape(fronted.joined(separator: ", "))), which EKS replaces (set apart); the network plan gives it no load balancer, and its Ingresses move to the ALB")
                     continue
                 }
                 let result = converter.convert(resource.body, kind: resource.kind, namespace: resource.namespace, name: resource.name,
@@ -122,13 +129,14 @@ public struct ConvertedManifests {
         text += "## Changes\n\n" + (notes.changes.isEmpty ? "None.\n" : notes.changes.map { "- " + $0 }.joined(separator: "\n") + "\n")
         text += "\n## To do by hand\n\n" + (notes.todos.isEmpty ? "Nothing.\n" : notes.todos.map { "- [ ] " + $0 }.joined(separator: "\n") + "\n")
         if !keys.isEmpty {
-            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Set the variables, then run:\n\n"
+            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Set the variables (the comment above each command says which key each holds), then run:\n\n"
             var commands: [String] = []
             for secret in keys {
                 var arguments = ""
                 var program: [String] = []
                 for (index, key) in secret.keys.enumerated() {
-                    let variable = Self.variableName(key)
+                    let variable = Self.variableName(secret: secret.name, index: index)
+                    commands.append(ShellQuote.comment("\(variable): key \(key) of \(secret.name)"))
                     arguments += " --arg n\(index) \(ImageMigration.shellQuote(key)) --arg v\(index) \"${\(variable):?set \(variable)}\""
                     program.append("($n\(index)): $v\(index)")
                 }
@@ -151,6 +159,28 @@ public struct ConvertedManifests {
         return result
     }
 
+    /// By resource: the LoadBalancer and NodePort Services in front of set-apart workloads only (ingress-nginx's own), with
+    /// those workloads; the network plan gives them no load balancer (NetworkPlan.frontsOnlySetApart).
+    static func setApartFronts(_ estate: Estate, setApart: Set<String>) -> [Int64: [String]] {
+        guard !setApart.isEmpty else { return [:] }
+        let workloadsByNamespace = Dictionary(grouping: estate.workloads, by: \.namespace)
+        var result: [Int64: [String]] = [:]
+        for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
+            let candidates = workloadsByNamespace[service.resource.namespace] ?? []
+            if NetworkPlan.frontsOnlySetApart(service, workloads: candidates, isSetApart: { setApart.contains($0.label) }) {
+                result[service.resource.id] = candidates.filter { $0.matches(service.selector) }.map(\.label).sorted()
+            }
+        }
+        return result
+    }
+
+    /// The kinds the export's CustomResourceDefinitions declare cluster-scoped (`spec.scope: Cluster`).
+    static func clusterScopedCustomKinds(_ estate: Estate) -> [String] {
+        estate.resources(kind: "CustomResourceDefinition").compactMap { definition in
+            definition.body["spec", "scope"]?.string == "Cluster" ? definition.body["spec", "names", "kind"]?.string : nil
+        }
+    }
+
     static func isWorkload(_ object: String) -> Bool {
         ManifestConverter.workloadKinds.contains(String(object.prefix { $0 != "/" })) || object.hasPrefix("DeploymentConfig/")
     }
@@ -161,11 +191,11 @@ public struct ConvertedManifests {
         try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
     }
 
-    /// An environment variable name for a Secret key: upper case letters, digits and `_`, not starting with a digit.
-    static func variableName(_ key: String) -> String {
-        var name = String(key.uppercased().unicodeScalars.map { ($0.properties.isASCIIHexDigit || ("A"..."Z").contains($0)) && $0.isASCII ? Character($0) : "_" })
-        if name.first?.isNumber ?? true { name = "K_" + name }
-        return name
+    /// The environment variable that holds the value of the `index`th key of `secret` (cluster/namespace/name). Never made
+    /// from the key itself: a Secret with a key AWS_SECRET_ACCESS_KEY, PATH or GITHUB_TOKEN would have the operator's own
+    /// value uploaded to Secrets Manager and synced into the workload, and `db.password` and `db_password` would share one.
+    static func variableName(secret: String, index: Int) -> String {
+        "EKSODUS_SECRET_\(ShortHash.hex(secret).uppercased())_\(index)"
     }
 
     /// Apply order inside a wave: namespaces, then definitions and configuration, then workloads and their endpoints.

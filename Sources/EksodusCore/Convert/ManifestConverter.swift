@@ -18,6 +18,8 @@ struct ManifestConverter {
 
     let plan: ConversionPlan
     let reference: ReferenceData
+    /// Kinds with no namespace: Kubernetes' own and those the export's CRDs declare `scope: Cluster`.
+    var clusterScoped: Set<String> = KubernetesKinds.clusterScoped
 
     /// Kinds that are cluster state, not configuration: the target makes its own.
     static let clusterState: Set<String> = ["Event", "Endpoints", "EndpointSlice", "Node", "ControllerRevision", "Lease", "ComponentStatus",
@@ -35,6 +37,14 @@ struct ManifestConverter {
         if Self.clusterState.contains(kind) { return result }
         if kind == "PodSecurityPolicy" {
             result.todos.append("PodSecurityPolicy \(name) is not carried over (removed in Kubernetes 1.25): label the namespaces it covered with Pod Security Admission levels (pod-security.kubernetes.io/enforce: baseline or restricted), or write its rules for Kyverno or OPA Gatekeeper")
+            return result
+        }
+        if let todo = Self.loadBalancerControllerObject(kind: kind, name: name, namespace: namespace) {
+            result.todos.append(todo)
+            return result
+        }
+        if let unsafe = UnsafeClusterAccessCheck.reason(object, kind: kind) {
+            result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it \(unsafe.why) (\(UnsafeClusterAccessCheck().info.id)); on EKS, grant the role to named subjects or run the webhook behind an in-cluster Service")
             return result
         }
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
@@ -59,7 +69,10 @@ struct ManifestConverter {
         var node = stripped(object, kind: kind, result: &result)
         // An export without namespaces (a Helm template) was imported into one: written down, `kubectl apply -k` puts the
         // object where the runbook's `-n` commands look for it, not in the kubeconfig's current namespace.
-        if !namespace.isEmpty, node["metadata", "namespace"] == nil {
+        if clusterScoped.contains(kind) {
+            // A namespace on a cluster-scoped object is an import default, never the object's.
+            if node["metadata", "namespace"] != nil { node = node.updating(["metadata", "namespace"]) { _ in nil } }
+        } else if !namespace.isEmpty, node["metadata", "namespace"] == nil {
             node = node.updating(["metadata", "namespace"]) { _ in .string(namespace) }
             result.changes.append(Change(field: "metadata.namespace", why: "the export named none; imported into \(namespace)"))
         }
@@ -80,6 +93,24 @@ struct ManifestConverter {
         }
         result.objects.insert(node, at: 0)
         return result
+    }
+
+    /// IngressClasses and the AWS Load Balancer Controller's IngressClassParams and TargetGroupBindings are the platform's,
+    /// not the application's: the controller applies an IngressClassParams' scheme, inboundCIDRs and group to every Ingress of
+    /// its class, overriding the internal scheme the plan wrote on them, and a TargetGroupBinding registers pods in a target
+    /// group named by ARN (AWS Load Balancer Controller docs, "IngressClass" and "TargetGroupBinding":
+    /// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/,
+    /// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/targetgroupbinding/).
+    /// The EKS cluster's class `alb` comes with the controller; these are never written. nil for any other kind.
+    static func loadBalancerControllerObject(kind: String, name: String, namespace: String) -> String? {
+        switch kind {
+        case "IngressClass", "IngressClassParams":
+            return "\(kind) \(name) not written: the EKS cluster's IngressClass (alb) and its parameters are the platform's, installed with the AWS Load Balancer Controller, and apply to every Ingress of the class (scheme, inbound CIDRs, group override each Ingress's plan); set any class-wide parameter there with the platform team"
+        case "TargetGroupBinding":
+            return "TargetGroupBinding \(namespace)/\(name) not written: it registers pods in an existing target group by ARN; create the EKS target group with the network plan's exposure and bind it by hand"
+        default:
+            return nil
+        }
     }
 
     // MARK: Cluster-specific fields

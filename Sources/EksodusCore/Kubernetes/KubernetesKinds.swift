@@ -9,6 +9,8 @@ public enum KubernetesKinds {
         "VolumeSnapshotContent", "FlowSchema", "PriorityLevelConfiguration", "CertificateSigningRequest",
         "ComponentStatus", "ClusterIssuer", "SecurityContextConstraints", "Project", "ClusterRoleBindingList",
         "ClusterServiceVersion", "StorageVersionMigration", "VolumeAttributesClass",
+        // The AWS Load Balancer Controller's class parameters (its CRD: scope Cluster).
+        "IngressClassParams",
     ]
 
     /// The namespaces every cluster has besides `default`, which EKS creates too.

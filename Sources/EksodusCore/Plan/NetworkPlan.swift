@@ -41,12 +41,8 @@ public struct NetworkPlan: Sendable, Codable {
             // A Service selects only in its namespace: indexed once, not a scan of every workload per Service.
             let workloadsByNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
             for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
-                var selectsAny = false, selectsOnlyReplaced = true
-                for index in workloadsByNamespace[service.resource.namespace] ?? [] where estate.workloads[index].matches(service.selector) {
-                    selectsAny = true
-                    if !replaced.contains(estate.workloads[index].id) { selectsOnlyReplaced = false; break }
-                }
-                if selectsAny && selectsOnlyReplaced { continue }
+                let candidates = (workloadsByNamespace[service.resource.namespace] ?? []).lazy.map { estate.workloads[$0] }
+                if frontsOnlySetApart(service, workloads: candidates, isSetApart: { replaced.contains($0.id) }) { continue }
                 let exposure = LoadBalancerExposure.of(service, reference: reference)
                 var annotations = [
                     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -73,6 +69,18 @@ public struct NetworkPlan: Sendable, Codable {
             }
         }
         return NetworkPlan(entries: entries, addressing: addressing ?? estates.map { VPCAddressing.choose($0, reference: reference) })
+    }
+
+    /// Whether `service` selects workloads (of its namespace) and every one of them is set apart: ingress-nginx's own Service,
+    /// whose load balancer EKS does not recreate (convert leaves the Service out too).
+    static func frontsOnlySetApart<Workloads: Sequence>(_ service: Estate.Service, workloads: Workloads,
+                                                        isSetApart: (Estate.Workload) -> Bool) -> Bool where Workloads.Element == Estate.Workload {
+        var selectsAny = false
+        for workload in workloads where workload.matches(service.selector) {
+            if !isSetApart(workload) { return false }
+            selectsAny = true
+        }
+        return selectsAny
     }
 
     private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData,
