@@ -71,8 +71,11 @@ public struct Assessor {
         try database.writer.write { db in
             progress?("reading the inventory")
             let bodies = checks.reduce(Estate.Bodies.none) { $0.union($1.bodies) }
-            return try record(evaluate(try Estate.load(db, cluster: cluster, bodies: bodies), target: target, cluster: cluster, now: now),
-                              scope: cluster, now: now, db: db)
+            let estates = try Estate.load(db, cluster: cluster, bodies: bodies)
+            LeftForExit.keep(estates)
+            let result = try record(evaluate(estates, target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
+            LeftForExit.keep(result)
+            return result
         }
     }
 
