@@ -4,6 +4,7 @@
 # assess + plan + report against the floor (target: within 2x), and the size of every Markdown report (target: under 2 MB).
 #
 # usage: bench/stages.sh [--clusters 5 --namespaces 100 --apps 20] [--target-version 1.33]
+#        EKSODUS_BIN=path/to/eksodus bench/stages.sh   (that build instead of building this checkout)
 # Needs: ../shared/bench (beside this checkout), python3 with PyYAML, gcc, libyaml-dev, GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +31,13 @@ if [ ! -f "$estate/expected.json" ]; then
 fi
 files=("$estate"/*.yaml)
 
-echo "Building (release, .build-release)..." >&2
-swift build -c release --product eksodus --scratch-path .build-release >"$out/build.log" 2>&1 || { tail -20 "$out/build.log" >&2; exit 1; }
-eksodus=.build-release/release/eksodus
+if [ -n "${EKSODUS_BIN:-}" ]; then
+  eksodus=$(realpath "$EKSODUS_BIN")   # a given build (main's, say), to compare two builds run after run on the same machine
+else
+  echo "Building (release, .build-release)..." >&2
+  swift build -c release --product eksodus --scratch-path .build-release >"$out/build.log" 2>&1 || { tail -20 "$out/build.log" >&2; exit 1; }
+  eksodus=.build-release/release/eksodus
+fi
 gcc -O2 -o "$out/yaml_floor" "$shared/yaml_floor.c" -lyaml
 
 db=$out/stages.db

@@ -95,6 +95,8 @@ extension EksodusCommand {
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             Self.exit(withError: ExitCode(usageExitCode))
         }
+        // The process ends with its command: what the command is done with is left for the exit to reclaim, not freed piece by piece.
+        LeftForExit.enable()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -70,6 +70,9 @@ final class ReplaceImportTests: XCTestCase {
         }
         let status = try CutoverStatus.load(database)
         XCTAssertEqual(status.obsolete, obsolete.count)
+        // A report hands over the items it read with the plan; the obsolete ones are then counted from the index: the same count.
+        let tracked = try CutoverTracker.loadPlan(database).tracked
+        XCTAssertEqual(try CutoverStatus.load(database, items: tracked).obsolete, obsolete.count)
         XCTAssertEqual(status.overall.total, try count(database, "SELECT count(*) FROM plan_item WHERE obsolete = 0"))
         XCTAssertTrue(status.text.contains("\(obsolete.count) obsolete item(s)"), status.text)
         let document = try JSONSerialization.jsonObject(with: Data(status.json.utf8)) as? [String: Any]

@@ -20,16 +20,17 @@ public enum AssessmentOutput {
             var appCounts = [0, 0, 0], systemCounts = [0, 0, 0]
             var byCategoryCounts: [CheckCategory: [Int]] = [:], byNamespaceCounts: [String: [Int]] = [:]
             var systemNamespaces: Set<String> = [], blockersByWorkload: [Int64: Int] = [:]
-            for finding in cluster.findings {
-                let rank = finding.severity.rank
-                if finding.severity == .blocker, let workload = finding.workloadID { blockersByWorkload[workload, default: 0] += 1 }
-                if finding.system {
+            // Read in place, by index: `for finding in` copied each finding (its strings retained and released).
+            for index in cluster.findings.indices {
+                let rank = cluster.findings[index].severity.rank
+                if cluster.findings[index].severity == .blocker, let workload = cluster.findings[index].workloadID { blockersByWorkload[workload, default: 0] += 1 }
+                if cluster.findings[index].system {
                     systemCounts[rank] += 1
-                    systemNamespaces.insert(finding.namespace)
+                    systemNamespaces.insert(cluster.findings[index].namespace)
                 } else {
                     appCounts[rank] += 1
-                    byCategoryCounts[finding.category, default: [0, 0, 0]][rank] += 1
-                    byNamespaceCounts[finding.namespace, default: [0, 0, 0]][rank] += 1
+                    byCategoryCounts[cluster.findings[index].category, default: [0, 0, 0]][rank] += 1
+                    byNamespaceCounts[cluster.findings[index].namespace, default: [0, 0, 0]][rank] += 1
                 }
             }
             func row(_ label: String, _ counts: [Int]) -> [Table.Cell] { [.text(label)] + Severity.allCases.map { .integer(counts[$0.rank]) } }

@@ -71,8 +71,11 @@ public struct Assessor {
         try database.writer.write { db in
             progress?("reading the inventory")
             let bodies = checks.reduce(Estate.Bodies.none) { $0.union($1.bodies) }
-            return try record(evaluate(try Estate.load(db, cluster: cluster, bodies: bodies), target: target, cluster: cluster, now: now),
-                              scope: cluster, now: now, db: db)
+            let estates = try Estate.load(db, cluster: cluster, bodies: bodies)
+            LeftForExit.keep(estates)
+            let result = try record(evaluate(estates, target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
+            LeftForExit.keep(result)
+            return result
         }
     }
 
@@ -128,7 +131,7 @@ public struct Assessor {
                 findings.append(finding)
             }
         }
-        findings = Self.inOrder(findings)
+        Self.putInOrder(&findings)
         var profiles: [Int64: WorkloadProfile] = [:]
         var points: [Int64: Int] = [:]
         for index in findings.indices {
@@ -151,11 +154,22 @@ public struct Assessor {
 
     /// `findings` sorted by `Finding.order`, each key built once: built inside the comparison, the keys were most of the sort's cost.
     /// The same stable sort over the same comparisons: the same order.
-    static func inOrder(_ findings: [Finding]) -> [Finding] {
-        let keys = findings.map { OrderKey($0.order) }
+    static func putInOrder(_ findings: inout [Finding]) {
+        let keys = findings.indices.map { OrderKey(findings[$0].order) }
         var positions = Array(findings.indices)
         positions.sort { keys[$0].precedes(keys[$1]) }
-        return positions.map { findings[$0] }
+        // Moved into their places by swaps, cycle by cycle (`findings[k]` becomes the old `findings[positions[k]]`): building
+        // a new array copied every finding (each of its strings retained) and then freed the old one.
+        var placed = [Bool](repeating: false, count: positions.count)
+        for start in positions.indices where !placed[start] {
+            var position = start
+            while positions[position] != start {
+                findings.swapAt(position, positions[position])
+                placed[position] = true
+                position = positions[position]
+            }
+            placed[position] = true
+        }
     }
 
     /// A finding's `order` in one object: the sort compares keys a million times, and a tuple of five strings taken out of

@@ -90,11 +90,17 @@ public struct CutoverTracker {
     /// `tracked[i]` is `plan.items[i]`. A report needs both.
     static func loadPlan(_ database: AppDatabase, name: String? = nil) throws -> (plan: TransitionPlan, tracked: [Item]) {
         let (plan, rows) = try database.writer.read { db in try PlanStore.loadWithRows(db, name: name) }
-        return (plan, zip(plan.items, rows).map { item, row in
-            Item(id: row.id, key: row.key, phase: row.phase, step: row.step, title: item.title, cluster: row.cluster, wave: item.wave,
-                 workloadID: item.workloadID, prerequisites: row.prerequisites, state: ItemState(rawValue: row.state) ?? .pending, note: row.note,
-                 rollback: item.rollback, position: row.position, evidence: item.evidence, commands: item.commands, rollbackCommands: item.rollbackCommands)
-        })
+        // By index, fields read in place: `zip` copied each whole item and row (keys, prerequisites, every string retained) first.
+        var tracked: [Item] = []
+        tracked.reserveCapacity(rows.count)
+        for index in 0..<min(plan.items.count, rows.count) {
+            tracked.append(Item(id: rows[index].id, key: rows[index].key, phase: rows[index].phase, step: rows[index].step, title: plan.items[index].title,
+                                cluster: rows[index].cluster, wave: plan.items[index].wave, workloadID: plan.items[index].workloadID,
+                                prerequisites: rows[index].prerequisites, state: ItemState(rawValue: rows[index].state) ?? .pending, note: rows[index].note,
+                                rollback: plan.items[index].rollback, position: rows[index].position, evidence: plan.items[index].evidence,
+                                commands: plan.items[index].commands, rollbackCommands: plan.items[index].rollbackCommands))
+        }
+        return (plan, tracked)
     }
 
     /// The item a handle names, reading only the rows that can match it (a plan may hold tens of thousands of items).

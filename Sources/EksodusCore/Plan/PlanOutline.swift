@@ -6,7 +6,10 @@ public enum PlanOutline {
         // A plan read back from the store was not just made: it has no new, kept or obsoleted items to count.
         let changes = plan.added + plan.kept + plan.obsoleted > 0 ? " (\(plan.added) new, \(plan.kept) kept, \(plan.obsoleted) now obsolete)" : ""
         text += "Checklist: \(plan.items.count) items\(changes); "
-        text += PlanItem.Phase.allCases.map { phase in "\(phase.rawValue) \(plan.items.filter { $0.phase == phase }.count)" }.joined(separator: ", ") + "\n"
+        // Counted in place: `filter` copied every item (tens of thousands, with their commands) once per phase.
+        var perPhase: [PlanItem.Phase: Int] = [:]
+        for index in plan.items.indices { perPhase[plan.items[index].phase, default: 0] += 1 }
+        text += PlanItem.Phase.allCases.map { phase in "\(phase.rawValue) \(perPhase[phase] ?? 0)" }.joined(separator: ", ") + "\n"
 
         text += "\nWaves, numbered per cluster (wave 0: the platform and its agents; clusters may run their waves side by side, lower environments first)\n"
         for wave in plan.waves {

@@ -142,6 +142,7 @@ public struct TransitionPlanner {
             progress?("reading the inventory")
             // One reading of the inventory serves the assessment and the plan; the stored assessment is reused while it is current.
             let estates = try Estate.load(db, cluster: request.cluster)
+            LeftForExit.keep(estates)
             let assessment = try AssessmentStore.reusable(db, estates: estates, target: request.target, scope: request.cluster, settings: settings.json,
                                                           date: String(Timestamp.string(request.now).prefix(10)))
                 ?? assessor.record(try assessor.evaluate(estates, target: request.target, cluster: request.cluster, now: request.now),
@@ -155,6 +156,7 @@ public struct TransitionPlanner {
     private func build(_ db: Database, request: PlanRequest, estates: [Estate], assessment: AssessmentResult) throws -> TransitionPlan {
         var plan = try compute(db, request: request, estates: estates, assessment: assessment)
         try store(&plan, db: db)
+        LeftForExit.keep(plan)
         return plan
     }
 

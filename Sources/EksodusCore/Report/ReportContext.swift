@@ -44,9 +44,12 @@ struct ReportContext {
         }
         generatedAt = Timestamp.string(now)
         let names = clusterNames
-        // `tracked[i]` is `plan.items[i]`: their keys as stored, so that none is rendered again.
-        let steps = zip(plan.items, tracked).compactMap { item, tracked in
-            item.clusterID.map { names[$0] != nil } ?? true ? RunbookSections.Step(item, key: tracked.key, waitsFor: tracked.prerequisites) : nil
+        // `tracked[i]` is `plan.items[i]`: their keys as stored, so that none is rendered again. By index: `zip` copied each
+        // tracked item (and freed the copy) only to read its key and prerequisites.
+        var steps: [RunbookSections.Step] = []
+        steps.reserveCapacity(plan.items.count)
+        for index in 0..<min(plan.items.count, tracked.count) where plan.items[index].clusterID.map({ names[$0] != nil }) ?? true {
+            steps.append(RunbookSections.Step(plan.items[index], key: tracked[index].key, waitsFor: tracked[index].prerequisites))
         }
         runbookSections = RunbookSections.sections(steps, clusterNames: names)
         self.now = now
@@ -205,7 +208,10 @@ struct ReportContext {
 
     /// The report's items (all, or one cluster's) replayed through the audit log.
     private func burndown() throws -> ReportDiagram {
-        let items = Set(tracked.filter { item in cluster == nil || item.cluster == cluster }.map(\.key))
+        // Keys read in place: `filter` copied every tracked item (its commands, evidence, rollback) to keep only its key.
+        var items = Set<String>()
+        items.reserveCapacity(tracked.count)
+        for index in tracked.indices where cluster == nil || tracked[index].cluster == cluster { items.insert(tracked[index].key) }
         let (changes, createdAt) = try database.writer.read { db in
             (try AuditLog.changes(db, planID: plan.planID),
              try String.fetchOne(db, sql: "SELECT created_at FROM plan WHERE id = ?", arguments: [plan.planID]) ?? generatedAt)

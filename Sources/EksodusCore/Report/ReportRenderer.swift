@@ -120,14 +120,17 @@ public struct ReportRenderer {
             do { stored = try CutoverTracker.loadPlan(database) } catch is PlanStore.PlanStoreError { stored = nil }
         }
         // The assessment report uses nothing of the plan's context: it is made on a second thread meanwhile.
+        LeftForExit.keep(stored as Any)
         let plan = stored?.plan
         let assessmentWork = kind.reports.contains(.assessment) ? BackgroundWork {
             let assessment = try AssessmentReportContext(database: database, reference: reference, plan: plan, cluster: cluster, now: now)
+            LeftForExit.keep(assessment)
             return (values: assessment.values, details: details ? assessment.details : [])
         } : nil
         let context: ReportContext?
         do {
             context = try stored.map { try ReportContext(database: database, reference: reference, plan: $0.plan, tracked: $0.tracked, cluster: cluster, now: now) }
+            LeftForExit.keep(context as Any)
         } catch {
             // Its error comes first, as it did when the assessment's context was made after it; the thread is waited for.
             _ = try? assessmentWork?.value()
