@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// A check in the runbook must fail when what it checks is not so: a live API endpoint other than the decided one. The checks
+/// run here under bash with stub `aws` that answers as AWS would.
+final class ChecksThatProveTests: XCTestCase {
+    /// The demo's plan, made once: every test reads its items.
+    static let demo: Result<TransitionPlan, Error> = Result {
+        var run = Demo(folder: FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-checks-\(UUID().uuidString)"), now: fixedNow)
+        run.tracksProgress = false
+        return try run.run().plan
+    }
+
+    func item(_ plan: TransitionPlan, _ key: String) throws -> PlanItem {
+        try XCTUnwrap(plan.items.first { $0.keyText == key }, "no item \(key)")
+    }
+
+    func plan(fixture: String, landingZone: LandingZoneOptions = LandingZoneOptions()) throws -> TransitionPlan {
+        let database = try AppDatabase.inMemory()
+        try importPaths([try requireFixtures().appendingPathComponent(fixture).path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012",
+                                  landingZone: landingZone, now: fixedNow)
+        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+    }
+
+    /// Runs one runbook line under bash with `stubs` (tool name → script body) first on the PATH; the exit status.
+    func run(_ line: String, stubs: [String: String]) throws -> Int32 {
+        let folder = try temporaryFolder(self)
+        for (name, body) in stubs {
+            let url = folder.appendingPathComponent(name)
+            try ("#!/bin/bash\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", line]
+        process.environment = ["PATH": folder.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path, "TMPDIR": folder.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    // MARK: 1. the live API endpoint
+
+    /// `aws` that answers describe-cluster with `config` as its resourcesVpcConfig (already narrowed by --query).
+    func aws(_ config: String) -> [String: String] { ["aws": "cat <<'EOF'\n\(config)\nEOF"] }
+
+    func testTheEndpointCheckFollowsTheClusterAndFailsUnlessTheLiveAccessIsTheDecidedOne() throws {
+        let plan = try Self.demo.get()
+        let check = try item(plan, "plan:endpoint-check:prod")
+        XCTAssertEqual(check.prerequisites, [.plan(.cluster, cluster: "prod")], "checked once the cluster exists")
+        XCTAssertFalse(check.provenDone, "nothing proves the live cluster before it is asked")
+        XCTAssertTrue(try item(plan, "plan:addons:prod").prerequisites.contains(.plan(.endpointCheck, cluster: "prod")), "nothing is installed on an unchecked endpoint")
+        XCTAssertFalse(try item(plan, "plan:endpoint:prod").commands.contains { $0.contains("describe-cluster") }, "the decision does not pose as the check")
+        let line = try XCTUnwrap(check.commands.last)
+        let decided = #"{"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["203.0.113.0/24"]}"#
+        XCTAssertEqual(try run(line, stubs: aws(decided)), 0)
+        XCTAssertNotEqual(try run(line, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]}"#)), 0, "open to everyone")
+        XCTAssertNotEqual(try run(line, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": false, "publicAccessCidrs": ["203.0.113.0/24"]}"#)), 0, "nodes would leave the VPC for the API")
+        XCTAssertNotEqual(try run(line, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["203.0.113.0/24", "198.51.100.0/24"]}"#)), 0, "a network more than decided")
+        XCTAssertNotEqual(try run(line, stubs: ["aws": "echo 'An error occurred (ResourceNotFoundException)' >&2; exit 254"]), 0, "no cluster, no pass")
+    }
+
+    func testThePrivateAndTheUndecidedEndpointAreCheckedAsTheEksctlConfigStatesThem() throws {
+        let open = try item(try plan(fixture: "02-sock-shop"), "plan:endpoint-check:src")
+        let line = try XCTUnwrap(open.commands.last)
+        XCTAssertEqual(try run(line, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]}"#)), 0)
+        XCTAssertNotEqual(try run(line, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": false, "publicAccessCidrs": ["0.0.0.0/0"]}"#)), 0,
+                          "eksctl's config states the private endpoint too")
+
+        let closed = try item(try plan(fixture: "02-sock-shop", landingZone: LandingZoneOptions(privateEndpoint: true)), "plan:endpoint-check:src")
+        XCTAssertTrue(closed.title.contains("no public endpoint"), closed.title)
+        let privateLine = try XCTUnwrap(closed.commands.last)
+        XCTAssertEqual(try run(privateLine, stubs: aws(#"{"endpointPublicAccess": false, "endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]}"#)), 0,
+                       "EKS keeps reporting 0.0.0.0/0 for a public endpoint that is off")
+        XCTAssertNotEqual(try run(privateLine, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["10.0.0.0/8"]}"#)), 0)
+    }
+}
