@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 @testable import EksodusCore
 
-/// A check in the runbook must fail when what it checks is not so: a live API endpoint other than the decided one. The checks
-/// run here under bash with stub `aws` that answers as AWS would.
+/// A check in the runbook must fail when what it checks is not so: a Service without a ready endpoint, a live API endpoint
+/// other than the decided one. The checks run here under bash with stub `kubectl` and `aws` that answer as a cluster would.
 final class ChecksThatProveTests: XCTestCase {
     /// The demo's plan, made once: every test reads its items.
     static let demo: Result<TransitionPlan, Error> = Result {
@@ -77,5 +77,22 @@ final class ChecksThatProveTests: XCTestCase {
         XCTAssertEqual(try run(privateLine, stubs: aws(#"{"endpointPublicAccess": false, "endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]}"#)), 0,
                        "EKS keeps reporting 0.0.0.0/0 for a public endpoint that is off")
         XCTAssertNotEqual(try run(privateLine, stubs: aws(#"{"endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["10.0.0.0/8"]}"#)), 0)
+    }
+
+    // MARK: 2. ready endpoints
+
+    /// `kubectl` whose EndpointSlice jsonpath prints `conditions` (one ready condition a line).
+    func kubectl(printing conditions: String) -> [String: String] { ["kubectl": "printf '\(conditions)'"] }
+
+    func testSmokeAndVerifyFailWhenTheServiceHasNoReadyEndpoint() throws {
+        let plan = try Self.demo.get()
+        XCTAssertFalse(plan.items.contains { $0.commands.contains { $0.contains("'endpoints/") } }, "get endpoints/X exits 0 with no address behind it")
+        for key in ["smoke:prod/shop/payments", "verify:prod/shop/payments", "smoke:staging/shop-staging/catalog"] {
+            let line = try XCTUnwrap(try item(plan, key).commands.first { $0.contains("endpointslices") }, key)
+            XCTAssertTrue(line.contains("kubernetes.io/service-name="), line)
+            XCTAssertEqual(try run(line, stubs: kubectl(printing: "false\\ntrue\\n")), 0, key)
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "")), 0, "\(key): no EndpointSlice, or no endpoint in it")
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false\\nfalse\\n")), 0, "\(key): none ready")
+        }
     }
 }

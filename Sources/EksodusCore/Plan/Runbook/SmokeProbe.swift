@@ -32,6 +32,20 @@ enum SmokeProbe {
         return (busybox, "nc -z -w 5 \(h) \(p)")
     }
 
+    /// Fails (non-zero, with a message) unless the Service has a ready endpoint on EKS. `kubectl get endpoints/X` exits 0
+    /// whether or not any address is behind it, and v1 Endpoints is deprecated from Kubernetes 1.33 in favour of
+    /// EndpointSlices, found by their `kubernetes.io/service-name` label
+    /// (https://kubernetes.io/blog/2025/04/24/endpoints-deprecation/; conditions.ready:
+    /// https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions).
+    static func readyEndpoints(_ service: Estate.Service) -> String {
+        let name = service.resource.name, namespace = service.resource.namespace
+        guard LabelSelector.isValue(name) else {
+            return ShellQuote.comment("TODO: check Service \(namespace)/\(name) has a ready endpoint by hand: its name is no label value")
+        }
+        return Kubectl.eks(namespace)("get endpointslices -l \(ShellQuote.word("kubernetes.io/service-name=" + name)) -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready}{\"\\n\"}{end}'")
+            + " | grep -qx true || { echo \(ShellQuote.word("Service \(namespace)/\(name) has no ready endpoint on EKS")) >&2; false; }"
+    }
+
     static func commands(_ context: WorkloadSteps.Context) -> [String] {
         let workload = context.workload, eks = Kubectl.eks(workload.namespace)
         let database = context.engine?.database
@@ -39,7 +53,7 @@ enum SmokeProbe {
         let engineImage = engineContainer.map { container in context.images.first { $0.container == container.name }?.target ?? container.image ?? "" }
         var commands: [String] = []
         for service in context.exposure.services.prefix(3) {
-            commands.append(eks("get \(ShellQuote.word("endpoints/" + service.resource.name))"))
+            commands.append(readyEndpoints(service))
             // The host is a positional argument of nc: a name that is no DNS label could be read as an option.
             guard DNSLabel.isValid(service.resource.name), DNSLabel.isValid(service.resource.namespace) else {
                 commands.append("# TODO: probe this Service by hand: its name or namespace is not a DNS label")

@@ -259,7 +259,7 @@ struct WorkloadSteps {
             } else {
                 title = "Verify \(context.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
             }
-            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get \(ShellQuote.word("endpoints/" + $0.resource.name))") }
+            var commands = context.exposure.services.map(SmokeProbe.readyEndpoints)
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
             commands.append("# the source copy should see no new work once its consumers have moved:")
             commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
