@@ -3,7 +3,8 @@ import XCTest
 @testable import EksodusCore
 
 /// A check in the runbook must fail when what it checks is not so: a Service without a ready endpoint, a live API endpoint
-/// other than the decided one. The checks run here under bash with stub `kubectl` and `aws` that answer as a cluster would.
+/// other than the decided one, a smoke probe the workload's NetworkPolicy would refuse. The checks run here under bash with
+/// stub `kubectl`, `aws` and `nc` that answer as a cluster would.
 final class ChecksThatProveTests: XCTestCase {
     /// The demo's plan, made once: every test reads its items.
     static let demo: Result<TransitionPlan, Error> = Result {
@@ -94,5 +95,67 @@ final class ChecksThatProveTests: XCTestCase {
             XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "")), 0, "\(key): no EndpointSlice, or no endpoint in it")
             XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false\\nfalse\\n")), 0, "\(key): none ready")
         }
+    }
+
+    // MARK: 3. NetworkPolicies
+
+    func testTheDemoProbesPaymentsThroughAPortForwardItsPolicyCannotRefuse() throws {
+        let plan = try Self.demo.get()
+        let smoke = try item(plan, "smoke:prod/shop/payments").commands
+        XCTAssertFalse(smoke.contains { $0.contains("run eksodus-smoke") }, "payments-from-checkout admits only checkout's pods: \(smoke)")
+        XCTAssertTrue(smoke.contains { $0.hasPrefix("#") && $0.contains("payments-from-checkout") && $0.contains("app=checkout") }, "\(smoke)")
+        let forward = try XCTUnwrap(smoke.first { $0.contains("port-forward 'service/payments'") }, "\(smoke)")
+        // The staging copy has no policy: its throwaway pod gets an answer.
+        XCTAssertTrue(try item(plan, "smoke:staging/shop-staging/payments").commands.contains { $0.contains("run eksodus-smoke") })
+        // Never a probe pod dressed as a client: a Service selecting the client's labels would send it traffic.
+        XCTAssertFalse(plan.items.contains { $0.commands.contains { $0.contains("run eksodus-smoke") && ($0.contains("--labels") || $0.contains(" -l ")) } })
+
+        // The forward's probe fails when kubectl could not reach the pod, though the local connect succeeded.
+        let quiet = "exec sleep 10"
+        let refused = "echo 'E1201 portforward.go:413] an error occurred forwarding 48443 -> 8443: connection refused' >&2; exec sleep 10"
+        XCTAssertEqual(try run(forward, stubs: ["kubectl": quiet, "nc": "exit 0"]), 0)
+        XCTAssertNotEqual(try run(forward, stubs: ["kubectl": refused, "nc": "exit 0"]), 0, "the pod refused the forwarded connection")
+        XCTAssertNotEqual(try run(forward, stubs: ["kubectl": quiet, "nc": "exit 1"]), 0, "nothing listened")
+    }
+
+    func testSockShopPoliciesDecidePerPortWhetherAProbePodIsAnswered() throws {
+        let plan = try plan(fixture: "08-sock-shop-2018-old-apis")
+        // catalogue-db admits only catalogue's pods on 3306.
+        let database = try item(plan, "smoke:src/sock-shop/catalogue-db").commands
+        XCTAssertFalse(database.contains { $0.contains("run eksodus-smoke") }, "\(database)")
+        XCTAssertTrue(database.contains { $0.contains("catalogue-db-access") && $0.contains("name=catalogue") && $0.contains("3306") }, "\(database)")
+        XCTAssertTrue(database.contains { $0.contains("port-forward 'service/catalogue-db'") }, "\(database)")
+        // front-end admits every source on its container port 8079, which its Service's port 80 targets.
+        let frontEnd = try item(plan, "smoke:src/sock-shop/front-end").commands
+        XCTAssertTrue(frontEnd.contains { $0.contains("run eksodus-smoke") && $0.contains("front-end.sock-shop.svc.cluster.local") }, "\(frontEnd)")
+        XCTAssertFalse(frontEnd.contains { $0.contains("port-forward") }, "\(frontEnd)")
+    }
+
+    func testSelectorsAndPortsOfAPolicyAreReadAsKubernetesReadsThem() throws {
+        let database = try AppDatabase.inMemory()
+        try importPaths([try writeManifests(["policy.yaml": """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: web, namespace: shop}
+            spec:
+              podSelector:
+                matchExpressions: [{key: tier, operator: In, values: [web]}]
+              ingress:
+              - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}, podSelector: {}}]
+                ports: [{port: 8000, endPort: 8100}]
+              - from: [{ipBlock: {cidr: 10.0.0.0/8}}]
+            """], test: self).path], cluster: "src", into: database)
+        let estate = try XCTUnwrap(try database.writer.read { try Estate.load($0) }.first)
+        let resource = try XCTUnwrap(estate.resources(kind: "NetworkPolicy").first)
+        let policy = NetworkPolicyRules(resource)
+        XCTAssertTrue(policy.isolatesIngress)
+        XCTAssertFalse(policy.isolatesEgress)
+        XCTAssertTrue(policy.selects(["tier": "web"]))
+        XCTAssertFalse(policy.selects(["tier": "db"]))
+        let probe = ["run": "eksodus-smoke"]
+        XCTAssertTrue(policy.admits(probe, from: "shop", port: (8080, nil)), "any pod of shop, ports 8000-8100")
+        XCTAssertFalse(policy.admits(probe, from: "shop", port: (9000, nil)), "only the ipBlock rule covers 9000, and a pod's address is unknown")
+        XCTAssertFalse(policy.admits(probe, from: "other", port: (8080, nil)))
+        XCTAssertTrue(policy.admitted.contains("addresses 10.0.0.0/8"), policy.admitted)
     }
 }

@@ -207,6 +207,7 @@ struct Checklist {
             let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
             let order = Self.cycleOrder(input.placements, workloads: byID)
             let exposureIndex = Exposure.Index(input.estate)
+            let networkPolicies = Dictionary(grouping: input.estate.resources(kind: "NetworkPolicy").map(NetworkPolicyRules.init), by: \.namespace)
             let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
             let edgesByProvider = Dictionary(grouping: input.graph.edges, by: \.provider)
             let sortName = handles.mapValues(\.description)
@@ -262,13 +263,14 @@ struct Checklist {
                     guard let image = container.image, let target = movingTargets[normalized(image)] else { return nil }
                     return (container.name, target)
                 }
-                let context = WorkloadSteps.Context(
+                var context = WorkloadSteps.Context(
                     workload: workload, handle: handle, clusterID: c.id, clusterName: c.name, wave: placement.wave,
                     exposure: Exposure.of(workload, index: exposureIndex), stateful: isStateful(workload.id),
                     statefulReason: profile?.statefulReason,
                     copyMethod: storageByWorkload[workload.id]?.first?.copyMethod, images: targets, consumers: consumers, consumerWorkloads: consumerWorkloads,
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
                     freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
+                context.networkPolicies = networkPolicies[workload.namespace] ?? []
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.

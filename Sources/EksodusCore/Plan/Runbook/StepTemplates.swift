@@ -25,6 +25,8 @@ struct WorkloadSteps {
         var engine: Engine?
         /// `workload.label`, made once for the titles of all its steps.
         var label: String
+        /// The NetworkPolicies of its namespace: a smoke probe must come in a way they admit.
+        var networkPolicies: [NetworkPolicyRules] = []
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
