@@ -96,9 +96,9 @@ struct Checklist {
                 cluster: c.id, after: [.assessment(.review, cluster: c.name)],
                 evidence: decided ? "given to eksodus plan; the eksctl config states it (" + (access.privateEndpoint ? "privateCluster" : "clusterEndpoints and publicAccessCIDRs") + ")"
                                   : "no --public-access-cidrs or --private-endpoint given: the eksctl config says publicAccessCIDRs [0.0.0.0/0]; decided by the network and security teams, not by default",
-                commands: decided ? ["aws eks describe-cluster --region \(q(region)) --name \(q(name)) --query cluster.resourcesVpcConfig  # after creation: the access as planned"]
+                commands: decided ? ["eksodus plan --eksctl ...  # writes the decided access; plan:endpoint-check:\(c.name) checks it on the live cluster"]
                                   : ["eksodus plan ... --public-access-cidrs \"$ADMIN_CIDR\"  # or --private-endpoint; then eksodus plan --eksctl writes the decided access"],
-                rollback: decided ? "Nothing to undo: the access is in the config" : "Nothing to undo: a decision", proven: decided)
+                rollback: "Nothing to undo: a decision", proven: decided)
             if let decision = input.compute.zoneDecision {
                 add(.plan(.zones, cluster: c.name), "Decide the availability zones of \(name) for its stateful workloads: one node group per zone, or the Cluster Autoscaler cannot follow their EBS volumes",
                     cluster: c.id, after: [.assessment(.review, cluster: c.name)], evidence: decision,
@@ -112,8 +112,13 @@ struct Checklist {
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
                 commands: ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
+            let check = EndpointAccessCheck(access)
+            add(.plan(.endpointCheck, cluster: c.name), "Check that the live API endpoint of \(name) has the decided access: \(check.expected)", cluster: c.id,
+                after: [.plan(.cluster, cluster: c.name)], evidence: "decided in plan:endpoint:\(c.name); a config edited by hand or a later update-cluster-config would differ",
+                commands: check.commands(region: region, cluster: name),
+                rollback: "Nothing to undo: a check; on a mismatch set the decided access (aws eks update-cluster-config --resources-vpc-config)")
             add(.plan(.addons, cluster: c.name), "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
-                cluster: c.id, after: [.plan(.cluster, cluster: c.name)], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
+                cluster: c.id, after: [.plan(.cluster, cluster: c.name), .plan(.endpointCheck, cluster: c.name)], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
                 // eksctl creates the config's add-ons with the cluster: check them; the controller comes by Helm, on the system group.
                 commands: input.compute.addons.map { "aws eks describe-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0)) --query addon.status" }
                     + ["helm repo add eks https://aws.github.io/eks-charts && helm repo update eks",
@@ -202,6 +207,7 @@ struct Checklist {
             let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
             let order = Self.cycleOrder(input.placements, workloads: byID)
             let exposureIndex = Exposure.Index(input.estate)
+            let networkPolicies = Dictionary(grouping: input.estate.resources(kind: "NetworkPolicy").map(NetworkPolicyRules.init), by: \.namespace)
             let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
             let edgesByProvider = Dictionary(grouping: input.graph.edges, by: \.provider)
             let sortName = handles.mapValues(\.description)
@@ -270,6 +276,7 @@ struct Checklist {
                     deployEvidence: ([placement.reason] + providerEdges.map(\.evidence)).joined(separator: "; "),
                     freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
                 context.sharedSwitches = shared.switches(of: workload.id)
+                context.networkPolicies = networkPolicies[workload.namespace] ?? []
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.

@@ -32,14 +32,47 @@ enum SmokeProbe {
         return (busybox, "nc -z -w 5 \(h) \(p)")
     }
 
+    /// The name of the throwaway probe pod; `kubectl run` labels it `run=` this name, which NetworkPolicies see.
+    static let podName = "eksodus-smoke"
+
+    /// Fails (non-zero, with a message) unless the Service has a ready endpoint on EKS. `kubectl get endpoints/X` exits 0
+    /// whether or not any address is behind it, and v1 Endpoints is deprecated from Kubernetes 1.33 in favour of
+    /// EndpointSlices, found by their `kubernetes.io/service-name` label
+    /// (https://kubernetes.io/blog/2025/04/24/endpoints-deprecation/; conditions.ready:
+    /// https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions).
+    static func readyEndpoints(_ service: Estate.Service) -> String {
+        let name = service.resource.name, namespace = service.resource.namespace
+        guard LabelSelector.isValue(name) else {
+            return ShellQuote.comment("TODO: check Service \(namespace)/\(name) has a ready endpoint by hand: its name is no label value")
+        }
+        return Kubectl.eks(namespace)("get endpointslices -l \(ShellQuote.word("kubernetes.io/service-name=" + name)) -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready}{\"\\n\"}{end}'")
+            + " | grep -qx true || { echo \(ShellQuote.word("Service \(namespace)/\(name) has no ready endpoint on EKS")) >&2; false; }"
+    }
+
+    /// The container port a Service port sends to (`targetPort`, by number or by a container port's name), as the number and
+    /// name NetworkPolicy ports are matched against.
+    static func containerPort(_ port: ManifestNode, of workload: Estate.Workload) -> (number: Int?, name: String?) {
+        let declared = workload.containers.flatMap(\.ports.items)
+        let target = port["targetPort"] ?? port["port"]
+        if let number = target?.int {
+            return (number, declared.first { $0["containerPort"]?.int == number }?["name"]?.string)
+        }
+        let name = target?.string
+        return (declared.first { $0["name"]?.string == name }?["containerPort"]?.int, name)
+    }
+
     static func commands(_ context: WorkloadSteps.Context) -> [String] {
         let workload = context.workload, eks = Kubectl.eks(workload.namespace)
         let database = context.engine?.database
         let engineContainer = context.engine?.container
         let engineImage = engineContainer.map { container in context.images.first { $0.container == container.name }?.target ?? container.image ?? "" }
+        // The policies that isolate the workload's pods, and those that limit the probe pod's own egress.
+        let isolating = context.networkPolicies.filter { $0.isolatesIngress && $0.selects(workload.templateLabels) }
+        let probeLabels = ["run": podName]
+        let egressLimited = context.networkPolicies.filter { $0.isolatesEgress && $0.selects(probeLabels) }
         var commands: [String] = []
         for service in context.exposure.services.prefix(3) {
-            commands.append(eks("get \(ShellQuote.word("endpoints/" + service.resource.name))"))
+            commands.append(readyEndpoints(service))
             // The host is a positional argument of nc: a name that is no DNS label could be read as an option.
             guard DNSLabel.isValid(service.resource.name), DNSLabel.isValid(service.resource.namespace) else {
                 commands.append("# TODO: probe this Service by hand: its name or namespace is not a DNS label")
@@ -47,11 +80,37 @@ enum SmokeProbe {
             }
             for port in service.ports.items.prefix(2) {
                 guard let number = port["port"]?.int else { continue }
-                let host = "\(service.resource.name).\(service.resource.namespace).svc.cluster.local"
-                let probe = probe(engine: database?.name, engineImage: engineImage, host: host, port: number, portName: port["name"]?.string)
-                commands.append(eks("run eksodus-smoke --rm -i --restart=Never --image=\(ShellQuote.word(probe.image)) -- \(probe.arguments)"))
+                let target = containerPort(port, of: workload)
+                // Policies add up: one that admits the probe pod to this port is enough.
+                let admitted = isolating.isEmpty || isolating.contains { $0.admits(probeLabels, from: workload.namespace, port: target) }
+                if admitted && egressLimited.isEmpty {
+                    let host = "\(service.resource.name).\(service.resource.namespace).svc.cluster.local"
+                    let probe = probe(engine: database?.name, engineImage: engineImage, host: host, port: number, portName: port["name"]?.string)
+                    commands.append(eks("run \(podName) --rm -i --restart=Never --image=\(ShellQuote.word(probe.image)) -- \(probe.arguments)"))
+                } else {
+                    commands += portForward(service, port: number, portName: port["name"]?.string, engine: database?.name, engineImage: engineImage,
+                                            why: admitted ? egressLimited.map { "NetworkPolicy \($0.name) limits the egress of a probe pod in \(workload.namespace)" }
+                                                          : isolating.map { "NetworkPolicy \($0.name) selects these pods and admits only \($0.admitted)" })
+                }
             }
         }
         return commands
+    }
+
+    /// A probe through `kubectl port-forward`, for a port whose NetworkPolicies would not answer a probe pod. The forward
+    /// enters the pod's own network namespace and connects over its loopback, which no policy filters (a pod cannot block
+    /// access to itself: https://kubernetes.io/docs/concepts/services-networking/network-policies/): it proves the pods
+    /// serve the port, not that their clients are admitted. Giving a probe pod a client's labels would, but a Service that
+    /// selects those labels would send it real traffic. The probe runs on this machine, so its client tool must be here;
+    /// a connect through the forward always succeeds locally, so kubectl's own errors (connection refused) fail it too.
+    static func portForward(_ service: Estate.Service, port: Int, portName: String?, engine: String?, engineImage: String?, why: [String]) -> [String] {
+        let local = 40000 + port % 20000
+        let probe = probe(engine: engine, engineImage: engineImage, host: "127.0.0.1", port: local, portName: portName)
+        let first = probe.arguments.prefix { $0 != " " }
+        let tool = first == "sh" ? "mongosh or mongo" : String(first)
+        let forward = Kubectl.eks(service.resource.namespace)("port-forward \(ShellQuote.word("service/" + service.resource.name)) \(local):\(port)")
+        return why.map(ShellQuote.comment)
+            + [ShellQuote.comment("a probe pod would get no answer, so this probe goes through kubectl port-forward (the pod's loopback, which no policy filters): it proves the pods serve port \(port), not that their clients are admitted; needs \(tool) here"),
+               "( log=$(mktemp); \(forward) >/dev/null 2>\"$log\" & pf=$!; trap 'kill \"$pf\" 2>/dev/null; rm -f \"$log\"' EXIT; sleep 3; \(probe.arguments) && sleep 1 && ! grep . \"$log\" >&2 )"]
     }
 }

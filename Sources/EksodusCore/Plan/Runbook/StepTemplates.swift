@@ -28,6 +28,8 @@ struct WorkloadSteps {
         /// The switches `SharedSwitches` makes once per name in front of it (its Ingress hosts, a load balancer it shares):
         /// they count among its switches, so it gets no switch of its own for them.
         var sharedSwitches: [PlanItemKey] = []
+        /// The NetworkPolicies of its namespace: a smoke probe must come in a way they admit.
+        var networkPolicies: [NetworkPolicyRules] = []
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -273,7 +275,7 @@ struct WorkloadSteps {
             } else {
                 title = "Verify \(context.label) answers its consumers on EKS (in-cluster only; \(context.consumers.joined(separator: ", ")) call it there once they move)"
             }
-            var commands = context.exposure.services.map { Kubectl.eks(workload.namespace)("get \(ShellQuote.word("endpoints/" + $0.resource.name))") }
+            var commands = context.exposure.services.map(SmokeProbe.readyEndpoints)
             commands.append(Kubectl.eks(workload.namespace)("logs \(Kubectl.ref(workload, on: .eks)) --since=15m"))
             commands.append("# the source copy should see no new work once its consumers have moved:")
             commands.append(Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=15m"))
