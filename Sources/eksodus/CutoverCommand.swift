@@ -193,7 +193,7 @@ enum CutoverChange {
             let tracker = CutoverTracker(database: try database.open())
             let changes = try tracker.apply(action, to: items, plan: selection.plan, note: note, by: by ?? CutoverTracker.defaultActor, force: force, now: date)
             for change in changes {
-                print("\(change.item): \(change.from.rawValue) → \(change.to.rawValue)\(change.forced ? " (forced)" : "")")
+                print("\(change.item.visibleLine): \(change.from.rawValue) → \(change.to.rawValue)\(change.forced ? " (forced)" : "")")
             }
         }
     }

@@ -227,6 +227,40 @@ final class EksctlAdviceTests: XCTestCase {
         deployment(name, namespace: namespace, container: ", env: [{name: AWS_ACCESS_KEY_ID, valueFrom: {secretKeyRef: {name: aws, key: id}}}]")
     }
 
+    /// `shop/payments-api` and `shop-payments/api` joined with '-' were one role and one policy for two workloads: each
+    /// now has its own, and the eksctl config, the policy commands and the annotation all name that one.
+    func testServiceAccountsThatJoinAlikeGetRolesOfTheirOwn() throws {
+        let plan = try plan(["a.yaml": awsWorkload("payments-api", namespace: "shop") + awsWorkload("api", namespace: "shop-payments")
+                             + awsWorkload("web", namespace: "shop")])
+        let entries = plan.identity.entries
+        let one = try XCTUnwrap(entries.first { $0.namespace == "shop" && $0.serviceAccount == "payments-api" })
+        let other = try XCTUnwrap(entries.first { $0.namespace == "shop-payments" && $0.serviceAccount == "api" })
+        XCTAssertNotEqual(one.roleName.lowercased(), other.roleName.lowercased(), "IAM names are not told apart by case")
+        XCTAssertEqual(entries.first { $0.serviceAccount == "web" }?.roleName, "src-shop-web", "a name only one triple makes stays readable")
+        let iam = try config(plan).root
+        let roles = ((iam["iam", "podIdentityAssociations"]?.items ?? []) + (iam["iam", "serviceAccounts"]?.items ?? [])).compactMap { $0["roleName"]?.string }
+        let policies = IdentityCommands.commands(entries, region: "eu-west-1").commands.filter { $0.contains("create-policy") }
+        for entry in [one, other] {
+            XCTAssertTrue(roles.contains(entry.roleName), "\(roles)")
+            XCTAssertEqual(policies.filter { $0.contains("--policy-name '\(entry.roleName)' ") }.count, 1, "\(policies)")
+            if let annotation = entry.annotation { XCTAssertTrue(annotation.hasSuffix(":role/" + entry.roleName), annotation) }
+        }
+    }
+
+    /// Every role name is one IAM accepts (1 to 64 of `[\\w+=,.@-]`), however long or odd the names it comes from.
+    func testRoleNamesStayWithinIAMsLimitAndTellTriplesApart() {
+        let triples = [("c1", "shop", "payments-api"), ("c1", "shop-payments", "api"), ("c1-shop", "payments", "api"), ("C1", "shop", "web"),
+                       ("c1", "shop", "web"), ("prod", String(repeating: "n", count: 63), String(repeating: "s", count: 253)),
+                       ("prod", String(repeating: "n", count: 63), String(repeating: "s", count: 252) + "t"), ("c1", "shop", "api-\u{202e}x")]
+        let names = triples.map { IdentityPlan.roleName(cluster: $0.0, namespace: $0.1, serviceAccount: $0.2) }
+        XCTAssertEqual(Set(names.map { $0.lowercased() }).count, triples.count, "\(names)")
+        for name in names {
+            XCTAssertTrue((1...64).contains(name.count), name)
+            XCTAssertTrue(name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }, name)
+        }
+        XCTAssertEqual(names[4], "c1-shop-web")
+    }
+
     func testIdentityMechanismIsOnePerClusterFromWhereWorkloadsRun() throws {
         // web's namespace is all Fargate: IRSA for the whole cluster, the EC2 reporter included.
         let fargate = try plan(["a.yaml": awsWorkload("uploader", namespace: "web") + awsWorkload("reporter", namespace: "data") + database("orders-db", namespace: "data")])

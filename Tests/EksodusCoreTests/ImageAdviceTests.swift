@@ -36,6 +36,50 @@ final class ImageAdviceTests: XCTestCase {
         XCTAssertTrue(cart.contains("resolved at copy time"), String(cart))
     }
 
+    /// Two registries whose names differ past ECR's 30-character prefix each get a rule of their own: a shared prefix sent
+    /// payments to whichever registry the rule named first (the attacker's `…weu000`).
+    func testLookalikeAzureRegistriesGetTheirOwnPullThroughRules() throws {
+        let (plan, _) = try plan(["apps.yaml": [
+            deployment("payments", containers: [("payments", "contosoprodregistryweu001.azurecr.io/shop/payments:3.9.0")]),
+            deployment("helper", containers: [("helper", "contosoprodregistryweu000.azurecr.io/tools/helper:1")]),
+        ].joined(separator: "\n---\n")])
+        let byImage = Dictionary(uniqueKeysWithValues: plan.images.entries.map { ($0.image.repository, $0) })
+        let payments = try XCTUnwrap(byImage["shop/payments"]), helper = try XCTUnwrap(byImage["tools/helper"])
+        XCTAssertEqual(payments.method, .pullThroughCache)
+        XCTAssertEqual(helper.method, .pullThroughCache)
+        let paymentsPrefix = try XCTUnwrap(payments.pullThroughPrefix), helperPrefix = try XCTUnwrap(helper.pullThroughPrefix)
+        XCTAssertNotEqual(paymentsPrefix, helperPrefix)
+        for prefix in [paymentsPrefix, helperPrefix] {
+            XCTAssertLessThanOrEqual(prefix.count, 30, prefix)
+            XCTAssertEqual(ECRRepositoryName.make(prefix), prefix, "a prefix ECR accepts")
+        }
+        XCTAssertTrue(payments.targetReference.hasSuffix("/\(paymentsPrefix)/shop/payments:3.9.0"), payments.targetReference)
+        XCTAssertTrue(helper.targetReference.hasSuffix("/\(helperPrefix)/tools/helper:1"), helper.targetReference)
+        let rules = plan.images.script(generatedAt: "2026-11-22T00:00:00Z").split(separator: "\n").filter { $0.hasPrefix("ensure_pull_through_rule ") }
+        XCTAssertEqual(rules.count, 2)
+        XCTAssertTrue(rules.contains { $0.hasPrefix("ensure_pull_through_rule '\(paymentsPrefix)' 'contosoprodregistryweu001.azurecr.io' ") }, "\(rules)")
+        XCTAssertTrue(rules.contains { $0.hasPrefix("ensure_pull_through_rule '\(helperPrefix)' 'contosoprodregistryweu000.azurecr.io' ") }, "\(rules)")
+    }
+
+    /// Should two upstreams still meet on one prefix (a hand-written table row, a hash collision), neither is migrated
+    /// through it and the script writes no rule for it.
+    func testTwoUpstreamsOnOnePrefixAreRefused() throws {
+        func entry(_ image: String, _ upstream: String) -> ImageMigration.Entry {
+            ImageMigration.Entry(image: ImageReference(image), sourceClass: "public-cached", method: .pullThroughCache, repository: "p/x",
+                                 targetReference: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/p/x:1", pullThroughPrefix: "p", upstreamURL: upstream,
+                                 needsCredentials: false, workloads: ["w"], clusters: ["c1"], warnings: [])
+        }
+        let entries = ImageMigration.refusingSharedPrefixes([entry("a.example/x:1", "a.example"), entry("b.example/x:1", "b.example"),
+                                                             entry("a.example/y:1", "a.example")])
+        XCTAssertEqual(entries.map(\.method), [.rejected, .rejected, .rejected])
+        XCTAssertTrue(entries[0].warnings.first?.contains("a.example, b.example") == true, "\(entries[0].warnings)")
+        let alone = ImageMigration.refusingSharedPrefixes([entry("a.example/x:1", "a.example"), entry("a.example/y:1", "a.example")])
+        XCTAssertEqual(alone.map(\.method), [.pullThroughCache, .pullThroughCache])
+        let images = ImageMigration(region: "eu-west-1", accountID: "123456789012", prefix: "", entries: [entry("a.example/x:1", "a.example"),
+                                                                                                         entry("b.example/x:1", "b.example")])
+        XCTAssertFalse(images.script(generatedAt: "2026-11-22T00:00:00Z").contains("ensure_pull_through_rule 'p'"))
+    }
+
     func testPullThroughRulesPerAzureRegistryAndForAnotherAccountsECRWithTheirCredentialsAndPermissions() throws {
         let (plan, _) = try plan(["apps.yaml": [
             deployment("web", containers: [("web", "acme.azurecr.io/shop/web:1.4.0"), ("api", "contoso.azurecr.io/api:2.0.1")]),

@@ -401,7 +401,9 @@ final class InjectionTests: XCTestCase {
         let records = parseCSV(TableRenderer.csv(listing))
         XCTAssertEqual(records.count, listing.rows.count + 1)
         let nameColumn = try XCTUnwrap(listing.columns.firstIndex(of: "name"))
-        XCTAssertEqual(records.dropFirst().map { $0[nameColumn] }, names)
+        // Whole, apart from the controls a CSV viewer's terminal would act on (DEL, C1), which are spelled `\u{…}`.
+        XCTAssertEqual(records.dropFirst().map { $0[nameColumn] }, names.map(CSVField.shown))
+        XCTAssertTrue(records.dropFirst().map { $0[nameColumn] }.contains("nel\\u{85}next: 1,x"))
         XCTAssertEqual(TableRenderer.text(listing).split(separator: "\n", omittingEmptySubsequences: false).count, listing.rows.count + 2)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(TableRenderer.json(listing).utf8)) as? [[String: Any]])
         XCTAssertEqual(json.compactMap { $0["name"] as? String }, names)

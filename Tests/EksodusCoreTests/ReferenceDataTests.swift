@@ -13,6 +13,23 @@ final class ReferenceDataTests: XCTestCase {
         XCTAssertNil(data.pullThroughUpstream(for: "gcr.io"), "gcr.io is not a supported upstream")
     }
 
+    /// A prefix names one registry: hosts that a readable prefix would fold together (cut at 30 characters, an extra
+    /// label, another case, a doubled '-') each keep their own, within ECR's pattern and 30 characters.
+    func testPerRegistryPrefixesNeverFoldTwoRegistriesTogether() throws {
+        let data = try ReferenceData.embedded()
+        let hosts = ["contosoprodregistryweu001.azurecr.io", "contosoprodregistryweu000.azurecr.io", "acme.azurecr.io",
+                     "acme.evil.azurecr.io", "ACME.azurecr.io", "ac--me.azurecr.io", "ac-me.azurecr.io",
+                     "210987654321.dkr.ecr.ap-northeast-2.amazonaws.com", "210987654321.dkr.ecr.ap-northeast-2.x.amazonaws.com"]
+        let prefixes = try hosts.map { try XCTUnwrap(data.pullThroughUpstream(for: $0)?.prefix, $0) }
+        XCTAssertEqual(Set(prefixes).count, hosts.count, "\(prefixes)")
+        for prefix in prefixes {
+            XCTAssertTrue((2...30).contains(prefix.count), prefix)
+            XCTAssertEqual(ECRRepositoryName.make(prefix), prefix, prefix)
+        }
+        XCTAssertEqual(prefixes[2], "azure-acme", "a plain short name stays readable")
+        XCTAssertTrue(prefixes[0].hasPrefix("azure-contosoprod"), prefixes[0])
+    }
+
     /// Data stores by image name (not by prefix: an exporter is no database), node system paths by location.
     func testDataStoresAndNodeSystemPathsComeFromTheirTables() throws {
         let data = try ReferenceData.embedded()

@@ -27,6 +27,13 @@ final class SecretCanaryTests: XCTestCase {
             return value
         }
 
+        /// A canary that is HTTP Basic credentials: base64 of `ci:` and a canary, planted (and looked for) as that base64.
+        func basic(_ label: String) -> String {
+            let value = Data("ci:CANARY-\(planted.count)-\(run)".utf8).base64EncodedString()
+            planted.append((label, value))
+            return value
+        }
+
         /// Each canary with the spellings it may be stored in: as written, and base64 (Secret `data`).
         var needles: [(label: String, bytes: Data)] {
             planted.flatMap { canary in
@@ -152,6 +159,12 @@ final class SecretCanaryTests: XCTestCase {
                     + "mirror glpat-\(t("GitLab glpat-", 20)), billing sk_live_\(t("Stripe sk_live_", 24)), maps AIza\(t("Google AIza", 35))\n"
                     + "aws AKIA\(t("AWS access key ID", 16, upperCase: true)) \(t("AWS secret key after its key ID", 40))\n",
                 "service-account.json": #"{"type": "service_account", "pk": "-----BEGIN PRIVATE KEY-----\nMIIEv\#(c("PEM in a JSON string, escaped newlines"))\n-----END PRIVATE KEY-----\n"}"#,
+                "downloads.txt": "s3 https://b.s3.eu-west-1.amazonaws.com/k.tgz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=\(c("X-Amz-Credential"))"
+                    + "&X-Amz-Security-Token=\(c("X-Amz-Security-Token"))&X-Amz-Signature=\(t("X-Amz-Signature", 64))\n"
+                    + "gcs https://storage.googleapis.com/b/o?X-Goog-Credential=\(c("X-Goog-Credential"))&X-Goog-Signature=\(t("X-Goog-Signature", 64))\n"
+                    + "blob https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sp=r&sig=\(c("Azure SAS sig"))\n"
+                    + "cdn https://d1.cloudfront.net/a.mp4?Expires=1790000000&Signature=\(c("CloudFront Signature"))&Key-Pair-Id=K2JCJMDEHXQW5F\n"
+                    + "upstream header: Basic \(canaries.basic("bare Basic credentials"))\n",
                 "ordinary.yaml": Self.ordinaryText,
                 "passfile": "user-db:5432:orders:app:\(c(".pgpass line under another key"))\n",
                 "setup.sh": "cat > ~/.pgpass <<EOF\nuser-db:5432:*:app:\(c(".pgpass line in a heredoc"))\nEOF\n"
@@ -177,7 +190,8 @@ final class SecretCanaryTests: XCTestCase {
         image: harbor.corp.local/shop/orders@sha256:0b9f0c3e5d2a4b6c8e1f3a5b7c9d0e2f4a6b8c0d1e3f5a7b9c0d2e4f6a8b0c1d
         sidecar: vault-secret:1.2.3
         upstream: user-db:5432
-        docs: https://docs.corp.local/orders?page=2#setup
+        docs: https://docs.corp.local/orders?page=2&design=sig&signal=on#setup
+        tier: Basic plan, basic auth off
         version: 1.4.2
         chown: docker run -u 1000:1000 --user 1000:1000 python -u http://example.com
         commit: 3f786850e387550fdab836ed7e6dc881de23001b

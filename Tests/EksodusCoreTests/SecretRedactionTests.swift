@@ -225,6 +225,37 @@ final class SecretRedactionTests: XCTestCase {
         XCTAssertNil(SecretRedaction.maskedPasswordFile("no password here\n"))
     }
 
+    /// Presigned URLs carry their signature (and an STS session token) in the query, and an HTTP Basic value its
+    /// base64 `user:password` with no `Authorization:` before it: both are masked, their near misses are not.
+    func testTextMasksSignedURLQueriesAndBareBasicCredentials() {
+        let basic = "Y2k6czNjcmV0LXBhc3M="  // ci:s3cret-pass
+        let cases: [(String, String)] = [
+            ("https://b.s3.eu-west-1.amazonaws.com/k.tgz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261201%2Feu-west-1%2Fs3%2Faws4_request"
+                + "&X-Amz-Date=20261201T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr"
+                + "&X-Amz-Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
+             "https://b.s3.eu-west-1.amazonaws.com/k.tgz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=\(m)"
+                + "&X-Amz-Date=20261201T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Security-Token=\(m)&X-Amz-Signature=\(m)"),
+            ("https://storage.googleapis.com/b/o?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=sa%40p.iam.gserviceaccount.com%2F20261201"
+                + "&X-Goog-Signature=8a1b2c3d4e5f60718293a4b5c6d7e8f9 next",
+             "https://storage.googleapis.com/b/o?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=\(m)&X-Goog-Signature=\(m) next"),
+            ("https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2026-12-31&sp=r&sig=abcDEF123%2Bxyz%3D",
+             "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&se=2026-12-31&sp=r&sig=\(m)"),
+            ("https://d111.cloudfront.net/a.mp4?Expires=1790000000&Signature=Abc~Def-Ghi__&Key-Pair-Id=K2JCJMDEHXQW5F",
+             "https://d111.cloudfront.net/a.mp4?Expires=1790000000&Signature=\(m)&Key-Pair-Id=K2JCJMDEHXQW5F"),
+            ("Basic \(basic)", "Basic \(m)"),
+            ("curl -H 'X-Upstream: Basic \(basic)' https://repo/a", "curl -H 'X-Upstream: Basic \(m)' https://repo/a"),
+            ("webhook:\n  header: basic \(basic)\n", "webhook:\n  header: basic \(m)\n"),
+        ]
+        for (input, expected) in cases {
+            XCTAssertEqual(SecretRedaction.redactText(input), expected, input)
+        }
+        for unchanged in ["Basic auth is enabled for the docs", "basic tier", "Basic Authentication", "Basic dGVzdGluZ3M=",
+                          "https://docs.corp/x?design=sig&signal=2&page=1", "config sig=1", "https://x/y?assignature=3",
+                          "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600"] {
+            XCTAssertEqual(SecretRedaction.redactText(unchanged), unchanged)
+        }
+    }
+
     /// Near misses of those forms: structure words, image references and digests, ports, plain URLs, versions, ids.
     func testTextKeepsWhatOnlyLooksLikeACredential() {
         for unchanged in ["topologyKey: kubernetes.io/hostname", "passwordPolicy: strict", "tokenTTL: 3600", "routing_key=orders",

@@ -108,7 +108,7 @@ public struct CutoverStatus: Sendable {
     }
 
     public var text: String {
-        var text = "Plan \(plan): \(overall.percent)% done (\(overall.counts[.done] ?? 0) done, \(overall.counts[.skipped] ?? 0) skipped, "
+        var text = "Plan \(plan.visibleLine): \(overall.percent)% done (\(overall.counts[.done] ?? 0) done, \(overall.counts[.skipped] ?? 0) skipped, "
         text += "\(overall.counts[.inProgress] ?? 0) in progress, \(overall.counts[.blocked] ?? 0) blocked, \(overall.counts[.pending] ?? 0) pending of \(overall.total))\n"
         if obsolete > 0 {
             text += "\(obsolete) obsolete item(s) not counted: their workloads are no longer in the inventory (history: eksodus cutover log)\n"
@@ -119,10 +119,10 @@ public struct CutoverStatus: Sendable {
         if !started.isEmpty { text += "\nWorkloads under way:\n" + TableRenderer.text(Self.table("workload", started)) }
         if !blocked.isEmpty {
             text += "\nBlocked:\n"
-            for item in blocked { text += "  \(item.key)  \(item.note ?? "")\n" }
+            for item in blocked { text += "  \(item.key.visibleLine)  \((item.note ?? "").visibleLine)\n" }
         }
         text += "\nCan start now (\(next.count)):\n"
-        for item in next.prefix(15) { text += "  \(item.key)  \(item.title)\n" }
+        for item in next.prefix(15) { text += "  \(item.key.visibleLine)  \(item.title.visibleLine)\n" }
         if next.count > 15 { text += "  … \(next.count - 15) more (eksodus cutover next)\n" }
         return text
     }

@@ -4,7 +4,7 @@ public enum ImportReport {
         let megabytes = Double(summary.bytes) / 1_048_576
         var lines = [
             "Imported \(summary.objectsRead) objects (\(summary.objectsStored) distinct) from \(summary.files) file(s), "
-                + "\(String(format: "%.1f", megabytes)) MB, into cluster \(summary.cluster) (import #\(summary.importID)).",
+                + "\(String(format: "%.1f", megabytes)) MB, into cluster \(summary.cluster.visibleLine) (import #\(summary.importID)).",
             "Workloads: \(summary.workloads)   Digest: \(summary.digest)",
         ]
         let kinds = summary.kinds.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key.visibleLine)=\($0.value)" }
@@ -12,7 +12,7 @@ public enum ImportReport {
         var facts: [String] = []
         if summary.nodes > 0 { facts.append("\(summary.nodes) node(s)") }
         if summary.podsMeasured > 0 { facts.append("usage of \(summary.podsMeasured) pod(s)") }
-        if let version = summary.serverVersion { facts.append("server version \(version) (kubectl version)") }
+        if let version = summary.serverVersion { facts.append("server version \(version.visibleLine) (kubectl version)") }
         if !facts.isEmpty { lines.append("Cluster facts: " + facts.joined(separator: ", ") + ".") }
         if summary.helmReleases > 0 {
             lines.append("Helm releases: \(summary.helmReleases) (chart and rendered API versions kept, never values: eksodus inventory helm).")

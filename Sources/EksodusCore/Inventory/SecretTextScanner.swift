@@ -57,6 +57,8 @@ struct SecretTextScanner {
                 if let end = redactToken(at: index) { index = end; continue }
             case UInt8(ascii: "p"):
                 if let end = redactNetrcPassword(at: index) { index = end; continue }
+            case UInt8(ascii: "B"), UInt8(ascii: "b"):
+                if let end = redactBasicCredentials(at: index) { index = end; continue }
             default:
                 break
             }
@@ -108,7 +110,8 @@ struct SecretTextScanner {
         if quotedName { nameEnd -= 1 }
         var nameStart = nameEnd
         while nameStart > 0, isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
-        guard nameStart < nameEnd, SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])) else { return nil }
+        guard nameStart < nameEnd, SecretRedaction.isSensitiveKey(UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]))
+                || isSignedURLKey(nameStart, nameEnd, separator: separator) else { return nil }
 
         let count = bytes.count
         var start = separator + 1
@@ -160,6 +163,63 @@ struct SecretTextScanner {
         if SecretRedaction.isBoolean(UnsafeBufferPointer(rebasing: bytes[start..<valueEnd])) { return end }
         mask(start, end)
         return end
+    }
+
+    /// The query keys of a presigned URL whose values sign or authorize it: anyone holding the URL can use it until it
+    /// expires. AWS Signature Version 4 (`X-Amz-Signature`, `X-Amz-Credential`, `X-Amz-Security-Token`: Amazon S3 API
+    /// Reference, "Authenticating Requests: Using Query Parameters"), Google Cloud Storage V4 (`X-Goog-Signature`,
+    /// `X-Goog-Credential`), Azure SAS (`sig`) and CloudFront (`Signature`). Only as a whole key after `?` or `&`, so
+    /// `design=`, `signal=` and a `sig` in prose stay.
+    private static let signedURLKeys: [StaticString] = ["x-amz-signature", "x-amz-credential", "x-amz-security-token",
+                                                        "x-goog-signature", "x-goog-credential", "sig", "signature"]
+
+    private func isSignedURLKey(_ start: Int, _ end: Int, separator: Int) -> Bool {
+        guard bytes[separator] == UInt8(ascii: "="), end == separator, start > 0,
+              bytes[start - 1] == UInt8(ascii: "?") || bytes[start - 1] == UInt8(ascii: "&") else { return false }
+        return Self.signedURLKeys.contains { key in
+            key.utf8CodeUnitCount == end - start
+                && (0..<(end - start)).allSatisfy { bytes[start + $0] | (isLetter(bytes[start + $0]) ? 0x20 : 0) == key.utf8Start[$0] }
+        }
+    }
+
+    /// `Basic dXNlcjpwYXNz` standing alone (a header value, a curl `-H` line, a webhook setting under any name): the
+    /// HTTP Basic scheme's credentials are base64 of `user:password` (RFC 7617), so a padded base64 word that decodes to
+    /// text holding a `:` is masked. Prose (`Basic auth`, `basic tier`) decodes to no such text and stays.
+    private static let basicWord = Array("basic".utf8)
+
+    private mutating func redactBasicCredentials(at index: Int) -> Int? {
+        guard index == 0 || !(isAlphanumeric(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "_")),
+              index + 6 < bytes.count, (0..<5).allSatisfy({ bytes[index + $0] | 0x20 == Self.basicWord[$0] }),
+              isSpace(bytes[index + 5]) else { return nil }
+        var start = index + 5
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        var end = start
+        while end < bytes.count, isBase64(bytes[end]) { end += 1 }
+        var padded = end
+        while padded < bytes.count, padded - end < 2, bytes[padded] == UInt8(ascii: "=") { padded += 1 }
+        guard padded - start >= 8, (padded - start) % 4 == 0, padded == bytes.count || !isNameByte(bytes[padded]) || bytes[padded] == UInt8(ascii: "."),
+              decodesToUserAndPassword(start, end) else { return nil }
+        mask(start, padded)
+        return padded
+    }
+
+    /// Whether base64 `start..<end` (padding left off) decodes to printable text with a `:` in it.
+    private func decodesToUserAndPassword(_ start: Int, _ end: Int) -> Bool {
+        var bits: UInt32 = 0, count = 0, colon = false
+        for index in start..<end {
+            let byte = bytes[index]
+            let value: UInt32 = isUpper(byte) ? UInt32(byte - UInt8(ascii: "A")) : isLower(byte) ? UInt32(byte - UInt8(ascii: "a")) + 26
+                : isDigit(byte) ? UInt32(byte - UInt8(ascii: "0")) + 52 : byte == UInt8(ascii: "+") ? 62 : 63
+            bits = (bits << 6) | value
+            count += 6
+            if count >= 8 {
+                count -= 8
+                let decoded = UInt8((bits >> UInt32(count)) & 0xFF)
+                if decoded < 0x20 || decoded == 0x7F { return false }
+                if decoded == UInt8(ascii: ":") { colon = true }
+            }
+        }
+        return colon
     }
 
     /// `|`, `>-`, `|+2`... and nothing else up to the end of the line.

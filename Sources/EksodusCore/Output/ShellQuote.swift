@@ -2,7 +2,7 @@
 /// name, however hostile, can end a word, start a command or expand a variable.
 enum ShellQuote {
     /// `text` as one bash word: single-quoted (an embedded `'` becomes `'\''`), or, when it holds control characters, line
-    /// or paragraph separators, ANSI-C quoted (`$'a\nb'`) so the word stays on one line of a script or a report.
+    /// or paragraph separators or bidi controls, ANSI-C quoted (`$'a\nb'`) so the word stays on one line of a script or a report.
     static func word(_ text: String) -> String {
         // Printable ASCII (nearly every name and script a plan quotes) holds nothing invisible: no scalar pass for it.
         let bytes = scan(text)
@@ -61,9 +61,11 @@ enum ShellQuote {
         text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? text.utf8.allSatisfy(test)
     }
 
-    /// C0 and C1 controls, DEL, the Unicode line and paragraph separators and the BOM.
+    /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, the BOM and the bidi controls (which reorder
+    /// the text shown around them, so a name on screen would not be the one the word holds).
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
+            || scalar.isBidiControl
     }
 
     /// A `#` comment; line breaks and controls become spaces, so nothing after them can run as a command.

@@ -186,12 +186,12 @@ public enum TableRenderer {
 enum CSVField {
     static let lineEnd: [UInt8] = [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
 
-    static func append(_ raw: String, to out: inout [UInt8]) {
+    static func append(_ cell: String, to out: inout [UInt8]) {
+        var raw = shown(cell)
         // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) starts with a quote mark instead (OWASP
         // "CSV injection"); numbers such as -5 stay as they are.
         let formula = raw.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
         let guarded = formula && Double(raw) == nil
-        var raw = raw
         raw.withUTF8 { text in
             // By byte (these are ASCII): "\r\n" is one Character, equal to neither "\r" nor "\n".
             let quoted = needsQuotes(text)
@@ -212,6 +212,45 @@ enum CSVField {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
             out.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// `text` with the scalars a CSV viewer (`cat`, `less -R`, a terminal pager) would act on spelled as `\u{1B}`: C0 controls
+    /// other than tab, CR and LF (which stay: inside quotes they are data, RFC 4180), DEL, C1 and the bidi controls. ESC and
+    /// BEL in a workload name or an env URL would otherwise retitle or clear the terminal of whoever reads the file.
+    static func shown(_ text: String) -> String {
+        guard !isPlain(text), text.unicodeScalars.contains(where: isHidden) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isHidden(scalar) {
+                out.append(contentsOf: ("\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}").unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\r" && scalar != "\n") || (0x7F...0x9F).contains(scalar.value) || scalar.isBidiControl
+    }
+
+    /// Whether every byte is printable ASCII, tab, CR or LF, eight bytes at a time (nearly every cell): none is hidden then.
+    private static func isPlain(_ text: String) -> Bool {
+        func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var index = 0
+            if let base = bytes.baseAddress {
+                let raw = UnsafeRawPointer(base), ones: UInt64 = 0x0101_0101_0101_0101, high = ones &* 0x80
+                while index + 8 <= bytes.count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    // No byte ≥ 0x80, none below 0x20 (the high bit of word − 0x20 in a byte that had none), no DEL.
+                    guard word & high == 0, (word &- ones &* 0x20) & ~word & high == 0, !has(word, 0x7F) else { break }
+                    index += 8
+                }
+            }
+            return bytes[index...].allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        }
+        var text = text
+        return text.withUTF8(plain)
     }
 
     /// Whether `text` holds a comma, quote, CR or LF, looked for eight bytes at a time: detail files run to a hundred

@@ -51,7 +51,25 @@ enum YAMLEmitter {
             }
         }
         let header = comments.map { "# " + $0.visibleLine + "\n" }.joined()
-        return header + String(decoding: sink.bytes, as: UTF8.self)
+        return header + bidiEscaped(String(decoding: sink.bytes, as: UTF8.self), lead: sink.bytes)
+    }
+
+    /// libyaml writes bidi controls raw (they are printable to YAML), and one in a name reorders the line on screen.
+    /// Every string is double-quoted and comments are visible lines, so a bidi control can only stand inside a
+    /// double-quoted scalar, where `\u202E` means the same scalar.
+    private static func bidiEscaped(_ text: String, lead bytes: [UInt8]) -> String {
+        // Every bidi control's UTF-8 starts with 0xD8 (U+061C) or 0xE2: no scalar pass for text without either.
+        guard bytes.contains(where: { $0 == 0xE2 || $0 == 0xD8 }), text.unicodeScalars.contains(where: \.isBidiControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.isBidiControl {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     private struct EventWriter {

@@ -74,13 +74,32 @@ public struct IdentityPlan: Sendable, Codable {
         let entries = (users ?? evidence(estate)).map { workload, evidence in
             let own = workload.serviceAccount.flatMap { $0 == "default" || $0.isEmpty ? nil : $0 }
             let account = own ?? workload.name
-            let role = ImageMigration.ecrRepositoryName("\(estate.cluster.name)-\(workload.namespace)-\(account)").replacingOccurrences(of: "/", with: "-")
+            let role = roleName(cluster: estate.cluster.name, namespace: workload.namespace, serviceAccount: account)
             let annotation = choice.mechanism == irsa ? "eks.amazonaws.com/role-arn: \(partition.iamARN(account: accountID, "role/\(role)"))" : nil
             return Entry(cluster: estate.cluster.name, namespace: workload.namespace, workload: workload.label, serviceAccount: account,
                          roleName: role, mechanism: choice.mechanism, reason: choice.reason, evidence: evidence.joined(separator: "; "),
                          annotation: annotation, sourceRole: workload.templateAnnotations["iam.amazonaws.com/role"], dedicatedServiceAccount: own == nil)
         }
         return IdentityPlan(entries: entries, choices: [choice])
+    }
+
+    /// The IAM role of one ServiceAccount: one role per (cluster, namespace, name), so two workloads never share a role or
+    /// its policy. IAM takes 1 to 64 of `[\\w+=,.@-]` and does not tell names apart by case (IAM API Reference, CreateRole,
+    /// RoleName). `c1-shop-web` is kept when it can only come from that triple: its cluster and namespace are plain
+    /// lowercase letters and digits (no '-' to shift the split: `shop/payments-api` and `shop-payments/api` both read
+    /// `c1-shop-payments-api`), the name is lowercase DNS and it fits. Any other triple gets the readable part, `_` (which no
+    /// plain name holds) and 16 hex digits of a SHA-256 of the exact triple.
+    static func roleName(cluster: String, namespace: String, serviceAccount: String) -> String {
+        let joined = "\(cluster)-\(namespace)-\(serviceAccount)"
+        func only(_ text: String, _ allowed: (Character) -> Bool) -> Bool { !text.isEmpty && text.allSatisfy(allowed) }
+        let alphanumeric: (Character) -> Bool = { $0.isASCII && ($0.isLowercase || $0.isNumber) }
+        let plain = only(cluster, alphanumeric) && only(namespace, alphanumeric)
+            && only(serviceAccount) { alphanumeric($0) || $0 == "-" || $0 == "." } && joined.count <= 64
+        if plain { return joined }
+        let readable = ImageMigration.ecrRepositoryName(joined).replacingOccurrences(of: "/", with: "-")
+        // Each part with its length, so that no two triples hash alike by moving a separator.
+        let hash = DigestHex.sha256([cluster, namespace, serviceAccount].map { "\($0.utf8.count):\($0)" }.joined(), digits: 16)
+        return String(readable.prefix(64 - 1 - hash.count)) + "_" + hash
     }
 
     public var table: Table {

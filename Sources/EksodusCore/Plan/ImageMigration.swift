@@ -115,7 +115,31 @@ public struct ImageMigration: Sendable, Codable {
                          needsCredentials: method == .pullThroughCache && (upstream?.credentials ?? false), needsRole: needsRole,
                          workloads: workloads.sorted(), clusters: clusters.sorted(), warnings: warnings)
         }
-        return ImageMigration(region: region, accountID: accountID, prefix: prefix, entries: entries)
+        return ImageMigration(region: region, accountID: accountID, prefix: prefix, entries: refusingSharedPrefixes(entries))
+    }
+
+    /// The last line of defence for pull-through rules: a rule sends every repository under its prefix to one upstream,
+    /// so two upstreams on one prefix would let one registry serve the other's images. Their images are not migrated.
+    static func refusingSharedPrefixes(_ entries: [Entry]) -> [Entry] {
+        var upstreams: [String: Set<String>] = [:]
+        for entry in entries where entry.method == .pullThroughCache {
+            upstreams[entry.pullThroughPrefix ?? "", default: []].insert(entry.upstreamURL ?? "")
+        }
+        let shared = upstreams.filter { $0.value.count > 1 }
+        guard !shared.isEmpty else { return entries }
+        return entries.map { entry in
+            guard entry.method == .pullThroughCache, let prefix = entry.pullThroughPrefix, let others = shared[prefix] else { return entry }
+            var refused = entry
+            refused.method = .rejected
+            refused.repository = ""
+            refused.targetReference = ""
+            refused.pullThroughPrefix = nil
+            refused.needsCredentials = false
+            refused.needsRole = false
+            refused.warnings = ["not migrated: pull-through prefix \(prefix) would serve \(others.count) upstreams (\(others.sorted().joined(separator: ", "))); "
+                + "move this image by hand"]
+            return refused
+        }
     }
 
     /// A name ECR accepts (see `ECRRepositoryName`).
@@ -252,7 +276,9 @@ public struct ImageMigration: Sendable, Codable {
         if !rules.isEmpty {
             lines.append("# Pull-through cache rules: EKS pulls these images through ECR, nothing to copy.")
             for prefix in rules.keys.sorted() {
-                guard let members = rules[prefix], let first = members.first, let upstream = first.upstreamURL else { continue }
+                // build() refused a prefix with more than one upstream: one left here (a hand-built list) is not written either.
+                guard let members = rules[prefix], let first = members.first, let upstream = first.upstreamURL,
+                      members.allSatisfy({ $0.upstreamURL == upstream }) else { continue }
                 var arguments = [quote(prefix), quote(upstream)]
                 let variable = "ECR_PTC_" + prefix.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
                 if members.contains(where: \.needsCredentials) {

@@ -2,7 +2,10 @@
 public enum PlanOutline {
     public static func text(_ plan: TransitionPlan) -> String {
         let request = plan.request
-        var text = "Plan \(request.name) (#\(plan.planID)): EKS \(request.target) in \(request.region), account \(request.accountID)\n"
+        // Every name, label and evidence comes from the manifests or flags: printed as a visible line, so an ESC in a
+        // workload name or an env URL cannot retitle, clear or rewrite the terminal, nor a line break forge a line.
+        func v(_ text: String) -> String { text.visibleLine }
+        var text = "Plan \(v(request.name)) (#\(plan.planID)): EKS \(request.target) in \(v(request.region)), account \(v(request.accountID))\n"
         // A plan read back from the store was not just made: it has no new, kept or obsoleted items to count.
         let changes = plan.added + plan.kept + plan.obsoleted > 0 ? " (\(plan.added) new, \(plan.kept) kept, \(plan.obsoleted) now obsolete)" : ""
         text += "Checklist: \(plan.items.count) items\(changes); "
@@ -14,16 +17,16 @@ public enum PlanOutline {
         text += "\nWaves, numbered per cluster (wave 0: the platform and its agents; clusters may run their waves side by side, lower environments first)\n"
         for wave in plan.waves {
             // A wave of a large estate holds thousands: the outline names the first few, the plan report's waves.csv all of them.
-            let shown = wave.workloads.prefix(12).map(\.label).joined(separator: ", ")
-            text += "  wave \(wave.number) [\(wave.cluster)]: " + shown
+            let shown = wave.workloads.prefix(12).map { v($0.label) }.joined(separator: ", ")
+            text += "  wave \(wave.number) [\(v(wave.cluster))]: " + shown
                 + (wave.workloads.count > 12 ? " … and \(wave.workloads.count - 12) more (eksodus report plan: waves.csv)" : "") + "\n"
         }
         if !plan.cycles.isEmpty {
-            text += "  dependency cycles kept in one wave, moving in this order: " + plan.cycles.map { $0.joined(separator: ", then ") }.joined(separator: "; ") + "\n"
+            text += "  dependency cycles kept in one wave, moving in this order: " + plan.cycles.map { $0.map(v).joined(separator: ", then ") }.joined(separator: "; ") + "\n"
         }
         text += "\nDependencies found: \(plan.dependencies.count)\n"
         for dependency in plan.dependencies.prefix(12) {
-            text += "  [\(dependency.cluster)] \(dependency.consumer) → \(dependency.provider)  (\(dependency.evidence))\n"
+            text += "  [\(v(dependency.cluster))] \(v(dependency.consumer)) → \(v(dependency.provider))  (\(v(dependency.evidence)))\n"
         }
         if plan.dependencies.count > 12 { text += "  … \(plan.dependencies.count - 12) more\n" }
 
@@ -34,7 +37,7 @@ public enum PlanOutline {
 
         text += "\nStorage: \(plan.storage.totals.reduce(0) { $0 + $1.volumes }) volumes\n"
         for total in plan.storage.totals {
-            text += "  \(total.cluster) \(total.targetClass): \(total.volumes) volumes, \(StoragePlan.gibibytes(total.bytes))"
+            text += "  \(v(total.cluster)) \(v(total.targetClass)): \(total.volumes) volumes, \(StoragePlan.gibibytes(total.bytes))"
             text += total.unsized > 0 ? " (\(total.unsized) without a size)\n" : "\n"
         }
         text += "\nNetwork: \(plan.network.entries.count) services and ingresses to put behind the AWS Load Balancer Controller; "
@@ -46,9 +49,9 @@ public enum PlanOutline {
              .integer(group.desired), .integer(group.maxPods)]
         } }))
         for compute in plan.compute where !compute.fargateProfiles.isEmpty {
-            text += "  Fargate [\(compute.cluster)]: " + compute.fargateProfiles.map { "\($0.name) (\($0.namespaces.joined(separator: ", ")))" }.joined(separator: "; ") + "\n"
+            text += "  Fargate [\(v(compute.cluster))]: " + compute.fargateProfiles.map { "\(v($0.name)) (\(v($0.namespaces.joined(separator: ", "))))" }.joined(separator: "; ") + "\n"
         }
-        for compute in plan.compute { text += "  [\(compute.cluster)] " + (compute.notes.first ?? "") + "\n" }
+        for compute in plan.compute { text += "  [\(v(compute.cluster))] " + v(compute.notes.first ?? "") + "\n" }
         text += "\neksctl configs: eksodus plan --eksctl DIR\n"
         return text
     }

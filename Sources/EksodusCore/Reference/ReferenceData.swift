@@ -232,9 +232,27 @@ public struct ReferenceData: Sendable {
             // 123456789012.dkr.ecr.eu-west-1.amazonaws.com: account and Region; acme.azurecr.io: the registry name.
             let qualifier = labels.count >= 4 && labels[1] == "dkr" && labels[2] == "ecr"
                 ? labels[0] + "-" + Self.regionCode(labels[3]) : labels.first ?? registry
-            upstream.prefix = String(ECRRepositoryName.make(upstream.prefix + "-" + qualifier).prefix(30))
+            upstream.prefix = Self.perRegistryPrefix(upstream.prefix, qualifier: qualifier, registry: registry, pattern: upstream.registry)
         }
         return upstream
+    }
+
+    /// ECR takes a rule prefix of 2 to 30 characters matching `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`
+    /// (ECR API Reference, CreatePullThroughCacheRule, ecrRepositoryPrefix), and every repository under it is pulled from
+    /// the rule's one upstream. So a prefix must name one registry only: the readable `azure-acme` is kept when it fits and
+    /// the registry is plainly that name (lowercase, as many labels as the pattern); a longer, dotted or recased host
+    /// (`contosoprodregistryweu001` against `…weu000`, `acme.evil.azurecr.io` against `acme.azurecr.io`) gets a cut name
+    /// and a hash of its full host instead.
+    static func perRegistryPrefix(_ base: String, qualifier: String, registry: String, pattern: String) -> String {
+        let readable = ECRRepositoryName.make(base + "-" + qualifier)
+        // make() left the qualifier as it was (no case, character or doubled '-' folded) and it is the host's only free label.
+        let plain = readable == base + "-" + qualifier && registry == registry.lowercased()
+            && registry.split(separator: ".").count == pattern.split(separator: ".").count
+        if plain && readable.count <= 30 { return readable }
+        let hash = DigestHex.sha256(registry)
+        var cut = String(readable.prefix(30 - 1 - hash.count))
+        while let last = cut.last, !(last.isLetter || last.isNumber) { cut.removeLast() }
+        return cut + "-" + hash
     }
 
     /// `ap-northeast-2` → `apne2`: a Region short enough for a 30-character ECR prefix.
