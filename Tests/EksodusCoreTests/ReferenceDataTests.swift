@@ -39,10 +39,13 @@ final class ReferenceDataTests: XCTestCase {
         XCTAssertNil(data.database(image: "quay.io/prometheuscommunity/postgres-exporter:v0.15.0"))
         XCTAssertNil(data.database(image: "mongo-express:1.0"))
         XCTAssertNil(data.database(image: "memcached:1.6"), "memcached keeps nothing on disk")
-        for path in ["/etc/ssl/certs", "/etc/pki/tls", "/tmp", "/var/run/secrets.sock", "/var/lib/kubelet/pods", "/var/log/", "/"] {
+        for path in ["/etc/ssl/certs", "/etc/pki/tls", "/tmp", "/var/run/secrets.sock", "/var/lib/kubelet/pods", "/var/log/", "/",
+                     "/etc", "/root/.ssh", "/var/lib/etcd/member",
+                     // other spellings of the same locations: doubled slashes, '.' components, a backstep
+                     "//etc/kubernetes/pki", "/./var/lib/kubelet", "/var//lib/etcd", "/srv/../etc/kubernetes", "/data/../../root"] {
             XCTAssertTrue(data.isNodeSystemPath(path), path)
         }
-        for path in ["/srv/data", "/data", "/var/lib/mysql", "/mnt/disks/ssd1", "/etc/sslx", "/tmpdata"] {
+        for path in ["/srv/data", "/data", "/var/lib/mysql", "/mnt/disks/ssd1", "/var/lib/kubeletx", "/tmpdata", "/etcdata", "//srv//data/", "/rootfs-data"] {
             XCTAssertFalse(data.isNodeSystemPath(path), path)
         }
         let ecr = try XCTUnwrap(data.pullThroughUpstream(for: "210987654321.dkr.ecr.ap-northeast-2.amazonaws.com"))

@@ -287,11 +287,15 @@ public struct ReferenceData: Sendable {
     }
 
     /// Whether a hostPath location holds no application data: node system files, runtime state, logs, CA bundles, scratch.
+    /// The path is compared in its lexical normal form: `//etc/kubernetes/pki` or `/./etc/kubernetes` name the node's
+    /// `/etc/kubernetes` as surely as the plain spelling. A `..` component counts as a system path: Kubernetes refuses such
+    /// hostPaths (no backsteps), so no data of one is ever copied.
     public func isNodeSystemPath(_ path: String) -> Bool {
-        var trimmed = path
-        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
-        if trimmed.hasSuffix(".sock") { return true }
-        return nodeSystemPaths.contains { entry in entry == "/" ? trimmed == "/" : trimmed == entry || trimmed.hasPrefix(entry + "/") }
+        let components = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        if components.contains("..") { return true }
+        let normal = (path.hasPrefix("/") ? "/" : "") + components.joined(separator: "/")
+        if normal.hasSuffix(".sock") { return true }
+        return nodeSystemPaths.contains { entry in entry == "/" ? normal == "/" : normal == entry || normal.hasPrefix(entry + "/") }
     }
 
     /// The smallest Fargate size that fits `cpu` millicores and `memory` bytes (plus Fargate's overhead), or nil when none does.
