@@ -54,6 +54,36 @@ final class HostileNamesImportTests: XCTestCase {
         XCTAssertTrue(warnings.contains("holds a NUL"), warnings)
     }
 
+    /// The API server refuses names that are no path segment: with a '/', `traffic:c:service/lb/x/y` named two frontends.
+    func testNamesThatAreNoPathSegmentAreSkippedWithAWarning() throws {
+        let folder = try writeManifests(["all.yaml": """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: x/y, namespace: lb}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: "50%", namespace: lb}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: "..", namespace: lb}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: "web.v2", namespace: lb}
+            spec: {ports: [{port: 80}]}
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        let summary = try importPaths([folder.path], cluster: "c", into: database)
+        XCTAssertEqual(try strings(database, "SELECT namespace || ' ' || name FROM resource WHERE kind = 'Service' ORDER BY 1"), ["lb web.v2"])
+        let warnings = summary.notices.map(\.message).joined(separator: "\n")
+        XCTAssertEqual(warnings.components(separatedBy: "is no path segment name").count - 1, 3, warnings)
+    }
+
     func testAClusterNameMustStartWithALetterOrDigit() throws {
         let folder = try writeManifests(["a.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"], test: self)
         for name in ["--all", "-f", ".hidden", "ünï"] {

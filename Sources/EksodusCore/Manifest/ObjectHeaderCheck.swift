@@ -23,6 +23,11 @@ enum ObjectHeaderCheck {
         if let name = metadata["name"]?.string, name.utf8.contains(0) {
             return "an object whose metadata.name '\(name.visibleLine)' holds a NUL character"
         }
+        // Nor a '/' or '%', nor '.' or '..' (Kubernetes docs, Object Names and IDs: every name must be a path segment name):
+        // `service/lb/x` + `y` and `service/lb` + `x/y` would be one item key, `deployment/../x` another object's path.
+        if let name = metadata["name"]?.string, name.contains("/") || name.contains("%") || name == "." || name == ".." {
+            return "an object whose metadata.name '\(name.visibleLine)' is no path segment name (it holds '/' or '%', or is '.' or '..')"
+        }
         if object["kind"]?.string == "Namespace", let name = metadata["name"]?.string, !DNSLabel.isValid(name) {
             return "a Namespace whose name '\(name.visibleLine)' is not a DNS label (lower-case letters, digits and '-', at most 63)"
         }
