@@ -18,6 +18,15 @@ enum RedirectCommands {
     static let egressGate = "{ test -n \"${SOURCE_EGRESS_CIDR:-}\" && [[ \"$SOURCE_EGRESS_CIDR\" =~ ^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}(,([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2})*$ ]] && [[ \",$SOURCE_EGRESS_CIDR,\" != *,0.0.0.0/0,* ]]; }"
         + " || { echo 'set SOURCE_EGRESS_CIDR to the source cluster egress range (comma-separated IPv4 CIDRs, not 0.0.0.0/0): only it may reach the load balancer' >&2; false; }"
 
+    /// The name of the LoadBalancer Service beside `name`: `NAME-eksodus` where that is a Service name (63 characters at most),
+    /// else a cut name with a hash of the whole one. Cut plainly, a 63-character name came back as itself, and `expose --name`
+    /// then turned the converted Service into the NLB (which the rollback did not undo).
+    static func crossName(_ name: String) -> String {
+        let plain = name + "-eksodus"
+        if plain.utf8.count <= 63 { return plain }
+        return String(name.prefix(63 - 17)) + "-eksodus-" + ShortHash.hex(name)
+    }
+
     /// The gate, the LoadBalancer Service beside `name` on EKS, and a look at the ranges it holds.
     static func exposeOnEKS(_ name: String, as crossName: String, namespace: String) -> [String] {
         let eks = Kubectl.eks(namespace)

@@ -241,7 +241,7 @@ struct WorkloadSteps {
             switches.append(Self.key(.traffic, context))
         }
         if context.stateful && !context.consumers.isEmpty, let service = context.exposure.services.first {
-            let name = service.resource.name, crossName = String((name + "-eksodus").prefix(63))
+            let name = service.resource.name, crossName = RedirectCommands.crossName(name)
             let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
             let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
             add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
