@@ -25,7 +25,13 @@ struct DataCopy {
     var headlessService: String?
 
     func redis(_ workload: Estate.Workload) -> RedisReplicas { RedisReplicas(workload: workload, headlessService: headlessService) }
-    func rabbitmq(_ workload: Estate.Workload) -> RabbitMQShovel { RabbitMQShovel(workload: workload) }
+    func rabbitmq(_ workload: Estate.Workload) -> RabbitMQShovel {
+        RabbitMQShovel(workload: workload, vhosts: brokerVirtualHosts, closesAtReconnect: shovelsCloseAtReconnect)
+    }
+    /// A RabbitMQ broker's vhosts, as its consumers use them.
+    var brokerVirtualHosts = AMQPVirtualHosts()
+    /// Whether a reconnect step follows the promotion (consumers on the source, a Service to redirect).
+    var shovelsCloseAtReconnect = false
 
     /// Whether the EKS copy must be deployed with no replica running: a PostgreSQL standby is built into an empty data directory.
     var deploysStopped: Bool { engine == "postgres" }
