@@ -231,6 +231,40 @@ final class EngineCopyGateTests: XCTestCase {
         XCTAssertNotEqual(try bash(queues, environment: ["SOURCE_OUT": "0\\n", "FAIL": "src"]), 0, "kubectl failed")
     }
 
+    /// Sock Shop's broker is a Deployment no consumer names by URL: the default vhost, the plugin on every pod found by
+    /// label, and, with no reconnect step to wait for, the drain and the shovels' removal at the promotion.
+    func testFixtureBrokerDeploymentGetsThePluginOnEveryPodByLabelAndDrainsAtThePromotion() throws {
+        let database = try AppDatabase.inMemory()
+        try importPaths([try requireFixtures().appendingPathComponent("02-sock-shop").path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let definitions = try item("definitions:src/sock-shop/rabbitmq", in: plan).commands
+        let plugins = try XCTUnwrap(definitions.first { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("rabbitmq-plugins enable") }, "\(definitions)")
+        XCTAssertTrue(plugins.contains("get pods -l 'name=rabbitmq' -o name"), plugins)
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-plugins-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let stub = """
+            kubectl() {
+              case "$*" in
+                *"get pods"*) [ "${FAIL:-}" != list ] || return 1; printf '%b' "$PODS_OUT" ;;
+                *) [ "${FAIL:-}" != exec ] || return 1; printf '%s\\n' "$*" >> "$LOG" ;;
+              esac
+            }
+
+            """
+        XCTAssertEqual(try bash(stub + plugins, environment: ["PODS_OUT": "pod/rabbitmq-a\\npod/rabbitmq-b\\n", "LOG": log.path]), 0)
+        XCTAssertEqual(try String(contentsOf: log, encoding: .utf8).split(separator: "\n").filter { $0.contains("rabbitmq_shovel") }.count, 2, "each pod")
+        XCTAssertNotEqual(try bash(stub + plugins, environment: ["PODS_OUT": "", "LOG": log.path]), 0, "no pod found")
+        XCTAssertNotEqual(try bash(stub + plugins, environment: ["PODS_OUT": "pod/a\\n", "LOG": log.path, "FAIL": "list"]), 0, "kubectl failed")
+        XCTAssertNotEqual(try bash(stub + plugins, environment: ["PODS_OUT": "pod/a\\n", "LOG": log.path, "FAIL": "exec"]), 0, "a pod refused")
+
+        let data = try item("data:src/sock-shop/rabbitmq", in: plan).commands
+        XCTAssertTrue(data.contains { $0.contains("set_parameter -p '/' shovel") && $0.contains("'amqp:///%2F'") }, "\(data)")
+        let promote = try item("promote:src/sock-shop/rabbitmq", in: plan).commands
+        let drained = try XCTUnwrap(promote.firstIndex { $0.contains("list_queues -p '/'") && $0.contains("n != 0") }, "\(promote)")
+        XCTAssertLessThan(drained, try XCTUnwrap(promote.firstIndex { $0.contains("clear_parameter -p") }))
+    }
+
     func testPromotionRollbackStopsTheMigrationShovelsBeforeShovellingBack() throws {
         let rollback = try item("promote:prod/data/rabbitmq", in: try demo()).rollbackCommands
         let stop = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("eksodus-migrate-") && $0.contains("clear_parameter") }, "\(rollback)")

@@ -58,14 +58,18 @@ struct ElasticsearchSnapshot {
     var isStatefulSet: Bool { workload.kind == "StatefulSet" }
     var count: Int { max(workload.replicas ?? 1, 1) }
 
-    /// A loop over the workload's pods on one side (a StatefulSet's by ordinal), piping `stdin` into `arguments` in each.
+    /// A loop over the workload's pods on one side (a StatefulSet's by ordinal, others' by label), piping `stdin` into
+    /// `arguments` in each. `exit` leaves the subshell only: the loop fails at the first pod that fails, or when none is found.
     func eachPod(on side: Kubectl.Side, _ arguments: String, stdin: String) -> String {
         let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
-        guard isStatefulSet else {
-            return ShellQuote.comment("in every pod of \(workload.label): " + stdin + " | kubectl exec -i POD -- " + arguments)
+        if isStatefulSet {
+            return "( for i in $(seq 0 \(count - 1)); do " + stdin + " | " + kubectl("exec -i " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
         }
-        // `exit` leaves the subshell only: the loop fails at the first pod that fails.
-        return "( for i in $(seq 0 \(count - 1)); do " + stdin + " | " + kubectl("exec -i " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
+        guard let selector = LabelSelector.matching(workload.templateLabels) else {
+            return ShellQuote.comment("in every pod of \(workload.label) (its labels make no selector): " + stdin + " | kubectl exec -i POD -- " + arguments)
+        }
+        return "( PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\" || exit 1; for pod in $PODS; do "
+            + stdin + " | " + kubectl("exec -i \"$pod\" -- " + arguments) + " || exit 1; done )"
     }
 
     /// The keystore's S3 keys on every node of one side, from `$<PREFIX>_S3_ACCESS_KEY_ID` / `_SECRET_ACCESS_KEY` (stdin
@@ -102,7 +106,8 @@ struct ElasticsearchSnapshot {
         if readsServiceAccountRole {
             commands.append(ShellQuote.comment("EKS: no keys; the pods' service account gets an IAM role allowed on the bucket (IRSA, \(versionText) reads it through config/repository-s3/aws-web-identity-token-file, a link to $AWS_WEB_IDENTITY_TOKEN_FILE)"))
         } else {
-            commands.append(ShellQuote.comment("EKS: \(versionText) reads no IAM role for service accounts (8.1 and later do): set EKS_S3_ACCESS_KEY_ID and EKS_S3_SECRET_ACCESS_KEY for its keystore too"))
+            commands.append(ShellQuote.comment("EKS: " + (version == nil ? "the version is unknown, and before 8.1 Elasticsearch reads" : "\(versionText) reads")
+                + " no IAM role for service accounts: set EKS_S3_ACCESS_KEY_ID and EKS_S3_SECRET_ACCESS_KEY for its keystore too"))
             commands += keystore(on: .eks)
         }
         return commands + [

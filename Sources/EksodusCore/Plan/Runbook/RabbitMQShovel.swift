@@ -27,11 +27,16 @@ struct RabbitMQShovel {
         vhosts.unknown.isEmpty ? [] : [ShellQuote.comment("decision: \(vhosts.unknown.joined(separator: ", ")) name the broker without an amqp:// URL, so their vhost is unknown: read it on the source (rabbitmqctl list_connections user vhost) and repeat these commands for it if it is not \(names.joined(separator: ", "))")]
     }
 
-    /// A loop running `arguments` in every pod of one side (a StatefulSet's by ordinal); `exit` leaves the subshell only.
+    /// A loop running `arguments` in every pod of one side (a StatefulSet's by ordinal, others' by label); `exit` leaves
+    /// the subshell only: it fails at the first pod that fails, or when none is found.
     func eachPod(on side: Kubectl.Side, _ arguments: String) -> String {
         let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
-        guard workload.kind == "StatefulSet" else { return on(side, arguments) + "  # in every pod of \(workload.label)" }
-        return "( for i in $(seq 0 \(max(workload.replicas ?? 1, 1) - 1)); do " + kubectl("exec " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
+        if workload.kind == "StatefulSet" {
+            return "( for i in $(seq 0 \(max(workload.replicas ?? 1, 1) - 1)); do " + kubectl("exec " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
+        }
+        guard let selector = LabelSelector.matching(workload.templateLabels) else { return on(side, arguments) + "  # in every pod of \(workload.label)" }
+        return "( PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\" || exit 1; for pod in $PODS; do "
+            + kubectl("exec \"$pod\" -- " + arguments) + " || exit 1; done )"
     }
 
     /// The shovel plugins on every node of both sides (the rollback's return shovel runs on the source), then the
@@ -81,8 +86,8 @@ struct RabbitMQShovel {
     }
 
     func replicate() -> [String] {
-        ["# SOURCE_AMQP_URI: the source broker as EKS reaches it, amqp://USER:PASSWORD@HOST:5672 without a vhost (each shovel adds its own);"
-            + " USER one of its own, kept in SHOVEL_USER: the reconnect step tells the shovels' connections from the clients' by it"]
+        ["# SOURCE_AMQP_URI: the source broker as EKS reaches it, amqp://USER:PASSWORD@HOST:5672 without a vhost (each shovel adds its own)"
+            + (closesAtReconnect ? "; USER one of its own, kept in SHOVEL_USER: the reconnect step tells the shovels' connections from the clients' by it" : "")]
             + decision + names.flatMap { shovels($0, on: .eks, from: "SOURCE_AMQP_URI", prefix: "eksodus-migrate-") }
     }
 
