@@ -63,8 +63,8 @@ final class EngineCopyGateTests: XCTestCase {
         let final = try XCTUnwrap(promote.firstIndex { $0.contains("_snapshot/eksodus/final?") })
         let restore = try XCTUnwrap(promote.firstIndex { $0.contains("final/_restore") }, "\(promote)")
         XCTAssertTrue(promote[restore].contains(#"{"ignore_index_settings": ["index.blocks.write"]}"#), promote[restore])
-        let blocks = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("BLOCKS=") })
-        let counts = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("SOURCE_COUNTS=") })
+        let blocks = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("{ BLOCKS=") })
+        let counts = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("{ SOURCE_COUNTS=") })
         XCTAssertTrue(final < restore && restore < blocks && restore < counts, "\(promote)")
         XCTAssertTrue(promote[counts].contains("_cat/indices/*,-.*?h=index,docs.count&s=index"), "per index, system indices left out")
 
@@ -176,7 +176,7 @@ final class EngineCopyGateTests: XCTestCase {
         }
         let data = try item("data:prod/data/rabbitmq", in: plan).commands
         XCTAssertTrue(data.contains { $0.contains("decision: Deployment/shop/notifications") }, "notifications names no vhost: \(data)")
-        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("QUEUES=") && $0.contains("list_queues -p 'shop'") }, "storefront's RABBITMQ_URL vhost: \(data)")
+        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("{ QUEUES=") && $0.contains("list_queues -p 'shop'") }, "storefront's RABBITMQ_URL vhost: \(data)")
         let loop = data[read + 1]
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-shovels-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: log) }
@@ -203,7 +203,7 @@ final class EngineCopyGateTests: XCTestCase {
         let plan = try demo()
         let promote = try item("promote:prod/data/rabbitmq", in: plan)
         XCTAssertFalse(promote.commands.contains { $0.contains("clear_parameter") }, "publishers are still on the source: \(promote.commands)")
-        let running = try XCTUnwrap(promote.commands.first { $0.hasPrefix("STATUS=") })
+        let running = try XCTUnwrap(promote.commands.first { $0.hasPrefix("{ STATUS=") })
         XCTAssertEqual(try bash(sideStub + running, environment: ["EKS_OUT": "eksodus-migrate-orders\tshop\tdynamic\trunning\n"]), 0)
         XCTAssertNotEqual(try bash(sideStub + running, environment: ["EKS_OUT": "eksodus-migrate-orders\tshop\tdynamic\tstarting\n"]), 0, "a shovel not running")
         XCTAssertNotEqual(try bash(sideStub + running, environment: ["EKS_OUT": ""]), 0, "no shovel listed")

@@ -68,7 +68,7 @@ struct ElasticsearchSnapshot {
         guard let selector = LabelSelector.matching(workload.templateLabels) else {
             return ShellQuote.comment("in every pod of \(workload.label) (its labels make no selector): " + stdin + " | kubectl exec -i POD -- " + arguments)
         }
-        return "( PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\" || exit 1; for pod in $PODS; do "
+        return "( { PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\"; } || exit 1; for pod in $PODS; do "
             + stdin + " | " + kubectl("exec -i \"$pod\" -- " + arguments) + " || exit 1; done )"
     }
 
@@ -76,16 +76,17 @@ struct ElasticsearchSnapshot {
     /// only), then the secure settings reloaded.
     func keystore(on side: Kubectl.Side) -> [String] {
         let prefix = side == .source ? "SOURCE" : "EKS"
-        return ["test -n \"${\(prefix)_S3_ACCESS_KEY_ID:-}\" && test -n \"${\(prefix)_S3_SECRET_ACCESS_KEY:-}\" || { echo 'set \(prefix)_S3_ACCESS_KEY_ID and \(prefix)_S3_SECRET_ACCESS_KEY first' >&2; false; }",
+        return ["{ test -n \"${\(prefix)_S3_ACCESS_KEY_ID:-}\" && test -n \"${\(prefix)_S3_SECRET_ACCESS_KEY:-}\"; } || { echo 'set \(prefix)_S3_ACCESS_KEY_ID and \(prefix)_S3_SECRET_ACCESS_KEY first' >&2; false; }",
                 eachPod(on: side, "\(product)-keystore add --stdin --force s3.client.default.access_key", stdin: "printf '%s' \"$\(prefix)_S3_ACCESS_KEY_ID\""),
                 eachPod(on: side, "\(product)-keystore add --stdin --force s3.client.default.secret_key", stdin: "printf '%s' \"$\(prefix)_S3_SECRET_ACCESS_KEY\""),
                 DataCopy.exec(workload, on: side, "curl -fsS -XPOST localhost:9200/_nodes/reload_secure_settings")]
     }
 
     /// Fails unless every node of one side lists `repository-s3` among its plugins (and at least one node answers).
-    func pluginCheck(on side: Kubectl.Side) -> String {
-        DataCopy.exec(workload, on: side, "n=$(curl -fsS 'localhost:9200/_cat/nodes?h=name' | wc -l); p=$(curl -fsS 'localhost:9200/_cat/plugins?h=component' | grep -cx repository-s3); test \"$n\" -gt 0 && test \"$p\" -eq \"$n\"")
-            + " || { echo " + ShellQuote.word("repository-s3 is missing on a node \(side == .source ? "of the source" : "on EKS") (or the cluster did not answer): add it to the image and roll the pods") + " >&2; false; }"
+    func pluginCheck(on side: Kubectl.Side) -> [String] {
+        ["# shellcheck disable=SC2016  # $n and $p expand in the pod",
+         DataCopy.exec(workload, on: side, "n=$(curl -fsS 'localhost:9200/_cat/nodes?h=name' | wc -l); p=$(curl -fsS 'localhost:9200/_cat/plugins?h=component' | grep -cx repository-s3); test \"$n\" -gt 0 && test \"$p\" -eq \"$n\"")
+            + " || { echo " + ShellQuote.word("repository-s3 is missing on a node \(side == .source ? "of the source" : "on EKS") (or the cluster did not answer): add it to the image and roll the pods") + " >&2; false; }"]
     }
 
     func replicate() -> [String] {
@@ -96,7 +97,7 @@ struct ElasticsearchSnapshot {
         switch needsPlugin {
         case true?:
             commands += [ShellQuote.comment("\(versionText) needs the repository-s3 plugin on every node of both sides: build both images with `\(product)-plugin install --batch repository-s3` and roll the pods (installed in a running container, it is lost at the restart)"),
-                         pluginCheck(on: .source), pluginCheck(on: .eks)]
+] + pluginCheck(on: .source) + pluginCheck(on: .eks)
         case false?: commands.append(ShellQuote.comment("\(versionText) bundles the S3 repository as a module: no plugin to install"))
         case nil: commands.append(ShellQuote.comment("\(versionText): before Elasticsearch 8.0 the repository-s3 plugin must be in both images, on every node (check with _cat/plugins)"))
         }
@@ -140,7 +141,7 @@ struct ElasticsearchSnapshot {
         return [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
                 DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_all/_close\""),
                 DataCopy.exec(workload, on: .eks, restore),
-                "BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"' || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
-                "SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\" || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
+                "{ BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"'; } || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
+                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
     }
 }

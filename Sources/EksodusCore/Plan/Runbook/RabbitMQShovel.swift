@@ -35,7 +35,7 @@ struct RabbitMQShovel {
             return "( for i in $(seq 0 \(max(workload.replicas ?? 1, 1) - 1)); do " + kubectl("exec " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
         }
         guard let selector = LabelSelector.matching(workload.templateLabels) else { return on(side, arguments) + "  # in every pod of \(workload.label)" }
-        return "( PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\" || exit 1; for pod in $PODS; do "
+        return "( { PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\"; } || exit 1; for pod in $PODS; do "
             + kubectl("exec \"$pod\" -- " + arguments) + " || exit 1; done )"
     }
 
@@ -65,7 +65,7 @@ struct RabbitMQShovel {
         let other: Kubectl.Side = side == .eks ? .source : .eks
         let path = "/" + AMQPVirtualHosts.encoded(vhost), p = ShellQuote.word(vhost)
         let json = "'{\"src-uri\": $src, \"src-queue\": $queue, \"dest-uri\": $dest, \"dest-queue\": $queue}'"
-        return ["QUEUES=$(" + on(other, "rabbitmqctl list_queues -p \(p) --quiet --no-table-headers name") + ") && test -n \"$QUEUES\" || { echo "
+        return ["{ QUEUES=$(" + on(other, "rabbitmqctl list_queues -p \(p) --quiet --no-table-headers name") + ") && test -n \"$QUEUES\"; } || { echo "
                     + ShellQuote.word("no queue read from vhost \(vhost) \(other == .source ? "on the source" : "on EKS")") + " >&2; false; }",
                 "printf '%s\\n' \"$QUEUES\" | while IFS= read -r QUEUE; do " + on(side, "rabbitmqctl set_parameter -p \(p) shovel \"\(prefix)$QUEUE\"")
                     + " \"$(jq -cn --arg src \"$\(remote)\"\(ShellQuote.word(path)) --arg queue \"$QUEUE\" --arg dest \(ShellQuote.word("amqp://" + path)) \(json))\" || exit 1; done"]
@@ -73,7 +73,7 @@ struct RabbitMQShovel {
 
     /// Fails unless `side`'s queues in `vhost` were read (at least one) and all hold 0 messages.
     func drained(_ vhost: String, on side: Kubectl.Side, _ advice: String) -> String {
-        "COUNTS=$(" + on(side, "rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) --quiet --no-table-headers messages") + ") && test -n \"$COUNTS\" && printf '%s\\n' \"$COUNTS\" | awk '$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { exit bad || n != 0 }' || { echo "
+        "{ COUNTS=$(" + on(side, "rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) --quiet --no-table-headers messages") + ") && test -n \"$COUNTS\" && printf '%s\\n' \"$COUNTS\" | awk '$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { exit bad || n != 0 }'; } || { echo "
             + ShellQuote.word("messages remain in vhost \(vhost) \(side == .source ? "on the source" : "on EKS") (or its queues could not be read): " + advice) + " >&2; false; }"
     }
 
@@ -112,7 +112,7 @@ struct RabbitMQShovel {
     /// The shovels must be running; where the consumers reconnect afterwards they stay until the reconnect step finds the
     /// source empty (publishers still on the source would strand their messages otherwise), else they go here once drained.
     func promote() -> [String] {
-        let running = "STATUS=$(" + eks("rabbitmqctl shovel_status --quiet --no-table-headers") + ") && printf '%s\\n' \"$STATUS\" | grep -q 'eksodus-migrate-' && ! printf '%s\\n' \"$STATUS\" | grep 'eksodus-migrate-' | grep -vq running"
+        let running = "{ STATUS=$(" + eks("rabbitmqctl shovel_status --quiet --no-table-headers") + ") && printf '%s\\n' \"$STATUS\" | grep -q 'eksodus-migrate-' && ! printf '%s\\n' \"$STATUS\" | grep 'eksodus-migrate-' | grep -vq running; }"
             + " || { echo 'a migration shovel is not running on EKS (or none is listed)' >&2; false; }"
         if closesAtReconnect {
             return [running] + names.map { eks("rabbitmqctl list_queues -p \(ShellQuote.word($0)) name messages") }
@@ -124,8 +124,8 @@ struct RabbitMQShovel {
     /// After the consumers reconnected: no client but the shovels (their own user, `$SHOVEL_USER`) on the source, and
     /// at least those listed (an empty answer proves nothing); every source queue read 0; then the shovels go.
     func afterReconnect() -> [String] {
-        ["test -n \"${SHOVEL_USER:-}\" && CONNECTIONS=$(" + source("rabbitmqctl list_connections --quiet --no-table-headers user")
-            + ") && test -n \"$CONNECTIONS\" && ! printf '%s\\n' \"$CONNECTIONS\" | grep -vxF \"$SHOVEL_USER\" | grep -q . || { echo 'clients other than the migration shovels (user $SHOVEL_USER) are still connected to the source broker (or none could be listed)' >&2; false; }"]
+        ["{ test -n \"${SHOVEL_USER:-}\" && CONNECTIONS=$(" + source("rabbitmqctl list_connections --quiet --no-table-headers user")
+            + ") && test -n \"$CONNECTIONS\" && ! printf '%s\\n' \"$CONNECTIONS\" | grep -vxF \"$SHOVEL_USER\" | grep -q .; } || { echo 'clients other than the migration shovels (the shovel user) are still connected to the source broker (or none could be listed)' >&2; false; }"]
             + names.map { drained($0, on: .source, "wait for the shovels and re-run") }
             + clear(on: .eks, prefix: "eksodus-migrate-")
     }
