@@ -265,6 +265,67 @@ final class EngineCopyGateTests: XCTestCase {
         XCTAssertLessThan(drained, try XCTUnwrap(promote.firstIndex { $0.contains("clear_parameter -p") }))
     }
 
+    /// A vhost is manifest text: it reaches the broker as one argument and one JSON string, percent-encoded in the URI,
+    /// never as shell, and the URL's password never reaches a command.
+    func testAHostileVhostStaysOneArgumentAndThePasswordStaysOut() throws {
+        let folder = try writeManifests(["mq.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: rabbitmq, namespace: mq}
+            spec:
+              serviceName: rabbitmq
+              replicas: 1
+              selector: {matchLabels: {app: rabbitmq}}
+              template:
+                metadata: {labels: {app: rabbitmq}}
+                spec:
+                  containers:
+                  - {name: rabbitmq, image: "rabbitmq:3.8-management", volumeMounts: [{name: mnesia, mountPath: /var/lib/rabbitmq}]}
+              volumeClaimTemplates:
+              - metadata: {name: mnesia}
+                spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: rabbitmq, namespace: mq}
+            spec: {selector: {app: rabbitmq}, ports: [{port: 5672}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: shop, namespace: mq}
+            spec:
+              selector: {matchLabels: {app: shop}}
+              template:
+                metadata: {labels: {app: shop}}
+                spec:
+                  containers:
+                  - name: shop
+                    image: shop/web:1
+                    env: [{name: AMQP_URL, value: "amqp://shop:hunter2-secret@rabbitmq:5672/it's%20$(touch%20pwned)"}]
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let data = try item("data:src/mq/rabbitmq", in: plan).commands
+        XCTAssertFalse(plan.items.flatMap { $0.commands + $0.rollbackCommands }.contains { $0.contains("hunter2") }, "the URL's password")
+        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("{ QUEUES=") }, "\(data)")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-vhost-\(UUID().uuidString)")
+        let work = try temporaryFolder(self)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let stub = """
+            cd \(ShellQuote.word(work.path))
+            kubectl() { case "$*" in *"--context eks"*) printf '[%s]\\n' "$@" >> "$LOG" ;; *) printf 'orders\\n' ;; esac; }
+            SOURCE_AMQP_URI='amqp://shovel:pw@source:5672'
+
+            """
+        XCTAssertEqual(try bash(stub + data[read] + "\n" + data[read + 1], environment: ["LOG": log.path]), 0)
+        let arguments = try String(contentsOf: log, encoding: .utf8)
+        XCTAssertTrue(arguments.contains("[-p]\n[it's $(touch pwned)]\n"), arguments)
+        XCTAssertTrue(arguments.contains(#""dest-uri":"amqp:///it%27s%20%24%28touch%20pwned%29""#), arguments)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("pwned").path), "nothing ran")
+    }
+
     func testPromotionRollbackStopsTheMigrationShovelsBeforeShovellingBack() throws {
         let rollback = try item("promote:prod/data/rabbitmq", in: try demo()).rollbackCommands
         let stop = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("eksodus-migrate-") && $0.contains("clear_parameter") }, "\(rollback)")
