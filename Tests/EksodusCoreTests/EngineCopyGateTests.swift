@@ -62,7 +62,10 @@ final class EngineCopyGateTests: XCTestCase {
         let promote = try item("promote:prod/data/search-index", in: try demo()).commands
         let final = try XCTUnwrap(promote.firstIndex { $0.contains("_snapshot/eksodus/final?") })
         let restore = try XCTUnwrap(promote.firstIndex { $0.contains("final/_restore") }, "\(promote)")
-        XCTAssertTrue(promote[restore].contains(#"{"ignore_index_settings": ["index.blocks.write"]}"#), promote[restore])
+        XCTAssertTrue(promote[restore].contains(#"{"indices": "*,-.*", "ignore_index_settings": ["index.blocks.write"]}"#), promote[restore])
+        let close = try XCTUnwrap(promote.firstIndex { $0.contains("/_close") })
+        XCTAssertFalse(promote[close].contains("_all"), "closed by name (destructive_requires_name): \(promote[close])")
+        XCTAssertLessThan(close, restore)
         let blocks = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("{ BLOCKS=") })
         let counts = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("{ SOURCE_COUNTS=") })
         XCTAssertTrue(final < restore && restore < blocks && restore < counts, "\(promote)")

@@ -114,7 +114,7 @@ struct ElasticsearchSnapshot {
         return commands + [
             DataCopy.execDirect(workload, on: .source, register), DataCopy.execDirect(workload, on: .eks, register),
             DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
-            DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\"")]
+            DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\"}'")]
     }
 
     func verify() -> [String] {
@@ -134,12 +134,16 @@ struct ElasticsearchSnapshot {
         // The source is write-blocked, not stopped: its final snapshot holds every write, and the freeze's
         // `index.blocks.write` with it. A restore brings index settings back unless told to ignore them (Elasticsearch docs,
         // restore snapshot API, `ignore_index_settings`; https://www.elastic.co/guide/en/elasticsearch/reference/7.8/restore-snapshot-api.html):
-        // without it, EKS's indices would refuse writes once promoted. The EKS copies are closed before the restore replaces them.
-        let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"ignore_index_settings\": [\"index.blocks.write\"]}'"
+        // without it, EKS's indices would refuse writes once promoted. The EKS copies are closed before the restore replaces
+        // them, by name: from 8.0 `action.destructive_requires_name` refuses `_all` and wildcards for a close. Both sides'
+        // own system (dot) indices are neither closed nor restored.
+        let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\", \"ignore_index_settings\": [\"index.blocks.write\"]}'"
+        let close = "names=$(curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index' | paste -sd, -) && test -n \"$names\" && curl -fsS -XPOST \"localhost:9200/$names/_close\""
         let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
         let blocks = DataCopy.exec(workload, on: .eks, "curl -fsS 'localhost:9200/_all/_settings/index.blocks.write?flat_settings=true'")
         return [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
-                DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_all/_close\""),
+                "# shellcheck disable=SC2016  # $names expands in the pod",
+                DataCopy.exec(workload, on: .eks, close),
                 DataCopy.exec(workload, on: .eks, restore),
                 "{ BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"'; } || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
                 "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
