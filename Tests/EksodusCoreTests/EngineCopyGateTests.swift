@@ -59,6 +59,9 @@ final class EngineCopyGateTests: XCTestCase {
     // MARK: Elasticsearch
 
     func testElasticsearchRestoreLeavesTheWriteBlockOnTheSourceAndPromotionNeedsEqualCountsPerIndex() throws {
+        let freeze = try item("freeze:prod/data/search-index", in: try demo())
+        XCTAssertTrue(freeze.commands.contains { $0.contains("'localhost:9200/*,-.*/_settings'") && $0.contains(#"{"index.blocks.write": true}"#) }, "regular indices only: \(freeze.commands)")
+        XCTAssertTrue(freeze.rollbackCommands.contains { $0.contains(#"{"index.blocks.write": false}"#) }, "\(freeze.rollbackCommands)")
         let promote = try item("promote:prod/data/search-index", in: try demo()).commands
         let final = try XCTUnwrap(promote.firstIndex { $0.contains("_snapshot/eksodus/final?") })
         let restore = try XCTUnwrap(promote.firstIndex { $0.contains("final/_restore") }, "\(promote)")

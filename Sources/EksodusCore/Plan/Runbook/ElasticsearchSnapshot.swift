@@ -121,9 +121,10 @@ struct ElasticsearchSnapshot {
         [DataCopy.exec(workload, on: .source, "curl -fsS localhost:9200/_cat/indices?v"), DataCopy.exec(workload, on: .eks, "curl -fsS localhost:9200/_cat/indices?v")]
     }
 
+    /// The write block on the regular indices only: the cluster's own system (dot) indices keep taking its writes.
     func freeze() -> (commands: [String], rollback: [String]) {
-        ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
-         [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+        ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
+         [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
     }
 
     /// Each index's document count, one `index count` line per index sorted by name, after a refresh; the dot-prefixed
