@@ -175,11 +175,13 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertTrue(data.prerequisites.contains(definitions.key))
         XCTAssertTrue(data.commands.contains { $0.contains("shovel") })
         // One shovel per queue, named after it: a second `set_parameter shovel` under one name would replace the first.
-        XCTAssertTrue(data.commands.contains { $0.contains("set_parameter shovel \"eksodus-migrate-$QUEUE\"") }, "\(data.commands)")
+        XCTAssertTrue(data.commands.contains { $0.contains("shovel \"eksodus-migrate-$QUEUE\"") }, "\(data.commands)")
         let promote = try item("promote:\(handle)", in: plan)
-        XCTAssertTrue(promote.commands.contains { $0.contains("list_parameters") && $0.contains("xargs -r -n1 rabbitmqctl clear_parameter shovel") }, "every shovel is cleared")
-        let drain = try XCTUnwrap(promote.commands.firstIndex { $0.contains("list_queues") && $0.contains("exit n != 0") && $0.contains("|| {") })
-        XCTAssertLessThan(drain, try XCTUnwrap(promote.commands.firstIndex { $0.contains("clear_parameter shovel") }))
+        // The shovels go once the consumers reconnected and the source is empty (EngineCopyGateTests), after the promotion.
+        let reconnect = try item("reconnect:\(handle)", in: plan)
+        XCTAssertTrue(reconnect.commands.contains { $0.contains("list_parameters") && $0.contains("xargs -r -n1 rabbitmqctl clear_parameter -p") }, "every shovel is cleared")
+        let drain = try XCTUnwrap(reconnect.commands.firstIndex { $0.contains("list_queues") && $0.contains("n != 0") && $0.contains("|| {") })
+        XCTAssertLessThan(drain, try XCTUnwrap(reconnect.commands.firstIndex { $0.contains("clear_parameter") }))
         for step in plan.items where [.traffic, .redirect].contains(step.step) && step.key.workload?.description == handle {
             XCTAssertTrue(ancestors(of: step.keyText, in: plan).contains(promote.keyText), "\(step.keyText) switches after the drain")
         }

@@ -255,6 +255,11 @@ struct Checklist {
             let exposures = Dictionary(placed.compactMap { placement in byID[placement.workload].map { (placement.workload, Exposure.of($0, index: exposureIndex)) } },
                                        uniquingKeysWith: { first, _ in first })
             let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name)
+            // ConfigMap values, read only where a RabbitMQ broker's consumers may name its vhosts in them.
+            let hasBroker = placed.contains { byID[$0.workload].flatMap { WorkloadSteps.Engine.of($0, database: database) }?.database.name == "rabbitmq" }
+            let configMapValues: [String: [String]] = hasBroker ? Dictionary(input.estate.resources(kind: "ConfigMap").map { resource in
+                ("\(resource.namespace)/\(resource.name)", (resource.body["data"]?.entries ?? []).compactMap { $0.value.string })
+            }, uniquingKeysWith: { first, _ in first }) : [:]
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
@@ -277,6 +282,11 @@ struct Checklist {
                     freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
                 context.sharedSwitches = shared.switches(of: workload.id)
                 context.networkPolicies = networkPolicies[workload.namespace] ?? []
+                if context.engine?.database.name == "rabbitmq", let broker = exposure.services.first?.resource.name {
+                    context.brokerVirtualHosts = AMQPVirtualHosts.used(by: consumerWorkloads, broker: broker) { namespace, name in
+                        configMapValues["\(namespace)/\(name)"]
+                    }
+                }
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.

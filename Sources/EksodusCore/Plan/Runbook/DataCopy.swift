@@ -25,6 +25,13 @@ struct DataCopy {
     var headlessService: String?
 
     func redis(_ workload: Estate.Workload) -> RedisReplicas { RedisReplicas(workload: workload, headlessService: headlessService) }
+    func rabbitmq(_ workload: Estate.Workload) -> RabbitMQShovel {
+        RabbitMQShovel(workload: workload, vhosts: brokerVirtualHosts, closesAtReconnect: shovelsCloseAtReconnect)
+    }
+    /// A RabbitMQ broker's vhosts, as its consumers use them.
+    var brokerVirtualHosts = AMQPVirtualHosts()
+    /// Whether a reconnect step follows the promotion (consumers on the source, a Service to redirect).
+    var shovelsCloseAtReconnect = false
 
     /// Whether the EKS copy must be deployed with no replica running: a PostgreSQL standby is built into an empty data directory.
     var deploysStopped: Bool { engine == "postgres" }
@@ -78,10 +85,7 @@ struct DataCopy {
         case "mongo":
             return ["# on the source primary: add the EKS members to the replica set",
                     Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
-        case "rabbitmq":
-            // One shovel per queue, each named after it: a shovel set again under the same name replaces the previous one.
-            return ["# run once per source queue (rabbitmqctl list_queues name on the source), QUEUE set to its name; each drains into the same queue the definitions created on EKS",
-                    Self.execDirect(workload, on: .eks, "rabbitmqctl set_parameter shovel \"eksodus-migrate-$QUEUE\" '{\"src-uri\": \"'\"$SOURCE_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'")]
+        case "rabbitmq": return rabbitmq(workload).replicate()
         case "cassandra":
             return ["# the EKS pods join the ring as a new datacenter (CASSANDRA_DC=eks), then stream the data from the source one",
                     Self.execDirect(workload, on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
@@ -95,13 +99,7 @@ struct DataCopy {
                     Self.execDirect(workload, on: .source, "zkCli.sh reconfig -add \"$EKS_SERVER_SPEC\"")]
         case "minio":
             return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local")]
-        case "elasticsearch", "opensearch":
-            // Both sides register the same S3 repository (the repository-s3 plugin on Elasticsearch 7; built in from 8).
-            // $SNAPSHOT_BUCKET expands on the engineer's machine (execDirect), not in the pod.
-            let register = "curl -fsS -XPUT localhost:9200/_snapshot/eksodus -H 'Content-Type: application/json' -d \"{\\\"type\\\":\\\"s3\\\",\\\"settings\\\":{\\\"bucket\\\":\\\"$SNAPSHOT_BUCKET\\\"}}\""
-            return [Self.execDirect(workload, on: .source, register), Self.execDirect(workload, on: .eks, register),
-                    Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
-                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\"")]
+        case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).replicate()
         default:
             if method.lowercased().contains("ebs snapshot") {
                 return ["aws ec2 create-snapshot --volume-id \"$SOURCE_VOLUME_ID\" --description " + backup,
@@ -134,25 +132,13 @@ struct DataCopy {
         }
     }
 
-    /// What must exist on the EKS copy before the replication starts: RabbitMQ's definitions (users, vhosts, queues,
-    /// exchanges, bindings, policies), without which a shovel has no queue to fill (RabbitMQ docs, "Schema Definition Export
-    /// and Import", https://www.rabbitmq.com/docs/definitions). The file holds password hashes: it is deleted afterwards.
+    /// What must exist on the EKS copy before the replication starts (RabbitMQ's definitions), with its undoing.
     func definitions(_ workload: Estate.Workload) -> (commands: [String], rollback: [String])? {
-        guard engine == "rabbitmq" else { return nil }
-        let file = ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ".definitions.json"))
-        let inPod = "/var/lib/rabbitmq/eksodus-definitions.json"  // the broker's own writable directory
-        return ([Self.exec(workload, on: .source, "rabbitmqctl export_definitions \(inPod) && cat \(inPod) && rm -f \(inPod)") + " > \(file)",
-                 Self.exec(workload, on: .eks, "cat > \(inPod) && rabbitmqctl import_definitions \(inPod) && rm -f \(inPod)", stdin: true) + " < \(file)",
-                 Self.exec(workload, on: .eks, "rabbitmqctl list_queues name durable") + "  # the source's queues exist, empty",
-                 "rm -f \(file)  # it holds the users' password hashes"],
-                ["# delete the imported vhosts, users and queues on EKS (or the EKS copy itself): nothing has used them yet"])
+        engine == "rabbitmq" ? rabbitmq(workload).definitions() : nil
     }
 
     /// What a workload's own Velero backup and restore hold.
     static let veleroResources = "pods,persistentvolumeclaims,persistentvolumes"
-
-    /// Every migration shovel (`eksodus-migrate-QUEUE`), cleared one by one.
-    static let clearShovels = "rabbitmqctl list_parameters --quiet --no-table-headers | cut -f2 | grep '^eksodus-migrate-' | xargs -r -n1 rabbitmqctl clear_parameter shovel"
 
     func stopReplication(_ workload: Estate.Workload) -> [String] {
         switch engine {
@@ -164,7 +150,7 @@ struct DataCopy {
                 + workload.claimTemplates.map { eks("delete pvc/" + ShellQuote.word("\($0.name)-\(workload.name)-0") + " --ignore-not-found") + "  # the standby's copy of the data" }
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
         case "redis": return redis(workload).stop()
-        case "rabbitmq": return [Self.exec(workload, on: .eks, Self.clearShovels)]
+        case "rabbitmq": return rabbitmq(workload).stop()
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
         default:
             if fromNode { return NodeDataCopy(workload: workload).undo() }
@@ -182,9 +168,9 @@ struct DataCopy {
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW REPLICA STATUS\\G' | grep -E 'Running|Seconds_Behind'")]
         case "redis": return redis(workload).verify()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
-        case "rabbitmq": return [Self.exec(workload, on: .source, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages")]
+        case "rabbitmq": return rabbitmq(workload).verify()
         case "cassandra": return [Self.exec(workload, on: .eks, "nodetool status")]
-        case "elasticsearch", "opensearch": return [Self.exec(workload, on: .source, "curl -fsS localhost:9200/_cat/indices?v"), Self.exec(workload, on: .eks, "curl -fsS localhost:9200/_cat/indices?v")]
+        case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).verify()
         default:
             if fromNode { return NodeDataCopy(workload: workload).verify() }
             let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
@@ -203,7 +189,7 @@ struct DataCopy {
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
-        case "rabbitmq": return Self.rabbitmqUnpromote(workload)
+        case "rabbitmq": return rabbitmq(workload).unpromote()
         default: return nil
         }
     }
@@ -219,19 +205,13 @@ struct DataCopy {
                                          [Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF'")])
         // Every pod that takes writes, bounded and checked where it matters (RedisReplicas).
         case "redis": return redis(workload).freeze()
-        case "elasticsearch", "opensearch":
-            return ([Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
-                    [Self.exec(workload, on: .source, "curl -fsS -XPUT localhost:9200/_all/_settings -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+        case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).freeze()
         // One replica set spans both sides: scaling the source to 0 would take the majority the EKS member needs to be
         // elected. The promotion's step-down is the switch; the source members stay up, as secondaries.
         case "mongo" where engine == "mongo":
             return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
                     ["# nothing to lift: the source members never stopped"])
-        case "rabbitmq":
-            // Stopping the broker would strand what is still queued: the publishers stop, the shovel drains the source.
-            return (["# stop the publishers (point them at EKS), then wait until every source queue shows 0 messages:",
-                     Self.exec(workload, on: .source, "rabbitmqctl list_queues name messages")],
-                    ["# point the publishers back at the source broker"])
+        case "rabbitmq": return rabbitmq(workload).freeze()
         default:
             let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             if workload.isService {
@@ -250,19 +230,10 @@ struct DataCopy {
         case "mysql", "mariadb": return stopReplication(workload) + [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL read_only = OFF'")]
         case "redis": return redis(workload).promote()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
-        case "rabbitmq":
-            // Drained: the source holds no message any more before the shovel goes and the consumers switch.
-            return [Self.exec(workload, on: .source, "rabbitmqctl list_queues --quiet --no-table-headers messages") + " | awk '{ n += $1 } END { exit n != 0 }' || { echo 'messages remain on the source: wait for the shovel and re-run' >&2; false; }",
-                    Self.exec(workload, on: .eks, "rabbitmqctl list_queues name messages"), Self.exec(workload, on: .eks, Self.clearShovels)]
+        case "rabbitmq": return rabbitmq(workload).promote()
         case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
                                   Self.exec(workload, on: .source, "nodetool decommission")]
-        case "elasticsearch", "opensearch":
-            // The source is write-blocked, not stopped: its final snapshot holds every write; the EKS copies are closed before
-            // the restore replaces them.
-            return [Self.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
-                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_all/_close\""),
-                    Self.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore?wait_for_completion=true\""),
-                    Self.exec(workload, on: .eks, "curl -fsS \"localhost:9200/_cat/count?v\"") + "  # compare with the source's count"]
+        case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).promote()
         case "kafka": return ["# once MirrorMaker 2 shows no lag, stop it; consumers resume from the translated offsets on EKS",
                               Self.execDirect(workload, on: .eks, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups")]
         case "etcd": return [Self.execDirect(workload, on: .source, "etcdctl member remove \"$SOURCE_MEMBER_ID\"") + "  # each source member, one by one"]

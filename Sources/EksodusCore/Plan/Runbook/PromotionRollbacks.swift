@@ -1,5 +1,5 @@
-/// Undoing a promotion for the engines whose writes come back through a copy rather than a rebuild (MySQL, MongoDB,
-/// RabbitMQ), always in the same safe order: EKS stops taking writes first, what it took since the promotion goes back
+/// Undoing a promotion for the engines whose writes come back through a copy rather than a rebuild (MySQL, MongoDB;
+/// RabbitMQ in RabbitMQShovel), always in the same safe order: EKS stops taking writes first, what it took since the promotion goes back
 /// to the source, and only then does the source's own freeze lift. Lifting the freeze alone would lose those writes.
 extension DataCopy {
     static let writesOnEKS = "# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them"
@@ -33,18 +33,5 @@ extension DataCopy {
             + "  # on the new source primary, within those 300 s: the EKS member is never elected again",
          exec(workload, on: .source, "mongosh --quiet --eval 'rs.status().members.forEach(function (m) { print(m.name + \" \" + m.stateStr) })'") + "  # PRIMARY on a source member"]
             + liftSourceFreeze
-    }
-
-    /// RabbitMQ: the publishers go back to the source first (its freeze's lift: a broker takes messages at once), so
-    /// nothing new lands on EKS; a shovel per queue drains EKS's queues into the source's, and the consumers return only
-    /// once EKS holds no message.
-    static func rabbitmqUnpromote(_ workload: Estate.Workload) -> [String] {
-        let returns = "rabbitmqctl list_parameters --quiet --no-table-headers | cut -f2 | grep '^eksodus-return-' | xargs -r -n1 rabbitmqctl clear_parameter shovel"
-        return ["# messages published since the promotion sit in EKS's queues: point the publishers back at the source broker first (this lifts its freeze)",
-                "# run once per EKS queue (rabbitmqctl list_queues name on EKS), QUEUE set to its name; EKS_AMQP_URI: the EKS broker as the source reaches it",
-                execDirect(workload, on: .source, "rabbitmqctl set_parameter shovel \"eksodus-return-$QUEUE\" '{\"src-uri\": \"'\"$EKS_AMQP_URI\"'\", \"src-queue\": \"'\"$QUEUE\"'\", \"dest-uri\": \"amqp://\"}'"),
-                exec(workload, on: .eks, "rabbitmqctl list_queues --quiet --no-table-headers messages") + " | awk '{ n += $1 } END { exit n != 0 }' || { echo 'messages remain on EKS: wait for the shovels and re-run' >&2; false; }",
-                exec(workload, on: .source, returns),
-                "# then point the consumers back at the source broker"]
     }
 }

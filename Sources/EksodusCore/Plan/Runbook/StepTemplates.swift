@@ -30,6 +30,8 @@ struct WorkloadSteps {
         var sharedSwitches: [PlanItemKey] = []
         /// The NetworkPolicies of its namespace: a smoke probe must come in a way they admit.
         var networkPolicies: [NetworkPolicyRules] = []
+        /// A RabbitMQ broker's vhosts, read from its consumers' URLs.
+        var brokerVirtualHosts = AMQPVirtualHosts()
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -264,7 +266,9 @@ struct WorkloadSteps {
                 after: [.redirect], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: restarts + (others > 0 ? ["# \(others) Jobs or CronJobs among them open new connections on their next run"] : [])
                     + ["# the source copy should see no client connections from the consumers any more:"]
-                    + (context.engine?.database.name == "redis" ? RedisReplicas(workload: workload).connectionChecks() : [Self.connectionCheck(context)]),
+                    + (context.engine?.database.name == "redis" ? RedisReplicas(workload: workload).connectionChecks()
+                       : context.engine?.database.name == "rabbitmq" ? RabbitMQShovel(workload: workload, vhosts: context.brokerVirtualHosts, closesAtReconnect: true).afterReconnect()
+                       : [Self.connectionCheck(context)]),
                 rollback: "After the redirect's rollback, restart them again so they reconnect to the source copy", rollbackCommands: restarts)
             switches.append(Self.key(.reconnect, context))
         }
@@ -401,6 +405,8 @@ struct WorkloadSteps {
         let engineContainer = context.engine?.container.name
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
+        copy.brokerVirtualHosts = context.brokerVirtualHosts
+        copy.shovelsCloseAtReconnect = !context.consumers.isEmpty && !context.exposure.services.isEmpty
         let paths = mountPaths(context)
         let freeze = copy.freeze(workload)
         let freezeTitle = "Write freeze on the source: stop writes to \(context.label)"

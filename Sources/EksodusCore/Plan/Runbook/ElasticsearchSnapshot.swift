@@ -1,0 +1,152 @@
+/// An Elasticsearch (or OpenSearch) cluster's move to EKS: both sides register one S3 snapshot repository, an initial
+/// snapshot is restored on EKS while the source serves, and a final one once the source is write-blocked.
+///
+/// What the S3 repository needs depends on the version the image runs (read from its tag):
+/// - before 8.0 it is the `repository-s3` plugin, on every node, installed in the image (a plugin installed in a running
+///   container is gone at its restart); from 8.0 it is a bundled module (Elastic plugin docs, "S3 repository plugin":
+///   "now included in Elasticsearch", https://www.elastic.co/guide/en/elasticsearch/plugins/8.19/repository-s3.html;
+///   ECK docs, "Create automated snapshots": "bundled in Elasticsearch by default from version 8.0").
+///   OpenSearch ships it as a plugin to install.
+/// - the on-premises source has no IAM role: access keys go into every node's keystore, through stdin, never on a
+///   command line (`s3.client.default.access_key` / `secret_key`, secure settings reloaded by
+///   `_nodes/reload_secure_settings`; Elasticsearch docs, "S3 repository", client settings,
+///   https://www.elastic.co/guide/en/elasticsearch/reference/8.3/repository-s3.html).
+/// - on EKS, an IAM role for the pods' service account is read from 8.1 on only (ECK docs, snapshots: "an Elasticsearch
+///   cluster running at least version 8.1"); older versions take keys in the keystore there too.
+struct ElasticsearchSnapshot {
+    var workload: Estate.Workload
+
+    /// `elasticsearch` or `opensearch`, the CLI tools' prefix.
+    var product: String
+    /// The image's version as (major, minor), nil when its tag gives none (`latest`, a digest, no tag).
+    var version: (major: Int, minor: Int)?
+
+    init(workload: Estate.Workload) {
+        self.workload = workload
+        let image = workload.containers.compactMap(\.image).first { $0.lowercased().contains("opensearch") || $0.lowercased().contains("elasticsearch") }
+            ?? workload.containers.compactMap(\.image).first ?? ""
+        product = image.lowercased().contains("opensearch") ? "opensearch" : "elasticsearch"
+        version = Self.version(ofImage: image)
+    }
+
+    /// `…/elasticsearch:7.17.9` → (7, 17); the tag's leading numbers, nil without them.
+    static func version(ofImage image: String) -> (major: Int, minor: Int)? {
+        let withoutDigest = image.split(separator: "@", maxSplits: 1).first.map(String.init) ?? image
+        let lastPart = withoutDigest.split(separator: "/").last.map(String.init) ?? withoutDigest
+        guard let colon = lastPart.lastIndex(of: ":") else { return nil }
+        let numbers = lastPart[lastPart.index(after: colon)...].split(separator: "-").first?.split(separator: ".").map { Int($0) } ?? []
+        guard let major = numbers.first ?? nil else { return nil }
+        return (major, numbers.count > 1 ? numbers[1] ?? 0 : 0)
+    }
+
+    /// Whether `repository-s3` is a plugin to install (Elasticsearch before 8.0, OpenSearch); nil when the version is unknown.
+    var needsPlugin: Bool? {
+        if product == "opensearch" { return true }
+        return version.map { $0.major < 8 }
+    }
+
+    /// Whether the EKS pods can use an IAM role for their service account (Elasticsearch 8.1 and later).
+    var readsServiceAccountRole: Bool {
+        guard product == "elasticsearch", let version else { return false }
+        return version.major > 8 || (version.major == 8 && version.minor >= 1)
+    }
+
+    var versionText: String {
+        version.map { "\(product == "opensearch" ? "OpenSearch" : "Elasticsearch") \($0.major).\($0.minor)" } ?? "an image whose tag gives no version"
+    }
+
+    var isStatefulSet: Bool { workload.kind == "StatefulSet" }
+    var count: Int { max(workload.replicas ?? 1, 1) }
+
+    /// A loop over the workload's pods on one side (a StatefulSet's by ordinal, others' by label), piping `stdin` into
+    /// `arguments` in each. `exit` leaves the subshell only: the loop fails at the first pod that fails, or when none is found.
+    func eachPod(on side: Kubectl.Side, _ arguments: String, stdin: String) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        if isStatefulSet {
+            return "( for i in $(seq 0 \(count - 1)); do " + stdin + " | " + kubectl("exec -i " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
+        }
+        guard let selector = LabelSelector.matching(workload.templateLabels) else {
+            return ShellQuote.comment("in every pod of \(workload.label) (its labels make no selector): " + stdin + " | kubectl exec -i POD -- " + arguments)
+        }
+        return "( { PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\"; } || exit 1; for pod in $PODS; do "
+            + stdin + " | " + kubectl("exec -i \"$pod\" -- " + arguments) + " || exit 1; done )"
+    }
+
+    /// The keystore's S3 keys on every node of one side, from `$<PREFIX>_S3_ACCESS_KEY_ID` / `_SECRET_ACCESS_KEY` (stdin
+    /// only), then the secure settings reloaded.
+    func keystore(on side: Kubectl.Side) -> [String] {
+        let prefix = side == .source ? "SOURCE" : "EKS"
+        return ["{ test -n \"${\(prefix)_S3_ACCESS_KEY_ID:-}\" && test -n \"${\(prefix)_S3_SECRET_ACCESS_KEY:-}\"; } || { echo 'set \(prefix)_S3_ACCESS_KEY_ID and \(prefix)_S3_SECRET_ACCESS_KEY first' >&2; false; }",
+                eachPod(on: side, "\(product)-keystore add --stdin --force s3.client.default.access_key", stdin: "printf '%s' \"$\(prefix)_S3_ACCESS_KEY_ID\""),
+                eachPod(on: side, "\(product)-keystore add --stdin --force s3.client.default.secret_key", stdin: "printf '%s' \"$\(prefix)_S3_SECRET_ACCESS_KEY\""),
+                DataCopy.exec(workload, on: side, "curl -fsS -XPOST localhost:9200/_nodes/reload_secure_settings")]
+    }
+
+    /// Fails unless every node of one side lists `repository-s3` among its plugins (and at least one node answers).
+    func pluginCheck(on side: Kubectl.Side) -> [String] {
+        ["# shellcheck disable=SC2016  # $n and $p expand in the pod",
+         DataCopy.exec(workload, on: side, "n=$(curl -fsS 'localhost:9200/_cat/nodes?h=name' | wc -l); p=$(curl -fsS 'localhost:9200/_cat/plugins?h=component' | grep -cx repository-s3); test \"$n\" -gt 0 && test \"$p\" -eq \"$n\"")
+            + " || { echo " + ShellQuote.word("repository-s3 is missing on a node \(side == .source ? "of the source" : "on EKS") (or the cluster did not answer): add it to the image and roll the pods") + " >&2; false; }"]
+    }
+
+    func replicate() -> [String] {
+        // $SNAPSHOT_BUCKET expands on the engineer's machine (execDirect), not in the pod. Registering verifies that every
+        // node reaches the bucket: it fails without the plugin, the credentials or a route to S3.
+        let register = "curl -fsS -XPUT localhost:9200/_snapshot/eksodus -H 'Content-Type: application/json' -d \"{\\\"type\\\":\\\"s3\\\",\\\"settings\\\":{\\\"bucket\\\":\\\"$SNAPSHOT_BUCKET\\\"}}\""
+        var commands: [String] = []
+        switch needsPlugin {
+        case true?:
+            commands += [ShellQuote.comment("\(versionText) needs the repository-s3 plugin on every node of both sides: build both images with `\(product)-plugin install --batch repository-s3` and roll the pods (installed in a running container, it is lost at the restart)"),
+] + pluginCheck(on: .source) + pluginCheck(on: .eks)
+        case false?: commands.append(ShellQuote.comment("\(versionText) bundles the S3 repository as a module: no plugin to install"))
+        case nil: commands.append(ShellQuote.comment("\(versionText): before Elasticsearch 8.0 the repository-s3 plugin must be in both images, on every node (check with _cat/plugins)"))
+        }
+        commands.append("# decision: if the source's nodes cannot reach S3 (no egress to the bucket's endpoint), choose another path before going on (a proxy for S3, or reindex from remote on EKS)")
+        commands.append("# the source has no IAM role: set SOURCE_S3_ACCESS_KEY_ID and SOURCE_S3_SECRET_ACCESS_KEY (a key limited to the bucket) in your shell; they reach each node's keystore through stdin")
+        commands += keystore(on: .source)
+        if readsServiceAccountRole {
+            commands.append(ShellQuote.comment("EKS: no keys; the pods' service account gets an IAM role allowed on the bucket (IRSA, \(versionText) reads it through config/repository-s3/aws-web-identity-token-file, a link to $AWS_WEB_IDENTITY_TOKEN_FILE)"))
+        } else {
+            commands.append(ShellQuote.comment("EKS: " + (version == nil ? "the version is unknown, and before 8.1 Elasticsearch reads" : "\(versionText) reads")
+                + " no IAM role for service accounts: set EKS_S3_ACCESS_KEY_ID and EKS_S3_SECRET_ACCESS_KEY for its keystore too"))
+            commands += keystore(on: .eks)
+        }
+        return commands + [
+            DataCopy.execDirect(workload, on: .source, register), DataCopy.execDirect(workload, on: .eks, register),
+            DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
+            DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\"}'")]
+    }
+
+    func verify() -> [String] {
+        [DataCopy.exec(workload, on: .source, "curl -fsS localhost:9200/_cat/indices?v"), DataCopy.exec(workload, on: .eks, "curl -fsS localhost:9200/_cat/indices?v")]
+    }
+
+    /// The write block on the regular indices only: the cluster's own system (dot) indices keep taking its writes.
+    func freeze() -> (commands: [String], rollback: [String]) {
+        ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
+         [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+    }
+
+    /// Each index's document count, one `index count` line per index sorted by name, after a refresh; the dot-prefixed
+    /// system indices each side keeps for itself are left out.
+    static let counts = "curl -fsS -XPOST 'localhost:9200/_refresh' >/dev/null && curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index,docs.count&s=index'"
+
+    func promote() -> [String] {
+        // The source is write-blocked, not stopped: its final snapshot holds every write, and the freeze's
+        // `index.blocks.write` with it. A restore brings index settings back unless told to ignore them (Elasticsearch docs,
+        // restore snapshot API, `ignore_index_settings`; https://www.elastic.co/guide/en/elasticsearch/reference/7.8/restore-snapshot-api.html):
+        // without it, EKS's indices would refuse writes once promoted. The EKS copies are closed before the restore replaces
+        // them, by name: from 8.0 `action.destructive_requires_name` refuses `_all` and wildcards for a close. Both sides'
+        // own system (dot) indices are neither closed nor restored.
+        let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\", \"ignore_index_settings\": [\"index.blocks.write\"]}'"
+        let close = "names=$(curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index' | paste -sd, -) && test -n \"$names\" && curl -fsS -XPOST \"localhost:9200/$names/_close\""
+        let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
+        let blocks = DataCopy.exec(workload, on: .eks, "curl -fsS 'localhost:9200/_all/_settings/index.blocks.write?flat_settings=true'")
+        return [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
+                "# shellcheck disable=SC2016  # $names expands in the pod",
+                DataCopy.exec(workload, on: .eks, close),
+                DataCopy.exec(workload, on: .eks, restore),
+                "{ BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"'; } || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
+                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
+    }
+}
