@@ -83,9 +83,11 @@ enum TrafficCommands {
     /// The load balancer's name is there, the record file holds one record, and beside an A record the alias needs the load
     /// balancer's canonical hosted zone (`CanonicalHostedZoneId`, looked up by its DNS name, passed to `jq` as a string).
     static func switchReady(record: String) -> String {
-        "test -n \"$EKS_LB\" && jq -e 'length == 1' " + ShellQuote.word(record) + " >/dev/null && { test \"$(jq -r '.[0].Type' " + ShellQuote.word(record) + ")\" = CNAME || "
-            + "{ LB_ZONE=$(aws elbv2 describe-load-balancers --output json | jq -r --arg dns \"$EKS_LB\" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId') && test -n \"$LB_ZONE\"; }; }"
-            + " || { echo 'no EKS load balancer name, no record file, or no hosted zone for the alias' >&2; false; }"
+        let file = ShellQuote.word(record)
+        return "if test -n \"$EKS_LB\" && jq -e 'length == 1' \(file) >/dev/null; then if [ \"$(jq -r '.[0].Type' \(file))\" != CNAME ]; then "
+            + "LB_ZONE=$(aws elbv2 describe-load-balancers --output json | jq -r --arg dns \"$EKS_LB\" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'); "
+            + "test -n \"$LB_ZONE\" || { echo 'no load balancer of that DNS name: no hosted zone for the alias' >&2; false; }; fi; "
+            + "else echo 'no EKS load balancer name yet, or no record file from the TTL step' >&2; false; fi"
     }
 
     /// The DNS name of the ALB or NLB the AWS Load Balancer Controller made for an Ingress or Service on EKS.
