@@ -10,8 +10,8 @@ struct Exposure {
     /// The Ingresses and LoadBalancer Services in front of it, as `kind/name` with their namespace: on EKS each gets an ALB or
     /// NLB whose name DNS points at.
     var frontends: [(kind: String, namespace: String, name: String)]
-    /// NodePort Services in front of it: `eksodus convert` keeps them NodePort, so the load balancer in front of the nodes
-    /// moves to the EKS nodes' port; no EKS load balancer name exists for them.
+    /// NodePort Services in front of it that no Ingress routes to: `eksodus convert` keeps them NodePort, so the load
+    /// balancer in front of the nodes moves to the EKS nodes' port; no EKS load balancer name exists for them.
     var nodePortServices: [Estate.Service] = []
     /// hostPort/hostNetwork ports clients reach on the nodes.
     var nodePorts: [String]

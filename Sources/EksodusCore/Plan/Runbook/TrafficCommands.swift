@@ -122,7 +122,7 @@ enum TrafficCommands {
     }
 
     static let trafficNotes = [
-        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there, or one CNAME change after the TTL has expired",
+        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there (the record keeps its type: A beside A, CNAME beside CNAME), or one record change after the TTL has expired",
     ]
 
     /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
