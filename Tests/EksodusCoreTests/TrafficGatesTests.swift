@@ -215,6 +215,61 @@ final class TrafficGatesTests: XCTestCase {
         XCTAssertEqual(IngressHold.probePath("/api(/|$)(.*)"), "/api")
     }
 
+    func testAHostlessIngressBehindOAuth2ProxyHoldsItsWorkloadsOwnSwitchUntilTheLoginRefuses() throws {
+        let folder = try writeManifests(["app.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: grafana, namespace: ops}
+            spec:
+              selector: {matchLabels: {app: grafana}}
+              template:
+                metadata: {labels: {app: grafana}}
+                spec: {containers: [{name: grafana, image: grafana/grafana:11.0.0, ports: [{containerPort: 3000}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: grafana, namespace: ops}
+            spec: {selector: {app: grafana}, ports: [{port: 80, targetPort: 3000}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: grafana
+              namespace: ops
+              annotations:
+                nginx.ingress.kubernetes.io/auth-url: "https://oauth2.example.com/oauth2/auth"
+                nginx.ingress.kubernetes.io/auth-signin: "https://oauth2.example.com/oauth2/start?rd=$escaped_request_uri"
+            spec:
+              ingressClassName: nginx
+              rules:
+              - http:
+                  paths:
+                  - {path: /grafana, pathType: Prefix, backend: {service: {name: grafana, port: {number: 80}}}}
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let traffic = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/ops/grafana" }, "\(plan.items.map(\.keyText))")
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") }, "\(traffic.commands)")
+        XCTAssertTrue(traffic.commands[probe].contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'"), traffic.commands[probe])
+        XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
+        XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
+        let work = try temporaryFolder(self)
+        let environment = ["EKS_LB": Self.balancer, "DNS_NAME": "grafana.example.com"]
+        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '200 '"], in: work, environment: environment), 0)
+        XCTAssertEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '302 https://login.example.com/authorize'"], in: work, environment: environment), 0)
+        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '302 https://grafana.example.com/grafana/'"], in: work, environment: environment), 0,
+                          "a redirect on its own host is no login")
+        // convert holds it out: with no login in front, the ALB would serve Grafana to anyone.
+        let converted = try temporaryFolder(self)
+        let estates = try database.writer.read { try Estate.load($0) }
+        _ = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: estates, to: converted)
+        let written = try XCTUnwrap(FileManager.default.enumerator(atPath: converted.path)).compactMap { $0 as? String }
+        XCTAssertFalse(written.contains { $0.contains("ingress-ops-grafana") }, "\(written)")
+        XCTAssertTrue(written.contains { $0.hasSuffix("CHANGES.md") })
+    }
+
     func testNoFixtureReachabilityCheckPassesOnAnEcho() throws {
         let fixtures = try requireFixtures()
         for fixture in ["02-sock-shop", "08-sock-shop-2018-old-apis", "06-k8s-examples-guestbook"] {
