@@ -82,8 +82,8 @@ final class TrafficGatesTests: XCTestCase {
     func testTheShopSwitchPairsTheSourceARecordWithAnAliasToTheALBNeverACNAME() throws {
         let (status, batches) = try switchShop(records: Self.shopA)
         XCTAssertEqual(status, 0)
-        // Lowering, the weighted pair, three shifts, the switch's rollback, the lowering's rollback.
-        XCTAssertEqual(batches.count, 1 + 1 + TrafficCommands.shares.count + 1 + 1)
+        // Lowering, the weighted pair, three shifts, the switch's rollback (weights back, then the plain record), the lowering's rollback.
+        XCTAssertEqual(batches.count, 1 + 1 + TrafficCommands.shares.count + 2 + 1)
         XCTAssertFalse(batches.joined().contains { (recordSet($0)["Type"] as? String) != "A" }, "every change keeps the record's type A")
         let lowered = recordSet(batches[0][0])
         XCTAssertEqual(lowered["TTL"] as? Int, 60)
@@ -106,7 +106,12 @@ final class TrafficGatesTests: XCTestCase {
         XCTAssertEqual(alias["EvaluateTargetHealth"] as? Bool, true)
         XCTAssertEqual(batches[4].map { recordSet($0)["Weight"] as? Int }, [0, 100])
         XCTAssertEqual(batches[5].map { recordSet($0)["Weight"] as? Int }, [100, 0], "rollback: all weight back to the source")
-        XCTAssertEqual(recordSet(batches[6][0])["TTL"] as? Int, 300, "the lowering's rollback restores the old TTL")
+        // The pair goes exactly as the rollback left it, and the plain record returns, so the TTL's rollback can apply.
+        XCTAssertEqual(batches[6].map { $0["Action"] as? String }, ["DELETE", "DELETE", "CREATE"])
+        XCTAssertEqual(batches[6].map { recordSet($0)["Weight"] as? Int }, [100, 0, nil])
+        XCTAssertEqual((recordSet(batches[6][2])["ResourceRecords"] as? [[String: String]])?.first?["Value"], "192.0.2.10")
+        XCTAssertEqual(recordSet(batches[7][0])["TTL"] as? Int, 300, "the lowering's rollback restores the old TTL")
+        XCTAssertNil(recordSet(batches[7][0])["SetIdentifier"])
     }
 
     func testACNAMESourceGetsACNAMEPair() throws {

@@ -64,7 +64,7 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(traffic.commands.contains("dig +noall +answer 'shop.acme.example' | awk '$2 > 60 { bad = 1 } END { exit NR == 0 || bad }'  # an answer, and every one carries the low TTL"))
         XCTAssertTrue(traffic.commands.contains("EKS_LB=$(kubectl --context \"$EKS_CONTEXT\" -n 'shop' get 'ingress/shop' -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"))
         XCTAssertEqual(traffic.commands.filter { $0.contains("route53 change-resource-record-sets") }.count, 1 + TrafficCommands.shares.count)
-        XCTAssertEqual(traffic.rollbackCommands.count, 1)
+        XCTAssertEqual(traffic.rollbackCommands.count, 2, "weights back, then the plain record in place of the pair")
         XCTAssertTrue(traffic.rollbackCommands[0].contains("{Changes: [{Action: \"UPSERT\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"UPSERT\", ResourceRecordSet: rec(\"eks\"; 0)}]}' 'prod-shop_acme_example.dns-record.json')"), traffic.rollbackCommands[0])
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))
 

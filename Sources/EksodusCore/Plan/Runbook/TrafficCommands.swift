@@ -178,7 +178,12 @@ enum TrafficCommands {
         for share in shares {
             commands.append(shift(share, record: record) + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
         }
-        return (commands, [shift(0, record: record)])
+        // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
+        // goes and the plain record returns, at the low TTL, in one batch.
+        let plain = "{Changes: [{Action: \"DELETE\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"DELETE\", ResourceRecordSet: rec(\"eks\"; 0)}, "
+            + "{Action: \"CREATE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}]}"
+        return (commands, [shift(0, record: record), apply(weightedRecord + plain, record: record, arguments: " --arg eks \"$EKS_LB\" --arg zone \"${LB_ZONE:-}\"")
+                           + "  # once the source serves everything again: the plain record back in place of the pair"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, or its NodePorts and
