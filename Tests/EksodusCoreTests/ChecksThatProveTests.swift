@@ -82,18 +82,22 @@ final class ChecksThatProveTests: XCTestCase {
 
     // MARK: 2. ready endpoints
 
-    /// `kubectl` whose EndpointSlice jsonpath prints `conditions` (one ready condition a line).
+    /// `kubectl` whose EndpointSlice jsonpath prints `conditions` (one endpoint a line: ready, then terminating).
     func kubectl(printing conditions: String) -> [String: String] { ["kubectl": "printf '\(conditions)'"] }
 
-    func testSmokeAndVerifyFailWhenTheServiceHasNoReadyEndpoint() throws {
+    func testSmokeAndVerifyFailUnlessEveryEndpointOfTheServiceIsReady() throws {
         let plan = try Self.demo.get()
         XCTAssertFalse(plan.items.contains { $0.commands.contains { $0.contains("'endpoints/") } }, "get endpoints/X exits 0 with no address behind it")
         for key in ["smoke:prod/shop/payments", "verify:prod/shop/payments", "smoke:staging/shop-staging/catalog"] {
             let line = try XCTUnwrap(try item(plan, key).commands.first { $0.contains("endpointslices") }, key)
             XCTAssertTrue(line.contains("kubernetes.io/service-name="), line)
-            XCTAssertEqual(try run(line, stubs: kubectl(printing: "false\\ntrue\\n")), 0, key)
+            XCTAssertEqual(try run(line, stubs: kubectl(printing: "true \\ntrue false\\n")), 0, key)
+            // An old ReplicaSet's pod going away is not ready and does not count; a nil ready reads as ready.
+            XCTAssertEqual(try run(line, stubs: kubectl(printing: "true \\nfalse true\\n \\n")), 0, "\(key): a terminating endpoint")
             XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "")), 0, "\(key): no EndpointSlice, or no endpoint in it")
-            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false\\nfalse\\n")), 0, "\(key): none ready")
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false \\ntrue \\n")), 0, "\(key): one of two replicas fails its readiness on EKS")
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false true\\n")), 0, "\(key): only a terminating endpoint")
+            XCTAssertNotEqual(try run(line, stubs: ["kubectl": "echo 'error: the server does not have a resource type' >&2; exit 1"]), 0, "\(key): kubectl fails")
         }
     }
 

@@ -10,14 +10,26 @@ struct Exposure {
     /// The Ingresses and LoadBalancer Services in front of it, as `kind/name` with their namespace: on EKS each gets an ALB or
     /// NLB whose name DNS points at.
     var frontends: [(kind: String, namespace: String, name: String)]
-    /// NodePort Services in front of it: `eksodus convert` keeps them NodePort, so the load balancer in front of the nodes
-    /// moves to the EKS nodes' port; no EKS load balancer name exists for them.
+    /// NodePort Services in front of it that no Ingress routes to: `eksodus convert` keeps them NodePort, so the load
+    /// balancer in front of the nodes moves to the EKS nodes' port; no EKS load balancer name exists for them.
     var nodePortServices: [Estate.Service] = []
     /// hostPort/hostNetwork ports clients reach on the nodes.
     var nodePorts: [String]
     /// The Ingress hosts that are DNS names, each with the Ingress routing it here: one switch per name moves all the
     /// workloads behind it (`Checklist` makes it), never this workload's own step.
     var hostRoutes: [(host: String, namespace: String, ingress: String)] = []
+    /// The Ingresses in front of it that `convert` holds out until their login or path is decided (`IngressHold`), by
+    /// `namespace/name`: the switch of their hosts waits for the decided Ingress on EKS.
+    var held: [String: Held] = [:]
+
+    struct Held {
+        var reasons: [String]
+        /// Where a request without credentials must be refused: the literal start of a rule's path.
+        var probePath: String
+        var tls: Bool
+        /// Whether the source's controller enforced a login (not only a regex path): the switch checks the decided one.
+        var auth: Bool
+    }
     /// The frontends its own step switches, on a `$DNS_NAME` the engineer sets: LoadBalancer Services, and Ingresses with a
     /// rule to it that names no usable host.
     var ownFrontends: [(kind: String, namespace: String, name: String)] = []
@@ -65,6 +77,11 @@ struct Exposure {
             var namespace: String
             var name: String
             var rules: [(host: String?, service: String?)]
+            /// Why `convert` holds it out (`IngressHold.reasons`); empty when it is written.
+            var held: [String] = []
+            var probePath = "/"
+            var tls = false
+            var auth = false
         }
 
         var services: [String: [Estate.Service]]
@@ -74,7 +91,11 @@ struct Exposure {
         init(_ estate: Estate) {
             services = Dictionary(grouping: estate.services.filter { !$0.selector.isEmpty }, by: \.resource.namespace)
             ingresses = Dictionary(grouping: estate.ingresses.map { ingress in
-                Routes(namespace: ingress.resource.namespace, name: ingress.resource.name, rules: ingress.rules.map { ($0.host, $0.serviceName) })
+                Routes(namespace: ingress.resource.namespace, name: ingress.resource.name, rules: ingress.rules.map { ($0.host, $0.serviceName) },
+                       held: IngressHold.reasons(ingress.resource.body, annotations: ingress.resource.annotations),
+                       probePath: IngressHold.probePath(ingress.rules.first { $0.serviceName != nil }?.path),
+                       tls: !(ingress.resource.body["spec", "tls"]?.items.isEmpty ?? true),
+                       auth: !IngressHold.authAnnotations(ingress.resource.annotations).isEmpty)
             }, by: \.namespace)
             aliases = estate.services.filter { $0.type == "ExternalName" }
         }
@@ -85,9 +106,13 @@ struct Exposure {
         var reasons: [String] = [], hosts: Set<String> = [], frontends: [(String, String, String)] = [], nodePorts: [String] = []
         var nodePortServices: [Estate.Service] = []
         var hostRoutes: [(String, String, String)] = [], ownFrontends: [(String, String, String)] = [], isAliased = false
-        var hostSwitched: Set<String> = [], ownFrontendReasons: [String] = []
+        var hostSwitched: Set<String> = [], ownFrontendReasons: [String] = [], held: [String: Held] = [:]
         let names = Set(services.map(\.resource.name))
-        for service in services where service.type == "LoadBalancer" || service.type == "NodePort" {
+        // A NodePort Service an Ingress routes to is the Ingress's backend (ingress-nginx, or an ALB's instance targets on
+        // EKS): clients come by the Ingress host, so the host's switch is its one traffic path, not a second one through a
+        // node pool (a workload moved by two paths is switched twice and rolled back by halves).
+        let routed = Set((index.ingresses[workload.namespace] ?? []).flatMap { $0.rules.compactMap(\.service) })
+        for service in services where service.type == "LoadBalancer" || (service.type == "NodePort" && !routed.contains(service.resource.name)) {
             reasons.append("Service \(service.resource.namespace)/\(service.resource.name) (\(service.type))")
             if service.type == "LoadBalancer" {
                 frontends.append(("service", service.resource.namespace, service.resource.name))
@@ -105,6 +130,7 @@ struct Exposure {
             reasons.append(reason)
             hosts.formUnion(ruleHosts)
             frontends.append(("ingress", ingress.namespace, ingress.name))
+            if !ingress.held.isEmpty { held[ingress.namespace + "/" + ingress.name] = Held(reasons: ingress.held, probePath: ingress.probePath, tls: ingress.tls, auth: ingress.auth) }
             // A host must pass the DNS-name check before it reaches dig or the AWS CLI (`TrafficCommands.hosts`).
             for host in Set(ruleHosts).sorted() where NetworkPlan.isIngressHost(host) { hostRoutes.append((host, ingress.namespace, ingress.name)) }
             if rules.contains(where: { !($0.host.map(NetworkPlan.isIngressHost) ?? false) }) {
@@ -130,7 +156,7 @@ struct Exposure {
         }
         if !nodePorts.isEmpty { reasons.append("hostPort " + nodePorts.joined(separator: ", ")) }
         return Exposure(services: services, reasons: reasons, hosts: hosts.sorted(), frontends: frontends, nodePortServices: nodePortServices,
-                        nodePorts: nodePorts, hostRoutes: hostRoutes, ownFrontends: ownFrontends,
+                        nodePorts: nodePorts, hostRoutes: hostRoutes, held: held, ownFrontends: ownFrontends,
                         ownReasons: reasons.filter { !hostSwitched.contains($0) }, ownFrontendReasons: ownFrontendReasons, hostNetwork: workload.hostNetwork, aliased: isAliased)
     }
 }

@@ -18,6 +18,8 @@ struct SharedSwitches {
         var backends: [Int64]
         /// The wave of its last backend: it switches when all of them are on EKS.
         var wave: Int
+        /// Its Ingresses `convert` holds out (`IngressHold`), by `namespace/name`: the switch waits for the decided ones.
+        var held: [String: Exposure.Held] = [:]
     }
 
     let cluster: String
@@ -43,6 +45,7 @@ struct SharedSwitches {
             guard let exposure = exposures[workload], let wave = waveOf[workload] else { continue }
             for route in exposure.hostRoutes {
                 add(.host(cluster: cluster, name: route.host), host: route.host, frontend: ("ingress", route.namespace, route.ingress), workload: workload, wave: wave)
+                if let held = exposure.held[route.namespace + "/" + route.ingress] { shared[.host(cluster: cluster, name: route.host)]?.held[route.namespace + "/" + route.ingress] = held }
             }
             for frontend in exposure.ownFrontends { behind[Exposure.frontendID(frontend), default: []].append(workload) }
         }
@@ -51,6 +54,9 @@ struct SharedSwitches {
             for frontend in exposure.ownFrontends where (behind[Exposure.frontendID(frontend)]?.count ?? 0) > 1 {
                 add(.frontend(cluster: cluster, kind: frontend.kind, namespace: frontend.namespace, name: frontend.name), host: nil, frontend: frontend,
                     workload: workload, wave: wave)
+                if frontend.kind == "ingress", let held = exposure.held[frontend.namespace + "/" + frontend.name] {
+                    shared[.frontend(cluster: cluster, kind: frontend.kind, namespace: frontend.namespace, name: frontend.name)]?.held[frontend.namespace + "/" + frontend.name] = held
+                }
                 handedOver[workload, default: []].insert(Exposure.frontendID(frontend))
             }
         }
@@ -97,7 +103,8 @@ struct SharedSwitches {
         let name = entry.host ?? "the name clients use for \(fronts.joined(separator: ", "))"
         let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))"
         let notes = entry.host == nil ? [ShellQuote.comment("set DNS_NAME to the name clients use for \(fronts.joined(separator: ", ")): the manifests do not say")] : []
-        let ttl = TrafficCommands.lowerTTL(host: entry.host, notes: notes)
+        let record = ShellQuote.fileName([cluster] + (entry.host.map { [$0] } ?? entry.frontends.prefix(1).flatMap { [$0.kind, $0.namespace, $0.name] }), suffix: ".dns-record.json")
+        let ttl = TrafficCommands.lowerTTL(host: entry.host, record: record, notes: notes)
         let ttlKey = key(.dnsTTL, entry.scope)
         let lowering = PlanItem(key: ttlKey, title: "Days before the switch: lower the DNS TTL of \(name) to \(TrafficCommands.lowTTL) s",
                                 clusterID: clusterID, wave: entry.wave, prerequisites: [.plan(.cluster, cluster: cluster)], evidence: evidence,
@@ -107,7 +114,8 @@ struct SharedSwitches {
         let gate: [PlanItemKey] = ready.isEmpty ? [.wave(.gate, cluster: cluster, entry.wave)] : []
         let after = Checklist.unique(ready + [ttlKey] + entry.backends.flatMap { switchAfter[$0] ?? [] } + gate)
         let stateful = entry.backends.filter { steps[$0]?.primary != nil }.map { workloads[$0]?.label ?? String($0) }
-        let traffic = TrafficCommands.sharedSwitch(host: entry.host, frontends: entry.frontends, notes: notes)
+        let traffic = TrafficCommands.sharedSwitch(host: entry.host, record: record, frontends: entry.frontends, notes: notes,
+                                                   gates: TrafficCommands.heldGates(entry.held, host: entry.host))
         let switching = PlanItem(key: key(.traffic, entry.scope),
                                  title: "Switch \(name) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(named)",
                                  clusterID: clusterID, wave: entry.wave, prerequisites: after, evidence: evidence,

@@ -35,7 +35,12 @@ enum SmokeProbe {
     /// The name of the throwaway probe pod; `kubectl run` labels it `run=` this name, which NetworkPolicies see.
     static let podName = "eksodus-smoke"
 
-    /// Fails (non-zero, with a message) unless the Service has a ready endpoint on EKS. `kubectl get endpoints/X` exits 0
+    /// Fails (non-zero, with a message) unless every endpoint of the Service on EKS is ready, and it has one. The workload's
+    /// rollout has finished by then, so each replica should be ready: one that is not fails its readiness probe on EKS (a
+    /// dependency it cannot reach, a missing Secret), which is what a smoke test is for; a PodDisruptionBudget's minimum is
+    /// about voluntary disruptions, not about whether the copy works. Terminating endpoints (an old ReplicaSet's pods
+    /// going away, `conditions.terminating` true) are not counted, and a nil `ready` reads as ready, as the API says.
+    /// `kubectl get endpoints/X` exits 0
     /// whether or not any address is behind it, and v1 Endpoints is deprecated from Kubernetes 1.33 in favour of
     /// EndpointSlices, found by their `kubernetes.io/service-name` label
     /// (https://kubernetes.io/blog/2025/04/24/endpoints-deprecation/; conditions.ready:
@@ -45,8 +50,9 @@ enum SmokeProbe {
         guard LabelSelector.isValue(name) else {
             return ShellQuote.comment("TODO: check Service \(namespace)/\(name) has a ready endpoint by hand: its name is no label value")
         }
-        return Kubectl.eks(namespace)("get endpointslices -l \(ShellQuote.word("kubernetes.io/service-name=" + name)) -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready}{\"\\n\"}{end}'")
-            + " | grep -qx true || { echo \(ShellQuote.word("Service \(namespace)/\(name) has no ready endpoint on EKS")) >&2; false; }"
+        return Kubectl.eks(namespace)("get endpointslices -l \(ShellQuote.word("kubernetes.io/service-name=" + name)) -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready} {.conditions.terminating}{\"\\n\"}{end}'")
+            + " | awk '$2 == \"true\" { next } { n++ } $1 == \"false\" { bad = 1 } END { exit n == 0 || bad }'"
+            + " || { echo \(ShellQuote.word("Service \(namespace)/\(name) has no endpoint on EKS, or one that is not ready")) >&2; false; }"
     }
 
     /// The container port a Service port sends to (`targetPort`, by number or by a container port's name), as the number and

@@ -225,15 +225,16 @@ struct WorkloadSteps {
             switches.append(Self.key(.traffic, context))
         } else if context.exposure.needsOwnSwitch {
             var trafficAfter = [after]
+            let record = Self.file(context, ".dns-record.json")
             if context.exposure.switchesDNS {
-                let ttl = TrafficCommands.lowerTTL(host: nil, notes: TrafficCommands.unusableHosts(context.exposure))
+                let ttl = TrafficCommands.lowerTTL(host: nil, record: record, notes: TrafficCommands.unusableHosts(context.exposure))
                 add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(context.label) to \(TrafficCommands.lowTTL) s", context, after: [],
                     evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
                     rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
                 ahead.append(Self.key(.dnsTTL, context))
                 trafficAfter.append(.dnsTTL)
             }
-            let traffic = TrafficCommands.switchCommands(context.exposure)
+            let traffic = TrafficCommands.switchCommands(context.exposure, record: record)
             let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
             add(.traffic, "Switch traffic for \(context.exposure.ownReasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,

@@ -1,50 +1,41 @@
-/// Route 53 and load balancer commands for a traffic switch. Host names go into the JSON change batch JSON-escaped, then
-/// shell-quoted; values the engineer reads at switch time (`$SOURCE_LB`, `$EKS_LB`) are spliced in as shell variables.
+/// Route 53 and load balancer commands for a traffic switch. The record clients resolve now is read from Route 53 into a
+/// file days ahead (`lowerTTL`), and every change batch is built from that file by `jq`, so the switch keeps the record's
+/// own type and values: host names and load balancer names reach the batch as `jq --arg` strings, never spliced into JSON.
 ///
 /// The switch is gradual and reversible: the plain record becomes a weighted pair (set identifiers `source` and `eks`, in one
 /// change batch, which Route 53 applies as a whole), then the weight moves in steps; rollback puts the weights back.
-/// Weighted records share a name and type, and weight 0 stops traffic to a record (Route 53 Developer Guide, "Weighted
-/// routing", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html).
+/// Weighted records of a name share its type, no plain record of that name and type may stay beside them, and weight 0
+/// stops traffic to a record (Route 53 Developer Guide, "Weighted routing" and "Values specific for weighted alias records",
+/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html,
+/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-weighted-alias.html). So a source
+/// A record (a MetalLB or on-premises load balancer's addresses) is paired with an alias A record to the ALB or NLB (a CNAME
+/// to it would sit beside an A record, which Route 53 refuses), and a source CNAME with a CNAME.
 enum TrafficCommands {
     /// The TTL the records carry from the lowering step on.
     static let lowTTL = 60
     /// The EKS share after each shift; the source keeps the rest.
     static let shares = [10, 50, 100]
 
-    /// One record change: `weight` nil for the plain record, otherwise the weighted record of `identifier`.
-    struct Change {
-        var action: String
-        var identifier: String?
-        var weight: Int?
-        var valueVariable: String
-        var ttl: String = "\(TrafficCommands.lowTTL)"
+    /// `jq` programs over the record file: the plain record at the low TTL, and the record as it was.
+    static let lowered = "{Changes: [{Action: \"UPSERT\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}]}"
+    static let restored = "{Changes: [{Action: \"UPSERT\", ResourceRecordSet: .[0]}]}"
+    /// The weighted record `$id` at `$weight`: the source keeps the file's type and values; EKS's is an alias A record to the
+    /// load balancer (`$eks`, in its canonical hosted zone `$zone`) beside an A record, a CNAME to it beside a CNAME.
+    /// EvaluateTargetHealth: an ALB or NLB with no healthy target is left out, so the source answers instead.
+    static let weightedRecord = "def rec($id; $weight): .[0] as $r | if $id == \"source\" then $r + {SetIdentifier: \"source\", Weight: $weight, TTL: \(lowTTL)}"
+        + " elif $r.Type == \"CNAME\" then {Name: $r.Name, Type: \"CNAME\", SetIdentifier: \"eks\", Weight: $weight, TTL: \(lowTTL), ResourceRecords: [{Value: $eks}]}"
+        + " else {Name: $r.Name, Type: \"A\", SetIdentifier: \"eks\", Weight: $weight, AliasTarget: {HostedZoneId: $zone, DNSName: $eks, EvaluateTargetHealth: true}} end; "
+
+    /// The change batch `program` makes of the record `file`, applied: a `jq` failure (no file, no record) stops it.
+    static func apply(_ program: String, record file: String, arguments: String = "") -> String {
+        "batch=$(jq -c" + arguments + " " + ShellQuote.word(program) + " " + ShellQuote.word(file) + ") && aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
     }
 
-    /// `aws route53 change-resource-record-sets` applying `changes` to the CNAME `host` (nil: the `$DNS_NAME` the engineer sets).
-    static func changeBatch(host: String?, _ changes: [Change]) -> String {
-        var name = ""
-        if let host { JSONWriter.writeString(host, to: &name) }
-        var words = ""
-        var literal = ""
-        func flush() { if !literal.isEmpty { words += ShellQuote.word(literal); literal = "" } }
-        func variable(_ variable: String) { flush(); words += "\"$\(variable)\"" }
-        literal += "{\"Changes\":["
-        for (index, change) in changes.enumerated() {
-            literal += (index > 0 ? "," : "") + "{\"Action\":\"\(change.action)\",\"ResourceRecordSet\":{\"Name\":"
-            if host == nil { literal += "\""; variable("DNS_NAME"); literal += "\"" } else { literal += name }
-            literal += ",\"Type\":\"CNAME\""
-            if let identifier = change.identifier, let weight = change.weight {
-                literal += ",\"SetIdentifier\":\"\(identifier)\",\"Weight\":\(weight)"
-            }
-            literal += ",\"TTL\":"
-            if change.ttl.hasPrefix("$") { variable(String(change.ttl.dropFirst())) } else { literal += change.ttl }
-            literal += ",\"ResourceRecords\":[{\"Value\":\""
-            variable(change.valueVariable)
-            literal += "\"}]}}"
-        }
-        literal += "]}"
-        flush()
-        return "aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch " + words
+    /// The weighted pair at `share` percent to EKS; `create` replaces the plain record by the pair, in one batch.
+    static func shift(_ share: Int, record: String, create: Bool = false) -> String {
+        let pair = "{Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"source\"; \(100 - share))}, {Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"eks\"; \(share))}"
+        let changes = create ? "{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}, " + pair : pair
+        return apply(weightedRecord + "{Changes: [" + changes + "]}", record: record, arguments: " --arg eks \"$EKS_LB\" --arg zone \"${LB_ZONE:-}\"")
     }
 
     /// Said once where a host was left out: the engineer sets `$DNS_NAME` to the name clients really use.
@@ -60,14 +51,21 @@ enum TrafficCommands {
     }
 
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
-    /// old answer for longer than a minute. Its old TTL is kept in `$OLD_TTL` for the switch's gate and the rollback.
-    /// `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name `Exposure` checked with `NetworkPlan.isIngressHost`.
-    static func lowerTTL(host: String?, notes: [String] = []) -> (commands: [String], rollback: [String]) {
-        (notes + ["# read the record's current value into SOURCE_LB and its TTL into OLD_TTL; the switch waits OLD_TTL seconds after this change",
-                  "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 1",
-                  changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB")]),
-                  "date -u +%s  # note it as TTL_LOWERED_AT: the switch may start OLD_TTL seconds later"],
-         [changeBatch(host: host, [Change(action: "UPSERT", valueVariable: "SOURCE_LB", ttl: "$OLD_TTL")])])
+    /// old answer for longer than a minute. The record as it was is kept in `record` (a file) for the switch and the rollback,
+    /// its old TTL in `$OLD_TTL` for the switch's gate. `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name
+    /// `Exposure` checked with `NetworkPlan.isIngressHost`. Route 53 lists names in lower case with a final dot.
+    static func lowerTTL(host: String?, record: String, notes: [String] = []) -> (commands: [String], rollback: [String]) {
+        let select = "[.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and (.Type == \"A\" or .Type == \"AAAA\" or .Type == \"CNAME\"))]"
+        let plain = "length == 1 and (.[0].Type == \"A\" or .[0].Type == \"CNAME\") and .[0].SetIdentifier == null and .[0].AliasTarget == null and .[0].TTL != null"
+        return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, or a CNAME), kept in \(record) for the switch and its rollback",
+                         "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 20 --output json | jq --arg name \(argument(host)) "
+                            + ShellQuote.word(select) + " > " + ShellQuote.word(record),
+                         "jq -e " + ShellQuote.word(plain) + " " + ShellQuote.word(record) + " >/dev/null || { echo "
+                            + ShellQuote.word("\(record): not one plain A or CNAME record (none, an AAAA beside it, or already weighted or an alias): switch this name by hand") + " >&2; false; }",
+                         "OLD_TTL=$(jq -r '.[0].TTL' " + ShellQuote.word(record) + ")  # note it: the switch waits OLD_TTL seconds after this change",
+                         apply(lowered, record: record),
+                         "date -u +%s  # note it as TTL_LOWERED_AT: the switch may start OLD_TTL seconds later"],
+                [apply(restored, record: record)])
     }
 
     /// The switch's own gate: one old TTL has passed since the lowering, and the name now answers with the low TTL.
@@ -75,11 +73,21 @@ enum TrafficCommands {
         // Both were noted days ago, in another shell: unset, the arithmetic would read 0 and the wait would always pass.
         ["{ test -n \"${TTL_LOWERED_AT:-}\" && test -n \"${OLD_TTL:-}\" && test $(( $(date -u +%s) - TTL_LOWERED_AT )) -ge \"$OLD_TTL\"; }"
          + " || { echo 'the old TTL has not expired yet (or TTL_LOWERED_AT and OLD_TTL were not noted): wait' >&2; false; }",
-         "dig +noall +answer \(argument(host)) | awk '$2 > \(lowTTL) { bad = 1 } END { exit bad }'  # every answer carries the low TTL"]
+         "dig +noall +answer \(argument(host)) | awk '$2 > \(lowTTL) { bad = 1 } END { exit NR == 0 || bad }'  # an answer, and every one carries the low TTL"]
     }
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
         "EKS_LB=$(" + address(frontend) + ")"
+    }
+
+    /// The load balancer's name is there, the record file holds one record, and beside an A record the alias needs the load
+    /// balancer's canonical hosted zone (`CanonicalHostedZoneId`, looked up by its DNS name, passed to `jq` as a string).
+    static func switchReady(record: String) -> String {
+        let file = ShellQuote.word(record)
+        return "if test -n \"$EKS_LB\" && jq -e 'length == 1' \(file) >/dev/null; then if [ \"$(jq -r '.[0].Type' \(file))\" != CNAME ]; then "
+            + "LB_ZONE=$(aws elbv2 describe-load-balancers --output json | jq -r --arg dns \"$EKS_LB\" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'); "
+            + "test -n \"$LB_ZONE\" || { echo 'no load balancer of that DNS name: no hosted zone for the alias' >&2; false; }; fi; "
+            + "else echo 'no EKS load balancer name yet, or no record file from the TTL step' >&2; false; fi"
     }
 
     /// The DNS name of the ALB or NLB the AWS Load Balancer Controller made for an Ingress or Service on EKS.
@@ -88,26 +96,52 @@ enum TrafficCommands {
             + " -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'")
     }
 
+    /// The gate of a name behind an Ingress `convert` held out (`IngressHold`): the decided Ingress is on EKS, and its load
+    /// balancer refuses a request without credentials for the host (`host` nil: `$DNS_NAME`), at the rule's literal path: 401
+    /// (basic auth, an application's login), or the ALB's redirect to an identity provider on another host (OIDC, Cognito).
+    /// `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints `000` and fails too.
+    static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
+        let hostWord = argument(host)
+        let url = "\"\(held.tls ? "https" : "http")://$EKS_LB\"" + ShellQuote.word(held.probePath)
+        return (held.reasons.map { ShellQuote.comment("Ingress \(namespace)/\(ingress) was held out by convert (CHANGES.md TODO): \($0)") }
+            + [Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o name")
+                + " || { echo " + ShellQuote.word("apply the decided Ingress \(namespace)/\(ingress) first: convert held it out") + " >&2; false; }"],
+            !held.auth ? [] : ["curl -s\(held.tls ? "k" : "") -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' -H "
+                + (host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\"") + " " + url
+                + " | awk -v host=\(hostWord) '$1 == 401 || ($1 ~ /^30[237]$/ && index($2, \"://\" host) == 0) { ok = 1 } END { exit !ok }'"
+                + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers without credentials: its login is not in place") + " >&2; false; }"])
+    }
+
+    /// The held-out Ingresses' gates of a switch, each part in `namespace/name` order.
+    static func heldGates(_ held: [String: Exposure.Held], host: String?) -> (before: [String], after: [String]) {
+        let gates = held.sorted { $0.key < $1.key }.map { id, held in
+            let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+            return heldGate(namespace: parts[0], ingress: parts.count > 1 ? parts[1] : "", host: host, held: held)
+        }
+        return (gates.flatMap(\.before), gates.flatMap(\.after))
+    }
+
     static let trafficNotes = [
-        "# for a zone apex use weighted alias A records instead (AliasTarget: the load balancer's DNS name and canonical hosted zone)",
-        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there, or one CNAME change after the TTL has expired",
+        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there (the record keeps its type: A beside A, CNAME beside CNAME), or one record change after the TTL has expired",
     ]
 
     /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
     /// the `$DNS_NAME` of a LoadBalancer Service or hostless Ingress. Ingresses of one namespace and scheme share an ALB on
     /// EKS (`NetworkPlan.groupName`: one IngressGroup); where a host spans Ingresses that did not end up on one ALB, the
     /// name can point at only one of them, so the step stops.
-    static func sharedSwitch(host: String?, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = []) -> (commands: [String], rollback: [String]) {
-        var commands = notes + ttlExpired(host: host)
+    /// `gates`: checks that need `$EKS_LB` and must pass before any weight moves (`heldGate`).
+    static func sharedSwitch(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = [],
+                             gates: (before: [String], after: [String]) = ([], [])) -> (commands: [String], rollback: [String]) {
+        var commands = notes + gates.before + ttlExpired(host: host)
         if let first = frontends.first { commands.append(frontendAddress(first)) }
         for other in frontends.dropFirst() {
             commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
                             + ShellQuote.word("Ingress \(other.namespace)/\(other.name) is on another ALB: put them in one IngressGroup (alb.ingress.kubernetes.io/group.name) first")
                             + " >&2; false; }")
         }
-        commands.append("test -n \"$EKS_LB\" && test -n \"$SOURCE_LB\"")
-        let weighted = weightedSwitch(host: host)
-        return (commands + weighted.commands + trafficNotes, weighted.rollback)
+        commands.append(switchReady(record: record))
+        let weighted = weightedSwitch(record: record)
+        return (commands + gates.after + weighted.commands + trafficNotes, weighted.rollback)
     }
 
     /// A hostNetwork agent has no name to switch: its clients (a Prometheus scraping every node, agents calling the node
@@ -119,9 +153,7 @@ enum TrafficCommands {
             container.ports.items.compactMap { $0["containerPort"]?.int ?? $0["containerPort"]?.string.flatMap { Int($0) } }
         }).sorted()
         var commands = [nodeAddresses]
-        for port in ports {
-            commands.append("for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \(port) || echo \"$ip:\(port) does not answer\" >&2; done  # from where its clients run")
-        }
+        for port in ports { commands.append(everyNodeAnswers(port: String(port), from: "from where its clients run")) }
         if ports.isEmpty { commands.append("# it declares no containerPort: take the port it listens on from its args or image, and check every EKS node answers on it") }
         commands += [
             "# its clients address the nodes, not a DNS name: add $EKS_NODE_IPS (or the node groups' EC2 discovery, ec2_sd_configs) to the scrape jobs or node lists that reach it; a Prometheus on EKS finds it with kubernetes_sd_configs role node or endpoints",
@@ -130,37 +162,49 @@ enum TrafficCommands {
         return (commands, ["# put the source nodes back in its clients' target lists, then drop $EKS_NODE_IPS from them: its source copy still runs"])
     }
 
+    /// Fails unless every EKS node answers on `port` (`$NODE_PORT` or a number from the manifest: safe inside double quotes).
+    /// A loop's status is its last pass's, and `|| echo` succeeds: one node that does not answer fails the line, and so does
+    /// an empty node list, which would run the loop zero times.
+    static func everyNodeAnswers(port: String, from: String) -> String {
+        "test -n \"$EKS_NODE_IPS\" || { echo 'no EKS node address found' >&2; false; }; "
+            + "down=0; for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \"\(port)\" || { echo \"$ip:\(port) does not answer\" >&2; down=1; }; done; test \"$down\" = 0  # \(from)"
+    }
+
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
     /// The weighted pair replacing the plain record, then the shifts towards EKS; rollback is the weights back to the source.
-    static func weightedSwitch(host: String?) -> (commands: [String], rollback: [String]) {
-        var commands = [changeBatch(host: host, [Change(action: "DELETE", valueVariable: "SOURCE_LB"),
-                                                 Change(action: "CREATE", identifier: "source", weight: 100, valueVariable: "SOURCE_LB"),
-                                                 Change(action: "CREATE", identifier: "eks", weight: 0, valueVariable: "EKS_LB")])]
+    static func weightedSwitch(record: String) -> (commands: [String], rollback: [String]) {
+        var commands = [shift(0, record: record, create: true)]
         for share in shares {
-            commands.append(changeBatch(host: host, [Change(action: "UPSERT", identifier: "source", weight: 100 - share, valueVariable: "SOURCE_LB"),
-                                                     Change(action: "UPSERT", identifier: "eks", weight: share, valueVariable: "EKS_LB")])
-                            + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
+            commands.append(shift(share, record: record) + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
         }
-        let back = changeBatch(host: host, [Change(action: "UPSERT", identifier: "source", weight: 100, valueVariable: "SOURCE_LB"),
-                                            Change(action: "UPSERT", identifier: "eks", weight: 0, valueVariable: "EKS_LB")])
-        return (commands, [back])
+        // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
+        // goes and the plain record returns, at the low TTL, in one batch.
+        let plain = "{Changes: [{Action: \"DELETE\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"DELETE\", ResourceRecordSet: rec(\"eks\"; 0)}, "
+            + "{Action: \"CREATE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}]}"
+        return (commands, [shift(0, record: record), apply(weightedRecord + plain, record: record, arguments: " --arg eks \"$EKS_LB\" --arg zone \"${LB_ZONE:-}\"")
+                           + "  # once the source serves everything again: the plain record back in place of the pair"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, or its NodePorts and
     /// hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
-    static func switchCommands(_ exposure: Exposure) -> (commands: [String], rollback: [String]) {
+    static func switchCommands(_ exposure: Exposure, record: String) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
         if exposure.switchesDNS {
-            commands += unusableHosts(exposure) + ttlExpired(host: nil)
+            let held = exposure.ownFrontends.filter { $0.kind == "ingress" }.reduce(into: [String: Exposure.Held]()) { held, frontend in
+                held[frontend.namespace + "/" + frontend.name] = exposure.held[frontend.namespace + "/" + frontend.name]
+            }
+            let gates = heldGates(held, host: nil)
+            commands += unusableHosts(exposure) + gates.before + ttlExpired(host: nil)
             if let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first {
                 commands.append(frontendAddress(frontend))
             } else {
                 commands.append("# an ExternalName alias: set EKS_LB to the name that reaches the EKS copy")
             }
-            commands.append("test -n \"$EKS_LB\" && test -n \"$SOURCE_LB\"")
-            let weighted = weightedSwitch(host: nil)
+            commands.append(switchReady(record: record))
+            commands += gates.after
+            let weighted = weightedSwitch(record: record)
             commands += weighted.commands + trafficNotes
             rollback += weighted.rollback
         }
@@ -170,16 +214,23 @@ enum TrafficCommands {
         // and gives the AWS commands for the case it is an IP target group. Targets outside the target group's VPC are
         // registered with AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
         // `port` is `$NODE_PORT` or a hostPort number (an Int from the manifest): both are safe inside double quotes.
+        // The EKS nodes' security group admits nothing from outside the cluster by default: the load balancer's addresses
+        // (`$SOURCE_LB_CIDR`) need the port (NodePorts are allocated from 30000-32767, Kubernetes docs, "Service": type NodePort;
+        // https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport).
         func pool(port: String) {
-            commands.append("for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \"\(port)\" || echo \"$ip:\(port) is not reachable from here\" >&2; done  # the load balancer must reach every EKS node (on premises: over the plan's VPN or Direct Connect)")
+            let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"\(port)\" --cidr \"$SOURCE_LB_CIDR\""
+            commands.append("# NODE_SECURITY_GROUP: the EKS nodes' security group (eksctl's managed nodes: aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId); SOURCE_LB_CIDR: the addresses of the load balancer in front of the source nodes")
+            commands.append("test -n \"$NODE_SECURITY_GROUP\" && test -n \"$SOURCE_LB_CIDR\" && aws ec2 authorize-security-group-ingress \(rule)  # the load balancer may reach port \(port) of every EKS node")
+            commands.append(everyNodeAnswers(port: port, from: "run it where the load balancer sits (on premises: over the plan's VPN or Direct Connect)"))
             commands.append("# add $EKS_NODE_IPS on port \(port) to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it")
             commands.append("# when that load balancer is an AWS IP target group: for ip in $EKS_NODE_IPS; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$ip\",Port=\"\(port)\"; done")
             rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove $EKS_NODE_IPS from it")
+            rollback.append("aws ec2 revoke-security-group-ingress \(rule)  # once nothing sends to the EKS nodes' port \(port) any more")
         }
         if !exposure.nodePortServices.isEmpty || !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
         for service in exposure.nodePortServices {
             let name = service.resource.name, eks = Kubectl.eks(service.resource.namespace)
-            commands.append("NODE_PORT=$(" + eks("get \(ShellQuote.word("service/" + name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ")")
+            commands.append("NODE_PORT=$(" + eks("get \(ShellQuote.word("service/" + name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ") && test -n \"$NODE_PORT\"")
             pool(port: "$NODE_PORT")
         }
         for port in exposure.nodePorts { pool(port: String(port)) }

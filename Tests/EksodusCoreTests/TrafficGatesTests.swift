@@ -1,0 +1,295 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// An EKS engineer's second review of the traffic steps, run under bash with stub `aws`, `dig`, `kubectl`, `nc` and `curl`:
+/// the switch keeps the record's type (the demo's shop.acme.example is an A record to a MetalLB address), its gates fail
+/// when what they check is not so, and the admin Ingress, whose login ingress-nginx enforced, is held out until decided.
+final class TrafficGatesTests: XCTestCase {
+    static let demo: Result<(plan: TransitionPlan, folder: URL), Error> = Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-traffic-gates-\(UUID().uuidString)")
+        // The whole demo (its progress too), for the converted manifests it writes at its end.
+        return (try Demo(folder: folder, now: fixedNow).run().plan, folder)
+    }
+
+    func item(_ key: String) throws -> PlanItem {
+        try XCTUnwrap(try Self.demo.get().plan.items.first { $0.keyText == key }, "no item \(key)")
+    }
+
+    static let balancer = "k8s-shop-abc123.elb.ap-northeast-2.amazonaws.com"
+    static let balancerZone = "ZWKZPGTI48KDX"
+
+    /// Runs `lines` as one bash script (stopping at the first failure) in `folder`, with `stubs` first on the PATH.
+    func run(_ lines: [String], stubs: [String: String], in folder: URL, environment: [String: String] = [:]) throws -> Int32 {
+        let bin = folder.appendingPathComponent("bin", isDirectory: true)
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for (name, body) in stubs {
+            let url = bin.appendingPathComponent(name)
+            try ("#!/bin/bash\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "set -e\n" + lines.joined(separator: "\n")]
+        process.currentDirectoryURL = folder
+        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOSTED_ZONE_ID": "Z0EXAMPLE", "HOME": folder.path]
+            .merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `aws` answering as Route 53 holding `records` would, writing each change batch to batches.jsonl; and the ELB API.
+    func aws(records: String) -> String {
+        """
+        case "$1 $2" in
+          "route53 list-resource-record-sets") cat <<'EOF'
+        {"ResourceRecordSets": \(records)}
+        EOF
+          ;;
+          "route53 change-resource-record-sets") while [ $# -gt 0 ]; do [ "$1" = --change-batch ] && printf '%s\\n' "$2" >> batches.jsonl; shift; done ;;
+          "elbv2 describe-load-balancers") echo '{"LoadBalancers": [{"DNSName": "other.elb.amazonaws.com", "CanonicalHostedZoneId": "ZOTHER"}, {"DNSName": "\(Self.balancer)", "CanonicalHostedZoneId": "\(Self.balancerZone)"}]}' ;;
+          *) echo "unexpected aws $*" >&2; exit 2 ;;
+        esac
+        """
+    }
+
+    func batches(in folder: URL) throws -> [[[String: Any]]] {
+        let text = try String(contentsOf: folder.appendingPathComponent("batches.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let batch = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try XCTUnwrap(batch["Changes"] as? [[String: Any]])
+        }
+    }
+
+    func recordSet(_ change: [String: Any]) -> [String: Any] { change["ResourceRecordSet"] as? [String: Any] ?? [:] }
+
+    /// The TTL lowering, then the whole switch, then its rollback, against Route 53 holding `records`.
+    func switchShop(records: String) throws -> (status: Int32, batches: [[[String: Any]]]) {
+        let folder = try temporaryFolder(self)
+        let ttl = try item("dns-ttl:prod:shop.acme.example"), traffic = try item("traffic:prod:shop.acme.example")
+        let stubs = ["aws": aws(records: records), "dig": "echo 'shop.acme.example. 60 IN A 192.0.2.10'", "kubectl": "echo \(Self.balancer)"]
+        let status = try run(ttl.commands + ["TTL_LOWERED_AT=0"] + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands,
+                             stubs: stubs, in: folder)
+        let written = FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path)
+        return (status, written ? try batches(in: folder) : [])
+    }
+
+    static let shopA = #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}, {"Name": "shop.acme.example.", "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": "\"v=spf1 -all\""}]}, {"Name": "static.shop.acme.example.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "cdn.example.net"}]}]"#
+
+    func testTheShopSwitchPairsTheSourceARecordWithAnAliasToTheALBNeverACNAME() throws {
+        let (status, batches) = try switchShop(records: Self.shopA)
+        XCTAssertEqual(status, 0)
+        // Lowering, the weighted pair, three shifts, the switch's rollback (weights back, then the plain record), the lowering's rollback.
+        XCTAssertEqual(batches.count, 1 + 1 + TrafficCommands.shares.count + 2 + 1)
+        XCTAssertFalse(batches.joined().contains { (recordSet($0)["Type"] as? String) != "A" }, "every change keeps the record's type A")
+        let lowered = recordSet(batches[0][0])
+        XCTAssertEqual(lowered["TTL"] as? Int, 60)
+        XCTAssertEqual((lowered["ResourceRecords"] as? [[String: String]])?.first?["Value"], "192.0.2.10")
+
+        let pair = batches[1]
+        XCTAssertEqual(pair.map { $0["Action"] as? String }, ["DELETE", "CREATE", "CREATE"])
+        XCTAssertEqual(recordSet(pair[0])["TTL"] as? Int, 60, "DELETE matches the record as lowered")
+        XCTAssertNil(recordSet(pair[0])["SetIdentifier"])
+        let source = recordSet(pair[1]), eks = recordSet(pair[2])
+        XCTAssertEqual(source["SetIdentifier"] as? String, "source")
+        XCTAssertEqual(source["Weight"] as? Int, 100)
+        XCTAssertEqual((source["ResourceRecords"] as? [[String: String]])?.first?["Value"], "192.0.2.10", "the source keeps its MetalLB address")
+        XCTAssertEqual(eks["Weight"] as? Int, 0)
+        XCTAssertNil(eks["ResourceRecords"])
+        XCTAssertNil(eks["TTL"], "an alias record has no TTL")
+        let alias = try XCTUnwrap(eks["AliasTarget"] as? [String: Any])
+        XCTAssertEqual(alias["DNSName"] as? String, Self.balancer)
+        XCTAssertEqual(alias["HostedZoneId"] as? String, Self.balancerZone, "the load balancer's own zone, not the record's")
+        XCTAssertEqual(alias["EvaluateTargetHealth"] as? Bool, true)
+        XCTAssertEqual(batches[4].map { recordSet($0)["Weight"] as? Int }, [0, 100])
+        XCTAssertEqual(batches[5].map { recordSet($0)["Weight"] as? Int }, [100, 0], "rollback: all weight back to the source")
+        // The pair goes exactly as the rollback left it, and the plain record returns, so the TTL's rollback can apply.
+        XCTAssertEqual(batches[6].map { $0["Action"] as? String }, ["DELETE", "DELETE", "CREATE"])
+        XCTAssertEqual(batches[6].map { recordSet($0)["Weight"] as? Int }, [100, 0, nil])
+        XCTAssertEqual((recordSet(batches[6][2])["ResourceRecords"] as? [[String: String]])?.first?["Value"], "192.0.2.10")
+        XCTAssertEqual(recordSet(batches[7][0])["TTL"] as? Int, 300, "the lowering's rollback restores the old TTL")
+        XCTAssertNil(recordSet(batches[7][0])["SetIdentifier"])
+    }
+
+    func testACNAMESourceGetsACNAMEPair() throws {
+        let (status, batches) = try switchShop(records: #"[{"Name": "shop.acme.example.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "lb.dc1.acme.example"}]}]"#)
+        XCTAssertEqual(status, 0)
+        let eks = recordSet(batches[1][2])
+        XCTAssertEqual(eks["Type"] as? String, "CNAME")
+        XCTAssertEqual((eks["ResourceRecords"] as? [[String: String]])?.first?["Value"], Self.balancer)
+        XCTAssertNil(eks["AliasTarget"])
+    }
+
+    func testTheLoweringStopsOnARecordItCannotSwitch() throws {
+        for (records, why) in [("[]", "no record of that name"),
+                               (#"[{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": 100, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#, "already weighted"),
+                               (#"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}, {"Name": "shop.acme.example.", "Type": "AAAA", "TTL": 300, "ResourceRecords": [{"Value": "2001:db8::10"}]}]"#, "an AAAA beside it")] {
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(try item("dns-ttl:prod:shop.acme.example").commands, stubs: ["aws": aws(records: records)], in: folder), 0, why)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path), "\(why): nothing changed")
+        }
+    }
+
+    func testTheTTLGateFailsOnAnEmptyOrAHighTTLAnswer() throws {
+        let gate = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("dig ") })
+        let folder = try temporaryFolder(self)
+        XCTAssertEqual(try run([gate], stubs: ["dig": "echo 'shop.acme.example. 60 IN A 192.0.2.10'"], in: folder), 0)
+        XCTAssertNotEqual(try run([gate], stubs: ["dig": "true"], in: folder), 0, "no answer is no proof")
+        XCTAssertNotEqual(try run([gate], stubs: ["dig": "echo ';; connection timed out' >&2; exit 9"], in: folder), 0)
+        XCTAssertNotEqual(try run([gate], stubs: ["dig": "echo 'shop.acme.example. 300 IN A 192.0.2.10'"], in: folder), 0)
+    }
+
+    func testNodeReachabilityFailsWhenANodeDoesNotAnswerOrNoneIsFound() throws {
+        let grafana = try item("traffic:prod/monitoring/grafana")
+        // A hostNetwork agent's clients check every EKS node with the same loop (the demo's node-exporter declares no port).
+        for line in [grafana.commands.first { $0.contains("nc -z") }, TrafficCommands.everyNodeAnswers(port: "9100", from: "from where its clients run")] {
+            let line = try XCTUnwrap(line)
+            let folder = try temporaryFolder(self)
+            let nodes = ["EKS_NODE_IPS": "10.0.1.5 10.0.2.7", "NODE_PORT": "30300"]
+            XCTAssertEqual(try run([line], stubs: ["nc": "exit 0"], in: folder, environment: nodes), 0, line)
+            XCTAssertNotEqual(try run([line], stubs: ["nc": "[ \"$4\" != 10.0.1.5 ] || exit 1"], in: folder, environment: nodes), 0, "the first node does not answer")
+            XCTAssertNotEqual(try run([line], stubs: ["nc": "exit 0"], in: folder, environment: ["EKS_NODE_IPS": "", "NODE_PORT": "30300"]), 0, "no EKS node found")
+        }
+        XCTAssertNotEqual(try run(grafana.commands.filter { $0.hasPrefix("NODE_PORT=") }, stubs: ["kubectl": "true"], in: try temporaryFolder(self)), 0,
+                          "a Service with no nodePort on EKS")
+    }
+
+    func testTheAdminIngressIsHeldOutAndItsSwitchWaitsForALoginThatRefusesAnonymousRequests() throws {
+        let folder = try Self.demo.get().folder.appendingPathComponent("converted/prod", isDirectory: true)
+        let files = try XCTUnwrap(FileManager.default.enumerator(atPath: folder.path)).compactMap { $0 as? String }.map { folder.appendingPathComponent($0) }
+        let supports = try files.filter { $0.path.contains("/support/") && $0.pathExtension == "yaml" }.map { try String(contentsOf: $0, encoding: .utf8) }
+        XCTAssertFalse(supports.isEmpty)
+        XCTAssertFalse(supports.contains { $0.contains("kind: \"Ingress\"") && $0.contains("name: \"admin\"\n") }, "Ingress shop/admin would serve the admin UI with no login")
+        XCTAssertTrue(supports.contains { $0.contains("kind: \"Ingress\"") && $0.contains("shop.acme.example") }, "the shop Ingress, with no login, is written")
+        let changes = try files.filter { $0.lastPathComponent == "CHANGES.md" }.map { try String(contentsOf: $0, encoding: .utf8) }.joined()
+        XCTAssertTrue(changes.contains("Ingress shop/admin not written (held out of support/ until decided)"), changes)
+        XCTAssertTrue(changes.contains("nginx.ingress.kubernetes.io/auth-type") && changes.contains("alb.ingress.kubernetes.io/auth-type"))
+
+        let traffic = try item("traffic:prod:admin.acme.internal")
+        let applied = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("get 'ingress/admin' -o name") })
+        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
+        XCTAssertLessThan(applied, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), "the decided Ingress is checked before its address is read")
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") })
+        XCTAssertLessThan(probe, firstChange, "no weight moves before the login is proven")
+        let folderForRuns = try temporaryFolder(self)
+        XCTAssertNotEqual(try run([traffic.commands[applied]], stubs: ["kubectl": "echo 'Error from server (NotFound)' >&2; exit 1"], in: folderForRuns), 0)
+        XCTAssertEqual(try run([traffic.commands[applied]], stubs: ["kubectl": "echo ingress.networking.k8s.io/admin"], in: folderForRuns), 0)
+        let lb = ["EKS_LB": Self.balancer]
+        for (answer, passes) in [("401 ", true), ("302 https://acme.auth.ap-northeast-2.amazoncognito.com/oauth2/authorize", true),
+                                 ("200 ", false), ("302 http://admin.acme.internal/admin/", false), ("000 ", false)] {
+            let status = try run([traffic.commands[probe]], stubs: ["curl": "printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
+            XCTAssertEqual(status == 0, passes, "curl answering \(answer)")
+        }
+        // It asks as the host clients use, at the path's literal start, against the EKS load balancer.
+        XCTAssertTrue(traffic.commands[probe].contains("-H 'Host: admin.acme.internal' \"http://$EKS_LB\"'/admin'"), traffic.commands[probe])
+    }
+
+    func testIngressHoldReadsTheLoginAnnotationsOfEachControllerAndRegexPaths() throws {
+        let plain: ManifestNode = try XCTUnwrap(try ManifestText.objects("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: web}
+            spec:
+              rules:
+              - host: web.example.com
+                http:
+                  paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                  - {path: /static, pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+                  - {path: "/v[12]/(.*)", pathType: Exact, backend: {service: {name: web, port: {number: 80}}}}
+            """).first)
+        XCTAssertEqual(IngressHold.reasons(plain, annotations: ["nginx.ingress.kubernetes.io/proxy-body-size": "10m"]), [])
+        for key in ["nginx.ingress.kubernetes.io/auth-url", "nginx.ingress.kubernetes.io/auth-type", "traefik.ingress.kubernetes.io/router.middlewares",
+                    "haproxy.org/auth-type"] {
+            XCTAssertEqual(IngressHold.authAnnotations([key: "x", "nginx.ingress.kubernetes.io/ssl-redirect": "true"]), [key])
+        }
+        let regex = try XCTUnwrap(try ManifestText.objects("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: api}
+            spec:
+              rules:
+              - http:
+                  paths:
+                  - {path: "/api(/|$)(.*)", backend: {service: {name: api, port: {number: 80}}}}
+            """).first)
+        XCTAssertEqual(IngressHold.regexPaths(regex), ["/api(/|$)(.*)"])
+        XCTAssertEqual(IngressHold.probePath("/api(/|$)(.*)"), "/api")
+    }
+
+    func testAHostlessIngressBehindOAuth2ProxyHoldsItsWorkloadsOwnSwitchUntilTheLoginRefuses() throws {
+        let folder = try writeManifests(["app.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: grafana, namespace: ops}
+            spec:
+              selector: {matchLabels: {app: grafana}}
+              template:
+                metadata: {labels: {app: grafana}}
+                spec: {containers: [{name: grafana, image: grafana/grafana:11.0.0, ports: [{containerPort: 3000}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: grafana, namespace: ops}
+            spec: {selector: {app: grafana}, ports: [{port: 80, targetPort: 3000}]}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: grafana
+              namespace: ops
+              annotations:
+                nginx.ingress.kubernetes.io/auth-url: "https://oauth2.example.com/oauth2/auth"
+                nginx.ingress.kubernetes.io/auth-signin: "https://oauth2.example.com/oauth2/start?rd=$escaped_request_uri"
+            spec:
+              ingressClassName: nginx
+              rules:
+              - http:
+                  paths:
+                  - {path: /grafana, pathType: Prefix, backend: {service: {name: grafana, port: {number: 80}}}}
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let traffic = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/ops/grafana" }, "\(plan.items.map(\.keyText))")
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") }, "\(traffic.commands)")
+        XCTAssertTrue(traffic.commands[probe].contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'"), traffic.commands[probe])
+        XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
+        XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
+        let work = try temporaryFolder(self)
+        let environment = ["EKS_LB": Self.balancer, "DNS_NAME": "grafana.example.com"]
+        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '200 '"], in: work, environment: environment), 0)
+        XCTAssertEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '302 https://login.example.com/authorize'"], in: work, environment: environment), 0)
+        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '302 https://grafana.example.com/grafana/'"], in: work, environment: environment), 0,
+                          "a redirect on its own host is no login")
+        // convert holds it out: with no login in front, the ALB would serve Grafana to anyone.
+        let converted = try temporaryFolder(self)
+        let estates = try database.writer.read { try Estate.load($0) }
+        _ = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: estates, to: converted)
+        let written = try XCTUnwrap(FileManager.default.enumerator(atPath: converted.path)).compactMap { $0 as? String }
+        XCTAssertFalse(written.contains { $0.contains("ingress-ops-grafana") }, "\(written)")
+        XCTAssertTrue(written.contains { $0.hasSuffix("CHANGES.md") })
+    }
+
+    func testNoFixtureReachabilityCheckPassesOnAnEcho() throws {
+        let fixtures = try requireFixtures()
+        for fixture in ["02-sock-shop", "08-sock-shop-2018-old-apis", "06-k8s-examples-guestbook"] {
+            let database = try AppDatabase.inMemory()
+            try importPaths([fixtures.appendingPathComponent(fixture).path], cluster: "src", into: database)
+            let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+            let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+            let lines = plan.items.flatMap(\.commands)
+            XCTAssertFalse(lines.contains { $0.contains("$EKS_NODE_IPS; do nc -z") && !$0.contains("test \"$down\" = 0") }, fixture)
+            XCTAssertFalse(lines.contains { $0.contains("\"Type\":\"CNAME\"") }, "\(fixture): no batch fixes the record type")
+            let pools = plan.items.filter { $0.commands.contains { $0.hasPrefix("NODE_PORT=") } }
+            for pool in pools {
+                XCTAssertTrue(pool.commands.contains { $0.contains("authorize-security-group-ingress") }, "\(fixture) \(pool.keyText)")
+            }
+            if fixture == "02-sock-shop" { XCTAssertFalse(pools.isEmpty, "front-end is a NodePort nothing routes to") }
+        }
+    }
+}
