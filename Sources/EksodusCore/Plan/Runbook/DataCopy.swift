@@ -162,6 +162,7 @@ struct DataCopy {
             return [eks("delete \(Kubectl.ref(workload, on: .eks))") + "  # the standby; the source primary is untouched",
                     eks("delete pod/\(PostgresStandby.pod) secret/\(PostgresStandby.secret) --ignore-not-found")]
                 + workload.claimTemplates.map { eks("delete pvc/" + ShellQuote.word("\($0.name)-\(workload.name)-0") + " --ignore-not-found") + "  # the standby's copy of the data" }
+                + PostgresStandby.dropSlot(workload, on: .source, PostgresStandby.slot(workload))
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
         case "redis": return redis(workload).stop()
         case "rabbitmq": return [Self.exec(workload, on: .eks, Self.clearShovels)]

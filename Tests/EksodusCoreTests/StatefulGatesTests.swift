@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// The stateful steps' gates, taken from the demo's plan and run in bash against stand-in `kubectl`, `aws` and `ssh`:
+/// each passes when what it checks holds, and fails when it does not, when the tool fails, and when it answers nothing.
+/// The PostgreSQL standby streams through a slot that is dropped after the promotion; a rollback checks the room on the
+/// source's claim before stopping it.
+final class StatefulGatesTests: XCTestCase {
+    nonisolated(unsafe) static var demoPlan: TransitionPlan?
+    nonisolated(unsafe) static var demoFolder: URL?
+
+    func demo() throws -> TransitionPlan {
+        if let plan = Self.demoPlan { return plan }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-stateful-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var run = Demo(folder: folder, now: fixedNow)
+        run.tracksProgress = false
+        let plan = try run.run().plan
+        Self.demoPlan = plan
+        Self.demoFolder = folder
+        return plan
+    }
+
+    override class func tearDown() {
+        if let folder = demoFolder { try? FileManager.default.removeItem(at: folder) }
+        super.tearDown()
+    }
+
+    func item(_ key: String) throws -> PlanItem {
+        try XCTUnwrap(try demo().items.first { $0.keyText == key }, "no \(key)")
+    }
+
+    func line(_ commands: [String], _ what: String, _ test: (String) -> Bool) throws -> String {
+        try XCTUnwrap(commands.first(where: test), "\(what): \(commands)")
+    }
+
+    /// Runs `script` in bash with pipefail, `EKS_CONTEXT` and `SOURCE_CONTEXT` set to `eks` and `src`; its exit status.
+    func bash(_ script: String, environment: [String: String] = [:]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "set -o pipefail; EKS_CONTEXT=eks; SOURCE_CONTEXT=src\n" + script]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Runs `script` both with and without pipefail: a gate must not lean on the engineer's shell options.
+    func status(_ script: String, _ environment: [String: String] = [:]) throws -> [Int32] {
+        [try bash(script, environment: environment), try bash("set +o pipefail\n" + script, environment: environment)]
+    }
+
+    /// A `kubectl` answering `$EKS_OUT` on the EKS side and `$SRC_OUT` on the source's, failing with `$FAIL` set.
+    let sides = """
+        kubectl() {
+          [ -z "${FAIL:-}" ] || return 1
+          case "$*" in *"--context eks"*) printf '%b' "${EKS_OUT:-}" ;; *) printf '%b' "${SRC_OUT:-}" ;; esac
+        }
+        """
+
+    // MARK: 1. the PostgreSQL slot
+
+    func testThePostgresStandbyStreamsThroughASlotThatIsDroppedOnceItIsNoLongerRead() throws {
+        let data = try item("data:prod/data/orders-db")
+        let slot = "eksodus_data_orders_db_" + ShortHash.hex("data_orders-db")
+        XCTAssertNotNil(slot.range(of: "^[a-z0-9_]{1,63}$", options: .regularExpression), slot)
+        let run = try line(data.commands, "the base backup") { $0.contains("run eksodus-pg-basebackup") }
+        XCTAssertTrue(run.contains("pg_basebackup -D \\\"$D\\\" -R -X stream -C -S \(slot) -P"), "-R records the slot -C made: \(run)")
+        let leftOver = try XCTUnwrap(data.commands.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_drop_replication_slot") && $0.contains(slot) })
+        XCTAssertLessThan(leftOver, try XCTUnwrap(data.commands.firstIndex(of: run)), "a failed run's slot goes first: -C refuses an existing one")
+        XCTAssertTrue(data.rollbackCommands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_drop_replication_slot") }, "an abandoned copy's slot would keep the source's WAL forever")
+
+        let promote = try item("promote:prod/data/orders-db").commands
+        let promoted = try XCTUnwrap(promote.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("pg_promote()") })
+        let gone = try line(promote, "the slot is gone") { $0.hasPrefix("test ") && $0.contains("pg_replication_slots") }
+        XCTAssertGreaterThan(try XCTUnwrap(promote.firstIndex(of: gone)), promoted)
+        XCTAssertTrue(gone.contains("--context \"$SOURCE_CONTEXT\""), "the slot is on the source primary")
+        XCTAssertTrue(promote.contains { $0.contains("ALTER SYSTEM RESET primary_slot_name") }, "the promoted copy forgets the slot too")
+        XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "0\\n"]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "1\\n"]).filter { $0 == 0 }, [], "still there")
+        XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer")
+        XCTAssertEqual(try status(sides + "\n" + gone, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+
+        // The rollback's rebuild streams from EKS through the same slot, dropped there once the source is the primary again.
+        let rollback = try item("promote:prod/data/orders-db").rollbackCommands
+        let rebuild = try line(rollback, "the rebuild") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("run eksodus-pg-basebackup") }
+        XCTAssertTrue(rebuild.contains("-C -S \(slot)"), rebuild)
+        let sourcePromoted = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_promote()") })
+        let eksSlotGone = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("test ") && $0.contains("pg_replication_slots") && $0.contains("--context \"$EKS_CONTEXT\"") })
+        XCTAssertGreaterThan(eksSlotGone, sourcePromoted)
+    }
+
+    /// The rebuild script with a stand-in pg_basebackup: it is asked for the slot, and still refuses a kept copy's place.
+    func testTheRebuildScriptAsksForTheSlot() throws {
+        let root = try temporaryFolder(self)
+        let bin = root.appendingPathComponent("bin"), mount = root.appendingPathComponent("mount")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: mount.appendingPathComponent("pgdata"), withIntermediateDirectories: true)
+        for (tool, body) in [("id", "echo 999"), ("pg_basebackup", "echo \"$@\" > \"$MOUNT/arguments\"")] {
+            let url = bin.appendingPathComponent(tool)
+            try "#!/bin/sh\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let environment = ["PATH": bin.path + ":/usr/bin:/bin", "PGDATA": mount.appendingPathComponent("pgdata").path, "MOUNT": mount.path]
+        let script = "sh -c " + ShellQuote.word(PostgresStandby.rebuildScript(slot: "eksodus_a_b_1234"))
+        XCTAssertEqual(try bash(script, environment: environment), 0)
+        let arguments = try String(contentsOf: mount.appendingPathComponent("arguments"), encoding: .utf8)
+        XCTAssertTrue(arguments.contains("-R -X stream -C -S eksodus_a_b_1234"), arguments)
+        XCTAssertNotEqual(try bash(script, environment: environment), 0, "a second run would overwrite the kept copy")
+    }
+
+    // MARK: 2. room for the rollback's rebuild
+
+    func testTheRollbackChecksTheSourceClaimHasRoomBeforeStoppingTheSource() throws {
+        let rollback = try item("promote:prod/data/orders-db").rollbackCommands
+        let room = try line(rollback, "the room check") { $0.hasPrefix("NEED_KB=") }
+        let stop = try XCTUnwrap(rollback.firstIndex { $0.contains("scale 'statefulset/orders-db' --replicas=0") })
+        XCTAssertLessThan(try XCTUnwrap(rollback.firstIndex(of: room)), stop, "checked while the source still runs")
+        XCTAssertTrue(room.contains("--context \"$SOURCE_CONTEXT\"") && room.contains("df -Pk") && room.contains("pg_database_size"), room)
+        // EKS holds 10 GiB; the source's claim has 20 GiB free, then 10.5 GiB (no room for the margin).
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": "20971520\\n"]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": "11010048\\n"]).filter { $0 == 0 }, [], "too little room")
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": ""]).filter { $0 == 0 }, [], "df said nothing")
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "", "SRC_OUT": "20971520\\n"]).filter { $0 == 0 }, [], "EKS said nothing")
+        XCTAssertEqual(try status(sides + "\n" + room, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+    }
+}
