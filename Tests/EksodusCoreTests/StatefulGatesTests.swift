@@ -5,7 +5,7 @@ import XCTest
 /// The stateful steps' gates, taken from the demo's plan and run in bash against stand-in `kubectl`, `aws` and `ssh`:
 /// each passes when what it checks holds, and fails when it does not, when the tool fails, and when it answers nothing.
 /// The PostgreSQL standby streams through a slot that is dropped after the promotion; a rollback checks the room on the
-/// source's claim before stopping it.
+/// source's claim before stopping it; a DataSync pass is waited for, and the data-verify compares file counts.
 final class StatefulGatesTests: XCTestCase {
     nonisolated(unsafe) static var demoPlan: TransitionPlan?
     nonisolated(unsafe) static var demoFolder: URL?
@@ -126,5 +126,58 @@ final class StatefulGatesTests: XCTestCase {
         XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": ""]).filter { $0 == 0 }, [], "df said nothing")
         XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "", "SRC_OUT": "20971520\\n"]).filter { $0 == 0 }, [], "EKS said nothing")
         XCTAssertEqual(try status(sides + "\n" + room, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+    }
+
+    // MARK: 3. DataSync, waited for and checked
+
+    /// An `aws` whose start answers `$ARN`, whose Status query answers `$STATUS`, and whose description is `$JSON`.
+    let datasync = """
+        aws() {
+          [ -z "${FAIL:-}" ] || return 254
+          case "$*" in
+            *start-task-execution*) printf '%s\\n' "${ARN:-}" ;;
+            *"--query Status"*) printf '%s\\n' "${STATUS:-}" ;;
+            *describe-task-execution*) printf '%s\\n' "${JSON:-}" ;;
+          esac
+        }
+        """
+
+    func testEveryDataSyncPassIsWaitedForAndFailsUnlessEveryFileArrived() throws {
+        let data = try item("data:prod/shop/media-upload").commands
+        let promote = try item("promote:prod/shop/media-upload").commands
+        for commands in [data, promote] {
+            let start = try XCTUnwrap(commands.firstIndex { $0.contains("aws datasync start-task-execution") }, "\(commands)")
+            XCTAssertTrue(commands[start].contains("--query TaskExecutionArn"), commands[start])
+            XCTAssertTrue(commands[(start + 1)...].contains { $0.contains("describe-task-execution") && $0.contains("while") }, "the pass is waited for: \(commands)")
+        }
+        let pass = promote.filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        let arn = "arn:aws:datasync:ap-northeast-2:123456789012:task/task-0123456789abcdef0/execution/exec-0123456789abcdef0"
+        let good = #"{"Status": "SUCCESS", "EstimatedFilesToTransfer": 12, "FilesTransferred": 12, "FilesFailed": {"Prepare": 0, "Transfer": 0, "Verify": 0, "Delete": 0}}"#
+        let quick = ["DATASYNC_WAIT_SECONDS": "0", "ARN": arn]
+        func run(_ environment: [String: String]) throws -> [Int32] {
+            try status(datasync + "\nset -e\n" + pass, quick.merging(environment) { _, new in new })
+        }
+        XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good]), [0, 0])
+        XCTAssertEqual(try run(["STATUS": "ERROR", "JSON": good]).filter { $0 == 0 }, [], "the execution failed")
+        XCTAssertEqual(try run(["STATUS": "TRANSFERRING", "JSON": good]).filter { $0 == 0 }, [], "still running at the deadline")
+        XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good.replacingOccurrences(of: "\"Transfer\": 0", with: "\"Transfer\": 2")]).filter { $0 == 0 }, [], "files failed")
+        XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good.replacingOccurrences(of: "\"FilesTransferred\": 12", with: "\"FilesTransferred\": 9")]).filter { $0 == 0 }, [], "files missing")
+        XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": ""]).filter { $0 == 0 }, [], "no description")
+        XCTAssertEqual(try run(["ARN": ""]).filter { $0 == 0 }, [], "nothing started")
+        XCTAssertEqual(try run(["FAIL": "1"]).filter { $0 == 0 }, [], "aws failed")
+    }
+
+    func testTheDataVerifyCompareFileCounts() throws {
+        let verify = try item("data-verify:prod/shop/media-upload").commands
+        let check = try line(verify, "the count check") { $0.hasPrefix("SOURCE_FILES=") }
+        XCTAssertTrue(check.contains("'/srv/media'"), check)
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "42\\n", "EKS_OUT": "42\\n"]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "42\\n", "EKS_OUT": "40\\n"]).filter { $0 == 0 }, [], "EKS behind")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "", "EKS_OUT": ""]).filter { $0 == 0 }, [], "no answer on either side")
+        XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+        // In the pod, a missing path is no count of 0.
+        let folder = try temporaryFolder(self)
+        let inPod = "cd " + ShellQuote.word(folder.appendingPathComponent("missing").path) + " && find . -type f | wc -l"
+        XCTAssertNotEqual(try bash("sh -c " + ShellQuote.word(inPod)), 0)
     }
 }
