@@ -5,7 +5,8 @@ import XCTest
 /// The stateful steps' gates, taken from the demo's plan and run in bash against stand-in `kubectl`, `aws` and `ssh`:
 /// each passes when what it checks holds, and fails when it does not, when the tool fails, and when it answers nothing.
 /// The PostgreSQL standby streams through a slot that is dropped after the promotion; a rollback checks the room on the
-/// source's claim before stopping it; a DataSync pass is waited for, and the data-verify compares file counts.
+/// source's claim before stopping it; a DataSync pass is waited for; a CronJob's last Job is waited for; a node copy
+/// checks its claim is big enough.
 final class StatefulGatesTests: XCTestCase {
     nonisolated(unsafe) static var demoPlan: TransitionPlan?
     nonisolated(unsafe) static var demoFolder: URL?
@@ -179,5 +180,51 @@ final class StatefulGatesTests: XCTestCase {
         let folder = try temporaryFolder(self)
         let inPod = "cd " + ShellQuote.word(folder.appendingPathComponent("missing").path) + " && find . -type f | wc -l"
         XCTAssertNotEqual(try bash("sh -c " + ShellQuote.word(inPod)), 0)
+    }
+
+    // MARK: 4. the CronJob's last Job, and its claim's size
+
+    func cronJob(suspend: Bool, active: Int) -> String {
+        let jobs = (0..<active).map { "{\"kind\":\"Job\",\"name\":\"db-backup-\($0)\"}" }.joined(separator: ",")
+        return "{\"spec\":{\"suspend\":\(suspend)},\"status\":{" + (active > 0 ? "\"active\":[\(jobs)]" : "") + "}}"
+    }
+
+    func testTheSourceCronJobIsWaitedForUntilSuspendedWithNoActiveJob() throws {
+        let suspend = try item("suspend-source:prod/batch/db-backup").commands
+        let verify = try item("data-verify:prod/batch/db-backup").commands
+        for gate in [try line(suspend, "suspend-source's wait") { $0.hasPrefix("JOB_WAIT_UNTIL=") },
+                     try line(verify, "the final copy's wait") { $0.hasPrefix("JOB_WAIT_UNTIL=") }] {
+            XCTAssertTrue(gate.contains("--context \"$SOURCE_CONTEXT\"") && gate.contains("'cronjob/db-backup'"), gate)
+            let quick = ["JOB_WAIT_SECONDS": "0"]
+            XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: true, active: 0)]) { $1 }), [0, 0])
+            XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: true, active: 1)]) { $1 }).filter { $0 == 0 }, [], "a Job still runs")
+            XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: false, active: 0)]) { $1 }).filter { $0 == 0 }, [], "not suspended")
+            XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": ""]) { $1 }).filter { $0 == 0 }, [], "no answer")
+            XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["FAIL": "1"]) { $1 }).filter { $0 == 0 }, [], "kubectl failed")
+        }
+        XCTAssertFalse(suspend.contains { $0.contains("get jobs -o wide") }, "a listing to read is no wait")
+    }
+
+    func testTheNodeCopyFailsWhenTheDataExceedsTheClaim() throws {
+        for (key, commands) in [("data", try item("data:prod/batch/db-backup").commands), ("data-verify", try item("data-verify:prod/batch/db-backup").commands)] {
+            let fits = try line(commands, "\(key): the size check") { $0.hasPrefix("NEED_KB=") }
+            let copy = try XCTUnwrap(commands.firstIndex { $0.contains("tar -C /data/0 -xf -") })
+            XCTAssertLessThan(try XCTUnwrap(commands.firstIndex(of: fits)), copy, "\(key): measured before the copy")
+            XCTAssertTrue(fits.contains("db-backup-scratch"), "names the claim to grow: \(fits)")
+            // Two nodes hold 3 GiB and 5 GiB; the claim has 9.6 GiB free, then 7 GiB.
+            let stub = """
+                ssh() { [ -z "${SSH_FAIL:-}" ] || return 255; case "$1" in node-a) printf '3145728\\t/srv/backup-scratch\\n' ;; *) printf '5242880\\t/srv/backup-scratch\\n' ;; esac; }
+                """
+            func df(_ free: String) -> String { "Filesystem 1024-blocks Used Available Capacity Mounted on\\n/dev/nvme1n1 10255636 24 \(free) 1% /data/0\\n" }
+            let nodes = ["SOURCE_NODES": "node-a node-b", "COPY_POD": "pod/eksodus-copy-db-backup"]
+            func run(_ environment: [String: String]) throws -> [Int32] {
+                try status(sides + "\n" + stub + "\n" + fits, nodes.merging(environment) { $1 })
+            }
+            XCTAssertEqual(try run(["EKS_OUT": df("10066329")]), [0, 0], key)
+            XCTAssertEqual(try run(["EKS_OUT": df("7340032")]).filter { $0 == 0 }, [], "\(key): too small")
+            XCTAssertEqual(try run(["EKS_OUT": ""]).filter { $0 == 0 }, [], "\(key): df said nothing")
+            XCTAssertEqual(try run(["EKS_OUT": df("10066329"), "SSH_FAIL": "1"]).filter { $0 == 0 }, [], "\(key): a node did not answer")
+            XCTAssertEqual(try run(["EKS_OUT": df("10066329"), "SOURCE_NODES": ""]).filter { $0 == 0 }, [], "\(key): no node measured")
+        }
     }
 }

@@ -470,7 +470,7 @@ struct WorkloadSteps {
                        eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
             rollback: "Nothing to undo: a check")
         add(.suspendSource, "Suspend \(context.label) on the source and let its running Job finish", context, after: [.smoke],
-            commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
+            commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), CronJobIdle.gate(source, ref: ref) + "  # waits until none of its Jobs is active"],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
         // The first copy was taken while the source still ran it: its last runs wrote after that copy.
         let nodeCopy = Self.nodeCopy(context, before: before)
