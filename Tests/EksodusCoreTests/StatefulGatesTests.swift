@@ -6,7 +6,7 @@ import XCTest
 /// each passes when what it checks holds, and fails when it does not, when the tool fails, and when it answers nothing.
 /// The PostgreSQL standby streams through a slot that is dropped after the promotion; a rollback checks the room on the
 /// source's claim before stopping it; a DataSync pass is waited for; a CronJob's last Job is waited for; a node copy
-/// checks its claim is big enough.
+/// checks its claim is big enough; the reconnect checks assert.
 final class StatefulGatesTests: XCTestCase {
     nonisolated(unsafe) static var demoPlan: TransitionPlan?
     nonisolated(unsafe) static var demoFolder: URL?
@@ -226,5 +226,25 @@ final class StatefulGatesTests: XCTestCase {
             XCTAssertEqual(try run(["EKS_OUT": df("10066329"), "SSH_FAIL": "1"]).filter { $0 == 0 }, [], "\(key): a node did not answer")
             XCTAssertEqual(try run(["EKS_OUT": df("10066329"), "SOURCE_NODES": ""]).filter { $0 == 0 }, [], "\(key): no node measured")
         }
+    }
+
+    // MARK: 5. reconnect checks that assert
+
+    func testThePostgresReconnectCheckAssertsNoSessionIsLeft() throws {
+        let reconnect = try item("reconnect:prod/data/orders-db").commands
+        let check = try line(reconnect, "the session count") { $0.contains("pg_stat_activity") }
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "0\\n"]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "3\\n"]).filter { $0 == 0 }, [], "sessions left")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer")
+        XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+    }
+
+    func testTheRedisReconnectCheckFailsWhenTheSourceDoesNotAnswer() throws {
+        let reconnect = try item("reconnect:prod/data/cart-cache").commands
+        let check = try line(reconnect, "the client list") { $0.contains("'pod/cart-cache-0' -- redis-cli CLIENT LIST TYPE normal") }
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "id=1 cmd=client|list\\n"]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "id=1 cmd=client|list\\nid=2 addr=10.0.0.7:5000 cmd=set\\n"]).filter { $0 == 0 }, [], "a consumer left")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer: wc -l would count 0")
+        XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
     }
 }

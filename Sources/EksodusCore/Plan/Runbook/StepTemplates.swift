@@ -314,7 +314,10 @@ struct WorkloadSteps {
     static func connectionCheck(_ context: Context) -> String {
         let workload = context.workload
         switch context.engine?.database.name {
-        case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
+        // A count that must be 0, not one to read: no answer (kubectl or psql failing) is no pass either.
+        case "postgres":
+            return "test \"$(" + PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
+                + ")\" = 0 || { echo 'sessions are still open on the source PostgreSQL (or it did not answer): find them in pg_stat_activity and move their clients' >&2; false; }"
         case "mysql", "mariadb": return DataCopy.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW PROCESSLIST'")
         case "redis": return DataCopy.exec(workload, on: .source, "redis-cli CLIENT LIST")
         case "rabbitmq": return DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections name peer_host")
