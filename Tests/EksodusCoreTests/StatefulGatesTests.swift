@@ -228,6 +228,20 @@ final class StatefulGatesTests: XCTestCase {
         }
     }
 
+    func testTheNodeCopyFailsWhenANodesCopyFails() throws {
+        let commands = try item("data:prod/batch/db-backup").commands
+        let copy = try line(commands, "the copy") { $0.contains("tar -C /data/0 -xf -") }
+        let stub = """
+            ssh() { [ "$1" != "${SSH_FAILS_ON:-}" ] || return 255; printf 'archive'; }
+            kubectl() { [ -z "${KUBECTL_FAIL:-}" ] || return 1; cat > /dev/null; }
+            """
+        let nodes = ["SOURCE_NODES": "node-a node-b", "COPY_POD": "pod/eksodus-copy-db-backup"]
+        XCTAssertEqual(try status(stub + "\n" + copy, nodes), [0, 0])
+        XCTAssertEqual(try status(stub + "\n" + copy, nodes.merging(["SSH_FAILS_ON": "node-a"]) { $1 }).filter { $0 == 0 }, [], "the first node's tar failed")
+        XCTAssertEqual(try status(stub + "\n" + copy, nodes.merging(["SSH_FAILS_ON": "node-b"]) { $1 }).filter { $0 == 0 }, [], "the last node's tar failed")
+        XCTAssertEqual(try status(stub + "\n" + copy, nodes.merging(["KUBECTL_FAIL": "1"]) { $1 }).filter { $0 == 0 }, [], "the copy pod refused it")
+    }
+
     // MARK: 5. reconnect checks that assert
 
     func testThePostgresReconnectCheckAssertsNoSessionIsLeft() throws {

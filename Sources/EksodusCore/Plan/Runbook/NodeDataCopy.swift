@@ -147,10 +147,12 @@ struct NodeDataCopy {
             + " >&2; echo \"data ${NEED_KB:-?} KiB, free ${FREE_KB:-?} KiB\" >&2; false; }"
     }
 
-    /// Every node of SOURCE_NODES, in order, into the claim mounted at `mount`.
+    /// Every node of SOURCE_NODES, in order, into the claim mounted at `mount`. The loop runs in a subshell with pipefail,
+    /// so a node whose `tar` (or ssh) fails stops it and fails the step: `|| break` alone ended the loop with status 0.
     private func copyCommand(_ path: String, into mount: String, volume: String) -> String {
-        "for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .")
-            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) -xf -") + " || break; done  " + ShellQuote.comment("volume " + volume + " into " + mount)
+        "( set -o pipefail; for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .")
+            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) -xf -") + " || { echo \"the copy from $SOURCE_NODE failed: fix it, then re-run this line\" >&2; exit 1; }; done )  "
+            + ShellQuote.comment("volume " + volume + " into " + mount)
     }
 
     /// The copy again once the source has stopped writing (a CronJob suspended, its last Job finished): into emptied claims,
