@@ -117,15 +117,16 @@ final class StatefulGatesTests: XCTestCase {
 
     func testTheRollbackChecksTheSourceClaimHasRoomBeforeStoppingTheSource() throws {
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
-        let room = try line(rollback, "the room check") { $0.hasPrefix("NEED_KB=") }
+        let room = try line(rollback, "the room check") { $0.hasPrefix("{ NEED_KB=") }
         let stop = try XCTUnwrap(rollback.firstIndex { $0.contains("scale 'statefulset/orders-db' --replicas=0") })
         XCTAssertLessThan(try XCTUnwrap(rollback.firstIndex(of: room)), stop, "checked while the source still runs")
         XCTAssertTrue(room.contains("--context \"$SOURCE_CONTEXT\"") && room.contains("df -Pk") && room.contains("pg_database_size"), room)
         // EKS holds 10 GiB; the source's claim has 20 GiB free, then 10.5 GiB (no room for the margin).
-        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": "20971520\\n"]), [0, 0])
-        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": "11010048\\n"]).filter { $0 == 0 }, [], "too little room")
+        func df(_ free: String) -> String { "Filesystem 1024-blocks Used Available Capacity Mounted on\\n/dev/sdb 52403200 10485760 \(free) 20% /var/lib/postgresql/data\\n" }
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": df("20971520")]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": df("11010048")]).filter { $0 == 0 }, [], "too little room")
         XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": ""]).filter { $0 == 0 }, [], "df said nothing")
-        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "", "SRC_OUT": "20971520\\n"]).filter { $0 == 0 }, [], "EKS said nothing")
+        XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "", "SRC_OUT": df("20971520")]).filter { $0 == 0 }, [], "EKS said nothing")
         XCTAssertEqual(try status(sides + "\n" + room, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
     }
 
@@ -170,7 +171,7 @@ final class StatefulGatesTests: XCTestCase {
 
     func testTheDataVerifyCompareFileCounts() throws {
         let verify = try item("data-verify:prod/shop/media-upload").commands
-        let check = try line(verify, "the count check") { $0.hasPrefix("SOURCE_FILES=") }
+        let check = try line(verify, "the count check") { $0.hasPrefix("{ SOURCE_FILES=") }
         XCTAssertTrue(check.contains("'/srv/media'"), check)
         XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "42\\n", "EKS_OUT": "42\\n"]), [0, 0])
         XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "42\\n", "EKS_OUT": "40\\n"]).filter { $0 == 0 }, [], "EKS behind")
@@ -207,7 +208,7 @@ final class StatefulGatesTests: XCTestCase {
 
     func testTheNodeCopyFailsWhenTheDataExceedsTheClaim() throws {
         for (key, commands) in [("data", try item("data:prod/batch/db-backup").commands), ("data-verify", try item("data-verify:prod/batch/db-backup").commands)] {
-            let fits = try line(commands, "\(key): the size check") { $0.hasPrefix("NEED_KB=") }
+            let fits = try line(commands, "\(key): the size check") { $0.hasPrefix("{ NEED_KB=") }
             let copy = try XCTUnwrap(commands.firstIndex { $0.contains("tar -C /data/0 -xf -") })
             XCTAssertLessThan(try XCTUnwrap(commands.firstIndex(of: fits)), copy, "\(key): measured before the copy")
             XCTAssertTrue(fits.contains("db-backup-scratch"), "names the claim to grow: \(fits)")

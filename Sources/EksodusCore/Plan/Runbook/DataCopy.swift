@@ -195,8 +195,8 @@ struct DataCopy {
     /// nothing, and `find | wc -l` would print 0 on both sides); no answer from either side is no pass.
     static func sameFileCount(_ workload: Estate.Workload, path: String) -> String {
         let count = "cd " + ShellQuote.word(path) + " && find . -type f | wc -l"
-        return "SOURCE_FILES=$(" + exec(workload, on: .source, count) + ") && EKS_FILES=$(" + exec(workload, on: .eks, count) + ")"
-            + " && test -n \"$SOURCE_FILES\" && test \"$SOURCE_FILES\" = \"$EKS_FILES\" || { echo " + ShellQuote.word(path + ": the source and EKS do not hold as many files (or one did not answer): let the copy finish (or re-run it), then re-run")
+        return "{ SOURCE_FILES=$(" + exec(workload, on: .source, count) + ") && EKS_FILES=$(" + exec(workload, on: .eks, count) + ")"
+            + " && test -n \"$SOURCE_FILES\" && test \"$SOURCE_FILES\" = \"$EKS_FILES\"; } || { echo " + ShellQuote.word(path + ": the source and EKS do not hold as many files (or one did not answer): let the copy finish (or re-run it), then re-run")
             + " >&2; echo \"source: ${SOURCE_FILES:-no answer}, EKS: ${EKS_FILES:-no answer}\" >&2; false; }"
     }
 

@@ -15,7 +15,7 @@ enum DataSyncRun {
     /// The commands of one pass: start, wait, check. `what` names it in the messages.
     static func pass(_ what: String) -> [String] {
         let describe = "aws datasync describe-task-execution --task-execution-arn \"$DATASYNC_EXECUTION_ARN\" --output json"
-        return ["DATASYNC_EXECUTION_ARN=$(aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\" --query TaskExecutionArn --output text) && test -n \"$DATASYNC_EXECUTION_ARN\" || { echo "
+        return ["{ DATASYNC_EXECUTION_ARN=$(aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\" --query TaskExecutionArn --output text) && test -n \"$DATASYNC_EXECUTION_ARN\"; } || { echo "
                     + ShellQuote.word("DataSync did not start " + what + ": check DATASYNC_TASK_ARN and the task's locations") + " >&2; false; }  " + ShellQuote.comment(what),
                 wait + "; DATASYNC_STATUS=; while :; do DATASYNC_STATUS=$(" + describe + " --query Status) || DATASYNC_STATUS=; "
                     + "case \"$DATASYNC_STATUS\" in *SUCCESS*|*ERROR*) break ;; esac; [ \"$(date -u +%s)\" -lt \"$DATASYNC_WAIT_UNTIL\" ] || break; sleep 30; done; "

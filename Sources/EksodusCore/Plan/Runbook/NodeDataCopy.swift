@@ -140,9 +140,9 @@ struct NodeDataCopy {
         let sizes = "for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -sk " + ShellQuote.word(copy.path)) + " || echo unanswered; done"
         let sum = ShellQuote.word("$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { if (bad || NR == 0) exit 1; print n }")
         let free = eks("exec \"$COPY_POD\" -- df -Pk \(copy.mount)") + " | awk 'NR == 2 { print $4 }'"
-        return "NEED_KB=$(" + sizes + " | awk " + sum + ") && FREE_KB=$(" + free + ") && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
+        return "{ NEED_KB=$(" + sizes + " | awk " + sum + ") && FREE_KB=$(" + free + ") && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
             + ShellQuote.word("BEGIN { exit !(free ~ /^[0-9]+$/ && free + 0 >= need + 0) }")
-            + " || { echo " + ShellQuote.word("claim " + copy.claim.name + " has less room than the data on the nodes (or a node or the copy pod did not answer): grow it, e.g. kubectl patch pvc " + copy.claim.name
+            + "; } || { echo " + ShellQuote.word("claim " + copy.claim.name + " has less room than the data on the nodes (or a node or the copy pod did not answer): grow it, e.g. kubectl patch pvc " + copy.claim.name
                 + " -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"100Gi\"}}}}' (gp3 allows expansion), wait until the copy pod's df shows it, then re-run")
             + " >&2; echo \"data ${NEED_KB:-?} KiB, free ${FREE_KB:-?} KiB\" >&2; false; }"
     }

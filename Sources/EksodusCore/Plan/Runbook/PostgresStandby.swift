@@ -85,14 +85,14 @@ enum PostgresStandby {
     /// Drops `slot` on one side's server unless a standby still streams through it; then fails while it is left (a slot
     /// nobody reads keeps every WAL segment from then on, until the primary's disk is full).
     static func dropSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> [String] {
-        [psql(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active"),
-         "test \"$(\(psql(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")))\" = 0 || { echo "
+        [psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active"),
+         "test \"$(\(psqlInput(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")))\" = 0 || { echo "
             + ShellQuote.word("replication slot \(slot) is still there (a standby still streams through it, or the server did not answer): stop that standby and re-run") + " >&2; false; }"]
     }
 
     /// A slot a failed earlier run left: `-C` refuses to create one that exists.
     static func dropLeftSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> String {
-        psql(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
+        psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
             + "  # a slot an earlier, failed run left"
     }
 
@@ -138,6 +138,13 @@ enum PostgresStandby {
         DataCopy.exec(workload, on: side, "psql -U postgres -Atc " + ShellQuote.word(sql))
     }
 
+    /// `sql` on psql's standard input: a statement with a string literal is quoted once, for the engineer's shell, not
+    /// twice (for the pod's `sh -c` too).
+    static func psqlInput(_ workload: Estate.Workload, on side: Kubectl.Side, _ sql: String) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        return "printf '%s\\n' " + ShellQuote.word(sql) + " | " + kubectl("exec -i \(Kubectl.ref(workload, on: side)) -- psql -U postgres -At")
+    }
+
     static func verify(_ workload: Estate.Workload) -> [String] {
         [psql(workload, on: .eks, "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), now() - pg_last_xact_replay_timestamp()"),
          psql(workload, on: .source, "SELECT application_name, client_addr, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication")]
@@ -169,10 +176,10 @@ enum PostgresStandby {
     /// the source is stopped. The margin (a tenth, and 1 GiB) is for the WAL the backup streams while it runs.
     static func roomForRebuild(_ workload: Estate.Workload, mountPath: String, claim: String) -> String {
         let need = psql(workload, on: .eks, "SELECT (sum(pg_database_size(oid)) / 1024)::bigint FROM pg_database")
-        let free = DataCopy.exec(workload, on: .source, "df -Pk \(ShellQuote.word(mountPath)) | awk 'NR == 2 { print $4 }'")
-        return "NEED_KB=$(\(need)) && FREE_KB=$(\(free)) && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
+        let free = DataCopy.execDirect(workload, on: .source, "df -Pk \(ShellQuote.word(mountPath))") + " | awk 'NR == 2 { print $4 }'"
+        return "{ NEED_KB=$(\(need)) && FREE_KB=$(\(free)) && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
             + ShellQuote.word("BEGIN { exit !(need ~ /^[0-9]+$/ && free ~ /^[0-9]+$/ && free + 0 >= need * 1.1 + 1048576) }")
-            + " || { echo " + ShellQuote.word("not enough room on the source's claim \(claim) for EKS's data beside the kept data directory (its size, a tenth more and 1 GiB): expand the claim (kubectl patch pvc, if its StorageClass allows expansion) or move the old data off it, then re-run; the source has not been stopped")
+            + "; } || { echo " + ShellQuote.word("not enough room on the source's claim \(claim) for EKS's data beside the kept data directory (its size, a tenth more and 1 GiB): expand the claim (kubectl patch pvc, if its StorageClass allows expansion) or move the old data off it, then re-run; the source has not been stopped")
             + " >&2; echo \"need ${NEED_KB:-?} KiB + margin, free ${FREE_KB:-?} KiB\" >&2; false; }"
     }
 
