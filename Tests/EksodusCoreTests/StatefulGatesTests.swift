@@ -84,6 +84,20 @@ final class StatefulGatesTests: XCTestCase {
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "1\\n"]).filter { $0 == 0 }, [], "still there")
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer")
         XCTAssertEqual(try status(sides + "\n" + gone, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+        // The drop before it retries until the promoted standby has let go of the slot; the gate then passes.
+        let drop = try XCTUnwrap(promote.firstIndex(of: gone).map { promote[$0 - 1] })
+        XCTAssertTrue(drop.hasPrefix("for _ in $(seq 1 30)") && drop.contains("pg_drop_replication_slot"), drop)
+        let folder = try temporaryFolder(self)
+        let server = """
+            kubectl() {
+              sql=$(cat)
+              case "$sql" in
+                *pg_drop_replication_slot*) n=$(cat "$STATE" 2>/dev/null || echo 0); echo $((n + 1)) > "$STATE" ;;
+                *count*) if [ "$(cat "$STATE" 2>/dev/null || echo 0)" -ge 2 ]; then echo 0; else echo 1; fi ;;
+              esac
+            }
+            """
+        XCTAssertEqual(try bash(server + "\n" + drop + "\n" + gone, environment: ["STATE": folder.appendingPathComponent("drops").path]), 0, "dropped on the second try")
 
         // The rollback's rebuild streams from EKS through the same slot, dropped there once the source is the primary again.
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands

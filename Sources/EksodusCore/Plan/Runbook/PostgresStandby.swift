@@ -82,11 +82,15 @@ enum PostgresStandby {
         return "eksodus_" + cleaned + "_" + ShortHash.hex(raw)
     }
 
-    /// Drops `slot` on one side's server unless a standby still streams through it; then fails while it is left (a slot
-    /// nobody reads keeps every WAL segment from then on, until the primary's disk is full).
+    /// Drops `slot` on one side's server once no standby streams through it (a promoted standby's WAL receiver takes a
+    /// moment to hang up: a minute of retries), then fails while it is left: a slot nobody reads keeps every WAL segment
+    /// from then on, until the primary's disk is full.
     static func dropSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> [String] {
-        [psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active"),
-         "test \"$(\(psqlInput(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")))\" = 0 || { echo "
+        let count = psqlInput(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")
+        return ["for _ in $(seq 1 30); do test \"$(\(count))\" = 0 && break; "
+                    + psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
+                    + " >/dev/null; sleep 2; done  # the slot goes once its standby has let go",
+         "test \"$(\(count))\" = 0 || { echo "
             + ShellQuote.word("replication slot \(slot) is still there (a standby still streams through it, or the server did not answer): stop that standby and re-run") + " >&2; false; }"]
     }
 
