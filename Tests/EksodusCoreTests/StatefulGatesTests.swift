@@ -268,6 +268,57 @@ final class StatefulGatesTests: XCTestCase {
         XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
     }
 
+    func testTheRabbitMQReconnectCheckAssertsNoConnectionIsLeft() throws {
+        let reconnect = try item("reconnect:prod/data/rabbitmq").commands
+        let check = try line(reconnect, "the connection list") { $0.contains("rabbitmqctl list_connections") }
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": ""]), [0, 0], "no connection left")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "<rabbit@storefront.1.0> 10.0.3.7\\n"]).filter { $0 == 0 }, [], "a consumer left")
+        XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+    }
+
+    /// MySQL has no demo workload: its check comes from `connectionCheck` on a fixture-free plan of one StatefulSet.
+    func testTheMySQLReconnectCheckAssertsNoSessionIsLeft() throws {
+        let manifests = try writeManifests(["db.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: shop-db, namespace: data}
+            spec:
+              serviceName: shop-db
+              replicas: 1
+              selector: {matchLabels: {app: shop-db}}
+              template:
+                metadata: {labels: {app: shop-db}}
+                spec:
+                  containers: [{name: mysql, image: "mysql:8.0", ports: [{containerPort: 3306}], volumeMounts: [{name: data, mountPath: /var/lib/mysql}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 10Gi}}}}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: shop-db, namespace: data}
+            spec: {selector: {app: shop-db}, ports: [{port: 3306}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: shop, namespace: data}
+            spec:
+              selector: {matchLabels: {app: shop}}
+              template:
+                metadata: {labels: {app: shop}}
+                spec:
+                  containers: [{name: shop, image: "shop:1", env: [{name: DB_HOST, value: shop-db}]}]
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([manifests.path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let reconnect = try XCTUnwrap(plan.items.first { $0.keyText == "reconnect:src/data/shop-db" }, "\(plan.items.map(\.keyText))").commands
+        let check = try line(reconnect, "the session count") { $0.contains("information_schema.PROCESSLIST") }
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "0\\n"]), [0, 0])
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "2\\n"]).filter { $0 == 0 }, [], "sessions left")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer")
+        XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+    }
+
     func testTheRedisReconnectCheckFailsWhenTheSourceDoesNotAnswer() throws {
         let reconnect = try item("reconnect:prod/data/cart-cache").commands
         let check = try line(reconnect, "the client list") { $0.contains("'pod/cart-cache-0' -- redis-cli CLIENT LIST TYPE normal") }
