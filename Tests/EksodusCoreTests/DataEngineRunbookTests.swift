@@ -229,7 +229,7 @@ final class DataEngineRunbookTests: XCTestCase {
         let claim = (spec["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any]
         XCTAssertEqual(claim?["claimName"] as? String, "data-orders-db-0")
         let script = try XCTUnwrap(((spec["containers"] as? [[String: Any]])?.first?["command"] as? [String])?.last)
-        XCTAssertEqual(script, PostgresStandby.rebuildScript)
+        XCTAssertEqual(script, PostgresStandby.rebuildScript(slot: "eksodus_data_orders_db_" + ShortHash.hex("data_orders-db")))
     }
 
     /// The rebuild script, run on a scratch folder with a stand-in pg_basebackup: the old data directory is kept aside, the
@@ -246,7 +246,7 @@ final class DataEngineRunbookTests: XCTestCase {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         }
         let environment = ["PATH": bin.path + ":/usr/bin:/bin", "PGDATA": mount.appendingPathComponent("pgdata").path, "MOUNT": mount.path]
-        let script = "sh -c " + ShellQuote.word(PostgresStandby.rebuildScript)
+        let script = "sh -c " + ShellQuote.word(PostgresStandby.rebuildScript(slot: "eksodus_test"))
         XCTAssertEqual(try bash(script, environment: environment).status, 0)
         XCTAssertEqual(try String(contentsOf: mount.appendingPathComponent("pgdata.eksodus-before-rollback/PG_VERSION"), encoding: .utf8), "old")
         XCTAssertEqual(try String(contentsOf: mount.appendingPathComponent("seen"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "0", "into an empty directory")

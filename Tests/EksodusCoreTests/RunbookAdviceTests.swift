@@ -69,7 +69,7 @@ extension RunbookSafetyTests {
                       volumes: [{name: out, hostPath: {path: "\(path.replacingOccurrences(of: "\\", with: "\\\\"))"}}]
             """])
         let data = try item("data:src/ops/dump", in: plan)
-        let copy = try XCTUnwrap(data.commands.first { $0.contains("ssh \"$SOURCE_NODE\"") }, "\(data.commands)")
+        let copy = try XCTUnwrap(data.commands.first { $0.contains("ssh \"$SOURCE_NODE\"") && $0.contains("tar -C") }, "\(data.commands)")
         XCTAssertEqual(try wordsOnNode(try remoteCommand(of: "SOURCE_NODES=n1\n" + copy)), ["tar", "-C", path, "-cf", "-", "."])
     }
 }

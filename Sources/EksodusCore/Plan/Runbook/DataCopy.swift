@@ -126,9 +126,7 @@ struct DataCopy {
                         selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
                             ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
             }
-            return [ShellQuote.comment(method)] + mountPaths.map { path in
-                "aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  " + ShellQuote.comment("for " + path)
-            }
+            return [ShellQuote.comment(method)] + mountPaths.flatMap { path in DataSyncRun.pass("the copy of " + path) }
         }
     }
 
@@ -148,6 +146,7 @@ struct DataCopy {
             return [eks("delete \(Kubectl.ref(workload, on: .eks))") + "  # the standby; the source primary is untouched",
                     eks("delete pod/\(PostgresStandby.pod) secret/\(PostgresStandby.secret) --ignore-not-found")]
                 + workload.claimTemplates.map { eks("delete pvc/" + ShellQuote.word("\($0.name)-\(workload.name)-0") + " --ignore-not-found") + "  # the standby's copy of the data" }
+                + PostgresStandby.dropSlot(workload, on: .source, PostgresStandby.slot(workload))
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
@@ -174,11 +173,17 @@ struct DataCopy {
         default:
             if fromNode { return NodeDataCopy(workload: workload).verify() }
             let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
-            return paths.flatMap { path in
-                [Self.exec(workload, on: .source, "du -s " + ShellQuote.word(path) + " && find " + ShellQuote.word(path) + " -type f | wc -l"),
-                 Self.exec(workload, on: .eks, "du -s " + ShellQuote.word(path) + " && find " + ShellQuote.word(path) + " -type f | wc -l")]
-            }
+            return paths.map { Self.sameFileCount(workload, path: $0) }
         }
+    }
+
+    /// Fails unless both sides hold as many files under `path`, counted in the pod (`cd` first: a missing path counts
+    /// nothing, and `find | wc -l` would print 0 on both sides); no answer from either side is no pass.
+    static func sameFileCount(_ workload: Estate.Workload, path: String) -> String {
+        let count = "cd " + ShellQuote.word(path) + " && find . -type f | wc -l"
+        return "{ SOURCE_FILES=$(" + exec(workload, on: .source, count) + ") && EKS_FILES=$(" + exec(workload, on: .eks, count) + ")"
+            + " && test -n \"$SOURCE_FILES\" && test \"$SOURCE_FILES\" = \"$EKS_FILES\"; } || { echo " + ShellQuote.word(path + ": the source and EKS do not hold as many files (or one did not answer): let the copy finish (or re-run it), then re-run")
+            + " >&2; echo \"source: ${SOURCE_FILES:-no answer}, EKS: ${EKS_FILES:-no answer}\" >&2; false; }"
     }
 
     /// Undoing a promotion: from the promotion on, the writes land on the EKS copy, so lifting the source's freeze alone
@@ -239,7 +244,7 @@ struct DataCopy {
         case "etcd": return [Self.execDirect(workload, on: .source, "etcdctl member remove \"$SOURCE_MEMBER_ID\"") + "  # each source member, one by one"]
         case "zookeeper": return [Self.execDirect(workload, on: .eks, "zkCli.sh reconfig -remove \"$SOURCE_SERVER_IDS\"")]
         case "minio": return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local") + "  # the final pass, writes stopped"]
-        default: return ["aws datasync start-task-execution --task-arn \"$DATASYNC_TASK_ARN\"  # the final incremental pass, writes stopped"]
+        default: return DataSyncRun.pass("the final incremental pass, writes stopped")
         }
     }
 }

@@ -65,7 +65,7 @@ struct NodeDataCopy {
             + " (the wave's support/, applied by its apply item; gp3 binds it in the zone of the first pod that mounts it: the copy pod's, where the workload's pods then run)"))
         commands += startPod()
         let plain = plainCopies
-        commands += plain.copies.map { copyCommand($0.path, into: $0.mount, volume: $0.claim.volume) } + plain.todos
+        commands += plain.copies.flatMap { [fits($0), copyCommand($0.path, into: $0.mount, volume: $0.claim.volume)] } + plain.todos
         commands += copyPodVerify() + [release]
         if workload.kind == "CronJob" { commands.append("# copied again after the source's last run (the final copy item, before EKS's copy is unsuspended)") }
         return commands
@@ -132,10 +132,27 @@ struct NodeDataCopy {
                 "COPY_POD=\(copyPod)"]
     }
 
-    /// Every node of SOURCE_NODES, in order, into the claim mounted at `mount`.
+    /// Fails unless the claim has room for what every node of SOURCE_NODES holds under the path (their sum, an upper
+    /// bound when several merge): convert writes the claim at `NodeDataClaim.placeholderSize` before anything measured
+    /// the data, so the copy checks it here, with the claim's name and the way to grow it. A node that does not answer
+    /// (ssh or du failing) fails the gate too.
+    func fits(_ copy: (claim: NodeDataClaim, path: String, mount: String)) -> String {
+        let sizes = "for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -sk " + ShellQuote.word(copy.path)) + " || echo unanswered; done"
+        let sum = ShellQuote.word("$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { if (bad || NR == 0) exit 1; print n }")
+        let free = eks("exec \"$COPY_POD\" -- df -Pk \(copy.mount)") + " | awk 'NR == 2 { print $4 }'"
+        return "{ NEED_KB=$(" + sizes + " | awk " + sum + ") && FREE_KB=$(" + free + ") && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
+            + ShellQuote.word("BEGIN { exit !(free ~ /^[0-9]+$/ && free + 0 >= need + 0) }")
+            + "; } || { echo " + ShellQuote.word("claim " + copy.claim.name + " has less room than the data on the nodes (or a node or the copy pod did not answer): grow it, e.g. kubectl patch pvc " + copy.claim.name
+                + " -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"100Gi\"}}}}' (gp3 allows expansion), wait until the copy pod's df shows it, then re-run")
+            + " >&2; echo \"data ${NEED_KB:-?} KiB, free ${FREE_KB:-?} KiB\" >&2; false; }"
+    }
+
+    /// Every node of SOURCE_NODES, in order, into the claim mounted at `mount`. The loop runs in a subshell with pipefail,
+    /// so a node whose `tar` (or ssh) fails stops it and fails the step: `|| break` alone ended the loop with status 0.
     private func copyCommand(_ path: String, into mount: String, volume: String) -> String {
-        "for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .")
-            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) -xf -") + " || break; done  " + ShellQuote.comment("volume " + volume + " into " + mount)
+        "( set -o pipefail; for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .")
+            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) -xf -") + " || { echo \"the copy from $SOURCE_NODE failed: fix it, then re-run this line\" >&2; exit 1; }; done )  "
+            + ShellQuote.comment("volume " + volume + " into " + mount)
     }
 
     /// The copy again once the source has stopped writing (a CronJob suspended, its last Job finished): into emptied claims,
@@ -143,13 +160,14 @@ struct NodeDataCopy {
     func finalCopy() -> [String] {
         let claimed = copies
         guard !claimed.isEmpty else { return [] }
-        var commands = [source("get \(Kubectl.ref(workload, on: .source)) -o jsonpath='{.spec.suspend} {.status.active}{\"\\n\"}'")
-                        + "  # must print true and no active Job: its last run has finished writing",
+        var commands = [workload.kind == "CronJob" ? CronJobIdle.gate(source, ref: Kubectl.ref(workload, on: .source)) + "  # its last run has finished writing"
+                            : "# the source has stopped writing: its pods are gone (scaled to 0)",
                         ": \"${SOURCE_NODES:?set SOURCE_NODES to the nodes the data item decided}\""]
         commands += startPod(ifMissing: true)
         let plain = plainCopies
         for copy in plain.copies {
             commands.append(eks("exec \"$COPY_POD\" -- find \(copy.mount) -mindepth 1 -delete") + "  # emptied first: what the last runs deleted goes too")
+            commands.append(fits(copy))
             commands.append(copyCommand(copy.path, into: copy.mount, volume: copy.claim.volume))
         }
         commands += plain.todos + copyPodVerify() + [release]

@@ -64,9 +64,47 @@ enum PostgresStandby {
         return overrides
     }
 
+    /// The physical replication slot the copy streams through, on the primary it copies from. Without one, WAL written
+    /// between the backup's end and the standby's start may be recycled (`wal_keep_size` is 0 by default) and the standby
+    /// never catches up. `-C -S` creates it before the backup, and `-R` then records it as `primary_slot_name` (PostgreSQL
+    /// docs, pg_basebackup: "-C … causes creation of a replication slot named by the --slot option before starting the
+    /// backup. An error is raised if the slot already exists"; -R: "the replication slot that pg_basebackup is using";
+    /// https://www.postgresql.org/docs/current/app-pgbasebackup.html). A slot name holds lower case letters, digits and
+    /// underscores only (PostgreSQL docs, Replication Slots), so nothing of the manifest's name reaches SQL or a shell
+    /// unescaped; the hash keeps two workloads that clean up alike apart.
+    static func slot(_ workload: Estate.Workload) -> String {
+        let raw = workload.namespace + "_" + workload.name
+        let cleaned = String(raw.utf8.map { byte -> Character in
+            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            let kept = (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z")) || (lower >= UInt8(ascii: "0") && lower <= UInt8(ascii: "9"))
+            return Character(Unicode.Scalar(kept ? lower : UInt8(ascii: "_")))
+        }.prefix(40))
+        return "eksodus_" + cleaned + "_" + ShortHash.hex(raw)
+    }
+
+    /// Drops `slot` on one side's server once no standby streams through it (a promoted standby's WAL receiver takes a
+    /// moment to hang up: a minute of retries), then fails while it is left: a slot nobody reads keeps every WAL segment
+    /// from then on, until the primary's disk is full.
+    static func dropSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> [String] {
+        let count = psqlInput(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")
+        return ["for _ in $(seq 1 30); do test \"$(\(count))\" = 0 && break; "
+                    + psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
+                    + " >/dev/null; sleep 2; done  # the slot goes once its standby has let go",
+         "test \"$(\(count))\" = 0 || { echo "
+            + ShellQuote.word("replication slot \(slot) is still there (a standby still streams through it, or the server did not answer): stop that standby and re-run") + " >&2; false; }"]
+    }
+
+    /// A slot a failed earlier run left: `-C` refuses to create one that exists.
+    static func dropLeftSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> String {
+        psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
+            + "  # a slot an earlier, failed run left"
+    }
+
     // Run as the image's postgres user (gosu or su-exec in the official images) so the files belong to the server.
-    static let asPostgres = "RUN=; if [ \"$(id -u)\" = 0 ]; then chown postgres \"$D\"; RUN=\"$(command -v gosu || command -v su-exec) postgres\"; fi; chmod 700 \"$D\"; "
-        + "exec $RUN pg_basebackup -D \"$D\" -R -X stream -P"
+    static func asPostgres(slot: String) -> String {
+        "RUN=; if [ \"$(id -u)\" = 0 ]; then chown postgres \"$D\"; RUN=\"$(command -v gosu || command -v su-exec) postgres\"; fi; chmod 700 \"$D\"; "
+            + "exec $RUN pg_basebackup -D \"$D\" -R -X stream -C -S \(slot) -P"
+    }
 
     /// Creates the connection secret, runs the base backup pod to its end, and removes both (the secret holds the password).
     static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String) -> [String] {
@@ -84,11 +122,12 @@ enum PostgresStandby {
             return ["# no claim found for the data directory: give the workload one before building the standby"]
         }
         let script = "set -e; D=\"$PGDATA\"; mkdir -p \"$D\"; if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
-            + asPostgres
+            + asPostgres(slot: slot(workload))
         var commands: [String] = []
         if let create = claim.create { commands.append(create + "  # the first pod's claim, created empty before any pod") }
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
+            dropLeftSlot(workload, on: .source, slot(workload)),
             eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
         ]
         commands += runBaseBackup(eks, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath, script: script))
@@ -103,6 +142,13 @@ enum PostgresStandby {
         DataCopy.exec(workload, on: side, "psql -U postgres -Atc " + ShellQuote.word(sql))
     }
 
+    /// `sql` on psql's standard input: a statement with a string literal is quoted once, for the engineer's shell, not
+    /// twice (for the pod's `sh -c` too).
+    static func psqlInput(_ workload: Estate.Workload, on side: Kubectl.Side, _ sql: String) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        return "printf '%s\\n' " + ShellQuote.word(sql) + " | " + kubectl("exec -i \(Kubectl.ref(workload, on: side)) -- psql -U postgres -At")
+    }
+
     static func verify(_ workload: Estate.Workload) -> [String] {
         [psql(workload, on: .eks, "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), now() - pg_last_xact_replay_timestamp()"),
          psql(workload, on: .source, "SELECT application_name, client_addr, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication")]
@@ -113,7 +159,7 @@ enum PostgresStandby {
     /// record the connection settings"), and `ALTER SYSTEM RESET` removes a setting from that file (PostgreSQL docs,
     /// ALTER SYSTEM; https://www.postgresql.org/docs/current/sql-altersystem.html). The check reads the file itself.
     static func clearConnection(_ workload: Estate.Workload, on side: Kubectl.Side) -> [String] {
-        [DataCopy.exec(workload, on: side, "psql -U postgres -c 'ALTER SYSTEM RESET primary_conninfo' -c 'SELECT pg_reload_conf()'")
+        [DataCopy.exec(workload, on: side, "psql -U postgres -c 'ALTER SYSTEM RESET primary_conninfo' -c 'ALTER SYSTEM RESET primary_slot_name' -c 'SELECT pg_reload_conf()'")
             + "  # the replication password leaves postgresql.auto.conf",
          "# shellcheck disable=SC2016  # $PGDATA expands in the pod",
          DataCopy.exec(workload, on: side, "! grep -q primary_conninfo \"$PGDATA/postgresql.auto.conf\"")
@@ -122,10 +168,24 @@ enum PostgresStandby {
 
     /// The script of the source's one-off pod in a rollback: the old data directory is moved aside, never deleted (kept
     /// until the rollback is verified), and the base backup from EKS fills a new empty one.
-    static let rebuildScript = "set -e; D=\"$PGDATA\"; OLD=\"$D.eksodus-before-rollback\"; "
-        + "if [ \"${D%/}\" = \"${MOUNT%/}\" ]; then echo \"$D is the volume's root: snapshot the claim, empty it, then re-run\" >&2; exit 1; fi; "
-        + "if [ -e \"$OLD\" ]; then echo \"$OLD exists (an earlier rollback's copy): move it elsewhere first\" >&2; exit 1; fi; "
-        + "mv \"$D\" \"$OLD\"; mkdir \"$D\"; " + asPostgres
+    static func rebuildScript(slot: String) -> String {
+        "set -e; D=\"$PGDATA\"; OLD=\"$D.eksodus-before-rollback\"; "
+            + "if [ \"${D%/}\" = \"${MOUNT%/}\" ]; then echo \"$D is the volume's root: snapshot the claim, empty it, then re-run\" >&2; exit 1; fi; "
+            + "if [ -e \"$OLD\" ]; then echo \"$OLD exists (an earlier rollback's copy): move it elsewhere first\" >&2; exit 1; fi; "
+            + "mv \"$D\" \"$OLD\"; mkdir \"$D\"; " + asPostgres(slot: slot)
+    }
+
+    /// The rebuild keeps the old data directory beside the new copy on the same claim: it needs room for EKS's databases
+    /// next to it. Checked while the source still runs (its pod answers `df`), so a full claim stops the rollback before
+    /// the source is stopped. The margin (a tenth, and 1 GiB) is for the WAL the backup streams while it runs.
+    static func roomForRebuild(_ workload: Estate.Workload, mountPath: String, claim: String) -> String {
+        let need = psql(workload, on: .eks, "SELECT (sum(pg_database_size(oid)) / 1024)::bigint FROM pg_database")
+        let free = DataCopy.execDirect(workload, on: .source, "df -Pk \(ShellQuote.word(mountPath))") + " | awk 'NR == 2 { print $4 }'"
+        return "{ NEED_KB=$(\(need)) && FREE_KB=$(\(free)) && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
+            + ShellQuote.word("BEGIN { exit !(need ~ /^[0-9]+$/ && free ~ /^[0-9]+$/ && free + 0 >= need * 1.1 + 1048576) }")
+            + "; } || { echo " + ShellQuote.word("not enough room on the source's claim \(claim) for EKS's data beside the kept data directory (its size, a tenth more and 1 GiB): expand the claim (kubectl patch pvc, if its StorageClass allows expansion) or move the old data off it, then re-run; the source has not been stopped")
+            + " >&2; echo \"need ${NEED_KB:-?} KiB + margin, free ${FREE_KB:-?} KiB\" >&2; false; }"
+    }
 
     /// Undoing the promotion without losing what EKS took since: EKS goes read-only, the source is rebuilt as a streaming
     /// standby of the EKS primary, waits until it has replayed EKS's last WAL position, and is promoted; only then is its
@@ -151,17 +211,20 @@ enum PostgresStandby {
         commands += [
             "# EKS_DB_HOST: the EKS primary's address the source reaches; it must accept user replicator from the source network (pg_hba.conf)",
             "{ test -n \"${EKS_DB_HOST:-}\" && test -n \"${REPLICATION_PASSWORD:-}\"; } || { echo 'set EKS_DB_HOST and REPLICATION_PASSWORD first' >&2; false; }",
+            roomForRebuild(workload, mountPath: mountPath, claim: claim.name),
+            dropLeftSlot(workload, on: .eks, slot(workload)),
             source("scale \(ref) --replicas=0") + "  # the source's postgres stops: its data directory can be replaced",
             stopped,
             source("create secret generic \(secret) --from-literal=PGHOST=\"$EKS_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
         ]
         commands += runBaseBackup(source, image: image, overrides: overrides(claim: claim.name, image: image, directory: dataDirectory(workload, mountPaths: mountPaths),
-                                                                             mountPath: mountPath, script: rebuildScript))
+                                                                             mountPath: mountPath, script: rebuildScript(slot: slot(workload))))
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
                      "test \"$(\(eksLSN))\" = \"$(\(sourceLSN))\" || { echo 'the source has not replayed all of EKS yet: re-run until the positions are equal' >&2; false; }",
                      psql(workload, on: .source, "SELECT pg_promote()")]
         commands += clearConnection(workload, on: .source)
+        commands += dropSlot(workload, on: .eks, slot(workload))
         if (workload.replicas ?? 1) > 1 {
             commands.append(source("scale \(ref) --replicas=\(workload.replicas ?? 1)") + "  # its other replicas, once the primary takes writes")
         }
@@ -177,6 +240,6 @@ enum PostgresStandby {
                 "test \"$(\(source))\" = \"$(\(standby))\" || { echo 'the standby has not replayed all of the source yet: re-run until the positions are equal' >&2; false; }  # lag 0 after the freeze",
                 psql(workload, on: .eks, "SELECT pg_promote()"),
                 psql(workload, on: .eks, "SELECT pg_is_in_recovery()") + "  # f: the EKS copy takes writes"]
-            + clearConnection(workload, on: .eks)
+            + clearConnection(workload, on: .eks) + dropSlot(workload, on: .source, slot(workload))
     }
 }

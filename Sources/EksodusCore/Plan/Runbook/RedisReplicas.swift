@@ -264,9 +264,11 @@ struct RedisReplicas {
     /// After the consumers reconnected through the alias: the pause still holds, and no source pod serves a client any more.
     func connectionChecks() -> [String] {
         let setup = writesEverywhere ? listPods([.source]) : []
-        // Only the check's own redis-cli is listed once every consumer is gone.
+        // Only the check's own redis-cli is listed once every consumer is gone: exactly one line. No output at all means
+        // kubectl or redis-cli failed (`wc -l` would count 0 and pass).
         return [Self.pauseHolds] + setup + writablePods.map {
-            "test \"$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + " | wc -l)\" -le 1 || { echo 'a client still uses the source Redis: find it (CLIENT LIST) and move it before the pause lifts' >&2; false; }"
+            "{ CLIENTS=$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + ") && test -n \"$CLIENTS\" && test \"$(printf '%s\\n' \"$CLIENTS\" | wc -l)\" -le 1; }"
+                + " || { echo 'a client still uses the source Redis (or it did not answer): find it (CLIENT LIST) and move it before the pause lifts' >&2; false; }"
         }
     }
 }

@@ -319,10 +319,22 @@ struct WorkloadSteps {
     static func connectionCheck(_ context: Context) -> String {
         let workload = context.workload
         switch context.engine?.database.name {
-        case "postgres": return PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
-        case "mysql", "mariadb": return DataCopy.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW PROCESSLIST'")
+        // A count that must be 0, not one to read: no answer (kubectl or psql failing) is no pass either.
+        case "postgres":
+            return "test \"$(" + PostgresStandby.psql(workload, on: .source, "SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")
+                + ")\" = 0 || { echo 'sessions are still open on the source PostgreSQL (or it did not answer): find them in pg_stat_activity and move their clients' >&2; false; }"
+        // Client sessions only: not the check's own, the server's threads, nor a replica's binlog dump. The SQL goes on
+        // stdin, quoted once.
+        case "mysql", "mariadb":
+            let sql = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER NOT IN ('system user', 'event_scheduler') AND COMMAND NOT LIKE 'Binlog Dump%'"
+            let kubectl = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+            return "test \"$(printf '%s\\n' " + ShellQuote.word(sql) + " | " + kubectl("exec -i \(Kubectl.ref(workload, on: .source)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -N"))
+                + ")\" = 0 || { echo 'client sessions are still open on the source MySQL (or it did not answer): find them in SHOW PROCESSLIST and move their clients' >&2; false; }"
         case "redis": return DataCopy.exec(workload, on: .source, "redis-cli CLIENT LIST")
-        case "rabbitmq": return DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections name peer_host")
+        // No AMQP connection is left (the CLI's own is none); an empty list is the pass, so a failed kubectl must fail it.
+        case "rabbitmq":
+            return "{ CONNECTIONS=$(" + DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections --quiet --no-table-headers name peer_host")
+                + ") && test -z \"$CONNECTIONS\"; } || { echo 'connections are still open on the source RabbitMQ (or it did not answer): rabbitmqctl list_connections shows whose' >&2; false; }"
         default: return Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("logs \(Kubectl.ref(workload, on: .source)) --since=10m")
         }
     }
@@ -477,7 +489,7 @@ struct WorkloadSteps {
                        eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
             rollback: "Nothing to undo: a check")
         add(.suspendSource, "Suspend \(context.label) on the source and let its running Job finish", context, after: [.smoke],
-            commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), "# wait until none of its Jobs is active:", source("get jobs -o wide")],
+            commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), CronJobIdle.gate(source, ref: ref) + "  # waits until none of its Jobs is active"],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
         // The first copy was taken while the source still ran it: its last runs wrote after that copy.
         let nodeCopy = Self.nodeCopy(context, before: before)
