@@ -173,7 +173,7 @@ final class RunbookSafetyTests: XCTestCase {
         let scale = try XCTUnwrap(data.commands.firstIndex { $0.contains("scale") && $0.contains("--replicas=1") })
         XCTAssertGreaterThan(scale, try XCTUnwrap(data.commands.firstIndex(of: run)), "postgres starts only after the copy")
         XCTAssertTrue(promote.prerequisites.contains(freeze.key))
-        let wait = try XCTUnwrap(promote.commands.firstIndex { $0.hasPrefix("test ") && $0.contains("pg_current_wal_lsn()") && $0.contains("pg_last_wal_replay_lsn()") && $0.contains("|| {") })
+        let wait = try XCTUnwrap(promote.commands.firstIndex { $0.contains("PRIMARY_LSN=") && $0.contains("pg_current_wal_lsn()") && $0.contains("pg_last_wal_replay_lsn()") && $0.contains("|| {") })
         XCTAssertLessThan(wait, try XCTUnwrap(promote.commands.firstIndex { $0.contains("pg_promote()") }), "the lag gate comes before the promotion")
         XCTAssertTrue(promote.commands.contains { $0.contains("pg_stat_replication") })
         // The data step's rollback removes the standby's claim too: a StatefulSet's deletion keeps it, and a retry would find it full.
@@ -194,7 +194,7 @@ final class RunbookSafetyTests: XCTestCase {
         let promote = try item("promote:\(handle)", in: plan)
         // The shovels go once the consumers reconnected and the source is empty (EngineCopyGateTests), after the promotion.
         let reconnect = try item("reconnect:\(handle)", in: plan)
-        XCTAssertTrue(reconnect.commands.contains { $0.contains("list_parameters") && $0.contains("xargs -r -n1 rabbitmqctl clear_parameter -p") }, "every shovel is cleared")
+        XCTAssertTrue(reconnect.commands.contains { $0.contains("list_parameters") && $0.contains("while IFS= read -r name; do rabbitmqctl clear_parameter -p") }, "every shovel is cleared, one whole name at a time")
         let drain = try XCTUnwrap(reconnect.commands.firstIndex { $0.contains("list_queues") && $0.contains("n != 0") && $0.contains("|| {") })
         XCTAssertLessThan(drain, try XCTUnwrap(reconnect.commands.firstIndex { $0.contains("clear_parameter") }))
         for step in plan.items where [.traffic, .redirect].contains(step.step) && step.key.workload?.description == handle {

@@ -222,10 +222,13 @@ final class RunbookTests: XCTestCase {
     }
 
     func testHostileNamesCannotBreakOutOfTheCommands() throws {
-        let canary = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-canary-\(UUID().uuidString)").path
-        let hostile = "x'$(touch \(canary))`touch \(canary)`\"; touch \(canary); '\ntouch \(canary)\n"
+        // The canary is a file name in the folder the commands run in: a name holding '/' is no object name (import skips it).
+        let work = try temporaryFolder(self)
+        let canaryName = "eksodus-canary-\(UUID().uuidString)"
+        let canary = work.appendingPathComponent(canaryName).path
+        let hostile = "x'$(touch \(canaryName))`touch \(canaryName)`\"; touch \(canaryName); '\ntouch \(canaryName)\n"
         let yaml = hostile.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-        XCTAssertEqual(ShellQuote.comment("copy\ntouch \(canary)\r"), "# copy touch \(canary) ", "a comment cannot end early")
+        XCTAssertEqual(ShellQuote.comment("copy\ntouch \(canaryName)\r"), "# copy touch \(canaryName) ", "a comment cannot end early")
         let folder = try writeManifests(["hostile.yaml": """
             apiVersion: apps/v1
             kind: Deployment
@@ -274,7 +277,6 @@ final class RunbookTests: XCTestCase {
         let stubs = ["kubectl", "oc", "jq", "aws", "velero", "skopeo", "mv", "eksodus", "helm", "eksctl", "argocd"]
             .map { "\($0)() { printf '<%s>\\n' \"$@\"; }" }.joined(separator: "\n")
         let script = stubs + "\nSOURCE_CONTEXT=src EKS_CONTEXT=eks\n" + steps.flatMap { $0.commands + $0.rollbackCommands }.joined(separator: "\n") + "\necho eksodus-end\n"
-        let work = try temporaryFolder(self)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]

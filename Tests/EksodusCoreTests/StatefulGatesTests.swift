@@ -62,6 +62,22 @@ final class StatefulGatesTests: XCTestCase {
         }
         """
 
+    /// The promotion (and the rollback's) waits for equal WAL positions: two empty answers, or a failed psql, are not equal.
+    func testTheWALPositionGatesFailWhenASideDoesNotAnswer() throws {
+        let promote = try item("promote:prod/data/orders-db")
+        let rollback = promote.rollbackCommands
+        for (what, commands) in [("promote", promote.commands), ("rollback", rollback)] {
+            let gate = try line(commands, "\(what) position gate") { $0.contains("PRIMARY_LSN=") }
+            XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000060"]), [0, 0], what)
+            XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000028"]), [1, 1], what)
+            XCTAssertEqual(try status(sides + "\n" + gate, [:]), [1, 1], "\(what): both sides answer nothing")
+            XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000060", "FAIL": "1"]), [1, 1], "\(what): kubectl fails")
+        }
+        // The conninfo check reads the file: a missing file (or an unset PGDATA) is no proof the password is gone.
+        let check = try line(promote.commands, "conninfo check") { $0.contains("grep -q primary_conninfo") }
+        XCTAssertTrue(check.contains("test -f"), check)
+    }
+
     // MARK: 1. the PostgreSQL slot
 
     func testThePostgresStandbyStreamsThroughASlotThatIsDroppedOnceItIsNoLongerRead() throws {
@@ -271,9 +287,13 @@ final class StatefulGatesTests: XCTestCase {
     func testTheRabbitMQReconnectCheckAssertsNoConnectionIsLeft() throws {
         let reconnect = try item("reconnect:prod/data/rabbitmq").commands
         let check = try line(reconnect, "the connection list") { $0.contains("rabbitmqctl list_connections") }
-        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": ""]), [0, 0], "no connection left")
-        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "<rabbit@storefront.1.0> 10.0.3.7\\n"]).filter { $0 == 0 }, [], "a consumer left")
-        XCTAssertEqual(try status(sides + "\n" + check, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
+        // The shovels still pull from the source until this step clears them: only their user may be connected, and it must be.
+        let shovel = ["SHOVEL_USER": "eksodus-shovel"]
+        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": "eksodus-shovel\\n"]) { $1 }), [0, 0], "only the shovels left")
+        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": "eksodus-shovel\\nstorefront\\n"]) { $1 }).filter { $0 == 0 }, [], "a consumer left")
+        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": ""]) { $1 }).filter { $0 == 0 }, [], "nothing listed")
+        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["FAIL": "1"]) { $1 }).filter { $0 == 0 }, [], "kubectl failed")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "eksodus-shovel\\n"]).filter { $0 == 0 }, [], "SHOVEL_USER unset")
     }
 
     /// MySQL has no demo workload: its check comes from `connectionCheck` on a fixture-free plan of one StatefulSet.

@@ -162,8 +162,8 @@ enum PostgresStandby {
         [DataCopy.exec(workload, on: side, "psql -U postgres -c 'ALTER SYSTEM RESET primary_conninfo' -c 'ALTER SYSTEM RESET primary_slot_name' -c 'SELECT pg_reload_conf()'")
             + "  # the replication password leaves postgresql.auto.conf",
          "# shellcheck disable=SC2016  # $PGDATA expands in the pod",
-         DataCopy.exec(workload, on: side, "! grep -q primary_conninfo \"$PGDATA/postgresql.auto.conf\"")
-            + " || { echo 'primary_conninfo is still in postgresql.auto.conf' >&2; false; }"]
+         DataCopy.exec(workload, on: side, "test -f \"$PGDATA/postgresql.auto.conf\" && ! grep -q primary_conninfo \"$PGDATA/postgresql.auto.conf\"")
+            + " || { echo 'primary_conninfo is still in postgresql.auto.conf (or no such file under $PGDATA)' >&2; false; }"]
     }
 
     /// The script of the source's one-off pod in a rollback: the old data directory is moved aside, never deleted (kept
@@ -221,7 +221,7 @@ enum PostgresStandby {
                                                                              mountPath: mountPath, script: rebuildScript(slot: slot(workload))))
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
-                     "test \"$(\(eksLSN))\" = \"$(\(sourceLSN))\" || { echo 'the source has not replayed all of EKS yet: re-run until the positions are equal' >&2; false; }",
+                     samePosition(eksLSN, sourceLSN, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
                      psql(workload, on: .source, "SELECT pg_promote()")]
         commands += clearConnection(workload, on: .source)
         commands += dropSlot(workload, on: .eks, slot(workload))
@@ -232,12 +232,19 @@ enum PostgresStandby {
         return commands + liftSourceFreeze
     }
 
+    /// A gate on two WAL positions being equal. Each is read into a variable first, so a failed `psql` or `kubectl` (or an
+    /// empty answer) fails the gate: compared inline, two empty answers were equal and the promotion went ahead.
+    static func samePosition(_ primary: String, _ follower: String, otherwise message: String) -> String {
+        "{ PRIMARY_LSN=$(\(primary)) && FOLLOWER_LSN=$(\(follower)) && test -n \"$PRIMARY_LSN\" && test \"$PRIMARY_LSN\" = \"$FOLLOWER_LSN\"; }"
+            + " || { echo \(ShellQuote.word(message)) >&2; false; }"
+    }
+
     /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
     static func promote(_ workload: Estate.Workload) -> [String] {
         let source = psql(workload, on: .source, "SELECT pg_current_wal_lsn()")
         let standby = psql(workload, on: .eks, "SELECT pg_last_wal_replay_lsn()")
         return [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
-                "test \"$(\(source))\" = \"$(\(standby))\" || { echo 'the standby has not replayed all of the source yet: re-run until the positions are equal' >&2; false; }  # lag 0 after the freeze",
+                samePosition(source, standby, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
                 psql(workload, on: .eks, "SELECT pg_promote()"),
                 psql(workload, on: .eks, "SELECT pg_is_in_recovery()") + "  # f: the EKS copy takes writes"]
             + clearConnection(workload, on: .eks) + dropSlot(workload, on: .source, slot(workload))

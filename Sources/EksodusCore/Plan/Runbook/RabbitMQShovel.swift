@@ -77,11 +77,12 @@ struct RabbitMQShovel {
             + ShellQuote.word("messages remain in vhost \(vhost) \(side == .source ? "on the source" : "on EKS") (or its queues could not be read): " + advice) + " >&2; false; }"
     }
 
-    /// Clears the shovels named `prefix…` in every vhost, on one side.
+    /// Clears the shovels named `prefix…` in every vhost, on one side, one whole line per name: `xargs` split a shovel named
+    /// after a queue `a b` and cleared an unrelated shovel `b`.
     func clear(on side: Kubectl.Side, prefix: String) -> [String] {
-        names.map { vhost in
+        names.flatMap { vhost in
             let p = ShellQuote.word(vhost)
-            return DataCopy.exec(workload, on: side, "rabbitmqctl list_parameters -p \(p) --quiet --no-table-headers | cut -f2 | grep '^\(prefix)' | xargs -r -n1 rabbitmqctl clear_parameter -p \(p) shovel")
+            return ["# shellcheck disable=SC2016  # $name expands in the pod", DataCopy.exec(workload, on: side, "rabbitmqctl list_parameters -p \(p) --quiet --no-table-headers | cut -f2 | grep '^\(prefix)' | while IFS= read -r name; do rabbitmqctl clear_parameter -p \(p) shovel \"$name\" || exit 1; done")]
         }
     }
 
