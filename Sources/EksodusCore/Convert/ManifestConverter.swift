@@ -47,6 +47,13 @@ struct ManifestConverter {
             result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it \(unsafe.why) (\(UnsafeClusterAccessCheck().info.id)); on EKS, grant the role to named subjects or run the webhook behind an in-cluster Service")
             return result
         }
+        if kind == "ClusterRoleBinding" || kind == "RoleBinding" {
+            let grantees = ClusterAdminBindingCheck.grantees(object, name: name)
+            if !grantees.isEmpty {
+                result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it gives cluster-admin to \(grantees.map(\.label).joined(separator: ", ")) (\(ClusterAdminBindingCheck().info.id)); the plan:access item decides what replaces it (an EKS access entry, or a namespaced role)")
+                return result
+            }
+        }
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
             return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
         }
@@ -471,7 +478,7 @@ struct ManifestConverter {
         }
         var spec: [(key: String, value: ManifestNode)] = [
             ("refreshInterval", .string("1h")),
-            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string("aws-secrets-manager"))])),
+            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string(SecretsStore.name))])),
             ("target", .mapping([("name", .string(name)), ("creationPolicy", .string("Owner")), ("template", .mapping(template))])),
         ]
         if !data.isEmpty { spec.append(("data", .sequence(data))) }
