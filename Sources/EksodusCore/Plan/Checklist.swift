@@ -182,7 +182,7 @@ struct Checklist {
                 rollback: "Point the pipelines back at the source cluster", rollbackCommands: ["argocd cluster rm \"$EKS_CONTEXT\""])
             let adminAccess = Self.clusterAdminAccess(input.estate, cluster: name, region: region)
             if !adminAccess.bindings.isEmpty {
-                add(.plan(.access, cluster: c.name), "Decide what replaces \(adminAccess.bindings.count) cluster-admin binding\(adminAccess.bindings.count == 1 ? "" : "s") on \(name): eksodus convert holds them out of wave 0",
+                add(.plan(.access, cluster: c.name), "Decide what replaces \(adminAccess.bindings.count) cluster-admin binding\(adminAccess.bindings.count == 1 ? "" : "s") on \(name): eksodus convert holds \(adminAccess.bindings.count == 1 ? "it" : "them") out of wave 0",
                     cluster: c.id, after: [.plan(.cluster, cluster: c.name)],
                     evidence: adminAccess.bindings.joined(separator: "; ") + " (SEC008); on EKS people and pipelines reach the cluster through access entries, and a ServiceAccount needs no more than the namespaces it deploys to",
                     commands: adminAccess.commands, rollback: "Delete what was granted", rollbackCommands: adminAccess.rollback)
