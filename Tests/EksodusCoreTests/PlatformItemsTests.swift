@@ -158,6 +158,12 @@ final class PlatformItemsTests: XCTestCase {
             metadata: {name: ci-view}
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
             subjects: [{kind: User, name: "release-bot", apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: team-owner, namespace: team}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{kind: User, name: "team-lead", apiGroup: rbac.authorization.k8s.io}]
             """], test: self)
         try importPaths([folder.path], cluster: "src", into: database)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
@@ -166,6 +172,7 @@ final class PlatformItemsTests: XCTestCase {
         XCTAssertTrue(access.evidence.contains("release-admins → User release-bot"), access.evidence)
         XCTAssertFalse(access.evidence.contains("system:masters"), "Kubernetes' own group is not a grantee")
         XCTAssertFalse(access.evidence.contains("ci-view"), "a view binding is no cluster-admin")
+        XCTAssertFalse(access.evidence.contains("team-owner"), "a RoleBinding gives cluster-admin in its namespace only")
         XCTAssertTrue(access.commands.contains { $0.hasPrefix("aws eks create-access-entry --region 'cn-north-1'") }, "\(access.commands)")
         let associate = try XCTUnwrap(access.commands.first { $0.hasPrefix("aws eks associate-access-policy") })
         XCTAssertTrue(associate.contains("'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy'"), associate)

@@ -47,7 +47,8 @@ struct ManifestConverter {
             result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it \(unsafe.why) (\(UnsafeClusterAccessCheck().info.id)); on EKS, grant the role to named subjects or run the webhook behind an in-cluster Service")
             return result
         }
-        if kind == "ClusterRoleBinding" || kind == "RoleBinding" {
+        // A RoleBinding to cluster-admin gives it in its own namespace only: written, SEC008 still asks for a look.
+        if kind == "ClusterRoleBinding" {
             let grantees = ClusterAdminBindingCheck.grantees(object, name: name)
             if !grantees.isEmpty {
                 result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it gives cluster-admin to \(grantees.map(\.label).joined(separator: ", ")) (\(ClusterAdminBindingCheck().info.id)); the plan:access item decides what replaces it (an EKS access entry, or a namespaced role)")

@@ -479,14 +479,14 @@ struct Checklist {
         let eks = Kubectl.eks(nil)
         let policies = "arn:\(AWSPartition.of(region: region).name):eks::aws:cluster-access-policy/"
         var bindings: [String] = [], commands: [String] = [], rollback: [String] = []
-        for binding in estate.resources(kind: "ClusterRoleBinding") + estate.resources(kind: "RoleBinding") {
+        for binding in estate.resources(kind: "ClusterRoleBinding") {
             let grantees = ClusterAdminBindingCheck.grantees(binding.body, name: binding.name)
             guard !grantees.isEmpty else { continue }
-            bindings.append("\(binding.kind) \(binding.namespace.isEmpty ? "" : binding.namespace + "/")\(binding.name) → \(grantees.map(\.label).joined(separator: ", "))")
+            bindings.append("ClusterRoleBinding \(binding.name) → \(grantees.map(\.label).joined(separator: ", "))")
             for subject in grantees.prefix(10) {
                 commands.append(ShellQuote.comment("instead of \(binding.name) for \(subject.label):"))
                 if subject.kind == "ServiceAccount" {
-                    let account = "\(subject.namespace ?? binding.namespace):\(subject.name)"
+                    let account = "\(subject.namespace ?? "default"):\(subject.name)"
                     let grant = ShellQuote.fileName([binding.name, "admin"], suffix: "")
                     commands.append("for ns in $NAMESPACES; do " + eks("-n \"$ns\" create rolebinding \(q(grant)) --clusterrole=admin --serviceaccount=\(q(account))") + "; done  # NAMESPACES: the ones it deploys to")
                     rollback.append("for ns in $NAMESPACES; do " + eks("-n \"$ns\" delete rolebinding \(q(grant)) --ignore-not-found") + "; done")
