@@ -21,7 +21,7 @@ struct UnsafeClusterAccessCheck: Check {
 
     let info = CheckInfo(
         id: "SEC009", title: "Cluster open to anyone, or objects sent outside it", severity: .blocker, category: .security,
-        rationale: "A binding to system:anonymous, system:unauthenticated or system:authenticated gives its role to every caller (on EKS, every IAM principal with an access entry, or anyone reaching the endpoint); an admission webhook with a clientConfig url has the EKS API server send each matching object, Secrets included when its rules match them, to that host (Kubernetes docs, \"Dynamic Admission Control\"). Copied silently, either hands the new cluster to whoever set it up.",
+        rationale: "A binding to system:anonymous, system:unauthenticated or system:authenticated gives its role to every caller (on EKS, every IAM principal with an access entry, or anyone reaching the endpoint); one to system:serviceaccounts gives it to every pod of every namespace, and cluster-admin to system:serviceaccounts:<namespace> makes whoever can run a pod there a cluster admin; an admission webhook with a clientConfig url has the EKS API server send each matching object, Secrets included when its rules match them, to that host (Kubernetes docs, \"Dynamic Admission Control\"). Copied silently, either hands the new cluster to whoever set it up.",
         remediation: "Bind the role to a named group, user or ServiceAccount (people through EKS access entries); run the webhook in the cluster behind a Service (clientConfig.service), or leave it out. eksodus convert does not write these objects.",
         triggering: ["""
             apiVersion: rbac.authorization.k8s.io/v1
