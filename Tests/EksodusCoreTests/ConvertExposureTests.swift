@@ -29,7 +29,8 @@ final class ConvertExposureTests: XCTestCase {
     }
 
     /// The CHANGES.md `sh` block run by bash with a stub `aws`, the operator's AWS key and PATH in the environment and each
-    /// variable the comments name set to `value of <key>`: what reaches Secrets Manager is exactly the keys' own values.
+    /// variable the comments name set to `value of <key>`: what reaches Secrets Manager is exactly the keys' own values, on
+    /// stdin, in the plan's region; no value is ever an argument (ps shows every user's arguments).
     func testSecretsManagerCommandsNeverReadTheOperatorsOwnVariables() throws {
         guard let bash = ConvertTests.which("bash"), ConvertTests.which("jq") != nil else { throw XCTSkip("bash and jq are needed") }
         let keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PATH", "GITHUB_TOKEN", "db.password", "db_password", "0"]
@@ -60,7 +61,8 @@ final class ConvertExposureTests: XCTestCase {
         }
         let stub = try temporaryFolder(self)
         let received = stub.appendingPathComponent("received")
-        try Data("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > '\(received.path)'\n".utf8).write(to: stub.appendingPathComponent("aws"))
+        let stdin = stub.appendingPathComponent("stdin")
+        try Data("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > '\(received.path)'\ncat > '\(stdin.path)'\n".utf8).write(to: stub.appendingPathComponent("aws"))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.appendingPathComponent("aws").path)
         environment["PATH"] = "\(stub.path):/usr/bin:/bin"
         let process = Process()
@@ -71,10 +73,25 @@ final class ConvertExposureTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, block)
         let arguments = try String(contentsOf: received, encoding: .utf8).split(separator: "\0").map(String.init)
-        let json = try XCTUnwrap(arguments.firstIndex(of: "--secret-string").map { arguments[$0 + 1] })
+        XCTAssertEqual(arguments.firstIndex(of: "--secret-string").map { arguments[$0 + 1] }, "file:///dev/stdin", "\(arguments)")
+        XCTAssertEqual(arguments.firstIndex(of: "--region").map { arguments[$0 + 1] }, "eu-west-1", "\(arguments)")
+        XCTAssertFalse(arguments.contains { $0.contains("value of") }, "a value in argv: \(arguments)")
+        let json = try String(contentsOf: stdin, encoding: .utf8)
         let uploaded = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])
         XCTAssertEqual(uploaded, Dictionary(uniqueKeysWithValues: keys.map { ($0, "value of \($0)") }))
         XCTAssertFalse(json.contains("OPERATOR"), json)
+        // One variable not exported: jq stops, and nothing half-filled reaches Secrets Manager.
+        try FileManager.default.removeItem(at: received)
+        let missing = try XCTUnwrap(variables["db.password"])
+        environment[missing] = nil
+        let again = Process()
+        again.executableURL = URL(fileURLWithPath: bash)
+        again.arguments = ["-c", block]
+        again.environment = environment
+        again.standardError = FileHandle.nullDevice
+        try again.run()
+        again.waitUntilExit()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: received.path), "uploaded without \(missing)")
     }
 
     static let web = """

@@ -122,7 +122,7 @@ final class ConvertTests: XCTestCase {
             XCTAssertFalse(text.contains("last-applied-configuration"), file)
         }
         let changes = try XCTUnwrap(files.first { $0.key.hasSuffix("CHANGES.md") && $0.value.contains("secretsmanager") }?.value)
-        XCTAssertTrue(changes.contains("aws secretsmanager create-secret --name 'src/shop/db'"), changes)
+        XCTAssertTrue(changes.contains("aws secretsmanager create-secret --region 'eu-west-1' --name 'src/shop/db' --secret-string file:///dev/stdin"), changes)
     }
 
     /// Every file written for every fixture, and for the sample, validates against the target's Kubernetes schemas.

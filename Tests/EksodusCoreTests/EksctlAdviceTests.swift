@@ -271,7 +271,11 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(irsa["iam", "withOIDC"]?.bool, true)
         XCTAssertNil(irsa["iam", "podIdentityAssociations"])
         let accounts = (irsa["iam", "serviceAccounts"]?.items ?? []).compactMap { $0["metadata", "name"]?.string }
-        XCTAssertEqual(Set(accounts), ["uploader", "reporter", "aws-load-balancer-controller", "cluster-autoscaler"])
+        XCTAssertEqual(Set(accounts), ["uploader", "reporter", "aws-load-balancer-controller", "cluster-autoscaler", "external-secrets"])
+        // eksctl makes every IRSA ServiceAccount (no roleOnly): the charts must not make their own over it.
+        XCTAssertFalse((irsa["iam", "serviceAccounts"]?.items ?? []).contains { $0["roleOnly"] != nil })
+        let irsaSecrets = try XCTUnwrap(fargate.items.first { $0.keyText == "plan:secrets:src" })
+        XCTAssertTrue(irsaSecrets.commands.contains { $0.contains("external-secrets/external-secrets") && $0.contains("serviceAccount.create=false") }, "\(irsaSecrets.commands)")
         XCTAssertFalse((irsa["addons"]?.items ?? []).contains { $0["name"]?.string == "eks-pod-identity-agent" })
 
         // The same workloads with both namespaces on EC2: Pod Identity throughout.
@@ -282,6 +286,16 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(ec2.identity.table.columns, ["cluster", "workload", "service_account", "iam_role", "mechanism", "why", "evidence"])
         let podIdentity = try config(ec2).root
         XCTAssertNil(podIdentity["iam", "serviceAccounts"])
+        // An association makes no ServiceAccount unless told (createServiceAccount defaults to false): the controllers'
+        // charts run with serviceAccount.create=false, so eksctl makes theirs; External Secrets' chart makes its own.
+        let associations = Dictionary((podIdentity["iam", "podIdentityAssociations"]?.items ?? []).map { ($0["serviceAccountName"]?.string ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        for controller in EksctlConfig.controllers { XCTAssertEqual(associations[controller.serviceAccount]?["createServiceAccount"]?.bool, true, controller.serviceAccount) }
+        XCTAssertNil(associations["external-secrets"]?["createServiceAccount"])
+        let podSecrets = try XCTUnwrap(ec2.items.first { $0.keyText == "plan:secrets:src" })
+        XCTAssertFalse(podSecrets.commands.contains { $0.contains("serviceAccount.create=false") }, "\(podSecrets.commands)")
+        let addons = try XCTUnwrap(ec2.items.first { $0.keyText == "plan:addons:src" })
+        XCTAssertTrue(addons.commands.contains { $0.contains("aws-load-balancer-controller") && $0.contains("serviceAccount.create=false") })
+        try validateEksctlConfigs([("irsa", try config(fargate).yaml), ("pod-identity", try config(ec2).yaml)], test: self)
         XCTAssertTrue((podIdentity["addons"]?.items ?? []).contains { $0["name"]?.string == "eks-pod-identity-agent" })
         XCTAssertTrue(ec2.compute[0].notes.contains { $0.hasPrefix("Identity: EKS Pod Identity for the whole cluster") })
     }

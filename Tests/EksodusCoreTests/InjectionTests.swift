@@ -233,7 +233,7 @@ final class InjectionTests: XCTestCase {
             "volumeSize", "volumeEncrypted", "labels", "role", "k8s.io/cluster-autoscaler/enabled", "fargateProfiles", "selectors",
             "maxPodsPerNode", "taints", "key", "value", "effect", "propagateASGTags", "wellKnownPolicies", "awsLoadBalancerController", "autoScaler",
             "ebsCSIController", "efsCSIController", "cloudWatch", "clusterLogging", "enableTypes", "logRetentionInDays",
-            "cidr", "publicAccessCIDRs", "kubernetesNetworkConfig", "serviceIPv4CIDR",
+            "cidr", "publicAccessCIDRs", "kubernetesNetworkConfig", "serviceIPv4CIDR", "createServiceAccount", "permissionPolicy",
         ]
         for config in configs {
             let parsed = try ManifestText.objects(config.yaml)
@@ -253,7 +253,7 @@ final class InjectionTests: XCTestCase {
             // Every hostile service account comes back exactly, under the identity key it belongs to.
             let associations = (root["iam", "podIdentityAssociations"]?.items ?? []).compactMap { $0["serviceAccountName"]?.string }
                 + (root["iam", "serviceAccounts"]?.items ?? []).compactMap { $0["metadata", "name"]?.string }
-            let controllers = Set(EksctlConfig.controllers.map(\.serviceAccount))
+            let controllers = Set(EksctlConfig.controllers.map(\.serviceAccount) + [SecretsStore.serviceAccount])
             XCTAssertEqual(Set(associations).subtracting(controllers), Set(Self.hostileNames), "\(config.file): \(Set(associations).symmetricDifference(Self.hostileNames).map(\.unicodeScalars).map { Array($0) })")
             for line in config.yaml.split(separator: "\n") where line.hasPrefix("#") {
                 XCTAssertFalse(line.contains("attachPolicy:"), String(line))

@@ -78,6 +78,13 @@ public struct ConvertedManifests {
                 }
             }
             let clusterFolder = root.appendingPathComponent(ConvertedLayout.folderName(estate.cluster.name), isDirectory: true)
+            if only == nil || only == 0 {
+                // The store the ExternalSecrets name, applied and checked Ready by plan:secrets before any wave's support/.
+                try FileManager.default.createDirectory(at: clusterFolder, withIntermediateDirectories: true)
+                try Data(("# Converted by eksodus for EKS \(plan.request.target): applied by the plan:secrets item\n"
+                          + YAMLEmitter.emit(SecretsStore.manifest(region: plan.request.region))).utf8)
+                    .write(to: clusterFolder.appendingPathComponent(SecretsStore.fileName))
+            }
             for wave in Set(byWave.keys).union(notes.keys).sorted() {
                 let folder = clusterFolder.appendingPathComponent("wave-\(wave)", isDirectory: true)
                 // support/: what the wave's workloads use (configuration, claims, Services, RBAC), applied first; workloads/: one
@@ -129,18 +136,23 @@ public struct ConvertedManifests {
         text += "## Changes\n\n" + (notes.changes.isEmpty ? "None.\n" : notes.changes.map { "- " + $0 }.joined(separator: "\n") + "\n")
         text += "\n## To do by hand\n\n" + (notes.todos.isEmpty ? "Nothing.\n" : notes.todos.map { "- [ ] " + $0 }.joined(separator: "\n") + "\n")
         if !keys.isEmpty {
-            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Set the variables (the comment above each command says which key each holds), then run:\n\n"
+            text += "\n## Secrets Manager secrets\n\nValues come from your environment, never from eksodus. Export the variables (the comment above each command says which key each holds), then run:\n\n"
             var commands: [String] = []
+            let region = ImageMigration.shellQuote(plan.request.region)
             for secret in keys {
                 var arguments = ""
                 var program: [String] = []
                 for (index, key) in secret.keys.enumerated() {
                     let variable = Self.variableName(secret: secret.name, index: index)
                     commands.append(ShellQuote.comment("\(variable): key \(key) of \(secret.name)"))
-                    arguments += " --arg n\(index) \(ImageMigration.shellQuote(key)) --arg v\(index) \"${\(variable):?set \(variable)}\""
-                    program.append("($n\(index)): $v\(index)")
+                    arguments += " --arg n\(index) \(ImageMigration.shellQuote(key))"
+                    // jq reads the value from its environment, and stops when it is not exported.
+                    program.append("($n\(index)): ($ENV.\(variable) // error(\"export \(variable)\"))")
                 }
-                commands.append("aws secretsmanager create-secret --name \(ImageMigration.shellQuote(secret.name)) --secret-string \"$(jq -n\(arguments) '{\(program.joined(separator: ", "))}')\"")
+                // The AWS CLI loads a file:// parameter from the file, here stdin: no value is ever an argument, which any
+                // user's ps would show; printf is a shell builtin, and no upload starts when jq failed.
+                commands.append("secret_json=$(jq -n\(arguments) '{\(program.joined(separator: ", "))}') && printf '%s' \"$secret_json\""
+                    + " | aws secretsmanager create-secret --region \(region) --name \(ImageMigration.shellQuote(secret.name)) --secret-string file:///dev/stdin; unset secret_json")
             }
             text += MarkdownText.fence(commands.joined(separator: "\n"), language: "sh") + "\n"
         }

@@ -47,6 +47,14 @@ struct ManifestConverter {
             result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it \(unsafe.why) (\(UnsafeClusterAccessCheck().info.id)); on EKS, grant the role to named subjects or run the webhook behind an in-cluster Service")
             return result
         }
+        // A RoleBinding to cluster-admin gives it in its own namespace only: written, SEC008 still asks for a look.
+        if kind == "ClusterRoleBinding" {
+            let grantees = ClusterAdminBindingCheck.grantees(object, name: name)
+            if !grantees.isEmpty {
+                result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it gives cluster-admin to \(grantees.map(\.label).joined(separator: ", ")) (\(ClusterAdminBindingCheck().info.id)); the plan:access item decides what replaces it (an EKS access entry, or a namespaced role)")
+                return result
+            }
+        }
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
             return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
         }
@@ -477,7 +485,7 @@ struct ManifestConverter {
         }
         var spec: [(key: String, value: ManifestNode)] = [
             ("refreshInterval", .string("1h")),
-            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string("aws-secrets-manager"))])),
+            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string(SecretsStore.name))])),
             ("target", .mapping([("name", .string(name)), ("creationPolicy", .string("Owner")), ("template", .mapping(template))])),
         ]
         if !data.isEmpty { spec.append(("data", .sequence(data))) }

@@ -152,13 +152,25 @@ struct Checklist {
             if network.contains(where: { $0.step == .disruption }) { disrupting.insert(c.name) }
             platformAfter += network.filter { $0.step != .disruption }.map(\.key)
             let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
+            // The operator from its own chart repository, the store every ExternalSecret names, and proof it is Ready before
+            // a wave applies one. Under IRSA eksctl made the ServiceAccount with its role annotation; under Pod Identity the
+            // association names a ServiceAccount the chart makes.
+            let storeFile = "converted/\(ConvertedLayout.folderName(c.name))/\(SecretsStore.fileName)"
+            let chartAccount = input.compute.identityMechanism == IdentityPlan.irsa ? " --set serviceAccount.create=false" : ""
             add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
-                cluster: c.id, after: [.plan(.cluster, cluster: c.name)], evidence: "\(secrets.count) Secrets (key names only in the inventory)",
-                commands: ["helm upgrade --install external-secrets external-secrets/external-secrets --kube-context \"$EKS_CONTEXT\" -n external-secrets --create-namespace"]
-                    + secrets.prefix(25).map { "aws secretsmanager create-secret --region \(q(region)) --name \(q("\(c.name)/\($0.namespace)/\($0.name)")) --secret-string file://secret.json  # values from your vault" }
-                    + (secrets.count > 25 ? ["# … and \(secrets.count - 25) more Secrets (eksodus inventory lists them)"] : []),
-                rollback: "Delete the created secrets (after the recovery window) and the operator",
-                rollbackCommands: ["helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n external-secrets"])
+                cluster: c.id, after: [.plan(.cluster, cluster: c.name), .plan(.addons, cluster: c.name)],
+                evidence: "\(secrets.count) Secrets (key names only in the inventory); ClusterSecretStore \(SecretsStore.name) reads \(c.name)/* with the \(input.compute.identityMechanism) of \(SecretsStore.namespace)/\(SecretsStore.serviceAccount) (eksctl config)",
+                commands: ["helm repo add external-secrets \(SecretsStore.chartRepository) && helm repo update external-secrets",
+                           "helm upgrade --install external-secrets external-secrets/external-secrets --kube-context \"$EKS_CONTEXT\" -n \(SecretsStore.namespace) --create-namespace"
+                               + "\(chartAccount) --set serviceAccount.name=\(SecretsStore.serviceAccount) --wait"]
+                    // Values on stdin (the AWS CLI reads file:// parameters from the file), never in argv where ps shows them.
+                    + secrets.prefix(25).map { "aws secretsmanager create-secret --region \(q(region)) --name \(q("\(c.name)/\($0.namespace)/\($0.name)")) --secret-string file:///dev/stdin < secret.json  # its keys' JSON from your vault; CHANGES.md of eksodus convert has the command per secret" }
+                    + (secrets.count > 25 ? ["# … and \(secrets.count - 25) more Secrets (eksodus inventory lists them)"] : [])
+                    + ["test -f \(q(storeFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted",
+                       eks("apply -f \(q(storeFile))"),
+                       SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\"")],
+                rollback: "Delete the store, the created secrets (after the recovery window) and the operator",
+                rollbackCommands: [eks("delete -f \(q(storeFile)) --ignore-not-found"), "helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n \(SecretsStore.namespace)"])
             add(.plan(.observability, cluster: c.name), "Run logging, metrics and tracing on \(name) before its first application wave", cluster: c.id,
                 after: [.plan(.addons, cluster: c.name)], evidence: "dashboards and alerts must show the EKS copies before any traffic moves",
                 commands: ["aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability",
@@ -168,6 +180,14 @@ struct Checklist {
                 after: [.plan(.cluster, cluster: c.name)], evidence: "deployments after the move must land on EKS, not on the source",
                 commands: ["aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\"", "argocd cluster add \"$EKS_CONTEXT\"  # or your pipeline's kubeconfig secret"],
                 rollback: "Point the pipelines back at the source cluster", rollbackCommands: ["argocd cluster rm \"$EKS_CONTEXT\""])
+            let adminAccess = Self.clusterAdminAccess(input.estate, cluster: name, region: region)
+            if !adminAccess.bindings.isEmpty {
+                add(.plan(.access, cluster: c.name), "Decide what replaces \(adminAccess.bindings.count) cluster-admin binding\(adminAccess.bindings.count == 1 ? "" : "s") on \(name): eksodus convert holds \(adminAccess.bindings.count == 1 ? "it" : "them") out of wave 0",
+                    cluster: c.id, after: [.plan(.cluster, cluster: c.name)],
+                    evidence: adminAccess.bindings.joined(separator: "; ") + " (SEC008); on EKS people and pipelines reach the cluster through access entries, and a ServiceAccount needs no more than the namespaces it deploys to",
+                    commands: adminAccess.commands, rollback: "Delete what was granted", rollbackCommands: adminAccess.rollback)
+                platformAfter.append(.plan(.access, cluster: c.name))
+            }
             let namespaces = Set(input.estate.workloads.map(\.namespace)).filter { !$0.isEmpty }.sorted()
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
             add(.plan(.platform, cluster: c.name), "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
@@ -407,7 +427,9 @@ struct Checklist {
                 add(.wave(.apply, cluster: c.name, wave),
                     "Apply what \(c.name) wave \(wave)'s workloads use on EKS: configuration, ExternalSecrets, claims, Services, RBAC (eksodus convert)",
                     cluster: c.id, wave: wave, after: [.wave(.gate, cluster: c.name, wave)], evidence: "the wave's support/ folder of eksodus convert",
+                    // An ExternalSecret applied before its store is Ready never fills its Secret: the store is checked first.
                     commands: ["eksodus convert --cluster \(q(c.name)) --wave \(wave) --out converted",
+                               "! grep -rqsxE 'kind: \"?ExternalSecret\"?' \(q(support)) || " + SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\""),
                                "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
@@ -455,6 +477,37 @@ struct Checklist {
         }
         Self.order(&items, built: built)
         return items
+    }
+
+    /// The cluster-admin bindings to subjects other than Kubernetes' own (ClusterAdminBindingCheck), which convert does not
+    /// write, and the narrower grants that replace them: a ServiceAccount gets the `admin` ClusterRole in the namespaces it
+    /// deploys to (a RoleBinding per namespace); a user or group, an access entry for its IAM principal with
+    /// AmazonEKSAdminPolicy scoped to namespaces, or AmazonEKSClusterAdminPolicy on the cluster only where it must manage
+    /// cluster-scoped objects (EKS User Guide, "Associate access policies with access entries"; AccessScope: cluster | namespace).
+    static func clusterAdminAccess(_ estate: Estate, cluster: String, region: String) -> (bindings: [String], commands: [String], rollback: [String]) {
+        let q = ShellQuote.word
+        let eks = Kubectl.eks(nil)
+        let policies = "arn:\(AWSPartition.of(region: region).name):eks::aws:cluster-access-policy/"
+        var bindings: [String] = [], commands: [String] = [], rollback: [String] = []
+        for binding in estate.resources(kind: "ClusterRoleBinding") {
+            let grantees = ClusterAdminBindingCheck.grantees(binding.body, name: binding.name)
+            guard !grantees.isEmpty else { continue }
+            bindings.append("ClusterRoleBinding \(binding.name) → \(grantees.map(\.label).joined(separator: ", "))")
+            for subject in grantees.prefix(10) {
+                commands.append(ShellQuote.comment("instead of \(binding.name) for \(subject.label):"))
+                if subject.kind == "ServiceAccount" {
+                    let account = "\(subject.namespace ?? "default"):\(subject.name)"
+                    let grant = ShellQuote.fileName([binding.name, "admin"], suffix: "")
+                    commands.append("for ns in $NAMESPACES; do " + eks("-n \"$ns\" create rolebinding \(q(grant)) --clusterrole=admin --serviceaccount=\(q(account))") + "; done  # NAMESPACES: the ones it deploys to")
+                    rollback.append("for ns in $NAMESPACES; do " + eks("-n \"$ns\" delete rolebinding \(q(grant)) --ignore-not-found") + "; done")
+                } else {
+                    commands.append("aws eks create-access-entry --region \(q(region)) --cluster-name \(q(cluster)) --principal-arn \"$PRINCIPAL_ARN\"  # the IAM role or user that was \(ShellQuote.comment(subject.label).dropFirst(2))")
+                    commands.append("aws eks associate-access-policy --region \(q(region)) --cluster-name \(q(cluster)) --principal-arn \"$PRINCIPAL_ARN\" --policy-arn \(q(policies + "AmazonEKSAdminPolicy")) --access-scope type=namespace,namespaces=\"$NAMESPACES\"  # or \(policies)AmazonEKSClusterAdminPolicy with --access-scope type=cluster, if it must manage cluster-scoped objects")
+                    rollback.append("aws eks delete-access-entry --region \(q(region)) --cluster-name \(q(cluster)) --principal-arn \"$PRINCIPAL_ARN\"")
+                }
+            }
+        }
+        return (bindings, commands, Array(Set(rollback)).sorted())
     }
 
     /// Members of a dependency cycle move in one wave in a stated order: databases first, then by name.

@@ -122,12 +122,30 @@ public struct ComputePlan: Sendable, Codable {
     }
 
     /// Why a workload may not run on Spot, or nil when it is stateless, replicated and interruption-tolerant.
-    static func spotRefusal(_ workload: Estate.Workload, stateful: Bool, blocked: Bool) -> String? {
+    /// `noEviction`: a PodDisruptionBudget of it allows no eviction: its owners said no pod may go, and Spot takes the
+    /// node back after two minutes whatever the budget says.
+    static func spotRefusal(_ workload: Estate.Workload, stateful: Bool, blocked: Bool, noEviction: Bool = false) -> String? {
         if stateful { return "stateful" }
         if !workload.isService { return "not a long-running replicated service" }
         if (workload.replicas ?? 1) < 2 { return "single replica" }
         if blocked { return "has blockers" }
         if let grace = workload.terminationGrace, grace > spotGraceSeconds { return "needs \(grace)s to stop, Spot gives 120s" }
+        if noEviction { return "its PodDisruptionBudget allows no eviction" }
+        if let word = moneyWord(workload) { return "handles money (\(word)): on-demand until its owners accept interruptions (optimize:spot)" }
+        return nil
+    }
+
+    /// Words in a workload's name or its app labels that say it moves money: a payment cut off mid-request by a Spot
+    /// interruption is a charge taken twice or lost, which no one signs for by default.
+    static let moneyWords = ["payment", "billing", "invoice", "ledger", "wallet", "checkout", "settlement", "payout", "refund"]
+
+    static func moneyWord(_ workload: Estate.Workload) -> String? {
+        let names = [workload.name] + ["app", "app.kubernetes.io/name", "app.kubernetes.io/component", "app.kubernetes.io/part-of"]
+            .compactMap { workload.templateLabels[$0] }
+        for name in names {
+            let lowered = name.lowercased()
+            if let word = moneyWords.first(where: { lowered.contains($0) }) { return word }
+        }
         return nil
     }
 
@@ -188,7 +206,10 @@ public struct ComputePlan: Sendable, Codable {
         let amd64IDs = Set(amd64Pinned.map(\.id))
         let x86 = ec2.filter { !armIDs.contains($0.id) && !windowsIDs.contains($0.id) && !amd64IDs.contains($0.id) }
         let stateful = x86.filter { profiles[$0.id]?.stateful == true }
-        let spot = x86.filter { spotRefusal($0, stateful: profiles[$0.id]?.stateful ?? true, blocked: blocked.contains($0.id)) == nil }
+        let noEviction = Set(BlockingPodDisruptionBudgetCheck.blocking(in: estate).flatMap { $0.covered.map(\.id) })
+        let spot = x86.filter {
+            spotRefusal($0, stateful: profiles[$0.id]?.stateful ?? true, blocked: blocked.contains($0.id), noEviction: noEviction.contains($0.id)) == nil
+        }
         let spotIDs = Set(spot.map(\.id)), statefulIDs = Set(stateful.map(\.id))
         let general = x86.filter { !spotIDs.contains($0.id) && !statefulIDs.contains($0.id) }
         let zoneCount = zones.isEmpty ? source.plannedZoneCount ?? assumedZones : zones.count
@@ -248,7 +269,7 @@ public struct ComputePlan: Sendable, Codable {
             purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers)")
         if !general.isEmpty {
             add("general", size(general, families: [family("m6i")], from: "xlarge", minimum: 2, role: "general"), labels: ["role": "general"],
-                purpose: "\(general.count) on-demand workloads (single replica, batch, slow to stop, or blocked)")
+                purpose: "\(general.count) on-demand workloads (single replica, batch, slow to stop, blocked, no eviction allowed, or handling money)")
         }
         if !spot.isEmpty {
             add("spot", size(spot, families: source.allArm64 ? ["m7g"] : ["m6i", "m6a", "m5", "m7i"], from: "xlarge", minimum: 2, role: "spot"), spot: true,
@@ -374,6 +395,13 @@ public struct ComputePlan: Sendable, Codable {
                 + (spot.isEmpty ? "." : "; the spot group has \(spotTaint.text), and only these \(spot.count) workloads get the toleration \(spotTaint.toleration): \(names(spot.map(\.label))).")
                 + (daemonSets.isEmpty ? "" : " DaemonSets (\(names(daemonSets.map(\.label)))) need tolerations: [{operator: Exists}] to run on the tainted groups."),
         ]
+        // Replicated and stateless, yet kept on-demand: said, so the optimize:spot item starts from the reason.
+        let keptOnDemand = general.compactMap { workload -> String? in
+            guard let reason = spotRefusal(workload, stateful: false, blocked: false, noEviction: noEviction.contains(workload.id)),
+                  reason.hasPrefix("its PodDisruptionBudget") || reason.hasPrefix("handles money") else { return nil }
+            return "\(workload.label) (\(reason))"
+        }
+        if !keptOnDemand.isEmpty { notes.append("Spot: kept on on-demand nodes though replicated and stateless: \(names(keptOnDemand)).") }
         let planned = workerGroups.reduce((cpu: 0, memory: 0)) { total, index in
             let group = allocatable(groups[index], nodes: groups[index].maxSize)
             return (total.cpu + group.cpu, total.memory + group.memory)

@@ -24,6 +24,7 @@ enum EksctlConfig {
         func strings(_ values: [String]) -> YAMLValue { .sequence(values.map(YAMLValue.string), flow: true) }
         func policy(_ role: String) -> YAMLValue { strings([partition.iamARN(account: accountID, "policy/\(role)")]) }
         func wellKnown(_ name: String) -> YAMLValue { .mapping([(name, .bool(true))]) }
+        let secretsPolicy = SecretsStore.policy(cluster: compute.cluster, region: region, accountID: accountID)
 
         var iam: [(key: String, value: YAMLValue)] = [("withOIDC", .bool(irsa))]
         if irsa {
@@ -33,15 +34,25 @@ enum EksctlConfig {
             } + controllers.map { controller in
                 .mapping([("metadata", .mapping([("name", .string(controller.serviceAccount)), ("namespace", .string(controller.namespace))])),
                           ("wellKnownPolicies", wellKnown(controller.policy))])
-            })))
+            } + [
+                // eksctl creates it (and its namespace) with the role annotation: the chart is told not to (plan:secrets).
+                .mapping([("metadata", .mapping([("name", .string(SecretsStore.serviceAccount)), ("namespace", .string(SecretsStore.namespace))])),
+                          ("attachPolicy", secretsPolicy)]),
+            ])))
         } else {
             iam.append(("podIdentityAssociations", .sequence(identity.map { entry in
                 .mapping([("namespace", .string(entry.namespace)), ("serviceAccountName", .string(entry.serviceAccount)),
                           ("roleName", .string(entry.roleName)), ("permissionPolicyARNs", policy(entry.roleName))])
             } + controllers.map { controller in
+                // An association does not create its ServiceAccount unless asked (createServiceAccount defaults to false in
+                // eksctl's schema); the controllers' charts run with serviceAccount.create=false and need it made here.
                 .mapping([("namespace", .string(controller.namespace)), ("serviceAccountName", .string(controller.serviceAccount)),
-                          ("wellKnownPolicies", wellKnown(controller.policy))])
-            })))
+                          ("createServiceAccount", .bool(true)), ("wellKnownPolicies", wellKnown(controller.policy))])
+            } + [
+                // The chart creates this one in its own namespace (plan:secrets); an association needs no ServiceAccount yet.
+                .mapping([("namespace", .string(SecretsStore.namespace)), ("serviceAccountName", .string(SecretsStore.serviceAccount)),
+                          ("permissionPolicy", secretsPolicy)]),
+            ])))
         }
         // Constant text, no input: the vpc-cni add-on's configuration schema (env, enableNetworkPolicy).
         let cniConfiguration = "{\"env\": {\"ENABLE_PREFIX_DELEGATION\": \"true\", \"WARM_PREFIX_TARGET\": \"1\"}"

@@ -26,10 +26,17 @@ struct BlockingPodDisruptionBudgetCheck: Check {
     let bodies = Estate.Bodies(kinds: ["PodDisruptionBudget"])
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
-        let budgets = PodDisruptionBudgets.all(in: estate)
+        Self.blocking(in: estate).map { budget, covered in
+            let names = covered.map(\.label).joined(separator: ", ")
+            return finding(budget.resource, field: budget.maxUnavailable != nil ? "spec.maxUnavailable" : "spec.minAvailable",
+                           "PodDisruptionBudget \(budget.resource.name) allows no eviction\(names.isEmpty ? "" : " of \(names)"): node drains will stall")
+        }
+    }
+
+    /// The budgets that allow no eviction, each with the workloads it covers (the compute plan keeps those off Spot).
+    static func blocking(in estate: Estate) -> [(budget: PodDisruptionBudgets.Budget, covered: [Estate.Workload])] {
         let byNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
-        var findings: [Finding] = []
-        for budget in budgets {
+        return PodDisruptionBudgets.all(in: estate).compactMap { budget in
             let covered = (byNamespace[budget.resource.namespace] ?? []).map { estate.workloads[$0] }.filter { PodDisruptionBudgets.covers(budget, $0) }
             let replicas = covered.compactMap(\.replicas).min()
             var blocks = false
@@ -38,11 +45,7 @@ struct BlockingPodDisruptionBudgetCheck: Check {
                 if min == "100%" { blocks = true }
                 if let count = Int(min), let replicas, count >= replicas { blocks = true }
             }
-            guard blocks else { continue }
-            let names = covered.map(\.label).joined(separator: ", ")
-            findings.append(finding(budget.resource, field: budget.maxUnavailable != nil ? "spec.maxUnavailable" : "spec.minAvailable",
-                                    "PodDisruptionBudget \(budget.resource.name) allows no eviction\(names.isEmpty ? "" : " of \(names)"): node drains will stall"))
+            return blocks ? (budget, covered) : nil
         }
-        return findings
     }
 }

@@ -24,14 +24,27 @@ struct ClusterAdminBindingCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         (estate.resources(kind: "ClusterRoleBinding") + estate.resources(kind: "RoleBinding")).compactMap { binding in
-            let body = binding.body
-            guard body["roleRef", "name"]?.string == "cluster-admin", !binding.name.hasPrefix("system:") else { return nil }
-            let subjects = (body["subjects"]?.items ?? []).compactMap { subject -> String? in
-                guard let kind = subject["kind"]?.string, let name = subject["name"]?.string, !name.hasPrefix("system:") else { return nil }
-                return "\(kind) \(subject["namespace"]?.string.map { $0 + "/" } ?? "")\(name)"
-            }
+            let subjects = Self.grantees(binding.body, name: binding.name).map(\.label)
             guard !subjects.isEmpty else { return nil }
             return finding(binding, field: "roleRef", "\(binding.kind) \(binding.name) gives cluster-admin to \(subjects.joined(separator: ", "))")
+        }
+    }
+
+    struct Subject: Hashable {
+        var kind: String
+        var namespace: String?
+        var name: String
+        var label: String { "\(kind) \(namespace.map { $0 + "/" } ?? "")\(name)" }
+    }
+
+    /// The subjects other than Kubernetes' own (`system:`) a binding gives cluster-admin to; empty for any other binding.
+    /// eksodus convert holds such a binding out: on EKS people and pipelines get access through access entries
+    /// (plan:access), not through a copied binding.
+    static func grantees(_ body: ManifestNode, name: String) -> [Subject] {
+        guard body["roleRef", "name"]?.string == "cluster-admin", !name.hasPrefix("system:") else { return [] }
+        return (body["subjects"]?.items ?? []).compactMap { subject in
+            guard let kind = subject["kind"]?.string, let name = subject["name"]?.string, !name.hasPrefix("system:") else { return nil }
+            return Subject(kind: kind, namespace: subject["namespace"]?.string, name: name)
         }
     }
 }

@@ -1,0 +1,249 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// The platform items an EKS engineer walked on the demo: the secrets store the ExternalSecrets need (operator from its
+/// repository, identity on the cluster's prefix, the store itself, proof it is Ready before any wave applies one), the
+/// cluster-admin bindings convert holds out for an access decision, SEC009's every-ServiceAccount groups, and the
+/// workloads that stay off Spot.
+final class PlatformItemsTests: XCTestCase {
+    static let demo: Result<(plan: TransitionPlan, folder: URL), Error> = Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-platform-\(UUID().uuidString)")
+        return (try Demo(folder: folder, now: fixedNow).run().plan, folder)
+    }
+
+    func item(_ plan: TransitionPlan, _ key: String) throws -> PlanItem {
+        try XCTUnwrap(plan.items.first { $0.keyText == key }, "no item \(key)")
+    }
+
+    /// Runs `line` under bash in `folder` with `stubs` (tool name → script body) first on the PATH; the exit status.
+    func run(_ line: String, in folder: URL, stubs: [String: String]) throws -> Int32 {
+        let bin = folder.appendingPathComponent("bin", isDirectory: true)
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for (name, body) in stubs {
+            let url = bin.appendingPathComponent(name)
+            try ("#!/bin/bash\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-o", "pipefail", "-c", line]
+        process.currentDirectoryURL = folder
+        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `kubectl` answering the store's Ready status with `answer` (nil: failing as with no such object).
+    func kubectl(_ answer: String?) -> [String: String] {
+        ["kubectl": answer.map { "printf '%s' '\($0)'" } ?? "echo 'NotFound' >&2; exit 1"]
+    }
+
+    // MARK: 1. the secrets store
+
+    func testTheSecretsItemInstallsFromTheRepositoryCreatesTheStoreAndProvesItReady() throws {
+        let (plan, _) = try Self.demo.get()
+        let secrets = try item(plan, "plan:secrets:prod")
+        let commands = secrets.commands
+        let repoAdd = try XCTUnwrap(commands.firstIndex { $0.hasPrefix("helm repo add external-secrets https://charts.external-secrets.io") }, "\(commands)")
+        let install = try XCTUnwrap(commands.firstIndex { $0.hasPrefix("helm upgrade --install external-secrets external-secrets/external-secrets") })
+        XCTAssertLessThan(repoAdd, install, "the chart's repository is added before the chart is installed")
+        XCTAssertTrue(commands[install].contains("--wait"), commands[install])
+        let apply = try XCTUnwrap(commands.firstIndex { $0.contains("apply -f 'converted/prod/secret-store.yaml'") }, "\(commands)")
+        XCTAssertGreaterThan(apply, install)
+        XCTAssertEqual(commands.last, SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\""))
+        // Values never in argv, and the region stated.
+        let creates = commands.filter { $0.contains("secretsmanager create-secret") }
+        XCTAssertEqual(creates.count, 2, "\(commands)")
+        for create in creates {
+            XCTAssertTrue(create.contains("--region 'ap-northeast-2'") && create.contains("--secret-string file:///dev/stdin"), create)
+        }
+        XCTAssertTrue(secrets.prerequisites.contains(.plan(.addons, cluster: "prod")), "the Pod Identity agent runs before the operator needs it")
+
+        // The check fails unless the store says Ready=True: failing, empty, False.
+        let folder = try temporaryFolder(self)
+        let check = try XCTUnwrap(commands.last)
+        XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl(nil)), 0, "kubectl failed")
+        XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl("")), 0, "no Ready condition yet")
+        XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl("False")), 0, "not Ready")
+        XCTAssertEqual(try run(check, in: folder, stubs: kubectl("True")), 0, "Ready")
+    }
+
+    func testNoWaveAppliesExternalSecretsBeforeTheStoreIsReady() throws {
+        let (plan, _) = try Self.demo.get()
+        let applies = plan.items.filter { $0.keyText.hasPrefix("apply:prod:wave-") }
+        XCTAssertFalse(applies.isEmpty)
+        for apply in applies {
+            let gate = try XCTUnwrap(apply.commands.firstIndex { $0.contains("clustersecretstore/\(SecretsStore.name)") }, "\(apply.keyText): \(apply.commands)")
+            let applyK = try XCTUnwrap(apply.commands.firstIndex { $0.contains("apply -k") })
+            XCTAssertLessThan(gate, applyK, apply.keyText)
+        }
+        let line = try XCTUnwrap(try item(plan, "apply:prod:wave-1").commands.first { $0.contains("clustersecretstore") })
+        let folder = try temporaryFolder(self)
+        let support = folder.appendingPathComponent("converted/prod/wave-1/support", isDirectory: true)
+        try FileManager.default.createDirectory(at: support, withIntermediateDirectories: true)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n".write(to: support.appendingPathComponent("configmap.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(line, in: folder, stubs: kubectl(nil)), 0, "a wave without ExternalSecrets does not wait for the store")
+        // The files eksodus convert wrote for the wave (orders-db's ExternalSecret among them) decide, as the emitter writes them.
+        try FileManager.default.removeItem(at: support)
+        try FileManager.default.copyItem(at: try Self.demo.get().folder.appendingPathComponent("converted/prod/wave-1/support"), to: support)
+        XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl(nil)), 0, "kubectl failed")
+        XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl("")), 0, "no Ready condition")
+        XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl("False")), 0, "not Ready")
+        XCTAssertEqual(try run(line, in: folder, stubs: kubectl("True")), 0, "Ready")
+    }
+
+    func testTheConvertedStoreIsTheOneTheExternalSecretsNameAndEksctlGivesItsIdentityTheClustersPrefixOnly() throws {
+        let (plan, folder) = try Self.demo.get()
+        let store = try ManifestText.objects(String(contentsOf: folder.appendingPathComponent("converted/prod/\(SecretsStore.fileName)"), encoding: .utf8))
+        XCTAssertEqual(store.count, 1)
+        XCTAssertEqual(store[0]["kind"]?.string, "ClusterSecretStore")
+        XCTAssertEqual(store[0]["spec", "provider", "aws", "region"]?.string, plan.request.region)
+        XCTAssertNil(store[0]["spec", "provider", "aws", "auth"], "the controller's own identity, no static keys")
+        var referenced: Set<String> = []
+        for case let url as URL in FileManager.default.enumerator(at: folder.appendingPathComponent("converted/prod"), includingPropertiesForKeys: nil)! where url.pathExtension == "yaml" {
+            for object in try ManifestText.objects(String(contentsOf: url, encoding: .utf8)) where object["kind"]?.string == "ExternalSecret" {
+                referenced.insert(object["spec", "secretStoreRef", "name"]?.string ?? "")
+            }
+        }
+        XCTAssertEqual(referenced, [try XCTUnwrap(store[0]["metadata", "name"]?.string)])
+
+        let configs = try plan.eksctlConfigs()
+        try validateEksctlConfigs(configs.map { ($0.file, $0.yaml) }, test: self)
+        let prod = try XCTUnwrap(try ManifestText.objects(try XCTUnwrap(configs.first { $0.cluster == "prod" }).yaml).first)
+        let association = try XCTUnwrap((prod["iam", "podIdentityAssociations"]?.items ?? []).first { $0["serviceAccountName"]?.string == SecretsStore.serviceAccount })
+        XCTAssertEqual(association["namespace"]?.string, SecretsStore.namespace)
+        let statements = association["permissionPolicy", "Statement"]?.items ?? []
+        XCTAssertEqual(statements.flatMap { ($0["Resource"]?.items ?? []).compactMap(\.string) }, ["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:prod/*"])
+        let actions = statements.flatMap { ($0["Action"]?.items ?? []).compactMap(\.string) }
+        XCTAssertTrue(actions.contains("secretsmanager:GetSecretValue"))
+        XCTAssertTrue(actions.allSatisfy { $0.hasPrefix("secretsmanager:Get") || $0.hasPrefix("secretsmanager:Describe") || $0.hasPrefix("secretsmanager:List") }, "read-only: \(actions)")
+    }
+
+    // MARK: 3. cluster-admin bindings and SEC009
+
+    func testClusterAdminBindingsAreHeldOutOfConvertForAnAccessDecision() throws {
+        let (plan, folder) = try Self.demo.get()
+        let support = folder.appendingPathComponent("converted/prod/wave-0/support")
+        let files = try FileManager.default.contentsOfDirectory(atPath: support.path)
+        XCTAssertFalse(files.contains { $0.contains("ci-deployer-admin") }, "\(files)")
+        let kustomization = try String(contentsOf: support.appendingPathComponent("kustomization.yaml"), encoding: .utf8)
+        XCTAssertFalse(kustomization.contains("ci-deployer-admin"), kustomization)
+        let changes = try String(contentsOf: folder.appendingPathComponent("converted/prod/wave-0/CHANGES.md"), encoding: .utf8)
+        XCTAssertTrue(changes.contains("ClusterRoleBinding ci-deployer-admin not written"), changes)
+        let access = try item(plan, "plan:access:prod")
+        XCTAssertTrue(access.evidence.contains("ServiceAccount platform/jenkins-deployer"), access.evidence)
+        XCTAssertTrue(try item(plan, "plan:platform:prod").prerequisites.contains(.plan(.access, cluster: "prod")))
+        // A ServiceAccount gets the namespaced admin role, never cluster-admin again.
+        let grant = try XCTUnwrap(access.commands.first { $0.contains("create rolebinding") }, "\(access.commands)")
+        XCTAssertTrue(grant.contains("--clusterrole=admin") && grant.contains("--serviceaccount='platform:jenkins-deployer'"), grant)
+        XCTAssertFalse(access.commands.contains { $0.contains("clusterrole=cluster-admin") || $0.contains("create clusterrolebinding") })
+        XCTAssertNil(plan.items.first { $0.keyText == "plan:access:staging" }, "staging has no such binding")
+    }
+
+    func testAUserWithClusterAdminGetsAnAccessEntryScopedToNamespaces() throws {
+        let database = try AppDatabase.inMemory()
+        let folder = try writeManifests(["rbac.yaml": """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: release-admins}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{kind: User, name: "release-bot", apiGroup: rbac.authorization.k8s.io}, {kind: Group, name: "system:masters", apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: ci-view}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            subjects: [{kind: User, name: "release-bot", apiGroup: rbac.authorization.k8s.io}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: team-owner, namespace: team}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects: [{kind: User, name: "team-lead", apiGroup: rbac.authorization.k8s.io}]
+            """], test: self)
+        try importPaths([folder.path], cluster: "src", into: database)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
+            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "cn-north-1", accountID: "123456789012", now: fixedNow))
+        let access = try item(plan, "plan:access:src")
+        XCTAssertTrue(access.evidence.contains("release-admins → User release-bot"), access.evidence)
+        XCTAssertFalse(access.evidence.contains("system:masters"), "Kubernetes' own group is not a grantee")
+        XCTAssertFalse(access.evidence.contains("ci-view"), "a view binding is no cluster-admin")
+        XCTAssertFalse(access.evidence.contains("team-owner"), "a RoleBinding gives cluster-admin in its namespace only")
+        XCTAssertTrue(access.commands.contains { $0.hasPrefix("aws eks create-access-entry --region 'cn-north-1'") }, "\(access.commands)")
+        let associate = try XCTUnwrap(access.commands.first { $0.hasPrefix("aws eks associate-access-policy") })
+        XCTAssertTrue(associate.contains("'arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy'"), associate)
+        XCTAssertTrue(associate.contains("--access-scope type=namespace,"), associate)
+    }
+
+    func testSEC009FindsGrantsToEveryServiceAccountAndClusterAdminToANamespacesPods() throws {
+        func reason(_ role: String, _ group: String, kind: String = "Group") throws -> String? {
+            let body = try XCTUnwrap(try ManifestText.objects("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: b}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "\(role)"}
+                subjects: [{kind: \(kind), name: "\(group)", apiGroup: rbac.authorization.k8s.io}]
+                """).first)
+            return UnsafeClusterAccessCheck.reason(body, kind: "ClusterRoleBinding")?.why
+        }
+        XCTAssertEqual(try reason("edit", "system:serviceaccounts"), "grants ClusterRole edit to system:serviceaccounts: every pod of every namespace gets it")
+        XCTAssertNotNil(try reason("cluster-admin", "system:serviceaccounts:ci"))
+        XCTAssertNil(try reason("view", "system:serviceaccounts:ci"), "Kubernetes documents namespaced grants to a namespace's ServiceAccounts")
+        XCTAssertNil(try reason("system:service-account-issuer-discovery", "system:serviceaccounts"), "Kubernetes' own default binding")
+        XCTAssertNil(try reason("cluster-admin", "system:serviceaccounts:"), "no namespace named")
+        XCTAssertNotNil(try reason("view", "system:anonymous", kind: "User"), "system:anonymous is a user")
+    }
+
+    // MARK: 4. Spot
+
+    func testMoneyAndUnevictableWorkloadsStayOffSpotAndThePlanSaysWhy() throws {
+        func deployment(_ name: String, labels: String = "") -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: \(name), namespace: shop}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: \(name)}}
+              template:
+                metadata: {labels: {app: \(name)\(labels)}}
+                spec: {containers: [{name: main, image: "registry.k8s.io/pause:3.9", resources: {requests: {cpu: 250m, memory: 256Mi}}}]}
+            ---
+
+            """
+        }
+        let database = try AppDatabase.inMemory()
+        let folder = try writeManifests(["shop.yaml": deployment("web") + deployment("payments-api") + deployment("gateway", labels: ", app.kubernetes.io/part-of: Billing")
+            + deployment("search") + """
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: search, namespace: shop}
+            spec: {minAvailable: 3, selector: {matchLabels: {app: search}}}
+            ---
+            # Guarded namespace: kept off Fargate (no policy enforcement there), so the choice is Spot or on-demand.
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: default-deny, namespace: shop}
+            spec: {podSelector: {}, policyTypes: [Ingress]}
+            """], test: self)
+        try importPaths([folder.path], cluster: "src", into: database)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
+            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        let compute = try XCTUnwrap(plan.compute.first)
+        let targets = Dictionary(compute.placements.map { ($0.workload, $0.target) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(targets["Deployment/shop/web"], "spot", "\(targets)")
+        for workload in ["Deployment/shop/payments-api", "Deployment/shop/gateway", "Deployment/shop/search"] {
+            XCTAssertNotEqual(targets[workload], "spot", workload)
+            XCTAssertNotNil(targets[workload], workload)
+        }
+        let note = try XCTUnwrap(compute.notes.first { $0.hasPrefix("Spot: kept on on-demand nodes") }, "\(compute.notes)")
+        XCTAssertTrue(note.contains("Deployment/shop/payments-api (handles money (payment)"), note)
+        XCTAssertTrue(note.contains("Deployment/shop/gateway (handles money (billing)"), note)
+        XCTAssertTrue(note.contains("Deployment/shop/search (its PodDisruptionBudget allows no eviction)"), note)
+        XCTAssertFalse(note.contains("shop/web"), note)
+    }
+}
