@@ -31,6 +31,15 @@ final class ConvertExposureTests: XCTestCase {
     /// The CHANGES.md `sh` block run by bash with a stub `aws`, the operator's AWS key and PATH in the environment and each
     /// variable the comments name set to `value of <key>`: what reaches Secrets Manager is exactly the keys' own values, on
     /// stdin, in the plan's region; no value is ever an argument (ps shows every user's arguments).
+    /// Two Secrets never share a variable: these two names collide under 32-bit FNV-1a (found by an attacker in seconds).
+    func testSecretVariablesOfNamesChosenToCollideStayApart() {
+        let victim = ConvertedManifests.variableName(secret: "c1/app/db-credentials", index: 0)
+        let attacker = ConvertedManifests.variableName(secret: "c1/evil/x5u1raao0", index: 0)
+        XCTAssertEqual(ShortHash.hex("c1/app/db-credentials"), ShortHash.hex("c1/evil/x5u1raao0"), "the pair still collides under FNV")
+        XCTAssertNotEqual(victim, attacker)
+        XCTAssertTrue(victim.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }, victim)
+    }
+
     func testSecretsManagerCommandsNeverReadTheOperatorsOwnVariables() throws {
         guard let bash = ConvertTests.which("bash"), ConvertTests.which("jq") != nil else { throw XCTSkip("bash and jq are needed") }
         let keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PATH", "GITHUB_TOKEN", "db.password", "db_password", "0"]

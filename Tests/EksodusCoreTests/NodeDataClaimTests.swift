@@ -8,7 +8,8 @@ import XCTest
 /// the shared fixtures' hostPath volumes.
 extension RunbookSafetyTests {
     private static let demoCronJob = "converted/prod/wave-2/workloads/cronjob-batch-db-backup.yaml"
-    private static let demoClaim = "converted/prod/wave-2/support/persistentvolumeclaim-batch-db-backup-scratch.yaml"
+    private static let demoClaimName = NodeDataClaim.name(kind: "CronJob", namespace: "batch", workload: "db-backup", volume: "scratch")
+    private static let demoClaim = "converted/prod/wave-2/support/persistentvolumeclaim-batch-\(demoClaimName).yaml"
 
     private func podSpec(ofCronJob node: ManifestNode) throws -> ManifestNode {
         try XCTUnwrap(node["spec", "jobTemplate", "spec", "template", "spec"])
@@ -31,7 +32,7 @@ extension RunbookSafetyTests {
         XCTAssertEqual(claim["spec", "storageClassName"]?.string, "gp3")
         XCTAssertEqual(claim["spec", "accessModes"]?.items.compactMap(\.string), ["ReadWriteOnce"])
         let kustomization = try String(contentsOf: folder.appendingPathComponent("converted/prod/wave-2/support/kustomization.yaml"), encoding: .utf8)
-        XCTAssertTrue(kustomization.contains("persistentvolumeclaim-batch-db-backup-scratch.yaml"), kustomization)
+        XCTAssertTrue(kustomization.contains(String(Self.demoClaim.split(separator: "/").last ?? "")), kustomization)
         // ReadWriteOnce and single-AZ are said where the engineer reads them.
         let changes = try String(contentsOf: folder.appendingPathComponent("converted/prod/wave-2/CHANGES.md"), encoding: .utf8)
         XCTAssertTrue(changes.contains("concurrencyPolicy: Forbid") && changes.contains("one Availability Zone"), changes)
@@ -58,7 +59,7 @@ extension RunbookSafetyTests {
             _ = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: estates, to: out, wave: 2)
             let text = try String(contentsOf: out.appendingPathComponent("prod/wave-2/workloads/cronjob-batch-db-backup.yaml"), encoding: .utf8)
             return (try podSpec(ofCronJob: try XCTUnwrap(try ManifestText.objects(text).first)),
-                    FileManager.default.fileExists(atPath: out.appendingPathComponent("prod/wave-2/support/persistentvolumeclaim-batch-db-backup-scratch.yaml").path))
+                    FileManager.default.fileExists(atPath: out.appendingPathComponent(String(Self.demoClaim.dropFirst("converted/".count))).path))
         }
         let asStored = try converted(stored)
         XCTAssertNotNil(asStored.spec["volumes"]?.items.first?["persistentVolumeClaim"], "\(asStored.spec)")
@@ -119,7 +120,7 @@ extension RunbookSafetyTests {
         let data = try item("data:prod/batch/db-backup", in: try demo().plan)
         XCTAssertTrue(StoragePlan.storageClassManifests.contains("reclaimPolicy: Retain"))
         let rollback = data.rollbackCommands
-        let claimName = NodeDataClaim.name(workload: "db-backup", volume: "scratch")
+        let claimName = NodeDataClaim.name(kind: "CronJob", namespace: "batch", workload: "db-backup", volume: "scratch")
         let order = ["delete \"$COPY_POD\"", "-o jsonpath='{.spec.volumeName}'", "delete 'pvc/\(claimName)'", "delete pv \"$PV\"", "aws ec2 delete-volume --volume-id \"$VOLUME_ID\""]
             .map { needle in rollback.firstIndex { $0.contains(needle) } }
         XCTAssertFalse(order.contains(nil), "\(rollback)")
@@ -203,13 +204,15 @@ extension RunbookSafetyTests {
                   volumes: [{name: index, hostPath: {path: /srv/index}}]
             """])
         let data = try item("data:src/ops/reindex", in: plan)
+        let reindexClaim = NodeDataClaim.name(kind: "Job", namespace: "ops", workload: "reindex", volume: "index")
         let recent = try XCTUnwrap(data.commands.first { $0.contains("get pods -o json") }, "\(data.commands)")
         XCTAssertTrue(recent.contains("--arg kind 'Job' --arg owner 'reindex'"), recent)
         XCTAssertTrue(data.commands.contains { $0.contains("get nodes -l 'disk=ssd'") }, "\(data.commands)")
-        XCTAssertTrue(data.commands.contains { $0.contains("\"claimName\":\"reindex-index\"") }, "\(data.commands)")
+        XCTAssertTrue(data.commands.contains { $0.contains("\"claimName\":\"\(reindexClaim)\"") }, "\(data.commands)")
         XCTAssertNil(plan.items.first { $0.keyText == "data-verify:src/ops/reindex" }, "a finished Job has no last run to copy again")
         let claims = NodeDataClaim.planned(plan.storage, cluster: "src")["Job/ops/reindex"] ?? []
-        XCTAssertEqual(claims.map(\.name), ["reindex-index"])
+        XCTAssertEqual(claims.map(\.name), [reindexClaim])
+        XCTAssertTrue(reindexClaim.hasPrefix("reindex-index-"), reindexClaim)
     }
 
     /// One Deployment pod's node data in a claim: a rolling update would start the new pod before the old one lets go of
@@ -245,14 +248,17 @@ extension RunbookSafetyTests {
     /// A claim name is a DNS label whatever the workload and volume are called: it goes into a JSON override, a shell word
     /// and a file name unescaped. Names that clean up alike stay apart.
     func testClaimNamesAreDNSLabelsWhateverTheManifestSays() throws {
-        let names = [NodeDataClaim.name(workload: "Dump", volume: "out\"},{\"x"), NodeDataClaim.name(workload: "dump", volume: "out-x"),
-                     NodeDataClaim.name(workload: String(repeating: "a", count: 80), volume: "v"), NodeDataClaim.name(workload: "ünï", volume: "☃")]
+        let claim = { (kind: String, workload: String, volume: String) in NodeDataClaim.name(kind: kind, namespace: "ops", workload: workload, volume: volume) }
+        let names = [claim("CronJob", "Dump", "out\"},{\"x"), claim("CronJob", "dump", "out-x"),
+                     claim("CronJob", String(repeating: "a", count: 80), "v"), claim("CronJob", "ünï", "☃"),
+                     // readable parts alike: web + cache-data and web-cache + data; one name of two kinds
+                     claim("Deployment", "web", "cache-data"), claim("Deployment", "web-cache", "data"), claim("CronJob", "web", "cache-data")]
         for name in names {
             XCTAssertTrue(name.utf8.count <= 63 && !name.hasPrefix("-") && !name.hasSuffix("-")
                           && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }, name)
         }
         XCTAssertEqual(Set(names).count, names.count, "\(names)")
-        XCTAssertEqual(names[1], "dump-out-x")
+        XCTAssertTrue(names[1].hasPrefix("dump-out-x-"), names[1])
         let plan = try plan(manifests: ["job.yaml": """
             apiVersion: batch/v1
             kind: CronJob
@@ -271,8 +277,8 @@ extension RunbookSafetyTests {
         let run = try XCTUnwrap(data.commands.first { $0.contains(" run eksodus-copy-") }, "\(data.commands)")
         let overrides = try json(try XCTUnwrap(run.components(separatedBy: "--overrides=").last?.components(separatedBy: "  #").first?
             .trimmingCharacters(in: CharacterSet(charactersIn: "' "))))
-        let claim = (((overrides["spec"] as? [String: Any])?["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String
-        XCTAssertEqual(claim, NodeDataClaim.name(workload: "dump", volume: "Out\"},{'x"))
+        let claimName = (((overrides["spec"] as? [String: Any])?["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])?["claimName"] as? String
+        XCTAssertEqual(claimName, NodeDataClaim.name(kind: "CronJob", namespace: "ops", workload: "dump", volume: "Out\"},{'x"))
         XCTAssertTrue(try bashParses(data.commands + data.rollbackCommands))
     }
 

@@ -206,8 +206,10 @@ public struct ConvertedManifests {
     /// The environment variable that holds the value of the `index`th key of `secret` (cluster/namespace/name). Never made
     /// from the key itself: a Secret with a key AWS_SECRET_ACCESS_KEY, PATH or GITHUB_TOKEN would have the operator's own
     /// value uploaded to Secrets Manager and synced into the workload, and `db.password` and `db_password` would share one.
+    /// The hash is 80 bits of SHA-256: with ShortHash's 32-bit FNV a Secret `evil/x5u1raao0` was found in seconds to share
+    /// `app/db-credentials`'s variables, so the operator's one export uploaded the victim's password into the attacker's secret.
     static func variableName(secret: String, index: Int) -> String {
-        "EKSODUS_SECRET_\(ShortHash.hex(secret).uppercased())_\(index)"
+        "EKSODUS_SECRET_\(DigestHex.sha256(secret, digits: 20).uppercased())_\(index)"
     }
 
     /// Apply order inside a wave: namespaces, then definitions and configuration, then workloads and their endpoints.

@@ -15,8 +15,16 @@ struct NodeDataClaim: Sendable, Equatable {
 
     static let placeholderSize = "10Gi"
 
-    /// `NAME-VOLUME` as a DNS label (`dnsLabel`).
-    static func name(workload: String, volume: String) -> String { dnsLabel(workload + "-" + volume) }
+    /// `NAME-VOLUME` cleaned to a DNS label, always with a hash of the exact kind, namespace, name and volume: readable parts
+    /// alone collide (Deployment `web` with volume `cache-data` and `web-cache` with `data` both made `web-cache-data`, so one
+    /// workload's copy filled, and its rollback deleted, the other's volume). SHA-256, as the names are the attacker's to pick.
+    static func name(kind: String, namespace: String, workload: String, volume: String) -> String {
+        let readable = dnsLabel(workload + "-" + volume)
+        let hash = DigestHex.sha256([kind, namespace, workload, volume].joined(separator: "/"), digits: 16)
+        var stem = String(readable.prefix(63 - 17))
+        while stem.hasSuffix("-") { stem.removeLast() }
+        return (stem.isEmpty ? "node-data" : stem) + "-" + hash
+    }
 
     /// `raw` as a DNS label (63 characters of a-z, 0-9 and '-'); a name that had to be cleaned or shortened gets a hash of the
     /// original, so two that clean up alike stay apart. Nothing else can reach a name, a JSON override or a shell word.
@@ -46,7 +54,7 @@ struct NodeDataClaim: Sendable, Equatable {
         for entry in storage.entries where entry.cluster == cluster && ["hostPath", "local"].contains(entry.source) && entry.copyMethod == StoragePlan.nodeCopy {
             let kind = String(entry.owner.prefix { $0 != "/" }), name = String(entry.owner.drop { $0 != "/" }.dropFirst())
             guard fits(kind: kind, copies: entry.copies) else { continue }
-            claims["\(kind)/\(entry.namespace)/\(name)", default: []].append(NodeDataClaim(volume: entry.name, name: Self.name(workload: name, volume: entry.name)))
+            claims["\(kind)/\(entry.namespace)/\(name)", default: []].append(NodeDataClaim(volume: entry.name, name: Self.name(kind: kind, namespace: entry.namespace, workload: name, volume: entry.name)))
         }
         return claims
     }
@@ -54,7 +62,7 @@ struct NodeDataClaim: Sendable, Equatable {
     /// The claims a workload's node copy fills, as the plan stage makes them (the same rule as `planned`, from the workload).
     static func of(_ workload: Estate.Workload, volumes: [String]) -> [NodeDataClaim] {
         guard fits(kind: workload.kind, copies: max(1, workload.replicas ?? 1)) else { return [] }
-        return volumes.map { NodeDataClaim(volume: $0, name: name(workload: workload.name, volume: $0)) }
+        return volumes.map { NodeDataClaim(volume: $0, name: name(kind: workload.kind, namespace: workload.namespace, workload: workload.name, volume: $0)) }
     }
 
     /// The object label `convert` files it under (`support/persistentvolumeclaim-NAMESPACE-NAME.yaml`).
