@@ -20,7 +20,13 @@ struct RedisReplicas {
         case independent
         /// Redis Cluster (`cluster-enabled yes`): REPLICAOF is refused in cluster mode, the team decides how the slots move.
         case cluster
+        /// More pods writing on their own (independent, or a cluster's) than a runbook pairs one by one (`podsByHand`):
+        /// a decision. Paired, a manifest's `replicas: 3000000` made millions of commands and exhausted the planner's memory.
+        case tooMany
     }
+
+    /// The most pods that take writes of their own a runbook copies, pauses and promotes one by one.
+    static let podsByHand = 32
 
     var workload: Estate.Workload
     /// A headless Service selecting the pods: a StatefulSet's first pod has a stable name under it.
@@ -46,11 +52,12 @@ struct RedisReplicas {
         }
         let text = words.joined(separator: " ").lowercased()
         let images = workload.containers.compactMap(\.image).joined(separator: " ").lowercased()
-        if text.contains("cluster-enabled yes") || images.contains("redis-cluster") { return .cluster }
+        let pods = max(workload.replicas ?? 1, 1)
+        if text.contains("cluster-enabled yes") || images.contains("redis-cluster") { return pods > podsByHand ? .tooMany : .cluster }
         if ["replicaof", "slaveof", "sentinel", "redis_replication_mode"].contains(where: text.contains) || images.contains("sentinel") {
             return .primaryReplicas
         }
-        return max(workload.replicas ?? 1, 1) > 1 ? .independent : .single
+        return pods > podsByHand ? .tooMany : pods > 1 ? .independent : .single
     }
 
     /// Whether the source keeps its data across restarts (an append-only file, RDB saves, or a claim); without, it is a cache.
@@ -158,10 +165,17 @@ struct RedisReplicas {
 
     static let clusterDecision = "# Redis Cluster (cluster-enabled yes): REPLICAOF is refused in cluster mode; decide with the team: an empty EKS cluster filled by redis-cli --cluster import from the source, or a cache left to warm"
 
+    /// The decision that stands for the steps where the pods are too many to pair, or a cluster.
+    var decision: String {
+        topology == .tooMany
+            ? "# \(count) Redis pods take writes of their own, more than a runbook pairs one by one (\(Self.podsByHand)): decide with the team how the data moves (a migration tool, a cache left to warm) before this step"
+            : Self.clusterDecision
+    }
+
     func replicate() -> [String] {
         switch topology {
-        case .cluster:
-            return [Self.clusterDecision]
+        case .cluster, .tooMany:
+            return [decision]
         case .independent:
             var commands = ["# \(count) independent pods (no replication in their manifests, a Service reaching any of them): each holds its own data, so EKS pod i follows source pod i"
                             + (persists ? "" : "; none persists its data (a cache): warming it on EKS instead of copying is a team decision"),
@@ -189,6 +203,7 @@ struct RedisReplicas {
     func verify() -> [String] {
         switch topology {
         case .cluster: return [sourceExec(Kubectl.ref(workload, on: .source), "redis-cli CLUSTER INFO")]
+        case .tooMany: return [decision]
         case .independent:
             return listPods() + (0..<count).flatMap { i in
                 [exec(pod(i, on: .eks), "redis-cli INFO replication") + " | grep -E 'role|master_link_status|master_repl_offset'  # EKS pod \(i): link up",
@@ -202,6 +217,7 @@ struct RedisReplicas {
 
     /// Pauses the source's writes, bounded, and notes when the pause ends; the second list lifts it on every pod it holds.
     func freeze() -> (commands: [String], rollback: [String]) {
+        guard topology != .tooMany else { return ([decision], []) }
         let note = "REDIS_PAUSED_UNTIL=$(( $(date -u +%s) + \(Self.pauseSeconds) )); echo \"REDIS_PAUSED_UNTIL=$REDIS_PAUSED_UNTIL\"  # note it: the pause lifts itself then (and runs the writes it held); re-run this step to re-arm it"
         let setup = writesEverywhere ? listPods([.source]) : []
         let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod whose redis-cli ROLE says master (pod/NAME); its replicas refuse writes already"] : []
@@ -211,7 +227,7 @@ struct RedisReplicas {
 
     func promote() -> [String] {
         switch topology {
-        case .cluster: return [Self.clusterDecision]
+        case .cluster, .tooMany: return [decision]
         case .independent:
             // Every pair is checked before any pod is promoted: a failed check leaves the copy whole, still following.
             return [Self.pauseHolds] + listPods()
@@ -236,7 +252,7 @@ struct RedisReplicas {
         // A day: it lifts itself then, so the EKS copy is deleted (the data step's rollback) well before.
         let eksPause = "redis-cli CLIENT PAUSE 86400000 WRITE"
         switch topology {
-        case .cluster: return [Self.clusterDecision] + liftSourceFreeze
+        case .cluster, .tooMany: return [decision] + liftSourceFreeze
         case .independent:
             return [warning, Self.requireSet(eksHosts, "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_\(count - 1): the address the source reaches of each EKS pod, in order")]
                 + listPods()
@@ -258,11 +274,12 @@ struct RedisReplicas {
     }
 
     func stop() -> [String] {
-        topology == .cluster ? ["# nothing replicates: the copy was the team's decision"] : [eachPod("redis-cli REPLICAOF NO ONE")]
+        [.cluster, .tooMany].contains(topology) ? ["# nothing replicates: the copy was the team's decision"] : [eachPod("redis-cli REPLICAOF NO ONE")]
     }
 
     /// After the consumers reconnected through the alias: the pause still holds, and no source pod serves a client any more.
     func connectionChecks() -> [String] {
+        guard topology != .tooMany else { return [decision] }
         let setup = writesEverywhere ? listPods([.source]) : []
         // Only the check's own redis-cli is listed once every consumer is gone: exactly one line. No output at all means
         // kubectl or redis-cli failed (`wc -l` would count 0 and pass).
