@@ -403,7 +403,7 @@ struct Checklist {
                 add(.wave(.images, cluster: c.name, wave), "Copy the \(waveImages.count) images of \(c.name) wave \(wave) to ECR", cluster: c.id, wave: wave,
                     after: [.plan(.ecr)], evidence: workloads.map(\.label).joined(separator: ", "),
                     commands: ["aws ecr get-login-password --region \(q(region)) | skopeo login --username AWS --password-stdin \(q(images.registryHost))"]
-                        + copies.map { "skopeo copy --all --preserve-digests \(q("docker://" + $0.image.original)) \(q("docker://" + $0.targetReference))" }
+                        + copies.map { "skopeo copy --all --preserve-digests \(q("docker://" + $0.copySourceReference)) \(q("docker://" + images.registryHost + "/" + $0.repository + ":" + $0.copyTargetTag))" }
                         + (waveImages.count > copies.count ? ["# \(waveImages.count - copies.count) images come through the pull-through cache on first pull"] : []),
                     rollback: "Nothing to undo: the source registry is untouched")
                 // Wave 0 (platform agents) may bring the observability stack itself; application waves need it running.

@@ -9,6 +9,14 @@ public struct ImageMigration: Sendable, Codable {
     }
 
     public struct Entry: Sendable, Codable {
+        /// What a copy reads: the source by digest where the manifest pins one, else by its tag. Never both: the
+        /// containers/image library (skopeo) refuses a reference with a tag and a digest.
+        var copySourceReference: String {
+            image.registry + "/" + image.repository + (image.digest.map { "@" + $0 } ?? ":" + (image.effectiveTag ?? "latest"))
+        }
+        /// The tag a copy writes in ECR (a digest-only image gets `migrated`; with --preserve-digests the digest is kept).
+        var copyTargetTag: String { image.tag ?? (image.digest == nil ? "latest" : "migrated") }
+
         public var image: ImageReference
         /// dockerhub, public-cached (an upstream ECR can cache), other-public, private, ecr.
         public var sourceClass: String
@@ -300,7 +308,7 @@ public struct ImageMigration: Sendable, Codable {
             for entry in copies {
                 let source = entry.image.registry + "/" + entry.image.repository
                 let reference = entry.image.digest ?? entry.image.effectiveTag ?? "latest"
-                let tag = entry.image.tag ?? (entry.image.digest == nil ? "latest" : "migrated")
+                let tag = entry.copyTargetTag
                 let notes = entry.warnings.filter { $0 != "no digest" }  // the copy pins the digest
                 if !notes.isEmpty { lines.append("# \(notes.joined(separator: ", ").visibleLine)") }
                 lines.append("ensure_repository \(quote(entry.repository))")
