@@ -185,7 +185,7 @@ final class RunbookSafetyTests: XCTestCase {
         let plan = try demo().plan
         let handle = "prod/data/rabbitmq"
         let definitions = try item("definitions:\(handle)", in: plan), data = try item("data:\(handle)", in: plan)
-        XCTAssertTrue(definitions.commands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("rabbitmqctl export_definitions") })
+        XCTAssertTrue(definitions.commands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("rabbitmqctl --quiet export_definitions") })
         XCTAssertTrue(definitions.commands.contains { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("rabbitmqctl import_definitions") })
         XCTAssertTrue(data.prerequisites.contains(definitions.key))
         XCTAssertTrue(data.commands.contains { $0.contains("shovel") })

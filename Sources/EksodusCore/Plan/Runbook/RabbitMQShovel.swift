@@ -46,10 +46,12 @@ struct RabbitMQShovel {
     func definitions() -> (commands: [String], rollback: [String]) {
         let file = ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ".definitions.json"))
         let inPod = "/var/lib/rabbitmq/eksodus-definitions.json"  // the broker's own writable directory
+        // Only the file reaches the saved copy: rabbitmqctl's own messages ("Exporting definitions in JSON to a file at …")
+        // on stdout would head it, and import_definitions would refuse the file.
         let plugins = "rabbitmq-plugins enable rabbitmq_shovel rabbitmq_shovel_management"
         return (["# the shovel plugins, on every node of both sides; a restarted pod forgets them unless its image or enabled_plugins file lists them",
                  eachPod(on: .source, plugins), eachPod(on: .eks, plugins),
-                 DataCopy.exec(workload, on: .source, "rabbitmqctl export_definitions \(inPod) && cat \(inPod) && rm -f \(inPod)") + " > \(file)",
+                 DataCopy.exec(workload, on: .source, "rabbitmqctl --quiet export_definitions \(inPod) >/dev/null && cat \(inPod) && rm -f \(inPod)") + " > \(file)",
                  DataCopy.exec(workload, on: .eks, "cat > \(inPod) && rabbitmqctl import_definitions \(inPod) && rm -f \(inPod)", stdin: true) + " < \(file)",
                  DataCopy.exec(workload, on: .eks, "rabbitmqctl list_vhosts name && rabbitmqctl list_queues -p \(ShellQuote.word(names[0])) name durable") + "  # the source's vhosts and queues exist, empty",
                  "rm -f \(file)  # it holds the users' password hashes"],
