@@ -120,9 +120,15 @@ struct Checklist {
             add(.plan(.addons, cluster: c.name), "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
                 cluster: c.id, after: [.plan(.cluster, cluster: c.name), .plan(.endpointCheck, cluster: c.name)], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
                 // eksctl creates the config's add-ons with the cluster: check them; the controller comes by Helm, on the system group.
-                commands: input.compute.addons.map { "aws eks describe-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q($0)) --query addon.status" }
-                    + ["helm repo add eks https://aws.github.io/eks-charts && helm repo update eks",
-                       "helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name)) --set region=\(q(region)) --set vpcId=\"$VPC_ID\" --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller"],
+                // Each check fails unless the add-on is ACTIVE (printed, a DEGRADED add-on passed), the VPC id is read from the
+                // cluster (nothing set $VPC_ID), and the controller's install waits for its pods and its rollout.
+                commands: input.compute.addons.map { addon in
+                    "{ STATUS=$(aws eks describe-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q(addon)) --query addon.status --output text) && test \"$STATUS\" = ACTIVE; }"
+                        + " || { echo \(q("add-on \(addon) is not ACTIVE (or could not be read): see aws eks describe-addon … --query addon.health")) >&2; false; }"
+                } + ["{ VPC_ID=$(aws eks describe-cluster --region \(q(region)) --name \(q(name)) --query cluster.resourcesVpcConfig.vpcId --output text) && test -n \"$VPC_ID\"; } || { echo 'the cluster VPC could not be read' >&2; false; }",
+                     "helm repo add eks https://aws.github.io/eks-charts && helm repo update eks",
+                     "helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name)) --set region=\(q(region)) --set vpcId=\"$VPC_ID\" --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller --wait --timeout 10m",
+                     "kubectl --context \"$EKS_CONTEXT\" -n kube-system rollout status deployment/aws-load-balancer-controller --timeout=10m"],
                 rollback: "Uninstall the controller; never delete vpc-cni, coredns or kube-proxy (pod networking, DNS and Services would stop)",
                 rollbackCommands: ["helm uninstall aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system"])
             var platformAfter: [PlanItemKey] = [.plan(.addons, cluster: c.name)]
