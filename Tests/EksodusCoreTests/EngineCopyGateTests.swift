@@ -182,7 +182,7 @@ final class EngineCopyGateTests: XCTestCase {
         }
         let data = try item("data:prod/data/rabbitmq", in: plan).commands
         XCTAssertTrue(data.contains { $0.contains("decision: Deployment/shop/notifications") }, "notifications names no vhost: \(data)")
-        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("{ QUEUES=") && $0.contains("list_queues -p 'shop'") }, "storefront's RABBITMQ_URL vhost: \(data)")
+        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("{ LISTED=") && $0.contains("list_queues -p 'shop'") }, "storefront's RABBITMQ_URL vhost: \(data)")
         let loop = data[read + 1]
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-shovels-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: log) }
@@ -196,12 +196,15 @@ final class EngineCopyGateTests: XCTestCase {
             SOURCE_AMQP_URI='amqp://shovel:pw@source.example:5672'
 
             """
-        XCTAssertEqual(try bash(stub + data[read] + "\n" + loop, environment: ["SOURCE_OUT": "orders\\nmail out\\n", "LOG": log.path]), 0)
+        // name, exclusive, auto_delete (tab-separated): an exclusive reply queue, an auto-delete and a server-named one are not shovelled.
+        let listed = "orders\\tfalse\\tfalse\\nreplies\\ttrue\\tfalse\\nmail out\\tfalse\\tfalse\\ntmp\\tfalse\\ttrue\\namq.gen-x1\\tfalse\\tfalse\\n"
+        XCTAssertEqual(try bash(stub + data[read] + "\n" + loop, environment: ["SOURCE_OUT": listed, "LOG": log.path]), 0)
         let calls = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(calls.count, 2, "\(calls)")
         XCTAssertTrue(calls[1].contains(#"set_parameter -p shop shovel eksodus-migrate-mail out {"src-uri":"amqp://shovel:pw@source.example:5672/shop","src-queue":"mail out","dest-uri":"amqp:///shop","dest-queue":"mail out"}"#), calls[1])
-        XCTAssertNotEqual(try bash(stub + data[read], environment: ["SOURCE_OUT": "orders\\n", "LOG": log.path, "FAIL": "src"]), 0, "kubectl failed")
+        XCTAssertNotEqual(try bash(stub + data[read], environment: ["SOURCE_OUT": "orders\\tfalse\\tfalse\\n", "LOG": log.path, "FAIL": "src"]), 0, "kubectl failed")
         XCTAssertNotEqual(try bash(stub + data[read], environment: ["SOURCE_OUT": "", "LOG": log.path]), 0, "no queue read")
+        XCTAssertNotEqual(try bash(stub + data[read], environment: ["SOURCE_OUT": "replies\\ttrue\\tfalse\\n", "LOG": log.path]), 0, "only an exclusive queue")
         XCTAssertNotEqual(try bash(stub + "QUEUES=orders\n" + loop, environment: ["SOURCE_OUT": "", "LOG": log.path, "FAIL": "eks"]), 0, "a shovel not set")
     }
 
@@ -315,13 +318,13 @@ final class EngineCopyGateTests: XCTestCase {
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let data = try item("data:src/mq/rabbitmq", in: plan).commands
         XCTAssertFalse(plan.items.flatMap { $0.commands + $0.rollbackCommands }.contains { $0.contains("hunter2") }, "the URL's password")
-        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("{ QUEUES=") }, "\(data)")
+        let read = try XCTUnwrap(data.firstIndex { $0.hasPrefix("{ LISTED=") }, "\(data)")
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-vhost-\(UUID().uuidString)")
         let work = try temporaryFolder(self)
         defer { try? FileManager.default.removeItem(at: log) }
         let stub = """
             cd \(ShellQuote.word(work.path))
-            kubectl() { case "$*" in *"--context eks"*) printf '[%s]\\n' "$@" >> "$LOG" ;; *) printf 'orders\\n' ;; esac; }
+            kubectl() { case "$*" in *"--context eks"*) printf '[%s]\\n' "$@" >> "$LOG" ;; *) printf 'orders\\tfalse\\tfalse\\n' ;; esac; }
             SOURCE_AMQP_URI='amqp://shovel:pw@source:5672'
 
             """

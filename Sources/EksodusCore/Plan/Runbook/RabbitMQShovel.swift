@@ -67,8 +67,11 @@ struct RabbitMQShovel {
         let other: Kubectl.Side = side == .eks ? .source : .eks
         let path = "/" + AMQPVirtualHosts.encoded(vhost), p = ShellQuote.word(vhost)
         let json = "'{\"src-uri\": $src, \"src-queue\": $queue, \"dest-uri\": $dest, \"dest-queue\": $queue}'"
-        return ["{ QUEUES=$(" + on(other, "rabbitmqctl list_queues -p \(p) --quiet --no-table-headers name") + ") && test -n \"$QUEUES\"; } || { echo "
-                    + ShellQuote.word("no queue read from vhost \(vhost) \(other == .source ? "on the source" : "on EKS")") + " >&2; false; }",
+        // Exclusive queues belong to the connection that declared them (any other gets RESOURCE_LOCKED), and auto-delete and
+        // server-named (amq.gen-) ones go with their consumer: a shovel on them never runs, and the running gate never passes.
+        let movable = "awk -F '\\t' '$2 == \"false\" && $3 == \"false\" && $1 !~ /^amq\\.gen-/ { print $1 }'"
+        return ["{ LISTED=$(" + on(other, "rabbitmqctl list_queues -p \(p) --quiet --no-table-headers name exclusive auto_delete") + ") && QUEUES=$(printf '%s\\n' \"$LISTED\" | " + movable + ") && test -n \"$QUEUES\"; } || { echo "
+                    + ShellQuote.word("no queue to move read from vhost \(vhost) \(other == .source ? "on the source" : "on EKS") (none listed, or only exclusive, auto-delete or server-named ones, which are not shovelled)") + " >&2; false; }",
                 "printf '%s\\n' \"$QUEUES\" | while IFS= read -r QUEUE; do " + on(side, "rabbitmqctl set_parameter -p \(p) shovel \"\(prefix)$QUEUE\"")
                     + " \"$(jq -cn --arg src \"$\(remote)\"\(ShellQuote.word(path)) --arg queue \"$QUEUE\" --arg dest \(ShellQuote.word("amqp://" + path)) \(json))\" || exit 1; done"]
     }
