@@ -37,4 +37,25 @@ extension DataEngineRunbookTests {
         let pairedPromote = try XCTUnwrap(paired.items.first { $0.keyText == "promote:src/shop/cache" })
         XCTAssertEqual(pairedPromote.commands.filter { $0.contains("REPLICAOF NO ONE") }.count, RedisReplicas.podsByHand)
     }
+
+    /// A comment in a step is one line whatever the workload is called: a newline in the name would start a command.
+    func testRedisCommentsStayOneLineWhateverThePodsAreCalled() throws {
+        let plan = try plan(manifests: ["redis.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: "cache\\ntouch PWNED", namespace: shop}
+            spec:
+              replicas: 3
+              serviceName: cache
+              selector: {matchLabels: {app: cache}}
+              template:
+                metadata: {labels: {app: cache}}
+                spec:
+                  containers: [{name: redis, image: "redis:7.2", args: ["--appendonly", "yes"], volumeMounts: [{name: data, mountPath: /data}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}]
+            """])
+        let comments = plan.items.filter { $0.title.contains("StatefulSet/shop/cache") }.flatMap { $0.commands + $0.rollbackCommands }.filter { $0.hasPrefix("#") }
+        XCTAssertTrue(comments.contains { $0.contains("statefulset.kubernetes.io/pod-name=") }, "\(comments)")
+        for comment in comments { XCTAssertFalse(comment.contains("\n"), comment) }
+    }
 }

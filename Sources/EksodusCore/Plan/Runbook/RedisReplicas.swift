@@ -179,7 +179,7 @@ struct RedisReplicas {
         case .independent:
             var commands = ["# \(count) independent pods (no replication in their manifests, a Service reaching any of them): each holds its own data, so EKS pod i follows source pod i"
                             + (persists ? "" : "; none persists its data (a cache): warming it on EKS instead of copying is a team decision"),
-                            isStatefulSet ? "# expose each source pod to EKS on its own (a Service selecting statefulset.kubernetes.io/pod-name=\(workload.name)-i)" : "# expose each source pod to EKS on its own address",
+                            isStatefulSet ? ShellQuote.comment("expose each source pod to EKS on its own (a Service selecting statefulset.kubernetes.io/pod-name=\(workload.name)-i)") : "# expose each source pod to EKS on its own address",
                             Self.requireSet(sourceHosts, "set SOURCE_REDIS_HOST_0 to SOURCE_REDIS_HOST_\(count - 1): the address EKS reaches of each source pod, in order")]
             commands += listPods()
             // The manifests may not say it all (a ConfigMap's redis.conf): every source pod must really be a primary.
