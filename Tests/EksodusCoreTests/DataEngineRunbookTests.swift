@@ -8,25 +8,7 @@ import XCTest
 /// it and removes the replication password after each promotion; a redirect load balancer open to the source egress
 /// range only. The gates run in bash against stand-in `kubectl`s, so they are shown to fail, not only to be printed.
 final class DataEngineRunbookTests: XCTestCase {
-    nonisolated(unsafe) static var demoPlan: TransitionPlan?
-    nonisolated(unsafe) static var demoFolder: URL?
-
-    func demo() throws -> TransitionPlan {
-        if let plan = Self.demoPlan { return plan }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-data-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var run = Demo(folder: folder, now: fixedNow)
-        run.tracksProgress = false
-        let plan = try run.run().plan
-        Self.demoPlan = plan
-        Self.demoFolder = folder
-        return plan
-    }
-
-    override class func tearDown() {
-        if let folder = demoFolder { try? FileManager.default.removeItem(at: folder) }
-        super.tearDown()
-    }
+    func demo() throws -> TransitionPlan { try DemoPlanOnce.plan() }
 
     func plan(paths: [String]) throws -> TransitionPlan {
         let database = try AppDatabase.inMemory()
@@ -45,17 +27,7 @@ final class DataEngineRunbookTests: XCTestCase {
 
     /// Runs `script` in bash; `EKS_CONTEXT` and `SOURCE_CONTEXT` are `eks` and `src`, so a stand-in `kubectl` tells the sides apart.
     func bash(_ script: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "EKS_CONTEXT=eks; SOURCE_CONTEXT=src\n" + script]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try GateShell.run(script, environment: environment)
     }
 
     /// A `kubectl` whose `INFO replication` answers with `$EKS_OFFSET` / `$SOURCE_OFFSET` and `$EKS_LINK` on its side.

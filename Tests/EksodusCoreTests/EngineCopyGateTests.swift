@@ -8,25 +8,7 @@ import XCTest
 /// empty after the consumers reconnect. The gates run in bash against stand-in `kubectl`s: each is shown to fail when
 /// its condition does not hold, when kubectl fails and when the answer is empty.
 final class EngineCopyGateTests: XCTestCase {
-    nonisolated(unsafe) static var demoPlan: TransitionPlan?
-    nonisolated(unsafe) static var demoFolder: URL?
-
-    func demo() throws -> TransitionPlan {
-        if let plan = Self.demoPlan { return plan }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-engines-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var run = Demo(folder: folder, now: fixedNow)
-        run.tracksProgress = false
-        let plan = try run.run().plan
-        Self.demoPlan = plan
-        Self.demoFolder = folder
-        return plan
-    }
-
-    override class func tearDown() {
-        if let folder = demoFolder { try? FileManager.default.removeItem(at: folder) }
-        super.tearDown()
-    }
+    func demo() throws -> TransitionPlan { try DemoPlanOnce.plan() }
 
     func item(_ key: String, in plan: TransitionPlan) throws -> PlanItem {
         try XCTUnwrap(plan.items.first { $0.keyText == key }, "no \(key)")
@@ -34,15 +16,7 @@ final class EngineCopyGateTests: XCTestCase {
 
     /// Runs `script` in bash; `EKS_CONTEXT` and `SOURCE_CONTEXT` are `eks` and `src`, so a stand-in `kubectl` tells the sides apart.
     func bash(_ script: String, environment: [String: String] = [:]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "EKS_CONTEXT=eks; SOURCE_CONTEXT=src\n" + script]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try GateShell.run(script, environment: environment).status
     }
 
     /// A `kubectl` answering `$SOURCE_OUT` / `$EKS_OUT` on its side, or failing when `$FAIL` names the side.

@@ -8,25 +8,7 @@ import XCTest
 /// source's claim before stopping it; a DataSync pass is waited for; a CronJob's last Job is waited for; a node copy
 /// checks its claim is big enough; the reconnect checks assert.
 final class StatefulGatesTests: XCTestCase {
-    nonisolated(unsafe) static var demoPlan: TransitionPlan?
-    nonisolated(unsafe) static var demoFolder: URL?
-
-    func demo() throws -> TransitionPlan {
-        if let plan = Self.demoPlan { return plan }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-stateful-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var run = Demo(folder: folder, now: fixedNow)
-        run.tracksProgress = false
-        let plan = try run.run().plan
-        Self.demoPlan = plan
-        Self.demoFolder = folder
-        return plan
-    }
-
-    override class func tearDown() {
-        if let folder = demoFolder { try? FileManager.default.removeItem(at: folder) }
-        super.tearDown()
-    }
+    func demo() throws -> TransitionPlan { try DemoPlanOnce.plan() }
 
     func item(_ key: String) throws -> PlanItem {
         try XCTUnwrap(try demo().items.first { $0.keyText == key }, "no \(key)")
@@ -38,15 +20,7 @@ final class StatefulGatesTests: XCTestCase {
 
     /// Runs `script` in bash with pipefail, `EKS_CONTEXT` and `SOURCE_CONTEXT` set to `eks` and `src`; its exit status.
     func bash(_ script: String, environment: [String: String] = [:]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "set -o pipefail; EKS_CONTEXT=eks; SOURCE_CONTEXT=src\n" + script]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try GateShell.run(script, environment: environment, pipefail: true).status
     }
 
     /// Runs `script` both with and without pipefail: a gate must not lean on the engineer's shell options.
