@@ -17,7 +17,8 @@ struct AssessCommand: ParsableCommand {
 
         -o sarif writes SARIF 2.1.0 for GitHub code scanning: every result is located at its manifest's file and line,
         relative to --sarif-root (default: the current folder); a finding about a whole cluster (its EKS version) points at
-        --sarif-anchor FILE, else at the first file imported for that cluster.
+        --sarif-anchor FILE, else at the first file imported for that cluster. Past 25,000 results (GitHub's limit per run)
+        the least severe are left out, and the log and standard error say how many.
 
         Examples:
           eksodus assess --target-version 1.35
@@ -80,7 +81,11 @@ struct AssessCommand: ParsableCommand {
                 throw CommandError("--sarif-root \(root.path): no such folder")
             }
             let options = SARIFLog.Options(root: root, anchor: sarifAnchor, clusterFiles: try SARIFLog.clusterFiles(db))
-            print(SARIFLog(result, options: options).json, terminator: "")
+            let log = SARIFLog(result, options: options)
+            print(log.json, terminator: "")
+            if log.omitted > 0 {
+                printError("warning: the SARIF log leaves out the \(log.omitted) least severe results: GitHub code scanning accepts at most \(options.maximumResults) per run (every finding: assess -o json, or findings.csv of report assessment)")
+            }
         } else {
             print(AssessmentOutput.render(result, as: output), terminator: "")
         }

@@ -6,14 +6,15 @@ import XCTest
 final class SARIFTests: XCTestCase {
     /// The demo's inventory assessed for Kubernetes 1.20 (past EKS support: findings about whole clusters besides those about
     /// objects), rendered with the demo folder as the SARIF root (the sample manifests lie inside it).
-    func sarif(anchor: String? = nil) throws -> (text: String, folder: URL) {
+    func sarif(anchor: String? = nil, maximumResults: Int = 25_000) throws -> (text: String, folder: URL) {
         let folder = try temporaryFolder(self).resolvingSymlinksInPath()
         var run = Demo(folder: folder, now: fixedNow)
         run.tracksProgress = false
         let demo = try run.run()
         let database = try AppDatabase.open(path: demo.databasePath)
         let result = try Assessor(database: database, reference: try ReferenceData.embedded()).run(target: KubernetesVersion(major: 1, minor: 20), now: fixedNow)
-        let options = SARIFLog.Options(root: folder, anchor: anchor, clusterFiles: try SARIFLog.clusterFiles(database), workingDirectory: folder)
+        let options = SARIFLog.Options(root: folder, anchor: anchor, clusterFiles: try SARIFLog.clusterFiles(database), workingDirectory: folder,
+                                       maximumResults: maximumResults)
         return (SARIFLog(result, options: options).json, folder)
     }
 
@@ -51,6 +52,27 @@ final class SARIFTests: XCTestCase {
         XCTAssertTrue(anchored.allSatisfy { $0["ruleId"] as? String == "PLT001" || (($0["message"] as? [String: Any])?["text"] as? String)?.contains("anchored at versions.env") == true })
     }
 
+    /// GitHub rejects a run of more than 25,000 results outright; past the limit the least severe go, and the run says so.
+    func testPastTheResultLimitTheMostSevereStayAndTheRunSaysHowManyWent() throws {
+        func results(_ text: String) throws -> (results: [[String: Any]], run: [String: Any]) {
+            let log = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let run = try XCTUnwrap((log["runs"] as? [[String: Any]])?.first)
+            return (try XCTUnwrap(run["results"] as? [[String: Any]]), run)
+        }
+        let all = try results(try sarif().text)
+        XCTAssertNil(all.run["invocations"], "under the limit nothing is left out")
+        let errors = all.results.filter { $0["level"] as? String == "error" }
+        XCTAssertFalse(errors.isEmpty)
+        XCTAssertGreaterThan(all.results.count, errors.count + 1)
+        let limit = errors.count + 1
+        let capped = try results(try sarif(maximumResults: limit).text)
+        XCTAssertEqual(capped.results.count, limit)
+        XCTAssertEqual(capped.results.filter { $0["level"] as? String == "error" }.count, errors.count, "every error stays")
+        let notes = try XCTUnwrap((capped.run["invocations"] as? [[String: Any]])?.first?["toolExecutionNotifications"] as? [[String: Any]])
+        let text = try XCTUnwrap((notes.first?["message"] as? [String: Any])?["text"] as? String)
+        XCTAssertTrue(text.hasPrefix("\(all.results.count - limit) of \(all.results.count) results are left out"), text)
+    }
+
     func testAFileOutsideTheRootKeepsAnAbsoluteURI() {
         let artifact = SARIFLog.artifact("/elsewhere/a b.yaml", root: URL(fileURLWithPath: "/repo"), from: URL(fileURLWithPath: "/repo"))
         XCTAssertEqual(artifact.uri, "file:///elsewhere/a%20b.yaml")
@@ -71,7 +93,7 @@ final class SARIFTests: XCTestCase {
         guard (try? check.run()) != nil else { throw XCTSkip("python3 is not installed") }
         check.waitUntilExit()
         guard check.terminationStatus == 0 else { throw XCTSkip("Python jsonschema is not installed") }
-        let (text, folder) = try sarif()
+        let (text, folder) = try sarif(maximumResults: 5)  // capped: its invocation notice is validated too
         let file = folder.appendingPathComponent("eksodus.sarif")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let validate = Process()

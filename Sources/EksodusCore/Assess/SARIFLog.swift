@@ -17,13 +17,17 @@ public struct SARIFLog: Encodable {
         public var clusterFiles: [Int64: String]
         /// The folder relative source paths were given from (the current folder).
         public var workingDirectory: URL
+        /// The most results one run may carry: GitHub code scanning rejects a run of more than 25,000
+        /// (https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit).
+        public var maximumResults: Int
 
         public init(root: URL, anchor: String? = nil, clusterFiles: [Int64: String] = [:],
-                    workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+                    workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath), maximumResults: Int = 25_000) {
             self.root = root
             self.anchor = anchor
             self.clusterFiles = clusterFiles
             self.workingDirectory = workingDirectory
+            self.maximumResults = maximumResults
         }
     }
 
@@ -68,15 +72,26 @@ public struct SARIFLog: Encodable {
         var locations: [Location]
     }
     struct BaseURI: Encodable { var uri: String }
+    struct Notification: Encodable {
+        var level: String
+        var message: Text
+    }
+    struct Invocation: Encodable {
+        var executionSuccessful: Bool
+        var toolExecutionNotifications: [Notification]
+    }
     struct Run: Encodable {
         var tool: Tool
         var originalUriBaseIds: [String: BaseURI]
+        var invocations: [Invocation]?
         var results: [Result]
     }
 
     var version = "2.1.0"
     var schema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     var runs: [Run]
+    /// How many results the run leaves out to stay within `Options.maximumResults`.
+    public private(set) var omitted = 0
 
     enum CodingKeys: String, CodingKey {
         case version, schema = "$schema", runs
@@ -111,9 +126,21 @@ public struct SARIFLog: Encodable {
                                                            logicalLocations: logical)]))
             }
         }
+        // Past the upload limit, the most severe results stay (in their order) and the run says how many were left out:
+        // a run GitHub rejects shows nothing at all.
+        var invocations: [Invocation]?
+        let limit = max(0, options.maximumResults)
+        if results.count > limit {
+            let rank = ["error": 0, "warning": 1, "note": 2]
+            let kept = results.indices.sorted { (rank[results[$0].level] ?? 3, $0) < (rank[results[$1].level] ?? 3, $1) }.prefix(limit).sorted()
+            omitted = results.count - kept.count
+            results = kept.map { results[$0] }
+            invocations = [Invocation(executionSuccessful: true, toolExecutionNotifications: [Notification(level: "warning", message: Text(text:
+                "\(omitted) of \(omitted + kept.count) results are left out, the least severe first: GitHub code scanning accepts at most \(limit) results per run. Every finding is in `eksodus assess -o json` and in findings.csv of `eksodus report assessment`."))])]
+        }
         var rootURI = root.absoluteString
         if !rootURI.hasSuffix("/") { rootURI += "/" }
-        runs = [Run(tool: Tool(driver: Driver(rules: rules)), originalUriBaseIds: ["%SRCROOT%": BaseURI(uri: rootURI)], results: results)]
+        runs = [Run(tool: Tool(driver: Driver(rules: rules)), originalUriBaseIds: ["%SRCROOT%": BaseURI(uri: rootURI)], invocations: invocations, results: results)]
     }
 
     /// `path` relative to `root` (percent-encoded, `/`-separated), or an absolute `file://` URI when it lies outside.
