@@ -11,6 +11,17 @@ public struct ConvertedManifests {
         public var files: [String]
     }
 
+    public enum Failure: Error, CustomStringConvertible {
+        case fileTakenTwice(file: String, object: String)
+
+        public var description: String {
+            switch self {
+            case .fileTakenTwice(let file, let object):
+                return "convert: \(file) would be written twice (again for \(object.visibleLine)); nothing applies it as one workload"
+            }
+        }
+    }
+
     public var plan: TransitionPlan
     public var reference: ReferenceData
     /// Per cluster, the workloads the stored assessment set apart (for a plan read back from the store); nil: the plan's own.
@@ -34,6 +45,7 @@ public struct ConvertedManifests {
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
+            let workloadFiles = ConvertedLayout.WorkloadFiles(estate)
             let installedBy = Self.helmInstalled(estate, setApart: conversion.setApart)
             let setApartFronts = Self.setApartFronts(estate, setApart: conversion.setApart)
             for resource in estate.resources where resource.ownerKind == nil {
@@ -100,7 +112,14 @@ public struct ConvertedManifests {
                     var used: Set<String> = []
                     var partFiles: [String] = []
                     for (object, nodes, comments) in members {
-                        let file = ConvertedLayout.uniqueFileName(for: object, used: &used)
+                        let file: String
+                        if part == ConvertedLayout.workloadsFolder {
+                            // The file its deploy step applies: a name taken twice would deploy one workload as another.
+                            file = workloadFiles.name(for: object)
+                            guard used.insert(file.lowercased()).inserted else { throw Failure.fileTakenTwice(file: file, object: object) }
+                        } else {
+                            file = ConvertedLayout.uniqueFileName(for: object, used: &used)
+                        }
                         // The first document carries why each field changed (one line each: comments never carry raw line breaks).
                         let documents = try nodes.enumerated().map { index, node in try YAMLEmitter.emit(node.yamlValue, comments: index == 0 ? comments : []) }
                         try Data(("# Converted by eksodus for EKS \(plan.request.target) (see ../CHANGES.md)\n" + documents.joined(separator: "---\n")).utf8)

@@ -233,6 +233,7 @@ struct Checklist {
             let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
             let order = Self.cycleOrder(input.placements, workloads: byID)
             let exposureIndex = Exposure.Index(input.estate)
+            let convertedFiles = ConvertedLayout.WorkloadFiles(input.estate)
             let networkPolicies = Dictionary(grouping: input.estate.resources(kind: "NetworkPolicy").map(NetworkPolicyRules.init), by: \.namespace)
             let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)
             let edgesByProvider = Dictionary(grouping: input.graph.edges, by: \.provider)
@@ -308,6 +309,7 @@ struct Checklist {
                     freshMonitoring: monitoringStores.contains(workload.id), release: releases.installs[workload.id], engine: WorkloadSteps.Engine.of(workload, database: database))
                 context.sharedSwitches = shared.switches(of: workload.id)
                 context.networkPolicies = networkPolicies[workload.namespace] ?? []
+                context.convertedFiles = convertedFiles
                 if context.engine?.database.name == "rabbitmq", let broker = exposure.services.first?.resource.name {
                     context.brokerVirtualHosts = AMQPVirtualHosts.used(by: consumerWorkloads, broker: broker) { namespace, name in
                         configMapValues["\(namespace)/\(name)"]

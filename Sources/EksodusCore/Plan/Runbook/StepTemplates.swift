@@ -32,6 +32,8 @@ struct WorkloadSteps {
         var networkPolicies: [NetworkPolicyRules] = []
         /// A RabbitMQ broker's vhosts, read from its consumers' URLs.
         var brokerVirtualHosts = AMQPVirtualHosts()
+        /// The cluster's converted file names, for the file its deploy step applies.
+        var convertedFiles = ConvertedLayout.WorkloadFiles()
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -153,7 +155,7 @@ struct WorkloadSteps {
         let workload = context.workload
         let eks = Kubectl.eks(workload.namespace)
         if let release = context.release { return releaseCheck(context, release, stopped: stopped) }
-        let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: context.label)
+        let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: context.label, files: context.convertedFiles)
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
             commands.append("# a DeploymentConfig: convert writes it as an apps/v1 Deployment; its hooks and image triggers are TODOs in the wave's CHANGES.md")
