@@ -81,6 +81,41 @@ final class ImportRobustnessTests: XCTestCase {
         XCTAssertEqual(summary.warnings, ["skipping FIFO \(fifo): only regular files are read"])
     }
 
+    /// A name that is not UTF-8 (a Latin-1 folder `\xe9quipe/`) cannot be opened under the name Foundation lists: the import
+    /// stops naming it, and a `--replace` import deletes nothing, instead of leaving its objects out and their workloads gone.
+    func testANameThatIsNotUTF8StopsTheImportAndReplaceDeletesNothing() throws {
+        let folder = try writeManifests(["a.yaml": Self.deployment("a", image: "nginx")], test: self)
+        func rawPath(_ parent: URL, _ name: [UInt8]) -> [CChar] { (Array(parent.path.utf8) + [UInt8(ascii: "/")] + name + [0]).map { CChar(bitPattern: $0) } }
+        let team: [UInt8] = [0xE9] + Array("quipe".utf8)
+        XCTAssertEqual(mkdir(rawPath(folder, team), 0o755), 0)
+        let inner = Array(folder.path.utf8) + [UInt8(ascii: "/")] + team + Array("/b.yaml".utf8)
+        let fd = open(inner.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let text = Array(Self.deployment("b", image: "nginx").utf8)
+        XCTAssertEqual(write(fd, text, text.count), text.count)
+        close(fd)
+
+        let database = try AppDatabase.inMemory()
+        let clean = try writeManifests(["a.yaml": Self.deployment("a", image: "nginx"), "b.yaml": Self.deployment("b", image: "nginx")], test: self)
+        try importPaths([clean.path], cluster: "c", into: database)
+        let before = try database.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM workload") }
+        XCTAssertThrowsError(try Importer(database: database, workers: 2).run(ImportRequest(paths: [folder.path], cluster: "c", replace: true, now: fixedNow))) { error in
+            XCTAssertEqual("\(error)", "\(folder.path): '\\xe9quipe' has a name that is not UTF-8, so its objects cannot be read; rename it (convmv -f latin1 -t utf8) and import again")
+        }
+        XCTAssertEqual(try database.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM workload") }, before)
+
+        // A manifest file's name counts too; a file that is no manifest does not stop anything.
+        let files = try writeManifests(["a.yaml": Self.deployment("a", image: "nginx")], test: self)
+        let notes = open(rawPath(files, Array("notes".utf8) + [0xFF] + Array(".txt".utf8)), O_WRONLY | O_CREAT, 0o644)
+        close(notes)
+        XCTAssertEqual(try ManifestSources.expand([files.path]).count, 1)
+        let broken = open(rawPath(files, [0xFF, 0xFE] + Array(".yaml".utf8)), O_WRONLY | O_CREAT, 0o644)
+        close(broken)
+        XCTAssertThrowsError(try ManifestSources.expand([files.path])) { error in
+            XCTAssertTrue("\(error)".contains("'\\xff\\xfe.yaml' has a name that is not UTF-8"), "\(error)")
+        }
+    }
+
     func testADuplicateObjectWarnsNamingBothPlacesAndTheWinner() throws {
         let folder = try writeManifests([
             "a.yaml": Self.deployment("web", image: "nginx:1") + "---\n" + Self.deployment("api", image: "api:1"),

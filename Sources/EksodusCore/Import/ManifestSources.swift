@@ -17,12 +17,15 @@ public enum ManifestSources {
         case missing(String)
         case empty(String)
         case notRegular(String, String)
+        case undecodableName(folder: String, name: String)
 
         public var description: String {
             switch self {
             case .missing(let path): return "\(path): no such file or folder"
             case .empty(let path): return "\(path): no .yaml, .yml or .json files in this folder"
             case .notRegular(let path, let what): return "\(path): is a \(what), not a regular file"
+            case .undecodableName(let folder, let name):
+                return "\(folder): '\(name.visibleLine)' has a name that is not UTF-8, so its objects cannot be read; rename it (convmv -f latin1 -t utf8) and import again"
             }
         }
     }
@@ -92,6 +95,10 @@ public enum ManifestSources {
         mutating func walk(_ folder: String, identity: FileIdentity) throws -> Int {
             guard visitedFolders.insert(identity.id).inserted else { return 0 }
             var manifests = 0
+            // Skipping what cannot be opened by name would leave its objects out silently (and --replace would delete them).
+            if let undecodable = UndecodableNames.entries(in: folder).first(where: { $0.isFolder || $0.hasManifestExtension }) {
+                throw SourceError.undecodableName(folder: folder, name: undecodable.shown)
+            }
             let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
             // A Crane export keeps failed API reads in failures/ beside resources/: those are not objects.
             let isCraneExport = names.contains("resources") && names.contains("failures")
