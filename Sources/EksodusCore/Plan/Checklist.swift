@@ -109,8 +109,10 @@ struct Checklist {
                 after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name)]
                     + (input.compute.zoneDecision == nil ? [] : [.plan(.zones, cluster: c.name)])
                     + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
-                evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles",
-                commands: ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
+                evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles"
+                    + (ReferenceData.bundled.flatMap { EKSVersionGate.staleCalendar($0, on: CalendarDay(assessedOn)) }.map { "; " + $0 } ?? ""),
+                commands: EKSVersionGate.commands(target: target, region: region)
+                    + ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
             let check = EndpointAccessCheck(access)
             add(.plan(.endpointCheck, cluster: c.name), "Check that the live API endpoint of \(name) has the decided access: \(check.expected)", cluster: c.id,
