@@ -55,6 +55,11 @@ struct ElasticsearchSnapshot {
         version.map { "\(product == "opensearch" ? "OpenSearch" : "Elasticsearch") \($0.major).\($0.minor)" } ?? "an image whose tag gives no version"
     }
 
+    /// Whether a copy is filled by snapshot restores until its promotion (the engine's own path, not a Velero restore):
+    /// whatever writes into it before then collides with the final restore, which refuses an open index of the same name
+    /// (Elasticsearch docs, restore snapshot API: an existing index must be closed, and match the snapshot's shards).
+    static func restoredUntilPromotion(_ copy: DataCopy) -> Bool { copy.engine == "elasticsearch" || copy.engine == "opensearch" }
+
     var isStatefulSet: Bool { workload.kind == "StatefulSet" }
     var count: Int { max(workload.replicas ?? 1, 1) }
 
