@@ -198,6 +198,7 @@ struct DataCopy {
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, engine: engine ?? "mysql", liftSourceFreeze: freeze(workload).rollback)
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "rabbitmq": return rabbitmq(workload).unpromote()
+        case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         default: return nil
         }
     }

@@ -1,5 +1,5 @@
 /// Undoing a promotion for the engines whose writes come back through a copy rather than a rebuild (MySQL, MongoDB;
-/// RabbitMQ in RabbitMQShovel), always in the same safe order: EKS stops taking writes first, what it took since the promotion goes back
+/// RabbitMQ in RabbitMQShovel, Elasticsearch in ElasticsearchSnapshot), always in the same safe order: EKS stops taking writes first, what it took since the promotion goes back
 /// to the source, and only then does the source's own freeze lift. Lifting the freeze alone would lose those writes.
 extension DataCopy {
     static let writesOnEKS = "# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them"
