@@ -289,6 +289,8 @@ struct Checklist {
             let configMapValues: [String: [String]] = hasBroker ? Dictionary(input.estate.resources(kind: "ConfigMap").map { resource in
                 ("\(resource.namespace)/\(resource.name)", (resource.body["data"]?.entries ?? []).compactMap { $0.value.string })
             }, uniquingKeysWith: { first, _ in first }) : [:]
+            // Elasticsearch copies that snapshot restores fill until their promotion (`ElasticsearchSnapshot`).
+            var restoredUntilPromotion: Set<Int64> = []
             for placement in placed {
                 guard let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 let profile = input.assessment.profiles[workload.id]
@@ -318,6 +320,9 @@ struct Checklist {
                     }
                 }
                 steps[workload.id] = WorkloadSteps.build(context, into: &items)
+                if context.stateful, let engine = context.engine, ElasticsearchSnapshot.restoredUntilPromotion(DataCopy(method: context.copyMethod, database: engine.database)) {
+                    restoredUntilPromotion.insert(workload.id)
+                }
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
@@ -333,10 +338,20 @@ struct Checklist {
                 if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
                 if let release = releases.installs[placement.workload] { deployAfter.append(release.key) }
                 var switchAfter: [PlanItemKey] = []
+                var deployNotes: [String] = []
                 for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
                     guard let theirs = steps[provider], (waveOf[provider] ?? 0) <= placement.wave else { continue }
                     if let cycle = cycleOf[placement.workload], cycleOf[provider] == cycle { continue }
-                    if let deploy = theirs.deploy { deployAfter.append(deploy) }
+                    // What works on its own from its first minute (a platform agent such as a log shipper, or a workload
+                    // nothing calls and no traffic reaches) writes into its provider as soon as it runs: into an
+                    // Elasticsearch copy that restores still fill, that write makes the final restore fail on an open
+                    // index (or the counts never match). It starts once that copy is promoted.
+                    if restoredUntilPromotion.contains(provider), let promote = theirs.primary,
+                       (edgesByProvider[placement.workload] ?? []).isEmpty && own.switches.allSatisfy({ $0.step == .verify })
+                        || byID[placement.workload].flatMap(PlatformAgents.role) != nil {
+                        deployAfter.append(promote)
+                        deployNotes.append("starts after \(promote): it writes into \(byID[provider]?.label ?? "?") on its own, which snapshot restores fill until then")
+                    } else if let deploy = theirs.deploy { deployAfter.append(deploy) }
                     if let primary = theirs.primary { switchAfter.append(primary) }
                 }
                 if let cycle = cycleOf[placement.workload] {
@@ -369,7 +384,10 @@ struct Checklist {
                                                   .plan(.platform, cluster: c.name)], at: 0)
                         if withIdentity.contains(placement.workload) { after.append(.plan(.identity, cluster: c.name)) }
                     }
-                    if key == own.deploy { after += deployAfter }
+                    if key == own.deploy {
+                        after += deployAfter
+                        if !deployNotes.isEmpty { items[index].evidence += (items[index].evidence.isEmpty ? "" : "; ") + deployNotes.joined(separator: "; ") }
+                    }
                     if own.switches.contains(key) { after += switchAfter }
                     if key == own.retire { after += retireAfter }
                     items[index].prerequisites = Self.unique(after)

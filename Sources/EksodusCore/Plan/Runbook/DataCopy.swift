@@ -76,10 +76,13 @@ struct DataCopy {
             let image = targetImage ?? workload.containers.compactMap(\.image).first ?? "postgres"
             return PostgresStandby.replicate(workload, image: image, mountPaths: mountPaths)
         case "mysql", "mariadb":
-            return [Self.exec(workload, on: .source, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --source-data=1")
+            // MariaDB kept the older names: `--master-data` and CHANGE MASTER TO (it has no CHANGE REPLICATION SOURCE TO;
+            // MariaDB docs, CHANGE MASTER TO, https://mariadb.com/kb/en/change-master-to/); the dump's position goes in either way.
+            let mariadb = engine == "mariadb"
+            return [Self.exec(workload, on: .source, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction " + (mariadb ? "--master-data=1" : "--source-data=1"))
                         + " | " + Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\"", stdin: true),
-                    Kubectl.eks(workload.namespace)("exec \(Kubectl.ref(workload, on: .eks)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e \"CHANGE REPLICATION SOURCE TO SOURCE_HOST='")
-                        + "\"$SOURCE_DB_HOST\"" + ShellQuote.word("', SOURCE_USER='replicator', SOURCE_PASSWORD='") + "\"$REPLICATION_PASSWORD\"" + ShellQuote.word("'; START REPLICA;\""))]
+                    Kubectl.eks(workload.namespace)("exec \(Kubectl.ref(workload, on: .eks)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e \"" + (mariadb ? "CHANGE MASTER TO MASTER_HOST='" : "CHANGE REPLICATION SOURCE TO SOURCE_HOST='"))
+                        + "\"$SOURCE_DB_HOST\"" + ShellQuote.word(mariadb ? "', MASTER_USER='replicator', MASTER_PASSWORD='" : "', SOURCE_USER='replicator', SOURCE_PASSWORD='") + "\"$REPLICATION_PASSWORD\"" + ShellQuote.word("'; START REPLICA;\""))]
         case "redis":
             return redis(workload).replicate()
         case "mongo":
@@ -192,9 +195,10 @@ struct DataCopy {
         switch engine {
         case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, liftSourceFreeze: freeze(workload).rollback)
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
-        case "mysql", "mariadb": return Self.mysqlUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
+        case "mysql", "mariadb": return Self.mysqlUnpromote(workload, engine: engine ?? "mysql", liftSourceFreeze: freeze(workload).rollback)
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "rabbitmq": return rabbitmq(workload).unpromote()
+        case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         default: return nil
         }
     }
@@ -206,8 +210,7 @@ struct DataCopy {
         case "postgres": return ([Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
                                   PostgresStandby.psql(workload, on: .source, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")],
                                  [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
-        case "mysql", "mariadb": return ([Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = ON'")],
-                                         [Self.exec(workload, on: .source, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF'")])
+        case "mysql", "mariadb": return MySQLReadOnly(workload: workload, engine: freezeEngine ?? "mysql").freeze()
         // Every pod that takes writes, bounded and checked where it matters (RedisReplicas).
         case "redis": return redis(workload).freeze()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).freeze()

@@ -55,21 +55,42 @@ struct ElasticsearchSnapshot {
         version.map { "\(product == "opensearch" ? "OpenSearch" : "Elasticsearch") \($0.major).\($0.minor)" } ?? "an image whose tag gives no version"
     }
 
+    /// Whether a copy is filled by snapshot restores until its promotion (the engine's own path, not a Velero restore):
+    /// whatever writes into it before then collides with the final restore, which refuses an open index of the same name
+    /// (Elasticsearch docs, restore snapshot API: an existing index must be closed, and match the snapshot's shards).
+    static func restoredUntilPromotion(_ copy: DataCopy) -> Bool { copy.engine == "elasticsearch" || copy.engine == "opensearch" }
+
     var isStatefulSet: Bool { workload.kind == "StatefulSet" }
     var count: Int { max(workload.replicas ?? 1, 1) }
 
-    /// A loop over the workload's pods on one side (a StatefulSet's by ordinal, others' by label), piping `stdin` into
-    /// `arguments` in each. `exit` leaves the subshell only: the loop fails at the first pod that fails, or when none is found.
-    func eachPod(on side: Kubectl.Side, _ arguments: String, stdin: String) -> String {
+    /// A loop over the workload's pods on one side (a StatefulSet's by ordinal, others' by label), piping `stdin` (when
+    /// given) into `arguments` in each. `exit` leaves the subshell only: the loop fails at the first pod that fails, or when
+    /// none is found.
+    func eachPod(on side: Kubectl.Side, _ arguments: String, stdin: String? = nil) -> String {
         let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        let pipe = stdin.map { $0 + " | " } ?? "", interactive = stdin == nil ? "" : "-i "
         if isStatefulSet {
-            return "( for i in $(seq 0 \(count - 1)); do " + stdin + " | " + kubectl("exec -i " + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
+            return "( for i in $(seq 0 \(count - 1)); do " + pipe + kubectl("exec " + interactive + ShellQuote.word("pod/\(workload.name)-") + "\"$i\" -- " + arguments) + " || exit 1; done )"
         }
         guard let selector = LabelSelector.matching(workload.templateLabels) else {
-            return ShellQuote.comment("in every pod of \(workload.label) (its labels make no selector): " + stdin + " | kubectl exec -i POD -- " + arguments)
+            return ShellQuote.comment("in every pod of \(workload.label) (its labels make no selector): " + pipe + "kubectl exec " + interactive + "POD -- " + arguments)
         }
         return "( { PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test -n \"$PODS\"; } || exit 1; for pod in $PODS; do "
-            + stdin + " | " + kubectl("exec -i \"$pod\" -- " + arguments) + " || exit 1; done )"
+            + pipe + kubectl("exec " + interactive + "\"$pod\" -- " + arguments) + " || exit 1; done )"
+    }
+
+    /// Fails unless every node of one side still holds both S3 keys in its keystore. The keystore is a file in the
+    /// container's config directory, not on a volume: a pod restarted since the keys went in starts without them, and
+    /// `_nodes/reload_secure_settings` only re-reads each node's keystore file as it is (Elasticsearch docs, "Secure
+    /// settings", reloadable secure settings; https://www.elastic.co/guide/en/elasticsearch/reference/7.17/secure-settings.html),
+    /// so such a node fails every snapshot (or restore) of its shards.
+    func keystoreCheck(on side: Kubectl.Side) -> [String] {
+        let script = "keys=$(\(product)-keystore list) && printf '%s\\n' \"$keys\" | grep -qx s3.client.default.access_key && printf '%s\\n' \"$keys\" | grep -qx s3.client.default.secret_key"
+        let loop = eachPod(on: side, "sh -c " + ShellQuote.word(script))
+        if loop.hasPrefix("#") { return [loop] }
+        let name = side == .source ? "SOURCE" : "EKS"
+        return ["# shellcheck disable=SC2016  # $keys expands in the pod",
+                "{ " + loop + "; } || { echo " + ShellQuote.word("a node \(side == .source ? "of the source" : "on EKS") has lost its S3 keys (restarted since they went in?), or did not answer: set \(name)_S3_ACCESS_KEY_ID and \(name)_S3_SECRET_ACCESS_KEY and re-run the keystore lines of the data step (add, then _nodes/reload_secure_settings)") + " >&2; false; }"]
     }
 
     /// The keystore's S3 keys on every node of one side, from `$<PREFIX>_S3_ACCESS_KEY_ID` / `_SECRET_ACCESS_KEY` (stdin
@@ -89,10 +110,32 @@ struct ElasticsearchSnapshot {
             + " || { echo " + ShellQuote.word("repository-s3 is missing on a node \(side == .source ? "of the source" : "on EKS") (or the cluster did not answer): add it to the image and roll the pods") + " >&2; false; }"]
     }
 
+    /// Registers the bucket as the `eksodus` repository on one side. $SNAPSHOT_BUCKET expands on the engineer's machine
+    /// (execDirect), not in the pod. Registering verifies that every node reaches the bucket: it fails without the plugin,
+    /// the credentials or a route to S3.
+    func register(on side: Kubectl.Side, readonly: Bool) -> String {
+        DataCopy.execDirect(workload, on: side, "curl -fsS -XPUT localhost:9200/_snapshot/eksodus -H 'Content-Type: application/json' -d \"{\\\"type\\\":\\\"s3\\\",\\\"settings\\\":{\\\"bucket\\\":\\\"$SNAPSHOT_BUCKET\\\""
+            + (readonly ? ",\\\"readonly\\\":true" : "") + "}}\"")
+    }
+
+    /// Fails unless every node of one side reaches the repository (`_verify` names the nodes that did; none, a failure or
+    /// no answer is no pass). A read-only repository is verified by reading its metadata on the nodes, not by writing.
+    func verifyRepository(on side: Kubectl.Side) -> String {
+        "{ VERIFIED=$(" + DataCopy.exec(workload, on: side, "curl -fsS -XPOST localhost:9200/_snapshot/eksodus/_verify") + ") && printf '%s' \"$VERIFIED\" | grep -q '\"name\"'; } || { echo "
+            + ShellQuote.word("the nodes \(side == .source ? "of the source" : "on EKS") could not verify the snapshot repository (or did not answer): check the keys, the plugin and the route to S3") + " >&2; false; }"
+    }
+
+    /// Fails unless EKS holds the repository read-only: two clusters writing one repository corrupt it.
+    var eksReadsOnly: String {
+        "{ REPOSITORY=$(" + DataCopy.exec(workload, on: .eks, "curl -fsS localhost:9200/_snapshot/eksodus") + ") && printf '%s' \"$REPOSITORY\" | grep -Eq '\"readonly\":\"?true'; } || { echo "
+            + ShellQuote.word("EKS does not hold the snapshot repository read-only (or did not answer): register it with \"readonly\": true before going on") + " >&2; false; }"
+    }
+
+    /// One writer per repository (Elasticsearch docs, "Register a snapshot repository": with several clusters on one
+    /// repository "only one cluster should have write access", the others register it readonly;
+    /// https://www.elastic.co/guide/en/elasticsearch/reference/7.10/snapshots-register-repository.html, and "Diagnosing
+    /// corrupted repositories"): the source writes the snapshots, EKS reads them until the promotion.
     func replicate() -> [String] {
-        // $SNAPSHOT_BUCKET expands on the engineer's machine (execDirect), not in the pod. Registering verifies that every
-        // node reaches the bucket: it fails without the plugin, the credentials or a route to S3.
-        let register = "curl -fsS -XPUT localhost:9200/_snapshot/eksodus -H 'Content-Type: application/json' -d \"{\\\"type\\\":\\\"s3\\\",\\\"settings\\\":{\\\"bucket\\\":\\\"$SNAPSHOT_BUCKET\\\"}}\""
         var commands: [String] = []
         switch needsPlugin {
         case true?:
@@ -104,6 +147,7 @@ struct ElasticsearchSnapshot {
         commands.append("# decision: if the source's nodes cannot reach S3 (no egress to the bucket's endpoint), choose another path before going on (a proxy for S3, or reindex from remote on EKS)")
         commands.append("# the source has no IAM role: set SOURCE_S3_ACCESS_KEY_ID and SOURCE_S3_SECRET_ACCESS_KEY (a key limited to the bucket) in your shell; they reach each node's keystore through stdin")
         commands += keystore(on: .source)
+        commands.append(ShellQuote.comment("decision: the keys live in config/\(product).keystore inside each container, not on a volume: a pod that restarts before the promotion starts without them and fails its snapshots; the promotion checks every node's keystore first. To make them last, build the keystore from a Secret at each start (an init container running \(product)-keystore create and add --stdin into the config directory; ECK's secureSettings does this)"))
         if readsServiceAccountRole {
             commands.append(ShellQuote.comment("EKS: no keys; the pods' service account gets an IAM role allowed on the bucket (IRSA, \(versionText) reads it through config/repository-s3/aws-web-identity-token-file, a link to $AWS_WEB_IDENTITY_TOKEN_FILE)"))
         } else {
@@ -112,7 +156,8 @@ struct ElasticsearchSnapshot {
             commands += keystore(on: .eks)
         }
         return commands + [
-            DataCopy.execDirect(workload, on: .source, register), DataCopy.execDirect(workload, on: .eks, register),
+            register(on: .source, readonly: false), register(on: .eks, readonly: true) + "  # the source is the repository's only writer",
+            verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly,
             DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
             DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\"}'")]
     }
@@ -142,11 +187,42 @@ struct ElasticsearchSnapshot {
         let close = "names=$(curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index' | paste -sd, -) && test -n \"$names\" && curl -fsS -XPOST \"localhost:9200/$names/_close\""
         let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
         let blocks = DataCopy.exec(workload, on: .eks, "curl -fsS 'localhost:9200/_all/_settings/index.blocks.write?flat_settings=true'")
-        return [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
+        let keys = keystoreCheck(on: .source) + (readsServiceAccountRole ? [] : keystoreCheck(on: .eks))
+        return keys + [verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly,
+                DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
                 "# shellcheck disable=SC2016  # $names expands in the pod",
                 DataCopy.exec(workload, on: .eks, close),
                 DataCopy.exec(workload, on: .eks, restore),
                 "{ BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"'; } || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
-                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
+                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }",
+                // EKS takes the repository over for its own snapshots: the source lets go of it first (unregistering
+                // leaves the snapshots in the bucket; Elasticsearch docs, delete snapshot repository API), so that no
+                // moment has two writers.
+                "# EKS becomes the repository's writer (its own snapshots from now on): the source unregisters it first, the snapshots stay in the bucket",
+                DataCopy.exec(workload, on: .source, "curl -fsS -XDELETE localhost:9200/_snapshot/eksodus"),
+                register(on: .eks, readonly: false),
+                verifyRepository(on: .eks)]
+    }
+
+    /// Undoing the promotion: EKS took writes since, so they come back the way the data went, with one writer at a time.
+    /// EKS's indices are write-blocked and snapshotted by EKS (the repository's writer since the promotion), EKS lets go
+    /// of the repository, the source registers it again as its writer, closes its indices by name and restores that
+    /// snapshot without EKS's write block; the counts must then match before the source's own freeze lifts.
+    func unpromote(liftSourceFreeze: [String]) -> [String] {
+        let block = "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'"
+        let close = "names=$(curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index' | paste -sd, -) && test -n \"$names\" && curl -fsS -XPOST \"localhost:9200/$names/_close\""
+        let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/rollback/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\", \"ignore_index_settings\": [\"index.blocks.write\"]}'"
+        let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
+        return [DataCopy.writesOnEKS,
+                DataCopy.exec(workload, on: .eks, block) + "  # EKS takes no more writes",
+                DataCopy.exec(workload, on: .eks, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/rollback?wait_for_completion=true\""),
+                DataCopy.exec(workload, on: .eks, "curl -fsS -XDELETE localhost:9200/_snapshot/eksodus") + "  # EKS lets go of the repository before the source writes to it again",
+                register(on: .source, readonly: false),
+                verifyRepository(on: .source),
+                "# shellcheck disable=SC2016  # $names expands in the pod",
+                DataCopy.exec(workload, on: .source, close),
+                DataCopy.exec(workload, on: .source, restore),
+                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): the source does not hold what EKS took, keep its freeze\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
+            + liftSourceFreeze
     }
 }
