@@ -43,7 +43,11 @@ final class RunbookTests: XCTestCase {
     func bashParses(_ lines: [String]) throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-n", "-c", lines.joined(separator: "\n")]
+        // From a file: a whole fixture's runbook as one argument can pass the kernel's limit of one argument (128 KiB).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-parse-\(UUID().uuidString).sh")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        process.arguments = ["-n", file.path]
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()

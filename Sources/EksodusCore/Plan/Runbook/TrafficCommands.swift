@@ -84,19 +84,20 @@ enum TrafficCommands {
         // A CNAME's answer carries its target's records too, with the target's TTL: only the lines owned by the name count.
         let owned = "awk -v name=\(name) 'BEGIN { name = tolower(name); sub(/[.]$/, \"\", name) } { owner = tolower($1); sub(/[.]$/, \"\", owner) } "
             + "owner == name { seen = 1; if ($2 > \(lowTTL)) bad = 1 } END { exit !seen || bad }'"
-        let route53 = "[.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and .Type == $type)] | length == 1 and .[0].TTL <= \(lowTTL)"
+        // `jq -e` passes on no input at all (a failed `aws` prints nothing): `-n` and `input` make no input an error.
+        let route53 = "input | [.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and .Type == $type)] | length == 1 and .[0].TTL <= \(lowTTL)"
         return [
             // Unset or not a number, the arithmetic would read 0 and the wait would always pass.
-            "lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r '.[0].TTL' \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\""
+            "{ lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r '.[0].TTL' \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\"; }"
                 + " || { echo " + ShellQuote.word("the old TTL has not expired since the lowering (or \(loweredAt(record: record)) and \(record) are not here): wait") + " >&2; false; }",
             // The operator's resolver may hold a cached answer, and a private hosted zone answers only inside its VPCs: a
             // public zone is asked at its own name servers (dig @NS), a private one through the Route 53 API, which sees it
             // (TestDNSAnswer "only supports querying public hosted zones":
             // https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html).
-            "zone=$(aws route53 get-hosted-zone --id \"$HOSTED_ZONE_ID\" --output json) && type=$(jq -r '.[0].Type' \(file)) && case \"$(jq -r '.HostedZone.Config.PrivateZone' <<<\"$zone\")\" in "
+            "{ zone=$(aws route53 get-hosted-zone --id \"$HOSTED_ZONE_ID\" --output json) && type=$(jq -r '.[0].Type' \(file)) && case \"$(jq -r '.HostedZone.Config.PrivateZone' <<<\"$zone\")\" in "
                 + "false) ns=$(jq -r '.DelegationSet.NameServers[0] // empty' <<<\"$zone\") && test -n \"$ns\" && dig +noall +answer @\"$ns\" \(name) \"$type\" | \(owned) ;; "
                 + "true) aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(name) --start-record-type \"$type\" --max-items 10 --output json"
-                + " | jq -e --arg name \(name) --arg type \"$type\" " + ShellQuote.word(route53) + " >/dev/null ;; *) false ;; esac"
+                + " | jq -en --arg name \(name) --arg type \"$type\" " + ShellQuote.word(route53) + " >/dev/null ;; *) false ;; esac; }"
                 + " || { echo " + ShellQuote.word("\(host ?? "the name") does not carry the low TTL where its zone serves it") + " >&2; false; }"
                 + "  # a private zone: to see what its clients get, dig it from inside the VPC (a pod on EKS)",
         ]
@@ -204,12 +205,13 @@ enum TrafficCommands {
     /// succeeding proves only that Route 53 took a batch, not which load balancer clients now reach.
     static func readBack(record: String, share: Int, address: String) -> String {
         let file = ShellQuote.word(record)
-        let program = "def norm: ascii_downcase | rtrimstr(\".\"); $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
+        // `-n` and `input`: with no input at all (Route 53 unreachable), `jq -e` would pass.
+        let program = "def norm: ascii_downcase | rtrimstr(\".\"); input | $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
             + " | [$sets[] | select(.SetIdentifier == \"eks\")] as $eks | [$sets[] | select(.SetIdentifier == \"source\")] as $source"
             + " | ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == \(share) and $source[0].Weight == \(100 - share)"
             + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm) == ($lb | norm)"
         return "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json"
-            + " | jq -e --slurpfile rec \(file) --arg lb \"\(address)\" " + ShellQuote.word(program) + " >/dev/null"
+            + " | jq -en --slurpfile rec \(file) --arg lb \"\(address)\" " + ShellQuote.word(program) + " >/dev/null"
             + " || { echo " + ShellQuote.word("\(record): Route 53 does not hold the weighted pair at \(share)% to EKS pointing at the EKS load balancer: stop, and roll back") + " >&2; false; }"
     }
 
