@@ -298,19 +298,59 @@ final class TrafficGatesTests: XCTestCase {
         let applied = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("get 'ingress/admin' -o name") })
         let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
         XCTAssertLessThan(applied, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), "the decided Ingress is checked before its address is read")
-        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") })
+        let redirect = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("\"http://$EKS_LB\"") })
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") })
         XCTAssertLessThan(probe, firstChange, "no weight moves before the login is proven")
+        XCTAssertLessThan(redirect, firstChange)
         let folderForRuns = try temporaryFolder(self)
         XCTAssertNotEqual(try run([traffic.commands[applied]], stubs: ["kubectl": "echo 'Error from server (NotFound)' >&2; exit 1"], in: folderForRuns), 0)
         XCTAssertEqual(try run([traffic.commands[applied]], stubs: ["kubectl": "echo ingress.networking.k8s.io/admin"], in: folderForRuns), 0)
         let lb = ["EKS_LB": Self.balancer]
+        // The login is asked over HTTPS as the host, sent to the EKS load balancer, with the certificate checked (no -k):
+        // the stub answers only a request made so, and a failed TLS handshake (curl prints 000) fails.
+        let asked = "--connect-to admin.acme.internal:443:\(Self.balancer):443 https://admin.acme.internal/admin"
         for (answer, passes) in [("401 ", true), ("302 https://acme.auth.ap-northeast-2.amazoncognito.com/oauth2/authorize", true),
-                                 ("200 ", false), ("302 http://admin.acme.internal/admin/", false), ("000 ", false)] {
-            let status = try run([traffic.commands[probe]], stubs: ["curl": "printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
+                                 ("200 ", false), ("302 https://admin.acme.internal/admin/", false), ("000 ", false), ("", false)] {
+            let stub = "case \" $* \" in *' -k '*|*' --insecure '*) exit 3 ;; *' \(asked) '*) printf '%s\\n' '\(answer)' ;; *) echo '000 ' ;; esac"
+            let status = try run([traffic.commands[probe]], stubs: ["curl": stub], in: folderForRuns, environment: lb)
             XCTAssertEqual(status == 0, passes, "curl answering \(answer)")
         }
+        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0, "curl failing")
+        XCTAssertEqual(try run([traffic.commands[probe]], stubs: ["curl": "[ \"$8 $9\" = '--cacert /tmp/private-ca.pem' ] && echo '401 '"], in: folderForRuns,
+                               environment: lb.merging(["CA_BUNDLE": "/tmp/private-ca.pem"]) { $1 }), 0, "a private CA's root is passed to curl")
+        // Plain HTTP must send the host to HTTPS: ALB authentication runs on HTTPS listeners only.
+        for (answer, passes) in [("301 https://admin.acme.internal:443/admin", true), ("301 https://ADMIN.acme.internal/admin", true),
+                                 ("401 ", false), ("200 ", false), ("301 http://admin.acme.internal/admin", false),
+                                 ("302 https://admin.acme.internal.evil.example/", false), ("000 ", false), ("", false)] {
+            let status = try run([traffic.commands[redirect]], stubs: ["curl": "printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
+            XCTAssertEqual(status == 0, passes, "plain HTTP answering \(answer)")
+        }
+        XCTAssertNotEqual(try run([traffic.commands[redirect]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0)
         // It asks as the host clients use, at the path's literal start, against the EKS load balancer.
-        XCTAssertTrue(traffic.commands[probe].contains("-H 'Host: admin.acme.internal' \"http://$EKS_LB\"'/admin'"), traffic.commands[probe])
+        XCTAssertTrue(traffic.commands[redirect].contains("-H 'Host: admin.acme.internal' \"http://$EKS_LB\"'/admin'"), traffic.commands[redirect])
+        XCTAssertTrue(traffic.commands[probe].contains("--connect-to 'admin.acme.internal:443:'\"$EKS_LB:443\" 'https://admin.acme.internal''/admin'"), traffic.commands[probe])
+        XCTAssertFalse(traffic.commands[probe].contains("curl -sk"))
+    }
+
+    /// admin.acme.internal had no TLS at the source; the decided login runs on an HTTPS listener, so its name needs a
+    /// certificate, and a private name gets none from a public CA: the certificate item asks ACM Private CA (or an import).
+    func testThePrivateAdminNameGetsAPrivateCertificateAndTheHeldIngressIsToldToServeHTTPS() throws {
+        let certificates = try item("plan:certificates:prod")
+        let admin = try XCTUnwrap(certificates.commands.first { $0.contains("'admin.acme.internal'") }, "\(certificates.commands)")
+        XCTAssertTrue(admin.contains("--certificate-authority-arn \"$PRIVATE_CA_ARN\""), admin)
+        XCTAssertFalse(admin.contains("--validation-method DNS"), "no public validation of a private name")
+        let shop = try XCTUnwrap(certificates.commands.first { $0.contains("'shop.acme.example'") })
+        XCTAssertTrue(shop.contains("--validation-method DNS"), "a public name keeps the public, DNS-validated certificate")
+        XCTAssertTrue(certificates.evidence.contains("Ingress/shop/admin"), certificates.evidence)
+        let entry = try XCTUnwrap(try Self.demo.get().plan.network.entries.first { $0.object == "Ingress/shop/admin" })
+        XCTAssertTrue(entry.needsCertificate)
+        XCTAssertEqual(entry.annotations["alb.ingress.kubernetes.io/ssl-redirect"], "443")
+        XCTAssertEqual(entry.annotations["alb.ingress.kubernetes.io/listen-ports"], "[{\"HTTP\": 80}, {\"HTTPS\": 443}]")
+        XCTAssertTrue(IngressHold.reasons(.mapping([]), annotations: ["nginx.ingress.kubernetes.io/auth-type": "basic"]).joined().contains("alb.ingress.kubernetes.io/certificate-arn"))
+        for (host, isPrivate) in [("admin.acme.internal", true), ("ADMIN.ACME.INTERNAL.", true), ("printer.local", true), ("nas.home.arpa", true),
+                                  ("shop.acme.example", false), ("internal.acme.com", false), ("acme.internals", false)] {
+            XCTAssertEqual(PrivateDNSName.isPrivate(host), isPrivate, host)
+        }
     }
 
     func testIngressHoldReadsTheLoginAnnotationsOfEachControllerAndRegexPaths() throws {
@@ -382,8 +422,9 @@ final class TrafficGatesTests: XCTestCase {
         let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let traffic = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/ops/grafana" }, "\(plan.items.map(\.keyText))")
-        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") }, "\(traffic.commands)")
-        XCTAssertTrue(traffic.commands[probe].contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'"), traffic.commands[probe])
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") }, "\(traffic.commands)")
+        XCTAssertTrue(traffic.commands[probe].contains("--connect-to \"$DNS_NAME:443:$EKS_LB:443\" \"https://$DNS_NAME\"'/grafana'"), traffic.commands[probe])
+        XCTAssertTrue(traffic.commands.contains { $0.hasPrefix("curl ") && $0.contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'") })
         XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
         XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
         let work = try temporaryFolder(self)

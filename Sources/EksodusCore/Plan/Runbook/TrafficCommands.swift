@@ -123,20 +123,35 @@ enum TrafficCommands {
             + " -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'")
     }
 
-    /// The gate of a name behind an Ingress `convert` held out (`IngressHold`): the decided Ingress is on EKS, and its load
-    /// balancer refuses a request without credentials for the host (`host` nil: `$DNS_NAME`), at the rule's literal path: 401
-    /// (basic auth, an application's login), or the ALB's redirect to an identity provider on another host (OIDC, Cognito).
-    /// `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints `000` and fails too.
+    /// The gate of a name behind an Ingress `convert` held out (`IngressHold`): the decided Ingress is on EKS, and, where the
+    /// source enforced a login, its load balancer refuses a request without credentials for the host (`host` nil:
+    /// `$DNS_NAME`), at the rule's literal path: 401 (basic auth, an application's login), or the ALB's redirect to an
+    /// identity provider on another host (OIDC, Cognito). ALB authentication runs on HTTPS listeners only ("Authenticate
+    /// users using an Application Load Balancer": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html),
+    /// and the controller's `ssl-redirect` makes every HTTP listener redirect to HTTPS
+    /// (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/tasks/ssl_redirect/): so plain HTTP must
+    /// answer with a redirect to `https://` on the same host, and the login is probed over HTTPS, as the host (SNI and
+    /// certificate), sent to the EKS load balancer before DNS points there (`curl --connect-to`, which takes a host name where
+    /// `--resolve` takes only addresses). No `-k`: the certificate must be valid for the host; a private CA's root goes in
+    /// `$CA_BUNDLE`. `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints
+    /// `000` and fails too.
     static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
-        let hostWord = argument(host)
-        let url = "\"\(held.tls ? "https" : "http")://$EKS_LB\"" + ShellQuote.word(held.probePath)
+        let hostWord = argument(host), path = ShellQuote.word(held.probePath)
+        let hostHeader = host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\""
+        let connect = host.map { ShellQuote.word($0 + ":443:") + "\"$EKS_LB:443\"" } ?? "\"$DNS_NAME:443:$EKS_LB:443\""
+        let https = host.map { ShellQuote.word("https://" + $0) } ?? "\"https://$DNS_NAME\""
+        let answer = "curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' "
         return (held.reasons.map { ShellQuote.comment("Ingress \(namespace)/\(ingress) was held out by convert (CHANGES.md TODO): \($0)") }
             + [Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o name")
                 + " || { echo " + ShellQuote.word("apply the decided Ingress \(namespace)/\(ingress) first: convert held it out") + " >&2; false; }"],
-            !held.auth ? [] : ["curl -s\(held.tls ? "k" : "") -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' -H "
-                + (host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\"") + " " + url
-                + " | awk -v host=\(hostWord) '$1 == 401 || ($1 ~ /^30[237]$/ && index($2, \"://\" host) == 0) { ok = 1 } END { exit !ok }'"
-                + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers without credentials: its login is not in place") + " >&2; false; }"])
+            !held.auth ? [] : [
+                answer + "-H " + hostHeader + " \"http://$EKS_LB\"" + path
+                    + " | awk -v host=\(hostWord) '$1 ~ /^30[1278]$/ && (index(tolower($2), \"https://\" tolower(host) \"/\") == 1 || index(tolower($2), \"https://\" tolower(host) \":443/\") == 1) { ok = 1 } END { exit !ok }'"
+                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS does not redirect HTTP to HTTPS: ALB authentication needs an HTTPS listener (listen-ports with HTTPS 443, ssl-redirect, a certificate from plan:certificates)") + " >&2; false; }",
+                answer + "${CA_BUNDLE:+--cacert \"$CA_BUNDLE\"} --connect-to " + connect + " " + https + path
+                    + " | awk -v host=\(hostWord) '$1 == 401 || ($1 ~ /^30[237]$/ && index(tolower($2), \"://\" tolower(host)) == 0) { ok = 1 } END { exit !ok }'"
+                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place") + " >&2; false; }"
+                    + "  # an internal ALB: run it from inside the VPC or over the VPN"])
     }
 
     /// The held-out Ingresses' gates of a switch, each part in `namespace/name` order.
