@@ -63,14 +63,19 @@ extension RunbookSafetyTests {
     /// The switch's gate fails when the TTL change was never noted here (unset, the arithmetic read 0 and the wait passed).
     func testTheTTLGateFailsWhenItsTimeIsUnset() throws {
         let plan = try demo().plan
-        let traffic = try XCTUnwrap(plan.items.first { $0.keyText.hasPrefix("traffic:") && $0.commands.contains { $0.contains("TTL_LOWERED_AT") } })
-        let gate = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("TTL_LOWERED_AT") })
+        let traffic = try XCTUnwrap(plan.items.first { $0.keyText.hasPrefix("traffic:") && $0.commands.contains { $0.contains(".ttl-lowered-at") } })
+        let gate = try XCTUnwrap(traffic.commands.firstIndex { $0.contains(".ttl-lowered-at") })
+        // The record file holds the old TTL; the lowering's time file is missing.
+        let folder = try temporaryFolder(self)
+        let record = try XCTUnwrap(traffic.commands[gate].firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
+        try #"[{"Name": "x.", "Type": "A", "TTL": 300}]"#.write(to: folder.appendingPathComponent(String(record)), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "unset TTL_LOWERED_AT; OLD_TTL=300\n" + traffic.commands[gate]]
+        process.currentDirectoryURL = folder
+        process.arguments = ["-c", "TTL_LOWERED_AT=0; OLD_TTL=300\n" + traffic.commands[gate]]
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        XCTAssertNotEqual(process.terminationStatus, 0, "the gate passed with TTL_LOWERED_AT unset: \(traffic.commands)")
+        XCTAssertNotEqual(process.terminationStatus, 0, "the gate passed with no lowering time noted: \(traffic.commands)")
     }
 }

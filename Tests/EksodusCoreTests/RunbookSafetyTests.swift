@@ -97,16 +97,17 @@ final class RunbookSafetyTests: XCTestCase {
     /// The batch is built by `jq` from the record file the TTL step wrote: here a plain A record, and an `aws` that prints it.
     func changes(_ line: String) throws -> [(String, String?, Int?)] {
         let folder = try temporaryFolder(self)
-        let end = try XCTUnwrap(line.range(of: ".dns-record.json') && aws route53")?.lowerBound, line)
+        let end = try XCTUnwrap(line.range(of: ".dns-record.json') && change=$(aws route53")?.lowerBound, line)
         let start = try XCTUnwrap(line[..<end].range(of: "'", options: .backwards)?.upperBound)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
             .write(to: folder.appendingPathComponent(line[start..<end] + ".dns-record.json"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "aws() { while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\"; shift; done; }\nEKS_LB=lb.elb.amazonaws.com LB_ZONE=ZLB\n" + line]
+        // The batch goes to stderr: the line keeps the change's id from stdout for `aws route53 wait`.
+        process.arguments = ["-c", "aws() { [ \"$2\" = wait ] && return; while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\" >&2; shift; done; echo /change/C1; }\nEKS_LB=lb.elb.amazonaws.com LB_ZONE=ZLB\n" + line]
         process.currentDirectoryURL = folder
         let output = Pipe()
-        process.standardOutput = output
+        process.standardError = output
         try process.run()
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -132,7 +133,7 @@ final class RunbookSafetyTests: XCTestCase {
                       "the wave's go/no-go needs the TTL lowered")
         // The switch checks the old TTL has passed before any record changes.
         let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
-        XCTAssertTrue(traffic.commands[..<firstChange].contains { $0.contains("TTL_LOWERED_AT") && $0.contains("OLD_TTL") })
+        XCTAssertTrue(traffic.commands[..<firstChange].contains { $0.contains(".ttl-lowered-at") && $0.contains("-ge \"$old\"") })
         let batches = try traffic.commands.filter { $0.contains("change-resource-record-sets") }.map(changes)
         let pair = try XCTUnwrap(batches.first)
         XCTAssertEqual(pair.map(\.0), ["DELETE", "CREATE", "CREATE"], "the plain record becomes a weighted pair in one batch")

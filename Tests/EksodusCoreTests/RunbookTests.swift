@@ -41,16 +41,15 @@ final class RunbookTests: XCTestCase {
 
     /// Whether bash reads the lines without a syntax error (`bash -n`: nothing runs).
     func bashParses(_ lines: [String]) throws -> Bool {
-        // On stdin, not as an argument: a whole plan's commands outgrow Linux's 128 KiB limit on one argument.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-n"]
-        let input = Pipe()
-        process.standardInput = input
+        // From a file: a whole fixture's runbook as one argument can pass the kernel's limit of one argument (128 KiB).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-parse-\(UUID().uuidString).sh")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        process.arguments = ["-n", file.path]
         process.standardError = FileHandle.nullDevice
         try process.run()
-        input.fileHandleForWriting.write(Data(lines.joined(separator: "\n").utf8))
-        try input.fileHandleForWriting.close()
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

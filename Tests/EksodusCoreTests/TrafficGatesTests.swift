@@ -41,15 +41,24 @@ final class TrafficGatesTests: XCTestCase {
         return process.terminationStatus
     }
 
-    /// `aws` answering as Route 53 holding `records` would, writing each change batch to batches.jsonl; and the ELB API.
-    func aws(records: String) -> String {
+    static let nameServer = "ns-1536.awsdns-00.co.uk"
+
+    /// `aws` answering as Route 53 holding `records` would: it applies each change batch to its zone (zone.json, so that a
+    /// read-back sees what was written) and writes it to batches.jsonl; `storedAs` rewrites what it stores (a jq filter on
+    /// each record set: a Route 53 that stores another value than it was given); and the ELB API.
+    func aws(records: String, privateZone: Bool = false, storedAs: String = ".") -> String {
         """
-        case "$1 $2" in
-          "route53 list-resource-record-sets") cat <<'EOF'
-        {"ResourceRecordSets": \(records)}
+        test -f zone.json || cat > zone.json <<'EOF'
+        \(records)
         EOF
-          ;;
-          "route53 change-resource-record-sets") while [ $# -gt 0 ]; do [ "$1" = --change-batch ] && printf '%s\\n' "$2" >> batches.jsonl; shift; done ;;
+        case "$1 $2" in
+          "route53 list-resource-record-sets") jq '{ResourceRecordSets: .}' zone.json ;;
+          "route53 change-resource-record-sets") while [ $# -gt 0 ]; do [ "$1" = --change-batch ] && batch=$2; shift; done
+            printf '%s\\n' "$batch" >> batches.jsonl
+            jq --argjson b "$batch" 'reduce $b.Changes[] as $c (.; ($c.ResourceRecordSet | \(storedAs)) as $s | map(select(.Name != $s.Name or .Type != $s.Type or .SetIdentifier != $s.SetIdentifier)) + (if $c.Action == "DELETE" then [] else [$s] end))' zone.json > zone.next && mv zone.next zone.json
+            echo /change/C0EXAMPLE ;;
+          "route53 wait") [ "$3 $4" = "resource-record-sets-changed --id" ] && [ "$5" = /change/C0EXAMPLE ] ;;
+          "route53 get-hosted-zone") echo '{"HostedZone": {"Id": "/hostedzone/Z0EXAMPLE", "Config": {"PrivateZone": \(privateZone)}}\(privateZone ? "" : ", \"DelegationSet\": {\"NameServers\": [\"\(Self.nameServer)\"]}")}' ;;
           "elbv2 describe-load-balancers") echo '{"LoadBalancers": [{"DNSName": "other.elb.amazonaws.com", "CanonicalHostedZoneId": "ZOTHER"}, {"DNSName": "\(Self.balancer)", "CanonicalHostedZoneId": "\(Self.balancerZone)"}]}' ;;
           *) echo "unexpected aws $*" >&2; exit 2 ;;
         esac
@@ -67,12 +76,14 @@ final class TrafficGatesTests: XCTestCase {
     func recordSet(_ change: [String: Any]) -> [String: Any] { change["ResourceRecordSet"] as? [String: Any] ?? [:] }
 
     /// The TTL lowering, then the whole switch, then its rollback, against Route 53 holding `records`.
-    func switchShop(records: String) throws -> (status: Int32, batches: [[[String: Any]]]) {
+    func switchShop(records: String, storedAs: String = ".") throws -> (status: Int32, batches: [[[String: Any]]]) {
         let folder = try temporaryFolder(self)
         let ttl = try item("dns-ttl:prod:shop.acme.example"), traffic = try item("traffic:prod:shop.acme.example")
-        let stubs = ["aws": aws(records: records), "dig": "echo 'shop.acme.example. 60 IN A 192.0.2.10'", "kubectl": "echo \(Self.balancer)"]
-        let status = try run(ttl.commands + ["TTL_LOWERED_AT=0"] + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands,
-                             stubs: stubs, in: folder)
+        let stubs = ["aws": aws(records: records, storedAs: storedAs), "dig": "[ \"$3\" = @\(Self.nameServer) ] && echo 'shop.acme.example. 60 IN A 192.0.2.10'",
+                     "kubectl": "echo \(Self.balancer)"]
+        // The lowering notes its time in the name's own file; here the old TTL passed long ago.
+        let status = try run(ttl.commands + ["test -s prod-shop_acme_example.ttl-lowered-at", "echo 0 > prod-shop_acme_example.ttl-lowered-at"]
+                             + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)
         let written = FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path)
         return (status, written ? try batches(in: folder) : [])
     }
@@ -133,13 +144,128 @@ final class TrafficGatesTests: XCTestCase {
         }
     }
 
-    func testTheTTLGateFailsOnAnEmptyOrAHighTTLAnswer() throws {
-        let gate = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("dig ") })
+    /// The zone gate of `key`'s switch, run with the record file of a lowered CNAME (or A) record beside it.
+    func zoneGate(_ key: String, record: String, dig: String, aws: String) throws -> Int32 {
+        let traffic = try item(key)
+        let gate = try XCTUnwrap(traffic.commands.first { $0.hasPrefix("{ zone=$(aws route53 get-hosted-zone") }, "\(traffic.commands)")
         let folder = try temporaryFolder(self)
-        XCTAssertEqual(try run([gate], stubs: ["dig": "echo 'shop.acme.example. 60 IN A 192.0.2.10'"], in: folder), 0)
-        XCTAssertNotEqual(try run([gate], stubs: ["dig": "true"], in: folder), 0, "no answer is no proof")
-        XCTAssertNotEqual(try run([gate], stubs: ["dig": "echo ';; connection timed out' >&2; exit 9"], in: folder), 0)
-        XCTAssertNotEqual(try run([gate], stubs: ["dig": "echo 'shop.acme.example. 300 IN A 192.0.2.10'"], in: folder), 0)
+        let file = try XCTUnwrap(traffic.commands.first { $0.contains(".ttl-lowered-at") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
+        try record.write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
+        return try run([gate], stubs: ["dig": dig, "aws": aws], in: folder, environment: ["DNS_NAME": "front.boutique.example"])
+    }
+
+    func testTheTTLGateReadsTheNamesOwnRecordAtItsZonesServersNotATargetsOrACachedOne() throws {
+        let cname = #"[{"Name": "admin.acme.internal.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "lb.dc1.acme.internal"}]}]"#
+        let key = "traffic:prod:admin.acme.internal", publicZone = aws(records: "[]")
+        func answer(_ lines: String...) -> String { "[ \"$3\" = @\(Self.nameServer) ] && [ \"$4 $5\" = 'admin.acme.internal CNAME' ] || exit 9; printf '%s\\n' \(lines.map(ShellQuote.word).joined(separator: " "))" }
+        XCTAssertEqual(try zoneGate(key, record: cname, dig: answer("admin.acme.internal. 60 IN CNAME lb.dc1.acme.internal."), aws: publicZone), 0)
+        // The CNAME's target keeps its own TTL: only the record of the name itself counts.
+        XCTAssertEqual(try zoneGate(key, record: cname, dig: answer("ADMIN.acme.internal. 60 IN CNAME lb.dc1.acme.internal.", "lb.dc1.acme.internal. 300 IN A 10.0.0.5"), aws: publicZone), 0)
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: answer("admin.acme.internal. 300 IN CNAME lb.dc1.acme.internal."), aws: publicZone), 0, "still the old TTL")
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: answer("lb.dc1.acme.internal. 60 IN A 10.0.0.5"), aws: publicZone), 0, "only the target answers")
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: answer(), aws: publicZone), 0, "no answer is no proof")
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: "echo ';; connection timed out' >&2; exit 9", aws: publicZone), 0)
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: answer("admin.acme.internal. 60 IN CNAME x."), aws: "exit 255"), 0, "no zone read")
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: answer("admin.acme.internal. 60 IN CNAME x."), aws: "true"), 0, "an empty answer about the zone")
+        // A private zone answers only inside its VPCs: the Route 53 API tells its record's TTL, and dig is not asked.
+        let lowered = #"[{"Name": "admin.acme.internal.", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "lb.dc1.acme.internal"}]}, {"Name": "admin2.acme.internal.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "x."}]}]"#
+        XCTAssertEqual(try zoneGate(key, record: cname, dig: "exit 9", aws: aws(records: lowered, privateZone: true)), 0)
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: "exit 9", aws: aws(records: cname, privateZone: true)), 0, "the private record still has 300 s")
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: "exit 9", aws: aws(records: "[]", privateZone: true)), 0, "no record in the private zone")
+        let listingDown = #"[ "$2" = get-hosted-zone ] && echo '{"HostedZone": {"Config": {"PrivateZone": true}}}' || exit 255"#
+        XCTAssertNotEqual(try zoneGate(key, record: cname, dig: "exit 9", aws: listingDown), 0, "the private zone's records cannot be listed")
+        // The boutique's LoadBalancer Service (a fixture) on the name the engineer sets.
+        guard let fixtures = try? requireFixtures() else { return }
+        let plan = try fixturePlan(fixtures.appendingPathComponent("01-gcp-online-boutique"))
+        let frontend = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.keyText.hasSuffix("/frontend") })
+        let gate = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("{ zone=$(aws route53 get-hosted-zone") })
+        XCTAssertTrue(gate.contains("dig +noall +answer @\"$ns\" \"$DNS_NAME\" \"$type\""), gate)
+        let folder = try temporaryFolder(self)
+        let file = try XCTUnwrap(frontend.commands.first { $0.contains("change-resource-record-sets") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
+        try #"[{"Name": "front.boutique.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.7"}]}]"#.write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
+        let dns = ["DNS_NAME": "front.boutique.example"]
+        XCTAssertEqual(try run([gate], stubs: ["dig": "echo 'front.boutique.example. 60 IN A 192.0.2.7'", "aws": publicZone], in: folder, environment: dns), 0)
+        XCTAssertNotEqual(try run([gate], stubs: ["dig": "echo 'front.boutique.example. 300 IN A 192.0.2.7'", "aws": publicZone], in: folder, environment: dns), 0)
+        XCTAssertNotEqual(try run([gate], stubs: ["dig": "true", "aws": publicZone], in: folder, environment: dns), 0)
+    }
+
+    func fixturePlan(_ folder: URL) throws -> TransitionPlan {
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+    }
+
+    /// Two names of one runbook keep their own lowering time and old TTL: the shop's, lowered long ago, may switch while the
+    /// admin name, lowered a minute ago, must wait; a shell variable shared by both let the second read the first's.
+    func testEachNamesTimeGateReadsOnlyItsOwnLoweringTime() throws {
+        let shop = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.contains(".ttl-lowered-at") })
+        let admin = try XCTUnwrap(try item("traffic:prod:admin.acme.internal").commands.first { $0.contains(".ttl-lowered-at") })
+        XCTAssertNotEqual(shop, admin)
+        let folder = try temporaryFolder(self)
+        let record = #"[{"Name": "x.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
+        for name in ["prod-shop_acme_example", "prod-admin_acme_internal"] {
+            try record.write(to: folder.appendingPathComponent(name + ".dns-record.json"), atomically: true, encoding: .utf8)
+        }
+        let now = Int(Date().timeIntervalSince1970)
+        try "\(now - 301)\n".write(to: folder.appendingPathComponent("prod-shop_acme_example.ttl-lowered-at"), atomically: true, encoding: .utf8)
+        try "\(now - 60)\n".write(to: folder.appendingPathComponent("prod-admin_acme_internal.ttl-lowered-at"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run([shop], stubs: [:], in: folder), 0)
+        XCTAssertNotEqual(try run([admin], stubs: [:], in: folder), 0, "admin's old TTL has not passed")
+        XCTAssertNotEqual(try run([shop, admin], stubs: [:], in: folder), 0)
+        try "soon\n".write(to: folder.appendingPathComponent("prod-shop_acme_example.ttl-lowered-at"), atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try run([shop], stubs: [:], in: folder), 0, "no time noted: no proof")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("prod-shop_acme_example.ttl-lowered-at"))
+        XCTAssertNotEqual(try run([shop], stubs: [:], in: folder), 0, "never lowered")
+    }
+
+    /// The read-back after each shift: the weighted pair in Route 53 must point at the load balancer the EKS Ingress's status
+    /// names, whatever the case or final dot, at the shift's weights; a wrong value, no answer or a failed call stops the switch.
+    func testEachShiftReadsTheRecordBackAndFailsUnlessItPointsAtTheEKSLoadBalancer() throws {
+        let traffic = try item("traffic:prod:shop.acme.example")
+        let checks = traffic.commands.filter { $0.contains("--slurpfile rec") }
+        XCTAssertEqual(checks.count, 1 + TrafficCommands.shares.count, "after the pair is made, and after each shift")
+        for (index, line) in traffic.commands.enumerated() where line.contains("change-resource-record-sets") {
+            XCTAssertTrue(traffic.commands[index + 1].contains("--slurpfile rec"), "the change at \(index) is read back")
+        }
+        let folder = try temporaryFolder(self)
+        try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
+            .write(to: folder.appendingPathComponent("prod-shop_acme_example.dns-record.json"), atomically: true, encoding: .utf8)
+        func zone(eks dnsName: String, weight: Int = 10, type: String = "A") -> String {
+            """
+            [{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": \(100 - weight), "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]},
+             {"Name": "shop.acme.example.", "Type": "\(type)", "SetIdentifier": "eks", "Weight": \(weight), "AliasTarget": {"HostedZoneId": "\(Self.balancerZone)", "DNSName": "\(dnsName)", "EvaluateTargetHealth": true}}]
+            """
+        }
+        let atTen = checks[1], kubectl = "echo \(Self.balancer)"
+        func status(_ aws: String, kubectl: String = kubectl) throws -> Int32 {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent("zone.json"))
+            return try run([atTen], stubs: ["aws": aws, "kubectl": kubectl], in: folder)
+        }
+        XCTAssertEqual(try status(aws(records: zone(eks: Self.balancer))), 0)
+        XCTAssertEqual(try status(aws(records: zone(eks: Self.balancer.uppercased() + "."))), 0, "Route 53 returns the name with a final dot")
+        XCTAssertNotEqual(try status(aws(records: zone(eks: "k8s-other-def456.elb.ap-northeast-2.amazonaws.com."))), 0, "another load balancer")
+        XCTAssertNotEqual(try status(aws(records: zone(eks: Self.balancer, weight: 50))), 0, "not the weights of this shift")
+        XCTAssertNotEqual(try status(aws(records: zone(eks: Self.balancer, type: "AAAA"))), 0, "no eks record of the name's type")
+        XCTAssertNotEqual(try status(aws(records: "[]")), 0, "no record")
+        XCTAssertNotEqual(try status("exit 255"), 0, "Route 53 unreachable")
+        XCTAssertNotEqual(try status("true"), 0, "an empty answer")
+        XCTAssertNotEqual(try status(aws(records: zone(eks: Self.balancer)), kubectl: "true"), 0, "the Ingress has no address on EKS")
+        XCTAssertNotEqual(try status(aws(records: zone(eks: "")), kubectl: "true"), 0, "an empty value is no match for an empty address")
+        // A CNAME pair compares the CNAME's value.
+        try #"[{"Name": "shop.acme.example.", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "lb.dc1.acme.example"}]}]"#
+            .write(to: folder.appendingPathComponent("prod-shop_acme_example.dns-record.json"), atomically: true, encoding: .utf8)
+        let cnames = { (value: String) in #"[{"Name": "shop.acme.example.", "Type": "CNAME", "SetIdentifier": "source", "Weight": 90, "TTL": 60, "ResourceRecords": [{"Value": "lb.dc1.acme.example"}]}, {"Name": "shop.acme.example.", "Type": "CNAME", "SetIdentifier": "eks", "Weight": 10, "TTL": 60, "ResourceRecords": [{"Value": "\#(value)"}]}]"# }
+        XCTAssertEqual(try status(aws(records: cnames(Self.balancer))), 0)
+        XCTAssertNotEqual(try status(aws(records: cnames("lb.dc1.acme.example"))), 0, "the eks record still names the source")
+    }
+
+    func testASwitchStopsBeforeAnyShareMovesWhenRoute53HoldsAnotherLoadBalancer() throws {
+        // A Route 53 that stores the eks alias to another load balancer than the batch named: the pair is made, read back, and
+        // nothing after it runs (no 10% shift).
+        let (status, batches) = try switchShop(records: Self.shopA, storedAs: #"if .SetIdentifier == "eks" then .AliasTarget.DNSName = "k8s-other.elb.amazonaws.com." else . end"#)
+        XCTAssertNotEqual(status, 0)
+        XCTAssertEqual(batches.count, 2, "the lowering and the pair, then the read-back stops it")
     }
 
     func testNodeReachabilityFailsWhenANodeDoesNotAnswerOrNoneIsFound() throws {
@@ -172,19 +298,59 @@ final class TrafficGatesTests: XCTestCase {
         let applied = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("get 'ingress/admin' -o name") })
         let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
         XCTAssertLessThan(applied, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), "the decided Ingress is checked before its address is read")
-        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") })
+        let redirect = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("\"http://$EKS_LB\"") })
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") })
         XCTAssertLessThan(probe, firstChange, "no weight moves before the login is proven")
+        XCTAssertLessThan(redirect, firstChange)
         let folderForRuns = try temporaryFolder(self)
         XCTAssertNotEqual(try run([traffic.commands[applied]], stubs: ["kubectl": "echo 'Error from server (NotFound)' >&2; exit 1"], in: folderForRuns), 0)
         XCTAssertEqual(try run([traffic.commands[applied]], stubs: ["kubectl": "echo ingress.networking.k8s.io/admin"], in: folderForRuns), 0)
         let lb = ["EKS_LB": Self.balancer]
+        // The login is asked over HTTPS as the host, sent to the EKS load balancer, with the certificate checked (no -k):
+        // the stub answers only a request made so, and a failed TLS handshake (curl prints 000) fails.
+        let asked = "--connect-to admin.acme.internal:443:\(Self.balancer):443 https://admin.acme.internal/admin"
         for (answer, passes) in [("401 ", true), ("302 https://acme.auth.ap-northeast-2.amazoncognito.com/oauth2/authorize", true),
-                                 ("200 ", false), ("302 http://admin.acme.internal/admin/", false), ("000 ", false)] {
-            let status = try run([traffic.commands[probe]], stubs: ["curl": "printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
+                                 ("200 ", false), ("302 https://admin.acme.internal/admin/", false), ("000 ", false), ("", false)] {
+            let stub = "case \" $* \" in *' -k '*|*' --insecure '*) exit 3 ;; *' \(asked) '*) printf '%s\\n' '\(answer)' ;; *) echo '000 ' ;; esac"
+            let status = try run([traffic.commands[probe]], stubs: ["curl": stub], in: folderForRuns, environment: lb)
             XCTAssertEqual(status == 0, passes, "curl answering \(answer)")
         }
+        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0, "curl failing")
+        XCTAssertEqual(try run([traffic.commands[probe]], stubs: ["curl": "[ \"$8 $9\" = '--cacert /tmp/private-ca.pem' ] && echo '401 '"], in: folderForRuns,
+                               environment: lb.merging(["CA_BUNDLE": "/tmp/private-ca.pem"]) { $1 }), 0, "a private CA's root is passed to curl")
+        // Plain HTTP must send the host to HTTPS: ALB authentication runs on HTTPS listeners only.
+        for (answer, passes) in [("301 https://admin.acme.internal:443/admin", true), ("301 https://ADMIN.acme.internal/admin", true),
+                                 ("401 ", false), ("200 ", false), ("301 http://admin.acme.internal/admin", false),
+                                 ("302 https://admin.acme.internal.evil.example/", false), ("000 ", false), ("", false)] {
+            let status = try run([traffic.commands[redirect]], stubs: ["curl": "printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
+            XCTAssertEqual(status == 0, passes, "plain HTTP answering \(answer)")
+        }
+        XCTAssertNotEqual(try run([traffic.commands[redirect]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0)
         // It asks as the host clients use, at the path's literal start, against the EKS load balancer.
-        XCTAssertTrue(traffic.commands[probe].contains("-H 'Host: admin.acme.internal' \"http://$EKS_LB\"'/admin'"), traffic.commands[probe])
+        XCTAssertTrue(traffic.commands[redirect].contains("-H 'Host: admin.acme.internal' \"http://$EKS_LB\"'/admin'"), traffic.commands[redirect])
+        XCTAssertTrue(traffic.commands[probe].contains("--connect-to 'admin.acme.internal:443:'\"$EKS_LB:443\" 'https://admin.acme.internal''/admin'"), traffic.commands[probe])
+        XCTAssertFalse(traffic.commands[probe].contains("curl -sk"))
+    }
+
+    /// admin.acme.internal had no TLS at the source; the decided login runs on an HTTPS listener, so its name needs a
+    /// certificate, and a private name gets none from a public CA: the certificate item asks ACM Private CA (or an import).
+    func testThePrivateAdminNameGetsAPrivateCertificateAndTheHeldIngressIsToldToServeHTTPS() throws {
+        let certificates = try item("plan:certificates:prod")
+        let admin = try XCTUnwrap(certificates.commands.first { $0.contains("'admin.acme.internal'") }, "\(certificates.commands)")
+        XCTAssertTrue(admin.contains("--certificate-authority-arn \"$PRIVATE_CA_ARN\""), admin)
+        XCTAssertFalse(admin.contains("--validation-method DNS"), "no public validation of a private name")
+        let shop = try XCTUnwrap(certificates.commands.first { $0.contains("'shop.acme.example'") })
+        XCTAssertTrue(shop.contains("--validation-method DNS"), "a public name keeps the public, DNS-validated certificate")
+        XCTAssertTrue(certificates.evidence.contains("Ingress/shop/admin"), certificates.evidence)
+        let entry = try XCTUnwrap(try Self.demo.get().plan.network.entries.first { $0.object == "Ingress/shop/admin" })
+        XCTAssertTrue(entry.needsCertificate)
+        XCTAssertEqual(entry.annotations["alb.ingress.kubernetes.io/ssl-redirect"], "443")
+        XCTAssertEqual(entry.annotations["alb.ingress.kubernetes.io/listen-ports"], "[{\"HTTP\": 80}, {\"HTTPS\": 443}]")
+        XCTAssertTrue(IngressHold.reasons(.mapping([]), annotations: ["nginx.ingress.kubernetes.io/auth-type": "basic"]).joined().contains("alb.ingress.kubernetes.io/certificate-arn"))
+        for (host, isPrivate) in [("admin.acme.internal", true), ("ADMIN.ACME.INTERNAL.", true), ("printer.local", true), ("nas.home.arpa", true),
+                                  ("shop.acme.example", false), ("internal.acme.com", false), ("acme.internals", false)] {
+            XCTAssertEqual(PrivateDNSName.isPrivate(host), isPrivate, host)
+        }
     }
 
     func testIngressHoldReadsTheLoginAnnotationsOfEachControllerAndRegexPaths() throws {
@@ -256,8 +422,9 @@ final class TrafficGatesTests: XCTestCase {
         let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let traffic = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/ops/grafana" }, "\(plan.items.map(\.keyText))")
-        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") }, "\(traffic.commands)")
-        XCTAssertTrue(traffic.commands[probe].contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'"), traffic.commands[probe])
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") }, "\(traffic.commands)")
+        XCTAssertTrue(traffic.commands[probe].contains("--connect-to \"$DNS_NAME:443:$EKS_LB:443\" \"https://$DNS_NAME\"'/grafana'"), traffic.commands[probe])
+        XCTAssertTrue(traffic.commands.contains { $0.hasPrefix("curl ") && $0.contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'") })
         XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
         XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
         let work = try temporaryFolder(self)

@@ -675,7 +675,10 @@ struct Checklist {
                                   evidence: needCertificates.map(\.object).joined(separator: ", "),
                                   rollback: "Delete the requested certificates; nothing uses them until the switch",
                                   commands: hosts.isEmpty ? ["aws acm list-certificates --region \(q(region))  # import or request one per Ingress host"]
-                                      : hosts.map { "aws acm request-certificate --region \(q(region)) --domain-name \(q($0)) --validation-method DNS" }
+                                      : hosts.map { host in PrivateDNSName.isPrivate(host)
+                                          // No public CA validates a private name: ACM Private CA issues it, or the company's CA (imported).
+                                          ? "aws acm request-certificate --region \(q(region)) --domain-name \(q(host)) --certificate-authority-arn \"$PRIVATE_CA_ARN\"  # a private name: from ACM Private CA, or import your CA's: aws acm import-certificate"
+                                          : "aws acm request-certificate --region \(q(region)) --domain-name \(q(host)) --validation-method DNS" }
                                         + ["# create each certificate's DNS validation record, then wait until it is issued (the controller discovers it by host):",
                                            "aws acm wait certificate-validated --region \(q(region)) --certificate-arn \"$CERTIFICATE_ARN\""]))
         }

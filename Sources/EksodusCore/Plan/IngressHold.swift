@@ -41,7 +41,7 @@ enum IngressHold {
     static func reasons(_ ingress: ManifestNode, annotations: [String: String]) -> [String] {
         let auth = authAnnotations(annotations)
         let paths = regexPaths(ingress)
-        return (auth.isEmpty ? [] : ["its login (\(auth.joined(separator: ", "))) is enforced by the source's controller, which the ALB does not read: decide ALB OIDC or Cognito (alb.ingress.kubernetes.io/auth-type: oidc or cognito, with auth-idp-oidc or auth-idp-cognito) or the application's own login"])
+        return (auth.isEmpty ? [] : ["its login (\(auth.joined(separator: ", "))) is enforced by the source's controller, which the ALB does not read: decide ALB OIDC or Cognito (alb.ingress.kubernetes.io/auth-type: oidc or cognito, with auth-idp-oidc or auth-idp-cognito) or the application's own login; ALB authentication runs on an HTTPS listener only: listen-ports [{\"HTTP\": 80}, {\"HTTPS\": 443}], ssl-redirect 443, and the host's certificate from plan:certificates in alb.ingress.kubernetes.io/certificate-arn"])
             + (paths.isEmpty ? [] : ["path \(paths.map(\.visibleLine).joined(separator: ", ")) is a regular expression, and ALB paths take only * and ?: rewrite it as a Prefix path (and the rewrite, if any, in the application or an alb.ingress.kubernetes.io/transforms annotation)"])
     }
 

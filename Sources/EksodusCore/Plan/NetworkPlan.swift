@@ -119,6 +119,11 @@ public struct NetworkPlan: Sendable, Codable {
         let sslPolicy = source["alb.ingress.kubernetes.io/ssl-policy"]
         if let sslPolicy { annotations["alb.ingress.kubernetes.io/ssl-policy"] = sslPolicy }
         var needsCertificate = false
+        // A login the decided Ingress moves to the ALB (OIDC, Cognito) runs on an HTTPS listener only, whatever the source
+        // served: plain HTTP redirects there, and the host needs a certificate (`TrafficCommands.heldGate` checks both).
+        let login = !IngressHold.authAnnotations(source).isEmpty
+        if login { annotations["alb.ingress.kubernetes.io/ssl-redirect"] = "443" }
+        let certificateHosts = tlsHosts.isEmpty && login ? Array(Set(ingress.rules.compactMap(\.host).filter(NetworkPlan.isIngressHost))).sorted() : tlsHosts
         if let arn = source["alb.ingress.kubernetes.io/certificate-arn"] {
             annotations["alb.ingress.kubernetes.io/certificate-arn"] = arn
         } else if !tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil {
@@ -127,7 +132,7 @@ public struct NetworkPlan: Sendable, Codable {
             needsCertificate = true
             annotations["alb.ingress.kubernetes.io/listen-ports"] = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
             let issuer = source["cert-manager.io/cluster-issuer"].map { "cert-manager ClusterIssuer \($0)" } ?? source["cert-manager.io/issuer"].map { "cert-manager Issuer \($0)" }
-            manual.append("ACM certificate for \(tlsHosts.isEmpty ? "its hosts" : tlsHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
+            manual.append("ACM certificate for \(certificateHosts.isEmpty ? "its hosts" : certificateHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
         }
         if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
         let group = groupName(cluster: cluster, namespace: ingress.resource.namespace, scheme: exposure.target,
@@ -135,7 +140,7 @@ public struct NetworkPlan: Sendable, Codable {
         annotations["alb.ingress.kubernetes.io/group.name"] = group
         return Entry(cluster: cluster, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
                      today: "Ingress (\(ingress.className ?? "default class"))", exposure: exposure, target: "Ingress, ingressClassName: alb",
-                     group: group, annotations: annotations, manual: manual, tlsHosts: tlsHosts, needsCertificate: needsCertificate)
+                     group: group, annotations: annotations, manual: manual, tlsHosts: certificateHosts, needsCertificate: needsCertificate)
     }
 
     /// One ALB per (cluster, namespace, scheme, allow-list, TLS policy): inbound-cidrs and the SSL policy apply to the whole ALB

@@ -26,7 +26,6 @@ struct Exposure {
         var reasons: [String]
         /// Where a request without credentials must be refused: the literal start of a rule's path.
         var probePath: String
-        var tls: Bool
         /// Whether the source's controller enforced a login (not only a regex path): the switch checks the decided one.
         var auth: Bool
     }
@@ -80,7 +79,6 @@ struct Exposure {
             /// Why `convert` holds it out (`IngressHold.reasons`); empty when it is written.
             var held: [String] = []
             var probePath = "/"
-            var tls = false
             var auth = false
         }
 
@@ -94,7 +92,6 @@ struct Exposure {
                 Routes(namespace: ingress.resource.namespace, name: ingress.resource.name, rules: ingress.rules.map { ($0.host, $0.serviceName) },
                        held: IngressHold.reasons(ingress.resource.body, annotations: ingress.resource.annotations),
                        probePath: IngressHold.probePath(ingress.rules.first { $0.serviceName != nil }?.path),
-                       tls: !(ingress.resource.body["spec", "tls"]?.items.isEmpty ?? true),
                        auth: !IngressHold.authAnnotations(ingress.resource.annotations).isEmpty)
             }, by: \.namespace)
             aliases = estate.services.filter { $0.type == "ExternalName" }
@@ -130,7 +127,7 @@ struct Exposure {
             reasons.append(reason)
             hosts.formUnion(ruleHosts)
             frontends.append(("ingress", ingress.namespace, ingress.name))
-            if !ingress.held.isEmpty { held[ingress.namespace + "/" + ingress.name] = Held(reasons: ingress.held, probePath: ingress.probePath, tls: ingress.tls, auth: ingress.auth) }
+            if !ingress.held.isEmpty { held[ingress.namespace + "/" + ingress.name] = Held(reasons: ingress.held, probePath: ingress.probePath, auth: ingress.auth) }
             // A host must pass the DNS-name check before it reaches dig or the AWS CLI (`TrafficCommands.hosts`).
             for host in Set(ruleHosts).sorted() where NetworkPlan.isIngressHost(host) { hostRoutes.append((host, ingress.namespace, ingress.name)) }
             if rules.contains(where: { !($0.host.map(NetworkPlan.isIngressHost) ?? false) }) {

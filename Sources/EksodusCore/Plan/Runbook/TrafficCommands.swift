@@ -26,9 +26,19 @@ enum TrafficCommands {
         + " elif $r.Type == \"CNAME\" then {Name: $r.Name, Type: \"CNAME\", SetIdentifier: \"eks\", Weight: $weight, TTL: \(lowTTL), ResourceRecords: [{Value: $eks}]}"
         + " else {Name: $r.Name, Type: \"A\", SetIdentifier: \"eks\", Weight: $weight, AliasTarget: {HostedZoneId: $zone, DNSName: $eks, EvaluateTargetHealth: true}} end; "
 
-    /// The change batch `program` makes of the record `file`, applied: a `jq` failure (no file, no record) stops it.
+    /// The change batch `program` makes of the record `file`, applied, then waited for until Route 53 reports it INSYNC (its
+    /// authoritative servers answer with it; `aws route53 wait resource-record-sets-changed` polls GetChange:
+    /// https://docs.aws.amazon.com/cli/latest/reference/route53/wait/resource-record-sets-changed.html). A `jq` failure (no
+    /// file, no record), a refused batch or a change that never syncs stops it.
     static func apply(_ program: String, record file: String, arguments: String = "") -> String {
-        "batch=$(jq -c" + arguments + " " + ShellQuote.word(program) + " " + ShellQuote.word(file) + ") && aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
+        "batch=$(jq -c" + arguments + " " + ShellQuote.word(program) + " " + ShellQuote.word(file) + ") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
+            + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\""
+    }
+
+    /// The file beside the record file where the lowering notes when it took effect: one per name, so that two names of one
+    /// runbook never read each other's time (a shell variable was shared by every name, and gone in the next day's shell).
+    static func loweredAt(record: String) -> String {
+        (record.hasSuffix(".dns-record.json") ? String(record.dropLast(".dns-record.json".count)) : record) + ".ttl-lowered-at"
     }
 
     /// The weighted pair at `share` percent to EKS; `create` replaces the plain record by the pair, in one batch.
@@ -52,7 +62,7 @@ enum TrafficCommands {
 
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
     /// old answer for longer than a minute. The record as it was is kept in `record` (a file) for the switch and the rollback,
-    /// its old TTL in `$OLD_TTL` for the switch's gate. `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name
+    /// its old TTL with it, and the time the low TTL was in sync in `loweredAt(record:)`, for the switch's gate. `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name
     /// `Exposure` checked with `NetworkPlan.isIngressHost`. Route 53 lists names in lower case with a final dot.
     static func lowerTTL(host: String?, record: String, notes: [String] = []) -> (commands: [String], rollback: [String]) {
         let select = "[.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and (.Type == \"A\" or .Type == \"AAAA\" or .Type == \"CNAME\"))]"
@@ -62,18 +72,35 @@ enum TrafficCommands {
                             + ShellQuote.word(select) + " > " + ShellQuote.word(record),
                          "jq -e " + ShellQuote.word(plain) + " " + ShellQuote.word(record) + " >/dev/null || { echo "
                             + ShellQuote.word("\(record): not one plain A or CNAME record (none, an AAAA beside it, or already weighted or an alias): switch this name by hand") + " >&2; false; }",
-                         "OLD_TTL=$(jq -r '.[0].TTL' " + ShellQuote.word(record) + ")  # note it: the switch waits OLD_TTL seconds after this change",
-                         apply(lowered, record: record),
-                         "date -u +%s  # note it as TTL_LOWERED_AT: the switch may start OLD_TTL seconds later"],
+                         apply(lowered, record: record) + " && date -u +%s > " + ShellQuote.word(loweredAt(record: record))
+                            + "  # when the low TTL was in sync: the switch may start one old TTL (kept in the record file) later"],
                 [apply(restored, record: record)])
     }
 
-    /// The switch's own gate: one old TTL has passed since the lowering, and the name now answers with the low TTL.
-    static func ttlExpired(host: String?) -> [String] {
-        // Both were noted days ago, in another shell: unset, the arithmetic would read 0 and the wait would always pass.
-        ["{ test -n \"${TTL_LOWERED_AT:-}\" && test -n \"${OLD_TTL:-}\" && test $(( $(date -u +%s) - TTL_LOWERED_AT )) -ge \"$OLD_TTL\"; }"
-         + " || { echo 'the old TTL has not expired yet (or TTL_LOWERED_AT and OLD_TTL were not noted): wait' >&2; false; }",
-         "dig +noall +answer \(argument(host)) | awk '$2 > \(lowTTL) { bad = 1 } END { exit NR == 0 || bad }'  # an answer, and every one carries the low TTL"]
+    /// The switch's own gate: one old TTL has passed since the lowering, and the name's own record now carries the low TTL
+    /// where it is served. Both files are this name's (`record`, `loweredAt(record:)`), written by its lowering days ago.
+    static func ttlExpired(host: String?, record: String) -> [String] {
+        let file = ShellQuote.word(record), stamp = ShellQuote.word(loweredAt(record: record)), name = argument(host)
+        // A CNAME's answer carries its target's records too, with the target's TTL: only the lines owned by the name count.
+        let owned = "awk -v name=\(name) 'BEGIN { name = tolower(name); sub(/[.]$/, \"\", name) } { owner = tolower($1); sub(/[.]$/, \"\", owner) } "
+            + "owner == name { seen = 1; if ($2 > \(lowTTL)) bad = 1 } END { exit !seen || bad }'"
+        // `jq -e` passes on no input at all (a failed `aws` prints nothing): `-n` and `input` make no input an error.
+        let route53 = "input | [.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and .Type == $type)] | length == 1 and .[0].TTL <= \(lowTTL)"
+        return [
+            // Unset or not a number, the arithmetic would read 0 and the wait would always pass.
+            "{ lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r '.[0].TTL' \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\"; }"
+                + " || { echo " + ShellQuote.word("the old TTL has not expired since the lowering (or \(loweredAt(record: record)) and \(record) are not here): wait") + " >&2; false; }",
+            // The operator's resolver may hold a cached answer, and a private hosted zone answers only inside its VPCs: a
+            // public zone is asked at its own name servers (dig @NS), a private one through the Route 53 API, which sees it
+            // (TestDNSAnswer "only supports querying public hosted zones":
+            // https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html).
+            "{ zone=$(aws route53 get-hosted-zone --id \"$HOSTED_ZONE_ID\" --output json) && type=$(jq -r '.[0].Type' \(file)) && case \"$(jq -r '.HostedZone.Config.PrivateZone' <<<\"$zone\")\" in "
+                + "false) ns=$(jq -r '.DelegationSet.NameServers[0] // empty' <<<\"$zone\") && test -n \"$ns\" && dig +noall +answer @\"$ns\" \(name) \"$type\" | \(owned) ;; "
+                + "true) aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(name) --start-record-type \"$type\" --max-items 10 --output json"
+                + " | jq -en --arg name \(name) --arg type \"$type\" " + ShellQuote.word(route53) + " >/dev/null ;; *) false ;; esac; }"
+                + " || { echo " + ShellQuote.word("\(host ?? "the name") does not carry the low TTL where its zone serves it") + " >&2; false; }"
+                + "  # a private zone: to see what its clients get, dig it from inside the VPC (a pod on EKS)",
+        ]
     }
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
@@ -96,20 +123,35 @@ enum TrafficCommands {
             + " -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'")
     }
 
-    /// The gate of a name behind an Ingress `convert` held out (`IngressHold`): the decided Ingress is on EKS, and its load
-    /// balancer refuses a request without credentials for the host (`host` nil: `$DNS_NAME`), at the rule's literal path: 401
-    /// (basic auth, an application's login), or the ALB's redirect to an identity provider on another host (OIDC, Cognito).
-    /// `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints `000` and fails too.
+    /// The gate of a name behind an Ingress `convert` held out (`IngressHold`): the decided Ingress is on EKS, and, where the
+    /// source enforced a login, its load balancer refuses a request without credentials for the host (`host` nil:
+    /// `$DNS_NAME`), at the rule's literal path: 401 (basic auth, an application's login), or the ALB's redirect to an
+    /// identity provider on another host (OIDC, Cognito). ALB authentication runs on HTTPS listeners only ("Authenticate
+    /// users using an Application Load Balancer": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html),
+    /// and the controller's `ssl-redirect` makes every HTTP listener redirect to HTTPS
+    /// (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/tasks/ssl_redirect/): so plain HTTP must
+    /// answer with a redirect to `https://` on the same host, and the login is probed over HTTPS, as the host (SNI and
+    /// certificate), sent to the EKS load balancer before DNS points there (`curl --connect-to`, which takes a host name where
+    /// `--resolve` takes only addresses). No `-k`: the certificate must be valid for the host; a private CA's root goes in
+    /// `$CA_BUNDLE`. `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints
+    /// `000` and fails too.
     static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
-        let hostWord = argument(host)
-        let url = "\"\(held.tls ? "https" : "http")://$EKS_LB\"" + ShellQuote.word(held.probePath)
+        let hostWord = argument(host), path = ShellQuote.word(held.probePath)
+        let hostHeader = host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\""
+        let connect = host.map { ShellQuote.word($0 + ":443:") + "\"$EKS_LB:443\"" } ?? "\"$DNS_NAME:443:$EKS_LB:443\""
+        let https = host.map { ShellQuote.word("https://" + $0) } ?? "\"https://$DNS_NAME\""
+        let answer = "curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' "
         return (held.reasons.map { ShellQuote.comment("Ingress \(namespace)/\(ingress) was held out by convert (CHANGES.md TODO): \($0)") }
             + [Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o name")
                 + " || { echo " + ShellQuote.word("apply the decided Ingress \(namespace)/\(ingress) first: convert held it out") + " >&2; false; }"],
-            !held.auth ? [] : ["curl -s\(held.tls ? "k" : "") -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' -H "
-                + (host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\"") + " " + url
-                + " | awk -v host=\(hostWord) '$1 == 401 || ($1 ~ /^30[237]$/ && index($2, \"://\" host) == 0) { ok = 1 } END { exit !ok }'"
-                + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers without credentials: its login is not in place") + " >&2; false; }"])
+            !held.auth ? [] : [
+                answer + "-H " + hostHeader + " \"http://$EKS_LB\"" + path
+                    + " | awk -v host=\(hostWord) '$1 ~ /^30[1278]$/ && (index(tolower($2), \"https://\" tolower(host) \"/\") == 1 || index(tolower($2), \"https://\" tolower(host) \":443/\") == 1) { ok = 1 } END { exit !ok }'"
+                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS does not redirect HTTP to HTTPS: ALB authentication needs an HTTPS listener (listen-ports with HTTPS 443, ssl-redirect, a certificate from plan:certificates)") + " >&2; false; }",
+                answer + "${CA_BUNDLE:+--cacert \"$CA_BUNDLE\"} --connect-to " + connect + " " + https + path
+                    + " | awk -v host=\(hostWord) '$1 == 401 || ($1 ~ /^30[237]$/ && index(tolower($2), \"://\" tolower(host)) == 0) { ok = 1 } END { exit !ok }'"
+                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place") + " >&2; false; }"
+                    + "  # an internal ALB: run it from inside the VPC or over the VPN"])
     }
 
     /// The held-out Ingresses' gates of a switch, each part in `namespace/name` order.
@@ -132,7 +174,7 @@ enum TrafficCommands {
     /// `gates`: checks that need `$EKS_LB` and must pass before any weight moves (`heldGate`).
     static func sharedSwitch(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = [],
                              gates: (before: [String], after: [String]) = ([], [])) -> (commands: [String], rollback: [String]) {
-        var commands = notes + gates.before + ttlExpired(host: host)
+        var commands = notes + gates.before + ttlExpired(host: host, record: record)
         if let first = frontends.first { commands.append(frontendAddress(first)) }
         for other in frontends.dropFirst() {
             commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
@@ -140,7 +182,7 @@ enum TrafficCommands {
                             + " >&2; false; }")
         }
         commands.append(switchReady(record: record))
-        let weighted = weightedSwitch(record: record)
+        let weighted = weightedSwitch(record: record, address: frontends.first.map { "$(" + address($0) + ")" } ?? "$EKS_LB")
         return (commands + gates.after + weighted.commands + trafficNotes, weighted.rollback)
     }
 
@@ -172,11 +214,29 @@ enum TrafficCommands {
 
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
-    /// The weighted pair replacing the plain record, then the shifts towards EKS; rollback is the weights back to the source.
-    static func weightedSwitch(record: String) -> (commands: [String], rollback: [String]) {
-        var commands = [shift(0, record: record, create: true)]
+    /// Reads the name's weighted pair back from Route 53 once a change is in sync, and fails unless the `eks` record's value
+    /// (the alias's DNSName or the CNAME's value, in any case, with or without the final dot) is the load balancer `address`
+    /// gives now (the EKS Ingress's or Service's status), and the weights are `share` and the rest: `change-resource-record-sets`
+    /// succeeding proves only that Route 53 took a batch, not which load balancer clients now reach.
+    static func readBack(record: String, share: Int, address: String) -> String {
+        let file = ShellQuote.word(record)
+        // `-n` and `input`: with no input at all (Route 53 unreachable), `jq -e` would pass.
+        let program = "def norm: ascii_downcase | rtrimstr(\".\"); input | $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
+            + " | [$sets[] | select(.SetIdentifier == \"eks\")] as $eks | [$sets[] | select(.SetIdentifier == \"source\")] as $source"
+            + " | ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == \(share) and $source[0].Weight == \(100 - share)"
+            + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm) == ($lb | norm)"
+        return "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json"
+            + " | jq -en --slurpfile rec \(file) --arg lb \"\(address)\" " + ShellQuote.word(program) + " >/dev/null"
+            + " || { echo " + ShellQuote.word("\(record): Route 53 does not hold the weighted pair at \(share)% to EKS pointing at the EKS load balancer: stop, and roll back") + " >&2; false; }"
+    }
+
+    /// The weighted pair replacing the plain record, then the shifts towards EKS, each read back against `address` (a shell
+    /// expression for the EKS load balancer's name); rollback is the weights back to the source.
+    static func weightedSwitch(record: String, address: String) -> (commands: [String], rollback: [String]) {
+        var commands = [shift(0, record: record, create: true), readBack(record: record, share: 0, address: address)]
         for share in shares {
             commands.append(shift(share, record: record) + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
+            commands.append(readBack(record: record, share: share, address: address))
         }
         // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
         // goes and the plain record returns, at the low TTL, in one batch.
@@ -196,15 +256,16 @@ enum TrafficCommands {
                 held[frontend.namespace + "/" + frontend.name] = exposure.held[frontend.namespace + "/" + frontend.name]
             }
             let gates = heldGates(held, host: nil)
-            commands += unusableHosts(exposure) + gates.before + ttlExpired(host: nil)
-            if let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first {
+            commands += unusableHosts(exposure) + gates.before + ttlExpired(host: nil, record: record)
+            let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first
+            if let frontend {
                 commands.append(frontendAddress(frontend))
             } else {
                 commands.append("# an ExternalName alias: set EKS_LB to the name that reaches the EKS copy")
             }
             commands.append(switchReady(record: record))
             commands += gates.after
-            let weighted = weightedSwitch(record: record)
+            let weighted = weightedSwitch(record: record, address: frontend.map { "$(" + address($0) + ")" } ?? "$EKS_LB")
             commands += weighted.commands + trafficNotes
             rollback += weighted.rollback
         }
