@@ -31,6 +31,7 @@ public struct ConvertedManifests {
             let conversion = ConversionPlan(plan, cluster: estate.cluster.name, setApart: setApart.map { $0[estate.cluster.name] ?? [] })
             var converter = ManifestConverter(plan: conversion, reference: reference)
             converter.clusterScoped.formUnion(Self.clusterScopedCustomKinds(estate))
+            converter.externalNames = UnsafeClusterAccessCheck.externalNames(estate)
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
