@@ -487,7 +487,8 @@ struct ManifestConverter {
         }
         var spec: [(key: String, value: ManifestNode)] = [
             ("refreshInterval", .string("1h")),
-            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string(SecretsStore.name))])),
+            // Its own namespace's store (SecretsStore), which reads that namespace's prefix only.
+            ("secretStoreRef", .mapping([("kind", .string("SecretStore")), ("name", .string(SecretsStore.name))])),
             ("target", .mapping([("name", .string(name)), ("creationPolicy", .string("Owner")), ("template", .mapping(template))])),
         ]
         if !data.isEmpty { spec.append(("data", .sequence(data))) }
