@@ -12,6 +12,8 @@ struct Checklist {
         var identity: [IdentityPlan.Entry]
         var network: [NetworkPlan.Entry]
         var lastImport: String?
+        /// The namespaces' secrets-store readers (SecretsStore.readers), worked out once by the planner.
+        var secretReaders: [IdentityPlan.SecretReader]? = nil
     }
 
     static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
@@ -162,7 +164,7 @@ struct Checklist {
             // Ready before a wave applies one. The operator's pod holds no AWS identity: each store signs in as its
             // namespace's reader ServiceAccount, which eksctl made with an IRSA role reading that namespace's prefix only.
             let storeFile = "converted/\(ConvertedLayout.folderName(c.name))/\(SecretsStore.fileName)"
-            let readers = SecretsStore.readers(input.estate)
+            let readers = input.secretReaders ?? SecretsStore.readers(input.estate)
             let shown = readers.prefix(5).map { "\($0.namespace) (role \($0.roleName))" }.joined(separator: ", ") + (readers.count > 5 ? " and \(readers.count - 5) more" : "")
             add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
                 cluster: c.id, after: [.plan(.cluster, cluster: c.name), .plan(.addons, cluster: c.name)],
@@ -230,7 +232,7 @@ struct Checklist {
         for input in clusters {
             let c = input.estate.cluster
             // The namespaces whose SecretStore a wave with ExternalSecrets waits on (SecretsStore).
-            let storeNamespaces = SecretsStore.readers(input.estate).map(\.namespace)
+            let storeNamespaces = (input.secretReaders ?? SecretsStore.readers(input.estate)).map(\.namespace)
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let handles = Self.handles(input.estate.workloads, cluster: c.name)
             let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })

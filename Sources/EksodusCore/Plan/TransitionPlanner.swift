@@ -255,7 +255,8 @@ public struct TransitionPlanner {
             inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, graph: graph,
                                                  compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
                                                  identity: clusterIdentity.entries,
-                                                 network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
+                                                 network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport,
+                                                 secretReaders: clusterIdentity.secretReaders))
         }
         // Waves are numbered per cluster: the clusters' waves may run side by side.
         let items = Checklist.build(inputs, images: images, target: request.target, region: request.region, assessedOn: assessment.date)
