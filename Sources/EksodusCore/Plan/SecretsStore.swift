@@ -46,8 +46,10 @@ enum SecretsStore {
         }
     }
 
-    /// One store per reader, in the reader's namespace, signed in as the reader's ServiceAccount of that namespace
-    /// (a SecretStore's `serviceAccountRef` names an account of its own namespace only).
+    /// One store per reader, in the reader's namespace, signed in as the reader's ServiceAccount of that namespace. A
+    /// SecretStore's `serviceAccountRef` names an account of its own namespace only: ESO reads `serviceAccountRef.namespace`
+    /// for a ClusterSecretStore alone (its providers' token request takes the store's namespace otherwise), so a store
+    /// written in another namespace cannot borrow this reader.
     static func manifests(region: String, readers: [IdentityPlan.SecretReader]) -> [YAMLValue] {
         readers.map { reader in
             .mapping([
