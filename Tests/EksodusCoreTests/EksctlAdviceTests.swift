@@ -271,11 +271,13 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(irsa["iam", "withOIDC"]?.bool, true)
         XCTAssertNil(irsa["iam", "podIdentityAssociations"])
         let accounts = (irsa["iam", "serviceAccounts"]?.items ?? []).compactMap { $0["metadata", "name"]?.string }
-        XCTAssertEqual(Set(accounts), ["uploader", "reporter", "aws-load-balancer-controller", "cluster-autoscaler", "external-secrets"])
+        // No external-secrets: the operator holds no AWS identity (each namespace's store signs in as its own reader).
+        XCTAssertEqual(Set(accounts), ["uploader", "reporter", "aws-load-balancer-controller", "cluster-autoscaler"])
         // eksctl makes every IRSA ServiceAccount (no roleOnly): the charts must not make their own over it.
         XCTAssertFalse((irsa["iam", "serviceAccounts"]?.items ?? []).contains { $0["roleOnly"] != nil })
         let irsaSecrets = try XCTUnwrap(fargate.items.first { $0.keyText == "plan:secrets:src" })
-        XCTAssertTrue(irsaSecrets.commands.contains { $0.contains("external-secrets/external-secrets") && $0.contains("serviceAccount.create=false") }, "\(irsaSecrets.commands)")
+        // eksctl no longer makes the operator's ServiceAccount, so its chart does.
+        XCTAssertTrue(irsaSecrets.commands.contains { $0.contains("external-secrets/external-secrets") && !$0.contains("serviceAccount.create=false") }, "\(irsaSecrets.commands)")
         XCTAssertFalse((irsa["addons"]?.items ?? []).contains { $0["name"]?.string == "eks-pod-identity-agent" })
 
         // The same workloads with both namespaces on EC2: Pod Identity throughout.

@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 @testable import EksodusCore
 
-/// The platform items an EKS engineer walked on the demo: the secrets store the ExternalSecrets need (operator from its
-/// repository, identity on the cluster's prefix, the store itself, proof it is Ready before any wave applies one), the
+/// The platform items an EKS engineer walked on the demo: the secrets stores the ExternalSecrets need (operator from its
+/// repository, one store and IRSA reader per namespace on that namespace's prefix only, proof they are Ready before any wave applies one), the
 /// cluster-admin bindings convert holds out for an access decision, SEC009's every-ServiceAccount groups, and the
 /// workloads that stay off Spot.
 final class PlatformItemsTests: XCTestCase {
@@ -54,7 +54,9 @@ final class PlatformItemsTests: XCTestCase {
         XCTAssertTrue(commands[install].contains("--wait"), commands[install])
         let apply = try XCTUnwrap(commands.firstIndex { $0.contains("apply -f 'converted/prod/secret-store.yaml'") }, "\(commands)")
         XCTAssertGreaterThan(apply, install)
-        XCTAssertEqual(commands.last, SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\""))
+        let namespaces = (plan.identity.secretReaders ?? []).filter { $0.cluster == "prod" }.map(\.namespace)
+        XCTAssertEqual(namespaces, ["data", "shop"], "one store per namespace with Secrets")
+        XCTAssertEqual(commands.last, SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\"", namespaces: namespaces))
         // Values never in argv, and the region stated.
         let creates = commands.filter { $0.contains("secretsmanager create-secret") }
         XCTAssertEqual(creates.count, 2, "\(commands)")
@@ -69,7 +71,14 @@ final class PlatformItemsTests: XCTestCase {
         XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl(nil)), 0, "kubectl failed")
         XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl("")), 0, "no Ready condition yet")
         XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl("False")), 0, "not Ready")
+        XCTAssertNotEqual(try run(check, in: folder, stubs: readyIn("data")), 0, "shop's store not Ready")
+        XCTAssertNotEqual(try run(check, in: folder, stubs: readyIn("shop")), 0, "data's store not Ready")
         XCTAssertEqual(try run(check, in: folder, stubs: kubectl("True")), 0, "Ready")
+    }
+
+    /// `kubectl` answering True for the store of `namespace` only, False for every other.
+    func readyIn(_ namespace: String) -> [String: String] {
+        ["kubectl": "case \" $* \" in *' -n \(namespace) '*) printf True ;; *) printf False ;; esac"]
     }
 
     func testNoWaveAppliesExternalSecretsBeforeTheStoreIsReady() throws {
@@ -77,11 +86,11 @@ final class PlatformItemsTests: XCTestCase {
         let applies = plan.items.filter { $0.keyText.hasPrefix("apply:prod:wave-") }
         XCTAssertFalse(applies.isEmpty)
         for apply in applies {
-            let gate = try XCTUnwrap(apply.commands.firstIndex { $0.contains("clustersecretstore/\(SecretsStore.name)") }, "\(apply.keyText): \(apply.commands)")
+            let gate = try XCTUnwrap(apply.commands.firstIndex { $0.contains("get secretstore/\(SecretsStore.name)") }, "\(apply.keyText): \(apply.commands)")
             let applyK = try XCTUnwrap(apply.commands.firstIndex { $0.contains("apply -k") })
             XCTAssertLessThan(gate, applyK, apply.keyText)
         }
-        let line = try XCTUnwrap(try item(plan, "apply:prod:wave-1").commands.first { $0.contains("clustersecretstore") })
+        let line = try XCTUnwrap(try item(plan, "apply:prod:wave-1").commands.first { $0.contains("get secretstore/") })
         let folder = try temporaryFolder(self)
         let support = folder.appendingPathComponent("converted/prod/wave-1/support", isDirectory: true)
         try FileManager.default.createDirectory(at: support, withIntermediateDirectories: true)
@@ -93,34 +102,76 @@ final class PlatformItemsTests: XCTestCase {
         XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl(nil)), 0, "kubectl failed")
         XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl("")), 0, "no Ready condition")
         XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl("False")), 0, "not Ready")
+        XCTAssertNotEqual(try run(line, in: folder, stubs: readyIn("data")), 0, "one store not Ready")
         XCTAssertEqual(try run(line, in: folder, stubs: kubectl("True")), 0, "Ready")
     }
 
-    func testTheConvertedStoreIsTheOneTheExternalSecretsNameAndEksctlGivesItsIdentityTheClustersPrefixOnly() throws {
+    func testEachNamespaceReadsItsOwnPrefixThroughItsOwnStoreAndServiceAccount() throws {
         let (plan, folder) = try Self.demo.get()
-        let store = try ManifestText.objects(String(contentsOf: folder.appendingPathComponent("converted/prod/\(SecretsStore.fileName)"), encoding: .utf8))
-        XCTAssertEqual(store.count, 1)
-        XCTAssertEqual(store[0]["kind"]?.string, "ClusterSecretStore")
-        XCTAssertEqual(store[0]["spec", "provider", "aws", "region"]?.string, plan.request.region)
-        XCTAssertNil(store[0]["spec", "provider", "aws", "auth"], "the controller's own identity, no static keys")
+        let stores = try ManifestText.objects(String(contentsOf: folder.appendingPathComponent("converted/prod/\(SecretsStore.fileName)"), encoding: .utf8))
+        XCTAssertEqual(stores.map { $0["kind"]?.string }, ["SecretStore", "SecretStore"], "namespaced stores, no ClusterSecretStore")
+        XCTAssertEqual(stores.compactMap { $0["metadata", "namespace"]?.string }, ["data", "shop"])
+        for store in stores {
+            XCTAssertEqual(store["metadata", "name"]?.string, SecretsStore.name)
+            XCTAssertEqual(store["spec", "provider", "aws", "region"]?.string, plan.request.region)
+            XCTAssertEqual(store["spec", "provider", "aws", "auth", "jwt", "serviceAccountRef", "name"]?.string, SecretsStore.readerServiceAccount)
+            XCTAssertNil(store["spec", "provider", "aws", "auth", "jwt", "serviceAccountRef", "namespace"], "its own namespace's account")
+            XCTAssertNil(store["spec", "provider", "aws", "role"], "no role to assume beside the account's own")
+        }
+        // Every ExternalSecret names its own namespace's store, which exists.
         var referenced: Set<String> = []
         for case let url as URL in FileManager.default.enumerator(at: folder.appendingPathComponent("converted/prod"), includingPropertiesForKeys: nil)! where url.pathExtension == "yaml" {
             for object in try ManifestText.objects(String(contentsOf: url, encoding: .utf8)) where object["kind"]?.string == "ExternalSecret" {
-                referenced.insert(object["spec", "secretStoreRef", "name"]?.string ?? "")
+                XCTAssertEqual(object["spec", "secretStoreRef", "kind"]?.string, "SecretStore")
+                referenced.insert("\(object["metadata", "namespace"]?.string ?? "")/\(object["spec", "secretStoreRef", "name"]?.string ?? "")")
             }
         }
-        XCTAssertEqual(referenced, [try XCTUnwrap(store[0]["metadata", "name"]?.string)])
+        XCTAssertFalse(referenced.isEmpty)
+        XCTAssertTrue(referenced.isSubset(of: Set(stores.map { "\($0["metadata", "namespace"]?.string ?? "")/\(SecretsStore.name)" })), "\(referenced)")
 
         let configs = try plan.eksctlConfigs()
         try validateEksctlConfigs(configs.map { ($0.file, $0.yaml) }, test: self)
         let prod = try XCTUnwrap(try ManifestText.objects(try XCTUnwrap(configs.first { $0.cluster == "prod" }).yaml).first)
-        let association = try XCTUnwrap((prod["iam", "podIdentityAssociations"]?.items ?? []).first { $0["serviceAccountName"]?.string == SecretsStore.serviceAccount })
-        XCTAssertEqual(association["namespace"]?.string, SecretsStore.namespace)
-        let statements = association["permissionPolicy", "Statement"]?.items ?? []
-        XCTAssertEqual(statements.flatMap { ($0["Resource"]?.items ?? []).compactMap(\.string) }, ["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:prod/*"])
-        let actions = statements.flatMap { ($0["Action"]?.items ?? []).compactMap(\.string) }
-        XCTAssertTrue(actions.contains("secretsmanager:GetSecretValue"))
-        XCTAssertTrue(actions.allSatisfy { $0.hasPrefix("secretsmanager:Get") || $0.hasPrefix("secretsmanager:Describe") || $0.hasPrefix("secretsmanager:List") }, "read-only: \(actions)")
+        XCTAssertFalse((prod["iam", "podIdentityAssociations"]?.items ?? []).contains { $0["serviceAccountName"]?.string == SecretsStore.serviceAccount },
+                       "the operator's own pod holds no AWS identity")
+        XCTAssertEqual(prod["iam", "withOIDC"]?.bool, true, "the readers are IRSA: ESO cannot sign in as a Pod Identity account")
+        let readers = (prod["iam", "serviceAccounts"]?.items ?? []).filter { $0["metadata", "name"]?.string == SecretsStore.readerServiceAccount }
+        XCTAssertEqual(readers.compactMap { $0["metadata", "namespace"]?.string }, ["data", "shop"])
+        for reader in readers {
+            let namespace = try XCTUnwrap(reader["metadata", "namespace"]?.string)
+            XCTAssertEqual(reader["roleName"]?.string, IdentityPlan.roleName(cluster: "prod", namespace: namespace, serviceAccount: SecretsStore.readerServiceAccount))
+            let statements = reader["attachPolicy", "Statement"]?.items ?? []
+            XCTAssertEqual(statements.flatMap { ($0["Resource"]?.items ?? []).compactMap(\.string) },
+                           ["arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:prod/\(namespace)/*"], "only its own namespace's prefix")
+            XCTAssertEqual(Set(statements.flatMap { ($0["Action"]?.items ?? []).compactMap(\.string) }), ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"])
+            XCTAssertEqual(statements.compactMap { $0["Effect"]?.string }, ["Allow"])
+        }
+    }
+
+    /// A hostile namespace cannot widen a grant: IAM reads `*` and `?` in a resource as wildcards, so a namespace (or
+    /// cluster) named with them gets no store and no role, and no other namespace's policy changes.
+    func testWildcardsInANamespaceOrClusterNameNeverReachAPolicy() throws {
+        XCTAssertNil(SecretsStore.policy(cluster: "prod", namespace: "*", region: "eu-west-1", accountID: "123456789012"))
+        XCTAssertNil(SecretsStore.policy(cluster: "prod", namespace: "sh?p", region: "eu-west-1", accountID: "123456789012"))
+        XCTAssertNil(SecretsStore.policy(cluster: "prod", namespace: "${aws:username}", region: "eu-west-1", accountID: "123456789012"))
+        XCTAssertNil(SecretsStore.policy(cluster: "prod", namespace: "shop/..", region: "eu-west-1", accountID: "123456789012"), "no / to climb prefixes")
+        XCTAssertNil(SecretsStore.policy(cluster: "pr*d", namespace: "shop", region: "eu-west-1", accountID: "123456789012"))
+        XCTAssertNil(SecretsStore.policy(cluster: "prod", namespace: "", region: "eu-west-1", accountID: "123456789012"))
+
+        let database = try AppDatabase.inMemory()
+        let folder = try writeManifests(["s.yaml": ["shop", "*", "sh?p", "team-a"].map { namespace in
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: \"\(namespace)\"}\ntype: Opaque\ndata: {password: aHVudGVyMg==}\n"
+        }.joined(separator: "---\n")], test: self)
+        try importPaths([folder.path], cluster: "src", into: database)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
+            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        XCTAssertEqual((plan.identity.secretReaders ?? []).map(\.namespace), ["shop", "team-a"])
+        let config = try XCTUnwrap(try plan.eksctlConfigs().first).yaml
+        let root = try XCTUnwrap(try ManifestText.objects(config).first)
+        let resources = (root["iam", "serviceAccounts"]?.items ?? []).flatMap { ($0["attachPolicy", "Statement"]?.items ?? []).flatMap { ($0["Resource"]?.items ?? []).compactMap(\.string) } }
+        XCTAssertEqual(resources, ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:src/shop/*", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:src/team-a/*"])
+        XCTAssertFalse(resources.contains { $0.dropLast().contains("*") || $0.contains("?") }, "\(resources)")
+        XCTAssertFalse(config.contains("hunter2") || config.contains("aHVudGVyMg"), "a Secret's value reaches the eksctl config")
     }
 
     // MARK: 3. cluster-admin bindings and SEC009

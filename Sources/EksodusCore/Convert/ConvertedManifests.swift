@@ -42,6 +42,7 @@ public struct ConvertedManifests {
             let conversion = ConversionPlan(plan, cluster: estate.cluster.name, setApart: setApart.map { $0[estate.cluster.name] ?? [] })
             var converter = ManifestConverter(plan: conversion, reference: reference)
             converter.clusterScoped.formUnion(Self.clusterScopedCustomKinds(estate))
+            converter.externalNames = UnsafeClusterAccessCheck.externalNames(estate)
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
@@ -90,11 +91,12 @@ public struct ConvertedManifests {
                 }
             }
             let clusterFolder = root.appendingPathComponent(ConvertedLayout.folderName(estate.cluster.name), isDirectory: true)
-            if only == nil || only == 0 {
-                // The store the ExternalSecrets name, applied and checked Ready by plan:secrets before any wave's support/.
+            // The stores the ExternalSecrets name, one per namespace, applied and checked Ready by plan:secrets before any wave's support/.
+            let readers = plan.identity.secretReaders.map { $0.filter { $0.cluster == estate.cluster.name } } ?? SecretsStore.readers(estate)
+            if only == nil || only == 0, !readers.isEmpty {
                 try FileManager.default.createDirectory(at: clusterFolder, withIntermediateDirectories: true)
-                try Data(("# Converted by eksodus for EKS \(plan.request.target): applied by the plan:secrets item\n"
-                          + YAMLEmitter.emit(SecretsStore.manifest(region: plan.request.region))).utf8)
+                try Data(try ("# Converted by eksodus for EKS \(plan.request.target): applied by the plan:secrets item\n"
+                          + SecretsStore.manifests(region: plan.request.region, readers: readers).map { try YAMLEmitter.emit($0) }.joined(separator: "---\n")).utf8)
                     .write(to: clusterFolder.appendingPathComponent(SecretsStore.fileName))
             }
             for wave in Set(byWave.keys).union(notes.keys).sorted() {

@@ -20,6 +20,8 @@ struct ManifestConverter {
     let reference: ReferenceData
     /// Kinds with no namespace: Kubernetes' own and those the export's CRDs declare `scope: Cluster`.
     var clusterScoped: Set<String> = KubernetesKinds.clusterScoped
+    /// The cluster's ExternalName Services (`UnsafeClusterAccessCheck.externalNames`): a webhook or APIService behind one calls outside.
+    var externalNames: [String: String] = [:]
 
     /// Kinds that are cluster state, not configuration: the target makes its own.
     static let clusterState: Set<String> = ["Event", "Endpoints", "EndpointSlice", "Node", "ControllerRevision", "Lease", "ComponentStatus",
@@ -43,7 +45,7 @@ struct ManifestConverter {
             result.todos.append(todo)
             return result
         }
-        if let unsafe = UnsafeClusterAccessCheck.reason(object, kind: kind) {
+        if let unsafe = UnsafeClusterAccessCheck.reason(object, kind: kind, externalNames: externalNames) {
             result.todos.append("\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name) not written: it \(unsafe.why) (\(UnsafeClusterAccessCheck().info.id)); on EKS, grant the role to named subjects or run the webhook behind an in-cluster Service")
             return result
         }
@@ -485,7 +487,8 @@ struct ManifestConverter {
         }
         var spec: [(key: String, value: ManifestNode)] = [
             ("refreshInterval", .string("1h")),
-            ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string(SecretsStore.name))])),
+            // Its own namespace's store (SecretsStore), which reads that namespace's prefix only.
+            ("secretStoreRef", .mapping([("kind", .string("SecretStore")), ("name", .string(SecretsStore.name))])),
             ("target", .mapping([("name", .string(name)), ("creationPolicy", .string("Owner")), ("template", .mapping(template))])),
         ]
         if !data.isEmpty { spec.append(("data", .sequence(data))) }

@@ -12,6 +12,8 @@ struct Checklist {
         var identity: [IdentityPlan.Entry]
         var network: [NetworkPlan.Entry]
         var lastImport: String?
+        /// The namespaces' secrets-store readers (SecretsStore.readers), worked out once by the planner.
+        var secretReaders: [IdentityPlan.SecretReader]? = nil
     }
 
     static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
@@ -160,25 +162,28 @@ struct Checklist {
             if network.contains(where: { $0.step == .disruption }) { disrupting.insert(c.name) }
             platformAfter += network.filter { $0.step != .disruption }.map(\.key)
             let secrets = input.estate.resources(kind: "Secret").filter { !($0.body["type"]?.string ?? "").hasPrefix("kubernetes.io/service-account") }
-            // The operator from its own chart repository, the store every ExternalSecret names, and proof it is Ready before
-            // a wave applies one. Under IRSA eksctl made the ServiceAccount with its role annotation; under Pod Identity the
-            // association names a ServiceAccount the chart makes.
+            // The operator from its own chart repository, each namespace's store its ExternalSecrets name, and proof they are
+            // Ready before a wave applies one. The operator's pod holds no AWS identity: each store signs in as its
+            // namespace's reader ServiceAccount, which eksctl made with an IRSA role reading that namespace's prefix only.
             let storeFile = "converted/\(ConvertedLayout.folderName(c.name))/\(SecretsStore.fileName)"
-            let chartAccount = input.compute.identityMechanism == IdentityPlan.irsa ? " --set serviceAccount.create=false" : ""
+            let readers = input.secretReaders ?? SecretsStore.readers(input.estate)
+            let shown = readers.prefix(5).map { "\($0.namespace) (role \($0.roleName))" }.joined(separator: ", ") + (readers.count > 5 ? " and \(readers.count - 5) more" : "")
             add(.plan(.secrets, cluster: c.name), "Decide the secrets store for \(name) (AWS Secrets Manager with External Secrets, or your vault) and load \(secrets.count) Secrets; values never come from the inventory",
                 cluster: c.id, after: [.plan(.cluster, cluster: c.name), .plan(.addons, cluster: c.name)],
-                evidence: "\(secrets.count) Secrets (key names only in the inventory); ClusterSecretStore \(SecretsStore.name) reads \(c.name)/* with the \(input.compute.identityMechanism) of \(SecretsStore.namespace)/\(SecretsStore.serviceAccount) (eksctl config)",
+                evidence: "\(secrets.count) Secrets (key names only in the inventory); "
+                    + (readers.isEmpty ? "no namespace gets a SecretStore" : "SecretStore \(SecretsStore.name) in each of \(readers.count) namespaces, each reading only \(c.name)/<namespace>/* as that namespace's ServiceAccount \(SecretsStore.readerServiceAccount) (IRSA, eksctl config): \(shown)"),
                 commands: ["helm repo add external-secrets \(SecretsStore.chartRepository) && helm repo update external-secrets",
                            "helm upgrade --install external-secrets external-secrets/external-secrets --kube-context \"$EKS_CONTEXT\" -n \(SecretsStore.namespace) --create-namespace"
-                               + "\(chartAccount) --set serviceAccount.name=\(SecretsStore.serviceAccount) --wait"]
+                               + " --set serviceAccount.name=\(SecretsStore.serviceAccount) --wait"]
                     // Values on stdin (the AWS CLI reads file:// parameters from the file), never in argv where ps shows them.
                     + secrets.prefix(25).map { "aws secretsmanager create-secret --region \(q(region)) --name \(q("\(c.name)/\($0.namespace)/\($0.name)")) --secret-string file:///dev/stdin < secret.json  # its keys' JSON from your vault; CHANGES.md of eksodus convert has the command per secret" }
                     + (secrets.count > 25 ? ["# … and \(secrets.count - 25) more Secrets (eksodus inventory lists them)"] : [])
-                    + ["test -f \(q(storeFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted",
-                       eks("apply -f \(q(storeFile))"),
-                       SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\"")],
-                rollback: "Delete the store, the created secrets (after the recovery window) and the operator",
-                rollbackCommands: [eks("delete -f \(q(storeFile)) --ignore-not-found"), "helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n \(SecretsStore.namespace)"])
+                    + (readers.isEmpty ? [] : ["test -f \(q(storeFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted",
+                                               eks("apply -f \(q(storeFile))"),
+                                               SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\"", namespaces: readers.map(\.namespace))]),
+                rollback: "Delete the stores, the created secrets (after the recovery window) and the operator",
+                rollbackCommands: (readers.isEmpty ? [] : [eks("delete -f \(q(storeFile)) --ignore-not-found")])
+                    + ["helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n \(SecretsStore.namespace)"])
             add(.plan(.observability, cluster: c.name), "Run logging, metrics and tracing on \(name) before its first application wave", cluster: c.id,
                 after: [.plan(.addons, cluster: c.name)], evidence: "dashboards and alerts must show the EKS copies before any traffic moves",
                 commands: ["aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability",
@@ -228,6 +233,8 @@ struct Checklist {
         var closes: [PlanItemKey] = []
         for input in clusters {
             let c = input.estate.cluster
+            // The namespaces whose SecretStore a wave with ExternalSecrets waits on (SecretsStore).
+            let storeNamespaces = (input.secretReaders ?? SecretsStore.readers(input.estate)).map(\.namespace)
             let byID = Dictionary(input.estate.workloads.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let handles = Self.handles(input.estate.workloads, cluster: c.name)
             let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
@@ -457,7 +464,8 @@ struct Checklist {
                     cluster: c.id, wave: wave, after: [.wave(.gate, cluster: c.name, wave)], evidence: "the wave's support/ folder of eksodus convert",
                     // An ExternalSecret applied before its store is Ready never fills its Secret: the store is checked first.
                     commands: ["eksodus convert --cluster \(q(c.name)) --wave \(wave) --out converted",
-                               "! grep -rqsxE 'kind: \"?ExternalSecret\"?' \(q(support)) || " + SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\""),
+                               "! grep -rqsxE 'kind: \"?ExternalSecret\"?' \(q(support)) || "
+                                   + SecretsStore.readyCheck(context: "\"$EKS_CONTEXT\"", namespaces: storeNamespaces),
                                "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])

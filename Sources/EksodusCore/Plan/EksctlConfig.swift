@@ -16,17 +16,24 @@ enum EksctlConfig {
 
     /// `pullThroughPrefixes`: the ECR pull-through cache prefixes the cluster's images come through; the nodes' first pull
     /// through a rule creates the repository and imports the image, so the node role gets those two actions on them.
-    static func yaml(_ compute: ComputePlan, identity: [IdentityPlan.Entry], version: KubernetesVersion, region: String, accountID: String,
-                     pullThroughPrefixes: [String] = []) throws -> String {
+    /// `secretReaders`: the namespaces' ServiceAccounts the secrets stores sign in as (SecretsStore), IRSA on every cluster.
+    static func yaml(_ compute: ComputePlan, identity: [IdentityPlan.Entry], secretReaders: [IdentityPlan.SecretReader] = [],
+                     version: KubernetesVersion, region: String, accountID: String, pullThroughPrefixes: [String] = []) throws -> String {
         guard compute.problems.isEmpty else { throw Refused(cluster: compute.cluster, problems: compute.problems) }
         let partition = AWSPartition.of(region: region)
         let irsa = compute.identityMechanism == IdentityPlan.irsa
         func strings(_ values: [String]) -> YAMLValue { .sequence(values.map(YAMLValue.string), flow: true) }
         func policy(_ role: String) -> YAMLValue { strings([partition.iamARN(account: accountID, "policy/\(role)")]) }
         func wellKnown(_ name: String) -> YAMLValue { .mapping([(name, .bool(true))]) }
-        let secretsPolicy = SecretsStore.policy(cluster: compute.cluster, region: region, accountID: accountID)
+        // Each reader's role trusts its own ServiceAccount only and reads its own namespace's prefix only.
+        let readers: [YAMLValue] = secretReaders.compactMap { reader in
+            SecretsStore.policy(cluster: compute.cluster, namespace: reader.namespace, region: region, accountID: accountID).map { policy in
+                .mapping([("metadata", .mapping([("name", .string(reader.serviceAccount)), ("namespace", .string(reader.namespace))])),
+                          ("roleName", .string(reader.roleName)), ("attachPolicy", policy)])
+            }
+        }
 
-        var iam: [(key: String, value: YAMLValue)] = [("withOIDC", .bool(irsa))]
+        var iam: [(key: String, value: YAMLValue)] = [("withOIDC", .bool(irsa || !readers.isEmpty))]
         if irsa {
             iam.append(("serviceAccounts", .sequence(identity.map { entry in
                 .mapping([("metadata", .mapping([("name", .string(entry.serviceAccount)), ("namespace", .string(entry.namespace))])),
@@ -34,11 +41,7 @@ enum EksctlConfig {
             } + controllers.map { controller in
                 .mapping([("metadata", .mapping([("name", .string(controller.serviceAccount)), ("namespace", .string(controller.namespace))])),
                           ("wellKnownPolicies", wellKnown(controller.policy))])
-            } + [
-                // eksctl creates it (and its namespace) with the role annotation: the chart is told not to (plan:secrets).
-                .mapping([("metadata", .mapping([("name", .string(SecretsStore.serviceAccount)), ("namespace", .string(SecretsStore.namespace))])),
-                          ("attachPolicy", secretsPolicy)]),
-            ])))
+            } + readers)))
         } else {
             iam.append(("podIdentityAssociations", .sequence(identity.map { entry in
                 .mapping([("namespace", .string(entry.namespace)), ("serviceAccountName", .string(entry.serviceAccount)),
@@ -48,11 +51,8 @@ enum EksctlConfig {
                 // eksctl's schema); the controllers' charts run with serviceAccount.create=false and need it made here.
                 .mapping([("namespace", .string(controller.namespace)), ("serviceAccountName", .string(controller.serviceAccount)),
                           ("createServiceAccount", .bool(true)), ("wellKnownPolicies", wellKnown(controller.policy))])
-            } + [
-                // The chart creates this one in its own namespace (plan:secrets); an association needs no ServiceAccount yet.
-                .mapping([("namespace", .string(SecretsStore.namespace)), ("serviceAccountName", .string(SecretsStore.serviceAccount)),
-                          ("permissionPolicy", secretsPolicy)]),
-            ])))
+            })))
+            if !readers.isEmpty { iam.append(("serviceAccounts", .sequence(readers))) }
         }
         // Constant text, no input: the vpc-cni add-on's configuration schema (env, enableNetworkPolicy).
         let cniConfiguration = "{\"env\": {\"ENABLE_PREFIX_DELEGATION\": \"true\", \"WARM_PREFIX_TARGET\": \"1\"}"

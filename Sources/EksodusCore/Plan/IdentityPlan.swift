@@ -31,11 +31,22 @@ public struct IdentityPlan: Sendable, Codable {
         public var reason: String
     }
 
+    /// The ServiceAccount of one namespace that External Secrets Operator signs in as to read that namespace's Secrets
+    /// Manager secrets (`SecretsStore`), with the IRSA role eksctl creates for it.
+    public struct SecretReader: Sendable, Codable, Equatable {
+        public var cluster: String
+        public var namespace: String
+        public var roleName: String
+        public var serviceAccount: String { SecretsStore.readerServiceAccount }
+    }
+
     public static let irsa = "IRSA"
     public static let podIdentity = "EKS Pod Identity"
 
     public var entries: [Entry]
     public var choices: [Choice] = []
+    /// One per namespace with Secrets. Optional: plans stored before it decode as nil.
+    public var secretReaders: [SecretReader]? = nil
 
     /// The workloads of `estate` that use AWS, each with what shows it.
     static func evidence(_ estate: Estate) -> [(workload: Estate.Workload, evidence: [String])] {
@@ -80,7 +91,7 @@ public struct IdentityPlan: Sendable, Codable {
                          roleName: role, mechanism: choice.mechanism, reason: choice.reason, evidence: evidence.joined(separator: "; "),
                          annotation: annotation, sourceRole: workload.templateAnnotations["iam.amazonaws.com/role"], dedicatedServiceAccount: own == nil)
         }
-        return IdentityPlan(entries: entries, choices: [choice])
+        return IdentityPlan(entries: entries, choices: [choice], secretReaders: SecretsStore.readers(estate))
     }
 
     /// The IAM role of one ServiceAccount: one role per (cluster, namespace, name), so two workloads never share a role or

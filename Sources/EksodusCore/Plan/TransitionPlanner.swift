@@ -94,7 +94,8 @@ public struct TransitionPlan: Sendable {
             }
             owners[file.lowercased()] = plan.cluster
             return (plan.cluster, file,
-                    try EksctlConfig.yaml(plan, identity: identity.entries.filter { $0.cluster == plan.cluster }, version: request.target,
+                    try EksctlConfig.yaml(plan, identity: identity.entries.filter { $0.cluster == plan.cluster },
+                                          secretReaders: (identity.secretReaders ?? []).filter { $0.cluster == plan.cluster }, version: request.target,
                                           region: request.region, accountID: request.accountID,
                                           pullThroughPrefixes: Array(Set(images.entries.filter { $0.method == .pullThroughCache && $0.clusters.contains(plan.cluster) }
                                               .compactMap(\.pullThroughPrefix)))))
@@ -248,12 +249,14 @@ public struct TransitionPlanner {
             let clusterIdentity = IdentityPlan.build(estate: estate, choice: choice, accountID: request.accountID, partition: partition, users: awsUsers)
             identity.entries += clusterIdentity.entries
             identity.choices += clusterIdentity.choices
+            identity.secretReaders = (identity.secretReaders ?? []) + (clusterIdentity.secretReaders ?? [])
             computePlans.append(compute)
             let lastImport = try String.fetchOne(db, sql: "SELECT max(finished_at) FROM import WHERE cluster_id = ?", arguments: [estate.cluster.id])
             inputs.append(Checklist.ClusterInput(estate: estate, assessment: result, placements: planned.placements, graph: graph,
                                                  compute: compute, storage: storage.entries.filter { $0.cluster == estate.cluster.name },
                                                  identity: clusterIdentity.entries,
-                                                 network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport))
+                                                 network: network.entries.filter { $0.cluster == estate.cluster.name }, lastImport: lastImport,
+                                                 secretReaders: clusterIdentity.secretReaders))
         }
         // Waves are numbered per cluster: the clusters' waves may run side by side.
         let items = Checklist.build(inputs, images: images, target: request.target, region: request.region, assessedOn: assessment.date)
