@@ -86,9 +86,7 @@ struct DataCopy {
             return ["# on the source primary: add the EKS members to the replica set",
                     Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
         case "rabbitmq": return rabbitmq(workload).replicate()
-        case "cassandra":
-            return ["# the EKS pods join the ring as a new datacenter (CASSANDRA_DC=eks), then stream the data from the source one",
-                    Self.execDirect(workload, on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
+        case "cassandra": return CassandraDatacenter(workload: workload).join()
         case "kafka":
             return ["# run MirrorMaker 2 from the source brokers ($SOURCE_BOOTSTRAP) to the EKS ones",
                     Self.exec(workload, on: .eks, "connect-mirror-maker.sh /etc/kafka/mm2.properties")]
@@ -130,6 +128,16 @@ struct DataCopy {
         }
     }
 
+    /// What must hold before the EKS copy is deployed (Cassandra's seeds and gossip), as commands that fail otherwise.
+    func beforeDeploy(_ workload: Estate.Workload) -> [String] {
+        engine == "cassandra" ? CassandraDatacenter(workload: workload).prerequisites() : []
+    }
+
+    /// What must run on the source before it is scaled down (Cassandra's datacenter leaves the ring while it runs).
+    func beforeRetire(_ workload: Estate.Workload) -> [String] {
+        engine == "cassandra" ? CassandraDatacenter(workload: workload).retire() : []
+    }
+
     /// What must exist on the EKS copy before the replication starts (RabbitMQ's definitions), with its undoing.
     func definitions(_ workload: Estate.Workload) -> (commands: [String], rollback: [String])? {
         engine == "rabbitmq" ? rabbitmq(workload).definitions() : nil
@@ -151,6 +159,7 @@ struct DataCopy {
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
+        case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
             if fromNode { return NodeDataCopy(workload: workload).undo() }
             if order == .freezeThenRestore {
@@ -168,7 +177,7 @@ struct DataCopy {
         case "redis": return redis(workload).verify()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
         case "rabbitmq": return rabbitmq(workload).verify()
-        case "cassandra": return [Self.exec(workload, on: .eks, "nodetool status")]
+        case "cassandra": return CassandraDatacenter(workload: workload).verify()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).verify()
         default:
             if fromNode { return NodeDataCopy(workload: workload).verify() }
@@ -195,6 +204,7 @@ struct DataCopy {
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "rabbitmq": return rabbitmq(workload).unpromote()
+        case "cassandra": return CassandraDatacenter(workload: workload).unpromote()
         default: return nil
         }
     }
@@ -217,6 +227,8 @@ struct DataCopy {
             return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
                     ["# nothing to lift: the source members never stopped"])
         case "rabbitmq": return rabbitmq(workload).freeze()
+        // One ring over both sides: scaling the source down would take the replicas the rebuild and the clients still read.
+        case "cassandra" where engine == "cassandra": return CassandraDatacenter(workload: workload).freeze()
         default:
             let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             if workload.isService {
@@ -236,8 +248,7 @@ struct DataCopy {
         case "redis": return redis(workload).promote()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
         case "rabbitmq": return rabbitmq(workload).promote()
-        case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
-                                  Self.exec(workload, on: .source, "nodetool decommission")]
+        case "cassandra": return CassandraDatacenter(workload: workload).promote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).promote()
         case "kafka": return ["# once MirrorMaker 2 shows no lag, stop it; consumers resume from the translated offsets on EKS",
                               Self.execDirect(workload, on: .eks, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups")]
