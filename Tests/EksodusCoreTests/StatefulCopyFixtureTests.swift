@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 @testable import EksodusCore
 
-/// The copies an EKS engineer found losing data, on the fixtures they came from: Cassandra (05) joins the source's
+/// The two copies an EKS engineer found losing data, on the fixtures they came from: Cassandra (05) joins the source's
 /// ring as a datacenter, gets every keyspace replicated and rebuilt, and leaves the source only by decommissioning it while
-/// it runs.
+/// it runs; Velero copies (10) back up running pods, prove every pod volume moved, and have Velero installed on both sides.
 /// The gates run in bash against stand-in `kubectl`s that answer well, badly and not at all.
 final class StatefulCopyFixtureTests: XCTestCase {
     let reference = try! ReferenceData.embedded()
@@ -175,5 +175,80 @@ final class StatefulCopyFixtureTests: XCTestCase {
         let drop = try XCTUnwrap(try item("scaledown:src/default/cassandra", in: plan).commands.first { $0.contains("drop-source") })
         XCTAssertEqual(try bash("cd " + ShellQuote.word(folder.path) + "\n" + replicated + "\nSOURCE_DC=DC1-K8Demo\n" + drop, environment: ["APPLIED": applied, "EXTRA": ", 'eks': '3'"]).status, 0)
         XCTAssertTrue(try String(contentsOfFile: applied, encoding: .utf8).contains("ALTER KEYSPACE \"shop\" WITH replication = {'class': 'org.apache.cassandra.locator.NetworkTopologyStrategy', 'eks': '3'};"))
+    }
+
+    // MARK: Velero
+
+    static let storage = "10-k8s-examples-intree-storage"
+
+    func testVeleroIsInstalledOnBothSidesAndTheSourceKeepsRunningThroughTheBackup() throws {
+        let plan = try plan(Self.storage)
+        let install = try item("plan:backup:src", in: plan)
+        XCTAssertTrue(try item("plan:platform:src", in: plan).waitsFor.contains("plan:backup:src"), "no wave before Velero runs on both sides")
+        XCTAssertTrue(install.commands.contains { $0.hasPrefix("velero install --kubecontext \"$EKS_CONTEXT\"") && $0.contains("--no-secret") && $0.contains("--use-node-agent") })
+        XCTAssertTrue(install.commands.contains { $0.hasPrefix("velero install --kubecontext \"$SOURCE_CONTEXT\"") && $0.contains("--secret-file \"$VELERO_CREDENTIALS_FILE\"") })
+        XCTAssertTrue(install.commands.contains { $0.contains("create-pod-identity-association") && $0.contains("--service-account velero") })
+        XCTAssertEqual(install.commands.filter { $0.contains("--bucket \"$VELERO_BUCKET\" --prefix 'src'") }.count, 2, "one location for both")
+        XCTAssertFalse(install.commands.contains { $0.contains("aws_secret_access_key=") || $0.contains("--access-key") }, "no key in argv")
+
+        for name in ["nfs-server", "server"] {
+            let handle = "src/default/\(name)"
+            let freeze = try item("freeze:\(handle)", in: plan).commands
+            XCTAssertFalse(freeze.contains { $0.contains("--replicas=0") }, "a scaled-down pod has no volume to back up: \(freeze)")
+            let data = try item("data:\(handle)", in: plan).commands
+            let backup = try XCTUnwrap(data.firstIndex { $0.contains("backup create") && $0.contains("--default-volumes-to-fs-backup") })
+            let checked = try XCTUnwrap(data.firstIndex { $0.contains("podvolumebackups.velero.io") && $0.contains("$SOURCE_CONTEXT") })
+            let restore = try XCTUnwrap(data.firstIndex { $0.contains("restore create") })
+            let restored = try XCTUnwrap(data.firstIndex { $0.contains("podvolumerestores.velero.io") })
+            XCTAssertEqual([backup, checked, restore, restored], [backup, checked, restore, restored].sorted(), "\(data)")
+            let scaledown = try item("scaledown:\(handle)", in: plan)
+            XCTAssertTrue(scaledown.commands.contains { $0.contains("--replicas=0") }, "the source stops at its retirement, after the verify")
+        }
+    }
+
+    /// Velero's objects: `$PHASE` for backups and restores, `$VOLUMES` (one phase a line) for their pod volume copies.
+    static let veleroStub = """
+        kubectl() {
+          [ -n "$NO_ANSWER" ] && return 1
+          case "$*" in
+            *podvolume*) [ -n "$VOLUMES" ] && printf '%s\\n' $VOLUMES ;;
+            *"get backups"*|*"get restores"*) printf '%s' "$PHASE" ;;
+            *"get pods"*) [ -n "$PODS" ] && printf '%s\\n' $PODS ;;
+          esac
+        }
+        """
+
+    func testTheVeleroGatesFailOnAnEmptyOrIncompleteCopy() throws {
+        let plan = try plan(Self.storage)
+        let data = try item("data:src/default/nfs-server", in: plan).commands
+        let gates = data.filter { $0.contains("|| {") }
+        XCTAssertEqual(gates.count, 5, "backup, its volumes, its sync to EKS, the restore, its volumes: \(data)")
+        for gate in gates {
+            XCTAssertEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["PHASE": "Completed", "VOLUMES": "Completed"]).status, 0, gate)
+            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["NO_ANSWER": "1"]).status, 0, gate)
+            XCTAssertNotEqual(try bash("kubectl() { :; }\n" + gate).status, 0, "empty output: \(gate)")
+        }
+        let volumes = gates.filter { $0.contains("podvolume") }
+        XCTAssertEqual(volumes.count, 2)
+        for gate in volumes {
+            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["VOLUMES": ""]).status, 0, "no pod volume copied: the backup of a stopped pod")
+            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["VOLUMES": "Completed Failed"]).status, 0)
+        }
+        for gate in gates where !gate.contains("podvolume") {
+            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["PHASE": "PartiallyFailed"]).status, 0, gate)
+        }
+
+        let running = try XCTUnwrap(try item("freeze:src/default/nfs-server", in: plan).commands.first { $0.contains("get pods") })
+        XCTAssertEqual(try bash(Self.veleroStub + "\n" + running, environment: ["PODS": "Running"]).status, 0)
+        XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + running, environment: ["PODS": ""]).status, 0, "no pod: nothing to back up")
+        XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + running, environment: ["PODS": "Pending"]).status, 0)
+
+        let ready = try item("plan:backup:src", in: plan).commands.filter { $0.contains("Available") }
+        XCTAssertEqual(ready.count, 2, "both locations checked")
+        for gate in ready {
+            XCTAssertEqual(try bash("kubectl() { printf Available; }\n" + gate).status, 0)
+            XCTAssertNotEqual(try bash("kubectl() { printf Unavailable; }\n" + gate).status, 0)
+            XCTAssertNotEqual(try bash("kubectl() { :; }\n" + gate).status, 0)
+        }
     }
 }

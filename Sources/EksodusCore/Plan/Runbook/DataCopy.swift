@@ -52,6 +52,9 @@ struct DataCopy {
         engine = order == .replicateThenFreeze ? recognised : nil
     }
 
+    /// Whether the copy is a Velero file-system backup and restore (not a node copy nor an EBS snapshot).
+    var usesVelero: Bool { order == .freezeThenRestore && !fromNode && !method.lowercased().contains("ebs snapshot") }
+
     /// The data store a workload's containers run, by `data/databases.yaml`.
     static func database(of workload: Estate.Workload) -> ReferenceData.Database? {
         WorkloadSteps.Engine.of(workload)?.database
@@ -105,25 +108,7 @@ struct DataCopy {
                         "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
             }
             if fromNode { return NodeDataCopy(workload: workload).copy() }
-            if order == .freezeThenRestore {
-                // Only the workload's pods and their claims: a namespace-wide restore would revive every other object of the
-                // namespace on EKS (CronJobs running twice, Deployments beside their converted copies). File-system backups
-                // are restored into the restored pods' volumes (Velero's restore-wait init container), so the pods come
-                // back with the claims and are deleted once the data is in place; the converted workload then binds
-                // the claims by name. (Velero docs, "Resource filtering": --include-resources, --selector;
-                // https://velero.io/docs/main/resource-filtering/)
-                let selector = LabelSelector.matching(workload.templateLabels)
-                let scope = "--include-namespaces \(ShellQuote.word(workload.namespace)) --include-resources \(Self.veleroResources)"
-                    + (selector.map { " --selector \(ShellQuote.word($0))" } ?? "")
-                let eks = Kubectl.eks(workload.namespace)
-                return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) \(scope) --default-volumes-to-fs-backup --wait",
-                        "velero --kubecontext \"$SOURCE_CONTEXT\" backup describe \(backup) --details  # only this workload's pods, claims and volumes",
-                        "# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
-                        "velero --kubecontext \"$EKS_CONTEXT\" restore create \(backup) --from-backup \(backup) \(scope) --wait",
-                        "velero --kubecontext \"$EKS_CONTEXT\" restore describe \(backup) --details  # every pod volume restore Completed",
-                        selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
-                            ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
-            }
+            if usesVelero { return VeleroCopy(workload: workload).copy() }
             return [ShellQuote.comment(method)] + mountPaths.flatMap { path in DataSyncRun.pass("the copy of " + path) }
         }
     }
@@ -162,10 +147,7 @@ struct DataCopy {
         case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
             if fromNode { return NodeDataCopy(workload: workload).undo() }
-            if order == .freezeThenRestore {
-                return ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "")) + " --confirm",
-                        Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
-            }
+            if usesVelero { return VeleroCopy(workload: workload).undo() }
             return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
         }
     }
@@ -230,6 +212,7 @@ struct DataCopy {
         // One ring over both sides: scaling the source down would take the replicas the rebuild and the clients still read.
         case "cassandra" where engine == "cassandra": return CassandraDatacenter(workload: workload).freeze()
         default:
+            if usesVelero { return VeleroCopy(workload: workload).freeze() }
             let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             if workload.isService {
                 return (["# stop the writers first (its consumers), then the workload itself, so the last backup is consistent",
