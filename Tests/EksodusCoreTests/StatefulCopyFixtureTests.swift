@@ -163,6 +163,19 @@ final class StatefulCopyFixtureTests: XCTestCase {
         XCTAssertNotEqual(try bash(script, environment: ["APPLIED": applied, "SOURCE_DC_NAME": "a'b"]).status, 0, "a datacenter name CQL cannot carry")
         XCTAssertFalse(FileManager.default.fileExists(atPath: applied))
 
+        // Before the EKS nodes join, SimpleStrategy keyspaces become NetworkTopologyStrategy in the source datacenter only.
+        let deploy = try item("deploy:src/default/cassandra", in: plan).commands
+        let topology = try XCTUnwrap(deploy.firstIndex { $0.contains("network-topology") })
+        XCTAssertLessThan(topology, try XCTUnwrap(deploy.firstIndex { $0.contains("apply -f") && $0.contains("statefulset") }))
+        try? FileManager.default.removeItem(atPath: applied)
+        let readDatacenter = try XCTUnwrap(deploy.first { $0.hasPrefix("SOURCE_DC=") })
+        let before = "cd " + ShellQuote.word(folder.path) + "\n" + Self.cqlshStub + "\n" + readDatacenter + " &&\n" + deploy[topology]
+        XCTAssertEqual(try bash(before, environment: ["APPLIED": applied]).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: applied, encoding: .utf8).split(separator: "\n").map(String.init), [
+            "ALTER KEYSPACE \"system_auth\" WITH replication = {'class': 'org.apache.cassandra.locator.NetworkTopologyStrategy', 'DC1-K8Demo': '1'};",
+            "ALTER KEYSPACE \"system_traces\" WITH replication = {'class': 'org.apache.cassandra.locator.NetworkTopologyStrategy', 'DC1-K8Demo': '2'};",
+        ])
+
         // Verify: every keyspace that is not node-local names eks, or the gate fails.
         let gate = try XCTUnwrap(try item("data-verify:src/default/cassandra", in: plan).commands.first { $0.contains("does not replicate") })
         XCTAssertNotEqual(try bash(Self.cqlshStub + "\n" + gate).status, 0, "the source-only keyspaces")

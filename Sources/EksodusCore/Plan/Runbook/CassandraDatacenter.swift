@@ -80,20 +80,32 @@ struct CassandraDatacenter {
             + " || { echo 'a keyspace does not replicate to the EKS datacenter (or cqlsh did not answer): ALTER it (the data step), then rebuild' >&2; false; }"
     }
 
-    /// An awk program reading cqlsh's keyspace table and printing one ALTER KEYSPACE per keyspace to change: `add` puts
-    /// the EKS datacenter in (a SimpleStrategy keyspace first becomes NetworkTopologyStrategy in `dc`, its factor kept),
-    /// otherwise datacenter `dc` is taken out. It fails on no keyspace read, a name outside `[A-Za-z0-9_]`, another strategy,
-    /// or a keyspace that would be left with no datacenter.
-    static func alterProgram(add: Bool) -> String {
+    /// What an ALTER pass does to the keyspaces.
+    enum Change {
+        /// SimpleStrategy keyspaces become NetworkTopologyStrategy in datacenter `dc`, their factor kept. Before the EKS
+        /// nodes join: SimpleStrategy ignores datacenters, so joining nodes would take its replicas at once.
+        case networkTopology
+        /// The EKS datacenter is added (SimpleStrategy converted first, as above).
+        case addEKS
+        /// Datacenter `dc` is taken out.
+        case drop
+    }
+
+    /// An awk program reading cqlsh's keyspace table and printing one ALTER KEYSPACE per keyspace to change (`Change`).
+    /// It fails on no keyspace read, a name outside `[A-Za-z0-9_]`, another strategy, or a keyspace left with no datacenter.
+    static func alterProgram(_ mode: Change) -> String {
         let eks = eksDatacenter
-        let change = add
-            ? "if (map ~ /'\(eks)'/) next; "
-              + "if (map ~ /SimpleStrategy/) { match(map, /'replication_factor': '[0-9]+'/); n = substr(map, RSTART, RLENGTH); gsub(/[^0-9]/, \"\", n); "
-              + "map = \"{'class': 'org.apache.cassandra.locator.NetworkTopologyStrategy', '\" dc \"': '\" n \"'}\" } "
-              + "else if (map !~ /NetworkTopologyStrategy/) { print \"keyspace \" ks \": \" map \" is neither SimpleStrategy nor NetworkTopologyStrategy\" > \"/dev/stderr\"; bad = 1; next } "
-              + "sub(/\\}$/, \", '\(eks)': '\" rf \"'}\", map); "
-            : "if (map !~ (\"'\" dc \"'\")) next; gsub(\", '\" dc \"': '[0-9]+'\", \"\", map); "
-              + "if (map !~ /, '[^']+': '[0-9]+'/) { print \"keyspace \" ks \" would replicate nowhere\" > \"/dev/stderr\"; bad = 1; next } "
+        let simple = "if (map ~ /SimpleStrategy/) { match(map, /'replication_factor': '[0-9]+'/); n = substr(map, RSTART, RLENGTH); gsub(/[^0-9]/, \"\", n); "
+            + "map = \"{'class': 'org.apache.cassandra.locator.NetworkTopologyStrategy', '\" dc \"': '\" n \"'}\" } "
+            + "else if (map !~ /NetworkTopologyStrategy/) { print \"keyspace \" ks \": \" map \" is neither SimpleStrategy nor NetworkTopologyStrategy\" > \"/dev/stderr\"; bad = 1; next } "
+        let change: String
+        switch mode {
+        case .networkTopology: change = "if (map !~ /SimpleStrategy/) next; " + simple
+        case .addEKS: change = "if (map ~ /'\(eks)'/) next; " + simple + "sub(/\\}$/, \", '\(eks)': '\" rf \"'}\", map); "
+        case .drop:
+            change = "if (map !~ (\"'\" dc \"'\")) next; gsub(\", '\" dc \"': '[0-9]+'\", \"\", map); "
+                + "if (map !~ /, '[^']+': '[0-9]+'/) { print \"keyspace \" ks \" would replicate nowhere\" > \"/dev/stderr\"; bad = 1; next } "
+        }
         return "NF == 2 && $2 ~ /\\{/ { ks = $1; gsub(/ /, \"\", ks); map = $2; sub(/^ +/, \"\", map); sub(/ +$/, \"\", map); read++; "
             + "if (map ~ /LocalStrategy|EverywhereStrategy/) next; "
             + "if (ks !~ /^[A-Za-z0-9_]+$/) { print \"keyspace name \" ks \" is not [A-Za-z0-9_]\" > \"/dev/stderr\"; bad = 1; next } "
@@ -103,20 +115,22 @@ struct CassandraDatacenter {
 
     /// Reads the keyspaces on `side`, writes the ALTERs to `file`, shows them and runs them there; nothing runs when the
     /// read fails. `dc` is a shell word (`"$SOURCE_DC"` checked by `readSourceDatacenter`, or a constant).
-    func alter(on side: Kubectl.Side, add: Bool, dc: String, file: String) -> String {
+    func alter(on side: Kubectl.Side, _ mode: Change, dc: String, file: String) -> String {
         let quoted = ShellQuote.word(file)
         return onePod(side, Self.cqlsh + " -e " + ShellQuote.word(Self.keyspaces)) + " | awk -F '|' -v dc=" + dc + " -v rf=\(eksReplication) "
-            + ShellQuote.word(Self.alterProgram(add: add)) + " > " + quoted + " && cat " + quoted + " && " + onePod(side, stdin: true, Self.cqlsh) + " < " + quoted
+            + ShellQuote.word(Self.alterProgram(mode)) + " > " + quoted + " && cat " + quoted + " && " + onePod(side, stdin: true, Self.cqlsh) + " < " + quoted
     }
 
+    var networkTopologyFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name, "network-topology"], suffix: ".cql") }
     var alterFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name, "add-eks"], suffix: ".cql") }
     var dropSourceFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name, "drop-source"], suffix: ".cql") }
     var dropEKSFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name, "drop-eks"], suffix: ".cql") }
 
     // MARK: Steps
 
-    /// Before the EKS nodes start: the source speaks GossipingPropertyFileSnitch, its seeds answer from the VPC, and
-    /// the ConfigMap the converted workload reads its source seeds from exists (without it, its pods do not start).
+    /// Before the EKS nodes start: the source speaks GossipingPropertyFileSnitch, no keyspace is SimpleStrategy any more,
+    /// its seeds answer from the VPC, and the ConfigMap the converted workload reads its source seeds from exists
+    /// (without it, its pods do not start).
     func prerequisites() -> [String] {
         let eks = Kubectl.eks(workload.namespace)
         let probe = "for s in $(echo \"$1\" | tr , ' '); do nc -z -w 5 \"$s\" 7000 || { echo \"$s:7000 does not answer\" >&2; exit 1; }; done"
@@ -125,6 +139,9 @@ struct CassandraDatacenter {
                 "test -n \"$CASSANDRA_SOURCE_SEEDS\" || { echo 'set CASSANDRA_SOURCE_SEEDS to source seed addresses reachable from the VPC' >&2; false; }",
                 onePod(.source, "sh -c " + ShellQuote.word("grep -Eq '^endpoint_snitch: *(org\\.apache\\.cassandra\\.locator\\.)?GossipingPropertyFileSnitch' \"${CASSANDRA_CONF:-/etc/cassandra}/cassandra.yaml\""))
                     + " || { echo 'the source does not run GossipingPropertyFileSnitch: switch it first (a rolling restart, dc= its current datacenter name), or the EKS datacenter cannot join' >&2; false; }",
+                readSourceDatacenter,
+                alter(on: .source, .networkTopology, dc: "\"$SOURCE_DC\"", file: networkTopologyFile)
+                    + "  # SimpleStrategy ignores datacenters: joining EKS nodes would take its replicas at once (then nodetool repair if the source has several racks)",
                 eks("run eksodus-gossip --rm -i --restart=Never --image='public.ecr.aws/docker/library/busybox:stable' -- sh -c " + ShellQuote.word(probe) + " sh \"$CASSANDRA_SOURCE_SEEDS\"")
                     + "  # every seed answers on 7000 from EKS",
                 eks("create configmap " + ShellQuote.word(Self.seedsConfigMap(workload.name)) + " --from-literal=" + Self.seedsKey + "=\"$CASSANDRA_SOURCE_SEEDS\" --dry-run=client -o yaml")
@@ -136,7 +153,7 @@ struct CassandraDatacenter {
         ["# the EKS nodes joined the source's ring as datacenter '\(Self.eksDatacenter)' (same cluster name, seeds, snitch); no keyspace replicates there yet",
          ringGate(from: .eks, sourceToo: true), ringGate(from: .source, sourceToo: true),
          readSourceDatacenter,
-         alter(on: .source, add: true, dc: "\"$SOURCE_DC\"", file: alterFile) + "  # every keyspace that is not node-local, system_auth, system_distributed and system_traces too",
+         alter(on: .source, .addEKS, dc: "\"$SOURCE_DC\"", file: alterFile) + "  # every keyspace that is not node-local, system_auth, system_distributed and system_traces too",
          "# each EKS node streams its ranges from the source datacenter, one after the other (the least load on the source)",
          eachPod(on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
     }
@@ -148,7 +165,7 @@ struct CassandraDatacenter {
     /// Undoing the join: the keyspaces stop replicating to EKS, its nodes leave the ring one by one, then go.
     func leave() -> [String] {
         let eks = Kubectl.eks(workload.namespace)
-        return [alter(on: .source, add: false, dc: Self.eksDatacenter, file: dropEKSFile),
+        return [alter(on: .source, .drop, dc: Self.eksDatacenter, file: dropEKSFile),
                 eachPod(on: .eks, descending: true, "nodetool decommission"),
                eks("delete \(Kubectl.ref(workload, on: .eks)) configmap/" + ShellQuote.word(Self.seedsConfigMap(workload.name))) + "  # then its claims: they hold data the ring no longer counts"]
     }
@@ -174,7 +191,7 @@ struct CassandraDatacenter {
         ["# once no client connects to the source datacenter any more:",
          eachPod(on: .source, "nodetool repair --full") + "  # what only the source holds reaches EKS",
          readSourceDatacenter,
-         alter(on: .eks, add: false, dc: "\"$SOURCE_DC\"", file: dropSourceFile),
+         alter(on: .eks, .drop, dc: "\"$SOURCE_DC\"", file: dropSourceFile),
          eachPod(on: .source, descending: true, "nodetool decommission") + "  # one source node after the other, while they run",
          ringGate(from: .eks, sourceToo: false)]
     }
