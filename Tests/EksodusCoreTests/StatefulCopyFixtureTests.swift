@@ -256,6 +256,20 @@ final class StatefulCopyFixtureTests: XCTestCase {
         XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + running, environment: ["PODS": ""]).status, 0, "no pod: nothing to back up")
         XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + running, environment: ["PODS": "Pending"]).status, 0)
 
+        // The role's policies are JSON AWS accepts, naming the bucket the engineer gives and nothing wider.
+        let policies = try item("plan:backup:src", in: plan).commands.filter { $0.contains("--policy-document") || $0.contains("--assume-role-policy-document") }
+        XCTAssertEqual(policies.count, 2, "the trust and the bucket policy")
+        for line in policies {
+            let printed = try bash("aws() { while [ $# -gt 0 ]; do case \"$1\" in *-document) printf '%s' \"$2\"; shift ;; esac; shift; done; }\n" + line,
+                                   environment: ["VELERO_BUCKET": "velero-moves"])
+            let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(printed.output.utf8)) as? [String: Any], printed.output)
+            XCTAssertEqual(document["Version"] as? String, "2012-10-17")
+            if line.contains("put-role-policy") {
+                XCTAssertTrue(printed.output.contains("arn:aws:s3:::velero-moves/*") && printed.output.contains("arn:aws:s3:::velero-moves\""), printed.output)
+                XCTAssertFalse(printed.output.contains("\"*\""), "no wildcard resource")
+            }
+        }
+
         let ready = try item("plan:backup:src", in: plan).commands.filter { $0.contains("Available") }
         XCTAssertEqual(ready.count, 2, "both locations checked")
         for gate in ready {

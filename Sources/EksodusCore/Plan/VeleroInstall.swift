@@ -14,6 +14,16 @@ struct VeleroInstall {
     /// The AWS plugin matching Velero 1.17 (velero-plugin-for-aws README, compatibility table).
     static let awsPlugin = "velero/velero-plugin-for-aws:v1.13.1"
 
+    /// EKS Pod Identity's trust policy (EKS User Guide, pod-id-role).
+    static let podIdentityTrust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#
+
+    /// The bucket's objects and the bucket itself, as a printf format taking the bucket name twice.
+    var bucketPolicy: String {
+        let partition = AWSPartition.of(region: region).name
+        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload","s3:ListMultipartUploadParts"],"Resource":"arn:"# + partition
+            + #":s3:::%s/*"},{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:"# + partition + #":s3:::%s"}]}"#
+    }
+
     var roleName: String { String("eksodus-velero-\(eksCluster)".prefix(64)) }
 
     private func install(_ side: Kubectl.Side, credentials: String) -> String {
@@ -34,20 +44,25 @@ struct VeleroInstall {
         let role = AWSPartition.of(region: region).iamARN(account: accountID, "role/\(roleName)")
         return ["# VELERO_BUCKET: one S3 bucket (versioned, encrypted, private) for both clusters",
                 "aws s3api head-bucket --bucket \"$VELERO_BUCKET\" --region \(q(region)) || { echo 'create the bucket first (aws s3api create-bucket)' >&2; false; }",
-                "# EKS: Velero's ServiceAccount takes an IAM role through Pod Identity: s3:GetObject, PutObject, DeleteObject, AbortMultipartUpload, ListMultipartUploadParts on the bucket's objects, s3:ListBucket on the bucket",
-                "aws iam get-role --role-name \(q(roleName)) --query Role.Arn --output text  # created with that policy, trusted by pods.eks.amazonaws.com",
+                "# EKS: Velero's ServiceAccount takes an IAM role through Pod Identity, with the S3 permissions of velero-plugin-for-aws's README",
+                "aws iam create-role --role-name \(q(roleName)) --assume-role-policy-document " + q(Self.podIdentityTrust),
+                "aws iam put-role-policy --role-name \(q(roleName)) --policy-name velero-bucket --policy-document \"$(printf " + q(bucketPolicy) + " \"$VELERO_BUCKET\" \"$VELERO_BUCKET\")\"",
                 "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(eksCluster)) --namespace velero --service-account velero --role-arn \(q(role))",
                 install(.eks, credentials: "--no-secret"),
                 Kubectl(side: .eks, namespace: "velero")("patch backupstoragelocations.velero.io default --type merge -p '{\"spec\":{\"accessMode\":\"ReadOnly\"}}'") + "  # EKS restores only: it never writes or deletes a backup"]
             + ready(.eks)
-            + ["# the source: an IAM user's key in a credentials file ([default] aws_access_key_id/aws_secret_access_key, mode 600, from your vault); velero install reads the file",
+            + ["# the source: the key of an IAM user with the same bucket policy, in a credentials file ([default] aws_access_key_id/aws_secret_access_key, mode 600, from your vault); velero install reads the file",
                "test -s \"$VELERO_CREDENTIALS_FILE\" || { echo 'set VELERO_CREDENTIALS_FILE to the source credentials file' >&2; false; }",
                install(.source, credentials: "--secret-file \"$VELERO_CREDENTIALS_FILE\"") + "  # --kubelet-root-dir if its kubelet does not use /var/lib/kubelet"]
             + ready(.source)
     }
 
     var rollback: [String] {
-        ["velero uninstall --kubecontext \"$EKS_CONTEXT\" --force", "velero uninstall --kubecontext \"$SOURCE_CONTEXT\" --force",
-         "# and the Pod Identity association: aws eks list-pod-identity-associations --cluster-name \(ShellQuote.word(eksCluster)) --namespace velero; the bucket keeps the backups until you delete it"]
+        let q = ShellQuote.word
+        let eks = "--region \(q(region)) --cluster-name \(q(eksCluster))"
+        return ["velero uninstall --kubecontext \"$EKS_CONTEXT\" --force", "velero uninstall --kubecontext \"$SOURCE_CONTEXT\" --force",
+                "for id in $(aws eks list-pod-identity-associations \(eks) --namespace velero --service-account velero --query 'associations[].associationId' --output text); do aws eks delete-pod-identity-association \(eks) --association-id \"$id\"; done",
+                "aws iam delete-role-policy --role-name \(q(roleName)) --policy-name velero-bucket && aws iam delete-role --role-name \(q(roleName))",
+                "# the bucket keeps the backups until you delete it"]
     }
 }

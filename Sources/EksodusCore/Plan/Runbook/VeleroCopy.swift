@@ -10,10 +10,11 @@ struct VeleroCopy {
     var selector: String? { LabelSelector.matching(workload.templateLabels) }
 
     /// How many pod volume backups (and restores) the copy makes at least: one per claim a pod mounts (a Deployment's pods share
-    /// theirs, and Velero backs a claim up once), each pod's own for a StatefulSet's templates.
+    /// theirs, and Velero backs a claim up once), each pod's own for a StatefulSet's templates; never fewer than one, so an
+    /// empty backup never passes.
     var claimVolumes: Int {
         let shared = workload.volumes.filter { $0.type == "persistentVolumeClaim" }.count
-        return shared + workload.claimTemplates.count * (workload.kind == "StatefulSet" ? max(workload.replicas ?? 1, 1) : 1)
+        return max(1, shared + workload.claimTemplates.count * (workload.kind == "StatefulSet" ? max(workload.replicas ?? 1, 1) : 1))
     }
 
     /// The writers stop; the pods stay: a backup of scaled-down pods holds no volume data.
