@@ -278,6 +278,9 @@ struct ManifestConverter {
                     }
                     container = container.replacing("env", with: kept.isEmpty ? nil : .sequence(kept))
                 }
+                let joined = CassandraConversion.joinSourceRing(container, workload: name, field: "\(list)[\(containerName)]")
+                container = joined.0
+                result.changes += joined.1
                 return container
             }
             pod = pod.replacing(list, with: .sequence(converted))

@@ -78,7 +78,7 @@ public struct Demo {
         let keys = Set(plan.items.map(\.keyText))
         // The imports and the assessment are proven by the inventory: they start done.
         // plan:endpoint is not among them: the request's office network decided it, so the plan starts with it done.
-        let platform: [PlanItemKey.Step] = [.zones, .identity, .cluster, .endpointCheck, .addons, .storage, .exposure, .certificates, .connectivity, .secrets, .access,
+        let platform: [PlanItemKey.Step] = [.zones, .identity, .cluster, .endpointCheck, .addons, .storage, .backup, .exposure, .certificates, .connectivity, .secrets, .access,
                                             .observability, .cicd, .platform]
         let staging = ([PlanItemKey.assessment(.review, cluster: "staging"), .assessment(.review, cluster: "prod"), .assessment(.identity, cluster: "staging"),
                         .plan(.landingZone), .plan(.ecr)] + platform.map { PlanItemKey.plan($0, cluster: "staging") }

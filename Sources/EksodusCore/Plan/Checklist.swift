@@ -145,6 +145,16 @@ struct Checklist {
                     rollbackCommands: [eks("delete -f storageclasses.yaml")])
                 platformAfter.append(.plan(.storage, cluster: c.name))
             }
+            // The file-system backups of the wave's Velero copies need Velero on both sides, over one location.
+            let veleroCopies = input.storage.filter { DataCopy(method: $0.copyMethod, database: nil).usesVelero }
+            if !veleroCopies.isEmpty {
+                let velero = VeleroInstall(sourceCluster: c.name, eksCluster: name, region: region, accountID: images.accountID)
+                add(.plan(.backup, cluster: c.name), "Install Velero on \(c.name) and \(name) over one S3 backup location (file-system backups, Pod Identity on EKS)",
+                    cluster: c.id, after: [.plan(.storage, cluster: c.name)],  // its restores need the EKS classes
+                    evidence: "\(veleroCopies.count) volumes copied with Velero's file-system backup", commands: velero.commands,
+                    rollback: "Uninstall Velero from both clusters; the bucket keeps the backups", rollbackCommands: velero.rollback)
+                platformAfter.append(.plan(.backup, cluster: c.name))
+            }
             if !input.identity.isEmpty {
                 let identity = IdentityCommands.commands(input.identity, region: region)
                 add(.plan(.identity, cluster: c.name), "Create the IAM policies of \(input.identity.count) ServiceAccounts' roles on \(name) before the cluster (eksctl creates the roles with it)", cluster: c.id,

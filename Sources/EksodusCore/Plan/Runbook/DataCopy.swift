@@ -52,6 +52,9 @@ struct DataCopy {
         engine = order == .replicateThenFreeze ? recognised : nil
     }
 
+    /// Whether the copy is a Velero file-system backup and restore (not a node copy nor an EBS snapshot).
+    var usesVelero: Bool { order == .freezeThenRestore && !fromNode && !method.lowercased().contains("ebs snapshot") }
+
     /// The data store a workload's containers run, by `data/databases.yaml`.
     static func database(of workload: Estate.Workload) -> ReferenceData.Database? {
         WorkloadSteps.Engine.of(workload)?.database
@@ -89,9 +92,7 @@ struct DataCopy {
             return ["# on the source primary: add the EKS members to the replica set",
                     Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
         case "rabbitmq": return rabbitmq(workload).replicate()
-        case "cassandra":
-            return ["# the EKS pods join the ring as a new datacenter (CASSANDRA_DC=eks), then stream the data from the source one",
-                    Self.execDirect(workload, on: .eks, "nodetool rebuild -- \"$SOURCE_DC\"")]
+        case "cassandra": return CassandraDatacenter(workload: workload).join()
         case "kafka":
             return ["# run MirrorMaker 2 from the source brokers ($SOURCE_BOOTSTRAP) to the EKS ones",
                     Self.exec(workload, on: .eks, "connect-mirror-maker.sh /etc/kafka/mm2.properties")]
@@ -110,27 +111,19 @@ struct DataCopy {
                         "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
             }
             if fromNode { return NodeDataCopy(workload: workload).copy() }
-            if order == .freezeThenRestore {
-                // Only the workload's pods and their claims: a namespace-wide restore would revive every other object of the
-                // namespace on EKS (CronJobs running twice, Deployments beside their converted copies). File-system backups
-                // are restored into the restored pods' volumes (Velero's restore-wait init container), so the pods come
-                // back with the claims and are deleted once the data is in place; the converted workload then binds
-                // the claims by name. (Velero docs, "Resource filtering": --include-resources, --selector;
-                // https://velero.io/docs/main/resource-filtering/)
-                let selector = LabelSelector.matching(workload.templateLabels)
-                let scope = "--include-namespaces \(ShellQuote.word(workload.namespace)) --include-resources \(Self.veleroResources)"
-                    + (selector.map { " --selector \(ShellQuote.word($0))" } ?? "")
-                let eks = Kubectl.eks(workload.namespace)
-                return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(backup) \(scope) --default-volumes-to-fs-backup --wait",
-                        "velero --kubecontext \"$SOURCE_CONTEXT\" backup describe \(backup) --details  # only this workload's pods, claims and volumes",
-                        "# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
-                        "velero --kubecontext \"$EKS_CONTEXT\" restore create \(backup) --from-backup \(backup) \(scope) --wait",
-                        "velero --kubecontext \"$EKS_CONTEXT\" restore describe \(backup) --details  # every pod volume restore Completed",
-                        selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
-                            ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
-            }
+            if usesVelero { return VeleroCopy(workload: workload).copy() }
             return [ShellQuote.comment(method)] + mountPaths.flatMap { path in DataSyncRun.pass("the copy of " + path) }
         }
+    }
+
+    /// What must hold before the EKS copy is deployed (Cassandra's seeds and gossip), as commands that fail otherwise.
+    func beforeDeploy(_ workload: Estate.Workload) -> [String] {
+        engine == "cassandra" ? CassandraDatacenter(workload: workload).prerequisites() : []
+    }
+
+    /// What must run on the source before it is scaled down (Cassandra's datacenter leaves the ring while it runs).
+    func beforeRetire(_ workload: Estate.Workload) -> [String] {
+        engine == "cassandra" ? CassandraDatacenter(workload: workload).retire() : []
     }
 
     /// What must exist on the EKS copy before the replication starts (RabbitMQ's definitions), with its undoing.
@@ -154,12 +147,10 @@ struct DataCopy {
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
+        case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
             if fromNode { return NodeDataCopy(workload: workload).undo() }
-            if order == .freezeThenRestore {
-                return ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "")) + " --confirm",
-                        Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
-            }
+            if usesVelero { return VeleroCopy(workload: workload).undo() }
             return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
         }
     }
@@ -171,7 +162,7 @@ struct DataCopy {
         case "redis": return redis(workload).verify()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
         case "rabbitmq": return rabbitmq(workload).verify()
-        case "cassandra": return [Self.exec(workload, on: .eks, "nodetool status")]
+        case "cassandra": return CassandraDatacenter(workload: workload).verify()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).verify()
         default:
             if fromNode { return NodeDataCopy(workload: workload).verify() }
@@ -199,6 +190,7 @@ struct DataCopy {
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "rabbitmq": return rabbitmq(workload).unpromote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
+        case "cassandra": return CassandraDatacenter(workload: workload).unpromote()
         default: return nil
         }
     }
@@ -220,7 +212,10 @@ struct DataCopy {
             return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
                     ["# nothing to lift: the source members never stopped"])
         case "rabbitmq": return rabbitmq(workload).freeze()
+        // One ring over both sides: scaling the source down would take the replicas the rebuild and the clients still read.
+        case "cassandra" where engine == "cassandra": return CassandraDatacenter(workload: workload).freeze()
         default:
+            if usesVelero { return VeleroCopy(workload: workload).freeze() }
             let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             if workload.isService {
                 return (["# stop the writers first (its consumers), then the workload itself, so the last backup is consistent",
@@ -239,8 +234,7 @@ struct DataCopy {
         case "redis": return redis(workload).promote()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
         case "rabbitmq": return rabbitmq(workload).promote()
-        case "cassandra": return ["# point the keyspaces' replication at the EKS datacenter only, then decommission the source nodes one by one",
-                                  Self.exec(workload, on: .source, "nodetool decommission")]
+        case "cassandra": return CassandraDatacenter(workload: workload).promote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).promote()
         case "kafka": return ["# once MirrorMaker 2 shows no lag, stop it; consumers resume from the translated offsets on EKS",
                               Self.execDirect(workload, on: .eks, "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --all-groups")]

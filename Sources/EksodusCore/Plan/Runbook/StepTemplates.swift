@@ -300,7 +300,8 @@ struct WorkloadSteps {
         if workload.isService {
             add(.scaledown, "Scale \(context.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
-                commands: ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
+                commands: (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
+                    + ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                 rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                            : "Scale it back up on the source (and switch back)",
                 rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
@@ -310,7 +311,8 @@ struct WorkloadSteps {
             let what = workload.kind == "DaemonSet" ? "Remove" : workload.kind == "Job" ? "Delete the finished" : "Delete"
             add(.retire, "\(what) \(context.label) from the source cluster (kept as \(backup))", context, after: after,
                 evidence: "source copy kept until its replacement on EKS is proven" + consumers,
-                commands: [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
+                commands: (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
+                    + [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
                 rollback: "Re-create it on the source from the saved copy" + (workload.kind == "CronJob" ? " (it comes back suspended: unsuspend it only after suspending the EKS one)" : ""),
                 rollbackCommands: [source("apply -f \(ShellQuote.word(backup))")])
             retire = Self.key(.retire, context)
@@ -430,7 +432,7 @@ struct WorkloadSteps {
         case .replicateThenFreeze:
             add(.deploy, "Deploy the empty target of \(context.label) on EKS (volumes created empty, not serving yet"
                     + (copy.deploysStopped ? ", no replica running" : "") + ")", context, after: [],
-                evidence: context.deployEvidence, commands: Self.deployCommands(context, stopped: copy.deploysStopped),
+                evidence: context.deployEvidence, commands: copy.beforeDeploy(workload) + Self.deployCommands(context, stopped: copy.deploysStopped),
                 rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
             var dataAfter: [PlanItemKey.Step] = [.deploy]
             if let definitions = copy.definitions(workload) {

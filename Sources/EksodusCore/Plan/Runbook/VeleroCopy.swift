@@ -1,0 +1,75 @@
+/// A workload's volumes copied with Velero's file-system backup, which reads the volumes of running pods only (Velero docs,
+/// File System Backup: the node-agent reads each pod volume from the node the pod runs on;
+/// https://velero.io/docs/main/file-system-backup/). So the writers stop while the workload's pods keep running, the
+/// backup is checked Completed with every pod volume backed up, the EKS copy is restored from the same backup storage
+/// location and checked the same way, and the source is scaled down only at its retirement, after the counts matched.
+struct VeleroCopy {
+    var workload: Estate.Workload
+
+    var name: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "") }
+    var selector: String? { LabelSelector.matching(workload.templateLabels) }
+
+    /// How many pod volume backups (and restores) the copy makes at least: one per claim a pod mounts (a Deployment's pods share
+    /// theirs, and Velero backs a claim up once), each pod's own for a StatefulSet's templates; never fewer than one, so an
+    /// empty backup never passes.
+    var claimVolumes: Int {
+        let shared = workload.volumes.filter { $0.type == "persistentVolumeClaim" }.count
+        return max(1, shared + workload.claimTemplates.count * (workload.kind == "StatefulSet" ? max(workload.replicas ?? 1, 1) : 1))
+    }
+
+    /// The writers stop; the pods stay: a backup of scaled-down pods holds no volume data.
+    func freeze() -> (commands: [String], rollback: [String]) {
+        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        let running: String
+        if let selector {
+            running = source("get pods -l \(ShellQuote.word(selector)) -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'")
+                + " | awk '{ n++ } $1 != \"Running\" { bad = 1 } END { exit bad || n == 0 }' || { echo "
+                + ShellQuote.word("the pods of \(workload.label) are not all Running (or none was found): Velero's file-system backup reads only the volumes of running pods") + " >&2; false; }"
+        } else {
+            running = ShellQuote.comment("check the pods of \(workload.label) run (its labels make no selector): Velero's file-system backup reads only the volumes of running pods")
+        }
+        return ([ShellQuote.comment("stop the writers of \(workload.label) (its consumers, or its maintenance mode) but keep its pods running: they are what the backup reads"),
+                 running],
+                ["# let its writers resume: the source never stopped"])
+    }
+
+    /// Fails unless Velero object `resource` (`backups`, `restores`) on `side` is Completed and at least `claimVolumes` of
+    /// its pod volume copies (`volumes`, labelled `label`) are, all of them Completed.
+    func gate(_ side: Kubectl.Side, resource: String, volumes: String, label: String) -> [String] {
+        let velero = Kubectl(side: side, namespace: "velero")
+        let quoted = ShellQuote.word(name)
+        let phase = "{ PHASE=$(" + velero("get \(resource).velero.io \(quoted) -o jsonpath='{.status.phase}'") + ") && test \"$PHASE\" = Completed; } || { echo "
+            + ShellQuote.word("\(resource.dropLast()) \(name) is not Completed") + "\" (${PHASE:-no answer})\" >&2; false; }"
+        let each = velero("get \(volumes).velero.io -l \(ShellQuote.word(label + "=" + name)) -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'")
+            + " | awk -v want=\(claimVolumes) '{ n++ } $1 != \"Completed\" { bad = 1 } END { exit bad || n < want }' || { echo "
+            + ShellQuote.word("fewer than \(claimVolumes) \(volumes) of \(name) Completed: the data did not move (velero \(resource.dropLast()) describe \(name) --details)") + " >&2; false; }"
+        return [phase, each]
+    }
+
+    func copy() -> [String] {
+        // Only the workload's pods and their claims: a namespace-wide restore would revive every other object of the
+        // namespace on EKS (CronJobs running twice, Deployments beside their converted copies). File-system backups
+        // are restored into the restored pods' volumes (Velero's restore-wait init container), so the pods come
+        // back with the claims and are deleted once the data is in place; the converted workload then binds
+        // the claims by name. (Velero docs, "Resource filtering": --include-resources, --selector;
+        // https://velero.io/docs/main/resource-filtering/)
+        let quoted = ShellQuote.word(name)
+        let scope = "--include-namespaces \(ShellQuote.word(workload.namespace)) --include-resources \(DataCopy.veleroResources)"
+            + (selector.map { " --selector \(ShellQuote.word($0))" } ?? "")
+        let eks = Kubectl.eks(workload.namespace)
+        return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(quoted) \(scope) --default-volumes-to-fs-backup --wait"]
+            + gate(.source, resource: "backups", volumes: "podvolumebackups", label: "velero.io/backup-name")
+            + ["# the EKS Velero lists the backup once it has synced the shared location (every minute by default): re-run until it does"]
+            + Array(gate(.eks, resource: "backups", volumes: "podvolumebackups", label: "velero.io/backup-name").prefix(1))
+            + ["# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
+               "velero --kubecontext \"$EKS_CONTEXT\" restore create \(quoted) --from-backup \(quoted) \(scope) --wait"]
+            + gate(.eks, resource: "restores", volumes: "podvolumerestores", label: "velero.io/restore-name")
+            + [selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
+                ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
+    }
+
+    func undo() -> [String] {
+        ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(name) + " --confirm",
+         Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
+    }
+}

@@ -1,0 +1,68 @@
+/// Velero on both clusters of a move, over one BackupStorageLocation (an S3 bucket, a prefix per source cluster): the
+/// source backs up into it, EKS restores from it (Velero docs, "Cluster migration": both clusters' Velero point at the
+/// same location; https://velero.io/docs/main/migration-case/). The EKS side reads it through Pod Identity, the source
+/// through a credentials file `velero install --secret-file` reads (Velero docs, customize-installation: --secret-file,
+/// --no-secret, --use-node-agent for file-system backups); no key is ever on a command line. EKS only restores, so its
+/// location is read-only (Velero docs, disaster-case: accessMode ReadOnly), and neither side is used before its location
+/// reports Available and its node-agent runs.
+struct VeleroInstall {
+    var sourceCluster: String
+    var eksCluster: String
+    var region: String
+    var accountID: String
+
+    /// The AWS plugin matching Velero 1.17 (velero-plugin-for-aws README, compatibility table).
+    static let awsPlugin = "velero/velero-plugin-for-aws:v1.13.1"
+
+    /// EKS Pod Identity's trust policy (EKS User Guide, pod-id-role).
+    static let podIdentityTrust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#
+
+    /// The bucket's objects and the bucket itself, as a printf format taking the bucket name twice.
+    var bucketPolicy: String {
+        let partition = AWSPartition.of(region: region).name
+        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload","s3:ListMultipartUploadParts"],"Resource":"arn:"# + partition
+            + #":s3:::%s/*"},{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:"# + partition + #":s3:::%s"}]}"#
+    }
+
+    var roleName: String { String("eksodus-velero-\(eksCluster)".prefix(64)) }
+
+    private func install(_ side: Kubectl.Side, credentials: String) -> String {
+        "velero install --kubecontext \(side.context) --provider aws --plugins \(Self.awsPlugin) --bucket \"$VELERO_BUCKET\" --prefix \(ShellQuote.word(sourceCluster))"
+            + " --backup-location-config region=\(ShellQuote.word(region)) \(credentials) --use-node-agent --use-volume-snapshots=false --wait"
+    }
+
+    private func ready(_ side: Kubectl.Side) -> [String] {
+        let velero = Kubectl(side: side, namespace: "velero")
+        let which = side == .eks ? "EKS" : "source"
+        return ["{ PHASE=$(" + velero("get backupstoragelocations.velero.io default -o jsonpath='{.status.phase}'") + ") && test \"$PHASE\" = Available; } || { echo "
+                    + ShellQuote.word("the \(which) cluster's Velero cannot reach the bucket (location not Available)") + "\" (${PHASE:-no answer})\" >&2; false; }",
+                velero("rollout status daemonset/node-agent --timeout=10m") + "  # the file-system backups run in it, on every node"]
+    }
+
+    var commands: [String] {
+        let q = ShellQuote.word
+        let role = AWSPartition.of(region: region).iamARN(account: accountID, "role/\(roleName)")
+        return ["# VELERO_BUCKET: one S3 bucket (versioned, encrypted, private) for both clusters",
+                "aws s3api head-bucket --bucket \"$VELERO_BUCKET\" --region \(q(region)) || { echo 'create the bucket first (aws s3api create-bucket)' >&2; false; }",
+                "# EKS: Velero's ServiceAccount takes an IAM role through Pod Identity, with the S3 permissions of velero-plugin-for-aws's README",
+                "aws iam create-role --role-name \(q(roleName)) --assume-role-policy-document " + q(Self.podIdentityTrust),
+                "aws iam put-role-policy --role-name \(q(roleName)) --policy-name velero-bucket --policy-document \"$(printf " + q(bucketPolicy) + " \"$VELERO_BUCKET\" \"$VELERO_BUCKET\")\"",
+                "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(eksCluster)) --namespace velero --service-account velero --role-arn \(q(role))",
+                install(.eks, credentials: "--no-secret"),
+                Kubectl(side: .eks, namespace: "velero")("patch backupstoragelocations.velero.io default --type merge -p '{\"spec\":{\"accessMode\":\"ReadOnly\"}}'") + "  # EKS restores only: it never writes or deletes a backup"]
+            + ready(.eks)
+            + ["# the source: the key of an IAM user with the same bucket policy, in a credentials file ([default] aws_access_key_id/aws_secret_access_key, mode 600, from your vault); velero install reads the file",
+               "test -s \"$VELERO_CREDENTIALS_FILE\" || { echo 'set VELERO_CREDENTIALS_FILE to the source credentials file' >&2; false; }",
+               install(.source, credentials: "--secret-file \"$VELERO_CREDENTIALS_FILE\"") + "  # --kubelet-root-dir if its kubelet does not use /var/lib/kubelet"]
+            + ready(.source)
+    }
+
+    var rollback: [String] {
+        let q = ShellQuote.word
+        let eks = "--region \(q(region)) --cluster-name \(q(eksCluster))"
+        return ["velero uninstall --kubecontext \"$EKS_CONTEXT\" --force", "velero uninstall --kubecontext \"$SOURCE_CONTEXT\" --force",
+                "for id in $(aws eks list-pod-identity-associations \(eks) --namespace velero --service-account velero --query 'associations[].associationId' --output text); do aws eks delete-pod-identity-association \(eks) --association-id \"$id\"; done",
+                "aws iam delete-role-policy --role-name \(q(roleName)) --policy-name velero-bucket && aws iam delete-role --role-name \(q(roleName))",
+                "# the bucket keeps the backups until you delete it"]
+    }
+}
