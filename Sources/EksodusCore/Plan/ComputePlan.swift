@@ -387,10 +387,11 @@ public struct ComputePlan: Sendable, Codable {
         // no HorizontalPodAutoscaler scales; it is an EKS community add-on eksctl installs like the others (eksctl User Guide, addons).
         var addons = ["vpc-cni", "coredns", "kube-proxy", "metrics-server", "aws-ebs-csi-driver"]
         if estate.volumes.contains(where: { $0.accessModes.contains("ReadWriteMany") }) { addons.append("aws-efs-csi-driver") }
-        // Container Insights metrics for the dashboards; its container logs only when no log shipper of the team's moves with
-        // the platform (the add-on brings its own Fluent Bit, and two shippers would send every line twice).
+        // Container Insights metrics for the dashboards; its container logs only when no node log shipper of the team's (a
+        // DaemonSet: an aggregator Deployment tails no node) moves with the platform: the add-on brings its own Fluent Bit
+        // DaemonSet, and two would send every line twice.
         addons.append(CloudWatchObservability.addon)
-        let logShippers = estate.workloads.filter { !setApart.contains($0.id) && PlatformAgents.role(of: $0) == "log shipper" }.map(\.label).sorted()
+        let logShippers = daemonSets.filter { PlatformAgents.role(of: $0) == "log shipper" }.map(\.label).sorted()
 
         func names(_ list: [String]) -> String { list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more" }
         var notes = [
