@@ -36,6 +36,10 @@ struct PlanOptions: ParsableArguments {
             help: ArgumentHelp("The availability zones of the target account to use, e.g. eu-west-1a,eu-west-1b (default: eksctl picks).", valueName: "zone"))
     var zones: [String] = []
 
+    @Option(name: .customLong("admin-role-arn"), parsing: .upToNextOption,
+            help: ArgumentHelp("IAM roles that administer the new clusters (access entries with AmazonEKSClusterAdminPolicy; comma- or space-separated).", valueName: "arn"))
+    var adminRoleARNs: [String] = []
+
     @Option(help: "Settings file (default: .eksodus.yaml in the current folder, if present).")
     var config: String?
 
@@ -52,7 +56,8 @@ struct PlanOptions: ParsableArguments {
         guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.35") }
         let date = try parseTime(now)
         func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0) } } }
-        let landingZone = LandingZoneOptions(privateEndpoint: privateEndpoint, publicAccessCIDRs: list(publicAccessCIDRs), zones: list(zones))
+        let landingZone = LandingZoneOptions(privateEndpoint: privateEndpoint, publicAccessCIDRs: list(publicAccessCIDRs), zones: list(zones),
+                                             adminRoleARNs: list(adminRoleARNs))
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
                            repositoryPrefix: repositoryPrefix, landingZone: landingZone, now: date)
     }

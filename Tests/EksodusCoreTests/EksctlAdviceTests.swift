@@ -279,6 +279,10 @@ final class EksctlAdviceTests: XCTestCase {
         // eksctl no longer makes the operator's ServiceAccount, so its chart does.
         XCTAssertTrue(irsaSecrets.commands.contains { $0.contains("external-secrets/external-secrets") && !$0.contains("serviceAccount.create=false") }, "\(irsaSecrets.commands)")
         XCTAssertFalse((irsa["addons"]?.items ?? []).contains { $0["name"]?.string == "eks-pod-identity-agent" })
+        // The CloudWatch agent's policy by the cluster's mechanism: an IRSA role for the add-on here, an association below.
+        let agent = (irsa["addons"]?.items ?? []).first { $0["name"]?.string == CloudWatchObservability.addon }
+        XCTAssertEqual(agent?["attachPolicyARNs"]?.items.compactMap(\.string), ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"])
+        XCTAssertNil(agent?["podIdentityAssociations"])
 
         // The same workloads with both namespaces on EC2: Pod Identity throughout.
         let ec2 = try plan(["a.yaml": awsWorkload("uploader", namespace: "data") + awsWorkload("reporter", namespace: "data") + database("orders-db", namespace: "data")])
@@ -406,7 +410,8 @@ final class EksctlAdviceTests: XCTestCase {
         let process = Process()
         process.executableURL = binary
         process.arguments = ["plan", "--db", path, "--target-version", "1.33", "--region", "eu-west-1", "--account-id", "123456789012",
-                             "--public-access-cidrs", "203.0.113.0/24,198.51.100.0/24", "--zones", "eu-west-1a", "eu-west-1b", "--eksctl", out.path]
+                             "--public-access-cidrs", "203.0.113.0/24,198.51.100.0/24", "--zones", "eu-west-1a", "eu-west-1b",
+                             "--admin-role-arn", "arn:aws:iam::123456789012:role/platform-oncall", "--eksctl", out.path]
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
@@ -419,9 +424,11 @@ final class EksctlAdviceTests: XCTestCase {
         let root = try XCTUnwrap(try ManifestText.objects(try String(contentsOf: out.appendingPathComponent("fine-eks.yaml"), encoding: .utf8)).first)
         XCTAssertEqual(root["vpc", "publicAccessCIDRs"]?.items.compactMap(\.string), ["203.0.113.0/24", "198.51.100.0/24"])
         XCTAssertEqual(root["availabilityZones"]?.items.compactMap(\.string), ["eu-west-1a", "eu-west-1b"])
+        XCTAssertEqual((root["accessConfig", "accessEntries"]?.items ?? []).compactMap { $0["principalARN"]?.string }, ["arn:aws:iam::123456789012:role/platform-oncall"])
         // The stored plan keeps the options: the report's config is the written one.
         let preview = try PlanStore.load(store)
-        XCTAssertEqual(preview.request.landingZone, LandingZoneOptions(publicAccessCIDRs: ["203.0.113.0/24", "198.51.100.0/24"], zones: ["eu-west-1a", "eu-west-1b"]))
+        XCTAssertEqual(preview.request.landingZone, LandingZoneOptions(publicAccessCIDRs: ["203.0.113.0/24", "198.51.100.0/24"], zones: ["eu-west-1a", "eu-west-1b"],
+                                                                       adminRoleARNs: ["arn:aws:iam::123456789012:role/platform-oncall"]))
     }
 
     // MARK: Every config against eksctl's schema
@@ -436,7 +443,8 @@ final class EksctlAdviceTests: XCTestCase {
             let entries = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.first?.isNumber == true }.sorted()
             let database = try AppDatabase.inMemory()
             for entry in entries { try importPaths([fixtures.appendingPathComponent(entry).path], cluster: entry, into: database) }
-            let plan = try run(database, landingZone: LandingZoneOptions(publicAccessCIDRs: ["203.0.113.0/24"]))
+            let plan = try run(database, landingZone: LandingZoneOptions(publicAccessCIDRs: ["203.0.113.0/24"],
+                                                                         adminRoleARNs: ["arn:aws:iam::123456789012:role/platform-oncall", "arn:aws:iam::123456789012:role/ci/deployer"]))
             XCTAssertEqual(plan.eksctlRefusals, [])
             let written = try plan.eksctlConfigs()
             XCTAssertEqual(written.count, entries.count)
@@ -445,6 +453,7 @@ final class EksctlAdviceTests: XCTestCase {
         for (name, yaml) in configs {
             let root = try XCTUnwrap(try ManifestText.objects(yaml).first, name)
             XCTAssertNil(root["availabilityZones"], name)
+            if name.hasPrefix("fixture/") { XCTAssertEqual(root["accessConfig", "accessEntries"]?.items.count, 2, "\(name): the admin roles given to the plan") }
             XCTAssertTrue((root["managedNodeGroups"]?.items ?? []).allSatisfy { ($0["desiredCapacity"]?.int ?? 0) <= ($0["maxSize"]?.int ?? 0) }, name)
         }
         try validateEksctlConfigs(configs, test: self)

@@ -234,6 +234,7 @@ final class InjectionTests: XCTestCase {
             "maxPodsPerNode", "taints", "key", "value", "effect", "propagateASGTags", "wellKnownPolicies", "awsLoadBalancerController", "autoScaler",
             "ebsCSIController", "efsCSIController", "cloudWatch", "clusterLogging", "enableTypes", "logRetentionInDays",
             "cidr", "publicAccessCIDRs", "kubernetesNetworkConfig", "serviceIPv4CIDR", "createServiceAccount", "permissionPolicy",
+            "accessConfig", "authenticationMode", "bootstrapClusterCreatorAdminPermissions",
         ]
         for config in configs {
             let parsed = try ManifestText.objects(config.yaml)

@@ -28,6 +28,8 @@ public struct Demo {
 
     /// Who reaches the demo clusters' public API endpoint.
     static let officeNetwork = ["203.0.113.0/24"]
+    /// The on-call engineers' IAM role in the demo account, made cluster admin through access entries.
+    static let adminRole = "arn:aws:iam::123456789012:role/platform-oncall"
 
     public func run() throws -> Result {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -54,10 +56,11 @@ public struct Demo {
         let assessment = try Assessor(database: database, reference: try ReferenceData.embedded()).run(target: targetVersion, now: now)
         text += "\n2. Assessment & diagnosis\n\n" + AssessmentOutput.summary(assessment, worst: 5)
 
+        // The on-call engineers' role administers the clusters beside their creator (access entries), so plan:admin-access starts decided.
         // The endpoint is decided, so the staging cluster the demo ticks off below has a decided endpoint its config agrees with:
         // the public API endpoint answers the sample's office network only (a documentation range, RFC 5737), not 0.0.0.0/0.
         let request = PlanRequest(name: "demo", target: targetVersion, region: "ap-northeast-2", accountID: "123456789012",
-                                  landingZone: LandingZoneOptions(publicAccessCIDRs: Self.officeNetwork), now: now)
+                                  landingZone: LandingZoneOptions(publicAccessCIDRs: Self.officeNetwork, adminRoleARNs: [Self.adminRole]), now: now)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let planFolder = folder.appendingPathComponent("plan")
         try FileManager.default.createDirectory(at: planFolder, withIntermediateDirectories: true)

@@ -101,6 +101,17 @@ struct Checklist {
                 commands: decided ? ["eksodus plan --eksctl ...  # writes the decided access; plan:endpoint-check:\(c.name) checks it on the live cluster"]
                                   : ["eksodus plan ... --public-access-cidrs \"$ADMIN_CIDR\"  # or --private-endpoint; then eksodus plan --eksctl writes the decided access"],
                 rollback: "Nothing to undo: a decision", proven: decided)
+            // Only the creator is admin of a new cluster unless access entries say otherwise: a decision before it exists.
+            let admins = access.adminRoleARNs ?? []
+            add(.plan(.adminAccess, cluster: c.name),
+                admins.isEmpty ? "Decide who administers \(name) besides the principal that creates it: give eksodus plan --admin-role-arn the IAM role(s) of the on-call engineers (access entries with AmazonEKSClusterAdminPolicy)"
+                               : "Cluster admins of \(name): \(admins.count) IAM role(s) get access entries with AmazonEKSClusterAdminPolicy (eksodus plan --admin-role-arn)",
+                cluster: c.id, after: [.assessment(.review, cluster: c.name)],
+                evidence: admins.isEmpty ? "no --admin-role-arn given: as planned only the IAM principal that runs eksctl create cluster is admin, and the rest of the team and its pipelines are locked out until someone adds access entries"
+                                         : admins.joined(separator: ", ") + "; the creator keeps its own admin entry (bootstrapClusterCreatorAdminPermissions)",
+                commands: admins.isEmpty ? ["aws iam get-role --role-name \"$ADMIN_ROLE\" --query Role.Arn --output text  # the on-call role; then eksodus plan ... --admin-role-arn <that ARN> and eksodus plan --eksctl"]
+                                         : ["eksodus plan --eksctl ...  # writes the access entries; plan:addons:\(c.name) checks them on the live cluster"],
+                rollback: "Nothing to undo: a decision", proven: !admins.isEmpty)
             if let decision = input.compute.zoneDecision {
                 add(.plan(.zones, cluster: c.name), "Decide the availability zones of \(name) for its stateful workloads: one node group per zone, or the Cluster Autoscaler cannot follow their EBS volumes",
                     cluster: c.id, after: [.assessment(.review, cluster: c.name)], evidence: decision,
@@ -108,7 +119,7 @@ struct Checklist {
                     rollback: "Nothing to undo: a decision")
             }
             add(.plan(.cluster, cluster: c.name), "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
-                after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name)]
+                after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name), .plan(.adminAccess, cluster: c.name)]
                     + (input.compute.zoneDecision == nil ? [] : [.plan(.zones, cluster: c.name)])
                     + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles"
@@ -121,20 +132,25 @@ struct Checklist {
                 after: [.plan(.cluster, cluster: c.name)], evidence: "decided in plan:endpoint:\(c.name); a config edited by hand or a later update-cluster-config would differ",
                 commands: check.commands(region: region, cluster: name),
                 rollback: "Nothing to undo: a check; on a mismatch set the decided access (aws eks update-cluster-config --resources-vpc-config)")
-            add(.plan(.addons, cluster: c.name), "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller",
+            // The admins' access entries first (nothing else works if no one can administer the cluster), the autoscaler last.
+            let addonChecks = admins.isEmpty ? [] : [AdminAccess.check(roles: admins, region: region, cluster: name)]
+            let autoscaler = PlatformCharts.autoscalerInstall(cluster: name, region: region, version: target) + PlatformCharts.autoscalingChecks()
+            add(.plan(.addons, cluster: c.name), "Install add-ons on \(name): \(input.compute.addons.joined(separator: ", ")), AWS Load Balancer Controller, \(input.compute.autoscaler)",
                 cluster: c.id, after: [.plan(.cluster, cluster: c.name), .plan(.endpointCheck, cluster: c.name)], evidence: input.compute.networkPolicy ? "NetworkPolicies present: enable the VPC CNI policy agent" : "",
                 // eksctl creates the config's add-ons with the cluster: check them; the controller comes by Helm, on the system group.
                 // Each check fails unless the add-on is ACTIVE (printed, a DEGRADED add-on passed), the VPC id is read from the
                 // cluster (nothing set $VPC_ID), and the controller's install waits for its pods and its rollout.
-                commands: input.compute.addons.map { addon in
+                commands: addonChecks + input.compute.addons.map { addon in
                     "{ STATUS=$(aws eks describe-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name \(q(addon)) --query addon.status --output text) && test \"$STATUS\" = ACTIVE; }"
                         + " || { echo \(q("add-on \(addon) is not ACTIVE (or could not be read): see aws eks describe-addon … --query addon.health")) >&2; false; }"
                 } + ["{ VPC_ID=$(aws eks describe-cluster --region \(q(region)) --name \(q(name)) --query cluster.resourcesVpcConfig.vpcId --output text) && test -n \"$VPC_ID\"; } || { echo 'the cluster VPC could not be read' >&2; false; }",
                      "helm repo add eks https://aws.github.io/eks-charts && helm repo update eks",
-                     "helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name)) --set region=\(q(region)) --set vpcId=\"$VPC_ID\" --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller --wait --timeout 10m",
-                     "kubectl --context \"$EKS_CONTEXT\" -n kube-system rollout status deployment/aws-load-balancer-controller --timeout=10m"],
-                rollback: "Uninstall the controller; never delete vpc-cni, coredns or kube-proxy (pod networking, DNS and Services would stop)",
-                rollbackCommands: ["helm uninstall aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system"])
+                     "helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system --set clusterName=\(q(name)) --set region=\(q(region)) --set vpcId=\"$VPC_ID\" --set serviceAccount.create=false --set serviceAccount.name=aws-load-balancer-controller \(PlatformCharts.onSystemGroup) --wait --timeout 10m",
+                     "kubectl --context \"$EKS_CONTEXT\" -n kube-system rollout status deployment/aws-load-balancer-controller --timeout=10m"]
+                    + autoscaler,
+                rollback: "Uninstall the controller and the autoscaler; never delete vpc-cni, coredns or kube-proxy (pod networking, DNS and Services would stop)",
+                rollbackCommands: ["helm uninstall cluster-autoscaler --kube-context \"$EKS_CONTEXT\" -n kube-system",
+                                   "helm uninstall aws-load-balancer-controller --kube-context \"$EKS_CONTEXT\" -n kube-system"])
             var platformAfter: [PlanItemKey] = [.plan(.addons, cluster: c.name)]
             if !input.storage.isEmpty {
                 let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
@@ -194,11 +210,14 @@ struct Checklist {
                 rollback: "Delete the stores, the created secrets (after the recovery window) and the operator",
                 rollbackCommands: (readers.isEmpty ? [] : [eks("delete -f \(q(storeFile)) --ignore-not-found")])
                     + ["helm uninstall external-secrets --kube-context \"$EKS_CONTEXT\" -n \(SecretsStore.namespace)"])
-            add(.plan(.observability, cluster: c.name), "Run logging, metrics and tracing on \(name) before its first application wave", cluster: c.id,
-                after: [.plan(.addons, cluster: c.name)], evidence: "dashboards and alerts must show the EKS copies before any traffic moves",
-                commands: ["aws eks create-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability",
-                           eks("get pods -n amazon-cloudwatch")],
-                rollback: "Remove the observability add-on", rollbackCommands: ["aws eks delete-addon --region \(q(region)) --cluster-name \(q(name)) --addon-name amazon-cloudwatch-observability"])
+            // eksctl created the add-on with the agent's IAM (eksctl config); this item proves metrics and logs reach CloudWatch.
+            let logShippers = input.compute.logShippers ?? []
+            add(.plan(.observability, cluster: c.name), "Check that Container Insights on \(name) receives its metrics\(logShippers.isEmpty ? " and container logs" : "") before its first application wave", cluster: c.id,
+                after: [.plan(.addons, cluster: c.name)],
+                evidence: "dashboards and alerts must show the EKS copies before any traffic moves; \(CloudWatchObservability.addon) runs its agent as \(CloudWatchObservability.namespace)/\(CloudWatchObservability.serviceAccount) with CloudWatchAgentServerPolicy (\(input.compute.identityMechanism), eksctl config); "
+                    + CloudWatchObservability.logDecision(logShippers: logShippers) + "; Amazon Linux 2023 nodes send no host or dataplane logs by default",
+                commands: CloudWatchObservability.checks(region: region, cluster: name, shipsLogs: logShippers.isEmpty),
+                rollback: "Nothing to undo: checks; on a failure read the add-on's health (aws eks describe-addon … --query addon.health) and the agent's logs")
             add(.plan(.cicd, cluster: c.name), "Point the CI/CD pipelines (or GitOps) of \(c.name)'s applications at \(name)", cluster: c.id,
                 after: [.plan(.cluster, cluster: c.name)], evidence: "deployments after the move must land on EKS, not on the source",
                 commands: ["aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\"", "argocd cluster add \"$EKS_CONTEXT\"  # or your pipeline's kubeconfig secret"],
@@ -500,13 +519,17 @@ struct Checklist {
             guard !clusterCloses.isEmpty else { continue }
             let spot = input.compute.nodeGroups.filter(\.spot).count
             let eks = Kubectl.eks(nil)
-            add(.optimize(.rightsize, cluster: c.name), "Right-size requests of \(c.name)'s workloads from observed use (VPA recommendations)",
+            // What plan:addons installed: metrics-server (kubectl top) and Container Insights (history); no VPA, no Karpenter.
+            add(.optimize(.rightsize, cluster: c.name), "Right-size requests of \(c.name)'s workloads from observed use (metrics-server now, Container Insights over the weeks since the move)",
                 cluster: c.id, after: clusterCloses, evidence: "\(input.assessment.findings.filter { $0.checkID == "AVL008" }.count) containers without requests or limits",
-                commands: [eks("get vpa -A"), eks("top pods -A")], rollback: "Re-apply the previous requests (kubectl rollout undo)")
+                commands: [eks("top pods -A --containers"),
+                           ShellQuote.comment("and each workload's busiest two weeks: CloudWatch Container Insights, Performance monitoring, pod CPU and memory of \(input.compute.eksClusterName)")],
+                rollback: "Re-apply the previous requests (kubectl rollout undo)")
             add(.optimize(.autoscaling, cluster: c.name), "Enable \(input.compute.autoscaler) and HPAs for \(c.name)'s workloads on EKS", cluster: c.id,
                 after: [.optimize(.rightsize, cluster: c.name)] + (disrupting.contains(c.name) ? [.plan(.disruption, cluster: c.name)] : []),
-                commands: [eks("get hpa -A"), eks("get nodepools,nodeclaims")],
-                rollback: "Disable the autoscaler and pin the node group size")
+                commands: [eks("get hpa -A"), Kubectl.eks("kube-system")("get configmap cluster-autoscaler-status -o jsonpath='{.data.status}'  # the autoscaler's view of every node group")]
+                    + PlatformCharts.autoscalingChecks().dropFirst(),
+                rollback: "Scale the autoscaler to zero and pin the node group sizes (eksctl scale nodegroup)")
             add(.optimize(.spot, cluster: c.name), "Move tolerant workloads of \(c.name) to Spot capacity", cluster: c.id,
                 after: [.optimize(.autoscaling, cluster: c.name)], evidence: spot > 0 ? "a Spot node group is planned" : "no Spot group planned yet",
                 commands: ["eksctl get nodegroup --cluster \(q(input.compute.eksClusterName))"], rollback: "Move them back to on-demand nodes")

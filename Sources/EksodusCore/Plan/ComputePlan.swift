@@ -72,6 +72,9 @@ public struct ComputePlan: Sendable, Codable {
     public var addressing: VPCAddressing? = nil
     /// Stateful workloads on EBS but no zones to pin their groups to: what the team must decide before the cluster.
     public var zoneDecision: String? = nil
+    /// The team's log shippers that move with the platform (Fluent Bit, Fluentd, ...): the observability add-on then ships
+    /// no container logs of its own (nil in plans stored before it was decided).
+    public var logShippers: [String]? = nil
 
     public static let spotTaint = Taint(key: "spot", value: "true", effect: "NoSchedule")
     /// The usual taint of a system node group: CoreDNS and the EKS add-ons' controllers tolerate it.
@@ -380,8 +383,15 @@ public struct ComputePlan: Sendable, Codable {
         }
 
         let networkPolicy = !policyNamespaces.isEmpty
-        var addons = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"]
+        // metrics-server: EKS does not deploy it (EKS User Guide, metrics-server: "isn't deployed by default"), and without it
+        // no HorizontalPodAutoscaler scales; it is an EKS community add-on eksctl installs like the others (eksctl User Guide, addons).
+        var addons = ["vpc-cni", "coredns", "kube-proxy", "metrics-server", "aws-ebs-csi-driver"]
         if estate.volumes.contains(where: { $0.accessModes.contains("ReadWriteMany") }) { addons.append("aws-efs-csi-driver") }
+        // Container Insights metrics for the dashboards; its container logs only when no node log shipper of the team's (a
+        // DaemonSet: an aggregator Deployment tails no node) moves with the platform: the add-on brings its own Fluent Bit
+        // DaemonSet, and two would send every line twice.
+        addons.append(CloudWatchObservability.addon)
+        let logShippers = daemonSets.filter { PlatformAgents.role(of: $0) == "log shipper" }.map(\.label).sorted()
 
         func names(_ list: [String]) -> String { list.count <= 8 ? list.joined(separator: ", ") : list.prefix(8).joined(separator: ", ") + " and \(list.count - 8) more" }
         var notes = [
@@ -422,7 +432,7 @@ public struct ComputePlan: Sendable, Codable {
         } else if landingZone.zones.isEmpty, let count = source.plannedZoneCount {
             notes.append("Zones: the source nodes span \(source.zones.count) zone(s), so the subnets are sized for \(count); give --zones with \(count) zones of the target region, or eksctl picks its own (two or three).")
         }
-        notes.append("Install the AWS Load Balancer Controller and the Cluster Autoscaler (Helm) before wave 1; the eksctl config creates their IAM roles (well-known policies).")
+        notes.append("plan:addons installs the AWS Load Balancer Controller and the Cluster Autoscaler (Helm, on the system group) before wave 1; the eksctl config creates their IAM roles (well-known policies).")
         if !amd64Pinned.isEmpty { notes.append("amd64: \(names(amd64Pinned.map(\.label))) select kubernetes.io/arch: amd64 and keep an x86 group (amd64) beside the Graviton ones.") }
         if !arm.isEmpty { notes.append("Graviton: \(names(arm.map(\.label))) select kubernetes.io/arch: arm64 and get the arm64 group; their images must have arm64 variants.") }
         if !keptOffFargate.isEmpty {
@@ -457,7 +467,8 @@ public struct ComputePlan: Sendable, Codable {
                            },
                            keptOffFargate: keptOffFargate, placements: placements, addons: addons, networkPolicy: networkPolicy,
                            podIPs: addresses, subnetPrefix: prefix, zones: zones, landingZone: landingZone,
-                           autoscaler: "Cluster Autoscaler", notes: notes, problems: problems, addressing: addressing, zoneDecision: zoneDecision)
+                           autoscaler: "Cluster Autoscaler", notes: notes, problems: problems, addressing: addressing, zoneDecision: zoneDecision,
+                           logShippers: logShippers)
     }
 
     /// Takes the cluster's identity mechanism: Pod Identity needs its agent add-on.

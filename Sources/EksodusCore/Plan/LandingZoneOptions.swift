@@ -1,4 +1,4 @@
-/// How the target clusters are reached and where they run: API endpoint access and availability zones.
+/// How the target clusters are reached and where they run: API endpoint access, availability zones and who administers them.
 public struct LandingZoneOptions: Sendable, Equatable, Codable {
     /// A fully private cluster (eksctl `privateCluster`): private endpoint only, no internet egress, VPC endpoints.
     public var privateEndpoint: Bool
@@ -6,11 +6,15 @@ public struct LandingZoneOptions: Sendable, Equatable, Codable {
     public var publicAccessCIDRs: [String]
     /// Availability zone names of the target account (they differ per account); empty: eksctl picks them.
     public var zones: [String]
+    /// IAM roles that get cluster admin through access entries (`AdminAccess`); nil or empty: a decision item, never a
+    /// guessed ARN (nil in plans stored before it was asked).
+    public var adminRoleARNs: [String]?
 
-    public init(privateEndpoint: Bool = false, publicAccessCIDRs: [String] = [], zones: [String] = []) {
+    public init(privateEndpoint: Bool = false, publicAccessCIDRs: [String] = [], zones: [String] = [], adminRoleARNs: [String] = []) {
         self.privateEndpoint = privateEndpoint
         self.publicAccessCIDRs = publicAccessCIDRs
         self.zones = zones
+        self.adminRoleARNs = adminRoleARNs.isEmpty ? nil : adminRoleARNs
     }
 
     public enum Problem: Error, CustomStringConvertible, Equatable {
@@ -22,6 +26,7 @@ public struct LandingZoneOptions: Sendable, Equatable, Codable {
         case tooManyCIDRs(Int)
         case invalidZone(String, region: String)
         case zoneCount(Int)
+        case invalidAdminRole(String, partition: String)
 
         public var description: String {
             switch self {
@@ -31,6 +36,8 @@ public struct LandingZoneOptions: Sendable, Equatable, Codable {
             case .invalidZone(let value, let region):
                 return "--zones must be availability zones of \(region.visibleLine) such as \(region.visibleLine)a, not '\(value.visibleLine)'"
             case .zoneCount(let count): return "--zones needs 2 to 6 distinct zones (EKS needs subnets in at least two), not \(count)"
+            case .invalidAdminRole(let value, let partition):
+                return "--admin-role-arn takes IAM role ARNs such as arn:\(partition):iam::123456789012:role/platform-admins, not '\(value.visibleLine)'"
             }
         }
     }
@@ -39,6 +46,9 @@ public struct LandingZoneOptions: Sendable, Equatable, Codable {
         if privateEndpoint && !publicAccessCIDRs.isEmpty { throw Problem.cidrsWithPrivateEndpoint }
         for cidr in publicAccessCIDRs where !Self.isIPv4Network(cidr) { throw Problem.invalidCIDR(cidr) }
         if publicAccessCIDRs.count > Problem.cidrQuota { throw Problem.tooManyCIDRs(publicAccessCIDRs.count) }
+        for role in adminRoleARNs ?? [] where !AdminAccess.isRoleARN(role, region: region) {
+            throw Problem.invalidAdminRole(role, partition: AWSPartition.of(region: region).name)
+        }
         guard !zones.isEmpty else { return }
         for zone in zones {
             guard zone.hasPrefix(region), zone.utf8.count == region.utf8.count + 1,
