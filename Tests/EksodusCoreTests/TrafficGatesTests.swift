@@ -50,6 +50,7 @@ final class TrafficGatesTests: XCTestCase {
         EOF
           ;;
           "route53 change-resource-record-sets") while [ $# -gt 0 ]; do [ "$1" = --change-batch ] && printf '%s\\n' "$2" >> batches.jsonl; shift; done ;;
+          "elbv2 describe-target-health") echo healthy ;;
           "elbv2 describe-load-balancers") echo '{"LoadBalancers": [{"DNSName": "other.elb.amazonaws.com", "CanonicalHostedZoneId": "ZOTHER"}, {"DNSName": "\(Self.balancer)", "CanonicalHostedZoneId": "\(Self.balancerZone)"}]}' ;;
           *) echo "unexpected aws $*" >&2; exit 2 ;;
         esac
@@ -70,7 +71,9 @@ final class TrafficGatesTests: XCTestCase {
     func switchShop(records: String) throws -> (status: Int32, batches: [[[String: Any]]]) {
         let folder = try temporaryFolder(self)
         let ttl = try item("dns-ttl:prod:shop.acme.example"), traffic = try item("traffic:prod:shop.acme.example")
-        let stubs = ["aws": aws(records: records), "dig": "echo 'shop.acme.example. 60 IN A 192.0.2.10'", "kubectl": "echo \(Self.balancer)"]
+        // kubectl also answers the target-health gate (TargetHealthGate): the Ingress's backends and their target groups.
+        let kubectl = "case \"$*\" in *targetgroupbindings*) echo 'storefront arn:tg' ;; *.spec.rules*) echo storefront ;; *) echo \(Self.balancer) ;; esac"
+        let stubs = ["aws": aws(records: records), "dig": "echo 'shop.acme.example. 60 IN A 192.0.2.10'", "kubectl": kubectl]
         let status = try run(ttl.commands + ["TTL_LOWERED_AT=0"] + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands,
                              stubs: stubs, in: folder)
         let written = FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path)

@@ -19,16 +19,18 @@ enum TargetHealthGate {
             + " -o jsonpath='{range .spec.rules[*].http.paths[*]}{.backend.service.name}{\"\\n\"}{end}{.spec.defaultBackend.service.name}'")
         let bindings = kubectl("get targetgroupbindings.elbv2.k8s.aws -o jsonpath='{range .items[*]}{.spec.serviceRef.name}{\" \"}{.spec.targetGroupARN}{\"\\n\"}{end}'")
         let label = ShellQuote.word("Ingress \(namespace)/\(ingress)")
+        // Loops read lines (a while loop over a process substitution keeps tg_ok in this shell); grep reads all its input,
+        // so under pipefail no SIGPIPE turns a bad state into a pass.
         return "tg_ok=1; tg_services=$(\(services)) && tg_bindings=$(\(bindings)) || tg_ok=0; "
-            + "for tg_service in $(printf '%s\\n' $tg_services | sort -u); do "
+            + "while read -r tg_service; do [ -n \"$tg_service\" ] || continue; "
             + "tg_arns=$(printf '%s\\n' \"$tg_bindings\" | awk -v s=\"$tg_service\" '$1 == s { print $2 }'); "
             + "[ -n \"$tg_arns\" ] || { echo \(label)\": Service $tg_service has no target group on EKS\" >&2; tg_ok=0; continue; }; "
-            + "for tg_arn in $tg_arns; do "
-            + "tg_states=$(aws elbv2 describe-target-health --target-group-arn \"$tg_arn\" --query 'TargetHealthDescriptions[].TargetHealth.State' --output text) || { tg_ok=0; continue; }; "
+            + "while read -r tg_arn; do "
+            + "tg_states=$(aws elbv2 describe-target-health --target-group-arn \"$tg_arn\" --query 'TargetHealthDescriptions[].TargetHealth.State' --output text < /dev/null) || { tg_ok=0; continue; }; "
             + "[ -n \"$tg_states\" ] || { echo \(label)\": no target registered for Service $tg_service ($tg_arn)\" >&2; tg_ok=0; }; "
-            + "for tg_state in $tg_states; do [ \"$tg_state\" = healthy ] || { echo \(label)\": a target of Service $tg_service is $tg_state ($tg_arn)\" >&2; tg_ok=0; }; done; "
-            + "done; done; "
-            + "[ -n \"$(printf '%s' $tg_services)\" ] || { echo \(label)\": no backend Service found on EKS\" >&2; tg_ok=0; }; "
+            + "if printf '%s\\n' \"$tg_states\" | tr -s '[:blank:]' '\\n' | grep -vx healthy >/dev/null; then echo \(label)\": a target of Service $tg_service is not healthy: $tg_states ($tg_arn)\" >&2; tg_ok=0; fi; "
+            + "done <<< \"$tg_arns\"; done < <(printf '%s\\n' \"$tg_services\" | sort -u); "
+            + "[ -n \"$(printf '%s' \"$tg_services\" | tr -d '[:space:]')\" ] || { echo \(label)\": no backend Service found on EKS\" >&2; tg_ok=0; }; "
             + "test \"$tg_ok\" = 1  # every ALB target healthy before any traffic moves"
     }
 }
