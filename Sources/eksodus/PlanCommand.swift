@@ -36,6 +36,10 @@ struct PlanOptions: ParsableArguments {
             help: ArgumentHelp("The availability zones of the target account to use, e.g. eu-west-1a,eu-west-1b (default: eksctl picks).", valueName: "zone"))
     var zones: [String] = []
 
+    @Option(name: .customLong("cron-time-zone"), parsing: .upToNextOption,
+            help: ArgumentHelp("The IANA time zone the source clusters' CronJob schedules ran in (their kube-controller-manager's), e.g. Asia/Seoul, or CLUSTER=ZONE per cluster: converted CronJobs get it as spec.timeZone (EKS runs them in UTC otherwise).", valueName: "zone"))
+    var cronTimeZone: [String] = []
+
     @Option(help: "Settings file (default: .eksodus.yaml in the current folder, if present).")
     var config: String?
 
@@ -54,7 +58,7 @@ struct PlanOptions: ParsableArguments {
         func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0) } } }
         let landingZone = LandingZoneOptions(privateEndpoint: privateEndpoint, publicAccessCIDRs: list(publicAccessCIDRs), zones: list(zones))
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
-                           repositoryPrefix: repositoryPrefix, landingZone: landingZone, now: date)
+                           repositoryPrefix: repositoryPrefix, landingZone: landingZone, now: date, cronTimeZones: try CronJobTimeZone.parse(list(cronTimeZone)))
     }
 
     func settings() throws -> AssessmentSettings {

@@ -310,4 +310,68 @@ final class ConvertedWorkloadsStayUpTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), gate)
         XCTAssertLessThan(gate, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
     }
+
+    /// A CronJob schedule without spec.timeZone runs in UTC on EKS: the zone given for the cluster is written into each
+    /// converted CronJob, a CRON_TZ= prefix moves into spec.timeZone, a CronJob naming its own zone keeps it, and the
+    /// cluster's decision item is open until a zone is given; a name that is not IANA is refused.
+    func testCronJobsGetTheDecidedTimeZone() throws {
+        let folder = try temporaryFolder(self)
+        try """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: backup, namespace: ops}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: b, image: "busybox:1.36"}]}}}}
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: report, namespace: ops}
+            spec:
+              schedule: "CRON_TZ=Europe/Berlin 30 1 * * *"
+              jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: r, image: "busybox:1.36"}]}}}}
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: own, namespace: ops}
+            spec:
+              schedule: "0 * * * *"
+              timeZone: America/New_York
+              jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: o, image: "busybox:1.36"}]}}}}
+            """.write(to: folder.appendingPathComponent("cron.yaml"), atomically: true, encoding: .utf8)
+        func run(_ zones: [String: String]) throws -> (TransitionPlan, [String: ManifestNode], String) {
+            let database = try AppDatabase.inMemory()
+            try importPaths([folder.path], cluster: "src", into: database)
+            let plan = try TransitionPlanner(database: database, reference: reference)
+                .run(PlanRequest(name: "p", target: KubernetesVersion(major: 1, minor: 35), region: "eu-west-1", accountID: "123456789012", now: fixedNow, cronTimeZones: zones))
+            let out = try temporaryFolder(self)
+            _ = try ConvertedManifests(plan: plan, reference: reference).write(estates: try database.writer.read { try Estate.load($0) }, to: out)
+            let files = try Self.files(under: out)
+            let jobs = Dictionary(try Self.objects(files).filter { $0.object["kind"]?.string == "CronJob" }.map { ($0.object["metadata", "name"]?.string ?? "", $0.object) }, uniquingKeysWith: { a, _ in a })
+            return (plan, jobs, files.filter { $0.key.hasSuffix("CHANGES.md") }.values.joined())
+        }
+        let (undecided, plain, todos) = try run([:])
+        XCTAssertNil(plain["backup"]?["spec", "timeZone"])
+        XCTAssertEqual(plain["report"]?["spec", "timeZone"]?.string, "Europe/Berlin")
+        XCTAssertEqual(plain["report"]?["spec", "schedule"]?.string, "30 1 * * *")
+        XCTAssertEqual(plain["own"]?["spec", "timeZone"]?.string, "America/New_York")
+        XCTAssertTrue(todos.contains("CronJob/ops/backup: no spec.timeZone, so on EKS it runs in UTC"), todos)
+        let decision = try XCTUnwrap(undecided.items.first { $0.keyText == "plan:cron-time-zone:src" })
+        XCTAssertFalse(decision.provenDone)
+        let deploy = try XCTUnwrap(undecided.items.first { $0.keyText == "deploy:src/ops/backup" })
+        XCTAssertTrue(deploy.prerequisites.contains(.plan(.cronTimeZone, cluster: "src")))
+
+        let (decided, zoned, _) = try run(["src": "Asia/Seoul"])
+        XCTAssertEqual(zoned["backup"]?["spec", "timeZone"]?.string, "Asia/Seoul")
+        XCTAssertEqual(zoned["report"]?["spec", "timeZone"]?.string, "Europe/Berlin", "the zone its schedule named wins")
+        XCTAssertEqual(zoned["own"]?["spec", "timeZone"]?.string, "America/New_York")
+        XCTAssertTrue(try XCTUnwrap(decided.items.first { $0.keyText == "plan:cron-time-zone:src" }).provenDone)
+        XCTAssertEqual(try run(["*": "Asia/Seoul"]).1["backup"]?["spec", "timeZone"]?.string, "Asia/Seoul")
+
+        for bad in ["Asia/Nowhere", "Local", "EST5EDT; rm -rf /", "../../etc/passwd", ""] {
+            XCTAssertThrowsError(try CronJobTimeZone.parse([bad]), bad)
+            XCTAssertThrowsError(try run(["src": bad]), bad)
+        }
+        XCTAssertEqual(try CronJobTimeZone.parse(["prod=Asia/Seoul", "UTC"]), ["prod": "Asia/Seoul", "*": "UTC"])
+    }
 }

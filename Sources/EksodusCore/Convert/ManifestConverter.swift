@@ -342,6 +342,7 @@ struct ManifestConverter {
             result.objects.append(.mapping([("apiVersion", .string("v1")), ("kind", .string("ServiceAccount")), ("metadata", .mapping(metadata))]))
             result.changes.append(Change(field: "serviceAccountName", why: "it ran as the default ServiceAccount: ServiceAccount \(entry.serviceAccount) of its own takes IAM role \(entry.roleName) (\(entry.mechanism)), so default never holds it"))
         }
+        if kind == "CronJob" { node = cronTimeZone(node, label: label, result: &result) }
         // Docker's socket and log folder are not on EKS nodes: the mounts go, the agent's log parsing is a to-do (`DockerHostMounts`).
         let docker = DockerHostMounts.dropped(from: pod)
         if !docker.dropped.isEmpty {
@@ -375,6 +376,33 @@ struct ManifestConverter {
             node = node.updating(["spec", "volumeClaimTemplates"]) { _ in .sequence(converted) }
         }
         return node
+    }
+
+    /// A CronJob without `spec.timeZone` ran in the source controller manager's zone and would run in UTC on EKS: it gets
+    /// the decided zone (`CronJobTimeZone`); a zone written into the schedule (`CRON_TZ=`), which the API refuses, moves there.
+    private func cronTimeZone(_ node: ManifestNode, label: String, result: inout Result) -> ManifestNode {
+        guard node["spec", "timeZone"]?.string == nil else { return node }
+        var node = node
+        var zone = plan.cronTimeZone
+        if let schedule = node["spec", "schedule"]?.string, let inline = CronJobTimeZone.inlineZone(schedule) {
+            guard CronJobTimeZone.isIANAName(inline.zone) else {
+                result.todos.append("\(label): its schedule names a time zone that is not an IANA name (\(inline.zone)); Kubernetes refuses TZ= or CRON_TZ= in a schedule: write the zone in spec.timeZone")
+                return node
+            }
+            node = node.updating(["spec", "schedule"]) { _ in .string(inline.schedule) }
+            result.changes.append(Change(field: "spec.schedule", why: "the zone it named (CRON_TZ/TZ) moved to spec.timeZone: Kubernetes refuses it in a schedule since 1.29"))
+            zone = inline.zone
+        }
+        guard let zone else {
+            result.todos.append("\(label): no spec.timeZone, so on EKS it runs in UTC, the controller manager's zone: if the source ran its schedule (\(node["spec", "schedule"]?.string ?? "?")) in local time, plan with --cron-time-zone (plan:cron-time-zone:\(plan.cluster))")
+            return node
+        }
+        guard plan.target >= CronJobTimeZone.generallyAvailable else {
+            result.todos.append("\(label): runs in \(zone) at the source; spec.timeZone needs Kubernetes \(CronJobTimeZone.generallyAvailable) or later (target \(plan.target)): shift its schedule to UTC by hand")
+            return node
+        }
+        result.changes.append(Change(field: "spec.timeZone", why: "\(zone): the zone its schedule ran in at the source (--cron-time-zone); EKS would read it in UTC"))
+        return node.updating(["spec", "timeZone"]) { _ in .string(zone) }
     }
 
     /// A replicated StatefulSet gets a zone spread and, when no source budget selects it, a budget of one member at a time
