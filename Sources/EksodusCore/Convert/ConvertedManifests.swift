@@ -32,7 +32,8 @@ public struct ConvertedManifests {
             var converter = ManifestConverter(plan: conversion, reference: reference)
             converter.clusterScoped.formUnion(Self.clusterScopedCustomKinds(estate))
             let budgets = PodDisruptionBudgets.all(in: estate)
-            converter.budgeted = Set(estate.workloads.filter { !PodDisruptionBudgets.covering($0, in: budgets).isEmpty }.map(\.label))
+            let budgetsByNamespace = Dictionary(grouping: budgets, by: \.resource.namespace)
+            converter.budgeted = Set(estate.workloads.filter { !PodDisruptionBudgets.covering($0, in: budgetsByNamespace[$0.namespace] ?? []).isEmpty }.map(\.label))
             converter.budgetNames = Set(budgets.map { "\($0.resource.namespace)/\($0.resource.name)" })
             (converter.healthChecks, converter.readinessGateNamespaces) = ALBHealthChecks.derive(estate, network: conversion.network)
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
