@@ -40,6 +40,10 @@ struct PlanOptions: ParsableArguments {
             help: ArgumentHelp("IAM roles that administer the new clusters (access entries with AmazonEKSClusterAdminPolicy; comma- or space-separated).", valueName: "arn"))
     var adminRoleARNs: [String] = []
 
+    @Option(name: .customLong("cron-time-zone"), parsing: .upToNextOption,
+            help: ArgumentHelp("The IANA time zone the source clusters' CronJob schedules ran in (their kube-controller-manager's), e.g. Asia/Seoul, or CLUSTER=ZONE per cluster: converted CronJobs get it as spec.timeZone (EKS runs them in UTC otherwise).", valueName: "zone"))
+    var cronTimeZone: [String] = []
+
     @Option(help: "Settings file (default: .eksodus.yaml in the current folder, if present).")
     var config: String?
 
@@ -59,7 +63,7 @@ struct PlanOptions: ParsableArguments {
         let landingZone = LandingZoneOptions(privateEndpoint: privateEndpoint, publicAccessCIDRs: list(publicAccessCIDRs), zones: list(zones),
                                              adminRoleARNs: list(adminRoleARNs))
         return PlanRequest(name: name, target: target, region: region, accountID: accountID, cluster: cluster, maxWaveSize: maxWaveSize,
-                           repositoryPrefix: repositoryPrefix, landingZone: landingZone, now: date)
+                           repositoryPrefix: repositoryPrefix, landingZone: landingZone, now: date, cronTimeZones: try CronJobTimeZone.parse(list(cronTimeZone)))
     }
 
     func settings() throws -> AssessmentSettings {

@@ -59,6 +59,7 @@ final class TrafficGatesTests: XCTestCase {
             echo /change/C0EXAMPLE ;;
           "route53 wait") [ "$3 $4" = "resource-record-sets-changed --id" ] && [ "$5" = /change/C0EXAMPLE ] ;;
           "route53 get-hosted-zone") echo '{"HostedZone": {"Id": "/hostedzone/Z0EXAMPLE", "Config": {"PrivateZone": \(privateZone)}}\(privateZone ? "" : ", \"DelegationSet\": {\"NameServers\": [\"\(Self.nameServer)\"]}")}' ;;
+          "elbv2 describe-target-health") echo healthy ;;
           "elbv2 describe-load-balancers") echo '{"LoadBalancers": [{"DNSName": "other.elb.amazonaws.com", "CanonicalHostedZoneId": "ZOTHER"}, {"DNSName": "\(Self.balancer)", "CanonicalHostedZoneId": "\(Self.balancerZone)"}]}' ;;
           *) echo "unexpected aws $*" >&2; exit 2 ;;
         esac
@@ -79,8 +80,10 @@ final class TrafficGatesTests: XCTestCase {
     func switchShop(records: String, storedAs: String = ".") throws -> (status: Int32, batches: [[[String: Any]]]) {
         let folder = try temporaryFolder(self)
         let ttl = try item("dns-ttl:prod:shop.acme.example"), traffic = try item("traffic:prod:shop.acme.example")
+        // kubectl also answers the target-health gate (TargetHealthGate): the Ingress's backends and their target groups.
+        let kubectl = "case \"$*\" in *targetgroupbindings*) echo 'storefront arn:tg' ;; *.spec.rules*) echo storefront ;; *) echo \(Self.balancer) ;; esac"
         let stubs = ["aws": aws(records: records, storedAs: storedAs), "dig": "[ \"$3\" = @\(Self.nameServer) ] && echo 'shop.acme.example. 60 IN A 192.0.2.10'",
-                     "kubectl": "echo \(Self.balancer)"]
+                     "kubectl": kubectl]
         // The lowering notes its time in the name's own file; here the old TTL passed long ago.
         let status = try run(ttl.commands + ["test -s prod-shop_acme_example.ttl-lowered-at", "echo 0 > prod-shop_acme_example.ttl-lowered-at"]
                              + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)

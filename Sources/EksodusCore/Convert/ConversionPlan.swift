@@ -23,6 +23,8 @@ public struct ConversionPlan: Sendable {
     public var hasWindowsNodes: Bool
     /// `Kind/namespace/name` → the claims the storage plan's node copies fill, each in place of a hostPath volume.
     var nodeDataClaims: [String: [NodeDataClaim]]
+    /// The zone the source's CronJob schedules ran in (`--cron-time-zone`); nil: not decided.
+    public var cronTimeZone: String?
 
     /// `setApart`: the labels the stored assessment set apart, for a plan read back from the store (which carries no findings).
     public init(_ plan: TransitionPlan, cluster: String, setApart stored: Set<String>? = nil) {
@@ -54,5 +56,6 @@ public struct ConversionPlan: Sendable {
                                 uniquingKeysWith: { first, _ in first })
         hasWindowsNodes = plan.compute.first { $0.cluster == cluster }?.nodeGroups.contains(where: \.isWindows) ?? false
         nodeDataClaims = NodeDataClaim.planned(plan.storage, cluster: cluster)
+        cronTimeZone = CronJobTimeZone.zone(for: cluster, in: plan.request.cronTimeZones)
     }
 }

@@ -43,6 +43,11 @@ public struct ConvertedManifests {
             var converter = ManifestConverter(plan: conversion, reference: reference)
             converter.clusterScoped.formUnion(Self.clusterScopedCustomKinds(estate))
             converter.externalNames = UnsafeClusterAccessCheck.externalNames(estate)
+            let budgets = PodDisruptionBudgets.all(in: estate)
+            let budgetsByNamespace = Dictionary(grouping: budgets, by: \.resource.namespace)
+            converter.budgeted = Set(estate.workloads.filter { !PodDisruptionBudgets.covering($0, in: budgetsByNamespace[$0.namespace] ?? []).isEmpty }.map(\.label))
+            converter.budgetNames = Set(budgets.map { "\($0.resource.namespace)/\($0.resource.name)" })
+            (converter.healthChecks, converter.readinessGateNamespaces) = ALBHealthChecks.derive(estate, network: conversion.network)
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
             let placement = WavePlacement(estate, plan: conversion)
@@ -69,8 +74,8 @@ public struct ConvertedManifests {
                 notes[wave, default: ([], [])].changes += result.changes.map { "\(MarkdownText.code(label)) \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
                 notes[wave, default: ([], [])].todos += result.todos.map(MarkdownText.escape)
                 if !result.objects.isEmpty { byWave[wave, default: []].append((label, result.objects, result.changes.map { "\($0.field): \($0.why)" })) }
-                for (object, node) in result.support {
-                    byWave[wave, default: []].append((object, [node], ["the node copy of \(label) fills it: mounted in place of its hostPath volume"]))
+                for (object, node, why) in result.support {
+                    byWave[wave, default: []].append((object, [node], [why]))
                 }
             }
             // Every namespace an object lands in exists from the platform wave on, exported or not.
@@ -79,8 +84,10 @@ public struct ConvertedManifests {
                 .subtracting(exported).subtracting(["default", "kube-system", "kube-public", "kube-node-lease"])
             if only == nil || only == 0 {
                 for namespace in used.sorted() {
+                    let gate = ALBHealthChecks.readinessGateLabel
+                    let labels: [(key: String, value: ManifestNode)] = converter.readinessGateNamespaces.contains(namespace) ? [("labels", .mapping([(gate.key, .string(gate.value))]))] : []
                     byWave[0, default: []].append(("Namespace/\(namespace)", [.mapping([("apiVersion", .string("v1")), ("kind", .string("Namespace")),
-                                                                                      ("metadata", .mapping([("name", .string(namespace))]))])],
+                                                                                      ("metadata", .mapping([("name", .string(namespace))] + labels))])],
                                                    ["added: the namespace of converted objects, not in the export"]))
                 }
                 byWave[0, default: []].append(("StorageClass/eks", try ManifestText.objects(StoragePlan.storageClassManifests), ["the storage plan's classes"]))

@@ -12,8 +12,9 @@ struct ManifestConverter {
         var objects: [ManifestNode] = []
         var changes: [Change] = []
         var todos: [String] = []
-        /// Objects of their own that the wave's support/ holds, applied before the workload: the claims of node copies.
-        var support: [(object: String, node: ManifestNode)] = []
+        /// Objects of their own that the wave's support/ holds, applied before the workload (the claims of node copies,
+        /// disruption budgets), each with why it is there.
+        var support: [(object: String, node: ManifestNode, why: String)] = []
     }
 
     let plan: ConversionPlan
@@ -22,6 +23,13 @@ struct ManifestConverter {
     var clusterScoped: Set<String> = KubernetesKinds.clusterScoped
     /// The cluster's ExternalName Services (`UnsafeClusterAccessCheck.externalNames`): a webhook or APIService behind one calls outside.
     var externalNames: [String: String] = [:]
+    /// Labels of the workloads a source PodDisruptionBudget selects, and `namespace/name` of every source budget.
+    var budgeted: Set<String> = []
+    var budgetNames: Set<String> = []
+    /// `namespace/service` behind an ALB Ingress → its health check from the pods' readiness probes (`ALBHealthChecks`), and
+    /// the namespaces whose pods get the controller's readiness gate.
+    var healthChecks: [String: ALBHealthChecks.Derived] = [:]
+    var readinessGateNamespaces: Set<String> = []
 
     /// Kinds that are cluster state, not configuration: the target makes its own.
     static let clusterState: Set<String> = ["Event", "Endpoints", "EndpointSlice", "Node", "ControllerRevision", "Lease", "ComponentStatus",
@@ -102,7 +110,15 @@ struct ManifestConverter {
         if Self.workloadKinds.contains(kind) { node = workload(node, kind: kind, namespace: namespace, name: name, result: &result) }
         switch kind {
         case "PersistentVolumeClaim": node = claim(node, namespace: namespace, name: name, result: &result)
-        case "Service": node = service(node, namespace: namespace, name: name, result: &result)
+        case "Service":
+            node = service(node, namespace: namespace, name: name, result: &result)
+            node = albHealthCheck(node, namespace: namespace, name: name, result: &result)
+        case "Namespace" where readinessGateNamespaces.contains(name):
+            let gate = ALBHealthChecks.readinessGateLabel
+            if node["metadata", "labels", gate.key] == nil {
+                node = node.updating(["metadata", "labels", gate.key]) { _ in .string(gate.value) }
+                result.changes.append(Change(field: "metadata.labels[\(gate.key)]", why: "\(gate.value): its Services are ALB targets (IP), so each new pod waits for a healthy ALB target before a rollout goes on"))
+            }
         case "Ingress": node = ingress(node, namespace: namespace, name: name, result: &result)
         case "ServiceAccount": node = serviceAccount(node, namespace: namespace, name: name, result: &result)
         case "PodDisruptionBudget":
@@ -331,6 +347,18 @@ struct ManifestConverter {
             result.objects.append(.mapping([("apiVersion", .string("v1")), ("kind", .string("ServiceAccount")), ("metadata", .mapping(metadata))]))
             result.changes.append(Change(field: "serviceAccountName", why: "it ran as the default ServiceAccount: ServiceAccount \(entry.serviceAccount) of its own takes IAM role \(entry.roleName) (\(entry.mechanism)), so default never holds it"))
         }
+        if kind == "CronJob" { node = cronTimeZone(node, label: label, result: &result) }
+        // Docker's socket and log folder are not on EKS nodes: the mounts go, the agent's log parsing is a to-do (`DockerHostMounts`).
+        let docker = DockerHostMounts.dropped(from: pod)
+        if !docker.dropped.isEmpty {
+            pod = docker.pod
+            for volume in docker.dropped {
+                result.changes.append(Change(field: "volumes[\(volume.volume)], volumeMounts[\(volume.volume)]",
+                                             why: "hostPath \(volume.path) removed: EKS nodes run containerd only, and the missing path would keep the pod in ContainerCreating"))
+            }
+            result.todos.append(DockerHostMounts.todo(label, dropped: docker.dropped, readsNodeLogs: DockerHostMounts.mountsNodeLogs(pod)))
+        }
+        if kind == "StatefulSet" { pod = statefulDisruption(pod, node: node, namespace: namespace, name: name, result: &result) }
         node = node.updating(path) { _ in pod }
         // Pod annotations of kube2iam/kiam mean nothing on EKS.
         let templateAnnotations = Array(path.dropLast()) + ["metadata", "annotations"]
@@ -342,9 +370,6 @@ struct ManifestConverter {
             // Applied with its wave, it must not run beside the source's: the runbook unsuspends it after suspending the source.
             node = node.updating(["spec", "suspend"]) { _ in .scalar("true", plain: true) }
             result.changes.append(Change(field: "spec.suspend", why: "deployed suspended so it never runs twice: unsuspend it with the runbook's enable step, after the source's is suspended"))
-        }
-        for volume in pod["volumes"]?.items ?? [] where (volume["hostPath", "path"]?.string ?? "").hasSuffix("docker.sock") {
-            result.todos.append("\(label): mounts the Docker socket (\(volume["name"]?.string ?? "?")); EKS nodes run containerd only: drop the mount and read container logs through the CRI")
         }
         if kind == "StatefulSet", let templates = node["spec", "volumeClaimTemplates"]?.items {
             let converted = templates.map { template -> ManifestNode in
@@ -358,6 +383,52 @@ struct ManifestConverter {
         return node
     }
 
+    /// A CronJob without `spec.timeZone` ran in the source controller manager's zone and would run in UTC on EKS: it gets
+    /// the decided zone (`CronJobTimeZone`); a zone written into the schedule (`CRON_TZ=`), which the API refuses, moves there.
+    private func cronTimeZone(_ node: ManifestNode, label: String, result: inout Result) -> ManifestNode {
+        guard node["spec", "timeZone"]?.string == nil else { return node }
+        var node = node
+        var zone = plan.cronTimeZone
+        if let schedule = node["spec", "schedule"]?.string, let inline = CronJobTimeZone.inlineZone(schedule) {
+            guard CronJobTimeZone.isIANAName(inline.zone) else {
+                result.todos.append("\(label): its schedule names a time zone that is not an IANA name (\(inline.zone)); Kubernetes refuses TZ= or CRON_TZ= in a schedule: write the zone in spec.timeZone")
+                return node
+            }
+            node = node.updating(["spec", "schedule"]) { _ in .string(inline.schedule) }
+            result.changes.append(Change(field: "spec.schedule", why: "the zone it named (CRON_TZ/TZ) moved to spec.timeZone: Kubernetes refuses it in a schedule since 1.29"))
+            zone = inline.zone
+        }
+        guard let zone else {
+            result.todos.append("\(label): no spec.timeZone, so on EKS it runs in UTC, the controller manager's zone: if the source ran its schedule (\(node["spec", "schedule"]?.string ?? "?")) in local time, plan with --cron-time-zone (plan:cron-time-zone:\(plan.cluster))")
+            return node
+        }
+        guard plan.target >= CronJobTimeZone.generallyAvailable else {
+            result.todos.append("\(label): runs in \(zone) at the source; spec.timeZone needs Kubernetes \(CronJobTimeZone.generallyAvailable) or later (target \(plan.target)): shift its schedule to UTC by hand")
+            return node
+        }
+        result.changes.append(Change(field: "spec.timeZone", why: "\(zone): the zone its schedule ran in at the source (--cron-time-zone); EKS would read it in UTC"))
+        return node.updating(["spec", "timeZone"]) { _ in .string(zone) }
+    }
+
+    /// A replicated StatefulSet gets a zone spread and, when no source budget selects it, a budget of one member at a time
+    /// (`StatefulDisruption`); the budget goes to the wave's support/, applied before the StatefulSet.
+    private func statefulDisruption(_ pod: ManifestNode, node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        let replicas = StatefulDisruption.replicas(node)
+        guard replicas >= 2, let selector = StatefulDisruption.podSelector(node) else { return pod }
+        var pod = pod
+        if !StatefulDisruption.spreadsByZone(pod) {
+            pod = pod.replacing("topologySpreadConstraints", with: .sequence((pod["topologySpreadConstraints"]?.items ?? []) + [StatefulDisruption.zoneSpread(selector: selector)]))
+            result.changes.append(Change(field: "topologySpreadConstraints", why: "\(replicas) replicas spread over Availability Zones (maxSkew 1, DoNotSchedule): an EKS zone loss takes one member, not the quorum; each member's EBS volume stays in the zone it is first placed in"))
+        }
+        if !budgeted.contains("StatefulSet/\(namespace.isEmpty ? "" : namespace + "/")\(name)") {
+            let budgetName = StatefulDisruption.budgetName(name, namespace: namespace, taken: budgetNames)
+            result.support.append(("PodDisruptionBudget/\(namespace)/\(budgetName)", StatefulDisruption.budget(name: budgetName, namespace: namespace, selector: selector),
+                                    "added: at most one of the \(replicas) members of StatefulSet \(name) evicted at a time"))
+            result.changes.append(Change(field: "PodDisruptionBudget \(budgetName)", why: "added (maxUnavailable: 1): no budget selected its \(replicas) replicas, so an EKS node drain (node group upgrade, autoscaler scale-in) could evict them all at once"))
+        }
+        return pod
+    }
+
     /// A hostPath volume whose data the storage plan copies from the node becomes the claim the copy fills, under the same
     /// volume name (`NodeDataClaim`; the claim itself is written to the wave's support/ by `ConvertedManifests`).
     private func nodeDataVolumes(_ pod: ManifestNode, kind: String, namespace: String, label: String, node: ManifestNode, result: inout Result) -> ManifestNode {
@@ -367,7 +438,7 @@ struct ManifestConverter {
             guard let volumeName = volume["name"]?.string, volume["hostPath"] != nil || volume["local"] != nil,
                   let claim = claims.first(where: { $0.volume == volumeName }) else { return volume }
             replaced = true
-            result.support.append((claim.label(namespace: namespace), claim.manifest(namespace: namespace)))
+            result.support.append((claim.label(namespace: namespace), claim.manifest(namespace: namespace), "the node copy of \(label) fills it: mounted in place of its hostPath volume"))
             result.changes.append(Change(field: "volumes[\(volumeName)]", why: "node-local data at \((volume["hostPath", "path"] ?? volume["local", "path"])?.string ?? "?"): claim \(claim.name) (gp3, ReadWriteOnce) in its place, filled by the runbook's node copy"))
             result.todos.append("Claim \(claim.name) (was hostPath volume \(volumeName) of \(label)): set its size (\(NodeDataClaim.placeholderSize) written) from the node's du -s before the copy")
             return .mapping([("name", .string(volumeName)), ("persistentVolumeClaim", .mapping([("claimName", .string(claim.name))]))])
@@ -426,6 +497,26 @@ struct ManifestConverter {
         node = node.updating(["spec", "loadBalancerIP"]) { _ in nil }
         result.changes.append(Change(field: "metadata.annotations", why: "network plan: NLB through the AWS Load Balancer Controller, \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
         if entry.exposure.needsDecision { result.todos.append("Service \(namespace)/\(name): decide internal or internet-facing (written internal)") }
+        return node
+    }
+
+    /// A Service behind an ALB Ingress: the health check of its target group, from its pods' readiness probe; a to-do when
+    /// none can be derived (a TCP-only probe among them).
+    private func albHealthCheck(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        guard let derived = healthChecks["\(namespace)/\(name)"] else { return node }
+        let existing = (node["metadata", "annotations"]?.entries ?? []).map(\.key)
+        if case .unknown(let why) = derived {
+            if !existing.contains(where: { $0.hasPrefix(ALBHealthChecks.prefix + "healthcheck-path") }) {
+                result.todos.append("Service \(namespace)/\(name) is an ALB target, and no health check was derived: \(why). The ALB checks GET / on the traffic port for a 200 by default; give it an HTTP readiness endpoint and set \(ALBHealthChecks.prefix)healthcheck-path (and success-codes) on the Service, or check / answers 200 there")
+            }
+            return node
+        }
+        let added = ALBHealthChecks.annotations(derived, existing: existing)
+        guard !added.isEmpty else { return node }
+        var node = node
+        for (key, value) in added { node = node.updating(["metadata", "annotations", key]) { _ in .string(value) } }
+        result.changes.append(Change(field: "metadata.annotations[\(ALBHealthChecks.prefix)healthcheck-*, success-codes]",
+                                     why: "ALB health check from its pods' readiness probe: " + added.map { "\($0.key.dropFirst(ALBHealthChecks.prefix.count))=\($0.value)" }.joined(separator: ", ")))
         return node
     }
 

@@ -16,7 +16,8 @@ struct Checklist {
         var secretReaders: [IdentityPlan.SecretReader]? = nil
     }
 
-    static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String) -> [PlanItem] {
+    static func build(_ clusters: [ClusterInput], images: ImageMigration, target: KubernetesVersion, region: String, assessedOn: String,
+                      cronTimeZones: [String: String]? = nil) -> [PlanItem] {
         // Every item is made once in `items` and stays there until the final ordering moves it into place: the checklist's
         // order as built is a list of positions in it (a workload's steps are made long before its wave is laid out).
         var items: [PlanItem] = []
@@ -117,6 +118,21 @@ struct Checklist {
                     cluster: c.id, after: [.assessment(.review, cluster: c.name)], evidence: decision,
                     commands: ["aws ec2 describe-availability-zones --region \(q(region)) --query 'AvailabilityZones[].ZoneName'  # then eksodus plan ... --zones <2 to 6 of them>"],
                     rollback: "Nothing to undo: a decision")
+            }
+            // Its CronJobs' deploy steps wait for this (StepTemplates): on EKS an unzoned schedule runs in UTC (`CronJobTimeZone`).
+            let cronJobs = input.estate.workloads.filter { $0.kind == "CronJob" && !input.assessment.systemWorkloads.contains($0.id) }
+            if !cronJobs.isEmpty {
+                let zone = CronJobTimeZone.zone(for: c.name, in: cronTimeZones)
+                let unzoned = cronJobs.filter { input.estate.resource(id: $0.resourceID)?.body["spec", "timeZone"]?.string == nil }.map(\.label).sorted()
+                add(.plan(.cronTimeZone, cluster: c.name),
+                    zone.map { "CronJob schedules of \(c.name) ran in \($0): converted CronJobs get spec.timeZone \($0) (eksodus plan --cron-time-zone)" }
+                        ?? "Decide which time zone the source kube-controller-manager of \(c.name) ran CronJob schedules in: EKS runs them in UTC unless spec.timeZone says otherwise",
+                    cluster: c.id, after: [.assessment(.review, cluster: c.name)],
+                    evidence: unzoned.isEmpty ? "every CronJob names its spec.timeZone" : "\(unzoned.count) CronJob(s) without spec.timeZone: \(unzoned.prefix(10).joined(separator: ", "))\(unzoned.count > 10 ? ", …" : "")",
+                    commands: zone != nil || unzoned.isEmpty ? ["eksodus convert ...  # writes spec.timeZone into each converted CronJob that had none"]
+                        : [Kubectl.source("kube-system")("get pods -l component=kube-controller-manager -o jsonpath='{range .items[*].spec.containers[*]}{.env}{\" \"}{.volumeMounts}{\"\\n\"}{end}'") + "  # a TZ variable or a mounted /etc/localtime; otherwise the control-plane hosts' zone (timedatectl)",
+                           "eksodus plan ... --cron-time-zone \(ShellQuote.word(c.name + "=Asia/Seoul"))  # the IANA name found; UTC when the source ran in UTC"],
+                    rollback: "Nothing to undo: a decision", proven: zone != nil || unzoned.isEmpty)
             }
             add(.plan(.cluster, cluster: c.name), "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
                 after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name), .plan(.adminAccess, cluster: c.name)]

@@ -11,7 +11,7 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         case `import`, assess, review, replication, identity
         // Landing zone, clusters and platform
         case landingZone = "landing-zone", ecr, endpoint, cluster, endpointCheck = "endpoint-check", addons, storage, exposure, connectivity, certificates, secrets,
-             observability, cicd, platform, disruption, helm, helmData = "helm-data", zones, access, backup
+             observability, cicd, platform, disruption, helm, helmData = "helm-data", zones, access, backup, cronTimeZone = "cron-time-zone"
         case adminAccess = "admin-access"
         // A wave's and a cluster's cutover items
         case images, gate, apply, rehearsal, close, optimize, decommission, helmInstall = "helm-install"

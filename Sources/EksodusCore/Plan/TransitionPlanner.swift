@@ -12,9 +12,14 @@ public struct PlanRequest: Sendable, Codable {
     public var repositoryPrefix: String
     public var landingZone: LandingZoneOptions
     public var now: Date
+    /// The zone CronJob schedules were written in, per cluster (`*`: every cluster), from `--cron-time-zone`; nil in plans
+    /// stored before it (`CronJobTimeZone`).
+    public var cronTimeZones: [String: String]?
 
     public init(name: String = "default", target: KubernetesVersion, region: String, accountID: String, cluster: String? = nil,
-                maxWaveSize: Int? = nil, repositoryPrefix: String = "migrated/", landingZone: LandingZoneOptions = LandingZoneOptions(), now: Date = Date()) {
+                maxWaveSize: Int? = nil, repositoryPrefix: String = "migrated/", landingZone: LandingZoneOptions = LandingZoneOptions(), now: Date = Date(),
+                cronTimeZones: [String: String] = [:]) {
+        self.cronTimeZones = cronTimeZones.isEmpty ? nil : cronTimeZones
         self.name = name
         self.target = target
         self.region = region
@@ -34,6 +39,7 @@ extension PlanRequest {
         guard AWSIdentifiers.isRegion(region) else { throw TransitionPlanner.PlanError.invalidRegion(region) }
         if let maxWaveSize, maxWaveSize < 1 { throw TransitionPlanner.PlanError.invalidWaveSize }
         try landingZone.validate(region: region)
+        for (cluster, zone) in cronTimeZones ?? [:] where !CronJobTimeZone.isIANAName(zone) { throw CronJobTimeZone.Invalid(value: "\(cluster)=\(zone)") }
     }
 }
 
@@ -259,7 +265,8 @@ public struct TransitionPlanner {
                                                  secretReaders: clusterIdentity.secretReaders))
         }
         // Waves are numbered per cluster: the clusters' waves may run side by side.
-        let items = Checklist.build(inputs, images: images, target: request.target, region: request.region, assessedOn: assessment.date)
+        let items = Checklist.build(inputs, images: images, target: request.target, region: request.region, assessedOn: assessment.date,
+                                    cronTimeZones: request.cronTimeZones)
 
         return TransitionPlan(planID: 0, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
                               images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,

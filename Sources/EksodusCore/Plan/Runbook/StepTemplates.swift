@@ -485,6 +485,8 @@ struct WorkloadSteps {
         add(.deploy, "Deploy \(context.label) on EKS suspended (spec.suspend: true), so it cannot run twice", context, after: before,
             evidence: context.deployEvidence, commands: Self.deployCommands(context, suspended: true),
             rollback: "Delete it from EKS; the source keeps running it", rollbackCommands: Self.deleteOnEKS(context))
+        // Its converted schedule needs the cluster's time zone decision (Checklist makes plan:cron-time-zone for every cluster with CronJobs).
+        items[items.count - 1].prerequisites.append(.plan(.cronTimeZone, cluster: context.clusterName))
         deploy = Self.key(.deploy, context)
         if entry == nil { entry = deploy }
         let smokeJob = ShellQuote.word(String(("eksodus-check-" + workload.name).prefix(52)))

@@ -183,7 +183,8 @@ enum TrafficCommands {
         }
         commands.append(switchReady(record: record))
         let weighted = weightedSwitch(record: record, address: frontends.first.map { "$(" + address($0) + ")" } ?? "$EKS_LB")
-        return (commands + gates.after + weighted.commands + trafficNotes, weighted.rollback)
+        let targetHealth = frontends.filter { $0.kind == "ingress" }.map { TargetHealthGate.command(namespace: $0.namespace, ingress: $0.name) }
+        return (commands + gates.after + targetHealth + weighted.commands + trafficNotes, weighted.rollback)
     }
 
     /// A hostNetwork agent has no name to switch: its clients (a Prometheus scraping every node, agents calling the node
@@ -265,6 +266,7 @@ enum TrafficCommands {
             }
             commands.append(switchReady(record: record))
             commands += gates.after
+            commands += exposure.ownFrontends.filter { $0.kind == "ingress" }.map { TargetHealthGate.command(namespace: $0.namespace, ingress: $0.name) }
             let weighted = weightedSwitch(record: record, address: frontend.map { "$(" + address($0) + ")" } ?? "$EKS_LB")
             commands += weighted.commands + trafficNotes
             rollback += weighted.rollback

@@ -23,7 +23,13 @@ struct MissingPodDisruptionBudgetCheck: Check {
         return estate.workloads.compactMap { workload in
             guard workload.isService, (workload.replicas ?? 1) >= 2,
                   PodDisruptionBudgets.covering(workload, in: budgets[workload.namespace] ?? []).isEmpty else { return nil }
-            return finding(workload, field: "metadata", "\(workload.label) has \(workload.replicas ?? 0) replicas and no PodDisruptionBudget")
+            // A StatefulSet's replicas are a quorum or a replica set: a drain that evicts them all at once loses it (warning);
+            // eksodus convert adds the budget.
+            guard workload.kind == "StatefulSet" else {
+                return finding(workload, field: "metadata", "\(workload.label) has \(workload.replicas ?? 0) replicas and no PodDisruptionBudget")
+            }
+            return finding(workload, field: "metadata", "\(workload.label) has \(workload.replicas ?? 0) stateful replicas and no PodDisruptionBudget: one EKS node drain can evict the whole quorum (eksodus convert adds one with maxUnavailable: 1)",
+                           severity: .warning)
         }
     }
 }

@@ -16,8 +16,14 @@ struct NoZoneSpreadCheck: Check {
             let zoneKeys = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
             let spread = zoneKeys.contains { workload.topologySpread.contains($0) || (workload.affinity ?? "").contains($0) }
             guard !spread else { return nil }
+            // A StatefulSet's members keep the zone of their first placement (their EBS volumes): all in one zone, a zone loss takes the quorum.
+            guard workload.kind == "StatefulSet" else {
+                return finding(workload, field: "\(CheckSupport.podPath(workload.kind)).topologySpreadConstraints",
+                               "\(workload.label) has \(workload.replicas ?? 0) replicas and no spread across zones")
+            }
             return finding(workload, field: "\(CheckSupport.podPath(workload.kind)).topologySpreadConstraints",
-                           "\(workload.label) has \(workload.replicas ?? 0) replicas and no spread across zones")
+                           "\(workload.label) has \(workload.replicas ?? 0) stateful replicas and no spread across zones: on EKS their EBS volumes keep them in the zone they first land in, and one zone loss can take the quorum (eksodus convert adds the spread)",
+                           severity: .warning)
         }
     }
 }
