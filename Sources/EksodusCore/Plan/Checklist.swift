@@ -137,10 +137,22 @@ struct Checklist {
             if !input.storage.isEmpty {
                 let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
                 let fileSystems = classes.contains { $0 != "gp3" } ? " with their EFS/FSx file systems" : ""
+                // One file per cluster, written by eksodus convert, is the classes' only source; the EFS file system is made
+                // first and its id written in, so the class is never applied with a placeholder.
+                let classFile = "converted/\(ConvertedLayout.folderName(c.name))/\(StoragePlan.classFileName)"
+                let fileSystem = StoragePlan.needsEFS(input.storage, cluster: c.name) ? EFSFileSystem(cluster: name, region: region, classFile: classFile) : nil
+                let shared = input.storage.filter { $0.targetClass == StoragePlan.efs }.map { "\($0.namespace)/\($0.name)" }
                 add(.plan(.storage, cluster: c.name), "Create StorageClasses \(classes.joined(separator: ", ")) on \(name)\(fileSystems)",
-                    cluster: c.id, after: [.plan(.addons, cluster: c.name)], evidence: "\(input.storage.count) volumes to recreate",
-                    commands: [eks("apply -f storageclasses.yaml"), eks("get storageclass")], rollback: "Delete the StorageClasses; no claim uses them yet",
-                    rollbackCommands: [eks("delete -f storageclasses.yaml")])
+                    cluster: c.id, after: [.plan(.addons, cluster: c.name)],
+                    evidence: "\(input.storage.count) volumes to recreate" + (fileSystem.map { fs in
+                        "; EFS for \(shared.joined(separator: ", ")): an encrypted file system (creation token \(fs.creationToken)), NFS from the VPC (security group \(fs.securityGroupName)), "
+                            + "a mount target per private subnet; DataSync copies into it from an agent deployed next to the NFS server (the data step needs DATASYNC_TASK_ARN: a decision, not made here)"
+                    } ?? ""),
+                    commands: ["test -f \(q(classFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted"]
+                        + (fileSystem?.commands() ?? [])
+                        + [eks("apply -f \(q(classFile))"), eks("get storageclass")] + (fileSystem.map { [$0.liveCheck(eks: eks)] } ?? []),
+                    rollback: "Delete the StorageClasses; no claim uses them yet" + (fileSystem == nil ? "" : ". The EFS file system stays until nothing needs its data: then delete its mount targets and it (aws efs delete-mount-target, delete-file-system)"),
+                    rollbackCommands: [eks("delete -f \(q(classFile))")])
                 platformAfter.append(.plan(.storage, cluster: c.name))
             }
             if !input.identity.isEmpty {

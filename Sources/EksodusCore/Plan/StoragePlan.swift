@@ -173,8 +173,29 @@ public struct StoragePlan: Sendable, Codable {
         })
     }
 
-    /// StorageClass manifests for the target cluster.
-    public static let storageClassManifests = """
+    /// The file of one cluster's StorageClasses, `converted/<cluster>/storageclasses.yaml` (eksodus convert writes it):
+    /// their one source. plan:storage fills the EFS id in and applies it; no wave applies it again, because a
+    /// StorageClass's parameters cannot be updated once it exists (Kubernetes docs, "Storage Classes").
+    public static let classFileName = "storageclasses.yaml"
+
+    /// What the efs class names until plan:storage has made the file system and written its id in.
+    public static let fileSystemPlaceholder = "fs-REPLACE-ME"
+
+    /// Whether a cluster's volumes need the efs class (and so the EFS file system).
+    public static func needsEFS(_ entries: [Entry], cluster: String) -> Bool {
+        entries.contains { $0.cluster == cluster && $0.targetClass == efs }
+    }
+
+    /// A cluster's StorageClasses: gp3 always, efs only where a claim goes there (a class whose driver is not installed
+    /// would leave its claims Pending).
+    public static func storageClassManifests(efs: Bool) -> String {
+        efs ? gp3Manifest + "---\n" + efsManifest : gp3Manifest
+    }
+
+    /// StorageClass manifests for the target cluster (both classes, as the report shows them).
+    public static let storageClassManifests = storageClassManifests(efs: true)
+
+    static let gp3Manifest = """
         apiVersion: storage.k8s.io/v1
         kind: StorageClass
         metadata:
@@ -189,7 +210,10 @@ public struct StoragePlan: Sendable, Codable {
           type: gp3
           encrypted: "true"
           csi.storage.k8s.io/fstype: ext4
-        ---
+
+        """
+
+    static let efsManifest = """
         apiVersion: storage.k8s.io/v1
         kind: StorageClass
         metadata:
@@ -198,7 +222,7 @@ public struct StoragePlan: Sendable, Codable {
         reclaimPolicy: Retain
         parameters:
           provisioningMode: efs-ap
-          fileSystemId: fs-REPLACE-ME
+          fileSystemId: \(fileSystemPlaceholder)
           directoryPerms: "700"
 
         """
