@@ -35,6 +35,9 @@ public struct StoragePlan: Sendable, Codable {
     /// Limitations): node-local data is copied from the node.
     public static let nodeCopy = "copy from the node (rsync or tar of the host path into the new EBS volume, final sync at cutover): Velero's file-system backup does not support hostPath"
     public static let unboundVolume = "not bound to any claim, so no pod mounts it and no backup reads it: decide whether its data is still needed, then copy it from its node or storage system"
+    /// What the runbook does with a monitoring store (Prometheus, Loki…): it starts empty on EKS, and the source keeps
+    /// its history read-only (StepTemplates monitoring()). The storage plan says the same.
+    public static let freshMonitoring = "not copied: it starts empty on EKS; the source copy keeps its history read-only until its retention ends"
     public static let veleroFileSystemBackup = "Velero file-system backup (kopia) and restore, with a final backup at cutover"
 
     public static let gp3 = "gp3 (EBS CSI, encrypted, WaitForFirstConsumer)"
@@ -106,7 +109,9 @@ public struct StoragePlan: Sendable, Codable {
                 if let provisioner, let mapping { reason += "; source \(provisioner) → \(mapping.target)" }
                 if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
                 var method = veleroFileSystemBackup
-                if provisioner == "ebs.csi.aws.com" || provisioner == "kubernetes.io/aws-ebs" || volume.volumeType == "awsElasticBlockStore"
+                if let user, PlatformAgents.isMonitoringStore(user) {
+                    method = freshMonitoring
+                } else if provisioner == "ebs.csi.aws.com" || provisioner == "kubernetes.io/aws-ebs" || volume.volumeType == "awsElasticBlockStore"
                     || (volume.volumeType ?? "").hasPrefix("csi:ebs") {
                     method = "EBS snapshot (the data is already on AWS), restored in the target zone"
                 } else if let database = user.flatMap({ WorkloadProfile.dataStore($0, reference: reference)?.0 }) {
@@ -142,7 +147,8 @@ public struct StoragePlan: Sendable, Codable {
                 entries.append(Entry(cluster: estate.cluster.name, namespace: workload.namespace, name: volume.name, source: volume.type,
                                      owner: owner, sizeBytes: nil, sourceClass: nil, targetClass: gp3,
                                      reason: "node-local data at \(volume.reference ?? "?"): a gp3 volume per replica on EKS",
-                                     copyMethod: database?.0.replication ?? nodeCopy, workloadID: workload.id, copies: replicas))
+                                     copyMethod: PlatformAgents.isMonitoringStore(workload) ? freshMonitoring : database?.0.replication ?? nodeCopy,
+                                     workloadID: workload.id, copies: replicas))
             }
             let claimed = !workload.claimTemplates.isEmpty || workload.volumes.contains { $0.type == "persistentVolumeClaim" }
             guard !claimed, entries.last?.workloadID != workload.id, let (store, container) = database else { continue }
