@@ -35,7 +35,7 @@ struct EFSFileSystem {
                 + "if [[ $EFS_SG != sg-* ]]; then EFS_SG=$(aws ec2 create-security-group \(region) --vpc-id \"$VPC_ID\" --group-name \(q(securityGroupName)) "
                 + "--description 'NFS (TCP 2049) to EFS from the cluster VPC' --query GroupId --output text) || EFS_SG=; fi; [[ $EFS_SG == sg-* ]] || "
                 + fail("the EFS security group could not be found or made"),
-            "{ NFS_FROM=$(aws ec2 describe-security-groups \(region) --group-ids \"$EFS_SG\" --query 'SecurityGroups[0].IpPermissions[?FromPort==`2049`].IpRanges[].CidrIp' --output text) && "
+            "{ NFS_FROM=$(aws ec2 describe-security-groups \(region) --group-ids \"$EFS_SG\" --query \"SecurityGroups[0].IpPermissions[?FromPort==\\`2049\\`].IpRanges[].CidrIp\" --output text) && "
                 + "{ tr '\\t' '\\n' <<<\"$NFS_FROM\" | grep -qxF \"$VPC_CIDR\" || aws ec2 authorize-security-group-ingress \(region) --group-id \"$EFS_SG\" --protocol tcp --port 2049 --cidr \"$VPC_CIDR\" >/dev/null; }; } || "
                 + fail("NFS (TCP 2049) from the cluster VPC could not be allowed"),
             "FS_ID=$(aws efs describe-file-systems \(region) --creation-token \(q(creationToken)) --query 'FileSystems[0].FileSystemId' --output text) || FS_ID=; "
@@ -49,10 +49,10 @@ struct EFSFileSystem {
                 + "for SUBNET in $SUBNETS; do tr '\\t' '\\n' <<<\"$MOUNTED\" | grep -qxF \"$SUBNET\" || aws efs create-mount-target \(region) --file-system-id \"$FS_ID\" "
                 + "--subnet-id \"$SUBNET\" --security-groups \"$EFS_SG\" >/dev/null || MOUNT_FAILED=\"$MOUNT_FAILED $SUBNET\"; done && [ -z \"$MOUNT_FAILED\" ]; } || "
                 + fail("a mount target could not be made in every private subnet"),
-            "for _ in $(seq 60); do MT_PENDING=$(aws efs describe-mount-targets \(region) --file-system-id \"$FS_ID\" --query 'length(MountTargets[?LifeCycleState!=`available`])' --output text) || MT_PENDING=; "
+            "for _ in $(seq 60); do MT_PENDING=$(aws efs describe-mount-targets \(region) --file-system-id \"$FS_ID\" --query \"length(MountTargets[?LifeCycleState!='available'])\" --output text) || MT_PENDING=; "
                 + "[ \"$MT_PENDING\" = 0 ] && break; sleep 5; done; [ \"$MT_PENDING\" = 0 ] || " + fail("the EFS mount targets are not available"),
             // The id replaces the placeholder; the class is applied only once the file names this very file system.
-            "sed -i \"s/\(placeholder)/$FS_ID/\" \(q(classFile)) && grep -qxF \"  fileSystemId: $FS_ID\" \(q(classFile)) || "
+            "{ sed -i \"s/\(placeholder)/$FS_ID/\" \(q(classFile)) && grep -qxF \"  fileSystemId: $FS_ID\" \(q(classFile)); } || "
                 + fail("\(classFile) does not name the EFS file system (still \(placeholder), or another id): StorageClasses cannot be updated, so fix the file before it is applied"),
         ]
     }
