@@ -73,7 +73,7 @@ public struct VPCAddressing: Sendable, Codable, Equatable {
         }
         var reason = parts.isEmpty ? "no workload names an on-premises address or private DNS name" : parts.joined(separator: "; ")
         let clearOf = (sourceNetworks.isEmpty ? [] : ["every on-premises network the estates name"]) + (clusters > 1 ? ["the other target clusters' ranges"] : [])
-        reason += ": the VPC takes \(text(vpc))" + (vpc == candidates[0] ? " (eksctl's default)" : taken.contains(candidates[0]) ? ", not eksctl's \(eksctlDefault)" : "") + " and Services \(text(service))"
+        reason += ": the VPC takes \(text(vpc))" + (vpc == candidates[0] ? " (eksctl's default)" : taken.contains(candidates[0]) ? " (eksctl's default \(eksctlDefault) is taken)" : "") + " and Services \(text(service))"
             + (clearOf.isEmpty ? "" : ", clear of " + clearOf.joined(separator: " and "))
             + ", so the VPC can be routed from on-premises over one Transit Gateway or Direct Connect gateway beside the others; check both against the on-premises IPAM before the link is made"
         let result = VPCAddressing(cluster: cluster, vpcCIDR: text(vpc), serviceCIDR: text(service), onPremises: ranges,
