@@ -42,7 +42,7 @@ final class DemoTests: XCTestCase {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("reports/\(report).\(suffix)").path), "\(report).\(suffix)")
             }
         }
-        for file in ["plan/prod-eks.yaml", "plan/staging-eks.yaml", "plan/migrate-images.sh", "plan/storageclasses.yaml"] {
+        for file in ["plan/prod-eks.yaml", "plan/staging-eks.yaml", "plan/migrate-images.sh", "converted/prod/storageclasses.yaml", "converted/staging/storageclasses.yaml"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
         }
 

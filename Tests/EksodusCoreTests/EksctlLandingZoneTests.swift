@@ -127,7 +127,7 @@ final class EksctlLandingZoneTests: XCTestCase {
         XCTAssertEqual(Set(addressing.onPremises), ["10.100.0.0/16", "192.168.0.0/16"])
         XCTAssertEqual(addressing.vpcCIDR, "10.0.0.0/16", "the first RFC 1918 /16 after eksctl's taken default")
         XCTAssertEqual(addressing.serviceCIDR, "172.20.0.0/16", "EKS's other default, since 10.100.0.0/16 is on-premises")
-        XCTAssertTrue(addressing.reason.contains("not eksctl's 192.168.0.0/16"), addressing.reason)
+        XCTAssertTrue(addressing.reason.contains("eksctl's default 192.168.0.0/16 is taken"), addressing.reason)
         for range in [addressing.vpcCIDR, addressing.serviceCIDR] {
             let network = try XCTUnwrap(IPv4Range(range))
             for address in ["192.168.10.5", "192.168.200.9", "10.100.3.4"] {

@@ -66,6 +66,24 @@ final class ImageScriptEndToEndTests: XCTestCase {
             }
         }
         XCTAssertEqual(try ecrRepositories(environment), Set(copies.map(\.repository)), "repositories in moto")
+        // What the repositories are made with: immutable tags, encryption, a lifecycle policy that never selects untagged
+        // (per-platform) manifests; scanning is the registry's; the pull-through prefix has a creation template.
+        let repositories = try ecrJSON(["describe-repositories"], environment)["repositories"] as? [[String: Any]] ?? []
+        for repository in repositories {
+            let name = repository["repositoryName"] as? String ?? ""
+            XCTAssertEqual(repository["imageTagMutability"] as? String, "IMMUTABLE", name)
+            XCTAssertEqual((repository["encryptionConfiguration"] as? [String: Any])?["encryptionType"] as? String, "AES256", name)
+            let policy = try ecrJSON(["get-lifecycle-policy", "--repository-name", name], environment)["lifecyclePolicyText"] as? String ?? ""
+            let rules = try JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: [[String: Any]]]
+            XCTAssertEqual(rules?["rules"]?.compactMap { ($0["selection"] as? [String: Any])?["tagStatus"] as? String }, ["tagged"], name)
+        }
+        let scanning = try ecrJSON(["get-registry-scanning-configuration"], environment)["scanningConfiguration"] as? [String: Any]
+        let scanRules = scanning?["rules"] as? [[String: Any]] ?? []
+        XCTAssertEqual(scanRules.map { $0["scanFrequency"] as? String }, ["SCAN_ON_PUSH"])
+        XCTAssertEqual(scanRules.flatMap { ($0["repositoryFilters"] as? [[String: String]] ?? []).map { $0["filter"] } }, ["*"])
+        let template = try ecrJSON(["describe-repository-creation-templates", "--prefixes", "k8s"], environment)["repositoryCreationTemplates"] as? [[String: String]]
+        XCTAssertEqual(template?.first?["imageTagMutability"], "IMMUTABLE")
+        XCTAssertEqual(template?.first?["encryptionConfiguration"], "encryptionType=AES256")
         let rules = try run(["aws", "ecr", "describe-pull-through-cache-rules", "--region", region], environment: environment)
         let ruleList = try JSONSerialization.jsonObject(with: Data(rules.output.utf8)) as? [String: [[String: String]]]
         XCTAssertEqual(ruleList?["pullThroughCacheRules"]?.map { [$0["ecrRepositoryPrefix"], $0["upstreamRegistryUrl"]] }, [["k8s", "registry.k8s.io"]])
@@ -89,6 +107,23 @@ final class ImageScriptEndToEndTests: XCTestCase {
             call.contains { argument in ["create-", "put-", "tag-", "delete-", "update-"].contains { argument.hasPrefix($0) } }
         }
         XCTAssertEqual(writes, [], "the second run changed nothing in AWS")
+
+        // The source's tag moves to other bytes: the copy is refused, never written over the immutable tag in ECR.
+        let moved = try run(["skopeo", "copy", "--all", "--dest-tls-verify=false", "oci:\(layout.folder.path):single", "docker://\(source.host)/shop/web:1.0"],
+                            environment: environment)
+        guard moved.status == 0 else { return XCTFail("moving the source tag: \(moved.output)") }
+        let third = try run(["timeout", "-k", "5", "180", "bash", script.path], environment: environment)
+        XCTAssertNotEqual(third.status, 0, "a moved source tag stops the script: \(third.output)")
+        XCTAssertTrue(third.output.contains("ECR tags are immutable"), third.output)
+        let web = copies.first { $0.image.tag == "1.0" }?.repository ?? ""
+        XCTAssertEqual(try target.reader.manifest(web, "1.0")?.digest, layout.indexDigest, "ECR keeps the index copied first")
+    }
+
+    /// One ECR call through the stub, its JSON output.
+    private func ecrJSON(_ arguments: [String], _ environment: [String: String]) throws -> [String: Any] {
+        let result = try run(["aws", "ecr"] + arguments + ["--region", region], environment: environment)
+        XCTAssertEqual(result.status, 0, result.output)
+        return try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any] ?? [:]
     }
 
     // MARK: Services

@@ -146,8 +146,9 @@ final class InjectionTests: XCTestCase {
                 XCTAssertTrue(allowed.contains(call[0]), "\(call)")
                 XCTAssertFalse(call.joined(separator: " ").contains("PWNED"), "\(call)")
                 if call[0] == "aws" {
-                    XCTAssertTrue(["get-login-password", "describe-repositories", "create-repository", "describe-pull-through-cache-rules",
-                                   "create-pull-through-cache-rule", "describe-secret", "create-secret"].contains(call[2]), "\(call)")
+                    XCTAssertTrue(["get-login-password", "describe-repositories", "create-repository", "put-lifecycle-policy", "describe-pull-through-cache-rules",
+                                   "create-pull-through-cache-rule", "describe-repository-creation-templates", "create-repository-creation-template",
+                                   "get-registry-scanning-configuration", "put-registry-scanning-configuration", "describe-secret", "create-secret"].contains(call[2]), "\(call)")
                 }
             }
         }

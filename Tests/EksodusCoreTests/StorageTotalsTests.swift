@@ -39,8 +39,9 @@ final class StorageTotalsTests: XCTestCase {
         let ordersDB = prod.filter { $0.owner == "StatefulSet/orders-db" }
         XCTAssertEqual(ordersDB.map(\.copyMethod).count, 1)
         XCTAssertTrue(ordersDB.first?.copyMethod.contains("PostgreSQL streaming replication") == true)
-        // prometheus's tsdb is on rancher local-path, whose PVs are hostPath: Velero's file-system backup cannot read them.
-        XCTAssertEqual(prod.first { $0.name == "tsdb" }?.copyMethod, StoragePlan.nodeCopy)
+        // prometheus's tsdb is not copied: the runbook starts it empty on EKS. The batch job's hostPath data is copied from the node.
+        XCTAssertEqual(prod.first { $0.name == "tsdb" }?.copyMethod, StoragePlan.freshMonitoring)
+        XCTAssertEqual(prod.first { $0.name == "scratch" }?.copyMethod, StoragePlan.nodeCopy)
         let node = try XCTUnwrap(prod.first { $0.name == "search-data-node3" })
         XCTAssertEqual(node.copyMethod, StoragePlan.unboundVolume)
     }

@@ -96,12 +96,17 @@ public struct WorkloadProfile: Sendable {
         if workload.containers.contains(where: { ($0.gpuLimit ?? 0) > 0 }) { reasons.append("GPU") }
         if let architecture = workload.requiredArchitecture, architecture != "amd64" { reasons.append("\(architecture) nodeSelector (Fargate runs x86_64 only)") }
         let classes = estate.provisioners
-        let claimClasses = workload.claimTemplates.map(\.storageClass) + workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map { volume in
-            estate.volumes.first { $0.source == "pvc" && $0.name == volume.reference && $0.namespace == workload.namespace }?.storageClass
-        }
-        if claimClasses.contains(where: { className in className.flatMap { classes[$0] } != "efs.csi.aws.com" }) {
-            reasons.append("block storage claims (Fargate mounts only EFS)")
-        }
+        let claims: [(storageClass: String?, accessModes: [String])] = workload.claimTemplates.map { ($0.storageClass, $0.accessModes) }
+            + workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map { volume in
+                let claim = estate.volumes.first { $0.source == "pvc" && $0.name == volume.reference && $0.namespace == workload.namespace }
+                return (claim?.storageClass, claim?.accessModes ?? [])
+            }
+        // A shared claim goes to EFS on EKS (StoragePlan), which Fargate mounts, but only from a statically provisioned
+        // PersistentVolume (EKS User Guide, Fargate considerations; EFS CSI driver): the plan's efs class provisions dynamically.
+        let alreadyEFS = claims.filter { $0.storageClass.flatMap { classes[$0] } == "efs.csi.aws.com" }.count
+        let toEFS = claims.filter { $0.storageClass.flatMap { classes[$0] } != "efs.csi.aws.com" && ($0.accessModes.contains("ReadWriteMany") || $0.accessModes.contains("ReadOnlyMany")) }.count
+        if claims.count > alreadyEFS + toEFS { reasons.append("block storage claims (Fargate mounts only EFS)") }
+        if toEFS > 0 { reasons.append("EFS claims: Fargate mounts EFS only through a static PersistentVolume, and the plan's efs class provisions access points dynamically") }
         let app = workload.appContainers
         let init_ = workload.containers.filter { $0.role == "init" }
         let cpu = max(app.reduce(0) { $0.saturatingAdding($1.cpuRequest ?? 0) }, init_.map { $0.cpuRequest ?? 0 }.max() ?? 0)

@@ -90,8 +90,9 @@ public struct ConvertedManifests {
                                                                                       ("metadata", .mapping([("name", .string(namespace))] + labels))])],
                                                    ["added: the namespace of converted objects, not in the export"]))
                 }
-                byWave[0, default: []].append(("StorageClass/eks", try ManifestText.objects(StoragePlan.storageClassManifests), ["the storage plan's classes"]))
-                notes[0, default: ([], [])].changes.append("`StorageClass` gp3 and efs: the storage plan's classes (set the EFS fileSystemId)")
+                let efs = StoragePlan.needsEFS(plan.storage.entries, cluster: estate.cluster.name)
+                notes[0, default: ([], [])].changes.append("`StorageClass` gp3\(efs ? " and efs" : ""): the storage plan's classes, in ../\(StoragePlan.classFileName), applied once by plan:storage"
+                    + (efs ? " (which makes the EFS file system and writes its id in)" : "") + ", never by a wave: a StorageClass cannot be updated")
                 let replaced = estate.storageClasses.map(\.resource.name).sorted()
                 if !replaced.isEmpty {
                     notes[0, default: ([], [])].changes.append("Source StorageClasses not carried over (claims now name the plan's classes): \(replaced.map(MarkdownText.escape).joined(separator: ", "))")
@@ -105,6 +106,10 @@ public struct ConvertedManifests {
                 try Data(try ("# Converted by eksodus for EKS \(plan.request.target): applied by the plan:secrets item\n"
                           + SecretsStore.manifests(region: plan.request.region, readers: readers).map { try YAMLEmitter.emit($0) }.joined(separator: "---\n")).utf8)
                     .write(to: clusterFolder.appendingPathComponent(SecretsStore.fileName))
+                // The cluster's StorageClasses: their one source, applied by plan:storage (never by a wave's support/).
+                try Data(("# Written by eksodus for EKS \(plan.request.target): applied by the plan:storage item, which writes the EFS id in\n"
+                          + StoragePlan.storageClassManifests(efs: StoragePlan.needsEFS(plan.storage.entries, cluster: estate.cluster.name))).utf8)
+                    .write(to: clusterFolder.appendingPathComponent(StoragePlan.classFileName))
             }
             for wave in Set(byWave.keys).union(notes.keys).sorted() {
                 let folder = clusterFolder.appendingPathComponent("wave-\(wave)", isDirectory: true)

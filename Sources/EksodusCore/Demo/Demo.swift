@@ -68,9 +68,8 @@ public struct Demo {
             try Data(config.yaml.utf8).write(to: planFolder.appendingPathComponent(config.file))
         }
         try Data(plan.images.script(generatedAt: Timestamp.string(now)).utf8).write(to: planFolder.appendingPathComponent("migrate-images.sh"))
-        try Data(StoragePlan.storageClassManifests.utf8).write(to: planFolder.appendingPathComponent("storageclasses.yaml"))
         text += "\n3. Transition plan\n\n" + PlanOutline.text(plan)
-        text += "Written: \(planFolder.path)/ (eksctl configs, migrate-images.sh, storageclasses.yaml)\n"
+        text += "Written: \(planFolder.path)/ (eksctl configs, migrate-images.sh)\n"
 
         // Phase three: what two engineers tick off first, in plan order: staging's platform, then wave 1 begins.
         guard tracksProgress else {

@@ -79,7 +79,9 @@ struct Checklist {
             rollback: "Withdraw the prepared links; the VPCs go with eksctl delete cluster")
         add(.plan(.ecr), "Create ECR repositories and pull-through cache rules (eksodus images --script)", after: [.plan(.landingZone)],
             evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
-                + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : ""),
+                + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : "")
+                + (images.entries.contains { $0.method == .copy && $0.movesTag } ? "; copied by a moving tag (IMG001), kept immutable in ECR: pin their digests in the manifests: "
+                    + images.entries.filter { $0.method == .copy && $0.movesTag }.map(\.image.original).joined(separator: ", ") : ""),
             commands: ["eksodus images --script > migrate-images.sh", "bash migrate-images.sh"],
             rollback: "Delete the created repositories and rules",
             rollbackCommands: Self.repositoryDeletions(images, region: region))
@@ -171,10 +173,22 @@ struct Checklist {
             if !input.storage.isEmpty {
                 let classes = Set(input.storage.map { String($0.targetClass.prefix { $0 != " " }) }).sorted()
                 let fileSystems = classes.contains { $0 != "gp3" } ? " with their EFS/FSx file systems" : ""
+                // One file per cluster, written by eksodus convert, is the classes' only source; the EFS file system is made
+                // first and its id written in, so the class is never applied with a placeholder.
+                let classFile = "converted/\(ConvertedLayout.folderName(c.name))/\(StoragePlan.classFileName)"
+                let fileSystem = StoragePlan.needsEFS(input.storage, cluster: c.name) ? EFSFileSystem(cluster: name, region: region, classFile: classFile) : nil
+                let shared = input.storage.filter { $0.targetClass == StoragePlan.efs }.map { "\($0.namespace)/\($0.name)" }
                 add(.plan(.storage, cluster: c.name), "Create StorageClasses \(classes.joined(separator: ", ")) on \(name)\(fileSystems)",
-                    cluster: c.id, after: [.plan(.addons, cluster: c.name)], evidence: "\(input.storage.count) volumes to recreate",
-                    commands: [eks("apply -f storageclasses.yaml"), eks("get storageclass")], rollback: "Delete the StorageClasses; no claim uses them yet",
-                    rollbackCommands: [eks("delete -f storageclasses.yaml")])
+                    cluster: c.id, after: [.plan(.addons, cluster: c.name)],
+                    evidence: "\(input.storage.count) volumes to recreate" + (fileSystem.map { fs in
+                        "; EFS for \(shared.joined(separator: ", ")): an encrypted file system (creation token \(fs.creationToken)), NFS from the VPC (security group \(fs.securityGroupName)), "
+                            + "a mount target per private subnet; DataSync copies into it from an agent deployed next to the NFS server (the data step needs DATASYNC_TASK_ARN: a decision, not made here)"
+                    } ?? ""),
+                    commands: ["test -f \(q(classFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted"]
+                        + (fileSystem?.commands() ?? [])
+                        + [eks("apply -f \(q(classFile))"), eks("get storageclass")] + (fileSystem.map { [$0.liveCheck(eks: eks)] } ?? []),
+                    rollback: "Delete the StorageClasses; no claim uses them yet" + (fileSystem == nil ? "" : ". The EFS file system stays until nothing needs its data: then delete its mount targets and it (aws efs delete-mount-target, delete-file-system)"),
+                    rollbackCommands: [eks("delete -f \(q(classFile))")])
                 platformAfter.append(.plan(.storage, cluster: c.name))
             }
             // The file-system backups of the wave's Velero copies need Velero on both sides, over one location.

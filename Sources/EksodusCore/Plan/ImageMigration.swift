@@ -14,6 +14,8 @@ public struct ImageMigration: Sendable, Codable {
         var copySourceReference: String {
             image.registry + "/" + image.repository + (image.digest.map { "@" + $0 } ?? ":" + (image.effectiveTag ?? "latest"))
         }
+        /// A copy by tag of `:latest` or of no tag: the source's tag moves, while ECR keeps what was copied.
+        var movesTag: Bool { image.digest == nil && (image.tag == nil || image.tag == "latest") }
         /// The tag a copy writes in ECR (a digest-only image gets `migrated`; with --preserve-digests the digest is kept).
         var copyTargetTag: String { image.tag ?? (image.digest == nil ? "latest" : "migrated") }
 
@@ -211,9 +213,35 @@ public struct ImageMigration: Sendable, Codable {
             : ["aws ecr get-login-password --region \"$REGION\" | crane auth login \"${tls_flags[@]}\" \"$REGISTRY\" --username AWS --password-stdin"]
         lines += [
             "",
+            "# Repositories eksodus creates: immutable tags (a copied tag can never be moved to other bytes), encrypted with",
+            "# AES256, or the KMS key ECR_KMS_KEY names, and the lifecycle policy below. Scanning is the registry's (set_registry_scanning).",
+            "ENCRYPTION=encryptionType=AES256",
+            "if [ -n \"${ECR_KMS_KEY:-}\" ]; then ENCRYPTION=\"encryptionType=KMS,kmsKey=${ECR_KMS_KEY}\"; fi",
+            "LIFECYCLE_POLICY=\(quote(Self.lifecyclePolicy))",
+            "",
+            "# Basic scan on push for every repository, set once for the registry; an ENHANCED (Amazon Inspector) configuration is kept.",
+            "set_registry_scanning() {",
+            "  local type filters",
+            "  type=$(aws ecr get-registry-scanning-configuration --region \"$REGION\" --query scanningConfiguration.scanType --output text)",
+            "  if [ \"$type\" = ENHANCED ]; then echo \"registry scanning ENHANCED, kept\"; return; fi",
+            "  filters=$(aws ecr get-registry-scanning-configuration --region \"$REGION\" --output text \\",
+            "    --query \"scanningConfiguration.rules[?scanFrequency=='SCAN_ON_PUSH'].repositoryFilters[].filter\")",
+            "  if tr '\\t' '\\n' <<<\"$filters\" | grep -qxF '*'; then return; fi",
+            "  aws ecr put-registry-scanning-configuration --region \"$REGION\" --scan-type BASIC --rules \(quote(Self.scanOnPushRules)) >/dev/null",
+            "}",
+            "set_registry_scanning",
+            "",
             "ensure_repository() {",
-            "  aws ecr describe-repositories --region \"$REGION\" --repository-names \"$1\" >/dev/null 2>&1 \\",
-            "    || aws ecr create-repository --region \"$REGION\" --repository-name \"$1\" --image-scanning-configuration scanOnPush=true >/dev/null",
+            "  local mutability",
+            "  mutability=$(aws ecr describe-repositories --region \"$REGION\" --repository-names \"$1\" --query 'repositories[0].imageTagMutability' --output text 2>/dev/null || true)",
+            "  if [ -n \"$mutability\" ]; then",
+            "    if [ \"$mutability\" != IMMUTABLE ]; then",
+            "      echo \"warning: repository $1 exists with $mutability tags: a copied tag there can be moved (aws ecr put-image-tag-mutability --image-tag-mutability IMMUTABLE)\" >&2",
+            "    fi",
+            "    return",
+            "  fi",
+            "  aws ecr create-repository --region \"$REGION\" --repository-name \"$1\" --image-tag-mutability IMMUTABLE --encryption-configuration \"$ENCRYPTION\" >/dev/null",
+            "  aws ecr put-lifecycle-policy --region \"$REGION\" --repository-name \"$1\" --lifecycle-policy-text \"$LIFECYCLE_POLICY\" >/dev/null",
             "}",
             "",
         ]
@@ -238,6 +266,22 @@ public struct ImageMigration: Sendable, Codable {
         }
         if !rules.isEmpty {
             lines += [
+                "# The settings of the repositories a pull-through rule creates on first pull: a repository creation template for its",
+                "# prefix (ECR User Guide, \"Private repository creation templates\"), made before the rule so that the first pull uses it.",
+                "# Immutable tags: a cached tag keeps the digest of its first pull. A KMS key there needs ECR_TEMPLATE_ROLE_ARN, the role ECR uses.",
+                "ensure_creation_template() {",
+                "  local found extra=()",
+                "  found=$(aws ecr describe-repository-creation-templates --region \"$REGION\" --prefixes \"$1\" --query 'repositoryCreationTemplates[0].prefix' --output text 2>/dev/null || true)",
+                "  if [ \"$found\" = \"$1\" ]; then return; fi",
+                "  if [ -n \"${ECR_KMS_KEY:-}\" ]; then",
+                "    if [ -z \"${ECR_TEMPLATE_ROLE_ARN:-}\" ]; then echo \"export ECR_TEMPLATE_ROLE_ARN: ECR needs a role to use ECR_KMS_KEY in the template for $1\" >&2; return 1; fi",
+                "    extra+=(--custom-role-arn \"$ECR_TEMPLATE_ROLE_ARN\")",
+                "  fi",
+                "  aws ecr create-repository-creation-template --region \"$REGION\" --prefix \"$1\" --applied-for PULL_THROUGH_CACHE \\",
+                "    --image-tag-mutability IMMUTABLE --encryption-configuration \"$ENCRYPTION\" --lifecycle-policy \"$LIFECYCLE_POLICY\" \\",
+                "    ${extra[@]+\"${extra[@]}\"} >/dev/null",
+                "}",
+                "",
                 "# ensure_pull_through_rule PREFIX UPSTREAM [SECRET USER_VAR TOKEN_VAR] [ROLE_VAR]",
                 "ensure_pull_through_rule() {",
                 "  local prefix=$1 upstream=$2 secret=${3:-} user_var=${4:-} token_var=${5:-} role_var=${6:-} arn",
@@ -271,6 +315,7 @@ public struct ImageMigration: Sendable, Codable {
             "  if [[ $digest != sha256:* ]]; then echo \"no digest for ${source}:${reference}\" >&2; return 1; fi",
             "  present=$(skopeo inspect \"${tls_flags[@]}\" --format '{{.Digest}}' \"docker://${target}:${tag}\" 2>/dev/null || true)",
             "  if [ \"$present\" = \"$digest\" ]; then echo \"present  ${target}:${tag}@${digest}\"; return; fi",
+            Self.movedTagCheck,
             "  skopeo copy --all --preserve-digests \"${copy_tls_flags[@]}\" \"docker://${source}@${digest}\" \"docker://${target}:${tag}\"",
         ] : [
             "    digest=$(crane digest \"${tls_flags[@]}\" \"${source}:${reference}\")",
@@ -278,6 +323,7 @@ public struct ImageMigration: Sendable, Codable {
             "  if [[ $digest != sha256:* ]]; then echo \"no digest for ${source}:${reference}\" >&2; return 1; fi",
             "  present=$(crane digest \"${tls_flags[@]}\" \"${target}:${tag}\" 2>/dev/null || true)",
             "  if [ \"$present\" = \"$digest\" ]; then echo \"present  ${target}:${tag}@${digest}\"; return; fi",
+            Self.movedTagCheck,
             "  crane copy \"${copy_tls_flags[@]}\" \"${source}@${digest}\" \"${target}:${tag}\"",
         ]
         lines += ["  echo \"copied   ${target}:${tag}@${digest}\"", "}", ""]
@@ -298,6 +344,7 @@ public struct ImageMigration: Sendable, Codable {
                 } else {
                     lines.append("# \(members.count) image(s).")
                 }
+                lines.append("ensure_creation_template " + quote(prefix))
                 lines.append("ensure_pull_through_rule " + arguments.joined(separator: " "))
             }
             lines.append("")
@@ -311,6 +358,9 @@ public struct ImageMigration: Sendable, Codable {
                 let tag = entry.copyTargetTag
                 let notes = entry.warnings.filter { $0 != "no digest" }  // the copy pins the digest
                 if !notes.isEmpty { lines.append("# \(notes.joined(separator: ", ").visibleLine)") }
+                if entry.movesTag {
+                    lines.append("# A moving tag (IMG001): ECR keeps the digest copied now under an immutable \(tag.visibleLine); pin that digest in the manifest.")
+                }
                 lines.append("ensure_repository \(quote(entry.repository))")
                 lines.append("copy_image \(quote(source)) \(quote(reference)) \"${REGISTRY}\"\(quote("/" + entry.repository)) \(quote(tag))")
             }
@@ -321,6 +371,19 @@ public struct ImageMigration: Sendable, Codable {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// An immutable tag in ECR that holds other bytes than the source's is refused, never overwritten: a pinned tag
+    /// whose source moved is a decision (a new tag), not a silent replacement.
+    static let movedTagCheck = "  if [ -n \"$present\" ]; then echo \"${target}:${tag} holds ${present}, the source now ${digest}: ECR tags are immutable, copy it under a new tag\" >&2; return 1; fi"
+
+    /// The lifecycle policy of every repository eksodus creates: the 30 most recently pushed tagged images stay, older
+    /// ones expire. Untagged images are left alone: a multi-platform copy's per-platform manifests are untagged, and
+    /// expiring them would break the index that references them.
+    static let lifecyclePolicy = #"{"rules":[{"rulePriority":1,"description":"keep the 30 most recent tagged images","selection":{"tagStatus":"tagged","tagPatternList":["*"],"countType":"imageCountMoreThan","countNumber":30},"action":{"type":"expire"}}]}"#
+
+    /// Basic scanning on push for every repository of the registry (PutRegistryScanningConfiguration): the registry-level
+    /// setting that replaces each repository's scanOnPush.
+    static let scanOnPushRules = #"[{"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"*","filterType":"WILDCARD"}]}]"#
 
     /// Single-quotes a word for bash: nothing inside single quotes expands, and a `'` is closed, escaped and reopened.
     static func shellQuote(_ text: String) -> String { ShellQuote.word(text) }

@@ -68,7 +68,7 @@ public struct NetworkPlan: Sendable, Codable {
                 entries.append(routeEntry(route, estate: estate))
             }
         }
-        return NetworkPlan(entries: entries, addressing: addressing ?? estates.map { VPCAddressing.choose($0, reference: reference) })
+        return NetworkPlan(entries: entries, addressing: addressing ?? VPCAddressing.choose(estates, reference: reference))
     }
 
     /// Whether `service` selects workloads (of its namespace) and every one of them is set apart: ingress-nginx's own Service,

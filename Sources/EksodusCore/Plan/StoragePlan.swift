@@ -35,6 +35,9 @@ public struct StoragePlan: Sendable, Codable {
     /// Limitations): node-local data is copied from the node.
     public static let nodeCopy = "copy from the node (rsync or tar of the host path into the new EBS volume, final sync at cutover): Velero's file-system backup does not support hostPath"
     public static let unboundVolume = "not bound to any claim, so no pod mounts it and no backup reads it: decide whether its data is still needed, then copy it from its node or storage system"
+    /// What the runbook does with a monitoring store (Prometheus, Loki…): it starts empty on EKS, and the source keeps
+    /// its history read-only (StepTemplates monitoring()). The storage plan says the same.
+    public static let freshMonitoring = "not copied: it starts empty on EKS; the source copy keeps its history read-only until its retention ends"
     public static let veleroFileSystemBackup = "Velero file-system backup (kopia) and restore, with a final backup at cutover"
 
     public static let gp3 = "gp3 (EBS CSI, encrypted, WaitForFirstConsumer)"
@@ -106,7 +109,9 @@ public struct StoragePlan: Sendable, Codable {
                 if let provisioner, let mapping { reason += "; source \(provisioner) → \(mapping.target)" }
                 if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
                 var method = veleroFileSystemBackup
-                if provisioner == "ebs.csi.aws.com" || provisioner == "kubernetes.io/aws-ebs" || volume.volumeType == "awsElasticBlockStore"
+                if let user, PlatformAgents.isMonitoringStore(user) {
+                    method = freshMonitoring
+                } else if provisioner == "ebs.csi.aws.com" || provisioner == "kubernetes.io/aws-ebs" || volume.volumeType == "awsElasticBlockStore"
                     || (volume.volumeType ?? "").hasPrefix("csi:ebs") {
                     method = "EBS snapshot (the data is already on AWS), restored in the target zone"
                 } else if let database = user.flatMap({ WorkloadProfile.dataStore($0, reference: reference)?.0 }) {
@@ -142,7 +147,8 @@ public struct StoragePlan: Sendable, Codable {
                 entries.append(Entry(cluster: estate.cluster.name, namespace: workload.namespace, name: volume.name, source: volume.type,
                                      owner: owner, sizeBytes: nil, sourceClass: nil, targetClass: gp3,
                                      reason: "node-local data at \(volume.reference ?? "?"): a gp3 volume per replica on EKS",
-                                     copyMethod: database?.0.replication ?? nodeCopy, workloadID: workload.id, copies: replicas))
+                                     copyMethod: PlatformAgents.isMonitoringStore(workload) ? freshMonitoring : database?.0.replication ?? nodeCopy,
+                                     workloadID: workload.id, copies: replicas))
             }
             let claimed = !workload.claimTemplates.isEmpty || workload.volumes.contains { $0.type == "persistentVolumeClaim" }
             guard !claimed, entries.last?.workloadID != workload.id, let (store, container) = database else { continue }
@@ -173,8 +179,29 @@ public struct StoragePlan: Sendable, Codable {
         })
     }
 
-    /// StorageClass manifests for the target cluster.
-    public static let storageClassManifests = """
+    /// The file of one cluster's StorageClasses, `converted/<cluster>/storageclasses.yaml` (eksodus convert writes it):
+    /// their one source. plan:storage fills the EFS id in and applies it; no wave applies it again, because a
+    /// StorageClass's parameters cannot be updated once it exists (Kubernetes docs, "Storage Classes").
+    public static let classFileName = "storageclasses.yaml"
+
+    /// What the efs class names until plan:storage has made the file system and written its id in.
+    public static let fileSystemPlaceholder = "fs-REPLACE-ME"
+
+    /// Whether a cluster's volumes need the efs class (and so the EFS file system).
+    public static func needsEFS(_ entries: [Entry], cluster: String) -> Bool {
+        entries.contains { $0.cluster == cluster && $0.targetClass == efs }
+    }
+
+    /// A cluster's StorageClasses: gp3 always, efs only where a claim goes there (a class whose driver is not installed
+    /// would leave its claims Pending).
+    public static func storageClassManifests(efs: Bool) -> String {
+        efs ? gp3Manifest + "---\n" + efsManifest : gp3Manifest
+    }
+
+    /// StorageClass manifests for the target cluster (both classes, as the report shows them).
+    public static let storageClassManifests = storageClassManifests(efs: true)
+
+    static let gp3Manifest = """
         apiVersion: storage.k8s.io/v1
         kind: StorageClass
         metadata:
@@ -189,7 +216,10 @@ public struct StoragePlan: Sendable, Codable {
           type: gp3
           encrypted: "true"
           csi.storage.k8s.io/fstype: ext4
-        ---
+
+        """
+
+    static let efsManifest = """
         apiVersion: storage.k8s.io/v1
         kind: StorageClass
         metadata:
@@ -198,7 +228,7 @@ public struct StoragePlan: Sendable, Codable {
         reclaimPolicy: Retain
         parameters:
           provisioningMode: efs-ap
-          fileSystemId: fs-REPLACE-ME
+          fileSystemId: \(fileSystemPlaceholder)
           directoryPerms: "700"
 
         """

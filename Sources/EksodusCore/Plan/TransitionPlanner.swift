@@ -176,7 +176,7 @@ public struct TransitionPlanner {
 
         let storage = StoragePlan.build(estates: estates, reference: reference)
         // Chosen once per cluster: the network plan lists them and each compute plan writes its own into the eksctl config.
-        let addressing = estates.map { VPCAddressing.choose($0, reference: reference) }
+        let addressing = VPCAddressing.choose(estates, reference: reference)
         let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads), addressing: addressing)
         var identity = IdentityPlan(entries: [])
         let partition = AWSPartition.of(region: request.region)
