@@ -50,6 +50,7 @@ public struct ConvertedManifests {
             (converter.healthChecks, converter.readinessGateNamespaces) = ALBHealthChecks.derive(estate, network: conversion.network)
             var byWave: [Int: [(object: String, nodes: [ManifestNode], comments: [String])]] = [:]
             var notes: [Int: (changes: [String], todos: [String])] = [:]
+            var generatedSecrets: [Int: [(name: String, keys: [String])]] = [:]
             let placement = WavePlacement(estate, plan: conversion)
             let workloadFiles = ConvertedLayout.WorkloadFiles(estate)
             let installedBy = Self.helmInstalled(estate, setApart: conversion.setApart)
@@ -73,6 +74,7 @@ public struct ConvertedManifests {
                                                keys: estate.configKeys[resource.id] ?? [])
                 notes[wave, default: ([], [])].changes += result.changes.map { "\(MarkdownText.code(label)) \(MarkdownText.escape($0.field)): \(MarkdownText.escape($0.why))" }
                 notes[wave, default: ([], [])].todos += result.todos.map(MarkdownText.escape)
+                generatedSecrets[wave, default: []] += result.secrets
                 if !result.objects.isEmpty { byWave[wave, default: []].append((label, result.objects, result.changes.map { "\($0.field): \($0.why)" })) }
                 for (object, node, why) in result.support {
                     byWave[wave, default: []].append((object, [node], [why]))
@@ -146,7 +148,7 @@ public struct ConvertedManifests {
                 }
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 try Self.writeKustomization(parts, in: folder)
-                try Data(changes(cluster: estate.cluster.name, wave: wave, notes: notes[wave] ?? ([], []), keys: secretKeys(estate, wave: wave, placement: placement)).utf8)
+                try Data(changes(cluster: estate.cluster.name, wave: wave, notes: notes[wave] ?? ([], []), keys: secretKeys(estate, wave: wave, placement: placement) + (generatedSecrets[wave] ?? [])).utf8)
                     .write(to: folder.appendingPathComponent("CHANGES.md"))
                 written.append(Written(cluster: estate.cluster.name, wave: wave, folder: folder.path, files: files + ["kustomization.yaml", "CHANGES.md"]))
             }

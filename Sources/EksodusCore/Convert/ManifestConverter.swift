@@ -15,6 +15,8 @@ struct ManifestConverter {
         /// Objects of their own that the wave's support/ holds, applied before the workload (the claims of node copies,
         /// disruption budgets), each with why it is there.
         var support: [(object: String, node: ManifestNode, why: String)] = []
+        /// Secrets Manager secrets (cluster/namespace/name) the written ExternalSecrets read besides exported Secrets', with their keys.
+        var secrets: [(name: String, keys: [String])] = []
     }
 
     let plan: ConversionPlan
@@ -43,6 +45,11 @@ struct ManifestConverter {
                                  "deletionTimestamp", "deletionGracePeriodSeconds", "finalizers"]
 
     func convert(_ object: ManifestNode, kind: String, namespace: String, name: String, keys: [String]) -> Result {
+        // Nothing the inventory masked is ever written (MaskedValues).
+        withoutMaskedValues(converted(object, kind: kind, namespace: namespace, name: name, keys: keys), kind: kind, namespace: namespace, name: name)
+    }
+
+    private func converted(_ object: ManifestNode, kind: String, namespace: String, name: String, keys: [String]) -> Result {
         var result = Result()
         if Self.clusterState.contains(kind) { return result }
         if kind == "PodSecurityPolicy" {

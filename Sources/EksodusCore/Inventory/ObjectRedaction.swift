@@ -2,19 +2,26 @@
 /// replaced by the marker, and everything stored of the object (body, labels and annotations, pod facts, env kept
 /// for dependency detection) is read from what it returns.
 ///
-/// - Secrets (also inside other objects) lose `data`/`stringData`; ConfigMap `binaryData` and Helm 2 release
-///   ConfigMaps (label `OWNER=TILLER`) lose all their values; `kubectl.kubernetes.io/last-applied-configuration` is dropped wherever it appears.
+/// - Secrets (also inside other objects) lose `data`/`stringData` and keep only the keys of their annotations; ConfigMap
+///   `binaryData` and Helm 2 release ConfigMaps (label `OWNER=TILLER`) lose all their values; the annotations that embed
+///   the applied object (`appliedObjectAnnotations`) are dropped wherever they appear.
 /// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; a `.pgpass` file loses its password
 ///   fields; any other value is scanned as text.
 /// - Environment-style `{name, value}` entries and `{key, value}` ones (Node taints): masked whole when the name is sensitive.
-/// - Lists of arguments: the item after a sensitive flag (`--password`, `X`) is masked, `-pX` next to a MySQL client, and
-///   the password of `user:password` after curl's `-u`/`--user`.
+/// - Lists of arguments: the item after a sensitive flag (`--password`, `--requirepass`) is masked, `-pX` next to a MySQL
+///   client, the item after `-a` next to `redis-cli`, and the password of `user:password` after curl's `-u`/`--user`.
 /// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
 /// Labels and selectors are matched against each other: a value is masked whole only under a sensitive key (on both sides
 /// alike), otherwise only its text is scanned.
 enum ObjectRedaction {
     static let lastAppliedConfiguration = AppliedAPIVersion.annotation
+
+    /// Annotations in which a deploy tool keeps the whole object it applied, a Secret's data included: kubectl's
+    /// last-applied-configuration, kapp's `original` (JSON) and `original-diff`, Rancher/k3s/Fleet wrangler's
+    /// `objectset.rio.cattle.io/applied` (gzip and base64, so no text rule could see inside), Banzai Cloud's `last-applied`.
+    static let appliedObjectAnnotations: Set<String> = [lastAppliedConfiguration, "kapp.k14s.io/original", "kapp.k14s.io/original-diff",
+                                                        "objectset.rio.cattle.io/applied", "banzaicloud.com/last-applied"]
 
     private enum Context { case fields, freeForm, labels }
 
@@ -55,7 +62,15 @@ enum ObjectRedaction {
         var changed: [ManifestNode]?
         var afterSensitiveFlag = false
         var afterUserFlag = false
+        var afterRedisPasswordFlag = false
         var namesMySQLClient: Bool?
+        var namesRedisClient: Bool?
+        func mentionsRedisClient() -> Bool {
+            if let known = namesRedisClient { return known }
+            let found = items.contains { $0.string.map(SecretRedaction.namesRedisClient) ?? false }
+            namesRedisClient = found
+            return found
+        }
         func mentionsMySQLClient() -> Bool {
             if let known = namesMySQLClient { return known }
             let found = items.contains { $0.string.map(SecretRedaction.namesMySQLClient) ?? false }
@@ -65,7 +80,8 @@ enum ObjectRedaction {
         for (index, item) in items.enumerated() {
             var replacement: ManifestNode?
             if case .scalar(let text, _) = item {
-                if afterSensitiveFlag, !text.hasPrefix("--") {
+                if afterSensitiveFlag || afterRedisPasswordFlag, !text.hasPrefix("--"), !isVariableReference(text) {
+                    // [redis-cli, -a, SECRET] as [app, --password, SECRET]
                     replacement = masked
                 } else if afterUserFlag, let withoutPassword = userWithoutPassword(text) {
                     // [curl, -u, user:password, …]
@@ -78,10 +94,12 @@ enum ObjectRedaction {
                 }
                 afterSensitiveFlag = isSensitiveFlag(text)
                 afterUserFlag = text == "-u" || text == "--user" || text == "--proxy-user"
+                afterRedisPasswordFlag = text == "-a" && mentionsRedisClient()
             } else {
                 replacement = redacted(item, .fields)
                 afterSensitiveFlag = false
                 afterUserFlag = false
+                afterRedisPasswordFlag = false
             }
             if let replacement {
                 if changed == nil { changed = items }
@@ -89,6 +107,13 @@ enum ObjectRedaction {
             }
         }
         return changed.map { .sequence($0) }
+    }
+
+    /// `$(REDIS_PASSWORD)`: Kubernetes expands it from the container's env, so the item names the secret and holds none.
+    private static func isVariableReference(_ text: String) -> Bool {
+        guard text.hasPrefix("$("), text.hasSuffix(")"), text.utf8.count > 3 else { return false }
+        return text.utf8.dropFirst(2).dropLast().allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+            || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
     }
 
     /// Lower-case letters and dashes (`enabled`, `oauth-proxy`): a setting, never a generated credential.
@@ -126,55 +151,63 @@ enum ObjectRedaction {
         // Kinds compare without case (a hand-edited `kind: secret` still holds secrets), and a Secret keeps only what names it.
         let isSecret = context == .fields && entries.contains { $0.key == "kind" && $0.value.string?.lowercased() == "secret" }
         for (index, entry) in entries.enumerated() {
-            if entry.key == lastAppliedConfiguration || (isSecret && !Self.secretFieldsKept.contains(entry.key)) {
+            if Self.appliedObjectAnnotations.contains(entry.key) || (isSecret && !Self.secretFieldsKept.contains(entry.key)) {
                 removed = true
                 continue
             }
             var replacement: ManifestNode?
-            switch entry.value {
-            case .mapping where context != .labels && SecretRedaction.isSensitiveKey(entry.key) && !isReference(entry.key),
-                 .sequence where context != .labels && SecretRedaction.isSensitiveKey(entry.key) && !isReference(entry.key):
-                // Everything under a sensitive key (`passwords: [..]`, `secretData: {..}`) is a credential.
-                replacement = maskedTree(entry.value)
-            case .scalar:
-                switch context {
-                case .labels:
-                    // A label named like a credential (`example.com/api-token: 3f9a…`) loses its value, and a selector naming
-                    // it loses the same value the same way, so the two still match. A plain word (`auth: enabled`) stays.
-                    if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value), let text = entry.value.string, !isPlainWord(text) {
-                        replacement = masked
-                    } else {
-                        replacement = redacted(entry.value, .labels)
+            if isSecret, entry.key == "metadata", let annotations = entry.value["annotations"], annotations.isMapping {
+                // Any annotation of a Secret may be a copy of its data under a name no rule knows: only the keys stay.
+                let metadata = entry.value.replacing("annotations", with: maskedValues(.mapping(annotations.entries.filter {
+                    !Self.appliedObjectAnnotations.contains($0.key)
+                })))
+                replacement = redacted(metadata, .fields) ?? metadata
+            } else {
+                switch entry.value {
+                case .mapping where context != .labels && SecretRedaction.isSensitiveKey(entry.key) && !isReference(entry.key),
+                     .sequence where context != .labels && SecretRedaction.isSensitiveKey(entry.key) && !isReference(entry.key):
+                    // Everything under a sensitive key (`passwords: [..]`, `secretData: {..}`) is a credential.
+                    replacement = maskedTree(entry.value)
+                case .scalar:
+                    switch context {
+                    case .labels:
+                        // A label named like a credential (`example.com/api-token: 3f9a…`) loses its value, and a selector naming
+                        // it loses the same value the same way, so the two still match. A plain word (`auth: enabled`) stays.
+                        if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value), let text = entry.value.string, !isPlainWord(text) {
+                            replacement = masked
+                        } else {
+                            replacement = redacted(entry.value, .labels)
+                        }
+                    case .freeForm:
+                        if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value) {
+                            replacement = masked
+                        } else if SecretRedaction.namesPasswordFile(entry.key), let text = entry.value.string,
+                                  let withoutPasswords = SecretRedaction.maskedPasswordFile(text) {
+                            // A `.pgpass` file: the password is its last field, after no name.
+                            replacement = redacted(.scalar(withoutPasswords, plain: false), .freeForm) ?? .scalar(withoutPasswords, plain: false)
+                        } else {
+                            replacement = redacted(entry.value, .freeForm)
+                        }
+                    case .fields:
+                        if entry.key == "value", let name = entries.first(where: { $0.key == "name" || $0.key == "key" })?.value.string,
+                           SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {
+                            // `{name, value}` (env) and `{key, value}` (a Node taint, a toleration, which then still match)
+                            replacement = masked
+                        } else if SecretRedaction.isSensitiveField(entry.key), holdsValue(entry.value) {
+                            replacement = masked
+                        } else if entry.key == "image", let text = entry.value.string, let withoutPassword = imageWithoutPassword(text) {
+                            replacement = .scalar(withoutPassword, plain: false)
+                        } else {
+                            replacement = redacted(entry.value, .fields)
+                        }
                     }
-                case .freeForm:
-                    if SecretRedaction.isSensitiveKey(entry.key), holdsValue(entry.value) {
-                        replacement = masked
-                    } else if SecretRedaction.namesPasswordFile(entry.key), let text = entry.value.string,
-                              let withoutPasswords = SecretRedaction.maskedPasswordFile(text) {
-                        // A `.pgpass` file: the password is its last field, after no name.
-                        replacement = redacted(.scalar(withoutPasswords, plain: false), .freeForm) ?? .scalar(withoutPasswords, plain: false)
-                    } else {
-                        replacement = redacted(entry.value, .freeForm)
-                    }
-                case .fields:
-                    if entry.key == "value", let name = entries.first(where: { $0.key == "name" || $0.key == "key" })?.value.string,
-                       SecretRedaction.isSensitiveKey(name), holdsValue(entry.value) {
-                        // `{name, value}` (env) and `{key, value}` (a Node taint, a toleration, which then still match)
-                        replacement = masked
-                    } else if SecretRedaction.isSensitiveField(entry.key), holdsValue(entry.value) {
-                        replacement = masked
-                    } else if entry.key == "image", let text = entry.value.string, let withoutPassword = imageWithoutPassword(text) {
-                        replacement = .scalar(withoutPassword, plain: false)
-                    } else {
-                        replacement = redacted(entry.value, .fields)
-                    }
+                case .mapping:
+                    let child: Context = entry.key == "annotations" || entry.key == "data" ? .freeForm
+                        : labelMaps.contains(entry.key) ? .labels : .fields
+                    replacement = redacted(entry.value, child)
+                case .sequence:
+                    replacement = redacted(entry.value, .fields)
                 }
-            case .mapping:
-                let child: Context = entry.key == "annotations" || entry.key == "data" ? .freeForm
-                    : labelMaps.contains(entry.key) ? .labels : .fields
-                replacement = redacted(entry.value, child)
-            case .sequence:
-                replacement = redacted(entry.value, .fields)
             }
             if let replacement {
                 if changed == nil { changed = entries }
@@ -183,7 +216,7 @@ enum ObjectRedaction {
         }
         guard removed else { return changed.map { .mapping($0) } }
         return .mapping((changed ?? entries).filter {
-            $0.key != lastAppliedConfiguration && !(isSecret && !Self.secretFieldsKept.contains($0.key))
+            !Self.appliedObjectAnnotations.contains($0.key) && !(isSecret && !Self.secretFieldsKept.contains($0.key))
         })
     }
 

@@ -13,6 +13,8 @@ public enum SecretRedaction {
         "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "PRIVATE", "AUTHORIZATION", "BEARER",
         "API_KEY", "ACCESS_KEY", "SESSION_KEY", "AUTH_KEY", "CLIENT_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY",
         "LICENSE_KEY", "CONNECTION_STRING", "DSN",
+        // Redis's own words for its passwords (`--requirepass`, `--masterauth`, redis.conf): one word, so PASS and AUTH are no segment of them.
+        "REQUIREPASS", "MASTERAUTH",
     ].map { Array($0.utf8) }
 
     /// Words that mark a credential only as a whole segment of a name: DB_PASS and dbPass, but not PASSIVE_MODE.
@@ -77,6 +79,22 @@ public enum SecretRedaction {
         return text.withUTF8 { namesMySQLClient($0) }
     }
 
+    /// Whether the text names the Redis client, whose `-a SECRET` is a password (for other tools `-a` means anything).
+    static func namesRedisClient(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index + redisClientWord.count <= text.count {
+            if text[index] == UInt8(ascii: "r") || text[index] == UInt8(ascii: "R"), matchesWord(redisClientWord, in: text, at: index) != nil { return true }
+            index += 1
+        }
+        return false
+    }
+
+    static func namesRedisClient(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { namesRedisClient($0) }
+    }
+
+    private static let redisClientWord = Array("REDIS-CLI".utf8)
     private static let mysqlWord = Array("MYSQL".utf8)
     private static let mariadbWord = Array("MARIADB".utf8)
 

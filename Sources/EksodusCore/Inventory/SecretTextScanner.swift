@@ -47,18 +47,21 @@ struct SecretTextScanner {
                 if let end = redactValue(after: index) ?? redactPasswordFileLine(firstColon: index) { index = end; continue }
             case UInt8(ascii: "-"):
                 if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) ?? redactMySQLPassword(at: index)
-                    ?? redactUserFlag(at: index) {
+                    ?? redactUserFlag(at: index) ?? redactRedisClientPassword(at: index) {
                     index = end
                     continue
                 }
             case UInt8(ascii: ">"):
                 if let end = redactElement(endingAt: index) { index = end; continue }
-            case UInt8(ascii: "A"), UInt8(ascii: "a"), UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "x"):
-                if let end = redactToken(at: index) { index = end; continue }
+            case UInt8(ascii: "A"), UInt8(ascii: "a"), UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "x"),
+                 UInt8(ascii: "S"), UInt8(ascii: "h"), UInt8(ascii: "n"), UInt8(ascii: "d"):
+                if let end = redactToken(at: index) ?? redactRedisDirective(at: index) { index = end; continue }
+            case UInt8(ascii: "m"):
+                if let end = redactRedisDirective(at: index) { index = end; continue }
             case UInt8(ascii: "p"):
-                if let end = redactNetrcPassword(at: index) { index = end; continue }
+                if let end = redactNetrcPassword(at: index) ?? redactToken(at: index) { index = end; continue }
             case UInt8(ascii: "B"), UInt8(ascii: "b"):
-                if let end = redactBasicCredentials(at: index) { index = end; continue }
+                if let end = redactBasicCredentials(at: index) ?? redactToken(at: index) { index = end; continue }
             default:
                 break
             }
@@ -377,7 +380,7 @@ struct SecretTextScanner {
         while end < bytes.count, !endsAuthority(bytes[end]) { end += 1 }
         var at = end
         while at > schemeEnd, bytes[at - 1] != UInt8(ascii: "@") { at -= 1 }
-        guard at > schemeEnd else { return end }
+        guard at > schemeEnd else { return redactWebhookPath(host: schemeEnd..<end) ?? end }
         var colon = schemeEnd
         while colon < at - 1, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
         if colon < at - 1 {
@@ -386,7 +389,39 @@ struct SecretTextScanner {
             // `https://ghp_…@github.com`: a token alone is the user part (Git over HTTPS takes it so).
             mask(schemeEnd, at - 1)
         }
-        return end
+        return redactWebhookPath(host: at..<end) ?? end
+    }
+
+    /// Incoming-webhook URLs whose path is the credential (anyone holding one posts as the integration): the host, by its
+    /// last labels, and the path prefix after which the IDs and token stand. Discord (`/api/webhooks/<id>/<token>`),
+    /// Microsoft Teams (`<tenant>.webhook.office.com/webhookb2/…`), Slack (`hooks.slack.com/services/…`), Zapier
+    /// (`hooks.zapier.com/hooks/catch/…`). Telegram's `bot<id>:<token>` is a token shape of its own.
+    private static let webhookPaths: [(host: StaticString, path: StaticString)] = [
+        ("discord.com", "/api/webhooks/"), ("discordapp.com", "/api/webhooks/"), ("webhook.office.com", "/webhookb2/"),
+        ("outlook.office.com", "/webhook/"), ("hooks.slack.com", "/services/"), ("hooks.slack.com", "/workflows/"),
+        ("hooks.slack.com", "/triggers/"), ("hooks.zapier.com", "/hooks/catch/"),
+    ]
+
+    /// When `host` (the authority after any user part) is a webhook host and its path starts with that host's prefix,
+    /// masks the rest of the path and returns where it ends.
+    private mutating func redactWebhookPath(host: Range<Int>) -> Int? {
+        var hostEnd = host.lowerBound
+        while hostEnd < host.upperBound, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd += 1 }
+        for (suffix, path) in Self.webhookPaths {
+            let length = suffix.utf8CodeUnitCount
+            let start = hostEnd - length
+            guard start >= host.lowerBound, start == host.lowerBound || bytes[start - 1] == UInt8(ascii: "."),
+                  (0..<length).allSatisfy({ bytes[start + $0] | (isLetter(bytes[start + $0]) ? 0x20 : 0) == suffix.utf8Start[$0] }),
+                  hasPrefix(path, at: host.upperBound) else { continue }
+            let secretStart = host.upperBound + path.utf8CodeUnitCount
+            var end = secretStart
+            while end < bytes.count, !isSpace(bytes[end]), !isLineEnd(bytes[end]), bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "'"),
+                  bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") { end += 1 }
+            guard end > secretStart else { return nil }
+            mask(secretStart, end)
+            return end
+        }
+        return nil
     }
 
     /// A user name no person picks: 20 or more letters, digits, `_` or `-`, with both letters and digits.
@@ -454,6 +489,30 @@ struct SecretTextScanner {
         return maskAttachedValue(from: index + 2)
     }
 
+    /// `redis-cli -a SECRET` (the Redis client's password): masks the next word. Only in text that names `redis-cli`,
+    /// since `-a` means "all" or an address to most tools.
+    private mutating func redactRedisClientPassword(at index: Int) -> Int? {
+        guard hasPrefix("-a", at: index), index + 2 < bytes.count, isSpace(bytes[index + 2]), index == 0 || endsWord(bytes[index - 1]),
+              SecretRedaction.namesRedisClient(bytes) else { return nil }
+        var start = index + 2
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count, !endsWord(bytes[start]) || bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'"),
+              bytes[start] != UInt8(ascii: "-") else { return nil }
+        return variableReferenceEnd(from: start) ?? maskAttachedValue(from: start)
+    }
+
+    /// `requirepass SECRET` and `masterauth SECRET`: a redis.conf line, or `CONFIG SET requirepass …` (Redis configuration
+    /// directives take their value after a blank). The `--requirepass` flag is a sensitive flag like any other.
+    private mutating func redactRedisDirective(at index: Int) -> Int? {
+        let length: Int
+        if hasPrefix("requirepass", at: index) { length = 11 } else if hasPrefix("masterauth", at: index) { length = 10 } else { return nil }
+        guard index == 0 || endsWord(bytes[index - 1]), index + length < bytes.count, isSpace(bytes[index + length]) else { return nil }
+        var start = index + length
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count, !endsWord(bytes[start]) || bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'") else { return nil }
+        return variableReferenceEnd(from: start) ?? maskAttachedValue(from: start)
+    }
+
     /// Masks a value written right after its flag: `"quoted"`, `'quoted'` or a bare word.
     private mutating func maskAttachedValue(from start: Int) -> Int {
         let quote = bytes[start]
@@ -489,10 +548,28 @@ struct SecretTextScanner {
             return end
         }
         guard !endsWord(quote) else { return nameEnd }
+        if let reference = variableReferenceEnd(from: start) { return reference }
         var end = start
         while end < bytes.count, !endsWord(bytes[end]) { end += 1 }
         mask(start, end)
         return end
+    }
+
+    /// Where a lone variable reference starting at `start` ends (`$(REDIS_PASSWORD)`, which Kubernetes expands from the
+    /// container's env; `${NAME}`, `$NAME` in a shell), or nil: such a word names the secret, it holds none.
+    private func variableReferenceEnd(from start: Int) -> Int? {
+        guard start + 1 < bytes.count, bytes[start] == UInt8(ascii: "$") else { return nil }
+        let open = bytes[start + 1]
+        let close: UInt8? = open == UInt8(ascii: "(") ? UInt8(ascii: ")") : open == UInt8(ascii: "{") ? UInt8(ascii: "}") : nil
+        var end = start + (close == nil ? 1 : 2)
+        let nameStart = end
+        while end < bytes.count, isAlphanumeric(bytes[end]) || bytes[end] == UInt8(ascii: "_") { end += 1 }
+        guard end > nameStart, !isDigit(bytes[nameStart]) else { return nil }
+        if let close {
+            guard end < bytes.count, bytes[end] == close else { return nil }
+            end += 1
+        }
+        return end == bytes.count || endsWord(bytes[end]) ? end : nil
     }
 
     /// `{…}` or `[…]` from `start`: masks every value in it, string or bare, and keeps keys (plain names), brackets,
@@ -659,8 +736,13 @@ struct SecretTextScanner {
 
     /// Tokens known by their prefix, wherever they stand: GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`),
     /// GitLab (`glpat-`), Slack (`xoxb-`, `xoxa-`, `xoxp-`, `xoxr-`), Stripe (`sk_live_`, `rk_live_`, `sk_test_`),
+    /// OpenAI (`sk-proj-`, `sk-svcacct-`, `sk-` and 32 or more letters and digits), Anthropic (`sk-ant-`), HashiCorp Vault
+    /// (`hvs.`, `hvb.`, `hvr.`), SendGrid (`SG.id.secret`), npm (`npm_`), PyPI (`pypi-AgE…`), Shopify (`shpat_`, `shpss_`,
+    /// `shpca_`, `shppa_`), DigitalOcean (`dop_v1_`, `doo_v1_`, `dor_v1_`), Databricks (`dapi`), Telegram bots (`bot<id>:`),
     /// Google API keys (`AIza`), AWS access key IDs (`AKIA`, `ASIA`, with the secret key that follows them) and the value
-    /// of `aws_secret_access_key <value>` (`aws configure set`). The prefix stays, so a reader sees what was there.
+    /// of `aws_secret_access_key <value>` (`aws configure set`). Each needs a body of a key's length after its prefix, so
+    /// words and image names that share a prefix (`sk-learn`, `hvs.conf`, `npm_config`) stay. The prefix stays, so a reader
+    /// sees what was there. (Prefixes as the providers publish them in their API key documentation.)
     private mutating func redactToken(at index: Int) -> Int? {
         guard index == 0 || !isAlphanumeric(bytes[index - 1]) else { return nil }
         switch bytes[index] {
@@ -680,6 +762,32 @@ struct SecretTextScanner {
             if hasPrefix("sk_live_", at: index) || hasPrefix("rk_live_", at: index) || hasPrefix("sk_test_", at: index) {
                 return maskTokenBody(from: index + 8, minimum: 16)
             }
+            if hasPrefix("sk-proj-", at: index) { return maskTokenBody(from: index + 8, minimum: 32, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
+            if hasPrefix("sk-svcacct-", at: index) { return maskTokenBody(from: index + 11, minimum: 32, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
+            if hasPrefix("sk-ant-", at: index) { return maskTokenBody(from: index + 7, minimum: 32, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
+            // An OpenAI key of the first form is `sk-` and 48 letters and digits; `sk-` words (`sk-cluster-2`) are short or dashed.
+            if hasPrefix("sk-", at: index) { return maskTokenBody(from: index + 3, minimum: 32, mixed: true) }
+            if hasPrefix("shpat_", at: index) || hasPrefix("shpss_", at: index) || hasPrefix("shpca_", at: index) || hasPrefix("shppa_", at: index) {
+                return maskTokenBody(from: index + 6, minimum: 32)
+            }
+        case UInt8(ascii: "S"):
+            if hasPrefix("SG.", at: index) { return redactSendGridKey(at: index) }
+        case UInt8(ascii: "h"):
+            if hasPrefix("hvs.", at: index) || hasPrefix("hvb.", at: index) || hasPrefix("hvr.", at: index) {
+                return maskTokenBody(from: index + 4, minimum: 24, extra: UInt8(ascii: "_"), UInt8(ascii: "-"))
+            }
+        case UInt8(ascii: "n"):
+            if hasPrefix("npm_", at: index) { return maskTokenBody(from: index + 4, minimum: 36) }
+        case UInt8(ascii: "p"):
+            // A PyPI token is a macaroon: `pypi-` and base64 that starts with the same bytes for every token.
+            if hasPrefix("pypi-AgE", at: index) { return maskTokenBody(from: index + 8, minimum: 20, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
+        case UInt8(ascii: "d"):
+            if hasPrefix("dop_v1_", at: index) || hasPrefix("doo_v1_", at: index) || hasPrefix("dor_v1_", at: index) {
+                return maskTokenBody(from: index + 7, minimum: 40)
+            }
+            if hasPrefix("dapi", at: index) { return maskTokenBody(from: index + 4, minimum: 32, mixed: true) }
+        case UInt8(ascii: "b"):
+            if hasPrefix("bot", at: index) { return redactTelegramToken(at: index) }
         case UInt8(ascii: "A"):
             if hasPrefix("AIza", at: index) { return maskTokenBody(from: index + 4, minimum: 30, extra: UInt8(ascii: "_"), UInt8(ascii: "-")) }
             if hasPrefix("AKIA", at: index) || hasPrefix("ASIA", at: index) { return redactAWSKeyID(at: index) }
@@ -692,13 +800,42 @@ struct SecretTextScanner {
         return nil
     }
 
-    /// Masks the letters and digits (and `extra` bytes) from `start` when there are at least `minimum` of them.
-    private mutating func maskTokenBody(from start: Int, minimum: Int, extra: UInt8...) -> Int? {
+    /// Masks the letters and digits (and `extra` bytes) from `start` when there are at least `minimum` of them (and, when
+    /// `mixed`, both letters and digits, and no `-` or `_` next: a generated key, not a long word).
+    private mutating func maskTokenBody(from start: Int, minimum: Int, mixed: Bool = false, extra: UInt8...) -> Int? {
         var end = start
-        while end < bytes.count, isAlphanumeric(bytes[end]) || extra.contains(bytes[end]) { end += 1 }
+        var letters = false, digits = false
+        while end < bytes.count, isAlphanumeric(bytes[end]) || extra.contains(bytes[end]) {
+            if isDigit(bytes[end]) { digits = true } else if isLetter(bytes[end]) { letters = true }
+            end += 1
+        }
         guard end - start >= minimum else { return nil }
+        if mixed, !(letters && digits) || (end < bytes.count && (bytes[end] == UInt8(ascii: "-") || bytes[end] == UInt8(ascii: "_"))) { return nil }
         mask(start, end)
         return end
+    }
+
+    /// A SendGrid API key: `SG.`, an ID of 22 and a secret of 43 URL-safe base64 characters, joined by a dot.
+    private mutating func redactSendGridKey(at index: Int) -> Int? {
+        func run(from start: Int) -> Int {
+            var end = start
+            while end < bytes.count, isAlphanumeric(bytes[end]) || bytes[end] == UInt8(ascii: "_") || bytes[end] == UInt8(ascii: "-") { end += 1 }
+            return end
+        }
+        let idEnd = run(from: index + 3)
+        guard idEnd - (index + 3) >= 16, idEnd < bytes.count, bytes[idEnd] == UInt8(ascii: "."), run(from: idEnd + 1) - (idEnd + 1) >= 30 else { return nil }
+        let end = run(from: idEnd + 1)
+        mask(index + 3, end)
+        return end
+    }
+
+    /// A Telegram bot token, `bot<id>:<secret>` in the Bot API's URLs (`https://api.telegram.org/bot123456:AA…/sendMessage`):
+    /// masks the secret after the numeric bot ID.
+    private mutating func redactTelegramToken(at index: Int) -> Int? {
+        var colon = index + 3
+        while colon < bytes.count, isDigit(bytes[colon]) { colon += 1 }
+        guard colon - (index + 3) >= 5, colon < bytes.count, bytes[colon] == UInt8(ascii: ":") else { return nil }
+        return maskTokenBody(from: colon + 1, minimum: 30, extra: UInt8(ascii: "_"), UInt8(ascii: "-"))
     }
 
     /// `AKIA` and 16 upper-case letters or digits: masks them, and the 40-character secret key when one follows within a few lines.

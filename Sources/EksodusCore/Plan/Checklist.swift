@@ -390,6 +390,14 @@ struct Checklist {
                     restoredUntilPromotion.insert(workload.id)
                 }
             }
+            // What convert holds back for a masked credential: the deploy waits for the decision (MaskedCredentialsDecision).
+            let heldBack = MaskedCredentialsDecision.held(input.estate, workloads: placed.compactMap { releases.installs[$0.workload] == nil ? byID[$0.workload] : nil })
+            var decisionPositions: [Int64: Int] = [:]
+            for placement in placed {
+                guard let held = heldBack[placement.workload], let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
+                decisionPositions[workload.id] = items.count
+                items.append(MaskedCredentialsDecision.item(workload, handle: handle, clusterID: c.id, cluster: c.name, wave: placement.wave, held: held))
+            }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
             var previousInCycle: [Int: Int64] = [:]
@@ -403,6 +411,7 @@ struct Checklist {
                 var deployAfter: [PlanItemKey] = []
                 if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
                 if let release = releases.installs[placement.workload] { deployAfter.append(release.key) }
+                if heldBack[placement.workload] != nil, let handle = handles[placement.workload] { deployAfter.append(.workload(.credentials, handle)) }
                 var switchAfter: [PlanItemKey] = []
                 var deployNotes: [String] = []
                 for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
@@ -528,7 +537,10 @@ struct Checklist {
                                "[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" apply -k \(q(support))"],
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
-                for member in members { built += steps[member.workload]?.range ?? 0..<0 }
+                for member in members {
+                    if let decision = decisionPositions[member.workload] { built.append(decision) }
+                    built += steps[member.workload]?.range ?? 0..<0
+                }
                 append(shared.items(inWave: wave, clusterID: c.id, steps: steps, switchAfter: switchAfterOf, workloads: byID))
                 let switches = Self.unique(members.flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: wave) })
                 if wave == firstApplicationWave {
