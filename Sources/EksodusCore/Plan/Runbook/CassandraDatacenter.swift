@@ -1,6 +1,6 @@
-/// Cassandra moves as a datacenter of its own ring, the way its docs add and remove one (DataStax, Apache Cassandra 3.x,
+/// Cassandra moves as a datacenter of its own ring, the way its docs add and remove one (DataStax docs,
 /// "Adding a datacenter to a cluster", https://docs.datastax.com/en/cassandra-oss/3.x/cassandra/operations/opsAddDCToCluster.html,
-/// and "Decommissioning a datacenter", https://docs.datastax.com/en/cassandra-oss/3.x/cassandra/operations/opsDecomissionDC.html):
+/// and "Decommissioning a datacenter", https://docs.datastax.com/en/dse/5.1/dse-admin/datastax_enterprise/operations/opsDecomissionDC.html):
 /// the EKS pods join the source's cluster as datacenter `eks` (same cluster name, GossipingPropertyFileSnitch, seeds that
 /// include source nodes: `CassandraConversion`), every keyspace that is not node-local is ALTERed to replicate there, each
 /// EKS node streams its ranges with `nodetool rebuild`, and the source datacenter is removed only once the clients use the
