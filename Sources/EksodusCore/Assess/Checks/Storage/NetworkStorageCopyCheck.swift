@@ -28,9 +28,9 @@ struct NetworkStorageCopyCheck: Check {
         var findings: [Finding] = []
         let classes = estate.provisioners
         // A data store's claim moves by the store's own replication, as the storage plan moves it: a file copy of a
-        // live database's volume is not the plan. Batch kinds never decide, as in StoragePlan.
+        // live database's volume is not the plan. Batch kinds never decide, as in the storage plan's ownershipRank.
         var stores: [String: ReferenceData.Database] = [:], templateStores: [Int64: ReferenceData.Database] = [:]
-        for workload in estate.workloads where StoragePlan.ownershipRank(workload) == 0 {
+        for workload in estate.workloads where !["Job", "CronJob", "Pod"].contains(workload.kind) {
             guard let store = WorkloadProfile.dataStore(workload, reference: context.reference)?.0 else { continue }
             for volume in workload.volumes where volume.type == "persistentVolumeClaim" {
                 if let claim = volume.reference { stores["\(workload.namespace)/\(claim)"] = store }
