@@ -1,4 +1,4 @@
-/// A workload whose converted file `convert` holds back for a masked credential (`MaskedValues`), or that reads a ConfigMap
+/// A workload whose converted file `convert` holds back for a masked credential (`MaskedFields`), or that reads a ConfigMap
 /// held back so: its deploy waits for a decision item that checks the hand-written file is there and the ConfigMap is on
 /// EKS, so the runbook never starts it with the marker as a password, nor without its configuration.
 enum MaskedCredentialsDecision {
@@ -9,7 +9,7 @@ enum MaskedCredentialsDecision {
             let key = namespace + "/" + name
             if let known = configMapHeld[key] { return known }
             let body = estate.resources(kind: "ConfigMap").first { $0.namespace == namespace && $0.name == name }?.body
-            let held = body.map { !MaskedValues.heldFields($0.replacing("status", with: nil)).isEmpty } ?? false
+            let held = body.map { !MaskedFields.heldFields($0.replacing("status", with: nil)).isEmpty } ?? false
             configMapHeld[key] = held
             return held
         }
@@ -25,8 +25,8 @@ enum MaskedCredentialsDecision {
     /// The masked fields `convert` cannot turn into a Secret reference (every env value masked whole can be).
     private static func ownFields(_ body: ManifestNode, kind: String) -> [String] {
         let path = CheckSupport.podPath(kind == "DeploymentConfig" ? "Deployment" : kind).split(separator: ".").map(String.init)
-        let referenced = MaskedValues.referencingSecret(body, podPath: path, secret: "-", cluster: "-", namespace: "-")?.node ?? body
-        return MaskedValues.heldFields(referenced.replacing("status", with: nil))
+        let referenced = MaskedFields.referencingSecret(body, podPath: path, secret: "-")?.node ?? body
+        return MaskedFields.heldFields(referenced.replacing("status", with: nil))
     }
 
     /// The ConfigMaps a workload's containers and volumes name.
