@@ -24,6 +24,17 @@ enum MaskedFields {
         }
     }
 
+    /// A value that was a credential from end to end: the marker, or a token's prefix and the marker (`sk-`, `ghp_`, `hvs.`:
+    /// the scanner keeps a known token's prefix). A marker inside a URL or a command line is part of a larger value.
+    static func isWhollyMasked(_ value: String) -> Bool {
+        guard value.hasSuffix(SecretRedaction.marker) else { return false }
+        let prefix = value.utf8.dropLast(SecretRedaction.marker.utf8.count)
+        return prefix.count <= 16 && prefix.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+    }
+
     /// Secret keys take letters, digits, `-`, `_` and `.` (Kubernetes API, Secret `data`).
     private static func isSecretKey(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 253 && text.utf8.allSatisfy { byte in
@@ -42,7 +53,7 @@ enum MaskedFields {
             let converted = containers.map { container -> ManifestNode in
                 guard let containerName = container["name"]?.string, let env = container["env"]?.items else { return container }
                 let replaced = env.map { variable -> ManifestNode in
-                    guard variable["value"]?.string == SecretRedaction.marker, let name = variable["name"]?.string,
+                    guard let value = variable["value"]?.string, isWhollyMasked(value), let name = variable["name"]?.string,
                           case let key = containerName + "." + name, isSecretKey(key), !keys.contains(where: { $0.key == key }) else { return variable }
                     keys.append((key, containerName, name))
                     return .mapping([("name", .string(name)),
