@@ -12,7 +12,7 @@ enum MaskedFields {
     private static func collect(_ node: ManifestNode, path: String, into found: inout [String]) {
         switch node {
         case .scalar(let text, _):
-            if text.contains(SecretRedaction.marker) { found.append(path.isEmpty ? "(value)" : path) }
+            if text.containsBytes(SecretRedaction.marker) { found.append(path.isEmpty ? "(value)" : path) }
         case .sequence(let items):
             for (index, item) in items.enumerated() {
                 // Items with a name (containers, env variables) are named by it, as CHANGES.md names fields elsewhere.
