@@ -747,7 +747,9 @@ struct SecretTextScanner {
     /// Google API keys (`AIza`), AWS access key IDs (`AKIA`, `ASIA`, with the secret key that follows them) and the value
     /// of `aws_secret_access_key <value>` (`aws configure set`). Each needs a body of a key's length after its prefix, so
     /// words and image names that share a prefix (`sk-learn`, `hvs.conf`, `npm_config`) stay. The prefix stays, so a reader
-    /// sees what was there. (Prefixes as the providers publish them in their API key documentation.)
+    /// sees what was there. (Prefixes as GitHub's secret scanning lists them per provider, "Supported secret scanning patterns":
+    /// https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns; PyPI's
+    /// tokens are macaroons whose base64 starts `AgEIcHlwaS5vcmc`, "pypi.org".)
     private mutating func redactToken(at index: Int) -> Int? {
         guard index == 0 || !isAlphanumeric(bytes[index - 1]) else { return nil }
         switch bytes[index] {
