@@ -21,6 +21,7 @@ extension ConvertTests {
                 env:
                 - {name: MINIO_ROOT_USER, value: admin}
                 - {name: MINIO_ROOT_PASSWORD, value: "Str0ngRootPw!"}
+                - {name: OPENAI_SETTING, value: "sk-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78"}
         ---
         apiVersion: apps/v1
         kind: StatefulSet
@@ -74,6 +75,8 @@ extension ConvertTests {
         XCTAssertNil(password["value"])
         XCTAssertEqual(password["valueFrom", "secretKeyRef", "name"]?.string, secretName)
         XCTAssertEqual(password["valueFrom", "secretKeyRef", "key"]?.string, "minio.MINIO_ROOT_PASSWORD")
+        let token = try XCTUnwrap(env.first { $0["name"]?.string == "OPENAI_SETTING" }, "a token masked but its prefix is a credential whole")
+        XCTAssertEqual(token["valueFrom", "secretKeyRef", "key"]?.string, "minio.OPENAI_SETTING")
         // The ExternalSecret making that Secret is applied with the workload, from the store every ExternalSecret uses.
         let external = try XCTUnwrap(nodes.first { $0["kind"]?.string == "ExternalSecret" })
         XCTAssertEqual(external["spec", "target", "name"]?.string, secretName)

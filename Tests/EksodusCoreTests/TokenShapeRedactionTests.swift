@@ -32,7 +32,7 @@ final class TokenShapeRedactionTests: XCTestCase {
             "apiVersion: apps/v1", "kind: Deployment", "metadata: {name: bot, namespace: ai}", "spec:",
             "  selector: {matchLabels: {app: bot}}", "  template:", "    metadata: {labels: {app: bot}}", "    spec:", "      containers:",
             "      - name: bot", "        image: ghcr.io/acme/sk-learn-runner:1.4",
-            "        args: [--model, \"\(tokens[0])\", --dsn, \"https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1\"]",
+            "        args: [--model, \"\(tokens[0])\", --errors, \"https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1\", --errors-eu, \"https://shortSentryKey@o2.ingest.us.sentry.io/7\"]",
             "        env:",
         ] + env
         let folder = try writeManifests(["objects.yaml": yaml.joined(separator: "\n") + "\n"], test: self)
@@ -45,6 +45,8 @@ final class TokenShapeRedactionTests: XCTestCase {
         }
         for hook in hooks { XCTAssertFalse(rows.contains(hook.1), "\(hook.0)… reached the database") }
         XCTAssertFalse(rows.contains("0123456789abcdef0123456789abcdef"), "a Sentry DSN's key reached the database")
+        XCTAssertFalse(rows.contains("shortSentryKey"), "a Sentry DSN's key of any length is masked")
+        XCTAssertTrue(rows.contains("@o2.ingest.us.sentry.io/7"), "the DSN's host and project stay")
         XCTAssertTrue(rows.contains("https://discord.com/api/webhooks/\(m)"), "the host and path prefix stay")
         XCTAssertTrue(rows.contains("ghcr.io/acme/sk-learn-runner:1.4"), "an image name is no token")
     }

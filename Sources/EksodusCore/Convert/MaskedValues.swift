@@ -3,7 +3,7 @@
 /// it from a Secret instead (`valueFrom.secretKeyRef`), which an ExternalSecret syncs from a Secrets Manager secret the
 /// operator fills from their environment (CHANGES.md's Secrets Manager section); a mask inside a larger value (a URL, a
 /// command line, a ConfigMap value, an annotation) cannot be referenced, so the object's file is held back with a TODO and
-/// its deploy waits for the decision (`heldFields`).
+/// its deploy waits for the decision (`MaskedFields`, `MaskedCredentialsDecision`).
 enum MaskedValues {
     /// The Secret an ExternalSecret makes for a workload's masked env variables, and the Secrets Manager secret it reads.
     struct EnvSecret {
@@ -15,28 +15,6 @@ enum MaskedValues {
         var keys: [(key: String, container: String, variable: String)]
     }
 
-    /// `containers[app].env[DB_PASSWORD]`-style paths of every scalar of `node` that holds the marker.
-    static func heldFields(_ node: ManifestNode) -> [String] {
-        var found: [String] = []
-        collect(node, path: "", into: &found)
-        return found
-    }
-
-    private static func collect(_ node: ManifestNode, path: String, into found: inout [String]) {
-        switch node {
-        case .scalar(let text, _):
-            if text.contains(SecretRedaction.marker) { found.append(path.isEmpty ? "(value)" : path) }
-        case .sequence(let items):
-            for (index, item) in items.enumerated() {
-                // Items with a name (containers, env variables) are named by it, as CHANGES.md names fields elsewhere.
-                let label = item["name"]?.string.map { "[\($0.visibleLine)]" } ?? "[\(index)]"
-                collect(item, path: path + label, into: &found)
-            }
-        case .mapping(let entries):
-            for entry in entries { collect(entry.value, path: path.isEmpty ? entry.key.visibleLine : path + "." + entry.key.visibleLine, into: &found) }
-        }
-    }
-
     /// The Secret name for a workload's masked variables: readable, a DNS label, and kept apart by a SHA-256 of the
     /// workload's identity (names are the export's to pick, so two workloads must never share one by a crafted name).
     static func secretName(kind: String, namespace: String, workload: String) -> String {
@@ -45,38 +23,6 @@ enum MaskedValues {
         var stem = String(readable.prefix(63 - 17))
         while stem.hasSuffix("-") { stem.removeLast() }
         return (stem.isEmpty ? "workload" : stem) + "-env-" + hash
-    }
-
-    /// Secret keys take letters, digits, `-`, `_` and `.` (Kubernetes API, Secret `data`).
-    private static func isSecretKey(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 253 && text.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-        }
-    }
-
-    /// `workload` with every env variable whose whole value was masked reading key `<container>.<variable>` of the Secret
-    /// instead; nil when none was.
-    static func referencingSecret(_ workload: ManifestNode, podPath: [String], secret: String, cluster: String, namespace: String) -> (node: ManifestNode, secret: EnvSecret)? {
-        guard var pod = workload[podPath[0]].flatMap({ podPath.dropFirst().reduce($0 as ManifestNode?) { $0?[$1] } }) else { return nil }
-        var keys: [(key: String, container: String, variable: String)] = []
-        for list in ["initContainers", "containers"] {
-            guard let containers = pod[list]?.items else { continue }
-            let converted = containers.map { container -> ManifestNode in
-                guard let containerName = container["name"]?.string, let env = container["env"]?.items else { return container }
-                let replaced = env.map { variable -> ManifestNode in
-                    guard variable["value"]?.string == SecretRedaction.marker, let name = variable["name"]?.string,
-                          case let key = containerName + "." + name, isSecretKey(key), !keys.contains(where: { $0.key == key }) else { return variable }
-                    keys.append((key, containerName, name))
-                    return .mapping([("name", .string(name)),
-                                     ("valueFrom", .mapping([("secretKeyRef", .mapping([("name", .string(secret)), ("key", .string(key))]))]))])
-                }
-                return container.replacing("env", with: .sequence(replaced))
-            }
-            pod = pod.replacing(list, with: .sequence(converted))
-        }
-        guard !keys.isEmpty else { return nil }
-        return (workload.updating(podPath) { _ in pod }, EnvSecret(name: secret, remote: "\(cluster)/\(namespace)/\(secret)", keys: keys))
     }
 
     /// The ExternalSecret that makes the Secret from its Secrets Manager secret, through the store every ExternalSecret uses.
@@ -114,14 +60,14 @@ extension ManifestConverter {
         result.objects = result.objects.map { object in
             // The object the workload converts to (a DeploymentConfig's Deployment) names its own pod path.
             guard envSecret == nil, let objectKind = object["kind"]?.string, Self.workloadKinds.contains(objectKind),
-                  let referenced = MaskedValues.referencingSecret(object, podPath: CheckSupport.podPath(objectKind).split(separator: ".").map(String.init),
-                                                                  secret: MaskedValues.secretName(kind: kind, namespace: namespace, workload: name),
-                                                                  cluster: plan.cluster, namespace: namespace) else { return object }
-            envSecret = referenced.secret
+                  case let secret = MaskedValues.secretName(kind: kind, namespace: namespace, workload: name),
+                  let referenced = MaskedFields.referencingSecret(object, podPath: CheckSupport.podPath(objectKind).split(separator: ".").map(String.init),
+                                                                  secret: secret) else { return object }
+            envSecret = MaskedValues.EnvSecret(name: secret, remote: "\(plan.cluster)/\(namespace)/\(secret)", keys: referenced.keys)
             return referenced.node
         }
         let label = "\(kind) \(namespace.isEmpty ? "" : namespace + "/")\(name)"
-        let held = (result.objects + result.support.map(\.node)).flatMap(MaskedValues.heldFields)
+        let held = (result.objects + result.support.map(\.node)).flatMap(MaskedFields.heldFields)
         if !held.isEmpty {
             result.objects = []
             result.support = []

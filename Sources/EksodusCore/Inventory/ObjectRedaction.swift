@@ -157,10 +157,14 @@ enum ObjectRedaction {
             }
             var replacement: ManifestNode?
             if isSecret, entry.key == "metadata", let annotations = entry.value["annotations"], annotations.isMapping {
-                // Any annotation of a Secret may be a copy of its data under a name no rule knows: only the keys stay.
-                let metadata = entry.value.replacing("annotations", with: maskedValues(.mapping(annotations.entries.filter {
-                    !Self.appliedObjectAnnotations.contains($0.key)
-                })))
+                // Any annotation of a Secret may be a copy of its data under a name no rule knows: only the keys stay, but for
+                // eksodus's own (`eksodus.io/from-template` links an expanded object to its Template; `eksodus.io/ignore` names
+                // checks), which the text rules below still scan.
+                let metadata = entry.value.replacing("annotations", with: .mapping(annotations.entries.compactMap { annotation in
+                    if Self.appliedObjectAnnotations.contains(annotation.key) { return nil }
+                    if annotation.key.hasPrefix("eksodus.io/") || annotation.value.isNull { return annotation }
+                    return (annotation.key, masked)
+                }))
                 replacement = redacted(metadata, .fields) ?? metadata
             } else {
                 switch entry.value {

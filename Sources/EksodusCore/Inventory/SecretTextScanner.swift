@@ -385,8 +385,9 @@ struct SecretTextScanner {
         while colon < at - 1, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
         if colon < at - 1 {
             mask(colon + 1, at - 1)
-        } else if looksLikeToken(schemeEnd, at - 1) {
-            // `https://ghp_…@github.com`: a token alone is the user part (Git over HTTPS takes it so).
+        } else if looksLikeToken(schemeEnd, at - 1) || hostEnds(with: "sentry.io", authority: at..<end) {
+            // `https://ghp_…@github.com`: a token alone is the user part (Git over HTTPS takes it so); a Sentry DSN's user
+            // part is its key, of any length (`https://KEY@o1.ingest.sentry.io/1`).
             mask(schemeEnd, at - 1)
         }
         return redactWebhookPath(host: at..<end) ?? end
@@ -402,17 +403,21 @@ struct SecretTextScanner {
         ("hooks.slack.com", "/triggers/"), ("hooks.zapier.com", "/hooks/catch/"),
     ]
 
+    /// Whether the host of `authority` (after any user part, before any port) is `suffix` or a name under it.
+    private func hostEnds(with suffix: StaticString, authority: Range<Int>) -> Bool {
+        var hostEnd = authority.lowerBound
+        while hostEnd < authority.upperBound, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd += 1 }
+        let length = suffix.utf8CodeUnitCount
+        let start = hostEnd - length
+        return start >= authority.lowerBound && (start == authority.lowerBound || bytes[start - 1] == UInt8(ascii: "."))
+            && (0..<length).allSatisfy { bytes[start + $0] | (isLetter(bytes[start + $0]) ? 0x20 : 0) == suffix.utf8Start[$0] }
+    }
+
     /// When `host` (the authority after any user part) is a webhook host and its path starts with that host's prefix,
     /// masks the rest of the path and returns where it ends.
     private mutating func redactWebhookPath(host: Range<Int>) -> Int? {
-        var hostEnd = host.lowerBound
-        while hostEnd < host.upperBound, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd += 1 }
         for (suffix, path) in Self.webhookPaths {
-            let length = suffix.utf8CodeUnitCount
-            let start = hostEnd - length
-            guard start >= host.lowerBound, start == host.lowerBound || bytes[start - 1] == UInt8(ascii: "."),
-                  (0..<length).allSatisfy({ bytes[start + $0] | (isLetter(bytes[start + $0]) ? 0x20 : 0) == suffix.utf8Start[$0] }),
-                  hasPrefix(path, at: host.upperBound) else { continue }
+            guard hasPrefix(path, at: host.upperBound), hostEnds(with: suffix, authority: host) else { continue }
             let secretStart = host.upperBound + path.utf8CodeUnitCount
             var end = secretStart
             while end < bytes.count, !isSpace(bytes[end]), !isLineEnd(bytes[end]), bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "'"),
@@ -742,7 +747,9 @@ struct SecretTextScanner {
     /// Google API keys (`AIza`), AWS access key IDs (`AKIA`, `ASIA`, with the secret key that follows them) and the value
     /// of `aws_secret_access_key <value>` (`aws configure set`). Each needs a body of a key's length after its prefix, so
     /// words and image names that share a prefix (`sk-learn`, `hvs.conf`, `npm_config`) stay. The prefix stays, so a reader
-    /// sees what was there. (Prefixes as the providers publish them in their API key documentation.)
+    /// sees what was there. (Prefixes as GitHub's secret scanning lists them per provider, "Supported secret scanning patterns":
+    /// https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns; PyPI's
+    /// tokens are macaroons whose base64 starts `AgEIcHlwaS5vcmc`, "pypi.org".)
     private mutating func redactToken(at index: Int) -> Int? {
         guard index == 0 || !isAlphanumeric(bytes[index - 1]) else { return nil }
         switch bytes[index] {

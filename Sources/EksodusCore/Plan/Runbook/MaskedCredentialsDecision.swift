@@ -1,22 +1,19 @@
-/// A workload whose converted file `convert` holds back for a masked credential (`MaskedValues`), or that reads a ConfigMap
+/// A workload whose converted file `convert` holds back for a masked credential (`MaskedFields`), or that reads a ConfigMap
 /// held back so: its deploy waits for a decision item that checks the hand-written file is there and the ConfigMap is on
 /// EKS, so the runbook never starts it with the marker as a password, nor without its configuration.
 enum MaskedCredentialsDecision {
     /// By workload id: what is held back for it (its own fields, the ConfigMaps it reads), for the ones with any.
     static func held(_ estate: Estate, workloads: [Estate.Workload]) -> [Int64: (fields: [String], configMaps: [String])] {
-        var configMapHeld: [String: Bool] = [:]
-        func isHeld(configMap name: String, namespace: String) -> Bool {
-            let key = namespace + "/" + name
-            if let known = configMapHeld[key] { return known }
-            let body = estate.resources(kind: "ConfigMap").first { $0.namespace == namespace && $0.name == name }?.body
-            let held = body.map { !MaskedValues.heldFields($0.replacing("status", with: nil)).isEmpty } ?? false
-            configMapHeld[key] = held
-            return held
-        }
+        // Only bodies holding the marker are parsed: a large estate has few (a byte search, not a parse, for the rest).
+        let heldConfigMaps = Set(estate.resources(kind: "ConfigMap").filter { resource in
+            resource.bodyText.containsBytes(SecretRedaction.marker) && !MaskedFields.heldFields(resource.body.replacing("status", with: nil)).isEmpty
+        }.map { $0.namespace + "/" + $0.name })
         var result: [Int64: (fields: [String], configMaps: [String])] = [:]
         for workload in workloads {
-            let fields = estate.resource(id: workload.resourceID).map { ownFields($0.body, kind: workload.kind) } ?? []
-            let configMaps = readConfigMaps(workload).filter { isHeld(configMap: $0, namespace: workload.namespace) }
+            let fields = estate.resource(id: workload.resourceID).map { resource in
+                resource.bodyText.containsBytes(SecretRedaction.marker) ? ownFields(resource.body, kind: workload.kind) : []
+            } ?? []
+            let configMaps = heldConfigMaps.isEmpty ? [] : readConfigMaps(workload).filter { heldConfigMaps.contains(workload.namespace + "/" + $0) }
             if !fields.isEmpty || !configMaps.isEmpty { result[workload.id] = (fields, configMaps) }
         }
         return result
@@ -25,8 +22,8 @@ enum MaskedCredentialsDecision {
     /// The masked fields `convert` cannot turn into a Secret reference (every env value masked whole can be).
     private static func ownFields(_ body: ManifestNode, kind: String) -> [String] {
         let path = CheckSupport.podPath(kind == "DeploymentConfig" ? "Deployment" : kind).split(separator: ".").map(String.init)
-        let referenced = MaskedValues.referencingSecret(body, podPath: path, secret: "-", cluster: "-", namespace: "-")?.node ?? body
-        return MaskedValues.heldFields(referenced.replacing("status", with: nil))
+        let referenced = MaskedFields.referencingSecret(body, podPath: path, secret: "-")?.node ?? body
+        return MaskedFields.heldFields(referenced.replacing("status", with: nil))
     }
 
     /// The ConfigMaps a workload's containers and volumes name.
