@@ -43,6 +43,7 @@ final class TerminalProgressTests: XCTestCase {
         try process.run()
         close(slave)
         let shown = Shown()
+        let drained = DispatchSemaphore(value: 0)
         let reader = Thread { [master] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
@@ -50,6 +51,7 @@ final class TerminalProgressTests: XCTestCase {
                 if count <= 0 { break }
                 shown.append(buffer[0..<count])
             }
+            drained.signal()
         }
         reader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
@@ -57,7 +59,9 @@ final class TerminalProgressTests: XCTestCase {
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning { process.terminate(); XCTFail("\(arguments.first ?? "") did not finish on a terminal") }
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.2)
+        // Once the command has exited, read() on the master ends (EIO) only after everything it wrote is read: wait for that
+        // rather than a fixed pause, which a loaded machine outran.
+        _ = drained.wait(timeout: .now() + 30)
         close(master)
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), shown.text)
         #else
