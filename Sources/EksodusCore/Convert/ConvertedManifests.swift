@@ -108,7 +108,11 @@ public struct ConvertedManifests {
                 try Data(try ("# Converted by eksodus for EKS \(plan.request.target): applied by the plan:secrets item\n"
                           + SecretsStore.manifests(region: plan.request.region, readers: readers).map { try YAMLEmitter.emit($0) }.joined(separator: "---\n")).utf8)
                     .write(to: clusterFolder.appendingPathComponent(SecretsStore.fileName))
-                // The cluster's StorageClasses: their one source, applied by plan:storage (never by a wave's support/).
+            }
+            if only == nil || only == 0 {
+                // The cluster's StorageClasses: their one source, applied by plan:storage (never by a wave's support/), with or
+                // without secret stores.
+                try FileManager.default.createDirectory(at: clusterFolder, withIntermediateDirectories: true)
                 try Data(("# Written by eksodus for EKS \(plan.request.target): applied by the plan:storage item, which writes the EFS id in\n"
                           + StoragePlan.storageClassManifests(efs: StoragePlan.needsEFS(plan.storage.entries, cluster: estate.cluster.name))).utf8)
                     .write(to: clusterFolder.appendingPathComponent(StoragePlan.classFileName))
