@@ -383,7 +383,8 @@ struct ManifestConverter {
                 let templateName = template["metadata", "name"]?.string ?? ""
                 guard let target = plan.storageClasses["\(namespace)/\(name)/\(templateName)"] else { return template }
                 result.changes.append(Change(field: "spec.volumeClaimTemplates[\(templateName)].spec.storageClassName", why: "storage plan: \(target)"))
-                return template.updating(["spec", "storageClassName"]) { _ in .string(target) }.replacing("status", with: nil)
+                return Self.withoutBetaStorageClass(template.updating(["spec", "storageClassName"]) { _ in .string(target) }.replacing("status", with: nil),
+                                                    field: "spec.volumeClaimTemplates[\(templateName)].metadata.annotations", result: &result)
             }
             node = node.updating(["spec", "volumeClaimTemplates"]) { _ in .sequence(converted) }
         }
@@ -485,7 +486,17 @@ struct ManifestConverter {
     private func claim(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
         guard let target = plan.storageClasses["\(namespace)/\(name)"] else { return node }
         result.changes.append(Change(field: "spec.storageClassName", why: "storage plan: \(target) (access modes kept)"))
-        return node.updating(["spec", "storageClassName"]) { _ in .string(target) }
+        return Self.withoutBetaStorageClass(node.updating(["spec", "storageClassName"]) { _ in .string(target) }, field: "metadata.annotations", result: &result)
+    }
+
+    /// Kubernetes still honours the beta annotation `volume.beta.kubernetes.io/storage-class` over `spec.storageClassName`
+    /// (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class): left beside the plan's class, it names the
+    /// source's class, which EKS lacks, and the claim never binds (a claim template cannot be changed afterwards).
+    static func withoutBetaStorageClass(_ claim: ManifestNode, field: String, result: inout Result) -> ManifestNode {
+        let key = "volume.beta.kubernetes.io/storage-class"
+        guard claim["metadata", "annotations"]?[key] != nil else { return claim }
+        result.changes.append(Change(field: "\(field)[\(key)]", why: "dropped: it overrides spec.storageClassName and names the source's class, which EKS has not"))
+        return claim.updating(["metadata", "annotations", key]) { _ in nil }
     }
 
     private func service(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {

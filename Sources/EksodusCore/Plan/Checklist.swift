@@ -264,7 +264,9 @@ struct Checklist {
             let crds = input.estate.resources(kind: "CustomResourceDefinition").count
             add(.plan(.platform, cluster: c.name), "Wave 0 on \(name): namespaces, CRDs and operators, RBAC, system add-ons", cluster: c.id, wave: 0,
                 after: platformAfter + [.plan(.secrets, cluster: c.name)], evidence: "\(namespaces.count) namespaces, \(crds) CRDs, \(input.assessment.systemWorkloads.count) system workloads",
-                commands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("create namespace \(q($0))") }
+                commands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25)
+                    // Applied, not created: eksctl and plan:secrets made some already (its IAM ServiceAccounts' namespaces, the stores').
+                    .map { eks("create namespace \(q($0)) --dry-run=client -o yaml") + " | " + eks("apply -f -") }
                     + ["kubectl --context \"$SOURCE_CONTEXT\" get crd -o json | jq \(ShellQuote.word(".items[] |= " + WorkloadSteps.serverFields)) | " + eks("apply -f -")],
                 rollback: "Delete what wave 0 created; no application runs yet", rollbackCommands: namespaces.filter { !KubernetesKinds.builtInNamespaces.contains($0) && $0 != "default" }.prefix(25).map { eks("delete namespace \(q($0))") })
         }
@@ -396,7 +398,7 @@ struct Checklist {
             for placement in placed {
                 guard let held = heldBack[placement.workload], let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
                 decisionPositions[workload.id] = items.count
-                items.append(MaskedCredentialsDecision.item(workload, handle: handle, clusterID: c.id, cluster: c.name, wave: placement.wave, held: held))
+                items.append(MaskedCredentialsDecision.item(workload, handle: handle, clusterID: c.id, cluster: c.name, wave: placement.wave, held: held, files: convertedFiles))
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })

@@ -40,15 +40,16 @@ enum MaskedCredentialsDecision {
 
     /// The decision item: its commands fail until the hand-written file exists and every held ConfigMap is on EKS.
     static func item(_ workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, cluster: String, wave: Int,
-                     held: (fields: [String], configMaps: [String])) -> PlanItem {
-        let path = "converted/" + ConvertedLayout.workloadPath(cluster: cluster, wave: wave, label: workload.label)
+                     held: (fields: [String], configMaps: [String]), files: ConvertedLayout.WorkloadFiles) -> PlanItem {
+        let path = "converted/" + ConvertedLayout.workloadPath(cluster: cluster, wave: wave, label: workload.label, files: files)
         var commands: [String] = []
         var evidence: [String] = []
         if !held.fields.isEmpty {
             evidence.append("its converted file is held back: \(held.fields.prefix(8).joined(separator: ", ")) held a credential eksodus never stores")
             commands.append("test -s \(ShellQuote.word(path))  " + ShellQuote.comment("written by hand from the TODO in its wave's CHANGES.md"))
             // An `if`, not `! grep`: a negated command never stops a `set -e` script.
-            commands.append("if grep -n 'redacted by eksodus' \(ShellQuote.word(path)); then echo 'the file still holds a masked value' >&2; exit 1; fi")
+            // `false`, not `exit 1`: pasted into an interactive shell, exit would close it.
+            commands.append("if grep -n 'redacted by eksodus' \(ShellQuote.word(path)); then echo 'the file still holds a masked value' >&2; false; fi")
         }
         for name in held.configMaps {
             evidence.append("it reads ConfigMap \(workload.namespace)/\(name), held back: a value of it holds a masked credential")
