@@ -116,11 +116,11 @@ final class HelmRunbookTests: XCTestCase {
     func testAReleasesCronJobInstallsSuspendedAndRunsOnlyOnceEnabled() throws {
         let (_, plan) = try planned()
         let install = try item("helm-install:src/shop/shop", in: plan)
-        let renderer = try XCTUnwrap(install.commands.first { $0.contains("suspend-cronjobs-src-shop-shop.sh") && $0.hasPrefix("printf") })
+        let renderer = try XCTUnwrap(install.commands.first { $0.contains(ShellQuote.fileName(["suspend-cronjobs", "src", "shop", "shop"], suffix: ".sh")) && $0.hasPrefix("printf") })
         XCTAssertTrue(renderer.contains(".spec.suspend) = true"), renderer)
         XCTAssertTrue(try bashParses([renderer]))
         let helm = try XCTUnwrap(install.commands.first { $0.hasPrefix("helm upgrade --install") })
-        XCTAssertTrue(helm.hasSuffix("--post-renderer ./suspend-cronjobs-src-shop-shop.sh"), helm)
+        XCTAssertTrue(helm.hasSuffix("--post-renderer ./" + ShellQuote.fileName(["suspend-cronjobs", "src", "shop", "shop"], suffix: ".sh")), helm)
         XCTAssertLessThan(try XCTUnwrap(install.commands.firstIndex(of: renderer)), try XCTUnwrap(install.commands.firstIndex(of: helm)))
         let deploy = try item("deploy:src/shop/shop-report", in: plan)
         XCTAssertTrue(deploy.commands.contains { $0.contains("get 'cronjob/shop-report' -o jsonpath='{.spec.suspend}") && $0.contains("must print true") }, "\(deploy.commands)")

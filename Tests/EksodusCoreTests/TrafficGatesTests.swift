@@ -43,6 +43,9 @@ final class TrafficGatesTests: XCTestCase {
 
     static let nameServer = "ns-1536.awsdns-00.co.uk"
 
+    /// The stem of a prod host's DNS state files, as the runbook names them.
+    static func stem(_ host: String) -> String { ShellQuote.fileName(["prod", host], suffix: "") }
+
     /// `aws` answering as Route 53 holding `records` would: it applies each change batch to its zone (zone.json, so that a
     /// read-back sees what was written) and writes it to batches.jsonl; `storedAs` rewrites what it stores (a jq filter on
     /// each record set: a Route 53 that stores another value than it was given); and the ELB API.
@@ -85,7 +88,7 @@ final class TrafficGatesTests: XCTestCase {
         let stubs = ["aws": aws(records: records, storedAs: storedAs), "dig": "[ \"$3\" = @\(Self.nameServer) ] && echo 'shop.acme.example. 60 IN A 192.0.2.10'",
                      "kubectl": kubectl]
         // The lowering notes its time in the name's own file; here the old TTL passed long ago.
-        let status = try run(ttl.commands + ["test -s prod-shop_acme_example.ttl-lowered-at", "echo 0 > prod-shop_acme_example.ttl-lowered-at"]
+        let status = try run(ttl.commands + ["test -s " + Self.stem("shop.acme.example") + ".ttl-lowered-at", "echo 0 > " + Self.stem("shop.acme.example") + ".ttl-lowered-at"]
                              + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)
         let written = FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path)
         return (status, written ? try batches(in: folder) : [])
@@ -207,18 +210,18 @@ final class TrafficGatesTests: XCTestCase {
         XCTAssertNotEqual(shop, admin)
         let folder = try temporaryFolder(self)
         let record = #"[{"Name": "x.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
-        for name in ["prod-shop_acme_example", "prod-admin_acme_internal"] {
+        for name in [Self.stem("shop.acme.example"), Self.stem("admin.acme.internal")] {
             try record.write(to: folder.appendingPathComponent(name + ".dns-record.json"), atomically: true, encoding: .utf8)
         }
         let now = Int(Date().timeIntervalSince1970)
-        try "\(now - 301)\n".write(to: folder.appendingPathComponent("prod-shop_acme_example.ttl-lowered-at"), atomically: true, encoding: .utf8)
-        try "\(now - 60)\n".write(to: folder.appendingPathComponent("prod-admin_acme_internal.ttl-lowered-at"), atomically: true, encoding: .utf8)
+        try "\(now - 301)\n".write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".ttl-lowered-at"), atomically: true, encoding: .utf8)
+        try "\(now - 60)\n".write(to: folder.appendingPathComponent(Self.stem("admin.acme.internal") + ".ttl-lowered-at"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try run([shop], stubs: [:], in: folder), 0)
         XCTAssertNotEqual(try run([admin], stubs: [:], in: folder), 0, "admin's old TTL has not passed")
         XCTAssertNotEqual(try run([shop, admin], stubs: [:], in: folder), 0)
-        try "soon\n".write(to: folder.appendingPathComponent("prod-shop_acme_example.ttl-lowered-at"), atomically: true, encoding: .utf8)
+        try "soon\n".write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".ttl-lowered-at"), atomically: true, encoding: .utf8)
         XCTAssertNotEqual(try run([shop], stubs: [:], in: folder), 0, "no time noted: no proof")
-        try FileManager.default.removeItem(at: folder.appendingPathComponent("prod-shop_acme_example.ttl-lowered-at"))
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".ttl-lowered-at"))
         XCTAssertNotEqual(try run([shop], stubs: [:], in: folder), 0, "never lowered")
     }
 
@@ -233,7 +236,7 @@ final class TrafficGatesTests: XCTestCase {
         }
         let folder = try temporaryFolder(self)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
-            .write(to: folder.appendingPathComponent("prod-shop_acme_example.dns-record.json"), atomically: true, encoding: .utf8)
+            .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
         func zone(eks dnsName: String, weight: Int = 10, type: String = "A") -> String {
             """
             [{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": \(100 - weight), "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]},
@@ -257,7 +260,7 @@ final class TrafficGatesTests: XCTestCase {
         XCTAssertNotEqual(try status(aws(records: zone(eks: "")), kubectl: "true"), 0, "an empty value is no match for an empty address")
         // A CNAME pair compares the CNAME's value.
         try #"[{"Name": "shop.acme.example.", "Type": "CNAME", "TTL": 60, "ResourceRecords": [{"Value": "lb.dc1.acme.example"}]}]"#
-            .write(to: folder.appendingPathComponent("prod-shop_acme_example.dns-record.json"), atomically: true, encoding: .utf8)
+            .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
         let cnames = { (value: String) in #"[{"Name": "shop.acme.example.", "Type": "CNAME", "SetIdentifier": "source", "Weight": 90, "TTL": 60, "ResourceRecords": [{"Value": "lb.dc1.acme.example"}]}, {"Name": "shop.acme.example.", "Type": "CNAME", "SetIdentifier": "eks", "Weight": 10, "TTL": 60, "ResourceRecords": [{"Value": "\#(value)"}]}]"# }
         XCTAssertEqual(try status(aws(records: cnames(Self.balancer))), 0)
         XCTAssertNotEqual(try status(aws(records: cnames("lb.dc1.acme.example"))), 0, "the eks record still names the source")

@@ -60,12 +60,12 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(traffic.evidence.hasPrefix("Ingress shop/shop routes shop.acme.example"), traffic.evidence)
 
         // One plain record replaced by one weighted pair, on the quoted name; the rollback puts that name's weights back.
-        XCTAssertEqual(deletions(plan)["prod-shop_acme_example"], ["traffic:prod:shop.acme.example"])
+        XCTAssertEqual(deletions(plan)[ShellQuote.fileName(["prod", "shop.acme.example"], suffix: "")], ["traffic:prod:shop.acme.example"])
         XCTAssertTrue(traffic.commands.contains { $0.contains("dig +noall +answer @\"$ns\" 'shop.acme.example' \"$type\" | awk -v name='shop.acme.example' ") }, "the name's own record, at its zone's servers")
         XCTAssertTrue(traffic.commands.contains("EKS_LB=$(kubectl --context \"$EKS_CONTEXT\" -n 'shop' get 'ingress/shop' -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"))
         XCTAssertEqual(traffic.commands.filter { $0.contains("route53 change-resource-record-sets") }.count, 1 + TrafficCommands.shares.count)
         XCTAssertEqual(traffic.rollbackCommands.count, 2, "weights back, then the plain record in place of the pair")
-        XCTAssertTrue(traffic.rollbackCommands[0].contains("{Changes: [{Action: \"UPSERT\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"UPSERT\", ResourceRecordSet: rec(\"eks\"; 0)}]}' 'prod-shop_acme_example.dns-record.json')"), traffic.rollbackCommands[0])
+        XCTAssertTrue(traffic.rollbackCommands[0].contains("{Changes: [{Action: \"UPSERT\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"UPSERT\", ResourceRecordSet: rec(\"eks\"; 0)}]}' '" + ShellQuote.fileName(["prod", "shop.acme.example"], suffix: ".dns-record.json") + "')"), traffic.rollbackCommands[0])
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))
 
         let ttl = try item("dns-ttl:prod:shop.acme.example", in: plan)
@@ -152,7 +152,7 @@ final class TrafficPerHostTests: XCTestCase {
         let address = TrafficCommands.address((kind: "ingress", namespace: "web", name: "front"))
         XCTAssertTrue(traffic.commands.contains { $0.hasPrefix("test \"$(\(address))\" = \"$EKS_LB\" || ") }, "\(traffic.commands)")
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))
-        XCTAssertEqual(deletions(plan)["src-app_example_com"], ["traffic:src:app.example.com"])
+        XCTAssertEqual(deletions(plan)[ShellQuote.fileName(["src", "app.example.com"], suffix: "")], ["traffic:src:app.example.com"])
         // The host that is no DNS name never becomes an argument: each workload switches its `$DNS_NAME`, said so.
         XCTAssertFalse(plan.items.contains { item in item.commands.contains { $0.contains("-f.example.com") } })
         for name in ["api", "front"] {

@@ -13,11 +13,14 @@ public struct ConvertedManifests {
 
     public enum Failure: Error, CustomStringConvertible {
         case fileTakenTwice(file: String, object: String)
+        case linkInOutput(String)
 
         public var description: String {
             switch self {
             case .fileTakenTwice(let file, let object):
                 return "convert: \(file) would be written twice (again for \(object.visibleLine)); nothing applies it as one workload"
+            case .linkInOutput(let path):
+                return "convert: \(path.visibleLine) is a symbolic link; convert writes only real folders and files under --out (remove the link)"
             }
         }
     }
@@ -104,18 +107,18 @@ public struct ConvertedManifests {
             // The stores the ExternalSecrets name, one per namespace, applied and checked Ready by plan:secrets before any wave's support/.
             let readers = plan.identity.secretReaders.map { $0.filter { $0.cluster == estate.cluster.name } } ?? SecretsStore.readers(estate)
             if only == nil || only == 0, !readers.isEmpty {
-                try FileManager.default.createDirectory(at: clusterFolder, withIntermediateDirectories: true)
+                try Self.makeFolder(clusterFolder, under: root)
                 try Data(try ("# Converted by eksodus for EKS \(plan.request.target): applied by the plan:secrets item\n"
                           + SecretsStore.manifests(region: plan.request.region, readers: readers).map { try YAMLEmitter.emit($0) }.joined(separator: "---\n")).utf8)
-                    .write(to: clusterFolder.appendingPathComponent(SecretsStore.fileName))
+                    .write(to: clusterFolder.appendingPathComponent(SecretsStore.fileName), options: .atomic)
             }
             if only == nil || only == 0 {
                 // The cluster's StorageClasses: their one source, applied by plan:storage (never by a wave's support/), with or
                 // without secret stores.
-                try FileManager.default.createDirectory(at: clusterFolder, withIntermediateDirectories: true)
+                try Self.makeFolder(clusterFolder, under: root)
                 try Data(("# Written by eksodus for EKS \(plan.request.target): applied by the plan:storage item, which writes the EFS id in\n"
                           + StoragePlan.storageClassManifests(efs: StoragePlan.needsEFS(plan.storage.entries, cluster: estate.cluster.name))).utf8)
-                    .write(to: clusterFolder.appendingPathComponent(StoragePlan.classFileName))
+                    .write(to: clusterFolder.appendingPathComponent(StoragePlan.classFileName), options: .atomic)
             }
             for wave in Set(byWave.keys).union(notes.keys).sorted() {
                 let folder = clusterFolder.appendingPathComponent("wave-\(wave)", isDirectory: true)
@@ -128,7 +131,7 @@ public struct ConvertedManifests {
                         .sorted(by: { Self.order($0.object) < Self.order($1.object) })
                     guard !members.isEmpty else { continue }
                     let partFolder = folder.appendingPathComponent(part, isDirectory: true)
-                    try FileManager.default.createDirectory(at: partFolder, withIntermediateDirectories: true)
+                    try Self.makeFolder(partFolder, under: root)
                     var used: Set<String> = []
                     var partFiles: [String] = []
                     for (object, nodes, comments) in members {
@@ -143,17 +146,17 @@ public struct ConvertedManifests {
                         // The first document carries why each field changed (one line each: comments never carry raw line breaks).
                         let documents = try nodes.enumerated().map { index, node in try YAMLEmitter.emit(node.yamlValue, comments: index == 0 ? comments : []) }
                         try Data(("# Converted by eksodus for EKS \(plan.request.target) (see ../CHANGES.md)\n" + documents.joined(separator: "---\n")).utf8)
-                            .write(to: partFolder.appendingPathComponent(file))
+                            .write(to: partFolder.appendingPathComponent(file), options: .atomic)
                         partFiles.append(file)
                     }
                     try Self.writeKustomization(partFiles, in: partFolder)
                     files += partFiles.map { part + "/" + $0 }
                     parts.append(part)
                 }
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try Self.makeFolder(folder, under: root)
                 try Self.writeKustomization(parts, in: folder)
                 try Data(changes(cluster: estate.cluster.name, wave: wave, notes: notes[wave] ?? ([], []), keys: secretKeys(estate, wave: wave, placement: placement) + (generatedSecrets[wave] ?? [])).utf8)
-                    .write(to: folder.appendingPathComponent("CHANGES.md"))
+                    .write(to: folder.appendingPathComponent("CHANGES.md"), options: .atomic)
                 written.append(Written(cluster: estate.cluster.name, wave: wave, folder: folder.path, files: files + ["kustomization.yaml", "CHANGES.md"]))
             }
         }
@@ -236,10 +239,24 @@ public struct ConvertedManifests {
         ManifestConverter.workloadKinds.contains(String(object.prefix { $0 != "/" })) || object.hasPrefix("DeploymentConfig/")
     }
 
+    /// Makes `folder` under `root`, refusing a symbolic link on the way: a link planted in a checked-in `converted/` tree
+    /// (to ~/.bashrc, say) would have had a manifest written through it. Files are written atomically (a new file renamed
+    /// into place), so a link where a file goes is replaced, not followed.
+    static func makeFolder(_ folder: URL, under root: URL) throws {
+        let rootDepth = root.standardizedFileURL.pathComponents.count
+        var path = root.standardizedFileURL
+        // Checked before anything is made, so nothing is created through a link either.
+        for component in folder.standardizedFileURL.pathComponents.dropFirst(rootDepth) {
+            path.appendPathComponent(component)
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: path.path)) != nil { throw Failure.linkInOutput(path.path) }
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
     static func writeKustomization(_ resources: [String], in folder: URL) throws {
         let kustomization = YAMLValue.mapping([("apiVersion", .string("kustomize.config.k8s.io/v1beta1")), ("kind", .string("Kustomization")),
                                                ("resources", .sequence(resources.map { .string($0) }))])
-        try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
+        try Data(try YAMLEmitter.emit(kustomization).utf8).write(to: folder.appendingPathComponent("kustomization.yaml"), options: .atomic)
     }
 
     /// The environment variable that holds the value of the `index`th key of `secret` (cluster/namespace/name). Never made

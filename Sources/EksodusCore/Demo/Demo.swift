@@ -65,9 +65,9 @@ public struct Demo {
         let planFolder = folder.appendingPathComponent("plan")
         try FileManager.default.createDirectory(at: planFolder, withIntermediateDirectories: true)
         for config in try plan.eksctlConfigs() {
-            try Data(config.yaml.utf8).write(to: planFolder.appendingPathComponent(config.file))
+            try Data(config.yaml.utf8).write(to: planFolder.appendingPathComponent(config.file), options: .atomic)
         }
-        try Data(plan.images.script(generatedAt: Timestamp.string(now)).utf8).write(to: planFolder.appendingPathComponent("migrate-images.sh"))
+        try Data(plan.images.script(generatedAt: Timestamp.string(now)).utf8).write(to: planFolder.appendingPathComponent("migrate-images.sh"), options: .atomic)
         text += "\n3. Transition plan\n\n" + PlanOutline.text(plan)
         text += "Written: \(planFolder.path)/ (eksctl configs, migrate-images.sh)\n"
 

@@ -80,6 +80,10 @@ enum ShellQuote {
     }
 
     /// A file name made from manifest names: only ASCII letters, digits, `-` and `_` survive, so it never leaves the folder.
+    /// Distinct parts give distinct names: where the joined name no longer says what the parts were (a part holding the `-`
+    /// that joins them, a character replaced, an empty part), a SHA-256 of the parts follows. Cluster `c1` with host
+    /// `a-b.example.com` and cluster `c1-a` with host `b.example.com` had shared one DNS state file, and one switch moved the
+    /// other's name. A plain name has exactly one `-` between parts; a suffixed one has more, so the two never meet.
     static func fileName(_ parts: [String], suffix: String = ".yaml") -> String {
         let joined = parts.joined(separator: "-")
         // Names of ASCII letters, digits, '-' and '_' only (the usual ones) come through whole: no pass by Character.
@@ -88,9 +92,17 @@ enum ShellQuote {
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
         }
         var name = kept ? joined : String(joined.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
-        // Never an option (`-f…`), never past a file system's name limit: long names keep 80 characters and a hash of the whole.
-        if name.hasPrefix("-") { name = "_" + name }
-        if name.utf8.count > 100 { name = String(name.prefix(80)) + "-" + ShortHash.hex(joined) }
+        var ambiguous = !kept || parts.contains(where: \.isEmpty) || (parts.count > 1 && parts.contains { $0.contains("-") })
+        // Never an option (`-f…`), never past a file system's name limit: long names keep 80 characters and the hash.
+        if name.hasPrefix("-") {
+            name = "_" + name
+            ambiguous = true
+        }
+        if name.utf8.count > 100 {
+            name = String(name.prefix(80))
+            ambiguous = true
+        }
+        if ambiguous { name += "-" + DigestHex.sha256(parts.joined(separator: "\u{0}"), digits: 12) }
         return (name.isEmpty ? "object" : name) + suffix
     }
 }

@@ -103,9 +103,11 @@ enum HelmReleaseItems {
             if release.helmMajor == 2 { evidence += "; a Helm 2 (Tiller) release: install it with Helm 3 on EKS" }
             if let note = release.note { evidence += "; \(note)" }
             // Helm 2 keeps releases in Tiller's namespace and takes no -n for `get values`.
+            // Values often hold passwords: the file is the operator's alone (umask 077 in a subshell) and goes after the install.
             let getValues = release.helmMajor == 2
-                ? "helm get values \(q(release.name)) --kube-context \"$SOURCE_CONTEXT\" > \(q(values))"
-                : "helm get values \(q(release.name)) -n \(q(release.namespace)) --kube-context \"$SOURCE_CONTEXT\" -o yaml > \(q(values))"
+                ? "(umask 077 && helm get values \(q(release.name)) --kube-context \"$SOURCE_CONTEXT\" > \(q(values)))"
+                : "(umask 077 && helm get values \(q(release.name)) -n \(q(release.namespace)) --kube-context \"$SOURCE_CONTEXT\" -o yaml > \(q(values)))"
+            let removeValues = "rm -f \(q(values))  " + ShellQuote.comment("the values may hold credentials: kept no longer than the install")
             var install = "helm upgrade --install \(q(release.name)) \(q(chart)) --repo \"$CHART_REPO\" \(version) -n \(q(release.namespace)) --create-namespace --kube-context \"$EKS_CONTEXT\" -f \(q(values))"
             let uninstall = ["helm uninstall \(q(release.name)) -n \(q(release.namespace)) --kube-context \"$EKS_CONTEXT\""]
 
@@ -114,7 +116,7 @@ enum HelmReleaseItems {
                 result.items.append(PlanItem(
                     key: planKey, title: "Re-install Helm release \(release.namespace)/\(release.name) (\(release.chartLabel)) on \(eksName) with its values",
                     clusterID: c.id, wave: nil, workloadID: nil, prerequisites: [.plan(.platform, cluster: c.name)], evidence: evidence,
-                    rollback: "Uninstall the release from EKS; the source release is untouched", commands: [getValues, install], rollbackCommands: uninstall))
+                    rollback: "Uninstall the release from EKS; the source release is untouched", commands: [getValues, install, removeValues], rollbackCommands: uninstall))
                 continue
             }
 
@@ -179,7 +181,7 @@ enum HelmReleaseItems {
             if waves.count > 1 {
                 evidence += "; installs its workloads of waves \(waves.sorted().map(String.init).joined(separator: ", ")) together in wave \(wave): a release installs whole"
             }
-            commands += [install, "helm status \(q(release.name)) -n \(q(release.namespace)) --kube-context \"$EKS_CONTEXT\""]
+            commands += [install, removeValues, "helm status \(q(release.name)) -n \(q(release.namespace)) --kube-context \"$EKS_CONTEXT\""]
             after += moving.flatMap { installAfter[$0.id] ?? [] }
             result.items.append(PlanItem(
                 key: installKey, title: "Install Helm release \(releaseLabel) on \(eksName) with its source values: the one way its workloads reach EKS",
