@@ -58,7 +58,9 @@ enum NodePortSwitch {
             "SERVICE_PORT=$(" + eks("get \(crossRef) -o jsonpath='{.spec.ports[0].port}'") + ") && [[ \"$SERVICE_PORT\" =~ ^[0-9]+$ ]] || { echo 'no port on the NLB Service' >&2; false; }",
             podPort,
             "# NODE_SECURITY_GROUP: the group of the pods' network interfaces, the cluster security group unless security groups for pods apply (aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId)",
-            "test -n \"$NODE_SECURITY_GROUP\" && aws ec2 authorize-security-group-ingress \(rule)  # client IP preservation: the pods see the load balancer in front, on their own port",
+            // `test && aws` would not stop a script under `set -e` when the test fails: only a list's last command does.
+            "if test -n \"${NODE_SECURITY_GROUP:-}\"; then aws ec2 authorize-security-group-ingress \(rule); else echo 'set NODE_SECURITY_GROUP to the security group of the pods' >&2; false; fi"
+                + "  # client IP preservation: the pods see the load balancer in front, on their own port",
             frontendRule,
             TrafficCommands.everyAddressAnswers(variable: "NLB_IPS", port: "$SERVICE_PORT", what: "NLB private address", from: "run it where the load balancer in front of the source nodes sits (on premises: over the plan's VPN or Direct Connect)"),
             "# add $NLB_IPS on port $SERVICE_PORT to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it",
