@@ -19,7 +19,7 @@ final class NodePortSwitchTests: XCTestCase {
         #"{"LoadBalancers": [{"LoadBalancerArn": "\#(arn)", "DNSName": "\#(nlb)", "Type": "\#(type)", "Scheme": "\#(scheme)", "AvailabilityZones": [{"ZoneName": "ap-northeast-2a"}, {"ZoneName": "ap-northeast-2b"}], "SecurityGroups": \#(groups)}]}"#
     }
 
-    static func securityGroups(cidr: String = cidr, port: Int = 3000) -> String {
+    static func securityGroups(cidr: String = cidr, port: Int = 80) -> String {
         #"{"SecurityGroups": [{"GroupId": "sg-0nlb", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": \#(port), "ToPort": \#(port), "IpRanges": [{"CidrIp": "\#(cidr)"}]}]}]}"#
     }
 
@@ -42,13 +42,15 @@ final class NodePortSwitchTests: XCTestCase {
         """
     }
 
-    /// `kubectl` on EKS: the expose prints the Service, annotate passes it on, apply keeps it in applied.json; `hostname` is
+    /// The converted NodePort on EKS: port 80 to the pods' named port, node port 30300.
+    static let nodePort = #"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "grafana", "namespace": "monitoring", "labels": {"app": "grafana"}}, "spec": {"type": "NodePort", "selector": {"app": "grafana"}, "ports": [{"name": "http", "port": 80, "targetPort": "http", "nodePort": 30300, "protocol": "TCP"}]}}"#
+
+    /// `kubectl` on EKS: `source` is the NodePort Service, apply keeps what it is given in applied.json; `hostname` is
     /// the NLB's name in the Service's status, then the Service's port and the EndpointSlice's (the pods').
-    static func kubectl(hostname: String = nlb, servicePort: String = "3000", podPort: String = "3000") -> String {
+    static func kubectl(source: String = nodePort, hostname: String = nlb, servicePort: String = "80", podPort: String = "3000") -> String {
         """
         case "$*" in
-          *" expose service grafana --name grafana-eksodus "*) echo '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "grafana-eksodus", "namespace": "monitoring"}, "spec": {"type": "LoadBalancer", "ports": [{"port": 3000}]}}' ;;
-          "annotate --local -f - "*) jq --arg a "$5 $6 $7" '.metadata.annotations = ($a | split(" ") | map(split("=") | {(.[0]): .[1]}) | add)' ;;
+          *" get service/grafana -o json") echo '\(source)' ;;
           *" apply -f -") cat > applied.json ;;
           *"status.loadBalancer"*) echo '\(hostname)' ;;
           *"get service/grafana-eksodus -o jsonpath={.spec.ports[0].port}") echo '\(servicePort)' ;;
@@ -83,8 +85,7 @@ final class NodePortSwitchTests: XCTestCase {
     func testTheStepNeverPutsTheEKSNodesInThePoolAndTheNetworkPlanAgrees() throws {
         let step = try grafana(), lines = step.commands + step.rollbackCommands
         XCTAssertFalse(lines.contains { $0.contains("EKS_NODE_IPS") || $0.contains("get nodes") || $0.contains(".nodePort}") }, "\(lines)")
-        XCTAssertTrue(step.commands.contains { $0.contains("service.beta.kubernetes.io/aws-load-balancer-type=external") && $0.contains("aws-load-balancer-nlb-target-type=ip")
-            && $0.contains("aws-load-balancer-scheme=internal") && $0.contains("--name 'grafana-eksodus' --type LoadBalancer") })
+        XCTAssertTrue(step.commands.contains { $0.contains("get 'service/grafana' -o json | jq -c --arg name 'grafana-eksodus' ") && $0.contains("apply -f - <<<\"$svc\"") })
         let pool = try XCTUnwrap(step.commands.firstIndex { $0.hasPrefix("# add $NLB_IPS on port $SERVICE_PORT to the pool") })
         XCTAssertLessThan(try XCTUnwrap(step.commands.firstIndex { $0.contains("for ip in $NLB_IPS; do nc -z") }), pool, "reachable before the pool takes it")
         XCTAssertTrue(step.rollbackCommands.contains { $0.contains("put the source nodes back") })
@@ -105,9 +106,21 @@ final class NodePortSwitchTests: XCTestCase {
             // The NLB admits the on-premises load balancer only, with its address kept for the pods' rule.
             let applied = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("applied.json"))) as? [String: Any]
             XCTAssertEqual((applied?["spec"] as? [String: Any])?["loadBalancerSourceRanges"] as? [String], [Self.cidr])
-            let annotations = (applied?["metadata"] as? [String: Any])?["annotations"] as? [String: String]
-            XCTAssertEqual(annotations?["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"], "ip")
-            XCTAssertEqual(annotations?["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"], "preserve_client_ip.enabled=true")
+            let metadata = applied?["metadata"] as? [String: Any], spec = applied?["spec"] as? [String: Any]
+            XCTAssertEqual(metadata?["name"] as? String, "grafana-eksodus")
+            XCTAssertEqual(metadata?["namespace"] as? String, "monitoring")
+            XCTAssertEqual(metadata?["annotations"] as? [String: String], [
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+                "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=true"])
+            XCTAssertEqual(spec?["type"] as? String, "LoadBalancer")
+            XCTAssertEqual(spec?["selector"] as? [String: String], ["app": "grafana"])
+            // The named targetPort stays named, and the node port does not come along (the NodePort keeps it).
+            let ports = try XCTUnwrap(spec?["ports"] as? [[String: Any]])
+            XCTAssertEqual(ports.count, 1)
+            XCTAssertEqual(ports.first?["targetPort"] as? String, "http")
+            XCTAssertEqual(ports.first?["port"] as? Int, 80)
+            XCTAssertNil(ports.first?["nodePort"])
             let rules = try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8)
             XCTAssertEqual(rules, "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr)\n", "the pod port, to the load balancer in front")
         }
@@ -135,6 +148,8 @@ final class NodePortSwitchTests: XCTestCase {
             ("no ready pod port", ["kubectl": Self.kubectl(podPort: "")], [:]),
             ("a port that is not a number", ["kubectl": Self.kubectl(podPort: "3000 --cidr 0.0.0.0/0")], [:]),
             ("kubectl fails", ["kubectl": "exit 1"], [:]),
+            ("a Service that selects no pods", ["kubectl": Self.kubectl(source: #"{"metadata": {"name": "grafana", "namespace": "monitoring"}, "spec": {"type": "NodePort", "ports": [{"port": 80}]}}"#)], [:]),
+            ("no Service on EKS", ["kubectl": Self.kubectl(source: "")], [:]),
             ("no on-premises load balancer range", [:], ["SOURCE_LB_CIDR": ""]),
             ("everything", [:], ["SOURCE_LB_CIDR": "0.0.0.0/0"]),
             ("not a CIDR", [:], ["SOURCE_LB_CIDR": "192.168.10.0/24 --cidr 0.0.0.0/0"]),

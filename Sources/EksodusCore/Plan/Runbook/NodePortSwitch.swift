@@ -9,7 +9,7 @@
 /// of my load balancer": https://repost.aws/knowledge-center/elb-find-load-balancer-ip). Its ip targets are the pods, so
 /// node churn does not touch it, and the network plan's row for the NodePort says the same (NLB, ip targets).
 ///
-/// The NLB is a LoadBalancer Service `NAME-eksodus` beside the converted NodePort (as `RedirectCommands` makes one), with
+/// The NLB is a LoadBalancer Service `NAME-eksodus` beside the converted NodePort (named as `RedirectCommands` names one), with
 /// the AWS Load Balancer Controller's annotations, `loadBalancerSourceRanges` the on-premises load balancer's CIDR and
 /// client IP preservation on: the controller writes the ranges into the NLB's own security group (v2.6+), and with the
 /// load balancer's address kept, the pods' security group must admit that CIDR on the pod port (AWS Load Balancer Controller,
@@ -18,6 +18,15 @@ enum NodePortSwitch {
     /// Fails unless `$SOURCE_LB_CIDR` is one IPv4 CIDR, not everything: the NLB admits only it, and the rule takes one.
     static let cidrGate = "{ [[ \"${SOURCE_LB_CIDR:-}\" =~ ^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$ ]] && [ \"$SOURCE_LB_CIDR\" != 0.0.0.0/0 ]; }"
         + " || { echo 'set SOURCE_LB_CIDR to the addresses of the load balancer in front of the source nodes (one IPv4 CIDR, not 0.0.0.0/0)' >&2; false; }"
+
+    /// The LoadBalancer Service `$name` made from the NodePort Service on EKS: its selector and ports as they are (a named
+    /// `targetPort` stays named; `kubectl expose` would set it to the port), without the node ports, the controller's
+    /// annotations, and `$cidr` its one source range. A Service that selects no pods has no ip targets: `jq` stops.
+    static let loadBalancerService = "if (.spec.selector // {} | length) == 0 then error(\"the Service selects no pods: an NLB with ip targets needs them\") else . end"
+        + " | {apiVersion: \"v1\", kind: \"Service\", metadata: {name: $name, namespace: .metadata.namespace, annotations: {"
+        + "\"service.beta.kubernetes.io/aws-load-balancer-type\": \"external\", \"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type\": \"ip\", "
+        + "\"service.beta.kubernetes.io/aws-load-balancer-scheme\": \"internal\", \"service.beta.kubernetes.io/aws-load-balancer-target-group-attributes\": \"preserve_client_ip.enabled=true\"}}, "
+        + "spec: {type: \"LoadBalancer\", selector: .spec.selector, ports: [.spec.ports[] | del(.nodePort)], loadBalancerSourceRanges: [$cidr]}}"
 
     /// The NLB of `$NODEPORT_LB` as one JSON object, if it is one internal network load balancer; its ARN's tail names its
     /// network interfaces. `aws` failing or printing nothing leaves `lb` empty, and the line fails.
@@ -49,8 +58,10 @@ enum NodePortSwitch {
         let commands = [
             ShellQuote.comment("NodePort Service \(namespace)/\(name): the EKS nodes come and go (node group updates, Spot, the autoscaler), so the load balancer in front of the source nodes moves to internal NLB \(cross) (ip targets), whose private addresses stay for its life"),
             cidrGate,
-            eks("expose service \(ShellQuote.word(name)) --name \(ShellQuote.word(cross)) --type LoadBalancer --dry-run=client -o json")
-                + " | kubectl annotate --local -f - \(RedirectCommands.annotations) -o json | jq --arg cidrs \"$SOURCE_LB_CIDR\" \(ShellQuote.word(RedirectCommands.sourceRanges)) | " + eks("apply -f -"),
+            // `jq` given nothing (no Service, kubectl failing) prints nothing and succeeds: the Service is tested before apply.
+            "svc=$(" + eks("get " + ShellQuote.word("service/" + name) + " -o json") + " | jq -c --arg name " + ShellQuote.word(cross) + " --arg cidr \"$SOURCE_LB_CIDR\" "
+                + ShellQuote.word(loadBalancerService) + ") && test -n \"$svc\" && " + eks("apply -f -") + " <<<\"$svc\""
+                + " || { echo " + ShellQuote.word("no NLB Service made of Service \(namespace)/\(name) on EKS") + " >&2; false; }",
             "NODEPORT_LB=; for attempt in $(seq 30); do NODEPORT_LB=$(" + TrafficCommands.address(("service", namespace, cross)) + "); test -n \"$NODEPORT_LB\" && break; sleep 10; done; "
                 + "test -n \"$NODEPORT_LB\" || { echo " + ShellQuote.word("Service \(namespace)/\(cross) has no NLB after 5 minutes: see its events (kubectl describe)") + " >&2; false; }",
             loadBalancer,
