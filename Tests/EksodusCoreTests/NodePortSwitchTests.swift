@@ -172,4 +172,25 @@ final class NodePortSwitchTests: XCTestCase {
                        "ec2 revoke-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr)\n")
         XCTAssertNotEqual(try run(rollback, stubs: ["aws": aws, "kubectl": Self.kubectl(podPort: "")], in: try temporaryFolder(self)), 0)
     }
+
+    func testAHostPortsRuleStopsTheScriptWithoutItsGroupOrRange() throws {
+        // The Sysdig agent's ReplicationController declares hostPort 6666: the nodes stay its way in (no Service to put an
+        // NLB in front of), and the rule opening 6666 stops a `set -e` script when a setting is missing (`test && aws` did not).
+        let fixtures = try requireFixtures()
+        let database = try AppDatabase.inMemory()
+        try importPaths([fixtures.appendingPathComponent("14-messy-tabs-crlf").path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let step = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/default/replicationcontroller-sysdig-agent" })
+        let rule = try XCTUnwrap(step.commands.first { $0.contains("authorize-security-group-ingress") })
+        XCTAssertTrue(rule.contains("--port \"6666\""), rule)
+        let aws = "echo \"$*\" >> rules.log"
+        let folder = try temporaryFolder(self)
+        XCTAssertEqual(try run([rule], stubs: ["aws": aws], in: folder), 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
+                       "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 6666 --cidr \(Self.cidr)\n")
+        for missing in ["NODE_SECURITY_GROUP", "SOURCE_LB_CIDR"] {
+            XCTAssertNotEqual(try run([rule, "touch ran-on"], stubs: ["aws": aws], in: try temporaryFolder(self), environment: [missing: ""]), 0, missing)
+        }
+    }
 }

@@ -283,7 +283,9 @@ enum TrafficCommands {
         func pool(port: String) {
             let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"\(port)\" --cidr \"$SOURCE_LB_CIDR\""
             commands.append("# NODE_SECURITY_GROUP: the EKS nodes' security group (eksctl's managed nodes: aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId); SOURCE_LB_CIDR: the addresses of the load balancer in front of the source nodes")
-            commands.append("test -n \"$NODE_SECURITY_GROUP\" && test -n \"$SOURCE_LB_CIDR\" && aws ec2 authorize-security-group-ingress \(rule)  # the load balancer may reach port \(port) of every EKS node")
+            // `test && aws` would not stop a script under `set -e` when a test fails: only a list's last command does.
+            commands.append("if test -n \"${NODE_SECURITY_GROUP:-}\" && test -n \"${SOURCE_LB_CIDR:-}\"; then aws ec2 authorize-security-group-ingress \(rule);"
+                            + " else echo 'set NODE_SECURITY_GROUP and SOURCE_LB_CIDR' >&2; false; fi  # the load balancer may reach port \(port) of every EKS node")
             commands.append(everyNodeAnswers(port: port, from: "run it where the load balancer sits (on premises: over the plan's VPN or Direct Connect)"))
             commands.append("# add $EKS_NODE_IPS on port \(port) to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it")
             commands.append("# when that load balancer is an AWS IP target group: for ip in $EKS_NODE_IPS; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$ip\",Port=\"\(port)\"; done")
