@@ -33,7 +33,7 @@ final class NodePortSwitchTests: XCTestCase {
           ;;
           "ec2 describe-network-interfaces") [ "$4" = "Name=description,Values=ELB net/k8s-monitori-grafanae-0a1b2c3d4e/0123456789abcdef" ] && printf '\(addresses)\\n' ;;
           "ec2 authorize-security-group-ingress") echo "$*" >> rules.log ;;
-          "ec2 describe-security-groups") cat <<'EOF'
+          "ec2 describe-security-groups") [ "$3 $4" = "--filters Name=group-id,Values=sg-0nlb" ] && cat <<'EOF'
         \(groups)
         EOF
           ;;

@@ -30,43 +30,43 @@ enum NodePortSwitch {
 
     /// The NLB of `$NODEPORT_LB` as one JSON object, if it is one internal network load balancer; its ARN's tail names its
     /// network interfaces. `aws` failing or printing nothing leaves `lb` empty, and the line fails.
-    static let loadBalancer = "lb=$(aws elbv2 describe-load-balancers --output json | jq -c --arg dns \"$NODEPORT_LB\" "
+    static let loadBalancer = "{ lb=$(aws elbv2 describe-load-balancers --output json | jq -c --arg dns \"$NODEPORT_LB\" "
         + ShellQuote.word("[.LoadBalancers[] | select((.DNSName | ascii_downcase) == ($dns | ascii_downcase))] | if length == 1 and .[0].Type == \"network\" and .[0].Scheme == \"internal\" then .[0] else empty end")
-        + ") && test -n \"$lb\" || { echo \"no internal network load balancer named $NODEPORT_LB\" >&2; false; }"
+        + ") && test -n \"$lb\"; } || { echo \"no internal network load balancer named $NODEPORT_LB\" >&2; false; }"
 
     /// Its private addresses, every one an IPv4 address, as many as its zones (one per subnet).
-    static let addresses = "NLB_IPS=$(aws ec2 describe-network-interfaces --filters Name=description,Values=\"ELB $(jq -r '.LoadBalancerArn | sub(\"^.*:loadbalancer/\"; \"\")' <<<\"$lb\")\""
+    static let addresses = "{ NLB_IPS=$(aws ec2 describe-network-interfaces --filters Name=description,Values=\"ELB $(jq -r '.LoadBalancerArn | sub(\"^.*:loadbalancer/\"; \"\")' <<<\"$lb\")\""
         + " --query 'NetworkInterfaces[].PrivateIpAddress' --output text) && [[ \"$NLB_IPS\" =~ ^([0-9]{1,3}\\.){3}[0-9]{1,3}([[:space:]]+([0-9]{1,3}\\.){3}[0-9]{1,3})*$ ]]"
-        + " && test \"$(wc -w <<<\"$NLB_IPS\")\" -eq \"$(jq '.AvailabilityZones | length' <<<\"$lb\")\""
+        + " && test \"$(wc -w <<<\"$NLB_IPS\")\" -eq \"$(jq '.AvailabilityZones | length' <<<\"$lb\")\"; }"
         + " || { echo 'the NLB has not one private IPv4 address per zone (is it still provisioning?)' >&2; false; }"
 
     /// Where the NLB has a security group of its own, one of its groups admits `$SOURCE_LB_CIDR` on the Service port (the
     /// controller writes it from `loadBalancerSourceRanges`); `-n` and `input`: no answer at all is a failure.
-    static let frontendRule = "groups=$(jq -r '(.SecurityGroups // []) | join(\" \")' <<<\"$lb\") && { test -z \"$groups\" || aws ec2 describe-security-groups --group-ids $groups --output json"
+    static let frontendRule = "{ groups=$(jq -r '(.SecurityGroups // []) | join(\",\")' <<<\"$lb\") && { test -z \"$groups\" || aws ec2 describe-security-groups --filters Name=group-id,Values=\"$groups\" --output json"
         + " | jq -en --arg cidr \"$SOURCE_LB_CIDR\" --argjson port \"$SERVICE_PORT\" "
         + ShellQuote.word("input | [.SecurityGroups[].IpPermissions[] | select((.IpProtocol == \"tcp\" or .IpProtocol == \"-1\") and (.FromPort // 0) <= $port and (.ToPort // 65535) >= $port) | .IpRanges[].CidrIp] | index($cidr) != null")
-        + " >/dev/null; } || { echo \"the NLB's security group does not admit $SOURCE_LB_CIDR on port $SERVICE_PORT: check loadBalancerSourceRanges on the Service\" >&2; false; }"
+        + " >/dev/null; }; } || { echo \"the NLB's security group does not admit $SOURCE_LB_CIDR on port $SERVICE_PORT: check loadBalancerSourceRanges on the Service\" >&2; false; }"
         + "  # no group (a controller before v2.6): the pods' rule above is the only filter"
 
     /// The commands and rollback of one NodePort Service.
     static func commands(_ service: Estate.Service) -> (commands: [String], rollback: [String]) {
         let name = service.resource.name, namespace = service.resource.namespace, cross = RedirectCommands.crossName(name)
         let eks = Kubectl.eks(namespace), crossRef = ShellQuote.word("service/" + cross)
-        let podPort = "POD_PORT=$(" + eks("get endpointslices -l " + ShellQuote.word("kubernetes.io/service-name=" + cross) + " -o jsonpath='{.items[0].ports[0].port}'")
-            + ") && [[ \"$POD_PORT\" =~ ^[0-9]+$ ]] || { echo " + ShellQuote.word("Service \(namespace)/\(cross) has no ready pod port on EKS") + " >&2; false; }"
+        let podPort = "{ POD_PORT=$(" + eks("get endpointslices -l " + ShellQuote.word("kubernetes.io/service-name=" + cross) + " -o jsonpath='{.items[0].ports[0].port}'")
+            + ") && [[ \"$POD_PORT\" =~ ^[0-9]+$ ]]; } || { echo " + ShellQuote.word("Service \(namespace)/\(cross) has no ready pod port on EKS") + " >&2; false; }"
         let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\" --cidr \"$SOURCE_LB_CIDR\""
         let commands = [
             ShellQuote.comment("NodePort Service \(namespace)/\(name): the EKS nodes come and go (node group updates, Spot, the autoscaler), so the load balancer in front of the source nodes moves to internal NLB \(cross) (ip targets), whose private addresses stay for its life"),
             cidrGate,
             // `jq` given nothing (no Service, kubectl failing) prints nothing and succeeds: the Service is tested before apply.
-            "svc=$(" + eks("get " + ShellQuote.word("service/" + name) + " -o json") + " | jq -c --arg name " + ShellQuote.word(cross) + " --arg cidr \"$SOURCE_LB_CIDR\" "
-                + ShellQuote.word(loadBalancerService) + ") && test -n \"$svc\" && " + eks("apply -f -") + " <<<\"$svc\""
+            "{ svc=$(" + eks("get " + ShellQuote.word("service/" + name) + " -o json") + " | jq -c --arg name " + ShellQuote.word(cross) + " --arg cidr \"$SOURCE_LB_CIDR\" "
+                + ShellQuote.word(loadBalancerService) + ") && test -n \"$svc\" && " + eks("apply -f -") + " <<<\"$svc\"; }"
                 + " || { echo " + ShellQuote.word("no NLB Service made of Service \(namespace)/\(name) on EKS") + " >&2; false; }",
-            "NODEPORT_LB=; for attempt in $(seq 30); do NODEPORT_LB=$(" + TrafficCommands.address(("service", namespace, cross)) + "); test -n \"$NODEPORT_LB\" && break; sleep 10; done; "
+            "NODEPORT_LB=; for _ in $(seq 30); do NODEPORT_LB=$(" + TrafficCommands.address(("service", namespace, cross)) + "); test -n \"$NODEPORT_LB\" && break; sleep 10; done; "
                 + "test -n \"$NODEPORT_LB\" || { echo " + ShellQuote.word("Service \(namespace)/\(cross) has no NLB after 5 minutes: see its events (kubectl describe)") + " >&2; false; }",
             loadBalancer,
             addresses,
-            "SERVICE_PORT=$(" + eks("get \(crossRef) -o jsonpath='{.spec.ports[0].port}'") + ") && [[ \"$SERVICE_PORT\" =~ ^[0-9]+$ ]] || { echo 'no port on the NLB Service' >&2; false; }",
+            "{ SERVICE_PORT=$(" + eks("get \(crossRef) -o jsonpath='{.spec.ports[0].port}'") + ") && [[ \"$SERVICE_PORT\" =~ ^[0-9]+$ ]]; } || { echo 'no port on the NLB Service' >&2; false; }",
             podPort,
             "# NODE_SECURITY_GROUP: the group of the pods' network interfaces, the cluster security group unless security groups for pods apply (aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId)",
             // `test && aws` would not stop a script under `set -e` when the test fails: only a list's last command does.

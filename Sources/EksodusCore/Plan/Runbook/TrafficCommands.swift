@@ -196,7 +196,9 @@ enum TrafficCommands {
         }).sorted()
         var commands = [nodeAddresses]
         for port in ports { commands.append(everyNodeAnswers(port: String(port), from: "from where its clients run")) }
-        if ports.isEmpty { commands.append("# it declares no containerPort: take the port it listens on from its args or image, and check every EKS node answers on it") }
+        if ports.isEmpty {
+            commands.append("test -n \"$EKS_NODE_IPS\" || { echo 'no EKS node address found' >&2; false; }  # it declares no containerPort: take the port it listens on from its args or image, and check every EKS node answers on it")
+        }
         commands += [
             "# its clients address the nodes, not a DNS name: add $EKS_NODE_IPS (or the node groups' EC2 discovery, ec2_sd_configs) to the scrape jobs or node lists that reach it; a Prometheus on EKS finds it with kubernetes_sd_configs role node or endpoints",
             "# once the EKS nodes' targets are up, drop the source nodes from those lists",
