@@ -333,12 +333,12 @@ final class RunbookSafetyTests: XCTestCase {
     func testTrafficStepsAndConvertedManifestsAgree() throws {
         let sockShop = try plan("02-sock-shop")
         let frontEnd = try item("traffic:src/sock-shop/front-end", in: sockShop)
-        XCTAssertFalse(frontEnd.commands.contains { $0.contains(".status.loadBalancer") }, "front-end stays a NodePort on EKS: \(frontEnd.commands)")
-        XCTAssertTrue(frontEnd.commands.contains { $0.contains("{.spec.ports[0].nodePort}") })
-        // The load balancer in front of on-premises nodes is rarely an AWS target group: the step gives the EKS nodes' addresses
-        // and checks they are reachable on the port, instead of deregistering source "instances" that do not exist in AWS.
-        XCTAssertTrue(frontEnd.commands.contains { $0.hasPrefix("EKS_NODE_IPS=$(") && $0.contains("InternalIP") }, "\(frontEnd.commands)")
-        XCTAssertTrue(frontEnd.commands.contains { $0.contains("nc -z -w 3 \"$ip\" \"$NODE_PORT\"") })
+        // front-end stays a NodePort on EKS (convert keeps it): the step makes the internal NLB beside it, front-end-eksodus, and
+        // reads that one's address; never the EKS nodes', which node group updates and the autoscaler replace.
+        XCTAssertTrue(frontEnd.commands.contains { $0.contains("get 'service/front-end' -o json | jq -c --arg name 'front-end-eksodus' ") }, "\(frontEnd.commands)")
+        XCTAssertTrue(frontEnd.commands.contains { $0.contains("get 'service/front-end-eksodus' -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") })
+        XCTAssertTrue(frontEnd.commands.contains { $0.contains("for ip in $NLB_IPS; do nc -z -w 3 \"$ip\" \"$SERVICE_PORT\"") })
+        XCTAssertFalse((frontEnd.commands + frontEnd.rollbackCommands).contains { $0.contains("EKS_NODE_IPS") || $0.contains("get nodes") || $0.contains(".nodePort}") })
         XCTAssertFalse((frontEnd.commands + frontEnd.rollbackCommands).contains { $0.contains("SOURCE_NODE_ID") || $0.contains("EKS_INSTANCE_ID") })
         XCTAssertNil(sockShop.items.first { $0.keyText == "dns-ttl:src/sock-shop/front-end" }, "no DNS change for a NodePort behind the same load balancer")
         // Every Service or Ingress whose load balancer name the demo's runbook reads is a LoadBalancer or an ALB Ingress once converted.

@@ -275,18 +275,13 @@ final class TrafficGatesTests: XCTestCase {
     }
 
     func testNodeReachabilityFailsWhenANodeDoesNotAnswerOrNoneIsFound() throws {
-        let grafana = try item("traffic:prod/monitoring/grafana")
-        // A hostNetwork agent's clients check every EKS node with the same loop (the demo's node-exporter declares no port).
-        for line in [grafana.commands.first { $0.contains("nc -z") }, TrafficCommands.everyNodeAnswers(port: "9100", from: "from where its clients run")] {
-            let line = try XCTUnwrap(line)
-            let folder = try temporaryFolder(self)
-            let nodes = ["EKS_NODE_IPS": "10.0.1.5 10.0.2.7", "NODE_PORT": "30300"]
-            XCTAssertEqual(try run([line], stubs: ["nc": "exit 0"], in: folder, environment: nodes), 0, line)
-            XCTAssertNotEqual(try run([line], stubs: ["nc": "[ \"$4\" != 10.0.1.5 ] || exit 1"], in: folder, environment: nodes), 0, "the first node does not answer")
-            XCTAssertNotEqual(try run([line], stubs: ["nc": "exit 0"], in: folder, environment: ["EKS_NODE_IPS": "", "NODE_PORT": "30300"]), 0, "no EKS node found")
-        }
-        XCTAssertNotEqual(try run(grafana.commands.filter { $0.hasPrefix("NODE_PORT=") }, stubs: ["kubectl": "true"], in: try temporaryFolder(self)), 0,
-                          "a Service with no nodePort on EKS")
+        // A hostNetwork agent's clients, and a hostPort's load balancer, check every EKS node with this loop.
+        let line = TrafficCommands.everyNodeAnswers(port: "9100", from: "from where its clients run")
+        let folder = try temporaryFolder(self)
+        let nodes = ["EKS_NODE_IPS": "10.0.1.5 10.0.2.7"]
+        XCTAssertEqual(try run([line], stubs: ["nc": "exit 0"], in: folder, environment: nodes), 0, line)
+        XCTAssertNotEqual(try run([line], stubs: ["nc": "[ \"$4\" != 10.0.1.5 ] || exit 1"], in: folder, environment: nodes), 0, "the first node does not answer")
+        XCTAssertNotEqual(try run([line], stubs: ["nc": "exit 0"], in: folder, environment: ["EKS_NODE_IPS": ""]), 0, "no EKS node found")
     }
 
     func testTheAdminIngressIsHeldOutAndItsSwitchWaitsForALoginThatRefusesAnonymousRequests() throws {
@@ -458,9 +453,10 @@ final class TrafficGatesTests: XCTestCase {
             let lines = plan.items.flatMap(\.commands)
             XCTAssertFalse(lines.contains { $0.contains("$EKS_NODE_IPS; do nc -z") && !$0.contains("test \"$down\" = 0") }, fixture)
             XCTAssertFalse(lines.contains { $0.contains("\"Type\":\"CNAME\"") }, "\(fixture): no batch fixes the record type")
-            let pools = plan.items.filter { $0.commands.contains { $0.hasPrefix("NODE_PORT=") } }
+            let pools = plan.items.filter { $0.commands.contains { $0.contains("NLB_IPS=$(aws ec2 describe-network-interfaces") } }
             for pool in pools {
                 XCTAssertTrue(pool.commands.contains { $0.contains("authorize-security-group-ingress") }, "\(fixture) \(pool.keyText)")
+                XCTAssertTrue(pool.commands.contains { $0.contains("for ip in $NLB_IPS; do nc -z") && $0.contains("test \"$down\" = 0") }, "\(fixture) \(pool.keyText)")
             }
             if fixture == "02-sock-shop" { XCTAssertFalse(pools.isEmpty, "front-end is a NodePort nothing routes to") }
         }

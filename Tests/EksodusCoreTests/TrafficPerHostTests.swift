@@ -80,9 +80,9 @@ final class TrafficPerHostTests: XCTestCase {
         // second node-pool step beside it.
         XCTAssertFalse(keys.contains("traffic:prod/shop/admin-ui"))
         XCTAssertTrue(try item("scaledown:prod/shop/admin-ui", in: plan).waitsFor.contains("traffic:prod:admin.acme.internal"))
-        // grafana's NodePort nothing routes to keeps its pool step, which opens the EKS nodes' port to the load balancer.
+        // grafana's NodePort nothing routes to gets its own step, to an NLB beside it, which opens the pods' port to the load balancer.
         let grafana = try item("traffic:prod/monitoring/grafana", in: plan)
-        XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$NODE_PORT\"") }, "\(grafana.commands)")
+        XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\"") }, "\(grafana.commands)")
         XCTAssertTrue(grafana.rollbackCommands.contains { $0.hasPrefix("aws ec2 revoke-security-group-ingress") })
         for (name, steps) in deletions(plan) { XCTAssertEqual(steps.count, 1, "\(name) is deleted by \(steps)") }
         assertPrerequisitesAcyclic(plan, "demo")

@@ -40,6 +40,8 @@ public struct NetworkPlan: Sendable, Codable {
             let replaced = setApart[estate.cluster.id] ?? []
             // A Service selects only in its namespace: indexed once, not a scan of every workload per Service.
             let workloadsByNamespace = Dictionary(grouping: estate.workloads.indices, by: { estate.workloads[$0].namespace })
+            // Indexed once: a NodePort an Ingress routes to keeps that Ingress as its way in.
+            let routed = Set(estate.ingresses.flatMap { ingress in ingress.rules.compactMap { $0.serviceName.map { ingress.resource.namespace + "/" + $0 } } })
             for service in estate.services where service.type == "LoadBalancer" || service.type == "NodePort" {
                 let candidates = (workloadsByNamespace[service.resource.namespace] ?? []).lazy.map { estate.workloads[$0] }
                 if frontsOnlySetApart(service, workloads: candidates, isSetApart: { replaced.contains($0.id) }) { continue }
@@ -57,7 +59,7 @@ public struct NetworkPlan: Sendable, Codable {
                 if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
                 entries.append(Entry(cluster: estate.cluster.name, namespace: service.resource.namespace, name: service.resource.name, kind: "Service",
                                      today: service.type, exposure: exposure,
-                                     target: service.type == "NodePort" ? "LoadBalancer (NLB, ip targets), or an ALB Ingress for HTTP" : "LoadBalancer (NLB, ip targets)",
+                                     target: service.type == "NodePort" ? nodePortTarget(service, routed: routed) : "LoadBalancer (NLB, ip targets)",
                                      group: nil, annotations: annotations, manual: manual, tlsHosts: [], needsCertificate: false))
             }
             let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
@@ -69,6 +71,15 @@ public struct NetworkPlan: Sendable, Codable {
             }
         }
         return NetworkPlan(entries: entries, addressing: addressing ?? VPCAddressing.choose(estates, reference: reference))
+    }
+
+    /// A NodePort an Ingress routes to stays that Ingress's backend (the ALB's ip targets are its pods); any other moves to
+    /// the internal NLB its traffic step makes beside it (`NodePortSwitch`), not to the EKS nodes, which node group updates,
+    /// Spot and the autoscaler replace.
+    /// `routed`: the `namespace/name` of every Service an Ingress of the estate routes to.
+    static func nodePortTarget(_ service: Estate.Service, routed: Set<String>) -> String {
+        routed.contains(service.resource.namespace + "/" + service.resource.name) ? "stays the backend of its ALB Ingress (ip targets)"
+            : "internal NLB (ip targets) beside it, \(RedirectCommands.crossName(service.resource.name)): the load balancer in front of the nodes takes its private addresses"
     }
 
     /// Whether `service` selects workloads (of its namespace) and every one of them is set apart: ingress-nginx's own Service,

@@ -197,7 +197,9 @@ enum TrafficCommands {
         }).sorted()
         var commands = [nodeAddresses]
         for port in ports { commands.append(everyNodeAnswers(port: String(port), from: "from where its clients run")) }
-        if ports.isEmpty { commands.append("# it declares no containerPort: take the port it listens on from its args or image, and check every EKS node answers on it") }
+        if ports.isEmpty {
+            commands.append("test -n \"$EKS_NODE_IPS\" || { echo 'no EKS node address found' >&2; false; }  # it declares no containerPort: take the port it listens on from its args or image, and check every EKS node answers on it")
+        }
         commands += [
             "# its clients address the nodes, not a DNS name: add $EKS_NODE_IPS (or the node groups' EC2 discovery, ec2_sd_configs) to the scrape jobs or node lists that reach it; a Prometheus on EKS finds it with kubernetes_sd_configs role node or endpoints",
             "# once the EKS nodes' targets are up, drop the source nodes from those lists",
@@ -205,12 +207,17 @@ enum TrafficCommands {
         return (commands, ["# put the source nodes back in its clients' target lists, then drop $EKS_NODE_IPS from them: its source copy still runs"])
     }
 
-    /// Fails unless every EKS node answers on `port` (`$NODE_PORT` or a number from the manifest: safe inside double quotes).
+    /// Fails unless every EKS node answers on `port` (a number from the manifest, or a variable this file sets: safe inside double quotes).
     /// A loop's status is its last pass's, and `|| echo` succeeds: one node that does not answer fails the line, and so does
     /// an empty node list, which would run the loop zero times.
     static func everyNodeAnswers(port: String, from: String) -> String {
-        "test -n \"$EKS_NODE_IPS\" || { echo 'no EKS node address found' >&2; false; }; "
-            + "down=0; for ip in $EKS_NODE_IPS; do nc -z -w 3 \"$ip\" \"\(port)\" || { echo \"$ip:\(port) does not answer\" >&2; down=1; }; done; test \"$down\" = 0  # \(from)"
+        everyAddressAnswers(variable: "EKS_NODE_IPS", port: port, what: "EKS node address", from: from)
+    }
+
+    /// The same over the addresses in `$variable` (a shell variable name of this file's, never a manifest value).
+    static func everyAddressAnswers(variable: String, port: String, what: String, from: String) -> String {
+        "test -n \"$\(variable)\" || { echo 'no \(what) found' >&2; false; }; "
+            + "down=0; for ip in $\(variable); do nc -z -w 3 \"$ip\" \"\(port)\" || { echo \"$ip:\(port) does not answer\" >&2; down=1; }; done; test \"$down\" = 0  # \(from)"
     }
 
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
@@ -247,8 +254,8 @@ enum TrafficCommands {
                            + "  # once the source serves everything again: the plain record back in place of the pair"])
     }
 
-    /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, or its NodePorts and
-    /// hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
+    /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an
+    /// NLB each) and hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
     static func switchCommands(_ exposure: Exposure, record: String) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
@@ -271,31 +278,30 @@ enum TrafficCommands {
             commands += weighted.commands + trafficNotes
             rollback += weighted.rollback
         }
-        // A NodePort stays a NodePort on EKS (eksodus convert keeps it), and so does the load balancer in front of the source
-        // nodes: on premises or at another cloud it is rarely an AWS target group, so the step names what to do with any load
-        // balancer (the EKS nodes' addresses on the same port into its pool, health checks passing, then the source nodes out)
-        // and gives the AWS commands for the case it is an IP target group. Targets outside the target group's VPC are
-        // registered with AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
-        // `port` is `$NODE_PORT` or a hostPort number (an Int from the manifest): both are safe inside double quotes.
+        // A hostPort (not a Service) is reached on the nodes themselves: the load balancer in front of the source nodes
+        // takes the EKS nodes' addresses on the same port. Targets outside the target group's VPC are registered with
+        // AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
+        // `port` is a hostPort number (an Int from the manifest): safe inside double quotes.
         // The EKS nodes' security group admits nothing from outside the cluster by default: the load balancer's addresses
-        // (`$SOURCE_LB_CIDR`) need the port (NodePorts are allocated from 30000-32767, Kubernetes docs, "Service": type NodePort;
-        // https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport).
+        // (`$SOURCE_LB_CIDR`) need the port. A NodePort Service moves to an NLB instead (`NodePortSwitch`).
         func pool(port: String) {
             let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"\(port)\" --cidr \"$SOURCE_LB_CIDR\""
             commands.append("# NODE_SECURITY_GROUP: the EKS nodes' security group (eksctl's managed nodes: aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId); SOURCE_LB_CIDR: the addresses of the load balancer in front of the source nodes")
-            commands.append("test -n \"$NODE_SECURITY_GROUP\" && test -n \"$SOURCE_LB_CIDR\" && aws ec2 authorize-security-group-ingress \(rule)  # the load balancer may reach port \(port) of every EKS node")
+            // `test && aws` would not stop a script under `set -e` when a test fails: only a list's last command does.
+            commands.append("if test -n \"${NODE_SECURITY_GROUP:-}\" && test -n \"${SOURCE_LB_CIDR:-}\"; then aws ec2 authorize-security-group-ingress \(rule);"
+                            + " else echo 'set NODE_SECURITY_GROUP and SOURCE_LB_CIDR' >&2; false; fi  # the load balancer may reach port \(port) of every EKS node")
             commands.append(everyNodeAnswers(port: port, from: "run it where the load balancer sits (on premises: over the plan's VPN or Direct Connect)"))
             commands.append("# add $EKS_NODE_IPS on port \(port) to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it")
             commands.append("# when that load balancer is an AWS IP target group: for ip in $EKS_NODE_IPS; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$ip\",Port=\"\(port)\"; done")
             rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove $EKS_NODE_IPS from it")
             rollback.append("aws ec2 revoke-security-group-ingress \(rule)  # once nothing sends to the EKS nodes' port \(port) any more")
         }
-        if !exposure.nodePortServices.isEmpty || !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
         for service in exposure.nodePortServices {
-            let name = service.resource.name, eks = Kubectl.eks(service.resource.namespace)
-            commands.append("NODE_PORT=$(" + eks("get \(ShellQuote.word("service/" + name)) -o jsonpath='{.spec.ports[0].nodePort}'") + ") && test -n \"$NODE_PORT\"")
-            pool(port: "$NODE_PORT")
+            let nlb = NodePortSwitch.commands(service)
+            commands += nlb.commands
+            rollback += nlb.rollback
         }
+        if !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
         for port in exposure.nodePorts { pool(port: String(port)) }
         return (commands, rollback)
     }

@@ -1,0 +1,196 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// The demo's grafana NodePort switched the way an EKS engineer would: to an internal NLB with ip targets beside it, whose
+/// private addresses the load balancer in front of the source nodes takes, never today's EKS node addresses. Its commands
+/// run under bash with stub `kubectl`, `aws` and `nc` (real `jq`), and every gate fails on a failing, empty or wrong answer.
+final class NodePortSwitchTests: XCTestCase {
+    static let nlb = "k8s-monitori-grafanae-0a1b2c3d4e-0123456789abcdef.elb.ap-northeast-2.amazonaws.com"
+    static let arn = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/net/k8s-monitori-grafanae-0a1b2c3d4e/0123456789abcdef"
+    static let cidr = "192.168.10.0/24"
+
+    func grafana() throws -> PlanItem {
+        try XCTUnwrap(try DemoPlanOnce.plan().items.first { $0.keyText == "traffic:prod/monitoring/grafana" })
+    }
+
+    /// The ELB API's answer: one load balancer of `type` and `scheme` in two zones, with `groups` its security groups.
+    static func balancers(type: String = "network", scheme: String = "internal", groups: String = #"["sg-0nlb"]"#) -> String {
+        #"{"LoadBalancers": [{"LoadBalancerArn": "\#(arn)", "DNSName": "\#(nlb)", "Type": "\#(type)", "Scheme": "\#(scheme)", "AvailabilityZones": [{"ZoneName": "ap-northeast-2a"}, {"ZoneName": "ap-northeast-2b"}], "SecurityGroups": \#(groups)}]}"#
+    }
+
+    static func securityGroups(cidr: String = cidr, port: Int = 80) -> String {
+        #"{"SecurityGroups": [{"GroupId": "sg-0nlb", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": \#(port), "ToPort": \#(port), "IpRanges": [{"CidrIp": "\#(cidr)"}]}]}]}"#
+    }
+
+    /// `aws` as EC2 and the ELB API would answer; the network interfaces answer only to the NLB's own description.
+    static func aws(balancers: String = balancers(), addresses: String = "10.20.1.10\\t10.20.2.11", groups: String = securityGroups()) -> String {
+        """
+        case "$1 $2" in
+          "elbv2 describe-load-balancers") cat <<'EOF'
+        \(balancers)
+        EOF
+          ;;
+          "ec2 describe-network-interfaces") [ "$4" = "Name=description,Values=ELB net/k8s-monitori-grafanae-0a1b2c3d4e/0123456789abcdef" ] && printf '\(addresses)\\n' ;;
+          "ec2 authorize-security-group-ingress") echo "$*" >> rules.log ;;
+          "ec2 describe-security-groups") [ "$3 $4" = "--filters Name=group-id,Values=sg-0nlb" ] && cat <<'EOF'
+        \(groups)
+        EOF
+          ;;
+          *) exit 1 ;;
+        esac
+        """
+    }
+
+    /// The converted NodePort on EKS: port 80 to the pods' named port, node port 30300.
+    static let nodePort = #"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "grafana", "namespace": "monitoring", "labels": {"app": "grafana"}}, "spec": {"type": "NodePort", "selector": {"app": "grafana"}, "ports": [{"name": "http", "port": 80, "targetPort": "http", "nodePort": 30300, "protocol": "TCP"}]}}"#
+
+    /// `kubectl` on EKS: `source` is the NodePort Service, apply keeps what it is given in applied.json; `hostname` is
+    /// the NLB's name in the Service's status, then the Service's port and the EndpointSlice's (the pods').
+    static func kubectl(source: String = nodePort, hostname: String = nlb, servicePort: String = "80", podPort: String = "3000") -> String {
+        """
+        case "$*" in
+          *" get service/grafana -o json") echo '\(source)' ;;
+          *" apply -f -") cat > applied.json ;;
+          *"status.loadBalancer"*) echo '\(hostname)' ;;
+          *"get service/grafana-eksodus -o jsonpath={.spec.ports[0].port}") echo '\(servicePort)' ;;
+          *"get endpointslices"*) echo '\(podPort)' ;;
+          *) exit 1 ;;
+        esac
+        """
+    }
+
+    /// Runs `lines` as one script under `set -e` (and `set -o pipefail` with `pipefail`), stubs first on the PATH.
+    func run(_ lines: [String], stubs: [String: String], in folder: URL, environment: [String: String] = [:], pipefail: Bool = false) throws -> Int32 {
+        let bin = folder.appendingPathComponent("bin", isDirectory: true)
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for (name, body) in stubs.merging(["sleep": "true"], uniquingKeysWith: { stub, _ in stub }) {
+            let url = bin.appendingPathComponent(name)
+            try ("#!/bin/bash\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "set -e\n" + (pipefail ? "set -o pipefail\n" : "") + lines.joined(separator: "\n")]
+        process.currentDirectoryURL = folder
+        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path,
+                               "SOURCE_LB_CIDR": Self.cidr, "NODE_SECURITY_GROUP": "sg-0pods"].merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func testTheStepNeverPutsTheEKSNodesInThePoolAndTheNetworkPlanAgrees() throws {
+        let step = try grafana(), lines = step.commands + step.rollbackCommands
+        XCTAssertFalse(lines.contains { $0.contains("EKS_NODE_IPS") || $0.contains("get nodes") || $0.contains(".nodePort}") }, "\(lines)")
+        XCTAssertTrue(step.commands.contains { $0.contains("get 'service/grafana' -o json | jq -c --arg name 'grafana-eksodus' ") && $0.contains("apply -f - <<<\"$svc\"") })
+        let pool = try XCTUnwrap(step.commands.firstIndex { $0.hasPrefix("# add $NLB_IPS on port $SERVICE_PORT to the pool") })
+        XCTAssertLessThan(try XCTUnwrap(step.commands.firstIndex { $0.contains("for ip in $NLB_IPS; do nc -z") }), pool, "reachable before the pool takes it")
+        XCTAssertTrue(step.rollbackCommands.contains { $0.contains("put the source nodes back") })
+        XCTAssertTrue(step.rollbackCommands.contains { $0.hasPrefix("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\"") })
+        XCTAssertEqual(try GateShell.run("bash -n <<'SCRIPT'\n" + lines.joined(separator: "\n") + "\nSCRIPT").status, 0, "bash reads every line")
+        // The network plan's row says the same; admin-ui, an Ingress's backend, stays behind that Ingress's ALB.
+        let rows = try DemoPlanOnce.plan().network.entries
+        let grafanaRow = try XCTUnwrap(rows.first { $0.object == "Service/monitoring/grafana" })
+        XCTAssertTrue(grafanaRow.target.hasPrefix("internal NLB (ip targets) beside it, grafana-eksodus"), grafanaRow.target)
+        XCTAssertEqual(try XCTUnwrap(rows.first { $0.object == "Service/shop/admin-ui" }).target, "stays the backend of its ALB Ingress (ip targets)")
+    }
+
+    func testTheSwitchRunsWhenTheNLBAnswersOnEachOfItsAddresses() throws {
+        let lines = try grafana().commands
+        for pipefail in [false, true] {
+            let folder = try temporaryFolder(self)
+            XCTAssertEqual(try run(lines, stubs: ["aws": Self.aws(), "kubectl": Self.kubectl(), "nc": "exit 0"], in: folder, pipefail: pipefail), 0)
+            // The NLB admits the on-premises load balancer only, with its address kept for the pods' rule.
+            let applied = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("applied.json"))) as? [String: Any]
+            XCTAssertEqual((applied?["spec"] as? [String: Any])?["loadBalancerSourceRanges"] as? [String], [Self.cidr])
+            let metadata = applied?["metadata"] as? [String: Any], spec = applied?["spec"] as? [String: Any]
+            XCTAssertEqual(metadata?["name"] as? String, "grafana-eksodus")
+            XCTAssertEqual(metadata?["namespace"] as? String, "monitoring")
+            XCTAssertEqual(metadata?["annotations"] as? [String: String], [
+                "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+                "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=true"])
+            XCTAssertEqual(spec?["type"] as? String, "LoadBalancer")
+            XCTAssertEqual(spec?["selector"] as? [String: String], ["app": "grafana"])
+            // The named targetPort stays named, and the node port does not come along (the NodePort keeps it).
+            let ports = try XCTUnwrap(spec?["ports"] as? [[String: Any]])
+            XCTAssertEqual(ports.count, 1)
+            XCTAssertEqual(ports.first?["targetPort"] as? String, "http")
+            XCTAssertEqual(ports.first?["port"] as? Int, 80)
+            XCTAssertNil(ports.first?["nodePort"])
+            let rules = try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8)
+            XCTAssertEqual(rules, "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr)\n", "the pod port, to the load balancer in front")
+        }
+        // An NLB with no security group of its own (a controller before v2.6) leaves the pods' rule as the filter.
+        XCTAssertEqual(try run(lines, stubs: ["aws": Self.aws(balancers: Self.balancers(groups: "[]")), "kubectl": Self.kubectl(), "nc": "exit 0"], in: try temporaryFolder(self)), 0)
+    }
+
+    func testEveryGateStopsTheSwitchOnAFailingEmptyOrWrongAnswer() throws {
+        let lines = try grafana().commands
+        let cases: [(String, [String: String], [String: String])] = [
+            ("an address that does not answer", ["nc": "[ \"$4\" != 10.20.2.11 ]"], [:]),
+            ("nc fails everywhere", ["nc": "exit 1"], [:]),
+            ("the ELB API fails", ["aws": "exit 255"], [:]),
+            ("the ELB API answers nothing", ["aws": "true"], [:]),
+            ("no network interface of that description", ["aws": Self.aws(addresses: "")], [:]),
+            ("one address for two zones", ["aws": Self.aws(addresses: "10.20.1.10")], [:]),
+            ("an address that is not one", ["aws": Self.aws(addresses: "None")], [:]),
+            ("an internet-facing load balancer", ["aws": Self.aws(balancers: Self.balancers(scheme: "internet-facing"))], [:]),
+            ("an ALB, not an NLB", ["aws": Self.aws(balancers: Self.balancers(type: "application"))], [:]),
+            ("the NLB's group admits another range", ["aws": Self.aws(groups: Self.securityGroups(cidr: "10.0.0.0/8"))], [:]),
+            ("the NLB's group admits another port", ["aws": Self.aws(groups: Self.securityGroups(port: 443))], [:]),
+            ("the NLB's groups are not readable", ["aws": Self.aws(groups: "")], [:]),
+            ("the Service never gets its NLB", ["kubectl": Self.kubectl(hostname: "")], [:]),
+            ("no port on the Service", ["kubectl": Self.kubectl(servicePort: "")], [:]),
+            ("no ready pod port", ["kubectl": Self.kubectl(podPort: "")], [:]),
+            ("a port that is not a number", ["kubectl": Self.kubectl(podPort: "3000 --cidr 0.0.0.0/0")], [:]),
+            ("kubectl fails", ["kubectl": "exit 1"], [:]),
+            ("a Service that selects no pods", ["kubectl": Self.kubectl(source: #"{"metadata": {"name": "grafana", "namespace": "monitoring"}, "spec": {"type": "NodePort", "ports": [{"port": 80}]}}"#)], [:]),
+            ("no Service on EKS", ["kubectl": Self.kubectl(source: "")], [:]),
+            ("no on-premises load balancer range", [:], ["SOURCE_LB_CIDR": ""]),
+            ("everything", [:], ["SOURCE_LB_CIDR": "0.0.0.0/0"]),
+            ("not a CIDR", [:], ["SOURCE_LB_CIDR": "192.168.10.0/24 --cidr 0.0.0.0/0"]),
+            ("no pods' security group", [:], ["NODE_SECURITY_GROUP": ""]),
+        ]
+        for (why, stubs, environment) in cases {
+            for pipefail in [false, true] {
+                let merged = ["aws": Self.aws(), "kubectl": Self.kubectl(), "nc": "exit 0"].merging(stubs) { $1 }
+                XCTAssertNotEqual(try run(lines, stubs: merged, in: try temporaryFolder(self), environment: environment, pipefail: pipefail), 0, why)
+            }
+        }
+    }
+
+    func testTheRollbackReadsThePodPortAgainAndStopsWithoutIt() throws {
+        let rollback = try grafana().rollbackCommands
+        let folder = try temporaryFolder(self)
+        let aws = "echo \"$*\" >> rules.log"
+        XCTAssertEqual(try run(rollback, stubs: ["aws": aws, "kubectl": Self.kubectl()], in: folder), 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
+                       "ec2 revoke-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr)\n")
+        XCTAssertNotEqual(try run(rollback, stubs: ["aws": aws, "kubectl": Self.kubectl(podPort: "")], in: try temporaryFolder(self)), 0)
+    }
+
+    func testAHostPortsRuleStopsTheScriptWithoutItsGroupOrRange() throws {
+        // The Sysdig agent's ReplicationController declares hostPort 6666: the nodes stay its way in (no Service to put an
+        // NLB in front of), and the rule opening 6666 stops a `set -e` script when a setting is missing (`test && aws` did not).
+        let fixtures = try requireFixtures()
+        let database = try AppDatabase.inMemory()
+        try importPaths([fixtures.appendingPathComponent("14-messy-tabs-crlf").path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let step = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/default/replicationcontroller-sysdig-agent" })
+        let rule = try XCTUnwrap(step.commands.first { $0.contains("authorize-security-group-ingress") })
+        XCTAssertTrue(rule.contains("--port \"6666\""), rule)
+        let aws = "echo \"$*\" >> rules.log"
+        let folder = try temporaryFolder(self)
+        XCTAssertEqual(try run([rule], stubs: ["aws": aws], in: folder), 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
+                       "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 6666 --cidr \(Self.cidr)\n")
+        for missing in ["NODE_SECURITY_GROUP", "SOURCE_LB_CIDR"] {
+            XCTAssertNotEqual(try run([rule, "touch ran-on"], stubs: ["aws": aws], in: try temporaryFolder(self), environment: [missing: ""]), 0, missing)
+        }
+    }
+}
