@@ -104,11 +104,12 @@ struct MySQLReplication {
             + ShellQuote.word(MySQLReadOnly.client + " -N -B -e \"SELECT \(wait)('") + "\"$SOURCE_LOG_FILE\"" + ShellQuote.word("', ") + "\"$SOURCE_LOG_POS\"" + ShellQuote.word(", \(Self.catchUpSeconds))\""))
         return [
             readOnly.check(.source) + "  # the source is frozen: its last write is final",
+            // One gate: the wait runs only on a position the source gave, checked to be a file name and an offset.
             "{ POSITION=$(" + sql(.source, position, batch: true) + ") && read -r SOURCE_LOG_FILE SOURCE_LOG_POS _ <<< \"$POSITION\""
-                + " && case \"$SOURCE_LOG_FILE\" in ''|*[!A-Za-z0-9._-]*) false;; esac && case \"$SOURCE_LOG_POS\" in ''|*[!0-9]*) false;; esac; } || "
-                + Self.fail("the source did not give its binary log position (file and offset): re-run"),
-            "{ WAITED=$(" + waitOnEKS + ") && case \"$WAITED\" in ''|*[!0-9]*) false;; esac; } || { echo "
-                + ShellQuote.word("EKS has not applied the source's writes up to its frozen position within \(Self.catchUpSeconds) s (-1), or its SQL thread stopped (NULL), or it did not answer: do not promote; fix replication and re-run") + " >&2; echo \"answer: ${WAITED:-none}\" >&2; false; }",
+                + " && case \"$SOURCE_LOG_FILE\" in ''|*[!A-Za-z0-9._-]*) false;; esac && case \"$SOURCE_LOG_POS\" in ''|*[!0-9]*) false;; esac"
+                + " && WAITED=$(" + waitOnEKS + ") && case \"$WAITED\" in ''|*[!0-9]*) false;; esac; } || { echo "
+                + ShellQuote.word("the source gave no binary log position, or EKS has not applied its writes up to it within \(Self.catchUpSeconds) s (-1), or its SQL thread stopped (NULL), or one did not answer: do not promote; fix replication and re-run")
+                + " >&2; echo \"source position: ${POSITION:-none}, EKS answer: ${WAITED:-none}\" >&2; false; }",
         ] + stop() + [readOnly.off(.eks)]
     }
 
