@@ -95,10 +95,12 @@ struct MySQLReplication {
     }
 
     /// The source is frozen: its binary log position no longer moves. EKS waits until it has applied up to there, then
-    /// leaves replication and takes writes.
+    /// leaves replication and takes writes. MySQL reads the position from performance_schema.log_status (8.0.14 on,
+    /// root's BACKUP_ADMIN), which 8.4 keeps where SHOW MASTER STATUS is gone (MySQL docs, The log_status Table;
+    /// https://dev.mysql.com/doc/refman/8.4/en/performance-schema-log-status-table.html).
     func promote() -> [String] {
         let position = isMariaDB ? "SHOW MASTER STATUS"
-            : "SELECT JSON_UNQUOTE(JSON_EXTRACT(LOCAL, '$.binary_log_file')), JSON_EXTRACT(LOCAL, '$.binary_log_position') FROM performance_schema.log_status"
+            : "SELECT JSON_UNQUOTE(JSON_EXTRACT(`LOCAL`, '$.binary_log_file')), JSON_EXTRACT(`LOCAL`, '$.binary_log_position') FROM performance_schema.log_status"
         let wait = isMariaDB ? "MASTER_POS_WAIT" : "SOURCE_POS_WAIT"
         let waitOnEKS = Kubectl.eks(workload.namespace)("exec \(Kubectl.ref(workload, on: .eks)) -- sh -c "
             + ShellQuote.word(MySQLReadOnly.client + " -N -B -e \"SELECT \(wait)('") + "\"$SOURCE_LOG_FILE\"" + ShellQuote.word("', ") + "\"$SOURCE_LOG_POS\"" + ShellQuote.word(", \(Self.catchUpSeconds))\""))
