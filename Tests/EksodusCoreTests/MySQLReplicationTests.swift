@@ -127,6 +127,14 @@ final class MySQLReplicationTests: XCTestCase {
         XCTAssertNotEqual(try status(gates, ["SRC": "", "EKS": "0\\n"]), 0, "the source gave no position")
         XCTAssertNotEqual(try status(gates, ["SRC": "x');DROP\\t157\\n", "EKS": "0\\n"]), 0, "a file name that is not one")
         XCTAssertNotEqual(try status(gates, ["SRC": source, "EKS": "0\\n", "FAIL": "1"]), 0, "kubectl failed")
+
+        let tables = try XCTUnwrap(promote.firstIndex { $0.contains("information_schema.tables") }, "\(promote)")
+        XCTAssertTrue(wait < tables && tables < reset, "the tables are compared once caught up, before the relay logs go")
+        let wordpress = "wordpress\\t12\\twp_comments,wp_options\\n"
+        XCTAssertEqual(try status(promote[tables], ["SRC": wordpress, "EKS": wordpress]), 0)
+        XCTAssertNotEqual(try status(promote[tables], ["SRC": wordpress, "EKS": "wordpress\\t11\\twp_options\\n"]), 0, "a table missing on EKS")
+        XCTAssertNotEqual(try status(promote[tables], ["SRC": "", "EKS": ""]), 0, "no answer is no match")
+        XCTAssertNotEqual(try status(promote[tables], ["SRC": wordpress, "EKS": wordpress, "FAIL": "1"]), 0, "kubectl failed")
     }
 
     func testMariaDBSpeaksItsOwnReplicationSyntax() throws {

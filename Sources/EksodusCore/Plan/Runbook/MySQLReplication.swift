@@ -112,7 +112,17 @@ struct MySQLReplication {
                 + " && WAITED=$(" + waitOnEKS + ") && case \"$WAITED\" in ''|*[!0-9]*) false;; esac; } || { echo "
                 + ShellQuote.word("the source gave no binary log position, or EKS has not applied its writes up to it within \(Self.catchUpSeconds) s (-1), or its SQL thread stopped (NULL), or one did not answer: do not promote; fix replication and re-run")
                 + " >&2; echo \"source position: ${POSITION:-none}, EKS answer: ${WAITED:-none}\" >&2; false; }",
+            sameTables() + "  # caught up: the same schemas and tables on both sides",
         ] + stop() + [readOnly.off(.eks)]
+    }
+
+    /// Fails unless both sides list the same tables per schema (names and counts, the system schemas left out); an
+    /// empty or failed answer is no pass.
+    func sameTables() -> String {
+        let tables = "SELECT table_schema, COUNT(*), GROUP_CONCAT(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema NOT IN ('mysql','sys','information_schema','performance_schema') GROUP BY table_schema ORDER BY 1"
+        return "{ SOURCE_TABLES=$(" + sql(.source, tables, batch: true) + ") && EKS_TABLES=$(" + sql(.eks, tables, batch: true)
+            + ") && test -n \"$SOURCE_TABLES\" && test \"$SOURCE_TABLES\" = \"$EKS_TABLES\"; } || "
+            + Self.fail("the source and EKS do not hold the same tables (or one did not answer): do not promote; find what the copy missed")
     }
 
     /// Ends the replication on EKS (RESET drops the relay logs: only after the catch-up gate, or when the copy is abandoned).
