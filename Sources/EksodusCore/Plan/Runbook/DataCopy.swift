@@ -24,6 +24,7 @@ struct DataCopy {
     /// A headless Service of the workload: how its pods find one another by name.
     var headlessService: String?
 
+    func mysql(_ workload: Estate.Workload) -> MySQLReplication { MySQLReplication(workload: workload, engine: engine ?? "mysql") }
     func redis(_ workload: Estate.Workload) -> RedisReplicas { RedisReplicas(workload: workload, headlessService: headlessService) }
     func rabbitmq(_ workload: Estate.Workload) -> RabbitMQShovel {
         RabbitMQShovel(workload: workload, vhosts: brokerVirtualHosts, closesAtReconnect: shovelsCloseAtReconnect)
@@ -78,14 +79,7 @@ struct DataCopy {
         case "postgres":
             let image = targetImage ?? workload.containers.compactMap(\.image).first ?? "postgres"
             return PostgresStandby.replicate(workload, image: image, mountPaths: mountPaths)
-        case "mysql", "mariadb":
-            // MariaDB kept the older names: `--master-data` and CHANGE MASTER TO (it has no CHANGE REPLICATION SOURCE TO;
-            // MariaDB docs, CHANGE MASTER TO, https://mariadb.com/kb/en/change-master-to/); the dump's position goes in either way.
-            let mariadb = engine == "mariadb"
-            return [Self.exec(workload, on: .source, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction " + (mariadb ? "--master-data=1" : "--source-data=1"))
-                        + " | " + Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\"", stdin: true),
-                    Kubectl.eks(workload.namespace)("exec \(Kubectl.ref(workload, on: .eks)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e \"" + (mariadb ? "CHANGE MASTER TO MASTER_HOST='" : "CHANGE REPLICATION SOURCE TO SOURCE_HOST='"))
-                        + "\"$SOURCE_DB_HOST\"" + ShellQuote.word(mariadb ? "', MASTER_USER='replicator', MASTER_PASSWORD='" : "', SOURCE_USER='replicator', SOURCE_PASSWORD='") + "\"$REPLICATION_PASSWORD\"" + ShellQuote.word("'; START REPLICA;\""))]
+        case "mysql", "mariadb": return mysql(workload).replicate()
         case "redis":
             return redis(workload).replicate()
         case "mongo":
@@ -143,7 +137,7 @@ struct DataCopy {
                     eks("delete pod/\(PostgresStandby.pod) secret/\(PostgresStandby.secret) --ignore-not-found")]
                 + workload.claimTemplates.map { eks("delete pvc/" + ShellQuote.word("\($0.name)-\(workload.name)-0") + " --ignore-not-found") + "  # the standby's copy of the data" }
                 + PostgresStandby.dropSlot(workload, on: .source, PostgresStandby.slot(workload))
-        case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
+        case "mysql", "mariadb": return mysql(workload).stop()
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
@@ -158,7 +152,7 @@ struct DataCopy {
     func verify(_ workload: Estate.Workload, mountPaths: [String]) -> [String] {
         switch engine {
         case "postgres": return PostgresStandby.verify(workload)
-        case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW REPLICA STATUS\\G' | grep -E 'Running|Seconds_Behind'")]
+        case "mysql", "mariadb": return mysql(workload).verify()
         case "redis": return redis(workload).verify()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
         case "rabbitmq": return rabbitmq(workload).verify()
@@ -230,7 +224,7 @@ struct DataCopy {
     func promote(_ workload: Estate.Workload) -> [String] {
         switch engine {
         case "postgres": return PostgresStandby.promote(workload)
-        case "mysql", "mariadb": return stopReplication(workload) + [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL read_only = OFF'")]
+        case "mysql", "mariadb": return mysql(workload).promote()
         case "redis": return redis(workload).promote()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
         case "rabbitmq": return rabbitmq(workload).promote()
