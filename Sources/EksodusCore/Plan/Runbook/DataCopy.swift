@@ -88,6 +88,7 @@ struct DataCopy {
                         + "\"$SOURCE_DB_HOST\"" + ShellQuote.word(mariadb ? "', MASTER_USER='replicator', MASTER_PASSWORD='" : "', SOURCE_USER='replicator', SOURCE_PASSWORD='") + "\"$REPLICATION_PASSWORD\"" + ShellQuote.word("'; START REPLICA;\""))]
         case "redis":
             return redis(workload).replicate()
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).replicate()
         case "mongo":
             return ["# on the source primary: add the EKS members to the replica set",
                     Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
@@ -146,6 +147,7 @@ struct DataCopy {
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'STOP REPLICA; RESET REPLICA ALL;'")]
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return ["# nothing to stop: the dump is a one-off copy and only read the source"]
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
         case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
@@ -160,6 +162,7 @@ struct DataCopy {
         case "postgres": return PostgresStandby.verify(workload)
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW REPLICA STATUS\\G' | grep -E 'Running|Seconds_Behind'")]
         case "redis": return redis(workload).verify()
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).verify()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
         case "rabbitmq": return rabbitmq(workload).verify()
         case "cassandra": return CassandraDatacenter(workload: workload).verify()
@@ -187,6 +190,7 @@ struct DataCopy {
         case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, liftSourceFreeze: freeze(workload).rollback)
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, engine: engine ?? "mysql", liftSourceFreeze: freeze(workload).rollback)
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).unpromote()
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "rabbitmq": return rabbitmq(workload).unpromote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
@@ -208,6 +212,7 @@ struct DataCopy {
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).freeze()
         // One replica set spans both sides: scaling the source to 0 would take the majority the EKS member needs to be
         // elected. The promotion's step-down is the switch; the source members stay up, as secondaries.
+        case "mongo" where engine == "mongo" && !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).freeze()
         case "mongo" where engine == "mongo":
             return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
                     ["# nothing to lift: the source members never stopped"])
@@ -232,6 +237,7 @@ struct DataCopy {
         case "postgres": return PostgresStandby.promote(workload)
         case "mysql", "mariadb": return stopReplication(workload) + [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL read_only = OFF'")]
         case "redis": return redis(workload).promote()
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).promote()
         case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
         case "rabbitmq": return rabbitmq(workload).promote()
         case "cassandra": return CassandraDatacenter(workload: workload).promote()
