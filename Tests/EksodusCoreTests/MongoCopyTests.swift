@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import EksodusCore
 
-/// sock-shop's carts-db is a standalone mongod (no `--replSet`): its copy is a dump and restore behind an fsync lock,
+/// sock-shop's carts-db is a standalone mongod (no `--replSet`): its copy is a dump and restore behind an fsync lock; a
+/// replica set's EKS member joins without a vote and must be read back as the primary after the step-down;
 /// and every gate fails on a wrong, empty or failed answer. The gates run in bash against a stand-in `kubectl` that
 /// answers for `mongosh` on each side (`EKS_CONTEXT` is `eks`, `SOURCE_CONTEXT` `src`).
 final class MongoCopyTests: XCTestCase {
@@ -96,5 +97,78 @@ final class MongoCopyTests: XCTestCase {
         XCTAssertNotEqual(try status(names, ["SOURCE_NAMES": "shop.carts\nshop.items\nend", "EKS_NAMES": "shop.carts\nend"]), 0, "a collection not copied")
         XCTAssertNotEqual(try status(names, [:]), 0, "no answer is no pass")
         XCTAssertNotEqual(try status(names, ["SOURCE_NAMES": "end", "EKS_NAMES": "end", "FAIL_SIDE": "EKS"]), 0)
+    }
+
+    // MARK: A replica set
+
+    func replicaSet() throws -> TransitionPlan {
+        let folder = try writeManifests(["mongo.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: orders-db, namespace: shop}
+            spec:
+              serviceName: orders-db
+              selector: {matchLabels: {app: orders-db}}
+              template:
+                metadata: {labels: {app: orders-db}}
+                spec:
+                  containers: [{name: mongo, image: "mongo:7.0", args: ["--replSet", "rs0", "--bind_ip_all"], volumeMounts: [{name: data, mountPath: /data/db}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}}]
+            """], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+    }
+
+    /// Answers `$SIDE_SET` (the set's name), `$SYNC` (the catch-up) and `$PRIMARY` (rs.status's primary).
+    let setStub = """
+        kubectl() {
+          case "$*" in *"--context eks"*) side=EKS ;; *) side=SOURCE ;; esac
+          test "$side" = "${FAIL_SIDE:-}" && return 1
+          case "$*" in
+            *getCmdLineOpts*) v="${side}_SET" ;;
+            *optimeDate*) v=SYNC ;;
+            *"join("*) v=PRIMARY ;;
+            *) return 0 ;;
+          esac
+          printf '%s\\n' "${!v}"
+        }
+
+        """
+
+    func testReplicaSetMemberJoinsWithoutAVoteAndTheNewPrimaryIsReadBack() throws {
+        let plan = try replicaSet()
+        let handle = "src/shop/orders-db"
+        let data = try item("data:\(handle)", in: plan).commands
+        XCTAssertTrue(data.contains { $0.contains("rs.add({host: '$EKS_MEMBER_HOST:27017', priority: 0, votes: 0})") }, "\(data)")
+        XCTAssertFalse(data.contains { $0.contains("mongodump") }, "a replica set replicates; it is not dumped")
+        let promote = try item("promote:\(handle)", in: plan).commands
+        let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top + 1") }, "\(promote)")
+        let stepDown = try XCTUnwrap(promote.firstIndex { $0.contains("rs.stepDown(") })
+        let primary = try XCTUnwrap(promote.lastIndex { $0.contains("join(") })
+        XCTAssertTrue(outrank < stepDown && stepDown < primary, "the EKS member may stand before the step-down, and is read back after it")
+
+        let host = ["EKS_MEMBER_HOST": "orders-db-0.orders-db.shop.svc.cluster.local"]
+        func run(_ command: String, _ environment: [String: String]) throws -> Int32 {
+            try GateShell.run(setStub + command, environment: host.merging(environment) { _, new in new }).status
+        }
+        let gate = promote[primary]
+        XCTAssertEqual(try run(gate, ["PRIMARY": host["EKS_MEMBER_HOST"]! + ":27017"]), 0)
+        XCTAssertNotEqual(try run(gate, ["PRIMARY": "mongo-1.on-prem:27017"]), 0, "a source member was elected")
+        XCTAssertNotEqual(try run(gate, ["PRIMARY": ""]), 0, "no primary yet")
+        XCTAssertNotEqual(try run(gate, ["PRIMARY": host["EKS_MEMBER_HOST"]! + ":27017", "FAIL_SIDE": "SOURCE"]), 0)
+
+        let caughtUp = try XCTUnwrap(try item("data-verify:\(handle)", in: plan).commands.first { $0.contains("optimeDate") })
+        XCTAssertEqual(try run(caughtUp, ["SYNC": "caught-up"]), 0)
+        XCTAssertNotEqual(try run(caughtUp, ["SYNC": "behind"]), 0)
+        XCTAssertNotEqual(try run(caughtUp, ["SYNC": ""]), 0)
+        XCTAssertNotEqual(try run(caughtUp, ["SYNC": "caught-up", "FAIL_SIDE": "SOURCE"]), 0)
+
+        let setName = try XCTUnwrap(data.first { $0.contains("getCmdLineOpts") })
+        XCTAssertEqual(try run(setName, ["SOURCE_SET": "rs0", "EKS_SET": "rs0"]), 0)
+        XCTAssertNotEqual(try run(setName, ["SOURCE_SET": "rs0", "EKS_SET": ""]), 0, "the EKS mongod runs without --replSet")
+        XCTAssertNotEqual(try run(setName, ["SOURCE_SET": "", "EKS_SET": ""]), 0)
+        XCTAssertNotEqual(try run(setName, ["SOURCE_SET": "rs0", "EKS_SET": "rs0", "FAIL_SIDE": "EKS"]), 0)
     }
 }

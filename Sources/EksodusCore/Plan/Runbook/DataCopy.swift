@@ -89,9 +89,7 @@ struct DataCopy {
         case "redis":
             return redis(workload).replicate()
         case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).replicate()
-        case "mongo":
-            return ["# on the source primary: add the EKS members to the replica set",
-                    Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
+        case "mongo": return MongoReplicaSet(workload: workload).replicate()
         case "rabbitmq": return rabbitmq(workload).replicate()
         case "cassandra": return CassandraDatacenter(workload: workload).join()
         case "kafka":
@@ -163,7 +161,7 @@ struct DataCopy {
         case "mysql", "mariadb": return [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SHOW REPLICA STATUS\\G' | grep -E 'Running|Seconds_Behind'")]
         case "redis": return redis(workload).verify()
         case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).verify()
-        case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
+        case "mongo": return MongoReplicaSet(workload: workload).verify()
         case "rabbitmq": return rabbitmq(workload).verify()
         case "cassandra": return CassandraDatacenter(workload: workload).verify()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).verify()
@@ -214,7 +212,7 @@ struct DataCopy {
         // elected. The promotion's step-down is the switch; the source members stay up, as secondaries.
         case "mongo" where engine == "mongo" && !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).freeze()
         case "mongo" where engine == "mongo":
-            return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
+            return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up, and reads the new primary back (the source members stay, as secondaries)"],
                     ["# nothing to lift: the source members never stopped"])
         case "rabbitmq": return rabbitmq(workload).freeze()
         // One ring over both sides: scaling the source down would take the replicas the rebuild and the clients still read.
@@ -238,7 +236,7 @@ struct DataCopy {
         case "mysql", "mariadb": return stopReplication(workload) + [Self.exec(workload, on: .eks, "mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -e 'SET GLOBAL read_only = OFF'")]
         case "redis": return redis(workload).promote()
         case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).promote()
-        case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
+        case "mongo": return MongoReplicaSet(workload: workload).promote()
         case "rabbitmq": return rabbitmq(workload).promote()
         case "cassandra": return CassandraDatacenter(workload: workload).promote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).promote()
