@@ -254,10 +254,23 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertTrue(eksFrozen < importOnly && importOnly < copy, "\(mysql)")
         XCTAssertTrue(mysql.last?.contains("SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = OFF") == true, "the freeze lifts last: \(mysql)")
 
-        let sockShop = try plan(paths: [try requireFixtures().appendingPathComponent("02-sock-shop").path])
-        XCTAssertFalse(try item("freeze:src/sock-shop/carts-db", in: sockShop).commands.contains { $0.contains("--replicas=0") },
+        // A replica set member (`--replSet`); a standalone mongod is dumped instead (MongoCopyTests).
+        let replicaSet = try plan(manifests: ["mongo.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: orders-db, namespace: shop}
+            spec:
+              serviceName: orders-db
+              selector: {matchLabels: {app: orders-db}}
+              template:
+                metadata: {labels: {app: orders-db}}
+                spec:
+                  containers: [{name: mongo, image: "mongo:7.0", args: ["--replSet", "rs0", "--bind_ip_all"], volumeMounts: [{name: data, mountPath: /data/db}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}}]
+            """])
+        XCTAssertFalse(try item("freeze:src/shop/orders-db", in: replicaSet).commands.contains { $0.contains("--replicas=0") },
                        "the replica set's EKS member needs the source members for its majority")
-        let mongo = try item("promote:src/sock-shop/carts-db", in: sockShop).rollbackCommands
+        let mongo = try item("promote:src/shop/orders-db", in: replicaSet).rollbackCommands
         let stepDown = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("rs.stepDown(") }, "\(mongo)")
         let unelectable = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("m.priority = 0") && $0.contains("rs.reconfig(cfg)") })
         XCTAssertLessThan(stepDown, unelectable, "a primary cannot be made unelectable: it steps down first")

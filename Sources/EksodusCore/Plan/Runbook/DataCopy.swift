@@ -82,9 +82,8 @@ struct DataCopy {
         case "mysql", "mariadb": return mysql(workload).replicate()
         case "redis":
             return redis(workload).replicate()
-        case "mongo":
-            return ["# on the source primary: add the EKS members to the replica set",
-                    Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.add('$EKS_MEMBER_HOST:27017')\"")]
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).replicate()
+        case "mongo": return MongoReplicaSet(workload: workload).replicate()
         case "rabbitmq": return rabbitmq(workload).replicate()
         case "cassandra": return CassandraDatacenter(workload: workload).join()
         case "kafka":
@@ -140,6 +139,7 @@ struct DataCopy {
         case "mysql", "mariadb": return mysql(workload).stop()
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return ["# nothing to stop: the dump is a one-off copy and only read the source"]
         case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
         case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
@@ -154,7 +154,8 @@ struct DataCopy {
         case "postgres": return PostgresStandby.verify(workload)
         case "mysql", "mariadb": return mysql(workload).verify()
         case "redis": return redis(workload).verify()
-        case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.printSecondaryReplicationInfo()'")]
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).verify()
+        case "mongo": return MongoReplicaSet(workload: workload).verify()
         case "rabbitmq": return rabbitmq(workload).verify()
         case "cassandra": return CassandraDatacenter(workload: workload).verify()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).verify()
@@ -181,6 +182,7 @@ struct DataCopy {
         case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, liftSourceFreeze: freeze(workload).rollback)
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, engine: engine ?? "mysql", liftSourceFreeze: freeze(workload).rollback)
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).unpromote()
         case "mongo": return Self.mongoUnpromote(workload, liftSourceFreeze: freeze(workload).rollback)
         case "rabbitmq": return rabbitmq(workload).unpromote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
@@ -202,8 +204,9 @@ struct DataCopy {
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).freeze()
         // One replica set spans both sides: scaling the source to 0 would take the majority the EKS member needs to be
         // elected. The promotion's step-down is the switch; the source members stay up, as secondaries.
+        case "mongo" where engine == "mongo" && !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).freeze()
         case "mongo" where engine == "mongo":
-            return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up (the source members stay, as secondaries)"],
+            return (["# no freeze: the promotion's rs.stepDown() moves the writes to the EKS member once it has caught up, and reads the new primary back (the source members stay, as secondaries)"],
                     ["# nothing to lift: the source members never stopped"])
         case "rabbitmq": return rabbitmq(workload).freeze()
         // One ring over both sides: scaling the source down would take the replicas the rebuild and the clients still read.
@@ -226,7 +229,8 @@ struct DataCopy {
         case "postgres": return PostgresStandby.promote(workload)
         case "mysql", "mariadb": return mysql(workload).promote()
         case "redis": return redis(workload).promote()
-        case "mongo": return [Self.exec(workload, on: .source, "mongosh --eval 'rs.stepDown()'")]
+        case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).promote()
+        case "mongo": return MongoReplicaSet(workload: workload).promote()
         case "rabbitmq": return rabbitmq(workload).promote()
         case "cassandra": return CassandraDatacenter(workload: workload).promote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).promote()

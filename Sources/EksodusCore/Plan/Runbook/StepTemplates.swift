@@ -422,6 +422,7 @@ struct WorkloadSteps {
         let engineContainer = context.engine?.container.name
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
+        if copy.engine == "mongo", !MongoCopy(workload: workload).isReplicaSet { copy.method = MongoCopy.method }
         copy.brokerVirtualHosts = context.brokerVirtualHosts
         copy.shovelsCloseAtReconnect = !context.consumers.isEmpty && !context.exposure.services.isEmpty
         let paths = mountPaths(context)
