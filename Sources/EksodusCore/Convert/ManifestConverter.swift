@@ -394,7 +394,12 @@ struct ManifestConverter {
     /// A CronJob without `spec.timeZone` ran in the source controller manager's zone and would run in UTC on EKS: it gets
     /// the decided zone (`CronJobTimeZone`); a zone written into the schedule (`CRON_TZ=`), which the API refuses, moves there.
     private func cronTimeZone(_ node: ManifestNode, label: String, result: inout Result) -> ManifestNode {
-        guard node["spec", "timeZone"]?.string == nil else { return node }
+        if let named = node["spec", "timeZone"]?.string {
+            if !CronJobTimeZone.isIANAName(named) {
+                result.todos.append("\(label): its spec.timeZone is not an IANA time zone name, which the API server refuses: write the zone it ran in (plan:cron-time-zone:\(plan.cluster))")
+            }
+            return node
+        }
         var node = node
         var zone = plan.cronTimeZone
         if let schedule = node["spec", "schedule"]?.string, let inline = CronJobTimeZone.inlineZone(schedule) {

@@ -126,15 +126,19 @@ struct Checklist {
             if !cronJobs.isEmpty {
                 let zone = CronJobTimeZone.zone(for: c.name, in: cronTimeZones)
                 let unzoned = cronJobs.filter { input.estate.resource(id: $0.resourceID)?.body["spec", "timeZone"]?.string == nil }.map(\.label).sorted()
+                // A zone the manifest names but no IANA name (the API server refuses it): the team must say which it meant.
+                let invalid = cronJobs.filter { input.estate.resource(id: $0.resourceID)?.body["spec", "timeZone"]?.string.map { !CronJobTimeZone.isIANAName($0) } ?? false }
+                    .map(\.label).sorted()
                 add(.plan(.cronTimeZone, cluster: c.name),
                     zone.map { "CronJob schedules of \(c.name) ran in \($0): converted CronJobs get spec.timeZone \($0) (eksodus plan --cron-time-zone)" }
                         ?? "Decide which time zone the source kube-controller-manager of \(c.name) ran CronJob schedules in: EKS runs them in UTC unless spec.timeZone says otherwise",
                     cluster: c.id, after: [.assessment(.review, cluster: c.name)],
-                    evidence: unzoned.isEmpty ? "every CronJob names its spec.timeZone" : "\(unzoned.count) CronJob(s) without spec.timeZone: \(unzoned.prefix(10).joined(separator: ", "))\(unzoned.count > 10 ? ", …" : "")",
+                    evidence: (unzoned.isEmpty ? "every CronJob names its spec.timeZone" : "\(unzoned.count) CronJob(s) without spec.timeZone: \(unzoned.prefix(10).joined(separator: ", "))\(unzoned.count > 10 ? ", …" : "")")
+                        + (invalid.isEmpty ? "" : "; \(invalid.count) name a spec.timeZone that is no IANA time zone (the API server refuses them): \(invalid.prefix(10).joined(separator: ", "))"),
                     commands: zone != nil || unzoned.isEmpty ? ["eksodus convert ...  # writes spec.timeZone into each converted CronJob that had none"]
                         : [Kubectl.source("kube-system")("get pods -l component=kube-controller-manager -o jsonpath='{range .items[*].spec.containers[*]}{.env}{\" \"}{.volumeMounts}{\"\\n\"}{end}'") + "  # a TZ variable or a mounted /etc/localtime; otherwise the control-plane hosts' zone (timedatectl)",
                            "eksodus plan ... --cron-time-zone \(ShellQuote.word(c.name + "=Asia/Seoul"))  # the IANA name found; UTC when the source ran in UTC"],
-                    rollback: "Nothing to undo: a decision", proven: zone != nil || unzoned.isEmpty)
+                    rollback: "Nothing to undo: a decision", proven: invalid.isEmpty && (zone != nil || unzoned.isEmpty))
             }
             add(.plan(.cluster, cluster: c.name), "Create EKS cluster \(name) (Kubernetes \(target)) with eksctl (eksodus plan --eksctl)", cluster: c.id,
                 after: [.plan(.landingZone), .assessment(.review, cluster: c.name), .plan(.endpoint, cluster: c.name), .plan(.adminAccess, cluster: c.name)]
