@@ -757,7 +757,10 @@ struct Checklist {
         }
         let needCertificates = input.network.filter(\.needsCertificate)
         if !needCertificates.isEmpty {
-            let hosts = Set(needCertificates.flatMap(\.tlsHosts)).sorted()
+            // Only DNS names become --domain-name arguments (a TLS host of `javascript:alert(1)` reached ACM); the others are said.
+            let allHosts = Set(needCertificates.flatMap(\.tlsHosts))
+            let hosts = allHosts.filter(NetworkPlan.isIngressHost).sorted()
+            let notNames = allHosts.count - hosts.count
             items.append(PlanItem(key: .plan(.certificates, cluster: c.name),
                                   title: "Request or import ACM certificates\(hosts.isEmpty ? "" : " for " + hosts.joined(separator: ", ")) and set their ARNs on \(needCertificates.count) Ingresses of \(c.name)",
                                   clusterID: c.id, prerequisites: [.plan(.landingZone)],
@@ -768,6 +771,7 @@ struct Checklist {
                                           // No public CA validates a private name: ACM Private CA issues it, or the company's CA (imported).
                                           ? "aws acm request-certificate --region \(q(region)) --domain-name \(q(host)) --certificate-authority-arn \"$PRIVATE_CA_ARN\"  # a private name: from ACM Private CA, or import your CA's: aws acm import-certificate"
                                           : "aws acm request-certificate --region \(q(region)) --domain-name \(q(host)) --validation-method DNS" }
+                                        + (notNames > 0 ? ["# \(notNames) TLS host(s) of these Ingresses are no DNS names: no certificate is requested for them; fix the Ingresses"] : [])
                                         + ["# create each certificate's DNS validation record, then wait until it is issued (the controller discovers it by host):",
                                            "aws acm wait certificate-validated --region \(q(region)) --certificate-arn \"$CERTIFICATE_ARN\""]))
         }
