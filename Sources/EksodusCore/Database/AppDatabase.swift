@@ -63,12 +63,20 @@ public final class AppDatabase: Sendable {
         if !FileManager.default.fileExists(atPath: directory) {
             throw OpenError.cannotOpen(path: path, reason: "the folder \(directory) does not exist")
         }
-        let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw OpenError.cannotOpen(path: path, reason: OneLineError.message(error) ?? "\(error)")
+        var pool: DatabasePool?
+        // Several first opens of a new file race to switch it to WAL: SQLite answers the losers SQLITE_BUSY at once,
+        // without its busy handler, so the open is tried again for a few seconds before it counts as failed.
+        for attempt in 0... {
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+                break
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 50 {
+                Thread.sleep(forTimeInterval: 0.1)
+            } catch {
+                throw OpenError.cannotOpen(path: path, reason: OneLineError.message(error) ?? "\(error)")
+            }
         }
+        guard let pool else { throw OpenError.cannotOpen(path: path, reason: "database is locked") }
         return try AppDatabase(pool, path: path)
     }
 
