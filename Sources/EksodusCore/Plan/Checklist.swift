@@ -583,12 +583,14 @@ struct Checklist {
                 commands: ["eksctl get nodegroup --cluster \(q(input.compute.eksClusterName))"], rollback: "Move them back to on-demand nodes")
         }
         if !closes.isEmpty {
-            add(.decommission, "Decommission the source cluster(s) \(clusters.map(\.estate.cluster.name).joined(separator: ", ")) after a final backup",
-                after: closes, evidence: "every wave of every cluster closed",
-                commands: clusters.flatMap { input -> [String] in
-                    let name = input.estate.cluster.name
-                    return ["kubectl --context \"$SOURCE_CONTEXT\" get deploy,sts,ds,cronjob -A  " + ShellQuote.comment("on \(name): nothing may still serve"),
-                            "velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(q(ShellQuote.fileName(["final", name], suffix: ""))) --wait"]
+            let names = clusters.map(\.estate.cluster.name), variables = FinalBackup.contextVariables(names)
+            add(.decommission, "Decommission the source cluster(s) \(names.joined(separator: ", ")) after a final backup that holds their volumes",
+                after: closes, evidence: "every wave of every cluster closed" + (names.count > 1 ? "; contexts: " + zip(variables, names).map { "\($0) for \($1)" }.joined(separator: ", ") : ""),
+                commands: FinalBackup.distinctContexts(variables, clusters: names) + zip(clusters, variables).flatMap { input, variable -> [String] in
+                    let c = input.estate
+                    return FinalBackup(cluster: c.cluster.name, context: "\"$\(variable)\"",
+                                       velero: VeleroInstall(sourceCluster: c.cluster.name, eksCluster: input.compute.eksClusterName, region: region, accountID: images.accountID),
+                                       holdsClaims: !c.resources(kind: "PersistentVolumeClaim").isEmpty || c.workloads.contains { !$0.claimTemplates.isEmpty }).commands
                 },
                 rollback: "None once the machines are gone: keep the final backups until the retention period ends")
         }

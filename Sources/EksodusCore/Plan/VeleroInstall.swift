@@ -26,14 +26,14 @@ struct VeleroInstall {
 
     var roleName: String { String("eksodus-velero-\(eksCluster)".prefix(64)) }
 
-    private func install(_ side: Kubectl.Side, credentials: String) -> String {
-        "velero install --kubecontext \(side.context) --provider aws --plugins \(Self.awsPlugin) --bucket \"$VELERO_BUCKET\" --prefix \(ShellQuote.word(sourceCluster))"
+    /// `context`: the quoted context expression, `"$SOURCE_CONTEXT"` or a per-cluster variable (FinalBackup).
+    private func install(_ context: String, credentials: String) -> String {
+        "velero install --kubecontext \(context) --provider aws --plugins \(Self.awsPlugin) --bucket \"$VELERO_BUCKET\" --prefix \(ShellQuote.word(sourceCluster))"
             + " --backup-location-config region=\(ShellQuote.word(region)) \(credentials) --use-node-agent --use-volume-snapshots=false --wait"
     }
 
-    private func ready(_ side: Kubectl.Side) -> [String] {
-        let velero = Kubectl(side: side, namespace: "velero")
-        let which = side == .eks ? "EKS" : "source"
+    private func ready(_ context: String, which: String) -> [String] {
+        let velero = { (arguments: String) in "kubectl --context \(context) -n \(ShellQuote.word("velero")) " + arguments }
         return ["{ PHASE=$(" + velero("get backupstoragelocations.velero.io default -o jsonpath='{.status.phase}'") + ") && test \"$PHASE\" = Available; } || { echo "
                     + ShellQuote.word("the \(which) cluster's Velero cannot reach the bucket (location not Available)") + "\" (${PHASE:-no answer})\" >&2; false; }",
                 velero("rollout status daemonset/node-agent --timeout=10m") + "  # the file-system backups run in it, on every node"]
@@ -48,13 +48,28 @@ struct VeleroInstall {
                 "aws iam create-role --role-name \(q(roleName)) --assume-role-policy-document " + q(Self.podIdentityTrust),
                 "aws iam put-role-policy --role-name \(q(roleName)) --policy-name velero-bucket --policy-document \"$(printf " + q(bucketPolicy) + " \"$VELERO_BUCKET\" \"$VELERO_BUCKET\")\"",
                 "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(eksCluster)) --namespace velero --service-account velero --role-arn \(q(role))",
-                install(.eks, credentials: "--no-secret"),
+                install(Kubectl.Side.eks.context, credentials: "--no-secret"),
                 Kubectl(side: .eks, namespace: "velero")("patch backupstoragelocations.velero.io default --type merge -p '{\"spec\":{\"accessMode\":\"ReadOnly\"}}'") + "  # EKS restores only: it never writes or deletes a backup"]
-            + ready(.eks)
+            + ready(Kubectl.Side.eks.context, which: "EKS")
             + ["# the source: the key of an IAM user with the same bucket policy, in a credentials file ([default] aws_access_key_id/aws_secret_access_key, mode 600, from your vault); velero install reads the file",
-               "test -s \"$VELERO_CREDENTIALS_FILE\" || { echo 'set VELERO_CREDENTIALS_FILE to the source credentials file' >&2; false; }",
-               install(.source, credentials: "--secret-file \"$VELERO_CREDENTIALS_FILE\"") + "  # --kubelet-root-dir if its kubelet does not use /var/lib/kubelet"]
-            + ready(.source)
+               Self.credentialsCheck, sourceInstall(Kubectl.Side.source.context)]
+            + ready(Kubectl.Side.source.context, which: "source")
+    }
+
+    static let credentialsCheck = "test -s \"$VELERO_CREDENTIALS_FILE\" || { echo 'set VELERO_CREDENTIALS_FILE to the source credentials file' >&2; false; }"
+
+    private func sourceInstall(_ context: String) -> String {
+        install(context, credentials: "--secret-file \"$VELERO_CREDENTIALS_FILE\"") + "  # --kubelet-root-dir if its kubelet does not use /var/lib/kubelet"
+    }
+
+    /// Velero on a source reached through `context`, installed only where it is missing (plan:backup installed it on the
+    /// clusters that copied volumes with it), then checked like plan:backup checks it: location Available, node-agent running.
+    func onSource(_ context: String) -> [String] {
+        let q = ShellQuote.word
+        return ["kubectl --context \(context) -n \(q("velero")) get deployment velero >/dev/null 2>&1 || { { aws s3api head-bucket --bucket \"$VELERO_BUCKET\" --region \(q(region))"
+                    + " || { echo 'create the bucket first (aws s3api create-bucket)' >&2; false; }; } && { " + Self.credentialsCheck + "; } && " + install(context, credentials: "--secret-file \"$VELERO_CREDENTIALS_FILE\"") + "; }"
+                    + "  # VELERO_BUCKET, VELERO_CREDENTIALS_FILE: as for plan:backup"]
+            + ready(context, which: "source \(sourceCluster)")
     }
 
     var rollback: [String] {

@@ -7,6 +7,17 @@
 /// EKS one: a full repair, the keyspaces ALTERed away from it, then each source node decommissioned while it runs. Both
 /// datacenters take writes the whole time, so nothing is frozen and no source pod is scaled down before its decommission.
 ///
+/// Gossip runs between every pair of nodes on the addresses they broadcast, not only through the seeds, and the image's
+/// run.sh broadcasts `POD_IP` (kubernetes/examples, cassandra/image/files/run.sh: CASSANDRA_BROADCAST_ADDRESS=${POD_IP}):
+/// on most on-premises CNIs an overlay address the VPC cannot route. So each source node's broadcast address is probed
+/// from EKS, and each EKS pod address from a source pod, both on 7000, and where one fails the decision is the engineer's:
+/// route the source pod network to the VPC, or run the source with hostNetwork (then POD_IP is its node's address).
+///
+/// `auto_bootstrap` stays true, unlike DataStax's procedure (auto_bootstrap: false on the new datacenter's nodes): no
+/// keyspace replicates to `eks` before the ALTER that follows the join, so the joining nodes own no replica and stream
+/// nothing; and false would stay in the StatefulSet's template, so a node replaced later on an empty claim would join
+/// without its data and answer LOCAL_QUORUM reads from nothing.
+///
 /// Keyspace names and replication maps are read live with cqlsh, never guessed, and only names and datacenter names of
 /// `[A-Za-z0-9_-]` reach a CQL statement.
 struct CassandraDatacenter {
@@ -126,6 +137,37 @@ struct CassandraDatacenter {
     var dropSourceFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name, "drop-source"], suffix: ".cql") }
     var dropEKSFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name, "drop-eks"], suffix: ".cql") }
 
+    // MARK: Gossip
+
+    static let probeImage = "public.ecr.aws/docker/library/busybox:stable"
+    /// Fails on the first of `$1` (comma-separated addresses) that does not answer on 7000, and on none given.
+    static let probe = "test -n \"$1\" || exit 1; for s in $(echo \"$1\" | tr , ' '); do nc -z -w 5 \"$s\" 7000 || { echo \"$s:7000 does not answer\" >&2; exit 1; }; done"
+    static let unroutable = "the pod addresses gossip uses are not routable between the source network and the VPC: advertise the source pod CIDR to the VPC"
+        + " (BGP, e.g. Calico or Cilium, over the VPN or Direct Connect, and a route for the VPC back), or run the source StatefulSet with hostNetwork: true"
+        + " (its POD_IP, which the image broadcasts, becomes the node address; one Cassandra per node), then re-run; if neither, this copy cannot be a datacenter join"
+
+    /// A busybox pod on `side` probing the addresses in `addresses` (a shell word), with the decision on failure.
+    func probe(from side: Kubectl.Side, _ addresses: String, what: String) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace) : Kubectl.eks(workload.namespace)
+        return kubectl("run eksodus-gossip --rm -i --restart=Never --image='\(Self.probeImage)' -- sh -c " + ShellQuote.word(Self.probe) + " sh " + addresses)
+            + " || { echo " + ShellQuote.word(what + ": " + Self.unroutable) + " >&2; false; }"
+    }
+
+    /// `$SOURCE_NODES`: every source node's address as `nodetool status` lists it (what gossip hands the EKS nodes).
+    var readSourceNodes: String {
+        "{ SOURCE_NODES=$(" + onePod(.source, "nodetool status") + " | awk '/^[UD][NLJM] / { printf \"%s,\", $2 }') && test -n \"$SOURCE_NODES\"; } || { echo "
+            + ShellQuote.word("nodetool status on the source listed no node") + " >&2; false; }"
+    }
+
+    /// `$EKS_NODES`: the addresses of the EKS pods that run (they broadcast their VPC pod IPs), comma-separated.
+    var readEKSNodes: String {
+        guard let selector = LabelSelector.matching(workload.templateLabels) else {
+            return ShellQuote.comment("set EKS_NODES to the addresses of the EKS pods of \(workload.label), comma-separated (its labels make no selector)")
+        }
+        return "{ EKS_NODES=$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o jsonpath='{range .items[*]}{.status.podIP}{\",\"}{end}'") + ") && test -n \"$EKS_NODES\"; } || { echo "
+            + ShellQuote.word("no EKS pod of \(workload.label) has an address yet") + " >&2; false; }"
+    }
+
     // MARK: Steps
 
     /// Before the EKS nodes start: the source speaks GossipingPropertyFileSnitch, no keyspace is SimpleStrategy any more,
@@ -133,7 +175,6 @@ struct CassandraDatacenter {
     /// (without it, its pods do not start).
     func prerequisites() -> [String] {
         let eks = Kubectl.eks(workload.namespace)
-        let probe = "for s in $(echo \"$1\" | tr , ' '); do nc -z -w 5 \"$s\" 7000 || { echo \"$s:7000 does not answer\" >&2; exit 1; }; done"
         return ["# prerequisite: the source nodes' broadcast addresses routable from the EKS VPC and the EKS pod addresses from the source, TCP 7000 (7001 with internode TLS) both ways, 9042 for the clients",
                 "# CASSANDRA_SOURCE_SEEDS: two or three source node addresses, comma-separated, as the EKS VPC reaches them",
                 "test -n \"$CASSANDRA_SOURCE_SEEDS\" || { echo 'set CASSANDRA_SOURCE_SEEDS to source seed addresses reachable from the VPC' >&2; false; }",
@@ -142,8 +183,9 @@ struct CassandraDatacenter {
                 readSourceDatacenter,
                 alter(on: .source, .networkTopology, dc: "\"$SOURCE_DC\"", file: networkTopologyFile)
                     + "  # SimpleStrategy ignores datacenters: joining EKS nodes would take its replicas at once (then nodetool repair if the source has several racks)",
-                eks("run eksodus-gossip --rm -i --restart=Never --image='public.ecr.aws/docker/library/busybox:stable' -- sh -c " + ShellQuote.word(probe) + " sh \"$CASSANDRA_SOURCE_SEEDS\"")
-                    + "  # every seed answers on 7000 from EKS",
+                probe(from: .eks, "\"$CASSANDRA_SOURCE_SEEDS\"", what: "a source seed does not answer on 7000 from EKS"),
+                readSourceNodes,
+                probe(from: .eks, "\"$SOURCE_NODES\"", what: "a source node's broadcast address does not answer on 7000 from EKS (gossip reaches every node, not only the seeds)"),
                 eks("create configmap " + ShellQuote.word(Self.seedsConfigMap(workload.name)) + " --from-literal=" + Self.seedsKey + "=\"$CASSANDRA_SOURCE_SEEDS\" --dry-run=client -o yaml")
                     + " | " + eks("apply -f -")]
     }
@@ -151,6 +193,9 @@ struct CassandraDatacenter {
     /// The EKS datacenter gets the data: joined (both sides see it), keyspaces ALTERed, each node rebuilt from the source datacenter.
     func join() -> [String] {
         ["# the EKS nodes joined the source's ring as datacenter '\(Self.eksDatacenter)' (same cluster name, seeds, snitch); no keyspace replicates there yet",
+         "# auto_bootstrap stays true: with no keyspace replicating to '\(Self.eksDatacenter)' yet, the joining nodes have nothing to stream (nodetool rebuild below copies the data)",
+         readEKSNodes,
+         probe(from: .source, "\"$EKS_NODES\"", what: "a source pod cannot reach an EKS pod on 7000 (the source nodes gossip to the EKS pod addresses)"),
          ringGate(from: .eks, sourceToo: true), ringGate(from: .source, sourceToo: true),
          readSourceDatacenter,
          alter(on: .source, .addEKS, dc: "\"$SOURCE_DC\"", file: alterFile) + "  # every keyspace that is not node-local, system_auth, system_distributed and system_traces too",

@@ -1,0 +1,176 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// decommission:sources backs each source up through its own context, with Velero installed where it is missing, every
+/// claim read by a running pod and the backup counted only when it is Completed with a Completed pod volume backup per
+/// claim (demo, fixture 10). The gates run in bash against stand-ins that answer well, badly, wrongly and not at all.
+final class FinalBackupTests: XCTestCase {
+    let reference = try! ReferenceData.embedded()
+
+    func fixturePlan(_ fixture: String) throws -> TransitionPlan {
+        let path = try requireFixtures().appendingPathComponent(fixture).path
+        let database = try AppDatabase.inMemory()
+        try importPaths([path], cluster: "src", into: database)
+        return try TransitionPlanner(database: database, reference: reference)
+            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 35), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+    }
+
+    func bash(_ script: String, _ environment: [String: String] = [:]) throws -> Int32 {
+        try GateShell.run(script, environment: environment).status
+    }
+
+    func index(_ commands: [String], _ what: String, _ test: (String) -> Bool) throws -> Int {
+        try XCTUnwrap(commands.firstIndex(where: test), "\(what): \(commands)")
+    }
+
+    func decommission(_ plan: TransitionPlan) throws -> [String] {
+        try XCTUnwrap(plan.items.first { $0.keyText == "decommission:sources" }, "no decommission:sources").commands
+    }
+
+
+    func testEachSourceIsBackedUpThroughItsOwnContextWithItsVolumesBeforeAnythingGoes() throws {
+        let commands = try decommission(try DemoPlanOnce.plan())
+        XCTAssertFalse(commands.contains { $0.contains("\"$SOURCE_CONTEXT\"") }, "one context for two clusters: \(commands)")
+        for (cluster, variable) in [("staging", "SOURCE_CONTEXT_STAGING"), ("prod", "SOURCE_CONTEXT_PROD")] {
+            let context = "\"$\(variable)\""
+            let mine = commands.filter { $0.contains(context) && !$0.hasPrefix("{ SERVERS=") }
+            XCTAssertFalse(mine.contains { ($0.contains("'final-") || $0.contains("=final-")) && !$0.contains("final-\(cluster)'") }, "\(cluster)'s context backs up another cluster")
+            let install = try index(mine, "Velero installed where missing") { $0.contains("get deployment velero") && $0.contains("|| {") && $0.contains("velero install --kubecontext \(context)") && $0.contains("--use-node-agent") }
+            let agent = try index(mine, "node-agent running") { $0.contains("rollout status daemonset/node-agent") }
+            let readers = try index(mine, "a reader pod per claim") { $0.contains("jq -n --arg c") && $0.contains("persistentVolumeClaim") }
+            let ready = try index(mine, "readers running") { $0.contains("wait pods -A") && $0.contains("condition=Ready") }
+            let backup = try index(mine, "backup of every volume") { $0.hasPrefix("velero --kubecontext \(context) backup create 'final-\(cluster)'") && $0.contains("--default-volumes-to-fs-backup") }
+            let completed = try index(mine, "Completed gate") { $0.contains("get backups.velero.io 'final-\(cluster)'") }
+            let volumes = try index(mine, "pod volume gate") { $0.contains("podvolumebackups.velero.io") && $0.contains("velero.io/backup-name=final-\(cluster)") }
+            let cleanup = try index(mine, "readers deleted") { $0.contains("delete pods -A") }
+            XCTAssertEqual([install, agent, readers, ready, backup, completed, volumes, cleanup], [install, agent, readers, ready, backup, completed, volumes, cleanup].sorted(), "\(mine)")
+        }
+        let servers = try XCTUnwrap(commands.first { $0.hasPrefix("{ SERVERS=") })
+        XCTAssertLessThan(try index(commands, "servers") { $0 == servers }, try index(commands, "first backup") { $0.contains("backup create") })
+    }
+
+    func testASingleSourceKeepsTheUsualContextAndItsClaimsAreRead() throws {
+        let commands = try decommission(try fixturePlan("10-k8s-examples-intree-storage"))
+        XCTAssertFalse(commands.contains { $0.contains("SOURCE_CONTEXT_") }, "\(commands)")
+        XCTAssertTrue(commands.contains { $0.hasPrefix("velero --kubecontext \"$SOURCE_CONTEXT\" backup create 'final-src'") && $0.contains("--default-volumes-to-fs-backup") })
+        XCTAssertTrue(commands.contains { $0.contains("podvolumebackups.velero.io") }, "fixture 10 has claims: a backup without their data must fail")
+    }
+
+    func testContextVariablesAreShellNamesAndNeverShared() {
+        XCTAssertEqual(FinalBackup.contextVariables(["prod"]), ["SOURCE_CONTEXT"])
+        let names = FinalBackup.contextVariables(["prod-a", "prod_a", "$(rm -rf ~)", "zürich"])
+        XCTAssertEqual(names, ["SOURCE_CONTEXT_PROD_A", "SOURCE_CONTEXT_PROD_A_2", "SOURCE_CONTEXT___RM__RF___", "SOURCE_CONTEXT_Z_RICH"])
+        XCTAssertEqual(Set(names).count, names.count)
+        XCTAssertTrue(names.allSatisfy { $0.range(of: "^[A-Z_][A-Z0-9_]*$", options: .regularExpression) != nil })
+    }
+
+    /// `kubectl config view` answers `$SERVER_<context>`; everything else the gate asks is left to other stubs.
+    static let configStub = #"kubectl() { [ -n "${FAIL:-}" ] && return 1; case "$*" in *"config view"*) eval "printf '%s' \"\${SERVER_$5:-}\"" ;; esac; }"#
+
+    func testTheContextsMustBeSetAndNameDifferentServers() throws {
+        let commands = try decommission(try DemoPlanOnce.plan())
+        let checks = commands.filter { $0.hasPrefix("test -n \"${SOURCE_CONTEXT_") || $0.hasPrefix("{ SERVERS=") }
+        XCTAssertEqual(checks.count, 3, "two set, one distinct: \(commands)")
+        let script = Self.configStub + "\nSOURCE_CONTEXT_STAGING=st; SOURCE_CONTEXT_PROD=pr\n" + checks.joined(separator: "\n")
+        let set = "\nset -e\n"
+        XCTAssertEqual(try bash(set + script, ["SERVER_st": "https://a", "SERVER_pr": "https://b"]), 0)
+        XCTAssertNotEqual(try bash(set + script, ["SERVER_st": "https://a", "SERVER_pr": "https://a"]), 0, "both contexts reach one cluster")
+        XCTAssertNotEqual(try bash(set + script, ["SERVER_st": "https://a"]), 0, "a context without a server")
+        XCTAssertNotEqual(try bash(set + script, ["FAIL": "1", "SERVER_st": "https://a", "SERVER_pr": "https://b"]), 0, "kubectl failed")
+        XCTAssertNotEqual(try bash(set + Self.configStub + "\nSOURCE_CONTEXT_PROD=pr\n" + checks.joined(separator: "\n"), ["SERVER_pr": "https://b"]), 0, "staging's context unset")
+    }
+
+    /// Velero's answers: `$PHASE` for the backup, `$VOLUMES` (phases) for its pod volume backups, `$READERS` reader pods.
+    static let veleroStub = """
+        kubectl() {
+          [ -n "${NO_ANSWER:-}" ] && return 1
+          case "$*" in
+            *podvolumebackups*) [ -n "${VOLUMES:-}" ] && printf '%s\\n' $VOLUMES ;;
+            *"get backups"*) printf '%s' "${PHASE:-}" ;;
+            *"get pods"*) i=0; while [ $i -lt "${READERS:-0}" ]; do i=$((i+1)); echo "pod/eksodus-final-$i"; done ;;
+          esac
+        }
+        """
+
+    func testTheFinalBackupGatesFailOnAnEmptyIncompleteOrShortBackup() throws {
+        let commands = try decommission(try DemoPlanOnce.plan()).filter { $0.contains("'final-prod'") || $0.contains("final-prod\"") || $0.contains("=final-prod") }
+        let phase = try XCTUnwrap(commands.first { $0.contains("get backups.velero.io") })
+        let volumes = try XCTUnwrap(commands.first { $0.contains("podvolumebackups.velero.io") })
+        let run = { (gate: String, environment: [String: String]) in try self.bash(Self.veleroStub + "\nSOURCE_CONTEXT_PROD=pr\n" + gate, environment) }
+        XCTAssertEqual(try run(phase, ["PHASE": "Completed"]), 0)
+        XCTAssertNotEqual(try run(phase, ["PHASE": "PartiallyFailed"]), 0)
+        XCTAssertNotEqual(try run(phase, [:]), 0, "no answer")
+        XCTAssertNotEqual(try run(phase, ["NO_ANSWER": "1", "PHASE": "Completed"]), 0)
+
+        XCTAssertEqual(try run(volumes, ["READERS": "2", "VOLUMES": "Completed Completed"]), 0)
+        XCTAssertNotEqual(try run(volumes, ["READERS": "2", "VOLUMES": "Completed"]), 0, "a claim's data is not in the backup")
+        XCTAssertNotEqual(try run(volumes, ["READERS": "2", "VOLUMES": "Completed Failed"]), 0)
+        XCTAssertNotEqual(try run(volumes, ["READERS": "2"]), 0, "no pod volume backed up: the plain backup of the review")
+        XCTAssertNotEqual(try run(volumes, ["READERS": "0"]), 0, "no reader ran: nothing was read")
+        XCTAssertNotEqual(try run(volumes, ["NO_ANSWER": "1", "READERS": "2", "VOLUMES": "Completed Completed"]), 0)
+        XCTAssertNotEqual(try bash("kubectl() { :; }\nSOURCE_CONTEXT_PROD=pr\n" + volumes), 0, "empty output")
+    }
+
+    func testVeleroIsInstalledOnlyWhereItIsMissingAndTheInstallStopsWithoutTheBucket() throws {
+        let install = try XCTUnwrap(try decommission(try DemoPlanOnce.plan()).first { $0.contains("velero install --kubecontext \"$SOURCE_CONTEXT_PROD\"") })
+        let folder = try temporaryFolder(self)
+        let credentials = folder.appendingPathComponent("credentials")
+        try "[default]\n".write(to: credentials, atomically: true, encoding: .utf8)
+        let log = folder.appendingPathComponent("log").path
+        let stubs = """
+            kubectl() { [ -n "${INSTALLED:-}" ]; }
+            aws() { [ -z "${NO_BUCKET:-}" ]; }
+            velero() { echo "velero $*" >> \(ShellQuote.word(log)); }
+            SOURCE_CONTEXT_PROD=pr
+            """
+        let environment = ["VELERO_BUCKET": "b", "VELERO_CREDENTIALS_FILE": credentials.path]
+        XCTAssertEqual(try bash(stubs + "\n" + install, environment), 0)
+        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("velero install --kubecontext pr"), "missing Velero is installed")
+        try FileManager.default.removeItem(atPath: log)
+        XCTAssertEqual(try bash(stubs + "\n" + install, environment.merging(["INSTALLED": "1"]) { $1 }), 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: log), "installed twice")
+        XCTAssertNotEqual(try bash(stubs + "\n" + install, environment.merging(["NO_BUCKET": "1"]) { $1 }), 0, "no bucket: no install")
+        XCTAssertNotEqual(try bash(stubs + "\n" + install, ["VELERO_BUCKET": "b", "VELERO_CREDENTIALS_FILE": "/nonexistent"]), 0, "no credentials file")
+    }
+
+    /// The readers are pods jq writes (claim names from the cluster never reach the shell), one per Bound claim, read-only,
+    /// admitted under the restricted Pod Security level; a failed listing or apply stops the item.
+    func testAReaderPodMountsEachBoundClaimReadOnly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/jq") else { throw XCTSkip("jq is not installed") }
+        let commands = try decommission(try DemoPlanOnce.plan()).filter { $0.contains("SOURCE_CONTEXT_PROD") }
+        let readers = commands.filter { $0.hasPrefix("CLAIMS=") || $0.contains("jq -n") }
+        XCTAssertEqual(readers.count, 2, "\(commands)")
+        let folder = try temporaryFolder(self)
+        let stub = """
+            kubectl() {
+              [ -n "${FAIL_LIST:-}" ] && case "$*" in *"get pvc"*) return 1 ;; esac
+              case "$*" in
+                *"get pvc"*) printf 'shop data-0\\nmedia $(touch \(folder.path)/pwned)\\n' ;;
+                *"apply -f -"*) [ -n "${FAIL_APPLY:-}" ] && return 1; cat > "\(folder.path)/pod-$(date +%s%N).json" ;;
+              esac
+            }
+            SOURCE_CONTEXT_PROD=pr
+            set -e
+            """
+        XCTAssertEqual(try bash(stub + "\n" + readers.joined(separator: "\n")), 0)
+        let pods = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("pod-") }
+        XCTAssertEqual(pods.count, 2)
+        var claims: [String] = []
+        for file in pods {
+            let pod = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(file))) as? [String: Any])
+            let spec = try XCTUnwrap(pod["spec"] as? [String: Any])
+            let volume = try XCTUnwrap((spec["volumes"] as? [[String: Any]])?.first?["persistentVolumeClaim"] as? [String: Any])
+            claims.append(try XCTUnwrap(volume["claimName"] as? String))
+            XCTAssertEqual(volume["readOnly"] as? Bool, true)
+            let container = try XCTUnwrap((spec["containers"] as? [[String: Any]])?.first)
+            XCTAssertEqual((container["securityContext"] as? [String: Any])?["runAsNonRoot"] as? Bool, true)
+            let name = try XCTUnwrap((pod["metadata"] as? [String: Any])?["name"] as? String)
+            XCTAssertNotNil(name.range(of: "^eksodus-final-[0-9]+$", options: .regularExpression), name)
+        }
+        XCTAssertEqual(claims.sorted(), ["$(touch \(folder.path)/pwned)", "data-0"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pwned").path), "a claim name ran as a command")
+        XCTAssertNotEqual(try bash(stub + "\n" + readers.joined(separator: "\n"), ["FAIL_APPLY": "1"]), 0)
+        XCTAssertNotEqual(try bash(stub + "\n" + readers.joined(separator: "\n"), ["FAIL_LIST": "1"]), 0)
+    }
+}
