@@ -111,7 +111,7 @@ struct Checklist {
                                : "Cluster admins of \(name): \(admins.count) IAM role(s) get access entries with AmazonEKSClusterAdminPolicy (eksodus plan --admin-role-arn)",
                 cluster: c.id, after: [.assessment(.review, cluster: c.name)],
                 evidence: admins.isEmpty ? "no --admin-role-arn given: as planned only the IAM principal that runs eksctl create cluster is admin, and the rest of the team and its pipelines are locked out until someone adds access entries"
-                                         : admins.joined(separator: ", ") + "; the creator keeps its own admin entry (bootstrapClusterCreatorAdminPermissions)",
+                                         : admins.joined(separator: ", ") + "; the creator keeps its own admin entry (bootstrapClusterCreatorAdminPermissions), so eksctl must run as none of these roles (plan:cluster checks)",
                 commands: admins.isEmpty ? ["aws iam get-role --role-name \"$ADMIN_ROLE\" --query Role.Arn --output text  # the on-call role; then eksodus plan ... --admin-role-arn <that ARN> and eksodus plan --eksctl"]
                                          : ["eksodus plan --eksctl ...  # writes the access entries; plan:addons:\(c.name) checks them on the live cluster"],
                 rollback: "Nothing to undo: a decision", proven: !admins.isEmpty)
@@ -142,7 +142,7 @@ struct Checklist {
                     + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles"
                     + (ReferenceData.bundled.flatMap { EKSVersionGate.staleCalendar($0, on: CalendarDay(assessedOn)) }.map { "; " + $0 } ?? ""),
-                commands: EKSVersionGate.commands(target: target, region: region)
+                commands: EKSVersionGate.commands(target: target, region: region) + CreatorAccessGate.commands(admins: admins, cluster: name)
                     + ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
             let check = EndpointAccessCheck(access)
