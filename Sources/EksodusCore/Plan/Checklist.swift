@@ -81,7 +81,8 @@ struct Checklist {
             evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
                 + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : "")
                 + (images.entries.contains { $0.method == .copy && $0.movesTag } ? "; copied by a moving tag (IMG001), kept immutable in ECR: pin their digests in the manifests: "
-                    + images.entries.filter { $0.method == .copy && $0.movesTag }.map(\.image.original).joined(separator: ", ") : ""),
+                    + images.entries.filter { $0.method == .copy && $0.movesTag }.map(\.image.original).joined(separator: ", ") : "")
+                + "; " + ImageMigration.lifecycleDecision,
             commands: ["eksodus images --script > migrate-images.sh", "bash migrate-images.sh"],
             rollback: "Delete the created repositories and rules",
             rollbackCommands: Self.repositoryDeletions(images, region: region))
