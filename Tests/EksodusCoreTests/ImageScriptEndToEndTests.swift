@@ -66,16 +66,17 @@ final class ImageScriptEndToEndTests: XCTestCase {
             }
         }
         XCTAssertEqual(try ecrRepositories(environment), Set(copies.map(\.repository)), "repositories in moto")
-        // What the repositories are made with: immutable tags, encryption, a lifecycle policy that never selects untagged
-        // (per-platform) manifests; scanning is the registry's; the pull-through prefix has a creation template.
+        // What the repositories are made with: immutable tags, encryption, and no lifecycle policy (a count rule expired
+        // rollback targets and pinned images; plan:ecr leaves the rule to the team); scanning is the registry's; the
+        // pull-through prefix has a creation template, without a lifecycle policy either.
         let repositories = try ecrJSON(["describe-repositories"], environment)["repositories"] as? [[String: Any]] ?? []
         for repository in repositories {
             let name = repository["repositoryName"] as? String ?? ""
             XCTAssertEqual(repository["imageTagMutability"] as? String, "IMMUTABLE", name)
             XCTAssertEqual((repository["encryptionConfiguration"] as? [String: Any])?["encryptionType"] as? String, "AES256", name)
-            let policy = try ecrJSON(["get-lifecycle-policy", "--repository-name", name], environment)["lifecyclePolicyText"] as? String ?? ""
-            let rules = try JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: [[String: Any]]]
-            XCTAssertEqual(rules?["rules"]?.compactMap { ($0["selection"] as? [String: Any])?["tagStatus"] as? String }, ["tagged"], name)
+            let policy = try run(["aws", "ecr", "get-lifecycle-policy", "--repository-name", name, "--region", region], environment: environment)
+            XCTAssertNotEqual(policy.status, 0, "\(name) has no lifecycle policy: \(policy.output)")
+            XCTAssertTrue(policy.output.contains("LifecyclePolicyNotFoundException"), policy.output)
         }
         let scanning = try ecrJSON(["get-registry-scanning-configuration"], environment)["scanningConfiguration"] as? [String: Any]
         let scanRules = scanning?["rules"] as? [[String: Any]] ?? []
@@ -84,6 +85,7 @@ final class ImageScriptEndToEndTests: XCTestCase {
         let template = try ecrJSON(["describe-repository-creation-templates", "--prefixes", "k8s"], environment)["repositoryCreationTemplates"] as? [[String: String]]
         XCTAssertEqual(template?.first?["imageTagMutability"], "IMMUTABLE")
         XCTAssertEqual(template?.first?["encryptionConfiguration"], "encryptionType=AES256")
+        XCTAssertEqual(template?.first?["lifecyclePolicy"], "", "no lifecycle policy for the cached repositories")
         let rules = try run(["aws", "ecr", "describe-pull-through-cache-rules", "--region", region], environment: environment)
         let ruleList = try JSONSerialization.jsonObject(with: Data(rules.output.utf8)) as? [String: [[String: String]]]
         XCTAssertEqual(ruleList?["pullThroughCacheRules"]?.map { [$0["ecrRepositoryPrefix"], $0["upstreamRegistryUrl"]] }, [["k8s", "registry.k8s.io"]])

@@ -81,7 +81,8 @@ struct Checklist {
             evidence: "\(images.entries.filter { $0.method == .copy }.count) images to copy, \(images.entries.filter { $0.method == .pullThroughCache }.count) through pull-through cache"
                 + (images.entries.contains { $0.method == .pullThroughCache } ? "; " + ImageMigration.firstPullPermissions : "")
                 + (images.entries.contains { $0.method == .copy && $0.movesTag } ? "; copied by a moving tag (IMG001), kept immutable in ECR: pin their digests in the manifests: "
-                    + images.entries.filter { $0.method == .copy && $0.movesTag }.map(\.image.original).joined(separator: ", ") : ""),
+                    + images.entries.filter { $0.method == .copy && $0.movesTag }.map(\.image.original).joined(separator: ", ") : "")
+                + "; " + ImageMigration.lifecycleDecision,
             commands: ["eksodus images --script > migrate-images.sh", "bash migrate-images.sh"],
             rollback: "Delete the created repositories and rules",
             rollbackCommands: Self.repositoryDeletions(images, region: region))
@@ -111,7 +112,7 @@ struct Checklist {
                                : "Cluster admins of \(name): \(admins.count) IAM role(s) get access entries with AmazonEKSClusterAdminPolicy (eksodus plan --admin-role-arn)",
                 cluster: c.id, after: [.assessment(.review, cluster: c.name)],
                 evidence: admins.isEmpty ? "no --admin-role-arn given: as planned only the IAM principal that runs eksctl create cluster is admin, and the rest of the team and its pipelines are locked out until someone adds access entries"
-                                         : admins.joined(separator: ", ") + "; the creator keeps its own admin entry (bootstrapClusterCreatorAdminPermissions)",
+                                         : admins.joined(separator: ", ") + "; the creator keeps its own admin entry (bootstrapClusterCreatorAdminPermissions), so eksctl must run as none of these roles (plan:cluster checks)",
                 commands: admins.isEmpty ? ["aws iam get-role --role-name \"$ADMIN_ROLE\" --query Role.Arn --output text  # the on-call role; then eksodus plan ... --admin-role-arn <that ARN> and eksodus plan --eksctl"]
                                          : ["eksodus plan --eksctl ...  # writes the access entries; plan:addons:\(c.name) checks them on the live cluster"],
                 rollback: "Nothing to undo: a decision", proven: !admins.isEmpty)
@@ -146,7 +147,7 @@ struct Checklist {
                     + (input.identity.isEmpty ? [] : [.plan(.identity, cluster: c.name)]),
                 evidence: "\(input.compute.nodeGroups.count) node groups, \(input.compute.fargateProfiles.count) Fargate profiles"
                     + (ReferenceData.bundled.flatMap { EKSVersionGate.staleCalendar($0, on: CalendarDay(assessedOn)) }.map { "; " + $0 } ?? ""),
-                commands: EKSVersionGate.commands(target: target, region: region)
+                commands: EKSVersionGate.commands(target: target, region: region) + CreatorAccessGate.commands(admins: admins, cluster: name)
                     + ["eksctl create cluster -f \(q(name + ".yaml"))", "aws eks update-kubeconfig --region \(q(region)) --name \(q(name)) --alias \"$EKS_CONTEXT\""],
                 rollback: "Delete the cluster; nothing runs on it yet", rollbackCommands: ["eksctl delete cluster -f \(q(name + ".yaml"))"])
             let check = EndpointAccessCheck(access)
@@ -186,7 +187,7 @@ struct Checklist {
                     cluster: c.id, after: [.plan(.addons, cluster: c.name)],
                     evidence: "\(input.storage.count) volumes to recreate" + (fileSystem.map { fs in
                         "; EFS for \(shared.joined(separator: ", ")): an encrypted file system (creation token \(fs.creationToken)), NFS from the VPC (security group \(fs.securityGroupName)), "
-                            + "a mount target per private subnet; DataSync copies into it from an agent deployed next to the NFS server (the data step needs DATASYNC_TASK_ARN: a decision, not made here)"
+                            + "a mount target per private subnet; DataSync copies into it from an agent deployed next to the NFS server (the data step needs DATASYNC_TASK_ARN, its destination each claim's own access point with Options Uid=NONE,Gid=NONE: checked before the copy)"
                     } ?? ""),
                     commands: ["test -f \(q(classFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted"]
                         + (fileSystem?.commands() ?? [])

@@ -158,7 +158,7 @@ enum EksctlConfig {
             "Autoscaling: Cluster Autoscaler (Helm chart cluster-autoscaler, autoDiscovery.clusterName=\(compute.eksClusterName), --balance-similar-node-groups, toleration CriticalAddonsOnly); its IAM is below.",
             "Identity: \(compute.identityMechanism) for every workload and controller of this cluster.",
             admins.isEmpty ? "Access: only the IAM principal that runs eksctl create cluster is admin: give eksodus plan --admin-role-arn (plan:admin-access) before creating it."
-                           : "Access: access entries (\(AdminAccess.authenticationMode)) give AmazonEKSClusterAdminPolicy to \(admins.count) role(s) given to eksodus plan --admin-role-arn, beside the creator.",
+                           : "Access: access entries (\(AdminAccess.authenticationMode)) give AmazonEKSClusterAdminPolicy to \(admins.count) role(s) given to eksodus plan --admin-role-arn, beside the creator: run eksctl as none of them (EKS refuses a second entry for the creator).",
         ]
         if landingZone.privateEndpoint {
             comments.append("Fully private: add interface endpoints eks-auth (Pod Identity), eks and elasticloadbalancing; run eksctl from inside the VPC.")

@@ -214,10 +214,11 @@ public struct ImageMigration: Sendable, Codable {
         lines += [
             "",
             "# Repositories eksodus creates: immutable tags (a copied tag can never be moved to other bytes), encrypted with",
-            "# AES256, or the KMS key ECR_KMS_KEY names, and the lifecycle policy below. Scanning is the registry's (set_registry_scanning).",
+            "# AES256, or the KMS key ECR_KMS_KEY names. Scanning is the registry's (set_registry_scanning). No lifecycle policy:",
+            "# a rule that expires tagged images by count removes rollback targets and digest-pinned images (a new node then",
+            "# cannot pull them), and one for untagged images may take a multi-platform index's children: a decision in plan:ecr.",
             "ENCRYPTION=encryptionType=AES256",
             "if [ -n \"${ECR_KMS_KEY:-}\" ]; then ENCRYPTION=\"encryptionType=KMS,kmsKey=${ECR_KMS_KEY}\"; fi",
-            "LIFECYCLE_POLICY=\(quote(Self.lifecyclePolicy))",
             "",
             "# Basic scan on push for every repository, set once for the registry; an ENHANCED (Amazon Inspector) configuration is kept.",
             "set_registry_scanning() {",
@@ -241,7 +242,6 @@ public struct ImageMigration: Sendable, Codable {
             "    return",
             "  fi",
             "  aws ecr create-repository --region \"$REGION\" --repository-name \"$1\" --image-tag-mutability IMMUTABLE --encryption-configuration \"$ENCRYPTION\" >/dev/null",
-            "  aws ecr put-lifecycle-policy --region \"$REGION\" --repository-name \"$1\" --lifecycle-policy-text \"$LIFECYCLE_POLICY\" >/dev/null",
             "}",
             "",
         ]
@@ -278,7 +278,7 @@ public struct ImageMigration: Sendable, Codable {
                 "    extra+=(--custom-role-arn \"$ECR_TEMPLATE_ROLE_ARN\")",
                 "  fi",
                 "  aws ecr create-repository-creation-template --region \"$REGION\" --prefix \"$1\" --applied-for PULL_THROUGH_CACHE \\",
-                "    --image-tag-mutability IMMUTABLE --encryption-configuration \"$ENCRYPTION\" --lifecycle-policy \"$LIFECYCLE_POLICY\" \\",
+                "    --image-tag-mutability IMMUTABLE --encryption-configuration \"$ENCRYPTION\" \\",
                 "    ${extra[@]+\"${extra[@]}\"} >/dev/null",
                 "}",
                 "",
@@ -376,10 +376,12 @@ public struct ImageMigration: Sendable, Codable {
     /// whose source moved is a decision (a new tag), not a silent replacement.
     static let movedTagCheck = "  if [ -n \"$present\" ]; then echo \"${target}:${tag} holds ${present}, the source now ${digest}: ECR tags are immutable, copy it under a new tag\" >&2; return 1; fi"
 
-    /// The lifecycle policy of every repository eksodus creates: the 30 most recently pushed tagged images stay, older
-    /// ones expire. Untagged images are left alone: a multi-platform copy's per-platform manifests are untagged, and
-    /// expiring them would break the index that references them.
-    static let lifecyclePolicy = #"{"rules":[{"rulePriority":1,"description":"keep the 30 most recent tagged images","selection":{"tagStatus":"tagged","tagPatternList":["*"],"countType":"imageCountMoreThan","countNumber":30},"action":{"type":"expire"}}]}"#
+    /// Why eksodus sets no lifecycle policy, said in plan:ecr. Tags are immutable and manifests pin digests, so every
+    /// tagged image may be a rollback target or a pinned image a new node must still pull: none expires by count. Untagged
+    /// images include a multi-platform index's per-platform manifests, and whether ECR's untagged rules skip what an index
+    /// references is not documented (ECR User Guide, lifecycle policy properties: tagStatus; the request to treat an
+    /// index's images with it is still open, aws/containers-roadmap#1466): a rule is the team's, after a preview.
+    static let lifecycleDecision = "no lifecycle policy is set on the repositories: tagged images never expire (rollback targets and digest-pinned images stay pullable); decide a rule for untagged images only after aws ecr start-lifecycle-policy-preview shows that no multi-platform image's per-platform manifests are selected"
 
     /// Basic scanning on push for every repository of the registry (PutRegistryScanningConfiguration): the registry-level
     /// setting that replaces each repository's scanOnPush.

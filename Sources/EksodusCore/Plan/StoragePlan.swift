@@ -42,6 +42,8 @@ public struct StoragePlan: Sendable, Codable {
 
     public static let gp3 = "gp3 (EBS CSI, encrypted, WaitForFirstConsumer)"
     public static let efs = "efs (EFS CSI, provisioningMode efs-ap)"
+    /// The copy of a shared claim onto EFS; its data step writes through the claim's access point (`EFSAccessPointCopy`).
+    static let dataSyncToEFS = "AWS DataSync to EFS, with a final incremental sync at cutover"
     public static let fsxLustre = "fsx-lustre (FSx for Lustre CSI, fsx.csi.aws.com)"
     public static let fsxONTAP = "fsx-ontap (FSx for NetApp ONTAP via Trident)"
 
@@ -123,7 +125,7 @@ public struct StoragePlan: Sendable, Codable {
                 } else if target == fsxLustre || target == fsxONTAP {
                     method = (mapping?.copy ?? "AWS DataSync") + ", with a final incremental sync at cutover"
                 } else if shared {
-                    method = "AWS DataSync to EFS, with a final incremental sync at cutover"
+                    method = dataSyncToEFS
                 }
                 let copies = volume.source == "template" ? max(1, user?.replicas ?? 1) : 1
                 entries.append(Entry(cluster: estate.cluster.name, namespace: volume.namespace, name: volume.name, source: volume.source,

@@ -23,6 +23,8 @@ struct DataCopy {
     var targetImage: String?
     /// A headless Service of the workload: how its pods find one another by name.
     var headlessService: String?
+    /// Its claims that DataSync copies onto EFS access points: where each must be written, checked around the copy.
+    var efsCopies: [EFSAccessPointCopy] = []
 
     func mysql(_ workload: Estate.Workload) -> MySQLReplication { MySQLReplication(workload: workload, engine: engine ?? "mysql") }
     func redis(_ workload: Estate.Workload) -> RedisReplicas { RedisReplicas(workload: workload, headlessService: headlessService) }
@@ -105,7 +107,7 @@ struct DataCopy {
             }
             if fromNode { return NodeDataCopy(workload: workload).copy() }
             if usesVelero { return VeleroCopy(workload: workload).copy() }
-            return [ShellQuote.comment(method)] + mountPaths.flatMap { path in DataSyncRun.pass("the copy of " + path) }
+            return [ShellQuote.comment(method)] + efsCopies.flatMap { $0.destination() } + mountPaths.flatMap { path in DataSyncRun.pass("the copy of " + path) }
         }
     }
 
@@ -162,7 +164,7 @@ struct DataCopy {
         default:
             if fromNode { return NodeDataCopy(workload: workload).verify() }
             let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
-            return paths.map { Self.sameFileCount(workload, path: $0) }
+            return paths.map { Self.sameFileCount(workload, path: $0) } + efsCopies.flatMap { $0.ownedByTheAccessPoint() }
         }
     }
 

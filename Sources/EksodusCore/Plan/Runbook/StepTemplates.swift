@@ -405,6 +405,22 @@ struct WorkloadSteps {
         addRetire(context)
     }
 
+    /// The workload's claims mounted from its pod volumes, with where each is mounted (claim templates are per replica: not here).
+    static func efsCopies(_ workload: Estate.Workload) -> [EFSAccessPointCopy] {
+        let claims = Dictionary(workload.volumes.compactMap { volume in
+            volume.type == "persistentVolumeClaim" ? volume.reference.map { (volume.name, $0) } : nil
+        }) { first, _ in first }
+        var seen = Set<String>(), copies: [EFSAccessPointCopy] = []
+        for container in workload.containers {
+            for mount in container.volumeMounts.items {
+                guard let name = mount["name"]?.string, let claim = claims[name], let path = mount["mountPath"]?.string,
+                      seen.insert(claim).inserted else { continue }
+                copies.append(EFSAccessPointCopy(workload: workload, claim: claim, mountPath: path))
+            }
+        }
+        return copies
+    }
+
     private func mountPaths(_ context: Context) -> [String] {
         let claimNames = Set(context.workload.claimTemplates.map(\.name) + context.workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map(\.name))
         return Array(Set(context.workload.containers.flatMap { container in
@@ -423,6 +439,7 @@ struct WorkloadSteps {
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
         if copy.engine == "mongo", !MongoCopy(workload: workload).isReplicaSet { copy.method = MongoCopy.method }
+        if context.copyMethod == StoragePlan.dataSyncToEFS { copy.efsCopies = Self.efsCopies(workload) }
         copy.brokerVirtualHosts = context.brokerVirtualHosts
         copy.shovelsCloseAtReconnect = !context.consumers.isEmpty && !context.exposure.services.isEmpty
         let paths = mountPaths(context)
