@@ -85,7 +85,8 @@ struct CassandraDatacenter {
 
     /// Fails unless every keyspace that is not node-local replicates to the EKS datacenter (and some were read).
     var replicationGate: String {
-        let awk = "NF == 2 && $2 ~ /\\{/ { if ($2 ~ /LocalStrategy|EverywhereStrategy/) next; read++; if ($2 !~ /'" + Self.eksDatacenter
+        let awk = "NF != 2 && /\\{/ { print \"a keyspace row cqlsh printed cannot be read\" > \"/dev/stderr\"; bad = 1; next } "
+            + "NF == 2 && $2 ~ /\\{/ { if ($2 ~ /LocalStrategy|EverywhereStrategy/) next; read++; if ($2 !~ /'" + Self.eksDatacenter
             + "'/) { print \"keyspace\" $1 \"does not replicate to " + Self.eksDatacenter + "\" > \"/dev/stderr\"; bad = 1 } } END { exit bad || !read }"
         return onePod(.eks, Self.cqlsh + " -e " + ShellQuote.word(Self.keyspaces)) + " | awk -F '|' " + ShellQuote.word(awk)
             + " || { echo 'a keyspace does not replicate to the EKS datacenter (or cqlsh did not answer): ALTER it (the data step), then rebuild' >&2; false; }"
@@ -117,9 +118,13 @@ struct CassandraDatacenter {
             change = "if (map !~ (\"'\" dc \"'\")) next; gsub(\", '\" dc \"': '[0-9]+'\", \"\", map); "
                 + "if (map !~ /, '[^']+': '[0-9]+'/) { print \"keyspace \" ks \" would replicate nowhere\" > \"/dev/stderr\"; bad = 1; next } "
         }
-        return "NF == 2 && $2 ~ /\\{/ { ks = $1; gsub(/ /, \"\", ks); map = $2; sub(/^ +/, \"\", map); sub(/ +$/, \"\", map); read++; "
+        // A row that does not split in two (a `|` inside its replication) and a map that is not a class and factors fail the
+        // pass: skipped silently, such a keyspace never reached EKS, and the source's decommission lost it.
+        return "NF != 2 && /\\{/ { print \"a keyspace row cqlsh printed cannot be read (a | in its replication?)\" > \"/dev/stderr\"; bad = 1; next } "
+            + "NF == 2 && $2 ~ /\\{/ { ks = $1; gsub(/ /, \"\", ks); map = $2; sub(/^ +/, \"\", map); sub(/ +$/, \"\", map); read++; "
             + "if (map ~ /LocalStrategy|EverywhereStrategy/) next; "
             + "if (ks !~ /^[A-Za-z0-9_]+$/) { print \"keyspace name \" ks \" is not [A-Za-z0-9_]\" > \"/dev/stderr\"; bad = 1; next } "
+            + "if (map !~ /^\\{'class': '[A-Za-z0-9_.]+'(, '[A-Za-z0-9_-]+': '[0-9]+')*\\}$/) { print \"keyspace \" ks \": its replication is not a class and replication factors\" > \"/dev/stderr\"; bad = 1; next } "
             + change
             + "printf \"ALTER KEYSPACE \\\"%s\\\" WITH replication = %s;\\n\", ks, map } END { exit bad || !read }"
     }
