@@ -5,14 +5,8 @@ import XCTest
 /// Cassandra's gossip is probed both ways (fixture 05): from EKS to the seeds and to every source node's broadcast address
 /// before the EKS datacenter starts, and from a source pod to every EKS pod once it runs, each failure naming the decision.
 final class CassandraGossipTests: XCTestCase {
-    let reference = try! ReferenceData.embedded()
-
     func fixturePlan(_ fixture: String) throws -> TransitionPlan {
-        let path = try requireFixtures().appendingPathComponent(fixture).path
-        let database = try AppDatabase.inMemory()
-        try importPaths([path], cluster: "src", into: database)
-        return try TransitionPlanner(database: database, reference: reference)
-            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 35), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        try planImported([try requireFixtures().appendingPathComponent(fixture).path]).plan
     }
 
     func bash(_ script: String, _ environment: [String: String] = [:]) throws -> Int32 {

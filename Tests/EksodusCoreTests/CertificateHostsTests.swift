@@ -23,10 +23,7 @@ final class CertificateHostsTests: XCTestCase {
             metadata: {name: web, namespace: web}
             spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: "nginx:1.27"}]}}}
             """], test: self)
-        let database = try AppDatabase.inMemory()
-        try importPaths([folder.path], cluster: "src", into: database)
-        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
-            .run(PlanRequest(name: "p", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        let (plan, _) = try planImported([folder.path], target: KubernetesVersion(major: 1, minor: 33))
         let certificates = try XCTUnwrap(plan.items.first { $0.keyText == "plan:certificates:src" })
         XCTAssertTrue(certificates.commands.contains { $0.contains("--domain-name 'shop.example.com'") }, "\(certificates.commands)")
         XCTAssertFalse(certificates.commands.contains { $0.contains("javascript") }, "\(certificates.commands)")

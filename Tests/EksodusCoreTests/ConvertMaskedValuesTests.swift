@@ -81,6 +81,11 @@ extension ConvertTests {
         let external = try XCTUnwrap(nodes.first { $0["kind"]?.string == "ExternalSecret" })
         XCTAssertEqual(external["spec", "target", "name"]?.string, secretName)
         XCTAssertEqual(external["spec", "secretStoreRef", "name"]?.string, SecretsStore.name)
+        // That store exists: the namespaced SecretStore of its own namespace (no ClusterSecretStore is ever made), though
+        // the namespace holds no Secret of its own.
+        XCTAssertEqual(external["spec", "secretStoreRef", "kind"]?.string, "SecretStore")
+        let stores = try ManifestText.objects(try XCTUnwrap(files["src/" + SecretsStore.fileName], "no store file: \(files.keys.sorted())"))
+        XCTAssertTrue(stores.contains { $0["kind"]?.string == "SecretStore" && $0["metadata", "namespace"]?.string == "app" && $0["metadata", "name"]?.string == SecretsStore.name })
         XCTAssertEqual(external["spec", "data"]?.items.first?["remoteRef", "key"]?.string, "src/app/\(secretName)")
         XCTAssertEqual(external["spec", "data"]?.items.first?["remoteRef", "property"]?.string, "minio.MINIO_ROOT_PASSWORD")
         // CHANGES.md says so, and its Secrets Manager commands create it from the operator's environment.

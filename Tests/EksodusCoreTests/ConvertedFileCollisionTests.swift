@@ -19,10 +19,7 @@ final class ConvertedFileCollisionTests: XCTestCase {
         let forged = "b-c-" + DigestHex.sha256("Deployment/a-b/c", digits: 16)
         let workloads = [("a-b", "c"), ("a", "b-c"), ("a", forged), ("a", "plain")]
         let folder = try writeManifests(["estate.yaml": workloads.map { deployment($0.0, $0.1) }.joined(separator: "\n---\n")], test: self)
-        let database = try AppDatabase.inMemory()
-        try importPaths([folder.path], cluster: "src", into: database)
-        let request = PlanRequest(name: "default", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
-        let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        let (plan, database) = try planImported([folder.path], target: KubernetesVersion(major: 1, minor: 33))
         let out = folder.appendingPathComponent("converted")
         _ = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: try database.writer.read { try Estate.load($0) }, to: out)
         var files: Set<String> = []

@@ -19,10 +19,7 @@ final class CronJobZoneValidationTests: XCTestCase {
         }
         for (zone, valid) in [("\"Asia/Seoul\"", true), ("\"../../etc/passwd\\n$(touch /tmp/x)\"", false), ("\"Mars/Olympus\"", false)] {
             let folder = try writeManifests(["jobs.yaml": cron("nightly", zone: zone)], test: self)
-            let database = try AppDatabase.inMemory()
-            try importPaths([folder.path], cluster: "src", into: database)
-            let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded())
-                .run(PlanRequest(name: "p", target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+            let (plan, database) = try planImported([folder.path], target: KubernetesVersion(major: 1, minor: 33))
             let decision = try XCTUnwrap(plan.items.first { $0.keyText == "plan:cron-time-zone:src" })
             XCTAssertEqual(decision.provenDone, valid, zone)
             XCTAssertFalse(decision.evidence.contains("passwd") || decision.evidence.contains("Olympus"), "the value itself is not repeated: \(decision.evidence)")

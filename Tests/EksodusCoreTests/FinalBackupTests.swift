@@ -6,14 +6,8 @@ import XCTest
 /// claim read by a running pod and the backup counted only when it is Completed with a Completed pod volume backup per
 /// claim (demo, fixture 10). The gates run in bash against stand-ins that answer well, badly, wrongly and not at all.
 final class FinalBackupTests: XCTestCase {
-    let reference = try! ReferenceData.embedded()
-
     func fixturePlan(_ fixture: String) throws -> TransitionPlan {
-        let path = try requireFixtures().appendingPathComponent(fixture).path
-        let database = try AppDatabase.inMemory()
-        try importPaths([path], cluster: "src", into: database)
-        return try TransitionPlanner(database: database, reference: reference)
-            .run(PlanRequest(target: KubernetesVersion(major: 1, minor: 35), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        try planImported([try requireFixtures().appendingPathComponent(fixture).path]).plan
     }
 
     func bash(_ script: String, _ environment: [String: String] = [:]) throws -> Int32 {

@@ -77,6 +77,14 @@ func importPaths(_ paths: [String], cluster: String, into database: AppDatabase,
     try Importer(database: database, workers: 2).run(ImportRequest(paths: paths, cluster: cluster, defaultNamespace: namespace, now: fixedNow))
 }
 
+/// Imports `paths` as cluster `src` into a fresh in-memory inventory and plans it for `target` (eu-west-1, a fixed account and time).
+func planImported(_ paths: [String], target: KubernetesVersion = KubernetesVersion(major: 1, minor: 35)) throws -> (plan: TransitionPlan, database: AppDatabase) {
+    let database = try AppDatabase.inMemory()
+    try importPaths(paths, cluster: "src", into: database)
+    let request = PlanRequest(target: target, region: "eu-west-1", accountID: "123456789012", now: fixedNow)
+    return (try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request), database)
+}
+
 extension PlanItem {
     /// The keys it waits for, as the database stores them.
     var waitsFor: [String] { prerequisites.map(\.description) }

@@ -196,10 +196,7 @@ final class TrafficGatesTests: XCTestCase {
     }
 
     func fixturePlan(_ folder: URL) throws -> TransitionPlan {
-        let database = try AppDatabase.inMemory()
-        try importPaths([folder.path], cluster: "src", into: database)
-        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
-        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        try planImported([folder.path], target: KubernetesVersion(major: 1, minor: 33)).plan
     }
 
     /// Two names of one runbook keep their own lowering time and old TTL: the shop's, lowered long ago, may switch while the

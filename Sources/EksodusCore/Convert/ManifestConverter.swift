@@ -605,7 +605,7 @@ struct ManifestConverter {
         var spec: [(key: String, value: ManifestNode)] = [
             ("refreshInterval", .string("1h")),
             // Its own namespace's store (SecretsStore), which reads that namespace's prefix only.
-            ("secretStoreRef", .mapping([("kind", .string("SecretStore")), ("name", .string(SecretsStore.name))])),
+            ("secretStoreRef", SecretsStore.reference),
             ("target", .mapping([("name", .string(name)), ("creationPolicy", .string("Owner")), ("template", .mapping(template))])),
         ]
         if !data.isEmpty { spec.append(("data", .sequence(data))) }

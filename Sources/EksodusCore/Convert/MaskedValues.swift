@@ -35,7 +35,7 @@ enum MaskedValues {
             ("metadata", .mapping([("name", .string(secret.name)), ("namespace", .string(namespace))])),
             ("spec", .mapping([
                 ("refreshInterval", .string("1h")),
-                ("secretStoreRef", .mapping([("kind", .string("ClusterSecretStore")), ("name", .string(SecretsStore.name))])),
+                ("secretStoreRef", SecretsStore.reference),
                 ("target", .mapping([("name", .string(secret.name)), ("creationPolicy", .string("Owner"))])),
                 ("data", .sequence(data)),
             ])),

@@ -13,6 +13,8 @@
 /// `iam.serviceAccounts` (an OIDC provider for the cluster), whatever the workloads use.
 enum SecretsStore {
     static let name = "aws-secrets-manager"
+    /// What every converted ExternalSecret names: the namespaced store of its own namespace.
+    static var reference: ManifestNode { .mapping([("kind", .string("SecretStore")), ("name", .string(name))]) }
     /// The operator's namespace and ServiceAccount: it needs Kubernetes rights only (the chart's ClusterRole grants
     /// `serviceaccounts/token` create, which the jwt sign-in uses), no IAM role.
     static let namespace = "external-secrets"
@@ -36,10 +38,17 @@ enum SecretsStore {
     static func readers(_ estate: Estate) -> [IdentityPlan.SecretReader] {
         let cluster = estate.cluster.name
         guard isLiteralARNPart(cluster) else { return [] }
-        let namespaces = Set(estate.resources(kind: "Secret").filter { secret in
+        var namespaces = Set(estate.resources(kind: "Secret").filter { secret in
             let type = secret.body["type"]?.string ?? "Opaque"
             return secret.ownerKind == nil && type != "kubernetes.io/service-account-token" && !type.hasPrefix("helm.sh/release")
-        }.map(\.namespace)).filter(isLiteralARNPart)
+        }.map(\.namespace))
+        // A workload whose env value eksodus masked reads it through an ExternalSecret of its own (convert's `MaskedValues`):
+        // its namespace needs a store too, Secrets or not.
+        for workload in estate.workloads where !namespaces.contains(workload.namespace)
+            && workload.containers.contains(where: { $0.env.items.contains { $0["value"]?.string.map(MaskedFields.isWhollyMasked) ?? false } }) {
+            namespaces.insert(workload.namespace)
+        }
+        namespaces = namespaces.filter(isLiteralARNPart)
         return namespaces.sorted().map { namespace in
             IdentityPlan.SecretReader(cluster: cluster, namespace: namespace,
                                       roleName: IdentityPlan.roleName(cluster: cluster, namespace: namespace, serviceAccount: readerServiceAccount))
