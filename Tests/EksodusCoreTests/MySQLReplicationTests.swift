@@ -159,3 +159,22 @@ final class MySQLReplicationTests: XCTestCase {
         XCTAssertNotEqual(try status(gates, ["SRC": source, "EKS": "NULL\\n"]), 0)
     }
 }
+
+/// The dump is piped into the other side's mysql: a mysqldump that fails half-way must fail the step (and the rollback's
+/// copy back), not leave mysql's exit 0 on what it read.
+final class MySQLDumpPipeTests: XCTestCase {
+    func testAFailedDumpFailsTheCopyAndTheCopyBack() throws {
+        let plan = try planImported([try requireFixtures().appendingPathComponent("04-k8s-examples-mysql-wordpress-pd").path]).plan
+        let data = try XCTUnwrap(plan.items.first { $0.key.step == .data && $0.keyText.hasSuffix("/wordpress-mysql") }).commands
+        let promote = try XCTUnwrap(plan.items.first { $0.key.step == .promote && $0.keyText.hasSuffix("/wordpress-mysql") }).rollbackCommands
+        let copy = try XCTUnwrap(data.first { $0.contains("mysqldump") }), back = try XCTUnwrap(promote.first { $0.contains("mysqldump") })
+        let bin = try temporaryFolder(self)
+        // A kubectl whose mysqldump fails after a partial dump while mysql takes whatever it is given.
+        try "#!/bin/sh\ncase \"$*\" in *mysqldump*) echo '-- partial'; exit 2 ;; *) cat >/dev/null ;; esac\n"
+            .write(to: bin.appendingPathComponent("kubectl"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(bin.appendingPathComponent("kubectl").path, 0o755), 0)
+        for line in [copy, back] {
+            XCTAssertNotEqual(try GateShell.run(line, environment: ["PATH": bin.path + ":/usr/bin:/bin", "MYSQL_ROOT_PASSWORD": "x"]).status, 0, line)
+        }
+    }
+}

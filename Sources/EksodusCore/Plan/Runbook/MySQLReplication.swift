@@ -76,7 +76,8 @@ struct MySQLReplication {
             : "CHANGE REPLICATION SOURCE TO SOURCE_HOST='$SOURCE_DB_HOST', SOURCE_PORT=3306, SOURCE_USER='replicator', SOURCE_PASSWORD='$REPLICATION_PASSWORD', SOURCE_SSL=1, GET_SOURCE_PUBLIC_KEY=1;"
         commands.append("printf '%s\\n' \"" + connect + "\" | " + DataCopy.exec(workload, on: .eks, MySQLReadOnly.client, stdin: true) + "  # the connection first: the dump's coordinates come after it")
         let dump = "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --routines --events --triggers " + (isMariaDB ? "--master-data=1" : "--source-data=1")
-        commands.append(DataCopy.exec(workload, on: .source, dump) + " | " + DataCopy.exec(workload, on: .eks, MySQLReadOnly.client, stdin: true) + "  # the data, and the binary log coordinates it was taken at")
+        // pipefail: a dump that fails half-way left mysql exit 0 on what it had read, and replication started on part of the data.
+        commands.append("(set -o pipefail; " + DataCopy.exec(workload, on: .source, dump) + " | " + DataCopy.exec(workload, on: .eks, MySQLReadOnly.client, stdin: true) + ")  # the data, and the binary log coordinates it was taken at")
         commands += [readOnly.on(.eks) + "  # only the replication threads write to EKS until the promotion", readOnly.check(.eks)]
         commands.append(sql(.eks, isMariaDB ? "START SLAVE" : "START REPLICA"))
         return commands

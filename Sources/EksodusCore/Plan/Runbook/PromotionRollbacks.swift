@@ -16,7 +16,7 @@ extension DataCopy {
         let tables = "SELECT table_schema, COUNT(*) FROM information_schema.tables WHERE table_schema NOT IN ('mysql','sys','information_schema','performance_schema') GROUP BY table_schema ORDER BY 1"
         let sourceForImport = readOnly.isMariaDB ? "SET GLOBAL read_only = ON" : "SET GLOBAL super_read_only = OFF; SET GLOBAL read_only = ON"
         let dump: String = exec(workload, on: .eks, "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --routines --events --triggers")
-        let importBack: String = dump + " | " + exec(workload, on: .source, mysql, stdin: true) + "  # the source takes EKS's data"
+        let importBack: String = "(set -o pipefail; " + dump + " | " + exec(workload, on: .source, mysql, stdin: true) + ")  # the source takes EKS's data"
         return [writesOnEKS,
                 readOnly.on(.eks) + "  # EKS takes no more writes",
                 readOnly.check(.eks),
