@@ -45,7 +45,7 @@ enum TrafficCommands {
     static func shift(_ share: Int, record: String, create: Bool = false) -> String {
         let pair = "{Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"source\"; \(100 - share))}, {Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"eks\"; \(share))}"
         let changes = create ? "{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}, " + pair : pair
-        return apply(weightedRecord + "{Changes: [" + changes + "]}", record: record, arguments: " --arg eks \"$EKS_LB\" --arg zone \"${LB_ZONE:-}\"")
+        return apply(weightedRecord + "{Changes: [" + changes + "]}", record: record, arguments: " --arg eks \"${EKS_LB:?" + unsetLoadBalancer + "}\" --arg zone \"${LB_ZONE:-}\"")
     }
 
     /// Said once where a host was left out: the engineer sets `$DNS_NAME` to the name clients really use.
@@ -102,6 +102,10 @@ enum TrafficCommands {
                 + "  # a private zone: to see what its clients get, dig it from inside the VPC (a pod on EKS)",
         ]
     }
+
+    /// Said when a change names the EKS record in a shell that never read the load balancer's name (a rollback is often
+    /// run in a shell of its own): the change fails instead of naming an empty record Route 53 does not hold.
+    static let unsetLoadBalancer = "set EKS_LB to the DNS name of the EKS load balancer first, as the switch does, and LB_ZONE for an A record"
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
         "EKS_LB=$(" + address(frontend) + ")"
@@ -250,7 +254,7 @@ enum TrafficCommands {
         // goes and the plain record returns, at the low TTL, in one batch.
         let plain = "{Changes: [{Action: \"DELETE\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"DELETE\", ResourceRecordSet: rec(\"eks\"; 0)}, "
             + "{Action: \"CREATE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}]}"
-        return (commands, [shift(0, record: record), apply(weightedRecord + plain, record: record, arguments: " --arg eks \"$EKS_LB\" --arg zone \"${LB_ZONE:-}\"")
+        return (commands, [shift(0, record: record), apply(weightedRecord + plain, record: record, arguments: " --arg eks \"${EKS_LB:?" + unsetLoadBalancer + "}\" --arg zone \"${LB_ZONE:-}\"")
                            + "  # once the source serves everything again: the plain record back in place of the pair"])
     }
 
