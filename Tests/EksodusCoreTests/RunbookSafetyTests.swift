@@ -93,18 +93,19 @@ final class RunbookSafetyTests: XCTestCase {
         try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }
 
-    /// (action, set identifier, weight) of each change a `change-resource-record-sets` line makes.
+    /// (action, set identifier, weight) of each change a line makes: a self-contained `change-resource-record-sets` line (the
+    /// rollback's) or a call of the switch's `eksodus_dns_weights` step, run after the step's definition.
     /// The batch is built by `jq` from the record file the TTL step wrote: here a plain A record, and an `aws` that prints it.
     func changes(_ line: String) throws -> [(String, String?, Int?)] {
         let folder = try temporaryFolder(self)
-        let end = try XCTUnwrap(line.range(of: ".dns-record.json') && change=$(aws route53")?.lowerBound, line)
+        let end = try XCTUnwrap(line.range(of: ".dns-record.json') && change=$(aws route53")?.lowerBound ?? line.range(of: ".dns-record.json' ")?.lowerBound, line)
         let start = try XCTUnwrap(line[..<end].range(of: "'", options: .backwards)?.upperBound)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
             .write(to: folder.appendingPathComponent(line[start..<end] + ".dns-record.json"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         // The batch goes to stderr: the line keeps the change's id from stdout for `aws route53 wait`.
-        process.arguments = ["-c", "aws() { [ \"$2\" = wait ] && return; while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\" >&2; shift; done; echo /change/C1; }\nEKS_LB=lb.elb.amazonaws.com LB_ZONE=ZLB\n" + line]
+        process.arguments = ["-c", "aws() { [ \"$2\" = wait ] && return; while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\" >&2; shift; done; echo /change/C1; }\nEKS_LB=lb.elb.amazonaws.com LB_ZONE=ZLB\n" + TrafficCommands.switchSteps + "\n" + line]
         process.currentDirectoryURL = folder
         let output = Pipe()
         process.standardError = output
@@ -132,9 +133,9 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertTrue(try item(PlanItemKey.wave(.gate, cluster: cluster, try XCTUnwrap(traffic.wave)).description, in: plan).prerequisites.contains(ttl.key),
                       "the wave's go/no-go needs the TTL lowered")
         // The switch checks the old TTL has passed before any record changes.
-        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
+        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_weights ") })
         XCTAssertTrue(traffic.commands[..<firstChange].contains { $0.contains(".ttl-lowered-at") && $0.contains("-ge \"$old\"") })
-        let batches = try traffic.commands.filter { $0.contains("change-resource-record-sets") }.map(changes)
+        let batches = try traffic.commands.filter { $0.hasPrefix("eksodus_dns_weights ") }.map(changes)
         let pair = try XCTUnwrap(batches.first)
         XCTAssertEqual(pair.map(\.0), ["DELETE", "CREATE", "CREATE"], "the plain record becomes a weighted pair in one batch")
         XCTAssertEqual(pair[1].1, "source"); XCTAssertEqual(pair[1].2, 100)

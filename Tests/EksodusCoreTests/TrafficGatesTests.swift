@@ -187,7 +187,7 @@ final class TrafficGatesTests: XCTestCase {
         let gate = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("{ zone=$(aws route53 get-hosted-zone") })
         XCTAssertTrue(gate.contains("dig +noall +answer @\"$ns\" \"$DNS_NAME\" \"$type\""), gate)
         let folder = try temporaryFolder(self)
-        let file = try XCTUnwrap(frontend.commands.first { $0.contains("change-resource-record-sets") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
+        let file = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("eksodus_dns_weights ") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
         try #"[{"Name": "front.boutique.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.7"}]}]"#.write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
         let dns = ["DNS_NAME": "front.boutique.example"]
         XCTAssertEqual(try run([gate], stubs: ["dig": "echo 'front.boutique.example. 60 IN A 192.0.2.7'", "aws": publicZone], in: folder, environment: dns), 0)
@@ -226,11 +226,14 @@ final class TrafficGatesTests: XCTestCase {
     /// names, whatever the case or final dot, at the shift's weights; a wrong value, no answer or a failed call stops the switch.
     func testEachShiftReadsTheRecordBackAndFailsUnlessItPointsAtTheEKSLoadBalancer() throws {
         let traffic = try item("traffic:prod:shop.acme.example")
-        let checks = traffic.commands.filter { $0.contains("--slurpfile rec") }
+        let checks = traffic.commands.filter { $0.hasPrefix("eksodus_dns_check ") }
         XCTAssertEqual(checks.count, 1 + TrafficCommands.shares.count, "after the pair is made, and after each shift")
-        for (index, line) in traffic.commands.enumerated() where line.contains("change-resource-record-sets") {
-            XCTAssertTrue(traffic.commands[index + 1].contains("--slurpfile rec"), "the change at \(index) is read back")
+        for (index, line) in traffic.commands.enumerated() where line.hasPrefix("eksodus_dns_weights ") {
+            XCTAssertTrue(traffic.commands[index + 1].hasPrefix("eksodus_dns_check "), "the change at \(index) is read back")
         }
+        // The steps are defined once, before the first shift, and are the same text in every switch.
+        let steps = try XCTUnwrap(traffic.commands.firstIndex(of: TrafficCommands.switchSteps))
+        XCTAssertLessThan(steps, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_weights ") }))
         let folder = try temporaryFolder(self)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
             .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
@@ -243,7 +246,7 @@ final class TrafficGatesTests: XCTestCase {
         let atTen = checks[1], kubectl = "echo \(Self.balancer)"
         func status(_ aws: String, kubectl: String = kubectl) throws -> Int32 {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent("zone.json"))
-            return try run([atTen], stubs: ["aws": aws, "kubectl": kubectl], in: folder)
+            return try run([TrafficCommands.switchSteps, atTen], stubs: ["aws": aws, "kubectl": kubectl], in: folder)
         }
         XCTAssertEqual(try status(aws(records: zone(eks: Self.balancer))), 0)
         XCTAssertEqual(try status(aws(records: zone(eks: Self.balancer.uppercased() + "."))), 0, "Route 53 returns the name with a final dot")

@@ -21,7 +21,13 @@ final class TrafficPerHostTests: XCTestCase {
     func deletions(_ plan: TransitionPlan) -> [String: [String]] {
         var result: [String: [String]] = [:]
         for item in plan.items {
-            for command in item.commands where command.contains("{Action: \"DELETE\"") {
+            for command in item.commands {
+                // The switch's first shift (`eksodus_dns_weights FILE 0 CREATE`) deletes the plain record for the pair.
+                if let call = command.firstMatch(of: /^eksodus_dns_weights '([^']+)\.dns-record\.json' \d+ CREATE/) {
+                    result[String(call.1), default: []].append(item.keyText)
+                    continue
+                }
+                guard command.contains("{Action: \"DELETE\"") else { continue }
                 guard let end = command.range(of: ".dns-record.json') && change=$(aws route53")?.lowerBound,
                       let start = command[..<end].range(of: "'", options: .backwards)?.upperBound else { continue }
                 result[String(command[start..<end]), default: []].append(item.keyText)
@@ -63,7 +69,7 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertEqual(deletions(plan)[ShellQuote.fileName(["prod", "shop.acme.example"], suffix: "")], ["traffic:prod:shop.acme.example"])
         XCTAssertTrue(traffic.commands.contains { $0.contains("dig +noall +answer @\"$ns\" 'shop.acme.example' \"$type\" | awk -v name='shop.acme.example' ") }, "the name's own record, at its zone's servers")
         XCTAssertTrue(traffic.commands.contains("EKS_LB=$(kubectl --context \"$EKS_CONTEXT\" -n 'shop' get 'ingress/shop' -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"))
-        XCTAssertEqual(traffic.commands.filter { $0.contains("route53 change-resource-record-sets") }.count, 1 + TrafficCommands.shares.count)
+        XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_weights ") }.count, 1 + TrafficCommands.shares.count)
         XCTAssertEqual(traffic.rollbackCommands.count, 2, "weights back, then the plain record in place of the pair")
         XCTAssertTrue(traffic.rollbackCommands[0].contains("{Changes: [{Action: \"UPSERT\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"UPSERT\", ResourceRecordSet: rec(\"eks\"; 0)}]}' '" + ShellQuote.fileName(["prod", "shop.acme.example"], suffix: ".dns-record.json") + "')"), traffic.rollbackCommands[0])
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))

@@ -41,7 +41,8 @@ enum TrafficCommands {
         (record.hasSuffix(".dns-record.json") ? String(record.dropLast(".dns-record.json".count)) : record) + ".ttl-lowered-at"
     }
 
-    /// The weighted pair at `share` percent to EKS; `create` replaces the plain record by the pair, in one batch.
+    /// The weighted pair at `share` percent to EKS, as one self-contained line (the rollback's; the switch calls `switchSteps`);
+    /// `create` replaces the plain record by the pair, in one batch.
     static func shift(_ share: Int, record: String, create: Bool = false) -> String {
         let pair = "{Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"source\"; \(100 - share))}, {Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"eks\"; \(share))}"
         let changes = create ? "{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}, " + pair : pair
@@ -226,28 +227,54 @@ enum TrafficCommands {
 
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
-    /// Reads the name's weighted pair back from Route 53 once a change is in sync, and fails unless the `eks` record's value
-    /// (the alias's DNSName or the CNAME's value, in any case, with or without the final dot) is the load balancer `address`
-    /// gives now (the EKS Ingress's or Service's status), and the weights are `share` and the rest: `change-resource-record-sets`
-    /// succeeding proves only that Route 53 took a batch, not which load balancer clients now reach.
-    static func readBack(record: String, share: Int, address: String) -> String {
-        let file = ShellQuote.word(record)
+    /// The switch's two steps as shell functions, defined by its first line and called once per share: `eksodus_dns_weights
+    /// FILE SHARE ACTION` sends the weighted pair at SHARE percent to EKS, built from the record file (`CREATE`: the plain
+    /// record becomes the pair, in one batch; `UPSERT`: the weights move), and waits until it is in sync;
+    /// `eksodus_dns_check FILE SHARE LB` reads the pair back. The text is the same in every switch and each name's file and
+    /// load balancer are arguments, so a shell that moves several names at once, or runs one name's shifts hours apart,
+    /// never sends one name's batch with another's record. (Each shift had carried its own copy of both `jq` programs: 14 KB
+    /// per switch, two thirds of the plan's commands on a large estate.) The share and the action reach `jq` as a JSON number
+    /// and a string it checks, never as program text.
+    ///
+    /// The read-back: once a change is in sync, the `eks` record's value (the alias's DNSName or the CNAME's value, in any case,
+    /// with or without the final dot) must be the load balancer the EKS Ingress's or Service's status names now, and the
+    /// weights SHARE and the rest: `change-resource-record-sets` succeeding proves only that Route 53 took a batch, not which
+    /// load balancer clients now reach.
+    static let switchSteps: String = {
+        let changes = "{Changes: ((if $action == \"CREATE\" then [{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}] elif $action == \"UPSERT\" then [] else error(\"no such action\") end)"
+            + " + [{Action: $action, ResourceRecordSet: rec(\"source\"; 100 - $share)}, {Action: $action, ResourceRecordSet: rec(\"eks\"; $share)}])}"
+        let weights = "eksodus_dns_weights() { local batch change; batch=$(jq -c --arg eks \"${EKS_LB:?" + unsetLoadBalancer + "}\" --arg zone \"${LB_ZONE:-}\" --argjson share \"$2\" --arg action \"$3\" "
+            + ShellQuote.word(weightedRecord + changes) + " \"$1\") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
+            + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\"; }"
         // `-n` and `input`: with no input at all (Route 53 unreachable), `jq -e` would pass.
         let program = "def norm: ascii_downcase | rtrimstr(\".\"); input | $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
             + " | [$sets[] | select(.SetIdentifier == \"eks\")] as $eks | [$sets[] | select(.SetIdentifier == \"source\")] as $source"
-            + " | ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == \(share) and $source[0].Weight == \(100 - share)"
+            + " | ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == $share and $source[0].Weight == 100 - $share"
             + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm) == ($lb | norm)"
-        return "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json"
-            + " | jq -en --slurpfile rec \(file) --arg lb \"\(address)\" " + ShellQuote.word(program) + " >/dev/null"
-            + " || { echo " + ShellQuote.word("\(record): Route 53 does not hold the weighted pair at \(share)% to EKS pointing at the EKS load balancer: stop, and roll back") + " >&2; false; }"
+        let check = "eksodus_dns_check() { aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \"$1\")\" --start-record-type \"$(jq -r '.[0].Type' \"$1\")\" --max-items 10 --output json"
+            + " | jq -en --slurpfile rec \"$1\" --arg lb \"$3\" --argjson share \"$2\" " + ShellQuote.word(program) + " >/dev/null"
+            + " || { echo \"$1: Route 53 does not hold the weighted pair at $2% to EKS pointing at the EKS load balancer: stop, and roll back\" >&2; false; }; }"
+        return weights + "; " + check + "  # the switch's steps, called below once per share (the same in every switch)"
+    }()
+
+    /// One call of `switchSteps`' shift: the record file is a word, the share a number, the action one of two words.
+    static func shiftStep(_ share: Int, record: String, create: Bool = false) -> String {
+        "eksodus_dns_weights " + ShellQuote.word(record) + " \(share) " + (create ? "CREATE" : "UPSERT")
+    }
+
+    /// One call of `switchSteps`' read-back, against `address` (a shell expression for the EKS load balancer's name, built
+    /// from quoted words: safe inside double quotes).
+    static func readBack(record: String, share: Int, address: String) -> String {
+        "eksodus_dns_check " + ShellQuote.word(record) + " \(share) \"" + address + "\""
     }
 
     /// The weighted pair replacing the plain record, then the shifts towards EKS, each read back against `address` (a shell
-    /// expression for the EKS load balancer's name); rollback is the weights back to the source.
+    /// expression for the EKS load balancer's name); rollback is the weights back to the source. The rollback is often run
+    /// in a shell of its own: its lines carry their programs, not `switchSteps`.
     static func weightedSwitch(record: String, address: String) -> (commands: [String], rollback: [String]) {
-        var commands = [shift(0, record: record, create: true), readBack(record: record, share: 0, address: address)]
+        var commands = [switchSteps, shiftStep(0, record: record, create: true), readBack(record: record, share: 0, address: address)]
         for share in shares {
-            commands.append(shift(share, record: record) + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
+            commands.append(shiftStep(share, record: record) + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
             commands.append(readBack(record: record, share: share, address: address))
         }
         // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
