@@ -387,6 +387,9 @@ struct Checklist {
                 context.sharedSwitches = shared.switches(of: workload.id)
                 context.networkPolicies = networkPolicies[workload.namespace] ?? []
                 context.convertedFiles = convertedFiles
+                if workload.kind == "CronJob", let manifest = input.estate.resource(id: workload.resourceID)?.body {
+                    context.cronTimeZone = CronJobTimeZone.conversion(manifest, decided: CronJobTimeZone.zone(for: c.name, in: cronTimeZones), target: target)
+                }
                 if context.engine?.database.name == "rabbitmq", let broker = exposure.services.first?.resource.name {
                     context.brokerVirtualHosts = AMQPVirtualHosts.used(by: consumerWorkloads, broker: broker) { namespace, name in
                         configMapValues["\(namespace)/\(name)"]
