@@ -120,4 +120,14 @@ final class ConsumersWaitForDataTests: XCTestCase {
         // The bare name is still called a guess where the link is shown.
         XCTAssertTrue(deploy.evidence.contains("API_HOST=api → Service app/api (a guess: only the bare name api"), deploy.evidence)
     }
+
+    func testWhatMakesALinkAGuess() {
+        func guess(_ token: String, picked: Int = 1) -> String? {
+            DependencyGraph.guess(ServiceReferences.Reference(namespace: "app", name: "db", token: token), picked: picked)
+        }
+        XCTAssertNotNil(guess("db"), "a bare name, a Service only because of its key")
+        XCTAssertNotNil(guess("user@db/main"), "still only the bare name")
+        for named in ["db:5432", "db.app", "postgres://u@db.app.svc:5432/main", "db.app.svc.cluster.local"] { XCTAssertNil(guess(named), named) }
+        XCTAssertEqual(guess("db.app:5432", picked: 2), "Service app/db selects 2 workloads; which one answers is not known")
+    }
 }
