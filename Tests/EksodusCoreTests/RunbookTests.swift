@@ -125,8 +125,10 @@ final class RunbookTests: XCTestCase {
         let cron = steps(of: "nightly-report", in: plan).filter { $0.keyText.contains(":staging/") }
         XCTAssertEqual(cron.map(\.step.rawValue), ["deploy", "smoke", "suspend-source", "enable", "retire"])
         let deploy = try XCTUnwrap(cron.first { $0.step.rawValue == "deploy" })
-        // It applies the converted file, where spec.suspend is true (ConvertTests checks the file itself).
-        XCTAssertTrue(deploy.commands.contains { $0.contains("apply -f 'converted/") && $0.contains("suspended") }, "deployed suspended: \(deploy.commands)")
+        // The demo decides no CronJob zone: the deploy refuses until plan:cron-time-zone is answered, and then applies the
+        // converted file, where spec.suspend is true (CronJobZoneReachesClusterTests runs both; ConvertTests checks the file).
+        XCTAssertTrue(deploy.commands.contains { $0.contains("--cron-time-zone staging=ZONE") && $0.hasSuffix("false; }") }, "refuses: \(deploy.commands)")
+        XCTAssertFalse(deploy.commands.contains { $0.contains("apply -f") }, "\(deploy.commands)")
         let enable = try XCTUnwrap(cron.first { $0.step.rawValue == "enable" })
         XCTAssertTrue(ancestors(of: enable.keyText, in: plan).contains("suspend-source:staging/shop-staging/nightly-report"))
         XCTAssertTrue(enable.commands.contains { $0.contains("EKS_CONTEXT") && $0.contains("\"suspend\":false") })

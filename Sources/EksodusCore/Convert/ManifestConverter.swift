@@ -394,33 +394,29 @@ struct ManifestConverter {
     /// A CronJob without `spec.timeZone` ran in the source controller manager's zone and would run in UTC on EKS: it gets
     /// the decided zone (`CronJobTimeZone`); a zone written into the schedule (`CRON_TZ=`), which the API refuses, moves there.
     private func cronTimeZone(_ node: ManifestNode, label: String, result: inout Result) -> ManifestNode {
-        if let named = node["spec", "timeZone"]?.string {
-            if !CronJobTimeZone.isIANAName(named) {
-                result.todos.append("\(label): its spec.timeZone is not an IANA time zone name, which the API server refuses: write the zone it ran in (plan:cron-time-zone:\(plan.cluster))")
-            }
+        switch CronJobTimeZone.conversion(node, decided: plan.cronTimeZone, target: plan.target) {
+        case .kept:
             return node
-        }
-        var node = node
-        var zone = plan.cronTimeZone
-        if let schedule = node["spec", "schedule"]?.string, let inline = CronJobTimeZone.inlineZone(schedule) {
-            guard CronJobTimeZone.isIANAName(inline.zone) else {
-                result.todos.append("\(label): its schedule names a time zone that is not an IANA name (\(inline.zone)); Kubernetes refuses TZ= or CRON_TZ= in a schedule: write the zone in spec.timeZone")
-                return node
-            }
-            node = node.updating(["spec", "schedule"]) { _ in .string(inline.schedule) }
-            result.changes.append(Change(field: "spec.schedule", why: "the zone it named (CRON_TZ/TZ) moved to spec.timeZone: Kubernetes refuses it in a schedule since 1.29"))
-            zone = inline.zone
-        }
-        guard let zone else {
+        case .invalidName:
+            result.todos.append("\(label): its spec.timeZone is not an IANA time zone name, which the API server refuses: write the zone it ran in (plan:cron-time-zone:\(plan.cluster))")
+            return node
+        case .invalidInline(let zone):
+            result.todos.append("\(label): its schedule names a time zone that is not an IANA name (\(zone)); Kubernetes refuses TZ= or CRON_TZ= in a schedule: write the zone in spec.timeZone")
+            return node
+        case .undecided:
             result.todos.append("\(label): no spec.timeZone, so on EKS it runs in UTC, the controller manager's zone: if the source ran its schedule (\(node["spec", "schedule"]?.string ?? "?")) in local time, plan with --cron-time-zone (plan:cron-time-zone:\(plan.cluster))")
             return node
-        }
-        guard plan.target >= CronJobTimeZone.generallyAvailable else {
+        case .unsupported(let zone):
             result.todos.append("\(label): runs in \(zone) at the source; spec.timeZone needs Kubernetes \(CronJobTimeZone.generallyAvailable) or later (target \(plan.target)): shift its schedule to UTC by hand")
             return node
+        case .moved(let zone, let schedule):
+            result.changes.append(Change(field: "spec.schedule", why: "the zone it named (CRON_TZ/TZ) moved to spec.timeZone: Kubernetes refuses it in a schedule since 1.29"))
+            result.changes.append(Change(field: "spec.timeZone", why: "\(zone): the zone its schedule ran in at the source (CRON_TZ/TZ in its schedule)"))
+            return node.updating(["spec", "schedule"]) { _ in .string(schedule) }.updating(["spec", "timeZone"]) { _ in .string(zone) }
+        case .decided(let zone):
+            result.changes.append(Change(field: "spec.timeZone", why: "\(zone): the zone its schedule ran in at the source (--cron-time-zone); EKS would read it in UTC"))
+            return node.updating(["spec", "timeZone"]) { _ in .string(zone) }
         }
-        result.changes.append(Change(field: "spec.timeZone", why: "\(zone): the zone its schedule ran in at the source (--cron-time-zone); EKS would read it in UTC"))
-        return node.updating(["spec", "timeZone"]) { _ in .string(zone) }
     }
 
     /// A replicated StatefulSet gets a zone spread and, when no source budget selects it, a budget of one member at a time

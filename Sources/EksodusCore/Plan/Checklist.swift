@@ -387,6 +387,9 @@ struct Checklist {
                 context.sharedSwitches = shared.switches(of: workload.id)
                 context.networkPolicies = networkPolicies[workload.namespace] ?? []
                 context.convertedFiles = convertedFiles
+                if workload.kind == "CronJob", let manifest = input.estate.resource(id: workload.resourceID)?.body {
+                    context.cronTimeZone = CronJobTimeZone.conversion(manifest, decided: CronJobTimeZone.zone(for: c.name, in: cronTimeZones), target: target)
+                }
                 if context.engine?.database.name == "rabbitmq", let broker = exposure.services.first?.resource.name {
                     context.brokerVirtualHosts = AMQPVirtualHosts.used(by: consumerWorkloads, broker: broker) { namespace, name in
                         configMapValues["\(namespace)/\(name)"]
@@ -396,6 +399,18 @@ struct Checklist {
                 if context.stateful, let engine = context.engine, ElasticsearchSnapshot.restoredUntilPromotion(DataCopy(method: context.copyMethod, database: engine.database)) {
                     restoredUntilPromotion.insert(workload.id)
                 }
+            }
+            // The step from which a provider's EKS copy holds its data and takes writes. A copied database deploys empty, as a
+            // read-only replica or stopped (a standby) and only becomes the primary at its promotion (replication) or once its
+            // restored data is verified (a one-shot copy after the freeze): a consumer started before that crash-loops, fails
+            // its startup migrations on a replica (a PostgreSQL hot standby's connections "are strictly read-only; not even
+            // temporary tables may be written", PostgreSQL docs, Hot Standby, User's Overview:
+            // https://www.postgresql.org/docs/current/hot-standby.html), or creates an empty schema the copy then collides
+            // with. nil for a provider whose data is not copied (its deploy is enough).
+            func takingWrites(_ provider: Int64) -> PlanItemKey? {
+                guard let theirs = steps[provider], let primary = theirs.primary else { return nil }
+                if primary.step == .promote { return primary }
+                return theirs.keys.first { $0.step == .dataVerify } ?? primary
             }
             // What convert holds back for a masked credential: the deploy waits for the decision (MaskedCredentialsDecision).
             let heldBack = MaskedCredentialsDecision.held(input.estate, workloads: placed.compactMap { releases.installs[$0.workload] == nil ? byID[$0.workload] : nil })
@@ -428,11 +443,23 @@ struct Checklist {
                     // nothing calls and no traffic reaches) writes into its provider as soon as it runs: into an
                     // Elasticsearch copy that restores still fill, that write makes the final restore fail on an open
                     // index (or the counts never match). It starts once that copy is promoted.
-                    if restoredUntilPromotion.contains(provider), let promote = theirs.primary,
-                       (edgesByProvider[placement.workload] ?? []).isEmpty && own.switches.allSatisfy({ $0.step == .verify })
-                        || byID[placement.workload].flatMap(PlatformAgents.role) != nil {
-                        deployAfter.append(promote)
-                        deployNotes.append("starts after \(promote): it writes into \(byID[provider]?.label ?? "?") on its own, which snapshot restores fill until then")
+                    // A CronJob deploys suspended and runs only at its unsuspend, a switch: that waits for the primary below.
+                    if byID[placement.workload]?.kind != "CronJob", let ready = takingWrites(provider) {
+                        deployAfter.append(ready)
+                        let label = byID[provider]?.label ?? "?"
+                        if restoredUntilPromotion.contains(provider),
+                           (edgesByProvider[placement.workload] ?? []).isEmpty && own.switches.allSatisfy({ $0.step == .verify })
+                            || byID[placement.workload].flatMap(PlatformAgents.role) != nil {
+                            deployNotes.append("starts after \(ready): it writes into \(label) on its own, which snapshot restores fill until then")
+                        } else {
+                            deployNotes.append("starts after \(ready), not after \(label)'s deploy: only from then does the EKS copy of \(label) hold the copied data and take writes"
+                                               + " (before it, it is empty, restoring or a read-only replica)")
+                        }
+                        // Every link to it a guess: the order rests on it, so the engineer checks it first.
+                        let links = (edgesByConsumer[placement.workload] ?? []).filter { $0.provider == provider }
+                        if !links.isEmpty, links.allSatisfy({ $0.guess != nil }), let guess = links.first?.guess {
+                            deployNotes.append("that it uses \(label) is a guess (\(guess)): check it before relying on this order")
+                        }
                     } else if let deploy = theirs.deploy { deployAfter.append(deploy) }
                     if let primary = theirs.primary { switchAfter.append(primary) }
                 }
@@ -491,7 +518,8 @@ struct Checklist {
                 var after = items[index].prerequisites
                 for member in members.sorted() {
                     for provider in Set((edgesByConsumer[member] ?? []).map(\.provider)).sorted() where !members.contains(provider) {
-                        guard let deploy = steps[provider]?.deploy, (waveOf[provider] ?? Int.max) <= (items[index].wave ?? 0),
+                        // What the release's workloads call must take writes first, as for their own deploys.
+                        guard let deploy = takingWrites(provider) ?? steps[provider]?.deploy, (waveOf[provider] ?? Int.max) <= (items[index].wave ?? 0),
                               !Self.reaches(deploy, key, prerequisitesOf) else { continue }
                         after.append(deploy)
                     }

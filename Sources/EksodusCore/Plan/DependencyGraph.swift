@@ -5,6 +5,9 @@ struct DependencyGraph {
         var consumer: Int64
         var provider: Int64
         var evidence: String
+        /// Why the link is only a guess (nil when the manifest names the provider plainly): the plan says so wherever it
+        /// orders the consumer after the provider, so that an engineer checks it before trusting that order.
+        var guess: String? = nil
     }
 
     var edges: [Edge]
@@ -13,6 +16,17 @@ struct DependencyGraph {
 
     func providers(of workload: Int64) -> Set<Int64> {
         Set(edges.filter { $0.consumer == workload }.map(\.provider))
+    }
+
+    /// Why a found reference may not be a dependency: a bare one-label name (no port, scheme or namespace) counts only
+    /// because its key looks like an address (`ServiceReferences`), and it may name something else of that name (a
+    /// database, a host outside the cluster); a Service that selects several workloads leaves open which one answers.
+    static func guess(_ reference: ServiceReferences.Reference, picked: Int) -> String? {
+        if !reference.token.contains(":") && !reference.token.contains(".") {
+            return "only the bare name \(reference.name), read as a Service because of its key's name"
+        }
+        if picked > 1 { return "Service \(reference.namespace)/\(reference.name) selects \(picked) workloads; which one answers is not known" }
+        return nil
     }
 
     static func build(_ estate: Estate, workloads: [Estate.Workload]) -> DependencyGraph {
@@ -64,9 +78,13 @@ struct DependencyGraph {
                     selected["\(namespace)/\(name)"] != nil
                 }
                 for reference in references {
-                    for provider in selected["\(reference.namespace)/\(reference.name)"] ?? [] where provider != workload.id {
+                    let picked = selected["\(reference.namespace)/\(reference.name)"] ?? []
+                    let guess = Self.guess(reference, picked: picked.count)
+                    for provider in picked where provider != workload.id {
                         edges.insert(Edge(consumer: workload.id, provider: provider,
-                                          evidence: "\(place)\(key.map { " " + $0 } ?? "")=\(reference.token) → Service \(reference.namespace)/\(reference.name)"))
+                                          evidence: "\(place)\(key.map { " " + $0 } ?? "")=\(reference.token) → Service \(reference.namespace)/\(reference.name)"
+                                              + (guess.map { " (a guess: \($0))" } ?? ""),
+                                          guess: guess))
                     }
                 }
             }

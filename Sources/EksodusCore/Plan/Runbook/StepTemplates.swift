@@ -34,6 +34,8 @@ struct WorkloadSteps {
         var brokerVirtualHosts = AMQPVirtualHosts()
         /// The cluster's converted file names, for the file its deploy step applies.
         var convertedFiles = ConvertedLayout.WorkloadFiles()
+        /// A CronJob's zone as convert writes it (`CronJobTimeZone.conversion`): its deploy applies a file that has it.
+        var cronTimeZone: CronJobTimeZone.Conversion?
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -156,6 +158,10 @@ struct WorkloadSteps {
         let eks = Kubectl.eks(workload.namespace)
         if let release = context.release { return releaseCheck(context, release, stopped: stopped) }
         let path = "converted/" + ConvertedLayout.workloadPath(cluster: context.clusterName, wave: context.wave, label: context.label, files: context.convertedFiles)
+        if workload.kind == "CronJob", let conversion = context.cronTimeZone,
+           let zoned = CronJobTimeZone.deployCommands(conversion, path: path, namespace: workload.namespace, name: workload.name, cluster: context.clusterName, wave: context.wave) {
+            return zoned
+        }
         var commands: [String] = []
         if workload.kind == "DeploymentConfig" {
             commands.append("# a DeploymentConfig: convert writes it as an apps/v1 Deployment; its hooks and image triggers are TODOs in the wave's CHANGES.md")
