@@ -43,7 +43,8 @@ struct VeleroCopy {
 
     /// Fails unless Velero object `resource` (`backups`, `restores`) on `side` is Completed and every expected volume has
     /// a Completed pod volume copy (`volumes`, labelled `label`): a PodVolumeBackup or PodVolumeRestore names its pod
-    /// (`spec.pod`) and the pod's volume (`spec.volume`), which jq matches against `expectedVolumes` given as `--args`
+    /// (`spec.pod`) and the pod's volume (`spec.volume`; Velero API, pkg/apis/velero/v1 PodVolumeBackupSpec and
+    /// PodVolumeRestoreSpec, https://github.com/vmware-tanzu/velero/tree/main/pkg/apis/velero/v1), which jq matches against `expectedVolumes` given as `--args`
     /// pairs (pod, volume), never spliced into the program. None expected fails: nothing would be proven.
     func gate(_ side: Kubectl.Side, resource: String, volumes: String, label: String) -> [String] {
         let velero = Kubectl(side: side, namespace: "velero")
