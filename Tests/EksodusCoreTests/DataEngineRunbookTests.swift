@@ -278,7 +278,7 @@ final class DataEngineRunbookTests: XCTestCase {
         let rabbit = try item("promote:prod/data/rabbitmq", in: try demo()).rollbackCommands
         let shovel = try XCTUnwrap(rabbit.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("shovel \"eksodus-return-$QUEUE\"") }, "\(rabbit)")
         let drained = try XCTUnwrap(rabbit.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("n != 0") })
-        let cleared = try XCTUnwrap(rabbit.firstIndex { $0.contains("grep '\\''^eksodus-return-'\\''") && $0.contains("clear_parameter -p") })
+        let cleared = try XCTUnwrap(rabbit.firstIndex { $0.contains("index($2, \"eksodus-return-\")") && $0.contains("clear_parameter -p") })
         XCTAssertTrue(shovel < drained && drained < cleared, "\(rabbit)")
         XCTAssertTrue(rabbit.first?.contains("point the publishers back at the source broker first") == true, "nothing new lands on EKS: \(rabbit)")
         XCTAssertEqual(rabbit.last, "# then point the consumers back at the source broker", "the consumers return once EKS is drained")

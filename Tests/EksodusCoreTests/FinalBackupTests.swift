@@ -75,35 +75,77 @@ final class FinalBackupTests: XCTestCase {
         XCTAssertNotEqual(try bash(set + Self.configStub + "\nSOURCE_CONTEXT_PROD=pr\n" + checks.joined(separator: "\n"), ["SERVER_pr": "https://b"]), 0, "staging's context unset")
     }
 
-    /// Velero's answers: `$PHASE` for the backup, `$VOLUMES` (phases) for its pod volume backups, `$READERS` reader pods.
+    /// Velero's answers: `$PHASE` for the backup.
     static let veleroStub = """
         kubectl() {
           [ -n "${NO_ANSWER:-}" ] && return 1
           case "$*" in
-            *podvolumebackups*) [ -n "${VOLUMES:-}" ] && printf '%s\\n' $VOLUMES ;;
             *"get backups"*) printf '%s' "${PHASE:-}" ;;
-            *"get pods"*) i=0; while [ $i -lt "${READERS:-0}" ]; do i=$((i+1)); echo "pod/eksodus-final-$i"; done ;;
           esac
         }
         """
 
-    func testTheFinalBackupGatesFailOnAnEmptyIncompleteOrShortBackup() throws {
+    func testTheFinalBackupCountsOnlyOnceItIsCompleted() throws {
         let commands = try decommission(try DemoPlanOnce.plan()).filter { $0.contains("'final-prod'") || $0.contains("final-prod\"") || $0.contains("=final-prod") }
         let phase = try XCTUnwrap(commands.first { $0.contains("get backups.velero.io") })
-        let volumes = try XCTUnwrap(commands.first { $0.contains("podvolumebackups.velero.io") })
         let run = { (gate: String, environment: [String: String]) in try self.bash(Self.veleroStub + "\nSOURCE_CONTEXT_PROD=pr\n" + gate, environment) }
         XCTAssertEqual(try run(phase, ["PHASE": "Completed"]), 0)
         XCTAssertNotEqual(try run(phase, ["PHASE": "PartiallyFailed"]), 0)
         XCTAssertNotEqual(try run(phase, [:]), 0, "no answer")
         XCTAssertNotEqual(try run(phase, ["NO_ANSWER": "1", "PHASE": "Completed"]), 0)
+    }
 
-        XCTAssertEqual(try run(volumes, ["READERS": "2", "VOLUMES": "Completed Completed"]), 0)
-        XCTAssertNotEqual(try run(volumes, ["READERS": "2", "VOLUMES": "Completed"]), 0, "a claim's data is not in the backup")
-        XCTAssertNotEqual(try run(volumes, ["READERS": "2", "VOLUMES": "Completed Failed"]), 0)
-        XCTAssertNotEqual(try run(volumes, ["READERS": "2"]), 0, "no pod volume backed up: the plain backup of the review")
-        XCTAssertNotEqual(try run(volumes, ["READERS": "0"]), 0, "no reader ran: nothing was read")
-        XCTAssertNotEqual(try run(volumes, ["NO_ANSWER": "1", "READERS": "2", "VOLUMES": "Completed Completed"]), 0)
+    /// The cluster as the volume gate reads it, in JSON: `$CLAIMS`, `$READERS` and `$COPIES` answer the claims, the
+    /// reader pods and the backup's pod volume backups; `$FAIL` names the one that fails.
+    static let jsonStub = """
+        kubectl() {
+          case "$*" in
+            *"get pvc -A -o json") [ "${FAIL:-}" != pvc ] && printf '%s' "${CLAIMS:-}" ;;
+            *"get pods -A -l eksodus.io/final-backup=reader -o json") [ "${FAIL:-}" != pods ] && printf '%s' "${READERS:-}" ;;
+            *"-n velero get podvolumebackups.velero.io -l velero.io/backup-name=final-prod -o json") [ "${FAIL:-}" != copies ] && printf '%s' "${COPIES:-}" ;;
+            *) return 1 ;;
+          esac
+        }
+        """
+
+    static func list(_ items: [String]) -> String { #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ", ") + "]}" }
+    static func claims(_ claims: [(ns: String, name: String, phase: String)]) -> String {
+        list(claims.map { #"{"metadata": {"namespace": "\#($0.ns)", "name": "\#($0.name)"}, "status": {"phase": "\#($0.phase)"}}"# })
+    }
+    static func readers(_ readers: [(ns: String, pod: String, claim: String)]) -> String {
+        list(readers.map { #"{"metadata": {"namespace": "\#($0.ns)", "name": "\#($0.pod)"}, "spec": {"volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "\#($0.claim)", "readOnly": true}}]}}"# })
+    }
+    static func copies(_ copies: [(ns: String, pod: String, volume: String, phase: String)]) -> String {
+        list(copies.map { #"{"spec": {"pod": {"kind": "Pod", "namespace": "\#($0.ns)", "name": "\#($0.pod)"}, "volume": "\#($0.volume)"}, "status": {"phase": "\#($0.phase)"}}"# })
+    }
+
+    func testTheFinalVolumeGateWantsACompletedBackupOfEveryBoundClaimsReader() throws {
+        let volumes = try XCTUnwrap(try decommission(try DemoPlanOnce.plan()).first { $0.contains("podvolumebackups.velero.io") && $0.contains("=final-prod") })
+        let boundClaims = Self.claims([("shop", "orders-data", "Bound"), ("data", "pg", "Bound"), ("shop", "unused", "Pending")])
+        let bothReaders = Self.readers([("shop", "eksodus-final-1", "orders-data"), ("data", "eksodus-final-2", "pg")])
+        // CoreDNS's emptyDir is backed up too (file-system backup takes emptyDirs): it must not count for a claim.
+        let emptyDir = (ns: "kube-system", pod: "coredns-7d8f", volume: "tmp", phase: "Completed")
+        let good = ["CLAIMS": boundClaims, "READERS": bothReaders,
+                    "COPIES": Self.copies([("shop", "eksodus-final-1", "data", "Completed"), ("data", "eksodus-final-2", "data", "Completed"), emptyDir])]
+        let run = { (environment: [String: String]) in try self.bash(Self.jsonStub + "\nSOURCE_CONTEXT_PROD=pr\n" + volumes, good.merging(environment) { $1 }) }
+        XCTAssertEqual(try run([:]), 0)
+        let cases: [(String, [String: String])] = [
+            ("a claim's backup missing, an emptyDir's in its place", ["COPIES": Self.copies([("shop", "eksodus-final-1", "data", "Completed"), emptyDir])]),
+            ("a claim's backup Failed", ["COPIES": Self.copies([("shop", "eksodus-final-1", "data", "Completed"), ("data", "eksodus-final-2", "data", "Failed"), emptyDir])]),
+            ("a backup of another namespace's pod of that name", ["COPIES": Self.copies([("shop", "eksodus-final-1", "data", "Completed"), ("shop", "eksodus-final-2", "data", "Completed")])]),
+            ("no pod volume backed up: the plain backup of the review", ["COPIES": Self.copies([])]),
+            ("a claim without its reader", ["READERS": Self.readers([("shop", "eksodus-final-1", "orders-data")])]),
+            ("a reader on another claim", ["READERS": Self.readers([("shop", "eksodus-final-1", "orders-data"), ("data", "eksodus-final-2", "other")])]),
+            ("no Bound claim listed", ["CLAIMS": Self.claims([("shop", "unused", "Pending")])]),
+            ("the claims cannot be listed", ["FAIL": "pvc"]), ("the readers cannot be listed", ["FAIL": "pods"]), ("the backups cannot be listed", ["FAIL": "copies"]),
+            ("no claims answer", ["CLAIMS": ""]), ("no readers answer", ["READERS": ""]), ("no backups answer", ["COPIES": ""]),
+            ("not JSON", ["COPIES": "No resources found in velero namespace."]),
+        ]
+        for (why, environment) in cases {
+            XCTAssertNotEqual(try run(environment), 0, why)
+        }
         XCTAssertNotEqual(try bash("kubectl() { :; }\nSOURCE_CONTEXT_PROD=pr\n" + volumes), 0, "empty output")
+        XCTAssertNotEqual(try bash("kubectl() { return 1; }\nSOURCE_CONTEXT_PROD=pr\n" + volumes), 0, "kubectl fails")
     }
 
     func testVeleroIsInstalledOnlyWhereItIsMissingAndTheInstallStopsWithoutTheBucket() throws {

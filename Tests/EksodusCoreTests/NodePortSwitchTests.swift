@@ -89,7 +89,7 @@ final class NodePortSwitchTests: XCTestCase {
         let pool = try XCTUnwrap(step.commands.firstIndex { $0.hasPrefix("# add $NLB_IPS on port $SERVICE_PORT to the pool") })
         XCTAssertLessThan(try XCTUnwrap(step.commands.firstIndex { $0.contains("for ip in $NLB_IPS; do nc -z") }), pool, "reachable before the pool takes it")
         XCTAssertTrue(step.rollbackCommands.contains { $0.contains("put the source nodes back") })
-        XCTAssertTrue(step.rollbackCommands.contains { $0.hasPrefix("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\"") })
+        XCTAssertTrue(step.rollbackCommands.contains { $0.contains("aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?") && $0.contains("--port \"$POD_PORT\"") })
         XCTAssertEqual(try GateShell.run("bash -n <<'SCRIPT'\n" + lines.joined(separator: "\n") + "\nSCRIPT").status, 0, "bash reads every line")
         // The network plan's row says the same; admin-ui, an Ingress's backend, stays behind that Ingress's ALB.
         let rows = try DemoPlanOnce.plan().network.entries
@@ -163,14 +163,62 @@ final class NodePortSwitchTests: XCTestCase {
         }
     }
 
-    func testTheRollbackReadsThePodPortAgainAndStopsWithoutIt() throws {
+    /// `aws` for the rollback: the revoke's answer (logged), then the pods' group as EC2 describes it afterwards.
+    static func revokingAWS(revoked: String = #"{"Return": true, "RevokedSecurityGroupRules": [{"GroupId": "sg-0pods"}]}"#,
+                            group: String = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#) -> String {
+        """
+        case "$1 $2" in
+          "ec2 revoke-security-group-ingress") echo "$*" >> rules.log; cat <<'EOF'
+        \(revoked)
+        EOF
+          ;;
+          "ec2 describe-security-groups") [ "$3 $4" = "--group-ids sg-0pods" ] && cat <<'EOF'
+        \(group)
+        EOF
+          ;;
+          *) exit 1 ;;
+        esac
+        """
+    }
+
+    func testTheRollbackReadsThePodPortAgainRevokesTheRuleAndReadsTheGroupBack() throws {
         let rollback = try grafana().rollbackCommands
-        let folder = try temporaryFolder(self)
-        let aws = "echo \"$*\" >> rules.log"
-        XCTAssertEqual(try run(rollback, stubs: ["aws": aws, "kubectl": Self.kubectl()], in: folder), 0)
-        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
-                       "ec2 revoke-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr)\n")
-        XCTAssertNotEqual(try run(rollback, stubs: ["aws": aws, "kubectl": Self.kubectl(podPort: "")], in: try temporaryFolder(self)), 0)
+        for pipefail in [false, true] {
+            let folder = try temporaryFolder(self)
+            XCTAssertEqual(try run(rollback, stubs: ["aws": Self.revokingAWS(), "kubectl": Self.kubectl()], in: folder, pipefail: pipefail), 0)
+            XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
+                           "ec2 revoke-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr) --output json\n")
+        }
+    }
+
+    func testTheRollbackStopsBeforeEC2WithoutItsSettingsAndFailsOnAWrongOrUnreadableGroup() throws {
+        let rollback = try grafana().rollbackCommands
+        // A shell of its own: neither the group nor the range is set, and EC2 is never asked.
+        for unset in [["NODE_SECURITY_GROUP": ""], ["SOURCE_LB_CIDR": ""], ["NODE_SECURITY_GROUP": "", "SOURCE_LB_CIDR": ""]] {
+            for pipefail in [false, true] {
+                let folder = try temporaryFolder(self)
+                XCTAssertNotEqual(try run(rollback + ["touch after"], stubs: ["aws": Self.revokingAWS(), "kubectl": Self.kubectl()], in: folder, environment: unset, pipefail: pipefail), 0, "\(unset)")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rules.log").path), "no revoke with \(unset)")
+            }
+        }
+        let stillThere = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#
+        let cases: [(String, [String: String])] = [
+            ("no ready pod port", ["kubectl": Self.kubectl(podPort: "")]),
+            ("the revoke fails (InvalidPermission.NotFound)", ["aws": "exit 254"]),
+            ("the revoke answers nothing", ["aws": Self.revokingAWS(revoked: "")]),
+            ("a wrong group: the rule was unknown to it", ["aws": Self.revokingAWS(revoked: #"{"Return": true, "UnknownIpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}"#)]),
+            ("the revoke answers false", ["aws": Self.revokingAWS(revoked: #"{"Return": false}"#)]),
+            ("the group still admits the range on the pod port", ["aws": Self.revokingAWS(group: stillThere)]),
+            ("the group cannot be read back", ["aws": Self.revokingAWS(group: "")]),
+            ("the group read back is another one", ["aws": Self.revokingAWS(group: #"{"SecurityGroups": [{"GroupId": "sg-0other", "IpPermissions": []}]}"#)]),
+            ("no group read back", ["aws": Self.revokingAWS(group: #"{"SecurityGroups": []}"#)]),
+        ]
+        for (why, stubs) in cases {
+            for pipefail in [false, true] {
+                let merged = ["aws": Self.revokingAWS(), "kubectl": Self.kubectl()].merging(stubs) { $1 }
+                XCTAssertNotEqual(try run(rollback + ["touch after"], stubs: merged, in: try temporaryFolder(self), pipefail: pipefail), 0, why)
+            }
+        }
     }
 
     func testAHostPortsRuleStopsTheScriptWithoutItsGroupOrRange() throws {

@@ -37,9 +37,42 @@ final class PlatformItemsTests: XCTestCase {
         return process.terminationStatus
     }
 
-    /// `kubectl` answering the store's Ready status with `answer` (nil: failing as with no such object).
+    /// `kubectl` answering with `answer` (nil: failing as with no such object).
     func kubectl(_ answer: String?) -> [String: String] {
         ["kubectl": answer.map { "printf '%s' '\($0)'" } ?? "echo 'NotFound' >&2; exit 1"]
+    }
+
+    /// `kubectl` answering the one listing of every store (`get secretstores… -A -o json`, on EKS) with `answer`, each
+    /// call logged in calls.log (nil: failing as with no such resource type); any other call fails.
+    func storesKubectl(_ answer: String?) -> [String: String] {
+        ["kubectl": """
+            echo "$*" >> calls.log
+            [ "$*" = "--context eks get secretstores.external-secrets.io -A -o json" ] || exit 1
+            \(answer.map { "cat <<'EOF'\n\($0)\nEOF" } ?? "echo 'the server does not have a resource type' >&2; exit 1")
+            """]
+    }
+
+    /// The stores as `kubectl get -o json` lists them: per namespace, its store's name and Ready status (nil: no condition yet).
+    func stores(_ stores: [(namespace: String, name: String, ready: String?)]) -> String {
+        let items = stores.map { store in
+            #"{"metadata": {"name": "\#(store.name)", "namespace": "\#(store.namespace)"}, "status": {"conditions": ["#
+                + (store.ready.map { #"{"type": "Ready", "status": "\#($0)", "reason": "Valid"}"# } ?? "") + "]}}"
+        }
+        return #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ", ") + "]}"
+    }
+
+    /// Both of the demo's stores (data, shop) with `status`, beside an unrelated store of another name.
+    func both(_ status: String?) -> [String: String] {
+        storesKubectl(stores([("data", SecretsStore.name, status), ("shop", SecretsStore.name, status), ("other", "vault", "True")]))
+    }
+
+    /// The ways the store check must fail, with why.
+    var failing: [(String, [String: String])] {
+        [("kubectl failed", storesKubectl(nil)), ("nothing listed", storesKubectl("")), ("not JSON", storesKubectl("error: You must be logged in to the server")),
+         ("no store at all", storesKubectl(stores([]))), ("no Ready condition yet", both(nil)), ("not Ready", both("False")),
+         ("shop's store not Ready", storesKubectl(stores([("data", SecretsStore.name, "True"), ("shop", SecretsStore.name, "False")]))),
+         ("data's store missing", storesKubectl(stores([("shop", SecretsStore.name, "True")]))),
+         ("data's store under another name", storesKubectl(stores([("data", "vault", "True"), ("shop", SecretsStore.name, "True")])))]
     }
 
     // MARK: 1. the secrets store
@@ -68,17 +101,11 @@ final class PlatformItemsTests: XCTestCase {
         // The check fails unless the store says Ready=True: failing, empty, False.
         let folder = try temporaryFolder(self)
         let check = try XCTUnwrap(commands.last)
-        XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl(nil)), 0, "kubectl failed")
-        XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl("")), 0, "no Ready condition yet")
-        XCTAssertNotEqual(try run(check, in: folder, stubs: kubectl("False")), 0, "not Ready")
-        XCTAssertNotEqual(try run(check, in: folder, stubs: readyIn("data")), 0, "shop's store not Ready")
-        XCTAssertNotEqual(try run(check, in: folder, stubs: readyIn("shop")), 0, "data's store not Ready")
-        XCTAssertEqual(try run(check, in: folder, stubs: kubectl("True")), 0, "Ready")
-    }
-
-    /// `kubectl` answering True for the store of `namespace` only, False for every other.
-    func readyIn(_ namespace: String) -> [String: String] {
-        ["kubectl": "case \" $* \" in *' -n \(namespace) '*) printf True ;; *) printf False ;; esac"]
+        for (why, stub) in failing {
+            XCTAssertNotEqual(try run(check, in: try temporaryFolder(self), stubs: stub), 0, why)
+        }
+        XCTAssertEqual(try run(check, in: folder, stubs: both("True")), 0, "Ready")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8).split(separator: "\n").count, 1, "one call for every store")
     }
 
     func testNoWaveAppliesExternalSecretsBeforeTheStoreIsReady() throws {
@@ -86,24 +113,23 @@ final class PlatformItemsTests: XCTestCase {
         let applies = plan.items.filter { $0.keyText.hasPrefix("apply:prod:wave-") }
         XCTAssertFalse(applies.isEmpty)
         for apply in applies {
-            let gate = try XCTUnwrap(apply.commands.firstIndex { $0.contains("get secretstore/\(SecretsStore.name)") }, "\(apply.keyText): \(apply.commands)")
+            let gate = try XCTUnwrap(apply.commands.firstIndex { $0.contains("get secretstores.external-secrets.io -A -o json") }, "\(apply.keyText): \(apply.commands)")
             let applyK = try XCTUnwrap(apply.commands.firstIndex { $0.contains("apply -k") })
             XCTAssertLessThan(gate, applyK, apply.keyText)
         }
-        let line = try XCTUnwrap(try item(plan, "apply:prod:wave-1").commands.first { $0.contains("get secretstore/") })
+        let line = try XCTUnwrap(try item(plan, "apply:prod:wave-1").commands.first { $0.contains("get secretstores.external-secrets.io") })
         let folder = try temporaryFolder(self)
         let support = folder.appendingPathComponent("converted/prod/wave-1/support", isDirectory: true)
         try FileManager.default.createDirectory(at: support, withIntermediateDirectories: true)
         try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n".write(to: support.appendingPathComponent("configmap.yaml"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try run(line, in: folder, stubs: kubectl(nil)), 0, "a wave without ExternalSecrets does not wait for the store")
+        XCTAssertEqual(try run(line, in: folder, stubs: storesKubectl(nil)), 0, "a wave without ExternalSecrets does not wait for the store")
         // The files eksodus convert wrote for the wave (orders-db's ExternalSecret among them) decide, as the emitter writes them.
         try FileManager.default.removeItem(at: support)
         try FileManager.default.copyItem(at: try Self.demo.get().folder.appendingPathComponent("converted/prod/wave-1/support"), to: support)
-        XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl(nil)), 0, "kubectl failed")
-        XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl("")), 0, "no Ready condition")
-        XCTAssertNotEqual(try run(line, in: folder, stubs: kubectl("False")), 0, "not Ready")
-        XCTAssertNotEqual(try run(line, in: folder, stubs: readyIn("data")), 0, "one store not Ready")
-        XCTAssertEqual(try run(line, in: folder, stubs: kubectl("True")), 0, "Ready")
+        for (why, stub) in failing {
+            XCTAssertNotEqual(try run(line, in: folder, stubs: stub), 0, why)
+        }
+        XCTAssertEqual(try run(line, in: folder, stubs: both("True")), 0, "Ready")
     }
 
     func testEachNamespaceReadsItsOwnPrefixThroughItsOwnStoreAndServiceAccount() throws {

@@ -219,33 +219,89 @@ final class StatefulCopyFixtureTests: XCTestCase {
         }
     }
 
-    /// Velero's objects: `$PHASE` for backups and restores, `$VOLUMES` (one phase a line) for their pod volume copies.
+    /// Velero's objects: `$PHASE` for backups and restores, `$COPIES` (a JSON list) for their pod volume copies.
     static let veleroStub = """
         kubectl() {
           [ -n "$NO_ANSWER" ] && return 1
           case "$*" in
-            *podvolume*) [ -n "$VOLUMES" ] && printf '%s\\n' $VOLUMES ;;
+            *podvolume*) printf '%s' "$COPIES" ;;
             *"get backups"*|*"get restores"*) printf '%s' "$PHASE" ;;
             *"get pods"*) [ -n "$PODS" ] && printf '%s\\n' $PODS ;;
           esac
         }
         """
 
+    /// A PodVolumeBackup (or PodVolumeRestore) as `kubectl get -o json` lists it: its pod, that pod's volume, its phase.
+    static func copy(namespace: String = "default", pod: String, volume: String, phase: String = "Completed") -> String {
+        #"{"spec": {"pod": {"kind": "Pod", "namespace": "\#(namespace)", "name": "\#(pod)"}, "volume": "\#(volume)"}, "status": {"phase": "\#(phase)"}}"#
+    }
+
+    static func copies(_ items: [String]) -> String { #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ", ") + "]}" }
+
+    /// A StatefulSet's templates give each pod a claim of its own: each pod's copy of it is wanted, and another pod's
+    /// copy, or the pods' emptyDir, stands in for none.
+    func testEachPodOfAStatefulSetNeedsACopyOfItsOwnClaim() throws {
+        let folder = try writeManifests(["ledger.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: ledger, namespace: books}
+            spec:
+              serviceName: ledger
+              replicas: 2
+              selector: {matchLabels: {app: ledger}}
+              template:
+                metadata: {labels: {app: ledger}}
+                spec:
+                  containers:
+                  - {name: ledger, image: "registry.example.com/books/ledger:4.2", volumeMounts: [{name: journal, mountPath: /var/lib/ledger}, {name: scratch, mountPath: /tmp}]}
+                  volumes: [{name: scratch, emptyDir: {}}]
+              volumeClaimTemplates:
+              - metadata: {name: journal}
+                spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}
+            """], test: self)
+        let plan = try planImported([folder.path]).plan
+        let data = try item("data:src/books/ledger", in: plan).commands
+        let volumes = data.filter { $0.contains("podvolume") && $0.contains("|| {") }
+        XCTAssertEqual(volumes.count, 2, "the backup's and the restore's: \(data)")
+        let both = Self.copies([Self.copy(namespace: "books", pod: "ledger-0", volume: "journal"), Self.copy(namespace: "books", pod: "ledger-1", volume: "journal"),
+                                Self.copy(namespace: "books", pod: "ledger-0", volume: "scratch")])
+        let short = Self.copies([Self.copy(namespace: "books", pod: "ledger-0", volume: "journal"), Self.copy(namespace: "books", pod: "ledger-0", volume: "scratch"),
+                                 Self.copy(namespace: "books", pod: "ledger-1", volume: "scratch")])
+        let twice = Self.copies([Self.copy(namespace: "books", pod: "ledger-0", volume: "journal"), Self.copy(namespace: "books", pod: "ledger-0", volume: "journal")])
+        for gate in volumes {
+            XCTAssertEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["COPIES": both]).status, 0, gate)
+            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["COPIES": short]).status, 0, "ledger-1's journal not copied, its emptyDir was")
+            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["COPIES": twice]).status, 0, "two copies, both of ledger-0's")
+        }
+    }
+
     func testTheVeleroGatesFailOnAnEmptyOrIncompleteCopy() throws {
         let plan = try plan(Self.storage)
         let data = try item("data:src/default/nfs-server", in: plan).commands
         let gates = data.filter { $0.contains("|| {") }
         XCTAssertEqual(gates.count, 5, "backup, its volumes, its sync to EKS, the restore, its volumes: \(data)")
+        // nfs-server's pod mounts claim nfs-pv-provisioning-demo as volume mypvc; its emptyDir would be copied too.
+        let claim = Self.copy(pod: "nfs-server-5d9c", volume: "mypvc"), emptyDir = Self.copy(pod: "nfs-server-5d9c", volume: "cache")
         for gate in gates {
-            XCTAssertEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["PHASE": "Completed", "VOLUMES": "Completed"]).status, 0, gate)
+            XCTAssertEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["PHASE": "Completed", "COPIES": Self.copies([claim, emptyDir])]).status, 0, gate)
             XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["NO_ANSWER": "1"]).status, 0, gate)
             XCTAssertNotEqual(try bash("kubectl() { :; }\n" + gate).status, 0, "empty output: \(gate)")
         }
         let volumes = gates.filter { $0.contains("podvolume") }
         XCTAssertEqual(volumes.count, 2)
+        let cases: [(String, String)] = [
+            ("no pod volume copied: the backup of a stopped pod", Self.copies([])),
+            ("only the emptyDir copied: the claim was not", Self.copies([emptyDir])),
+            ("the claim's copy Failed", Self.copies([Self.copy(pod: "nfs-server-5d9c", volume: "mypvc", phase: "Failed"), emptyDir])),
+            ("the claim's copy still InProgress", Self.copies([Self.copy(pod: "nfs-server-5d9c", volume: "mypvc", phase: "InProgress")])),
+            ("a copy of another namespace's pod", Self.copies([Self.copy(namespace: "other", pod: "nfs-server-5d9c", volume: "mypvc")])),
+            ("not JSON", "No resources found in velero namespace."),
+        ]
         for gate in volumes {
-            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["VOLUMES": ""]).status, 0, "no pod volume copied: the backup of a stopped pod")
-            XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["VOLUMES": "Completed Failed"]).status, 0)
+            for (why, copies) in cases {
+                XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["COPIES": copies]).status, 0, why)
+                XCTAssertNotEqual(try bash("set -o pipefail\n" + Self.veleroStub + "\n" + gate, environment: ["COPIES": copies]).status, 0, why)
+            }
         }
         for gate in gates where !gate.contains("podvolume") {
             XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["PHASE": "PartiallyFailed"]).status, 0, gate)

@@ -89,7 +89,7 @@ final class TrafficPerHostTests: XCTestCase {
         // grafana's NodePort nothing routes to gets its own step, to an NLB beside it, which opens the pods' port to the load balancer.
         let grafana = try item("traffic:prod/monitoring/grafana", in: plan)
         XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\"") }, "\(grafana.commands)")
-        XCTAssertTrue(grafana.rollbackCommands.contains { $0.hasPrefix("aws ec2 revoke-security-group-ingress") })
+        XCTAssertTrue(grafana.rollbackCommands.contains { $0.contains("aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?") })
         for (name, steps) in deletions(plan) { XCTAssertEqual(steps.count, 1, "\(name) is deleted by \(steps)") }
         assertPrerequisitesAcyclic(plan, "demo")
     }

@@ -64,14 +64,25 @@ struct FinalBackup {
                 "\(kubectl) wait pods -A -l \(ShellQuote.word(Self.readerLabel)) --for=condition=Ready --timeout=10m  # the node-agent reads volumes of running pods only"]
     }
 
+    /// Reads the Bound claims, the reader pods and the backup's pod volume backups (three JSON documents, in that order)
+    /// and fails unless every claim has a reader mounting it as `data` whose volume has a Completed backup. Counting the
+    /// backups let another pod's emptyDir (file-system backup takes those too: Velero docs, File System Backup) stand in
+    /// for a claim never backed up; a PodVolumeBackup names its pod (`spec.pod`) and that pod's volume (`spec.volume`).
+    static let claimsWithoutCopy = "input as $claims | input as $readers | input as $copies"
+        + " | [$claims.items[] | select(.status.phase == \"Bound\") | {ns: .metadata.namespace, claim: .metadata.name}] as $bound"
+        + " | [$copies.items[] | select(.status.phase == \"Completed\") | {ns: .spec.pod.namespace, pod: .spec.pod.name, volume: .spec.volume}] as $done"
+        + " | [$bound[] | . as $c | select([$readers.items[] | select(.metadata.namespace == $c.ns and any(.spec.volumes[]?; .name == \"data\" and .persistentVolumeClaim.claimName == $c.claim))"
+        + " | {ns: .metadata.namespace, pod: .metadata.name, volume: \"data\"}] | any(.[]; . as $r | any($done[]; . == $r)) | not) | .ns + \"/\" + .claim] as $lost"
+        + " | if ($bound | length) > 0 and ($lost | length) == 0 then true else error(\"no Completed pod volume backup of: \" + ($lost | join(\", \"))) end"
+
     var commands: [String] {
         let q = ShellQuote.word
         let kubectl = "kubectl --context \(context)"
         let phase = "{ PHASE=$(\(kubectl) -n 'velero' get backups.velero.io \(q(name)) -o jsonpath='{.status.phase}') && test \"$PHASE\" = Completed; } || { echo "
             + q("backup \(name) is not Completed") + "\" (${PHASE:-no answer})\" >&2; false; }"
-        let volumes = "{ WANT=$(\(kubectl) get pods -A -l \(q(Self.readerLabel)) -o name) && WANT=$(printf '%s' \"$WANT\" | grep -c .);"
-            + " \(kubectl) -n 'velero' get podvolumebackups.velero.io -l \(q("velero.io/backup-name=" + name)) -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'"
-            + " | awk -v want=\"$WANT\" '{ n++ } $1 != \"Completed\" { bad = 1 } END { exit bad || n < want || n == 0 }'; } || { echo "
+        let volumes = "{ CLAIMS=$(\(kubectl) get pvc -A -o json) && READERS=$(\(kubectl) get pods -A -l \(q(Self.readerLabel)) -o json)"
+            + " && COPIES=$(\(kubectl) -n 'velero' get podvolumebackups.velero.io -l \(q("velero.io/backup-name=" + name)) -o json)"
+            + " && printf '%s\\n' \"$CLAIMS\" \"$READERS\" \"$COPIES\" | jq -en \(q(Self.claimsWithoutCopy)) >/dev/null; } || { echo "
             + q("backup \(name) lacks a Completed pod volume backup per claim: its data is not in it (velero backup describe \(name) --details)") + " >&2; false; }"
         return ["\(kubectl) get deploy,sts,ds,cronjob -A  " + ShellQuote.comment("on \(cluster): nothing may still serve")]
             + velero.onSource(context)

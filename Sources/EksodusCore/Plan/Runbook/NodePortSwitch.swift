@@ -48,6 +48,21 @@ enum NodePortSwitch {
         + " >/dev/null; }; } || { echo \"the NLB's security group does not admit $SOURCE_LB_CIDR on port $SERVICE_PORT: check loadBalancerSourceRanges on the Service\" >&2; false; }"
         + "  # no group (a controller before v2.6): the pods' rule above is the only filter"
 
+    /// The rollback's revoke of the pods' rule, usually run from a shell of its own: `${VAR:?}` stops it when the group or
+    /// the range is unset (it sent EC2 `--group-id ""`). A revoke that matches no rule is no error in a default VPC: EC2
+    /// answers the rule in `UnknownIpPermissions` (in another VPC, InvalidPermission.NotFound), so a wrong group passed as
+    /// revoked unless the answer is read ("revoke-security-group-ingress", AWS CLI Command Reference:
+    /// https://docs.aws.amazon.com/cli/latest/reference/ec2/revoke-security-group-ingress.html).
+    static let revoke = "{ REVOKED=$(aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?set NODE_SECURITY_GROUP to the security group of the pods}\""
+        + " --protocol tcp --port \"$POD_PORT\" --cidr \"${SOURCE_LB_CIDR:?set SOURCE_LB_CIDR to the addresses of the load balancer in front of the source nodes}\" --output json)"
+        + " && jq -en " + ShellQuote.word("input | .Return == true and ((.UnknownIpPermissions // []) | length == 0)") + " <<<\"$REVOKED\" >/dev/null; }"
+        + " || { echo \"no rule for $SOURCE_LB_CIDR on port $POD_PORT was revoked from $NODE_SECURITY_GROUP: is it the pods' group?\" >&2; false; }"
+
+    /// Read back, as that reference advises: the group is there and no longer holds the rule (tcp, the pod port, the range).
+    static let revoked = "aws ec2 describe-security-groups --group-ids \"$NODE_SECURITY_GROUP\" --output json | jq -en --arg group \"$NODE_SECURITY_GROUP\" --arg cidr \"$SOURCE_LB_CIDR\" --argjson port \"$POD_PORT\" "
+        + ShellQuote.word("input | (.SecurityGroups | length == 1) and .SecurityGroups[0].GroupId == $group and ([.SecurityGroups[0].IpPermissions[] | select(.IpProtocol == \"tcp\" and .FromPort == $port and .ToPort == $port) | .IpRanges[].CidrIp] | index($cidr) == null)")
+        + " >/dev/null || { echo \"$NODE_SECURITY_GROUP still admits $SOURCE_LB_CIDR on port $POD_PORT (or could not be read)\" >&2; false; }"
+
     /// The commands and rollback of one NodePort Service.
     static func commands(_ service: Estate.Service) -> (commands: [String], rollback: [String]) {
         let name = service.resource.name, namespace = service.resource.namespace, cross = RedirectCommands.crossName(name)
@@ -80,8 +95,11 @@ enum NodePortSwitch {
         ]
         let rollback = [
             ShellQuote.comment("put the source nodes back in the pool of the load balancer in front of them, then remove $NLB_IPS from it; NLB \(namespace)/\(cross) stays, its addresses with it, for the next attempt"),
+            cidrGate,
             podPort,
-            "aws ec2 revoke-security-group-ingress \(rule)  # once nothing sends to the pods through the NLB any more",
+            "# once nothing sends to the pods through the NLB any more:",
+            revoke,
+            revoked,
         ]
         return (commands, rollback)
     }

@@ -82,12 +82,22 @@ struct RabbitMQShovel {
             + ShellQuote.word("messages remain in vhost \(vhost) \(side == .source ? "on the source" : "on EKS") (or its queues could not be read): " + advice) + " >&2; false; }"
     }
 
-    /// Clears the shovels named `prefix…` in every vhost, on one side, one whole line per name: `xargs` split a shovel named
-    /// after a queue `a b` and cleared an unrelated shovel `b`.
+    /// Clears the shovels named `prefix…` in every vhost, on one side, one whole line per name (`xargs` split a shovel named
+    /// after a queue `a b` and cleared an unrelated shovel `b`), then lists again and fails while one is left. The list is
+    /// read into a variable first: piped into the loop, a failing `list_parameters` left the loop's status 0 (the pod's
+    /// `sh` may have no pipefail) and the step passed with every shovel still running. Its lines are component, name and
+    /// value, tab-separated (`--no-table-headers`); a line with fewer fields is no answer to trust.
     func clear(on side: Kubectl.Side, prefix: String) -> [String] {
         names.flatMap { vhost in
-            let p = ShellQuote.word(vhost)
-            return ["# shellcheck disable=SC2016  # $name expands in the pod", DataCopy.exec(workload, on: side, "rabbitmqctl list_parameters -p \(p) --quiet --no-table-headers | cut -f2 | grep '^\(prefix)' | while IFS= read -r name; do rabbitmqctl clear_parameter -p \(p) shovel \"$name\" || exit 1; done")]
+            let p = ShellQuote.word(vhost), place = "in vhost \(vhost) \(side == .source ? "on the source" : "on EKS")"
+            let list = "rabbitmqctl list_parameters -p \(p) --quiet --no-table-headers"
+            let ours = "awk -F '\\t' 'NF && NF < 3 { bad = 1 } $1 == \"shovel\" && index($2, \"\(prefix)\") == 1 { print $2 } END { exit bad }'"
+            let script = "{ LISTED=$(\(list)) && NAMES=$(printf '%s\\n' \"$LISTED\" | \(ours)); } || { echo "
+                + ShellQuote.word("the shovels \(place) could not be listed") + " >&2; exit 1; }; "
+                + "if [ -n \"$NAMES\" ]; then printf '%s\\n' \"$NAMES\" | { while IFS= read -r name; do rabbitmqctl clear_parameter -p \(p) shovel \"$name\" || exit 1; done; } || exit 1; fi; "
+                + "{ LEFT=$(\(list)) && LEFT=$(printf '%s\\n' \"$LEFT\" | \(ours)) && test -z \"$LEFT\"; } || { echo "
+                + ShellQuote.word("\(prefix) shovels are left \(place) (or the list could not be read again)") + " >&2; exit 1; }"
+            return ["# shellcheck disable=SC2016  # $name expands in the pod", DataCopy.exec(workload, on: side, script)]
         }
     }
 

@@ -9,12 +9,20 @@ struct VeleroCopy {
     var name: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "") }
     var selector: String? { LabelSelector.matching(workload.templateLabels) }
 
-    /// How many pod volume backups (and restores) the copy makes at least: one per claim a pod mounts (a Deployment's pods share
-    /// theirs, and Velero backs a claim up once), each pod's own for a StatefulSet's templates; never fewer than one, so an
-    /// empty backup never passes.
-    var claimVolumes: Int {
-        let shared = workload.volumes.filter { $0.type == "persistentVolumeClaim" }.count
-        return max(1, shared + workload.claimTemplates.count * (workload.kind == "StatefulSet" ? max(workload.replicas ?? 1, 1) : 1))
+    /// The pod volumes the copy must carry: each claim the pods mount (a Deployment's pods share theirs, and Velero backs a
+    /// claim up once, so any pod of the workload will do: `pod` empty), each pod's own claim of a StatefulSet's templates
+    /// (`NAME-0`, `NAME-1`, …). Counting every pod volume backup let an emptyDir's (file-system backup takes emptyDirs too:
+    /// Velero docs, File System Backup, https://velero.io/docs/main/file-system-backup/) stand in for a claim that was not
+    /// backed up. Without a claim, the pod's other volumes that hold data of their own (nfs and the like), never none.
+    var expectedVolumes: [(pod: String, volume: String)] {
+        let claims = workload.volumes.filter { $0.type == "persistentVolumeClaim" }.map { (pod: "", volume: $0.name) }
+        let templates = workload.claimTemplates.flatMap { template in
+            workload.kind == "StatefulSet" ? (0..<max(workload.replicas ?? 1, 1)).map { (pod: "\(workload.name)-\($0)", volume: template.name) } : [(pod: "", volume: template.name)]
+        }
+        if !(claims + templates).isEmpty { return claims + templates }
+        // What file-system backup leaves out (hostPath, Secrets, ConfigMaps, projected, downward API) and what holds no data to move.
+        let noData: Set<String> = ["emptyDir", "hostPath", "secret", "configMap", "projected", "downwardAPI"]
+        return workload.volumes.filter { !noData.contains($0.type) }.map { (pod: "", volume: $0.name) }
     }
 
     /// The writers stop; the pods stay: a backup of scaled-down pods holds no volume data.
@@ -33,16 +41,24 @@ struct VeleroCopy {
                 ["# let its writers resume: the source never stopped"])
     }
 
-    /// Fails unless Velero object `resource` (`backups`, `restores`) on `side` is Completed and at least `claimVolumes` of
-    /// its pod volume copies (`volumes`, labelled `label`) are, all of them Completed.
+    /// Fails unless Velero object `resource` (`backups`, `restores`) on `side` is Completed and every expected volume has
+    /// a Completed pod volume copy (`volumes`, labelled `label`): a PodVolumeBackup or PodVolumeRestore names its pod
+    /// (`spec.pod`) and the pod's volume (`spec.volume`; Velero API, pkg/apis/velero/v1 PodVolumeBackupSpec and
+    /// PodVolumeRestoreSpec, https://github.com/vmware-tanzu/velero/tree/main/pkg/apis/velero/v1), which jq matches against `expectedVolumes` given as `--args`
+    /// pairs (pod, volume), never spliced into the program. None expected fails: nothing would be proven.
     func gate(_ side: Kubectl.Side, resource: String, volumes: String, label: String) -> [String] {
         let velero = Kubectl(side: side, namespace: "velero")
         let quoted = ShellQuote.word(name)
         let phase = "{ PHASE=$(" + velero("get \(resource).velero.io \(quoted) -o jsonpath='{.status.phase}'") + ") && test \"$PHASE\" = Completed; } || { echo "
             + ShellQuote.word("\(resource.dropLast()) \(name) is not Completed") + "\" (${PHASE:-no answer})\" >&2; false; }"
-        let each = velero("get \(volumes).velero.io -l \(ShellQuote.word(label + "=" + name)) -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'")
-            + " | awk -v want=\(claimVolumes) '{ n++ } $1 != \"Completed\" { bad = 1 } END { exit bad || n < want }' || { echo "
-            + ShellQuote.word("fewer than \(claimVolumes) \(volumes) of \(name) Completed: the data did not move (velero \(resource.dropLast()) describe \(name) --details)") + " >&2; false; }"
+        let missing = "input | [.items[] | select(.status.phase == \"Completed\" and .spec.pod.namespace == $ns) | {pod: .spec.pod.name, volume: .spec.volume}] as $done"
+            + " | [$ARGS.positional as $a | range(0; $a | length; 2) | {pod: $a[.], volume: $a[. + 1]}] as $want"
+            + " | [$want[] | select(. as $w | $done | any(.volume == $w.volume and ($w.pod == \"\" or .pod == $w.pod)) | not) | if .pod == \"\" then .volume else .pod + \"/\" + .volume end] as $lost"
+            + " | if ($want | length) > 0 and ($lost | length) == 0 then true else error(\"no Completed copy of: \" + ($lost | join(\", \"))) end"
+        let pairs = expectedVolumes.flatMap { [ShellQuote.word($0.pod), ShellQuote.word($0.volume)] }.joined(separator: " ")
+        let each = "{ COPIES=$(" + velero("get \(volumes).velero.io -l \(ShellQuote.word(label + "=" + name)) -o json") + ") && jq -en --arg ns \(ShellQuote.word(workload.namespace)) "
+            + ShellQuote.word(missing) + " --args" + (pairs.isEmpty ? "" : " " + pairs) + " <<<\"$COPIES\" >/dev/null; } || { echo "
+            + ShellQuote.word("a claim of \(name) has no Completed \(volumes.dropLast()): the data did not move (velero \(resource.dropLast()) describe \(name) --details)") + " >&2; false; }"
         return [phase, each]
     }
 
