@@ -14,7 +14,7 @@ public enum CheckCatalog {
         OnPremisesNodePlacementCheck(), ZeroGracePeriodCheck(),
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
         StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(), UnsafeClusterAccessCheck(),
-        EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), OnPremisesDependencyCheck(),
+        EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), ControllerReleaseSupportCheck(), OnPremisesDependencyCheck(),
         DockershimRuntimeCheck(), WindowsNodeCheck(), KubeletVersionSkewCheck(),
     ]
 

@@ -103,6 +103,8 @@ public struct ReferenceData: Sendable {
     public var ingressExposureRules: [ExposureRule]
     public var ingressControllerImages: [String]
     public var privateDNSSuffixes: [String]
+    /// Controllers whose releases each support a range of Kubernetes versions (`data/controller-support.yaml`).
+    public var controllers: [ControllerSupport]
 
     public struct DataError: Error, CustomStringConvertible {
         public var file: String
@@ -166,7 +168,8 @@ public struct ReferenceData: Sendable {
             serviceExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "services")),
             ingressExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "ingresses")),
             ingressControllerImages: try table("load-balancer-exposure.yaml", "ingressControllerImages").compactMap(\.string),
-            privateDNSSuffixes: try table("private-dns-suffixes.yaml", "suffixes").compactMap(\.string)
+            privateDNSSuffixes: try table("private-dns-suffixes.yaml", "suffixes").compactMap(\.string),
+            controllers: try controllerSupport(try table("controller-support.yaml", "controllers"))
         )
     }
 

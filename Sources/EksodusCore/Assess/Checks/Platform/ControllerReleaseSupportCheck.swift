@@ -1,0 +1,47 @@
+/// A controller release (cert-manager, say) whose maintainers do not support the target Kubernetes version.
+struct ControllerReleaseSupportCheck: Check {
+    let info = CheckInfo(
+        id: "PLT007", title: "Controller release does not support the target Kubernetes version", severity: .warning, category: .platform,
+        // cert-manager, "Supported Releases" (https://cert-manager.io/docs/releases/): each release lists the Kubernetes
+        // versions it supports; outside them it is neither tested nor fixed. data/controller-support.yaml keeps the table.
+        rationale: "Each release of a controller such as cert-manager supports a stated range of Kubernetes versions; outside it the maintainers neither test it nor fix it. Moved to EKS as it runs now, an old release meets a newer API server (removed APIs, changed admission and webhook behaviour) on migration night, and certificates stop renewing weeks later.",
+        remediation: "Install a release that supports the target on EKS (the finding names them) and carry its resources over (cert-manager: Issuers, ClusterIssuers and Certificates, whose Secrets it then renews); or upgrade it on the source first, one minor release at a time, as its upgrade notes require.",
+        triggering: ["""
+            # target: 1.33
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: cert-manager, namespace: cert-manager}
+            spec:
+              selector: {matchLabels: {app: cert-manager}}
+              template:
+                metadata: {labels: {app: cert-manager}}
+                spec: {containers: [{name: controller, image: 'quay.io/jetstack/cert-manager-controller:v1.9.1'}]}
+            """],
+        nonTriggering: ["""
+            # target: 1.33
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: cert-manager, namespace: cert-manager}
+            spec:
+              selector: {matchLabels: {app: cert-manager}}
+              template:
+                metadata: {labels: {app: cert-manager}}
+                spec: {containers: [{name: controller, image: 'quay.io/jetstack/cert-manager-controller:v1.18.2'}]}
+            """]
+    )
+
+    func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
+        estate.workloads.flatMap { workload in
+            workload.containers.compactMap { container -> Finding? in
+                guard let text = container.image, let image = container.imageReference, let tag = image.tag,
+                      let controller = context.reference.controllers.first(where: { $0.runs(image.repository) }),
+                      let range = controller.range(ofTag: tag), !(range.first <= context.target && context.target <= range.last) else { return nil }
+                let supported = controller.releases(supporting: context.target)
+                let instead = supported.isEmpty ? "no release in eksodus's table supports it yet (see \(controller.source))"
+                    : "releases that do: " + supported.map(\.description).joined(separator: ", ")
+                return finding(workload, field: "\(CheckSupport.containerPath(workload, container)).image",
+                               "\(controller.name) \(range.release) (image \(text.visibleLine)) supports Kubernetes \(range.first)–\(range.last), not EKS \(context.target); \(instead) (\(controller.source))")
+            }
+        }
+    }
+}
