@@ -88,10 +88,16 @@ final class EFSAccessPointCopyTests: XCTestCase {
             try "#!/bin/sh\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
             XCTAssertEqual(chmod(url.path, 0o755), 0)
         }
-        let environment = ["PATH": bin.path + ":/usr/bin:/bin", "DATASYNC_TASK_ARN": "arn:aws:datasync:eu-west-1:123456789012:task/task-1",
+        // The claim's task and destination as an earlier run (or an engineer) left them: the checks read them back.
+        let folder = try temporaryFolder(self)
+        for what in ["task", "destination"] {
+            try "arn:aws:datasync:eu-west-1:123456789012:\(what)-1\n".write(to: folder.appendingPathComponent(ShellQuote.fileName(["datasync", "prod", "shop", "media-uploads", what], suffix: ".arn")),
+                                                                            atomically: true, encoding: .utf8)
+        }
+        let environment = ["PATH": bin.path + ":/usr/bin:/bin",
                            "PVC": "", "HANDLE": "", "AP_INFO": "", "DEST_AP": "", "OWNERS": "", "MOUNT": "/nonexistent", "AWS_FAILS": "", "EXEC_FAILS": ""]
         // Each line is run on its own, as an engineer runs it, until the first that fails.
-        let lines = script.split(separator: "\n").map { "{ " + $0 + "\n} || exit $?" }.joined(separator: "\n")
+        let lines = "cd " + ShellQuote.word(folder.path) + " || exit 9\n" + script.split(separator: "\n").map { "{ " + $0 + "\n} || exit $?" }.joined(separator: "\n")
         return try GateShell.run(lines, environment: environment.merging(answers) { _, new in new })
     }
 }

@@ -146,7 +146,7 @@ final class MongoCopyTests: XCTestCase {
         let promote = try item("promote:\(handle)", in: plan).commands
         let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top + 1") }, "\(promote)")
         let stepDown = try XCTUnwrap(promote.firstIndex { $0.contains("rs.stepDown(") })
-        let primary = try XCTUnwrap(promote.lastIndex { $0.contains("join(") })
+        let primary = try XCTUnwrap(promote.lastIndex { $0.contains("{ PRIMARY=") })
         XCTAssertTrue(outrank < stepDown && stepDown < primary, "the EKS member may stand before the step-down, and is read back after it")
 
         let host = ["EKS_MEMBER_HOST": "orders-db-0.orders-db.shop.svc.cluster.local"]

@@ -156,9 +156,13 @@ final class StatefulGatesTests: XCTestCase {
             XCTAssertTrue(commands[start].contains("--query TaskExecutionArn"), commands[start])
             XCTAssertTrue(commands[(start + 1)...].contains { $0.contains("describe-task-execution") && $0.contains("while") }, "the pass is waited for: \(commands)")
         }
-        let pass = promote.filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        // The final pass starts the claim's own task, kept in its file by the data step (DataSyncClaimTaskTests).
+        let folder = try temporaryFolder(self)
+        try "arn:aws:datasync:ap-northeast-2:123456789012:task/task-0123456789abcdef0\n".write(
+            to: folder.appendingPathComponent(ShellQuote.fileName(["datasync", "prod", "shop", "media-uploads", "task"], suffix: ".arn")), atomically: true, encoding: .utf8)
+        let pass = "cd " + ShellQuote.word(folder.path) + "\n" + promote.filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let arn = "arn:aws:datasync:ap-northeast-2:123456789012:task/task-0123456789abcdef0/execution/exec-0123456789abcdef0"
-        let good = #"{"Status": "SUCCESS", "EstimatedFilesToTransfer": 12, "FilesTransferred": 12, "FilesFailed": {"Prepare": 0, "Transfer": 0, "Verify": 0, "Delete": 0}}"#
+        let good = #"{"Status": "SUCCESS", "Options": {"VerifyMode": "POINT_IN_TIME_CONSISTENT"}, "Result": {"VerifyStatus": "SUCCESS"}, "EstimatedFilesToTransfer": 12, "FilesTransferred": 12, "FilesFailed": {"Prepare": 0, "Transfer": 0, "Verify": 0, "Delete": 0}}"#
         let quick = ["DATASYNC_WAIT_SECONDS": "0", "ARN": arn]
         func run(_ environment: [String: String]) throws -> [Int32] {
             try status(datasync + "\nset -e\n" + pass, quick.merging(environment) { _, new in new })
@@ -169,6 +173,8 @@ final class StatefulGatesTests: XCTestCase {
         XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good.replacingOccurrences(of: "\"Transfer\": 0", with: "\"Transfer\": 2")]).filter { $0 == 0 }, [], "files failed")
         XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good.replacingOccurrences(of: "\"FilesTransferred\": 12", with: "\"FilesTransferred\": 9")]).filter { $0 == 0 }, [], "files missing")
         XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": ""]).filter { $0 == 0 }, [], "no description")
+        XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good.replacingOccurrences(of: "POINT_IN_TIME_CONSISTENT", with: "ONLY_FILES_TRANSFERRED")]).filter { $0 == 0 }, [], "the final pass verified only what it moved")
+        XCTAssertEqual(try run(["STATUS": "SUCCESS", "JSON": good.replacingOccurrences(of: "\"VerifyStatus\": \"SUCCESS\"", with: "\"VerifyStatus\": \"ERROR\"")]).filter { $0 == 0 }, [], "the verification failed")
         XCTAssertEqual(try run(["ARN": ""]).filter { $0 == 0 }, [], "nothing started")
         XCTAssertEqual(try run(["FAIL": "1"]).filter { $0 == 0 }, [], "aws failed")
     }

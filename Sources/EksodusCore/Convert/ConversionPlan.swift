@@ -23,6 +23,8 @@ public struct ConversionPlan: Sendable {
     public var hasWindowsNodes: Bool
     /// `Kind/namespace/name` → the claims the storage plan's node copies fill, each in place of a hostPath volume.
     var nodeDataClaims: [String: [NodeDataClaim]]
+    /// `Kind/namespace/name` of each database whose data the storage plan found without a claim (`DataStoreClaim`).
+    var unclaimedDataStores: Set<String> = []
     /// The zone the source's CronJob schedules ran in (`--cron-time-zone`); nil: not decided.
     public var cronTimeZone: String?
 
@@ -56,6 +58,9 @@ public struct ConversionPlan: Sendable {
                                 uniquingKeysWith: { first, _ in first })
         hasWindowsNodes = plan.compute.first { $0.cluster == cluster }?.nodeGroups.contains(where: \.isWindows) ?? false
         nodeDataClaims = NodeDataClaim.planned(plan.storage, cluster: cluster)
+        unclaimedDataStores = Set(plan.storage.entries.filter { $0.cluster == cluster && ["emptyDir", "container"].contains($0.source) }.map { entry in
+            "\(entry.owner.prefix { $0 != "/" })/\(entry.namespace)/\(entry.owner.drop { $0 != "/" }.dropFirst())"
+        })
         cronTimeZone = CronJobTimeZone.zone(for: cluster, in: plan.request.cronTimeZones)
     }
 }

@@ -281,6 +281,7 @@ struct ManifestConverter {
 
     private func workload(_ node: ManifestNode, kind: String, namespace: String, name: String, result: inout Result) -> ManifestNode {
         let path = podSpecPath(kind)
+        let source = node
         var node = node
         guard var pod = node[path[0]].flatMap({ path.dropFirst().reduce($0 as ManifestNode?) { $0?[$1] } }) else { return node }
         for list in ["initContainers", "containers"] {
@@ -388,6 +389,57 @@ struct ManifestConverter {
             }
             node = node.updating(["spec", "volumeClaimTemplates"]) { _ in .sequence(converted) }
         }
+        if plan.unclaimedDataStores.contains(label) { node = dataStoreClaim(node, source: source, kind: kind, namespace: namespace, name: name, label: label, result: &result) }
+        return node
+    }
+
+    /// A database without a claim gets one at its data directory, and an unpinned image a TODO (`DataStoreClaim`).
+    /// `source` is the object as the source ran it: its images, before ECR's.
+    private func dataStoreClaim(_ node: ManifestNode, source: ManifestNode, kind: String, namespace: String, name: String, label: String,
+                                result: inout Result) -> ManifestNode {
+        let path = podSpecPath(kind)
+        func podSpec(of object: ManifestNode) -> ManifestNode? { object[path[0]].flatMap { path.dropFirst().reduce($0 as ManifestNode?) { $0?[$1] } } }
+        guard var pod = podSpec(of: node), var containers = pod["containers"]?.items, let ran = podSpec(of: source)?["containers"]?.items,
+              let index = ran.firstIndex(where: { $0["image"]?.string.map { reference.database(ImageReference($0)) != nil } == true }), index < containers.count,
+              let image = ran[index]["image"]?.string.map(ImageReference.init), let engine = reference.database(image)?.name else { return node }
+        let containerName = containers[index]["name"]?.string ?? "?"
+        if DataStoreClaim.isUnpinned(image) {
+            result.todos.append("\(label): its \(engine) image \(image.original) names no version: pin it (tag and digest) to the one the source runs, read from the source pod's status.containerStatuses[].imageID, before the copy: a newer major on EKS changes the on-disk format the copied data must be read in")
+        }
+        let replicas = node["spec", "replicas"]?.int ?? 1
+        guard let directory = DataStoreClaim.dataDirectory(image), kind == "StatefulSet" || (kind == "Deployment" && replicas <= 1) else {
+            result.todos.append("\(label): \(engine) keeps its data without a claim (an emptyDir or its container), lost whenever its pod is replaced: decide its data directory and mount a gp3 claim there (a StatefulSet's volumeClaimTemplate) before the copy")
+            return node
+        }
+        let taken = Set((pod["volumes"]?.items ?? []).compactMap { $0["name"]?.string } + (node["spec", "volumeClaimTemplates"]?.items ?? []).compactMap { $0["metadata", "name"]?.string })
+        let volume = DataStoreClaim.volumeName(taken: taken)
+        let mounted = DataStoreClaim.mounting(containers[index], volume: volume, at: directory)
+        containers[index] = mounted.container
+        pod = pod.replacing("containers", with: .sequence(containers))
+        // The emptyDir the data was on goes once nothing mounts it any more.
+        if let replaced = mounted.replaced, let volumes = pod["volumes"]?.items,
+           !(containers + (pod["initContainers"]?.items ?? [])).contains(where: { ($0["volumeMounts"]?.items ?? []).contains { $0["name"]?.string == replaced } }) {
+            let kept = volumes.filter { !($0["name"]?.string == replaced && $0["emptyDir"] != nil) }
+            pod = pod.replacing("volumes", with: kept.isEmpty ? nil : .sequence(kept))
+        }
+        let field = "containers[\(containerName)].volumeMounts[\(volume)]"
+        let why = "\(engine) kept its data at \(directory) " + (mounted.replaced.map { "on volume \($0)" } ?? "in its container") + ", lost whenever its pod is replaced"
+        var node = node
+        if kind == "StatefulSet" {
+            node = node.updating(path) { _ in pod }
+            node = node.updating(["spec", "volumeClaimTemplates"]) { _ in .sequence((node["spec", "volumeClaimTemplates"]?.items ?? []) + [DataStoreClaim.template(name: volume, size: NodeDataClaim.placeholderSize)]) }
+            result.changes.append(Change(field: field, why: why + ": a gp3 volumeClaimTemplate \(volume) per replica, mounted there"))
+            result.todos.append("\(label): set the size of its volumeClaimTemplate \(volume) (\(NodeDataClaim.placeholderSize) written) from the source's data (du -s \(directory) in its pod) before the copy")
+            return node
+        }
+        let claim = NodeDataClaim(volume: volume, name: NodeDataClaim.name(kind: kind, namespace: namespace, workload: name, volume: volume))
+        pod = pod.replacing("volumes", with: .sequence((pod["volumes"]?.items ?? []) + [.mapping([("name", .string(volume)), ("persistentVolumeClaim", .mapping([("claimName", .string(claim.name))]))])]))
+        node = node.updating(path) { _ in pod }
+        node = node.updating(["spec", "strategy"]) { _ in .mapping([("type", .string("Recreate"))]) }
+        result.support.append((claim.label(namespace: namespace), claim.manifest(namespace: namespace), "the data of \(label) (\(engine), at \(directory)): the copy fills it"))
+        result.changes.append(Change(field: field, why: why + ": claim \(claim.name) (gp3, ReadWriteOnce) mounted there"))
+        result.changes.append(Change(field: "spec.strategy", why: "Recreate: its EBS claim attaches to one node at a time, so a rolling update's new pod would wait on the old one's volume"))
+        result.todos.append("\(label): set the size of claim \(claim.name) (\(NodeDataClaim.placeholderSize) written) from the source's data (du -s \(directory) in its pod) before the copy")
         return node
     }
 

@@ -187,7 +187,7 @@ struct Checklist {
                     cluster: c.id, after: [.plan(.addons, cluster: c.name)],
                     evidence: "\(input.storage.count) volumes to recreate" + (fileSystem.map { fs in
                         "; EFS for \(shared.joined(separator: ", ")): an encrypted file system (creation token \(fs.creationToken)), NFS from the VPC (security group \(fs.securityGroupName)), "
-                            + "a mount target per private subnet; DataSync copies into it from an agent deployed next to the NFS server (the data step needs DATASYNC_TASK_ARN, its destination each claim's own access point with Options Uid=NONE,Gid=NONE: checked before the copy)"
+                            + "a mount target per private subnet; DataSync copies into it from an agent deployed next to the NFS server (the data step needs DATASYNC_AGENT_ARN, that agent: it makes each claim's own task, from the claim's NFS export to its own access point with Options Uid=NONE,Gid=NONE, and reads it back before the copy)"
                     } ?? ""),
                     commands: ["test -f \(q(classFile)) || eksodus convert --cluster \(q(c.name)) --wave 0 --out converted"]
                         + (fileSystem?.commands() ?? [])

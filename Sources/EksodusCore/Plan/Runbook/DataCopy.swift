@@ -23,8 +23,13 @@ struct DataCopy {
     var targetImage: String?
     /// A headless Service of the workload: how its pods find one another by name.
     var headlessService: String?
-    /// Its claims that DataSync copies onto EFS access points: where each must be written, checked around the copy.
-    var efsCopies: [EFSAccessPointCopy] = []
+    /// Its claims that DataSync copies, each with a task of its own (onto an EFS access point, or an FSx location).
+    var dataSyncClaims: [DataSyncClaimTask] = []
+
+    /// Where no claim has a DataSync task of its own (a claim template's, or a method the runbook has no commands for).
+    func withoutDataSyncTask(_ workload: Estate.Workload) -> String {
+        "{ echo " + ShellQuote.word("no claim of " + workload.label + " has a DataSync task of its own: copy its data by hand (" + method + "), then mark this step done") + " >&2; false; }"
+    }
 
     func mysql(_ workload: Estate.Workload) -> MySQLReplication { MySQLReplication(workload: workload, engine: engine ?? "mysql") }
     func redis(_ workload: Estate.Workload) -> RedisReplicas { RedisReplicas(workload: workload, headlessService: headlessService) }
@@ -107,7 +112,8 @@ struct DataCopy {
             }
             if fromNode { return NodeDataCopy(workload: workload).copy() }
             if usesVelero { return VeleroCopy(workload: workload).copy() }
-            return [ShellQuote.comment(method)] + efsCopies.flatMap { $0.destination() } + mountPaths.flatMap { path in DataSyncRun.pass("the copy of " + path) }
+            guard !dataSyncClaims.isEmpty else { return [ShellQuote.comment(method), withoutDataSyncTask(workload)] }
+            return [ShellQuote.comment(method)] + dataSyncClaims.flatMap { $0.prepare() + $0.pass(final: false) }
         }
     }
 
@@ -147,7 +153,7 @@ struct DataCopy {
         default:
             if fromNode { return NodeDataCopy(workload: workload).undo() }
             if usesVelero { return VeleroCopy(workload: workload).undo() }
-            return [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
+            return dataSyncClaims.flatMap { $0.delete() } + [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
         }
     }
 
@@ -164,7 +170,7 @@ struct DataCopy {
         default:
             if fromNode { return NodeDataCopy(workload: workload).verify() }
             let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
-            return paths.map { Self.sameFileCount(workload, path: $0) } + efsCopies.flatMap { $0.ownedByTheAccessPoint() }
+            return paths.map { Self.sameFileCount(workload, path: $0) } + dataSyncClaims.compactMap(\.efs).flatMap { $0.ownedByTheAccessPoint() }
         }
     }
 
@@ -241,7 +247,8 @@ struct DataCopy {
         case "etcd": return [Self.execDirect(workload, on: .source, "etcdctl member remove \"$SOURCE_MEMBER_ID\"") + "  # each source member, one by one"]
         case "zookeeper": return [Self.execDirect(workload, on: .eks, "zkCli.sh reconfig -remove \"$SOURCE_SERVER_IDS\"")]
         case "minio": return [Self.execDirect(workload, on: .eks, "mc mirror --overwrite \"$SOURCE_MINIO_ALIAS\" local") + "  # the final pass, writes stopped"]
-        default: return DataSyncRun.pass("the final incremental pass, writes stopped")
+        // The final pass of each claim's task, writes stopped.
+        default: return dataSyncClaims.isEmpty ? [withoutDataSyncTask(workload)] : dataSyncClaims.flatMap { $0.pass(final: true) }
         }
     }
 }

@@ -33,16 +33,19 @@ struct EFSAccessPointCopy {
         ]
     }
 
-    /// Before the first pass: DATASYNC_TASK_ARN writes through exactly the claim's access point, without the source's owners.
-    func destination() -> [String] {
-        accessPoint() + [
-            "{ EFS_DEST=$(aws datasync describe-task --task-arn \"$DATASYNC_TASK_ARN\" --query DestinationLocationArn --output text)"
+    /// Before the first pass, after `accessPoint()`: the claim's task (its ARN in `taskFile`) writes through exactly the
+    /// claim's access point, without the source's owners. A task the runbook made passes; one kept from an earlier run
+    /// or made by hand is checked alike.
+    func destination(taskFile: String) -> [String] {
+        let task = "\"$(cat " + ShellQuote.word(taskFile) + ")\""
+        return [
+            "{ EFS_DEST=$(aws datasync describe-task --task-arn " + task + " --query DestinationLocationArn --output text)"
                 + " && EFS_DEST_AP=$(aws datasync describe-location-efs --location-arn \"$EFS_DEST\" --query AccessPointArn --output text)"
                 + " && case \"$EFS_DEST_AP\" in *\":access-point/$EFS_AP\") ;; *) false ;; esac; }"
-                + fail("DATASYNC_TASK_ARN does not write through the access point of \(claimText): its files would land outside the pod's directory. "
-                       + "Make its destination aws datasync create-location-efs --access-point-arn <that access point's ARN> --in-transit-encryption TLS1_2 (no --subdirectory), then a task to it"),
-            "{ EFS_OWNERS=$(aws datasync describe-task --task-arn \"$DATASYNC_TASK_ARN\" --query '[Options.Uid,Options.Gid]' --output text) && test \"${EFS_OWNERS//$'\\t'/ }\" = 'NONE NONE'; }"
-                + fail("DATASYNC_TASK_ARN copies the source's owners into \(claimText): through the access point they are not the pod's; aws datasync update-task --options Uid=NONE,Gid=NONE"),
+                + fail("the DataSync task of \(claimText) does not write through its access point: its files would land outside the pod's directory. "
+                       + "Delete " + taskFile + " and the destination's file, then re-run: the step makes them on the access point"),
+            "{ EFS_OWNERS=$(aws datasync describe-task --task-arn " + task + " --query '[Options.Uid,Options.Gid]' --output text) && test \"${EFS_OWNERS//$'\\t'/ }\" = 'NONE NONE'; }"
+                + fail("the DataSync task of \(claimText) copies the source's owners: through the access point they are not the pod's; aws datasync update-task --options Uid=NONE,Gid=NONE"),
         ]
     }
 

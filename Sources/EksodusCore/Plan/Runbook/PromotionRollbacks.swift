@@ -34,9 +34,10 @@ extension DataCopy {
     /// unelectable itself, hence this order.
     static func mongoUnpromote(_ workload: Estate.Workload, liftSourceFreeze: [String]) -> [String] {
         [writesOnEKS + " until the replica set hands the primary back",
+         execDirect(workload, on: .eks, "mongosh --quiet --eval \"" + MongoReplicaSet.sourceVotesRestored + "\"") + "  # on the EKS primary: the source members vote again (the promotion took their votes), one per reconfig",
          exec(workload, on: .eks, "mongosh --quiet --eval 'rs.stepDown(300)'") + "  # once a source member has caught up; EKS may not stand again for 300 s",
-         execDirect(workload, on: .source, "mongosh --quiet --eval \"cfg = rs.conf(); cfg.members.forEach(function (m) { if (m.host === '$EKS_MEMBER_HOST:27017') { m.priority = 0 } }); rs.reconfig(cfg)\"")
-            + "  # on the new source primary, within those 300 s: the EKS member is never elected again",
+         execDirect(workload, on: .source, "mongosh --quiet --eval \"cfg = rs.conf(); cfg.members.forEach(function (m) { if (m.host === '$EKS_MEMBER_HOST:27017') { m.priority = 0; m.votes = 0 } }); rs.reconfig(cfg)\"")
+            + "  # on the new source primary, within those 300 s: the EKS member never stands nor votes again (the source's voters as before)",
          exec(workload, on: .source, "mongosh --quiet --eval 'rs.status().members.forEach(function (m) { print(m.name + \" \" + m.stateStr) })'") + "  # PRIMARY on a source member"]
             + liftSourceFreeze
     }

@@ -389,7 +389,8 @@ struct WorkloadSteps {
 
     private mutating func dataBeforeDeploy(_ context: Context) -> [PlanItemKey.Step] {
         guard context.stateful, !context.workload.isService else { return [] }
-        let copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
+        var copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
+        copy.dataSyncClaims = Self.dataSyncClaims(context)
         let title = copy.fromNode ? "Decide whether the node-local data of \(context.label) moves, and copy it by hand: \(copy.method)"
             : "Copy the data of \(context.label) to EKS: \(copy.method)"
         add(.data, title, context, after: [], evidence: context.statefulReason ?? "stateful",
@@ -411,17 +412,21 @@ struct WorkloadSteps {
         addRetire(context)
     }
 
-    /// The workload's claims mounted from its pod volumes, with where each is mounted (claim templates are per replica: not here).
-    static func efsCopies(_ workload: Estate.Workload) -> [EFSAccessPointCopy] {
+    /// The workload's claims mounted from its pod volumes, each with where it is mounted and a DataSync task of its own
+    /// (claim templates are per replica: not here). Only for a DataSync copy; through an access point for one onto EFS.
+    static func dataSyncClaims(_ context: Context) -> [DataSyncClaimTask] {
+        guard let method = context.copyMethod, method.contains("DataSync") else { return [] }
+        let workload = context.workload
         let claims = Dictionary(workload.volumes.compactMap { volume in
             volume.type == "persistentVolumeClaim" ? volume.reference.map { (volume.name, $0) } : nil
         }) { first, _ in first }
-        var seen = Set<String>(), copies: [EFSAccessPointCopy] = []
+        var seen = Set<String>(), copies: [DataSyncClaimTask] = []
         for container in workload.containers {
             for mount in container.volumeMounts.items {
                 guard let name = mount["name"]?.string, let claim = claims[name], let path = mount["mountPath"]?.string,
                       seen.insert(claim).inserted else { continue }
-                copies.append(EFSAccessPointCopy(workload: workload, claim: claim, mountPath: path))
+                copies.append(DataSyncClaimTask(cluster: context.clusterName, workload: workload, claim: claim, mountPath: path,
+                                                efs: method == StoragePlan.dataSyncToEFS ? EFSAccessPointCopy(workload: workload, claim: claim, mountPath: path) : nil))
             }
         }
         return copies
@@ -445,7 +450,7 @@ struct WorkloadSteps {
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
         if copy.engine == "mongo", !MongoCopy(workload: workload).isReplicaSet { copy.method = MongoCopy.method }
-        if context.copyMethod == StoragePlan.dataSyncToEFS { copy.efsCopies = Self.efsCopies(workload) }
+        copy.dataSyncClaims = Self.dataSyncClaims(context)
         copy.brokerVirtualHosts = context.brokerVirtualHosts
         copy.shovelsCloseAtReconnect = !context.consumers.isEmpty && !context.exposure.services.isEmpty
         let paths = mountPaths(context)
