@@ -61,7 +61,7 @@ final class SecretTemplateRedactionTests: XCTestCase {
             objects:
             - apiVersion: v1
               kind: Secret
-              metadata: {name: admin}
+              metadata: {name: "${APP_NAME}-admin", labels: {brand: "${BRAND}"}}
               stringData: {login: "${ADMIN_LOGIN}", cookie: "${{COOKIE}}"}
             - {apiVersion: v1, kind: ConfigMap, metadata: {name: "${APP_NAME}-settings"}, data: {who: "${ADMIN_LOGIN}", brand: "${BRAND}", c: "${COOKIE}"}}
             - apiVersion: apps/v1
@@ -78,7 +78,7 @@ final class SecretTemplateRedactionTests: XCTestCase {
                       env: [{name: LOGIN, value: "${ADMIN_LOGIN}"}, {name: SESSION, value: "${COOKIE}"}]
             """)
         XCTAssertFalse(rows.contains(canary), "a value a Secret of the Template uses, or a generated one, reached the database")
-        XCTAssertTrue(rows.contains("web-settings"), "a parameter no Secret uses is still substituted")
+        XCTAssertTrue(rows.contains("web-settings") && rows.contains("web-admin"), "a parameter that only names a Secret is still substituted")
         XCTAssertTrue(rows.contains("acme"), "a parameter no Secret uses keeps its value")
         XCTAssertTrue(rows.contains("[a-z0-9]{24}"), "the generator's expression is no secret and stays")
     }

@@ -91,8 +91,9 @@ enum TemplateExpansion {
     }
 
     /// The parameters whose values are credentials, wherever they are substituted: one named as a credential (`DB_PASSWORD`),
-    /// one OpenShift generates (`generate: expression`: a random password or key, whatever its name), and one that a Secret
-    /// among the Template's `objects` references (`stringData: {login: ${ADMIN_LOGIN}}`), as `oc process` would put it there.
+    /// one OpenShift generates (`generate: expression`: a random password or key, whatever its name), and one that the data
+    /// of a Secret among the Template's `objects` references (`stringData: {login: ${ADMIN_LOGIN}}`), as `oc process` would
+    /// put it there. A Secret's name and labels are no secret: `name: ${APP_NAME}-creds` leaves APP_NAME as it is.
     static func secretParameters(_ template: ManifestNode) -> Set<String> {
         var names = Set<String>()
         for parameter in template["parameters"]?.items ?? [] {
@@ -100,7 +101,7 @@ enum TemplateExpansion {
             if SecretRedaction.isSensitiveKey(key) || parameter["generate"].map({ !$0.isNull }) == true { names.insert(key) }
         }
         for object in template["objects"]?.items ?? [] where object["kind"]?.string?.lowercased() == "secret" {
-            collectReferences(object, into: &names)
+            for field in ["data", "stringData"] { if let data = object[field] { collectReferences(data, into: &names) } }
         }
         return names
     }
