@@ -38,6 +38,57 @@ final class AutoscalerComponentsTests: XCTestCase {
             spec: {containers: [{name: aws-cluster-autoscaler, image: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.0'}]}
         """
 
+    /// metrics-server's APIService, in front of a Service in front of the replaced Deployment, is no more written than they are.
+    func testTheReplacedMetricsServersAPIServiceIsNotWritten() throws {
+        let folder = try writeManifests(["kube-system.yaml": Self.kubeSystem + """
+
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: metrics-server, namespace: kube-system}
+            spec: {selector: {k8s-app: metrics-server}, ports: [{name: https, port: 443, targetPort: 4443}]}
+            ---
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata: {name: v1beta1.metrics.k8s.io}
+            spec: {group: metrics.k8s.io, version: v1beta1, groupPriorityMinimum: 100, versionPriority: 100, insecureSkipTLSVerify: true,
+                   service: {name: metrics-server, namespace: kube-system}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: custom-metrics, namespace: monitoring}
+            spec: {selector: {app: adapter}, ports: [{port: 443}]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: adapter, namespace: monitoring}
+            spec:
+              selector: {matchLabels: {app: adapter}}
+              template:
+                metadata: {labels: {app: adapter}}
+                spec: {containers: [{name: adapter, image: 'registry.k8s.io/prometheus-adapter/prometheus-adapter:v0.12.0'}]}
+            ---
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata: {name: v1beta1.custom.metrics.k8s.io}
+            spec: {group: custom.metrics.k8s.io, version: v1beta1, groupPriorityMinimum: 100, versionPriority: 100, service: {name: custom-metrics, namespace: monitoring}}
+            """], test: self)
+        let (plan, database) = try planImported([folder.path])
+        let out = try temporaryFolder(self)
+        _ = try ConvertedManifests(plan: plan, reference: try ReferenceData.embedded()).write(estates: try database.writer.read { try Estate.load($0) }, to: out)
+        var written: Set<String> = [], changes = ""
+        for case let url as URL in FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)! {
+            if url.lastPathComponent == "CHANGES.md" { changes += try String(contentsOf: url, encoding: .utf8) }
+            guard url.pathExtension == "yaml", url.lastPathComponent != "kustomization.yaml" else { continue }
+            for object in try ManifestText.objects(String(contentsOf: url, encoding: .utf8)) {
+                written.insert("\(object["kind"]?.string ?? "")/\(object["metadata", "name"]?.string ?? "")")
+            }
+        }
+        XCTAssertFalse(written.contains("APIService/v1beta1.metrics.k8s.io") || written.contains("Deployment/metrics-server"), "\(written.sorted())")
+        XCTAssertTrue(written.isSuperset(of: ["APIService/v1beta1.custom.metrics.k8s.io", "Deployment/adapter"]), "an API the team serves moves: \(written.sorted())")
+        XCTAssertTrue(changes.contains("`APIService/v1beta1.metrics.k8s.io` not written: its Service kube-system/metrics-server fronts only workloads EKS replaces"), changes)
+    }
+
     func testTheSourcesMetricsPipelineAndAutoscalersAreReplacedByWhatThePlanInstalls() throws {
         let fixtures = try requireFixtures()
         let folder = try writeManifests(["kube-system.yaml": Self.kubeSystem], test: self)
