@@ -45,6 +45,7 @@ final class OptionValidationTests: XCTestCase {
             XCTAssertNoThrow(try FreeTextOption.check(good, option: "--name"), good)
         }
         XCTAssertNoThrow(try FreeTextOption.check(nil, option: "--note"))
+        XCTAssertThrowsError(try FreeTextOption.check("x\ny", option: "--note")) { XCTAssertTrue("\($0)".hasSuffix("holds U+000A"), "\($0)") }
     }
 }
 

@@ -10,7 +10,8 @@ public enum FreeTextOption {
     /// Throws when `value` holds a character that could start a line or hide text; `option` names the flag (`--name`).
     public static func check(_ value: String?, option: String) throws {
         guard let value, let bad = value.unicodeScalars.first(where: { $0.isInvisible }) else { return }
-        let named = "U+" + String(bad.value, radix: 16, uppercase: true)
+        let hex = String(bad.value, radix: 16, uppercase: true)
+        let named = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         throw Refused(description: "\(option) must not hold control or invisible characters (it is written into reports, YAML and shell comments): '\(value.visibleLine)' holds \(named)")
     }
 }
