@@ -57,10 +57,9 @@ struct AssessCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        guard let target = KubernetesVersion(targetVersion) else {
-            throw CommandError("--target-version must look like 1.35, not '\(targetVersion)'")
-        }
         let date = try parseTime(now)
+        let target = try TargetVersionChoice.checked(targetVersion, reference: try ReferenceData.embedded(), on: date)
+        try FreeTextOption.check(sarifAnchor, option: "--sarif-anchor")
         let settings = try loadSettings(config, quiet: quiet)
         let db = try database.open()
         var assessor = Assessor(database: db, reference: try ReferenceData.embedded(), settings: settings)

@@ -190,8 +190,11 @@ enum CutoverChange {
 
         func apply(_ action: CutoverAction) throws {
             let date = try parseTime(now)
+            let actor = by ?? CutoverTracker.defaultActor
+            try FreeTextOption.check(note, option: "--note")
+            try FreeTextOption.check(actor, option: by == nil ? "the actor ($EKSODUS_ACTOR or the login name)" : "--by")
             let tracker = CutoverTracker(database: try database.open())
-            let changes = try tracker.apply(action, to: items, plan: selection.plan, note: note, by: by ?? CutoverTracker.defaultActor, force: force, now: date)
+            let changes = try tracker.apply(action, to: items, plan: selection.plan, note: note, by: actor, force: force, now: date)
             for change in changes {
                 print("\(change.item.visibleLine): \(change.from.rawValue) → \(change.to.rawValue)\(change.forced ? " (forced)" : "")")
             }

@@ -69,6 +69,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        try FreeTextOption.check(defaultNamespace, option: "--namespace")
         let db = try database.open()
         let terminal = TerminalProgress.onTerminal(quiet: quiet)
         var report: (@Sendable (ImportProgress) -> Void)?

@@ -57,8 +57,10 @@ struct PlanOptions: ParsableArguments {
         guard let targetVersion, let region, let accountID else {
             throw CommandError("to plan, give --target-version, --region and --account-id (without them, eksodus plan shows the stored plan)")
         }
-        guard let target = KubernetesVersion(targetVersion) else { throw CommandError("--target-version must look like 1.35") }
         let date = try parseTime(now)
+        let target = try TargetVersionChoice.checked(targetVersion, reference: try ReferenceData.embedded(), on: date)
+        try FreeTextOption.check(name, option: "--name")
+        try FreeTextOption.check(repositoryPrefix, option: "--repository-prefix")
         func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0) } } }
         let landingZone = LandingZoneOptions(privateEndpoint: privateEndpoint, publicAccessCIDRs: list(publicAccessCIDRs), zones: list(zones),
                                              adminRoleARNs: list(adminRoleARNs))
@@ -208,9 +210,10 @@ struct ImagesCommand: ParsableCommand {
         do {
             images = try PlanStore.load(db, name: plan).images
         } catch PlanStore.PlanStoreError.noPlan {
-            guard let targetVersion, let target = KubernetesVersion(targetVersion), let region, let accountID else {
+            guard let targetVersion, let region, let accountID else {
                 throw CommandError("no plan yet: run eksodus plan, or give --target-version, --region and --account-id")
             }
+            let target = try TargetVersionChoice.checked(targetVersion, reference: try ReferenceData.embedded(), on: date)
             let planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try loadSettings(nil))
             images = try planner.run(PlanRequest(target: target, region: region, accountID: accountID, now: date)).images
         }

@@ -58,6 +58,7 @@ public struct ConvertedManifests {
             let workloadFiles = ConvertedLayout.WorkloadFiles(estate)
             let installedBy = Self.helmInstalled(estate, setApart: conversion.setApart)
             let setApartFronts = Self.setApartFronts(estate, setApart: conversion.setApart)
+            let setApartAPIs = Self.setApartAPIServices(estate, setApart: conversion.setApart)
             for resource in estate.resources where resource.ownerKind == nil {
                 let label = "\(resource.kind)/\(resource.namespace.isEmpty ? "" : resource.namespace + "/")\(resource.name)"
                 if conversion.setApart.contains(label) { continue }
@@ -71,6 +72,10 @@ public struct ConvertedManifests {
                 // Its load balancer would front nothing on EKS, with the source's scheme and foreign annotations.
                 if let fronted = setApartFronts[resource.id] {
                     notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: it fronts only \(MarkdownText.escape(fronted.joined(separator: ", "))), which EKS replaces (set apart); the network plan gives it no load balancer, and its Ingresses move to the ALB")
+                    continue
+                }
+                if let service = setApartAPIs[resource.id] {
+                    notes[wave, default: ([], [])].changes.append("\(MarkdownText.code(label)) not written: its Service \(MarkdownText.escape(service)) fronts only workloads EKS replaces (set apart); what replaces them (the metrics-server add-on for metrics.k8s.io) registers the API itself, and this copy would take the group from it")
                     continue
                 }
                 let result = converter.convert(resource.body, kind: resource.kind, namespace: resource.namespace, name: resource.name,
@@ -224,6 +229,24 @@ public struct ConvertedManifests {
             if NetworkPlan.frontsOnlySetApart(service, workloads: candidates, isSetApart: { setApart.contains($0.label) }) {
                 result[service.resource.id] = candidates.filter { $0.matches(service.selector) }.map(\.label).sorted()
             }
+        }
+        return result
+    }
+
+    /// APIServices served by a Service that fronts only set-apart workloads (the source's metrics-server behind
+    /// v1beta1.metrics.k8s.io), by id, with that Service's namespace/name: applied on EKS, one would repoint the API group
+    /// that the component's replacement registered (two metrics APIs, one with no backend).
+    static func setApartAPIServices(_ estate: Estate, setApart: Set<String>) -> [Int64: String] {
+        guard !setApart.isEmpty else { return [:] }
+        let workloadsByNamespace = Dictionary(grouping: estate.workloads, by: \.namespace)
+        let fronting = Set(estate.services.filter { service in
+            NetworkPlan.frontsOnlySetApart(service, workloads: workloadsByNamespace[service.resource.namespace] ?? [], isSetApart: { setApart.contains($0.label) })
+        }.map { "\($0.resource.namespace)/\($0.resource.name)" })
+        var result: [Int64: String] = [:]
+        for api in estate.resources(kind: "APIService") {
+            guard let namespace = api.body["spec", "service", "namespace"]?.string, let name = api.body["spec", "service", "name"]?.string,
+                  fronting.contains("\(namespace)/\(name)") else { continue }
+            result[api.id] = "\(namespace)/\(name)"
         }
         return result
     }

@@ -17,6 +17,7 @@ public final class AppDatabase: Sendable {
         case olderSchema(path: String, missing: [String])
         case missing(path: String)
         case cannotOpen(path: String, reason: String)
+        case uri(path: String)
 
         public var description: String {
             switch self {
@@ -28,6 +29,8 @@ public final class AppDatabase: Sendable {
                 return "no inventory at \(path); run eksodus import first (or give --db PATH)"
             case .cannotOpen(let path, let reason):
                 return "cannot open the inventory \(path): \(reason)"
+            case .uri(let path):
+                return "the inventory '\(path.visibleLine)' starts with file:, which SQLite would read as a URI (its ?mode=, vfs= or immutable= options change what is opened): --db takes a file path; for a file of that name write ./\(path.visibleLine)"
             }
         }
     }
@@ -51,6 +54,7 @@ public final class AppDatabase: Sendable {
 
     /// Opens (creating if needed) the database file at `path`, in WAL mode so several processes can share it.
     public static func open(path: String, sharing: SharingOptions = SharingOptions()) throws -> AppDatabase {
+        try refuseURI(path)
         var configuration = Configuration()
         configuration.busyMode = .callback(BusyWait(path: path, options: sharing).callback)
         configuration.prepareDatabase { db in
@@ -83,6 +87,7 @@ public final class AppDatabase: Sendable {
     /// Opens an existing database for reading only: nothing is created, migrated or written, so an archived
     /// inventory (a read-only file or folder) can be listed. A missing file is an error, not a new inventory.
     public static func openReadOnly(path: String, sharing: SharingOptions = SharingOptions()) throws -> AppDatabase {
+        try refuseURI(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw OpenError.missing(path: path)
@@ -162,6 +167,12 @@ public final class AppDatabase: Sendable {
     private static func appliedMigrations(_ db: Database) throws -> Set<String> {
         guard try db.tableExists("grdb_migrations") else { return [] }
         return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+    }
+
+    /// SQLite opens a name starting with `file:` as a URI (https://www.sqlite.org/uri.html, compared case-sensitively in
+    /// sqlite3ParseUri): a path is a path here.
+    private static func refuseURI(_ path: String) throws {
+        if path.hasPrefix("file:") { throw OpenError.uri(path: path) }
     }
 
     private static func immutableURI(_ path: String) -> String {

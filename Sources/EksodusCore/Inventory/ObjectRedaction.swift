@@ -4,7 +4,9 @@
 ///
 /// - Secrets (also inside other objects) lose `data`/`stringData` and keep only the keys of their annotations; ConfigMap
 ///   `binaryData` and Helm 2 release ConfigMaps (label `OWNER=TILLER`) lose all their values; the annotations that embed
-///   the applied object (`appliedObjectAnnotations`) are dropped wherever they appear.
+///   the applied object (`appliedObjectAnnotations`) are dropped wherever they appear. A Secret template (a SealedSecret's
+///   `spec.template`, an ExternalSecret's `spec.target.template`) and a SealedSecret's `encryptedData` keep only their keys; an
+///   OpenShift Template's parameters lose the values `TemplateExpansion.secretParameters` names.
 /// - Annotations and ConfigMap data: a value under a sensitive key is masked whole; a `.pgpass` file loses its password
 ///   fields; any other value is scanned as text.
 /// - Environment-style `{name, value}` entries and `{key, value}` ones (Node taints): masked whole when the name is sensitive.
@@ -33,6 +35,15 @@ enum ObjectRedaction {
             let isHelmRelease = HelmReleaseDecoder.isTillerRelease(labels)
             if isHelmRelease, let data = node["data"] { node = node.replacing("data", with: maskedValues(data)) }
             if let binary = node["binaryData"] { node = node.replacing("binaryData", with: maskedValues(binary)) }
+        case "Template" where TemplateExpansion.isTemplate(object):
+            // The Template keeps its parameters' names and generators; a value that holds a credential, as its expansion does not.
+            let secrets = TemplateExpansion.secretParameters(object)
+            if !secrets.isEmpty, let parameters = object["parameters"]?.items {
+                node = node.replacing("parameters", with: .sequence(parameters.map { parameter in
+                    guard let name = parameter["name"]?.string, secrets.contains(name), let value = parameter["value"], holdsValue(value) else { return parameter }
+                    return parameter.replacing("value", with: masked)
+                }))
+            }
         default:
             break
         }
@@ -205,6 +216,14 @@ enum ObjectRedaction {
                             replacement = redacted(entry.value, .fields)
                         }
                     }
+                case .mapping where context == .fields && (entry.key == "encryptedData" || (entry.key == "template" && isSecretTemplate(entry.value))):
+                    // A SealedSecret's `encryptedData` is ciphertext, yet no report needs it: its keys stay. A Secret template
+                    // (SealedSecret `spec.template`, ExternalSecret `spec.target.template`) becomes the Secret: its
+                    // `data`/`stringData` may be plain text (sealed-secrets copies template data into the Secret as written),
+                    // so they keep only their keys, as a Secret does.
+                    let template = entry.key == "encryptedData" ? maskedValues(entry.value)
+                        : ["data", "stringData"].reduce(entry.value) { node, field in node[field]?.isMapping == true ? node.replacing(field, with: maskedValues(node[field]!)) : node }
+                    replacement = redacted(template, .fields) ?? template
                 case .mapping:
                     let child: Context = entry.key == "annotations" || entry.key == "data" ? .freeForm
                         : labelMaps.contains(entry.key) ? .labels : .fields
@@ -222,6 +241,11 @@ enum ObjectRedaction {
         return .mapping((changed ?? entries).filter {
             !Self.appliedObjectAnnotations.contains($0.key) && !(isSecret && !Self.secretFieldsKept.contains($0.key))
         })
+    }
+
+    /// A `template` that is a Secret's (it has `data` or `stringData`); a pod template has neither.
+    private static func isSecretTemplate(_ node: ManifestNode) -> Bool {
+        node["data"]?.isMapping == true || node["stringData"]?.isMapping == true
     }
 
     /// Keys that name Secrets rather than hold them: `secret` volumes, `secretKeyRef`, `imagePullSecrets`, `secrets` of a ServiceAccount,

@@ -9,7 +9,7 @@ import Foundation
 /// one without a value is left as `${NAME}`, with a note; an optional one without a value is empty, as in `oc process`.
 /// Each expanded object is marked with `annotation` (the template's namespace/name) and takes the template's
 /// namespace and `labels:` where it names none.
-/// A parameter named as a credential (`DB_PASSWORD`, `API_TOKEN`) is substituted as the redaction marker, never its value.
+/// A parameter that holds a credential (`secretParameters`) is substituted as the redaction marker, never its value.
 enum TemplateExpansion {
     static let annotation = "eksodus.io/from-template"
     /// What substitution may add in one import: a long value referenced many times would otherwise turn a small file
@@ -51,12 +51,13 @@ enum TemplateExpansion {
         let name = template["metadata", "name"]?.string ?? ""
         let namespace = template["metadata", "namespace"]?.string ?? defaultNamespace
         var values: [String: String] = [:]
+        let secrets = secretParameters(template)
         for parameter in template["parameters"]?.items ?? [] {
             guard let key = parameter["name"]?.string, !key.isEmpty else { continue }
             if let value = parameter["value"]?.string, !(parameter["value"]?.isNull ?? true) {
                 // A credential's value would reach the inventory through whatever field references it (an annotation, a
                 // ConfigMap, an env var with a plain name): it is substituted as the marker, as the Template's own copy is.
-                values[key] = SecretRedaction.isSensitiveKey(key) && !SecretRedaction.isBoolean(value) ? SecretRedaction.marker : value
+                values[key] = secrets.contains(key) && !SecretRedaction.isBoolean(value) ? SecretRedaction.marker : value
             } else if parameter["generate"]?.string != nil {
                 values[key] = placeholder(for: key)
                 expansion.notes.append("Template \(name.visibleLine) parameter \(key.visibleLine) is generated (generate: expression) and has no value: eksodus does not evaluate expressions, it used \(placeholder(for: key)); set the real value on EKS")
@@ -87,6 +88,41 @@ enum TemplateExpansion {
             expansion.objects.append(expanded)
         }
         return expansion
+    }
+
+    /// The parameters whose values are credentials, wherever they are substituted: one named as a credential (`DB_PASSWORD`),
+    /// one OpenShift generates (`generate: expression`: a random password or key, whatever its name), and one that the data
+    /// of a Secret among the Template's `objects` references (`stringData: {login: ${ADMIN_LOGIN}}`), as `oc process` would
+    /// put it there. A Secret's name and labels are no secret: `name: ${APP_NAME}-creds` leaves APP_NAME as it is.
+    static func secretParameters(_ template: ManifestNode) -> Set<String> {
+        var names = Set<String>()
+        for parameter in template["parameters"]?.items ?? [] {
+            guard let key = parameter["name"]?.string, !key.isEmpty else { continue }
+            if SecretRedaction.isSensitiveKey(key) || parameter["generate"].map({ !$0.isNull }) == true { names.insert(key) }
+        }
+        for object in template["objects"]?.items ?? [] where object["kind"]?.string?.lowercased() == "secret" {
+            for field in ["data", "stringData"] { if let data = object[field] { collectReferences(data, into: &names) } }
+        }
+        return names
+    }
+
+    /// Every `NAME` of `${NAME}` and `${{NAME}}` in the strings of `node`.
+    private static func collectReferences(_ node: ManifestNode, into names: inout Set<String>) {
+        switch node {
+        case .scalar(let text, _):
+            var rest = Substring(text)
+            while let start = rest.range(of: "${") {
+                var name = rest[start.upperBound...]
+                if name.hasPrefix("{") { name = name.dropFirst() }
+                guard let close = name.firstIndex(of: "}") else { break }
+                names.insert(String(name[..<close]))
+                rest = name[close...]
+            }
+        case .sequence(let items):
+            for item in items { collectReferences(item, into: &names) }
+        case .mapping(let entries):
+            for entry in entries { collectReferences(entry.value, into: &names) }
+        }
     }
 
     private static func substituted(_ node: ManifestNode, _ values: [String: String], budget: inout Int) -> ManifestNode {

@@ -39,10 +39,20 @@ public struct ImageReference: Equatable, Sendable, Codable {
             || component.contains(where: { $0.isUppercase })
     }
 
+    /// The digits after the registry host's last `:` (`5000` of `reg:5000`, `[::1]:5000`), as written; nil without a port.
+    /// distribution/reference allows any `[0-9]+` there (github.com/distribution/reference, regexp.go `port-number`), but a
+    /// registry listens on a TCP port, 1 to 65535 (RFC 6335 §6): `reg:99999` can never be pulled from.
+    var registryPort: Substring? {
+        guard registry != "docker.io", let colon = registry.lastIndex(of: ":"), !registry[colon...].contains("]") else { return nil }
+        let digits = registry[registry.index(after: colon)...]
+        return digits.isEmpty ? nil : digits
+    }
+
     public var isDockerHub: Bool { registry == "docker.io" }
 
     /// Why `reference` is not an image reference by the distribution/reference grammar
-    /// (`[domain[:port]/]path[:tag][@algorithm:hex]`, lower-case path, tag `[\w][\w.-]{0,127}`, name under 256 characters), or nil when it is one.
+    /// (`[domain[:port]/]path[:tag][@algorithm:hex]`, lower-case path, tag `[\w][\w.-]{0,127}`, name under 256 characters, port
+    /// 1-65535), or nil when it is one.
     public static func problem(with reference: String) -> String? {
         if reference.isEmpty { return "empty image" }
         if reference.utf8.count > 1024 { return "longer than any image reference" }
@@ -51,6 +61,9 @@ public struct ImageReference: Equatable, Sendable, Codable {
             return "not a valid image reference ([registry/]path[:tag][@algorithm:hex], lower-case path)"
         }
         let parsed = ImageReference(reference)
+        if let port = parsed.registryPort, !(1...65535).contains(Int(port) ?? 0) {
+            return "registry port \(port) is outside 1-65535"
+        }
         let written = reference.count - (parsed.tag.map { $0.count + 1 } ?? 0) - (parsed.digest.map { $0.count + 1 } ?? 0)
         if written > 255 { return "name longer than 255 characters" }
         return nil

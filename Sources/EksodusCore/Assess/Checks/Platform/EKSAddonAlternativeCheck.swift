@@ -7,12 +7,12 @@ struct EKSAddonAlternativeCheck: Check {
         triggering: ["""
             apiVersion: apps/v1
             kind: Deployment
-            metadata: {name: metrics-server, namespace: kube-system}
+            metadata: {name: snapshot-controller, namespace: kube-system}
             spec:
-              selector: {matchLabels: {k8s-app: metrics-server}}
+              selector: {matchLabels: {app: snapshot-controller}}
               template:
-                metadata: {labels: {k8s-app: metrics-server}}
-                spec: {containers: [{name: metrics-server, image: 'registry.k8s.io/metrics-server/metrics-server:v0.7.2'}]}
+                metadata: {labels: {app: snapshot-controller}}
+                spec: {containers: [{name: snapshot-controller, image: 'registry.k8s.io/sig-storage/snapshot-controller:v8.2.0'}]}
             """],
         nonTriggering: ["""
             apiVersion: apps/v1
