@@ -246,7 +246,9 @@ final class PostgresPreflightTests: XCTestCase {
         XCTAssertEqual(try run("Succeeded"), 0)
         XCTAssertEqual(try run("Pending Running Running Succeeded"), 0)
         XCTAssertNotEqual(try run("Pending Running Failed"), 0, "a pod whose checks refused")
-        XCTAssertNotEqual(try run(""), 0, "no answer, ever")
+        XCTAssertNotEqual(try run(""), 0, "no answer")
+        XCTAssertNotEqual(try run("Pending Unknown"), 0, "a phase that is no end of a run")
+        XCTAssertNotEqual(try run("Pending"), 0, "still pending when the day is over")
         XCTAssertNotEqual(try run("Succeeded", ["FAIL": "1"]), 0, "kubectl failed")
     }
 }

@@ -141,12 +141,13 @@ enum PostgresStandby {
         kubectl("delete pod/\(pod) secret/\(secret) --ignore-not-found") + "  # an earlier, failed run's"
     }
 
-    /// Waits until the pod has ended (a day at most), prints its log, and fails unless it succeeded: waiting for
-    /// `Succeeded` alone waited the whole day on a pod whose checks had refused in its first second.
+    /// Waits while the pod is Pending or Running (a day at most), prints its log, and fails unless it succeeded:
+    /// waiting for `Succeeded` alone waited the whole day on a pod whose checks had refused in its first second. Any
+    /// other answer (Failed, Unknown, none) ends the wait; the line can be run again while the pod is there.
     static func waitForEnd(_ kubectl: Kubectl) -> String {
         "PHASE=; for _ in $(seq 1 8640); do PHASE=$(" + kubectl("get pod/\(pod) -o jsonpath='{.status.phase}'") + ") || PHASE=; "
-            + "case \"$PHASE\" in Succeeded|Failed) break;; esac; sleep 10; done; " + kubectl("logs pod/\(pod) --tail=20") + "; "
-            + "test \"$PHASE\" = Succeeded || { echo \"the base backup pod ended ${PHASE:-unseen}, not Succeeded: its log is above; fix what it says, then re-run\" >&2; false; }"
+            + "case \"$PHASE\" in Pending|Running) sleep 10;; *) break;; esac; done; " + kubectl("logs pod/\(pod) --tail=20") + "; "
+            + "test \"$PHASE\" = Succeeded || { echo \"the base backup pod ended ${PHASE:-unseen}, not Succeeded: its log is above; if it still runs, run this line again; otherwise fix what it says, then re-run the step\" >&2; false; }"
     }
 
     static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String]) -> [String] {
