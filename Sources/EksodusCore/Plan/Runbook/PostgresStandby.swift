@@ -253,6 +253,7 @@ enum PostgresStandby {
             PostgresPreflight.variables(host: "EKS_DB_HOST", describing: "the EKS primary's address the source reaches"),
             PostgresPreflight.sourceDataDirectory(workload, directory: directory, mountPath: mountPath),
             roomForRebuild(workload, mountPath: mountPath, claim: claim.name),
+            "# shellcheck disable=SC2016  # $1 expands in the source's pod",
             PostgresPreflight.eksAcceptsReplication(workload),
         ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
