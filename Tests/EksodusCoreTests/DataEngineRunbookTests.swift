@@ -212,12 +212,13 @@ final class DataEngineRunbookTests: XCTestCase {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: mount.appendingPathComponent("pgdata"), withIntermediateDirectories: true)
         try "old".write(to: mount.appendingPathComponent("pgdata/PG_VERSION"), atomically: true, encoding: .utf8)
-        for (tool, body) in [("id", "echo 999"), ("pg_basebackup", "ls -A \"$2\" | wc -l > \"$MOUNT/seen\"; echo new > \"$2/PG_VERSION\"")] {
+        for (tool, body) in [("id", "echo 999"), ("psql", "echo '7312345678901234567|1|0/3000148|'"), ("pg_basebackup", "ls -A \"$2\" | wc -l > \"$MOUNT/seen\"; echo new > \"$2/PG_VERSION\"")] {
             let url = bin.appendingPathComponent(tool)
             try "#!/bin/sh\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         }
-        let environment = ["PATH": bin.path + ":/usr/bin:/bin", "PGDATA": mount.appendingPathComponent("pgdata").path, "MOUNT": mount.path]
+        let environment = ["PATH": bin.path + ":/usr/bin:/bin", "PGDATA": mount.appendingPathComponent("pgdata").path, "MOUNT": mount.path,
+                           "PGHOST": "eks-db.internal", "PGUSER": "replicator", "PGPASSWORD": "pw"]  // the secret's connection, a psql that is let in
         let script = "sh -c " + ShellQuote.word(PostgresStandby.rebuildScript(slot: "eksodus_test"))
         XCTAssertEqual(try bash(script, environment: environment).status, 0)
         XCTAssertEqual(try String(contentsOf: mount.appendingPathComponent("pgdata.eksodus-before-rollback/PG_VERSION"), encoding: .utf8), "old")

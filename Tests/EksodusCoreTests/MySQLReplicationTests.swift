@@ -60,20 +60,20 @@ final class MySQLReplicationTests: XCTestCase {
         // Naming the host resets the coordinates: the connection comes before the dump that sets them.
         XCTAssertLessThan(try index("CHANGE REPLICATION SOURCE TO"), dump)
         XCTAssertLessThan(try index("CREATE USER"), dump, "the account's creation is before the dump's position")
-        XCTAssertLessThan(dump, try index("super_read_only = ON"))
+        XCTAssertLessThan(dump, try index("--super-read-only=ON"))
         XCTAssertLessThan(try index("SELECT @@global.super_read_only"), try index("START REPLICA"), "EKS is proven read-only before it replicates")
-        XCTAssertLessThan(try index("SET PERSIST server_id"), dump)
+        XCTAssertLessThan(try index("SELECT @@global.server_id"), dump, "the source's id is checked before anything is copied")
         for line in data where line.contains("REPLICATION_PASSWORD") {
             XCTAssertTrue(line.hasPrefix("printf '%s\\n' \"") || line.hasPrefix("case "), "the password goes on stdin only: \(line)")
         }
 
+        // The source's id is checked against the one EKS will run (MySQLReplicaConfigTests checks EKS's after its restart).
         let ids = data[try index("SELECT @@global.server_id")]
-        let id = try XCTUnwrap(data[try index("SET PERSIST server_id")].components(separatedBy: "server_id = ").last?.prefix { $0.isNumber })
-        XCTAssertEqual(try status(ids, ["SRC": "1\\n", "EKS": "\(id)\\n"]), 0)
-        XCTAssertNotEqual(try status(ids, ["SRC": "1\\n", "EKS": "1\\n"]), 0, "both default to 1")
-        XCTAssertNotEqual(try status(ids, ["SRC": "\(id)\\n", "EKS": "\(id)\\n"]), 0, "the source already runs that id")
-        XCTAssertNotEqual(try status(ids, ["SRC": "", "EKS": "\(id)\\n"]), 0, "no answer")
-        XCTAssertNotEqual(try status(ids, ["SRC": "1\\n", "EKS": "\(id)\\n", "FAIL": "1"]), 0, "kubectl failed")
+        let id = try XCTUnwrap(data[try index("--server-id=")].components(separatedBy: "--server-id=").last?.prefix { $0.isNumber })
+        XCTAssertEqual(try status(ids, ["SRC": "1\\n"]), 0)
+        XCTAssertNotEqual(try status(ids, ["SRC": "\(id)\\n"]), 0, "the source already runs that id")
+        XCTAssertNotEqual(try status(ids, ["SRC": ""]), 0, "no answer")
+        XCTAssertNotEqual(try status(ids, ["SRC": "1\\n", "FAIL": "1"]), 0, "kubectl failed")
 
         let gtid = data[try index("SELECT @@global.gtid_mode")]
         XCTAssertEqual(try status(gtid, ["SRC": "OFF\\n", "EKS": "OFF\\n"]), 0)
@@ -141,7 +141,7 @@ final class MySQLReplicationTests: XCTestCase {
         let plan = try mariadbPlan()
         let data = try item("data", in: plan, suffix: "/shop-db").commands.joined(separator: "\n")
         XCTAssertTrue(data.contains("CHANGE MASTER TO MASTER_HOST=") && data.contains("MASTER_SSL=1") && data.contains("MASTER_USE_GTID=no"), data)
-        XCTAssertTrue(data.contains("--master-data=1") && data.contains("START SLAVE") && data.contains("SET GLOBAL server_id"), data)
+        XCTAssertTrue(data.contains("--master-data=1") && data.contains("START SLAVE") && data.contains("--server-id="), data)
         XCTAssertFalse(data.contains("super_read_only") || data.contains("gtid_mode") || data.contains("SOURCE_SSL"), data)
 
         let gate = try item("data-verify", in: plan, suffix: "/shop-db").commands[0]

@@ -104,12 +104,13 @@ final class StatefulGatesTests: XCTestCase {
         let bin = root.appendingPathComponent("bin"), mount = root.appendingPathComponent("mount")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: mount.appendingPathComponent("pgdata"), withIntermediateDirectories: true)
-        for (tool, body) in [("id", "echo 999"), ("pg_basebackup", "echo \"$@\" > \"$MOUNT/arguments\"")] {
+        for (tool, body) in [("id", "echo 999"), ("psql", "echo '7312345678901234567|1|0/3000148|'"), ("pg_basebackup", "echo \"$@\" > \"$MOUNT/arguments\"")] {
             let url = bin.appendingPathComponent(tool)
             try "#!/bin/sh\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         }
-        let environment = ["PATH": bin.path + ":/usr/bin:/bin", "PGDATA": mount.appendingPathComponent("pgdata").path, "MOUNT": mount.path]
+        let environment = ["PATH": bin.path + ":/usr/bin:/bin", "PGDATA": mount.appendingPathComponent("pgdata").path, "MOUNT": mount.path,
+                           "PGHOST": "eks-db.internal", "PGUSER": "replicator", "PGPASSWORD": "pw"]  // the secret's connection, a psql that is let in
         let script = "sh -c " + ShellQuote.word(PostgresStandby.rebuildScript(slot: "eksodus_a_b_1234"))
         XCTAssertEqual(try bash(script, environment: environment), 0)
         let arguments = try String(contentsOf: mount.appendingPathComponent("arguments"), encoding: .utf8)

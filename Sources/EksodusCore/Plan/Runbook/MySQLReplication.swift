@@ -7,7 +7,8 @@
 ///   coordinates last. Coordinates work whether GTIDs are on or off, provided both sides agree on `gtid_mode` (a
 ///   replica refuses the other kind of transaction), which is checked. MariaDB 10.10 defaults to GTID positions
 ///   (MDEV-19801), so its connection says `MASTER_USE_GTID=no` for the dump's coordinates to count.
-/// - The two servers need different server ids (both default to 1, and the IO thread stops on equal ids).
+/// - The two servers need different server ids (both default to 1, and the IO thread stops on equal ids). EKS's id and
+///   read-only freeze are kept in its container's arguments (`MySQLReplicaConfig`): a restart kept neither.
 /// - The `replicator` account requires TLS, and the replica connects with SOURCE_SSL=1: MySQL 8's default
 ///   caching_sha2_password refuses a plain connection without the source's public key (MySQL docs, Creating a User for
 ///   Replication; https://dev.mysql.com/doc/refman/8.0/en/replication-howto-repuser.html).
@@ -25,6 +26,8 @@ struct MySQLReplication {
     }
 
     var isMariaDB: Bool { readOnly.isMariaDB }
+
+    var config: MySQLReplicaConfig { MySQLReplicaConfig(workload: workload, readOnly: readOnly, serverID: serverID) }
 
     /// How long the promotion waits for the replica to apply the source's last write, in seconds.
     static let catchUpSeconds = 600
@@ -56,10 +59,8 @@ struct MySQLReplication {
             Self.plainValue("REPLICATION_PASSWORD", "a new password for the replicator account"),
             "{ BINLOG=$(" + sql(.source, "SELECT @@global.log_bin", batch: true) + ") && test \"$BINLOG\" = 1; } || "
                 + Self.fail("the source writes no binary log (log_bin is off, or it did not answer): nothing can replicate; enable it and restart the source, then re-run"),
-            sql(.eks, (isMariaDB ? "SET GLOBAL" : "SET PERSIST") + " server_id = \(serverID)") + (isMariaDB ? "  # MariaDB cannot persist it: also pass --server-id=\(serverID) to the EKS container, or re-run after a restart" : ""),
-            "{ SOURCE_ID=$(" + sql(.source, "SELECT @@global.server_id", batch: true) + ") && EKS_ID=$(" + sql(.eks, "SELECT @@global.server_id", batch: true)
-                + ") && test -n \"$SOURCE_ID\" && test \"$EKS_ID\" = \(serverID) && test \"$SOURCE_ID\" != \"$EKS_ID\"; } || "
-                + Self.fail("EKS does not run server id \(serverID), or the source runs the same one (or one did not answer): equal ids stop replication"),
+            "{ SOURCE_ID=$(" + sql(.source, "SELECT @@global.server_id", batch: true) + ") && test -n \"$SOURCE_ID\" && test \"$SOURCE_ID\" != \(serverID); } || "
+                + Self.fail("the source runs server id \(serverID), EKS's (or it did not answer): equal ids stop replication"),
         ]
         if !isMariaDB {
             commands.append("{ SOURCE_GTID=$(" + sql(.source, "SELECT @@global.gtid_mode", batch: true) + ") && EKS_GTID=$(" + sql(.eks, "SELECT @@global.gtid_mode", batch: true)
@@ -77,8 +78,11 @@ struct MySQLReplication {
         commands.append("printf '%s\\n' \"" + connect + "\" | " + DataCopy.exec(workload, on: .eks, MySQLReadOnly.client, stdin: true) + "  # the connection first: the dump's coordinates come after it")
         let dump = "mysqldump -uroot -p\"$MYSQL_ROOT_PASSWORD\" --all-databases --single-transaction --routines --events --triggers " + (isMariaDB ? "--master-data=1" : "--source-data=1")
         // pipefail: a dump that fails half-way left mysql exit 0 on what it had read, and replication started on part of the data.
+        // A re-run's: the freeze an earlier run kept in EKS's arguments would refuse root's import.
+        commands.append(readOnly.off(.eks) + "  # the import writes as root")
         commands.append("(set -o pipefail; " + DataCopy.exec(workload, on: .source, dump) + " | " + DataCopy.exec(workload, on: .eks, MySQLReadOnly.client, stdin: true) + ")  # the data, and the binary log coordinates it was taken at")
-        commands += [readOnly.on(.eks) + "  # only the replication threads write to EKS until the promotion", readOnly.check(.eks)]
+        commands += config.restart(with: config.replicaFlags, "EKS restarts with its own server id, read-only: only the replication threads write to it until the promotion")
+        commands.append(config.replicaHolds())
         commands.append(sql(.eks, isMariaDB ? "START SLAVE" : "START REPLICA"))
         return commands
     }
@@ -115,6 +119,8 @@ struct MySQLReplication {
                 + " >&2; echo \"source position: ${POSITION:-none}, EKS answer: ${WAITED:-none}\" >&2; false; }",
             sameTables() + "  # caught up: the same schemas and tables on both sides",
         ] + stop() + [readOnly.off(.eks)]
+            + config.restart(with: config.primaryFlags, "EKS restarts writable, its own server id kept; its writes are still frozen at the source, and no traffic has moved yet")
+            + [config.primaryHolds()]
     }
 
     /// Fails unless both sides list the same tables per schema (names and counts, the system schemas left out); an

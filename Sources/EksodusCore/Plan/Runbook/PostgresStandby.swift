@@ -36,6 +36,14 @@ enum PostgresStandby {
         return nil
     }
 
+    /// The `subPath` the server mounts its claim with (a chart's `subPath: pgdata`, say): the one-off pod mounts the
+    /// same, or it would write to the volume's root while the server reads a subdirectory of it and initialises a new,
+    /// empty database there.
+    static func subPath(_ workload: Estate.Workload, mountPath: String) -> String? {
+        let mount = workload.containers.flatMap { $0.volumeMounts.items }.first { $0["mountPath"]?.string == mountPath }
+        return mount?["subPath"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Sets the workload's replicas to 0 whether the file holds it alone or beside the objects convert writes with it (a List).
     static let zeroReplicas = "if .kind == \"List\" then .items |= map(if .spec.replicas != null then .spec.replicas = 0 else . end) else .spec.replicas = 0 end"
 
@@ -47,7 +55,7 @@ enum PostgresStandby {
 
     /// The one-off pod's spec: the image's shell running `script` as root, on the claim mounted where the server mounts it,
     /// with `PGDATA` set and the connection (`PGHOST`, `PGUSER`, `PGPASSWORD`) from the secret.
-    static func overrides(claim: String, image: String, directory: String, mountPath: String, script: String) -> String {
+    static func overrides(claim: String, image: String, directory: String, mountPath: String, subPath: String? = nil, script: String) -> String {
         var overrides = "{\"spec\":{\"restartPolicy\":\"Never\",\"volumes\":[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":"
         JSONWriter.writeString(claim, to: &overrides)
         overrides += "}}],\"containers\":[{\"name\":\"\(pod)\",\"image\":"
@@ -60,6 +68,10 @@ enum PostgresStandby {
         JSONWriter.writeString(mountPath, to: &overrides)
         overrides += "}],\"envFrom\":[{\"secretRef\":{\"name\":\"\(secret)\"}}],\"volumeMounts\":[{\"name\":\"data\",\"mountPath\":"
         JSONWriter.writeString(mountPath, to: &overrides)
+        if let subPath {
+            overrides += ",\"subPath\":"
+            JSONWriter.writeString(subPath, to: &overrides)
+        }
         overrides += "}]}]}}"
         return overrides
     }
@@ -110,8 +122,32 @@ enum PostgresStandby {
     static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String) -> [String] {
         ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
          kubectl("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
-         kubectl("wait --for=jsonpath='{.status.phase}'=Succeeded pod/\(pod) --timeout=24h") + " && " + kubectl("logs pod/\(pod) --tail=20"),
+         waitForEnd(kubectl),
          kubectl("delete pod/\(pod) secret/\(secret)")]
+    }
+
+    /// Refuses a data directory that holds anything but a fresh ext4 volume's own `lost+found` (`mkfs.ext4` makes it at
+    /// the root of every file system, so a PGDATA that is the EBS volume's mount point holds it before any copy).
+    /// `pg_basebackup` wants the directory empty (PostgreSQL docs, pg_basebackup `-D`: "If the directory exists, it must
+    /// be empty"), so an empty `lost+found` is removed (`rmdir` fails on one that holds files: e2fsck's recoveries are
+    /// never deleted); the official image recommends a subdirectory of the mount as PGDATA for this reason
+    /// (docker-library postgres, "PGDATA": https://github.com/docker-library/docs/blob/master/postgres/content.md).
+    static let emptyTarget = "if [ \"$(ls -A \"$D\")\" = lost+found ]; then rmdir \"$D/lost+found\" || { echo \"$D/lost+found holds files: move them off the volume, then re-run\" >&2; exit 1; }; fi; "
+        + "if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use an empty claim, or a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
+
+    /// A one-off pod and its secret an earlier, failed run left: `kubectl create secret` and `kubectl run` refuse to
+    /// make them again.
+    static func leftovers(_ kubectl: Kubectl) -> String {
+        kubectl("delete pod/\(pod) secret/\(secret) --ignore-not-found") + "  # an earlier, failed run's"
+    }
+
+    /// Waits while the pod is Pending or Running (a day at most), prints its log, and fails unless it succeeded:
+    /// waiting for `Succeeded` alone waited the whole day on a pod whose checks had refused in its first second. Any
+    /// other answer (Failed, Unknown, none) ends the wait; the line can be run again while the pod is there.
+    static func waitForEnd(_ kubectl: Kubectl) -> String {
+        "PHASE=; for _ in $(seq 1 8640); do PHASE=$(" + kubectl("get pod/\(pod) -o jsonpath='{.status.phase}'") + ") || PHASE=; "
+            + "case \"$PHASE\" in Pending|Running) sleep 10;; *) break;; esac; done; " + kubectl("logs pod/\(pod) --tail=20") + "; "
+            + "test \"$PHASE\" = Succeeded || { echo \"the base backup pod ended ${PHASE:-unseen}, not Succeeded: its log is above; if it still runs, run this line again; otherwise fix what it says, then re-run the step\" >&2; false; }"
     }
 
     static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String]) -> [String] {
@@ -121,16 +157,17 @@ enum PostgresStandby {
         guard let claim = claim(workload, mountPath: mountPath) else {
             return ["# no claim found for the data directory: give the workload one before building the standby"]
         }
-        let script = "set -e; D=\"$PGDATA\"; mkdir -p \"$D\"; if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
-            + asPostgres(slot: slot(workload))
-        var commands: [String] = []
+        let script = "set -e; D=\"${PGDATA%/}\"; mkdir -p \"$D\"; " + emptyTarget + PostgresPreflight.connectionInPod + asPostgres(slot: slot(workload))
+        var commands = [PostgresPreflight.variables(host: "SOURCE_DB_HOST", describing: "the source primary's address EKS reaches")]
         if let create = claim.create { commands.append(create + "  # the first pod's claim, created empty before any pod") }
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
             dropLeftSlot(workload, on: .source, slot(workload)),
+            leftovers(eks),
             eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
         ]
-        commands += runBaseBackup(eks, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath, script: script))
+        commands += runBaseBackup(eks, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
+                                                                          subPath: subPath(workload, mountPath: mountPath), script: script))
         commands.append(eks("scale \(Kubectl.ref(workload, on: .eks)) --replicas=1") + "  # postgres starts on the copy as a streaming standby of the source")
         if (workload.replicas ?? 1) > 1 {
             commands.append("# the source runs \(workload.replicas ?? 1) replicas: the others become standbys of the EKS primary after the promotion (or use an operator)")
@@ -169,10 +206,10 @@ enum PostgresStandby {
     /// The script of the source's one-off pod in a rollback: the old data directory is moved aside, never deleted (kept
     /// until the rollback is verified), and the base backup from EKS fills a new empty one.
     static func rebuildScript(slot: String) -> String {
-        "set -e; D=\"$PGDATA\"; OLD=\"$D.eksodus-before-rollback\"; "
+        "set -e; D=\"${PGDATA%/}\"; OLD=\"$D\(PostgresPreflight.keptSuffix)\"; "
             + "if [ \"${D%/}\" = \"${MOUNT%/}\" ]; then echo \"$D is the volume's root: snapshot the claim, empty it, then re-run\" >&2; exit 1; fi; "
             + "if [ -e \"$OLD\" ]; then echo \"$OLD exists (an earlier rollback's copy): move it elsewhere first\" >&2; exit 1; fi; "
-            + "mv \"$D\" \"$OLD\"; mkdir \"$D\"; " + asPostgres(slot: slot)
+            + PostgresPreflight.connectionInPod + "mv \"$D\" \"$OLD\"; mkdir \"$D\"; " + asPostgres(slot: slot)
     }
 
     /// The rebuild keeps the old data directory beside the new copy on the same claim: it needs room for EKS's databases
@@ -199,26 +236,34 @@ enum PostgresStandby {
         let ref = Kubectl.ref(workload, on: .source)
         let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
         let image = WorkloadSteps.Engine.of(workload)?.container.image ?? workload.containers.compactMap(\.image).first ?? "postgres"
-        var commands = ["# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them",
-                        DataCopy.exec(workload, on: .eks, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
-                        psql(workload, on: .eks, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")]
+        let eksReadOnly = ["# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them",
+                           DataCopy.exec(workload, on: .eks, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
+                           psql(workload, on: .eks, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")]
         guard let claim = claim(workload, mountPath: mountPath) else {
-            return commands + ["# no claim found for the source's data directory: rebuild it by hand as a standby of EKS (pg_basebackup -R), then promote it"] + liftSourceFreeze
+            return eksReadOnly + ["# no claim found for the source's data directory: rebuild it by hand as a standby of EKS (pg_basebackup -R), then promote it"] + liftSourceFreeze
         }
+        let directory = dataDirectory(workload, mountPaths: mountPaths)
         let stopped = workload.kind == "StatefulSet" ? source("wait --for=delete " + ShellQuote.word("pod/\(workload.name)-0") + " --timeout=10m")
             : LabelSelector.matching(workload.templateLabels).map { source("wait --for=delete pods -l \(ShellQuote.word($0)) --timeout=10m") }
                 ?? "# wait until the source's postgres pods are gone"
-        commands += [
+        // Every check that can refuse runs while EKS still takes writes and the source still runs: one failing after
+        // EKS went read-only, or after the source stopped, left no database taking writes.
+        var commands = [
             "# EKS_DB_HOST: the EKS primary's address the source reaches; it must accept user replicator from the source network (pg_hba.conf)",
-            "{ test -n \"${EKS_DB_HOST:-}\" && test -n \"${REPLICATION_PASSWORD:-}\"; } || { echo 'set EKS_DB_HOST and REPLICATION_PASSWORD first' >&2; false; }",
+            PostgresPreflight.variables(host: "EKS_DB_HOST", describing: "the EKS primary's address the source reaches"),
+            PostgresPreflight.sourceDataDirectory(workload, directory: directory, mountPath: mountPath),
             roomForRebuild(workload, mountPath: mountPath, claim: claim.name),
+            "# shellcheck disable=SC2016  # $1 expands in the source's pod",
+            PostgresPreflight.eksAcceptsReplication(workload),
+        ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
+            leftovers(source),
             source("scale \(ref) --replicas=0") + "  # the source's postgres stops: its data directory can be replaced",
             stopped,
             source("create secret generic \(secret) --from-literal=PGHOST=\"$EKS_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
         ]
-        commands += runBaseBackup(source, image: image, overrides: overrides(claim: claim.name, image: image, directory: dataDirectory(workload, mountPaths: mountPaths),
-                                                                             mountPath: mountPath, script: rebuildScript(slot: slot(workload))))
+        commands += runBaseBackup(source, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
+                                                                             subPath: subPath(workload, mountPath: mountPath), script: rebuildScript(slot: slot(workload))))
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
                      samePosition(eksLSN, sourceLSN, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
