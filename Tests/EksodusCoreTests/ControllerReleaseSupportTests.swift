@@ -15,6 +15,8 @@ final class ControllerReleaseSupportTests: XCTestCase {
         XCTAssertNil(table.range(ofTag: "latest"))
         XCTAssertNil(table.range(ofTag: "v2.0.0"), "a release newer than the table is not judged")
         XCTAssertEqual(table.releases(supporting: try XCTUnwrap(KubernetesVersion("1.33"))).map(\.description), ["1.21", "1.20", "1.19", "1.18", "1.17"])
+        XCTAssertEqual(table.releases(supporting: try XCTUnwrap(KubernetesVersion("1.33")), on: "2026-12-01").map(\.description), ["1.21", "1.20"],
+                       "1.19 reached its end of life on 2026-07-08: only maintained releases are recommended")
         XCTAssertTrue(table.runs("jetstack/cert-manager-webhook"))
         XCTAssertFalse(table.runs("acme/not-cert-manager-controller-proxy"))
     }
@@ -26,9 +28,9 @@ final class ControllerReleaseSupportTests: XCTestCase {
         let findings = plan.assessment.clusters.flatMap(\.findings).filter { $0.checkID == "PLT007" }
         let flagged = try XCTUnwrap(findings.first { $0.message.contains("cert-manager 1.9") }, "\(findings.map(\.message))")
         XCTAssertTrue(flagged.message.contains("supports Kubernetes 1.20–1.24, not EKS \(plan.request.target)"), flagged.message)
-        for release in try self.certManager().releases(supporting: plan.request.target) {
-            XCTAssertTrue(flagged.message.contains(release.description), flagged.message)
-        }
+        let maintained = try self.certManager().releases(supporting: plan.request.target, on: String(Timestamp.string(fixedNow).prefix(10)))
+        XCTAssertFalse(maintained.isEmpty)
+        XCTAssertTrue(flagged.message.hasSuffix("maintained releases that do: " + maintained.map(\.description).joined(separator: ", ") + " (https://cert-manager.io/docs/releases/)"), flagged.message)
         XCTAssertEqual(flagged.severity, .warning)
     }
 
@@ -56,5 +58,35 @@ final class ControllerReleaseSupportTests: XCTestCase {
         guard let fixtures = fixturesFolder() else { throw XCTSkip("../shared/fixtures is not here") }
         let argo = try planImported([fixtures.appendingPathComponent("07-argocd-install").path], target: try XCTUnwrap(KubernetesVersion("1.33"))).plan
         XCTAssertFalse(argo.assessment.clusters.flatMap(\.findings).contains { $0.checkID == "PLT007" })
+    }
+
+    /// The deploy of the demo's cert-manager waits for a release decision whose check reads the converted file: it passes only
+    /// once every cert-manager image there names a maintained release that supports the target.
+    func testTheDemosCertManagerDeployWaitsForAReleaseDecisionThatReadsTheConvertedFile() throws {
+        let plan = try DemoPlanOnce.plan()
+        let decision = try XCTUnwrap(plan.items.first { $0.key.step == .release && $0.title.contains("cert-manager") }, "no release decision")
+        let deploy = try XCTUnwrap(plan.items.first { $0.key.step == .deploy && $0.key.scope == decision.key.scope })
+        XCTAssertTrue(deploy.prerequisites.contains(decision.key), "\(deploy.prerequisites)")
+        let path = try XCTUnwrap(decision.commands.first?.firstMatch(of: /^test -s '([^']+)'/)?.1)
+        let folder = try temporaryFolder(self)
+        let file = folder.appendingPathComponent(String(path))
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        func status(_ images: [String]?) throws -> Int32 {
+            try? FileManager.default.removeItem(at: file)
+            if let images {
+                try ("kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n" + images.map { "      - name: c\n        image: \($0)\n" }.joined())
+                    .write(to: file, atomically: true, encoding: .utf8)
+            }
+            return try GateShell.run("set -e\ncd " + ShellQuote.word(folder.path) + "\n" + decision.commands.joined(separator: "\n")).status
+        }
+        let newest = try XCTUnwrap(try self.certManager().releases(supporting: plan.request.target, on: String(Timestamp.string(fixedNow).prefix(10))).first)
+        XCTAssertEqual(try status(["quay.io/jetstack/cert-manager-controller:v\(newest).2"]), 0)
+        XCTAssertEqual(try status(["'quay.io/jetstack/cert-manager-controller:v\(newest).2'", "quay.io/jetstack/cert-manager-webhook:v\(newest).0"]), 0, "quoted or not")
+        XCTAssertNotEqual(try status(["quay.io/jetstack/cert-manager-controller:v1.9.1"]), 0, "the source's release")
+        XCTAssertNotEqual(try status(["quay.io/jetstack/cert-manager-controller:v\(newest).2", "quay.io/jetstack/cert-manager-webhook:v1.9.1"]), 0, "one image left behind")
+        XCTAssertNotEqual(try status(["quay.io/jetstack/cert-manager-controller@sha256:" + String(repeating: "b", count: 64)]), 0, "a digest names no release")
+        XCTAssertNotEqual(try status(["quay.io/jetstack/cert-manager-controller:v\(newest)0.1"]), 0, "1.210 is not 1.21")
+        XCTAssertNotEqual(try status(["nginx:1.27"]), 0, "no cert-manager image at all")
+        XCTAssertNotEqual(try status(nil), 0, "no converted file")
     }
 }

@@ -93,19 +93,23 @@ final class RunbookSafetyTests: XCTestCase {
         try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }
 
-    /// (action, set identifier, weight) of each change a line makes: a self-contained `change-resource-record-sets` line (the
-    /// rollback's) or a call of the switch's `eksodus_dns_weights` step, run after the step's definition.
-    /// The batch is built by `jq` from the record file the TTL step wrote: here a plain A record, and an `aws` that prints it.
+    /// (action, set identifier, weight) of each change a line makes: a call of the switch's `eksodus_dns_weights` step (run
+    /// after the step's definition, its starting-point check passing) or a rollback line, built from the pair Route 53 holds.
+    /// The batch is built by `jq` from the record file the TTL step wrote: here a plain A record, and an `aws` that prints it;
+    /// Route 53 holds the pair at 90/10, and `kubectl` names the EKS load balancer.
     func changes(_ line: String) throws -> [(String, String?, Int?)] {
         let folder = try temporaryFolder(self)
-        let end = try XCTUnwrap(line.range(of: ".dns-record.json') && change=$(aws route53")?.lowerBound ?? line.range(of: ".dns-record.json' ")?.lowerBound, line)
-        let start = try XCTUnwrap(line[..<end].range(of: "'", options: .backwards)?.upperBound)
+        let file = try XCTUnwrap(line.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1, line)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
-            .write(to: folder.appendingPathComponent(line[start..<end] + ".dns-record.json"), atomically: true, encoding: .utf8)
+            .write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
+        let live = #"{"ResourceRecordSets": [{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "eks", "Weight": 10, "AliasTarget": {"HostedZoneId": "ZLB", "DNSName": "lb.elb.amazonaws.com", "EvaluateTargetHealth": true}}, {"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": 90, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]}"#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         // The batch goes to stderr: the line keeps the change's id from stdout for `aws route53 wait`.
-        process.arguments = ["-c", "aws() { [ \"$2\" = wait ] && return; while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\" >&2; shift; done; echo /change/C1; }\nEKS_LB=lb.elb.amazonaws.com LB_ZONE=ZLB\n" + TrafficCommands.switchSteps + "\n" + line]
+        process.arguments = ["-c", "aws() { case \"$2\" in wait) return ;; list-resource-record-sets) printf '%s' \(ShellQuote.word(live)); return ;;"
+                             + " describe-load-balancers) echo '{\"LoadBalancers\": [{\"DNSName\": \"lb.elb.amazonaws.com\", \"CanonicalHostedZoneId\": \"ZLB\"}]}'; return ;; esac;"
+                             + " while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\" >&2; shift; done; echo /change/C1; }\nkubectl() { echo lb.elb.amazonaws.com; }\n"
+                             + TrafficCommands.switchSteps + "\neksodus_dns_check() { :; }\n" + line]
         process.currentDirectoryURL = folder
         let output = Pipe()
         process.standardError = output
@@ -145,11 +149,10 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertEqual(shares.last, 100)
         XCTAssertEqual(shares, shares.sorted())
         let back = try traffic.rollbackCommands.filter { $0.contains("change-resource-record-sets") }.map(changes)
-        XCTAssertFalse(back.isEmpty)
-        for batch in back {
-            XCTAssertEqual(batch.first { $0.1 == "source" }?.2, 100, "rollback: every weight back to the source")
-            XCTAssertEqual(batch.first { $0.1 == "eks" }?.2, 0)
-        }
+        XCTAssertEqual(back.count, 2)
+        XCTAssertEqual(back[0].first { $0.1 == "source" }?.2, 100, "rollback: every weight back to the source")
+        XCTAssertEqual(back[0].first { $0.1 == "eks" }?.2, 0)
+        XCTAssertEqual(back[1].map(\.0), ["DELETE", "DELETE", "CREATE"], "then the pair goes as Route 53 holds it, and the plain record returns")
         // The TTL's own rollback restores the record as it was read, old TTL included, not a guess.
         XCTAssertTrue(ttl.rollbackCommands.allSatisfy { $0.contains("ResourceRecordSet: .[0]}") })
     }

@@ -461,4 +461,49 @@ final class TrafficGatesTests: XCTestCase {
             if fixture == "02-sock-shop" { XCTAssertFalse(pools.isEmpty, "front-end is a NodePort nothing routes to") }
         }
     }
+
+    /// The switch's own lines, in order: the steps' definition, then each shift and read-back.
+    func steps(_ traffic: PlanItem) -> [String] {
+        traffic.commands.filter { $0 == TrafficCommands.switchSteps || $0.hasPrefix("eksodus_dns_") }
+    }
+
+    /// Two names switched from one shell: another name's lines leave `EKS_LB`/`LB_ZONE` pointing at its load balancer, and
+    /// shop's next shift must still point shop's record at shop's (each call reads it from shop's Ingress).
+    func testTwoNamesSwitchedInOneShellKeepTheirOwnLoadBalancers() throws {
+        let traffic = try item("traffic:prod:shop.acme.example")
+        let lines = steps(traffic)
+        XCTAssertEqual(lines.count, 1 + 2 * (1 + TrafficCommands.shares.count))
+        let folder = try temporaryFolder(self)
+        try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
+            .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
+        let kubectl = "case \"$*\" in *ingress/shop*) echo \(Self.balancer) ;; *) echo other.elb.amazonaws.com ;; esac"
+        let status = try run(Array(lines[0..<3]) + ["EKS_LB=other.elb.amazonaws.com LB_ZONE=ZOTHER  # another name's switch ran here"] + Array(lines[3..<5]),
+                             stubs: ["aws": aws(records: #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#), "kubectl": kubectl],
+                             in: folder)
+        XCTAssertEqual(status, 0)
+        let sent = try batches(in: folder)
+        XCTAssertEqual(sent.count, 2, "the pair, then 10%")
+        for batch in sent {
+            let eks = try XCTUnwrap(batch.map(recordSet).first { $0["SetIdentifier"] as? String == "eks" })
+            let alias = try XCTUnwrap(eks["AliasTarget"] as? [String: Any])
+            XCTAssertEqual(alias["DNSName"] as? String, Self.balancer, "shop's own load balancer")
+            XCTAssertEqual(alias["HostedZoneId"] as? String, Self.balancerZone, "its own zone, looked up from it")
+        }
+    }
+
+    /// Pasted as a block, every line runs: a shift after a failed read-back must stop on its own, before any change.
+    func testAShiftAfterAFailedReadBackStopsBeforeItsChange() throws {
+        let traffic = try item("traffic:prod:shop.acme.example")
+        let lines = steps(traffic)
+        let folder = try temporaryFolder(self)
+        try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
+            .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
+        // Route 53 stores the eks alias to another load balancer than the batch named: the read-back at 0% fails.
+        let zone = aws(records: #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#,
+                       storedAs: #"if .SetIdentifier == "eks" then .AliasTarget.DNSName = "k8s-other.elb.amazonaws.com." else . end"#)
+        let status = try run([lines[0], lines[1], lines[2] + " || true  # the operator pastes on", lines[3]], stubs: ["aws": zone, "kubectl": "echo \(Self.balancer)"], in: folder)
+        XCTAssertNotEqual(status, 0, "the 10% shift checks its starting point")
+        XCTAssertEqual(try batches(in: folder).count, 1, "only the pair was sent")
+        XCTAssertTrue(lines[3].hasSuffix(" 0  # 10% to EKS: watch errors and latency for a while before the next shift"), lines[3])
+    }
 }

@@ -414,11 +414,21 @@ struct Checklist {
             }
             // What convert holds back for a masked credential: the deploy waits for the decision (MaskedCredentialsDecision).
             let heldBack = MaskedCredentialsDecision.held(input.estate, workloads: placed.compactMap { releases.installs[$0.workload] == nil ? byID[$0.workload] : nil })
-            var decisionPositions: [Int64: Int] = [:]
+            var decisionPositions: [Int64: [Int]] = [:]
             for placement in placed {
                 guard let held = heldBack[placement.workload], let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
-                decisionPositions[workload.id] = items.count
+                decisionPositions[workload.id, default: []].append(items.count)
                 items.append(MaskedCredentialsDecision.item(workload, handle: handle, clusterID: c.id, cluster: c.name, wave: placement.wave, held: held, files: convertedFiles))
+            }
+            // A controller release EKS's target is outside of (PLT007): the deploy waits for the release decision.
+            let releaseDecisions = ReferenceData.bundled.map {
+                ControllerReleaseDecision.flagged(input.assessment.findings, workloads: byID, reference: $0, target: target, date: assessedOn)
+            } ?? [:]
+            for placement in placed {
+                guard let flagged = releaseDecisions[placement.workload], let workload = byID[placement.workload], let handle = handles[workload.id] else { continue }
+                decisionPositions[workload.id, default: []].append(items.count)
+                items.append(ControllerReleaseDecision.item(workload, handle: handle, clusterID: c.id, cluster: c.name, wave: placement.wave, target: target,
+                                                            controller: flagged.controller, supported: flagged.supported, files: convertedFiles))
             }
             // Links between workloads, from the graph. Members of one cycle never wait on each other: they follow the stated order.
             let cycleOf = Dictionary(input.placements.compactMap { p in p.cycle.map { (p.workload, $0) } }, uniquingKeysWith: { first, _ in first })
@@ -434,6 +444,7 @@ struct Checklist {
                 if let owner = dataOwners[placement.workload], let ownerHandle = handles[owner] { deployAfter.append(.workload(.data, ownerHandle)) }
                 if let release = releases.installs[placement.workload] { deployAfter.append(release.key) }
                 if heldBack[placement.workload] != nil, let handle = handles[placement.workload] { deployAfter.append(.workload(.credentials, handle)) }
+                if releaseDecisions[placement.workload] != nil, let handle = handles[placement.workload] { deployAfter.append(.workload(.release, handle)) }
                 var switchAfter: [PlanItemKey] = []
                 var deployNotes: [String] = []
                 for provider in Set((edgesByConsumer[placement.workload] ?? []).map(\.provider)).sorted() {
@@ -573,7 +584,7 @@ struct Checklist {
                     rollback: "Delete what it applied; no workload of the wave uses it yet",
                     rollbackCommands: ["[ ! -d \(q(support)) ] || kubectl --context \"$EKS_CONTEXT\" delete -k \(q(support))"])
                 for member in members {
-                    if let decision = decisionPositions[member.workload] { built.append(decision) }
+                    built += decisionPositions[member.workload] ?? []
                     built += steps[member.workload]?.range ?? 0..<0
                 }
                 append(shared.items(inWave: wave, clusterID: c.id, steps: steps, switchAfter: switchAfterOf, workloads: byID))

@@ -54,6 +54,7 @@ public struct NetworkPlan: Sendable, Codable {
                 if !exposure.allowList.isEmpty {
                     annotations[LoadBalancerExposure.serviceAllowListAnnotation] = exposure.allowList.joined(separator: ",")
                 }
+                annotations.merge(NLBIdleTimeout.annotations(service, fronting: candidates, reference: reference)) { planned, _ in planned }
                 var manual = service.resource.annotations.keys.filter { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }
                     .sorted().map { "drop \($0)" }
                 if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }

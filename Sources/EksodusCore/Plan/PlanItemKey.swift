@@ -18,13 +18,13 @@ public struct PlanItemKey: Hashable, Sendable, CustomStringConvertible {
         // One workload's steps
         case deploy, data, dataVerify = "data-verify", smoke, freeze, promote, traffic,
              dnsTTL = "dns-ttl", redirect, reconnect, verify, scaledown, retire, suspendSource = "suspend-source", enable, decide,
-             definitions, credentials
+             definitions, credentials, release
 
         /// The steps whose items belong to one workload (`step:cluster/namespace/name`).
         public var isWorkloadStep: Bool {
             switch self {
             case .deploy, .data, .dataVerify, .smoke, .freeze, .promote, .traffic, .dnsTTL, .redirect, .reconnect, .verify,
-                 .scaledown, .retire, .suspendSource, .enable, .decide, .definitions, .credentials: return true
+                 .scaledown, .retire, .suspendSource, .enable, .decide, .definitions, .credentials, .release: return true
             default: return false
             }
         }

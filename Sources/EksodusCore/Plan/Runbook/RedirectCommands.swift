@@ -12,7 +12,9 @@ enum RedirectCommands {
     static let annotations = "service.beta.kubernetes.io/aws-load-balancer-scheme=internal service.beta.kubernetes.io/aws-load-balancer-type=external service.beta.kubernetes.io/aws-load-balancer-nlb-target-type=ip"
 
     /// Adds the source ranges from `$SOURCE_EGRESS_CIDR` (comma-separated) and client IP preservation, read by jq, never spliced.
-    static let sourceRanges = ".spec.loadBalancerSourceRanges = ($cidrs | split(\",\")) | .metadata.annotations[\"service.beta.kubernetes.io/aws-load-balancer-target-group-attributes\"] = \"preserve_client_ip.enabled=true\""
+    /// Its TCP listeners keep idle connections an hour (`NLBIdleTimeout`): the redirected consumers' pools hold them longer than 350 s.
+    static let sourceRanges = ".spec.loadBalancerSourceRanges = ($cidrs | split(\",\")) | .metadata.annotations[\"service.beta.kubernetes.io/aws-load-balancer-target-group-attributes\"] = \"preserve_client_ip.enabled=true\" | "
+        + NLBIdleTimeout.jqProgram
 
     /// Fails unless `$SOURCE_EGRESS_CIDR` holds IPv4 CIDRs, none of them everything.
     static let egressGate = "{ test -n \"${SOURCE_EGRESS_CIDR:-}\" && [[ \"$SOURCE_EGRESS_CIDR\" =~ ^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}(,([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2})*$ ]] && [[ \",$SOURCE_EGRESS_CIDR,\" != *,0.0.0.0/0,* ]]; }"

@@ -41,14 +41,6 @@ enum TrafficCommands {
         (record.hasSuffix(".dns-record.json") ? String(record.dropLast(".dns-record.json".count)) : record) + ".ttl-lowered-at"
     }
 
-    /// The weighted pair at `share` percent to EKS, as one self-contained line (the rollback's; the switch calls `switchSteps`);
-    /// `create` replaces the plain record by the pair, in one batch.
-    static func shift(_ share: Int, record: String, create: Bool = false) -> String {
-        let pair = "{Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"source\"; \(100 - share))}, {Action: \"\(create ? "CREATE" : "UPSERT")\", ResourceRecordSet: rec(\"eks\"; \(share))}"
-        let changes = create ? "{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}, " + pair : pair
-        return apply(weightedRecord + "{Changes: [" + changes + "]}", record: record, arguments: " --arg eks \"${EKS_LB:?" + unsetLoadBalancer + "}\" --arg zone \"${LB_ZONE:-}\"")
-    }
-
     /// Said once where a host was left out: the engineer sets `$DNS_NAME` to the name clients really use.
     static func unusableHosts(_ exposure: Exposure) -> [String] {
         exposure.hosts.allSatisfy(NetworkPlan.isIngressHost) ? []
@@ -103,10 +95,6 @@ enum TrafficCommands {
                 + "  # a private zone: to see what its clients get, dig it from inside the VPC (a pod on EKS)",
         ]
     }
-
-    /// Said when a change names the EKS record in a shell that never read the load balancer's name (a rollback is often
-    /// run in a shell of its own): the change fails instead of naming an empty record Route 53 does not hold.
-    static let unsetLoadBalancer = "set EKS_LB to the DNS name of the EKS load balancer first, as the switch does, and LB_ZONE for an A record"
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
         "EKS_LB=$(" + address(frontend) + ")"
@@ -228,22 +216,29 @@ enum TrafficCommands {
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
     /// The switch's two steps as shell functions, defined by its first line and called once per share: `eksodus_dns_weights
-    /// FILE SHARE ACTION` sends the weighted pair at SHARE percent to EKS, built from the record file (`CREATE`: the plain
-    /// record becomes the pair, in one batch; `UPSERT`: the weights move), and waits until it is in sync;
-    /// `eksodus_dns_check FILE SHARE LB` reads the pair back. The text is the same in every switch and each name's file and
-    /// load balancer are arguments, so a shell that moves several names at once, or runs one name's shifts hours apart,
-    /// never sends one name's batch with another's record. (Each shift had carried its own copy of both `jq` programs: 14 KB
+    /// FILE SHARE ACTION LB [FROM]` sends the weighted pair at SHARE percent to EKS, built from the record file, pointing at the
+    /// load balancer LB (`CREATE`: the plain record becomes the pair, in one batch; `UPSERT`: the weights move), and waits
+    /// until it is in sync; `eksodus_dns_check FILE SHARE LB` reads the pair back. The text is the same in every switch, and
+    /// everything a name needs is an argument, read at the call from the EKS Ingress or Service (an A record's alias zone is
+    /// looked up from LB inside the step): nothing comes from a variable another name's lines may have set, so a shell that
+    /// moves several names at once, or one name's shifts hours apart, never points one name at another's load balancer.
+    /// FROM, the share the pair must hold now, makes each shift check its starting point first: pasted as a block, a shift
+    /// after a failed read-back stops instead of moving on. (Each shift had carried its own copy of both `jq` programs: 14 KB
     /// per switch, two thirds of the plan's commands on a large estate.) The share and the action reach `jq` as a JSON number
     /// and a string it checks, never as program text.
     ///
     /// The read-back: once a change is in sync, the `eks` record's value (the alias's DNSName or the CNAME's value, in any case,
-    /// with or without the final dot) must be the load balancer the EKS Ingress's or Service's status names now, and the
-    /// weights SHARE and the rest: `change-resource-record-sets` succeeding proves only that Route 53 took a batch, not which
-    /// load balancer clients now reach.
+    /// with or without the final dot) must be LB, and the weights SHARE and the rest: `change-resource-record-sets` succeeding
+    /// proves only that Route 53 took a batch, not which load balancer clients now reach.
     static let switchSteps: String = {
         let changes = "{Changes: ((if $action == \"CREATE\" then [{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}] elif $action == \"UPSERT\" then [] else error(\"no such action\") end)"
             + " + [{Action: $action, ResourceRecordSet: rec(\"source\"; 100 - $share)}, {Action: $action, ResourceRecordSet: rec(\"eks\"; $share)}])}"
-        let weights = "eksodus_dns_weights() { local batch change; batch=$(jq -c --arg eks \"${EKS_LB:?" + unsetLoadBalancer + "}\" --arg zone \"${LB_ZONE:-}\" --argjson share \"$2\" --arg action \"$3\" "
+        let zone = "jq -r --arg dns \"$4\" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'"
+        let weights = "eksodus_dns_weights() { local batch change zone=; test -n \"${4:-}\" || { echo \"$1: no EKS load balancer name: stop\" >&2; return 1; }; "
+            + "if [ -n \"${5:-}\" ]; then eksodus_dns_check \"$1\" \"$5\" \"$4\" || return 1; fi; "
+            + "if [ \"$(jq -r '.[0].Type' \"$1\")\" != CNAME ]; then zone=$(aws elbv2 describe-load-balancers --output json | \(zone)); "
+            + "if [ -z \"$zone\" ]; then echo \"$1: no load balancer named $4, so no hosted zone for the alias: stop\" >&2; return 1; fi; fi; "
+            + "batch=$(jq -c --arg eks \"$4\" --arg zone \"$zone\" --argjson share \"$2\" --arg action \"$3\" "
             + ShellQuote.word(weightedRecord + changes) + " \"$1\") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
             + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\"; }"
         // `-n` and `input`: with no input at all (Route 53 unreachable), `jq -e` would pass.
@@ -254,35 +249,52 @@ enum TrafficCommands {
         let check = "eksodus_dns_check() { aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \"$1\")\" --start-record-type \"$(jq -r '.[0].Type' \"$1\")\" --max-items 10 --output json"
             + " | jq -en --slurpfile rec \"$1\" --arg lb \"$3\" --argjson share \"$2\" " + ShellQuote.word(program) + " >/dev/null"
             + " || { echo \"$1: Route 53 does not hold the weighted pair at $2% to EKS pointing at the EKS load balancer: stop, and roll back\" >&2; false; }; }"
-        return weights + "; " + check + "  # the switch's steps, called below once per share (the same in every switch)"
+        // No apostrophe in the comment: zsh without interactivecomments would read it as an open quote.
+        return weights + "; " + check + "  # bash: the steps of this switch, called below once per share (the same in every switch)"
     }()
 
-    /// One call of `switchSteps`' shift: the record file is a word, the share a number, the action one of two words.
-    static func shiftStep(_ share: Int, record: String, create: Bool = false) -> String {
-        "eksodus_dns_weights " + ShellQuote.word(record) + " \(share) " + (create ? "CREATE" : "UPSERT")
+    /// One call of `switchSteps`' shift, pointing at `address` (a shell expression for the EKS load balancer's name, built
+    /// from quoted words: safe inside double quotes); `from`: the share the pair must hold before it moves.
+    static func shiftStep(_ share: Int, record: String, address: String, from: Int? = nil) -> String {
+        "eksodus_dns_weights " + ShellQuote.word(record) + " \(share) " + (from == nil ? "CREATE" : "UPSERT") + " \"" + address + "\"" + (from.map { " \($0)" } ?? "")
     }
 
-    /// One call of `switchSteps`' read-back, against `address` (a shell expression for the EKS load balancer's name, built
-    /// from quoted words: safe inside double quotes).
+    /// One call of `switchSteps`' read-back, against `address`.
     static func readBack(record: String, share: Int, address: String) -> String {
         "eksodus_dns_check " + ShellQuote.word(record) + " \(share) \"" + address + "\""
     }
 
+    /// A rollback change built from what Route 53 holds now for the record's name and type (the weighted pair, exactly as
+    /// stored), not from the switch's shell: a rollback is often run in a shell of its own, and the EKS side may be what is
+    /// broken. `program` sees the live `$sets` (the `source` and `eks` records, source first) and the record file's `$r`;
+    /// anything but exactly that pair stops it before any change.
+    static func liveChange(_ program: String, record: String) -> String {
+        let file = ShellQuote.word(record)
+        let pair = "def norm: ascii_downcase | rtrimstr(\".\"); $rec[0][0] as $r | [$live.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type"
+            + " and (.SetIdentifier == \"source\" or .SetIdentifier == \"eks\"))] | sort_by(.SetIdentifier != \"source\") as $sets"
+            + " | if ([$sets[].SetIdentifier] | sort) != [\"eks\", \"source\"] then error(\"Route 53 holds no source/eks weighted pair for the name: nothing to roll back, or it was changed by hand\") else " + program + " end"
+        return "live=$(aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json)"
+            + " && batch=$(jq -cn --argjson live \"$live\" --slurpfile rec \(file) " + ShellQuote.word(pair) + ") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
+            + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\""
+    }
+
     /// The weighted pair replacing the plain record, then the shifts towards EKS, each read back against `address` (a shell
-    /// expression for the EKS load balancer's name); rollback is the weights back to the source. The rollback is often run
-    /// in a shell of its own: its lines carry their programs, not `switchSteps`.
+    /// expression for the EKS load balancer's name); rollback is the weights back to the source, from the live pair.
     static func weightedSwitch(record: String, address: String) -> (commands: [String], rollback: [String]) {
-        var commands = [switchSteps, shiftStep(0, record: record, create: true), readBack(record: record, share: 0, address: address)]
+        var commands = [switchSteps, shiftStep(0, record: record, address: address), readBack(record: record, share: 0, address: address)]
+        var previous = 0
         for share in shares {
-            commands.append(shiftStep(share, record: record) + "  " + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
+            commands.append(shiftStep(share, record: record, address: address, from: previous) + "  "
+                            + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
             commands.append(readBack(record: record, share: share, address: address))
+            previous = share
         }
         // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
-        // goes and the plain record returns, at the low TTL, in one batch.
-        let plain = "{Changes: [{Action: \"DELETE\", ResourceRecordSet: rec(\"source\"; 100)}, {Action: \"DELETE\", ResourceRecordSet: rec(\"eks\"; 0)}, "
-            + "{Action: \"CREATE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}]}"
-        return (commands, [shift(0, record: record), apply(weightedRecord + plain, record: record, arguments: " --arg eks \"${EKS_LB:?" + unsetLoadBalancer + "}\" --arg zone \"${LB_ZONE:-}\"")
-                           + "  # once the source serves everything again: the plain record back in place of the pair"])
+        // goes exactly as Route 53 holds it and the plain record returns, at the low TTL, in one batch.
+        let weightsBack = "{Changes: [$sets[] | {Action: \"UPSERT\", ResourceRecordSet: (.Weight = (if .SetIdentifier == \"source\" then 100 else 0 end))}]}"
+        let plain = "{Changes: ([$sets[] | {Action: \"DELETE\", ResourceRecordSet: .}] + [{Action: \"CREATE\", ResourceRecordSet: ($r | .TTL = \(lowTTL))}])}"
+        return (commands, [liveChange(weightsBack, record: record) + "  # every weight back to the source, as Route 53 holds the pair",
+                           liveChange(plain, record: record) + "  # once the source serves everything again: the plain record back in place of the pair"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an

@@ -36,9 +36,9 @@ struct ControllerReleaseSupportCheck: Check {
                 guard let text = container.image, let image = container.imageReference, let tag = image.tag,
                       let controller = context.reference.controllers.first(where: { $0.runs(image.repository) }),
                       let range = controller.range(ofTag: tag), !(range.first <= context.target && context.target <= range.last) else { return nil }
-                let supported = controller.releases(supporting: context.target)
-                let instead = supported.isEmpty ? "no release in eksodus's table supports it yet (see \(controller.source))"
-                    : "releases that do: " + supported.map(\.description).joined(separator: ", ")
+                let supported = controller.releases(supporting: context.target, on: context.date)
+                let instead = supported.isEmpty ? "no maintained release in eksodus's table supports it (see \(controller.source))"
+                    : "maintained releases that do: " + supported.map(\.description).joined(separator: ", ")
                 return finding(workload, field: "\(CheckSupport.containerPath(workload, container)).image",
                                "\(controller.name) \(range.release) (image \(text.visibleLine)) supports Kubernetes \(range.first)–\(range.last), not EKS \(context.target); \(instead) (\(controller.source))")
             }
