@@ -198,7 +198,7 @@ struct DataCopy {
         case "rabbitmq": return rabbitmq(workload).unpromote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "cassandra": return CassandraDatacenter(workload: workload).unpromote()
-        default: return nil
+        default: return dataSyncClaims.isEmpty ? nil : DataSyncClaimTask.copyBack(dataSyncClaims, workload, liftSourceFreeze: freeze(workload).rollback)
         }
     }
 
