@@ -273,8 +273,8 @@ final class DataEngineRunbookTests: XCTestCase {
                        "the replica set's EKS member needs the source members for its majority")
         let mongo = try item("promote:src/shop/orders-db", in: replicaSet).rollbackCommands
         let stepDown = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("rs.stepDown(") }, "\(mongo)")
-        let unelectable = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("m.priority = 0") && $0.contains("rs.reconfig(cfg)") })
-        XCTAssertLessThan(stepDown, unelectable, "a primary cannot be made unelectable: it steps down first")
+        let removed = try XCTUnwrap(mongo.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("rs.remove(") }, "\(mongo)")
+        XCTAssertLessThan(stepDown, removed, "a primary cannot be removed: it steps down first, then leaves the set")
 
         let rabbit = try item("promote:prod/data/rabbitmq", in: try demo()).rollbackCommands
         let shovel = try XCTUnwrap(rabbit.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("shovel \"eksodus-return-$QUEUE\"") }, "\(rabbit)")

@@ -98,6 +98,53 @@ final class DataSyncClaimTaskTests: XCTestCase {
         XCTAssertTrue(rollback.contains { $0.contains("delete-task") } && rollback.contains { $0.contains("delete-location") }, "\(rollback)")
     }
 
+    /// The promotion's rollback copies EKS's writes back before the source scales up: a task of its own from the claim's
+    /// EFS location to its NFS one (the data step's locations, the other way round), a live pass, EKS stopped and read
+    /// back stopped, then a POINT_IN_TIME_CONSISTENT pass; any wrong, empty or failed answer stops it before the source
+    /// takes writes again.
+    func testThePromotionsRollbackCopiesEKSsWritesBackThroughItsOwnTaskBeforeTheSourceScalesUp() throws {
+        let rollback = try XCTUnwrap(try DemoPlanOnce.plan().items.first { $0.keyText == "promote:" + key }).rollbackCommands.filter { !$0.hasPrefix("#") }
+        let claim = DataSyncClaimTask(cluster: "prod", workload: try demoWorkload(), claim: "media-uploads", mountPath: "/srv/media", efs: nil)
+        let back = "arn:aws:datasync:eu-west-1:123456789012:task/task-00000000000000009"
+        var answers = good
+        answers["TASK_ARN"] = back
+        answers["TASK_READ"] = "\(destination)\t\(source)\tAVAILABLE"
+        answers["EKS_PODS_ANSWER"] = "0 "
+        answers["EXEC_JSON_FINAL"] = execution(mode: DataSyncClaimTask.finalVerifyMode)
+        func folder() throws -> URL {
+            let folder = try temporaryFolder(self)
+            for (what, arn) in [("source", source), ("destination", destination)] {
+                try (arn + "\n").write(to: folder.appendingPathComponent(claim.stateFile(what)), atomically: true, encoding: .utf8)
+            }
+            return folder
+        }
+        let scaleUp = "kubectl --context src -n shop scale deployment/media-upload --replicas=2"
+        let here = try folder()
+        let run = try runLines(rollback, answers, in: here)
+        XCTAssertEqual(run.status, 0, run.log)
+        XCTAssertTrue(run.log.contains("create-task --source-location-arn \(destination) --destination-location-arn \(source)"), "EFS back to NFS: \(run.log)")
+        XCTAssertEqual(try String(contentsOf: here.appendingPathComponent(claim.stateFile("return-task")), encoding: .utf8), back + "\n", "its own task file")
+        XCTAssertNotEqual(claim.stateFile("return-task"), claim.stateFile("task"))
+        let order = ["start-task-execution --task-arn \(back) --override-options VerifyMode=ONLY_FILES_TRANSFERRED", "kubectl --context eks -n shop scale deployment/media-upload --replicas=0",
+                     "start-task-execution --task-arn \(back) --override-options VerifyMode=POINT_IN_TIME_CONSISTENT", scaleUp]
+        let positions = try order.map { try XCTUnwrap(run.log.range(of: $0), "\($0)\n\(run.log)").lowerBound }
+        XCTAssertEqual(positions, positions.sorted(), "live pass, EKS stopped, final verified pass, then the source: \(run.log)")
+        XCTAssertFalse(run.log.contains("--task-arn \(task)"), "the forward task copies the other way")
+
+        let wrong: [(String, String)] = [("EKS_PODS_ANSWER", "2 2"), ("EKS_PODS_ANSWER", "0 1"), ("EKS_PODS_ANSWER", ""), ("KUBECTL_FAILS", "1"),
+                                         ("TASK_READ", "\(source)\t\(destination)\tAVAILABLE"), ("TASK_READ", ""), ("TASK_ARN", ""), ("AWS_FAILS", "1"),
+                                         ("EXEC_JSON_FINAL", execution(mode: DataSyncClaimTask.finalVerifyMode, verify: "ERROR")),
+                                         ("EXEC_JSON_FINAL", execution(mode: DataSyncClaimTask.liveVerifyMode)), ("EXEC_JSON_FINAL", "")]
+        for (name, value) in wrong {
+            let failed = try runLines(rollback, answers.merging([name: value]) { _, new in new }, in: try folder())
+            XCTAssertNotEqual(failed.status, 0, "\(name)=\(value)\n\(failed.log)")
+            XCTAssertFalse(failed.log.contains(scaleUp), "the source stays stopped: \(name)=\(value)")
+        }
+        let none = try runLines(rollback, answers, in: try temporaryFolder(self))
+        XCTAssertNotEqual(none.status, 0, "no locations kept: the data step never ran")
+        XCTAssertFalse(none.log.contains(scaleUp))
+    }
+
     /// A workload of the demo's name (shop/media-upload), for the claims' file names.
     private func demoWorkload() throws -> Estate.Workload {
         let manifest = """
@@ -129,6 +176,8 @@ final class DataSyncClaimTaskTests: XCTestCase {
         let stubs = [
             "kubectl": """
                 case "$*" in
+                  *" scale "*) echo "kubectl $*" >> "$CALLS" ;;
+                  *"{.spec.replicas} {.status.replicas}"*) [ -z "${KUBECTL_FAILS:-}" ] || exit 1; printf '%s' "$EKS_PODS_ANSWER" ;;
                   *"--context src"*"get pvc"*) printf '%s' "$SRC_PV" ;;
                   *"--context src"*"get pv "*"csi.driver"*) printf '%s' "$CSI_DRIVER" ;;
                   *"--context src"*"get pv "*"nfs.server"*) printf '%s' "$NFS_SERVER_ANSWER" ;;
@@ -156,9 +205,9 @@ final class DataSyncClaimTaskTests: XCTestCase {
                   *"describe-task "*DestinationLocationArn*) echo "$DST_ARN" ;;
                   *"describe-task "*Options*) printf '%s\\n' "$OWNERS" ;;
                   *describe-location-efs*) printf '%s\\n' "$DEST_AP" ;;
-                  *start-task-execution*) echo arn:aws:datasync:eu-west-1:123456789012:task/task-00000000000000001/execution/exec-00000000000000001 ;;
+                  *start-task-execution*) case "$*" in *POINT_IN_TIME*) echo final > "$CALLS.mode" ;; *) echo live > "$CALLS.mode" ;; esac; echo arn:aws:datasync:eu-west-1:123456789012:task/task-00000000000000001/execution/exec-00000000000000001 ;;
                   *describe-task-execution*"--query Status"*) printf '%s\\n' "$EXEC_STATUS" ;;
-                  *describe-task-execution*) printf '%s' "$EXEC_JSON" ;;
+                  *describe-task-execution*) if [ -n "${EXEC_JSON_FINAL:-}" ] && grep -q final "$CALLS.mode"; then printf '%s' "$EXEC_JSON_FINAL"; else printf '%s' "$EXEC_JSON"; fi ;;
                   *) exit 3 ;;
                 esac
                 """,

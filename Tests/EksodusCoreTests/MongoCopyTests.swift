@@ -129,7 +129,7 @@ final class MongoCopyTests: XCTestCase {
           case "$*" in
             *getCmdLineOpts*) v="${side}_SET" ;;
             *optimeDate*) v=SYNC ;;
-            *"join("*) v=PRIMARY ;;
+            *"not-eks"*) v=PRIMARY ;;
             *) return 0 ;;
           esac
           printf '%s\\n' "${!v}"
@@ -141,7 +141,7 @@ final class MongoCopyTests: XCTestCase {
         let plan = try replicaSet()
         let handle = "src/shop/orders-db"
         let data = try item("data:\(handle)", in: plan).commands
-        XCTAssertTrue(data.contains { $0.contains("rs.add({host: '$EKS_MEMBER_HOST:27017', priority: 0, votes: 0})") }, "\(data)")
+        XCTAssertTrue(data.contains { $0.contains("['$EKS_MEMBER_HOST_0:27017'].forEach(function (h) { if (!rs.conf().members.some(function (m) { return m.host === h })) { rs.add({host: h, priority: 0, votes: 0}) } })") }, "\(data)")
         XCTAssertFalse(data.contains { $0.contains("mongodump") }, "a replica set replicates; it is not dumped")
         let promote = try item("promote:\(handle)", in: plan).commands
         let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top + 1") }, "\(promote)")
@@ -149,15 +149,15 @@ final class MongoCopyTests: XCTestCase {
         let primary = try XCTUnwrap(promote.lastIndex { $0.contains("{ PRIMARY=") })
         XCTAssertTrue(outrank < stepDown && stepDown < primary, "the EKS member may stand before the step-down, and is read back after it")
 
-        let host = ["EKS_MEMBER_HOST": "orders-db-0.orders-db.shop.svc.cluster.local"]
+        let host = ["EKS_MEMBER_HOST_0": "orders-db-0.orders-db.shop.svc.cluster.local"]
         func run(_ command: String, _ environment: [String: String]) throws -> Int32 {
             try GateShell.run(setStub + command, environment: host.merging(environment) { _, new in new }).status
         }
         let gate = promote[primary]
-        XCTAssertEqual(try run(gate, ["PRIMARY": host["EKS_MEMBER_HOST"]! + ":27017"]), 0)
-        XCTAssertNotEqual(try run(gate, ["PRIMARY": "mongo-1.on-prem:27017"]), 0, "a source member was elected")
+        XCTAssertEqual(try run(gate, ["PRIMARY": "eks"]), 0)
+        XCTAssertNotEqual(try run(gate, ["PRIMARY": "not-eks mongo-1.on-prem:27017"]), 0, "a source member was elected")
         XCTAssertNotEqual(try run(gate, ["PRIMARY": ""]), 0, "no primary yet")
-        XCTAssertNotEqual(try run(gate, ["PRIMARY": host["EKS_MEMBER_HOST"]! + ":27017", "FAIL_SIDE": "SOURCE"]), 0)
+        XCTAssertNotEqual(try run(gate, ["PRIMARY": "eks", "FAIL_SIDE": "SOURCE"]), 0)
 
         let caughtUp = try XCTUnwrap(try item("data-verify:\(handle)", in: plan).commands.first { $0.contains("optimeDate") })
         XCTAssertEqual(try run(caughtUp, ["SYNC": "caught-up"]), 0)

@@ -122,9 +122,12 @@ struct DataCopy {
         engine == "cassandra" ? CassandraDatacenter(workload: workload).prerequisites() : []
     }
 
-    /// What must run on the source before it is scaled down (Cassandra's datacenter leaves the ring while it runs).
+    /// What must run on the source before it is scaled down (Cassandra's datacenter leaves the ring while it runs; a
+    /// MongoDB replica set's source members leave the set).
     func beforeRetire(_ workload: Estate.Workload) -> [String] {
-        engine == "cassandra" ? CassandraDatacenter(workload: workload).retire() : []
+        if engine == "cassandra" { return CassandraDatacenter(workload: workload).retire() }
+        if engine == "mongo", MongoCopy(workload: workload).isReplicaSet { return MongoReplicaSet(workload: workload).retire() }
+        return []
     }
 
     /// What must exist on the EKS copy before the replication starts (RabbitMQ's definitions), with its undoing.
@@ -148,7 +151,7 @@ struct DataCopy {
         case "redis": return redis(workload).stop()
         case "rabbitmq": return rabbitmq(workload).stop()
         case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return ["# nothing to stop: the dump is a one-off copy and only read the source"]
-        case "mongo": return [Self.execDirect(workload, on: .source, "mongosh --quiet --eval \"rs.remove('$EKS_MEMBER_HOST:27017')\"")]
+        case "mongo": return MongoReplicaSet(workload: workload).stop()
         case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
             if fromNode { return NodeDataCopy(workload: workload).undo() }
@@ -195,7 +198,7 @@ struct DataCopy {
         case "rabbitmq": return rabbitmq(workload).unpromote()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "cassandra": return CassandraDatacenter(workload: workload).unpromote()
-        default: return nil
+        default: return dataSyncClaims.isEmpty ? nil : DataSyncClaimTask.copyBack(dataSyncClaims, workload, liftSourceFreeze: freeze(workload).rollback)
         }
     }
 

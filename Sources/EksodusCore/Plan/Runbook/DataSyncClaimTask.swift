@@ -27,14 +27,14 @@ struct DataSyncClaimTask {
     static let finalVerifyMode = "POINT_IN_TIME_CONSISTENT"
 
     private var claimText: String { workload.namespace + "/" + claim }
-    private func fail(_ message: String) -> String { " || { echo " + ShellQuote.word(message) + " >&2; false; }" }
+    func fail(_ message: String) -> String { " || { echo " + ShellQuote.word(message) + " >&2; false; }" }
 
     /// The file holding one of its ARNs (`source`, `destination`, `task`), in the folder the runbook runs from.
     func stateFile(_ what: String) -> String {
         ShellQuote.fileName(["datasync", cluster, workload.namespace, claim, what], suffix: ".arn")
     }
 
-    private func file(_ what: String) -> String { ShellQuote.word(stateFile(what)) }
+    func file(_ what: String) -> String { ShellQuote.word(stateFile(what)) }
 
     /// The task's name in DataSync (letters, digits, `-` and `_` only: its names allow no more).
     var taskName: String { ShellQuote.fileName(["eksodus", cluster, workload.namespace, claim], suffix: "") }
@@ -111,9 +111,10 @@ struct DataSyncClaimTask {
                          verifyMode: final ? Self.finalVerifyMode : Self.liveVerifyMode)
     }
 
-    /// Undoing the copy: the task, then its locations; each file goes once AWS has deleted what it names.
+    /// Undoing the copy: the tasks (the rollback's return task too), then their locations; each file goes once AWS has
+    /// deleted what it names.
     func delete() -> [String] {
-        [("task", "delete-task --task-arn"), ("destination", "delete-location --location-arn"), ("source", "delete-location --location-arn")].map { what, call in
+        [("return-task", "delete-task --task-arn"), ("task", "delete-task --task-arn"), ("destination", "delete-location --location-arn"), ("source", "delete-location --location-arn")].map { what, call in
             "! test -s \(file(what)) || { aws datasync \(call) \"$(cat \(file(what)))\" && rm -f \(file(what)); }"
         }
     }

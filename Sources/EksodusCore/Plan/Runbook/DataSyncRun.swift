@@ -19,11 +19,11 @@ enum DataSyncRun {
     }
 
     /// The commands of one pass: start, wait, check. `what` names it in the messages.
-    static func pass(_ what: String, taskFile: String, verifyMode: String) -> [String] {
+    static func pass(_ what: String, taskFile: String, verifyMode: String, madeBy: String = "the data step") -> [String] {
         let describe = "aws datasync describe-task-execution --task-execution-arn \"$DATASYNC_EXECUTION_ARN\" --output json"
         let file = ShellQuote.word(taskFile)
         return ["{ test -s \(file) && DATASYNC_EXECUTION_ARN=$(aws datasync start-task-execution --task-arn \"$(cat \(file))\" --override-options VerifyMode=\(verifyMode) --query TaskExecutionArn --output text) && test -n \"$DATASYNC_EXECUTION_ARN\"; } || { echo "
-                    + ShellQuote.word("DataSync did not start " + what + ": its task (" + taskFile + ") is made by the data step; check it and its locations") + " >&2; false; }  " + ShellQuote.comment(what),
+                    + ShellQuote.word("DataSync did not start " + what + ": its task (" + taskFile + ") is made by " + madeBy + "; check it and its locations") + " >&2; false; }  " + ShellQuote.comment(what),
                 wait + "; DATASYNC_STATUS=; while :; do DATASYNC_STATUS=$(" + describe + " --query Status) || DATASYNC_STATUS=; "
                     + "case \"$DATASYNC_STATUS\" in *SUCCESS*|*ERROR*) break ;; esac; [ \"$(date -u +%s)\" -lt \"$DATASYNC_WAIT_UNTIL\" ] || break; sleep 30; done; "
                     + "case \"$DATASYNC_STATUS\" in *SUCCESS*) ;; *) echo \"DataSync execution $DATASYNC_EXECUTION_ARN ended ${DATASYNC_STATUS:-without an answer} (or is still running): see its Result in describe-task-execution\" >&2; false ;; esac",

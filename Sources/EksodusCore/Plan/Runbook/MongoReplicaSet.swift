@@ -1,34 +1,65 @@
-/// A MongoDB replica set (`--replSet` in its manifest) joined by an EKS member, each step behind a gate that fails.
+/// A MongoDB replica set (`--replSet` in its manifest) joined by every pod of its EKS StatefulSet, each step behind a
+/// gate that fails. Each EKS pod's address, as the source members reach it, is `$EKS_MEMBER_HOST_<ordinal>`.
 ///
-/// - The EKS member joins with `priority: 0, votes: 0`: it copies the data (initial sync) without counting in elections
+/// - The EKS members join with `priority: 0, votes: 0`: they copy the data (initial sync) without counting in elections
 ///   nor standing in one, so a WAN cut during the sync cannot cost the set its primary (MongoDB docs, "Add Members to a
 ///   Replica Set" and "Replica Set Elections"; https://www.mongodb.com/docs/manual/tutorial/expand-replica-set/).
-/// - It must run the set's name (`--replSet`) and the source's major version: members of one set are within one
+/// - They must run the set's name (`--replSet`) and the source's major version: members of one set are within one
 ///   feature compatibility version, and an unpinned `mongo` image is the newest major.
-/// - At the promotion it becomes a voter with the highest priority, then the source primary steps down, and the new
-///   primary is read back: `rs.stepDown()` elects any electable member that caught up, a source one too
-///   (https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/).
-/// - Then the source members stop voting. Left voting, a source of one member and the EKS one are two voters, and a
-///   network cut between the sites leaves neither side a majority: the EKS primary steps down and nothing takes the
-///   writes (three source voters and EKS: the source side elects a primary of its own). Voters are placed "so that your
-///   designated primary can reach a majority of votes in the event of a network partition"; a non-voting member must
-///   have priority 0, and one reconfig adds or removes at most one voting member (MongoDB docs, "Configure Non-Voting
-///   Replica Set Member"). So, on the EKS primary, one source member per reconfig becomes votes 0, priority 0, keeping
-///   its old values in its tags for the rollback, until EKS is the only voter: one vote, odd, on the side that serves.
-///   The source members stay as secondaries, in sync for a rollback, which gives their votes back first.
+/// - Every reconfig runs on the current primary (`rs.reconfig` is refused by a secondary): the pod whose `db.hello().me`
+///   is its `db.hello().primary`, not whichever pod `kubectl exec statefulset/…` picks ("Connect to the replica set's
+///   current primary. To determine the current primary, use db.hello()": MongoDB docs, "Remove Members from a Replica
+///   Set"; https://www.mongodb.com/docs/manual/tutorial/remove-replica-set-member/).
+/// - At the promotion every EKS member becomes a voter with the highest priority, one per reconfig: "a replica set
+///   reconfiguration can add or remove no more than one voting member" (MongoDB docs, rs.reconfig(), Reconfiguration
+///   Can Add or Remove No More than One Voting Member; https://www.mongodb.com/docs/manual/reference/method/rs.reconfig/).
+///   Then the source primary steps down and an EKS primary is read back: `rs.stepDown()` elects any electable member
+///   that caught up (https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/).
+/// - Then the source members stop voting, one per reconfig (a non-voting member must have priority 0: MongoDB docs,
+///   "Configure Non-Voting Replica Set Member"), their old values kept in their tags for the rollback, until the EKS
+///   members are the only voters: as many as the StatefulSet's replicas (3 for 3), so `w: "majority"` rests on more than
+///   one EBS volume and a network cut between the sites leaves the serving side its majority. The source members stay
+///   as secondaries, in sync for a rollback, and leave the set (`rs.remove`) before the source scales down.
 struct MongoReplicaSet {
     var workload: Estate.Workload
 
-    static let member = "$EKS_MEMBER_HOST:27017"
+    /// The pods of each side: the StatefulSet's replicas (the EKS copy runs as many).
+    var replicas: Int { max(1, workload.replicas ?? 1) }
 
-    /// `mongosh` in the pod, on a script whose `$EKS_MEMBER_HOST` expands on the engineer's machine.
+    /// The EKS members' `host:port`, each from its own variable, expanded on the engineer's machine.
+    var members: [String] { (0..<replicas).map { "$EKS_MEMBER_HOST_\($0):27017" } }
+
+    /// The EKS members as a JavaScript array literal (the hosts expand before mongosh reads it).
+    var memberList: String { "[" + members.map { "'\($0)'" }.joined(separator: ", ") + "]" }
+
+    /// `mongosh` in the pod, on a script whose `$EKS_MEMBER_HOST_…` expand on the engineer's machine.
     func mongosh(_ side: Kubectl.Side, _ script: String) -> String {
         DataCopy.execDirect(workload, on: side, "mongosh --quiet --eval \"" + script + "\"")
+    }
+
+    private func kubectl(_ side: Kubectl.Side) -> Kubectl {
+        side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+    }
+
+    /// `mongosh` on the side's current primary: the pod that says it is the primary (`db.hello()`), or the line fails.
+    func onPrimary(_ side: Kubectl.Side, _ script: String) -> String {
+        let pods = (0..<replicas).map { ShellQuote.word("pod/\(workload.name)-\($0)") }.joined(separator: " ")
+        let name = side == .source ? "the source" : "EKS"
+        let find = "MONGO_PRIMARY=$(for pod in \(pods); do if test \"$(" + kubectl(side)("exec \"$pod\" -- mongosh --quiet --eval \"var h = db.hello(); print(h.me === h.primary)\"")
+            + " 2>/dev/null)\" = true; then echo \"$pod\"; fi; done)"
+        return "{ \(find) && test -n \"$MONGO_PRIMARY\"; } || { echo " + ShellQuote.word("no pod of \(name) is the replica set's primary (db.hello()): wait for an election, then re-run") + " >&2; false; }"
+            + " && " + kubectl(side)("exec \"$MONGO_PRIMARY\" -- mongosh --quiet --eval \"" + script + "\"")
     }
 
     /// Fails unless `read` prints exactly `expected`, showing what it printed.
     static func gate(_ variable: String, _ read: String, expected: String, _ why: String) -> String {
         "{ \(variable)=$(" + read + ") && test \"$\(variable)\" = \(expected); } || { echo " + ShellQuote.word(why) + " >&2; echo \"got: ${\(variable):-no answer}\" >&2; false; }"
+    }
+
+    /// Fails unless every EKS member's address is set.
+    var membersNamed: String {
+        "{ " + (0..<replicas).map { "test -n \"${EKS_MEMBER_HOST_\($0):-}\"" }.joined(separator: " && ") + "; } || { echo "
+            + ShellQuote.word("set EKS_MEMBER_HOST_0 to EKS_MEMBER_HOST_\(replicas - 1) to the address at which the source members reach each EKS pod of \(workload.name) (one per ordinal), then re-run") + " >&2; false; }"
     }
 
     /// Fails unless both mongods run a replica set of the same name.
@@ -39,40 +70,101 @@ struct MongoReplicaSet {
             + " echo \"source: ${SOURCE_SET:-no answer}, EKS: ${EKS_SET:-no answer}\" >&2; false; }"
     }
 
+    /// On the source primary: each EKS member not yet in the set joins, non-voting (adding one changes no vote).
+    var membersAdded: String {
+        "\(memberList).forEach(function (h) { if (!rs.conf().members.some(function (m) { return m.host === h })) { rs.add({host: h, priority: 0, votes: 0}) } })"
+    }
+
+    /// On the source primary: each EKS member, one per reconfig, votes and outranks every source member.
+    var membersVote: String {
+        "var eks = \(memberList), cfg, m, top, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return eks.indexOf(x.host) >= 0 && !(x.votes > 0) })[0]; if (m === undefined) { break }"
+            + " top = Math.max.apply(null, cfg.members.filter(function (x) { return eks.indexOf(x.host) < 0 }).map(function (x) { return x.priority })); m.votes = 1; m.priority = top + 1; rs.reconfig(cfg) }"
+    }
+
     /// On the EKS primary: each voting source member, one per reconfig, becomes non-voting (votes and priority kept in its tags).
-    static let sourceVotesDropped = "var cfg, m, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return x.host === '\(member)' ? false : x.votes > 0 })[0];"
-        + " if (m === undefined) { break } m.tags = m.tags || {}; m.tags.eksodusVotes = String(m.votes); m.tags.eksodusPriority = String(m.priority); m.votes = 0; m.priority = 0; rs.reconfig(cfg) }"
+    var sourceVotesDropped: String {
+        "var eks = \(memberList), cfg, m, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return eks.indexOf(x.host) < 0 && x.votes > 0 })[0];"
+            + " if (m === undefined) { break } m.tags = m.tags || {}; m.tags.eksodusVotes = String(m.votes); m.tags.eksodusPriority = String(m.priority); m.votes = 0; m.priority = 0; rs.reconfig(cfg) }"
+    }
 
     /// The rollback's first step, on the EKS primary: each source member gets its votes and priority back, one per reconfig.
     static let sourceVotesRestored = "var cfg, m, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return typeof x.tags === 'object' && typeof x.tags.eksodusVotes === 'string' })[0];"
         + " if (m === undefined) { break } m.votes = Number(m.tags.eksodusVotes); m.priority = Number(m.tags.eksodusPriority); delete m.tags.eksodusVotes; delete m.tags.eksodusPriority; rs.reconfig(cfg) }"
 
+    /// The rollback, on the EKS primary once the source votes again: the other EKS members may no longer stand (one
+    /// reconfig: no vote changes). The primary itself cannot be made unelectable; its step-down bars it instead.
+    var otherMembersUnelectable: String {
+        "var eks = \(memberList), me = db.hello().me, cfg = rs.conf(); cfg.members.forEach(function (x) { if (eks.indexOf(x.host) >= 0 && x.host !== me) { x.priority = 0 } }); rs.reconfig(cfg)"
+    }
+
+    /// The rollback's end, on the source primary: every EKS member leaves the set (one `rs.remove`, one vote, at a time).
+    var membersRemoved: String {
+        "\(memberList).forEach(function (h) { if (rs.conf().members.some(function (m) { return m.host === h })) { rs.remove(h) } })"
+    }
+
+    /// Before the source scales down, on the EKS primary: every source member leaves the set, so no dead entry stays.
+    var sourceMembersRemoved: String {
+        "var eks = \(memberList); rs.conf().members.filter(function (m) { return eks.indexOf(m.host) < 0 }).forEach(function (m) { rs.remove(m.host) })"
+    }
+
     /// The hosts of the voting members, joined by commas.
     static let voters = "print(rs.conf().members.filter(function (m) { return m.votes > 0 }).map(function (m) { return m.host }).join(','))"
 
+    /// The hosts of all members, joined by commas.
+    static let hosts = "print(rs.conf().members.map(function (m) { return m.host }).join(','))"
+
     func replicate() -> [String] {
-        [MongoCopy(workload: workload).sameMajorVersion, sameSetName,
-         mongosh(.source, "rs.add({host: '\(Self.member)', priority: 0, votes: 0})") + "  # on the source primary: copies, never votes nor stands"]
+        [MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
+         onPrimary(.source, membersAdded) + "  # on the source primary: every EKS pod copies, none votes nor stands"]
     }
 
-    /// Prints `caught-up` once the EKS member is a secondary within 10 s of the primary's last write.
+    /// Undoing the replication: the EKS members leave the set.
+    func stop() -> [String] {
+        [onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set"]
+    }
+
+    /// Prints `caught-up` once every EKS member is a secondary within 10 s of the primary's last write.
     var caughtUp: String {
-        Self.gate("SYNC", mongosh(.source, "var s = rs.status(); var p = s.members.filter(function (m) { return m.stateStr === 'PRIMARY' })[0]; var e = s.members.filter(function (m) { return m.name === '\(Self.member)' })[0]; print(p && e && e.stateStr === 'SECONDARY' && p.optimeDate - e.optimeDate <= 10000 ? 'caught-up' : 'behind')"),
-                  expected: "caught-up", "the EKS member is not a secondary within 10 s of the primary (or the set did not answer): wait for its initial sync, then re-run")
+        Self.gate("SYNC", mongosh(.source, "var eks = \(memberList), s = rs.status(); var p = s.members.filter(function (m) { return m.stateStr === 'PRIMARY' })[0]; var e = s.members.filter(function (m) { return eks.indexOf(m.name) >= 0 && m.stateStr === 'SECONDARY' && p && p.optimeDate - m.optimeDate <= 10000 }); print(p && e.length === eks.length ? 'caught-up' : 'behind')"),
+                  expected: "caught-up", "the EKS members are not all secondaries within 10 s of the primary (or the set did not answer): wait for their initial sync, then re-run")
     }
 
     func verify() -> [String] { [caughtUp] }
 
-    /// The EKS member votes and outranks every source member, the source primary steps down, and EKS must be the primary.
+    /// The EKS members vote and outrank every source member, the source primary steps down, an EKS member must be the
+    /// primary, and the EKS members end as the only voters.
     func promote() -> [String] {
-        let outrank = "cfg = rs.conf(); top = Math.max.apply(null, cfg.members.map(function (m) { return m.priority })); cfg.members.forEach(function (m) { if (m.host === '\(Self.member)') { m.votes = 1; m.priority = top + 1 } }); rs.reconfig(cfg)"
-        let primary = mongosh(.source, "print(rs.status().members.filter(function (m) { return m.stateStr === 'PRIMARY' }).map(function (m) { return m.name }).join(','))")
-        return [caughtUp,
-                mongosh(.source, outrank) + "  # on the source primary: one voting member more, the highest priority",
-                mongosh(.source, "rs.stepDown(60)") + "  # the connection closes as it steps down",
+        let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(eks.indexOf(p) >= 0 ? 'eks' : 'not-eks ' + p)")
+        return [caughtUp, membersNamed,
+                onPrimary(.source, membersVote) + "  # on the source primary: the EKS members vote, one per reconfig, with the highest priority",
+                onPrimary(.source, "rs.stepDown(60)") + "  # the connection closes as it steps down",
                 "sleep 15",
-                Self.gate("PRIMARY", primary, expected: "\"" + Self.member + "\"", "the primary is not the EKS member (a source member was elected, or no primary yet): re-run rs.stepDown on the primary and this check"),
-                mongosh(.eks, Self.sourceVotesDropped) + "  # on the EKS primary: the source members stop voting, one per reconfig",
-                Self.gate("VOTERS", mongosh(.eks, Self.voters), expected: "\"" + Self.member + "\"", "the EKS member is not the only voter: a network cut between the sites could leave it no majority; re-run the reconfig above")]
+                Self.gate("PRIMARY", primary, expected: "eks", "the primary is not an EKS member (a source member was elected, or no primary yet): re-run rs.stepDown on the primary and this check"),
+                onPrimary(.eks, sourceVotesDropped) + "  # on the EKS primary: the source members stop voting, one per reconfig",
+                Self.gate("VOTERS", mongosh(.eks, Self.voters), expected: "\"" + members.joined(separator: ",") + "\"",
+                          "the EKS members are not exactly the voters: a network cut between the sites could leave EKS no majority; re-run the reconfig above")]
+    }
+
+    /// The rollback: source votes back, the other EKS members unelectable, the EKS primary steps down, a source primary
+    /// is read back, then the EKS members leave the set.
+    func unpromote() -> [String] {
+        let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(p && eks.indexOf(p) < 0 ? 'source' : 'not-source ' + p)")
+        return [membersNamed,
+                onPrimary(.eks, Self.sourceVotesRestored) + "  # on the EKS primary: the source members vote again (the promotion took their votes), one per reconfig",
+                onPrimary(.eks, otherMembersUnelectable) + "  # on the EKS primary: no other EKS member may stand",
+                onPrimary(.eks, "rs.stepDown(300)") + "  # once a source member has caught up; the EKS primary may not stand again for 300 s",
+                "sleep 15",
+                Self.gate("PRIMARY", primary, expected: "source", "the primary is not a source member (or no primary yet): re-run rs.stepDown on the primary and this check"),
+                onPrimary(.source, membersRemoved) + "  # on the new source primary: the EKS members leave the set, one vote at a time",
+                Self.gate("MEMBERS", mongosh(.source, "var eks = \(memberList); print(rs.conf().members.some(function (m) { return eks.indexOf(m.host) >= 0 }) ? 'eks-left' : 'source-only')"),
+                          expected: "source-only", "an EKS member is still in the replica set: re-run the rs.remove above")]
+    }
+
+    /// Before the source scales down: its members leave the set, read back.
+    func retire() -> [String] {
+        [membersNamed,
+         onPrimary(.eks, sourceMembersRemoved) + "  # on the EKS primary: the source members leave the set (non-voting already)",
+         Self.gate("MEMBERS", mongosh(.eks, Self.hosts), expected: "\"" + members.joined(separator: ",") + "\"",
+                   "the replica set still lists source members: re-run the rs.remove above before the source scales down")]
     }
 }

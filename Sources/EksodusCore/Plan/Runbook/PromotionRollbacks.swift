@@ -27,18 +27,9 @@ extension DataCopy {
             + liftSourceFreeze
     }
 
-    /// MongoDB: both sides are members of one replica set, so EKS's writes replicate back by themselves. The EKS primary
-    /// steps down, which it does only once an electable secondary has caught up, and may not stand again for the given
-    /// seconds (MongoDB docs, rs.stepDown(); https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/); the
-    /// source member elected meanwhile then makes the EKS member unelectable (priority 0). A primary cannot be made
-    /// unelectable itself, hence this order.
+    /// MongoDB: both sides are members of one replica set, so EKS's writes replicate back by themselves once a source
+    /// member is the primary again (`MongoReplicaSet.unpromote`: votes back, EKS steps down, EKS members out).
     static func mongoUnpromote(_ workload: Estate.Workload, liftSourceFreeze: [String]) -> [String] {
-        [writesOnEKS + " until the replica set hands the primary back",
-         execDirect(workload, on: .eks, "mongosh --quiet --eval \"" + MongoReplicaSet.sourceVotesRestored + "\"") + "  # on the EKS primary: the source members vote again (the promotion took their votes), one per reconfig",
-         exec(workload, on: .eks, "mongosh --quiet --eval 'rs.stepDown(300)'") + "  # once a source member has caught up; EKS may not stand again for 300 s",
-         execDirect(workload, on: .source, "mongosh --quiet --eval \"cfg = rs.conf(); cfg.members.forEach(function (m) { if (m.host === '$EKS_MEMBER_HOST:27017') { m.priority = 0; m.votes = 0 } }); rs.reconfig(cfg)\"")
-            + "  # on the new source primary, within those 300 s: the EKS member never stands nor votes again (the source's voters as before)",
-         exec(workload, on: .source, "mongosh --quiet --eval 'rs.status().members.forEach(function (m) { print(m.name + \" \" + m.stateStr) })'") + "  # PRIMARY on a source member"]
-            + liftSourceFreeze
+        [writesOnEKS + " until the replica set hands the primary back"] + MongoReplicaSet(workload: workload).unpromote() + liftSourceFreeze
     }
 }
