@@ -535,7 +535,7 @@ struct WorkloadSteps {
         }
         let claims = nodeCopy?.copies.map(\.claim.name) ?? []
         add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: enableAfter,
-            commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
+            commands: CronJobEnable.commands(eks: eks, source: source, ref: ref),
             rollback: "Suspend it on EKS first, then unsuspend it on the source"
                 + (claims.isEmpty ? "" : "; what its EKS runs wrote to claim \(claims.joined(separator: ", ")) is on EKS only: copy it back to the source node first if the source needs it"),
             rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
