@@ -253,16 +253,13 @@ struct WorkloadSteps {
         }
         if context.stateful && !context.consumers.isEmpty, let service = context.exposure.services.first {
             let name = service.resource.name, crossName = RedirectCommands.crossName(name)
-            let source = Kubectl.source(workload.namespace), eks = Kubectl.eks(workload.namespace)
-            let backup = ShellQuote.word(ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
+            let swap = RedirectSwap(name: name, crossName: crossName, namespace: workload.namespace,
+                                    file: ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
             add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
                 context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
-                commands: RedirectCommands.exposeOnEKS(name, as: crossName, namespace: workload.namespace) + [
-                           "EKS_ENDPOINT=$(" + eks("get \(ShellQuote.word("service/" + crossName)) -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'") + ")",
-                           source("get \(ShellQuote.word("service/" + name)) -o json") + " | jq \(Self.jqStrip) > \(backup)",
-                           source("delete service \(ShellQuote.word(name))") + " && " + source("create service externalname \(ShellQuote.word(name)) --external-name \"$EKS_ENDPOINT\"")],
+                commands: RedirectCommands.exposeOnEKS(name, as: crossName, namespace: workload.namespace) + swap.commands,
                 rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
-                rollbackCommands: [source("delete service \(ShellQuote.word(name))") + " && " + source("apply -f \(backup)")])
+                rollbackCommands: swap.rollback)
             switches.append(Self.key(.redirect, context))
             // Pooled connections opened before the redirect still reach the source copy: the consumers reconnect.
             let restartable = context.consumerWorkloads.filter { ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains($0.kind) }
@@ -538,7 +535,7 @@ struct WorkloadSteps {
         }
         let claims = nodeCopy?.copies.map(\.claim.name) ?? []
         add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: enableAfter,
-            commands: [eks("patch \(ref) --type=merge -p \(Self.suspendFalse)"), eks("get \(ref) -o jsonpath='{.spec.suspend} {.status.lastScheduleTime}{\"\\n\"}'")],
+            commands: CronJobEnable.commands(eks: eks, source: source, ref: ref),
             rollback: "Suspend it on EKS first, then unsuspend it on the source"
                 + (claims.isEmpty ? "" : "; what its EKS runs wrote to claim \(claims.joined(separator: ", ")) is on EKS only: copy it back to the source node first if the source needs it"),
             rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])

@@ -1,0 +1,84 @@
+/// How a source Service becomes an alias of its EKS copy's NLB without ever disappearing, and comes back as it was.
+///
+/// The alias had been made by `delete service && create service externalname "$EKS_ENDPOINT"`, with the endpoint read
+/// once, straight after the NLB Service was created: with no hostname yet the delete succeeded, the create failed, and the
+/// source consumers, still serving production, lost their Service. Now nothing touches the source Service until the NLB
+/// has a hostname that is a DNS name and answers, on each of the Service's TCP ports, from a pod in the source cluster
+/// (the path the consumers will take, through the NLB's source ranges). The swap is one update of the Service in place:
+/// the API server wipes `clusterIP`/`clusterIPs` "when updating a Service to type ExternalName" and accepts them again
+/// "when the type field is being changed from ExternalName" (Kubernetes API, ServiceSpec.clusterIP,
+/// https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec), so a failed update
+/// leaves the original Service, and the rollback puts the saved copy back in place, cluster IP included, and compares it.
+struct RedirectSwap {
+    let name: String, crossName: String, namespace: String
+    /// The file the original Service is saved to.
+    let file: String
+
+    private var backup: String { ShellQuote.word(file) }
+    private var source: Kubectl { Kubectl.source(namespace) }
+    private var serviceRef: String { ShellQuote.word("service/" + name) }
+    private var label: String { "Service \(namespace)/\(name)" }
+
+    /// Server-set fields the saved copy drops so that it can be put back; owner references and finalizers stay.
+    static let serverFields = "del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.generation, .metadata.managedFields, .metadata.selfLink)"
+
+    /// A Service of that name that is not an alias yet: the only thing worth saving, or restoring.
+    static let original = "input | .kind == \"Service\" and .metadata.name == $name and .spec.type != \"ExternalName\""
+
+    /// The alias, made of the live Service (its resourceVersion kept, so a concurrent change fails the update): the type,
+    /// the host and the ports (without node ports) are the whole spec; metadata is untouched.
+    static let alias = "if .kind == \"Service\" and ($host | length) > 0 then .spec = {type: \"ExternalName\", externalName: $host}"
+        + " + (if .spec.ports then {ports: (.spec.ports | map(del(.nodePort)))} else {} end) else error(\"not a Service\") end"
+
+    /// The NLB's hostname, polled 30 × 10 s as the NodePort switch does (a new NLB takes minutes), then required to be a
+    /// DNS name: `externalName` must be one, and an empty one would make nothing reachable.
+    var endpoint: String {
+        "EKS_ENDPOINT=; for _ in $(seq 30); do EKS_ENDPOINT=$(" + TrafficCommands.address(("service", namespace, crossName)) + " || true); test -n \"$EKS_ENDPOINT\" && break; sleep 10; done; "
+            + "[[ ${#EKS_ENDPOINT} -le 253 && \"$EKS_ENDPOINT\" =~ ^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$ ]]"
+            + " || { echo " + ShellQuote.word("Service \(namespace)/\(crossName) has no NLB DNS name after 5 minutes (see kubectl describe): \(label) is untouched") + " >&2; false; }"
+    }
+
+    /// Saves the live Service unless it is already the alias (a re-run), when the copy saved before it must be there.
+    var save: String {
+        let check = "jq -e -n --arg name \(ShellQuote.word(name)) \(ShellQuote.word(Self.original))"
+        return "if SOURCE_SERVICE=$(" + source("get \(serviceRef) -o json") + ") && " + check + " <<<\"$SOURCE_SERVICE\" >/dev/null; then jq "
+            + ShellQuote.word(Self.serverFields) + " <<<\"$SOURCE_SERVICE\" > \(backup); else " + check + " \(backup) >/dev/null 2>&1"
+            + " || { echo " + ShellQuote.word("no saved copy of \(label) as it was (it is an alias already, or could not be read): nothing changed") + " >&2; false; }; fi"
+    }
+
+    /// Every TCP port of the saved Service answers at `host` from a throwaway pod in the source cluster, retried for five
+    /// minutes (the NLB registers its targets after it has a name). `host` and `what` are shell words; the pod gets the host
+    /// and the port as arguments of `sh -c`, never as program text.
+    func answers(at host: String, what: String) -> String {
+        let probe = "for i in $(seq 30); do nc -z -w 5 \"$0\" \"$1\" && exit 0; sleep 10; done; exit 1"
+        let pod = ShellQuote.word("eksodus-probe-" + ShortHash.hex(namespace + "/" + name))
+        return "REDIRECT_PORTS=$(jq -r '[.spec.ports[]? | select((.protocol // \"TCP\") == \"TCP\") | .port | tostring] | join(\" \")' \(backup)); "
+            + "test -n \"$REDIRECT_PORTS\" || { echo " + ShellQuote.word("no TCP port saved for \(label): nothing to probe, nothing changed") + " >&2; false; }; "
+            + "down=0; for port in $REDIRECT_PORTS; do " + source("run \(pod) --image=\"${PROBE_IMAGE:-busybox:1.36}\" --restart=Never --rm -i --quiet --command -- sh -c \(ShellQuote.word(probe)) \(host) \"$port\"")
+            + " || { echo \(what) \"does not answer on port $port from the source cluster\" >&2; down=1; }; done; test \"$down\" = 0"
+    }
+
+    /// One update in place: a rejected one leaves the Service as it was.
+    var swap: String {
+        source("get \(serviceRef) -o json") + " | jq --arg host \"$EKS_ENDPOINT\" \(ShellQuote.word(Self.alias)) | " + source("replace -f -")
+    }
+
+    var aliasReadBack: String {
+        "test \"$(" + source("get \(serviceRef) -o json") + " | jq -r '\"\\(.spec.type) \\(.spec.externalName)\"')\" = \"ExternalName $EKS_ENDPOINT\""
+            + " || { echo " + ShellQuote.word("\(label) is not the alias of the NLB: run the rollback") + " >&2; false; }"
+    }
+
+    var commands: [String] {
+        [endpoint, save, answers(at: "\"$EKS_ENDPOINT\"", what: "\"the NLB $EKS_ENDPOINT\"") + "  # from a pod in the source cluster, as the consumers will connect",
+         swap, aliasReadBack,
+         answers(at: ShellQuote.word(name + "." + namespace), what: ShellQuote.word("the alias \(name).\(namespace)")) + "  # through the alias, as the consumers resolve it"]
+    }
+
+    /// The saved copy back in place of the alias (one update again: a failure leaves the alias), then compared with it.
+    var rollback: [String] {
+        ["jq -e -n --arg name \(ShellQuote.word(name)) \(ShellQuote.word(Self.original)) \(backup) >/dev/null || { echo " + ShellQuote.word("no saved copy of \(label) in \(file): the alias stays") + " >&2; false; }",
+         source("replace -f \(backup)") + " || { echo " + ShellQuote.word("\(label) was not restored (its saved cluster IP may be taken): the alias stays") + " >&2; false; }",
+         source("get \(serviceRef) -o json") + " | jq -e -n --slurpfile saved \(backup) 'input | [.spec, .metadata.labels, .metadata.annotations] == ($saved[0] | [.spec, .metadata.labels, .metadata.annotations])' >/dev/null"
+            + " || { echo " + ShellQuote.word("\(label) differs from its saved copy \(file)") + " >&2; false; }"]
+    }
+}
