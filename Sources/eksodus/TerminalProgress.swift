@@ -77,9 +77,12 @@ final class TerminalProgress: @unchecked Sendable {
         let now = Date()
         guard drawNow || now.timeIntervalSince(lastDraw) >= 0.1 else { return true }
         lastDraw = now
+        // The step is read before the line is made: one set while this redraw ran (after `line()` read none) was not shown,
+        // and counting it as shown kept the step's own immediate draw from happening (a short run never named its step).
+        let stepBefore = currentStep
         // Names come from the user's files: shown visibly, never as raw escape sequences.
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line().visibleLine).utf8))
-        if !currentStep.isEmpty { stepShown = true }
+        if !stepBefore.isEmpty { stepShown = true }
         return true
     }
 

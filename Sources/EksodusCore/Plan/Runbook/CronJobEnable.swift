@@ -24,8 +24,8 @@ enum CronJobEnable {
             // A deadline the converted file set stays; only a missing (or unusable) one is patched.
             read + " >/dev/null || " + eks("patch \(ref) --type=merge -p \(deadlinePatch)"),
             "{ DEADLINE=$(" + read + ") && test -n \"$DEADLINE\"; } || { echo 'the CronJob on EKS has no starting deadline of at least 10 s (or the cluster did not answer): it stays suspended' >&2; false; }",
-            "SOURCE_LAST=$(" + source("get \(ref) -o json") + " | jq -r -n 'input | .status.lastScheduleTime // \"none\"') && test -n \"$SOURCE_LAST\""
-                + " || { echo 'the source CronJob could not be read: its last run is unknown, EKS stays suspended' >&2; false; }",
+            "if ! SOURCE_LAST=$(" + source("get \(ref) -o json") + " | jq -r -n 'input | .status.lastScheduleTime // \"none\"') || [ -z \"$SOURCE_LAST\" ]; then"
+                + " echo 'the source CronJob could not be read: its last run is unknown, EKS stays suspended' >&2; false; fi",
             "if [ \"$SOURCE_LAST\" = none ]; then :; elif SOURCE_EPOCH=$(date -u -d \"$SOURCE_LAST\" +%s); then SOURCE_WAIT=$(( SOURCE_EPOCH + DEADLINE - $(date -u +%s) + 1 )); "
                 + "if [ \"$SOURCE_WAIT\" -gt 0 ]; then sleep \"$SOURCE_WAIT\"; fi; else echo 'the source last schedule time is not a date: EKS stays suspended' >&2; false; fi"
                 + "  # the source's last run falls outside the deadline",

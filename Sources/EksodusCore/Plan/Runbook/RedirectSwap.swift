@@ -52,11 +52,15 @@ struct RedirectSwap {
     func answers(at host: String, what: String) -> String {
         let probe = "for i in $(seq 30); do nc -z -w 5 \"$0\" \"$1\" && exit 0; sleep 10; done; exit 1"
         let pod = ShellQuote.word("eksodus-probe-" + ShortHash.hex(namespace + "/" + name))
-        return "REDIRECT_PORTS=$(jq -r '[.spec.ports[]? | select((.protocol // \"TCP\") == \"TCP\") | .port | tostring] | join(\" \")' \(backup)); "
+        // One brace group: the shellcheck directive before it covers the whole loop.
+        return "{ REDIRECT_PORTS=$(jq -r '[.spec.ports[]? | select((.protocol // \"TCP\") == \"TCP\") | .port | tostring] | join(\" \")' \(backup)); "
             + "test -n \"$REDIRECT_PORTS\" || { echo " + ShellQuote.word("no TCP port saved for \(label): nothing to probe, nothing changed") + " >&2; false; }; "
             + "down=0; for port in $REDIRECT_PORTS; do " + source("run \(pod) --image=\"${PROBE_IMAGE:-busybox:1.36}\" --restart=Never --rm -i --quiet --command -- sh -c \(ShellQuote.word(probe)) \(host) \"$port\"")
-            + " || { echo \(what) \"does not answer on port $port from the source cluster\" >&2; down=1; }; done; test \"$down\" = 0"
+            + " || { echo \(what) \"does not answer on port $port from the source cluster\" >&2; down=1; }; done; test \"$down\" = 0; }"
     }
+
+    /// The probe's `$0` and `$1` are the pod's `sh -c` arguments, single-quoted on purpose.
+    static let probeExpands = "# shellcheck disable=SC2016  # $0 and $1 expand in the probe pod"
 
     /// One update in place: a rejected one leaves the Service as it was.
     var swap: String {
@@ -69,8 +73,8 @@ struct RedirectSwap {
     }
 
     var commands: [String] {
-        [endpoint, save, answers(at: "\"$EKS_ENDPOINT\"", what: "\"the NLB $EKS_ENDPOINT\"") + "  # from a pod in the source cluster, as the consumers will connect",
-         swap, aliasReadBack,
+        [endpoint, save, Self.probeExpands, answers(at: "\"$EKS_ENDPOINT\"", what: "\"the NLB $EKS_ENDPOINT\"") + "  # from a pod in the source cluster, as the consumers will connect",
+         swap, aliasReadBack, Self.probeExpands,
          answers(at: ShellQuote.word(name + "." + namespace), what: ShellQuote.word("the alias \(name).\(namespace)")) + "  # through the alias, as the consumers resolve it"]
     }
 
