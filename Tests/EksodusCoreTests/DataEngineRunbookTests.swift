@@ -11,10 +11,7 @@ final class DataEngineRunbookTests: XCTestCase {
     func demo() throws -> TransitionPlan { try DemoPlanOnce.plan() }
 
     func plan(paths: [String]) throws -> TransitionPlan {
-        let database = try AppDatabase.inMemory()
-        try importPaths(paths, cluster: "src", into: database)
-        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
-        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        try planImported(paths, target: KubernetesVersion(major: 1, minor: 33)).plan
     }
 
     func plan(manifests: [String: String]) throws -> TransitionPlan {

@@ -7,10 +7,7 @@ import XCTest
 /// `super_read_only`, read back too. The gates run in bash against stand-in `kubectl`s answering, failing or silent.
 final class MySQLReadOnlyTests: XCTestCase {
     func plan(paths: [String]) throws -> TransitionPlan {
-        let database = try AppDatabase.inMemory()
-        try importPaths(paths, cluster: "src", into: database)
-        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
-        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        try planImported(paths, target: KubernetesVersion(major: 1, minor: 33)).plan
     }
 
     func item(_ key: String, in plan: TransitionPlan) throws -> PlanItem {

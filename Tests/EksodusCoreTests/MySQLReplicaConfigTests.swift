@@ -8,10 +8,7 @@ import XCTest
 /// and read back all the same. The gates run in bash against a `kubectl` answering right, wrong, nothing, or failing.
 final class MySQLReplicaConfigTests: XCTestCase {
     func plan(paths: [String]) throws -> TransitionPlan {
-        let database = try AppDatabase.inMemory()
-        try importPaths(paths, cluster: "src", into: database)
-        let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
-        return try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
+        try planImported(paths, target: KubernetesVersion(major: 1, minor: 33)).plan
     }
 
     func fixturePlan() throws -> TransitionPlan {

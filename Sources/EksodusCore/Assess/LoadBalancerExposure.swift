@@ -91,7 +91,7 @@ extension LoadBalancerExposure {
             (workloadsByNamespace[service.resource.namespace] ?? []).lazy.map { estate.workloads[$0] }.contains { workload in
                 workload.namespace == service.resource.namespace && workload.matches(service.selector) && workload.containers.contains { container in
                     let repository = container.imageReference?.repository ?? ""
-                    return reference.ingressControllerImages.contains { repository == $0 || repository.hasSuffix("/" + $0) }
+                    return ImageReference.repository(repository, isOneOf: reference.ingressControllerImages)
                 }
             }
         }

@@ -11,7 +11,7 @@ extension ReferenceData {
 
         /// Whether `repository` (an image's, without registry or tag) is one of this controller's images.
         public func runs(_ repository: String) -> Bool {
-            images.contains { repository == $0 || repository.hasSuffix("/" + $0) }
+            ImageReference.repository(repository, isOneOf: images)
         }
 
         /// The supported range of the release a `tag` names (`v1.9.1`, `1.9`); nil when the tag names none the table has.

@@ -41,9 +41,7 @@ extension ReferenceData {
             if byName { return true }
             let byLabel = labelValues.contains(where: labels.contains)
             if byLabel { return true }
-            return imageRepositories.contains { repository in
-                images.contains { repository == $0 || repository.hasSuffix("/" + $0) }
-            }
+            return imageRepositories.contains { ImageReference.repository($0, isOneOf: images) }
         }
     }
 

@@ -102,10 +102,15 @@ enum TrafficCommands {
 
     /// The load balancer's name is there, the record file holds one record, and beside an A record the alias needs the load
     /// balancer's canonical hosted zone (`CanonicalHostedZoneId`, looked up by its DNS name, passed to `jq` as a string).
+    /// The `jq` filter giving the canonical hosted zone of the load balancer named `name` (a quoted shell word or variable).
+    static func zoneOf(_ name: String) -> String {
+        "jq -r --arg dns \(name) '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'"
+    }
+
     static func switchReady(record: String) -> String {
         let file = ShellQuote.word(record)
         return "if test -n \"$EKS_LB\" && jq -e 'length == 1' \(file) >/dev/null; then if [ \"$(jq -r '.[0].Type' \(file))\" != CNAME ]; then "
-            + "LB_ZONE=$(aws elbv2 describe-load-balancers --output json | jq -r --arg dns \"$EKS_LB\" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'); "
+            + "LB_ZONE=$(aws elbv2 describe-load-balancers --output json | " + zoneOf("\"$EKS_LB\"") + "); "
             + "test -n \"$LB_ZONE\" || { echo 'no load balancer of that DNS name: no hosted zone for the alias' >&2; false; }; fi; "
             + "else echo 'no EKS load balancer name yet, or no record file from the TTL step' >&2; false; fi"
     }
@@ -233,7 +238,7 @@ enum TrafficCommands {
     static let switchSteps: String = {
         let changes = "{Changes: ((if $action == \"CREATE\" then [{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}] elif $action == \"UPSERT\" then [] else error(\"no such action\") end)"
             + " + [{Action: $action, ResourceRecordSet: rec(\"source\"; 100 - $share)}, {Action: $action, ResourceRecordSet: rec(\"eks\"; $share)}])}"
-        let zone = "jq -r --arg dns \"$4\" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'"
+        let zone = zoneOf("\"$4\"")
         let weights = "eksodus_dns_weights() { local batch change zone=; test -n \"${4:-}\" || { echo \"$1: no EKS load balancer name: stop\" >&2; return 1; }; "
             + "if [ -n \"${5:-}\" ]; then eksodus_dns_check \"$1\" \"$5\" \"$4\" || return 1; fi; "
             + "if [ \"$(jq -r '.[0].Type' \"$1\")\" != CNAME ]; then zone=$(aws elbv2 describe-load-balancers --output json | \(zone)); "
