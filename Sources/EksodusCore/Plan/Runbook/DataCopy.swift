@@ -130,6 +130,12 @@ struct DataCopy {
         return []
     }
 
+    /// What must run once the source runs again, at the retirement's rollback (a MongoDB replica set's source members,
+    /// which left the set before the scale-down, join it again).
+    func afterUnretire(_ workload: Estate.Workload) -> [String] {
+        engine == "mongo" && MongoCopy(workload: workload).isReplicaSet ? MongoReplicaSet(workload: workload).unretire() : []
+    }
+
     /// What must exist on the EKS copy before the replication starts (RabbitMQ's definitions), with its undoing.
     func definitions(_ workload: Estate.Workload) -> (commands: [String], rollback: [String])? {
         engine == "rabbitmq" ? rabbitmq(workload).definitions() : nil

@@ -158,7 +158,7 @@ struct ElasticsearchSnapshot {
         return commands + [
             register(on: .source, readonly: false), register(on: .eks, readonly: true) + "  # the source is the repository's only writer",
             verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly,
-            DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/initial?wait_for_completion=true\""),
+            take(on: .source, name: "SNAPSHOT=initial") + "  # kept when a re-run finds it taken; a failed one is taken again",
             DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\"}'")]
     }
 
@@ -167,14 +167,20 @@ struct ElasticsearchSnapshot {
     }
 
     /// The write block on the regular indices only: the cluster's own system (dot) indices keep taking its writes.
+    /// The freeze also names the final snapshot (`Run`): one per freeze, every re-run of the promotion reading it.
     func freeze() -> (commands: [String], rollback: [String]) {
-        ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'")],
-         [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+        ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'"),
+          finalRun.named + "  # the final snapshot's name, for this freeze"],
+         [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'"),
+          "rm -f " + ShellQuote.word(finalRun.file) + "  # the next freeze names a new final snapshot"])
     }
 
     /// Each index's document count, one `index count` line per index sorted by name, after a refresh; the dot-prefixed
     /// system indices each side keeps for itself are left out.
     static let counts = "curl -fsS -XPOST 'localhost:9200/_refresh' >/dev/null && curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index,docs.count&s=index'"
+
+    /// The restore of `$SNAPSHOT` (expanded on the engineer's machine): the regular indices, without the write block.
+    static let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/$SNAPSHOT/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\", \"ignore_index_settings\": [\"index.blocks.write\"]}'"
 
     func promote() -> [String] {
         // The source is write-blocked, not stopped: its final snapshot holds every write, and the freeze's
@@ -183,16 +189,17 @@ struct ElasticsearchSnapshot {
         // without it, EKS's indices would refuse writes once promoted. The EKS copies are closed before the restore replaces
         // them, by name: from 8.0 `action.destructive_requires_name` refuses `_all` and wildcards for a close. Both sides'
         // own system (dot) indices are neither closed nor restored.
-        let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/final/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\", \"ignore_index_settings\": [\"index.blocks.write\"]}'"
+        let restore = finalRun.read("the freeze step") + " && { " + DataCopy.execDirect(workload, on: .eks, Self.restore) + "; }"
         let close = "names=$(curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index' | paste -sd, -) && test -n \"$names\" && curl -fsS -XPOST \"localhost:9200/$names/_close\""
         let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
         let blocks = DataCopy.exec(workload, on: .eks, "curl -fsS 'localhost:9200/_all/_settings/index.blocks.write?flat_settings=true'")
         let keys = keystoreCheck(on: .source) + (readsServiceAccountRole ? [] : keystoreCheck(on: .eks))
         return keys + [verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly,
-                DataCopy.exec(workload, on: .source, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/final?wait_for_completion=true\""),
+                take(on: .source, name: finalRun.read("the freeze step")) + "  # kept when a re-run finds it taken; a failed or partial one is taken again",
+                succeeded(finalRun, on: .eks),
                 "# shellcheck disable=SC2016  # $names expands in the pod",
                 DataCopy.exec(workload, on: .eks, close),
-                DataCopy.exec(workload, on: .eks, restore),
+                restore,
                 "{ BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"'; } || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
                 "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }",
                 // EKS takes the repository over for its own snapshots: the source lets go of it first (unregistering
@@ -211,17 +218,19 @@ struct ElasticsearchSnapshot {
     func unpromote(liftSourceFreeze: [String]) -> [String] {
         let block = "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'"
         let close = "names=$(curl -fsS 'localhost:9200/_cat/indices/*,-.*?h=index' | paste -sd, -) && test -n \"$names\" && curl -fsS -XPOST \"localhost:9200/$names/_close\""
-        let restore = "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/rollback/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\", \"ignore_index_settings\": [\"index.blocks.write\"]}'"
+        let restore = rollbackRun.read("the EKS write block above") + " && { " + DataCopy.execDirect(workload, on: .source, Self.restore) + "; }"
         let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
         return [DataCopy.writesOnEKS,
                 DataCopy.exec(workload, on: .eks, block) + "  # EKS takes no more writes",
-                DataCopy.exec(workload, on: .eks, "curl -fsS -XPUT \"localhost:9200/_snapshot/eksodus/rollback?wait_for_completion=true\""),
+                rollbackRun.named + "  # the rollback snapshot's name, for this write block",
+                take(on: .eks, name: rollbackRun.read("the EKS write block above")) + "  # kept when a re-run finds it taken; a failed or partial one is taken again",
+                succeeded(rollbackRun, on: .eks),
                 DataCopy.exec(workload, on: .eks, "curl -fsS -XDELETE localhost:9200/_snapshot/eksodus") + "  # EKS lets go of the repository before the source writes to it again",
                 register(on: .source, readonly: false),
                 verifyRepository(on: .source),
                 "# shellcheck disable=SC2016  # $names expands in the pod",
                 DataCopy.exec(workload, on: .source, close),
-                DataCopy.exec(workload, on: .source, restore),
+                restore,
                 "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): the source does not hold what EKS took, keep its freeze\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }"]
             + liftSourceFreeze
     }

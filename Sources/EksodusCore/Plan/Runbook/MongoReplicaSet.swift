@@ -20,11 +20,33 @@
 ///   members are the only voters: as many as the StatefulSet's replicas (3 for 3), so `w: "majority"` rests on more than
 ///   one EBS volume and a network cut between the sites leaves the serving side its majority. The source members stay
 ///   as secondaries, in sync for a rollback, and leave the set (`rs.remove`) before the source scales down.
+/// - A replica set holds at most 50 members, of which at most 7 vote ("A replica set can have up to 50 members but only
+///   7 voting members": MongoDB docs, "Replica Set Members", https://www.mongodb.com/docs/manual/core/replica-set-members/;
+///   "Non-voting members allow you to add additional members … beyond the maximum seven voting members", "Configure
+///   Non-Voting Replica Set Member", https://www.mongodb.com/docs/manual/tutorial/configure-a-non-voting-replica-set-member/).
+///   Both sides' pods are members at once: above 25 replicas the runbook refuses the path (a decision), and the votes
+///   move so that no reconfig ever counts more than 7 voters (`Voting`).
+/// - The source members' entries are saved to a file before they leave the set: the scale-down's rollback adds them back
+///   (non-voting, their old votes in their tags), so the promotion's rollback can still hand them the set.
 struct MongoReplicaSet {
     var workload: Estate.Workload
 
-    /// The pods of each side: the StatefulSet's replicas (the EKS copy runs as many).
-    var replicas: Int { max(1, workload.replicas ?? 1) }
+    /// The pods of each side: the StatefulSet's replicas (the EKS copy runs as many), never above what one set may hold
+    /// for both sides (a manifest's replicas is unbounded: every line below lists each pod).
+    var replicas: Int { min(max(1, workload.replicas ?? 1), Voting.maxMembers / 2) }
+
+    /// Whether both sides' pods together are more members than one replica set may hold.
+    var refused: Bool { (workload.replicas ?? 1) > Voting.maxMembers / 2 }
+
+    /// The only lines a refused set gets: a decision that fails until another path is chosen.
+    var refusal: [String] {
+        let asked = workload.replicas ?? 1
+        return [ShellQuote.comment("decision: \(workload.label) asks for \(asked) replicas: with as many EKS pods joining its replica set that is \(asked > Int.max / 2 ? "more than \(Voting.maxMembers)" : String(asked * 2)) members, above MongoDB's \(Voting.maxMembers): migrate it another way (mongodump/mongorestore, or mongosync), or lower its replicas"),
+                "{ echo " + ShellQuote.word("\(workload.label): more than \(Voting.maxMembers) replica set members with both sides' pods: decide another path (see the decision above), then mark this step done") + " >&2; false; }"]
+    }
+
+    /// How the votes move (`Voting`), for this set's EKS pods.
+    var voting: Voting { Voting(members: members) }
 
     /// The EKS members' `host:port`, each from its own variable, expanded on the engineer's machine.
     var members: [String] { (0..<replicas).map { "$EKS_MEMBER_HOST_\($0):27017" } }
@@ -75,22 +97,6 @@ struct MongoReplicaSet {
         "\(memberList).forEach(function (h) { if (!rs.conf().members.some(function (m) { return m.host === h })) { rs.add({host: h, priority: 0, votes: 0}) } })"
     }
 
-    /// On the source primary: each EKS member, one per reconfig, votes and outranks every source member.
-    var membersVote: String {
-        "var eks = \(memberList), cfg, m, top, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return eks.indexOf(x.host) >= 0 && !(x.votes > 0) })[0]; if (m === undefined) { break }"
-            + " top = Math.max.apply(null, cfg.members.filter(function (x) { return eks.indexOf(x.host) < 0 }).map(function (x) { return x.priority })); m.votes = 1; m.priority = top + 1; rs.reconfig(cfg) }"
-    }
-
-    /// On the EKS primary: each voting source member, one per reconfig, becomes non-voting (votes and priority kept in its tags).
-    var sourceVotesDropped: String {
-        "var eks = \(memberList), cfg, m, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return eks.indexOf(x.host) < 0 && x.votes > 0 })[0];"
-            + " if (m === undefined) { break } m.tags = m.tags || {}; m.tags.eksodusVotes = String(m.votes); m.tags.eksodusPriority = String(m.priority); m.votes = 0; m.priority = 0; rs.reconfig(cfg) }"
-    }
-
-    /// The rollback's first step, on the EKS primary: each source member gets its votes and priority back, one per reconfig.
-    static let sourceVotesRestored = "var cfg, m, i; for (i = 0; i < 50; i++) { cfg = rs.conf(); m = cfg.members.filter(function (x) { return typeof x.tags === 'object' && typeof x.tags.eksodusVotes === 'string' })[0];"
-        + " if (m === undefined) { break } m.votes = Number(m.tags.eksodusVotes); m.priority = Number(m.tags.eksodusPriority); delete m.tags.eksodusVotes; delete m.tags.eksodusPriority; rs.reconfig(cfg) }"
-
     /// The rollback, on the EKS primary once the source votes again: the other EKS members may no longer stand (one
     /// reconfig: no vote changes). The primary itself cannot be made unelectable; its step-down bars it instead.
     var otherMembersUnelectable: String {
@@ -114,13 +120,15 @@ struct MongoReplicaSet {
     static let hosts = "print(rs.conf().members.map(function (m) { return m.host }).join(','))"
 
     func replicate() -> [String] {
-        [MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
-         onPrimary(.source, membersAdded) + "  # on the source primary: every EKS pod copies, none votes nor stands"]
+        if refused { return refusal }
+        return [MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
+                onPrimary(.source, membersAdded) + "  # on the source primary: every EKS pod copies, none votes nor stands"]
     }
 
     /// Undoing the replication: the EKS members leave the set.
     func stop() -> [String] {
-        [onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set"]
+        if refused { return refusal }
+        return [onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set"]
     }
 
     /// Prints `caught-up` once every EKS member is a secondary within 10 s of the primary's last write.
@@ -129,42 +137,83 @@ struct MongoReplicaSet {
                   expected: "caught-up", "the EKS members are not all secondaries within 10 s of the primary (or the set did not answer): wait for their initial sync, then re-run")
     }
 
-    func verify() -> [String] { [caughtUp] }
+    func verify() -> [String] { refused ? refusal : [caughtUp] }
 
     /// The EKS members vote and outrank every source member, the source primary steps down, an EKS member must be the
-    /// primary, and the EKS members end as the only voters.
+    /// primary, and the EKS voters (`Voting.voters`) end as the only ones.
     func promote() -> [String] {
+        if refused { return refusal }
         let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(eks.indexOf(p) >= 0 ? 'eks' : 'not-eks ' + p)")
+        let voters = voting.voterCount == replicas ? "every EKS member" : "EKS members 0 to \(voting.voterCount - 1) (the others stay non-voting)"
         return [caughtUp, membersNamed,
-                onPrimary(.source, membersVote) + "  # on the source primary: the EKS members vote, one per reconfig, with the highest priority",
+                onPrimary(.source, voting.membersVote) + "  # on the source primary: \(voters) vote, one per reconfig, with the highest priority, never more than 7 voters",
                 onPrimary(.source, "rs.stepDown(60)") + "  # the connection closes as it steps down",
                 "sleep 15",
                 Self.gate("PRIMARY", primary, expected: "eks", "the primary is not an EKS member (a source member was elected, or no primary yet): re-run rs.stepDown on the primary and this check"),
-                onPrimary(.eks, sourceVotesDropped) + "  # on the EKS primary: the source members stop voting, one per reconfig",
-                Self.gate("VOTERS", mongosh(.eks, Self.voters), expected: "\"" + members.joined(separator: ",") + "\"",
-                          "the EKS members are not exactly the voters: a network cut between the sites could leave EKS no majority; re-run the reconfig above")]
+                onPrimary(.eks, voting.sourceVotesDropped) + "  # on the EKS primary: the source members stop voting, then the EKS voters still to come vote, one per reconfig",
+                Self.gate("VOTERS", mongosh(.eks, Self.voters), expected: "\"" + voting.voters.joined(separator: ",") + "\"",
+                          "the EKS voters are not exactly the voting members: a network cut between the sites could leave EKS no majority; re-run the reconfig above")]
     }
 
-    /// The rollback: source votes back, the other EKS members unelectable, the EKS primary steps down, a source primary
-    /// is read back, then the EKS members leave the set.
+    /// Whether the source members are back as they were: no EKS member, no vote still held in a tag.
+    var sourceOnly: String {
+        mongosh(.source, "var eks = \(memberList), ms = rs.conf().members; print(ms.some(function (m) { return eks.indexOf(m.host) >= 0 }) ? 'eks-left' : ms.some(function (m) { return typeof m.tags === 'object' && typeof m.tags.eksodusVotes === 'string' }) ? 'votes-held' : 'source-only')")
+    }
+
+    /// The rollback: source votes back (as many as fit), the other EKS members unelectable, the EKS primary steps down, a
+    /// source primary is read back, the EKS members leave the set, and the source votes that did not fit come back.
     func unpromote() -> [String] {
+        if refused { return refusal }
         let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(p && eks.indexOf(p) < 0 ? 'source' : 'not-source ' + p)")
         return [membersNamed,
-                onPrimary(.eks, Self.sourceVotesRestored) + "  # on the EKS primary: the source members vote again (the promotion took their votes), one per reconfig",
+                onPrimary(.eks, voting.sourceVotesRestored) + "  # on the EKS primary: the source members vote again (the promotion took their votes), one per reconfig, EKS voters stepping aside at 7",
                 onPrimary(.eks, otherMembersUnelectable) + "  # on the EKS primary: no other EKS member may stand",
                 onPrimary(.eks, "rs.stepDown(300)") + "  # once a source member has caught up; the EKS primary may not stand again for 300 s",
                 "sleep 15",
                 Self.gate("PRIMARY", primary, expected: "source", "the primary is not a source member (or no primary yet): re-run rs.stepDown on the primary and this check"),
                 onPrimary(.source, membersRemoved) + "  # on the new source primary: the EKS members leave the set, one vote at a time",
-                Self.gate("MEMBERS", mongosh(.source, "var eks = \(memberList); print(rs.conf().members.some(function (m) { return eks.indexOf(m.host) >= 0 }) ? 'eks-left' : 'source-only')"),
-                          expected: "source-only", "an EKS member is still in the replica set: re-run the rs.remove above")]
+                onPrimary(.source, voting.sourceVotesRestored) + "  # on the source primary: the source votes that did not fit beside the EKS primary's",
+                Self.gate("MEMBERS", sourceOnly, expected: "source-only", "an EKS member is still in the replica set, or a source member has not its votes back: re-run the two lines above")]
     }
 
-    /// Before the source scales down: its members leave the set, read back.
+    /// Where the source members' entries wait between the scale-down and its rollback (the engineer's machine).
+    var savedMembersFile: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: ".mongo-source-members.json") }
+
+    /// The source members' entries as JSON (host and tags: their votes are 0 by now, the old ones in the tags).
+    var sourceEntries: String {
+        "var eks = \(memberList); print(JSON.stringify(rs.conf().members.filter(function (m) { return eks.indexOf(m.host) < 0 }).map(function (m) { return {host: m.host, tags: m.tags || {}} })))"
+    }
+
+    /// Saves the source members' entries once: a re-run after they left (an empty list) keeps the file as it is.
+    var sourceMembersSaved: String {
+        let file = ShellQuote.word(savedMembersFile)
+        return "{ SOURCE_MEMBERS=$(" + onPrimary(.eks, sourceEntries) + ") && case \"$SOURCE_MEMBERS\" in '['*']') ;; *) false ;; esac"
+            + " && { test \"$SOURCE_MEMBERS\" = '[]' || printf '%s\\n' \"$SOURCE_MEMBERS\" > \(file); } && test -s \(file); } || { echo "
+            + ShellQuote.word("the source members' entries could not be read from the EKS primary, nor found in \(savedMembersFile): without them the scale-down cannot be rolled back; re-run") + " >&2; false; }"
+    }
+
+    /// Before the source scales down: its members' entries saved, then they leave the set, read back.
     func retire() -> [String] {
-        [membersNamed,
-         onPrimary(.eks, sourceMembersRemoved) + "  # on the EKS primary: the source members leave the set (non-voting already)",
-         Self.gate("MEMBERS", mongosh(.eks, Self.hosts), expected: "\"" + members.joined(separator: ",") + "\"",
-                   "the replica set still lists source members: re-run the rs.remove above before the source scales down")]
+        if refused { return refusal }
+        return [membersNamed, sourceMembersSaved + "  # for the rollback: the entries to add back",
+                onPrimary(.eks, sourceMembersRemoved) + "  # on the EKS primary: the source members leave the set (non-voting already)",
+                Self.gate("MEMBERS", mongosh(.eks, Self.hosts), expected: "\"" + members.joined(separator: ",") + "\"",
+                          "the replica set still lists source members: re-run the rs.remove above before the source scales down")]
+    }
+
+    /// The scale-down's rollback, once the source pods run again: the saved entries join the set again, non-voting, their
+    /// old votes still in their tags (the promotion's rollback gives them back). A member whose last write left the EKS
+    /// primary's oplog window stays RECOVERING: empty its data directory for an initial sync.
+    func unretire() -> [String] {
+        if refused { return refusal }
+        let file = ShellQuote.word(savedMembersFile)
+        let add = "var saved = $SOURCE_MEMBERS; saved.forEach(function (s) { if (!rs.conf().members.some(function (m) { return m.host === s.host })) { rs.add({host: s.host, votes: 0, priority: 0, tags: s.tags}) } })"
+        let back = "var saved = $SOURCE_MEMBERS, st = rs.status().members; print(saved.length > 0 && saved.every(function (s) { return st.some(function (m) { return m.name === s.host && m.stateStr === 'SECONDARY' }) }) ? 'back' : 'not-back')"
+        let read = "{ SOURCE_MEMBERS=$(cat \(file)) && case \"$SOURCE_MEMBERS\" in '['*']') ;; *) false ;; esac; } || { echo "
+            + ShellQuote.word("\(savedMembersFile) holds no saved source members (the scale-down saves them): add each source pod back by hand with rs.add({host, votes: 0, priority: 0}) on the EKS primary") + " >&2; false; }"
+        return [membersNamed,
+                read + " && { " + onPrimary(.eks, add) + "; }  # on the EKS primary: the source members join again, non-voting",
+                read + " && { " + Self.gate("BACK", mongosh(.eks, back), expected: "back",
+                                             "a source member is not a secondary yet (or the set did not answer): wait for it to catch up (RECOVERING too long: empty its data directory for an initial sync), then re-run") + "; }"]
     }
 }

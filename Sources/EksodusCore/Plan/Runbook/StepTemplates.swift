@@ -300,6 +300,7 @@ struct WorkloadSteps {
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let consumers = context.consumers.isEmpty ? "" : "; waits for its consumers \(context.consumers.joined(separator: ", "))"
         let after = ownSwitches
+        let unretire = context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).afterUnretire(workload) : []
         if workload.isService {
             add(.scaledown, "Scale \(context.label) down to zero on the source cluster", context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
@@ -307,7 +308,7 @@ struct WorkloadSteps {
                     + ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                 rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                            : "Scale it back up on the source (and switch back)",
-                rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")])
+                rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")] + unretire)
             retire = Self.key(.scaledown, context)
         } else {
             let backup = Self.file(context, ".source.json")
@@ -317,7 +318,7 @@ struct WorkloadSteps {
                 commands: (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
                     + [Self.export(context, to: backup), source("delete \(Kubectl.ref(workload, on: .source))")],
                 rollback: "Re-create it on the source from the saved copy" + (workload.kind == "CronJob" ? " (it comes back suspended: unsuspend it only after suspending the EKS one)" : ""),
-                rollbackCommands: [source("apply -f \(ShellQuote.word(backup))")])
+                rollbackCommands: [source("apply -f \(ShellQuote.word(backup))")] + unretire)
             retire = Self.key(.retire, context)
         }
     }
