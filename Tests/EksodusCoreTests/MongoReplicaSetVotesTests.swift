@@ -9,16 +9,19 @@ import XCTest
 /// refuses what MongoDB refuses (two voting changes in one reconfig, a non-voting member with a priority, an unelectable
 /// or removed primary); each runs on the pod `db.hello()` names the primary, which a bash stub proves.
 final class MongoReplicaSetVotesTests: XCTestCase {
-    private let eks = (0..<3).map { "events-\($0).eks.example.internal:27017" }
-    private let source = (0..<3).map { "events-\($0).events.shop.svc.cluster.local:27017" }
+    private var eks = (0..<3).map { "events-\($0).eks.example.internal:27017" }
+    private var source = (0..<3).map { "events-\($0).events.shop.svc.cluster.local:27017" }
 
-    private func replicaSet() throws -> TransitionPlan {
+    /// The `events` StatefulSet with `replicas` pods on each side (the source set as many members: 7 voting at most).
+    private func replicaSet(_ replicas: Int = 3) throws -> TransitionPlan {
+        eks = (0..<min(replicas, 25)).map { "events-\($0).eks.example.internal:27017" }
+        source = (0..<min(replicas, 25)).map { "events-\($0).events.shop.svc.cluster.local:27017" }
         let (plan, _) = try planImported([try writeManifests(["mongo.yaml": """
             apiVersion: apps/v1
             kind: StatefulSet
             metadata: {name: events, namespace: shop}
             spec:
-              replicas: 3
+              replicas: \(replicas)
               serviceName: events
               selector: {matchLabels: {app: events}}
               template:
@@ -34,13 +37,16 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         try XCTUnwrap(plan.items.first { $0.keyText == key }, key)
     }
 
-    /// The JavaScript a line's last `mongosh --eval "…"` runs, each `$EKS_MEMBER_HOST_<n>` expanded as bash would.
-    private func script(_ line: String) throws -> String {
+    /// The JavaScript a line's last `mongosh --eval "…"` runs (it holds no `"`), each `$EKS_MEMBER_HOST_<n>` and each of
+    /// `variables` expanded as bash would.
+    private func script(_ line: String, _ variables: [String: String] = [:]) throws -> String {
         XCTAssertTrue(line.contains("exec \"$MONGO_PRIMARY\""), "a reconfig runs on the primary: \(line)")
         let start = try XCTUnwrap(line.range(of: "--eval \"", options: .backwards), line).upperBound
-        let end = try XCTUnwrap(line.range(of: "\"", options: .backwards), line).lowerBound
+        let end = try XCTUnwrap(line[start...].firstIndex(of: "\""), line)
         var text = String(line[start..<end])
         for (n, host) in eks.enumerated() { text = text.replacingOccurrences(of: "$EKS_MEMBER_HOST_\(n):27017", with: host) }
+        for (name, value) in variables { text = text.replacingOccurrences(of: "$" + name, with: value) }
+        XCTAssertFalse(text.contains("$"), "every variable expanded: \(text)")
         return text
     }
 
@@ -49,10 +55,15 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         var description: String { "\(host) \(votes) \(priority) \(tags)" }
     }
 
-    /// Runs `scripts` in order against a set of the source members (votes 1, priority 1, the first the primary); the
-    /// primary and members after, or nil when MongoDB would have refused a step.
-    private func run(_ scripts: [String]) throws -> (primary: String, members: [Member])? {
-        let start = source.map { "{host: '\($0)', votes: 1, priority: 1}" }.joined(separator: ", ")
+    /// The source set before the migration: the first 7 members vote (priority 1), the others do not (MongoDB's limit).
+    private var original: [Member] {
+        source.enumerated().map { Member(host: $0.element, votes: $0.offset < 7 ? 1 : 0, priority: $0.offset < 7 ? 1 : 0, tags: 0) }
+    }
+
+    /// Runs `scripts` in order against the `original` set (the first member the primary); the primary, the members and
+    /// what the scripts printed after, or nil when MongoDB would have refused a step.
+    private func run(_ scripts: [String]) throws -> (primary: String, members: [Member], printed: [String])? {
+        let start = original.map { "{host: '\($0.host)', votes: \($0.votes), priority: \(Int($0.priority))}" }.joined(separator: ", ")
         let model = """
             let state = {members: [\(start)]};
             let primary = '\(source[0])';
@@ -64,6 +75,8 @@ final class MongoReplicaSetVotesTests: XCTestCase {
                 const before = voting(state.members), after = voting(cfg.members);
                 const hosts = new Set([...before.keys(), ...after.keys()]);
                 if ([...hosts].filter((h) => (before.get(h) || false) !== (after.get(h) || false)).length > 1) throw new Error('more than one voting member changed');
+                if (cfg.members.filter((m) => m.votes > 0).length > 7) throw new Error('more than 7 voting members');
+                if (cfg.members.length > 50) throw new Error('more than 50 members');
                 if (cfg.members.some((m) => m.votes === 0 && m.priority > 0)) throw new Error('a non-voting member with a priority');
                 const me = cfg.members.find((m) => m.host === primary);
                 if (!me || me.priority === 0 || me.votes === 0) throw new Error('the primary removed or made unelectable');
@@ -78,12 +91,12 @@ final class MongoReplicaSetVotesTests: XCTestCase {
               },
             };
             const db = {hello: () => ({me: primary, primary: primary})};
-            const print = console.log;
+            const print = (x) => console.log('PRINTED ' + x);
             try {
             \(scripts.joined(separator: ";\n"))
             } catch (e) { console.log('REFUSED ' + e.message); process.exit(0); }
-            console.log(primary);
-            for (const m of state.members) console.log(m.host + ' ' + m.votes + ' ' + m.priority + ' ' + Object.keys(m.tags || {}).length);
+            console.log('PRIMARY ' + primary);
+            for (const m of state.members) console.log('MEMBER ' + m.host + ' ' + m.votes + ' ' + m.priority + ' ' + Object.keys(m.tags || {}).length);
             """
         let file = try temporaryFolder(self).appendingPathComponent("model.js")
         try model.write(to: file, atomically: true, encoding: .utf8)
@@ -91,53 +104,115 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         XCTAssertFalse(output.contains("REFUSED"), output)
         if output.contains("REFUSED") || output.isEmpty { return nil }
         let lines = output.split(separator: "\n").map(String.init)
-        return (lines[0], lines.dropFirst().map { line in
+        let primary = try XCTUnwrap(lines.first { $0.hasPrefix("PRIMARY ") }).dropFirst("PRIMARY ".count)
+        let members = lines.filter { $0.hasPrefix("MEMBER ") }.map { line in
             let parts = line.split(separator: " ").map(String.init)
-            return Member(host: parts[0], votes: Int(parts[1]) ?? -1, priority: Double(parts[2]) ?? -1, tags: Int(parts[3]) ?? -1)
-        })
+            return Member(host: parts[1], votes: Int(parts[2]) ?? -1, priority: Double(parts[3]) ?? -1, tags: Int(parts[4]) ?? -1)
+        }
+        return (String(primary), members, lines.filter { $0.hasPrefix("PRINTED ") }.map { String($0.dropFirst("PRINTED ".count)) })
+    }
+
+    private var nodeInstalled: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/node") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/node")
+    }
+
+    /// The line of `commands` whose comment (or text) holds `marker`.
+    private func line(_ commands: [String], _ marker: String) throws -> Int {
+        try XCTUnwrap(commands.firstIndex { $0.contains(marker) }, "no line with \(marker): \(commands)")
+    }
+
+    /// The whole way and back for `replicas` pods a side, every reconfig through the model (which refuses an eighth voter):
+    /// promotion, the source's retirement, the retirement's rollback, then the promotion's. Returns the promoted set.
+    @discardableResult
+    private func migrateAndRollBack(_ replicas: Int, voters: Int) throws -> (primary: String, members: [Member]) {
+        let plan = try replicaSet(replicas)
+        let add = try script(try XCTUnwrap(try item("data:src/shop/events", plan).commands.first { $0.contains("rs.add(") }))
+        let promote = try item("promote:src/shop/events", plan).commands
+        let vote = try line(promote, "# on the source primary: "), stepDown = try line(promote, "rs.stepDown(")
+        let primary = try line(promote, "{ PRIMARY="), drop = try line(promote, "# on the EKS primary: the source members stop voting")
+        let votersGate = try line(promote, "{ VOTERS=")
+        XCTAssertTrue(vote < stepDown && stepDown < primary && primary < drop && drop < votersGate, "\(promote)")
+        XCTAssertTrue(promote[drop].contains("--context \"$EKS_CONTEXT\""), "the source stops voting on the EKS primary: \(promote[drop])")
+        XCTAssertTrue(promote[votersGate].contains("\"" + (0..<voters).map { "$EKS_MEMBER_HOST_\($0):27017" }.joined(separator: ",") + "\""), "the gate expects the \(voters) EKS voters: \(promote[votersGate])")
+        let promotion = [add, try script(promote[vote]), try script(promote[stepDown]), try script(promote[drop])]
+
+        // Promoted: the first `voters` EKS pods are the only voters, one of them the primary; the others and the source
+        // members stay, non-voting (and so never standing).
+        let promoted = try XCTUnwrap(try run(promotion))
+        XCTAssertTrue(eks.contains(promoted.primary), "\(promoted)")
+        XCTAssertEqual(promoted.members.filter { $0.votes > 0 }.map(\.host), Array(eks.prefix(voters)), "\(voters) voters for \(replicas) replicas, all on EKS: \(promoted)")
+        XCTAssertTrue(promoted.members.filter { $0.votes == 0 }.allSatisfy { $0.priority == 0 }, "a non-voting member never stands: \(promoted)")
+        XCTAssertEqual(promoted.members.count, 2 * replicas)
+
+        // Retired: the source entries are saved, then leave the set; EKS keeps its voters.
+        let retire = try item("scaledown:src/shop/events", plan)
+        let save = try line(retire.commands, "{ SOURCE_MEMBERS="), leave = try line(retire.commands, "rs.remove(")
+        let scale = try line(retire.commands, "--replicas=0")
+        XCTAssertTrue(save < leave && leave < scale, "saved, then out, while they run: \(retire.commands)")
+        let saved = try XCTUnwrap(try run(promotion + [try script(retire.commands[save])])?.printed.first, "the entries printed")
+        let retired = try XCTUnwrap(try run(promotion + [try script(retire.commands[leave])]))
+        XCTAssertEqual(retired.members.map(\.host), eks, "no dead source entry: \(retired)")
+        XCTAssertEqual(retired.members.filter { $0.votes > 0 }.map(\.host), Array(eks.prefix(voters)))
+
+        // The retirement's rollback: the source scales up, then its saved entries join again, non-voting.
+        let readd = try line(retire.rollbackCommands, "rs.add(")
+        XCTAssertLessThan(try line(retire.rollbackCommands, "--replicas=\(replicas)"), readd, "\(retire.rollbackCommands)")
+        let unretire = [try script(retire.commands[leave]), try script(retire.rollbackCommands[readd], ["SOURCE_MEMBERS": saved])]
+        let unretired = try XCTUnwrap(try run(promotion + unretire))
+        XCTAssertEqual(Set(unretired.members.map(\.host)), Set(eks + source), "every source member back: \(unretired)")
+        XCTAssertEqual(unretired.members.filter { $0.votes > 0 }.map(\.host), Array(eks.prefix(voters)), "back non-voting")
+
+        // The promotion's rollback: the source votes as before, a source member is the primary, no EKS member is left.
+        let rollback = try item("promote:src/shop/events", plan).rollbackCommands
+        let restore = try line(rollback, "# on the EKS primary: the source members vote again")
+        let unelectable = try line(rollback, "# on the EKS primary: no other EKS member may stand")
+        let handBack = try line(rollback, "rs.stepDown("), out = try line(rollback, "rs.remove(")
+        let restoreRest = try line(rollback, "# on the source primary: the source votes that did not fit")
+        XCTAssertTrue(restore < unelectable && unelectable < handBack && handBack < out && out < restoreRest, "\(rollback)")
+        XCTAssertTrue(rollback[out].contains("--context \"$SOURCE_CONTEXT\"") && rollback[restoreRest].contains("--context \"$SOURCE_CONTEXT\""), "on the new source primary")
+        let backScripts = [rollback[restore], rollback[unelectable], rollback[handBack], rollback[out], rollback[restoreRest]]
+        for start in [promotion, promotion + unretire] {
+            let back = try XCTUnwrap(try run(start + (try backScripts.map { try script($0) })))
+            XCTAssertTrue(source.contains(back.primary), "\(back)")
+            XCTAssertEqual(back.members.map(\.description), original.map(\.description), "the source's votes and priorities as before, no tag, no EKS member")
+        }
+        return (promoted.primary, promoted.members)
     }
 
     func testEveryEKSPodJoinsAndVotesTheSourceLeavesAndTheRollbackHandsTheSetBack() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/node") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/node") else {
-            throw XCTSkip("node is not installed: the reconfig scripts cannot be run")
+        guard nodeInstalled else { throw XCTSkip("node is not installed: the reconfig scripts cannot be run") }
+        let promoted = try migrateAndRollBack(3, voters: 3)
+        XCTAssertEqual(promoted.members.filter { eks.contains($0.host) }.map(\.description), eks.map { "\($0) 1 2.0 0" }, "\(promoted)")
+    }
+
+    /// More pods than MongoDB's 7 voters: EKS ends with exactly 7 voters (the first ordinals), the rest non-voting, and
+    /// no reconfig on the way (nor back) ever counts an eighth voter. An even count from 4 ends odd (3 of 4).
+    func testNoReconfigCountsMoreThanSevenVotersAndTheEndIsOdd() throws {
+        guard nodeInstalled else { throw XCTSkip("node is not installed: the reconfig scripts cannot be run") }
+        let nine = try migrateAndRollBack(9, voters: 7)
+        XCTAssertEqual(nine.members.filter { $0.host == eks[7] || $0.host == eks[8] }.map(\.description), [eks[7], eks[8]].map { "\($0) 0 0.0 0" })
+        try migrateAndRollBack(7, voters: 7)
+        try migrateAndRollBack(4, voters: 3)
+        try migrateAndRollBack(2, voters: 2)
+        try migrateAndRollBack(25, voters: 7)
+    }
+
+    /// A hostile `replicas` lists no pod: above 25 (50 members with EKS's) every step of the set is a decision that fails.
+    func testReplicasAboveWhatOneSetHoldsIsADecisionNotAHundredMillionLines() throws {
+        let plan = try replicaSet(100_000_000)
+        for key in ["data:src/shop/events", "promote:src/shop/events", "scaledown:src/shop/events"] {
+            let step = try item(key, plan)
+            let text = (step.commands + step.rollbackCommands).joined(separator: "\n")
+            XCTAssertLessThan(text.count, 20_000, "\(key): \(text.count) characters")
+            XCTAssertFalse(text.contains("EKS_MEMBER_HOST_"), "\(key) lists no pod")
         }
-        let plan = try replicaSet()
-        let add = try script(try XCTUnwrap(try item("data:src/shop/events", plan).commands.first { $0.contains("rs.add(") }))
-        let promote = try item("promote:src/shop/events", plan).commands
-        let vote = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top + 1") }, "\(promote)")
-        let stepDown = try XCTUnwrap(promote.firstIndex { $0.contains("rs.stepDown(") })
-        let primary = try XCTUnwrap(promote.firstIndex { $0.contains("{ PRIMARY=") })
-        let drop = try XCTUnwrap(promote.firstIndex { $0.contains("eksodusVotes") })
-        let voters = try XCTUnwrap(promote.firstIndex { $0.contains("{ VOTERS=") })
-        XCTAssertTrue(vote < stepDown && stepDown < primary && primary < drop && drop < voters, "\(promote)")
-        XCTAssertTrue(promote[drop].contains("--context \"$EKS_CONTEXT\""), "the source stops voting on the EKS primary: \(promote[drop])")
-        let promotion = [add, try script(promote[vote]), try script(promote[stepDown]), try script(promote[drop])]
-
-        // Promoted: the three EKS pods are the only voters, one of them the primary; the source members stay, non-voting.
-        let promoted = try XCTUnwrap(try run(promotion))
-        XCTAssertTrue(eks.contains(promoted.primary), "\(promoted)")
-        XCTAssertEqual(promoted.members.filter { $0.votes > 0 }.map(\.host), eks, "3 voters for 3 replicas, all on EKS: \(promoted)")
-        XCTAssertEqual(promoted.members.filter { source.contains($0.host) }.map(\.priority), [0, 0, 0], "a non-voting member never stands")
-
-        // Retired: before the source scales down its members leave the set; EKS keeps its 3 voters.
-        let retire = try item("scaledown:src/shop/events", plan).commands
-        let leave = try XCTUnwrap(retire.firstIndex { $0.contains("rs.remove(") }, "\(retire)")
-        let scale = try XCTUnwrap(retire.firstIndex { $0.contains("--replicas=0") })
-        XCTAssertLessThan(leave, scale, "the members leave while they run")
-        let retired = try XCTUnwrap(try run(promotion + [try script(retire[leave])]))
-        XCTAssertEqual(retired.members.map(\.description), eks.map { "\($0) 1 2.0 0" }, "no dead source entry: \(retired)")
-
-        // Rolled back: the source votes as before, a source member is the primary, no EKS member is left.
-        let rollback = try item("promote:src/shop/events", plan).rollbackCommands
-        let restore = try XCTUnwrap(rollback.firstIndex { $0.contains("eksodusVotes") }, "\(rollback)")
-        let unelectable = try XCTUnwrap(rollback.firstIndex { $0.contains("x.priority = 0") })
-        let handBack = try XCTUnwrap(rollback.firstIndex { $0.contains("rs.stepDown(") })
-        let out = try XCTUnwrap(rollback.firstIndex { $0.contains("rs.remove(") })
-        XCTAssertTrue(restore < unelectable && unelectable < handBack && handBack < out, "\(rollback)")
-        XCTAssertTrue(rollback[out].contains("--context \"$SOURCE_CONTEXT\""), "EKS leaves on the new source primary")
-        let back = try XCTUnwrap(try run(promotion + [try script(rollback[restore]), try script(rollback[unelectable]), try script(rollback[handBack]), try script(rollback[out])]))
-        XCTAssertTrue(source.contains(back.primary), "\(back)")
-        XCTAssertEqual(back.members.map(\.description), source.map { "\($0) 1 1.0 0" }, "the source's votes and priorities as before, no tag, no EKS member")
+        let data = try item("data:src/shop/events", plan).commands
+        let decision = try XCTUnwrap(data.first { $0.hasPrefix("# decision:") && $0.contains("100000000 replicas") }, "\(data)")
+        XCTAssertTrue(decision.contains("above MongoDB's 50"), decision)
+        let refusal = try XCTUnwrap(data.first { $0.hasPrefix("{ echo") })
+        XCTAssertNotEqual(try GateShell.run(refusal).status, 0, "the step cannot be marked done by running it")
+        XCTAssertTrue(try item("data:src/shop/events", try replicaSet(25)).commands.contains { $0.contains("rs.add(") }, "25 a side is 50 members: allowed")
+        XCTAssertFalse(try item("data:src/shop/events", try replicaSet(26)).commands.contains { $0.contains("rs.add(") }, "26 a side is 52")
     }
 
     /// A stand-in kubectl: on the side `PRIMARY_SIDE`, only pod `PRIMARY_POD` answers `true` to `db.hello()`; every exec
@@ -160,7 +235,7 @@ final class MongoReplicaSetVotesTests: XCTestCase {
 
     func testReconfigsRunOnThePodThatIsThePrimaryAndFailWithoutOne() throws {
         let plan = try replicaSet()
-        let line = try XCTUnwrap(try item("promote:src/shop/events", plan).commands.first { $0.contains("eksodusVotes") })
+        let line = try XCTUnwrap(try item("promote:src/shop/events", plan).commands.first { $0.contains("# on the EKS primary: the source members stop voting") })
         let ran = try temporaryFolder(self).appendingPathComponent("ran").path
         func run(_ environment: [String: String]) throws -> (Int32, String) {
             try? FileManager.default.removeItem(atPath: ran)
@@ -208,5 +283,44 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         let named = try XCTUnwrap(try item("data:src/shop/events", plan).commands.first { $0.contains("test -n \"${EKS_MEMBER_HOST_2:-}\"") })
         XCTAssertEqual(try GateShell.run(named, environment: hosts()).status, 0)
         XCTAssertNotEqual(try GateShell.run(named, environment: hosts().merging(["EKS_MEMBER_HOST_2": ""]) { _, new in new }).status, 0, "a pod without an address")
+    }
+
+    /// The scale-down saves the source entries once (a re-run after they left keeps the file); its rollback reads them
+    /// back and fails without them; the re-added members must be secondaries. Run in bash against the stub, in a folder
+    /// of its own (the file is written where the engineer runs the runbook).
+    func testTheSourceEntriesAreSavedOnceAndTheScaleDownRollbackNeedsThem() throws {
+        let plan = try replicaSet()
+        let retire = try item("scaledown:src/shop/events", plan)
+        let save = try XCTUnwrap(retire.commands.first { $0.hasPrefix("{ SOURCE_MEMBERS=") })
+        let folder = try temporaryFolder(self)
+        let file = folder.appendingPathComponent("eksodus-shop-events.mongo-source-members.json").path
+        XCTAssertTrue(save.contains("> 'eksodus-shop-events.mongo-source-members.json'"), save)
+        func run(_ line: String, _ answer: String, primary: String = "pod/events-0", fail: Bool = false) throws -> Int32 {
+            try GateShell.run("cd " + ShellQuote.word(folder.path) + "\n" + stub + line,
+                              environment: hosts().merging(["ANSWER": answer, "RAN": "/dev/null", "PRIMARY_SIDE": "eks", "PRIMARY_POD": primary, "FAIL": fail ? "1" : ""]) { _, new in new }).status
+        }
+        let entries = #"[{"host":"events-0.events.shop.svc.cluster.local:27017","tags":{"eksodusVotes":"1","eksodusPriority":"1"}}]"#
+        XCTAssertNotEqual(try run(save, "[]"), 0, "nothing saved and nothing to save: the rollback would have no entries")
+        XCTAssertNotEqual(try run(save, "MongoServerError: not primary"), 0, "not a JSON list")
+        XCTAssertNotEqual(try run(save, entries, fail: true), 0, "kubectl failed")
+        XCTAssertNotEqual(try run(save, entries, primary: "pod/none"), 0, "no EKS primary")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+        XCTAssertEqual(try run(save, entries), 0)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), entries + "\n")
+        XCTAssertEqual(try run(save, "[]"), 0, "a re-run once they left")
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), entries + "\n", "the saved entries are kept")
+
+        let readd = try XCTUnwrap(retire.rollbackCommands.first { $0.contains("rs.add(") })
+        let back = try XCTUnwrap(retire.rollbackCommands.first { $0.contains("{ BACK=") })
+        XCTAssertEqual(try run(readd, ""), 0)
+        XCTAssertEqual(try run(back, "back"), 0)
+        XCTAssertNotEqual(try run(back, "not-back"), 0, "a re-added member is not a secondary yet")
+        XCTAssertNotEqual(try run(back, ""), 0, "no answer")
+        try "garbage".write(toFile: file, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try run(readd, ""), 0, "no saved list")
+        XCTAssertNotEqual(try run(back, "back"), 0)
+        try FileManager.default.removeItem(atPath: file)
+        XCTAssertNotEqual(try run(readd, ""), 0, "no file")
+        XCTAssertNotEqual(try run(back, "back"), 0)
     }
 }
