@@ -37,8 +37,8 @@ final class EngineCopyGateTests: XCTestCase {
         XCTAssertTrue(freeze.commands.contains { $0.contains("'localhost:9200/*,-.*/_settings'") && $0.contains(#"{"index.blocks.write": true}"#) }, "regular indices only: \(freeze.commands)")
         XCTAssertTrue(freeze.rollbackCommands.contains { $0.contains(#"{"index.blocks.write": false}"#) }, "\(freeze.rollbackCommands)")
         let promote = try item("promote:prod/data/search-index", in: try demo()).commands
-        let final = try XCTUnwrap(promote.firstIndex { $0.contains("_snapshot/eksodus/final?") })
-        let restore = try XCTUnwrap(promote.firstIndex { $0.contains("final/_restore") }, "\(promote)")
+        let final = try XCTUnwrap(promote.firstIndex { $0.contains(".final-snapshot") && $0.contains("-XPUT") })
+        let restore = try XCTUnwrap(promote.firstIndex { $0.contains(".final-snapshot") && $0.contains("$SNAPSHOT/_restore") }, "\(promote)")
         XCTAssertTrue(promote[restore].contains(#"{"indices": "*,-.*", "ignore_index_settings": ["index.blocks.write"]}"#), promote[restore])
         let close = try XCTUnwrap(promote.firstIndex { $0.contains("/_close") })
         XCTAssertFalse(promote[close].contains("_all"), "closed by name (destructive_requires_name): \(promote[close])")

@@ -159,11 +159,11 @@ final class SearchCutoverTests: XCTestCase {
         let back = try item("promote:prod/data/search-index", in: try demo()).rollbackCommands
         func index(_ what: String, _ match: (String) -> Bool) throws -> Int { try XCTUnwrap(back.firstIndex(where: match), "\(what): \(back)") }
         let blocked = try index("EKS write block") { $0.contains("\"$EKS_CONTEXT\"") && $0.contains(#"{"index.blocks.write": true}"#) }
-        let snapshot = try index("EKS snapshot") { $0.contains("\"$EKS_CONTEXT\"") && $0.contains("_snapshot/eksodus/rollback?wait_for_completion") }
+        let snapshot = try index("EKS snapshot") { $0.contains("\"$EKS_CONTEXT\"") && $0.contains(".rollback-snapshot") && $0.contains("-XPUT") }
         let letGo = try index("EKS lets go") { $0.contains("\"$EKS_CONTEXT\"") && $0.contains("-XDELETE localhost:9200/_snapshot/eksodus") }
         let register = try index("source registers") { $0.contains("\"$SOURCE_CONTEXT\"") && $0.contains("-XPUT localhost:9200/_snapshot/eksodus ") }
         let close = try index("source closes") { $0.contains("\"$SOURCE_CONTEXT\"") && $0.contains("/_close") }
-        let restore = try index("source restores") { $0.contains("\"$SOURCE_CONTEXT\"") && $0.contains("rollback/_restore") && $0.contains("ignore_index_settings") }
+        let restore = try index("source restores") { $0.contains("\"$SOURCE_CONTEXT\"") && $0.contains(".rollback-snapshot") && $0.contains("$SNAPSHOT/_restore") && $0.contains("ignore_index_settings") }
         let counts = try index("counts") { $0.hasPrefix("{ SOURCE_COUNTS=") }
         let lift = try index("freeze lifted") { $0.contains("\"$SOURCE_CONTEXT\"") && $0.contains(#"{"index.blocks.write": false}"#) }
         XCTAssertEqual([blocked, snapshot, letGo, register, close, restore, counts, lift], [blocked, snapshot, letGo, register, close, restore, counts, lift].sorted(), "\(back)")
@@ -192,7 +192,7 @@ final class SearchCutoverTests: XCTestCase {
         let data = try item("data:prod/data/search-index", in: plan).commands.joined(separator: "\n")
         XCTAssertTrue(data.contains("decision: the keys live in config/elasticsearch.keystore"), data)
         let promote = try item("promote:prod/data/search-index", in: plan).commands
-        let final = try XCTUnwrap(promote.firstIndex { $0.contains("_snapshot/eksodus/final?") })
+        let final = try XCTUnwrap(promote.firstIndex { $0.contains(".final-snapshot") && $0.contains("-XPUT") })
         let checks = promote.indices.filter { promote[$0].contains("elasticsearch-keystore list") }
         XCTAssertEqual(checks.count, 2, "\(promote)")
         XCTAssertTrue(promote[checks[0]].contains("\"$SOURCE_CONTEXT\"") && promote[checks[1]].contains("\"$EKS_CONTEXT\""))

@@ -171,8 +171,8 @@ struct ElasticsearchSnapshot {
     func freeze() -> (commands: [String], rollback: [String]) {
         ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'"),
           finalRun.named + "  # the final snapshot's name, for this freeze"],
-         [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'"),
-          "rm -f " + ShellQuote.word(finalRun.file) + "  # the next freeze names a new final snapshot"])
+         ["rm -f " + ShellQuote.word(finalRun.file) + "  # the next freeze names a new final snapshot",
+          DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
     }
 
     /// Each index's document count, one `index count` line per index sorted by name, after a refresh; the dot-prefixed
