@@ -144,7 +144,7 @@ final class MongoCopyTests: XCTestCase {
         XCTAssertTrue(data.contains { $0.contains("['$EKS_MEMBER_HOST_0:27017'].forEach(function (h) { if (!rs.conf().members.some(function (m) { return m.host === h })) { rs.add({host: h, priority: 0, votes: 0}) } })") }, "\(data)")
         XCTAssertFalse(data.contains { $0.contains("mongodump") }, "a replica set replicates; it is not dumped")
         let promote = try item("promote:\(handle)", in: plan).commands
-        let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top + 1") }, "\(promote)")
+        let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top(cfg)") }, "\(promote)")
         let stepDown = try XCTUnwrap(promote.firstIndex { $0.contains("rs.stepDown(") })
         let primary = try XCTUnwrap(promote.lastIndex { $0.contains("{ PRIMARY=") })
         XCTAssertTrue(outrank < stepDown && stepDown < primary, "the EKS member may stand before the step-down, and is read back after it")

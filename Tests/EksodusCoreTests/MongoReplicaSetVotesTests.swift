@@ -323,4 +323,35 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         XCTAssertNotEqual(try run(readd, ""), 0, "no file")
         XCTAssertNotEqual(try run(back, "back"), 0)
     }
+
+    /// The replica set's lines (9 pods a side: votes capped, saved entries, a refusal above 25) and a standalone mongod's
+    /// dump (MongoCopy) pass shellcheck, as the demo's runbook does (RunbookTests): each item in one shell, its rollback
+    /// in another.
+    func testTheReplicaSetsLinesPassShellcheck() throws {
+        guard let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("shellcheck is not installed (.ci/run installs it)")
+        }
+        let standalone = try planImported([try writeManifests(["mongo.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: events, namespace: shop}
+            spec:
+              serviceName: events
+              selector: {matchLabels: {app: events}}
+              template:
+                metadata: {labels: {app: events}}
+                spec:
+                  containers: [{name: mongo, image: "mongo:6.0.14", volumeMounts: [{name: data, mountPath: /data/db}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 20Gi}}}}]
+            """], test: self).path]).plan
+        let items = [try replicaSet(9), try replicaSet(26), standalone].flatMap { $0.items.filter { $0.keyText.hasSuffix("src/shop/events") } }
+        let lines = ["#!/usr/bin/env bash"] + items.flatMap { item in
+            [item.commands, item.rollbackCommands].filter { !$0.isEmpty }.flatMap { ["(", ":"] + $0 + [")"] }
+        }
+        XCTAssertTrue(lines.contains { $0.contains("SOURCE_MEMBERS") }, "the saved entries are checked")
+        let file = try temporaryFolder(self).appendingPathComponent("replica-set.sh")
+        try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try GateShell.run(ShellQuote.word(shellcheck) + " --exclude=SC2030,SC2031 " + ShellQuote.word(file.path))
+        XCTAssertEqual(result.status, 0, result.output)
+    }
 }
