@@ -2,10 +2,12 @@ extension ElasticsearchSnapshot {
     /// A snapshot the runbook takes and restores by a name that lines must share: the final one (named at the freeze)
     /// and the rollback's (named as EKS is write-blocked) carry the UTC time of that step, kept in a file on the
     /// engineer's machine, so a second freeze takes a new snapshot and every re-run of the lines after it reads the
-    /// same name. A name is used once per repository (the create snapshot API refuses a name already taken, a failed
-    /// snapshot's too), so taking it is re-runnable: a `SUCCESS` snapshot of that name is kept, one still `IN_PROGRESS`
+    /// same name. A name is used once per repository (the create snapshot API answers a name already taken, a failed
+    /// snapshot's too, with `invalid_snapshot_name_exception`, 400: elastic/elasticsearch#22921), so taking it is
+    /// re-runnable: a `SUCCESS` snapshot of that name is kept, one still `IN_PROGRESS`
     /// is waited for, a `FAILED`, `PARTIAL` or `INCOMPATIBLE` one is deleted and taken again (Elasticsearch docs, get
-    /// snapshot API, `state`; https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-snapshot-api.html).
+    /// snapshot API, `state`; https://www.elastic.co/guide/en/elasticsearch/reference/7.17/get-snapshot-api.html); a
+    /// name the repository does not hold answers `snapshot_missing_exception` (404), the one answer that takes it afresh.
     struct Run {
         /// `final`, `rollback`: the name's prefix and the file's suffix.
         var kind: String
