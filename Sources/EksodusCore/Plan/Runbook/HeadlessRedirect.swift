@@ -18,6 +18,13 @@ struct HeadlessRedirect {
         services.first { $0.clusterIP != "None" && $0.type != "ExternalName" }
     }
 
+    /// Beside the alias, the headless Services of the same pods, which stay: what a consumer addressing one must do.
+    static func staying(_ services: [Estate.Service], namespace: String) -> [String] {
+        services.filter { $0.clusterIP == "None" }.map { service in
+            ShellQuote.comment("Service \(namespace)/\(service.resource.name) is headless and stays: a consumer using its name (or a pod's name under it) is repointed at the NLB by hand; the reconnect step fails while any still connects to the source copy")
+        }
+    }
+
     private var label: String { "\(swap.namespace)/\(swap.name)" }
 
     /// The NLB, its name, and a probe of it from the source cluster; the Service itself is only read (saved for its ports).

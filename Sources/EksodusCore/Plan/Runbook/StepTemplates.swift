@@ -266,7 +266,7 @@ struct WorkloadSteps {
                     rollbackCommands: headless.rollback)
             } else {
                 add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
-                    context, after: [after], evidence: evidence, commands: expose + swap.commands,
+                    context, after: [after], evidence: evidence, commands: expose + swap.commands + HeadlessRedirect.staying(context.exposure.services, namespace: workload.namespace),
                     rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                     rollbackCommands: swap.rollback)
             }
