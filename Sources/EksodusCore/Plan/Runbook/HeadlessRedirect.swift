@@ -31,7 +31,7 @@ struct HeadlessRedirect {
     var commands: [String] {
         [swap.endpoint, swap.save, RedirectSwap.probeExpands,
          swap.answers(at: "\"$EKS_ENDPOINT\"", what: "\"the NLB $EKS_ENDPOINT\"") + "  # from a pod in the source cluster, as the consumers will connect",
-         "printf '%s\\n' " + ShellQuote.word("Service \(label) is headless and stays as it is (its pods' DNS names and SRV records keep serving the source StatefulSet): repoint its consumers at") + " \"$EKS_ENDPOINT\"",
+         "printf '%s\\n' " + ShellQuote.word("Service \(label) is headless and stays as it is (the DNS names of its pods and its SRV records keep serving the source StatefulSet): repoint its consumers at") + " \"$EKS_ENDPOINT\"",
          ShellQuote.comment("by hand: change the host \(swap.name).\(swap.namespace) (or a pod's name under it) to the NLB name above in the configuration of: \(consumers.joined(separator: ", "))"),
          ShellQuote.comment("the reconnect step restarts them and fails while any of them still connects to the source copy")]
     }
