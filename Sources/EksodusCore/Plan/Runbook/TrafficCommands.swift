@@ -12,10 +12,11 @@
 /// to it would sit beside an A record, which Route 53 refuses), and a source CNAME with a CNAME. A source alias record (an
 /// A record aliasing the source's own AWS load balancer) stays an alias in the pair: Route 53 weights alias records like
 /// any other, and an alias has no TTL nor ResourceRecords of its own (Route 53 API Reference, ResourceRecordSet: "If you're
-/// creating an alias resource record set, omit TTL",
+/// creating or updating an alias resource record set, omit TTL",
 /// https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html).
 /// AAAA names are not switched: the load balancers the plan makes on EKS are IPv4 only (the AWS Load Balancer Controller's
-/// `ip-address-type` defaults to `ipv4`), so the matching AAAA alias would answer IPv6 clients with nothing.
+/// `ip-address-type` defaults to `ipv4`: https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ip-address-type),
+/// so the matching AAAA alias would answer IPv6 clients with nothing; `lowerTTL` stops on such a name with the reason.
 enum TrafficCommands {
     /// The TTL the records carry from the lowering step on.
     static let lowTTL = 60
@@ -69,7 +70,8 @@ enum TrafficCommands {
     }
 
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
-    /// old answer for longer than a minute. The record as it was is kept in `record` (a file) for the switch and the rollback,
+    /// old answer for longer than a minute (an alias record has no TTL to lower: Route 53 answers it with its target's, 60 s
+    /// for a load balancer, and the lowering leaves it as it is). The record as it was is kept in `record` (a file) for the switch and the rollback,
     /// its old TTL with it, and the time the low TTL was in sync in `loweredAt(record:)`, for the switch's gate. `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name
     /// `Exposure` checked with `NetworkPlan.isIngressHost`. Route 53 lists names in lower case with a final dot.
     static func lowerTTL(host: String?, record: String, notes: [String] = []) -> (commands: [String], rollback: [String]) {
