@@ -3,10 +3,12 @@ import XCTest
 
 /// The demo's redirects turn a source Service serving production into an alias of the EKS NLB: with no NLB name, a wrong
 /// one, an NLB that does not answer or an update the API server refuses, the source Service must stay exactly as it was;
-/// the rollback must put it back exactly as saved.
+/// the rollback must put it back as saved, on a new cluster IP when the old one was given away, or leave the alias.
 final class RedirectSwapTests: XCTestCase {
     /// A stand-in source cluster holding one Service in `$STATE`: `replace` refuses what the API server refuses (an
-    /// ExternalName with a cluster IP or no host); the EKS side answers the NLB hostname with `$LB`; the probe pod exits `$PROBE`.
+    /// ExternalName with a cluster IP or no host, a cluster IP `$TAKEN` by another Service) and allocates 10.96.200.7 to a
+    /// Service without one; the EKS side answers the NLB hostname with `$LB`; the probe pod exits `$PROBE`; the source's
+    /// EndpointSlices are `$SLICES` (one ready endpoint unless set).
     static let cluster = """
         sleep() { :; }
         kubectl() {
@@ -14,9 +16,12 @@ final class RedirectSwapTests: XCTestCase {
           case "$*" in
             *"--context eks"*loadBalancer.ingress*) [ -z "${LB_FAIL:-}" ] || return 1; printf '%s' "${LB:-}" ;;
             *"--context src"*" get service/"*" -o json") cat "$STATE" ;;
+            *"--context src"*" get service/"*"-o jsonpath={.spec.type}") jq -j .spec.type "$STATE" ;;
+            *"--context src"*" get endpointslices -l kubernetes.io/service-name="*" -o json") if [ -n "${SLICES+set}" ]; then printf '%s' "$SLICES"; else echo '{"items": [{"endpoints": [{"addresses": ["10.1.0.9"], "conditions": {"ready": true}}]}]}'; fi ;;
             *"--context src"*" replace -f -") [ -z "${REPLACE_FAIL:-}" ] || return 1; body=$(cat)
-              jq -e -n 'input | .kind == "Service" and (.spec.type != "ExternalName" or ((.spec.externalName // "") != "" and .spec.clusterIP == null and .spec.clusterIPs == null))' <<<"$body" >/dev/null || return 1
-              printf '%s' "$body" > "$STATE" ;;
+              jq -e -n --arg taken "${TAKEN:-}" 'input | .kind == "Service" and (if .spec.type == "ExternalName" then (.spec.externalName // "") != "" and .spec.clusterIP == null and .spec.clusterIPs == null
+                else (.spec.clusterIP // "") != $taken and ((.spec.clusterIPs // []) | index([$taken]) | not) end)' <<<"$body" >/dev/null || return 1
+              jq 'if .spec.type != "ExternalName" and .spec.clusterIP == null then .spec.clusterIP = "10.96.200.7" | .spec.clusterIPs = ["10.96.200.7"] else . end' <<<"$body" > "$STATE" ;;
             *"--context src"*" replace -f "*) [ -z "${REPLACE_FAIL:-}" ] || return 1; cp "${@: -1}" "$STATE" ;;
             *"--context src"*" run "*) return "${PROBE:-0}" ;;
             *) return 1 ;;
@@ -26,12 +31,12 @@ final class RedirectSwapTests: XCTestCase {
 
     static let nlb = "k8s-data-ordersdb-0a1b2c3d4e-0123456789abcdef.elb.eu-west-1.amazonaws.com"
 
-    func original(_ name: String, namespace: String) throws -> Data {
+    func original(_ name: String, namespace: String, headless: Bool = false) throws -> Data {
         try JSONSerialization.data(withJSONObject: [
             "apiVersion": "v1", "kind": "Service",
             "metadata": ["name": name, "namespace": namespace, "uid": "5f0c", "resourceVersion": "4711", "labels": ["app": name],
                          "annotations": ["team": "data"], "creationTimestamp": "2026-01-01T00:00:00Z"],
-            "spec": ["type": "ClusterIP", "clusterIP": "10.96.14.2", "clusterIPs": ["10.96.14.2"], "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+            "spec": ["type": "ClusterIP", "clusterIP": headless ? "None" : "10.96.14.2", "clusterIPs": [headless ? "None" : "10.96.14.2"], "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
                      "selector": ["app": name], "sessionAffinity": "None",
                      "ports": [["name": "main", "port": 5432, "protocol": "TCP", "targetPort": 5432], ["name": "metrics", "port": 9187, "protocol": "TCP", "targetPort": 9187]]],
             "status": ["loadBalancer": [:]],
@@ -48,11 +53,17 @@ final class RedirectSwapTests: XCTestCase {
         return Run(status: result.status, state: try Data(contentsOf: state), log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
-    func testNoSourceServiceChangesUntilTheNLBHasANameAndAnswersAndTheRollbackRestoresItExactly() throws {
+    /// The demo's redirects that make an alias (of a Service with a cluster IP), and those of headless Services.
+    func redirects() throws -> (aliases: [PlanItem], headless: [PlanItem]) {
         let redirects = try DemoPlanOnce.plan().items.filter { $0.step == .redirect }
-        XCTAssertGreaterThanOrEqual(redirects.count, 5, "orders-db, rabbitmq, cart-cache, search-index, staging")
-        XCTAssertTrue(redirects.contains { $0.keyText == "redirect:prod/data/orders-db" })
-        for item in redirects {
+        return (redirects.filter { $0.title.contains("becomes an alias") }, redirects.filter { $0.title.contains("is headless") })
+    }
+
+    func testNoSourceServiceChangesUntilTheNLBHasANameAndAnswersAndTheRollbackRestoresItOnANewClusterIP() throws {
+        let (aliases, headless) = try redirects()
+        XCTAssertEqual(aliases.count + headless.count, try DemoPlanOnce.plan().items.filter { $0.step == .redirect }.count, "every redirect is one or the other")
+        XCTAssertTrue(aliases.contains { $0.keyText == "redirect:prod/data/rabbitmq" } && aliases.contains { $0.keyText == "redirect:prod/data/search-index" }, "\(aliases.map(\.keyText))")
+        for item in aliases {
             let key = item.keyText
             XCTAssertFalse(item.commands.contains { $0.contains("delete service") || $0.contains("create service externalname") }, key)
             XCTAssertFalse(item.rollbackCommands.contains { $0.contains(" delete ") }, "\(key): the rollback updates in place")
@@ -99,14 +110,33 @@ final class RedirectSwapTests: XCTestCase {
                            "\(key): each TCP port probed at the NLB before the swap")
             XCTAssertTrue(lines[firstUpdate...].contains { $0.contains(" run ") && $0.hasSuffix("\(name).\(namespace) 5432") }, "\(key): and through the alias after")
 
-            // A re-run once it is an alias keeps the original saved copy; the rollback brings it back as saved.
+            // A re-run once it is an alias keeps the original saved copy.
             XCTAssertEqual(try run(swap, in: folder, environment: ["LB": Self.nlb]).status, 0, "\(key): re-run")
-            let back = try run(item.rollbackCommands, in: folder, environment: [:])
+            let aliased = try Data(contentsOf: state)
+            // The API server refuses the restore: the alias stays, and the rollback says so.
+            let refused = try run(item.rollbackCommands, in: folder, environment: ["REPLACE_FAIL": "1"])
+            XCTAssertNotEqual(refused.status, 0, key)
+            XCTAssertEqual(refused.state, aliased, "\(key): a refused restore leaves the alias")
+            // The old cluster IP went to another Service meanwhile: the copy is restored without it, on a new one.
+            let back = try run(item.rollbackCommands, in: folder, environment: ["TAKEN": "10.96.14.2"])
             XCTAssertEqual(back.status, 0, "\(key): \(back.log)")
             let restored = try XCTUnwrap(try JSONSerialization.jsonObject(with: back.state) as? [String: Any])
             let saved = try XCTUnwrap(try JSONSerialization.jsonObject(with: before) as? [String: Any])
-            XCTAssertEqual(restored["spec"] as? NSDictionary, saved["spec"] as? NSDictionary, "\(key): the original spec, cluster IP included")
+            var restoredSpec = try XCTUnwrap(restored["spec"] as? [String: Any]), savedSpec = try XCTUnwrap(saved["spec"] as? [String: Any])
+            XCTAssertEqual(restoredSpec["type"] as? String, "ClusterIP", key)
+            XCTAssertEqual(restoredSpec["clusterIP"] as? String, "10.96.200.7", "\(key): a cluster IP the API server allocated")
+            for field in ["clusterIP", "clusterIPs"] { restoredSpec[field] = nil; savedSpec[field] = nil }
+            XCTAssertEqual(restoredSpec as NSDictionary, savedSpec as NSDictionary, "\(key): the original spec but its cluster IP")
             XCTAssertEqual((restored["metadata"] as? [String: Any])?["annotations"] as? [String: String], ["team": "data"], key)
+            XCTAssertNil((restored["metadata"] as? [String: Any])?["uid"], "\(key): no server-set field sent back")
+            // A re-run of the rollback finds it restored: no second update, the checks pass again.
+            let again = try run(item.rollbackCommands, in: folder, environment: [:])
+            XCTAssertEqual(again.status, 0, "\(key): \(again.log)")
+            XCTAssertFalse(again.log.contains(" replace "), "\(key): \(again.log)")
+            // Restored, but no source pod behind it (no slice, none ready, the cluster not answering): the rollback fails.
+            for slices in [#"{"items": []}"#, #"{"items": [{"endpoints": [{"addresses": ["10.1.0.9"], "conditions": {"ready": false}}]}]}"#, ""] {
+                XCTAssertNotEqual(try run(item.rollbackCommands, in: folder, environment: ["SLICES": slices]).status, 0, "\(key): \(slices)")
+            }
 
             // Without a saved copy the rollback fails and leaves the alias.
             _ = try run(swap, in: folder, environment: ["LB": Self.nlb])
@@ -118,5 +148,64 @@ final class RedirectSwapTests: XCTestCase {
             XCTAssertNotEqual(noCopy.status, 0, key)
             XCTAssertEqual(noCopy.state, aliasAgain, key)
         }
+    }
+
+    /// The demo's orders-db and cart-cache are reached through their StatefulSets' headless Services: an ExternalName in
+    /// their place would end the pods' DNS names (orders-db-0.orders-db.data.svc.cluster.local) the source members find each
+    /// other by, so the step only exposes and probes the NLB, and names the consumers to repoint; the Service is never written.
+    func testAHeadlessServiceIsNeverSwappedAndItsConsumersAreToldToRepointAtTheNLB() throws {
+        let (aliases, headless) = try redirects()
+        XCTAssertFalse(aliases.contains { ["redirect:prod/data/orders-db", "redirect:prod/data/cart-cache"].contains($0.keyText) })
+        let plan = try DemoPlanOnce.plan()
+        for (key, name) in [("redirect:prod/data/orders-db", "orders-db"), ("redirect:prod/data/cart-cache", "cart-cache")] {
+            let item = try XCTUnwrap(headless.first { $0.keyText == key }, "\(headless.map(\.keyText))")
+            XCTAssertTrue(item.title.contains("Service data/\(name) is headless"), item.title)
+            XCTAssertEqual(item.commands.first, RedirectCommands.egressGate, key)
+            let writes = #/--context "\$SOURCE_CONTEXT" -n 'data' (replace|delete|patch|apply|create|edit|label|annotate|set) /#
+            XCTAssertFalse((item.commands + item.rollbackCommands).contains { $0.contains(writes) }, "\(key): nothing in the source cluster is written")
+            XCTAssertTrue(item.rollbackCommands.allSatisfy { $0.hasPrefix("#") }, "\(key): nothing was changed on the source")
+            let handle = try XCTUnwrap(item.key.workload)
+            let consumers = try XCTUnwrap(item.evidence.firstMatch(of: /consumers still on the source: ([^;]+)/)?.1)
+            XCTAssertTrue(item.commands.contains { $0.hasPrefix("# by hand:") && $0.contains(String(consumers)) }, "\(key): the consumers to repoint are named")
+            let reconnect = try XCTUnwrap(plan.items.first { $0.key == .workload(.reconnect, handle) }, key)
+            XCTAssertTrue(reconnect.prerequisites.contains(item.key), "\(key): the restart and the connection check follow")
+
+            let start = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("EKS_ENDPOINT=;") }, key)
+            let folder = try temporaryFolder(self)
+            let before = try original(name, namespace: "data", headless: true)
+            try before.write(to: folder.appendingPathComponent("state.json"))
+            let good = try run(Array(item.commands[start...]), in: folder, environment: ["LB": Self.nlb])
+            XCTAssertEqual(good.status, 0, "\(key): \(good.log)")
+            XCTAssertEqual(good.state, before, "\(key): the headless Service is as it was")
+            XCTAssertFalse(good.log.contains(" replace "), key)
+            XCTAssertTrue(good.log.split(separator: "\n").contains { $0.contains(" run ") && $0.hasSuffix(Self.nlb + " 5432") }, "\(key): the NLB probed from the source on the Service's ports")
+            for (why, environment) in [("no NLB hostname", ["LB": ""]), ("the NLB does not answer from the source", ["LB": Self.nlb, "PROBE": "1"])] {
+                let result = try run(Array(item.commands[start...]), in: folder, environment: environment)
+                XCTAssertNotEqual(result.status, 0, "\(key): \(why)")
+                XCTAssertEqual(result.state, before, "\(key): \(why)")
+            }
+        }
+    }
+
+    /// A StatefulSet with a Service of a cluster IP beside its headless one (the demo's orders-db, given an `orders-db-rw`):
+    /// that Service becomes the alias, and the headless one is left with a note.
+    func testAServiceWithAClusterIPBesideTheHeadlessOneIsTheAlias() throws {
+        let samples = try SampleEstate.write(to: try temporaryFolder(self))
+        let prod = samples.appendingPathComponent("prod")
+        try """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: orders-db-rw, namespace: data}
+            spec:
+              selector: {app: orders-db}
+              ports:
+              - {port: 5432}
+            """.write(to: prod.appendingPathComponent("25-orders-db-rw.yaml"), atomically: true, encoding: .utf8)
+        let plan = try planImported([prod.path]).plan
+        let item = try XCTUnwrap(plan.items.first { $0.step == .redirect && $0.keyText.hasSuffix("/data/orders-db") }, "\(plan.items.filter { $0.step == .redirect }.map(\.keyText))")
+        XCTAssertTrue(item.title.contains("Service data/orders-db-rw becomes an alias"), item.title)
+        XCTAssertTrue(item.commands.contains { $0.contains(" replace -f -") && $0.contains("'service/orders-db-rw'") }, "\(item.commands)")
+        XCTAssertFalse(item.commands.contains { $0.contains("'service/orders-db'") }, "the headless Service is never written")
+        XCTAssertTrue(item.commands.contains { $0.hasPrefix("# Service data/orders-db is headless and stays") }, "\(item.commands)")
     }
 }

@@ -8,7 +8,9 @@
 /// the API server wipes `clusterIP`/`clusterIPs` "when updating a Service to type ExternalName" and accepts them again
 /// "when the type field is being changed from ExternalName" (Kubernetes API, ServiceSpec.clusterIP,
 /// https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec), so a failed update
-/// leaves the original Service, and the rollback puts the saved copy back in place, cluster IP included, and compares it.
+/// leaves the original Service. The rollback puts the saved copy back by one update in place too (a refused one leaves the
+/// alias), without its cluster IP: another Service may have been given that address while it was an alias, and a copy
+/// asking for it would be refused, so the API server allocates a new one (clients resolve the name, not the address).
 struct RedirectSwap {
     let name: String, crossName: String, namespace: String
     /// The file the original Service is saved to.
@@ -78,11 +80,37 @@ struct RedirectSwap {
          answers(at: ShellQuote.word(name + "." + namespace), what: ShellQuote.word("the alias \(name).\(namespace)")) + "  # through the alias, as the consumers resolve it"]
     }
 
-    /// The saved copy back in place of the alias (one update again: a failure leaves the alias), then compared with it.
+    /// The saved copy as it can be put back: without what the API server assigned when it was made (a headless Service's
+    /// `None` is no allocation and stays). An address or health-check port given to another Service meanwhile would make
+    /// the API server refuse the copy, and leave the consumers on the alias.
+    static let restorable = serverFields + " | if .spec.clusterIP == \"None\" then . else del(.spec.clusterIP, .spec.clusterIPs) end | del(.spec.healthCheckNodePort)"
+
+    /// The live Service matches the restorable copy: its type, the spec without the allocated fields, labels and annotations,
+    /// and an allocated cluster IP where the copy had one.
+    static let restored = "input | (.spec.clusterIP // \"\") as $ip | (.spec | del(.clusterIP, .clusterIPs, .healthCheckNodePort)) as $spec"
+        + " | ($saved[0] | " + restorable + ") as $copy"
+        + " | .spec.type == ($copy.spec.type // \"ClusterIP\") and $spec == ($copy.spec | del(.clusterIP, .clusterIPs))"
+        + " and .metadata.labels == $copy.metadata.labels and .metadata.annotations == $copy.metadata.annotations"
+        + " and (if $copy.spec.clusterIP == \"None\" then $ip == \"None\" else ($ip | test(\"^[0-9a-fA-F.:]+$\")) end)"
+
+    /// The source pods behind it again: a ready endpoint within two minutes (its pods never stopped; the EndpointSlice
+    /// controller refills the slices of a Service that selects again).
+    var readyEndpoints: String {
+        let slices = source("get endpointslices -l \(ShellQuote.word("kubernetes.io/service-name=" + name)) -o json")
+        return "READY=0; for _ in $(seq 24); do READY=$(" + slices + " | jq '[.items[]?.endpoints[]? | select(.conditions.ready != false)] | length' || echo 0); "
+            + "test \"${READY:-0}\" -gt 0 && break; sleep 5; done; test \"${READY:-0}\" -gt 0"
+            + " || { echo " + ShellQuote.word("\(label) is back but has no ready endpoint in the source cluster: its source pods do not answer") + " >&2; false; }"
+    }
+
+    /// The saved copy back in place of the alias (one update again: a refused one leaves the alias, nothing to re-apply),
+    /// then compared with it, and its source pods behind it.
     var rollback: [String] {
         ["jq -e -n --arg name \(ShellQuote.word(name)) \(ShellQuote.word(Self.original)) \(backup) >/dev/null || { echo " + ShellQuote.word("no saved copy of \(label) in \(file): the alias stays") + " >&2; false; }",
-         source("replace -f \(backup)") + " || { echo " + ShellQuote.word("\(label) was not restored (its saved cluster IP may be taken): the alias stays") + " >&2; false; }",
-         source("get \(serviceRef) -o json") + " | jq -e -n --slurpfile saved \(backup) 'input | [.spec, .metadata.labels, .metadata.annotations] == ($saved[0] | [.spec, .metadata.labels, .metadata.annotations])' >/dev/null"
-            + " || { echo " + ShellQuote.word("\(label) differs from its saved copy \(file)") + " >&2; false; }"]
+         // Only the alias is replaced: a re-run after a restore finds the Service back and goes on to the checks.
+         "if [ \"$(" + source("get \(serviceRef) -o jsonpath='{.spec.type}'") + ")\" = ExternalName ]; then jq \(ShellQuote.word(Self.restorable)) \(backup) | " + source("replace -f -")
+            + " || { echo " + ShellQuote.word("\(label) was not restored (the API server refused the saved copy): the alias stays") + " >&2; false; }; fi",
+         source("get \(serviceRef) -o json") + " | jq -e -n --slurpfile saved \(backup) \(ShellQuote.word(Self.restored)) >/dev/null"
+            + " || { echo " + ShellQuote.word("\(label) differs from its saved copy \(file), or has no cluster IP") + " >&2; false; }",
+         readyEndpoints]
     }
 }

@@ -251,15 +251,25 @@ struct WorkloadSteps {
                 rollbackCommands: traffic.rollback)
             switches.append(Self.key(.traffic, context))
         }
-        if context.stateful && !context.consumers.isEmpty, let service = context.exposure.services.first {
+        if context.stateful && !context.consumers.isEmpty, let service = HeadlessRedirect.aliasable(context.exposure.services) ?? context.exposure.services.first {
             let name = service.resource.name, crossName = RedirectCommands.crossName(name)
             let swap = RedirectSwap(name: name, crossName: crossName, namespace: workload.namespace,
                                     file: ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
-            add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
-                context, after: [after], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
-                commands: RedirectCommands.exposeOnEKS(name, as: crossName, namespace: workload.namespace) + swap.commands,
-                rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
-                rollbackCommands: swap.rollback)
+            let expose = RedirectCommands.exposeOnEKS(name, as: crossName, namespace: workload.namespace)
+            let evidence = "consumers still on the source: " + context.consumers.joined(separator: ", ")
+            if service.clusterIP == "None" {
+                let headless = HeadlessRedirect(swap: swap, consumers: context.consumers)
+                add(.redirect, "Repoint the source cluster's consumers of \(context.label) at its EKS copy's NLB by hand (Service \(workload.namespace)/\(name) is headless: no alias)",
+                    context, after: [after], evidence: evidence + "; an ExternalName in place of a headless Service would end its pods' DNS names and SRV records",
+                    commands: expose + headless.commands,
+                    rollback: "Point the consumers back at the source Service; the source copy takes the writes again only after the replication is reversed",
+                    rollbackCommands: headless.rollback)
+            } else {
+                add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
+                    context, after: [after], evidence: evidence, commands: expose + swap.commands + HeadlessRedirect.staying(context.exposure.services, namespace: workload.namespace),
+                    rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
+                    rollbackCommands: swap.rollback)
+            }
             switches.append(Self.key(.redirect, context))
             // Pooled connections opened before the redirect still reach the source copy: the consumers reconnect.
             let restartable = context.consumerWorkloads.filter { ["Deployment", "StatefulSet", "DaemonSet", "DeploymentConfig"].contains($0.kind) }
@@ -268,7 +278,7 @@ struct WorkloadSteps {
                     + " && " + Kubectl.source(consumer.namespace, tool: Kubectl.tool(for: consumer))("rollout status \(Kubectl.ref(consumer, on: .source)) --timeout=10m")
             }
             let others = context.consumerWorkloads.count - restartable.count
-            add(.reconnect, "Restart the source copies of \(context.label)'s consumers so their pooled connections reopen through the alias", context,
+            add(.reconnect, "Restart the source copies of \(context.label)'s consumers so their pooled connections reopen through \(service.clusterIP == "None" ? "the NLB" : "the alias")", context,
                 after: [.redirect], evidence: "consumers still on the source: " + context.consumers.joined(separator: ", "),
                 commands: restarts + (others > 0 ? ["# \(others) Jobs or CronJobs among them open new connections on their next run"] : [])
                     + ["# the source copy should see no client connections from the consumers any more:"]

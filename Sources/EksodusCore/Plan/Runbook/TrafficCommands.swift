@@ -9,22 +9,38 @@
 /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html,
 /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-weighted-alias.html). So a source
 /// A record (a MetalLB or on-premises load balancer's addresses) is paired with an alias A record to the ALB or NLB (a CNAME
-/// to it would sit beside an A record, which Route 53 refuses), and a source CNAME with a CNAME.
+/// to it would sit beside an A record, which Route 53 refuses), and a source CNAME with a CNAME. A source alias record (an
+/// A record aliasing the source's own AWS load balancer) stays an alias in the pair: Route 53 weights alias records like
+/// any other, and an alias has no TTL nor ResourceRecords of its own (Route 53 API Reference, ResourceRecordSet: "If you're
+/// creating or updating an alias resource record set, omit TTL",
+/// https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html).
+/// AAAA names are not switched: the load balancers the plan makes on EKS are IPv4 only (the AWS Load Balancer Controller's
+/// `ip-address-type` defaults to `ipv4`: https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ip-address-type),
+/// so the matching AAAA alias would answer IPv6 clients with nothing; `lowerTTL` stops on such a name with the reason.
 enum TrafficCommands {
     /// The TTL the records carry from the lowering step on.
     static let lowTTL = 60
+    /// How long resolvers may keep a source alias record's answer: an alias takes its TTL from what it points at, 60 s for an
+    /// ELB load balancer (Route 53 Developer Guide, "Choosing between alias and non-alias records"; Route 53 FAQ: ELB alias
+    /// records have "a fixed TTL of 60 seconds", https://aws.amazon.com/route53/faqs/). An alias of another record of the zone
+    /// takes that record's TTL, which is not ours to know: the zone gate (`ttlExpired`) reads what is served, and fails on more.
+    static let aliasTTL = 60
     /// The EKS share after each shift; the source keeps the rest.
     static let shares = [10, 50, 100]
 
     /// `jq` programs over the record file: the plain record at the low TTL, and the record as it was.
-    static let lowered = "{Changes: [{Action: \"UPSERT\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}]}"
+    /// `low`: a record at the low TTL; an alias, which has no TTL, stays as it is (its UPSERT changes nothing).
+    static let lowDef = "def low: if .AliasTarget then . else .TTL = \(lowTTL) end; "
+    static let lowered = lowDef + "{Changes: [{Action: \"UPSERT\", ResourceRecordSet: (.[0] | low)}]}"
     static let restored = "{Changes: [{Action: \"UPSERT\", ResourceRecordSet: .[0]}]}"
-    /// The weighted record `$id` at `$weight`: the source keeps the file's type and values; EKS's is an alias A record to the
-    /// load balancer (`$eks`, in its canonical hosted zone `$zone`) beside an A record, a CNAME to it beside a CNAME.
+    /// The weighted record `$id` at `$weight`: the source keeps the file's type and values (an alias its AliasTarget, with
+    /// no TTL); EKS's is an alias A record to the load balancer (`$eks`, in its canonical hosted zone `$zone`) beside an A
+    /// record, a CNAME to it beside a CNAME, and any other type stops the batch before it is sent.
     /// EvaluateTargetHealth: an ALB or NLB with no healthy target is left out, so the source answers instead.
-    static let weightedRecord = "def rec($id; $weight): .[0] as $r | if $id == \"source\" then $r + {SetIdentifier: \"source\", Weight: $weight, TTL: \(lowTTL)}"
+    static let weightedRecord = lowDef + "def rec($id; $weight): .[0] as $r | if $id == \"source\" then ($r | low) + {SetIdentifier: \"source\", Weight: $weight}"
         + " elif $r.Type == \"CNAME\" then {Name: $r.Name, Type: \"CNAME\", SetIdentifier: \"eks\", Weight: $weight, TTL: \(lowTTL), ResourceRecords: [{Value: $eks}]}"
-        + " else {Name: $r.Name, Type: \"A\", SetIdentifier: \"eks\", Weight: $weight, AliasTarget: {HostedZoneId: $zone, DNSName: $eks, EvaluateTargetHealth: true}} end; "
+        + " elif $r.Type == \"A\" then {Name: $r.Name, Type: \"A\", SetIdentifier: \"eks\", Weight: $weight, AliasTarget: {HostedZoneId: $zone, DNSName: $eks, EvaluateTargetHealth: true}}"
+        + " else error(\"a \\($r.Type) record: only A and CNAME names switch, the EKS load balancer is IPv4 only\") end; "
 
     /// The change batch `program` makes of the record `file`, applied, then waited for until Route 53 reports it INSYNC (its
     /// authoritative servers answer with it; `aws route53 wait resource-record-sets-changed` polls GetChange:
@@ -54,21 +70,35 @@ enum TrafficCommands {
     }
 
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
-    /// old answer for longer than a minute. The record as it was is kept in `record` (a file) for the switch and the rollback,
+    /// old answer for longer than a minute (an alias record has no TTL to lower: Route 53 answers it with its target's, 60 s
+    /// for a load balancer, and the lowering leaves it as it is). The record as it was is kept in `record` (a file) for the switch and the rollback,
     /// its old TTL with it, and the time the low TTL was in sync in `loweredAt(record:)`, for the switch's gate. `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name
     /// `Exposure` checked with `NetworkPlan.isIngressHost`. Route 53 lists names in lower case with a final dot.
     static func lowerTTL(host: String?, record: String, notes: [String] = []) -> (commands: [String], rollback: [String]) {
         let select = "[.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and (.Type == \"A\" or .Type == \"AAAA\" or .Type == \"CNAME\"))]"
-        let plain = "length == 1 and (.[0].Type == \"A\" or .[0].Type == \"CNAME\") and .[0].SetIdentifier == null and .[0].AliasTarget == null and .[0].TTL != null"
-        return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, or a CNAME), kept in \(record) for the switch and its rollback",
+        return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, an alias A record to it, or a CNAME), kept in \(record) for the switch and its rollback",
                          "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 20 --output json | jq --arg name \(argument(host)) "
                             + ShellQuote.word(select) + " > " + ShellQuote.word(record),
-                         "jq -e " + ShellQuote.word(plain) + " " + ShellQuote.word(record) + " >/dev/null || { echo "
-                            + ShellQuote.word("\(record): not one plain A or CNAME record (none, an AAAA beside it, or already weighted or an alias): switch this name by hand") + " >&2; false; }",
+                         "if ! why=$(jq -rn " + ShellQuote.word("input | " + unswitchable) + " " + ShellQuote.word(record) + ") || test -n \"$why\"; then echo "
+                            + ShellQuote.word("\(record): ") + "\"${why:-not read}: switch this name by hand\" >&2; false; fi",
                          apply(lowered, record: record) + " && date -u +%s > " + ShellQuote.word(loweredAt(record: record))
                             + "  # when the low TTL was in sync: the switch may start one old TTL (kept in the record file) later"],
                 [apply(restored, record: record)])
     }
+
+    /// Why the record file is no name the switch can move, or nothing: it must hold one A or CNAME record of the name, plain
+    /// (a TTL and values) or an alias (an AliasTarget and neither), with no routing policy yet. (Run with `-n` and `input`:
+    /// an empty file, from a failed listing, has no record to pass.)
+    static let unswitchable = "if length == 0 then \"no A, AAAA or CNAME record of that name\""
+        + " elif any(.[]; .Type == \"AAAA\") then \"an AAAA record: a weighted pair shares its type, and an AAAA alias needs a dualstack load balancer (alb.ingress.kubernetes.io/ip-address-type: dualstack); the EKS load balancers of the plan are IPv4 only\""
+        + " elif length > 1 then \"more than one record of that name (an A beside a CNAME)\""
+        + " elif .[0].SetIdentifier != null then \"already weighted, or under another routing policy\""
+        + " elif .[0].AliasTarget != null and (.[0].TTL != null or .[0].ResourceRecords != null) then \"an alias with a TTL or values, which Route 53 does not hold\""
+        + " elif .[0].AliasTarget == null and (.[0].TTL == null or (.[0].ResourceRecords // [] | length) == 0) then \"a record without a TTL or values\""
+        + " else empty end"
+
+    /// The TTL resolvers may hold the record file's answer for: its own, or `aliasTTL` for an alias.
+    static let oldTTL = "if .[0].AliasTarget then \(aliasTTL) else .[0].TTL end"
 
     /// The switch's own gate: one old TTL has passed since the lowering, and the name's own record now carries the low TTL
     /// where it is served. Both files are this name's (`record`, `loweredAt(record:)`), written by its lowering days ago.
@@ -78,11 +108,11 @@ enum TrafficCommands {
         let owned = "awk -v name=\(name) 'BEGIN { name = tolower(name); sub(/[.]$/, \"\", name) } { owner = tolower($1); sub(/[.]$/, \"\", owner) } "
             + "owner == name { seen = 1; if ($2 > \(lowTTL)) bad = 1 } END { exit !seen || bad }'"
         // `jq -e` passes on no input at all (a failed `aws` prints nothing): `-n` and `input` make no input an error.
-        let route53 = "input | [.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and .Type == $type)] | length == 1 and .[0].TTL <= \(lowTTL)"
+        let route53 = "input | [.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and .Type == $type)] | length == 1 and (.[0].TTL // (if .[0].AliasTarget then \(aliasTTL) else null end) | . != null and . <= \(lowTTL))"
         return [
             // Unset or not a number, the arithmetic would read 0 and the wait would always pass.
-            "{ lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r '.[0].TTL' \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\"; }"
-                + " || { echo " + ShellQuote.word("the old TTL has not expired since the lowering (or \(loweredAt(record: record)) and \(record) are not here): wait") + " >&2; false; }",
+            "{ lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r \(ShellQuote.word(oldTTL)) \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\"; }"
+                + " || { echo " + ShellQuote.word("the old TTL (\(aliasTTL) s for an alias record) has not expired since the lowering (or \(loweredAt(record: record)) and \(record) are not here): wait") + " >&2; false; }",
             // The operator's resolver may hold a cached answer, and a private hosted zone answers only inside its VPCs: a
             // public zone is asked at its own name servers (dig @NS), a private one through the Route 53 API, which sees it
             // (TestDNSAnswer "only supports querying public hosted zones":
@@ -109,10 +139,10 @@ enum TrafficCommands {
 
     static func switchReady(record: String) -> String {
         let file = ShellQuote.word(record)
-        return "if test -n \"$EKS_LB\" && jq -e 'length == 1' \(file) >/dev/null; then if [ \"$(jq -r '.[0].Type' \(file))\" != CNAME ]; then "
+        return "if test -n \"$EKS_LB\" && jq -e 'length == 1 and (.[0].Type == \"A\" or .[0].Type == \"CNAME\")' \(file) >/dev/null; then if [ \"$(jq -r '.[0].Type' \(file))\" != CNAME ]; then "
             + "LB_ZONE=$(aws elbv2 describe-load-balancers --output json | " + zoneOf("\"$EKS_LB\"") + "); "
             + "test -n \"$LB_ZONE\" || { echo 'no load balancer of that DNS name: no hosted zone for the alias' >&2; false; }; fi; "
-            + "else echo 'no EKS load balancer name yet, or no record file from the TTL step' >&2; false; fi"
+            + "else echo 'no EKS load balancer name yet, or no record file from the TTL step, or not one A or CNAME record in it' >&2; false; fi"
     }
 
     /// The DNS name of the ALB or NLB the AWS Load Balancer Controller made for an Ingress or Service on EKS.
@@ -236,7 +266,7 @@ enum TrafficCommands {
     /// with or without the final dot) must be LB, and the weights SHARE and the rest: `change-resource-record-sets` succeeding
     /// proves only that Route 53 took a batch, not which load balancer clients now reach.
     static let switchSteps: String = {
-        let changes = "{Changes: ((if $action == \"CREATE\" then [{Action: \"DELETE\", ResourceRecordSet: (.[0] | .TTL = \(lowTTL))}] elif $action == \"UPSERT\" then [] else error(\"no such action\") end)"
+        let changes = "{Changes: ((if $action == \"CREATE\" then [{Action: \"DELETE\", ResourceRecordSet: (.[0] | low)}] elif $action == \"UPSERT\" then [] else error(\"no such action\") end)"
             + " + [{Action: $action, ResourceRecordSet: rec(\"source\"; 100 - $share)}, {Action: $action, ResourceRecordSet: rec(\"eks\"; $share)}])}"
         let zone = zoneOf("\"$4\"")
         let weights = "eksodus_dns_weights() { local batch change zone=; test -n \"${4:-}\" || { echo \"$1: no EKS load balancer name: stop\" >&2; return 1; }; "
@@ -275,7 +305,7 @@ enum TrafficCommands {
     /// anything but exactly that pair stops it before any change.
     static func liveChange(_ program: String, record: String) -> String {
         let file = ShellQuote.word(record)
-        let pair = "def norm: ascii_downcase | rtrimstr(\".\"); $rec[0][0] as $r | [$live.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type"
+        let pair = lowDef + "def norm: ascii_downcase | rtrimstr(\".\"); $rec[0][0] as $r | [$live.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type"
             + " and (.SetIdentifier == \"source\" or .SetIdentifier == \"eks\"))] | sort_by(.SetIdentifier != \"source\") as $sets"
             + " | if ([$sets[].SetIdentifier] | sort) != [\"eks\", \"source\"] then error(\"Route 53 holds no source/eks weighted pair for the name: nothing to roll back, or it was changed by hand\") else " + program + " end"
         return "live=$(aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json)"
@@ -297,7 +327,7 @@ enum TrafficCommands {
         // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
         // goes exactly as Route 53 holds it and the plain record returns, at the low TTL, in one batch.
         let weightsBack = "{Changes: [$sets[] | {Action: \"UPSERT\", ResourceRecordSet: (.Weight = (if .SetIdentifier == \"source\" then 100 else 0 end))}]}"
-        let plain = "{Changes: ([$sets[] | {Action: \"DELETE\", ResourceRecordSet: .}] + [{Action: \"CREATE\", ResourceRecordSet: ($r | .TTL = \(lowTTL))}])}"
+        let plain = "{Changes: ([$sets[] | {Action: \"DELETE\", ResourceRecordSet: .}] + [{Action: \"CREATE\", ResourceRecordSet: ($r | low)}])}"
         return (commands, [liveChange(weightsBack, record: record) + "  # every weight back to the source, as Route 53 holds the pair",
                            liveChange(plain, record: record) + "  # once the source serves everything again: the plain record back in place of the pair"])
     }
