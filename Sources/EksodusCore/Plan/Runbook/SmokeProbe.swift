@@ -44,7 +44,7 @@ enum SmokeProbe {
     /// probe's image and arguments.
     static let restrictedOverrides = #"{"apiVersion":"v1","spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534,"seccompProfile":{"type":"RuntimeDefault"}},"#
         + #""containers":[{"name":"\#(podName)","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"#
-        + #""env":[{"name":"HOME","value":"/tmp"}],"volumeMounts":[{"name":"tmp","mountPath":"/tmp"}]}],"volumes":[{"name":"tmp","emptyDir":{}}]}}"#
+        + #""env":[{"name":"HOME","value":"/home/eksodus"}],"volumeMounts":[{"name":"home","mountPath":"/home/eksodus"}]}],"volumes":[{"name":"home","emptyDir":{}}]}}"#
 
     /// `kubectl run` of the probe pod, removed when it ends, its exit status the probe's.
     static func run(_ kubectl: Kubectl, image: String, arguments: String) -> String {
