@@ -23,7 +23,8 @@ enum CronJobEnable {
         let read = eks("get \(ref) -o json") + " | jq -e -n " + ShellQuote.word(heldDeadline)
         return [
             "# a starting deadline, so that the schedules missed while it was suspended are skipped, not run at once:",
-            // A deadline the converted file set stays; only a missing (or unusable) one is patched.
+            // Convert writes the deadline into the file (ManifestConverter.startingDeadline), so this patches only one a Helm
+            // release installed without it, or one edited away since the deploy.
             read + " >/dev/null || " + eks("patch \(ref) --type=merge -p \(deadlinePatch)"),
             "{ DEADLINE=$(" + read + ") && test -n \"$DEADLINE\"; } || { echo 'the CronJob on EKS has no starting deadline of at least 10 s (or the cluster did not answer): it stays suspended' >&2; false; }",
             "if ! SOURCE_LAST=$(" + source("get \(ref) -o json") + " | jq -r -n 'input | .status.lastScheduleTime // \"none\"') || [ -z \"$SOURCE_LAST\" ]; then"
