@@ -209,6 +209,11 @@ final class ConvertTests: XCTestCase {
         let cronJobs = objects.filter { $0["kind"]?.string == "CronJob" }
         XCTAssertFalse(cronJobs.isEmpty)
         XCTAssertTrue(cronJobs.allSatisfy { $0["spec", "suspend"]?.bool == true })
+        // None of the demo's sets a starting deadline: the file carries the enable step's, so a copy created again from it
+        // does not run every schedule missed while suspended.
+        for cronJob in cronJobs {
+            XCTAssertEqual(cronJob["spec", "startingDeadlineSeconds"]?.int, CronJobEnable.deadline, cronJob["metadata", "name"]?.string ?? "?")
+        }
         let ingresses = objects.filter { $0["kind"]?.string == "Ingress" }
         XCTAssertFalse(ingresses.isEmpty)
         for ingress in ingresses {

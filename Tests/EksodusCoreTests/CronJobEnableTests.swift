@@ -6,7 +6,8 @@ import XCTest
 /// when any of that fails.
 final class CronJobEnableTests: XCTestCase {
     /// A stand-in EKS cluster holding the CronJob in `$STATE` (merge patches applied with jq, or dropped when `$PATCH_LOST`
-    /// is set for the deadline); the source CronJob last ran at `$SOURCE_LAST`; `sleep` only records how long.
+    /// is set for the deadline); the source CronJob last ran at `$SOURCE_LAST`, is suspended unless `$SOURCE_RUNNING` is set
+    /// and runs the Jobs of `$SOURCE_ACTIVE` (a JSON array); `sleep` only records how long.
     static let cluster = """
         sleep() { printf 'sleep %s\\n' "$1" >> "$LOG"; }
         kubectl() {
@@ -17,7 +18,8 @@ final class CronJobEnableTests: XCTestCase {
             *"--context eks"*" patch cronjob/"*) [ -z "${EKS_DOWN:-}" ] || return 1
               if [ -n "${PATCH_LOST:-}" ] && [[ "${@: -1}" == *startingDeadlineSeconds* ]]; then return 0; fi
               jq -n --slurpfile now "$STATE" --argjson patch "${@: -1}" '$now[0] * $patch' > "$STATE.new" && mv "$STATE.new" "$STATE" ;;
-            *"--context src"*" get cronjob/"*" -o json") [ -n "${SOURCE_DOWN:-}" ] && return 1; printf '{"status":{"lastScheduleTime":"%s"}}' "$SOURCE_LAST" ;;
+            *"--context src"*" get cronjob/"*" -o json") [ -n "${SOURCE_DOWN:-}" ] && return 1; if [ -n "${SOURCE_RUNNING:-}" ]; then suspended=false; else suspended=true; fi
+              printf '{"spec":{"suspend":%s},"status":{"lastScheduleTime":"%s","active":%s}}' "$suspended" "$SOURCE_LAST" "${SOURCE_ACTIVE:-[]}" ;;
             *) return 1 ;;
           esac
         }
@@ -84,6 +86,9 @@ final class CronJobEnableTests: XCTestCase {
                 ("the deadline patch did not take", nil, long.merging(["PATCH_LOST": "1"]) { $1 }),
                 ("the source cannot be read", nil, long.merging(["SOURCE_DOWN": "1"]) { $1 }),
                 ("the source's last run is no date", nil, ["SOURCE_LAST": "not-a-date"]),
+                // Both clusters would run it: the source was unsuspended again after its suspend step, or its last Job still runs.
+                ("the source is not suspended", nil, long.merging(["SOURCE_RUNNING": "1"]) { $1 }),
+                ("a Job of the source still runs", nil, long.merging(["SOURCE_ACTIVE": "[{\"kind\":\"Job\",\"name\":\"nightly-report-29000000\"}]"]) { $1 }),
             ]
             for (why, deadline, environment) in failures {
                 let result = try run(lines, deadline: deadline, environment: environment)

@@ -379,6 +379,7 @@ struct ManifestConverter {
             node = node.updating(["spec", "suspend"]) { _ in .scalar("true", plain: true) }
             result.changes.append(Change(field: "spec.suspend", why: "deployed suspended so it never runs twice: unsuspend it with the runbook's enable step, after the source's is suspended"))
         }
+        if kind == "CronJob" { node = startingDeadline(node, result: &result) }
         if kind == "StatefulSet", let templates = node["spec", "volumeClaimTemplates"]?.items {
             let converted = templates.map { template -> ManifestNode in
                 let templateName = template["metadata", "name"]?.string ?? ""
@@ -441,6 +442,17 @@ struct ManifestConverter {
         result.changes.append(Change(field: "spec.strategy", why: "Recreate: its EBS claim attaches to one node at a time, so a rolling update's new pod would wait on the old one's volume"))
         result.todos.append("\(label): set the size of claim \(claim.name) (\(NodeDataClaim.placeholderSize) written) from the source's data (du -s \(directory) in its pod) before the copy")
         return node
+    }
+
+    /// A CronJob arrives suspended, so every schedule until its enable step is a missed one, run at once on unsuspend without a
+    /// starting deadline (`CronJobEnable`). The enable step patches one in when missing, but a live patch lives in that
+    /// object only: one created again from this file (the deploy's rollback and a second deploy, a GitOps sync that
+    /// replaces it) would come without it. The file carries it, so every copy has it; a whole deadline of 10 s or more is kept.
+    private func startingDeadline(_ node: ManifestNode, result: inout Result) -> ManifestNode {
+        if let held = node["spec", "startingDeadlineSeconds"]?.int, held >= 10 { return node }
+        result.changes.append(Change(field: "spec.startingDeadlineSeconds",
+                                     why: "\(CronJobEnable.deadline): the schedules missed while it was suspended are skipped at its enable, not all run at once (Kubernetes runs them without a deadline; one under 10 s can miss every schedule)"))
+        return node.updating(["spec", "startingDeadlineSeconds"]) { _ in .scalar(String(CronJobEnable.deadline), plain: true) }
     }
 
     /// A CronJob without `spec.timeZone` ran in the source controller manager's zone and would run in UTC on EKS: it gets

@@ -362,6 +362,7 @@ struct Checklist {
             let configMapValues: [String: [String]] = hasBroker ? Dictionary(input.estate.resources(kind: "ConfigMap").map { resource in
                 ("\(resource.namespace)/\(resource.name)", (resource.body["data"]?.entries ?? []).compactMap { $0.value.string })
             }, uniquingKeysWith: { first, _ in first }) : [:]
+            let autoscalersByTarget = SourceAutoscalers.byTarget(input.estate)
             // Elasticsearch copies that snapshot restores fill until their promotion (`ElasticsearchSnapshot`).
             var restoredUntilPromotion: Set<Int64> = []
             for placement in placed {
@@ -387,6 +388,10 @@ struct Checklist {
                 context.sharedSwitches = shared.switches(of: workload.id)
                 context.networkPolicies = networkPolicies[workload.namespace] ?? []
                 context.convertedFiles = convertedFiles
+                context.sourceAutoscalers = autoscalersByTarget[SourceAutoscalers.key(workload)] ?? []
+                context.claimSizes = Dictionary((storageByWorkload[workload.id] ?? []).compactMap { entry in
+                    entry.source == "pvc" ? entry.sizeBytes.map { (entry.name, $0) } : nil
+                }, uniquingKeysWith: max)
                 if workload.kind == "CronJob", let manifest = input.estate.resource(id: workload.resourceID)?.body {
                     context.cronTimeZone = CronJobTimeZone.conversion(manifest, decided: CronJobTimeZone.zone(for: c.name, in: cronTimeZones), target: target)
                 }

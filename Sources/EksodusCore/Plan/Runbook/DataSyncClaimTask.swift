@@ -22,6 +22,8 @@ struct DataSyncClaimTask {
     var mountPath: String
     /// Where it lands on EFS; nil for an FSx target, whose destination location is made by hand.
     var efs: EFSAccessPointCopy?
+    /// The claim's capacity, which bounds how long a pass is waited for (`DataSyncRun.waitSeconds`).
+    var sizeBytes: Int? = nil
 
     static let liveVerifyMode = "ONLY_FILES_TRANSFERRED"
     static let finalVerifyMode = "POINT_IN_TIME_CONSISTENT"
@@ -108,7 +110,7 @@ struct DataSyncClaimTask {
     /// One pass of its task: live (ONLY_FILES_TRANSFERRED) or the final one, writes stopped (POINT_IN_TIME_CONSISTENT).
     func pass(final: Bool) -> [String] {
         DataSyncRun.pass((final ? "the final pass of " : "the copy of ") + claimText + " (" + mountPath + ")", taskFile: stateFile("task"),
-                         verifyMode: final ? Self.finalVerifyMode : Self.liveVerifyMode)
+                         verifyMode: final ? Self.finalVerifyMode : Self.liveVerifyMode, sizeBytes: sizeBytes)
     }
 
     /// Undoing the copy: the tasks (the rollback's return task too), then their locations; each file goes once AWS has

@@ -35,7 +35,7 @@ extension DataSyncClaimTask {
     /// One pass of the return task: live, or the final one with EKS's writers stopped.
     func returnPass(final: Bool) -> [String] {
         DataSyncRun.pass((final ? "the final copy back of " : "the copy back of ") + workload.namespace + "/" + claim + " (" + mountPath + ")", taskFile: stateFile("return-task"),
-                         verifyMode: final ? Self.finalVerifyMode : Self.liveVerifyMode, madeBy: "the rollback's line above")
+                         verifyMode: final ? Self.finalVerifyMode : Self.liveVerifyMode, madeBy: "the rollback's line above", sizeBytes: sizeBytes)
     }
 
     /// The whole rollback of a workload's DataSync promotion: every claim copied back, EKS stopped, verified, then the

@@ -35,6 +35,22 @@ enum SmokeProbe {
     /// The name of the throwaway probe pod; `kubectl run` labels it `run=` this name, which NetworkPolicies see.
     static let podName = "eksodus-smoke"
 
+    /// What the probe pod needs to be admitted where Pod Security enforces "restricted" (runAsNonRoot, no privilege
+    /// escalation, every capability dropped, a RuntimeDefault or Localhost seccomp profile:
+    /// https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted), and a read-only root file system.
+    /// `runAsNonRoot` alone makes the kubelet refuse an image whose user is root (busybox's, the database images'), so it
+    /// runs as 65534 (nobody), which every probe client runs as; HOME is an emptyDir, where mongosh writes its log. It goes
+    /// in as a strategic merge: `kubectl run`'s default JSON merge replaces the containers list whole, dropping the
+    /// probe's image and arguments.
+    static let restrictedOverrides = #"{"apiVersion":"v1","spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534,"seccompProfile":{"type":"RuntimeDefault"}},"#
+        + #""containers":[{"name":"\#(podName)","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"#
+        + #""env":[{"name":"HOME","value":"/home/eksodus"}],"volumeMounts":[{"name":"home","mountPath":"/home/eksodus"}]}],"volumes":[{"name":"home","emptyDir":{}}]}}"#
+
+    /// `kubectl run` of the probe pod, removed when it ends, its exit status the probe's.
+    static func run(_ kubectl: Kubectl, image: String, arguments: String) -> String {
+        kubectl("run \(podName) --rm -i --restart=Never --image=\(ShellQuote.word(image)) --override-type=strategic --overrides=\(ShellQuote.word(restrictedOverrides)) -- \(arguments)")
+    }
+
     /// Fails (non-zero, with a message) unless every endpoint of the Service on EKS is ready, and it has one. The workload's
     /// rollout has finished by then, so each replica should be ready: one that is not fails its readiness probe on EKS (a
     /// dependency it cannot reach, a missing Secret), which is what a smoke test is for; a PodDisruptionBudget's minimum is
@@ -92,7 +108,7 @@ enum SmokeProbe {
                 if admitted && egressLimited.isEmpty {
                     let host = "\(service.resource.name).\(service.resource.namespace).svc.cluster.local"
                     let probe = probe(engine: database?.name, engineImage: engineImage, host: host, port: number, portName: port["name"]?.string)
-                    commands.append(eks("run \(podName) --rm -i --restart=Never --image=\(ShellQuote.word(probe.image)) -- \(probe.arguments)"))
+                    commands.append(run(eks, image: probe.image, arguments: probe.arguments))
                 } else {
                     commands += portForward(service, port: number, portName: port["name"]?.string, engine: database?.name, engineImage: engineImage,
                                             why: admitted ? egressLimited.map { "NetworkPolicy \($0.name) limits the egress of a probe pod in \(workload.namespace)" }

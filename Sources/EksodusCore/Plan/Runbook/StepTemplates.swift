@@ -36,6 +36,10 @@ struct WorkloadSteps {
         var convertedFiles = ConvertedLayout.WorkloadFiles()
         /// A CronJob's zone as convert writes it (`CronJobTimeZone.conversion`): its deploy applies a file that has it.
         var cronTimeZone: CronJobTimeZone.Conversion?
+        /// The source's HorizontalPodAutoscalers that target it (`SourceAutoscalers.byTarget`): its scale-down takes them away first.
+        var sourceAutoscalers: [String] = []
+        /// Its claims' capacities by claim name (the storage plan's `pvc` entries): how long a DataSync pass may take.
+        var claimSizes: [String: Int] = [:]
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -312,13 +316,17 @@ struct WorkloadSteps {
         let after = ownSwitches
         let unretire = context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).afterUnretire(workload) : []
         if workload.isService {
-            add(.scaledown, "Scale \(context.label) down to zero on the source cluster", context, after: after,
+            let autoscalers = SourceAutoscalers(workload: workload, cluster: context.clusterName, names: context.sourceAutoscalers)
+            let held = autoscalers.names.isEmpty ? "" : " (its HorizontalPodAutoscaler saved and deleted first: " + autoscalers.names.joined(separator: ", ") + ")"
+            add(.scaledown, "Scale \(context.label) down to zero on the source cluster" + held, context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
                 commands: (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
-                    + ["# no HorizontalPodAutoscaler may scale it back up:", source("get hpa"), source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
-                rollback: context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
-                                           : "Scale it back up on the source (and switch back)",
-                rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")] + unretire)
+                    + ["# no HorizontalPodAutoscaler may scale it back up:"] + autoscalers.beforeScaleDown
+                    + [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
+                rollback: (context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
+                                            : "Scale it back up on the source (and switch back)")
+                    + (autoscalers.names.isEmpty ? "" : "; then re-create its HorizontalPodAutoscaler from the saved copy"),
+                rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")] + unretire + autoscalers.afterScaleUp)
             retire = Self.key(.scaledown, context)
         } else {
             let backup = Self.file(context, ".source.json")
@@ -434,7 +442,8 @@ struct WorkloadSteps {
                 guard let name = mount["name"]?.string, let claim = claims[name], let path = mount["mountPath"]?.string,
                       seen.insert(claim).inserted else { continue }
                 copies.append(DataSyncClaimTask(cluster: context.clusterName, workload: workload, claim: claim, mountPath: path,
-                                                efs: method == StoragePlan.dataSyncToEFS ? EFSAccessPointCopy(workload: workload, claim: claim, mountPath: path) : nil))
+                                                efs: method == StoragePlan.dataSyncToEFS ? EFSAccessPointCopy(workload: workload, claim: claim, mountPath: path) : nil,
+                                                sizeBytes: context.claimSizes[claim]))
             }
         }
         return copies

@@ -1,0 +1,65 @@
+/// The HorizontalPodAutoscalers in front of a source workload that its scale-down step takes out of the way, and its
+/// rollback puts back.
+///
+/// Scaling a target to 0 under an HPA whose minReplicas is above 0 only pauses it ("Implicit maintenance-mode
+/// deactivation": https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#implicit-maintenance-mode-deactivation),
+/// and that pause ends as soon as anything sets the replicas again (a `kubectl apply` of the old manifest, a GitOps
+/// sync, a Helm upgrade): the HPA then scales the retired copy back up to its minimum, behind the switch. One with
+/// minReplicas 0 (feature gate HPAScaleToZero, an Object or External metric) scales it up from 0 on its own. So each HPA
+/// the inventory has for it is saved (without its server-set fields) and deleted before the scale, and the step then
+/// fails while any HPA of the live namespace still targets it (one made after the export, KEDA's `keda-hpa-…`). The
+/// rollback scales back up first and re-creates the saved HPAs after, which then take over the count.
+struct SourceAutoscalers {
+    var workload: Estate.Workload
+    var cluster: String
+    /// The names of the inventory's HPAs whose `scaleTargetRef` is the workload.
+    var names: [String]
+
+    /// "namespace/kind/name" of each target → the names of the HPAs that target it, in one cluster's estate.
+    static func byTarget(_ estate: Estate) -> [String: [String]] {
+        var targets: [String: [String]] = [:]
+        for resource in estate.resources(kind: "HorizontalPodAutoscaler") {
+            let target = resource.body["spec", "scaleTargetRef"]
+            guard let kind = target?["kind"]?.string, let name = target?["name"]?.string else { continue }
+            targets["\(resource.namespace)/\(kind)/\(name)", default: []].append(resource.name)
+        }
+        return targets
+    }
+
+    static func key(_ workload: Estate.Workload) -> String { "\(workload.namespace)/\(workload.kind)/\(workload.name)" }
+
+    private var kubectl: Kubectl { Kubectl.source(workload.namespace) }
+
+    /// Where the scale-down keeps HPA `name` for the rollback.
+    func file(_ name: String) -> String {
+        ShellQuote.fileName([cluster, workload.namespace, "hpa", name], suffix: ".source.json")
+    }
+
+    /// Saves and deletes each HPA, then checks that none is left. Re-runnable: an HPA already deleted keeps the copy
+    /// its first run saved.
+    var beforeScaleDown: [String] {
+        var commands: [String] = []
+        for name in names {
+            let ref = ShellQuote.word("hpa/" + name), file = ShellQuote.word(self.file(name)), saving = ShellQuote.word(self.file(name) + ".new")
+            commands.append("if ! HPA_JSON=$(" + kubectl("get \(ref) --ignore-not-found -o json") + "); then echo "
+                + ShellQuote.word("the source cluster did not answer for HorizontalPodAutoscaler \(name): nothing is deleted") + " >&2; false; "
+                + "elif [ -n \"$HPA_JSON\" ]; then printf '%s\\n' \"$HPA_JSON\" | jq \(WorkloadSteps.jqStrip) > \(saving) && mv \(saving) \(file); "
+                + "elif ! test -s \(file); then echo " + ShellQuote.word("HorizontalPodAutoscaler \(name) is gone and was never saved: the rollback has none to re-create") + " >&2; fi  "
+                + ShellQuote.comment("saved for the rollback"))
+            commands.append(kubectl("delete \(ref) --ignore-not-found"))
+        }
+        commands.append("# shellcheck disable=SC2016  # $kind and $name are jq's")
+        commands.append(kubectl("get hpa -o json") + " | jq -n -e --arg kind " + ShellQuote.word(workload.kind) + " --arg name " + ShellQuote.word(workload.name)
+            + " 'input | [.items[] | select(.spec.scaleTargetRef.kind == $kind and .spec.scaleTargetRef.name == $name)] | length == 0' >/dev/null"
+            + " || { echo " + ShellQuote.word("a HorizontalPodAutoscaler of the source still targets \(workload.kind)/\(workload.name) (or the cluster did not answer): it would scale it back up; save and delete it (kubectl get hpa), then re-run") + " >&2; false; }")
+        return commands
+    }
+
+    /// Re-creates each saved HPA (after the scale back up).
+    var afterScaleUp: [String] {
+        names.map { name in
+            let file = ShellQuote.word(self.file(name))
+            return "test ! -s \(file) || " + kubectl("apply -f \(file)") + "  " + ShellQuote.comment("HorizontalPodAutoscaler \(name) back, as the scale-down saved it")
+        }
+    }
+}
