@@ -1,0 +1,30 @@
+/// The CRDs of a controller the release decision moves to a newer release on EKS (cert-manager), applied before its
+/// deploy and read back. The CRDs are the release's own manifest, at the one patch release the converted file's images
+/// name: a controller newer than its CRDs fails on fields they lack, and Helm would not fix it, since it never upgrades
+/// CRDs from a chart's `crds/` folder ("Custom Resource Definitions", Helm: https://helm.sh/docs/chart_best_practices/custom_resource_definitions/).
+///
+/// EKS gets a fresh install, so cert-manager's advice for a running one, one minor release at a time, always the latest
+/// patch ("Upgrading cert-manager": https://cert-manager.io/docs/installation/upgrade/), asks no intermediate release
+/// here; what does carry over is the resources, which must be at cert-manager.io/v1 (v1.7 removed every alpha and beta
+/// version: "API compatibility", https://cert-manager.io/docs/installation/api-compatibility/).
+enum ControllerCRDs {
+    /// `repositories`: the controller's images as one pattern (`(repo|repo)`, from the table); `path`: the converted file, quoted;
+    /// `set`: the patch release the table recommends, for the messages.
+    static func commands(_ controller: ReferenceData.ControllerSupport, crds: (check: String, manifest: String), repositories: String, path: String, set: String) -> [String] {
+        let name = controller.name
+        // `{version}` splits the table's URL (checked when the table is read): the release between its quoted halves.
+        let halves = crds.manifest.components(separatedBy: "{version}")
+        let manifest = ShellQuote.word(halves[0]) + "\"$CRD_RELEASE\"" + ShellQuote.word(halves.dropFirst().joined(separator: "{version}"))
+        let eks = Kubectl.eks(nil)
+        return [
+            // One patch release for every image: grep or sort printing two, or none, fails the pattern.
+            "{ CRD_RELEASE=$(grep -oE " + ShellQuote.word(repositories + ":v?[0-9]+\\.[0-9]+\\.[0-9]+") + " \(path) | sed -E 's/.*:v?/v/' | sort -u)"
+                + " && [[ \"$CRD_RELEASE\" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+$ ]]; } || { echo "
+                + ShellQuote.word("the \(name) images in the file are not all at one patch release: set \(set) on each") + " >&2; false; }",
+            ShellQuote.comment("\(name)'s CRDs before its controller, from the release's own manifest; re-runnable. Installing with its Helm chart instead: --set crds.enabled=true (installCRDs=true before v1.15) and skip these lines; never both, the chart then owns them"),
+            eks("apply --server-side -f " + manifest),
+            "{ CRD_VERSION=$(" + eks("get crd " + ShellQuote.word(crds.check) + " -o jsonpath='{.metadata.labels.app\\.kubernetes\\.io/version}'") + ") && [ \"$CRD_VERSION\" = \"$CRD_RELEASE\" ]; }"
+                + " || { echo " + ShellQuote.word("the \(name) CRDs on EKS (\(crds.check)) are at ") + "\"${CRD_VERSION:-no version}, not $CRD_RELEASE\" >&2; false; }",
+        ]
+    }
+}
