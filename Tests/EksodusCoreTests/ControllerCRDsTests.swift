@@ -23,7 +23,8 @@ final class ControllerCRDsTests: XCTestCase {
     }
 
     /// Runs the decision's commands in a folder holding the converted file with `images`, `kubectl` stubbed.
-    func run(_ images: [String], kubectl: String = kubectl(), folder: URL? = nil, pipefail: Bool = false) throws -> (status: Int32, folder: URL) {
+    /// `resources`: other converted files of the cluster (`support/issuer.yaml`: its text).
+    func run(_ images: [String], kubectl: String = kubectl(), folder: URL? = nil, resources: [String: String] = [:], pipefail: Bool = false) throws -> (status: Int32, folder: URL) {
         let item = try decision()
         let folder = try folder ?? temporaryFolder(self)
         let path = try XCTUnwrap(item.commands.first?.firstMatch(of: /^test -s '([^']+)'/)?.1)
@@ -31,6 +32,12 @@ final class ControllerCRDsTests: XCTestCase {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try ("kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n" + images.map { "      - name: c\n        image: \($0)\n" }.joined())
             .write(to: file, atomically: true, encoding: .utf8)
+        let cluster = folder.appendingPathComponent(String(path.split(separator: "/").prefix(2).joined(separator: "/")))
+        for (name, text) in resources {
+            let url = cluster.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
         let bin = folder.appendingPathComponent("bin", isDirectory: true)
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let stub = bin.appendingPathComponent("kubectl")
@@ -96,6 +103,23 @@ final class ControllerCRDsTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: hostile.folder.appendingPathComponent("pwned").path))
     }
 
+    func testIssuersAndCertificatesAtARetiredAPIVersionStopTheDecision() throws {
+        let images = ["\(Self.controller):v1.21.2"]
+        func issuer(_ apiVersion: String) -> [String: String] {
+            ["support/issuer.yaml": "apiVersion: \(apiVersion)\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\n"]
+        }
+        for retired in ["cert-manager.io/v1alpha2", "'cert-manager.io/v1beta1'", "\"acme.cert-manager.io/v1alpha3\"", "certmanager.k8s.io/v1alpha1"] {
+            let result = try run(images, resources: issuer(retired))
+            XCTAssertNotEqual(result.status, 0, retired)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: result.folder.appendingPathComponent("apply.log").path), retired)
+        }
+        for current in ["cert-manager.io/v1", "acme.cert-manager.io/v1", "example.com/v1alpha2"] {
+            XCTAssertEqual(try run(images, resources: issuer(current)).status, 0, current)
+        }
+        // A Certificate's text that only mentions an old version is no apiVersion line.
+        XCTAssertEqual(try run(images, resources: ["support/notes.yaml": "metadata:\n  annotations: {note: 'was cert-manager.io/v1alpha2'}\n"]).status, 0)
+    }
+
     func testTheTableKeepsItsVersionsAndURLPlain() throws {
         let table = try XCTUnwrap(try ReferenceData.embedded().controllers.first { $0.name == "cert-manager" })
         XCTAssertEqual(table.patches[KubernetesVersion(major: 1, minor: 21)], "v1.21.2")
@@ -113,5 +137,7 @@ final class ControllerCRDsTests: XCTestCase {
                     #"{check: c.io, manifest: "https://e.com/$(id)/{version}"}"#, #"{check: c.io, manifest: "https://e.com/crds.yaml"}"#, "{check: c.io}"] {
             XCTAssertThrowsError(try read("{name: c, releases: [], crds: \(bad)}"), bad)
         }
+        XCTAssertThrowsError(try read("{name: c, releases: [], retiredAPIVersions: [\"x.io/v1; id\"]}"))
+        XCTAssertEqual(table.retiredAPIVersions.first, "certmanager.k8s.io/v1alpha1")
     }
 }

@@ -14,6 +14,9 @@ extension ReferenceData {
         /// release's CRD manifest, `{version}` standing for the patch release; nil for a controller without CRDs of its own.
         public var crds: (check: String, manifest: String)?
 
+        /// API versions (`group/version`) the releases the table recommends no longer serve.
+        public var retiredAPIVersions: [String] = []
+
         /// The manifest URL of `patch`'s CRDs.
         public func crdManifest(_ patch: String) -> String? {
             crds.map { $0.manifest.replacingOccurrences(of: "{version}", with: patch) }
@@ -41,6 +44,7 @@ extension ReferenceData {
     static var patchRelease: Regex<Substring> { /^v?[0-9]+\.[0-9]+\.[0-9]+$/ }
     /// A CRD's name (DNS subdomain) and an https URL of plain characters around one `{version}`.
     static var crdName: Regex<Substring> { /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/ }
+    static var apiVersion: Regex<Substring> { /^[a-z0-9.-]+\/v[0-9a-z]+$/ }
     static var manifestURL: Regex<Substring> { /^https:\/\/[A-Za-z0-9._\/-]+\{version\}[A-Za-z0-9._\/-]*$/ }
 
     static func controllerSupport(_ rows: [ManifestNode]) throws -> [ControllerSupport] {
@@ -68,8 +72,12 @@ extension ReferenceData {
                 }
                 crds = (check, manifest)
             }
+            let retired = (row["retiredAPIVersions"]?.items ?? []).compactMap(\.string)
+            guard retired.allSatisfy({ $0.wholeMatch(of: apiVersion) != nil }) else {
+                throw DataError(file: "controller-support.yaml", message: "\(name): `retiredAPIVersions` are group/version names")
+            }
             return ControllerSupport(name: name, images: (row["images"]?.items ?? []).compactMap(\.string), source: row["source"]?.string ?? "",
-                                     releases: releases, patches: patches, crds: crds)
+                                     releases: releases, patches: patches, crds: crds, retiredAPIVersions: retired)
         }
     }
 }

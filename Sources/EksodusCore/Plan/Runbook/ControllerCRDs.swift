@@ -8,15 +8,22 @@
 /// here; what does carry over is the resources, which must be at cert-manager.io/v1 (v1.7 removed every alpha and beta
 /// version: "API compatibility", https://cert-manager.io/docs/installation/api-compatibility/).
 enum ControllerCRDs {
-    /// `repositories`: the controller's images as one pattern (`(repo|repo)`, from the table); `path`: the converted file, quoted;
+    /// `repositories`: the controller's images as one pattern (`(repo|repo)`, from the table); `path`: the converted file and `folder` the cluster's, quoted;
     /// `set`: the patch release the table recommends, for the messages.
-    static func commands(_ controller: ReferenceData.ControllerSupport, crds: (check: String, manifest: String), repositories: String, path: String, set: String) -> [String] {
+    static func commands(_ controller: ReferenceData.ControllerSupport, crds: (check: String, manifest: String), repositories: String, path: String, folder: String, set: String) -> [String] {
         let name = controller.name
         // `{version}` splits the table's URL (checked when the table is read): the release between its quoted halves.
         let halves = crds.manifest.components(separatedBy: "{version}")
         let manifest = ShellQuote.word(halves[0]) + "\"$CRD_RELEASE\"" + ShellQuote.word(halves.dropFirst().joined(separator: "{version}"))
         let eks = Kubectl.eks(nil)
-        return [
+        var lines: [String] = []
+        if !controller.retiredAPIVersions.isEmpty {
+            // A line of the cluster's converted files naming one (quoted or not): grep lists the files, and the item fails.
+            let versions = controller.retiredAPIVersions.map { $0.replacingOccurrences(of: ".", with: "\\.") }.joined(separator: "|")
+            lines.append("if grep -rlE " + ShellQuote.word("^[[:space:]]*apiVersion:[[:space:]]*[\"']?(" + versions + ")[\"']?[[:space:]]*$") + " \(folder); then echo "
+                         + ShellQuote.word("these files hold \(name) resources at API versions the new release does not serve: convert them to the current version (cmctl convert) before they are applied") + " >&2; false; fi")
+        }
+        return lines + [
             // One patch release for every image: grep or sort printing two, or none, fails the pattern.
             "{ CRD_RELEASE=$(grep -oE " + ShellQuote.word(repositories + ":v?[0-9]+\\.[0-9]+\\.[0-9]+") + " \(path) | sed -E 's/.*:v?/v/' | sort -u)"
                 + " && [[ \"$CRD_RELEASE\" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+$ ]]; } || { echo "

@@ -36,7 +36,8 @@ enum ControllerReleaseDecision {
             let set = supported.first.flatMap { controller.patches[$0] } ?? names
             commands.append("if grep -nE " + ShellQuote.word(images) + " \(path) | grep -vE " + ShellQuote.word(":v?(" + releases + ")\\.[0-9]+([^0-9.]|$)") + "; then echo "
                             + ShellQuote.word("an image of another \(controller.name) release is still in the file: set \(set) (carry its Issuers and Certificates over), or install it with its Helm chart and skip this item") + " >&2; false; fi")
-            if let crds = controller.crds { commands += ControllerCRDs.commands(controller, crds: crds, repositories: repositories, path: path, set: set) }
+            if let crds = controller.crds { commands += ControllerCRDs.commands(controller, crds: crds, repositories: repositories, path: path,
+                                                                                     folder: ShellQuote.word("converted/" + ConvertedLayout.folderName(cluster)), set: set) }
         }
         return PlanItem(key: .workload(.release, handle), title: "Decide the \(controller.name) release \(workload.label) runs on EKS \(target)",
                         clusterID: clusterID, wave: wave, workloadID: workload.id,
