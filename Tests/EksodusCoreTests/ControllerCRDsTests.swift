@@ -59,6 +59,9 @@ final class ControllerCRDsTests: XCTestCase {
             let applied = try String(contentsOf: first.folder.appendingPathComponent("apply.log"), encoding: .utf8)
             XCTAssertEqual(applied, String(repeating: "--context eks apply --server-side -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.2/cert-manager.crds.yaml\n", count: 2))
         }
+        // Its rollback never deletes the CRDs: that would delete every Certificate and Issuer on EKS.
+        let item = try decision()
+        XCTAssertTrue(item.rollbackCommands.isEmpty && item.rollback.contains("CRDs applied to EKS stay there"), item.rollback)
         // Another maintained release the team chose: its own CRDs, not the table's newest.
         let older = try run(["\(Self.controller):v1.20.2", "\(Self.webhook):v1.20.2"], kubectl: Self.kubectl(label: "v1.20.2"))
         XCTAssertEqual(older.status, 0)

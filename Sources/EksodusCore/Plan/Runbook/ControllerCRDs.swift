@@ -1,7 +1,10 @@
 /// The CRDs of a controller the release decision moves to a newer release on EKS (cert-manager), applied before its
 /// deploy and read back. The CRDs are the release's own manifest, at the one patch release the converted file's images
-/// name: a controller newer than its CRDs fails on fields they lack, and Helm would not fix it, since it never upgrades
-/// CRDs from a chart's `crds/` folder ("Custom Resource Definitions", Helm: https://helm.sh/docs/chart_best_practices/custom_resource_definitions/).
+/// name: a controller newer than its CRDs fails on fields they lack. Helm installs the CRDs of a chart's `crds/` folder once
+/// and never upgrades them ("Custom Resource Definitions", Helm: https://helm.sh/docs/chart_best_practices/custom_resource_definitions/);
+/// cert-manager's chart templates them instead, only with `crds.enabled`, and its docs recommend the static manifest,
+/// applied with kubectl, for production ("Installing with Helm": https://cert-manager.io/docs/installation/helm/). The
+/// version is read back from the CRD's `app.kubernetes.io/version` label, the chart's app version on every object it renders.
 ///
 /// EKS gets a fresh install, so cert-manager's advice for a running one, one minor release at a time, always the latest
 /// patch ("Upgrading cert-manager": https://cert-manager.io/docs/installation/upgrade/), asks no intermediate release

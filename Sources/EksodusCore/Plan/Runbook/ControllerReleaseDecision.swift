@@ -43,6 +43,9 @@ enum ControllerReleaseDecision {
                         clusterID: clusterID, wave: wave, workloadID: workload.id,
                         evidence: "PLT007: its release is outside the Kubernetes versions \(controller.name) supports for EKS \(target); "
                             + (supported.isEmpty ? "no supported release is known (\(controller.source))" : "supported releases: \(names) (\(controller.source))"),
-                        rollback: "Nothing to undo: a decision (record it in the note)", commands: commands)
+                        // Deleting a CRD deletes every object of its kind: the CRDs stay on EKS, the source never had them touched.
+                        rollback: controller.crds != nil && !supported.isEmpty
+                            ? "Nothing to undo on the source: a decision (record it in the note); the \(controller.name) CRDs applied to EKS stay there (deleting a CRD deletes every object of its kind)"
+                            : "Nothing to undo: a decision (record it in the note)", commands: commands)
     }
 }

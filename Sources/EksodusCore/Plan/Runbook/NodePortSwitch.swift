@@ -48,10 +48,11 @@ enum NodePortSwitch {
         + " >/dev/null; }; } || { echo \"the NLB's security group does not admit $SOURCE_LB_CIDR on port $SERVICE_PORT: check loadBalancerSourceRanges on the Service\" >&2; false; }"
         + "  # no group (a controller before v2.6): the pods' rule above is the only filter"
 
-    /// The pods' rule, safe to run again: EC2 answers a rule the group holds already with InvalidPermission.Duplicate ("the
-    /// specified inbound or outbound rule already exists", Error codes for the Amazon EC2 API:
-    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), which the CLI prints on stderr as
-    /// `An error occurred (InvalidPermission.Duplicate) when calling ...`. Only that error passes; any other one stops the step.
+    /// The pods' rule, safe to run again: EC2 answers a rule the group holds already with the client error
+    /// InvalidPermission.Duplicate, `the specified rule "peer: CIDR, TCP, from port: N, to port: N, ALLOW" already exists`
+    /// (Error codes for the Amazon EC2 API: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html),
+    /// which the CLI prints on stderr as `An error occurred (InvalidPermission.Duplicate) when calling the
+    /// AuthorizeSecurityGroupIngress operation: ...`. Only that code passes; any other error stops the step.
     static let authorize = "if test -z \"${NODE_SECURITY_GROUP:-}\"; then echo 'set NODE_SECURITY_GROUP to the security group of the pods' >&2; false;"
         + " elif AUTHORIZE_ERROR=$(aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\" --cidr \"$SOURCE_LB_CIDR\" 2>&1 >/dev/null); then :;"
         + " elif [[ \"$AUTHORIZE_ERROR\" == *'(InvalidPermission.Duplicate)'* ]]; then echo \"$NODE_SECURITY_GROUP admits $SOURCE_LB_CIDR on port $POD_PORT already (an earlier run)\";"
