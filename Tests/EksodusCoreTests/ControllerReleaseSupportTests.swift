@@ -77,7 +77,9 @@ final class ControllerReleaseSupportTests: XCTestCase {
                 try ("kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n" + images.map { "      - name: c\n        image: \($0)\n" }.joined())
                     .write(to: file, atomically: true, encoding: .utf8)
             }
-            return try GateShell.run("set -e\ncd " + ShellQuote.word(folder.path) + "\n" + decision.commands.joined(separator: "\n")).status
+            // The release check alone; the CRD lines after it run against a stub kubectl in ControllerCRDsTests.
+            let check = decision.commands.prefix { !$0.hasPrefix("{ CRD_RELEASE=") }
+            return try GateShell.run("set -e\ncd " + ShellQuote.word(folder.path) + "\n" + check.joined(separator: "\n")).status
         }
         let newest = try XCTUnwrap(try self.certManager().releases(supporting: plan.request.target, on: String(Timestamp.string(fixedNow).prefix(10))).first)
         XCTAssertEqual(try status(["quay.io/jetstack/cert-manager-controller:v\(newest).2"]), 0)

@@ -24,7 +24,9 @@ final class NodePortSwitchTests: XCTestCase {
     }
 
     /// `aws` as EC2 and the ELB API would answer; the network interfaces answer only to the NLB's own description.
-    static func aws(balancers: String = balancers(), addresses: String = "10.20.1.10\\t10.20.2.11", groups: String = securityGroups()) -> String {
+    /// `authorize` answers the pods' rule (by default: logs it and succeeds).
+    static func aws(balancers: String = balancers(), addresses: String = "10.20.1.10\\t10.20.2.11", groups: String = securityGroups(),
+                    authorize: String = #"echo "$*" >> rules.log"#) -> String {
         """
         case "$1 $2" in
           "elbv2 describe-load-balancers") cat <<'EOF'
@@ -32,7 +34,7 @@ final class NodePortSwitchTests: XCTestCase {
         EOF
           ;;
           "ec2 describe-network-interfaces") [ "$4" = "Name=description,Values=ELB net/k8s-monitori-grafanae-0a1b2c3d4e/0123456789abcdef" ] && printf '\(addresses)\\n' ;;
-          "ec2 authorize-security-group-ingress") echo "$*" >> rules.log ;;
+          "ec2 authorize-security-group-ingress") \(authorize) ;;
           "ec2 describe-security-groups") [ "$3 $4" = "--filters Name=group-id,Values=sg-0nlb" ] && cat <<'EOF'
         \(groups)
         EOF
@@ -165,12 +167,13 @@ final class NodePortSwitchTests: XCTestCase {
 
     /// `aws` for the rollback: the revoke's answer (logged), then the pods' group as EC2 describes it afterwards.
     static func revokingAWS(revoked: String = #"{"Return": true, "RevokedSecurityGroupRules": [{"GroupId": "sg-0pods"}]}"#,
-                            group: String = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#) -> String {
-        """
+                            group: String = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#,
+                            error: String? = nil) -> String {
+        // With `error`, the revoke fails as the CLI does on a service error: the message on stderr, status 254.
+        let answer = error.map { "echo '\($0)' >&2; exit 254" } ?? "cat <<'EOF'\n\(revoked)\nEOF\n"
+        return """
         case "$1 $2" in
-          "ec2 revoke-security-group-ingress") echo "$*" >> rules.log; cat <<'EOF'
-        \(revoked)
-        EOF
+          "ec2 revoke-security-group-ingress") echo "$*" >> rules.log; \(answer)
           ;;
           "ec2 describe-security-groups") [ "$3 $4" = "--group-ids sg-0pods" ] && cat <<'EOF'
         \(group)
@@ -204,9 +207,8 @@ final class NodePortSwitchTests: XCTestCase {
         let stillThere = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#
         let cases: [(String, [String: String])] = [
             ("no ready pod port", ["kubectl": Self.kubectl(podPort: "")]),
-            ("the revoke fails (InvalidPermission.NotFound)", ["aws": "exit 254"]),
+            ("the revoke fails with no answer", ["aws": "exit 254"]),
             ("the revoke answers nothing", ["aws": Self.revokingAWS(revoked: "")]),
-            ("a wrong group: the rule was unknown to it", ["aws": Self.revokingAWS(revoked: #"{"Return": true, "UnknownIpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}"#)]),
             ("the revoke answers false", ["aws": Self.revokingAWS(revoked: #"{"Return": false}"#)]),
             ("the group still admits the range on the pod port", ["aws": Self.revokingAWS(group: stillThere)]),
             ("the group cannot be read back", ["aws": Self.revokingAWS(group: "")]),

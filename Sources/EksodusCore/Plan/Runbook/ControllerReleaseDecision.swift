@@ -24,7 +24,7 @@ enum ControllerReleaseDecision {
         let path = ShellQuote.word("converted/" + ConvertedLayout.workloadPath(cluster: cluster, wave: wave, label: workload.label, files: files))
         // Image repositories and releases come from data/controller-support.yaml: dots are escaped, nothing else is special.
         func pattern(_ text: String) -> String { text.replacingOccurrences(of: ".", with: "\\.") }
-        let images = "(" + controller.images.map(pattern).joined(separator: "|") + ")[:@]"
+        let repositories = "(" + controller.images.map(pattern).joined(separator: "|") + ")", images = repositories + "[:@]"
         let releases = supported.map { pattern($0.description) }.joined(separator: "|")
         let names = supported.map(\.description).joined(separator: ", ")
         var commands = ["test -s \(path)  " + ShellQuote.comment("the converted file, with its \(controller.name) images set to a release EKS \(target) is supported by")]
@@ -33,13 +33,19 @@ enum ControllerReleaseDecision {
         } else {
             // An `if`, not `! grep`: a negated command never stops a `set -e` script; `false`, not `exit 1`, in an interactive shell.
             commands.append("grep -Eq " + ShellQuote.word(images) + " \(path) || { echo " + ShellQuote.word("no \(controller.name) image in the file") + " >&2; false; }")
+            let set = supported.first.flatMap { controller.patches[$0] } ?? names
             commands.append("if grep -nE " + ShellQuote.word(images) + " \(path) | grep -vE " + ShellQuote.word(":v?(" + releases + ")\\.[0-9]+([^0-9.]|$)") + "; then echo "
-                            + ShellQuote.word("an image of another \(controller.name) release is still in the file: set \(names) (carry its Issuers and Certificates over), or install it with its Helm chart and skip this item") + " >&2; false; fi")
+                            + ShellQuote.word("an image of another \(controller.name) release is still in the file: set \(set) (carry its Issuers and Certificates over), or install it with its Helm chart and skip this item") + " >&2; false; fi")
+            if let crds = controller.crds { commands += ControllerCRDs.commands(controller, crds: crds, repositories: repositories, path: path,
+                                                                                     folder: ShellQuote.word("converted/" + ConvertedLayout.folderName(cluster)), set: set) }
         }
         return PlanItem(key: .workload(.release, handle), title: "Decide the \(controller.name) release \(workload.label) runs on EKS \(target)",
                         clusterID: clusterID, wave: wave, workloadID: workload.id,
                         evidence: "PLT007: its release is outside the Kubernetes versions \(controller.name) supports for EKS \(target); "
                             + (supported.isEmpty ? "no supported release is known (\(controller.source))" : "supported releases: \(names) (\(controller.source))"),
-                        rollback: "Nothing to undo: a decision (record it in the note)", commands: commands)
+                        // Deleting a CRD deletes every object of its kind: the CRDs stay on EKS, the source never had them touched.
+                        rollback: controller.crds != nil && !supported.isEmpty
+                            ? "Nothing to undo on the source: a decision (record it in the note); the \(controller.name) CRDs applied to EKS stay there (deleting a CRD deletes every object of its kind)"
+                            : "Nothing to undo: a decision (record it in the note)", commands: commands)
     }
 }

@@ -48,15 +48,29 @@ enum NodePortSwitch {
         + " >/dev/null; }; } || { echo \"the NLB's security group does not admit $SOURCE_LB_CIDR on port $SERVICE_PORT: check loadBalancerSourceRanges on the Service\" >&2; false; }"
         + "  # no group (a controller before v2.6): the pods' rule above is the only filter"
 
+    /// The pods' rule, safe to run again: EC2 answers a rule the group holds already with the client error
+    /// InvalidPermission.Duplicate, `the specified rule "peer: CIDR, TCP, from port: N, to port: N, ALLOW" already exists`
+    /// (Error codes for the Amazon EC2 API: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html),
+    /// which the CLI prints on stderr as `An error occurred (InvalidPermission.Duplicate) when calling the
+    /// AuthorizeSecurityGroupIngress operation: ...`. Only that code passes; any other error stops the step.
+    static let authorize = "if test -z \"${NODE_SECURITY_GROUP:-}\"; then echo 'set NODE_SECURITY_GROUP to the security group of the pods' >&2; false;"
+        + " elif AUTHORIZE_ERROR=$(aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\" --cidr \"$SOURCE_LB_CIDR\" 2>&1 >/dev/null); then :;"
+        + " elif [[ \"$AUTHORIZE_ERROR\" == *'(InvalidPermission.Duplicate)'* ]]; then echo \"$NODE_SECURITY_GROUP admits $SOURCE_LB_CIDR on port $POD_PORT already (an earlier run)\";"
+        + " else printf '%s\\n' \"$AUTHORIZE_ERROR\" >&2; false; fi"
+
     /// The rollback's revoke of the pods' rule, usually run from a shell of its own: `${VAR:?}` stops it when the group or
-    /// the range is unset (it sent EC2 `--group-id ""`). A revoke that matches no rule is no error in a default VPC: EC2
-    /// answers the rule in `UnknownIpPermissions` (in another VPC, InvalidPermission.NotFound), so a wrong group passed as
-    /// revoked unless the answer is read ("revoke-security-group-ingress", AWS CLI Command Reference:
-    /// https://docs.aws.amazon.com/cli/latest/reference/ec2/revoke-security-group-ingress.html).
-    static let revoke = "{ REVOKED=$(aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?set NODE_SECURITY_GROUP to the security group of the pods}\""
-        + " --protocol tcp --port \"$POD_PORT\" --cidr \"${SOURCE_LB_CIDR:?set SOURCE_LB_CIDR to the addresses of the load balancer in front of the source nodes}\" --output json)"
-        + " && jq -en " + ShellQuote.word("input | .Return == true and ((.UnknownIpPermissions // []) | length == 0)") + " <<<\"$REVOKED\" >/dev/null; }"
-        + " || { echo \"no rule for $SOURCE_LB_CIDR on port $POD_PORT was revoked from $NODE_SECURITY_GROUP: is it the pods' group?\" >&2; false; }"
+    /// the range is unset (it sent EC2 `--group-id ""`). A revoke that matches no rule answers it in `UnknownIpPermissions`
+    /// in a default VPC, and fails with InvalidPermission.NotFound in any other ("revoke-security-group-ingress", AWS CLI
+    /// Command Reference: https://docs.aws.amazon.com/cli/latest/reference/ec2/revoke-security-group-ingress.html). Either
+    /// is what a second run meets once the first revoked the rule, so it passes with a note, and the read-back after it
+    /// (the group is there and lacks the rule) decides; any other failure, or `Return` false, stops the rollback. stderr
+    /// joins stdout in `REVOKED`: on success the CLI writes the JSON answer alone.
+    static let revoke = "if REVOKED=$(aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?set NODE_SECURITY_GROUP to the security group of the pods}\""
+        + " --protocol tcp --port \"$POD_PORT\" --cidr \"${SOURCE_LB_CIDR:?set SOURCE_LB_CIDR to the addresses of the load balancer in front of the source nodes}\" --output json 2>&1); then"
+        + " jq -en " + ShellQuote.word("input | .Return == true") + " <<<\"$REVOKED\" >/dev/null || { echo \"EC2 did not revoke the rule for $SOURCE_LB_CIDR on port $POD_PORT from $NODE_SECURITY_GROUP\" >&2; false; };"
+        + " if jq -en " + ShellQuote.word("input | (.UnknownIpPermissions // []) | length > 0") + " <<<\"$REVOKED\" >/dev/null; then echo \"$NODE_SECURITY_GROUP held no rule for $SOURCE_LB_CIDR on port $POD_PORT: revoked by an earlier run, or not the pods' group\"; fi;"
+        + " elif [[ \"$REVOKED\" == *'(InvalidPermission.NotFound)'* ]]; then echo \"$NODE_SECURITY_GROUP holds no rule for $SOURCE_LB_CIDR on port $POD_PORT: revoked by an earlier run, or not the pods' group\";"
+        + " else printf '%s\\n' \"$REVOKED\" >&2; echo \"the rule for $SOURCE_LB_CIDR on port $POD_PORT was not revoked from $NODE_SECURITY_GROUP\" >&2; false; fi"
 
     /// Read back, as that reference advises: the group is there and no longer holds the rule (tcp, the pod port, the range).
     static let revoked = "aws ec2 describe-security-groups --group-ids \"$NODE_SECURITY_GROUP\" --output json | jq -en --arg group \"$NODE_SECURITY_GROUP\" --arg cidr \"$SOURCE_LB_CIDR\" --argjson port \"$POD_PORT\" "
@@ -69,7 +83,6 @@ enum NodePortSwitch {
         let eks = Kubectl.eks(namespace), crossRef = ShellQuote.word("service/" + cross)
         let podPort = "{ POD_PORT=$(" + eks("get endpointslices -l " + ShellQuote.word("kubernetes.io/service-name=" + cross) + " -o jsonpath='{.items[0].ports[0].port}'")
             + ") && [[ \"$POD_PORT\" =~ ^[0-9]+$ ]]; } || { echo " + ShellQuote.word("Service \(namespace)/\(cross) has no ready pod port on EKS") + " >&2; false; }"
-        let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\" --cidr \"$SOURCE_LB_CIDR\""
         let commands = [
             ShellQuote.comment("NodePort Service \(namespace)/\(name): the EKS nodes come and go (node group updates, Spot, the autoscaler), so the load balancer in front of the source nodes moves to internal NLB \(cross) (ip targets), whose private addresses stay for its life"),
             cidrGate,
@@ -84,9 +97,8 @@ enum NodePortSwitch {
             "{ SERVICE_PORT=$(" + eks("get \(crossRef) -o jsonpath='{.spec.ports[0].port}'") + ") && [[ \"$SERVICE_PORT\" =~ ^[0-9]+$ ]]; } || { echo 'no port on the NLB Service' >&2; false; }",
             podPort,
             "# NODE_SECURITY_GROUP: the group of the pods' network interfaces, the cluster security group unless security groups for pods apply (aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId)",
-            // `test && aws` would not stop a script under `set -e` when the test fails: only a list's last command does.
-            "if test -n \"${NODE_SECURITY_GROUP:-}\"; then aws ec2 authorize-security-group-ingress \(rule); else echo 'set NODE_SECURITY_GROUP to the security group of the pods' >&2; false; fi"
-                + "  # client IP preservation: the pods see the load balancer in front, on their own port",
+            // An `if`, not `test && aws`: a failing test does not stop a script under `set -e` unless it is a list's last command.
+            authorize + "  # client IP preservation: the pods see the load balancer in front, on their own port",
             frontendRule,
             TrafficCommands.everyAddressAnswers(variable: "NLB_IPS", port: "$SERVICE_PORT", what: "NLB private address", from: "run it where the load balancer in front of the source nodes sits (on premises: over the plan's VPN or Direct Connect)"),
             "# add $NLB_IPS on port $SERVICE_PORT to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it",

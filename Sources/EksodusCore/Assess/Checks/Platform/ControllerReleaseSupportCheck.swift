@@ -5,7 +5,11 @@ struct ControllerReleaseSupportCheck: Check {
         // cert-manager, "Supported Releases" (https://cert-manager.io/docs/releases/): each release lists the Kubernetes
         // versions it supports; outside them it is neither tested nor fixed. data/controller-support.yaml keeps the table.
         rationale: "Each release of a controller such as cert-manager supports a stated range of Kubernetes versions; outside it the maintainers neither test it nor fix it. Moved to EKS as it runs now, an old release meets a newer API server (removed APIs, changed admission and webhook behaviour) on migration night, and certificates stop renewing weeks later.",
-        remediation: "Install a release that supports the target on EKS (the finding names them) and carry its resources over (cert-manager: Issuers, ClusterIssuers and Certificates, whose Secrets it then renews); or upgrade it on the source first, one minor release at a time, as its upgrade notes require.",
+        // "Upgrading cert-manager" (https://cert-manager.io/docs/installation/upgrade/): "We recommend that you upgrade
+        // cert-manager one minor version at a time, always choosing the latest patch version"; that is for a running
+        // installation. The CRDs: its release's cert-manager.crds.yaml, or the chart's `crds.enabled` (`installCRDs` before
+        // v1.15), https://cert-manager.io/docs/installation/helm/; the release decision applies and reads them back.
+        remediation: "Install a release that supports the target on EKS (the finding names them), its CRDs first (cert-manager: the release's cert-manager.crds.yaml, or its Helm chart with crds.enabled=true; Helm never upgrades CRDs by itself), and carry its resources over (cert-manager: Issuers, ClusterIssuers and Certificates at cert-manager.io/v1, whose Secrets it then renews). A fresh install on EKS needs no intermediate release; upgrading it on the source instead goes one minor release at a time, always to its latest patch, as its upgrade notes recommend.",
         triggering: ["""
             # target: 1.33
             apiVersion: apps/v1
