@@ -34,7 +34,7 @@ public enum AssessmentOutput {
                 }
             }
             func row(_ label: String, _ counts: [Int]) -> [Table.Cell] { [.text(label)] + Severity.allCases.map { .integer(counts[$0.rank]) } }
-            text += "\nCluster \(cluster.cluster.name) (\(cluster.cluster.environment)): readiness \(cluster.readiness)/100, "
+            text += "\nCluster \(cluster.cluster.name.visibleLine) (\(cluster.cluster.environment.visibleLine)): readiness \(cluster.readiness)/100, "
             text += "\(appCounts[Severity.blocker.rank]) blockers, \(appCounts[Severity.warning.rank]) warnings, \(appCounts[Severity.info.rank]) info"
             text += cluster.ignored > 0 ? " (\(cluster.ignored) ignored)\n" : "\n"
 
@@ -74,13 +74,14 @@ public enum AssessmentOutput {
             if appCounts[Severity.blocker.rank] > 0 {
                 text += "\nBlockers:\n"
                 for finding in cluster.findings where !finding.system && finding.severity == .blocker {
-                    text += "  \(finding.checkID)  \(objectLabel(finding))  \(finding.message)\n"
+                    // Names and messages carry manifest text: escaped, so no terminal control sequence of theirs is printed.
+                    text += "  \(finding.checkID)  \(objectLabel(finding).visibleLine)  \(finding.message.visibleLine)\n"
                 }
             }
             if !systemNamespaces.isEmpty {
                 text += "\nReplaced by EKS or in system namespaces (reported apart): \(systemCounts[Severity.blocker.rank]) blockers, "
                 text += "\(systemCounts[Severity.warning.rank]) warnings, \(systemCounts[Severity.info.rank]) info in "
-                text += systemNamespaces.sorted().joined(separator: ", ") + "\n"
+                text += systemNamespaces.sorted().joined(separator: ", ").visibleLine + "\n"
             }
         }
         text += "\nReadiness: 50–100 without blockers, 0–49 with them (2 less for each further blocker), placed by the workloads' mean complexity; "
