@@ -40,7 +40,7 @@ extension CommandLineTests {
     func testAnErrorNamingAHostileItemKeyIsEscaped() throws {
         let folder = try demoFolder()
         for action in ["start", "done", "show"] {
-            let run = try eksodus(["cutover", action, "deploy:x/" + Self.hostileNameName, "--db", "eksodus.db"], in: folder)
+            let run = try eksodus(["cutover", action, "deploy:x/" + Self.hostileName, "--db", "eksodus.db"], in: folder)
             XCTAssertNotEqual(run.status, 0)
             XCTAssertTrue(run.stderr.hasPrefix("Error: "), run.stderr)
             XCTAssertTrue(run.stderr.contains("\\u{1B}]52;c;"), "the key is shown, escaped: \(run.stderr)")
