@@ -21,6 +21,7 @@ extension TrafficGatesTests {
             XCTAssertNotEqual(status, 0, why)
             XCTAssertTrue(told.contains("does not point at the source load balancer of Ingress shop/shop") && told.contains("SWITCH_FOREIGN_RECORD=yes"), "\(why): \(told)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path), "\(why): nothing changed")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: file(folder, ".dns-record.json").path), "\(why): a record not ours is never saved")
         }
         // The operator's override, said so.
         let folder = try temporaryFolder(self)

@@ -23,7 +23,8 @@ enum TrafficCommands {
     /// How long resolvers may keep a source alias record's answer: an alias takes its TTL from what it points at, 60 s for an
     /// ELB load balancer (Route 53 Developer Guide, "Choosing between alias and non-alias records"; Route 53 FAQ: ELB alias
     /// records have "a fixed TTL of 60 seconds", https://aws.amazon.com/route53/faqs/). An alias of another record of the zone
-    /// takes that record's TTL, which is not ours to know: the zone gate (`ttlExpired`) reads what is served, and fails on more.
+    /// takes that record's TTL, which the lowering does not lower: it refuses such a name (`unswitchable`), and the zone gate
+    /// (`ttlExpired`) reads what is served all the same, and fails on more.
     static let aliasTTL = 60
     /// The EKS share after each shift; the source keeps the rest.
     static let shares = [10, 50, 100]
@@ -100,7 +101,8 @@ enum TrafficCommands {
     /// overwritten: a run whose UPSERT went through but whose wait failed leaves the low TTL in Route 53, and a re-run that
     /// saved the live record again would keep 60 s as the "old" TTL (the switch would wait a minute while resolvers hold the
     /// original hour, and the rollback would "restore" 60). Every run reads the live record into `liveRecord(record:)` and
-    /// stops when it is another record than the saved one (apart from the TTL). The time the low TTL was in sync goes to
+    /// stops when it is another record than the saved one (apart from the TTL); a record that does not point at the source
+    /// is never saved. The time the low TTL was in sync goes to
     /// `loweredAt(record:)` only after the wait succeeds, and an earlier time there stays (the low TTL served since then);
     /// the rollback removes it first, so that a later lowering starts the wait again.
     ///
@@ -113,11 +115,11 @@ enum TrafficCommands {
         return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, an alias A record to it, or a CNAME), read into \(liveRecord(record: record))",
                          readLive(host: host, record: record),
                          "if ! why=$(\(check) \(live)) || test -n \"$why\"; then echo " + ShellQuote.word("\(liveRecord(record: record)): ") + "\"${why:-not read}: switch this name by hand\" >&2; false; fi",
+                         pointsAtSource(host: host, live: liveRecord(record: record), frontends: frontends),
                          "# saved in \(record) by the first run for the switch and both rollbacks, with its old TTL: a re-run keeps that copy (the live record may already carry the low TTL)",
                          "if test -s \(file) && why=$(\(check) \(file)) && test -z \"$why\"; then \(same) || { echo "
                             + ShellQuote.word("\(record) holds another record than Route 53 now (\(liveRecord(record: record))): if that change is meant, delete \(record) and \(loweredAt(record: record)) and run this step again") + " >&2; false; }; "
                             + "else cp \(live) \(file); fi",
-                         pointsAtSource(host: host, live: liveRecord(record: record), frontends: frontends),
                          apply(lowered, record: record) + " && { test -s \(stamp) || date -u +%s > \(stamp); }"
                             + "  # when the low TTL was in sync (an earlier time stays): the switch may start one old TTL (kept in the record file) later"],
                 ["rm -f \(stamp) && " + apply(restored, record: record) + "  # the old TTL back; a later lowering waits again"])
