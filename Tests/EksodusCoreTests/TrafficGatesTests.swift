@@ -23,7 +23,11 @@ final class TrafficGatesTests: XCTestCase {
     func run(_ lines: [String], stubs: [String: String], in folder: URL, environment: [String: String] = [:]) throws -> Int32 {
         let bin = folder.appendingPathComponent("bin", isDirectory: true)
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        for (name, body) in stubs {
+        // The source cluster (`--context "$SOURCE_CONTEXT"`) reports its Ingresses' load balancer at the addresses the
+        // records of these tests point at, or at `$SOURCE_LB_ADDRESSES` (empty: none): the live record must point there.
+        let source = "if [ \"$1 $2\" = '--context src' ]; then [ -z \"${SOURCE_DOWN:-}\" ] || exit 1; printf '%s\\n' ${SOURCE_LB_ADDRESSES-192.0.2.10 lb.dc1.acme.example lb.dc1.acme.internal src-shop-1234.eu-west-1.elb.amazonaws.com}; exit 0; fi\n"
+        for (name, body) in stubs.merging(["kubectl": "echo \"kubectl: command not found\" >&2; exit 127"], uniquingKeysWith: { given, _ in given }) {
+            let body = name == "kubectl" ? source + body : body
             let url = bin.appendingPathComponent(name)
             try ("#!/bin/bash\n" + body + "\n").write(to: url, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
@@ -32,7 +36,7 @@ final class TrafficGatesTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "set -e\n" + lines.joined(separator: "\n")]
         process.currentDirectoryURL = folder
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOSTED_ZONE_ID": "Z0EXAMPLE", "HOME": folder.path]
+        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "SOURCE_CONTEXT": "src", "HOSTED_ZONE_ID": "Z0EXAMPLE", "HOME": folder.path]
             .merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

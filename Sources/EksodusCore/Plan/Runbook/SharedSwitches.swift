@@ -63,6 +63,15 @@ struct SharedSwitches {
         for scope in shared.keys { shared[scope]?.frontends.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) } }
     }
 
+    /// The failing gate of a host listed by Ingresses of more than one namespace, naming every claimant; nil otherwise.
+    static func claimedAcrossNamespaces(_ entry: Shared) -> [String]? {
+        guard let host = entry.host, Set(entry.frontends.map(\.namespace)).count > 1 else { return nil }
+        let claimants = entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
+        return [ShellQuote.comment("decision: \(host) is listed by Ingresses of several namespaces (\(claimants)): any namespace may list any host, so no command moves it."
+                                   + " Find which one the Route 53 record points at on the source, remove the host from the others' Ingresses, and lower and switch it by hand (or re-plan)"),
+                "echo " + ShellQuote.word("\(host): claimed by Ingresses of several namespaces (\(claimants)): decide which owns it before any DNS change") + " >&2; false"]
+    }
+
     private func key(_ step: PlanItemKey.Step, _ scope: PlanItemKey.Scope) -> PlanItemKey { PlanItemKey(.cutover, step, scope) }
 
     /// The switches of the names in front of `workload`, in key order.
@@ -104,9 +113,14 @@ struct SharedSwitches {
         let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))"
         let notes = entry.host == nil ? [ShellQuote.comment("set DNS_NAME to the name clients use for \(fronts.joined(separator: ", ")): the manifests do not say")] : []
         let record = ShellQuote.fileName([cluster] + (entry.host.map { [$0] } ?? entry.frontends.prefix(1).flatMap { [$0.kind, $0.namespace, $0.name] }), suffix: ".dns-record.json")
-        let ttl = TrafficCommands.lowerTTL(host: entry.host, record: record, notes: notes)
+        // A host that Ingresses of several namespaces list: any namespace may write any host, so which of them owns the name
+        // is a decision (a tenant's sandbox/toy listing login.acme.example must not move the company's name to its ALB).
+        let claimed = Self.claimedAcrossNamespaces(entry)
+        let ttl = claimed.map { (commands: $0, rollback: ["# nothing was changed: the lowering stopped at the decision"]) }
+            ?? TrafficCommands.lowerTTL(host: entry.host, record: record, frontends: entry.frontends, notes: notes)
         let ttlKey = key(.dnsTTL, entry.scope)
-        let lowering = PlanItem(key: ttlKey, title: "Days before the switch: lower the DNS TTL of \(name) to \(TrafficCommands.lowTTL) s",
+        let lowering = PlanItem(key: ttlKey, title: "Days before the switch: lower the DNS TTL of \(name) to \(TrafficCommands.lowTTL) s"
+                                    + (claimed == nil ? "" : " (claimed by Ingresses of several namespaces: decide first)"),
                                 clusterID: clusterID, wave: entry.wave, prerequisites: [.plan(.cluster, cluster: cluster)], evidence: evidence,
                                 rollback: "Put the TTL back to its old value", commands: ttl.commands, rollbackCommands: ttl.rollback)
         let ready = entry.backends.compactMap { steps[$0]?.switchReady }
@@ -114,8 +128,9 @@ struct SharedSwitches {
         let gate: [PlanItemKey] = ready.isEmpty ? [.wave(.gate, cluster: cluster, entry.wave)] : []
         let after = Checklist.unique(ready + [ttlKey] + entry.backends.flatMap { switchAfter[$0] ?? [] } + gate)
         let stateful = entry.backends.filter { steps[$0]?.primary != nil }.map { workloads[$0]?.label ?? String($0) }
-        let traffic = TrafficCommands.sharedSwitch(host: entry.host, record: record, frontends: entry.frontends, notes: notes,
-                                                   gates: TrafficCommands.heldGates(entry.held, host: entry.host))
+        let traffic = claimed.map { (commands: $0, rollback: ["# nothing was switched: the switch stopped at the decision"]) }
+            ?? TrafficCommands.sharedSwitch(host: entry.host, record: record, frontends: entry.frontends, notes: notes,
+                                            gates: TrafficCommands.heldGates(entry.held, host: entry.host))
         let switching = PlanItem(key: key(.traffic, entry.scope),
                                  title: "Switch \(name) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(named)",
                                  clusterID: clusterID, wave: entry.wave, prerequisites: after, evidence: evidence,

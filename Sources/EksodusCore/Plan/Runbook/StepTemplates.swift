@@ -239,7 +239,7 @@ struct WorkloadSteps {
             var trafficAfter = [after]
             let record = Self.file(context, ".dns-record.json")
             if context.exposure.switchesDNS {
-                let ttl = TrafficCommands.lowerTTL(host: nil, record: record, notes: TrafficCommands.unusableHosts(context.exposure))
+                let ttl = TrafficCommands.lowerTTL(host: nil, record: record, frontends: context.exposure.ownFrontends, notes: TrafficCommands.unusableHosts(context.exposure))
                 add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(context.label) to \(TrafficCommands.lowTTL) s", context, after: [],
                     evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
                     rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)

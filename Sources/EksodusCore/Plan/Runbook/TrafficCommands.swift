@@ -23,10 +23,17 @@ enum TrafficCommands {
     /// How long resolvers may keep a source alias record's answer: an alias takes its TTL from what it points at, 60 s for an
     /// ELB load balancer (Route 53 Developer Guide, "Choosing between alias and non-alias records"; Route 53 FAQ: ELB alias
     /// records have "a fixed TTL of 60 seconds", https://aws.amazon.com/route53/faqs/). An alias of another record of the zone
-    /// takes that record's TTL, which is not ours to know: the zone gate (`ttlExpired`) reads what is served, and fails on more.
+    /// takes that record's TTL, which the lowering does not lower: it refuses such a name (`unswitchable`), and the zone gate
+    /// (`ttlExpired`) reads what is served all the same, and fails on more.
     static let aliasTTL = 60
     /// The EKS share after each shift; the source keeps the rest.
     static let shares = [10, 50, 100]
+
+    /// `jq`'s `norm`: a DNS name as Route 53 compares it (any case, with or without the final dot). Route 53 answers a
+    /// listing with every character outside a-z, 0-9, `-` and `_` as an octal escape, so the wildcard `*.acme.example` comes
+    /// back as `\052.acme.example.` ("DNS domain name format", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html#domain-name-format-asterisk;
+    /// the same drift: https://github.com/hashicorp/terraform-provider-aws/issues/36699): both sides decode it before they meet.
+    static let normDef = #"def norm: ascii_downcase | rtrimstr(".") | gsub("\\\\052"; "*"); "#
 
     /// `jq` programs over the record file: the plain record at the low TTL, and the record as it was.
     /// `low`: a record at the low TTL; an alias, which has no TTL, stays as it is (its UPSERT changes nothing).
@@ -69,30 +76,100 @@ enum TrafficCommands {
         host.map(ShellQuote.word) ?? "\"$DNS_NAME\""
     }
 
+    /// The file beside the record file where the lowering keeps the record as Route 53 holds it now, read at every run.
+    static func liveRecord(record: String) -> String {
+        (record.hasSuffix(".dns-record.json") ? String(record.dropLast(".dns-record.json".count)) : record) + ".dns-live.json"
+    }
+
+    /// The listing of the name's A, AAAA and CNAME records into `liveRecord(record:)` (`host` nil: `$DNS_NAME`).
+    static func readLive(host: String?, record: String) -> String {
+        let select = normDef + "[.ResourceRecordSets[] | select((.Name | norm) == ($name | norm) and (.Type == \"A\" or .Type == \"AAAA\" or .Type == \"CNAME\"))]"
+        return "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 20 --output json | jq --arg name \(argument(host)) "
+            + ShellQuote.word(select) + " > " + ShellQuote.word(liveRecord(record: record))
+    }
+
+    /// The record set of a listing (`jq` records `core`) without what the lowering changes (the TTL) and in one order, so
+    /// that the record saved before the lowering and the one Route 53 holds after it compare equal.
+    static let coreDef = "def core: map(del(.TTL) | if .ResourceRecords then .ResourceRecords |= sort_by(.Value) else . end) | sort_by(.Type); "
+
     /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
     /// old answer for longer than a minute (an alias record has no TTL to lower: Route 53 answers it with its target's, 60 s
-    /// for a load balancer, and the lowering leaves it as it is). The record as it was is kept in `record` (a file) for the switch and the rollback,
-    /// its old TTL with it, and the time the low TTL was in sync in `loweredAt(record:)`, for the switch's gate. `host` nil: the `$DNS_NAME` the engineer sets; otherwise a name
-    /// `Exposure` checked with `NetworkPlan.isIngressHost`. Route 53 lists names in lower case with a final dot.
-    static func lowerTTL(host: String?, record: String, notes: [String] = []) -> (commands: [String], rollback: [String]) {
-        let select = "[.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and (.Type == \"A\" or .Type == \"AAAA\" or .Type == \"CNAME\"))]"
-        return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, an alias A record to it, or a CNAME), kept in \(record) for the switch and its rollback",
-                         "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 20 --output json | jq --arg name \(argument(host)) "
-                            + ShellQuote.word(select) + " > " + ShellQuote.word(record),
-                         "if ! why=$(jq -rn " + ShellQuote.word("input | " + unswitchable) + " " + ShellQuote.word(record) + ") || test -n \"$why\"; then echo "
-                            + ShellQuote.word("\(record): ") + "\"${why:-not read}: switch this name by hand\" >&2; false; fi",
-                         apply(lowered, record: record) + " && date -u +%s > " + ShellQuote.word(loweredAt(record: record))
-                            + "  # when the low TTL was in sync: the switch may start one old TTL (kept in the record file) later"],
-                [apply(restored, record: record)])
+    /// for a load balancer, and the lowering leaves it as it is). `host` nil: the `$DNS_NAME` the engineer sets; otherwise a
+    /// name `Exposure` checked with `NetworkPlan.isIngressHost`.
+    ///
+    /// The record as it was is saved in `record` once, by the first run that reads a switchable record, and never
+    /// overwritten: a run whose UPSERT went through but whose wait failed leaves the low TTL in Route 53, and a re-run that
+    /// saved the live record again would keep 60 s as the "old" TTL (the switch would wait a minute while resolvers hold the
+    /// original hour, and the rollback would "restore" 60). Every run reads the live record into `liveRecord(record:)` and
+    /// stops when it is another record than the saved one (apart from the TTL); a record that does not point at the source
+    /// is never saved. The time the low TTL was in sync goes to
+    /// `loweredAt(record:)` only after the wait succeeds, and an earlier time there stays (the low TTL served since then);
+    /// the rollback removes it first, so that a later lowering starts the wait again.
+    ///
+    /// Before any change the live record must point at the source's own load balancer (`frontends`' addresses read from the
+    /// source cluster, `pointsAtSource`): an Ingress of any namespace may list any host.
+    static func lowerTTL(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = []) -> (commands: [String], rollback: [String]) {
+        let file = ShellQuote.word(record), live = ShellQuote.word(liveRecord(record: record)), stamp = ShellQuote.word(loweredAt(record: record))
+        let check = "jq -rn --arg zone \"${HOSTED_ZONE_ID##*/}\" " + ShellQuote.word("input | " + unswitchable)
+        let same = "jq -en --slurpfile live \(live) " + ShellQuote.word(coreDef + "(input | core) == ($live[0] | core)") + " \(file) >/dev/null"
+        return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, an alias A record to it, or a CNAME), read into \(liveRecord(record: record))",
+                         readLive(host: host, record: record),
+                         "if ! why=$(\(check) \(live)) || test -n \"$why\"; then echo " + ShellQuote.word("\(liveRecord(record: record)): ") + "\"${why:-not read}: switch this name by hand\" >&2; false; fi",
+                         pointsAtSource(host: host, live: liveRecord(record: record), frontends: frontends),
+                         "# saved in \(record) by the first run for the switch and both rollbacks, with its old TTL: a re-run keeps that copy (the live record may already carry the low TTL)",
+                         "if test -s \(file) && why=$(\(check) \(file)) && test -z \"$why\"; then \(same) || { echo "
+                            + ShellQuote.word("\(record) holds another record than Route 53 now (\(liveRecord(record: record))): if that change is meant, delete \(record) and \(loweredAt(record: record)) and run this step again") + " >&2; false; }; "
+                            + "else cp \(live) \(file); fi",
+                         apply(lowered, record: record) + " && { test -s \(stamp) || date -u +%s > \(stamp); }"
+                            + "  # when the low TTL was in sync (an earlier time stays): the switch may start one old TTL (kept in the record file) later"],
+                ["rm -f \(stamp) && " + apply(restored, record: record) + "  # the old TTL back; a later lowering waits again"])
+    }
+
+    /// The source cluster's own load balancer addresses for `frontends` (Ingresses or LoadBalancer Services): every
+    /// `.status.loadBalancer.ingress[*].ip` and `.hostname`, one a line, read from the source cluster.
+    static func sourceAddresses(_ frontends: [(kind: String, namespace: String, name: String)]) -> String {
+        "{ " + frontends.map { frontend in
+            Kubectl.source(frontend.namespace)("get " + ShellQuote.word("\(frontend.kind)/\(frontend.name)")
+                + " -o jsonpath='{range .status.loadBalancer.ingress[*]}{.ip}{\"\\n\"}{.hostname}{\"\\n\"}{end}'")
+        }.joined(separator: " && ") + "; }"
+    }
+
+    /// A DNS name of a load balancer as the Ingress status and the alias record give it: `norm`, and without the
+    /// `dualstack.` prefix Route 53 aliases to an ELB carry (Route 53 API Reference, AliasTarget.DNSName:
+    /// https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html).
+    static let pointsAt = normDef + "def lb: norm | ltrimstr(\"dualstack.\"); ($src | split(\"\\n\") | map(select(length > 0) | lb)) as $s"
+        + " | input | map(select(.SetIdentifier == null or .SetIdentifier == \"source\")) as $r | ($s | length) > 0 and ($r | length) == 1"
+        + " and ($r[0] | [(.AliasTarget.DNSName // empty), (.ResourceRecords // [] | .[].Value)] | map(lb) | length > 0 and all(.[]; . as $v | any($s[]; . == $v)))"
+
+    /// Fails unless the record in `live` (a listing of the name: the plain record, or the `source` one of the pair) points at
+    /// the source's own load balancer: an alias's DNSName, a CNAME's target, or every A value among the addresses of
+    /// `frontends` on the source cluster. A tenant's Ingress listing `login.acme.example` would otherwise move the company's
+    /// name to the tenant's ALB. `SWITCH_FOREIGN_RECORD=yes` passes it, for a record that points at the source through a
+    /// name or an address of its own (a CNAME to a load balancer alias the cluster does not report).
+    static func pointsAtSource(host: String?, live: String, frontends: [(kind: String, namespace: String, name: String)]) -> String {
+        let name = host ?? "$DNS_NAME"
+        let claimants = frontends.map { ($0.kind == "service" ? "Service " : "Ingress ") + "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
+        guard !frontends.isEmpty else {
+            return "# decision: no source Ingress or Service to compare the record with: check by hand that \(live) points at the source cluster before you go on"
+        }
+        return "if [ \"${SWITCH_FOREIGN_RECORD:-}\" = yes ]; then echo " + ShellQuote.word("SWITCH_FOREIGN_RECORD=yes: not checking that \(name) points at \(claimants) on the source") + " >&2; "
+            + "elif ! src=$(" + sourceAddresses(frontends) + ") || ! jq -en --arg src \"$src\" " + ShellQuote.word(pointsAt) + " " + ShellQuote.word(live) + " >/dev/null; then echo "
+            + ShellQuote.word("\(name): the record in Route 53 (\(live)) does not point at the source load balancer of \(claimants), whose addresses are: ") + "\"${src:-none read (is SOURCE_CONTEXT set?)}\"" + " "
+            + ShellQuote.word("- it may be another team's name that only an Ingress lists: stop. If it is this name behind the source all the same (a CNAME to a name of the load balancer), run again with SWITCH_FOREIGN_RECORD=yes") + " >&2; false; fi"
     }
 
     /// Why the record file is no name the switch can move, or nothing: it must hold one A or CNAME record of the name, plain
-    /// (a TTL and values) or an alias (an AliasTarget and neither), with no routing policy yet. (Run with `-n` and `input`:
+    /// (a TTL and values) or an alias (an AliasTarget and neither) to anything but a record of its own zone (`$zone`), with
+    /// no routing policy yet. (Run with `-n` and `input`:
     /// an empty file, from a failed listing, has no record to pass.)
     static let unswitchable = "if length == 0 then \"no A, AAAA or CNAME record of that name\""
         + " elif any(.[]; .Type == \"AAAA\") then \"an AAAA record: a weighted pair shares its type, and an AAAA alias needs a dualstack load balancer (alb.ingress.kubernetes.io/ip-address-type: dualstack); the EKS load balancers of the plan are IPv4 only\""
         + " elif length > 1 then \"more than one record of that name (an A beside a CNAME)\""
         + " elif .[0].SetIdentifier != null then \"already weighted, or under another routing policy\""
+        // An alias of another record of this zone answers with that record's TTL (Route 53 Developer Guide, "Choosing
+        // between alias and non-alias records": https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html),
+        // which this step does not lower, and its target is no load balancer of the source. `$zone`: this zone's id.
+        + " elif .[0].AliasTarget != null and ((.[0].AliasTarget.HostedZoneId // \"\") | ltrimstr(\"/hostedzone/\")) == $zone then \"an alias of \\(.[0].AliasTarget.DNSName), another record of this zone, which answers with that record's TTL (this step does not lower it): lower that record's TTL by hand first, or make this one a plain record or an alias to the load balancer\""
         + " elif .[0].AliasTarget != null and (.[0].TTL != null or .[0].ResourceRecords != null) then \"an alias with a TTL or values, which Route 53 does not hold\""
         + " elif .[0].AliasTarget == null and (.[0].TTL == null or (.[0].ResourceRecords // [] | length) == 0) then \"a record without a TTL or values\""
         + " else empty end"
@@ -108,7 +185,7 @@ enum TrafficCommands {
         let owned = "awk -v name=\(name) 'BEGIN { name = tolower(name); sub(/[.]$/, \"\", name) } { owner = tolower($1); sub(/[.]$/, \"\", owner) } "
             + "owner == name { seen = 1; if ($2 > \(lowTTL)) bad = 1 } END { exit !seen || bad }'"
         // `jq -e` passes on no input at all (a failed `aws` prints nothing): `-n` and `input` make no input an error.
-        let route53 = "input | [.ResourceRecordSets[] | select((.Name | ascii_downcase | rtrimstr(\".\")) == ($name | ascii_downcase | rtrimstr(\".\")) and .Type == $type)] | length == 1 and (.[0].TTL // (if .[0].AliasTarget then \(aliasTTL) else null end) | . != null and . <= \(lowTTL))"
+        let route53 = normDef + "input | [.ResourceRecordSets[] | select((.Name | norm) == ($name | norm) and .Type == $type)] | length == 1 and (.[0].TTL // (if .[0].AliasTarget then \(aliasTTL) else null end) | . != null and . <= \(lowTTL))"
         return [
             // Unset or not a number, the arithmetic would read 0 and the wait would always pass.
             "{ lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r \(ShellQuote.word(oldTTL)) \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\"; }"
@@ -124,6 +201,11 @@ enum TrafficCommands {
                 + " || { echo " + ShellQuote.word("\(host ?? "the name") does not carry the low TTL where its zone serves it") + " >&2; false; }"
                 + "  # a private zone: to see what its clients get, dig it from inside the VPC (a pod on EKS)",
         ]
+    }
+
+    /// At the switch, as at the lowering: the record Route 53 holds now still points at the source's own load balancer.
+    static func liveGate(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)]) -> [String] {
+        [readLive(host: host, record: record), pointsAtSource(host: host, live: liveRecord(record: record), frontends: frontends)]
     }
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
@@ -202,7 +284,7 @@ enum TrafficCommands {
     /// `gates`: checks that need `$EKS_LB` and must pass before any weight moves (`heldGate`).
     static func sharedSwitch(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = [],
                              gates: (before: [String], after: [String]) = ([], [])) -> (commands: [String], rollback: [String]) {
-        var commands = notes + gates.before + ttlExpired(host: host, record: record)
+        var commands = notes + gates.before + ttlExpired(host: host, record: record) + liveGate(host: host, record: record, frontends: frontends)
         if let first = frontends.first { commands.append(frontendAddress(first)) }
         for other in frontends.dropFirst() {
             commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
@@ -277,7 +359,7 @@ enum TrafficCommands {
             + ShellQuote.word(weightedRecord + changes) + " \"$1\") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
             + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\"; }"
         // `-n` and `input`: with no input at all (Route 53 unreachable), `jq -e` would pass.
-        let program = "def norm: ascii_downcase | rtrimstr(\".\"); input | $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
+        let program = normDef + "input | $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
             + " | [$sets[] | select(.SetIdentifier == \"eks\")] as $eks | [$sets[] | select(.SetIdentifier == \"source\")] as $source"
             + " | ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == $share and $source[0].Weight == 100 - $share"
             + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm) == ($lb | norm)"
@@ -305,7 +387,7 @@ enum TrafficCommands {
     /// anything but exactly that pair stops it before any change.
     static func liveChange(_ program: String, record: String) -> String {
         let file = ShellQuote.word(record)
-        let pair = lowDef + "def norm: ascii_downcase | rtrimstr(\".\"); $rec[0][0] as $r | [$live.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type"
+        let pair = lowDef + normDef + "$rec[0][0] as $r | [$live.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type"
             + " and (.SetIdentifier == \"source\" or .SetIdentifier == \"eks\"))] | sort_by(.SetIdentifier != \"source\") as $sets"
             + " | if ([$sets[].SetIdentifier] | sort) != [\"eks\", \"source\"] then error(\"Route 53 holds no source/eks weighted pair for the name: nothing to roll back, or it was changed by hand\") else " + program + " end"
         return "live=$(aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json)"
@@ -343,6 +425,7 @@ enum TrafficCommands {
             }
             let gates = heldGates(held, host: nil)
             commands += unusableHosts(exposure) + gates.before + ttlExpired(host: nil, record: record)
+                + liveGate(host: nil, record: record, frontends: exposure.ownFrontends)
             let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first
             if let frontend {
                 commands.append(frontendAddress(frontend))
