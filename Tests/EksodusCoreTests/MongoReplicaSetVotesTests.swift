@@ -303,7 +303,7 @@ final class MongoReplicaSetVotesTests: XCTestCase {
           [ -z "${FAIL:-}" ] || return 1
           case "$*" in *"--context eks"*) side=eks ;; *) side=src ;; esac
           case "$*" in
-            *"h.me === h.primary"*) case "$*" in *" $PRIMARY_POD "*) [ "$side" = "${PRIMARY_SIDE:-}" ] && echo true || echo false ;; *) echo false ;; esac ;;
+            *"print(h.me === h.primary)"*) case "$*" in *" $PRIMARY_POD "*) [ "$side" = "${PRIMARY_SIDE:-}" ] && echo true || echo false ;; *) echo false ;; esac ;;
             *"exec"*) printf '%s %s\\n' "$side" "$*" >> "$RAN"; printf '%s\\n' "$ANSWER" ;;
           esac
         }
@@ -311,7 +311,8 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         """
 
     private func hosts() -> [String: String] {
-        Dictionary(uniqueKeysWithValues: eks.enumerated().map { ("EKS_MEMBER_HOST_\($0.offset)", String($0.element.dropLast(":27017".count))) })
+        Dictionary(uniqueKeysWithValues: eks.enumerated().map { ("EKS_MEMBER_HOST_\($0.offset)", String($0.element.dropLast(":27017".count))) }
+            + renamed.enumerated().map { ("SOURCE_MEMBER_HOST_\($0.offset)", String($0.element.dropLast(":27017".count))) })
     }
 
     func testReconfigsRunOnThePodThatIsThePrimaryAndFailWithoutOne() throws {
@@ -361,9 +362,58 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         XCTAssertNotEqual(try status(primary, "not-eks " + source[1]), 0, "a source member was elected")
         XCTAssertNotEqual(try status(primary, ""), 0)
 
-        let named = try XCTUnwrap(try item("data:src/shop/events", plan).commands.first { $0.contains("test -n \"${EKS_MEMBER_HOST_2:-}\"") })
-        XCTAssertEqual(try GateShell.run(named, environment: hosts()).status, 0)
-        XCTAssertNotEqual(try GateShell.run(named, environment: hosts().merging(["EKS_MEMBER_HOST_2": ""]) { _, new in new }).status, 0, "a pod without an address")
+        let namedGate = try XCTUnwrap(try item("data:src/shop/events", plan).commands.first { $0.contains("${SOURCE_MEMBER_HOST_2:-}") })
+        func named(_ changes: [String: String]) throws -> Int32 {
+            try GateShell.run(namedGate, environment: hosts().merging(changes) { _, new in new }).status
+        }
+        XCTAssertEqual(try named([:]), 0)
+        XCTAssertEqual(try named(["SOURCE_MEMBER_HOST_1": "10.20.0.11"]), 0, "an IPv4 address")
+        XCTAssertNotEqual(try named(["EKS_MEMBER_HOST_2": ""]), 0, "a pod without an address")
+        XCTAssertNotEqual(try named(["SOURCE_MEMBER_HOST_2": ""]), 0, "a source pod without an address")
+        XCTAssertNotEqual(try named(["SOURCE_MEMBER_HOST_0": source[0].replacingOccurrences(of: ":27017", with: "")]), 0, "the in-cluster name: on EKS it is the EKS pod")
+        XCTAssertNotEqual(try named(["SOURCE_MEMBER_HOST_0": "events-0.events"]), 0, "a short in-cluster name")
+        XCTAssertNotEqual(try named(["SOURCE_MEMBER_HOST_0": "events-0.events.shop.svc"]), 0)
+        XCTAssertNotEqual(try named(["SOURCE_MEMBER_HOST_1": hosts()["EKS_MEMBER_HOST_1"] ?? ""]), 0, "a source address that is an EKS pod's")
+        XCTAssertNotEqual(try named(["EKS_MEMBER_HOST_0": "events-0.eks.example.internal:27017"]), 0, "a port: the member would be host:27017:27017")
+        XCTAssertNotEqual(try named(["EKS_MEMBER_HOST_0": "x'); db.dropDatabase(); ('"]), 0, "a quote would end the script's string")
+        XCTAssertNotEqual(try named(["EKS_MEMBER_HOST_0": "a b"]), 0)
+        XCTAssertNotEqual(try named(["EKS_MEMBER_HOST_0": "-x"]), 0)
+
+        // Every configured host answers db.hello().me as itself, from each side, or the line fails.
+        let data = try item("data:src/shop/events", plan)
+        let reach = data.commands.filter { $0.contains("{ REACH=") }
+        XCTAssertEqual(reach.count, 3, "the source names from EKS, then every configured host from both sides: \(data.commands)")
+        let rename = try line(data.commands, "the source members move"), add = try line(data.commands, "rs.add(")
+        let reachIndexes = data.commands.indices.filter { data.commands[$0].contains("{ REACH=") }
+        XCTAssertTrue(rename < reachIndexes[0] && reachIndexes[0] < add && add < reachIndexes[1], "renamed, reached from EKS, then added, then read from both sides")
+        XCTAssertTrue(data.commands[reachIndexes[0]].contains("--context \"$EKS_CONTEXT\"") && data.commands[reachIndexes[2]].contains("--context \"$EKS_CONTEXT\""))
+        XCTAssertTrue(data.commands[reachIndexes[1]].contains("--context \"$SOURCE_CONTEXT\""))
+        for gate in reach + data.rollbackCommands.filter({ $0.contains("{ REACH=") }) {
+            XCTAssertEqual(try status(gate, "as-configured"), 0)
+            XCTAssertNotEqual(try status(gate, source[0] + " answers " + eks[0]), 0, "an in-cluster name that reaches the EKS pod")
+            XCTAssertNotEqual(try status(gate, renamed[1] + " answers nothing"), 0, "unreachable")
+            XCTAssertNotEqual(try status(gate, ""), 0, "no answer")
+            XCTAssertNotEqual(try status(gate, "as-configured", fail: true), 0, "kubectl failed")
+        }
+    }
+
+    /// The step-down runs on the source primary while there is one; once the raised EKS priorities took the primary over,
+    /// it steps nothing down and the check after it reads the EKS primary back.
+    func testTheStepDownRunsOnlyWhileASourcePodIsThePrimary() throws {
+        let plan = try replicaSet()
+        let stepDown = try XCTUnwrap(try item("promote:src/shop/events", plan).commands.first { $0.contains("rs.stepDown(60)") })
+        let ran = try temporaryFolder(self).appendingPathComponent("ran").path
+        func run(_ side: String) throws -> (Int32, String) {
+            try? FileManager.default.removeItem(atPath: ran)
+            let status = try GateShell.run(stub + stepDown, environment: hosts().merging(["RAN": ran, "ANSWER": "", "PRIMARY_SIDE": side, "PRIMARY_POD": "pod/events-2"]) { _, new in new }).status
+            return (status, (try? String(contentsOfFile: ran, encoding: .utf8)) ?? "")
+        }
+        let source = try run("src")
+        XCTAssertEqual(source.0, 0)
+        XCTAssertTrue(source.1.hasPrefix("src ") && source.1.contains("exec pod/events-2 -- mongosh") && source.1.contains("rs.stepDown(60)"), source.1)
+        let takenOver = try run("eks")
+        XCTAssertEqual(takenOver.0, 0, "the EKS member took over: nothing to step down")
+        XCTAssertEqual(takenOver.1, "", "nothing stepped down")
     }
 
     /// The scale-down saves the source entries once (a re-run after they left keeps the file); its rollback reads them

@@ -102,7 +102,14 @@ struct MongoReplicaSet {
     var membersNamed: String {
         let names = (0..<replicas).flatMap { ["EKS_MEMBER_HOST_\($0)", "SOURCE_MEMBER_HOST_\($0)"] }
         let shapes = names.map { "case \"${\($0):-}\" in ''|*[!A-Za-z0-9.-]*|[.-]*|*[.-]) false ;; esac" }
-        let inCluster = (0..<replicas).map { "case \"$SOURCE_MEMBER_HOST_\($0)\" in *.svc|*.svc.*|*.cluster.local) false ;; esac" }
+        // The pod's own names through a headless Service of the StatefulSet's name (`<pod>.<service>`, `.<namespace>`),
+        // resolved on EKS by the converted one; a hostile name is quoted into the pattern. A Service of another name is
+        // caught by the read-back from EKS (its pod answers as the EKS member, or as nothing).
+        let service = workload.name
+        let inCluster = (0..<replicas).map { i in
+            let pod = ShellQuote.word("\(workload.name)-\(i).\(service)")
+            return "case \"$SOURCE_MEMBER_HOST_\(i)\" in *.svc|*.svc.*|*.cluster.local|\(pod)|\(pod).*) false ;; esac"
+        }
         let distinct = "test \"$(printf '%s\\n' " + names.map { "\"$\($0)\"" }.joined(separator: " ") + " | sort -u | wc -l)\" -eq \(names.count)"
         return "{ " + (shapes + inCluster + [distinct]).joined(separator: " && ") + "; } || { echo "
             + ShellQuote.word("set EKS_MEMBER_HOST_0 to EKS_MEMBER_HOST_\(replicas - 1) to the address at which the source members reach each EKS pod of \(workload.name), and SOURCE_MEMBER_HOST_0 to SOURCE_MEMBER_HOST_\(replicas - 1) to the address at which the EKS pods reach each source pod (not its in-cluster name: on EKS that is the EKS pod), one per ordinal, each a host name or IPv4 address without a port (the member is that host, port 27017), all distinct, then re-run") + " >&2; false; }"
