@@ -19,11 +19,14 @@
 ///   is its `db.hello().primary`, not whichever pod `kubectl exec statefulset/…` picks ("Connect to the replica set's
 ///   current primary. To determine the current primary, use db.hello()": MongoDB docs, "Remove Members from a Replica
 ///   Set"; https://www.mongodb.com/docs/manual/tutorial/remove-replica-set-member/).
-/// - At the promotion every EKS member becomes a voter with the highest priority, one per reconfig: "a replica set
+/// - At the promotion every EKS member becomes a voter, priority 0 kept, one per reconfig: "a replica set
 ///   reconfiguration can add or remove no more than one voting member" (MongoDB docs, rs.reconfig(), Reconfiguration
 ///   Can Add or Remove No More than One Voting Member; https://www.mongodb.com/docs/manual/reference/method/rs.reconfig/).
-///   Then the source primary steps down and an EKS primary is read back: `rs.stepDown()` elects any electable member
-///   that caught up (https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/).
+///   Only then one reconfig gives them the highest priority: a caught-up member above the primary's priority takes the
+///   primary over within seconds, and a loop still reconfiguring would find itself on a secondary. Each step of a loop
+///   asks `db.hello().primary` again and reconfigures that member (`Voting`). Then the source primary steps down unless
+///   the takeover came first, and an EKS primary is read back: `rs.stepDown()` elects any electable member that caught
+///   up (https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/).
 /// - Then the source members stop voting, one per reconfig (a non-voting member must have priority 0: MongoDB docs,
 ///   "Configure Non-Voting Replica Set Member"), their old values kept in their tags for the rollback, until the EKS
 ///   members are the only voters: as many as the StatefulSet's replicas (3 for 3), so `w: "majority"` rests on more than

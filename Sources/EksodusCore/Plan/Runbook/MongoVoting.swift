@@ -35,7 +35,9 @@ extension MongoReplicaSet {
         /// current primary and reconfigure it there. Every step asks `db.hello().primary` again: an election between two
         /// steps (a WAN blip, a priority takeover) moves the primary, and `replSetReconfig` on a secondary is refused
         /// ("NotWritablePrimary"). The step connects to the primary `db.hello()` names (`new Mongo`, direct), so the loop
-        /// carries on where it is; with no primary it stops, for a re-run. `replSetReconfig` takes the config with its
+        /// carries on where it is; with no primary it stops, for a re-run. That connection is not the pod's localhost: where
+        /// the mongods require authentication it is refused (Unauthorized), the line fails, and its re-run starts on the
+        /// new primary's pod (`onPrimary`). `replSetReconfig` takes the config with its
         /// version raised by one, as `rs.reconfig()` does (MongoDB docs, replSetReconfig;
         /// https://www.mongodb.com/docs/manual/reference/command/replSetReconfig/).
         private var prelude: String {
