@@ -5,9 +5,11 @@ import XCTest
 /// A 3-replica `--replSet` StatefulSet (the reviewer's estate: shop/events) must end its promotion with every EKS pod in
 /// the set and the three of them as the only voters (an odd majority of its own on the side that serves), the source
 /// members non-voting, then out of the set before the source scales down; the rollback gives the source its votes back,
-/// hands it the primary and takes every EKS member out. The reconfig scripts run in node against a model of `rs` that
-/// refuses what MongoDB refuses (two voting changes in one reconfig, a non-voting member with a priority, an unelectable
-/// or removed primary); each runs on the pod `db.hello()` names the primary, which a bash stub proves.
+/// hands it the primary and takes every EKS member out. Before any EKS pod joins, the source members move to names EKS
+/// reaches (their in-cluster names are the EKS pods' there), undone by the copy's rollback. The reconfig scripts run in
+/// node against a model of `rs` that refuses what MongoDB refuses (a reconfig on a non-primary, two voting changes in one
+/// reconfig, a non-voting member with a priority, an unelectable or removed primary) and takes the primary over for a
+/// member of a higher priority; each runs on the pod `db.hello()` names the primary, which a bash stub proves.
 final class MongoReplicaSetVotesTests: XCTestCase {
     private var eks = (0..<3).map { "events-\($0).eks.example.internal:27017" }
     private var source = (0..<3).map { "events-\($0).events.shop.svc.cluster.local:27017" }
@@ -260,6 +262,25 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         try migrateAndRollBack(4, voters: 3)
         try migrateAndRollBack(2, voters: 2)
         try migrateAndRollBack(25, voters: 7)
+    }
+
+    /// The source members move to their SOURCE_MEMBER_HOST names in one reconfig, each to the address whose mongod answers
+    /// its old name; a re-run moves nothing; an address that reaches no source member (an EKS pod's) moves nothing and
+    /// fails.
+    func testTheSourceMembersMoveToTheNamesEKSReachesOnceAndOnlyToTheirOwn() throws {
+        guard nodeInstalled else { throw XCTSkip("node is not installed: the reconfig scripts cannot be run") }
+        let plan = try replicaSet(3)
+        let line = try XCTUnwrap(try item("data:src/shop/events", plan).commands.first { $0.contains("# on the source primary: the source members move") })
+        let rename = try script(line)
+        let twice = try XCTUnwrap(try run([rename, rename]))
+        XCTAssertEqual(twice.printed, ["moved 3", "moved 0"], "one reconfig, then none")
+        XCTAssertEqual(twice.members.map(\.host), renamed)
+        XCTAssertEqual(twice.members.map(\.tags), [1, 1, 1], "the old names kept for the rollback")
+        XCTAssertEqual(twice.members.map(\.votes), original.map(\.votes), "no vote changed")
+        let wrong = line.replacingOccurrences(of: "$SOURCE_MEMBER_HOST_1:27017", with: eks[1])
+        XCTAssertNil(try run([try script(wrong)], refused: true), "an address that reaches an EKS pod")
+        let unreachable = line.replacingOccurrences(of: "$SOURCE_MEMBER_HOST_2:27017", with: "nowhere.example:27017")
+        XCTAssertNil(try run([try script(unreachable)], refused: true), "an address that reaches nothing")
     }
 
     /// The defect the model now catches: an EKS voter given a priority above the primary's mid-loop takes the primary
