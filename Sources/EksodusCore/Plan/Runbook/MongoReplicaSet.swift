@@ -182,7 +182,7 @@ struct MongoReplicaSet {
     func replicate() -> [String] {
         if refused { return refusal }
         return [MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
-                "# the source's clients learn the members' hosts from db.hello().hosts: from here on they must reach the SOURCE_MEMBER_HOST_… names too",
+                "# decision: the source's clients learn the members' hosts from db.hello().hosts: from the rename below they connect to the SOURCE_MEMBER_HOST_… names; check that the source's clients resolve and reach them (or use names that resolve on both sites) before running it",
                 onPrimary(.source, sourceRenamed) + "  # on the source primary: the source members move to the names EKS reaches them at, one reconfig",
                 answerAsConfigured(from: .eks, sourceMemberList, "from EKS, a SOURCE_MEMBER_HOST does not reach the source member of that name (db.hello().me): fix its DNS or routing, then re-run"),
                 onPrimary(.source, membersAdded) + "  # on the source primary: every EKS pod copies, none votes nor stands",
