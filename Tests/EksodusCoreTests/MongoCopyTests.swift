@@ -144,7 +144,9 @@ final class MongoCopyTests: XCTestCase {
         XCTAssertTrue(data.contains { $0.contains("['$EKS_MEMBER_HOST_0:27017'].forEach(function (h) { if (!rs.conf().members.some(function (m) { return m.host === h })) { rs.add({host: h, priority: 0, votes: 0}) } })") }, "\(data)")
         XCTAssertFalse(data.contains { $0.contains("mongodump") }, "a replica set replicates; it is not dumped")
         let promote = try item("promote:\(handle)", in: plan).commands
-        let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("m.votes = 1; m.priority = top(cfg)") }, "\(promote)")
+        // The EKS member votes at priority 0 first; one reconfig after the loop raises it (no takeover mid-loop).
+        let outrank = try XCTUnwrap(promote.firstIndex { $0.contains("else { m.votes = 1 } reconfig(cfg) }") && $0.contains("cfg = primary(); if (raise(cfg)) { reconfig(cfg) }") }, "\(promote)")
+        XCTAssertFalse(promote[outrank].contains("m.priority = top(cfg)"), "no priority raised inside the loop: \(promote[outrank])")
         let stepDown = try XCTUnwrap(promote.firstIndex { $0.contains("rs.stepDown(") })
         let primary = try XCTUnwrap(promote.lastIndex { $0.contains("{ PRIMARY=") })
         XCTAssertTrue(outrank < stepDown && stepDown < primary, "the EKS member may stand before the step-down, and is read back after it")

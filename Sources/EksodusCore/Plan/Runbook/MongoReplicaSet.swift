@@ -1,5 +1,14 @@
 /// A MongoDB replica set (`--replSet` in its manifest) joined by every pod of its EKS StatefulSet, each step behind a
-/// gate that fails. Each EKS pod's address, as the source members reach it, is `$EKS_MEMBER_HOST_<ordinal>`.
+/// gate that fails. Each EKS pod's address, as the source members reach it, is `$EKS_MEMBER_HOST_<ordinal>`; each
+/// source pod's, as the EKS members reach it, `$SOURCE_MEMBER_HOST_<ordinal>`.
+///
+/// - Every member's host must resolve, from both sites, to that member: members sync and heartbeat to the hosts in the
+///   config. The source members' in-cluster names (`mongo-0.mongo.db.svc.cluster.local`) resolve on EKS to the EKS pods
+///   themselves (the converted headless Service), so before any EKS pod joins, the source members move to their
+///   `$SOURCE_MEMBER_HOST_…` names in one reconfig (a member keeps its `_id` when its `host` changes: MongoDB docs,
+///   "Replace a Self-Managed Replica Set Member"; https://www.mongodb.com/docs/manual/tutorial/replace-replica-set-member/),
+///   the old names kept in their tags for the rollback; then each side reads every configured host back: the mongod
+///   behind it answers `db.hello().me` with that very name.
 ///
 /// - The EKS members join with `priority: 0, votes: 0`: they copy the data (initial sync) without counting in elections
 ///   nor standing in one, so a WAN cut during the sync cannot cost the set its primary (MongoDB docs, "Add Members to a
@@ -10,11 +19,14 @@
 ///   is its `db.hello().primary`, not whichever pod `kubectl exec statefulset/…` picks ("Connect to the replica set's
 ///   current primary. To determine the current primary, use db.hello()": MongoDB docs, "Remove Members from a Replica
 ///   Set"; https://www.mongodb.com/docs/manual/tutorial/remove-replica-set-member/).
-/// - At the promotion every EKS member becomes a voter with the highest priority, one per reconfig: "a replica set
+/// - At the promotion every EKS member becomes a voter, priority 0 kept, one per reconfig: "a replica set
 ///   reconfiguration can add or remove no more than one voting member" (MongoDB docs, rs.reconfig(), Reconfiguration
 ///   Can Add or Remove No More than One Voting Member; https://www.mongodb.com/docs/manual/reference/method/rs.reconfig/).
-///   Then the source primary steps down and an EKS primary is read back: `rs.stepDown()` elects any electable member
-///   that caught up (https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/).
+///   Only then one reconfig gives them the highest priority: a caught-up member above the primary's priority takes the
+///   primary over within seconds, and a loop still reconfiguring would find itself on a secondary. Each step of a loop
+///   asks `db.hello().primary` again and reconfigures that member (`Voting`). Then the source primary steps down unless
+///   the takeover came first, and an EKS primary is read back: `rs.stepDown()` elects any electable member that caught
+///   up (https://www.mongodb.com/docs/manual/reference/method/rs.stepDown/).
 /// - Then the source members stop voting, one per reconfig (a non-voting member must have priority 0: MongoDB docs,
 ///   "Configure Non-Voting Replica Set Member"), their old values kept in their tags for the rollback, until the EKS
 ///   members are the only voters: as many as the StatefulSet's replicas (3 for 3), so `w: "majority"` rests on more than
@@ -51,6 +63,15 @@ struct MongoReplicaSet {
     /// The EKS members' `host:port`, each from its own variable, expanded on the engineer's machine.
     var members: [String] { (0..<replicas).map { "$EKS_MEMBER_HOST_\($0):27017" } }
 
+    /// The source members' `host:port` as both sites reach them (never their in-cluster names), by ordinal.
+    var sourceMembers: [String] { (0..<replicas).map { "$SOURCE_MEMBER_HOST_\($0):27017" } }
+
+    /// The source members as a JavaScript array literal.
+    var sourceMemberList: String { "[" + sourceMembers.map { "'\($0)'" }.joined(separator: ", ") + "]" }
+
+    /// A JavaScript helper: what the mongod behind `host:port` answers as its own name (`db.hello().me`), '' for none.
+    static let answersAs = "function me(n) { try { return new Mongo('mongodb://' + n + '/?directConnection=true').getDB('admin').hello().me || '' } catch (e) { return '' } }"
+
     /// The EKS members as a JavaScript array literal (the hosts expand before mongosh reads it).
     var memberList: String { "[" + members.map { "'\($0)'" }.joined(separator: ", ") + "]" }
 
@@ -78,10 +99,23 @@ struct MongoReplicaSet {
         "{ \(variable)=$(" + read + ") && test \"$\(variable)\" = \(expected); } || { echo " + ShellQuote.word(why) + " >&2; echo \"got: ${\(variable):-no answer}\" >&2; false; }"
     }
 
-    /// Fails unless every EKS member's address is set.
+    /// Fails unless every member's address is set, a host name or IPv4 address without a port (it is pasted into the
+    /// scripts, so nothing else may pass: no quote, no colon, no space), none twice, and no source address an in-cluster
+    /// name (on EKS the converted headless Service answers those with the EKS pods).
     var membersNamed: String {
-        "{ " + (0..<replicas).map { "test -n \"${EKS_MEMBER_HOST_\($0):-}\"" }.joined(separator: " && ") + "; } || { echo "
-            + ShellQuote.word("set EKS_MEMBER_HOST_0 to EKS_MEMBER_HOST_\(replicas - 1) to the address at which the source members reach each EKS pod of \(workload.name) (one per ordinal), then re-run") + " >&2; false; }"
+        let names = (0..<replicas).flatMap { ["EKS_MEMBER_HOST_\($0)", "SOURCE_MEMBER_HOST_\($0)"] }
+        let shapes = names.map { "case \"${\($0):-}\" in ''|*[!A-Za-z0-9.-]*|[.-]*|*[.-]) false ;; esac" }
+        // The pod's own names through a headless Service of the StatefulSet's name (`<pod>.<service>`, `.<namespace>`),
+        // resolved on EKS by the converted one; a hostile name is quoted into the pattern. A Service of another name is
+        // caught by the read-back from EKS (its pod answers as the EKS member, or as nothing).
+        let service = workload.name
+        let inCluster = (0..<replicas).map { i in
+            let pod = ShellQuote.word("\(workload.name)-\(i).\(service)")
+            return "case \"$SOURCE_MEMBER_HOST_\(i)\" in *.svc|*.svc.*|*.cluster.local|\(pod)|\(pod).*) false ;; esac"
+        }
+        let distinct = "test \"$(printf '%s\\n' " + names.map { "\"$\($0)\"" }.joined(separator: " ") + " | sort -u | wc -l)\" -eq \(names.count)"
+        return "{ " + (shapes + inCluster + [distinct]).joined(separator: " && ") + "; } || { echo "
+            + ShellQuote.word("set EKS_MEMBER_HOST_0 to EKS_MEMBER_HOST_\(replicas - 1) to the address at which the source members reach each EKS pod of \(workload.name), and SOURCE_MEMBER_HOST_0 to SOURCE_MEMBER_HOST_\(replicas - 1) to the address at which the EKS pods reach each source pod (not its in-cluster name: on EKS that is the EKS pod), one per ordinal, each a host name or IPv4 address without a port (the member is that host, port 27017), all distinct, then re-run") + " >&2; false; }"
     }
 
     /// Fails unless both mongods run a replica set of the same name.
@@ -91,6 +125,32 @@ struct MongoReplicaSet {
             + ShellQuote.word("the EKS mongod does not run the source's replica set (--replSet) (or one did not answer): start it with the set's name, then re-run") + " >&2;"
             + " echo \"source: ${SOURCE_SET:-no answer}, EKS: ${EKS_SET:-no answer}\" >&2; false; }"
     }
+
+    /// On the source primary, before any EKS member joins: each source member still under its in-cluster name moves to
+    /// the `$SOURCE_MEMBER_HOST_…` that reaches it (the one whose mongod answers that old name), its old name in its
+    /// tags; all in one reconfig (no vote changes), none if all moved already. Fails, changing nothing, when an address
+    /// reaches no such member or a source member is left without an address.
+    var sourceRenamed: String {
+        "var eks = \(memberList), src = \(sourceMemberList), cfg = rs.conf(), moved = 0; \(Self.answersAs)"
+            + " src.forEach(function (n) { if (cfg.members.some(function (x) { return x.host === n })) { return } var was = me(n), x = cfg.members.filter(function (y) { return y.host === was && eks.indexOf(y.host) < 0 && src.indexOf(y.host) < 0 })[0];"
+            + " if (x === undefined) { throw new Error(n + ' reaches no source member still under its old name (it answers ' + (was || 'nothing') + ')') } x.tags = x.tags || {}; x.tags.eksodusHost = x.host; x.host = n; moved++ });"
+            + " var left = cfg.members.filter(function (x) { return eks.indexOf(x.host) < 0 && src.indexOf(x.host) < 0 }).map(function (x) { return x.host });"
+            + " if (left.length > 0) { throw new Error('source members without a SOURCE_MEMBER_HOST: ' + left.join(', ')) } if (moved > 0) { rs.reconfig(cfg) } print('moved ' + moved)"
+    }
+
+    /// The rollback, on the source primary once the EKS members left: every source member back under its old name, one
+    /// reconfig.
+    static let sourceNamesRestored = "var cfg = rs.conf(), back = 0; cfg.members.forEach(function (x) { if (typeof x.tags === 'object' && typeof x.tags.eksodusHost === 'string') { x.host = x.tags.eksodusHost; delete x.tags.eksodusHost; back++ } }); if (back > 0) { rs.reconfig(cfg) } print('restored ' + back)"
+
+    /// Fails unless, from a pod of `side`, every host of `hosts` (a JavaScript expression) answers `db.hello().me` with
+    /// that very name: it resolves there, is reachable, and is the member the config means.
+    func answerAsConfigured(from side: Kubectl.Side, _ hosts: String, _ why: String) -> String {
+        Self.gate("REACH", mongosh(side, "var bad = []; \(Self.answersAs) \(hosts).forEach(function (n) { var got = me(n); if (got !== n) { bad.push(n + ' answers ' + (got || 'nothing')) } }); print(bad.length === 0 ? 'as-configured' : bad.join('; '))"),
+                  expected: "as-configured", why)
+    }
+
+    /// The hosts of the config, as a JavaScript expression.
+    static let configuredHosts = "rs.conf().members.map(function (m) { return m.host })"
 
     /// On the source primary: each EKS member not yet in the set joins, non-voting (adding one changes no vote).
     var membersAdded: String {
@@ -122,13 +182,20 @@ struct MongoReplicaSet {
     func replicate() -> [String] {
         if refused { return refusal }
         return [MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
-                onPrimary(.source, membersAdded) + "  # on the source primary: every EKS pod copies, none votes nor stands"]
+                "# decision: the source's clients learn the members' hosts from db.hello().hosts: from the rename below they connect to the SOURCE_MEMBER_HOST_… names; check that the source's clients resolve and reach them (or use names that resolve on both sites) before running it",
+                onPrimary(.source, sourceRenamed) + "  # on the source primary: the source members move to the names EKS reaches them at, one reconfig",
+                answerAsConfigured(from: .eks, sourceMemberList, "from EKS, a SOURCE_MEMBER_HOST does not reach the source member of that name (db.hello().me): fix its DNS or routing, then re-run"),
+                onPrimary(.source, membersAdded) + "  # on the source primary: every EKS pod copies, none votes nor stands",
+                answerAsConfigured(from: .source, Self.configuredHosts, "from the source, a configured member's host does not reach the member of that name (db.hello().me): fix EKS_MEMBER_HOST's DNS or routing, then re-run"),
+                answerAsConfigured(from: .eks, Self.configuredHosts, "from EKS, a configured member's host does not reach the member of that name (db.hello().me), or the EKS pod has no config yet: fix the DNS or routing (or wait a few seconds), then re-run")]
     }
 
     /// Undoing the replication: the EKS members leave the set.
     func stop() -> [String] {
         if refused { return refusal }
-        return [onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set"]
+        return [membersNamed, onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set",
+                onPrimary(.source, Self.sourceNamesRestored) + "  # on the source primary: the source members take back their in-cluster names, one reconfig",
+                answerAsConfigured(from: .source, Self.configuredHosts, "from the source, a member's host does not reach the member of that name: re-run the line above")]
     }
 
     /// Prints `caught-up` once every EKS member is a secondary within 10 s of the primary's last write.
@@ -137,7 +204,7 @@ struct MongoReplicaSet {
                   expected: "caught-up", "the EKS members are not all secondaries within 10 s of the primary (or the set did not answer): wait for their initial sync, then re-run")
     }
 
-    func verify() -> [String] { refused ? refusal : [caughtUp] }
+    func verify() -> [String] { refused ? refusal : [membersNamed, caughtUp] }
 
     /// The EKS members vote and outrank every source member, the source primary steps down, an EKS member must be the
     /// primary, and the EKS voters (`Voting.voters`) end as the only ones.
@@ -146,13 +213,23 @@ struct MongoReplicaSet {
         let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(eks.indexOf(p) >= 0 ? 'eks' : 'not-eks ' + p)")
         let voters = voting.voterCount == replicas ? "every EKS member" : "EKS members 0 to \(voting.voterCount - 1) (the others stay non-voting)"
         return [caughtUp, membersNamed,
-                onPrimary(.source, voting.membersVote) + "  # on the source primary: \(voters) vote, one per reconfig, with the highest priority, never more than 7 voters",
-                onPrimary(.source, "rs.stepDown(60)") + "  # the connection closes as it steps down",
+                onPrimary(.source, voting.membersVote) + "  # on the source primary: \(voters) vote, one per reconfig (priority 0), never more than 7 voters, then one reconfig gives them the highest priority",
+                stepDownIfSource + "  # the connection closes as it steps down",
                 "sleep 15",
                 Self.gate("PRIMARY", primary, expected: "eks", "the primary is not an EKS member (a source member was elected, or no primary yet): re-run rs.stepDown on the primary and this check"),
                 onPrimary(.eks, voting.sourceVotesDropped) + "  # on the EKS primary: the source members stop voting, then the EKS voters still to come vote, one per reconfig",
                 Self.gate("VOTERS", mongosh(.eks, Self.voters), expected: "\"" + voting.voters.joined(separator: ",") + "\"",
                           "the EKS voters are not exactly the voting members: a network cut between the sites could leave EKS no majority; re-run the reconfig above")]
+    }
+
+    /// The source primary steps down, unless the raised EKS priorities took the primary over already (then the check
+    /// after reads it back); the script checks again on the pod itself.
+    var stepDownIfSource: String {
+        let pods = (0..<replicas).map { ShellQuote.word("pod/\(workload.name)-\($0)") }.joined(separator: " ")
+        let find = "MONGO_PRIMARY=$(for pod in \(pods); do if test \"$(" + kubectl(.source)("exec \"$pod\" -- mongosh --quiet --eval \"var h = db.hello(); print(h.me === h.primary)\"")
+            + " 2>/dev/null)\" = true; then echo \"$pod\"; fi; done)"
+        return find + "; if test -z \"$MONGO_PRIMARY\"; then echo " + ShellQuote.word("no source pod is the primary any more (the EKS priorities took it over, or an election runs): the check below reads it") + "; else "
+            + kubectl(.source)("exec \"$MONGO_PRIMARY\" -- mongosh --quiet --eval \"var eks = \(memberList), h = db.hello(); if (h.me === h.primary && eks.indexOf(h.me) < 0) { rs.stepDown(60) } else { print('the primary is ' + h.primary) }\"") + "; fi"
     }
 
     /// Whether the source members are back as they were: no EKS member, no vote still held in a tag.
