@@ -13,7 +13,7 @@ public enum CheckCatalog {
         BlockingPodDisruptionBudgetCheck(), NoZoneSpreadCheck(), MissingResourcesCheck(), ConflictingAutoscalerCheck(),
         OnPremisesNodePlacementCheck(), ZeroGracePeriodCheck(),
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
-        StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), ClusterAdminBindingCheck(), UnsafeClusterAccessCheck(),
+        StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), SourceIRSARoleCheck(), ClusterAdminBindingCheck(), UnsafeClusterAccessCheck(),
         EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), ControllerReleaseSupportCheck(), OnPremisesDependencyCheck(),
         DockershimRuntimeCheck(), WindowsNodeCheck(), KubeletVersionSkewCheck(),
     ]
