@@ -36,15 +36,15 @@ enum IdentityCommands {
     static func read(_ source: String, origin: String, into roleName: String, accountID: String?) -> [String] {
         let q = ShellQuote.word
         let shown = String(source.prefix(300)).visibleLine
+        // Each comment follows its command: a hostile name never starts a line of the runbook.
         guard let role = IdentityPlan.RoleReference(source) else {
-            return [ShellQuote.comment("decision: \(origin) \(shown) is no IAM role name or ARN: find the role the pods assume today and write its permissions into \(roleName)'s policy by hand"),
-                    "{ echo " + q("\(origin) \(shown) is no IAM role name or ARN: write \(roleName).policy.json by hand from the role the pods assume today, then run this item's remaining commands") + " >&2; false; }"]
+            return ["{ echo " + q("\(origin) \(shown) is no IAM role name or ARN: write \(roleName).policy.json by hand from the role the pods assume today, then run this item's remaining commands") + " >&2; false; }  "
+                    + ShellQuote.comment("decision: \(origin) \(shown) is no IAM role name or ARN: find the role the pods assume today and write its permissions into \(roleName)'s policy by hand")]
         }
         let name = q(role.name)
         guard let arn = role.arn, let account = role.account else {
             // A bare name: kube2iam prefixes its --base-role-arn, whose account the manifests do not give.
-            return [ShellQuote.comment("\(origin) \(shown) names no account: kube2iam/kiam prefixed its --base-role-arn; sign in to that account, and check get-role answers the role of that path"),
-                    "aws iam get-role --role-name \(name) --query Role.Arn --output text  " + ShellQuote.comment("must be the role kube2iam/kiam hands out (its --base-role-arn followed by \(role.path.dropFirst())\(role.name))"),
+            return ["aws iam get-role --role-name \(name) --query Role.Arn --output text  " + ShellQuote.comment("\(origin) \(shown) names no account (kube2iam/kiam prefixed its --base-role-arn): sign in to that account; this must answer that --base-role-arn followed by \(role.path.dropFirst())\(role.name)"),
                     "aws iam list-attached-role-policies --role-name \(name)  " + ShellQuote.comment("\(origin) \(shown): its permissions go into \(roleName)'s policy"),
                     "aws iam list-role-policies --role-name \(name)  # and its inline policies (get-role-policy)"]
         }
@@ -53,9 +53,9 @@ enum IdentityCommands {
         let wrongAccount = foreign
             ? "cross-account: \(arn) is in account \(account), not the plan's \(accountID ?? ""): \(profileVariable(account)) must be a profile of account \(account) (get-role does not answer that ARN)"
             : "get-role does not answer \(arn): sign in to account \(account) (the role's), never read a same-named role of another account"
-        return (foreign ? [ShellQuote.comment("decision: cross-account \(origin) \(arn) is in account \(account), not the plan's \(accountID ?? ""): its permissions are read in account \(account) only; decide whether \(roleName) (in \(accountID ?? "")) gets them, which may need resource policies in \(account) for the new role, or the workload keeps assuming \(arn) across accounts (then that role's trust policy must name the new role)")] : [])
-            + ["test \"$(aws iam get-role\(profile) --role-name \(name) --query Role.Arn --output text)\" = \(q(arn)) || { echo \(q(wrongAccount)) >&2; false; }",
-               "aws iam list-attached-role-policies\(profile) --role-name \(name)  " + ShellQuote.comment("\(origin) \(arn): its permissions go into \(roleName)'s policy"),
-               "aws iam list-role-policies\(profile) --role-name \(name)  # and its inline policies (get-role-policy)"]
+        let decision = !foreign ? "" : "  " + ShellQuote.comment("decision: cross-account \(origin) \(arn) is in account \(account), not the plan's \(accountID ?? ""): its permissions are read in account \(account) only; decide whether \(roleName) (in \(accountID ?? "")) gets them, which may need resource policies in \(account) for the new role, or the workload keeps assuming \(arn) across accounts (then that role's trust policy must name the new role)")
+        return ["test \"$(aws iam get-role\(profile) --role-name \(name) --query Role.Arn --output text)\" = \(q(arn)) || { echo \(q(wrongAccount)) >&2; false; }" + decision,
+                "aws iam list-attached-role-policies\(profile) --role-name \(name)  " + ShellQuote.comment("\(origin) \(arn): its permissions go into \(roleName)'s policy"),
+                "aws iam list-role-policies\(profile) --role-name \(name)  # and its inline policies (get-role-policy)"]
     }
 }
