@@ -25,6 +25,10 @@ enum IdentityCommands {
             let document = q(ShellQuote.fileName([entry.roleName], suffix: ".policy.json"))
             if let (source, origin) = entry.inheritedRole {
                 commands += read(source, origin: origin, into: entry.roleName, accountID: accountID)
+                // The other way: keep the source IRSA role, trusting the new cluster's OIDC provider too (only a validated ARN is named).
+                if entry.sourceRole == nil, let role = IdentityPlan.RoleReference(source), let arn = role.arn {
+                    commands.append("true  " + ShellQuote.comment("decision: to keep \(arn) instead of \(entry.roleName), after eksctl create cluster add the new cluster's OIDC provider to its trust policy (a second Statement for system:serviceaccount:\(entry.namespace):\(entry.serviceAccount)): aws eks describe-cluster --name <new cluster> --query cluster.identity.oidc.issuer --output text; aws iam get-role --role-name \(role.name) --query Role.AssumeRolePolicyDocument; aws iam update-assume-role-policy --role-name \(role.name) --policy-document file://trust.json"))
+                }
             }
             commands.append("aws iam create-policy --region \(q(region)) --policy-name \(q(entry.roleName)) --policy-document file://\(document)  " + ShellQuote.comment("what \(entry.workload) uses today; the eksctl config attaches it to role \(entry.roleName)"))
             rollback.append("aws iam delete-policy --policy-arn \"arn:aws:iam::$AWS_ACCOUNT_ID:policy/\"\(q(entry.roleName))")
