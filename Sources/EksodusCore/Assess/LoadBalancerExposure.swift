@@ -39,7 +39,7 @@ extension LoadBalancerExposure {
         var allowList = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string).flatMap(cidrs)
         if allowList.isEmpty, let ranges = annotations[serviceAllowListAnnotation] { allowList = cidrs(ranges) }
         var signals = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil)
-        let pinned = [body["spec", "loadBalancerIP"]?.string].compactMap { $0 } + addressAnnotations.compactMap { annotations[$0] }.flatMap(cidrs)
+        let pinned = [body["spec", "loadBalancerIP"]?.string].compactMap { $0 } + addressAnnotations.compactMap { annotations[$0] }.flatMap(networks)
         if let address = pinned.first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
             signals.append((range.isPrivate ? .internal : .internetFacing, "its address \(address) is \(range.isPrivate ? "private" : "public")"))
         }
@@ -121,10 +121,37 @@ extension LoadBalancerExposure {
                                     allowList: allowList, disputed: true)
     }
 
-    /// The IPv4 or IPv6 networks in a list; anything else (a stray word, a line that smuggles an annotation) is left out,
-    /// since the AWS Load Balancer Controller refuses an allow-list with it.
+    /// The IPv4 or IPv6 networks in a list, as CIDRs: a bare address becomes its /32 or /128, since ingress-nginx takes a
+    /// bare address but the AWS Load Balancer Controller parses each inbound-cidrs entry with Go's net.ParseCIDR and
+    /// refuses the whole Ingress otherwise (AWS Load Balancer Controller, "Ingress annotations", inbound-cidrs:
+    /// https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#inbound-cidrs).
+    /// Anything else (a stray word, a line that smuggles an annotation) is left out: `unparsed` names it, and an Ingress
+    /// with one is held out of conversion (`IngressHold`), never served without the restriction.
     static func cidrs(_ text: String) -> [String] {
-        text.split { $0 == "," || $0.isWhitespace }.map(String.init).filter(isNetwork)
+        networks(text).map { $0.contains("/") ? $0 : $0 + ($0.contains(":") ? "/128" : "/32") }
+    }
+
+    /// The IPv4 or IPv6 networks or addresses in a list, as written.
+    static func networks(_ text: String) -> [String] {
+        entries(text).filter(isNetwork)
+    }
+
+    /// The entries of a list that are no IPv4 or IPv6 network or address (`10.0.0.0/8;`, `10.0.0.0/33`, a word).
+    static func unparsed(_ text: String) -> [String] {
+        entries(text).filter { !isNetwork($0) }
+    }
+
+    private static func entries(_ text: String) -> [String] {
+        text.split { $0 == "," || $0.isWhitespace }.map(String.init)
+    }
+
+    /// Each Ingress allow-list annotation with the entries of it that do not parse, in `ingressAllowListAnnotations` order.
+    static func unparsedIngressAllowList(_ annotations: [String: String]) -> [(annotation: String, entries: [String])] {
+        ingressAllowListAnnotations.compactMap { key in
+            guard let value = annotations[key] else { return nil }
+            let bad = unparsed(value)
+            return bad.isEmpty ? nil : (key, bad)
+        }
     }
 
     static func isNetwork(_ text: String) -> Bool {

@@ -638,6 +638,18 @@ struct ManifestConverter {
     }
 
     private func serviceAccount(_ node: ManifestNode, namespace: String, name: String, result: inout Result) -> ManifestNode {
+        var node = node
+        // The source's IRSA role trusts the source cluster's OIDC issuer only: copied, pods on EKS get AccessDenied (or keep
+        // a role of another account unnoticed). It never goes over as it is; the identity plan's role takes its permissions.
+        if let old = node["metadata", "annotations", IdentityPlan.irsaAnnotation] {
+            node = node.updating(["metadata", "annotations", IdentityPlan.irsaAnnotation]) { _ in nil }
+            let shown = String((old.string ?? "").prefix(300)).visibleLine
+            if plan.identity["\(namespace)/\(name)"] == nil {
+                result.todos.append("ServiceAccount \(namespace)/\(name): its source IRSA role '\(shown)' (eks.amazonaws.com/role-arn) trusts the source cluster's OIDC provider, not the new cluster's, and was left out (SEC010): no workload of the plan runs as it; if one needs it, add the new cluster's OIDC provider to that role's trust policy (aws iam get-role, aws iam update-assume-role-policy) or give it an EKS Pod Identity association, then annotate it")
+            } else {
+                result.changes.append(Change(field: "metadata.annotations[\(IdentityPlan.irsaAnnotation)]", why: "source IRSA role '\(shown)' dropped: it trusts the source cluster's OIDC issuer; the identity plan's role takes its permissions (plan:identity)"))
+            }
+        }
         guard let entry = plan.identity["\(namespace)/\(name)"] else { return node }
         guard entry.mechanism == "IRSA" else {
             result.changes.append(Change(field: "(none)", why: "EKS Pod Identity: the association for \(entry.roleName) is in the eksctl config"))

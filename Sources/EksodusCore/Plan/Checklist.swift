@@ -207,12 +207,12 @@ struct Checklist {
                 platformAfter.append(.plan(.backup, cluster: c.name))
             }
             if !input.identity.isEmpty {
-                let identity = IdentityCommands.commands(input.identity, region: region)
+                let identity = IdentityCommands.commands(input.identity, region: region, accountID: images.accountID)
                 add(.plan(.identity, cluster: c.name), "Create the IAM policies of \(input.identity.count) ServiceAccounts' roles on \(name) before the cluster (eksctl creates the roles with it)", cluster: c.id,
                     after: [.plan(.landingZone), .assessment(.identity, cluster: c.name)],
                     evidence: input.identity.map { entry in
                         "\(entry.roleName) (\(entry.mechanism)) for \(entry.namespace)/\(entry.serviceAccount)"
-                            + (entry.sourceRole.map { ", with the permissions of kube2iam/kiam role \($0)" } ?? "")
+                            + (entry.inheritedRole.map { ", with the permissions of \($0.origin) \($0.role)" + IdentityPlan.crossAccount($0.role, accountID: images.accountID) } ?? "")
                             + (entry.dedicatedServiceAccount == true ? ", a new ServiceAccount: \(entry.workload) ran as default" : "")
                     }.joined(separator: "; "),
                     commands: identity.commands, rollback: "Delete the policies; nothing uses them yet", rollbackCommands: identity.rollback)

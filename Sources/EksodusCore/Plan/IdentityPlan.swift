@@ -16,6 +16,50 @@ public struct IdentityPlan: Sendable, Codable {
         /// The workload ran as the namespace's `default` ServiceAccount: it gets one of its own, so `default` (and every
         /// other pod using it) never holds the role. Optional: plans stored before it decode as nil.
         public var dedicatedServiceAccount: Bool?
+        /// The ServiceAccount's IRSA role on the source cluster (`eks.amazonaws.com/role-arn`): its trust policy names the
+        /// source cluster's OIDC issuer, not the new one's, so the new role gets its permissions (as a kube2iam role's) and
+        /// the old annotation is never copied. nil for kube2iam/kiam and in plans stored before.
+        public var sourceIRSARole: String? = nil
+
+        /// The role whose permissions the new one takes, and what named it.
+        public var inheritedRole: (role: String, origin: String)? {
+            if let sourceRole { return (sourceRole, "kube2iam/kiam role") }
+            return sourceIRSARole.map { ($0, "source IRSA role") }
+        }
+    }
+
+    /// An IAM role as a kube2iam/kiam or IRSA annotation names it: a bare name or path and name (kube2iam prefixes its
+    /// --base-role-arn, an account the manifests do not give), or a full ARN, whose account and path are kept.
+    public struct RoleReference: Sendable, Equatable {
+        public var partition: String?
+        /// The ARN's account; nil for a bare name.
+        public var account: String?
+        /// `/` or `/some/path/`.
+        public var path: String
+        public var name: String
+
+        public var arn: String? {
+            guard let partition, let account else { return nil }
+            return "arn:\(partition):iam::\(account):role\(path)\(name)"
+        }
+
+        /// nil when the text is no role name, path and name, or role ARN: IAM role names are 1 to 64 of `[\w+=,.@-]`, paths
+        /// `/` or `/` printable ASCII `/` up to 512 (IAM API Reference, CreateRole: RoleName, Path), accounts 12 digits.
+        public init?(_ text: String) {
+            let namePattern = #"[A-Za-z0-9_+=,.@-]{1,64}"#
+            let pathPattern = #"/(?:[\x21-\x7E]{0,510}/)?"#
+            if text.hasPrefix("arn:") {
+                guard let match = text.firstMatch(of: try! Regex(#"\Aarn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]):iam::([0-9]{12}):role("# + pathPattern + ")(" + namePattern + #")\z"#)),
+                      match.count == 5, let partition = match[1].substring, let account = match[2].substring,
+                      let path = match[3].substring, let name = match[4].substring else { return nil }
+                (self.partition, self.account, self.path, self.name) = (String(partition), String(account), String(path), String(name))
+                return
+            }
+            let full = text.hasPrefix("/") ? text : "/" + text
+            guard let match = full.firstMatch(of: try! Regex("\\A(" + pathPattern + ")(" + namePattern + #")\z"#)),
+                  match.count == 3, let path = match[1].substring, let name = match[2].substring else { return nil }
+            (self.partition, self.account, self.path, self.name) = (nil, nil, String(path), String(name))
+        }
     }
 
     /// The role name in a kube2iam/kiam annotation, which holds a name, a path and name, or an ARN.
@@ -60,8 +104,25 @@ public struct IdentityPlan: Sendable, Codable {
                 }
             }
             if let role = workload.templateAnnotations["iam.amazonaws.com/role"] { evidence.append("kube2iam/kiam role \(role)") }
+            if let role = sourceIRSARole(workload, estate: estate) {
+                evidence.append("IRSA role \(role) on ServiceAccount \(workload.serviceAccount ?? "default"), which trusts the source cluster's OIDC issuer")
+            }
             return evidence.isEmpty ? nil : (workload, evidence)
         }
+    }
+
+    public static let irsaAnnotation = "eks.amazonaws.com/role-arn"
+
+    /// ` (cross-account: account N, not the plan's M: a decision)` when the role's ARN is of another account; else empty.
+    static func crossAccount(_ role: String, accountID: String) -> String {
+        guard let account = RoleReference(role)?.account, account != accountID else { return "" }
+        return " (cross-account: account \(account), not the plan's \(accountID): a decision, read only through \(IdentityCommands.profileVariable(account)))"
+    }
+
+    /// The `eks.amazonaws.com/role-arn` of the workload's ServiceAccount on the source cluster, if any.
+    static func sourceIRSARole(_ workload: Estate.Workload, estate: Estate) -> String? {
+        let account = workload.serviceAccount.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+        return estate.resources(kind: "ServiceAccount").first { $0.namespace == workload.namespace && $0.name == account }?.annotations[irsaAnnotation]
     }
 
     /// One mechanism for the cluster, from where its workloads are placed: EKS Pod Identity does not run on Fargate
@@ -89,7 +150,8 @@ public struct IdentityPlan: Sendable, Codable {
             let annotation = choice.mechanism == irsa ? "eks.amazonaws.com/role-arn: \(partition.iamARN(account: accountID, "role/\(role)"))" : nil
             return Entry(cluster: estate.cluster.name, namespace: workload.namespace, workload: workload.label, serviceAccount: account,
                          roleName: role, mechanism: choice.mechanism, reason: choice.reason, evidence: evidence.joined(separator: "; "),
-                         annotation: annotation, sourceRole: workload.templateAnnotations["iam.amazonaws.com/role"], dedicatedServiceAccount: own == nil)
+                         annotation: annotation, sourceRole: workload.templateAnnotations["iam.amazonaws.com/role"], dedicatedServiceAccount: own == nil,
+                         sourceIRSARole: workload.templateAnnotations["iam.amazonaws.com/role"] == nil ? sourceIRSARole(workload, estate: estate) : nil)
         }
         return IdentityPlan(entries: entries, choices: [choice], secretReaders: SecretsStore.readers(estate))
     }
@@ -117,7 +179,7 @@ public struct IdentityPlan: Sendable, Codable {
         Table(columns: ["cluster", "workload", "service_account", "iam_role", "mechanism", "why", "evidence"], rows: entries.map { entry in
             [.text(entry.cluster), .text(entry.workload),
              .text(entry.serviceAccount + (entry.dedicatedServiceAccount == true ? " (new: the workload ran as default)" : "")),
-             .text(entry.roleName + (entry.sourceRole.map { " (permissions of kube2iam/kiam role \(Self.roleName($0)))" } ?? "")), .text(entry.mechanism),
+             .text(entry.roleName + (entry.inheritedRole.map { " (permissions of \($0.origin) \($0.role))" } ?? "")), .text(entry.mechanism),
              .text(entry.reason), .text(entry.evidence)]
         })
     }

@@ -102,6 +102,8 @@ public struct NetworkPlan: Sendable, Codable {
         var annotations = ["alb.ingress.kubernetes.io/scheme": exposure.target.rawValue, "alb.ingress.kubernetes.io/target-type": "ip"]
         if !exposure.allowList.isEmpty { annotations["alb.ingress.kubernetes.io/inbound-cidrs"] = exposure.allowList.joined(separator: ",") }
         var manual: [String] = []
+        // No inbound-cidrs from an allow-list that does not parse: convert holds the Ingress out (never an open ALB).
+        if let held = IngressHold.allowListReason(source) { manual.append("held out by convert: " + held) }
         for key in source.keys.sorted() where key.hasPrefix(NginxAnnotationWithoutALBEquivalentCheck.prefix) {
             let name = String(key.dropFirst(NginxAnnotationWithoutALBEquivalentCheck.prefix.count))
             guard let mapping = reference.nginxAnnotations.first(where: { $0.nginx == name }) else {
