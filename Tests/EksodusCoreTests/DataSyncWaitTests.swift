@@ -95,7 +95,7 @@ final class DataSyncWaitTests: XCTestCase {
             return (result.status, result.output, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
         }
         // The task's file, as the data step wrote it.
-        let taskFile = try XCTUnwrap(lines[0].firstMatch(of: /test -s '([^']+task\.arn)'/)?.1, lines[0])
+        let taskFile = try XCTUnwrap(lines[0].firstMatch(of: /test -s '([^']+\.arn)'/)?.1, lines[0])
         try "arn:aws:datasync:eu-west-1:123456789012:task/task-0123456789abcdef0\n".write(to: folder.appendingPathComponent(String(taskFile)), atomically: true, encoding: .utf8)
 
         let running = #"{"TaskExecutions": [{"TaskExecutionArn": "arn:old-done", "Status": "SUCCESS"}, {"TaskExecutionArn": "arn:running", "Status": "TRANSFERRING"}]}"#

@@ -264,7 +264,7 @@ final class RedirectSwapTests: XCTestCase {
         let item = try XCTUnwrap(plan.items.first { $0.keyText == "redirect:prod/data/cart-cache" })
         XCTAssertFalse(item.commands.contains { $0.contains("(or a pod's name under it) to the NLB name above") }, "no single NLB for pods addressed by name")
         XCTAssertTrue(item.commands.contains { $0.hasPrefix("# by hand:") && $0.contains("cart-cache-N.cart-cache.data") && $0.contains("its own NLB") }, "\(item.commands)")
-        let exposes = item.commands.filter { $0.contains(" expose service 'cart-cache' --name 'cart-cache-") }
+        let exposes = item.commands.filter { $0.contains(" expose service 'cart-cache' --name 'cart-cache-") && $0.contains("--arg pod 'cart-cache-") }
         XCTAssertEqual(exposes.count, 3, "\(item.commands)")
         let folder = try temporaryFolder(self)
         try original("cart-cache", namespace: "data", headless: true).write(to: folder.appendingPathComponent("state.json"))
@@ -286,7 +286,7 @@ final class RedirectSwapTests: XCTestCase {
             XCTAssertEqual(spec["selector"] as? [String: String], ["statefulset.kubernetes.io/pod-name": "cart-cache-\(i)"], "pod \(i) alone")
             XCTAssertEqual(spec["loadBalancerSourceRanges"] as? [String], ["10.20.0.0/16"])
             XCTAssertTrue(result.output.contains("cart-cache-\(i).cart-cache.data -> \(Self.nlb)"), result.output)
-            XCTAssertTrue(result.log.contains("get 'service/cart-cache-\(i)-eksodus' -o jsonpath={.status.loadBalancer.ingress[0].hostname}"), result.log)
+            XCTAssertTrue(result.log.contains("get service/cart-cache-\(i)-eksodus -o jsonpath={.status.loadBalancer.ingress[0].hostname}"), result.log)
         }
         XCTAssertTrue(item.rollbackCommands.allSatisfy { $0.hasPrefix("#") } && item.rollbackCommands.contains { $0.contains("cart-cache-N.cart-cache.data") }, "\(item.rollbackCommands)")
 
@@ -297,7 +297,7 @@ final class RedirectSwapTests: XCTestCase {
             let file = prod.appendingPathComponent("20-data.yaml")
             let text = try String(contentsOf: file, encoding: .utf8)
             try text.replacingOccurrences(of: "  serviceName: cart-cache\n  replicas: 3", with: "  serviceName: cart-cache\n  replicas: \(replicas)").write(to: file, atomically: true, encoding: .utf8)
-            let big = try XCTUnwrap(try planImported([prod.path]).plan.items.first { $0.keyText == "redirect:prod/data/cart-cache" })
+            let big = try XCTUnwrap(try planImported([prod.path]).plan.items.first { $0.step == .redirect && $0.keyText.hasSuffix("/data/cart-cache") }, "\(replicas)")
             XCTAssertTrue(big.commands.first?.contains("decision: ") == true && big.commands.first?.contains("\(replicas) independent pods") == true, "\(big.commands.first ?? "")")
             XCTAssertLessThan(big.commands.count, 20, "bounded")
             let refused = try GateShell.run(big.commands[0])

@@ -71,7 +71,7 @@ struct RedirectSwap {
             + source("run \(pod) --image=\"${PROBE_IMAGE:-\(SmokeProbe.busybox)}\" --restart=Never --rm -i --quiet --pod-running-timeout=2m --override-type=strategic --overrides=\(ShellQuote.word(Self.overrides(podName))) --command -- sh -c \(ShellQuote.word(probe)) \(host) \"$port\"")
             + " || probe=$?; case \"$probe\" in 0) ;; \(Self.notAnswering)) echo \(what) \"does not answer on port $port from the source cluster\" >&2; down=1 ;; "
             + "*) echo " + ShellQuote.word("the probe could not run in \(namespace) (exit ") + "\"$probe\"" + ShellQuote.word("): admission refused the pod (Pod Security, Kyverno, Gatekeeper: see kubectl get events), or its image ") + "\"${PROBE_IMAGE:-\(SmokeProbe.busybox)}\"" + ShellQuote.word(" could not be pulled; this says nothing about") + " \(what)" + ShellQuote.word(": set PROBE_IMAGE to an image the source cluster pulls, or probe the port by hand, and do not roll back for this") + " >&2; norun=1 ;; esac; done; "
-            + "test \"$down\" = 0 && test \"$norun\" = 0; }"
+            + "test \"$down$norun\" = 00; }"
     }
 
     /// The exit status of a probe that ran and got no answer, told apart from the pod's own failures (kubectl's 1).
