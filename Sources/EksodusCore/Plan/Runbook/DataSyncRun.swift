@@ -50,7 +50,7 @@ enum DataSyncRun {
         } else {
             bound = "DATASYNC_BOUND=\(unsizedWait)"
         }
-        return "DATASYNC_LINK=${DATASYNC_LINK_MBPS:-\(floorMegabits)}; if ! [[ \"$DATASYNC_LINK\" =~ ^[1-9][0-9]{0,5}$ && \"${DATASYNC_WAIT_SECONDS:-1}\" =~ ^[1-9][0-9]{0,7}$ ]]; then "
+        return "DATASYNC_LINK=${DATASYNC_LINK_MBPS:-\(floorMegabits)}; if ! [[ \"$DATASYNC_LINK\" =~ ^[1-9][0-9]{0,5}$ && \"${DATASYNC_WAIT_SECONDS:-0}\" =~ ^[0-9]{1,8}$ ]]; then "
             + "echo 'DATASYNC_LINK_MBPS (the link to the source file server in megabits a second) and DATASYNC_WAIT_SECONDS must be whole numbers' >&2; false; else "
             + bound + "; DATASYNC_WAIT=${DATASYNC_WAIT_SECONDS:-$DATASYNC_BOUND}; DATASYNC_START=$(date -u +%s); DATASYNC_WAIT_UNTIL=$(( DATASYNC_START + DATASYNC_WAIT )); DATASYNC_POLLS=0"
     }
