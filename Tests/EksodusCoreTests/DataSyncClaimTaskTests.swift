@@ -205,6 +205,7 @@ final class DataSyncClaimTaskTests: XCTestCase {
                   *"describe-task "*DestinationLocationArn*) echo "$DST_ARN" ;;
                   *"describe-task "*Options*) printf '%s\\n' "$OWNERS" ;;
                   *describe-location-efs*) printf '%s\\n' "$DEST_AP" ;;
+                  *list-task-executions*) echo '{"TaskExecutions": []}' ;;
                   *start-task-execution*) case "$*" in *POINT_IN_TIME*) echo final > "$CALLS.mode" ;; *) echo live > "$CALLS.mode" ;; esac; echo arn:aws:datasync:eu-west-1:123456789012:task/task-00000000000000001/execution/exec-00000000000000001 ;;
                   *describe-task-execution*"--query Status"*) printf '%s\\n' "$EXEC_STATUS" ;;
                   *describe-task-execution*) if [ -n "${EXEC_JSON_FINAL:-}" ] && grep -q final "$CALLS.mode"; then printf '%s' "$EXEC_JSON_FINAL"; else printf '%s' "$EXEC_JSON"; fi ;;

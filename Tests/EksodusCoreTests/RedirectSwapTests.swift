@@ -43,14 +43,14 @@ final class RedirectSwapTests: XCTestCase {
         ] as [String: Any], options: [.sortedKeys])
     }
 
-    struct Run { let status: Int32; let state: Data; let log: String }
+    struct Run { let status: Int32; let state: Data; let log: String; var output = "" }
 
-    func run(_ lines: [String], in folder: URL, environment: [String: String]) throws -> Run {
+    func run(_ lines: [String], in folder: URL, environment: [String: String], stubs: String? = nil) throws -> Run {
         let state = folder.appendingPathComponent("state.json"), log = folder.appendingPathComponent("log")
         try? FileManager.default.removeItem(at: log)
-        let result = try GateShell.run("set -e; cd \"$DIR\"\n" + Self.cluster + "\n" + lines.joined(separator: "\n"),
+        let result = try GateShell.run("exec 2>&1; set -e; cd \"$DIR\"\n" + (stubs ?? Self.cluster) + "\n" + lines.joined(separator: "\n"),
                                        environment: environment.merging(["DIR": folder.path, "STATE": state.path, "LOG": log.path]) { $1 })
-        return Run(status: result.status, state: try Data(contentsOf: state), log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        return Run(status: result.status, state: try Data(contentsOf: state), log: (try? String(contentsOf: log, encoding: .utf8)) ?? "", output: result.output)
     }
 
     /// The demo's redirects that make an alias (of a Service with a cluster IP), and those of headless Services.
@@ -86,7 +86,8 @@ final class RedirectSwapTests: XCTestCase {
                 ("EKS cluster not answering", ["LB_FAIL": "1"]),
                 ("an address, not a DNS name", ["LB": "10.0.3.7"]),
                 ("not a name at all", ["LB": "x'; kubectl delete svc --all; '"]),
-                ("the NLB does not answer from the source", ["LB": Self.nlb, "PROBE": "1"]),
+                ("the NLB does not answer from the source", ["LB": Self.nlb, "PROBE": "3"]),
+                ("the probe pod could not run", ["LB": Self.nlb, "PROBE": "1"]),
                 ("the API server refuses the update", ["LB": Self.nlb, "REPLACE_FAIL": "1"]),
             ]
             for (why, environment) in untouched {
@@ -170,17 +171,20 @@ final class RedirectSwapTests: XCTestCase {
             let reconnect = try XCTUnwrap(plan.items.first { $0.key == .workload(.reconnect, handle) }, key)
             XCTAssertTrue(reconnect.prerequisites.contains(item.key), "\(key): the restart and the connection check follow")
 
-            let start = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("EKS_ENDPOINT=;") }, key)
+            let first = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("EKS_ENDPOINT=;") }, key)
+            // The shared NLB's part: the NLBs of cart-cache's pods, each its own, come after (testIndependentPodsGetAnNLBEach…).
+            let end = item.commands[first...].firstIndex { $0.contains(" expose service ") } ?? item.commands.endIndex
+            let shared = Array(item.commands[first..<end])
             let folder = try temporaryFolder(self)
             let before = try original(name, namespace: "data", headless: true)
             try before.write(to: folder.appendingPathComponent("state.json"))
-            let good = try run(Array(item.commands[start...]), in: folder, environment: ["LB": Self.nlb])
+            let good = try run(shared, in: folder, environment: ["LB": Self.nlb])
             XCTAssertEqual(good.status, 0, "\(key): \(good.log)")
             XCTAssertEqual(good.state, before, "\(key): the headless Service is as it was")
             XCTAssertFalse(good.log.contains(" replace "), key)
             XCTAssertTrue(good.log.split(separator: "\n").contains { $0.contains(" run ") && $0.hasSuffix(Self.nlb + " 5432") }, "\(key): the NLB probed from the source on the Service's ports")
-            for (why, environment) in [("no NLB hostname", ["LB": ""]), ("the NLB does not answer from the source", ["LB": Self.nlb, "PROBE": "1"])] {
-                let result = try run(Array(item.commands[start...]), in: folder, environment: environment)
+            for (why, environment) in [("no NLB hostname", ["LB": ""]), ("the NLB does not answer from the source", ["LB": Self.nlb, "PROBE": "3"]), ("the probe pod could not run", ["LB": Self.nlb, "PROBE": "1"])] {
+                let result = try run(shared, in: folder, environment: environment)
                 XCTAssertNotEqual(result.status, 0, "\(key): \(why)")
                 XCTAssertEqual(result.state, before, "\(key): \(why)")
             }
@@ -207,5 +211,97 @@ final class RedirectSwapTests: XCTestCase {
         XCTAssertTrue(item.commands.contains { $0.contains(" replace -f -") && $0.contains("'service/orders-db-rw'") }, "\(item.commands)")
         XCTAssertFalse(item.commands.contains { $0.contains("'service/orders-db'") }, "the headless Service is never written")
         XCTAssertTrue(item.commands.contains { $0.hasPrefix("# Service data/orders-db is headless and stays") }, "\(item.commands)")
+    }
+
+    /// The probe pod is the smoke probe's hardened one (admitted under Pod Security "restricted"), its image `$PROBE_IMAGE`
+    /// (ECR Public by default, not Docker Hub); a pod that could not run (admission refused, image not pulled: kubectl's own
+    /// exit 1) is told apart from a probe that ran and got no answer, and after the swap the operator is told not to roll
+    /// back a working alias for it.
+    func testTheProbePodIsHardenedAndAProbeThatCouldNotRunIsNoReasonToRollBack() throws {
+        let (aliases, headless) = try redirects()
+        for item in aliases + headless {
+            let probes = item.commands.filter { $0.contains(" run 'eksodus-probe-") }
+            XCTAssertFalse(probes.isEmpty, item.keyText)
+            for probe in probes {
+                XCTAssertTrue(probe.contains("--image=\"${PROBE_IMAGE:-\(SmokeProbe.busybox)}\""), probe)
+                XCTAssertFalse(probe.contains("busybox:1.36"), probe)
+                let overrides = try XCTUnwrap(probe.firstMatch(of: /--overrides='([^']+)'/)?.1, probe)
+                let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(overrides.utf8)) as? [String: Any])
+                let spec = try XCTUnwrap(json["spec"] as? [String: Any])
+                XCTAssertEqual((spec["securityContext"] as? [String: Any])?["runAsNonRoot"] as? Bool, true)
+                let container = try XCTUnwrap((spec["containers"] as? [[String: Any]])?.first)
+                let pod = try XCTUnwrap(probe.firstMatch(of: /run '(eksodus-probe-[0-9a-f]+)'/)?.1)
+                XCTAssertEqual(container["name"] as? String, String(pod), "the strategic merge matches kubectl run's container")
+                XCTAssertEqual(((container["securityContext"] as? [String: Any])?["capabilities"] as? [String: Any])?["drop"] as? [String], ["ALL"])
+                XCTAssertTrue(probe.contains("--override-type=strategic"), probe)
+            }
+        }
+        let item = try XCTUnwrap(aliases.first { $0.keyText == "redirect:prod/data/rabbitmq" })
+        let start = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("EKS_ENDPOINT=;") })
+        let swap = Array(item.commands[start...])
+        let folder = try temporaryFolder(self)
+        try original("rabbitmq", namespace: "data").write(to: folder.appendingPathComponent("state.json"))
+        let norun = try run(swap, in: folder, environment: ["LB": Self.nlb, "PROBE": "1", "PROBE_IMAGE": "registry.internal/busybox:1"])
+        XCTAssertNotEqual(norun.status, 0)
+        XCTAssertTrue(norun.output.contains("the probe could not run") && norun.output.contains("registry.internal/busybox:1"), norun.output)
+        XCTAssertFalse(norun.output.contains("does not answer"), norun.output)
+        XCTAssertTrue(norun.log.contains("--image=registry.internal/busybox:1"), norun.log)
+        let down = try run(swap, in: folder, environment: ["LB": Self.nlb, "PROBE": "3"])
+        XCTAssertTrue(down.output.contains("does not answer on port 5432") && !down.output.contains("could not run"), down.output)
+        // Swapped; then the probe through the alias cannot run: the step fails, says it is no reason to roll back.
+        XCTAssertEqual(try run(swap, in: folder, environment: ["LB": Self.nlb]).status, 0)
+        let last = Array(swap.suffix(2))
+        XCTAssertTrue(last[1].contains("the alias rabbitmq.data"), last[1])
+        let after = try run(last, in: folder, environment: ["LB": Self.nlb, "PROBE": "1"])
+        XCTAssertNotEqual(after.status, 0)
+        XCTAssertTrue(after.output.contains("says nothing about the alias rabbitmq.data") && after.output.contains("do not roll back for this"), after.output)
+    }
+
+    /// The demo's cart-cache runs three Redis pods that each hold their own data: each gets an NLB selecting it alone,
+    /// probed from the source, and the engineer gets a pod-by-pod map; a StatefulSet of more pods than the cap is refused.
+    func testIndependentPodsGetAnNLBEachAndTooManyAreRefused() throws {
+        let plan = try DemoPlanOnce.plan()
+        let item = try XCTUnwrap(plan.items.first { $0.keyText == "redirect:prod/data/cart-cache" })
+        XCTAssertFalse(item.commands.contains { $0.contains("(or a pod's name under it) to the NLB name above") }, "no single NLB for pods addressed by name")
+        XCTAssertTrue(item.commands.contains { $0.hasPrefix("# by hand:") && $0.contains("cart-cache-N.cart-cache.data") && $0.contains("its own NLB") }, "\(item.commands)")
+        let exposes = item.commands.filter { $0.contains(" expose service 'cart-cache' --name 'cart-cache-") && $0.contains("--arg pod 'cart-cache-") }
+        XCTAssertEqual(exposes.count, 3, "\(item.commands)")
+        let folder = try temporaryFolder(self)
+        try original("cart-cache", namespace: "data", headless: true).write(to: folder.appendingPathComponent("state.json"))
+        // The EKS side: `expose` prints a Service, `annotate --local` adds the annotations, `apply` keeps what it got.
+        let stubs = Self.cluster.replacingOccurrences(of: "    *) return 1 ;;", with: """
+                *"--context eks"*" expose service "*) jq -n --arg name "$(sed -E 's/.*--name ([^ ]+).*/\\1/' <<<"$*")" '{apiVersion: "v1", kind: "Service", metadata: {name: $name}, spec: {type: "LoadBalancer", selector: {app: "cart-cache"}, ports: [{port: 6379}]}}' ;;
+                *"--context eks"*loadBalancerSourceRanges*) echo '["10.20.0.0/16"]' ;;
+                *"annotate --local"*) jq '.metadata.annotations = {"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"}' ;;
+                *"--context eks"*" apply -f -") body=$(cat); printf '%s\\n' "$body" > "$DIR/applied-$(jq -r .metadata.name <<<"$body")" ;;
+                *) return 1 ;;
+            """)
+        XCTAssertNotEqual(stubs, Self.cluster)
+        let result = try run(item.commands, in: folder, environment: ["LB": Self.nlb, "SOURCE_EGRESS_CIDR": "10.20.0.0/16"], stubs: stubs)
+        XCTAssertEqual(result.status, 0, result.output + result.log)
+        for i in 0..<3 {
+            let applied = try Data(contentsOf: folder.appendingPathComponent("applied-cart-cache-\(i)-eksodus"))
+            let service = try XCTUnwrap(try JSONSerialization.jsonObject(with: applied) as? [String: Any])
+            let spec = try XCTUnwrap(service["spec"] as? [String: Any])
+            XCTAssertEqual(spec["selector"] as? [String: String], ["statefulset.kubernetes.io/pod-name": "cart-cache-\(i)"], "pod \(i) alone")
+            XCTAssertEqual(spec["loadBalancerSourceRanges"] as? [String], ["10.20.0.0/16"])
+            XCTAssertTrue(result.output.contains("cart-cache-\(i).cart-cache.data -> \(Self.nlb)"), result.output)
+            XCTAssertTrue(result.log.contains("get service/cart-cache-\(i)-eksodus -o jsonpath={.status.loadBalancer.ingress[0].hostname}"), result.log)
+        }
+        XCTAssertTrue(item.rollbackCommands.allSatisfy { $0.hasPrefix("#") } && item.rollbackCommands.contains { $0.contains("cart-cache-N.cart-cache.data") }, "\(item.rollbackCommands)")
+
+        // More pods than the cap (or a hostile count): refused first, before any NLB, with a decision.
+        for replicas in [PerPodRedirect.cap + 1, 3_000_000] {
+            let samples = try SampleEstate.write(to: try temporaryFolder(self))
+            let prod = samples.appendingPathComponent("prod")
+            let file = prod.appendingPathComponent("20-data.yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "  serviceName: cart-cache\n  replicas: 3", with: "  serviceName: cart-cache\n  replicas: \(replicas)").write(to: file, atomically: true, encoding: .utf8)
+            let big = try XCTUnwrap(try planImported([prod.path]).plan.items.first { $0.step == .redirect && $0.keyText.hasSuffix("/data/cart-cache") }, "\(replicas)")
+            XCTAssertTrue(big.commands.first?.contains("decision: ") == true && big.commands.first?.contains("\(replicas) independent pods") == true, "\(big.commands.first ?? "")")
+            XCTAssertLessThan(big.commands.count, 20, "bounded")
+            let refused = try GateShell.run(big.commands[0])
+            XCTAssertNotEqual(refused.status, 0)
+        }
     }
 }

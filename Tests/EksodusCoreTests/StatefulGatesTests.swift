@@ -142,6 +142,7 @@ final class StatefulGatesTests: XCTestCase {
         aws() {
           [ -z "${FAIL:-}" ] || return 254
           case "$*" in
+            *list-task-executions*) echo '{"TaskExecutions": []}' ;;  # none running: the pass starts one
             *start-task-execution*) printf '%s\\n' "${ARN:-}" ;;
             *"--query Status"*) printf '%s\\n' "${STATUS:-}" ;;
             *describe-task-execution*) printf '%s\\n' "${JSON:-}" ;;

@@ -12,6 +12,8 @@
 struct HeadlessRedirect {
     let swap: RedirectSwap
     let consumers: [String]
+    /// The NLB of each pod, where its pods hold their own data.
+    var perPod: PerPodRedirect? = nil
 
     /// The Service to alias: the first with a cluster IP; nil when all are headless (the first of them is then the one named).
     static func aliasable(_ services: [Estate.Service]) -> Estate.Service? {
@@ -19,9 +21,12 @@ struct HeadlessRedirect {
     }
 
     /// Beside the alias, the headless Services of the same pods, which stay: what a consumer addressing one must do.
-    static func staying(_ services: [Estate.Service], namespace: String) -> [String] {
+    static func staying(_ services: [Estate.Service], namespace: String, perPod: PerPodRedirect? = nil) -> [String] {
         services.filter { $0.clusterIP == "None" }.map { service in
-            ShellQuote.comment("Service \(namespace)/\(service.resource.name) is headless and stays: a consumer using its name (or a pod's name under it) is repointed at the NLB by hand; the reconnect step fails while any still connects to the source copy")
+            if let perPod, service.resource.name == perPod.governing {
+                return ShellQuote.comment("Service \(namespace)/\(service.resource.name) is headless and stays: a consumer using a pod's name under it is repointed by hand at that pod's own NLB this step prints, never at the alias; the reconnect step fails while any still connects to the source copy")
+            }
+            return ShellQuote.comment("Service \(namespace)/\(service.resource.name) is headless and stays: a consumer using its name (or a pod's name under it) is repointed at the NLB by hand; the reconnect step fails while any still connects to the source copy")
         }
     }
 
@@ -32,11 +37,13 @@ struct HeadlessRedirect {
         [swap.endpoint, swap.save, RedirectSwap.probeExpands,
          swap.answers(at: "\"$EKS_ENDPOINT\"", what: "\"the NLB $EKS_ENDPOINT\"") + "  # from a pod in the source cluster, as the consumers will connect",
          "printf '%s\\n' " + ShellQuote.word("Service \(label) is headless and stays as it is (the DNS names of its pods and its SRV records keep serving the source StatefulSet): repoint its consumers at") + " \"$EKS_ENDPOINT\"",
-         ShellQuote.comment("by hand: change the host \(swap.name).\(swap.namespace) (or a pod's name under it) to the NLB name above in the configuration of: \(consumers.joined(separator: ", "))"),
+         perPod?.byHand(consumers: consumers)
+            ?? ShellQuote.comment("by hand: change the host \(swap.name).\(swap.namespace) (or a pod's name under it) to the NLB name above in the configuration of: \(consumers.joined(separator: ", "))"),
          ShellQuote.comment("the reconnect step restarts them and fails while any of them still connects to the source copy")]
     }
 
     var rollback: [String] {
-        [ShellQuote.comment("Service \(label) was never changed: put the host \(swap.name).\(swap.namespace) back in the configuration of: \(consumers.joined(separator: ", "))")]
+        if let perPod { return [ShellQuote.comment("Service \(label) was never changed:"), perPod.rollback(consumers: consumers)] }
+        return [ShellQuote.comment("Service \(label) was never changed: put the host \(swap.name).\(swap.namespace) back in the configuration of: \(consumers.joined(separator: ", "))")]
     }
 }

@@ -51,14 +51,36 @@ struct RedirectSwap {
     /// Every TCP port of the saved Service answers at `host` from a throwaway pod in the source cluster, retried for five
     /// minutes (the NLB registers its targets after it has a name). `host` and `what` are shell words; the pod gets the host
     /// and the port as arguments of `sh -c`, never as program text.
+    ///
+    /// The pod is the smoke probe's (`SmokeProbe.restrictedOverrides`: non-root, no privilege escalation, no capability,
+    /// RuntimeDefault seccomp, read-only root), so a source namespace enforcing Pod Security "restricted" admits it, and
+    /// its image is `$PROBE_IMAGE` (default the smoke probe's, from ECR Public, not Docker Hub) for an air-gapped source or
+    /// an allow-list of registries. A probe that ran and got no answer exits `notAnswering`; any other failure (admission
+    /// refused by Pod Security, Kyverno or Gatekeeper, an image that cannot be pulled, a pod that never started) is reported
+    /// as "the probe could not run", which says nothing about the NLB or the alias: after the swap, it is no reason to roll
+    /// back. With `--restart=Never` and attached, `kubectl run` "returns the exit code of the container process" (kubectl run
+    /// reference, --attach: https://kubernetes.io/docs/reference/kubectl/generated/kubectl_run/).
     func answers(at host: String, what: String) -> String {
-        let probe = "for i in $(seq 30); do nc -z -w 5 \"$0\" \"$1\" && exit 0; sleep 10; done; exit 1"
-        let pod = ShellQuote.word("eksodus-probe-" + ShortHash.hex(namespace + "/" + name))
+        let probe = "for i in $(seq 30); do nc -z -w 5 \"$0\" \"$1\" && exit 0; sleep 10; done; exit \(Self.notAnswering)"
+        let podName = "eksodus-probe-" + ShortHash.hex(namespace + "/" + name)
+        let pod = ShellQuote.word(podName)
         // One brace group: the shellcheck directive before it covers the whole loop.
         return "{ REDIRECT_PORTS=$(jq -r '[.spec.ports[]? | select((.protocol // \"TCP\") == \"TCP\") | .port | tostring] | join(\" \")' \(backup)); "
             + "test -n \"$REDIRECT_PORTS\" || { echo " + ShellQuote.word("no TCP port saved for \(label): nothing to probe, nothing changed") + " >&2; false; }; "
-            + "down=0; for port in $REDIRECT_PORTS; do " + source("run \(pod) --image=\"${PROBE_IMAGE:-busybox:1.36}\" --restart=Never --rm -i --quiet --command -- sh -c \(ShellQuote.word(probe)) \(host) \"$port\"")
-            + " || { echo \(what) \"does not answer on port $port from the source cluster\" >&2; down=1; }; done; test \"$down\" = 0; }"
+            + "down=0; norun=0; for port in $REDIRECT_PORTS; do probe=0; "
+            + source("run \(pod) --image=\"${PROBE_IMAGE:-\(SmokeProbe.busybox)}\" --restart=Never --rm -i --quiet --pod-running-timeout=2m --override-type=strategic --overrides=\(ShellQuote.word(Self.overrides(podName))) --command -- sh -c \(ShellQuote.word(probe)) \(host) \"$port\"")
+            + " || probe=$?; case \"$probe\" in 0) ;; \(Self.notAnswering)) echo \(what) \"does not answer on port $port from the source cluster\" >&2; down=1 ;; "
+            + "*) echo " + ShellQuote.word("the probe could not run in \(namespace) (exit ") + "\"$probe\"" + ShellQuote.word("): admission refused the pod (Pod Security, Kyverno, Gatekeeper: see kubectl get events), or its image ") + "\"${PROBE_IMAGE:-\(SmokeProbe.busybox)}\"" + ShellQuote.word(" could not be pulled; this says nothing about") + " \(what)" + ShellQuote.word(": set PROBE_IMAGE to an image the source cluster pulls, or probe the port by hand, and do not roll back for this") + " >&2; norun=1 ;; esac; done; "
+            + "test \"$down$norun\" = 00; }"
+    }
+
+    /// The exit status of a probe that ran and got no answer, told apart from the pod's own failures (kubectl's 1).
+    static let notAnswering = 3
+
+    /// `SmokeProbe.restrictedOverrides` for a pod of another name: a strategic merge matches the container by its name,
+    /// which `kubectl run` gives the pod's.
+    static func overrides(_ podName: String) -> String {
+        SmokeProbe.restrictedOverrides.replacingOccurrences(of: "\"name\":\"\(SmokeProbe.podName)\"", with: "\"name\":\"\(podName)\"")
     }
 
     /// The probe's `$0` and `$1` are the pod's `sh -c` arguments, single-quoted on purpose.

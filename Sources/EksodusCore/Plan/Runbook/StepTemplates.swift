@@ -261,16 +261,19 @@ struct WorkloadSteps {
                                     file: ShellQuote.fileName([context.clusterName, workload.namespace, "service", name], suffix: ".source.json"))
             let expose = RedirectCommands.exposeOnEKS(name, as: crossName, namespace: workload.namespace)
             let evidence = "consumers still on the source: " + context.consumers.joined(separator: ", ")
+            // Pods that each hold their own data: an NLB each (or a refusal, first), beside the shared one.
+            let perPod = PerPodRedirect.make(workload, engine: context.engine?.database.name, services: context.exposure.services, swap: swap)
+            let refusal = perPod?.refusal.map { [$0] } ?? []
             if service.clusterIP == "None" {
-                let headless = HeadlessRedirect(swap: swap, consumers: context.consumers)
+                let headless = HeadlessRedirect(swap: swap, consumers: context.consumers, perPod: perPod)
                 add(.redirect, "Repoint the source cluster's consumers of \(context.label) at its EKS copy's NLB by hand (Service \(workload.namespace)/\(name) is headless: no alias)",
                     context, after: [after], evidence: evidence + "; an ExternalName in place of a headless Service would end its pods' DNS names and SRV records",
-                    commands: expose + headless.commands,
+                    commands: refusal + expose + headless.commands + (perPod?.commands ?? []),
                     rollback: "Point the consumers back at the source Service; the source copy takes the writes again only after the replication is reversed",
                     rollbackCommands: headless.rollback)
             } else {
                 add(.redirect, "Point the source cluster's consumers of \(context.label) at its EKS copy (Service \(workload.namespace)/\(name) becomes an alias)",
-                    context, after: [after], evidence: evidence, commands: expose + swap.commands + HeadlessRedirect.staying(context.exposure.services, namespace: workload.namespace),
+                    context, after: [after], evidence: evidence, commands: refusal + expose + (perPod.map { [swap.save] + $0.commands } ?? []) + swap.commands + HeadlessRedirect.staying(context.exposure.services, namespace: workload.namespace, perPod: perPod),
                     rollback: "Restore the source Service; the source copy takes the writes again only after the replication is reversed",
                     rollbackCommands: swap.rollback)
             }
