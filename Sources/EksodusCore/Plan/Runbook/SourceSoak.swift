@@ -11,7 +11,10 @@ struct SourceSoak {
     var cluster: String
     /// The record files of the DNS names in front of it (its own switch's, and each Ingress host's): maybe absent.
     var records: [String]
-    /// The Services in front of it, `namespace-name`: the prefix of ingress-nginx's `$proxy_upstream_name` (namespace-service-port).
+    /// The Services in front of it, `namespace-name`: in ingress-nginx's default access log, `[$proxy_upstream_name]` names
+    /// the upstream by namespace, Service and port ("upstream-<namespace>-<service name>-<service port>", Log format,
+    /// https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/log-format/; logged without the
+    /// `upstream-`), so the check greps the fixed `namespace-name-`, which both spellings hold.
     var upstreams: [String]
 
     static let defaultSeconds = 900
@@ -40,7 +43,7 @@ struct SourceSoak {
             let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK_SECONDS:-\(Self.defaultSeconds)}s\" --all-containers")
             commands.append("# manual check (where the source routes it through ingress-nginx; its namespace and Deployment may be named otherwise): no request reached it during the soak; no output means none:")
             for upstream in upstreams {
-                commands.append(ShellQuote.comment("  " + nginx + " | grep -F -- " + ShellQuote.word("[" + upstream + "-")))
+                commands.append(ShellQuote.comment("  " + nginx + " | grep -F -- " + ShellQuote.word(upstream + "-")))
             }
         }
         return commands
