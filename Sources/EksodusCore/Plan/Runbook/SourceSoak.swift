@@ -29,9 +29,10 @@ struct SourceSoak {
         var commands = [
             "# soak: nothing may still call the source copy (cached DNS answers, pinned JVM or proxy connections); the first run notes when it started:",
             "test -s \(file) || date -u +%s > \(file)  " + ShellQuote.comment("soak started (kept on a re-run)"),
-            "SOAK=${SOAK_SECONDS:-\(Self.defaultSeconds)}; case \"$SOAK\" in ''|*[!0-9]*) echo 'SOAK_SECONDS must be a whole number of seconds: nothing is scaled' >&2; false ;; esac",
+            "SOAK=${SOAK_SECONDS:-\(Self.defaultSeconds)}; case \"$SOAK\" in ''|*[!0-9]*) echo 'SOAK_SECONDS must be a whole number of seconds: nothing is scaled' >&2; false ;; esac; SOAK=$(( 10#$SOAK ))",
             "if [ \"$SOAK\" -lt \(Self.floorSeconds) ]; then echo 'SOAK_SECONDS under \(Self.floorSeconds) s: the soak lasts \(Self.floorSeconds) s' >&2; SOAK=\(Self.floorSeconds); fi",
         ]
+        let records = Array(Set(self.records)).sorted()
         if !records.isEmpty {
             commands.append("for RECORD in " + records.map(ShellQuote.word).joined(separator: " ") + "; do if test -s \"$RECORD\"; then "
                 + "TTL=$(jq -r '[.[].TTL | numbers] | max // 0' \"$RECORD\") || { echo \"$RECORD is not a record file: nothing is scaled\" >&2; false; }; "

@@ -321,8 +321,10 @@ struct WorkloadSteps {
             let replicas = SourceReplicas(workload: workload, cluster: context.clusterName)
             let soak = SourceSoak(workload: workload, cluster: context.clusterName,
                                   records: (context.exposure.switchesDNS ? [Self.file(context, ".dns-record.json")] : [])
-                                    + context.exposure.hostRoutes.map { ShellQuote.fileName([context.clusterName, $0.host], suffix: ".dns-record.json") },
-                                  upstreams: context.exposure.frontends.contains { $0.kind == "Ingress" }
+                                    // the shared switches' records (`SharedSwitches`): by host, or by frontend without one
+                                    + context.exposure.hostRoutes.map { ShellQuote.fileName([context.clusterName, $0.host], suffix: ".dns-record.json") }
+                                    + context.exposure.frontends.map { ShellQuote.fileName([context.clusterName, $0.kind, $0.namespace, $0.name], suffix: ".dns-record.json") },
+                                  upstreams: context.exposure.frontends.contains { $0.kind == "ingress" }
                                     ? context.exposure.services.map { $0.resource.namespace + "-" + $0.resource.name } : [])
             add(.scaledown, "Scale \(context.label) down to zero on the source cluster, after a soak" + held, context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
