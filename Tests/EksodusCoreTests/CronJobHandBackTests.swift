@@ -39,11 +39,11 @@ final class CronJobHandBackTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: ["spec": spec]).write(to: source)
         let result = try GateShell.run("exec 2>&1\nset -e\n" + Self.clusters + "\n" + lines.joined(separator: "\n"),
                                        environment: environment.merging(["EKS_STATE": eks.path, "SOURCE_STATE": source.path, "LOG": log.path]) { $1 })
-        func spec(_ url: URL) throws -> [String: Any] {
+        func readSpec(_ url: URL) throws -> [String: Any] {
             (try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])?["spec"] as? [String: Any] ?? [:]
         }
         let calls = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-        return Run(status: result.status, output: result.output, eks: try spec(eks), source: try spec(source), log: calls)
+        return Run(status: result.status, output: result.output, eks: try readSpec(eks), source: try readSpec(source), log: calls)
     }
 
     func testTheRollbackWaitsForTheEKSJobAndGivesTheSourceAShortDeadlineBeforeUnsuspendingIt() throws {
