@@ -133,7 +133,7 @@ final class CronJobEnableTests: XCTestCase {
         let command = try XCTUnwrap(result.output.split(separator: "\n").first { $0.contains("create job") }.map { $0.trimmingCharacters(in: .whitespaces) }, result.output)
         XCTAssertTrue(command.hasPrefix("kubectl "), command)
         XCTAssertTrue(command.contains("--context \"$EKS_CONTEXT\"") || command.contains("eks") || command.contains("EKS"), command)
-        XCTAssertTrue(command.hasSuffix("create job --from=cronjob/nightly-report nightly-report-manual-$(date +%s)"), command)
+        XCTAssertTrue(command.hasSuffix("create job --from='cronjob/nightly-report' 'nightly-report-manual-'$(date +%s)"), command)
         XCTAssertLessThanOrEqual(CronJobEnable.manualJob(String(repeating: "a", count: 52)).count + 10, 63)
     }
 }

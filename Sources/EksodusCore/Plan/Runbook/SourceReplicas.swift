@@ -16,17 +16,17 @@ struct SourceReplicas {
     /// Before the scale to 0: fails when the count cannot be read on the first run.
     var save: String {
         let file = ShellQuote.word(self.file), saving = ShellQuote.word(self.file + ".new")
-        return "if ! test -s \(file); then LIVE=$(" + kubectl("get \(ref) -o jsonpath='{.spec.replicas}'") + ") || { echo 'the source did not answer: its replica count is not saved, nothing is scaled' >&2; false; }; "
-            + "case \"$LIVE\" in ''|*[!0-9]*) echo " + ShellQuote.word("the live replica count is not a number: nothing is scaled") + " >&2; false ;; "
+        return "if ! test -s \(file); then SOURCE_LIVE=$(" + kubectl("get \(ref) -o jsonpath='{.spec.replicas}'") + ") || { echo 'the source did not answer: its replica count is not saved, nothing is scaled' >&2; false; }; "
+            + "case \"$SOURCE_LIVE\" in ''|*[!0-9]*) echo " + ShellQuote.word("the live replica count is not a number: nothing is scaled") + " >&2; false ;; "
             + "0) echo " + ShellQuote.word("it is at 0 replicas already: no count saved, the rollback scales it to the inventory's \(inventory)") + " >&2 ;; "
-            + "*) printf '%s\\n' \"$LIVE\" > \(saving) && mv \(saving) \(file) ;; esac; fi  " + ShellQuote.comment("the live count, for the rollback")
+            + "*) printf '%s\\n' \"$SOURCE_LIVE\" > \(saving) && mv \(saving) \(file) ;; esac; fi  " + ShellQuote.comment("the live count, for the rollback")
     }
 
     /// The rollback's scale: the saved count, or the inventory's (saying so) when none was saved.
     var restore: String {
         let file = ShellQuote.word(self.file)
-        return "REPLICAS=$(cat \(file) 2>/dev/null) || REPLICAS=; case \"$REPLICAS\" in ''|0|*[!0-9]*) echo "
-            + ShellQuote.word("no live replica count saved by the scale-down: scaling to the inventory's \(inventory); check it against the load") + " >&2; REPLICAS=\(inventory) ;; esac; "
-            + kubectl("scale \(ref) --replicas=\"$REPLICAS\"")
+        return "SOURCE_REPLICAS=$(cat \(file) 2>/dev/null) || SOURCE_REPLICAS=; case \"$SOURCE_REPLICAS\" in ''|0|*[!0-9]*) echo "
+            + ShellQuote.word("no live replica count saved by the scale-down: scaling to the inventory's \(inventory); check it against the load") + " >&2; SOURCE_REPLICAS=\(inventory) ;; esac; "
+            + kubectl("scale \(ref) --replicas=\"$SOURCE_REPLICAS\"")
     }
 }
