@@ -31,17 +31,17 @@ final class CronJobEnableTests: XCTestCase {
         return try JSONSerialization.data(withJSONObject: ["kind": "CronJob", "metadata": ["name": "nightly-report"], "spec": spec])
     }
 
-    struct Run { let status: Int32; let spec: [String: Any]; let log: [String] }
+    struct Run { let status: Int32; let spec: [String: Any]; let log: [String]; var output = "" }
 
     func run(_ lines: [String], deadline: Int?, environment: [String: String]) throws -> Run {
         let folder = try temporaryFolder(self)
         let state = folder.appendingPathComponent("cronjob.json"), log = folder.appendingPathComponent("log")
         try cronJob(deadline: deadline).write(to: state)
-        let result = try GateShell.run("set -e\n" + Self.cluster + "\n" + lines.joined(separator: "\n"),
+        let result = try GateShell.run("exec 2>&1\nset -e\n" + Self.cluster + "\n" + lines.joined(separator: "\n"),
                                        environment: environment.merging(["STATE": state.path, "LOG": log.path]) { $1 })
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any])
         let written = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return Run(status: result.status, spec: object["spec"] as? [String: Any] ?? [:], log: written.split(separator: "\n").map(String.init))
+        return Run(status: result.status, spec: object["spec"] as? [String: Any] ?? [:], log: written.split(separator: "\n").map(String.init), output: result.output)
     }
 
     func stamp(secondsAgo: Int) -> String {
@@ -101,5 +101,39 @@ final class CronJobEnableTests: XCTestCase {
             XCTAssertEqual(tiny.status, 0, key)
             XCTAssertEqual(tiny.spec["startingDeadlineSeconds"] as? Int, CronJobEnable.deadline, key)
         }
+    }
+
+    /// A manifest's deadline of an hour, the source having run 20 s ago: waiting that out would hold the night, so the
+    /// step refuses, saying what it waits for, and leaves it suspended; a wait under 10 minutes is said, then slept.
+    func testALongDeadlineIsNotWaitedOutAndTheWaitIsSaid() throws {
+        let enables = try DemoPlanOnce.plan().items.filter { $0.step == .enable }
+        XCTAssertFalse(enables.isEmpty)
+        for item in enables {
+            let key = item.keyText
+            let long = try run(item.commands, deadline: 3600, environment: ["SOURCE_LAST": stamp(secondsAgo: 20)])
+            XCTAssertNotEqual(long.status, 0, key)
+            XCTAssertEqual(long.spec["suspend"] as? Bool, true, key)
+            XCTAssertFalse(long.log.contains { $0.hasPrefix("sleep") }, "\(key): \(long.log)")
+            XCTAssertTrue(long.output.contains("over 10 minutes"), long.output)
+            let medium = try run(item.commands, deadline: 300, environment: ["SOURCE_LAST": stamp(secondsAgo: 20)])
+            XCTAssertEqual(medium.status, 0, "\(key): \(medium.output)")
+            XCTAssertTrue(medium.output.contains("waiting 28"), medium.output)
+            XCTAssertEqual(medium.spec["suspend"] as? Bool, false, key)
+        }
+    }
+
+    /// A schedule between the source's suspend and the enable, older than the deadline, ran nowhere: the step says when the
+    /// source last ran and prints the exact command that runs it once on EKS.
+    func testTheEnableSaysHowToRunAMissedScheduleOnEKS() throws {
+        let item = try XCTUnwrap(DemoPlanOnce.plan().items.first { $0.keyText == "enable:prod/batch/nightly-report" })
+        let last = stamp(secondsAgo: 20 * 3600)
+        let result = try run(item.commands, deadline: nil, environment: ["SOURCE_LAST": last])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("WARNING: the source last ran at \(last)"), result.output)
+        let command = try XCTUnwrap(result.output.split(separator: "\n").first { $0.contains("create job") }.map { $0.trimmingCharacters(in: .whitespaces) }, result.output)
+        XCTAssertTrue(command.hasPrefix("kubectl "), command)
+        XCTAssertTrue(command.contains("--context \"$EKS_CONTEXT\"") || command.contains("eks") || command.contains("EKS"), command)
+        XCTAssertTrue(command.hasSuffix("create job --from='cronjob/nightly-report' 'nightly-report-manual-'$(date +%s)"), command)
+        XCTAssertLessThanOrEqual(CronJobEnable.manualJob(String(repeating: "a", count: 52)).count + 10, 63)
     }
 }

@@ -5,7 +5,7 @@ import XCTest
 /// step refuses to scale while any HPA still targets it, and the rollback scales back up before re-creating the saved HPA.
 final class SourceAutoscalersTests: XCTestCase {
     /// A stand-in source cluster: the HPA lives in `$HPA` (absent once deleted), `$EXTRA_HPA` is one more the inventory
-    /// does not know, the Deployment's replicas are in `$REPLICAS`, every call is logged to `$LOG`; `$SOURCE_DOWN` makes
+    /// does not know, the Deployment's replicas are in `$REPLICAS` (5 live before any scale), every call is logged to `$LOG`; `$SOURCE_DOWN` makes
     /// each call fail.
     static let cluster = """
         kubectl() {
@@ -16,6 +16,7 @@ final class SourceAutoscalersTests: XCTestCase {
             *"--context src"*" delete hpa/"*" --ignore-not-found") rm -f "$HPA" ;;
             *"--context src"*" get hpa -o json") { printf '{"items":['; if [ -f "$HPA" ]; then cat "$HPA"; fi
               if [ -n "${EXTRA_HPA:-}" ]; then if [ -f "$HPA" ]; then printf ','; fi; printf '%s' "$EXTRA_HPA"; fi; printf ']}'; } ;;
+            *"--context src"*" get deployment/"*"jsonpath={.spec.replicas}") if [ -f "$REPLICAS" ]; then cat "$REPLICAS"; else printf '5\n'; fi ;;
             *"--context src"*" scale deployment/"*" --replicas="*) last="${*: -1}"; printf '%s\\n' "${last#--replicas=}" > "$REPLICAS" ;;
             *"--context src"*" apply -f "*) cp "${@: -1}" "$HPA" ;;
             *) return 1 ;;
@@ -31,6 +32,13 @@ final class SourceAutoscalersTests: XCTestCase {
         let state = folder.appendingPathComponent("hpa.json"), log = folder.appendingPathComponent("log"), replicas = folder.appendingPathComponent("replicas")
         if let hpa { try Data(hpa.utf8).write(to: state) }
         try? FileManager.default.removeItem(at: log)
+        // The soak before the scale-down (`SourceScaleDownTests` runs it) is over: it started an hour ago.
+        for item in try DemoPlanOnce.plan().items where item.step == .scaledown {
+            for line in item.commands where line.hasPrefix("test -s ") && line.contains(".soak-started-at") {
+                let name = String(line.dropFirst("test -s ".count).prefix { $0 != " " }).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+                try Data("\(Int(Date().timeIntervalSince1970) - 3600)\n".utf8).write(to: folder.appendingPathComponent(name))
+            }
+        }
         let result = try GateShell.run("set -e\ncd \(ShellQuote.word(folder.path))\n" + Self.cluster + "\n" + lines.joined(separator: "\n"),
                                        environment: environment.merging(["HPA": state.path, "LOG": log.path, "REPLICAS": replicas.path]) { $1 })
         let object = (try? Data(contentsOf: state)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
@@ -68,7 +76,7 @@ final class SourceAutoscalersTests: XCTestCase {
         // Rollback: scaled back up, then the HPA re-created from the saved copy.
         let back = try run(item.rollbackCommands, in: folder, hpa: nil)
         XCTAssertEqual(back.status, 0, "\(back.log)")
-        XCTAssertEqual(back.replicas, "3")
+        XCTAssertEqual(back.replicas, "5", "the live count the scale-down saved, not the inventory's 3")
         XCTAssertEqual(((back.hpa?["spec"] as? [String: Any])?["scaleTargetRef"] as? [String: Any])?["name"] as? String, "storefront")
         let up = try XCTUnwrap(back.log.firstIndex { $0.contains(" scale ") }), apply = try XCTUnwrap(back.log.firstIndex { $0.contains(" apply -f ") })
         XCTAssertLessThan(up, apply, "scaled up before the HPA comes back")

@@ -321,15 +321,25 @@ struct WorkloadSteps {
         if workload.isService {
             let autoscalers = SourceAutoscalers(workload: workload, cluster: context.clusterName, names: context.sourceAutoscalers)
             let held = autoscalers.names.isEmpty ? "" : " (its HorizontalPodAutoscaler saved and deleted first: " + autoscalers.names.joined(separator: ", ") + ")"
-            add(.scaledown, "Scale \(context.label) down to zero on the source cluster" + held, context, after: after,
+            let replicas = SourceReplicas(workload: workload, cluster: context.clusterName)
+            let soak = SourceSoak(workload: workload, cluster: context.clusterName,
+                                  records: (context.exposure.switchesDNS ? [Self.file(context, ".dns-record.json")] : [])
+                                    // the shared switches' records (`SharedSwitches`): by host, or by frontend without one
+                                    + context.exposure.hostRoutes.map { ShellQuote.fileName([context.clusterName, $0.host], suffix: ".dns-record.json") }
+                                    + context.exposure.frontends.map { ShellQuote.fileName([context.clusterName, $0.kind, $0.namespace, $0.name], suffix: ".dns-record.json") },
+                                  upstreams: context.exposure.frontends.contains { $0.kind == "ingress" }
+                                    ? context.exposure.services.map { $0.resource.namespace + "-" + $0.resource.name } : [])
+            add(.scaledown, "Scale \(context.label) down to zero on the source cluster, after a soak" + held, context, after: after,
                 evidence: "source copy kept until nothing calls it" + consumers,
-                commands: (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
+                commands: soak.commands
+                    + (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
+                    + [replicas.save]
                     + ["# no HorizontalPodAutoscaler may scale it back up:"] + autoscalers.beforeScaleDown
                     + [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0")],
                 rollback: (context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                             : "Scale it back up on the source (and switch back)")
                     + (autoscalers.names.isEmpty ? "" : "; then re-create its HorizontalPodAutoscaler from the saved copy"),
-                rollbackCommands: [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=\(workload.replicas ?? 1)")] + unretire + autoscalers.afterScaleUp)
+                rollbackCommands: [replicas.restore] + unretire + autoscalers.afterScaleUp)
             retire = Self.key(.scaledown, context)
         } else {
             let backup = Self.file(context, ".source.json")
@@ -558,10 +568,10 @@ struct WorkloadSteps {
         }
         let claims = nodeCopy?.copies.map(\.claim.name) ?? []
         add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: enableAfter,
-            commands: CronJobEnable.commands(eks: eks, source: source, ref: ref),
-            rollback: "Suspend it on EKS first, then unsuspend it on the source"
+            commands: CronJobEnable.commands(eks: eks, source: source, ref: ref, name: workload.name),
+            rollback: "Suspend it on EKS first and wait until its Job there has finished, give the source a short starting deadline, then unsuspend it on the source"
                 + (claims.isEmpty ? "" : "; what its EKS runs wrote to claim \(claims.joined(separator: ", ")) is on EKS only: copy it back to the source node first if the source needs it"),
-            rollbackCommands: [eks("patch \(ref) --type=merge -p \(Self.suspendTrue)"), source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
+            rollbackCommands: CronJobHandBack.rollback(eks: eks, source: source, ref: ref))
         switches = [Self.key(.enable, context)]
         addRetire(context)
     }
