@@ -71,6 +71,30 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertEqual(try frontend(privatePlan).exposure.source, .internal)
     }
 
+    /// A source allow-list EKS cannot be given (an entry that is no network) never leaves a public load balancer open to
+    /// everyone: the Service is planned internal and its exposure is the team's decision, whatever else its manifest says.
+    func testAServiceAllowListThatDoesNotParseIsPlannedInternalUntilDecided() throws {
+        let inSpec = try plan(["boutique.yaml": try boutique(annotations: ["service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"],
+                                                            spec: "  loadBalancerSourceRanges: [\"10.0.0.0/8;\", 192.168.0.0/16]\n")])
+        let entry = try frontend(inSpec)
+        XCTAssertNil(entry.exposure.source, entry.exposure.evidence)
+        XCTAssertTrue(entry.exposure.evidence.contains("10.0.0.0/8;"), entry.exposure.evidence)
+        XCTAssertEqual(entry.exposure.allowList, ["192.168.0.0/16"])
+        XCTAssertEqual(entry.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal")
+        XCTAssertTrue(try XCTUnwrap(inSpec.items.first { $0.keyText == "plan:exposure:src" }).evidence.contains("Service/default/frontend-external"))
+
+        let annotated = try plan(["boutique.yaml": try boutique(annotations: ["service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                                                                              "service.beta.kubernetes.io/load-balancer-source-ranges": "203.0.113.0/24, office"])])
+        XCTAssertNil(try frontend(annotated).exposure.source)
+        XCTAssertEqual(try frontend(annotated).annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal")
+
+        // Entries that all parse keep the source's scheme (a bare address as its /32).
+        let clean = try plan(["boutique.yaml": try boutique(annotations: ["service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing"],
+                                                           spec: "  loadBalancerSourceRanges: [203.0.113.7]\n")])
+        XCTAssertEqual(try frontend(clean).exposure.source, .internetFacing)
+        XCTAssertEqual(try frontend(clean).exposure.allowList, ["203.0.113.7/32"])
+    }
+
     func ingress(_ name: String, annotations: [String: String] = [:], tls: Bool = false) -> String {
         let lines = annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
         return """

@@ -36,8 +36,19 @@ extension LoadBalancerExposure {
     public static func of(_ service: Estate.Service, reference: ReferenceData) -> LoadBalancerExposure {
         let annotations = service.resource.annotations
         let body = service.resource.body
-        var allowList = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string).flatMap(cidrs)
-        if allowList.isEmpty, let ranges = annotations[serviceAllowListAnnotation] { allowList = cidrs(ranges) }
+        let ranges = (body["spec", "loadBalancerSourceRanges"]?.items ?? []).compactMap(\.string)
+        var allowList = ranges.flatMap(cidrs)
+        var unreadable = ranges.flatMap(unparsed)
+        if ranges.isEmpty, let annotated = annotations[serviceAllowListAnnotation] {
+            allowList = cidrs(annotated)
+            unreadable = unparsed(annotated)
+        }
+        // An entry that is no network restricted something on the source that EKS cannot be told: the Service is not
+        // trusted to any scheme (internal, the controller's default, until the team decides), never opened without it.
+        if !unreadable.isEmpty {
+            return LoadBalancerExposure(source: nil, evidence: "its allow-list has entries that are no network ("
+                                        + unreadable.map(\.visibleLine).joined(separator: " ") + "): planned internal until decided", allowList: allowList)
+        }
         var signals = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil)
         let pinned = [body["spec", "loadBalancerIP"]?.string].compactMap { $0 } + addressAnnotations.compactMap { annotations[$0] }.flatMap(networks)
         if let address = pinned.first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
