@@ -97,29 +97,26 @@ extension EksodusCommand {
         }
         // The process ends with its command: what the command is done with is left for the exit to reclaim, not freed piece by piece.
         LeftForExit.enable()
-        var command: ParsableCommand
         do {
-            command = try parseAsRoot()
-        } catch {
-            exit(withError: error)
-        }
-        do {
+            var command = try parseAsRoot()
             try command.run()
             // Output redirected to a full disk fails when stdio flushes it; say so instead of exiting 0 with a cut file.
             // Only the last flush's errno is known: an earlier failed write leaves just the stream's error flag.
             if fflush(stdout) != 0 { throw CommandError("cannot write standard output: " + String(cString: strerror(errno))) }
             if ferror(stdout) != 0 { throw CommandError("cannot write standard output: a write failed") }
-        } catch let error as ValidationError {
-            exit(withError: error)
-        } catch let error as CleanExit {
-            exit(withError: error)
-        } catch let error as ExitCode {
-            exit(withError: error)
         } catch {
-            // An error's text may carry a name from a manifest or an argument (`no item deploy:…`): no escape sequence of
-            // it reaches the terminal (OSC 52 writes the clipboard, CSI moves the cursor over what was printed).
-            let message = OneLineError.message(error) ?? String(describing: error)
-            exit(withError: CommandError(message.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).visibleLine }.joined(separator: "\n")))
+            let error = OneLineError.message(error).map(CommandError.init) ?? error
+            // Help and --version are ArgumentParser's own text.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            // An error's text may carry a name from a manifest or an argument (`no item deploy:…`): no control sequence of it
+            // reaches the terminal (OSC 52 writes the clipboard, CSI moves the cursor over what was printed).
+            let text = fullMessage(for: error)
+            if !text.isEmpty {
+                let visible = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).visibleLine }
+                FileHandle.standardError.write(Data((visible.joined(separator: "\n") + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
         }
     }
 }
