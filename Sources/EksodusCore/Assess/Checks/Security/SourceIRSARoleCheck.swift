@@ -28,10 +28,10 @@ struct SourceIRSARoleCheck: Check {
 
     func run(_ estate: Estate, _ context: CheckContext) -> [Finding] {
         estate.resources(kind: "ServiceAccount").compactMap { serviceAccount in
-            guard let arn = serviceAccount.annotations[IdentityPlan.irsaAnnotation] else { return nil }
+            guard let arn = serviceAccount.annotations[IAMRoleReference.irsaAnnotation] else { return nil }
             let shown = "'\(String(arn.prefix(300)).visibleLine)'"
-            let field = "metadata.annotations[\(IdentityPlan.irsaAnnotation)]"
-            guard let role = IdentityPlan.RoleReference(arn), let account = role.account else {
+            let field = "metadata.annotations[\(IAMRoleReference.irsaAnnotation)]"
+            guard let role = IAMRoleReference(arn), let account = role.account else {
                 return finding(serviceAccount, field: field, "ServiceAccount \(serviceAccount.namespace)/\(serviceAccount.name) names IRSA role \(shown), which is no IAM role ARN: find the role its pods assume before the cutover", severity: .blocker)
             }
             return finding(serviceAccount, field: field,
