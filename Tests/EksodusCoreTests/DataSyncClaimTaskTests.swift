@@ -50,13 +50,25 @@ final class DataSyncClaimTaskTests: XCTestCase {
         XCTAssertFalse(again.log.contains("create-"), again.log)
     }
 
+    /// A re-run during a long pass finds the task QUEUED or RUNNING (its execution under way): the read-back accepts it, so
+    /// the pass step can wait for that execution, instead of telling the operator to delete the task file.
+    func testTheTaskReadBackAcceptsATaskWhoseExecutionIsUnderWay() throws {
+        for status in ["QUEUED", "RUNNING"] {
+            let run = try runLines(try lines("data:" + key), good.merging(["TASK_READ": "\(source)\t\(destination)\t\(status)"]) { _, new in new },
+                                   in: try temporaryFolder(self))
+            XCTAssertEqual(run.status, 0, "\(status)\n\(run.log)")
+            XCTAssertFalse(run.log.contains("delete the file to make a new one"), run.log)
+        }
+    }
+
     func testTheDataStepFailsOnEveryWrongOrMissingAnswer() throws {
         let wrong: [(String, String)] = [
             ("DATASYNC_AGENT_ARN", ""), ("AGENT_STATUS", "OFFLINE"), ("AGENT_STATUS", ""),
             ("SRC_PV", ""), ("CSI_DRIVER", "cephfs.csi.ceph.com"), ("NFS_SERVER_ANSWER", ""), ("NFS_PATH_ANSWER", "exports/media"), ("NFS_PATH_ANSWER", ""),
             ("SRC_ARN", ""), ("FS_ARN", "None"), ("AP_ARN", "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0other"),
             ("MOUNT_TARGET", "None\tNone"), ("MOUNT_TARGET", ""), ("GROUPS_ANSWER", ""), ("DST_ARN", ""), ("TASK_ARN", ""),
-            ("TASK_READ", "\(source)\t\(destination)\tUNAVAILABLE"), ("TASK_READ", "\(destination)\t\(destination)\tAVAILABLE"), ("TASK_READ", ""),
+            ("TASK_READ", "\(source)\t\(destination)\tUNAVAILABLE"), ("TASK_READ", "\(destination)\t\(destination)\tAVAILABLE"), ("TASK_READ", ""), ("TASK_READ", "\(source)\t\(destination)\tCREATING"),
+            ("TASK_READ", "\(source)\t\(destination)"), ("TASK_READ", "\(source)\t\(destination)x\tAVAILABLE"),
             ("DEST_AP", "None"), ("OWNERS", "INT_VALUE\tINT_VALUE"),
             ("EXEC_STATUS", "ERROR"), ("EXEC_STATUS", ""), ("EXEC_JSON", ""), ("EXEC_JSON", execution(mode: "NONE")),
             ("EXEC_JSON", execution(mode: DataSyncClaimTask.liveVerifyMode, verify: "ERROR")), ("EXEC_JSON", execution(mode: DataSyncClaimTask.liveVerifyMode, failed: 2)),

@@ -94,11 +94,19 @@ struct DataSyncClaimTask {
         let locations = "--source-location-arn \"$(cat \(file("source")))\" --destination-location-arn \"$(cat \(file("destination")))\""
         let create = "test -s \(file("task")) || { DATASYNC_NEW=$(aws datasync create-task \(locations) --name \(ShellQuote.word(taskName)) --options \(options) --query TaskArn --output text)"
             + " && test -n \"$DATASYNC_NEW\" && printf '%s\\n' \"$DATASYNC_NEW\" > \(file("task")); }"
-        let readBack = "{ DATASYNC_TASK=$(aws datasync describe-task --task-arn \"$(cat \(file("task")))\" --query '[SourceLocationArn,DestinationLocationArn,Status]' --output text)"
-            + " && test \"$DATASYNC_TASK\" = \"$(cat \(file("source")))\"$'\\t'\"$(cat \(file("destination")))\"$'\\t'AVAILABLE; }"
+        let readBack = Self.readBack(task: file("task"), from: file("source"), to: file("destination"))
         return [create + fail("could not create the DataSync task of \(claimText)"),
-                readBack + fail("the DataSync task in \(stateFile("task")) does not copy \(stateFile("source")) to \(stateFile("destination")), or is not AVAILABLE (its agent offline?): fix it, or delete the file to make a new one")
+                readBack + fail("the DataSync task in \(stateFile("task")) does not copy \(stateFile("source")) to \(stateFile("destination")), or is not AVAILABLE, QUEUED or RUNNING (its agent offline?): fix it, or delete the file to make a new one")
                     + " || { echo \"task: ${DATASYNC_TASK:-no answer}\" >&2; false; }"]
+    }
+
+    /// Reads the task back: it copies `from` to `to` and can run. A task whose execution is under way is QUEUED or RUNNING
+    /// (DataSync API, DescribeTask: Status AVAILABLE | CREATING | QUEUED | RUNNING | UNAVAILABLE), which a re-run during a
+    /// long pass meets: the pass step then waits for that execution instead of starting one.
+    static func readBack(task: String, from source: String, to destination: String) -> String {
+        "{ DATASYNC_TASK=$(aws datasync describe-task --task-arn \"$(cat \(task))\" --query '[SourceLocationArn,DestinationLocationArn,Status]' --output text)"
+            + " && [[ \"$DATASYNC_TASK\" == \"$(cat \(source))\"$'\\t'\"$(cat \(destination))\"$'\\t'* ]]"
+            + " && case \"${DATASYNC_TASK##*$'\\t'}\" in AVAILABLE|QUEUED|RUNNING) ;; *) false ;; esac; }"
     }
 
     /// Everything before the first pass, in order: agent, locations, task, and where the task writes (EFS).

@@ -25,10 +25,9 @@ extension DataSyncClaimTask {
         let create = "test -s \(file("return-task")) || { test -s \(file("source")) && test -s \(file("destination"))"
             + " && DATASYNC_NEW=$(aws datasync create-task \(locations) --name \(ShellQuote.word(returnTaskName)) --options \(returnOptions) --query TaskArn --output text)"
             + " && test -n \"$DATASYNC_NEW\" && printf '%s\\n' \"$DATASYNC_NEW\" > \(file("return-task")); }"
-        let readBack = "{ DATASYNC_TASK=$(aws datasync describe-task --task-arn \"$(cat \(file("return-task")))\" --query '[SourceLocationArn,DestinationLocationArn,Status]' --output text)"
-            + " && test \"$DATASYNC_TASK\" = \"$(cat \(file("destination")))\"$'\\t'\"$(cat \(file("source")))\"$'\\t'AVAILABLE; }"
+        let readBack = Self.readBack(task: file("return-task"), from: file("destination"), to: file("source"))
         return [create + fail("could not create the DataSync task copying \(workload.namespace)/\(claim) back to the source (the data step's locations \(stateFile("source")) and \(stateFile("destination")) are needed)"),
-                readBack + fail("the DataSync task in \(stateFile("return-task")) does not copy \(stateFile("destination")) back to \(stateFile("source")), or is not AVAILABLE: fix it, or delete the file to make a new one")
+                readBack + fail("the DataSync task in \(stateFile("return-task")) does not copy \(stateFile("destination")) back to \(stateFile("source")), or is not AVAILABLE, QUEUED or RUNNING: fix it, or delete the file to make a new one")
                     + " || { echo \"task: ${DATASYNC_TASK:-no answer}\" >&2; false; }"]
     }
 
