@@ -100,11 +100,11 @@ final class SourceScaleDownTests: XCTestCase {
 
     /// A record file the TTL step saved with an original TTL of an hour: the soak lasts two.
     func testTheSoakLastsTwiceTheSavedOriginalTTL() throws {
-        let items = try DemoPlanOnce.plan().items.filter { $0.step == .scaledown && $0.commands.contains { $0.hasPrefix("for RECORD in ") } }
+        let items = try DemoPlanOnce.plan().items.filter { $0.step == .scaledown && $0.commands.contains { $0.hasPrefix("SOAK_RECORDS=(") } }
         XCTAssertFalse(items.isEmpty, "a demo workload behind a DNS name")
         for item in items {
-            let line = try XCTUnwrap(item.commands.first { $0.hasPrefix("for RECORD in ") })
-            let record = String(line.dropFirst("for RECORD in ".count).prefix { $0 != " " && $0 != ";" }).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            let line = try XCTUnwrap(item.commands.first { $0.hasPrefix("SOAK_RECORDS=(") })
+            let record = String(line.dropFirst("SOAK_RECORDS=(".count).prefix { $0 != " " && $0 != ")" }).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
             XCTAssertTrue(record.hasSuffix(".dns-record.json"), record)
             let soak = try soakFile(item), gate = Array(item.commands.prefix { !$0.contains(".source-replicas") })
             let folder = try temporaryFolder(self)

@@ -102,6 +102,12 @@ struct SharedSwitches {
         lowerings(inWave: wave).flatMap { ttl in shared[ttl.scope].map { items($0, clusterID: clusterID, steps: steps, switchAfter: switchAfter, workloads: workloads) } ?? [] }
     }
 
+    /// The file the TTL step saves a shared switch's record in: by host, or by its first frontend when it has none (the
+    /// scale-down's soak reads the same files).
+    static func recordFile(cluster: String, host: String?, frontend: (kind: String, namespace: String, name: String)?) -> String {
+        ShellQuote.fileName([cluster] + (host.map { [$0] } ?? frontend.map { [$0.kind, $0.namespace, $0.name] } ?? []), suffix: ".dns-record.json")
+    }
+
     private func items(_ entry: Shared, clusterID: Int64, steps: [Int64: WorkloadSteps], switchAfter: [Int64: [PlanItemKey]],
                        workloads: [Int64: Estate.Workload]) -> [PlanItem] {
         let labels = entry.backends.map { workloads[$0]?.label ?? String($0) }
@@ -112,7 +118,7 @@ struct SharedSwitches {
         let name = entry.host ?? "the name clients use for \(fronts.joined(separator: ", "))"
         let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))"
         let notes = entry.host == nil ? [ShellQuote.comment("set DNS_NAME to the name clients use for \(fronts.joined(separator: ", ")): the manifests do not say")] : []
-        let record = ShellQuote.fileName([cluster] + (entry.host.map { [$0] } ?? entry.frontends.prefix(1).flatMap { [$0.kind, $0.namespace, $0.name] }), suffix: ".dns-record.json")
+        let record = Self.recordFile(cluster: cluster, host: entry.host, frontend: entry.frontends.first)
         // A host that Ingresses of several namespaces list: any namespace may write any host, so which of them owns the name
         // is a decision (a tenant's sandbox/toy listing login.acme.example must not move the company's name to its ALB).
         let claimed = Self.claimedAcrossNamespaces(entry)

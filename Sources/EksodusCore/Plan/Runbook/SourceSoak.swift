@@ -34,14 +34,14 @@ struct SourceSoak {
         ]
         let records = Array(Set(self.records)).sorted()
         if !records.isEmpty {
-            commands.append("for RECORD in " + records.map(ShellQuote.word).joined(separator: " ") + "; do if test -s \"$RECORD\"; then "
+            commands.append("SOAK_RECORDS=(" + records.map(ShellQuote.word).joined(separator: " ") + "); for RECORD in \"${SOAK_RECORDS[@]}\"; do if test -s \"$RECORD\"; then "
                 + "TTL=$(jq -r '[.[].TTL | numbers] | max // 0' \"$RECORD\") || { echo \"$RECORD is not a record file: nothing is scaled\" >&2; false; }; "
                 + "if [ \"$(( TTL * 2 ))\" -gt \"$SOAK\" ]; then SOAK=$(( TTL * 2 )); fi; fi; done  # twice the original TTL, when that is longer")
         }
         commands.append("STARTED=$(cat \(file)); case \"$STARTED\" in ''|*[!0-9]*) echo " + ShellQuote.word("\(startedFile) holds no time: delete it and re-run") + " >&2; false ;; esac; "
             + "LEFT=$(( STARTED + SOAK - $(date -u +%s) )); if [ \"$LEFT\" -gt 0 ]; then echo \"soak of $SOAK s since $(date -u -d \"@$STARTED\" +%FT%TZ): $LEFT s left, nothing is scaled; re-run this step then\" >&2; false; fi")
         if !upstreams.isEmpty {
-            let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK_SECONDS:-\(Self.defaultSeconds)}s\" --all-containers")
+            let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK}s\" --all-containers")
             commands.append("# manual check (where the source routes it through ingress-nginx; its namespace and Deployment may be named otherwise): no request reached it during the soak; no output means none:")
             for upstream in upstreams {
                 commands.append(ShellQuote.comment("  " + nginx + " | grep -F -- " + ShellQuote.word(upstream + "-")))

@@ -325,8 +325,11 @@ struct WorkloadSteps {
             let soak = SourceSoak(workload: workload, cluster: context.clusterName,
                                   records: (context.exposure.switchesDNS ? [Self.file(context, ".dns-record.json")] : [])
                                     // the shared switches' records (`SharedSwitches`): by host, or by frontend without one
-                                    + context.exposure.hostRoutes.map { ShellQuote.fileName([context.clusterName, $0.host], suffix: ".dns-record.json") }
-                                    + context.exposure.frontends.map { ShellQuote.fileName([context.clusterName, $0.kind, $0.namespace, $0.name], suffix: ".dns-record.json") },
+                                    + context.exposure.hostRoutes.map { SharedSwitches.recordFile(cluster: context.clusterName, host: $0.host, frontend: nil) }
+                                    // a frontend has its own record only when no host of it is switched (an Ingress's hosts are)
+                                    + context.exposure.frontends.filter { frontend in
+                                        !context.exposure.hostRoutes.contains { $0.namespace == frontend.namespace && $0.ingress == frontend.name && frontend.kind == "ingress" }
+                                    }.map { SharedSwitches.recordFile(cluster: context.clusterName, host: nil, frontend: $0) },
                                   upstreams: context.exposure.frontends.contains { $0.kind == "ingress" }
                                     ? context.exposure.services.map { $0.resource.namespace + "-" + $0.resource.name } : [])
             add(.scaledown, "Scale \(context.label) down to zero on the source cluster, after a soak" + held, context, after: after,
