@@ -18,6 +18,30 @@ enum DemoPlanOnce {
     }
 }
 
+/// The runbook library as a file, written once per test run, for the `EKSODUS_RUNBOOK_LIB` the steps source.
+enum RunbookLibraryFile {
+    static let path: String = {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eksodus-runbook-lib-\(UUID().uuidString).sh")
+        try? Data(RunbookLibrary.text.utf8).write(to: file)
+        return file.path
+    }()
+
+    /// `environment` with `EKSODUS_RUNBOOK_LIB` pointing at the library, unless it names another file.
+    static func environment(_ environment: [String: String]) -> [String: String] {
+        ["EKSODUS_RUNBOOK_LIB": path].merging(environment) { _, given in given }
+    }
+}
+
+/// The file arguments of a scale-down's `eksodus_soak` call: the soak-started file, then the record files (runbook file
+/// names: no spaces nor quotes inside).
+enum SoakCall {
+    static func arguments(_ item: PlanItem) -> [String]? {
+        item.commands.first { $0.hasPrefix("eksodus_soak ") }.map { line in
+            line.split(separator: " ").dropFirst().map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+        }
+    }
+}
+
 /// Runs runbook lines in bash as an engineer would, with `EKS_CONTEXT` and `SOURCE_CONTEXT` set to `eks` and `src` so that
 /// a stand-in `kubectl` tells the sides apart: the exit status and what it printed.
 enum GateShell {
@@ -25,7 +49,7 @@ enum GateShell {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", (pipefail ? "set -o pipefail; " : "") + "EKS_CONTEXT=eks; SOURCE_CONTEXT=src\n" + script]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = ProcessInfo.processInfo.environment.merging(RunbookLibraryFile.environment(environment)) { _, new in new }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

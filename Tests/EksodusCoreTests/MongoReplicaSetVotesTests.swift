@@ -221,7 +221,8 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         // The retirement's rollback: the source scales up, then its saved entries join again, non-voting.
         let readd = try line(retire.rollbackCommands, "rs.add(")
         // (to the live count the scale-down saved, the inventory's only without one)
-        XCTAssertLessThan(try line(retire.rollbackCommands, "SOURCE_REPLICAS=\(replicas) ;;"), readd, "\(retire.rollbackCommands)")
+        XCTAssertLessThan(try line(retire.rollbackCommands, "eksodus_restore_replicas "), readd, "\(retire.rollbackCommands)")
+        XCTAssertTrue(retire.rollbackCommands.contains { $0.hasPrefix("eksodus_restore_replicas ") && $0.contains(" '\(replicas)' ") }, "the inventory's \(replicas) without a saved count")
         let unretire = [try script(retire.commands[leave]), try script(retire.rollbackCommands[readd], ["SOURCE_MEMBERS": saved])]
         let unretired = try XCTUnwrap(try run(promotion + unretire))
         XCTAssertEqual(Set(unretired.members.map(\.host)), Set(eks + renamed), "every source member back: \(unretired)")

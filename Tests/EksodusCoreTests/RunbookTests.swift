@@ -448,7 +448,8 @@ final class RunbookTests: XCTestCase {
         let plan = try demoPlan()
         let file = try temporaryFolder(self).appendingPathComponent("runbook.sh")
         // Each item's commands run in one shell, and its rollback in another (a switch defines its steps as functions).
-        let lines = ["#!/usr/bin/env bash"] + plan.items.flatMap { item in
+        XCTAssertFalse(plan.runbookLibrary.isEmpty)
+        let lines = ["#!/usr/bin/env bash", plan.runbookLibrary] + plan.items.flatMap { item in
             [item.commands, item.rollbackCommands].filter { !$0.isEmpty }.flatMap { ["(", ":"] + $0 + [")"] }  // `:`: an item of comments only is no empty subshell
         }
         try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)

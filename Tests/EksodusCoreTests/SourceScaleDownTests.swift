@@ -43,8 +43,9 @@ final class SourceScaleDownTests: XCTestCase {
     }
 
     func soakFile(_ item: PlanItem) throws -> String {
-        let line = try XCTUnwrap(item.commands.first { $0.hasPrefix("test -s ") && $0.contains(".soak-started-at") }, item.keyText)
-        return String(line.dropFirst("test -s ".count).prefix { $0 != " " }).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+        let file = try XCTUnwrap(SoakCall.arguments(item)?.first, item.keyText)
+        XCTAssertTrue(file.hasSuffix(".soak-started-at"), file)
+        return file
     }
 
     func started(_ folder: URL, _ name: String, secondsAgo: Int) throws {
@@ -55,7 +56,7 @@ final class SourceScaleDownTests: XCTestCase {
         for item in try DemoPlanOnce.plan().items where item.step == .scaledown {
             let soak = try soakFile(item)
             let scale = try XCTUnwrap(item.commands.firstIndex { $0.contains(" scale ") && $0.contains("--replicas=0") }, item.keyText)
-            let gate = try XCTUnwrap(item.commands.firstIndex { $0.contains("LEFT=") }, item.keyText)
+            let gate = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("eksodus_soak ") }, item.keyText)
             XCTAssertLessThan(gate, scale, item.keyText)
             XCTAssertLessThan(gate, try XCTUnwrap(item.commands.firstIndex { $0.contains(".source-replicas") }), "\(item.keyText): nothing saved or deleted before the soak")
             XCTAssertFalse(soak.contains("/"), soak)
@@ -100,11 +101,10 @@ final class SourceScaleDownTests: XCTestCase {
 
     /// A record file the TTL step saved with an original TTL of an hour: the soak lasts two.
     func testTheSoakLastsTwiceTheSavedOriginalTTL() throws {
-        let items = try DemoPlanOnce.plan().items.filter { $0.step == .scaledown && $0.commands.contains { $0.hasPrefix("SOAK_RECORDS=(") } }
+        let items = try DemoPlanOnce.plan().items.filter { $0.step == .scaledown && (SoakCall.arguments($0)?.count ?? 0) > 1 }
         XCTAssertFalse(items.isEmpty, "a demo workload behind a DNS name")
         for item in items {
-            let line = try XCTUnwrap(item.commands.first { $0.hasPrefix("SOAK_RECORDS=(") })
-            let record = String(line.dropFirst("SOAK_RECORDS=(".count).prefix { $0 != " " && $0 != ")" }).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            let record = try XCTUnwrap(SoakCall.arguments(item)?.dropFirst().first)
             XCTAssertTrue(record.hasSuffix(".dns-record.json"), record)
             let soak = try soakFile(item), gate = Array(item.commands.prefix { !$0.contains(".source-replicas") })
             let folder = try temporaryFolder(self)

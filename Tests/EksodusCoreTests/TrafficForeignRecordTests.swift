@@ -77,7 +77,7 @@ extension TrafficGatesTests {
         let host = "*.acme.example", record = "wild.dns-record.json"
         let frontends = [(kind: "ingress", namespace: "shop", name: "shop")]
         let wild = #"[{"Name": "\\052.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
-        let lowering = TrafficCommands.lowerTTL(host: host, record: record, frontends: frontends)
+        let lowering = DNSLowering.commands(host: host, record: record, frontends: frontends)
         let folder = try temporaryFolder(self)
         XCTAssertEqual(try run(lowering.commands, stubs: ["aws": aws(records: wild)], in: folder), 0)
         let saved = try json(folder.appendingPathComponent(record))

@@ -640,6 +640,10 @@ struct Checklist {
                 rollback: "None once the machines are gone: keep the final backups until the retention period ends")
         }
         Self.order(&items, built: built)
+        for index in items.indices {
+            RunbookLibrary.loadFirst(&items[index].commands)
+            RunbookLibrary.loadFirst(&items[index].rollbackCommands)
+        }
         return items
     }
 

@@ -27,6 +27,8 @@ public enum PlanStore {
     /// The sections stored beside the items, by their row name.
     enum Section: String, CaseIterable {
         case request, images, storage, network, identity, compute, waves, dependencies, cycles
+        /// The runbook library's text, as a JSON string: a plan stored before it existed has none (its items call nothing).
+        case runbookLibrary = "runbook_library"
     }
 
     struct SectionRecord: Codable, FetchableRecord, PersistableRecord {
@@ -82,6 +84,7 @@ public enum PlanStore {
             case .waves: body = try encoded(plan.waves)
             case .dependencies: body = try encoded(plan.dependencies)
             case .cycles: body = try encoded(plan.cycles)
+            case .runbookLibrary: body = try encoded(plan.runbookLibrary)
             }
             try SectionRecord(planID: planID, name: section.rawValue, body: body).insert(db)
         }
@@ -91,6 +94,17 @@ public enum PlanStore {
     /// the assessment it was made from is named (id and date) but not loaded (see `AssessmentStore`).
     public static func load(_ db: Database, name: String? = nil) throws -> TransitionPlan {
         try loadWithRows(db, name: name).plan
+    }
+
+    /// The runbook library plan `name` (or the latest) was made with, without loading its items: empty for a plan stored
+    /// before there was one.
+    public static func runbookLibrary(_ db: Database, name: String? = nil) throws -> String {
+        let id = try planID(db, name: name)
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM plan_section WHERE plan_id = ? AND name = ?", arguments: [id, Section.runbookLibrary.rawValue]) else { return "" }
+        guard let text = try? JSONDecoder().decode(String.self, from: Data(body.utf8)) else {
+            throw PlanStoreError.outdated(plan: name ?? "latest", section: Section.runbookLibrary.rawValue)
+        }
+        return text
     }
 
     /// What an item's stored row holds beyond its `PlanItem`, as the cutover tracks it: read in the same pass as the item, so
@@ -140,12 +154,14 @@ public enum PlanStore {
             throw error
         }
         let decodedSections = try sections.value()
+        let library = bodies[Section.runbookLibrary.rawValue] == nil ? "" : try decoded(.runbookLibrary, as: String.self, by: JSONDecoder())
         let assessment = AssessmentResult(assessmentID: row.assessmentID ?? 0, targetVersion: request.target,
                                           date: String(Timestamp.string(request.now).prefix(10)), clusters: [])
         let plan = TransitionPlan(planID: id, request: request, assessment: assessment, waves: decodedSections.waves,
                                   dependencies: decodedSections.dependencies, cycles: decodedSections.cycles, images: decodedSections.images,
                                   storage: decodedSections.storage, network: decodedSections.network, identity: decodedSections.identity,
-                                  compute: decodedSections.compute, items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [])
+                                  compute: decodedSections.compute, items: items, added: 0, kept: 0, obsoleted: 0, placements: [], graphs: [],
+                                  runbookLibrary: library)
         return (plan, rows)
     }
 
@@ -186,5 +202,9 @@ public enum PlanStore {
     /// `load` in a read transaction of its own.
     public static func load(_ database: AppDatabase, name: String? = nil) throws -> TransitionPlan {
         try database.writer.read { db in try load(db, name: name) }
+    }
+
+    public static func runbookLibrary(_ database: AppDatabase, name: String? = nil) throws -> String {
+        try database.writer.read { db in try runbookLibrary(db, name: name) }
     }
 }

@@ -83,6 +83,9 @@ public struct TransitionPlan: Sendable {
     /// Each workload's placement, with its cluster's wave offset (0: waves are numbered per cluster).
     var placements: [(WavePlanner.Placement, Int)]
     var graphs: [DependencyGraph]
+    /// The shell functions the items' commands call (`RunbookLibrary.text` when planned; empty for a plan stored before there
+    /// was one, whose items call none).
+    public var runbookLibrary: String = ""
 
     /// Clusters no eksctl config is written for, and why (node groups that cannot be sized, subnets eksctl cannot make).
     public var eksctlRefusals: [String] {
@@ -271,7 +274,7 @@ public struct TransitionPlanner {
         return TransitionPlan(planID: 0, request: request, assessment: assessment, waves: waves, dependencies: dependencies, cycles: cycles,
                               images: images, storage: storage, network: network, identity: identity, compute: computePlans, items: items,
                               added: 0, kept: 0, obsoleted: 0, placements: inputs.flatMap { input in input.placements.map { ($0, 0) } },
-                              graphs: graphs)
+                              graphs: graphs, runbookLibrary: RunbookLibrary.text)
     }
 
     /// Writes the plan row (kept by name), its waves and dependencies anew, and its items by key.

@@ -178,9 +178,11 @@ struct ReportContext {
         RunbookSections.build(runbookSections, states: states, file: Self.runbookFile)
     }
 
-    /// Every runbook step, with its commands, as the file the reports' runbook sections link to.
+    /// Every runbook step, with its commands, as the file the reports' runbook sections link to, and the library of shell
+    /// functions those commands call (as the plan stored it).
     var runbookDetails: [(file: String, bytes: [UInt8])] {
         [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(runbookSections, states: states)))]
+            + (plan.runbookLibrary.isEmpty ? [] : [(RunbookLibrary.fileName, Array(plan.runbookLibrary.utf8))])
     }
 
     // MARK: Cutover

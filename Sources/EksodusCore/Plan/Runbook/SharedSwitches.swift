@@ -123,7 +123,7 @@ struct SharedSwitches {
         // is a decision (a tenant's sandbox/toy listing login.acme.example must not move the company's name to its ALB).
         let claimed = Self.claimedAcrossNamespaces(entry)
         let ttl = claimed.map { (commands: $0, rollback: ["# nothing was changed: the lowering stopped at the decision"]) }
-            ?? TrafficCommands.lowerTTL(host: entry.host, record: record, frontends: entry.frontends, notes: notes)
+            ?? DNSLowering.commands(host: entry.host, record: record, frontends: entry.frontends, notes: notes)
         let ttlKey = key(.dnsTTL, entry.scope)
         let lowering = PlanItem(key: ttlKey, title: "Days before the switch: lower the DNS TTL of \(name) to \(TrafficCommands.lowTTL) s"
                                     + (claimed == nil ? "" : " (claimed by Ingresses of several namespaces: decide first)"),

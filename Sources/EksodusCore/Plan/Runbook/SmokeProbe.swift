@@ -46,9 +46,30 @@ enum SmokeProbe {
         + #""containers":[{"name":"\#(podName)","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"#
         + #""env":[{"name":"HOME","value":"/home/eksodus"}],"volumeMounts":[{"name":"home","mountPath":"/home/eksodus"}]}],"volumes":[{"name":"home","emptyDir":{}}]}}"#
 
-    /// `kubectl run` of the probe pod, removed when it ends, its exit status the probe's.
+    /// `eksodus_probe` and `eksodus_ready_endpoints`, in the runbook library.
+    static let library = """
+        # eksodus_probe TOOL CONTEXT NAMESPACE IMAGE COMMAND...: COMMAND in a throwaway pod \(podName) of IMAGE (removed when it ends,
+        # its exit status the probe's), admitted where Pod Security enforces "restricted" (NAMESPACE empty: the context's own).
+        eksodus_probe() {
+          local tool=$1 context=$2 namespace=$3 image=$4
+          shift 4
+          "$tool" --context "$context" ${namespace:+-n "$namespace"} run \(podName) --rm -i --restart=Never --image="$image" --override-type=strategic \\
+            --overrides=\(ShellQuote.word(restrictedOverrides)) -- "$@"
+        }
+
+        # eksodus_ready_endpoints NAMESPACE SERVICE: fails unless the Service on EKS has an endpoint, and every one that is not
+        # terminating is ready.
+        eksodus_ready_endpoints() {
+          kubectl --context "$EKS_CONTEXT" -n "$1" get endpointslices -l "kubernetes.io/service-name=$2" -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready} {.conditions.terminating}{"\\n"}{end}' \\
+            | awk '$2 == "true" { next } { n++ } $1 == "false" { bad = 1 } END { exit n == 0 || bad }' \\
+            || { echo "Service $1/$2 has no endpoint on EKS, or one that is not ready" >&2; return 1; }
+        }
+
+        """
+
+    /// The probe pod's run (`eksodus_probe`), removed when it ends, its exit status the probe's; `arguments` are shell words.
     static func run(_ kubectl: Kubectl, image: String, arguments: String) -> String {
-        kubectl("run \(podName) --rm -i --restart=Never --image=\(ShellQuote.word(image)) --override-type=strategic --overrides=\(ShellQuote.word(restrictedOverrides)) -- \(arguments)")
+        ["eksodus_probe", ShellQuote.word(kubectl.tool), kubectl.side.context, ShellQuote.word(kubectl.namespace ?? ""), ShellQuote.word(image), arguments].joined(separator: " ")
     }
 
     /// Fails (non-zero, with a message) unless every endpoint of the Service on EKS is ready, and it has one. The workload's
@@ -66,9 +87,7 @@ enum SmokeProbe {
         guard LabelSelector.isValue(name) else {
             return ShellQuote.comment("TODO: check Service \(namespace)/\(name) has a ready endpoint by hand: its name is no label value")
         }
-        return Kubectl.eks(namespace)("get endpointslices -l \(ShellQuote.word("kubernetes.io/service-name=" + name)) -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready} {.conditions.terminating}{\"\\n\"}{end}'")
-            + " | awk '$2 == \"true\" { next } { n++ } $1 == \"false\" { bad = 1 } END { exit n == 0 || bad }'"
-            + " || { echo \(ShellQuote.word("Service \(namespace)/\(name) has no endpoint on EKS, or one that is not ready")) >&2; false; }"
+        return "eksodus_ready_endpoints " + ShellQuote.word(namespace) + " " + ShellQuote.word(name)
     }
 
     /// The container port a Service port sends to (`targetPort`, by number or by a container port's name), as the number and

@@ -37,25 +37,43 @@ struct SourceAutoscalers {
 
     /// Saves and deletes each HPA, then checks that none is left. Re-runnable: an HPA already deleted keeps the copy
     /// its first run saved.
+    /// `eksodus_save_autoscaler` and `eksodus_no_autoscaler`, in the runbook library.
+    static let library = """
+        # eksodus_save_autoscaler NAMESPACE NAME FILE: the source's HorizontalPodAutoscaler NAME saved into FILE (without its
+        # server fields) for the rollback, while it is there; fails when the source does not answer, says so when it is gone
+        # and was never saved.
+        eksodus_save_autoscaler() {
+          local json
+          if ! json=$(kubectl --context "$SOURCE_CONTEXT" -n "$1" get "hpa/$2" --ignore-not-found -o json); then
+            echo "the source cluster did not answer for HorizontalPodAutoscaler $2: nothing is deleted" >&2; return 1
+          elif [ -n "$json" ]; then
+            printf '%s\\n' "$json" | jq \(WorkloadSteps.jqStrip) > "$3.new" && mv "$3.new" "$3"
+          elif ! test -s "$3"; then
+            echo "HorizontalPodAutoscaler $2 is gone and was never saved: the rollback has none to re-create" >&2
+          fi
+        }
+
+        # eksodus_no_autoscaler NAMESPACE KIND NAME: fails while a HorizontalPodAutoscaler of the source targets KIND/NAME (it
+        # would scale it back up), or when the source does not answer.
+        eksodus_no_autoscaler() {
+          kubectl --context "$SOURCE_CONTEXT" -n "$1" get hpa -o json \\
+            | jq -n -e --arg kind "$2" --arg name "$3" 'input | [.items[] | select(.spec.scaleTargetRef.kind == $kind and .spec.scaleTargetRef.name == $name)] | length == 0' >/dev/null \\
+            || { echo "a HorizontalPodAutoscaler of the source still targets $2/$3 (or the cluster did not answer): it would scale it back up; save and delete it (kubectl get hpa), then re-run" >&2; return 1; }
+        }
+
+        """
+
+    /// After `RunbookLibrary.load`.
     var beforeScaleDown: [String] {
         var commands: [String] = []
         for name in names {
-            let ref = ShellQuote.word("hpa/" + name), file = ShellQuote.word(self.file(name)), saving = ShellQuote.word(self.file(name) + ".new")
-            commands.append("if ! HPA_JSON=$(" + kubectl("get \(ref) --ignore-not-found -o json") + "); then echo "
-                + ShellQuote.word("the source cluster did not answer for HorizontalPodAutoscaler \(name): nothing is deleted") + " >&2; false; "
-                + "elif [ -n \"$HPA_JSON\" ]; then printf '%s\\n' \"$HPA_JSON\" | jq \(WorkloadSteps.jqStrip) > \(saving) && mv \(saving) \(file); "
-                + "elif ! test -s \(file); then echo " + ShellQuote.word("HorizontalPodAutoscaler \(name) is gone and was never saved: the rollback has none to re-create") + " >&2; fi  "
-                + ShellQuote.comment("saved for the rollback"))
-            commands.append(kubectl("delete \(ref) --ignore-not-found"))
+            commands.append("eksodus_save_autoscaler " + [workload.namespace, name, file(name)].map(ShellQuote.word).joined(separator: " ") + "  " + ShellQuote.comment("saved for the rollback"))
+            commands.append(kubectl("delete \(ShellQuote.word("hpa/" + name)) --ignore-not-found"))
         }
-        commands.append("# shellcheck disable=SC2016  # $kind and $name are jq's")
-        commands.append(kubectl("get hpa -o json") + " | jq -n -e --arg kind " + ShellQuote.word(workload.kind) + " --arg name " + ShellQuote.word(workload.name)
-            + " 'input | [.items[] | select(.spec.scaleTargetRef.kind == $kind and .spec.scaleTargetRef.name == $name)] | length == 0' >/dev/null"
-            + " || { echo " + ShellQuote.word("a HorizontalPodAutoscaler of the source still targets \(workload.kind)/\(workload.name) (or the cluster did not answer): it would scale it back up; save and delete it (kubectl get hpa), then re-run") + " >&2; false; }")
+        commands.append("eksodus_no_autoscaler " + [workload.namespace, workload.kind, workload.name].map(ShellQuote.word).joined(separator: " "))
         return commands
     }
 
-    /// Re-creates each saved HPA (after the scale back up).
     var afterScaleUp: [String] {
         names.map { name in
             let file = ShellQuote.word(self.file(name))

@@ -13,20 +13,40 @@ struct SourceReplicas {
         ShellQuote.fileName([cluster, workload.namespace, workload.kind.lowercased(), workload.name], suffix: ".source-replicas")
     }
 
-    /// Before the scale to 0: fails when the count cannot be read on the first run.
-    var save: String {
-        let file = ShellQuote.word(self.file), saving = ShellQuote.word(self.file + ".new")
-        return "if ! test -s \(file); then SOURCE_LIVE=$(" + kubectl("get \(ref) -o jsonpath='{.spec.replicas}'") + ") || { echo 'the source did not answer: its replica count is not saved, nothing is scaled' >&2; false; }; "
-            + "case \"$SOURCE_LIVE\" in ''|*[!0-9]*) echo " + ShellQuote.word("the live replica count is not a number: nothing is scaled") + " >&2; false ;; "
-            + "0) echo " + ShellQuote.word("it is at 0 replicas already: no count saved, the rollback scales it to the inventory's \(inventory)") + " >&2 ;; "
-            + "*) printf '%s\\n' \"$SOURCE_LIVE\" > \(saving) && mv \(saving) \(file) ;; esac; fi  " + ShellQuote.comment("the live count, for the rollback")
+    /// `eksodus_save_replicas` and `eksodus_restore_replicas`, in the runbook library. TOOL is `kubectl` or `oc`.
+    static let library = """
+        # eksodus_save_replicas FILE INVENTORY TOOL NAMESPACE RESOURCE: before a source workload is scaled to 0, its live replica
+        # count into FILE for the rollback, once (a re-run after the scale would read 0); a live 0 is not saved. Fails when the
+        # count cannot be read on the first run.
+        eksodus_save_replicas() {
+          local file=$1 inventory=$2 tool=$3 live
+          test -s "$file" && return 0
+          live=$("$tool" --context "$SOURCE_CONTEXT" -n "$4" get "$5" -o jsonpath='{.spec.replicas}') || { echo 'the source did not answer: its replica count is not saved, nothing is scaled' >&2; return 1; }
+          case "$live" in
+            ''|*[!0-9]*) echo 'the live replica count is not a number: nothing is scaled' >&2; return 1 ;;
+            0) echo "it is at 0 replicas already: no count saved, the rollback scales it to the inventory's $inventory" >&2 ;;
+            *) printf '%s\\n' "$live" > "$file.new" && mv "$file.new" "$file" ;;
+          esac
+        }
+
+        # eksodus_restore_replicas FILE INVENTORY TOOL NAMESPACE RESOURCE: the rollback's scale, to the count saved in FILE, or
+        # to the inventory's (saying so) when none was saved.
+        eksodus_restore_replicas() {
+          local file=$1 inventory=$2 tool=$3 replicas
+          replicas=$(cat "$file" 2>/dev/null) || replicas=
+          case "$replicas" in ''|0|*[!0-9]*) echo "no live replica count saved by the scale-down: scaling to the inventory's $inventory; check it against the load" >&2; replicas=$inventory ;; esac
+          "$tool" --context "$SOURCE_CONTEXT" -n "$4" scale "$5" --replicas="$replicas"
+        }
+
+        """
+
+    private var arguments: String {
+        [file, String(inventory), kubectl.tool, workload.namespace, Kubectl.resourceName(workload.kind, on: .source) + "/" + workload.name].map(ShellQuote.word).joined(separator: " ")
     }
 
-    /// The rollback's scale: the saved count, or the inventory's (saying so) when none was saved.
-    var restore: String {
-        let file = ShellQuote.word(self.file)
-        return "SOURCE_REPLICAS=$(cat \(file) 2>/dev/null) || SOURCE_REPLICAS=; case \"$SOURCE_REPLICAS\" in ''|0|*[!0-9]*) echo "
-            + ShellQuote.word("no live replica count saved by the scale-down: scaling to the inventory's \(inventory); check it against the load") + " >&2; SOURCE_REPLICAS=\(inventory) ;; esac; "
-            + kubectl("scale \(ref) --replicas=\"$SOURCE_REPLICAS\"")
-    }
+    /// Before the scale to 0 (after `RunbookLibrary.load`): fails when the count cannot be read on the first run.
+    var save: String { "eksodus_save_replicas " + arguments + "  " + ShellQuote.comment("the live count, for the rollback") }
+
+    /// The rollback's scale (after `RunbookLibrary.load`): the saved count, or the inventory's (saying so) when none was saved.
+    var restore: String { "eksodus_restore_replicas " + arguments }
 }

@@ -24,22 +24,43 @@ struct SourceSoak {
         ShellQuote.fileName([cluster, workload.namespace, workload.kind.lowercased(), workload.name], suffix: ".soak-started-at")
     }
 
-    var commands: [String] {
-        let file = ShellQuote.word(startedFile)
-        var commands = [
-            "# soak: nothing may still call the source copy (cached DNS answers, pinned JVM or proxy connections); the first run notes when it started:",
-            "test -s \(file) || date -u +%s > \(file)  " + ShellQuote.comment("soak started (kept on a re-run)"),
-            "SOAK=${SOAK_SECONDS:-\(Self.defaultSeconds)}; case \"$SOAK\" in ''|*[!0-9]*) echo 'SOAK_SECONDS must be a whole number of seconds: nothing is scaled' >&2; false ;; esac; SOAK=$(( 10#$SOAK ))",
-            "if [ \"$SOAK\" -lt \(Self.floorSeconds) ]; then echo 'SOAK_SECONDS under \(Self.floorSeconds) s: the soak lasts \(Self.floorSeconds) s' >&2; SOAK=\(Self.floorSeconds); fi",
-        ]
-        let records = Array(Set(self.records)).sorted()
-        if !records.isEmpty {
-            commands.append("SOAK_RECORDS=(" + records.map(ShellQuote.word).joined(separator: " ") + "); for RECORD in \"${SOAK_RECORDS[@]}\"; do if test -s \"$RECORD\"; then "
-                + "TTL=$(jq -r '[.[].TTL | numbers] | max // 0' \"$RECORD\") || { echo \"$RECORD is not a record file: nothing is scaled\" >&2; false; }; "
-                + "if [ \"$(( TTL * 2 ))\" -gt \"$SOAK\" ]; then SOAK=$(( TTL * 2 )); fi; fi; done  # twice the original TTL, when that is longer")
+    /// `eksodus_soak STARTED_FILE [RECORD_FILE...]`, in the runbook library: fails until the soak is over. The first run
+    /// writes the time to STARTED_FILE (a re-run keeps it); the soak lasts `SOAK_SECONDS` (a whole number, `defaultSeconds`
+    /// unless set, never under `floorSeconds`) or twice the longest original TTL of the record files present, whichever is
+    /// longer. It leaves the soak's length in `SOAK` for the manual log check.
+    static let library = """
+        # eksodus_soak STARTED_FILE [RECORD_FILE...]: fails until the soak before a scale-down is over (SOAK_SECONDS, \(defaultSeconds) unless set,
+        # never under \(floorSeconds) s, nor under twice the longest original TTL of the record files present), counted from the first run's
+        # time in STARTED_FILE (a re-run keeps it). Leaves the soak's length in SOAK.
+        eksodus_soak() {
+          local file=$1 record ttl started left
+          shift
+          test -s "$file" || date -u +%s > "$file" || return 1
+          SOAK=${SOAK_SECONDS:-\(defaultSeconds)}
+          case "$SOAK" in ''|*[!0-9]*) echo 'SOAK_SECONDS must be a whole number of seconds: nothing is scaled' >&2; return 1 ;; esac
+          SOAK=$(( 10#$SOAK ))
+          if [ "$SOAK" -lt \(floorSeconds) ]; then echo 'SOAK_SECONDS under \(floorSeconds) s: the soak lasts \(floorSeconds) s' >&2; SOAK=\(floorSeconds); fi
+          for record in "$@"; do
+            test -s "$record" || continue
+            ttl=$(jq -r '[.[].TTL | numbers] | max // 0' "$record") || { echo "$record is not a record file: nothing is scaled" >&2; return 1; }
+            case "$ttl" in ''|*[!0-9]*) echo "$record holds a TTL that is no whole number ($ttl): nothing is scaled" >&2; return 1 ;; esac
+            if [ "$(( ttl * 2 ))" -gt "$SOAK" ]; then SOAK=$(( ttl * 2 )); fi
+          done
+          started=$(cat "$file")
+          case "$started" in ''|*[!0-9]*) echo "$file holds no time: delete it and re-run" >&2; return 1 ;; esac
+          left=$(( started + SOAK - $(date -u +%s) ))
+          if [ "$left" -gt 0 ]; then echo "soak of $SOAK s since $(date -u -d "@$started" +%FT%TZ): $left s left, nothing is scaled; re-run this step then" >&2; return 1; fi
         }
-        commands.append("STARTED=$(cat \(file)); case \"$STARTED\" in ''|*[!0-9]*) echo " + ShellQuote.word("\(startedFile) holds no time: delete it and re-run") + " >&2; false ;; esac; "
-            + "LEFT=$(( STARTED + SOAK - $(date -u +%s) )); if [ \"$LEFT\" -gt 0 ]; then echo \"soak of $SOAK s since $(date -u -d \"@$STARTED\" +%FT%TZ): $LEFT s left, nothing is scaled; re-run this step then\" >&2; false; fi")
+
+        """
+
+    var commands: [String] {
+        let records = Array(Set(self.records)).sorted()
+        var commands = [
+            RunbookLibrary.load,
+            "# soak: nothing may still call the source copy (cached DNS answers, pinned JVM or proxy connections); the first run notes when it started (twice the records' original TTL when longer):",
+            "eksodus_soak " + ([startedFile] + records).map(ShellQuote.word).joined(separator: " "),
+        ]
         if !upstreams.isEmpty {
             let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK}s\" --all-containers")
             commands.append("# manual check (where the source routes it through ingress-nginx; its namespace and Deployment may be named otherwise): no request reached it during the soak; no output means none:")

@@ -239,7 +239,7 @@ struct WorkloadSteps {
             var trafficAfter = [after]
             let record = Self.file(context, ".dns-record.json")
             if context.exposure.switchesDNS {
-                let ttl = TrafficCommands.lowerTTL(host: nil, record: record, frontends: context.exposure.ownFrontends, notes: TrafficCommands.unusableHosts(context.exposure))
+                let ttl = DNSLowering.commands(host: nil, record: record, frontends: context.exposure.ownFrontends, notes: TrafficCommands.unusableHosts(context.exposure))
                 add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(context.label) to \(TrafficCommands.lowTTL) s", context, after: [],
                     evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
                     rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
@@ -342,7 +342,7 @@ struct WorkloadSteps {
                 rollback: (context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                             : "Scale it back up on the source (and switch back)")
                     + (autoscalers.names.isEmpty ? "" : "; then re-create its HorizontalPodAutoscaler from the saved copy"),
-                rollbackCommands: [replicas.restore] + unretire + autoscalers.afterScaleUp)
+                rollbackCommands: [RunbookLibrary.load, replicas.restore] + unretire + autoscalers.afterScaleUp)
             retire = Self.key(.scaledown, context)
         } else {
             let backup = Self.file(context, ".source.json")

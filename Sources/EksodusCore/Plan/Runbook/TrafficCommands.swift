@@ -1,5 +1,5 @@
 /// Route 53 and load balancer commands for a traffic switch. The record clients resolve now is read from Route 53 into a
-/// file days ahead (`lowerTTL`), and every change batch is built from that file by `jq`, so the switch keeps the record's
+/// file days ahead (`DNSLowering`), and every change batch is built from that file by `jq`, so the switch keeps the record's
 /// own type and values: host names and load balancer names reach the batch as `jq --arg` strings, never spliced into JSON.
 ///
 /// The switch is gradual and reversible: the plain record becomes a weighted pair (set identifiers `source` and `eks`, in one
@@ -16,7 +16,7 @@
 /// https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html).
 /// AAAA names are not switched: the load balancers the plan makes on EKS are IPv4 only (the AWS Load Balancer Controller's
 /// `ip-address-type` defaults to `ipv4`: https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ip-address-type),
-/// so the matching AAAA alias would answer IPv6 clients with nothing; `lowerTTL` stops on such a name with the reason.
+/// so the matching AAAA alias would answer IPv6 clients with nothing; `DNSLowering` stops on such a name with the reason.
 enum TrafficCommands {
     /// The TTL the records carry from the lowering step on.
     static let lowTTL = 60
@@ -91,39 +91,6 @@ enum TrafficCommands {
     /// The record set of a listing (`jq` records `core`) without what the lowering changes (the TTL) and in one order, so
     /// that the record saved before the lowering and the one Route 53 holds after it compare equal.
     static let coreDef = "def core: map(del(.TTL) | if .ResourceRecords then .ResourceRecords |= sort_by(.Value) else . end) | sort_by(.Type); "
-
-    /// Days ahead of the switch: the plain record's TTL goes down to 60 s, so that at the switch no resolver still holds the
-    /// old answer for longer than a minute (an alias record has no TTL to lower: Route 53 answers it with its target's, 60 s
-    /// for a load balancer, and the lowering leaves it as it is). `host` nil: the `$DNS_NAME` the engineer sets; otherwise a
-    /// name `Exposure` checked with `NetworkPlan.isIngressHost`.
-    ///
-    /// The record as it was is saved in `record` once, by the first run that reads a switchable record, and never
-    /// overwritten: a run whose UPSERT went through but whose wait failed leaves the low TTL in Route 53, and a re-run that
-    /// saved the live record again would keep 60 s as the "old" TTL (the switch would wait a minute while resolvers hold the
-    /// original hour, and the rollback would "restore" 60). Every run reads the live record into `liveRecord(record:)` and
-    /// stops when it is another record than the saved one (apart from the TTL); a record that does not point at the source
-    /// is never saved. The time the low TTL was in sync goes to
-    /// `loweredAt(record:)` only after the wait succeeds, and an earlier time there stays (the low TTL served since then);
-    /// the rollback removes it first, so that a later lowering starts the wait again.
-    ///
-    /// Before any change the live record must point at the source's own load balancer (`frontends`' addresses read from the
-    /// source cluster, `pointsAtSource`): an Ingress of any namespace may list any host.
-    static func lowerTTL(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = []) -> (commands: [String], rollback: [String]) {
-        let file = ShellQuote.word(record), live = ShellQuote.word(liveRecord(record: record)), stamp = ShellQuote.word(loweredAt(record: record))
-        let check = "jq -rn --arg zone \"${HOSTED_ZONE_ID##*/}\" " + ShellQuote.word("input | " + unswitchable)
-        let same = "jq -en --slurpfile live \(live) " + ShellQuote.word(coreDef + "(input | core) == ($live[0] | core)") + " \(file) >/dev/null"
-        return (notes + ["# the record clients resolve now (an A record with the source load balancer's addresses, an alias A record to it, or a CNAME), read into \(liveRecord(record: record))",
-                         readLive(host: host, record: record),
-                         "if ! why=$(\(check) \(live)) || test -n \"$why\"; then echo " + ShellQuote.word("\(liveRecord(record: record)): ") + "\"${why:-not read}: switch this name by hand\" >&2; false; fi",
-                         pointsAtSource(host: host, live: liveRecord(record: record), frontends: frontends),
-                         "# saved in \(record) by the first run for the switch and both rollbacks, with its old TTL: a re-run keeps that copy (the live record may already carry the low TTL)",
-                         "if test -s \(file) && why=$(\(check) \(file)) && test -z \"$why\"; then \(same) || { echo "
-                            + ShellQuote.word("\(record) holds another record than Route 53 now (\(liveRecord(record: record))): if that change is meant, delete \(record) and \(loweredAt(record: record)) and run this step again") + " >&2; false; }; "
-                            + "else cp \(live) \(file); fi",
-                         apply(lowered, record: record) + " && { test -s \(stamp) || date -u +%s > \(stamp); }"
-                            + "  # when the low TTL was in sync (an earlier time stays): the switch may start one old TTL (kept in the record file) later"],
-                ["rm -f \(stamp) && " + apply(restored, record: record) + "  # the old TTL back; a later lowering waits again"])
-    }
 
     /// The source cluster's own load balancer addresses for `frontends` (Ingresses or LoadBalancer Services): every
     /// `.status.loadBalancer.ingress[*].ip` and `.hostname`, one a line, read from the source cluster.
