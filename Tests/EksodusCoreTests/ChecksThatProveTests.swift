@@ -36,7 +36,7 @@ final class ChecksThatProveTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", line]
-        process.environment = ["PATH": folder.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path, "TMPDIR": folder.path]
+        process.environment = RunbookLibraryFile.environment(["PATH": folder.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path, "TMPDIR": folder.path])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -10,10 +10,13 @@ final class RunbookLibraryTests: XCTestCase {
         var demo = Demo(folder: folder, now: fixedNow)
         demo.tracksProgress = false
         let run = try demo.run()
-        let stored = try PlanStore.runbookLibrary(try AppDatabase.open(path: folder.appendingPathComponent("eksodus.db").path))
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("eksodus.db").path)
+        let stored = try PlanStore.runbookLibrary(database)
         XCTAssertEqual(stored, RunbookLibrary.text)
         XCTAssertEqual(run.plan.runbookLibrary, RunbookLibrary.text)
-        let written = try String(contentsOf: folder.appendingPathComponent("reports").appendingPathComponent(RunbookLibrary.fileName), encoding: .utf8)
+        let reports = folder.appendingPathComponent("reports")
+        try ReportRenderer(database: database, now: fixedNow).write(.plan, format: .markdown, to: reports)
+        let written = try String(contentsOf: reports.appendingPathComponent(RunbookLibrary.fileName), encoding: .utf8)
         XCTAssertEqual(written, stored)
         // Every step that calls a library function loads the library before the first call.
         let functions = Set(stored.split(separator: "\n").compactMap { line -> String? in
