@@ -77,7 +77,7 @@ final class TrafficPerHostTests: XCTestCase {
 
         let ttl = try item("dns-ttl:prod:shop.acme.example", in: plan)
         XCTAssertEqual(ttl.waitsFor, ["plan:cluster:prod"])
-        XCTAssertTrue(ttl.commands.contains { $0.hasPrefix("aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name 'shop.acme.example' --max-items 20 --output json | jq --arg name 'shop.acme.example' ") })
+        XCTAssertTrue(ttl.commands.contains { $0.hasPrefix("eksodus_dns_lower 'shop.acme.example' '" + ShellQuote.fileName(["prod", "shop.acme.example"], suffix: ".dns-record.json") + "' ") })
         XCTAssertTrue(try item("gate:prod:wave-\(try XCTUnwrap(traffic.wave))", in: plan).waitsFor.contains(ttl.keyText))
         // Each backend's source copy goes only after the name's switch.
         for backend in backends {
@@ -278,6 +278,6 @@ final class TrafficPerHostTests: XCTestCase {
         let boutique = try plan([fixtures.appendingPathComponent("01-gcp-online-boutique").path])
         let frontend = try XCTUnwrap(boutique.items.first { $0.step == .traffic && $0.keyText.hasSuffix("/frontend") })
         XCTAssertTrue(frontend.waitsFor.contains(frontend.keyText.replacingOccurrences(of: "traffic:", with: "dns-ttl:")), "\(frontend.waitsFor)")
-        XCTAssertTrue(try item(frontend.keyText.replacingOccurrences(of: "traffic:", with: "dns-ttl:"), in: boutique).commands.contains { $0.contains("--start-record-name \"$DNS_NAME\"") })
+        XCTAssertTrue(try item(frontend.keyText.replacingOccurrences(of: "traffic:", with: "dns-ttl:"), in: boutique).commands.contains { $0.hasPrefix("eksodus_dns_lower \"$DNS_NAME\" ") })
     }
 }
