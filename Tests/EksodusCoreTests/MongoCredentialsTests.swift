@@ -192,6 +192,25 @@ final class MongoCredentialsTests: XCTestCase {
             """], test: self).path]).plan
     }
 
+    func testAPasswordFileIsNamedAndTheEngineersCredentialsAreAskedFor() throws {
+        let plan = try planImported([try writeManifests(["mongo.yaml": """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: events, namespace: shop}
+            spec:
+              serviceName: events
+              selector: {matchLabels: {app: events}}
+              template:
+                metadata: {labels: {app: events}}
+                spec:
+                  containers: [{name: mongo, image: "mongo:7.0.14", env: [{name: MONGO_INITDB_ROOT_USERNAME, value: admin}, {name: MONGO_INITDB_ROOT_PASSWORD_FILE, value: /run/secrets/root}], volumeMounts: [{name: data, mountPath: /data/db}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 20Gi}}}}]
+            """], test: self).path]).plan
+        let commands = try item("promote:src/shop/events", plan).commands
+        XCTAssertTrue(commands.first?.contains("as a file ($MONGO_INITDB_ROOT_PASSWORD_FILE)") == true, "\(commands.first ?? "")")
+        XCTAssertTrue(commands.contains { $0.contains("\"${MONGO_PASSWORD:-}\" | kubectl") }, "the engineer's credentials go on stdin")
+    }
+
     func testTheBitnamiLinesPassShellcheck() throws {
         guard let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw XCTSkip("shellcheck is not installed (.ci/run installs it)")

@@ -28,8 +28,12 @@ struct MongoCredentials {
     static let known: [(user: String, password: String)] = [("MONGODB_ROOT_USER", "MONGODB_ROOT_PASSWORD"),
                                                             ("MONGO_INITDB_ROOT_USERNAME", "MONGO_INITDB_ROOT_PASSWORD")]
 
+    /// A `…_PASSWORD_FILE` variable the manifest sets instead (a mounted file): named in the note, not read.
+    var passwordFileVariable: String?
+
     init(_ workload: Estate.Workload) {
         let variables = workload.containers.flatMap(\.env.items)
+        passwordFileVariable = Self.known.map { $0.password + "_FILE" }.first { name in variables.contains { $0["name"]?.string == name } }
         for pair in Self.known {
             guard let password = variables.first(where: { $0["name"]?.string == pair.password }) else { continue }
             passwordVariable = pair.password
@@ -53,6 +57,9 @@ struct MongoCredentials {
         if let passwordVariable {
             return ShellQuote.comment("MongoDB credentials: each call signs in inside the pod as \(userVariable.map { "$" + $0 } ?? "root") with the pod's own $\(passwordVariable)"
                 + (secret.map { " (\($0))" } ?? "") + ", --authenticationDatabase admin; the value never leaves the pod")
+        }
+        if let passwordFileVariable {
+            return "# MongoDB credentials: the manifest gives the password as a file ($\(passwordFileVariable)), which eksodus does not read: export MONGO_USER and MONGO_PASSWORD (a user of the admin database) before this step: each call hands them to the pod on stdin (never an argument)"
         }
         return "# MongoDB credentials: the manifests show none; with authentication on, export MONGO_USER and MONGO_PASSWORD (a user of the admin database) before this step: each call hands them to the pod on stdin (never an argument); unset, the calls run without credentials"
     }
