@@ -63,7 +63,7 @@ enum IdentityCommands {
         } else {
             profile = "''"
         }
-        let why = "to keep \(origin) \(arn) instead of \(entry.roleName): after eksctl create cluster, run this item's keep step with EKSODUS_KEEP_SOURCE_ROLES=yes"
+        let why = "to keep \(origin) \(arn) instead of \(entry.roleName): after eksctl create cluster, run the eksodus_irsa_trust definition above and this line again (not the whole item: create-policy ran) with EKSODUS_KEEP_SOURCE_ROLES=yes"
             + (foreign ? " and \(profileVariable(account) ?? "") set to a profile of account \(account) (its OIDC provider for the new cluster is made there)" : "")
             + ", then annotate ServiceAccount \(entry.namespace)/\(entry.serviceAccount) with eks.amazonaws.com/role-arn: \(arn)"
         return "if test \"${EKSODUS_KEEP_SOURCE_ROLES:-}\" = yes; then eksodus_irsa_trust \(profile) \(q(role.name)) \(q(entry.namespace)) \(q(entry.serviceAccount)); else echo \(q("decision: " + why)); fi  "
