@@ -202,15 +202,17 @@ final class ManifestStreamReader {
         case .objectRoot: return key == "status"
         case .metadata: return key == "managedFields"
         case .annotations: return key == AppliedAPIVersion.annotation
-        case .nodeStatus: return !["nodeInfo", "capacity", "allocatable"].contains(key)
+        case .nodeStatus: return !["nodeInfo", "capacity", "allocatable", "loadBalancer"].contains(key)
         case .other: return false
         }
     }
 
     /// A Node's status carries the cluster's facts (instance capacity, kubelet and runtime versions); kubectl writes
     /// `kind` before `status`, so the kind is known by then.
+    /// A Node's status (its facts) and an Ingress's (the source load balancer serving it: `SharedHostGroups`).
     private func keepsStatus(_ entries: MappingEntries) -> Bool {
-        entries["kind"]?.string == "Node"
+        let kind = entries["kind"]?.string
+        return kind == "Node" || kind == "Ingress"
     }
 
     /// The last-applied annotation reduced to its `apiVersion`, or nil when it names none (the annotation is then skipped).

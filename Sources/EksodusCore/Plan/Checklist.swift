@@ -356,7 +356,9 @@ struct Checklist {
             append(releases.items)
             let exposures = Dictionary(placed.compactMap { placement in byID[placement.workload].map { (placement.workload, Exposure.of($0, index: exposureIndex)) } },
                                        uniquingKeysWith: { first, _ in first })
-            let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name)
+            let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name,
+                                        groups: Dictionary(input.network.filter { $0.kind == "Ingress" && $0.cluster == c.name }.compactMap { entry in entry.group.map { ("\(entry.namespace)/\(entry.name)", $0) } },
+                                                           uniquingKeysWith: { first, _ in first }))
             // ConfigMap values, read only where a RabbitMQ broker's consumers may name its vhosts in them.
             let hasBroker = placed.contains { byID[$0.workload].flatMap { WorkloadSteps.Engine.of($0, database: database) }?.database.name == "rabbitmq" }
             let configMapValues: [String: [String]] = hasBroker ? Dictionary(input.estate.resources(kind: "ConfigMap").map { resource in
