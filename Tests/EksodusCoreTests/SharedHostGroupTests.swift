@@ -133,4 +133,26 @@ final class SharedHostGroupTests: XCTestCase {
         let last = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("# after 100 %") && $0.contains(key) })
         XCTAssertGreaterThan(last, try XCTUnwrap(item.commands.lastIndex { $0.hasPrefix("eksodus_dns_weights ") }))
     }
+
+    /// The switches these plans make (one host on one IngressGroup with external-dns held off, the refused split, the
+    /// allow-list hold's inbound-cidrs check) pass shellcheck, as the demo's runbook does.
+    func testTheNewSwitchLinesPassShellcheck() throws {
+        guard let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("shellcheck is not installed (.ci/run installs it)")
+        }
+        let plans = [
+            try planAndConvert(Self.app("api", path: "/api") + "---\n" + Self.app("web", path: "/", annotations: [ExternalDNSHold.hostnameKey: "shop.acme.example"]), test: self).plan,
+            try planAndConvert(Self.app("api", path: "/api") + "---\n" + Self.app("web", path: "/", className: "traefik"), test: self).plan,
+            try planAndConvert(AllowListHoldTests.manifests("admin", allow: "\"10.0.0.0/8;\""), test: self).plan,
+        ]
+        let items = plans.flatMap { $0.items.filter { [.traffic, .dnsTTL].contains($0.key.step) } }
+        XCTAssertGreaterThanOrEqual(items.count, 6)
+        let lines = ["#!/usr/bin/env bash"] + items.flatMap { item in
+            [item.commands, item.rollbackCommands].filter { !$0.isEmpty }.flatMap { ["(", ":"] + $0 + [")"] }
+        }
+        let file = try temporaryFolder(self).appendingPathComponent("switches.sh")
+        try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try GateShell.run(ShellQuote.word(shellcheck) + " --exclude=SC2030,SC2031 " + ShellQuote.word(file.path))
+        XCTAssertEqual(result.status, 0, result.output)
+    }
 }
