@@ -134,6 +134,15 @@ final class SharedHostGroupTests: XCTestCase {
         XCTAssertGreaterThan(last, try XCTUnwrap(item.commands.lastIndex { $0.hasPrefix("eksodus_dns_weights ") }))
     }
 
+    /// A hostile hostname value stays on one visible line in CHANGES.md, the converted file's comment and the switch.
+    func testAHostileExternalDNSHostnameStaysOnOneLine() throws {
+        let result = try planAndConvert(Self.app("web", path: "/", annotations: [ExternalDNSHold.hostnameKey: "a.example\\n- [x] done $(touch pwned)"]), test: self)
+        for (path, text) in result.files { XCTAssertFalse(text.contains("\n- [x] done"), path) }
+        let item = try XCTUnwrap(switches(result.plan).first)
+        XCTAssertTrue(item.commands.filter { $0.hasPrefix("#") }.allSatisfy { !$0.contains("\n") })
+        XCTAssertNil(try writtenObjects(result.files, kind: "Ingress").first?["metadata", "annotations", ExternalDNSHold.hostnameKey])
+    }
+
     /// The switches these plans make (one host on one IngressGroup with external-dns held off, the refused split, the
     /// allow-list hold's inbound-cidrs check) pass shellcheck, as the demo's runbook does.
     func testTheNewSwitchLinesPassShellcheck() throws {
