@@ -39,6 +39,8 @@ final class ManifestStreamReader {
     private(set) var counts = Counts()
     /// The kind and API version of objects that name no kind, when the file's place in a dump says (see `DumpLayouts`).
     var impliedType: (kind: String, apiVersion: String)?
+    /// Off where the caller checks object names itself (the importer, which refuses them: `ObjectHeaderCheck.problem`).
+    var checksNames = true
 
     init(reader: YAMLEventReader) {
         self.reader = reader
@@ -106,7 +108,7 @@ final class ManifestStreamReader {
             object.node = object.node.replacing("kind", with: .scalar(impliedType.kind, plain: false))
             if object.node["apiVersion"] == nil { object.node = object.node.replacing("apiVersion", with: .scalar(impliedType.apiVersion, plain: false)) }
         }
-        if let problem = ObjectHeaderCheck.problem(object.node) {
+        if let problem = ObjectHeaderCheck.problem(object.node, names: checksNames) {
             counts.nonObjectDocuments.add(line: object.line, problem)
         } else {
             try emit(object)
