@@ -42,8 +42,12 @@ final class ParallelFileParser: @unchecked Sendable {
     private var nextIndex = 0
     private let templateBudget = TemplateExpansion.Budget()
 
-    init(files: [String], extractor: ObjectExtractor, workers: Int) {
+    /// Whether objects no API server holds stop the import (`ObjectValidation`); see `Importer.validatesObjects`.
+    let validates: Bool
+
+    init(files: [String], extractor: ObjectExtractor, workers: Int, validates: Bool = true) {
         self.files = files
+        self.validates = validates
         self.extractor = extractor
         self.workers = max(1, min(workers, files.count))
         channel = ObjectChannel(capacity: 8 * self.workers, producers: self.workers)
@@ -141,13 +145,13 @@ final class ParallelFileParser: @unchecked Sendable {
                       state: inout StreamState) throws -> (documents: Int, notices: [ImportNotice]) {
         let stream = ManifestStreamReader(reader: YAMLEventReader(file: name, source: source))
         stream.impliedType = DumpLayouts.impliedType(layoutPath)
-        stream.checksNames = false  // `ObjectValidation`, below, stops the import on a name no API server holds
+        stream.checksNames = !validates  // `ObjectValidation`, below, stops the import on a name no API server holds
         state.batch.reserveCapacity(Self.batchSize)
         var skipped = SampledNotices()
         var templateNotes = SampledNotices()
         var facts = ClusterFactsReading(file: name)
         func take(_ node: ManifestNode, line: Int, order: Int64, expanded: Bool = false) throws {
-            switch ObjectValidation.check(node) {
+            switch validates ? ObjectValidation.check(node) : .valid {
             case .valid: break
             case .unsafe(let reason):
                 skipped.add(line: line, "not a Kubernetes object (\(reason))")
