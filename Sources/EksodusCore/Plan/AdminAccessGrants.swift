@@ -57,7 +57,6 @@ extension AdminAccess {
         }
         guard !result.bindings.isEmpty else { return result }
         result.commands.append(namespacesGate + "  " + ShellQuote.comment("every grant below covers these namespaces only"))
-        result.rollback.append(namespacesGate)
         let split = "IFS=, read -r -a EKSODUS_NAMESPACES <<< \"$NAMESPACES\" && EKSODUS_FAILED=0 && for ns in \"${EKSODUS_NAMESPACES[@]}\"; do "
         for (binding, subject) in accounts {
             let account = "\(subject.namespace ?? "default"):\(subject.name)"
