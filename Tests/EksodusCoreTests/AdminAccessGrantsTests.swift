@@ -98,4 +98,24 @@ final class AdminAccessGrantsTests: XCTestCase {
         XCTAssertFalse(try run(groupRollback, ["GROUP_ROLE_ARN_0": role]).calls.contains("delete-access-entry"), "nothing to delete")
         XCTAssertTrue(try run(groupRollback, ["GROUP_ROLE_ARN_0": role], failing: "no-such-call").calls.contains("delete-access-entry --region eu-west-1"))
     }
+
+    /// Users and groups are not in the demo (its runbook's shellcheck covers the ServiceAccount's lines): these are.
+    func testTheAccessStepPassesShellcheck() throws {
+        guard let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("shellcheck is not installed")
+        }
+        let item = try access()
+        let file = try temporaryFolder(self).appendingPathComponent("access.sh")
+        try (["#!/usr/bin/env bash", "("] + item.commands + [")", "("] + item.rollbackCommands + [")"]).joined(separator: "\n").appending("\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: shellcheck)
+        process.arguments = [file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, report)
+    }
 }
