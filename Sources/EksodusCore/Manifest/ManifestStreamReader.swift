@@ -39,7 +39,7 @@ final class ManifestStreamReader {
     private(set) var counts = Counts()
     /// The kind and API version of objects that name no kind, when the file's place in a dump says (see `DumpLayouts`).
     var impliedType: (kind: String, apiVersion: String)?
-    /// Off where the caller checks object names itself (the importer, which refuses them: `ObjectHeaderCheck.problem`).
+    /// Off where the caller checks object names itself, per kind, and refuses what no API server holds (the importer).
     var checksNames = true
 
     init(reader: YAMLEventReader) {
