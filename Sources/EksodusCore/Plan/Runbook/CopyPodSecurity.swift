@@ -4,7 +4,9 @@
 /// probe) runs restricted as a whole, as the smoke probe does (`SmokeProbe.restrictedOverrides`).
 ///
 /// A copy keeps the files' owners and modes, which belong to the database's or the application's uid, not to the copy's:
-/// that needs root, so the copy runs as uid 0 with only the capabilities it uses added back — CHOWN (give each file its
+/// that needs root, so the copy runs as its image's user (root in busybox and the official postgres images; a non-root
+/// image such as Bitnami's keeps its own uid, which owns its files, so no `runAsUser` is forced) with `runAsNonRoot` off
+/// and only the capabilities it uses added back — CHOWN (give each file its
 /// owner), FOWNER (set modes and times on files it does not own), DAC_OVERRIDE (write into and remove from directories
 /// other uids own, read a 0700 data directory), and per copy FSETID (keep set-group-ID bits) or SETUID/SETGID (drop to
 /// the server's user with gosu/su-exec). Each is in the "baseline" profile's allowed list, so a namespace enforcing
@@ -13,9 +15,9 @@ enum CopyPodSecurity {
     /// The pod-level fields, as JSON members (no braces): seccomp RuntimeDefault.
     static let podFields = #""securityContext":{"seccompProfile":{"type":"RuntimeDefault"}}"#
 
-    /// The container-level `securityContext` member of a copy that runs as root with `capabilities` only.
+    /// The container-level `securityContext` member of a copy that may run as root, with `capabilities` only.
     static func rootContainer(adding capabilities: [String], readOnlyRoot: Bool) -> String {
-        #""securityContext":{"runAsUser":0,"runAsNonRoot":false,"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":"#
+        #""securityContext":{"runAsNonRoot":false,"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":"#
             + (readOnlyRoot ? "true" : "false")
             + #","capabilities":{"drop":["ALL"],"add":["# + capabilities.map { "\"\($0)\"" }.joined(separator: ",") + "]}}"
     }

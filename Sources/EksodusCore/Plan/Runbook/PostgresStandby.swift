@@ -56,11 +56,12 @@ enum PostgresStandby {
     /// The one-off pod's spec: the image's shell running `script` as root, on the claim mounted where the server mounts it,
     /// with `PGDATA` set and the connection (`PGHOST`, `PGUSER`, `PGPASSWORD`) from the secret.
     ///
-    /// Root with five capabilities only (`CopyPodSecurity`): the script gives the data directory to the image's postgres
-    /// user (CHOWN, FOWNER for its mode), looks into and moves aside a 0700 directory that user owns (DAC_OVERRIDE), and
-    /// drops to that user with gosu/su-exec for pg_basebackup (SETUID, SETGID; neither is a set-user-ID program, so no
-    /// privilege escalation is needed). The postgres uid differs between images (999 Debian, 70 Alpine), so the pod cannot
-    /// start as it; pg_basebackup itself runs with no capability at all.
+    /// As the image's user, with five capabilities only (`CopyPodSecurity`). The official images run as root: the script
+    /// gives the data directory to their postgres user (CHOWN, FOWNER for its mode), looks into and moves aside a 0700
+    /// directory that user owns (DAC_OVERRIDE), and drops to it with gosu/su-exec for pg_basebackup (SETUID, SETGID;
+    /// neither is a set-user-ID program, so no privilege escalation is needed). Their postgres uid differs (999 Debian, 70
+    /// Alpine), so the pod cannot start as it; an image with a non-root user of its own (Bitnami's 1001) runs the script
+    /// as that user (`id -u` is not 0), and pg_basebackup itself never holds a capability.
     static let capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"]
 
     static func overrides(claim: String, image: String, directory: String, mountPath: String, subPath: String? = nil, script: String) -> String {
