@@ -10,6 +10,11 @@ final class AllowListHoldTests: XCTestCase {
 
     func ingress(_ name: String, allowKey: String = "nginx.ingress.kubernetes.io/whitelist-source-range", allow: String,
                  scheme: String = "internet-facing") -> String {
+        Self.manifests(name, allowKey: allowKey, allow: allow, scheme: scheme)
+    }
+
+    static func manifests(_ name: String, allowKey: String = "nginx.ingress.kubernetes.io/whitelist-source-range", allow: String,
+                          scheme: String = "internet-facing") -> String {
         """
         apiVersion: networking.k8s.io/v1
         kind: Ingress

@@ -11,11 +11,13 @@ final class ControllerCRDsTests: XCTestCase {
     }
 
     /// `kubectl` on EKS: apply logs its arguments (or fails with `applyFails`), `get crd` prints `label` as the CRD's version.
-    static func kubectl(label: String = "v1.21.2", applyFails: Bool = false, getFails: Bool = false) -> String {
+    /// `helmOwned`: the CRDs exist, written by Helm's field manager, so a server-side apply that does not force conflicts
+    /// fails as the API server would.
+    static func kubectl(label: String = "v1.21.2", applyFails: Bool = false, getFails: Bool = false, helmOwned: Bool = false) -> String {
         """
         [ "$1 $2" = "--context eks" ] || exit 1
         case "$3" in
-          apply) echo "$*" >> apply.log; \(applyFails ? "exit 1" : "true") ;;
+          apply) echo "$*" >> apply.log; \(applyFails ? "exit 1" : "true"); \(helmOwned ? "case \" $* \" in *' --force-conflicts '*) ;; *) echo 'error: Apply failed with 1 conflict: conflict with \"helm\"' >&2; exit 1 ;; esac" : "true") ;;
           get) [ "$*" = "--context eks get crd certificates.cert-manager.io -o jsonpath={.metadata.labels.app\\.kubernetes\\.io/version}" ] || exit 1; \(getFails ? "exit 1" : "printf '%s' '\(label)'") ;;
           *) exit 1 ;;
         esac
@@ -57,8 +59,10 @@ final class ControllerCRDsTests: XCTestCase {
             // Server-side apply of the release's own CRD manifest: a second run applies the same and passes the same.
             XCTAssertEqual(try run(["\(Self.controller):v1.21.2", "\(Self.webhook):v1.21.2"], folder: first.folder, pipefail: pipefail).status, 0, "re-run")
             let applied = try String(contentsOf: first.folder.appendingPathComponent("apply.log"), encoding: .utf8)
-            XCTAssertEqual(applied, String(repeating: "--context eks apply --server-side -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.2/cert-manager.crds.yaml\n", count: 2))
+            XCTAssertEqual(applied, String(repeating: "--context eks apply --server-side --force-conflicts --field-manager=eksodus -f https://github.com/cert-manager/cert-manager/releases/download/v1.21.2/cert-manager.crds.yaml\n", count: 2))
         }
+        // CRDs a Helm release (or an earlier client-side apply) wrote: the apply takes them over instead of stopping on a conflict.
+        XCTAssertEqual(try run(["\(Self.controller):v1.21.2"], kubectl: Self.kubectl(helmOwned: true)).status, 0, "Helm-owned CRDs")
         // Its rollback never deletes the CRDs: that would delete every Certificate and Issuer on EKS.
         let item = try decision()
         XCTAssertTrue(item.rollbackCommands.isEmpty && item.rollback.contains("CRDs applied to EKS stay there"), item.rollback)

@@ -10,12 +10,12 @@ import XCTest
 final class DataEngineRunbookTests: XCTestCase {
     func demo() throws -> TransitionPlan { try DemoPlanOnce.plan() }
 
-    func plan(paths: [String]) throws -> TransitionPlan {
-        try planImported(paths, target: KubernetesVersion(major: 1, minor: 33)).plan
+    func plan(paths: [String], validates: Bool = true) throws -> TransitionPlan {
+        try planImported(paths, target: KubernetesVersion(major: 1, minor: 33), validates: validates).plan
     }
 
-    func plan(manifests: [String: String]) throws -> TransitionPlan {
-        try plan(paths: [try writeManifests(manifests, test: self).path])
+    func plan(manifests: [String: String], validates: Bool = true) throws -> TransitionPlan {
+        try plan(paths: [try writeManifests(manifests, test: self).path], validates: validates)
     }
 
     func item(_ key: String, in plan: TransitionPlan) throws -> PlanItem {

@@ -37,7 +37,9 @@ final class InjectionTests: XCTestCase {
         let database = try AppDatabase.inMemory()
         for cluster in clusters {
             let folder = try writeManifests(files, test: self)
-            try importPaths([folder.path], cluster: cluster, into: database)
+            // These names are refused by the import (ImportValidationTests); imported without that check, as a forged or
+            // hand-edited inventory holds them, the listings and reports must still escape them.
+            try importPaths([folder.path], cluster: cluster, into: database, validates: false)
         }
         let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         return (try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request), database)

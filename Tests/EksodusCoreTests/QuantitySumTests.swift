@@ -53,7 +53,7 @@ final class QuantitySumTests: XCTestCase {
             """),
         ], test: self)
         let database = try AppDatabase.inMemory()
-        try importPaths([folder.path], cluster: "c", into: database)
+        try importPaths([folder.path], cluster: "c", into: database, validates: false)  // an int64 replicas: refused by the import, held by a forged inventory
         XCTAssertEqual(try count(database, "SELECT count(*) FROM workload"), 2)
         XCTAssertEqual(try count(database, "SELECT count(*) FROM pod_usage"), 1)
         // replicas is int32 in the API: a larger number is read as the largest the API server would store.

@@ -38,7 +38,8 @@ extension DataEngineRunbookTests {
         XCTAssertEqual(pairedPromote.commands.filter { $0.contains("REPLICAOF NO ONE") }.count, RedisReplicas.podsByHand)
     }
 
-    /// A comment in a step is one line whatever the workload is called: a newline in the name would start a command.
+    /// A comment in a step is one line whatever the workload is called: a newline in the name would start a command. The
+    /// import refuses such a name (ImportValidationTests); imported without that check, as a forged inventory holds it:
     func testRedisCommentsStayOneLineWhateverThePodsAreCalled() throws {
         let plan = try plan(manifests: ["redis.yaml": """
             apiVersion: apps/v1
@@ -53,7 +54,7 @@ extension DataEngineRunbookTests {
                 spec:
                   containers: [{name: redis, image: "redis:7.2", args: ["--appendonly", "yes"], volumeMounts: [{name: data, mountPath: /data}]}]
               volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}]
-            """])
+            """], validates: false)
         let comments = plan.items.filter { $0.title.contains("StatefulSet/shop/cache") }.flatMap { $0.commands + $0.rollbackCommands }.filter { $0.hasPrefix("#") }
         XCTAssertTrue(comments.contains { $0.contains("statefulset.kubernetes.io/pod-name=") }, "\(comments)")
         for comment in comments { XCTAssertFalse(comment.contains("\n"), comment) }

@@ -72,15 +72,19 @@ func strings(_ database: AppDatabase, _ sql: String, _ arguments: StatementArgum
 
 let fixedNow = Date(timeIntervalSince1970: 1_790_000_000)
 
+/// `validates: false` imports what no API server would hold, as a forged or hand-edited inventory holds it
+/// (`Importer.validatesObjects`): for the tests that prove quoting downstream holds on its own.
 @discardableResult
-func importPaths(_ paths: [String], cluster: String, into database: AppDatabase, namespace: String = "default") throws -> ImportSummary {
-    try Importer(database: database, workers: 2).run(ImportRequest(paths: paths, cluster: cluster, defaultNamespace: namespace, now: fixedNow))
+func importPaths(_ paths: [String], cluster: String, into database: AppDatabase, namespace: String = "default", validates: Bool = true) throws -> ImportSummary {
+    var importer = Importer(database: database, workers: 2)
+    importer.validatesObjects = validates
+    return try importer.run(ImportRequest(paths: paths, cluster: cluster, defaultNamespace: namespace, now: fixedNow))
 }
 
 /// Imports `paths` as cluster `src` into a fresh in-memory inventory and plans it for `target` (eu-west-1, a fixed account and time).
-func planImported(_ paths: [String], target: KubernetesVersion = KubernetesVersion(major: 1, minor: 35)) throws -> (plan: TransitionPlan, database: AppDatabase) {
+func planImported(_ paths: [String], target: KubernetesVersion = KubernetesVersion(major: 1, minor: 35), validates: Bool = true) throws -> (plan: TransitionPlan, database: AppDatabase) {
     let database = try AppDatabase.inMemory()
-    try importPaths(paths, cluster: "src", into: database)
+    try importPaths(paths, cluster: "src", into: database, validates: validates)
     let request = PlanRequest(target: target, region: "eu-west-1", accountID: "123456789012", now: fixedNow)
     return (try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request), database)
 }

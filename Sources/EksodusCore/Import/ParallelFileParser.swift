@@ -42,8 +42,12 @@ final class ParallelFileParser: @unchecked Sendable {
     private var nextIndex = 0
     private let templateBudget = TemplateExpansion.Budget()
 
-    init(files: [String], extractor: ObjectExtractor, workers: Int) {
+    /// Whether objects no API server holds stop the import (`ObjectValidation`); see `Importer.validatesObjects`.
+    let validates: Bool
+
+    init(files: [String], extractor: ObjectExtractor, workers: Int, validates: Bool = true) {
         self.files = files
+        self.validates = validates
         self.extractor = extractor
         self.workers = max(1, min(workers, files.count))
         channel = ObjectChannel(capacity: 8 * self.workers, producers: self.workers)
@@ -141,11 +145,24 @@ final class ParallelFileParser: @unchecked Sendable {
                       state: inout StreamState) throws -> (documents: Int, notices: [ImportNotice]) {
         let stream = ManifestStreamReader(reader: YAMLEventReader(file: name, source: source))
         stream.impliedType = DumpLayouts.impliedType(layoutPath)
+        stream.checksNames = !validates  // `ObjectValidation`, below, stops the import on a name no API server holds
         state.batch.reserveCapacity(Self.batchSize)
         var skipped = SampledNotices()
         var templateNotes = SampledNotices()
         var facts = ClusterFactsReading(file: name)
-        func take(_ node: ManifestNode, line: Int, order: Int64) throws {
+        func take(_ node: ManifestNode, line: Int, order: Int64, expanded: Bool = false) throws {
+            switch validates ? ObjectValidation.check(node) : .valid {
+            case .valid: break
+            case .unsafe(let reason):
+                skipped.add(line: line, "not a Kubernetes object (\(reason))")
+                return
+            case .refused(let reason):
+                // A Template's object is no stored object: an unset parameter (`name: ${NAME}`) leaves it out with a note,
+                // as `oc process` would refuse it; an object read as itself stops the import.
+                guard expanded else { throw ImportValidationError(file: name, line: line, message: reason) }
+                templateNotes.add(line: line, "a Template object left out: \(reason)")
+                return
+            }
             var podFacts = true
             if let owner = ObjectExtractor.replicaOwnerKey(node) { podFacts = state.replicaOwners.insert(owner).inserted }
             switch extractor.extract(node, line: line, podFacts: podFacts) {
@@ -169,7 +186,7 @@ final class ParallelFileParser: @unchecked Sendable {
             for expanded in expansion.objects {
                 state.position += 1
                 // Below every object read as itself: a live object the template made wins over the template's version.
-                try take(expanded, line: object.line, order: (Int64(index) << 32 | state.position) - Self.templateOrderOffset)
+                try take(expanded, line: object.line, order: (Int64(index) << 32 | state.position) - Self.templateOrderOffset, expanded: true)
             }
         }
         if !facts.isEmpty, !channel.put(.clusterFacts(facts)) { throw Cancelled() }

@@ -39,6 +39,8 @@ final class ManifestStreamReader {
     private(set) var counts = Counts()
     /// The kind and API version of objects that name no kind, when the file's place in a dump says (see `DumpLayouts`).
     var impliedType: (kind: String, apiVersion: String)?
+    /// Off where the caller checks object names itself, per kind, and refuses what no API server holds (the importer).
+    var checksNames = true
 
     init(reader: YAMLEventReader) {
         self.reader = reader
@@ -106,7 +108,7 @@ final class ManifestStreamReader {
             object.node = object.node.replacing("kind", with: .scalar(impliedType.kind, plain: false))
             if object.node["apiVersion"] == nil { object.node = object.node.replacing("apiVersion", with: .scalar(impliedType.apiVersion, plain: false)) }
         }
-        if let problem = ObjectHeaderCheck.problem(object.node) {
+        if let problem = ObjectHeaderCheck.problem(object.node, names: checksNames) {
             counts.nonObjectDocuments.add(line: object.line, problem)
         } else {
             try emit(object)
@@ -202,15 +204,17 @@ final class ManifestStreamReader {
         case .objectRoot: return key == "status"
         case .metadata: return key == "managedFields"
         case .annotations: return key == AppliedAPIVersion.annotation
-        case .nodeStatus: return !["nodeInfo", "capacity", "allocatable"].contains(key)
+        case .nodeStatus: return !["nodeInfo", "capacity", "allocatable", "loadBalancer"].contains(key)
         case .other: return false
         }
     }
 
     /// A Node's status carries the cluster's facts (instance capacity, kubelet and runtime versions); kubectl writes
     /// `kind` before `status`, so the kind is known by then.
+    /// A Node's status (its facts) and an Ingress's (the source load balancer serving it: `SharedHostGroups`).
     private func keepsStatus(_ entries: MappingEntries) -> Bool {
-        entries["kind"]?.string == "Node"
+        let kind = entries["kind"]?.string
+        return kind == "Node" || kind == "Ingress"
     }
 
     /// The last-applied annotation reduced to its `apiVersion`, or nil when it names none (the annotation is then skipped).

@@ -1,8 +1,9 @@
 /// The fields that identify an object must be strings when present: the API server refuses `kind: 5`,
 /// `name: {a: 1}` or `namespace: [x]`, and storing them as text would invent an object it would never hold.
 enum ObjectHeaderCheck {
-    /// Why `object` cannot be a Kubernetes object, or nil when its identifying fields are well-typed.
-    static func problem(_ object: ManifestNode) -> String? {
+    /// Why `object` cannot be a Kubernetes object, or nil when its identifying fields are well-typed. `names: false` leaves
+    /// the name rules to a caller that checks them itself (the importer refuses such an object, per kind).
+    static func problem(_ object: ManifestNode, names: Bool = true) -> String? {
         for key in ["apiVersion", "kind"] {
             if let problem = notString(object[key], named: key) { return problem }
         }
@@ -11,6 +12,7 @@ enum ObjectHeaderCheck {
         for key in ["name", "namespace"] {
             if let problem = notString(metadata[key], named: "metadata.\(key)") { return problem }
         }
+        guard names else { return nil }
         // The API server accepts no namespace that is not a DNS label, and no object name that starts with `-`; such a name
         // would read as an option where eksodus writes it into a command.
         if let namespace = metadata["namespace"]?.string, !namespace.isEmpty, !DNSLabel.isValid(namespace) {

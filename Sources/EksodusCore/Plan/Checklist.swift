@@ -356,7 +356,9 @@ struct Checklist {
             append(releases.items)
             let exposures = Dictionary(placed.compactMap { placement in byID[placement.workload].map { (placement.workload, Exposure.of($0, index: exposureIndex)) } },
                                        uniquingKeysWith: { first, _ in first })
-            let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name)
+            let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name,
+                                        groups: Dictionary(input.network.filter { $0.kind == "Ingress" && $0.cluster == c.name }.compactMap { entry in entry.group.map { ("\(entry.namespace)/\(entry.name)", $0) } },
+                                                           uniquingKeysWith: { first, _ in first }))
             // ConfigMap values, read only where a RabbitMQ broker's consumers may name its vhosts in them.
             let hasBroker = placed.contains { byID[$0.workload].flatMap { WorkloadSteps.Engine.of($0, database: database) }?.database.name == "rabbitmq" }
             let configMapValues: [String: [String]] = hasBroker ? Dictionary(input.estate.resources(kind: "ConfigMap").map { resource in
@@ -647,35 +649,11 @@ struct Checklist {
         return items
     }
 
-    /// The cluster-admin bindings to subjects other than Kubernetes' own (ClusterAdminBindingCheck), which convert does not
-    /// write, and the narrower grants that replace them: a ServiceAccount gets the `admin` ClusterRole in the namespaces it
-    /// deploys to (a RoleBinding per namespace); a user or group, an access entry for its IAM principal with
-    /// AmazonEKSAdminPolicy scoped to namespaces, or AmazonEKSClusterAdminPolicy on the cluster only where it must manage
-    /// cluster-scoped objects (EKS User Guide, "Associate access policies with access entries"; AccessScope: cluster | namespace).
+    /// The cluster-admin bindings to subjects other than Kubernetes' own and the narrower grants that replace them
+    /// (`AdminAccess.grants`).
     static func clusterAdminAccess(_ estate: Estate, cluster: String, region: String) -> (bindings: [String], commands: [String], rollback: [String]) {
-        let q = ShellQuote.word
-        let eks = Kubectl.eks(nil)
-        let policies = "arn:\(AWSPartition.of(region: region).name):eks::aws:cluster-access-policy/"
-        var bindings: [String] = [], commands: [String] = [], rollback: [String] = []
-        for binding in estate.resources(kind: "ClusterRoleBinding") {
-            let grantees = ClusterAdminBindingCheck.grantees(binding.body, name: binding.name)
-            guard !grantees.isEmpty else { continue }
-            bindings.append("ClusterRoleBinding \(binding.name) → \(grantees.map(\.label).joined(separator: ", "))")
-            for subject in grantees.prefix(10) {
-                commands.append(ShellQuote.comment("instead of \(binding.name) for \(subject.label):"))
-                if subject.kind == "ServiceAccount" {
-                    let account = "\(subject.namespace ?? "default"):\(subject.name)"
-                    let grant = ShellQuote.fileName([binding.name, "admin"], suffix: "")
-                    commands.append("for ns in $NAMESPACES; do " + eks("-n \"$ns\" create rolebinding \(q(grant)) --clusterrole=admin --serviceaccount=\(q(account))") + "; done  # NAMESPACES: the ones it deploys to")
-                    rollback.append("for ns in $NAMESPACES; do " + eks("-n \"$ns\" delete rolebinding \(q(grant)) --ignore-not-found") + "; done")
-                } else {
-                    commands.append("aws eks create-access-entry --region \(q(region)) --cluster-name \(q(cluster)) --principal-arn \"$PRINCIPAL_ARN\"  # the IAM role or user that was \(ShellQuote.comment(subject.label).dropFirst(2))")
-                    commands.append("aws eks associate-access-policy --region \(q(region)) --cluster-name \(q(cluster)) --principal-arn \"$PRINCIPAL_ARN\" --policy-arn \(q(policies + "AmazonEKSAdminPolicy")) --access-scope type=namespace,namespaces=\"$NAMESPACES\"  # or \(policies)AmazonEKSClusterAdminPolicy with --access-scope type=cluster, if it must manage cluster-scoped objects")
-                    rollback.append("aws eks delete-access-entry --region \(q(region)) --cluster-name \(q(cluster)) --principal-arn \"$PRINCIPAL_ARN\"")
-                }
-            }
-        }
-        return (bindings, commands, Array(Set(rollback)).sorted())
+        let grants = AdminAccess.grants(estate, cluster: cluster, region: region)
+        return (grants.bindings, grants.commands, grants.rollback)
     }
 
     /// Members of a dependency cycle move in one wave in a stated order: databases first, then by name.

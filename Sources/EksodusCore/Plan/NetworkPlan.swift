@@ -64,9 +64,10 @@ public struct NetworkPlan: Sendable, Codable {
                                      group: nil, annotations: annotations, manual: manual, tlsHosts: [], needsCertificate: false))
             }
             let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
-            for ingress in estate.ingresses {
-                entries.append(ingressEntry(ingress, cluster: estate.cluster.name, reference: reference, controller: controller))
-            }
+            var ingressEntries = estate.ingresses.map { ingressEntry($0, cluster: estate.cluster.name, reference: reference, controller: controller) }
+            // A host split by path across namespaces on one source controller: one IngressGroup (one ALB, one switch).
+            SharedHostGroups.assign(cluster: estate.cluster.name, ingresses: estate.ingresses, entries: &ingressEntries)
+            entries += ingressEntries
             for route in estate.resources(kind: "Route") where isRoute(route) {
                 entries.append(routeEntry(route, estate: estate))
             }

@@ -151,10 +151,15 @@ struct CassandraDatacenter {
         + " (BGP, e.g. Calico or Cilium, over the VPN or Direct Connect, and a route for the VPC back), or run the source StatefulSet with hostNetwork: true"
         + " (its POD_IP, which the image broadcasts, becomes the node address; one Cassandra per node), then re-run; if neither, this copy cannot be a datacenter join"
 
-    /// A busybox pod on `side` probing the addresses in `addresses` (a shell word), with the decision on failure.
+    static let probePod = "eksodus-gossip"
+
+    /// A busybox pod on `side` probing the addresses in `addresses` (a shell word), with the decision on failure. It only
+    /// opens TCP connections, so it runs as the smoke probe does (`SmokeProbe.restrictedOverrides`: uid 65534, no
+    /// privilege escalation, no capability, RuntimeDefault seccomp, read-only root), which Pod Security "restricted" admits.
     func probe(from side: Kubectl.Side, _ addresses: String, what: String) -> String {
         let kubectl = side == .source ? Kubectl.source(workload.namespace) : Kubectl.eks(workload.namespace)
-        return kubectl("run eksodus-gossip --rm -i --restart=Never --image='\(Self.probeImage)' -- sh -c " + ShellQuote.word(Self.probe) + " sh " + addresses)
+        return kubectl("run \(Self.probePod) --rm -i --restart=Never --image='\(Self.probeImage)' --override-type=strategic --overrides=\(ShellQuote.word(RedirectSwap.overrides(Self.probePod))) -- sh -c "
+                       + ShellQuote.word(Self.probe) + " sh " + addresses)
             + " || { echo " + ShellQuote.word(what + ": " + Self.unroutable) + " >&2; false; }"
     }
 

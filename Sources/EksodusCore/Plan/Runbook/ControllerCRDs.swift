@@ -11,6 +11,9 @@
 /// here; what does carry over is the resources, which must be at cert-manager.io/v1 (v1.7 removed every alpha and beta
 /// version: "API compatibility", https://cert-manager.io/docs/installation/api-compatibility/).
 enum ControllerCRDs {
+    /// The field manager eksodus's server-side applies write as (the managedFields entry names who applied them).
+    static let fieldManager = "eksodus"
+
     /// `repositories`: the controller's images as one pattern (`(repo|repo)`, from the table); `path`: the converted file and `folder` the cluster's, quoted;
     /// `set`: the patch release the table recommends, for the messages.
     static func commands(_ controller: ReferenceData.ControllerSupport, crds: (check: String, manifest: String), repositories: String, path: String, folder: String, set: String) -> [String] {
@@ -32,7 +35,12 @@ enum ControllerCRDs {
                 + " && [[ \"$CRD_RELEASE\" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+$ ]]; } || { echo "
                 + ShellQuote.word("the \(name) images in the file are not all at one patch release: set \(set) on each") + " >&2; false; }",
             ShellQuote.comment("\(name)'s CRDs before its controller, from the release's own manifest; re-runnable. Installing with its Helm chart instead: --set crds.enabled=true (installCRDs=true before v1.15) and skip these lines; never both, the chart then owns them"),
-            eks("apply --server-side -f " + manifest),
+            // Forced, as eksodus's own field manager: the plan owns these CRDs (the release's manifest is the whole intent),
+            // and a CRD a Helm chart or an earlier client-side apply wrote is owned by that manager, so a plain server-side
+            // apply stops on every field both set differently; forcing moves those fields to eksodus ("Server-Side Apply",
+            // conflicts: https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts). Only CRDs: on a
+            // workload's object a conflict is another owner's live change (an HPA's replicas, a controller's field) to keep.
+            eks("apply --server-side --force-conflicts --field-manager=" + fieldManager + " -f " + manifest),
             "{ CRD_VERSION=$(" + eks("get crd " + ShellQuote.word(crds.check) + " -o jsonpath='{.metadata.labels.app\\.kubernetes\\.io/version}'") + ") && [ \"$CRD_VERSION\" = \"$CRD_RELEASE\" ]; }"
                 + " || { echo " + ShellQuote.word("the \(name) CRDs on EKS (\(crds.check)) are at ") + "\"${CRD_VERSION:-no version}, not $CRD_RELEASE\" >&2; false; }",
         ]

@@ -21,6 +21,9 @@ struct Exposure {
     /// The Ingresses in front of it that `convert` holds out until their login or path is decided (`IngressHold`), by
     /// `namespace/name`: the switch of their hosts waits for the decided Ingress on EKS.
     var held: [String: Held] = [:]
+    /// The Ingresses in front of it that asked external-dns for names (`ExternalDNSHold`), by `namespace/name`: convert
+    /// holds external-dns off them, and their switch says when to hand the record back.
+    var externalDNS: [String: String] = [:]
 
     struct Held {
         var reasons: [String]
@@ -28,6 +31,10 @@ struct Exposure {
         var probePath: String
         /// Whether the source's controller enforced a login (not only a regex path): the switch checks the decided one.
         var auth: Bool
+        /// Whether its allow-list did not parse, or a path is a regular expression: the switch reads the decided Ingress's
+        /// inbound-cidrs, or its paths (`HeldIngressChecks`).
+        var allowList = false
+        var regex = false
     }
     /// The frontends its own step switches, on a `$DNS_NAME` the engineer sets: LoadBalancer Services, and Ingresses with a
     /// rule to it that names no usable host.
@@ -80,6 +87,9 @@ struct Exposure {
             var held: [String] = []
             var probePath = "/"
             var auth = false
+            var allowList = false
+            var regex = false
+            var externalDNS: String?
         }
 
         var services: [String: [Estate.Service]]
@@ -92,7 +102,10 @@ struct Exposure {
                 Routes(namespace: ingress.resource.namespace, name: ingress.resource.name, rules: ingress.rules.map { ($0.host, $0.serviceName) },
                        held: IngressHold.reasons(ingress.resource.body, annotations: ingress.resource.annotations),
                        probePath: IngressHold.probePath(ingress.rules.first { $0.serviceName != nil }?.path),
-                       auth: !IngressHold.authAnnotations(ingress.resource.annotations).isEmpty)
+                       auth: !IngressHold.authAnnotations(ingress.resource.annotations).isEmpty,
+                       allowList: IngressHold.allowListReason(ingress.resource.annotations) != nil,
+                       regex: !IngressHold.regexPaths(ingress.resource.body).isEmpty,
+                       externalDNS: ExternalDNSHold.hostnames(ingress.resource.annotations))
             }, by: \.namespace)
             aliases = estate.services.filter { $0.type == "ExternalName" }
         }
@@ -103,7 +116,7 @@ struct Exposure {
         var reasons: [String] = [], hosts: Set<String> = [], frontends: [(String, String, String)] = [], nodePorts: [String] = []
         var nodePortServices: [Estate.Service] = []
         var hostRoutes: [(String, String, String)] = [], ownFrontends: [(String, String, String)] = [], isAliased = false
-        var hostSwitched: Set<String> = [], ownFrontendReasons: [String] = [], held: [String: Held] = [:]
+        var hostSwitched: Set<String> = [], ownFrontendReasons: [String] = [], held: [String: Held] = [:], externalDNS: [String: String] = [:]
         let names = Set(services.map(\.resource.name))
         // A NodePort Service an Ingress routes to is the Ingress's backend (ingress-nginx, or an ALB's instance targets on
         // EKS): clients come by the Ingress host, so the host's switch is its one traffic path, not a second one through a
@@ -127,7 +140,8 @@ struct Exposure {
             reasons.append(reason)
             hosts.formUnion(ruleHosts)
             frontends.append(("ingress", ingress.namespace, ingress.name))
-            if !ingress.held.isEmpty { held[ingress.namespace + "/" + ingress.name] = Held(reasons: ingress.held, probePath: ingress.probePath, auth: ingress.auth) }
+            if !ingress.held.isEmpty { held[ingress.namespace + "/" + ingress.name] = Held(reasons: ingress.held, probePath: ingress.probePath, auth: ingress.auth, allowList: ingress.allowList, regex: ingress.regex) }
+            if let names = ingress.externalDNS { externalDNS[ingress.namespace + "/" + ingress.name] = names }
             // A host must pass the DNS-name check before it reaches dig or the AWS CLI (`TrafficCommands.hosts`).
             for host in Set(ruleHosts).sorted() where NetworkPlan.isIngressHost(host) { hostRoutes.append((host, ingress.namespace, ingress.name)) }
             if rules.contains(where: { !($0.host.map(NetworkPlan.isIngressHost) ?? false) }) {
@@ -153,7 +167,7 @@ struct Exposure {
         }
         if !nodePorts.isEmpty { reasons.append("hostPort " + nodePorts.joined(separator: ", ")) }
         return Exposure(services: services, reasons: reasons, hosts: hosts.sorted(), frontends: frontends, nodePortServices: nodePortServices,
-                        nodePorts: nodePorts, hostRoutes: hostRoutes, held: held, ownFrontends: ownFrontends,
+                        nodePorts: nodePorts, hostRoutes: hostRoutes, held: held, externalDNS: externalDNS, ownFrontends: ownFrontends,
                         ownReasons: reasons.filter { !hostSwitched.contains($0) }, ownFrontendReasons: ownFrontendReasons, hostNetwork: workload.hostNetwork, aliased: isAliased)
     }
 }

@@ -119,12 +119,18 @@ struct NodeDataCopy {
             + " " + ShellQuote.word(filter) + " | sort"
     }
 
+    /// The copy pod's capabilities (`CopyPodSecurity`): `tar -x` as root gives each file the owner and mode it had on the
+    /// node (CHOWN, FOWNER), keeps set-group-ID bits (FSETID), and writes into and empties directories other uids own
+    /// (DAC_OVERRIDE); the workload's own uid is not known here, so the pod cannot start as it.
+    static let capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID"]
+
     /// The copy pod on EKS, mounting each claim at its `/data/N` (claim names are DNS labels: nothing to escape in the JSON).
     private func startPod(ifMissing: Bool = false) -> [String] {
         let claimed = copies
         let mounts = claimed.enumerated().map { "{\"name\":\"d\($0.offset)\",\"mountPath\":\"\($0.element.mount)\"}" }.joined(separator: ",")
         let volumes = claimed.enumerated().map { "{\"name\":\"d\($0.offset)\",\"persistentVolumeClaim\":{\"claimName\":\"\($0.element.claim.name)\"}}" }.joined(separator: ",")
-        let overrides = "{\"spec\":{\"containers\":[{\"name\":\"copy\",\"image\":\"\(Self.copyImage)\",\"command\":[\"sleep\",\"86400\"],\"volumeMounts\":[\(mounts)]}],\"volumes\":[\(volumes)]}}"
+        let overrides = "{\"spec\":{" + CopyPodSecurity.podFields + ",\"containers\":[{\"name\":\"copy\",\"image\":\"\(Self.copyImage)\",\"command\":[\"sleep\",\"86400\"],"
+            + CopyPodSecurity.rootContainer(adding: Self.capabilities, readOnlyRoot: true) + ",\"volumeMounts\":[\(mounts)]}],\"volumes\":[\(volumes)]}}"
         let name = String(copyPod.dropFirst("pod/".count))
         let run = eks("run \(name) --restart=Never --image=\(Self.copyImage) --overrides=\(ShellQuote.word(overrides))")
         return [(ifMissing ? eks("get \(copyPod)") + " >/dev/null 2>&1 || " : "") + run + "  # or your ECR copy of busybox",

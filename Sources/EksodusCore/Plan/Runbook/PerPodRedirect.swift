@@ -20,17 +20,22 @@ struct PerPodRedirect {
     let governing: String
     /// The Service the NLBs are made from (its ports): the one `RedirectSwap` saves.
     let swap: RedirectSwap
+    /// The pods' topology as the data step reads it, read once here (`make`) and kept: it walks every container's
+    /// command, arguments and environment.
+    let topology: RedisReplicas.Topology
 
     /// The most per-pod NLBs one redirect makes.
     static let cap = 12
 
     /// The per-pod redirect of `workload`, when its pods are independent (or too many to pair), it is a StatefulSet and a
-    /// headless Service names its pods; nil otherwise.
-    static func make(_ workload: Estate.Workload, engine: String?, services: [Estate.Service], swap: RedirectSwap) -> PerPodRedirect? {
+    /// headless Service names its pods; nil otherwise. `topology`, when the caller has read it already, is not read again.
+    static func make(_ workload: Estate.Workload, engine: String?, services: [Estate.Service], swap: RedirectSwap,
+                     topology known: RedisReplicas.Topology? = nil) -> PerPodRedirect? {
         guard engine == "redis", workload.kind == "StatefulSet",
-              [.independent, .tooMany].contains(RedisReplicas.topology(of: workload)),
               let governing = services.first(where: { $0.clusterIP == "None" })?.resource.name else { return nil }
-        return PerPodRedirect(workload: workload, governing: governing, swap: swap)
+        let topology = known ?? RedisReplicas.topology(of: workload)
+        guard [.independent, .tooMany].contains(topology) else { return nil }
+        return PerPodRedirect(workload: workload, governing: governing, swap: swap, topology: topology)
     }
 
     /// The pods as the manifest counts them; `refusal` stops the step before any is used above the cap.
@@ -47,7 +52,7 @@ struct PerPodRedirect {
     /// A failing gate, first in the step, where an NLB per pod is not made: too many pods, or a pod name that is no label value.
     var refusal: String? {
         let why: String
-        if count > Self.cap || RedisReplicas.topology(of: workload) == .tooMany {
+        if count > Self.cap || topology == .tooMany {
             why = "\(workload.kind) \(namespace)/\(workload.name) has \(count) independent pods, more than the \(Self.cap) NLBs (one a pod) this runbook makes"
         } else if let bad = pods.first(where: { !LabelSelector.isValue($0) || !DNSLabel.isValid($0) }) {
             why = "pod name \(bad) is no label value, so no Service can select that pod alone"

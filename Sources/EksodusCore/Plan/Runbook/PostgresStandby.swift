@@ -55,10 +55,19 @@ enum PostgresStandby {
 
     /// The one-off pod's spec: the image's shell running `script` as root, on the claim mounted where the server mounts it,
     /// with `PGDATA` set and the connection (`PGHOST`, `PGUSER`, `PGPASSWORD`) from the secret.
+    ///
+    /// As the image's user, with five capabilities only (`CopyPodSecurity`). The official images run as root: the script
+    /// gives the data directory to their postgres user (CHOWN, FOWNER for its mode), looks into and moves aside a 0700
+    /// directory that user owns (DAC_OVERRIDE), and drops to it with gosu/su-exec for pg_basebackup (SETUID, SETGID;
+    /// neither is a set-user-ID program, so no privilege escalation is needed). Their postgres uid differs (999 Debian, 70
+    /// Alpine), so the pod cannot start as it; an image with a non-root user of its own (Bitnami's 1001) runs the script
+    /// as that user (`id -u` is not 0), and pg_basebackup itself never holds a capability.
+    static let capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"]
+
     static func overrides(claim: String, image: String, directory: String, mountPath: String, subPath: String? = nil, script: String) -> String {
-        var overrides = "{\"spec\":{\"restartPolicy\":\"Never\",\"volumes\":[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":"
+        var overrides = "{\"spec\":{\"restartPolicy\":\"Never\"," + CopyPodSecurity.podFields + ",\"volumes\":[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":"
         JSONWriter.writeString(claim, to: &overrides)
-        overrides += "}}],\"containers\":[{\"name\":\"\(pod)\",\"image\":"
+        overrides += "}}],\"containers\":[{\"name\":\"\(pod)\"," + CopyPodSecurity.rootContainer(adding: capabilities, readOnlyRoot: false) + ",\"image\":"
         JSONWriter.writeString(image, to: &overrides)
         overrides += ",\"command\":[\"sh\",\"-c\","
         JSONWriter.writeString(script, to: &overrides)

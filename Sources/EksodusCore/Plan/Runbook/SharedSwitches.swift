@@ -20,16 +20,23 @@ struct SharedSwitches {
         var wave: Int
         /// Its Ingresses `convert` holds out (`IngressHold`), by `namespace/name`: the switch waits for the decided ones.
         var held: [String: Exposure.Held] = [:]
+        /// Its Ingresses that asked external-dns for names, by `namespace/name`: convert holds external-dns off them until
+        /// the switch is at 100 % (`ExternalDNSHold`).
+        var externalDNS: [String: String] = [:]
     }
 
     let cluster: String
+    /// The ALB IngressGroup of each Ingress (`namespace/name`), from the network plan: Ingresses of several namespaces
+    /// share one only where `SharedHostGroups` put them in it.
+    let groups: [String: String]
     private var shared: [PlanItemKey.Scope: Shared] = [:]
     private var byWorkload: [Int64: [PlanItemKey.Scope]] = [:]
     private var handedOver: [Int64: Set<String>] = [:]
 
     /// `placed`: the cluster's workloads in placement order.
-    init(placed: [Int64], exposures: [Int64: Exposure], waveOf: [Int64: Int], cluster: String) {
+    init(placed: [Int64], exposures: [Int64: Exposure], waveOf: [Int64: Int], cluster: String, groups: [String: String] = [:]) {
         self.cluster = cluster
+        self.groups = groups
         func add(_ scope: PlanItemKey.Scope, host: String?, frontend: (kind: String, namespace: String, name: String), workload: Int64, wave: Int) {
             var entry = shared[scope] ?? Shared(scope: scope, host: host, frontends: [], backends: [], wave: wave)
             if !entry.backends.contains(workload) {
@@ -46,6 +53,7 @@ struct SharedSwitches {
             for route in exposure.hostRoutes {
                 add(.host(cluster: cluster, name: route.host), host: route.host, frontend: ("ingress", route.namespace, route.ingress), workload: workload, wave: wave)
                 if let held = exposure.held[route.namespace + "/" + route.ingress] { shared[.host(cluster: cluster, name: route.host)]?.held[route.namespace + "/" + route.ingress] = held }
+                if let names = exposure.externalDNS[route.namespace + "/" + route.ingress] { shared[.host(cluster: cluster, name: route.host)]?.externalDNS[route.namespace + "/" + route.ingress] = names }
             }
             for frontend in exposure.ownFrontends { behind[Exposure.frontendID(frontend), default: []].append(workload) }
         }
@@ -57,15 +65,28 @@ struct SharedSwitches {
                 if frontend.kind == "ingress", let held = exposure.held[frontend.namespace + "/" + frontend.name] {
                     shared[.frontend(cluster: cluster, kind: frontend.kind, namespace: frontend.namespace, name: frontend.name)]?.held[frontend.namespace + "/" + frontend.name] = held
                 }
+                if frontend.kind == "ingress", let names = exposure.externalDNS[frontend.namespace + "/" + frontend.name] {
+                    shared[.frontend(cluster: cluster, kind: frontend.kind, namespace: frontend.namespace, name: frontend.name)]?.externalDNS[frontend.namespace + "/" + frontend.name] = names
+                }
                 handedOver[workload, default: []].insert(Exposure.frontendID(frontend))
             }
         }
         for scope in shared.keys { shared[scope]?.frontends.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) } }
     }
 
-    /// The failing gate of a host listed by Ingresses of more than one namespace, naming every claimant; nil otherwise.
-    static func claimedAcrossNamespaces(_ entry: Shared) -> [String]? {
-        guard let host = entry.host, Set(entry.frontends.map(\.namespace)).count > 1 else { return nil }
+    /// The one IngressGroup every Ingress of a host listed by several namespaces joined (`SharedHostGroups`: one source
+    /// controller and load balancer served them all), or nil.
+    static func sharedGroup(_ entry: Shared, groups: [String: String]) -> String? {
+        guard Set(entry.frontends.map(\.namespace)).count > 1, entry.frontends.allSatisfy({ $0.kind == "ingress" }) else { return nil }
+        let named = Set(entry.frontends.map { groups[$0.namespace + "/" + $0.name] })
+        guard named.count == 1, let group = named.first ?? nil else { return nil }
+        return group
+    }
+
+    /// The failing gate of a host listed by Ingresses of more than one namespace, naming every claimant; nil otherwise, and
+    /// nil where they all joined one IngressGroup (`sharedGroup`).
+    static func claimedAcrossNamespaces(_ entry: Shared, groups: [String: String] = [:]) -> [String]? {
+        guard let host = entry.host, Set(entry.frontends.map(\.namespace)).count > 1, sharedGroup(entry, groups: groups) == nil else { return nil }
         let claimants = entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
         return [ShellQuote.comment("decision: \(host) is listed by Ingresses of several namespaces (\(claimants)): any namespace may list any host, so no command moves it."
                                    + " Find which one the Route 53 record points at on the source, remove the host from the others' Ingresses, and lower and switch it by hand (or re-plan)"),
@@ -116,12 +137,14 @@ struct SharedSwitches {
         let fronts = entry.frontends.map { ($0.kind == "service" ? "Service " : "Ingress ") + "\($0.namespace)/\($0.name)" }
         let routes = entry.frontends.count == 1 ? fronts[0] + " routes" : "Ingresses " + entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ") + " route"
         let name = entry.host ?? "the name clients use for \(fronts.joined(separator: ", "))"
-        let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))"
+        let handBack = entry.externalDNS.sorted { $0.key < $1.key }.map { ExternalDNSHold.afterSwitch("Ingress " + $0.key, hostnames: $0.value) }
+        let joined = Self.sharedGroup(entry, groups: groups).map { "; one source controller served them all, so they join ALB IngressGroup \($0) and switch once; " + SharedHostGroups.caveat }
+        let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))" + (joined ?? "") + handBack.map { "; " + $0 }.joined()
         let notes = entry.host == nil ? [ShellQuote.comment("set DNS_NAME to the name clients use for \(fronts.joined(separator: ", ")): the manifests do not say")] : []
         let record = Self.recordFile(cluster: cluster, host: entry.host, frontend: entry.frontends.first)
         // A host that Ingresses of several namespaces list: any namespace may write any host, so which of them owns the name
         // is a decision (a tenant's sandbox/toy listing login.acme.example must not move the company's name to its ALB).
-        let claimed = Self.claimedAcrossNamespaces(entry)
+        let claimed = Self.claimedAcrossNamespaces(entry, groups: groups)
         let ttl = claimed.map { (commands: $0, rollback: ["# nothing was changed: the lowering stopped at the decision"]) }
             ?? DNSLowering.commands(host: entry.host, record: record, frontends: entry.frontends, notes: notes)
         let ttlKey = key(.dnsTTL, entry.scope)
@@ -136,13 +159,15 @@ struct SharedSwitches {
         let stateful = entry.backends.filter { steps[$0]?.primary != nil }.map { workloads[$0]?.label ?? String($0) }
         let traffic = claimed.map { (commands: $0, rollback: ["# nothing was switched: the switch stopped at the decision"]) }
             ?? TrafficCommands.sharedSwitch(host: entry.host, record: record, frontends: entry.frontends, notes: notes,
-                                            gates: TrafficCommands.heldGates(entry.held, host: entry.host))
+                                            gates: HeldIngressChecks.gates(entry.held, host: entry.host))
+        // After the 100 % shift: the record is EKS's to keep, and external-dns may own it again (never before: it would undo the weights).
+        let afterSwitch = handBack.map { ShellQuote.comment("after 100 %: " + $0) }
         let switching = PlanItem(key: key(.traffic, entry.scope),
                                  title: "Switch \(name) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(named)",
                                  clusterID: clusterID, wave: entry.wave, prerequisites: after, evidence: evidence,
                                  rollback: "Weights of \(entry.host ?? "that name") back to the source: the source copies of \(named) still run"
                                     + (stateful.isEmpty ? "" : "; reverse the replication of \(stateful.joined(separator: ", ")) before writes resume there"),
-                                 commands: traffic.commands, rollbackCommands: traffic.rollback)
+                                 commands: traffic.commands + (claimed == nil ? afterSwitch : []), rollbackCommands: traffic.rollback)
         return [lowering, switching]
     }
 }

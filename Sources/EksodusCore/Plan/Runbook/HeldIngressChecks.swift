@@ -1,0 +1,95 @@
+/// What the decided Ingress on EKS must say before the switch of a held host (`IngressHold`) moves any weight: that it
+/// exists is not enough, an Ingress applied as converted would admit everyone.
+///
+/// - allow-list held: `alb.ingress.kubernetes.io/inbound-cidrs` present, a comma-separated list of IPv4/IPv6 CIDRs, none of
+///   them a /0 (`0.0.0.0/0`, `::/0` in any spelling). An internal ALB is checked the same way: `scheme: internal` still
+///   admits the whole VPC, peered VPCs, Transit Gateway attachments and VPN/Direct Connect networks, where the source
+///   admitted only its list ("inbound-cidrs", AWS Load Balancer Controller Ingress annotations:
+///   https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#inbound-cidrs).
+/// - login held: `alb.ingress.kubernetes.io/auth-type` oidc or cognito, or `eksodus.io/login-decided: application`, which the
+///   operator adds when the application does its own login (the HTTPS probe then checks it refuses a request without one).
+/// - regex held: no ImplementationSpecific path (or one without a type) with a character an ALB path cannot take; `*` and
+///   `?` are ALB wildcards and pass.
+///
+/// The annotations are read with `kubectl -o json` and jq; names and keys reach jq as `--arg`, never in its program.
+enum HeldIngressChecks {
+    /// The annotation the operator sets on the decided Ingress when the application enforces the login itself.
+    static let loginDecidedKey = "eksodus.io/login-decided"
+    static let loginDecidedValue = "application"
+
+    /// IPv4 and IPv6 CIDRs, as the controller parses them (a prefix length is required); `verdict` prints `ok`, `absent`,
+    /// `invalid` or `open`.
+    static let cidrVerdict = #"""
+        def octet: "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+        def v4: test("^(" + octet + "[.]){3}" + octet + "$");
+        def v6: split("::") as $p | ($p | length) <= 2
+          and ([$p[] | if . == "" then [] else split(":") end] | add // [] | all(test("^[0-9a-fA-F]{1,4}$"))
+                 and (if ($p | length) == 2 then length <= 7 else length == 8 end));
+        def cidr: split("/") as $c | ($c | length) == 2
+          and ((($c[0] | v4) and ($c[1] | test("^([0-9]|[12][0-9]|3[0-2])$")))
+               or (($c[0] | v6) and ($c[1] | test("^([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$"))));
+        (.metadata.annotations[$key] // "") as $v
+        | if ($v | test("^[[:space:]]*$")) then "absent"
+          else ($v | split(",") | map(gsub("^[[:space:]]+|[[:space:]]+$"; ""))) as $e
+          | if any($e[]; cidr | not) then "invalid"
+            elif any($e[]; split("/")[1] == "0") then "open"
+            else "ok" end end
+        """#.split(separator: "\n").map { String($0.drop(while: { $0 == " " })) }.joined(separator: " ")
+
+    static let loginVerdict = #"(.metadata.annotations // {}) as $a | ($a[$auth] // "") as $t | if $t == "oidc" or $t == "cognito" or ($a[$decided] // "") == $app then "ok" else "none" end"#
+
+    /// Paths an ALB cannot match: ImplementationSpecific (or untyped) ones with a regular-expression character besides the
+    /// `*` and `?` wildcards ALB path conditions take.
+    static let regexVerdict = #"[.spec.rules[]?.http.paths[]? | select((.pathType // "ImplementationSpecific") == "ImplementationSpecific" and ((.path // "/") | test($chars)))] | if length == 0 then "ok" else "regex" end"#
+
+    /// The characters of `IngressHold.regexCharacters` but the ALB wildcards, as a bracket expression.
+    static var regexClass: String {
+        "[" + IngressHold.regexCharacters.subtracting(["*", "?"]).sorted().map { ["[", "]", "\\", "^"].contains($0) ? "\\" + String($0) : String($0) }.joined() + "]"
+    }
+
+    /// The checks of one held Ingress, run after the gate that it exists (`TrafficCommands.heldGate`).
+    static func checks(namespace: String, ingress: String, held: Exposure.Held) -> [String] {
+        guard held.allowList || held.auth || held.regex else { return [] }
+        let name = "Ingress \(namespace)/\(ingress) on EKS"
+        func fail(_ message: String) -> String { "{ echo " + ShellQuote.word(message) + " >&2; false; }" }
+        var lines = [
+            "{ HELD_INGRESS=$(" + Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o json") + ") && test -n \"$HELD_INGRESS\"; } || "
+                + fail("\(name) cannot be read: apply the decided Ingress first"),
+        ]
+        if held.allowList {
+            lines += [
+                ShellQuote.comment("the source admitted only its allow-list: the ALB must too. An internal ALB is checked as well: it admits the whole VPC, peered VPCs and VPN/Direct Connect networks"),
+                "# shellcheck disable=SC2016  # $key, $v and the rest are jq's",
+                "{ HELD_CIDRS=$(printf '%s' \"$HELD_INGRESS\" | jq -r --arg key 'alb.ingress.kubernetes.io/inbound-cidrs' " + ShellQuote.word(cidrVerdict) + ") && [ \"$HELD_CIDRS\" = ok ]; } || "
+                    + "{ echo " + ShellQuote.word("\(name): alb.ingress.kubernetes.io/inbound-cidrs is ") + "\"${HELD_CIDRS:-unreadable}\""
+                    + ShellQuote.word(" (it must be a comma-separated list of IPv4/IPv6 CIDRs, none /0 such as 0.0.0.0/0 or ::/0): write the source allow-list's intended CIDRs there, internal scheme or not") + " >&2; false; }",
+            ]
+        }
+        if held.auth {
+            lines += [
+                "# shellcheck disable=SC2016  # $a, $auth and the rest are jq's",
+                "{ HELD_LOGIN=$(printf '%s' \"$HELD_INGRESS\" | jq -r --arg auth 'alb.ingress.kubernetes.io/auth-type' --arg decided " + ShellQuote.word(loginDecidedKey)
+                    + " --arg app " + ShellQuote.word(loginDecidedValue) + " " + ShellQuote.word(loginVerdict) + ") && [ \"$HELD_LOGIN\" = ok ]; } || "
+                    + fail("\(name) enforces no decided login: set alb.ingress.kubernetes.io/auth-type to oidc or cognito (with auth-idp-oidc or auth-idp-cognito), or, when the application does its own login, annotate it \(loginDecidedKey): \(loginDecidedValue)"),
+            ]
+        }
+        if held.regex {
+            lines += [
+                "# shellcheck disable=SC2016  # $chars is jq's",
+                "{ HELD_PATHS=$(printf '%s' \"$HELD_INGRESS\" | jq -r --arg chars " + ShellQuote.word(regexClass) + " " + ShellQuote.word(regexVerdict) + ") && [ \"$HELD_PATHS\" = ok ]; } || "
+                    + fail("\(name) still has an ImplementationSpecific path with regular-expression characters, which an ALB cannot match: rewrite it as a Prefix path"),
+            ]
+        }
+        return lines
+    }
+
+    /// `TrafficCommands.heldGates` with each held Ingress's annotation checks after the gates that run before `$EKS_LB`.
+    static func gates(_ held: [String: Exposure.Held], host: String?) -> (before: [String], after: [String]) {
+        let base = TrafficCommands.heldGates(held, host: host)
+        let checks = held.sorted { $0.key < $1.key }.flatMap { id, held in
+            let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+            return Self.checks(namespace: parts[0], ingress: parts.count > 1 ? parts[1] : "", held: held)
+        }
+        return (base.before + checks, base.after)
+    }
+}

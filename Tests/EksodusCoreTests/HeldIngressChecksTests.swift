@@ -1,0 +1,102 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// The switch of a held host does not move until the decided Ingress on EKS really restricts who may connect (its
+/// inbound-cidrs), enforces the decided login, or has no regex path left: each check runs in bash against a stub
+/// `kubectl` that prints the EKS Ingress as JSON, and a real `jq`.
+final class HeldIngressChecksTests: XCTestCase {
+    /// The EKS Ingress `kubectl -o json` prints, with `annotations` and one path.
+    static func ingressJSON(_ annotations: [String: String], path: String = "/", pathType: String = "Prefix") throws -> String {
+        let object: [String: Any] = [
+            "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": ["name": "admin", "namespace": "shop", "annotations": annotations],
+            "spec": ["rules": [["host": "admin.acme.example", "http": ["paths": [["path": path, "pathType": pathType]]]]]],
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+    }
+
+    /// Runs `lines` with a `kubectl` that prints `json` for `get ingress/admin -o json` in namespace shop on EKS (nothing
+    /// else), or fails when `json` is nil.
+    func run(_ lines: [String], json: String?) throws -> Int32 {
+        let folder = try temporaryFolder(self)
+        let bin = folder.appendingPathComponent("bin", isDirectory: true)
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try json.map { try $0.write(to: folder.appendingPathComponent("ingress.json"), atomically: true, encoding: .utf8) }
+        let stub = bin.appendingPathComponent("kubectl")
+        try """
+            #!/bin/bash
+            [ "$*" = "--context eks -n shop get ingress/admin -o json" ] || exit 1
+            [ -f \(ShellQuote.word(folder.appendingPathComponent("ingress.json").path)) ] || { echo 'Error from server (NotFound)' >&2; exit 1; }
+            cat \(ShellQuote.word(folder.appendingPathComponent("ingress.json").path))
+
+            """.write(to: stub, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
+        return try GateShell.run("set -e\n" + lines.joined(separator: "\n"), environment: ["PATH": bin.path + ":/usr/bin:/bin"]).status
+    }
+
+    static let cidrs = "alb.ingress.kubernetes.io/inbound-cidrs", scheme = "alb.ingress.kubernetes.io/scheme"
+
+    func testAnAllowListHoldPassesOnlyARealRestriction() throws {
+        let lines = HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: false, allowList: true))
+        XCTAssertTrue(lines.contains { $0.contains("--arg key 'alb.ingress.kubernetes.io/inbound-cidrs'") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("#") && $0.contains("internal ALB") }, "the internal scheme is checked too, and said so")
+        let refused: [(String, [String: String]?)] = [
+            ("no EKS Ingress", nil),
+            ("absent", [Self.scheme: "internet-facing"]),
+            ("empty", [Self.cidrs: " "]),
+            ("0.0.0.0/0", [Self.cidrs: "10.0.0.0/8,0.0.0.0/0"]),
+            ("::/0", [Self.cidrs: "::/0"]),
+            ("::/0 spelled out", [Self.cidrs: "10.0.0.0/8, 0:0::0/0"]),
+            ("garbage", [Self.cidrs: "any"]),
+            ("the source's unparsed entry", [Self.cidrs: "10.0.0.0/8;"]),
+            ("a bare address", [Self.cidrs: "10.1.2.3"]),
+            ("a prefix out of range", [Self.cidrs: "10.0.0.0/33"]),
+            ("a trailing comma", [Self.cidrs: "10.0.0.0/8,"]),
+            ("two ::", [Self.cidrs: "2001::db8::/32"]),
+            ("internal scheme, no list", [Self.scheme: "internal"]),
+            ("internal scheme, open list", [Self.scheme: "internal", Self.cidrs: "0.0.0.0/0"]),
+            ("a hostile value", [Self.cidrs: "10.0.0.0/8$(touch pwned)"]),
+        ]
+        for (why, annotations) in refused {
+            XCTAssertNotEqual(try run(lines, json: try annotations.map { try Self.ingressJSON($0) }), 0, why)
+        }
+        let admitted: [(String, [String: String])] = [
+            ("one IPv4 CIDR", [Self.cidrs: "10.20.0.0/16"]),
+            ("a list with IPv6", [Self.cidrs: "10.20.0.0/16, 192.168.1.7/32,2001:db8::/32,fe80::1/128"]),
+            ("internal scheme, good list", [Self.scheme: "internal", Self.cidrs: "10.0.0.0/8"]),
+        ]
+        for (why, annotations) in admitted { XCTAssertEqual(try run(lines, json: try Self.ingressJSON(annotations)), 0, why) }
+    }
+
+    func testALoginHoldPassesOnlyOIDCCognitoOrTheApplicationsDecidedLogin() throws {
+        let lines = HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: true))
+        XCTAssertTrue(lines.contains { $0.contains(HeldIngressChecks.loginDecidedKey) })
+        for (why, annotations) in [("no login", [:]), ("auth-type none", ["alb.ingress.kubernetes.io/auth-type": "none"]),
+                                   ("the source's annotation left", ["nginx.ingress.kubernetes.io/auth-type": "basic"]),
+                                   ("a decision that names no login", [HeldIngressChecks.loginDecidedKey: "yes"])] as [(String, [String: String])] {
+            XCTAssertNotEqual(try run(lines, json: try Self.ingressJSON(annotations)), 0, why)
+        }
+        for (why, annotations) in [("oidc", ["alb.ingress.kubernetes.io/auth-type": "oidc"]), ("cognito", ["alb.ingress.kubernetes.io/auth-type": "cognito"]),
+                                   ("the application's own", [HeldIngressChecks.loginDecidedKey: "application"])] as [(String, [String: String])] {
+            XCTAssertEqual(try run(lines, json: try Self.ingressJSON(annotations)), 0, why)
+        }
+    }
+
+    func testARegexHoldPassesOnceNoRegexPathRemains() throws {
+        let lines = HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: false, regex: true))
+        XCTAssertNotEqual(try run(lines, json: try Self.ingressJSON([:], path: "/api(/|$)(.*)", pathType: "ImplementationSpecific")), 0)
+        XCTAssertNotEqual(try run(lines, json: try Self.ingressJSON([:], path: "/v[0-9]+/", pathType: "ImplementationSpecific")), 0)
+        XCTAssertEqual(try run(lines, json: try Self.ingressJSON([:], path: "/api", pathType: "Prefix")), 0)
+        XCTAssertEqual(try run(lines, json: try Self.ingressJSON([:], path: "/api/*", pathType: "ImplementationSpecific")), 0, "an ALB wildcard")
+    }
+
+    /// The plan of an Ingress held for its allow-list: its host's switch runs the inbound-cidrs check before any weight moves.
+    func testTheHeldHostsSwitchReadsTheInboundCIDRs() throws {
+        let result = try planAndConvert(AllowListHoldTests.manifests("admin", allow: "\"10.0.0.0/8;\""), test: self)
+        let traffic = try XCTUnwrap(result.plan.items.first { $0.key.step == .traffic && $0.key.description.contains("admin.acme.example") })
+        let check = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("alb.ingress.kubernetes.io/inbound-cidrs") && $0.contains("jq -r --arg key") })
+        let firstShift = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_weights ") })
+        XCTAssertLessThan(check, firstShift)
+    }
+}
