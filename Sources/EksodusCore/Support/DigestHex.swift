@@ -4,7 +4,16 @@ import Crypto
 /// ServiceAccounts), where ShortHash's 32-bit FNV could be collided on purpose in a few minutes.
 enum DigestHex {
     static func sha256(_ text: String, digits: Int = 10) -> String {
-        let hex = SHA256.hash(data: Array(text.utf8)).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-        return String(hex.prefix(digits))
+        // Only the digits asked for, from a table: the runbook names thousands of files this way (a String per byte was
+        // most of `ShellQuote.fileName`'s time).
+        var hex: [UInt8] = []
+        hex.reserveCapacity(digits)
+        for byte in SHA256.hash(data: Array(text.utf8)) where hex.count < digits {
+            hex.append(Self.digits[Int(byte >> 4)])
+            if hex.count < digits { hex.append(Self.digits[Int(byte & 0x0f)]) }
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let digits = Array("0123456789abcdef".utf8)
 }
