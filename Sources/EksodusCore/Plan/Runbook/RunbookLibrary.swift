@@ -15,8 +15,8 @@ enum RunbookLibrary {
 
     static let body: String = parts.joined(separator: "\n")
 
-    /// The first 12 hex digits of the body's SHA-256: what `load` checks.
-    static let version: String = DigestHex.sha256(body, digits: 12)
+    /// The first 12 hex digits of the SHA-256 of every function the library defines: what `load` checks.
+    static let version: String = DigestHex.sha256(check + body, digits: 12)
 
     static let text: String = """
         # eksodus runbook library: the shell functions the runbook's steps call (bash, GNU coreutils, jq, kubectl, AWS CLI v2).
