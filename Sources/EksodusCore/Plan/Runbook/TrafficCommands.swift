@@ -116,13 +116,12 @@ enum TrafficCommands {
     /// re-run) still points at the source's own load balancer (`DNSLowering`'s library functions).
     static func liveGate(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)]) -> [String] {
         let live = ShellQuote.word(liveRecord(record: record)), name = argument(host)
-        let read = "eksodus_dns_live " + name + " " + live
         guard !frontends.isEmpty else {
-            return [read, "# decision: no source Ingress or Service to compare the record with: check by hand that \(liveRecord(record: record)) points at the source cluster before you go on"]
+            return ["eksodus_dns_live " + name + " " + live, "# decision: no source Ingress or Service to compare the record with: check by hand that \(liveRecord(record: record)) points at the source cluster before you go on"]
         }
         let what = frontends.map { ($0.kind == "service" ? "Service " : "Ingress ") + "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
         let pairs = frontends.map { ShellQuote.word($0.namespace) + " " + ShellQuote.word("\($0.kind)/\($0.name)") }.joined(separator: " ")
-        return [read + " && eksodus_points_at_source " + live + " " + name + " " + ShellQuote.word(what) + " " + pairs]
+        return ["eksodus_dns_still_source " + name + " " + ShellQuote.word(record) + " " + ShellQuote.word(what) + " " + pairs]
     }
 
     /// Before the gates that probe `$EKS_LB` (`heldGate`): its name is there.
@@ -179,7 +178,7 @@ enum TrafficCommands {
     }
 
     static let trafficNotes = [
-        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there (the record keeps its type: A beside A, CNAME beside CNAME), or one record change after the TTL has expired",
+        "# a name on other DNS (BIND, Active Directory, Infoblox), not Route 53: the same shifts there (A beside A, CNAME beside CNAME), or one change once the TTL expired",
     ]
 
     /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
@@ -190,7 +189,7 @@ enum TrafficCommands {
     static func sharedSwitch(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = [],
                              gates: (before: [String], after: [String]) = ([], [])) -> (commands: [String], rollback: [String]) {
         var commands = notes + gates.before + ttlExpired(host: host, record: record) + liveGate(host: host, record: record, frontends: frontends)
-        if let first = frontends.first { commands.append(frontendAddress(first)) }
+        if let first = frontends.first, !gates.after.isEmpty || frontends.count > 1 { commands.append(frontendAddress(first)) }
         for other in frontends.dropFirst() {
             commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
                             + ShellQuote.word("Ingress \(other.namespace)/\(other.name) is on another ALB: put them in one IngressGroup (alb.ingress.kubernetes.io/group.name) first")
@@ -236,13 +235,12 @@ enum TrafficCommands {
 
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
-    /// What to watch while a share holds, said once per switch (the hold itself is `TrafficSwitch`'s). The dimensions'
-    /// values are the ends of the ARNs (`targetgroup/NAME/ID`, `app/NAME/ID`: ALB CloudWatch metrics,
-    /// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
-    static let holdNote = "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold), at least \(TrafficSwitch.minimumHold)) before the next: its line fails with the time left, run the step again to go on."
-        + " Meanwhile watch the EKS target groups (5xx, TargetResponseTime, health), e.g. aws cloudwatch get-metric-statistics --namespace AWS/ApplicationELB --metric-name HTTPCode_Target_5XX_Count"
-        + " --dimensions Name=TargetGroup,Value=\"${TG_ARN##*:}\" Name=LoadBalancer,Value=\"${LB_ARN#*:loadbalancer/}\" --start-time \"$(date -u -d -10min +%FT%TZ)\" --end-time \"$(date -u +%FT%TZ)\" --period 60 --statistics Sum"
-        + " (TG_ARN: spec.targetGroupARN of a TargetGroupBinding on EKS; LB_ARN: aws elbv2 describe-target-groups --target-group-arns \"$TG_ARN\" --query TargetGroups[0].LoadBalancerArns[0] --output text)"
+    /// What to watch while a share holds, said once per switch (the hold itself is `TrafficSwitch`'s), with the check
+    /// that reads it (`eksodus_alb_5xx`, HTTPCode_Target_5XX_Count of the namespace's target groups) for `namespace`.
+    static func holdNote(_ namespace: String?) -> String {
+        "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold), min \(TrafficSwitch.minimumHold)): the next fails with the time left, run the step again then;"
+            + " meanwhile watch 5xx, latency and health of the EKS target groups" + (namespace.map { ": eksodus_alb_5xx " + ShellQuote.word($0) } ?? "")
+    }
 
     /// The weighted pair replacing the plain record, then the shifts towards EKS (`TrafficSwitch`'s `eksodus_dns_shift`,
     /// each safe to run again), pointing at the load balancer of `frontend` (nil: `$EKS_LB`, read by the call) and gated
@@ -253,10 +251,9 @@ enum TrafficCommands {
                                ingresses: [(kind: String, namespace: String, name: String)]) -> (commands: [String], rollback: [String]) {
         let file = ShellQuote.word(record)
         let lb = frontend.map { ShellQuote.word($0.namespace) + " " + ShellQuote.word("\($0.kind)/\($0.name)") } ?? "'' ''"
-        let health = ingresses.map { " " + ShellQuote.word($0.namespace) + " " + ShellQuote.word($0.name) }.joined()
-        let commands = [holdNote] + ([0] + shares).map { share in
-            "eksodus_dns_shift \(file) \(share) \(lb)\(health)" + (share == 0 ? "  # the plain record becomes the pair, 0% to EKS" : "  # \(share)% to EKS")
-        }
+        // The load balancer's own Ingress is checked by the call; the others are named after it.
+        let health = ingresses.filter { other in frontend.map { !($0 == other) } ?? true }.map { " " + ShellQuote.word($0.namespace) + " " + ShellQuote.word($0.name) }.joined()
+        let commands = [holdNote(ingresses.first?.namespace)] + ([0] + shares).map { "eksodus_dns_shift \(file) \($0) \(lb)\(health)" }
         return (commands, ["eksodus_dns_weights_back \(file)  # every weight back to the source, as Route 53 holds the pair",
                            "eksodus_dns_unpair \(file)  # once the source serves everything again: the plain record back in place of the pair"])
     }
@@ -275,7 +272,7 @@ enum TrafficCommands {
                 + liveGate(host: nil, record: record, frontends: exposure.ownFrontends)
             let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first
             if let frontend {
-                commands.append(frontendAddress(frontend))
+                if !gates.after.isEmpty { commands.append(frontendAddress(frontend)) }
             } else {
                 commands.append("# an ExternalName alias: set EKS_LB to the name that reaches the EKS copy")
             }

@@ -123,17 +123,40 @@ enum TrafficSwitch {
           echo $(( 10#$hold ))
         }
 
+        # eksodus_dns_still_source NAME RECORD_FILE WHAT NAMESPACE RESOURCE...: the record Route 53 holds for NAME now (the
+        # plain one, or the pair's source record on a re-run), read beside RECORD_FILE, still points at the source.
+        eksodus_dns_still_source() {
+          local name=$1 live=${2%.dns-record.json}.dns-live.json
+          shift 2
+          eksodus_dns_live "$name" "$live" && eksodus_points_at_source "$live" "$name" "$@"
+        }
+
+        # eksodus_alb_5xx NAMESPACE: the HTTPCode_Target_5XX_Count of each target group of the namespace on EKS (its
+        # TargetGroupBindings) over the last HOLD_SECONDS: a check to run while a share holds; it changes nothing.
+        eksodus_alb_5xx() {
+          local hold arn lb count
+          hold=$(eksodus_dns_hold) || return 1
+          while read -r arn; do
+            [ -n "$arn" ] || continue
+            lb=$(aws elbv2 describe-target-groups --target-group-arns "$arn" --query 'TargetGroups[0].LoadBalancerArns[0]' --output text < /dev/null) || return 1
+            count=$(aws cloudwatch get-metric-statistics --namespace AWS/ApplicationELB --metric-name HTTPCode_Target_5XX_Count \
+              --dimensions Name=TargetGroup,Value="${arn##*:}" Name=LoadBalancer,Value="${lb#*:loadbalancer/}" --start-time "$(date -u -d "-$hold seconds" +%FT%TZ)" \
+              --end-time "$(date -u +%FT%TZ)" --period 60 --statistics Sum --query 'sum(Datapoints[].Sum)' --output text < /dev/null) || return 1
+            echo "${arn##*:}: ${count:-0} target 5xx in the last $hold s"
+          done < <(kubectl --context "$EKS_CONTEXT" -n "$1" get targetgroupbindings.elbv2.k8s.aws -o jsonpath='{range .items[*]}{.spec.targetGroupARN}{"\n"}{end}')
+        }
+
         # eksodus_dns_shift RECORD_FILE SHARE LB_NAMESPACE LB_RESOURCE [NAMESPACE INGRESS]...: the name's weighted pair at
         # SHARE % to the EKS load balancer of LB_RESOURCE (ingress/NAME or service/NAME; both empty: $EKS_LB), run again
         # safely: it reads the pair Route 53 holds first. Share 0 turns the plain record into the pair (skipped when the
         # pair exists); a share Route 53 already holds or passed is skipped; otherwise the current share is read back, held
-        # for HOLD_SECONDS since it took effect (the .share-at file), every ALB target of the INGRESSes must be healthy,
-        # and the weights move. Every change is waited for, read back, and its time noted.
+        # for HOLD_SECONDS since it took effect (the .share-at file), every ALB target of LB_RESOURCE (an Ingress) and of
+        # the INGRESSes must be healthy, and the weights move. Every change is waited for, read back, and its time noted.
         eksodus_dns_shift() {
           local record=$1 share=$2 at=${1%.dns-record.json}.share-at lb sets state current hold noted since left zone
           shift 2
           if [ -n "$1$2" ]; then lb=$(kubectl --context "$EKS_CONTEXT" -n "$1" get "$2" -o jsonpath='{.status.loadBalancer.ingress[0].hostname}') || lb=; else lb=${EKS_LB:-}; fi
-          shift 2
+          if [ "${2#ingress/}" != "$2" ]; then set -- "$1" "${2#ingress/}" "${@:3}"; else shift 2; fi
           test -n "$lb" || { echo "$record: no EKS load balancer name yet: stop" >&2; return 1; }
           jq -e 'length == 1 and (.[0].Type == "A" or .[0].Type == "CNAME")' "$record" >/dev/null \\
             || { echo "$record: no record file from the TTL step, or not one A or CNAME record in it: stop" >&2; return 1; }
