@@ -131,7 +131,7 @@ final class RunbookSafetyTests: XCTestCase {
     // 1. Route 53: TTL lowered days ahead, then weighted records shifted in steps; rollback puts the weights back.
     func testDNSSwitchesAreWeightedGradualAndReversibleAfterTheOldTTLExpired() throws {
         let plan = try demo().plan
-        let traffic = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.commands.contains { $0.contains("change-resource-record-sets") } })
+        let traffic = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.commands.contains { $0.hasPrefix("eksodus_dns_shift ") } })
         // A workload's own switch or a DNS name's (`traffic:prod:shop.acme.example`): its TTL step has the same scope.
         let cluster = try XCTUnwrap(traffic.key.cluster)
         let ttl = try item(PlanItemKey(.cutover, .dnsTTL, traffic.key.scope).description, in: plan)
@@ -363,7 +363,9 @@ final class RunbookSafetyTests: XCTestCase {
         let objects = try files.flatMap { try parseObjects($0) }
         var checked = 0
         for item in plan.items {
-            for line in item.commands where line.contains(".status.loadBalancer.ingress[0].hostname") {
+            // A kubectl line reading the name, or a switch's share (`eksodus_dns_shift FILE SHARE NAMESPACE KIND/NAME`), which reads it.
+            for given in item.commands where given.contains(".status.loadBalancer.ingress[0].hostname") || given.hasPrefix("eksodus_dns_shift ") {
+                let line = given.firstMatch(of: /^eksodus_dns_shift '[^']+' \d+ '([^']+)' '((?:service|ingress)\/[^']+)'/).map { "-n '\($0.1)' get '\($0.2)'" } ?? given
                 guard let range = line.range(of: #"get '(service|ingress)/([^']+)'"#, options: .regularExpression) else { continue }
                 let reference = line[range].dropFirst(5).dropLast().split(separator: "/", maxSplits: 1).map(String.init)
                 let namespace = line.range(of: #"-n '([^']+)'"#, options: .regularExpression).map { String(line[$0].dropFirst(4).dropLast()) }

@@ -112,7 +112,7 @@ final class RunbookTests: XCTestCase {
         XCTAssertNil(plan.items.first { $0.keyText == "dns-ttl:src/sock-shop/front-end" })
         // Where a DNS name moves (the demo's Ingress hosts), its TTL is lowered ahead of the switch.
         let demo = try demoPlan()
-        let switches = demo.items.filter { $0.step == .traffic && $0.commands.contains { $0.contains("change-resource-record-sets") } }
+        let switches = demo.items.filter { $0.step == .traffic && $0.commands.contains { $0.hasPrefix("eksodus_dns_shift ") } }
         XCTAssertFalse(switches.isEmpty)
         for traffic in switches {
             let dnsTTL = try item(PlanItemKey(.cutover, .dnsTTL, traffic.key.scope).description, in: demo)

@@ -45,7 +45,7 @@ extension TrafficGatesTests {
             let folder = try temporaryFolder(self)
             try Self.shopHour.write(to: file(folder, ".dns-record.json"), atomically: true, encoding: .utf8)
             try "0\n".write(to: file(folder, ".ttl-lowered-at"), atomically: true, encoding: .utf8)
-            let status = try run(traffic.commands, stubs: stubs, in: folder, environment: environment)
+            let status = try run(Self.heldLong(traffic.commands), stubs: stubs, in: folder, environment: environment)
             return (status, FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path))
         }
         let foreign = try attempt(["SOURCE_LB_ADDRESSES": "198.51.100.7"])

@@ -94,9 +94,18 @@ final class TrafficGatesTests: XCTestCase {
                      "kubectl": kubectl]
         // The lowering notes its time in the name's own file; here the old TTL passed long ago.
         let status = try run(ttl.commands + ["test -s " + Self.stem("shop.acme.example") + ".ttl-lowered-at", "echo 0 > " + Self.stem("shop.acme.example") + ".ttl-lowered-at"]
-                             + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)
+                             + Self.heldLong(traffic.commands) + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)
         let written = FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path)
         return (status, written ? try batches(in: folder) : [])
+    }
+
+    /// `lines` with each share's hold long passed: before each shift, the time its previous share took effect goes back
+    /// to the epoch (as if the operator had waited and run the step again).
+    static func heldLong(_ lines: [String]) -> [String] {
+        let stamp = stem("shop.acme.example") + ".share-at"
+        return lines.flatMap { line in
+            line.hasPrefix("eksodus_dns_shift ") ? ["if [ -s \(stamp) ]; then echo \"$(cut -d ' ' -f 1 \(stamp)) 0\" > \(stamp); fi", line] : [line]
+        }
     }
 
     static let shopA = #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}, {"Name": "shop.acme.example.", "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": "\"v=spf1 -all\""}]}, {"Name": "static.shop.acme.example.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "cdn.example.net"}]}]"#
@@ -299,7 +308,7 @@ final class TrafficGatesTests: XCTestCase {
 
         let traffic = try item("traffic:prod:admin.acme.internal")
         let applied = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("get 'ingress/admin' -o name") })
-        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
+        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertLessThan(applied, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), "the decided Ingress is checked before its address is read")
         let redirect = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("\"http://$EKS_LB\"") })
         let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") })
@@ -428,7 +437,7 @@ final class TrafficGatesTests: XCTestCase {
         let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") }, "\(traffic.commands)")
         XCTAssertTrue(traffic.commands[probe].contains("--connect-to \"$DNS_NAME:443:$EKS_LB:443\" \"https://$DNS_NAME\"'/grafana'"), traffic.commands[probe])
         XCTAssertTrue(traffic.commands.contains { $0.hasPrefix("curl ") && $0.contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'") })
-        XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
+        XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") }))
         XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
         let work = try temporaryFolder(self)
         let environment = ["EKS_LB": Self.balancer, "DNS_NAME": "grafana.example.com"]
