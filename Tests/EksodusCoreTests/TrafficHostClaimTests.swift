@@ -63,7 +63,7 @@ extension TrafficPerHostTests {
         }
         // Each namespace's own host still switches, and checks the live record against its own source Ingress.
         let toy = try item("dns-ttl:src:toy.acme.example", in: plan)
-        XCTAssertTrue(toy.commands.contains { $0.contains("--context \"$SOURCE_CONTEXT\" -n 'sandbox' get 'ingress/toy'") }, "\(toy.commands)")
+        XCTAssertTrue(toy.commands.contains { $0.hasPrefix("eksodus_dns_lower 'toy.acme.example' ") && $0.hasSuffix(" 'sandbox' 'ingress/toy'") }, "\(toy.commands)")
         assertPrerequisitesAcyclic(plan, "two namespaces")
     }
 }

@@ -77,7 +77,7 @@ final class TrafficPerHostTests: XCTestCase {
 
         let ttl = try item("dns-ttl:prod:shop.acme.example", in: plan)
         XCTAssertEqual(ttl.waitsFor, ["plan:cluster:prod"])
-        XCTAssertTrue(ttl.commands.contains { $0.hasPrefix("aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name 'shop.acme.example' --max-items 20 --output json | jq --arg name 'shop.acme.example' ") })
+        XCTAssertTrue(ttl.commands.contains { $0.hasPrefix("eksodus_dns_lower 'shop.acme.example' \(record) 'Ingress shop/shop' 'shop' 'ingress/shop'") }, "\(ttl.commands)")
         XCTAssertTrue(try item("gate:prod:wave-\(try XCTUnwrap(traffic.wave))", in: plan).waitsFor.contains(ttl.keyText))
         // Each backend's source copy goes only after the name's switch.
         for backend in backends {
@@ -202,7 +202,9 @@ final class TrafficPerHostTests: XCTestCase {
         let traffic = try item("traffic:src:service/shop/front", in: plan)
         XCTAssertEqual(traffic.waitsFor, ["smoke:src/shop/front", "smoke:src/shop/front-canary", "dns-ttl:src:service/shop/front"])
         XCTAssertEqual(traffic.evidence, "Service shop/front routes one name to Deployment/shop/front, Deployment/shop/front-canary")
-        XCTAssertTrue(traffic.commands.contains(TrafficCommands.frontendAddress((kind: "service", namespace: "shop", name: "front"))))
+        // Each share points at the Service's own load balancer, read by the call.
+        XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }.count, 1 + TrafficCommands.shares.count)
+        XCTAssertTrue(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }.allSatisfy { $0.hasSuffix(" 'shop' 'service/front'") }, "\(traffic.commands)")
         XCTAssertEqual(deletions(plan)["src-service-shop-front"], ["traffic:src:service/shop/front"])
         let ttl = try item("dns-ttl:src:service/shop/front", in: plan)
         XCTAssertEqual(ttl.commands.first, "# set DNS_NAME to the name clients use for Service shop/front: the manifests do not say")
@@ -278,6 +280,6 @@ final class TrafficPerHostTests: XCTestCase {
         let boutique = try plan([fixtures.appendingPathComponent("01-gcp-online-boutique").path])
         let frontend = try XCTUnwrap(boutique.items.first { $0.step == .traffic && $0.keyText.hasSuffix("/frontend") })
         XCTAssertTrue(frontend.waitsFor.contains(frontend.keyText.replacingOccurrences(of: "traffic:", with: "dns-ttl:")), "\(frontend.waitsFor)")
-        XCTAssertTrue(try item(frontend.keyText.replacingOccurrences(of: "traffic:", with: "dns-ttl:"), in: boutique).commands.contains { $0.contains("--start-record-name \"$DNS_NAME\"") })
+        XCTAssertTrue(try item(frontend.keyText.replacingOccurrences(of: "traffic:", with: "dns-ttl:"), in: boutique).commands.contains { $0.hasPrefix("eksodus_dns_lower \"$DNS_NAME\" ") })
     }
 }

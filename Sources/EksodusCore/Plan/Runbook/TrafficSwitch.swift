@@ -173,7 +173,10 @@ enum TrafficSwitch {
             echo "$record: Route 53 already sends $current% to EKS: the $share% shift is skipped" >&2
             eksodus_dns_check "$record" "$current" "$lb" || return 1
             # A re-run after a change whose wait or read-back failed: its hold starts now.
-            if [ "$current" != 0 ] && [ "$(cut -d ' ' -f 1 "$at" 2>/dev/null)" != "$current" ]; then echo "$current $(date -u +%s)" > "$at"; fi
+            if [ "$current" != 0 ] && [ "$(cut -d ' ' -f 1 "$at" 2>/dev/null)" != "$current" ]; then
+              echo "$current $(date -u +%s)" > "$at"
+              echo "$record: no time noted for $current% to EKS ($at): its hold starts now" >&2
+            fi
             return 0
           fi
           if [ "$current" = none ]; then
