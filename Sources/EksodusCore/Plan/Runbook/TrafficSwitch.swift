@@ -203,8 +203,10 @@ enum TrafficSwitch {
               zone=$(aws elbv2 describe-load-balancers --output json | jq -r --arg dns "$lb" '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId')
               test -n "$zone" || { echo "$record: no load balancer named $lb, so no hosted zone for the alias: stop" >&2; return 1; }
             fi
+            # shellcheck disable=SC2016
             eksodus_dns_apply "$record" \(ShellQuote.word(pairProgram)) --arg eks "$lb" --arg zone "${zone:-}" || return 1
           else
+            # shellcheck disable=SC2016
             eksodus_dns_apply "$record" \(ShellQuote.word(weightsProgram)) --argjson sets "$sets" --argjson share "$share" || return 1
           fi
           eksodus_dns_check "$record" "$share" "$lb" || return 1
@@ -218,11 +220,10 @@ enum TrafficSwitch {
           rm -f "${1%.dns-record.json}.share-at" || return 1
           sets=$(eksodus_dns_sets "$1") || { echo "$1: the name's records were not read from Route 53: nothing changed" >&2; return 1; }
           state=$(eksodus_dns_state "$sets") || return 1
-          case $state in
-            plain) eksodus_dns_saved "$1" "$sets" ;;
-            "pair 0 100") echo "$1: every weight is already back to the source" >&2 ;;
-            *) eksodus_dns_apply "$1" \(ShellQuote.word(weightsProgram)) --argjson sets "$sets" --argjson share 0 ;;
-          esac
+          if [ "$state" = plain ]; then eksodus_dns_saved "$1" "$sets"; return; fi
+          if [ "$state" = "pair 0 100" ]; then echo "$1: every weight is already back to the source" >&2; return 0; fi
+          # shellcheck disable=SC2016
+          eksodus_dns_apply "$1" \(ShellQuote.word(weightsProgram)) --argjson sets "$sets" --argjson share 0
         }
 
         # eksodus_dns_unpair RECORD_FILE: the pair Route 53 holds goes, exactly as held, and the plain record of
@@ -232,6 +233,7 @@ enum TrafficSwitch {
           sets=$(eksodus_dns_sets "$1") || { echo "$1: the name's records were not read from Route 53: nothing changed" >&2; return 1; }
           state=$(eksodus_dns_state "$sets") || return 1
           if [ "$state" = plain ]; then eksodus_dns_saved "$1" "$sets"; return; fi
+          # shellcheck disable=SC2016
           eksodus_dns_apply "$1" \(ShellQuote.word(unpairProgram)) --argjson sets "$sets"
         }
 
