@@ -143,7 +143,7 @@ final class AllowListHoldTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-e", "-c", script]
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks"]
+        process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks"])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -35,8 +35,9 @@ final class ChecksThatProveTests: XCTestCase {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", line]
-        process.environment = ["PATH": folder.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path, "TMPDIR": folder.path]
+        // The library the step's load line would have sourced (the item's own lines load it: `RunbookLibraryTests`).
+        process.arguments = ["-c", ". \"$EKSODUS_RUNBOOK_LIB\"\n" + line]
+        process.environment = RunbookLibraryFile.environment(["PATH": folder.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path, "TMPDIR": folder.path])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -89,8 +90,8 @@ final class ChecksThatProveTests: XCTestCase {
         let plan = try Self.demo.get()
         XCTAssertFalse(plan.items.contains { $0.commands.contains { $0.contains("'endpoints/") } }, "get endpoints/X exits 0 with no address behind it")
         for key in ["smoke:prod/shop/payments", "verify:prod/shop/payments", "smoke:staging/shop-staging/catalog"] {
-            let line = try XCTUnwrap(try item(plan, key).commands.first { $0.contains("endpointslices") }, key)
-            XCTAssertTrue(line.contains("kubernetes.io/service-name="), line)
+            let line = try XCTUnwrap(try item(plan, key).commands.first { $0.hasPrefix("eksodus_ready_endpoints ") }, key)
+            XCTAssertTrue(RunbookLibrary.text.contains("-l \"kubernetes.io/service-name=$2\""), line)
             XCTAssertEqual(try run(line, stubs: kubectl(printing: "true \\ntrue false\\n")), 0, key)
             // An old ReplicaSet's pod going away is not ready and does not count; a nil ready reads as ready.
             XCTAssertEqual(try run(line, stubs: kubectl(printing: "true \\nfalse true\\n \\n")), 0, "\(key): a terminating endpoint")
@@ -106,13 +107,13 @@ final class ChecksThatProveTests: XCTestCase {
     func testTheDemoProbesPaymentsThroughAPortForwardItsPolicyCannotRefuse() throws {
         let plan = try Self.demo.get()
         let smoke = try item(plan, "smoke:prod/shop/payments").commands
-        XCTAssertFalse(smoke.contains { $0.contains("run eksodus-smoke") }, "payments-from-checkout admits only checkout's pods: \(smoke)")
+        XCTAssertFalse(smoke.contains { $0.contains("eksodus_probe ") }, "payments-from-checkout admits only checkout's pods: \(smoke)")
         XCTAssertTrue(smoke.contains { $0.hasPrefix("#") && $0.contains("payments-from-checkout") && $0.contains("app=checkout") }, "\(smoke)")
         let forward = try XCTUnwrap(smoke.first { $0.contains("port-forward 'service/payments'") }, "\(smoke)")
         // The staging copy has no policy: its throwaway pod gets an answer.
-        XCTAssertTrue(try item(plan, "smoke:staging/shop-staging/payments").commands.contains { $0.contains("run eksodus-smoke") })
+        XCTAssertTrue(try item(plan, "smoke:staging/shop-staging/payments").commands.contains { $0.contains("eksodus_probe ") })
         // Never a probe pod dressed as a client: a Service selecting the client's labels would send it traffic.
-        XCTAssertFalse(plan.items.contains { $0.commands.contains { $0.contains("run eksodus-smoke") && ($0.contains("--labels") || $0.contains(" -l ")) } })
+        XCTAssertFalse(plan.items.contains { $0.commands.contains { $0.contains("eksodus_probe ") && ($0.contains("--labels") || $0.contains(" -l ")) } })
 
         // The forward's probe fails when kubectl could not reach the pod, though the local connect succeeded.
         let quiet = "exec sleep 10"
@@ -126,12 +127,12 @@ final class ChecksThatProveTests: XCTestCase {
         let plan = try plan(fixture: "08-sock-shop-2018-old-apis")
         // catalogue-db admits only catalogue's pods on 3306.
         let database = try item(plan, "smoke:src/sock-shop/catalogue-db").commands
-        XCTAssertFalse(database.contains { $0.contains("run eksodus-smoke") }, "\(database)")
+        XCTAssertFalse(database.contains { $0.contains("eksodus_probe ") }, "\(database)")
         XCTAssertTrue(database.contains { $0.contains("catalogue-db-access") && $0.contains("name=catalogue") && $0.contains("3306") }, "\(database)")
         XCTAssertTrue(database.contains { $0.contains("port-forward 'service/catalogue-db'") }, "\(database)")
         // front-end admits every source on its container port 8079, which its Service's port 80 targets.
         let frontEnd = try item(plan, "smoke:src/sock-shop/front-end").commands
-        XCTAssertTrue(frontEnd.contains { $0.contains("run eksodus-smoke") && $0.contains("front-end.sock-shop.svc.cluster.local") }, "\(frontEnd)")
+        XCTAssertTrue(frontEnd.contains { $0.contains("eksodus_probe ") && $0.contains("front-end.sock-shop.svc.cluster.local") }, "\(frontEnd)")
         XCTAssertFalse(frontEnd.contains { $0.contains("port-forward") }, "\(frontEnd)")
     }
 

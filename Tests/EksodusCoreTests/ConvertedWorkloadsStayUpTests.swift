@@ -284,7 +284,7 @@ final class ConvertedWorkloadsStayUpTests: XCTestCase {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "set -e -o pipefail\n. \"$EKSODUS_RUNBOOK_LIB\"\n" + line]
-            process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "BINDINGS": bindings, "EKSODUS_RUNBOOK_LIB": RunbookLibraryFile.path]
+            process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "BINDINGS": bindings])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

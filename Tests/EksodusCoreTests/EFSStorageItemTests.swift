@@ -59,7 +59,7 @@ extension PlatformItemsTests {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-e", "-o", "pipefail", "-c", "EKS_CONTEXT=eks\n" + item.commands.joined(separator: "\n")]
         process.currentDirectoryURL = folder
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "HOME": folder.path, "STUB_STATE": state.path, "FAILING": failing, "EMPTY": empty]
+        process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "HOME": folder.path, "STUB_STATE": state.path, "FAILING": failing, "EMPTY": empty])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -75,8 +75,8 @@ final class NodePortSwitchTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "set -e\n" + (pipefail ? "set -o pipefail\n" : "") + lines.joined(separator: "\n")]
         process.currentDirectoryURL = folder
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path,
-                               "SOURCE_LB_CIDR": Self.cidr, "NODE_SECURITY_GROUP": "sg-0pods"].merging(environment) { $1 }
+        process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "HOME": folder.path,
+                               "SOURCE_LB_CIDR": Self.cidr, "NODE_SECURITY_GROUP": "sg-0pods"].merging(environment) { $1 })
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -53,7 +53,7 @@ final class RabbitMQShovelClearTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "set -e\n" + (pipefail ? "set -o pipefail\n" : "") + lines.joined(separator: "\n")]
         process.currentDirectoryURL = folder
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "SOURCE_CONTEXT": "src"].merging(environment) { $1 }
+        process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "SOURCE_CONTEXT": "src"].merging(environment) { $1 })
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

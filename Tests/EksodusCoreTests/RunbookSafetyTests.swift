@@ -161,7 +161,8 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertEqual(back[0].first { $0.1 == "eks" }?.2, 0)
         XCTAssertEqual(back[1].map(\.0), ["DELETE", "DELETE", "CREATE"], "then the pair goes as Route 53 holds it, and the plain record returns")
         // The TTL's own rollback restores the record as it was read, old TTL included, not a guess.
-        XCTAssertTrue(ttl.rollbackCommands.allSatisfy { $0.contains("ResourceRecordSet: .[0]}") })
+        XCTAssertEqual(ttl.rollbackCommands.filter { !$0.hasPrefix("if ! . ") }.map { String($0.prefix(20)) }, ["eksodus_dns_restore "])
+        XCTAssertTrue(RunbookLibrary.text.contains("eksodus_dns_apply \"$1\" '{Changes: [{Action: \"UPSERT\", ResourceRecordSet: .[0]}]}'"))
     }
 
     // 2. PostgreSQL: an empty data directory of a target that is not running, then promotion at zero lag after the freeze.
@@ -324,7 +325,7 @@ final class RunbookSafetyTests: XCTestCase {
         var probed = 0
         for plan in [try demo().plan, try plan("02-sock-shop"), try plan("04-k8s-examples-mysql-wordpress-pd")] {
             for smoke in plan.items where smoke.step == .smoke {
-                let runs = smoke.commands.filter { $0.contains("run eksodus-smoke") }
+                let runs = smoke.commands.filter { $0.contains("eksodus_probe ") }
                 let text = runs.joined(separator: "\n")
                 for port in ["3306", "5432", "6379", "27017", "5672"] where text.contains(":\(port)/") {
                     XCTFail("\(smoke.keyText) sends HTTP to port \(port): \(text)")

@@ -18,13 +18,13 @@ final class SmokeProbeSecurityTests: XCTestCase {
         """
 
     func testEveryProbePodOfTheDemoPassesTheRestrictedPodSecurityStandard() throws {
-        let runs = try DemoPlanOnce.plan().items.filter { $0.step == .smoke }.flatMap(\.commands).filter { $0.contains("run \(SmokeProbe.podName) ") }
+        let runs = try DemoPlanOnce.plan().items.filter { $0.step == .smoke }.flatMap(\.commands).filter { $0.hasPrefix("eksodus_probe ") }
         XCTAssertGreaterThan(runs.count, 2)
         let folder = try temporaryFolder(self)
         let overrides = folder.appendingPathComponent("overrides.json"), type = folder.appendingPathComponent("type")
         for line in runs {
             try? FileManager.default.removeItem(at: overrides)
-            let result = try GateShell.run(Self.kubectl + "\n" + line, environment: ["OVERRIDES": overrides.path, "TYPE": type.path])
+            let result = try GateShell.run(Self.kubectl + "\n" + RunbookLibrary.load + "\n" + line, environment: ["OVERRIDES": overrides.path, "TYPE": type.path])
             XCTAssertEqual(result.status, 0, line)
             XCTAssertEqual(try String(contentsOf: type, encoding: .utf8), "strategic", "a JSON merge would replace the containers: \(line)")
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: overrides)) as? [String: Any], line)

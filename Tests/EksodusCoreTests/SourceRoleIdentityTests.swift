@@ -40,7 +40,7 @@ final class SourceRoleIdentityTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-e", "-c", lines.joined(separator: "\n")]
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin"].merging(environment) { $1 }
+        process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin"].merging(environment) { $1 })
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

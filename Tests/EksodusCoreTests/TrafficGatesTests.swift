@@ -37,8 +37,8 @@ final class TrafficGatesTests: XCTestCase {
         // The library the steps call, sourced as an operator's shell would have it (a step's own load line sources it again).
         process.arguments = ["-c", "set -e\n. \"$EKSODUS_RUNBOOK_LIB\"\n" + lines.joined(separator: "\n")]
         process.currentDirectoryURL = folder
-        process.environment = ["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "SOURCE_CONTEXT": "src", "HOSTED_ZONE_ID": "Z0EXAMPLE", "HOME": folder.path,
-                               "EKSODUS_RUNBOOK_LIB": RunbookLibraryFile.path].merging(environment) { $1 }
+        process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "SOURCE_CONTEXT": "src", "HOSTED_ZONE_ID": "Z0EXAMPLE", "HOME": folder.path]
+            .merging(environment) { $1 })
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

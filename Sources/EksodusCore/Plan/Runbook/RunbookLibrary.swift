@@ -26,16 +26,26 @@ enum RunbookLibrary {
         # shellcheck shell=bash
         EKSODUS_RUNBOOK_LIB_VERSION='\(version)'
 
-        """ + body
+        """ + check + body
 
     /// Puts `load` first in `commands` when a line calls a library function (every name starts `eksodus_`) and no `load`
     /// comes before it: a step made by a module that did not load the library still loads it.
     static func loadFirst(_ commands: inout [String]) {
-        guard let call = commands.firstIndex(where: { $0.containsBytes("eksodus_") && !$0.hasPrefix("#") }) else { return }
+        guard let call = commands.firstIndex(where: { $0 != load && !$0.hasPrefix("#") && $0.containsBytes("eksodus_") }) else { return }
         if !commands[..<call].contains(load) { commands.insert(load, at: 0) }
     }
 
-    /// The first command of a step that calls the library.
-    static let load = "if ! . \"${EKSODUS_RUNBOOK_LIB:?set EKSODUS_RUNBOOK_LIB to the \(fileName) written beside the runbook (eksodus cutover library > \(fileName))}\""
-        + " || [ \"${EKSODUS_RUNBOOK_LIB_VERSION:-}\" != '\(version)' ]; then echo \"$EKSODUS_RUNBOOK_LIB is not this plan's runbook library (version \(version)): write it again with eksodus cutover library\" >&2; false; fi"
+    /// The first command of a step that calls the library: sources it, then checks it is this version (a library that
+    /// lacks `eksodus_lib_is`, from before, fails as well).
+    /// `|| false`, not `&&`: under `set -e` a failure left of `&&` does not stop the script.
+    static let load = ". \"${EKSODUS_RUNBOOK_LIB:?eksodus cutover library > \(fileName), then export its path}\" || false; eksodus_lib_is \(version)"
+
+    /// `eksodus_lib_is VERSION`: the version check of `load`.
+    static let check = """
+        # eksodus_lib_is VERSION: fails unless this library is VERSION, the one the step calling it was planned with.
+        eksodus_lib_is() {
+          [ "$1" = "$EKSODUS_RUNBOOK_LIB_VERSION" ] || { echo "$EKSODUS_RUNBOOK_LIB is version $EKSODUS_RUNBOOK_LIB_VERSION, not this plan's $1: write it again with eksodus cutover library" >&2; return 1; }
+        }
+
+        """
 }
