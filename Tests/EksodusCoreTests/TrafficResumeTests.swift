@@ -207,3 +207,29 @@ extension TrafficGatesTests {
         }
     }
 }
+
+extension TrafficGatesTests {
+    /// The hold's optional check: the 5xx count of each target group of the namespace over the last HOLD_SECONDS, asked
+    /// of CloudWatch with the dimensions the ALB publishes (the ends of the target group's and load balancer's ARNs).
+    func testTheHoldsCheckReadsEachTargetGroupsTarget5xx() throws {
+        let note = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("# each share holds HOLD_SECONDS") })
+        XCTAssertTrue(note.hasSuffix(": eksodus_alb_5xx 'shop'"), note)
+        let tg = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/k8s-shop-storefro/73e2d6bc24d8a067"
+        let lb = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/k8s-shop-abc123/50dc6c495c0c9188"
+        let aws = """
+            case "$1 $2" in
+              "elbv2 describe-target-groups") [ "$4" = '\(tg)' ] && echo '\(lb)' ;;
+              "cloudwatch get-metric-statistics") case " $* " in *" --metric-name HTTPCode_Target_5XX_Count "*" Name=TargetGroup,Value=targetgroup/k8s-shop-storefro/73e2d6bc24d8a067 Name=LoadBalancer,Value=app/k8s-shop-abc123/50dc6c495c0c9188 "*" --statistics Sum "*) echo 7.0 ;; *) exit 3 ;; esac ;;
+              *) exit 2 ;;
+            esac
+            """
+        let folder = try temporaryFolder(self)
+        let out = folder.appendingPathComponent("out.txt")
+        let kubectl = "case \"$*\" in *targetgroupbindings*) echo '\(tg)' ;; *) exit 1 ;; esac"
+        XCTAssertEqual(try run(["eksodus_alb_5xx 'shop' > " + ShellQuote.word(out.path)], stubs: ["aws": aws, "kubectl": kubectl], in: folder), 0)
+        XCTAssertEqual(try String(contentsOf: out, encoding: .utf8), "targetgroup/k8s-shop-storefro/73e2d6bc24d8a067: 7.0 target 5xx in the last 300 s\n")
+        XCTAssertNotEqual(try run(["eksodus_alb_5xx 'shop'"], stubs: ["aws": "exit 254", "kubectl": kubectl], in: folder), 0, "CloudWatch not read")
+        XCTAssertNotEqual(try run(["eksodus_alb_5xx 'shop'"], stubs: ["aws": aws, "kubectl": "exit 1"], in: folder), 0, "the cluster not read")
+        XCTAssertNotEqual(try run(["eksodus_alb_5xx 'shop'"], stubs: ["aws": aws, "kubectl": "true"], in: folder), 0, "no target group")
+    }
+}

@@ -134,16 +134,18 @@ enum TrafficSwitch {
         # eksodus_alb_5xx NAMESPACE: the HTTPCode_Target_5XX_Count of each target group of the namespace on EKS (its
         # TargetGroupBindings) over the last HOLD_SECONDS: a check to run while a share holds; it changes nothing.
         eksodus_alb_5xx() {
-          local hold arn lb count
+          local hold arns arn lb count
           hold=$(eksodus_dns_hold) || return 1
+          arns=$(kubectl --context "$EKS_CONTEXT" -n "$1" get targetgroupbindings.elbv2.k8s.aws -o jsonpath='{range .items[*]}{.spec.targetGroupARN}{"\\n"}{end}') || return 1
+          [ -n "$arns" ] || { echo "$1: no target group bound on EKS" >&2; return 1; }
           while read -r arn; do
             [ -n "$arn" ] || continue
             lb=$(aws elbv2 describe-target-groups --target-group-arns "$arn" --query 'TargetGroups[0].LoadBalancerArns[0]' --output text < /dev/null) || return 1
-            count=$(aws cloudwatch get-metric-statistics --namespace AWS/ApplicationELB --metric-name HTTPCode_Target_5XX_Count \
-              --dimensions Name=TargetGroup,Value="${arn##*:}" Name=LoadBalancer,Value="${lb#*:loadbalancer/}" --start-time "$(date -u -d "-$hold seconds" +%FT%TZ)" \
+            count=$(aws cloudwatch get-metric-statistics --namespace AWS/ApplicationELB --metric-name HTTPCode_Target_5XX_Count \\
+              --dimensions Name=TargetGroup,Value="${arn##*:}" Name=LoadBalancer,Value="${lb#*:loadbalancer/}" --start-time "$(date -u -d "-$hold seconds" +%FT%TZ)" \\
               --end-time "$(date -u +%FT%TZ)" --period 60 --statistics Sum --query 'sum(Datapoints[].Sum)' --output text < /dev/null) || return 1
             echo "${arn##*:}: ${count:-0} target 5xx in the last $hold s"
-          done < <(kubectl --context "$EKS_CONTEXT" -n "$1" get targetgroupbindings.elbv2.k8s.aws -o jsonpath='{range .items[*]}{.spec.targetGroupARN}{"\n"}{end}')
+          done <<< "$arns"
         }
 
         # eksodus_dns_shift RECORD_FILE SHARE LB_NAMESPACE LB_RESOURCE [NAMESPACE INGRESS]...: the name's weighted pair at
