@@ -3,7 +3,9 @@
 /// own type and values: host names and load balancer names reach the batch as `jq --arg` strings, never spliced into JSON.
 ///
 /// The switch is gradual and reversible: the plain record becomes a weighted pair (set identifiers `source` and `eks`, in one
-/// change batch, which Route 53 applies as a whole), then the weight moves in steps; rollback puts the weights back.
+/// change batch, which Route 53 applies as a whole), then the weight moves in steps, held between them; rollback puts the
+/// weights back. Its gates and changes are runbook library functions (`TrafficSwitch`, `TargetHealthGate`, `DNSLowering`):
+/// a switch step is their calls with its names as quoted words, each safe to run again from the step's top.
 /// Weighted records of a name share its type, no plain record of that name and type may stay beside them, and weight 0
 /// stops traffic to a record (Route 53 Developer Guide, "Weighted routing" and "Values specific for weighted alias records",
 /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html,
