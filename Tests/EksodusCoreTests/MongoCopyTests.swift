@@ -52,7 +52,7 @@ final class MongoCopyTests: XCTestCase {
         XCTAssertTrue(freeze.rollbackCommands.contains { $0.contains("db.fsyncUnlock()") && $0.contains("lockCount > 0") }, "unlocked until the count is 0")
 
         let promote = try item("promote:\(handle)", in: plan).commands
-        let copy = try XCTUnwrap(promote.firstIndex { $0.contains("mongodump --archive") && $0.contains("| kubectl --context \"$EKS_CONTEXT\"") && $0.contains("mongorestore --archive --drop") }, "\(promote)")
+        let copy = try XCTUnwrap(promote.firstIndex { $0.contains("mongodump \"$@\" --archive") && $0.contains("| kubectl --context \"$EKS_CONTEXT\"") && $0.contains("mongorestore \"$@\" --archive --drop") }, "\(promote)")
         let counts = try XCTUnwrap(promote.firstIndex { $0.contains("countDocuments") })
         let lockHeld = try XCTUnwrap(promote.firstIndex { $0.contains("fsyncLock === true") })
         XCTAssertTrue(lockHeld < copy && copy < counts, "the lock is checked, then the final copy, then its counts: \(promote)")
@@ -60,7 +60,7 @@ final class MongoCopyTests: XCTestCase {
         // The rollback: EKS locked, its data back on the source, the counts compared.
         let rollback = try item("promote:\(handle)", in: plan).rollbackCommands
         let eksLock = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("db.fsyncLock()") }, "\(rollback)")
-        let back = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("mongodump --archive") && $0.contains("| kubectl --context \"$SOURCE_CONTEXT\"") })
+        let back = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("mongodump \"$@\" --archive") && $0.contains("| kubectl --context \"$SOURCE_CONTEXT\"") })
         let backCounts = try XCTUnwrap(rollback.lastIndex { $0.contains("countDocuments") })
         XCTAssertTrue(eksLock < back && back < backCounts, "\(rollback)")
     }

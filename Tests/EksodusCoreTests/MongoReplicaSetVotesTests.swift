@@ -45,7 +45,7 @@ final class MongoReplicaSetVotesTests: XCTestCase {
     /// The JavaScript a line's last `mongosh --eval "…"` runs (it holds no `"`), each `$EKS_MEMBER_HOST_<n>` and each of
     /// `variables` expanded as bash would.
     private func script(_ line: String, _ variables: [String: String] = [:]) throws -> String {
-        XCTAssertTrue(line.contains("exec \"$MONGO_PRIMARY\""), "a reconfig runs on the primary: \(line)")
+        XCTAssertTrue(line.contains("exec -i \"$MONGO_PRIMARY\" -- sh -c"), "a reconfig runs on the primary: \(line)")
         let start = try XCTUnwrap(line.range(of: "--eval \"", options: .backwards), line).upperBound
         let end = try XCTUnwrap(line[start...].firstIndex(of: "\""), line)
         var text = String(line[start..<end])
@@ -349,7 +349,7 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         }
         let (status, log) = try run(["PRIMARY_SIDE": "eks", "PRIMARY_POD": "pod/events-1"])
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(log.hasPrefix("eks ") && log.contains("exec pod/events-1 -- mongosh") && log.contains("eksodusVotes"), log)
+        XCTAssertTrue(log.hasPrefix("eks ") && log.contains("exec -i pod/events-1 -- sh -c") && log.contains("exec mongosh") && log.contains("eksodusVotes"), log)
         let nobody = try run(["PRIMARY_SIDE": "src", "PRIMARY_POD": "pod/events-1"])
         XCTAssertNotEqual(nobody.0, 0, "no EKS pod is the primary")
         XCTAssertEqual(nobody.1, "", "nothing reconfigured")
@@ -433,7 +433,7 @@ final class MongoReplicaSetVotesTests: XCTestCase {
         }
         let source = try run("src")
         XCTAssertEqual(source.0, 0)
-        XCTAssertTrue(source.1.hasPrefix("src ") && source.1.contains("exec pod/events-2 -- mongosh") && source.1.contains("rs.stepDown(60)"), source.1)
+        XCTAssertTrue(source.1.hasPrefix("src ") && source.1.contains("exec -i pod/events-2 -- sh -c") && source.1.contains("rs.stepDown(60)"), source.1)
         let takenOver = try run("eks")
         XCTAssertEqual(takenOver.0, 0, "the EKS member took over: nothing to step down")
         XCTAssertEqual(takenOver.1, "", "nothing stepped down")

@@ -56,16 +56,15 @@ extension NodePortSwitchTests {
         XCTAssertEqual(try run(lines, stubs: ["aws": Self.aws(authorize: Self.duplicate), "kubectl": Self.kubectl(), "nc": "exit 0"], in: try temporaryFolder(self)), 0)
     }
 
-    static let notFound = errorText("InvalidPermission.NotFound", "RevokeSecurityGroupIngress",
-                                   "The specified rule does not exist in this security group.")
+    static let notFound = errorText("InvalidSecurityGroupRuleId.NotFound", "RevokeSecurityGroupIngress",
+                                   "The security group rule ID 'sgr-0abc' does not exist")
 
     func testTheRollbackRunsAgainOnceTheRuleIsGone() throws {
         let rollback = try grafana().rollbackCommands
-        // The group after the first revoke: no rule for the range on the pod port.
-        let unknown = #"{"Return": true, "UnknownIpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}"#
+        let gone = Self.rules(Self.othersRules)
         let again: [(String, String)] = [
-            ("another VPC: InvalidPermission.NotFound", Self.revokingAWS(error: Self.notFound)),
-            ("a default VPC: the rule answered as unknown", Self.revokingAWS(revoked: unknown)),
+            ("an earlier run revoked it: nothing of eksodus's left, EC2 not asked", Self.revokingAWS(before: gone, after: gone)),
+            ("the rule went between the read and the revoke", Self.revokingAWS(error: Self.notFound)),
         ]
         for (why, aws) in again {
             for pipefail in [false, true] {
@@ -74,14 +73,12 @@ extension NodePortSwitchTests {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("after").path), why)
             }
         }
-        // NotFound, yet the read-back finds the rule (another protocol spelling, a canonicalised range): the read-back stops it.
-        let stillThere = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#
         let stops: [(String, String)] = [
-            ("NotFound but the rule is read back", Self.revokingAWS(group: stillThere, error: Self.notFound)),
+            ("NotFound but the rule is read back", Self.revokingAWS(error: Self.notFound, after: Self.rules([Self.rule("sgr-0abc")]))),
             ("NotFound and the group cannot be read", Self.revokingAWS(group: "", error: Self.notFound)),
             ("no such group", Self.revokingAWS(error: Self.errorText("InvalidGroup.NotFound", "RevokeSecurityGroupIngress", "The security group sg-0pods does not exist"))),
             ("not allowed", Self.revokingAWS(error: Self.errorText("UnauthorizedOperation", "RevokeSecurityGroupIngress", "You are not authorized to perform this operation."))),
-            ("a message that only names the code in its text", Self.revokingAWS(error: "InvalidPermission.NotFound")),
+            ("a message that only names the code in its text", Self.revokingAWS(error: "InvalidSecurityGroupRuleId.NotFound")),
         ]
         for (why, aws) in stops {
             for pipefail in [false, true] {

@@ -91,7 +91,7 @@ final class NodePortSwitchTests: XCTestCase {
         let pool = try XCTUnwrap(step.commands.firstIndex { $0.hasPrefix("# add $NLB_IPS on port $SERVICE_PORT to the pool") })
         XCTAssertLessThan(try XCTUnwrap(step.commands.firstIndex { $0.contains("for ip in $NLB_IPS; do nc -z") }), pool, "reachable before the pool takes it")
         XCTAssertTrue(step.rollbackCommands.contains { $0.contains("put the source nodes back") })
-        XCTAssertTrue(step.rollbackCommands.contains { $0.contains("aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?") && $0.contains("--port \"$POD_PORT\"") })
+        XCTAssertTrue(step.rollbackCommands.contains { $0.contains("test -n \"${NODE_SECURITY_GROUP:?") && $0.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids \"${OWN_RULE_IDS[@]}\"") })
         XCTAssertEqual(try GateShell.run("bash -n <<'SCRIPT'\n" + lines.joined(separator: "\n") + "\nSCRIPT").status, 0, "bash reads every line")
         // The network plan's row says the same; admin-ui, an Ingress's backend, stays behind that Ingress's ALB.
         let rows = try DemoPlanOnce.plan().network.entries
@@ -124,7 +124,8 @@ final class NodePortSwitchTests: XCTestCase {
             XCTAssertEqual(ports.first?["port"] as? Int, 80)
             XCTAssertNil(ports.first?["nodePort"])
             let rules = try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8)
-            XCTAssertEqual(rules, "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr)\n", "the pod port, to the load balancer in front")
+            XCTAssertEqual(rules, "ec2 authorize-security-group-ingress --group-id sg-0pods --ip-permissions IpProtocol=tcp,FromPort=3000,ToPort=3000,IpRanges=[{CidrIp=\(Self.cidr),Description=eksodus:nodeport:monitoring/grafana}]\n",
+                           "the pod port, to the load balancer in front, described as eksodus's")
         }
         // An NLB with no security group of its own (a controller before v2.6) leaves the pods' rule as the filter.
         XCTAssertEqual(try run(lines, stubs: ["aws": Self.aws(balancers: Self.balancers(groups: "[]")), "kubectl": Self.kubectl(), "nc": "exit 0"], in: try temporaryFolder(self)), 0)
@@ -165,16 +166,35 @@ final class NodePortSwitchTests: XCTestCase {
         }
     }
 
-    /// `aws` for the rollback: the revoke's answer (logged), then the pods' group as EC2 describes it afterwards.
+    /// One inbound rule of the pods' group as DescribeSecurityGroupRules answers it.
+    static func rule(_ id: String, cidr: String = cidr, port: Int = 3000, description: String = "eksodus:nodeport:monitoring/grafana") -> String {
+        #"{"SecurityGroupRuleId": "\#(id)", "GroupId": "sg-0pods", "IsEgress": false, "IpProtocol": "tcp", "FromPort": \#(port), "ToPort": \#(port), "CidrIpv4": "\#(cidr)", "Description": "\#(description)"}"#
+    }
+
+    static func rules(_ rules: [String]) -> String { #"{"SecurityGroupRules": ["# + rules.joined(separator: ", ") + "]}" }
+
+    /// Someone else's rule for the same range on another port, and one for the pod port from another range.
+    static let othersRules = [rule("sgr-0443", port: 443, description: "office"), rule("sgr-0vpn", cidr: "10.0.0.0/8", description: "")]
+
+    /// `aws` for the rollback: the group's rules before the revoke (`before`) and after it (`after`, once rules.log
+    /// holds the revoke), the revoke's answer (logged), then the pods' group as EC2 describes it.
     static func revokingAWS(revoked: String = #"{"Return": true, "RevokedSecurityGroupRules": [{"GroupId": "sg-0pods"}]}"#,
-                            group: String = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}, {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#,
-                            error: String? = nil) -> String {
+                            group: String = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": []}]}"#,
+                            error: String? = nil, before: String = rules([rule("sgr-0abc")] + othersRules), after: String = rules(othersRules)) -> String {
         // With `error`, the revoke fails as the CLI does on a service error: the message on stderr, status 254.
         let answer = error.map { "echo '\($0)' >&2; exit 254" } ?? "cat <<'EOF'\n\(revoked)\nEOF\n"
         return """
         case "$1 $2" in
           "ec2 revoke-security-group-ingress") echo "$*" >> rules.log; \(answer)
           ;;
+          "ec2 describe-security-group-rules") [ "$3 $4" = "--filters Name=group-id,Values=sg-0pods" ] || exit 1
+            if [ -s rules.log ]; then cat <<'EOF'
+        \(after)
+        EOF
+            else cat <<'EOF'
+        \(before)
+        EOF
+            fi ;;
           "ec2 describe-security-groups") [ "$3 $4" = "--group-ids sg-0pods" ] && cat <<'EOF'
         \(group)
         EOF
@@ -190,7 +210,7 @@ final class NodePortSwitchTests: XCTestCase {
             let folder = try temporaryFolder(self)
             XCTAssertEqual(try run(rollback, stubs: ["aws": Self.revokingAWS(), "kubectl": Self.kubectl()], in: folder, pipefail: pipefail), 0)
             XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
-                           "ec2 revoke-security-group-ingress --group-id sg-0pods --protocol tcp --port 3000 --cidr \(Self.cidr) --output json\n")
+                           "ec2 revoke-security-group-ingress --group-id sg-0pods --security-group-rule-ids sgr-0abc --output json\n", "only eksodus's rule, by its id")
         }
     }
 
@@ -204,13 +224,15 @@ final class NodePortSwitchTests: XCTestCase {
                 XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("rules.log").path), "no revoke with \(unset)")
             }
         }
-        let stillThere = #"{"SecurityGroups": [{"GroupId": "sg-0pods", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 3000, "IpRanges": [{"CidrIp": "192.168.10.0/24"}]}]}]}"#
         let cases: [(String, [String: String])] = [
             ("no ready pod port", ["kubectl": Self.kubectl(podPort: "")]),
             ("the revoke fails with no answer", ["aws": "exit 254"]),
             ("the revoke answers nothing", ["aws": Self.revokingAWS(revoked: "")]),
             ("the revoke answers false", ["aws": Self.revokingAWS(revoked: #"{"Return": false}"#)]),
-            ("the group still admits the range on the pod port", ["aws": Self.revokingAWS(group: stillThere)]),
+            ("eksodus's rule is still there", ["aws": Self.revokingAWS(after: Self.rules([Self.rule("sgr-0abc")]))]),
+            ("the rules cannot be read", ["aws": Self.revokingAWS(before: "")]),
+            ("the rules cannot be read back", ["aws": Self.revokingAWS(after: "")]),
+            ("a rule id that is not one", ["aws": Self.revokingAWS(before: Self.rules([Self.rule("sgr-0abc --group-id sg-0other")]))]),
             ("the group cannot be read back", ["aws": Self.revokingAWS(group: "")]),
             ("the group read back is another one", ["aws": Self.revokingAWS(group: #"{"SecurityGroups": [{"GroupId": "sg-0other", "IpPermissions": []}]}"#)]),
             ("no group read back", ["aws": Self.revokingAWS(group: #"{"SecurityGroups": []}"#)]),

@@ -121,7 +121,8 @@ final class SourceRoleIdentityTests: XCTestCase {
         let item = try XCTUnwrap(plan.items.first { $0.keyText == "plan:identity:src" })
         XCTAssertTrue(item.evidence.contains("cross-account: account 999999999999"), item.evidence)
         XCTAssertTrue(item.commands.contains { $0.contains("# decision: cross-account source IRSA role") }, "\(item.commands)")
-        XCTAssertTrue(item.commands.contains { $0.contains("update-assume-role-policy --role-name attacker") && $0.contains("oidc.issuer") }, "\(item.commands)")
+        XCTAssertTrue(item.commands.contains { $0.contains("update-assume-role-policy \"${profile[@]}\" --role-name \"$2\"") && $0.contains("oidc.issuer") }, "\(item.commands)")
+        XCTAssertTrue(item.commands.contains { $0.contains("eksodus_irsa_trust \"${SOURCE_PROFILE_999999999999:?") && $0.contains("'attacker' 'shop' 'web'") }, "\(item.commands)")
         // The cross-account role is never listed in the operator's own account: every read names its account's profile.
         XCTAssertTrue(item.commands.filter { $0.contains("list-attached-role-policies") }.allSatisfy { $0.contains("SOURCE_PROFILE_999999999999") }, "\(item.commands)")
         let estates = try database.writer.read { try Estate.load($0) }

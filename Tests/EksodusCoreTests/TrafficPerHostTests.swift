@@ -89,8 +89,8 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(try item("scaledown:prod/shop/admin-ui", in: plan).waitsFor.contains("traffic:prod:admin.acme.internal"))
         // grafana's NodePort nothing routes to gets its own step, to an NLB beside it, which opens the pods' port to the load balancer.
         let grafana = try item("traffic:prod/monitoring/grafana", in: plan)
-        XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\"") }, "\(grafana.commands)")
-        XCTAssertTrue(grafana.rollbackCommands.contains { $0.contains("aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?") })
+        XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,") }, "\(grafana.commands)")
+        XCTAssertTrue(grafana.rollbackCommands.contains { $0.contains("test -n \"${NODE_SECURITY_GROUP:?") && $0.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids") })
         for (name, steps) in deletions(plan) { XCTAssertEqual(steps.count, 1, "\(name) is deleted by \(steps)") }
         assertPrerequisitesAcyclic(plan, "demo")
     }

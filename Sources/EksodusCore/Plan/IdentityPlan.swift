@@ -83,8 +83,8 @@ public struct IdentityPlan: Sendable, Codable {
 
     /// ` (cross-account: account N, not the plan's M: a decision)` when the role's ARN is of another account; else empty.
     static func crossAccount(_ role: String, accountID: String) -> String {
-        guard let account = RoleReference(role)?.account, account != accountID else { return "" }
-        return " (cross-account: account \(account), not the plan's \(accountID): a decision, read only through \(IdentityCommands.profileVariable(account)))"
+        guard let account = RoleReference(role)?.account, account != accountID, let profile = IdentityCommands.profileVariable(account) else { return "" }
+        return " (cross-account: account \(account), not the plan's \(accountID): a decision, read only through \(profile), its trust in an OIDC provider of account \(account))"
     }
 
     /// The `eks.amazonaws.com/role-arn` of the workload's ServiceAccount on the source cluster, if any.

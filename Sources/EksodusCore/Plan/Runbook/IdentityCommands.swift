@@ -14,25 +14,80 @@
 /// The role read is the annotation's own: an ARN keeps its account and path, and `get-role` must answer that exact ARN
 /// before any policy is listed, so a same-named role of whatever account the operator is signed in to is never copied.
 /// A role of another account than the plan's is read only through a profile of that account (`SOURCE_PROFILE_<account>`).
+///
+/// Keeping a role with an ARN (a source IRSA role, or a kube2iam role of another account) instead of the new one is a
+/// decision, taken after `eksctl create cluster` (`EKSODUS_KEEP_SOURCE_ROLES=yes`): IRSA across accounts needs an IAM
+/// OIDC provider for the new cluster's issuer IN THE ROLE'S ACCOUNT, and the role's trust policy names that provider
+/// ("Authenticate to another account with IRSA", option 1: https://docs.aws.amazon.com/eks/latest/userguide/cross-account-access.html;
+/// "Create an IAM OIDC provider for your cluster": https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html).
+/// `eksodus_irsa_trust` reads the issuer from `aws eks describe-cluster` (the cluster's account), reuses the role
+/// account's provider for that issuer or creates it, and adds one statement for the ServiceAccount, each IAM call through
+/// the role account's profile.
 enum IdentityCommands {
-    /// The variable naming an AWS CLI profile of `account` (twelve digits, checked by `RoleReference`).
-    static func profileVariable(_ account: String) -> String { "SOURCE_PROFILE_\(account)" }
+    /// The variable naming an AWS CLI profile of `account`; nil unless it is twelve digits (it becomes a variable name).
+    static func profileVariable(_ account: String) -> String? {
+        account.utf8.count == 12 && account.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ? "SOURCE_PROFILE_\(account)" : nil
+    }
+
+    /// `"${SOURCE_PROFILE_N:?…}"`: the profile of `account`, or the line stops.
+    static func profileArgument(_ variable: String, _ account: String) -> String {
+        "\"${\(variable):?set \(variable) to an AWS CLI profile of account \(account)}\""
+    }
+
+    /// `eksodus_irsa_trust PROFILE ROLE NAMESPACE SERVICEACCOUNT` (PROFILE empty: the signed-in account), defined once
+    /// per item; every step is re-runnable: the provider for the issuer is reused, a statement already there is kept.
+    /// The provider's client is `sts.amazonaws.com` and its thumbprint is left to IAM (optional for EKS issuers).
+    static let trustFunction = "# shellcheck disable=SC2016  # jq's variables\n"
+        + "eksodus_irsa_trust() { local profile=() issuer host arn trust;"
+        + " if test -n \"$1\"; then profile=(--profile \"$1\"); fi;"
+        + " { issuer=$(aws eks describe-cluster --name \"${EKS_CLUSTER:?set EKS_CLUSTER to the new cluster}\" --query cluster.identity.oidc.issuer --output text) && [[ \"$issuer\" =~ ^https://oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/id/[A-Za-z0-9]+$ ]]; } || { echo \"no OIDC issuer read for $EKS_CLUSTER: is eksctl create cluster done?\" >&2; return 1; };"
+        + " host=${issuer#https://};"
+        + " arn=$(aws iam list-open-id-connect-providers \"${profile[@]}\" --output json | jq -er --arg host \"$host\" '[.OpenIDConnectProviderList[].Arn | select(endswith(\":oidc-provider/\" + $host))] | .[0] // \"\"') || { echo \"the OIDC providers of profile ${1:-(signed-in)} could not be listed\" >&2; return 1; };"
+        + " if test -z \"$arn\"; then arn=$(aws iam create-open-id-connect-provider \"${profile[@]}\" --url \"$issuer\" --client-id-list sts.amazonaws.com --query OpenIDConnectProviderArn --output text) || return 1; fi;"
+        + " [[ \"$arn\" =~ ^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/ ]] || { echo \"no OIDC provider for $issuer in profile ${1:-(signed-in)}: got ${arn:-nothing}\" >&2; return 1; };"
+        + " { trust=$(aws iam get-role \"${profile[@]}\" --role-name \"$2\" --query Role.AssumeRolePolicyDocument --output json | jq -ec --arg arn \"$arn\" --arg host \"$host\" --arg sub \"system:serviceaccount:$3:$4\" "
+        + ShellQuote.word(".Statement |= (if type == \"array\" then . else [.] end) | if any(.Statement[]; (.Principal.Federated? // \"\") == $arn and (.Condition.StringEquals[$host + \":sub\"]? // \"\") == $sub) then . else .Statement += [{Effect: \"Allow\", Principal: {Federated: $arn}, Action: \"sts:AssumeRoleWithWebIdentity\", Condition: {StringEquals: {($host + \":sub\"): $sub, ($host + \":aud\"): \"sts.amazonaws.com\"}}}] end")
+        + ") && test -n \"$trust\"; } || { echo \"the trust policy of role $2 could not be read\" >&2; return 1; };"
+        + " aws iam update-assume-role-policy \"${profile[@]}\" --role-name \"$2\" --policy-document \"$trust\"; }"
+
+    /// The guarded keep-the-role step of one entry: it runs only once the team decided (`EKSODUS_KEEP_SOURCE_ROLES=yes`),
+    /// else it says what keeping the role takes. nil for a role without an account (a bare kube2iam name).
+    static func keepRole(_ role: IdentityPlan.RoleReference, entry: IdentityPlan.Entry, origin: String, accountID: String?) -> String? {
+        guard let arn = role.arn, let account = role.account else { return nil }
+        let q = ShellQuote.word
+        let foreign = accountID.map { $0 != account } ?? false
+        let profile: String
+        if foreign {
+            guard let variable = profileVariable(account) else { return nil }
+            profile = profileArgument(variable, account)
+        } else {
+            profile = "''"
+        }
+        let why = "to keep \(origin) \(arn) instead of \(entry.roleName): after eksctl create cluster, run the eksodus_irsa_trust definition above and this line again (not the whole item: create-policy ran) with EKSODUS_KEEP_SOURCE_ROLES=yes"
+            + (foreign ? " and \(profileVariable(account) ?? "") set to a profile of account \(account) (its OIDC provider for the new cluster is made there)" : "")
+            + ", then annotate ServiceAccount \(entry.namespace)/\(entry.serviceAccount) with eks.amazonaws.com/role-arn: \(arn)"
+        return "if test \"${EKSODUS_KEEP_SOURCE_ROLES:-}\" = yes; then eksodus_irsa_trust \(profile) \(q(role.name)) \(q(entry.namespace)) \(q(entry.serviceAccount)); else echo \(q("decision: " + why)); fi  "
+            + ShellQuote.comment("decision: \(why)")
+    }
 
     static func commands(_ entries: [IdentityPlan.Entry], region: String, accountID: String? = nil) -> (commands: [String], rollback: [String]) {
         let q = ShellQuote.word
-        var commands: [String] = [], rollback: [String] = []
+        var commands: [String] = [], rollback: [String] = [], keep: [String] = []
         for entry in entries {
             let document = q(ShellQuote.fileName([entry.roleName], suffix: ".policy.json"))
             if let (source, origin) = entry.inheritedRole {
                 commands += read(source, origin: origin, into: entry.roleName, accountID: accountID)
-                // The other way: keep the source IRSA role, trusting the new cluster's OIDC provider too (only a validated ARN is named).
-                if entry.sourceRole == nil, let role = IdentityPlan.RoleReference(source), let arn = role.arn {
-                    commands.append("true  " + ShellQuote.comment("decision: to keep \(arn) instead of \(entry.roleName), after eksctl create cluster add the new cluster's OIDC provider to its trust policy (a second Statement for system:serviceaccount:\(entry.namespace):\(entry.serviceAccount)): aws eks describe-cluster --name <new cluster> --query cluster.identity.oidc.issuer --output text; aws iam get-role --role-name \(role.name) --query Role.AssumeRolePolicyDocument; aws iam update-assume-role-policy --role-name \(role.name) --policy-document file://trust.json"))
+                // The other way: keep the role (a source IRSA role, or a kube2iam role of another account), trusting the new
+                // cluster's OIDC provider in the role's own account (only a validated ARN is named).
+                if let role = IdentityPlan.RoleReference(source), role.account != nil, entry.sourceRole == nil || role.account != accountID,
+                   let line = keepRole(role, entry: entry, origin: origin, accountID: accountID) {
+                    keep.append(line)
                 }
             }
             commands.append("aws iam create-policy --region \(q(region)) --policy-name \(q(entry.roleName)) --policy-document file://\(document)  " + ShellQuote.comment("what \(entry.workload) uses today; the eksctl config attaches it to role \(entry.roleName)"))
             rollback.append("aws iam delete-policy --policy-arn \"arn:aws:iam::$AWS_ACCOUNT_ID:policy/\"\(q(entry.roleName))")
         }
+        if !keep.isEmpty { commands += trustFunction.components(separatedBy: "\n") + keep }
         return (commands, rollback)
     }
 
@@ -53,11 +108,13 @@ enum IdentityCommands {
                     "aws iam list-role-policies --role-name \(name)  # and its inline policies (get-role-policy)"]
         }
         let foreign = accountID.map { $0 != account } ?? false
-        let profile = foreign ? " --profile \"${\(profileVariable(account)):?set \(profileVariable(account)) to an AWS CLI profile of account \(account)}\"" : ""
+        guard !foreign || profileVariable(account) != nil else { return [] }
+        let variable = profileVariable(account) ?? ""
+        let profile = foreign ? " --profile " + profileArgument(variable, account) : ""
         let wrongAccount = foreign
-            ? "cross-account: \(arn) is in account \(account), not the plan's \(accountID ?? ""): \(profileVariable(account)) must be a profile of account \(account) (get-role does not answer that ARN)"
+            ? "cross-account: \(arn) is in account \(account), not the plan's \(accountID ?? ""): \(variable) must be a profile of account \(account) (get-role does not answer that ARN)"
             : "get-role does not answer \(arn): sign in to account \(account) (the role's), never read a same-named role of another account"
-        let decision = !foreign ? "" : "  " + ShellQuote.comment("decision: cross-account \(origin) \(arn) is in account \(account), not the plan's \(accountID ?? ""): its permissions are read in account \(account) only; decide whether \(roleName) (in \(accountID ?? "")) gets them, which may need resource policies in \(account) for the new role, or the workload keeps assuming \(arn) across accounts (then that role's trust policy must name the new role)")
+        let decision = !foreign ? "" : "  " + ShellQuote.comment("decision: cross-account \(origin) \(arn) is in account \(account), not the plan's \(accountID ?? ""): its permissions are read in account \(account) only; decide whether \(roleName) (in \(accountID ?? "")) gets them, which may need resource policies in \(account) for the new role, or the workload keeps assuming \(arn) (the keep step below: an OIDC provider for the new cluster in account \(account), named in that role's trust policy)")
         return ["test \"$(aws iam get-role\(profile) --role-name \(name) --query Role.Arn --output text)\" = \(q(arn)) || { echo \(q(wrongAccount)) >&2; false; }" + decision,
                 "aws iam list-attached-role-policies\(profile) --role-name \(name)  " + ShellQuote.comment("\(origin) \(arn): its permissions go into \(roleName)'s policy"),
                 "aws iam list-role-policies\(profile) --role-name \(name)  # and its inline policies (get-role-policy)"]

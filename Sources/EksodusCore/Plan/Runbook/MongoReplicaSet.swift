@@ -40,8 +40,12 @@
 ///   move so that no reconfig ever counts more than 7 voters (`Voting`).
 /// - The source members' entries are saved to a file before they leave the set: the scale-down's rollback adds them back
 ///   (non-voting, their old votes in their tags), so the promotion's rollback can still hand them the set.
+/// - Every `mongosh` signs in first (`MongoCredentials`), the connections a script opens to other members too
+///   (`eksodusLogin`); a refused login is told apart from "no primary".
 struct MongoReplicaSet {
     var workload: Estate.Workload
+
+    var credentials: MongoCredentials { MongoCredentials(workload) }
 
     /// The pods of each side: the StatefulSet's replicas (the EKS copy runs as many), never above what one set may hold
     /// for both sides (a manifest's replicas is unbounded: every line below lists each pod).
@@ -75,28 +79,45 @@ struct MongoReplicaSet {
     /// The EKS members as a JavaScript array literal (the hosts expand before mongosh reads it).
     var memberList: String { "[" + members.map { "'\($0)'" }.joined(separator: ", ") + "]" }
 
-    /// `mongosh` in the pod, on a script whose `$EKS_MEMBER_HOST_…` expand on the engineer's machine.
-    func mongosh(_ side: Kubectl.Side, _ script: String) -> String {
-        DataCopy.execDirect(workload, on: side, "mongosh --quiet --eval \"" + script + "\"")
+    /// `mongosh` in a pod (`ref`), signed in, on a script whose `$EKS_MEMBER_HOST_…` expand on the engineer's machine.
+    private func mongosh(_ side: Kubectl.Side, ref: String, _ script: String) -> String {
+        let credentials = self.credentials
+        return credentials.feed + kubectl(side)("exec \(credentials.stdinFlag)\(ref) -- \(credentials.mongosh) --quiet --eval \"" + credentials.login + " " + script + "\"")
     }
+
+    /// `mongosh` in the workload's pod on `side`.
+    func mongosh(_ side: Kubectl.Side, _ script: String) -> String { mongosh(side, ref: Kubectl.ref(workload, on: side), script) }
 
     private func kubectl(_ side: Kubectl.Side) -> Kubectl {
         side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
     }
 
-    /// `mongosh` on the side's current primary: the pod that says it is the primary (`db.hello()`), or the line fails.
-    func onPrimary(_ side: Kubectl.Side, _ script: String) -> String {
+    /// Sets `MONGO_PRIMARY` to the pod of `side` that says it is the primary (`db.hello()`), and `MONGO_REFUSED` to a pod
+    /// that refused the credentials: a refused login is no "no primary".
+    func findPrimary(_ side: Kubectl.Side) -> String {
         let pods = (0..<replicas).map { ShellQuote.word("pod/\(workload.name)-\($0)") }.joined(separator: " ")
+        return "MONGO_PRIMARY=; MONGO_REFUSED=; for pod in \(pods); do MONGO_ANSWER=$(" + mongosh(side, ref: "\"$pod\"", "var h = db.hello(); print(h.me === h.primary)")
+            + " 2>/dev/null) || true; case \"$MONGO_ANSWER\" in true) MONGO_PRIMARY=$pod ;; auth-failed*) MONGO_REFUSED=$pod ;; esac; done"
+    }
+
+    /// Fails when a pod refused the credentials (`findPrimary`).
+    func refusedStop(_ side: Kubectl.Side) -> String {
         let name = side == .source ? "the source" : "EKS"
-        let find = "MONGO_PRIMARY=$(for pod in \(pods); do if test \"$(" + kubectl(side)("exec \"$pod\" -- mongosh --quiet --eval \"var h = db.hello(); print(h.me === h.primary)\"")
-            + " 2>/dev/null)\" = true; then echo \"$pod\"; fi; done)"
-        return "{ \(find) && test -n \"$MONGO_PRIMARY\"; } || { echo " + ShellQuote.word("no pod of \(name) is the replica set's primary (db.hello()): wait for an election, then re-run") + " >&2; false; }"
-            + " && " + kubectl(side)("exec \"$MONGO_PRIMARY\" -- mongosh --quiet --eval \"" + script + "\"")
+        return "if test -n \"$MONGO_REFUSED\"; then echo \"$MONGO_REFUSED: \"" + ShellQuote.word("\(name)'s mongod refused the credentials (authentication failed, not an election): check MONGO_USER and MONGO_PASSWORD, or the admin Secret of the pod, then re-run") + " >&2; false;"
+    }
+
+    /// `mongosh` on the side's current primary: the pod that says it is the primary (`db.hello()`), or the line fails,
+    /// saying whether the credentials were refused or no pod is the primary.
+    func onPrimary(_ side: Kubectl.Side, _ script: String) -> String {
+        let name = side == .source ? "the source" : "EKS"
+        return findPrimary(side) + "; " + refusedStop(side)
+            + " elif test -z \"$MONGO_PRIMARY\"; then echo " + ShellQuote.word("no pod of \(name) is the replica set's primary (db.hello()): wait for an election, then re-run") + " >&2; false;"
+            + " else " + mongosh(side, ref: "\"$MONGO_PRIMARY\"", script) + "; fi"
     }
 
     /// Fails unless `read` prints exactly `expected`, showing what it printed.
     static func gate(_ variable: String, _ read: String, expected: String, _ why: String) -> String {
-        "{ \(variable)=$(" + read + ") && test \"$\(variable)\" = \(expected); } || { echo " + ShellQuote.word(why) + " >&2; echo \"got: ${\(variable):-no answer}\" >&2; false; }"
+        "{ \(variable)=$(" + read + ") && test \"$\(variable)\" = \(expected); } || { echo " + ShellQuote.word(why) + " >&2; echo \"got: ${\(variable):-no answer}\" >&2;" + MongoCredentials.refused(variable) + " false; }"
     }
 
     /// Fails unless every member's address is set, a host name or IPv4 address without a port (it is pasted into the
@@ -123,7 +144,7 @@ struct MongoReplicaSet {
         let name = "print(((db.adminCommand({getCmdLineOpts: 1}).parsed || {}).replication || {}).replSetName || '')"
         return "{ SOURCE_SET=$(" + mongosh(.source, name) + ") && EKS_SET=$(" + mongosh(.eks, name) + ") && test -n \"$SOURCE_SET\" && test \"$SOURCE_SET\" = \"$EKS_SET\"; } || { echo "
             + ShellQuote.word("the EKS mongod does not run the source's replica set (--replSet) (or one did not answer): start it with the set's name, then re-run") + " >&2;"
-            + " echo \"source: ${SOURCE_SET:-no answer}, EKS: ${EKS_SET:-no answer}\" >&2; false; }"
+            + " echo \"source: ${SOURCE_SET:-no answer}, EKS: ${EKS_SET:-no answer}\" >&2;" + MongoCredentials.refused("SOURCE_SET") + MongoCredentials.refused("EKS_SET") + " false; }"
     }
 
     /// On the source primary, before any EKS member joins: each source member still under its in-cluster name moves to
@@ -181,7 +202,7 @@ struct MongoReplicaSet {
 
     func replicate() -> [String] {
         if refused { return refusal }
-        return [MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
+        return [credentials.note, MongoCopy(workload: workload).sameMajorVersion, sameSetName, membersNamed,
                 "# decision: the source's clients learn the members' hosts from db.hello().hosts: from the rename below they connect to the SOURCE_MEMBER_HOST_… names; check that the source's clients resolve and reach them (or use names that resolve on both sites) before running it",
                 onPrimary(.source, sourceRenamed) + "  # on the source primary: the source members move to the names EKS reaches them at, one reconfig",
                 answerAsConfigured(from: .eks, sourceMemberList, "from EKS, a SOURCE_MEMBER_HOST does not reach the source member of that name (db.hello().me): fix its DNS or routing, then re-run"),
@@ -193,7 +214,7 @@ struct MongoReplicaSet {
     /// Undoing the replication: the EKS members leave the set.
     func stop() -> [String] {
         if refused { return refusal }
-        return [membersNamed, onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set",
+        return [credentials.note, membersNamed, onPrimary(.source, membersRemoved) + "  # on the source primary: the EKS members leave the set",
                 onPrimary(.source, Self.sourceNamesRestored) + "  # on the source primary: the source members take back their in-cluster names, one reconfig",
                 answerAsConfigured(from: .source, Self.configuredHosts, "from the source, a member's host does not reach the member of that name: re-run the line above")]
     }
@@ -204,7 +225,7 @@ struct MongoReplicaSet {
                   expected: "caught-up", "the EKS members are not all secondaries within 10 s of the primary (or the set did not answer): wait for their initial sync, then re-run")
     }
 
-    func verify() -> [String] { refused ? refusal : [membersNamed, caughtUp] }
+    func verify() -> [String] { refused ? refusal : [credentials.note, membersNamed, caughtUp] }
 
     /// The EKS members vote and outrank every source member, the source primary steps down, an EKS member must be the
     /// primary, and the EKS voters (`Voting.voters`) end as the only ones.
@@ -212,7 +233,7 @@ struct MongoReplicaSet {
         if refused { return refusal }
         let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(eks.indexOf(p) >= 0 ? 'eks' : 'not-eks ' + p)")
         let voters = voting.voterCount == replicas ? "every EKS member" : "EKS members 0 to \(voting.voterCount - 1) (the others stay non-voting)"
-        return [caughtUp, membersNamed,
+        return [credentials.note, caughtUp, membersNamed,
                 onPrimary(.source, voting.membersVote) + "  # on the source primary: \(voters) vote, one per reconfig (priority 0), never more than 7 voters, then one reconfig gives them the highest priority",
                 stepDownIfSource + "  # the connection closes as it steps down",
                 "sleep 15",
@@ -225,11 +246,8 @@ struct MongoReplicaSet {
     /// The source primary steps down, unless the raised EKS priorities took the primary over already (then the check
     /// after reads it back); the script checks again on the pod itself.
     var stepDownIfSource: String {
-        let pods = (0..<replicas).map { ShellQuote.word("pod/\(workload.name)-\($0)") }.joined(separator: " ")
-        let find = "MONGO_PRIMARY=$(for pod in \(pods); do if test \"$(" + kubectl(.source)("exec \"$pod\" -- mongosh --quiet --eval \"var h = db.hello(); print(h.me === h.primary)\"")
-            + " 2>/dev/null)\" = true; then echo \"$pod\"; fi; done)"
-        return find + "; if test -z \"$MONGO_PRIMARY\"; then echo " + ShellQuote.word("no source pod is the primary any more (the EKS priorities took it over, or an election runs): the check below reads it") + "; else "
-            + kubectl(.source)("exec \"$MONGO_PRIMARY\" -- mongosh --quiet --eval \"var eks = \(memberList), h = db.hello(); if (h.me === h.primary && eks.indexOf(h.me) < 0) { rs.stepDown(60) } else { print('the primary is ' + h.primary) }\"") + "; fi"
+        findPrimary(.source) + "; " + refusedStop(.source) + " elif test -z \"$MONGO_PRIMARY\"; then echo " + ShellQuote.word("no source pod is the primary any more (the EKS priorities took it over, or an election runs): the check below reads it") + "; else "
+            + mongosh(.source, ref: "\"$MONGO_PRIMARY\"", "var eks = \(memberList), h = db.hello(); if (h.me === h.primary && eks.indexOf(h.me) < 0) { rs.stepDown(60) } else { print('the primary is ' + h.primary) }") + "; fi"
     }
 
     /// Whether the source members are back as they were: no EKS member, no vote still held in a tag.
@@ -242,7 +260,7 @@ struct MongoReplicaSet {
     func unpromote() -> [String] {
         if refused { return refusal }
         let primary = mongosh(.source, "var eks = \(memberList), p = db.hello().primary; print(p && eks.indexOf(p) < 0 ? 'source' : 'not-source ' + p)")
-        return [membersNamed,
+        return [credentials.note, membersNamed,
                 onPrimary(.eks, voting.sourceVotesRestored) + "  # on the EKS primary: the source members vote again (the promotion took their votes), one per reconfig, EKS voters stepping aside at 7",
                 onPrimary(.eks, otherMembersUnelectable) + "  # on the EKS primary: no other EKS member may stand",
                 onPrimary(.eks, "rs.stepDown(300)") + "  # once a source member has caught up; the EKS primary may not stand again for 300 s",
@@ -272,7 +290,7 @@ struct MongoReplicaSet {
     /// Before the source scales down: its members' entries saved, then they leave the set, read back.
     func retire() -> [String] {
         if refused { return refusal }
-        return [membersNamed, sourceMembersSaved + "  # for the rollback: the entries to add back",
+        return [credentials.note, membersNamed, sourceMembersSaved + "  # for the rollback: the entries to add back",
                 onPrimary(.eks, sourceMembersRemoved) + "  # on the EKS primary: the source members leave the set (non-voting already)",
                 Self.gate("MEMBERS", mongosh(.eks, Self.hosts), expected: "\"" + members.joined(separator: ",") + "\"",
                           "the replica set still lists source members: re-run the rs.remove above before the source scales down")]
@@ -288,7 +306,7 @@ struct MongoReplicaSet {
         let back = "var saved = $SOURCE_MEMBERS, st = rs.status().members; print(saved.length > 0 && saved.every(function (s) { return st.some(function (m) { return m.name === s.host && m.stateStr === 'SECONDARY' }) }) ? 'back' : 'not-back')"
         let read = "{ SOURCE_MEMBERS=$(cat \(file)) && case \"$SOURCE_MEMBERS\" in '['*']') ;; *) false ;; esac; } || { echo "
             + ShellQuote.word("\(savedMembersFile) holds no saved source members (the scale-down saves them): add each source pod back by hand with rs.add({host, votes: 0, priority: 0}) on the EKS primary") + " >&2; false; }"
-        return [membersNamed,
+        return [credentials.note, membersNamed,
                 read + " && { " + onPrimary(.eks, add) + "; }  # on the EKS primary: the source members join again, non-voting",
                 read + " && { " + Self.gate("BACK", mongosh(.eks, back), expected: "back",
                                              "a source member is not a secondary yet (or the set did not answer): wait for it to catch up (RECOVERING too long: empty its data directory for an initial sync), then re-run") + "; }"]

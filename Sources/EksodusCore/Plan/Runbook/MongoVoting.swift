@@ -35,15 +35,15 @@ extension MongoReplicaSet {
         /// current primary and reconfigure it there. Every step asks `db.hello().primary` again: an election between two
         /// steps (a WAN blip, a priority takeover) moves the primary, and `replSetReconfig` on a secondary is refused
         /// ("NotWritablePrimary"). The step connects to the primary `db.hello()` names (`new Mongo`, direct), so the loop
-        /// carries on where it is; with no primary it stops, for a re-run. That connection is not the pod's localhost: where
-        /// the mongods require authentication it is refused (Unauthorized), the line fails, and its re-run starts on the
-        /// new primary's pod (`onPrimary`). `replSetReconfig` takes the config with its
+        /// carries on where it is; with no primary it stops, for a re-run. That connection signs in as the pod's own did
+        /// (`eksodusLogin`, `MongoCredentials`); refused, the line fails, and its re-run starts on the new primary's pod
+        /// (`onPrimary`). `replSetReconfig` takes the config with its
         /// version raised by one, as `rs.reconfig()` does (MongoDB docs, replSetReconfig;
         /// https://www.mongodb.com/docs/manual/reference/command/replSetReconfig/).
         private var prelude: String {
             "var eks = \(Self.list(members)), vote = \(Self.list(voters)), h, a, cfg, m, s, i;"
                 + " function primary() { h = db.hello(); if (!h.primary) { throw new Error('no primary: wait for an election, then re-run') }"
-                + " a = h.me === h.primary ? db.getSiblingDB('admin') : new Mongo('mongodb://' + h.primary + '/?directConnection=true').getDB('admin'); return a.runCommand({replSetGetConfig: 1}).config }"
+                + " a = h.me === h.primary ? db.getSiblingDB('admin') : eksodusLogin(new Mongo('mongodb://' + h.primary + '/?directConnection=true').getDB('admin')); return a.runCommand({replSetGetConfig: 1}).config }"
                 + " function reconfig(c) { c.version = c.version + 1; var r = a.runCommand({replSetReconfig: c}); if (r.ok !== 1) { throw new Error('replSetReconfig on ' + h.primary + ': ' + r.errmsg) } }"
                 + " function voting(c) { return c.members.filter(function (x) { return x.votes > 0 }) }"
                 // Its old votes and priority go into its tags, for the rollback.

@@ -48,34 +48,71 @@ enum NodePortSwitch {
         + " >/dev/null; }; } || { echo \"the NLB's security group does not admit $SOURCE_LB_CIDR on port $SERVICE_PORT: check loadBalancerSourceRanges on the Service\" >&2; false; }"
         + "  # no group (a controller before v2.6): the pods' rule above is the only filter"
 
-    /// The pods' rule, safe to run again: EC2 answers a rule the group holds already with the client error
-    /// InvalidPermission.Duplicate, `the specified rule "peer: CIDR, TCP, from port: N, to port: N, ALLOW" already exists`
-    /// (Error codes for the Amazon EC2 API: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html),
-    /// which the CLI prints on stderr as `An error occurred (InvalidPermission.Duplicate) when calling the
-    /// AuthorizeSecurityGroupIngress operation: ...`. Only that code passes; any other error stops the step.
-    static let authorize = "if test -z \"${NODE_SECURITY_GROUP:-}\"; then echo 'set NODE_SECURITY_GROUP to the security group of the pods' >&2; false;"
-        + " elif AUTHORIZE_ERROR=$(aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"$POD_PORT\" --cidr \"$SOURCE_LB_CIDR\" 2>&1 >/dev/null); then :;"
-        + " elif [[ \"$AUTHORIZE_ERROR\" == *'(InvalidPermission.Duplicate)'* ]]; then echo \"$NODE_SECURITY_GROUP admits $SOURCE_LB_CIDR on port $POD_PORT already (an earlier run)\";"
-        + " else printf '%s\\n' \"$AUTHORIZE_ERROR\" >&2; false; fi"
+    /// The description eksodus gives the pods' rule it adds, `eksodus:nodeport:NAMESPACE/NAME`: the rollback revokes only
+    /// a rule of that description, so a rule for the same range and port that was there before (someone else's) stays. A
+    /// description takes up to 255 of `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` (EC2 API Reference, IpRange, Description:
+    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html); a name outside `[a-z0-9.-]` becomes
+    /// 16 hex digits of a SHA-256 of `namespace/name`. It lives on the rule itself, so it survives a lost file.
+    static func ruleDescription(namespace: String, name: String) -> String {
+        let plain = "\(namespace)/\(name)"
+        let fits = plain.utf8.count <= 200 && !namespace.isEmpty && !name.isEmpty
+            && plain.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" || $0 == "/" }
+        return "eksodus:nodeport:" + (fits ? plain : DigestHex.sha256(plain, digits: 16))
+    }
+
+    /// The pods' rule, described as eksodus's (`ruleDescription`), safe to run again: EC2 answers a rule the group holds
+    /// already (the same protocol, port and range, whatever its description) with the client error InvalidPermission.Duplicate,
+    /// `the specified rule "peer: CIDR, TCP, from port: N, to port: N, ALLOW" already exists` (Error codes for the Amazon
+    /// EC2 API: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), which the CLI prints on stderr
+    /// as `An error occurred (InvalidPermission.Duplicate) when calling the AuthorizeSecurityGroupIngress operation: ...`.
+    /// Only that code passes; any other error stops the step. `--ip-permissions` is the form that carries a description
+    /// (AWS CLI Command Reference, authorize-security-group-ingress:
+    /// https://docs.aws.amazon.com/cli/latest/reference/ec2/authorize-security-group-ingress.html); `$POD_PORT` and
+    /// `$SOURCE_LB_CIDR` are checked digits and CIDR by then.
+    static func authorize(_ description: String) -> String {
+        "if test -z \"${NODE_SECURITY_GROUP:-}\"; then echo 'set NODE_SECURITY_GROUP to the security group of the pods' >&2; false;"
+            + " elif AUTHORIZE_ERROR=$(aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions"
+            + " \"IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,IpRanges=[{CidrIp=$SOURCE_LB_CIDR,Description=\"" + ShellQuote.word(description) + "\"}]\" 2>&1 >/dev/null); then :;"
+            + " elif [[ \"$AUTHORIZE_ERROR\" == *'(InvalidPermission.Duplicate)'* ]]; then echo \"$NODE_SECURITY_GROUP admits $SOURCE_LB_CIDR on port $POD_PORT already: an earlier run (its rule is described \"" + ShellQuote.word(description) + "\"), or a rule that was there before, which the rollback leaves\";"
+            + " else printf '%s\\n' \"$AUTHORIZE_ERROR\" >&2; false; fi"
+    }
+
+    /// The ids of the group's inbound rules eksodus added for the range on the pod port (its description), space
+    /// separated, each `sgr-…`; fails when the rules cannot be read (`-n` and `input`: no answer is a failure). The fields are
+    /// the SecurityGroupRule's (EC2 API Reference, DescribeSecurityGroupRules / SecurityGroupRule:
+    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html).
+    static func ownRules(_ description: String, into variable: String) -> String {
+        "{ \(variable)=$(aws ec2 describe-security-group-rules --filters Name=group-id,Values=\"$NODE_SECURITY_GROUP\" --output json | jq -enr --arg d " + ShellQuote.word(description)
+            + " --arg cidr \"$SOURCE_LB_CIDR\" --argjson port \"$POD_PORT\" "
+            + ShellQuote.word("input | [.SecurityGroupRules[] | select(.IsEgress == false and .IpProtocol == \"tcp\" and .FromPort == $port and .ToPort == $port and .CidrIpv4 == $cidr and .Description == $d) | .SecurityGroupRuleId] | join(\" \")")
+            + ") && [[ \"$\(variable)\" =~ ^(sgr-[0-9a-f]+( sgr-[0-9a-f]+)*)?$ ]]; } || { echo \"the rules of $NODE_SECURITY_GROUP could not be read\" >&2; false; }"
+    }
 
     /// The rollback's revoke of the pods' rule, usually run from a shell of its own: `${VAR:?}` stops it when the group or
-    /// the range is unset (it sent EC2 `--group-id ""`). A revoke that matches no rule answers it in `UnknownIpPermissions`
-    /// in a default VPC, and fails with InvalidPermission.NotFound in any other ("revoke-security-group-ingress", AWS CLI
-    /// Command Reference: https://docs.aws.amazon.com/cli/latest/reference/ec2/revoke-security-group-ingress.html). Either
-    /// is what a second run meets once the first revoked the rule, so it passes with a note, and the read-back after it
-    /// (the group is there and lacks the rule) decides; any other failure, or `Return` false, stops the rollback. stderr
-    /// joins stdout in `REVOKED`: on success the CLI writes the JSON answer alone.
-    static let revoke = "if REVOKED=$(aws ec2 revoke-security-group-ingress --group-id \"${NODE_SECURITY_GROUP:?set NODE_SECURITY_GROUP to the security group of the pods}\""
-        + " --protocol tcp --port \"$POD_PORT\" --cidr \"${SOURCE_LB_CIDR:?set SOURCE_LB_CIDR to the addresses of the load balancer in front of the source nodes}\" --output json 2>&1); then"
-        + " jq -en " + ShellQuote.word("input | .Return == true") + " <<<\"$REVOKED\" >/dev/null || { echo \"EC2 did not revoke the rule for $SOURCE_LB_CIDR on port $POD_PORT from $NODE_SECURITY_GROUP\" >&2; false; };"
-        + " if jq -en " + ShellQuote.word("input | (.UnknownIpPermissions // []) | length > 0") + " <<<\"$REVOKED\" >/dev/null; then echo \"$NODE_SECURITY_GROUP held no rule for $SOURCE_LB_CIDR on port $POD_PORT: revoked by an earlier run, or not the pods' group\"; fi;"
-        + " elif [[ \"$REVOKED\" == *'(InvalidPermission.NotFound)'* ]]; then echo \"$NODE_SECURITY_GROUP holds no rule for $SOURCE_LB_CIDR on port $POD_PORT: revoked by an earlier run, or not the pods' group\";"
-        + " else printf '%s\\n' \"$REVOKED\" >&2; echo \"the rule for $SOURCE_LB_CIDR on port $POD_PORT was not revoked from $NODE_SECURITY_GROUP\" >&2; false; fi"
+    /// the range is unset (it sent EC2 `--group-id ""`). Only the rules eksodus added (`ownRules`) are revoked, by id: a
+    /// rule for the same range and port that the switch met as InvalidPermission.Duplicate on its first run was someone
+    /// else's and stays. None found is what a second run meets once the first revoked it, and a rule already gone
+    /// (InvalidSecurityGroupRuleId.NotFound, InvalidPermission.NotFound) passes too; the read-back after it decides. Any
+    /// other failure, or `Return` false, stops the rollback. stderr joins stdout in `REVOKED`: on success the CLI writes
+    /// the JSON answer alone.
+    static func revoke(_ description: String) -> String {
+        "test -n \"${NODE_SECURITY_GROUP:?set NODE_SECURITY_GROUP to the security group of the pods}\" && test -n \"${SOURCE_LB_CIDR:?set SOURCE_LB_CIDR to the addresses of the load balancer in front of the source nodes}\" && { "
+            + ownRules(description, into: "OWN_RULES") + "; } && "
+            + "if test -z \"$OWN_RULES\"; then echo \"$NODE_SECURITY_GROUP holds no rule described \"" + ShellQuote.word(description) + "\" for $SOURCE_LB_CIDR on port $POD_PORT: eksodus added none (a rule that was there before stays), or an earlier run revoked it\";"
+            + " else read -ra OWN_RULE_IDS <<<\"$OWN_RULES\";"
+            + " if REVOKED=$(aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids \"${OWN_RULE_IDS[@]}\" --output json 2>&1); then"
+            + " jq -en " + ShellQuote.word("input | .Return == true") + " <<<\"$REVOKED\" >/dev/null || { echo \"EC2 did not revoke rule $OWN_RULES from $NODE_SECURITY_GROUP\" >&2; false; };"
+            + " elif [[ \"$REVOKED\" == *'(InvalidSecurityGroupRuleId.NotFound)'* || \"$REVOKED\" == *'(InvalidPermission.NotFound)'* ]]; then echo \"rule $OWN_RULES is gone from $NODE_SECURITY_GROUP already\";"
+            + " else printf '%s\\n' \"$REVOKED\" >&2; echo \"rule $OWN_RULES for $SOURCE_LB_CIDR on port $POD_PORT was not revoked from $NODE_SECURITY_GROUP\" >&2; false; fi; fi"
+    }
 
-    /// Read back, as that reference advises: the group is there and no longer holds the rule (tcp, the pod port, the range).
-    static let revoked = "aws ec2 describe-security-groups --group-ids \"$NODE_SECURITY_GROUP\" --output json | jq -en --arg group \"$NODE_SECURITY_GROUP\" --arg cidr \"$SOURCE_LB_CIDR\" --argjson port \"$POD_PORT\" "
-        + ShellQuote.word("input | (.SecurityGroups | length == 1) and .SecurityGroups[0].GroupId == $group and ([.SecurityGroups[0].IpPermissions[] | select(.IpProtocol == \"tcp\" and .FromPort == $port and .ToPort == $port) | .IpRanges[].CidrIp] | index($cidr) == null)")
-        + " >/dev/null || { echo \"$NODE_SECURITY_GROUP still admits $SOURCE_LB_CIDR on port $POD_PORT (or could not be read)\" >&2; false; }"
+    /// Read back, as that reference advises: the group is there and holds no rule eksodus added; a rule for the range on
+    /// the pod port that is still there was not eksodus's, and is named.
+    static func revoked(_ description: String) -> String {
+        "{ aws ec2 describe-security-groups --group-ids \"$NODE_SECURITY_GROUP\" --output json | jq -en --arg group \"$NODE_SECURITY_GROUP\" "
+            + ShellQuote.word("input | (.SecurityGroups | length == 1) and .SecurityGroups[0].GroupId == $group")
+            + " >/dev/null && " + ownRules(description, into: "LEFT_RULES") + " && test -z \"$LEFT_RULES\"; } || { echo \"$NODE_SECURITY_GROUP still holds the rule eksodus added for $SOURCE_LB_CIDR on port $POD_PORT (or could not be read)\" >&2; false; }"
+    }
 
     /// The commands and rollback of one NodePort Service.
     static func commands(_ service: Estate.Service) -> (commands: [String], rollback: [String]) {
@@ -83,6 +120,7 @@ enum NodePortSwitch {
         let eks = Kubectl.eks(namespace), crossRef = ShellQuote.word("service/" + cross)
         let podPort = "{ POD_PORT=$(" + eks("get endpointslices -l " + ShellQuote.word("kubernetes.io/service-name=" + cross) + " -o jsonpath='{.items[0].ports[0].port}'")
             + ") && [[ \"$POD_PORT\" =~ ^[0-9]+$ ]]; } || { echo " + ShellQuote.word("Service \(namespace)/\(cross) has no ready pod port on EKS") + " >&2; false; }"
+        let description = ruleDescription(namespace: namespace, name: name)
         let commands = [
             ShellQuote.comment("NodePort Service \(namespace)/\(name): the EKS nodes come and go (node group updates, Spot, the autoscaler), so the load balancer in front of the source nodes moves to internal NLB \(cross) (ip targets), whose private addresses stay for its life"),
             cidrGate,
@@ -98,7 +136,7 @@ enum NodePortSwitch {
             podPort,
             "# NODE_SECURITY_GROUP: the group of the pods' network interfaces, the cluster security group unless security groups for pods apply (aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId)",
             // An `if`, not `test && aws`: a failing test does not stop a script under `set -e` unless it is a list's last command.
-            authorize + "  # client IP preservation: the pods see the load balancer in front, on their own port",
+            authorize(description) + "  # client IP preservation: the pods see the load balancer in front, on their own port",
             frontendRule,
             TrafficCommands.everyAddressAnswers(variable: "NLB_IPS", port: "$SERVICE_PORT", what: "NLB private address", from: "run it where the load balancer in front of the source nodes sits (on premises: over the plan's VPN or Direct Connect)"),
             "# add $NLB_IPS on port $SERVICE_PORT to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it",
@@ -110,8 +148,8 @@ enum NodePortSwitch {
             cidrGate,
             podPort,
             "# once nothing sends to the pods through the NLB any more:",
-            revoke,
-            revoked,
+            revoke(description),
+            revoked(description),
         ]
         return (commands, rollback)
     }
