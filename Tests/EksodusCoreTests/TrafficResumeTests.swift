@@ -233,3 +233,26 @@ extension TrafficGatesTests {
         XCTAssertNotEqual(try run(["eksodus_alb_5xx 'shop'"], stubs: ["aws": aws, "kubectl": "true"], in: folder), 0, "no target group")
     }
 }
+
+extension TrafficGatesTests {
+    /// Before each share, not only the first: the hold passed, an unhealthy ALB target or a pair pointing elsewhere stops
+    /// the next share before its change.
+    func testEveryShareChecksTargetHealthAndThePairBeforeItsChange() throws {
+        let folder = try lowered()
+        _ = try again(folder)
+        try holdPassed(folder)
+        try "".write(to: folder.appendingPathComponent("unhealthy"), atomically: true, encoding: .utf8)
+        var run = try again(folder)
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(eksShares(run.sent), [0, 10], "no 50% while a target is unhealthy")
+        XCTAssertTrue(run.told.contains("a target of Service storefront is not healthy"), run.told)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("unhealthy"))
+        // Someone pointed the eks record at another load balancer: the read-back before 50% stops it.
+        let zone = folder.appendingPathComponent("zone.json")
+        try String(contentsOf: zone, encoding: .utf8).replacingOccurrences(of: Self.balancer, with: "k8s-other.elb.amazonaws.com").write(to: zone, atomically: true, encoding: .utf8)
+        run = try again(folder)
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(run.sent.count, 2)
+        XCTAssertTrue(run.told.contains("does not hold the weighted pair at 10% to EKS pointing at the EKS load balancer"), run.told)
+    }
+}
