@@ -283,7 +283,7 @@ final class ConvertedWorkloadsStayUpTests: XCTestCase {
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", "set -e -o pipefail\n" + line]
+            process.arguments = ["-c", "set -e -o pipefail\n. \"$EKSODUS_RUNBOOK_LIB\"\n" + line]
             process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "BINDINGS": bindings])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -302,13 +302,17 @@ final class ConvertedWorkloadsStayUpTests: XCTestCase {
         XCTAssertNotEqual(try run(aws: "echo healthy", kubectl: "true"), 0, "no backend Service found")
     }
 
-    /// The demo's shop switch checks target health after its ALB is known and before the first weight moves.
+    /// The demo's shop switch checks target health before any weight moves: each share's call names the Ingress whose
+    /// targets it checks (the library's `eksodus_dns_shift` runs `eksodus_target_health` before its change).
     func testDemoShopSwitchGatesOnTargetHealthBeforeTheFirstShift() throws {
         let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
         let traffic = try XCTUnwrap(demo.plan.items.first { $0.keyText == "traffic:prod:shop.acme.example" })
-        let gate = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("describe-target-health") }, "\(traffic.commands)")
-        XCTAssertLessThan(try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), gate)
-        XCTAssertLessThan(gate, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
+        let shifts = traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }
+        XCTAssertEqual(shifts.count, 1 + TrafficCommands.shares.count, "\(traffic.commands)")
+        XCTAssertTrue(shifts.allSatisfy { $0.hasSuffix(" 'shop' 'ingress/shop'") }, "\(shifts)")
+        let library = RunbookLibrary.text
+        let health = try XCTUnwrap(library.range(of: "eksodus_target_health \"$1\" \"$2\" || return 1"))
+        XCTAssertLessThan(health.lowerBound, try XCTUnwrap(library.range(of: "eksodus_dns_apply \"$record\"", range: health.upperBound..<library.endIndex)).lowerBound)
     }
 
     /// A CronJob schedule without spec.timeZone runs in UTC on EKS: the zone given for the cluster is written into each

@@ -93,40 +93,45 @@ final class RunbookSafetyTests: XCTestCase {
         try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
     }
 
-    /// (action, set identifier, weight) of each change a line makes: a call of the switch's `eksodus_dns_weights` step (run
-    /// after the step's definition, its starting-point check passing) or a rollback line, built from the pair Route 53 holds.
-    /// The batch is built by `jq` from the record file the TTL step wrote: here a plain A record, and an `aws` that prints it;
-    /// Route 53 holds the pair at 90/10, and `kubectl` names the EKS load balancer.
-    func changes(_ line: String) throws -> [(String, String?, Int?)] {
+    /// (action, set identifier, weight) of each change `lines` make, run in order in one shell: the switch's
+    /// `eksodus_dns_shift` calls (each share's hold backdated: long passed) or its rollback, against a Route 53 that keeps
+    /// its zone (`zone`, or the record file's plain A record at the low TTL), and a `kubectl` naming the EKS load balancer
+    /// whose targets are healthy. The record file is the one the TTL step wrote: a plain A record.
+    func changes(_ lines: [String], zone: String? = nil) throws -> [[(String, String?, Int?)]] {
         let folder = try temporaryFolder(self)
-        let file = try XCTUnwrap(line.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1, line)
+        let file = try XCTUnwrap(lines.joined().firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
             .write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
-        let live = #"{"ResourceRecordSets": [{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "eks", "Weight": 10, "AliasTarget": {"HostedZoneId": "ZLB", "DNSName": "lb.elb.amazonaws.com", "EvaluateTargetHealth": true}}, {"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": 90, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]}"#
+        try (zone ?? #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#)
+            .write(to: folder.appendingPathComponent("zone.json"), atomically: true, encoding: .utf8)
+        let aws = "aws() { case \"$1 $2\" in \"route53 wait\") return ;; \"route53 list-resource-record-sets\") jq '{ResourceRecordSets: .}' zone.json; return ;;"
+            + " \"elbv2 describe-load-balancers\") echo '{\"LoadBalancers\": [{\"DNSName\": \"lb.elb.amazonaws.com\", \"CanonicalHostedZoneId\": \"ZLB\"}]}'; return ;;"
+            + " \"elbv2 describe-target-health\") echo healthy; return ;; esac;"
+            + " while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s\\n' \"$2\" >> batches.jsonl && jq --argjson b \"$2\" 'reduce $b.Changes[] as $c (.; $c.ResourceRecordSet as $s | map(select(.Name != $s.Name or .Type != $s.Type or .SetIdentifier != $s.SetIdentifier)) + (if $c.Action == \"DELETE\" then [] else [$s] end))' zone.json > zone.next && mv zone.next zone.json; shift; done; echo /change/C1; }\n"
+        let kubectl = "kubectl() { case \"$*\" in *targetgroupbindings*) echo 'storefront arn:tg' ;; *.spec.rules*) echo storefront ;; *) echo lb.elb.amazonaws.com ;; esac; }\n"
+        let stamp = String(file).replacingOccurrences(of: ".dns-record.json", with: ".share-at")
+        let backdate = "if [ -s \(stamp) ]; then echo \"$(cut -d ' ' -f 1 \(stamp)) 0\" > \(stamp); fi\n"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        // The batch goes to stderr: the line keeps the change's id from stdout for `aws route53 wait`.
-        process.arguments = ["-c", "aws() { case \"$2\" in wait) return ;; list-resource-record-sets) printf '%s' \(ShellQuote.word(live)); return ;;"
-                             + " describe-load-balancers) echo '{\"LoadBalancers\": [{\"DNSName\": \"lb.elb.amazonaws.com\", \"CanonicalHostedZoneId\": \"ZLB\"}]}'; return ;; esac;"
-                             + " while [ $# -gt 0 ]; do [ \"$1\" = --change-batch ] && printf '%s' \"$2\" >&2; shift; done; echo /change/C1; }\nkubectl() { echo lb.elb.amazonaws.com; }\n"
-                             + TrafficCommands.switchSteps + "\neksodus_dns_check() { :; }\n" + line]
+        process.arguments = ["-c", "set -e\nEKS_CONTEXT=eks\n. \"$EKSODUS_RUNBOOK_LIB\"\n" + aws + kubectl + lines.map { backdate + $0 }.joined(separator: "\n")]
+        process.environment = ProcessInfo.processInfo.environment.merging(RunbookLibraryFile.environment(["HOSTED_ZONE_ID": "Z0EXAMPLE"])) { $1 }
         process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardError = output
         try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        let batch = try json(printed)
-        return (batch["Changes"] as? [[String: Any]] ?? []).map { change in
-            let set = change["ResourceRecordSet"] as? [String: Any] ?? [:]
-            return (change["Action"] as? String ?? "", set["SetIdentifier"] as? String, set["Weight"] as? Int)
+        XCTAssertEqual(process.terminationStatus, 0, lines.joined(separator: "\n"))
+        let sent = (try? String(contentsOf: folder.appendingPathComponent("batches.jsonl"), encoding: .utf8)) ?? ""
+        return try sent.split(separator: "\n").map { line in
+            (try json(String(line))["Changes"] as? [[String: Any]] ?? []).map { change in
+                let set = change["ResourceRecordSet"] as? [String: Any] ?? [:]
+                return (change["Action"] as? String ?? "", set["SetIdentifier"] as? String, set["Weight"] as? Int)
+            }
         }
     }
 
     // 1. Route 53: TTL lowered days ahead, then weighted records shifted in steps; rollback puts the weights back.
     func testDNSSwitchesAreWeightedGradualAndReversibleAfterTheOldTTLExpired() throws {
         let plan = try demo().plan
-        let traffic = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.commands.contains { $0.contains("change-resource-record-sets") } })
+        let traffic = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.commands.contains { $0.hasPrefix("eksodus_dns_shift ") } })
         // A workload's own switch or a DNS name's (`traffic:prod:shop.acme.example`): its TTL step has the same scope.
         let cluster = try XCTUnwrap(traffic.key.cluster)
         let ttl = try item(PlanItemKey(.cutover, .dnsTTL, traffic.key.scope).description, in: plan)
@@ -137,9 +142,10 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertTrue(try item(PlanItemKey.wave(.gate, cluster: cluster, try XCTUnwrap(traffic.wave)).description, in: plan).prerequisites.contains(ttl.key),
                       "the wave's go/no-go needs the TTL lowered")
         // The switch checks the old TTL has passed before any record changes.
-        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_weights ") })
-        XCTAssertTrue(traffic.commands[..<firstChange].contains { $0.contains(".ttl-lowered-at") && $0.contains("-ge \"$old\"") })
-        let batches = try traffic.commands.filter { $0.hasPrefix("eksodus_dns_weights ") }.map(changes)
+        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
+        XCTAssertTrue(traffic.commands[..<firstChange].contains { $0.hasPrefix("eksodus_dns_ttl_passed ") })
+        XCTAssertTrue(RunbookLibrary.text.contains("test $(( $(date -u +%s) - lowered )) -ge \"$old\""))
+        let batches = try changes(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") })
         let pair = try XCTUnwrap(batches.first)
         XCTAssertEqual(pair.map(\.0), ["DELETE", "CREATE", "CREATE"], "the plain record becomes a weighted pair in one batch")
         XCTAssertEqual(pair[1].1, "source"); XCTAssertEqual(pair[1].2, 100)
@@ -148,13 +154,14 @@ final class RunbookSafetyTests: XCTestCase {
         XCTAssertEqual(shares.first.map { $0 > 0 && $0 < 100 }, true, "a first small share, not all at once: \(shares)")
         XCTAssertEqual(shares.last, 100)
         XCTAssertEqual(shares, shares.sorted())
-        let back = try traffic.rollbackCommands.filter { $0.contains("change-resource-record-sets") }.map(changes)
+        let held = #"[{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": 90, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}, {"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "eks", "Weight": 10, "AliasTarget": {"HostedZoneId": "ZLB", "DNSName": "lb.elb.amazonaws.com", "EvaluateTargetHealth": true}}]"#
+        let back = try changes(traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }, zone: held)
         XCTAssertEqual(back.count, 2)
         XCTAssertEqual(back[0].first { $0.1 == "source" }?.2, 100, "rollback: every weight back to the source")
         XCTAssertEqual(back[0].first { $0.1 == "eks" }?.2, 0)
         XCTAssertEqual(back[1].map(\.0), ["DELETE", "DELETE", "CREATE"], "then the pair goes as Route 53 holds it, and the plain record returns")
         // The TTL's own rollback restores the record as it was read, old TTL included, not a guess.
-        XCTAssertEqual(ttl.rollbackCommands.filter { !$0.hasPrefix("if ! . ") }.map { String($0.prefix(20)) }, ["eksodus_dns_restore "])
+        XCTAssertEqual(ttl.rollbackCommands.filter { $0 != RunbookLibrary.load }.map { String($0.prefix(20)) }, ["eksodus_dns_restore "])
         XCTAssertTrue(RunbookLibrary.text.contains("eksodus_dns_apply \"$1\" '{Changes: [{Action: \"UPSERT\", ResourceRecordSet: .[0]}]}'"))
     }
 
@@ -357,7 +364,9 @@ final class RunbookSafetyTests: XCTestCase {
         let objects = try files.flatMap { try parseObjects($0) }
         var checked = 0
         for item in plan.items {
-            for line in item.commands where line.contains(".status.loadBalancer.ingress[0].hostname") {
+            // A kubectl line reading the name, or a switch's share (`eksodus_dns_shift FILE SHARE NAMESPACE KIND/NAME`), which reads it.
+            for given in item.commands where given.contains(".status.loadBalancer.ingress[0].hostname") || given.hasPrefix("eksodus_dns_shift ") {
+                let line = given.firstMatch(of: /^eksodus_dns_shift '[^']+' \d+ '([^']+)' '((?:service|ingress)\/[^']+)'/).map { "-n '\($0.1)' get '\($0.2)'" } ?? given
                 guard let range = line.range(of: #"get '(service|ingress)/([^']+)'"#, options: .regularExpression) else { continue }
                 let reference = line[range].dropFirst(5).dropLast().split(separator: "/", maxSplits: 1).map(String.init)
                 let namespace = line.range(of: #"-n '([^']+)'"#, options: .regularExpression).map { String(line[$0].dropFirst(4).dropLast()) }

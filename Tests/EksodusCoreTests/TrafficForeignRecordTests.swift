@@ -45,7 +45,7 @@ extension TrafficGatesTests {
             let folder = try temporaryFolder(self)
             try Self.shopHour.write(to: file(folder, ".dns-record.json"), atomically: true, encoding: .utf8)
             try "0\n".write(to: file(folder, ".ttl-lowered-at"), atomically: true, encoding: .utf8)
-            let status = try run(traffic.commands, stubs: stubs, in: folder, environment: environment)
+            let status = try run(Self.heldLong(traffic.commands), stubs: stubs, in: folder, environment: environment)
             return (status, FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path))
         }
         let foreign = try attempt(["SOURCE_LB_ADDRESSES": "198.51.100.7"])
@@ -85,9 +85,12 @@ extension TrafficGatesTests {
         XCTAssertEqual(recordSet(try batches(in: folder)[0][0])["TTL"] as? Int, 60)
         let ttl = TrafficCommands.ttlExpired(host: host, record: record)
         XCTAssertEqual(try run([ttl[1]], stubs: ["aws": aws(records: wild, privateZone: true)], in: folder), 0, "the private zone's record at 60 s")
-        let switching = TrafficCommands.weightedSwitch(record: record, address: Self.balancer)
+        let switching = TrafficCommands.weightedSwitch(record: record, frontend: nil, ingresses: [])
         let live = TrafficCommands.liveGate(host: host, record: record, frontends: frontends)
-        XCTAssertEqual(try run(live + switching.commands + switching.rollback, stubs: ["aws": aws(records: wild)], in: folder), 0)
+        // Between shares the hold: here long passed (the shift notes its share's time, backdated before the next).
+        let backdate = "echo \"$(cut -d ' ' -f 1 wild.share-at) 0\" > wild.share-at"
+        let lines = live + switching.commands.prefix(3) + [backdate, switching.commands[3], backdate, switching.commands[4]] + switching.rollback
+        XCTAssertEqual(try run(lines, stubs: ["aws": aws(records: wild)], in: folder, environment: ["EKS_LB": Self.balancer]), 0)
         XCTAssertEqual(try batches(in: folder).count, 1 + 1 + TrafficCommands.shares.count + 2)
     }
 }

@@ -34,7 +34,8 @@ final class TrafficGatesTests: XCTestCase {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "set -e\n" + lines.joined(separator: "\n")]
+        // The library the steps call, sourced as an operator's shell would have it (a step's own load line sources it again).
+        process.arguments = ["-c", "set -e\n. \"$EKSODUS_RUNBOOK_LIB\"\n" + lines.joined(separator: "\n")]
         process.currentDirectoryURL = folder
         process.environment = RunbookLibraryFile.environment(["PATH": bin.path + ":/usr/bin:/bin", "EKS_CONTEXT": "eks", "SOURCE_CONTEXT": "src", "HOSTED_ZONE_ID": "Z0EXAMPLE", "HOME": folder.path]
             .merging(environment) { $1 })
@@ -93,9 +94,18 @@ final class TrafficGatesTests: XCTestCase {
                      "kubectl": kubectl]
         // The lowering notes its time in the name's own file; here the old TTL passed long ago.
         let status = try run(ttl.commands + ["test -s " + Self.stem("shop.acme.example") + ".ttl-lowered-at", "echo 0 > " + Self.stem("shop.acme.example") + ".ttl-lowered-at"]
-                             + traffic.commands + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)
+                             + Self.heldLong(traffic.commands) + traffic.rollbackCommands + ttl.rollbackCommands, stubs: stubs, in: folder)
         let written = FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path)
         return (status, written ? try batches(in: folder) : [])
+    }
+
+    /// `lines` with each share's hold long passed: before each shift, the time its previous share took effect goes back
+    /// to the epoch (as if the operator had waited and run the step again).
+    static func heldLong(_ lines: [String]) -> [String] {
+        let stamp = stem("shop.acme.example") + ".share-at"
+        return lines.flatMap { line in
+            line.hasPrefix("eksodus_dns_shift ") ? ["if [ -s \(stamp) ]; then echo \"$(cut -d ' ' -f 1 \(stamp)) 0\" > \(stamp); fi", line] : [line]
+        }
     }
 
     static let shopA = #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}, {"Name": "shop.acme.example.", "Type": "TXT", "TTL": 300, "ResourceRecords": [{"Value": "\"v=spf1 -all\""}]}, {"Name": "static.shop.acme.example.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "cdn.example.net"}]}]"#
@@ -157,9 +167,9 @@ final class TrafficGatesTests: XCTestCase {
     /// The zone gate of `key`'s switch, run with the record file of a lowered CNAME (or A) record beside it.
     func zoneGate(_ key: String, record: String, dig: String, aws: String) throws -> Int32 {
         let traffic = try item(key)
-        let gate = try XCTUnwrap(traffic.commands.first { $0.hasPrefix("{ zone=$(aws route53 get-hosted-zone") }, "\(traffic.commands)")
+        let gate = try XCTUnwrap(traffic.commands.first { $0.hasPrefix("eksodus_dns_low_ttl ") }, "\(traffic.commands)")
         let folder = try temporaryFolder(self)
-        let file = try XCTUnwrap(traffic.commands.first { $0.contains(".ttl-lowered-at") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
+        let file = try XCTUnwrap(traffic.commands.first { $0.hasPrefix("eksodus_dns_ttl_passed ") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
         try record.write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
         return try run([gate], stubs: ["dig": dig, "aws": aws], in: folder, environment: ["DNS_NAME": "front.boutique.example"])
     }
@@ -188,10 +198,10 @@ final class TrafficGatesTests: XCTestCase {
         guard let fixtures = try? requireFixtures() else { return }
         let plan = try fixturePlan(fixtures.appendingPathComponent("01-gcp-online-boutique"))
         let frontend = try XCTUnwrap(plan.items.first { $0.step == .traffic && $0.keyText.hasSuffix("/frontend") })
-        let gate = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("{ zone=$(aws route53 get-hosted-zone") })
-        XCTAssertTrue(gate.contains("dig +noall +answer @\"$ns\" \"$DNS_NAME\" \"$type\""), gate)
+        let gate = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("eksodus_dns_low_ttl ") })
+        XCTAssertTrue(gate.hasPrefix("eksodus_dns_low_ttl \"$DNS_NAME\" '"), gate)
         let folder = try temporaryFolder(self)
-        let file = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("eksodus_dns_weights ") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
+        let file = try XCTUnwrap(frontend.commands.first { $0.hasPrefix("eksodus_dns_shift ") }?.firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
         try #"[{"Name": "front.boutique.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.7"}]}]"#.write(to: folder.appendingPathComponent(String(file)), atomically: true, encoding: .utf8)
         let dns = ["DNS_NAME": "front.boutique.example"]
         XCTAssertEqual(try run([gate], stubs: ["dig": "echo 'front.boutique.example. 60 IN A 192.0.2.7'", "aws": publicZone], in: folder, environment: dns), 0)
@@ -206,8 +216,8 @@ final class TrafficGatesTests: XCTestCase {
     /// Two names of one runbook keep their own lowering time and old TTL: the shop's, lowered long ago, may switch while the
     /// admin name, lowered a minute ago, must wait; a shell variable shared by both let the second read the first's.
     func testEachNamesTimeGateReadsOnlyItsOwnLoweringTime() throws {
-        let shop = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.contains(".ttl-lowered-at") })
-        let admin = try XCTUnwrap(try item("traffic:prod:admin.acme.internal").commands.first { $0.contains(".ttl-lowered-at") })
+        let shop = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("eksodus_dns_ttl_passed ") })
+        let admin = try XCTUnwrap(try item("traffic:prod:admin.acme.internal").commands.first { $0.hasPrefix("eksodus_dns_ttl_passed ") })
         XCTAssertNotEqual(shop, admin)
         let folder = try temporaryFolder(self)
         let record = #"[{"Name": "x.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
@@ -230,14 +240,10 @@ final class TrafficGatesTests: XCTestCase {
     /// names, whatever the case or final dot, at the shift's weights; a wrong value, no answer or a failed call stops the switch.
     func testEachShiftReadsTheRecordBackAndFailsUnlessItPointsAtTheEKSLoadBalancer() throws {
         let traffic = try item("traffic:prod:shop.acme.example")
-        let checks = traffic.commands.filter { $0.hasPrefix("eksodus_dns_check ") }
-        XCTAssertEqual(checks.count, 1 + TrafficCommands.shares.count, "after the pair is made, and after each shift")
-        for (index, line) in traffic.commands.enumerated() where line.hasPrefix("eksodus_dns_weights ") {
-            XCTAssertTrue(traffic.commands[index + 1].hasPrefix("eksodus_dns_check "), "the change at \(index) is read back")
-        }
-        // The steps are defined once, before the first shift, and are the same text in every switch.
-        let steps = try XCTUnwrap(traffic.commands.firstIndex(of: TrafficCommands.switchSteps))
-        XCTAssertLessThan(steps, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_weights ") }))
+        // Every share is one call of the library's shift, which reads the pair back after its change (and before it).
+        let shifts = traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }
+        XCTAssertEqual(shifts.count, 1 + TrafficCommands.shares.count, "the pair, then each share")
+        XCTAssertTrue(RunbookLibrary.text.contains("eksodus_dns_check \"$record\" \"$share\" \"$lb\" || return 1"))
         let folder = try temporaryFolder(self)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
             .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
@@ -247,10 +253,11 @@ final class TrafficGatesTests: XCTestCase {
              {"Name": "shop.acme.example.", "Type": "\(type)", "SetIdentifier": "eks", "Weight": \(weight), "AliasTarget": {"HostedZoneId": "\(Self.balancerZone)", "DNSName": "\(dnsName)", "EvaluateTargetHealth": true}}]
             """
         }
-        let atTen = checks[1], kubectl = "echo \(Self.balancer)"
+        let atTen = "eksodus_dns_check " + ShellQuote.word(Self.stem("shop.acme.example") + ".dns-record.json") + " 10 \"$("
+            + TrafficCommands.address((kind: "ingress", namespace: "shop", name: "shop")) + ")\"", kubectl = "echo \(Self.balancer)"
         func status(_ aws: String, kubectl: String = kubectl) throws -> Int32 {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent("zone.json"))
-            return try run([TrafficCommands.switchSteps, atTen], stubs: ["aws": aws, "kubectl": kubectl], in: folder)
+            return try run([atTen], stubs: ["aws": aws, "kubectl": kubectl], in: folder)
         }
         XCTAssertEqual(try status(aws(records: zone(eks: Self.balancer))), 0)
         XCTAssertEqual(try status(aws(records: zone(eks: Self.balancer.uppercased() + "."))), 0, "Route 53 returns the name with a final dot")
@@ -301,7 +308,7 @@ final class TrafficGatesTests: XCTestCase {
 
         let traffic = try item("traffic:prod:admin.acme.internal")
         let applied = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("get 'ingress/admin' -o name") })
-        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") })
+        let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertLessThan(applied, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), "the decided Ingress is checked before its address is read")
         let redirect = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("\"http://$EKS_LB\"") })
         let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") })
@@ -430,7 +437,7 @@ final class TrafficGatesTests: XCTestCase {
         let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") }, "\(traffic.commands)")
         XCTAssertTrue(traffic.commands[probe].contains("--connect-to \"$DNS_NAME:443:$EKS_LB:443\" \"https://$DNS_NAME\"'/grafana'"), traffic.commands[probe])
         XCTAssertTrue(traffic.commands.contains { $0.hasPrefix("curl ") && $0.contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'") })
-        XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.contains("change-resource-record-sets") }))
+        XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") }))
         XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
         let work = try temporaryFolder(self)
         let environment = ["EKS_LB": Self.balancer, "DNS_NAME": "grafana.example.com"]
@@ -466,22 +473,25 @@ final class TrafficGatesTests: XCTestCase {
         }
     }
 
-    /// The switch's own lines, in order: the steps' definition, then each shift and read-back.
+    /// The switch's own lines, in order: the pair (0%), then each share, each one library call.
     func steps(_ traffic: PlanItem) -> [String] {
-        traffic.commands.filter { $0 == TrafficCommands.switchSteps || $0.hasPrefix("eksodus_dns_") }
+        traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }
     }
+
+    /// kubectl on EKS: shop's Ingress at its load balancer, its backend storefront bound to a healthy target group.
+    static let shopKubectl = "case \"$*\" in *targetgroupbindings*) echo 'storefront arn:tg' ;; *.spec.rules*) echo storefront ;; *ingress/shop*) echo \(balancer) ;; *) echo other.elb.amazonaws.com ;; esac"
 
     /// Two names switched from one shell: another name's lines leave `EKS_LB`/`LB_ZONE` pointing at its load balancer, and
     /// shop's next shift must still point shop's record at shop's (each call reads it from shop's Ingress).
     func testTwoNamesSwitchedInOneShellKeepTheirOwnLoadBalancers() throws {
         let traffic = try item("traffic:prod:shop.acme.example")
         let lines = steps(traffic)
-        XCTAssertEqual(lines.count, 1 + 2 * (1 + TrafficCommands.shares.count))
+        XCTAssertEqual(lines.count, 1 + TrafficCommands.shares.count)
         let folder = try temporaryFolder(self)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#
             .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
-        let kubectl = "case \"$*\" in *ingress/shop*) echo \(Self.balancer) ;; *) echo other.elb.amazonaws.com ;; esac"
-        let status = try run(Array(lines[0..<3]) + ["EKS_LB=other.elb.amazonaws.com LB_ZONE=ZOTHER  # another name's switch ran here"] + Array(lines[3..<5]),
+        let kubectl = Self.shopKubectl
+        let status = try run([lines[0], "EKS_LB=other.elb.amazonaws.com LB_ZONE=ZOTHER  # another name's switch ran here", lines[1]],
                              stubs: ["aws": aws(records: #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#), "kubectl": kubectl],
                              in: folder)
         XCTAssertEqual(status, 0)
@@ -505,9 +515,9 @@ final class TrafficGatesTests: XCTestCase {
         // Route 53 stores the eks alias to another load balancer than the batch named: the read-back at 0% fails.
         let zone = aws(records: #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}]"#,
                        storedAs: #"if .SetIdentifier == "eks" then .AliasTarget.DNSName = "k8s-other.elb.amazonaws.com." else . end"#)
-        let status = try run([lines[0], lines[1], lines[2] + " || true  # the operator pastes on", lines[3]], stubs: ["aws": zone, "kubectl": "echo \(Self.balancer)"], in: folder)
+        let status = try run([lines[0] + " || true  # the operator pastes on", lines[1]], stubs: ["aws": zone, "kubectl": Self.shopKubectl], in: folder)
         XCTAssertNotEqual(status, 0, "the 10% shift checks its starting point")
         XCTAssertEqual(try batches(in: folder).count, 1, "only the pair was sent")
-        XCTAssertTrue(lines[3].hasSuffix(" 0  # 10% to EKS: watch errors and latency for a while before the next shift"), lines[3])
+        XCTAssertTrue(lines[1].hasPrefix("eksodus_dns_shift '" + Self.stem("shop.acme.example") + ".dns-record.json' 10 "), lines[1])
     }
 }

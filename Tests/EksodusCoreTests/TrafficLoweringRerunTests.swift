@@ -31,7 +31,7 @@ extension TrafficGatesTests {
         let now = Int(Date().timeIntervalSince1970)
         XCTAssertLessThanOrEqual(abs((Int(stamp) ?? 0) - now), 60)
         // The switch's time gate waits the hour, not a minute.
-        let gate = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.contains(".ttl-lowered-at") })
+        let gate = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("eksodus_dns_ttl_passed ") })
         let early = try runTold([gate], stubs: [:], in: folder)
         XCTAssertNotEqual(early.status, 0, "61 s after the lowering the original 3600 s have not passed")
         try "\(now - 3601)\n".write(to: file(folder, ".ttl-lowered-at"), atomically: true, encoding: .utf8)

@@ -22,8 +22,8 @@ final class TrafficPerHostTests: XCTestCase {
         var result: [String: [String]] = [:]
         for item in plan.items {
             for command in item.commands {
-                // The switch's first shift (`eksodus_dns_weights FILE 0 CREATE`) deletes the plain record for the pair.
-                if let call = command.firstMatch(of: /^eksodus_dns_weights '([^']+)\.dns-record\.json' \d+ CREATE/) {
+                // The switch's first shift (`eksodus_dns_shift FILE 0`) deletes the plain record for the pair.
+                if let call = command.firstMatch(of: /^eksodus_dns_shift '([^']+)\.dns-record\.json' 0(?: |$)/) {
                     result[String(call.1), default: []].append(item.keyText)
                     continue
                 }
@@ -67,17 +67,17 @@ final class TrafficPerHostTests: XCTestCase {
 
         // One plain record replaced by one weighted pair, on the quoted name; the rollback puts that name's weights back.
         XCTAssertEqual(deletions(plan)[ShellQuote.fileName(["prod", "shop.acme.example"], suffix: "")], ["traffic:prod:shop.acme.example"])
-        XCTAssertTrue(traffic.commands.contains { $0.contains("dig +noall +answer @\"$ns\" 'shop.acme.example' \"$type\" | awk -v name='shop.acme.example' ") }, "the name's own record, at its zone's servers")
-        XCTAssertTrue(traffic.commands.contains("EKS_LB=$(kubectl --context \"$EKS_CONTEXT\" -n 'shop' get 'ingress/shop' -o jsonpath='{.status.loadBalancer.ingress[0].hostname}')"))
-        XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_weights ") }.count, 1 + TrafficCommands.shares.count)
-        XCTAssertEqual(traffic.rollbackCommands.count, 2, "weights back, then the plain record in place of the pair")
-        XCTAssertTrue(traffic.rollbackCommands[0].contains("--slurpfile rec '" + ShellQuote.fileName(["prod", "shop.acme.example"], suffix: ".dns-record.json") + "' ")
-                      && traffic.rollbackCommands[0].contains("{Action: \"UPSERT\", ResourceRecordSet: (.Weight = (if .SetIdentifier == \"source\" then 100 else 0 end))}"), traffic.rollbackCommands[0])
+        let record = ShellQuote.word(ShellQuote.fileName(["prod", "shop.acme.example"], suffix: ".dns-record.json"))
+        XCTAssertTrue(traffic.commands.contains("eksodus_dns_low_ttl 'shop.acme.example' " + record), "the name's own record, at its zone's servers")
+        // Each share reads the EKS load balancer from the Ingress itself, and checks that Ingress's targets.
+        XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }, ([0] + TrafficCommands.shares).map { "eksodus_dns_shift \(record) \($0) 'shop' 'ingress/shop'" })
+        XCTAssertEqual(traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }.map { $0.components(separatedBy: "  #")[0] },
+                       ["eksodus_dns_weights_back " + record, "eksodus_dns_unpair " + record], "weights back, then the plain record in place of the pair")
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))
 
         let ttl = try item("dns-ttl:prod:shop.acme.example", in: plan)
         XCTAssertEqual(ttl.waitsFor, ["plan:cluster:prod"])
-        XCTAssertTrue(ttl.commands.contains { $0.hasPrefix("eksodus_dns_lower 'shop.acme.example' '" + ShellQuote.fileName(["prod", "shop.acme.example"], suffix: ".dns-record.json") + "' ") })
+        XCTAssertTrue(ttl.commands.contains { $0.hasPrefix("eksodus_dns_lower 'shop.acme.example' \(record) 'Ingress shop/shop' 'shop' 'ingress/shop'") }, "\(ttl.commands)")
         XCTAssertTrue(try item("gate:prod:wave-\(try XCTUnwrap(traffic.wave))", in: plan).waitsFor.contains(ttl.keyText))
         // Each backend's source copy goes only after the name's switch.
         for backend in backends {
@@ -202,7 +202,9 @@ final class TrafficPerHostTests: XCTestCase {
         let traffic = try item("traffic:src:service/shop/front", in: plan)
         XCTAssertEqual(traffic.waitsFor, ["smoke:src/shop/front", "smoke:src/shop/front-canary", "dns-ttl:src:service/shop/front"])
         XCTAssertEqual(traffic.evidence, "Service shop/front routes one name to Deployment/shop/front, Deployment/shop/front-canary")
-        XCTAssertTrue(traffic.commands.contains(TrafficCommands.frontendAddress((kind: "service", namespace: "shop", name: "front"))))
+        // Each share points at the Service's own load balancer, read by the call.
+        XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }.count, 1 + TrafficCommands.shares.count)
+        XCTAssertTrue(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }.allSatisfy { $0.hasSuffix(" 'shop' 'service/front'") }, "\(traffic.commands)")
         XCTAssertEqual(deletions(plan)["src-service-shop-front"], ["traffic:src:service/shop/front"])
         let ttl = try item("dns-ttl:src:service/shop/front", in: plan)
         XCTAssertEqual(ttl.commands.first, "# set DNS_NAME to the name clients use for Service shop/front: the manifests do not say")

@@ -46,7 +46,7 @@ extension TrafficGatesTests {
     }
 
     func testTheTTLGateOfAnAliasSourceWaitsTheAliasTTL() throws {
-        let shop = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.contains(".ttl-lowered-at") })
+        let shop = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("eksodus_dns_ttl_passed ") })
         let folder = try temporaryFolder(self)
         try #"[{"Name": "shop.acme.example.", "Type": "A", "AliasTarget": {"HostedZoneId": "Z32O12XQLNTSW2", "DNSName": "\#(Self.sourceLB)", "EvaluateTargetHealth": false}}]"#
             .write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".dns-record.json"), atomically: true, encoding: .utf8)
@@ -59,7 +59,7 @@ extension TrafficGatesTests {
         XCTAssertNotEqual(early.status, 0, "20 s after the lowering")
         XCTAssertTrue(early.told.contains("60 s for an alias record"), early.told)
         // A private zone: the alias's record is read from the Route 53 API, where it has no TTL: counted at 60 s.
-        let gate = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("{ zone=$(aws route53 get-hosted-zone") })
+        let gate = try XCTUnwrap(try item("traffic:prod:shop.acme.example").commands.first { $0.hasPrefix("eksodus_dns_low_ttl ") })
         XCTAssertEqual(try run([gate], stubs: ["aws": aws(records: Self.shopAlias, privateZone: true), "dig": "exit 9"], in: folder), 0)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("zone.json"))  // the stub keeps its zone between runs
         XCTAssertNotEqual(try run([gate], stubs: ["aws": aws(records: Self.shopAAAA, privateZone: true), "dig": "exit 9"], in: folder), 0, "no A record of the name")
@@ -91,7 +91,7 @@ extension TrafficGatesTests {
         let stubs = ["aws": aws(records: Self.shopAAAA), "kubectl": kubectl,
                      "dig": "[ \"$3\" = @\(Self.nameServer) ] && echo 'shop.acme.example. 60 IN AAAA 2001:db8::10'"]
         let file = Self.stem("shop.acme.example") + ".dns-record.json"
-        for lines in [traffic.commands, [TrafficCommands.switchSteps, "eksodus_dns_weights \(file) 0 CREATE \(Self.balancer)"]] {
+        for lines in [traffic.commands, ["eksodus_dns_shift \(file) 0 shop ingress/shop"]] {
             let folder = try temporaryFolder(self)
             try Self.shopAAAA.write(to: folder.appendingPathComponent(file), atomically: true, encoding: .utf8)
             try "0\n".write(to: folder.appendingPathComponent(Self.stem("shop.acme.example") + ".ttl-lowered-at"), atomically: true, encoding: .utf8)

@@ -2,7 +2,7 @@
 /// workloads by path (`shop.acme.example`: `/` storefront, `/api/cart` cart), and a LoadBalancer Service or hostless Ingress
 /// may select several (a stable and a canary Deployment): the record is one, so it is switched once, after every workload
 /// behind it answers on EKS, and its rollback moves that name back, whichever workload failed. A second switch of the same
-/// name would fail at its DELETE of the plain record, which the first replaced by the weighted pair.
+/// name would move the first one's pair (each share reads the pair Route 53 holds) while the first still holds it.
 ///
 /// Every Ingress host that is a DNS name gets its switch here (`traffic:prod:shop.acme.example`), even with one backend;
 /// a LoadBalancer Service or hostless Ingress only when more than one placed workload is behind it

@@ -9,28 +9,36 @@
 /// and `aws elbv2 describe-target-health` gives each target's state
 /// (https://docs.aws.amazon.com/cli/latest/reference/elbv2/describe-target-health.html).
 enum TargetHealthGate {
-    /// One line that fails unless every backend Service of Ingress `namespace/name` on EKS has a target group, each with at
-    /// least one target, all `healthy`. Names are quoted words; what the cluster returns (Service names, ARNs) is read into
-    /// variables, never pasted into the line. An unreachable cluster, a failed AWS call, an Ingress with no backend, a Service
-    /// without a binding and an empty target group each fail it.
+    /// `eksodus_target_health NAMESPACE INGRESS` (runbook library) fails unless every backend Service of the Ingress on
+    /// EKS has a target group, each with at least one target, all `healthy`. What the cluster returns (Service names, ARNs)
+    /// is read into variables, never pasted into code. An unreachable cluster, a failed AWS call, an Ingress with no
+    /// backend, a Service without a binding and an empty target group each fail it. Loops read lines (a while loop over a
+    /// process substitution keeps `ok` in this shell); grep reads all its input, so under pipefail no SIGPIPE turns a bad
+    /// state into a pass.
+    static let library = """
+        # eksodus_target_health NAMESPACE INGRESS: every ALB target of every backend Service of the Ingress on EKS is healthy.
+        eksodus_target_health() {
+          local ok=1 services bindings service arns arn states label="Ingress $1/$2"
+          services=$(kubectl --context "$EKS_CONTEXT" -n "$1" get "ingress/$2" -o jsonpath='{range .spec.rules[*].http.paths[*]}{.backend.service.name}{"\\n"}{end}{.spec.defaultBackend.service.name}') \\
+            && bindings=$(kubectl --context "$EKS_CONTEXT" -n "$1" get targetgroupbindings.elbv2.k8s.aws -o jsonpath='{range .items[*]}{.spec.serviceRef.name}{" "}{.spec.targetGroupARN}{"\\n"}{end}') || ok=0
+          while read -r service; do
+            [ -n "$service" ] || continue
+            arns=$(printf '%s\\n' "$bindings" | awk -v s="$service" '$1 == s { print $2 }')
+            [ -n "$arns" ] || { echo "$label: Service $service has no target group on EKS" >&2; ok=0; continue; }
+            while read -r arn; do
+              states=$(aws elbv2 describe-target-health --target-group-arn "$arn" --query 'TargetHealthDescriptions[].TargetHealth.State' --output text < /dev/null) || { ok=0; continue; }
+              [ -n "$states" ] || { echo "$label: no target registered for Service $service ($arn)" >&2; ok=0; }
+              if printf '%s\\n' "$states" | tr -s '[:blank:]' '\\n' | grep -vx healthy >/dev/null; then echo "$label: a target of Service $service is not healthy: $states ($arn)" >&2; ok=0; fi
+            done <<< "$arns"
+          done < <(printf '%s\\n' "$services" | sort -u)
+          [ -n "$(printf '%s' "$services" | tr -d '[:space:]')" ] || { echo "$label: no backend Service found on EKS" >&2; ok=0; }
+          test "$ok" = 1
+        }
+
+        """
+
+    /// The gate of Ingress `namespace/ingress` as one call (the switch's shifts make it before each change).
     static func command(namespace: String, ingress: String) -> String {
-        let kubectl = Kubectl.eks(namespace)
-        let services = kubectl("get " + ShellQuote.word("ingress/" + ingress)
-            + " -o jsonpath='{range .spec.rules[*].http.paths[*]}{.backend.service.name}{\"\\n\"}{end}{.spec.defaultBackend.service.name}'")
-        let bindings = kubectl("get targetgroupbindings.elbv2.k8s.aws -o jsonpath='{range .items[*]}{.spec.serviceRef.name}{\" \"}{.spec.targetGroupARN}{\"\\n\"}{end}'")
-        let label = ShellQuote.word("Ingress \(namespace)/\(ingress)")
-        // Loops read lines (a while loop over a process substitution keeps tg_ok in this shell); grep reads all its input,
-        // so under pipefail no SIGPIPE turns a bad state into a pass.
-        return "tg_ok=1; tg_services=$(\(services)) && tg_bindings=$(\(bindings)) || tg_ok=0; "
-            + "while read -r tg_service; do [ -n \"$tg_service\" ] || continue; "
-            + "tg_arns=$(printf '%s\\n' \"$tg_bindings\" | awk -v s=\"$tg_service\" '$1 == s { print $2 }'); "
-            + "[ -n \"$tg_arns\" ] || { echo \(label)\": Service $tg_service has no target group on EKS\" >&2; tg_ok=0; continue; }; "
-            + "while read -r tg_arn; do "
-            + "tg_states=$(aws elbv2 describe-target-health --target-group-arn \"$tg_arn\" --query 'TargetHealthDescriptions[].TargetHealth.State' --output text < /dev/null) || { tg_ok=0; continue; }; "
-            + "[ -n \"$tg_states\" ] || { echo \(label)\": no target registered for Service $tg_service ($tg_arn)\" >&2; tg_ok=0; }; "
-            + "if printf '%s\\n' \"$tg_states\" | tr -s '[:blank:]' '\\n' | grep -vx healthy >/dev/null; then echo \(label)\": a target of Service $tg_service is not healthy: $tg_states ($tg_arn)\" >&2; tg_ok=0; fi; "
-            + "done <<< \"$tg_arns\"; done < <(printf '%s\\n' \"$tg_services\" | sort -u); "
-            + "[ -n \"$(printf '%s' \"$tg_services\" | tr -d '[:space:]')\" ] || { echo \(label)\": no backend Service found on EKS\" >&2; tg_ok=0; }; "
-            + "test \"$tg_ok\" = 1  # every ALB target healthy before any traffic moves"
+        "eksodus_target_health " + ShellQuote.word(namespace) + " " + ShellQuote.word(ingress) + "  # every ALB target healthy before any traffic moves"
     }
 }

@@ -3,7 +3,9 @@
 /// own type and values: host names and load balancer names reach the batch as `jq --arg` strings, never spliced into JSON.
 ///
 /// The switch is gradual and reversible: the plain record becomes a weighted pair (set identifiers `source` and `eks`, in one
-/// change batch, which Route 53 applies as a whole), then the weight moves in steps; rollback puts the weights back.
+/// change batch, which Route 53 applies as a whole), then the weight moves in steps, held between them; rollback puts the
+/// weights back. Its gates and changes are runbook library functions (`TrafficSwitch`, `TargetHealthGate`, `DNSLowering`):
+/// a switch step is their calls with its names as quoted words, each safe to run again from the step's top.
 /// Weighted records of a name share its type, no plain record of that name and type may stay beside them, and weight 0
 /// stops traffic to a record (Route 53 Developer Guide, "Weighted routing" and "Values specific for weighted alias records",
 /// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html,
@@ -49,15 +51,6 @@ enum TrafficCommands {
         + " elif $r.Type == \"A\" then {Name: $r.Name, Type: \"A\", SetIdentifier: \"eks\", Weight: $weight, AliasTarget: {HostedZoneId: $zone, DNSName: $eks, EvaluateTargetHealth: true}}"
         + " else error(\"a \\($r.Type) record: only A and CNAME names switch, the EKS load balancer is IPv4 only\") end; "
 
-    /// The change batch `program` makes of the record `file`, applied, then waited for until Route 53 reports it INSYNC (its
-    /// authoritative servers answer with it; `aws route53 wait resource-record-sets-changed` polls GetChange:
-    /// https://docs.aws.amazon.com/cli/latest/reference/route53/wait/resource-record-sets-changed.html). A `jq` failure (no
-    /// file, no record), a refused batch or a change that never syncs stops it.
-    static func apply(_ program: String, record file: String, arguments: String = "") -> String {
-        "batch=$(jq -c" + arguments + " " + ShellQuote.word(program) + " " + ShellQuote.word(file) + ") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
-            + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\""
-    }
-
     /// The file beside the record file where the lowering notes when it took effect: one per name, so that two names of one
     /// runbook never read each other's time (a shell variable was shared by every name, and gone in the next day's shell).
     static func loweredAt(record: String) -> String {
@@ -81,25 +74,9 @@ enum TrafficCommands {
         (record.hasSuffix(".dns-record.json") ? String(record.dropLast(".dns-record.json".count)) : record) + ".dns-live.json"
     }
 
-    /// The listing of the name's A, AAAA and CNAME records into `liveRecord(record:)` (`host` nil: `$DNS_NAME`).
-    static func readLive(host: String?, record: String) -> String {
-        let select = normDef + "[.ResourceRecordSets[] | select((.Name | norm) == ($name | norm) and (.Type == \"A\" or .Type == \"AAAA\" or .Type == \"CNAME\"))]"
-        return "aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(argument(host)) --max-items 20 --output json | jq --arg name \(argument(host)) "
-            + ShellQuote.word(select) + " > " + ShellQuote.word(liveRecord(record: record))
-    }
-
     /// The record set of a listing (`jq` records `core`) without what the lowering changes (the TTL) and in one order, so
     /// that the record saved before the lowering and the one Route 53 holds after it compare equal.
     static let coreDef = "def core: map(del(.TTL) | if .ResourceRecords then .ResourceRecords |= sort_by(.Value) else . end) | sort_by(.Type); "
-
-    /// The source cluster's own load balancer addresses for `frontends` (Ingresses or LoadBalancer Services): every
-    /// `.status.loadBalancer.ingress[*].ip` and `.hostname`, one a line, read from the source cluster.
-    static func sourceAddresses(_ frontends: [(kind: String, namespace: String, name: String)]) -> String {
-        "{ " + frontends.map { frontend in
-            Kubectl.source(frontend.namespace)("get " + ShellQuote.word("\(frontend.kind)/\(frontend.name)")
-                + " -o jsonpath='{range .status.loadBalancer.ingress[*]}{.ip}{\"\\n\"}{.hostname}{\"\\n\"}{end}'")
-        }.joined(separator: " && ") + "; }"
-    }
 
     /// A DNS name of a load balancer as the Ingress status and the alias record give it: `norm`, and without the
     /// `dualstack.` prefix Route 53 aliases to an ELB carry (Route 53 API Reference, AliasTarget.DNSName:
@@ -107,23 +84,6 @@ enum TrafficCommands {
     static let pointsAt = normDef + "def lb: norm | ltrimstr(\"dualstack.\"); ($src | split(\"\\n\") | map(select(length > 0) | lb)) as $s"
         + " | input | map(select(.SetIdentifier == null or .SetIdentifier == \"source\")) as $r | ($s | length) > 0 and ($r | length) == 1"
         + " and ($r[0] | [(.AliasTarget.DNSName // empty), (.ResourceRecords // [] | .[].Value)] | map(lb) | length > 0 and all(.[]; . as $v | any($s[]; . == $v)))"
-
-    /// Fails unless the record in `live` (a listing of the name: the plain record, or the `source` one of the pair) points at
-    /// the source's own load balancer: an alias's DNSName, a CNAME's target, or every A value among the addresses of
-    /// `frontends` on the source cluster. A tenant's Ingress listing `login.acme.example` would otherwise move the company's
-    /// name to the tenant's ALB. `SWITCH_FOREIGN_RECORD=yes` passes it, for a record that points at the source through a
-    /// name or an address of its own (a CNAME to a load balancer alias the cluster does not report).
-    static func pointsAtSource(host: String?, live: String, frontends: [(kind: String, namespace: String, name: String)]) -> String {
-        let name = host ?? "$DNS_NAME"
-        let claimants = frontends.map { ($0.kind == "service" ? "Service " : "Ingress ") + "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
-        guard !frontends.isEmpty else {
-            return "# decision: no source Ingress or Service to compare the record with: check by hand that \(live) points at the source cluster before you go on"
-        }
-        return "if [ \"${SWITCH_FOREIGN_RECORD:-}\" = yes ]; then echo " + ShellQuote.word("SWITCH_FOREIGN_RECORD=yes: not checking that \(name) points at \(claimants) on the source") + " >&2; "
-            + "elif ! src=$(" + sourceAddresses(frontends) + ") || ! jq -en --arg src \"$src\" " + ShellQuote.word(pointsAt) + " " + ShellQuote.word(live) + " >/dev/null; then echo "
-            + ShellQuote.word("\(name): the record in Route 53 (\(live)) does not point at the source load balancer of \(claimants), whose addresses are: ") + "\"${src:-none read (is SOURCE_CONTEXT set?)}\"" + " "
-            + ShellQuote.word("- it may be another team's name that only an Ingress lists: stop. If it is this name behind the source all the same (a CNAME to a name of the load balancer), run again with SWITCH_FOREIGN_RECORD=yes") + " >&2; false; fi"
-    }
 
     /// Why the record file is no name the switch can move, or nothing: it must hold one A or CNAME record of the name, plain
     /// (a TTL and values) or an alias (an AliasTarget and neither) to anything but a record of its own zone (`$zone`), with
@@ -144,54 +104,33 @@ enum TrafficCommands {
     /// The TTL resolvers may hold the record file's answer for: its own, or `aliasTTL` for an alias.
     static let oldTTL = "if .[0].AliasTarget then \(aliasTTL) else .[0].TTL end"
 
-    /// The switch's own gate: one old TTL has passed since the lowering, and the name's own record now carries the low TTL
-    /// where it is served. Both files are this name's (`record`, `loweredAt(record:)`), written by its lowering days ago.
+    /// The switch's own gates (`TrafficSwitch`): one old TTL has passed since the lowering, and the name's own record (the
+    /// plain one, or the pair once it exists: a re-run) now carries the low TTL where it is served. Both files are this
+    /// name's (`record`, `loweredAt(record:)`), written by its lowering days ago. The operator's resolver may hold a cached
+    /// answer, and a private hosted zone answers only inside its VPCs: a public zone is asked at its own name servers (dig
+    /// @NS), a private one through the Route 53 API, which sees it (TestDNSAnswer "only supports querying public hosted
+    /// zones": https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html).
     static func ttlExpired(host: String?, record: String) -> [String] {
-        let file = ShellQuote.word(record), stamp = ShellQuote.word(loweredAt(record: record)), name = argument(host)
-        // A CNAME's answer carries its target's records too, with the target's TTL: only the lines owned by the name count.
-        let owned = "awk -v name=\(name) 'BEGIN { name = tolower(name); sub(/[.]$/, \"\", name) } { owner = tolower($1); sub(/[.]$/, \"\", owner) } "
-            + "owner == name { seen = 1; if ($2 > \(lowTTL)) bad = 1 } END { exit !seen || bad }'"
-        // `jq -e` passes on no input at all (a failed `aws` prints nothing): `-n` and `input` make no input an error.
-        let route53 = normDef + "input | [.ResourceRecordSets[] | select((.Name | norm) == ($name | norm) and .Type == $type)] | length == 1 and (.[0].TTL // (if .[0].AliasTarget then \(aliasTTL) else null end) | . != null and . <= \(lowTTL))"
-        return [
-            // Unset or not a number, the arithmetic would read 0 and the wait would always pass.
-            "{ lowered=$(cat \(stamp) 2>/dev/null) && old=$(jq -r \(ShellQuote.word(oldTTL)) \(file)) && [[ \"$lowered\" =~ ^[0-9]+$ && \"$old\" =~ ^[0-9]+$ ]] && test $(( $(date -u +%s) - lowered )) -ge \"$old\"; }"
-                + " || { echo " + ShellQuote.word("the old TTL (\(aliasTTL) s for an alias record) has not expired since the lowering (or \(loweredAt(record: record)) and \(record) are not here): wait") + " >&2; false; }",
-            // The operator's resolver may hold a cached answer, and a private hosted zone answers only inside its VPCs: a
-            // public zone is asked at its own name servers (dig @NS), a private one through the Route 53 API, which sees it
-            // (TestDNSAnswer "only supports querying public hosted zones":
-            // https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html).
-            "{ zone=$(aws route53 get-hosted-zone --id \"$HOSTED_ZONE_ID\" --output json) && type=$(jq -r '.[0].Type' \(file)) && case \"$(jq -r '.HostedZone.Config.PrivateZone' <<<\"$zone\")\" in "
-                + "false) ns=$(jq -r '.DelegationSet.NameServers[0] // empty' <<<\"$zone\") && test -n \"$ns\" && dig +noall +answer @\"$ns\" \(name) \"$type\" | \(owned) ;; "
-                + "true) aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \(name) --start-record-type \"$type\" --max-items 10 --output json"
-                + " | jq -en --arg name \(name) --arg type \"$type\" " + ShellQuote.word(route53) + " >/dev/null ;; *) false ;; esac; }"
-                + " || { echo " + ShellQuote.word("\(host ?? "the name") does not carry the low TTL where its zone serves it") + " >&2; false; }"
-                + "  # a private zone: to see what its clients get, dig it from inside the VPC (a pod on EKS)",
-        ]
+        ["eksodus_dns_ttl_passed " + ShellQuote.word(record), "eksodus_dns_low_ttl " + argument(host) + " " + ShellQuote.word(record)]
     }
 
-    /// At the switch, as at the lowering: the record Route 53 holds now still points at the source's own load balancer.
+    /// At the switch, as at the lowering: the record Route 53 holds now (the plain one, or the pair's `source` record on a
+    /// re-run) still points at the source's own load balancer (`DNSLowering`'s library functions).
     static func liveGate(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)]) -> [String] {
-        [readLive(host: host, record: record), pointsAtSource(host: host, live: liveRecord(record: record), frontends: frontends)]
+        let live = ShellQuote.word(liveRecord(record: record)), name = argument(host)
+        guard !frontends.isEmpty else {
+            return ["eksodus_dns_live " + name + " " + live, "# decision: no source Ingress or Service to compare the record with: check by hand that \(liveRecord(record: record)) points at the source cluster before you go on"]
+        }
+        let what = frontends.map { ($0.kind == "service" ? "Service " : "Ingress ") + "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
+        let pairs = frontends.map { ShellQuote.word($0.namespace) + " " + ShellQuote.word("\($0.kind)/\($0.name)") }.joined(separator: " ")
+        return ["eksodus_dns_still_source " + name + " " + ShellQuote.word(record) + " " + ShellQuote.word(what) + " " + pairs]
     }
+
+    /// Before the gates that probe `$EKS_LB` (`heldGate`): its name is there.
+    static let lbKnown = "test -n \"${EKS_LB:-}\" || { echo 'no EKS load balancer name yet' >&2; false; }"
 
     static func frontendAddress(_ frontend: (kind: String, namespace: String, name: String)) -> String {
         "EKS_LB=$(" + address(frontend) + ")"
-    }
-
-    /// The load balancer's name is there, the record file holds one record, and beside an A record the alias needs the load
-    /// balancer's canonical hosted zone (`CanonicalHostedZoneId`, looked up by its DNS name, passed to `jq` as a string).
-    /// The `jq` filter giving the canonical hosted zone of the load balancer named `name` (a quoted shell word or variable).
-    static func zoneOf(_ name: String) -> String {
-        "jq -r --arg dns \(name) '.LoadBalancers[] | select(.DNSName == $dns) | .CanonicalHostedZoneId'"
-    }
-
-    static func switchReady(record: String) -> String {
-        let file = ShellQuote.word(record)
-        return "if test -n \"$EKS_LB\" && jq -e 'length == 1 and (.[0].Type == \"A\" or .[0].Type == \"CNAME\")' \(file) >/dev/null; then if [ \"$(jq -r '.[0].Type' \(file))\" != CNAME ]; then "
-            + "LB_ZONE=$(aws elbv2 describe-load-balancers --output json | " + zoneOf("\"$EKS_LB\"") + "); "
-            + "test -n \"$LB_ZONE\" || { echo 'no load balancer of that DNS name: no hosted zone for the alias' >&2; false; }; fi; "
-            + "else echo 'no EKS load balancer name yet, or no record file from the TTL step, or not one A or CNAME record in it' >&2; false; fi"
     }
 
     /// The DNS name of the ALB or NLB the AWS Load Balancer Controller made for an Ingress or Service on EKS.
@@ -241,7 +180,7 @@ enum TrafficCommands {
     }
 
     static let trafficNotes = [
-        "# a name served by on-premises DNS (BIND, Active Directory, Infoblox) rather than Route 53: make the same shifts there (the record keeps its type: A beside A, CNAME beside CNAME), or one record change after the TTL has expired",
+        "# a name on other DNS (BIND, Active Directory, Infoblox), not Route 53: the same shifts there (A beside A, CNAME beside CNAME), or one change once the TTL expired",
     ]
 
     /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
@@ -252,16 +191,15 @@ enum TrafficCommands {
     static func sharedSwitch(host: String?, record: String, frontends: [(kind: String, namespace: String, name: String)], notes: [String] = [],
                              gates: (before: [String], after: [String]) = ([], [])) -> (commands: [String], rollback: [String]) {
         var commands = notes + gates.before + ttlExpired(host: host, record: record) + liveGate(host: host, record: record, frontends: frontends)
-        if let first = frontends.first { commands.append(frontendAddress(first)) }
+        if let first = frontends.first, !gates.after.isEmpty || frontends.count > 1 { commands.append(frontendAddress(first)) }
         for other in frontends.dropFirst() {
             commands.append("test \"$(" + address(other) + ")\" = \"$EKS_LB\" || { echo "
                             + ShellQuote.word("Ingress \(other.namespace)/\(other.name) is on another ALB: put them in one IngressGroup (alb.ingress.kubernetes.io/group.name) first")
                             + " >&2; false; }")
         }
-        commands.append(switchReady(record: record))
-        let weighted = weightedSwitch(record: record, address: frontends.first.map { "$(" + address($0) + ")" } ?? "$EKS_LB")
-        let targetHealth = frontends.filter { $0.kind == "ingress" }.map { TargetHealthGate.command(namespace: $0.namespace, ingress: $0.name) }
-        return (commands + gates.after + targetHealth + weighted.commands + trafficNotes, weighted.rollback)
+        if !gates.after.isEmpty { commands.append(lbKnown) }
+        let weighted = weightedSwitch(record: record, frontend: frontends.first, ingresses: frontends.filter { $0.kind == "ingress" })
+        return (commands + gates.after + weighted.commands + trafficNotes, weighted.rollback)
     }
 
     /// A hostNetwork agent has no name to switch: its clients (a Prometheus scraping every node, agents calling the node
@@ -299,86 +237,27 @@ enum TrafficCommands {
 
     static let nodeAddresses = "EKS_NODE_IPS=$(kubectl --context \"$EKS_CONTEXT\" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}')"
 
-    /// The switch's two steps as shell functions, defined by its first line and called once per share: `eksodus_dns_weights
-    /// FILE SHARE ACTION LB [FROM]` sends the weighted pair at SHARE percent to EKS, built from the record file, pointing at the
-    /// load balancer LB (`CREATE`: the plain record becomes the pair, in one batch; `UPSERT`: the weights move), and waits
-    /// until it is in sync; `eksodus_dns_check FILE SHARE LB` reads the pair back. The text is the same in every switch, and
-    /// everything a name needs is an argument, read at the call from the EKS Ingress or Service (an A record's alias zone is
-    /// looked up from LB inside the step): nothing comes from a variable another name's lines may have set, so a shell that
-    /// moves several names at once, or one name's shifts hours apart, never points one name at another's load balancer.
-    /// FROM, the share the pair must hold now, makes each shift check its starting point first: pasted as a block, a shift
-    /// after a failed read-back stops instead of moving on. (Each shift had carried its own copy of both `jq` programs: 14 KB
-    /// per switch, two thirds of the plan's commands on a large estate.) The share and the action reach `jq` as a JSON number
-    /// and a string it checks, never as program text.
-    ///
-    /// The read-back: once a change is in sync, the `eks` record's value (the alias's DNSName or the CNAME's value, in any case,
-    /// with or without the final dot) must be LB, and the weights SHARE and the rest: `change-resource-record-sets` succeeding
-    /// proves only that Route 53 took a batch, not which load balancer clients now reach.
-    static let switchSteps: String = {
-        let changes = "{Changes: ((if $action == \"CREATE\" then [{Action: \"DELETE\", ResourceRecordSet: (.[0] | low)}] elif $action == \"UPSERT\" then [] else error(\"no such action\") end)"
-            + " + [{Action: $action, ResourceRecordSet: rec(\"source\"; 100 - $share)}, {Action: $action, ResourceRecordSet: rec(\"eks\"; $share)}])}"
-        let zone = zoneOf("\"$4\"")
-        let weights = "eksodus_dns_weights() { local batch change zone=; test -n \"${4:-}\" || { echo \"$1: no EKS load balancer name: stop\" >&2; return 1; }; "
-            + "if [ -n \"${5:-}\" ]; then eksodus_dns_check \"$1\" \"$5\" \"$4\" || return 1; fi; "
-            + "if [ \"$(jq -r '.[0].Type' \"$1\")\" != CNAME ]; then zone=$(aws elbv2 describe-load-balancers --output json | \(zone)); "
-            + "if [ -z \"$zone\" ]; then echo \"$1: no load balancer named $4, so no hosted zone for the alias: stop\" >&2; return 1; fi; fi; "
-            + "batch=$(jq -c --arg eks \"$4\" --arg zone \"$zone\" --argjson share \"$2\" --arg action \"$3\" "
-            + ShellQuote.word(weightedRecord + changes) + " \"$1\") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
-            + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\"; }"
-        // `-n` and `input`: with no input at all (Route 53 unreachable), `jq -e` would pass.
-        let program = normDef + "input | $rec[0][0] as $r | [.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type)] as $sets"
-            + " | [$sets[] | select(.SetIdentifier == \"eks\")] as $eks | [$sets[] | select(.SetIdentifier == \"source\")] as $source"
-            + " | ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == $share and $source[0].Weight == 100 - $share"
-            + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm) == ($lb | norm)"
-        let check = "eksodus_dns_check() { aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \"$1\")\" --start-record-type \"$(jq -r '.[0].Type' \"$1\")\" --max-items 10 --output json"
-            + " | jq -en --slurpfile rec \"$1\" --arg lb \"$3\" --argjson share \"$2\" " + ShellQuote.word(program) + " >/dev/null"
-            + " || { echo \"$1: Route 53 does not hold the weighted pair at $2% to EKS pointing at the EKS load balancer: stop, and roll back\" >&2; false; }; }"
-        // No apostrophe in the comment: zsh without interactivecomments would read it as an open quote.
-        return weights + "; " + check + "  # bash: the steps of this switch, called below once per share (the same in every switch)"
-    }()
-
-    /// One call of `switchSteps`' shift, pointing at `address` (a shell expression for the EKS load balancer's name, built
-    /// from quoted words: safe inside double quotes); `from`: the share the pair must hold before it moves.
-    static func shiftStep(_ share: Int, record: String, address: String, from: Int? = nil) -> String {
-        "eksodus_dns_weights " + ShellQuote.word(record) + " \(share) " + (from == nil ? "CREATE" : "UPSERT") + " \"" + address + "\"" + (from.map { " \($0)" } ?? "")
+    /// What to watch while a share holds, said once per switch (the hold itself is `TrafficSwitch`'s), with the check
+    /// that reads it (`eksodus_alb_5xx`, HTTPCode_Target_5XX_Count of the namespace's target groups) for `namespace`.
+    static func holdNote(_ namespace: String?) -> String {
+        "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold), min \(TrafficSwitch.minimumHold)): the next fails with the time left, run the step again then;"
+            + " meanwhile watch 5xx, latency and health of the EKS target groups" + (namespace.map { ": eksodus_alb_5xx " + ShellQuote.word($0) } ?? "")
     }
 
-    /// One call of `switchSteps`' read-back, against `address`.
-    static func readBack(record: String, share: Int, address: String) -> String {
-        "eksodus_dns_check " + ShellQuote.word(record) + " \(share) \"" + address + "\""
-    }
-
-    /// A rollback change built from what Route 53 holds now for the record's name and type (the weighted pair, exactly as
-    /// stored), not from the switch's shell: a rollback is often run in a shell of its own, and the EKS side may be what is
-    /// broken. `program` sees the live `$sets` (the `source` and `eks` records, source first) and the record file's `$r`;
-    /// anything but exactly that pair stops it before any change.
-    static func liveChange(_ program: String, record: String) -> String {
+    /// The weighted pair replacing the plain record, then the shifts towards EKS (`TrafficSwitch`'s `eksodus_dns_shift`,
+    /// each safe to run again), pointing at the load balancer of `frontend` (nil: `$EKS_LB`, read by the call) and gated
+    /// on the target health of `ingresses`; rollback is the weights back to the source, from the live pair, then the plain
+    /// record. Each call reads the load balancer itself: nothing comes from a variable another name's lines may have set,
+    /// so a shell that moves several names at once never points one name at another's load balancer.
+    static func weightedSwitch(record: String, frontend: (kind: String, namespace: String, name: String)?,
+                               ingresses: [(kind: String, namespace: String, name: String)]) -> (commands: [String], rollback: [String]) {
         let file = ShellQuote.word(record)
-        let pair = lowDef + normDef + "$rec[0][0] as $r | [$live.ResourceRecordSets[] | select((.Name | norm) == ($r.Name | norm) and .Type == $r.Type"
-            + " and (.SetIdentifier == \"source\" or .SetIdentifier == \"eks\"))] | sort_by(.SetIdentifier != \"source\") as $sets"
-            + " | if ([$sets[].SetIdentifier] | sort) != [\"eks\", \"source\"] then error(\"Route 53 holds no source/eks weighted pair for the name: nothing to roll back, or it was changed by hand\") else " + program + " end"
-        return "live=$(aws route53 list-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --start-record-name \"$(jq -r '.[0].Name' \(file))\" --start-record-type \"$(jq -r '.[0].Type' \(file))\" --max-items 10 --output json)"
-            + " && batch=$(jq -cn --argjson live \"$live\" --slurpfile rec \(file) " + ShellQuote.word(pair) + ") && change=$(aws route53 change-resource-record-sets --hosted-zone-id \"$HOSTED_ZONE_ID\" --change-batch \"$batch\""
-            + " --query ChangeInfo.Id --output text) && test -n \"$change\" && aws route53 wait resource-record-sets-changed --id \"$change\""
-    }
-
-    /// The weighted pair replacing the plain record, then the shifts towards EKS, each read back against `address` (a shell
-    /// expression for the EKS load balancer's name); rollback is the weights back to the source, from the live pair.
-    static func weightedSwitch(record: String, address: String) -> (commands: [String], rollback: [String]) {
-        var commands = [switchSteps, shiftStep(0, record: record, address: address), readBack(record: record, share: 0, address: address)]
-        var previous = 0
-        for share in shares {
-            commands.append(shiftStep(share, record: record, address: address, from: previous) + "  "
-                            + ShellQuote.comment("\(share)% to EKS" + (share < 100 ? ": watch errors and latency for a while before the next shift" : "")))
-            commands.append(readBack(record: record, share: share, address: address))
-            previous = share
-        }
-        // Weighted records leave no room for the plain one (the TTL step's rollback): once the weights are back, the pair
-        // goes exactly as Route 53 holds it and the plain record returns, at the low TTL, in one batch.
-        let weightsBack = "{Changes: [$sets[] | {Action: \"UPSERT\", ResourceRecordSet: (.Weight = (if .SetIdentifier == \"source\" then 100 else 0 end))}]}"
-        let plain = "{Changes: ([$sets[] | {Action: \"DELETE\", ResourceRecordSet: .}] + [{Action: \"CREATE\", ResourceRecordSet: ($r | low)}])}"
-        return (commands, [liveChange(weightsBack, record: record) + "  # every weight back to the source, as Route 53 holds the pair",
-                           liveChange(plain, record: record) + "  # once the source serves everything again: the plain record back in place of the pair"])
+        let lb = frontend.map { ShellQuote.word($0.namespace) + " " + ShellQuote.word("\($0.kind)/\($0.name)") } ?? "'' ''"
+        // The load balancer's own Ingress is checked by the call; the others are named after it.
+        let health = ingresses.filter { other in frontend.map { !($0 == other) } ?? true }.map { " " + ShellQuote.word($0.namespace) + " " + ShellQuote.word($0.name) }.joined()
+        let commands = [holdNote(ingresses.first?.namespace)] + ([0] + shares).map { "eksodus_dns_shift \(file) \($0) \(lb)\(health)" }
+        return (commands, ["eksodus_dns_weights_back \(file)  # every weight back to the source, as Route 53 holds the pair",
+                           "eksodus_dns_unpair \(file)  # once the source serves everything again: the plain record back in place of the pair"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an
@@ -395,14 +274,13 @@ enum TrafficCommands {
                 + liveGate(host: nil, record: record, frontends: exposure.ownFrontends)
             let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first
             if let frontend {
-                commands.append(frontendAddress(frontend))
+                if !gates.after.isEmpty { commands.append(frontendAddress(frontend)) }
             } else {
                 commands.append("# an ExternalName alias: set EKS_LB to the name that reaches the EKS copy")
             }
-            commands.append(switchReady(record: record))
+            if !gates.after.isEmpty { commands.append(lbKnown) }
             commands += gates.after
-            commands += exposure.ownFrontends.filter { $0.kind == "ingress" }.map { TargetHealthGate.command(namespace: $0.namespace, ingress: $0.name) }
-            let weighted = weightedSwitch(record: record, address: frontend.map { "$(" + address($0) + ")" } ?? "$EKS_LB")
+            let weighted = weightedSwitch(record: record, frontend: frontend, ingresses: exposure.ownFrontends.filter { $0.kind == "ingress" })
             commands += weighted.commands + trafficNotes
             rollback += weighted.rollback
         }
