@@ -96,7 +96,7 @@ final class HeldIngressChecksTests: XCTestCase {
         let result = try planAndConvert(AllowListHoldTests.manifests("admin", allow: "\"10.0.0.0/8;\""), test: self)
         let traffic = try XCTUnwrap(result.plan.items.first { $0.key.step == .traffic && $0.key.description.contains("admin.acme.example") })
         let check = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("alb.ingress.kubernetes.io/inbound-cidrs") && $0.contains("jq -r --arg key") })
-        let firstShift = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_weights ") })
+        let firstShift = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertLessThan(check, firstShift)
     }
 }

@@ -69,7 +69,7 @@ final class SharedHostGroupTests: XCTestCase {
         XCTAssertEqual(traffic.count, 1, "\(traffic.map(\.key.description))")
         let item = try XCTUnwrap(traffic.first)
         XCTAssertFalse(item.commands.joined().contains("claimed by Ingresses of several namespaces"), "\(item.commands)")
-        XCTAssertTrue(item.commands.contains { $0.hasPrefix("eksodus_dns_weights ") })
+        XCTAssertTrue(item.commands.contains { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertTrue(item.evidence.contains(group) && item.evidence.contains("IngressClassParams"), item.evidence)
         XCTAssertEqual(result.plan.items.filter { $0.key.step == .dnsTTL && $0.key.description.contains("shop.acme.example") }.count, 1)
         // The caveat reaches CHANGES.md as work to do.
@@ -131,7 +131,7 @@ final class SharedHostGroupTests: XCTestCase {
         let item = try XCTUnwrap(switches(result.plan).first)
         XCTAssertTrue(item.evidence.contains("external-dns hostname shop.acme.example dropped"), item.evidence)
         let last = try XCTUnwrap(item.commands.firstIndex { $0.hasPrefix("# after 100 %") && $0.contains(key) })
-        XCTAssertGreaterThan(last, try XCTUnwrap(item.commands.lastIndex { $0.hasPrefix("eksodus_dns_weights ") }))
+        XCTAssertGreaterThan(last, try XCTUnwrap(item.commands.lastIndex { $0.hasPrefix("eksodus_dns_shift ") }))
     }
 
     /// A hostile hostname value stays on one visible line in CHANGES.md, the converted file's comment and the switch.

@@ -269,7 +269,7 @@ enum TrafficCommands {
             let held = exposure.ownFrontends.filter { $0.kind == "ingress" }.reduce(into: [String: Exposure.Held]()) { held, frontend in
                 held[frontend.namespace + "/" + frontend.name] = exposure.held[frontend.namespace + "/" + frontend.name]
             }
-            let gates = heldGates(held, host: nil)
+            let gates = HeldIngressChecks.gates(held, host: nil)  // a hostless held Ingress is read on EKS like a host's
             commands += unusableHosts(exposure) + gates.before + ttlExpired(host: nil, record: record)
                 + liveGate(host: nil, record: record, frontends: exposure.ownFrontends)
             let frontend = exposure.ownFrontends.first(where: { $0.kind == "ingress" }) ?? exposure.ownFrontends.first
