@@ -18,7 +18,7 @@ struct CutoverCommand: ParsableCommand {
           eksodus cutover done plan:landing-zone --by alice
           eksodus cutover block plan:cluster:prod --note "waiting for Direct Connect"
         """,
-        subcommands: [CutoverStatusCommand.self, CutoverListCommand.self, CutoverNextCommand.self, CutoverShowCommand.self, CutoverLogCommand.self, CutoverLibraryCommand.self,
+        subcommands: [CutoverStatusCommand.self, CutoverListCommand.self, CutoverNextCommand.self, CutoverShowCommand.self, CutoverLogCommand.self, CutoverLibraryCommand.self, CutoverRunCommand.self,
                       CutoverChange.Start.self, CutoverChange.Done.self, CutoverChange.Block.self, CutoverChange.Skip.self, CutoverChange.Reopen.self]
     )
 }

@@ -28,7 +28,8 @@ enum RunbookLibraryFile {
 
     /// `environment` with `EKSODUS_RUNBOOK_LIB` pointing at the library, unless it names another file.
     static func environment(_ environment: [String: String]) -> [String: String] {
-        ["EKSODUS_RUNBOOK_LIB": path].merging(environment) { _, given in given }
+        // No minute's wait after each scale-down in tests (`eksodus_stays_scaled_down`).
+        ["EKSODUS_RUNBOOK_LIB": path, "EKSODUS_SCALE_SETTLE_SECONDS": "0"].merging(environment) { _, given in given }
     }
 }
 

@@ -63,8 +63,8 @@ extension RunbookSafetyTests {
     /// The switch's gate fails when the TTL change was never noted here (unset, the arithmetic read 0 and the wait passed).
     func testTheTTLGateFailsWhenItsTimeIsUnset() throws {
         let plan = try demo().plan
-        let traffic = try XCTUnwrap(plan.items.first { $0.keyText.hasPrefix("traffic:") && $0.commands.contains { $0.contains(".ttl-lowered-at") } })
-        let gate = try XCTUnwrap(traffic.commands.firstIndex { $0.contains(".ttl-lowered-at") })
+        let traffic = try XCTUnwrap(plan.items.first { $0.keyText.hasPrefix("traffic:") && $0.commands.contains { $0.hasPrefix("eksodus_dns_ttl_passed ") } })
+        let gate = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_ttl_passed ") })
         // The record file holds the old TTL; the lowering's time file is missing.
         let folder = try temporaryFolder(self)
         let record = try XCTUnwrap(traffic.commands[gate].firstMatch(of: /'([^']+\.dns-record\.json)'/)?.1)
@@ -72,10 +72,22 @@ extension RunbookSafetyTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.currentDirectoryURL = folder
-        process.arguments = ["-c", "TTL_LOWERED_AT=0; OLD_TTL=300\n" + traffic.commands[gate]]
+        process.arguments = ["-c", "TTL_LOWERED_AT=0; OLD_TTL=300\n" + RunbookLibrary.load + "\n" + traffic.commands[gate]]
+        process.environment = RunbookLibraryFile.environment(ProcessInfo.processInfo.environment)
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         XCTAssertNotEqual(process.terminationStatus, 0, "the gate passed with no lowering time noted: \(traffic.commands)")
+        // And with it noted just now, the old TTL (300 s) has not passed: still refused.
+        try "\(Int(Date().timeIntervalSince1970))\n".write(to: folder.appendingPathComponent(String(record).replacingOccurrences(of: ".dns-record.json", with: ".ttl-lowered-at")), atomically: true, encoding: .utf8)
+        let again = Process()
+        again.executableURL = URL(fileURLWithPath: "/bin/bash")
+        again.currentDirectoryURL = folder
+        again.arguments = ["-c", RunbookLibrary.load + "\n" + traffic.commands[gate]]
+        again.environment = RunbookLibraryFile.environment(ProcessInfo.processInfo.environment)
+        again.standardError = FileHandle.nullDevice
+        try again.run()
+        again.waitUntilExit()
+        XCTAssertNotEqual(again.terminationStatus, 0, "300 s have not passed since the lowering")
     }
 }

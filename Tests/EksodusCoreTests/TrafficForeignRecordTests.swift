@@ -19,14 +19,19 @@ extension TrafficGatesTests {
             let status = try run(["exec 2>" + ShellQuote.word(log.path)] + lowering.commands, stubs: ["aws": aws(records: Self.shopA)], in: folder, environment: environment)
             let told = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             XCTAssertNotEqual(status, 0, why)
-            XCTAssertTrue(told.contains("does not point at the source load balancer of Ingress shop/shop") && told.contains("SWITCH_FOREIGN_RECORD=yes"), "\(why): \(told)")
+            XCTAssertTrue(told.contains("does not point at the source load balancer of Ingress shop/shop") && told.contains("SWITCH_FOREIGN_RECORD=shop.acme.example (that name only)"), "\(why): \(told)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("batches.jsonl").path), "\(why): nothing changed")
             XCTAssertFalse(FileManager.default.fileExists(atPath: file(folder, ".dns-record.json").path), "\(why): a record not ours is never saved")
         }
-        // The operator's override, said so.
+        // The operator's override, for this name only: "yes" (or another name, exported for an earlier switch) passes nothing.
+        for other in ["yes", "admin.acme.example"] {
+            let refused = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(lowering.commands, stubs: ["aws": aws(records: Self.shopA)], in: refused,
+                                      environment: ["SOURCE_LB_ADDRESSES": "198.51.100.7", "SWITCH_FOREIGN_RECORD": other]), 0, other)
+        }
         let folder = try temporaryFolder(self)
         XCTAssertEqual(try run(lowering.commands, stubs: ["aws": aws(records: Self.shopA)], in: folder,
-                               environment: ["SOURCE_LB_ADDRESSES": "198.51.100.7", "SWITCH_FOREIGN_RECORD": "yes"]), 0)
+                               environment: ["SOURCE_LB_ADDRESSES": "198.51.100.7", "SWITCH_FOREIGN_RECORD": "shop.acme.example"]), 0)
         XCTAssertEqual(try batches(in: folder).count, 1)
         // One value of an A record elsewhere is enough to stop it.
         let mixed = #"[{"Name": "shop.acme.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}, {"Value": "198.51.100.7"}]}]"#
@@ -63,7 +68,7 @@ extension TrafficGatesTests {
             let folder = try temporaryFolder(self)
             let log = folder.appendingPathComponent("stderr.log")
             let status = try run(["exec 2>" + ShellQuote.word(log.path)] + lowering.commands, stubs: ["aws": aws(records: inZone)], in: folder,
-                                 environment: ["HOSTED_ZONE_ID": zone, "SWITCH_FOREIGN_RECORD": "yes"])
+                                 environment: ["HOSTED_ZONE_ID": zone, "SWITCH_FOREIGN_RECORD": "shop.acme.example"])
             let told = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             XCTAssertNotEqual(status, 0, zone)
             XCTAssertTrue(told.contains("another record of this zone") && told.contains("lower that record's TTL by hand"), told)

@@ -54,7 +54,7 @@ extension TrafficPerHostTests {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", "set -e\n" + step.commands.joined(separator: "\n") + "\necho went-on"]
-            process.environment = RunbookLibraryFile.environment(["PATH": "/usr/bin:/bin", "SWITCH_FOREIGN_RECORD": "yes"])
+            process.environment = RunbookLibraryFile.environment(["PATH": "/usr/bin:/bin", "SWITCH_FOREIGN_RECORD": "login.acme.example"])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

@@ -36,12 +36,13 @@ enum DNSLowering {
         # eksodus_points_at_source LIVE_FILE NAME WHAT NAMESPACE RESOURCE [NAMESPACE RESOURCE]...: fails unless the record in
         # LIVE_FILE (the plain record, or the pair's `source` one) points at the source cluster's own load balancer of the
         # RESOURCEs (ingress/NAME or service/NAME): an alias's DNSName, a CNAME's target, or every A value among their
-        # status addresses. WHAT names them in messages. SWITCH_FOREIGN_RECORD=yes passes it, for a record that points at the
+        # status addresses. WHAT names them in messages. SWITCH_FOREIGN_RECORD=NAME (this name, not "yes": an export must not pass every
+        # later name) passes it, for a record that points at the
         # source through a name or an address of its own (a CNAME to a load balancer alias the cluster does not report).
         eksodus_points_at_source() {
           local live=$1 name=$2 what=$3 src="" complete=yes addresses shown
           shift 3
-          if [ "${SWITCH_FOREIGN_RECORD:-}" = yes ]; then echo "SWITCH_FOREIGN_RECORD=yes: not checking that $name points at $what on the source" >&2; return 0; fi
+          if [ -n "$name" ] && [ "${SWITCH_FOREIGN_RECORD:-}" = "$name" ]; then echo "SWITCH_FOREIGN_RECORD=$name: not checking that $name points at $what on the source" >&2; return 0; fi
           if [ "$#" -lt 2 ]; then echo "$name: no source Ingress or Service to compare the record with" >&2; return 1; fi
           while [ "$#" -ge 2 ]; do
             addresses=$(kubectl --context "$SOURCE_CONTEXT" -n "$1" get "$2" -o jsonpath='{range .status.loadBalancer.ingress[*]}{.ip}{"\\n"}{.hostname}{"\\n"}{end}') || complete=no
@@ -50,7 +51,7 @@ enum DNSLowering {
           done
           if [ "$complete" != yes ] || ! jq -en --arg src "$src" \(ShellQuote.word(TrafficCommands.pointsAt)) "$live" >/dev/null; then
             shown=$(printf '%s' "$src" | grep -v '^$' | tr '\\n' ' ')
-            echo "$name: the record in Route 53 ($live) does not point at the source load balancer of $what, whose addresses are: ${shown:-none read (is SOURCE_CONTEXT set?)} - it may be another team's name that only an Ingress lists: stop. If it is this name behind the source all the same (a CNAME to a name of the load balancer), run again with SWITCH_FOREIGN_RECORD=yes" >&2
+            echo "$name: the record in Route 53 ($live) does not point at the source load balancer of $what, whose addresses are: ${shown:-none read (is SOURCE_CONTEXT set?)} - it may be another team's name that only an Ingress lists: stop. If it is this name behind the source all the same (a CNAME to a name of the load balancer), run again with SWITCH_FOREIGN_RECORD=$name (that name only)" >&2
             return 1
           fi
         }
@@ -78,6 +79,8 @@ enum DNSLowering {
           else
             cp "$live" "$record" || return 1
           fi
+          # Served above the low TTL again (put back by hand, Terraform or external-dns): the wait starts anew.
+          if jq -e '.[0] | .AliasTarget == null and (.TTL // 0) > \(TrafficCommands.lowTTL)' "$live" >/dev/null; then rm -f "$stamp"; fi
           eksodus_dns_apply "$record" \(ShellQuote.word(TrafficCommands.lowered)) || return 1
           test -s "$stamp" || date -u +%s > "$stamp"
         }

@@ -44,17 +44,22 @@ enum SmokeProbe {
     /// probe's image and arguments.
     static let restrictedOverrides = #"{"apiVersion":"v1","spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534,"seccompProfile":{"type":"RuntimeDefault"}},"#
         + #""containers":[{"name":"\#(podName)","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"#
+        + #""resources":{"requests":{"cpu":"10m","memory":"32Mi"},"limits":{"cpu":"250m","memory":"256Mi"}},"#
         + #""env":[{"name":"HOME","value":"/home/eksodus"}],"volumeMounts":[{"name":"home","mountPath":"/home/eksodus"}]}],"volumes":[{"name":"home","emptyDir":{}}]}}"#
 
     /// `eksodus_probe` and `eksodus_ready_endpoints`, in the runbook library.
     static let library = """
         # eksodus_probe TOOL CONTEXT NAMESPACE IMAGE COMMAND...: COMMAND in a throwaway pod \(podName) of IMAGE (removed when it ends,
-        # its exit status the probe's), admitted where Pod Security enforces "restricted" (NAMESPACE empty: the context's own).
+        # its exit status the probe's), admitted where Pod Security enforces "restricted" and where a ResourceQuota wants limits
+        # (NAMESPACE empty: the context's own). EKSODUS_PROBE_IMAGE replaces busybox (a mirror in ECR for clusters without egress).
         eksodus_probe() {
           local tool=$1 context=$2 namespace=$3 image=$4
           shift 4
-          "$tool" --context "$context" ${namespace:+-n "$namespace"} run \(podName) --rm -i --restart=Never --image="$image" --override-type=strategic \\
-            --overrides=\(ShellQuote.word(restrictedOverrides)) -- "$@"
+          # An earlier probe cut short leaves its pod, and the run would fail as AlreadyExists, like a probe that got no answer.
+          "$tool" --context "$context" ${namespace:+-n "$namespace"} delete pod \(podName) --ignore-not-found --wait=true >/dev/null || return 1
+          # --attach, not -i: the probe never reads the lines pasted after it; with --restart=Never its exit status is the probe's.
+          "$tool" --context "$context" ${namespace:+-n "$namespace"} run \(podName) --rm --attach --restart=Never --image="$image" --override-type=strategic \\
+            --overrides=\(ShellQuote.word(restrictedOverrides)) -- "$@" < /dev/null
         }
 
         # eksodus_ready_endpoints NAMESPACE SERVICE: fails unless the Service on EKS has an endpoint, and every one that is not
@@ -69,7 +74,8 @@ enum SmokeProbe {
 
     /// The probe pod's run (`eksodus_probe`), removed when it ends, its exit status the probe's; `arguments` are shell words.
     static func run(_ kubectl: Kubectl, image: String, arguments: String) -> String {
-        ["eksodus_probe", ShellQuote.word(kubectl.tool), kubectl.side.context, ShellQuote.word(kubectl.namespace ?? ""), ShellQuote.word(image), arguments].joined(separator: " ")
+        let image = image == busybox ? "\"${EKSODUS_PROBE_IMAGE:-\(busybox)}\"" : ShellQuote.word(image)
+        return ["eksodus_probe", ShellQuote.word(kubectl.tool), kubectl.side.context, ShellQuote.word(kubectl.namespace ?? ""), image, arguments].joined(separator: " ")
     }
 
     /// Fails (non-zero, with a message) unless every endpoint of the Service on EKS is ready, and it has one. The workload's

@@ -29,6 +29,17 @@ struct SourceReplicas {
           esac
         }
 
+        # eksodus_stays_scaled_down TOOL NAMESPACE RESOURCE: after the scale to 0, waits EKSODUS_SCALE_SETTLE_SECONDS (60 unless set)
+        # and fails unless the source still asks for 0 replicas: Argo CD's self-heal, Flux, a KEDA ScaledObject or an operator
+        # puts the count back within minutes, and the source copy would take traffic and run its jobs beside EKS.
+        eksodus_stays_scaled_down() {
+          local settle=${EKSODUS_SCALE_SETTLE_SECONDS:-60} replicas
+          case "$settle" in ''|*[!0-9]*) echo 'EKSODUS_SCALE_SETTLE_SECONDS must be a whole number of seconds' >&2; return 1 ;; esac
+          sleep "$settle"
+          replicas=$("$1" --context "$SOURCE_CONTEXT" -n "$2" get "$3" -o jsonpath='{.spec.replicas}') || { echo "the source did not answer for $3: is it still at 0?" >&2; return 1; }
+          [ "$replicas" = 0 ] || { echo "$2/$3 is back at ${replicas:-?} replicas on the source: something scales it (Argo CD self-heal or Flux: suspend its sync; KEDA: pause its ScaledObject with autoscaling.keda.sh/paused-replicas: '0'; an operator), then run this step again" >&2; return 1; }
+        }
+
         # eksodus_restore_replicas FILE INVENTORY TOOL NAMESPACE RESOURCE: the rollback's scale, to the count saved in FILE, or
         # to the inventory's (saying so) when none was saved.
         eksodus_restore_replicas() {
@@ -46,6 +57,11 @@ struct SourceReplicas {
 
     /// Before the scale to 0 (after `RunbookLibrary.load`): fails when the count cannot be read on the first run.
     var save: String { "eksodus_save_replicas " + arguments + "  " + ShellQuote.comment("the live count, for the rollback") }
+
+    /// After the scale to 0: the count stays 0 (no GitOps controller, KEDA or operator put it back).
+    var staysDown: String {
+        "eksodus_stays_scaled_down " + [kubectl.tool, workload.namespace, Kubectl.resourceName(workload.kind, on: .source) + "/" + workload.name].map(ShellQuote.word).joined(separator: " ")
+    }
 
     /// The rollback's scale (after `RunbookLibrary.load`): the saved count, or the inventory's (saying so) when none was saved.
     var restore: String { "eksodus_restore_replicas " + arguments }

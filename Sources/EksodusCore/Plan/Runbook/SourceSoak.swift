@@ -31,23 +31,26 @@ struct SourceSoak {
     static let library = """
         # eksodus_soak STARTED_FILE [RECORD_FILE...]: fails until the soak before a scale-down is over (SOAK_SECONDS, \(defaultSeconds) unless set,
         # never under \(floorSeconds) s, nor under twice the longest original TTL of the record files present), counted from the first run's
-        # time in STARTED_FILE (a re-run keeps it). Leaves the soak's length in SOAK.
+        # time in STARTED_FILE (a re-run keeps it; the rollback removes it), or from a name's switch to 100 % when that came later
+        # (its .share-at file). Leaves the soak's length in SOAK.
         eksodus_soak() {
-          local file=$1 record ttl started left
+          local file=$1 record ttl started left share at
           shift
           test -s "$file" || date -u +%s > "$file" || return 1
           SOAK=${SOAK_SECONDS:-\(defaultSeconds)}
           case "$SOAK" in ''|*[!0-9]*) echo 'SOAK_SECONDS must be a whole number of seconds: nothing is scaled' >&2; return 1 ;; esac
           SOAK=$(( 10#$SOAK ))
           if [ "$SOAK" -lt \(floorSeconds) ]; then echo 'SOAK_SECONDS under \(floorSeconds) s: the soak lasts \(floorSeconds) s' >&2; SOAK=\(floorSeconds); fi
+          started=$(cat "$file")
+          case "$started" in ''|*[!0-9]*) echo "$file holds no time: delete it and re-run" >&2; return 1 ;; esac
           for record in "$@"; do
+            # The soak counts from the name's switch to 100 % when that came later (a switch rolled back and made again).
+            if read -r share at 2>/dev/null < "${record%.dns-record.json}.share-at" && [ "$share" = 100 ] && [[ "$at" =~ ^[0-9]+$ ]] && [ "$at" -gt "$started" ]; then started=$at; fi
             test -s "$record" || continue
             ttl=$(jq -r '[.[].TTL | numbers] | max // 0' "$record") || { echo "$record is not a record file: nothing is scaled" >&2; return 1; }
             case "$ttl" in ''|*[!0-9]*) echo "$record holds a TTL that is no whole number ($ttl): nothing is scaled" >&2; return 1 ;; esac
             if [ "$(( ttl * 2 ))" -gt "$SOAK" ]; then SOAK=$(( ttl * 2 )); fi
           done
-          started=$(cat "$file")
-          case "$started" in ''|*[!0-9]*) echo "$file holds no time: delete it and re-run" >&2; return 1 ;; esac
           left=$(( started + SOAK - $(date -u +%s) ))
           if [ "$left" -gt 0 ]; then echo "soak of $SOAK s since $(date -u -d "@$started" +%FT%TZ): $left s left, nothing is scaled; re-run this step then" >&2; return 1; fi
         }
