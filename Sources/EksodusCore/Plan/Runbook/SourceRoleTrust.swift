@@ -23,7 +23,7 @@ enum SourceRoleTrust {
           local profile=() issuer=${SOURCE_OIDC_ISSUER:-} policy
           if test -n "$1"; then profile=(--profile "$1"); fi
           issuer=${issuer#https://}
-          policy=$(aws iam get-role "${profile[@]}" --role-name "$2" --query Role.AssumeRolePolicyDocument --output json) || { echo "the trust policy of role $2 could not be read" >&2; return 1; }
+          { policy=$(aws iam get-role "${profile[@]}" --role-name "$2" --query Role.AssumeRolePolicyDocument --output json) && test -n "$policy"; } || { echo "the trust policy of role $2 could not be read" >&2; return 1; }
           # shellcheck disable=SC2016  # jq's variables
           if ! printf '%s' "$policy" | jq -e --arg sub "system:serviceaccount:$3:$4" --arg issuer "$issuer" '
               def list: if type == "array" then . elif . == null then [] else [.] end;
