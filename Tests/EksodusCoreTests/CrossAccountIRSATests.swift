@@ -12,13 +12,18 @@ final class CrossAccountIRSATests: XCTestCase {
     func entry(kube2iam: String? = nil, irsa: String? = nil) -> IdentityPlan.Entry {
         IdentityPlan.Entry(cluster: "src", namespace: "shop", workload: "Deployment/shop/web", serviceAccount: "web", roleName: "src-shop-web",
                            mechanism: IdentityPlan.irsa, reason: "r", evidence: "e", annotation: nil, sourceRole: kube2iam,
-                           dedicatedServiceAccount: false, sourceIRSARole: irsa)
+                           dedicatedServiceAccount: false, sourceIRSARole: irsa, permittedRoles: kube2iam == nil ? nil : "^arn:aws:iam::999999999999:role/team/")
+    }
+
+    /// The decisions to keep `foreign` for shop/web, and the role account's profile.
+    func keep(_ entry: IdentityPlan.Entry) -> [String: String] {
+        [SourceRoleTrust.keepVariable(role: foreign, entry: entry): "yes", "SOURCE_PROFILE_999999999999": "acct-b"]
     }
 
     func keepLines(_ entry: IdentityPlan.Entry) -> [String] {
         let commands = IdentityCommands.commands([entry], region: "eu-west-1", accountID: "123456789012").commands
         guard let start = commands.firstIndex(where: { $0.hasPrefix("# shellcheck disable=SC2016  # jq") }) else { return [] }
-        return Array(commands[start...])
+        return [RunbookLibrary.load] + Array(commands[start...])
     }
 
     /// IAM: `providers` the role account's OIDC provider ARNs, `trust.json` the role's trust policy; every call logged.
@@ -42,7 +47,7 @@ final class CrossAccountIRSATests: XCTestCase {
             """
         try aws.write(to: bin.appendingPathComponent("aws"), atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("aws").path)
-        let trust = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/OLD"}, "Action": "sts:AssumeRoleWithWebIdentity"}}"#
+        let trust = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::999999999999:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/OLD"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"oidc.eks.eu-west-1.amazonaws.com/id/OLD:sub": "system:serviceaccount:shop:web"}}}}"#
         try trust.write(to: folder.appendingPathComponent("trust.json"), atomically: true, encoding: .utf8)
         return bin
     }
@@ -50,7 +55,7 @@ final class CrossAccountIRSATests: XCTestCase {
     func run(_ lines: [String], in folder: URL, _ environment: [String: String]) throws -> Int32 {
         let bin = try stubAWS(folder)
         return try GateShell.run("set -e\ncd " + ShellQuote.word(folder.path) + "\n" + lines.joined(separator: "\n"),
-                                 environment: ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), "EKS_CLUSTER": "new"].merging(environment) { $1 }).status
+                                 environment: RunbookLibraryFile.environment(["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), "EKS_CLUSTER": "new"].merging(environment) { $1 })).status
     }
 
     func statements(_ folder: URL) throws -> [[String: Any]] {
@@ -63,7 +68,7 @@ final class CrossAccountIRSATests: XCTestCase {
             let lines = keepLines(entry)
             XCTAssertFalse(lines.isEmpty, "a keep step for \(entry.inheritedRole?.origin ?? "")")
             let folder = try temporaryFolder(self)
-            let keep = ["EKSODUS_KEEP_SOURCE_ROLES": "yes", "SOURCE_PROFILE_999999999999": "acct-b"]
+            let keep = keep(entry)
             XCTAssertEqual(try run(lines, in: folder, keep), 0)
             XCTAssertEqual(try run(lines, in: folder, keep), 0, "re-runnable")
             let calls = try String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8).split(separator: "\n")
@@ -80,25 +85,27 @@ final class CrossAccountIRSATests: XCTestCase {
     }
 
     func testAnExistingProviderIsReusedAndNothingRunsUndecidedOrWithoutTheProfile() throws {
-        let lines = keepLines(entry(irsa: foreign))
+        let irsa = entry(irsa: foreign)
+        let lines = keepLines(irsa)
         var folder = try temporaryFolder(self)
         _ = try stubAWS(folder)
         try "arn:aws:iam::999999999999:oidc-provider/\(issuer.dropFirst("https://".count))\n".write(to: folder.appendingPathComponent("providers"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try run(lines, in: folder, ["EKSODUS_KEEP_SOURCE_ROLES": "yes", "SOURCE_PROFILE_999999999999": "acct-b"]), 0)
+        XCTAssertEqual(try run(lines, in: folder, keep(irsa)), 0)
         var calls = try String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8)
         XCTAssertFalse(calls.contains("create-open-id-connect-provider"), calls)
         XCTAssertEqual(try statements(folder).count, 2)
-        // Not decided: nothing is asked of AWS. Decided without the profile: the line stops before any call.
-        for environment in [[:], ["EKSODUS_KEEP_SOURCE_ROLES": "yes"]] {
+        // Not decided (the old global flag decides nothing): nothing is asked of AWS. Decided without the profile: the line
+        // stops before any call.
+        for environment in [[:], ["EKSODUS_KEEP_SOURCE_ROLES": "yes", "SOURCE_PROFILE_999999999999": "acct-b"], [SourceRoleTrust.keepVariable(role: foreign, entry: irsa): "yes"]] {
             folder = try temporaryFolder(self)
             let status = try run(lines + ["touch after"], in: folder, environment)
             calls = (try? String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8)) ?? ""
             XCTAssertEqual(calls, "", "\(environment)")
-            XCTAssertEqual(status == 0, environment.isEmpty, "\(environment)")
+            XCTAssertEqual(status == 0, environment["SOURCE_PROFILE_999999999999"] != nil || environment.isEmpty, "\(environment)")
         }
         // No issuer (the cluster is not there yet): it stops.
         folder = try temporaryFolder(self)
-        XCTAssertNotEqual(try run(lines, in: folder, ["EKSODUS_KEEP_SOURCE_ROLES": "yes", "SOURCE_PROFILE_999999999999": "acct-b", "EKS_CLUSTER": ""]), 0)
+        XCTAssertNotEqual(try run(lines, in: folder, keep(irsa).merging(["EKS_CLUSTER": ""]) { $1 }), 0)
     }
 
     func testOnlyTwelveDigitsBecomeAVariableName() {
@@ -117,8 +124,8 @@ final class CrossAccountIRSATests: XCTestCase {
         }
         let lines = IdentityCommands.commands([entry(irsa: foreign), entry(kube2iam: foreign)], region: "eu-west-1", accountID: "123456789012").commands
         let file = try temporaryFolder(self).appendingPathComponent("identity.sh")
-        try (["#!/usr/bin/env bash"] + lines).joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
-        let result = try GateShell.run(ShellQuote.word(shellcheck) + " " + ShellQuote.word(file.path))
+        try (["#!/usr/bin/env bash", RunbookLibrary.text] + lines).joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try GateShell.run(ShellQuote.word(shellcheck) + " --exclude=SC1090 " + ShellQuote.word(file.path))  // SC1090: the library is at the top
         XCTAssertEqual(result.status, 0, result.output)
     }
 }

@@ -3,8 +3,8 @@ import XCTest
 @testable import EksodusCore
 
 /// Every MongoDB call signs in without a password on a command line: the pod's own admin variables where the manifest
-/// sets them (Bitnami's MONGODB_ROOT_PASSWORD from its Secret), else the engineer's MONGO_USER / MONGO_PASSWORD on the
-/// pod's stdin. Run in bash: `kubectl` runs what follows `--` locally (the "pod"), and a stand-in `mongosh` evaluates the
+/// sets them (Bitnami's MONGODB_ROOT_PASSWORD from its Secret), else the engineer's MONGO_USER_<hash> / MONGO_PASSWORD_<hash> of
+/// that workload (never a global pair: a tenant's pod never receives another team's password) on the pod's stdin. Run in bash: `kubectl` runs what follows `--` locally (the "pod"), and a stand-in `mongosh` evaluates the
 /// runbook's JavaScript in node against a fake server that checks the credentials; a refused login stops the gate and
 /// says so, apart from "no primary".
 final class MongoCredentialsTests: XCTestCase {
@@ -87,32 +87,46 @@ final class MongoCredentialsTests: XCTestCase {
         return (result.status, result.output, (try? String(contentsOfFile: argv, encoding: .utf8)) ?? "", FileManager.default.fileExists(atPath: ran))
     }
 
+    /// The workload's own pair, as the step's note names it.
+    func pair(_ commands: [String]) throws -> (user: String, password: String) {
+        let note = try XCTUnwrap(commands.first)
+        let user = try XCTUnwrap(note.firstMatch(of: /MONGO_USER_[0-9a-f]{16}/).map { String($0.output) }, note)
+        let password = try XCTUnwrap(note.firstMatch(of: /MONGO_PASSWORD_[0-9a-f]{16}/).map { String($0.output) }, note)
+        XCTAssertEqual(user.dropFirst("MONGO_USER_".count), password.dropFirst("MONGO_PASSWORD_".count))
+        return (user, password)
+    }
+
     var nodeInstalled: Bool { ["/usr/bin/node", "/usr/local/bin/node"].contains { FileManager.default.isExecutableFile(atPath: $0) } }
 
     func testAReplicaSetsReconfigSignsInWithTheEngineersCredentialsAndARefusalIsNoElection() throws {
         guard nodeInstalled else { throw XCTSkip("node is not installed") }
         let promote = try item("promote:src/shop/events", try plan(bitnami: false)).commands
-        XCTAssertTrue(promote.first?.contains("export MONGO_USER and MONGO_PASSWORD") == true, "\(promote.first ?? "")")
+        let (user, password) = try pair(promote)
+        XCTAssertTrue(promote.first?.contains("export \(user) and \(password)") == true, "\(promote.first ?? "")")
         let line = try XCTUnwrap(promote.first { $0.contains("# on the EKS primary: the source members stop voting") })
         XCTAssertFalse(line.contains("--password") || line.contains("-p "), line)
         let server = ["REAL_USER": "admin", "REAL_PASSWORD": "s3cr3t", "IS_PRIMARY": "1"]
-        var result = try run(line, server.merging(["MONGO_USER": "admin", "MONGO_PASSWORD": "s3cr3t"]) { $1 })
+        var result = try run(line, server.merging([user: "admin", password: "s3cr3t"]) { $1 })
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.ran, "the reconfig ran, signed in")
         XCTAssertFalse(result.argv.contains("s3cr3t"), "never an argument, of kubectl nor of mongosh: \(result.argv)")
 
-        result = try run(line, server.merging(["MONGO_USER": "admin", "MONGO_PASSWORD": "wrong"]) { $1 })
+        result = try run(line, server.merging([user: "admin", password: "wrong"]) { $1 })
         XCTAssertNotEqual(result.status, 0)
         XCTAssertFalse(result.ran)
         XCTAssertTrue(result.output.contains("refused the credentials"), result.output)
         XCTAssertFalse(result.output.contains("is the replica set's primary"), "a refused login is not reported as no primary: \(result.output)")
 
-        result = try run(line, server.merging(["MONGO_USER": "admin", "MONGO_PASSWORD": "s3cr3t", "IS_PRIMARY": "0"]) { $1 })
+        result = try run(line, server.merging([user: "admin", password: "s3cr3t", "IS_PRIMARY": "0"]) { $1 })
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.output.contains("no pod of EKS is the replica set's primary") && !result.output.contains("refused"), result.output)
 
         result = try run(line, server)
         XCTAssertNotEqual(result.status, 0, "no credentials on a server that requires them: Unauthorized")
+        XCTAssertFalse(result.ran)
+
+        result = try run(line, server.merging(["MONGO_USER": "admin", "MONGO_PASSWORD": "s3cr3t"]) { $1 })
+        XCTAssertNotEqual(result.status, 0, "the global pair is never handed in: \(result.output)")
         XCTAssertFalse(result.ran)
 
         result = try run(line, ["IS_PRIMARY": "1"])
@@ -153,7 +167,8 @@ final class MongoCredentialsTests: XCTestCase {
         // The engineer's credentials: the restore reads them from its stdin before the archive, which arrives whole.
         let plain = try item("promote:src/shop/events", try planStandalone()).commands
         let handed = try XCTUnwrap(plain.first { $0.contains("mongodump \"$@\"") })
-        result = try run(handed, ["MONGO_USER": "admin", "MONGO_PASSWORD": "s3cr3t"])
+        let (user, password) = try pair(plain)
+        result = try run(handed, [user: "admin", password: "s3cr3t"])
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertEqual(result.argv.components(separatedBy: "config password: 's3cr3t' mode 600").count, 3, "both tools sign in: \(result.argv)")
         XCTAssertTrue(result.argv.contains("stdin archive\n"), "the credentials are read off before the archive: \(result.argv)")
@@ -208,7 +223,9 @@ final class MongoCredentialsTests: XCTestCase {
             """], test: self).path]).plan
         let commands = try item("promote:src/shop/events", plan).commands
         XCTAssertTrue(commands.first?.contains("as a file ($MONGO_INITDB_ROOT_PASSWORD_FILE)") == true, "\(commands.first ?? "")")
-        XCTAssertTrue(commands.contains { $0.contains("\"${MONGO_PASSWORD:-}\" | kubectl") }, "the engineer's credentials go on stdin")
+        let (_, password) = try pair(commands)
+        XCTAssertTrue(commands.contains { $0.contains("\"${\(password):-}\" | kubectl") }, "the engineer's credentials go on stdin")
+        XCTAssertFalse(commands.contains { $0.contains("${MONGO_PASSWORD:-}") || $0.contains("${MONGO_USER:-}") }, "no global pair")
     }
 
     func testTheBitnamiLinesPassShellcheck() throws {
@@ -224,5 +241,35 @@ final class MongoCredentialsTests: XCTestCase {
         try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
         let result = try GateShell.run(ShellQuote.word(shellcheck) + " --exclude=SC2030,SC2031,SC1090 " + ShellQuote.word(file.path))  // SC1090: the library is at the top
         XCTAssertEqual(result.status, 0, result.output)
+    }
+
+    /// Two tenants' MongoDBs of the same name: each step names and hands in its own workload's pair only, so a password
+    /// exported for one never reaches the other's pod.
+    func testEachWorkloadHasItsOwnPairAndNoStepHandsInAnothersPassword() throws {
+        let manifest = { (namespace: String) in """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: events, namespace: \(namespace)}
+            spec:
+              serviceName: events
+              selector: {matchLabels: {app: events}}
+              template:
+                metadata: {labels: {app: events}}
+                spec:
+                  containers: [{name: mongo, image: "mongo:7.0.14", volumeMounts: [{name: data, mountPath: /data/db}]}]
+              volumeClaimTemplates: [{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 20Gi}}}}]
+            """ }
+        let plan = try planImported([try writeManifests(["a.yaml": manifest("team-a"), "b.yaml": manifest("team-b")], test: self).path]).plan
+        let a = try item("promote:src/team-a/events", plan).commands, b = try item("promote:src/team-b/events", plan).commands
+        let pairA = try pair(a), pairB = try pair(b)
+        XCTAssertNotEqual(pairA.password, pairB.password)
+        XCTAssertFalse(a.contains { $0.contains(pairB.password) || $0.contains(pairB.user) }, "team-a's steps never read team-b's pair")
+        XCTAssertFalse(b.contains { $0.contains(pairA.password) || $0.contains(pairA.user) }, "team-b's steps never read team-a's pair")
+        // Run: only team-b's pair is exported; team-a's dump hands its pod nothing (no config file, no password).
+        let dump = try XCTUnwrap(a.first { $0.contains("mongodump \"$@\"") })
+        let result = try run(dump, [pairB.user: "admin", pairB.password: "team-b-secret", "MONGO_USER": "admin", "MONGO_PASSWORD": "global"])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertFalse(result.argv.contains("team-b-secret") || result.argv.contains("global"), result.argv)
+        XCTAssertFalse(result.argv.split(separator: "\n").contains { $0.hasPrefix("mongo") && $0.contains("--config") }, "no credentials of its own: none handed in: \(result.argv)")
     }
 }

@@ -12,7 +12,7 @@ final class SourceRoleIdentityTests: XCTestCase {
     func entry(kube2iam: String? = nil, irsa: String? = nil) -> IdentityPlan.Entry {
         IdentityPlan.Entry(cluster: "src", namespace: "shop", workload: "Deployment/shop/web", serviceAccount: "web", roleName: "src-shop-web",
                            mechanism: IdentityPlan.podIdentity, reason: "r", evidence: "e", annotation: nil, sourceRole: kube2iam,
-                           dedicatedServiceAccount: false, sourceIRSARole: irsa)
+                           dedicatedServiceAccount: false, sourceIRSARole: irsa, permittedRoles: ".*")
     }
 
     func testRoleReferencesKeepAccountAndPathAndRefuseJunk() throws {

@@ -20,6 +20,10 @@ public struct IdentityPlan: Sendable, Codable {
         /// source cluster's OIDC issuer, not the new one's, so the new role gets its permissions (as a kube2iam role's) and
         /// the old annotation is never copied. nil for kube2iam/kiam and in plans stored before.
         public var sourceIRSARole: String? = nil
+        /// The namespace's kiam `iam.amazonaws.com/permitted` regex and kube2iam `iam.amazonaws.com/allowed-roles` list on the
+        /// source (`SourceRoleTrust`): what lets its pods assume a kube2iam/kiam role. nil when the export shows none.
+        public var permittedRoles: String? = nil
+        public var allowedRoles: String? = nil
 
         /// The role whose permissions the new one takes, and what named it.
         public var inheritedRole: (role: String, origin: String)? {
@@ -125,6 +129,8 @@ public struct IdentityPlan: Sendable, Codable {
     static func build(estate: Estate, choice: Choice, accountID: String, partition: AWSPartition,
                       users: [(workload: Estate.Workload, evidence: [String])]? = nil) -> IdentityPlan {
         let roles = sourceIRSARoles(estate)
+        var namespaces: [String: [String: String]] = [:]
+        for namespace in estate.resources(kind: "Namespace") where namespaces[namespace.name] == nil { namespaces[namespace.name] = namespace.annotations }
         let entries = (users ?? evidence(estate)).map { workload, evidence in
             let own = workload.serviceAccount.flatMap { $0 == "default" || $0.isEmpty ? nil : $0 }
             let account = own ?? workload.name
@@ -133,7 +139,9 @@ public struct IdentityPlan: Sendable, Codable {
             return Entry(cluster: estate.cluster.name, namespace: workload.namespace, workload: workload.label, serviceAccount: account,
                          roleName: role, mechanism: choice.mechanism, reason: choice.reason, evidence: evidence.joined(separator: "; "),
                          annotation: annotation, sourceRole: workload.templateAnnotations["iam.amazonaws.com/role"], dedicatedServiceAccount: own == nil,
-                         sourceIRSARole: workload.templateAnnotations["iam.amazonaws.com/role"] == nil ? sourceIRSARole(workload, roles: roles) : nil)
+                         sourceIRSARole: workload.templateAnnotations["iam.amazonaws.com/role"] == nil ? sourceIRSARole(workload, roles: roles) : nil,
+                         permittedRoles: namespaces[workload.namespace]?["iam.amazonaws.com/permitted"],
+                         allowedRoles: namespaces[workload.namespace]?["iam.amazonaws.com/allowed-roles"])
         }
         return IdentityPlan(entries: entries, choices: [choice], secretReaders: SecretsStore.readers(estate))
     }

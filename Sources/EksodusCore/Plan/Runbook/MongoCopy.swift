@@ -10,8 +10,8 @@
 ///   Compatibility; https://www.mongodb.com/docs/database-tools/mongorestore/): the EKS mongod's major version must be
 ///   the source's (an unpinned `mongo` image is the newest major, not the source's), or nothing is copied.
 /// - Images before 6.0 ship the legacy `mongo` shell only, later ones `mongosh` only: the pod uses whichever it has.
-/// - Every call signs in (`MongoCredentials`): the pod's own admin variables, else the engineer's `MONGO_USER` /
-///   `MONGO_PASSWORD` on the pod's stdin.
+/// - Every call signs in (`MongoCredentials`): the pod's own admin variables, else the engineer's `MONGO_USER_<hash>` /
+///   `MONGO_PASSWORD_<hash>` of this workload on the pod's stdin.
 struct MongoCopy {
     var workload: Estate.Workload
 
@@ -68,7 +68,7 @@ struct MongoCopy {
         let credentials = self.credentials
         let source = exec(from, credentials.toolOptions + "mongodump \"$@\" --archive --quiet")
         let restore = DataCopy.exec(workload, on: to, credentials.toolOptions + "mongorestore \"$@\" --archive --drop --quiet", stdin: true)
-        let dumped = credentials.fromOperator ? "{ printf '%s\\n%s\\n' \"${MONGO_USER:-}\" \"${MONGO_PASSWORD:-}\"; " + source + "; }" : source
+        let dumped = credentials.fromOperator ? "{ " + credentials.handed + "; " + source + "; }" : source
         return ["# shellcheck disable=SC2016  # the credentials' variables expand in the pods",
                 prefix + "(set -o pipefail; " + dumped + " | " + restore + ")" + note]
     }

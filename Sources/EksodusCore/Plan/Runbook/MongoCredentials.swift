@@ -6,8 +6,10 @@
 ///   `MONGODB_ROOT_USER`, default `root`, for the Bitnami image; `MONGO_INITDB_ROOT_USERNAME` / `_PASSWORD` for the official
 ///   one, usually `valueFrom.secretKeyRef`), the pod's own variables are read inside the pod: only their names are in the
 ///   runbook, and the value never leaves the pod.
-/// - Otherwise the engineer exports `MONGO_USER` and `MONGO_PASSWORD` (an `admin`-database user) on their machine; each
-///   call writes them to the pod's stdin with bash's `printf` (a builtin: no process, no argv) and a `sh` in the pod reads
+/// - Otherwise the engineer exports `MONGO_USER_<hash>` and `MONGO_PASSWORD_<hash>` (an `admin`-database user of THIS
+///   workload's MongoDB; the hash is of cluster, namespace, kind and name, named in each step's note) on their machine,
+///   never one global pair: a pair shared by every step would hand one team's password to whichever tenant's pod a step
+///   targets. There is no fallback to a global `MONGO_USER`/`MONGO_PASSWORD`. Each call writes them to the pod's stdin with bash's `printf` (a builtin: no process, no argv) and a `sh` in the pod reads
 ///   them into its environment. Unset, the calls run without credentials, as on a mongod without authentication.
 /// - `mongosh` reads them with `process.env` (MongoDB Shell, "Use Environment Variables in MongoDB Shell Scripts":
 ///   https://www.mongodb.com/docs/mongodb-shell/write-scripts/env-variables/), the legacy `mongo` shell with `_getEnv`;
@@ -31,7 +33,23 @@ struct MongoCredentials {
     /// A `…_PASSWORD_FILE` variable the manifest sets instead (a mounted file): named in the note, not read.
     var passwordFileVariable: String?
 
+    /// The engineer's variables for this workload: `MONGO_USER_<hash>` / `MONGO_PASSWORD_<hash>`.
+    var operatorUser: String
+    var operatorPassword: String
+    /// The workload, for the note (through `ShellQuote.comment`: its name is the manifest's).
+    var workloadLabel: String
+
+    /// 16 hex digits of a SHA-256 of the workload's cluster, namespace, kind and name, each with its length (no two
+    /// workloads share it by moving a separator).
+    static func variableSuffix(_ workload: Estate.Workload) -> String {
+        DigestHex.sha256(["\(workload.clusterID)", workload.namespace, workload.kind, workload.name].map { "\($0.utf8.count):\($0)" }.joined(), digits: 16)
+    }
+
     init(_ workload: Estate.Workload) {
+        let suffix = Self.variableSuffix(workload)
+        operatorUser = "MONGO_USER_" + suffix
+        operatorPassword = "MONGO_PASSWORD_" + suffix
+        workloadLabel = workload.label
         let variables = workload.containers.flatMap(\.env.items)
         passwordFileVariable = Self.known.map { $0.password + "_FILE" }.first { name in variables.contains { $0["name"]?.string == name } }
         for pair in Self.known {
@@ -45,7 +63,7 @@ struct MongoCredentials {
         }
     }
 
-    /// Whether the engineer's `MONGO_USER` / `MONGO_PASSWORD` are passed (the manifest shows no admin variable).
+    /// Whether the engineer's `MONGO_USER_<hash>` / `MONGO_PASSWORD_<hash>` are passed (the manifest shows no admin variable).
     var fromOperator: Bool { passwordVariable == nil }
 
     /// The variables the scripts read in the pod.
@@ -59,13 +77,16 @@ struct MongoCredentials {
                 + (secret.map { " (\($0))" } ?? "") + ", --authenticationDatabase admin; the value never leaves the pod")
         }
         if let passwordFileVariable {
-            return "# MongoDB credentials: the manifest gives the password as a file ($\(passwordFileVariable)), which eksodus does not read: export MONGO_USER and MONGO_PASSWORD (a user of the admin database) before this step: each call hands them to the pod on stdin (never an argument)"
+            return ShellQuote.comment("MongoDB credentials: the manifest gives the password as a file ($\(passwordFileVariable)), which eksodus does not read: export \(operatorUser) and \(operatorPassword) (a user of the admin database of \(workloadLabel)'s MongoDB, not another workload's) before this step: each call hands them to the pod on stdin (never an argument)")
         }
-        return "# MongoDB credentials: the manifests show none; with authentication on, export MONGO_USER and MONGO_PASSWORD (a user of the admin database) before this step: each call hands them to the pod on stdin (never an argument); unset, the calls run without credentials"
+        return ShellQuote.comment("MongoDB credentials: the manifests show none; with authentication on, export \(operatorUser) and \(operatorPassword) (a user of the admin database of \(workloadLabel)'s MongoDB, not another workload's; no global MONGO_USER is read) before this step: each call hands them to the pod on stdin (never an argument); unset, the calls run without credentials")
     }
 
     /// Before `kubectl` on the engineer's machine: the credentials on the pod's stdin (`-i`), or nothing.
-    var feed: String { fromOperator ? "printf '%s\\n%s\\n' \"${MONGO_USER:-}\" \"${MONGO_PASSWORD:-}\" | " : "" }
+    var feed: String { fromOperator ? handed + " | " : "" }
+
+    /// `printf` of this workload's two variables, one a line (a builtin: no argv).
+    var handed: String { "printf '%s\\n%s\\n' \"${\(operatorUser):-}\" \"${\(operatorPassword):-}\"" }
 
     /// `-i ` where the credentials come on stdin.
     var stdinFlag: String { fromOperator ? "-i " : "" }
@@ -102,6 +123,6 @@ struct MongoCredentials {
 
     /// Appended to a failed gate's message: what an `auth-failed` answer means.
     static func refused(_ variable: String) -> String {
-        " case \"${\(variable):-}\" in auth-failed*) echo 'MongoDB refused the credentials (authentication failed, not an election nor a lag): check MONGO_USER and MONGO_PASSWORD, or the admin Secret of the pod' >&2 ;; esac;"
+        " case \"${\(variable):-}\" in auth-failed*) echo 'MongoDB refused the credentials (authentication failed, not an election nor a lag): check the MONGO_USER_<hash> and MONGO_PASSWORD_<hash> the note of this step names, or the admin Secret of the pod' >&2 ;; esac;"
     }
 }

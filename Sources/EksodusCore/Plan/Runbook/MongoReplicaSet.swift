@@ -103,7 +103,7 @@ struct MongoReplicaSet {
     /// Fails when a pod refused the credentials (`findPrimary`).
     func refusedStop(_ side: Kubectl.Side) -> String {
         let name = side == .source ? "the source" : "EKS"
-        return "if test -n \"$MONGO_REFUSED\"; then echo \"$MONGO_REFUSED: \"" + ShellQuote.word("\(name)'s mongod refused the credentials (authentication failed, not an election): check MONGO_USER and MONGO_PASSWORD, or the admin Secret of the pod, then re-run") + " >&2; false;"
+        return "if test -n \"$MONGO_REFUSED\"; then echo \"$MONGO_REFUSED: \"" + ShellQuote.word("\(name)'s mongod refused the credentials (authentication failed, not an election): check the MONGO_USER_<hash> and MONGO_PASSWORD_<hash> the note of this step names, or the admin Secret of the pod, then re-run") + " >&2; false;"
     }
 
     /// `mongosh` on the side's current primary: the pod that says it is the primary (`db.hello()`), or the line fails,
