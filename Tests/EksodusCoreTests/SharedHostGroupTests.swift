@@ -9,8 +9,10 @@ final class SharedHostGroupTests: XCTestCase {
     /// A Deployment, Service and Ingress in `namespace` routing `path` of shop.acme.example; `status`: the source load
     /// balancer's address in the Ingress's status (none when nil).
     static func app(_ namespace: String, path: String, className: String = "nginx", status: String? = "203.0.113.10",
-                    annotations: [String: String] = [:]) -> String {
+                    annotations: [String: String] = [:], morePaths: [String] = [], host: String = "shop.acme.example", created: String? = nil) -> String {
         let extra = annotations.sorted { $0.key < $1.key }.map { "\n    \($0.key): \"\($0.value)\"" }.joined()
+            + (created.map { "\n  creationTimestamp: \"\($0)\"" } ?? "")
+        let paths = ([path] + morePaths).map { "{path: \($0), pathType: Prefix, backend: {service: {name: \(namespace), port: {number: 80}}}}" }.joined(separator: ", ")
         return """
             apiVersion: v1
             kind: Namespace
@@ -26,8 +28,8 @@ final class SharedHostGroupTests: XCTestCase {
             spec:
               ingressClassName: \(className)
               rules:
-              - host: shop.acme.example
-                http: {paths: [{path: \(path), pathType: Prefix, backend: {service: {name: \(namespace), port: {number: 80}}}}]}
+              - host: "\(host)"
+                http: {paths: [\(paths)]}
             \(status.map { "status:\n  loadBalancer:\n    ingress:\n    - ip: \($0)" } ?? "")
             ---
             apiVersion: v1

@@ -153,11 +153,11 @@ enum TrafficCommands {
     /// `$CA_BUNDLE`. `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints
     /// `000` and fails too.
     /// What the HTTPS probe without credentials accepts (awk, on `code redirect_url`): 401, or a 302/303/307 to another
-    /// host (the ALB's OIDC or Cognito redirect); and where the operator decided the application does its own login
+    /// host (never one without a Location) (the ALB's OIDC or Cognito redirect); and where the operator decided the application does its own login
     /// (`app`: the Ingress's `eksodus.io/login-decided`), 403 or any redirect whose path is not the one asked for (`want`):
     /// Grafana and most web applications send a request without a session to their own `/login`.
     static let loginProbe = #"function lpath(u) { sub(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\/]*/, "", u); sub(/[?#].*$/, "", u); return u == "" ? "/" : u }"#
-        + #" $1 == 401 || ($1 ~ /^30[237]$/ && index(tolower($2), "://" tolower(host)) == 0)"#
+        + #" $1 == 401 || ($1 ~ /^30[237]$/ && $2 != "" && index(tolower($2), "://" tolower(host)) == 0)"#
         + #" || (app == "application" && ($1 == 403 || ($1 ~ /^30[12378]$/ && $2 != "" && lpath($2) != want))) { ok = 1 } END { exit !ok }"#
 
     static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
