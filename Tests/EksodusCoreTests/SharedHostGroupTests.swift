@@ -155,9 +155,12 @@ final class SharedHostGroupTests: XCTestCase {
             try planAndConvert(Self.app("api", path: "/api") + "---\n" + Self.app("web", path: "/", annotations: [ExternalDNSHold.hostnameKey: "shop.acme.example"]), test: self).plan,
             try planAndConvert(Self.app("api", path: "/api") + "---\n" + Self.app("web", path: "/", className: "traefik"), test: self).plan,
             try planAndConvert(AllowListHoldTests.manifests("admin", allow: "\"10.0.0.0/8;\""), test: self).plan,
+            // A tenant's wildcard, a source external-dns, a group with nested paths.
+            try planAndConvert(Self.app("web", path: "/") + "---\n" + Self.app("tenant", path: "/", host: "*.acme.example") + ExternalDNSHoldTests.externalDNS, test: self).plan,
+            try planAndConvert(Self.app("cart", path: "/shop/cart") + "---\n" + Self.app("misc", path: "/a", morePaths: ["/shop/cart/x"]), test: self).plan,
         ]
         let items = plans.flatMap { $0.items.filter { [.traffic, .dnsTTL].contains($0.key.step) } }
-        XCTAssertGreaterThanOrEqual(items.count, 6)
+        XCTAssertGreaterThanOrEqual(items.count, 12)
         let lines = ["#!/usr/bin/env bash", RunbookLibrary.text] + items.flatMap { item in
             [item.commands, item.rollbackCommands].filter { !$0.isEmpty }.flatMap { ["(", ":"] + $0 + [")"] }
         }

@@ -129,7 +129,8 @@ struct SharedSwitches {
         guard let host = entry.host, Set(entry.frontends.map(\.namespace)).count > 1, sharedGroup(entry, groups: groups) == nil else { return nil }
         let claimants = entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
         return [ShellQuote.comment("decision: \(host) is listed by Ingresses of several namespaces (\(claimants)): any namespace may list any host, so no command moves it."
-                                   + " Find which one the Route 53 record points at on the source, remove the host from the others' Ingresses, and lower and switch it by hand (or re-plan)"),
+                                   + " Find which one the Route 53 record points at on the source, remove the host from the others' Ingresses, and lower and switch it by hand (or re-plan);"
+                                   + " the plan's network section says why they were not grouped: another controller or load balancer, the same path in two namespaces, interleaved paths, or Exclusive annotations"),
                 "echo " + ShellQuote.word("\(host): claimed by Ingresses of several namespaces (\(claimants)): decide which owns it before any DNS change") + " >&2; false"]
     }
 
