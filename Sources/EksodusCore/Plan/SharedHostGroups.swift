@@ -39,8 +39,9 @@ enum SharedHostGroups {
     }
 
     /// The members in group.order order: a member with a path that lies under another member's path on the same host comes
-    /// before it (the AWS Load Balancer Controller sorts paths within one Ingress only; across a group, group.order decides,
-    /// and ALB matches the first rule). Among the rest, the more specific (longest shortest path) first, then the oldest
+    /// before it (the AWS Load Balancer Controller sorts paths within one Ingress only: Exact, then Prefix longest first,
+    /// "Ingress specification": https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/spec/;
+    /// across a group, group.order decides, and ALB matches the first rule). Among the rest, the more specific (longest shortest path) first, then the oldest
     /// (creationTimestamp, as ingress-nginx prefers the oldest Ingress), never by name; `namespace/name` only breaks ties
     /// where no path of one lies under another's, so the order cannot change where a request goes. nil when the paths
     /// interleave (each of two members would have to come first).

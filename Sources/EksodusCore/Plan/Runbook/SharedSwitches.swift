@@ -100,8 +100,8 @@ struct SharedSwitches {
 
     /// The first gate of a TTL lowering where the source runs external-dns: it would re-create a plain record beside the
     /// weighted pair and reset TTLs during the switch, so the operator first takes the name away from it. external-dns
-    /// `--policy`: sync, upsert-only (create and update, never delete), create-only
-    /// (https://kubernetes-sigs.github.io/external-dns/latest/docs/flags/).
+    /// `--policy=upsert-only` "allows everything but deleting DNS records", so it does not stop the rewrites
+    /// (https://github.com/kubernetes-sigs/external-dns/blob/master/plan/policy.go).
     static func sourceExternalDNSGate(_ name: String) -> [String] {
         ["[ \"${SOURCE_EXTERNAL_DNS_HELD:-}\" = yes ] || { echo " + ShellQuote.word("\(name): the source runs external-dns (an external-dns workload or its annotations), which rewrites the record during the switch: before lowering the TTL, add \(ExternalDNSHold.controllerKey): \(ExternalDNSHold.holdValue) to the source Ingress (or Service), or scale the source external-dns to 0 (--policy=upsert-only is not enough: it still updates records, it only never deletes them); then re-run with SOURCE_EXTERNAL_DNS_HELD=yes") + " >&2; false; }"]
     }
