@@ -27,6 +27,9 @@ final class SharedHostClaimTests: XCTestCase {
     /// The attack: aaa-evil lists shop.acme.example `/` on the same class and status as the owner's `/`.
     func testAnIdenticalHostAndPathFromTwoNamespacesIsADecisionNeverAMerge() throws {
         let result = try planAndConvert(App.app("web", path: "/", created: "2021-01-01T00:00:00Z") + "---\n" + App.app("aaa-evil", path: "/", created: "2025-06-01T00:00:00Z"), test: self)
+        // `/shop/` is `/shop` as a Prefix: the same claim.
+        let spelled = try planAndConvert(App.app("web", path: "/shop") + "---\n" + App.app("aaa-evil", path: "/shop/"), test: self)
+        try assertStopsInBash(shopItems(spelled.plan, .traffic).first, "trailing slash")
         XCTAssertEqual(try orders(result), [:])
         XCTAssertEqual(Set(try writtenObjects(result.files, kind: "Ingress").compactMap { $0["metadata", "annotations", "alb.ingress.kubernetes.io/group.name"]?.string }).count, 2)
         try assertStopsInBash(shopItems(result.plan, .traffic).first, "traffic")
@@ -64,6 +67,7 @@ final class SharedHostClaimTests: XCTestCase {
         let manual = result.plan.network.entries.flatMap(\.manual).joined(separator: "\n")
         XCTAssertTrue(manual.contains("interleaved paths (api/api shop.acme.example/api, web/web shop.acme.example/, web/web shop.acme.example/api/v2/legacy)"), manual)
         XCTAssertTrue(SharedHostGroups.lies("/api/v2/legacy", under: "/api") && SharedHostGroups.lies("/api", under: "/") && !SharedHostGroups.lies("/apiv2", under: "/api"))
+        XCTAssertEqual([nil, "", "/", "/api/", "/api"].map(SharedHostGroups.normalized), ["/", "/", "/", "/api", "/api"])
     }
 
     /// A tenant's `*.acme.example` answers for shop.acme.example too: its switch is a decision.

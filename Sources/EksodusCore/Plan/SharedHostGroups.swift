@@ -29,6 +29,13 @@ enum SharedHostGroups {
         return nil
     }
 
+    /// A rule's path as a Prefix match reads it: none or empty is `/`, and a trailing `/` changes nothing (`/api/` is `/api`).
+    static func normalized(_ path: String?) -> String {
+        var path = path ?? "/"
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return path.isEmpty ? "/" : path
+    }
+
     /// Whether `path` lies strictly under `outer`, element by element as a Prefix path and the controller's `/x` + `/x/*`
     /// conditions match (`/api/v2` lies under `/api` and `/`; `/apiv2` does not lie under `/api`).
     static func lies(_ path: String, under outer: String) -> Bool {
@@ -149,7 +156,7 @@ enum SharedHostGroups {
             // The routes each member claims on these hosts: an identical (host, path) from two namespaces is a contest the
             // source settled by age (ingress-nginx: the oldest Ingress wins), which ALB rule order must not settle by accident.
             func routes(_ id: String) -> [(host: String, path: String)] {
-                ingressByID[id]!.rules.compactMap { rule in rule.host.flatMap { hosts.contains($0) ? ($0, rule.path ?? "/") : nil } }
+                ingressByID[id]!.rules.compactMap { rule in rule.host.flatMap { hosts.contains($0) ? ($0, Self.normalized(rule.path)) : nil } }
             }
             if let contest = Self.contested(members, routes: routes) {
                 for id in members {
