@@ -99,4 +99,32 @@ final class HeldIngressChecksTests: XCTestCase {
         let firstShift = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertLessThan(check, firstShift)
     }
+
+    /// The HTTPS probe without credentials, against a stub `curl` that prints `answer` (`code redirect_url`) and the EKS
+    /// Ingress with `annotations`: with login-decided: application, 403 or a redirect to another path (its /login) passes.
+    func testTheLoginProbeAcceptsAnApplicationsOwnLoginRedirectOnlyWhereDecided() throws {
+        let held = Exposure.Held(reasons: [], probePath: "/", auth: true)
+        let probe = TrafficCommands.heldGate(namespace: "shop", ingress: "admin", host: "admin.acme.example", held: held).after.suffix(3)
+        XCTAssertTrue(probe.last?.contains("--connect-to") == true, "\(probe)")
+        let app = [HeldIngressChecks.loginDecidedKey: HeldIngressChecks.loginDecidedValue], oidc = ["alb.ingress.kubernetes.io/auth-type": "oidc"]
+        let cases: [([String: String], String, Bool)] = [
+            (app, "302 https://admin.acme.example/login?next=%2F", true), (app, "303 https://admin.acme.example/login", true),
+            (app, "403 ", true), (app, "401 ", true), (app, "302 https://admin.acme.example/", false), (app, "302 https://admin.acme.example/?x=1", false),
+            (app, "200 ", false), (app, "302 ", false), (app, "000 ", false),
+            (oidc, "302 https://admin.acme.example/login", false), (oidc, "403 ", false), (oidc, "302 https://idp.example/authorize", true), (oidc, "401 ", true),
+        ]
+        for (annotations, answer, passes) in cases {
+            let folder = try temporaryFolder(self)
+            let bin = folder.appendingPathComponent("bin", isDirectory: true)
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            try Self.ingressJSON(annotations).write(to: folder.appendingPathComponent("ingress.json"), atomically: true, encoding: .utf8)
+            for (name, body) in [("kubectl", "[ \"$*\" = \"--context eks -n shop get ingress/admin -o json\" ] || exit 1\ncat " + ShellQuote.word(folder.appendingPathComponent("ingress.json").path)),
+                                 ("curl", "echo " + ShellQuote.word(answer))] {
+                try ("#!/bin/bash\n" + body + "\n").write(to: bin.appendingPathComponent(name), atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent(name).path)
+            }
+            let status = try GateShell.run("set -e\nEKS_LB=lb.example\n" + probe.joined(separator: "\n"), environment: ["PATH": bin.path + ":/usr/bin:/bin"]).status
+            XCTAssertEqual(status == 0, passes, "\(annotations) \(answer)")
+        }
+    }
 }

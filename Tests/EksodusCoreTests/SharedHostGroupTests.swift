@@ -9,8 +9,10 @@ final class SharedHostGroupTests: XCTestCase {
     /// A Deployment, Service and Ingress in `namespace` routing `path` of shop.acme.example; `status`: the source load
     /// balancer's address in the Ingress's status (none when nil).
     static func app(_ namespace: String, path: String, className: String = "nginx", status: String? = "203.0.113.10",
-                    annotations: [String: String] = [:]) -> String {
+                    annotations: [String: String] = [:], morePaths: [String] = [], host: String = "shop.acme.example", created: String? = nil) -> String {
         let extra = annotations.sorted { $0.key < $1.key }.map { "\n    \($0.key): \"\($0.value)\"" }.joined()
+            + (created.map { "\n  creationTimestamp: \"\($0)\"" } ?? "")
+        let paths = ([path] + morePaths).map { "{path: \($0), pathType: Prefix, backend: {service: {name: \(namespace), port: {number: 80}}}}" }.joined(separator: ", ")
         return """
             apiVersion: v1
             kind: Namespace
@@ -26,8 +28,8 @@ final class SharedHostGroupTests: XCTestCase {
             spec:
               ingressClassName: \(className)
               rules:
-              - host: shop.acme.example
-                http: {paths: [{path: \(path), pathType: Prefix, backend: {service: {name: \(namespace), port: {number: 80}}}}]}
+              - host: "\(host)"
+                http: {paths: [\(paths)]}
             \(status.map { "status:\n  loadBalancer:\n    ingress:\n    - ip: \($0)" } ?? "")
             ---
             apiVersion: v1
@@ -153,9 +155,12 @@ final class SharedHostGroupTests: XCTestCase {
             try planAndConvert(Self.app("api", path: "/api") + "---\n" + Self.app("web", path: "/", annotations: [ExternalDNSHold.hostnameKey: "shop.acme.example"]), test: self).plan,
             try planAndConvert(Self.app("api", path: "/api") + "---\n" + Self.app("web", path: "/", className: "traefik"), test: self).plan,
             try planAndConvert(AllowListHoldTests.manifests("admin", allow: "\"10.0.0.0/8;\""), test: self).plan,
+            // A tenant's wildcard, a source external-dns, a group with nested paths.
+            try planAndConvert(Self.app("web", path: "/") + "---\n" + Self.app("tenant", path: "/", host: "*.acme.example") + ExternalDNSHoldTests.externalDNS, test: self).plan,
+            try planAndConvert(Self.app("cart", path: "/shop/cart") + "---\n" + Self.app("misc", path: "/a", morePaths: ["/shop/cart/x"]), test: self).plan,
         ]
         let items = plans.flatMap { $0.items.filter { [.traffic, .dnsTTL].contains($0.key.step) } }
-        XCTAssertGreaterThanOrEqual(items.count, 6)
+        XCTAssertGreaterThanOrEqual(items.count, 12)
         let lines = ["#!/usr/bin/env bash", RunbookLibrary.text] + items.flatMap { item in
             [item.commands, item.rollbackCommands].filter { !$0.isEmpty }.flatMap { ["(", ":"] + $0 + [")"] }
         }

@@ -115,8 +115,9 @@ struct ManifestConverter {
         guard let upgraded = upgradeAPI(node, kind: kind, name: name, result: &result) else { return result }
         node = upgraded
         if Self.workloadKinds.contains(kind) { node = workload(node, kind: kind, namespace: namespace, name: name, result: &result) }
-        if kind == "Service" || kind == "Ingress", let annotations = node["metadata", "annotations"]?.entries {
-            let held = ExternalDNSHold.apply(annotations, object: "\(kind) \(namespace)/\(name)", result: &result)
+        if kind == "Service" || kind == "Ingress", let annotations = node["metadata", "annotations"]?.entries ?? (kind == "Ingress" ? [] : nil) {
+            let held = ExternalDNSHold.apply(annotations, hosts: kind == "Ingress" ? ExternalDNSHold.ingressHosts(node) : [],
+                                             object: "\(kind) \(namespace)/\(name)", result: &result)
             if held.count != annotations.count || zip(held, annotations).contains(where: { $0.key != $1.key }) {
                 node = node.updating(["metadata", "annotations"]) { _ in .mapping(held) }
             }

@@ -358,7 +358,8 @@ struct Checklist {
                                        uniquingKeysWith: { first, _ in first })
             let shared = SharedSwitches(placed: placed.map(\.workload), exposures: exposures, waveOf: waveOf, cluster: c.name,
                                         groups: Dictionary(input.network.filter { $0.kind == "Ingress" && $0.cluster == c.name }.compactMap { entry in entry.group.map { ("\(entry.namespace)/\(entry.name)", $0) } },
-                                                           uniquingKeysWith: { first, _ in first }))
+                                                           uniquingKeysWith: { first, _ in first }),
+                                        sourceExternalDNS: SharedSwitches.sourceRunsExternalDNS(input.estate))
             // ConfigMap values, read only where a RabbitMQ broker's consumers may name its vhosts in them.
             let hasBroker = placed.contains { byID[$0.workload].flatMap { WorkloadSteps.Engine.of($0, database: database) }?.database.name == "rabbitmq" }
             let configMapValues: [String: [String]] = hasBroker ? Dictionary(input.estate.resources(kind: "ConfigMap").map { resource in

@@ -1,5 +1,6 @@
 /// A Service or Ingress that asked external-dns for a record (`external-dns.alpha.kubernetes.io/hostname`) is written
-/// without it, and with external-dns's controller annotation set to a value no external-dns answers to, so that an
+/// without it, and so is every Ingress with `spec.rules` or `spec.tls` hosts, which external-dns publishes with no
+/// annotation at all, and with external-dns's controller annotation set to a value no external-dns answers to, so that an
 /// external-dns on EKS (running there, or installed later) skips the object: otherwise it would point the Route 53 record
 /// at the EKS load balancer the moment the object is applied, before the planned 10 → 50 → 100 % switch, and a source and
 /// an EKS external-dns would rewrite each other's record unless their `--txt-owner-id` differ. external-dns skips every
@@ -19,9 +20,26 @@ enum ExternalDNSHold {
         annotations[hostnameKey].flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
     }
 
-    /// What the operator does after the switch, for CHANGES.md and the switch's evidence.
+    /// The names an Ingress or Service has external-dns publish: its hostname annotation, or "" for an Ingress's own
+    /// rule/TLS hosts (`hosts`, published without any annotation); nil when none.
+    static func heldNames(_ annotations: [String: String], hosts: [String]) -> String? {
+        hostnames(annotations) ?? (hosts.contains { !$0.isEmpty } ? "" : nil)
+    }
+
+    /// An Ingress's rule and TLS hosts.
+    static func ingressHosts(_ ingress: ManifestNode) -> [String] {
+        (ingress["spec", "rules"]?.items ?? []).compactMap { $0["host"]?.string }
+            + (ingress["spec", "tls"]?.items ?? []).flatMap { ($0["hosts"]?.items ?? []).compactMap(\.string) }
+    }
+
+    /// What the operator does after the switch, for CHANGES.md and the switch's evidence; `hostnames` "": the Ingress's
+    /// own hosts, which external-dns publishes without the annotation.
     static func afterSwitch(_ object: String, hostnames: String) -> String {
-        "\(object): external-dns hostname \(hostnames.visibleLine) dropped and external-dns held off (\(controllerKey): \(holdValue)) so no external-dns moves the record before the planned switch;"
+        guard !hostnames.isEmpty else {
+            return "\(object): external-dns held off (\(controllerKey): \(holdValue)), as external-dns publishes an Ingress's rule and TLS hosts without any annotation, so no external-dns moves the record before the planned switch;"
+                + " once its traffic switch is at 100 %, remove \(controllerKey), with the EKS external-dns running under a --txt-owner-id other than the source's (two owners of one record rewrite each other's)"
+        }
+        return "\(object): external-dns hostname \(hostnames.visibleLine) dropped and external-dns held off (\(controllerKey): \(holdValue)) so no external-dns moves the record before the planned switch;"
             + " once its traffic switch is at 100 %, remove \(controllerKey) and add \(hostnameKey) back, with the EKS external-dns running under a --txt-owner-id other than the source's (two owners of one record rewrite each other's)"
     }
 }

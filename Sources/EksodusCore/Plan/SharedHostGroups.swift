@@ -15,6 +15,72 @@ enum SharedHostGroups {
         + " (AWS Load Balancer Controller, IngressGroup security risk): restrict who may join with the IngressClass's IngressClassParams"
         + " (spec.group, spec.namespaceSelector) or admission policy on the annotation"
 
+    /// One class and status show one source controller served the Ingresses, not that their namespaces may share the host.
+    static let ownership = "class and status.loadBalancer only show one source controller served them, not that these namespaces may share the host: confirm with the host's owner before the DNS TTL is lowered"
+
+    /// The first (host, path) Ingresses of two namespaces both route, with every claimant (`namespace/name`); nil when none.
+    static func contested(_ members: [String], routes: (String) -> [(host: String, path: String)]) -> (host: String, path: String, claimants: [String])? {
+        var owners: [String: [String]] = [:]
+        for id in members { for route in Set(routes(id).map { $0.host + "\u{0}" + $0.path }) { owners[route, default: []].append(id) } }
+        for (route, ids) in owners.sorted(by: { $0.key < $1.key }) where Set(ids.map { $0.split(separator: "/", maxSplits: 1)[0] }).count > 1 {
+            let parts = route.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "/", ids.sorted())
+        }
+        return nil
+    }
+
+    /// A rule's path as a Prefix match reads it: none or empty is `/`, and a trailing `/` changes nothing (`/api/` is `/api`).
+    static func normalized(_ path: String?) -> String {
+        var path = path ?? "/"
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return path.isEmpty ? "/" : path
+    }
+
+    /// Whether `path` lies strictly under `outer`, element by element as a Prefix path and the controller's `/x` + `/x/*`
+    /// conditions match (`/api/v2` lies under `/api` and `/`; `/apiv2` does not lie under `/api`).
+    static func lies(_ path: String, under outer: String) -> Bool {
+        guard path != outer else { return false }
+        if outer == "/" || outer.isEmpty { return true }
+        let base = outer.hasSuffix("/") ? String(outer.dropLast()) : outer
+        return path.hasPrefix(base + "/")
+    }
+
+    /// The members in group.order order: a member with a path that lies under another member's path on the same host comes
+    /// before it (the AWS Load Balancer Controller sorts paths within one Ingress only: Exact, then Prefix longest first,
+    /// "Ingress specification": https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/spec/;
+    /// across a group, group.order decides, and ALB matches the first rule). Among the rest, the more specific (longest shortest path) first, then the oldest
+    /// (creationTimestamp, as ingress-nginx prefers the oldest Ingress), never by name; `namespace/name` only breaks ties
+    /// where no path of one lies under another's, so the order cannot change where a request goes. nil when the paths
+    /// interleave (each of two members would have to come first).
+    static func ordered(_ members: [String], routes: (String) -> [(host: String, path: String)], created: (String) -> String?) -> [String]? {
+        var before: [String: Set<String>] = [:]  // id → the members that must come before it
+        for a in members { for b in members where a != b {
+            if routes(a).contains(where: { inner in routes(b).contains { $0.host == inner.host && lies(inner.path, under: $0.path) } }) { before[b, default: []].insert(a) }
+        } }
+        func shortest(_ id: String) -> Int { routes(id).map(\.path.count).min() ?? 1 }
+        func precedes(_ a: String, _ b: String) -> Bool {
+            if shortest(a) != shortest(b) { return shortest(a) > shortest(b) }
+            switch (created(a), created(b)) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a < b
+            }
+        }
+        var result: [String] = [], left = Set(members)
+        while !left.isEmpty {
+            guard let next = left.filter({ (before[$0] ?? []).isSubset(of: Set(result)) }).min(by: precedes) else { return nil }
+            result.append(next)
+            left.remove(next)
+        }
+        return result
+    }
+
+    /// The Ingress's creationTimestamp (RFC 3339 in UTC, which sorts as text), or nil.
+    static func creationTimestamp(_ ingress: Estate.Ingress) -> String? {
+        ingress.resource.body["metadata", "creationTimestamp"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The class and addresses of the source load balancer an Ingress is served by; nil when either is unknown.
     static func sourceBalancer(_ ingress: Estate.Ingress) -> String? {
         guard let className = ingress.className, !className.isEmpty else { return nil }
@@ -87,18 +153,31 @@ enum SharedHostGroups {
                 }
                 continue
             }
-            let group = groupName(cluster: cluster, host: hosts.first ?? "", members: members, exclusive: exclusive[0])
-            // Most specific first: the member whose shortest path on these hosts is longest gets the smallest order.
-            func shortest(_ id: String) -> Int {
-                ingressByID[id]!.rules.filter { $0.host.map(hosts.contains) ?? false }.map { ($0.path ?? "/").count }.min() ?? 1
+            // The routes each member claims on these hosts: an identical (host, path) from two namespaces is a contest the
+            // source settled by age (ingress-nginx: the oldest Ingress wins), which ALB rule order must not settle by accident.
+            func routes(_ id: String) -> [(host: String, path: String)] {
+                ingressByID[id]!.rules.compactMap { rule in rule.host.flatMap { hosts.contains($0) ? ($0, Self.normalized(rule.path)) : nil } }
             }
-            let ordered = members.sorted { (shortest($0), $1) > (shortest($1), $0) }
+            if let contest = Self.contested(members, routes: routes) {
+                for id in members {
+                    entries[position[id]!].manual.append("host \(contest.host.visibleLine) path \(contest.path.visibleLine) is claimed by Ingresses of several namespaces (\(contest.claimants.joined(separator: ", "))): one source controller showing for both is no proof of ownership; decide which owns that path and remove it from the others; its switch stops until then")
+                }
+                continue
+            }
+            guard let ordered = Self.ordered(members, routes: routes, created: { Self.creationTimestamp(ingressByID[$0]!) }) else {
+                let paths = members.flatMap { id in routes(id).map { "\(id) \($0.host.visibleLine)\($0.path.visibleLine)" } }.joined(separator: ", ")
+                for id in members {
+                    entries[position[id]!].manual.append("host \(hosts.joined(separator: ", ")) is split across namespaces with interleaved paths (\(paths)): each member holds a path under another's and a path another's lies under, so no group.order makes every more specific path match first; move the paths so one Ingress holds each nested pair; its switch stops until then")
+                }
+                continue
+            }
+            let group = groupName(cluster: cluster, host: hosts.first ?? "", members: members, exclusive: exclusive[0])
             for (index, id) in ordered.enumerated() {
                 let at = position[id]!
                 entries[at].group = group
                 entries[at].annotations["alb.ingress.kubernetes.io/group.name"] = group
                 entries[at].annotations["alb.ingress.kubernetes.io/group.order"] = String(min(index + 1, 1000))
-                entries[at].manual.append("host \(hosts.joined(separator: ", ")) is split by path across namespaces (\(claimants)) on one source controller (\(ingressByID[id]!.className ?? "")): one ALB IngressGroup \(group), order \(min(index + 1, 1000)); \(caveat)")
+                entries[at].manual.append("host \(hosts.joined(separator: ", ")) is split by path across namespaces (\(claimants)) on one source controller (\(ingressByID[id]!.className ?? "")): one ALB IngressGroup \(group), order \(min(index + 1, 1000)); \(ownership); \(caveat)")
             }
         }
     }

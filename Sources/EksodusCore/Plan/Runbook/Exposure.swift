@@ -105,7 +105,7 @@ struct Exposure {
                        auth: !IngressHold.authAnnotations(ingress.resource.annotations).isEmpty,
                        allowList: IngressHold.allowListReason(ingress.resource.annotations) != nil,
                        regex: !IngressHold.regexPaths(ingress.resource.body).isEmpty,
-                       externalDNS: ExternalDNSHold.hostnames(ingress.resource.annotations))
+                       externalDNS: ExternalDNSHold.heldNames(ingress.resource.annotations, hosts: ExternalDNSHold.ingressHosts(ingress.resource.body)))
             }, by: \.namespace)
             aliases = estate.services.filter { $0.type == "ExternalName" }
         }

@@ -23,20 +23,28 @@ struct SharedSwitches {
         /// Its Ingresses that asked external-dns for names, by `namespace/name`: convert holds external-dns off them until
         /// the switch is at 100 % (`ExternalDNSHold`).
         var externalDNS: [String: String] = [:]
+        /// For a wildcard host (`*.acme.example`): the Ingresses (`namespace/name`) with a host it covers (one more label,
+        /// as a Kubernetes wildcard host matches): they claim the wildcard record too.
+        var underWildcard: [String] = []
     }
 
     let cluster: String
     /// The ALB IngressGroup of each Ingress (`namespace/name`), from the network plan: Ingresses of several namespaces
     /// share one only where `SharedHostGroups` put them in it.
     let groups: [String: String]
+    /// Whether an external-dns may manage the source's names (an external-dns workload, or an object with its
+    /// annotations): it would rewrite the record during the switch, so the TTL step first waits for it to be held.
+    let sourceExternalDNS: Bool
     private var shared: [PlanItemKey.Scope: Shared] = [:]
     private var byWorkload: [Int64: [PlanItemKey.Scope]] = [:]
     private var handedOver: [Int64: Set<String>] = [:]
 
     /// `placed`: the cluster's workloads in placement order.
-    init(placed: [Int64], exposures: [Int64: Exposure], waveOf: [Int64: Int], cluster: String, groups: [String: String] = [:]) {
+    init(placed: [Int64], exposures: [Int64: Exposure], waveOf: [Int64: Int], cluster: String, groups: [String: String] = [:],
+         sourceExternalDNS: Bool = false) {
         self.cluster = cluster
         self.groups = groups
+        self.sourceExternalDNS = sourceExternalDNS
         func add(_ scope: PlanItemKey.Scope, host: String?, frontend: (kind: String, namespace: String, name: String), workload: Int64, wave: Int) {
             var entry = shared[scope] ?? Shared(scope: scope, host: host, frontends: [], backends: [], wave: wave)
             if !entry.backends.contains(workload) {
@@ -72,6 +80,30 @@ struct SharedSwitches {
             }
         }
         for scope in shared.keys { shared[scope]?.frontends.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) } }
+        let entries = Array(shared.values)
+        for entry in entries {
+            guard let wildcard = entry.host, wildcard.hasPrefix("*.") else { continue }
+            let suffix = String(wildcard.dropFirst())
+            shared[entry.scope]?.underWildcard = entries.filter { other in
+                guard let host = other.host, host != wildcard, host.hasSuffix(suffix) else { return false }
+                let label = host.dropLast(suffix.count)
+                return !label.isEmpty && !label.contains(".")
+            }.flatMap { $0.frontends.map { "\($0.namespace)/\($0.name)" } }.sorted()
+        }
+    }
+
+    /// Whether any source object or workload shows external-dns: one with its annotations, or an external-dns image.
+    static func sourceRunsExternalDNS(_ estate: Estate) -> Bool {
+        estate.workloads.contains { PlatformAgents.role(of: $0) == "DNS controller" }
+            || (estate.ingresses.map(\.resource) + estate.services.map(\.resource)).contains { $0.annotations.keys.contains { $0.hasPrefix("external-dns.alpha.kubernetes.io/") } }
+    }
+
+    /// The first gate of a TTL lowering where the source runs external-dns: it would re-create a plain record beside the
+    /// weighted pair and reset TTLs during the switch, so the operator first takes the name away from it. external-dns
+    /// `--policy=upsert-only` "allows everything but deleting DNS records", so it does not stop the rewrites
+    /// (https://github.com/kubernetes-sigs/external-dns/blob/master/plan/policy.go).
+    static func sourceExternalDNSGate(_ name: String) -> [String] {
+        ["[ \"${SOURCE_EXTERNAL_DNS_HELD:-}\" = yes ] || { echo " + ShellQuote.word("\(name): the source runs external-dns (an external-dns workload or its annotations), which rewrites the record during the switch: before lowering the TTL, add \(ExternalDNSHold.controllerKey): \(ExternalDNSHold.holdValue) to the source Ingress (or Service), or scale the source external-dns to 0 (--policy=upsert-only is not enough: it still updates records, it only never deletes them); then re-run with SOURCE_EXTERNAL_DNS_HELD=yes") + " >&2; false; }"]
     }
 
     /// The one IngressGroup every Ingress of a host listed by several namespaces joined (`SharedHostGroups`: one source
@@ -86,10 +118,19 @@ struct SharedSwitches {
     /// The failing gate of a host listed by Ingresses of more than one namespace, naming every claimant; nil otherwise, and
     /// nil where they all joined one IngressGroup (`sharedGroup`).
     static func claimedAcrossNamespaces(_ entry: Shared, groups: [String: String] = [:]) -> [String]? {
+        // A wildcard record serves every host under it: each namespace with such a host claims it too, group or not.
+        if let host = entry.host, !entry.underWildcard.isEmpty,
+           Set((entry.frontends.map { "\($0.namespace)/\($0.name)" } + entry.underWildcard).map { $0.split(separator: "/", maxSplits: 1)[0] }).count > 1 {
+            let claimants = (entry.frontends.map { "\($0.namespace)/\($0.name)" } + entry.underWildcard).joined(separator: ", ")
+            return [ShellQuote.comment("decision: the wildcard \(host) covers hosts of Ingresses of other namespaces (\(claimants)): its record answers for all of them, so no command moves it to one namespace's ALB."
+                                       + " Decide who owns the wildcard with the teams of those hosts, then lower and switch it by hand (or re-plan)"),
+                    "echo " + ShellQuote.word("\(host): a wildcard claimed by Ingresses of several namespaces (\(claimants)): decide which owns it before any DNS change") + " >&2; false"]
+        }
         guard let host = entry.host, Set(entry.frontends.map(\.namespace)).count > 1, sharedGroup(entry, groups: groups) == nil else { return nil }
         let claimants = entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ")
         return [ShellQuote.comment("decision: \(host) is listed by Ingresses of several namespaces (\(claimants)): any namespace may list any host, so no command moves it."
-                                   + " Find which one the Route 53 record points at on the source, remove the host from the others' Ingresses, and lower and switch it by hand (or re-plan)"),
+                                   + " Find which one the Route 53 record points at on the source, remove the host from the others' Ingresses, and lower and switch it by hand (or re-plan);"
+                                   + " the plan's network section says why they were not grouped: another controller or load balancer, the same path in two namespaces, interleaved paths, or Exclusive annotations"),
                 "echo " + ShellQuote.word("\(host): claimed by Ingresses of several namespaces (\(claimants)): decide which owns it before any DNS change") + " >&2; false"]
     }
 
@@ -138,15 +179,20 @@ struct SharedSwitches {
         let routes = entry.frontends.count == 1 ? fronts[0] + " routes" : "Ingresses " + entry.frontends.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ") + " route"
         let name = entry.host ?? "the name clients use for \(fronts.joined(separator: ", "))"
         let handBack = entry.externalDNS.sorted { $0.key < $1.key }.map { ExternalDNSHold.afterSwitch("Ingress " + $0.key, hostnames: $0.value) }
-        let joined = Self.sharedGroup(entry, groups: groups).map { "; one source controller served them all, so they join ALB IngressGroup \($0) and switch once; " + SharedHostGroups.caveat }
+        let group = Self.sharedGroup(entry, groups: groups)
+        let joined = group.map { "; one source controller served them all, so they join ALB IngressGroup \($0) and switch once; " + SharedHostGroups.ownership + "; " + SharedHostGroups.caveat }
+        // The merge stands on class and status only: the owner of the host confirms the namespaces may share it.
+        let confirm = group == nil ? [] : [ShellQuote.comment("decision: confirm with the owner of \(entry.host ?? "this name") that namespaces \(Set(entry.frontends.map(\.namespace)).sorted().joined(separator: ", ")) may share it: \(SharedHostGroups.ownership)")]
         let evidence = "\(routes) \(entry.host ?? "one name") to \(labels.joined(separator: ", "))" + (joined ?? "") + handBack.map { "; " + $0 }.joined()
         let notes = entry.host == nil ? [ShellQuote.comment("set DNS_NAME to the name clients use for \(fronts.joined(separator: ", ")): the manifests do not say")] : []
         let record = Self.recordFile(cluster: cluster, host: entry.host, frontend: entry.frontends.first)
         // A host that Ingresses of several namespaces list: any namespace may write any host, so which of them owns the name
         // is a decision (a tenant's sandbox/toy listing login.acme.example must not move the company's name to its ALB).
         let claimed = Self.claimedAcrossNamespaces(entry, groups: groups)
+        let lowered = DNSLowering.commands(host: entry.host, record: record, frontends: entry.frontends, notes: notes)
+        let held = sourceExternalDNS ? Self.sourceExternalDNSGate(name) : []
         let ttl = claimed.map { (commands: $0, rollback: ["# nothing was changed: the lowering stopped at the decision"]) }
-            ?? DNSLowering.commands(host: entry.host, record: record, frontends: entry.frontends, notes: notes)
+            ?? (commands: confirm + held + lowered.commands, rollback: lowered.rollback)
         let ttlKey = key(.dnsTTL, entry.scope)
         let lowering = PlanItem(key: ttlKey, title: "Days before the switch: lower the DNS TTL of \(name) to \(TrafficCommands.lowTTL) s"
                                     + (claimed == nil ? "" : " (claimed by Ingresses of several namespaces: decide first)"),
@@ -167,7 +213,7 @@ struct SharedSwitches {
                                  clusterID: clusterID, wave: entry.wave, prerequisites: after, evidence: evidence,
                                  rollback: "Weights of \(entry.host ?? "that name") back to the source: the source copies of \(named) still run"
                                     + (stateful.isEmpty ? "" : "; reverse the replication of \(stateful.joined(separator: ", ")) before writes resume there"),
-                                 commands: traffic.commands + (claimed == nil ? afterSwitch : []), rollbackCommands: traffic.rollback)
+                                 commands: (claimed == nil ? confirm : []) + traffic.commands + (claimed == nil ? afterSwitch : []), rollbackCommands: traffic.rollback)
         return [lowering, switching]
     }
 }

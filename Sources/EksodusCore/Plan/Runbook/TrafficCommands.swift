@@ -142,7 +142,8 @@ enum TrafficCommands {
     /// The gate of a name behind an Ingress `convert` held out (`IngressHold`): the decided Ingress is on EKS, and, where the
     /// source enforced a login, its load balancer refuses a request without credentials for the host (`host` nil:
     /// `$DNS_NAME`), at the rule's literal path: 401 (basic auth, an application's login), or the ALB's redirect to an
-    /// identity provider on another host (OIDC, Cognito). ALB authentication runs on HTTPS listeners only ("Authenticate
+    /// identity provider on another host (OIDC, Cognito); with `eksodus.io/login-decided: application` also 403 or a
+    /// redirect to another path (`loginProbe`). ALB authentication runs on HTTPS listeners only ("Authenticate
     /// users using an Application Load Balancer": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html),
     /// and the controller's `ssl-redirect` makes every HTTP listener redirect to HTTPS
     /// (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/tasks/ssl_redirect/): so plain HTTP must
@@ -151,6 +152,14 @@ enum TrafficCommands {
     /// `--resolve` takes only addresses). No `-k`: the certificate must be valid for the host; a private CA's root goes in
     /// `$CA_BUNDLE`. `before` runs first (the decided Ingress is applied), `after` once `EKS_LB` is known; a failed curl prints
     /// `000` and fails too.
+    /// What the HTTPS probe without credentials accepts (awk, on `code redirect_url`): 401, or a 302/303/307 to another
+    /// host (never one without a Location) (the ALB's OIDC or Cognito redirect); and where the operator decided the application does its own login
+    /// (`app`: the Ingress's `eksodus.io/login-decided`), 403 or any redirect whose path is not the one asked for (`want`):
+    /// Grafana and most web applications send a request without a session to their own `/login`.
+    static let loginProbe = #"function lpath(u) { sub(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\/]*/, "", u); sub(/[?#].*$/, "", u); return u == "" ? "/" : u }"#
+        + #" $1 == 401 || ($1 ~ /^30[237]$/ && $2 != "" && index(tolower($2), "://" tolower(host)) == 0)"#
+        + #" || (app == "application" && ($1 == 403 || ($1 ~ /^30[12378]$/ && $2 != "" && lpath($2) != want))) { ok = 1 } END { exit !ok }"#
+
     static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
         let hostWord = argument(host), path = ShellQuote.word(held.probePath)
         let hostHeader = host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\""
@@ -164,9 +173,13 @@ enum TrafficCommands {
                 answer + "-H " + hostHeader + " \"http://$EKS_LB\"" + path
                     + " | awk -v host=\(hostWord) '$1 ~ /^30[1278]$/ && (index(tolower($2), \"https://\" tolower(host) \"/\") == 1 || index(tolower($2), \"https://\" tolower(host) \":443/\") == 1) { ok = 1 } END { exit !ok }'"
                     + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS does not redirect HTTP to HTTPS: ALB authentication needs an HTTPS listener (listen-ports with HTTPS 443, ssl-redirect, a certificate from plan:certificates)") + " >&2; false; }",
+                "# shellcheck disable=SC2016  # $k is jq's",
+                "HELD_APP=$(" + Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o json") + " | jq -r --arg k "
+                    + ShellQuote.word(HeldIngressChecks.loginDecidedKey) + " '.metadata.annotations[$k] // \"\"') || HELD_APP=''",
                 answer + "${CA_BUNDLE:+--cacert \"$CA_BUNDLE\"} --connect-to " + connect + " " + https + path
-                    + " | awk -v host=\(hostWord) '$1 == 401 || ($1 ~ /^30[237]$/ && index(tolower($2), \"://\" tolower(host)) == 0) { ok = 1 } END { exit !ok }'"
-                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place") + " >&2; false; }"
+                    + " | awk -v host=\(hostWord) -v app=\"$HELD_APP\" -v want=\(path) " + ShellQuote.word(loginProbe)
+                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place"
+                                                     + " (it must answer 401, or redirect to an identity provider on another host; with \(HeldIngressChecks.loginDecidedKey): \(HeldIngressChecks.loginDecidedValue) also 403 or a redirect to another path, such as its /login)") + " >&2; false; }"
                     + "  # an internal ALB: run it from inside the VPC or over the VPN"])
     }
 
