@@ -394,6 +394,8 @@ struct Checklist {
                 context.claimSizes = Dictionary((storageByWorkload[workload.id] ?? []).compactMap { entry in
                     entry.source == "pvc" ? entry.sizeBytes.map { (entry.name, $0) } : nil
                 }, uniquingKeysWith: max)
+                context.copyIdentity = CopyPodSecurity.Identity.of(input.estate.resource(id: workload.resourceID)?.body, kind: workload.kind,
+                                                                   containers: [context.engine?.container.name].compactMap { $0 } + NodeDataCopy.writers(of: workload))
                 if workload.kind == "CronJob", let manifest = input.estate.resource(id: workload.resourceID)?.body {
                     context.cronTimeZone = CronJobTimeZone.conversion(manifest, decided: CronJobTimeZone.zone(for: c.name, in: cronTimeZones), target: target)
                 }

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+@testable import EksodusCore
+
+/// A non-root workload's copy pods write its claim as it does: a Bitnami PostgreSQL StatefulSet (pod fsGroup 1001 with
+/// fsGroupChangePolicy Always, container runAsUser/runAsGroup 1001) gets base-backup pods running as 1001 with its
+/// fsGroup, non-root, nothing added; a root workload keeps the root copy with its five capabilities. The overrides are
+/// read as bash hands them to `kubectl run` (CopyPodSecurityTests' stub), then parsed.
+final class CopyPodIdentityTests: XCTestCase {
+    static let bitnami = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: orders-db, namespace: shop}
+        spec:
+          replicas: 1
+          serviceName: orders-db-hl
+          selector: {matchLabels: {app: orders-db}}
+          template:
+            metadata: {labels: {app: orders-db}}
+            spec:
+              securityContext: {fsGroup: 1001, fsGroupChangePolicy: Always, runAsUser: 0}
+              containers:
+              - name: metrics
+                image: 'bitnami/postgres-exporter:0.15.0'
+                securityContext: {runAsUser: 5000}
+              - name: postgresql
+                image: 'bitnami/postgresql:16.4.0'
+                securityContext: {runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, allowPrivilegeEscalation: false}
+                env: [{name: PGDATA, value: /bitnami/postgresql/data}]
+                ports: [{containerPort: 5432, name: tcp-postgresql}]
+                volumeMounts: [{name: data, mountPath: /bitnami/postgresql}]
+          volumeClaimTemplates:
+          - metadata: {name: data}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 8Gi}}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: orders-db, namespace: shop}
+        spec: {selector: {app: orders-db}, ports: [{port: 5432, targetPort: 5432}]}
+        """
+
+    func basebackups(_ manifest: String) throws -> [String] {
+        let folder = try writeManifests(["db.yaml": manifest], test: self)
+        let plan = try planImported([folder.path]).plan
+        return plan.items.flatMap { $0.commands + $0.rollbackCommands }.filter { $0.contains("run \(PostgresStandby.pod) ") }
+    }
+
+    func testABitnamiBaseBackupPodRunsAsThePostgresUserWithItsFSGroup() throws {
+        let lines = try basebackups(Self.bitnami)
+        XCTAssertEqual(lines.count, 2, "the standby's build on EKS and the rollback's rebuild on the source")
+        for line in lines {
+            let (spec, _) = try overrides(of: line)
+            let pod = try XCTUnwrap(spec["securityContext"] as? [String: Any], line)
+            XCTAssertEqual(pod["fsGroup"] as? Int, 1001, "the kubelet gives the empty claim to group 1001, group-writable")
+            XCTAssertEqual(pod["fsGroupChangePolicy"] as? String, "Always")
+            XCTAssertEqual(pod["runAsUser"] as? Int, 1001, "the postgresql container's uid overrides the pod's 0")
+            XCTAssertEqual(pod["runAsGroup"] as? Int, 1001)
+            XCTAssertEqual(pod["runAsNonRoot"] as? Bool, true)
+            XCTAssertEqual((pod["seccompProfile"] as? [String: Any])?["type"] as? String, "RuntimeDefault")
+            let container = try XCTUnwrap((spec["containers"] as? [[String: Any]])?.first)
+            let security = try XCTUnwrap(container["securityContext"] as? [String: Any])
+            XCTAssertEqual(security["runAsUser"] as? Int, 1001)
+            XCTAssertEqual(security["runAsGroup"] as? Int, 1001)
+            XCTAssertEqual(security["runAsNonRoot"] as? Bool, true)
+            XCTAssertEqual(security["allowPrivilegeEscalation"] as? Bool, false)
+            XCTAssertEqual((security["capabilities"] as? [String: Any])?["drop"] as? [String], ["ALL"])
+            XCTAssertNil((security["capabilities"] as? [String: Any])?["add"], "a non-root process has no use of added capabilities")
+            XCTAssertEqual((container["volumeMounts"] as? [[String: Any]])?.first?["mountPath"] as? String, "/bitnami/postgresql")
+            XCTAssertFalse(line.contains("# decision:"))
+        }
+    }
+
+    /// The same StatefulSet as root (no runAsUser anywhere, no fsGroup) keeps the root copy as before.
+    func testARootWorkloadKeepsTheRootCopy() throws {
+        let root = Self.bitnami.replacingOccurrences(of: "securityContext: {fsGroup: 1001, fsGroupChangePolicy: Always, runAsUser: 0}", with: "securityContext: {}")
+            .replacingOccurrences(of: "securityContext: {runAsUser: 1001, runAsGroup: 1001, runAsNonRoot: true, allowPrivilegeEscalation: false}", with: "securityContext: {allowPrivilegeEscalation: false}")
+        let lines = try basebackups(root)
+        XCTAssertEqual(lines.count, 2)
+        for line in lines {
+            try assertRootCopy(line, capabilities: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"], readOnlyRoot: false)
+            let (spec, _) = try overrides(of: line)
+            XCTAssertEqual(spec["securityContext"] as? NSDictionary, ["seccompProfile": ["type": "RuntimeDefault"]] as NSDictionary)
+        }
+    }
+
+    /// Hostile values never reach the JSON: a policy the API does not know and a uid out of range are left out.
+    func testOnlyKnownValuesAreCarried() throws {
+        let manifest = try XCTUnwrap(StoredJSONReader.value(#"{"kind":"Deployment","spec":{"template":{"spec":{"securityContext":{"fsGroup":99999999999,"fsGroupChangePolicy":"Always\"}","runAsUser":-1},"containers":[{"name":"a"}]}}}}"#))
+        let identity = try XCTUnwrap(CopyPodSecurity.Identity.of(manifest, kind: "Deployment", containers: []))
+        XCTAssertEqual(identity, CopyPodSecurity.Identity())
+        XCTAssertNil(CopyPodSecurity.Identity.of(StoredJSONReader.value(#"{"kind":"Deployment","metadata":{"name":"a"}}"#), kind: "Deployment", containers: []),
+                     "no pod template kept: unknown, which the copy says as a decision")
+    }
+}
