@@ -92,3 +92,62 @@ final class CopyPodIdentityTests: XCTestCase {
                      "no pod template kept: unknown, which the copy says as a decision")
     }
 }
+
+/// A node-local CronJob that runs as uid 1000 with fsGroup 2000: its copy pod runs as 1000 with that fsGroup, `tar`
+/// leaves the files to it (`-o`), and the final copy empties the claim without reading the volume's root-owned lost+found.
+final class NodeCopyIdentityTests: XCTestCase {
+    static let cronJob = """
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: db-backup, namespace: batch}
+        spec:
+          schedule: "0 3 * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  securityContext: {runAsUser: 1000, fsGroup: 2000, fsGroupChangePolicy: OnRootMismatch}
+                  containers:
+                  - name: backup
+                    image: 'busybox:1.36'
+                    volumeMounts: [{name: scratch, mountPath: /backup}]
+                  volumes:
+                  - name: scratch
+                    hostPath: {path: /srv/backup-scratch}
+        """
+
+    func testTheCopyPodRunsAsTheJobsUser() throws {
+        let folder = try writeManifests(["job.yaml": Self.cronJob], test: self)
+        let commands = try planImported([folder.path]).plan.items.flatMap { $0.commands + $0.rollbackCommands }
+        let runs = commands.filter { $0.contains(" run eksodus-copy-") }
+        XCTAssertFalse(runs.isEmpty, "the node-data copy and the final copy")
+        for line in runs {
+            let (spec, _) = try overrides(of: line)
+            let pod = try XCTUnwrap(spec["securityContext"] as? [String: Any])
+            XCTAssertEqual(pod["runAsUser"] as? Int, 1000)
+            XCTAssertNil(pod["runAsGroup"], "none given: the image's group")
+            XCTAssertEqual(pod["fsGroup"] as? Int, 2000)
+            XCTAssertEqual(pod["fsGroupChangePolicy"] as? String, "OnRootMismatch")
+            let security = try XCTUnwrap((spec["containers"] as? [[String: Any]])?.first?["securityContext"] as? [String: Any])
+            XCTAssertEqual(security["runAsNonRoot"] as? Bool, true)
+            XCTAssertEqual(security["readOnlyRootFilesystem"] as? Bool, true)
+            XCTAssertNil((security["capabilities"] as? [String: Any])?["add"])
+        }
+        // The copy in bash against stubs: the pod's tar is asked not to restore owners (it could not, as uid 1000).
+        let copy = try XCTUnwrap(commands.first { $0.hasPrefix("( set -o pipefail; for SOURCE_NODE in") })
+        let folderURL = try temporaryFolder(self), log = folderURL.appendingPathComponent("kubectl.log")
+        let stub = """
+            ssh() { printf 'tar-stream'; }
+            kubectl() { printf '%s\\n' "$*" >> "$LOG"; cat >/dev/null; }
+            SOURCE_NODES='node-a node-b'
+            """
+        let result = try GateShell.run(stub + "\n" + copy, environment: ["LOG": log.path])
+        XCTAssertEqual(result.status, 0)
+        let calls = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(calls.count, 2, "one tar per node")
+        XCTAssertTrue(calls.allSatisfy { $0.hasSuffix("tar -C /data/0 -oxf -") }, calls.joined(separator: "\n"))
+        let empty = try XCTUnwrap(commands.first { $0.contains("-- find /data/0 -mindepth 1") })
+        XCTAssertTrue(empty.contains("-maxdepth 1 ! -name lost+found -exec rm -rf {} +"), empty)
+    }
+}

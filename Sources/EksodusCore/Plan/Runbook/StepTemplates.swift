@@ -426,6 +426,7 @@ struct WorkloadSteps {
         guard context.stateful, !context.workload.isService else { return [] }
         var copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
         copy.dataSyncClaims = Self.dataSyncClaims(context)
+        copy.copyIdentity = context.copyIdentity
         let title = copy.fromNode ? "Decide whether the node-local data of \(context.label) moves, and copy it by hand: \(copy.method)"
             : "Copy the data of \(context.label) to EKS: \(copy.method)"
         add(.data, title, context, after: [], evidence: context.statefulReason ?? "stateful",
