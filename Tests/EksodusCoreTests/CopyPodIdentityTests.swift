@@ -151,3 +151,28 @@ final class NodeCopyIdentityTests: XCTestCase {
         XCTAssertTrue(empty.contains("-maxdepth 1 ! -name lost+found -exec rm -rf {} +"), empty)
     }
 }
+
+/// The non-root copies' runbooks (the Bitnami standby, the node-local CronJob) pass shellcheck as the demo's does.
+final class CopyPodIdentityShellcheckTests: XCTestCase {
+    func testTheNonRootCopiesPassShellcheck() throws {
+        guard let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("shellcheck is not installed (.ci/run installs it)")
+        }
+        let folder = try writeManifests(["db.yaml": CopyPodIdentityTests.bitnami, "job.yaml": NodeCopyIdentityTests.cronJob], test: self)
+        let plan = try planImported([folder.path]).plan
+        let file = try temporaryFolder(self).appendingPathComponent("runbook.sh")
+        let lines = ["#!/usr/bin/env bash", plan.runbookLibrary] + plan.items.flatMap { item in
+            [item.commands, item.rollbackCommands].filter { !$0.isEmpty }.flatMap { ["(", ":"] + $0 + [")"] }
+        }
+        try lines.joined(separator: "\n").appending("\n").write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: shellcheck)
+        process.arguments = ["--exclude=SC2030,SC2031,SC1090", file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, report)
+    }
+}
