@@ -88,6 +88,14 @@ final class CopyPodIdentityTests: XCTestCase {
         let manifest = try XCTUnwrap(StoredJSONReader.value(#"{"kind":"Deployment","spec":{"template":{"spec":{"securityContext":{"fsGroup":99999999999,"fsGroupChangePolicy":"Always\"}","runAsUser":-1},"containers":[{"name":"a"}]}}}}"#))
         let identity = try XCTUnwrap(CopyPodSecurity.Identity.of(manifest, kind: "Deployment", containers: []))
         XCTAssertEqual(identity, CopyPodSecurity.Identity())
+        XCTAssertTrue(CopyPodSecurity.Identity.decisions(identity).isEmpty, "a root copy, as before")
+        let imageUser = try XCTUnwrap(CopyPodSecurity.Identity.of(StoredJSONReader.value(#"{"spec":{"template":{"spec":{"containers":[{"name":"a","securityContext":{"runAsNonRoot":true}}]}}}}"#), kind: "Deployment", containers: []))
+        XCTAssertTrue(imageUser.runsAsRoot && imageUser.nonRootImageUser)
+        XCTAssertTrue(CopyPodSecurity.Identity.decisions(imageUser).first?.hasPrefix("# decision: the workload runs as its image's non-root user") == true)
+        var withGroup = imageUser
+        withGroup.fsGroup = 1001
+        XCTAssertTrue(CopyPodSecurity.Identity.decisions(withGroup).isEmpty, "its fsGroup makes the claim writable to it")
+        XCTAssertEqual(CopyPodSecurity.Identity.decisions(nil), [CopyPodSecurity.Identity.unknown])
         XCTAssertNil(CopyPodSecurity.Identity.of(StoredJSONReader.value(#"{"kind":"Deployment","metadata":{"name":"a"}}"#), kind: "Deployment", containers: []),
                      "no pod template kept: unknown, which the copy says as a decision")
     }

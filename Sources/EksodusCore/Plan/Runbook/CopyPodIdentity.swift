@@ -9,6 +9,8 @@ extension CopyPodSecurity {
         var runAsGroup: Int?
         var fsGroup: Int?
         var fsGroupChangePolicy: String?
+        /// `runAsNonRoot: true` with no uid: the image's own non-root user, which eksodus cannot read from the manifest.
+        var nonRootImageUser = false
 
         /// No runAsUser (the image's user, root in the images eksodus copies with) or uid 0: the copy runs as root, as before.
         var runsAsRoot: Bool { (runAsUser ?? 0) == 0 }
@@ -27,8 +29,17 @@ extension CopyPodSecurity {
                 (own?[key]?.int ?? pod?[key]?.int).flatMap { (0...Int(Int32.max)).contains($0) ? $0 : nil }
             }
             let policy = pod?["fsGroupChangePolicy"]?.string.flatMap { ["OnRootMismatch", "Always"].contains($0) ? $0 : nil }
+            let nonRoot = (own?["runAsNonRoot"]?.bool ?? pod?["runAsNonRoot"]?.bool) == true
             return Identity(runAsUser: id("runAsUser"), runAsGroup: id("runAsGroup"),
-                            fsGroup: pod?["fsGroup"]?.int.flatMap { (0...Int(Int32.max)).contains($0) ? $0 : nil }, fsGroupChangePolicy: policy)
+                            fsGroup: pod?["fsGroup"]?.int.flatMap { (0...Int(Int32.max)).contains($0) ? $0 : nil }, fsGroupChangePolicy: policy,
+                            nonRootImageUser: nonRoot && id("runAsUser") == nil)
+        }
+
+        /// The decision lines a copy pod's command carries for `identity`: none when the copy writes as the workload does.
+        static func decisions(_ identity: Identity?) -> [String] {
+            guard let identity else { return [unknown] }
+            guard identity.nonRootImageUser, identity.fsGroup == nil else { return [] }
+            return ["# decision: the workload runs as its image's non-root user (runAsNonRoot without runAsUser or fsGroup), which the manifest does not name: the new claim is created root-owned and that user may not write it; give the workload runAsUser and fsGroup (the image's uid and gid) and re-plan, or add them to the pod's --overrides securityContext below"]
         }
 
         /// The line a copy of a workload whose manifest held no pod template carries: the operator decides.

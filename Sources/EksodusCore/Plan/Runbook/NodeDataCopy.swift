@@ -146,7 +146,7 @@ struct NodeDataCopy {
             + CopyPodSecurity.container(adding: Self.capabilities, readOnlyRoot: true, identity: identity) + ",\"volumeMounts\":[\(mounts)]}],\"volumes\":[\(volumes)]}}"
         let name = String(copyPod.dropFirst("pod/".count))
         let run = eks("run \(name) --restart=Never --image=\(Self.copyImage) --overrides=\(ShellQuote.word(overrides))")
-        return (identity == nil ? [CopyPodSecurity.Identity.unknown] : []) + [(ifMissing ? eks("get \(copyPod)") + " >/dev/null 2>&1 || " : "") + run + "  # or your ECR copy of busybox",
+        return CopyPodSecurity.Identity.decisions(identity) + [(ifMissing ? eks("get \(copyPod)") + " >/dev/null 2>&1 || " : "") + run + "  # or your ECR copy of busybox",
                 eks("wait --for=condition=Ready \(copyPod) --timeout=10m"),
                 "COPY_POD=\(copyPod)"]
     }

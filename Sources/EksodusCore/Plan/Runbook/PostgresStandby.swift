@@ -133,7 +133,7 @@ enum PostgresStandby {
 
     /// Creates the connection secret, runs the base backup pod to its end, and removes both (the secret holds the password).
     static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String, identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
-        (identity == nil ? [CopyPodSecurity.Identity.unknown] : []) + ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
+        CopyPodSecurity.Identity.decisions(identity) + ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
          kubectl("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
          waitForEnd(kubectl),
          kubectl("delete pod/\(pod) secret/\(secret)")]
