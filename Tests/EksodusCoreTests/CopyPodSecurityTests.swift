@@ -6,7 +6,7 @@ import XCTest
 /// `--overrides` value to a file, which is parsed): the gossip probe runs restricted like the smoke probe; the node-data
 /// and PostgreSQL copy pods run as root with RuntimeDefault seccomp, no privilege escalation, every capability dropped
 /// and only the few they use added back.
-final class CopyPodSecurityTests: XCTestCase {
+extension XCTestCase {
     func overrides(of line: String) throws -> (spec: [String: Any], type: String?) {
         let folder = try temporaryFolder(self)
         let file = folder.appendingPathComponent("overrides.json"), type = folder.appendingPathComponent("type")
@@ -47,6 +47,9 @@ final class CopyPodSecurityTests: XCTestCase {
         XCTAssertTrue(Set(capabilities).isSubset(of: baseline), "Pod Security baseline admits it", file: file, line: lineNumber)
         XCTAssertFalse(capabilities.contains("SYS_ADMIN") || security["privileged"] as? Bool == true, file: file, line: lineNumber)
     }
+}
+
+final class CopyPodSecurityTests: XCTestCase {
 
     func testTheDemoCopyPodsDropEveryCapabilityTheyDoNotUse() throws {
         let commands = try DemoPlanOnce.plan().items.flatMap { $0.commands + $0.rollbackCommands }

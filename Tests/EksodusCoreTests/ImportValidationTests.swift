@@ -56,6 +56,12 @@ final class ImportValidationTests: XCTestCase {
             ("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec: {maxReplicas: 0, scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}}", "spec.maxReplicas is 0; it must be at least 1"),
             ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec: {schedule: \"0 0 * * *\\nrm -rf /\", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}",
              "CronJob shop/nightly: spec.schedule '0 0 * * *\\nrm -rf /' holds a line break"),
+            ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec: {schedule: \"*/5\\r* * * *\", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}",
+             "holds a line break or another control character"),
+            ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec: {schedule: \"*/5 * * * *\\u000b\", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}",
+             "holds a line break or another control character"),
+            ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec: {schedule: \"@every\\t5m\", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}",
+             "is no cron macro"),
             ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec: {schedule: \"0 0 * *\", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}", "has 4 fields; a cron schedule has 5"),
             ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: \(String(repeating: "n", count: 53)), namespace: shop}\nspec: {schedule: \"@daily\", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}", "is longer than 52 characters"),
             ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: shop}\nspec: {parallelism: -1, template: {spec: {containers: [{name: a, image: busybox}]}}}", "Job shop/once: spec.parallelism is -1"),
@@ -95,7 +101,7 @@ final class ImportValidationTests: XCTestCase {
             ---
             apiVersion: example.com/v1
             kind: Widget
-            metadata: {name: "Mixed_Case", namespace: shop}
+            metadata: {name: "widget.v2", namespace: shop}
             ---
             apiVersion: v1
             kind: ServiceAccount
@@ -117,10 +123,22 @@ final class ImportValidationTests: XCTestCase {
             kind: HorizontalPodAutoscaler
             metadata: {name: api, namespace: shop}
             spec: {minReplicas: 0, maxReplicas: 1, scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}}
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: tabbed, namespace: shop}
+            spec: {schedule: "*/5\t* * * *", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: spaced, namespace: shop}
+            spec: {schedule: " 0  3 *\t\t* 1-5 ", jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: busybox}]}}}}}
             """], test: self)
         let database = try AppDatabase.inMemory()
         try importPaths([folder.path], cluster: "c", into: database)
-        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), 8)
+        XCTAssertEqual(try count(database, "SELECT count(*) FROM resource"), 10)
+        // The cron parser splits on any run of white space (robfig/cron strings.Fields): the tab and doubled spaces are kept as written.
+        XCTAssertEqual(try strings(database, "SELECT json_extract(body, '$.spec.schedule') FROM resource WHERE name = 'tabbed'"), ["*/5\t* * * *"])
         XCTAssertEqual(try strings(database, "SELECT p.replicas FROM pod_spec p JOIN resource r ON r.id = p.resource_id WHERE r.name = 'api'"), ["3"])
     }
 

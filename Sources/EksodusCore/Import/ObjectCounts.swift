@@ -47,19 +47,24 @@ enum ObjectCounts {
     }
 
     /// A schedule the cron parser takes: five fields or a macro (after an optional CRON_TZ=/TZ= zone, which older API
-    /// servers accepted), and no control character — a line break would also end the `#` comment the runbook prints the
-    /// schedule in, and start a command.
+    /// servers accepted), and no control character but a tab — a line break would also end the `#` comment the runbook
+    /// prints the schedule in, and start a command. The parser trims the line and splits it on any run of white space
+    /// (robfig/cron v3 parser.go: `strings.TrimSpace`, then `strings.Fields`), so tabs and repeated spaces separate fields
+    /// as one space does; a macro is the whole trimmed rest, and `@every` is followed by one space ("@every ").
     static func scheduleProblem(_ value: ManifestNode?) -> String? {
         guard let value, !value.isNull else { return "spec.schedule is missing; the API server requires it" }
         guard value.isString, let schedule = value.string else { return "spec.schedule is \(shown(value)), not a string" }
-        if schedule.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if schedule.unicodeScalars.contains(where: { $0 != "\t" && $0.properties.generalCategory == .control }) {
             return "spec.schedule '\(schedule.visibleLine)' holds a line break or another control character"
         }
-        var fields = schedule.split(separator: " ")
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        var fields = schedule.split(whereSeparator: blank)
         if let zone = fields.first, zone.hasPrefix("CRON_TZ=") || zone.hasPrefix("TZ=") { fields.removeFirst() }
-        if fields.first?.hasPrefix("@") == true {
+        if let first = fields.first, first.hasPrefix("@") {
             let macros: Set<Substring> = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]
-            if (fields.count == 1 && macros.contains(fields[0])) || (fields.count == 2 && fields[0] == "@every") { return nil }
+            // The rest of the line from the macro on, as the parser's descriptor sees it (trimmed).
+            let rest = schedule[first.startIndex..<(fields.last ?? first).endIndex]
+            if (fields.count == 1 && macros.contains(first)) || (fields.count == 2 && first == "@every" && rest == "@every " + fields[1]) { return nil }
             return "spec.schedule '\(schedule.visibleLine)' is no cron macro (@yearly, @monthly, @weekly, @daily, @hourly, @every DURATION)"
         }
         guard fields.count == 5 else { return "spec.schedule '\(schedule.visibleLine)' has \(fields.count) fields; a cron schedule has 5" }

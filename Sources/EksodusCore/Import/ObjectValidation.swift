@@ -7,8 +7,11 @@
 /// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/; `ValidateObjectMeta` with each kind's name
 /// function in pkg/apis/*/validation): Namespace and Service names are DNS-1123 labels (a Service's was a DNS-1035 label
 /// until KEP-5311 relaxed it, so a label is what some API server accepts), the built-in kinds below DNS-1123 subdomains,
-/// and every other kind (RBAC roles and bindings such as `system:controller:…`, CertificateSigningRequests, custom
-/// resources whose rules eksodus does not know) only a path segment name: not `.` or `..`, no `/` or `%`.
+/// and every other built-in kind (RBAC roles and bindings such as `system:controller:…`, CertificateSigningRequests,
+/// OpenShift's kinds) only a path segment name: not `.` or `..`, no `/` or `%`. An object of any other API group is a
+/// custom resource, whose name the API server checks as a DNS-1123 subdomain whatever its kind is called
+/// (apiextensions-apiserver, pkg/registry/customresource/validator.go: `customResourceValidator.Validate` runs
+/// `ValidateObjectMetaAccessor(…, validation.NameIsDNSSubdomain, …)`): `evil.example/v1 Deployment` is held to that.
 enum ObjectValidation {
     enum Verdict: Equatable {
         case valid
@@ -56,10 +59,19 @@ enum ObjectValidation {
         return .valid
     }
 
+    /// Whether `group` is served by Kubernetes itself (the core group, `apps`, `batch`… and `*.k8s.io`) or by OpenShift's
+    /// API server (`*.openshift.io`, whose kinds have name rules of their own): any other group is a custom resource's.
+    static func isBuiltInGroup(_ group: String) -> Bool {
+        !group.contains(".") || group == "k8s.io" || group.hasSuffix(".k8s.io") || group == "openshift.io" || group.hasSuffix(".openshift.io")
+    }
+
     /// Why `name` is no name of `kind` in `group`, or nil.
     static func nameProblem(_ name: String, kind: String, group: String) -> String? {
         if name == "." || name == ".." || name.contains("/") || name.contains("%") {
             return "is no path segment name (it holds '/' or '%', or is '.' or '..')"
+        }
+        if !isBuiltInGroup(group), !isSubdomain(name) {
+            return "is not a DNS-1123 subdomain, which a custom resource's name is (lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253)"
         }
         if labelKinds[group]?.contains(kind) == true, !DNSLabel.isValid(name) {
             return "is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63)"

@@ -12,6 +12,8 @@ import GRDB
 /// flat however many objects the cluster holds (SQLite spills temporary tables to disk).
 enum WorkloadFolder {
     private static let workloadKinds = KubernetesKinds.workloads.sorted().map { "'\($0)'" }.joined(separator: ",")
+    /// The workload kinds in their own API groups only (`BuiltInKinds`): a custom resource called Deployment is no workload.
+    private static let builtInWorkloads = BuiltInKinds.sqlCondition(kinds: Array(KubernetesKinds.workloads), alias: "r")
 
     /// Rebuilds the workloads of one cluster from its resources; returns how many there are.
     @discardableResult
@@ -57,7 +59,7 @@ enum WorkloadFolder {
               CASE WHEN \(ownerlessOrSelfOwned) THEN NULL ELSE r.owner_name END,
               p.resource_id IS NOT NULL, p.resource_id IS NOT NULL OR r.kind = 'Pod'
             FROM resource r LEFT JOIN pod_spec p ON p.resource_id = r.id
-            WHERE r.cluster_id = :cluster AND r.kind IN (\(workloadKinds))
+            WHERE r.cluster_id = :cluster AND \(builtInWorkloads)
             ORDER BY r.id;
             """, arguments: ["cluster": clusterID])
     }

@@ -22,8 +22,12 @@ struct ObjectExtractor {
         guard let name = metadata["name"]?.string, !name.isEmpty else { return .notAnObject("\(kind) without metadata.name") }
         let namespace = KubernetesKinds.clusterScoped.contains(kind) ? "" : (metadata["namespace"]?.string ?? defaultNamespace)
 
+        let group = KubernetesKinds.group(ofAPIVersion: apiVersion)
+        // The facts below are read for a kind in its own API group only (`BuiltInKinds`): any other group's object of that
+        // kind is a custom resource, kept as a resource and nothing more.
+        let builtIn = BuiltInKinds.isBuiltIn(kind, group: group)
         var configKeys: [String] = []
-        switch kind.lowercased() == "secret" ? "Secret" : kind {
+        switch kind.lowercased() == "secret" && group.isEmpty ? "Secret" : builtIn ? kind : "" {
         case "Secret":
             configKeys = (input["data"]?.entries.map(\.key) ?? []) + (input["stringData"]?.entries.map(\.key) ?? [])
         case "ConfigMap":
@@ -39,7 +43,7 @@ struct ObjectExtractor {
         let owner = Self.controllingOwner(metadata["ownerReferences"])
         var object = ExtractedObject(
             apiVersion: apiVersion,
-            group: KubernetesKinds.group(ofAPIVersion: apiVersion),
+            group: group,
             kind: kind,
             namespace: namespace,
             name: name,
@@ -52,15 +56,15 @@ struct ObjectExtractor {
         )
         object.configKeys = Array(Set(configKeys)).sorted()
         object.appliedAPIVersion = Self.appliedAPIVersion(input)
-        if kind == "Node" { object.node = NodeFacts.read(node, status: status) }
-        object.helmRelease = HelmReleaseDecoder.decode(input, kind: kind, namespace: namespace)
+        if kind == "Node", builtIn { object.node = NodeFacts.read(node, status: status) }
+        if builtIn { object.helmRelease = HelmReleaseDecoder.decode(input, kind: kind, namespace: namespace) }
 
-        if podFacts, let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
+        if podFacts, builtIn, let template = KubernetesKinds.podTemplate(of: node, kind: kind) {
             object.podSpec = Self.podSpec(template.spec, metadata: template.metadata, object: node, kind: kind)
             object.containers = Self.containers(of: template.spec)
             object.podVolumes = Self.podVolumes(of: template.spec)
         }
-        switch kind {
+        switch builtIn ? kind : "" {
         case "PersistentVolumeClaim":
             object.volumes = [Self.claim(node["spec"] ?? .null, metadata: metadata, source: "pvc", namespace: namespace, name: name)]
         case "StatefulSet":

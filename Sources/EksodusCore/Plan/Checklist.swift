@@ -395,6 +395,12 @@ struct Checklist {
                 context.claimSizes = Dictionary((storageByWorkload[workload.id] ?? []).compactMap { entry in
                     entry.source == "pvc" ? entry.sizeBytes.map { (entry.name, $0) } : nil
                 }, uniquingKeysWith: max)
+                // Who its copy pods write as; only a workload whose data is copied has any (its body is parsed here alone).
+                let writers = NodeDataCopy.writers(of: workload)
+                if context.stateful || !writers.isEmpty {
+                    context.copyIdentity = CopyPodSecurity.Identity.of(input.estate.resource(id: workload.resourceID)?.body, kind: workload.kind,
+                                                                       containers: [context.engine?.container.name].compactMap { $0 } + writers)
+                }
                 if workload.kind == "CronJob", let manifest = input.estate.resource(id: workload.resourceID)?.body {
                     context.cronTimeZone = CronJobTimeZone.conversion(manifest, decided: CronJobTimeZone.zone(for: c.name, in: cronTimeZones), target: target)
                 }

@@ -23,6 +23,8 @@ struct DataCopy {
     var targetImage: String?
     /// A headless Service of the workload: how its pods find one another by name.
     var headlessService: String?
+    /// Who the workload writes its data as: its copy pods write the same way (`CopyPodSecurity`).
+    var copyIdentity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()
     /// Its claims that DataSync copies, each with a task of its own (onto an EFS access point, or an FSx location).
     var dataSyncClaims: [DataSyncClaimTask] = []
 
@@ -85,7 +87,7 @@ struct DataCopy {
         switch engine {
         case "postgres":
             let image = targetImage ?? workload.containers.compactMap(\.image).first ?? "postgres"
-            return PostgresStandby.replicate(workload, image: image, mountPaths: mountPaths)
+            return PostgresStandby.replicate(workload, image: image, mountPaths: mountPaths, identity: copyIdentity)
         case "mysql", "mariadb": return mysql(workload).replicate()
         case "redis":
             return redis(workload).replicate()
@@ -110,7 +112,7 @@ struct DataCopy {
                         "aws ec2 create-volume --snapshot-id \"$SNAPSHOT_ID\" --availability-zone \"$TARGET_ZONE\" --volume-type gp3",
                         "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
             }
-            if fromNode { return NodeDataCopy(workload: workload).copy() }
+            if fromNode { return NodeDataCopy(workload: workload, identity: copyIdentity).copy() }
             if usesVelero { return VeleroCopy(workload: workload).copy() }
             guard !dataSyncClaims.isEmpty else { return [ShellQuote.comment(method), withoutDataSyncTask(workload)] }
             return [ShellQuote.comment(method)] + dataSyncClaims.flatMap { $0.prepare() + $0.pass(final: false) }
@@ -160,7 +162,7 @@ struct DataCopy {
         case "mongo": return MongoReplicaSet(workload: workload).stop()
         case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
-            if fromNode { return NodeDataCopy(workload: workload).undo() }
+            if fromNode { return NodeDataCopy(workload: workload, identity: copyIdentity).undo() }
             if usesVelero { return VeleroCopy(workload: workload).undo() }
             return dataSyncClaims.flatMap { $0.delete() } + [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
         }
@@ -177,7 +179,7 @@ struct DataCopy {
         case "cassandra": return CassandraDatacenter(workload: workload).verify()
         case "elasticsearch", "opensearch": return ElasticsearchSnapshot(workload: workload).verify()
         default:
-            if fromNode { return NodeDataCopy(workload: workload).verify() }
+            if fromNode { return NodeDataCopy(workload: workload, identity: copyIdentity).verify() }
             let paths = mountPaths.isEmpty ? ["/data"] : mountPaths
             return paths.map { Self.sameFileCount(workload, path: $0) } + dataSyncClaims.compactMap(\.efs).flatMap { $0.ownedByTheAccessPoint() }
         }
@@ -196,7 +198,7 @@ struct DataCopy {
     /// would lose them. The engine's own replication runs back from EKS first; nil where the runbook has no such commands.
     func unpromote(_ workload: Estate.Workload, mountPaths: [String]) -> [String]? {
         switch engine {
-        case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, liftSourceFreeze: freeze(workload).rollback)
+        case "postgres": return PostgresStandby.unpromote(workload, mountPaths: mountPaths, identity: copyIdentity, liftSourceFreeze: freeze(workload).rollback)
         case "redis": return redis(workload).unpromote(liftSourceFreeze: freeze(workload).rollback)
         case "mysql", "mariadb": return Self.mysqlUnpromote(workload, engine: engine ?? "mysql", liftSourceFreeze: freeze(workload).rollback)
         case "mongo" where !MongoCopy(workload: workload).isReplicaSet: return MongoCopy(workload: workload).unpromote()

@@ -7,6 +7,18 @@
 /// once for that shell (the path inside it) and once more for the engineer's.
 struct NodeDataCopy {
     var workload: Estate.Workload
+    /// Who the workload writes the data as (`CopyPodSecurity.Identity`): a non-root workload's copy pod runs as it, and
+    /// `tar` leaves the files to that uid; nil when the export kept no pod template (a decision line says so).
+    var identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()
+
+    /// The containers that mount a hostPath or local volume: whose user writes the node's data.
+    static func writers(of workload: Estate.Workload) -> [String] {
+        let local = Set(workload.volumes.filter { $0.type == "hostPath" || $0.type == "local" }.map(\.name))
+        return workload.containers.filter { container in container.volumeMounts.items.contains { $0["name"]?.string.map(local.contains) == true } }.map(\.name)
+    }
+
+    /// A copy pod that runs as the workload's own non-root user.
+    private var asWorkloadUser: Bool { identity.map { !$0.runsAsRoot } ?? false }
 
     /// The node-local data the assessment counted (`WorkloadProfile.nodeLocalData`: volumes some container writes, never a
     /// socket, a device or a node system path such as /etc or /var/lib/kubelet, which must not be shipped into a claim a
@@ -121,7 +133,8 @@ struct NodeDataCopy {
 
     /// The copy pod's capabilities (`CopyPodSecurity`): `tar -x` as root gives each file the owner and mode it had on the
     /// node (CHOWN, FOWNER), keeps set-group-ID bits (FSETID), and writes into and empties directories other uids own
-    /// (DAC_OVERRIDE); the workload's own uid is not known here, so the pod cannot start as it.
+    /// (DAC_OVERRIDE). A workload with a non-root user of its own is copied as that user instead, with none of them:
+    /// `tar -o` (busybox: "Don't restore user:group") leaves each file to it, in the claim its fsGroup made writable.
     static let capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID"]
 
     /// The copy pod on EKS, mounting each claim at its `/data/N` (claim names are DNS labels: nothing to escape in the JSON).
@@ -129,11 +142,11 @@ struct NodeDataCopy {
         let claimed = copies
         let mounts = claimed.enumerated().map { "{\"name\":\"d\($0.offset)\",\"mountPath\":\"\($0.element.mount)\"}" }.joined(separator: ",")
         let volumes = claimed.enumerated().map { "{\"name\":\"d\($0.offset)\",\"persistentVolumeClaim\":{\"claimName\":\"\($0.element.claim.name)\"}}" }.joined(separator: ",")
-        let overrides = "{\"spec\":{" + CopyPodSecurity.podFields + ",\"containers\":[{\"name\":\"copy\",\"image\":\"\(Self.copyImage)\",\"command\":[\"sleep\",\"86400\"],"
-            + CopyPodSecurity.rootContainer(adding: Self.capabilities, readOnlyRoot: true) + ",\"volumeMounts\":[\(mounts)]}],\"volumes\":[\(volumes)]}}"
+        let overrides = "{\"spec\":{" + CopyPodSecurity.podFields(identity) + ",\"containers\":[{\"name\":\"copy\",\"image\":\"\(Self.copyImage)\",\"command\":[\"sleep\",\"86400\"],"
+            + CopyPodSecurity.container(adding: Self.capabilities, readOnlyRoot: true, identity: identity) + ",\"volumeMounts\":[\(mounts)]}],\"volumes\":[\(volumes)]}}"
         let name = String(copyPod.dropFirst("pod/".count))
         let run = eks("run \(name) --restart=Never --image=\(Self.copyImage) --overrides=\(ShellQuote.word(overrides))")
-        return [(ifMissing ? eks("get \(copyPod)") + " >/dev/null 2>&1 || " : "") + run + "  # or your ECR copy of busybox",
+        return CopyPodSecurity.Identity.decisions(identity) + [(ifMissing ? eks("get \(copyPod)") + " >/dev/null 2>&1 || " : "") + run + "  # or your ECR copy of busybox",
                 eks("wait --for=condition=Ready \(copyPod) --timeout=10m"),
                 "COPY_POD=\(copyPod)"]
     }
@@ -157,7 +170,7 @@ struct NodeDataCopy {
     /// so a node whose `tar` (or ssh) fails stops it and fails the step: `|| break` alone ended the loop with status 0.
     private func copyCommand(_ path: String, into mount: String, volume: String) -> String {
         "( set -o pipefail; for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .")
-            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) -xf -") + " || { echo \"the copy from $SOURCE_NODE failed: fix it, then re-run this line\" >&2; exit 1; }; done )  "
+            + " | " + eks("exec -i \"$COPY_POD\" -- tar -C \(mount) " + (asWorkloadUser ? "-oxf -" : "-xf -")) + " || { echo \"the copy from $SOURCE_NODE failed: fix it, then re-run this line\" >&2; exit 1; }; done )  "
             + ShellQuote.comment("volume " + volume + " into " + mount)
     }
 
@@ -172,7 +185,9 @@ struct NodeDataCopy {
         commands += startPod(ifMissing: true)
         let plain = plainCopies
         for copy in plain.copies {
-            commands.append(eks("exec \"$COPY_POD\" -- find \(copy.mount) -mindepth 1 -delete") + "  # emptied first: what the last runs deleted goes too")
+            // A non-root copy cannot read the root-owned lost+found of a fresh ext4 volume: it empties the rest.
+            commands.append(eks("exec \"$COPY_POD\" -- find \(copy.mount) -mindepth 1 " + (asWorkloadUser ? "-maxdepth 1 ! -name lost+found -exec rm -rf {} +" : "-delete"))
+                            + "  # emptied first: what the last runs deleted goes too")
             commands.append(fits(copy))
             commands.append(copyCommand(copy.path, into: copy.mount, volume: copy.claim.volume))
         }

@@ -64,10 +64,14 @@ enum PostgresStandby {
     /// as that user (`id -u` is not 0), and pg_basebackup itself never holds a capability.
     static let capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"]
 
-    static func overrides(claim: String, image: String, directory: String, mountPath: String, subPath: String? = nil, script: String) -> String {
-        var overrides = "{\"spec\":{\"restartPolicy\":\"Never\"," + CopyPodSecurity.podFields + ",\"volumes\":[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":"
+    /// `identity`: who the server writes its data as. A non-root server's pod (Bitnami's: runAsUser 1001, fsGroup 1001)
+    /// runs as that uid, with its groups and fsGroup, so the empty claim is group-owned and writable and pg_basebackup
+    /// writes the files as the server will read them; a root one's as described above.
+    static func overrides(claim: String, image: String, directory: String, mountPath: String, subPath: String? = nil, script: String,
+                          identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> String {
+        var overrides = "{\"spec\":{\"restartPolicy\":\"Never\"," + CopyPodSecurity.podFields(identity) + ",\"volumes\":[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":"
         JSONWriter.writeString(claim, to: &overrides)
-        overrides += "}}],\"containers\":[{\"name\":\"\(pod)\"," + CopyPodSecurity.rootContainer(adding: capabilities, readOnlyRoot: false) + ",\"image\":"
+        overrides += "}}],\"containers\":[{\"name\":\"\(pod)\"," + CopyPodSecurity.container(adding: capabilities, readOnlyRoot: false, identity: identity) + ",\"image\":"
         JSONWriter.writeString(image, to: &overrides)
         overrides += ",\"command\":[\"sh\",\"-c\","
         JSONWriter.writeString(script, to: &overrides)
@@ -128,8 +132,8 @@ enum PostgresStandby {
     }
 
     /// Creates the connection secret, runs the base backup pod to its end, and removes both (the secret holds the password).
-    static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String) -> [String] {
-        ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
+    static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String, identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
+        CopyPodSecurity.Identity.decisions(identity) + ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
          kubectl("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
          waitForEnd(kubectl),
          kubectl("delete pod/\(pod) secret/\(secret)")]
@@ -159,7 +163,7 @@ enum PostgresStandby {
             + "test \"$PHASE\" = Succeeded || { echo \"the base backup pod ended ${PHASE:-unseen}, not Succeeded: its log is above; if it still runs, run this line again; otherwise fix what it says, then re-run the step\" >&2; false; }"
     }
 
-    static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String]) -> [String] {
+    static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String], identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
         let eks = Kubectl.eks(workload.namespace)
         let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
         let directory = dataDirectory(workload, mountPaths: mountPaths)
@@ -176,7 +180,8 @@ enum PostgresStandby {
             eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
         ]
         commands += runBaseBackup(eks, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
-                                                                          subPath: subPath(workload, mountPath: mountPath), script: script))
+                                                                          subPath: subPath(workload, mountPath: mountPath), script: script, identity: identity),
+                                  identity: identity)
         commands.append(eks("scale \(Kubectl.ref(workload, on: .eks)) --replicas=1") + "  # postgres starts on the copy as a streaming standby of the source")
         if (workload.replicas ?? 1) > 1 {
             commands.append("# the source runs \(workload.replicas ?? 1) replicas: the others become standbys of the EKS primary after the promotion (or use an operator)")
@@ -238,7 +243,8 @@ enum PostgresStandby {
     /// freeze lifted. A server cannot be stopped from inside its own container (the container ends with it), so the
     /// source's workload is scaled to 0 and a one-off pod on its claim does the rebuild, as on EKS before. The base
     /// backup copies EKS's `postgresql.auto.conf`, read-only setting included, which the lift resets.
-    static func unpromote(_ workload: Estate.Workload, mountPaths: [String], liftSourceFreeze: [String]) -> [String] {
+    static func unpromote(_ workload: Estate.Workload, mountPaths: [String], identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity(),
+                          liftSourceFreeze: [String]) -> [String] {
         let eksLSN = psql(workload, on: .eks, "SELECT pg_current_wal_lsn()")
         let sourceLSN = psql(workload, on: .source, "SELECT pg_last_wal_replay_lsn()")
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
@@ -272,7 +278,9 @@ enum PostgresStandby {
             source("create secret generic \(secret) --from-literal=PGHOST=\"$EKS_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
         ]
         commands += runBaseBackup(source, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
-                                                                             subPath: subPath(workload, mountPath: mountPath), script: rebuildScript(slot: slot(workload))))
+                                                                             subPath: subPath(workload, mountPath: mountPath), script: rebuildScript(slot: slot(workload)),
+                                                                             identity: identity),
+                                  identity: identity)
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
                      samePosition(eksLSN, sourceLSN, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),

@@ -40,6 +40,9 @@ struct WorkloadSteps {
         var sourceAutoscalers: [String] = []
         /// Its claims' capacities by claim name (the storage plan's `pvc` entries): how long a DataSync pass may take.
         var claimSizes: [String: Int] = [:]
+        /// Who its pods write their data as (`CopyPodSecurity.Identity.of` its manifest): its copy pods write as it does;
+        /// nil when the export kept no pod template of it.
+        var copyIdentity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()
 
         init(workload: Estate.Workload, handle: PlanItemKey.Workload, clusterID: Int64, clusterName: String, wave: Int, exposure: Exposure,
              stateful: Bool, statefulReason: String?, copyMethod: String?, images: [(container: String, target: String)], consumers: [String],
@@ -424,6 +427,7 @@ struct WorkloadSteps {
         guard context.stateful, !context.workload.isService else { return [] }
         var copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
         copy.dataSyncClaims = Self.dataSyncClaims(context)
+        copy.copyIdentity = context.copyIdentity
         let title = copy.fromNode ? "Decide whether the node-local data of \(context.label) moves, and copy it by hand: \(copy.method)"
             : "Copy the data of \(context.label) to EKS: \(copy.method)"
         add(.data, title, context, after: [], evidence: context.statefulReason ?? "stateful",
@@ -483,6 +487,7 @@ struct WorkloadSteps {
         let engineContainer = context.engine?.container.name
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
+        copy.copyIdentity = context.copyIdentity
         if copy.engine == "mongo", !MongoCopy(workload: workload).isReplicaSet { copy.method = MongoCopy.method }
         copy.dataSyncClaims = Self.dataSyncClaims(context)
         copy.brokerVirtualHosts = context.brokerVirtualHosts
@@ -583,7 +588,7 @@ struct WorkloadSteps {
     /// The node copy of a CronJob's or Job's data, when its data step copies from the node.
     private static func nodeCopy(_ context: Context, before: [PlanItemKey.Step]) -> NodeDataCopy? {
         guard before == [.data], DataCopy(method: context.copyMethod, database: context.engine?.database).fromNode else { return nil }
-        return NodeDataCopy(workload: context.workload)
+        return NodeDataCopy(workload: context.workload, identity: context.copyIdentity)
     }
 
     private mutating func job(_ context: Context) {
