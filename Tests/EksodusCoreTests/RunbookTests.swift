@@ -90,7 +90,9 @@ final class RunbookTests: XCTestCase {
                 guard ["traffic", "verify", "redirect"].contains(item.step.rawValue) else { return false }
                 if item.keyText.hasSuffix(":staging/shop-staging/\(consumer)") { return true }
                 guard item.workloadID == nil, item.keyText.hasPrefix("traffic:staging:") else { return false }
-                return (item.evidence.components(separatedBy: " to ").last ?? "").components(separatedBy: ", ").contains { $0.hasSuffix("/shop-staging/\(consumer)") }
+                // "Ingress NS/NAME routes HOST to A, B; …": the backends, before any note the evidence carries after them.
+                let routes = item.evidence.components(separatedBy: "; ").first ?? ""
+                return (routes.components(separatedBy: " to ").last ?? "").components(separatedBy: ", ").contains { $0.hasSuffix("/shop-staging/\(consumer)") }
             }
             XCTAssertFalse(switches.isEmpty, consumer)
             for step in switches {
