@@ -48,4 +48,34 @@ final class ExternalDNSHoldTests: XCTestCase {
             XCTAssertEqual(try GateShell.run("set -e\n" + gate, environment: ["PATH": "/usr/bin:/bin", "SOURCE_EXTERNAL_DNS_HELD": "yes"]).status, 0, why)
         }
     }
+
+    /// A LoadBalancer Service switched by its workload's own step (no Ingress host): its TTL step waits for the same hold.
+    func testAWorkloadsOwnSwitchWaitsForTheSourceExternalDNSToo() throws {
+        let service = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api, namespace: web}
+            spec:
+              selector: {matchLabels: {app: api}}
+              template:
+                metadata: {labels: {app: api}}
+                spec: {containers: [{name: api, image: "registry.example/api:1.0", ports: [{containerPort: 8080}]}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api, namespace: web}
+            spec: {type: LoadBalancer, selector: {app: api}, ports: [{port: 443, targetPort: 8080}]}
+
+            """
+        for (manifests, held) in [(service + Self.externalDNS, true), (service, false)] {
+            let result = try planAndConvert(manifests, test: self)
+            let ttl = try XCTUnwrap(result.plan.items.first { $0.key.step == .dnsTTL && $0.key.description.hasSuffix("/web/api") }, "\(result.plan.items.map(\.keyText))")
+            let first = try XCTUnwrap(ttl.commands.first { !$0.hasPrefix("#") })
+            XCTAssertEqual(first.contains("SOURCE_EXTERNAL_DNS_HELD"), held, first)
+            if held {
+                XCTAssertNotEqual(try GateShell.run("set -e\n" + first, environment: ["PATH": "/usr/bin:/bin"]).status, 0)
+                XCTAssertEqual(try GateShell.run("set -e\n" + first, environment: ["PATH": "/usr/bin:/bin", "SOURCE_EXTERNAL_DNS_HELD": "yes"]).status, 0)
+            }
+        }
+    }
 }

@@ -392,6 +392,7 @@ struct Checklist {
                 context.networkPolicies = networkPolicies[workload.namespace] ?? []
                 context.convertedFiles = convertedFiles
                 context.sourceAutoscalers = autoscalersByTarget[SourceAutoscalers.key(workload)] ?? []
+                context.sourceExternalDNS = shared.sourceExternalDNS
                 context.claimSizes = Dictionary((storageByWorkload[workload.id] ?? []).compactMap { entry in
                     entry.source == "pvc" ? entry.sizeBytes.map { (entry.name, $0) } : nil
                 }, uniquingKeysWith: max)

@@ -38,6 +38,8 @@ struct WorkloadSteps {
         var cronTimeZone: CronJobTimeZone.Conversion?
         /// The source's HorizontalPodAutoscalers that target it (`SourceAutoscalers.byTarget`): its scale-down takes them away first.
         var sourceAutoscalers: [String] = []
+        /// The source runs external-dns (`SharedSwitches.sourceRunsExternalDNS`): its own TTL step first waits until it is held off.
+        var sourceExternalDNS = false
         /// Its claims' capacities by claim name (the storage plan's `pvc` entries): how long a DataSync pass may take.
         var claimSizes: [String: Int] = [:]
         /// Who its pods write their data as (`CopyPodSecurity.Identity.of` its manifest): its copy pods write as it does;
@@ -243,8 +245,9 @@ struct WorkloadSteps {
             let record = Self.file(context, ".dns-record.json")
             if context.exposure.switchesDNS {
                 let ttl = DNSLowering.commands(host: nil, record: record, frontends: context.exposure.ownFrontends, notes: TrafficCommands.unusableHosts(context.exposure))
+                let held = context.sourceExternalDNS ? SharedSwitches.sourceExternalDNSGate("the name in front of \(context.label)") : []
                 add(.dnsTTL, "Days before the switch: lower the DNS TTL in front of \(context.label) to \(TrafficCommands.lowTTL) s", context, after: [],
-                    evidence: context.exposure.reasons.joined(separator: "; "), commands: ttl.commands,
+                    evidence: context.exposure.reasons.joined(separator: "; "), commands: held + ttl.commands,
                     rollback: "Put the TTL back to its old value", rollbackCommands: ttl.rollback)
                 ahead.append(Self.key(.dnsTTL, context))
                 trafficAfter.append(.dnsTTL)
