@@ -26,7 +26,7 @@ final class HelmReleaseTests: XCTestCase {
             kind: Secret
             type: helm.sh/release.v1
             metadata:
-              name: sh.helm.release.v1.\(ObjectValidation.isSubdomain(name) ? name : "n" + ShortHash.hex(name)).v\(revision)
+              name: sh.helm.release.v1.\(DNSLabel.isSubdomain(name) ? name : "n" + ShortHash.hex(name)).v\(revision)
               namespace: \(namespace)
               labels: {name: \(name), owner: helm, status: deployed, version: "\(revision)"}
             data:

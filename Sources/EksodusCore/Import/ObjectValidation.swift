@@ -45,7 +45,8 @@ enum ObjectValidation {
         guard let kind = node["kind"]?.string, let apiVersion = node["apiVersion"]?.string,
               let name = node["metadata", "name"]?.string, !name.isEmpty else { return .valid }  // left out as no object
         let group = KubernetesKinds.group(ofAPIVersion: apiVersion)
-        let shown = "\(kind) \(name.visibleLine)"
+        // Made only for a refusal: this runs on every object an import reads.
+        var shown: String { "\(kind) \(name.visibleLine)" }
         if let namespace = node["metadata", "namespace"]?.string, !namespace.isEmpty, !DNSLabel.isValid(namespace) {
             return .refused("\(shown): metadata.namespace '\(namespace.visibleLine)' is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63)")
         }
@@ -70,30 +71,19 @@ enum ObjectValidation {
         if name == "." || name == ".." || name.contains("/") || name.contains("%") {
             return "is no path segment name (it holds '/' or '%', or is '.' or '..')"
         }
-        if !isBuiltInGroup(group), !isSubdomain(name) {
+        if !isBuiltInGroup(group), !DNSLabel.isSubdomain(name) {
             return "is not a DNS-1123 subdomain, which a custom resource's name is (lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253)"
         }
         if labelKinds[group]?.contains(kind) == true, !DNSLabel.isValid(name) {
             return "is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63)"
         }
-        if subdomainKinds[group]?.contains(kind) == true, !isSubdomain(name) {
+        if subdomainKinds[group]?.contains(kind) == true, !DNSLabel.isSubdomain(name) {
             return "is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit, at most 253)"
         }
         // The CronJob controller names each Job NAME-<11 characters>, and a Job's name ends up a label value (at most 63):
         // the API server refuses CronJob names over 52 (batch validation, ValidateCronJob).
         if group == "batch", kind == "CronJob", name.utf8.count > 52 { return "is longer than 52 characters" }
         return nil
-    }
-
-    /// apimachinery's IsDNS1123Subdomain: at most 253 bytes, dot-separated parts of lower-case letters, digits and `-`,
-    /// each starting and ending with a letter or digit.
-    static func isSubdomain(_ text: String) -> Bool {
-        guard (1...253).contains(text.utf8.count) else { return false }
-        return text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { part in
-            func alphanumeric(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-            guard let first = part.first, let last = part.last else { return false }
-            return alphanumeric(first) && alphanumeric(last) && part.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
-        }
     }
 }
 

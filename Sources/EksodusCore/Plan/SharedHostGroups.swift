@@ -90,13 +90,8 @@ enum SharedHostGroups {
         return className + "|" + Set(addresses).sorted().joined(separator: ",")
     }
 
-    /// Whether `name` is a group name as this plan writes them: lowercase alphanumerics and `-`, starting and ending with an
-    /// alphanumeric, at most 63 characters.
-    static func isValidGroupName(_ name: String) -> Bool {
-        guard (1...63).contains(name.utf8.count), let first = name.unicodeScalars.first, let last = name.unicodeScalars.last else { return false }
-        func alnum(_ scalar: Unicode.Scalar) -> Bool { ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) }
-        return alnum(first) && alnum(last) && name.unicodeScalars.allSatisfy { alnum($0) || $0 == "-" }
-    }
+    /// Whether `name` is a group name as this plan writes them: a DNS-1123 label.
+    static func isValidGroupName(_ name: String) -> Bool { DNSLabel.isValid(name) }
 
     /// A deterministic group name for `members` (`namespace/name`, sorted): the cluster and first host, cleaned up, with a
     /// hash of everything that sets the group apart, so two groups never share one and a hostile name never reaches it as is.

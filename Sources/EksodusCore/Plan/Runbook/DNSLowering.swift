@@ -8,7 +8,7 @@
 /// saved the live record again would keep 60 s as the "old" TTL (the switch would wait a minute while resolvers hold the
 /// original hour, and the rollback would "restore" 60). Every run reads the live record into `TrafficCommands.liveRecord`
 /// and stops when it is another record than the saved one (apart from the TTL); a record that does not point at the source
-/// is never saved. The time the low TTL was in sync goes to `TrafficCommands.loweredAt` only after the wait succeeds, and
+/// is never saved. The time the low TTL was in sync goes to the `.ttl-lowered-at` file beside the record only after the wait succeeds, and
 /// an earlier time there stays (the low TTL served since then); the rollback removes it first, so that a later lowering
 /// starts the wait again.
 ///
@@ -70,7 +70,7 @@ enum DNSLowering {
           local name=$1 record=$2 what=$3 base live stamp why
           shift 3
           base=${record%.dns-record.json}; live=$base.dns-live.json; stamp=$base.ttl-lowered-at
-          eksodus_dns_live "$name" "$live"
+          eksodus_dns_live "$name" "$live" || { echo "$live: the name's records were not read from Route 53" >&2; return 1; }
           if ! why=$(eksodus_dns_switchable "$live") || test -n "$why"; then echo "$live: ${why:-not read}: switch this name by hand" >&2; return 1; fi
           if [ "$#" -gt 0 ]; then eksodus_points_at_source "$live" "$name" "$what" "$@" || return 1; fi
           if test -s "$record" && why=$(eksodus_dns_switchable "$record") && test -z "$why"; then

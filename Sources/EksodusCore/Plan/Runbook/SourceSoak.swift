@@ -65,7 +65,7 @@ struct SourceSoak {
             "eksodus_soak " + ([startedFile] + records).map(ShellQuote.word).joined(separator: " "),
         ]
         if !upstreams.isEmpty {
-            let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK}s\" --all-containers")
+            let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK:-${SOAK_SECONDS:-\(Self.defaultSeconds)}}s\" --all-containers")
             commands.append("# manual check (where the source routes it through ingress-nginx; its namespace and Deployment may be named otherwise): no request reached it during the soak; no output means none:")
             for upstream in upstreams {
                 commands.append(ShellQuote.comment("  " + nginx + " | grep -F -- " + ShellQuote.word(upstream + "-")))

@@ -51,12 +51,6 @@ enum TrafficCommands {
         + " elif $r.Type == \"A\" then {Name: $r.Name, Type: \"A\", SetIdentifier: \"eks\", Weight: $weight, AliasTarget: {HostedZoneId: $zone, DNSName: $eks, EvaluateTargetHealth: true}}"
         + " else error(\"a \\($r.Type) record: only A and CNAME names switch, the EKS load balancer is IPv4 only\") end; "
 
-    /// The file beside the record file where the lowering notes when it took effect: one per name, so that two names of one
-    /// runbook never read each other's time (a shell variable was shared by every name, and gone in the next day's shell).
-    static func loweredAt(record: String) -> String {
-        (record.hasSuffix(".dns-record.json") ? String(record.dropLast(".dns-record.json".count)) : record) + ".ttl-lowered-at"
-    }
-
     /// Said once where a host was left out: the engineer sets `$DNS_NAME` to the name clients really use.
     static func unusableHosts(_ exposure: Exposure) -> [String] {
         exposure.hosts.allSatisfy(NetworkPlan.isIngressHost) ? []
@@ -106,7 +100,7 @@ enum TrafficCommands {
 
     /// The switch's own gates (`TrafficSwitch`): one old TTL has passed since the lowering, and the name's own record (the
     /// plain one, or the pair once it exists: a re-run) now carries the low TTL where it is served. Both files are this
-    /// name's (`record`, `loweredAt(record:)`), written by its lowering days ago. The operator's resolver may hold a cached
+    /// name's (`record`, and the `.ttl-lowered-at` file beside it), written by its lowering days ago. The operator's resolver may hold a cached
     /// answer, and a private hosted zone answers only inside its VPCs: a public zone is asked at its own name servers (dig
     /// @NS), a private one through the Route 53 API, which sees it (TestDNSAnswer "only supports querying public hosted
     /// zones": https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html).

@@ -40,7 +40,8 @@ enum TrafficSwitch {
     /// without the final dot) is the load balancer `$lb`.
     static let checkProgram = TrafficCommands.normDef + "[$sets[] | select(.SetIdentifier == \"eks\")] as $eks | [$sets[] | select(.SetIdentifier == \"source\")] as $source"
         + " | ($sets | length) == 2 and ($lb | length) > 0 and ($eks | length) == 1 and ($source | length) == 1 and $eks[0].Weight == $share and $source[0].Weight == 100 - $share"
-        + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm) == ($lb | norm)"
+        // `lb`, as `TrafficCommands.pointsAt` reads it: Route 53 aliases to an ELB may carry a `dualstack.` prefix (the console adds it).
+        + " and (($eks[0].AliasTarget.DNSName // $eks[0].ResourceRecords[0].Value // \"\") | norm | ltrimstr(\"dualstack.\")) == ($lb | norm | ltrimstr(\"dualstack.\"))"
 
     /// The plain record of the file (at the low TTL) becomes the pair at 0 % in one batch, which Route 53 applies as a whole.
     static let pairProgram = TrafficCommands.weightedRecord
