@@ -216,7 +216,7 @@ struct NodeDataCopy {
         guard !claimed.isEmpty else {
             return hostPaths.filter { Self.isPlainPath($0.path) }.flatMap { _, path in
                 [Self.onNode("sudo du -s " + ShellQuote.word(path) + " && sudo find " + ShellQuote.word(path) + " -type f | wc -l"),
-                 eks("exec \"$COPY_POD\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
+                 eks("exec \"\(Self.handMadePod)\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
             }
         }
         let ref = Kubectl.ref(workload, on: .eks)
@@ -240,11 +240,12 @@ struct NodeDataCopy {
     /// associated storage asset "still exists after the PV is deleted").
     func undo() -> [String] {
         let claimed = copies
+        // Named, not read from $COPY_POD: a rollback runs in a shell of its own, where the copy's variables are unset.
         var commands = ["# the data on the source node was never changed: delete the copy pod",
-                        eks("delete \"$COPY_POD\" --ignore-not-found")]
+                        eks("delete \(ShellQuote.word(copyPod)) --ignore-not-found")]
         guard !claimed.isEmpty else {
             return ["# delete the claim the copy filled on EKS (and the copy pod): the data on the source node was never changed",
-                    eks("delete \"$COPY_POD\" --ignore-not-found")]
+                    eks("delete \"\(Self.handMadePod)\" --ignore-not-found")]
         }
         commands.append("# KEEP the claims to copy again (the final copy empties them first). ABANDON the move (this data stays on the source): first roll back the EKS workload's deploy (it mounts them), then for each claim its PersistentVolume and EBS volume too — gp3 reclaims with Retain, so deleting only the claim leaves a Released volume that is still billed:")
         for copy in claimed {
@@ -257,6 +258,9 @@ struct NodeDataCopy {
         }
         return commands
     }
+
+    /// The pod the engineer runs where no claim of the plan takes the data (`perNodeCopy`): theirs to name, in every step.
+    static let handMadePod = "${COPY_POD:?set COPY_POD to the pod you run that mounts the claim at /data (pod/NAME)}"
 
     /// A DaemonSet's data (a copy per node) or several replicas' (one each): no single claim takes it.
     private func perNodeCopy() -> [String] {
@@ -274,7 +278,7 @@ struct NodeDataCopy {
                 commands.append(ShellQuote.comment("TODO volume " + volume + ": its host path is not a plain absolute path; look at it on the node and copy it by hand"))
                 continue
             }
-            commands.append(Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .") + " | " + eks("exec -i \"$COPY_POD\" -- tar -C /data -xf -")
+            commands.append(Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .") + " | " + eks("exec -i \"\(Self.handMadePod)\" -- tar -C /data -xf -")
                             + "  " + ShellQuote.comment("volume " + volume + ", one claim per host path"))
         }
         if hostPaths.isEmpty { commands.append("# copy each writable host path of the workload the same way (ssh to the node, tar into the claim)") }

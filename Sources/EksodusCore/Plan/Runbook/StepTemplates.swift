@@ -575,7 +575,7 @@ struct WorkloadSteps {
             add(.dataVerify, "Copy the node-local data of \(context.label) again now that its last run on the source has finished (before EKS's copy is unsuspended)",
                 context, after: [.suspendSource], evidence: context.statefulReason ?? "", commands: nodeCopy.finalCopy(),
                 rollback: "Nothing on the source changed; the claims keep this copy (the data item's rollback says how to remove them)",
-                rollbackCommands: [eks("delete \"$COPY_POD\" --ignore-not-found")])
+                rollbackCommands: [eks("delete \(ShellQuote.word(nodeCopy.copyPod)) --ignore-not-found")])
             enableAfter = [.dataVerify]
         }
         let claims = nodeCopy?.copies.map(\.claim.name) ?? []
