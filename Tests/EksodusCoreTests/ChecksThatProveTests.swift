@@ -92,12 +92,14 @@ final class ChecksThatProveTests: XCTestCase {
         for key in ["smoke:prod/shop/payments", "verify:prod/shop/payments", "smoke:staging/shop-staging/catalog"] {
             let line = try XCTUnwrap(try item(plan, key).commands.first { $0.hasPrefix("eksodus_ready_endpoints ") }, key)
             XCTAssertTrue(RunbookLibrary.text.contains("-l \"kubernetes.io/service-name=$2\""), line)
-            XCTAssertEqual(try run(line, stubs: kubectl(printing: "true \\ntrue false\\n")), 0, key)
-            // An old ReplicaSet's pod going away is not ready and does not count; a nil ready reads as ready.
-            XCTAssertEqual(try run(line, stubs: kubectl(printing: "true \\nfalse true\\n \\n")), 0, "\(key): a terminating endpoint")
+            XCTAssertEqual(try run(line, stubs: kubectl(printing: "true/\\ntrue/false\\n")), 0, key)
+            // An old ReplicaSet's pod going away is not ready and does not count; a nil ready reads as ready, beside a
+            // terminating false too (a controller that sets only that).
+            XCTAssertEqual(try run(line, stubs: kubectl(printing: "true/\\nfalse/true\\n/\\n/false\\n")), 0, "\(key): a terminating endpoint")
             XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "")), 0, "\(key): no EndpointSlice, or no endpoint in it")
-            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false \\ntrue \\n")), 0, "\(key): one of two replicas fails its readiness on EKS")
-            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false true\\n")), 0, "\(key): only a terminating endpoint")
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false/\\ntrue/\\n")), 0, "\(key): one of two replicas fails its readiness on EKS")
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false/false\\n")), 0, "\(key): not ready, not terminating")
+            XCTAssertNotEqual(try run(line, stubs: kubectl(printing: "false/true\\n")), 0, "\(key): only a terminating endpoint")
             XCTAssertNotEqual(try run(line, stubs: ["kubectl": "echo 'error: the server does not have a resource type' >&2; exit 1"]), 0, "\(key): kubectl fails")
         }
     }

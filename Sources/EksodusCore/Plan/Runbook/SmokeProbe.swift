@@ -63,10 +63,10 @@ enum SmokeProbe {
         }
 
         # eksodus_ready_endpoints NAMESPACE SERVICE: fails unless the Service on EKS has an endpoint, and every one that is not
-        # terminating is ready.
+        # terminating is ready. READY/TERMINATING a line, either empty when unset: a `/` keeps an unset ready in its field.
         eksodus_ready_endpoints() {
-          kubectl --context "$EKS_CONTEXT" -n "$1" get endpointslices -l "kubernetes.io/service-name=$2" -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready} {.conditions.terminating}{"\\n"}{end}' \\
-            | awk '$2 == "true" { next } { n++ } $1 == "false" { bad = 1 } END { exit n == 0 || bad }' \\
+          kubectl --context "$EKS_CONTEXT" -n "$1" get endpointslices -l "kubernetes.io/service-name=$2" -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready}/{.conditions.terminating}{"\\n"}{end}' \\
+            | awk -F/ '$2 == "true" { next } { n++ } $1 == "false" { bad = 1 } END { exit n == 0 || bad }' \\
             || { echo "Service $1/$2 has no endpoint on EKS, or one that is not ready" >&2; return 1; }
         }
 
