@@ -18,7 +18,7 @@ struct ConvertCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The plan to read (default: the most recently planned).")
+    @Option(help: "The plan to read (default: $EKSODUS_PLAN, else the most recently planned).")
     var plan: String?
 
     @Option(help: "Only this cluster.")
@@ -36,7 +36,7 @@ struct ConvertCommand: ParsableCommand {
         // The stored plan and the assessment it was made from, as decided; the inventory gives the objects themselves.
         let db = try database.openReadOnly()
         let reference = try ReferenceData.embedded()
-        let stored = try PlanStore.load(db, name: plan)
+        let stored = try PlanStore.load(db, name: PlanSelection.named(plan))
         let assessment = try AssessmentStore.load(db, id: stored.assessment.assessmentID)
         let estates = try db.writer.read { try Estate.load($0, cluster: cluster) }
         if let cluster, estates.isEmpty { throw CommandError("no cluster named '\(cluster)' in the inventory") }

@@ -24,8 +24,15 @@ struct CutoverCommand: ParsableCommand {
 }
 
 struct PlanSelection: ParsableArguments {
-    @Option(help: "The plan (default: the most recently planned).")
+    @Option(help: "The plan (default: $EKSODUS_PLAN, else the most recently planned).")
     var plan: String?
+
+    /// `--plan`, else `$EKSODUS_PLAN` (set by `eksodus cutover run` for a step's own eksodus commands), else nil: the latest.
+    var name: String? { Self.named(plan) }
+
+    static func named(_ option: String?) -> String? {
+        option ?? ProcessInfo.processInfo.environment["EKSODUS_PLAN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 extension ItemState: ExpressibleByArgument {}
@@ -51,7 +58,7 @@ struct CutoverStatusCommand: ParsableCommand {
     func run() throws {
         let db = try database.openReadOnly()
         try ClusterScope.require(cluster, in: db)
-        let status = try CutoverStatus.load(db, plan: selection.plan, filter: .init(wave: wave, cluster: cluster, phase: phase?.rawValue))
+        let status = try CutoverStatus.load(db, plan: selection.name, filter: .init(wave: wave, cluster: cluster, phase: phase?.rawValue))
         switch output {
         case .table: print(status.text, terminator: "")
         case .json: print(status.json, terminator: "")
@@ -84,7 +91,7 @@ struct CutoverListCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let listing = try CutoverListing.load(try database.openReadOnly(), plan: selection.plan,
+        let listing = try CutoverListing.load(try database.openReadOnly(), plan: selection.name,
                                               filter: .init(state: state, wave: wave, cluster: cluster, phase: phase))
         print(TableRenderer.render(listing.table, as: output), terminator: "")
     }
@@ -110,7 +117,7 @@ struct CutoverNextCommand: ParsableCommand {
     func run() throws {
         let db = try database.openReadOnly()
         try ClusterScope.require(cluster, in: db)
-        let status = try CutoverStatus.load(db, plan: selection.plan, filter: .init(wave: wave, cluster: cluster, phase: phase?.rawValue))
+        let status = try CutoverStatus.load(db, plan: selection.name, filter: .init(wave: wave, cluster: cluster, phase: phase?.rawValue))
         let table = Table(columns: ["id", "key", "phase", "wave", "title"], rows: status.next.map { item in
             [.integer(Int(item.id)), .text(item.key), .text(item.phase), item.wave.map { .integer($0) } ?? .null, .text(item.title)]
         })
@@ -137,7 +144,7 @@ struct CutoverShowCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let detail = try ItemDetail.load(try database.openReadOnly(), handle: item, plan: selection.plan)
+        let detail = try ItemDetail.load(try database.openReadOnly(), handle: item, plan: selection.name)
         switch output {
         case .table: print(detail.text, terminator: "")
         case .json: print(try StructuredOutput.json(detail.document), terminator: "")
@@ -164,7 +171,7 @@ struct CutoverLogCommand: ParsableCommand {
 
     func run() throws {
         let normalized = try since.map { Timestamp.string(try parseTime($0, option: "--since")) }
-        print(TableRenderer.render(try AuditLog.table(try database.openReadOnly(), plan: selection.plan, since: normalized, item: item), as: output), terminator: "")
+        print(TableRenderer.render(try AuditLog.table(try database.openReadOnly(), plan: selection.name, since: normalized, item: item), as: output), terminator: "")
     }
 }
 
@@ -194,7 +201,7 @@ enum CutoverChange {
             try FreeTextOption.check(note, option: "--note")
             try FreeTextOption.check(actor, option: by == nil ? "the actor ($EKSODUS_ACTOR or the login name)" : "--by")
             let tracker = CutoverTracker(database: try database.open())
-            let changes = try tracker.apply(action, to: items, plan: selection.plan, note: note, by: actor, force: force, now: date)
+            let changes = try tracker.apply(action, to: items, plan: selection.name, note: note, by: actor, force: force, now: date)
             for change in changes {
                 print("\(change.item.visibleLine): \(change.from.rawValue) → \(change.to.rawValue)\(change.forced ? " (forced)" : "")")
             }

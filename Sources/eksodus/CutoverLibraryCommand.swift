@@ -18,7 +18,7 @@ struct CutoverLibraryCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let text = try PlanStore.runbookLibrary(try database.openReadOnly(), name: selection.plan)
+        let text = try PlanStore.runbookLibrary(try database.openReadOnly(), name: selection.name)
         guard !text.isEmpty else {
             throw ValidationError("this plan was made before the runbook library existed: its steps call none (run eksodus plan again for one)")
         }

@@ -35,7 +35,7 @@ struct CutoverRunCommand: ParsableCommand {
         try FreeTextOption.check(note, option: "--note")
         try FreeTextOption.check(actor, option: by == nil ? "the actor ($EKSODUS_ACTOR or the login name)" : "--by")
         let store = dryRun ? try database.openReadOnly() : try database.open()
-        let step = try StepRun.prepare(store, handle: item, plan: selection.plan, rollback: rollback)
+        let step = try StepRun.prepare(store, handle: item, plan: selection.name, rollback: rollback)
         if dryRun {
             // One line per command, each shown visibly (commands are one line each: ShellQuote writes control characters as $'\\x..').
             print(step.lines.map(\.visibleLine).joined(separator: "\n"))
@@ -44,7 +44,7 @@ struct CutoverRunCommand: ParsableCommand {
         guard step.runsAnything else { throw ValidationError("\(step.key.visibleLine) has no \(rollback ? "rollback " : "")commands to run") }
         let tracker = CutoverTracker(database: store)
         func record(_ action: CutoverAction, _ why: String) throws {
-            for change in try tracker.apply(action, to: [step.key], plan: selection.plan, note: why, by: actor, force: force) {
+            for change in try tracker.apply(action, to: [step.key], plan: selection.name, note: why, by: actor, force: force) {
                 print("\(change.item.visibleLine): \(change.from.rawValue) → \(change.to.rawValue)\(change.forced ? " (forced)" : "")")
             }
         }
@@ -56,7 +56,7 @@ struct CutoverRunCommand: ParsableCommand {
                 throw ValidationError("\(step.key.visibleLine) is \(step.state.rawValue): eksodus cutover reopen it first to run it again")
             }
         }
-        let status = try step.execute()
+        let status = try step.execute(databasePath: database.path)
         guard status == 0 else {
             FileHandle.standardError.write(Data("\(step.key.visibleLine): the \(rollback ? "rollback" : "step") stopped (exit \(status)): nothing after the failing command ran; fix what it says and run it again\n".utf8))
             throw ExitCode(status)

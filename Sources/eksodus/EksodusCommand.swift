@@ -32,6 +32,9 @@ struct EksodusCommand: ParsableCommand {
         Environment:
           EKSODUS_DB         the inventory when --db is not given (default
                              ./eksodus.db; read-only commands never create it)
+          EKSODUS_PLAN       the plan when --plan is not given (default: the
+                             most recently planned; cutover run sets it, and
+                             EKSODUS_DB, for a step's own eksodus commands)
           EKSODUS_ACTOR      who cutover changes are recorded as when --by is
                              not given (default: $USER, $LOGNAME, the OS user)
           EKSODUS_LOCK_WAIT  seconds a write waits for another's (default 600)

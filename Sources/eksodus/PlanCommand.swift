@@ -96,7 +96,7 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var options: PlanOptions
 
-    @Option(help: "The stored plan to show, without planning options (default: the most recently planned).")
+    @Option(help: "The stored plan to show, without planning options (default: $EKSODUS_PLAN, else the most recently planned).")
     var plan: String?
 
     @Option(name: [.short, .customLong("output")], help: "How to print it: the outline (table) or the stored plan (json, yaml).")
@@ -119,7 +119,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard options.plans else { return try show(try database.openReadOnly(), name: plan) }
+        guard options.plans else { return try show(try database.openReadOnly(), name: PlanSelection.named(plan)) }
         let db = try database.open()
         var planner = TransitionPlanner(database: db, reference: try ReferenceData.embedded(), settings: try options.settings())
         let request = try options.request()
@@ -175,7 +175,7 @@ struct ImagesCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The plan to read (default: the most recently planned).")
+    @Option(help: "The plan to read (default: $EKSODUS_PLAN, else the most recently planned).")
     var plan: String?
 
     @Option(name: .customLong("target-version"), help: "With no plan yet: the EKS Kubernetes version.")
@@ -208,7 +208,7 @@ struct ImagesCommand: ParsableCommand {
         let db = try makesPlan ? database.open() : database.openReadOnly()
         let images: ImageMigration
         do {
-            images = try PlanStore.load(db, name: plan).images
+            images = try PlanStore.load(db, name: PlanSelection.named(plan)).images
         } catch PlanStore.PlanStoreError.noPlan {
             guard let targetVersion, let region, let accountID else {
                 throw CommandError("no plan yet: run eksodus plan, or give --target-version, --region and --account-id")

@@ -37,7 +37,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only this cluster.")
     var cluster: String?
 
-    @Option(help: "The plan (default: the most recently planned).")
+    @Option(help: "The plan (default: $EKSODUS_PLAN, else the most recently planned).")
     var plan: String?
 
     @Option(help: ArgumentHelp("The time the reports say they were made (ISO 8601), for byte-for-byte comparable output.", valueName: "time"))
@@ -47,7 +47,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let date = try parseTime(now)
-        let renderer = ReportRenderer(database: try database.openReadOnly(), templates: templates, plan: plan, cluster: cluster, now: date)
+        let renderer = ReportRenderer(database: try database.openReadOnly(), templates: templates, plan: PlanSelection.named(plan), cluster: cluster, now: date)
         for path in try renderer.write(kind, format: format, to: URL(fileURLWithPath: out)) { print(path) }
     }
 }

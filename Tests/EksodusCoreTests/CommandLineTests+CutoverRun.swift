@@ -69,4 +69,29 @@ extension CommandLineTests {
         let history = try eksodus(["cutover", "log", "--item", item.keyText, "--db", "eksodus.db"], in: folder, environment: environment)
         XCTAssertTrue(history.stdout.contains("alice"), history.stdout)
     }
+
+    /// A step's own `eksodus` commands (a wave gate's `cutover status` and `report cutover`) answer from the inventory and
+    /// plan the step was read from: not from an `eksodus.db` in the working directory, nor from the latest of two plans,
+    /// nor from an `eksodus` elsewhere on the PATH.
+    func testAStepsOwnEksodusCommandsUseTheRunsInventoryAndPlan() throws {
+        let folder = try demoFolder()
+        let database = folder.appendingPathComponent("eksodus.db").path
+        // A later plan, of another account: the latest one, which a step's plain `eksodus report` would read.
+        let other = try eksodus(["plan", "--name", "other", "--target-version", "1.33", "--region", "us-east-1", "--account-id", "999999999999", "--db", database],
+                                in: folder)
+        XCTAssertEqual(other.status, 0, other.stderr)
+        let elsewhere = folder.appendingPathComponent("elsewhere", isDirectory: true), bin = folder.appendingPathComponent("bin", isDirectory: true)
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try Data("not a database".utf8).write(to: elsewhere.appendingPathComponent("eksodus.db"))
+        try "#!/bin/sh\necho planted eksodus ran >&2; exit 9\n".write(to: bin.appendingPathComponent("eksodus"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("eksodus").path)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EKSODUS_") }.merging(["PATH": bin.path + ":/usr/bin:/bin"]) { $1 }
+        let run = try eksodus(["cutover", "run", "gate:staging:wave-1", "--plan", "demo", "--db", database, "--force"], in: elsewhere, environment: environment)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertFalse(run.stderr.contains("planted"), run.stderr)
+        let report = try String(contentsOf: elsewhere.appendingPathComponent("reports/cutover.md"), encoding: .utf8)
+        XCTAssertTrue(report.hasPrefix("# Cutover progress: plan `demo`"), String(report.prefix(80)))
+        XCTAssertTrue(report.contains("123456789012") && !report.contains("999999999999"), "the step's own plan, not the latest")
+    }
 }
