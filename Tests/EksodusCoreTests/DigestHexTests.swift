@@ -12,4 +12,10 @@ final class DigestHexTests: XCTestCase {
         XCTAssertEqual(DigestHex.sha256("abc", digits: 80), abc, "no more digits than the digest has")
         XCTAssertEqual(DigestHex.sha256("", digits: 12), "e3b0c44298fc")
     }
+
+    func testFieldsAreDigestedWithTheirLengths() {
+        XCTAssertEqual(DigestHex.sha256(fields: ["ab", "c"], digits: 16), DigestHex.sha256("2:ab1:c", digits: 16))
+        XCTAssertNotEqual(DigestHex.sha256(fields: ["ab", "c"]), DigestHex.sha256(fields: ["a", "bc"]), "the split between fields counts")
+        XCTAssertNotEqual(DigestHex.sha256(fields: ["a:", "b"]), DigestHex.sha256(fields: ["a", ":b"]))
+    }
 }

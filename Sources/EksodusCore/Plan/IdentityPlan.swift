@@ -161,7 +161,7 @@ public struct IdentityPlan: Sendable, Codable {
         if plain { return joined }
         let readable = ImageMigration.ecrRepositoryName(joined).replacingOccurrences(of: "/", with: "-")
         // Each part with its length, so that no two triples hash alike by moving a separator.
-        let hash = DigestHex.sha256([cluster, namespace, serviceAccount].map { "\($0.utf8.count):\($0)" }.joined(), digits: 16)
+        let hash = DigestHex.sha256(fields: [cluster, namespace, serviceAccount], digits: 16)
         return String(readable.prefix(64 - 1 - hash.count)) + "_" + hash
     }
 

@@ -15,5 +15,11 @@ enum DigestHex {
         return String(decoding: hex, as: UTF8.self)
     }
 
+    /// The SHA-256 of several fields, each written with its length first (`5:alpha3:bet`): no two lists of fields write the
+    /// same text ("ab", "c" and "a", "bc" differ), so the digest names the fields themselves, not their concatenation.
+    static func sha256(fields: [String], digits: Int = 10) -> String {
+        sha256(fields.map { "\($0.utf8.count):\($0)" }.joined(), digits: digits)
+    }
+
     private static let digits = Array("0123456789abcdef".utf8)
 }

@@ -42,7 +42,7 @@ struct MongoCredentials {
     /// 16 hex digits of a SHA-256 of the workload's cluster, namespace, kind and name, each with its length (no two
     /// workloads share it by moving a separator).
     static func variableSuffix(_ workload: Estate.Workload) -> String {
-        DigestHex.sha256(["\(workload.clusterID)", workload.namespace, workload.kind, workload.name].map { "\($0.utf8.count):\($0)" }.joined(), digits: 16)
+        DigestHex.sha256(fields: ["\(workload.clusterID)", workload.namespace, workload.kind, workload.name], digits: 16)
     }
 
     init(_ workload: Estate.Workload) {

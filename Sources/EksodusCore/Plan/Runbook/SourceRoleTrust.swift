@@ -68,6 +68,6 @@ enum SourceRoleTrust {
     /// `EKSODUS_KEEP_ROLE_<hash>`: the decision to keep one role for one ServiceAccount, 16 hex digits of a SHA-256 of the
     /// cluster, role and ServiceAccount (each with its length), so one `yes` never keeps another role nor another tenant's.
     static func keepVariable(role: String, entry: IdentityPlan.Entry) -> String {
-        "EKSODUS_KEEP_ROLE_" + DigestHex.sha256([entry.cluster, role, entry.namespace, entry.serviceAccount].map { "\($0.utf8.count):\($0)" }.joined(), digits: 16)
+        "EKSODUS_KEEP_ROLE_" + DigestHex.sha256(fields: [entry.cluster, role, entry.namespace, entry.serviceAccount], digits: 16)
     }
 }
