@@ -118,4 +118,21 @@ final class AdminAccessGrantsTests: XCTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, report)
     }
+
+    func testSubjectsPastTheTenthAreNamedForADecisionNotLeftOutSilently() throws {
+        let subjects = (0..<12).map { "- {kind: User, name: user-\($0), apiGroup: rbac.authorization.k8s.io}" }.joined(separator: "\n")
+        let rbac = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: many-admins}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+            subjects:
+            \(subjects)
+            """
+        let folder = try writeManifests(["rbac.yaml": rbac], test: self)
+        let item = try XCTUnwrap(try planImported([folder.path]).plan.items.first { $0.keyText == "plan:access:src" })
+        XCTAssertTrue(item.commands.contains { $0.contains("PRINCIPAL_ARN_9") } && !item.commands.contains { $0.contains("PRINCIPAL_ARN_10") })
+        let decision = try XCTUnwrap(item.commands.first { $0.hasPrefix("# decision: ClusterRoleBinding many-admins") }, item.commands.joined(separator: "\n"))
+        XCTAssertTrue(decision.contains("User user-10") && decision.contains("User user-11") && !decision.contains("user-9,"), decision)
+    }
 }

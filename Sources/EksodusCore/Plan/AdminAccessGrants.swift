@@ -43,10 +43,16 @@ extension AdminAccess {
         var result = Grants()
         var users: [ClusterAdminBindingCheck.Subject] = [], groups: [ClusterAdminBindingCheck.Subject] = []
         var accounts: [(binding: String, subject: ClusterAdminBindingCheck.Subject)] = []
+        // Past the first ten subjects of a binding, none is written out: each is named, left to decide by hand (no grant).
+        var unwritten: [String] = []
         for binding in estate.resources(kind: "ClusterRoleBinding") {
             let grantees = ClusterAdminBindingCheck.grantees(binding.body, name: binding.name)
             guard !grantees.isEmpty else { continue }
             result.bindings.append("ClusterRoleBinding \(binding.name) → \(grantees.map(\.label).joined(separator: ", "))")
+            if grantees.count > 10 {
+                unwritten.append("decision: ClusterRoleBinding \(binding.name) names \(grantees.count) subjects; the grants below cover its first 10, and these \(grantees.count - 10) get none until decided by hand: "
+                                 + grantees.dropFirst(10).map(\.label).joined(separator: ", "))
+            }
             for subject in grantees.prefix(10) {
                 switch subject.kind {
                 case "ServiceAccount": accounts.append((binding.name, subject))
@@ -57,6 +63,7 @@ extension AdminAccess {
         }
         guard !result.bindings.isEmpty else { return result }
         result.commands.append(namespacesGate + "  " + ShellQuote.comment("every grant below covers these namespaces only"))
+        result.commands += unwritten.map(ShellQuote.comment)
         let split = "IFS=, read -r -a EKSODUS_NAMESPACES <<< \"$NAMESPACES\" && EKSODUS_FAILED=0 && for ns in \"${EKSODUS_NAMESPACES[@]}\"; do "
         for (binding, subject) in accounts {
             let account = "\(subject.namespace ?? "default"):\(subject.name)"
