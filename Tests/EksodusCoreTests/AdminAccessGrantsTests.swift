@@ -135,4 +135,14 @@ final class AdminAccessGrantsTests: XCTestCase {
         let decision = try XCTUnwrap(item.commands.first { $0.hasPrefix("# decision: ClusterRoleBinding many-admins") }, item.commands.joined(separator: "\n"))
         XCTAssertTrue(decision.contains("User user-10") && decision.contains("User user-11") && !decision.contains("user-9,"), decision)
     }
+
+    /// A custom resource that happens to be called ClusterRoleBinding (its own group, its own schema) grants nothing on the
+    /// source, so nothing replaces it: listed by kind, only the rbac.authorization.k8s.io kind counts.
+    func testACustomResourceNamedClusterRoleBindingGetsNoGrant() throws {
+        let fake = Self.rbac.replacingOccurrences(of: "apiVersion: rbac.authorization.k8s.io/v1", with: "apiVersion: evil.example/v1")
+        let folder = try writeManifests(["rbac.yaml": fake], test: self)
+        let plan = try planImported([folder.path]).plan
+        XCTAssertNil(plan.items.first { $0.keyText == "plan:access:src" })
+        XCTAssertNotNil(try access(), "the real one still does")
+    }
 }

@@ -110,7 +110,11 @@ public struct Estate: Sendable {
     private mutating func indexResources(positions: [Int64: Int]? = nil) {
         resourcePositions = positions ?? Self.positions(of: resources)
         kindPositions = [:]
-        for index in resources.indices { kindPositions[resources[index].kind, default: []].append(index) }
+        // By kind, a built-in kind only in its own API groups (`BuiltInKinds`): another group's object of that name is a
+        // custom resource, found through `resources` alone.
+        for index in resources.indices where BuiltInKinds.groups[resources[index].kind]?.contains(resources[index].group) ?? true {
+            kindPositions[resources[index].kind, default: []].append(index)
+        }
     }
 
     init(cluster: Cluster, resources: [Resource], workloads: [Workload], volumes: [Volume], storageClasses: [StorageClass],

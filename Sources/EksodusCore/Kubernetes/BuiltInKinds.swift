@@ -16,6 +16,13 @@ enum BuiltInKinds {
         "DeploymentConfig": ["apps.openshift.io", ""],
         "Ingress": ["networking.k8s.io", "extensions"],
         "StorageClass": ["storage.k8s.io"],
+        // What the assessment and the plan list by kind: a custom resource of that name (Calico's projectcalico.org
+        // NetworkPolicy, whose spec is not Kubernetes') is none of them.
+        "Namespace": [""], "ServiceAccount": [""],
+        "NetworkPolicy": ["networking.k8s.io", "extensions"], "HorizontalPodAutoscaler": ["autoscaling"], "PodDisruptionBudget": ["policy"],
+        "PodSecurityPolicy": ["policy", "extensions"], "CustomResourceDefinition": ["apiextensions.k8s.io"], "APIService": ["apiregistration.k8s.io"],
+        "Role": ["rbac.authorization.k8s.io"], "ClusterRole": ["rbac.authorization.k8s.io"], "RoleBinding": ["rbac.authorization.k8s.io"],
+        "ClusterRoleBinding": ["rbac.authorization.k8s.io"], "Route": ["route.openshift.io", ""],
     ]
 
     /// Whether `kind` in `group` is the built-in kind of that name (kinds not in `groups` are not asked about here).
