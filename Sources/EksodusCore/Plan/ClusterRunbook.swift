@@ -154,6 +154,9 @@ struct ClusterRunbook: Sendable {
                     configMapValues["\(namespace)/\(name)"]
                 }
             }
+            if context.engine?.database.name == "rabbitmq" {
+                context.brokerVirtualHosts.clustering = RabbitMQClustering.of(workload) { namespace, name in configMapValues["\(namespace)/\(name)"] }
+            }
             steps[workload.id] = WorkloadSteps.build(context, into: &items)
             if context.stateful, let engine = context.engine, ElasticsearchSnapshot.restoredUntilPromotion(DataCopy(method: context.copyMethod, database: engine.database)) {
                 restoredUntilPromotion.insert(workload.id)
