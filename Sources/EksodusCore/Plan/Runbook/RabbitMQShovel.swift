@@ -55,12 +55,14 @@ struct RabbitMQShovel {
         let decision = "decision: the source runs \(n) standalone RabbitMQ brokers (\(workload.label): \(n) replicas, no peer discovery, cluster_formation or Erlang cookie in its manifests), each with its own vhosts, users, queues and messages, "
             + "so one shovel from SOURCE_AMQP_URI, one definitions export and one queue count cover one of them. Decide with the team: cluster the EKS side (cluster_formation peer discovery, one Erlang cookie) "
             + "and shovel from every source pod (definitions exported from each), or another way; then close this item by hand: eksodus cutover done \(key) --note 'WHAT WAS DECIDED'"
-        func nodes(_ side: Kubectl.Side, _ place: String) -> String {
+        func nodes(_ side: Kubectl.Side, _ message: String) -> String {
             "{ STATUS=$(" + on(side, "rabbitmqctl cluster_status --formatter json") + ") && NODES=$(printf '%s\\n' \"$STATUS\" | jq -r '.running_nodes | length') && test \"$NODES\" -eq \(n); } || { echo "
-                + ShellQuote.word("\(place) is not one RabbitMQ cluster of \(n) running nodes (or cluster_status could not be read): " + decision) + " >&2; false; }"
+                + ShellQuote.word(message) + " >&2; false; }"
         }
+        let notOne = "is not one RabbitMQ cluster of \(n) running nodes (or cluster_status could not be read)"
         return [ShellQuote.comment(decision),
-                nodes(.source, "the source \(workload.label)"), nodes(.eks, "the EKS copy of \(workload.label)")]
+                nodes(.source, "the source \(workload.label) \(notOne): " + decision),
+                nodes(.eks, "the EKS copy of \(workload.label) \(notOne): cluster it as decided (cluster_formation peer discovery, one Erlang cookie), or close this item by hand with the decision as its note")]
     }
 
     /// What the manifests could not tell: consumers whose vhost is unknown, as a decision.
