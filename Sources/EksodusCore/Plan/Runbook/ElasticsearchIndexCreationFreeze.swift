@@ -60,7 +60,7 @@ struct ElasticsearchIndexCreationFreeze {
     /// Fails while a regular index on the source lacks the freeze's write block (made after it, or unblocked since):
     /// the final snapshot would miss what it takes. The freeze's re-run blocks it and names a new final snapshot.
     var everyIndexBlocked: String {
-        "{ BLOCKS=$(" + source("curl -fsS 'localhost:9200/*,-.*/_settings/index.blocks.write?flat_settings=true'") + ") && test -n \"$BLOCKS\" && OPEN=$(printf '%s' \"$BLOCKS\" | jq -r 'to_entries[] | select(.value.settings[\"index.blocks.write\"] != \"true\") | .key') && test -z \"$OPEN\"; } || { echo "
+        "{ SOURCE_BLOCKS=$(" + source("curl -fsS 'localhost:9200/*,-.*/_settings/index.blocks.write?flat_settings=true'") + ") && test -n \"$SOURCE_BLOCKS\" && OPEN=$(printf '%s' \"$SOURCE_BLOCKS\" | jq -r 'to_entries[] | select(.value.settings[\"index.blocks.write\"] != \"true\") | .key') && test -z \"$OPEN\"; } || { echo "
             + ShellQuote.word("an index on the source takes writes (made after the freeze, or unblocked since), or the settings could not be read: re-run the freeze step (it blocks every index and names a new final snapshot), then this one") + " >&2; printf '%s\\n' \"${OPEN:-}\" >&2; false; }"
     }
 }
