@@ -161,7 +161,8 @@ struct RabbitMQShovel {
     func stop() -> [String] { clear(on: .eks, prefix: "eksodus-migrate-") }
 
     func verify() -> [String] {
-        names.flatMap { vhost in [source("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages"), eks("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages")] }
+        names.flatMap { vhost in [everySourceBroker { exec, _ in exec("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages") },
+                                  eks("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages")] }
             + [DataCopy.exec(workload, on: .eks, "rabbitmqctl shovel_status") + "  # every eksodus-migrate- shovel running"]
     }
 
