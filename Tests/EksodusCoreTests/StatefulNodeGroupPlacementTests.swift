@@ -105,6 +105,18 @@ final class StatefulNodeGroupPlacementTests: XCTestCase {
         try validateEksctlConfigs([("zoned", yaml)], test: self)
     }
 
+    /// The one-off copy pods (a PostgreSQL base backup, a node-data copy) mount an EBS claim bound on a stateful node, in a
+    /// zone the other groups may have no node in: they tolerate the taint (the volume still picks the node).
+    func testTheDemosCopyPodsTolerateTheStatefulTaint() throws {
+        let commands = try DemoPlanOnce.plan().items.flatMap { $0.commands + $0.rollbackCommands }
+        let copies = commands.filter { ($0.contains(" run eksodus-copy-") || $0.contains(" run \(PostgresStandby.pod) ")) && $0.contains("--context \"$EKS_CONTEXT\"") }
+        XCTAssertFalse(copies.isEmpty, "the demo's copy pods on EKS")
+        for line in copies {
+            let tolerations = try XCTUnwrap(try overrides(of: line).spec["tolerations"] as? [[String: Any]], line)
+            XCTAssertTrue(tolerations.contains { $0["key"] as? String == "stateful" && $0["operator"] as? String == "Equal" && $0["value"] as? String == "true" && $0["effect"] as? String == "NoSchedule" }, line)
+        }
+    }
+
     /// Without --zones the one stateful group is tainted too, and the database is placed there the same way.
     func testTheSingleStatefulGroupIsTaintedAndSelectedToo() throws {
         let (plan, files) = try plan(zones: [])
