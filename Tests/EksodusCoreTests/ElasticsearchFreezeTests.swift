@@ -180,6 +180,8 @@ final class ElasticsearchFreezeTests: XCTestCase {
         XCTAssertTrue(state.gate().joined().contains("decision:"))
     }
 
+    func searchIndexForExtension(image: String) throws -> Estate.Workload? { try searchIndex(image: image) }
+
     private func searchIndex(image: String) throws -> Estate.Workload? {
         let database = try AppDatabase.inMemory()
         let folder = try writeManifests(["es.yaml": """
@@ -197,5 +199,18 @@ final class ElasticsearchFreezeTests: XCTestCase {
             """], test: self)
         try importPaths([folder.path], cluster: "src", into: database)
         return try database.writer.read { try Estate.load($0) }.first?.workloads.first
+    }
+}
+
+extension ElasticsearchFreezeTests {
+    /// The OSS distribution has no ILM: neither its freeze nor its gate calls the ILM API (which would refuse and stop them).
+    func testTheOSSDistributionHasNoILMToStopOrCompare() throws {
+        let workload = try XCTUnwrap(try searchIndexForExtension(image: "docker.elastic.co/elasticsearch/elasticsearch-oss:7.10.2"))
+        let snapshot = ElasticsearchSnapshot(workload: workload)
+        XCTAssertFalse(ElasticsearchGlobalState(snapshot: snapshot).hasILM)
+        XCTAssertFalse(ElasticsearchIndexCreationFreeze(snapshot: snapshot).freeze().joined().contains("_ilm"))
+        XCTAssertFalse(ElasticsearchGlobalState(snapshot: snapshot).gate().joined().contains("_ilm"))
+        XCTAssertTrue(ElasticsearchGlobalState(snapshot: snapshot).initialRestoreBody.contains("\"include_global_state\": true"), "7.10 takes the global state, without feature_states")
+        XCTAssertFalse(ElasticsearchGlobalState(snapshot: snapshot).initialRestoreBody.contains("feature_states"))
     }
 }

@@ -22,9 +22,11 @@ struct ElasticsearchGlobalState {
         return snapshot.version.map { $0.major > 7 || ($0.major == 7 && $0.minor >= 12) }
     }
 
-    /// Whether this version has ILM policies to compare (Elasticsearch 6.6 and later; OpenSearch's ISM is a plugin's).
+    /// Whether this version has ILM policies to compare (Elasticsearch 6.6 and later, not the OSS distribution, which has
+    /// no X-Pack; OpenSearch's ISM is a plugin's).
     var hasILM: Bool {
-        guard snapshot.product == "elasticsearch", let version = snapshot.version else { return false }
+        guard snapshot.product == "elasticsearch", let version = snapshot.version,
+              !snapshot.workload.containers.contains(where: { $0.image?.lowercased().contains("elasticsearch-oss") == true }) else { return false }
         return version.major > 6 || (version.major == 6 && version.minor >= 6)
     }
 
