@@ -44,6 +44,8 @@ final class RollbackRehearsalTests: XCTestCase {
         let workload = String(promote.dropFirst("promote:".count))
         XCTAssertTrue(rolledBack.contains("data:" + workload), "its EKS copy deleted before it is copied again")
         XCTAssertLessThan(try XCTUnwrap(rolledBack.firstIndex { $0.hasPrefix("redirect:") }), try XCTUnwrap(rolledBack.firstIndex(of: promote)), "switches back first, then the promotion")
+        // The consumers restart (the reconnect's rollback) only once the redirect is undone, so they reach the source copy.
+        XCTAssertLessThan(try XCTUnwrap(rolledBack.firstIndex(of: "redirect:" + workload)), try XCTUnwrap(rolledBack.firstIndex(of: "reconnect:" + workload)), "\(rolledBack)")
         for key in rolledBack { XCTAssertFalse(try XCTUnwrap(items[key], key).rollbackCommands.isEmpty, "\(key) has no rollback") }
         // Forward again in the runbook's order, every step that was done reopened or rolled back first.
         let position = Dictionary(plan.items.enumerated().map { ($0.element.keyText, $0.offset) }, uniquingKeysWith: { first, _ in first })

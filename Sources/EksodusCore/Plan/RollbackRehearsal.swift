@@ -40,11 +40,25 @@ struct RollbackRehearsal {
         return Checklist.unique(own + steps.switches)
     }
 
+    /// The switches' rollbacks, last switch first, except that a consumers' reconnect rolls back right after the redirect
+    /// it follows: its rollback restarts them so they reconnect to the source copy, which is only reached once the
+    /// redirect is undone.
+    var rollbackOrder: [PlanItemKey] {
+        var order = Array(steps.switches.reversed())
+        for reconnect in order where reconnect.step == .reconnect {
+            guard let redirect = order.firstIndex(where: { $0.step == .redirect && $0.workload == reconnect.workload }),
+                  let at = order.firstIndex(of: reconnect), at < redirect else { continue }
+            order.remove(at: at)
+            order.insert(reconnect, at: redirect)
+        }
+        return order
+    }
+
     /// What the rehearsal runs: the rollbacks in reverse order (`eksodus cutover run --rollback`, which reopens each),
     /// the other steps of the move reopened, then every step of the move forward again in order.
     var commands: [String] {
         let q = ShellQuote.word
-        let switches = steps.switches.reversed().map { $0 }
+        let switches = rollbackOrder
         guard withPromotion, let promote = steps.primary, let data = steps.keys.first(where: { $0.step == .data }) else {
             return [ShellQuote.comment("rehearse on \(workload.label): move its switches back as on migration night, check the source serves, then switch forward again")]
                 + switches.map { "eksodus cutover run \(q($0.description)) --rollback" }
