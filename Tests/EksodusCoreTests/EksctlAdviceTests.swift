@@ -130,7 +130,10 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(system.taints, [ComputePlan.Taint(key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule")])
         let spot = try XCTUnwrap(compute.nodeGroups.first { $0.spot })
         XCTAssertEqual(spot.taints.map(\.text), ["spot=true:NoSchedule"])
-        XCTAssertFalse(compute.nodeGroups.contains { !$0.spot && $0.name != "system" && !$0.taints.isEmpty })
+        // The stateful groups are tainted too (StatefulNodeGroupPlacementTests): only their workloads tolerate them.
+        XCTAssertFalse(compute.nodeGroups.contains { !$0.spot && $0.name != "system" && !$0.name.hasPrefix("stateful") && !$0.taints.isEmpty })
+        XCTAssertEqual(compute.nodeGroups.first { $0.name == "stateful" }?.taints, [ComputePlan.statefulTaint])
+        XCTAssertEqual(Set(compute.placements.filter { $0.toleration?.contains("stateful") == true }.map(\.workload)), ["StatefulSet/shop/orders-db"])
         let tolerating = Set(compute.placements.filter { $0.toleration?.contains("spot") == true }.map(\.workload))
         XCTAssertEqual(tolerating, ["Deployment/shop/web"])
         XCTAssertEqual(compute.placements.first { $0.workload == "StatefulSet/shop/orders-db" }?.target, "stateful")
@@ -140,7 +143,7 @@ final class EksctlAdviceTests: XCTestCase {
         XCTAssertEqual(group(root, "spot")?["taints"]?.items.first?["key"]?.string, "spot")
         XCTAssertEqual(group(root, "spot")?["taints"]?.items.first?["effect"]?.string, "NoSchedule")
         XCTAssertEqual(group(root, "system")?["taints"]?.items.first?["key"]?.string, "CriticalAddonsOnly")
-        XCTAssertNil(group(root, "stateful")?["taints"])
+        XCTAssertEqual(group(root, "stateful")?["taints"]?.items.first?["key"]?.string, "stateful")
     }
 
     func testPrefixDelegationIsConfiguredAndPodIPsCountWarmPrefixesAtMaximumSizes() throws {

@@ -199,9 +199,13 @@ final class EngineCopyGateTests: XCTestCase {
         XCTAssertTrue(reconnect.firstIndex { $0.contains("rollout restart") }! < connections && connections < drained && drained < cleared, "\(reconnect)")
         XCTAssertTrue(try item("scaledown:prod/data/rabbitmq", in: plan).prerequisites.contains { $0.description == "reconnect:prod/data/rabbitmq" })
 
+        // The demo's broker is 3 standalone brokers (RabbitMQStandaloneBrokersTests): each is read, its list ending in the
+        // marker that proves it was listed (a broker no shovel reads may have no connection at all).
         let users = sideStub + reconnect[connections]
-        XCTAssertEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "shovel\\nshovel\\n"]), 0)
-        XCTAssertNotEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "shovel\\nshop\\n"]), 0, "a client still on the source")
+        XCTAssertEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "shovel\\nshovel\\neksodus-listed\\n"]), 0)
+        XCTAssertEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "eksodus-listed\\n"]), 0, "no connection on a broker")
+        XCTAssertNotEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "shovel\\nshop\\neksodus-listed\\n"]), 0, "a client still on the source")
+        XCTAssertNotEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "shovel\\n"]), 0, "the listing did not finish")
         XCTAssertNotEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": ""]), 0, "nothing listed")
         XCTAssertNotEqual(try bash(users, environment: ["SHOVEL_USER": "shovel", "SOURCE_OUT": "shovel\\n", "FAIL": "src"]), 0, "kubectl failed")
         XCTAssertNotEqual(try bash(users, environment: ["SHOVEL_USER": "", "SOURCE_OUT": "shop\\n"]), 0, "no shovel user given")

@@ -345,8 +345,12 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(try item("plan:landing-zone", in: plan).waitsFor, ["assess:review:dev"])
         XCTAssertNotNil(plan.items.first { $0.keyText == "images:dev:wave-1" })
         XCTAssertNotNil(plan.items.first { $0.keyText == "images:prod:wave-1" })
+        // Prod's first application wave waits for dev's rollback rehearsal (RollbackRehearsalTests), so for dev's first
+        // wave, and for no later wave of dev's.
         let prodGate = ancestors(of: "gate:prod:wave-1", in: plan)
-        XCTAssertFalse(prodGate.contains { $0.hasPrefix("gate:dev:") || $0.hasPrefix("close:dev:") }, "prod's first wave does not wait for dev's waves")
+        XCTAssertTrue(prodGate.contains("rehearsal:dev"), "\(prodGate.sorted())")
+        XCTAssertFalse(prodGate.contains { ($0.hasPrefix("gate:dev:") && $0 != "gate:dev:wave-1" && $0 != "gate:dev:wave-0") || $0.hasPrefix("close:dev:") },
+                       "prod's first wave does not wait for dev's later waves: \(prodGate.filter { $0.contains(":dev") }.sorted())")
         XCTAssertTrue(plan.items.last?.keyText == "decommission:sources")
     }
 

@@ -271,11 +271,12 @@ final class StatefulGatesTests: XCTestCase {
         let check = try line(reconnect, "the connection list") { $0.contains("rabbitmqctl list_connections") }
         // The shovels still pull from the source until this step clears them: only their user may be connected, and it must be.
         let shovel = ["SHOVEL_USER": "eksodus-shovel"]
-        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": "eksodus-shovel\\n"]) { $1 }), [0, 0], "only the shovels left")
-        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": "eksodus-shovel\\nstorefront\\n"]) { $1 }).filter { $0 == 0 }, [], "a consumer left")
+        // Each of the demo's 3 standalone brokers is read; its list ends in the marker that proves it was listed.
+        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": "eksodus-shovel\\neksodus-listed\\n"]) { $1 }), [0, 0], "only the shovels left")
+        XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": "eksodus-shovel\\nstorefront\\neksodus-listed\\n"]) { $1 }).filter { $0 == 0 }, [], "a consumer left")
         XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["SRC_OUT": ""]) { $1 }).filter { $0 == 0 }, [], "nothing listed")
         XCTAssertEqual(try status(sides + "\n" + check, shovel.merging(["FAIL": "1"]) { $1 }).filter { $0 == 0 }, [], "kubectl failed")
-        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "eksodus-shovel\\n"]).filter { $0 == 0 }, [], "SHOVEL_USER unset")
+        XCTAssertEqual(try status(sides + "\n" + check, ["SRC_OUT": "eksodus-shovel\\neksodus-listed\\n"]).filter { $0 == 0 }, [], "SHOVEL_USER unset")
     }
 
     /// MySQL has no demo workload: its check comes from `connectionCheck` on a fixture-free plan of one StatefulSet.

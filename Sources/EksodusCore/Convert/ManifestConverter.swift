@@ -333,6 +333,9 @@ struct ManifestConverter {
             toleration = .mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
         case "every node":
             toleration = .mapping([("operator", .string("Exists"))])
+        case "stateful":
+            let taint = ComputePlan.statefulTaint
+            toleration = .mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
         default:
             toleration = nil
         }
@@ -340,8 +343,10 @@ struct ManifestConverter {
             pod = pod.replacing("tolerations", with: .sequence((pod["tolerations"]?.items ?? []) + [toleration]))
             result.changes.append(Change(field: "tolerations", why: plan.placements[label] == "spot"
                 ? "compute plan: interruption-tolerant, may run on the Spot group (\(ComputePlan.spotTaint.text))"
+                : plan.placements[label] == "stateful" ? "compute plan: runs on the tainted stateful groups (\(ComputePlan.statefulTaint.text))"
                 : "compute plan: a node agent runs on every group, the tainted system and Spot groups included"))
         }
+        pod = StatefulPlacement.select(pod, placement: plan.placements[label], result: &result)
         // Tolerating every taint, a Linux agent would also be scheduled on the Windows group's nodes, where it cannot start:
         // it selects Linux unless it names an OS itself (EKS User Guide, windows-support: select the OS of the pods).
         if plan.placements[label] == "every node", plan.hasWindowsNodes, pod["nodeSelector", "kubernetes.io/os"] == nil {

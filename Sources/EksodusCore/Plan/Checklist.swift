@@ -2,6 +2,13 @@
 /// Phase three is a runbook: per cluster and wave a go/no-go gate, each workload's steps from `WorkloadSteps`, linked by
 /// the dependency graph (a provider's source copy goes only after every consumer has switched), and a closing item.
 struct Checklist {
+    /// Who rehearses the rollbacks (`RollbackRehearsal`): a cluster of the lowest environment rehearses a database's, and
+    /// the others' first application waves wait for those clusters' rehearsals.
+    struct Rehearsals: Sendable {
+        var lowestEnvironment = false
+        var waitFor: [String] = []
+    }
+
     struct ClusterInput: Sendable {
         var estate: Estate
         var assessment: AssessmentResult.ClusterResult
@@ -280,9 +287,15 @@ struct Checklist {
         // item names another only by key): each is built on its own, side by side, and appended in the clusters' order.
         let imageEntries = Dictionary(images.entries.map { ($0.image.normalized, $0) }, uniquingKeysWith: { first, _ in first })
         let disrupted = disrupting
+        // The lowest environment's clusters rehearse the hard rollbacks; the others' first application waves wait for them.
+        // With one environment only, no cluster rehearses a promotion: that would be a second freeze in production.
+        let pilotNames = pilots.count < clusters.count ? Set(pilots.map(\.estate.cluster.name)) : []
+        let rehearsing = pilots.filter { pilotNames.contains($0.estate.cluster.name) && $0.placements.contains { $0.wave > 0 } }.map(\.estate.cluster.name)
         let runbooks = ParallelMap.map(clusters) { input in
-            ClusterRunbook.build(input, images: images, imageEntries: imageEntries, target: target, region: region, assessedOn: assessedOn,
-                                 cronTimeZones: cronTimeZones, disrupting: disrupted.contains(input.estate.cluster.name))
+            let pilot = pilotNames.contains(input.estate.cluster.name)
+            return ClusterRunbook.build(input, images: images, imageEntries: imageEntries, target: target, region: region, assessedOn: assessedOn,
+                                        cronTimeZones: cronTimeZones, disrupting: disrupted.contains(input.estate.cluster.name),
+                                        rehearsal: Rehearsals(lowestEnvironment: pilot, waitFor: pilot ? [] : rehearsing))
         }
         var closes: [PlanItemKey] = []
         for runbook in runbooks {

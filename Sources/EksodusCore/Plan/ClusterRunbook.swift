@@ -10,7 +10,8 @@ struct ClusterRunbook: Sendable {
     var closes: [PlanItemKey]
 
     static func build(_ input: Checklist.ClusterInput, images: ImageMigration, imageEntries: [String: ImageMigration.Entry], target: KubernetesVersion,
-                      region: String, assessedOn: String, cronTimeZones: [String: String]?, disrupting: Bool) -> ClusterRunbook {
+                      region: String, assessedOn: String, cronTimeZones: [String: String]?, disrupting: Bool,
+                      rehearsal: Checklist.Rehearsals = Checklist.Rehearsals()) -> ClusterRunbook {
         var items: [PlanItem] = []
         var built: [Int] = []
         func add(_ key: PlanItemKey, _ title: String, cluster: Int64? = nil, wave: Int? = nil,
@@ -153,6 +154,9 @@ struct ClusterRunbook: Sendable {
                 context.brokerVirtualHosts = AMQPVirtualHosts.used(by: consumerWorkloads, broker: broker) { namespace, name in
                     configMapValues["\(namespace)/\(name)"]
                 }
+            }
+            if context.engine?.database.name == "rabbitmq" {
+                context.brokerVirtualHosts.clustering = RabbitMQClustering.of(workload) { namespace, name in configMapValues["\(namespace)/\(name)"] }
             }
             steps[workload.id] = WorkloadSteps.build(context, into: &items)
             if context.stateful, let engine = context.engine, ElasticsearchSnapshot.restoredUntilPromotion(DataCopy(method: context.copyMethod, database: engine.database)) {
@@ -326,6 +330,8 @@ struct ClusterRunbook: Sendable {
                 gateAfter += (membersByWave[previous] ?? []).flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: previous) }
                 if previous == firstApplicationWave { gateAfter.append(.cutover(.rehearsal, cluster: c.name)) }
             }
+            // A higher environment's first application wave starts once the lowest one rehearsed its rollbacks.
+            if wave == firstApplicationWave { gateAfter += rehearsal.waitFor.map { .cutover(.rehearsal, cluster: $0) } }
             add(.wave(.gate, cluster: c.name, wave), "Go/no-go for \(c.name) wave \(wave): \(workloads.count) workloads; owners on call, rollback steps read, dashboards green",
                 cluster: c.id, wave: wave, after: Checklist.unique(gateAfter), evidence: workloads.map(\.label).joined(separator: ", "),
                 commands: ["eksodus cutover status --cluster \(q(c.name)) --wave \(wave)", "eksodus report cutover --cluster \(q(c.name)) --out reports/"],
@@ -349,9 +355,12 @@ struct ClusterRunbook: Sendable {
             append(shared.items(inWave: wave, clusterID: c.id, steps: steps, switchAfter: switchAfterOf, workloads: byID))
             let switches = Checklist.unique(members.flatMap { steps[$0.workload]?.switches ?? [] }.filter { shared.isSwitched(by: $0, inOrBefore: wave) })
             if wave == firstApplicationWave {
-                add(.cutover(.rehearsal, cluster: c.name), "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
-                    cluster: c.id, wave: wave, after: switches, evidence: "before any later wave depends on the rollback working",
-                    commands: ["eksodus cutover show " + q((switches.first ?? .wave(.gate, cluster: c.name, wave)).description) + "  # follow its rollback, then its commands again"],
+                let chosen = RollbackRehearsal.choose(workloads, steps: steps, lowestEnvironment: rehearsal.lowestEnvironment)
+                add(.cutover(.rehearsal, cluster: c.name),
+                    chosen.map { "Rehearse the rollback of \(c.name) wave \(wave) on \($0.workload.label): " + ($0.withPromotion ? "its promotion and switches" : "its switches") + " rolled back, then forward again" }
+                        ?? "Rehearse the rollback of \(c.name) wave \(wave): run one workload's rollback steps, then switch it forward again",
+                    cluster: c.id, wave: wave, after: Checklist.unique(switches + (chosen?.move ?? [])), evidence: chosen?.evidence ?? "before any later wave depends on the rollback working",
+                    commands: chosen?.commands ?? ["eksodus cutover show " + q((switches.first ?? .wave(.gate, cluster: c.name, wave)).description) + "  # follow its rollback, then its commands again"],
                     rollback: "Nothing to undo: the rehearsal ends switched forward")
             }
             let retires = members.compactMap { steps[$0.workload]?.retire }

@@ -81,6 +81,12 @@ public struct ComputePlan: Sendable, Codable {
     public static let systemTaint = Taint(key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule")
     /// Keeps Linux pods that select no OS off the Windows nodes, where they cannot start.
     public static let windowsTaint = Taint(key: "os", value: "windows", effect: "NoSchedule")
+    /// Keeps stateless pods off the stateful groups: untainted, the scheduler filled them with whatever fitted, and the
+    /// stateful workloads landed on `general`, a group over every zone, where the Cluster Autoscaler cannot add a node in
+    /// a volume's zone. The stateful workloads get its toleration and the groups' label (`statefulLabel`) from convert.
+    public static let statefulTaint = Taint(key: "stateful", value: "true", effect: "NoSchedule")
+    /// The label every stateful group carries (per zone or not): a stateful workload's nodeSelector.
+    public static let statefulLabel = (key: "role", value: "stateful")
     /// EKS service quota "Nodes per managed node group" (EKS User Guide, service-quotas).
     static let nodesPerGroup = 450
     /// EKS service quotas "Fargate profiles per cluster" and "Selectors per Fargate profile" (EKS User Guide, service-quotas).
@@ -285,12 +291,12 @@ public struct ComputePlan: Sendable, Codable {
             let statefulFamily = family(Double(heavy.memory) / gib / (Double(max(heavy.cpu, 1)) / 1000) > 6 ? "r6i" : "m6i")
             let purpose = "\(stateful.count) stateful workloads on EBS"
             if zones.isEmpty {
-                add("stateful", size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, role: "stateful"), labels: ["role": "stateful"],
-                    purpose: purpose + " (one group over all zones: give --zones for one group per zone)")
+                add("stateful", size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, role: "stateful"), labels: [statefulLabel.key: statefulLabel.value],
+                    taints: [statefulTaint], purpose: purpose + " (one group over all zones: give --zones for one group per zone)")
             } else {
                 let sizing = size(stateful, families: [statefulFamily], from: "xlarge", minimum: 1, zones: zones.count, role: "stateful")
                 for zone in zones {
-                    add("stateful-\(zone.suffix(1))", sizing, zones: [zone], labels: ["role": "stateful"],
+                    add("stateful-\(zone.suffix(1))", sizing, zones: [zone], labels: [statefulLabel.key: statefulLabel.value], taints: [statefulTaint],
                         purpose: purpose + ", one group per zone (balance-similar-node-groups)")
                 }
             }
@@ -352,7 +358,7 @@ public struct ComputePlan: Sendable, Codable {
                 placements.append(Placement(workload: workload.label, target: "spot", toleration: spotTaint.toleration))
             } else {
                 let group = armIDs.contains(workload.id) ? "arm64" : amd64IDs.contains(workload.id) ? "amd64" : statefulIDs.contains(workload.id) ? "stateful" : "general"
-                placements.append(Placement(workload: workload.label, target: group, toleration: nil))
+                placements.append(Placement(workload: workload.label, target: group, toleration: group == "stateful" ? statefulTaint.toleration : nil))
             }
         }
         // A node agent must run on the tainted groups too.

@@ -108,7 +108,11 @@ public struct StoragePlan: Sendable, Codable {
                     target = fsxONTAP
                     reason = "SMB share: FSx for NetApp ONTAP"
                 }
-                if let provisioner, let mapping { reason += "; source \(provisioner) → \(mapping.target)" }
+                // gp3 is the only EBS class written: a table row naming another EBS type (io2) must not read as the target.
+                if let provisioner, let mapping {
+                    let otherEBS = target == gp3 && mapping.target.hasPrefix("EBS CSI") && !mapping.target.contains("gp3")
+                    reason += "; source \(provisioner) → " + (otherEBS ? "EBS CSI gp3 (the table says \(mapping.target); only gp3 is written: raise its iops and throughput parameters, or add that class by hand)" : mapping.target)
+                }
                 if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
                 var method = veleroFileSystemBackup
                 if let user, PlatformAgents.isMonitoringStore(user) {

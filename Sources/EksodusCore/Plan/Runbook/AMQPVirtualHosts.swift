@@ -9,6 +9,9 @@ struct AMQPVirtualHosts: Equatable {
     var names: [String] = []
     /// The consumers whose vhost the manifests do not say (their labels).
     var unknown: [String] = []
+    /// Whether the broker these consumers reach is one cluster (`RabbitMQClustering`): carried with its vhosts to the
+    /// shovel, which copies and checks every standalone broker.
+    var clustering = RabbitMQClustering()
 
     /// `broker` is the broker's Service name: only URLs to it count. `configMap` gives a ConfigMap's string values by
     /// namespace and name.

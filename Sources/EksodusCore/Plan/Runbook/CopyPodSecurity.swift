@@ -24,8 +24,9 @@ enum CopyPodSecurity {
 
     /// The pod-level fields for a copy as `identity` writes: its fsGroup (and change policy) whoever runs, and for a
     /// non-root workload its runAsUser and runAsGroup; nil is today's root copy.
+    /// With the toleration of the stateful groups' taint (`CopyPodPlacement`): the claim it mounts is there.
     static func podFields(_ identity: Identity?) -> String {
-        guard let identity, identity.hasFields else { return podFields }
+        guard let identity, identity.hasFields else { return podFields + "," + CopyPodPlacement.tolerations }
         var fields = [#""seccompProfile":{"type":"RuntimeDefault"}"#]
         if !identity.runsAsRoot, let user = identity.runAsUser {
             fields += [#""runAsNonRoot":true"#, "\"runAsUser\":\(user)"]
@@ -33,7 +34,7 @@ enum CopyPodSecurity {
         }
         if let group = identity.fsGroup { fields.append("\"fsGroup\":\(group)") }
         if let policy = identity.fsGroupChangePolicy { fields.append("\"fsGroupChangePolicy\":\"\(policy)\"") }
-        return "\"securityContext\":{" + fields.joined(separator: ",") + "}"
+        return "\"securityContext\":{" + fields.joined(separator: ",") + "}," + CopyPodPlacement.tolerations
     }
 
     /// The container-level member for `identity`: a non-root workload's copy runs restricted (its uid and gid, nothing

@@ -159,8 +159,13 @@ struct ElasticsearchSnapshot {
             register(on: .source, readonly: false), register(on: .eks, readonly: true) + "  # the source is the repository's only writer",
             verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly,
             take(on: .source, name: "SNAPSHOT=initial") + "  # kept when a re-run finds it taken; a failed one is taken again",
-            DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '{\"indices\": \"*,-.*\"}'")]
+            // With the global state on the fresh cluster (ElasticsearchGlobalState): templates, pipelines, ILM policies.
+            DataCopy.exec(workload, on: .eks, "curl -fsS -XPOST \"localhost:9200/_snapshot/eksodus/initial/_restore?wait_for_completion=true\" -H 'Content-Type: application/json' -d '\(globalState.initialRestoreBody)'")]
+            + globalState.gate() + globalState.settingsReview
     }
+
+    var globalState: ElasticsearchGlobalState { ElasticsearchGlobalState(snapshot: self) }
+    var indexCreation: ElasticsearchIndexCreationFreeze { ElasticsearchIndexCreationFreeze(snapshot: self) }
 
     func verify() -> [String] {
         [DataCopy.exec(workload, on: .source, "curl -fsS localhost:9200/_cat/indices?v"), DataCopy.exec(workload, on: .eks, "curl -fsS localhost:9200/_cat/indices?v")]
@@ -168,11 +173,14 @@ struct ElasticsearchSnapshot {
 
     /// The write block on the regular indices only: the cluster's own system (dot) indices keep taking its writes.
     /// The freeze also names the final snapshot (`Run`): one per freeze, every re-run of the promotion reading it.
+    /// New indices are stopped first (`ElasticsearchIndexCreationFreeze`), so none appears between the block and the snapshot.
     func freeze() -> (commands: [String], rollback: [String]) {
-        ([DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'"),
-          finalRun.named + "  # the final snapshot's name, for this freeze"],
+        (indexCreation.freeze()
+            + [DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": true}'"),
+               finalRun.named + "  # the final snapshot's name, for this freeze"],
          ["rm -f " + ShellQuote.word(finalRun.file) + "  # the next freeze names a new final snapshot",
-          DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")])
+          DataCopy.exec(workload, on: .source, "curl -fsS -XPUT 'localhost:9200/*,-.*/_settings' -H 'Content-Type: application/json' -d '{\"index.blocks.write\": false}'")]
+            + indexCreation.rollback())
     }
 
     /// Each index's document count, one `index count` line per index sorted by name, after a refresh; the dot-prefixed
@@ -194,14 +202,18 @@ struct ElasticsearchSnapshot {
         let source = DataCopy.exec(workload, on: .source, Self.counts), eks = DataCopy.exec(workload, on: .eks, Self.counts)
         let blocks = DataCopy.exec(workload, on: .eks, "curl -fsS 'localhost:9200/_all/_settings/index.blocks.write?flat_settings=true'")
         let keys = keystoreCheck(on: .source) + (readsServiceAccountRole ? [] : keystoreCheck(on: .eks))
-        return keys + [verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly,
-                take(on: .source, name: finalRun.read("the freeze step")) + "  # kept when a re-run finds it taken; a failed or partial one is taken again",
+        return keys + [verifyRepository(on: .source), verifyRepository(on: .eks), eksReadsOnly, indexCreation.everyIndexBlocked]
+            + globalState.gate()
+            + [take(on: .source, name: finalRun.read("the freeze step")) + "  # kept when a re-run finds it taken; a failed or partial one is taken again",
                 succeeded(finalRun, on: .eks),
                 "# shellcheck disable=SC2016  # $names expands in the pod",
                 DataCopy.exec(workload, on: .eks, close),
                 restore,
                 "{ BLOCKS=$(" + blocks + ") && test -n \"$BLOCKS\" && ! printf '%s' \"$BLOCKS\" | grep -q '\"index.blocks.write\":\"true\"'; } || { echo 'an index on EKS is still write-blocked (or its settings could not be read)' >&2; false; }",
-                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { printf 'document counts differ (or could not be read): do not promote\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }",
+                // A failed count names a new final snapshot: the re-run takes one that holds what the source has now,
+                // not the SUCCESS one taken before whatever wrote past the freeze was stopped.
+                "{ SOURCE_COUNTS=$(" + source + ") && EKS_COUNTS=$(" + eks + ") && test -n \"$SOURCE_COUNTS\" && test \"$SOURCE_COUNTS\" = \"$EKS_COUNTS\"; } || { "
+                    + finalRun.named + "; printf 'document counts differ (or could not be read): do not promote; a new final snapshot is named, so a re-run takes it afresh (stop what still writes on the source first)\\nsource:\\n%s\\nEKS:\\n%s\\n' \"${SOURCE_COUNTS:-}\" \"${EKS_COUNTS:-}\" >&2; false; }",
                 // EKS takes the repository over for its own snapshots: the source lets go of it first (unregistering
                 // leaves the snapshots in the bucket; Elasticsearch docs, delete snapshot repository API), so that no
                 // moment has two writers.

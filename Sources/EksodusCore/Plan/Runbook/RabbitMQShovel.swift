@@ -22,6 +22,49 @@ struct RabbitMQShovel {
     func eks(_ arguments: String) -> String { DataCopy.execDirect(workload, on: .eks, arguments) }
     func on(_ side: Kubectl.Side, _ arguments: String) -> String { DataCopy.execDirect(workload, on: side, arguments) }
 
+    /// The source pods that are brokers of their own (`RabbitMQClustering`); 0 for one broker or one cluster.
+    var standalonePods: Int { vhosts.clustering.isStandalone ? vhosts.clustering.standalonePods : 0 }
+
+    /// `check` run against every source broker: each standalone pod (a StatefulSet's by ordinal, others' by label),
+    /// or the workload once when it is one broker or one cluster (any node answers for the whole cluster). `check` gets
+    /// the `kubectl exec …` prefix of one pod and the words naming it in a message; it must fail on its own, and the
+    /// loop stops at the first pod that fails (or when no pod is found).
+    func everySourceBroker(_ check: (_ exec: (String) -> String, _ place: String) -> String) -> String {
+        guard standalonePods > 0 else { return check(source, "on the source") }
+        let kubectl = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        if workload.kind == "StatefulSet" {
+            let pod = ShellQuote.word("pod/\(workload.name)-") + "\"$i\""
+            return "( for i in $(seq 0 \(standalonePods - 1)); do " + check({ kubectl("exec " + pod + " -- " + $0) }, "on source broker \(workload.name)-") + " || exit 1; done )"
+        }
+        guard let selector = LabelSelector.matching(workload.templateLabels) else {
+            return check(source, "on the source") + "  # only one of its \(standalonePods) brokers: its labels make no selector, run it in every pod by hand"
+        }
+        return "( { PODS=$(" + kubectl("get pods -l \(ShellQuote.word(selector)) -o name") + ") && test \"$(printf '%s\\n' \"$PODS\" | grep -c .)\" -eq \(standalonePods); } || { echo "
+            + ShellQuote.word("expected \(standalonePods) source RabbitMQ pods of \(workload.label) (or they could not be listed)") + " >&2; exit 1; }; for pod in $PODS; do "
+            + check({ kubectl("exec \"$pod\" -- " + $0) }, "on source broker") + " || exit 1; done )"
+    }
+
+    /// The decision a source of standalone brokers needs before anything is copied: one shovel from `$SOURCE_AMQP_URI`
+    /// drains one broker, its definitions are one broker's, and the EKS Service spreads clients over pods that lack
+    /// what was imported into one of them. The gate passes only when `rabbitmqctl cluster_status` shows both sides are
+    /// one cluster of every pod after all (a cluster joined by hand, which the manifests do not show); otherwise it fails
+    /// with what the team must decide, and the item is closed by hand with the decision as its note.
+    func clusterGate(key: String) -> [String] {
+        guard standalonePods > 0 else { return [] }
+        let n = standalonePods
+        let decision = "decision: the source runs \(n) standalone RabbitMQ brokers (\(workload.label): \(n) replicas, no peer discovery, cluster_formation or Erlang cookie in its manifests), each with its own vhosts, users, queues and messages, "
+            + "so one shovel from SOURCE_AMQP_URI, one definitions export and one queue count cover one of them. Decide with the team: cluster the EKS side (cluster_formation peer discovery, one Erlang cookie) "
+            + "and shovel from every source pod (definitions exported from each), or another way; then close this item by hand: eksodus cutover done \(key) --note 'WHAT WAS DECIDED'"
+        func nodes(_ side: Kubectl.Side, _ message: String) -> String {
+            "{ STATUS=$(" + on(side, "rabbitmqctl cluster_status --formatter json") + ") && NODES=$(printf '%s\\n' \"$STATUS\" | jq -r '.running_nodes | length') && test \"$NODES\" -eq \(n); } || { echo "
+                + ShellQuote.word(message) + " >&2; false; }"
+        }
+        let notOne = "is not one RabbitMQ cluster of \(n) running nodes (or cluster_status could not be read)"
+        return [ShellQuote.comment(decision),
+                nodes(.source, "the source \(workload.label) \(notOne): " + decision),
+                nodes(.eks, "the EKS copy of \(workload.label) \(notOne): cluster it as decided (cluster_formation peer discovery, one Erlang cookie), or close this item by hand with the decision as its note")]
+    }
+
     /// What the manifests could not tell: consumers whose vhost is unknown, as a decision.
     var decision: [String] {
         vhosts.unknown.isEmpty ? [] : [ShellQuote.comment("decision: \(vhosts.unknown.joined(separator: ", ")) name the broker without an amqp:// URL, so their vhost is unknown: read it on the source (rabbitmqctl list_connections user vhost) and repeat these commands for it if it is not \(names.joined(separator: ", "))")]
@@ -77,9 +120,15 @@ struct RabbitMQShovel {
     }
 
     /// Fails unless `side`'s queues in `vhost` were read (at least one) and all hold 0 messages.
+    /// On the source every standalone broker is read (`everySourceBroker`): one pod's 0 says nothing of the others'.
     func drained(_ vhost: String, on side: Kubectl.Side, _ advice: String) -> String {
-        "{ COUNTS=$(" + on(side, "rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) --quiet --no-table-headers messages") + ") && test -n \"$COUNTS\" && printf '%s\\n' \"$COUNTS\" | awk '$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { exit bad || n != 0 }'; } || { echo "
-            + ShellQuote.word("messages remain in vhost \(vhost) \(side == .source ? "on the source" : "on EKS") (or its queues could not be read): " + advice) + " >&2; false; }"
+        func check(_ exec: (String) -> String, _ place: String) -> String {
+            let named = place.hasSuffix("-") ? ShellQuote.word("messages remain in vhost \(vhost) \(place)") + "\"$i\"" + ShellQuote.word(" (or its queues could not be read): " + advice)
+                : ShellQuote.word("messages remain in vhost \(vhost) \(place) (or its queues could not be read): " + advice)
+            return "{ COUNTS=$(" + exec("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) --quiet --no-table-headers messages") + ") && test -n \"$COUNTS\" && printf '%s\\n' \"$COUNTS\" | awk '$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { exit bad || n != 0 }'; } || { echo "
+                + named + " >&2; false; }"
+        }
+        return side == .source ? everySourceBroker(check) : check(eks, "on EKS")
     }
 
     /// Clears the shovels named `prefix…` in every vhost, on one side, one whole line per name (`xargs` split a shovel named
@@ -104,13 +153,16 @@ struct RabbitMQShovel {
     func replicate() -> [String] {
         ["# SOURCE_AMQP_URI: the source broker as EKS reaches it, amqp://USER:PASSWORD@HOST:5672 without a vhost (each shovel adds its own)"
             + (closesAtReconnect ? "; USER one of its own, kept in SHOVEL_USER: the reconnect step tells the shovels' connections from the clients' by it" : "")]
-            + decision + names.flatMap { shovels($0, on: .eks, from: "SOURCE_AMQP_URI", prefix: "eksodus-migrate-") }
+            + decision
+            + (standalonePods > 0 ? ["# SOURCE_AMQP_URI reaches one of the \(standalonePods) standalone source brokers: the shovels below drain that one only, and the promotion's gates read every one (the decision item says why)"] : [])
+            + names.flatMap { shovels($0, on: .eks, from: "SOURCE_AMQP_URI", prefix: "eksodus-migrate-") }
     }
 
     func stop() -> [String] { clear(on: .eks, prefix: "eksodus-migrate-") }
 
     func verify() -> [String] {
-        names.flatMap { vhost in [source("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages"), eks("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages")] }
+        names.flatMap { vhost in [everySourceBroker { exec, _ in exec("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages") },
+                                  eks("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages")] }
             + [DataCopy.exec(workload, on: .eks, "rabbitmqctl shovel_status") + "  # every eksodus-migrate- shovel running"]
     }
 
@@ -121,7 +173,7 @@ struct RabbitMQShovel {
                     ["# nothing to lift: the source broker never stopped"])
         }
         return (["# stop the publishers (point them at EKS), then wait until every source queue shows 0 messages:"]
-                    + names.map { source("rabbitmqctl list_queues -p \(ShellQuote.word($0)) name messages") },
+                    + names.map { vhost in everySourceBroker { exec, _ in exec("rabbitmqctl list_queues -p \(ShellQuote.word(vhost)) name messages") } },
                 ["# point the publishers back at the source broker"])
     }
 
@@ -140,8 +192,18 @@ struct RabbitMQShovel {
     /// After the consumers reconnected: no client but the shovels (their own user, `$SHOVEL_USER`) on the source, and
     /// at least those listed (an empty answer proves nothing); every source queue read 0; then the shovels go.
     func afterReconnect() -> [String] {
-        ["{ test -n \"${SHOVEL_USER:-}\" && CONNECTIONS=$(" + source("rabbitmqctl list_connections --quiet --no-table-headers user")
-            + ") && test -n \"$CONNECTIONS\" && ! printf '%s\\n' \"$CONNECTIONS\" | grep -vxF \"$SHOVEL_USER\" | grep -q .; } || { echo 'clients other than the migration shovels (the shovel user) are still connected to the source broker (or none could be listed)' >&2; false; }"]
+        // A standalone broker no shovel reads has no shovel connection: there, no connection at all is the pass.
+        [everySourceBroker { exec, place in
+            let message = place.hasSuffix("-") ? ShellQuote.word("clients other than the migration shovels (the shovel user) are still connected \(place)") + "\"$i\"" + ShellQuote.word(" (or its connections could not be listed)")
+                : "'clients other than the migration shovels (the shovel user) are still connected to the source broker (or none could be listed)'"
+            guard standalonePods > 0 else {
+                return "{ test -n \"${SHOVEL_USER:-}\" && CONNECTIONS=$(" + exec("rabbitmqctl list_connections --quiet --no-table-headers user")
+                    + ") && test -n \"$CONNECTIONS\" && ! printf '%s\\n' \"$CONNECTIONS\" | grep -vxF \"$SHOVEL_USER\" | grep -q .; } || { echo " + message + " >&2; false; }"
+            }
+            // A broker no shovel reads may list no connection at all: the marker after the list proves it was read.
+            return "{ test -n \"${SHOVEL_USER:-}\" && CONNECTIONS=$(" + exec("sh -c " + ShellQuote.word("rabbitmqctl list_connections --quiet --no-table-headers user && echo eksodus-listed"))
+                + ") && printf '%s\\n' \"$CONNECTIONS\" | tail -n 1 | grep -qx eksodus-listed && ! printf '%s\\n' \"$CONNECTIONS\" | grep -vxF -e \"$SHOVEL_USER\" -e eksodus-listed | grep -q .; } || { echo " + message + " >&2; false; }"
+        }]
             + names.map { drained($0, on: .source, "wait for the shovels and re-run") }
             + clear(on: .eks, prefix: "eksodus-migrate-")
     }

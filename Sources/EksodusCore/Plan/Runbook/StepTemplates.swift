@@ -506,9 +506,17 @@ struct WorkloadSteps {
                 evidence: context.deployEvidence, commands: copy.beforeDeploy(workload) + Self.deployCommands(context, stopped: copy.deploysStopped),
                 rollback: "Delete it from EKS (and its empty claims); the source keeps serving", rollbackCommands: Self.deleteOnEKS(context))
             var dataAfter: [PlanItemKey.Step] = [.deploy]
+            // Standalone RabbitMQ brokers (`RabbitMQClustering`): nothing is copied before the team decides how.
+            let brokers = copy.engine == "rabbitmq" ? RabbitMQShovel(workload: workload, vhosts: context.brokerVirtualHosts) : nil
+            if let brokers, brokers.standalonePods > 0 {
+                add(.decide, "Decide how the \(brokers.standalonePods) standalone RabbitMQ brokers of \(context.label) move: they are not one cluster", context, after: [.deploy],
+                    evidence: "\(brokers.standalonePods) replicas and no clustering configuration (peer discovery, cluster_formation, Erlang cookie): each pod is a broker of its own",
+                    commands: brokers.clusterGate(key: Self.key(.decide, context).description), rollback: "Nothing to undo: a decision (record it in the note)")
+                dataAfter = [.decide]
+            }
             if let definitions = copy.definitions(workload) {
                 add(.definitions, "Copy the definitions of \(context.label) to its EKS copy (users, vhosts, queues, exchanges, bindings, policies) before the shovel",
-                    context, after: [.deploy], commands: definitions.commands, rollback: "Delete what the import created on EKS; the source is untouched",
+                    context, after: dataAfter, commands: definitions.commands, rollback: "Delete what the import created on EKS; the source is untouched",
                     rollbackCommands: definitions.rollback)
                 dataAfter = [.definitions]
             }
