@@ -58,4 +58,43 @@ final class ImageDigestTagTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.output)
         XCTAssertEqual(fresh.held(base + ":sha256-" + String(repeating: "2b", count: 32)), Self.second, steps)
     }
+
+    /// A tenant pins another build of the shop's repository under the shop's tag: the shop's tag keeps what the shop's
+    /// manifest names (the source tag's bytes), the pinned image lands under its digest, and neither copy stops the run.
+    func testAPinnedImageNeverTakesTheTagAnotherImageOfItsRepositoryWrites() throws {
+        let old = "sha256:" + String(repeating: "0d", count: 32)
+        func deployment(_ namespace: String, _ image: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: pay, namespace: \(namespace)}
+            spec:
+              selector: {matchLabels: {app: pay}}
+              template:
+                metadata: {labels: {app: pay}}
+                spec: {containers: [{name: app, image: '\(image)'}]}
+            """
+        }
+        let (plan, files) = try planAndConvert(deployment("tenant", "harbor.acme.internal/shop/pay:3.9.0@" + old) + "\n---\n"
+            + deployment("shop", "harbor.acme.internal/shop/pay:3.9.0") + "\n", test: self)
+        let repository = plan.images.registryHost + "/migrated/harbor.acme.internal/shop/pay"
+        let current = ImageScriptStubs.digest(of: "harbor.acme.internal/shop/pay")
+        let images = Dictionary(try writtenObjects(files, kind: "Deployment").map {
+            ($0["metadata", "namespace"]?.string ?? "", $0["spec", "template", "spec", "containers"]?.items.first?["image"]?.string ?? "")
+        }, uniquingKeysWith: { first, _ in first })
+        XCTAssertEqual(images["shop"], repository + ":3.9.0")
+        XCTAssertEqual(images["tenant"], repository + "@" + old)
+
+        let script = try ImageScriptStubs(test: self)
+        let result = try script.run(plan.images.script(generatedAt: "2026-12-01T00:00:00Z"))
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertEqual(script.held(repository + ":3.9.0"), current, "the shop's tag holds the source tag's image")
+        XCTAssertEqual(script.held(repository + ":sha256-" + String(repeating: "0d", count: 32)), old)
+
+        let steps = plan.items.filter { $0.key.description.hasPrefix("images:") }.flatMap(\.commands).joined(separator: "\n")
+        let waves = try ImageScriptStubs(test: self)
+        let run = try waves.run(steps)
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertEqual(waves.held(repository + ":3.9.0"), current, steps)
+    }
 }

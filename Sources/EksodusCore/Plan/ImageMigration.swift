@@ -20,9 +20,9 @@ public struct ImageMigration: Sendable, Codable {
         /// as the tag (`sha256-<64 hex>`, 71 characters: within the 128 of a tag in the distribution grammar and ECR's 300),
         /// so two digests of one repository never meet on one immutable tag. build() refused every digest but sha256.
         var copyTargetTag: String {
-            if let tag = image.tag { return tag }
+            if let tag = sharedTagMovedTo ?? image.tag { return tag }
             guard let digest = image.digest else { return "latest" }
-            return digest.replacingOccurrences(of: ":", with: "-")
+            return "sha256-" + digest.dropFirst("sha256:".count)
         }
 
         public var image: ImageReference
@@ -39,6 +39,9 @@ public struct ImageMigration: Sendable, Codable {
         public var workloads: [String]
         public var clusters: [String]
         public var warnings: [String]
+        /// The tag a digest-pinned copy writes instead of its own, which another image of its repository also writes
+        /// (`ImageMigration+DistinctTags`); nil for every other image (and in a plan stored before it).
+        public var sharedTagMovedTo: String? = nil
 
         /// The digest the move pins: the manifest's, else the one resolved when the image is copied or first pulled.
         public var digestNote: String {
@@ -136,7 +139,7 @@ public struct ImageMigration: Sendable, Codable {
                          workloads: workloads.sorted(), clusters: clusters.sorted(), warnings: warnings)
         }
         return ImageMigration(region: region, accountID: accountID, prefix: prefix,
-                              entries: distinctRepositories(refusingSharedPrefixes(entries), host: host, prefix: prefix))
+                              entries: distinctTags(distinctRepositories(refusingSharedPrefixes(entries), host: host, prefix: prefix), host: host))
     }
 
     /// Where an image lands: its repository in the registry `host`, with its tag and digest (a digest-pinned image keeps
