@@ -34,7 +34,7 @@ final class PasswordFlagRedactionImportTests: XCTestCase {
                   - name: copy
                     image: example.com/tools:1
                     command: [sshpass]
-                    args: [-p, SshArgPw111, ssh, backup@db]
+                    args: [-p, SshArgPw111, ssh, -p, "2201", backup@db]
                   - name: copy-attached
                     image: example.com/tools:1
                     command: [/usr/bin/sshpass, -pSshAttached222, scp, a, b]
@@ -44,7 +44,7 @@ final class PasswordFlagRedactionImportTests: XCTestCase {
                   - name: shell
                     image: example.com/tools:1
                     env:
-                    - {name: BACKUP_CMD, value: "sshpass -p SshEnvPw444 rsync -a /data backup:/data"}
+                    - {name: BACKUP_CMD, value: "sshpass -p SshEnvPw444 ssh -p 2202 backup rsync -a /data /backup"}
                     - {name: ADMIN_CMD, value: "rabbitmqadmin -u admin -p RabbitPw555 list queues"}
                   - name: server
                     image: example.com/server:1
@@ -69,5 +69,7 @@ final class PasswordFlagRedactionImportTests: XCTestCase {
         let lists = try strings(database, "SELECT COALESCE(command, '') || ' ' || COALESCE(args, '') FROM container ORDER BY name")
         XCTAssertTrue(lists.contains { $0.contains("\"-h\"") && $0.contains("\"db\"") && $0.contains("-p" + SecretRedaction.marker) }, "\(lists)")
         XCTAssertTrue(lists.contains { $0.contains("\"server\"") && $0.contains("\"-p\",\"8080\"") }, "\(lists)")
+        XCTAssertTrue(lists.contains { $0.contains("\"ssh\",\"-p\",\"2201\"") }, "ssh's port after sshpass's command: \(lists)")
+        XCTAssertTrue(rows.contains("ssh -p 2202 backup"), "ssh's port in a command line")
     }
 }

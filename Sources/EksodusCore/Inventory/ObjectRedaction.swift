@@ -78,8 +78,10 @@ enum ObjectRedaction {
         var afterRedisPasswordFlag = false
         var afterPasswordP = false
         let program = Array((given ?? PasswordFlagPrograms.program(of: items.prefix(8).compactMap(\.string)) ?? "").utf8)
-        let takesAttachedPassword = PasswordFlagPrograms.takesAttachedPassword(program)
-        let takesSeparatePassword = PasswordFlagPrograms.takesSeparatePassword(program)
+        var takesAttachedPassword = PasswordFlagPrograms.takesAttachedPassword(program)
+        var takesSeparatePassword = PasswordFlagPrograms.takesSeparatePassword(program)
+        // Where the program is the list's own first word (not given by a command), the items before it are no operands.
+        var seenProgram = given != nil
         var namesMySQLClient: Bool?
         var namesRedisClient: Bool?
         func mentionsRedisClient() -> Bool {
@@ -115,6 +117,13 @@ enum ObjectRedaction {
                 afterSensitiveFlag = isSensitiveFlag(text) && !attachedPassword
                 afterUserFlag = text == "-u" || text == "--user" || text == "--proxy-user"
                 afterRedisPasswordFlag = text == "-a" && mentionsRedisClient()
+                // [sshpass, -p, SECRET, ssh, -p, 2222]: sshpass's options end at the command it runs.
+                if !seenProgram {
+                    seenProgram = text.utf8.split(separator: UInt8(ascii: "/")).last.map { $0.elementsEqual(program) } ?? false
+                } else if !text.hasPrefix("-"), !afterPasswordP, PasswordFlagPrograms.stopsAtFirstOperand(program) {
+                    takesSeparatePassword = false
+                    takesAttachedPassword = false
+                }
                 // [mysql, -p, shop] prompts for the password: shop is the database.
                 afterPasswordP = text == "-p" && takesSeparatePassword
             } else {

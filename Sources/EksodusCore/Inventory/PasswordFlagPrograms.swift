@@ -16,6 +16,12 @@ enum PasswordFlagPrograms {
             || (hasPrefix(program, "mongo") && !program.elementsEqual("mongod".utf8) && !program.elementsEqual("mongos".utf8))
     }
 
+    /// sshpass reads its options up to the command it runs (`sshpass -p SECRET ssh -p 2222 host`): a `-p` after that
+    /// command's name is the command's (ssh's port).
+    static func stopsAtFirstOperand(_ program: some Collection<UInt8>) -> Bool {
+        program.elementsEqual("sshpass".utf8)
+    }
+
     private static func hasPrefix(_ program: some Collection<UInt8>, _ prefix: StaticString) -> Bool {
         program.count >= prefix.utf8CodeUnitCount && program.prefix(prefix.utf8CodeUnitCount).elementsEqual(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
     }

@@ -495,7 +495,11 @@ struct SecretTextScanner {
     private mutating func redactPasswordP(at index: Int) -> Int? {
         guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "p"),
               index == 0 || endsWord(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "\"") else { return nil }
-        let program = PasswordFlagPrograms.program(before: index, in: bytes).map { UnsafeBufferPointer(rebasing: bytes[$0]) }
+        let found = PasswordFlagPrograms.program(before: index, in: bytes)
+        var program = found.map { UnsafeBufferPointer(rebasing: bytes[$0]) }
+        if let found, let name = program, PasswordFlagPrograms.stopsAtFirstOperand(name), hasOperand(between: found.upperBound, and: index) {
+            program = nil
+        }
         if !endsWord(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "\"") || bytes[index + 2] == UInt8(ascii: "'") {
             guard SecretRedaction.namesMySQLClient(bytes) || program.map(PasswordFlagPrograms.takesAttachedPassword) == true else { return nil }
             return maskAttachedValue(from: index + 2)
@@ -506,6 +510,23 @@ struct SecretTextScanner {
         guard start < bytes.count, !endsWord(bytes[start]) || bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'"),
               bytes[start] != UInt8(ascii: "-") else { return nil }
         return variableReferenceEnd(from: start) ?? maskAttachedValue(from: start)
+    }
+
+    /// Whether a word that is no option (`ssh`) stands between `start` and `end`; the value of a `-p` before it does not count.
+    private func hasOperand(between start: Int, and end: Int) -> Bool {
+        var position = start
+        var afterP = false
+        while position < end {
+            while position < end, isSpace(bytes[position]) { position += 1 }
+            var wordEnd = position
+            while wordEnd < end, !isSpace(bytes[wordEnd]) { wordEnd += 1 }
+            guard wordEnd > position else { break }
+            let isOption = bytes[position] == UInt8(ascii: "-")
+            if !isOption && !afterP { return true }
+            afterP = wordEnd - position == 2 && hasPrefix("-p", at: position)
+            position = wordEnd
+        }
+        return false
     }
 
     /// An `Authorization` header set without a colon, as nginx (`proxy_set_header Authorization "Bearer …";`, an ingress-nginx
