@@ -75,8 +75,22 @@ final class ImageDigestTagTests: XCTestCase {
                 spec: {containers: [{name: app, image: '\(image)'}]}
             """
         }
-        let (plan, files) = try planAndConvert(deployment("tenant", "harbor.acme.internal/shop/pay:3.9.0@" + old) + "\n---\n"
-            + deployment("shop", "harbor.acme.internal/shop/pay:3.9.0") + "\n", test: self)
+        // Planned, then read back from the store as `images` and `convert` read it.
+        let reference = try ReferenceData.embedded()
+        let folder = try writeManifests(["in.yaml": deployment("tenant", "harbor.acme.internal/shop/pay:3.9.0@" + old) + "\n---\n"
+            + deployment("shop", "harbor.acme.internal/shop/pay:3.9.0") + "\n"], test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        _ = try TransitionPlanner(database: database, reference: reference)
+            .run(PlanRequest(name: "p", target: KubernetesVersion(major: 1, minor: 35), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        let plan = try PlanStore.load(database)
+        XCTAssertEqual(plan.images.entries.compactMap(\.sharedTagMovedTo), ["sha256-" + String(repeating: "0d", count: 32)], "the moved tag is stored")
+        let out = try temporaryFolder(self)
+        _ = try ConvertedManifests(plan: plan, reference: reference).write(estates: try database.writer.read { try Estate.load($0) }, to: out)
+        var files: [String: String] = [:]
+        for case let url as URL in FileManager.default.enumerator(at: out, includingPropertiesForKeys: nil)! where url.pathExtension == "yaml" {
+            files[url.path] = try String(contentsOf: url, encoding: .utf8)
+        }
         let repository = plan.images.registryHost + "/migrated/harbor.acme.internal/shop/pay"
         let current = ImageScriptStubs.digest(of: "harbor.acme.internal/shop/pay")
         let images = Dictionary(try writtenObjects(files, kind: "Deployment").map {
