@@ -38,6 +38,10 @@ final class PasswordFlagRedactionImportTests: XCTestCase {
                   - name: copy-attached
                     image: example.com/tools:1
                     command: [/usr/bin/sshpass, -pSshAttached222, scp, a, b]
+                  - name: wrapped
+                    image: example.com/tools:1
+                    command: [/docker-entrypoint.sh]
+                    args: [sshpass, -p, SshWrappedPw777, ssh, backup@db]
                   - name: mongo
                     image: mongo:7
                     command: [mongodump, --host, db, -u, admin, -p, MongoPw333]
@@ -59,7 +63,7 @@ final class PasswordFlagRedactionImportTests: XCTestCase {
         let rows = try dump(database)
         XCTAssertTrue(rows.contains(SecretRedaction.marker))
         for secret in ["SnippetTok999", "QmFzaWNTbmlwcGV0OTk5", "CmdLinePw123", "DumpPw456", "ListPw789", "SshArgPw111", "SshAttached222",
-                       "MongoPw333", "SshEnvPw444", "RabbitPw555", "FlagPw666"] {
+                       "MongoPw333", "SshEnvPw444", "RabbitPw555", "FlagPw666", "SshWrappedPw777"] {
             XCTAssertFalse(rows.contains(secret), "\(secret) reached the database")
         }
         // The command lines stay readable: the flag after a password, a server's port, the database a prompting mysql opens.

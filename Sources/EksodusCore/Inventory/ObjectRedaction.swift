@@ -77,11 +77,15 @@ enum ObjectRedaction {
         var afterUserFlag = false
         var afterRedisPasswordFlag = false
         var afterPasswordP = false
-        let program = Array((given ?? PasswordFlagPrograms.program(of: items.prefix(8).compactMap(\.string)) ?? "").utf8)
+        // The command's program, unless it takes no `-p` password and the list runs one itself (`command: [/entrypoint.sh]`,
+        // `args: [sshpass, -p, SECRET, …]`).
+        let commandProgram = given.map { Array($0.utf8) }
+        let givenTakesPassword = commandProgram.map(PasswordFlagPrograms.takesAttachedPassword) ?? false
+        let program = givenTakesPassword ? commandProgram ?? [] : Array((PasswordFlagPrograms.program(of: items.prefix(8).compactMap(\.string)) ?? "").utf8)
         var takesAttachedPassword = PasswordFlagPrograms.takesAttachedPassword(program)
         var takesSeparatePassword = PasswordFlagPrograms.takesSeparatePassword(program)
         // Where the program is the list's own first word (not given by a command), the items before it are no operands.
-        var seenProgram = given != nil
+        var seenProgram = givenTakesPassword
         var namesMySQLClient: Bool?
         var namesRedisClient: Bool?
         func mentionsRedisClient() -> Bool {
