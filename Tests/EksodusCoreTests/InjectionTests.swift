@@ -127,7 +127,7 @@ final class InjectionTests: XCTestCase {
             for entry in copies {
                 // By digest: the manifest's, or the one the source resolves the tag to.
                 let source = entry.image.registry + "/" + entry.image.repository + "@" + (entry.image.digest ?? resolved)
-                let target = registry + "/" + entry.repository + ":" + (entry.image.tag ?? "migrated")
+                let target = registry + "/" + entry.repository + ":" + entry.copyTargetTag
                 expectedCopies.insert(tool == .skopeo ? ["skopeo", "copy", "--all", "--preserve-digests", "docker://" + source, "docker://" + target]
                                                       : ["crane", "copy", source, target])
             }

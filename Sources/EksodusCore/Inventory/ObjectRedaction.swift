@@ -11,7 +11,8 @@
 ///   fields; any other value is scanned as text.
 /// - Environment-style `{name, value}` entries and `{key, value}` ones (Node taints): masked whole when the name is sensitive.
 /// - Lists of arguments: the item after a sensitive flag (`--password`, `--requirepass`) is masked, `-pX` next to a MySQL
-///   client, the item after `-a` next to `redis-cli`, and the password of `user:password` after curl's `-u`/`--user`.
+///   client, `-pX` and `-p X` given to a program whose `-p` is a password (`PasswordFlagPrograms`: a container's `args`
+///   are given to its `command`), the item after `-a` next to `redis-cli`, and the password of `user:password` after curl's `-u`/`--user`.
 /// - Other fields: a string under a sensitive field (`password: …` in a custom resource) is masked; every scalar
 ///   is scanned as text (URL passwords, PEM private keys, `PGPASSWORD=…`, `--token …`).
 /// Labels and selectors are matched against each other: a value is masked whole only under a sensitive key (on both sides
@@ -69,11 +70,22 @@ enum ObjectRedaction {
         }
     }
 
-    private static func redacted(_ items: [ManifestNode]) -> ManifestNode? {
+    /// `program`: the program a container's `args` are given to (its `command`'s); else the list's own first word.
+    private static func redacted(_ items: [ManifestNode], program given: String? = nil) -> ManifestNode? {
         var changed: [ManifestNode]?
         var afterSensitiveFlag = false
         var afterUserFlag = false
         var afterRedisPasswordFlag = false
+        var afterPasswordP = false
+        // The command's program, unless it takes no `-p` password and the list runs one itself (`command: [/entrypoint.sh]`,
+        // `args: [sshpass, -p, SECRET, …]`).
+        let commandProgram = given.map { Array($0.utf8) }
+        let givenTakesPassword = commandProgram.map(PasswordFlagPrograms.takesAttachedPassword) ?? false
+        let program = givenTakesPassword ? commandProgram ?? [] : Array((PasswordFlagPrograms.program(of: items.prefix(8).compactMap(\.string)) ?? "").utf8)
+        var takesAttachedPassword = PasswordFlagPrograms.takesAttachedPassword(program)
+        var takesSeparatePassword = PasswordFlagPrograms.takesSeparatePassword(program)
+        // Where the program is the list's own first word (not given by a command), the items before it are no operands.
+        var seenProgram = givenTakesPassword
         var namesMySQLClient: Bool?
         var namesRedisClient: Bool?
         func mentionsRedisClient() -> Bool {
@@ -91,26 +103,39 @@ enum ObjectRedaction {
         for (index, item) in items.enumerated() {
             var replacement: ManifestNode?
             if case .scalar(let text, _) = item {
-                if afterSensitiveFlag || afterRedisPasswordFlag, !text.hasPrefix("--"), !isVariableReference(text) {
-                    // [redis-cli, -a, SECRET] as [app, --password, SECRET]
+                var attachedPassword = false
+                if afterSensitiveFlag || afterRedisPasswordFlag || afterPasswordP, !text.hasPrefix("--"), !isVariableReference(text) {
+                    // [redis-cli, -a, SECRET] and [sshpass, -p, SECRET] as [app, --password, SECRET]
                     replacement = masked
                 } else if afterUserFlag, let withoutPassword = userWithoutPassword(text) {
                     // [curl, -u, user:password, …]
                     replacement = .scalar(withoutPassword, plain: false)
-                } else if text.hasPrefix("-p"), text.utf8.count > 2, mentionsMySQLClient() {
-                    // [mysql, -uroot, -pSECRET]
+                } else if text.hasPrefix("-p"), text.utf8.count > 2, takesAttachedPassword || mentionsMySQLClient() {
+                    // [mysql, -uroot, -pSECRET], [sshpass, -pSECRET, …]
                     replacement = .scalar("-p" + SecretRedaction.marker, plain: false)
+                    attachedPassword = true
                 } else {
                     replacement = redacted(item, .fields)
                 }
-                afterSensitiveFlag = isSensitiveFlag(text)
+                // `-pCmdLinePw123` reads as a flag named like a password: once masked, the next item (`-h`) is not its value.
+                afterSensitiveFlag = isSensitiveFlag(text) && !attachedPassword
                 afterUserFlag = text == "-u" || text == "--user" || text == "--proxy-user"
                 afterRedisPasswordFlag = text == "-a" && mentionsRedisClient()
+                // [sshpass, -p, SECRET, ssh, -p, 2222]: sshpass's options end at the command it runs.
+                if !seenProgram {
+                    seenProgram = text.utf8.split(separator: UInt8(ascii: "/")).last.map { $0.elementsEqual(program) } ?? false
+                } else if !text.hasPrefix("-"), !afterPasswordP, PasswordFlagPrograms.stopsAtFirstOperand(program) {
+                    takesSeparatePassword = false
+                    takesAttachedPassword = false
+                }
+                // [mysql, -p, shop] prompts for the password: shop is the database.
+                afterPasswordP = text == "-p" && takesSeparatePassword
             } else {
                 replacement = redacted(item, .fields)
                 afterSensitiveFlag = false
                 afterUserFlag = false
                 afterRedisPasswordFlag = false
+                afterPasswordP = false
             }
             if let replacement {
                 if changed == nil { changed = items }
@@ -228,6 +253,10 @@ enum ObjectRedaction {
                     let child: Context = entry.key == "annotations" || entry.key == "data" ? .freeForm
                         : labelMaps.contains(entry.key) ? .labels : .fields
                     replacement = redacted(entry.value, child)
+                case .sequence(let items) where entry.key == "args":
+                    // A container's args are given to its command's program (`command: [sshpass]`, `args: [-p, SECRET, …]`).
+                    let command = entries.first { $0.key == "command" }?.value.items.compactMap(\.string) ?? []
+                    replacement = redacted(items, program: PasswordFlagPrograms.program(of: command))
                 case .sequence:
                     replacement = redacted(entry.value, .fields)
                 }

@@ -46,14 +46,18 @@ struct SecretTextScanner {
                 }
                 if let end = redactValue(after: index) ?? redactPasswordFileLine(firstColon: index) { index = end; continue }
             case UInt8(ascii: "-"):
-                if let end = redactPrivateKey(at: index) ?? redactFlagValue(at: index) ?? redactMySQLPassword(at: index)
+                // A program's `-p` password before the sensitive-flag rule, which took `-pCmdLinePw123` for a flag named like a
+                // password and masked the word after it (`-h`) instead of the password.
+                if let end = redactPrivateKey(at: index) ?? redactPasswordP(at: index) ?? redactFlagValue(at: index)
                     ?? redactUserFlag(at: index) ?? redactRedisClientPassword(at: index) {
                     index = end
                     continue
                 }
             case UInt8(ascii: ">"):
                 if let end = redactElement(endingAt: index) { index = end; continue }
-            case UInt8(ascii: "A"), UInt8(ascii: "a"), UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "x"),
+            case UInt8(ascii: "A"), UInt8(ascii: "a"):
+                if let end = redactAuthorizationHeader(at: index) ?? redactToken(at: index) { index = end; continue }
+            case UInt8(ascii: "g"), UInt8(ascii: "r"), UInt8(ascii: "s"), UInt8(ascii: "x"),
                  UInt8(ascii: "S"), UInt8(ascii: "h"), UInt8(ascii: "n"), UInt8(ascii: "d"):
                 if let end = redactToken(at: index) ?? redactRedisDirective(at: index) { index = end; continue }
             case UInt8(ascii: "m"):
@@ -61,7 +65,7 @@ struct SecretTextScanner {
             case UInt8(ascii: "p"):
                 if let end = redactNetrcPassword(at: index) ?? redactToken(at: index) { index = end; continue }
             case UInt8(ascii: "B"), UInt8(ascii: "b"):
-                if let end = redactBasicCredentials(at: index) ?? redactToken(at: index) { index = end; continue }
+                if let end = redactBasicCredentials(at: index) ?? redactBearerToken(at: index) ?? redactToken(at: index) { index = end; continue }
             default:
                 break
             }
@@ -485,13 +489,110 @@ struct SecretTextScanner {
         return bodyEnd == bytes.count ? bodyEnd : bodyEnd + 8
     }
 
-    /// `mysql -uroot -pSECRET` (the MySQL and MariaDB clients' attached password): masks what follows `-p`.
-    /// Only in text that names one of those clients, since `-p` means a port or a path to most tools.
-    private mutating func redactMySQLPassword(at index: Int) -> Int? {
-        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "p"), index == 0 || endsWord(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "\""),
-              !endsWord(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "\"") || bytes[index + 2] == UInt8(ascii: "'"),
-              SecretRedaction.namesMySQLClient(bytes) else { return nil }
-        return maskAttachedValue(from: index + 2)
+    /// A `-p` password (`PasswordFlagPrograms`): `mysql -uroot -pSECRET` (attached, in text that names a MySQL or MariaDB
+    /// client, or given to a program that takes one so), `sshpass -p SECRET` (its own word, only given to a program whose
+    /// `-p` is a password: `redis-server -p 6379` and `mysql -p shop`, which prompts, keep theirs).
+    private mutating func redactPasswordP(at index: Int) -> Int? {
+        guard index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "p"),
+              index == 0 || endsWord(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "\"") else { return nil }
+        let found = PasswordFlagPrograms.program(before: index, in: bytes)
+        var program = found.map { UnsafeBufferPointer(rebasing: bytes[$0]) }
+        if let found, let name = program, PasswordFlagPrograms.stopsAtFirstOperand(name), hasOperand(between: found.upperBound, and: index) {
+            program = nil
+        }
+        if !endsWord(bytes[index + 2]) || bytes[index + 2] == UInt8(ascii: "\"") || bytes[index + 2] == UInt8(ascii: "'") {
+            guard SecretRedaction.namesMySQLClient(bytes) || program.map(PasswordFlagPrograms.takesAttachedPassword) == true else { return nil }
+            return maskAttachedValue(from: index + 2)
+        }
+        guard isSpace(bytes[index + 2]), program.map(PasswordFlagPrograms.takesSeparatePassword) == true else { return nil }
+        var start = index + 2
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count, !endsWord(bytes[start]) || bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'"),
+              bytes[start] != UInt8(ascii: "-") else { return nil }
+        return variableReferenceEnd(from: start) ?? maskAttachedValue(from: start)
+    }
+
+    /// Whether a word that is no option (`ssh`) stands between `start` and `end`; the value of a `-p` before it does not count.
+    private func hasOperand(between start: Int, and end: Int) -> Bool {
+        var position = start
+        var afterP = false
+        while position < end {
+            while position < end, isSpace(bytes[position]) { position += 1 }
+            var wordEnd = position
+            while wordEnd < end, !isSpace(bytes[wordEnd]) { wordEnd += 1 }
+            guard wordEnd > position else { break }
+            let isOption = bytes[position] == UInt8(ascii: "-")
+            if !isOption && !afterP { return true }
+            afterP = wordEnd - position == 2 && hasPrefix("-p", at: position)
+            position = wordEnd
+        }
+        return false
+    }
+
+    /// An `Authorization` header set without a colon, as nginx (`proxy_set_header Authorization "Bearer …";`, an ingress-nginx
+    /// `configuration-snippet`), Apache (`RequestHeader set Authorization "Basic …"`) and HAProxy write it: masks the
+    /// credentials after the scheme (`Bearer`, `Basic`, `Token`…), or the whole quoted value when it names none. A variable
+    /// (`$http_authorization`, `"Bearer $token"`) holds no credential and stays; `Authorization: …` is a sensitive key's value.
+    private static let authorizationWord = Array("authorization".utf8)
+
+    private mutating func redactAuthorizationHeader(at index: Int) -> Int? {
+        let length = Self.authorizationWord.count
+        guard index + length < bytes.count, index == 0 || !isNameByte(bytes[index - 1]),
+              (0..<length).allSatisfy({ bytes[index + $0] | 0x20 == Self.authorizationWord[$0] }) else { return nil }
+        var start = index + length
+        if bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'") { start += 1 }
+        guard start < bytes.count, isSpace(bytes[start]) else { return nil }
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        guard start < bytes.count else { return nil }
+        let quote: UInt8? = bytes[start] == UInt8(ascii: "\"") || bytes[start] == UInt8(ascii: "'") ? bytes[start] : nil
+        if quote != nil { start += 1 }
+        func valueEnds(_ byte: UInt8) -> Bool {
+            quote.map { byte == $0 || isLineEnd(byte) } ?? (isSpace(byte) || isLineEnd(byte) || byte == UInt8(ascii: ";"))
+        }
+        // The scheme: a word of letters and a blank, then the credentials.
+        var scheme = start
+        while scheme < bytes.count, isLetter(bytes[scheme]) { scheme += 1 }
+        var credentials = start
+        if scheme > start, scheme < bytes.count, isSpace(bytes[scheme]), quote != nil || isAuthScheme(start, scheme) {
+            credentials = scheme
+            while credentials < bytes.count, isSpace(bytes[credentials]) { credentials += 1 }
+        } else if quote == nil {
+            return nil  // `Authorization $http_authorization;`, or prose (`Authorization header required`)
+        }
+        guard credentials < bytes.count, !valueEnds(bytes[credentials]), bytes[credentials] != UInt8(ascii: "$") else { return nil }
+        var end = credentials
+        while end < bytes.count, !valueEnds(bytes[end]) { end += 1 }
+        mask(credentials, end)
+        return end
+    }
+
+    /// HTTP authentication schemes (IANA registry, and the common `Token`, `Bot`, `ApiKey`), for an unquoted header value.
+    private static let authSchemes: [[UInt8]] = ["bearer", "basic", "token", "digest", "negotiate", "bot", "apikey"].map { Array($0.utf8) }
+
+    private func isAuthScheme(_ start: Int, _ end: Int) -> Bool {
+        Self.authSchemes.contains { word in word.count == end - start && (0..<word.count).allSatisfy { bytes[start + $0] | 0x20 == word[$0] } }
+    }
+
+    /// `Bearer <token>` anywhere (a header in a command line, a webhook setting): masks a token of 8 or more token
+    /// characters (RFC 6750 `b64token`) that holds a digit, or of 20 or more; `Bearer tokens` and `Bearer authentication`
+    /// are prose, `Bearer $TOKEN` a variable.
+    private static let bearerWord = Array("bearer".utf8)
+
+    private mutating func redactBearerToken(at index: Int) -> Int? {
+        guard index == 0 || !isNameByte(bytes[index - 1]), index + 7 < bytes.count,
+              (0..<6).allSatisfy({ bytes[index + $0] | 0x20 == Self.bearerWord[$0] }), isSpace(bytes[index + 6]) else { return nil }
+        var start = index + 6
+        while start < bytes.count, isSpace(bytes[start]) { start += 1 }
+        var end = start
+        var digit = false
+        while end < bytes.count, isAlphanumeric(bytes[end]) || [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                                                             UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "=")].contains(bytes[end]) {
+            if isDigit(bytes[end]) { digit = true }
+            end += 1
+        }
+        guard end - start >= 20 || (end - start >= 8 && digit) else { return nil }
+        mask(start, end)
+        return end
     }
 
     /// `redis-cli -a SECRET` (the Redis client's password): masks the next word. Only in text that names `redis-cli`,

@@ -16,8 +16,14 @@ public struct ImageMigration: Sendable, Codable {
         }
         /// A copy by tag of `:latest` or of no tag: the source's tag moves, while ECR keeps what was copied.
         var movesTag: Bool { image.digest == nil && (image.tag == nil || image.tag == "latest") }
-        /// The tag a copy writes in ECR (a digest-only image gets `migrated`; with --preserve-digests the digest is kept).
-        var copyTargetTag: String { image.tag ?? (image.digest == nil ? "latest" : "migrated") }
+        /// The tag a copy writes in ECR (with --preserve-digests the digest is kept). A digest-only image gets its own digest
+        /// as the tag (`sha256-<64 hex>`, 71 characters: within the 128 of a tag in the distribution grammar and ECR's 300),
+        /// so two digests of one repository never meet on one immutable tag. build() refused every digest but sha256.
+        var copyTargetTag: String {
+            if let tag = sharedTagMovedTo ?? image.tag { return tag }
+            guard let digest = image.digest else { return "latest" }
+            return "sha256-" + digest.dropFirst("sha256:".count)
+        }
 
         public var image: ImageReference
         /// dockerhub, public-cached (an upstream ECR can cache), other-public, private, ecr.
@@ -33,6 +39,9 @@ public struct ImageMigration: Sendable, Codable {
         public var workloads: [String]
         public var clusters: [String]
         public var warnings: [String]
+        /// The tag a digest-pinned copy writes instead of its own, which another image of its repository also writes
+        /// (`ImageMigration+DistinctTags`); nil for every other image (and in a plan stored before it).
+        public var sharedTagMovedTo: String? = nil
 
         /// The digest the move pins: the manifest's, else the one resolved when the image is copied or first pulled.
         public var digestNote: String {
@@ -83,7 +92,7 @@ public struct ImageMigration: Sendable, Codable {
         }
         let entries = byNormalized.keys.sorted().compactMap { key -> Entry? in
             guard let (image, workloads, clusters) = byNormalized[key] else { return nil }
-            if let problem = parsed[image.original]?.problem {
+            if let problem = parsed[image.original]?.problem ?? Self.digestProblem(image) {
                 return Entry(image: image, sourceClass: "invalid", method: .rejected, repository: "", targetReference: "", pullThroughPrefix: nil,
                              upstreamURL: nil, needsCredentials: false, needsRole: false, workloads: workloads.sorted(), clusters: clusters.sorted(),
                              warnings: ["not migrated: \(problem)"])
@@ -92,7 +101,13 @@ public struct ImageMigration: Sendable, Codable {
             if image.tag == nil && image.digest == nil { warnings.append("no tag (pulls :latest)") }
             if image.tag == "latest" { warnings.append(":latest") }
             if image.digest == nil { warnings.append("no digest") }
-            let upstream = reference.pullThroughUpstream(for: image.registry)
+            // A cache rule serves `prefix/<the upstream path>` exactly: a path ECR cannot name (`shop--team`, `a__b`) would be
+            // cleaned into another repository's path (`shop-team`), and the cache would pull that one. Such an image is copied.
+            let found = reference.pullThroughUpstream(for: image.registry)
+            let upstream = found.flatMap { ecrRepositoryName($0.prefix + "/" + image.repository) == $0.prefix + "/" + image.repository ? $0 : nil }
+            if found != nil && upstream == nil && image.registry != host {
+                warnings.append("its path is no ECR repository name, so a pull-through cache would serve another repository: copied instead")
+            }
             let sourceClass: String
             let method: Method
             var repository: String
@@ -117,15 +132,37 @@ public struct ImageMigration: Sendable, Codable {
                 repository = ecrRepositoryName(prefix + image.registry + "/" + image.repository)
             }
             repository = ecrRepositoryName(repository)
-            let suffix = image.digest.map { "@" + $0 } ?? ":" + (image.effectiveTag ?? "latest")
-            let tagged = image.tag.map { ":" + $0 } ?? ""
-            let target = method == .none ? image.normalized : host + "/" + repository + (image.digest != nil ? tagged + suffix : suffix)
+            let target = method == .none ? image.normalized : Self.target(of: image, in: host, repository: repository)
             return Entry(image: image, sourceClass: sourceClass, method: method, repository: repository, targetReference: target,
                          pullThroughPrefix: method == .pullThroughCache ? upstream?.prefix : nil, upstreamURL: upstream?.upstreamURL,
                          needsCredentials: method == .pullThroughCache && (upstream?.credentials ?? false), needsRole: needsRole,
                          workloads: workloads.sorted(), clusters: clusters.sorted(), warnings: warnings)
         }
-        return ImageMigration(region: region, accountID: accountID, prefix: prefix, entries: refusingSharedPrefixes(entries))
+        return ImageMigration(region: region, accountID: accountID, prefix: prefix,
+                              entries: distinctTags(distinctRepositories(refusingSharedPrefixes(entries), host: host, prefix: prefix), host: host))
+    }
+
+    /// Where an image lands: its repository in the registry `host`, with its tag and digest (a digest-pinned image keeps
+    /// its tag beside the digest; a pull by digest ignores it).
+    static func target(of image: ImageReference, in host: String, repository: String) -> String {
+        let suffix = image.digest.map { "@" + $0 } ?? ":" + (image.effectiveTag ?? "latest")
+        let tagged = image.tag.map { ":" + $0 } ?? ""
+        return host + "/" + repository + (image.digest != nil ? tagged + suffix : suffix)
+    }
+
+    /// Why a digest cannot pin the copy: ECR stores, and its copies and pulls name, sha256 digests only (`sha256:` and 64
+    /// lower-case hex digits, the OCI image spec's form of it). Another algorithm (`sha512:`) is valid in the reference
+    /// grammar, but the copy would find no such digest and stop the whole script.
+    static func digestProblem(_ image: ImageReference) -> String? {
+        guard let digest = image.digest else { return nil }
+        let hex = digest.utf8.dropFirst(7)
+        if digest.hasPrefix("sha256:"), hex.count == 64,
+           hex.allSatisfy({ ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }) {
+            return nil
+        }
+        let algorithm = digest.prefix { $0 != ":" }
+        return algorithm == "sha256" ? "a sha256 digest is 64 lower-case hex digits"
+            : "digest algorithm \(algorithm): ECR and the copy pin sha256 digests only; pin the image by its sha256 digest"
     }
 
     /// The last line of defence for pull-through rules: a rule sends every repository under its prefix to one upstream,
@@ -367,7 +404,7 @@ public struct ImageMigration: Sendable, Codable {
         }
         let rejected = entries.filter { $0.method == .rejected }.count
         if rejected > 0 {
-            lines += ["", "# Left out: \(rejected) image reference(s) that do not parse (method rejected in eksodus images)."]
+            lines += ["", "# Left out: \(rejected) image reference(s) that do not parse or cannot move as written (method rejected in eksodus images)."]
         }
         return lines.joined(separator: "\n") + "\n"
     }
