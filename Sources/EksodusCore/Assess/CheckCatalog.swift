@@ -7,7 +7,7 @@ public enum CheckCatalog {
         InTreeProvisionerCheck(), UnmappedStorageClassCheck(), ReadWriteManyClaimCheck(), NodeLocalDataCheck(), NetworkStorageCopyCheck(),
         EBSWithoutWaitForFirstConsumerCheck(), InTreeVolumeTypeCheck(), DatabaseWithoutClaimCheck(),
         NodePortServiceCheck(), ForeignLoadBalancerAnnotationCheck(), LoadBalancerWithoutAWSControllerCheck(), PinnedClusterIPCheck(),
-        NonALBIngressClassCheck(), NginxAnnotationWithoutALBEquivalentCheck(), UnparsedAllowListCheck(), HostNetworkCheck(), NetworkPolicyCheck(),
+        NonALBIngressClassCheck(), NginxAnnotationWithoutALBEquivalentCheck(), UnparsedAllowListCheck(), InertAWSLoadBalancerAnnotationCheck(), HostNetworkCheck(), NetworkPolicyCheck(),
         MutableImageTagCheck(), ImageWithoutDigestCheck(), PrivateRegistryImageCheck(), DockerHubImageCheck(), OnPremisesPullSecretCheck(), MissingImageCheck(),
         MissingReadinessProbeCheck(), MissingLivenessProbeCheck(), IdenticalProbesCheck(), SingleReplicaCheck(), MissingPodDisruptionBudgetCheck(),
         BlockingPodDisruptionBudgetCheck(), NoZoneSpreadCheck(), MissingResourcesCheck(), ConflictingAutoscalerCheck(),
