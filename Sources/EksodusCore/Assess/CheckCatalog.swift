@@ -14,6 +14,7 @@ public enum CheckCatalog {
         OnPremisesNodePlacementCheck(), ZeroGracePeriodCheck(),
         PrivilegedContainerCheck(), HostNamespaceCheck(), DangerousCapabilitiesCheck(), DockerSocketCheck(), DefaultServiceAccountTokenCheck(),
         StaticCloudCredentialsCheck(), Kube2iamAnnotationCheck(), SourceIRSARoleCheck(), ClusterAdminBindingCheck(), UnsafeClusterAccessCheck(),
+        NodeTakeoverHostPathCheck(), SystemNodeTolerationCheck(), ServiceExternalIPsCheck(), WeakenedPodSecurityCheck(), SystemPriorityClassCheck(),
         EKSVersionSupportCheck(), ReplacedByEKSCheck(), EKSAddonAlternativeCheck(), ControllerReleaseSupportCheck(), OnPremisesDependencyCheck(),
         DockershimRuntimeCheck(), WindowsNodeCheck(), KubeletVersionSkewCheck(),
     ]
