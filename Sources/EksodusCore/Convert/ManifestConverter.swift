@@ -72,6 +72,11 @@ struct ManifestConverter {
                 return result
             }
         }
+        if Self.workloadKinds.contains(kind) || kind == "DeploymentConfig",
+           let held = Self.nodeTakeoverHold(object, kind: kind, namespace: namespace, name: name) {
+            result.todos.append(held)
+            return result
+        }
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
             return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
         }
@@ -125,6 +130,7 @@ struct ManifestConverter {
         switch kind {
         case "PersistentVolumeClaim": node = claim(node, namespace: namespace, name: name, result: &result)
         case "Service":
+            node = Self.withoutExternalIPs(node, namespace: namespace, name: name, result: &result)
             node = service(node, namespace: namespace, name: name, result: &result)
             node = albHealthCheck(node, namespace: namespace, name: name, result: &result)
         case "Namespace" where readinessGateNamespaces.contains(name):
