@@ -131,8 +131,9 @@ final class ConvertedWorkloadsStayUpTests: XCTestCase {
         XCTAssertTrue(others.allSatisfy { $0.severity == .info }, "\(others.map(\.message))")
     }
 
-    /// The demo's fluent-bit and the sysdig (fixture 14) and fluentd (fixture 08) agents: no Docker socket or Docker log
-    /// folder is left mounted, every container's mounts name a volume that exists, and the to-do says how to read CRI logs.
+    /// The demo's fluent-bit and the fluentd (fixture 08) agents: no Docker socket or Docker log
+    /// folder is left mounted, every container's mounts name a volume that exists, and the to-do says how to read CRI logs;
+    /// the sysdig agents (fixture 14) also mount the node's /proc and /dev and are held (SEC011).
     func testDockerSocketAndLogFolderMountsAreDroppedWithTheCRIToDo() throws {
         let demo = try Demo(folder: try temporaryFolder(self), now: fixedNow).run()
         var outputs: [(String, [String: String])] = [("demo", try Self.files(under: demo.folder.appendingPathComponent("converted")))]
@@ -155,8 +156,15 @@ final class ConvertedWorkloadsStayUpTests: XCTestCase {
                 let agentName = object["metadata", "name"]?.string ?? ""
                 if ["fluent-bit", "sysdig-agent", "fluentd"].contains(agentName) { agents += 1 }
             }
-            XCTAssertGreaterThan(agents, 0, name)
             let changes = files.filter { $0.key.hasSuffix("CHANGES.md") }.values.joined()
+            // The sysdig agents also mount the node's /proc, /dev, /boot and /usr (SEC011): held out of the waves with
+            // why, never written with only their Docker socket removed.
+            if name == "14-messy-tabs-crlf" {
+                XCTAssertEqual(agents, 0, name)
+                XCTAssertTrue(changes.contains("sysdig-agent not written (held: it would take over its EKS node"), changes)
+                continue
+            }
+            XCTAssertGreaterThan(agents, 0, name)
             XCTAssertTrue(changes.contains("multiline.parser cri"), name)
             XCTAssertTrue(changes.contains("removed: EKS nodes run containerd only"), name)
         }

@@ -11,10 +11,10 @@ final class DemoTests: XCTestCase {
         XCTAssertTrue((35...45).contains(workloads), "about 40 workloads, got \(workloads)")
         XCTAssertTrue(result.imports.allSatisfy { $0.notices.isEmpty }, "the sample is all Kubernetes objects")
         XCTAssertTrue(result.summary.contains("prod"))
-        // Phase one ran on the sample: the legacy APIs, the docker socket and the static key are blockers in prod.
+        // Phase one ran on the sample: the legacy APIs, the docker socket, node-exporter's hostPath / and the static key are blockers in prod.
         let prod = try XCTUnwrap(result.assessment.clusters.first { $0.cluster.name == "prod" })
         let blockers = Set(prod.findings.filter { $0.severity == .blocker && !$0.system }.map(\.checkID))
-        XCTAssertEqual(blockers, ["API001", "API003", "SEC004", "SEC006"])
+        XCTAssertEqual(blockers, ["API001", "API003", "SEC004", "SEC006", "SEC011"])
         XCTAssertTrue((1...99).contains(prod.readiness))
         XCTAssertTrue(result.summary.contains("2. Assessment & diagnosis"))
         // Phase two: staging's waves are listed before prod's; each cluster numbers its own (they may run side by side).

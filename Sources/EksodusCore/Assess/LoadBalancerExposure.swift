@@ -49,10 +49,18 @@ extension LoadBalancerExposure {
             return LoadBalancerExposure(source: nil, evidence: "its allow-list has entries that are no network ("
                                         + unreadable.map(\.visibleLine).joined(separator: " ") + "): planned internal until decided", allowList: allowList)
         }
-        var signals = fromRules(reference.serviceExposureRules, annotations: annotations, className: nil)
+        let awsServed = awsServes(service)
+        let split = inertPublicSignals(fromRules(reference.serviceExposureRules, annotations: annotations, className: nil), awsServed: awsServed)
+        var signals = split.kept
         let pinned = [body["spec", "loadBalancerIP"]?.string].compactMap { $0 } + addressAnnotations.compactMap { annotations[$0] }.flatMap(networks)
         if let address = pinned.first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
             signals.append((range.isPrivate ? .internal : .internetFacing, "its address \(address) is \(range.isPrivate ? "private" : "public")"))
+        }
+        // The address its load balancer has today is a signal like a pinned one: a private one beside an AWS internet-facing
+        // scheme disputes it (internal until decided).
+        if let address = statusAddresses(service).first(where: { IPv4Range($0) != nil }), let range = IPv4Range(address) {
+            signals.append((range.isPrivate ? .internal : .internetFacing,
+                            "its load balancer's address today (status) \(address) is \(range.isPrivate ? "private" : "public")"))
         }
         // Served today by another platform's load balancer (a MetalLB pool, an Azure or GKE annotation), which ignores AWS
         // annotations: an AWS internet-facing scheme says nothing of today's exposure, and would open it on EKS.
@@ -60,27 +68,44 @@ extension LoadBalancerExposure {
            !signals.isEmpty, signals.allSatisfy({ $0.0 == .internetFacing && $0.1.hasPrefix("AWS") }) {
             signals.append((.internal, "\(foreign), of the load balancer serving it today, which ignores AWS annotations"))
         }
-        if let decided = decided(signals, allowList: allowList) { return decided }
+        if let decided = decided(signals.isEmpty ? [] : signals + split.inert, allowList: allowList) { return decided }
         if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
+        let inert = split.inert.map(\.1)
         let why = service.type == "NodePort" ? "a NodePort is reached on the nodes' own addresses, which the manifests do not give"
                                              : "no annotation or address in the manifests says internal or internet-facing"
-        return LoadBalancerExposure(source: nil, evidence: why, allowList: allowList)
+        return LoadBalancerExposure(source: nil, evidence: why + inertNote(inert, servedBy: "no AWS load balancer serves it today (its status names no ELB)"),
+                                    allowList: allowList)
+    }
+
+    /// Why the AWS annotations that said internet-facing decided nothing.
+    private static func inertNote(_ inert: [String], servedBy: String) -> String {
+        inert.isEmpty ? "" : "; \(inert.joined(separator: ", ")) decides nothing: \(servedBy), so nothing acts on it"
     }
 
     /// The exposure of an Ingress's load balancer.
     public static func of(_ ingress: Estate.Ingress, reference: ReferenceData,
                           controller: (service: String, exposure: LoadBalancerExposure)? = nil) -> LoadBalancerExposure {
         let annotations = ingress.resource.annotations
-        let allowList = ingressAllowListAnnotations.compactMap { annotations[$0] }.flatMap(cidrs)
-        if let decided = decided(fromRules(reference.ingressExposureRules, annotations: annotations, className: ingress.className), allowList: allowList) {
-            return decided
-        }
+        let awsServed = awsServes(ingress)
+        let allowList = servingAllowListAnnotations(awsServed: awsServed).compactMap { annotations[$0] }.flatMap(cidrs)
+        let (signals, inertSignals) = inertPublicSignals(fromRules(reference.ingressExposureRules, annotations: annotations, className: ingress.className),
+                                                         awsServed: awsServed)
+        if let decided = decided(signals.isEmpty ? [] : signals + inertSignals, allowList: allowList) { return decided }
+        let inert = inertSignals.map(\.1)
         if let fromAllowList = fromAllowList(allowList) { return fromAllowList }
-        if let controller, let scheme = controller.exposure.source {
+        // An ALB Ingress is served by its own ALB, never by an in-cluster controller's Service.
+        if let controller, let scheme = controller.exposure.source, !awsServed {
             return LoadBalancerExposure(source: scheme, evidence: "served by ingress controller Service \(controller.service), \(controller.exposure.summary)",
                                         allowList: allowList)
         }
-        return LoadBalancerExposure(source: nil, evidence: "its ingress controller's Service decides, and nothing in the Ingress says which", allowList: allowList)
+        let note = inertNote(inert, servedBy: "its class \(ingress.className.map(\.visibleLine) ?? "(none)") is not alb")
+        return LoadBalancerExposure(source: nil, evidence: "its ingress controller's Service decides, and nothing in the Ingress says which" + note, allowList: allowList)
+    }
+
+    /// The allow-list of the controller that serves an Ingress today, and only its: inbound-cidrs for an ALB, the nginx
+    /// annotations for any other class. Never the union, which only widens (`0.0.0.0/0` beside `10.0.0.0/8`).
+    static func servingAllowListAnnotations(awsServed: Bool) -> [String] {
+        awsServed ? ["alb.ingress.kubernetes.io/inbound-cidrs"] : ingressAllowListAnnotations.filter { !$0.hasPrefix(albAnnotationPrefix) }
     }
 
     /// An allow-list decides when it is all private (internal clients only) or admits a public range (internet clients).

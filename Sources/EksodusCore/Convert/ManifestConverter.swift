@@ -72,6 +72,11 @@ struct ManifestConverter {
                 return result
             }
         }
+        if Self.workloadKinds.contains(kind) || kind == "DeploymentConfig",
+           let held = Self.nodeTakeoverHold(object, kind: kind, namespace: namespace, name: name) {
+            result.todos.append(held)
+            return result
+        }
         if kind == "Route", let entry = plan.network["Route/\(namespace)/\(name)"], let rule = entry.route {
             return route(object, entry: entry, rule: rule, namespace: namespace, name: name)
         }
@@ -125,6 +130,7 @@ struct ManifestConverter {
         switch kind {
         case "PersistentVolumeClaim": node = claim(node, namespace: namespace, name: name, result: &result)
         case "Service":
+            node = Self.withoutExternalIPs(node, namespace: namespace, name: name, result: &result)
             node = service(node, namespace: namespace, name: name, result: &result)
             node = albHealthCheck(node, namespace: namespace, name: name, result: &result)
         case "Namespace" where readinessGateNamespaces.contains(name):
@@ -591,6 +597,7 @@ struct ManifestConverter {
         node = node.updating(["metadata", "annotations"]) { _ in .mapping(annotations) }
         node = node.updating(["spec", "loadBalancerIP"]) { _ in nil }
         result.changes.append(Change(field: "metadata.annotations", why: "network plan: NLB through the AWS Load Balancer Controller, \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
+        result.changes += Self.inertAWSChanges(entry)
         if entry.exposure.needsDecision { result.todos.append("Service \(namespace)/\(name): decide internal or internet-facing (written internal)") }
         return node
     }
@@ -626,8 +633,19 @@ struct ManifestConverter {
         node = albPaths(node, namespace: namespace, name: name, result: &result)
         result.changes.append(Change(field: "spec.ingressClassName, metadata.annotations",
                                      why: "network plan: ALB group \(entry.group ?? "-"), \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
+        result.changes += Self.inertAWSChanges(entry)
         result.todos += entry.manual.map { "Ingress \(namespace)/\(name): \($0)" }
         return node
+    }
+
+    /// The source's AWS exposure annotations nothing acted on there are not carried over (the source's own `alb.*` and
+    /// `aws-load-balancer-*` annotations never are: the plan's replace them); each is named in CHANGES.md, since the team
+    /// may have expected them to apply (LoadBalancerExposure.inertAWSAnnotations, NET011).
+    static func inertAWSChanges(_ entry: NetworkPlan.Entry) -> [Change] {
+        (entry.inertAWS ?? []).map { key in
+            Change(field: "metadata.annotations[\(key)]",
+                   why: "dropped: an AWS annotation nothing acted on on the source (\(entry.kind == "Ingress" ? "its class was not alb" : "no ELB served it")), so it is no evidence of today's exposure; the plan's \(entry.exposure.target.rawValue) stands (NET011)")
+        }
     }
 
     /// The AWS Load Balancer Controller passes an ImplementationSpecific path to the ALB as it is (`/` then matches only `/`):

@@ -211,10 +211,11 @@ final class ManifestStreamReader {
 
     /// A Node's status carries the cluster's facts (instance capacity, kubelet and runtime versions); kubectl writes
     /// `kind` before `status`, so the kind is known by then.
-    /// A Node's status (its facts) and an Ingress's (the source load balancer serving it: `SharedHostGroups`).
+    /// A Node's status (its facts), an Ingress's (the source load balancer serving it: `SharedHostGroups`) and a Service's
+    /// (its load balancer's address or hostname: which platform serves it today, `LoadBalancerExposure`).
     private func keepsStatus(_ entries: MappingEntries) -> Bool {
         let kind = entries["kind"]?.string
-        return kind == "Node" || kind == "Ingress"
+        return kind == "Node" || kind == "Ingress" || kind == "Service"
     }
 
     /// The last-applied annotation reduced to its `apiVersion`, or nil when it names none (the annotation is then skipped).

@@ -20,6 +20,9 @@ public struct NetworkPlan: Sendable, Codable {
         public var needsCertificate: Bool
         /// For a Route: the Ingress rule it becomes (see RouteMapping.swift).
         public var route: RouteRule? = nil
+        /// The source's AWS exposure annotations (scheme, allow-list, TLS policy…) that nothing acted on there
+        /// (`LoadBalancerExposure.inertAWSAnnotations`): convert drops them, saying so. nil in plans stored before.
+        public var inertAWS: [String]? = nil
 
         public var object: String { "\(kind)/\(namespace)/\(name)" }
     }
@@ -57,11 +60,13 @@ public struct NetworkPlan: Sendable, Codable {
                 annotations.merge(NLBIdleTimeout.annotations(service, fronting: candidates, reference: reference)) { planned, _ in planned }
                 var manual = service.resource.annotations.keys.filter { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }
                     .sorted().map { "drop \($0)" }
+                let inert = LoadBalancerExposure.inertAWSAnnotations(service)
                 if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
                 entries.append(Entry(cluster: estate.cluster.name, namespace: service.resource.namespace, name: service.resource.name, kind: "Service",
                                      today: service.type, exposure: exposure,
                                      target: service.type == "NodePort" ? nodePortTarget(service, routed: routed) : "LoadBalancer (NLB, ip targets)",
-                                     group: nil, annotations: annotations, manual: manual, tlsHosts: [], needsCertificate: false))
+                                     group: nil, annotations: annotations, manual: manual, tlsHosts: [], needsCertificate: false,
+                                     inertAWS: inert.isEmpty ? nil : inert))
             }
             let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
             var ingressEntries = estate.ingresses.map { ingressEntry($0, cluster: estate.cluster.name, reference: reference, controller: controller) }
@@ -122,7 +127,7 @@ public struct NetworkPlan: Sendable, Codable {
             case ("affinity", _):
                 annotations["alb.ingress.kubernetes.io/target-group-attributes"] = "stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=86400"
             case ("whitelist-source-range", _), ("allowlist-source-range", _):
-                break  // carried in inbound-cidrs above
+                break  // the serving controller's allow-list is inbound-cidrs above (nginx's unless the class is alb)
             case (_, "full"), (_, "partial"):
                 manual.append("\(key) → \(mapping.alb)")
             default:
@@ -131,7 +136,10 @@ public struct NetworkPlan: Sendable, Codable {
         }
         let tls = ingress.resource.body["spec", "tls"]?.items ?? []
         let tlsHosts = tls.flatMap { ($0["hosts"]?.items ?? []).compactMap(\.string) }
-        let sslPolicy = source["alb.ingress.kubernetes.io/ssl-policy"]
+        // The TLS policy is the source ALB's only: an ssl-policy beside another class's controller protected nothing (an old
+        // ELBSecurityPolicy-TLS-1-0 there would lower the new ALB's TLS): the controller's default policy applies instead.
+        let inert = LoadBalancerExposure.inertAWSAnnotations(ingress)
+        let sslPolicy = LoadBalancerExposure.awsServes(ingress) ? source["alb.ingress.kubernetes.io/ssl-policy"] : nil
         if let sslPolicy { annotations["alb.ingress.kubernetes.io/ssl-policy"] = sslPolicy }
         var needsCertificate = false
         // A login the decided Ingress moves to the ALB (OIDC, Cognito) runs on an HTTPS listener only, whatever the source
@@ -155,7 +163,8 @@ public struct NetworkPlan: Sendable, Codable {
         annotations["alb.ingress.kubernetes.io/group.name"] = group
         return Entry(cluster: cluster, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
                      today: "Ingress (\(ingress.className ?? "default class"))", exposure: exposure, target: "Ingress, ingressClassName: alb",
-                     group: group, annotations: annotations, manual: manual, tlsHosts: certificateHosts, needsCertificate: needsCertificate)
+                     group: group, annotations: annotations, manual: manual, tlsHosts: certificateHosts, needsCertificate: needsCertificate,
+                     inertAWS: inert.isEmpty ? nil : inert)
     }
 
     /// One ALB per (cluster, namespace, scheme, allow-list, TLS policy): inbound-cidrs and the SSL policy apply to the whole ALB
