@@ -87,11 +87,15 @@ final class NodePortSwitchTests: XCTestCase {
     func testTheStepNeverPutsTheEKSNodesInThePoolAndTheNetworkPlanAgrees() throws {
         let step = try grafana(), lines = step.commands + step.rollbackCommands
         XCTAssertFalse(lines.contains { $0.contains("EKS_NODE_IPS") || $0.contains("get nodes") || $0.contains(".nodePort}") }, "\(lines)")
-        XCTAssertTrue(step.commands.contains { $0.contains("get 'service/grafana' -o json | jq -c --arg name 'grafana-eksodus' ") && $0.contains("apply -f - <<<\"$svc\"") })
-        let pool = try XCTUnwrap(step.commands.firstIndex { $0.hasPrefix("# add $NLB_IPS on port $SERVICE_PORT to the pool") })
-        XCTAssertLessThan(try XCTUnwrap(step.commands.firstIndex { $0.contains("for ip in $NLB_IPS; do nc -z") }), pool, "reachable before the pool takes it")
+        // One call each way, every name a quoted word; the gates are the library's.
+        XCTAssertEqual(step.commands.filter { !$0.hasPrefix("#") }, [RunbookLibrary.load, "eksodus_nodeport_nlb 'monitoring' 'grafana' 'grafana-eksodus' 'eksodus:nodeport:monitoring/grafana'"])
+        XCTAssertEqual(step.rollbackCommands.filter { !$0.hasPrefix("#") },
+                       [RunbookLibrary.load, "eksodus_nodeport_nlb_back 'monitoring' 'grafana-eksodus' 'eksodus:nodeport:monitoring/grafana'  # once nothing sends to the pods through the NLB any more"])
         XCTAssertTrue(step.rollbackCommands.contains { $0.contains("put the source nodes back") })
-        XCTAssertTrue(step.rollbackCommands.contains { $0.contains("test -n \"${NODE_SECURITY_GROUP:?") && $0.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids \"${OWN_RULE_IDS[@]}\"") })
+        let library = RunbookLibrary.text
+        let pool = try XCTUnwrap(library.range(of: "to the pool of the load balancer in front of the source nodes; once")).lowerBound
+        XCTAssertLessThan(try XCTUnwrap(library.range(of: "for ip in $NLB_IPS; do nc -z")).lowerBound, pool, "reachable before the pool takes it")
+        XCTAssertTrue(library.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids \"${ids[@]}\""))
         XCTAssertEqual(try GateShell.run("bash -n <<'SCRIPT'\n" + lines.joined(separator: "\n") + "\nSCRIPT").status, 0, "bash reads every line")
         // The network plan's row says the same; admin-ui, an Ingress's backend, stays behind that Ingress's ALB.
         let rows = try DemoPlanOnce.plan().network.entries
@@ -156,6 +160,9 @@ final class NodePortSwitchTests: XCTestCase {
             ("no on-premises load balancer range", [:], ["SOURCE_LB_CIDR": ""]),
             ("everything", [:], ["SOURCE_LB_CIDR": "0.0.0.0/0"]),
             ("not a CIDR", [:], ["SOURCE_LB_CIDR": "192.168.10.0/24 --cidr 0.0.0.0/0"]),
+            ("everything, written with another address", [:], ["SOURCE_LB_CIDR": "10.0.0.0/0"]),
+            ("an octet over 255", [:], ["SOURCE_LB_CIDR": "192.168.300.0/24"]),
+            ("a prefix over 32", [:], ["SOURCE_LB_CIDR": "192.168.10.0/33"]),
             ("no pods' security group", [:], ["NODE_SECURITY_GROUP": ""]),
         ]
         for (why, stubs, environment) in cases {
@@ -164,6 +171,20 @@ final class NodePortSwitchTests: XCTestCase {
                 XCTAssertNotEqual(try run(lines, stubs: merged, in: try temporaryFolder(self), environment: environment, pipefail: pipefail), 0, why)
             }
         }
+    }
+
+    func testTheSettingsAreCheckedBeforeTheNLBServiceIsMadeAndAStatusReadThatFailsIsTriedAgain() throws {
+        let lines = try grafana().commands
+        for unset in [["NODE_SECURITY_GROUP": ""], ["SOURCE_LB_CIDR": "10.0.0.0/0"]] {
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(lines, stubs: ["aws": Self.aws(), "kubectl": Self.kubectl(), "nc": "exit 0"], in: folder, environment: unset), 0, "\(unset)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("applied.json").path), "nothing applied with \(unset)")
+        }
+        // The NLB's name read while the API server blinks: the wait goes on (it stopped the step at the first failure before).
+        let blinking = #"case "$*" in *"status.loadBalancer"*) n=$(cat reads 2>/dev/null || echo 0); echo $((n + 1)) > reads; [ "$n" -ge 2 ] || exit 1 ;; esac; "#
+        let folder = try temporaryFolder(self)
+        XCTAssertEqual(try run(lines, stubs: ["aws": Self.aws(), "kubectl": blinking + Self.kubectl(), "nc": "exit 0"], in: folder), 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("reads"), encoding: .utf8), "3\n")
     }
 
     /// One inbound rule of the pods' group as DescribeSecurityGroupRules answers it.

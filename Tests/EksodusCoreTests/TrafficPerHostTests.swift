@@ -89,8 +89,9 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(try item("scaledown:prod/shop/admin-ui", in: plan).waitsFor.contains("traffic:prod:admin.acme.internal"))
         // grafana's NodePort nothing routes to gets its own step, to an NLB beside it, which opens the pods' port to the load balancer.
         let grafana = try item("traffic:prod/monitoring/grafana", in: plan)
-        XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,") }, "\(grafana.commands)")
-        XCTAssertTrue(grafana.rollbackCommands.contains { $0.contains("test -n \"${NODE_SECURITY_GROUP:?") && $0.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids") })
+        XCTAssertTrue(grafana.commands.contains { $0.hasPrefix("eksodus_nodeport_nlb 'monitoring' 'grafana' ") }, "\(grafana.commands)")
+        XCTAssertTrue(grafana.rollbackCommands.contains { $0.hasPrefix("eksodus_nodeport_nlb_back 'monitoring' 'grafana-eksodus' ") })
+        XCTAssertTrue(RunbookLibrary.text.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,"))
         for (name, steps) in deletions(plan) { XCTAssertEqual(steps.count, 1, "\(name) is deleted by \(steps)") }
         assertPrerequisitesAcyclic(plan, "demo")
     }
