@@ -71,8 +71,7 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(traffic.commands.contains("eksodus_dns_low_ttl 'shop.acme.example' " + record), "the name's own record, at its zone's servers")
         // Each share reads the EKS load balancer from the Ingress itself, and checks that Ingress's targets.
         XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }, ([0] + TrafficCommands.shares).map { "eksodus_dns_shift \(record) \($0) 'shop' 'ingress/shop'" })
-        XCTAssertEqual(traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }.map { $0.components(separatedBy: "  #")[0] },
-                       ["eksodus_dns_weights_back " + record, "eksodus_dns_unpair " + record], "weights back, then the plain record in place of the pair")
+        XCTAssertEqual(traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }, ["eksodus_dns_switch_back " + record], "weights back, then the plain record in place of the pair")
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))
 
         let ttl = try item("dns-ttl:prod:shop.acme.example", in: plan)

@@ -186,9 +186,8 @@ enum TrafficCommands {
         return (gates.flatMap(\.before), gates.flatMap(\.after))
     }
 
-    static let trafficNotes = [
-        "# a name on other DNS (BIND, Active Directory, Infoblox), not Route 53: the same shifts there (A beside A, CNAME beside CNAME), or one change once the TTL expired",
-    ]
+    /// Said once per switch; the long form is `eksodus_dns_shift`'s comment in the library.
+    static let trafficNotes = ["# a name on other DNS than Route 53 (BIND, Infoblox): the same shifts there"]
 
     /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
     /// the `$DNS_NAME` of a LoadBalancer Service or hostless Ingress. Ingresses of one namespace and scheme share an ALB on
@@ -247,14 +246,14 @@ enum TrafficCommands {
     /// What to watch while a share holds, said once per switch (the hold itself is `TrafficSwitch`'s), with the check
     /// that reads it (`eksodus_alb_5xx`, HTTPCode_Target_5XX_Count of the namespace's target groups) for `namespace`.
     static func holdNote(_ namespace: String?) -> String {
-        "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold), min \(TrafficSwitch.minimumHold)): the next fails with the time left, run the step again then;"
-            + " meanwhile watch 5xx, latency and health of the EKS target groups" + (namespace.map { ": eksodus_alb_5xx " + ShellQuote.word($0) } ?? "")
+        "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold)): when the next says how long is left, run the step again then; meanwhile watch the EKS target groups"
+            + (namespace.map { ": eksodus_alb_5xx " + ShellQuote.word($0) } ?? "")
     }
 
     /// The weighted pair replacing the plain record, then the shifts towards EKS (`TrafficSwitch`'s `eksodus_dns_shift`,
     /// each safe to run again), pointing at the load balancer of `frontend` (nil: `$EKS_LB`, read by the call) and gated
-    /// on the target health of `ingresses`; rollback is the weights back to the source, from the live pair, then the plain
-    /// record. Each call reads the load balancer itself: nothing comes from a variable another name's lines may have set,
+    /// on the target health of `ingresses`; rollback is `eksodus_dns_switch_back`: the weights back to the source, from the
+    /// live pair, then the plain record. Each call reads the load balancer itself: nothing comes from a variable another name's lines may have set,
     /// so a shell that moves several names at once never points one name at another's load balancer.
     static func weightedSwitch(record: String, frontend: (kind: String, namespace: String, name: String)?,
                                ingresses: [(kind: String, namespace: String, name: String)]) -> (commands: [String], rollback: [String]) {
@@ -263,8 +262,7 @@ enum TrafficCommands {
         // The load balancer's own Ingress is checked by the call; the others are named after it.
         let health = ingresses.filter { other in frontend.map { !($0 == other) } ?? true }.map { " " + ShellQuote.word($0.namespace) + " " + ShellQuote.word($0.name) }.joined()
         let commands = [holdNote(ingresses.first?.namespace)] + ([0] + shares).map { "eksodus_dns_shift \(file) \($0) \(lb)\(health)" }
-        return (commands, ["eksodus_dns_weights_back \(file)  # every weight back to the source, as Route 53 holds the pair",
-                           "eksodus_dns_unpair \(file)  # once the source serves everything again: the plain record back in place of the pair"])
+        return (commands, ["eksodus_dns_switch_back \(file)"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an
