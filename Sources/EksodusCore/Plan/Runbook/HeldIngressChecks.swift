@@ -47,40 +47,46 @@ enum HeldIngressChecks {
         "[" + IngressHold.regexCharacters.subtracting(["*", "?"]).sorted().map { ["[", "]", "\\", "^"].contains($0) ? "\\" + String($0) : String($0) }.joined() + "]"
     }
 
-    /// The checks of one held Ingress, run after the gate that it exists (`TrafficCommands.heldGate`).
+    /// `eksodus_held_ingress`: the decided Ingress read once, then each verdict the hold asks for.
+    static let library = """
+        # eksodus_held_ingress NAMESPACE INGRESS [allow-list] [login] [regex]: before the switch of a host convert held out
+        # moves any weight, the decided Ingress INGRESS on EKS must say what it was held for (that it exists is not enough:
+        # one applied as converted would admit everyone). Read once with kubectl -o json; names and keys reach jq as --arg.
+        # - allow-list: alb.ingress.kubernetes.io/inbound-cidrs present, a comma-separated list of IPv4/IPv6 CIDRs, none a
+        #   /0 in any spelling; an internal ALB as well (it still admits the VPC, peered VPCs and VPN/Direct Connect networks,
+        #   where the source admitted only its list);
+        # - login: alb.ingress.kubernetes.io/auth-type oidc or cognito, or \(loginDecidedKey): \(loginDecidedValue) where the
+        #   application does its own login (the HTTPS probe then checks it refuses a request without one);
+        # - regex: no ImplementationSpecific (or untyped) path with a character an ALB path cannot take (* and ? pass).
+        eksodus_held_ingress() {
+          local ns=$1 ingress=$2 json check verdict
+          shift 2
+          { json=$(kubectl --context "$EKS_CONTEXT" -n "$ns" get "ingress/$ingress" -o json) && test -n "$json"; } \\
+            || { echo "Ingress $ns/$ingress on EKS cannot be read: apply the decided Ingress first" >&2; return 1; }
+          for check in "$@"; do
+            case $check in
+              allow-list)
+                verdict=$(printf '%s' "$json" | jq -r --arg key 'alb.ingress.kubernetes.io/inbound-cidrs' \(ShellQuote.word(cidrVerdict))) || verdict=
+                [ "$verdict" = ok ] || { echo "Ingress $ns/$ingress on EKS: alb.ingress.kubernetes.io/inbound-cidrs is ${verdict:-unreadable} (it must be a comma-separated list of IPv4/IPv6 CIDRs, none /0 such as 0.0.0.0/0 or ::/0): write the source allow-list's intended CIDRs there, internal scheme or not" >&2; return 1; } ;;
+              login)
+                verdict=$(printf '%s' "$json" | jq -r --arg auth 'alb.ingress.kubernetes.io/auth-type' --arg decided \(ShellQuote.word(loginDecidedKey)) --arg app \(ShellQuote.word(loginDecidedValue)) \(ShellQuote.word(loginVerdict))) || verdict=
+                [ "$verdict" = ok ] || { echo "Ingress $ns/$ingress on EKS enforces no decided login: set alb.ingress.kubernetes.io/auth-type to oidc or cognito (with auth-idp-oidc or auth-idp-cognito), or, when the application does its own login, annotate it \(loginDecidedKey): \(loginDecidedValue)" >&2; return 1; } ;;
+              regex)
+                verdict=$(printf '%s' "$json" | jq -r --arg chars \(ShellQuote.word(regexClass)) \(ShellQuote.word(regexVerdict))) || verdict=
+                [ "$verdict" = ok ] || { echo "Ingress $ns/$ingress on EKS still has an ImplementationSpecific path with regular-expression characters, which an ALB cannot match: rewrite it as a Prefix path" >&2; return 1; } ;;
+              *) echo "eksodus_held_ingress: no check named $check" >&2; return 1 ;;
+            esac
+          done
+        }
+
+        """
+
+    /// The checks of one held Ingress, run after the gate that it exists (`TrafficCommands.heldGate`): one call.
     static func checks(namespace: String, ingress: String, held: Exposure.Held) -> [String] {
-        guard held.allowList || held.auth || held.regex else { return [] }
-        let name = "Ingress \(namespace)/\(ingress) on EKS"
-        func fail(_ message: String) -> String { "{ echo " + ShellQuote.word(message) + " >&2; false; }" }
-        var lines = [
-            "{ HELD_INGRESS=$(" + Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o json") + ") && test -n \"$HELD_INGRESS\"; } || "
-                + fail("\(name) cannot be read: apply the decided Ingress first"),
-        ]
-        if held.allowList {
-            lines += [
-                ShellQuote.comment("the source admitted only its allow-list: the ALB must too. An internal ALB is checked as well: it admits the whole VPC, peered VPCs and VPN/Direct Connect networks"),
-                "# shellcheck disable=SC2016  # $key, $v and the rest are jq's",
-                "{ HELD_CIDRS=$(printf '%s' \"$HELD_INGRESS\" | jq -r --arg key 'alb.ingress.kubernetes.io/inbound-cidrs' " + ShellQuote.word(cidrVerdict) + ") && [ \"$HELD_CIDRS\" = ok ]; } || "
-                    + "{ echo " + ShellQuote.word("\(name): alb.ingress.kubernetes.io/inbound-cidrs is ") + "\"${HELD_CIDRS:-unreadable}\""
-                    + ShellQuote.word(" (it must be a comma-separated list of IPv4/IPv6 CIDRs, none /0 such as 0.0.0.0/0 or ::/0): write the source allow-list's intended CIDRs there, internal scheme or not") + " >&2; false; }",
-            ]
-        }
-        if held.auth {
-            lines += [
-                "# shellcheck disable=SC2016  # $a, $auth and the rest are jq's",
-                "{ HELD_LOGIN=$(printf '%s' \"$HELD_INGRESS\" | jq -r --arg auth 'alb.ingress.kubernetes.io/auth-type' --arg decided " + ShellQuote.word(loginDecidedKey)
-                    + " --arg app " + ShellQuote.word(loginDecidedValue) + " " + ShellQuote.word(loginVerdict) + ") && [ \"$HELD_LOGIN\" = ok ]; } || "
-                    + fail("\(name) enforces no decided login: set alb.ingress.kubernetes.io/auth-type to oidc or cognito (with auth-idp-oidc or auth-idp-cognito), or, when the application does its own login, annotate it \(loginDecidedKey): \(loginDecidedValue)"),
-            ]
-        }
-        if held.regex {
-            lines += [
-                "# shellcheck disable=SC2016  # $chars is jq's",
-                "{ HELD_PATHS=$(printf '%s' \"$HELD_INGRESS\" | jq -r --arg chars " + ShellQuote.word(regexClass) + " " + ShellQuote.word(regexVerdict) + ") && [ \"$HELD_PATHS\" = ok ]; } || "
-                    + fail("\(name) still has an ImplementationSpecific path with regular-expression characters, which an ALB cannot match: rewrite it as a Prefix path"),
-            ]
-        }
-        return lines
+        let checks = [(held.allowList, "allow-list"), (held.auth, "login"), (held.regex, "regex")].filter(\.0).map(\.1)
+        guard !checks.isEmpty else { return [] }
+        return (held.allowList ? ["# the source admitted only its allow-list: the ALB must too, an internal ALB as well"] : [])
+            + ["eksodus_held_ingress " + ([namespace, ingress] + checks).map(ShellQuote.word).joined(separator: " ")]
     }
 
     /// `TrafficCommands.heldGates` with each held Ingress's annotation checks after the gates that run before `$EKS_LB`.
