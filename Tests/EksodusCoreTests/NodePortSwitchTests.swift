@@ -266,24 +266,55 @@ final class NodePortSwitchTests: XCTestCase {
         }
     }
 
-    func testAHostPortsRuleStopsTheScriptWithoutItsGroupOrRange() throws {
+    func testAHostPortsRuleIsEksodussOwnRunsAgainAndStopsWithoutItsGroupOrRange() throws {
         // The Sysdig agent's ReplicationController declares hostPort 6666: the nodes stay its way in (no Service to put an
-        // NLB in front of), and the rule opening 6666 stops a `set -e` script when a setting is missing (`test && aws` did not).
+        // NLB in front of). The EKS nodes' group admits the load balancer's range on 6666, a rule described as eksodus's.
         let fixtures = try requireFixtures()
         let database = try AppDatabase.inMemory()
         try importPaths([fixtures.appendingPathComponent("14-messy-tabs-crlf").path], cluster: "src", into: database)
         let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let step = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/default/replicationcontroller-sysdig-agent" })
-        let rule = try XCTUnwrap(step.commands.first { $0.contains("authorize-security-group-ingress") })
-        XCTAssertTrue(rule.contains("--port \"6666\""), rule)
-        let aws = "echo \"$*\" >> rules.log"
+        let description = "eksodus:hostport:default/sysdig-agent"
+        XCTAssertTrue(step.commands.contains { $0.hasPrefix("eksodus_hostport_pool '6666' '\(description)'") }, "\(step.commands)")
+        XCTAssertTrue(step.rollbackCommands.contains("eksodus_hostport_pool_back '6666' '\(description)'"), "\(step.rollbackCommands)")
+        let nodes = #"case "$*" in *" get nodes -o jsonpath="*) printf '10.20.1.5\n10.20.2.6\n' ;; *) exit 1 ;; esac"#
+        for pipefail in [false, true] {
+            let folder = try temporaryFolder(self)
+            let stubs = ["aws": Self.statefulAWS(), "kubectl": nodes, "nc": "[ \"$5\" = 6666 ]"]
+            XCTAssertEqual(try run(step.commands, stubs: stubs, in: folder, pipefail: pipefail), 0)
+            XCTAssertEqual(try run(step.commands, stubs: stubs, in: folder, pipefail: pipefail), 0, "a re-run meets its own rule as Duplicate")
+            XCTAssertEqual(calls(folder), ["authorize \(description)"])
+            XCTAssertEqual(try rules(folder).map { $0["FromPort"] as? Int }, [6666])
+            XCTAssertEqual(try run(step.rollbackCommands + ["touch after"], stubs: stubs, in: folder, pipefail: pipefail), 0)
+            XCTAssertTrue(try rules(folder).isEmpty, "the rule eksodus added is revoked")
+            XCTAssertEqual(try run(step.rollbackCommands + ["touch again"], stubs: stubs, in: folder, pipefail: pipefail), 0, "a second rollback finds nothing to revoke")
+        }
+        // Someone else's rule for the range on 6666 stays; a node that does not answer, no node, no group or range stop it.
         let folder = try temporaryFolder(self)
-        XCTAssertEqual(try run([rule], stubs: ["aws": aws], in: folder), 0)
-        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
-                       "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 6666 --cidr \(Self.cidr)\n")
+        try #"[{"SecurityGroupRuleId": "sgr-0office", "GroupId": "sg-0pods", "IsEgress": false, "IpProtocol": "tcp", "FromPort": 6666, "ToPort": 6666, "CidrIpv4": "192.168.10.0/24", "Description": "monitoring"}]"#
+            .write(to: folder.appendingPathComponent("rules.json"), atomically: true, encoding: .utf8)
+        let stubs = ["aws": Self.statefulAWS(), "kubectl": nodes, "nc": "exit 0"]
+        XCTAssertEqual(try run(step.commands + step.rollbackCommands, stubs: stubs, in: folder), 0)
+        XCTAssertEqual(try rules(folder).map { $0["SecurityGroupRuleId"] as? String }, ["sgr-0office"])
+        let stops: [(String, [String: String], [String: String])] = [
+            ("a node that does not answer", ["nc": "[ \"$4\" != 10.20.2.6 ]"], [:]),
+            ("no EKS node", ["kubectl": "true"], [:]),
+            ("the nodes not read", ["kubectl": "exit 1"], [:]),
+            ("EC2 refuses the rule", ["aws": Self.aws(authorize: Self.awsError("UnauthorizedOperation", "AuthorizeSecurityGroupIngress", "not authorized"))], [:]),
+            ("no group", [:], ["NODE_SECURITY_GROUP": ""]),
+            ("no range", [:], ["SOURCE_LB_CIDR": ""]),
+            ("everything", [:], ["SOURCE_LB_CIDR": "0.0.0.0/0"]),
+        ]
+        for (why, stub, environment) in stops {
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(step.commands + ["touch after"], stubs: stubs.merging(stub) { $1 }, in: folder, environment: environment), 0, why)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("after").path), why)
+        }
         for missing in ["NODE_SECURITY_GROUP", "SOURCE_LB_CIDR"] {
-            XCTAssertNotEqual(try run([rule, "touch ran-on"], stubs: ["aws": aws], in: try temporaryFolder(self), environment: [missing: ""]), 0, missing)
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(step.rollbackCommands, stubs: stubs, in: folder, environment: [missing: ""]), 0, missing)
+            XCTAssertEqual(calls(folder), [], "\(missing): EC2 not asked")
         }
     }
 }

@@ -48,11 +48,11 @@ enum NodePortSwitch {
     /// description takes up to 255 of `a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*` (EC2 API Reference, IpRange, Description:
     /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html); a name outside `[a-z0-9.-]` becomes
     /// 16 hex digits of a SHA-256 of `namespace/name`. It lives on the rule itself, so it survives a lost file.
-    static func ruleDescription(namespace: String, name: String) -> String {
+    static func ruleDescription(namespace: String, name: String, of kind: String = "nodeport") -> String {
         let plain = "\(namespace)/\(name)"
         let fits = plain.utf8.count <= 200 && !namespace.isEmpty && !name.isEmpty
             && plain.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" || $0 == "/" }
-        return "eksodus:nodeport:" + (fits ? plain : DigestHex.sha256(plain, digits: 16))
+        return "eksodus:\(kind):" + (fits ? plain : DigestHex.sha256(plain, digits: 16))
     }
 
     static let library = #"""
@@ -76,15 +76,61 @@ enum NodePortSwitch {
             || { echo "Service $1/$2 has no ready pod port on EKS" >&2; return 1; }
         }
 
-        # eksodus_nodeport_own_rules DESCRIPTION: the ids of NODE_SECURITY_GROUP's inbound rules eksodus added for SOURCE_LB_CIDR
-        # on POD_PORT (described DESCRIPTION), space separated, each sgr-...; fails when the rules cannot be read (no answer
-        # at all is a failure).
+        # eksodus_nodeport_own_rules DESCRIPTION PORT: the ids of NODE_SECURITY_GROUP's inbound rules eksodus added for
+        # SOURCE_LB_CIDR on PORT (described DESCRIPTION), space separated, each sgr-...; fails when the rules cannot be read
+        # (no answer at all is a failure).
         eksodus_nodeport_own_rules() {
           local ids
           { ids=$(aws ec2 describe-security-group-rules --filters Name=group-id,Values="$NODE_SECURITY_GROUP" --output json \
-              | jq -enr --arg d "$1" --arg cidr "$SOURCE_LB_CIDR" --argjson port "$POD_PORT" \#(ShellQuote.word(ownRules))) \
+              | jq -enr --arg d "$1" --arg cidr "$SOURCE_LB_CIDR" --argjson port "$2" \#(ShellQuote.word(ownRules))) \
             && [[ "$ids" =~ ^(sgr-[0-9a-f]+( sgr-[0-9a-f]+)*)?$ ]]; } || { echo "the rules of $NODE_SECURITY_GROUP could not be read" >&2; return 1; }
           printf '%s\n' "$ids"
+        }
+
+        # eksodus_nodeport_authorize PORT DESCRIPTION: NODE_SECURITY_GROUP admits SOURCE_LB_CIDR on PORT, a rule described
+        # DESCRIPTION (the rollback revokes only that). EC2 answers a rule the group holds already (the same protocol, port
+        # and range, whatever its description) with InvalidPermission.Duplicate on stderr: only that passes, so a re-run goes
+        # on; any other error stops it.
+        eksodus_nodeport_authorize() {
+          local err
+          if err=$(aws ec2 authorize-security-group-ingress --group-id "$NODE_SECURITY_GROUP" --ip-permissions "IpProtocol=tcp,FromPort=$1,ToPort=$1,IpRanges=[{CidrIp=$SOURCE_LB_CIDR,Description=$2}]" 2>&1 >/dev/null); then
+            :
+          elif [[ "$err" == *'(InvalidPermission.Duplicate)'* ]]; then
+            echo "$NODE_SECURITY_GROUP admits $SOURCE_LB_CIDR on port $1 already: an earlier run (its rule is described $2), or a rule that was there before, which the rollback leaves"
+          else
+            printf '%s\n' "$err" >&2
+            return 1
+          fi
+        }
+
+        # eksodus_nodeport_revoke PORT DESCRIPTION: the rollback's revoke of the rule eksodus added (described DESCRIPTION) for
+        # SOURCE_LB_CIDR on PORT, by its id: a rule for the same range and port that the switch met as
+        # InvalidPermission.Duplicate was someone else's and stays. None found is what a second run meets once the first
+        # revoked it, and a rule already gone (InvalidSecurityGroupRuleId.NotFound, InvalidPermission.NotFound) passes too;
+        # then the group is read back: it is there and holds no rule of eksodus's. Any other failure, or Return false, stops it.
+        eksodus_nodeport_revoke() {
+          local port=$1 description=$2 own left revoked
+          local -a ids
+          own=$(eksodus_nodeport_own_rules "$description" "$port") || return 1
+          if test -z "$own"; then
+            echo "$NODE_SECURITY_GROUP holds no rule described $description for $SOURCE_LB_CIDR on port $port: eksodus added none (a rule that was there before stays), or an earlier run revoked it"
+          else
+            read -ra ids <<<"$own"
+            # stderr joins stdout: on success the CLI writes the JSON answer alone.
+            if revoked=$(aws ec2 revoke-security-group-ingress --group-id "$NODE_SECURITY_GROUP" --security-group-rule-ids "${ids[@]}" --output json 2>&1); then
+              jq -en 'input | .Return == true' <<<"$revoked" >/dev/null || { echo "EC2 did not revoke rule $own from $NODE_SECURITY_GROUP" >&2; return 1; }
+            elif [[ "$revoked" == *'(InvalidSecurityGroupRuleId.NotFound)'* || "$revoked" == *'(InvalidPermission.NotFound)'* ]]; then
+              echo "rule $own is gone from $NODE_SECURITY_GROUP already"
+            else
+              printf '%s\n' "$revoked" >&2
+              echo "rule $own for $SOURCE_LB_CIDR on port $port was not revoked from $NODE_SECURITY_GROUP" >&2
+              return 1
+            fi
+          fi
+          { aws ec2 describe-security-groups --group-ids "$NODE_SECURITY_GROUP" --output json \
+              | jq -en --arg group "$NODE_SECURITY_GROUP" 'input | (.SecurityGroups | length == 1) and .SecurityGroups[0].GroupId == $group' >/dev/null \
+            && left=$(eksodus_nodeport_own_rules "$description" "$port") && test -z "$left"; } \
+            || { echo "$NODE_SECURITY_GROUP still holds the rule eksodus added for $SOURCE_LB_CIDR on port $port (or could not be read)" >&2; return 1; }
         }
 
         # eksodus_nodeport_nlb NAMESPACE SERVICE NLB_SERVICE DESCRIPTION: the NodePort SERVICE nothing on the source routes to
@@ -98,15 +144,14 @@ enum NodePortSwitch {
         # - its private addresses: its network interfaces' (described "ELB net/NAME/ID", the ARN's tail), one IPv4 address per zone;
         # - the Service port, and the pods' port from its EndpointSlice (digits both);
         # - the pods' group NODE_SECURITY_GROUP admits SOURCE_LB_CIDR on the pod port (client IP preservation: the pods see the
-        #   load balancer in front), a rule described DESCRIPTION (eksodus:nodeport:NS/NAME), which the rollback revokes alone.
-        #   EC2 answers a rule the group holds already (the same protocol, port and range, whatever its description) with
-        #   InvalidPermission.Duplicate on stderr: only that passes, so a re-run goes on; any other error stops it;
+        #   load balancer in front), a rule described DESCRIPTION (eksodus:nodeport:NS/NAME), which the rollback revokes alone
+        #   (eksodus_nodeport_authorize: the Duplicate of a re-run passes);
         # - where the NLB has security groups of its own (controller v2.6+), one admits SOURCE_LB_CIDR on the Service port;
         # - every private address answers on the Service port (run it where the load balancer in front of the source nodes
         #   sits: on premises, over the plan's VPN or Direct Connect).
         # Sets NODEPORT_LB, NLB_IPS, SERVICE_PORT and POD_PORT, and prints what to do with them. Safe to run again.
         eksodus_nodeport_nlb() {
-          local ns=$1 service=$2 nlb=$3 description=$4 svc lb groups err ip down=0
+          local ns=$1 service=$2 nlb=$3 description=$4 svc lb groups ip down=0
           eksodus_nodeport_settings || return 1
           # jq given nothing (no Service, kubectl failing) prints nothing and succeeds: the Service is tested before apply.
           { svc=$(kubectl --context "$EKS_CONTEXT" -n "$ns" get "service/$service" -o json | jq -c --arg name "$nlb" --arg cidr "$SOURCE_LB_CIDR" \#(ShellQuote.word(loadBalancerService))) \
@@ -129,14 +174,7 @@ enum NodePortSwitch {
           { SERVICE_PORT=$(kubectl --context "$EKS_CONTEXT" -n "$ns" get "service/$nlb" -o jsonpath='{.spec.ports[0].port}') && [[ "$SERVICE_PORT" =~ ^[0-9]+$ ]]; } \
             || { echo "no port on the NLB Service $ns/$nlb" >&2; return 1; }
           eksodus_nodeport_pod_port "$ns" "$nlb" || return 1
-          if err=$(aws ec2 authorize-security-group-ingress --group-id "$NODE_SECURITY_GROUP" --ip-permissions "IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,IpRanges=[{CidrIp=$SOURCE_LB_CIDR,Description=$description}]" 2>&1 >/dev/null); then
-            :
-          elif [[ "$err" == *'(InvalidPermission.Duplicate)'* ]]; then
-            echo "$NODE_SECURITY_GROUP admits $SOURCE_LB_CIDR on port $POD_PORT already: an earlier run (its rule is described $description), or a rule that was there before, which the rollback leaves"
-          else
-            printf '%s\n' "$err" >&2
-            return 1
-          fi
+          eksodus_nodeport_authorize "$POD_PORT" "$description" || return 1
           # No group of its own (a controller before v2.6): the pods' rule is the only filter.
           { groups=$(jq -r '(.SecurityGroups // []) | join(",")' <<<"$lb") && { test -z "$groups" || aws ec2 describe-security-groups --filters Name=group-id,Values="$groups" --output json \
               | jq -en --arg cidr "$SOURCE_LB_CIDR" --argjson port "$SERVICE_PORT" \#(ShellQuote.word(frontendRule)) >/dev/null; }; } \
@@ -147,37 +185,37 @@ enum NodePortSwitch {
           echo "Clients that reach it by a DNS name of its own: point the name at $NODEPORT_LB (weighted, as the other switches). An AWS IP target group in another VPC: aws elbv2 register-targets --targets Id=IP,Port=$SERVICE_PORT,AvailabilityZone=all for each address."
         }
 
-        # eksodus_nodeport_nlb_back NAMESPACE NLB_SERVICE DESCRIPTION: the rollback's revoke of the pods' rule eksodus added
-        # (described DESCRIPTION) for SOURCE_LB_CIDR on NLB_SERVICE's pod port, by its id: a rule for the same range and port
-        # that the switch met as InvalidPermission.Duplicate was someone else's and stays. None found is what a second run
-        # meets once the first revoked it, and a rule already gone (InvalidSecurityGroupRuleId.NotFound,
-        # InvalidPermission.NotFound) passes too; then the group is read back: it is there and holds no rule of eksodus's.
-        # Any other failure, or Return false, stops it. The NLB Service stays, its addresses with it, for the next attempt.
+        # eksodus_nodeport_nlb_back NAMESPACE NLB_SERVICE DESCRIPTION: the rollback: the pods' rule eksodus added (described
+        # DESCRIPTION) for SOURCE_LB_CIDR on NLB_SERVICE's pod port revoked, and only it (eksodus_nodeport_revoke). The NLB
+        # Service stays, its addresses with it, for the next attempt.
         eksodus_nodeport_nlb_back() {
-          local ns=$1 nlb=$2 description=$3 own left revoked
-          local -a ids
           eksodus_nodeport_settings || return 1
-          eksodus_nodeport_pod_port "$ns" "$nlb" || return 1
-          own=$(eksodus_nodeport_own_rules "$description") || return 1
-          if test -z "$own"; then
-            echo "$NODE_SECURITY_GROUP holds no rule described $description for $SOURCE_LB_CIDR on port $POD_PORT: eksodus added none (a rule that was there before stays), or an earlier run revoked it"
-          else
-            read -ra ids <<<"$own"
-            # stderr joins stdout: on success the CLI writes the JSON answer alone.
-            if revoked=$(aws ec2 revoke-security-group-ingress --group-id "$NODE_SECURITY_GROUP" --security-group-rule-ids "${ids[@]}" --output json 2>&1); then
-              jq -en 'input | .Return == true' <<<"$revoked" >/dev/null || { echo "EC2 did not revoke rule $own from $NODE_SECURITY_GROUP" >&2; return 1; }
-            elif [[ "$revoked" == *'(InvalidSecurityGroupRuleId.NotFound)'* || "$revoked" == *'(InvalidPermission.NotFound)'* ]]; then
-              echo "rule $own is gone from $NODE_SECURITY_GROUP already"
-            else
-              printf '%s\n' "$revoked" >&2
-              echo "rule $own for $SOURCE_LB_CIDR on port $POD_PORT was not revoked from $NODE_SECURITY_GROUP" >&2
-              return 1
-            fi
-          fi
-          { aws ec2 describe-security-groups --group-ids "$NODE_SECURITY_GROUP" --output json \
-              | jq -en --arg group "$NODE_SECURITY_GROUP" 'input | (.SecurityGroups | length == 1) and .SecurityGroups[0].GroupId == $group' >/dev/null \
-            && left=$(eksodus_nodeport_own_rules "$description") && test -z "$left"; } \
-            || { echo "$NODE_SECURITY_GROUP still holds the rule eksodus added for $SOURCE_LB_CIDR on port $POD_PORT (or could not be read)" >&2; return 1; }
+          eksodus_nodeport_pod_port "$1" "$2" || return 1
+          eksodus_nodeport_revoke "$POD_PORT" "$3"
+        }
+
+        # eksodus_hostport_pool PORT DESCRIPTION: a hostPort the load balancer in front of the source nodes reaches on the
+        # nodes themselves (no Service to put an NLB in front of): NODE_SECURITY_GROUP, the EKS nodes' group, admits
+        # SOURCE_LB_CIDR on PORT, a rule described DESCRIPTION (eksodus:hostport:NS/NAME) that the rollback revokes alone,
+        # and every EKS node answers on PORT (run it where that load balancer sits). Sets EKS_NODE_IPS. Safe to run again.
+        eksodus_hostport_pool() {
+          local port=$1 ip down=0
+          [[ "$port" =~ ^[0-9]{1,5}$ ]] || { echo "port $port is no port number" >&2; return 1; }
+          eksodus_nodeport_settings || return 1
+          eksodus_nodeport_authorize "$port" "$2" || return 1
+          EKS_NODE_IPS=$(kubectl --context "$EKS_CONTEXT" get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}') \
+            || { echo 'the EKS nodes were not read' >&2; return 1; }
+          test -n "$EKS_NODE_IPS" || { echo 'no EKS node address found' >&2; return 1; }
+          for ip in $EKS_NODE_IPS; do nc -z -w 3 "$ip" "$port" || { echo "$ip:$port does not answer (run it where the load balancer in front of the source nodes sits)" >&2; down=1; }; done
+          test "$down" = 0 || return 1
+          echo "add the EKS nodes ($(tr '\n' ' ' <<<"$EKS_NODE_IPS")) on port $port to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it (an AWS IP target group: register-targets Id=IP,Port=$port each)"
+        }
+
+        # eksodus_hostport_pool_back PORT DESCRIPTION: the rollback: the rule eksodus added on PORT revoked, and only it.
+        eksodus_hostport_pool_back() {
+          [[ "$1" =~ ^[0-9]{1,5}$ ]] || { echo "port $1 is no port number" >&2; return 1; }
+          eksodus_nodeport_settings || return 1
+          eksodus_nodeport_revoke "$1" "$2"
         }
 
         """#

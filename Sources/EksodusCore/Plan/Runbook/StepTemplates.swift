@@ -252,7 +252,7 @@ struct WorkloadSteps {
                 ahead.append(Self.key(.dnsTTL, context))
                 trafficAfter.append(.dnsTTL)
             }
-            let traffic = TrafficCommands.switchCommands(context.exposure, record: record)
+            let traffic = TrafficCommands.switchCommands(context.exposure, record: record, owner: (workload.namespace, workload.name))
             let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
             add(.traffic, "Switch traffic for \(context.exposure.ownReasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,

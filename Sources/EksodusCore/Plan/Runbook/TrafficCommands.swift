@@ -267,7 +267,8 @@ enum TrafficCommands {
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an
     /// NLB each) and hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
-    static func switchCommands(_ exposure: Exposure, record: String) -> (commands: [String], rollback: [String]) {
+    /// `owner`: the workload, whose name describes a hostPort's security group rule.
+    static func switchCommands(_ exposure: Exposure, record: String, owner: (namespace: String, name: String)) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
         if exposure.switchesDNS {
@@ -290,30 +291,20 @@ enum TrafficCommands {
             rollback += weighted.rollback
         }
         // A hostPort (not a Service) is reached on the nodes themselves: the load balancer in front of the source nodes
-        // takes the EKS nodes' addresses on the same port. Targets outside the target group's VPC are registered with
-        // AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
-        // `port` is a hostPort number (an Int from the manifest): safe inside double quotes.
-        // The EKS nodes' security group admits nothing from outside the cluster by default: the load balancer's addresses
-        // (`$SOURCE_LB_CIDR`) need the port. A NodePort Service moves to an NLB instead (`NodePortSwitch`).
-        func pool(port: String) {
-            let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"\(port)\" --cidr \"$SOURCE_LB_CIDR\""
-            commands.append("# NODE_SECURITY_GROUP: the EKS nodes' security group (eksctl's managed nodes: aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId); SOURCE_LB_CIDR: the addresses of the load balancer in front of the source nodes")
-            // `test && aws` would not stop a script under `set -e` when a test fails: only a list's last command does.
-            commands.append("if test -n \"${NODE_SECURITY_GROUP:-}\" && test -n \"${SOURCE_LB_CIDR:-}\"; then aws ec2 authorize-security-group-ingress \(rule);"
-                            + " else echo 'set NODE_SECURITY_GROUP and SOURCE_LB_CIDR' >&2; false; fi  # the load balancer may reach port \(port) of every EKS node")
-            commands.append(everyNodeAnswers(port: port, from: "run it where the load balancer sits (on premises: over the plan's VPN or Direct Connect)"))
-            commands.append("# add $EKS_NODE_IPS on port \(port) to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it")
-            commands.append("# when that load balancer is an AWS IP target group: for ip in $EKS_NODE_IPS; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$ip\",Port=\"\(port)\"; done")
-            rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove $EKS_NODE_IPS from it")
-            rollback.append("aws ec2 revoke-security-group-ingress \(rule)  # once nothing sends to the EKS nodes' port \(port) any more")
+        // takes the EKS nodes' addresses on the same port, which their security group must admit from it
+        // (`eksodus_hostport_pool`: a rule described as eksodus's, so a re-run passes and the rollback revokes only it).
+        // A NodePort Service moves to an NLB instead (`NodePortSwitch`).
+        let description = ShellQuote.word(NodePortSwitch.ruleDescription(namespace: owner.namespace, name: owner.name, of: "hostport"))
+        for port in exposure.nodePorts {
+            commands.append("eksodus_hostport_pool " + ShellQuote.word(port) + " " + description + "  # NODE_SECURITY_GROUP: the EKS nodes' security group")
+            rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove the EKS nodes from it")
+            rollback.append("eksodus_hostport_pool_back " + ShellQuote.word(port) + " " + description)
         }
         for service in exposure.nodePortServices {
             let nlb = NodePortSwitch.commands(service)
             commands += nlb.commands
             rollback += nlb.rollback
         }
-        if !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
-        for port in exposure.nodePorts { pool(port: String(port)) }
         return (commands, rollback)
     }
 }
