@@ -90,7 +90,8 @@ final class TrafficPerHostTests: XCTestCase {
         let grafana = try item("traffic:prod/monitoring/grafana", in: plan)
         XCTAssertTrue(grafana.commands.contains { $0.hasPrefix("eksodus_nodeport_nlb 'monitoring' 'grafana' ") }, "\(grafana.commands)")
         XCTAssertTrue(grafana.rollbackCommands.contains { $0.hasPrefix("eksodus_nodeport_nlb_back 'monitoring' 'grafana-eksodus' ") })
-        XCTAssertTrue(RunbookLibrary.text.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,"))
+        XCTAssertTrue(RunbookLibrary.text.contains("eksodus_nodeport_authorize \"$POD_PORT\" \"$description\""))
+        XCTAssertTrue(RunbookLibrary.text.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$1,ToPort=$1,"))
         for (name, steps) in deletions(plan) { XCTAssertEqual(steps.count, 1, "\(name) is deleted by \(steps)") }
         assertPrerequisitesAcyclic(plan, "demo")
     }
@@ -276,7 +277,7 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertEqual(nodeAgents["14-messy-tabs-crlf"], ["traffic:src/default/daemonset-sysdig-agent"])
         let sysdig = try plan([fixtures.appendingPathComponent("14-messy-tabs-crlf").path])
         XCTAssertFalse(sysdig.items.contains { $0.step == .dnsTTL })
-        XCTAssertTrue(try item("traffic:src/default/replicationcontroller-sysdig-agent", in: sysdig).commands.contains { $0.hasPrefix("# add $EKS_NODE_IPS on port 6666 to the pool") })
+        XCTAssertTrue(try item("traffic:src/default/replicationcontroller-sysdig-agent", in: sysdig).commands.contains { $0.hasPrefix("eksodus_hostport_pool '6666' ") })
         // The boutique's LoadBalancer Service keeps its own switch on the name the engineer sets.
         let boutique = try plan([fixtures.appendingPathComponent("01-gcp-online-boutique").path])
         let frontend = try XCTUnwrap(boutique.items.first { $0.step == .traffic && $0.keyText.hasSuffix("/frontend") })
