@@ -124,8 +124,10 @@ final class HeldIngressChecksTests: XCTestCase {
     /// Ingress with `annotations`: with login-decided: application, 403 or a redirect to another path (its /login) passes.
     func testTheLoginProbeAcceptsAnApplicationsOwnLoginRedirectOnlyWhereDecided() throws {
         let held = Exposure.Held(reasons: [], probePath: "/", auth: true)
-        let probe = TrafficCommands.heldGate(namespace: "shop", ingress: "admin", host: "admin.acme.example", held: held).after.suffix(3)
-        XCTAssertTrue(probe.last?.contains("--connect-to") == true, "\(probe)")
+        let after = TrafficCommands.heldGate(namespace: "shop", ingress: "admin", host: "admin.acme.example", held: held).after
+        XCTAssertEqual(after.first, "eksodus_held_redirect 'shop' 'admin' 'admin.acme.example' '/'")
+        let probe = [RunbookLibrary.load, try XCTUnwrap(after.last)]
+        XCTAssertTrue(probe[1].hasPrefix("eksodus_held_login 'shop' 'admin' 'admin.acme.example' '/'"), "\(after)")
         let app = [HeldIngressChecks.loginDecidedKey: HeldIngressChecks.loginDecidedValue], oidc = ["alb.ingress.kubernetes.io/auth-type": "oidc"]
         let cases: [([String: String], String, Bool)] = [
             (app, "302 https://admin.acme.example/login?next=%2F", true), (app, "303 https://admin.acme.example/login", true),

@@ -79,6 +79,29 @@ enum HeldIngressChecks {
           done
         }
 
+        # eksodus_held_redirect NAMESPACE INGRESS HOST PATH: plain HTTP to the EKS load balancer EKS_LB, as HOST at PATH, must
+        # answer with a redirect to https://HOST: ALB authentication runs on HTTPS listeners only, and the controller's
+        # ssl-redirect makes every HTTP listener redirect there. A failed curl prints 000 and fails too.
+        eksodus_held_redirect() {
+          test -n "${EKS_LB:-}" || { echo 'no EKS load balancer name yet' >&2; return 1; }
+          curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' -H "Host: $3" "http://$EKS_LB$4" | awk -v host="$3" \(ShellQuote.word(TrafficCommands.httpsRedirect)) \\
+            || { echo "Ingress $1/$2 on EKS does not redirect HTTP to HTTPS: ALB authentication needs an HTTPS listener (listen-ports with HTTPS 443, ssl-redirect, a certificate from plan:certificates)" >&2; return 1; }
+        }
+
+        # eksodus_held_login NAMESPACE INGRESS HOST PATH: the EKS load balancer EKS_LB refuses a request without credentials
+        # for HOST at PATH, asked over HTTPS as the host (SNI and certificate: curl --connect-to, before DNS points there; no
+        # -k, a private CA's root in CA_BUNDLE): 401, or a redirect to an identity provider on another host (OIDC, Cognito);
+        # where the Ingress on EKS says \(loginDecidedKey): \(loginDecidedValue), also 403 or a redirect to another path
+        # (its own /login). An internal ALB: run it from inside the VPC or over the VPN.
+        eksodus_held_login() {
+          local app
+          test -n "${EKS_LB:-}" || { echo 'no EKS load balancer name yet' >&2; return 1; }
+          app=$(kubectl --context "$EKS_CONTEXT" -n "$1" get "ingress/$2" -o json | jq -r --arg k \(ShellQuote.word(loginDecidedKey)) '.metadata.annotations[$k] // ""') || app=''
+          curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' ${CA_BUNDLE:+--cacert "$CA_BUNDLE"} --connect-to "$3:443:$EKS_LB:443" "https://$3$4" \\
+            | awk -v host="$3" -v app="$app" -v want="$4" \(ShellQuote.word(TrafficCommands.loginProbe)) \\
+            || { echo "Ingress $1/$2 on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place (it must answer 401, or redirect to an identity provider on another host; with \(loginDecidedKey): \(loginDecidedValue) also 403 or a redirect to another path, such as its /login)" >&2; return 1; }
+        }
+
         """
 
     /// The checks of one held Ingress, run after the gate that it exists (`TrafficCommands.heldGate`): one call.

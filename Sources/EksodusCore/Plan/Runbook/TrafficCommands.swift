@@ -154,27 +154,17 @@ enum TrafficCommands {
         + #" $1 == 401 || ($1 ~ /^30[237]$/ && $2 != "" && index(tolower($2), "://" tolower(host)) == 0)"#
         + #" || (app == "application" && ($1 == 403 || ($1 ~ /^30[12378]$/ && $2 != "" && lpath($2) != want))) { ok = 1 } END { exit !ok }"#
 
+    /// The awk program of the HTTP probe: a 301/302/307/308 to `https://` on the same host.
+    static let httpsRedirect = #"$1 ~ /^30[1278]$/ && (index(tolower($2), "https://" tolower(host) "/") == 1 || index(tolower($2), "https://" tolower(host) ":443/") == 1) { ok = 1 } END { exit !ok }"#
+
+    /// The gate's lines: the reasons, the decided Ingress applied, and, where a login was held, the library's probes
+    /// (`eksodus_held_redirect`, `eksodus_held_login`), each with the Ingress's names, the host and the literal path.
     static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
-        let hostWord = argument(host), path = ShellQuote.word(held.probePath)
-        let hostHeader = host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\""
-        let connect = host.map { ShellQuote.word($0 + ":443:") + "\"$EKS_LB:443\"" } ?? "\"$DNS_NAME:443:$EKS_LB:443\""
-        let https = host.map { ShellQuote.word("https://" + $0) } ?? "\"https://$DNS_NAME\""
-        let answer = "curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' "
+        let words = [ShellQuote.word(namespace), ShellQuote.word(ingress), argument(host), ShellQuote.word(held.probePath)].joined(separator: " ")
         return (held.reasons.map { ShellQuote.comment("Ingress \(namespace)/\(ingress) was held out by convert (CHANGES.md TODO): \($0)") }
             + [Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o name")
                 + " || { echo " + ShellQuote.word("apply the decided Ingress \(namespace)/\(ingress) first: convert held it out") + " >&2; false; }"],
-            !held.auth ? [] : [
-                answer + "-H " + hostHeader + " \"http://$EKS_LB\"" + path
-                    + " | awk -v host=\(hostWord) '$1 ~ /^30[1278]$/ && (index(tolower($2), \"https://\" tolower(host) \"/\") == 1 || index(tolower($2), \"https://\" tolower(host) \":443/\") == 1) { ok = 1 } END { exit !ok }'"
-                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS does not redirect HTTP to HTTPS: ALB authentication needs an HTTPS listener (listen-ports with HTTPS 443, ssl-redirect, a certificate from plan:certificates)") + " >&2; false; }",
-                "# shellcheck disable=SC2016  # $k is jq's",
-                "HELD_APP=$(" + Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o json") + " | jq -r --arg k "
-                    + ShellQuote.word(HeldIngressChecks.loginDecidedKey) + " '.metadata.annotations[$k] // \"\"') || HELD_APP=''",
-                answer + "${CA_BUNDLE:+--cacert \"$CA_BUNDLE\"} --connect-to " + connect + " " + https + path
-                    + " | awk -v host=\(hostWord) -v app=\"$HELD_APP\" -v want=\(path) " + ShellQuote.word(loginProbe)
-                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place"
-                                                     + " (it must answer 401, or redirect to an identity provider on another host; with \(HeldIngressChecks.loginDecidedKey): \(HeldIngressChecks.loginDecidedValue) also 403 or a redirect to another path, such as its /login)") + " >&2; false; }"
-                    + "  # an internal ALB: run it from inside the VPC or over the VPN"])
+            !held.auth ? [] : ["eksodus_held_redirect " + words, "eksodus_held_login " + words + "  # an internal ALB: run it from inside the VPC or over the VPN"])
     }
 
     /// The held-out Ingresses' gates of a switch, each part in `namespace/name` order.
