@@ -226,10 +226,10 @@ enum NodePortSwitch {
         let description = ShellQuote.word(ruleDescription(namespace: namespace, name: name))
         let words = [namespace, cross].map(ShellQuote.word).joined(separator: " ")
         return ([
-            ShellQuote.comment("NodePort Service \(namespace)/\(name): the load balancer in front of the source nodes moves to internal NLB \(cross) (ip targets), whose addresses stay, not to the EKS nodes, which come and go"),
+            // What it prints to do next (the NLB's addresses into the pool) is the function's.
+            ShellQuote.comment("NodePort Service \(namespace)/\(name): the load balancer in front of the source nodes moves to internal NLB \(cross) (ip targets), not to the EKS nodes"),
             RunbookLibrary.load,
             "eksodus_nodeport_nlb " + ShellQuote.word(namespace) + " " + ShellQuote.word(name) + " " + ShellQuote.word(cross) + " " + description,
-            "# then add the addresses it printed to that load balancer's pool, and drain the source nodes from it",
         ], [
             ShellQuote.comment("put the source nodes back in the pool of the load balancer in front of them, then remove the NLB's addresses from it; NLB \(namespace)/\(cross) stays for the next attempt"),
             RunbookLibrary.load,
