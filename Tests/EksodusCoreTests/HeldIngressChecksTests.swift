@@ -32,14 +32,16 @@ final class HeldIngressChecksTests: XCTestCase {
 
             """.write(to: stub, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
-        return try GateShell.run("set -e\n" + lines.joined(separator: "\n"), environment: ["PATH": bin.path + ":/usr/bin:/bin"]).status
+        // The checks call the runbook library (`eksodus_held_ingress`), loaded first as in a step.
+        return try GateShell.run("set -e\n" + ([RunbookLibrary.load] + lines).joined(separator: "\n"), environment: ["PATH": bin.path + ":/usr/bin:/bin"]).status
     }
 
     static let cidrs = "alb.ingress.kubernetes.io/inbound-cidrs", scheme = "alb.ingress.kubernetes.io/scheme"
 
     func testAnAllowListHoldPassesOnlyARealRestriction() throws {
         let lines = HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: false, allowList: true))
-        XCTAssertTrue(lines.contains { $0.contains("--arg key 'alb.ingress.kubernetes.io/inbound-cidrs'") }, "\(lines)")
+        XCTAssertEqual(lines.last, "eksodus_held_ingress 'shop' 'admin' 'allow-list'")
+        XCTAssertTrue(RunbookLibrary.text.contains("--arg key 'alb.ingress.kubernetes.io/inbound-cidrs'"))
         XCTAssertTrue(lines.contains { $0.hasPrefix("#") && $0.contains("internal ALB") }, "the internal scheme is checked too, and said so")
         let refused: [(String, [String: String]?)] = [
             ("no EKS Ingress", nil),
@@ -71,7 +73,8 @@ final class HeldIngressChecksTests: XCTestCase {
 
     func testALoginHoldPassesOnlyOIDCCognitoOrTheApplicationsDecidedLogin() throws {
         let lines = HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: true))
-        XCTAssertTrue(lines.contains { $0.contains(HeldIngressChecks.loginDecidedKey) })
+        XCTAssertEqual(lines, ["eksodus_held_ingress 'shop' 'admin' 'login'"])
+        XCTAssertTrue(RunbookLibrary.text.contains("--arg decided '\(HeldIngressChecks.loginDecidedKey)'"))
         for (why, annotations) in [("no login", [:]), ("auth-type none", ["alb.ingress.kubernetes.io/auth-type": "none"]),
                                    ("the source's annotation left", ["nginx.ingress.kubernetes.io/auth-type": "basic"]),
                                    ("a decision that names no login", [HeldIngressChecks.loginDecidedKey: "yes"])] as [(String, [String: String])] {
@@ -81,6 +84,23 @@ final class HeldIngressChecksTests: XCTestCase {
                                    ("the application's own", [HeldIngressChecks.loginDecidedKey: "application"])] as [(String, [String: String])] {
             XCTAssertEqual(try run(lines, json: try Self.ingressJSON(annotations)), 0, why)
         }
+    }
+
+    /// Every check of a hold in one call: each must pass, the first that fails stops it, and an unknown check is a failure.
+    func testOneCallRunsEveryCheckOfTheHold() throws {
+        let lines = HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: true, allowList: true, regex: true))
+        XCTAssertEqual(lines.last, "eksodus_held_ingress 'shop' 'admin' 'allow-list' 'login' 'regex'")
+        let good: [String: String] = [Self.cidrs: "10.0.0.0/8", "alb.ingress.kubernetes.io/auth-type": "oidc"]
+        XCTAssertEqual(try run(lines, json: try Self.ingressJSON(good)), 0)
+        XCTAssertNotEqual(try run(lines, json: try Self.ingressJSON([Self.cidrs: "10.0.0.0/8"])), 0, "no login")
+        XCTAssertNotEqual(try run(lines, json: try Self.ingressJSON(["alb.ingress.kubernetes.io/auth-type": "oidc"])), 0, "no allow-list")
+        XCTAssertNotEqual(try run(lines, json: try Self.ingressJSON(good, path: "/a(.*)", pathType: "ImplementationSpecific")), 0, "a regex path")
+        XCTAssertNotEqual(try run(lines, json: nil), 0, "no EKS Ingress")
+        XCTAssertNotEqual(try run(["eksodus_held_ingress 'shop' 'admin' 'allow-list' 'anything'"], json: try Self.ingressJSON(good)), 0, "an unknown check")
+        XCTAssertTrue(HeldIngressChecks.checks(namespace: "shop", ingress: "admin", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: false)).isEmpty)
+        // A hostile name is one word each.
+        XCTAssertEqual(HeldIngressChecks.checks(namespace: "shop", ingress: "a'$(touch p)", held: Exposure.Held(reasons: ["x"], probePath: "/", auth: true)),
+                       ["eksodus_held_ingress 'shop' 'a'\\''$(touch p)' 'login'"])
     }
 
     func testARegexHoldPassesOnceNoRegexPathRemains() throws {
@@ -95,7 +115,7 @@ final class HeldIngressChecksTests: XCTestCase {
     func testTheHeldHostsSwitchReadsTheInboundCIDRs() throws {
         let result = try planAndConvert(AllowListHoldTests.manifests("admin", allow: "\"10.0.0.0/8;\""), test: self)
         let traffic = try XCTUnwrap(result.plan.items.first { $0.key.step == .traffic && $0.key.description.contains("admin.acme.example") })
-        let check = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("alb.ingress.kubernetes.io/inbound-cidrs") && $0.contains("jq -r --arg key") })
+        let check = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_held_ingress ") && $0.contains(" 'allow-list'") }, "\(traffic.commands)")
         let firstShift = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertLessThan(check, firstShift)
     }
@@ -104,8 +124,10 @@ final class HeldIngressChecksTests: XCTestCase {
     /// Ingress with `annotations`: with login-decided: application, 403 or a redirect to another path (its /login) passes.
     func testTheLoginProbeAcceptsAnApplicationsOwnLoginRedirectOnlyWhereDecided() throws {
         let held = Exposure.Held(reasons: [], probePath: "/", auth: true)
-        let probe = TrafficCommands.heldGate(namespace: "shop", ingress: "admin", host: "admin.acme.example", held: held).after.suffix(3)
-        XCTAssertTrue(probe.last?.contains("--connect-to") == true, "\(probe)")
+        let after = TrafficCommands.heldGate(namespace: "shop", ingress: "admin", host: "admin.acme.example", held: held).after
+        XCTAssertEqual(after.first, "eksodus_held_redirect 'shop' 'admin' 'admin.acme.example' '/'")
+        let probe = [RunbookLibrary.load, try XCTUnwrap(after.last)]
+        XCTAssertTrue(probe[1].hasPrefix("eksodus_held_login 'shop' 'admin' 'admin.acme.example' '/'"), "\(after)")
         let app = [HeldIngressChecks.loginDecidedKey: HeldIngressChecks.loginDecidedValue], oidc = ["alb.ingress.kubernetes.io/auth-type": "oidc"]
         let cases: [([String: String], String, Bool)] = [
             (app, "302 https://admin.acme.example/login?next=%2F", true), (app, "303 https://admin.acme.example/login", true),

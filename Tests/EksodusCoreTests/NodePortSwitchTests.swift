@@ -87,11 +87,15 @@ final class NodePortSwitchTests: XCTestCase {
     func testTheStepNeverPutsTheEKSNodesInThePoolAndTheNetworkPlanAgrees() throws {
         let step = try grafana(), lines = step.commands + step.rollbackCommands
         XCTAssertFalse(lines.contains { $0.contains("EKS_NODE_IPS") || $0.contains("get nodes") || $0.contains(".nodePort}") }, "\(lines)")
-        XCTAssertTrue(step.commands.contains { $0.contains("get 'service/grafana' -o json | jq -c --arg name 'grafana-eksodus' ") && $0.contains("apply -f - <<<\"$svc\"") })
-        let pool = try XCTUnwrap(step.commands.firstIndex { $0.hasPrefix("# add $NLB_IPS on port $SERVICE_PORT to the pool") })
-        XCTAssertLessThan(try XCTUnwrap(step.commands.firstIndex { $0.contains("for ip in $NLB_IPS; do nc -z") }), pool, "reachable before the pool takes it")
+        // One call each way, every name a quoted word; the gates are the library's.
+        XCTAssertEqual(step.commands.filter { !$0.hasPrefix("#") }, [RunbookLibrary.load, "eksodus_nodeport_nlb 'monitoring' 'grafana' 'grafana-eksodus' 'eksodus:nodeport:monitoring/grafana'"])
+        XCTAssertEqual(step.rollbackCommands.filter { !$0.hasPrefix("#") },
+                       [RunbookLibrary.load, "eksodus_nodeport_nlb_back 'monitoring' 'grafana-eksodus' 'eksodus:nodeport:monitoring/grafana'  # once nothing sends to the pods through the NLB any more"])
         XCTAssertTrue(step.rollbackCommands.contains { $0.contains("put the source nodes back") })
-        XCTAssertTrue(step.rollbackCommands.contains { $0.contains("test -n \"${NODE_SECURITY_GROUP:?") && $0.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids \"${OWN_RULE_IDS[@]}\"") })
+        let library = RunbookLibrary.text
+        let pool = try XCTUnwrap(library.range(of: "to the pool of the load balancer in front of the source nodes; once")).lowerBound
+        XCTAssertLessThan(try XCTUnwrap(library.range(of: "for ip in $NLB_IPS; do nc -z")).lowerBound, pool, "reachable before the pool takes it")
+        XCTAssertTrue(library.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids \"${ids[@]}\""))
         XCTAssertEqual(try GateShell.run("bash -n <<'SCRIPT'\n" + lines.joined(separator: "\n") + "\nSCRIPT").status, 0, "bash reads every line")
         // The network plan's row says the same; admin-ui, an Ingress's backend, stays behind that Ingress's ALB.
         let rows = try DemoPlanOnce.plan().network.entries
@@ -156,6 +160,9 @@ final class NodePortSwitchTests: XCTestCase {
             ("no on-premises load balancer range", [:], ["SOURCE_LB_CIDR": ""]),
             ("everything", [:], ["SOURCE_LB_CIDR": "0.0.0.0/0"]),
             ("not a CIDR", [:], ["SOURCE_LB_CIDR": "192.168.10.0/24 --cidr 0.0.0.0/0"]),
+            ("everything, written with another address", [:], ["SOURCE_LB_CIDR": "10.0.0.0/0"]),
+            ("an octet over 255", [:], ["SOURCE_LB_CIDR": "192.168.300.0/24"]),
+            ("a prefix over 32", [:], ["SOURCE_LB_CIDR": "192.168.10.0/33"]),
             ("no pods' security group", [:], ["NODE_SECURITY_GROUP": ""]),
         ]
         for (why, stubs, environment) in cases {
@@ -164,6 +171,20 @@ final class NodePortSwitchTests: XCTestCase {
                 XCTAssertNotEqual(try run(lines, stubs: merged, in: try temporaryFolder(self), environment: environment, pipefail: pipefail), 0, why)
             }
         }
+    }
+
+    func testTheSettingsAreCheckedBeforeTheNLBServiceIsMadeAndAStatusReadThatFailsIsTriedAgain() throws {
+        let lines = try grafana().commands
+        for unset in [["NODE_SECURITY_GROUP": ""], ["SOURCE_LB_CIDR": "10.0.0.0/0"]] {
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(lines, stubs: ["aws": Self.aws(), "kubectl": Self.kubectl(), "nc": "exit 0"], in: folder, environment: unset), 0, "\(unset)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("applied.json").path), "nothing applied with \(unset)")
+        }
+        // The NLB's name read while the API server blinks: the wait goes on (it stopped the step at the first failure before).
+        let blinking = #"case "$*" in *"status.loadBalancer"*) n=$(cat reads 2>/dev/null || echo 0); echo $((n + 1)) > reads; [ "$n" -ge 2 ] || exit 1 ;; esac; "#
+        let folder = try temporaryFolder(self)
+        XCTAssertEqual(try run(lines, stubs: ["aws": Self.aws(), "kubectl": blinking + Self.kubectl(), "nc": "exit 0"], in: folder), 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("reads"), encoding: .utf8), "3\n")
     }
 
     /// One inbound rule of the pods' group as DescribeSecurityGroupRules answers it.
@@ -245,24 +266,55 @@ final class NodePortSwitchTests: XCTestCase {
         }
     }
 
-    func testAHostPortsRuleStopsTheScriptWithoutItsGroupOrRange() throws {
+    func testAHostPortsRuleIsEksodussOwnRunsAgainAndStopsWithoutItsGroupOrRange() throws {
         // The Sysdig agent's ReplicationController declares hostPort 6666: the nodes stay its way in (no Service to put an
-        // NLB in front of), and the rule opening 6666 stops a `set -e` script when a setting is missing (`test && aws` did not).
+        // NLB in front of). The EKS nodes' group admits the load balancer's range on 6666, a rule described as eksodus's.
         let fixtures = try requireFixtures()
         let database = try AppDatabase.inMemory()
         try importPaths([fixtures.appendingPathComponent("14-messy-tabs-crlf").path], cluster: "src", into: database)
         let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let step = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/default/replicationcontroller-sysdig-agent" })
-        let rule = try XCTUnwrap(step.commands.first { $0.contains("authorize-security-group-ingress") })
-        XCTAssertTrue(rule.contains("--port \"6666\""), rule)
-        let aws = "echo \"$*\" >> rules.log"
+        let description = "eksodus:hostport:default/sysdig-agent"
+        XCTAssertTrue(step.commands.contains { $0.hasPrefix("eksodus_hostport_pool '6666' '\(description)'") }, "\(step.commands)")
+        XCTAssertTrue(step.rollbackCommands.contains("eksodus_hostport_pool_back '6666' '\(description)'"), "\(step.rollbackCommands)")
+        let nodes = #"case "$*" in *" get nodes -o jsonpath="*) printf '10.20.1.5\n10.20.2.6\n' ;; *) exit 1 ;; esac"#
+        for pipefail in [false, true] {
+            let folder = try temporaryFolder(self)
+            let stubs = ["aws": Self.statefulAWS(), "kubectl": nodes, "nc": "[ \"$5\" = 6666 ]"]
+            XCTAssertEqual(try run(step.commands, stubs: stubs, in: folder, pipefail: pipefail), 0)
+            XCTAssertEqual(try run(step.commands, stubs: stubs, in: folder, pipefail: pipefail), 0, "a re-run meets its own rule as Duplicate")
+            XCTAssertEqual(calls(folder), ["authorize \(description)"])
+            XCTAssertEqual(try rules(folder).map { $0["FromPort"] as? Int }, [6666])
+            XCTAssertEqual(try run(step.rollbackCommands + ["touch after"], stubs: stubs, in: folder, pipefail: pipefail), 0)
+            XCTAssertTrue(try rules(folder).isEmpty, "the rule eksodus added is revoked")
+            XCTAssertEqual(try run(step.rollbackCommands + ["touch again"], stubs: stubs, in: folder, pipefail: pipefail), 0, "a second rollback finds nothing to revoke")
+        }
+        // Someone else's rule for the range on 6666 stays; a node that does not answer, no node, no group or range stop it.
         let folder = try temporaryFolder(self)
-        XCTAssertEqual(try run([rule], stubs: ["aws": aws], in: folder), 0)
-        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("rules.log"), encoding: .utf8),
-                       "ec2 authorize-security-group-ingress --group-id sg-0pods --protocol tcp --port 6666 --cidr \(Self.cidr)\n")
+        try #"[{"SecurityGroupRuleId": "sgr-0office", "GroupId": "sg-0pods", "IsEgress": false, "IpProtocol": "tcp", "FromPort": 6666, "ToPort": 6666, "CidrIpv4": "192.168.10.0/24", "Description": "monitoring"}]"#
+            .write(to: folder.appendingPathComponent("rules.json"), atomically: true, encoding: .utf8)
+        let stubs = ["aws": Self.statefulAWS(), "kubectl": nodes, "nc": "exit 0"]
+        XCTAssertEqual(try run(step.commands + step.rollbackCommands, stubs: stubs, in: folder), 0)
+        XCTAssertEqual(try rules(folder).map { $0["SecurityGroupRuleId"] as? String }, ["sgr-0office"])
+        let stops: [(String, [String: String], [String: String])] = [
+            ("a node that does not answer", ["nc": "[ \"$4\" != 10.20.2.6 ]"], [:]),
+            ("no EKS node", ["kubectl": "true"], [:]),
+            ("the nodes not read", ["kubectl": "exit 1"], [:]),
+            ("EC2 refuses the rule", ["aws": Self.aws(authorize: Self.awsError("UnauthorizedOperation", "AuthorizeSecurityGroupIngress", "not authorized"))], [:]),
+            ("no group", [:], ["NODE_SECURITY_GROUP": ""]),
+            ("no range", [:], ["SOURCE_LB_CIDR": ""]),
+            ("everything", [:], ["SOURCE_LB_CIDR": "0.0.0.0/0"]),
+        ]
+        for (why, stub, environment) in stops {
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(step.commands + ["touch after"], stubs: stubs.merging(stub) { $1 }, in: folder, environment: environment), 0, why)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("after").path), why)
+        }
         for missing in ["NODE_SECURITY_GROUP", "SOURCE_LB_CIDR"] {
-            XCTAssertNotEqual(try run([rule, "touch ran-on"], stubs: ["aws": aws], in: try temporaryFolder(self), environment: [missing: ""]), 0, missing)
+            let folder = try temporaryFolder(self)
+            XCTAssertNotEqual(try run(step.rollbackCommands, stubs: stubs, in: folder, environment: [missing: ""]), 0, missing)
+            XCTAssertEqual(calls(folder), [], "\(missing): EC2 not asked")
         }
     }
 }

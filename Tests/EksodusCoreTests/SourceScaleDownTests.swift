@@ -34,7 +34,9 @@ final class SourceScaleDownTests: XCTestCase {
     /// The demo's plain scale-down (no HPA, no data copy): `shop/storefront` has an HPA, so another one.
     func plainScaledowns() throws -> [PlanItem] {
         let plain = try DemoPlanOnce.plan().items.filter { item in
-            item.step == .scaledown && item.commands.filter { !$0.hasPrefix("#") && $0.contains("--context") }.allSatisfy { line in
+            // An HPA to save and delete is named in the `eksodus_scale_down_ready` call, by its file.
+            item.step == .scaledown && !item.commands.contains { $0.hasPrefix("eksodus_scale_down_ready ") && $0.contains(".source.json'") }
+                && item.commands.filter { !$0.hasPrefix("#") && $0.contains("--context") }.allSatisfy { line in
                 line.contains("kubectl ") && (line.contains("jsonpath='{.spec.replicas}'") || line.contains("get hpa -o json") || line.contains(" scale "))
             }
         }
@@ -99,6 +101,34 @@ final class SourceScaleDownTests: XCTestCase {
         }
     }
 
+    /// The manual log check a scale-down behind an Ingress names: `eksodus_nginx_seen` prints the source controller's log
+    /// lines of the soak that name the upstream, says so when none does, and fails when the log is not read.
+    func testTheIngressNginxCheckPrintsOnlyTheUpstreamsLinesAndFailsWithoutTheLog() throws {
+        let item = try XCTUnwrap(try DemoPlanOnce.plan().items.first { $0.keyText == "scaledown:prod/shop/storefront" })
+        let check = try XCTUnwrap(item.commands.first { $0.hasPrefix("# manual check, where ingress-nginx routes it on the source: eksodus_nginx_seen ") }, "\(item.commands)")
+        let call = String(check[try XCTUnwrap(check.range(of: "eksodus_nginx_seen")).lowerBound...])
+        XCTAssertEqual(call, "eksodus_nginx_seen 'shop-storefront'")
+        let logs = #"""
+            kubectl() {
+              [ "$*" = "--context src -n ${WANT_NS:-ingress-nginx} logs deploy/${WANT_DEPLOY:-ingress-nginx-controller} --since=${WANT_SINCE:-900}s --all-containers" ] || return 1
+              printf '%s\n' '10.0.0.1 - - "GET / HTTP/1.1" 200 [shop-storefront-80] 10.1.2.3:8080' '10.0.0.2 - - "GET / HTTP/1.1" 200 [shop-storefront-admin-80] x' '10.0.0.3 - - "GET / HTTP/1.1" 200 [shop-cart-80] y'
+            }
+
+            """# + RunbookLibrary.load + "\n"
+        let seen = try GateShell.run("set -e\n" + logs + call)
+        XCTAssertEqual(seen.status, 0)
+        // `shop-storefront-` also matches a Service named storefront-admin: the operator reads the lines.
+        XCTAssertEqual(seen.output.split(separator: "\n").count, 2, seen.output)
+        XCTAssertFalse(seen.output.contains("shop-cart"), seen.output)
+        let none = try GateShell.run("set -e\n" + logs + "eksodus_nginx_seen 'shop-orders'")
+        XCTAssertEqual(none.status, 0)
+        XCTAssertEqual(none.output, "no request reached shop-orders through ingress-nginx during the soak\n")
+        let elsewhere = ["INGRESS_NGINX_NAMESPACE": "edge", "INGRESS_NGINX_DEPLOYMENT": "nginx", "WANT_NS": "edge", "WANT_DEPLOY": "nginx", "SOAK": "1800", "WANT_SINCE": "1800"]
+        XCTAssertEqual(try GateShell.run("set -e\n" + logs + call, environment: elsewhere).output.split(separator: "\n").count, 2)
+        XCTAssertNotEqual(try GateShell.run(logs + call, environment: ["WANT_NS": "edge"]).status, 0, "the log not read")
+        XCTAssertNotEqual(try GateShell.run(logs + "eksodus_nginx_seen").status, 0, "no upstream")
+    }
+
     /// A record file the TTL step saved with an original TTL of an hour: the soak lasts two.
     func testTheSoakLastsTwiceTheSavedOriginalTTL() throws {
         let items = try DemoPlanOnce.plan().items.filter { $0.step == .scaledown && (SoakCall.arguments($0)?.count ?? 0) > 1 }
@@ -134,6 +164,12 @@ final class SourceScaleDownTests: XCTestCase {
             let back = try run(item.rollbackCommands, in: folder)
             XCTAssertEqual(back.status, 0, "\(key): \(back.output)")
             XCTAssertEqual(back.replicas, "7", "\(key): \(back.log)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent(soak).path), "\(key): a later scale-down soaks again")
+            // The scale back fails: the soak's start stays with the step that did not end well.
+            let failed = try temporaryFolder(self)
+            try started(failed, soak, secondsAgo: 3600)
+            XCTAssertNotEqual(try run(item.rollbackCommands, in: failed, environment: ["SOURCE_DOWN": "1"]).status, 0, key)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: failed.appendingPathComponent(soak).path), key)
 
             // Already at 0 on the first run: nothing saved, the rollback says it falls back to the inventory.
             let zero = try temporaryFolder(self)

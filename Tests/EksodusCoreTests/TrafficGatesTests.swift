@@ -310,8 +310,9 @@ final class TrafficGatesTests: XCTestCase {
         let applied = try XCTUnwrap(traffic.commands.firstIndex { $0.contains("get 'ingress/admin' -o name") })
         let firstChange = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") })
         XCTAssertLessThan(applied, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("EKS_LB=") }), "the decided Ingress is checked before its address is read")
-        let redirect = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("\"http://$EKS_LB\"") })
-        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") })
+        let redirect = try XCTUnwrap(traffic.commands.firstIndex { $0 == "eksodus_held_redirect 'shop' 'admin' 'admin.acme.internal' '/admin'" }, "\(traffic.commands)")
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_held_login 'shop' 'admin' 'admin.acme.internal' '/admin'") })
+        XCTAssertTrue(RunbookLibrary.text.contains("--connect-to \"$3:443:$EKS_LB:443\" \"https://$3$4\""), "as the host, to the EKS load balancer")
         XCTAssertLessThan(probe, firstChange, "no weight moves before the login is proven")
         XCTAssertLessThan(redirect, firstChange)
         let folderForRuns = try temporaryFolder(self)
@@ -324,24 +325,24 @@ final class TrafficGatesTests: XCTestCase {
         for (answer, passes) in [("401 ", true), ("302 https://acme.auth.ap-northeast-2.amazoncognito.com/oauth2/authorize", true),
                                  ("200 ", false), ("302 https://admin.acme.internal/admin/", false), ("000 ", false), ("", false)] {
             let stub = "case \" $* \" in *' -k '*|*' --insecure '*) exit 3 ;; *' \(asked) '*) printf '%s\\n' '\(answer)' ;; *) echo '000 ' ;; esac"
-            let status = try run([traffic.commands[probe]], stubs: ["curl": stub], in: folderForRuns, environment: lb)
+            let status = try run([RunbookLibrary.load, traffic.commands[probe]], stubs: ["curl": stub], in: folderForRuns, environment: lb)
             XCTAssertEqual(status == 0, passes, "curl answering \(answer)")
         }
-        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0, "curl failing")
-        XCTAssertEqual(try run([traffic.commands[probe]], stubs: ["curl": "[ \"$8 $9\" = '--cacert /tmp/private-ca.pem' ] && echo '401 '"], in: folderForRuns,
+        XCTAssertNotEqual(try run([RunbookLibrary.load, traffic.commands[probe]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0, "curl failing")
+        XCTAssertNotEqual(try run([RunbookLibrary.load, traffic.commands[probe]], stubs: ["curl": "echo '401 '"], in: folderForRuns), 0, "no EKS load balancer name")
+        XCTAssertEqual(try run([RunbookLibrary.load, traffic.commands[probe]], stubs: ["curl": "[ \"$8 $9\" = '--cacert /tmp/private-ca.pem' ] && echo '401 '"], in: folderForRuns,
                                environment: lb.merging(["CA_BUNDLE": "/tmp/private-ca.pem"]) { $1 }), 0, "a private CA's root is passed to curl")
         // Plain HTTP must send the host to HTTPS: ALB authentication runs on HTTPS listeners only.
         for (answer, passes) in [("301 https://admin.acme.internal:443/admin", true), ("301 https://ADMIN.acme.internal/admin", true),
                                  ("401 ", false), ("200 ", false), ("301 http://admin.acme.internal/admin", false),
                                  ("302 https://admin.acme.internal.evil.example/", false), ("000 ", false), ("", false)] {
-            let status = try run([traffic.commands[redirect]], stubs: ["curl": "printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
+            let status = try run([RunbookLibrary.load, traffic.commands[redirect]], stubs: ["curl": "[ \"$8 $9\" = '-H Host: admin.acme.internal' ] && [ \"${10}\" = 'http://\(Self.balancer)/admin' ] && printf '%s\\n' '\(answer)'"], in: folderForRuns, environment: lb)
             XCTAssertEqual(status == 0, passes, "plain HTTP answering \(answer)")
         }
-        XCTAssertNotEqual(try run([traffic.commands[redirect]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0)
-        // It asks as the host clients use, at the path's literal start, against the EKS load balancer.
-        XCTAssertTrue(traffic.commands[redirect].contains("-H 'Host: admin.acme.internal' \"http://$EKS_LB\"'/admin'"), traffic.commands[redirect])
-        XCTAssertTrue(traffic.commands[probe].contains("--connect-to 'admin.acme.internal:443:'\"$EKS_LB:443\" 'https://admin.acme.internal''/admin'"), traffic.commands[probe])
-        XCTAssertFalse(traffic.commands[probe].contains("curl -sk"))
+        XCTAssertNotEqual(try run([RunbookLibrary.load, traffic.commands[redirect]], stubs: ["curl": "exit 7"], in: folderForRuns, environment: lb), 0)
+        // It asks as the host clients use, at the path's literal start, against the EKS load balancer (the stubs above
+        // answer only such a request), and never without checking the certificate.
+        XCTAssertFalse(RunbookLibrary.text.contains("curl -sk") || RunbookLibrary.text.contains("--insecure"))
     }
 
     /// admin.acme.internal had no TLS at the source; the decided login runs on an HTTPS listener, so its name needs a
@@ -434,16 +435,17 @@ final class TrafficGatesTests: XCTestCase {
         let request = PlanRequest(target: KubernetesVersion(major: 1, minor: 33), region: "eu-west-1", accountID: "123456789012", now: fixedNow)
         let plan = try TransitionPlanner(database: database, reference: try ReferenceData.embedded()).run(request)
         let traffic = try XCTUnwrap(plan.items.first { $0.keyText == "traffic:src/ops/grafana" }, "\(plan.items.map(\.keyText))")
-        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("curl ") && $0.contains("--connect-to") }, "\(traffic.commands)")
-        XCTAssertTrue(traffic.commands[probe].contains("--connect-to \"$DNS_NAME:443:$EKS_LB:443\" \"https://$DNS_NAME\"'/grafana'"), traffic.commands[probe])
-        XCTAssertTrue(traffic.commands.contains { $0.hasPrefix("curl ") && $0.contains("-H \"Host: $DNS_NAME\" \"http://$EKS_LB\"'/grafana'") })
+        let probe = try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_held_login 'ops' 'grafana' \"$DNS_NAME\" '/grafana'") }, "\(traffic.commands)")
+        XCTAssertTrue(traffic.commands.contains("eksodus_held_redirect 'ops' 'grafana' \"$DNS_NAME\" '/grafana'"))
         XCTAssertLessThan(probe, try XCTUnwrap(traffic.commands.firstIndex { $0.hasPrefix("eksodus_dns_shift ") }))
         XCTAssertTrue(traffic.commands.contains { $0.contains("get 'ingress/grafana' -o name") })
         let work = try temporaryFolder(self)
         let environment = ["EKS_LB": Self.balancer, "DNS_NAME": "grafana.example.com"]
-        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '200 '"], in: work, environment: environment), 0)
-        XCTAssertEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '302 https://login.example.com/authorize'"], in: work, environment: environment), 0)
-        XCTAssertNotEqual(try run([traffic.commands[probe]], stubs: ["curl": "echo '302 https://grafana.example.com/grafana/'"], in: work, environment: environment), 0,
+        let asked = "--connect-to grafana.example.com:443:\(Self.balancer):443 https://grafana.example.com/grafana"
+        func answers(_ answer: String) -> [String: String] { ["curl": "case \" $* \" in *' \(asked) '*) echo '\(answer)' ;; *) echo '000 ' ;; esac"] }
+        XCTAssertNotEqual(try run([RunbookLibrary.load, traffic.commands[probe]], stubs: answers("200 "), in: work, environment: environment), 0)
+        XCTAssertEqual(try run([RunbookLibrary.load, traffic.commands[probe]], stubs: answers("302 https://login.example.com/authorize"), in: work, environment: environment), 0)
+        XCTAssertNotEqual(try run([RunbookLibrary.load, traffic.commands[probe]], stubs: ["curl": "echo '302 https://grafana.example.com/grafana/'"], in: work, environment: environment), 0,
                           "a redirect on its own host is no login")
         // convert holds it out: with no login in front, the ALB would serve Grafana to anyone.
         let converted = try temporaryFolder(self)
@@ -464,11 +466,8 @@ final class TrafficGatesTests: XCTestCase {
             let lines = plan.items.flatMap(\.commands)
             XCTAssertFalse(lines.contains { $0.contains("$EKS_NODE_IPS; do nc -z") && !$0.contains("test \"$down\" = 0") }, fixture)
             XCTAssertFalse(lines.contains { $0.contains("\"Type\":\"CNAME\"") }, "\(fixture): no batch fixes the record type")
-            let pools = plan.items.filter { $0.commands.contains { $0.contains("NLB_IPS=$(aws ec2 describe-network-interfaces") } }
-            for pool in pools {
-                XCTAssertTrue(pool.commands.contains { $0.contains("authorize-security-group-ingress") }, "\(fixture) \(pool.keyText)")
-                XCTAssertTrue(pool.commands.contains { $0.contains("for ip in $NLB_IPS; do nc -z") && $0.contains("test \"$down\" = 0") }, "\(fixture) \(pool.keyText)")
-            }
+            // A NodePort's NLB: the library's eksodus_nodeport_nlb checks every address (NodePortSwitchTests run it).
+            let pools = plan.items.filter { $0.commands.contains { $0.hasPrefix("eksodus_nodeport_nlb ") } }
             if fixture == "02-sock-shop" { XCTAssertFalse(pools.isEmpty, "front-end is a NodePort nothing routes to") }
         }
     }

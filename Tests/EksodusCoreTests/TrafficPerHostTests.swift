@@ -71,8 +71,7 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(traffic.commands.contains("eksodus_dns_low_ttl 'shop.acme.example' " + record), "the name's own record, at its zone's servers")
         // Each share reads the EKS load balancer from the Ingress itself, and checks that Ingress's targets.
         XCTAssertEqual(traffic.commands.filter { $0.hasPrefix("eksodus_dns_shift ") }, ([0] + TrafficCommands.shares).map { "eksodus_dns_shift \(record) \($0) 'shop' 'ingress/shop'" })
-        XCTAssertEqual(traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }.map { $0.components(separatedBy: "  #")[0] },
-                       ["eksodus_dns_weights_back " + record, "eksodus_dns_unpair " + record], "weights back, then the plain record in place of the pair")
+        XCTAssertEqual(traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }, ["eksodus_dns_switch_back " + record], "weights back, then the plain record in place of the pair")
         XCTAssertTrue(try bashParses(traffic.commands + traffic.rollbackCommands))
 
         let ttl = try item("dns-ttl:prod:shop.acme.example", in: plan)
@@ -89,8 +88,10 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertTrue(try item("scaledown:prod/shop/admin-ui", in: plan).waitsFor.contains("traffic:prod:admin.acme.internal"))
         // grafana's NodePort nothing routes to gets its own step, to an NLB beside it, which opens the pods' port to the load balancer.
         let grafana = try item("traffic:prod/monitoring/grafana", in: plan)
-        XCTAssertTrue(grafana.commands.contains { $0.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$POD_PORT,ToPort=$POD_PORT,") }, "\(grafana.commands)")
-        XCTAssertTrue(grafana.rollbackCommands.contains { $0.contains("test -n \"${NODE_SECURITY_GROUP:?") && $0.contains("aws ec2 revoke-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --security-group-rule-ids") })
+        XCTAssertTrue(grafana.commands.contains { $0.hasPrefix("eksodus_nodeport_nlb 'monitoring' 'grafana' ") }, "\(grafana.commands)")
+        XCTAssertTrue(grafana.rollbackCommands.contains { $0.hasPrefix("eksodus_nodeport_nlb_back 'monitoring' 'grafana-eksodus' ") })
+        XCTAssertTrue(RunbookLibrary.text.contains("eksodus_nodeport_authorize \"$POD_PORT\" \"$description\""))
+        XCTAssertTrue(RunbookLibrary.text.contains("aws ec2 authorize-security-group-ingress --group-id \"$NODE_SECURITY_GROUP\" --ip-permissions \"IpProtocol=tcp,FromPort=$1,ToPort=$1,"))
         for (name, steps) in deletions(plan) { XCTAssertEqual(steps.count, 1, "\(name) is deleted by \(steps)") }
         assertPrerequisitesAcyclic(plan, "demo")
     }
@@ -276,7 +277,7 @@ final class TrafficPerHostTests: XCTestCase {
         XCTAssertEqual(nodeAgents["14-messy-tabs-crlf"], ["traffic:src/default/daemonset-sysdig-agent"])
         let sysdig = try plan([fixtures.appendingPathComponent("14-messy-tabs-crlf").path])
         XCTAssertFalse(sysdig.items.contains { $0.step == .dnsTTL })
-        XCTAssertTrue(try item("traffic:src/default/replicationcontroller-sysdig-agent", in: sysdig).commands.contains { $0.hasPrefix("# add $EKS_NODE_IPS on port 6666 to the pool") })
+        XCTAssertTrue(try item("traffic:src/default/replicationcontroller-sysdig-agent", in: sysdig).commands.contains { $0.hasPrefix("eksodus_hostport_pool '6666' ") })
         // The boutique's LoadBalancer Service keeps its own switch on the name the engineer sets.
         let boutique = try plan([fixtures.appendingPathComponent("01-gcp-online-boutique").path])
         let frontend = try XCTUnwrap(boutique.items.first { $0.step == .traffic && $0.keyText.hasSuffix("/frontend") })

@@ -183,10 +183,13 @@ extension TrafficGatesTests {
             XCTAssertEqual(run.sent.count - before, stop == 0 ? 1 : 2, "run again: nothing sent")
             XCTAssertTrue(run.told.contains("holds the plain record again: nothing to roll back"), run.told)
         }
-        // Interrupted between its two lines: weights back, the pair still there; run again, only the pair goes.
+        // Interrupted between its two parts (`eksodus_dns_switch_back`: weights back, then unpair): the pair still there;
+        // run again, only the pair goes.
         let folder = try lowered()
         XCTAssertEqual(try again(folder, Self.heldLong(traffic.commands)).status, 0)
-        XCTAssertNotEqual(try again(folder, Array(rollback.dropLast()) + ["false"]).status, 0)
+        let call = try XCTUnwrap(rollback.last)
+        XCTAssertTrue(call.hasPrefix("eksodus_dns_switch_back "), call)
+        XCTAssertNotEqual(try again(folder, Array(rollback.dropLast()) + [call.replacingOccurrences(of: "eksodus_dns_switch_back ", with: "eksodus_dns_weights_back "), "false"]).status, 0)
         XCTAssertEqual(try held(folder).map(\.1), [100, 0])
         let run = try again(folder, rollback)
         XCTAssertEqual(run.status, 0, run.told)

@@ -8,14 +8,16 @@ import XCTest
 final class TrafficRollbackShellTests: XCTestCase {
     static let pair = #"{"ResourceRecordSets": [{"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "eks", "Weight": 50, "AliasTarget": {"HostedZoneId": "ZLBZONE", "DNSName": "k8s-shop.elb.eu-west-1.amazonaws.com.", "EvaluateTargetHealth": true}}, {"Name": "shop.acme.example.", "Type": "A", "SetIdentifier": "source", "Weight": 50, "TTL": 60, "ResourceRecords": [{"Value": "192.0.2.10"}]}, {"Name": "static.shop.acme.example.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "cdn.example.net"}]}]}"#
 
-    /// Runs rollback line `index` in a fresh shell (no EKS_LB, LB_ZONE or kubectl) against a Route 53 answering `zone`;
+    /// Runs part `index` of the rollback (`eksodus_dns_switch_back`: 0 the weights back, 1 the unpair) in a fresh shell (no EKS_LB, LB_ZONE or kubectl) against a Route 53 answering `zone`;
     /// returns its status and the batches it sent.
     func rollback(_ index: Int, zone: String?) throws -> (status: Int32, batches: [[[String: Any]]]) {
         let traffic = try XCTUnwrap(try DemoPlanOnce.plan().items.first { $0.keyText == "traffic:prod:shop.acme.example" })
         XCTAssertEqual(traffic.rollbackCommands.first, RunbookLibrary.load)
         let lines = traffic.rollbackCommands.filter { $0 != RunbookLibrary.load }
-        XCTAssertEqual(lines.count, 2)
-        let line = RunbookLibrary.load + "\n" + lines[index]
+        XCTAssertEqual(lines.count, 1)
+        let call = try XCTUnwrap(lines.first)
+        XCTAssertTrue(call.hasPrefix("eksodus_dns_switch_back "), call)
+        let line = RunbookLibrary.load + "\n" + call.replacingOccurrences(of: "eksodus_dns_switch_back ", with: ["eksodus_dns_weights_back ", "eksodus_dns_unpair "][index])
         let folder = try temporaryFolder(self)
         let bin = folder.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)

@@ -42,4 +42,10 @@ enum ExternalDNSHold {
         return "\(object): external-dns hostname \(hostnames.visibleLine) dropped and external-dns held off (\(controllerKey): \(holdValue)) so no external-dns moves the record before the planned switch;"
             + " once its traffic switch is at 100 %, remove \(controllerKey) and add \(hostnameKey) back, with the EKS external-dns running under a --txt-owner-id other than the source's (two owners of one record rewrite each other's)"
     }
+
+    /// The same as the switch's one-line reminder after its 100 % shift (its evidence carries `afterSwitch`).
+    static func afterSwitchStep(_ object: String, hostnames: String) -> String {
+        "\(object): remove \(controllerKey)" + (hostnames.isEmpty ? "" : " and add \(hostnameKey) back (\(hostnames.visibleLine))")
+            + ", with the EKS external-dns under a --txt-owner-id of its own"
+    }
 }

@@ -104,8 +104,8 @@ enum DNSLowering {
             : []
         return (notes + check + [
             RunbookLibrary.load,
-            "# the record clients resolve now, read into \(TrafficCommands.liveRecord(record: record)), must point at the source; saved once in \(record) (its old TTL) for the switch and both rollbacks; then a \(TrafficCommands.lowTTL) s TTL:",
+            "# the record must point at the source; saved once (its old TTL) for the switch and both rollbacks, then a \(TrafficCommands.lowTTL) s TTL",
             (["eksodus_dns_lower", name, ShellQuote.word(record), ShellQuote.word(what.isEmpty ? "the source" : what)] + pairs).joined(separator: " "),
-        ], [RunbookLibrary.load, "eksodus_dns_restore " + ShellQuote.word(record) + "  # the old TTL back; a later lowering waits again"])
+        ], [RunbookLibrary.load, "eksodus_dns_restore " + ShellQuote.word(record)])
     }
 }

@@ -207,7 +207,8 @@ struct SharedSwitches {
             ?? TrafficCommands.sharedSwitch(host: entry.host, record: record, frontends: entry.frontends, notes: notes,
                                             gates: HeldIngressChecks.gates(entry.held, host: entry.host))
         // After the 100 % shift: the record is EKS's to keep, and external-dns may own it again (never before: it would undo the weights).
-        let afterSwitch = handBack.map { ShellQuote.comment("after 100 %: " + $0) }
+        // One line each: the evidence above carries the why (`afterSwitch`).
+        let afterSwitch = entry.externalDNS.sorted { $0.key < $1.key }.map { ShellQuote.comment("after 100 %: " + ExternalDNSHold.afterSwitchStep("Ingress " + $0.key, hostnames: $0.value)) }
         let switching = PlanItem(key: key(.traffic, entry.scope),
                                  title: "Switch \(name) to EKS in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", "))): once for \(named)",
                                  clusterID: clusterID, wave: entry.wave, prerequisites: after, evidence: evidence,

@@ -28,7 +28,6 @@ struct SourceAutoscalers {
 
     static func key(_ workload: Estate.Workload) -> String { "\(workload.namespace)/\(workload.kind)/\(workload.name)" }
 
-    private var kubectl: Kubectl { Kubectl.source(workload.namespace) }
 
     /// Where the scale-down keeps HPA `name` for the rollback.
     func file(_ name: String) -> String {
@@ -61,23 +60,17 @@ struct SourceAutoscalers {
             || { echo "a HorizontalPodAutoscaler of the source still targets $2/$3 (or the cluster did not answer): it would scale it back up; save and delete it (kubectl get hpa), then re-run" >&2; return 1; }
         }
 
+        # eksodus_autoscaler_back NAMESPACE FILE: the rollback, once the workload is scaled back up: the HorizontalPodAutoscaler
+        # the scale-down saved in FILE re-created on the source (nothing saved: nothing to do).
+        eksodus_autoscaler_back() {
+          test ! -s "$2" || kubectl --context "$SOURCE_CONTEXT" -n "$1" apply -f "$2"
+        }
+
         """
 
-    /// After `RunbookLibrary.load`.
-    var beforeScaleDown: [String] {
-        var commands: [String] = []
-        for name in names {
-            commands.append("eksodus_save_autoscaler " + [workload.namespace, name, file(name)].map(ShellQuote.word).joined(separator: " ") + "  " + ShellQuote.comment("saved for the rollback"))
-            commands.append(kubectl("delete \(ShellQuote.word("hpa/" + name)) --ignore-not-found"))
-        }
-        commands.append("eksodus_no_autoscaler " + [workload.namespace, workload.kind, workload.name].map(ShellQuote.word).joined(separator: " "))
-        return commands
-    }
+    // Saved, deleted and checked before the scale by `eksodus_scale_down_ready` (`SourceScaleDown`).
 
     var afterScaleUp: [String] {
-        names.map { name in
-            let file = ShellQuote.word(self.file(name))
-            return "test ! -s \(file) || " + kubectl("apply -f \(file)") + "  " + ShellQuote.comment("HorizontalPodAutoscaler \(name) back, as the scale-down saved it")
-        }
+        names.map { "eksodus_autoscaler_back " + ShellQuote.word(workload.namespace) + " " + ShellQuote.word(file($0)) }
     }
 }

@@ -40,23 +40,23 @@ struct SourceReplicas {
           [ "$replicas" = 0 ] || { echo "$2/$3 is back at ${replicas:-?} replicas on the source: something scales it (Argo CD self-heal or Flux: suspend its sync; KEDA: pause its ScaledObject with autoscaling.keda.sh/paused-replicas: '0'; an operator), then run this step again" >&2; return 1; }
         }
 
-        # eksodus_restore_replicas FILE INVENTORY TOOL NAMESPACE RESOURCE: the rollback's scale, to the count saved in FILE, or
-        # to the inventory's (saying so) when none was saved.
+        # eksodus_restore_replicas FILE INVENTORY TOOL NAMESPACE RESOURCE [SOAK_FILE]: the rollback's scale, to the count saved in
+        # FILE, or to the inventory's (saying so) when none was saved; then the soak's start in SOAK_FILE goes, so that a later
+        # scale-down soaks again.
         eksodus_restore_replicas() {
           local file=$1 inventory=$2 tool=$3 replicas
           replicas=$(cat "$file" 2>/dev/null) || replicas=
           case "$replicas" in ''|0|*[!0-9]*) echo "no live replica count saved by the scale-down: scaling to the inventory's $inventory; check it against the load" >&2; replicas=$inventory ;; esac
-          "$tool" --context "$SOURCE_CONTEXT" -n "$4" scale "$5" --replicas="$replicas"
+          "$tool" --context "$SOURCE_CONTEXT" -n "$4" scale "$5" --replicas="$replicas" || return 1
+          if [ -n "${6:-}" ]; then rm -f "$6"; fi
         }
 
         """
 
-    private var arguments: String {
-        [file, String(inventory), kubectl.tool, workload.namespace, Kubectl.resourceName(workload.kind, on: .source) + "/" + workload.name].map(ShellQuote.word).joined(separator: " ")
+    /// FILE INVENTORY TOOL NAMESPACE RESOURCE, each a shell word: the arguments of the save (`SourceScaleDown`) and the restore.
+    var words: [String] {
+        [file, String(inventory), kubectl.tool, workload.namespace, Kubectl.resourceName(workload.kind, on: .source) + "/" + workload.name].map(ShellQuote.word)
     }
-
-    /// Before the scale to 0 (after `RunbookLibrary.load`): fails when the count cannot be read on the first run.
-    var save: String { "eksodus_save_replicas " + arguments + "  " + ShellQuote.comment("the live count, for the rollback") }
 
     /// After the scale to 0: the count stays 0 (no GitOps controller, KEDA or operator put it back).
     var staysDown: String {
@@ -64,5 +64,8 @@ struct SourceReplicas {
     }
 
     /// The rollback's scale (after `RunbookLibrary.load`): the saved count, or the inventory's (saying so) when none was saved.
-    var restore: String { "eksodus_restore_replicas " + arguments }
+    var restore: String { (["eksodus_restore_replicas"] + words).joined(separator: " ") }
+
+    /// The same, then the soak's start file removed (`SourceSoak.startedFile`).
+    func restore(soak startedFile: String) -> String { restore + " " + ShellQuote.word(startedFile) }
 }

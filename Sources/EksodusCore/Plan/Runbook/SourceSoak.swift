@@ -55,21 +55,39 @@ struct SourceSoak {
           if [ "$left" -gt 0 ]; then echo "soak of $SOAK s since $(date -u -d "@$started" +%FT%TZ): $left s left, nothing is scaled; re-run this step then" >&2; return 1; fi
         }
 
+        # eksodus_nginx_seen UPSTREAM...: a manual check after the soak, where the source routes the workload through
+        # ingress-nginx: prints the controller's log lines of the soak (SOAK, or SOAK_SECONDS, \(defaultSeconds) unless set) that
+        # name an UPSTREAM (NAMESPACE-SERVICE, as its access log's [$proxy_upstream_name] gives it, followed by -PORT), or
+        # says none did. The controller is INGRESS_NGINX_NAMESPACE/INGRESS_NGINX_DEPLOYMENT on the source (ingress-nginx and
+        # ingress-nginx-controller unless set: it may be named otherwise). Fails when the log is not read; changes nothing.
+        eksodus_nginx_seen() {
+          local log upstream
+          local -a patterns=()
+          for upstream in "$@"; do patterns+=(-e "$upstream-"); done
+          [ "${#patterns[@]}" -gt 0 ] || { echo 'no upstream to look for' >&2; return 1; }
+          log=$(mktemp) || return 1
+          if ! kubectl --context "$SOURCE_CONTEXT" -n "${INGRESS_NGINX_NAMESPACE:-ingress-nginx}" logs "deploy/${INGRESS_NGINX_DEPLOYMENT:-ingress-nginx-controller}" \\
+              --since="${SOAK:-${SOAK_SECONDS:-\(defaultSeconds)}}s" --all-containers > "$log"; then
+            rm -f "$log"
+            echo 'the source ingress-nginx log was not read: set INGRESS_NGINX_NAMESPACE and INGRESS_NGINX_DEPLOYMENT to its controller' >&2
+            return 1
+          fi
+          grep -F "${patterns[@]}" "$log" || echo "no request reached $* through ingress-nginx during the soak"
+          rm -f "$log"
+        }
+
         """
 
     var commands: [String] {
         let records = Array(Set(self.records)).sorted()
         var commands = [
             RunbookLibrary.load,
-            "# soak: nothing may still call the source copy (cached DNS answers, pinned JVM or proxy connections); the first run notes when it started (twice the records' original TTL when longer):",
+            "# soak: nothing may still call the source copy; the first run notes when it started",
             "eksodus_soak " + ([startedFile] + records).map(ShellQuote.word).joined(separator: " "),
         ]
         if !upstreams.isEmpty {
-            let nginx = Kubectl.source("ingress-nginx")("logs deploy/ingress-nginx-controller --since=\"${SOAK:-${SOAK_SECONDS:-\(Self.defaultSeconds)}}s\" --all-containers")
-            commands.append("# manual check (where the source routes it through ingress-nginx; its namespace and Deployment may be named otherwise): no request reached it during the soak; no output means none:")
-            for upstream in upstreams {
-                commands.append(ShellQuote.comment("  " + nginx + " | grep -F -- " + ShellQuote.word(upstream + "-")))
-            }
+            // A comment: the controller may be named otherwise, and a request seen is the operator's call.
+            commands.append(ShellQuote.comment("manual check, where ingress-nginx routes it on the source: eksodus_nginx_seen " + upstreams.map(ShellQuote.word).joined(separator: " ")))
         }
         return commands
     }

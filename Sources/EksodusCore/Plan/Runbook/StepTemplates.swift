@@ -252,7 +252,7 @@ struct WorkloadSteps {
                 ahead.append(Self.key(.dnsTTL, context))
                 trafficAfter.append(.dnsTTL)
             }
-            let traffic = TrafficCommands.switchCommands(context.exposure, record: record)
+            let traffic = TrafficCommands.switchCommands(context.exposure, record: record, owner: (workload.namespace, workload.name))
             let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
             add(.traffic, "Switch traffic for \(context.exposure.ownReasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
@@ -342,13 +342,12 @@ struct WorkloadSteps {
                 evidence: "source copy kept until nothing calls it" + consumers,
                 commands: soak.commands
                     + (context.stateful ? DataCopy(method: context.copyMethod, database: context.engine?.database).beforeRetire(workload) : [])
-                    + [replicas.save]
-                    + ["# no HorizontalPodAutoscaler may scale it back up:"] + autoscalers.beforeScaleDown
-                    + [source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0"), replicas.staysDown],
+                    + [SourceScaleDown.ready(replicas, autoscalers) + "  # its count saved, no autoscaler left",
+                       source("scale \(Kubectl.ref(workload, on: .source)) --replicas=0"), replicas.staysDown],
                 rollback: (context.stateful ? "Scale it back up on the source only after replicating back from EKS: the EKS copy took the writes since the switch"
                                             : "Scale it back up on the source (and switch back)")
                     + (autoscalers.names.isEmpty ? "" : "; then re-create its HorizontalPodAutoscaler from the saved copy"),
-                rollbackCommands: [RunbookLibrary.load, replicas.restore, "rm -f " + ShellQuote.word(soak.startedFile) + "  " + ShellQuote.comment("a later scale-down soaks again")]
+                rollbackCommands: [RunbookLibrary.load, replicas.restore(soak: soak.startedFile) + "  # a later scale-down soaks again"]
                     + unretire + autoscalers.afterScaleUp)
             retire = Self.key(.scaledown, context)
         } else {

@@ -154,27 +154,17 @@ enum TrafficCommands {
         + #" $1 == 401 || ($1 ~ /^30[237]$/ && $2 != "" && index(tolower($2), "://" tolower(host)) == 0)"#
         + #" || (app == "application" && ($1 == 403 || ($1 ~ /^30[12378]$/ && $2 != "" && lpath($2) != want))) { ok = 1 } END { exit !ok }"#
 
+    /// The awk program of the HTTP probe: a 301/302/307/308 to `https://` on the same host.
+    static let httpsRedirect = #"$1 ~ /^30[1278]$/ && (index(tolower($2), "https://" tolower(host) "/") == 1 || index(tolower($2), "https://" tolower(host) ":443/") == 1) { ok = 1 } END { exit !ok }"#
+
+    /// The gate's lines: the reasons, the decided Ingress applied, and, where a login was held, the library's probes
+    /// (`eksodus_held_redirect`, `eksodus_held_login`), each with the Ingress's names, the host and the literal path.
     static func heldGate(namespace: String, ingress: String, host: String?, held: Exposure.Held) -> (before: [String], after: [String]) {
-        let hostWord = argument(host), path = ShellQuote.word(held.probePath)
-        let hostHeader = host.map { ShellQuote.word("Host: " + $0) } ?? "\"Host: $DNS_NAME\""
-        let connect = host.map { ShellQuote.word($0 + ":443:") + "\"$EKS_LB:443\"" } ?? "\"$DNS_NAME:443:$EKS_LB:443\""
-        let https = host.map { ShellQuote.word("https://" + $0) } ?? "\"https://$DNS_NAME\""
-        let answer = "curl -s -o /dev/null --max-time 10 -w '%{http_code} %{redirect_url}\\n' "
+        let words = [ShellQuote.word(namespace), ShellQuote.word(ingress), argument(host), ShellQuote.word(held.probePath)].joined(separator: " ")
         return (held.reasons.map { ShellQuote.comment("Ingress \(namespace)/\(ingress) was held out by convert (CHANGES.md TODO): \($0)") }
             + [Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o name")
                 + " || { echo " + ShellQuote.word("apply the decided Ingress \(namespace)/\(ingress) first: convert held it out") + " >&2; false; }"],
-            !held.auth ? [] : [
-                answer + "-H " + hostHeader + " \"http://$EKS_LB\"" + path
-                    + " | awk -v host=\(hostWord) '$1 ~ /^30[1278]$/ && (index(tolower($2), \"https://\" tolower(host) \"/\") == 1 || index(tolower($2), \"https://\" tolower(host) \":443/\") == 1) { ok = 1 } END { exit !ok }'"
-                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS does not redirect HTTP to HTTPS: ALB authentication needs an HTTPS listener (listen-ports with HTTPS 443, ssl-redirect, a certificate from plan:certificates)") + " >&2; false; }",
-                "# shellcheck disable=SC2016  # $k is jq's",
-                "HELD_APP=$(" + Kubectl.eks(namespace)("get " + ShellQuote.word("ingress/" + ingress) + " -o json") + " | jq -r --arg k "
-                    + ShellQuote.word(HeldIngressChecks.loginDecidedKey) + " '.metadata.annotations[$k] // \"\"') || HELD_APP=''",
-                answer + "${CA_BUNDLE:+--cacert \"$CA_BUNDLE\"} --connect-to " + connect + " " + https + path
-                    + " | awk -v host=\(hostWord) -v app=\"$HELD_APP\" -v want=\(path) " + ShellQuote.word(loginProbe)
-                    + " || { echo " + ShellQuote.word("Ingress \(namespace)/\(ingress) on EKS answers over HTTPS without credentials, or its certificate is not valid for the host: its login is not in place"
-                                                     + " (it must answer 401, or redirect to an identity provider on another host; with \(HeldIngressChecks.loginDecidedKey): \(HeldIngressChecks.loginDecidedValue) also 403 or a redirect to another path, such as its /login)") + " >&2; false; }"
-                    + "  # an internal ALB: run it from inside the VPC or over the VPN"])
+            !held.auth ? [] : ["eksodus_held_redirect " + words, "eksodus_held_login " + words + "  # an internal ALB: run it from inside the VPC or over the VPN"])
     }
 
     /// The held-out Ingresses' gates of a switch, each part in `namespace/name` order.
@@ -186,9 +176,8 @@ enum TrafficCommands {
         return (gates.flatMap(\.before), gates.flatMap(\.after))
     }
 
-    static let trafficNotes = [
-        "# a name on other DNS (BIND, Active Directory, Infoblox), not Route 53: the same shifts there (A beside A, CNAME beside CNAME), or one change once the TTL expired",
-    ]
+    /// Said once per switch; the long form is `eksodus_dns_shift`'s comment in the library.
+    static let trafficNotes = ["# a name on other DNS than Route 53 (BIND, Infoblox): the same shifts there"]
 
     /// The one switch of a name several workloads share: an Ingress host (checked by `NetworkPlan.isIngressHost`), or nil:
     /// the `$DNS_NAME` of a LoadBalancer Service or hostless Ingress. Ingresses of one namespace and scheme share an ALB on
@@ -247,14 +236,14 @@ enum TrafficCommands {
     /// What to watch while a share holds, said once per switch (the hold itself is `TrafficSwitch`'s), with the check
     /// that reads it (`eksodus_alb_5xx`, HTTPCode_Target_5XX_Count of the namespace's target groups) for `namespace`.
     static func holdNote(_ namespace: String?) -> String {
-        "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold), min \(TrafficSwitch.minimumHold)): the next fails with the time left, run the step again then;"
-            + " meanwhile watch 5xx, latency and health of the EKS target groups" + (namespace.map { ": eksodus_alb_5xx " + ShellQuote.word($0) } ?? "")
+        "# each share holds HOLD_SECONDS (default \(TrafficSwitch.defaultHold)): when the next says how long is left, run the step again then; meanwhile watch the EKS target groups"
+            + (namespace.map { ": eksodus_alb_5xx " + ShellQuote.word($0) } ?? "")
     }
 
     /// The weighted pair replacing the plain record, then the shifts towards EKS (`TrafficSwitch`'s `eksodus_dns_shift`,
     /// each safe to run again), pointing at the load balancer of `frontend` (nil: `$EKS_LB`, read by the call) and gated
-    /// on the target health of `ingresses`; rollback is the weights back to the source, from the live pair, then the plain
-    /// record. Each call reads the load balancer itself: nothing comes from a variable another name's lines may have set,
+    /// on the target health of `ingresses`; rollback is `eksodus_dns_switch_back`: the weights back to the source, from the
+    /// live pair, then the plain record. Each call reads the load balancer itself: nothing comes from a variable another name's lines may have set,
     /// so a shell that moves several names at once never points one name at another's load balancer.
     static func weightedSwitch(record: String, frontend: (kind: String, namespace: String, name: String)?,
                                ingresses: [(kind: String, namespace: String, name: String)]) -> (commands: [String], rollback: [String]) {
@@ -263,13 +252,13 @@ enum TrafficCommands {
         // The load balancer's own Ingress is checked by the call; the others are named after it.
         let health = ingresses.filter { other in frontend.map { !($0 == other) } ?? true }.map { " " + ShellQuote.word($0.namespace) + " " + ShellQuote.word($0.name) }.joined()
         let commands = [holdNote(ingresses.first?.namespace)] + ([0] + shares).map { "eksodus_dns_shift \(file) \($0) \(lb)\(health)" }
-        return (commands, ["eksodus_dns_weights_back \(file)  # every weight back to the source, as Route 53 holds the pair",
-                           "eksodus_dns_unpair \(file)  # once the source serves everything again: the plain record back in place of the pair"])
+        return (commands, ["eksodus_dns_switch_back \(file)"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an
     /// NLB each) and hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
-    static func switchCommands(_ exposure: Exposure, record: String) -> (commands: [String], rollback: [String]) {
+    /// `owner`: the workload, whose name describes a hostPort's security group rule.
+    static func switchCommands(_ exposure: Exposure, record: String, owner: (namespace: String, name: String)) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
         if exposure.switchesDNS {
@@ -292,30 +281,20 @@ enum TrafficCommands {
             rollback += weighted.rollback
         }
         // A hostPort (not a Service) is reached on the nodes themselves: the load balancer in front of the source nodes
-        // takes the EKS nodes' addresses on the same port. Targets outside the target group's VPC are registered with
-        // AvailabilityZone=all (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html).
-        // `port` is a hostPort number (an Int from the manifest): safe inside double quotes.
-        // The EKS nodes' security group admits nothing from outside the cluster by default: the load balancer's addresses
-        // (`$SOURCE_LB_CIDR`) need the port. A NodePort Service moves to an NLB instead (`NodePortSwitch`).
-        func pool(port: String) {
-            let rule = "--group-id \"$NODE_SECURITY_GROUP\" --protocol tcp --port \"\(port)\" --cidr \"$SOURCE_LB_CIDR\""
-            commands.append("# NODE_SECURITY_GROUP: the EKS nodes' security group (eksctl's managed nodes: aws eks describe-cluster --name \"$EKS_CLUSTER\" --query cluster.resourcesVpcConfig.clusterSecurityGroupId); SOURCE_LB_CIDR: the addresses of the load balancer in front of the source nodes")
-            // `test && aws` would not stop a script under `set -e` when a test fails: only a list's last command does.
-            commands.append("if test -n \"${NODE_SECURITY_GROUP:-}\" && test -n \"${SOURCE_LB_CIDR:-}\"; then aws ec2 authorize-security-group-ingress \(rule);"
-                            + " else echo 'set NODE_SECURITY_GROUP and SOURCE_LB_CIDR' >&2; false; fi  # the load balancer may reach port \(port) of every EKS node")
-            commands.append(everyNodeAnswers(port: port, from: "run it where the load balancer sits (on premises: over the plan's VPN or Direct Connect)"))
-            commands.append("# add $EKS_NODE_IPS on port \(port) to the pool of the load balancer in front of the source nodes; once their health checks pass, drain and remove the source nodes from it")
-            commands.append("# when that load balancer is an AWS IP target group: for ip in $EKS_NODE_IPS; do aws elbv2 register-targets --target-group-arn \"$TARGET_GROUP_ARN\" --targets Id=\"$ip\",Port=\"\(port)\"; done")
-            rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove $EKS_NODE_IPS from it")
-            rollback.append("aws ec2 revoke-security-group-ingress \(rule)  # once nothing sends to the EKS nodes' port \(port) any more")
+        // takes the EKS nodes' addresses on the same port, which their security group must admit from it
+        // (`eksodus_hostport_pool`: a rule described as eksodus's, so a re-run passes and the rollback revokes only it).
+        // A NodePort Service moves to an NLB instead (`NodePortSwitch`).
+        let description = ShellQuote.word(NodePortSwitch.ruleDescription(namespace: owner.namespace, name: owner.name, of: "hostport"))
+        for port in exposure.nodePorts {
+            commands.append("eksodus_hostport_pool " + ShellQuote.word(port) + " " + description + "  # NODE_SECURITY_GROUP: the EKS nodes' security group")
+            rollback.append("# put the source nodes back in the load balancer's pool on port \(port), then remove the EKS nodes from it")
+            rollback.append("eksodus_hostport_pool_back " + ShellQuote.word(port) + " " + description)
         }
         for service in exposure.nodePortServices {
             let nlb = NodePortSwitch.commands(service)
             commands += nlb.commands
             rollback += nlb.rollback
         }
-        if !exposure.nodePorts.isEmpty { commands.append(nodeAddresses) }
-        for port in exposure.nodePorts { pool(port: String(port)) }
         return (commands, rollback)
     }
 }

@@ -155,6 +155,9 @@ enum TrafficSwitch {
         # pair exists); a share Route 53 already holds or passed is skipped; otherwise the current share is read back, held
         # for HOLD_SECONDS since it took effect (the .share-at file), every ALB target of LB_RESOURCE (an Ingress) and of
         # the INGRESSes must be healthy, and the weights move. Every change is waited for, read back, and its time noted.
+        # While a share holds, watch the EKS target groups: 5xx (eksodus_alb_5xx NAMESPACE), latency, target health. A name on
+        # other DNS than Route 53 (BIND, Active Directory, Infoblox) takes the same shifts there (A beside A, CNAME beside
+        # CNAME), or one change once the old TTL expired.
         eksodus_dns_shift() {
           local record=$1 share=$2 at=${1%.dns-record.json}.share-at lb sets state current hold noted since left zone
           shift 2
@@ -238,6 +241,13 @@ enum TrafficSwitch {
           if [ "$state" = plain ]; then eksodus_dns_saved "$1" "$sets"; return; fi
           # shellcheck disable=SC2016
           eksodus_dns_apply "$1" \(ShellQuote.word(unpairProgram)) --argjson sets "$sets"
+        }
+
+        # eksodus_dns_switch_back RECORD_FILE: a switch's rollback: every weight back to the source, as Route 53 holds the
+        # pair, then the plain record of RECORD_FILE back in place of the pair; each part does nothing once it is done.
+        eksodus_dns_switch_back() {
+          eksodus_dns_weights_back "$1" || return 1
+          eksodus_dns_unpair "$1"
         }
 
         # eksodus_dns_saved RECORD_FILE SETS: the plain record in SETS is the one saved in RECORD_FILE: the rollback is done.
