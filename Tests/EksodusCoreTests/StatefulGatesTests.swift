@@ -205,16 +205,22 @@ final class StatefulGatesTests: XCTestCase {
     func testTheSourceCronJobIsWaitedForUntilSuspendedWithNoActiveJob() throws {
         let suspend = try item("suspend-source:prod/batch/db-backup").commands
         let verify = try item("data-verify:prod/batch/db-backup").commands
-        for gate in [try line(suspend, "suspend-source's wait") { $0.hasPrefix("JOB_WAIT_UNTIL=") },
-                     try line(verify, "the final copy's wait") { $0.hasPrefix("JOB_WAIT_UNTIL=") }] {
-            XCTAssertTrue(gate.contains("--context \"$SOURCE_CONTEXT\"") && gate.contains("'cronjob/db-backup'"), gate)
+        for call in [try line(suspend, "suspend-source's wait") { $0.hasPrefix("eksodus_cron_suspend ") },
+                     try line(verify, "the final copy's wait") { $0.hasPrefix("eksodus_cron_idle ") }] {
+            XCTAssertTrue(call.contains(" source 'batch' 'cronjob/db-backup'"), call)
+            let gate = RunbookLibrary.load + "\n" + call
             let quick = ["JOB_WAIT_SECONDS": "0"]
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: true, active: 0)]) { $1 }), [0, 0])
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: true, active: 1)]) { $1 }).filter { $0 == 0 }, [], "a Job still runs")
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: false, active: 0)]) { $1 }).filter { $0 == 0 }, [], "not suspended")
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": ""]) { $1 }).filter { $0 == 0 }, [], "no answer")
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["FAIL": "1"]) { $1 }).filter { $0 == 0 }, [], "kubectl failed")
+            XCTAssertEqual(try status(sides + "\n" + gate, ["JOB_WAIT_SECONDS": "6h", "SRC_OUT": cronJob(suspend: true, active: 0)]).filter { $0 == 0 }, [], "no whole number of seconds")
         }
+        // The suspend patches before it waits, and a refused patch stops it.
+        let patches = try GateShell.run("kubectl() { echo \"$*\"; [[ \"$*\" != *patch* ]] || return 1; }\n" + RunbookLibrary.load + "\n" + (suspend.first { $0.hasPrefix("eksodus_cron_suspend ") } ?? ""))
+        XCTAssertNotEqual(patches.status, 0)
+        XCTAssertEqual(patches.output, "--context src -n batch patch cronjob/db-backup --type=merge -p {\"spec\":{\"suspend\":true}}\n", "no wait after a refused patch")
         XCTAssertFalse(suspend.contains { $0.contains("get jobs -o wide") }, "a listing to read is no wait")
     }
 
