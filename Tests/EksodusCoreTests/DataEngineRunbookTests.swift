@@ -184,8 +184,9 @@ final class DataEngineRunbookTests: XCTestCase {
         let reset = try index("reset") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("ALTER SYSTEM RESET primary_conninfo") }
         let lift = try index("lift") { $0.contains("ALTER SYSTEM RESET default_transaction_read_only") }
         XCTAssertEqual([stop, gone, run, start, lsn, promoteSource, reset, lift], [stop, gone, run, start, lsn, promoteSource, reset, lift].sorted(), "\(rollback)")
-        XCTAssertTrue(rollback.contains { $0.contains("create secret generic eksodus-pg-replication --from-literal=PGHOST=\"$EKS_DB_HOST\"") })
-        XCTAssertTrue(rollback.contains { $0.contains("delete pod/eksodus-pg-basebackup secret/eksodus-pg-replication") }, "the password's secret goes")
+        let secret = try index("secret") { $0 == "eksodus_pg_secret source 'data' \"$EKS_DB_HOST\"" }
+        let wait = try index("wait") { $0 == "eksodus_pg_wait_copy source 'data'" }
+        XCTAssertTrue(gone < secret && secret < run && run < wait && wait < start, "the secret for the pod, which the wait removes with it: \(rollback)")
 
         // The one-off pod mounts the source's own claim and runs the rebuild script.
         let overrides = try XCTUnwrap(rollback[run].components(separatedBy: "--overrides=").last)

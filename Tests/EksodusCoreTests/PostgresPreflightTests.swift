@@ -223,8 +223,10 @@ final class PostgresPreflightTests: XCTestCase {
 
     func testTheWaitForTheBaseBackupEndsWhenThePodFails() throws {
         let data = try item("data:prod/data/orders-db").commands
-        let wait = try line(data, "the wait") { $0.hasPrefix("PHASE=;") }
-        XCTAssertLessThan(try XCTUnwrap(data.firstIndex(of: wait)), try XCTUnwrap(data.firstIndex { $0.contains("delete pod/eksodus-pg-basebackup secret/eksodus-pg-replication") && !$0.contains("--ignore-not-found") }))
+        let call = try line(data, "the wait") { $0.hasPrefix("eksodus_pg_wait_copy ") }
+        XCTAssertEqual(call, "eksodus_pg_wait_copy eks 'data'")
+        XCTAssertGreaterThan(try XCTUnwrap(data.firstIndex(of: call)), try XCTUnwrap(data.firstIndex { $0.contains("run eksodus-pg-basebackup") }))
+        let wait = RunbookLibrary.load + "\n" + call
         // A kubectl whose pod's phase is each word of $PHASES in turn (the last one stays); `sleep` returns at once, and
         // the day's 8640 polls are five.
         let folder = try temporaryFolder(self)
@@ -233,17 +235,22 @@ final class PostgresPreflightTests: XCTestCase {
             seq() { echo 1 2 3 4 5; }
             kubectl() {
               [ -z "${FAIL:-}" ] || return 1
-              case "$*" in *" logs "*) return 0 ;; esac
+              case "$*" in *" logs "*) return 0 ;; *" delete "*) echo "$*" >> "$STATE.deleted"; return 0 ;; esac
               [ -n "$PHASES" ] || return 0
               n=$(cat "$STATE" 2>/dev/null || echo 1); echo $((n + 1)) > "$STATE"
               set -- $PHASES; [ "$n" -le $# ] || n=$#; eval "printf '%s' \\"\\${$n:-}\\""
             }
             """
+        var deleted = ""
         func run(_ phases: String, _ extra: [String: String] = [:]) throws -> Int32 {
             let state = folder.appendingPathComponent(UUID().uuidString).path
+            defer { deleted = (try? String(contentsOfFile: state + ".deleted", encoding: .utf8)) ?? "" }
             return try GateShell.run(stub + "\n" + wait, environment: ["PHASES": phases, "STATE": state].merging(extra) { $1 }).status
         }
         XCTAssertEqual(try run("Succeeded"), 0)
+        XCTAssertEqual(deleted, "--context eks -n data delete pod/eksodus-pg-basebackup secret/eksodus-pg-replication\n", "the pod and the password's secret go once it succeeded")
+        XCTAssertNotEqual(try run("Failed"), 0)
+        XCTAssertEqual(deleted, "", "a failed pod stays, its log to read")
         XCTAssertEqual(try run("Pending Running Running Succeeded"), 0)
         XCTAssertNotEqual(try run("Pending Running Failed"), 0, "a pod whose checks refused")
         XCTAssertNotEqual(try run(""), 0, "no answer")

@@ -60,23 +60,24 @@ final class StatefulGatesTests: XCTestCase {
         XCTAssertNotNil(slot.range(of: "^[a-z0-9_]{1,63}$", options: .regularExpression), slot)
         let run = try line(data.commands, "the base backup") { $0.contains("run eksodus-pg-basebackup") }
         XCTAssertTrue(run.contains("pg_basebackup -D \\\"$D\\\" -R -X stream -C -S \(slot) -P"), "-R records the slot -C made: \(run)")
-        let leftOver = try XCTUnwrap(data.commands.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_drop_replication_slot") && $0.contains(slot) })
+        let leftOver = try XCTUnwrap(data.commands.firstIndex { $0.hasPrefix("eksodus_pg_slot_drop_left source 'data' 'statefulset/orders-db' \(slot)") })
         XCTAssertLessThan(leftOver, try XCTUnwrap(data.commands.firstIndex(of: run)), "a failed run's slot goes first: -C refuses an existing one")
-        XCTAssertTrue(data.rollbackCommands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_drop_replication_slot") }, "an abandoned copy's slot would keep the source's WAL forever")
+        XCTAssertTrue(data.rollbackCommands.contains { $0.hasPrefix("eksodus_pg_slot_gone source 'data' 'statefulset/orders-db' \(slot)") }, "an abandoned copy's slot would keep the source's WAL forever")
 
         let promote = try item("promote:prod/data/orders-db").commands
         let promoted = try XCTUnwrap(promote.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("pg_promote()") })
-        let gone = try line(promote, "the slot is gone") { $0.hasPrefix("test ") && $0.contains("pg_replication_slots") }
-        XCTAssertGreaterThan(try XCTUnwrap(promote.firstIndex(of: gone)), promoted)
-        XCTAssertTrue(gone.contains("--context \"$SOURCE_CONTEXT\""), "the slot is on the source primary")
+        let call = try line(promote, "the slot is gone") { $0.hasPrefix("eksodus_pg_slot_gone ") }
+        XCTAssertGreaterThan(try XCTUnwrap(promote.firstIndex(of: call)), promoted)
+        XCTAssertTrue(call.hasPrefix("eksodus_pg_slot_gone source "), "the slot is on the source primary")
         XCTAssertTrue(promote.contains { $0.contains("ALTER SYSTEM RESET primary_slot_name") }, "the promoted copy forgets the slot too")
+        // `sleep` returns at once: the minute of retries is 30 quick tries.
+        let gone = "sleep() { :; }\n" + RunbookLibrary.load + "\n" + call
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "0\\n"]), [0, 0])
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "1\\n"]).filter { $0 == 0 }, [], "still there")
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer")
         XCTAssertEqual(try status(sides + "\n" + gone, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
-        // The drop before it retries until the promoted standby has let go of the slot; the gate then passes.
-        let drop = try XCTUnwrap(promote.firstIndex(of: gone).map { promote[$0 - 1] })
-        XCTAssertTrue(drop.hasPrefix("for _ in $(seq 1 30)") && drop.contains("pg_drop_replication_slot"), drop)
+        XCTAssertEqual(try status(sides + "\n" + RunbookLibrary.load + "\neksodus_pg_slot_gone source 'data' 'statefulset/orders-db' \"x'; DROP TABLE t; --\"", ["SRC_OUT": "0\\n"]), [1, 1], "no slot name, no SQL")
+        // It retries the drop until the promoted standby has let go of the slot; the gate then passes.
         let folder = try temporaryFolder(self)
         let server = """
             kubectl() {
@@ -87,14 +88,15 @@ final class StatefulGatesTests: XCTestCase {
               esac
             }
             """
-        XCTAssertEqual(try bash(server + "\n" + drop + "\n" + gone, environment: ["STATE": folder.appendingPathComponent("drops").path]), 0, "dropped on the second try")
+        XCTAssertEqual(try bash(server + "\n" + gone, environment: ["STATE": folder.appendingPathComponent("drops").path]), 0, "dropped on the second try")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("drops"), encoding: .utf8), "2\n")
 
         // The rollback's rebuild streams from EKS through the same slot, dropped there once the source is the primary again.
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
         let rebuild = try line(rollback, "the rebuild") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("run eksodus-pg-basebackup") }
         XCTAssertTrue(rebuild.contains("-C -S \(slot)"), rebuild)
         let sourcePromoted = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_promote()") })
-        let eksSlotGone = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("test ") && $0.contains("pg_replication_slots") && $0.contains("--context \"$EKS_CONTEXT\"") })
+        let eksSlotGone = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("eksodus_pg_slot_gone eks 'data' 'statefulset/orders-db' \(slot)") })
         XCTAssertGreaterThan(eksSlotGone, sourcePromoted)
     }
 

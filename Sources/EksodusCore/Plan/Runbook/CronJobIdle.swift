@@ -34,9 +34,7 @@ enum CronJobIdle {
 
         """
 
-    static func arguments(_ kubectl: Kubectl, ref: String) -> String {
-        (kubectl.side == .source ? "source " : "eks ") + ShellQuote.word(kubectl.namespace ?? "") + " " + ref
-    }
+    static func arguments(_ kubectl: Kubectl, ref: String) -> String { kubectl.libraryArguments + " " + ref }
 
     /// The wait for `ref` (already quoted, `Kubectl.ref`) to be suspended and idle.
     static func gate(_ kubectl: Kubectl, ref: String) -> String {

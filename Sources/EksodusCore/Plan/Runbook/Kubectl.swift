@@ -45,6 +45,11 @@ struct Kubectl {
 }
 
 extension Kubectl {
+    /// `SIDE NAMESPACE` as the library's functions take them (`eksodus_kubectl`).
+    var libraryArguments: String {
+        (side == .eks ? "eks" : tool == "oc" ? "oc" : "source") + " " + ShellQuote.word(namespace ?? "")
+    }
+
     /// `eksodus_kubectl SIDE NAMESPACE ARGUMENTS...`, in the runbook library: what `Kubectl(side:namespace:)` writes into a
     /// step, for functions that take the side as an argument.
     static let library = """

@@ -107,22 +107,15 @@ enum PostgresStandby {
         return "eksodus_" + cleaned + "_" + ShortHash.hex(raw)
     }
 
-    /// Drops `slot` on one side's server once no standby streams through it (a promoted standby's WAL receiver takes a
-    /// moment to hang up: a minute of retries), then fails while it is left: a slot nobody reads keeps every WAL segment
-    /// from then on, until the primary's disk is full.
+    /// Drops `slot` on one side's server once no standby streams through it, then fails while it is left
+    /// (`eksodus_pg_slot_gone`: a slot nobody reads keeps every WAL segment from then on).
     static func dropSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> [String] {
-        let count = psqlInput(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")
-        return ["for _ in $(seq 1 30); do test \"$(\(count))\" = 0 && break; "
-                    + psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
-                    + " >/dev/null; sleep 2; done  # the slot goes once its standby has let go",
-         "test \"$(\(count))\" = 0 || { echo "
-            + ShellQuote.word("replication slot \(slot) is still there (a standby still streams through it, or the server did not answer): stop that standby and re-run") + " >&2; false; }"]
+        ["eksodus_pg_slot_gone " + slotArguments(workload, on: side) + "  # the slot goes once its standby has let go"]
     }
 
     /// A slot a failed earlier run left: `-C` refuses to create one that exists.
     static func dropLeftSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> String {
-        psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
-            + "  # a slot an earlier, failed run left"
+        "eksodus_pg_slot_drop_left " + slotArguments(workload, on: side) + "  # a slot an earlier, failed run left"
     }
 
     // Run as the image's postgres user (gosu or su-exec in the official images) so the files belong to the server.
@@ -135,8 +128,7 @@ enum PostgresStandby {
     static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String, identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
         CopyPodSecurity.Identity.decisions(identity) + ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
          kubectl("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
-         waitForEnd(kubectl),
-         kubectl("delete pod/\(pod) secret/\(secret)")]
+         waitForEnd(kubectl)]
     }
 
     /// Refuses a data directory that holds anything but a fresh ext4 volume's own `lost+found` (`mkfs.ext4` makes it at
@@ -148,19 +140,16 @@ enum PostgresStandby {
     static let emptyTarget = "if [ \"$(ls -A \"$D\")\" = lost+found ]; then rmdir \"$D/lost+found\" || { echo \"$D/lost+found holds files: move them off the volume, then re-run\" >&2; exit 1; }; fi; "
         + "if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use an empty claim, or a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
 
-    /// A one-off pod and its secret an earlier, failed run left: `kubectl create secret` and `kubectl run` refuse to
-    /// make them again.
-    static func leftovers(_ kubectl: Kubectl) -> String {
-        kubectl("delete pod/\(pod) secret/\(secret) --ignore-not-found") + "  # an earlier, failed run's"
+    /// The connection secret of the one-off pod, to the server `$host` names (`eksodus_pg_secret`: the password from
+    /// `REPLICATION_PASSWORD` on kubectl's stdin), after the pod and secret an earlier, failed run left.
+    static func createSecret(_ kubectl: Kubectl, host: String) -> String {
+        "eksodus_pg_secret " + kubectl.libraryArguments + " \"$" + host + "\""
     }
 
-    /// Waits while the pod is Pending or Running (a day at most), prints its log, and fails unless it succeeded:
-    /// waiting for `Succeeded` alone waited the whole day on a pod whose checks had refused in its first second. Any
-    /// other answer (Failed, Unknown, none) ends the wait; the line can be run again while the pod is there.
+    /// Waits while the pod is Pending or Running (a day at most), prints its log, fails unless it succeeded, then removes
+    /// the pod and its secret (`eksodus_pg_wait_copy`).
     static func waitForEnd(_ kubectl: Kubectl) -> String {
-        "PHASE=; for _ in $(seq 1 8640); do PHASE=$(" + kubectl("get pod/\(pod) -o jsonpath='{.status.phase}'") + ") || PHASE=; "
-            + "case \"$PHASE\" in Pending|Running) sleep 10;; *) break;; esac; done; " + kubectl("logs pod/\(pod) --tail=20") + "; "
-            + "test \"$PHASE\" = Succeeded || { echo \"the base backup pod ended ${PHASE:-unseen}, not Succeeded: its log is above; if it still runs, run this line again; otherwise fix what it says, then re-run the step\" >&2; false; }"
+        "eksodus_pg_wait_copy " + kubectl.libraryArguments
     }
 
     static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String], identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
@@ -176,8 +165,7 @@ enum PostgresStandby {
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
             dropLeftSlot(workload, on: .source, slot(workload)),
-            leftovers(eks),
-            eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
+            createSecret(eks, host: "SOURCE_DB_HOST"),
         ]
         commands += runBaseBackup(eks, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
                                                                           subPath: subPath(workload, mountPath: mountPath), script: script, identity: identity),
@@ -272,10 +260,9 @@ enum PostgresStandby {
             PostgresPreflight.eksAcceptsReplication(workload),
         ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
-            leftovers(source),
             source("scale \(ref) --replicas=0") + "  # the source's postgres stops: its data directory can be replaced",
             stopped,
-            source("create secret generic \(secret) --from-literal=PGHOST=\"$EKS_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
+            createSecret(source, host: "EKS_DB_HOST"),
         ]
         commands += runBaseBackup(source, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
                                                                              subPath: subPath(workload, mountPath: mountPath), script: rebuildScript(slot: slot(workload)),
