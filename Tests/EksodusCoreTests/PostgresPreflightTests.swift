@@ -45,8 +45,8 @@ final class PostgresPreflightTests: XCTestCase {
         XCTAssertLessThan(readOnly, stop)
         let checks = [try index("variables") { $0.contains("${EKS_DB_HOST:-}") && $0.contains("${REPLICATION_PASSWORD:-}") },
                       try index("data directory") { $0.contains("SHOW data_directory") },
-                      try index("room") { $0.hasPrefix("{ NEED_KB=") },
-                      try index("replication") { $0.contains("IDENTIFY_SYSTEM") }]
+                      try index("room") { $0.hasPrefix("eksodus_pg_room ") },
+                      try index("replication") { $0.hasPrefix("eksodus_pg_accepts_replication ") }]
         XCTAssertTrue(checks.allSatisfy { $0 < readOnly }, "every refusing check comes before EKS stops taking writes: \(rollback)")
         // Nothing between EKS's read-only and the rebuild pod can refuse on a check of its own.
         let run = try index("rebuild") { $0.contains("run eksodus-pg-basebackup") }
@@ -75,15 +75,17 @@ final class PostgresPreflightTests: XCTestCase {
 
     func testTheRollbackChecksEKSAcceptsAReplicationConnectionWithThePasswordOnStandardInput() throws {
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
-        let gate = try line(rollback, "the replication gate") { $0.contains("IDENTIFY_SYSTEM") }
-        XCTAssertTrue(gate.contains("--context \"$SOURCE_CONTEXT\"") && gate.contains("exec -i"), "from the source's network: \(gate)")
-        XCTAssertTrue(gate.contains("replication=true"), "a physical replication connection, the kind pg_basebackup opens: \(gate)")
+        let call = try line(rollback, "the replication gate") { $0.hasPrefix("eksodus_pg_accepts_replication ") }
+        XCTAssertEqual(call, "eksodus_pg_accepts_replication source 'data' 'statefulset/orders-db'", "from the source's network")
+        XCTAssertTrue(RunbookLibrary.text.contains("psql \"replication=true\" -h \"$1\" -U replicator -Atc IDENTIFY_SYSTEM"), "a physical replication connection, the kind pg_basebackup opens")
+        let gate = RunbookLibrary.load + "\n" + call
         // A kubectl that fails unless the password arrives on its standard input, and never among its arguments.
         let stub = """
             kubectl() {
               [ -z "${FAIL:-}" ] || return 1
               read -r password; [ "$password" = "$REPLICATION_PASSWORD" ] || return 1
               case "$*" in *"$REPLICATION_PASSWORD"*) return 1 ;; esac
+              case "$*" in "--context src -n data exec -i statefulset/orders-db -- sh -c "*) ;; *) return 1 ;; esac
               case "$*" in *"sh $EKS_DB_HOST"*) printf '%b' "${SRC_OUT:-}" ;; *) return 1 ;; esac
             }
             """

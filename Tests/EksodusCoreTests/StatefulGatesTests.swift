@@ -124,10 +124,11 @@ final class StatefulGatesTests: XCTestCase {
 
     func testTheRollbackChecksTheSourceClaimHasRoomBeforeStoppingTheSource() throws {
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
-        let room = try line(rollback, "the room check") { $0.hasPrefix("{ NEED_KB=") }
+        let call = try line(rollback, "the room check") { $0.hasPrefix("eksodus_pg_room ") }
         let stop = try XCTUnwrap(rollback.firstIndex { $0.contains("scale 'statefulset/orders-db' --replicas=0") })
-        XCTAssertLessThan(try XCTUnwrap(rollback.firstIndex(of: room)), stop, "checked while the source still runs")
-        XCTAssertTrue(room.contains("--context \"$SOURCE_CONTEXT\"") && room.contains("df -Pk") && room.contains("pg_database_size"), room)
+        XCTAssertLessThan(try XCTUnwrap(rollback.firstIndex(of: call)), stop, "checked while the source still runs")
+        XCTAssertEqual(call, "eksodus_pg_room source 'data' 'statefulset/orders-db' 'statefulset/orders-db' '/var/lib/postgresql/data' 'data-orders-db-0'")
+        let room = RunbookLibrary.load + "\n" + call
         // EKS holds 10 GiB; the source's claim has 20 GiB free, then 10.5 GiB (no room for the margin).
         func df(_ free: String) -> String { "Filesystem 1024-blocks Used Available Capacity Mounted on\\n/dev/sdb 52403200 10485760 \(free) 20% /var/lib/postgresql/data\\n" }
         XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": df("20971520")]), [0, 0])

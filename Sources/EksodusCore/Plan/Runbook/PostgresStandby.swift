@@ -218,12 +218,9 @@ enum PostgresStandby {
     /// next to it. Checked while the source still runs (its pod answers `df`), so a full claim stops the rollback before
     /// the source is stopped. The margin (a tenth, and 1 GiB) is for the WAL the backup streams while it runs.
     static func roomForRebuild(_ workload: Estate.Workload, mountPath: String, claim: String) -> String {
-        let need = psql(workload, on: .eks, "SELECT (sum(pg_database_size(oid)) / 1024)::bigint FROM pg_database")
-        let free = DataCopy.execDirect(workload, on: .source, "df -Pk \(ShellQuote.word(mountPath))") + " | awk 'NR == 2 { print $4 }'"
-        return "{ NEED_KB=$(\(need)) && FREE_KB=$(\(free)) && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
-            + ShellQuote.word("BEGIN { exit !(need ~ /^[0-9]+$/ && free ~ /^[0-9]+$/ && free + 0 >= need * 1.1 + 1048576) }")
-            + "; } || { echo " + ShellQuote.word("not enough room on the source's claim \(claim) for EKS's data beside the kept data directory (its size, a tenth more and 1 GiB): expand the claim (kubectl patch pvc, if its StorageClass allows expansion) or move the old data off it, then re-run; the source has not been stopped")
-            + " >&2; echo \"need ${NEED_KB:-?} KiB + margin, free ${FREE_KB:-?} KiB\" >&2; false; }"
+        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        return (["eksodus_pg_room", source.libraryArguments, Kubectl.ref(workload, on: .eks), Kubectl.ref(workload, on: .source)]
+            + [mountPath, claim].map(ShellQuote.word)).joined(separator: " ")
     }
 
     /// Undoing the promotion without losing what EKS took since: EKS goes read-only, the source is rebuilt as a streaming
@@ -256,7 +253,6 @@ enum PostgresStandby {
             PostgresPreflight.variables(host: "EKS_DB_HOST", describing: "the EKS primary's address the source reaches"),
             PostgresPreflight.sourceDataDirectory(workload, directory: directory, mountPath: mountPath),
             roomForRebuild(workload, mountPath: mountPath, claim: claim.name),
-            "# shellcheck disable=SC2016  # $1 expands in the source's pod",
             PostgresPreflight.eksAcceptsReplication(workload),
         ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
