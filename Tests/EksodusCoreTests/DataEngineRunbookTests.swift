@@ -179,7 +179,7 @@ final class DataEngineRunbookTests: XCTestCase {
         let gone = try index("gone") { $0.contains("wait --for=delete 'pod/orders-db-0'") }
         let run = try index("run") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("run eksodus-pg-basebackup") }
         let start = try index("start") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("scale 'statefulset/orders-db' --replicas=1") }
-        let lsn = try index("lsn") { $0.contains("PRIMARY_LSN=") && $0.contains("pg_last_wal_replay_lsn()") }
+        let lsn = try index("lsn") { $0.hasPrefix("eksodus_pg_same_lsn eks source 'data' ") }
         let promoteSource = try index("promote") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_promote()") }
         let reset = try index("reset") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("ALTER SYSTEM RESET primary_conninfo") }
         let lift = try index("lift") { $0.contains("ALTER SYSTEM RESET default_transaction_read_only") }

@@ -42,4 +42,33 @@ final class PostgresStandbyLibraryTests: XCTestCase {
             }
         }
     }
+
+    /// The first pod's claim, made from the StatefulSet's template as EKS holds it: a template or StatefulSet that is not
+    /// there is no claim, and nothing is applied.
+    func testTheFirstPodsClaimIsMadeFromItsTemplateOrNotAtAll() throws {
+        let data = try XCTUnwrap(try DemoPlanOnce.plan().items.first { $0.keyText == "data:prod/data/orders-db" }).commands
+        let call = try XCTUnwrap(data.first { $0.hasPrefix("eksodus_pg_claim ") })
+        XCTAssertLessThan(try XCTUnwrap(data.firstIndex(of: call)), try XCTUnwrap(data.firstIndex { $0.contains("run eksodus-pg-basebackup") }))
+        let stub = """
+            kubectl() {
+              case "$*" in
+                *" get statefulset/"*) [ -z "${DOWN:-}" ] || return 1; printf '%s' "$STATEFULSET" ;;
+                *" apply -f -") printf 'APPLIED %s\n' "$(cat)" ;;
+              esac
+            }
+            """
+        let statefulSet = #"{"spec":{"volumeClaimTemplates":[{"metadata":{"name":"data","labels":{"app":"orders-db"}},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"20Gi"}}}}]}}"#
+        let good = try GateShell.run(stub + "\n" + RunbookLibrary.load + "\n" + call, environment: ["STATEFULSET": statefulSet])
+        XCTAssertEqual(good.status, 0, good.output)
+        let applied = try XCTUnwrap(good.output.split(separator: "\n").first { $0.hasPrefix("APPLIED ") }.map { Data($0.dropFirst(8).utf8) })
+        let claim = try XCTUnwrap(try JSONSerialization.jsonObject(with: applied) as? [String: Any])
+        XCTAssertEqual(claim["kind"] as? String, "PersistentVolumeClaim")
+        XCTAssertEqual((claim["metadata"] as? [String: Any])?["name"] as? String, "data-orders-db-0")
+        XCTAssertEqual(((claim["spec"] as? [String: Any])?["resources"] as? [String: Any]).flatMap { ($0["requests"] as? [String: Any])?["storage"] as? String }, "20Gi")
+        for (why, environment) in [("EKS did not answer", ["DOWN": "1", "STATEFULSET": statefulSet]), ("no such template", ["STATEFULSET": #"{"spec":{"volumeClaimTemplates":[]}}"#])] {
+            let refused = try GateShell.run(stub + "\n" + RunbookLibrary.load + "\n" + call, environment: environment)
+            XCTAssertNotEqual(refused.status, 0, why)
+            XCTAssertFalse(refused.output.contains("APPLIED"), why)
+        }
+    }
 }

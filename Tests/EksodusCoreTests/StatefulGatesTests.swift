@@ -41,7 +41,7 @@ final class StatefulGatesTests: XCTestCase {
         let promote = try item("promote:prod/data/orders-db")
         let rollback = promote.rollbackCommands
         for (what, commands) in [("promote", promote.commands), ("rollback", rollback)] {
-            let gate = try line(commands, "\(what) position gate") { $0.contains("PRIMARY_LSN=") }
+            let gate = RunbookLibrary.load + "\n" + (try line(commands, "\(what) position gate") { $0.hasPrefix("eksodus_pg_same_lsn ") })
             XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000060"]), [0, 0], what)
             XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000028"]), [1, 1], what)
             XCTAssertEqual(try status(sides + "\n" + gate, [:]), [1, 1], "\(what): both sides answer nothing")

@@ -25,10 +25,7 @@ enum PostgresStandby {
         let mounted = workload.containers.flatMap { $0.volumeMounts.items }.first { $0["mountPath"]?.string == mountPath }?["name"]?.string
         if let template = workload.claimTemplates.first(where: { $0.name == mounted }) ?? workload.claimTemplates.first {
             let name = "\(template.name)-\(workload.name)-0"
-            let filter = ".spec.volumeClaimTemplates[] | select(.metadata.name == $template) | {apiVersion: \"v1\", kind: \"PersistentVolumeClaim\", metadata: {name: $claim, labels: .metadata.labels}, spec: .spec}"
-            let eks = Kubectl.eks(workload.namespace)
-            return (name, eks("get \(Kubectl.ref(workload, on: .eks)) -o json") + " | jq --arg template \(ShellQuote.word(template.name)) --arg claim \(ShellQuote.word(name)) "
-                        + ShellQuote.word(filter) + " | " + eks("apply -f -"))
+            return (name, (["eksodus_pg_claim", ShellQuote.word(workload.namespace), Kubectl.ref(workload, on: .eks)] + [template.name, name].map(ShellQuote.word)).joined(separator: " "))
         }
         if let volume = workload.volumes.first(where: { $0.type == "persistentVolumeClaim" && ($0.name == mounted || mounted == nil) }), let reference = volume.reference {
             return (reference, nil)
@@ -230,8 +227,6 @@ enum PostgresStandby {
     /// backup copies EKS's `postgresql.auto.conf`, read-only setting included, which the lift resets.
     static func unpromote(_ workload: Estate.Workload, mountPaths: [String], identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity(),
                           liftSourceFreeze: [String]) -> [String] {
-        let eksLSN = psql(workload, on: .eks, "SELECT pg_current_wal_lsn()")
-        let sourceLSN = psql(workload, on: .source, "SELECT pg_last_wal_replay_lsn()")
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let ref = Kubectl.ref(workload, on: .source)
         let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
@@ -266,7 +261,7 @@ enum PostgresStandby {
                                   identity: identity)
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
-                     samePosition(eksLSN, sourceLSN, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
+                     samePosition(workload, primary: .eks, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
                      psql(workload, on: .source, "SELECT pg_promote()")]
         commands += clearConnection(workload, on: .source)
         commands += dropSlot(workload, on: .eks, slot(workload))
@@ -277,19 +272,20 @@ enum PostgresStandby {
         return commands + liftSourceFreeze
     }
 
-    /// A gate on two WAL positions being equal. Each is read into a variable first, so a failed `psql` or `kubectl` (or an
-    /// empty answer) fails the gate: compared inline, two empty answers were equal and the promotion went ahead.
-    static func samePosition(_ primary: String, _ follower: String, otherwise message: String) -> String {
-        "{ PRIMARY_LSN=$(\(primary)) && FOLLOWER_LSN=$(\(follower)) && test -n \"$PRIMARY_LSN\" && test \"$PRIMARY_LSN\" = \"$FOLLOWER_LSN\"; }"
-            + " || { echo \(ShellQuote.word(message)) >&2; false; }"
+    /// A gate on two WAL positions being equal (`eksodus_pg_same_lsn`): the primary's current position and the standby's
+    /// replayed one, each read into a variable first, so a failed `psql` or `kubectl` (or an empty answer) fails the gate:
+    /// compared inline, two empty answers were equal and the promotion went ahead.
+    static func samePosition(_ workload: Estate.Workload, primary: Kubectl.Side, otherwise message: String) -> String {
+        let standby: Kubectl.Side = primary == .eks ? .source : .eks
+        let kubectl = { (side: Kubectl.Side) in side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace) }
+        return (["eksodus_pg_same_lsn", String(kubectl(primary).libraryArguments.prefix { $0 != " " }), String(kubectl(standby).libraryArguments.prefix { $0 != " " }),
+                 ShellQuote.word(workload.namespace), Kubectl.ref(workload, on: primary), Kubectl.ref(workload, on: standby), ShellQuote.word(message)]).joined(separator: " ")
     }
 
     /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
     static func promote(_ workload: Estate.Workload) -> [String] {
-        let source = psql(workload, on: .source, "SELECT pg_current_wal_lsn()")
-        let standby = psql(workload, on: .eks, "SELECT pg_last_wal_replay_lsn()")
-        return [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
-                samePosition(source, standby, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
+        [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
+                samePosition(workload, primary: .source, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
                 psql(workload, on: .eks, "SELECT pg_promote()"),
                 psql(workload, on: .eks, "SELECT pg_is_in_recovery()") + "  # f: the EKS copy takes writes"]
             + clearConnection(workload, on: .eks) + dropSlot(workload, on: .source, slot(workload))

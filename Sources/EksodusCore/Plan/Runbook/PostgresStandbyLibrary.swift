@@ -62,6 +62,32 @@ extension PostgresStandby {
           [ "$count" = 0 ] || { echo "replication slot $4 is still there (a standby still streams through it, or the server did not answer): stop that standby and re-run" >&2; return 1; }
         }
 
+        # eksodus_pg_same_lsn PRIMARY_SIDE STANDBY_SIDE NAMESPACE PRIMARY_REF STANDBY_REF MESSAGE: fails, saying MESSAGE, unless the
+        # standby has replayed everything the (frozen) primary wrote: the primary's pg_current_wal_lsn() equals the standby's
+        # pg_last_wal_replay_lsn(). Each is read into a variable first: a failed psql or kubectl, or an empty answer, is no pass
+        # (compared inline, two empty answers were equal).
+        eksodus_pg_same_lsn() {
+          local primary standby
+          primary=$(eksodus_kubectl "$1" "$3" exec "$4" -- sh -c \(ShellQuote.word("psql -U postgres -Atc " + ShellQuote.word("SELECT pg_current_wal_lsn()")))) || primary=
+          standby=$(eksodus_kubectl "$2" "$3" exec "$5" -- sh -c \(ShellQuote.word("psql -U postgres -Atc " + ShellQuote.word("SELECT pg_last_wal_replay_lsn()")))) || standby=
+          if [ -z "$primary" ] || [ "$primary" != "$standby" ]; then
+            echo "$6" >&2
+            echo "primary: ${primary:-no answer}, standby: ${standby:-no answer}" >&2
+            return 1
+          fi
+        }
+
+        # eksodus_pg_claim NAMESPACE REF TEMPLATE CLAIM: creates on EKS, empty and before any pod does, the claim CLAIM that the StatefulSet
+        # REF's volumeClaimTemplate TEMPLATE makes for its first pod (its labels and spec), so the base backup pod can fill it. Fails
+        # when the StatefulSet or its template was not read (nothing to apply is no claim).
+        eksodus_pg_claim() {
+          local claim
+          claim=$(eksodus_kubectl eks "$1" get "$2" -o json \\
+            | jq -c --arg template "$3" --arg claim "$4" \(ShellQuote.word(".spec.volumeClaimTemplates[] | select(.metadata.name == $template) | {apiVersion: \"v1\", kind: \"PersistentVolumeClaim\", metadata: {name: $claim, labels: .metadata.labels}, spec: .spec}"))) || claim=
+          [ -n "$claim" ] || { echo "$2 on EKS was not read, or has no volumeClaimTemplate $3: claim $4 was not created" >&2; return 1; }
+          printf '%s\\n' "$claim" | eksodus_kubectl eks "$1" apply -f -
+        }
+
         """
 
     /// `SIDE NAMESPACE REF SLOT` of `workload`'s slot on `side`.
