@@ -229,10 +229,11 @@ final class StatefulGatesTests: XCTestCase {
 
     func testTheNodeCopyFailsWhenTheDataExceedsTheClaim() throws {
         for (key, commands) in [("data", try item("data:prod/batch/db-backup").commands), ("data-verify", try item("data-verify:prod/batch/db-backup").commands)] {
-            let fits = try line(commands, "\(key): the size check") { $0.hasPrefix("{ NEED_KB=") }
+            let call = try line(commands, "\(key): the size check") { $0.hasPrefix("eksodus_node_fits ") }
             let copy = try XCTUnwrap(commands.firstIndex { $0.contains("tar -C /data/0 -xf -") })
-            XCTAssertLessThan(try XCTUnwrap(commands.firstIndex(of: fits)), copy, "\(key): measured before the copy")
-            XCTAssertTrue(fits.contains("db-backup-scratch"), "names the claim to grow: \(fits)")
+            XCTAssertLessThan(try XCTUnwrap(commands.firstIndex(of: call)), copy, "\(key): measured before the copy")
+            XCTAssertTrue(call.contains("db-backup-scratch"), "names the claim to grow: \(call)")
+            let fits = RunbookLibrary.load + "\n" + call
             // Two nodes hold 3 GiB and 5 GiB; the claim has 9.6 GiB free, then 7 GiB.
             let stub = """
                 ssh() { [ -z "${SSH_FAIL:-}" ] || return 255; case "$1" in node-a) printf '3145728\\t/srv/backup-scratch\\n' ;; *) printf '5242880\\t/srv/backup-scratch\\n' ;; esac; }
