@@ -168,7 +168,7 @@ struct NodeDataCopy {
         # here, naming the claim and how to grow it; a node that does not answer (ssh or du failing), or no node, fails it too.
         eksodus_node_fits() {
           local need free node
-          # shellcheck disable=SC2029  # DU_COMMAND is the node's own command line
+          # shellcheck disable=SC2029,SC2153  # DU_COMMAND is the node's own command line; SOURCE_NODES, the operator's
           need=$(for node in $SOURCE_NODES; do ssh "$node" "$2" || echo unanswered; done | awk '$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { if (bad || NR == 0) exit 1; print n }') || need=
           free=$(eksodus_kubectl eks "$1" exec "$COPY_POD" -- df -Pk "$3" | awk 'NR == 2 { print $4 }') || free=
           if [ -z "$need" ] || ! awk -v need="$need" -v free="$free" 'BEGIN { exit !(free ~ /^[0-9]+$/ && free + 0 >= need + 0) }'; then
