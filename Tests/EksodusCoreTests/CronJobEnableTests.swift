@@ -133,7 +133,11 @@ final class CronJobEnableTests: XCTestCase {
         let command = try XCTUnwrap(result.output.split(separator: "\n").first { $0.contains("create job") }.map { $0.trimmingCharacters(in: .whitespaces) }, result.output)
         XCTAssertTrue(command.hasPrefix("kubectl "), command)
         XCTAssertTrue(command.contains("--context \"$EKS_CONTEXT\"") || command.contains("eks") || command.contains("EKS"), command)
-        XCTAssertTrue(command.hasSuffix("create job --from='cronjob/nightly-report' 'nightly-report-manual-'$(date +%s)"), command)
+        XCTAssertTrue(command.hasSuffix("create job --from=cronjob/nightly-report nightly-report-manual-$(date +%s)"), command)
+        // Pasted, it creates the Job on EKS under the manual name and the time.
+        let pasted = try GateShell.run("kubectl() { printf '%s\\n' \"$*\"; }\n" + command)
+        XCTAssertEqual(pasted.status, 0)
+        XCTAssertNotNil(pasted.output.range(of: "^--context eks -n batch create job --from=cronjob/nightly-report nightly-report-manual-[0-9]{10}\n$", options: .regularExpression), pasted.output)
         XCTAssertLessThanOrEqual(CronJobEnable.manualJob(String(repeating: "a", count: 52)).count + 10, 63)
     }
 }

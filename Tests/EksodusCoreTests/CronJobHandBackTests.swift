@@ -5,7 +5,8 @@ import XCTest
 /// Job runs, with a short starting deadline first, and only after EKS's last run has left that deadline.
 final class CronJobHandBackTests: XCTestCase {
     /// Two stand-in clusters, each CronJob in a state file (`$EKS_STATE`, `$SOURCE_STATE`) that merge patches change;
-    /// `$EKS_ACTIVE` (a JSON array) is what EKS still runs, `$EKS_LAST` when it last ran; `sleep` only records how long.
+    /// `$EKS_ACTIVE` (a JSON array) is what EKS still runs, `$EKS_LAST` when it last ran; `sleep` only records how long;
+    /// with `$UNSUSPEND_LOST` an unsuspend patch answers but changes nothing.
     static let clusters = """
         sleep() { printf 'sleep %s\\n' "$1" >> "$LOG"; }
         kubectl() {
@@ -20,7 +21,8 @@ final class CronJobHandBackTests: XCTestCase {
                 jq -c --arg last "$EKS_LAST" --argjson active "${EKS_ACTIVE:-[]}" '.status = {lastScheduleTime: $last, active: $active}' "$state"
               else cat "$state"; fi ;;
             *" get cronjob/"*jsonpath*) : ;;
-            *" patch cronjob/"*) jq -n --slurpfile now "$state" --argjson patch "${@: -1}" '$now[0] * $patch' > "$state.new" && mv "$state.new" "$state" ;;
+            *" patch cronjob/"*) if [ -n "${UNSUSPEND_LOST:-}" ] && [[ "${@: -1}" == *'"suspend":false'* ]]; then return 0; fi
+              jq -n --slurpfile now "$state" --argjson patch "${@: -1}" '$now[0] * $patch' > "$state.new" && mv "$state.new" "$state" ;;
             *) return 1 ;;
           esac
         }
@@ -82,6 +84,8 @@ final class CronJobHandBackTests: XCTestCase {
                 ("EKS does not answer", old.merging(["EKS_DOWN": "1", "JOB_WAIT_SECONDS": "0"]) { $1 }),
                 ("the source does not answer", old.merging(["SOURCE_DOWN": "1"]) { $1 }),
                 ("EKS's last run is no date", ["EKS_LAST": "not-a-date"]),
+                // The unsuspend is read back: a patch that did not take is no hand-back.
+                ("the source's unsuspend did not take", old.merging(["UNSUSPEND_LOST": "1"]) { $1 }),
             ]
             for (why, environment) in failures {
                 let result = try run(lines, sourceDeadline: nil, environment: environment)

@@ -51,20 +51,13 @@ final class DataEngineRunbookTests: XCTestCase {
         let note = try XCTUnwrap(freeze.commands.firstIndex { $0.hasPrefix("REDIS_PAUSED_UNTIL=") })
         XCTAssertLessThan(note, try XCTUnwrap(freeze.commands.firstIndex { $0.contains("CLIENT PAUSE") }), "the end is noted before the pause starts, never after it")
 
+        // The pause, every pair and then each promotion, in the library (RedisPromotionLibraryTests runs it).
         let promote = try item("promote:\(handle)", in: plan).commands
-        XCTAssertEqual(promote.first, RedisReplicas.pauseHolds, "the pause is checked first")
-        let firstPromotion = try XCTUnwrap(promote.firstIndex { $0.contains("REPLICAOF NO ONE") })
-        for i in 0..<3 {
-            let gate = try XCTUnwrap(promote.firstIndex { $0.contains("master_link_status:up") && $0.contains("'pod/cart-cache-\(i)'") && $0.contains("|| {") }, "\(promote)")
-            XCTAssertLessThan(gate, firstPromotion, "every pair is checked before any pod is promoted")
-        }
+        XCTAssertEqual(promote.last, "eksodus_redis_promote_each 'data' source 3 'cart-cache' ''", "\(promote)")
 
         // The rollback: each source pod follows its EKS pod back, and every pause is lifted, last.
         let rollback = try item("promote:\(handle)", in: plan).rollbackCommands
-        for i in 0..<3 {
-            XCTAssertTrue(rollback.contains { $0.contains("'pod/cart-cache-\(i)' -- redis-cli REPLICAOF \"$EKS_REDIS_HOST_\(i)\" 6379") }, "\(rollback)")
-        }
-        let lastSourcePromotion = try XCTUnwrap(rollback.lastIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("REPLICAOF NO ONE") })
+        let lastSourcePromotion = try XCTUnwrap(rollback.firstIndex(of: "eksodus_redis_unpromote_each 'data' source 3 'cart-cache' ''"), "\(rollback)")
         let unpauses = rollback.indices.filter { rollback[$0].contains("CLIENT UNPAUSE") }
         XCTAssertEqual(unpauses.count, 3, "\(rollback)")
         XCTAssertTrue(unpauses.allSatisfy { $0 > lastSourcePromotion }, "the source is unpaused once it is the primary again")
@@ -75,16 +68,20 @@ final class DataEngineRunbookTests: XCTestCase {
     }
 
     func testRedisGatesFailUntilTheirConditionHolds() throws {
-        let promote = try item("promote:prod/data/cart-cache", in: try demo()).commands
-        let gate = try XCTUnwrap(promote.first { $0.contains("master_link_status:up") && $0.contains("'pod/cart-cache-1'") })
+        // The gate every promotion and rollback calls, as the independent pods' loop calls it for pod 1.
+        let gate = RunbookLibrary.load + "\neksodus_redis_caught_up 'data' eks 'pod/cart-cache-1' source 'pod/cart-cache-1' 'behind'"
         XCTAssertEqual(try bash(replicationStub + "\n" + gate, environment: ["EKS_OFFSET": "1234", "SOURCE_OFFSET": "1234"]).status, 0)
         XCTAssertNotEqual(try bash(replicationStub + "\n" + gate, environment: ["EKS_OFFSET": "1200", "SOURCE_OFFSET": "1234"]).status, 0, "behind")
         XCTAssertNotEqual(try bash(replicationStub + "\n" + gate, environment: ["EKS_OFFSET": "1234", "SOURCE_OFFSET": "1234", "EKS_LINK": "down"]).status, 0, "link down")
+        XCTAssertNotEqual(try bash(replicationStub + "\n" + gate, environment: ["EKS_OFFSET": "", "SOURCE_OFFSET": ""]).status, 0, "no offset on either side")
+        XCTAssertNotEqual(try bash("kubectl() { return 1; }\n" + gate).status, 0, "kubectl fails")
 
         let now = Int(Date().timeIntervalSince1970)
-        XCTAssertNotEqual(try bash(RedisReplicas.pauseHolds).status, 0, "the end was not noted")
-        XCTAssertNotEqual(try bash(RedisReplicas.pauseHolds, environment: ["REDIS_PAUSED_UNTIL": String(now - 5)]).status, 0, "the pause has lifted")
-        XCTAssertEqual(try bash(RedisReplicas.pauseHolds, environment: ["REDIS_PAUSED_UNTIL": String(now + 600)]).status, 0)
+        let pause = RunbookLibrary.load + "\n" + RedisReplicas.pauseHolds
+        XCTAssertNotEqual(try bash(pause).status, 0, "the end was not noted")
+        XCTAssertNotEqual(try bash(pause, environment: ["REDIS_PAUSED_UNTIL": String(now - 5)]).status, 0, "the pause has lifted")
+        XCTAssertNotEqual(try bash(pause, environment: ["REDIS_PAUSED_UNTIL": "soon"]).status, 0, "no time")
+        XCTAssertEqual(try bash(pause, environment: ["REDIS_PAUSED_UNTIL": String(now + 600)]).status, 0)
 
         // Each source pod is checked to be a primary before it is copied on its own.
         let data = try item("data:prod/data/cart-cache", in: try demo()).commands
@@ -156,13 +153,13 @@ final class DataEngineRunbookTests: XCTestCase {
         let handle = "src/default/redis-cart"
         XCTAssertTrue(try item("data:\(handle)", in: plan).commands.contains { $0.contains("redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") })
         let promote = try item("promote:\(handle)", in: plan).commands
-        let gate = try XCTUnwrap(promote.firstIndex { $0.contains("master_link_status:up") && $0.contains("|| {") }, "\(promote)")
+        let gate = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("eksodus_redis_caught_up ") }, "\(promote)")
         XCTAssertLessThan(gate, try XCTUnwrap(promote.firstIndex { $0.contains("REPLICAOF NO ONE") }))
-        XCTAssertEqual(promote.first, RedisReplicas.pauseHolds)
+        XCTAssertEqual(promote.first { !$0.hasPrefix(". ") }, RedisReplicas.pauseHolds)
         let freeze = try item("freeze:\(handle)", in: plan)
         XCTAssertTrue(freeze.commands.contains { $0.hasPrefix("REDIS_PAUSED_UNTIL=") })
         XCTAssertTrue(freeze.rollbackCommands.contains { $0.contains("'deployment/redis-cart' -- redis-cli CLIENT UNPAUSE") }, "\(freeze.rollbackCommands)")
-        let lines = replicationStub + "\nREDIS_FIRST=pod/redis-cart-abc\n" + promote[gate]
+        let lines = replicationStub + "\n" + RunbookLibrary.load + "\nREDIS_FIRST=pod/redis-cart-abc\n" + promote[gate]
         XCTAssertNotEqual(try bash(lines, environment: ["EKS_OFFSET": "10", "SOURCE_OFFSET": "99"]).status, 0, "behind")
         XCTAssertEqual(try bash(lines, environment: ["EKS_OFFSET": "99", "SOURCE_OFFSET": "99"]).status, 0)
     }
@@ -182,13 +179,14 @@ final class DataEngineRunbookTests: XCTestCase {
         let gone = try index("gone") { $0.contains("wait --for=delete 'pod/orders-db-0'") }
         let run = try index("run") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("run eksodus-pg-basebackup") }
         let start = try index("start") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("scale 'statefulset/orders-db' --replicas=1") }
-        let lsn = try index("lsn") { $0.contains("PRIMARY_LSN=") && $0.contains("pg_last_wal_replay_lsn()") }
+        let lsn = try index("lsn") { $0.hasPrefix("eksodus_pg_same_lsn eks source 'data' ") }
         let promoteSource = try index("promote") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_promote()") }
         let reset = try index("reset") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("ALTER SYSTEM RESET primary_conninfo") }
         let lift = try index("lift") { $0.contains("ALTER SYSTEM RESET default_transaction_read_only") }
         XCTAssertEqual([stop, gone, run, start, lsn, promoteSource, reset, lift], [stop, gone, run, start, lsn, promoteSource, reset, lift].sorted(), "\(rollback)")
-        XCTAssertTrue(rollback.contains { $0.contains("create secret generic eksodus-pg-replication --from-literal=PGHOST=\"$EKS_DB_HOST\"") })
-        XCTAssertTrue(rollback.contains { $0.contains("delete pod/eksodus-pg-basebackup secret/eksodus-pg-replication") }, "the password's secret goes")
+        let secret = try index("secret") { $0 == "eksodus_pg_secret source 'data' \"$EKS_DB_HOST\"" }
+        let wait = try index("wait") { $0 == "eksodus_pg_wait_copy source 'data'" }
+        XCTAssertTrue(gone < secret && secret < run && run < wait && wait < start, "the secret for the pod, which the wait removes with it: \(rollback)")
 
         // The one-off pod mounts the source's own claim and runs the rebuild script.
         let overrides = try XCTUnwrap(rollback[run].components(separatedBy: "--overrides=").last)

@@ -110,7 +110,7 @@ extension RunbookSafetyTests {
         let copy = try XCTUnwrap(final.commands.firstIndex { $0.contains("for SOURCE_NODE in $SOURCE_NODES") && $0.contains("tar -C /data/0 -xf -") })
         let release = try XCTUnwrap(final.commands.firstIndex { $0.contains("delete \"$COPY_POD\"") })
         XCTAssertTrue(empty < copy && copy < release, "\(final.commands)")
-        XCTAssertEqual(final.commands.first, CronJobIdle.gate(Kubectl.source("batch"), ref: "'cronjob/db-backup'") + "  # its last run has finished writing", "waits for the last Job first")
+        XCTAssertEqual(final.commands.first { !$0.hasPrefix(". ") }, CronJobIdle.gate(Kubectl.source("batch"), ref: "'cronjob/db-backup'") + "  # its last run has finished writing", "waits for the last Job first")
         XCTAssertTrue(try bashParses(final.commands + final.rollbackCommands))
     }
 

@@ -45,8 +45,8 @@ final class PostgresPreflightTests: XCTestCase {
         XCTAssertLessThan(readOnly, stop)
         let checks = [try index("variables") { $0.contains("${EKS_DB_HOST:-}") && $0.contains("${REPLICATION_PASSWORD:-}") },
                       try index("data directory") { $0.contains("SHOW data_directory") },
-                      try index("room") { $0.hasPrefix("{ NEED_KB=") },
-                      try index("replication") { $0.contains("IDENTIFY_SYSTEM") }]
+                      try index("room") { $0.hasPrefix("eksodus_pg_room ") },
+                      try index("replication") { $0.hasPrefix("eksodus_pg_accepts_replication ") }]
         XCTAssertTrue(checks.allSatisfy { $0 < readOnly }, "every refusing check comes before EKS stops taking writes: \(rollback)")
         // Nothing between EKS's read-only and the rebuild pod can refuse on a check of its own.
         let run = try index("rebuild") { $0.contains("run eksodus-pg-basebackup") }
@@ -75,15 +75,17 @@ final class PostgresPreflightTests: XCTestCase {
 
     func testTheRollbackChecksEKSAcceptsAReplicationConnectionWithThePasswordOnStandardInput() throws {
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
-        let gate = try line(rollback, "the replication gate") { $0.contains("IDENTIFY_SYSTEM") }
-        XCTAssertTrue(gate.contains("--context \"$SOURCE_CONTEXT\"") && gate.contains("exec -i"), "from the source's network: \(gate)")
-        XCTAssertTrue(gate.contains("replication=true"), "a physical replication connection, the kind pg_basebackup opens: \(gate)")
+        let call = try line(rollback, "the replication gate") { $0.hasPrefix("eksodus_pg_accepts_replication ") }
+        XCTAssertEqual(call, "eksodus_pg_accepts_replication source 'data' 'statefulset/orders-db'", "from the source's network")
+        XCTAssertTrue(RunbookLibrary.text.contains("psql \"replication=true\" -h \"$1\" -U replicator -Atc IDENTIFY_SYSTEM"), "a physical replication connection, the kind pg_basebackup opens")
+        let gate = RunbookLibrary.load + "\n" + call
         // A kubectl that fails unless the password arrives on its standard input, and never among its arguments.
         let stub = """
             kubectl() {
               [ -z "${FAIL:-}" ] || return 1
               read -r password; [ "$password" = "$REPLICATION_PASSWORD" ] || return 1
               case "$*" in *"$REPLICATION_PASSWORD"*) return 1 ;; esac
+              case "$*" in "--context src -n data exec -i statefulset/orders-db -- sh -c "*) ;; *) return 1 ;; esac
               case "$*" in *"sh $EKS_DB_HOST"*) printf '%b' "${SRC_OUT:-}" ;; *) return 1 ;; esac
             }
             """
@@ -223,8 +225,10 @@ final class PostgresPreflightTests: XCTestCase {
 
     func testTheWaitForTheBaseBackupEndsWhenThePodFails() throws {
         let data = try item("data:prod/data/orders-db").commands
-        let wait = try line(data, "the wait") { $0.hasPrefix("PHASE=;") }
-        XCTAssertLessThan(try XCTUnwrap(data.firstIndex(of: wait)), try XCTUnwrap(data.firstIndex { $0.contains("delete pod/eksodus-pg-basebackup secret/eksodus-pg-replication") && !$0.contains("--ignore-not-found") }))
+        let call = try line(data, "the wait") { $0.hasPrefix("eksodus_pg_wait_copy ") }
+        XCTAssertEqual(call, "eksodus_pg_wait_copy eks 'data'")
+        XCTAssertGreaterThan(try XCTUnwrap(data.firstIndex(of: call)), try XCTUnwrap(data.firstIndex { $0.contains("run eksodus-pg-basebackup") }))
+        let wait = RunbookLibrary.load + "\n" + call
         // A kubectl whose pod's phase is each word of $PHASES in turn (the last one stays); `sleep` returns at once, and
         // the day's 8640 polls are five.
         let folder = try temporaryFolder(self)
@@ -233,17 +237,22 @@ final class PostgresPreflightTests: XCTestCase {
             seq() { echo 1 2 3 4 5; }
             kubectl() {
               [ -z "${FAIL:-}" ] || return 1
-              case "$*" in *" logs "*) return 0 ;; esac
+              case "$*" in *" logs "*) return 0 ;; *" delete "*) echo "$*" >> "$STATE.deleted"; return 0 ;; esac
               [ -n "$PHASES" ] || return 0
               n=$(cat "$STATE" 2>/dev/null || echo 1); echo $((n + 1)) > "$STATE"
               set -- $PHASES; [ "$n" -le $# ] || n=$#; eval "printf '%s' \\"\\${$n:-}\\""
             }
             """
+        var deleted = ""
         func run(_ phases: String, _ extra: [String: String] = [:]) throws -> Int32 {
             let state = folder.appendingPathComponent(UUID().uuidString).path
+            defer { deleted = (try? String(contentsOfFile: state + ".deleted", encoding: .utf8)) ?? "" }
             return try GateShell.run(stub + "\n" + wait, environment: ["PHASES": phases, "STATE": state].merging(extra) { $1 }).status
         }
         XCTAssertEqual(try run("Succeeded"), 0)
+        XCTAssertEqual(deleted, "--context eks -n data delete pod/eksodus-pg-basebackup secret/eksodus-pg-replication\n", "the pod and the password's secret go once it succeeded")
+        XCTAssertNotEqual(try run("Failed"), 0)
+        XCTAssertEqual(deleted, "", "a failed pod stays, its log to read")
         XCTAssertEqual(try run("Pending Running Running Succeeded"), 0)
         XCTAssertNotEqual(try run("Pending Running Failed"), 0, "a pod whose checks refused")
         XCTAssertNotEqual(try run(""), 0, "no answer")

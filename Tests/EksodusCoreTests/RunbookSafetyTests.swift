@@ -186,7 +186,7 @@ final class RunbookSafetyTests: XCTestCase {
         let scale = try XCTUnwrap(data.commands.firstIndex { $0.contains("scale") && $0.contains("--replicas=1") })
         XCTAssertGreaterThan(scale, try XCTUnwrap(data.commands.firstIndex(of: run)), "postgres starts only after the copy")
         XCTAssertTrue(promote.prerequisites.contains(freeze.key))
-        let wait = try XCTUnwrap(promote.commands.firstIndex { $0.contains("PRIMARY_LSN=") && $0.contains("pg_current_wal_lsn()") && $0.contains("pg_last_wal_replay_lsn()") && $0.contains("|| {") })
+        let wait = try XCTUnwrap(promote.commands.firstIndex { $0.hasPrefix("eksodus_pg_same_lsn source eks ") }, "the source's position against the standby's (StatefulGatesTests runs it)")
         XCTAssertLessThan(wait, try XCTUnwrap(promote.commands.firstIndex { $0.contains("pg_promote()") }), "the lag gate comes before the promotion")
         XCTAssertTrue(promote.commands.contains { $0.contains("pg_stat_replication") })
         // The data step's rollback removes the standby's claim too: a StatefulSet's deletion keeps it, and a retry would find it full.
@@ -230,7 +230,7 @@ final class RunbookSafetyTests: XCTestCase {
         let verify = try item("data-verify:\(handle)", in: plan).commands.joined(separator: "\n")
         for i in 0..<3 { XCTAssertTrue(verify.contains("exec 'pod/cart-cache-\(i)' -- redis-cli INFO replication"), verify) }
         let promote = try item("promote:\(handle)", in: plan).commands
-        for i in 0..<3 { XCTAssertTrue(promote.contains { $0.contains("'pod/cart-cache-\(i)' -- redis-cli REPLICAOF NO ONE") }, "\(promote)") }
+        XCTAssertTrue(promote.contains("eksodus_redis_promote_each 'data' source 3 'cart-cache' ''"), "every pod, by ordinal (RedisPromotionLibraryTests): \(promote)")
         XCTAssertTrue(try bashParses(data.commands))
     }
 

@@ -41,7 +41,7 @@ final class StatefulGatesTests: XCTestCase {
         let promote = try item("promote:prod/data/orders-db")
         let rollback = promote.rollbackCommands
         for (what, commands) in [("promote", promote.commands), ("rollback", rollback)] {
-            let gate = try line(commands, "\(what) position gate") { $0.contains("PRIMARY_LSN=") }
+            let gate = RunbookLibrary.load + "\n" + (try line(commands, "\(what) position gate") { $0.hasPrefix("eksodus_pg_same_lsn ") })
             XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000060"]), [0, 0], what)
             XCTAssertEqual(try status(sides + "\n" + gate, ["EKS_OUT": "0/3000060", "SRC_OUT": "0/3000028"]), [1, 1], what)
             XCTAssertEqual(try status(sides + "\n" + gate, [:]), [1, 1], "\(what): both sides answer nothing")
@@ -60,23 +60,24 @@ final class StatefulGatesTests: XCTestCase {
         XCTAssertNotNil(slot.range(of: "^[a-z0-9_]{1,63}$", options: .regularExpression), slot)
         let run = try line(data.commands, "the base backup") { $0.contains("run eksodus-pg-basebackup") }
         XCTAssertTrue(run.contains("pg_basebackup -D \\\"$D\\\" -R -X stream -C -S \(slot) -P"), "-R records the slot -C made: \(run)")
-        let leftOver = try XCTUnwrap(data.commands.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_drop_replication_slot") && $0.contains(slot) })
+        let leftOver = try XCTUnwrap(data.commands.firstIndex { $0.hasPrefix("eksodus_pg_slot_drop_left source 'data' 'statefulset/orders-db' \(slot)") })
         XCTAssertLessThan(leftOver, try XCTUnwrap(data.commands.firstIndex(of: run)), "a failed run's slot goes first: -C refuses an existing one")
-        XCTAssertTrue(data.rollbackCommands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_drop_replication_slot") }, "an abandoned copy's slot would keep the source's WAL forever")
+        XCTAssertTrue(data.rollbackCommands.contains { $0.hasPrefix("eksodus_pg_slot_gone source 'data' 'statefulset/orders-db' \(slot)") }, "an abandoned copy's slot would keep the source's WAL forever")
 
         let promote = try item("promote:prod/data/orders-db").commands
         let promoted = try XCTUnwrap(promote.firstIndex { $0.contains("--context \"$EKS_CONTEXT\"") && $0.contains("pg_promote()") })
-        let gone = try line(promote, "the slot is gone") { $0.hasPrefix("test ") && $0.contains("pg_replication_slots") }
-        XCTAssertGreaterThan(try XCTUnwrap(promote.firstIndex(of: gone)), promoted)
-        XCTAssertTrue(gone.contains("--context \"$SOURCE_CONTEXT\""), "the slot is on the source primary")
+        let call = try line(promote, "the slot is gone") { $0.hasPrefix("eksodus_pg_slot_gone ") }
+        XCTAssertGreaterThan(try XCTUnwrap(promote.firstIndex(of: call)), promoted)
+        XCTAssertTrue(call.hasPrefix("eksodus_pg_slot_gone source "), "the slot is on the source primary")
         XCTAssertTrue(promote.contains { $0.contains("ALTER SYSTEM RESET primary_slot_name") }, "the promoted copy forgets the slot too")
+        // `sleep` returns at once: the minute of retries is 30 quick tries.
+        let gone = "sleep() { :; }\n" + RunbookLibrary.load + "\n" + call
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "0\\n"]), [0, 0])
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": "1\\n"]).filter { $0 == 0 }, [], "still there")
         XCTAssertEqual(try status(sides + "\n" + gone, ["SRC_OUT": ""]).filter { $0 == 0 }, [], "no answer")
         XCTAssertEqual(try status(sides + "\n" + gone, ["FAIL": "1"]).filter { $0 == 0 }, [], "kubectl failed")
-        // The drop before it retries until the promoted standby has let go of the slot; the gate then passes.
-        let drop = try XCTUnwrap(promote.firstIndex(of: gone).map { promote[$0 - 1] })
-        XCTAssertTrue(drop.hasPrefix("for _ in $(seq 1 30)") && drop.contains("pg_drop_replication_slot"), drop)
+        XCTAssertEqual(try status(sides + "\n" + RunbookLibrary.load + "\neksodus_pg_slot_gone source 'data' 'statefulset/orders-db' \"x'; DROP TABLE t; --\"", ["SRC_OUT": "0\\n"]), [1, 1], "no slot name, no SQL")
+        // It retries the drop until the promoted standby has let go of the slot; the gate then passes.
         let folder = try temporaryFolder(self)
         let server = """
             kubectl() {
@@ -87,14 +88,15 @@ final class StatefulGatesTests: XCTestCase {
               esac
             }
             """
-        XCTAssertEqual(try bash(server + "\n" + drop + "\n" + gone, environment: ["STATE": folder.appendingPathComponent("drops").path]), 0, "dropped on the second try")
+        XCTAssertEqual(try bash(server + "\n" + gone, environment: ["STATE": folder.appendingPathComponent("drops").path]), 0, "dropped on the second try")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("drops"), encoding: .utf8), "2\n")
 
         // The rollback's rebuild streams from EKS through the same slot, dropped there once the source is the primary again.
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
         let rebuild = try line(rollback, "the rebuild") { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("run eksodus-pg-basebackup") }
         XCTAssertTrue(rebuild.contains("-C -S \(slot)"), rebuild)
         let sourcePromoted = try XCTUnwrap(rollback.firstIndex { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("pg_promote()") })
-        let eksSlotGone = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("test ") && $0.contains("pg_replication_slots") && $0.contains("--context \"$EKS_CONTEXT\"") })
+        let eksSlotGone = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("eksodus_pg_slot_gone eks 'data' 'statefulset/orders-db' \(slot)") })
         XCTAssertGreaterThan(eksSlotGone, sourcePromoted)
     }
 
@@ -122,10 +124,11 @@ final class StatefulGatesTests: XCTestCase {
 
     func testTheRollbackChecksTheSourceClaimHasRoomBeforeStoppingTheSource() throws {
         let rollback = try item("promote:prod/data/orders-db").rollbackCommands
-        let room = try line(rollback, "the room check") { $0.hasPrefix("{ NEED_KB=") }
+        let call = try line(rollback, "the room check") { $0.hasPrefix("eksodus_pg_room ") }
         let stop = try XCTUnwrap(rollback.firstIndex { $0.contains("scale 'statefulset/orders-db' --replicas=0") })
-        XCTAssertLessThan(try XCTUnwrap(rollback.firstIndex(of: room)), stop, "checked while the source still runs")
-        XCTAssertTrue(room.contains("--context \"$SOURCE_CONTEXT\"") && room.contains("df -Pk") && room.contains("pg_database_size"), room)
+        XCTAssertLessThan(try XCTUnwrap(rollback.firstIndex(of: call)), stop, "checked while the source still runs")
+        XCTAssertEqual(call, "eksodus_pg_room source 'data' 'statefulset/orders-db' 'statefulset/orders-db' '/var/lib/postgresql/data' 'data-orders-db-0'")
+        let room = RunbookLibrary.load + "\n" + call
         // EKS holds 10 GiB; the source's claim has 20 GiB free, then 10.5 GiB (no room for the margin).
         func df(_ free: String) -> String { "Filesystem 1024-blocks Used Available Capacity Mounted on\\n/dev/sdb 52403200 10485760 \(free) 20% /var/lib/postgresql/data\\n" }
         XCTAssertEqual(try status(sides + "\n" + room, ["EKS_OUT": "10485760\\n", "SRC_OUT": df("20971520")]), [0, 0])
@@ -205,25 +208,32 @@ final class StatefulGatesTests: XCTestCase {
     func testTheSourceCronJobIsWaitedForUntilSuspendedWithNoActiveJob() throws {
         let suspend = try item("suspend-source:prod/batch/db-backup").commands
         let verify = try item("data-verify:prod/batch/db-backup").commands
-        for gate in [try line(suspend, "suspend-source's wait") { $0.hasPrefix("JOB_WAIT_UNTIL=") },
-                     try line(verify, "the final copy's wait") { $0.hasPrefix("JOB_WAIT_UNTIL=") }] {
-            XCTAssertTrue(gate.contains("--context \"$SOURCE_CONTEXT\"") && gate.contains("'cronjob/db-backup'"), gate)
+        for call in [try line(suspend, "suspend-source's wait") { $0.hasPrefix("eksodus_cron_suspend ") },
+                     try line(verify, "the final copy's wait") { $0.hasPrefix("eksodus_cron_idle ") }] {
+            XCTAssertTrue(call.contains(" source 'batch' 'cronjob/db-backup'"), call)
+            let gate = RunbookLibrary.load + "\n" + call
             let quick = ["JOB_WAIT_SECONDS": "0"]
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: true, active: 0)]) { $1 }), [0, 0])
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: true, active: 1)]) { $1 }).filter { $0 == 0 }, [], "a Job still runs")
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": cronJob(suspend: false, active: 0)]) { $1 }).filter { $0 == 0 }, [], "not suspended")
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["SRC_OUT": ""]) { $1 }).filter { $0 == 0 }, [], "no answer")
             XCTAssertEqual(try status(sides + "\n" + gate, quick.merging(["FAIL": "1"]) { $1 }).filter { $0 == 0 }, [], "kubectl failed")
+            XCTAssertEqual(try status(sides + "\n" + gate, ["JOB_WAIT_SECONDS": "6h", "SRC_OUT": cronJob(suspend: true, active: 0)]).filter { $0 == 0 }, [], "no whole number of seconds")
         }
+        // The suspend patches before it waits, and a refused patch stops it.
+        let patches = try GateShell.run("kubectl() { echo \"$*\"; [[ \"$*\" != *patch* ]] || return 1; }\n" + RunbookLibrary.load + "\n" + (suspend.first { $0.hasPrefix("eksodus_cron_suspend ") } ?? ""))
+        XCTAssertNotEqual(patches.status, 0)
+        XCTAssertEqual(patches.output, "--context src -n batch patch cronjob/db-backup --type=merge -p {\"spec\":{\"suspend\":true}}\n", "no wait after a refused patch")
         XCTAssertFalse(suspend.contains { $0.contains("get jobs -o wide") }, "a listing to read is no wait")
     }
 
     func testTheNodeCopyFailsWhenTheDataExceedsTheClaim() throws {
         for (key, commands) in [("data", try item("data:prod/batch/db-backup").commands), ("data-verify", try item("data-verify:prod/batch/db-backup").commands)] {
-            let fits = try line(commands, "\(key): the size check") { $0.hasPrefix("{ NEED_KB=") }
+            let call = try line(commands, "\(key): the size check") { $0.hasPrefix("eksodus_node_fits ") }
             let copy = try XCTUnwrap(commands.firstIndex { $0.contains("tar -C /data/0 -xf -") })
-            XCTAssertLessThan(try XCTUnwrap(commands.firstIndex(of: fits)), copy, "\(key): measured before the copy")
-            XCTAssertTrue(fits.contains("db-backup-scratch"), "names the claim to grow: \(fits)")
+            XCTAssertLessThan(try XCTUnwrap(commands.firstIndex(of: call)), copy, "\(key): measured before the copy")
+            XCTAssertTrue(call.contains("db-backup-scratch"), "names the claim to grow: \(call)")
+            let fits = RunbookLibrary.load + "\n" + call
             // Two nodes hold 3 GiB and 5 GiB; the claim has 9.6 GiB free, then 7 GiB.
             let stub = """
                 ssh() { [ -z "${SSH_FAIL:-}" ] || return 255; case "$1" in node-a) printf '3145728\\t/srv/backup-scratch\\n' ;; *) printf '5242880\\t/srv/backup-scratch\\n' ;; esac; }

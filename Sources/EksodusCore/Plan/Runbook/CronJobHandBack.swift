@@ -8,24 +8,33 @@
 /// the latest of them the one EKS has just run: so it gets a short deadline first (`CronJobEnable.deadline`, one of
 /// 10–60 s it has is kept), and the unsuspend waits until EKS's last run is older than that deadline.
 enum CronJobHandBack {
-    /// A deadline the source keeps: a whole number of 10 to `CronJobEnable.deadline` seconds.
-    static let shortDeadline = "input | .spec.startingDeadlineSeconds | numbers | select(. >= 10 and . <= \(CronJobEnable.deadline) and . == floor)"
+    /// `eksodus_cron_hand_back NAMESPACE REF`, in the runbook library.
+    static let library = """
+        # eksodus_cron_hand_back NAMESPACE REF: the run of the CronJob REF back from EKS to the source, never on both, never twice:
+        # suspended on EKS, then the source unsuspended only once no Job of it runs on EKS (eksodus_cron_idle, JOB_WAIT_SECONDS),
+        # the source given a starting deadline of 10 to \(CronJobEnable.deadline) s first (it would run its missed schedules at once, the latest
+        # the one EKS has just run; one it has is kept), and EKS's last run waited out past that deadline. Read back after.
+        eksodus_cron_hand_back() {
+          local deadline last
+          eksodus_kubectl eks "$1" patch "$2" --type=merge -p \(WorkloadSteps.suspendTrue) || return 1
+          eksodus_cron_idle eks "$1" "$2" || return 1
+          deadline=$(eksodus_cron_deadline source "$1" "$2" \(CronJobEnable.deadline)) || return 1
+          last=$(eksodus_cron_last eks "$1" "$2") || return 1
+          eksodus_cron_wait_out "$last" "$deadline" 'the EKS CronJob' 'the source stays suspended; re-run this rollback later' || return 1
+          eksodus_kubectl source "$1" patch "$2" --type=merge -p \(WorkloadSteps.suspendFalse) || return 1
+          eksodus_kubectl source "$1" get "$2" -o json | jq -e -n 'input | .spec.suspend == false and (.spec.startingDeadlineSeconds | numbers) >= 10' >/dev/null \\
+            || { echo 'the source CronJob is not unsuspended with its starting deadline: see kubectl describe' >&2; return 1; }
+          eksodus_kubectl source "$1" get "$2" -o jsonpath='{.spec.suspend} {.spec.startingDeadlineSeconds} {.status.lastScheduleTime}{"\\n"}'
+        }
 
-    static func rollback(eks: Kubectl, source: Kubectl, ref: String) -> [String] {
-        let read = source("get \(ref) -o json") + " | jq -e -n " + ShellQuote.word(shortDeadline)
-        return [
-            eks("patch \(ref) --type=merge -p \(WorkloadSteps.suspendTrue)"),
-            CronJobIdle.gate(eks, ref: ref) + "  # no Job of it still runs on EKS (or delete it there: kubectl get jobs)",
-            "# a short starting deadline on the source, so that its unsuspend does not run at once the schedule EKS has just run:",
-            read + " >/dev/null || " + source("patch \(ref) --type=merge -p \(CronJobEnable.deadlinePatch)"),
-            "{ SOURCE_DEADLINE=$(" + read + ") && test -n \"$SOURCE_DEADLINE\"; } || { echo 'the source CronJob has no starting deadline of 10 to \(CronJobEnable.deadline) s (or the source did not answer): it stays suspended' >&2; false; }",
+        """
+
+    static func rollback(eks: Kubectl, ref: String) -> [String] {
+        [
+            RunbookLibrary.load,
+            "# suspended on EKS; the source unsuspended once no EKS Job runs, with a short starting deadline, after EKS's last run is past it:",
+            "eksodus_cron_hand_back " + ShellQuote.word(eks.namespace ?? "") + " " + ref,
             "# decision: the source keeps this startingDeadlineSeconds (a live patch); take it out once the schedule is back to normal if its manifest had none",
-            "if ! EKS_LAST=$(" + eks("get \(ref) -o json") + " | jq -r -n 'input | .status.lastScheduleTime // \"none\"') || [ -z \"$EKS_LAST\" ]; then"
-                + " echo 'the CronJob on EKS could not be read: its last run is unknown, the source stays suspended' >&2; false; fi",
-            CronJobEnable.waitOut(last: "EKS_LAST", deadline: "SOURCE_DEADLINE", what: "the EKS CronJob", refusal: "the source stays suspended; re-run this rollback later")
-                + "  # EKS's last run falls outside the source's deadline",
-            source("patch \(ref) --type=merge -p \(WorkloadSteps.suspendFalse)"),
-            source("get \(ref) -o jsonpath='{.spec.suspend} {.spec.startingDeadlineSeconds} {.status.lastScheduleTime}{\"\\n\"}'"),
         ]
     }
 }

@@ -6,9 +6,43 @@
 enum CronJobIdle {
     static let idle = "input | .spec.suspend == true and ((.status.active // []) | length) == 0"
 
+    static let defaultWait = 21600
+
+    /// `eksodus_cron_idle SIDE NAMESPACE REF` and `eksodus_cron_suspend SIDE NAMESPACE REF`, in the runbook library.
+    static let library = """
+        # eksodus_cron_idle SIDE NAMESPACE REF: waits until the CronJob REF (cronjob/NAME) on SIDE (source or eks) is suspended with no Job
+        # running: suspending stops new runs only, a Job already started goes on. Polls every 10 s for at most JOB_WAIT_SECONDS
+        # (\(defaultWait) unless set), and fails when it still runs then or the cluster does not answer (jq's input fails on no input).
+        eksodus_cron_idle() {
+          local seconds=${JOB_WAIT_SECONDS:-\(defaultWait)} end
+          case "$seconds" in ''|*[!0-9]*) echo 'JOB_WAIT_SECONDS must be a whole number of seconds' >&2; return 1 ;; esac
+          end=$(( $(date -u +%s) + 10#$seconds ))
+          while ! eksodus_kubectl "$1" "$2" get "$3" -o json | jq -n -e \(ShellQuote.word(idle)) >/dev/null; do
+            if [ "$(date -u +%s)" -ge "$end" ]; then
+              echo "$3 on $1 is not suspended, or a Job of it still runs (or the cluster did not answer): wait for it (JOB_WAIT_SECONDS) and re-run" >&2
+              return 1
+            fi
+            sleep 10
+          done
+        }
+
+        # eksodus_cron_suspend SIDE NAMESPACE REF: suspends the CronJob REF on SIDE, then waits until none of its Jobs runs (eksodus_cron_idle).
+        eksodus_cron_suspend() {
+          eksodus_kubectl "$1" "$2" patch "$3" --type=merge -p '{"spec":{"suspend":true}}' || return 1
+          eksodus_cron_idle "$@"
+        }
+
+        """
+
+    static func arguments(_ kubectl: Kubectl, ref: String) -> String { kubectl.libraryArguments + " " + ref }
+
+    /// The wait for `ref` (already quoted, `Kubectl.ref`) to be suspended and idle.
     static func gate(_ kubectl: Kubectl, ref: String) -> String {
-        "JOB_WAIT_UNTIL=$(( $(date -u +%s) + ${JOB_WAIT_SECONDS:-21600} )); JOB_IDLE=; while :; do if " + kubectl("get \(ref) -o json") + " | jq -n -e "
-            + ShellQuote.word(idle) + " >/dev/null; then JOB_IDLE=1; break; fi; [ \"$(date -u +%s)\" -lt \"$JOB_WAIT_UNTIL\" ] || break; sleep 10; done; "
-            + "[ -n \"$JOB_IDLE\" ] || { echo 'the CronJob is not suspended, or a Job of it still runs (or the cluster did not answer): wait for it (JOB_WAIT_SECONDS) and re-run' >&2; false; }"
+        "eksodus_cron_idle " + arguments(kubectl, ref: ref)
+    }
+
+    /// Its suspend, then the wait.
+    static func suspend(_ kubectl: Kubectl, ref: String) -> String {
+        "eksodus_cron_suspend " + arguments(kubectl, ref: ref)
     }
 }

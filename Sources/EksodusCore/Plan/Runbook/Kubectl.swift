@@ -43,3 +43,27 @@ struct Kubectl {
         workload.kind == "DeploymentConfig" ? "oc" : "kubectl"
     }
 }
+
+extension Kubectl {
+    /// `SIDE NAMESPACE` as the library's functions take them (`eksodus_kubectl`).
+    var libraryArguments: String {
+        (side == .eks ? "eks" : tool == "oc" ? "oc" : "source") + " " + ShellQuote.word(namespace ?? "")
+    }
+
+    /// `eksodus_kubectl SIDE NAMESPACE ARGUMENTS...`, in the runbook library: what `Kubectl(side:namespace:)` writes into a
+    /// step, for functions that take the side as an argument.
+    static let library = """
+        # eksodus_kubectl SIDE NAMESPACE ARGUMENTS...: kubectl ARGUMENTS in NAMESPACE on SIDE: source (--context "$SOURCE_CONTEXT"), oc (the
+        # source through oc, for OpenShift kinds) or eks ("$EKS_CONTEXT").
+        eksodus_kubectl() {
+          local context
+          case "$1" in
+            source|oc) context=$SOURCE_CONTEXT ;;
+            eks) context=$EKS_CONTEXT ;;
+            *) echo "eksodus_kubectl: no side $1 (source, oc or eks)" >&2; return 1 ;;
+          esac
+          if [ "$1" = oc ]; then oc --context "$context" -n "$2" "${@:3}"; else kubectl --context "$context" -n "$2" "${@:3}"; fi
+        }
+
+        """
+}

@@ -156,15 +156,29 @@ struct NodeDataCopy {
     /// the data, so the copy checks it here, with the claim's name and the way to grow it. A node that does not answer
     /// (ssh or du failing) fails the gate too.
     func fits(_ copy: (claim: NodeDataClaim, path: String, mount: String)) -> String {
-        let sizes = "for SOURCE_NODE in $SOURCE_NODES; do " + Self.onNode("sudo du -sk " + ShellQuote.word(copy.path)) + " || echo unanswered; done"
-        let sum = ShellQuote.word("$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { if (bad || NR == 0) exit 1; print n }")
-        let free = eks("exec \"$COPY_POD\" -- df -Pk \(copy.mount)") + " | awk 'NR == 2 { print $4 }'"
-        return "{ NEED_KB=$(" + sizes + " | awk " + sum + ") && FREE_KB=$(" + free + ") && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
-            + ShellQuote.word("BEGIN { exit !(free ~ /^[0-9]+$/ && free + 0 >= need + 0) }")
-            + "; } || { echo " + ShellQuote.word("claim " + copy.claim.name + " has less room than the data on the nodes (or a node or the copy pod did not answer): grow it, e.g. kubectl patch pvc " + copy.claim.name
-                + " -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"100Gi\"}}}}' (gp3 allows expansion), wait until the copy pod's df shows it, then re-run")
-            + " >&2; echo \"data ${NEED_KB:-?} KiB, free ${FREE_KB:-?} KiB\" >&2; false; }"
+        (["eksodus_node_fits", ShellQuote.word(workload.namespace), ShellQuote.word("sudo du -sk " + ShellQuote.word(copy.path))]
+            + [copy.mount, copy.claim.name].map(ShellQuote.word)).joined(separator: " ")
     }
+
+    /// `eksodus_node_fits`, in the runbook library.
+    static let library = """
+        # eksodus_node_fits NAMESPACE DU_COMMAND MOUNT CLAIM: fails unless the claim CLAIM, mounted at MOUNT in the copy pod $COPY_POD on EKS,
+        # has room for the data DU_COMMAND (sudo du -sk PATH) measures on each node of SOURCE_NODES (their sum: an upper bound when
+        # several merge). Convert writes the claim at a placeholder size before anything measured the data, so the copy checks it
+        # here, naming the claim and how to grow it; a node that does not answer (ssh or du failing), or no node, fails it too.
+        eksodus_node_fits() {
+          local need free node
+          # shellcheck disable=SC2029,SC2153  # DU_COMMAND is the node's own command line; SOURCE_NODES, the operator's
+          need=$(for node in $SOURCE_NODES; do ssh "$node" "$2" || echo unanswered; done | awk '$1 !~ /^[0-9]+$/ { bad = 1 } { n += $1 } END { if (bad || NR == 0) exit 1; print n }') || need=
+          free=$(eksodus_kubectl eks "$1" exec "$COPY_POD" -- df -Pk "$3" | awk 'NR == 2 { print $4 }') || free=
+          if [ -z "$need" ] || ! awk -v need="$need" -v free="$free" 'BEGIN { exit !(free ~ /^[0-9]+$/ && free + 0 >= need + 0) }'; then
+            echo "claim $4 has less room than the data on the nodes (or a node or the copy pod did not answer): grow it, e.g. kubectl patch pvc $4 -p '{\\"spec\\":{\\"resources\\":{\\"requests\\":{\\"storage\\":\\"100Gi\\"}}}}' (gp3 allows expansion), wait until the copy pod's df shows it, then re-run" >&2
+            echo "data ${need:-?} KiB, free ${free:-?} KiB" >&2
+            return 1
+          fi
+        }
+
+        """
 
     /// Every node of SOURCE_NODES, in order, into the claim mounted at `mount`. The loop runs in a subshell with pipefail,
     /// so a node whose `tar` (or ssh) fails stops it and fails the step: `|| break` alone ended the loop with status 0.

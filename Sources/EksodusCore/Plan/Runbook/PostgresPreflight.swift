@@ -22,17 +22,42 @@ enum PostgresPreflight {
         + "SYSTEM=$(PGCONNECT_TIMEOUT=15 psql \"replication=true\" -Atc IDENTIFY_SYSTEM) || SYSTEM=; "
         + "case \"$SYSTEM\" in [0-9]*'|'*) ;; *) echo \"$PGHOST does not accept a replication connection as $PGUSER (a pg_hba.conf 'host replication' line for this network, max_wal_senders, the password): nothing was copied\" >&2; exit 1;; esac; "
 
-    /// The rollback's check, from the running source pod (the network the rebuild pod connects from): EKS accepts the
-    /// replication connection the rebuild will open. The password reaches the pod on standard input: an exec's
-    /// arguments are part of its request, which the API server's audit log records.
+    /// The rollback's check, from the running source pod (the network the rebuild pod connects from), that EKS accepts
+    /// the replication connection the rebuild will open (`eksodus_pg_accepts_replication`).
     static func eksAcceptsReplication(_ workload: Estate.Workload) -> String {
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
-        let script = "read -r PGPASSWORD && export PGPASSWORD && PGCONNECT_TIMEOUT=15 psql \"replication=true\" -h \"$1\" -U replicator -Atc IDENTIFY_SYSTEM"
-        return "{ printf '%s\\n' \"$REPLICATION_PASSWORD\" | " + source("exec -i \(Kubectl.ref(workload, on: .source)) -- sh -c \(ShellQuote.word(script)) sh \"$EKS_DB_HOST\"")
-            + " | grep -q '^[0-9][0-9]*|'; } || { echo "
-            + ShellQuote.word("EKS (at EKS_DB_HOST) does not accept a replication connection as replicator from the source's network (pg_hba.conf 'host replication' line, max_wal_senders, the password), or the source did not answer: fix it and re-run; nothing has been stopped")
-            + " >&2; false; }"
+        return "eksodus_pg_accepts_replication " + source.libraryArguments + " " + Kubectl.ref(workload, on: .source)
     }
+
+    /// The preflight functions of the runbook library.
+    static let library = """
+        # eksodus_pg_accepts_replication SOURCE_SIDE NAMESPACE REF: fails unless EKS (at EKS_DB_HOST) accepts, from the running source pod
+        # REF (the network the rollback's rebuild pod connects from), the physical replication connection pg_basebackup opens, as
+        # replicator: IDENTIFY_SYSTEM answers the system identifier, a number, then |. The password reaches the pod on standard input:
+        # an exec's arguments are part of its request, which the API server's audit log records.
+        eksodus_pg_accepts_replication() {
+          # shellcheck disable=SC2016  # $1 expands in the source's pod
+          printf '%s\\n' "$REPLICATION_PASSWORD" | eksodus_kubectl "$1" "$2" exec -i "$3" -- sh -c 'read -r PGPASSWORD && export PGPASSWORD && PGCONNECT_TIMEOUT=15 psql "replication=true" -h "$1" -U replicator -Atc IDENTIFY_SYSTEM' sh "$EKS_DB_HOST" \\
+            | grep -q '^[0-9][0-9]*|' \\
+            || { echo "EKS (at EKS_DB_HOST) does not accept a replication connection as replicator from the source's network (pg_hba.conf 'host replication' line, max_wal_senders, the password), or the source did not answer: fix it and re-run; nothing has been stopped" >&2; return 1; }
+        }
+
+        # eksodus_pg_room SOURCE_SIDE NAMESPACE EKS_REF SOURCE_REF MOUNT CLAIM: fails unless the source's claim CLAIM (mounted at MOUNT in
+        # the running SOURCE_REF) has room for EKS's databases beside the data directory the rebuild keeps: their size, a tenth more
+        # and 1 GiB (the WAL the backup streams while it runs). Checked while the source still runs, so a full claim stops the
+        # rollback before the source is stopped.
+        eksodus_pg_room() {
+          local need free
+          need=$(eksodus_kubectl eks "$2" exec "$3" -- sh -c \(ShellQuote.word("psql -U postgres -Atc " + ShellQuote.word("SELECT (sum(pg_database_size(oid)) / 1024)::bigint FROM pg_database")))) || need=
+          free=$(eksodus_kubectl "$1" "$2" exec "$4" -- df -Pk "$5" | awk 'NR == 2 { print $4 }') || free=
+          if ! awk -v need="$need" -v free="$free" 'BEGIN { exit !(need ~ /^[0-9]+$/ && free ~ /^[0-9]+$/ && free + 0 >= need * 1.1 + 1048576) }'; then
+            echo "not enough room on the source's claim $6 for EKS's data beside the kept data directory (its size, a tenth more and 1 GiB): expand the claim (kubectl patch pvc, if its StorageClass allows expansion) or move the old data off it, then re-run; the source has not been stopped" >&2
+            echo "need ${need:-?} KiB + margin, free ${free:-?} KiB" >&2
+            return 1
+          fi
+        }
+
+        """
 
     /// The rollback's check that the rebuild can keep the source's data aside: the server runs on `directory` (what the
     /// rebuild pod moves), and no earlier rollback's copy is in the way. A data directory that is the claim's mount

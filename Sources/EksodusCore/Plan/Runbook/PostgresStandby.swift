@@ -25,10 +25,7 @@ enum PostgresStandby {
         let mounted = workload.containers.flatMap { $0.volumeMounts.items }.first { $0["mountPath"]?.string == mountPath }?["name"]?.string
         if let template = workload.claimTemplates.first(where: { $0.name == mounted }) ?? workload.claimTemplates.first {
             let name = "\(template.name)-\(workload.name)-0"
-            let filter = ".spec.volumeClaimTemplates[] | select(.metadata.name == $template) | {apiVersion: \"v1\", kind: \"PersistentVolumeClaim\", metadata: {name: $claim, labels: .metadata.labels}, spec: .spec}"
-            let eks = Kubectl.eks(workload.namespace)
-            return (name, eks("get \(Kubectl.ref(workload, on: .eks)) -o json") + " | jq --arg template \(ShellQuote.word(template.name)) --arg claim \(ShellQuote.word(name)) "
-                        + ShellQuote.word(filter) + " | " + eks("apply -f -"))
+            return (name, (["eksodus_pg_claim", ShellQuote.word(workload.namespace), Kubectl.ref(workload, on: .eks)] + [template.name, name].map(ShellQuote.word)).joined(separator: " "))
         }
         if let volume = workload.volumes.first(where: { $0.type == "persistentVolumeClaim" && ($0.name == mounted || mounted == nil) }), let reference = volume.reference {
             return (reference, nil)
@@ -107,22 +104,15 @@ enum PostgresStandby {
         return "eksodus_" + cleaned + "_" + ShortHash.hex(raw)
     }
 
-    /// Drops `slot` on one side's server once no standby streams through it (a promoted standby's WAL receiver takes a
-    /// moment to hang up: a minute of retries), then fails while it is left: a slot nobody reads keeps every WAL segment
-    /// from then on, until the primary's disk is full.
+    /// Drops `slot` on one side's server once no standby streams through it, then fails while it is left
+    /// (`eksodus_pg_slot_gone`: a slot nobody reads keeps every WAL segment from then on).
     static func dropSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> [String] {
-        let count = psqlInput(workload, on: side, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '\(slot)'")
-        return ["for _ in $(seq 1 30); do test \"$(\(count))\" = 0 && break; "
-                    + psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
-                    + " >/dev/null; sleep 2; done  # the slot goes once its standby has let go",
-         "test \"$(\(count))\" = 0 || { echo "
-            + ShellQuote.word("replication slot \(slot) is still there (a standby still streams through it, or the server did not answer): stop that standby and re-run") + " >&2; false; }"]
+        ["eksodus_pg_slot_gone " + slotArguments(workload, on: side) + "  # the slot goes once its standby has let go"]
     }
 
     /// A slot a failed earlier run left: `-C` refuses to create one that exists.
     static func dropLeftSlot(_ workload: Estate.Workload, on side: Kubectl.Side, _ slot: String) -> String {
-        psqlInput(workload, on: side, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '\(slot)' AND NOT active")
-            + "  # a slot an earlier, failed run left"
+        "eksodus_pg_slot_drop_left " + slotArguments(workload, on: side) + "  # a slot an earlier, failed run left"
     }
 
     // Run as the image's postgres user (gosu or su-exec in the official images) so the files belong to the server.
@@ -135,8 +125,7 @@ enum PostgresStandby {
     static func runBaseBackup(_ kubectl: Kubectl, image: String, overrides: String, identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
         CopyPodSecurity.Identity.decisions(identity) + ["# shellcheck disable=SC2016  # $PGDATA and $D expand in the pod",
          kubectl("run \(pod) --restart=Never --image=\(ShellQuote.word(image)) --overrides=\(ShellQuote.word(overrides))"),
-         waitForEnd(kubectl),
-         kubectl("delete pod/\(pod) secret/\(secret)")]
+         waitForEnd(kubectl)]
     }
 
     /// Refuses a data directory that holds anything but a fresh ext4 volume's own `lost+found` (`mkfs.ext4` makes it at
@@ -148,19 +137,16 @@ enum PostgresStandby {
     static let emptyTarget = "if [ \"$(ls -A \"$D\")\" = lost+found ]; then rmdir \"$D/lost+found\" || { echo \"$D/lost+found holds files: move them off the volume, then re-run\" >&2; exit 1; }; fi; "
         + "if [ -n \"$(ls -A \"$D\")\" ]; then echo \"$D is not empty: use an empty claim, or a subdirectory of the volume as PGDATA\" >&2; exit 1; fi; "
 
-    /// A one-off pod and its secret an earlier, failed run left: `kubectl create secret` and `kubectl run` refuse to
-    /// make them again.
-    static func leftovers(_ kubectl: Kubectl) -> String {
-        kubectl("delete pod/\(pod) secret/\(secret) --ignore-not-found") + "  # an earlier, failed run's"
+    /// The connection secret of the one-off pod, to the server `$host` names (`eksodus_pg_secret`: the password from
+    /// `REPLICATION_PASSWORD` on kubectl's stdin), after the pod and secret an earlier, failed run left.
+    static func createSecret(_ kubectl: Kubectl, host: String) -> String {
+        "eksodus_pg_secret " + kubectl.libraryArguments + " \"$" + host + "\""
     }
 
-    /// Waits while the pod is Pending or Running (a day at most), prints its log, and fails unless it succeeded:
-    /// waiting for `Succeeded` alone waited the whole day on a pod whose checks had refused in its first second. Any
-    /// other answer (Failed, Unknown, none) ends the wait; the line can be run again while the pod is there.
+    /// Waits while the pod is Pending or Running (a day at most), prints its log, fails unless it succeeded, then removes
+    /// the pod and its secret (`eksodus_pg_wait_copy`).
     static func waitForEnd(_ kubectl: Kubectl) -> String {
-        "PHASE=; for _ in $(seq 1 8640); do PHASE=$(" + kubectl("get pod/\(pod) -o jsonpath='{.status.phase}'") + ") || PHASE=; "
-            + "case \"$PHASE\" in Pending|Running) sleep 10;; *) break;; esac; done; " + kubectl("logs pod/\(pod) --tail=20") + "; "
-            + "test \"$PHASE\" = Succeeded || { echo \"the base backup pod ended ${PHASE:-unseen}, not Succeeded: its log is above; if it still runs, run this line again; otherwise fix what it says, then re-run the step\" >&2; false; }"
+        "eksodus_pg_wait_copy " + kubectl.libraryArguments
     }
 
     static func replicate(_ workload: Estate.Workload, image: String, mountPaths: [String], identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()) -> [String] {
@@ -176,8 +162,7 @@ enum PostgresStandby {
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
             dropLeftSlot(workload, on: .source, slot(workload)),
-            leftovers(eks),
-            eks("create secret generic \(secret) --from-literal=PGHOST=\"$SOURCE_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
+            createSecret(eks, host: "SOURCE_DB_HOST"),
         ]
         commands += runBaseBackup(eks, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
                                                                           subPath: subPath(workload, mountPath: mountPath), script: script, identity: identity),
@@ -230,12 +215,9 @@ enum PostgresStandby {
     /// next to it. Checked while the source still runs (its pod answers `df`), so a full claim stops the rollback before
     /// the source is stopped. The margin (a tenth, and 1 GiB) is for the WAL the backup streams while it runs.
     static func roomForRebuild(_ workload: Estate.Workload, mountPath: String, claim: String) -> String {
-        let need = psql(workload, on: .eks, "SELECT (sum(pg_database_size(oid)) / 1024)::bigint FROM pg_database")
-        let free = DataCopy.execDirect(workload, on: .source, "df -Pk \(ShellQuote.word(mountPath))") + " | awk 'NR == 2 { print $4 }'"
-        return "{ NEED_KB=$(\(need)) && FREE_KB=$(\(free)) && awk -v need=\"$NEED_KB\" -v free=\"$FREE_KB\" "
-            + ShellQuote.word("BEGIN { exit !(need ~ /^[0-9]+$/ && free ~ /^[0-9]+$/ && free + 0 >= need * 1.1 + 1048576) }")
-            + "; } || { echo " + ShellQuote.word("not enough room on the source's claim \(claim) for EKS's data beside the kept data directory (its size, a tenth more and 1 GiB): expand the claim (kubectl patch pvc, if its StorageClass allows expansion) or move the old data off it, then re-run; the source has not been stopped")
-            + " >&2; echo \"need ${NEED_KB:-?} KiB + margin, free ${FREE_KB:-?} KiB\" >&2; false; }"
+        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        return (["eksodus_pg_room", source.libraryArguments, Kubectl.ref(workload, on: .eks), Kubectl.ref(workload, on: .source)]
+            + [mountPath, claim].map(ShellQuote.word)).joined(separator: " ")
     }
 
     /// Undoing the promotion without losing what EKS took since: EKS goes read-only, the source is rebuilt as a streaming
@@ -245,8 +227,6 @@ enum PostgresStandby {
     /// backup copies EKS's `postgresql.auto.conf`, read-only setting included, which the lift resets.
     static func unpromote(_ workload: Estate.Workload, mountPaths: [String], identity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity(),
                           liftSourceFreeze: [String]) -> [String] {
-        let eksLSN = psql(workload, on: .eks, "SELECT pg_current_wal_lsn()")
-        let sourceLSN = psql(workload, on: .source, "SELECT pg_last_wal_replay_lsn()")
         let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
         let ref = Kubectl.ref(workload, on: .source)
         let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
@@ -268,14 +248,12 @@ enum PostgresStandby {
             PostgresPreflight.variables(host: "EKS_DB_HOST", describing: "the EKS primary's address the source reaches"),
             PostgresPreflight.sourceDataDirectory(workload, directory: directory, mountPath: mountPath),
             roomForRebuild(workload, mountPath: mountPath, claim: claim.name),
-            "# shellcheck disable=SC2016  # $1 expands in the source's pod",
             PostgresPreflight.eksAcceptsReplication(workload),
         ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
-            leftovers(source),
             source("scale \(ref) --replicas=0") + "  # the source's postgres stops: its data directory can be replaced",
             stopped,
-            source("create secret generic \(secret) --from-literal=PGHOST=\"$EKS_DB_HOST\" --from-literal=PGUSER=replicator --from-literal=PGPASSWORD=\"$REPLICATION_PASSWORD\""),
+            createSecret(source, host: "EKS_DB_HOST"),
         ]
         commands += runBaseBackup(source, image: image, overrides: overrides(claim: claim.name, image: image, directory: directory, mountPath: mountPath,
                                                                              subPath: subPath(workload, mountPath: mountPath), script: rebuildScript(slot: slot(workload)),
@@ -283,7 +261,7 @@ enum PostgresStandby {
                                   identity: identity)
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
-                     samePosition(eksLSN, sourceLSN, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
+                     samePosition(workload, primary: .eks, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
                      psql(workload, on: .source, "SELECT pg_promote()")]
         commands += clearConnection(workload, on: .source)
         commands += dropSlot(workload, on: .eks, slot(workload))
@@ -294,19 +272,20 @@ enum PostgresStandby {
         return commands + liftSourceFreeze
     }
 
-    /// A gate on two WAL positions being equal. Each is read into a variable first, so a failed `psql` or `kubectl` (or an
-    /// empty answer) fails the gate: compared inline, two empty answers were equal and the promotion went ahead.
-    static func samePosition(_ primary: String, _ follower: String, otherwise message: String) -> String {
-        "{ PRIMARY_LSN=$(\(primary)) && FOLLOWER_LSN=$(\(follower)) && test -n \"$PRIMARY_LSN\" && test \"$PRIMARY_LSN\" = \"$FOLLOWER_LSN\"; }"
-            + " || { echo \(ShellQuote.word(message)) >&2; false; }"
+    /// A gate on two WAL positions being equal (`eksodus_pg_same_lsn`): the primary's current position and the standby's
+    /// replayed one, each read into a variable first, so a failed `psql` or `kubectl` (or an empty answer) fails the gate:
+    /// compared inline, two empty answers were equal and the promotion went ahead.
+    static func samePosition(_ workload: Estate.Workload, primary: Kubectl.Side, otherwise message: String) -> String {
+        let standby: Kubectl.Side = primary == .eks ? .source : .eks
+        let kubectl = { (side: Kubectl.Side) in side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace) }
+        return (["eksodus_pg_same_lsn", String(kubectl(primary).libraryArguments.prefix { $0 != " " }), String(kubectl(standby).libraryArguments.prefix { $0 != " " }),
+                 ShellQuote.word(workload.namespace), Kubectl.ref(workload, on: primary), Kubectl.ref(workload, on: standby), ShellQuote.word(message)]).joined(separator: " ")
     }
 
     /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
     static func promote(_ workload: Estate.Workload) -> [String] {
-        let source = psql(workload, on: .source, "SELECT pg_current_wal_lsn()")
-        let standby = psql(workload, on: .eks, "SELECT pg_last_wal_replay_lsn()")
-        return [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
-                samePosition(source, standby, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
+        [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
+                samePosition(workload, primary: .source, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
                 psql(workload, on: .eks, "SELECT pg_promote()"),
                 psql(workload, on: .eks, "SELECT pg_is_in_recovery()") + "  # f: the EKS copy takes writes"]
             + clearConnection(workload, on: .eks) + dropSlot(workload, on: .source, slot(workload))

@@ -149,17 +149,119 @@ struct RedisReplicas {
     var sourceHosts: [String] { (0..<count).map { "SOURCE_REDIS_HOST_\($0)" } }
     var eksHosts: [String] { (0..<count).map { "EKS_REDIS_HOST_\($0)" } }
 
+    /// The source side as `eksodus_kubectl` names it: `oc` for a DeploymentConfig.
+    var sourceSide: String { Kubectl.tool(for: workload) == "oc" ? "oc" : "source" }
+
     /// Fails unless the replica's link is up and its offset equals its primary's: nothing written there is missing.
     func offsetsEqual(replica: String, primary: String, replicaOnEKS: Bool, _ message: String) -> String {
-        let onReplica = { replicaOnEKS ? exec(replica, $0) : sourceExec(replica, $0) }
-        let onPrimary = { replicaOnEKS ? sourceExec(primary, $0) : exec(primary, $0) }
-        return "{ " + onReplica("redis-cli INFO replication") + " | grep -q '^master_link_status:up' && test \"$(" + onReplica("redis-cli INFO replication")
-            + " | grep '^master_repl_offset' | tr -d '\\r')\" = \"$(" + onPrimary("redis-cli INFO replication") + " | grep '^master_repl_offset' | tr -d '\\r')\"; } || { echo "
-            + ShellQuote.word(message) + " >&2; false; }"
+        (["eksodus_redis_caught_up", ShellQuote.word(workload.namespace)]
+            + (replicaOnEKS ? ["eks", replica, sourceSide, primary] : [sourceSide, replica, "eks", primary]) + [ShellQuote.word(message)]).joined(separator: " ")
     }
 
     /// Fails once the source's write pause has lifted itself (or its end was not noted).
-    static let pauseHolds = "{ test -n \"${REDIS_PAUSED_UNTIL:-}\" && test \"$(date -u +%s)\" -lt \"$REDIS_PAUSED_UNTIL\"; } || { echo 'the write pause on the source Redis has lifted itself (or REDIS_PAUSED_UNTIL was not noted): re-run the freeze step, then this one' >&2; false; }"
+    static let pauseHolds = "eksodus_redis_paused"
+
+    /// Whether the pods of both sides can be named by the library: by ordinal, or listed by label.
+    var podsListable: Bool { isStatefulSet || selector != nil }
+
+    /// `NAMESPACE SOURCE_SIDE COUNT STATEFULSET SELECTOR`: how `eksodus_redis_pods` finds the pods, as arguments.
+    var podArguments: String {
+        [ShellQuote.word(workload.namespace), sourceSide, String(count), ShellQuote.word(isStatefulSet ? workload.name : ""), ShellQuote.word(isStatefulSet ? "" : selector ?? "")]
+            .joined(separator: " ")
+    }
+
+    /// The Redis functions of the runbook library.
+    static let library = """
+        # eksodus_redis_paused: fails once the source's write pause (CLIENT PAUSE ... WRITE, \(pauseSeconds) s) has lifted itself, or when its end
+        # was not noted: Redis then runs the writes it held, so nothing relying on the freeze may go on. Re-run the freeze to re-arm it.
+        eksodus_redis_paused() {
+          case "${REDIS_PAUSED_UNTIL:-}" in
+            ''|*[!0-9]*) echo 'REDIS_PAUSED_UNTIL was not noted (the freeze step prints it): re-run the freeze step, then this one' >&2; return 1 ;;
+          esac
+          [ "$(date -u +%s)" -lt "$REDIS_PAUSED_UNTIL" ] || { echo 'the write pause on the source Redis has lifted itself: re-run the freeze step, then this one' >&2; return 1; }
+        }
+
+        # eksodus_redis_caught_up NAMESPACE REPLICA_SIDE REPLICA PRIMARY_SIDE PRIMARY MESSAGE: fails, saying MESSAGE, unless the Redis in
+        # pod REPLICA (on REPLICA_SIDE: source, oc or eks) has its link to its primary up and the same, non-empty master_repl_offset as
+        # PRIMARY: nothing written there is missing. Each INFO is read once.
+        eksodus_redis_caught_up() {
+          local replica primary replica_offset
+          replica=$(eksodus_kubectl "$2" "$1" exec "$3" -- redis-cli INFO replication | tr -d '\\r') || replica=
+          primary=$(eksodus_kubectl "$4" "$1" exec "$5" -- redis-cli INFO replication | tr -d '\\r') || primary=
+          replica_offset=$(printf '%s\\n' "$replica" | grep '^master_repl_offset:[0-9][0-9]*$') || replica_offset=
+          if ! printf '%s\\n' "$replica" | grep -q '^master_link_status:up$' || [ -z "$replica_offset" ] \\
+            || [ "$replica_offset" != "$(printf '%s\\n' "$primary" | grep '^master_repl_offset:')" ]; then
+            echo "$6" >&2
+            return 1
+          fi
+        }
+
+        # eksodus_redis_pods SIDE NAMESPACE COUNT STATEFULSET SELECTOR: prints the COUNT Redis pods on SIDE, in order: pod/STATEFULSET-0...
+        # by ordinal, or (no STATEFULSET) the pods SELECTOR lists, failing unless there are COUNT of them.
+        eksodus_redis_pods() {
+          local i pods
+          if [ -n "$4" ]; then
+            for (( i = 0; i < $3; i++ )); do printf 'pod/%s-%s\\n' "$4" "$i"; done
+            return 0
+          fi
+          pods=$(eksodus_kubectl "$1" "$2" get pods -l "$5" -o name) || { echo "the Redis pods on the $1 side were not listed" >&2; return 1; }
+          [ "$(printf '%s' "$pods" | grep -c .)" -eq "$3" ] || { echo "expected $3 Redis pods on the $1 side" >&2; return 1; }
+          printf '%s\\n' "$pods"
+        }
+
+        # eksodus_redis_pairs NAMESPACE SOURCE_SIDE COUNT STATEFULSET SELECTOR: the pods of both sides into EKSODUS_SOURCE_PODS and
+        # EKSODUS_EKS_PODS (arrays, paired by place).
+        eksodus_redis_pairs() {
+          local pods
+          pods=$(eksodus_redis_pods "$2" "$1" "$3" "$4" "$5") || return 1
+          mapfile -t EKSODUS_SOURCE_PODS <<< "$pods"
+          pods=$(eksodus_redis_pods eks "$1" "$3" "$4" "$5") || return 1
+          mapfile -t EKSODUS_EKS_PODS <<< "$pods"
+        }
+
+        # eksodus_redis_promote_each NAMESPACE SOURCE_SIDE COUNT STATEFULSET SELECTOR: the promotion of independent pods (each holds
+        # its own data; EKS pod i follows source pod i): the pause still holds, every pair is caught up (checked for all before any
+        # pod is promoted, so a failed check leaves the copy whole, still following), then REPLICAOF NO ONE on each EKS pod.
+        eksodus_redis_promote_each() {
+          local i
+          eksodus_redis_paused || return 1
+          eksodus_redis_pairs "$@" || return 1
+          for (( i = 0; i < $3; i++ )); do
+            eksodus_redis_caught_up "$1" eks "${EKSODUS_EKS_PODS[i]}" "$2" "${EKSODUS_SOURCE_PODS[i]}" "EKS pod $i has not caught up with source pod $i: re-run" || return 1
+          done
+          for (( i = 0; i < $3; i++ )); do
+            eksodus_kubectl eks "$1" exec "${EKSODUS_EKS_PODS[i]}" -- redis-cli REPLICAOF NO ONE || return 1
+          done
+          for (( i = 0; i < $3; i++ )); do eksodus_kubectl eks "$1" exec "${EKSODUS_EKS_PODS[i]}" -- redis-cli ROLE || return 1; done
+        }
+
+        # eksodus_redis_unpromote_each NAMESPACE SOURCE_SIDE COUNT STATEFULSET SELECTOR: the rollback of independent pods without losing
+        # what EKS took since: source pod i follows EKS pod i at EKS_REDIS_HOST_i (a full resync replaces its data with EKS's), EKS pod i
+        # takes no more writes (paused for a day: delete the EKS copy before), and once every source pod caught up, each is promoted.
+        # The source's own pause stays on (a replica applies its primary's stream while its clients are paused): lift it after.
+        eksodus_redis_unpromote_each() {
+          local i host
+          for (( i = 0; i < $3; i++ )); do
+            host=EKS_REDIS_HOST_$i
+            [ -n "${!host:-}" ] || { echo "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_$(( $3 - 1 )): the address the source reaches of each EKS pod, in order ($host is not set)" >&2; return 1; }
+          done
+          eksodus_redis_pairs "$@" || return 1
+          for (( i = 0; i < $3; i++ )); do
+            host=EKS_REDIS_HOST_$i
+            eksodus_kubectl "$2" "$1" exec "${EKSODUS_SOURCE_PODS[i]}" -- redis-cli REPLICAOF "${!host}" 6379 || return 1
+          done
+          for (( i = 0; i < $3; i++ )); do
+            eksodus_kubectl eks "$1" exec "${EKSODUS_EKS_PODS[i]}" -- redis-cli CLIENT PAUSE 86400000 WRITE || return 1
+          done
+          for (( i = 0; i < $3; i++ )); do
+            eksodus_redis_caught_up "$1" "$2" "${EKSODUS_SOURCE_PODS[i]}" eks "${EKSODUS_EKS_PODS[i]}" "source pod $i has not caught up with EKS pod $i yet: re-run" || return 1
+          done
+          for (( i = 0; i < $3; i++ )); do
+            eksodus_kubectl "$2" "$1" exec "${EKSODUS_SOURCE_PODS[i]}" -- redis-cli REPLICAOF NO ONE || return 1
+          done
+        }
+
+        """
 
     // MARK: Steps
 
@@ -230,6 +332,7 @@ struct RedisReplicas {
         case .cluster, .tooMany: return [decision]
         case .independent:
             // Every pair is checked before any pod is promoted: a failed check leaves the copy whole, still following.
+            if podsListable { return ["# every EKS pod caught up with its source pod (all checked first), then each promoted:", "eksodus_redis_promote_each " + podArguments] }
             return [Self.pauseHolds] + listPods()
                 + (0..<count).map { offsetsEqual(replica: pod($0, on: .eks), primary: pod($0, on: .source), replicaOnEKS: true, "EKS pod \($0) has not caught up with source pod \($0): re-run") }
                 + (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF NO ONE") + "  # takes the writes of source pod \($0)" }
@@ -254,6 +357,10 @@ struct RedisReplicas {
         switch topology {
         case .cluster, .tooMany: return [decision] + liftSourceFreeze
         case .independent:
+            if podsListable {
+                return [warning, "# source pod i follows EKS pod i (EKS_REDIS_HOST_i), EKS pauses; each source pod promoted once all caught up:",
+                        "eksodus_redis_unpromote_each " + podArguments] + liftSourceFreeze
+            }
             return [warning, Self.requireSet(eksHosts, "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_\(count - 1): the address the source reaches of each EKS pod, in order")]
                 + listPods()
                 + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF \"$EKS_REDIS_HOST_\($0)\" 6379") + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's" }

@@ -573,7 +573,7 @@ struct WorkloadSteps {
                        eks("create job \(smokeJob) --from=\(ShellQuote.word("cronjob/" + workload.name)) --dry-run=server -o name")],
             rollback: "Nothing to undo: a check")
         add(.suspendSource, "Suspend \(context.label) on the source and let its running Job finish", context, after: [.smoke],
-            commands: [source("patch \(ref) --type=merge -p \(Self.suspendTrue)"), CronJobIdle.gate(source, ref: ref) + "  # waits until none of its Jobs is active"],
+            commands: [RunbookLibrary.load, "# suspended, then waits until none of its Jobs is active:", CronJobIdle.suspend(source, ref: ref)],
             rollback: "Unsuspend it on the source", rollbackCommands: [source("patch \(ref) --type=merge -p \(Self.suspendFalse)")])
         // The first copy was taken while the source still ran it: its last runs wrote after that copy.
         let nodeCopy = Self.nodeCopy(context, before: before)
@@ -587,10 +587,10 @@ struct WorkloadSteps {
         }
         let claims = nodeCopy?.copies.map(\.claim.name) ?? []
         add(.enable, "Unsuspend \(context.label) on EKS: from now on only EKS runs it", context, after: enableAfter,
-            commands: CronJobEnable.commands(eks: eks, source: source, ref: ref, name: workload.name),
+            commands: CronJobEnable.commands(eks: eks, ref: ref, name: workload.name),
             rollback: "Suspend it on EKS first and wait until its Job there has finished, give the source a short starting deadline, then unsuspend it on the source"
                 + (claims.isEmpty ? "" : "; what its EKS runs wrote to claim \(claims.joined(separator: ", ")) is on EKS only: copy it back to the source node first if the source needs it"),
-            rollbackCommands: CronJobHandBack.rollback(eks: eks, source: source, ref: ref))
+            rollbackCommands: CronJobHandBack.rollback(eks: eks, ref: ref))
         switches = [Self.key(.enable, context)]
         addRetire(context)
     }
