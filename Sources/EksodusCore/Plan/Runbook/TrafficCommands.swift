@@ -215,7 +215,7 @@ enum TrafficCommands {
             "# its clients address the nodes, not a DNS name: add $EKS_NODE_IPS (or the node groups' EC2 discovery, ec2_sd_configs) to the scrape jobs or node lists that reach it; a Prometheus on EKS finds it with kubernetes_sd_configs role node or endpoints",
             "# once the EKS nodes' targets are up, drop the source nodes from those lists",
         ]
-        return (commands, ["# put the source nodes back in its clients' target lists, then drop $EKS_NODE_IPS from them: its source copy still runs"])
+        return (commands, ["# put the source nodes back in its clients' target lists, then drop the EKS nodes' addresses (kubectl get nodes -o wide) from them: its source copy still runs"])
     }
 
     /// Fails unless every EKS node answers on `port` (a number from the manifest, or a variable this file sets: safe inside double quotes).
