@@ -63,7 +63,19 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertTrue(unpauses.allSatisfy { $0 > lastSourcePromotion }, "the source is unpaused once it is the primary again")
 
         let reconnect = try item("reconnect:\(handle)", in: plan).commands
-        XCTAssertTrue(reconnect.contains(RedisReplicas.pauseHolds), "the consumers must have left before the pause lifts: \(reconnect)")
+        XCTAssertTrue(reconnect.contains { $0.hasSuffix("; eksodus_redis_paused") }, "the consumers must have left before the pause lifts: \(reconnect)")
+
+        // Each step is a shell of its own: the freeze notes the pause's end in a file, which the promotion and the reconnect
+        // read back in another shell (a variable set by the freeze is gone by then).
+        let folder = try temporaryFolder(self).path
+        let noteLine = freeze.commands[note], loadLine = try XCTUnwrap(promote.first { $0.hasPrefix("REDIS_PAUSED_UNTIL=$(cat") })
+        XCTAssertNotEqual(try bash("cd \(ShellQuote.word(folder))\n" + RunbookLibrary.load + "\n" + loadLine + "; eksodus_redis_paused").status, 0, "nothing noted yet")
+        XCTAssertEqual(try bash("cd \(ShellQuote.word(folder))\n" + noteLine).status, 0)
+        XCTAssertEqual(try bash("cd \(ShellQuote.word(folder))\n" + RunbookLibrary.load + "\n" + loadLine + "; eksodus_redis_paused").status, 0, "read back in another shell")
+        XCTAssertTrue(reconnect.contains { $0.hasPrefix(loadLine) }, "the reconnect reads the same file")
+        let lift = try XCTUnwrap(freeze.rollbackCommands.last)
+        XCTAssertEqual(try bash("cd \(ShellQuote.word(folder))\n" + lift).status, 0)
+        XCTAssertNotEqual(try bash("cd \(ShellQuote.word(folder))\n" + RunbookLibrary.load + "\n" + loadLine + "; eksodus_redis_paused").status, 0, "the rollback removes the note")
         XCTAssertEqual(reconnect.filter { $0.contains("CLIENT LIST TYPE normal") && $0.contains("|| {") }.count, 3, "\(reconnect)")
     }
 
@@ -77,7 +89,7 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertNotEqual(try bash("kubectl() { return 1; }\n" + gate).status, 0, "kubectl fails")
 
         let now = Int(Date().timeIntervalSince1970)
-        let pause = RunbookLibrary.load + "\n" + RedisReplicas.pauseHolds
+        let pause = RunbookLibrary.load + "\neksodus_redis_paused"
         XCTAssertNotEqual(try bash(pause).status, 0, "the end was not noted")
         XCTAssertNotEqual(try bash(pause, environment: ["REDIS_PAUSED_UNTIL": String(now - 5)]).status, 0, "the pause has lifted")
         XCTAssertNotEqual(try bash(pause, environment: ["REDIS_PAUSED_UNTIL": "soon"]).status, 0, "no time")
@@ -155,7 +167,7 @@ final class DataEngineRunbookTests: XCTestCase {
         let promote = try item("promote:\(handle)", in: plan).commands
         let gate = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("eksodus_redis_caught_up ") }, "\(promote)")
         XCTAssertLessThan(gate, try XCTUnwrap(promote.firstIndex { $0.contains("REPLICAOF NO ONE") }))
-        XCTAssertEqual(promote.first { !$0.hasPrefix(". ") }, RedisReplicas.pauseHolds)
+        XCTAssertTrue(promote.first { !$0.hasPrefix(". ") }?.hasSuffix("; eksodus_redis_paused") ?? false, "\(promote)")
         let freeze = try item("freeze:\(handle)", in: plan)
         XCTAssertTrue(freeze.commands.contains { $0.hasPrefix("REDIS_PAUSED_UNTIL=") })
         XCTAssertTrue(freeze.rollbackCommands.contains { $0.contains("'deployment/redis-cart' -- redis-cli CLIENT UNPAUSE") }, "\(freeze.rollbackCommands)")

@@ -159,7 +159,15 @@ struct RedisReplicas {
     }
 
     /// Fails once the source's write pause has lifted itself (or its end was not noted).
-    static let pauseHolds = "eksodus_redis_paused"
+    /// Where the freeze notes when its pause ends: each step runs in a shell of its own (`cutover run`), so a variable the
+    /// freeze set is gone by the promotion; the file, in the working directory beside the steps' other state, is not.
+    var pauseFile: String {
+        ShellQuote.word(ShellQuote.fileName(["redis", "\(workload.clusterID)", workload.namespace, workload.kind.lowercased(), workload.name], suffix: ".redis-paused-until"))
+    }
+    /// Reads the freeze's note back (empty when there is none: `eksodus_redis_paused` then fails, saying so).
+    /// The file first (the freeze's own note); without one, an end the engineer exported.
+    var pauseLoad: String { "REDIS_PAUSED_UNTIL=$(cat -- \(pauseFile) 2>/dev/null || printf '%s' \"${REDIS_PAUSED_UNTIL:-}\")" }
+    var pauseHolds: String { pauseLoad + "; eksodus_redis_paused" }
 
     /// Whether the pods of both sides can be named by the library: by ordinal, or listed by label.
     var podsListable: Bool { isStatefulSet || selector != nil }
@@ -176,7 +184,7 @@ struct RedisReplicas {
         # was not noted: Redis then runs the writes it held, so nothing relying on the freeze may go on. Re-run the freeze to re-arm it.
         eksodus_redis_paused() {
           case "${REDIS_PAUSED_UNTIL:-}" in
-            ''|*[!0-9]*) echo 'REDIS_PAUSED_UNTIL was not noted (the freeze step prints it): re-run the freeze step, then this one' >&2; return 1 ;;
+            ''|*[!0-9]*) echo 'REDIS_PAUSED_UNTIL was not noted (the freeze step writes it to a file in this directory): re-run the freeze step here, then this one' >&2; return 1 ;;
           esac
           [ "$(date -u +%s)" -lt "$REDIS_PAUSED_UNTIL" ] || { echo 'the write pause on the source Redis has lifted itself: re-run the freeze step, then this one' >&2; return 1; }
         }
@@ -320,11 +328,11 @@ struct RedisReplicas {
     /// Pauses the source's writes, bounded, and notes when the pause ends; the second list lifts it on every pod it holds.
     func freeze() -> (commands: [String], rollback: [String]) {
         guard topology != .tooMany else { return ([decision], []) }
-        let note = "REDIS_PAUSED_UNTIL=$(( $(date -u +%s) + \(Self.pauseSeconds) )); echo \"REDIS_PAUSED_UNTIL=$REDIS_PAUSED_UNTIL\"  # note it: the pause lifts itself then (and runs the writes it held); re-run this step to re-arm it"
+        let note = "REDIS_PAUSED_UNTIL=$(( $(date -u +%s) + \(Self.pauseSeconds) )) && printf '%s\\n' \"$REDIS_PAUSED_UNTIL\" > \(pauseFile)  # noted for the later steps: the pause lifts itself then (and runs the writes it held); re-run this step to re-arm it"
         let setup = writesEverywhere ? listPods([.source]) : []
         let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod whose redis-cli ROLE says master (pod/NAME); its replicas refuse writes already"] : []
         return (primary + setup + [note] + writablePods.map { sourceExec($0, "redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE") },
-                primary + setup + writablePods.map { sourceExec($0, "redis-cli CLIENT UNPAUSE") })
+                primary + setup + writablePods.map { sourceExec($0, "redis-cli CLIENT UNPAUSE") } + ["rm -f -- \(pauseFile)  # no pause is noted any more"])
     }
 
     func promote() -> [String] {
@@ -332,13 +340,13 @@ struct RedisReplicas {
         case .cluster, .tooMany: return [decision]
         case .independent:
             // Every pair is checked before any pod is promoted: a failed check leaves the copy whole, still following.
-            if podsListable { return ["# every EKS pod caught up with its source pod (all checked first), then each promoted:", "eksodus_redis_promote_each " + podArguments] }
-            return [Self.pauseHolds] + listPods()
+            if podsListable { return ["# every EKS pod caught up with its source pod (all checked first), then each promoted:", pauseLoad, "eksodus_redis_promote_each " + podArguments] }
+            return [pauseHolds] + listPods()
                 + (0..<count).map { offsetsEqual(replica: pod($0, on: .eks), primary: pod($0, on: .source), replicaOnEKS: true, "EKS pod \($0) has not caught up with source pod \($0): re-run") }
                 + (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF NO ONE") + "  # takes the writes of source pod \($0)" }
                 + [eachPod("redis-cli ROLE")]
         case .single, .primaryReplicas:
-            return [Self.pauseHolds] + findFirst
+            return [pauseHolds] + findFirst
                 + [offsetsEqual(replica: firstPod, primary: sourcePrimary, replicaOnEKS: true, "the EKS first pod has not caught up with the source: re-run"),
                    exec(firstPod, "redis-cli REPLICAOF NO ONE") + "  # the first pod takes the writes; the others keep following it",
                    eachPod("redis-cli ROLE")]
@@ -390,7 +398,7 @@ struct RedisReplicas {
         let setup = writesEverywhere ? listPods([.source]) : []
         // Only the check's own redis-cli is listed once every consumer is gone: exactly one line. No output at all means
         // kubectl or redis-cli failed (`wc -l` would count 0 and pass).
-        return [Self.pauseHolds] + setup + writablePods.map {
+        return [pauseHolds] + setup + writablePods.map {
             "{ CLIENTS=$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + ") && test -n \"$CLIENTS\" && test \"$(printf '%s\\n' \"$CLIENTS\" | wc -l)\" -le 1; }"
                 + " || { echo 'a client still uses the source Redis (or it did not answer): find it (CLIENT LIST) and move it before the pause lifts' >&2; false; }"
         }
