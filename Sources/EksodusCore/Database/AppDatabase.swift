@@ -62,6 +62,11 @@ public final class AppDatabase: Sendable {
             // Statement journals (each upsert of a plan item or finding keeps one) and sorts stay in memory: once one statement
             // outgrows SQLite's 64 KiB in-memory journal it becomes a temporary file for good, and plan wrote 1 GB to it.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // A new inventory gets 16 KiB pages (SQLite's default is 4 KiB): plan writes ~100 MB of items on a large estate, and
+            // report reads them back, page by page through pread/pwrite; four times fewer pages took plan's calls from 215k to 54k
+            // and report's from 121k to 50k. It applies only before the file's first table (and cannot change once in WAL mode):
+            // an existing inventory keeps its size.
+            try db.execute(sql: "PRAGMA page_size = 16384")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: directory) {
