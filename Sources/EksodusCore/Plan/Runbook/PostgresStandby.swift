@@ -157,7 +157,8 @@ enum PostgresStandby {
             return ["# no claim found for the data directory: give the workload one before building the standby"]
         }
         let script = "set -e; D=\"${PGDATA%/}\"; mkdir -p \"$D\"; " + emptyTarget + PostgresPreflight.connectionInPod + asPostgres(slot: slot(workload))
-        var commands = [PostgresPreflight.variables(host: "SOURCE_DB_HOST", describing: "the source primary's address EKS reaches")]
+        var commands = [PostgresPreflight.variables(host: "SOURCE_DB_HOST", describing: "the source primary's address EKS reaches"),
+                        PostgresSlotBound.gate(workload, on: .source)]
         if let create = claim.create { commands.append(create + "  # the first pod's claim, created empty before any pod") }
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
@@ -187,7 +188,8 @@ enum PostgresStandby {
 
     static func verify(_ workload: Estate.Workload) -> [String] {
         [psql(workload, on: .eks, "SELECT pg_is_in_recovery(), pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(), now() - pg_last_xact_replay_timestamp()"),
-         psql(workload, on: .source, "SELECT application_name, client_addr, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication")]
+         psql(workload, on: .source, "SELECT application_name, client_addr, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
+         PostgresSlotBound.health(workload, on: .source)]
     }
 
     /// Clears the standby's connection settings once it is a primary: `-R` wrote `primary_conninfo`, replication password
@@ -285,6 +287,7 @@ enum PostgresStandby {
     /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
     static func promote(_ workload: Estate.Workload) -> [String] {
         [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
+                PostgresSlotBound.health(workload, on: .source),
                 samePosition(workload, primary: .source, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
                 psql(workload, on: .eks, "SELECT pg_promote()"),
                 psql(workload, on: .eks, "SELECT pg_is_in_recovery()") + "  # f: the EKS copy takes writes"]

@@ -520,7 +520,8 @@ struct WorkloadSteps {
                 dataAfter = [.definitions]
             }
             add(.data, "Replicate the data of \(context.label) to its EKS copy: \(copy.method)", context, after: dataAfter,
-                evidence: context.statefulReason ?? "stateful", commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
+                evidence: (context.statefulReason ?? "stateful") + (copy.engine == "postgres" ? "; " + PostgresSlotBound.evidence : ""),
+                commands: copy.replicate(workload, mountPaths: paths), rollback: dataRollback,
                 rollbackCommands: copy.stopReplication(workload))
             add(.dataVerify, "Verify the EKS copy of \(context.label) has caught up (replication lag, counts)", context, after: [.data],
                 commands: copy.verify(workload, mountPaths: paths), rollback: "Nothing to undo: a check; keep replicating until it passes")
