@@ -34,7 +34,7 @@ enum PostgresSlotBound {
         eksodus_pg_slot_capped() {
           local answer version cap
           eksodus_pg_slot_name "$4" || return 1
-          answer=$(printf '%s\\n' \(ShellQuote.word(versionQuery)) | eksodus_kubectl "$1" "$2" exec -i "$3" -- psql -U postgres -At) || answer=
+          answer=$(eksodus_pg_slot_sql "$@" \(ShellQuote.word(versionQuery))) || answer=
           version=${answer%%|*} cap=${answer#*|}
           if [[ "$answer" != *'|'* ]] || ! [[ "$version" =~ ^[0-9]+$ ]]; then
             echo "$3 did not answer its server_version_num and max_slot_wal_keep_size: nothing has been created; re-run" >&2; return 1
@@ -57,7 +57,6 @@ enum PostgresSlotBound {
         eksodus_pg_slot_health() {
           local version answer status retained safe
           eksodus_pg_slot_name "$4" || return 1
-          # shellcheck disable=SC2016  # $slot is replaced by the slot's name
           version=$(eksodus_pg_slot_sql "$@" "SELECT current_setting('server_version_num')") || version=
           if ! [[ "$version" =~ ^[0-9]+$ ]]; then echo "$3 did not answer its server_version_num: slot $4 was not checked; re-run" >&2; return 1; fi
           if [ "$version" -lt 130000 ]; then
