@@ -414,35 +414,6 @@ final class InjectionTests: XCTestCase {
         XCTAssertEqual(json.compactMap { $0["name"] as? String }, names)
     }
 
-    /// RFC 4180, by scalar.
-    func parseCSV(_ text: String) -> [[String]] {
-        var records: [[String]] = [], record: [String] = [], field = ""
-        var quoted = false, afterQuote = false
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if quoted {
-                if scalar == "\"" {
-                    if index + 1 < scalars.count && scalars[index + 1] == "\"" { field += "\""; index += 1 } else { quoted = false; afterQuote = true }
-                } else {
-                    field.unicodeScalars.append(scalar)
-                }
-            } else if scalar == "\"" && field.isEmpty && !afterQuote {
-                quoted = true
-            } else if scalar == "," {
-                record.append(field); field = ""; afterQuote = false
-            } else if scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n" {
-                record.append(field); records.append(record); record = []; field = ""; afterQuote = false
-                index += 1
-            } else {
-                field.unicodeScalars.append(scalar)
-            }
-            index += 1
-        }
-        return records
-    }
-
     func testYAMLEmitterRoundTripsEveryHostileString() throws {
         let strings = Self.hostileNames + ["", "null", "true", "0x1F", "1e3", "~", "\u{0}", "\u{1B}[31m", "\u{9F}", "\u{2029}", "é ü 中文 🚀", "trailing ", " leading"]
         let yaml = try YAMLEmitter.emit(.mapping(strings.enumerated().map { ("k\($0.offset)", .sequence([.string($0.element)])) }

@@ -28,11 +28,30 @@ final class RunbookCutTests: XCTestCase {
             XCTAssertLessThan((steps.first?["evidence"] as? String ?? "").count, 500)
         }
         let sections = RunbookSections.sections(large, clusterNames: [1: "c"])
-        let table = RunbookSections.table(sections, states: [:])
-        XCTAssertEqual(table.rows.count, large.count, "every step is in the detail file")
-        XCTAssertEqual(table.rows.map { $0[2].display }, sections.flatMap(\.items).map(\.keyText), "in runbook order")
-        let commandsColumn = try XCTUnwrap(table.columns.firstIndex(of: "commands"))
-        XCTAssertEqual(table.rows[0][commandsColumn].display.split(separator: "\n").count, 15, "with all its commands")
+        let records = parseCSV(String(decoding: RunbookSections.csv(sections, states: [:]), as: UTF8.self))
+        let header = try XCTUnwrap(records.first)
+        let rows = records.dropFirst()
+        XCTAssertEqual(rows.count, large.count, "every step is in the detail file")
+        XCTAssertTrue(rows.allSatisfy { $0.count == header.count })
+        let key = try XCTUnwrap(header.firstIndex(of: "key")), commands = try XCTUnwrap(header.firstIndex(of: "commands"))
+        XCTAssertEqual(rows.map { $0[key] }, sections.flatMap(\.items).map(\.keyText), "in runbook order")
+        XCTAssertEqual(rows.first?[commands].split(separator: "\n").count, 15, "with all its commands")
+        XCTAssertEqual(rows.first?[commands], large.first?.commands.joined(separator: "\n"))
+    }
+
+    /// A step's commands reach `runbook.csv` as one field, written line by line: byte for byte the field of the joined
+    /// text, whatever the lines hold (quotes, commas, a formula's first byte, controls, an empty first line).
+    func testLinesFieldIsTheJoinedTextsField() {
+        let lines = ["", "=cmd", "say \"hi\", then", "-5", "@x", "\u{1B}[31m", "a\r", "\u{202E}evil", "é 中文", "plain", "\tx"]
+        var cases: [[String]] = [[], [""], ["-5"], ["=1+1"], ["plain"]]
+        for first in lines { for second in lines { cases.append([first, second]) } }
+        cases.append(lines)
+        for lines in cases {
+            var joined: [UInt8] = [], streamed: [UInt8] = []
+            CSVField.append(lines.joined(separator: "\n"), to: &joined)
+            CSVField.append(lines: lines, to: &streamed)
+            XCTAssertEqual(String(decoding: streamed, as: UTF8.self), String(decoding: joined, as: UTF8.self), "\(lines)")
+        }
     }
 
     func testASmallPlansRunbookIsWhole() throws {

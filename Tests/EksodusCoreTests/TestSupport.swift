@@ -109,3 +109,32 @@ func assertPrerequisitesAcyclic(_ plan: TransitionPlan, _ label: String, file: S
         }
     }
 }
+
+/// RFC 4180, by scalar.
+func parseCSV(_ text: String) -> [[String]] {
+    var records: [[String]] = [], record: [String] = [], field = ""
+    var quoted = false, afterQuote = false
+    let scalars = Array(text.unicodeScalars)
+    var index = 0
+    while index < scalars.count {
+        let scalar = scalars[index]
+        if quoted {
+            if scalar == "\"" {
+                if index + 1 < scalars.count && scalars[index + 1] == "\"" { field += "\""; index += 1 } else { quoted = false; afterQuote = true }
+            } else {
+                field.unicodeScalars.append(scalar)
+            }
+        } else if scalar == "\"" && field.isEmpty && !afterQuote {
+            quoted = true
+        } else if scalar == "," {
+            record.append(field); field = ""; afterQuote = false
+        } else if scalar == "\r" && index + 1 < scalars.count && scalars[index + 1] == "\n" {
+            record.append(field); records.append(record); record = []; field = ""; afterQuote = false
+            index += 1
+        } else {
+            field.unicodeScalars.append(scalar)
+        }
+        index += 1
+    }
+    return records
+}

@@ -197,21 +197,45 @@ enum CSVField {
             let quoted = needsQuotes(text)
             if quoted { out.append(UInt8(ascii: "\"")) }
             if guarded { out.append(UInt8(ascii: "'")) }
-            guard quoted, let base = text.baseAddress else {
+            guard quoted else {
                 out.append(contentsOf: text)
                 return
             }
-            // Every quote byte doubles, even one a combining mark follows: a CSV reader sees the byte.
-            var start = 0
-            while let found = memchr(base + start, Int32(UInt8(ascii: "\"")), text.count - start) {
-                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...index]))
-                out.append(UInt8(ascii: "\""))
-                start = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+            appendDoublingQuotes(text, to: &out)
             out.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// `lines` joined by LF as one field, byte for byte what `append(lines.joined(separator: "\n"))` writes, without
+    /// making the joined copy (a runbook's commands are tens of megabytes).
+    static func append(lines: [String], to out: inout [UInt8]) {
+        guard lines.count > 1 else { return append(lines.first ?? "", to: &out) }
+        // Two lines or more hold an LF: quoted, and never a number. A formula's first byte is the first line's (an empty
+        // first line starts the field with the LF).
+        var first = shown(lines[0])
+        let formula = first.withUTF8 { $0.first.map { "=+-@\t\r".utf8.contains($0) } ?? false }
+        out.append(UInt8(ascii: "\""))
+        if formula { out.append(UInt8(ascii: "'")) }
+        first.withUTF8 { appendDoublingQuotes($0, to: &out) }
+        for line in lines.dropFirst() {
+            out.append(UInt8(ascii: "\n"))
+            var shownLine = shown(line)
+            shownLine.withUTF8 { appendDoublingQuotes($0, to: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// The bytes of a quoted field's text: every quote byte doubles, even one a combining mark follows (a CSV reader sees the byte).
+    private static func appendDoublingQuotes(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let base = text.baseAddress else { return }
+        var start = 0
+        while let found = memchr(base + start, Int32(UInt8(ascii: "\"")), text.count - start) {
+            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...index]))
+            out.append(UInt8(ascii: "\""))
+            start = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
     }
 
     /// `text` with the scalars a CSV viewer (`cat`, `less -R`, a terminal pager) would act on spelled as `\u{1B}`: C0 controls

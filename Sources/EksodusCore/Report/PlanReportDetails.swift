@@ -12,15 +12,26 @@ extension ReportContext {
         var storage = plan.storage.table
         storage.columns.append("reason")
         for (index, entry) in plan.storage.entries.enumerated() { storage.rows[index].append(.text(entry.reason)) }
-        let checklist = Table(columns: ["key", "phase", "step", "cluster", "wave", "title", "state", "note", "prerequisites", "evidence", "rollback"],
-                              rows: tracked.map { item in
-            [.text(item.key), .text(item.phase), .text(item.step), .text(item.cluster ?? ""), item.wave.map { .integer($0) } ?? .null,
-             .text(item.title), .text(item.state.rawValue), .text(item.note ?? ""), .text(item.prerequisites.joined(separator: " ")), .text(item.evidence),
-             .text(item.rollback)]
-        })
+        // Row by row, as `runbook.csv` is: tens of thousands of items.
+        var checklist = CSVWriter(columns: ["key", "phase", "step", "cluster", "wave", "title", "state", "note", "prerequisites", "evidence", "rollback"],
+                                  capacity: tracked.reduce(0) { $0 + $1.key.utf8.count * 2 + $1.title.utf8.count + $1.evidence.utf8.count + $1.rollback.utf8.count + 48 + $1.prerequisites.reduce(0) { $0 + $1.utf8.count + 1 } })
+        for item in tracked {
+            checklist.field(item.key)
+            checklist.field(item.phase)
+            checklist.field(item.step)
+            checklist.field(item.cluster ?? "")
+            checklist.field(item.wave)
+            checklist.field(item.title)
+            checklist.field(item.state.rawValue)
+            checklist.field(item.note ?? "")
+            checklist.field(words: item.prerequisites)
+            checklist.field(item.evidence)
+            checklist.field(item.rollback)
+            checklist.endRow()
+        }
         return [(Self.wavesFile, ReportDetail.csv(waves)), (Self.dependenciesFile, ReportDetail.csv(dependencies)),
                 (Self.storageFile, ReportDetail.csv(storage)), (Self.networkFile, ReportDetail.csv(plan.network.table)),
-                (Self.identityFile, ReportDetail.csv(plan.identity.table)), (Self.checklistFile, ReportDetail.csv(checklist))]
+                (Self.identityFile, ReportDetail.csv(plan.identity.table)), (Self.checklistFile, checklist.bytes)]
     }
 
     var imageDetails: [(file: String, bytes: [UInt8])] {

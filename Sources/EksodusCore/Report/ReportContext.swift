@@ -181,7 +181,7 @@ struct ReportContext {
     /// Every runbook step, with its commands, as the file the reports' runbook sections link to, and the library of shell
     /// functions those commands call (as the plan stored it).
     var runbookDetails: [(file: String, bytes: [UInt8])] {
-        [(Self.runbookFile, ReportDetail.csv(RunbookSections.table(runbookSections, states: states)))]
+        [(Self.runbookFile, RunbookSections.csv(runbookSections, states: states))]
             + (plan.runbookLibrary.isEmpty ? [] : [(RunbookLibrary.fileName, Array(plan.runbookLibrary.utf8))])
     }
 

@@ -134,20 +134,38 @@ enum RunbookSections {
         return CodeFence.block(Array(lines.prefix(limit))) + "\n\n" + ReportDetail.more(shown: limit, of: lines.count, what: "commands", file: file)
     }
 
-    /// Every step of every section, in runbook order, with its commands (one per line in a cell).
-    static func table(_ sections: [Section], states: [String: ItemState]) -> Table {
-        var table = Table(columns: ["section", "number", "key", "state", "title", "waits_for", "moved_from", "evidence", "commands", "rollback",
-                                    "rollback_commands"])
-        table.rows.reserveCapacity(sections.reduce(0) { $0 + $1.steps.count })
+    /// `runbook.csv`: every step of every section, in runbook order, with its commands (one per line in a cell). Written
+    /// row by row: its cells are most of the plan's text, and a table of them, with each step's commands joined, cost
+    /// more memory than the file.
+    static func csv(_ sections: [Section], states: [String: ItemState]) -> [UInt8] {
+        var size = 0
+        for section in sections {
+            for step in section.steps {
+                size += section.title.utf8.count + step.key.utf8.count + step.item.title.utf8.count + step.item.evidence.utf8.count + step.item.rollback.utf8.count + 64
+                for line in step.waitsFor { size += line.utf8.count + 1 }
+                for line in step.item.commands { size += line.utf8.count + 1 }
+                for line in step.item.rollbackCommands { size += line.utf8.count + 1 }
+            }
+        }
+        var csv = CSVWriter(columns: ["section", "number", "key", "state", "title", "waits_for", "moved_from", "evidence", "commands", "rollback",
+                                      "rollback_commands"], capacity: size + size / 32)
         for section in sections {
             for (number, step) in section.steps.enumerated() {
                 let item = step.item
-                let state = states[step.key] ?? .pending
-                table.rows.append([.text(section.title), .integer(number + 1), .text(step.key), .text(state.rawValue),
-                                   .text(item.title), .text(step.waitsFor.joined(separator: " ")), .text(section.movedFrom[step.key] ?? ""),
-                                   .text(item.evidence), .text(item.commands.joined(separator: "\n")), .text(item.rollback), .text(item.rollbackCommands.joined(separator: "\n"))])
+                csv.field(section.title)
+                csv.field(number + 1)
+                csv.field(step.key)
+                csv.field((states[step.key] ?? .pending).rawValue)
+                csv.field(item.title)
+                csv.field(words: step.waitsFor)
+                csv.field(section.movedFrom[step.key] ?? "")
+                csv.field(item.evidence)
+                csv.field(lines: item.commands)
+                csv.field(item.rollback)
+                csv.field(lines: item.rollbackCommands)
+                csv.endRow()
             }
         }
-        return table
+        return csv.bytes
     }
 }
