@@ -21,8 +21,9 @@ final class StatefulCopyFixtureTests: XCTestCase {
         try XCTUnwrap(plan.items.first { $0.keyText == key }, "no \(key)")
     }
 
+    /// `script` after the runbook library is loaded, as a step loads it (the gates are its functions).
     func bash(_ script: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        try GateShell.run(script, environment: environment)
+        try GateShell.run(RunbookLibrary.load + "\n" + script, environment: environment)
     }
 
     // MARK: Cassandra
@@ -210,9 +211,9 @@ final class StatefulCopyFixtureTests: XCTestCase {
             XCTAssertFalse(freeze.contains { $0.contains("--replicas=0") }, "a scaled-down pod has no volume to back up: \(freeze)")
             let data = try item("data:\(handle)", in: plan).commands
             let backup = try XCTUnwrap(data.firstIndex { $0.contains("backup create") && $0.contains("--default-volumes-to-fs-backup") })
-            let checked = try XCTUnwrap(data.firstIndex { $0.contains("podvolumebackups.velero.io") && $0.contains("$SOURCE_CONTEXT") })
+            let checked = try XCTUnwrap(data.firstIndex { $0.hasPrefix("eksodus_velero_volumes source backup ") })
             let restore = try XCTUnwrap(data.firstIndex { $0.contains("restore create") })
-            let restored = try XCTUnwrap(data.firstIndex { $0.contains("podvolumerestores.velero.io") })
+            let restored = try XCTUnwrap(data.firstIndex { $0.hasPrefix("eksodus_velero_volumes eks restore ") })
             XCTAssertEqual([backup, checked, restore, restored], [backup, checked, restore, restored].sorted(), "\(data)")
             let scaledown = try item("scaledown:\(handle)", in: plan)
             XCTAssertTrue(scaledown.commands.contains { $0.contains("--replicas=0") }, "the source stops at its retirement, after the verify")
@@ -261,7 +262,7 @@ final class StatefulCopyFixtureTests: XCTestCase {
             """], test: self)
         let plan = try planImported([folder.path]).plan
         let data = try item("data:src/books/ledger", in: plan).commands
-        let volumes = data.filter { $0.contains("podvolume") && $0.contains("|| {") }
+        let volumes = data.filter { $0.hasPrefix("eksodus_velero_volumes ") }
         XCTAssertEqual(volumes.count, 2, "the backup's and the restore's: \(data)")
         let both = Self.copies([Self.copy(namespace: "books", pod: "ledger-0", volume: "journal"), Self.copy(namespace: "books", pod: "ledger-1", volume: "journal"),
                                 Self.copy(namespace: "books", pod: "ledger-0", volume: "scratch")])
@@ -278,7 +279,7 @@ final class StatefulCopyFixtureTests: XCTestCase {
     func testTheVeleroGatesFailOnAnEmptyOrIncompleteCopy() throws {
         let plan = try plan(Self.storage)
         let data = try item("data:src/default/nfs-server", in: plan).commands
-        let gates = data.filter { $0.contains("|| {") }
+        let gates = data.filter { $0.hasPrefix("eksodus_velero_") }
         XCTAssertEqual(gates.count, 5, "backup, its volumes, its sync to EKS, the restore, its volumes: \(data)")
         // nfs-server's pod mounts claim nfs-pv-provisioning-demo as volume mypvc; its emptyDir would be copied too.
         let claim = Self.copy(pod: "nfs-server-5d9c", volume: "mypvc"), emptyDir = Self.copy(pod: "nfs-server-5d9c", volume: "cache")
@@ -287,7 +288,7 @@ final class StatefulCopyFixtureTests: XCTestCase {
             XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["NO_ANSWER": "1"]).status, 0, gate)
             XCTAssertNotEqual(try bash("kubectl() { :; }\n" + gate).status, 0, "empty output: \(gate)")
         }
-        let volumes = gates.filter { $0.contains("podvolume") }
+        let volumes = gates.filter { $0.hasPrefix("eksodus_velero_volumes ") }
         XCTAssertEqual(volumes.count, 2)
         let cases: [(String, String)] = [
             ("no pod volume copied: the backup of a stopped pod", Self.copies([])),
@@ -303,7 +304,7 @@ final class StatefulCopyFixtureTests: XCTestCase {
                 XCTAssertNotEqual(try bash("set -o pipefail\n" + Self.veleroStub + "\n" + gate, environment: ["COPIES": copies]).status, 0, why)
             }
         }
-        for gate in gates where !gate.contains("podvolume") {
+        for gate in gates where gate.hasPrefix("eksodus_velero_completed ") {
             XCTAssertNotEqual(try bash(Self.veleroStub + "\n" + gate, environment: ["PHASE": "PartiallyFailed"]).status, 0, gate)
         }
 

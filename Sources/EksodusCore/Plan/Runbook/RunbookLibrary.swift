@@ -11,7 +11,7 @@ enum RunbookLibrary {
     static let fileName = "runbook-lib.sh"
 
     /// Each module's function definitions, in order: bash text that defines functions only.
-    static let parts: [String] = [DNSLowering.library, SourceSoak.library, SourceReplicas.library, SourceAutoscalers.library, SmokeProbe.library, TargetHealthGate.library, TrafficSwitch.library, SourceRoleTrust.library, NodePortSwitch.library, SourceScaleDown.library, HeldIngressChecks.library, Kubectl.library, CronJobIdle.library, CronJobEnable.library, CronJobHandBack.library, RedisReplicas.library, PostgresStandby.library, PostgresPreflight.library, PostgresSlotBound.library, NodeDataCopy.library]
+    static let parts: [String] = [DNSLowering.library, SourceSoak.library, SourceReplicas.library, SourceAutoscalers.library, SmokeProbe.library, TargetHealthGate.library, TrafficSwitch.library, SourceRoleTrust.library, NodePortSwitch.library, SourceScaleDown.library, HeldIngressChecks.library, Kubectl.library, CronJobIdle.library, CronJobEnable.library, CronJobHandBack.library, RedisReplicas.library, PostgresStandby.library, PostgresPreflight.library, PostgresSlotBound.library, NodeDataCopy.library, VeleroCopy.library]
 
     static let body: String = parts.joined(separator: "\n")
 

@@ -41,25 +41,14 @@ struct VeleroCopy {
                 ["# let its writers resume: the source never stopped"])
     }
 
-    /// Fails unless Velero object `resource` (`backups`, `restores`) on `side` is Completed and every expected volume has
-    /// a Completed pod volume copy (`volumes`, labelled `label`): a PodVolumeBackup or PodVolumeRestore names its pod
-    /// (`spec.pod`) and the pod's volume (`spec.volume`; Velero API, pkg/apis/velero/v1 PodVolumeBackupSpec and
-    /// PodVolumeRestoreSpec, https://github.com/vmware-tanzu/velero/tree/main/pkg/apis/velero/v1), which jq matches against `expectedVolumes` given as `--args`
-    /// pairs (pod, volume), never spliced into the program. None expected fails: nothing would be proven.
-    func gate(_ side: Kubectl.Side, resource: String, volumes: String, label: String) -> [String] {
-        let velero = Kubectl(side: side, namespace: "velero")
-        let quoted = ShellQuote.word(name)
-        let phase = "{ PHASE=$(" + velero("get \(resource).velero.io \(quoted) -o jsonpath='{.status.phase}'") + ") && test \"$PHASE\" = Completed; } || { echo "
-            + ShellQuote.word("\(resource.dropLast()) \(name) is not Completed") + "\" (${PHASE:-no answer})\" >&2; false; }"
-        let missing = "input | [.items[] | select(.status.phase == \"Completed\" and .spec.pod.namespace == $ns) | {pod: .spec.pod.name, volume: .spec.volume}] as $done"
-            + " | [$ARGS.positional as $a | range(0; $a | length; 2) | {pod: $a[.], volume: $a[. + 1]}] as $want"
-            + " | [$want[] | select(. as $w | $done | any(.volume == $w.volume and ($w.pod == \"\" or .pod == $w.pod)) | not) | if .pod == \"\" then .volume else .pod + \"/\" + .volume end] as $lost"
-            + " | if ($want | length) > 0 and ($lost | length) == 0 then true else error(\"no Completed copy of: \" + ($lost | join(\", \"))) end"
-        let pairs = expectedVolumes.flatMap { [ShellQuote.word($0.pod), ShellQuote.word($0.volume)] }.joined(separator: " ")
-        let each = "{ COPIES=$(" + velero("get \(volumes).velero.io -l \(ShellQuote.word(label + "=" + name)) -o json") + ") && jq -en --arg ns \(ShellQuote.word(workload.namespace)) "
-            + ShellQuote.word(missing) + " --args" + (pairs.isEmpty ? "" : " " + pairs) + " <<<\"$COPIES\" >/dev/null; } || { echo "
-            + ShellQuote.word("a claim of \(name) has no Completed \(volumes.dropLast()): the data did not move (velero \(resource.dropLast()) describe \(name) --details)") + " >&2; false; }"
-        return [phase, each]
+    /// Fails unless Velero's `kind` (`backup`, `restore`) of this copy on `side` is Completed and, unless `phaseOnly`, every
+    /// expected volume has a Completed pod volume copy: the library's gates (`library`), each value a shell word.
+    func gate(_ side: Kubectl.Side, kind: String, phaseOnly: Bool = false) -> [String] {
+        let target = side == .eks ? "eks" : "source", quoted = ShellQuote.word(name)
+        let completed = "eksodus_velero_completed \(target) \(kind) \(quoted)"
+        guard !phaseOnly else { return [completed] }
+        let pairs = expectedVolumes.map { ShellQuote.word($0.pod) + " " + ShellQuote.word($0.volume) }
+        return [completed, (["eksodus_velero_volumes", target, kind, quoted, ShellQuote.word(workload.namespace)] + pairs).joined(separator: " ")]
     }
 
     func copy() -> [String] {
@@ -74,12 +63,12 @@ struct VeleroCopy {
             + (selector.map { " --selector \(ShellQuote.word($0))" } ?? "")
         let eks = Kubectl.eks(workload.namespace)
         return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(quoted) \(scope) --default-volumes-to-fs-backup --wait"]
-            + gate(.source, resource: "backups", volumes: "podvolumebackups", label: "velero.io/backup-name")
+            + gate(.source, kind: "backup")
             + ["# the EKS Velero lists the backup once it has synced the shared location (every minute by default): re-run until it does"]
-            + Array(gate(.eks, resource: "backups", volumes: "podvolumebackups", label: "velero.io/backup-name").prefix(1))
+            + gate(.eks, kind: "backup", phaseOnly: true)
             + ["# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
                "velero --kubecontext \"$EKS_CONTEXT\" restore create \(quoted) --from-backup \(quoted) \(scope) --wait"]
-            + gate(.eks, resource: "restores", volumes: "podvolumerestores", label: "velero.io/restore-name")
+            + gate(.eks, kind: "restore")
             + [selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
                 ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
     }
@@ -88,4 +77,35 @@ struct VeleroCopy {
         ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(name) + " --confirm",
          Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
     }
+
+    /// The gates of `gate`. A PodVolumeBackup or PodVolumeRestore names its pod (`spec.pod`) and the pod's volume
+    /// (`spec.volume`; Velero API, pkg/apis/velero/v1 PodVolumeBackupSpec and PodVolumeRestoreSpec,
+    /// https://github.com/vmware-tanzu/velero/tree/main/pkg/apis/velero/v1), which jq matches against the expected pairs given
+    /// as `--args`, never spliced into the program. None expected fails: nothing would be proven.
+    static let library = """
+        # eksodus_velero_completed SIDE KIND NAME: fails unless Velero's KIND (backup or restore) NAME on SIDE is Completed.
+        eksodus_velero_completed() {
+          local phase
+          case "$2" in backup|restore) ;; *) echo "eksodus_velero_completed: no Velero kind $2 (backup or restore)" >&2; return 1 ;; esac
+          phase=$(eksodus_kubectl "$1" velero get "$2s.velero.io" "$3" -o jsonpath='{.status.phase}') || phase=
+          [ "$phase" = Completed ] || { echo "$2 $3 is not Completed (${phase:-no answer})" >&2; return 1; }
+        }
+
+        # eksodus_velero_volumes SIDE KIND NAME NAMESPACE [POD VOLUME]...: fails unless each expected volume has a Completed pod volume copy
+        # of KIND NAME on SIDE (PodVolumeBackups of a backup, PodVolumeRestores of a restore) for a pod in NAMESPACE: VOLUME of pod POD, or of
+        # any pod when POD is empty. Another volume's copy (an emptyDir's) stands in for none; no pair expected fails.
+        eksodus_velero_volumes() {
+          local side=$1 kind=$2 name=$3 namespace=$4 copies resource
+          case "$kind" in backup) resource=podvolumebackups ;; restore) resource=podvolumerestores ;; *) echo "eksodus_velero_volumes: no Velero kind $kind (backup or restore)" >&2; return 1 ;; esac
+          shift 4
+          # shellcheck disable=SC2016  # jq's variables
+          { copies=$(eksodus_kubectl "$side" velero get "$resource.velero.io" -l "velero.io/$kind-name=$name" -o json) \\
+              && jq -en --arg ns "$namespace" 'input | [.items[] | select(.status.phase == "Completed" and .spec.pod.namespace == $ns) | {pod: .spec.pod.name, volume: .spec.volume}] as $done
+                | [$ARGS.positional as $a | range(0; $a | length; 2) | {pod: $a[.], volume: $a[. + 1]}] as $want
+                | [$want[] | select(. as $w | $done | any(.volume == $w.volume and ($w.pod == "" or .pod == $w.pod)) | not) | if .pod == "" then .volume else .pod + "/" + .volume end] as $lost
+                | if ($want | length) > 0 and ($lost | length) == 0 then true else error("no Completed copy of: " + ($lost | join(", "))) end' --args "$@" <<<"$copies" >/dev/null; } \\
+            || { echo "a claim of $name has no Completed ${resource%s}: the data did not move (velero $kind describe $name --details)" >&2; return 1; }
+        }
+
+        """
 }
