@@ -73,4 +73,30 @@ final class PostgresSlotCapTests: XCTestCase {
             XCTAssertEqual(try run(call, ["VERSION": "120011"]).status, 0, "before 13: no wal_status to read")
         }
     }
+
+    /// The promotion's rollback rebuilds the source as a standby of the EKS primary, which is production by then, through a
+    /// slot made there: the same cap is checked first, while EKS still takes writes and the source still runs, and the
+    /// slot's health is read before the source is promoted back.
+    func testTheRollbacksSlotOnTheEKSPrimaryIsCappedBeforeAnythingStops() throws {
+        let item = try XCTUnwrap(try DemoPlanOnce.plan().items.first { $0.keyText == "promote:prod/data/orders-db" })
+        let rollback = item.rollbackCommands
+        let gate = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("eksodus_pg_slot_capped eks ") }, "\(rollback)")
+        for (what, later) in [("EKS goes read-only", { (line: String) in line.contains("default_transaction_read_only = on") }),
+                              ("the slot an earlier run left is dropped", { $0.hasPrefix("eksodus_pg_slot_drop_left eks ") }),
+                              ("the source stops", { $0.contains("--replicas=0") }),
+                              ("the rebuild pod runs", { $0.contains("run eksodus-pg-basebackup") })] {
+            XCTAssertLessThan(gate, try XCTUnwrap(rollback.firstIndex(where: later), what), "the cap is checked before \(what)")
+        }
+        let health = try XCTUnwrap(rollback.firstIndex { $0.hasPrefix("eksodus_pg_slot_health eks ") }, "\(rollback)")
+        XCTAssertLessThan(health, try XCTUnwrap(rollback.firstIndex { $0.contains("pg_promote()") }))
+
+        let call = String(rollback[gate].prefix { $0 != "#" })
+        let slot = try XCTUnwrap(call.split(separator: " ").last.map(String.init))
+        XCTAssertEqual(try run(call, ["ANSWER": "160000|50GB"]).status, 0)
+        let unlimited = try run(call, ["ANSWER": "160000|-1"])
+        XCTAssertNotEqual(unlimited.status, 0, "an uncapped slot on the EKS primary")
+        XCTAssertTrue(unlimited.output.contains("ALTER SYSTEM SET max_slot_wal_keep_size"), unlimited.output)
+        XCTAssertEqual(try run(call, ["ANSWER": "160000|-1", "PG_UNCAPPED_SLOT": slot]).status, 0, "accepted by name")
+        XCTAssertTrue(call.contains("eksodus_pg_slot_capped eks ") && !call.contains("$SOURCE_CONTEXT"), "asked of the EKS primary: \(call)")
+    }
 }

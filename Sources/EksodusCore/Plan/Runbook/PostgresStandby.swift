@@ -251,6 +251,9 @@ enum PostgresStandby {
             PostgresPreflight.sourceDataDirectory(workload, directory: directory, mountPath: mountPath),
             roomForRebuild(workload, mountPath: mountPath, claim: claim.name),
             PostgresPreflight.eksAcceptsReplication(workload),
+            // The rebuild's slot is made on the EKS primary, production since the promotion: uncapped, a rebuild that
+            // stalls or is abandoned keeps every WAL segment there until EKS's disk is full, as on the source before.
+            PostgresSlotBound.gate(workload, on: .eks),
         ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
             source("scale \(ref) --replicas=0") + "  # the source's postgres stops: its data directory can be replaced",
@@ -263,6 +266,7 @@ enum PostgresStandby {
                                   identity: identity)
         commands += [source("scale \(ref) --replicas=1") + "  # the source starts as a streaming standby of EKS",
                      source("rollout status \(ref) --timeout=10m"),
+                     PostgresSlotBound.health(workload, on: .eks),
                      samePosition(workload, primary: .eks, otherwise: "the source has not replayed all of EKS yet: re-run until the positions are equal"),
                      psql(workload, on: .source, "SELECT pg_promote()")]
         commands += clearConnection(workload, on: .source)
