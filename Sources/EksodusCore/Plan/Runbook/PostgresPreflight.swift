@@ -29,8 +29,29 @@ enum PostgresPreflight {
         return "eksodus_pg_accepts_replication " + source.libraryArguments + " " + Kubectl.ref(workload, on: .source)
     }
 
+    /// Fails unless the server the runbook's `kubectl exec` on `workload` reaches on `side` is a primary: exec on a
+    /// StatefulSet or Deployment enters its first pod (kubectl exec docs: "the first pod will be used"), which in a
+    /// replicated set (Patroni, an operator, a failover since the export) may be a standby, and the slot, the write freeze
+    /// and the WAL positions must be the primary's.
+    static func primary(_ workload: Estate.Workload, on side: Kubectl.Side) -> String {
+        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
+        return "eksodus_pg_primary " + kubectl.libraryArguments + " " + Kubectl.ref(workload, on: side) + "  # the pod these steps exec into is the primary"
+    }
+
     /// The preflight functions of the runbook library.
     static let library = """
+        # eksodus_pg_primary SIDE NAMESPACE REF: fails unless the server in the pod kubectl exec picks for REF on SIDE (a workload's first
+        # pod) is a primary, pg_is_in_recovery() f. In a replicated set that pod may be a standby (Patroni, an operator, a failover).
+        eksodus_pg_primary() {
+          local answer
+          answer=$(printf '%s\\n' 'SELECT pg_is_in_recovery()' | eksodus_kubectl "$1" "$2" exec -i "$3" -- psql -U postgres -At) || answer=
+          case "$answer" in
+            f) return 0 ;;
+            t) echo "$3 on $1 reaches a standby (pg_is_in_recovery() is t), not the primary: the slot, the freeze and the WAL positions must be the primary's. Run the step against the primary's pod (kubectl exec pod/NAME), or fail the set over to that pod first; nothing has been changed" >&2; return 1 ;;
+            *) echo "$3 on $1 did not answer pg_is_in_recovery() (${answer:-no answer}): nothing has been changed; re-run" >&2; return 1 ;;
+          esac
+        }
+
         # eksodus_pg_accepts_replication SOURCE_SIDE NAMESPACE REF: fails unless EKS (at EKS_DB_HOST) accepts, from the running source pod
         # REF (the network the rollback's rebuild pod connects from), the physical replication connection pg_basebackup opens, as
         # replicator: IDENTIFY_SYSTEM answers the system identifier, a number, then |. The password reaches the pod on standard input:

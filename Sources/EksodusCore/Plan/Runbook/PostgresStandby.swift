@@ -158,7 +158,7 @@ enum PostgresStandby {
         }
         let script = "set -e; D=\"${PGDATA%/}\"; mkdir -p \"$D\"; " + emptyTarget + PostgresPreflight.connectionInPod + asPostgres(slot: slot(workload))
         var commands = [PostgresPreflight.variables(host: "SOURCE_DB_HOST", describing: "the source primary's address EKS reaches"),
-                        PostgresSlotBound.gate(workload, on: .source)]
+                        PostgresPreflight.primary(workload, on: .source), PostgresSlotBound.gate(workload, on: .source)]
         if let create = claim.create { commands.append(create + "  # the first pod's claim, created empty before any pod") }
         commands += [
             "# the source primary must accept a replication connection from the EKS VPC (pg_hba.conf, max_wal_senders) for user replicator",
@@ -253,6 +253,7 @@ enum PostgresStandby {
             PostgresPreflight.eksAcceptsReplication(workload),
             // The rebuild's slot is made on the EKS primary, production since the promotion: uncapped, a rebuild that
             // stalls or is abandoned keeps every WAL segment there until EKS's disk is full, as on the source before.
+            PostgresPreflight.primary(workload, on: .eks),
             PostgresSlotBound.gate(workload, on: .eks),
         ] + eksReadOnly + [
             dropLeftSlot(workload, on: .eks, slot(workload)),
@@ -290,7 +291,8 @@ enum PostgresStandby {
 
     /// After the write freeze: wait until the standby has replayed the source's last WAL position, then promote it.
     static func promote(_ workload: Estate.Workload) -> [String] {
-        [psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
+        [PostgresPreflight.primary(workload, on: .source),
+         psql(workload, on: .source, "SELECT application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) AS lag_bytes FROM pg_stat_replication"),
                 PostgresSlotBound.health(workload, on: .source),
                 samePosition(workload, primary: .source, otherwise: "the standby has not replayed all of the source yet: re-run until the positions are equal") + "  # lag 0 after the freeze",
                 psql(workload, on: .eks, "SELECT pg_promote()"),
