@@ -95,7 +95,7 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertEqual(try frontend(clean).exposure.allowList, ["203.0.113.7/32"])
     }
 
-    func ingress(_ name: String, annotations: [String: String] = [:], tls: Bool = false) -> String {
+    func ingress(_ name: String, annotations: [String: String] = [:], tls: Bool = false, className: String = "nginx") -> String {
         let lines = annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
         return """
             apiVersion: networking.k8s.io/v1
@@ -104,7 +104,7 @@ final class NetworkExposureTests: XCTestCase {
               name: \(name)
               namespace: shop
             \(lines.isEmpty ? "" : "  annotations:\n" + lines)spec:
-              ingressClassName: nginx
+              ingressClassName: \(className)
             \(tls ? "  tls: [{hosts: [\(name).shop.example], secretName: \(name)-tls}]\n" : "")  rules:
               - host: \(name).shop.example
                 http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: \(name), port: {number: 80}}}}]}
@@ -144,6 +144,23 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertTrue(entry.manual.contains { $0.contains("web.shop.example") && $0.contains("letsencrypt") }, "\(entry.manual)")
         let item = try XCTUnwrap(plan.items.first { $0.keyText == "plan:certificates:src" })
         XCTAssertTrue(item.title.contains("web.shop.example"), item.title)
+    }
+
+    /// A certificate ARN on an Ingress another controller served was never used: it may be gone, or another account's or
+    /// region's, and one the AWS Load Balancer Controller cannot use fails its whole IngressGroup. Only the source ALB's is kept.
+    func testOnlyTheSourceALBsCertificateARNIsCopied() throws {
+        let arn = "alb.ingress.kubernetes.io/certificate-arn"
+        let stale = "arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-old"
+        let plan = try plan(["ingresses.yaml": [ingress("web", annotations: [arn: stale], tls: true),
+                                                ingress("api", annotations: [arn: stale], tls: true, className: "alb")].joined()])
+        let web = try XCTUnwrap(plan.network.entries.first { $0.name == "web" })
+        XCTAssertNil(web.annotations[arn], "nginx served web: its ARN served nothing")
+        XCTAssertTrue(web.needsCertificate, "found by host instead")
+        XCTAssertEqual(web.annotations["alb.ingress.kubernetes.io/listen-ports"], "[{\"HTTP\": 80}, {\"HTTPS\": 443}]")
+        XCTAssertTrue(web.manual.contains { $0.contains(stale) && $0.contains("not copied") }, "\(web.manual)")
+        let api = try XCTUnwrap(plan.network.entries.first { $0.name == "api" })
+        XCTAssertEqual(api.annotations[arn], stale, "the source ALB's own certificate")
+        XCTAssertFalse(api.needsCertificate)
     }
 
     func testThePlanReportShowsTheNetworkTable() throws {
