@@ -46,6 +46,12 @@ enum SoakCall {
 /// Runs runbook lines in bash as an engineer would, with `EKS_CONTEXT` and `SOURCE_CONTEXT` set to `eks` and `src` so that
 /// a stand-in `kubectl` tells the sides apart: the exit status and what it printed.
 enum GateShell {
+    /// `call` (a library function's line from a step, its output and errors together) after `stub` and the library's load,
+    /// as a step runs it.
+    static func runAfterLibrary(_ call: String, stub: String, environment: [String: String]) throws -> (status: Int32, output: String) {
+        try run(stub + "\n" + RunbookLibrary.load + "\n" + call + " 2>&1", environment: environment)
+    }
+
     static func run(_ script: String, environment: [String: String] = [:], pipefail: Bool = false) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

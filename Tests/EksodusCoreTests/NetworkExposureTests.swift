@@ -152,7 +152,8 @@ final class NetworkExposureTests: XCTestCase {
         let arn = "alb.ingress.kubernetes.io/certificate-arn"
         let stale = "arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-old"
         let plan = try plan(["ingresses.yaml": [ingress("web", annotations: [arn: stale], tls: true),
-                                                ingress("api", annotations: [arn: stale], tls: true, className: "alb")].joined()])
+                                                ingress("api", annotations: [arn: stale], tls: true, className: "alb"),
+                                                ingress("plain", annotations: [arn: stale])].joined()])
         let web = try XCTUnwrap(plan.network.entries.first { $0.name == "web" })
         XCTAssertNil(web.annotations[arn], "nginx served web: its ARN served nothing")
         XCTAssertTrue(web.needsCertificate, "found by host instead")
@@ -161,6 +162,11 @@ final class NetworkExposureTests: XCTestCase {
         let api = try XCTUnwrap(plan.network.entries.first { $0.name == "api" })
         XCTAssertEqual(api.annotations[arn], stale, "the source ALB's own certificate")
         XCTAssertFalse(api.needsCertificate)
+        let plain = try XCTUnwrap(plan.network.entries.first { $0.name == "plain" })
+        XCTAssertNil(plain.annotations[arn])
+        XCTAssertFalse(plain.needsCertificate, "nginx served it over plain HTTP: the inert ARN adds no HTTPS listener")
+        XCTAssertNil(plain.annotations["alb.ingress.kubernetes.io/listen-ports"])
+        XCTAssertTrue(plain.manual.contains { $0.contains(stale) && $0.contains("not copied") }, "\(plain.manual)")
     }
 
     func testThePlanReportShowsTheNetworkTable() throws {

@@ -16,7 +16,7 @@ final class PostgresPrimaryTests: XCTestCase {
         """
 
     func run(_ call: String, _ environment: [String: String]) throws -> (status: Int32, output: String) {
-        try GateShell.run(Self.stub + "\n" + RunbookLibrary.load + "\n" + call + " 2>&1", environment: environment)
+        try GateShell.runAfterLibrary(call, stub: Self.stub, environment: environment)
     }
 
     func item(_ key: String) throws -> PlanItem {

@@ -21,7 +21,7 @@ final class PostgresSlotCapTests: XCTestCase {
         """
 
     func run(_ call: String, _ environment: [String: String]) throws -> (status: Int32, output: String) {
-        try GateShell.run(Self.stub + "\n" + RunbookLibrary.load + "\n" + call + " 2>&1", environment: environment)
+        try GateShell.runAfterLibrary(call, stub: Self.stub, environment: environment)
     }
 
     func commands(_ key: String) throws -> [String] {

@@ -148,19 +148,23 @@ public struct NetworkPlan: Sendable, Codable {
         if login { annotations["alb.ingress.kubernetes.io/ssl-redirect"] = "443" }
         let certificateHosts = tlsHosts.isEmpty && login ? Array(Set(ingress.rules.compactMap(\.host).filter(NetworkPlan.isIngressHost))).sorted() : tlsHosts
         // Like the TLS policy, the certificate is the source ALB's only: beside another class's controller the annotation
-        // served nothing and may name a certificate long gone or of another account or region, and an ARN the controller
-        // cannot use fails the whole IngressGroup. Discovery by host (below) applies instead.
+        // served nothing (that Ingress's TLS, if any, came from spec.tls) and may name a certificate long gone or of another
+        // account or region, and an ARN the controller cannot use fails the whole IngressGroup. It is named for review, and
+        // TLS hosts get discovery by host as any other.
         let sourceARN = source["alb.ingress.kubernetes.io/certificate-arn"]
-        if let arn = sourceARN, LoadBalancerExposure.awsServes(ingress) {
+        let servedByALB = LoadBalancerExposure.awsServes(ingress)
+        if let arn = sourceARN, servedByALB {
             annotations["alb.ingress.kubernetes.io/certificate-arn"] = arn
-        } else if sourceARN != nil ||  !tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil {
+        } else if !tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil {
             // No placeholder ARN (an invalid one fails the whole IngressGroup): the controller's certificate discovery finds the
             // issued ACM certificate of the Ingress's TLS hosts (AWS Load Balancer Controller, "Certificate Discovery").
             needsCertificate = true
             annotations["alb.ingress.kubernetes.io/listen-ports"] = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
             let issuer = source["cert-manager.io/cluster-issuer"].map { "cert-manager ClusterIssuer \($0)" } ?? source["cert-manager.io/issuer"].map { "cert-manager Issuer \($0)" }
-            manual.append("ACM certificate for \(certificateHosts.isEmpty ? "its hosts" : certificateHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? "")
-                          + (sourceARN.map { "; its alb.ingress.kubernetes.io/certificate-arn (\($0)) was not the serving controller's and is not copied: use it only once it is checked to be an issued certificate in this account and region" } ?? ""))
+            manual.append("ACM certificate for \(certificateHosts.isEmpty ? "its hosts" : certificateHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
+        }
+        if let arn = sourceARN, !servedByALB {
+            manual.append("alb.ingress.kubernetes.io/certificate-arn \(arn) is not copied: another controller served this Ingress, so it served nothing; use it only once it is checked to be an issued certificate in this account and region")
         }
         if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
         let group = groupName(cluster: cluster, namespace: ingress.resource.namespace, scheme: exposure.target,
