@@ -96,7 +96,9 @@ final class NetworkExposureTests: XCTestCase {
     }
 
     func ingress(_ name: String, annotations: [String: String] = [:], tls: Bool = false, className: String = "nginx") -> String {
-        let lines = annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
+        let lines = annotations.sorted { $0.key < $1.key }.map { entry in
+            "    \(entry.key): \"\(entry.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"\n"
+        }.joined()
         return """
             apiVersion: networking.k8s.io/v1
             kind: Ingress
@@ -150,7 +152,7 @@ final class NetworkExposureTests: XCTestCase {
     /// region's, and one the AWS Load Balancer Controller cannot use fails its whole IngressGroup. Only the source ALB's is kept.
     func testOnlyTheSourceALBsCertificateARNIsCopied() throws {
         let arn = "alb.ingress.kubernetes.io/certificate-arn"
-        let stale = "arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-old"
+        let stale = "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-old"
         let plan = try plan(["ingresses.yaml": [ingress("web", annotations: [arn: stale], tls: true),
                                                 ingress("api", annotations: [arn: stale], tls: true, className: "alb"),
                                                 ingress("plain", annotations: [arn: stale])].joined()])
@@ -167,6 +169,95 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertFalse(plain.needsCertificate, "nginx served it over plain HTTP: the inert ARN adds no HTTPS listener")
         XCTAssertNil(plain.annotations["alb.ingress.kubernetes.io/listen-ports"])
         XCTAssertTrue(plain.manual.contains { $0.contains(stale) && $0.contains("not copied") }, "\(plain.manual)")
+    }
+
+    /// An Ingress the source's ALB served keeps how that ALB listened, routed and logged people in: dropping its own
+    /// annotations left HTTPS alone (no HTTP listener, no redirect), broke its `use-annotation` backends and served its pages
+    /// without the OIDC login. What names the source's VPC or account is not copied and is named; what eksodus does not know
+    /// is named too.
+    func testTheSourceALBsListenersActionsAndLoginCarryOver() throws {
+        let alb = "alb.ingress.kubernetes.io/"
+        let certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/4f0e-current"
+        let action = #"{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"api-blue","servicePort":"80","weight":90},{"serviceName":"api-green","servicePort":"80","weight":10}]}}"#
+        let oidc = #"{"issuer":"https://login.example.com","authorizationEndpoint":"https://login.example.com/auth","tokenEndpoint":"https://login.example.com/token","userInfoEndpoint":"https://login.example.com/userinfo","secretName":"api-oidc"}"#
+        let waf = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop/0a1b"
+        let legacy = #"{"type":"forward","forwardConfig":{"targetGroups":[{"targetGroupARN":"arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/legacy/1a"}]}}"#
+        let plan = try plan(["ingresses.yaml": [
+            ingress("api", annotations: [alb + "certificate-arn": certificate, alb + "listen-ports": #"[{"HTTP": 80}, {"HTTPS": 443}]"#,
+                                         alb + "ssl-redirect": "443", alb + "actions.weighted": action, alb + "auth-type": "oidc",
+                                         alb + "auth-idp-oidc": oidc, alb + "scheme": "internet-facing", alb + "security-groups": "sg-0123",
+                                         alb + "subnets": "subnet-1,subnet-2", alb + "wafv2-acl-arn": waf, alb + "load-balancer-name": "shop-api",
+                                         alb + "frobnicate": "on", alb + "healthcheck-path": "/healthz"], className: "alb"),
+            ingress("admin", annotations: [alb + "certificate-arn": certificate, alb + "actions.legacy": legacy], className: "alb"),
+        ].joined()])
+        let api = try XCTUnwrap(plan.network.entries.first { $0.name == "api" })
+        XCTAssertEqual(api.annotations[alb + "listen-ports"], #"[{"HTTP": 80}, {"HTTPS": 443}]"#, "HTTP stays, to redirect")
+        XCTAssertEqual(api.annotations[alb + "ssl-redirect"], "443")
+        XCTAssertEqual(api.annotations[alb + "actions.weighted"], action, "the use-annotation backend's action")
+        XCTAssertEqual(api.annotations[alb + "auth-type"], "oidc", "the login stays")
+        XCTAssertNil(api.annotations[alb + "auth-idp-oidc"], "masked at import: never the marker in an Ingress")
+        XCTAssertTrue(api.manual.contains { $0.hasPrefix(alb + "auth-idp-oidc") && $0.contains("masks its value") }, "\(api.manual)")
+        XCTAssertEqual(api.annotations[alb + "healthcheck-path"], "/healthz")
+        XCTAssertEqual(api.annotations[alb + "certificate-arn"], certificate, "of this account and region")
+        XCTAssertFalse(api.needsCertificate)
+        XCTAssertEqual(api.annotations[alb + "scheme"], "internet-facing", "the plan's exposure")
+        XCTAssertEqual(api.annotations[alb + "group.name"], api.group, "the plan's group")
+        for bound in ["security-groups", "subnets", "wafv2-acl-arn", "load-balancer-name", "frobnicate"] {
+            XCTAssertNil(api.annotations[alb + bound], bound)
+            XCTAssertTrue(api.manual.contains { $0.hasPrefix(alb + bound) && $0.contains("not copied") }, "\(bound): \(api.manual)")
+        }
+        XCTAssertTrue(api.manual.contains { $0.contains("wafv2-acl-arn") && $0.contains("unprotected") }, "\(api.manual)")
+        // A forward to another account's target group: still copied (without it the rule would be gone), named for replacement.
+        let admin = try XCTUnwrap(plan.network.entries.first { $0.name == "admin" })
+        XCTAssertEqual(admin.annotations[alb + "actions.legacy"], legacy)
+        XCTAssertTrue(admin.manual.contains { $0.hasPrefix(alb + "actions.legacy is copied") && $0.contains("region us-east-1, not eu-west-1, account 111122223333") }, "\(admin.manual)")
+    }
+
+    /// ACM certificates are regional and an ALB takes its own account's: the source ALB's certificate of another region or
+    /// account is not copied (an ARN the controller cannot use fails the whole IngressGroup), the hosts' certificate is found by
+    /// host on the HTTPS listener the source had, and the ARN is named with why.
+    func testASourceALBCertificateOfAnotherRegionOrAccountIsNotCopied() throws {
+        let alb = "alb.ingress.kubernetes.io/"
+        let plan = try plan(["ingresses.yaml": [
+            ingress("east", annotations: [alb + "certificate-arn": "arn:aws:acm:us-east-1:123456789012:certificate/east"], className: "alb"),
+            ingress("other", annotations: [alb + "certificate-arn": "arn:aws:acm:eu-west-1:123456789012:certificate/ok,arn:aws:acm:eu-west-1:111122223333:certificate/theirs",
+                                           alb + "listen-ports": #"[{"HTTP": 80}, {"HTTPS": 443}]"#, alb + "ssl-redirect": "443"], tls: true, className: "alb"),
+            ingress("iam", annotations: [alb + "certificate-arn": "arn:aws:iam::123456789012:server-certificate/shop"], className: "alb"),
+            ingress("plain", className: "alb"),
+        ].joined()])
+        func entry(_ name: String) throws -> NetworkPlan.Entry { try XCTUnwrap(plan.network.entries.first { $0.name == name }) }
+        let east = try entry("east")
+        XCTAssertNil(east.annotations[alb + "certificate-arn"])
+        XCTAssertTrue(east.needsCertificate)
+        XCTAssertEqual(east.tlsHosts, ["east.shop.example"], "found by its rule's host: it has no spec.tls")
+        XCTAssertEqual(east.annotations[alb + "listen-ports"], #"[{"HTTPS": 443}]"#, "what the source's default listener was, asked for explicitly")
+        XCTAssertTrue(east.manual.contains { $0.contains("certificate/east") && $0.contains("region us-east-1, not eu-west-1") }, "\(east.manual)")
+        let other = try entry("other")
+        XCTAssertNil(other.annotations[alb + "certificate-arn"], "one of its certificates is another account's: none is copied")
+        XCTAssertTrue(other.needsCertificate)
+        XCTAssertEqual(other.annotations[alb + "listen-ports"], #"[{"HTTP": 80}, {"HTTPS": 443}]"#, "the source's listeners")
+        XCTAssertTrue(other.manual.contains { $0.contains("certificate/theirs") && $0.contains("account 111122223333") && !$0.contains("certificate/ok (") }, "\(other.manual)")
+        XCTAssertTrue(plan.items.contains { $0.keyText == "plan:certificates:src" && $0.title.contains("east.shop.example") && $0.title.contains("other.shop.example") })
+        let iam = try entry("iam")
+        XCTAssertEqual(iam.annotations[alb + "certificate-arn"], "arn:aws:iam::123456789012:server-certificate/shop", "an IAM server certificate of this account")
+        XCTAssertFalse(iam.needsCertificate)
+        let plain = try entry("plain")
+        XCTAssertFalse(plain.needsCertificate, "the source ALB served plain HTTP")
+        XCTAssertNil(plain.annotations[alb + "listen-ports"])
+    }
+
+    func testForeignARNsAreFoundInListsAndActions() {
+        let arns = ForeignARNs(region: "cn-north-1", accountID: "123456789012")
+        XCTAssertNil(arns.objection("arn:aws-cn:acm:cn-north-1:123456789012:certificate/a"))
+        XCTAssertEqual(arns.objection("arn:aws:acm:cn-north-1:123456789012:certificate/a"), "partition aws, not aws-cn")
+        XCTAssertEqual(arns.objection("arn:aws-cn:acm:cn-northwest-1:210987654321:certificate/a"), "region cn-northwest-1, not cn-north-1, account 210987654321, not 123456789012")
+        XCTAssertNil(arns.objection("arn:aws-cn:s3:::logs-bucket"), "no region or account to object to")
+        XCTAssertEqual(arns.objection("arn:aws-cn:acm"), "not an ARN")
+        let action = #"{"type":"forward","forwardConfig":{"targetGroups":[{"targetGroupARN":"arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/blue/1a"},{"targetGroupARN":"arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:targetgroup/green/2b"}]}}"#
+        XCTAssertEqual(arns.foreign(in: action).map(\.arn), ["arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/blue/1a"])
+        XCTAssertEqual(arns.certificateObjections("arn:aws-cn:acm:cn-north-1:123456789012:certificate/a, arn:aws-cn:iam::123456789012:server-certificate/b").count, 0)
+        XCTAssertEqual(arns.certificateObjections("arn:aws-cn:wafv2:cn-north-1:123456789012:regional/webacl/x").map(\.why), ["not an ACM certificate or IAM server certificate ARN"])
+        XCTAssertEqual(arns.certificateObjections(" , ").map(\.why), ["names no certificate"])
     }
 
     func testThePlanReportShowsTheNetworkTable() throws {

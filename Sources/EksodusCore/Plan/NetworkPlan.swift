@@ -37,7 +37,8 @@ public struct NetworkPlan: Sendable, Codable {
 
     /// `setApart`: the workloads EKS replaces, by cluster id; a Service in front of nothing else (ingress-nginx's own, say)
     /// gets no load balancer. `addressing`: each estate's, when the caller has chosen them (the compute plan needs them too).
-    static func build(estates: [Estate], reference: ReferenceData, setApart: [Int64: Set<Int64>] = [:], addressing: [VPCAddressing]? = nil) -> NetworkPlan {
+    /// `arns`: the plan's account and region, which the source ALB's certificates and the ARNs its annotations name must be of.
+    static func build(estates: [Estate], reference: ReferenceData, arns: ForeignARNs, setApart: [Int64: Set<Int64>] = [:], addressing: [VPCAddressing]? = nil) -> NetworkPlan {
         var entries: [Entry] = []
         for estate in estates {
             let replaced = setApart[estate.cluster.id] ?? []
@@ -69,7 +70,7 @@ public struct NetworkPlan: Sendable, Codable {
                                      inertAWS: inert.isEmpty ? nil : inert))
             }
             let controller = LoadBalancerExposure.ingressController(of: estate, reference: reference)
-            var ingressEntries = estate.ingresses.map { ingressEntry($0, cluster: estate.cluster.name, reference: reference, controller: controller) }
+            var ingressEntries = estate.ingresses.map { ingressEntry($0, cluster: estate.cluster.name, reference: reference, arns: arns, controller: controller) }
             // A host split by path across namespaces on one source controller: one IngressGroup (one ALB, one switch).
             SharedHostGroups.assign(cluster: estate.cluster.name, ingresses: estate.ingresses, entries: &ingressEntries)
             entries += ingressEntries
@@ -101,7 +102,7 @@ public struct NetworkPlan: Sendable, Codable {
         return selectsAny
     }
 
-    private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData,
+    private static func ingressEntry(_ ingress: Estate.Ingress, cluster: String, reference: ReferenceData, arns: ForeignARNs,
                                      controller: (service: String, exposure: LoadBalancerExposure)?) -> Entry {
         let source = ingress.resource.annotations
         let exposure = LoadBalancerExposure.of(ingress, reference: reference, controller: controller)
@@ -146,25 +147,43 @@ public struct NetworkPlan: Sendable, Codable {
         // served: plain HTTP redirects there, and the host needs a certificate (`TrafficCommands.heldGate` checks both).
         let login = !IngressHold.authAnnotations(source).isEmpty
         if login { annotations["alb.ingress.kubernetes.io/ssl-redirect"] = "443" }
-        let certificateHosts = tlsHosts.isEmpty && login ? Array(Set(ingress.rules.compactMap(\.host).filter(NetworkPlan.isIngressHost))).sorted() : tlsHosts
+        let ruleHosts = Array(Set(ingress.rules.compactMap(\.host).filter(NetworkPlan.isIngressHost))).sorted()
+        var certificateHosts = tlsHosts.isEmpty && login ? ruleHosts : tlsHosts
         // Like the TLS policy, the certificate is the source ALB's only: beside another class's controller the annotation
         // served nothing (that Ingress's TLS, if any, came from spec.tls) and may name a certificate long gone or of another
         // account or region, and an ARN the controller cannot use fails the whole IngressGroup. It is named for review, and
-        // TLS hosts get discovery by host as any other.
+        // TLS hosts get discovery by host as any other. The source ALB's own is copied only when every certificate it names
+        // is of the plan's account and region (ACM certificates are regional; a listener's are of its own account).
         let sourceARN = source["alb.ingress.kubernetes.io/certificate-arn"]
         let servedByALB = LoadBalancerExposure.awsServes(ingress)
-        if let arn = sourceARN, servedByALB {
+        if servedByALB {
+            let carried = SourceALBAnnotations.carry(source, rules: reference.albSourceAnnotations, arns: arns)
+            annotations.merge(carried.annotations) { planned, _ in planned }
+            manual += carried.notes
+        }
+        let objections = sourceARN.map(arns.certificateObjections) ?? []
+        let listenPorts = annotations["alb.ingress.kubernetes.io/listen-ports"]
+        // The source ALB listened on HTTPS when its listen-ports say so, or, without them, when it had a certificate (by ARN
+        // or found from spec.tls): the controller's default listener is HTTPS 443 then, HTTP 80 otherwise.
+        let albServedHTTPS = servedByALB && (listenPorts.map { $0.contains("HTTPS") } ?? (sourceARN != nil || !tls.isEmpty))
+        if let arn = sourceARN, servedByALB, objections.isEmpty {
             annotations["alb.ingress.kubernetes.io/certificate-arn"] = arn
-        } else if !tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil {
+        } else if servedByALB ? albServedHTTPS : (!tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil) {
             // No placeholder ARN (an invalid one fails the whole IngressGroup): the controller's certificate discovery finds the
-            // issued ACM certificate of the Ingress's TLS hosts (AWS Load Balancer Controller, "Certificate Discovery").
+            // issued ACM certificate of the Ingress's TLS hosts, or of its rules' hosts without spec.tls (AWS Load Balancer
+            // Controller, "Certificate Discovery"), on the HTTPS listener listen-ports asks for.
             needsCertificate = true
-            annotations["alb.ingress.kubernetes.io/listen-ports"] = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
+            if certificateHosts.isEmpty { certificateHosts = ruleHosts }
+            annotations["alb.ingress.kubernetes.io/listen-ports"] = servedByALB ? listenPorts ?? "[{\"HTTPS\": 443}]" : "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
             let issuer = source["cert-manager.io/cluster-issuer"].map { "cert-manager ClusterIssuer \($0)" } ?? source["cert-manager.io/issuer"].map { "cert-manager Issuer \($0)" }
             manual.append("ACM certificate for \(certificateHosts.isEmpty ? "its hosts" : certificateHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
         }
         if let arn = sourceARN, !servedByALB {
             manual.append("alb.ingress.kubernetes.io/certificate-arn \(arn) is not copied: another controller served this Ingress, so it served nothing; use it only once it is checked to be an issued certificate in this account and region")
+        }
+        if servedByALB, !objections.isEmpty {
+            manual.append("alb.ingress.kubernetes.io/certificate-arn is not copied: " + objections.map { "\(SourceALBAnnotations.shown($0.arn)) (\($0.why))" }.joined(separator: ", ")
+                          + "; an ALB takes ACM certificates of its own account and region only (they cannot be copied between regions): request or import one here, and the controller finds it by host")
         }
         if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
         let group = groupName(cluster: cluster, namespace: ingress.resource.namespace, scheme: exposure.target,

@@ -180,7 +180,7 @@ public struct TransitionPlanner {
         let storage = StoragePlan.build(estates: estates, reference: reference)
         // Chosen once per cluster: the network plan lists them and each compute plan writes its own into the eksctl config.
         let addressing = VPCAddressing.choose(estates, reference: reference)
-        let network = NetworkPlan.build(estates: estates, reference: reference, setApart: results.mapValues(\.systemWorkloads), addressing: addressing)
+        let network = NetworkPlan.build(estates: estates, reference: reference, arns: ForeignARNs(region: request.region, accountID: request.accountID), setApart: results.mapValues(\.systemWorkloads), addressing: addressing)
         var identity = IdentityPlan(entries: [])
         let partition = AWSPartition.of(region: request.region)
         var uses: [(image: String, workload: String, cluster: String)] = []

@@ -105,6 +105,8 @@ public struct ReferenceData: Sendable {
     public var privateDNSSuffixes: [String]
     /// Controllers whose releases each support a range of Kubernetes versions (`data/controller-support.yaml`).
     public var controllers: [ControllerSupport]
+    /// What of the source ALB's own Ingress annotations carries over (`data/alb-source-annotations.yaml`).
+    public var albSourceAnnotations = ALBSourceAnnotationRules()
 
     public struct DataError: Error, CustomStringConvertible {
         public var file: String
@@ -169,7 +171,11 @@ public struct ReferenceData: Sendable {
             ingressExposureRules: exposureRules(try table("load-balancer-exposure.yaml", "ingresses")),
             ingressControllerImages: try table("load-balancer-exposure.yaml", "ingressControllerImages").compactMap(\.string),
             privateDNSSuffixes: try table("private-dns-suffixes.yaml", "suffixes").compactMap(\.string),
-            controllers: try controllerSupport(try table("controller-support.yaml", "controllers"))
+            controllers: try controllerSupport(try table("controller-support.yaml", "controllers")),
+            albSourceAnnotations: ALBSourceAnnotationRules(
+                carried: try table("alb-source-annotations.yaml", "carried").compactMap(\.string),
+                planned: try table("alb-source-annotations.yaml", "planned").compactMap(\.string),
+                bound: try table("alb-source-annotations.yaml", "bound").map { row in (row["name"]?.string ?? "", row["why"]?.string ?? "") })
         )
     }
 

@@ -1,0 +1,20 @@
+/// Which of an ALB-served Ingress's own `alb.ingress.kubernetes.io/*` annotations carry over to EKS, which the plan sets
+/// itself, and which name a resource of the source's VPC, account or region (`data/alb-source-annotations.yaml`). Names are
+/// without the prefix; one ending in `*` matches every name it starts.
+public struct ALBSourceAnnotationRules: Sendable {
+    public var carried: [String] = []
+    public var planned: [String] = []
+    public var bound: [(name: String, why: String)] = []
+
+    public enum Rule: Equatable, Sendable {
+        case carried, planned, bound(why: String), unknown
+    }
+
+    public func rule(_ name: String) -> Rule {
+        func matches(_ pattern: String) -> Bool { pattern.hasSuffix("*") ? name.hasPrefix(pattern.dropLast()) : name == pattern }
+        if planned.contains(where: matches) { return .planned }
+        if let bound = bound.first(where: { matches($0.name) }) { return .bound(why: bound.why) }
+        if carried.contains(where: matches) { return .carried }
+        return .unknown
+    }
+}
