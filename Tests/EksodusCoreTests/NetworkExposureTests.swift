@@ -246,6 +246,68 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertNil(plain.annotations[alb + "listen-ports"])
     }
 
+    /// A Service an ELB served keeps its TLS listener and PROXY protocol on the NLB (without them, TLS clients reach the pods'
+    /// plain port and a proxy expecting the PROXY header refuses every connection); another region's certificate, the source's
+    /// security groups and a Classic Load Balancer's HTTP backend protocol are not copied, and each is a CHANGES.md TODO.
+    func testAServiceAnELBServedKeepsItsTLSListenerAndProxyProtocol() throws {
+        let aws = "service.beta.kubernetes.io/aws-load-balancer-"
+        func service(_ name: String, _ annotations: [String: String]) -> String {
+            let lines = annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
+            return """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: \(name)
+                  namespace: shop
+                  annotations:
+                \(lines)spec:
+                  type: LoadBalancer
+                  selector: {app: \(name)}
+                  ports: [{name: https, port: 443, targetPort: 8080}]
+                status:
+                  loadBalancer: {ingress: [{hostname: a1b2c3-\(name).eu-west-1.elb.amazonaws.com}]}
+                ---
+
+                """
+        }
+        let certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/edge"
+        let files = ["services.yaml": service("edge", [aws + "ssl-cert": certificate, aws + "ssl-ports": "443", aws + "proxy-protocol": "*",
+                                                       aws + "backend-protocol": "tcp", aws + "scheme": "internet-facing", aws + "security-groups": "sg-0abc",
+                                                       aws + "healthcheck-path": "/ready"])
+                     + service("legacy", [aws + "ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/old", aws + "ssl-ports": "443",
+                                          aws + "backend-protocol": "http", aws + "internal": "true"])]
+        let plan = try plan(files)
+        let edge = try XCTUnwrap(plan.network.entries.first { $0.name == "edge" })
+        XCTAssertEqual(edge.annotations[aws + "ssl-cert"], certificate)
+        XCTAssertEqual(edge.annotations[aws + "ssl-ports"], "443")
+        XCTAssertEqual(edge.annotations[aws + "proxy-protocol"], "*", "the pods' proxy expects the PROXY header")
+        XCTAssertEqual(edge.annotations[aws + "backend-protocol"], "tcp")
+        XCTAssertEqual(edge.annotations[aws + "healthcheck-path"], "/ready")
+        XCTAssertEqual(edge.annotations[aws + "type"], "external", "the plan's NLB")
+        XCTAssertEqual(edge.annotations[aws + "scheme"], "internet-facing")
+        XCTAssertNil(edge.annotations[aws + "security-groups"])
+        XCTAssertTrue(edge.manual.contains { $0.hasPrefix(aws + "security-groups") && $0.contains("not copied") }, "\(edge.manual)")
+        let legacy = try XCTUnwrap(plan.network.entries.first { $0.name == "legacy" })
+        XCTAssertNil(legacy.annotations[aws + "ssl-cert"], "another region's certificate")
+        XCTAssertNil(legacy.annotations[aws + "ssl-ports"], "no TLS listener without a certificate")
+        XCTAssertNil(legacy.annotations[aws + "backend-protocol"], "http is a Classic Load Balancer's")
+        XCTAssertEqual(legacy.annotations[aws + "scheme"], "internal")
+        XCTAssertTrue(legacy.manual.contains { $0.contains("certificate/old") && $0.contains("region us-east-1, not eu-west-1") && $0.contains("finds none by host") }, "\(legacy.manual)")
+        XCTAssertTrue(legacy.manual.contains { $0.hasPrefix(aws + "backend-protocol") && $0.contains("HTTP proxy") }, "\(legacy.manual)")
+        // convert says so where the team applies the Service.
+        let folder = try writeManifests(files, test: self)
+        let database = try AppDatabase.inMemory()
+        try importPaths([folder.path], cluster: "src", into: database)
+        let stored = try TransitionPlanner(database: database, reference: reference)
+            .run(PlanRequest(name: "p", target: KubernetesVersion(major: 1, minor: 35), region: "eu-west-1", accountID: "123456789012", now: fixedNow))
+        let out = try temporaryFolder(self)
+        _ = try ConvertedManifests(plan: stored, reference: reference).write(estates: try database.writer.read { try Estate.load($0) }, to: out)
+        let changes = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { $0.hasSuffix("CHANGES.md") }
+            .map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }.joined()
+        XCTAssertTrue(changes.contains("Service shop/legacy: \(aws)ssl-cert is not copied"), changes)
+        XCTAssertTrue(changes.contains("Service shop/edge: \(aws)security-groups sg-0abc is not copied"), changes)
+    }
+
     func testForeignARNsAreFoundInListsAndActions() {
         let arns = ForeignARNs(region: "cn-north-1", accountID: "123456789012")
         XCTAssertNil(arns.objection("arn:aws-cn:acm:cn-north-1:123456789012:certificate/a"))

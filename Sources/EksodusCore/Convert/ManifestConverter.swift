@@ -599,6 +599,9 @@ struct ManifestConverter {
         result.changes.append(Change(field: "metadata.annotations", why: "network plan: NLB through the AWS Load Balancer Controller, \(entry.exposure.target.rawValue) (\(entry.exposure.evidence))"))
         result.changes += Self.inertAWSChanges(entry)
         if entry.exposure.needsDecision { result.todos.append("Service \(namespace)/\(name): decide internal or internet-facing (written internal)") }
+        // What of the source ELB's own annotations was not copied, or names another account's or region's ARN (the other notes,
+        // "drop" and "decide", convert has acted on or said above).
+        result.todos += entry.manual.filter { !$0.hasPrefix("drop ") && !$0.hasPrefix("decide ") }.map { "Service \(namespace)/\(name): \($0)" }
         return node
     }
 

@@ -61,6 +61,14 @@ public struct NetworkPlan: Sendable, Codable {
                 annotations.merge(NLBIdleTimeout.annotations(service, fronting: candidates, reference: reference)) { planned, _ in planned }
                 var manual = service.resource.annotations.keys.filter { key in ForeignLoadBalancerAnnotationCheck.foreignPrefixes.contains { key.hasPrefix($0) } }
                     .sorted().map { "drop \($0)" }
+                // What the source's ELB did with its own annotations (TLS on ssl-ports, PROXY protocol, health checks) the NLB does too.
+                if LoadBalancerExposure.awsServes(service) {
+                    let source = service.resource.annotations
+                    let carried = SourceLoadBalancerAnnotations.carry(source, prefix: SourceLoadBalancerAnnotations.servicePrefix,
+                                                                      rules: reference.nlbSourceAnnotations, arns: arns)
+                    annotations.merge(carried.annotations) { planned, _ in planned }
+                    manual += carried.notes + SourceLoadBalancerAnnotations.serviceTLS(source, arns: arns, into: &annotations)
+                }
                 let inert = LoadBalancerExposure.inertAWSAnnotations(service)
                 if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
                 entries.append(Entry(cluster: estate.cluster.name, namespace: service.resource.namespace, name: service.resource.name, kind: "Service",
@@ -157,7 +165,7 @@ public struct NetworkPlan: Sendable, Codable {
         let sourceARN = source["alb.ingress.kubernetes.io/certificate-arn"]
         let servedByALB = LoadBalancerExposure.awsServes(ingress)
         if servedByALB {
-            let carried = SourceALBAnnotations.carry(source, rules: reference.albSourceAnnotations, arns: arns)
+            let carried = SourceLoadBalancerAnnotations.carry(source, prefix: SourceLoadBalancerAnnotations.ingressPrefix, rules: reference.albSourceAnnotations, arns: arns)
             annotations.merge(carried.annotations) { planned, _ in planned }
             manual += carried.notes
         }
@@ -182,7 +190,7 @@ public struct NetworkPlan: Sendable, Codable {
             manual.append("alb.ingress.kubernetes.io/certificate-arn \(arn) is not copied: another controller served this Ingress, so it served nothing; use it only once it is checked to be an issued certificate in this account and region")
         }
         if servedByALB, !objections.isEmpty {
-            manual.append("alb.ingress.kubernetes.io/certificate-arn is not copied: " + objections.map { "\(SourceALBAnnotations.shown($0.arn)) (\($0.why))" }.joined(separator: ", ")
+            manual.append("alb.ingress.kubernetes.io/certificate-arn is not copied: " + objections.map { "\(SourceLoadBalancerAnnotations.shown($0.arn)) (\($0.why))" }.joined(separator: ", ")
                           + "; an ALB takes ACM certificates of its own account and region only (they cannot be copied between regions): request or import one here, and the controller finds it by host")
         }
         if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }

@@ -106,7 +106,9 @@ public struct ReferenceData: Sendable {
     /// Controllers whose releases each support a range of Kubernetes versions (`data/controller-support.yaml`).
     public var controllers: [ControllerSupport]
     /// What of the source ALB's own Ingress annotations carries over (`data/alb-source-annotations.yaml`).
-    public var albSourceAnnotations = ALBSourceAnnotationRules()
+    public var albSourceAnnotations = SourceAnnotationRules()
+    /// What of the source AWS load balancer's own Service annotations carries over (`data/nlb-source-annotations.yaml`).
+    public var nlbSourceAnnotations = SourceAnnotationRules()
 
     public struct DataError: Error, CustomStringConvertible {
         public var file: String
@@ -125,6 +127,10 @@ public struct ReferenceData: Sendable {
                 throw DataError(file: file, message: "has no `\(key)` list")
             }
             return rows
+        }
+        func sourceAnnotationRules(_ file: String) throws -> SourceAnnotationRules {
+            SourceAnnotationRules(carried: try table(file, "carried").compactMap(\.string), planned: try table(file, "planned").compactMap(\.string),
+                                  bound: try table(file, "bound").map { row in (row["name"]?.string ?? "", row["why"]?.string ?? "") })
         }
         func version(_ node: ManifestNode?) -> KubernetesVersion? { node?.string.flatMap(KubernetesVersion.init) }
         func storage(_ row: ManifestNode) -> StorageTarget {
@@ -172,10 +178,8 @@ public struct ReferenceData: Sendable {
             ingressControllerImages: try table("load-balancer-exposure.yaml", "ingressControllerImages").compactMap(\.string),
             privateDNSSuffixes: try table("private-dns-suffixes.yaml", "suffixes").compactMap(\.string),
             controllers: try controllerSupport(try table("controller-support.yaml", "controllers")),
-            albSourceAnnotations: ALBSourceAnnotationRules(
-                carried: try table("alb-source-annotations.yaml", "carried").compactMap(\.string),
-                planned: try table("alb-source-annotations.yaml", "planned").compactMap(\.string),
-                bound: try table("alb-source-annotations.yaml", "bound").map { row in (row["name"]?.string ?? "", row["why"]?.string ?? "") })
+            albSourceAnnotations: try sourceAnnotationRules("alb-source-annotations.yaml"),
+            nlbSourceAnnotations: try sourceAnnotationRules("nlb-source-annotations.yaml")
         )
     }
 

@@ -1,7 +1,8 @@
-/// Which of an ALB-served Ingress's own `alb.ingress.kubernetes.io/*` annotations carry over to EKS, which the plan sets
-/// itself, and which name a resource of the source's VPC, account or region (`data/alb-source-annotations.yaml`). Names are
-/// without the prefix; one ending in `*` matches every name it starts.
-public struct ALBSourceAnnotationRules: Sendable {
+/// Which of the AWS load balancer annotations an object the source's AWS load balancer served carry over to EKS, which the plan
+/// sets itself, and which name a resource of the source's VPC, account or region (`data/alb-source-annotations.yaml` for
+/// Ingresses, `data/nlb-source-annotations.yaml` for Services). Names are without the prefix; one ending in `*` matches every
+/// name it starts.
+public struct SourceAnnotationRules: Sendable {
     public var carried: [String] = []
     public var planned: [String] = []
     public var bound: [(name: String, why: String)] = []
