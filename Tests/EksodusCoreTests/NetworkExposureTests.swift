@@ -181,6 +181,7 @@ final class NetworkExposureTests: XCTestCase {
         let action = #"{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"api-blue","servicePort":"80","weight":90},{"serviceName":"api-green","servicePort":"80","weight":10}]}}"#
         let oidc = #"{"issuer":"https://login.example.com","authorizationEndpoint":"https://login.example.com/auth","tokenEndpoint":"https://login.example.com/token","userInfoEndpoint":"https://login.example.com/userinfo","secretName":"api-oidc"}"#
         let waf = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop/0a1b"
+        let ownWAF = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/9z8y"
         let legacy = #"{"type":"forward","forwardConfig":{"targetGroups":[{"targetGroupARN":"arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/legacy/1a"}]}}"#
         let plan = try plan(["ingresses.yaml": [
             ingress("api", annotations: [alb + "certificate-arn": certificate, alb + "listen-ports": #"[{"HTTP": 80}, {"HTTPS": 443}]"#,
@@ -188,9 +189,10 @@ final class NetworkExposureTests: XCTestCase {
                                          alb + "auth-idp-oidc": oidc, alb + "scheme": "internet-facing", alb + "security-groups": "sg-0123",
                                          alb + "subnets": "subnet-1,subnet-2", alb + "wafv2-acl-arn": waf, alb + "load-balancer-name": "shop-api",
                                          alb + "frobnicate": "on", alb + "healthcheck-path": "/healthz"], className: "alb"),
-            ingress("admin", annotations: [alb + "certificate-arn": certificate, alb + "actions.legacy": legacy], className: "alb"),
+            ingress("admin", annotations: [alb + "certificate-arn": certificate, alb + "actions.legacy": legacy, alb + "wafv2-acl-arn": ownWAF], className: "alb"),
         ].joined()])
         let api = try XCTUnwrap(plan.network.entries.first { $0.name == "api" })
+        let admin = try XCTUnwrap(plan.network.entries.first { $0.name == "admin" })
         XCTAssertEqual(api.annotations[alb + "listen-ports"], #"[{"HTTP": 80}, {"HTTPS": 443}]"#, "HTTP stays, to redirect")
         XCTAssertEqual(api.annotations[alb + "ssl-redirect"], "443")
         XCTAssertEqual(api.annotations[alb + "actions.weighted"], action, "the use-annotation backend's action")
@@ -207,8 +209,8 @@ final class NetworkExposureTests: XCTestCase {
             XCTAssertTrue(api.manual.contains { $0.hasPrefix(alb + bound) && $0.contains("not copied") }, "\(bound): \(api.manual)")
         }
         XCTAssertTrue(api.manual.contains { $0.contains("wafv2-acl-arn") && $0.contains("unprotected") }, "\(api.manual)")
+        XCTAssertEqual(admin.annotations[alb + "wafv2-acl-arn"], ownWAF, "a web ACL of the plan's account and region protects the new ALB too")
         // A forward to another account's target group: still copied (without it the rule would be gone), named for replacement.
-        let admin = try XCTUnwrap(plan.network.entries.first { $0.name == "admin" })
         XCTAssertEqual(admin.annotations[alb + "actions.legacy"], legacy)
         XCTAssertTrue(admin.manual.contains { $0.hasPrefix(alb + "actions.legacy is copied") && $0.contains("region us-east-1, not eu-west-1, account 111122223333") }, "\(admin.manual)")
     }
@@ -224,6 +226,8 @@ final class NetworkExposureTests: XCTestCase {
                                            alb + "listen-ports": #"[{"HTTP": 80}, {"HTTPS": 443}]"#, alb + "ssl-redirect": "443"], tls: true, className: "alb"),
             ingress("iam", annotations: [alb + "certificate-arn": "arn:aws:iam::123456789012:server-certificate/shop"], className: "alb"),
             ingress("plain", className: "alb"),
+            ingress("tlsonly", tls: true, className: "alb"),
+            ingress("redirect", annotations: [alb + "listen-ports": #"[{"HTTP": 80}]"#, alb + "ssl-redirect": "443"], className: "alb"),
         ].joined()])
         func entry(_ name: String) throws -> NetworkPlan.Entry { try XCTUnwrap(plan.network.entries.first { $0.name == name }) }
         let east = try entry("east")
@@ -244,6 +248,14 @@ final class NetworkExposureTests: XCTestCase {
         let plain = try entry("plain")
         XCTAssertFalse(plain.needsCertificate, "the source ALB served plain HTTP")
         XCTAssertNil(plain.annotations[alb + "listen-ports"])
+        let tlsOnly = try entry("tlsonly")
+        XCTAssertFalse(tlsOnly.needsCertificate, "without an ARN or listen-ports the source ALB's default listener was HTTP 80: spec.tls alone changes nothing")
+        XCTAssertNil(tlsOnly.annotations[alb + "listen-ports"])
+        let redirect = try entry("redirect")
+        XCTAssertEqual(redirect.annotations[alb + "listen-ports"], #"[{"HTTP": 80}, {"HTTPS": 443}]"#, "a redirect needs the HTTPS listener it points at")
+        XCTAssertTrue(redirect.needsCertificate)
+        XCTAssertNotEqual(redirect.group, plain.group, "its redirect would send the HTTP of every Ingress of the group to 443")
+        XCTAssertEqual(plain.group, tlsOnly.group)
     }
 
     /// A Service an ELB served keeps its TLS listener and PROXY protocol on the NLB (without them, TLS clients reach the pods'
@@ -275,7 +287,8 @@ final class NetworkExposureTests: XCTestCase {
                                                        aws + "backend-protocol": "tcp", aws + "scheme": "internet-facing", aws + "security-groups": "sg-0abc",
                                                        aws + "healthcheck-path": "/ready"])
                      + service("legacy", [aws + "ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/old", aws + "ssl-ports": "443",
-                                          aws + "backend-protocol": "http", aws + "internal": "true"])]
+                                          aws + "backend-protocol": "http", aws + "internal": "true"])
+                     + service("tls", [aws + "backend-protocol": "https", aws + "healthcheck-port": "32080", aws + "proxy-protocol": "*"])]
         let plan = try plan(files)
         let edge = try XCTUnwrap(plan.network.entries.first { $0.name == "edge" })
         XCTAssertEqual(edge.annotations[aws + "ssl-cert"], certificate)
@@ -294,6 +307,10 @@ final class NetworkExposureTests: XCTestCase {
         XCTAssertEqual(legacy.annotations[aws + "scheme"], "internal")
         XCTAssertTrue(legacy.manual.contains { $0.contains("certificate/old") && $0.contains("region us-east-1, not eu-west-1") && $0.contains("finds none by host") }, "\(legacy.manual)")
         XCTAssertTrue(legacy.manual.contains { $0.hasPrefix(aws + "backend-protocol") && $0.contains("HTTP proxy") }, "\(legacy.manual)")
+        let tlsPods = try XCTUnwrap(plan.network.entries.first { $0.name == "tls" })
+        XCTAssertEqual(tlsPods.annotations[aws + "backend-protocol"], "ssl", "TLS to the pods stays")
+        XCTAssertNil(tlsPods.annotations[aws + "healthcheck-port"], "a node port: the NLB's targets are the pods")
+        XCTAssertTrue(tlsPods.manual.contains { $0.contains("PROXY protocol v1") }, "\(tlsPods.manual)")
         // convert says so where the team applies the Service.
         let folder = try writeManifests(files, test: self)
         let database = try AppDatabase.inMemory()

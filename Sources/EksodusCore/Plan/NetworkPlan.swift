@@ -171,18 +171,25 @@ public struct NetworkPlan: Sendable, Codable {
         }
         let objections = sourceARN.map(arns.certificateObjections) ?? []
         let listenPorts = annotations["alb.ingress.kubernetes.io/listen-ports"]
-        // The source ALB listened on HTTPS when its listen-ports say so, or, without them, when it had a certificate (by ARN
-        // or found from spec.tls): the controller's default listener is HTTPS 443 then, HTTP 80 otherwise.
-        let albServedHTTPS = servedByALB && (listenPorts.map { $0.contains("HTTPS") } ?? (sourceARN != nil || !tls.isEmpty))
+        let bothListeners = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
+        // A redirect (the source ALB's, or a login's) needs the HTTPS listener it points at: without one, the controller fails
+        // the whole IngressGroup ("listener does not exist for SSLRedirect port").
+        let redirects = annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil
+        // The source ALB listened on HTTPS when its listen-ports say so, or, without them, when it had a certificate ARN: the
+        // controller's default listener is HTTPS 443 then, HTTP 80 otherwise (spec.tls alone does not change the default).
+        let albServedHTTPS = servedByALB && (listenPorts.map { $0.contains("HTTPS") } ?? (sourceARN != nil))
         if let arn = sourceARN, servedByALB, objections.isEmpty {
             annotations["alb.ingress.kubernetes.io/certificate-arn"] = arn
-        } else if servedByALB ? albServedHTTPS : (!tls.isEmpty || annotations["alb.ingress.kubernetes.io/ssl-redirect"] != nil) {
+            if redirects, let listenPorts, !listenPorts.contains("HTTPS") { annotations["alb.ingress.kubernetes.io/listen-ports"] = bothListeners }
+        } else if servedByALB ? albServedHTTPS || redirects : (!tls.isEmpty || redirects) {
             // No placeholder ARN (an invalid one fails the whole IngressGroup): the controller's certificate discovery finds the
             // issued ACM certificate of the Ingress's TLS hosts, or of its rules' hosts without spec.tls (AWS Load Balancer
             // Controller, "Certificate Discovery"), on the HTTPS listener listen-ports asks for.
             needsCertificate = true
             if certificateHosts.isEmpty { certificateHosts = ruleHosts }
-            annotations["alb.ingress.kubernetes.io/listen-ports"] = servedByALB ? listenPorts ?? "[{\"HTTPS\": 443}]" : "[{\"HTTP\": 80}, {\"HTTPS\": 443}]"
+            // The source ALB's listeners where they had HTTPS; beside a redirect, HTTP and HTTPS; else the HTTPS its default was.
+            annotations["alb.ingress.kubernetes.io/listen-ports"] = !servedByALB ? bothListeners
+                : listenPorts.flatMap { $0.contains("HTTPS") ? $0 : nil } ?? (redirects ? bothListeners : listenPorts ?? "[{\"HTTPS\": 443}]")
             let issuer = source["cert-manager.io/cluster-issuer"].map { "cert-manager ClusterIssuer \($0)" } ?? source["cert-manager.io/issuer"].map { "cert-manager Issuer \($0)" }
             manual.append("ACM certificate for \(certificateHosts.isEmpty ? "its hosts" : certificateHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
         }
@@ -195,7 +202,8 @@ public struct NetworkPlan: Sendable, Codable {
         }
         if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
         let group = groupName(cluster: cluster, namespace: ingress.resource.namespace, scheme: exposure.target,
-                              allowList: exposure.allowList, sslPolicy: sslPolicy)
+                              allowList: exposure.allowList, sslPolicy: sslPolicy,
+                              groupWide: servedByALB ? SourceLoadBalancerAnnotations.groupWide(annotations) : [])
         annotations["alb.ingress.kubernetes.io/group.name"] = group
         return Entry(cluster: cluster, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
                      today: "Ingress (\(ingress.className ?? "default class"))", exposure: exposure, target: "Ingress, ingressClassName: alb",
@@ -206,9 +214,12 @@ public struct NetworkPlan: Sendable, Codable {
     /// One ALB per (cluster, namespace, scheme, allow-list, TLS policy): inbound-cidrs and the SSL policy apply to the whole ALB
     /// of an IngressGroup, so Ingresses that differ in them must not share one. A valid group name: lowercase letters, digits,
     /// `-` and `.`, at most 63 characters, with a short hash of what sets the group apart.
-    static func groupName(cluster: String, namespace: String, scheme: LoadBalancerExposure.Scheme, allowList: [String], sslPolicy: String?) -> String {
+    /// `groupWide`: the source ALB's carried annotations that apply to the whole ALB (`SourceLoadBalancerAnnotations.groupWide`):
+    /// members that differ in one would conflict in one group, and one's redirect would send the others' HTTP to 443.
+    static func groupName(cluster: String, namespace: String, scheme: LoadBalancerExposure.Scheme, allowList: [String], sslPolicy: String?,
+                          groupWide: [String] = []) -> String {
         let base = ImageMigration.ecrRepositoryName("\(cluster)-\(namespace)").replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "_", with: "-")
-        let distinction = allowList.sorted().joined(separator: ",") + "|" + (sslPolicy ?? "")
+        let distinction = allowList.sorted().joined(separator: ",") + "|" + (sslPolicy ?? "") + (groupWide.isEmpty ? "" : "|" + groupWide.joined(separator: ";"))
         let suffix = (scheme == .internal ? "-int" : "-pub") + (distinction == "|" ? "" : "-" + ShortHash.hex(distinction))
         var head = String(base.prefix(63 - suffix.count))
         while let last = head.last, last == "-" || last == "." { head.removeLast() }

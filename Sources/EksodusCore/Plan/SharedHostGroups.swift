@@ -134,6 +134,7 @@ enum SharedHostGroups {
             let hosts = byHost.filter { !Set($0.value).isDisjoint(with: members) }.keys.sorted()
             let balancers = members.map { sourceBalancer(ingressByID[$0]!) }
             let exclusiveKeys = ["alb.ingress.kubernetes.io/scheme", "alb.ingress.kubernetes.io/inbound-cidrs", "alb.ingress.kubernetes.io/ssl-policy"]
+                + SourceLoadBalancerAnnotations.groupWideKeys.filter { !$0.hasSuffix("*") }.map { SourceLoadBalancerAnnotations.ingressPrefix + $0 }
             let exclusive = members.map { id in exclusiveKeys.map { entries[position[id]!].annotations[$0] ?? "" }.joined(separator: "|") }
             let claimants = members.joined(separator: ", ")
             guard let balancer = balancers.first ?? nil, balancers.allSatisfy({ $0 == balancer }) else {

@@ -24,6 +24,9 @@ enum SourceLoadBalancerAnnotations {
                 for (arn, why) in arns.foreign(in: value) {
                     notes.append("\(shown(key)) is copied and names \(shown(arn)) (\(why)): replace it with this account and region's before the Ingress is applied, or the AWS Load Balancer Controller fails its whole IngressGroup")
                 }
+            case .bound where !ForeignARNs.arns(in: value).isEmpty && arns.foreign(in: value).isEmpty && !value.contains(SecretRedaction.marker):
+                // Every resource it names is an ARN of the plan's account and region (this account's web ACL or trust store).
+                annotations[key] = value
             case .bound(let why):
                 notes.append("\(shown(key)) \(shown(value)) is not copied: \(why)")
             case .unknown:
@@ -54,11 +57,37 @@ enum SourceLoadBalancerAnnotations {
             switch value.lowercased() {
             case "tcp", "ssl":
                 annotations[protocolKey] = value.lowercased()
+            case "https":
+                annotations[protocolKey] = "ssl"
+                notes.append("\(protocolKey) https (a Classic Load Balancer's HTTPS to the pods) is written ssl: the NLB keeps TLS to the pods, without the HTTP headers a Classic Load Balancer added")
             default:
                 notes.append("\(protocolKey) \(shown(value)) is not copied: the source's Classic Load Balancer was an HTTP proxy to the pods (X-Forwarded-For, HTTP health checks), and an NLB forwards TCP or TLS (backend-protocol ssl keeps TLS to the pods): keep that, or put the Service behind an ALB Ingress")
             }
         }
+        // A Classic Load Balancer, or an NLB of instance targets, checked the node's port: the NLB's ip targets are the pods.
+        let healthKey = servicePrefix + "healthcheck-port"
+        let sourceTargets = source[servicePrefix + "type"] == "external" ? source[servicePrefix + "nlb-target-type"] ?? "instance" : "instance"
+        if let port = source[healthKey], sourceTargets != "ip", !port.isEmpty, port.allSatisfy(\.isNumber) {
+            annotations[healthKey] = nil
+            notes.append("\(healthKey) \(shown(port)) is not copied: the source checked a port of its nodes, and the NLB's targets are the pods (the traffic port is checked instead; set the pods' own health port if it differs)")
+        }
+        if source[servicePrefix + "proxy-protocol"] != nil, source[servicePrefix + "type"] == nil {
+            notes.append("\(servicePrefix)proxy-protocol: the source's Classic Load Balancer sent PROXY protocol v1, the NLB sends v2; check the pods' proxy reads v2")
+        }
         return notes
+    }
+
+    /// The carried Ingress annotations that apply to the whole ALB of an IngressGroup, not to one Ingress's rules (names without
+    /// the prefix; `*` a prefix).
+    static let groupWideKeys = ["ssl-redirect", "ip-address-type", "load-balancer-attributes", "wafv2-acl-arn", "mutual-authentication", "listener-attributes.*"]
+
+    /// `key=value` of each of them among `annotations`, sorted: what sets the group apart.
+    static func groupWide(_ annotations: [String: String]) -> [String] {
+        annotations.compactMap { key, value -> String? in
+            guard key.hasPrefix(ingressPrefix) else { return nil }
+            let name = key.dropFirst(ingressPrefix.count)
+            return groupWideKeys.contains { $0.hasSuffix("*") ? name.hasPrefix($0.dropLast()) : name == $0 } ? "\(name)=\(value)" : nil
+        }.sorted()
     }
 
     /// An annotation's key or value as a note shows it: one visible line, at most 200 characters.
