@@ -60,6 +60,8 @@ enum GateShell {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        // A stub that reads its stdin (`cat >/dev/null`) must see an end, never the test process's own stdin.
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

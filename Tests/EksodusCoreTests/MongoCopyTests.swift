@@ -69,7 +69,9 @@ final class MongoCopyTests: XCTestCase {
         let plan = try sockShop()
         let handle = "src/sock-shop/carts-db"
         let dump = try XCTUnwrap(try item("promote:\(handle)", in: plan).commands.first { $0.contains("mongodump") })
-        let dumpStub = "kubectl() { case \"$*\" in *mongodump*) return \"${DUMP_STATUS:-0}\" ;; *) cat >/dev/null ;; esac; }\n"
+        // Each stub reads its stdin as kubectl exec -i does: one that returned first would make the printf feeding it die of
+        // SIGPIPE (141), on a busy machine only.
+        let dumpStub = "kubectl() { case \"$*\" in *mongodump*) cat >/dev/null; return \"${DUMP_STATUS:-0}\" ;; *) cat >/dev/null ;; esac; }\n"
         XCTAssertEqual(try GateShell.run(dumpStub + dump).status, 0)
         XCTAssertNotEqual(try GateShell.run(dumpStub + dump, environment: ["DUMP_STATUS": "1"]).status, 0, "a failed dump is no copy, whatever mongorestore answers")
         let counts = try XCTUnwrap(try item("promote:\(handle)", in: plan).commands.first { $0.contains("countDocuments") })
