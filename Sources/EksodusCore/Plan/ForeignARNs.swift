@@ -18,7 +18,8 @@ struct ForeignARNs {
     /// Why the plan cannot use `arn` (`arn:partition:service:region:account:resource`), nil when it can. An empty region
     /// (IAM, S3) or account (S3) is no objection.
     func objection(_ arn: String) -> String? {
-        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+        // Each part as a note shows it: the value is the manifest's, unchecked.
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map { String($0.prefix(64)).visibleLine }
         guard parts.count == 6, parts[0] == "arn", !parts[5].isEmpty else { return "not an ARN" }
         var why: [String] = []
         if parts[1] != partition { why.append("partition \(parts[1]), not \(partition)") }

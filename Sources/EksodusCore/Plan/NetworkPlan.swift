@@ -194,7 +194,7 @@ public struct NetworkPlan: Sendable, Codable {
             manual.append("ACM certificate for \(certificateHosts.isEmpty ? "its hosts" : certificateHosts.joined(separator: ", "))" + (issuer.map { " (issued today by \($0))" } ?? ""))
         }
         if let arn = sourceARN, !servedByALB {
-            manual.append("alb.ingress.kubernetes.io/certificate-arn \(arn) is not copied: another controller served this Ingress, so it served nothing; use it only once it is checked to be an issued certificate in this account and region")
+            manual.append("alb.ingress.kubernetes.io/certificate-arn \(SourceLoadBalancerAnnotations.shown(arn)) is not copied: another controller served this Ingress, so it served nothing; use it only once it is checked to be an issued certificate in this account and region")
         }
         if servedByALB, !objections.isEmpty {
             manual.append("alb.ingress.kubernetes.io/certificate-arn is not copied: " + objections.map { "\(SourceLoadBalancerAnnotations.shown($0.arn)) (\($0.why))" }.joined(separator: ", ")

@@ -18,11 +18,11 @@ enum SourceLoadBalancerAnnotations {
                 continue
             case .carried where value.contains(SecretRedaction.marker):
                 // Its name reads like a credential's, so the inventory keeps no value (an OIDC client's settings, say).
-                notes.append("\(shown(key)) is not copied: the inventory masks its value (eksodus stores nothing that may be a credential); copy it from the source Ingress into this one before it is applied")
+                notes.append("\(shown(key)) is not copied: the inventory masks its value (eksodus stores nothing that may be a credential); copy it from the source object into this one before it is applied")
             case .carried:
                 annotations[key] = value
                 for (arn, why) in arns.foreign(in: value) {
-                    notes.append("\(shown(key)) is copied and names \(shown(arn)) (\(why)): replace it with this account and region's before the Ingress is applied, or the AWS Load Balancer Controller fails its whole IngressGroup")
+                    notes.append("\(shown(key)) is copied and names \(shown(arn)) (\(why)): replace it with this account and region's before it is applied, or the AWS Load Balancer Controller cannot reconcile it (for an Ingress, its whole IngressGroup)")
                 }
             case .bound where !ForeignARNs.arns(in: value).isEmpty && arns.foreign(in: value).isEmpty && !value.contains(SecretRedaction.marker):
                 // Every resource it names is an ARN of the plan's account and region (this account's web ACL or trust store).
@@ -30,7 +30,7 @@ enum SourceLoadBalancerAnnotations {
             case .bound(let why):
                 notes.append("\(shown(key)) \(shown(value)) is not copied: \(why)")
             case .unknown:
-                notes.append("\(shown(key)) \(shown(value)) is not copied: eksodus does not know it; check it against the AWS Load Balancer Controller's Ingress annotations and add it to the Ingress if it still applies")
+                notes.append("\(shown(key)) \(shown(value)) is not copied: eksodus does not know it; check it against the AWS Load Balancer Controller's annotations and add it back if it still applies")
             }
         }
         return (annotations, notes)
@@ -86,7 +86,7 @@ enum SourceLoadBalancerAnnotations {
         annotations.compactMap { key, value -> String? in
             guard key.hasPrefix(ingressPrefix) else { return nil }
             let name = key.dropFirst(ingressPrefix.count)
-            return groupWideKeys.contains { $0.hasSuffix("*") ? name.hasPrefix($0.dropLast()) : name == $0 } ? "\(name)=\(value)" : nil
+            return groupWideKeys.contains { SourceAnnotationRules.matches(name, $0) } ? "\(name)=\(value)" : nil
         }.sorted()
     }
 

@@ -11,8 +11,13 @@ public struct SourceAnnotationRules: Sendable {
         case carried, planned, bound(why: String), unknown
     }
 
+    /// Whether `name` is `pattern`, or starts it when the pattern ends in `*`.
+    public static func matches<Name: StringProtocol>(_ name: Name, _ pattern: String) -> Bool {
+        pattern.hasSuffix("*") ? name.hasPrefix(pattern.dropLast()) : name == pattern
+    }
+
     public func rule(_ name: String) -> Rule {
-        func matches(_ pattern: String) -> Bool { pattern.hasSuffix("*") ? name.hasPrefix(pattern.dropLast()) : name == pattern }
+        func matches(_ pattern: String) -> Bool { Self.matches(name, pattern) }
         if planned.contains(where: matches) { return .planned }
         if let bound = bound.first(where: { matches($0.name) }) { return .bound(why: bound.why) }
         if carried.contains(where: matches) { return .carried }
