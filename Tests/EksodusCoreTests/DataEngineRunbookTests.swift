@@ -44,7 +44,7 @@ final class DataEngineRunbookTests: XCTestCase {
         let handle = "prod/data/cart-cache"   // three pods, no replication between them, one Service over all three
         let freeze = try item("freeze:\(handle)", in: plan)
         for i in 0..<3 {
-            XCTAssertTrue(freeze.commands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("'pod/cart-cache-\(i)' -- redis-cli CLIENT PAUSE") && $0.hasSuffix(" WRITE") },
+            XCTAssertTrue(freeze.commands.contains { $0.contains("--context \"$SOURCE_CONTEXT\"") && $0.contains("'pod/cart-cache-\(i)' -- redis-cli CLIENT PAUSE") && $0.hasSuffix(" WRITE" + RedisReplicas.answeredOK) },
                           "every source pod takes writes, every one is paused: \(freeze.commands)")
             XCTAssertTrue(freeze.rollbackCommands.contains { $0.contains("'pod/cart-cache-\(i)' -- redis-cli CLIENT UNPAUSE") }, "\(freeze.rollbackCommands)")
         }
@@ -149,7 +149,7 @@ final class DataEngineRunbookTests: XCTestCase {
         XCTAssertTrue(chain.contains { $0.contains("'pod/chain-0' -- redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") }, "\(chain)")
         XCTAssertTrue(chain.contains { $0.contains("REPLICAOF 'chain-0.chain.shop.svc.cluster.local' 6379") }, "\(chain)")
         let chainFreeze = try item("freeze:src/shop/chain", in: plan).commands
-        XCTAssertEqual(chainFreeze.filter { $0.contains("CLIENT PAUSE") }, [Kubectl.source("shop")("exec \"$SOURCE_REDIS_PRIMARY\" -- redis-cli CLIENT PAUSE \(RedisReplicas.pauseSeconds * 1000) WRITE")])
+        XCTAssertEqual(chainFreeze.filter { $0.contains("CLIENT PAUSE") }, [Kubectl.source("shop")("exec \"$SOURCE_REDIS_PRIMARY\" -- redis-cli CLIENT PAUSE \(RedisReplicas.pauseSeconds * 1000) WRITE") + RedisReplicas.answeredOK])
         // Cluster mode refuses REPLICAOF: the steps ask for a decision instead of running it.
         let ring = try item("data:src/shop/ring", in: plan).commands
         XCTAssertFalse(ring.contains { $0.contains("REPLICAOF") && !$0.hasPrefix("#") }, "\(ring)")

@@ -4,7 +4,7 @@ import XCTest
 
 /// The promotion of independent Redis pods and its rollback, as the library runs them for the demo's three `cart-cache`
 /// pods, against a stand-in `kubectl` whose pods answer `INFO replication` with the offset and link of `$OFFSET_<side>_<i>`
-/// and `$LINK_<side>_<i>` (100 and up unless set): every pair is checked before any pod is promoted, and nothing is
+/// and `$LINK_<side>_<i>` (100 and up unless set), and what changes something with OK (NOAUTH with `$REFUSE`): every pair is checked before any pod is promoted, and nothing is
 /// promoted when one pair lags, a link is down, a side lists too few pods or the pause has lifted.
 final class RedisPromotionLibraryTests: XCTestCase {
     static let stub = """
@@ -21,6 +21,7 @@ final class RedisPromotionLibraryTests: XCTestCase {
               printf 'role:slave\\r\\nmaster_link_status:%s\\r\\n' "${!link:-up}"
               [ -n "${!offset:-}" ] || { [ -z "${NO_OFFSET:-}" ] && printf 'master_repl_offset:100\\r\\n'; return 0; }
               printf 'master_repl_offset:%s\\r\\n' "${!offset}" ;;
+            *REPLICAOF*|*"CLIENT PAUSE"*|*"CLIENT UNPAUSE"*) if [ -n "${REFUSE:-}" ]; then echo 'NOAUTH Authentication required.'; else echo OK; fi ;;
           esac
         }
         """
@@ -52,6 +53,12 @@ final class RedisPromotionLibraryTests: XCTestCase {
             ("the pause has lifted", ["REDIS_PAUSED_UNTIL": String(Int(Date().timeIntervalSince1970) - 5)], "lifted itself"),
             ("the pause was not noted", ["REDIS_PAUSED_UNTIL": ""], "REDIS_PAUSED_UNTIL was not noted"),
         ]
+        // redis-cli exits 0 on an error answer: the promotion stops at the first pod that did not say OK.
+        let refused = try run(promote, ["REFUSE": "1"])
+        XCTAssertNotEqual(refused.status, 0, refused.output)
+        XCTAssertTrue(refused.output.contains("NOAUTH"), refused.output)
+        XCTAssertEqual(refused.log.filter { $0.contains("REPLICAOF NO ONE") }.count, 1, "\(refused.log)")
+
         for (why, environment, message) in failures {
             let result = try run(promote, environment)
             XCTAssertNotEqual(result.status, 0, why)

@@ -60,11 +60,20 @@ struct RedisReplicas {
         return pods > podsByHand ? .tooMany : pods > 1 ? .independent : .single
     }
 
-    /// Whether the source keeps its data across restarts (an append-only file, RDB saves, or a claim); without, it is a cache.
+    /// Whether the source keeps its data across restarts: a claim to write to, and saving not switched off (`--save ""`
+    /// turns RDB snapshots off, and the append-only file is off unless `--appendonly yes`; Redis docs, Persistence:
+    /// https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/). Without, it is a cache.
     var persists: Bool {
-        let text = workload.containers.flatMap { ($0.command.items + $0.args.items).compactMap(\.string) }.joined(separator: " ").lowercased()
-        return text.contains("appendonly yes") || text.contains("--save") || !workload.claimTemplates.isEmpty
-            || workload.volumes.contains { $0.type == "persistentVolumeClaim" }
+        let words = workload.containers.flatMap { ($0.command.items + $0.args.items).compactMap(\.string) }
+            .flatMap { $0.split(whereSeparator: \.isWhitespace).map { $0.lowercased() } }
+        let claim = !workload.claimTemplates.isEmpty || workload.volumes.contains { $0.type == "persistentVolumeClaim" }
+        let appendOnly = zip(words, words.dropFirst()).contains { $0 == "--appendonly" && RedisAuth.unquoted($1) == "yes" }
+        let savesOff = zip(words, words.dropFirst()).contains { $0 == "--save" && ["\"\"", "''"].contains($1) }
+            || workload.containers.contains { container in
+                let arguments = (container.command.items + container.args.items).compactMap(\.string)
+                return zip(arguments, arguments.dropFirst()).contains { $0 == "--save" && $1.isEmpty }
+            }
+        return claim && (appendOnly || !savesOff)
     }
 
     // MARK: Pods
@@ -98,12 +107,35 @@ struct RedisReplicas {
         }
     }
 
+    /// How redis-cli authenticates in the pods (both sides alike).
+    var auth: RedisAuth { RedisAuth.of(workload) }
+
+    /// `arguments` (`redis-cli …`) run authenticated, as `auth` says.
+    func authenticated(_ arguments: String) -> String {
+        arguments.hasPrefix("redis-cli ") ? auth.cli + arguments.dropFirst("redis-cli".count) : arguments
+    }
+
     func exec(_ pod: String, _ arguments: String) -> String {
-        Kubectl.eks(workload.namespace)("exec \(pod) -- \(arguments)")
+        Kubectl.eks(workload.namespace)("exec \(pod) -- \(authenticated(arguments))")
     }
 
     func sourceExec(_ pod: String, _ arguments: String) -> String {
-        Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("exec \(pod) -- \(arguments)")
+        Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))("exec \(pod) -- \(authenticated(arguments))")
+    }
+
+    /// redis-cli exits 0 on an error reply (NOAUTH, READONLY, an unknown command: redis/redis#3475, #5458), so a command
+    /// that changes something passes its answer through this, which fails unless Redis answered OK (REPLICAOF, CLIENT
+    /// PAUSE, CONFIG SET all do). With no answer at all (kubectl failing), it fails too.
+    static let answeredOK = " | awk '{ print } /^OK/ { ok = 1 } END { exit !ok }'"
+
+    /// `arguments`, failing unless Redis answered OK.
+    func changing(_ arguments: String) -> String { arguments + Self.answeredOK }
+
+    /// Sets `masterauth` on a pod about to follow another, where the Redis requires a password; nothing otherwise.
+    func masterAuth(_ pod: String, on side: Kubectl.Side) -> [String] {
+        guard let script = auth.masterAuth else { return [] }
+        let kubectl = side == .eks ? Kubectl.eks(workload.namespace) : Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
+        return [kubectl("exec \(pod) -- \(script)") + Self.answeredOK + "  # its own password, the same on both sides (the secrets step copies its Secret): to follow the other side"]
     }
 
     /// The source pod that takes the writes: the only one, or (in a chain) the one `$SOURCE_REDIS_PRIMARY` names.
@@ -154,7 +186,7 @@ struct RedisReplicas {
 
     /// Fails unless the replica's link is up and its offset equals its primary's: nothing written there is missing.
     func offsetsEqual(replica: String, primary: String, replicaOnEKS: Bool, _ message: String) -> String {
-        (["eksodus_redis_caught_up", ShellQuote.word(workload.namespace)]
+        auth.libraryPrefix + (["eksodus_redis_caught_up", ShellQuote.word(workload.namespace)]
             + (replicaOnEKS ? ["eks", replica, sourceSide, primary] : [sourceSide, replica, "eks", primary]) + [ShellQuote.word(message)]).joined(separator: " ")
     }
 
@@ -189,13 +221,46 @@ struct RedisReplicas {
           [ "$(date -u +%s)" -lt "$REDIS_PAUSED_UNTIL" ] || { echo 'the write pause on the source Redis has lifted itself: re-run the freeze step, then this one' >&2; return 1; }
         }
 
+        # eksodus_redis_password: how the pod's shell reads the password EKSODUS_REDIS_AUTH names: the pod's variable NAME that
+        # holds it, or (file:NAME) the one naming a file that does. Prints nothing where it is not set (no password is required).
+        eksodus_redis_password() {
+          local name=${EKSODUS_REDIS_AUTH:-}
+          [ -n "$name" ] || return 0
+          name=${name#file:}
+          [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo 'EKSODUS_REDIS_AUTH names no variable of the Redis pod' >&2; return 1; }
+          case "$EKSODUS_REDIS_AUTH" in file:*) printf '"$(cat -- "$%s")"' "$name" ;; *) printf '"$%s"' "$name" ;; esac
+        }
+
+        # eksodus_redis_cli SIDE NAMESPACE POD ARGS...: redis-cli ARGS in POD on SIDE. Where a password is required, redis-cli reads it
+        # from REDISCLI_AUTH, set inside the pod from the pod's own variable: it never reaches this machine nor a command line.
+        eksodus_redis_cli() {
+          local side=$1 namespace=$2 pod=$3 password
+          shift 3
+          password=$(eksodus_redis_password) || return 1
+          if [ -z "$password" ]; then eksodus_kubectl "$side" "$namespace" exec "$pod" -- redis-cli "$@"
+          else eksodus_kubectl "$side" "$namespace" exec "$pod" -- sh -c "REDISCLI_AUTH=$password exec redis-cli "'"$@"' redis-cli "$@"; fi
+        }
+
+        # eksodus_redis_ok: passes redis-cli's answer through, failing unless Redis answered OK: redis-cli exits 0 on an error
+        # reply (NOAUTH, READONLY), and no answer at all (kubectl failing) is no OK either.
+        eksodus_redis_ok() { awk '{ print } /^OK/ { ok = 1 } END { exit !ok }'; }
+
+        # eksodus_redis_masterauth SIDE NAMESPACE POD: where a password is required, sets POD's masterauth to its own password (read
+        # on standard input), so it authenticates to the primary it is told to follow; both sides hold the same one.
+        eksodus_redis_masterauth() {
+          local password
+          password=$(eksodus_redis_password) || return 1
+          [ -n "$password" ] || return 0
+          eksodus_kubectl "$1" "$2" exec "$3" -- sh -c "printf %s $password | REDISCLI_AUTH=$password redis-cli -x CONFIG SET masterauth" | eksodus_redis_ok
+        }
+
         # eksodus_redis_caught_up NAMESPACE REPLICA_SIDE REPLICA PRIMARY_SIDE PRIMARY MESSAGE: fails, saying MESSAGE, unless the Redis in
         # pod REPLICA (on REPLICA_SIDE: source, oc or eks) has its link to its primary up and the same, non-empty master_repl_offset as
         # PRIMARY: nothing written there is missing. Each INFO is read once.
         eksodus_redis_caught_up() {
           local replica primary replica_offset
-          replica=$(eksodus_kubectl "$2" "$1" exec "$3" -- redis-cli INFO replication | tr -d '\\r') || replica=
-          primary=$(eksodus_kubectl "$4" "$1" exec "$5" -- redis-cli INFO replication | tr -d '\\r') || primary=
+          replica=$(eksodus_redis_cli "$2" "$1" "$3" INFO replication | tr -d '\\r') || replica=
+          primary=$(eksodus_redis_cli "$4" "$1" "$5" INFO replication | tr -d '\\r') || primary=
           replica_offset=$(printf '%s\\n' "$replica" | grep '^master_repl_offset:[0-9][0-9]*$') || replica_offset=
           if ! printf '%s\\n' "$replica" | grep -q '^master_link_status:up$' || [ -z "$replica_offset" ] \\
             || [ "$replica_offset" != "$(printf '%s\\n' "$primary" | grep '^master_repl_offset:')" ]; then
@@ -238,9 +303,9 @@ struct RedisReplicas {
             eksodus_redis_caught_up "$1" eks "${EKSODUS_EKS_PODS[i]}" "$2" "${EKSODUS_SOURCE_PODS[i]}" "EKS pod $i has not caught up with source pod $i: re-run" || return 1
           done
           for (( i = 0; i < $3; i++ )); do
-            eksodus_kubectl eks "$1" exec "${EKSODUS_EKS_PODS[i]}" -- redis-cli REPLICAOF NO ONE || return 1
+            eksodus_redis_cli eks "$1" "${EKSODUS_EKS_PODS[i]}" REPLICAOF NO ONE | eksodus_redis_ok || return 1
           done
-          for (( i = 0; i < $3; i++ )); do eksodus_kubectl eks "$1" exec "${EKSODUS_EKS_PODS[i]}" -- redis-cli ROLE || return 1; done
+          for (( i = 0; i < $3; i++ )); do eksodus_redis_cli eks "$1" "${EKSODUS_EKS_PODS[i]}" ROLE || return 1; done
         }
 
         # eksodus_redis_unpromote_each NAMESPACE SOURCE_SIDE COUNT STATEFULSET SELECTOR: the rollback of independent pods without losing
@@ -256,16 +321,17 @@ struct RedisReplicas {
           eksodus_redis_pairs "$@" || return 1
           for (( i = 0; i < $3; i++ )); do
             host=EKS_REDIS_HOST_$i
-            eksodus_kubectl "$2" "$1" exec "${EKSODUS_SOURCE_PODS[i]}" -- redis-cli REPLICAOF "${!host}" 6379 || return 1
+            eksodus_redis_masterauth "$2" "$1" "${EKSODUS_SOURCE_PODS[i]}" || return 1
+            eksodus_redis_cli "$2" "$1" "${EKSODUS_SOURCE_PODS[i]}" REPLICAOF "${!host}" 6379 | eksodus_redis_ok || return 1
           done
           for (( i = 0; i < $3; i++ )); do
-            eksodus_kubectl eks "$1" exec "${EKSODUS_EKS_PODS[i]}" -- redis-cli CLIENT PAUSE 86400000 WRITE || return 1
+            eksodus_redis_cli eks "$1" "${EKSODUS_EKS_PODS[i]}" CLIENT PAUSE 86400000 WRITE | eksodus_redis_ok || return 1
           done
           for (( i = 0; i < $3; i++ )); do
             eksodus_redis_caught_up "$1" "$2" "${EKSODUS_SOURCE_PODS[i]}" eks "${EKSODUS_EKS_PODS[i]}" "source pod $i has not caught up with EKS pod $i yet: re-run" || return 1
           done
           for (( i = 0; i < $3; i++ )); do
-            eksodus_kubectl "$2" "$1" exec "${EKSODUS_SOURCE_PODS[i]}" -- redis-cli REPLICAOF NO ONE || return 1
+            eksodus_redis_cli "$2" "$1" "${EKSODUS_SOURCE_PODS[i]}" REPLICAOF NO ONE | eksodus_redis_ok || return 1
           done
         }
 
@@ -283,6 +349,11 @@ struct RedisReplicas {
     }
 
     func replicate() -> [String] {
+        (auth.refusal.map { [$0] } ?? []) + replicateAuthenticated()
+    }
+
+    /// Every pod about to follow another first gets `masterauth` (`masterAuth`), where the Redis requires a password.
+    private func replicateAuthenticated() -> [String] {
         switch topology {
         case .cluster, .tooMany:
             return [decision]
@@ -297,14 +368,18 @@ struct RedisReplicas {
                 sourceExec(pod($0, on: .source), "redis-cli ROLE") + " | head -n 1 | grep -q '^master' || { echo "
                     + ShellQuote.word("source pod \($0) is a replica: its replication is configured outside the manifests; copy it as a chain (decide with the team)") + " >&2; false; }"
             }
-            commands += (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\($0)\" 6379") + "  # follows source pod \($0)" }
+            commands += (0..<count).flatMap {
+                masterAuth(pod($0, on: .eks), on: .eks) + [exec(pod($0, on: .eks), changing("redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\($0)\" 6379")) + "  # follows source pod \($0)"]
+            }
             return commands
         case .single, .primaryReplicas:
             let first = firstAddress
-            var commands = findFirst + [exec(firstPod, "redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") + "  # the first pod follows the source primary"]
+            var commands = findFirst + masterAuth(firstPod, on: .eks)
+                + [exec(firstPod, changing("redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379")) + "  # the first pod follows the source primary"]
             if count > 1 || !isStatefulSet {
                 commands += first.setup
-                commands.append(eachPod("redis-cli REPLICAOF \(first.address) 6379", skippingFirst: true) + "  # every other pod follows the first")
+                if let script = auth.masterAuth { commands.append(eachPod(script + Self.answeredOK, skippingFirst: true) + "  # every other pod: masterauth, to follow the first") }
+                commands.append(eachPod(changing("redis-cli REPLICAOF \(first.address) 6379"), skippingFirst: true) + "  # every other pod follows the first")
             }
             return commands
         }
@@ -331,24 +406,29 @@ struct RedisReplicas {
         let note = "REDIS_PAUSED_UNTIL=$(( $(date -u +%s) + \(Self.pauseSeconds) )) && printf '%s\\n' \"$REDIS_PAUSED_UNTIL\" > \(pauseFile)  # noted for the later steps: the pause lifts itself then (and runs the writes it held); re-run this step to re-arm it"
         let setup = writesEverywhere ? listPods([.source]) : []
         let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod whose redis-cli ROLE says master (pod/NAME); its replicas refuse writes already"] : []
-        return (primary + setup + [note] + writablePods.map { sourceExec($0, "redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE") },
-                primary + setup + writablePods.map { sourceExec($0, "redis-cli CLIENT UNPAUSE") } + ["rm -f -- \(pauseFile)  # no pause is noted any more"])
+        let refusal = auth.refusal.map { [$0] } ?? []
+        return (refusal + primary + setup + [note] + writablePods.map { sourceExec($0, changing("redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE")) },
+                refusal + primary + setup + writablePods.map { sourceExec($0, changing("redis-cli CLIENT UNPAUSE")) } + ["rm -f -- \(pauseFile)  # no pause is noted any more"])
     }
 
     func promote() -> [String] {
+        (auth.refusal.map { [$0] } ?? []) + promoteAuthenticated()
+    }
+
+    private func promoteAuthenticated() -> [String] {
         switch topology {
         case .cluster, .tooMany: return [decision]
         case .independent:
             // Every pair is checked before any pod is promoted: a failed check leaves the copy whole, still following.
-            if podsListable { return ["# every EKS pod caught up with its source pod (all checked first), then each promoted:", pauseLoad, "eksodus_redis_promote_each " + podArguments] }
+            if podsListable { return ["# every EKS pod caught up with its source pod (all checked first), then each promoted:", pauseLoad, auth.libraryPrefix + "eksodus_redis_promote_each " + podArguments] }
             return [pauseHolds] + listPods()
                 + (0..<count).map { offsetsEqual(replica: pod($0, on: .eks), primary: pod($0, on: .source), replicaOnEKS: true, "EKS pod \($0) has not caught up with source pod \($0): re-run") }
-                + (0..<count).map { exec(pod($0, on: .eks), "redis-cli REPLICAOF NO ONE") + "  # takes the writes of source pod \($0)" }
+                + (0..<count).map { exec(pod($0, on: .eks), changing("redis-cli REPLICAOF NO ONE")) + "  # takes the writes of source pod \($0)" }
                 + [eachPod("redis-cli ROLE")]
         case .single, .primaryReplicas:
             return [pauseHolds] + findFirst
                 + [offsetsEqual(replica: firstPod, primary: sourcePrimary, replicaOnEKS: true, "the EKS first pod has not caught up with the source: re-run"),
-                   exec(firstPod, "redis-cli REPLICAOF NO ONE") + "  # the first pod takes the writes; the others keep following it",
+                   exec(firstPod, changing("redis-cli REPLICAOF NO ONE")) + "  # the first pod takes the writes; the others keep following it",
                    eachPod("redis-cli ROLE")]
         }
     }
@@ -361,35 +441,39 @@ struct RedisReplicas {
     func unpromote(liftSourceFreeze: [String]) -> [String] {
         let warning = "# the writes made since the promotion are on EKS only: lifting the source's pause alone would lose them"
         // A day: it lifts itself then, so the EKS copy is deleted (the data step's rollback) well before.
-        let eksPause = "redis-cli CLIENT PAUSE 86400000 WRITE"
+        let eksPause = changing("redis-cli CLIENT PAUSE 86400000 WRITE")
         switch topology {
         case .cluster, .tooMany: return [decision] + liftSourceFreeze
         case .independent:
             if podsListable {
                 return [warning, "# source pod i follows EKS pod i (EKS_REDIS_HOST_i), EKS pauses; each source pod promoted once all caught up:",
-                        "eksodus_redis_unpromote_each " + podArguments] + liftSourceFreeze
+                        auth.libraryPrefix + "eksodus_redis_unpromote_each " + podArguments] + liftSourceFreeze
             }
             return [warning, Self.requireSet(eksHosts, "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_\(count - 1): the address the source reaches of each EKS pod, in order")]
                 + listPods()
-                + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF \"$EKS_REDIS_HOST_\($0)\" 6379") + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's" }
+                + (0..<count).flatMap {
+                    masterAuth(pod($0, on: .source), on: .source)
+                        + [sourceExec(pod($0, on: .source), changing("redis-cli REPLICAOF \"$EKS_REDIS_HOST_\($0)\" 6379")) + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's"]
+                }
                 + (0..<count).map { exec(pod($0, on: .eks), eksPause) + "  # EKS pod \($0) takes no more writes (for a day: delete the EKS copy before)" }
                 + (0..<count).map { offsetsEqual(replica: pod($0, on: .source), primary: pod($0, on: .eks), replicaOnEKS: false, "source pod \($0) has not caught up with EKS pod \($0) yet: re-run") }
-                + (0..<count).map { sourceExec(pod($0, on: .source), "redis-cli REPLICAOF NO ONE") + "  # source pod \($0) takes writes again" }
+                + (0..<count).map { sourceExec(pod($0, on: .source), changing("redis-cli REPLICAOF NO ONE")) + "  # source pod \($0) takes writes again" }
                 + liftSourceFreeze
         case .single, .primaryReplicas:
             let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod that was the primary (pod/NAME)"] : []
             return [warning, Self.requireSet(["EKS_REDIS_HOST"], "set EKS_REDIS_HOST to the address the source reaches of the EKS first pod (its load balancer, port 6379)")]
                 + primary + findFirst
-                + [sourceExec(sourcePrimary, "redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379") + "  # the source follows EKS: its data is replaced by EKS's",
+                + masterAuth(sourcePrimary, on: .source)
+                + [sourceExec(sourcePrimary, changing("redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379")) + "  # the source follows EKS: its data is replaced by EKS's",
                    exec(firstPod, eksPause) + "  # EKS takes no more writes (for a day: delete the EKS copy before)",
                    offsetsEqual(replica: sourcePrimary, primary: firstPod, replicaOnEKS: false, "the source has not caught up with EKS yet: re-run"),
-                   sourceExec(sourcePrimary, "redis-cli REPLICAOF NO ONE") + "  # the source is the primary again"]
+                   sourceExec(sourcePrimary, changing("redis-cli REPLICAOF NO ONE")) + "  # the source is the primary again"]
                 + liftSourceFreeze
         }
     }
 
     func stop() -> [String] {
-        [.cluster, .tooMany].contains(topology) ? ["# nothing replicates: the copy was the team's decision"] : [eachPod("redis-cli REPLICAOF NO ONE")]
+        [.cluster, .tooMany].contains(topology) ? ["# nothing replicates: the copy was the team's decision"] : [eachPod(changing("redis-cli REPLICAOF NO ONE"))]
     }
 
     /// After the consumers reconnected through the alias: the pause still holds, and no source pod serves a client any more.
@@ -397,9 +481,11 @@ struct RedisReplicas {
         guard topology != .tooMany else { return [decision] }
         let setup = writesEverywhere ? listPods([.source]) : []
         // Only the check's own redis-cli is listed once every consumer is gone: exactly one line. No output at all means
-        // kubectl or redis-cli failed (`wc -l` would count 0 and pass).
+        // kubectl or redis-cli failed (`wc -l` would count 0 and pass); an error reply (NOAUTH) is one line too, but no client's
+        // (each starts `id=`).
         return [pauseHolds] + setup + writablePods.map {
-            "{ CLIENTS=$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + ") && test -n \"$CLIENTS\" && test \"$(printf '%s\\n' \"$CLIENTS\" | wc -l)\" -le 1; }"
+            "{ CLIENTS=$(" + sourceExec($0, "redis-cli CLIENT LIST TYPE normal") + ") && test -n \"$CLIENTS\" && test \"$(printf '%s\\n' \"$CLIENTS\" | wc -l)\" -le 1"
+                + " && ! printf '%s\\n' \"$CLIENTS\" | grep -qv '^id='; }"
                 + " || { echo 'a client still uses the source Redis (or it did not answer): find it (CLIENT LIST) and move it before the pause lifts' >&2; false; }"
         }
     }
