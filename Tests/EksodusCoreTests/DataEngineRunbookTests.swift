@@ -58,7 +58,7 @@ final class DataEngineRunbookTests: XCTestCase {
         // The rollback: each source pod follows its EKS pod back, and every pause is lifted, last.
         let rollback = try item("promote:\(handle)", in: plan).rollbackCommands
         let lastSourcePromotion = try XCTUnwrap(rollback.firstIndex(of: "eksodus_redis_unpromote_each 'data' source 3 'cart-cache' ''"), "\(rollback)")
-        let unpauses = rollback.indices.filter { rollback[$0].contains("CLIENT UNPAUSE") }
+        let unpauses = rollback.indices.filter { rollback[$0].contains("-- redis-cli CLIENT UNPAUSE") }
         XCTAssertEqual(unpauses.count, 3, "\(rollback)")
         XCTAssertTrue(unpauses.allSatisfy { $0 > lastSourcePromotion }, "the source is unpaused once it is the primary again")
 

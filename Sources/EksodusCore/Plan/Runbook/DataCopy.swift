@@ -214,9 +214,9 @@ struct DataCopy {
     func freeze(_ workload: Estate.Workload) -> (commands: [String], rollback: [String]) {
         switch freezeEngine {
         // Sessions already open keep their settings: they are ended, and reconnect read-only.
-        case "postgres": return ([Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
+        case "postgres": return ([PostgresStandby.psqlStatements(workload, on: .source, ["ALTER SYSTEM SET default_transaction_read_only = on", "SELECT pg_reload_conf()"]),
                                   PostgresStandby.psql(workload, on: .source, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")],
-                                 [Self.exec(workload, on: .source, "psql -U postgres -c 'ALTER SYSTEM RESET default_transaction_read_only' -c 'SELECT pg_reload_conf()'")])
+                                 [PostgresStandby.psqlStatements(workload, on: .source, ["ALTER SYSTEM RESET default_transaction_read_only", "SELECT pg_reload_conf()"])])
         case "mysql", "mariadb": return MySQLReadOnly(workload: workload, engine: freezeEngine ?? "mysql").freeze()
         // Every pod that takes writes, bounded and checked where it matters (RedisReplicas).
         case "redis": return redis(workload).freeze()

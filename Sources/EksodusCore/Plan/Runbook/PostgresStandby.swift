@@ -179,11 +179,12 @@ enum PostgresStandby {
         DataCopy.exec(workload, on: side, "psql -U postgres -Atc " + ShellQuote.word(sql))
     }
 
-    /// `sql` on psql's standard input: a statement with a string literal is quoted once, for the engineer's shell, not
-    /// twice (for the pod's `sh -c` too).
-    static func psqlInput(_ workload: Estate.Workload, on side: Kubectl.Side, _ sql: String) -> String {
-        let kubectl = side == .source ? Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload)) : Kubectl.eks(workload.namespace)
-        return "printf '%s\\n' " + ShellQuote.word(sql) + " | " + kubectl("exec -i \(Kubectl.ref(workload, on: side)) -- psql -U postgres -At")
+    /// Several statements, one `-c` each, stopping at the first that fails. Without ON_ERROR_STOP psql runs on after an
+    /// error and exits with the last statement's status, so a refused `ALTER SYSTEM` followed by `SELECT pg_reload_conf()`
+    /// exited 0: a freeze that froze nothing passed (psql docs, Exit Status: 3 "if an error occurred in a script and the
+    /// variable ON_ERROR_STOP was set"; https://www.postgresql.org/docs/current/app-psql.html).
+    static func psqlStatements(_ workload: Estate.Workload, on side: Kubectl.Side, _ statements: [String]) -> String {
+        DataCopy.exec(workload, on: side, "psql -U postgres -v ON_ERROR_STOP=1 " + statements.map { "-c " + ShellQuote.word($0) }.joined(separator: " "))
     }
 
     static func verify(_ workload: Estate.Workload) -> [String] {
@@ -197,7 +198,7 @@ enum PostgresStandby {
     /// record the connection settings"), and `ALTER SYSTEM RESET` removes a setting from that file (PostgreSQL docs,
     /// ALTER SYSTEM; https://www.postgresql.org/docs/current/sql-altersystem.html). The check reads the file itself.
     static func clearConnection(_ workload: Estate.Workload, on side: Kubectl.Side) -> [String] {
-        [DataCopy.exec(workload, on: side, "psql -U postgres -c 'ALTER SYSTEM RESET primary_conninfo' -c 'ALTER SYSTEM RESET primary_slot_name' -c 'SELECT pg_reload_conf()'")
+        [psqlStatements(workload, on: side, ["ALTER SYSTEM RESET primary_conninfo", "ALTER SYSTEM RESET primary_slot_name", "SELECT pg_reload_conf()"])
             + "  # the replication password leaves postgresql.auto.conf",
          "# shellcheck disable=SC2016  # $PGDATA expands in the pod",
          DataCopy.exec(workload, on: side, "test -f \"$PGDATA/postgresql.auto.conf\" && ! grep -q primary_conninfo \"$PGDATA/postgresql.auto.conf\"")
@@ -234,7 +235,7 @@ enum PostgresStandby {
         let mountPath = mountPaths.first ?? "/var/lib/postgresql/data"
         let image = WorkloadSteps.Engine.of(workload)?.container.image ?? workload.containers.compactMap(\.image).first ?? "postgres"
         let eksReadOnly = ["# the writes made since the promotion are on EKS only: lifting the source's freeze alone would lose them",
-                           DataCopy.exec(workload, on: .eks, "psql -U postgres -c 'ALTER SYSTEM SET default_transaction_read_only = on' -c 'SELECT pg_reload_conf()'"),
+                           psqlStatements(workload, on: .eks, ["ALTER SYSTEM SET default_transaction_read_only = on", "SELECT pg_reload_conf()"]),
                            psql(workload, on: .eks, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IS NOT NULL AND pid <> pg_backend_pid()")]
         guard let claim = claim(workload, mountPath: mountPath) else {
             return eksReadOnly + ["# no claim found for the source's data directory: rebuild it by hand as a standby of EKS (pg_basebackup -R), then promote it"] + liftSourceFreeze

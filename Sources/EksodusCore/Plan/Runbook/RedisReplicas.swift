@@ -131,11 +131,18 @@ struct RedisReplicas {
     /// `arguments`, failing unless Redis answered OK.
     func changing(_ arguments: String) -> String { arguments + Self.answeredOK }
 
-    /// Sets `masterauth` on a pod about to follow another, where the Redis requires a password; nothing otherwise.
-    func masterAuth(_ pod: String, on side: Kubectl.Side) -> [String] {
-        guard let script = auth.masterAuth else { return [] }
-        let kubectl = side == .eks ? Kubectl.eks(workload.namespace) : Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
-        return [kubectl("exec \(pod) -- \(script)") + Self.answeredOK + "  # its own password, the same on both sides (the secrets step copies its Secret): to follow the other side"]
+    /// `eksodus_kubectl`'s name for a side.
+    func sideName(_ side: Kubectl.Side) -> String { side == .eks ? "eks" : sourceSide }
+
+    /// `follower` (a pod on `followerSide`) follows the Redis at `host`, which `leader` (a pod, or the workload, on
+    /// `leaderSide`) runs. Where a password is required, the library's `eksodus_redis_follow` first gives the follower the
+    /// leader's password as `masterauth` and then waits for its link; otherwise REPLICAOF itself, checked for its OK.
+    func follow(_ follower: String, on followerSide: Kubectl.Side, leader: String, on leaderSide: Kubectl.Side, host: String) -> String {
+        guard auth.libraryValue != nil else {
+            return (followerSide == .eks ? exec : sourceExec)(follower, changing("redis-cli REPLICAOF \(host) 6379"))
+        }
+        return auth.libraryPrefix + ["eksodus_redis_follow", ShellQuote.word(workload.namespace), sideName(followerSide), follower,
+                                     sideName(leaderSide), leader, host].joined(separator: " ")
     }
 
     /// The source pod that takes the writes: the only one, or (in a chain) the one `$SOURCE_REDIS_PRIMARY` names.
@@ -153,12 +160,17 @@ struct RedisReplicas {
 
     /// A loop running `arguments` in every pod (or every pod but the first): a StatefulSet's by ordinal, others' by label.
     func eachPod(_ arguments: String, skippingFirst: Bool = false) -> String {
+        eachPod(shown: arguments, skippingFirst: skippingFirst) { exec($0, arguments) }
+    }
+
+    /// A loop running `command(pod)` on every EKS pod; `shown` is what a by-hand note says to run.
+    func eachPod(shown: String, skippingFirst: Bool = false, _ command: (String) -> String) -> String {
         if isStatefulSet {
-            return "for i in $(seq \(skippingFirst ? 1 : 0) \(count - 1)); do " + exec(ShellQuote.word("pod/\(workload.name)-") + "\"$i\"", arguments) + "; done"
+            return "for i in $(seq \(skippingFirst ? 1 : 0) \(count - 1)); do " + command(ShellQuote.word("pod/\(workload.name)-") + "\"$i\"") + "; done"
         }
-        guard let selector else { return ShellQuote.comment("run in each Redis pod by hand (its labels make no selector): " + arguments) }
+        guard let selector else { return ShellQuote.comment("run in each Redis pod by hand (its labels make no selector): " + shown) }
         let list = "$(" + Kubectl.eks(workload.namespace)("get pods -l \(ShellQuote.word(selector)) -o name") + ")"
-        return "for pod in \(list); do " + (skippingFirst ? "[ \"$pod\" = \(firstPod) ] || " : "") + exec("\"$pod\"", arguments) + "; done"
+        return "for pod in \(list); do " + (skippingFirst ? "[ \"$pod\" = \(firstPod) ] || " : "") + command("\"$pod\"") + "; done"
     }
 
     /// How the other pods reach the first: its stable DNS name, or its pod IP read now.
@@ -221,37 +233,58 @@ struct RedisReplicas {
           [ "$(date -u +%s)" -lt "$REDIS_PAUSED_UNTIL" ] || { echo 'the write pause on the source Redis has lifted itself: re-run the freeze step, then this one' >&2; return 1; }
         }
 
-        # eksodus_redis_password: how the pod's shell reads the password EKSODUS_REDIS_AUTH names: the pod's variable NAME that
-        # holds it, or (file:NAME) the one naming a file that does. Prints nothing where it is not set (no password is required).
-        eksodus_redis_password() {
+        # eksodus_redis_setup: the pod shell's commands that set REDISCLI_AUTH from the pod's own variable EKSODUS_REDIS_AUTH names (NAME,
+        # or file:NAME for one naming a file) when it holds a password; nothing where EKSODUS_REDIS_AUTH is not set (none is required).
+        eksodus_redis_setup() {
           local name=${EKSODUS_REDIS_AUTH:-}
           [ -n "$name" ] || return 0
           name=${name#file:}
           [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo 'EKSODUS_REDIS_AUTH names no variable of the Redis pod' >&2; return 1; }
-          case "$EKSODUS_REDIS_AUTH" in file:*) printf '"$(cat -- "$%s")"' "$name" ;; *) printf '"$%s"' "$name" ;; esac
+          # shellcheck disable=SC2016  # the pod's shell expands them
+          case "$EKSODUS_REDIS_AUTH" in
+            file:*) printf 'p=$(cat -- "$%s" 2>/dev/null) || p=; [ -z "$p" ] || export REDISCLI_AUTH="$p"; ' "$name" ;;
+            *) printf 'p=$%s; [ -z "$p" ] || export REDISCLI_AUTH="$p"; ' "$name" ;;
+          esac
         }
 
         # eksodus_redis_cli SIDE NAMESPACE POD ARGS...: redis-cli ARGS in POD on SIDE. Where a password is required, redis-cli reads it
-        # from REDISCLI_AUTH, set inside the pod from the pod's own variable: it never reaches this machine nor a command line.
+        # from REDISCLI_AUTH, set inside the pod from the pod's own variable: it never reaches a command line.
         eksodus_redis_cli() {
-          local side=$1 namespace=$2 pod=$3 password
+          local side=$1 namespace=$2 pod=$3 setup
           shift 3
-          password=$(eksodus_redis_password) || return 1
-          if [ -z "$password" ]; then eksodus_kubectl "$side" "$namespace" exec "$pod" -- redis-cli "$@"
-          else eksodus_kubectl "$side" "$namespace" exec "$pod" -- sh -c "REDISCLI_AUTH=$password exec redis-cli "'"$@"' redis-cli "$@"; fi
+          setup=$(eksodus_redis_setup) || return 1
+          if [ -z "$setup" ]; then eksodus_kubectl "$side" "$namespace" exec "$pod" -- redis-cli "$@"
+          else eksodus_kubectl "$side" "$namespace" exec "$pod" -- sh -c "${setup}"'exec redis-cli "$@"' redis-cli "$@"; fi
         }
 
         # eksodus_redis_ok: passes redis-cli's answer through, failing unless Redis answered OK: redis-cli exits 0 on an error
         # reply (NOAUTH, READONLY), and no answer at all (kubectl failing) is no OK either.
         eksodus_redis_ok() { awk '{ print } /^OK/ { ok = 1 } END { exit !ok }'; }
 
-        # eksodus_redis_masterauth SIDE NAMESPACE POD: where a password is required, sets POD's masterauth to its own password (read
-        # on standard input), so it authenticates to the primary it is told to follow; both sides hold the same one.
-        eksodus_redis_masterauth() {
-          local password
-          password=$(eksodus_redis_password) || return 1
-          [ -n "$password" ] || return 0
-          eksodus_kubectl "$1" "$2" exec "$3" -- sh -c "printf %s $password | REDISCLI_AUTH=$password redis-cli -x CONFIG SET masterauth" | eksodus_redis_ok
+        # eksodus_redis_follow NAMESPACE FOLLOWER_SIDE FOLLOWER LEADER_SIDE LEADER HOST: FOLLOWER (a pod on FOLLOWER_SIDE) follows the Redis at
+        # HOST, port 6379, which LEADER (a pod or workload on LEADER_SIDE) runs. Where a password is required, FOLLOWER's masterauth is first
+        # set to LEADER's, read in LEADER's pod and passed on standard input, never on a command line: the two sides' Secrets may differ.
+        # Fails unless Redis answered OK, and unless the follower's link is up or its first sync under way within EKSODUS_REDIS_LINK_WAIT
+        # tries (24, 5 s apart): a refused password or an unreachable HOST shows here, not at the promotion.
+        eksodus_redis_follow() {
+          local setup leader i info
+          setup=$(eksodus_redis_setup) || return 1
+          if [ -n "$setup" ]; then
+            # shellcheck disable=SC2016  # the leader pod's shell expands it
+            leader='[ -n "${REDISCLI_AUTH:-}" ] && printf %s "$REDISCLI_AUTH"'
+            ( set -o pipefail
+              eksodus_kubectl "$4" "$1" exec "$5" -- sh -c "${setup}${leader}" \\
+                | eksodus_kubectl "$2" "$1" exec -i "$3" -- sh -c "${setup}exec redis-cli -x CONFIG SET masterauth" | eksodus_redis_ok ) \\
+              || { echo "$3 did not take the password of $5 as its masterauth" >&2; return 1; }
+          fi
+          eksodus_redis_cli "$2" "$1" "$3" REPLICAOF "$6" 6379 | eksodus_redis_ok || return 1
+          for (( i = 0; i < ${EKSODUS_REDIS_LINK_WAIT:-24}; i++ )); do
+            info=$(eksodus_redis_cli "$2" "$1" "$3" INFO replication | tr -d '\\r') || info=
+            if printf '%s\\n' "$info" | grep -qE '^(master_link_status:up|master_sync_in_progress:1)$'; then return 0; fi
+            sleep 5
+          done
+          echo "$3 does not replicate from $6: its Redis log says why (WRONGPASS or NOAUTH: the password it follows with; a timeout: the address or a NetworkPolicy)" >&2
+          return 1
         }
 
         # eksodus_redis_caught_up NAMESPACE REPLICA_SIDE REPLICA PRIMARY_SIDE PRIMARY MESSAGE: fails, saying MESSAGE, unless the Redis in
@@ -321,8 +354,7 @@ struct RedisReplicas {
           eksodus_redis_pairs "$@" || return 1
           for (( i = 0; i < $3; i++ )); do
             host=EKS_REDIS_HOST_$i
-            eksodus_redis_masterauth "$2" "$1" "${EKSODUS_SOURCE_PODS[i]}" || return 1
-            eksodus_redis_cli "$2" "$1" "${EKSODUS_SOURCE_PODS[i]}" REPLICAOF "${!host}" 6379 | eksodus_redis_ok || return 1
+            eksodus_redis_follow "$1" "$2" "${EKSODUS_SOURCE_PODS[i]}" eks "${EKSODUS_EKS_PODS[i]}" "${!host}" || return 1
           done
           for (( i = 0; i < $3; i++ )); do
             eksodus_redis_cli eks "$1" "${EKSODUS_EKS_PODS[i]}" CLIENT PAUSE 86400000 WRITE | eksodus_redis_ok || return 1
@@ -352,7 +384,6 @@ struct RedisReplicas {
         (auth.refusal.map { [$0] } ?? []) + replicateAuthenticated()
     }
 
-    /// Every pod about to follow another first gets `masterauth` (`masterAuth`), where the Redis requires a password.
     private func replicateAuthenticated() -> [String] {
         switch topology {
         case .cluster, .tooMany:
@@ -368,18 +399,18 @@ struct RedisReplicas {
                 sourceExec(pod($0, on: .source), "redis-cli ROLE") + " | head -n 1 | grep -q '^master' || { echo "
                     + ShellQuote.word("source pod \($0) is a replica: its replication is configured outside the manifests; copy it as a chain (decide with the team)") + " >&2; false; }"
             }
-            commands += (0..<count).flatMap {
-                masterAuth(pod($0, on: .eks), on: .eks) + [exec(pod($0, on: .eks), changing("redis-cli REPLICAOF \"$SOURCE_REDIS_HOST_\($0)\" 6379")) + "  # follows source pod \($0)"]
+            commands += (0..<count).map {
+                follow(pod($0, on: .eks), on: .eks, leader: pod($0, on: .source), on: .source, host: "\"$SOURCE_REDIS_HOST_\($0)\"") + "  # follows source pod \($0)"
             }
             return commands
         case .single, .primaryReplicas:
             let first = firstAddress
-            var commands = findFirst + masterAuth(firstPod, on: .eks)
-                + [exec(firstPod, changing("redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379")) + "  # the first pod follows the source primary"]
+            var commands = findFirst
+                + [follow(firstPod, on: .eks, leader: Kubectl.ref(workload, on: .source), on: .source, host: "\"$SOURCE_REDIS_HOST\"") + "  # the first pod follows the source primary"]
             if count > 1 || !isStatefulSet {
                 commands += first.setup
-                if let script = auth.masterAuth { commands.append(eachPod(script + Self.answeredOK, skippingFirst: true) + "  # every other pod: masterauth, to follow the first") }
-                commands.append(eachPod(changing("redis-cli REPLICAOF \(first.address) 6379"), skippingFirst: true) + "  # every other pod follows the first")
+                let shown = "redis-cli REPLICAOF \(first.address) 6379"
+                commands.append(eachPod(shown: shown, skippingFirst: true) { follow($0, on: .eks, leader: firstPod, on: .eks, host: first.address) } + "  # every other pod follows the first")
             }
             return commands
         }
@@ -408,7 +439,10 @@ struct RedisReplicas {
         let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod whose redis-cli ROLE says master (pod/NAME); its replicas refuse writes already"] : []
         let refusal = auth.refusal.map { [$0] } ?? []
         return (refusal + primary + setup + [note] + writablePods.map { sourceExec($0, changing("redis-cli CLIENT PAUSE \(Self.pauseSeconds * 1000) WRITE")) },
-                refusal + primary + setup + writablePods.map { sourceExec($0, changing("redis-cli CLIENT UNPAUSE")) } + ["rm -f -- \(pauseFile)  # no pause is noted any more"])
+                // Every pod is unpaused even when one fails: a pod left paused refuses writes for up to an hour.
+                refusal + primary + setup + ["unpause_failed="] + writablePods.map { sourceExec($0, changing("redis-cli CLIENT UNPAUSE")) + " || unpause_failed=1" }
+                    + ["[ -z \"$unpause_failed\" ] || { echo 'a source pod did not lift its pause (above): run CLIENT UNPAUSE there by hand' >&2; false; }",
+                       "rm -f -- \(pauseFile)  # no pause is noted any more"])
     }
 
     func promote() -> [String] {
@@ -451,9 +485,8 @@ struct RedisReplicas {
             }
             return [warning, Self.requireSet(eksHosts, "set EKS_REDIS_HOST_0 to EKS_REDIS_HOST_\(count - 1): the address the source reaches of each EKS pod, in order")]
                 + listPods()
-                + (0..<count).flatMap {
-                    masterAuth(pod($0, on: .source), on: .source)
-                        + [sourceExec(pod($0, on: .source), changing("redis-cli REPLICAOF \"$EKS_REDIS_HOST_\($0)\" 6379")) + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's"]
+                + (0..<count).map {
+                    follow(pod($0, on: .source), on: .source, leader: pod($0, on: .eks), on: .eks, host: "\"$EKS_REDIS_HOST_\($0)\"") + "  # source pod \($0) follows EKS pod \($0): its data is replaced by EKS's"
                 }
                 + (0..<count).map { exec(pod($0, on: .eks), eksPause) + "  # EKS pod \($0) takes no more writes (for a day: delete the EKS copy before)" }
                 + (0..<count).map { offsetsEqual(replica: pod($0, on: .source), primary: pod($0, on: .eks), replicaOnEKS: false, "source pod \($0) has not caught up with EKS pod \($0) yet: re-run") }
@@ -463,8 +496,7 @@ struct RedisReplicas {
             let primary = topology == .primaryReplicas ? ["# SOURCE_REDIS_PRIMARY: the source pod that was the primary (pod/NAME)"] : []
             return [warning, Self.requireSet(["EKS_REDIS_HOST"], "set EKS_REDIS_HOST to the address the source reaches of the EKS first pod (its load balancer, port 6379)")]
                 + primary + findFirst
-                + masterAuth(sourcePrimary, on: .source)
-                + [sourceExec(sourcePrimary, changing("redis-cli REPLICAOF \"$EKS_REDIS_HOST\" 6379")) + "  # the source follows EKS: its data is replaced by EKS's",
+                + [follow(sourcePrimary, on: .source, leader: firstPod, on: .eks, host: "\"$EKS_REDIS_HOST\"") + "  # the source follows EKS: its data is replaced by EKS's",
                    exec(firstPod, eksPause) + "  # EKS takes no more writes (for a day: delete the EKS copy before)",
                    offsetsEqual(replica: sourcePrimary, primary: firstPod, replicaOnEKS: false, "the source has not caught up with EKS yet: re-run"),
                    sourceExec(sourcePrimary, changing("redis-cli REPLICAOF NO ONE")) + "  # the source is the primary again"]

@@ -378,7 +378,7 @@ struct WorkloadSteps {
             let kubectl = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             return "test \"$(printf '%s\\n' " + ShellQuote.word(sql) + " | " + kubectl("exec -i \(Kubectl.ref(workload, on: .source)) -- sh -c " + ShellQuote.word("mysql -uroot -p\"$MYSQL_ROOT_PASSWORD\" -N"))
                 + ")\" = 0 || { echo 'client sessions are still open on the source MySQL (or it did not answer): find them in SHOW PROCESSLIST and move their clients' >&2; false; }"
-        case "redis": return DataCopy.exec(workload, on: .source, RedisAuth.of(workload).scriptPrefix + "redis-cli CLIENT LIST")
+        case "redis": return RedisReplicas(workload: workload).sourceExec(Kubectl.ref(workload, on: .source), "redis-cli CLIENT LIST")
         // No AMQP connection is left (the CLI's own is none); an empty list is the pass, so a failed kubectl must fail it.
         case "rabbitmq":
             return "{ CONNECTIONS=$(" + DataCopy.exec(workload, on: .source, "rabbitmqctl list_connections --quiet --no-table-headers name peer_host")
