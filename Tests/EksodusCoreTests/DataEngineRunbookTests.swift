@@ -53,11 +53,11 @@ final class DataEngineRunbookTests: XCTestCase {
 
         // The pause, every pair and then each promotion, in the library (RedisPromotionLibraryTests runs it).
         let promote = try item("promote:\(handle)", in: plan).commands
-        XCTAssertEqual(promote.last, "eksodus_redis_promote_each 'data' source 3 'cart-cache' ''", "\(promote)")
+        XCTAssertEqual(promote.last, "EKSODUS_REDIS_AUTH='' eksodus_redis_promote_each 'data' source 3 'cart-cache' ''", "\(promote)")
 
         // The rollback: each source pod follows its EKS pod back, and every pause is lifted, last.
         let rollback = try item("promote:\(handle)", in: plan).rollbackCommands
-        let lastSourcePromotion = try XCTUnwrap(rollback.firstIndex(of: "eksodus_redis_unpromote_each 'data' source 3 'cart-cache' ''"), "\(rollback)")
+        let lastSourcePromotion = try XCTUnwrap(rollback.firstIndex(of: "EKSODUS_REDIS_AUTH='' eksodus_redis_unpromote_each 'data' source 3 'cart-cache' ''"), "\(rollback)")
         let unpauses = rollback.indices.filter { rollback[$0].contains("-- redis-cli CLIENT UNPAUSE") }
         XCTAssertEqual(unpauses.count, 3, "\(rollback)")
         XCTAssertTrue(unpauses.allSatisfy { $0 > lastSourcePromotion }, "the source is unpaused once it is the primary again")
@@ -165,7 +165,7 @@ final class DataEngineRunbookTests: XCTestCase {
         let handle = "src/default/redis-cart"
         XCTAssertTrue(try item("data:\(handle)", in: plan).commands.contains { $0.contains("redis-cli REPLICAOF \"$SOURCE_REDIS_HOST\" 6379") })
         let promote = try item("promote:\(handle)", in: plan).commands
-        let gate = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("eksodus_redis_caught_up ") }, "\(promote)")
+        let gate = try XCTUnwrap(promote.firstIndex { $0.hasPrefix("EKSODUS_REDIS_AUTH='' eksodus_redis_caught_up ") }, "\(promote)")
         XCTAssertLessThan(gate, try XCTUnwrap(promote.firstIndex { $0.contains("REPLICAOF NO ONE") }))
         XCTAssertTrue(promote.first { !$0.hasPrefix(". ") }?.hasSuffix("; eksodus_redis_paused") ?? false, "\(promote)")
         let freeze = try item("freeze:\(handle)", in: plan)

@@ -53,6 +53,11 @@ final class RedisPromotionLibraryTests: XCTestCase {
             ("the pause has lifted", ["REDIS_PAUSED_UNTIL": String(Int(Date().timeIntervalSince1970) - 5)], "lifted itself"),
             ("the pause was not noted", ["REDIS_PAUSED_UNTIL": ""], "REDIS_PAUSED_UNTIL was not noted"),
         ]
+        // A password variable the engineer exported for another Redis does not reach this one, which requires none.
+        let exported = try run(promote, ["EKSODUS_REDIS_AUTH": "REDIS_PASSWORD"])
+        XCTAssertEqual(exported.status, 0, exported.output)
+        XCTAssertEqual(exported.log.filter { $0.contains("REPLICAOF NO ONE") }, promotions, "\(exported.log)")
+        XCTAssertFalse(exported.log.contains { $0.contains("REDISCLI_AUTH") }, "\(exported.log)")
         // redis-cli exits 0 on an error answer: the promotion stops at the first pod that did not say OK.
         let refused = try run(promote, ["REFUSE": "1"])
         XCTAssertNotEqual(refused.status, 0, refused.output)
@@ -94,7 +99,7 @@ final class RedisPromotionLibraryTests: XCTestCase {
 
     /// Pods found by label: a side running fewer pods than planned stops the promotion before any check.
     func testPodsListedByLabelMustBeAsManyAsPlanned() throws {
-        let call = ["eksodus_redis_promote_each 'shop' source 3 '' 'app=cache'"]
+        let call = ["EKSODUS_REDIS_AUTH='' eksodus_redis_promote_each 'shop' source 3 '' 'app=cache'"]
         let load = [RunbookLibrary.load]
         let good = try run(load + call, [:])
         XCTAssertEqual(good.status, 0, good.output)

@@ -35,7 +35,7 @@ extension DataEngineRunbookTests {
         // At the limit the pods are still paired one by one.
         let paired = try plan(manifests: ["redis.yaml": redis(RedisReplicas.podsByHand)])
         let pairedPromote = try XCTUnwrap(paired.items.first { $0.keyText == "promote:src/shop/cache" })
-        XCTAssertEqual(pairedPromote.commands.last, "eksodus_redis_promote_each 'shop' source \(RedisReplicas.podsByHand) '' 'app=cache'", "\(pairedPromote.commands)")
+        XCTAssertEqual(pairedPromote.commands.last, "EKSODUS_REDIS_AUTH='' eksodus_redis_promote_each 'shop' source \(RedisReplicas.podsByHand) '' 'app=cache'", "\(pairedPromote.commands)")
     }
 
     /// A comment in a step is one line whatever the workload is called: a newline in the name would start a command. The

@@ -230,7 +230,7 @@ final class RunbookSafetyTests: XCTestCase {
         let verify = try item("data-verify:\(handle)", in: plan).commands.joined(separator: "\n")
         for i in 0..<3 { XCTAssertTrue(verify.contains("exec 'pod/cart-cache-\(i)' -- redis-cli INFO replication"), verify) }
         let promote = try item("promote:\(handle)", in: plan).commands
-        XCTAssertTrue(promote.contains("eksodus_redis_promote_each 'data' source 3 'cart-cache' ''"), "every pod, by ordinal (RedisPromotionLibraryTests): \(promote)")
+        XCTAssertTrue(promote.contains("EKSODUS_REDIS_AUTH='' eksodus_redis_promote_each 'data' source 3 'cart-cache' ''"), "every pod, by ordinal (RedisPromotionLibraryTests): \(promote)")
         XCTAssertTrue(try bashParses(data.commands))
     }
 

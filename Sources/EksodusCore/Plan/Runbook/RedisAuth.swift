@@ -100,8 +100,9 @@ enum RedisAuth: Equatable, Sendable {
         }
     }
 
-    /// The library call's prefix that tells it how to authenticate.
-    var libraryPrefix: String { libraryValue.map { "EKSODUS_REDIS_AUTH=" + ShellQuote.word($0) + " " } ?? "" }
+    /// The library call's prefix that tells it how to authenticate. A Redis without a password gets an empty value: one the
+    /// engineer exported for another Redis must not send this one's commands through a password it does not have.
+    var libraryPrefix: String { "EKSODUS_REDIS_AUTH=" + ShellQuote.word(libraryValue ?? "") + " " }
 
     /// Where the password cannot be read: a line that fails, saying what to do, before anything changes.
     var refusal: String? {
