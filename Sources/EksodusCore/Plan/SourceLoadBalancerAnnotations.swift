@@ -33,7 +33,7 @@ enum SourceLoadBalancerAnnotations {
                 notes.append("\(shown(key)) \(shown(value)) is not copied: eksodus does not know it; check it against the AWS Load Balancer Controller's annotations and add it back if it still applies")
             }
         }
-        return (annotations, notes)
+        return (annotations, notes + LoadBalancerLogBuckets.notes(annotations, region: arns.region))
     }
 
     /// The source ELB's certificate and backend protocol, which the NLB reads only when they still hold: a certificate of the
