@@ -62,3 +62,25 @@ extension NetworkExposureTests {
         }
     }
 }
+
+/// A `use-annotation` action that forwards to a target group of the plan's own account and region is copied (the controller
+/// can use it), but no Service of the EKS cluster fills that target group: if the source made it, the new ALB sends the rule's
+/// traffic back to the source, which the decommission then takes away. It is named, with what to check.
+extension NetworkExposureTests {
+    func testAForwardToATargetGroupOfThePlansAccountIsNamedForReview() throws {
+        let alb = "alb.ingress.kubernetes.io/"
+        let own = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-shop-legacy/4b1e"
+        let action = #"{"type":"forward","forwardConfig":{"targetGroups":[{"targetGroupARN":"\#(own)","weight":20},{"serviceName":"api","servicePort":"80","weight":80}]}}"#
+        let services = #"{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"api","servicePort":"80"}]}}"#
+        let plan = try plan(["lb.yaml": [
+            ingress("api", annotations: [alb + "actions.split": action], className: "alb"),
+            ingress("plain", annotations: [alb + "actions.all": services], className: "alb"),
+        ].joined()])
+        let api = try XCTUnwrap(plan.network.entries.first { $0.name == "api" })
+        XCTAssertEqual(api.annotations[alb + "actions.split"], action, "copied: without it the rule would be gone")
+        XCTAssertTrue(api.manual.contains { $0.hasPrefix(alb + "actions.split is copied and forwards to target group " + own) && $0.contains("before the source is decommissioned") }, "\(api.manual)")
+        XCTAssertFalse(api.manual.contains { $0.contains("(region") || $0.contains("(account") }, "of the plan's account and region: no objection")
+        let plain = try XCTUnwrap(plan.network.entries.first { $0.name == "plain" })
+        XCTAssertFalse(plain.manual.contains { $0.contains("target group") }, "\(plain.manual)")
+    }
+}

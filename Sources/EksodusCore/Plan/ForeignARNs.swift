@@ -46,6 +46,12 @@ struct ForeignARNs {
         }
     }
 
+    /// An Elastic Load Balancing target group's ARN (`…:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID`).
+    static func isTargetGroup(_ arn: String) -> Bool {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[2] == "elasticloadbalancing" && parts[5].hasPrefix("targetgroup/")
+    }
+
     static let pattern = try! NSRegularExpression(pattern: #"arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[^\s",\]}']+"#)
 
     static func arns(in text: String) -> [String] {

@@ -24,6 +24,10 @@ enum SourceLoadBalancerAnnotations {
                 for (arn, why) in arns.foreign(in: value) {
                     notes.append("\(shown(key)) is copied and names \(shown(arn)) (\(why)): replace it with this account and region's before it is applied, or the AWS Load Balancer Controller cannot reconcile it (for an Ingress, its whole IngressGroup)")
                 }
+                for arn in ForeignARNs.arns(in: value) where ForeignARNs.isTargetGroup(arn) && arns.objection(arn) == nil {
+                    // Usable, so copied; but no Service of the EKS cluster fills it: it may be the source cluster's own.
+                    notes.append("\(shown(key)) is copied and forwards to target group \(shown(arn)) of this account and region, which no Service of the EKS cluster fills: the new ALB sends that traffic wherever the target group points (the source's nodes or pods, if the source made it); check its targets before the switch, and move that forward to a Service backend (serviceName, servicePort) before the source is decommissioned")
+                }
             case .bound where !ForeignARNs.arns(in: value).isEmpty && arns.foreign(in: value).isEmpty && !value.contains(SecretRedaction.marker):
                 // Every resource it names is an ARN of the plan's account and region (this account's web ACL or trust store).
                 annotations[key] = value
