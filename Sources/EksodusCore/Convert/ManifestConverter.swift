@@ -94,7 +94,7 @@ struct ManifestConverter {
         if kind == "Ingress" {
             let annotations = Dictionary((object["metadata", "annotations"]?.entries ?? []).compactMap { entry in entry.value.string.map { (entry.key, $0) } },
                                          uniquingKeysWith: { first, _ in first })
-            let held = IngressHold.reasons(object, annotations: annotations)
+            let held = IngressHold.reasons(object, annotations: annotations) + (plan.network["Ingress/\(namespace)/\(name)"]?.held ?? [])
             if !held.isEmpty {
                 // Applied as it is, the ALB would serve it without its login, or not match its path: the switch of its host waits for the decision.
                 result.todos.append("Ingress \(namespace)/\(name) not written (held out of support/ until decided): " + held.joined(separator: "; ")

@@ -52,7 +52,9 @@ struct ClusterRunbook: Sendable {
         let withIdentityLabels = Set(input.identity.map(\.workload))
         let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
         let order = Checklist.cycleOrder(input.placements, workloads: byID)
-        let exposureIndex = Exposure.Index(input.estate)
+        let exposureIndex = Exposure.Index(input.estate, heldByPlan: Dictionary(input.network.compactMap { entry in
+            entry.kind == "Ingress" && entry.cluster == c.name ? entry.held.map { ("\(entry.namespace)/\(entry.name)", $0) } : nil
+        }, uniquingKeysWith: { first, _ in first }))
         let convertedFiles = ConvertedLayout.WorkloadFiles(input.estate)
         let networkPolicies = Dictionary(grouping: input.estate.resources(kind: "NetworkPolicy").map(NetworkPolicyRules.init), by: \.namespace)
         let edgesByConsumer = Dictionary(grouping: input.graph.edges, by: \.consumer)

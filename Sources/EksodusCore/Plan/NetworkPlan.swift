@@ -23,6 +23,9 @@ public struct NetworkPlan: Sendable, Codable {
         /// The source's AWS exposure annotations (scheme, allow-list, TLS policy…) that nothing acted on there
         /// (`LoadBalancerExposure.inertAWSAnnotations`): convert drops them, saying so. nil in plans stored before.
         public var inertAWS: [String]? = nil
+        /// Why `convert` holds this Ingress out until the team writes the decided one, beyond `IngressHold`'s reasons: a web ACL
+        /// of the source's ALB that is not copied (`webACLHold`). nil in plans stored before.
+        public var held: [String]? = nil
 
         public var object: String { "\(kind)/\(namespace)/\(name)" }
     }
@@ -201,6 +204,8 @@ public struct NetworkPlan: Sendable, Codable {
                           + "; an ALB takes ACM certificates of its own account and region only (they cannot be copied between regions): request or import one here, and the controller finds it by host")
         }
         if exposure.needsDecision { manual.append("decide internal or internet-facing (planned internal)") }
+        let held = servedByALB ? Self.webACLHold(source: source, planned: annotations).map { [$0] } : nil
+        if let held { manual += held.map { "held out by convert: " + $0 } }
         let group = groupName(cluster: cluster, namespace: ingress.resource.namespace, scheme: exposure.target,
                               allowList: exposure.allowList, sslPolicy: sslPolicy,
                               groupWide: servedByALB ? SourceLoadBalancerAnnotations.groupWide(annotations) : [])
@@ -208,7 +213,18 @@ public struct NetworkPlan: Sendable, Codable {
         return Entry(cluster: cluster, namespace: ingress.resource.namespace, name: ingress.resource.name, kind: "Ingress",
                      today: "Ingress (\(ingress.className ?? "default class"))", exposure: exposure, target: "Ingress, ingressClassName: alb",
                      group: group, annotations: annotations, manual: manual, tlsHosts: certificateHosts, needsCertificate: needsCertificate,
-                     inertAWS: inert.isEmpty ? nil : inert)
+                     inertAWS: inert.isEmpty ? nil : inert, held: held)
+    }
+
+    /// The source ALB's web ACL (WAFv2 `wafv2-acl-arn`, WAF Classic `waf-acl-id`) that the EKS Ingress does not keep (another
+    /// account's or region's, or WAF Classic's): applied as it is, the new ALB would serve the hosts without it. Whether that is
+    /// acceptable is the security team's call, so the Ingress is held out and its switch waits for the decided one.
+    static func webACLHold(source: [String: String], planned: [String: String]) -> String? {
+        let prefix = SourceLoadBalancerAnnotations.ingressPrefix
+        guard planned[prefix + "wafv2-acl-arn"] == nil,
+              let (key, acl) = [prefix + "wafv2-acl-arn", prefix + "waf-acl-id"].lazy.compactMap({ key in source[key].map { (key, $0) } }).first(where: { !$0.1.isEmpty })
+        else { return nil }
+        return "the source's ALB was protected by a web ACL (\(SourceLoadBalancerAnnotations.shown(key)) \(SourceLoadBalancerAnnotations.shown(acl))) that is not copied, and the new ALB would serve its hosts without one: write the decided Ingress with alb.ingress.kubernetes.io/wafv2-acl-arn naming a web ACL of this account and region (or without it, if the security team accepts an unprotected ALB)"
     }
 
     /// One ALB per (cluster, namespace, scheme, allow-list, TLS policy): inbound-cidrs and the SSL policy apply to the whole ALB

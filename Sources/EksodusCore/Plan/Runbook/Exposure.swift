@@ -96,11 +96,13 @@ struct Exposure {
         var ingresses: [String: [Routes]]
         var aliases: [Estate.Service]
 
-        init(_ estate: Estate) {
+        /// `heldByPlan`: the network plan's own reasons to hold Ingresses out (`NetworkPlan.Entry.held`), by `namespace/name`.
+        init(_ estate: Estate, heldByPlan: [String: [String]] = [:]) {
             services = Dictionary(grouping: estate.services.filter { !$0.selector.isEmpty }, by: \.resource.namespace)
             ingresses = Dictionary(grouping: estate.ingresses.map { ingress in
                 Routes(namespace: ingress.resource.namespace, name: ingress.resource.name, rules: ingress.rules.map { ($0.host, $0.serviceName) },
-                       held: IngressHold.reasons(ingress.resource.body, annotations: ingress.resource.annotations),
+                       held: IngressHold.reasons(ingress.resource.body, annotations: ingress.resource.annotations)
+                           + (heldByPlan["\(ingress.resource.namespace)/\(ingress.resource.name)"] ?? []),
                        probePath: IngressHold.probePath(ingress.rules.first { $0.serviceName != nil }?.path),
                        auth: !IngressHold.authAnnotations(ingress.resource.annotations).isEmpty,
                        allowList: IngressHold.allowListReason(ingress.resource.annotations) != nil,
