@@ -71,9 +71,15 @@ public struct Assessor {
         try database.writer.write { db in
             progress?("reading the inventory")
             let bodies = checks.reduce(Estate.Bodies.none) { $0.union($1.bodies) }
-            let estates = try Estate.load(db, cluster: cluster, bodies: bodies)
-            LeftForExit.keep(estates)
-            let result = try record(evaluate(estates, target: target, cluster: cluster, now: now), scope: cluster, now: now, db: db)
+            let (date, context) = checkContext(target: target, now: now)
+            // Each cluster is assessed as soon as it is read, on two threads where there are two cores.
+            let assessed = try Estate.loadEach(db, database: database, cluster: cluster, bodies: bodies) { estate, position, count in
+                (estate, evaluate(estate, context: context, step: count > 1 ? "\(estate.cluster.name) (\(position + 1)/\(count))" : estate.cluster.name))
+            }
+            if assessed.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
+            LeftForExit.keep(assessed.map(\.0))
+            let evaluated = AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: assessed.map(\.1))
+            let result = try record(evaluated, scope: cluster, now: now, db: db)
             LeftForExit.keep(result)
             return result
         }
@@ -93,13 +99,18 @@ public struct Assessor {
 
     /// The assessment of already loaded estates, not stored (reports read, they do not write); its id is 0.
     func evaluate(_ estates: [Estate], target: KubernetesVersion, cluster: String?, now: Date) throws -> AssessmentResult {
-        let date = String(Timestamp.string(now).prefix(10))
-        let context = CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas)
+        let (date, context) = checkContext(target: target, now: now)
         if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
         let clusters = estates.enumerated().map { index, estate in
             evaluate(estate, context: context, step: estates.count > 1 ? "\(estate.cluster.name) (\(index + 1)/\(estates.count))" : estate.cluster.name)
         }
         return AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: clusters)
+    }
+
+    /// The day the assessment is made (as findings name it) and what every cluster's checks share.
+    private func checkContext(target: KubernetesVersion, now: Date) -> (date: String, context: CheckContext) {
+        let date = String(Timestamp.string(now).prefix(10))
+        return (date, CheckContext(target: target, date: date, reference: reference, minimumReplicas: settings.minimumReplicas))
     }
 
     /// Runs the checks over one estate: findings (ignores applied, system namespaces marked), profiles and readiness.

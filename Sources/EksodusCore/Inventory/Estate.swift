@@ -169,11 +169,7 @@ extension Estate {
 
     /// Loads every cluster (or the named one) from the inventory.
     public static func load(_ db: Database, cluster name: String? = nil, bodies: Bodies = .all) throws -> [Estate] {
-        var clusters: [Cluster] = []
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, environment, kubernetes_version FROM cluster WHERE ?1 IS NULL OR name = ?1 ORDER BY name", arguments: [name]) {
-            clusters.append(Cluster(id: row[0], name: row[1], environment: row[2], kubernetesVersion: row[3]))
-        }
-        return try clusters.map { try load(db, cluster: $0, bodies: bodies) }
+        try clusters(db, named: name).map { try load(db, cluster: $0, bodies: bodies) }
     }
 
     static func load(_ db: Database, cluster: Cluster, bodies: Bodies = .all) throws -> Estate {

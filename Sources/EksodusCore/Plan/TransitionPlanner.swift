@@ -151,7 +151,7 @@ public struct TransitionPlanner {
         return try database.writer.write { db in
             progress?("reading the inventory")
             // One reading of the inventory serves the assessment and the plan; the stored assessment is reused while it is current.
-            let estates = try Estate.load(db, cluster: request.cluster)
+            let estates = try Estate.loadEach(db, database: database, cluster: request.cluster, bodies: .all) { estate, _, _ in estate }
             LeftForExit.keep(estates)
             let assessment = try AssessmentStore.reusable(db, estates: estates, target: request.target, scope: request.cluster, settings: settings.json,
                                                           date: String(Timestamp.string(request.now).prefix(10)))
