@@ -89,13 +89,18 @@ public struct StoragePlan: Sendable, Codable {
             let claims = Set(claimVolumes.map { "\($0.namespace)/\($0.name)" })
             // A PV bound to a listed claim moves with it: bound by its claimRef, or named by the claim's volumeName.
             let boundVolumes = Set(claimVolumes.compactMap(\.volumeName))
+            let hostPathVolumes = Set(estate.volumes.filter { $0.source == "pv" && $0.volumeType == "hostPath" }.map(\.name))
             for volume in estate.volumes {
                 if volume.source == "pv", volume.volumeName.map({ claims.contains($0) || isTemplateInstance($0) }) == true || boundVolumes.contains(volume.name) { continue }
                 if volume.source == "pvc", isTemplateInstance("\(volume.namespace)/\(volume.name)") { continue }
                 let user = volume.source == "template" ? byTemplateOwner[volume.resourceID]
                     : volume.source == "pvc" ? byClaim["\(volume.namespace)/\(volume.name)"] : nil
                 let className = volume.storageClass ?? (volume.source == "pv" ? nil : defaultClass)
-                let provisioner = className.flatMap { classes[$0] }
+                // The class's provisioner; when the class is not in the export, the one the claim or volume records.
+                let recorded = className.flatMap { classes[$0] } == nil ? RecordedProvisioner.of(volume, in: estate) : nil
+                let provisioner = className.flatMap { classes[$0] } ?? recorded?.provisioner
+                // A claim bound to a hostPath volume of the export holds node-local data, whatever its class says.
+                let boundToHostPath = volume.source == "pvc" && volume.volumeName.map { hostPathVolumes.contains($0) } == true
                 let shared = volume.accessModes.contains("ReadWriteMany") || volume.accessModes.contains("ReadOnlyMany")
                 let mapping = provisioner.flatMap(reference.provisioner)
                 var target = shared ? efs : gp3
@@ -111,7 +116,7 @@ public struct StoragePlan: Sendable, Codable {
                 // gp3 is the only EBS class written: a table row naming another EBS type (io2) must not read as the target.
                 if let provisioner, let mapping {
                     let otherEBS = target == gp3 && mapping.target.hasPrefix("EBS CSI") && !mapping.target.contains("gp3")
-                    reason += "; source \(provisioner) → " + (otherEBS ? "EBS CSI gp3 (the table says \(mapping.target); only gp3 is written: raise its iops and throughput parameters, or add that class by hand)" : mapping.target)
+                    reason += "; source \(provisioner)" + (recorded.map { " (its \($0.annotation) annotation: class \(className ?? "none") is not in the export)" } ?? "") + " → " + (otherEBS ? "EBS CSI gp3 (the table says \(mapping.target); only gp3 is written: raise its iops and throughput parameters, or add that class by hand)" : mapping.target)
                 }
                 if volume.source == "pv", let type = volume.volumeType { reason += "; source volume type \(type)" }
                 var method = veleroFileSystemBackup
@@ -122,7 +127,7 @@ public struct StoragePlan: Sendable, Codable {
                     method = "EBS snapshot (the data is already on AWS), restored in the target zone"
                 } else if let database = user.flatMap({ WorkloadProfile.dataStore($0, reference: reference)?.0 }) {
                     method = database.replication
-                } else if volume.source == "pv" ? volume.volumeType == "hostPath" : mapping?.hostPathVolumes == true {
+                } else if volume.source == "pv" ? volume.volumeType == "hostPath" : mapping?.hostPathVolumes == true || boundToHostPath {
                     method = nodeCopy
                 } else if volume.source == "pv", volume.volumeName == nil {
                     method = unboundVolume
