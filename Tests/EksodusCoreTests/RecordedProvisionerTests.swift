@@ -13,6 +13,15 @@ final class RecordedProvisionerTests: XCTestCase {
         XCTAssertTrue(claim.reason.contains("source k8s.io/minikube-hostpath (its volume.kubernetes.io/storage-provisioner annotation: class standard is not in the export)"), claim.reason)
         let data = try XCTUnwrap(plan.items.first { $0.key.step == .data && $0.key.description.hasSuffix("/default/wordpress") })
         XCTAssertFalse(data.commands.contains { $0.contains("velero") && $0.contains("backup create") }, data.commands.joined(separator: "\n"))
+        // The claim's data is read through a running source pod, which the freeze keeps, and compared file for file after the deploy.
+        XCTAssertTrue(data.commands.contains { $0.hasPrefix("( set -o pipefail; kubectl --context \"$SOURCE_CONTEXT\" -n 'default' exec \"$SOURCE_POD\" -c 'wordpress' -- tar -C '/var/www/html' -cf - . | ") },
+                      data.commands.joined(separator: "\n"))
+        let freeze = try XCTUnwrap(plan.items.first { $0.key.step == .freeze && $0.key.description.hasSuffix("/default/wordpress") })
+        XCTAssertFalse(freeze.commands.contains { $0.contains("--replicas=0") }, "a scaled-down source has no pod to read through: \(freeze.commands)")
+        XCTAssertTrue(freeze.commands.contains { $0.contains("keep its pods running") }, freeze.commands.joined(separator: "\n"))
+        let verify = try XCTUnwrap(plan.items.first { $0.key.step == .dataVerify && $0.key.description.hasSuffix("/default/wordpress") })
+        XCTAssertTrue(verify.commands.contains { $0.contains("cd '\\''/var/www/html'\\'' && find . -type f | wc -l") && $0.contains("SOURCE_FILES") && $0.contains("EKS_FILES") },
+                      verify.commands.joined(separator: "\n"))
     }
 
     func claim(_ name: String, class storageClass: String?, annotations: [String: String] = [:], volumeName: String? = nil) -> String {

@@ -3,7 +3,8 @@ import XCTest
 
 /// Every smoke probe pod must be admitted by a namespace that enforces Pod Security "restricted": the overrides its
 /// `kubectl run` passes, as bash hands them over, are a strategic merge that makes the pod non-root with no privilege
-/// escalation, no capability, the RuntimeDefault seccomp profile and a read-only root file system.
+/// escalation, no capability, the RuntimeDefault seccomp profile and a read-only root file system, and lets it run on the
+/// tainted system group.
 final class SmokeProbeSecurityTests: XCTestCase {
     /// A `kubectl` that writes the value of `--overrides` to `$OVERRIDES` and of `--override-type` to `$TYPE`.
     static let kubectl = """
@@ -34,6 +35,9 @@ final class SmokeProbeSecurityTests: XCTestCase {
             XCTAssertEqual(pod["runAsNonRoot"] as? Bool, true, line)
             XCTAssertNotEqual(try XCTUnwrap(pod["runAsUser"] as? Int, "an image whose user is root would be refused"), 0)
             XCTAssertEqual((pod["seccompProfile"] as? [String: Any])?["type"] as? String, "RuntimeDefault")
+            // It may run on the system group: where every workload is stateful, every EKS group is tainted.
+            let taint = ComputePlan.systemTaint
+            XCTAssertEqual(spec["tolerations"] as? [[String: String]], [["key": taint.key, "operator": "Equal", "value": taint.value, "effect": taint.effect]], line)
             let containers = try XCTUnwrap(spec["containers"] as? [[String: Any]])
             XCTAssertEqual(containers.count, 1)
             XCTAssertEqual(containers[0]["name"] as? String, SmokeProbe.podName, "merged into kubectl run's own container, which has the pod's name")

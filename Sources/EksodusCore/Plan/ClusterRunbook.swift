@@ -51,6 +51,7 @@ struct ClusterRunbook: Sendable {
         let storageByWorkload = Dictionary(grouping: input.storage.filter { $0.workloadID != nil }, by: { $0.workloadID ?? 0 })
         let withIdentityLabels = Set(input.identity.map(\.workload))
         let waveOf = Dictionary(input.placements.map { ($0.workload, $0.wave) }, uniquingKeysWith: { first, _ in first })
+        let computeTargets = Dictionary(input.compute.placements.map { ($0.workload, $0.target) }, uniquingKeysWith: { first, _ in first })
         let order = Checklist.cycleOrder(input.placements, workloads: byID)
         let exposureIndex = Exposure.Index(input.estate, heldByPlan: Dictionary(input.network.compactMap { entry in
             entry.kind == "Ingress" && entry.cluster == c.name ? entry.held.map { ("\(entry.namespace)/\(entry.name)", $0) } : nil
@@ -140,6 +141,7 @@ struct ClusterRunbook: Sendable {
             context.convertedFiles = convertedFiles
             context.sourceAutoscalers = autoscalersByTarget[SourceAutoscalers.key(workload)] ?? []
             context.sourceExternalDNS = shared.sourceExternalDNS
+            context.computeTarget = computeTargets[context.label]
             context.claimSizes = Dictionary((storageByWorkload[workload.id] ?? []).compactMap { entry in
                 entry.source == "pvc" ? entry.sizeBytes.map { (entry.name, $0) } : nil
             }, uniquingKeysWith: max)

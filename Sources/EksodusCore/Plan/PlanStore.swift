@@ -62,8 +62,8 @@ public enum PlanStore {
         return id
     }
 
-    /// Replaces the stored sections of plan `planID` with `plan`'s.
-    static func saveSections(_ plan: TransitionPlan, planID: Int64, db: Database) throws {
+    /// `plan`'s sections as they are stored, in `Section` order: no database needed (plan encodes them on a second thread).
+    static func encodeSections(_ plan: TransitionPlan) throws -> [(Section, String)] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // The same bytes as JSONEncoder's, written directly (`SectionJSONEncoder`); JSONEncoder for what that does not follow.
@@ -71,21 +71,26 @@ public enum PlanStore {
             if let bytes = try? SectionJSONEncoder.encode(value) { return String(decoding: bytes, as: UTF8.self) }
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         }
-        try db.execute(sql: "DELETE FROM plan_section WHERE plan_id = ?", arguments: [planID])
-        for section in Section.allCases {
-            let body: String
+        return try Section.allCases.map { section in
             switch section {
-            case .request: body = try encoded(plan.request)
-            case .images: body = try encoded(plan.images)
-            case .storage: body = try encoded(plan.storage)
-            case .network: body = try encoded(plan.network)
-            case .identity: body = try encoded(plan.identity)
-            case .compute: body = try encoded(plan.compute)
-            case .waves: body = try encoded(plan.waves)
-            case .dependencies: body = try encoded(plan.dependencies)
-            case .cycles: body = try encoded(plan.cycles)
-            case .runbookLibrary: body = try encoded(plan.runbookLibrary)
+            case .request: return (section, try encoded(plan.request))
+            case .images: return (section, try encoded(plan.images))
+            case .storage: return (section, try encoded(plan.storage))
+            case .network: return (section, try encoded(plan.network))
+            case .identity: return (section, try encoded(plan.identity))
+            case .compute: return (section, try encoded(plan.compute))
+            case .waves: return (section, try encoded(plan.waves))
+            case .dependencies: return (section, try encoded(plan.dependencies))
+            case .cycles: return (section, try encoded(plan.cycles))
+            case .runbookLibrary: return (section, try encoded(plan.runbookLibrary))
             }
+        }
+    }
+
+    /// Replaces the stored sections of plan `planID` with `sections` (`encodeSections`).
+    static func saveSections(_ sections: [(Section, String)], planID: Int64, db: Database) throws {
+        try db.execute(sql: "DELETE FROM plan_section WHERE plan_id = ?", arguments: [planID])
+        for (section, body) in sections {
             try SectionRecord(planID: planID, name: section.rawValue, body: body).insert(db)
         }
     }

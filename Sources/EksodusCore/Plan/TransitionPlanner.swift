@@ -278,6 +278,32 @@ public struct TransitionPlanner {
     }
 
     /// Writes the plan row (kept by name), its waves and dependencies anew, and its items by key.
+    /// An item's key and JSON columns (prerequisites, commands, rollback commands), as plan_item stores them.
+    private struct EncodedRow {
+        var key: String
+        var prerequisites: [UInt8] = []
+        var commands: [UInt8] = []
+        var rollbackCommands: [UInt8] = []
+
+        init(_ item: PlanItem) {
+            key = item.key.description
+            prerequisites.append(UInt8(ascii: "["))
+            for (index, prerequisite) in item.prerequisites.enumerated() {
+                prerequisites.append(contentsOf: index == 0 ? "\"".utf8 : ",\"".utf8)
+                prerequisite.appendParts { JSONWriter.writeEscaped($0, to: &prerequisites) }
+                prerequisites.append(UInt8(ascii: "\""))
+            }
+            prerequisites.append(UInt8(ascii: "]"))
+            JSONWriter.write(item.commands, to: &commands)
+            JSONWriter.write(item.rollbackCommands, to: &rollbackCommands)
+        }
+    }
+
+    private enum Encoded {
+        case rows([EncodedRow])
+        case sections(Result<[(PlanStore.Section, String)], Error>)
+    }
+
     private func store(_ plan: inout TransitionPlan, db: Database) throws {
         let request = plan.request
         let items = plan.items
@@ -323,10 +349,17 @@ public struct TransitionPlanner {
         let untouched = Set(try String.fetchAll(db, sql: """
             SELECT key FROM plan_item i WHERE plan_id = ? AND state = 'pending' AND NOT EXISTS (SELECT 1 FROM event e WHERE e.item_id = i.id)
             """, arguments: [planID]))
-        // Each key rendered once; the JSON columns are written into one buffer reused row after row and bound as bytes.
-        let keyTexts = items.map { $0.key.description }
-        var json: [UInt8] = []
-        json.reserveCapacity(1 << 16)
+        // Each item's key and JSON columns are encoded on a thread of their own, a chunk ahead of the rows SQLite stores, and
+        // bound as bytes; the sections (megabytes of JSON) are encoded there too, once the rows are.
+        let chunk = 2048
+        let chunks = (items.count + chunk - 1) / chunk
+        let decided = plan
+        let encoded = StreamedWork(count: chunks + 1) { index -> Encoded in
+            guard index < chunks else { return .sections(Result { try PlanStore.encodeSections(decided) }) }
+            return .rows(items[(index * chunk)..<min(items.count, (index + 1) * chunk)].map(EncodedRow.init))
+        }
+        var keyTexts: [String] = []
+        keyTexts.reserveCapacity(items.count)
         do {
             // plan_item's CHECKs test phase and state against lists of three or more values, and SQLite builds a temporary b-tree for
             // each such list on every execution of the statement: per item, that cost about a third of its upsert. What is written
@@ -346,27 +379,18 @@ public struct TransitionPlanner {
                       position = excluded.position, obsolete = 0
                     """)
             // Fields are read in place through the buffer (`items[position].title`): the array's getter copied each whole item.
+            var rows: [EncodedRow] = []
             try items.withUnsafeBufferPointer { items in
                 for position in items.indices {
-                    let keyText = keyTexts[position]
+                    if position % chunk == 0, case .rows(let next) = encoded.value(position / chunk) { rows = next }
+                    let row = rows[position % chunk], keyText = row.key
+                    keyTexts.append(keyText)
                     upsertItem.bind(1, planID); upsertItem.bind(2, keyText); upsertItem.bind(3, items[position].key.phase.rawValue)
                     upsertItem.bind(4, items[position].key.step.rawValue); upsertItem.bind(5, items[position].title); upsertItem.bind(6, items[position].clusterID)
                     upsertItem.bind(7, items[position].wave); upsertItem.bind(8, items[position].workloadID)
-                    json.removeAll(keepingCapacity: true)
-                    json.append(UInt8(ascii: "["))
-                    for (index, prerequisite) in items[position].prerequisites.enumerated() {
-                        json.append(contentsOf: index == 0 ? "\"".utf8 : ",\"".utf8)
-                        prerequisite.appendParts { JSONWriter.writeEscaped($0, to: &json) }
-                        json.append(UInt8(ascii: "\""))
-                    }
-                    json.append(UInt8(ascii: "]"))
-                    upsertItem.bind(9, utf8: json); upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
-                    json.removeAll(keepingCapacity: true)
-                    JSONWriter.write(items[position].commands, to: &json)
-                    upsertItem.bind(12, utf8: json)
-                    json.removeAll(keepingCapacity: true)
-                    JSONWriter.write(items[position].rollbackCommands, to: &json)
-                    upsertItem.bind(13, utf8: json)
+                    upsertItem.bind(9, utf8: row.prerequisites); upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
+                    upsertItem.bind(12, utf8: row.commands)
+                    upsertItem.bind(13, utf8: row.rollbackCommands)
                     upsertItem.bind(14, position); upsertItem.bind(15, now)
                     try upsertItem.run()
                     guard items[position].provenDone, !previous.contains(keyText) || untouched.contains(keyText) else { continue }
@@ -393,7 +417,8 @@ public struct TransitionPlanner {
         for key in previous.subtracting(current).sorted() {
             try markObsolete.execute(arguments: [planID, key])
         }
-        try PlanStore.saveSections(plan, planID: planID, db: db)
+        guard case .sections(let sections) = encoded.value(chunks) else { preconditionFailure("the last value is the sections") }
+        try PlanStore.saveSections(try sections.get(), planID: planID, db: db)
         plan.planID = planID
         plan.added = current.subtracting(previous).count
         plan.kept = current.intersection(previous).count

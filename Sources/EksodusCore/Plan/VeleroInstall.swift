@@ -27,9 +27,31 @@ struct VeleroInstall {
     var roleName: String { String("eksodus-velero-\(eksCluster)".prefix(64)) }
 
     /// `context`: the quoted context expression, `"$SOURCE_CONTEXT"` or a per-cluster variable (FinalBackup).
-    private func install(_ context: String, credentials: String) -> String {
+    private func install(_ context: String, credentials: String, wait: Bool = true) -> String {
         "velero install --kubecontext \(context) --provider aws --plugins \(Self.awsPlugin) --bucket \"$VELERO_BUCKET\" --prefix \(ShellQuote.word(sourceCluster))"
-            + " --backup-location-config region=\(ShellQuote.word(region)) \(credentials) --use-node-agent --use-volume-snapshots=false --wait"
+            + " --backup-location-config region=\(ShellQuote.word(region)) \(credentials) --use-node-agent --use-volume-snapshots=false" + (wait ? " --wait" : "")
+    }
+
+    /// `velero install` gives its Deployment and its Linux node-agent no toleration and has no flag for one (Velero,
+    /// pkg/install/deployment.go and daemonset.go), and every group the compute plan makes for EKS but `general` is tainted
+    /// (`ComputePlan`): where all workloads are stateful there is none, the server stays Pending (`--wait` gives up after
+    /// three minutes), and no node-agent runs where the restored pods and their volumes are. So EKS installs without
+    /// waiting; the server joins the system group, beside the other cluster controllers (its taint's toleration and label),
+    /// and the node-agent tolerates every taint (its own node affinity keeps it off Windows nodes), then both are waited for.
+    var eksPlacement: [String] {
+        let velero = Kubectl(side: .eks, namespace: "velero")
+        let system = ComputePlan.systemTaint
+        var server = #"{"spec":{"template":{"spec":{"tolerations":[{"key":"#
+        JSONWriter.writeString(system.key, to: &server)
+        server += #","operator":"Equal","value":"#
+        JSONWriter.writeString(system.value, to: &server)
+        server += #","effect":"#
+        JSONWriter.writeString(system.effect, to: &server)
+        server += #"}],"nodeSelector":{"role":"system"}}}}}"#
+        return [velero("patch deployment velero --type strategic -p \(ShellQuote.word(server))") + "  # the server: on the system group",
+                velero("patch daemonset node-agent --type strategic -p " + ShellQuote.word(#"{"spec":{"template":{"spec":{"tolerations":[{"operator":"Exists"}]}}}}"#))
+                    + "  # the node-agent: on every group, the tainted stateful ones included",
+                velero("rollout status deployment/velero --timeout=10m")]
     }
 
     private func ready(_ context: String, which: String) -> [String] {
@@ -48,8 +70,9 @@ struct VeleroInstall {
                 "aws iam create-role --role-name \(q(roleName)) --assume-role-policy-document " + q(Self.podIdentityTrust),
                 "aws iam put-role-policy --role-name \(q(roleName)) --policy-name velero-bucket --policy-document \"$(printf " + q(bucketPolicy) + " \"$VELERO_BUCKET\" \"$VELERO_BUCKET\")\"",
                 "aws eks create-pod-identity-association --region \(q(region)) --cluster-name \(q(eksCluster)) --namespace velero --service-account velero --role-arn \(q(role))",
-                install(Kubectl.Side.eks.context, credentials: "--no-secret"),
-                Kubectl(side: .eks, namespace: "velero")("patch backupstoragelocations.velero.io default --type merge -p '{\"spec\":{\"accessMode\":\"ReadOnly\"}}'") + "  # EKS restores only: it never writes or deletes a backup"]
+                install(Kubectl.Side.eks.context, credentials: "--no-secret", wait: false)]
+            + eksPlacement
+            + [Kubectl(side: .eks, namespace: "velero")("patch backupstoragelocations.velero.io default --type merge -p '{\"spec\":{\"accessMode\":\"ReadOnly\"}}'") + "  # EKS restores only: it never writes or deletes a backup"]
             + ready(Kubectl.Side.eks.context, which: "EKS")
             + ["# the source: the key of an IAM user with the same bucket policy, in a credentials file ([default] aws_access_key_id/aws_secret_access_key, mode 600, from your vault); velero install reads the file",
                Self.credentialsCheck, sourceInstall(Kubectl.Side.source.context)]

@@ -25,6 +25,8 @@ struct DataCopy {
     var headlessService: String?
     /// Who the workload writes its data as: its copy pods write the same way (`CopyPodSecurity`).
     var copyIdentity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()
+    /// The compute plan's group for the workload (`ComputePlan.Placement.target`): where a Velero restore puts the restored pods.
+    var placement: String?
     /// Its claims that DataSync copies, each with a task of its own (onto an EFS access point, or an FSx location).
     var dataSyncClaims: [DataSyncClaimTask] = []
 
@@ -113,7 +115,7 @@ struct DataCopy {
                         "# then a static PersistentVolume for the new volume, bound to the claim the workload expects"]
             }
             if fromNode { return NodeDataCopy(workload: workload, identity: copyIdentity).copy() }
-            if usesVelero { return VeleroCopy(workload: workload).copy() }
+            if usesVelero { return VeleroCopy(workload: workload, placement: placement).copy() }
             guard !dataSyncClaims.isEmpty else { return [ShellQuote.comment(method), withoutDataSyncTask(workload)] }
             return [ShellQuote.comment(method)] + dataSyncClaims.flatMap { $0.prepare() + $0.pass(final: false) }
         }
@@ -163,7 +165,7 @@ struct DataCopy {
         case "cassandra": return CassandraDatacenter(workload: workload).leave()
         default:
             if fromNode { return NodeDataCopy(workload: workload, identity: copyIdentity).undo() }
-            if usesVelero { return VeleroCopy(workload: workload).undo() }
+            if usesVelero { return VeleroCopy(workload: workload, placement: placement).undo() }
             return dataSyncClaims.flatMap { $0.delete() } + [Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))") + "  # and its claims, once the copy is abandoned"]
         }
     }
@@ -232,6 +234,10 @@ struct DataCopy {
         case "cassandra" where engine == "cassandra": return CassandraDatacenter(workload: workload).freeze()
         default:
             if usesVelero { return VeleroCopy(workload: workload).freeze() }
+            // Node-local claims are read through a running source pod (`NodeDataCopy.claimMounts`): it must stay up.
+            if fromNode, !NodeDataCopy(workload: workload, identity: copyIdentity).claimMounts.isEmpty {
+                return WritersFreeze.keepingPods(workload, reads: "the copy", needs: "the copy reads the node-local claims through a running source pod")
+            }
             let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
             if workload.isService {
                 return (["# stop the writers first (its consumers), then the workload itself, so the last backup is consistent",

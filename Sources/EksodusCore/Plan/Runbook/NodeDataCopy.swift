@@ -228,6 +228,9 @@ struct NodeDataCopy {
     func verify() -> [String] {
         let claimed = copies
         guard !claimed.isEmpty else {
+            // Claims of their own: the workload's pods on both sides hold as many files under each mount.
+            let claims = claimMounts
+            if !claims.isEmpty { return claims.map { DataCopy.sameFileCount(workload, path: $0.path) } }
             return hostPaths.filter { Self.isPlainPath($0.path) }.flatMap { _, path in
                 [Self.onNode("sudo du -s " + ShellQuote.word(path) + " && sudo find " + ShellQuote.word(path) + " -type f | wc -l"),
                  eks("exec \"\(Self.handMadePod)\" -- sh -c 'du -s /data && find /data -type f | wc -l'") + "  # the same size and file count, or the decision to drop it in the note"]
@@ -276,13 +279,50 @@ struct NodeDataCopy {
     /// The pod the engineer runs where no claim of the plan takes the data (`perNodeCopy`): theirs to name, in every step.
     static let handMadePod = "${COPY_POD:?set COPY_POD to the pod you run that mounts the claim at /data (pod/NAME)}"
 
+    /// Where the workload has no host path of its own but mounts claims, the claims themselves are node-local (a hostPath
+    /// provisioner's: minikube, MicroK8s, Rancher local-path; `RecordedProvisioner`): each claim's mount, by container and
+    /// path, through which a running source pod reads it. Plain paths only (`isPlainPath`).
+    var claimMounts: [(container: String, path: String, claim: String)] {
+        guard hostPaths.isEmpty else { return [] }
+        var claims: [String: String] = [:]
+        for volume in workload.volumes where volume.type == "persistentVolumeClaim" {
+            if let claim = volume.reference, claims[volume.name] == nil { claims[volume.name] = claim }
+        }
+        var seen: Set<String> = []
+        return workload.containers.flatMap { container in
+            container.volumeMounts.items.compactMap { mount -> (container: String, path: String, claim: String)? in
+                guard let name = mount["name"]?.string, let claim = claims[name], let path = mount["mountPath"]?.string, Self.isPlainPath(path),
+                      mount["readOnly"]?.bool != true, seen.insert(claim).inserted else { return nil }
+                return (container.name, path, claim)
+            }
+        }
+    }
+
+    /// The claims' data read through a running source pod into the EKS pod the engineer runs on the new claim: Velero's
+    /// file-system backup skips a hostPath volume (its claim included), but the pod that mounts it reads it like any other.
+    private func claimCopy() -> [String] {
+        guard let selector = LabelSelector.matching(workload.templateLabels) else {
+            return ["# copy each claim's mount from a running source pod of the workload (kubectl exec … tar -cf -) into the EKS pod (kubectl exec -i … tar -xf -)"]
+        }
+        var commands = ["SOURCE_POD=$(" + source("get pods -l \(ShellQuote.word(selector)) --field-selector=status.phase=Running -o jsonpath='{.items[0].metadata.name}'")
+                            + ") && test -n \"$SOURCE_POD\" || { echo " + ShellQuote.word("no running source pod of \(workload.label): its claims are read through one") + " >&2; false; }"]
+        for mount in claimMounts {
+            commands.append("( set -o pipefail; " + source("exec \"$SOURCE_POD\" -c \(ShellQuote.word(mount.container)) -- tar -C \(ShellQuote.word(mount.path)) -cf - .")
+                            + " | " + eks("exec -i \"\(Self.handMadePod)\" -- tar -C /data " + (asWorkloadUser ? "-oxf -" : "-xf -")) + " )  "
+                            + ShellQuote.comment("claim " + mount.claim + ", mounted at " + mount.path + " (a pod on EKS per claim, COPY_POD set to it)"))
+        }
+        return commands
+    }
+
     /// A DaemonSet's data (a copy per node) or several replicas' (one each): no single claim takes it.
     private func perNodeCopy() -> [String] {
         let nodes = workload.kind == "DaemonSet" ? "every node it runs on (one copy per node)" : "the nodes its pods ran on (one copy per replica)"
         var commands = [
             ShellQuote.comment("DECIDE first and write the decision in this item's note: what is kept under the host path on \(nodes), and does EKS need it? Velero's file-system backup skips hostPath volumes, so nothing copies it unless this step does"),
             "# drop it (a cache, scratch space, or backups kept elsewhere): copy nothing, and mark this item done with the reason",
-            hostPaths.isEmpty
+            !claimMounts.isEmpty
+                ? "# keep it: the converted claims take it (gp3, applied by the wave's apply item); for each, run a pod on EKS that mounts it at /data (tolerating the stateful groups' taint: they hold the gp3 volumes) and set COPY_POD to it (pod/NAME), then copy through a running source pod, which mounts the claim:"
+                : hostPaths.isEmpty
                 ? "# keep it: give the converted workload a gp3 PersistentVolumeClaim in place of the node's volume, run a pod that mounts that claim at /data, set COPY_POD to it (pod/NAME) and SOURCE_NODE to the source node, then copy:"
                 : "# keep it: eksodus convert keeps this hostPath (one claim cannot hold a copy per pod): give each pod a gp3 claim of its own (a StatefulSet's volumeClaimTemplates), run a pod that mounts one at /data, set COPY_POD to it (pod/NAME) and SOURCE_NODE to its node, then copy:",
             source("get pods -o wide") + "  # the NODE column: where its pods ran",
@@ -295,7 +335,11 @@ struct NodeDataCopy {
             commands.append(Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .") + " | " + eks("exec -i \"\(Self.handMadePod)\" -- tar -C /data -xf -")
                             + "  " + ShellQuote.comment("volume " + volume + ", one claim per host path"))
         }
-        if hostPaths.isEmpty { commands.append("# copy each writable host path of the workload the same way (ssh to the node, tar into the claim)") }
+        if !claimMounts.isEmpty {
+            commands += claimCopy()
+        } else if hostPaths.isEmpty {
+            commands.append("# copy each writable host path of the workload the same way (ssh to the node, tar into the claim)")
+        }
         return commands
     }
 }

@@ -41,8 +41,11 @@ enum SmokeProbe {
     /// `runAsNonRoot` alone makes the kubelet refuse an image whose user is root (busybox's, the database images'), so it
     /// runs as 65534 (nobody), which every probe client runs as; HOME is an emptyDir, where mongosh writes its log. It goes
     /// in as a strategic merge: `kubectl run`'s default JSON merge replaces the containers list whole, dropping the
-    /// probe's image and arguments.
+    /// probe's image and arguments. It tolerates the system group's taint (`ComputePlan.systemTaint`): on an EKS cluster
+    /// whose workloads are all stateful every group is tainted, and an intolerant probe stayed Pending until its step
+    /// failed; on a source, whose nodes have no such taint, the toleration changes nothing.
     static let restrictedOverrides = #"{"apiVersion":"v1","spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534,"seccompProfile":{"type":"RuntimeDefault"}},"#
+        + #""tolerations":[{"key":"\#(ComputePlan.systemTaint.key)","operator":"Equal","value":"\#(ComputePlan.systemTaint.value)","effect":"\#(ComputePlan.systemTaint.effect)"}],"#
         + #""containers":[{"name":"\#(podName)","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"#
         + #""resources":{"requests":{"cpu":"10m","memory":"32Mi"},"limits":{"cpu":"250m","memory":"256Mi"}},"#
         + #""env":[{"name":"HOME","value":"/home/eksodus"}],"volumeMounts":[{"name":"home","mountPath":"/home/eksodus"}]}],"volumes":[{"name":"home","emptyDir":{}}]}}"#

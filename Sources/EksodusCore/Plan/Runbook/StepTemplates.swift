@@ -42,6 +42,8 @@ struct WorkloadSteps {
         var sourceExternalDNS = false
         /// Its claims' capacities by claim name (the storage plan's `pvc` entries): how long a DataSync pass may take.
         var claimSizes: [String: Int] = [:]
+        /// The compute plan's group for it (`ComputePlan.Placement.target`), where its copies' pods must run too.
+        var computeTarget: String?
         /// Who its pods write their data as (`CopyPodSecurity.Identity.of` its manifest): its copy pods write as it does;
         /// nil when the export kept no pod template of it.
         var copyIdentity: CopyPodSecurity.Identity? = CopyPodSecurity.Identity()
@@ -430,6 +432,7 @@ struct WorkloadSteps {
         var copy = DataCopy(method: context.copyMethod, database: context.engine?.database)
         copy.dataSyncClaims = Self.dataSyncClaims(context)
         copy.copyIdentity = context.copyIdentity
+        copy.placement = context.computeTarget
         let title = copy.fromNode ? "Decide whether the node-local data of \(context.label) moves, and copy it by hand: \(copy.method)"
             : "Copy the data of \(context.label) to EKS: \(copy.method)"
         add(.data, title, context, after: [], evidence: context.statefulReason ?? "stateful",
@@ -490,6 +493,7 @@ struct WorkloadSteps {
         copy.targetImage = (context.images.first { $0.container == engineContainer } ?? context.images.first)?.target
         copy.headlessService = context.exposure.services.first { $0.clusterIP == "None" }?.resource.name
         copy.copyIdentity = context.copyIdentity
+        copy.placement = context.computeTarget
         if copy.engine == "mongo", !MongoCopy(workload: workload).isReplicaSet { copy.method = MongoCopy.method }
         copy.dataSyncClaims = Self.dataSyncClaims(context)
         copy.brokerVirtualHosts = context.brokerVirtualHosts

@@ -5,6 +5,8 @@
 /// location and checked the same way, and the source is scaled down only at its retirement, after the counts matched.
 struct VeleroCopy {
     var workload: Estate.Workload
+    /// The compute plan's group for the workload (`ComputePlan.Placement.target`): the restored pods go where its converted pods will.
+    var placement: String? = nil
 
     var name: String { ShellQuote.fileName(["eksodus", workload.namespace, workload.name], suffix: "") }
     var selector: String? { LabelSelector.matching(workload.templateLabels) }
@@ -27,18 +29,7 @@ struct VeleroCopy {
 
     /// The writers stop; the pods stay: a backup of scaled-down pods holds no volume data.
     func freeze() -> (commands: [String], rollback: [String]) {
-        let source = Kubectl.source(workload.namespace, tool: Kubectl.tool(for: workload))
-        let running: String
-        if let selector {
-            running = source("get pods -l \(ShellQuote.word(selector)) -o jsonpath='{range .items[*]}{.status.phase}{\"\\n\"}{end}'")
-                + " | awk '{ n++ } $1 != \"Running\" { bad = 1 } END { exit bad || n == 0 }' || { echo "
-                + ShellQuote.word("the pods of \(workload.label) are not all Running (or none was found): Velero's file-system backup reads only the volumes of running pods") + " >&2; false; }"
-        } else {
-            running = ShellQuote.comment("check the pods of \(workload.label) run (its labels make no selector): Velero's file-system backup reads only the volumes of running pods")
-        }
-        return ([ShellQuote.comment("stop the writers of \(workload.label) (its consumers, or its maintenance mode) but keep its pods running: they are what the backup reads"),
-                 running],
-                ["# let its writers resume: the source never stopped"])
+        WritersFreeze.keepingPods(workload, reads: "the backup", needs: "Velero's file-system backup reads only the volumes of running pods")
     }
 
     /// Fails unless Velero's `kind` (`backup`, `restore`) of this copy on `side` is Completed and, unless `phaseOnly`, every
@@ -62,12 +53,19 @@ struct VeleroCopy {
         let scope = "--include-namespaces \(ShellQuote.word(workload.namespace)) --include-resources \(DataCopy.veleroResources)"
             + (selector.map { " --selector \(ShellQuote.word($0))" } ?? "")
         let eks = Kubectl.eks(workload.namespace)
+        let placed = restoredPodModifiers.map { modifiers in
+            (commands: [Self.velero("delete configmap \(ShellQuote.word(placementConfigMap)) --ignore-not-found"),
+                        Self.velero("create configmap \(ShellQuote.word(placementConfigMap)) --from-literal=placement.json=\(ShellQuote.word(modifiers))")
+                            + "  # Velero's resource modifiers: the restored pods run where the converted ones will, so each volume is made in a zone those nodes serve"],
+             flag: " --resource-modifier-configmap \(ShellQuote.word(placementConfigMap))")
+        }
         return ["velero --kubecontext \"$SOURCE_CONTEXT\" backup create \(quoted) \(scope) --default-volumes-to-fs-backup --wait"]
             + gate(.source, kind: "backup")
             + ["# the EKS Velero lists the backup once it has synced the shared location (every minute by default): re-run until it does"]
             + gate(.eks, kind: "backup", phaseOnly: true)
-            + ["# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)",
-               "velero --kubecontext \"$EKS_CONTEXT\" restore create \(quoted) --from-backup \(quoted) \(scope) --wait"]
+            + ["# map the source StorageClass to the EKS one first (Velero's change-storage-class ConfigMap in the velero namespace)"]
+            + (placed?.commands ?? [])
+            + ["velero --kubecontext \"$EKS_CONTEXT\" restore create \(quoted) --from-backup \(quoted) \(scope)\(placed?.flag ?? "") --wait"]
             + gate(.eks, kind: "restore")
             + [selector.map { eks("delete pods -l \(ShellQuote.word($0)) --wait") + "  # the restored source pods go; their claims stay for the converted workload" }
                 ?? "# delete the restored source pods (their claims stay): the converted workload replaces them"]
@@ -76,6 +74,43 @@ struct VeleroCopy {
     func undo() -> [String] {
         ["velero --kubecontext \"$EKS_CONTEXT\" restore delete " + ShellQuote.word(name) + " --confirm",
          Kubectl.eks(workload.namespace)("delete \(Kubectl.ref(workload, on: .eks))")]
+            + (restoredPodModifiers == nil ? [] : [Self.velero("delete configmap \(ShellQuote.word(placementConfigMap)) --ignore-not-found")])
+    }
+
+    private static func velero(_ arguments: String) -> String { Kubectl(side: .eks, namespace: "velero")(arguments) }
+
+    var placementConfigMap: String { name + "-placement" }
+
+    /// Velero restores the source's pods as they were (Velero drops only their node name: pkg/restore/actions/pod_action.go):
+    /// without the toleration of the group they are planned for, they stay Pending on a cluster whose groups are all tainted,
+    /// and the restore waits for good; with a source-only node label in their selector, no EKS node matches. A restore's
+    /// resource modifiers (Velero 1.12+, a ConfigMap of the velero namespace named by --resource-modifier-configmap; Velero
+    /// docs, Restore Resource Modifiers, https://velero.io/docs/main/restore-resource-modifiers/) give them what convert
+    /// gives the workload: the group's toleration, and its selector with the portable labels kept (`CheckSupport.isPortableNodeLabel`)
+    /// and the stateful groups' label. A JSON patch `add` replaces a member that exists (RFC 6902), and a value that starts
+    /// with `[` or `{` is JSON (internal/resourcemodifiers/json_patch.go). Nil when the source's pods fit EKS as they are.
+    var restoredPodModifiers: String? {
+        var patches: [ManifestNode] = []
+        func patch(_ path: String, _ value: ManifestNode) {
+            patches.append(.mapping([("operation", .string("add")), ("path", .string(path)), ("value", .string(JSONWriter.string(value)))]))
+        }
+        let taint = placement == "stateful" ? ComputePlan.statefulTaint : placement == "spot" ? ComputePlan.spotTaint : nil
+        if let taint {
+            patch("/spec/tolerations", .sequence([.mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)),
+                                                            ("effect", .string(taint.effect))])]))
+        } else if placement == "every node" {
+            patch("/spec/tolerations", .sequence([.mapping([("operator", .string("Exists"))])]))
+        }
+        var selector = workload.nodeSelector.filter { CheckSupport.isPortableNodeLabel($0.key) }
+        let label = ComputePlan.statefulLabel
+        if placement == "stateful", selector[label.key] == nil { selector[label.key] = label.value }
+        if selector != workload.nodeSelector {
+            patch("/spec/nodeSelector", .mapping(selector.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        }
+        guard !patches.isEmpty else { return nil }
+        let rule = ManifestNode.mapping([("conditions", .mapping([("groupResource", .string("pods")), ("namespaces", .sequence([.string(workload.namespace)]))])),
+                                         ("patches", .sequence(patches))])
+        return JSONWriter.string(.mapping([("version", .string("v1")), ("resourceModifierRules", .sequence([rule]))]))
     }
 
     /// The gates of `gate`. A PodVolumeBackup or PodVolumeRestore names its pod (`spec.pod`) and the pod's volume
