@@ -36,7 +36,7 @@ struct FastStatement {
         bytes.withUnsafeBufferPointer { bind(index, utf8: $0) }
     }
 
-    private func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) {
+    func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) {
         bytes.withMemoryRebound(to: CChar.self) { chars in
             guard let length = Int32(exactly: chars.count) else {
                 fail(SQLITE_TOOBIG, "a value of \(chars.count) bytes is too long to store (column \(index))")

@@ -278,29 +278,38 @@ public struct TransitionPlanner {
     }
 
     /// Writes the plan row (kept by name), its waves and dependencies anew, and its items by key.
-    /// An item's key and JSON columns (prerequisites, commands, rollback commands), as plan_item stores them.
-    private struct EncodedRow {
-        var key: String
-        var prerequisites: [UInt8] = []
-        var commands: [UInt8] = []
-        var rollbackCommands: [UInt8] = []
+    /// A chunk of items' keys and JSON columns (prerequisites, commands, rollback commands) as plan_item stores them: the
+    /// columns in one buffer, each row naming its ranges (an array per column, grown from empty, cost four times the encoding).
+    private struct EncodedRows {
+        var keys: [String] = []
+        var bytes: [UInt8] = []
+        /// Per row: where its prerequisites, commands and rollback commands end in `bytes` (each starts where the one before ends).
+        var ends: [(prerequisites: Int, commands: Int, rollbackCommands: Int)] = []
 
-        init(_ item: PlanItem) {
-            key = item.key.description
-            prerequisites.append(UInt8(ascii: "["))
-            for (index, prerequisite) in item.prerequisites.enumerated() {
-                prerequisites.append(contentsOf: index == 0 ? "\"".utf8 : ",\"".utf8)
-                prerequisite.appendParts { JSONWriter.writeEscaped($0, to: &prerequisites) }
-                prerequisites.append(UInt8(ascii: "\""))
+        init(_ items: ArraySlice<PlanItem>) {
+            keys.reserveCapacity(items.count)
+            ends.reserveCapacity(items.count)
+            bytes.reserveCapacity(items.count * 1024)
+            for item in items {
+                keys.append(item.key.description)
+                bytes.append(UInt8(ascii: "["))
+                for (index, prerequisite) in item.prerequisites.enumerated() {
+                    bytes.append(contentsOf: index == 0 ? "\"".utf8 : ",\"".utf8)
+                    prerequisite.appendParts { JSONWriter.writeEscaped($0, to: &bytes) }
+                    bytes.append(UInt8(ascii: "\""))
+                }
+                bytes.append(UInt8(ascii: "]"))
+                let prerequisites = bytes.count
+                JSONWriter.write(item.commands, to: &bytes)
+                let commands = bytes.count
+                JSONWriter.write(item.rollbackCommands, to: &bytes)
+                ends.append((prerequisites, commands, bytes.count))
             }
-            prerequisites.append(UInt8(ascii: "]"))
-            JSONWriter.write(item.commands, to: &commands)
-            JSONWriter.write(item.rollbackCommands, to: &rollbackCommands)
         }
     }
 
     private enum Encoded {
-        case rows([EncodedRow])
+        case rows(EncodedRows)
         case sections(Result<[(PlanStore.Section, String)], Error>)
     }
 
@@ -356,7 +365,7 @@ public struct TransitionPlanner {
         let decided = plan
         let encoded = StreamedWork(count: chunks + 1) { index -> Encoded in
             guard index < chunks else { return .sections(Result { try PlanStore.encodeSections(decided) }) }
-            return .rows(items[(index * chunk)..<min(items.count, (index + 1) * chunk)].map(EncodedRow.init))
+            return .rows(EncodedRows(items[(index * chunk)..<min(items.count, (index + 1) * chunk)]))
         }
         var keyTexts: [String] = []
         keyTexts.reserveCapacity(items.count)
@@ -379,18 +388,21 @@ public struct TransitionPlanner {
                       position = excluded.position, obsolete = 0
                     """)
             // Fields are read in place through the buffer (`items[position].title`): the array's getter copied each whole item.
-            var rows: [EncodedRow] = []
+            var rows = EncodedRows(items[0..<0])
             try items.withUnsafeBufferPointer { items in
                 for position in items.indices {
-                    if position % chunk == 0, case .rows(let next) = encoded.value(position / chunk) { rows = next }
-                    let row = rows[position % chunk], keyText = row.key
+                    if position % chunk == 0, case .rows(let next) = encoded.take(position / chunk) { rows = next }
+                    let row = position % chunk, keyText = rows.keys[row], ends = rows.ends[row], start = row == 0 ? 0 : rows.ends[row - 1].rollbackCommands
                     keyTexts.append(keyText)
                     upsertItem.bind(1, planID); upsertItem.bind(2, keyText); upsertItem.bind(3, items[position].key.phase.rawValue)
                     upsertItem.bind(4, items[position].key.step.rawValue); upsertItem.bind(5, items[position].title); upsertItem.bind(6, items[position].clusterID)
                     upsertItem.bind(7, items[position].wave); upsertItem.bind(8, items[position].workloadID)
-                    upsertItem.bind(9, utf8: row.prerequisites); upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
-                    upsertItem.bind(12, utf8: row.commands)
-                    upsertItem.bind(13, utf8: row.rollbackCommands)
+                    rows.bytes.withUnsafeBufferPointer { bytes in
+                        upsertItem.bind(9, utf8: UnsafeBufferPointer(rebasing: bytes[start..<ends.prerequisites]))
+                        upsertItem.bind(12, utf8: UnsafeBufferPointer(rebasing: bytes[ends.prerequisites..<ends.commands]))
+                        upsertItem.bind(13, utf8: UnsafeBufferPointer(rebasing: bytes[ends.commands..<ends.rollbackCommands]))
+                    }
+                    upsertItem.bind(10, items[position].evidence); upsertItem.bind(11, items[position].rollback)
                     upsertItem.bind(14, position); upsertItem.bind(15, now)
                     try upsertItem.run()
                     guard items[position].provenDone, !previous.contains(keyText) || untouched.contains(keyText) else { continue }
@@ -417,7 +429,7 @@ public struct TransitionPlanner {
         for key in previous.subtracting(current).sorted() {
             try markObsolete.execute(arguments: [planID, key])
         }
-        guard case .sections(let sections) = encoded.value(chunks) else { preconditionFailure("the last value is the sections") }
+        guard case .sections(let sections) = encoded.take(chunks) else { preconditionFailure("the last value is the sections") }
         try PlanStore.saveSections(try sections.get(), planID: planID, db: db)
         plan.planID = planID
         plan.added = current.subtracting(previous).count
