@@ -254,8 +254,11 @@ struct WorkloadSteps {
                 ahead.append(Self.key(.dnsTTL, context))
                 trafficAfter.append(.dnsTTL)
             }
-            let traffic = TrafficCommands.switchCommands(context.exposure, record: record, owner: (workload.namespace, workload.name))
-            let gradual = context.exposure.switchesDNS ? " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))" : ""
+            // Data of its own lives on one side at a time: its switch is one shift, never a split (`TrafficCommands.oneStepShares`).
+            let traffic = TrafficCommands.switchCommands(context.exposure, record: record, owner: (workload.namespace, workload.name), oneStep: context.stateful)
+            let gradual = !context.exposure.switchesDNS ? ""
+                : context.stateful ? " in one shift (its data lives on one side at a time)"
+                : " in steps (weighted DNS records, \(TrafficCommands.shares.map { "\($0)%" }.joined(separator: ", ")))"
             add(.traffic, "Switch traffic for \(context.exposure.ownReasons.joined(separator: ", ")) to EKS\(gradual)", context, after: trafficAfter,
                 evidence: context.exposure.reasons.joined(separator: "; "), commands: traffic.commands,
                 rollback: context.stateful ? "Weights (or targets) back to the source, and reverse the replication before writes resume there"

@@ -30,6 +30,11 @@ enum TrafficCommands {
     static let aliasTTL = 60
     /// The EKS share after each shift; the source keeps the rest.
     static let shares = [10, 50, 100]
+    /// A workload with data of its own moves in one shift: by its switch the source copy is frozen (writes stopped, or
+    /// read-only) or promoted away, and only one side may take writes, so a share left on the source fails or forks the
+    /// data (its writes land on a volume nothing copies again). Weighted steps are for copies that share their data.
+    static let oneStepShares = [100]
+    static let oneStepNote = "# one shift, 0 then 100% to EKS: its data lives on one side at a time (the source copy is frozen or promoted away by now), so no share stays on the source"
 
     /// `jq`'s `norm`: a DNS name as Route 53 compares it (any case, with or without the final dot). Route 53 answers a
     /// listing with every character outside a-z, 0-9, `-` and `_` as an octal escape, so the wildcard `*.acme.example` comes
@@ -245,20 +250,23 @@ enum TrafficCommands {
     /// on the target health of `ingresses`; rollback is `eksodus_dns_switch_back`: the weights back to the source, from the
     /// live pair, then the plain record. Each call reads the load balancer itself: nothing comes from a variable another name's lines may have set,
     /// so a shell that moves several names at once never points one name at another's load balancer.
+    ///
+    /// `shares`: `shares` in steps, or `[100]` for a workload that keeps data of its own (`oneStepShares`).
     static func weightedSwitch(record: String, frontend: (kind: String, namespace: String, name: String)?,
-                               ingresses: [(kind: String, namespace: String, name: String)]) -> (commands: [String], rollback: [String]) {
+                               ingresses: [(kind: String, namespace: String, name: String)], shares: [Int] = shares) -> (commands: [String], rollback: [String]) {
         let file = ShellQuote.word(record)
         let lb = frontend.map { ShellQuote.word($0.namespace) + " " + ShellQuote.word("\($0.kind)/\($0.name)") } ?? "'' ''"
         // The load balancer's own Ingress is checked by the call; the others are named after it.
         let health = ingresses.filter { other in frontend.map { !($0 == other) } ?? true }.map { " " + ShellQuote.word($0.namespace) + " " + ShellQuote.word($0.name) }.joined()
-        let commands = [holdNote(ingresses.first?.namespace)] + ([0] + shares).map { "eksodus_dns_shift \(file) \($0) \(lb)\(health)" }
+        let commands = (shares.count > 1 ? [holdNote(ingresses.first?.namespace)] : [oneStepNote]) + ([0] + shares).map { "eksodus_dns_shift \(file) \($0) \(lb)\(health)" }
         return (commands, ["eksodus_dns_switch_back \(file)"])
     }
 
     /// A workload's own switch: the `$DNS_NAME` of its LoadBalancer Services and hostless Ingresses, its NodePorts (to an
     /// NLB each) and hostPorts behind the load balancer in front of the nodes. Its Ingress hosts, and frontends it shares, switch in `sharedSwitch`.
     /// `owner`: the workload, whose name describes a hostPort's security group rule.
-    static func switchCommands(_ exposure: Exposure, record: String, owner: (namespace: String, name: String)) -> (commands: [String], rollback: [String]) {
+    /// `oneStep`: the workload keeps data of its own (`oneStepShares`).
+    static func switchCommands(_ exposure: Exposure, record: String, owner: (namespace: String, name: String), oneStep: Bool = false) -> (commands: [String], rollback: [String]) {
         var commands: [String] = [], rollback: [String] = []
         // An Ingress becomes an ALB with the hosts clients use; a LoadBalancer Service an NLB.
         if exposure.switchesDNS {
@@ -276,7 +284,8 @@ enum TrafficCommands {
             }
             if !gates.after.isEmpty { commands.append(lbKnown) }
             commands += gates.after
-            let weighted = weightedSwitch(record: record, frontend: frontend, ingresses: exposure.ownFrontends.filter { $0.kind == "ingress" })
+            let weighted = weightedSwitch(record: record, frontend: frontend, ingresses: exposure.ownFrontends.filter { $0.kind == "ingress" },
+                                          shares: oneStep ? oneStepShares : shares)
             commands += weighted.commands + trafficNotes
             rollback += weighted.rollback
         }
