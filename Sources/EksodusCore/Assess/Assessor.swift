@@ -74,7 +74,7 @@ public struct Assessor {
             let (date, context) = checkContext(target: target, now: now)
             // Each cluster is assessed as soon as it is read, on two threads where there are two cores.
             let assessed = try Estate.loadEach(db, database: database, cluster: cluster, bodies: bodies) { estate, position, count in
-                (estate, evaluate(estate, context: context, step: count > 1 ? "\(estate.cluster.name) (\(position + 1)/\(count))" : estate.cluster.name))
+                (estate, evaluate(estate, context: context, step: Self.step(estate, position: position, count: count)))
             }
             if assessed.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
             LeftForExit.keep(assessed.map(\.0))
@@ -102,9 +102,14 @@ public struct Assessor {
         let (date, context) = checkContext(target: target, now: now)
         if estates.isEmpty { throw cluster.map { AssessError.noSuchCluster($0) } ?? AssessError.emptyInventory }
         let clusters = estates.enumerated().map { index, estate in
-            evaluate(estate, context: context, step: estates.count > 1 ? "\(estate.cluster.name) (\(index + 1)/\(estates.count))" : estate.cluster.name)
+            evaluate(estate, context: context, step: Self.step(estate, position: index, count: estates.count))
         }
         return AssessmentResult(assessmentID: 0, targetVersion: target, date: date, clusters: clusters)
+    }
+
+    /// What the progress line says of a cluster's checks: its name, and its place among several.
+    private static func step(_ estate: Estate, position: Int, count: Int) -> String {
+        count > 1 ? "\(estate.cluster.name) (\(position + 1)/\(count))" : estate.cluster.name
     }
 
     /// The day the assessment is made (as findings name it) and what every cluster's checks share.

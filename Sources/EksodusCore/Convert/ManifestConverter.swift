@@ -335,13 +335,11 @@ struct ManifestConverter {
         let toleration: ManifestNode?
         switch plan.placements[label] {
         case "spot":
-            let taint = ComputePlan.spotTaint
-            toleration = .mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
+            toleration = ComputePlan.spotTaint.tolerationNode
         case "every node":
             toleration = .mapping([("operator", .string("Exists"))])
         case "stateful":
-            let taint = ComputePlan.statefulTaint
-            toleration = .mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)), ("effect", .string(taint.effect))])
+            toleration = ComputePlan.statefulTaint.tolerationNode
         default:
             toleration = nil
         }

@@ -23,7 +23,7 @@ extension Estate {
         guard clusters.count > 1, ProcessInfo.processInfo.activeProcessorCount > 1, let pool = database.writer as? DatabasePool else {
             return try clusters.enumerated().map { transform(try load(db, cluster: $1, bodies: bodies), $0, clusters.count) }
         }
-        let shared = Slots<Value>(count: clusters.count)
+        let shared = WorkSlots<Result<Value, Error>>(count: clusters.count)
         func work(_ db: Database) {
             while let index = shared.take() {
                 shared.set(index, Result { transform(try load(db, cluster: clusters[index], bodies: bodies), index, clusters.count) })
@@ -33,37 +33,7 @@ extension Estate {
         work(db)
         // A reader that could not begin took no cluster: the caller reads what is left.
         if case .failure = Result(catching: { try other.value() }) { work(db) }
-        return try shared.results()
-    }
-
-    /// The results by cluster, filled by whichever thread takes each index first.
-    /// `@unchecked Sendable`: `next` and `slots` are read and written only while holding `lock`.
-    private final class Slots<Value>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        private var slots: [Result<Value, Error>?]
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func take() -> Int? {
-            lock.lock(); defer { lock.unlock() }
-            guard next < slots.count else { return nil }
-            next += 1
-            return next - 1
-        }
-
-        func set(_ index: Int, _ result: Result<Value, Error>) {
-            lock.lock(); defer { lock.unlock() }
-            slots[index] = result
-        }
-
-        /// In cluster order; the first cluster that failed throws its error.
-        func results() throws -> [Value] {
-            lock.lock(); defer { lock.unlock() }
-            return try slots.map { slot in
-                guard let slot else { preconditionFailure("a cluster was taken but never loaded") }
-                return try slot.get()
-            }
-        }
+        // In cluster order; the first cluster that failed throws its error.
+        return try shared.results().map { try $0.get() }
     }
 }

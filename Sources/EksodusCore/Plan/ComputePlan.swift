@@ -9,6 +9,10 @@ public struct ComputePlan: Sendable, Codable {
         public var text: String { "\(key)=\(value):\(effect)" }
         /// The toleration a pod spec needs to run on nodes with this taint.
         public var toleration: String { "{key: \(key), operator: Equal, value: \"\(value)\", effect: \(effect)}" }
+        /// The same toleration as a node, for the JSON and YAML eksodus writes (`JSONWriter.string(taint.tolerationNode)`).
+        var tolerationNode: ManifestNode {
+            .mapping([("key", .string(key)), ("operator", .string("Equal")), ("value", .string(value)), ("effect", .string(effect))])
+        }
     }
 
     public struct NodeGroup: Sendable, Codable {
@@ -87,6 +91,8 @@ public struct ComputePlan: Sendable, Codable {
     public static let statefulTaint = Taint(key: "stateful", value: "true", effect: "NoSchedule")
     /// The label every stateful group carries (per zone or not): a stateful workload's nodeSelector.
     public static let statefulLabel = (key: "role", value: "stateful")
+    /// The system group's label: what the cluster's own controllers select, beside its taint's toleration.
+    static let systemLabel = (key: "role", value: "system")
     /// EKS service quota "Nodes per managed node group" (EKS User Guide, service-quotas).
     static let nodesPerGroup = 450
     /// EKS service quotas "Fargate profiles per cluster" and "Selectors per Fargate profile" (EKS User Guide, service-quotas).
@@ -274,7 +280,7 @@ public struct ComputePlan: Sendable, Codable {
                                     desired: sizing.desired, maxSize: sizing.maxSize, labels: labels, taints: taints, purpose: purpose,
                                     maxPods: sizing.maxPods, architecture: architecture ?? groupArchitecture, amiFamily: amiFamily))
         }
-        add("system", size([], families: [family("m6i")], from: "large", minimum: 2, role: "system"), labels: ["role": "system"], taints: [systemTaint],
+        add("system", size([], families: [family("m6i")], from: "large", minimum: 2, role: "system"), labels: [systemLabel.key: systemLabel.value], taints: [systemTaint],
             purpose: "add-ons and controllers (CoreDNS, Load Balancer Controller, Cluster Autoscaler, CSI controllers)")
         if !general.isEmpty {
             add("general", size(general, families: [family("m6i")], from: "xlarge", minimum: 2, role: "general"), labels: ["role": "general"],

@@ -277,7 +277,6 @@ public struct TransitionPlanner {
                               graphs: graphs, runbookLibrary: RunbookLibrary.text)
     }
 
-    /// Writes the plan row (kept by name), its waves and dependencies anew, and its items by key.
     /// A chunk of items' keys and JSON columns (prerequisites, commands, rollback commands) as plan_item stores them: the
     /// columns in one buffer, each row naming its ranges (an array per column, grown from empty, cost four times the encoding).
     private struct EncodedRows {
@@ -313,6 +312,7 @@ public struct TransitionPlanner {
         case sections(Result<[(PlanStore.Section, String)], Error>)
     }
 
+    /// Writes the plan row (kept by name), its waves and dependencies anew, and its items by key.
     private func store(_ plan: inout TransitionPlan, db: Database) throws {
         let request = plan.request
         let items = plan.items
@@ -367,6 +367,7 @@ public struct TransitionPlanner {
             guard index < chunks else { return .sections(Result { try PlanStore.encodeSections(decided) }) }
             return .rows(EncodedRows(items[(index * chunk)..<min(items.count, (index + 1) * chunk)]))
         }
+        defer { encoded.stop() }
         var keyTexts: [String] = []
         keyTexts.reserveCapacity(items.count)
         do {

@@ -40,14 +40,9 @@ struct VeleroInstall {
     /// and the node-agent tolerates every taint (its own node affinity keeps it off Windows nodes), then both are waited for.
     var eksPlacement: [String] {
         let velero = Kubectl(side: .eks, namespace: "velero")
-        let system = ComputePlan.systemTaint
-        var server = #"{"spec":{"template":{"spec":{"tolerations":[{"key":"#
-        JSONWriter.writeString(system.key, to: &server)
-        server += #","operator":"Equal","value":"#
-        JSONWriter.writeString(system.value, to: &server)
-        server += #","effect":"#
-        JSONWriter.writeString(system.effect, to: &server)
-        server += #"}],"nodeSelector":{"role":"system"}}}}}"#
+        let label = ComputePlan.systemLabel
+        let server = JSONWriter.string(.mapping([("spec", .mapping([("template", .mapping([("spec", .mapping([
+            ("tolerations", .sequence([ComputePlan.systemTaint.tolerationNode])), ("nodeSelector", .mapping([(label.key, .string(label.value))]))]))]))]))]))
         return [velero("patch deployment velero --type strategic -p \(ShellQuote.word(server))") + "  # the server: on the system group",
                 velero("patch daemonset node-agent --type strategic -p " + ShellQuote.word(#"{"spec":{"template":{"spec":{"tolerations":[{"operator":"Exists"}]}}}}"#))
                     + "  # the node-agent: on every group, the tainted stateful ones included",

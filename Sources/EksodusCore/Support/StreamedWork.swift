@@ -11,6 +11,9 @@ final class StreamedWork<Value>: @unchecked Sendable {
     private let made: [DispatchSemaphore]
     private let make: (Int) -> Value
     private let room: DispatchSemaphore
+    /// Set by `stop()` (under `lock`): the thread makes nothing more.
+    private var stopped = false
+    private let lock = NSLock()
 
     init(count: Int, ahead: Int = 2, _ make: @escaping (Int) -> Value) {
         slots = .allocate(capacity: count)
@@ -21,6 +24,7 @@ final class StreamedWork<Value>: @unchecked Sendable {
         let thread = Thread { [self] in
             for index in 0..<count {
                 room.wait()
+                if isStopped { break }
                 slots[index] = self.make(index)
                 made[index].signal()
             }
@@ -38,7 +42,20 @@ final class StreamedWork<Value>: @unchecked Sendable {
         return value
     }
 
-    /// The thread holds the work until it has made every value: the slots outlive it.
+    /// No more values: a caller that gives up early (an error) lets the waiting thread end instead of blocking for good.
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        room.signal()
+    }
+
+    private var isStopped: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return stopped
+    }
+
+    /// The thread holds the work until it has made every value (or was stopped): the slots outlive it.
     deinit {
         slots.deinitialize()
         slots.deallocate()

@@ -4,14 +4,5 @@
 /// nodes: the volume's zone still chooses where it runs. On the source, where no node has the taint, it changes nothing.
 enum CopyPodPlacement {
     /// The pod-level member, as JSON (no braces).
-    static let tolerations: String = {
-        let taint = ComputePlan.statefulTaint
-        var json = "\"tolerations\":[{\"key\":"
-        JSONWriter.writeString(taint.key, to: &json)
-        json += ",\"operator\":\"Equal\",\"value\":"
-        JSONWriter.writeString(taint.value, to: &json)
-        json += ",\"effect\":"
-        JSONWriter.writeString(taint.effect, to: &json)
-        return json + "}]"
-    }()
+    static let tolerations = "\"tolerations\":[" + JSONWriter.string(ComputePlan.statefulTaint.tolerationNode) + "]"
 }

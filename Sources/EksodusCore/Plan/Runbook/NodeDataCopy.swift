@@ -300,13 +300,13 @@ struct NodeDataCopy {
 
     /// The claims' data read through a running source pod into the EKS pod the engineer runs on the new claim: Velero's
     /// file-system backup skips a hostPath volume (its claim included), but the pod that mounts it reads it like any other.
-    private func claimCopy() -> [String] {
+    private func claimCopy(_ mounts: [(container: String, path: String, claim: String)]) -> [String] {
         guard let selector = LabelSelector.matching(workload.templateLabels) else {
             return ["# copy each claim's mount from a running source pod of the workload (kubectl exec … tar -cf -) into the EKS pod (kubectl exec -i … tar -xf -)"]
         }
         var commands = ["SOURCE_POD=$(" + source("get pods -l \(ShellQuote.word(selector)) --field-selector=status.phase=Running -o jsonpath='{.items[0].metadata.name}'")
                             + ") && test -n \"$SOURCE_POD\" || { echo " + ShellQuote.word("no running source pod of \(workload.label): its claims are read through one") + " >&2; false; }"]
-        for mount in claimMounts {
+        for mount in mounts {
             commands.append("( set -o pipefail; " + source("exec \"$SOURCE_POD\" -c \(ShellQuote.word(mount.container)) -- tar -C \(ShellQuote.word(mount.path)) -cf - .")
                             + " | " + eks("exec -i \"\(Self.handMadePod)\" -- tar -C /data " + (asWorkloadUser ? "-oxf -" : "-xf -")) + " )  "
                             + ShellQuote.comment("claim " + mount.claim + ", mounted at " + mount.path + " (a pod on EKS per claim, COPY_POD set to it)"))
@@ -316,11 +316,12 @@ struct NodeDataCopy {
 
     /// A DaemonSet's data (a copy per node) or several replicas' (one each): no single claim takes it.
     private func perNodeCopy() -> [String] {
+        let claims = claimMounts
         let nodes = workload.kind == "DaemonSet" ? "every node it runs on (one copy per node)" : "the nodes its pods ran on (one copy per replica)"
         var commands = [
             ShellQuote.comment("DECIDE first and write the decision in this item's note: what is kept under the host path on \(nodes), and does EKS need it? Velero's file-system backup skips hostPath volumes, so nothing copies it unless this step does"),
             "# drop it (a cache, scratch space, or backups kept elsewhere): copy nothing, and mark this item done with the reason",
-            !claimMounts.isEmpty
+            !claims.isEmpty
                 ? "# keep it: the converted claims take it (gp3, applied by the wave's apply item); for each, run a pod on EKS that mounts it at /data (tolerating the stateful groups' taint: they hold the gp3 volumes) and set COPY_POD to it (pod/NAME), then copy through a running source pod, which mounts the claim:"
                 : hostPaths.isEmpty
                 ? "# keep it: give the converted workload a gp3 PersistentVolumeClaim in place of the node's volume, run a pod that mounts that claim at /data, set COPY_POD to it (pod/NAME) and SOURCE_NODE to the source node, then copy:"
@@ -335,8 +336,8 @@ struct NodeDataCopy {
             commands.append(Self.onNode("sudo tar -C " + ShellQuote.word(path) + " -cf - .") + " | " + eks("exec -i \"\(Self.handMadePod)\" -- tar -C /data -xf -")
                             + "  " + ShellQuote.comment("volume " + volume + ", one claim per host path"))
         }
-        if !claimMounts.isEmpty {
-            commands += claimCopy()
+        if !claims.isEmpty {
+            commands += claimCopy(claims)
         } else if hostPaths.isEmpty {
             commands.append("# copy each writable host path of the workload the same way (ssh to the node, tar into the claim)")
         }

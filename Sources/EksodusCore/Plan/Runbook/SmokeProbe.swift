@@ -45,7 +45,7 @@ enum SmokeProbe {
     /// whose workloads are all stateful every group is tainted, and an intolerant probe stayed Pending until its step
     /// failed; on a source, whose nodes have no such taint, the toleration changes nothing.
     static let restrictedOverrides = #"{"apiVersion":"v1","spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534,"seccompProfile":{"type":"RuntimeDefault"}},"#
-        + #""tolerations":[{"key":"\#(ComputePlan.systemTaint.key)","operator":"Equal","value":"\#(ComputePlan.systemTaint.value)","effect":"\#(ComputePlan.systemTaint.effect)"}],"#
+        + #""tolerations":["# + JSONWriter.string(ComputePlan.systemTaint.tolerationNode) + "],"
         + #""containers":[{"name":"\#(podName)","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"#
         + #""resources":{"requests":{"cpu":"10m","memory":"32Mi"},"limits":{"cpu":"250m","memory":"256Mi"}},"#
         + #""env":[{"name":"HOME","value":"/home/eksodus"}],"volumeMounts":[{"name":"home","mountPath":"/home/eksodus"}]}],"volumes":[{"name":"home","emptyDir":{}}]}}"#

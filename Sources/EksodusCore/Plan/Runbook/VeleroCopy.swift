@@ -96,8 +96,7 @@ struct VeleroCopy {
         }
         let taint = placement == "stateful" ? ComputePlan.statefulTaint : placement == "spot" ? ComputePlan.spotTaint : nil
         if let taint {
-            patch("/spec/tolerations", .sequence([.mapping([("key", .string(taint.key)), ("operator", .string("Equal")), ("value", .string(taint.value)),
-                                                            ("effect", .string(taint.effect))])]))
+            patch("/spec/tolerations", .sequence([taint.tolerationNode]))
         } else if placement == "every node" {
             patch("/spec/tolerations", .sequence([.mapping([("operator", .string("Exists"))])]))
         }
